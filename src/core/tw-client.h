@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "tw-connector.h"
+#include "tw-http.h"
+#include "tw-secrets.h"
+#include "tw-service.h"
+
+G_BEGIN_DECLS
+
+/* Calls a connector's operations for one service of one profile: expands the
+ * templates, takes the auth headers' secrets from TwSecrets (cached after the first
+ * lookup), sends through the one TwHttp. */
+#define TW_TYPE_CLIENT (tw_client_get_type ())
+G_DECLARE_FINAL_TYPE (TwClient, tw_client, TW, CLIENT, GObject)
+
+TwClient    *tw_client_new            (TwHttp              *http,
+                                       TwSecrets           *secrets,
+                                       TwConnector         *connector,
+                                       const char          *profile_name,
+                                       TwService           *service);
+TwConnector *tw_client_get_connector  (TwClient            *self);
+TwService   *tw_client_get_service    (TwClient            *self);
+gboolean     tw_client_has_operation  (TwClient            *self,
+                                       const char          *operation);
+/* @vars: (nullable) (element-type utf8 utf8) template variables. */
+void         tw_client_call_async     (TwClient            *self,
+                                       const char          *operation,
+                                       GHashTable          *vars,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+/* Returns (transfer full) the parsed body (a JSON null node for an empty body), or NULL
+ * with @error. @response: (out) (optional) what the server answered, also on error. */
+JsonNode    *tw_client_call_finish    (TwClient            *self,
+                                       GAsyncResult        *result,
+                                       TwHttpResponse     **response,
+                                       GError             **error);
+/* Forget cached secrets (after the profile editor stored new ones). */
+void         tw_client_reset_secrets  (TwClient            *self);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "tw-enums.h"
+
+G_BEGIN_DECLS
+
+/* One secret a connector needs, e.g. { "api_key", "API key", "API_KEYS" }. */
+typedef struct
+{
+  char     *name;     /* key in the keyring (attribute "name") */
+  char     *label;    /* for people, translatable in the UI */
+  char     *env;      /* the runbooks' environment variable, or NULL */
+  gboolean  required;
+} TwSecretSpec;
+
+/* One console operation ("health", "positions.list", …) of a connector. Owned by its TwConnector. */
+typedef struct _TwOperation TwOperation;
+
+const char *tw_operation_get_name          (const TwOperation *op);
+const char *tw_operation_get_method        (const TwOperation *op);
+const char *tw_operation_get_path_template (const TwOperation *op);
+gboolean    tw_operation_is_list           (const TwOperation *op);
+/* Path with ${var} replaced by the URL-escaped value, plus the "query" entries whose
+ * variables are all set. A variable used in the path but missing is an error. */
+char       *tw_operation_expand_path       (const TwOperation *op,
+                                            GHashTable        *vars,
+                                            GError           **error);
+/* The body template with ${var} replaced by the JSON-escaped value; NULL (no error) when
+ * the operation has no body. */
+char       *tw_operation_expand_body       (const TwOperation *op,
+                                            GHashTable        *vars,
+                                            GError           **error);
+/* Connector-wide headers then the operation's own, values expanded: ${secret:NAME} by
+ * @lookup_secret, ${var} from @vars. Returns name → value. */
+typedef char *(*TwSecretLookupFunc) (const char *name, gpointer user_data, GError **error);
+GHashTable *tw_operation_expand_headers    (const TwOperation  *op,
+                                            GHashTable         *vars,
+                                            TwSecretLookupFunc  lookup_secret,
+                                            gpointer            user_data,
+                                            GError            **error);
+/* Names of the secrets the headers of @op refer to (${secret:NAME}), (transfer container). */
+GPtrArray  *tw_operation_list_secret_names (const TwOperation *op);
+
+/* The part of @root the operation maps ("result" pointer, default the root). (transfer none) */
+JsonNode   *tw_operation_select            (const TwOperation *op,
+                                            JsonNode          *root,
+                                            GError           **error);
+/* Sets @target's properties from the "map" of @op, pointers taken relative to @node. */
+gboolean    tw_operation_map_object        (const TwOperation *op,
+                                            JsonNode          *node,
+                                            GObject           *target,
+                                            GError           **error);
+/* For list operations: one new @item_type object per element of the selected array.
+ * (transfer full) (element-type GObject) */
+GPtrArray  *tw_operation_map_list          (const TwOperation *op,
+                                            JsonNode          *root,
+                                            GType              item_type,
+                                            GError           **error);
+/* The value at the "key" pointer of a list operation (identity of an item, e.g. "/symbol"),
+ * used to update list items in place. NULL when the operation has no key. */
+const char *tw_operation_get_key_pointer   (const TwOperation *op);
+
+/* The "health" rule: classifies the value at its pointer. TW_HEALTH_UNKNOWN if the
+ * operation has no rule. @detail receives the raw value as text. */
+TwHealth    tw_operation_eval_health       (const TwOperation *op,
+                                            JsonNode          *root,
+                                            char             **detail);
+/* The "components" rule: fills @store with new TwComponent objects. FALSE with no
+ * error when the operation has no such rule. */
+gboolean    tw_operation_map_components    (const TwOperation *op,
+                                            JsonNode          *root,
+                                            GListStore        *store,
+                                            GError           **error);
+
+#define TW_TYPE_CONNECTOR (tw_connector_get_type ())
+G_DECLARE_FINAL_TYPE (TwConnector, tw_connector, TW, CONNECTOR, GObject)
+
+/* Errors name @filename, the operation and the fault. */
+TwConnector       *tw_connector_new_from_data       (const char  *data,
+                                                     gssize       length,
+                                                     const char  *filename,
+                                                     GError     **error);
+TwConnector       *tw_connector_new_from_file       (GFile       *file,
+                                                     GError     **error);
+const char        *tw_connector_get_id              (TwConnector *self);
+const char        *tw_connector_get_name            (TwConnector *self);
+const char        *tw_connector_get_description     (TwConnector *self);
+const char        *tw_connector_get_default_base_url (TwConnector *self);
+/* Where it came from (resource or file URI), for messages. */
+const char        *tw_connector_get_origin          (TwConnector *self);
+/* NULL when the connector lacks it: the UI hides that action. */
+const TwOperation *tw_connector_get_operation       (TwConnector *self,
+                                                     const char  *name);
+gboolean           tw_connector_has_operation       (TwConnector *self,
+                                                     const char  *name);
+/* (transfer container) (element-type utf8) sorted operation names */
+GPtrArray         *tw_connector_list_operations     (TwConnector *self);
+/* (transfer none) (element-type TwSecretSpec) */
+GPtrArray         *tw_connector_get_secrets         (TwConnector *self);
+
+G_END_DECLS

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-enums.h"
+#include "tw-service.h"
+#include "tw-secrets.h"
+
+G_BEGIN_DECLS
+
+/* A local SQLite database the profile looks after (backups: a later issue). */
+typedef struct
+{
+  char  *id;
+  char  *path;
+  char  *backup_dir;
+  guint  retention_days;   /* 0: keep all */
+  guint  schedule_hours;   /* 0: no schedule */
+} TwDatabaseConfig;
+
+/* A log file the profile shows. */
+typedef struct
+{
+  char *id;
+  char *path;
+} TwLogConfig;
+
+/* A named environment: paper or live, its services, databases and logs.
+ * Stored as a GKeyFile in $XDG_CONFIG_HOME/tradewarden/profiles/NAME.conf.
+ * Never holds a secret: those are in TwSecrets under (profile name, service id, name).
+ * Properties: "name" (string), "mode" (TwMode), "services" (GListModel of TwService). */
+#define TW_TYPE_PROFILE (tw_profile_get_type ())
+G_DECLARE_FINAL_TYPE (TwProfile, tw_profile, TW, PROFILE, GObject)
+
+TwProfile   *tw_profile_new              (const char   *name,
+                                          TwMode        mode);
+/* Refuses a file holding a secret, naming the group and key and saying to move it to
+ * the keyring; refuses unknown modes, services without connector or base URL, bad URLs. */
+TwProfile   *tw_profile_load             (GFile        *file,
+                                          GError      **error);
+TwProfile   *tw_profile_load_from_data   (const char   *data,
+                                          const char   *filename,
+                                          GError      **error);
+/* Atomic write (g_file_set_contents): to @file, or to tw_profile_default_file() if NULL. */
+gboolean     tw_profile_save             (TwProfile    *self,
+                                          GFile        *file,
+                                          GError      **error);
+char        *tw_profile_to_data          (TwProfile    *self);
+
+const char  *tw_profile_get_name         (TwProfile    *self);
+void         tw_profile_set_name         (TwProfile    *self,
+                                          const char   *name);
+TwMode       tw_profile_get_mode         (TwProfile    *self);
+void         tw_profile_set_mode         (TwProfile    *self,
+                                          TwMode        mode);
+/* (transfer none) GListModel of TwService */
+GListModel  *tw_profile_get_services     (TwProfile    *self);
+TwService   *tw_profile_lookup_service   (TwProfile    *self,
+                                          const char   *id);
+void         tw_profile_add_service      (TwProfile    *self,
+                                          TwService    *service);
+gboolean     tw_profile_remove_service   (TwProfile    *self,
+                                          const char   *id);
+/* (transfer none) (element-type TwDatabaseConfig) */
+GPtrArray   *tw_profile_get_databases    (TwProfile    *self);
+void         tw_profile_add_database     (TwProfile    *self,
+                                          const char   *id,
+                                          const char   *path,
+                                          const char   *backup_dir,
+                                          guint         retention_days,
+                                          guint         schedule_hours);
+/* (transfer none) (element-type TwLogConfig) */
+GPtrArray   *tw_profile_get_logs         (TwProfile    *self);
+void         tw_profile_add_log          (TwProfile    *self,
+                                          const char   *id,
+                                          const char   *path);
+
+/* $XDG_CONFIG_HOME/tradewarden/profiles */
+char        *tw_profile_get_dir          (void);
+/* (transfer full) (element-type TwProfile) all readable profiles, sorted by name; files
+ * that were refused are reported in @problems (element-type utf8), if given. */
+GPtrArray   *tw_profile_list_all         (GPtrArray   **problems);
+gboolean     tw_profile_name_is_valid    (const char   *name);
+
+/* Imports a runbook .env (ALPACA_API_KEY, ALPACA_SECRET_KEY, ALPACA_BASE_URL — paper or live
+ * decided from it — API_KEYS, LIVE_TRADING_KEY, IBKR_HOST, IBKR_PORT, …) into a new profile
+ * named @name: services from what the file names, secrets stored in @secrets, nothing secret
+ * in the returned profile. The caller saves it. */
+TwProfile   *tw_profile_import_env       (const char   *env_contents,
+                                          const char   *name,
+                                          TwSecrets    *secrets,
+                                          GError      **error);
+
+G_END_DECLS

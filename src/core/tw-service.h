@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-enums.h"
+
+G_BEGIN_DECLS
+
+/* A service of a profile: its configuration (id, name, connector, base URL) and its
+ * live health. The UI binds to its properties:
+ *   "id", "name", "connector-id", "base-url"       configuration (strings)
+ *   "state" (TwServiceState), "latency-ms" (double, -1 unknown),
+ *   "last-success" (GDateTime, NULL never), "last-error" (string, NULL none),
+ *   "stale" (bool), "version" (string), "status-text" (string: the body's own word),
+ *   "components" (GListModel of TwComponent, read-only; updated in place). */
+#define TW_TYPE_SERVICE (tw_service_get_type ())
+G_DECLARE_FINAL_TYPE (TwService, tw_service, TW, SERVICE, GObject)
+
+TwService      *tw_service_new              (const char     *id,
+                                             const char     *connector_id,
+                                             const char     *base_url);
+const char     *tw_service_get_id           (TwService      *self);
+const char     *tw_service_get_name         (TwService      *self);
+void            tw_service_set_name         (TwService      *self,
+                                             const char     *name);
+const char     *tw_service_get_connector_id (TwService      *self);
+void            tw_service_set_connector_id (TwService      *self,
+                                             const char     *connector_id);
+const char     *tw_service_get_base_url     (TwService      *self);
+void            tw_service_set_base_url     (TwService      *self,
+                                             const char     *base_url);
+
+TwServiceState  tw_service_get_state        (TwService      *self);
+double          tw_service_get_latency_ms   (TwService      *self);
+GDateTime      *tw_service_get_last_success (TwService      *self);
+const char     *tw_service_get_last_error   (TwService      *self);
+gboolean        tw_service_get_stale        (TwService      *self);
+void            tw_service_set_stale        (TwService      *self,
+                                             gboolean        stale);
+const char     *tw_service_get_version      (TwService      *self);
+GListModel     *tw_service_get_components   (TwService      *self);
+
+/* A good health answer: state from @health (and the components), latency, last-success = now,
+ * last-error cleared, stale cleared. @components: (element-type TwComponent) (nullable) the new
+ * list, merged into the existing one by name so rows update in place. */
+void            tw_service_apply_health     (TwService      *self,
+                                             TwHealth        health,
+                                             const char     *status_text,
+                                             double          latency_ms,
+                                             GPtrArray      *components);
+/* A failed poll: state from the TW_ERROR code (auth/forbidden → auth-failed,
+ * unreachable/timeout → unreachable, others → error), message kept. */
+void            tw_service_apply_error      (TwService      *self,
+                                             const GError   *error);
+/* Seconds since the last success, -1 if never. */
+gint64          tw_service_get_age_seconds  (TwService      *self);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* (being written) */
+typedef int tw_placeholder_tw_profile_editor;

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "tw-sim.h"
+
+G_BEGIN_DECLS
+
+/* A simulator on its own thread for one test, on free loopback ports. */
+TwSimThread *tw_test_sim_start          (void);
+/* Blocking helpers for tests: POST/GET/DELETE @path on the flavor's port, body JSON or NULL.
+ * Returns the parsed JSON answer (JSON null for an empty body); asserts on transport errors. */
+JsonNode    *tw_test_sim_request        (TwSimThread *sim,
+                                         const char  *flavor,
+                                         const char  *method,
+                                         const char  *path,
+                                         const char  *json_body);
+/* Injects a fault (see the simulator's /_sim/faults) for @flavor; @json e.g.
+ * "{\"path\":\"/health\",\"kind\":\"status\",\"status\":503}". */
+void         tw_test_sim_fault          (TwSimThread *sim,
+                                         const char  *flavor,
+                                         const char  *json);
+void         tw_test_sim_clear_faults   (TwSimThread *sim);
+/* The request log (array of {flavor, method, path, status, time}). */
+JsonNode    *tw_test_sim_requests       (TwSimThread *sim);
+/* Runs the default main context until @done is TRUE or @timeout_ms passes; returns *done. */
+gboolean     tw_test_run_until          (gboolean    *done,
+                                         guint        timeout_ms);
+/* Iterates the default main context for @ms milliseconds. */
+void         tw_test_run_for            (guint        ms);
+
+G_END_DECLS
