@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* `tradewarden backup …` and other verbs that run without a display.
+ * Returns TRUE and sets @exit_status when argv[1] is a command-line verb this handles. */
+gboolean tw_cli_handles   (int    argc,
+                           char **argv);
+int      tw_cli_main      (int    argc,
+                           char **argv);
+
+G_END_DECLS
