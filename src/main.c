@@ -1,3 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-int main (void) { return 1; }
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "tw-application.h"
+#include "tw-cli.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gint64 start_time_us = g_get_monotonic_time ();
+  g_autoptr(TwApplication) app = NULL;
+
+  /* Verbs such as `tradewarden backup …` need no display. */
+  if (tw_cli_handles (argc, argv))
+    return tw_cli_main (argc, argv);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = tw_application_new ();
+  tw_application_set_start_time (app, start_time_us);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,3 +1,691 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-int main (void) { return 1; }
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-component.h"
+#include "tw-connector-registry.h"
+#include "tw-error.h"
+#include "tw-poller.h"
+#include "tw-profile.h"
+#include "tw-test-util.h"
+#include "tw-workspace.h"
+
+#define PROFILE   "demo"
+#define INTERVAL  400
+
+static const char *flavors[] = TW_SIM_FLAVORS;
+
+typedef struct
+{
+  TwSimThread         *sim;
+  TwConnectorRegistry *registry;
+  TwSecrets           *secrets;
+  TwHttp              *http;
+  TwProfile           *profile;
+  TwWorkspace         *workspace;
+} Fixture;
+
+/* The simulator's credential that fills a connector's secret, by the runbooks' variable. */
+static const char *
+credential_for (TwSimThread        *sim,
+                const TwSecretSpec *spec)
+{
+  static const struct { const char *env, *name; } map[] = {
+    { "API_KEYS",          "api_key" },
+    { "LIVE_TRADING_KEY",  "live_trading_key" },
+    { "ALPACA_API_KEY",    "alpaca_key_id" },
+    { "ALPACA_SECRET_KEY", "alpaca_secret" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_strcmp0 (spec->env, map[i].env) == 0)
+      return tw_sim_thread_get_credential (sim, map[i].name);
+  return NULL;
+}
+
+static void
+store_secrets (Fixture    *f,
+               const char *service_id,
+               const char *override_value)
+{
+  TwConnector *connector = tw_connector_registry_lookup (f->registry, service_id);
+  GPtrArray *specs;
+
+  g_assert_nonnull (connector);
+  specs = tw_connector_get_secrets (connector);
+  for (guint i = 0; i < specs->len; i++)
+    {
+      const TwSecretSpec *spec = g_ptr_array_index (specs, i);
+      const char *value = override_value != NULL ? override_value : credential_for (f->sim, spec);
+      g_autoptr(GError) error = NULL;
+
+      if (value == NULL)
+        continue;
+      g_assert_true (tw_secrets_store_sync (f->secrets, PROFILE, service_id, spec->name,
+                                            value, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* A profile with one service per flavor (id = flavor = connector id), secrets
+ * stored except for @no_secrets, a workspace polling every INTERVAL ms. */
+static void
+fixture_setup (Fixture    *f,
+               const char *no_secrets)
+{
+  f->sim = tw_test_sim_start ();
+  f->registry = tw_connector_registry_new ();
+  tw_connector_registry_load_default (f->registry);
+  f->secrets = tw_secrets_new_memory ();
+  f->http = tw_http_new ();
+  f->profile = tw_profile_new (PROFILE, TW_MODE_PAPER);
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      g_autoptr(TwService) service = tw_service_new (flavors[i], flavors[i],
+                                                     tw_sim_thread_get_url (f->sim, flavors[i]));
+
+      tw_profile_add_service (f->profile, service);
+      if (g_strcmp0 (no_secrets, flavors[i]) != 0)
+        store_secrets (f, flavors[i], NULL);
+    }
+
+  f->workspace = tw_workspace_new (f->profile, f->registry, f->http, f->secrets);
+  tw_workspace_set_poll_interval (f->workspace, INTERVAL);
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  tw_workspace_stop (f->workspace);
+  g_assert_finalize_object (g_steal_pointer (&f->workspace));
+  g_clear_object (&f->profile);
+  g_clear_object (&f->http);
+  g_clear_object (&f->secrets);
+  g_clear_object (&f->registry);
+  tw_sim_thread_stop (f->sim);
+}
+
+static TwService *
+service (Fixture    *f,
+         const char *id)
+{
+  TwService *s = tw_profile_lookup_service (f->profile, id);
+
+  g_assert_nonnull (s);
+  return s;
+}
+
+static gboolean
+on_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @check is TRUE or @timeout_ms passed. */
+static gboolean
+wait_until (gboolean (*check) (gpointer),
+            gpointer   data,
+            guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake = g_timeout_add (20, on_wake, NULL);
+  gboolean done;
+
+  while (!(done = check (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return done;
+}
+
+static gboolean
+all_ok (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    if (tw_service_get_state (service (f, flavors[i])) != TW_SERVICE_STATE_OK)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+state_known (gpointer data)
+{
+  return tw_service_get_state (data) != TW_SERVICE_STATE_UNKNOWN;
+}
+
+static gboolean
+not_ok (gpointer data)
+{
+  TwServiceState state = tw_service_get_state (data);
+
+  return state != TW_SERVICE_STATE_OK && state != TW_SERVICE_STATE_UNKNOWN;
+}
+
+static gboolean
+is_stale (gpointer data)
+{
+  return tw_service_get_stale (data);
+}
+
+/* How many requests of @flavor reached the simulator (path prefix @path or any). */
+static guint
+count_requests (Fixture    *f,
+                const char *flavor,
+                GArray     *times_us)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) != 0)
+        continue;
+      n++;
+      if (times_us != NULL)
+        {
+          gint64 t = json_object_get_int_member (entry, "time_us");
+
+          g_array_append_val (times_us, t);
+        }
+    }
+  return n;
+}
+
+static void
+dump_states (Fixture *f)
+{
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      TwService *s = service (f, flavors[i]);
+
+      g_test_message ("%s: %s (%s)", flavors[i],
+                      tw_service_state_to_string (tw_service_get_state (s)),
+                      tw_service_get_last_error (s) ? tw_service_get_last_error (s) : "no error");
+    }
+}
+
+static void
+test_all_flavors_ok (void)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, NULL);
+  tw_workspace_start (f.workspace);
+  if (!wait_until (all_ok, &f, 5000))
+    dump_states (&f);
+  g_assert_true (all_ok (&f));
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      TwService *s = service (&f, flavors[i]);
+      GListModel *components = tw_service_get_components (s);
+
+      g_assert_nonnull (tw_service_get_last_success (s));
+      g_assert_null (tw_service_get_last_error (s));
+      g_assert_cmpfloat (tw_service_get_latency_ms (s), >=, 0);
+      g_assert_false (tw_service_get_stale (s));
+      g_assert_nonnull (tw_workspace_get_client (f.workspace, flavors[i]));
+      /* Alpaca's account has no components; every other flavor does. */
+      if (g_strcmp0 (flavors[i], "alpaca") == 0)
+        continue;
+      g_assert_cmpuint (g_list_model_get_n_items (components), >=, 3);
+      for (guint j = 0; j < g_list_model_get_n_items (components); j++)
+        {
+          g_autoptr(TwComponent) c = g_list_model_get_item (components, j);
+
+          g_assert_nonnull (tw_component_get_name (c));
+          g_assert_cmpint (tw_component_get_health (c), ==, TW_HEALTH_OK);
+        }
+    }
+  g_assert_cmpstr (tw_service_get_version (service (&f, "investiq")), ==, "2.4.1");
+  g_assert_cmpstr (tw_service_get_status_text (service (&f, "investiq")), ==, "healthy");
+
+  fixture_teardown (&f);
+}
+
+static void
+test_component_unhealthy (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(TwComponent) broker = NULL;
+  TwService *iq;
+  GListModel *components;
+
+  fixture_setup (&f, NULL);
+  iq = service (&f, "investiq");
+  components = tw_service_get_components (iq);
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 5000));
+
+  for (guint j = 0; j < g_list_model_get_n_items (components) && broker == NULL; j++)
+    {
+      g_autoptr(TwComponent) c = g_list_model_get_item (components, j);
+
+      if (g_strcmp0 (tw_component_get_name (c), "broker") == 0)
+        broker = g_steal_pointer (&c);
+    }
+  g_assert_nonnull (broker);
+
+  answer = tw_test_sim_request (f.sim, "investiq", "POST", "/_sim/health",
+                                "{\"flavor\":\"investiq\",\"component\":\"broker\","
+                                "\"status\":\"unhealthy\",\"message\":\"broker connection lost\"}");
+  g_assert_true (wait_until (not_ok, iq, 3 * INTERVAL));
+  g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_DEGRADED);
+  /* Updated in place: the same object now says it is down. */
+  g_assert_cmpint (tw_component_get_health (broker), ==, TW_HEALTH_DOWN);
+  g_assert_cmpstr (tw_component_get_detail (broker), ==, "broker connection lost");
+  {
+    g_autoptr(TwComponent) again = NULL;
+
+    for (guint j = 0; j < g_list_model_get_n_items (components); j++)
+      {
+        g_autoptr(TwComponent) c = g_list_model_get_item (components, j);
+
+        if (g_strcmp0 (tw_component_get_name (c), "broker") == 0)
+          again = g_steal_pointer (&c);
+      }
+    g_assert_true (again == broker);
+  }
+
+  g_clear_object (&broker);
+  fixture_teardown (&f);
+}
+
+static void
+test_status_fault (void)
+{
+  Fixture f = { 0 };
+  TwService *iq;
+  gint64 start;
+
+  fixture_setup (&f, NULL);
+  iq = service (&f, "investiq");
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 5000));
+
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"status\",\"status\":503}");
+  start = g_get_monotonic_time ();
+  g_assert_true (wait_until (not_ok, iq, 2 * INTERVAL + 300));
+  g_test_message ("left OK after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_ERROR);
+  g_assert_nonnull (tw_service_get_last_error (iq));
+  g_assert_true (strstr (tw_service_get_last_error (iq), "503") != NULL);
+  /* The data age keeps growing from the last success. */
+  g_assert_nonnull (tw_service_get_last_success (iq));
+
+  tw_test_run_for (INTERVAL);
+  for (guint i = 0; flavors[i] != NULL; i++)
+    if (g_strcmp0 (flavors[i], "investiq") != 0)
+      g_assert_cmpint (tw_service_get_state (service (&f, flavors[i])), ==, TW_SERVICE_STATE_OK);
+
+  /* Cleared: back to OK at the next polls. */
+  tw_test_sim_clear_faults (f.sim);
+  tw_workspace_refresh (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 3000));
+
+  fixture_teardown (&f);
+}
+
+static void
+test_no_overlap (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  TwPoller *poller;
+  gint64 start, elapsed_ms;
+  guint n;
+  const guint latency = 1000;
+
+  fixture_setup (&f, NULL);
+  poller = tw_workspace_get_health_poller (f.workspace, "autotrader");
+  g_assert_nonnull (poller);
+  tw_test_sim_fault (f.sim, "autotrader", "{\"path\":\"/api/health\",\"kind\":\"latency\",\"latency_ms\":1000}");
+  start = g_get_monotonic_time ();
+  tw_workspace_start (f.workspace);
+  tw_test_run_for (2500);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_true (tw_poller_get_in_flight (poller) || tw_poller_get_consecutive_failures (poller) == 0);
+
+  n = count_requests (&f, "autotrader", times);
+  g_test_message ("%u requests in %" G_GINT64_FORMAT " ms with %u ms latency", n, elapsed_ms, latency);
+  /* At most one per latency period (+1 for the one in flight), and polling goes on. */
+  g_assert_cmpuint (n, <=, elapsed_ms / latency + 1);
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 1; i < times->len; i++)
+    {
+      gint64 gap_ms = (g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1)) / 1000;
+
+      g_assert_cmpint (gap_ms, >=, latency * 9 / 10);
+    }
+  g_assert_cmpint (tw_service_get_state (service (&f, "autotrader")), ==, TW_SERVICE_STATE_OK);
+
+  fixture_teardown (&f);
+}
+
+static void
+test_backoff (void)
+{
+  Fixture f = { 0 };
+  TwPoller *poller;
+  guint n;
+  const guint run_ms = 3500;
+
+  fixture_setup (&f, NULL);
+  poller = tw_workspace_get_health_poller (f.workspace, "ai-trading");
+  /* 500 is not retried by TwHttp: each poll is one request. */
+  tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"/api/health\",\"kind\":\"status\",\"status\":500}");
+  tw_workspace_start (f.workspace);
+  tw_test_run_for (run_ms);
+
+  n = count_requests (&f, "ai-trading", NULL);
+  g_test_message ("%u requests in %u ms while failing, %u failures", n, run_ms,
+                  tw_poller_get_consecutive_failures (poller));
+  /* Without backoff: run_ms / INTERVAL = 10 polls. With it: 0, 0.4, 1.2, 2.8 s (±10 %). */
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpuint (n, <=, 5);
+  g_assert_cmpuint (tw_poller_get_consecutive_failures (poller), ==, n);
+  g_assert_cmpint (tw_service_get_state (service (&f, "ai-trading")), ==, TW_SERVICE_STATE_ERROR);
+
+  /* poll_now resets the backoff: a success soon after the fault is cleared. */
+  tw_test_sim_clear_faults (f.sim);
+  tw_poller_poll_now (poller);
+  g_assert_true (wait_until (all_ok, &f, 2000));
+  g_assert_cmpuint (tw_poller_get_consecutive_failures (poller), ==, 0);
+
+  fixture_teardown (&f);
+}
+
+static void
+test_stale (void)
+{
+  Fixture f = { 0 };
+  TwService *ibkr;
+  TwPoller *poller;
+  gint64 age_us;
+
+  fixture_setup (&f, NULL);
+  ibkr = service (&f, "ibkr-assistant");
+  poller = tw_workspace_get_health_poller (f.workspace, "ibkr-assistant");
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 5000));
+  g_assert_false (tw_service_get_stale (ibkr));
+
+  tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"kind\":\"drop\"}");
+  g_assert_true (wait_until (not_ok, ibkr, 3000));
+  g_assert_cmpint (tw_service_get_state (ibkr), ==, TW_SERVICE_STATE_UNREACHABLE);
+  g_assert_false (tw_service_get_stale (ibkr));
+
+  g_assert_true (wait_until (is_stale, ibkr, 5000));
+  g_assert_true (tw_poller_get_stale (poller));
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+    age_us = g_date_time_difference (now, tw_service_get_last_success (ibkr));
+  }
+  g_assert_cmpint (age_us, >=, 3 * INTERVAL * 1000 - 50000);
+  g_assert_false (tw_service_get_stale (service (&f, "investiq")));
+
+  tw_test_sim_clear_faults (f.sim);
+  tw_poller_poll_now (poller);
+  g_assert_true (wait_until (all_ok, &f, 3000));
+  g_assert_false (tw_service_get_stale (ibkr));
+  g_assert_false (tw_poller_get_stale (poller));
+
+  fixture_teardown (&f);
+}
+
+static void
+test_wrong_key (void)
+{
+  Fixture f = { 0 };
+  TwService *iq;
+
+  fixture_setup (&f, NULL);
+  store_secrets (&f, "investiq", "not-the-key");
+  iq = service (&f, "investiq");
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (state_known, iq, 3000));
+  g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_AUTH_FAILED);
+  g_test_message ("%s", tw_service_get_last_error (iq));
+  g_assert_true (strstr (tw_service_get_last_error (iq), "Invalid or missing API key") != NULL);
+  /* The key itself never shows. */
+  g_assert_true (strstr (tw_service_get_last_error (iq), "not-the-key") == NULL);
+
+  fixture_teardown (&f);
+}
+
+static void
+test_missing_secret (void)
+{
+  Fixture f = { 0 };
+  TwService *ibkr;
+
+  fixture_setup (&f, "ibkr-assistant");
+  ibkr = service (&f, "ibkr-assistant");
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 1500) == FALSE);
+  g_assert_cmpint (tw_service_get_state (ibkr), ==, TW_SERVICE_STATE_ERROR);
+  g_assert_cmpstr (tw_service_get_last_error (ibkr), ==,
+                   "No “API key” is stored for ibkr-assistant in profile “demo”. "
+                   "Enter it in the profile editor.");
+  g_assert_cmpint (tw_service_get_state (service (&f, "investiq")), ==, TW_SERVICE_STATE_OK);
+  g_assert_cmpuint (count_requests (&f, "ibkr-assistant", NULL), ==, 0);
+  g_assert_cmpuint (count_requests (&f, "investiq", NULL), >, 0);
+
+  /* Stored later: after reset_secrets the next poll finds it. */
+  store_secrets (&f, "ibkr-assistant", NULL);
+  tw_workspace_reset_secrets (f.workspace);
+  tw_workspace_refresh (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 3000));
+
+  fixture_teardown (&f);
+}
+
+static void
+test_missing_connector (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwService) extra = tw_service_new ("gone", "no-such-connector", "http://127.0.0.1:1");
+
+  fixture_setup (&f, NULL);
+  tw_workspace_start (f.workspace);
+  /* Added while running: it is picked up (here: put in error). */
+  tw_profile_add_service (f.profile, extra);
+  g_assert_cmpint (tw_service_get_state (extra), ==, TW_SERVICE_STATE_ERROR);
+  g_assert_true (g_str_has_prefix (tw_service_get_last_error (extra),
+                                   "The connector “no-such-connector” of gone is not installed."));
+  g_assert_null (tw_workspace_get_client (f.workspace, "gone"));
+
+  /* Fixing the connector id starts polling it. */
+  tw_service_set_base_url (extra, tw_sim_thread_get_url (f.sim, "investiq"));
+  store_secrets (&f, "investiq", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (tw_secrets_store_sync (f.secrets, PROFILE, "gone", "api_key",
+                                          tw_sim_thread_get_credential (f.sim, "api_key"),
+                                          NULL, &error));
+  }
+  tw_service_set_connector_id (extra, "investiq");
+  g_assert_nonnull (tw_workspace_get_client (f.workspace, "gone"));
+  g_assert_true (wait_until (all_ok, &f, 3000));
+  {
+    gboolean ok = FALSE;
+
+    for (guint i = 0; i < 100 && !ok; i++)
+      {
+        ok = tw_service_get_state (extra) == TW_SERVICE_STATE_OK;
+        if (!ok)
+          tw_test_run_for (30);
+      }
+    g_assert_true (ok);
+  }
+
+  /* Removed: its poller stops. */
+  g_assert_true (tw_profile_remove_service (f.profile, "gone"));
+  g_assert_null (tw_workspace_get_client (f.workspace, "gone"));
+
+  fixture_teardown (&f);
+}
+
+static void
+test_poll_now (void)
+{
+  Fixture f = { 0 };
+  TwService *iq;
+  guint before;
+
+  fixture_setup (&f, NULL);
+  tw_workspace_set_poll_interval (f.workspace, 30000);
+  iq = service (&f, "investiq");
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 5000));
+  tw_test_run_for (200);
+  before = count_requests (&f, "investiq", NULL);
+  g_assert_cmpuint (before, ==, 1);
+
+  tw_workspace_refresh (f.workspace);
+  /* A second poll_now while the first is in flight is skipped. */
+  tw_workspace_refresh (f.workspace);
+  tw_test_run_for (500);
+  g_assert_cmpuint (count_requests (&f, "investiq", NULL), ==, 2);
+  g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_OK);
+
+  fixture_teardown (&f);
+}
+
+typedef struct
+{
+  guint succeeded;
+  guint failed;
+} Counts;
+
+static void
+on_succeeded (TwPoller       *poller,
+              JsonNode       *body,
+              TwHttpResponse *response,
+              Counts         *counts)
+{
+  g_assert_nonnull (body);
+  g_assert_cmpuint (tw_http_response_get_status (response), ==, 200);
+  counts->succeeded++;
+}
+
+static void
+on_failed (TwPoller *poller,
+           GError   *error,
+           Counts   *counts)
+{
+  counts->failed++;
+}
+
+static gboolean
+poller_succeeded (gpointer data)
+{
+  return ((Counts *) data)->succeeded > 0;
+}
+
+static void
+test_stop_cancels (void)
+{
+  Fixture f = { 0 };
+  Counts counts = { 0 };
+  g_autoptr(TwClient) client = NULL;
+  g_autoptr(TwPoller) poller = NULL;
+  TwConnector *connector;
+  guint before;
+
+  fixture_setup (&f, NULL);
+  connector = tw_connector_registry_lookup (f.registry, "investiq");
+  client = tw_client_new (f.http, f.secrets, connector, PROFILE, service (&f, "investiq"));
+  poller = tw_poller_new (client, "health", INTERVAL);
+  g_signal_connect (poller, "succeeded", G_CALLBACK (on_succeeded), &counts);
+  g_signal_connect (poller, "failed", G_CALLBACK (on_failed), &counts);
+
+  /* A plain success first. */
+  tw_poller_start (poller);
+  g_assert_true (wait_until (poller_succeeded, &counts, 3000));
+  g_assert_nonnull (tw_poller_get_last_success (poller));
+  g_assert_cmpuint (counts.failed, ==, 0);
+
+  tw_poller_stop (poller);
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"latency\",\"latency_ms\":1500}");
+  before = count_requests (&f, "investiq", NULL);
+  counts.succeeded = 0;
+  tw_poller_start (poller);
+  g_assert_true (tw_poller_get_in_flight (poller));
+  tw_test_run_for (300);
+  tw_poller_stop (poller);
+  g_assert_false (tw_poller_get_in_flight (poller));
+  tw_test_run_for (1800);
+  /* Cancelled: neither signal, and no new request. */
+  g_assert_cmpuint (counts.succeeded, ==, 0);
+  g_assert_cmpuint (counts.failed, ==, 0);
+  g_assert_cmpuint (count_requests (&f, "investiq", NULL), <=, before + 1);
+
+  /* Restarting works, and the poller goes away cleanly while a request is in flight. */
+  tw_poller_start (poller);
+  g_assert_true (tw_poller_get_in_flight (poller));
+  g_signal_handlers_disconnect_by_data (poller, &counts);
+  g_assert_finalize_object (g_steal_pointer (&poller));
+  tw_test_run_for (100);
+  g_assert_finalize_object (g_steal_pointer (&client));
+
+  fixture_teardown (&f);
+}
+
+static void
+test_unsupported_operation (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwClient) client = NULL;
+  g_autoptr(TwPoller) poller = NULL;
+  g_autoptr(GError) error = NULL;
+  Counts counts = { 0 };
+
+  fixture_setup (&f, NULL);
+  client = tw_client_new (f.http, f.secrets,
+                          tw_connector_registry_lookup (f.registry, "autotrader"),
+                          PROFILE, service (&f, "autotrader"));
+  g_assert_false (tw_client_has_operation (client, "no.such.operation"));
+  poller = tw_poller_new (client, "no.such.operation", INTERVAL);
+  g_signal_connect (poller, "failed", G_CALLBACK (on_failed), &counts);
+  tw_poller_start (poller);
+  tw_test_run_for (200);
+  g_assert_cmpuint (counts.failed, ==, 1);
+  g_assert_cmpuint (tw_poller_get_consecutive_failures (poller), ==, 1);
+  tw_poller_stop (poller);
+  g_signal_handlers_disconnect_by_data (poller, &counts);
+  g_assert_finalize_object (g_steal_pointer (&poller));
+
+  fixture_teardown (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/tw/core/poller/all-flavors-ok", test_all_flavors_ok);
+  g_test_add_func ("/tw/core/poller/component-unhealthy", test_component_unhealthy);
+  g_test_add_func ("/tw/core/poller/status-fault", test_status_fault);
+  g_test_add_func ("/tw/core/poller/no-overlap", test_no_overlap);
+  g_test_add_func ("/tw/core/poller/backoff", test_backoff);
+  g_test_add_func ("/tw/core/poller/stale", test_stale);
+  g_test_add_func ("/tw/core/poller/wrong-key", test_wrong_key);
+  g_test_add_func ("/tw/core/poller/missing-secret", test_missing_secret);
+  g_test_add_func ("/tw/core/poller/missing-connector", test_missing_connector);
+  g_test_add_func ("/tw/core/poller/poll-now", test_poll_now);
+  g_test_add_func ("/tw/core/poller/stop-cancels", test_stop_cancels);
+  g_test_add_func ("/tw/core/poller/unsupported-operation", test_unsupported_operation);
+
+  return g_test_run ();
+}

@@ -1,3 +1,711 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-int main (void) { return 1; }
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "tw-error.h"
+#include "tw-profile.h"
+
+static TwService *
+service_at (TwProfile *profile,
+            guint      position)
+{
+  g_autoptr(TwService) service = g_list_model_get_item (tw_profile_get_services (profile), position);
+
+  g_assert_nonnull (service);
+  return service; /* the profile keeps it alive */
+}
+
+static void
+assert_service (TwProfile  *profile,
+                guint       position,
+                const char *id,
+                const char *name,
+                const char *connector_id,
+                const char *base_url)
+{
+  TwService *service = service_at (profile, position);
+
+  g_assert_cmpstr (tw_service_get_id (service), ==, id);
+  if (name != NULL)
+    g_assert_cmpstr (tw_service_get_name (service), ==, name);
+  g_assert_cmpstr (tw_service_get_connector_id (service), ==, connector_id);
+  g_assert_cmpstr (tw_service_get_base_url (service), ==, base_url);
+  g_assert_true (tw_profile_lookup_service (profile, id) == service);
+}
+
+static void
+assert_file_mode (const char *path,
+                  guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, mode);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static TwProfile *
+make_full_profile (void)
+{
+  TwProfile *profile = tw_profile_new ("ops_live-1", TW_MODE_LIVE);
+  g_autoptr(TwService) investiq = tw_service_new ("investiq", "investiq", "http://127.0.0.1:3000");
+  g_autoptr(TwService) alpaca = tw_service_new ("alpaca", "alpaca", "https://api.alpaca.markets");
+
+  tw_service_set_name (investiq, "InvestIQ — main, “prod”");
+  tw_service_set_name (alpaca, "Alpaca (live)");
+  tw_profile_add_service (profile, investiq);
+  tw_profile_add_service (profile, alpaca);
+  tw_profile_add_database (profile, "audit", "/srv/ibkr/audit.db", "/srv/backups/audit", 14, 24);
+  tw_profile_add_database (profile, "trades", "/srv/bot/trades db.sqlite", NULL, 0, 0);
+  tw_profile_add_log (profile, "trading", "/srv/bot/logs/trading.log");
+  tw_profile_add_log (profile, "audit-chain", "/srv/bot/logs/audit/audit_log.jsonl");
+  return profile;
+}
+
+static void
+assert_full_profile (TwProfile *profile)
+{
+  GPtrArray *databases = tw_profile_get_databases (profile);
+  GPtrArray *logs = tw_profile_get_logs (profile);
+  TwDatabaseConfig *db;
+  TwLogConfig *log;
+
+  g_assert_cmpstr (tw_profile_get_name (profile), ==, "ops_live-1");
+  g_assert_cmpint (tw_profile_get_mode (profile), ==, TW_MODE_LIVE);
+
+  g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (profile)), ==, 2);
+  assert_service (profile, 0, "investiq", "InvestIQ — main, “prod”", "investiq", "http://127.0.0.1:3000");
+  assert_service (profile, 1, "alpaca", "Alpaca (live)", "alpaca", "https://api.alpaca.markets");
+
+  g_assert_cmpuint (databases->len, ==, 2);
+  db = g_ptr_array_index (databases, 0);
+  g_assert_cmpstr (db->id, ==, "audit");
+  g_assert_cmpstr (db->path, ==, "/srv/ibkr/audit.db");
+  g_assert_cmpstr (db->backup_dir, ==, "/srv/backups/audit");
+  g_assert_cmpuint (db->retention_days, ==, 14);
+  g_assert_cmpuint (db->schedule_hours, ==, 24);
+  db = g_ptr_array_index (databases, 1);
+  g_assert_cmpstr (db->id, ==, "trades");
+  g_assert_cmpstr (db->path, ==, "/srv/bot/trades db.sqlite");
+  g_assert_null (db->backup_dir);
+  g_assert_cmpuint (db->retention_days, ==, 0);
+  g_assert_cmpuint (db->schedule_hours, ==, 0);
+
+  g_assert_cmpuint (logs->len, ==, 2);
+  log = g_ptr_array_index (logs, 0);
+  g_assert_cmpstr (log->id, ==, "trading");
+  g_assert_cmpstr (log->path, ==, "/srv/bot/logs/trading.log");
+  log = g_ptr_array_index (logs, 1);
+  g_assert_cmpstr (log->id, ==, "audit-chain");
+  g_assert_cmpstr (log->path, ==, "/srv/bot/logs/audit/audit_log.jsonl");
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(TwProfile) profile = make_full_profile ();
+  g_autoptr(TwProfile) loaded = NULL;
+  g_autoptr(TwProfile) from_data = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *expected_path = g_build_filename (dir, "ops_live-1.conf", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+
+  g_assert_true (g_str_has_prefix (dir, g_get_user_config_dir ()));
+  g_assert_true (g_str_has_suffix (dir, "/tradewarden/profiles"));
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  g_assert_true (tw_profile_save (profile, NULL, &error));
+  g_assert_no_error (error);
+
+  file = tw_profile_default_file (profile);
+  path = g_file_get_path (file);
+  g_assert_cmpstr (path, ==, expected_path);
+  assert_file_mode (path, 0600);
+  assert_file_mode (dir, 0700);
+
+  loaded = tw_profile_load (file, &error);
+  g_assert_no_error (error);
+  assert_full_profile (loaded);
+
+  /* Saving over an existing, looser file gives 0600 again (atomic replace). */
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  tw_profile_set_mode (loaded, TW_MODE_PAPER);
+  g_assert_true (tw_profile_save (loaded, file, &error));
+  g_assert_no_error (error);
+  assert_file_mode (path, 0600);
+  g_clear_object (&loaded);
+  loaded = tw_profile_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_profile_get_mode (loaded), ==, TW_MODE_PAPER);
+
+  data = tw_profile_to_data (profile);
+  from_data = tw_profile_load_from_data (data, "whatever.conf", &error);
+  g_assert_no_error (error);
+  assert_full_profile (from_data);
+
+  g_assert_finalize_object (g_steal_pointer (&from_data));
+  g_assert_finalize_object (g_steal_pointer (&profile));
+}
+
+static void
+test_properties (void)
+{
+  g_autoptr(TwProfile) profile = tw_profile_new ("a", TW_MODE_PAPER);
+  g_autoptr(TwService) first = tw_service_new ("svc", "investiq", "http://127.0.0.1:1");
+  g_autoptr(TwService) second = tw_service_new ("svc", "autotrader", "http://127.0.0.1:2");
+  g_autoptr(GListModel) services = NULL;
+  guint name_notifies = 0;
+  guint mode_notifies = 0;
+  TwMode mode;
+
+  g_signal_connect (profile, "notify::name", G_CALLBACK (count_notify), &name_notifies);
+  g_signal_connect (profile, "notify::mode", G_CALLBACK (count_notify), &mode_notifies);
+
+  tw_profile_set_name (profile, "a");
+  tw_profile_set_mode (profile, TW_MODE_PAPER);
+  g_assert_cmpuint (name_notifies, ==, 0);
+  g_assert_cmpuint (mode_notifies, ==, 0);
+  g_object_set (profile, "name", "b", "mode", TW_MODE_LIVE, NULL);
+  g_assert_cmpuint (name_notifies, ==, 1);
+  g_assert_cmpuint (mode_notifies, ==, 1);
+  g_object_get (profile, "mode", &mode, "services", &services, NULL);
+  g_assert_cmpint (mode, ==, TW_MODE_LIVE);
+  g_assert_true (services == tw_profile_get_services (profile));
+
+  /* Same id: replaced in place. */
+  tw_profile_add_service (profile, first);
+  tw_profile_add_service (profile, second);
+  g_assert_cmpuint (g_list_model_get_n_items (services), ==, 1);
+  g_assert_true (tw_profile_lookup_service (profile, "svc") == second);
+  g_assert_null (tw_profile_lookup_service (profile, "other"));
+  g_assert_false (tw_profile_remove_service (profile, "other"));
+  g_assert_true (tw_profile_remove_service (profile, "svc"));
+  g_assert_cmpuint (g_list_model_get_n_items (services), ==, 0);
+
+  g_assert_true (tw_profile_name_is_valid ("Paper_1-x"));
+  g_assert_false (tw_profile_name_is_valid (""));
+  g_assert_false (tw_profile_name_is_valid ("has space"));
+  g_assert_false (tw_profile_name_is_valid ("../etc"));
+  g_assert_false (tw_profile_name_is_valid ("é"));
+  {
+    g_autofree char *longest = g_strnfill (64, 'a');
+    g_autofree char *too_long = g_strnfill (65, 'a');
+
+    g_assert_true (tw_profile_name_is_valid (longest));
+    g_assert_false (tw_profile_name_is_valid (too_long));
+  }
+}
+
+#define BASE "[Profile]\nName=alpaca\nMode=paper\n"
+#define SVC  "[Service alpaca]\nConnector=alpaca\n"
+
+static void
+assert_refused (const char *data,
+                const char *filename,
+                const char *expected_message,
+                const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_load_from_data (data, filename, &error);
+
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  if (expected_message != NULL)
+    g_assert_cmpstr (error->message, ==, expected_message);
+  if (secret != NULL)
+    g_assert_null (strstr (error->message, secret));
+}
+
+static void
+test_secret_refused (void)
+{
+  struct {
+    const char *data;
+    const char *message;
+    const char *secret;
+  } cases[] = {
+    /* A key named like a secret. */
+    { BASE SVC "BaseUrl=https://paper-api.alpaca.markets\nApiKey=PKABCDEFGHIJ12345678\n",
+      "alpaca.conf: [Service alpaca] key “ApiKey” holds a secret. Secrets are kept only in the "
+      "keyring: remove the line and enter the key in the profile editor.",
+      "PKABCDEFGHIJ12345678" },
+    { BASE SVC "BaseUrl=https://paper-api.alpaca.markets\nsecret_key=hunter2\n",
+      "alpaca.conf: [Service alpaca] key “secret_key” holds a secret. Secrets are kept only in "
+      "the keyring: remove the line and enter the key in the profile editor.",
+      "hunter2" },
+    { "[Profile]\nName=alpaca\nMode=paper\nAuthToken=abc\n",
+      "alpaca.conf: [Profile] key “AuthToken” holds a secret. Secrets are kept only in the "
+      "keyring: remove the line and enter the key in the profile editor.",
+      "abc" },
+    { BASE "[Database audit]\nPath=/x.db\nDB_PASSWORD=opensesame\n", NULL, "opensesame" },
+    { BASE "[Log trading]\nPath=/x.log\nPassphrase=correct horse\n", NULL, "correct horse" },
+    { BASE "[Whatever]\nX-Credential=zzz-top\n", NULL, "zzz-top" },
+    /* A value that is a known secret, under an innocent key. */
+    { BASE SVC "BaseUrl=https://paper-api.alpaca.markets\nName=AKZ9Y8X7W6V5U4T3S2R1\n",
+      "alpaca.conf: [Service alpaca] key “Name” holds a secret. Secrets are kept only in the "
+      "keyring: remove it from the value and enter the key in the profile editor.",
+      "AKZ9Y8X7W6V5U4T3S2R1" },
+    /* Secrets inside the base URL. */
+    { BASE SVC "BaseUrl=https://user:pass@paper-api.alpaca.markets\n",
+      "alpaca.conf: [Service alpaca] key “BaseUrl” holds a secret. Secrets are kept only in the "
+      "keyring: remove it from the value and enter the key in the profile editor.",
+      "user:pass" },
+    { BASE SVC "BaseUrl=https://h.example/api?apikey=s3cr3t\n", NULL, "s3cr3t" },
+    { BASE SVC "BaseUrl=https://h.example/api?x=9f8e7d6c5b4a39281716aBcDzQ\n", NULL,
+      "9f8e7d6c5b4a39281716aBcDzQ" },
+    { BASE SVC "BaseUrl=https://ghp9f8e7d6c5b4a39281716aBcD@h.example\n", NULL,
+      "ghp9f8e7d6c5b4a39281716aBcD" },
+    /* A secret pasted where it breaks the syntax is not quoted by the error either. */
+    { BASE SVC "BaseUrl=https://h.example\nPKABCDEFGHIJ12345678\n",
+      "alpaca.conf: line 7 is neither a [Group], a Key=Value line nor a # comment. "
+      "Fix or remove that line.",
+      "PKABCDEFGHIJ12345678" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_refused (cases[i].data, "/some/dir/alpaca.conf", cases[i].message, cases[i].secret);
+
+  /* Not secrets: an empty key, plain URLs with harmless queries, ordinary words. */
+  {
+    const char *fine[] = {
+      BASE SVC "BaseUrl=https://paper-api.alpaca.markets\nApiKey=\n",
+      BASE SVC "BaseUrl=http://127.0.0.1:3000/api?limit=50&status=PENDING\n",
+      BASE SVC "BaseUrl=https://h.example\nName=PKG builder PK short\n",
+      BASE "[Database audit]\nPath=/srv/ibkr/audit-2026-11-23.db\n",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fine); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TwProfile) profile = tw_profile_load_from_data (fine[i], "alpaca.conf", &error);
+
+        g_assert_no_error (error);
+        g_assert_nonnull (profile);
+      }
+  }
+
+  /* Save refuses to write a secret too. */
+  {
+    g_autoptr(TwProfile) profile = tw_profile_new ("leaky", TW_MODE_PAPER);
+    g_autoptr(TwService) service = tw_service_new ("x", "investiq", "https://u:topsecret@h.example");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GFile) file = NULL;
+
+    tw_profile_add_service (profile, service);
+    g_assert_false (tw_profile_save (profile, NULL, &error));
+    g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+    g_assert_null (strstr (error->message, "topsecret"));
+    file = tw_profile_default_file (profile);
+    g_assert_false (g_file_query_exists (file, NULL));
+  }
+}
+
+static void
+test_invalid (void)
+{
+  struct {
+    const char *data;
+    const char *message;
+  } cases[] = {
+    { "[Profile]\nName=alpaca\nMode=real\n",
+      "alpaca.conf: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or Mode=live." },
+    { "[Profile]\nName=alpaca\n",
+      "alpaca.conf: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or Mode=live." },
+    { "[Service a]\nConnector=x\nBaseUrl=http://h\n",
+      "alpaca.conf has no [Profile] group. Add one with Name= and Mode=paper or Mode=live." },
+    { "[Profile]\nName=has space\nMode=paper\n",
+      "alpaca.conf: [Profile] “Name” must be 1 to 64 letters, digits, “-” or “_”. Rename the profile." },
+    { BASE SVC "BaseUrl=ftp://h.example\n",
+      "alpaca.conf: [Service alpaca] “BaseUrl” “ftp://h.example” is not an http:// or https:// "
+      "address with a host. Fix it, e.g. http://127.0.0.1:3000." },
+    { BASE SVC "BaseUrl=http://\n", NULL },
+    { BASE SVC "BaseUrl=paper-api.alpaca.markets\n", NULL },
+    { BASE SVC "\n",
+      "alpaca.conf: [Service alpaca] has no “BaseUrl”. Add the service's address, "
+      "e.g. BaseUrl=http://127.0.0.1:3000." },
+    { BASE "[Service alpaca]\nBaseUrl=https://paper-api.alpaca.markets\n",
+      "alpaca.conf: [Service alpaca] has no “Connector”. Add the connector's id, e.g. Connector=investiq." },
+    { BASE "[Service alpaca]\nConnector=\nBaseUrl=https://paper-api.alpaca.markets\n", NULL },
+    { BASE "[Service Alpaca Main]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n",
+      "alpaca.conf: [Service Alpaca Main] the id after the group's kind must use only lower-case "
+      "letters, digits, “-” and “_” (e.g. [Service investiq]). Rename the group." },
+    { BASE "[Service ]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n", NULL },
+    { BASE "[Database audit]\nBackupDir=/b\n",
+      "alpaca.conf: [Database audit] has no “Path”. Add the database file's path." },
+    { BASE "[Database audit]\nPath=/a.db\nRetentionDays=-1\n",
+      "alpaca.conf: [Database audit] “RetentionDays” must be a whole number of 0 or more. Fix the line." },
+    { BASE "[Log x]\n", "alpaca.conf: [Log x] has no “Path”. Add the log file's path." },
+    { BASE "[Profile\n", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_refused (cases[i].data, "alpaca.conf", cases[i].message, NULL);
+
+  /* Unknown groups and keys are ignored; a missing Name comes from the file name. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TwProfile) profile =
+      tw_profile_load_from_data ("[Profile]\nMode=live\nColour=red\n[Alertmanager]\nUrl=http://h\n"
+                                 SVC "BaseUrl=https://api.alpaca.markets/\nFoo=bar\n",
+                                 "from-file.conf", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (tw_profile_get_name (profile), ==, "from-file");
+    g_assert_cmpint (tw_profile_get_mode (profile), ==, TW_MODE_LIVE);
+    assert_service (profile, 0, "alpaca", NULL, "alpaca", "https://api.alpaca.markets/");
+  }
+}
+
+static void
+write_profile_file (const char *filename,
+                    const char *contents)
+{
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *path = g_build_filename (dir, filename, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_list_all (void)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(TwProfile) zulu = tw_profile_new ("zulu", TW_MODE_PAPER);
+  g_autoptr(GError) error = NULL;
+
+  /* No folder yet: no profiles, no problems. */
+  profiles = tw_profile_list_all (&problems);
+  g_assert_cmpuint (profiles->len, ==, 0);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&profiles, g_ptr_array_unref);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  g_assert_true (tw_profile_save (zulu, NULL, &error));
+  g_assert_no_error (error);
+  write_profile_file ("alpha.conf", "[Profile]\nName=Alpha\nMode=live\n");
+  write_profile_file ("bad.conf", BASE SVC "BaseUrl=https://h.example\nApiKey=PKABCDEFGHIJ12345678\n");
+  write_profile_file ("notes.txt", "not a profile");
+
+  profiles = tw_profile_list_all (&problems);
+  g_assert_cmpuint (profiles->len, ==, 2);
+  g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 0)), ==, "Alpha");
+  g_assert_cmpint (tw_profile_get_mode (g_ptr_array_index (profiles, 0)), ==, TW_MODE_LIVE);
+  g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 1)), ==, "zulu");
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (problems, 0), "bad.conf: [Service alpaca] key “ApiKey”"));
+  g_assert_null (strstr (g_ptr_array_index (problems, 0), "PKABCDEFGHIJ12345678"));
+  g_clear_pointer (&profiles, g_ptr_array_unref);
+
+  /* problems is optional. */
+  profiles = tw_profile_list_all (NULL);
+  g_assert_cmpuint (profiles->len, ==, 2);
+}
+
+/* A runbook's .env, as people write them. */
+static const char paper_env[] =
+  "# InvestIQ + Alpaca paper\n"
+  "export ALPACA_API_KEY=PKTEST1234567890ABCD\n"
+  "ALPACA_SECRET_KEY=\"paper-secret-with-#hash-and \\\"quote\\\"\"\n"
+  "ALPACA_BASE_URL=https://paper-api.alpaca.markets/v2 # paper!\n"
+  "\n"
+  "API_KEYS = 'first-key-aaaaaaaa, second-key-bbbbbbbb'\n"
+  "LIVE_TRADING_KEY=live-key-cccccccc\n"
+  "API_BASE_URL=http://127.0.0.1:3100/\n"
+  "IBKR_HOST=10.0.0.5\r\n"
+  "IBKR_PORT=8001\n"
+  "AI_TRADING_URL=http://127.0.0.1:8002\n"
+  "AUTOTRADER_URL=http://localhost:8003/\n"
+  "DATABASE_URL=postgres://x\n"
+  "TRADING_MODE=live\n";   /* the Alpaca URL decides: paper */
+
+static char *
+lookup (TwSecrets  *secrets,
+        const char *profile,
+        const char *service,
+        const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = tw_secrets_lookup_sync (secrets, profile, service, name, NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+assert_secret (TwSecrets  *secrets,
+               const char *profile,
+               const char *service,
+               const char *name,
+               const char *expected)
+{
+  g_autofree char *value = lookup (secrets, profile, service, name);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
+test_import_env_paper (void)
+{
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_import_env (paper_env, "runbook", secrets, &error);
+  g_autofree char *data = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (tw_profile_get_name (profile), ==, "runbook");
+  g_assert_cmpint (tw_profile_get_mode (profile), ==, TW_MODE_PAPER);
+
+  g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (profile)), ==, 5);
+  assert_service (profile, 0, "alpaca", "Alpaca (paper)", "alpaca", "https://paper-api.alpaca.markets");
+  assert_service (profile, 1, "investiq", "InvestIQ", "investiq", "http://127.0.0.1:3100");
+  assert_service (profile, 2, "ibkr-assistant", "IBKR assistant", "ibkr-assistant", "http://10.0.0.5:8001");
+  assert_service (profile, 3, "ai-trading", "AI trading", "ai-trading", "http://127.0.0.1:8002");
+  assert_service (profile, 4, "autotrader", "Autotrader", "autotrader", "http://localhost:8003");
+
+  assert_secret (secrets, "runbook", "alpaca", "key_id", "PKTEST1234567890ABCD");
+  assert_secret (secrets, "runbook", "alpaca", "secret_key", "paper-secret-with-#hash-and \"quote\"");
+  assert_secret (secrets, "runbook", "investiq", "api_key", "first-key-aaaaaaaa");
+  assert_secret (secrets, "runbook", "investiq", "live_trading_key", "live-key-cccccccc");
+  assert_secret (secrets, "runbook", "ibkr-assistant", "api_key", "first-key-aaaaaaaa");
+  assert_secret (secrets, "runbook", "ai-trading", "api_key", "first-key-aaaaaaaa");
+  assert_secret (secrets, "runbook", "autotrader", "api_key", "first-key-aaaaaaaa");
+  assert_secret (secrets, "runbook", "investiq", "second_key", NULL);
+
+  /* The profile itself holds none of it, and saves cleanly. */
+  data = tw_profile_to_data (profile);
+  g_assert_null (strstr (data, "PKTEST"));
+  g_assert_null (strstr (data, "paper-secret"));
+  g_assert_null (strstr (data, "key-"));
+  g_assert_true (tw_profile_save (profile, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_import_env_live (void)
+{
+  struct {
+    const char *env;
+    TwMode      mode;
+    const char *alpaca_url;  /* NULL: no alpaca service */
+  } cases[] = {
+    { "ALPACA_API_KEY=AKLIVE1234567890ABCD\nALPACA_SECRET_KEY=live-secret\n"
+      "ALPACA_BASE_URL=https://api.alpaca.markets/v2/\nTRADING_MODE=paper\n",
+      TW_MODE_LIVE, "https://api.alpaca.markets" },
+    { "ALPACA_API_KEY=AKLIVE1234567890ABCD\nALPACA_BASE_URL=https://api.alpaca.markets\n",
+      TW_MODE_LIVE, "https://api.alpaca.markets" },
+    { "ALPACA_API_KEY=PKTEST1234567890ABCD\n", TW_MODE_PAPER, "https://paper-api.alpaca.markets" },
+    { "ALPACA_API_KEY=x\nALPACA_BASE_URL=http://127.0.0.1:9000\n", TW_MODE_PAPER, "http://127.0.0.1:9000" },
+    { "ALPACA_API_KEY=x\nALPACA_BASE_URL=http://127.0.0.1:9000\nTRADING_MODE=LIVE\n",
+      TW_MODE_LIVE, "http://127.0.0.1:9000" },
+    { "ALPACA_API_KEY=x\nALPACA_BASE_URL=http://127.0.0.1:9000\nLIVE_TRADING=true\n",
+      TW_MODE_LIVE, "http://127.0.0.1:9000" },
+    { "API_KEYS=k\nLIVE_TRADING=true\n", TW_MODE_LIVE, NULL },
+    { "API_KEYS=k\nLIVE_TRADING=false\n", TW_MODE_PAPER, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TwProfile) profile = tw_profile_import_env (cases[i].env, "live", secrets, &error);
+      TwService *alpaca;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (tw_profile_get_mode (profile), ==, cases[i].mode);
+      alpaca = tw_profile_lookup_service (profile, "alpaca");
+      if (cases[i].alpaca_url == NULL)
+        {
+          g_assert_null (alpaca);
+          continue;
+        }
+      g_assert_nonnull (alpaca);
+      g_assert_cmpstr (tw_service_get_base_url (alpaca), ==, cases[i].alpaca_url);
+      g_assert_cmpstr (tw_service_get_connector_id (alpaca), ==, "alpaca");
+    }
+
+  /* The first case in full: live secrets, under the new profile's name. */
+  {
+    g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TwProfile) profile = tw_profile_import_env (cases[0].env, "prod", secrets, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (profile)), ==, 1);
+    assert_service (profile, 0, "alpaca", "Alpaca (live)", "alpaca", "https://api.alpaca.markets");
+    assert_secret (secrets, "prod", "alpaca", "key_id", "AKLIVE1234567890ABCD");
+    assert_secret (secrets, "prod", "alpaca", "secret_key", "live-secret");
+    assert_secret (secrets, "live", "alpaca", "key_id", NULL);
+  }
+
+  /* IBKR: the assistant URL wins over host/port; its own key over API_KEYS. */
+  {
+    g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TwProfile) profile =
+      tw_profile_import_env ("IBKR_ASSISTANT_URL=http://ibkr.lan:8000/\nIBKR_HOST=x\nIBKR_PORT=1\n"
+                             "IBKR_API_KEY=ibkr-own\nAPI_KEYS=shared\n",
+                             "ib", secrets, &error);
+
+    g_assert_no_error (error);
+    assert_service (profile, 1, "ibkr-assistant", NULL, "ibkr-assistant", "http://ibkr.lan:8000");
+    assert_secret (secrets, "ib", "ibkr-assistant", "api_key", "ibkr-own");
+    assert_secret (secrets, "ib", "investiq", "api_key", "shared");
+    assert_service (profile, 0, "investiq", NULL, "investiq", "http://127.0.0.1:3000");
+  }
+}
+
+static void
+test_import_env_errors (void)
+{
+  struct {
+    const char *env;
+    const char *name;
+    const char *message;
+    const char *secret;
+  } cases[] = {
+    { "# ok\nAPI_KEYS=a\nsecret-value-without-equals\n", "x",
+      "Line 3 of the .env file is not a KEY=VALUE line: the variable name is not followed by “=”. "
+      "Fix that line and import the file again.", "secret-value" },
+    { "API_KEYS=a\n\nALPACA_SECRET_KEY=\"unterminated-secret\nX=1\n", "x",
+      "Line 3 of the .env file is not a KEY=VALUE line: a quoted value is not closed. "
+      "Fix that line and import the file again.", "unterminated-secret" },
+    { "API_KEYS='closed'trailing-secret\n", "x",
+      "Line 1 of the .env file is not a KEY=VALUE line: there is text after the closing quote. "
+      "Fix that line and import the file again.", "trailing-secret" },
+    { "1API_KEYS=a\n", "x", NULL, NULL },
+    { "=orphan-secret\n", "x", NULL, "orphan-secret" },
+    { "# nothing for us\nDATABASE_URL=postgres://u:p@h/db\nFOO=bar\n", "x",
+      "The .env file names no service Trade Warden can import (ALPACA_API_KEY, ALPACA_BASE_URL, "
+      "API_KEYS, LIVE_TRADING_KEY, INVESTIQ_URL, IBKR_ASSISTANT_URL, IBKR_HOST, AI_TRADING_URL, "
+      "AUTOTRADER_URL). Choose the runbook's .env file, or create the profile by hand.", NULL },
+    { "", "x", NULL, NULL },
+    { "API_KEYS=a\n", "bad name", NULL, NULL },
+    { "API_KEYS=a\nINVESTIQ_URL=not-a-url\n", "x",
+      "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
+      "Fix it and import the file again.", NULL },
+    { "AUTOTRADER_URL=https://u:hidden-pass@h.example\n", "x", NULL, "hidden-pass" },
+    { "IBKR_HOST=h\nIBKR_PORT=99999\n", "x", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TwProfile) profile = tw_profile_import_env (cases[i].env, cases[i].name, secrets, &error);
+
+      g_assert_null (profile);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      if (cases[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, cases[i].message);
+      if (cases[i].secret != NULL)
+        g_assert_null (strstr (error->message, cases[i].secret));
+      /* Nothing stored when the import fails. */
+      assert_secret (secrets, cases[i].name, "investiq", "api_key", NULL);
+    }
+}
+
+static guint
+count_hits (const char  *dir,
+            const char  *needle,
+            guint       *n_files)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *entry;
+  guint hits = 0;
+
+  g_assert_nonnull (handle);
+  while ((entry = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          hits += count_hits (path, needle, n_files);
+          continue;
+        }
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      (*n_files)++;
+      if (g_strstr_len (contents, length, needle) != NULL)
+        hits++;
+    }
+  return hits;
+}
+
+static void
+test_no_secrets_on_disk (void)
+{
+  const char *values[] = {
+    "PKTEST1234567890ABCD", "paper-secret-with-#hash-and", "first-key-aaaaaaaa",
+    "second-key-bbbbbbbb", "live-key-cccccccc", "editor-entered-secret-42",
+  };
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_import_env (paper_env, "runbook", secrets, &error);
+  g_autoptr(TwProfile) other = make_full_profile ();
+  guint total_hits = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (tw_secrets_store_sync (secrets, "ops_live-1", "investiq", "api_key",
+                                       "editor-entered-secret-42", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (tw_profile_save (profile, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (tw_profile_save (other, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      guint n_files = 0;
+
+      total_hits += count_hits (g_get_user_config_dir (), values[i], &n_files);
+      g_assert_cmpuint (n_files, >=, 2);
+    }
+  g_assert_cmpuint (total_hits, ==, 0);
+
+  /* The needle search works: the saved files do hold the non-secret parts. */
+  {
+    guint n_files = 0;
+
+    g_assert_cmpuint (count_hits (g_get_user_config_dir (), "https://paper-api.alpaca.markets", &n_files), ==, 1);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/tw/core/profile/round-trip", test_round_trip);
+  g_test_add_func ("/tw/core/profile/properties", test_properties);
+  g_test_add_func ("/tw/core/profile/secret-refused", test_secret_refused);
+  g_test_add_func ("/tw/core/profile/invalid", test_invalid);
+  g_test_add_func ("/tw/core/profile/list-all", test_list_all);
+  g_test_add_func ("/tw/core/profile/import-env/paper", test_import_env_paper);
+  g_test_add_func ("/tw/core/profile/import-env/live", test_import_env_live);
+  g_test_add_func ("/tw/core/profile/import-env/errors", test_import_env_errors);
+  g_test_add_func ("/tw/core/profile/no-secrets-on-disk", test_no_secrets_on_disk);
+
+  return g_test_run ();
+}

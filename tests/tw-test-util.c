@@ -1,3 +1,180 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_test_util;
+#include "config.h"
+
+#include "tw-test-util.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+TwSimThread *
+tw_test_sim_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  TwSimThread *sim = tw_sim_thread_start (0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (sim);
+  return sim;
+}
+
+JsonNode *
+tw_test_sim_request_full (TwSimThread *sim,
+                          const char  *flavor,
+                          const char  *method,
+                          const char  *path,
+                          const char  *json_body,
+                          guint       *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *url = NULL;
+  const char *base = tw_sim_thread_get_url (sim, flavor);
+  SoupMessageHeaders *headers;
+  gsize len;
+  const char *data;
+
+  g_assert_nonnull (base);
+  url = g_strconcat (base, path, NULL);
+  msg = soup_message_new (method, url);
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+
+  if (!g_str_has_prefix (path, "/_sim"))
+    {
+      if (g_str_equal (flavor, "alpaca"))
+        {
+          soup_message_headers_replace (headers, "APCA-API-KEY-ID",
+                                        tw_sim_thread_get_credential (sim, "alpaca_key_id"));
+          soup_message_headers_replace (headers, "APCA-API-SECRET-KEY",
+                                        tw_sim_thread_get_credential (sim, "alpaca_secret"));
+        }
+      else
+        soup_message_headers_replace (headers, "X-API-Key",
+                                      tw_sim_thread_get_credential (sim, "api_key"));
+    }
+
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+
+  data = g_bytes_get_data (answer, &len);
+  if (len == 0)
+    return json_node_new (JSON_NODE_NULL);
+
+  parser = json_parser_new ();
+  json_parser_load_from_data (parser, data, len, &error);
+  if (error != NULL)
+    g_error ("%s %s on %s answered %u with a body that is not JSON (%s): %.*s", method, path,
+             flavor, soup_message_get_status (msg), error->message, (int) MIN (len, 200), data);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+JsonNode *
+tw_test_sim_request (TwSimThread *sim,
+                     const char  *flavor,
+                     const char  *method,
+                     const char  *path,
+                     const char  *json_body)
+{
+  return tw_test_sim_request_full (sim, flavor, method, path, json_body, NULL);
+}
+
+void
+tw_test_sim_fault (TwSimThread *sim,
+                   const char  *flavor,
+                   const char  *json)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (sim, flavor, "POST", "/_sim/faults", json, &status);
+  if (status != SOUP_STATUS_CREATED)
+    {
+      g_autofree char *text = json_to_string (answer, FALSE);
+
+      g_error ("The simulator refused the fault %s (%u): %s", json, status, text);
+    }
+}
+
+void
+tw_test_sim_health (TwSimThread *sim,
+                    const char  *flavor,
+                    const char  *json)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (sim, flavor, "POST", "/_sim/health", json, &status);
+  if (status != SOUP_STATUS_OK)
+    {
+      g_autofree char *text = json_to_string (answer, FALSE);
+
+      g_error ("The simulator refused the health change %s (%u): %s", json, status, text);
+    }
+}
+
+void
+tw_test_sim_clear_faults (TwSimThread *sim)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (sim, "investiq", "DELETE", "/_sim/faults", NULL, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_NO_CONTENT);
+}
+
+JsonNode *
+tw_test_sim_requests (TwSimThread *sim)
+{
+  guint status = 0;
+  JsonNode *answer;
+
+  answer = tw_test_sim_request_full (sim, "investiq", "GET", "/_sim/requests", NULL, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (answer));
+  return answer;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+tw_test_run_until (gboolean *done,
+                   guint     timeout_ms)
+{
+  GMainContext *context = g_main_context_default ();
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+
+  while (!*done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return *done;
+}
+
+void
+tw_test_run_for (guint ms)
+{
+  gboolean never = FALSE;
+
+  tw_test_run_until (&never, ms);
+}

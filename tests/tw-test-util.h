@@ -17,6 +17,19 @@ JsonNode    *tw_test_sim_request        (TwSimThread *sim,
                                          const char  *method,
                                          const char  *path,
                                          const char  *json_body);
+/* Like tw_test_sim_request(), also giving the HTTP status. Paths outside /_sim/ get the
+ * flavor's valid credentials (X-API-Key, or Alpaca's key pair). */
+JsonNode    *tw_test_sim_request_full   (TwSimThread *sim,
+                                         const char  *flavor,
+                                         const char  *method,
+                                         const char  *path,
+                                         const char  *json_body,
+                                         guint       *status);
+/* Sets a component's health through /_sim/health; @json e.g.
+ * "{\"component\":\"broker\",\"status\":\"unhealthy\"}" or "{\"reset\":true}". */
+void         tw_test_sim_health         (TwSimThread *sim,
+                                         const char  *flavor,
+                                         const char  *json);
 /* Injects a fault (see the simulator's /_sim/faults) for @flavor; @json e.g.
  * "{\"path\":\"/health\",\"kind\":\"status\",\"status\":503}". */
 void         tw_test_sim_fault          (TwSimThread *sim,

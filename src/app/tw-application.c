@@ -1,3 +1,693 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_application;
+#include "config.h"
+
+#include "tw-application.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "tw-demo.h"
+#include "tw-env-import.h"
+#include "tw-profile-editor.h"
+#include "tw-sim.h"
+#include "tw-ui-util.h"
+
+#define DEFAULT_POLL_INTERVAL_S 5
+
+struct _TwApplication
+{
+  AdwApplication       parent_instance;
+
+  gint64               start_time_us;
+  gboolean             first_frame_done;
+  gboolean             opened_once;     /* a profile was opened or asked for */
+
+  GSettings           *settings;        /* NULL without the schema */
+  TwHttp              *http;
+  TwConnectorRegistry *registry;
+  TwSecrets           *keyring;         /* created on first use */
+  TwSecrets           *secrets;         /* the workspace's: keyring, or memory in demo */
+  TwWorkspace         *workspace;
+  TwSimThread         *sim;             /* demo only */
+  TwWindow            *window;
+  GCancellable        *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (TwApplication, tw_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start the simulated trading services and open a demo profile"), NULL },
+  { "profile", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open the profile NAME"), N_("NAME") },
+  { NULL }
+};
+
+static TwSecrets *
+get_keyring (TwApplication *self)
+{
+  if (self->keyring == NULL)
+    self->keyring = tw_secrets_new_keyring ();
+  return self->keyring;
+}
+
+static void
+show_error (TwApplication *self,
+            const char    *heading,
+            const char    *message)
+{
+  TwWindow *window = tw_application_get_window (self);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+toast (TwApplication *self,
+       const char    *title)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 5);
+  tw_window_add_toast (tw_application_get_window (self), toast);
+}
+
+static guint
+poll_interval_ms (TwApplication *self)
+{
+  guint seconds = DEFAULT_POLL_INTERVAL_S;
+
+  if (self->settings != NULL)
+    seconds = g_settings_get_uint (self->settings, "poll-interval");
+  return MAX (1, seconds) * 1000;
+}
+
+static void
+poll_interval_changed_cb (TwApplication *self)
+{
+  if (self->workspace != NULL)
+    tw_workspace_set_poll_interval (self->workspace, poll_interval_ms (self));
+}
+
+static void
+update_actions (TwApplication *self)
+{
+  GAction *action;
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->workspace != NULL);
+  /* The demo profile is never saved: nothing to edit. */
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "edit-profile");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               self->workspace != NULL && !tw_secrets_is_memory (self->secrets));
+}
+
+static void
+refresh_profile_names (TwApplication *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) profiles = tw_profile_list_all (&problems);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) names = NULL;
+
+  for (guint i = 0; profiles != NULL && i < profiles->len; i++)
+    g_strv_builder_add (builder, tw_profile_get_name (g_ptr_array_index (profiles, i)));
+  names = g_strv_builder_end (builder);
+  tw_window_set_profile_names (tw_application_get_window (self), (const char * const *) names);
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    toast (self, g_ptr_array_index (problems, i));
+}
+
+static void
+stop_sim (TwApplication *self)
+{
+  g_clear_pointer (&self->sim, tw_sim_thread_stop);
+}
+
+void
+tw_application_close_profile (TwApplication *self)
+{
+  g_return_if_fail (TW_IS_APPLICATION (self));
+
+  if (self->window != NULL)
+    tw_window_set_workspace (self->window, NULL);
+  if (self->workspace != NULL)
+    tw_workspace_stop (self->workspace);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->secrets);
+  /* The workspace is stopped first: no request is left for the simulator. */
+  stop_sim (self);
+  update_actions (self);
+}
+
+static void
+open_profile (TwApplication *self,
+              TwProfile     *profile,
+              TwSecrets     *secrets,
+              gboolean       demo)
+{
+  g_autoptr(TwWorkspace) workspace = NULL;
+  TwSimThread *sim = NULL;
+
+  self->opened_once = TRUE;
+
+  /* Keep the simulator across the switch only when the new profile is the demo's. */
+  if (demo)
+    sim = g_steal_pointer (&self->sim);
+  tw_application_close_profile (self);
+  self->sim = sim;
+
+  workspace = tw_workspace_new (profile, self->registry, self->http, secrets);
+  tw_workspace_set_poll_interval (workspace, poll_interval_ms (self));
+  self->workspace = g_steal_pointer (&workspace);
+  self->secrets = g_object_ref (secrets);
+  tw_workspace_start (self->workspace);
+
+  tw_window_set_workspace (tw_application_get_window (self), self->workspace);
+  /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
+  if (!tw_secrets_is_memory (secrets) && self->settings != NULL)
+    g_settings_set_string (self->settings, "last-profile", tw_profile_get_name (profile));
+  update_actions (self);
+}
+
+void
+tw_application_open_profile (TwApplication *self,
+                             TwProfile     *profile,
+                             TwSecrets     *secrets)
+{
+  g_return_if_fail (TW_IS_APPLICATION (self));
+  g_return_if_fail (TW_IS_PROFILE (profile));
+  g_return_if_fail (TW_IS_SECRETS (secrets));
+
+  open_profile (self, profile, secrets, tw_secrets_is_memory (secrets) && self->sim != NULL);
+}
+
+gboolean
+tw_application_open_profile_by_name (TwApplication  *self,
+                                     const char     *name,
+                                     GError        **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *basename = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+
+  g_return_val_if_fail (TW_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  self->opened_once = TRUE;
+  dir = tw_profile_get_dir ();
+  basename = g_strconcat (name, ".conf", NULL);
+  file = g_file_new_build_filename (dir, basename, NULL);
+  profile = tw_profile_load (file, error);
+  if (profile == NULL)
+    return FALSE;
+  open_profile (self, profile, get_keyring (self), FALSE);
+  return TRUE;
+}
+
+gboolean
+tw_application_start_demo (TwApplication  *self,
+                           GError        **error)
+{
+  static const char * const flavors[] = TW_SIM_FLAVORS;
+  g_autoptr(TwSecrets) secrets = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+
+  g_return_val_if_fail (TW_IS_APPLICATION (self), FALSE);
+
+  self->opened_once = TRUE;
+  if (self->sim == NULL)
+    {
+      self->sim = tw_sim_thread_start (0, error);
+      if (self->sim == NULL)
+        return FALSE;
+      /* For scripts: where each simulated service listens. */
+      for (guint i = 0; flavors[i] != NULL; i++)
+        printf ("%s=%s\n", flavors[i], tw_sim_thread_get_url (self->sim, flavors[i]));
+      fflush (stdout);
+    }
+
+  secrets = tw_secrets_new_memory ();
+  profile = tw_demo_profile_new (self->sim, secrets, error);
+  if (profile == NULL)
+    return FALSE;
+  open_profile (self, profile, secrets, TRUE);
+  return TRUE;
+}
+
+gboolean
+tw_application_is_demo (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), FALSE);
+
+  return self->sim != NULL && self->workspace != NULL;
+}
+
+/* TW_BENCH_FIRST_FRAME: report the first painted frame and quit. */
+
+static gboolean
+quit_idle_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                TwApplication *self)
+{
+  if (self->first_frame_done)
+    return;
+  self->first_frame_done = TRUE;
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+  printf ("FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time () - self->start_time_us);
+  fflush (stdout);
+  g_idle_add (quit_idle_cb, self);
+}
+
+static void
+window_map_cb (GtkWidget     *window,
+               TwApplication *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (after_paint_cb), self, 0);
+}
+
+TwWindow *
+tw_application_get_window (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  if (self->window == NULL)
+    {
+      self->window = tw_window_new (GTK_APPLICATION (self));
+      g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      if (g_getenv ("TW_BENCH_FIRST_FRAME") != NULL)
+        g_signal_connect_object (self->window, "map", G_CALLBACK (window_map_cb), self, 0);
+      tw_window_set_workspace (self->window, self->workspace);
+      refresh_profile_names (self);
+    }
+  return self->window;
+}
+
+/* Actions */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Closing lets each window remember its size. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+refresh_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TwApplication *self = user_data;
+
+  if (self->workspace != NULL)
+    tw_workspace_refresh (self->workspace);
+}
+
+static void
+demo_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_application_start_demo (self, &error))
+    show_error (self, _("Could Not Start the Demo"), error->message);
+  gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
+}
+
+static void
+editor_saved_cb (TwProfileEditor *editor,
+                 TwProfile       *profile,
+                 TwApplication   *self)
+{
+  g_autofree char *message = NULL;
+
+  open_profile (self, profile, get_keyring (self), FALSE);
+  refresh_profile_names (self);
+  /* Translators: %s is a profile's name */
+  message = g_strdup_printf (_("Profile “%s” saved"), tw_profile_get_name (profile));
+  toast (self, message);
+}
+
+static void
+present_editor (TwApplication *self,
+                TwProfile     *profile)
+{
+  TwProfileEditor *editor = tw_profile_editor_new (GTK_WINDOW (tw_application_get_window (self)),
+                                                   self->registry, get_keyring (self), profile);
+
+  g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_profile_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  present_editor (TW_APPLICATION (user_data), NULL);
+}
+
+static void
+edit_profile_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  TwApplication *self = user_data;
+
+  if (self->workspace != NULL && !tw_secrets_is_memory (self->secrets))
+    present_editor (self, tw_workspace_get_profile (self->workspace));
+}
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TwApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_env_import_finish (result, &error);
+  g_autofree char *message = NULL;
+
+  if (profile == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, _("Could Not Import the .env File"), error->message);
+      return;
+    }
+  open_profile (self, profile, get_keyring (self), FALSE);
+  refresh_profile_names (self);
+  /* Translators: %s is a profile's name */
+  message = g_strdup_printf (_("Imported as profile “%s”"), tw_profile_get_name (profile));
+  toast (self, message);
+}
+
+static void
+import_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    TwApplication   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        tw_env_import_async (file, get_keyring (self), self->cancellable,
+                             import_done_cb, g_object_ref (self));
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+import_env_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Import a Runbook .env File"),
+                                         GTK_WINDOW (tw_application_get_window (self)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_profile_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_application_open_profile_by_name (self, g_variant_get_string (parameter, NULL), &error))
+    show_error (self, _("Could Not Open the Profile"), error->message);
+  gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  TwWindow *window = tw_application_get_window (self);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  static const char *developers[] = { "The Trade Warden developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", tw_application_get_window (self),
+                        "application-name", _("Trade Warden"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Trade Warden developers"),
+                        "developers", developers,
+                        "comments", _("A console for the on-call operator of automated trading systems: every service at a glance, halting in one click, risky moves made deliberate."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  TwWindow *window = tw_application_get_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  tw_window_show_page (window, g_variant_get_string (parameter, NULL));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "refresh", refresh_action, NULL, NULL, NULL, { 0 } },
+  { "demo", demo_action, NULL, NULL, NULL, { 0 } },
+  { "new-profile", new_profile_action, NULL, NULL, NULL, { 0 } },
+  { "edit-profile", edit_profile_action, NULL, NULL, NULL, { 0 } },
+  { "import-env", import_env_action, NULL, NULL, NULL, { 0 } },
+  { "open-profile", open_profile_action, "s", NULL, NULL, { 0 } },
+  { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
+};
+
+/* GApplication */
+
+static void
+tw_application_startup (GApplication *application)
+{
+  TwApplication *self = TW_APPLICATION (application);
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *refresh_accels[] = { "<Primary>r", NULL };
+  static const char *shortcuts_accels[] = { "<Primary>question", NULL };
+
+  G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
+
+  self->http = tw_http_new ();
+  self->registry = tw_connector_registry_new ();
+  tw_connector_registry_load_default (self->registry);
+  self->settings = tw_ui_settings_new ();
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::poll-interval",
+                             G_CALLBACK (poll_interval_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
+  for (int i = 1; i <= 9; i++)
+    {
+      g_autofree char *detailed = g_strdup_printf ("win.page(%d)", i);
+      g_autofree char *accel = g_strdup_printf ("<Primary>%d", i);
+      const char *accels[] = { accel, NULL };
+
+      gtk_application_set_accels_for_action (GTK_APPLICATION (self), detailed, accels);
+    }
+  update_actions (self);
+}
+
+static void
+tw_application_activate (GApplication *application)
+{
+  TwApplication *self = TW_APPLICATION (application);
+  TwWindow *window = tw_application_get_window (self);
+  GPtrArray *problems = tw_connector_registry_get_problems (self->registry);
+
+  if (!self->opened_once)
+    {
+      g_autofree char *last = NULL;
+
+      self->opened_once = TRUE;
+      if (self->settings != NULL)
+        last = g_settings_get_string (self->settings, "last-profile");
+      if (last != NULL && *last != '\0')
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!tw_application_open_profile_by_name (self, last, &error))
+            toast (self, error->message);
+        }
+    }
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    toast (self, g_ptr_array_index (problems, i));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+tw_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+  const char *profile = NULL;
+  gboolean demo = g_variant_dict_contains (options, "demo");
+
+  g_variant_dict_lookup (options, "profile", "&s", &profile);
+  if (!demo && profile == NULL)
+    return -1;
+
+  /* Through the actions, so a second `tradewarden --demo` reaches the running console. */
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (demo)
+    g_action_group_activate_action (G_ACTION_GROUP (application), "demo", NULL);
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (application), "open-profile",
+                                    g_variant_new_string (profile));
+  return -1;
+}
+
+static void
+tw_application_shutdown (GApplication *application)
+{
+  TwApplication *self = TW_APPLICATION (application);
+
+  g_cancellable_cancel (self->cancellable);
+  tw_application_close_profile (self);
+
+  G_APPLICATION_CLASS (tw_application_parent_class)->shutdown (application);
+}
+
+static void
+tw_application_dispose (GObject *object)
+{
+  TwApplication *self = TW_APPLICATION (object);
+
+  if (self->workspace != NULL)
+    tw_workspace_stop (self->workspace);
+  g_clear_object (&self->workspace);
+  stop_sim (self);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->keyring);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->http);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (tw_application_parent_class)->dispose (object);
+}
+
+static void
+tw_application_class_init (TwApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = tw_application_dispose;
+  app_class->startup = tw_application_startup;
+  app_class->activate = tw_application_activate;
+  app_class->handle_local_options = tw_application_handle_local_options;
+  app_class->shutdown = tw_application_shutdown;
+}
+
+static void
+tw_application_init (TwApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->start_time_us = g_get_monotonic_time ();
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+TwApplication *
+tw_application_new (void)
+{
+  return g_object_new (TW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/tradewarden/TradeWarden",
+                       NULL);
+}
+
+void
+tw_application_set_start_time (TwApplication *self,
+                               gint64         monotonic_us)
+{
+  g_return_if_fail (TW_IS_APPLICATION (self));
+
+  self->start_time_us = monotonic_us;
+}
+
+TwHttp *
+tw_application_get_http (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->http;
+}
+
+TwConnectorRegistry *
+tw_application_get_registry (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->registry;
+}
+
+TwWorkspace *
+tw_application_get_workspace (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->workspace;
+}

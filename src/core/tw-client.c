@@ -1,3 +1,538 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_client;
+#include "config.h"
+
+#include "tw-client.h"
+
+#include <string.h>
+
+#include "tw-error.h"
+
+struct _TwClient
+{
+  GObject      parent_instance;
+
+  TwHttp      *http;
+  TwSecrets   *secrets;
+  TwConnector *connector;
+  char        *profile_name;
+  TwService   *service;
+
+  /* secret name → value, filled by the first call that needs it */
+  GHashTable  *secret_cache;
+};
+
+G_DEFINE_FINAL_TYPE (TwClient, tw_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_HTTP,
+  PROP_SECRETS,
+  PROP_CONNECTOR,
+  PROP_PROFILE_NAME,
+  PROP_SERVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Secrets are wiped before their memory is given back. */
+static void
+secret_free (gpointer data)
+{
+  char *value = data;
+
+  if (value == NULL)
+    return;
+  memset (value, 0, strlen (value));
+  g_free (value);
+}
+
+static GHashTable *
+secret_cache_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, secret_free);
+}
+
+static void
+tw_client_dispose (GObject *object)
+{
+  TwClient *self = TW_CLIENT (object);
+
+  g_clear_object (&self->http);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->connector);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (tw_client_parent_class)->dispose (object);
+}
+
+static void
+tw_client_finalize (GObject *object)
+{
+  TwClient *self = TW_CLIENT (object);
+
+  g_clear_pointer (&self->profile_name, g_free);
+  g_clear_pointer (&self->secret_cache, g_hash_table_unref);
+
+  G_OBJECT_CLASS (tw_client_parent_class)->finalize (object);
+}
+
+static void
+tw_client_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TwClient *self = TW_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      g_value_set_object (value, self->http);
+      break;
+    case PROP_SECRETS:
+      g_value_set_object (value, self->secrets);
+      break;
+    case PROP_CONNECTOR:
+      g_value_set_object (value, self->connector);
+      break;
+    case PROP_PROFILE_NAME:
+      g_value_set_string (value, self->profile_name);
+      break;
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_client_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TwClient *self = TW_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_HTTP:
+      self->http = g_value_dup_object (value);
+      break;
+    case PROP_SECRETS:
+      self->secrets = g_value_dup_object (value);
+      break;
+    case PROP_CONNECTOR:
+      self->connector = g_value_dup_object (value);
+      break;
+    case PROP_PROFILE_NAME:
+      self->profile_name = g_value_dup_string (value);
+      break;
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_client_class_init (TwClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = tw_client_dispose;
+  object_class->finalize = tw_client_finalize;
+  object_class->get_property = tw_client_get_property;
+  object_class->set_property = tw_client_set_property;
+
+  properties[PROP_HTTP] =
+    g_param_spec_object ("http", NULL, NULL, TW_TYPE_HTTP, flags);
+  properties[PROP_SECRETS] =
+    g_param_spec_object ("secrets", NULL, NULL, TW_TYPE_SECRETS, flags);
+  properties[PROP_CONNECTOR] =
+    g_param_spec_object ("connector", NULL, NULL, TW_TYPE_CONNECTOR, flags);
+  properties[PROP_PROFILE_NAME] =
+    g_param_spec_string ("profile-name", NULL, NULL, NULL, flags);
+  properties[PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, NULL, TW_TYPE_SERVICE, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tw_client_init (TwClient *self)
+{
+  self->secret_cache = secret_cache_new ();
+}
+
+/**
+ * tw_client_new:
+ * @http: the one HTTP session
+ * @secrets: where the service's secrets are stored
+ * @connector: how to speak to the service
+ * @profile_name: the profile the service belongs to (keys the secrets)
+ * @service: the service called
+ *
+ * Returns: (transfer full): a new client
+ */
+TwClient *
+tw_client_new (TwHttp      *http,
+               TwSecrets   *secrets,
+               TwConnector *connector,
+               const char  *profile_name,
+               TwService   *service)
+{
+  g_return_val_if_fail (TW_IS_HTTP (http), NULL);
+  g_return_val_if_fail (TW_IS_SECRETS (secrets), NULL);
+  g_return_val_if_fail (TW_IS_CONNECTOR (connector), NULL);
+  g_return_val_if_fail (profile_name != NULL, NULL);
+  g_return_val_if_fail (TW_IS_SERVICE (service), NULL);
+
+  return g_object_new (TW_TYPE_CLIENT,
+                       "http", http,
+                       "secrets", secrets,
+                       "connector", connector,
+                       "profile-name", profile_name,
+                       "service", service,
+                       NULL);
+}
+
+/**
+ * tw_client_get_connector:
+ *
+ * Returns: (transfer none): the connector
+ */
+TwConnector *
+tw_client_get_connector (TwClient *self)
+{
+  g_return_val_if_fail (TW_IS_CLIENT (self), NULL);
+
+  return self->connector;
+}
+
+/**
+ * tw_client_get_service:
+ *
+ * Returns: (transfer none): the service
+ */
+TwService *
+tw_client_get_service (TwClient *self)
+{
+  g_return_val_if_fail (TW_IS_CLIENT (self), NULL);
+
+  return self->service;
+}
+
+gboolean
+tw_client_has_operation (TwClient   *self,
+                         const char *operation)
+{
+  g_return_val_if_fail (TW_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (operation != NULL, FALSE);
+
+  return tw_connector_has_operation (self->connector, operation);
+}
+
+void
+tw_client_reset_secrets (TwClient *self)
+{
+  g_return_if_fail (TW_IS_CLIENT (self));
+
+  g_hash_table_remove_all (self->secret_cache);
+}
+
+typedef struct
+{
+  const TwOperation *op;         /* owned by the connector, which the client keeps */
+  GHashTable        *vars;
+  GPtrArray         *to_lookup;  /* secret names not in the cache yet */
+  guint              next;
+  guint              max_retries;
+  TwHttpResponse    *response;
+} CallData;
+
+static void
+call_data_free (gpointer data)
+{
+  CallData *call = data;
+
+  g_clear_pointer (&call->vars, g_hash_table_unref);
+  g_clear_pointer (&call->to_lookup, g_ptr_array_unref);
+  g_clear_pointer (&call->response, tw_http_response_unref);
+  g_free (call);
+}
+
+static const TwSecretSpec *
+find_secret_spec (TwClient   *self,
+                  const char *name)
+{
+  GPtrArray *specs = tw_connector_get_secrets (self->connector);
+
+  for (guint i = 0; specs != NULL && i < specs->len; i++)
+    {
+      const TwSecretSpec *spec = g_ptr_array_index (specs, i);
+
+      if (g_strcmp0 (spec->name, name) == 0)
+        return spec;
+    }
+  return NULL;
+}
+
+/* An optional secret that is not stored gives NULL without error: the header
+ * that uses it is left out. */
+static char *
+lookup_cached_secret (const char  *name,
+                      gpointer     user_data,
+                      GError     **error)
+{
+  TwClient *self = user_data;
+  const char *value = g_hash_table_lookup (self->secret_cache, name);
+
+  return g_strdup (value);
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CallData *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  if (!tw_http_send_finish (TW_HTTP (source), result, &call->response, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  node = tw_http_response_parse_json (call->response, &error);
+  if (node == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+send_request (GTask *task)
+{
+  TwClient *self = g_task_get_source_object (task);
+  CallData *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwHttpRequest) request = NULL;
+  g_autoptr(GHashTable) headers = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  const char *base_url;
+  GHashTableIter iter;
+  gpointer name, value;
+
+  path = tw_operation_expand_path (call->op, call->vars, &error);
+  if (path == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  body = tw_operation_expand_body (call->op, call->vars, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  headers = tw_operation_expand_headers (call->op, call->vars, lookup_cached_secret, self, &error);
+  if (headers == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  base_url = tw_service_get_base_url (self->service);
+  if (base_url == NULL || *base_url == '\0')
+    base_url = tw_connector_get_default_base_url (self->connector);
+  if (base_url == NULL || *base_url == '\0')
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
+                               "%s has no base URL. Set one in the profile editor.",
+                               tw_service_get_name (self->service));
+      return;
+    }
+
+  request = tw_http_request_new (tw_operation_get_method (call->op), base_url, path);
+  tw_http_request_set_service_name (request, tw_service_get_name (self->service));
+  g_hash_table_iter_init (&iter, headers);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    if (value != NULL)
+      tw_http_request_add_header (request, name, value);
+  if (body != NULL)
+    tw_http_request_set_json_body (request, body);
+  if (call->max_retries != TW_CLIENT_DEFAULT_RETRIES)
+    tw_http_request_set_max_retries (request, call->max_retries);
+
+  tw_http_send_async (self->http, request, g_task_get_cancellable (task),
+                      on_sent, g_object_ref (task));
+}
+
+static void lookup_next_secret (GTask *task);
+
+static void
+on_secret_looked_up (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TwClient *self = g_task_get_source_object (task);
+  CallData *call = g_task_get_task_data (task);
+  const char *name = g_ptr_array_index (call->to_lookup, call->next);
+  const TwSecretSpec *spec = find_secret_spec (self, name);
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  value = tw_secrets_lookup_finish (TW_SECRETS (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_SECRET,
+                               "The “%s” of %s could not be read from the keyring: %s. "
+                               "Unlock the keyring and try again.",
+                               spec != NULL && spec->label != NULL ? spec->label : name,
+                               tw_service_get_name (self->service), error->message);
+      return;
+    }
+
+  if (value == NULL || *value == '\0')
+    {
+      secret_free (value);
+      if (spec == NULL || spec->required)
+        {
+          g_task_return_new_error (task, TW_ERROR, TW_ERROR_SECRET,
+                                   "No “%s” is stored for %s in profile “%s”. "
+                                   "Enter it in the profile editor.",
+                                   spec != NULL && spec->label != NULL ? spec->label : name,
+                                   tw_service_get_name (self->service),
+                                   self->profile_name);
+          return;
+        }
+    }
+  else
+    g_hash_table_replace (self->secret_cache, g_strdup (name), value);
+
+  call->next++;
+  lookup_next_secret (task);
+}
+
+static void
+lookup_next_secret (GTask *task)
+{
+  TwClient *self = g_task_get_source_object (task);
+  CallData *call = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (call->next >= call->to_lookup->len)
+    {
+      send_request (task);
+      return;
+    }
+
+  tw_secrets_lookup_async (self->secrets,
+                           self->profile_name,
+                           tw_service_get_id (self->service),
+                           g_ptr_array_index (call->to_lookup, call->next),
+                           g_task_get_cancellable (task),
+                           on_secret_looked_up,
+                           g_object_ref (task));
+}
+
+/**
+ * tw_client_call_async:
+ * @self: a client
+ * @operation: the console operation ("health", "positions.list", …)
+ * @vars: (nullable) (element-type utf8 utf8): template variables
+ * @cancellable: (nullable): cancels the lookup and the request
+ *
+ * Calls @operation: looks up the secrets its headers need (once), expands the
+ * templates and sends the request. Finish with tw_client_call_finish().
+ */
+void
+tw_client_call_async (TwClient            *self,
+                      const char          *operation,
+                      GHashTable          *vars,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  tw_client_call_full_async (self, operation, vars, TW_CLIENT_DEFAULT_RETRIES,
+                             cancellable, callback, user_data);
+}
+
+void
+tw_client_call_full_async (TwClient            *self,
+                           const char          *operation,
+                           GHashTable          *vars,
+                           guint                max_retries,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  CallData *call;
+
+  g_return_if_fail (TW_IS_CLIENT (self));
+  g_return_if_fail (operation != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tw_client_call_async);
+
+  call = g_new0 (CallData, 1);
+  call->op = tw_connector_get_operation (self->connector, operation);
+  call->vars = vars != NULL ? g_hash_table_ref (vars) : NULL;
+  call->max_retries = max_retries;
+  call->to_lookup = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, call, call_data_free);
+
+  if (call->op == NULL)
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                               "The connector “%s” of %s has no “%s” operation. "
+                               "Update the connector or use another one.",
+                               tw_connector_get_id (self->connector),
+                               tw_service_get_name (self->service), operation);
+      return;
+    }
+
+  names = tw_operation_list_secret_names (call->op);
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      if (!g_hash_table_contains (self->secret_cache, name))
+        g_ptr_array_add (call->to_lookup, g_strdup (name));
+    }
+
+  lookup_next_secret (task);
+}
+
+JsonNode *
+tw_client_call_finish (TwClient        *self,
+                       GAsyncResult    *result,
+                       TwHttpResponse **response,
+                       GError         **error)
+{
+  CallData *call;
+
+  g_return_val_if_fail (TW_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tw_client_call_async, NULL);
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (response != NULL)
+    *response = call->response != NULL ? tw_http_response_ref (call->response) : NULL;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -33,7 +33,18 @@ void         tw_client_call_async     (TwClient            *self,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
-/* Returns (transfer full) the parsed body (a JSON null node for an empty body), or NULL
+/* As tw_client_call_async(), with at most @max_retries retries of the request
+ * (TW_CLIENT_DEFAULT_RETRIES: TwHttp's default). Pollers retry by themselves and
+ * use few, so a failing service shows as failing within an interval or two. */
+#define TW_CLIENT_DEFAULT_RETRIES G_MAXUINT
+void         tw_client_call_full_async (TwClient           *self,
+                                        const char         *operation,
+                                        GHashTable         *vars,
+                                        guint               max_retries,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+/* Finishes both. Returns (transfer full) the parsed body (a JSON null node for an empty body), or NULL
  * with @error. @response: (out) (optional) what the server answered, also on error. */
 JsonNode    *tw_client_call_finish    (TwClient            *self,
                                        GAsyncResult        *result,

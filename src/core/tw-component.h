@@ -23,6 +23,16 @@ const char  *tw_component_get_status (TwComponent *self);
 void         tw_component_set_status (TwComponent *self,
                                       const char  *status);
 const char  *tw_component_get_detail (TwComponent *self);
+void         tw_component_set_detail (TwComponent *self,
+                                      const char  *detail);
 double       tw_component_get_latency_ms (TwComponent *self);
+void         tw_component_set_latency_ms (TwComponent *self,
+                                          double       latency_ms);
+void         tw_component_set_name   (TwComponent *self,
+                                      const char  *name);
+/* Copies health, status, detail and latency of @from (same name or not) into @self,
+ * notifying only what changed: how a poll updates a row in place. */
+void         tw_component_update_from (TwComponent *self,
+                                       TwComponent *from);
 
 G_END_DECLS

@@ -1,3 +1,659 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_http;
+#include "config.h"
+
+#include "tw-http.h"
+
+#include <libsoup/soup.h>
+
+#include "tw-error.h"
+#include "tw-http-private.h"
+
+/* TwHttp: the one HTTP path. One SoupSession; each send is a chain of attempts. Each
+ * attempt has its own timer covering connect + headers + body. One internal
+ * GCancellable per send is what libsoup sees: the caller's cancellable, the timer and a
+ * refused answer all cancel it, and the flags below say which one did. */
+
+#define READ_CHUNK        (64 * 1024)
+#define BACKOFF_BASE_MS   250
+#define BACKOFF_MAX_MS    5000
+#define RETRY_AFTER_MAX_S 30
+
+struct _TwHttp
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  guint64      n_requests;
+};
+
+G_DEFINE_FINAL_TYPE (TwHttp, tw_http, G_TYPE_OBJECT)
+
+typedef struct
+{
+  TwHttpRequest  *request;
+  GUri           *uri;
+  char           *service;
+  char           *what;
+  GMainContext   *context;
+  GCancellable   *cancellable;     /* internal, handed to libsoup */
+  GCancellable   *caller;
+  gulong          caller_handler;
+  GSource        *timer;
+  GSource        *wait_source;
+  GSource        *wait_cancel_source;
+  SoupMessage    *message;
+  GInputStream   *stream;
+  GByteArray     *buffer;
+  TwHttpResponse *response;        /* the last attempt's answer, if any */
+  guint           attempts;
+  gint64          started_us;
+  gboolean        timed_out;
+} SendData;
+
+static void start_attempt (GTask *task);
+
+static void
+on_stream_closed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  /* Closing after an error or a refusal fails by design; nothing to report. */
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+}
+
+/* Never while a read is pending: only from the read's own callback or after it. */
+static void
+close_stream (SendData *data)
+{
+  g_autoptr(GInputStream) stream = g_steal_pointer (&data->stream);
+
+  if (stream != NULL)
+    g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, on_stream_closed, NULL);
+}
+
+static void
+clear_sources (SendData *data)
+{
+  if (data->timer != NULL)
+    g_source_destroy (data->timer);
+  g_clear_pointer (&data->timer, g_source_unref);
+  if (data->wait_source != NULL)
+    g_source_destroy (data->wait_source);
+  g_clear_pointer (&data->wait_source, g_source_unref);
+  if (data->wait_cancel_source != NULL)
+    g_source_destroy (data->wait_cancel_source);
+  g_clear_pointer (&data->wait_cancel_source, g_source_unref);
+}
+
+static void
+send_data_free (SendData *data)
+{
+  if (data->caller_handler != 0)
+    g_cancellable_disconnect (data->caller, data->caller_handler);
+  clear_sources (data);
+  close_stream (data);
+  g_clear_pointer (&data->request, tw_http_request_unref);
+  g_clear_pointer (&data->uri, g_uri_unref);
+  g_free (data->service);
+  g_free (data->what);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->caller);
+  g_clear_object (&data->message);
+  if (data->buffer != NULL)
+    g_byte_array_unref (data->buffer);
+  g_clear_pointer (&data->response, tw_http_response_unref);
+  g_free (data);
+}
+
+static gboolean
+caller_cancelled (SendData *data)
+{
+  return data->caller != NULL && g_cancellable_is_cancelled (data->caller);
+}
+
+static void
+return_error (GTask  *task,
+              GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  clear_sources (data);
+  g_debug ("%s: %s failed: %s", data->service, data->what, tw_error_nick (error->code));
+  g_task_return_error (task, error);
+}
+
+static gboolean
+retries_left (SendData *data)
+{
+  return data->attempts <= data->request->max_retries;
+}
+
+static gboolean
+is_get (SendData *data)
+{
+  return g_str_equal (data->request->method, "GET");
+}
+
+/* Exponential backoff with "equal jitter": half the delay fixed, half random, so the
+ * retries of many clients spread out. @retry_index is 0 for the first retry. */
+static guint
+backoff_ms (guint retry_index)
+{
+  guint delay = BACKOFF_BASE_MS << MIN (retry_index, 5u);
+
+  delay = MIN (delay, BACKOFF_MAX_MS);
+  return delay / 2 + (guint) g_random_int_range (0, (gint32) (delay / 2) + 1);
+}
+
+/* What the server asked to wait, in seconds (Retry-After as seconds or an HTTP date,
+ * else X-Ratelimit-Reset as epoch seconds); -1 if it did not say. */
+static gint64
+retry_after_seconds (TwHttpResponse *response)
+{
+  const char *value = tw_http_response_get_header (response, "Retry-After");
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (value != NULL)
+    {
+      guint64 seconds;
+      g_autoptr(GDateTime) date = NULL;
+
+      while (g_ascii_isspace (*value))
+        value++;
+      if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
+        return (gint64) seconds;
+
+      date = soup_date_time_new_from_http_string (value);
+      if (date != NULL)
+        return MAX (0, g_date_time_to_unix (date) - now_s);
+    }
+
+  value = tw_http_response_get_header (response, "X-Ratelimit-Reset");
+  if (value != NULL)
+    {
+      guint64 reset;
+
+      if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &reset, NULL))
+        {
+          /* An epoch time; a small number can only be a delay in seconds. */
+          if (reset > 1000000000)
+            return MAX (0, (gint64) reset - now_s);
+          return (gint64) reset;
+        }
+    }
+
+  return -1;
+}
+
+static gboolean
+on_wait_done (gpointer user_data)
+{
+  g_autoptr(GTask) task = g_object_ref (user_data);
+  SendData *data = g_task_get_task_data (task);
+
+  clear_sources (data);
+  start_attempt (task);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_wait_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = g_object_ref (user_data);
+  SendData *data = g_task_get_task_data (task);
+
+  return_error (task, _tw_http_error_cancelled (data->request));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retry_later (GTask *task,
+             guint  delay_ms)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  g_debug ("%s: %s, retry %u in %u ms", data->service, data->what, data->attempts, delay_ms);
+
+  data->wait_source = g_timeout_source_new (delay_ms);
+  g_source_set_static_name (data->wait_source, "[tw-http] retry wait");
+  g_source_set_callback (data->wait_source, on_wait_done, g_object_ref (task), g_object_unref);
+  g_source_attach (data->wait_source, data->context);
+
+  data->wait_cancel_source = g_cancellable_source_new (data->cancellable);
+  g_source_set_static_name (data->wait_cancel_source, "[tw-http] retry cancel");
+  g_source_set_callback (data->wait_cancel_source, G_SOURCE_FUNC (on_wait_cancelled),
+                         g_object_ref (task), g_object_unref);
+  g_source_attach (data->wait_cancel_source, data->context);
+}
+
+static void
+stop_timer (SendData *data)
+{
+  if (data->timer != NULL)
+    g_source_destroy (data->timer);
+  g_clear_pointer (&data->timer, g_source_unref);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_clear_pointer (&data->timer, g_source_unref);
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The attempt ended without an answer (refused, reset, dropped, timed out…). */
+static void
+attempt_failed (GTask        *task,
+                const GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) mapped = NULL;
+
+  stop_timer (data);
+
+  if (caller_cancelled (data))
+    {
+      return_error (task, _tw_http_error_cancelled (data->request));
+      return;
+    }
+  if (data->timed_out)
+    {
+      return_error (task, _tw_http_error_timeout (data->request));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      return_error (task, _tw_http_error_cancelled (data->request));
+      return;
+    }
+
+  mapped = _tw_http_error_for_network (data->request, error);
+  g_debug ("%s: %s attempt %u: %s", data->service, data->what, data->attempts,
+           error->message);
+
+  /* The request may have been acted on before the connection broke: only GET is
+   * safe to send again. A timeout is never retried, pollers report it promptly. */
+  if (mapped->code == TW_ERROR_UNREACHABLE && is_get (data) && retries_left (data))
+    {
+      retry_later (task, backoff_ms (data->attempts - 1));
+      return;
+    }
+
+  return_error (task, g_steal_pointer (&mapped));
+}
+
+static void
+refuse_too_large (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  stop_timer (data);
+  data->response->latency_us = g_get_monotonic_time () - data->started_us;
+  if (data->buffer != NULL)
+    g_byte_array_set_size (data->buffer, 0);
+
+  /* Cancelling the message makes libsoup drop the connection rather than read the
+   * rest of the body to keep it alive. */
+  g_cancellable_cancel (data->cancellable);
+  close_stream (data);
+
+  return_error (task, _tw_http_error_too_large (data->request));
+}
+
+/* The body could not be read to its end. */
+static void
+body_failed (GTask        *task,
+             const GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+  gsize received = data->buffer->len;
+
+  stop_timer (data);
+  data->response->latency_us = g_get_monotonic_time () - data->started_us;
+  g_bytes_unref (data->response->body);
+  data->response->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
+  close_stream (data);
+
+  if (caller_cancelled (data))
+    {
+      return_error (task, _tw_http_error_cancelled (data->request));
+      return;
+    }
+  if (data->timed_out)
+    {
+      return_error (task, _tw_http_error_timeout (data->request));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      return_error (task, _tw_http_error_cancelled (data->request));
+      return;
+    }
+
+  g_debug ("%s: %s body cut off: %s", data->service, data->what, error->message);
+  return_error (task, _tw_http_error_cut_off (data->request, received));
+}
+
+/* The server answered and the whole body was read. */
+static void
+attempt_answered (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  TwHttpResponse *response = data->response;
+  guint status = response->status;
+  guint server_wait_ms;
+  gint64 wait_s;
+
+  stop_timer (data);
+  response->latency_us = g_get_monotonic_time () - data->started_us;
+  g_bytes_unref (response->body);
+  response->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
+  close_stream (data);
+
+  g_debug ("%s: %s → %u in %" G_GINT64_FORMAT " µs (attempt %u)", data->service,
+           data->what, status, response->latency_us, data->attempts);
+
+  if (status >= 200 && status < 300)
+    {
+      clear_sources (data);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  wait_s = retry_after_seconds (response);
+  server_wait_ms = wait_s >= 0 ? (guint) MIN (wait_s, RETRY_AFTER_MAX_S) * 1000 : 0;
+
+  /* 429: the server did not act on the request, so any method may be sent again. */
+  if (status == 429)
+    {
+      if (retries_left (data))
+        retry_later (task, wait_s >= 0 ? server_wait_ms : backoff_ms (data->attempts - 1));
+      else
+        return_error (task, _tw_http_error_for_status (response, wait_s));
+      return;
+    }
+
+  if ((status == 502 || status == 503 || status == 504) && is_get (data) && retries_left (data))
+    {
+      retry_later (task, (status == 503 && wait_s >= 0)
+                         ? server_wait_ms : backoff_ms (data->attempts - 1));
+      return;
+    }
+
+  return_error (task, _tw_http_error_for_status (response, -1));
+}
+
+static void read_next (GTask *task);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL)
+    {
+      body_failed (task, error);
+      return;
+    }
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      attempt_answered (task);
+      return;
+    }
+
+  g_byte_array_append (data->buffer, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (data->buffer->len > data->request->max_body)
+    {
+      refuse_too_large (task);
+      return;
+    }
+
+  read_next (task);
+}
+
+static void
+read_next (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  gsize room = data->request->max_body + 1 - data->buffer->len;
+
+  /* Never ask for more than one byte past the cap. */
+  g_input_stream_read_bytes_async (data->stream, MIN (READ_CHUNK, room), G_PRIORITY_DEFAULT,
+                                   data->cancellable, on_read, g_object_ref (task));
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  GInputStream *stream;
+
+  stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (stream == NULL)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+
+  data->stream = stream;
+  headers = soup_message_get_response_headers (data->message);
+  data->response = _tw_http_response_new (soup_message_get_status (data->message), headers,
+                                          data->service, data->what);
+  data->response->attempts = data->attempts;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) data->request->max_body &&
+      !g_str_equal (data->request->method, "HEAD"))
+    {
+      refuse_too_large (task);
+      return;
+    }
+
+  data->buffer = g_byte_array_new ();
+  read_next (task);
+}
+
+static void
+start_attempt (GTask *task)
+{
+  TwHttp *self = g_task_get_source_object (task);
+  SendData *data = g_task_get_task_data (task);
+  TwHttpRequest *request = data->request;
+  SoupMessageHeaders *headers;
+  gboolean has_accept = FALSE;
+
+  data->attempts++;
+  self->n_requests++;
+  data->timed_out = FALSE;
+  g_clear_pointer (&data->response, tw_http_response_unref);
+  g_clear_object (&data->message);
+
+  data->message = soup_message_new_from_uri (request->method, data->uri);
+  soup_message_add_flags (data->message, SOUP_MESSAGE_NO_REDIRECT);
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (data->message, "application/json",
+                                              request->body);
+
+  headers = soup_message_get_request_headers (data->message);
+  for (guint i = 0; i < request->header_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (request->header_names, i);
+
+      has_accept |= g_ascii_strcasecmp (name, "Accept") == 0;
+      soup_message_headers_replace (headers, name, g_ptr_array_index (request->header_values, i));
+    }
+  if (!has_accept)
+    soup_message_headers_replace (headers, "Accept", "application/json");
+
+  data->timer = g_timeout_source_new (request->timeout_ms);
+  g_source_set_static_name (data->timer, "[tw-http] request timeout");
+  g_source_set_callback (data->timer, on_timeout, data, NULL);
+  g_source_attach (data->timer, data->context);
+
+  data->started_us = g_get_monotonic_time ();
+  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT,
+                           data->cancellable, on_sent, g_object_ref (task));
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/**
+ * tw_http_send_async:
+ * @self: a #TwHttp
+ * @request: what to send
+ * @cancellable: (nullable): cancels the request, retries included
+ *
+ * Sends @request, retrying as its method and the answers allow. Runs on the
+ * thread-default main context of the caller.
+ */
+void
+tw_http_send_async (TwHttp              *self,
+                    TwHttpRequest       *request,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  SendData *data;
+
+  g_return_if_fail (TW_IS_HTTP (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tw_http_send_async);
+  g_task_set_name (task, "[tw-http] send");
+  /* Our own errors say more than GIO's "Operation was cancelled". */
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (SendData, 1);
+  data->request = tw_http_request_ref (request);
+  data->service = _tw_http_request_dup_display_name (request);
+  data->what = _tw_http_request_dup_what (request);
+  data->context = g_main_context_ref_thread_default ();
+  data->cancellable = g_cancellable_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+
+  url = tw_http_request_dup_url (request);
+  data->uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
+  if (data->uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (data->uri), "http") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (data->uri), "https") != 0) ||
+      g_uri_get_host (data->uri) == NULL || g_uri_get_host (data->uri)[0] == '\0')
+    {
+      g_autofree char *shown = _tw_http_request_dup_display_base (request);
+
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
+                               "The base URL “%s” of %s is not a valid http:// or https:// "
+                               "address. Correct it in the profile.", shown, data->service);
+      return;
+    }
+
+  if (cancellable != NULL)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_task_return_error (task, _tw_http_error_cancelled (request));
+          return;
+        }
+      data->caller = g_object_ref (cancellable);
+      data->caller_handler = g_cancellable_connect (cancellable,
+                                                    G_CALLBACK (on_caller_cancelled),
+                                                    g_object_ref (data->cancellable),
+                                                    g_object_unref);
+    }
+
+  start_attempt (task);
+}
+
+/**
+ * tw_http_send_finish:
+ * @response: (out) (optional) (nullable): the last answer, whenever there was one
+ *
+ * Returns: %TRUE for a 2xx answer
+ */
+gboolean
+tw_http_send_finish (TwHttp          *self,
+                     GAsyncResult    *result,
+                     TwHttpResponse **response,
+                     GError         **error)
+{
+  SendData *data;
+
+  g_return_val_if_fail (TW_IS_HTTP (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tw_http_send_async, FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (response != NULL)
+    *response = data->response != NULL ? tw_http_response_ref (data->response) : NULL;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+guint64
+tw_http_get_n_requests (TwHttp *self)
+{
+  g_return_val_if_fail (TW_IS_HTTP (self), 0);
+
+  return self->n_requests;
+}
+
+TwHttp *
+tw_http_new (void)
+{
+  return g_object_new (TW_TYPE_HTTP, NULL);
+}
+
+static void
+tw_http_dispose (GObject *object)
+{
+  TwHttp *self = TW_HTTP (object);
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (tw_http_parent_class)->dispose (object);
+}
+
+static void
+tw_http_class_init (TwHttpClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tw_http_dispose;
+}
+
+static void
+tw_http_init (TwHttp *self)
+{
+  /* No session timeout: each request runs its own timer. Redirects are refused per
+   * message. Certificates are always verified (libsoup's default, never changed). */
+  self->session = soup_session_new_with_options ("user-agent", "TradeWarden/" PACKAGE_VERSION,
+                                                 "timeout", 0,
+                                                 "idle-timeout", 60,
+                                                 NULL);
+}

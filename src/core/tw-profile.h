@@ -78,6 +78,8 @@ void         tw_profile_add_log          (TwProfile    *self,
 
 /* $XDG_CONFIG_HOME/tradewarden/profiles */
 char        *tw_profile_get_dir          (void);
+/* (transfer full) NAME.conf in tw_profile_get_dir(): where tw_profile_save (self, NULL) writes. */
+GFile       *tw_profile_default_file     (TwProfile    *self);
 /* (transfer full) (element-type TwProfile) all readable profiles, sorted by name; files
  * that were refused are reported in @problems (element-type utf8), if given. */
 GPtrArray   *tw_profile_list_all         (GPtrArray   **problems);

@@ -66,7 +66,8 @@ gboolean   tw_secrets_clear_profile_sync (TwSecrets      *self,
                                           GCancellable   *cancellable,
                                           GError        **error);
 
-/* "sk-…abcd" style masking for anything shown or logged. (transfer full) */
+/* "••••abcd" masking for anything shown or logged: at most the last 4 characters; shorter
+ * than 8 characters: fully masked ("••••••••"); NULL or "": "". (transfer full) */
 char      *tw_secrets_mask          (const char          *value);
 
 G_END_DECLS

@@ -39,11 +39,18 @@ gboolean        tw_service_get_stale        (TwService      *self);
 void            tw_service_set_stale        (TwService      *self,
                                              gboolean        stale);
 const char     *tw_service_get_version      (TwService      *self);
+void            tw_service_set_version      (TwService      *self,
+                                             const char     *version);
+const char     *tw_service_get_status_text  (TwService      *self);
+void            tw_service_set_status_text  (TwService      *self,
+                                             const char     *status_text);
 GListModel     *tw_service_get_components   (TwService      *self);
 
 /* A good health answer: state from @health (and the components), latency, last-success = now,
  * last-error cleared, stale cleared. @components: (element-type TwComponent) (nullable) the new
- * list, merged into the existing one by name so rows update in place. */
+ * list, merged into the existing one by name so rows update in place (NULL: no components).
+ * @status_text: (nullable) the body's own word; NULL leaves "status-text" as it is.
+ * @health UNKNOWN (no health rule; the service answered) counts as ok. */
 void            tw_service_apply_health     (TwService      *self,
                                              TwHealth        health,
                                              const char     *status_text,

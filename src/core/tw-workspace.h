@@ -31,6 +31,11 @@ GListModel  *tw_workspace_get_services      (TwWorkspace         *self);
 /* NULL when the service's connector is not installed (the service then shows an error). */
 TwClient    *tw_workspace_get_client        (TwWorkspace         *self,
                                              const char          *service_id);
+/* (transfer none) (nullable) the health poller of a service (NULL without connector). */
+TwPoller    *tw_workspace_get_health_poller (TwWorkspace         *self,
+                                             const char          *service_id);
+/* After new secrets were stored: every client looks them up again. */
+void         tw_workspace_reset_secrets     (TwWorkspace         *self);
 void         tw_workspace_start             (TwWorkspace         *self);
 void         tw_workspace_stop              (TwWorkspace         *self);
 /* Polls every service now (Ctrl+R). */

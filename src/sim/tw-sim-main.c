@@ -1,3 +1,101 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-int main (void) { return 1; }
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tw-sim.h"
+
+static const char description[] =
+  "Plays every system Trade Warden speaks to, on 127.0.0.1, one port per flavor:\n"
+  "  investiq, ibkr-assistant, ai-trading, autotrader, alpaca\n"
+  "Once listening it prints one “flavor=URL” line per flavor, then runs until\n"
+  "SIGINT or SIGTERM. With --port 0 (the default) each flavor gets a free port;\n"
+  "otherwise flavor i listens on PORT + i.\n"
+  "\n"
+  "Environment (credentials the simulator accepts):\n"
+  "  API_KEYS           comma-separated keys for the X-API-Key header, several valid\n"
+  "                     at once (default: " TW_SIM_DEMO_API_KEY ")\n"
+  "  LIVE_TRADING_KEY   key that unlocks live-trading actions\n"
+  "                     (default: " TW_SIM_DEMO_LIVE_TRADING_KEY ")\n"
+  "  ALPACA_API_KEY     Alpaca APCA-API-KEY-ID (default: " TW_SIM_DEMO_ALPACA_KEY_ID ")\n"
+  "  ALPACA_SECRET_KEY  Alpaca APCA-API-SECRET-KEY\n"
+  "                     (default: " TW_SIM_DEMO_ALPACA_SECRET ")\n"
+  "\n"
+  "Control API, on every flavor's port, without auth and never logged:\n"
+  "  POST   /_sim/faults        inject a fault: {\"path\": \"/health\" | \"/prefix*\" | \"*\",\n"
+  "                             \"method\", \"kind\": latency|status|malformed|truncated|html|\n"
+  "                             drop|huge|rate-limit, \"latency_ms\", \"status\", \"body\",\n"
+  "                             \"headers\", \"retry_after\", \"size\", \"chunked\", \"count\",\n"
+  "                             \"flavor\" (default: this port's)} → 201 {\"id\": N}\n"
+  "  GET    /_sim/faults        list the faults; DELETE clears them all\n"
+  "  DELETE /_sim/faults/ID     remove one fault\n"
+  "  POST   /_sim/health        {\"component\": \"broker\", \"status\": \"unhealthy\",\n"
+  "                             \"message\": \"…\"} or {\"reset\": true}; GET shows them\n"
+  "  GET    /_sim/requests      the request log (?flavor=X); DELETE clears it\n";
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(TwSim) sim = NULL;
+  static const char * const flavors[] = TW_SIM_FLAVORS;
+  int port = 0;
+  guint sigint_id, sigterm_id;
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      "First port (flavor i listens on PORT + i); 0 for any free ports", "PORT" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("— the Trade Warden trading-system simulator");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, description);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("tradewarden-sim: %s. Try --help.\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (port < 0 || port > 65535 - 5)
+    {
+      g_printerr ("tradewarden-sim: --port %d is out of range: give 0 (any free ports) or "
+                  "a port between 1 and 65530.\n", port);
+      return EXIT_FAILURE;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sim = tw_sim_new ();
+  if (!tw_sim_start (sim, port, &error))
+    {
+      g_printerr ("tradewarden-sim: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, loop);
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    printf ("%s=%s\n", flavors[i], tw_sim_get_url (sim, flavors[i]));
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  tw_sim_stop (sim);
+  return EXIT_SUCCESS;
+}

@@ -1,3 +1,443 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_service_row;
+#include "config.h"
+
+#include "tw-service-row.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "tw-component.h"
+#include "tw-ui-util.h"
+
+struct _TwServiceRow
+{
+  GtkListBoxRow    parent_instance;
+
+  TwService       *service;
+  char            *connector_name;
+
+  GtkImage        *state_icon;
+  GtkLabel        *name_label;
+  GtkLabel        *connector_label;
+  GtkLabel        *state_label;
+  GtkLabel        *latency_label;
+  GtkLabel        *age_label;
+  GtkToggleButton *expand_button;
+  GtkLabel        *message_label;
+  GtkRevealer     *revealer;
+  GtkListBox      *components_list;
+};
+
+G_DEFINE_FINAL_TYPE (TwServiceRow, tw_service_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  PROP_CONNECTOR_NAME,
+  PROP_EXPANDED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Component rows: icon + word + detail + latency, bound to the component. */
+
+static gboolean
+health_to_icon (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  g_value_set_string (to, tw_ui_health_icon (g_value_get_enum (from)));
+  return TRUE;
+}
+
+static gboolean
+health_to_label (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  g_value_set_string (to, tw_ui_health_label (g_value_get_enum (from)));
+  return TRUE;
+}
+
+static gboolean
+latency_to_label (GBinding     *binding,
+                  const GValue *from,
+                  GValue       *to,
+                  gpointer      user_data)
+{
+  g_autofree char *text = tw_ui_format_latency (g_value_get_double (from));
+
+  g_value_set_string (to, text != NULL ? text : "");
+  return TRUE;
+}
+
+static void
+component_health_changed_cb (TwComponent *component,
+                             GParamSpec  *pspec,
+                             GtkWidget   *row)
+{
+  const char *style = tw_ui_health_style (tw_component_get_health (component));
+
+  tw_ui_set_status_style (g_object_get_data (G_OBJECT (row), "tw-health-icon"), style);
+  tw_ui_set_status_style (g_object_get_data (G_OBJECT (row), "tw-health-word"), style);
+}
+
+static GtkWidget *
+create_component_row (gpointer item,
+                      gpointer user_data)
+{
+  TwComponent *component = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *word = gtk_label_new (NULL);
+  GtkWidget *latency = gtk_label_new (NULL);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Health"), -1);
+  gtk_widget_add_css_class (word, "heading");
+  gtk_widget_add_css_class (latency, "caption");
+  gtk_widget_add_css_class (latency, "numeric");
+  gtk_widget_add_css_class (latency, "dim-label");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), latency);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), word);
+
+  g_object_bind_property (component, "name", row, "title", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (component, "detail", row, "subtitle", G_BINDING_SYNC_CREATE);
+  g_object_bind_property_full (component, "health", icon, "icon-name", G_BINDING_SYNC_CREATE,
+                               health_to_icon, NULL, NULL, NULL);
+  g_object_bind_property_full (component, "health", word, "label", G_BINDING_SYNC_CREATE,
+                               health_to_label, NULL, NULL, NULL);
+  g_object_bind_property_full (component, "latency-ms", latency, "label", G_BINDING_SYNC_CREATE,
+                               latency_to_label, NULL, NULL, NULL);
+
+  /* Style classes cannot be bound: the handler restyles these two. */
+  g_object_set_data (G_OBJECT (row), "tw-health-icon", icon);
+  g_object_set_data (G_OBJECT (row), "tw-health-word", word);
+  g_signal_connect_object (component, "notify::health",
+                           G_CALLBACK (component_health_changed_cb), row, 0);
+  component_health_changed_cb (component, NULL, row);
+
+  return row;
+}
+
+/* The service's own rows. */
+
+static void
+update_state (TwServiceRow *self)
+{
+  TwServiceState state = tw_service_get_state (self->service);
+  const char *style = tw_ui_service_state_style (state);
+  const char *message = tw_service_get_last_error (self->service);
+  gboolean show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
+
+  gtk_image_set_from_icon_name (self->state_icon, tw_ui_service_state_icon (state));
+  gtk_label_set_label (self->state_label, tw_ui_service_state_label (state));
+  tw_ui_set_status_style (GTK_WIDGET (self->state_icon), style);
+  tw_ui_set_status_style (GTK_WIDGET (self->state_label), style);
+
+  gtk_label_set_label (self->message_label, show_message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), show_message);
+}
+
+static void
+update_latency (TwServiceRow *self)
+{
+  g_autofree char *text = tw_ui_format_latency (tw_service_get_latency_ms (self->service));
+
+  gtk_label_set_label (self->latency_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
+}
+
+void
+tw_service_row_update_age (TwServiceRow *self)
+{
+  gboolean stale;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  stale = tw_service_get_stale (self->service);
+  text = tw_ui_format_age (tw_service_get_age_seconds (self->service), stale);
+  if (g_strcmp0 (gtk_label_get_label (self->age_label), text) != 0)
+    gtk_label_set_label (self->age_label, text);
+  tw_ui_set_status_style (GTK_WIDGET (self->age_label), stale ? "warning" : NULL);
+  if (stale)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->age_label), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "dim-label");
+}
+
+static void
+update_connector (TwServiceRow *self)
+{
+  const char *connector = self->connector_name;
+  const char *url = tw_service_get_base_url (self->service);
+  g_autofree char *text = NULL;
+
+  if (connector == NULL || *connector == '\0')
+    connector = tw_service_get_connector_id (self->service);
+  if (connector == NULL)
+    connector = _("no connector");
+  if (url != NULL && *url != '\0')
+    /* Translators: connector name · base URL */
+    text = g_strdup_printf (_("%s · %s"), connector, url);
+  else
+    text = g_strdup (connector);
+  gtk_label_set_label (self->connector_label, text);
+}
+
+static void
+service_notify_cb (TwServiceRow *self,
+                   GParamSpec   *pspec)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "state") || g_str_equal (name, "last-error"))
+    update_state (self);
+  else if (g_str_equal (name, "latency-ms"))
+    update_latency (self);
+  else if (g_str_equal (name, "last-success") || g_str_equal (name, "stale"))
+    tw_service_row_update_age (self);
+  else if (g_str_equal (name, "base-url") || g_str_equal (name, "connector-id"))
+    update_connector (self);
+}
+
+static void
+expand_button_active_cb (TwServiceRow *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->expand_button);
+  const char *label = active ? _("Hide components") : _("Show components");
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->expand_button),
+                            active ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->expand_button), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->expand_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED, active, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPANDED]);
+}
+
+static void
+tw_service_row_constructed (GObject *object)
+{
+  TwServiceRow *self = TW_SERVICE_ROW (object);
+
+  G_OBJECT_CLASS (tw_service_row_parent_class)->constructed (object);
+
+  g_return_if_fail (TW_IS_SERVICE (self->service));
+
+  g_object_bind_property (self->service, "name", self->name_label, "label", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->service, "notify", G_CALLBACK (service_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->components_list, tw_service_get_components (self->service),
+                           create_component_row, NULL, NULL);
+  update_state (self);
+  update_latency (self);
+  update_connector (self);
+  tw_service_row_update_age (self);
+}
+
+static void
+tw_service_row_dispose (GObject *object)
+{
+  TwServiceRow *self = TW_SERVICE_ROW (object);
+
+  if (self->components_list != NULL)
+    gtk_list_box_bind_model (self->components_list, NULL, NULL, NULL, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_SERVICE_ROW);
+
+  G_OBJECT_CLASS (tw_service_row_parent_class)->dispose (object);
+}
+
+static void
+tw_service_row_finalize (GObject *object)
+{
+  TwServiceRow *self = TW_SERVICE_ROW (object);
+
+  g_clear_object (&self->service);
+  g_clear_pointer (&self->connector_name, g_free);
+
+  G_OBJECT_CLASS (tw_service_row_parent_class)->finalize (object);
+}
+
+static void
+tw_service_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TwServiceRow *self = TW_SERVICE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_CONNECTOR_NAME:
+      g_value_set_string (value, self->connector_name);
+      break;
+    case PROP_EXPANDED:
+      g_value_set_boolean (value, tw_service_row_get_expanded (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_service_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TwServiceRow *self = TW_SERVICE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    case PROP_CONNECTOR_NAME:
+      if (g_strcmp0 (self->connector_name, g_value_get_string (value)) != 0)
+        {
+          g_free (self->connector_name);
+          self->connector_name = g_value_dup_string (value);
+          if (self->service != NULL)
+            update_connector (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_EXPANDED:
+      tw_service_row_set_expanded (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_service_row_class_init (TwServiceRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = tw_service_row_constructed;
+  object_class->dispose = tw_service_row_dispose;
+  object_class->finalize = tw_service_row_finalize;
+  object_class->get_property = tw_service_row_get_property;
+  object_class->set_property = tw_service_row_set_property;
+
+  properties[PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, NULL, TW_TYPE_SERVICE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTOR_NAME] =
+    g_param_spec_string ("connector-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_EXPANDED] =
+    g_param_spec_boolean ("expanded", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-service-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, connector_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, latency_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, age_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, expand_button);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, revealer);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, components_list);
+  gtk_widget_class_bind_template_callback (widget_class, expand_button_active_cb);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+}
+
+static void
+tw_service_row_init (TwServiceRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+tw_service_row_new (TwService  *service,
+                    const char *connector_name)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (service), NULL);
+
+  return g_object_new (TW_TYPE_SERVICE_ROW,
+                       "service", service,
+                       "connector-name", connector_name,
+                       NULL);
+}
+
+TwService *
+tw_service_row_get_service (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return self->service;
+}
+
+gboolean
+tw_service_row_get_expanded (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), FALSE);
+
+  return gtk_toggle_button_get_active (self->expand_button);
+}
+
+void
+tw_service_row_set_expanded (TwServiceRow *self,
+                             gboolean      expanded)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  /* notify::active on the button notifies "expanded" */
+  gtk_toggle_button_set_active (self->expand_button, expanded);
+}
+
+const char *
+tw_service_row_get_state_text (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->state_label);
+}
+
+const char *
+tw_service_row_get_message_text (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return NULL;
+  return gtk_label_get_label (self->message_label);
+}
+
+const char *
+tw_service_row_get_age_text (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->age_label);
+}
+
+guint
+tw_service_row_get_n_component_rows (TwServiceRow *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), 0);
+
+  while (gtk_list_box_get_row_at_index (self->components_list, n) != NULL)
+    n++;
+  return n;
+}

@@ -1,3 +1,191 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_ui_util;
+#include "config.h"
+
+#include "tw-ui-util.h"
+
+#include <glib/gi18n.h>
+
+const char *
+tw_ui_service_state_icon (TwServiceState state)
+{
+  switch (state)
+    {
+    case TW_SERVICE_STATE_OK:
+      return "emblem-ok-symbolic";
+    case TW_SERVICE_STATE_DEGRADED:
+      return "dialog-warning-symbolic";
+    case TW_SERVICE_STATE_UNREACHABLE:
+      return "network-offline-symbolic";
+    case TW_SERVICE_STATE_AUTH_FAILED:
+      return "dialog-password-symbolic";
+    case TW_SERVICE_STATE_ERROR:
+      return "dialog-error-symbolic";
+    case TW_SERVICE_STATE_UNKNOWN:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+const char *
+tw_ui_service_state_label (TwServiceState state)
+{
+  switch (state)
+    {
+    case TW_SERVICE_STATE_OK:
+      return _("OK");
+    case TW_SERVICE_STATE_DEGRADED:
+      return _("Degraded");
+    case TW_SERVICE_STATE_UNREACHABLE:
+      return _("Unreachable");
+    case TW_SERVICE_STATE_AUTH_FAILED:
+      return _("Authentication failed");
+    case TW_SERVICE_STATE_ERROR:
+      return _("Error");
+    case TW_SERVICE_STATE_UNKNOWN:
+    default:
+      return _("Waiting for first answer");
+    }
+}
+
+const char *
+tw_ui_service_state_style (TwServiceState state)
+{
+  switch (state)
+    {
+    case TW_SERVICE_STATE_OK:
+      return "success";
+    case TW_SERVICE_STATE_DEGRADED:
+      return "warning";
+    case TW_SERVICE_STATE_UNREACHABLE:
+    case TW_SERVICE_STATE_AUTH_FAILED:
+    case TW_SERVICE_STATE_ERROR:
+      return "error";
+    case TW_SERVICE_STATE_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+tw_ui_health_icon (TwHealth health)
+{
+  switch (health)
+    {
+    case TW_HEALTH_OK:
+      return "emblem-ok-symbolic";
+    case TW_HEALTH_DEGRADED:
+      return "dialog-warning-symbolic";
+    case TW_HEALTH_DOWN:
+      return "dialog-error-symbolic";
+    case TW_HEALTH_UNKNOWN:
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+const char *
+tw_ui_health_label (TwHealth health)
+{
+  switch (health)
+    {
+    case TW_HEALTH_OK:
+      return _("OK");
+    case TW_HEALTH_DEGRADED:
+      return _("Degraded");
+    case TW_HEALTH_DOWN:
+      return _("Down");
+    case TW_HEALTH_UNKNOWN:
+    default:
+      return _("Unknown");
+    }
+}
+
+const char *
+tw_ui_health_style (TwHealth health)
+{
+  switch (health)
+    {
+    case TW_HEALTH_OK:
+      return "success";
+    case TW_HEALTH_DEGRADED:
+      return "warning";
+    case TW_HEALTH_DOWN:
+      return "error";
+    case TW_HEALTH_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+void
+tw_ui_set_status_style (GtkWidget  *widget,
+                        const char *style)
+{
+  static const char * const styles[] = { "success", "warning", "error", "accent" };
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (g_strcmp0 (styles[i], style) != 0)
+      gtk_widget_remove_css_class (widget, styles[i]);
+  if (style != NULL)
+    gtk_widget_add_css_class (widget, style);
+}
+
+char *
+tw_ui_format_latency (double latency_ms)
+{
+  if (latency_ms < 0)
+    return NULL;
+  if (latency_ms < 10)
+    /* Translators: a network latency in milliseconds */
+    return g_strdup_printf (_("%.1f ms"), latency_ms);
+  /* Translators: a network latency in milliseconds */
+  return g_strdup_printf (_("%.0f ms"), latency_ms);
+}
+
+static char *
+format_ago (gint64 age)
+{
+  if (age < 60)
+    /* Translators: how old the data is; %d is seconds */
+    return g_strdup_printf (_("updated %d s ago"), (int) age);
+  if (age < 3600)
+    /* Translators: how old the data is; %d is minutes */
+    return g_strdup_printf (_("updated %d min ago"), (int) (age / 60));
+  if (age < 2 * 86400)
+    /* Translators: how old the data is; %d is hours */
+    return g_strdup_printf (_("updated %d h ago"), (int) (age / 3600));
+  /* Translators: how old the data is; %d is days */
+  return g_strdup_printf (_("updated %d days ago"), (int) (age / 86400));
+}
+
+char *
+tw_ui_format_age (gint64   age_seconds,
+                  gboolean stale)
+{
+  g_autofree char *ago = NULL;
+
+  if (age_seconds < 0)
+    return g_strdup (stale ? _("stale — never answered") : _("no answer yet"));
+
+  ago = format_ago (age_seconds);
+  if (stale)
+    /* Translators: %s is e.g. "updated 4 min ago" */
+    return g_strdup_printf (_("stale — %s"), ago);
+  return g_steal_pointer (&ago);
+}
+
+GSettings *
+tw_ui_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}

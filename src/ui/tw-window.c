@@ -1,3 +1,491 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-typedef int tw_placeholder_tw_window;
+#include "config.h"
+
+#include "tw-window.h"
+
+#include <glib/gi18n.h>
+
+#include "tw-ui-resources.h"
+#include "tw-ui-util.h"
+
+struct _TwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  TwWorkspace          *workspace;
+  TwProfile            *profile;     /* the workspace's, watched for name and mode */
+  GSettings            *settings;    /* NULL without the schema */
+
+  AdwToastOverlay      *toast_overlay;
+  GtkButton            *back_button;
+  GtkButton            *refresh_button;
+  GtkLabel             *mode_badge;
+  AdwWindowTitle       *window_title;
+  GMenu                *profiles_section;
+  GtkStack             *main_stack;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *pages_list;
+  GtkStack             *pages_stack;
+
+  TwOverviewPage       *overview_page;
+};
+
+G_DEFINE_FINAL_TYPE (TwWindow, tw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_WORKSPACE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_title (TwWindow *self)
+{
+  const char *name = self->profile != NULL ? tw_profile_get_name (self->profile) : NULL;
+  gboolean live = self->profile != NULL && tw_profile_get_mode (self->profile) == TW_MODE_LIVE;
+  g_autofree char *title = NULL;
+
+  if (self->profile == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->mode_badge), FALSE);
+      adw_window_title_set_title (self->window_title, _("Trade Warden"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Trade Warden"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "tw-live");
+      return;
+    }
+
+  gtk_label_set_label (self->mode_badge, live ? _("LIVE") : _("PAPER"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mode_badge),
+                               live ? _("Live profile: orders use real money")
+                                    : _("Paper profile: simulated money"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mode_badge), live ? "paper" : "live");
+  gtk_widget_add_css_class (GTK_WIDGET (self->mode_badge), live ? "live" : "paper");
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_badge), TRUE);
+  if (live)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "tw-live");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "tw-live");
+
+  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_subtitle (self->window_title, _("Trade Warden"));
+
+  if (live)
+    /* Translators: window title of a live profile; %s is the profile's name */
+    title = g_strdup_printf (_("LIVE — %s — Trade Warden"), name);
+  else
+    /* Translators: window title; %s is the profile's name */
+    title = g_strdup_printf (_("%s — Trade Warden"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+update_back_button (TwWindow *self)
+{
+  gboolean show = gtk_widget_get_visible (GTK_WIDGET (self->main_stack))
+                  && self->workspace != NULL
+                  && adw_leaflet_get_folded (self->leaflet)
+                  && adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->pages_stack);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), show);
+}
+
+static void
+leaflet_changed_cb (TwWindow *self)
+{
+  update_back_button (self);
+}
+
+static void
+back_clicked_cb (TwWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static GtkListBoxRow *
+find_page_row (TwWindow   *self,
+               const char *id,
+               int         index)
+{
+  int i = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->pages_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!GTK_IS_LIST_BOX_ROW (child))
+        continue;
+      if (id != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (child), "tw-page-id"), id) == 0)
+        return GTK_LIST_BOX_ROW (child);
+      if (id == NULL && i == index)
+        return GTK_LIST_BOX_ROW (child);
+      i++;
+    }
+  return NULL;
+}
+
+static void
+select_row (TwWindow      *self,
+            GtkListBoxRow *row)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "tw-page-id");
+
+  gtk_list_box_select_row (self->pages_list, row);
+  gtk_stack_set_visible_child_name (self->pages_stack, id);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->pages_stack));
+}
+
+static void
+page_row_activated_cb (TwWindow      *self,
+                       GtkListBoxRow *row)
+{
+  select_row (self, row);
+}
+
+static void
+page_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  TwWindow *self = user_data;
+  GtkListBoxRow *row = find_page_row (self, NULL, g_variant_get_int32 (parameter) - 1);
+
+  if (row != NULL && self->workspace != NULL)
+    select_row (self, row);
+}
+
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TwWindow *self = user_data;
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (!tw_window_show_page (self, id))
+    g_debug ("No page “%s” in this window", id);
+}
+
+static const GActionEntry win_actions[] = {
+  { "page", page_action, "i", NULL, NULL, { 0 } },
+  { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
+};
+
+static void
+profile_notify_cb (TwWindow *self)
+{
+  update_title (self);
+}
+
+static void
+save_window_state (TwWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+tw_window_close_request (GtkWindow *window)
+{
+  save_window_state (TW_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (tw_window_parent_class)->close_request (window);
+}
+
+static void
+tw_window_dispose (GObject *object)
+{
+  TwWindow *self = TW_WINDOW (object);
+
+  if (self->profile != NULL)
+    g_signal_handlers_disconnect_by_data (self->profile, self);
+  g_clear_object (&self->profile);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (tw_window_parent_class)->dispose (object);
+}
+
+static void
+tw_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TwWindow *self = TW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TwWindow *self = TW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      tw_window_set_workspace (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_window_class_init (TwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = tw_window_dispose;
+  object_class->get_property = tw_window_get_property;
+  object_class->set_property = tw_window_set_property;
+  window_class->close_request = tw_window_close_request;
+
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Referenced so the linker keeps the resource of the static library. */
+  g_assert (tw_ui_get_resource () != NULL);
+  g_type_ensure (TW_TYPE_OVERVIEW_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, mode_badge);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, profiles_section);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, pages_list);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, pages_stack);
+  gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
+}
+
+static void
+tw_window_init (TwWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+
+  self->overview_page = TW_OVERVIEW_PAGE (tw_overview_page_new ());
+  tw_window_add_page (self, "overview", _("Overview"), "network-server-symbolic",
+                      GTK_WIDGET (self->overview_page));
+
+  self->settings = tw_ui_settings_new ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   MAX (360, g_settings_get_int (self->settings, "window-width")),
+                                   MAX (360, g_settings_get_int (self->settings, "window-height")));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  tw_window_set_workspace (self, NULL);
+}
+
+TwWindow *
+tw_window_new (GtkApplication *application)
+{
+  return g_object_new (TW_TYPE_WINDOW, "application", application, NULL);
+}
+
+TwWorkspace *
+tw_window_get_workspace (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  return self->workspace;
+}
+
+void
+tw_window_set_workspace (TwWindow    *self,
+                         TwWorkspace *workspace)
+{
+  TwProfile *profile;
+  gboolean changed;
+
+  g_return_if_fail (TW_IS_WINDOW (self));
+  g_return_if_fail (workspace == NULL || TW_IS_WORKSPACE (workspace));
+
+  changed = self->workspace != workspace;
+  g_set_object (&self->workspace, workspace);
+
+  if (self->profile != NULL)
+    g_signal_handlers_disconnect_by_data (self->profile, self);
+  profile = workspace != NULL ? tw_workspace_get_profile (workspace) : NULL;
+  g_set_object (&self->profile, profile);
+  if (self->profile != NULL)
+    {
+      g_signal_connect_swapped (self->profile, "notify::name", G_CALLBACK (profile_notify_cb), self);
+      g_signal_connect_swapped (self->profile, "notify::mode", G_CALLBACK (profile_notify_cb), self);
+    }
+
+  tw_overview_page_set_workspace (self->overview_page, workspace);
+  gtk_stack_set_visible_child_name (self->main_stack, workspace != NULL ? "profile" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), workspace != NULL);
+  if (workspace != NULL && gtk_list_box_get_selected_row (self->pages_list) == NULL)
+    tw_window_show_page (self, "overview");
+  update_title (self);
+  update_back_button (self);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
+}
+
+void
+tw_window_add_page (TwWindow   *self,
+                    const char *id,
+                    const char *title,
+                    const char *icon_name,
+                    GtkWidget  *page)
+{
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *label;
+
+  g_return_if_fail (TW_IS_WINDOW (self));
+  g_return_if_fail (id != NULL && title != NULL);
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  g_return_if_fail (find_page_row (self, id, -1) == NULL);
+
+  gtk_stack_add_titled (self->pages_stack, page, id, title);
+  gtk_stack_page_set_icon_name (gtk_stack_get_page (self->pages_stack, page), icon_name);
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  label = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (icon_name != NULL)
+    gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
+  gtk_box_append (GTK_BOX (box), label);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "tw-page-id", g_strdup (id), g_free);
+  gtk_list_box_append (self->pages_list, row);
+}
+
+gboolean
+tw_window_show_page (TwWindow   *self,
+                     const char *id)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (TW_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  row = find_page_row (self, id, -1);
+  if (row == NULL)
+    return FALSE;
+  select_row (self, row);
+  return TRUE;
+}
+
+const char *
+tw_window_get_visible_page (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->pages_stack);
+}
+
+void
+tw_window_add_toast (TwWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (TW_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+tw_window_set_profile_names (TwWindow           *self,
+                             const char * const *names)
+{
+  g_autoptr(GMenu) submenu = NULL;
+
+  g_return_if_fail (TW_IS_WINDOW (self));
+
+  g_menu_remove_all (self->profiles_section);
+  if (names == NULL || names[0] == NULL)
+    return;
+
+  submenu = g_menu_new ();
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (names[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "app.open-profile",
+                                               g_variant_new_string (names[i]));
+      g_menu_append_item (submenu, item);
+    }
+  g_menu_append_submenu (self->profiles_section, _("_Open Profile"), G_MENU_MODEL (submenu));
+}
+
+TwOverviewPage *
+tw_window_get_overview_page (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  return self->overview_page;
+}
+
+const char *
+tw_window_get_badge_text (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->mode_badge)))
+    return NULL;
+  return gtk_label_get_label (self->mode_badge);
+}
+
+gboolean
+tw_window_is_empty (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "empty") == 0;
+}

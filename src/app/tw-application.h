@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-connector-registry.h"
+#include "tw-http.h"
+#include "tw-profile.h"
+#include "tw-secrets.h"
+#include "tw-window.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* The application: one TwHttp, one connector registry, the current profile at work
+ * (TwWorkspace), the window; options --demo and --profile NAME; the app.* actions
+ * (exported on D-Bus: scripts and tests drive the running console through them). */
+#define TW_TYPE_APPLICATION (tw_application_get_type ())
+G_DECLARE_FINAL_TYPE (TwApplication, tw_application, TW, APPLICATION, AdwApplication)
+
+TwApplication       *tw_application_new                  (void);
+/* g_get_monotonic_time() at main(), for the TW_BENCH_FIRST_FRAME report. */
+void                 tw_application_set_start_time       (TwApplication *self,
+                                                          gint64         monotonic_us);
+/* The window, created on first use. (transfer none) */
+TwWindow            *tw_application_get_window           (TwApplication *self);
+TwHttp              *tw_application_get_http             (TwApplication *self);
+TwConnectorRegistry *tw_application_get_registry         (TwApplication *self);
+/* (nullable) the profile at work */
+TwWorkspace         *tw_application_get_workspace        (TwApplication *self);
+/* Puts @profile to work with @secrets (replacing the current one) and shows it. */
+void                 tw_application_open_profile         (TwApplication *self,
+                                                          TwProfile     *profile,
+                                                          TwSecrets     *secrets);
+/* Loads $XDG_CONFIG_HOME/tradewarden/profiles/NAME.conf and opens it with the keyring. */
+gboolean             tw_application_open_profile_by_name (TwApplication *self,
+                                                          const char    *name,
+                                                          GError       **error);
+/* Stops the workspace (and the demo's simulator); the window shows "No Profile Yet". */
+void                 tw_application_close_profile        (TwApplication *self);
+/* Starts the simulator in-process, prints its flavor=URL lines, opens the demo profile. */
+gboolean             tw_application_start_demo           (TwApplication *self,
+                                                          GError       **error);
+gboolean             tw_application_is_demo              (TwApplication *self);
+
+G_END_DECLS

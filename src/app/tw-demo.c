@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-demo.h"
+
+#include "tw-error.h"
+
+typedef struct
+{
+  const char *flavor;
+  const char *name;
+  /* connector secret name → simulator credential name, up to two */
+  const char *secrets[2][2];
+} DemoService;
+
+static const DemoService demo_services[] = {
+  { "investiq", "InvestIQ",
+    { { "api_key", "api_key" }, { "live_trading_key", "live_trading_key" } } },
+  { "ibkr-assistant", "IBKR assistant", { { "api_key", "api_key" }, { NULL, NULL } } },
+  { "ai-trading", "AI trading", { { "api_key", "api_key" }, { NULL, NULL } } },
+  { "autotrader", "Autotrader", { { "api_key", "api_key" }, { NULL, NULL } } },
+  { "alpaca", "Alpaca (paper)",
+    { { "key_id", "alpaca_key_id" }, { "secret_key", "alpaca_secret" } } },
+};
+
+TwProfile *
+tw_demo_profile_new (TwSimThread *sim,
+                     TwSecrets   *secrets,
+                     GError     **error)
+{
+  g_autoptr(TwProfile) profile = NULL;
+
+  g_return_val_if_fail (sim != NULL, NULL);
+  g_return_val_if_fail (TW_IS_SECRETS (secrets), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!tw_secrets_is_memory (secrets))
+    {
+      g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID,
+                           "The demo keeps its credentials in memory only; it was given the keyring");
+      return NULL;
+    }
+
+  profile = tw_profile_new (TW_DEMO_PROFILE_NAME, TW_MODE_PAPER);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_services); i++)
+    {
+      const DemoService *demo = &demo_services[i];
+      const char *url = tw_sim_thread_get_url (sim, demo->flavor);
+      g_autoptr(TwService) service = NULL;
+
+      if (url == NULL)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                       "The simulator does not serve “%s”: restart the demo", demo->flavor);
+          return NULL;
+        }
+      service = tw_service_new (demo->flavor, demo->flavor, url);
+      tw_service_set_name (service, demo->name);
+      tw_profile_add_service (profile, service);
+
+      for (guint j = 0; j < G_N_ELEMENTS (demo->secrets); j++)
+        {
+          const char *value;
+
+          if (demo->secrets[j][0] == NULL)
+            continue;
+          value = tw_sim_thread_get_credential (sim, demo->secrets[j][1]);
+          /* Memory secrets: storing does not block. */
+          if (value != NULL
+              && !tw_secrets_store_sync (secrets, TW_DEMO_PROFILE_NAME, demo->flavor,
+                                         demo->secrets[j][0], value, NULL, error))
+            return NULL;
+        }
+    }
+
+  return g_steal_pointer (&profile);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "tw-audit-log.h"
+#include "tw-guard.h"
+#include "tw-http.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* The result of one service's part of a multi-service action (halt all). */
+#define TW_TYPE_ACTION_RESULT (tw_action_result_get_type ())
+G_DECLARE_FINAL_TYPE (TwActionResult, tw_action_result, TW, ACTION_RESULT, GObject)
+
+/* Properties: "service-id", "service-name", "ok" (bool), "http-status" (uint),
+ * "message" (string: the error message on failure, the server's message on success),
+ * "latency-ms" (double). */
+const char *tw_action_result_get_service_id   (TwActionResult *self);
+const char *tw_action_result_get_service_name (TwActionResult *self);
+gboolean    tw_action_result_get_ok           (TwActionResult *self);
+guint       tw_action_result_get_http_status  (TwActionResult *self);
+const char *tw_action_result_get_message      (TwActionResult *self);
+double      tw_action_result_get_latency_ms   (TwActionResult *self);
+
+/* Carries out guarded actions: the one path from an operator's intent to a request.
+ *   1. tw_guard_request_check(): refused → a "refused" audit row, nothing sent, TW_ERROR_REFUSED;
+ *   2. a "requested" audit row (written before the request is sent);
+ *   3. the connector operation through the service's TwClient;
+ *   4. the outcome row (ok / failed, HTTP status, the server's message);
+ *   5. the workspace and risk pollers refreshed.
+ * While an action is in flight for (service, operation) a second one is refused
+ * (TW_ERROR_REFUSED "already in progress") — no double submit; "in-flight-changed"
+ * (service_id, operation, in_flight) lets widgets go insensitive.
+ * Properties: "workspace", "audit-log" (construct-only). */
+#define TW_TYPE_ACTION_RUNNER (tw_action_runner_get_type ())
+G_DECLARE_FINAL_TYPE (TwActionRunner, tw_action_runner, TW, ACTION_RUNNER, GObject)
+
+TwActionRunner *tw_action_runner_new              (TwWorkspace         *workspace,
+                                                   TwAuditLog          *audit_log);
+TwWorkspace    *tw_action_runner_get_workspace    (TwActionRunner      *self);
+TwAuditLog     *tw_action_runner_get_audit_log    (TwActionRunner      *self);
+/* A request pre-filled with the workspace's profile name and mode. (transfer full) */
+TwGuardRequest *tw_action_runner_new_request      (TwActionRunner      *self,
+                                                   const char          *action,
+                                                   const char          *target);
+/* @vars: (nullable) (element-type utf8 utf8); "reason" and "actor" are added from the
+ * request when absent. The audit target is the request's target. */
+void            tw_action_runner_run_async        (TwActionRunner      *self,
+                                                   TwGuardRequest      *request,
+                                                   const char          *service_id,
+                                                   const char          *operation,
+                                                   GHashTable          *vars,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+JsonNode       *tw_action_runner_run_finish       (TwActionRunner      *self,
+                                                   GAsyncResult        *result,
+                                                   TwHttpResponse     **response,
+                                                   GError             **error);
+gboolean        tw_action_runner_is_in_flight     (TwActionRunner      *self,
+                                                   const char          *service_id,
+                                                   const char          *operation);
+/* Halts every service of the profile whose connector has "trading.halt", in parallel,
+ * one "trading.halt" guard request each (toward safety: no reason needed; @reason NULL →
+ * "Halted from Trade Warden by USER"). Finishes when all have answered.
+ * Result: (transfer full) (element-type TwActionResult), in the profile's order;
+ * FALSE-free: failures are in the results, never hidden. */
+void            tw_action_runner_halt_all_async   (TwActionRunner      *self,
+                                                   const char          *reason,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GPtrArray      *tw_action_runner_halt_all_finish  (TwActionRunner      *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+/* TRUE when this console itself sent @operation to @service_id within @seconds: the
+ * alert rules use it to tell "halted by someone else" from our own halt. */
+gboolean        tw_action_runner_did_recently     (TwActionRunner      *self,
+                                                   const char          *service_id,
+                                                   const char          *operation,
+                                                   guint                seconds);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-action-runner.h"
+#include "tw-risk-monitor.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TW_ALERT_INFO,
+  TW_ALERT_WARNING,
+  TW_ALERT_CRITICAL,
+} TwAlertSeverity;
+
+/* One alert. Properties: "key" (dedup key, e.g. "trip:investiq:consecutive_losses"),
+ * "severity" (TwAlertSeverity), "title", "body", "service-id", "page" (the window page to
+ * open: "breakers", "overview"…), "offers-halt" (bool: loss and trip alerts carry a
+ * Halt trading button), "category" (freedesktop category: "x-tradewarden.breaker" …),
+ * "raised-at" (GDateTime). */
+#define TW_TYPE_ALERT (tw_alert_get_type ())
+G_DECLARE_FINAL_TYPE (TwAlert, tw_alert, TW, ALERT, GObject)
+
+const char      *tw_alert_get_key         (TwAlert *self);
+TwAlertSeverity  tw_alert_get_severity    (TwAlert *self);
+const char      *tw_alert_get_title       (TwAlert *self);
+const char      *tw_alert_get_body        (TwAlert *self);
+const char      *tw_alert_get_service_id  (TwAlert *self);
+const char      *tw_alert_get_page        (TwAlert *self);
+gboolean         tw_alert_get_offers_halt (TwAlert *self);
+const char      *tw_alert_get_category    (TwAlert *self);
+
+/* The alert rules of the risk-controls issue, fed by the risk monitor, the services'
+ * health and the action runner:
+ *   a breaker trips (critical, offers halt); a loss breaker passes 80 % (warning, offers
+ *   halt); the kill switch or a halt is set by someone other than this console (critical);
+ *   a service unreachable for more than 60 s (warning); a breaker re-trips within one hour
+ *   of a reset (critical: "re-tripped — stop and page the whole team").
+ * Deduplicated per key and rate-limited to one per key per "rate-limit" seconds (default
+ * 300); critical alerts bypass the limit. Emits "alert" (TwAlert *) for each alert to show.
+ * Properties: "workspace", "risk-monitor", "action-runner" (construct-only),
+ * "rate-limit" (uint seconds), "unreachable-after" (uint seconds, default 60). */
+#define TW_TYPE_ALERT_ENGINE (tw_alert_engine_get_type ())
+G_DECLARE_FINAL_TYPE (TwAlertEngine, tw_alert_engine, TW, ALERT_ENGINE, GObject)
+
+TwAlertEngine *tw_alert_engine_new            (TwWorkspace    *workspace,
+                                               TwRiskMonitor  *monitor,
+                                               TwActionRunner *runner);
+void           tw_alert_engine_set_rate_limit (TwAlertEngine  *self,
+                                               guint           seconds);
+/* (transfer none) GListModel of TwAlert raised so far, newest first (the window lists it). */
+GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
+
+G_END_DECLS

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-audit-log.h"
+
+#include <errno.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "tw-audit-private.h"
+#include "tw-error.h"
+#include "tw-sqlite-util.h"
+
+#define CANONICAL_TAG "tw-audit-1"
+#define GENESIS_HASH  "0000000000000000000000000000000000000000000000000000000000000000"
+#define BUSY_TIMEOUT_MS 15000
+#define COLUMNS "id, time_us, profile, mode, actor, action, target, reason, outcome, " \
+                "http_status, message, request_id, prev_hash, hash"
+
+struct _TwAuditLog
+{
+  GObject  parent_instance;
+
+  char    *path;
+  GMutex   lock;      /* one statement sequence at a time on db */
+  sqlite3 *db;
+};
+
+G_DEFINE_FINAL_TYPE (TwAuditLog, tw_audit_log, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_us INTEGER NOT NULL,"
+  "  profile TEXT NOT NULL,"
+  "  mode TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  target TEXT NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL,"
+  "  http_status INTEGER NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  request_id INTEGER NOT NULL,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL);"
+  "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN"
+  "  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be changed');"
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN"
+  "  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be deleted');"
+  "END;";
+
+/* Canonical form: see tw-audit-log.h. */
+char *
+_tw_audit_row_hash (const TwAuditRow *row)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+  g_autofree char *time_us = g_strdup_printf ("%" G_GINT64_FORMAT, row->time_us);
+  g_autofree char *status = g_strdup_printf ("%u", row->http_status);
+  g_autofree char *request_id = g_strdup_printf ("%" G_GINT64_FORMAT, row->request_id);
+  const char *fields[] = {
+    CANONICAL_TAG, id, time_us, row->profile, row->mode, row->actor, row->action,
+    row->target, row->reason, row->outcome, status, row->message, request_id, row->prev_hash,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (i > 0)
+        g_checksum_update (sum, (const guchar *) "\x1f", 1);
+      g_checksum_update (sum, (const guchar *) (fields[i] != NULL ? fields[i] : ""), -1);
+    }
+
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Scrubbing ----------------------------------------------------------------- */
+
+static gboolean
+redact_keyword_value (const GMatchInfo *info,
+                      GString          *result,
+                      gpointer          user_data)
+{
+  g_autofree char *prefix = g_match_info_fetch (info, 1);
+
+  g_string_append (result, prefix);
+  g_string_append (result, "[redacted]");
+  return FALSE;
+}
+
+static gboolean
+redact_long_token (const GMatchInfo *info,
+                   GString          *result,
+                   gpointer          user_data)
+{
+  g_autofree char *token = g_match_info_fetch (info, 0);
+  gboolean letter = FALSE, digit = FALSE;
+  gsize len = strlen (token);
+
+  for (const char *p = token; *p != '\0'; p++)
+    {
+      letter |= g_ascii_isalpha (*p);
+      digit |= g_ascii_isdigit (*p);
+    }
+
+  if (letter && digit)
+    g_string_append_printf (result, "[redacted …%s]", token + len - 4);
+  else
+    g_string_append (result, token);
+
+  return FALSE;
+}
+
+char *
+tw_audit_scrub (const char *text)
+{
+  static GRegex *keyword_re, *bearer_re, *token_re;
+  g_autofree char *step1 = NULL;
+  g_autofree char *step2 = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  if (g_once_init_enter (&token_re))
+    {
+      keyword_re = g_regex_new ("((?:key|token|secret|password|passwd|authorization)[\"']?\\s*[:=]\\s*"
+                                "[\"']?(?:bearer\\s+|basic\\s+)?)([^\\s\"',;&]+)",
+                                G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      bearer_re = g_regex_new ("(bearer\\s+)([^\\s\"',;&]+)",
+                               G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&token_re,
+                         g_regex_new ("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])",
+                                      G_REGEX_OPTIMIZE, 0, NULL));
+    }
+
+  step1 = g_regex_replace_eval (keyword_re, text, -1, 0, 0, redact_keyword_value, NULL, NULL);
+  if (step1 == NULL)
+    return g_strdup ("[redacted: text could not be scrubbed]");
+  step2 = g_regex_replace_eval (bearer_re, step1, -1, 0, 0, redact_keyword_value, NULL, NULL);
+  if (step2 == NULL)
+    return g_strdup ("[redacted: text could not be scrubbed]");
+
+  return g_regex_replace_eval (token_re, step2, -1, 0, 0, redact_long_token, NULL, NULL);
+}
+
+/* Object -------------------------------------------------------------------- */
+
+static void
+tw_audit_log_finalize (GObject *object)
+{
+  TwAuditLog *self = TW_AUDIT_LOG (object);
+
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (tw_audit_log_parent_class)->finalize (object);
+}
+
+static void
+tw_audit_log_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TwAuditLog *self = TW_AUDIT_LOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_audit_log_class_init (TwAuditLogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tw_audit_log_finalize;
+  object_class->get_property = tw_audit_log_get_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tw_audit_log_init (TwAuditLog *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+char *
+tw_audit_log_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "tradewarden", "audit.db", NULL);
+}
+
+TwAuditLog *
+tw_audit_log_open (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(TwAuditLog) self = g_object_new (TW_TYPE_AUDIT_LOG, NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *what = NULL;
+
+  self->path = path != NULL ? g_strdup (path) : tw_audit_log_get_default_path ();
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "Could not create the folder of the audit log “%s”: %s", dir, g_strerror (saved));
+      return NULL;
+    }
+
+  self->db = _tw_sqlite_open (self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FALSE, error);
+  if (self->db == NULL)
+    return NULL;
+
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  what = g_strdup_printf ("Could not set up the audit log “%s”", self->path);
+  if (!_tw_sqlite_exec (self->db, "PRAGMA journal_mode=WAL", what, error)
+      || !_tw_sqlite_exec (self->db, "PRAGMA synchronous=FULL", what, error)
+      || !_tw_sqlite_exec (self->db, "BEGIN IMMEDIATE", what, error))
+    return NULL;
+  if (!_tw_sqlite_exec (self->db, schema_sql, what, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return NULL;
+    }
+  if (!_tw_sqlite_exec (self->db, "COMMIT", what, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+tw_audit_log_get_path (TwAuditLog *self)
+{
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), NULL);
+
+  return self->path;
+}
+
+static void
+row_from_stmt (sqlite3_stmt *stmt,
+               TwAuditRow   *row)
+{
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->time_us = sqlite3_column_int64 (stmt, 1);
+  row->profile = (const char *) sqlite3_column_text (stmt, 2);
+  row->mode = (const char *) sqlite3_column_text (stmt, 3);
+  row->actor = (const char *) sqlite3_column_text (stmt, 4);
+  row->action = (const char *) sqlite3_column_text (stmt, 5);
+  row->target = (const char *) sqlite3_column_text (stmt, 6);
+  row->reason = (const char *) sqlite3_column_text (stmt, 7);
+  row->outcome = (const char *) sqlite3_column_text (stmt, 8);
+  row->http_status = (guint) sqlite3_column_int64 (stmt, 9);
+  row->message = (const char *) sqlite3_column_text (stmt, 10);
+  row->request_id = sqlite3_column_int64 (stmt, 11);
+  row->prev_hash = (const char *) sqlite3_column_text (stmt, 12);
+  row->hash = (const char *) sqlite3_column_text (stmt, 13);
+}
+
+/* Appends one row in its own BEGIN IMMEDIATE transaction. When @request_id is
+ * not 0, the request's profile, mode, action, target and reason are copied into
+ * @row (which must leave them NULL). Called with the lock held. */
+static gint64
+append_locked (TwAuditLog  *self,
+               TwAuditRow  *row,
+               GError     **error)
+{
+  g_autofree char *what = g_strdup_printf ("Could not write to the audit log “%s”", self->path);
+  g_autofree char *prev_hash = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *req_profile = NULL, *req_mode = NULL, *req_action = NULL;
+  g_autofree char *req_target = NULL, *req_reason = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 last_id = 0;
+  int rc;
+
+  if (!_tw_sqlite_exec (self->db, "BEGIN IMMEDIATE", what, error))
+    return 0;
+
+  /* The previous hash is read inside the write transaction: another process may have
+   * appended since we last looked. */
+  rc = sqlite3_prepare_v2 (self->db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      last_id = sqlite3_column_int64 (stmt, 0);
+      prev_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    goto db_error;
+
+  if (row->request_id != 0)
+    {
+      rc = sqlite3_prepare_v2 (self->db, "SELECT profile, mode, action, target, reason, outcome "
+                               "FROM audit WHERE id = ?", -1, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        goto db_error;
+      sqlite3_bind_int64 (stmt, 1, row->request_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW
+          && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 5), "requested") == 0)
+        {
+          req_profile = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          req_mode = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          req_action = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          req_target = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          req_reason = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+        }
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        goto db_error;
+      if (req_action == NULL)
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       "Could not write to the audit log “%s”: row %" G_GINT64_FORMAT
+                       " is not a request, so no outcome can be recorded for it",
+                       self->path, row->request_id);
+          return 0;
+        }
+      row->profile = req_profile;
+      row->mode = req_mode;
+      row->action = req_action;
+      row->target = req_target;
+      row->reason = req_reason;
+    }
+
+  row->id = last_id + 1;
+  row->prev_hash = prev_hash != NULL ? prev_hash : GENESIS_HASH;
+  hash = _tw_audit_row_hash (row);
+  row->hash = hash;
+
+  rc = sqlite3_prepare_v2 (self->db, "INSERT INTO audit (" COLUMNS ") "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto db_error;
+  sqlite3_bind_int64 (stmt, 1, row->id);
+  sqlite3_bind_int64 (stmt, 2, row->time_us);
+  sqlite3_bind_text (stmt, 3, row->profile, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, row->mode, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, row->actor, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, row->action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, row->target, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, row->reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, row->outcome, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 10, row->http_status);
+  sqlite3_bind_text (stmt, 11, row->message, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 12, row->request_id);
+  sqlite3_bind_text (stmt, 13, row->prev_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 14, row->hash, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    goto db_error;
+
+  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    goto db_error;
+
+  return row->id;
+
+db_error:
+  _tw_sqlite_error (error, self->db, rc, what);
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return 0;
+}
+
+static gint64
+append (TwAuditLog     *self,
+        const char     *profile,
+        TwMode          mode,
+        const char     *action,
+        const char     *target,
+        const char     *reason,
+        TwAuditOutcome  outcome,
+        guint           http_status,
+        const char     *message,
+        gint64          request_id,
+        GError        **error)
+{
+  g_autofree char *clean_reason = tw_audit_scrub (reason != NULL ? reason : "");
+  g_autofree char *clean_message = tw_audit_scrub (message != NULL ? message : "");
+  TwAuditRow row = { 0, };
+  gint64 id;
+
+  row.time_us = g_get_real_time ();
+  row.actor = g_get_user_name ();
+  row.outcome = tw_audit_outcome_to_string (outcome);
+  row.http_status = http_status;
+  row.message = clean_message;
+  row.request_id = request_id;
+  if (request_id == 0)
+    {
+      row.profile = profile != NULL ? profile : "";
+      row.mode = tw_mode_to_string (mode);
+      row.action = action;
+      row.target = target != NULL ? target : "";
+      row.reason = clean_reason;
+    }
+
+  g_mutex_lock (&self->lock);
+  id = append_locked (self, &row, error);
+  g_mutex_unlock (&self->lock);
+
+  return id;
+}
+
+gint64
+tw_audit_log_request (TwAuditLog  *self,
+                      const char  *profile,
+                      TwMode       mode,
+                      const char  *action,
+                      const char  *target,
+                      const char  *reason,
+                      GError     **error)
+{
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), 0);
+  g_return_val_if_fail (action != NULL && *action != '\0', 0);
+
+  return append (self, profile, mode, action, target, reason,
+                 TW_AUDIT_OUTCOME_REQUESTED, 0, NULL, 0, error);
+}
+
+gint64
+tw_audit_log_complete (TwAuditLog      *self,
+                       gint64           request_id,
+                       TwAuditOutcome   outcome,
+                       guint            http_status,
+                       const char      *message,
+                       GError         **error)
+{
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), 0);
+  g_return_val_if_fail (request_id > 0, 0);
+  g_return_val_if_fail (outcome != TW_AUDIT_OUTCOME_REQUESTED, 0);
+
+  return append (self, NULL, TW_MODE_PAPER, NULL, NULL, NULL,
+                 outcome, http_status, message, request_id, error);
+}
+
+gint64
+tw_audit_log_record (TwAuditLog      *self,
+                     const char      *profile,
+                     TwMode           mode,
+                     const char      *action,
+                     const char      *target,
+                     const char      *reason,
+                     TwAuditOutcome   outcome,
+                     guint            http_status,
+                     const char      *message,
+                     GError         **error)
+{
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), 0);
+  g_return_val_if_fail (action != NULL && *action != '\0', 0);
+
+  return append (self, profile, mode, action, target, reason,
+                 outcome, http_status, message, 0, error);
+}
+
+/* Verify ------------------------------------------------------------------- */
+
+gboolean
+tw_audit_log_verify (TwAuditLog    *self,
+                     guint64       *n_rows,
+                     gint64        *bad_row,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *what = g_strdup_printf ("Could not read the audit log “%s”", self->path);
+  g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
+  sqlite3_stmt *stmt = NULL;
+  gint64 prev_id = 0;
+  guint64 count = 0;
+  gint64 bad = 0;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+
+  /* One read transaction: a consistent snapshot even while others append. */
+  rc = sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->db, "SELECT " COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TwAuditRow row;
+      g_autofree char *hash = NULL;
+
+      row_from_stmt (stmt, &row);
+      count++;
+
+      if (row.id != prev_id + 1)
+        {
+          bad = row.id;
+          g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
+                       "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
+                       ": rows %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                       " are missing (removed from the log)",
+                       self->path, row.id, prev_id + 1, row.id - 1);
+          ok = FALSE;
+          break;
+        }
+      if (g_strcmp0 (row.prev_hash, prev_hash) != 0)
+        {
+          bad = row.id;
+          g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
+                       "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
+                       ": its previous hash does not match the hash of row %" G_GINT64_FORMAT
+                       " (a row before it was changed, removed or inserted)",
+                       self->path, row.id, prev_id);
+          ok = FALSE;
+          break;
+        }
+      hash = _tw_audit_row_hash (&row);
+      if (g_strcmp0 (hash, row.hash) != 0)
+        {
+          bad = row.id;
+          g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
+                       "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
+                       ": its content does not match its hash (the row was changed after it "
+                       "was written)", self->path, row.id);
+          ok = FALSE;
+          break;
+        }
+
+      g_free (prev_hash);
+      prev_hash = g_strdup (row.hash);
+      prev_id = row.id;
+
+      if ((count & 1023) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      rc = SQLITE_OK;
+    }
+
+  if (ok && rc != SQLITE_DONE)
+    ok = _tw_sqlite_error (error, self->db, rc, what);
+
+  sqlite3_finalize (stmt);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  g_mutex_unlock (&self->lock);
+
+  if (n_rows != NULL)
+    *n_rows = count;
+  if (bad_row != NULL)
+    *bad_row = bad;
+
+  return ok;
+}
+
+/* Query and export ------------------------------------------------------------ */
+
+/* Runs @fn on each row matching @filter, in id order (newest first if @newest_first).
+ * Called with the lock held. */
+typedef gboolean (*RowFunc) (const TwAuditRow *row, gpointer data, GError **error);
+
+static gboolean
+foreach_row_locked (TwAuditLog          *self,
+                    const TwAuditFilter *filter,
+                    gboolean             newest_first,
+                    RowFunc              fn,
+                    gpointer             data,
+                    GCancellable        *cancellable,
+                    GError             **error)
+{
+  g_autofree char *what = g_strdup_printf ("Could not read the audit log “%s”", self->path);
+  g_autoptr(GString) sql = g_string_new ("SELECT " COLUMNS " FROM audit WHERE 1");
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+  guint n = 0;
+  int idx = 1;
+  int rc;
+
+  if (filter != NULL && filter->profile != NULL && *filter->profile != '\0')
+    g_string_append (sql, " AND profile = ?");
+  if (filter != NULL && filter->action != NULL && *filter->action != '\0')
+    g_string_append (sql, " AND action = ?");
+  if (filter != NULL && filter->outcome >= 0)
+    g_string_append (sql, " AND outcome = ?");
+  if (filter != NULL && filter->text != NULL && *filter->text != '\0')
+    g_string_append (sql, " AND (instr(lower(action), lower(?1000)) OR instr(lower(target), lower(?1000))"
+                     " OR instr(lower(reason), lower(?1000)) OR instr(lower(message), lower(?1000))"
+                     " OR instr(lower(profile), lower(?1000)) OR instr(lower(actor), lower(?1000)))");
+  g_string_append (sql, newest_first ? " ORDER BY id DESC" : " ORDER BY id");
+  if (filter != NULL && filter->limit > 0)
+    g_string_append_printf (sql, " LIMIT %u", filter->limit);
+
+  rc = sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _tw_sqlite_error (error, self->db, rc, what);
+
+  if (filter != NULL && filter->profile != NULL && *filter->profile != '\0')
+    sqlite3_bind_text (stmt, idx++, filter->profile, -1, SQLITE_TRANSIENT);
+  if (filter != NULL && filter->action != NULL && *filter->action != '\0')
+    sqlite3_bind_text (stmt, idx++, filter->action, -1, SQLITE_TRANSIENT);
+  if (filter != NULL && filter->outcome >= 0)
+    sqlite3_bind_text (stmt, idx++, tw_audit_outcome_to_string (filter->outcome), -1, SQLITE_TRANSIENT);
+  if (filter != NULL && filter->text != NULL && *filter->text != '\0')
+    sqlite3_bind_text (stmt, 1000, filter->text, -1, SQLITE_TRANSIENT);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TwAuditRow row;
+
+      row_from_stmt (stmt, &row);
+      if (!fn (&row, data, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      if ((++n & 255) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = _tw_sqlite_error (error, self->db, rc, what);
+  sqlite3_finalize (stmt);
+
+  return ok;
+}
+
+static gboolean
+add_record (const TwAuditRow  *row,
+            gpointer           data,
+            GError           **error)
+{
+  g_autoptr(TwAuditRecord) record = _tw_audit_record_new (row);
+
+  g_list_store_append (data, record);
+  return TRUE;
+}
+
+GListModel *
+tw_audit_log_query (TwAuditLog           *self,
+                    const TwAuditFilter  *filter,
+                    GCancellable         *cancellable,
+                    GError              **error)
+{
+  g_autoptr(GListStore) store = g_list_store_new (TW_TYPE_AUDIT_RECORD);
+  gboolean ok;
+
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  ok = foreach_row_locked (self, filter, TRUE, add_record, store, cancellable, error);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? G_LIST_MODEL (g_steal_pointer (&store)) : NULL;
+}
+
+typedef struct
+{
+  GOutputStream *stream;
+  GCancellable  *cancellable;
+  guint64        count;
+} ExportData;
+
+static gboolean
+write_json_line (const TwAuditRow  *row,
+                 gpointer           data,
+                 GError           **error)
+{
+  ExportData *export = data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
+  g_autoptr(GDateTime) time = g_date_time_add (epoch, row->time_us);
+  g_autofree char *iso = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S.%fZ");
+  g_autofree char *line = NULL;
+  g_autofree char *with_newline = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, row->id);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, iso);
+  json_builder_set_member_name (builder, "time_us");
+  json_builder_add_int_value (builder, row->time_us);
+#define ADD_STRING(name, value) \
+  json_builder_set_member_name (builder, name); \
+  json_builder_add_string_value (builder, value != NULL ? value : "")
+  ADD_STRING ("profile", row->profile);
+  ADD_STRING ("mode", row->mode);
+  ADD_STRING ("actor", row->actor);
+  ADD_STRING ("action", row->action);
+  ADD_STRING ("target", row->target);
+  ADD_STRING ("reason", row->reason);
+  ADD_STRING ("outcome", row->outcome);
+  json_builder_set_member_name (builder, "http_status");
+  json_builder_add_int_value (builder, row->http_status);
+  ADD_STRING ("message", row->message);
+  json_builder_set_member_name (builder, "request_id");
+  json_builder_add_int_value (builder, row->request_id);
+  ADD_STRING ("prev_hash", row->prev_hash);
+  ADD_STRING ("hash", row->hash);
+#undef ADD_STRING
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  with_newline = g_strconcat (line, "\n", NULL);
+  export->count++;
+
+  return g_output_stream_write_all (export->stream, with_newline, strlen (with_newline),
+                                    NULL, export->cancellable, error);
+}
+
+gboolean
+tw_audit_log_export (TwAuditLog           *self,
+                     const TwAuditFilter  *filter,
+                     GOutputStream        *stream,
+                     guint64              *n_rows,
+                     GCancellable         *cancellable,
+                     GError              **error)
+{
+  ExportData data = { stream, cancellable, 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  g_mutex_lock (&self->lock);
+  sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+  ok = foreach_row_locked (self, filter, FALSE, write_json_line, &data, cancellable, error);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  g_mutex_unlock (&self->lock);
+
+  if (ok)
+    ok = g_output_stream_flush (stream, cancellable, error);
+  if (n_rows != NULL)
+    *n_rows = data.count;
+
+  return ok;
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-audit-log.h"
+#include "tw-backup.h"
+#include "tw-enums.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TwBackupStep:
+ * The step a long operation is in, for progress reports.
+ */
+typedef enum
+{
+  TW_BACKUP_STEP_SNAPSHOT,            /* copying a consistent snapshot of the live database */
+  TW_BACKUP_STEP_VERIFY,              /* integrity check of a backup */
+  TW_BACKUP_STEP_PREFLIGHT,           /* restore: trading halted? nobody holds the database? */
+  TW_BACKUP_STEP_PRE_RESTORE_BACKUP,  /* restore: backup of the current database */
+  TW_BACKUP_STEP_REPLACE,             /* restore: new file built next to the target, renamed over it */
+  TW_BACKUP_STEP_POST_VERIFY,         /* restore: integrity and row counts of the result */
+  TW_BACKUP_STEP_CLEANUP,             /* retention */
+  TW_BACKUP_STEP_DONE,
+} TwBackupStep;
+
+#define TW_TYPE_BACKUP_STEP (tw_backup_step_get_type ())
+GType       tw_backup_step_get_type  (void) G_GNUC_CONST;
+/* "snapshot", "verify", "preflight", "pre-restore-backup", "replace", "post-verify", "cleanup", "done" */
+const char *tw_backup_step_to_string (TwBackupStep step);
+
+/* Progress of a blocking call, called in the calling thread; @fraction in [0, 1] for the step. */
+typedef void (*TwBackupProgressFunc) (TwBackupStep  step,
+                                      double        fraction,
+                                      gpointer      user_data);
+
+/**
+ * TwRestoreFlags:
+ * @TW_RESTORE_TRADING_HALTED: the caller states that trading is halted on every service
+ *   using the database (the GUI checks the services; the command line has
+ *   --yes-i-halted-trading). A restore without it is refused.
+ */
+typedef enum /*< flags >*/
+{
+  TW_RESTORE_NONE           = 0,
+  TW_RESTORE_TRADING_HALTED = 1 << 0,
+} TwRestoreFlags;
+
+/* Backups of a profile's SQLite databases: create, verify, list, retention, restore.
+ * Backups are NAME_YYYYMMDD_HHMMSS.db (UTC; NAME the database file's name without its
+ * extension; _2, _3… if the second is taken; "-pre-restore" before ".db" for the
+ * automatic backup a restore takes) in the backup directory, DIR_OF_DB/backups by default.
+ *
+ * Properties: "audit-log" (TwAuditLog, nullable: restores then open the default log),
+ * "profile" (string, for audit rows; default "cli"), "mode" (TwMode, for audit rows).
+ * Signal "progress" (TwBackupStep step, double fraction): emitted during the _async
+ * calls, on the thread-default main context of the caller.
+ *
+ * The blocking calls are for worker threads and the command line; the UI uses _async. */
+#define TW_TYPE_BACKUP_MANAGER (tw_backup_manager_get_type ())
+G_DECLARE_FINAL_TYPE (TwBackupManager, tw_backup_manager, TW, BACKUP_MANAGER, GObject)
+
+TwBackupManager *tw_backup_manager_new              (TwAuditLog           *audit_log,
+                                                     const char           *profile,
+                                                     TwMode                mode);
+TwAuditLog      *tw_backup_manager_get_audit_log    (TwBackupManager      *self);
+const char      *tw_backup_manager_get_profile      (TwBackupManager      *self);
+TwMode           tw_backup_manager_get_mode         (TwBackupManager      *self);
+
+/* DIR_OF_DB/backups (transfer full) */
+char            *tw_backup_manager_default_dir      (const char           *db_path);
+
+/* @backup_dir: (nullable) NULL or "" for the default. Returns the new backup, verified
+ * with quick_check (transfer full). */
+TwBackup        *tw_backup_manager_create           (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     TwBackupProgressFunc  progress,
+                                                     gpointer              progress_data,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
+/* A new TwBackup for @backup_path, verified (full integrity_check unless @quick). A corrupt
+ * file is a TwBackup with "valid" INVALID, not an error. */
+TwBackup        *tw_backup_manager_verify           (TwBackupManager      *self,
+                                                     const char           *backup_path,
+                                                     gboolean              quick,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
+/* (transfer full) (element-type TwBackup) newest first, not verified. A missing
+ * directory is an empty list. */
+GListModel      *tw_backup_manager_list             (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     GError              **error);
+/* Deletes the backups of @db_path older than @keep_days days (0: none), never the newest
+ * valid one (checked with quick_check). @deleted: (out) (optional) (element-type utf8)
+ * the paths deleted. Audited ("backup.cleanup") when something was deleted and the
+ * manager has an audit log. */
+gboolean         tw_backup_manager_cleanup          (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     guint                 keep_days,
+                                                     GPtrArray           **deleted,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
+/* Seconds since the newest backup (by the time in its name), -1 if there is none. */
+gint64           tw_backup_manager_get_newest_age   (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir);
+/* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
+gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     guint                 schedule_hours);
+
+/* Restores @backup_path over @db_path, atomically and crash-safely:
+ * 1. pre-flight: refused without TW_RESTORE_TRADING_HALTED, or when a process holds the
+ *    database (named: "held by process 1234 (investiq)") or a connection has it locked;
+ * 2. the backup is verified (integrity_check): a corrupt one is refused, nothing touched;
+ * 3. the current database's WAL is checkpointed and a pre-restore backup taken
+ *    (NAME_…-pre-restore.db in the backup directory), verified;
+ * 4. the backup is copied next to the target (.NAME.tw-restore-XXXXXX), fsynced, given the
+ *    target's journal mode; -wal/-shm/-journal removed; rename() over the target; the
+ *    directory fsynced;
+ * 5. post-verify: integrity "ok" and row counts equal to the backup's, else the
+ *    pre-restore backup is put back the same way.
+ * Each step is audited ("backup.restore" request and outcome rows, and one row a step).
+ * Errors (TW_ERROR_REFUSED for pre-flight and a corrupt backup) say whether the database
+ * was left untouched or put back. @pre_restore: (out) (optional) (transfer full) the
+ * pre-restore backup (NULL if the database did not exist). @backup_dir: (nullable) where
+ * the pre-restore backup goes. */
+gboolean         tw_backup_manager_restore          (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_path,
+                                                     const char           *backup_dir,
+                                                     const char           *reason,
+                                                     TwRestoreFlags        flags,
+                                                     TwBackup            **pre_restore,
+                                                     TwBackupProgressFunc  progress,
+                                                     gpointer              progress_data,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
+
+/* Async variants: the blocking call in a GTask thread, progress as the "progress" signal. */
+void             tw_backup_manager_create_async     (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+TwBackup        *tw_backup_manager_create_finish    (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void             tw_backup_manager_verify_async     (TwBackupManager      *self,
+                                                     const char           *backup_path,
+                                                     gboolean              quick,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+TwBackup        *tw_backup_manager_verify_finish    (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void             tw_backup_manager_list_async       (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GListModel      *tw_backup_manager_list_finish      (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void             tw_backup_manager_cleanup_async    (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     guint                 keep_days,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* @deleted: (out) (optional) (transfer full) (element-type utf8) */
+gboolean         tw_backup_manager_cleanup_finish   (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     GPtrArray           **deleted,
+                                                     GError              **error);
+void             tw_backup_manager_restore_async    (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_path,
+                                                     const char           *backup_dir,
+                                                     const char           *reason,
+                                                     TwRestoreFlags        flags,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* @pre_restore: (out) (optional) (transfer full) */
+gboolean         tw_backup_manager_restore_finish   (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     TwBackup            **pre_restore,
+                                                     GError              **error);
+
+G_END_DECLS

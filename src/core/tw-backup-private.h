@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Private to src/core: shared by tw-backup-manager.c and tw-backup-restore.c. */
+
+#include "tw-backup-manager.h"
+
+G_BEGIN_DECLS
+
+/* Writes a consistent snapshot of @db_path into @backup_dir as NAME_YYYYMMDD_HHMMSS@suffix.db
+ * (temporary name, fsync, rename, fsync of the directory). Returns its path. */
+char       *_tw_backup_snapshot            (const char            *db_path,
+                                            const char            *backup_dir,
+                                            const char            *suffix,
+                                            TwBackupProgressFunc   progress,
+                                            gpointer               progress_data,
+                                            GCancellable          *cancellable,
+                                            GError               **error);
+/* The manager's audit log, opening the default one the first time if none was given.
+ * (transfer full) */
+TwAuditLog *_tw_backup_manager_ensure_audit (TwBackupManager      *self,
+                                            GError              **error);
+/* @backup_dir, or the default for @db_path when NULL or empty. (transfer full) */
+char       *_tw_backup_dir_for              (const char           *db_path,
+                                            const char           *backup_dir);
+/* The database's file name without extension. (transfer full) */
+char       *_tw_backup_db_name              (const char           *db_path);
+
+G_END_DECLS

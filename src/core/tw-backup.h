@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * TwBackupValidity:
+ * @TW_BACKUP_VALIDITY_UNKNOWN: not verified yet
+ * @TW_BACKUP_VALIDITY_VALID: the integrity check said "ok" and every table could be counted
+ * @TW_BACKUP_VALIDITY_INVALID: corrupt or not a database; see the "problem" property
+ */
+typedef enum
+{
+  TW_BACKUP_VALIDITY_UNKNOWN,
+  TW_BACKUP_VALIDITY_VALID,
+  TW_BACKUP_VALIDITY_INVALID,
+} TwBackupValidity;
+
+#define TW_TYPE_BACKUP_VALIDITY (tw_backup_validity_get_type ())
+GType       tw_backup_validity_get_type  (void) G_GNUC_CONST;
+/* "unknown", "valid", "invalid" */
+const char *tw_backup_validity_to_string (TwBackupValidity validity);
+
+/* One backup file. Properties (read-only, for UI binding):
+ *   "path", "name" (file name), "size" (uint64 bytes), "created" (GDateTime, UTC: from
+ *   the name NAME_YYYYMMDD_HHMMSS, else the file's modification time),
+ *   "pre-restore" (bool: taken automatically before a restore),
+ *   "valid" (TwBackupValidity), "problem" (string: the integrity check's words, NULL if valid),
+ *   "tables" (GStrv: table names, sorted), "total-rows" (int64, -1 unknown),
+ *   "fingerprint" (string: SHA-256 of the sorted schema SQL). */
+#define TW_TYPE_BACKUP (tw_backup_get_type ())
+G_DECLARE_FINAL_TYPE (TwBackup, tw_backup, TW, BACKUP, GObject)
+
+/* Reads size and time of @path (no verification). NULL with @error if it is not there. */
+TwBackup          *tw_backup_new_for_path     (const char   *path,
+                                               GError      **error);
+const char        *tw_backup_get_path         (TwBackup     *self);
+const char        *tw_backup_get_name         (TwBackup     *self);
+guint64            tw_backup_get_size         (TwBackup     *self);
+GDateTime         *tw_backup_get_created      (TwBackup     *self);
+gboolean           tw_backup_get_pre_restore  (TwBackup     *self);
+TwBackupValidity   tw_backup_get_valid        (TwBackup     *self);
+const char        *tw_backup_get_problem      (TwBackup     *self);
+const char * const *tw_backup_get_tables      (TwBackup     *self);
+/* Rows of @table as last verified; -1 if unknown. */
+gint64             tw_backup_get_row_count    (TwBackup     *self,
+                                               const char   *table);
+gint64             tw_backup_get_total_rows   (TwBackup     *self);
+const char        *tw_backup_get_fingerprint  (TwBackup     *self);
+
+/* Checks the file now (blocking: a worker thread or the command line) and updates the
+ * properties: PRAGMA quick_check if @quick, else integrity_check; tables, row counts,
+ * fingerprint. Returns FALSE with @error only if the check could not run (the file
+ * is gone, cancelled); a corrupt file gives TRUE with "valid" = INVALID. */
+gboolean           tw_backup_verify           (TwBackup     *self,
+                                               gboolean      quick,
+                                               GCancellable *cancellable,
+                                               GError      **error);
+
+/* Parses "NAME_YYYYMMDD_HHMMSS[_N][-pre-restore].db" for @db_name (the database's file name
+ * without extension); returns the UTC time, or NULL if @file_name is not such a backup. */
+GDateTime         *tw_backup_parse_name       (const char   *file_name,
+                                               const char   *db_name,
+                                               gboolean     *pre_restore);
+
+G_END_DECLS

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-component.h"
+#include "tw-connector-private.h"
+#include "tw-error.h"
+#include "tw-json-pointer.h"
+
+/* The answer side of an operation: selecting the result, mapping it onto model objects
+ * by property name, the "health" rule and the "components" rule. */
+
+/* The selected result, or the whole body when the "result" pointer finds nothing (the
+ * rules of a health answer are read from there). */
+static JsonNode *
+result_or_root (const TwOperation *op,
+                JsonNode          *root)
+{
+  JsonNode *node = tw_json_pointer_get (root, op->result);
+
+  return node != NULL ? node : root;
+}
+
+/**
+ * tw_operation_select:
+ * @op: an operation
+ * @root: the parsed answer
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer none) (nullable): the node at the "result" pointer
+ */
+JsonNode *
+tw_operation_select (const TwOperation  *op,
+                     JsonNode           *root,
+                     GError            **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (op != NULL, NULL);
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  node = tw_json_pointer_get (root, op->result);
+  if (node == NULL)
+    g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                 "%s: operation \"%s\": the answer has no \"%s\"; the service may not be "
+                 "the kind this connector expects (check its base URL and version)",
+                 op->connector->name, op->name, op->result);
+
+  return node;
+}
+
+static gboolean
+apply_map (const TwOperation  *op,
+           GPtrArray          *map,
+           JsonNode           *node,
+           GObject            *target,
+           GError            **error)
+{
+  GObjectClass *klass = G_OBJECT_GET_CLASS (target);
+  gboolean ret = TRUE;
+
+  g_object_freeze_notify (target);
+
+  for (guint i = 0; i < map->len && ret; i++)
+    {
+      TwMapping *mapping = g_ptr_array_index (map, i);
+      GParamSpec *pspec = g_object_class_find_property (klass, mapping->property);
+      JsonNode *value;
+      g_autoptr(GError) local_error = NULL;
+
+      if (pspec == NULL)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       "%s: operation \"%s\": \"map\" names \"%s\", which %s does not have; "
+                       "fix the connector file (%s)",
+                       op->connector->name, op->name, mapping->property,
+                       G_OBJECT_TYPE_NAME (target), op->connector->filename);
+          ret = FALSE;
+          break;
+        }
+
+      value = tw_json_pointer_get (node, mapping->pointer);
+      if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+        {
+          if (mapping->required)
+            {
+              g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                           "%s: operation \"%s\": the answer has no \"%s\", which is required",
+                           op->connector->name, op->name, mapping->pointer);
+              ret = FALSE;
+            }
+          continue;
+        }
+
+      if (!tw_json_set_property (target, pspec, value, &local_error))
+        {
+          g_set_error (error, local_error->domain, local_error->code,
+                       "%s: operation \"%s\": \"%s\": %s",
+                       op->connector->name, op->name, mapping->pointer, local_error->message);
+          ret = FALSE;
+        }
+    }
+
+  g_object_thaw_notify (target);
+  return ret;
+}
+
+/**
+ * tw_operation_map_object:
+ * @op: an operation
+ * @node: the selected result (or one element of it)
+ * @target: the model object
+ * @error: return location for a #GError
+ *
+ * Notifications are held until every property is set.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tw_operation_map_object (const TwOperation  *op,
+                         JsonNode           *node,
+                         GObject            *target,
+                         GError            **error)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (node != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OBJECT (target), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return apply_map (op, op->map, node, target, error);
+}
+
+static const char *
+json_kind (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  return "a single value";
+}
+
+/**
+ * tw_operation_map_list:
+ * @op: a list operation
+ * @root: the parsed answer
+ * @item_type: a #GObject type with the properties of the "map"
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type GObject) (nullable): one new object per element
+ */
+GPtrArray *
+tw_operation_map_list (const TwOperation  *op,
+                       JsonNode           *root,
+                       GType               item_type,
+                       GError            **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  JsonNode *selected;
+  JsonArray *array;
+
+  g_return_val_if_fail (op != NULL, NULL);
+  g_return_val_if_fail (root != NULL, NULL);
+  g_return_val_if_fail (g_type_is_a (item_type, G_TYPE_OBJECT), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  selected = tw_operation_select (op, root, error);
+  if (selected == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (selected))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                   "%s: operation \"%s\": expected a list at \"%s\" but the answer has %s there",
+                   op->connector->name, op->name, op->result, json_kind (selected));
+      return NULL;
+    }
+
+  array = json_node_get_array (selected);
+  items = g_ptr_array_new_full (json_array_get_length (array), g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr(GObject) item = g_object_new (item_type, NULL);
+
+      if (!apply_map (op, op->map, json_array_get_element (array, i), item, error))
+        return NULL;
+      g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+
+  return g_steal_pointer (&items);
+}
+
+static char *
+scalar_to_text (JsonNode *node)
+{
+  GType type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  if (type == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+
+  {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", json_node_get_double (node)));
+  }
+}
+
+static gboolean
+word_in (GPtrArray  *words,
+         const char *folded)
+{
+  return g_ptr_array_find_with_equal_func (words, folded, g_str_equal, NULL);
+}
+
+/* Classifies @value itself. A word in no list is degraded; no value at all is too: a
+ * health answer without its status is not one to trust. */
+static TwHealth
+classify (const TwHealthRule  *rule,
+          JsonNode            *value,
+          char               **detail)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *folded = NULL;
+  TwHealth health;
+
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return TW_HEALTH_DEGRADED;
+
+  text = JSON_NODE_HOLDS_VALUE (value) ? scalar_to_text (value) : json_to_string (value, FALSE);
+  folded = g_utf8_casefold (text, -1);
+
+  if (word_in (rule->ok, folded))
+    health = TW_HEALTH_OK;
+  else if (word_in (rule->down, folded))
+    health = TW_HEALTH_DOWN;
+  else
+    health = TW_HEALTH_DEGRADED;
+
+  if (detail != NULL)
+    *detail = g_steal_pointer (&text);
+  return health;
+}
+
+/**
+ * tw_operation_eval_health:
+ * @op: an operation
+ * @root: the parsed answer
+ * @detail: (out) (optional) (transfer full) (nullable): the value as text, %NULL if absent
+ *
+ * The rule's pointer is read relative to the "result". A value in no list, or no value,
+ * is %TW_HEALTH_DEGRADED.
+ *
+ * Returns: the health, %TW_HEALTH_UNKNOWN when the operation has no rule
+ */
+TwHealth
+tw_operation_eval_health (const TwOperation  *op,
+                          JsonNode           *root,
+                          char              **detail)
+{
+  g_return_val_if_fail (op != NULL, TW_HEALTH_UNKNOWN);
+
+  if (detail != NULL)
+    *detail = NULL;
+  if (op->health == NULL)
+    return TW_HEALTH_UNKNOWN;
+  if (root == NULL)
+    return TW_HEALTH_DEGRADED;
+
+  return classify (op->health, tw_json_pointer_get (result_or_root (op, root), op->health->pointer),
+                   detail);
+}
+
+static TwComponent *
+map_component (const TwOperation  *op,
+               const char         *name,
+               JsonNode           *value,
+               GError            **error)
+{
+  const TwComponentsRule *rule = op->components;
+  g_autoptr(TwComponent) component = tw_component_new (name);
+
+  if (JSON_NODE_HOLDS_VALUE (value))
+    {
+      /* "database": "ok" — the value is the status, and what the rule classifies. */
+      g_autofree char *status = scalar_to_text (value);
+
+      tw_component_set_status (component, status);
+      if (rule->health != NULL)
+        tw_component_set_health (component, classify (rule->health, value, NULL));
+      return g_steal_pointer (&component);
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (value) &&
+      !apply_map (op, rule->map, value, G_OBJECT (component), error))
+    return NULL;
+
+  if (rule->health != NULL)
+    tw_component_set_health (component,
+                             classify (rule->health,
+                                       tw_json_pointer_get (value, rule->health->pointer),
+                                       NULL));
+
+  return g_steal_pointer (&component);
+}
+
+static char *
+component_name (const TwComponentsRule *rule,
+                const char             *member,
+                guint                   index,
+                JsonNode               *value)
+{
+  if (g_strcmp0 (rule->name, "@key") != 0)
+    {
+      JsonNode *node = tw_json_pointer_get (value, rule->name);
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        return scalar_to_text (node);
+    }
+
+  /* "@key", or an element without its name: the member name, else the position. */
+  if (member != NULL)
+    return g_strdup (member);
+  return g_strdup_printf ("%u", index);
+}
+
+/**
+ * tw_operation_map_components:
+ * @op: an operation
+ * @root: the parsed answer
+ * @store: a #GListStore of #TwComponent; its contents are replaced in one splice
+ * @error: return location for a #GError
+ *
+ * The rule's pointer (relative to the "result") is an object (one component per member)
+ * or an array (one per element). When it is absent from the answer the store is emptied.
+ *
+ * Returns: %TRUE on success; %FALSE without error when the operation has no rule
+ */
+gboolean
+tw_operation_map_components (const TwOperation  *op,
+                             JsonNode           *root,
+                             GListStore         *store,
+                             GError            **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  const TwComponentsRule *rule;
+  JsonNode *container;
+
+  g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (G_IS_LIST_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  rule = op->components;
+  if (rule == NULL)
+    return FALSE;
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  container = tw_json_pointer_get (result_or_root (op, root), rule->pointer);
+
+  if (container == NULL || JSON_NODE_HOLDS_NULL (container))
+    ;
+  else if (JSON_NODE_HOLDS_OBJECT (container))
+    {
+      JsonObject *object = json_node_get_object (container);
+      g_autoptr(GList) members = json_object_get_members (object);
+      guint index = 0;
+
+      for (const GList *l = members; l != NULL; l = l->next, index++)
+        {
+          JsonNode *value = json_object_get_member (object, l->data);
+          g_autofree char *name = component_name (rule, l->data, index, value);
+          TwComponent *component = map_component (op, name, value, error);
+
+          if (component == NULL)
+            return FALSE;
+          g_ptr_array_add (items, component);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (container))
+    {
+      JsonArray *array = json_node_get_array (container);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *value = json_array_get_element (array, i);
+          g_autofree char *name = component_name (rule, NULL, i, value);
+          TwComponent *component = map_component (op, name, value, error);
+
+          if (component == NULL)
+            return FALSE;
+          g_ptr_array_add (items, component);
+        }
+    }
+  else
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                   "%s: operation \"%s\": \"components\": expected an object or a list at "
+                   "\"%s\" but the answer has a single value there",
+                   op->connector->name, op->name, rule->pointer);
+      return FALSE;
+    }
+
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       items->pdata, items->len);
+  return TRUE;
+}

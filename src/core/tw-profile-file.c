@@ -1,0 +1,742 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-profile.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "tw-error.h"
+#include "tw-profile-private.h"
+
+/* Profiles on disk: loading (refusing secrets first), saving atomically, listing.
+ * The format:
+ *
+ *   [Profile]
+ *   Name=paper-main
+ *   Mode=paper
+ *
+ *   [Service alpaca]
+ *   Name=Alpaca (paper)
+ *   Connector=alpaca
+ *   BaseUrl=https://paper-api.alpaca.markets
+ *
+ *   [Database audit]
+ *   Path=/srv/ibkr/audit.db
+ *   BackupDir=/srv/backups
+ *   RetentionDays=14
+ *   ScheduleHours=24
+ *
+ *   [Log trading]
+ *   Path=/srv/bot/logs/trading.log
+ */
+
+#define GROUP_PROFILE   "Profile"
+#define PREFIX_SERVICE  "Service "
+#define PREFIX_DATABASE "Database "
+#define PREFIX_LOG      "Log "
+
+/**
+ * tw_profile_get_dir:
+ *
+ * Returns: (transfer full): `$XDG_CONFIG_HOME/tradewarden/profiles`
+ */
+char *
+tw_profile_get_dir (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "tradewarden", "profiles", NULL);
+}
+
+/**
+ * tw_profile_default_file:
+ *
+ * Returns: (transfer full): `NAME.conf` in tw_profile_get_dir()
+ */
+GFile *
+tw_profile_default_file (TwProfile *self)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *basename = NULL;
+
+  g_return_val_if_fail (TW_IS_PROFILE (self), NULL);
+
+  dir = tw_profile_get_dir ();
+  basename = g_strconcat (tw_profile_get_name (self), ".conf", NULL);
+  return g_file_new_build_filename (dir, basename, NULL);
+}
+
+/* Loading */
+
+/* GKeyFile's own parse errors quote the offending line, which may be a secret pasted
+ * in the wrong place: find the line number ourselves and never quote it. */
+static guint
+find_malformed_line (const char *data)
+{
+  g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      while (g_ascii_isspace (*line))
+        line++;
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (*line == '[')
+        {
+          if (strchr (line, ']') == NULL)
+            return i + 1;
+          continue;
+        }
+      if (strchr (line, '=') == NULL || *line == '=')
+        return i + 1;
+    }
+  return 0;
+}
+
+static gboolean
+refuse_secrets (GKeyFile    *keyfile,
+                const char  *filename,
+                GError     **error)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (keyfile, NULL);
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_auto(GStrv) keys = NULL;
+
+      if (_tw_profile_value_looks_secret (groups[i]))
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       "%s: a group name holds a secret. Secrets are kept only in the "
+                       "keyring: remove it and enter the key in the profile editor.",
+                       filename);
+          return FALSE;
+        }
+
+      keys = g_key_file_get_keys (keyfile, groups[i], NULL, NULL);
+      for (guint j = 0; keys != NULL && keys[j] != NULL; j++)
+        {
+          g_autofree char *value = g_key_file_get_value (keyfile, groups[i], keys[j], NULL);
+          g_autofree char *stripped = g_strstrip (g_strdup (value != NULL ? value : ""));
+
+          if (_tw_profile_value_looks_secret (keys[j]))
+            {
+              g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                           "%s: [%s] a key name holds a secret. Secrets are kept only in the "
+                           "keyring: remove the line and enter the key in the profile editor.",
+                           filename, groups[i]);
+              return FALSE;
+            }
+
+          if (_tw_profile_key_is_secret_name (keys[j]) && *stripped != '\0')
+            {
+              g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                           "%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
+                           "keyring: remove the line and enter the key in the profile editor.",
+                           filename, groups[i], keys[j]);
+              return FALSE;
+            }
+
+          if (_tw_profile_value_looks_secret (stripped))
+            {
+              g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                           "%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
+                           "keyring: remove it from the value and enter the key in the "
+                           "profile editor.",
+                           filename, groups[i], keys[j]);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static void
+debug_unknown_keys (GKeyFile           *keyfile,
+                    const char         *filename,
+                    const char         *group,
+                    const char * const *known)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (keyfile, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      if (!g_strv_contains (known, keys[i]))
+        g_debug ("%s: [%s] ignoring unknown key “%s”", filename, group, keys[i]);
+    }
+}
+
+/* NULL when absent or empty. */
+static char *
+get_string (GKeyFile   *keyfile,
+            const char *group,
+            const char *key)
+{
+  g_autofree char *value = g_key_file_get_string (keyfile, group, key, NULL);
+
+  if (value == NULL)
+    return NULL;
+  g_strstrip (value);
+  if (*value == '\0')
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
+static gboolean
+get_uint (GKeyFile    *keyfile,
+          const char  *filename,
+          const char  *group,
+          const char  *key,
+          guint       *out,
+          GError     **error)
+{
+  g_autofree char *value = get_string (keyfile, group, key);
+  guint64 number;
+
+  *out = 0;
+  if (value == NULL)
+    return TRUE;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &number, NULL))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [%s] “%s” must be a whole number of 0 or more. Fix the line.",
+                   filename, group, key);
+      return FALSE;
+    }
+  *out = (guint)number;
+  return TRUE;
+}
+
+static gboolean
+check_id (const char  *filename,
+          const char  *group,
+          const char  *id,
+          GError     **error)
+{
+  if (_tw_profile_id_is_valid (id))
+    return TRUE;
+
+  g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+               "%s: [%s] the id after the group's kind must use only lower-case letters, "
+               "digits, “-” and “_” (e.g. [Service investiq]). Rename the group.",
+               filename, group);
+  return FALSE;
+}
+
+static gboolean
+check_service (const char  *filename,
+               const char  *group,
+               const char  *connector_id,
+               const char  *base_url,
+               GError     **error)
+{
+  if (connector_id == NULL || *connector_id == '\0')
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [%s] has no “Connector”. Add the connector's id, e.g. Connector=investiq.",
+                   filename, group);
+      return FALSE;
+    }
+  if (base_url == NULL || *base_url == '\0')
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [%s] has no “BaseUrl”. Add the service's address, "
+                   "e.g. BaseUrl=http://127.0.0.1:3000.",
+                   filename, group);
+      return FALSE;
+    }
+  if (!_tw_profile_url_is_valid (base_url))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [%s] “BaseUrl” “%s” is not an http:// or https:// address with a host. "
+                   "Fix it, e.g. http://127.0.0.1:3000.",
+                   filename, group, base_url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_service (TwProfile   *self,
+              GKeyFile    *keyfile,
+              const char  *filename,
+              const char  *group,
+              GError     **error)
+{
+  static const char * const known[] = { "Name", "Connector", "BaseUrl", NULL };
+  const char *id = group + strlen (PREFIX_SERVICE);
+  g_autofree char *name = get_string (keyfile, group, "Name");
+  g_autofree char *connector_id = get_string (keyfile, group, "Connector");
+  g_autofree char *base_url = get_string (keyfile, group, "BaseUrl");
+  g_autoptr(TwService) service = NULL;
+
+  if (!check_id (filename, group, id, error)
+      || !check_service (filename, group, connector_id, base_url, error))
+    return FALSE;
+
+  debug_unknown_keys (keyfile, filename, group, known);
+
+  service = tw_service_new (id, connector_id, base_url);
+  if (name != NULL)
+    tw_service_set_name (service, name);
+  tw_profile_add_service (self, service);
+  return TRUE;
+}
+
+static gboolean
+load_database (TwProfile   *self,
+               GKeyFile    *keyfile,
+               const char  *filename,
+               const char  *group,
+               GError     **error)
+{
+  static const char * const known[] = { "Path", "BackupDir", "RetentionDays", "ScheduleHours", NULL };
+  const char *id = group + strlen (PREFIX_DATABASE);
+  g_autofree char *path = get_string (keyfile, group, "Path");
+  g_autofree char *backup_dir = get_string (keyfile, group, "BackupDir");
+  guint retention_days;
+  guint schedule_hours;
+
+  if (!check_id (filename, group, id, error))
+    return FALSE;
+  if (path == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [%s] has no “Path”. Add the database file's path.",
+                   filename, group);
+      return FALSE;
+    }
+  if (!get_uint (keyfile, filename, group, "RetentionDays", &retention_days, error)
+      || !get_uint (keyfile, filename, group, "ScheduleHours", &schedule_hours, error))
+    return FALSE;
+
+  debug_unknown_keys (keyfile, filename, group, known);
+  tw_profile_add_database (self, id, path, backup_dir, retention_days, schedule_hours);
+  return TRUE;
+}
+
+static gboolean
+load_log (TwProfile   *self,
+          GKeyFile    *keyfile,
+          const char  *filename,
+          const char  *group,
+          GError     **error)
+{
+  static const char * const known[] = { "Path", NULL };
+  const char *id = group + strlen (PREFIX_LOG);
+  g_autofree char *path = get_string (keyfile, group, "Path");
+
+  if (!check_id (filename, group, id, error))
+    return FALSE;
+  if (path == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [%s] has no “Path”. Add the log file's path.",
+                   filename, group);
+      return FALSE;
+    }
+
+  debug_unknown_keys (keyfile, filename, group, known);
+  tw_profile_add_log (self, id, path);
+  return TRUE;
+}
+
+static char *
+name_from_filename (const char *filename)
+{
+  if (g_str_has_suffix (filename, ".conf"))
+    return g_strndup (filename, strlen (filename) - strlen (".conf"));
+  return g_strdup (filename);
+}
+
+/**
+ * tw_profile_load_from_data:
+ * @data: the file's contents
+ * @filename: (nullable): the file's name, for messages (and the profile's name when
+ *   the file has no `Name`)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the profile, or %NULL with a %TW_ERROR_INVALID
+ *   naming the file, the group and the key
+ */
+TwProfile *
+tw_profile_load_from_data (const char  *data,
+                           const char  *filename,
+                           GError     **error)
+{
+  static const char * const known[] = { "Name", "Mode", NULL };
+  g_autofree char *basename = NULL;
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(TwProfile) self = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *mode_str = NULL;
+  TwMode mode;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  basename = filename != NULL ? g_path_get_basename (filename) : g_strdup ("profile");
+
+  if (!g_utf8_validate (data, -1, NULL))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s is not UTF-8 text. Save it as UTF-8 or create the profile again.",
+                   basename);
+      return NULL;
+    }
+
+  keyfile = g_key_file_new ();
+  if (!g_key_file_load_from_data (keyfile, data, -1, G_KEY_FILE_NONE, NULL))
+    {
+      guint line = find_malformed_line (data);
+
+      if (line > 0)
+        g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                     "%s: line %u is neither a [Group], a Key=Value line nor a # comment. "
+                     "Fix or remove that line.",
+                     basename, line);
+      else
+        g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                     "%s is not a valid profile file (a key file of [Groups] and Key=Value "
+                     "lines). Fix it or create the profile again.",
+                     basename);
+      return NULL;
+    }
+
+  /* First, before anything else is read or quoted: no secrets. */
+  if (!refuse_secrets (keyfile, basename, error))
+    return NULL;
+
+  if (!g_key_file_has_group (keyfile, GROUP_PROFILE))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s has no [Profile] group. Add one with Name= and Mode=paper or Mode=live.",
+                   basename);
+      return NULL;
+    }
+
+  name = get_string (keyfile, GROUP_PROFILE, "Name");
+  if (name == NULL)
+    name = name_from_filename (basename);
+  if (!tw_profile_name_is_valid (name))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [Profile] “Name” must be 1 to 64 letters, digits, “-” or “_”. "
+                   "Rename the profile.",
+                   basename);
+      return NULL;
+    }
+
+  mode_str = get_string (keyfile, GROUP_PROFILE, "Mode");
+  if (mode_str == NULL || !tw_mode_from_string (mode_str, &mode))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or Mode=live.",
+                   basename);
+      return NULL;
+    }
+  debug_unknown_keys (keyfile, basename, GROUP_PROFILE, known);
+
+  self = tw_profile_new (name, mode);
+
+  groups = g_key_file_get_groups (keyfile, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *group = groups[i];
+      gboolean ok = TRUE;
+
+      if (g_str_equal (group, GROUP_PROFILE))
+        continue;
+      else if (g_str_has_prefix (group, PREFIX_SERVICE))
+        ok = load_service (self, keyfile, basename, group, error);
+      else if (g_str_has_prefix (group, PREFIX_DATABASE))
+        ok = load_database (self, keyfile, basename, group, error);
+      else if (g_str_has_prefix (group, PREFIX_LOG))
+        ok = load_log (self, keyfile, basename, group, error);
+      else
+        g_debug ("%s: ignoring unknown group [%s]", basename, group);
+
+      if (!ok)
+        return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tw_profile_load:
+ * @file: a profile file
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the profile, see tw_profile_load_from_data()
+ */
+TwProfile *
+tw_profile_load (GFile   *file,
+                 GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *basename = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  basename = g_file_get_basename (file);
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+    {
+      g_autofree char *where = g_file_get_parse_name (file);
+
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "Could not read the profile %s: %s. Check that the file exists and is readable.",
+                   where, local_error->message);
+      return NULL;
+    }
+  if (memchr (contents, '\0', length) != NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "%s is not a text file. Remove it from the profiles folder.",
+                   basename);
+      return NULL;
+    }
+
+  return tw_profile_load_from_data (contents, basename, error);
+}
+
+/* Saving */
+
+/**
+ * tw_profile_to_data:
+ *
+ * Returns: (transfer full): the profile as key file text (see the top of this file)
+ */
+char *
+tw_profile_to_data (TwProfile *self)
+{
+  g_autoptr(GKeyFile) keyfile = NULL;
+  GPtrArray *databases;
+  GPtrArray *logs;
+  guint n;
+
+  g_return_val_if_fail (TW_IS_PROFILE (self), NULL);
+
+  keyfile = g_key_file_new ();
+  g_key_file_set_string (keyfile, GROUP_PROFILE, "Name", tw_profile_get_name (self));
+  g_key_file_set_string (keyfile, GROUP_PROFILE, "Mode", tw_mode_to_string (tw_profile_get_mode (self)));
+  g_key_file_set_comment (keyfile, GROUP_PROFILE, NULL,
+                          " Trade Warden profile. Secrets are never kept here: they are in the keyring.",
+                          NULL);
+
+  n = g_list_model_get_n_items (tw_profile_get_services (self));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (tw_profile_get_services (self), i);
+      g_autofree char *group = g_strconcat (PREFIX_SERVICE, tw_service_get_id (service), NULL);
+      const char *name = tw_service_get_name (service);
+
+      if (name != NULL && *name != '\0')
+        g_key_file_set_string (keyfile, group, "Name", name);
+      g_key_file_set_string (keyfile, group, "Connector",
+                             tw_service_get_connector_id (service) ?: "");
+      g_key_file_set_string (keyfile, group, "BaseUrl",
+                             tw_service_get_base_url (service) ?: "");
+    }
+
+  databases = tw_profile_get_databases (self);
+  for (guint i = 0; i < databases->len; i++)
+    {
+      TwDatabaseConfig *db = g_ptr_array_index (databases, i);
+      g_autofree char *group = g_strconcat (PREFIX_DATABASE, db->id, NULL);
+
+      g_key_file_set_string (keyfile, group, "Path", db->path);
+      if (db->backup_dir != NULL)
+        g_key_file_set_string (keyfile, group, "BackupDir", db->backup_dir);
+      g_key_file_set_uint64 (keyfile, group, "RetentionDays", db->retention_days);
+      g_key_file_set_uint64 (keyfile, group, "ScheduleHours", db->schedule_hours);
+    }
+
+  logs = tw_profile_get_logs (self);
+  for (guint i = 0; i < logs->len; i++)
+    {
+      TwLogConfig *log = g_ptr_array_index (logs, i);
+      g_autofree char *group = g_strconcat (PREFIX_LOG, log->id, NULL);
+
+      g_key_file_set_string (keyfile, group, "Path", log->path);
+    }
+
+  return g_key_file_to_data (keyfile, NULL, NULL);
+}
+
+/**
+ * tw_profile_save:
+ * @self: a #TwProfile
+ * @file: (nullable): where to write, or %NULL for tw_profile_default_file()
+ * @error: return location for a #GError
+ *
+ * Writes the profile atomically, mode 0600, creating its folder (0700) if needed.
+ * Refuses what tw_profile_load() would refuse, so a saved profile always loads again.
+ *
+ * Returns: %TRUE when written
+ */
+gboolean
+tw_profile_save (TwProfile  *self,
+                 GFile      *file,
+                 GError    **error)
+{
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(TwProfile) check = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *basename = NULL;
+
+  g_return_val_if_fail (TW_IS_PROFILE (self), FALSE);
+  g_return_val_if_fail (file == NULL || G_IS_FILE (file), FALSE);
+
+  if (!tw_profile_name_is_valid (tw_profile_get_name (self)))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "The profile name must be 1 to 64 letters, digits, “-” or “_”. "
+                   "Choose another name.");
+      return FALSE;
+    }
+
+  target = file != NULL ? g_object_ref (file) : tw_profile_default_file (self);
+  path = g_file_get_path (target);
+  if (path == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "Profile “%s” can only be saved to a local file. Choose a file on this computer.",
+                   tw_profile_get_name (self));
+      return FALSE;
+    }
+  basename = g_path_get_basename (path);
+
+  /* Validate by loading what would be written: the same rules as for any file. */
+  data = tw_profile_to_data (self);
+  check = tw_profile_load_from_data (data, basename, error);
+  if (check == NULL)
+    return FALSE;
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "Could not create the folder %s for profile “%s”: %s. "
+                   "Check the folder's permissions.",
+                   dir, tw_profile_get_name (self), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!g_file_set_contents_full (path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                 &local_error))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "Could not save profile “%s” to %s: %s. Check the folder's permissions "
+                   "and free disk space.",
+                   tw_profile_get_name (self), path, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Listing */
+
+static int
+compare_profiles (gconstpointer a,
+                  gconstpointer b)
+{
+  TwProfile *pa = *(TwProfile **)a;
+  TwProfile *pb = *(TwProfile **)b;
+  int cmp = g_ascii_strcasecmp (tw_profile_get_name (pa), tw_profile_get_name (pb));
+
+  return cmp != 0 ? cmp : strcmp (tw_profile_get_name (pa), tw_profile_get_name (pb));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **)a, *(const char **)b);
+}
+
+/**
+ * tw_profile_list_all:
+ * @problems: (out) (optional) (transfer full) (element-type utf8): messages about the
+ *   files that were refused
+ *
+ * Loads every `*.conf` of tw_profile_get_dir(). A missing folder is no error: there
+ * are no profiles yet.
+ *
+ * Returns: (transfer full) (element-type TwProfile): the profiles, sorted by name
+ */
+GPtrArray *
+tw_profile_list_all (GPtrArray **problems)
+{
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) found_problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) filenames = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *dir_path = tw_profile_get_dir ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *entry;
+
+  dir = g_dir_open (dir_path, 0, &local_error);
+  if (dir == NULL && !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    g_ptr_array_add (found_problems,
+                     g_strdup_printf ("Could not read the profiles folder %s: %s. "
+                                      "Check its permissions.",
+                                      dir_path, local_error->message));
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (entry, ".conf") && entry[0] != '.')
+        g_ptr_array_add (filenames, g_strdup (entry));
+    }
+  g_ptr_array_sort (filenames, compare_strings);
+
+  for (guint i = 0; i < filenames->len; i++)
+    {
+      const char *filename = g_ptr_array_index (filenames, i);
+      g_autofree char *path = g_build_filename (dir_path, filename, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TwProfile) profile = tw_profile_load (file, &error);
+      const char *other;
+
+      if (profile == NULL)
+        {
+          g_ptr_array_add (found_problems, g_strdup (error->message));
+          continue;
+        }
+
+      other = g_hash_table_lookup (seen, tw_profile_get_name (profile));
+      if (other != NULL)
+        {
+          g_ptr_array_add (found_problems,
+                           g_strdup_printf ("%s and %s both hold profile “%s”: %s was skipped. "
+                                            "Rename or remove one of them.",
+                                            other, filename, tw_profile_get_name (profile), filename));
+          continue;
+        }
+      g_hash_table_insert (seen, g_strdup (tw_profile_get_name (profile)), g_strdup (filename));
+      g_ptr_array_add (profiles, g_steal_pointer (&profile));
+    }
+
+  g_ptr_array_sort (profiles, compare_profiles);
+
+  for (guint i = 0; i < found_problems->len; i++)
+    g_debug ("%s", (const char *)g_ptr_array_index (found_problems, i));
+
+  if (problems != NULL)
+    *problems = g_steal_pointer (&found_problems);
+
+  return g_steal_pointer (&profiles);
+}

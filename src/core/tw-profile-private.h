@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Shared by tw-profile.c and tw-profile-env.c. */
+
+/* [a-z0-9_-]+ : service, database and log ids. */
+gboolean _tw_profile_id_is_valid        (const char  *id);
+/* An http or https URL with a host. */
+gboolean _tw_profile_url_is_valid       (const char  *url);
+/* TRUE when @value looks like a secret: an Alpaca key id, or a URL whose userinfo holds a
+ * password or token, or whose query carries a key-like parameter or a random-looking token. */
+gboolean _tw_profile_value_looks_secret (const char  *value);
+/* TRUE when @key's name says it holds a secret (*key*, *secret*, *token*, …). */
+gboolean _tw_profile_key_is_secret_name (const char  *key);
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-trading-state.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* Keeps one TwTradingState per service whose connector has any of "trading.status",
+ * "breakers.list", "killswitch.status" (or "trading.halt"), polling those operations at
+ * the workspace's interval (TwPoller each) and mapping them onto the state
+ * (tw_operation_map_object, tw_operation_eval_trading, tw_operation_map_breakers).
+ * Signals, emitted on transitions seen between two polls (never on the first poll):
+ *   "breaker-tripped"  (TwTradingState *state, TwBreaker *breaker)
+ *   "breaker-warning"  (TwTradingState *state, TwBreaker *breaker)  a "loss" breaker passed 80 %
+ *   "breaker-reset"    (TwTradingState *state, TwBreaker *breaker)  tripped → not tripped
+ *   "halted"           (TwTradingState *state)  became halted (mode, kill switch or block)
+ *   "resumed"          (TwTradingState *state)
+ * Property: "workspace" (construct-only). */
+#define TW_TYPE_RISK_MONITOR (tw_risk_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TwRiskMonitor, tw_risk_monitor, TW, RISK_MONITOR, GObject)
+
+TwRiskMonitor  *tw_risk_monitor_new        (TwWorkspace   *workspace);
+/* (transfer none) GListModel of TwTradingState, in the profile's order */
+GListModel     *tw_risk_monitor_get_states (TwRiskMonitor *self);
+TwTradingState *tw_risk_monitor_lookup     (TwRiskMonitor *self,
+                                            const char    *service_id);
+void            tw_risk_monitor_start      (TwRiskMonitor *self);
+void            tw_risk_monitor_stop       (TwRiskMonitor *self);
+void            tw_risk_monitor_refresh    (TwRiskMonitor *self);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-breaker.h"
+#include "tw-risk-enums.h"
+
+G_BEGIN_DECLS
+
+/* The trading state of one service that can trade, as the Breakers page shows it and the
+ * alert rules read it. Properties (mappable by connectors unless marked):
+ *   "service-id" (construct), "service-name",
+ *   "mode" (TwTradingMode), "reason" (string), "since" (GDateTime), "by" (string),
+ *   "kill-switch-supported" (bool, not mapped), "kill-switch-active" (bool),
+ *   "kill-switch-reason", "kill-switch-at" (GDateTime), "kill-switch-by",
+ *   "trading-blocked" (bool), "account-blocked" (bool)  (Alpaca),
+ *   "can-halt", "can-resume", "can-reduce" (bool, not mapped: from the connector's operations),
+ *   "breakers" (GListModel of TwBreaker, not mapped: merged in place by id),
+ *   "last-error" (string, not mapped), "updated-at" (GDateTime, not mapped). */
+#define TW_TYPE_TRADING_STATE (tw_trading_state_get_type ())
+G_DECLARE_FINAL_TYPE (TwTradingState, tw_trading_state, TW, TRADING_STATE, GObject)
+
+TwTradingState *tw_trading_state_new                 (const char     *service_id,
+                                                      const char     *service_name);
+const char     *tw_trading_state_get_service_id      (TwTradingState *self);
+const char     *tw_trading_state_get_service_name    (TwTradingState *self);
+TwTradingMode   tw_trading_state_get_mode            (TwTradingState *self);
+const char     *tw_trading_state_get_reason          (TwTradingState *self);
+GDateTime      *tw_trading_state_get_since           (TwTradingState *self);
+const char     *tw_trading_state_get_by              (TwTradingState *self);
+gboolean        tw_trading_state_get_kill_switch_supported (TwTradingState *self);
+gboolean        tw_trading_state_get_kill_switch_active    (TwTradingState *self);
+gboolean        tw_trading_state_get_trading_blocked (TwTradingState *self);
+gboolean        tw_trading_state_get_account_blocked (TwTradingState *self);
+gboolean        tw_trading_state_get_can_halt        (TwTradingState *self);
+gboolean        tw_trading_state_get_can_resume      (TwTradingState *self);
+GListModel     *tw_trading_state_get_breakers        (TwTradingState *self);
+TwBreaker      *tw_trading_state_lookup_breaker      (TwTradingState *self,
+                                                      const char     *breaker_id);
+/* Merges @breakers (element-type TwBreaker) by id: existing objects updated in place,
+ * gone ones removed, new ones appended. */
+void            tw_trading_state_merge_breakers      (TwTradingState *self,
+                                                      GPtrArray      *breakers);
+/* TRUE when halted by any means: mode HALTED, kill switch active, or trading blocked. */
+gboolean        tw_trading_state_is_halted           (TwTradingState *self);
+
+G_END_DECLS

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-sim-firm.h"
+
+struct _TwSimFirm
+{
+  gint64        started_us;
+  TwSimAccount  account;
+  GPtrArray    *components;   /* TwSimComponent, registration order */
+};
+
+static void
+component_free (gpointer data)
+{
+  TwSimComponent *c = data;
+
+  g_free (c->flavor);
+  g_free (c->name);
+  g_free (c->status);
+  g_free (c->message);
+  g_free (c->default_status);
+  g_free (c->default_message);
+  g_free (c);
+}
+
+TwSimFirm *
+tw_sim_firm_new (void)
+{
+  TwSimFirm *firm = g_new0 (TwSimFirm, 1);
+  TwSimAccount *a = &firm->account;
+
+  firm->started_us = g_get_monotonic_time ();
+  firm->components = g_ptr_array_new_with_free_func (component_free);
+
+  /* A paper account worth a little more than yesterday: equity = cash + long + short. */
+  a->id = g_uuid_string_random ();
+  a->account_number = g_strdup ("PA3DEMO0001");
+  a->currency = g_strdup ("USD");
+  a->cash = 25000.00;
+  a->long_market_value = 75250.37;
+  a->short_market_value = 0.0;
+  a->last_equity = 100000.00;
+  a->multiplier = 4;
+  a->buying_power = 100000.00;
+  a->regt_buying_power = 50000.00;
+  a->non_marginable_buying_power = 25000.00;
+  a->initial_margin = 37625.19;
+  a->maintenance_margin = 22575.11;
+  a->shorting_enabled = TRUE;
+  /* Opened a year and a bit ago, on a whole second like Alpaca's timestamps. */
+  a->created_at_us = (g_get_real_time () / G_USEC_PER_SEC - 400 * 86400) * G_USEC_PER_SEC;
+
+  return firm;
+}
+
+void
+tw_sim_firm_free (TwSimFirm *firm)
+{
+  if (firm == NULL)
+    return;
+
+  g_free (firm->account.id);
+  g_free (firm->account.account_number);
+  g_free (firm->account.currency);
+  g_ptr_array_unref (firm->components);
+  g_free (firm);
+}
+
+gint64
+tw_sim_firm_get_uptime_us (TwSimFirm *firm)
+{
+  return g_get_monotonic_time () - firm->started_us;
+}
+
+TwSimAccount *
+tw_sim_firm_get_account (TwSimFirm *firm)
+{
+  return &firm->account;
+}
+
+double
+tw_sim_firm_get_equity (TwSimFirm *firm)
+{
+  return firm->account.cash + firm->account.long_market_value + firm->account.short_market_value;
+}
+
+void
+tw_sim_firm_add_component (TwSimFirm  *firm,
+                           const char *flavor,
+                           const char *name,
+                           const char *status,
+                           const char *message,
+                           double      latency_ms)
+{
+  TwSimComponent *c;
+
+  g_return_if_fail (tw_sim_firm_get_component (firm, flavor, name) == NULL);
+
+  c = g_new0 (TwSimComponent, 1);
+  c->flavor = g_strdup (flavor);
+  c->name = g_strdup (name);
+  c->status = g_strdup (status);
+  c->level = TW_SIM_LEVEL_OK;
+  c->message = g_strdup (message);
+  c->latency_ms = latency_ms;
+  c->default_status = g_strdup (status);
+  c->default_message = g_strdup (message);
+  g_ptr_array_add (firm->components, c);
+}
+
+TwSimComponent *
+tw_sim_firm_get_component (TwSimFirm  *firm,
+                           const char *flavor,
+                           const char *name)
+{
+  for (guint i = 0; i < firm->components->len; i++)
+    {
+      TwSimComponent *c = g_ptr_array_index (firm->components, i);
+
+      if (g_str_equal (c->flavor, flavor) && g_str_equal (c->name, name))
+        return c;
+    }
+
+  return NULL;
+}
+
+GPtrArray *
+tw_sim_firm_list_components (TwSimFirm  *firm,
+                             const char *flavor)
+{
+  GPtrArray *list = g_ptr_array_new ();
+
+  for (guint i = 0; i < firm->components->len; i++)
+    {
+      TwSimComponent *c = g_ptr_array_index (firm->components, i);
+
+      if (g_str_equal (c->flavor, flavor))
+        g_ptr_array_add (list, c);
+    }
+
+  return list;
+}
+
+static void
+replace_str (char       **ptr,
+             const char  *value)
+{
+  if (g_strcmp0 (*ptr, value) == 0)
+    return;
+  g_free (*ptr);
+  *ptr = g_strdup (value);
+}
+
+void
+tw_sim_firm_set_component (TwSimFirm      *firm,
+                           TwSimComponent *component,
+                           const char     *status,
+                           TwSimLevel      level,
+                           const char     *message)
+{
+  replace_str (&component->status, status);
+  component->level = level;
+
+  if (message != NULL)
+    replace_str (&component->message, message);
+  else if (level == TW_SIM_LEVEL_OK)
+    replace_str (&component->message, component->default_message);
+  else
+    replace_str (&component->message, NULL);
+}
+
+void
+tw_sim_firm_reset_components (TwSimFirm  *firm,
+                              const char *flavor)
+{
+  for (guint i = 0; i < firm->components->len; i++)
+    {
+      TwSimComponent *c = g_ptr_array_index (firm->components, i);
+
+      if (flavor != NULL && !g_str_equal (c->flavor, flavor))
+        continue;
+      replace_str (&c->status, c->default_status);
+      replace_str (&c->message, c->default_message);
+      c->level = TW_SIM_LEVEL_OK;
+    }
+}
+
+TwSimLevel
+tw_sim_firm_get_worst_level (TwSimFirm  *firm,
+                             const char *flavor)
+{
+  TwSimLevel worst = TW_SIM_LEVEL_OK;
+
+  for (guint i = 0; i < firm->components->len; i++)
+    {
+      TwSimComponent *c = g_ptr_array_index (firm->components, i);
+
+      if (g_str_equal (c->flavor, flavor))
+        worst = MAX (worst, c->level);
+    }
+
+  return worst;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-workspace.h"
+#include "tw-service-row.h"
+
+G_BEGIN_DECLS
+
+/* The Overview: a summary line and one TwServiceRow per service of the workspace.
+ * Property: "workspace" (TwWorkspace, nullable). */
+#define TW_TYPE_OVERVIEW_PAGE (tw_overview_page_get_type ())
+G_DECLARE_FINAL_TYPE (TwOverviewPage, tw_overview_page, TW, OVERVIEW_PAGE, AdwBin)
+
+GtkWidget    *tw_overview_page_new           (void);
+TwWorkspace  *tw_overview_page_get_workspace (TwOverviewPage *self);
+void          tw_overview_page_set_workspace (TwOverviewPage *self,
+                                              TwWorkspace    *workspace);
+/* The summary line as shown ("5 of 5 services OK"). */
+const char   *tw_overview_page_get_summary   (TwOverviewPage *self);
+/* (transfer none) (nullable) the row of @service_id. */
+TwServiceRow *tw_overview_page_get_row       (TwOverviewPage *self,
+                                              const char     *service_id);
+
+G_END_DECLS

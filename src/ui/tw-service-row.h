@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tw-service.h"
+
+G_BEGIN_DECLS
+
+/* One service of the Overview: name and connector, state as icon and word, latency,
+ * data age, the actionable error message, and its components on expand.
+ * Properties: "service" (construct-only), "connector-name" (string), "expanded" (bool). */
+#define TW_TYPE_SERVICE_ROW (tw_service_row_get_type ())
+G_DECLARE_FINAL_TYPE (TwServiceRow, tw_service_row, TW, SERVICE_ROW, GtkListBoxRow)
+
+GtkWidget  *tw_service_row_new            (TwService    *service,
+                                           const char   *connector_name);
+TwService  *tw_service_row_get_service    (TwServiceRow *self);
+gboolean    tw_service_row_get_expanded   (TwServiceRow *self);
+void        tw_service_row_set_expanded   (TwServiceRow *self,
+                                           gboolean      expanded);
+/* Re-reads the data age (the page calls it once a second for every row). */
+void        tw_service_row_update_age     (TwServiceRow *self);
+
+/* What the row shows, for tests and accessibility checks. */
+const char *tw_service_row_get_state_text   (TwServiceRow *self);
+/* NULL when no message is shown. */
+const char *tw_service_row_get_message_text (TwServiceRow *self);
+const char *tw_service_row_get_age_text     (TwServiceRow *self);
+/* Rows of the components list currently built. */
+guint       tw_service_row_get_n_component_rows (TwServiceRow *self);
+
+G_END_DECLS

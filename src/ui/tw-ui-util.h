@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tw-enums.h"
+
+G_BEGIN_DECLS
+
+/* How a state is shown: always an icon AND a word, never colour alone. */
+const char *tw_ui_service_state_icon  (TwServiceState  state);
+/* Translated word ("OK", "Unreachable", …). */
+const char *tw_ui_service_state_label (TwServiceState  state);
+/* "success", "warning", "error" or NULL. */
+const char *tw_ui_service_state_style (TwServiceState  state);
+const char *tw_ui_health_icon         (TwHealth        health);
+const char *tw_ui_health_label        (TwHealth        health);
+const char *tw_ui_health_style        (TwHealth        health);
+
+/* Replaces any of the success/warning/error/accent classes of @widget by @style (nullable). */
+void        tw_ui_set_status_style    (GtkWidget      *widget,
+                                       const char     *style);
+/* "38 ms"; NULL when unknown (negative). */
+char       *tw_ui_format_latency      (double          latency_ms);
+/* "updated 3 s ago", "no answer yet", "stale — updated 4 min ago". */
+char       *tw_ui_format_age          (gint64          age_seconds,
+                                       gboolean        stale);
+
+/* The app's GSettings, or NULL when the schema is not installed (then callers use
+ * defaults). (transfer full) */
+GSettings  *tw_ui_settings_new        (void);
+
+G_END_DECLS

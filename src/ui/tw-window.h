@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-workspace.h"
+#include "tw-overview-page.h"
+
+G_BEGIN_DECLS
+
+/* The console's window: header bar with the profile's name and PAPER/LIVE badge,
+ * a sidebar of pages, the pages, toasts; the "No Profile Yet" page without a workspace.
+ * Property: "workspace" (TwWorkspace, nullable).
+ * Actions: win.page (int 1..9: the n-th page), win.show-page (string: page id). */
+#define TW_TYPE_WINDOW (tw_window_get_type ())
+G_DECLARE_FINAL_TYPE (TwWindow, tw_window, TW, WINDOW, AdwApplicationWindow)
+
+TwWindow       *tw_window_new               (GtkApplication *application);
+TwWorkspace    *tw_window_get_workspace     (TwWindow       *self);
+void            tw_window_set_workspace     (TwWindow       *self,
+                                             TwWorkspace    *workspace);
+/* Adds a page to the sidebar (in order) and the stack. @page is (transfer floating). */
+void            tw_window_add_page          (TwWindow       *self,
+                                             const char     *id,
+                                             const char     *title,
+                                             const char     *icon_name,
+                                             GtkWidget      *page);
+/* FALSE if no such page. */
+gboolean        tw_window_show_page         (TwWindow       *self,
+                                             const char     *id);
+const char     *tw_window_get_visible_page  (TwWindow       *self);
+/* @toast: (transfer full) */
+void            tw_window_add_toast         (TwWindow       *self,
+                                             AdwToast       *toast);
+/* Rebuilds the "Open Profile" submenu (app.open-profile items). @names: (nullable) */
+void            tw_window_set_profile_names (TwWindow           *self,
+                                             const char * const *names);
+TwOverviewPage *tw_window_get_overview_page (TwWindow       *self);
+/* "PAPER", "LIVE", or NULL without a profile: what the header bar shows. */
+const char     *tw_window_get_badge_text    (TwWindow       *self);
+/* TRUE while the "No Profile Yet" page is shown. */
+gboolean        tw_window_is_empty          (TwWindow       *self);
+
+G_END_DECLS
