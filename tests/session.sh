@@ -62,14 +62,14 @@ outer () {
   unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY XAUTHORITY \
         GNOME_KEYRING_CONTROL SSH_AUTH_SOCK SESSION_MANAGER
 
+  if [ "${TW_SESSION_KEEP:-0}" = 1 ]; then
+    trap 'echo "session.sh: kept $TW_SESSION_ROOT" >&2' EXIT
+  else
+    trap 'rm -rf "$TW_SESSION_ROOT"' EXIT   # also on Ctrl+C
+  fi
+
   xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- bash "$self" --inner "$@" || rc=$?
-
-  if [ "${TW_SESSION_KEEP:-0}" = 1 ]; then
-    echo "session.sh: kept $root" >&2
-  else
-    rm -rf "$root"
-  fi
   return "$rc"
 }
 

@@ -513,6 +513,25 @@ test_huge_chunked (Fixture       *fixture,
   check_huge (fixture, TRUE);
 }
 
+/* The default cap, 8 MiB, against a 512 MiB answer: refused promptly, never buffered. */
+static void
+test_huge_default_cap (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(TwHttpRequest) request = investiq_request (fixture, "GET", "/health");
+  Result r = { 0 };
+
+  tw_test_sim_fault (fixture->sim, "investiq",
+                     "{\"path\":\"/health\",\"kind\":\"huge\",\"size\":536870912}");
+  send_and_wait (fixture->http, request, NULL, &r);
+
+  assert_error_contains (&r, TW_ERROR_TOO_LARGE,
+                         "The answer from InvestIQ is larger than 8 MiB and was refused (GET /health)");
+  g_assert_cmpint (r.elapsed_ms, <, 500);
+
+  result_clear (&r);
+}
+
 static void
 test_huge_under_cap (Fixture       *fixture,
                      gconstpointer  user_data)
@@ -540,7 +559,7 @@ test_auth (Fixture       *fixture,
            gconstpointer  user_data)
 {
   g_autoptr(TwHttpRequest) alpaca = NULL;
-  g_autoptr(TwHttpRequest) investiq = investiq_request (fixture, "GET", "/api/broker/positions");
+  g_autoptr(TwHttpRequest) investiq = investiq_request (fixture, "GET", "/health");
   Result r = { 0 };
   Result ri = { 0 };
 
@@ -572,7 +591,7 @@ test_status_codes (Fixture       *fixture,
 
   /* ai-trading without its key header: 403 from FastAPI. */
   forbidden = tw_http_request_new ("GET", tw_sim_thread_get_url (fixture->sim, "ai-trading"),
-                                   "/api/trades?limit=5");
+                                   "/api/health?verbose=1");
   send_and_wait (fixture->http, forbidden, NULL, &r403);
   g_assert_nonnull (r403.error);
   g_assert_error (r403.error, TW_ERROR, TW_ERROR_FORBIDDEN);
@@ -828,7 +847,7 @@ test_request (void)
 
   g_assert_cmpstr (tw_http_request_get_method (request), ==, "GET");
   g_assert_cmpstr (url, ==, "http://127.0.0.1:9/api/v1/x?y=1");
-  g_assert_cmpstr (what, ==, "GET /v1/x");
+  g_assert_cmpstr (what, ==, "GET /api/v1/x");
   g_assert_null (tw_http_request_get_service_name (plain));
   g_assert_cmpstr (name, ==, "paper-api.example:8443");
   g_assert_cmpstr (base, ==, "https://paper-api.example:8443");
@@ -840,6 +859,9 @@ main (int   argc,
 {
   int ret;
 
+  /* G_TEST_OPTION_ISOLATE_DIRS hides the system's GSettings schemas, which the GNOME
+   * proxy resolver aborts without; loopback needs no proxy anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_log_set_writer_func (secret_watching_writer, NULL, NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
@@ -865,6 +887,7 @@ main (int   argc,
   ADD ("dropped", test_dropped);
   ADD ("huge", test_huge);
   ADD ("huge-chunked", test_huge_chunked);
+  ADD ("huge-default-cap", test_huge_default_cap);
   ADD ("huge-under-cap", test_huge_under_cap);
   ADD ("auth", test_auth);
   ADD ("status-codes", test_status_codes);

@@ -1,3 +1,433 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* (being written) */
-int main (void) { return 1; }
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "tw-application.h"
+#include "tw-demo.h"
+#include "tw-profile-editor.h"
+#include "tw-test-ui.h"
+#include "tw-test-util.h"
+
+#define INTERVAL_MS 1000
+#define MAX_STALL_US (50 * 1000)
+
+static const char * const flavors[] = TW_SIM_FLAVORS;
+
+/* One application for the whole program, as in real life; each test opens its profile. */
+static TwApplication *app;
+
+typedef struct
+{
+  TwSimThread  *sim;
+  TwSecrets    *secrets;
+  TwProfile    *profile;
+  TwWindow     *window;
+} Demo;
+
+static void
+demo_open (Demo   *demo,
+           TwMode  mode)
+{
+  g_autoptr(GError) error = NULL;
+
+  demo->sim = tw_test_sim_start ();
+  demo->secrets = tw_secrets_new_memory ();
+  demo->profile = tw_demo_profile_new (demo->sim, demo->secrets, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (demo->profile);
+  tw_profile_set_mode (demo->profile, mode);
+
+  tw_application_open_profile (app, demo->profile, demo->secrets);
+  tw_workspace_set_poll_interval (tw_application_get_workspace (app), INTERVAL_MS);
+  demo->window = tw_application_get_window (app);
+  gtk_window_present (GTK_WINDOW (demo->window));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (demo->window), 5000));
+}
+
+static void
+demo_close (Demo *demo)
+{
+  tw_application_close_profile (app);
+  g_assert_null (tw_application_get_workspace (app));
+  g_clear_object (&demo->profile);
+  g_clear_object (&demo->secrets);
+  g_clear_pointer (&demo->sim, tw_sim_thread_stop);
+}
+
+static TwServiceRow *
+row_of (TwWindow   *window,
+        const char *id)
+{
+  TwServiceRow *row = tw_overview_page_get_row (tw_window_get_overview_page (window), id);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static gboolean
+all_rows_ok (gpointer user_data)
+{
+  TwWindow *window = user_data;
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      TwServiceRow *row = tw_overview_page_get_row (tw_window_get_overview_page (window), flavors[i]);
+
+      if (row == NULL || g_strcmp0 (tw_service_row_get_state_text (row), "OK") != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+save_png (GtkWidget    *widget,
+          TwStallMeter *meter,
+          const char   *name)
+{
+  g_autofree char *path = NULL;
+
+  /* Rendering the screenshot is the test's work, not the app's. */
+  if (meter != NULL)
+    tw_test_stall_meter_pause (meter);
+  g_assert_true (tw_test_ui_wait_frame (widget, 5000));
+  path = tw_test_ui_save_png (widget, name);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  if (meter != NULL)
+    tw_test_stall_meter_resume (meter);
+}
+
+static guint
+count_requests (TwSimThread *sim,
+                const char  *flavor)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "flavor"),
+                   flavor) == 0)
+      n++;
+  return n;
+}
+
+typedef struct
+{
+  TwSimThread *sim;
+  guint        before;
+} RequestWait;
+
+static gboolean
+more_requests (gpointer user_data)
+{
+  RequestWait *wait = user_data;
+
+  return count_requests (wait->sim, "investiq") > wait->before;
+}
+
+typedef struct
+{
+  TwServiceRow *row;
+} RowWait;
+
+static gboolean
+row_failed (gpointer user_data)
+{
+  RowWait *wait = user_data;
+  const char *state = tw_service_row_get_state_text (wait->row);
+
+  return g_strcmp0 (state, "Error") == 0 || g_strcmp0 (state, "Unreachable") == 0;
+}
+
+static gboolean
+row_is_ok (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return g_strcmp0 (tw_service_row_get_state_text (wait->row), "OK") == 0;
+}
+
+static void
+test_overview (void)
+{
+  Demo demo = { 0, };
+  g_autoptr(TwStallMeter) meter = NULL;
+  TwServiceRow *investiq;
+  RowWait wait;
+  RequestWait requests;
+  gint64 t0, elapsed_ms;
+  guint n_components;
+
+  demo_open (&demo, TW_MODE_PAPER);
+  meter = tw_test_stall_meter_start ();
+
+  g_assert_false (tw_window_is_empty (demo.window));
+  g_assert_cmpstr (tw_window_get_badge_text (demo.window), ==, "PAPER");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (demo.window)), ==, "demo — Trade Warden");
+
+  /* Every row shows OK, in words, with its data age. */
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      TwServiceRow *row = row_of (demo.window, flavors[i]);
+
+      g_assert_cmpstr (tw_service_row_get_state_text (row), ==, "OK");
+      g_assert_null (tw_service_row_get_message_text (row));
+      g_assert_true (g_str_has_prefix (tw_service_row_get_age_text (row), "updated "));
+    }
+  g_assert_cmpstr (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)), ==,
+                   "5 of 5 services OK");
+
+  /* Pages through their actions. */
+  gtk_widget_activate_action (GTK_WIDGET (demo.window), "win.page", "i", 1);
+  g_assert_cmpstr (tw_window_get_visible_page (demo.window), ==, "overview");
+  gtk_widget_activate_action (GTK_WIDGET (demo.window), "win.page", "i", 9);
+  g_assert_cmpstr (tw_window_get_visible_page (demo.window), ==, "overview");
+  gtk_widget_activate_action (GTK_WIDGET (demo.window), "win.show-page", "s", "overview");
+  g_assert_cmpstr (tw_window_get_visible_page (demo.window), ==, "overview");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-page", g_variant_new_string ("overview"));
+  g_assert_cmpstr (tw_window_get_visible_page (demo.window), ==, "overview");
+
+  /* app.refresh polls now, without waiting for the timer. */
+  tw_workspace_set_poll_interval (tw_application_get_workspace (app), 60 * 1000);
+  tw_test_run_for (300);
+  requests.sim = demo.sim;
+  requests.before = count_requests (demo.sim, "investiq");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "refresh"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (tw_test_ui_wait_for (more_requests, &requests, 3000));
+  tw_workspace_set_poll_interval (tw_application_get_workspace (app), INTERVAL_MS);
+
+  /* Expansion shows the components and survives polls: rows are updated in place. */
+  investiq = row_of (demo.window, "investiq");
+  tw_service_row_set_expanded (investiq, TRUE);
+  tw_test_run_for (2 * INTERVAL_MS + 200);
+  g_assert_true (investiq == row_of (demo.window, "investiq"));
+  g_assert_true (tw_service_row_get_expanded (investiq));
+  n_components = tw_service_row_get_n_component_rows (investiq);
+  g_assert_cmpuint (n_components, ==, 3);
+
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (demo.window)), >=, 5 + 3);
+  save_png (GTK_WIDGET (demo.window), meter, "overview-light.png");
+
+  /* A 503 on one service: that row says so with its message, the others stay OK. */
+  tw_test_sim_fault (demo.sim, "ibkr-assistant", "{\"kind\":\"status\",\"status\":503}");
+  wait.row = row_of (demo.window, "ibkr-assistant");
+  t0 = g_get_monotonic_time ();
+  g_assert_true (tw_test_ui_wait_for (row_failed, &wait, 2 * INTERVAL_MS + 2000));
+  elapsed_ms = (g_get_monotonic_time () - t0) / 1000;
+  g_test_message ("the 503 showed after %" G_GINT64_FORMAT " ms", elapsed_ms);
+  /* Two intervals, and a little for the retries of the failing request. */
+  g_assert_cmpint (elapsed_ms, <=, 2 * INTERVAL_MS + 500);
+  g_assert_nonnull (tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (strstr (tw_service_row_get_message_text (wait.row), "503"));
+  for (guint i = 0; flavors[i] != NULL; i++)
+    if (!g_str_equal (flavors[i], "ibkr-assistant"))
+      g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, flavors[i])), ==, "OK");
+  g_assert_true (g_str_has_suffix (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)),
+                                   "4 of 5 OK"));
+  g_assert_true (tw_service_row_get_expanded (investiq));
+
+  save_png (GTK_WIDGET (demo.window), meter, "overview-fault-light.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_png (GTK_WIDGET (demo.window), meter, "overview-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Cleared, and refreshed (which resets the backoff): OK again. */
+  tw_test_sim_clear_faults (demo.sim);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 3 * INTERVAL_MS));
+  g_assert_null (tw_service_row_get_message_text (wait.row));
+
+  g_test_message ("largest main-loop stall: %" G_GINT64_FORMAT " µs",
+                  tw_test_stall_meter_get_max (meter));
+  g_assert_cmpint (tw_test_stall_meter_get_max (meter), <, MAX_STALL_US);
+
+  demo_close (&demo);
+  g_assert_true (tw_window_is_empty (demo.window));
+}
+
+static void
+test_live (void)
+{
+  Demo demo = { 0, };
+
+  demo_open (&demo, TW_MODE_LIVE);
+
+  g_assert_cmpstr (tw_window_get_badge_text (demo.window), ==, "LIVE");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (demo.window)), ==, "LIVE — demo — Trade Warden");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (demo.window), "tw-live"));
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-live.png");
+
+  /* Back to paper: the badge follows the profile. */
+  tw_profile_set_mode (demo.profile, TW_MODE_PAPER);
+  g_assert_cmpstr (tw_window_get_badge_text (demo.window), ==, "PAPER");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (demo.window), "tw-live"));
+
+  demo_close (&demo);
+}
+
+static void
+test_no_profile (void)
+{
+  TwWindow *window;
+
+  tw_application_close_profile (app);
+  window = tw_application_get_window (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (window), 5000));
+
+  g_assert_true (tw_window_is_empty (window));
+  g_assert_null (tw_window_get_badge_text (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Trade Warden");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "refresh"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "edit-profile"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "demo"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "import-env"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "new-profile"));
+  tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (window));
+
+  save_png (GTK_WIDGET (window), NULL, "no-profile.png");
+}
+
+static void
+saved_cb (TwProfileEditor  *editor,
+          TwProfile        *profile,
+          TwProfile       **out)
+{
+  *out = g_object_ref (profile);
+}
+
+static gboolean
+is_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static void
+collect_editor_rows (GtkWidget *widget,
+                     GPtrArray *rows)
+{
+  if (TW_IS_SERVICE_EDITOR_ROW (widget))
+    {
+      g_ptr_array_add (rows, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_editor_rows (child, rows);
+}
+
+static void
+test_profile_editor (void)
+{
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwProfile) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *stored = NULL;
+  TwProfileEditor *editor;
+  TwServiceEditorRow *row;
+  TwWindow *window = tw_application_get_window (app);
+
+  editor = tw_profile_editor_new (GTK_WINDOW (window), tw_application_get_registry (app), secrets, NULL);
+  g_signal_connect (editor, "saved", G_CALLBACK (saved_cb), &saved);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (editor), 5000));
+
+  /* Nothing filled in: Save explains what is missing, inline. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_nonnull (tw_profile_editor_get_problems (editor));
+  g_assert_nonnull (strstr (tw_profile_editor_get_problems (editor), "name"));
+
+  tw_profile_editor_set_profile_name (editor, "desk-paper");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-service", NULL);
+  row = tw_profile_editor_add_service (editor);
+  g_assert_true (tw_service_editor_row_set_connector_id (row, "investiq"));
+  /* Prefilled from the connector. */
+  g_assert_cmpstr (tw_service_editor_row_get_service_id (row), ==, "investiq");
+  g_assert_cmpstr (tw_service_editor_row_get_base_url (row), !=, "");
+  tw_service_editor_row_set_base_url (row, "http://127.0.0.1:3000");
+
+  /* Still invalid: the first service row has no connector, this one no API key. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_nonnull (tw_profile_editor_get_problems (editor));
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (editor)), >=, 2);
+  save_png (GTK_WIDGET (editor), NULL, "profile-editor.png");
+
+  /* Fix it: remove the empty row (as its trash button does), give the key. */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+    collect_editor_rows (GTK_WIDGET (editor), rows);
+    g_assert_cmpuint (rows->len, ==, 2);
+    for (guint i = 0; i < rows->len; i++)
+      if (g_ptr_array_index (rows, i) != (gpointer) row)
+        g_signal_emit_by_name (g_ptr_array_index (rows, i), "remove");
+    g_ptr_array_set_size (rows, 0);
+    collect_editor_rows (GTK_WIDGET (editor), rows);
+    g_assert_cmpuint (rows->len, ==, 1);
+  }
+  g_assert_true (tw_service_editor_row_set_secret (row, "api_key", "k-secret-123"));
+
+  g_object_ref (editor);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_null (tw_profile_editor_get_problems (editor));
+  g_assert_true (tw_test_ui_wait_for (is_set, &saved, 5000));
+  g_object_unref (editor);
+  g_assert_cmpstr (tw_profile_get_name (saved), ==, "desk-paper");
+  g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (saved)), ==, 1);
+
+  /* Written where profiles live, without the secret; the secret in TwSecrets. */
+  dir = tw_profile_get_dir ();
+  path = g_build_filename (dir, "desk-paper.conf", NULL);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strstr (contents, "k-secret-123"));
+  stored = tw_secrets_lookup_sync (secrets, "desk-paper", "investiq", "api_key", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, "k-secret-123");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
+  GtkIconTheme *icon_theme;
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* The isolated XDG_DATA_DIRS has neither the icon theme nor the system's schemas:
+   * the window is drawn with the system's (read-only) ones. User dirs stay isolated. */
+  g_setenv ("XDG_DATA_DIRS", data_dirs != NULL ? data_dirs : "/usr/local/share:/usr/share", TRUE);
+
+  app = tw_application_new ();
+  /* Never talk to a console the person running the tests has open. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* Load the icon theme now, while the system data dirs are visible. */
+  icon_theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_assert_true (gtk_icon_theme_has_icon (icon_theme, "emblem-ok-symbolic"));
+  /* Screenshots show settled widgets, not a frame of an animation. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/tw/ui/window/overview", test_overview);
+  g_test_add_func ("/tw/ui/window/live", test_live);
+  g_test_add_func ("/tw/ui/window/no-profile", test_no_profile);
+  g_test_add_func ("/tw/ui/window/profile-editor", test_profile_editor);
+
+  status = g_test_run ();
+
+  tw_application_close_profile (app);
+  g_clear_object (&app);
+  return status;
+}

@@ -146,6 +146,95 @@ tw_test_sim_requests (TwSimThread *sim)
   return answer;
 }
 
+void
+tw_test_answer_free (TwTestAnswer *a)
+{
+  if (a == NULL)
+    return;
+  g_clear_pointer (&a->headers, soup_message_headers_unref);
+  g_clear_pointer (&a->body, g_bytes_unref);
+  g_clear_error (&a->error);
+  g_free (a);
+}
+
+TwTestAnswer *
+tw_test_sim_fetch (TwSimThread *sim,
+                   const char  *flavor,
+                   const char  *method,
+                   const char  *path,
+                   TwTestAuth   auth)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autofree char *url = g_strconcat (tw_sim_thread_get_url (sim, flavor), path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  TwTestAnswer *a = g_new0 (TwTestAnswer, 1);
+
+  if (auth != TW_TEST_AUTH_NONE && g_str_equal (flavor, "alpaca"))
+    {
+      soup_message_headers_replace (headers, "APCA-API-KEY-ID",
+                                    tw_sim_thread_get_credential (sim, "alpaca_key_id"));
+      soup_message_headers_replace (headers, "APCA-API-SECRET-KEY",
+                                    auth == TW_TEST_AUTH_GOOD
+                                    ? tw_sim_thread_get_credential (sim, "alpaca_secret")
+                                    : "not-the-secret");
+    }
+  else if (auth != TW_TEST_AUTH_NONE)
+    soup_message_headers_replace (headers, "X-API-Key",
+                                  auth == TW_TEST_AUTH_GOOD
+                                  ? tw_sim_thread_get_credential (sim, "api_key")
+                                  : "wrong-key");
+
+  a->body = soup_session_send_and_read (session, msg, NULL, &a->error);
+  a->status = soup_message_get_status (msg);
+  a->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return a;
+}
+
+JsonNode *
+tw_test_answer_json (TwTestAnswer *a)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data;
+
+  g_assert_no_error (a->error);
+  data = g_bytes_get_data (a->body, &len);
+  json_parser_load_from_data (parser, data, len, &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+char *
+tw_test_answer_text (TwTestAnswer *a)
+{
+  g_assert_no_error (a->error);
+  return g_strndup (g_bytes_get_data (a->body, NULL), g_bytes_get_size (a->body));
+}
+
+gint64
+tw_test_sim_last_status (TwSimThread *sim)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (sim);
+  JsonArray *entries = json_node_get_array (log);
+  guint n = json_array_get_length (entries);
+
+  g_assert_cmpuint (n, >, 0);
+  return json_object_get_int_member (json_array_get_object_element (entries, n - 1), "status");
+}
+
+guint
+tw_test_sim_status (TwSimThread *sim,
+                    const char  *flavor,
+                    const char  *method,
+                    const char  *path)
+{
+  g_autoptr(TwTestAnswer) a = tw_test_sim_fetch (sim, flavor, method, path, TW_TEST_AUTH_GOOD);
+
+  return a->status;
+}
+
 static gboolean
 on_timeout (gpointer data)
 {

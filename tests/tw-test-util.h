@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "tw-sim.h"
 
@@ -38,6 +39,44 @@ void         tw_test_sim_fault          (TwSimThread *sim,
 void         tw_test_sim_clear_faults   (TwSimThread *sim);
 /* The request log (array of {flavor, method, path, status, time}). */
 JsonNode    *tw_test_sim_requests       (TwSimThread *sim);
+/* The status the request log recorded for the last request that reached a flavor
+ * (0 for a dropped connection). */
+gint64       tw_test_sim_last_status    (TwSimThread *sim);
+
+/* Raw requests from a plain client on a new connection, as a connector sees the sim:
+ * for checking exact bodies, headers and transport errors. */
+typedef enum
+{
+  TW_TEST_AUTH_GOOD,   /* the flavor's valid credentials */
+  TW_TEST_AUTH_NONE,   /* no auth header */
+  TW_TEST_AUTH_WRONG,  /* a wrong key (Alpaca: the right key id, a wrong secret) */
+} TwTestAuth;
+
+typedef struct
+{
+  guint               status;   /* 0 when no status line arrived */
+  SoupMessageHeaders *headers;  /* the response headers */
+  GBytes             *body;     /* NULL on a transport error */
+  GError             *error;    /* the transport error, if any */
+} TwTestAnswer;
+
+TwTestAnswer *tw_test_sim_fetch         (TwSimThread  *sim,
+                                         const char   *flavor,
+                                         const char   *method,
+                                         const char   *path,
+                                         TwTestAuth    auth);
+/* The status of tw_test_sim_fetch() with valid credentials. */
+guint         tw_test_sim_status        (TwSimThread  *sim,
+                                         const char   *flavor,
+                                         const char   *method,
+                                         const char   *path);
+/* The body parsed as JSON / as text; both assert there was no transport error. */
+JsonNode     *tw_test_answer_json       (TwTestAnswer *answer);
+char         *tw_test_answer_text       (TwTestAnswer *answer);
+void          tw_test_answer_free       (TwTestAnswer *answer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwTestAnswer, tw_test_answer_free)
+
 /* Runs the default main context until @done is TRUE or @timeout_ms passes; returns *done. */
 gboolean     tw_test_run_until          (gboolean    *done,
                                          guint        timeout_ms);

@@ -3,6 +3,8 @@
 
 #include "tw-demo.h"
 
+#include <glib/gi18n.h>
+
 #include "tw-error.h"
 
 typedef struct
@@ -37,7 +39,7 @@ tw_demo_profile_new (TwSimThread *sim,
   if (!tw_secrets_is_memory (secrets))
     {
       g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID,
-                           "The demo keeps its credentials in memory only; it was given the keyring");
+                           _("The demo keeps its credentials in memory only, but it was given the keyring"));
       return NULL;
     }
 
@@ -52,7 +54,7 @@ tw_demo_profile_new (TwSimThread *sim,
       if (url == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                       "The simulator does not serve “%s”: restart the demo", demo->flavor);
+                       _("The simulator does not serve “%s”: restart the demo"), demo->flavor);
           return NULL;
         }
       service = tw_service_new (demo->flavor, demo->flavor, url);

@@ -3,6 +3,7 @@
 
 #include "tw-http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -223,9 +224,17 @@ _tw_http_request_dup_display_name (TwHttpRequest *request)
 char *
 _tw_http_request_dup_what (TwHttpRequest *request)
 {
-  const char *query = strchr (request->path, '?');
-  int path_len = query != NULL ? (int) (query - request->path) : (int) strlen (request->path);
+  g_autofree char *url = tw_http_request_dup_url (request);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  const char *query;
+  int path_len;
 
+  /* The whole path, base URL prefix included ("/api/v1/health"), never the query. */
+  if (uri != NULL && g_uri_get_path (uri)[0] != '\0')
+    return g_strdup_printf ("%s %s", request->method, g_uri_get_path (uri));
+
+  query = strchr (request->path, '?');
+  path_len = query != NULL ? (int) (query - request->path) : (int) strlen (request->path);
   if (path_len == 0)
     return g_strdup_printf ("%s /", request->method);
   return g_strdup_printf ("%s %s%.*s", request->method,
@@ -378,7 +387,20 @@ tw_http_response_parse_json (TwHttpResponse  *response,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
-      g_autofree char *reason = _tw_http_quote_text (local_error->message, -1);
+      g_autofree char *reason = NULL;
+      guint line = 0, column = 0;
+      int consumed = 0;
+
+      /* json-glib says "<data>:1:21: Parse error: unexpected …": keep the words. */
+      if (sscanf (local_error->message, "<data>:%u:%u: Parse error: %n", &line, &column, &consumed) == 2 &&
+          consumed > 0)
+        {
+          g_autofree char *where = g_strdup_printf ("%s at line %u, column %u",
+                                                    local_error->message + consumed, line, column);
+          reason = _tw_http_quote_text (where, -1);
+        }
+      else
+        reason = _tw_http_quote_text (local_error->message, -1);
 
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
                    "%s sent malformed JSON: %s (%s)", response->service,

@@ -316,7 +316,16 @@ tw_sim_start (TwSim    *self,
 {
   g_return_val_if_fail (TW_IS_SIM (self), FALSE);
   g_return_val_if_fail (self->servers == NULL, FALSE);
-  g_return_val_if_fail (base_port < 65536 - G_N_ELEMENTS (flavors), FALSE);
+
+  if (base_port > 65536 - (G_N_ELEMENTS (flavors) - 1))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   "The simulator cannot start at port %u: it needs %u ports from there. "
+                   "Choose a base port below %u, or 0 for any free ports",
+                   base_port, (guint) G_N_ELEMENTS (flavors) - 1,
+                   65536 - ((guint) G_N_ELEMENTS (flavors) - 1));
+      return FALSE;
+    }
 
   load_credentials (self);
   self->context = g_main_context_ref_thread_default ();

@@ -14,7 +14,11 @@ struct _TwServiceEditorRow
   TwService           *service;        /* the edited one; NULL for a new service */
   GPtrArray           *secret_rows;    /* AdwPasswordEntryRow, "tw-secret-name" data */
   TwConnector         *connector;      /* the one the secret rows were built for */
+  char                *auto_id;        /* what the last connector prefilled */
+  char                *auto_name;
+  char                *auto_url;
   gboolean             setting_defaults;
+  gboolean             constructed;
 
   AdwComboRow         *connector_row;
   AdwEntryRow         *id_row;
@@ -120,33 +124,37 @@ rebuild_secret_rows (TwServiceEditorRow *self)
     }
 }
 
-/* A new connector: prefill what the operator has not typed (or left at the last default). */
+/* Replaces @row's text by @value unless the operator typed something of their own
+ * (empty, or still what the last connector prefilled, counts as not theirs). */
+static void
+prefill (AdwEntryRow  *row,
+         char        **last_auto,
+         const char   *value)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (*text == '\0' || g_strcmp0 (text, *last_auto) == 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+  g_free (*last_auto);
+  *last_auto = g_strdup (value);
+}
+
+/* A new connector: prefill what the operator has not typed. */
 static void
 connector_changed_cb (TwServiceEditorRow *self)
 {
   TwConnector *connector = adw_combo_row_get_selected_item (self->connector_row);
-  TwConnector *previous = self->connector;
 
-  if (connector == previous)
+  if (!self->constructed || connector == self->connector)
     return;
 
   self->setting_defaults = TRUE;
   if (connector != NULL)
     {
-      const char *url = entry_text (self->url_row);
-      const char *id = entry_text (self->id_row);
-      const char *name = entry_text (self->name_row);
-
-      if (*url == '\0'
-          || (previous != NULL && g_strcmp0 (url, tw_connector_get_default_base_url (previous)) == 0))
-        gtk_editable_set_text (GTK_EDITABLE (self->url_row),
-                               tw_connector_get_default_base_url (connector) != NULL
-                               ? tw_connector_get_default_base_url (connector) : "");
-      if (self->service == NULL
-          && (*id == '\0' || (previous != NULL && g_strcmp0 (id, tw_connector_get_id (previous)) == 0)))
-        gtk_editable_set_text (GTK_EDITABLE (self->id_row), tw_connector_get_id (connector));
-      if (*name == '\0' || (previous != NULL && g_strcmp0 (name, tw_connector_get_name (previous)) == 0))
-        gtk_editable_set_text (GTK_EDITABLE (self->name_row), tw_connector_get_name (connector));
+      prefill (self->url_row, &self->auto_url, tw_connector_get_default_base_url (connector));
+      if (self->service == NULL)
+        prefill (self->id_row, &self->auto_id, tw_connector_get_id (connector));
+      prefill (self->name_row, &self->auto_name, tw_connector_get_name (connector));
     }
   g_set_object (&self->connector, connector);
   rebuild_secret_rows (self);
@@ -174,6 +182,7 @@ tw_service_editor_row_constructed (GObject *object)
   /* No preselection: the editor asks the operator to pick one. */
   adw_combo_row_set_model (self->connector_row, model);
 
+  self->constructed = TRUE;
   if (self->service != NULL)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->id_row), tw_service_get_id (self->service));
@@ -213,6 +222,9 @@ tw_service_editor_row_finalize (GObject *object)
   TwServiceEditorRow *self = TW_SERVICE_EDITOR_ROW (object);
 
   g_clear_pointer (&self->secret_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->auto_id, g_free);
+  g_clear_pointer (&self->auto_name, g_free);
+  g_clear_pointer (&self->auto_url, g_free);
 
   G_OBJECT_CLASS (tw_service_editor_row_parent_class)->finalize (object);
 }

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* tradewarden audit verify|export [--db PATH] */
+#include "config.h"
+
+#include <stdio.h>
+#include <gio/gunixoutputstream.h>
+
+#include "tw-audit-log.h"
+#include "tw-cli-private.h"
+#include "tw-error.h"
+
+#define AUDIT_USAGE \
+  "usage: tradewarden audit verify [--db PATH] [--json] | export [--db PATH] [--profile NAME] " \
+  "[--action ACTION]  (export writes JSON lines to stdout)"
+
+static int
+cmd_verify (TwAuditLog *log,
+            gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 n_rows = 0;
+  gint64 bad_row = 0;
+  gboolean ok;
+
+  ok = tw_audit_log_verify (log, &n_rows, &bad_row, NULL, &error);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, ok);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, tw_audit_log_get_path (log));
+      json_builder_set_member_name (builder, "rows");
+      json_builder_add_int_value (builder, n_rows);
+      if (!ok)
+        {
+          json_builder_set_member_name (builder, "bad_row");
+          json_builder_add_int_value (builder, bad_row);
+          json_builder_set_member_name (builder, "error");
+          json_builder_add_string_value (builder, error->message);
+        }
+      json_builder_end_object (builder);
+      _tw_cli_print_json (builder);
+    }
+  else if (ok)
+    printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, the hash chain is intact\n",
+            tw_audit_log_get_path (log), n_rows);
+
+  if (!ok)
+    {
+      fprintf (stderr, "tradewarden: %s\n", error->message);
+      return TW_CLI_EXIT_FAILURE;
+    }
+  return TW_CLI_EXIT_OK;
+}
+
+static int
+cmd_export (TwAuditLog *log,
+            const char *profile,
+            const char *action)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = g_unix_output_stream_new (1, FALSE);
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+
+  filter.profile = profile;
+  filter.action = action;
+  fflush (stdout);
+  if (!tw_audit_log_export (log, &filter, out, NULL, NULL, &error))
+    return _tw_cli_fail (FALSE, error);
+
+  return TW_CLI_EXIT_OK;
+}
+
+int
+_tw_cli_audit_main (int    argc,
+                    char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *action = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Audit log (default: $XDG_DATA_HOME/tradewarden/audit.db)", "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Machine-readable output on stdout", NULL },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, "export: only this profile's rows", "NAME" },
+    { "action", 0, 0, G_OPTION_ARG_STRING, &action, "export: only this action's rows", "ACTION" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("verify|export");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwAuditLog) log = NULL;
+  g_auto(GStrv) args = g_new0 (char *, argc + 1);
+
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, AUDIT_USAGE);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    return _tw_cli_usage ("%s. %s", error->message, AUDIT_USAGE);
+  if (g_strv_length (args) != 3
+      || (g_strcmp0 (args[2], "verify") != 0 && g_strcmp0 (args[2], "export") != 0))
+    return _tw_cli_usage (AUDIT_USAGE);
+
+  if (db != NULL && !g_file_test (db, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (&error, TW_ERROR, TW_ERROR_NOT_FOUND, "The audit log “%s” does not exist", db);
+      return _tw_cli_fail (json, error);
+    }
+  log = tw_audit_log_open (db, &error);
+  if (log == NULL)
+    return _tw_cli_fail (json, error);
+
+  if (g_strcmp0 (args[2], "verify") == 0)
+    return cmd_verify (log, json);
+
+  return cmd_export (log, profile, action);
+}

@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* TwBackupManager: the atomic, crash-safe restore (see tw-backup-manager.h for the steps). */
+#include "config.h"
+
+#include "tw-backup-manager.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "tw-backup-private.h"
+#include "tw-error.h"
+#include "tw-sqlite-util.h"
+
+#define UNTOUCHED "The database was not touched."
+
+typedef struct
+{
+  TwBackupManager      *manager;
+  TwAuditLog           *audit;
+  const char           *db_path;
+  const char           *backup_path;
+  char                 *backup_dir;
+  TwBackupProgressFunc  progress;
+  gpointer              progress_data;
+} Restore;
+
+static void
+report (Restore      *r,
+        TwBackupStep  step,
+        double        fraction)
+{
+  if (r->progress != NULL)
+    r->progress (step, fraction, r->progress_data);
+}
+
+static void
+audit_step (Restore        *r,
+            const char     *step,
+            TwAuditOutcome  outcome,
+            const char     *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *action = g_strconcat ("backup.restore.", step, NULL);
+
+  if (tw_audit_log_record (r->audit, tw_backup_manager_get_profile (r->manager),
+                           tw_backup_manager_get_mode (r->manager), action, r->db_path, "",
+                           outcome, 0, message, &error) == 0)
+    g_warning ("Could not audit the restore step %s: %s", step, error->message);
+}
+
+/* Removes restore temporaries a crash left next to the database. */
+static void
+remove_stale_restore_files (const char *db_path)
+{
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *base = g_path_get_basename (db_path);
+  g_autofree char *prefix = g_strdup_printf (".%s.tw-restore-", base);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_unlink (path);
+      }
+}
+
+/* Pre-flight checks on the live database: nobody holds it, no connection has it locked.
+ * Checkpoints its WAL into the main file and returns its journal mode. */
+static gboolean
+preflight_database (Restore  *r,
+                    char    **journal_mode,
+                    GError  **error)
+{
+  g_autofree char *holders = _tw_find_holders (r->db_path);
+  g_autoptr(GError) local_error = NULL;
+  sqlite3 *db;
+  int rc;
+
+  if (holders != NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: the database is held by %s. Stop that process "
+                   "(halt trading, stop the service) and try again. " UNTOUCHED,
+                   r->db_path, holders);
+      return FALSE;
+    }
+
+  db = _tw_sqlite_open (r->db_path, SQLITE_OPEN_READWRITE, FALSE, &local_error);
+  if (db == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore refused: %s. " UNTOUCHED,
+                   local_error->message);
+      return FALSE;
+    }
+
+  /* No waiting: a connection holding a lock is a process still using the database. */
+  sqlite3_busy_timeout (db, 0);
+  rc = sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: another connection is using the database (%s). "
+                   "Stop every process that uses it and try again. " UNTOUCHED,
+                   r->db_path, sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+
+  *journal_mode = _tw_sqlite_journal_mode (db);
+  if (g_strcmp0 (*journal_mode, "wal") == 0)
+    {
+      sqlite3_busy_timeout (db, 2000);
+      rc = sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                       "Restore of “%s” refused: its write-ahead log could not be written back "
+                       "into the database (%s). " UNTOUCHED, r->db_path, sqlite3_errmsg (db));
+          sqlite3_close (db);
+          return FALSE;
+        }
+    }
+  sqlite3_close (db);
+
+  return TRUE;
+}
+
+/* The pre-restore backup: a snapshot, or if the database is too damaged for SQLite to read,
+ * a byte copy of the file (kept as evidence). */
+static char *
+take_pre_restore_backup (Restore       *r,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GError) snap_error = NULL;
+  g_autofree char *db_name = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  int fd;
+
+  path = _tw_backup_snapshot (r->db_path, r->backup_dir, "-pre-restore", NULL, NULL,
+                              cancellable, &snap_error);
+  if (path != NULL || !g_error_matches (snap_error, TW_ERROR, TW_ERROR_DATABASE))
+    {
+      if (path == NULL)
+        g_propagate_error (error, g_steal_pointer (&snap_error));
+      return g_steal_pointer (&path);
+    }
+
+  db_name = _tw_backup_db_name (r->db_path);
+  tmp = g_strdup_printf ("%s/.%s.tw-backup-XXXXXX", r->backup_dir, db_name);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&snap_error));
+      return NULL;
+    }
+  close (fd);
+  if (!_tw_copy_file_synced (r->db_path, tmp, FALSE, cancellable, error))
+    return NULL;
+
+  now = g_date_time_new_now_utc ();
+  stamp = g_date_time_format (now, "%Y%m%d_%H%M%S");
+  for (guint n = 1; n < 1000 && copy == NULL; n++)
+    {
+      g_autofree char *name = n == 1
+        ? g_strdup_printf ("%s_%s-pre-restore.db", db_name, stamp)
+        : g_strdup_printf ("%s_%s_%u-pre-restore.db", db_name, stamp, n);
+      g_autofree char *candidate = g_build_filename (r->backup_dir, name, NULL);
+
+      if (link (tmp, candidate) == 0)
+        copy = g_steal_pointer (&candidate);
+    }
+  g_unlink (tmp);
+  if (copy == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "Could not store the pre-restore copy of “%s” in “%s”", r->db_path, r->backup_dir);
+      return NULL;
+    }
+  _tw_fsync_path (r->backup_dir, TRUE, NULL);
+
+  return g_steal_pointer (&copy);
+}
+
+/* Step 4: builds the new file from @source next to the target, then renames it over the
+ * target. *@replaced tells whether the rename happened. */
+static gboolean
+replace_database (const char    *db_path,
+                  const char    *source,
+                  const char    *journal_mode,
+                  gboolean      *replaced,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *base = g_path_get_basename (db_path);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.tw-restore-XXXXXX", dir, base);
+  g_autofree char *check = NULL;
+  g_autofree char *what = NULL;
+  sqlite3 *db;
+  int fd;
+
+  *replaced = FALSE;
+
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "Could not create a file next to “%s”: %s", db_path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  if (!_tw_copy_file_synced (source, tmp, FALSE, cancellable, error))
+    goto fail;
+
+  /* The new file gets the journal mode the database had, and a quick check of the copy. */
+  db = _tw_sqlite_open (tmp, SQLITE_OPEN_READWRITE, FALSE, error);
+  if (db == NULL)
+    goto fail;
+  what = g_strdup_printf ("Could not prepare the restored copy “%s”", tmp);
+  if (journal_mode != NULL && g_strcmp0 (journal_mode, "delete") != 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode=%s",
+                                              g_strcmp0 (journal_mode, "wal") == 0 ? "WAL" : "DELETE");
+
+      if (!_tw_sqlite_exec (db, sql, what, error))
+        {
+          sqlite3_close (db);
+          goto fail;
+        }
+    }
+  check = _tw_sqlite_check (db, TRUE);
+  sqlite3_close (db);
+  _tw_remove_sidecars (tmp, NULL);
+  if (g_strcmp0 (check, "ok") != 0)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "The copy of the backup next to “%s” failed its check: %s", db_path, check);
+      goto fail;
+    }
+  if (!_tw_fsync_path (tmp, FALSE, error))
+    goto fail;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+
+  /* Past this point the database changes. Stale -wal/-shm/-journal files would be
+   * replayed into the new file: they go first (the WAL was checkpointed in the pre-flight). */
+  if (!_tw_remove_sidecars (db_path, error))
+    goto fail;
+  if (g_rename (tmp, db_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not rename the restored copy over “%s”: %s",
+                   db_path, g_strerror (saved));
+      goto fail;
+    }
+  *replaced = TRUE;
+
+  return _tw_fsync_path (dir, TRUE, error);
+
+fail:
+  g_unlink (tmp);
+  return FALSE;
+}
+
+/* Step 5: integrity "ok" and the same row counts as the backup. */
+static gboolean
+post_verify (const char  *db_path,
+             TwBackup    *backup,
+             GError     **error)
+{
+  g_auto(GStrv) tables = NULL;
+  g_autoptr(GArray) counts = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *check = NULL;
+  sqlite3 *db;
+
+  db = _tw_sqlite_open (db_path, SQLITE_OPEN_READWRITE, FALSE, error);
+  if (db == NULL)
+    return FALSE;
+  sqlite3_busy_timeout (db, 2000);
+
+  check = _tw_sqlite_check (db, FALSE);
+  if (g_strcmp0 (check, "ok") != 0)
+    {
+      sqlite3_close (db);
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "the integrity check of the restored database "
+                   "found problems: %s", check);
+      return FALSE;
+    }
+  if (!_tw_sqlite_describe (db, &tables, &counts, NULL, error))
+    {
+      sqlite3_close (db);
+      return FALSE;
+    }
+  sqlite3_close (db);
+
+  if (!g_strv_equal ((const char * const *) tables, tw_backup_get_tables (backup)))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   "the restored database does not have the backup's tables");
+      return FALSE;
+    }
+  for (guint i = 0; tables[i] != NULL; i++)
+    if (g_array_index (counts, gint64, i) != tw_backup_get_row_count (backup, tables[i]))
+      {
+        g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                     "table “%s” has %" G_GINT64_FORMAT " rows in the restored database but %"
+                     G_GINT64_FORMAT " in the backup", tables[i], g_array_index (counts, gint64, i),
+                     tw_backup_get_row_count (backup, tables[i]));
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+run_restore (Restore         *r,
+             const char      *reason,
+             TwRestoreFlags   flags,
+             TwBackup       **pre_restore_out,
+             TwAuditOutcome  *outcome,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) pre_restore = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *journal_mode = NULL;
+  g_autofree char *pre_path = NULL;
+  g_autofree char *real_db = NULL;
+  g_autofree char *real_backup = NULL;
+  g_autofree char *message = NULL;
+  gboolean target_exists;
+  gboolean replaced = FALSE;
+
+  *outcome = TW_AUDIT_OUTCOME_REFUSED;
+
+  /* 1. Pre-flight */
+  report (r, TW_BACKUP_STEP_PREFLIGHT, 0.0);
+  if (!(flags & TW_RESTORE_TRADING_HALTED))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: trading is not confirmed halted. Halt trading on every "
+                   "service that uses this database, then confirm it. " UNTOUCHED, r->db_path);
+      goto refused;
+    }
+  if (is_blank (reason))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: a reason is required. " UNTOUCHED, r->db_path);
+      goto refused;
+    }
+  if (!g_file_test (r->backup_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: the backup “%s” does not exist. " UNTOUCHED,
+                   r->db_path, r->backup_path);
+      goto refused;
+    }
+  real_db = realpath (r->db_path, NULL);
+  real_backup = realpath (r->backup_path, NULL);
+  if (real_db != NULL && g_strcmp0 (real_db, real_backup) == 0)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: the backup is the database itself. " UNTOUCHED, r->db_path);
+      goto refused;
+    }
+
+  target_exists = g_file_test (r->db_path, G_FILE_TEST_EXISTS);
+  if (target_exists)
+    {
+      if (!preflight_database (r, &journal_mode, error))
+        goto refused;
+    }
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (r->db_path);
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                       "Restore of “%s” refused: its folder “%s” does not exist.", r->db_path, dir);
+          goto refused;
+        }
+    }
+  remove_stale_restore_files (r->db_path);
+  message = g_strdup_printf ("restoring from %s; trading confirmed halted; %s", r->backup_path,
+                             target_exists ? "no process holds the database" : "no database there yet");
+  audit_step (r, "preflight", TW_AUDIT_OUTCOME_OK, message);
+  report (r, TW_BACKUP_STEP_PREFLIGHT, 1.0);
+
+  /* 2. Verify the backup before touching anything */
+  report (r, TW_BACKUP_STEP_VERIFY, 0.0);
+  backup = tw_backup_new_for_path (r->backup_path, error);
+  if (backup == NULL || !tw_backup_verify (backup, FALSE, cancellable, error))
+    goto failed_untouched;
+  if (tw_backup_get_valid (backup) != TW_BACKUP_VALIDITY_VALID)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: the backup “%s” is corrupt (%s). " UNTOUCHED
+                   " Choose another backup.", r->db_path, r->backup_path, tw_backup_get_problem (backup));
+      goto refused;
+    }
+  g_free (message);
+  message = g_strdup_printf ("backup %s is valid: %u tables, %" G_GINT64_FORMAT " rows",
+                             r->backup_path, g_strv_length ((GStrv) tw_backup_get_tables (backup)),
+                             tw_backup_get_total_rows (backup));
+  audit_step (r, "verify", TW_AUDIT_OUTCOME_OK, message);
+  report (r, TW_BACKUP_STEP_VERIFY, 1.0);
+
+  /* 3. Pre-restore backup of the current database */
+  report (r, TW_BACKUP_STEP_PRE_RESTORE_BACKUP, 0.0);
+  if (target_exists)
+    {
+      pre_path = take_pre_restore_backup (r, cancellable, &local_error);
+      if (pre_path == NULL)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                       "Restore of “%s” stopped: the current database could not be backed up first "
+                       "(%s). " UNTOUCHED, r->db_path, local_error->message);
+          goto failed_untouched;
+        }
+      pre_restore = tw_backup_new_for_path (pre_path, error);
+      if (pre_restore == NULL)
+        goto failed_untouched;
+      tw_backup_verify (pre_restore, TRUE, NULL, NULL);
+      g_free (message);
+      message = g_strdup_printf ("pre-restore backup %s (%s)", pre_path,
+                                 tw_backup_validity_to_string (tw_backup_get_valid (pre_restore)));
+      audit_step (r, "pre-backup", TW_AUDIT_OUTCOME_OK, message);
+    }
+  report (r, TW_BACKUP_STEP_PRE_RESTORE_BACKUP, 1.0);
+
+  /* 4. Replace */
+  report (r, TW_BACKUP_STEP_REPLACE, 0.0);
+  if (!replace_database (r->db_path, r->backup_path, journal_mode, &replaced, cancellable, &local_error))
+    {
+      if (!replaced)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Restore of “%s” failed: %s. " UNTOUCHED,
+                       r->db_path, local_error->message);
+          goto failed_untouched;
+        }
+      /* Renamed, but the directory could not be flushed: the check below decides. */
+      g_clear_error (&local_error);
+    }
+  audit_step (r, "replace", TW_AUDIT_OUTCOME_OK, "the restored file was renamed over the database");
+  report (r, TW_BACKUP_STEP_REPLACE, 1.0);
+
+  /* 5. Post-verify; put the old database back if the result is not right */
+  report (r, TW_BACKUP_STEP_POST_VERIFY, 0.0);
+  if (!post_verify (r->db_path, backup, &local_error))
+    {
+      g_autoptr(GError) back_error = NULL;
+      gboolean back = FALSE;
+
+      *outcome = TW_AUDIT_OUTCOME_FAILED;
+      if (pre_path == NULL)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                       "Restore of “%s” failed its check: %s. There was no database before the restore.",
+                       r->db_path, local_error->message);
+        }
+      else if (replace_database (r->db_path, pre_path, journal_mode, &back, NULL, &back_error)
+               || back)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                       "Restore of “%s” failed its check: %s. The original database was put back "
+                       "from the pre-restore backup “%s”.", r->db_path, local_error->message, pre_path);
+        }
+      else
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                       "Restore of “%s” failed its check: %s, and putting the original back failed "
+                       "too (%s). Restore it by hand from the pre-restore backup “%s”.",
+                       r->db_path, local_error->message, back_error->message, pre_path);
+        }
+      audit_step (r, "post-verify", TW_AUDIT_OUTCOME_FAILED, (*error)->message);
+      return FALSE;
+    }
+  audit_step (r, "post-verify", TW_AUDIT_OUTCOME_OK, "integrity ok, row counts equal the backup's");
+  report (r, TW_BACKUP_STEP_POST_VERIFY, 1.0);
+  report (r, TW_BACKUP_STEP_DONE, 1.0);
+
+  *outcome = TW_AUDIT_OUTCOME_OK;
+  if (pre_restore_out != NULL)
+    *pre_restore_out = g_steal_pointer (&pre_restore);
+  return TRUE;
+
+failed_untouched:
+  *outcome = TW_AUDIT_OUTCOME_FAILED;
+  return FALSE;
+
+refused:
+  *outcome = TW_AUDIT_OUTCOME_REFUSED;
+  return FALSE;
+}
+
+gboolean
+tw_backup_manager_restore (TwBackupManager       *self,
+                           const char            *db_path,
+                           const char            *backup_path,
+                           const char            *backup_dir,
+                           const char            *reason,
+                           TwRestoreFlags         flags,
+                           TwBackup             **pre_restore,
+                           TwBackupProgressFunc   progress,
+                           gpointer               progress_data,
+                           GCancellable          *cancellable,
+                           GError               **error)
+{
+  g_autoptr(TwAuditLog) audit = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) audit_error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *message = NULL;
+  TwAuditOutcome outcome;
+  Restore r = { 0, };
+  gint64 request;
+  gboolean ok;
+
+  g_return_val_if_fail (TW_IS_BACKUP_MANAGER (self), FALSE);
+  g_return_val_if_fail (db_path != NULL && backup_path != NULL, FALSE);
+
+  audit = _tw_backup_manager_ensure_audit (self, &local_error);
+  if (audit == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: it cannot be audited (%s). " UNTOUCHED,
+                   db_path, local_error->message);
+      return FALSE;
+    }
+
+  request = tw_audit_log_request (audit, tw_backup_manager_get_profile (self),
+                                  tw_backup_manager_get_mode (self), "backup.restore", db_path,
+                                  reason, &local_error);
+  if (request == 0)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "Restore of “%s” refused: it cannot be audited (%s). " UNTOUCHED,
+                   db_path, local_error->message);
+      return FALSE;
+    }
+
+  dir = _tw_backup_dir_for (db_path, backup_dir);
+  r.manager = self;
+  r.audit = audit;
+  r.db_path = db_path;
+  r.backup_path = backup_path;
+  r.backup_dir = dir;
+  r.progress = progress;
+  r.progress_data = progress_data;
+
+  ok = run_restore (&r, reason, flags, pre_restore, &outcome, cancellable, &local_error);
+  message = ok ? g_strdup_printf ("restored from %s", backup_path) : g_strdup (local_error->message);
+  if (tw_audit_log_complete (audit, request, outcome, 0, message, &audit_error) == 0)
+    g_warning ("Could not audit the outcome of the restore of %s: %s", db_path, audit_error->message);
+
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return ok;
+}

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "tw-backup-manager.h"
+#include "tw-error.h"
+#include "tw-backup-test-helpers.h"
+
+static char *self_exe;
+
+typedef struct
+{
+  char            *dir;
+  char            *db;
+  char            *backups;
+  TwAuditLog      *audit;
+  TwBackupManager *manager;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *audit_path = NULL;
+
+  f->dir = tw_test_temp_dir ();
+  f->db = g_build_filename (f->dir, "investiq.db", NULL);
+  f->backups = g_build_filename (f->dir, "backups", NULL);
+  audit_path = g_build_filename (f->dir, "audit.db", NULL);
+  f->audit = tw_audit_log_open (audit_path, &error);
+  g_assert_no_error (error);
+  f->manager = tw_backup_manager_new (f->audit, "test", TW_MODE_PAPER);
+  tw_test_make_db (f->db, 200, 64, TRUE, 1);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_finalize_object (f->manager);
+  g_assert_finalize_object (f->audit);
+  tw_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->backups);
+}
+
+static void
+assert_sqlite3_ok (const char *path)
+{
+  int status = -1;
+  g_autofree char *out = tw_test_sqlite3 (path, "PRAGMA integrity_check", &status);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "ok");
+}
+
+static void
+test_create_verify_list (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) first = NULL;
+  g_autoptr(TwBackup) second = NULL;
+  g_autoptr(TwBackup) checked = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(TwBackup) newest = NULL;
+  g_autofree char *wal = NULL;
+  const char * const *tables;
+
+  first = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  second = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Default dir, NAME_YYYYMMDD_HHMMSS.db, a suffix when the second collides. */
+  g_assert_true (g_str_has_prefix (tw_backup_get_path (first), f->backups));
+  g_assert_true (g_str_has_prefix (tw_backup_get_name (first), "investiq_"));
+  g_assert_nonnull (tw_backup_parse_name (tw_backup_get_name (first), "investiq", NULL));
+  g_assert_cmpstr (tw_backup_get_name (first), !=, tw_backup_get_name (second));
+  g_assert_cmpint (tw_backup_get_valid (first), ==, TW_BACKUP_VALIDITY_VALID);
+  g_assert_cmpuint (tw_backup_get_size (first), >, 0);
+  wal = g_strconcat (tw_backup_get_path (first), "-wal", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  assert_sqlite3_ok (tw_backup_get_path (first));
+  assert_sqlite3_ok (tw_backup_get_path (second));
+  {
+    g_autofree char *mode = tw_test_sqlite3 (tw_backup_get_path (first), "PRAGMA journal_mode", NULL);
+
+    g_assert_cmpstr (mode, ==, "delete");
+  }
+
+  checked = tw_backup_manager_verify (f->manager, tw_backup_get_path (first), FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_VALID);
+  g_assert_null (tw_backup_get_problem (checked));
+  tables = tw_backup_get_tables (checked);
+  g_assert_cmpstr (tables[0], ==, "items");
+  g_assert_cmpstr (tables[1], ==, "ledger");
+  g_assert_null (tables[2]);
+  g_assert_cmpint (tw_backup_get_row_count (checked, "items"), ==, 200);
+  g_assert_cmpint (tw_backup_get_row_count (checked, "ledger"), ==, 200);
+  g_assert_cmpint (tw_backup_get_row_count (checked, "nope"), ==, -1);
+  g_assert_cmpint (tw_backup_get_total_rows (checked), ==, 400);
+  g_assert_cmpuint (strlen (tw_backup_get_fingerprint (checked)), ==, 64);
+  g_assert_cmpstr (tw_backup_get_fingerprint (checked), ==, tw_backup_get_fingerprint (second));
+
+  /* A missing file is an error, not an invalid backup. */
+  g_assert_null (tw_backup_manager_verify (f->manager, "/nonexistent/x.db", TRUE, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  list = tw_backup_manager_list (f->manager, f->db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  newest = g_list_model_get_item (list, 0);
+  g_assert_cmpstr (tw_backup_get_name (newest), ==, tw_backup_get_name (second));
+  g_assert_cmpint (tw_backup_get_valid (newest), ==, TW_BACKUP_VALIDITY_UNKNOWN);
+
+  /* A missing database */
+  g_assert_null (tw_backup_manager_create (f->manager, "/nonexistent/db.db", NULL, NULL, NULL,
+                                           NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_NOT_FOUND);
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) pre = NULL;
+  g_autoptr(GListModel) rows = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *pre_sum = NULL;
+  g_autofree char *mode = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(TwAuditRecord) last = NULL;
+  int status;
+
+  before = tw_test_content_checksum (f->db);
+  backup = tw_backup_manager_create (f->manager, f->db, f->backups, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_free (tw_test_sqlite3 (f->db, "INSERT INTO items (name) VALUES ('new'); DELETE FROM ledger "
+                           "WHERE id < 50;", &status));
+  g_assert_cmpint (status, ==, 0);
+  changed = tw_test_content_checksum (f->db);
+  g_assert_cmpstr (changed, !=, before);
+
+  g_assert_true (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
+                                            "roll back the bad import", TW_RESTORE_TRADING_HALTED,
+                                            &pre, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  after = tw_test_content_checksum (f->db);
+  g_assert_cmpstr (after, ==, before);
+  assert_sqlite3_ok (f->db);
+  mode = tw_test_sqlite3 (f->db, "PRAGMA journal_mode", NULL);
+  g_assert_cmpstr (mode, ==, "wal");   /* the target's journal mode is kept */
+
+  g_assert_nonnull (pre);
+  g_assert_true (tw_backup_get_pre_restore (pre));
+  g_assert_true (g_str_has_suffix (tw_backup_get_name (pre), "-pre-restore.db"));
+  pre_sum = tw_test_content_checksum (tw_backup_get_path (pre));
+  g_assert_cmpstr (pre_sum, ==, changed);
+  assert_sqlite3_ok (tw_backup_get_path (pre));
+
+  /* Audited: request, each step, outcome. */
+  rows = tw_audit_log_query (f->audit, &filter, NULL, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 7);
+  last = g_list_model_get_item (rows, 0);
+  g_assert_cmpstr (tw_audit_record_get_action (last), ==, "backup.restore");
+  g_assert_cmpint (tw_audit_record_get_outcome (last), ==, TW_AUDIT_OUTCOME_OK);
+  g_assert_cmpint (tw_audit_record_get_request_id (last), ==, 1);
+  g_assert_cmpstr (tw_audit_record_get_reason (last), ==, "roll back the bad import");
+  g_assert_true (tw_audit_log_verify (f->audit, NULL, NULL, NULL, &error));
+}
+
+static void
+assert_files_equal (const char *a,
+                    const char *b)
+{
+  g_autofree char *x = NULL, *y = NULL;
+  gsize lx = 0, ly = 0;
+
+  g_assert_true (g_file_get_contents (a, &x, &lx, NULL));
+  g_assert_true (g_file_get_contents (b, &y, &ly, NULL));
+  g_assert_cmpmem (x, lx, y, ly);
+}
+
+static void
+corrupt_middle (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_cmpuint (len, >, 8 * 4096);
+  for (gsize i = len / 2 - 3 * 4096; i < len / 2 + 3 * 4096; i++)
+    data[i] = (char) (data[i] ^ 0x5a);
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+}
+
+static void
+test_corrupt (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) checked = NULL;
+  g_autoptr(TwBackup) pre = NULL;
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autoptr(GListModel) list = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) refused = NULL;
+
+  tw_test_make_db (f->db, 2000, 200, FALSE, 3);
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  corrupt_middle (tw_backup_get_path (backup));
+
+  checked = tw_backup_manager_verify (f->manager, tw_backup_get_path (backup), FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_INVALID);
+  g_assert_nonnull (tw_backup_get_problem (checked));
+
+  g_assert_true (g_file_set_contents (copy, "", 0, NULL));
+  g_unlink (copy);
+  {
+    const char *argv[] = { "cp", f->db, copy, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
+                                             "test a corrupt one", TW_RESTORE_TRADING_HALTED,
+                                             &pre, NULL, NULL, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "corrupt"));
+  g_assert_nonnull (strstr (error->message, "not touched"));
+  g_assert_null (pre);
+  assert_files_equal (f->db, copy);
+
+  /* Refused before anything was done: no pre-restore backup either. */
+  list = tw_backup_manager_list (f->manager, f->db, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+
+  filter.outcome = TW_AUDIT_OUTCOME_REFUSED;
+  refused = tw_audit_log_query (f->audit, &filter, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (refused), ==, 1);
+}
+
+static void
+test_not_halted (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_free (tw_test_sqlite3 (f->db, "INSERT INTO items (name) VALUES ('x')", NULL));
+  before = tw_test_content_checksum (f->db);
+
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
+                                             "reason", TW_RESTORE_NONE, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "halted"));
+  g_clear_error (&error);
+
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
+                                             "  ", TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL,
+                                             &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "reason"));
+
+  after = tw_test_content_checksum (f->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_held (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  const char *argv[] = { self_exe, "--hold", f->db, NULL };
+  g_autofree char *before = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *after = NULL;
+  GPid pid;
+  int out_fd;
+  char c;
+
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  before = tw_test_content_checksum (f->db);
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read (out_fd, &c, 1), ==, 1);   /* the child has the database open */
+
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
+                                             "reason", TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL,
+                                             NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  expected = g_strdup_printf ("held by process %d (", pid);
+  g_assert_nonnull (strstr (error->message, expected));
+  g_test_message ("%s", error->message);
+
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  close (out_fd);
+
+  after = tw_test_content_checksum (f->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+make_named_copy (const char *src,
+                 const char *dir,
+                 const char *name)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  gsize len;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_get_contents (src, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+}
+
+static void
+test_retention (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) fresh = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(TwBackup) kept = NULL;
+  g_autofree char *corrupt = NULL;
+
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  make_named_copy (tw_backup_get_path (backup), f->backups, "investiq_20200101_000000.db");
+  make_named_copy (tw_backup_get_path (backup), f->backups, "investiq_20200102_000000.db");
+  corrupt = g_build_filename (f->backups, "investiq_20200103_000000.db", NULL);
+  g_assert_true (g_file_set_contents (corrupt, "not a database at all, just text", -1, NULL));
+  g_clear_pointer (&corrupt, g_free);
+  make_named_copy (tw_backup_get_path (backup), f->backups, "other_20200101_000000.db");
+  g_unlink (tw_backup_get_path (backup));
+
+  /* All old: the newest *valid* one (01-02) stays, the newer corrupt one goes. */
+  g_assert_true (tw_backup_manager_cleanup (f->manager, f->db, NULL, 7, &deleted, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 2);
+  list = tw_backup_manager_list (f->manager, f->db, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  kept = g_list_model_get_item (list, 0);
+  g_assert_cmpstr (tw_backup_get_name (kept), ==, "investiq_20200102_000000.db");
+  g_clear_pointer (&deleted, g_ptr_array_unref);
+  g_clear_object (&list);
+
+  /* Another database's backups are not touched. */
+  corrupt = g_build_filename (f->backups, "other_20200101_000000.db", NULL);
+  g_assert_true (g_file_test (corrupt, G_FILE_TEST_EXISTS));
+
+  /* keep_days 0: keep everything. */
+  g_assert_true (tw_backup_manager_cleanup (f->manager, f->db, NULL, 0, &deleted, NULL, &error));
+  g_assert_cmpuint (deleted->len, ==, 0);
+  g_clear_pointer (&deleted, g_ptr_array_unref);
+
+  /* With a fresh valid backup, the old one goes. */
+  fresh = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_true (tw_backup_manager_cleanup (f->manager, f->db, NULL, 7, &deleted, NULL, &error));
+  g_assert_cmpuint (deleted->len, ==, 1);
+  list = tw_backup_manager_list (f->manager, f->db, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&kept);
+  kept = g_list_model_get_item (list, 0);
+  g_assert_cmpstr (tw_backup_get_name (kept), ==, tw_backup_get_name (fresh));
+}
+
+static void
+test_schedule (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+
+  g_assert_cmpint (tw_backup_manager_get_newest_age (f->manager, f->db, NULL), ==, -1);
+  g_assert_true (tw_backup_manager_is_due (f->manager, f->db, NULL, 24));
+  g_assert_false (tw_backup_manager_is_due (f->manager, f->db, NULL, 0));
+
+  make_named_copy (f->db, f->backups, "investiq_20200101_000000.db");
+  g_assert_cmpint (tw_backup_manager_get_newest_age (f->manager, f->db, NULL), >, 86400 * 365);
+  g_assert_true (tw_backup_manager_is_due (f->manager, f->db, NULL, 24));
+
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_manager_get_newest_age (f->manager, f->db, NULL), <, 60);
+  g_assert_false (tw_backup_manager_is_due (f->manager, f->db, NULL, 1));
+}
+
+/* Child: inserts a row into items and one into ledger in each transaction, forever. */
+static int
+writer_main (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK)
+    return 3;
+  sqlite3_busy_timeout (db, 5000);
+  write (1, "w", 1);
+  for (;;)
+    sqlite3_exec (db, "BEGIN IMMEDIATE; INSERT INTO items (name, payload) VALUES ('w', randomblob(500));"
+                  "INSERT INTO ledger (amount) VALUES (1.0); COMMIT;", NULL, NULL, NULL);
+  return 0;
+}
+
+static void
+test_live_writer (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *argv[] = { self_exe, "--writer", f->db, NULL };
+  g_autoptr(GError) error = NULL;
+  gint64 last_items = -1;
+  GPid pid;
+  int out_fd;
+  char c;
+
+  tw_test_make_db (f->db, 3000, 500, GPOINTER_TO_INT (data), 7);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read (out_fd, &c, 1), ==, 1);
+
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr(TwBackup) backup = NULL;
+      g_autoptr(TwBackup) checked = NULL;
+      gint64 items, ledger;
+
+      g_usleep (50 * 1000);
+      backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      assert_sqlite3_ok (tw_backup_get_path (backup));
+      checked = tw_backup_manager_verify (f->manager, tw_backup_get_path (backup), FALSE, NULL, &error);
+      g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_VALID);
+      /* Consistent: the writer adds to both tables in one transaction. */
+      items = tw_backup_get_row_count (checked, "items");
+      ledger = tw_backup_get_row_count (checked, "ledger");
+      g_assert_cmpint (items, ==, ledger);
+      g_assert_cmpint (items, >=, last_items);
+      last_items = items;
+    }
+  g_assert_cmpint (last_items, >, 3000);   /* the writer really wrote meanwhile */
+
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  close (out_fd);
+}
+
+static void
+on_progress (TwBackupManager *manager,
+             TwBackupStep     step,
+             double           fraction,
+             gpointer         user_data)
+{
+  GArray *steps = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_array_append_val (steps, step);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (TwBackupStep));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) pre = NULL;
+  g_autoptr(GListModel) list = NULL;
+  gboolean saw_replace = FALSE;
+
+  g_signal_connect (f->manager, "progress", G_CALLBACK (on_progress), steps);
+
+  tw_backup_manager_create_async (f->manager, f->db, NULL, NULL, on_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  backup = tw_backup_manager_create_finish (f->manager, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (backup);
+  g_clear_object (&result);
+
+  tw_backup_manager_list_async (f->manager, f->db, NULL, NULL, on_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  list = tw_backup_manager_list_finish (f->manager, result, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&result);
+
+  tw_backup_manager_restore_async (f->manager, f->db, tw_backup_get_path (backup), NULL, "async",
+                                   TW_RESTORE_TRADING_HALTED, NULL, on_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (tw_backup_manager_restore_finish (f->manager, result, &pre, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (pre);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  g_assert_cmpuint (steps->len, >, 4);
+  g_assert_cmpint (g_array_index (steps, TwBackupStep, 0), ==, TW_BACKUP_STEP_SNAPSHOT);
+  for (guint i = 0; i < steps->len; i++)
+    saw_replace |= g_array_index (steps, TwBackupStep, i) == TW_BACKUP_STEP_REPLACE;
+  g_assert_true (saw_replace);
+  g_assert_cmpint (g_array_index (steps, TwBackupStep, steps->len - 1), ==, TW_BACKUP_STEP_DONE);
+  g_signal_handlers_disconnect_by_func (f->manager, on_progress, steps);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc == 3 && g_strcmp0 (argv[1], "--writer") == 0)
+    return writer_main (argv[2]);
+  if (argc == 3 && g_strcmp0 (argv[1], "--hold") == 0)
+    {
+      int fd = open (argv[2], O_RDONLY);
+
+      write (1, "h", 1);
+      pause ();
+      close (fd);
+      return 0;
+    }
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  self_exe = g_file_read_link ("/proc/self/exe", NULL);
+
+#define ADD(path, fn, data) \
+  g_test_add (path, Fixture, data, fixture_setup, fn, fixture_teardown)
+  ADD ("/tw/core/backup/create-verify-list", test_create_verify_list, NULL);
+  ADD ("/tw/core/backup/round-trip", test_round_trip, NULL);
+  ADD ("/tw/core/backup/corrupt", test_corrupt, NULL);
+  ADD ("/tw/core/backup/not-halted", test_not_halted, NULL);
+  ADD ("/tw/core/backup/held", test_held, NULL);
+  ADD ("/tw/core/backup/retention", test_retention, NULL);
+  ADD ("/tw/core/backup/schedule", test_schedule, NULL);
+  ADD ("/tw/core/backup/live-writer-wal", test_live_writer, GINT_TO_POINTER (TRUE));
+  ADD ("/tw/core/backup/live-writer-rollback", test_live_writer, GINT_TO_POINTER (FALSE));
+  ADD ("/tw/core/backup/async", test_async, NULL);
+#undef ADD
+
+  return g_test_run ();
+}
