@@ -541,6 +541,14 @@ test_async (Fixture       *f,
   g_assert_true (saw_replace);
   g_assert_cmpint (g_array_index (steps, TwBackupStep, steps->len - 1), ==, TW_BACKUP_STEP_DONE);
   g_signal_handlers_disconnect_by_func (f->manager, on_progress, steps);
+
+  /* The worker thread drops its reference to the task (and so the manager) just after. */
+  g_clear_object (&result);
+  for (int i = 0; i < 500 && G_OBJECT (f->manager)->ref_count > 1; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
 }
 
 int

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -182,10 +183,14 @@ test_ok (Fixture       *fixture,
          gconstpointer  user_data)
 {
   g_autoptr(TwHttpRequest) request = investiq_request (fixture, "GET", "/health");
+  g_autofree char *pasted = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   Result r = { 0 };
 
+  /* A key pasted with its newline still works. */
+  pasted = g_strdup_printf ("%s\n", tw_sim_thread_get_credential (fixture->sim, "api_key"));
+  tw_http_request_add_header (request, "x-api-key", pasted);
   send_and_wait (fixture->http, request, NULL, &r);
 
   g_assert_true (r.ok);
@@ -304,6 +309,54 @@ test_rate_limited (Fixture       *fixture,
   g_assert_cmpuint (count_logged (fixture, "alpaca", "POST", "/v2/account"), ==, 2);
 
   result_clear (&r);
+}
+
+/* Without Retry-After: Alpaca's X-Ratelimit-Reset (epoch seconds); and Retry-After as
+ * an HTTP date. Both ask for about 2 s, far above the 125–250 ms first backoff. */
+static void
+test_rate_limit_reset (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(TwHttpRequest) reset = NULL;
+  g_autoptr(TwHttpRequest) dated = investiq_request (fixture, "GET", "/health");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 2);
+  g_autoptr(GDateTime) now2 = NULL;
+  g_autoptr(GDateTime) later2 = NULL;
+  g_autofree char *http_date = NULL;
+  g_autofree char *fault = NULL;
+  Result r = { 0 };
+  Result rd = { 0 };
+
+  reset = alpaca_request (fixture, "GET", "/v2/account",
+                          tw_sim_thread_get_credential (fixture->sim, "alpaca_key_id"),
+                          tw_sim_thread_get_credential (fixture->sim, "alpaca_secret"));
+  fault = g_strdup_printf ("{\"path\":\"/v2/account\",\"kind\":\"status\",\"status\":429,\"count\":1,"
+                           "\"body\":\"{\\\"code\\\":42910000,\\\"message\\\":\\\"rate limit exceeded\\\"}\","
+                           "\"headers\":{\"X-Ratelimit-Reset\":\"%" G_GINT64_FORMAT "\"}}",
+                           g_date_time_to_unix (later));
+  tw_test_sim_fault (fixture->sim, "alpaca", fault);
+  send_and_wait (fixture->http, reset, NULL, &r);
+  g_assert_true (r.ok);
+  g_assert_cmpuint (tw_http_response_get_attempts (r.response), ==, 2);
+  g_assert_cmpint (r.elapsed_ms, >=, 900);
+  g_assert_cmpint (r.elapsed_ms, <, 4000);
+
+  now2 = g_date_time_new_now_utc ();
+  later2 = g_date_time_add_seconds (now2, 2);
+  http_date = soup_date_time_to_string (later2, SOUP_DATE_HTTP);
+  g_clear_pointer (&fault, g_free);
+  fault = g_strdup_printf ("{\"path\":\"/health\",\"kind\":\"status\",\"status\":429,\"count\":1,"
+                           "\"body\":\"{}\",\"headers\":{\"Retry-After\":\"%s\"}}", http_date);
+  tw_test_sim_fault (fixture->sim, "investiq", fault);
+  send_and_wait (fixture->http, dated, NULL, &rd);
+  g_assert_true (rd.ok);
+  g_assert_cmpuint (tw_http_response_get_attempts (rd.response), ==, 2);
+  g_assert_cmpint (rd.elapsed_ms, >=, 400);
+  g_assert_cmpint (rd.elapsed_ms, <, 4000);
+
+  result_clear (&r);
+  result_clear (&rd);
 }
 
 static void
@@ -879,6 +932,7 @@ main (int   argc,
   ADD ("timeout", test_timeout);
   ADD ("retry-after", test_retry_after);
   ADD ("rate-limited", test_rate_limited);
+  ADD ("rate-limit-reset", test_rate_limit_reset);
   ADD ("server-error", test_server_error);
   ADD ("503-retry-after", test_service_unavailable_retry_after);
   ADD ("malformed", test_malformed);

@@ -7,6 +7,7 @@
 #include "tw-audit-log.h"
 #include "tw-guard.h"
 #include "tw-http.h"
+#include "tw-risk-monitor.h"
 #include "tw-workspace.h"
 
 G_BEGIN_DECLS
@@ -82,5 +83,16 @@ gboolean        tw_action_runner_did_recently     (TwActionRunner      *self,
                                                    const char          *service_id,
                                                    const char          *operation,
                                                    guint                seconds);
+
+/* Additions of the risk core. The risk monitor to refresh after each action (held by a
+ * weak reference; tw_alert_engine_new() sets it when none is set). Property "risk-monitor". */
+void            tw_action_runner_set_risk_monitor (TwActionRunner      *self,
+                                                   TwRiskMonitor       *monitor);
+/* (transfer full) (nullable) */
+TwRiskMonitor  *tw_action_runner_dup_risk_monitor (TwActionRunner      *self);
+/* The reason used when an action toward safety comes without one:
+ * "Halted from Trade Warden by USER" for trading.halt, otherwise
+ * "<action title> from Trade Warden by USER". (transfer full) */
+char           *tw_action_runner_default_reason   (const char          *action);
 
 G_END_DECLS

@@ -426,12 +426,25 @@ _tw_http_error_for_network (TwHttpRequest *request,
   g_autofree char *base = _tw_http_request_dup_display_base (request);
   g_autofree char *what = _tw_http_request_dup_what (request);
 
-  if (error->domain == G_TLS_ERROR)
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
     return g_error_new (TW_ERROR, TW_ERROR_TLS,
                         "The TLS certificate of %s at %s is not trusted. Trade Warden never "
                         "disables certificate verification: give the service a certificate "
                         "from a trusted authority, or add its CA to the system's trusted "
                         "certificates.", service, base);
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+    return g_error_new (TW_ERROR, TW_ERROR_TLS,
+                        "%s at %s does not speak TLS. Check the base URL: http:// or "
+                        "https://?", service, base);
+  if (error->domain == G_TLS_ERROR)
+    {
+      g_autofree char *reason = _tw_http_quote_text (error->message, -1);
+
+      return g_error_new (TW_ERROR, TW_ERROR_TLS,
+                          "The secure (TLS) connection to %s at %s failed: %s. Trade Warden "
+                          "never disables certificate verification.", service, base,
+                          reason != NULL ? reason : "unknown error");
+    }
 
   if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
       g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))

@@ -103,9 +103,21 @@ tw_http_request_add_header (TwHttpRequest *request,
                             const char    *name,
                             const char    *value)
 {
+  g_autofree char *clean = NULL;
+
   g_return_if_fail (request != NULL);
   g_return_if_fail (name != NULL);
   g_return_if_fail (value != NULL);
+
+  /* A key pasted with its trailing newline is the common case; anything else with a
+   * line break could not be sent. The value itself is never logged. */
+  clean = g_strstrip (g_strdup (value));
+  if (strpbrk (clean, "\r\n") != NULL)
+    {
+      g_warning ("The value of the header %s contains a line break and was not set", name);
+      memset (clean, 0, strlen (clean));
+      return;
+    }
 
   for (guint i = 0; i < request->header_names->len; i++)
     if (g_ascii_strcasecmp (g_ptr_array_index (request->header_names, i), name) == 0)
@@ -116,7 +128,7 @@ tw_http_request_add_header (TwHttpRequest *request,
       }
 
   g_ptr_array_add (request->header_names, g_strdup (name));
-  g_ptr_array_add (request->header_values, g_strdup (value));
+  g_ptr_array_add (request->header_values, g_steal_pointer (&clean));
 }
 
 void
