@@ -17,24 +17,22 @@ tw_test_sim_start (void)
   return sim;
 }
 
-JsonNode *
-tw_test_sim_request_full (TwSimThread *sim,
-                          const char  *flavor,
-                          const char  *method,
-                          const char  *path,
-                          const char  *json_body,
-                          guint       *status)
+/* Sends @method @path with the flavor's credentials (outside /_sim) and @json_body. */
+static GBytes *
+sim_send (TwSimThread *sim,
+          const char  *flavor,
+          const char  *method,
+          const char  *path,
+          const char  *json_body,
+          guint       *status)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
   g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autofree char *url = NULL;
   const char *base = tw_sim_thread_get_url (sim, flavor);
   SoupMessageHeaders *headers;
-  gsize len;
-  const char *data;
+  GBytes *answer;
 
   g_assert_nonnull (base);
   url = g_strconcat (base, path, NULL);
@@ -67,6 +65,27 @@ tw_test_sim_request_full (TwSimThread *sim,
   g_assert_no_error (error);
   if (status != NULL)
     *status = soup_message_get_status (msg);
+  return answer;
+}
+
+JsonNode *
+tw_test_sim_request_full (TwSimThread *sim,
+                          const char  *flavor,
+                          const char  *method,
+                          const char  *path,
+                          const char  *json_body,
+                          guint       *status)
+{
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  guint code = 0;
+  gsize len;
+  const char *data;
+
+  answer = sim_send (sim, flavor, method, path, json_body, &code);
+  if (status != NULL)
+    *status = code;
 
   data = g_bytes_get_data (answer, &len);
   if (len == 0)
@@ -76,8 +95,23 @@ tw_test_sim_request_full (TwSimThread *sim,
   json_parser_load_from_data (parser, data, len, &error);
   if (error != NULL)
     g_error ("%s %s on %s answered %u with a body that is not JSON (%s): %.*s", method, path,
-             flavor, soup_message_get_status (msg), error->message, (int) MIN (len, 200), data);
+             flavor, code, error->message, (int) MIN (len, 200), data);
   return json_node_ref (json_parser_get_root (parser));
+}
+
+char *
+tw_test_sim_request_text (TwSimThread *sim,
+                          const char  *flavor,
+                          const char  *method,
+                          const char  *path,
+                          const char  *json_body,
+                          guint       *status)
+{
+  g_autoptr(GBytes) answer = sim_send (sim, flavor, method, path, json_body, status);
+  gsize len;
+  const char *data = g_bytes_get_data (answer, &len);
+
+  return g_strndup (data != NULL ? data : "", len);
 }
 
 JsonNode *
@@ -121,6 +155,22 @@ tw_test_sim_health (TwSimThread *sim,
       g_autofree char *text = json_to_string (answer, FALSE);
 
       g_error ("The simulator refused the health change %s (%u): %s", json, status, text);
+    }
+}
+
+void
+tw_test_sim_scenario (TwSimThread *sim,
+                      const char  *json)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (sim, "investiq", "POST", "/_sim/scenario", json, &status);
+  if (status != SOUP_STATUS_OK)
+    {
+      g_autofree char *text = json_to_string (answer, FALSE);
+
+      g_error ("The simulator refused the scenario %s (%u): %s", json, status, text);
     }
 }
 

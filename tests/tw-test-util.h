@@ -26,6 +26,13 @@ JsonNode    *tw_test_sim_request_full   (TwSimThread *sim,
                                          const char  *path,
                                          const char  *json_body,
                                          guint       *status);
+/* Like tw_test_sim_request_full(), giving the body as it came (for exact bodies). */
+char        *tw_test_sim_request_text   (TwSimThread *sim,
+                                         const char  *flavor,
+                                         const char  *method,
+                                         const char  *path,
+                                         const char  *json_body,
+                                         guint       *status);
 /* Sets a component's health through /_sim/health; @json e.g.
  * "{\"component\":\"broker\",\"status\":\"unhealthy\"}" or "{\"reset\":true}". */
 void         tw_test_sim_health         (TwSimThread *sim,
@@ -37,6 +44,10 @@ void         tw_test_sim_fault          (TwSimThread *sim,
                                          const char  *flavor,
                                          const char  *json);
 void         tw_test_sim_clear_faults   (TwSimThread *sim);
+/* Plays a scenario through POST /_sim/scenario (risk controls, trading); @json e.g.
+ * "{\"name\":\"losing-streak\"}". Asserts it was accepted. */
+void         tw_test_sim_scenario       (TwSimThread *sim,
+                                         const char  *json);
 /* The request log (array of {flavor, method, path, status, time}). */
 JsonNode    *tw_test_sim_requests       (TwSimThread *sim);
 /* The status the request log recorded for the last request that reached a flavor

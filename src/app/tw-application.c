@@ -6,8 +6,11 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "tw-audit-page.h"
+#include "tw-breakers-page.h"
 #include "tw-demo.h"
 #include "tw-env-import.h"
+#include "tw-notifier.h"
 #include "tw-profile-editor.h"
 #include "tw-sim.h"
 #include "tw-ui-util.h"
@@ -31,7 +34,27 @@ struct _TwApplication
   TwSimThread         *sim;             /* demo only */
   TwWindow            *window;
   GCancellable        *cancellable;
+
+  /* Risk controls: one audit log for the app, the rest per workspace. */
+  TwAuditLog          *audit_log;       /* NULL when it could not be opened */
+  TwRiskMonitor       *monitor;
+  TwActionRunner      *runner;
+  TwAlertEngine       *alerts;
+  TwNotifier          *notifier;
+  TwBreakersPage      *breakers_page;   /* weak: the window's */
+  TwAuditPage         *audit_page;      /* weak: the window's */
+  GtkWidget           *halt_dialog;     /* weak */
+  GCancellable        *halt_cancellable;
+  GPtrArray           *last_halt;       /* TwActionResult of the last app.halt */
+  gboolean             held;            /* run in background: window closed, app held */
 };
+
+enum {
+  HALT_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TwApplication, tw_application, ADW_TYPE_APPLICATION)
 
@@ -42,6 +65,9 @@ static const GOptionEntry option_entries[] = {
     N_("Open the profile NAME"), N_("NAME") },
   { NULL }
 };
+
+static void set_page_contexts (TwApplication *self,
+                               gboolean       on);
 
 static TwSecrets *
 get_keyring (TwApplication *self)
@@ -97,6 +123,9 @@ update_actions (TwApplication *self)
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->workspace != NULL);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "halt");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               self->runner != NULL && self->halt_cancellable == NULL);
   /* The demo profile is never saved: nothing to edit. */
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "edit-profile");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
@@ -121,6 +150,34 @@ refresh_profile_names (TwApplication *self)
 }
 
 static void
+set_page_contexts (TwApplication *self,
+                   gboolean       on)
+{
+  if (self->breakers_page != NULL)
+    tw_breakers_page_set_context (self->breakers_page,
+                                  on ? self->workspace : NULL,
+                                  on ? self->monitor : NULL,
+                                  on ? self->runner : NULL);
+  if (self->audit_page != NULL)
+    tw_audit_page_set_context (self->audit_page, self->audit_log, on ? self->runner : NULL);
+}
+
+static guint
+rate_limit_s (TwApplication *self)
+{
+  if (self->settings != NULL)
+    return g_settings_get_uint (self->settings, "notification-rate-limit");
+  return 300;
+}
+
+static void
+rate_limit_changed_cb (TwApplication *self)
+{
+  if (self->alerts != NULL)
+    tw_alert_engine_set_rate_limit (self->alerts, rate_limit_s (self));
+}
+
+static void
 stop_sim (TwApplication *self)
 {
   g_clear_pointer (&self->sim, tw_sim_thread_stop);
@@ -133,6 +190,16 @@ tw_application_close_profile (TwApplication *self)
 
   if (self->window != NULL)
     tw_window_set_workspace (self->window, NULL);
+  set_page_contexts (self, FALSE);
+  if (self->halt_cancellable != NULL)
+    g_cancellable_cancel (self->halt_cancellable);
+  if (self->notifier != NULL)
+    tw_notifier_set_engine (self->notifier, NULL);
+  g_clear_object (&self->alerts);
+  if (self->monitor != NULL)
+    tw_risk_monitor_stop (self->monitor);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->runner);
   if (self->workspace != NULL)
     tw_workspace_stop (self->workspace);
   g_clear_object (&self->workspace);
@@ -164,6 +231,20 @@ open_profile (TwApplication *self,
   self->workspace = g_steal_pointer (&workspace);
   self->secrets = g_object_ref (secrets);
   tw_workspace_start (self->workspace);
+
+  /* Risk controls: the demo's actions are real actions on the simulator, audited too. */
+  self->monitor = tw_risk_monitor_new (self->workspace);
+  if (self->audit_log != NULL)
+    self->runner = tw_action_runner_new (self->workspace, self->audit_log);
+  if (self->runner != NULL)
+    {
+      self->alerts = tw_alert_engine_new (self->workspace, self->monitor, self->runner);
+      tw_alert_engine_set_rate_limit (self->alerts, rate_limit_s (self));
+      if (self->notifier != NULL)
+        tw_notifier_set_engine (self->notifier, self->alerts);
+    }
+  tw_risk_monitor_start (self->monitor);
+  set_page_contexts (self, TRUE);
 
   tw_window_set_workspace (tw_application_get_window (self), self->workspace);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
@@ -276,6 +357,36 @@ window_map_cb (GtkWidget     *window,
                            G_CALLBACK (after_paint_cb), self, 0);
 }
 
+static void
+add_risk_pages (TwApplication *self)
+{
+  GtkWidget *breakers = tw_breakers_page_new ();
+  GtkWidget *audit = tw_audit_page_new ();
+
+  tw_window_add_page (self->window, "breakers", _("Breakers"), "dialog-warning-symbolic", breakers);
+  tw_window_add_page (self->window, "audit", _("Audit"), "document-properties-symbolic", audit);
+  self->breakers_page = TW_BREAKERS_PAGE (breakers);
+  g_object_add_weak_pointer (G_OBJECT (breakers), (gpointer *) &self->breakers_page);
+  self->audit_page = TW_AUDIT_PAGE (audit);
+  g_object_add_weak_pointer (G_OBJECT (audit), (gpointer *) &self->audit_page);
+  set_page_contexts (self, self->workspace != NULL);
+}
+
+static gboolean
+window_close_request_cb (TwApplication *self)
+{
+  gboolean background = self->settings != NULL
+                        && g_settings_get_boolean (self->settings, "run-in-background");
+
+  /* Alerts keep coming with the window closed: hold the app, the pollers run on. */
+  if (background && self->workspace != NULL && !self->held)
+    {
+      self->held = TRUE;
+      g_application_hold (G_APPLICATION (self));
+    }
+  return FALSE;
+}
+
 TwWindow *
 tw_application_get_window (TwApplication *self)
 {
@@ -285,6 +396,15 @@ tw_application_get_window (TwApplication *self)
     {
       self->window = tw_window_new (GTK_APPLICATION (self));
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
+                               self, G_CONNECT_SWAPPED);
+      add_risk_pages (self);
+      /* A window again: the app no longer needs holding for the background. */
+      if (self->held)
+        {
+          self->held = FALSE;
+          g_application_release (G_APPLICATION (self));
+        }
       if (g_getenv ("TW_BENCH_FIRST_FRAME") != NULL)
         g_signal_connect_object (self->window, "map", G_CALLBACK (window_map_cb), self, 0);
       tw_window_set_workspace (self->window, self->workspace);
@@ -494,6 +614,163 @@ show_page_action (GSimpleAction *action,
   tw_window_show_page (window, g_variant_get_string (parameter, NULL));
 }
 
+/* app.halt: every service of the profile, in parallel, one click. */
+
+static char *
+describe_result (TwActionResult *result)
+{
+  const char *message = tw_action_result_get_message (result);
+
+  if (tw_action_result_get_ok (result))
+    /* Translators: one service's halt result; %s is its name, %.0f the latency */
+    return g_strdup_printf (_("%s: halted (%.0f ms)"), tw_action_result_get_service_name (result),
+                            tw_action_result_get_latency_ms (result));
+  /* Translators: one service's failed halt; %s is its name, then why */
+  return g_strdup_printf (_("%s: NOT HALTED — %s"), tw_action_result_get_service_name (result),
+                          message != NULL ? message : _("no answer"));
+}
+
+static char *
+describe_results (GPtrArray *results,
+                  gboolean   failures_only)
+{
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      TwActionResult *result = g_ptr_array_index (results, i);
+      g_autofree char *line = NULL;
+
+      if (failures_only && tw_action_result_get_ok (result))
+        continue;
+      line = describe_result (result);
+      if (str->len > 0)
+        g_string_append_c (str, '\n');
+      g_string_append (str, line);
+    }
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static void
+halt_details_cb (AdwToast      *toast,
+                 TwApplication *self)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->last_halt == NULL)
+    return;
+  body = describe_results (self->last_halt, FALSE);
+  dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)),
+                                   _("Halt All: Each Service"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+halt_failure_response_cb (TwApplication *self)
+{
+  tw_window_show_page (tw_application_get_window (self), "breakers");
+}
+
+static void
+halt_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TwApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *title = NULL;
+  guint n_ok = 0;
+  guint n_failed;
+
+  results = tw_action_runner_halt_all_finish (TW_ACTION_RUNNER (object), result, &error);
+  g_clear_object (&self->halt_cancellable);
+  update_actions (self);
+  if (results == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_error (self, _("Halt All Failed"), error->message);
+      return;
+    }
+
+  for (guint i = 0; i < results->len; i++)
+    if (tw_action_result_get_ok (g_ptr_array_index (results, i)))
+      n_ok++;
+  n_failed = results->len - n_ok;
+  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
+  self->last_halt = g_ptr_array_ref (results);
+
+  if (self->window != NULL || n_failed > 0)
+    {
+      AdwToast *toast;
+
+      /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
+      title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
+                                         results->len), n_ok, results->len);
+      toast = adw_toast_new (title);
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 8);
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (halt_details_cb), self, 0);
+      tw_window_add_toast (tw_application_get_window (self), toast);
+    }
+
+  if (n_failed > 0)
+    {
+      g_autofree char *heading = NULL;
+      g_autofree char *body = describe_results (results, TRUE);
+      g_autofree char *banner = NULL;
+      GtkWidget *dialog;
+
+      /* A service that did not halt is loud: a dialog, and a row on the Breakers page. */
+      heading = g_strdup_printf (ngettext ("%u Service Did Not Halt", "%u Services Did Not Halt",
+                                           n_failed), n_failed);
+      if (self->halt_dialog != NULL)
+        gtk_window_destroy (GTK_WINDOW (self->halt_dialog));
+      dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)), heading, body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "close", _("_Close"),
+                                        "breakers", _("_Open Breakers"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "breakers",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "breakers");
+      g_signal_connect_object (dialog, "response::breakers", G_CALLBACK (halt_failure_response_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->halt_dialog = dialog;
+      g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->halt_dialog);
+      gtk_window_present (GTK_WINDOW (dialog));
+
+      /* Translators: the Breakers page's error row; %s lists the services and why */
+      banner = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), body);
+      if (self->breakers_page != NULL)
+        tw_breakers_page_set_halt_failure (self->breakers_page, banner);
+    }
+  else if (self->breakers_page != NULL)
+    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
+
+  g_signal_emit (self, signals[HALT_FINISHED], 0, results);
+}
+
+static void
+halt_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  TwApplication *self = user_data;
+
+  /* One at a time: a second click while halting does nothing more. */
+  if (self->runner == NULL || self->halt_cancellable != NULL)
+    return;
+  self->halt_cancellable = g_cancellable_new ();
+  update_actions (self);
+  tw_action_runner_halt_all_async (self->runner, NULL, self->halt_cancellable,
+                                   halt_done_cb, g_object_ref (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "refresh", refresh_action, NULL, NULL, NULL, { 0 } },
@@ -505,6 +782,7 @@ static const GActionEntry app_actions[] = {
   { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
+  { "halt", halt_action, NULL, NULL, NULL, { 0 } },
 };
 
 /* GApplication */
@@ -516,6 +794,8 @@ tw_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *refresh_accels[] = { "<Primary>r", NULL };
   static const char *shortcuts_accels[] = { "<Primary>question", NULL };
+  static const char *halt_accels[] = { "<Primary><Shift>h", NULL };
+  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
 
@@ -532,6 +812,16 @@ tw_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.halt", halt_accels);
+
+  self->audit_log = tw_audit_log_open (NULL, &error);
+  if (self->audit_log == NULL)
+    /* Without an audit log no guarded action may run: the runner is not created. */
+    g_warning ("The audit log could not be opened, guarded actions are disabled: %s", error->message);
+  self->notifier = tw_notifier_new (G_ACTION_GROUP (self));
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::notification-rate-limit",
+                             G_CALLBACK (rate_limit_changed_cb), self, G_CONNECT_SWAPPED);
   for (int i = 1; i <= 9; i++)
     {
       g_autofree char *detailed = g_strdup_printf ("win.page(%d)", i);
@@ -605,6 +895,7 @@ tw_application_shutdown (GApplication *application)
 
   g_cancellable_cancel (self->cancellable);
   tw_application_close_profile (self);
+  g_clear_object (&self->notifier);
 
   G_APPLICATION_CLASS (tw_application_parent_class)->shutdown (application);
 }
@@ -616,6 +907,15 @@ tw_application_dispose (GObject *object)
 
   if (self->workspace != NULL)
     tw_workspace_stop (self->workspace);
+  if (self->monitor != NULL)
+    tw_risk_monitor_stop (self->monitor);
+  g_clear_object (&self->alerts);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->halt_cancellable);
+  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
+  g_clear_object (&self->audit_log);
   g_clear_object (&self->workspace);
   stop_sim (self);
   g_clear_object (&self->secrets);
@@ -639,6 +939,16 @@ tw_application_class_init (TwApplicationClass *klass)
   app_class->activate = tw_application_activate;
   app_class->handle_local_options = tw_application_handle_local_options;
   app_class->shutdown = tw_application_shutdown;
+
+  /**
+   * TwApplication::halt-finished:
+   * @results: (element-type TwActionResult): each service's result
+   *
+   * app.halt has an answer from every service.
+   */
+  signals[HALT_FINISHED] =
+    g_signal_new ("halt-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 }
 
 static void
@@ -690,4 +1000,86 @@ tw_application_get_workspace (TwApplication *self)
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
   return self->workspace;
+}
+
+TwAuditLog *
+tw_application_get_audit_log (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->audit_log;
+}
+
+TwRiskMonitor *
+tw_application_get_risk_monitor (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->monitor;
+}
+
+TwActionRunner *
+tw_application_get_action_runner (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->runner;
+}
+
+TwAlertEngine *
+tw_application_get_alert_engine (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->alerts;
+}
+
+TwNotifier *
+tw_application_get_notifier (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
+}
+
+TwBreakersPage *
+tw_application_get_breakers_page (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  tw_application_get_window (self);
+  return self->breakers_page;
+}
+
+TwAuditPage *
+tw_application_get_audit_page (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  tw_application_get_window (self);
+  return self->audit_page;
+}
+
+GtkWidget *
+tw_application_get_halt_dialog (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->halt_dialog;
+}
+
+GPtrArray *
+tw_application_get_last_halt (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->last_halt;
+}
+
+gboolean
+tw_application_get_held (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), FALSE);
+
+  return self->held;
 }

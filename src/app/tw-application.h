@@ -3,7 +3,14 @@
 
 #include <adwaita.h>
 
+#include "tw-action-runner.h"
+#include "tw-alert-engine.h"
+#include "tw-audit-log.h"
+#include "tw-audit-page.h"
+#include "tw-breakers-page.h"
 #include "tw-connector-registry.h"
+#include "tw-notifier.h"
+#include "tw-risk-monitor.h"
 #include "tw-http.h"
 #include "tw-profile.h"
 #include "tw-secrets.h"
@@ -42,5 +49,23 @@ void                 tw_application_close_profile        (TwApplication *self);
 gboolean             tw_application_start_demo           (TwApplication *self,
                                                           GError       **error);
 gboolean             tw_application_is_demo              (TwApplication *self);
+
+/* Risk controls. The audit log is the app's ($XDG_DATA_HOME/tradewarden/audit.db, NULL if it
+ * could not be opened); monitor, runner and alert engine belong to the open profile (NULL
+ * without one). app.halt halts every service of the profile ("halt-finished" signal). */
+TwAuditLog          *tw_application_get_audit_log        (TwApplication *self);
+TwRiskMonitor       *tw_application_get_risk_monitor     (TwApplication *self);
+TwActionRunner      *tw_application_get_action_runner    (TwApplication *self);
+TwAlertEngine       *tw_application_get_alert_engine     (TwApplication *self);
+TwNotifier          *tw_application_get_notifier         (TwApplication *self);
+/* The window's pages (creating the window if needed). (transfer none) */
+TwBreakersPage      *tw_application_get_breakers_page    (TwApplication *self);
+TwAuditPage         *tw_application_get_audit_page       (TwApplication *self);
+/* (nullable) the "N services did not halt" dialog while it is open */
+GtkWidget           *tw_application_get_halt_dialog      (TwApplication *self);
+/* (nullable) (element-type TwActionResult) the results of the last app.halt */
+GPtrArray           *tw_application_get_last_halt        (TwApplication *self);
+/* TRUE while the window is closed and "run-in-background" keeps the app running. */
+gboolean             tw_application_get_held             (TwApplication *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tw-error.h"
+#include "tw-sim-demo-db.h"
 
 typedef struct
 {
@@ -75,6 +76,18 @@ tw_demo_profile_new (TwSimThread *sim,
             return NULL;
         }
     }
+
+  /* Backups: the simulated firm's own SQLite databases (tw-sim-demo-db.h), backed up
+   * next to them, kept 7 days, every hour. */
+  {
+    const char *data_dir = tw_sim_get_data_dir ();
+    g_autofree char *backup_dir = g_build_filename (data_dir, "backups", NULL);
+    g_autofree char *investiq = g_build_filename (data_dir, TW_SIM_DEMO_DB_INVESTIQ, NULL);
+    g_autofree char *audit = g_build_filename (data_dir, TW_SIM_DEMO_DB_AUDIT, NULL);
+
+    tw_profile_add_database (profile, "investiq", investiq, backup_dir, 7, 1);
+    tw_profile_add_database (profile, "ibkr-audit", audit, backup_dir, 7, 1);
+  }
 
   return g_steal_pointer (&profile);
 }

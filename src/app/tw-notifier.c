@@ -83,7 +83,7 @@ tw_notifier_show (TwNotifier  *self,
                   TwAlert     *alert,
                   GError     **error)
 {
-  g_autoptr(NotifyNotification) notification = NULL;
+  NotifyNotification *notification;
   g_autoptr(GError) local_error = NULL;
   const char *category;
   TwAlertSeverity severity;
@@ -121,12 +121,13 @@ tw_notifier_show (TwNotifier  *self,
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                    _("Could not show the notification “%s”: %s. Check that a notification service runs in your session."),
                    tw_alert_get_title (alert), local_error->message);
+      g_object_unref (notification);
       return FALSE;
     }
 
   self->n_shown++;
   g_signal_connect (notification, "closed", G_CALLBACK (closed_cb), self);
-  g_ptr_array_add (self->open, g_steal_pointer (&notification));
+  g_ptr_array_add (self->open, notification);
   return TRUE;
 }
 

@@ -234,6 +234,7 @@ on_requested (GObject      *source,
   TwActionRunner *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   data->request_id = tw_audit_log_request_finish (TW_AUDIT_LOG (source), result, &error);
   if (data->request_id == 0)
@@ -251,8 +252,9 @@ on_requested (GObject      *source,
 
   g_hash_table_insert (self->recent, g_strdup (data->key),
                        g_memdup2 (&(gint64) { g_get_monotonic_time () }, sizeof (gint64)));
+  cancellable = g_task_get_cancellable (task);
   tw_client_call_async (data->client, data->operation, data->vars,
-                        g_task_get_cancellable (task), on_called, g_steal_pointer (&task));
+                        cancellable, on_called, g_steal_pointer (&task));
 }
 
 char *

@@ -16,6 +16,9 @@ typedef enum
   TW_ALERT_CRITICAL,
 } TwAlertSeverity;
 
+#define TW_TYPE_ALERT_SEVERITY (tw_alert_severity_get_type ())
+GType tw_alert_severity_get_type (void) G_GNUC_CONST;
+
 /* One alert. Properties: "key" (dedup key, e.g. "trip:investiq:consecutive_losses"),
  * "severity" (TwAlertSeverity), "title", "body", "service-id", "page" (the window page to
  * open: "breakers", "overview"…), "offers-halt" (bool: loss and trip alerts carry a
@@ -32,6 +35,8 @@ const char      *tw_alert_get_service_id  (TwAlert *self);
 const char      *tw_alert_get_page        (TwAlert *self);
 gboolean         tw_alert_get_offers_halt (TwAlert *self);
 const char      *tw_alert_get_category    (TwAlert *self);
+/* (transfer none) addition of the risk core */
+GDateTime       *tw_alert_get_raised_at   (TwAlert *self);
 
 /* The alert rules of the risk-controls issue, fed by the risk monitor, the services'
  * health and the action runner:
@@ -53,5 +58,14 @@ void           tw_alert_engine_set_rate_limit (TwAlertEngine  *self,
                                                guint           seconds);
 /* (transfer none) GListModel of TwAlert raised so far, newest first (the window lists it). */
 GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
+
+/* Additions of the risk core. */
+guint          tw_alert_engine_get_rate_limit        (TwAlertEngine *self);
+guint          tw_alert_engine_get_unreachable_after (TwAlertEngine *self);
+void           tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
+                                                      guint          seconds);
+/* How many alerts were held back (rate limit or still active) so far: for tests and
+ * the window's "n more suppressed" line. */
+guint          tw_alert_engine_get_n_suppressed      (TwAlertEngine *self);
 
 G_END_DECLS

@@ -11,12 +11,18 @@
  * read, naming the file, the operation and the fault, and never half-way through an
  * incident. Keys that begin with "_" are comments and ignored. */
 
-typedef struct
+typedef TwLoadContext Ctx;
+
+static void
+set_failure (Ctx        *ctx,
+             const char *what)
 {
-  const char *filename;
-  const char *operation;  /* nullable: where the fault is */
-  GError    **error;
-} Ctx;
+  if (ctx->operation != NULL)
+    g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, "%s: operation \"%s\": %s",
+                 ctx->filename, ctx->operation, what);
+  else
+    g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, "%s: %s", ctx->filename, what);
+}
 
 static gboolean fail (Ctx        *ctx,
                       const char *format,
@@ -35,12 +41,23 @@ fail (Ctx        *ctx,
   what = g_strdup_vprintf (format, args);
   va_end (args);
 
-  if (ctx->operation != NULL)
-    g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, "%s: operation \"%s\": %s",
-                 ctx->filename, ctx->operation, what);
-  else
-    g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, "%s: %s", ctx->filename, what);
+  set_failure (ctx, what);
+  return FALSE;
+}
 
+gboolean
+_tw_load_fail (TwLoadContext *ctx,
+               const char    *format,
+               ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  set_failure (ctx, what);
   return FALSE;
 }
 
@@ -377,7 +394,7 @@ load_map (Ctx        *ctx,
           const char *where,
           GPtrArray  *out)
 {
-  static const char * const keys[] = { "pointer", "required", NULL };
+  static const char * const keys[] = { "pointer", "required", "clear", NULL };
   g_autoptr(GList) members = NULL;
 
   if (node == NULL)
@@ -392,7 +409,7 @@ load_map (Ctx        *ctx,
       JsonNode *value = json_object_get_member (json_node_get_object (node), property);
       g_autofree char *where2 = g_strdup_printf ("%s: \"%s\"", where, property);
       const char *pointer = NULL;
-      gboolean required = FALSE;
+      gboolean required = FALSE, clear = FALSE;
       TwMapping *mapping;
 
       if (property[0] == '_')
@@ -409,8 +426,12 @@ load_map (Ctx        *ctx,
 
           if (!check_keys (ctx, object, where2, keys) ||
               !get_string (ctx, object, "pointer", where2, &pointer) ||
-              !get_boolean (ctx, object, "required", where2, FALSE, &required))
+              !get_boolean (ctx, object, "required", where2, FALSE, &required) ||
+              !get_boolean (ctx, object, "clear", where2, FALSE, &clear))
             return FALSE;
+          if (required && clear)
+            return fail (ctx, "%s: \"required\" and \"clear\" exclude each other (a required "
+                         "field is never missing)", where2);
           if (pointer == NULL)
             return fail (ctx, "%s: \"pointer\" is missing", where2);
         }
@@ -425,6 +446,7 @@ load_map (Ctx        *ctx,
       mapping->property = g_strdelimit (g_strdup (property), "_", '-');
       mapping->pointer = g_strdup (pointer);
       mapping->required = required;
+      mapping->clear = clear;
       g_ptr_array_add (out, mapping);
     }
 
@@ -588,7 +610,7 @@ load_operation (Ctx          *ctx,
 {
   static const char * const keys[] = {
     "method", "path", "query", "headers", "body", "result", "list", "key", "map",
-    "health", "components", NULL
+    "health", "components", "trading", "breakers", NULL
   };
   static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
   TwOperation *op;
@@ -665,6 +687,20 @@ load_operation (Ctx          *ctx,
     {
       op->components = load_components (ctx, json_object_get_member (object, "components"));
       if (op->components == NULL)
+        return FALSE;
+    }
+
+  if (json_object_has_member (object, "trading"))
+    {
+      op->trading = _tw_trading_rule_load (ctx, json_object_get_member (object, "trading"));
+      if (op->trading == NULL)
+        return FALSE;
+    }
+
+  if (json_object_has_member (object, "breakers"))
+    {
+      op->breakers = _tw_breakers_rule_load (ctx, json_object_get_member (object, "breakers"));
+      if (op->breakers == NULL)
         return FALSE;
     }
 
@@ -755,5 +791,62 @@ _tw_connector_load (TwConnector  *self,
   if (g_hash_table_size (self->operations) == 0)
     return fail (&ctx, "\"operations\" is empty: a connector needs at least one (e.g. \"health\")");
 
-  return TRUE;
+  return _tw_connector_check_rules (self, &ctx);
+}
+
+/* Shared with tw-connector-rules.c */
+
+const char *
+_tw_load_json_kind (JsonNode *node)
+{
+  return json_kind (node);
+}
+
+gboolean
+_tw_load_check_keys (TwLoadContext      *ctx,
+                     JsonObject         *object,
+                     const char         *where,
+                     const char * const *allowed)
+{
+  return check_keys (ctx, object, where, allowed);
+}
+
+gboolean
+_tw_load_get_string (TwLoadContext  *ctx,
+                     JsonObject     *object,
+                     const char     *key,
+                     const char     *where,
+                     const char    **out)
+{
+  return get_string (ctx, object, key, where, out);
+}
+
+gboolean
+_tw_load_get_pointer (TwLoadContext  *ctx,
+                      JsonObject     *object,
+                      const char     *key,
+                      const char     *where,
+                      const char    **out)
+{
+  return get_pointer (ctx, object, key, where, out);
+}
+
+gboolean
+_tw_load_get_boolean (TwLoadContext *ctx,
+                      JsonObject    *object,
+                      const char    *key,
+                      const char    *where,
+                      gboolean       default_value,
+                      gboolean      *out)
+{
+  return get_boolean (ctx, object, key, where, default_value, out);
+}
+
+gboolean
+_tw_load_map (TwLoadContext *ctx,
+              JsonNode      *node,
+              const char    *where,
+              GPtrArray     *out)
+{
+  return load_map (ctx, node, where, out);
 }

@@ -18,6 +18,7 @@ typedef struct
   char     *property;
   char     *pointer;
   gboolean  required;
+  gboolean  clear;     /* null or missing resets the property to its default */
 } TwMapping;
 
 /* A "health" rule; the words are stored folded to lower case. */
@@ -37,6 +38,50 @@ typedef struct
   TwHealthRule *health;    /* nullable */
 } TwComponentsRule;
 
+/* A "trading" rule: classifies a value as a TwTradingMode; words folded like health's. */
+typedef struct
+{
+  char      *pointer;
+  GPtrArray *active;
+  GPtrArray *reducing;
+  GPtrArray *halted;
+  gboolean   invert;    /* swap active and halted */
+} TwTradingRule;
+
+/* The "state" of a collection breaker. */
+typedef struct
+{
+  char      *pointer;   /* "" when the breaker's value is the state itself */
+  GPtrArray *closed;
+  GPtrArray *open;
+  GPtrArray *half_open;
+} TwBreakerStateRule;
+
+/* One limit-type breaker of a fixed "breakers" list. */
+typedef struct
+{
+  char     *id;
+  char     *label;      /* nullable: the id */
+  char     *kind;       /* nullable */
+  char     *unit;       /* nullable: the breaker's default */
+  char     *value;      /* pointer */
+  char     *limit;      /* pointer, nullable */
+  double    limit_number;  /* when "limit" is a number */
+} TwBreakerItem;
+
+typedef struct
+{
+  GPtrArray          *items;    /* TwBreakerItem, or NULL for a collection */
+  char               *pointer;  /* collection */
+  char               *id;       /* "@key" or a pointer inside each breaker */
+  char               *label;    /* "@key", a pointer, or NULL: the id */
+  char               *kind;     /* nullable */
+  char               *unit;     /* nullable */
+  GPtrArray          *map;      /* TwMapping */
+  TwBreakerStateRule *state;    /* nullable */
+  char               *reset;    /* name of the operation that resets one, nullable */
+} TwBreakersRule;
+
 struct _TwOperation
 {
   TwConnector      *connector;  /* unowned: the connector owns its operations */
@@ -52,6 +97,8 @@ struct _TwOperation
   GPtrArray        *map;        /* TwMapping */
   TwHealthRule     *health;     /* nullable */
   TwComponentsRule *components; /* nullable */
+  TwTradingRule    *trading;    /* nullable */
+  TwBreakersRule   *breakers;   /* nullable */
 };
 
 struct _TwConnector
@@ -92,6 +139,58 @@ TwOperation    *_tw_operation_new           (TwConnector    *connector,
                                              const char     *name);
 void            _tw_operation_free          (TwOperation    *op);
 void            _tw_secret_spec_free        (TwSecretSpec   *spec);
+
+/* Where the loader is, for messages: "<filename>: operation \"<operation>\": …". */
+typedef struct
+{
+  const char *filename;
+  const char *operation;  /* nullable: where the fault is */
+  GError    **error;
+} TwLoadContext;
+
+/* Loader helpers shared by tw-connector-loader.c and tw-connector-rules.c. Each returns
+ * FALSE (or NULL) after setting a TW_ERROR_INVALID error naming the file and operation;
+ * @where (nullable) names the part of the operation, e.g. "\"trading\"". */
+gboolean        _tw_load_fail               (TwLoadContext  *ctx,
+                                             const char     *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+const char     *_tw_load_json_kind          (JsonNode       *node);
+gboolean        _tw_load_check_keys         (TwLoadContext  *ctx,
+                                             JsonObject     *object,
+                                             const char     *where,
+                                             const char * const *allowed);
+gboolean        _tw_load_get_string         (TwLoadContext  *ctx,
+                                             JsonObject     *object,
+                                             const char     *key,
+                                             const char     *where,
+                                             const char    **out);
+gboolean        _tw_load_get_pointer        (TwLoadContext  *ctx,
+                                             JsonObject     *object,
+                                             const char     *key,
+                                             const char     *where,
+                                             const char    **out);
+gboolean        _tw_load_get_boolean        (TwLoadContext  *ctx,
+                                             JsonObject     *object,
+                                             const char     *key,
+                                             const char     *where,
+                                             gboolean        default_value,
+                                             gboolean       *out);
+gboolean        _tw_load_map                (TwLoadContext  *ctx,
+                                             JsonNode       *node,
+                                             const char     *where,
+                                             GPtrArray      *out);
+
+/* The risk-controls rules (tw-connector-rules.c). */
+TwTradingRule  *_tw_trading_rule_load       (TwLoadContext  *ctx,
+                                             JsonNode       *node);
+TwBreakersRule *_tw_breakers_rule_load      (TwLoadContext  *ctx,
+                                             JsonNode       *node);
+/* Once every operation is loaded: a "breakers" rule's "reset" names an operation of the
+ * connector that uses ${breaker}. */
+gboolean        _tw_connector_check_rules   (TwConnector    *self,
+                                             TwLoadContext  *ctx);
+void            _tw_trading_rule_free       (TwTradingRule  *rule);
+void            _tw_breakers_rule_free      (TwBreakersRule *rule);
 
 /* Fills @self from the parsed document; errors name @self->filename. tw-connector-loader.c */
 gboolean        _tw_connector_load          (TwConnector    *self,

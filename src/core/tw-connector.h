@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tw-enums.h"
+#include "tw-risk-enums.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +76,21 @@ gboolean    tw_operation_map_components    (const TwOperation *op,
                                             JsonNode          *root,
                                             GListStore        *store,
                                             GError           **error);
+
+/* The "trading" rule: classifies the value at its pointer (relative to the "result") as
+ * active / reducing / halted. TW_TRADING_UNKNOWN when the operation has no rule, or the
+ * value is in none of the rule's lists (or absent). */
+TwTradingMode tw_operation_eval_trading    (const TwOperation *op,
+                                            JsonNode          *root);
+/* The "breakers" rule: appends one new TwBreaker per breaker to @out (element-type
+ * TwBreaker, owning). FALSE with no error when the operation has no such rule. */
+gboolean    tw_operation_map_breakers      (const TwOperation *op,
+                                            JsonNode          *root,
+                                            GPtrArray         *out,
+                                            GError           **error);
+/* The operation that resets one breaker of this operation's "breakers" rule (its
+ * ${breaker} variable takes the breaker's id), or NULL. */
+const char *tw_operation_get_breaker_reset (const TwOperation *op);
 
 #define TW_TYPE_CONNECTOR (tw_connector_get_type ())
 G_DECLARE_FINAL_TYPE (TwConnector, tw_connector, TW, CONNECTOR, GObject)

@@ -3,13 +3,15 @@
 
 #include <string.h>
 
+#include "tw-breaker.h"
 #include "tw-component.h"
 #include "tw-connector-private.h"
 #include "tw-error.h"
 #include "tw-json-pointer.h"
 
 /* The answer side of an operation: selecting the result, mapping it onto model objects
- * by property name, the "health" rule and the "components" rule. */
+ * by property name, the "health" rule, the "components" rule, and the risk-controls
+ * rules "trading" and "breakers" (loaded by tw-connector-rules.c). */
 
 /* The selected result, or the whole body when the "result" pointer finds nothing (the
  * rules of a health answer are read from there). */
@@ -90,6 +92,16 @@ apply_map (const TwOperation  *op,
                            "%s: operation \"%s\": the answer has no \"%s\", which is required",
                            op->connector->name, op->name, mapping->pointer);
               ret = FALSE;
+            }
+          else if (mapping->clear && (pspec->flags & G_PARAM_WRITABLE) != 0 &&
+                   (pspec->flags & G_PARAM_CONSTRUCT_ONLY) == 0)
+            {
+              /* "Halted: no reason" after a resume, not the last halt's reason. */
+              g_auto(GValue) reset = G_VALUE_INIT;
+
+              g_value_init (&reset, G_PARAM_SPEC_VALUE_TYPE (pspec));
+              g_param_value_set_default (pspec, &reset);
+              g_object_set_property (target, mapping->property, &reset);
             }
           continue;
         }
@@ -409,4 +421,346 @@ tw_operation_map_components (const TwOperation  *op,
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
                        items->pdata, items->len);
   return TRUE;
+}
+
+/* Risk controls */
+
+/* @value as a folded word, or NULL when it is absent, null, an object or an array. */
+static char *
+folded_word (JsonNode *value)
+{
+  g_autofree char *text = NULL;
+
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+    return NULL;
+  text = scalar_to_text (value);
+  return g_utf8_casefold (text, -1);
+}
+
+/**
+ * tw_operation_eval_trading:
+ * @op: an operation
+ * @root: (nullable): the parsed answer
+ *
+ * The rule's pointer is read relative to the "result". Strings are compared ignoring
+ * case; booleans and numbers by their text ("true", "0"). With "invert", active and
+ * halted are swapped.
+ *
+ * Returns: the mode, %TW_TRADING_UNKNOWN when the operation has no rule or the value is
+ *   in none of its lists
+ */
+TwTradingMode
+tw_operation_eval_trading (const TwOperation *op,
+                           JsonNode          *root)
+{
+  const TwTradingRule *rule;
+  g_autofree char *word = NULL;
+  TwTradingMode mode;
+
+  g_return_val_if_fail (op != NULL, TW_TRADING_UNKNOWN);
+
+  rule = op->trading;
+  if (rule == NULL || root == NULL)
+    return TW_TRADING_UNKNOWN;
+
+  word = folded_word (tw_json_pointer_get (result_or_root (op, root), rule->pointer));
+  if (word == NULL)
+    return TW_TRADING_UNKNOWN;
+
+  if (word_in (rule->halted, word))
+    mode = TW_TRADING_HALTED;
+  else if (word_in (rule->reducing, word))
+    mode = TW_TRADING_REDUCING;
+  else if (word_in (rule->active, word))
+    mode = TW_TRADING_ACTIVE;
+  else
+    return TW_TRADING_UNKNOWN;
+
+  if (rule->invert && mode == TW_TRADING_HALTED)
+    mode = TW_TRADING_ACTIVE;
+  else if (rule->invert && mode == TW_TRADING_ACTIVE)
+    mode = TW_TRADING_HALTED;
+
+  return mode;
+}
+
+static TwBreakerState
+classify_breaker (const TwBreakerStateRule *rule,
+                  JsonNode                 *value)
+{
+  g_autofree char *word = NULL;
+
+  if (rule == NULL)
+    return TW_BREAKER_UNKNOWN;
+  word = folded_word (value);
+  if (word == NULL)
+    return TW_BREAKER_UNKNOWN;
+
+  if (word_in (rule->open, word))
+    return TW_BREAKER_OPEN;
+  if (word_in (rule->half_open, word))
+    return TW_BREAKER_HALF_OPEN;
+  if (word_in (rule->closed, word))
+    return TW_BREAKER_CLOSED;
+  return TW_BREAKER_UNKNOWN;
+}
+
+/* Sets one number of a limit breaker from the answer; FALSE (with an error naming the
+ * connector, operation and pointer) when the answer holds no number there. */
+static gboolean
+set_breaker_number (const TwOperation  *op,
+                    TwBreaker          *breaker,
+                    const char         *property,
+                    JsonNode           *value,
+                    const char         *pointer,
+                    GError            **error)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (breaker), property);
+  g_autoptr(GError) local_error = NULL;
+
+  if (tw_json_set_property (G_OBJECT (breaker), pspec, value, &local_error))
+    return TRUE;
+
+  g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+               "%s: operation \"%s\": breaker \"%s\": \"%s\": %s",
+               op->connector->name, op->name, tw_breaker_get_id (breaker), pointer,
+               local_error->message);
+  return FALSE;
+}
+
+static TwBreaker *
+map_limit_breaker (const TwOperation    *op,
+                   const TwBreakerItem  *item,
+                   JsonNode             *result,
+                   GError              **error)
+{
+  g_autoptr(TwBreaker) breaker = tw_breaker_new (item->id);
+  JsonNode *value = tw_json_pointer_get (result, item->value);
+  gboolean have_value = value != NULL && !JSON_NODE_HOLDS_NULL (value);
+  double limit;
+
+  g_object_set (breaker,
+                "label", item->label,
+                "kind", item->kind,
+                "can-reset", op->breakers->reset != NULL,
+                NULL);
+  if (item->unit != NULL)
+    g_object_set (breaker, "unit", item->unit, NULL);
+
+  if (have_value && !set_breaker_number (op, breaker, "value", value, item->value, error))
+    return NULL;
+
+  if (item->limit != NULL)
+    {
+      JsonNode *node = tw_json_pointer_get (result, item->limit);
+
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+          !set_breaker_number (op, breaker, "limit", node, item->limit, error))
+        return NULL;
+    }
+  else
+    g_object_set (breaker, "limit", item->limit_number, NULL);
+
+  /* A limit breaker trips when its value reaches a (positive) limit. */
+  limit = tw_breaker_get_limit (breaker);
+  if (!have_value)
+    g_object_set (breaker, "state", TW_BREAKER_UNKNOWN, NULL);
+  else if (limit > 0 && tw_breaker_get_value (breaker) >= limit)
+    g_object_set (breaker, "state", TW_BREAKER_OPEN, NULL);
+  else
+    g_object_set (breaker, "state", TW_BREAKER_CLOSED, NULL);
+
+  return g_steal_pointer (&breaker);
+}
+
+/* "@key": the member name (or the position in an array); else a pointer inside @value,
+ * falling back to the same when the element lacks it. */
+static char *
+element_name (const char *spec,
+              const char *member,
+              guint       index,
+              JsonNode   *value)
+{
+  if (g_strcmp0 (spec, "@key") != 0)
+    {
+      JsonNode *node = tw_json_pointer_get (value, spec);
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        return scalar_to_text (node);
+    }
+
+  if (member != NULL)
+    return g_strdup (member);
+  return g_strdup_printf ("%u", index);
+}
+
+/* NULL (the breaker then shows its id) when there is no "label" or the element lacks it. */
+static char *
+breaker_label (const TwBreakersRule *rule,
+               const char           *member,
+               guint                 index,
+               JsonNode             *value)
+{
+  JsonNode *node;
+
+  if (rule->label == NULL)
+    return NULL;
+  if (g_strcmp0 (rule->label, "@key") == 0)
+    return element_name (rule->label, member, index, value);
+
+  node = tw_json_pointer_get (value, rule->label);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? scalar_to_text (node) : NULL;
+}
+
+static TwBreaker *
+map_source_breaker (const TwOperation  *op,
+                    const char         *member,
+                    guint               index,
+                    JsonNode           *value,
+                    GError            **error)
+{
+  const TwBreakersRule *rule = op->breakers;
+  g_autofree char *id = element_name (rule->id, member, index, value);
+  g_autofree char *label = breaker_label (rule, member, index, value);
+  g_autoptr(TwBreaker) breaker = tw_breaker_new (id);
+  JsonNode *state;
+
+  g_object_set (breaker,
+                "label", label,
+                "kind", rule->kind,
+                "can-reset", rule->reset != NULL,
+                NULL);
+  if (rule->unit != NULL)
+    g_object_set (breaker, "unit", rule->unit, NULL);
+
+  if (JSON_NODE_HOLDS_OBJECT (value) && !apply_map (op, rule->map, value, G_OBJECT (breaker), error))
+    return NULL;
+
+  /* "polygon": "OPEN" — the value is the state itself. */
+  if (JSON_NODE_HOLDS_VALUE (value))
+    state = value;
+  else
+    state = rule->state != NULL ? tw_json_pointer_get (value, rule->state->pointer) : NULL;
+  g_object_set (breaker, "state", classify_breaker (rule->state, state), NULL);
+
+  return g_steal_pointer (&breaker);
+}
+
+static gboolean
+map_collection (const TwOperation  *op,
+                JsonNode           *container,
+                GPtrArray          *items,
+                GError            **error)
+{
+  if (container == NULL || JSON_NODE_HOLDS_NULL (container))
+    return TRUE;
+
+  if (JSON_NODE_HOLDS_OBJECT (container))
+    {
+      JsonObject *object = json_node_get_object (container);
+      g_autoptr(GList) members = json_object_get_members (object);
+      guint index = 0;
+
+      for (const GList *l = members; l != NULL; l = l->next, index++)
+        {
+          TwBreaker *breaker = map_source_breaker (op, l->data, index,
+                                                   json_object_get_member (object, l->data), error);
+
+          if (breaker == NULL)
+            return FALSE;
+          g_ptr_array_add (items, breaker);
+        }
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (container))
+    {
+      JsonArray *array = json_node_get_array (container);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          TwBreaker *breaker = map_source_breaker (op, NULL, i, json_array_get_element (array, i), error);
+
+          if (breaker == NULL)
+            return FALSE;
+          g_ptr_array_add (items, breaker);
+        }
+      return TRUE;
+    }
+
+  g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+               "%s: operation \"%s\": \"breakers\": expected an object or a list at \"%s\" "
+               "but the answer has a single value there",
+               op->connector->name, op->name, op->breakers->pointer);
+  return FALSE;
+}
+
+/**
+ * tw_operation_map_breakers:
+ * @op: an operation
+ * @root: the parsed answer
+ * @out: (element-type TwBreaker): where the new breakers are appended; it must free
+ *   its elements with g_object_unref()
+ * @error: return location for a #GError
+ *
+ * A fixed list gives one breaker per item (value and limit read relative to the
+ * "result"; OPEN when the value reaches a positive limit, CLOSED below it, UNKNOWN when
+ * the answer lacks the value). A collection gives one breaker per member or element at
+ * its pointer (none when it is absent). Nothing is appended on error.
+ *
+ * Returns: %TRUE on success; %FALSE without error when the operation has no rule
+ */
+gboolean
+tw_operation_map_breakers (const TwOperation  *op,
+                           JsonNode           *root,
+                           GPtrArray          *out,
+                           GError            **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  const TwBreakersRule *rule;
+  JsonNode *result;
+
+  g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  rule = op->breakers;
+  if (rule == NULL)
+    return FALSE;
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  result = result_or_root (op, root);
+
+  if (rule->items != NULL)
+    {
+      for (guint i = 0; i < rule->items->len; i++)
+        {
+          TwBreaker *breaker = map_limit_breaker (op, g_ptr_array_index (rule->items, i), result, error);
+
+          if (breaker == NULL)
+            return FALSE;
+          g_ptr_array_add (items, breaker);
+        }
+    }
+  else if (!map_collection (op, tw_json_pointer_get (result, rule->pointer), items, error))
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (out, g_object_ref (g_ptr_array_index (items, i)));
+
+  return TRUE;
+}
+
+/**
+ * tw_operation_get_breaker_reset:
+ * @op: an operation
+ *
+ * Returns: (nullable): the name of the operation that resets one of @op's breakers
+ */
+const char *
+tw_operation_get_breaker_reset (const TwOperation *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->breakers != NULL ? op->breakers->reset : NULL;
 }

@@ -670,5 +670,7 @@ _tw_operation_free (TwOperation *op)
   g_clear_pointer (&op->map, g_ptr_array_unref);
   g_clear_pointer (&op->health, _tw_health_rule_free);
   g_clear_pointer (&op->components, _tw_components_rule_free);
+  g_clear_pointer (&op->trading, _tw_trading_rule_free);
+  g_clear_pointer (&op->breakers, _tw_breakers_rule_free);
   g_free (op);
 }

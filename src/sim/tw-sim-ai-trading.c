@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
 
 /* ai-trading: a FastAPI service whose API key is an APIKeyHeader dependency, so a
  * missing header gets FastAPI's own 403 "Not authenticated". */
@@ -26,7 +27,7 @@ health (TwSimRequest *req)
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, status);
   json_builder_set_member_name (b, "trading_enabled");
-  json_builder_add_boolean_value (b, TRUE);
+  json_builder_add_boolean_value (b, tw_sim_firm_get_risk (req->firm)->ai_trading.trading_enabled);
   json_builder_set_member_name (b, "mode");
   json_builder_add_string_value (b, "paper");
   json_builder_set_member_name (b, "services");
@@ -65,6 +66,12 @@ static const TwSimRoute routes[] = {
   { NULL }
 };
 
+/* The routes kept in other files: one line per table. */
+static const TwSimRoute * const extra_routes[] = {
+  tw_sim_ai_trading_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  NULL
+};
+
 static const TwSimComponentSpec components[] = {
   { "exchange", NULL, 42.0 },
   { "model", NULL, -1 },
@@ -82,6 +89,7 @@ const TwSimFlavor tw_sim_flavor_ai_trading = {
   .wrong_status = 401,
   .wrong_body = "{\"detail\":\"Invalid API key\"}",
   .routes = routes,
+  .extra_routes = extra_routes,
   .components = components,
   .levels = { "ok", "degraded", "down" },
 };

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
+#include "tw-sim-trading.h"
 
 /* Alpaca Trading API v2: decimals are JSON strings, errors {"code": SSS10000, "message"}.
  * Its "health" is the account: ok while its status is ACTIVE. */
@@ -75,6 +77,13 @@ static const TwSimRoute routes[] = {
   { NULL }
 };
 
+/* The routes kept in other files: one line per table. */
+static const TwSimRoute * const extra_routes[] = {
+  tw_sim_alpaca_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  tw_sim_alpaca_trading_routes,   /* positions and orders: tw-sim-trading-*.c */
+  NULL
+};
+
 static const TwSimComponentSpec components[] = {
   { "account", NULL, -1 },
   { NULL }
@@ -95,6 +104,7 @@ const TwSimFlavor tw_sim_flavor_alpaca = {
   .wrong_status = 401,
   .wrong_body = "{\"code\":40110000,\"message\":\"request is not authorized\"}",
   .routes = routes,
+  .extra_routes = extra_routes,
   .components = components,
   .levels = { "ACTIVE", "ACCOUNT_UPDATED", "DISABLED" },
   .extra_statuses = account_statuses,

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
 
 /* autotrader: a FastAPI bot; its health lists checks as plain strings. */
 
@@ -38,6 +39,12 @@ static const TwSimRoute routes[] = {
   { NULL }
 };
 
+/* The routes kept in other files: one line per table. */
+static const TwSimRoute * const extra_routes[] = {
+  tw_sim_autotrader_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  NULL
+};
+
 static const TwSimComponentSpec components[] = {
   { "database", NULL, -1 },
   { "market_data", NULL, -1 },
@@ -55,6 +62,7 @@ const TwSimFlavor tw_sim_flavor_autotrader = {
   .wrong_status = 401,
   .wrong_body = "{\"detail\":\"Unauthorized\"}",
   .routes = routes,
+  .extra_routes = extra_routes,
   .components = components,
   .levels = { "ok", "degraded", "failing" },
 };

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
+#include "tw-sim-trading.h"
 
 /* The control API under /_sim/ on every flavor's port: no auth, never logged. Errors
  * are {"error": "…"} with a sentence saying what to send instead. */
@@ -366,7 +368,12 @@ tw_sim_control_handle (TwSim             *self,
     handle_health (self, flavor, msg, method, query);
   else if (g_str_equal (path, "/_sim/requests"))
     handle_requests (self, msg, method, query);
+  else if (g_str_equal (path, "/_sim/scenario"))
+    tw_sim_scenario_handle (self, msg);
+  else if (g_str_equal (path, "/_sim/config"))      /* positions and orders: the rate limit */
+    tw_sim_trading_control_config (self, msg);
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND,
-                 "Unknown simulator control path: use /_sim/faults, /_sim/health or /_sim/requests");
+                 "Unknown simulator control path: use /_sim/faults, /_sim/health, "
+                 "/_sim/requests or /_sim/scenario");
 }

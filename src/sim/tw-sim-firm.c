@@ -2,13 +2,32 @@
 #include "config.h"
 
 #include "tw-sim-firm.h"
+#include "tw-sim-risk.h"
+#include "tw-sim-portfolio.h"
 
 struct _TwSimFirm
 {
   gint64        started_us;
   TwSimAccount  account;
   GPtrArray    *components;   /* TwSimComponent, registration order */
+
+  /* risk controls */
+  GPtrArray    *trades;       /* TwSimTrade, oldest first */
+  TwSimRisk    *risk;
+
+  /* positions and orders: made on first use */
+  TwSimPortfolio *portfolio;
 };
+
+static void
+trade_free (gpointer data)
+{
+  TwSimTrade *t = data;
+
+  g_free (t->id);
+  g_free (t->symbol);
+  g_free (t);
+}
 
 static void
 component_free (gpointer data)
@@ -32,6 +51,7 @@ tw_sim_firm_new (void)
 
   firm->started_us = g_get_monotonic_time ();
   firm->components = g_ptr_array_new_with_free_func (component_free);
+  firm->trades = g_ptr_array_new_with_free_func (trade_free);
 
   /* A paper account worth a little more than yesterday: equity = cash + long + short. */
   a->id = g_uuid_string_random ();
@@ -51,6 +71,9 @@ tw_sim_firm_new (void)
   /* Opened a year and a bit ago, on a whole second like Alpaca's timestamps. */
   a->created_at_us = (g_get_real_time () / G_USEC_PER_SEC - 400 * 86400) * G_USEC_PER_SEC;
 
+  /* risk controls: InvestIQ's equity starts as the account's, its day at yesterday's */
+  firm->risk = tw_sim_risk_new (tw_sim_firm_get_equity (firm), a->last_equity);
+
   return firm;
 }
 
@@ -64,6 +87,9 @@ tw_sim_firm_free (TwSimFirm *firm)
   g_free (firm->account.account_number);
   g_free (firm->account.currency);
   g_ptr_array_unref (firm->components);
+  g_ptr_array_unref (firm->trades);
+  tw_sim_risk_free (firm->risk);
+  g_clear_pointer (&firm->portfolio, tw_sim_portfolio_free);  /* positions and orders */
   g_free (firm);
 }
 
@@ -202,3 +228,61 @@ tw_sim_firm_get_worst_level (TwSimFirm  *firm,
 
   return worst;
 }
+
+/* ---- Risk controls: trade outcomes (risk-controls simulator) ---- */
+
+void
+tw_sim_firm_book_trade (TwSimFirm  *firm,
+                        const char *symbol,
+                        double      pnl)
+{
+  TwSimTrade *t;
+
+  g_return_if_fail (firm != NULL);
+  g_return_if_fail (symbol != NULL);
+
+  t = g_new0 (TwSimTrade, 1);
+  t->id = g_uuid_string_random ();
+  t->symbol = g_strdup (symbol);
+  t->pnl = pnl;
+  t->time_us = g_get_real_time ();
+  g_ptr_array_add (firm->trades, t);
+
+  tw_sim_risk_on_trade (firm->risk, t);
+}
+
+GPtrArray *
+tw_sim_firm_list_trades (TwSimFirm *firm)
+{
+  GPtrArray *list = g_ptr_array_sized_new (firm->trades->len);
+
+  for (guint i = firm->trades->len; i > 0; i--)
+    g_ptr_array_add (list, g_ptr_array_index (firm->trades, i - 1));
+  return list;
+}
+
+void
+tw_sim_firm_clear_trades (TwSimFirm *firm)
+{
+  g_ptr_array_set_size (firm->trades, 0);
+}
+
+TwSimRisk *
+tw_sim_firm_get_risk (TwSimFirm *firm)
+{
+  return firm->risk;
+}
+
+/* ---- end of risk controls ---- */
+
+/* ---- Positions and orders (trading simulator) ---- */
+
+TwSimPortfolio *
+tw_sim_firm_get_portfolio (TwSimFirm *firm)
+{
+  if (firm->portfolio == NULL)
+    firm->portfolio = tw_sim_portfolio_new (firm);
+  return firm->portfolio;
+}
+
+/* ---- end of positions and orders ---- */

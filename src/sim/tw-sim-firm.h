@@ -87,6 +87,44 @@ void            tw_sim_firm_reset_components  (TwSimFirm   *firm,
 TwSimLevel      tw_sim_firm_get_worst_level   (TwSimFirm   *firm,
                                                const char  *flavor);
 
+/* ---- Risk controls: trade outcomes and risk state (risk-controls simulator) ---- */
+
+/* The risk-control state of every flavor (InvestIQ breakers, kill switch, AI-trading
+ * switch, Autotrader source breakers, Alpaca configurations): src/sim/tw-sim-risk.h. */
+typedef struct _TwSimRisk TwSimRisk;
+
+/* One trade outcome: a closed position's realized P/L. */
+typedef struct
+{
+  char   *id;         /* UUIDv4 */
+  char   *symbol;
+  double  pnl;        /* dollars; < 0 a loss */
+  gint64  time_us;    /* real time it was booked */
+} TwSimTrade;
+
+/* Books a trade outcome: appended to the trade list and fed to InvestIQ's breakers
+ * (consecutive losses, daily loss, drawdown), which may halt trading automatically. */
+void            tw_sim_firm_book_trade        (TwSimFirm   *firm,
+                                               const char  *symbol,
+                                               double       pnl);
+/* The trade outcomes, newest first (transfer container; the items stay the firm's). */
+GPtrArray      *tw_sim_firm_list_trades       (TwSimFirm   *firm);
+/* Forgets every trade outcome (the "reset" scenario). */
+void            tw_sim_firm_clear_trades      (TwSimFirm   *firm);
+TwSimRisk      *tw_sim_firm_get_risk          (TwSimFirm   *firm);
+
+/* ---- end of risk controls ---- */
+
+/* ---- Positions and orders (trading simulator) ---- */
+
+/* The firm's positions, orders and trading state: src/sim/tw-sim-portfolio.h. Made on
+ * first use, on the simulator's thread (its price walk runs on that main context). */
+typedef struct _TwSimPortfolio TwSimPortfolio;
+
+TwSimPortfolio *tw_sim_firm_get_portfolio     (TwSimFirm   *firm);
+
+/* ---- end of positions and orders ---- */
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwSimFirm, tw_sim_firm_free)
 
 G_END_DECLS

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
+#include "tw-sim-trading.h"
 
 /* ibkr-assistant: a FastAPI service under /api/v1 in front of the IBKR gateway. */
 
@@ -44,14 +46,21 @@ health (TwSimRequest *req)
     {
       TwSimComponent *c = g_ptr_array_index (components, i);
 
+      g_autofree char *kill_switch = NULL;
+      const char *detail = c->message;
+
+      /* risk controls: the kill switch's detail follows its state while healthy */
+      if (g_str_equal (c->name, "kill_switch") && c->level == TW_SIM_LEVEL_OK)
+        detail = kill_switch = tw_sim_risk_kill_switch_detail (tw_sim_firm_get_risk (req->firm));
+
       json_builder_set_member_name (b, c->name);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, c->status);
-      if (c->message != NULL)
+      if (detail != NULL)
         {
           json_builder_set_member_name (b, "detail");
-          json_builder_add_string_value (b, c->message);
+          json_builder_add_string_value (b, detail);
         }
       json_builder_end_object (b);
     }
@@ -64,6 +73,13 @@ health (TwSimRequest *req)
 static const TwSimRoute routes[] = {
   { "GET", "/api/v1/health", health },
   { NULL }
+};
+
+/* The routes kept in other files: one line per table. */
+static const TwSimRoute * const extra_routes[] = {
+  tw_sim_ibkr_assistant_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  tw_sim_ibkr_assistant_trading_routes, /* positions and orders: tw-sim-trading-*.c */
+  NULL
 };
 
 static const TwSimComponentSpec components[] = {
@@ -84,6 +100,7 @@ const TwSimFlavor tw_sim_flavor_ibkr_assistant = {
   .wrong_status = 401,
   .wrong_body = "{\"detail\":\"Invalid API key\"}",
   .routes = routes,
+  .extra_routes = extra_routes,
   .components = components,
   .levels = { "healthy", "degraded", "unhealthy" },
 };

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
+#include "tw-sim-trading.h"
 
 /* InvestIQ: a Rust/axum API (port 3000 in real life). Errors are {"error": "…"}. */
 
@@ -52,6 +54,13 @@ static const TwSimRoute routes[] = {
   { NULL }
 };
 
+/* The routes kept in other files: one line per table. */
+static const TwSimRoute * const extra_routes[] = {
+  tw_sim_investiq_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  tw_sim_investiq_trading_routes, /* positions and orders: tw-sim-trading-*.c */
+  NULL
+};
+
 static const TwSimComponentSpec components[] = {
   { "database", NULL, 1.2 },
   { "broker", "connected to Alpaca (paper)", 35.0 },
@@ -69,6 +78,7 @@ const TwSimFlavor tw_sim_flavor_investiq = {
   .wrong_status = 401,
   .wrong_body = "{\"error\":\"Invalid or missing API key\"}",
   .routes = routes,
+  .extra_routes = extra_routes,
   .components = components,
   .levels = { "healthy", "degraded", "unhealthy" },
 };

@@ -59,6 +59,10 @@ struct _TwSimFlavor
   guint                     wrong_status;   /* auth header wrong */
   const char               *wrong_body;
   const TwSimRoute         *routes;         /* ends with a NULL method */
+  /* Further route tables kept in their own files (risk controls, positions and
+   * orders…): a NULL-terminated list of tables, each ending with a NULL method.
+   * Searched after @routes, in order. Add one line per table in the flavor's file. */
+  const TwSimRoute * const *extra_routes;
   const TwSimComponentSpec *components;     /* ends with a NULL name */
   const char               *levels[3];      /* status words for ok, degraded, bad */
   const char * const       *extra_statuses; /* other accepted words (level bad), or NULL */
@@ -150,6 +154,17 @@ JsonNode    *tw_sim_message_get_json       (SoupServerMessage *msg,
 char        *tw_sim_format_time            (gint64        real_time_us,
                                             gboolean      with_us);
 char        *tw_sim_format_decimal         (double        value);
+
+/* A scenario of POST /_sim/scenario {"name": …, args…}: changes the firm, or fails with
+ * @error (a sentence saying what to send instead; answered 400). Tables end with a NULL
+ * name; tw-sim-scenario.c lists them (one line per table). */
+typedef struct
+{
+  const char *name;
+  gboolean  (*run) (TwSim       *sim,
+                    JsonObject  *args,
+                    GError     **error);
+} TwSimScenario;
 
 /* tw-sim-control.c: /_sim/… on every port. */
 void         tw_sim_control_handle         (TwSim        *self,

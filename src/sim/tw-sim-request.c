@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tw-sim-private.h"
@@ -71,14 +72,141 @@ tw_sim_reply_bytes (SoupServerMessage *msg,
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, len);
 }
 
+/* The shortest decimal that reads back as @value, as the services' own JSON libraries
+ * write it (serde, Python): 0.35 rather than json-glib's 0.34999999999999998, and
+ * 5.0 for a whole number. */
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_node (GString  *out,
+             JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            append_string (out, name);
+            g_string_append_c (out, ':');
+            append_node (out, member);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
 void
 tw_sim_reply_json (SoupServerMessage *msg,
                    guint              status,
                    JsonNode          *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  tw_sim_reply_bytes (msg, status, "application/json", text, strlen (text));
+  append_node (text, node);
+  tw_sim_reply_bytes (msg, status, "application/json", text->str, text->len);
 }
 
 void
@@ -249,26 +377,42 @@ route_matches (const char *pattern,
   return TRUE;
 }
 
-void
-tw_sim_request_dispatch (TwSimRequest *req)
+/* Looks for @req's route in @routes: TRUE once answered; *path_match set when only the
+ * method differed. */
+static gboolean
+dispatch_table (TwSimRequest      *req,
+                const TwSimRoute  *routes,
+                const TwSimRoute **path_match)
 {
-  const TwSimRoute *path_match = NULL;
-
-  for (const TwSimRoute *route = req->flavor->routes; route->method != NULL; route++)
+  for (const TwSimRoute *route = routes; route->method != NULL; route++)
     {
       if (!route_matches (route->pattern, req->path, NULL))
         continue;
-      path_match = route;
+      *path_match = route;
       if (!g_str_equal (route->method, req->method))
         continue;
 
       g_hash_table_remove_all (req->params);
       route_matches (route->pattern, req->path, req->params);
       if (!route->no_auth && !check_auth (req))
-        return;
+        return TRUE;
       route->handler (req);
-      return;
+      return TRUE;
     }
+  return FALSE;
+}
+
+void
+tw_sim_request_dispatch (TwSimRequest *req)
+{
+  const TwSimRoute *path_match = NULL;
+
+  if (dispatch_table (req, req->flavor->routes, &path_match))
+    return;
+  if (req->flavor->extra_routes != NULL)
+    for (guint i = 0; req->flavor->extra_routes[i] != NULL; i++)
+      if (dispatch_table (req, req->flavor->extra_routes[i], &path_match))
+        return;
 
   if (path_match != NULL)
     tw_sim_reply_flavor_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED,

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim.h"
+#include "tw-sim-demo-db.h"
 
 struct _TwSimThread
 {
@@ -37,6 +38,14 @@ sim_thread_main (gpointer data)
 
   sim = tw_sim_new ();
   ok = tw_sim_start (sim, self->base_port, &error);
+  /* The firm's SQLite databases, for backups and restores in the demo. */
+  if (ok)
+    {
+      g_autoptr(GError) db_error = NULL;
+
+      if (!tw_sim_demo_db_attach (sim, &db_error))
+        g_warning ("%s", db_error->message);
+    }
   if (ok)
     {
       for (guint i = 0; flavors[i] != NULL; i++)

@@ -3,6 +3,7 @@
 
 #include "tw-sim.h"
 #include "tw-sim-private.h"
+#include "tw-sim-risk.h"
 #include "tw-error.h"
 
 #include <string.h>
@@ -364,6 +365,9 @@ tw_sim_start (TwSim    *self,
       g_debug ("%s listening on %s", flavors[i]->name, fs->url);
     }
 
+  /* risk controls: the Autotrader breakers' clock */
+  tw_sim_risk_start (tw_sim_firm_get_risk (self->firm), self->context);
+
   return TRUE;
 }
 
@@ -372,6 +376,8 @@ tw_sim_stop (TwSim *self)
 {
   g_return_if_fail (TW_IS_SIM (self));
 
+  if (self->firm != NULL)
+    tw_sim_risk_stop (tw_sim_firm_get_risk (self->firm));
   g_list_free_full (g_steal_pointer (&self->pending), (GDestroyNotify) tw_sim_request_free);
   g_clear_pointer (&self->servers, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);

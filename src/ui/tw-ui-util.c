@@ -176,6 +176,62 @@ tw_ui_format_age (gint64   age_seconds,
   return g_steal_pointer (&ago);
 }
 
+static gboolean
+is_today (GDateTime *local)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_get_year (now) == g_date_time_get_year (local)
+         && g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (local);
+}
+
+static char *
+format_ago_short (gint64 age)
+{
+  if (age < 0)
+    age = 0;
+  if (age < 60)
+    /* Translators: how long ago; %d is seconds */
+    return g_strdup_printf (_("%d s ago"), (int) age);
+  if (age < 3600)
+    /* Translators: how long ago; %d is minutes */
+    return g_strdup_printf (_("%d min ago"), (int) (age / 60));
+  if (age < 2 * 86400)
+    /* Translators: how long ago; %d is hours */
+    return g_strdup_printf (_("%d h ago"), (int) (age / 3600));
+  /* Translators: how long ago; %d is days */
+  return g_strdup_printf (_("%d days ago"), (int) (age / 86400));
+}
+
+char *
+tw_ui_format_since (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *ago = NULL;
+
+  g_return_val_if_fail (when != NULL, NULL);
+
+  local = g_date_time_to_local (when);
+  now = g_date_time_new_now_local ();
+  clock = g_date_time_format (local, is_today (local) ? "%H:%M" : "%Y-%m-%d %H:%M");
+  ago = format_ago_short (g_date_time_difference (now, local) / G_TIME_SPAN_SECOND);
+  /* Translators: e.g. "since 14:02, 3 min ago" */
+  return g_strdup_printf (_("since %s, %s"), clock, ago);
+}
+
+char *
+tw_ui_format_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  g_return_val_if_fail (when != NULL, NULL);
+
+  local = g_date_time_to_local (when);
+  return g_date_time_format (local, is_today (local) ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S");
+}
+
 GSettings *
 tw_ui_settings_new (void)
 {

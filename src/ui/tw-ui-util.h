@@ -26,6 +26,11 @@ char       *tw_ui_format_latency      (double          latency_ms);
 char       *tw_ui_format_age          (gint64          age_seconds,
                                        gboolean        stale);
 
+/* "since 14:02, 3 min ago" (local time; the date too when not today). (transfer full) */
+char       *tw_ui_format_since        (GDateTime      *when);
+/* "14:02:07" today, "2026-03-01 14:02:07" otherwise, local time. (transfer full) */
+char       *tw_ui_format_time         (GDateTime      *when);
+
 /* The app's GSettings, or NULL when the schema is not installed (then callers use
  * defaults). (transfer full) */
 GSettings  *tw_ui_settings_new        (void);

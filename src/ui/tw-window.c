@@ -19,6 +19,7 @@ struct _TwWindow
   AdwToastOverlay      *toast_overlay;
   GtkButton            *back_button;
   GtkButton            *refresh_button;
+  GtkButton            *halt_button;
   GtkLabel             *mode_badge;
   AdwWindowTitle       *window_title;
   GMenu                *profiles_section;
@@ -284,6 +285,7 @@ tw_window_class_init (TwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TwWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, TwWindow, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, TwWindow, halt_button);
   gtk_widget_class_bind_template_child (widget_class, TwWindow, mode_badge);
   gtk_widget_class_bind_template_child (widget_class, TwWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, TwWindow, profiles_section);
@@ -364,6 +366,8 @@ tw_window_set_workspace (TwWindow    *self,
   tw_overview_page_set_workspace (self->overview_page, workspace);
   gtk_stack_set_visible_child_name (self->main_stack, workspace != NULL ? "profile" : "empty");
   gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), workspace != NULL);
+  /* Halt All is on every page of a profile. */
+  gtk_widget_set_visible (GTK_WIDGET (self->halt_button), workspace != NULL);
   if (workspace != NULL && gtk_list_box_get_selected_row (self->pages_list) == NULL)
     tw_window_show_page (self, "overview");
   update_title (self);
@@ -480,6 +484,14 @@ tw_window_get_badge_text (TwWindow *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->mode_badge)))
     return NULL;
   return gtk_label_get_label (self->mode_badge);
+}
+
+GtkWidget *
+tw_window_get_halt_button (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->halt_button);
 }
 
 gboolean

@@ -38,6 +38,8 @@ void            tw_window_set_profile_names (TwWindow           *self,
 TwOverviewPage *tw_window_get_overview_page (TwWindow       *self);
 /* "PAPER", "LIVE", or NULL without a profile: what the header bar shows. */
 const char     *tw_window_get_badge_text    (TwWindow       *self);
+/* (transfer none) the header bar's "Halt All" button (app.halt), shown with a profile. */
+GtkWidget      *tw_window_get_halt_button   (TwWindow       *self);
 /* TRUE while the "No Profile Yet" page is shown. */
 gboolean        tw_window_is_empty          (TwWindow       *self);
 

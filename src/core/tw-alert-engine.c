@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "tw-alert-engine.h"
+
+#include "tw-alert-private.h"
+
+#define DEFAULT_RATE_LIMIT        300
+#define DEFAULT_UNREACHABLE_AFTER 60
+#define RETRIP_WINDOW_SECONDS     3600
+/* Our own halt shows in the next poll or two; a minute of margin covers slow services. */
+#define OWN_ACTION_WINDOW_SECONDS 30
+#define CHECK_INTERVAL_MS         1000
+
+#define CATEGORY_BREAKER "x-tradewarden.breaker"
+#define CATEGORY_HALT    "x-tradewarden.halt"
+#define CATEGORY_SERVICE "x-tradewarden.service"
+
+struct _TwAlertEngine
+{
+  GObject         parent_instance;
+
+  TwWorkspace    *workspace;
+  TwRiskMonitor  *monitor;
+  TwActionRunner *runner;
+  guint           rate_limit;
+  guint           unreachable_after;
+  guint           n_suppressed;
+
+  GListStore     *history;      /* TwAlert, newest first */
+  GHashTable     *last_raised;  /* key → gint64 monotonic µs */
+  GHashTable     *active;       /* keys of critical conditions still on (dedup) */
+  GHashTable     *resets;       /* "service\x1fbreaker" → gint64 monotonic µs of its reset */
+  GHashTable     *unreachable;  /* service id → Outage* */
+  guint           check_id;
+};
+
+G_DEFINE_FINAL_TYPE (TwAlertEngine, tw_alert_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_WORKSPACE,
+  PROP_RISK_MONITOR,
+  PROP_ACTION_RUNNER,
+  PROP_RATE_LIMIT,
+  PROP_UNREACHABLE_AFTER,
+  N_PROPS
+};
+
+enum {
+  ALERT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* A service seen unreachable by the check timer. */
+typedef struct
+{
+  gint64   since;   /* monotonic µs when first seen unreachable */
+  gboolean told;    /* alerted for this outage */
+} Outage;
+
+static gint64 *
+new_time (gint64 value)
+{
+  return g_memdup2 (&value, sizeof value);
+}
+
+/* Shows @alert unless its key is still active (critical) or was raised within the rate
+ * limit (others). Takes @alert. */
+static void
+raise_alert (TwAlertEngine *self,
+             TwAlert       *alert)
+{
+  g_autoptr(TwAlert) owned = alert;
+  const char *key = tw_alert_get_key (alert);
+  gint64 now = g_get_monotonic_time ();
+  gint64 *last = g_hash_table_lookup (self->last_raised, key);
+
+  if (tw_alert_get_severity (alert) == TW_ALERT_CRITICAL)
+    {
+      if (g_hash_table_contains (self->active, key))
+        {
+          self->n_suppressed++;
+          g_debug ("Alert “%s” suppressed: still active", key);
+          return;
+        }
+      g_hash_table_add (self->active, g_strdup (key));
+    }
+  else if (last != NULL && now - *last < (gint64) self->rate_limit * G_USEC_PER_SEC)
+    {
+      self->n_suppressed++;
+      g_debug ("Alert “%s” suppressed: raised %" G_GINT64_FORMAT " s ago",
+               key, (now - *last) / G_USEC_PER_SEC);
+      return;
+    }
+
+  g_hash_table_insert (self->last_raised, g_strdup (key), new_time (now));
+  g_list_store_insert (self->history, 0, alert);
+  g_signal_emit (self, signals[ALERT], 0, alert);
+}
+
+static char *
+make_key (const char *kind,
+          const char *service_id,
+          const char *breaker_id)
+{
+  if (breaker_id == NULL)
+    return g_strdup_printf ("%s:%s", kind, service_id);
+  return g_strdup_printf ("%s:%s:%s", kind, service_id, breaker_id);
+}
+
+static char *
+lower_label (TwBreaker *breaker)
+{
+  const char *label = tw_breaker_get_label (breaker);
+
+  return g_utf8_strdown (label != NULL ? label : tw_breaker_get_id (breaker), -1);
+}
+
+static gboolean
+is_percent (TwBreaker *breaker)
+{
+  return g_strcmp0 (tw_breaker_get_unit (breaker), "percent") == 0;
+}
+
+/* "3 consecutive losses", "daily loss 5.2 % (limit 5.0 %)", "polygon OPEN after 5 failures" */
+static char *
+describe_breaker (TwBreaker *breaker)
+{
+  g_autofree char *label = lower_label (breaker);
+  double value = tw_breaker_get_value (breaker);
+  double limit = tw_breaker_get_limit (breaker);
+
+  if (limit > 0 && is_percent (breaker))
+    return g_strdup_printf ("%s %.1f %% (limit %.1f %%)", label, value, limit);
+  if (limit > 0)
+    return g_strdup_printf ("%.0f %s", value, label);
+  return g_strdup_printf ("%s %s after %u failures",
+                          tw_breaker_get_label (breaker) != NULL ? tw_breaker_get_label (breaker)
+                                                                 : tw_breaker_get_id (breaker),
+                          tw_breaker_state_to_string (tw_breaker_get_state (breaker)),
+                          tw_breaker_get_failure_count (breaker));
+}
+
+static const char *
+service_name (TwTradingState *state)
+{
+  const char *name = tw_trading_state_get_service_name (state);
+
+  return name != NULL ? name : tw_trading_state_get_service_id (state);
+}
+
+static char *
+trip_advice (TwTradingState *state,
+             TwBreaker      *breaker)
+{
+  if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") == 0)
+    return g_strdup_printf ("%s stops using %s until the breaker closes. Check that data "
+                            "source's status; reset the breaker only once it answers again.",
+                            service_name (state), tw_breaker_get_id (breaker));
+  if (tw_trading_state_is_halted (state))
+    return g_strdup_printf ("Trading on %s is halted%s%s. Review the recent trades and find "
+                            "the root cause before resuming; halt the other services if "
+                            "they share it.",
+                            service_name (state),
+                            tw_trading_state_get_reason (state) != NULL ? ": " : "",
+                            tw_trading_state_get_reason (state) != NULL ?
+                              tw_trading_state_get_reason (state) : "");
+  return g_strdup_printf ("%s is still trading. Halt it now, review the recent trades and "
+                          "find the root cause before resuming.", service_name (state));
+}
+
+static void
+on_breaker_tripped (TwRiskMonitor  *monitor,
+                    TwTradingState *state,
+                    TwBreaker      *breaker,
+                    TwAlertEngine  *self)
+{
+  const char *service_id = tw_trading_state_get_service_id (state);
+  g_autofree char *reset_key = make_key ("reset", service_id, tw_breaker_get_id (breaker));
+  gint64 *reset_at = g_hash_table_lookup (self->resets, reset_key);
+  g_autofree char *what = describe_breaker (breaker);
+  g_autofree char *advice = trip_advice (state, breaker);
+  g_autofree char *key = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (reset_at != NULL && now - *reset_at <= (gint64) RETRIP_WINDOW_SECONDS * G_USEC_PER_SEC)
+    {
+      gint64 minutes = (now - *reset_at) / (60 * G_USEC_PER_SEC);
+      g_autofree char *ago = NULL;
+
+      if (minutes < 2)
+        ago = g_strdup ("less than two minutes");
+      else
+        ago = g_strdup_printf ("%" G_GINT64_FORMAT " minutes", minutes);
+      key = make_key ("retrip", service_id, tw_breaker_get_id (breaker));
+      title = g_strdup_printf ("%s breaker re-tripped: %s", service_name (state), what);
+      body = g_strdup_printf ("It tripped again %s after it was reset. The runbook says: "
+                              "stop trading and page the whole team. %s", ago, advice);
+    }
+  else
+    {
+      g_autofree char *label = lower_label (breaker);
+
+      key = make_key ("trip", service_id, tw_breaker_get_id (breaker));
+      if (tw_trading_state_is_halted (state))
+        title = g_strdup_printf ("%s halted: %s", service_name (state), what);
+      else
+        title = g_strdup_printf ("%s breaker tripped: %s", service_name (state), what);
+      body = g_strdup_printf ("The %s breaker tripped. %s", label, advice);
+    }
+
+  raise_alert (self, _tw_alert_new (key, TW_ALERT_CRITICAL, title, body, service_id,
+                                    "breakers", TRUE, CATEGORY_BREAKER));
+}
+
+static void
+on_breaker_warning (TwRiskMonitor  *monitor,
+                    TwTradingState *state,
+                    TwBreaker      *breaker,
+                    TwAlertEngine  *self)
+{
+  const char *service_id = tw_trading_state_get_service_id (state);
+  g_autofree char *key = make_key ("warn", service_id, tw_breaker_get_id (breaker));
+  g_autofree char *label = lower_label (breaker);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  const char *unit = is_percent (breaker) ? " %" : "";
+
+  title = g_strdup_printf ("%s near its %s limit: %.0f %% of it", service_name (state), label,
+                           floor (tw_breaker_get_fraction (breaker) * 100));
+  body = g_strdup_printf ("The %s is %.1f%s of a %.1f%s limit; trading halts automatically at "
+                          "the limit. Consider halting now and reviewing the recent trades.",
+                          label, tw_breaker_get_value (breaker), unit,
+                          tw_breaker_get_limit (breaker), unit);
+
+  raise_alert (self, _tw_alert_new (key, TW_ALERT_WARNING, title, body, service_id,
+                                    "breakers", TRUE, CATEGORY_BREAKER));
+}
+
+static void
+on_breaker_reset (TwRiskMonitor  *monitor,
+                  TwTradingState *state,
+                  TwBreaker      *breaker,
+                  TwAlertEngine  *self)
+{
+  const char *service_id = tw_trading_state_get_service_id (state);
+  const char *breaker_id = tw_breaker_get_id (breaker);
+  g_autofree char *trip_key = make_key ("trip", service_id, breaker_id);
+  g_autofree char *retrip_key = make_key ("retrip", service_id, breaker_id);
+
+  g_hash_table_insert (self->resets, make_key ("reset", service_id, breaker_id),
+                       new_time (g_get_monotonic_time ()));
+  g_hash_table_remove (self->active, trip_key);
+  g_hash_table_remove (self->active, retrip_key);
+}
+
+static gboolean
+has_tripped_breaker (TwTradingState *state)
+{
+  GListModel *breakers = tw_trading_state_get_breakers (state);
+  guint n = g_list_model_get_n_items (breakers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+
+      if (tw_breaker_is_tripped (breaker))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+halted_by_us (TwAlertEngine  *self,
+              TwTradingState *state)
+{
+  static const char * const own[] = { "trading.halt", "killswitch.activate", "trading.emergency_stop" };
+  const char *service_id = tw_trading_state_get_service_id (state);
+
+  for (guint i = 0; i < G_N_ELEMENTS (own); i++)
+    if (tw_action_runner_did_recently (self->runner, service_id, own[i], OWN_ACTION_WINDOW_SECONDS))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_halted (TwRiskMonitor  *monitor,
+           TwTradingState *state,
+           TwAlertEngine  *self)
+{
+  const char *service_id = tw_trading_state_get_service_id (state);
+  g_autofree char *key = make_key ("halt", service_id, NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *by = NULL;
+  g_autofree char *reason = NULL;
+  const char *category = CATEGORY_HALT;
+
+  /* A breaker's automatic halt is told by its trip alert; ours needs no alert. */
+  if (has_tripped_breaker (state) || halted_by_us (self, state))
+    return;
+
+  if (tw_trading_state_get_kill_switch_active (state))
+    {
+      g_object_get (state, "kill-switch-by", &by, "kill-switch-reason", &reason, NULL);
+      title = g_strdup_printf ("%s kill switch activated by %s", service_name (state),
+                               by != NULL ? by : "someone else");
+    }
+  else
+    {
+      g_object_get (state, "by", &by, "reason", &reason, NULL);
+      title = g_strdup_printf ("%s halted by %s", service_name (state),
+                               by != NULL ? by : "someone else");
+    }
+  body = g_strdup_printf ("%s%s%sTrade Warden did not send this. Find out who did and why "
+                          "before resuming.",
+                          reason != NULL ? "Reason: " : "",
+                          reason != NULL ? reason : "",
+                          reason != NULL ? ". " : "");
+
+  raise_alert (self, _tw_alert_new (key, TW_ALERT_CRITICAL, title, body, service_id,
+                                    "breakers", FALSE, category));
+}
+
+static void
+on_resumed (TwRiskMonitor  *monitor,
+            TwTradingState *state,
+            TwAlertEngine  *self)
+{
+  g_autofree char *key = make_key ("halt", tw_trading_state_get_service_id (state), NULL);
+
+  g_hash_table_remove (self->active, key);
+}
+
+/* Seconds @service has been unreachable by its last success, or by when this engine
+ * first saw it unreachable if it never answered. */
+static gint64
+unreachable_for_us (TwService *service,
+                    gint64     first_seen,
+                    gint64     now)
+{
+  GDateTime *last_success = tw_service_get_last_success (service);
+  gint64 since_first = now - first_seen;
+
+  if (last_success != NULL)
+    {
+      g_autoptr(GDateTime) wall = g_date_time_new_now_local ();
+
+      return MAX (since_first, g_date_time_difference (wall, last_success));
+    }
+  return since_first;
+}
+
+static gboolean
+on_check (gpointer user_data)
+{
+  TwAlertEngine *self = user_data;
+  GListModel *services = tw_workspace_get_services (self->workspace);
+  guint n = g_list_model_get_n_items (services);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+      Outage *outage;
+      g_autofree char *alert_key = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *body = NULL;
+      gint64 for_us;
+
+      if (tw_service_get_state (service) != TW_SERVICE_STATE_UNREACHABLE)
+        continue;
+      g_hash_table_add (present, (gpointer) id);
+
+      outage = g_hash_table_lookup (self->unreachable, id);
+      if (outage == NULL)
+        {
+          outage = g_new0 (Outage, 1);
+          outage->since = now;
+          g_hash_table_insert (self->unreachable, g_strdup (id), outage);
+          continue;
+        }
+      if (outage->told)
+        continue;
+
+      for_us = unreachable_for_us (service, outage->since, now);
+      if (for_us <= (gint64) self->unreachable_after * G_USEC_PER_SEC)
+        continue;
+
+      outage->told = TRUE;
+      alert_key = make_key ("unreachable", id, NULL);
+      title = g_strdup_printf ("%s unreachable for %" G_GINT64_FORMAT " s",
+                               tw_service_get_name (service), for_us / G_USEC_PER_SEC);
+      /* The last error already names the service, its URL and what to check. */
+      if (tw_service_get_last_error (service) != NULL)
+        body = g_strdup (tw_service_get_last_error (service));
+      else
+        body = g_strdup_printf ("It does not answer. Check that the service runs and that "
+                                "%s can be reached from this computer.",
+                                tw_service_get_base_url (service));
+      raise_alert (self, _tw_alert_new (alert_key, TW_ALERT_WARNING, title, body, id,
+                                        "overview", FALSE, CATEGORY_SERVICE));
+    }
+
+  /* Back (or gone): the next outage is a new one. */
+  g_hash_table_iter_init (&iter, self->unreachable);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      g_hash_table_iter_remove (&iter);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+tw_alert_engine_constructed (GObject *object)
+{
+  TwAlertEngine *self = TW_ALERT_ENGINE (object);
+  g_autoptr(TwRiskMonitor) runner_monitor = NULL;
+
+  G_OBJECT_CLASS (tw_alert_engine_parent_class)->constructed (object);
+
+  g_return_if_fail (TW_IS_WORKSPACE (self->workspace));
+  g_return_if_fail (TW_IS_RISK_MONITOR (self->monitor));
+  g_return_if_fail (TW_IS_ACTION_RUNNER (self->runner));
+
+  g_signal_connect_object (self->monitor, "breaker-tripped", G_CALLBACK (on_breaker_tripped), self, 0);
+  g_signal_connect_object (self->monitor, "breaker-warning", G_CALLBACK (on_breaker_warning), self, 0);
+  g_signal_connect_object (self->monitor, "breaker-reset", G_CALLBACK (on_breaker_reset), self, 0);
+  g_signal_connect_object (self->monitor, "halted", G_CALLBACK (on_halted), self, 0);
+  g_signal_connect_object (self->monitor, "resumed", G_CALLBACK (on_resumed), self, 0);
+
+  /* The runner refreshes the monitor after each action. */
+  runner_monitor = tw_action_runner_dup_risk_monitor (self->runner);
+  if (runner_monitor == NULL)
+    tw_action_runner_set_risk_monitor (self->runner, self->monitor);
+
+  self->check_id = g_timeout_add (CHECK_INTERVAL_MS, on_check, self);
+  g_source_set_name_by_id (self->check_id, "[tw] alert engine check");
+}
+
+static void
+tw_alert_engine_dispose (GObject *object)
+{
+  TwAlertEngine *self = TW_ALERT_ENGINE (object);
+
+  g_clear_handle_id (&self->check_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->workspace);
+
+  G_OBJECT_CLASS (tw_alert_engine_parent_class)->dispose (object);
+}
+
+static void
+tw_alert_engine_finalize (GObject *object)
+{
+  TwAlertEngine *self = TW_ALERT_ENGINE (object);
+
+  g_clear_object (&self->history);
+  g_hash_table_unref (self->last_raised);
+  g_hash_table_unref (self->active);
+  g_hash_table_unref (self->resets);
+  g_hash_table_unref (self->unreachable);
+
+  G_OBJECT_CLASS (tw_alert_engine_parent_class)->finalize (object);
+}
+
+static void
+tw_alert_engine_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TwAlertEngine *self = TW_ALERT_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    case PROP_RISK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_ACTION_RUNNER:
+      g_value_set_object (value, self->runner);
+      break;
+    case PROP_RATE_LIMIT:
+      g_value_set_uint (value, self->rate_limit);
+      break;
+    case PROP_UNREACHABLE_AFTER:
+      g_value_set_uint (value, self->unreachable_after);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_alert_engine_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TwAlertEngine *self = TW_ALERT_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      self->workspace = g_value_dup_object (value);
+      break;
+    case PROP_RISK_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+    case PROP_ACTION_RUNNER:
+      self->runner = g_value_dup_object (value);
+      break;
+    case PROP_RATE_LIMIT:
+      tw_alert_engine_set_rate_limit (self, g_value_get_uint (value));
+      break;
+    case PROP_UNREACHABLE_AFTER:
+      tw_alert_engine_set_unreachable_after (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_alert_engine_class_init (TwAlertEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->constructed = tw_alert_engine_constructed;
+  object_class->dispose = tw_alert_engine_dispose;
+  object_class->finalize = tw_alert_engine_finalize;
+  object_class->get_property = tw_alert_engine_get_property;
+  object_class->set_property = tw_alert_engine_set_property;
+
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE, construct);
+  properties[PROP_RISK_MONITOR] =
+    g_param_spec_object ("risk-monitor", NULL, NULL, TW_TYPE_RISK_MONITOR, construct);
+  properties[PROP_ACTION_RUNNER] =
+    g_param_spec_object ("action-runner", NULL, NULL, TW_TYPE_ACTION_RUNNER, construct);
+  properties[PROP_RATE_LIMIT] =
+    g_param_spec_uint ("rate-limit", NULL, NULL, 0, G_MAXUINT, DEFAULT_RATE_LIMIT, rw);
+  properties[PROP_UNREACHABLE_AFTER] =
+    g_param_spec_uint ("unreachable-after", NULL, NULL, 0, G_MAXUINT, DEFAULT_UNREACHABLE_AFTER, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TwAlertEngine::alert:
+   * @alert: an alert to show (already past dedup and rate limit)
+   */
+  signals[ALERT] =
+    g_signal_new ("alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TW_TYPE_ALERT);
+}
+
+static void
+tw_alert_engine_init (TwAlertEngine *self)
+{
+  self->rate_limit = DEFAULT_RATE_LIMIT;
+  self->unreachable_after = DEFAULT_UNREACHABLE_AFTER;
+  self->history = g_list_store_new (TW_TYPE_ALERT);
+  self->last_raised = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * tw_alert_engine_new:
+ *
+ * Returns: (transfer full): an engine watching @monitor and @workspace's services
+ */
+TwAlertEngine *
+tw_alert_engine_new (TwWorkspace    *workspace,
+                     TwRiskMonitor  *monitor,
+                     TwActionRunner *runner)
+{
+  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
+  g_return_val_if_fail (TW_IS_RISK_MONITOR (monitor), NULL);
+  g_return_val_if_fail (TW_IS_ACTION_RUNNER (runner), NULL);
+
+  return g_object_new (TW_TYPE_ALERT_ENGINE,
+                       "workspace", workspace,
+                       "risk-monitor", monitor,
+                       "action-runner", runner,
+                       NULL);
+}
+
+void
+tw_alert_engine_set_rate_limit (TwAlertEngine *self,
+                                guint          seconds)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+
+  if (self->rate_limit == seconds)
+    return;
+  self->rate_limit = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT]);
+}
+
+guint
+tw_alert_engine_get_rate_limit (TwAlertEngine *self)
+{
+  g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), 0);
+
+  return self->rate_limit;
+}
+
+void
+tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
+                                       guint          seconds)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+
+  if (self->unreachable_after == seconds)
+    return;
+  self->unreachable_after = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREACHABLE_AFTER]);
+}
+
+guint
+tw_alert_engine_get_unreachable_after (TwAlertEngine *self)
+{
+  g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), 0);
+
+  return self->unreachable_after;
+}
+
+guint
+tw_alert_engine_get_n_suppressed (TwAlertEngine *self)
+{
+  g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), 0);
+
+  return self->n_suppressed;
+}
+
+GListModel *
+tw_alert_engine_get_history (TwAlertEngine *self)
+{
+  g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), NULL);
+
+  return G_LIST_MODEL (self->history);
+}

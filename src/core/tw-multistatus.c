@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-multistatus.h"
+
+#include <string.h>
+
+#include "tw-error.h"
+
+struct _TwMultiStatusItem
+{
+  GObject  parent_instance;
+
+  char    *id;
+  guint    status;
+  char    *message;
+  char    *order_id;
+};
+
+G_DEFINE_FINAL_TYPE (TwMultiStatusItem, tw_multi_status_item, G_TYPE_OBJECT)
+
+enum {
+  ITEM_PROP_0,
+  ITEM_PROP_ID,
+  ITEM_PROP_STATUS,
+  ITEM_PROP_OK,
+  ITEM_PROP_MESSAGE,
+  ITEM_PROP_ORDER_ID,
+  N_ITEM_PROPS
+};
+
+static GParamSpec *item_properties[N_ITEM_PROPS];
+
+static void
+tw_multi_status_item_finalize (GObject *object)
+{
+  TwMultiStatusItem *self = (TwMultiStatusItem *) object;
+
+  g_free (self->id);
+  g_free (self->message);
+  g_free (self->order_id);
+
+  G_OBJECT_CLASS (tw_multi_status_item_parent_class)->finalize (object);
+}
+
+static void
+tw_multi_status_item_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  TwMultiStatusItem *self = TW_MULTI_STATUS_ITEM (object);
+
+  switch (prop_id)
+    {
+    case ITEM_PROP_ID:       g_value_set_string (value, self->id); break;
+    case ITEM_PROP_STATUS:   g_value_set_uint (value, self->status); break;
+    case ITEM_PROP_OK:       g_value_set_boolean (value, tw_multi_status_item_get_ok (self)); break;
+    case ITEM_PROP_MESSAGE:  g_value_set_string (value, self->message); break;
+    case ITEM_PROP_ORDER_ID: g_value_set_string (value, self->order_id); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_multi_status_item_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  TwMultiStatusItem *self = TW_MULTI_STATUS_ITEM (object);
+
+  switch (prop_id)
+    {
+    case ITEM_PROP_ID:       self->id = g_value_dup_string (value); break;
+    case ITEM_PROP_STATUS:   self->status = g_value_get_uint (value); break;
+    case ITEM_PROP_MESSAGE:  self->message = g_value_dup_string (value); break;
+    case ITEM_PROP_ORDER_ID: self->order_id = g_value_dup_string (value); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_multi_status_item_class_init (TwMultiStatusItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = tw_multi_status_item_finalize;
+  object_class->get_property = tw_multi_status_item_get_property;
+  object_class->set_property = tw_multi_status_item_set_property;
+
+  item_properties[ITEM_PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, construct);
+  item_properties[ITEM_PROP_STATUS] = g_param_spec_uint ("status", NULL, NULL, 0, 999, 0, construct);
+  item_properties[ITEM_PROP_OK] =
+    g_param_spec_boolean ("ok", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, construct);
+  item_properties[ITEM_PROP_ORDER_ID] = g_param_spec_string ("order-id", NULL, NULL, NULL, construct);
+
+  g_object_class_install_properties (object_class, N_ITEM_PROPS, item_properties);
+}
+
+static void
+tw_multi_status_item_init (TwMultiStatusItem *self)
+{
+}
+
+TwMultiStatusItem *
+tw_multi_status_item_new (const char *id,
+                          guint       status,
+                          const char *message,
+                          const char *order_id)
+{
+  return g_object_new (TW_TYPE_MULTI_STATUS_ITEM,
+                       "id", id,
+                       "status", status,
+                       "message", message,
+                       "order-id", order_id,
+                       NULL);
+}
+
+const char *
+tw_multi_status_item_get_id (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+  return self->id;
+}
+
+guint
+tw_multi_status_item_get_status (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), 0);
+  return self->status;
+}
+
+gboolean
+tw_multi_status_item_get_ok (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), FALSE);
+  return self->status >= 200 && self->status < 300;
+}
+
+const char *
+tw_multi_status_item_get_message (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+  return self->message;
+}
+
+const char *
+tw_multi_status_item_get_order_id (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+  return self->order_id;
+}
+
+char *
+tw_multi_status_item_dup_reason (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+
+  if (tw_multi_status_item_get_ok (self))
+    return NULL;
+
+  /* Alpaca's 403 for a quantity held by open orders: say what it means. */
+  if (self->message != NULL && g_str_has_prefix (self->message, "insufficient qty available"))
+    return g_strdup ("insufficient qty available (held for orders)");
+  if (self->status == 422 && self->message != NULL && strstr (self->message, "not cancelable"))
+    return g_strdup ("no longer cancelable (already filled or canceled)");
+  if (self->message != NULL && *self->message != '\0')
+    return g_strdup (self->message);
+  return g_strdup_printf ("HTTP %u", self->status);
+}
+
+struct _TwMultiStatus
+{
+  GObject     parent_instance;
+
+  GListStore *items;
+  char       *verb;
+  guint       n_ok;
+  guint       n_failed;
+};
+
+G_DEFINE_FINAL_TYPE (TwMultiStatus, tw_multi_status, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ITEMS,
+  PROP_VERB,
+  PROP_N_OK,
+  PROP_N_FAILED,
+  PROP_SUMMARY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+tw_multi_status_finalize (GObject *object)
+{
+  TwMultiStatus *self = (TwMultiStatus *) object;
+
+  g_clear_object (&self->items);
+  g_free (self->verb);
+
+  G_OBJECT_CLASS (tw_multi_status_parent_class)->finalize (object);
+}
+
+static void
+tw_multi_status_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TwMultiStatus *self = TW_MULTI_STATUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEMS:    g_value_set_object (value, self->items); break;
+    case PROP_VERB:     g_value_set_string (value, self->verb); break;
+    case PROP_N_OK:     g_value_set_uint (value, self->n_ok); break;
+    case PROP_N_FAILED: g_value_set_uint (value, self->n_failed); break;
+    case PROP_SUMMARY:  g_value_take_string (value, tw_multi_status_dup_summary (self)); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_multi_status_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TwMultiStatus *self = TW_MULTI_STATUS (object);
+
+  switch (prop_id)
+    {
+    case PROP_VERB:
+      g_free (self->verb);
+      self->verb = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_multi_status_class_init (TwMultiStatusClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = tw_multi_status_finalize;
+  object_class->get_property = tw_multi_status_get_property;
+  object_class->set_property = tw_multi_status_set_property;
+
+  properties[PROP_ITEMS] =
+    g_param_spec_object ("items", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_VERB] =
+    g_param_spec_string ("verb", NULL, NULL, "done",
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_OK] = g_param_spec_uint ("n-ok", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_N_FAILED] = g_param_spec_uint ("n-failed", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tw_multi_status_init (TwMultiStatus *self)
+{
+  self->items = g_list_store_new (TW_TYPE_MULTI_STATUS_ITEM);
+}
+
+TwMultiStatus *
+tw_multi_status_new (const char *verb)
+{
+  return g_object_new (TW_TYPE_MULTI_STATUS, "verb", verb, NULL);
+}
+
+void
+tw_multi_status_add (TwMultiStatus     *self,
+                     TwMultiStatusItem *item)
+{
+  g_return_if_fail (TW_IS_MULTI_STATUS (self));
+  g_return_if_fail (TW_IS_MULTI_STATUS_ITEM (item));
+
+  g_list_store_append (self->items, item);
+  if (tw_multi_status_item_get_ok (item))
+    {
+      self->n_ok++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_OK]);
+    }
+  else
+    {
+      self->n_failed++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+TwMultiStatus *
+tw_multi_status_new_from_json (JsonNode    *body,
+                               const char  *verb,
+                               GError     **error)
+{
+  g_autoptr(TwMultiStatus) self = NULL;
+  JsonArray *array;
+
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = tw_multi_status_new (verb);
+  if (JSON_NODE_HOLDS_NULL (body))
+    return g_steal_pointer (&self);
+
+  if (!JSON_NODE_HOLDS_ARRAY (body))
+    {
+      g_set_error_literal (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                           "The multi-status answer is not a list of results; the broker may "
+                           "not be the Alpaca API version this console expects");
+      return NULL;
+    }
+
+  array = json_node_get_array (body);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(TwMultiStatusItem) item = NULL;
+      JsonObject *object, *inner = NULL;
+      JsonNode *status_node, *inner_node;
+      const char *id;
+      gint64 status;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        goto bad;
+      object = json_node_get_object (element);
+      id = member_string (object, "symbol");
+      if (id == NULL)
+        id = member_string (object, "id");
+      status_node = json_object_get_member (object, "status");
+      if (id == NULL || status_node == NULL || !JSON_NODE_HOLDS_VALUE (status_node))
+        goto bad;
+      status = json_node_get_int (status_node);
+      if (status < 100 || status > 999)
+        goto bad;
+
+      inner_node = json_object_get_member (object, "body");
+      if (inner_node != NULL && JSON_NODE_HOLDS_OBJECT (inner_node))
+        inner = json_node_get_object (inner_node);
+
+      if (status >= 200 && status < 300)
+        item = tw_multi_status_item_new (id, status, NULL,
+                                         member_string (inner, "id"));
+      else
+        item = tw_multi_status_item_new (id, status, member_string (inner, "message"), NULL);
+      tw_multi_status_add (self, item);
+      continue;
+
+    bad:
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                   "Entry %u of the multi-status answer has no symbol or id and status; "
+                   "the broker may not be the Alpaca API version this console expects", i + 1);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/** tw_multi_status_get_items: Returns: (transfer none) */
+GListModel *
+tw_multi_status_get_items (TwMultiStatus *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
+  return G_LIST_MODEL (self->items);
+}
+
+const char *
+tw_multi_status_get_verb (TwMultiStatus *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
+  return self->verb;
+}
+
+guint
+tw_multi_status_get_n_ok (TwMultiStatus *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), 0);
+  return self->n_ok;
+}
+
+guint
+tw_multi_status_get_n_failed (TwMultiStatus *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), 0);
+  return self->n_failed;
+}
+
+GPtrArray *
+tw_multi_status_dup_failed_ids (TwMultiStatus *self)
+{
+  GPtrArray *ids;
+  guint n;
+
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
+
+  ids = g_ptr_array_new_with_free_func (g_free);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (!tw_multi_status_item_get_ok (item))
+        g_ptr_array_add (ids, g_strdup (item->id));
+    }
+  return ids;
+}
+
+char *
+tw_multi_status_dup_summary (TwMultiStatus *self)
+{
+  GString *summary;
+  guint n;
+
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
+
+  n = self->n_ok + self->n_failed;
+  if (n == 0)
+    return g_strdup_printf ("Nothing to do: none to be %s", self->verb);
+
+  summary = g_string_new (NULL);
+  g_string_append_printf (summary, "%u of %u %s", self->n_ok, n, self->verb);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      g_autofree char *reason = tw_multi_status_item_dup_reason (item);
+
+      if (reason != NULL)
+        g_string_append_printf (summary, "; %s refused: %s", item->id, reason);
+    }
+  return g_string_free (summary, FALSE);
+}

@@ -1,0 +1,1151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-portfolio.h"
+
+#include <string.h>
+
+#include "tw-error.h"
+#include "tw-json-pointer.h"
+#include "tw-portfolio-private.h"
+
+/* The monitor half of TwPortfolio: pollers, mapping in a worker thread, the in-place
+ * merge. The actions are in tw-portfolio-actions.c. */
+
+typedef enum
+{
+  KIND_ACCOUNT,
+  KIND_POSITIONS,
+  KIND_ORDERS,
+  N_KINDS
+} Kind;
+
+struct _TwPortfolio
+{
+  GObject       parent_instance;
+
+  TwWorkspace  *workspace;
+  guint         stuck_threshold;
+  gboolean      running;
+  GCancellable *cancellable;
+  gint64        last_merge_us;
+
+  GListStore   *accounts;
+  GListStore   *positions;
+  GListStore   *orders;
+  /* key → borrowed object of the stores (the stores hold the references) */
+  GHashTable   *account_index;
+  GHashTable   *position_index;
+  GHashTable   *order_index;
+
+  /* service id → Entry */
+  GHashTable   *entries;
+  gulong        services_changed_id;
+  gulong        interval_changed_id;
+};
+
+typedef struct
+{
+  TwPortfolio *portfolio;   /* unowned: the portfolio owns the entry */
+  TwService   *service;
+  char        *service_id;
+  TwClient    *client;
+  TwPoller    *pollers[N_KINDS];
+  const char  *operations[N_KINDS];
+  char        *errors[N_KINDS];
+  guint        seq[N_KINDS];
+  GDateTime   *updated_at;
+  gboolean     stale;
+  gulong       connector_changed_id;
+} Entry;
+
+G_DEFINE_FINAL_TYPE (TwPortfolio, tw_portfolio, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_WORKSPACE,
+  PROP_STUCK_THRESHOLD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SERVICE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void entry_setup    (Entry *entry);
+static void entry_teardown (Entry *entry);
+
+/* Removes every item of @store for which @remove says so, one splice per contiguous
+ * run, walking from the end so positions stay valid. */
+static void
+remove_matching (GListStore *store,
+                 GHashTable *index,
+                 gboolean  (*remove) (gpointer item, gpointer data),
+                 const char *(*get_key) (gpointer item),
+                 gpointer    data)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  guint run_end = 0, run_len = 0;
+
+  for (guint i = n; i-- > 0;)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (remove (item, data))
+        {
+          if (run_len == 0)
+            run_end = i;
+          run_len++;
+          g_hash_table_remove (index, get_key (item));
+          continue;
+        }
+      if (run_len > 0)
+        {
+          g_list_store_splice (store, run_end - run_len + 1, run_len, NULL, 0);
+          run_len = 0;
+        }
+    }
+  if (run_len > 0)
+    g_list_store_splice (store, run_end - run_len + 1, run_len, NULL, 0);
+}
+
+typedef struct
+{
+  const char *service_id;
+  GHashTable *seen;   /* NULL: remove all of the service */
+} RemoveData;
+
+static gboolean
+position_gone (gpointer item,
+               gpointer data)
+{
+  RemoveData *rd = data;
+
+  return g_strcmp0 (tw_position_get_service_id (item), rd->service_id) == 0 &&
+         (rd->seen == NULL || !g_hash_table_contains (rd->seen, tw_position_get_key (item)));
+}
+
+static gboolean
+order_gone (gpointer item,
+            gpointer data)
+{
+  RemoveData *rd = data;
+
+  return g_strcmp0 (tw_order_get_service_id (item), rd->service_id) == 0 &&
+         (rd->seen == NULL || !g_hash_table_contains (rd->seen, tw_order_get_key (item)));
+}
+
+static gboolean
+account_gone (gpointer item,
+              gpointer data)
+{
+  RemoveData *rd = data;
+
+  return g_strcmp0 (tw_account_get_service_id (item), rd->service_id) == 0;
+}
+
+static const char *
+position_key (gpointer item)
+{
+  return tw_position_get_key (item);
+}
+
+static const char *
+order_key (gpointer item)
+{
+  return tw_order_get_key (item);
+}
+
+static const char *
+account_key (gpointer item)
+{
+  return tw_account_get_service_id (item);
+}
+
+static const char *
+service_name_of (TwPortfolio *self,
+                 const char  *service_id)
+{
+  TwService *service = tw_profile_lookup_service (tw_workspace_get_profile (self->workspace),
+                                                  service_id);
+
+  return service != NULL ? tw_service_get_name (service) : service_id;
+}
+
+void
+_tw_portfolio_merge_positions (TwPortfolio *self,
+                               const char  *service_id,
+                               GPtrArray   *items)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  const char *service_name = service_name_of (self, service_id);
+  gint64 start = g_get_monotonic_time ();
+  RemoveData rd = { service_id, seen };
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      TwPosition *item = g_ptr_array_index (items, i);
+      TwPosition *existing;
+
+      /* Set in the worker thread already: only the benchmark's objects come here bare. */
+      if (tw_position_get_side (item) == NULL)
+        g_object_set (item, "side", tw_position_get_qty (item) < 0 ? "short" : "long", NULL);
+      if (g_strcmp0 (tw_position_get_service_name (item), service_name) != 0)
+        g_object_set (item, "service-name", service_name, NULL);
+
+      existing = g_hash_table_lookup (self->position_index, tw_position_get_key (item));
+      if (existing != NULL)
+        {
+          tw_position_update_from (existing, item);
+          g_hash_table_add (seen, (gpointer) tw_position_get_key (existing));
+        }
+      else if (!g_hash_table_contains (seen, tw_position_get_key (item)))
+        {
+          g_hash_table_insert (self->position_index, g_strdup (tw_position_get_key (item)), item);
+          g_hash_table_add (seen, (gpointer) tw_position_get_key (item));
+          g_ptr_array_add (added, item);
+        }
+    }
+
+  remove_matching (self->positions, self->position_index, position_gone, position_key, &rd);
+  if (added->len > 0)
+    g_list_store_splice (self->positions,
+                         g_list_model_get_n_items (G_LIST_MODEL (self->positions)), 0,
+                         added->pdata, added->len);
+
+  self->last_merge_us = g_get_monotonic_time () - start;
+}
+
+static void
+update_order_ages (TwPortfolio *self,
+                   const char  *service_id)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->orders));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (G_LIST_MODEL (self->orders), i);
+
+      if (service_id != NULL && g_strcmp0 (tw_order_get_service_id (order), service_id) != 0)
+        continue;
+      tw_order_set_stuck_threshold (order, self->stuck_threshold);
+      tw_order_update_age (order, now);
+    }
+}
+
+void
+_tw_portfolio_merge_orders (TwPortfolio *self,
+                            const char  *service_id,
+                            GPtrArray   *items)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  const char *service_name = service_name_of (self, service_id);
+  gint64 start = g_get_monotonic_time ();
+  RemoveData rd = { service_id, seen };
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      TwOrder *item = g_ptr_array_index (items, i);
+      TwOrder *existing;
+
+      if (g_strcmp0 (tw_order_get_service_name (item), service_name) != 0)
+        g_object_set (item, "service-name", service_name, NULL);
+      existing = g_hash_table_lookup (self->order_index, tw_order_get_key (item));
+      if (existing != NULL)
+        {
+          tw_order_update_from (existing, item);
+          g_hash_table_add (seen, (gpointer) tw_order_get_key (existing));
+        }
+      else if (!g_hash_table_contains (seen, tw_order_get_key (item)))
+        {
+          g_hash_table_insert (self->order_index, g_strdup (tw_order_get_key (item)), item);
+          g_hash_table_add (seen, (gpointer) tw_order_get_key (item));
+          g_ptr_array_add (added, item);
+        }
+    }
+
+  remove_matching (self->orders, self->order_index, order_gone, order_key, &rd);
+  if (added->len > 0)
+    g_list_store_splice (self->orders,
+                         g_list_model_get_n_items (G_LIST_MODEL (self->orders)), 0,
+                         added->pdata, added->len);
+  update_order_ages (self, service_id);
+
+  self->last_merge_us = g_get_monotonic_time () - start;
+}
+
+/* Paper or live, when the connector does not say: the base URL first (Alpaca's paper
+ * host), then the profile's mode. */
+static gboolean
+guess_paper (TwPortfolio *self,
+             Entry       *entry)
+{
+  const char *url = tw_service_get_base_url (entry->service);
+
+  if (url != NULL && strstr (url, "paper") != NULL)
+    return TRUE;
+  if (url != NULL && strstr (url, "api.alpaca.markets") != NULL)
+    return FALSE;
+  return tw_profile_get_mode (tw_workspace_get_profile (self->workspace)) == TW_MODE_PAPER;
+}
+
+static void
+merge_account (TwPortfolio *self,
+               Entry       *entry,
+               TwAccount   *fresh)
+{
+  TwAccount *existing = g_hash_table_lookup (self->account_index, entry->service_id);
+
+  g_object_set (fresh, "service-name", tw_service_get_name (entry->service), NULL);
+  if (!tw_account_get_paper_known (fresh))
+    tw_account_set_paper (fresh, guess_paper (self, entry));
+
+  if (existing != NULL)
+    {
+      tw_account_update_from (existing, fresh);
+      return;
+    }
+  g_hash_table_insert (self->account_index, g_strdup (entry->service_id), fresh);
+  g_list_store_append (self->accounts, fresh);
+}
+
+/* ---- per-service state ---- */
+
+static void
+entry_sync_state (Entry *entry)
+{
+  TwPortfolio *self = entry->portfolio;
+  g_autoptr(GDateTime) oldest = NULL;
+  gboolean complete = TRUE, stale = FALSE, changed = FALSE;
+  TwAccount *account;
+
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      GDateTime *last;
+
+      if (entry->pollers[k] == NULL)
+        continue;
+      stale |= tw_poller_get_stale (entry->pollers[k]);
+      last = tw_poller_get_last_success (entry->pollers[k]);
+      if (last == NULL)
+        complete = FALSE;
+      else if (oldest == NULL || g_date_time_compare (last, oldest) < 0)
+        {
+          g_clear_pointer (&oldest, g_date_time_unref);
+          oldest = g_date_time_ref (last);
+        }
+    }
+  if (!complete)
+    g_clear_pointer (&oldest, g_date_time_unref);
+
+  if (!(entry->updated_at == oldest ||
+        (entry->updated_at && oldest && g_date_time_equal (entry->updated_at, oldest))))
+    {
+      g_clear_pointer (&entry->updated_at, g_date_time_unref);
+      entry->updated_at = oldest ? g_date_time_ref (oldest) : NULL;
+      changed = TRUE;
+    }
+  if (entry->stale != stale)
+    {
+      entry->stale = stale;
+      changed = TRUE;
+    }
+
+  account = g_hash_table_lookup (self->account_index, entry->service_id);
+  if (account != NULL)
+    {
+      tw_account_set_stale (account, stale);
+      if (entry->pollers[KIND_ACCOUNT] != NULL)
+        tw_account_set_updated_at (account, tw_poller_get_last_success (entry->pollers[KIND_ACCOUNT]));
+    }
+
+  if (changed)
+    g_signal_emit (self, signals[SERVICE_CHANGED], 0, entry->service_id);
+}
+
+static void
+entry_set_error (Entry        *entry,
+                 Kind          kind,
+                 const GError *error)
+{
+  const char *message = error != NULL ? error->message : NULL;
+
+  if (g_strcmp0 (entry->errors[kind], message) == 0)
+    return;
+  g_free (entry->errors[kind]);
+  entry->errors[kind] = g_strdup (message);
+  g_signal_emit (entry->portfolio, signals[SERVICE_CHANGED], 0, entry->service_id);
+}
+
+/* ---- mapping in a worker thread ---- */
+
+typedef struct
+{
+  char        *service_id;
+  char        *service_name;
+  Kind         kind;
+  guint        seq;
+  TwConnector *connector;
+  char        *operation;
+  JsonNode    *body;
+} MapJob;
+
+static void
+map_job_free (MapJob *job)
+{
+  g_free (job->service_id);
+  g_free (job->service_name);
+  g_clear_object (&job->connector);
+  g_free (job->operation);
+  g_clear_pointer (&job->body, json_node_unref);
+  g_free (job);
+}
+
+/* Items lacking their identity get it from the operation's "key" pointer. */
+static void
+fill_identity (const TwOperation *op,
+               JsonNode          *body,
+               GPtrArray         *items,
+               const char        *property)
+{
+  const char *pointer = tw_operation_get_key_pointer (op);
+  JsonNode *selected;
+  JsonArray *array;
+
+  if (pointer == NULL)
+    return;
+  selected = tw_operation_select (op, body, NULL);
+  if (selected == NULL || !JSON_NODE_HOLDS_ARRAY (selected))
+    return;
+  array = json_node_get_array (selected);
+
+  for (guint i = 0; i < items->len && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *current = NULL;
+      JsonNode *value;
+
+      g_object_get (g_ptr_array_index (items, i), property, &current, NULL);
+      if (current != NULL)
+        continue;
+      value = tw_json_pointer_get (json_array_get_element (array, i), pointer);
+      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING)
+        g_object_set (g_ptr_array_index (items, i), property, json_node_get_string (value), NULL);
+    }
+}
+
+static void
+map_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  MapJob *job = task_data;
+  const TwOperation *op = tw_connector_get_operation (job->connector, job->operation);
+  GError *error = NULL;
+
+  if (op == NULL)
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                               "The connector no longer has “%s”", job->operation);
+      return;
+    }
+
+  if (job->kind == KIND_ACCOUNT)
+    {
+      g_autoptr(TwAccount) account = tw_account_new (job->service_id);
+      JsonNode *selected = tw_operation_select (op, job->body, &error);
+
+      if (selected == NULL || !tw_operation_map_object (op, selected, G_OBJECT (account), &error))
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
+      return;
+    }
+
+  {
+    GType type = job->kind == KIND_POSITIONS ? TW_TYPE_POSITION : TW_TYPE_ORDER;
+    g_autoptr(GPtrArray) items = tw_operation_map_list (op, job->body, type, &error);
+
+    if (items == NULL)
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+    fill_identity (op, job->body, items, job->kind == KIND_POSITIONS ? "symbol" : "id");
+    /* The objects are not shared yet: setting their service here costs the main thread nothing. */
+    for (guint i = 0; i < items->len; i++)
+      {
+        GObject *item = g_ptr_array_index (items, i);
+
+        g_object_set (item, "service-id", job->service_id, "service-name", job->service_name, NULL);
+        if (job->kind == KIND_POSITIONS && tw_position_get_side (TW_POSITION (item)) == NULL)
+          g_object_set (item, "side", tw_position_get_qty (TW_POSITION (item)) < 0 ? "short" : "long", NULL);
+      }
+    g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
+  }
+}
+
+static void
+on_mapped (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TwPortfolio *self = TW_PORTFOLIO (source);
+  MapJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gpointer mapped;
+  Entry *entry;
+
+  mapped = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  entry = g_hash_table_lookup (self->entries, job->service_id);
+  /* A newer answer is being mapped, or the service went away: this one is old news. */
+  if (entry == NULL || entry->seq[job->kind] != job->seq)
+    {
+      if (mapped != NULL)
+        (job->kind == KIND_ACCOUNT ? g_object_unref : (GDestroyNotify) g_ptr_array_unref) (mapped);
+      return;
+    }
+
+  if (mapped == NULL)
+    {
+      entry_set_error (entry, job->kind, error);
+      return;
+    }
+
+  switch (job->kind)
+    {
+    case KIND_ACCOUNT:
+      merge_account (self, entry, mapped);
+      g_object_unref (mapped);
+      break;
+    case KIND_POSITIONS:
+      _tw_portfolio_merge_positions (self, job->service_id, mapped);
+      g_ptr_array_unref (mapped);
+      break;
+    case KIND_ORDERS:
+      _tw_portfolio_merge_orders (self, job->service_id, mapped);
+      g_ptr_array_unref (mapped);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  entry_set_error (entry, job->kind, NULL);
+  entry_sync_state (entry);
+}
+
+static Kind
+kind_of_poller (Entry    *entry,
+                TwPoller *poller)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    if (entry->pollers[k] == poller)
+      return k;
+  g_return_val_if_reached (KIND_ACCOUNT);
+}
+
+static void
+on_poller_succeeded (TwPoller       *poller,
+                     JsonNode       *body,
+                     TwHttpResponse *response,
+                     Entry          *entry)
+{
+  TwPortfolio *self = entry->portfolio;
+  Kind kind = kind_of_poller (entry, poller);
+  g_autoptr(GTask) task = NULL;
+  MapJob *job;
+
+  job = g_new0 (MapJob, 1);
+  job->service_id = g_strdup (entry->service_id);
+  job->service_name = g_strdup (tw_service_get_name (entry->service));
+  job->kind = kind;
+  job->seq = ++entry->seq[kind];
+  job->connector = g_object_ref (tw_client_get_connector (entry->client));
+  job->operation = g_strdup (entry->operations[kind]);
+  job->body = json_node_ref (body);
+
+  task = g_task_new (self, self->cancellable, on_mapped, NULL);
+  g_task_set_source_tag (task, on_poller_succeeded);
+  g_task_set_task_data (task, job, (GDestroyNotify) map_job_free);
+  g_task_run_in_thread (task, map_in_thread);
+}
+
+static void
+on_poller_failed (TwPoller *poller,
+                  GError   *error,
+                  Entry    *entry)
+{
+  entry_set_error (entry, kind_of_poller (entry, poller), error);
+  entry_sync_state (entry);
+}
+
+static void
+on_poller_stale (TwPoller   *poller,
+                 GParamSpec *pspec,
+                 Entry      *entry)
+{
+  entry_sync_state (entry);
+}
+
+/* ---- entries ---- */
+
+static const char * const kind_operations[N_KINDS][3] = {
+  [KIND_ACCOUNT] = { "account.get", NULL, NULL },
+  [KIND_POSITIONS] = { "positions.list", NULL, NULL },
+  [KIND_ORDERS] = { "orders.list", "orders.pending", NULL },
+};
+
+static void
+entry_setup (Entry *entry)
+{
+  TwPortfolio *self = entry->portfolio;
+  TwClient *client = tw_workspace_get_client (self->workspace, entry->service_id);
+
+  if (client == NULL)
+    return;
+  entry->client = g_object_ref (client);
+
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      for (guint j = 0; kind_operations[k][j] != NULL; j++)
+        if (tw_client_has_operation (client, kind_operations[k][j]))
+          {
+            entry->operations[k] = kind_operations[k][j];
+            break;
+          }
+      if (entry->operations[k] == NULL)
+        continue;
+
+      entry->pollers[k] = tw_poller_new (client, entry->operations[k],
+                                         tw_workspace_get_poll_interval (self->workspace));
+      g_signal_connect (entry->pollers[k], "succeeded", G_CALLBACK (on_poller_succeeded), entry);
+      g_signal_connect (entry->pollers[k], "failed", G_CALLBACK (on_poller_failed), entry);
+      g_signal_connect (entry->pollers[k], "notify::stale", G_CALLBACK (on_poller_stale), entry);
+      if (self->running)
+        tw_poller_start (entry->pollers[k]);
+    }
+}
+
+static void
+remove_service_items (TwPortfolio *self,
+                      const char  *service_id)
+{
+  RemoveData rd = { service_id, NULL };
+
+  remove_matching (self->positions, self->position_index, position_gone, position_key, &rd);
+  remove_matching (self->orders, self->order_index, order_gone, order_key, &rd);
+  remove_matching (self->accounts, self->account_index, account_gone, account_key, &rd);
+}
+
+static void
+entry_teardown (Entry *entry)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      if (entry->pollers[k] != NULL)
+        {
+          g_signal_handlers_disconnect_by_data (entry->pollers[k], entry);
+          tw_poller_stop (entry->pollers[k]);
+        }
+      g_clear_object (&entry->pollers[k]);
+      g_clear_pointer (&entry->errors[k], g_free);
+      entry->operations[k] = NULL;
+      entry->seq[k]++;
+    }
+  g_clear_object (&entry->client);
+  g_clear_pointer (&entry->updated_at, g_date_time_unref);
+  entry->stale = FALSE;
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  entry_teardown (entry);
+  g_clear_signal_handler (&entry->connector_changed_id, entry->service);
+  g_clear_object (&entry->service);
+  g_free (entry->service_id);
+  g_free (entry);
+}
+
+static void
+on_connector_id_changed (TwService  *service,
+                         GParamSpec *pspec,
+                         Entry      *entry)
+{
+  /* The workspace made the new client first (its handler was connected before ours). */
+  entry_teardown (entry);
+  remove_service_items (entry->portfolio, entry->service_id);
+  entry_setup (entry);
+  g_signal_emit (entry->portfolio, signals[SERVICE_CHANGED], 0, entry->service_id);
+}
+
+static void
+sync_services (TwPortfolio *self)
+{
+  GListModel *services = tw_workspace_get_services (self->workspace);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n = g_list_model_get_n_items (services);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+      Entry *entry;
+
+      g_hash_table_add (present, (gpointer) id);
+      if (g_hash_table_contains (self->entries, id))
+        continue;
+
+      entry = g_new0 (Entry, 1);
+      entry->portfolio = self;
+      entry->service = g_object_ref (service);
+      entry->service_id = g_strdup (id);
+      g_hash_table_insert (self->entries, entry->service_id, entry);
+      entry->connector_changed_id =
+        g_signal_connect (service, "notify::connector-id", G_CALLBACK (on_connector_id_changed), entry);
+      entry_setup (entry);
+    }
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      {
+        g_autofree char *id = g_strdup (key);
+
+        g_hash_table_iter_remove (&iter);
+        remove_service_items (self, id);
+      }
+}
+
+static void
+on_services_changed (GListModel  *model,
+                     guint        position,
+                     guint        removed,
+                     guint        added,
+                     TwPortfolio *self)
+{
+  sync_services (self);
+}
+
+static void
+on_interval_changed (TwWorkspace *workspace,
+                     GParamSpec  *pspec,
+                     TwPortfolio *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+
+      for (guint k = 0; k < N_KINDS; k++)
+        if (entry->pollers[k] != NULL)
+          tw_poller_set_interval (entry->pollers[k], tw_workspace_get_poll_interval (workspace));
+    }
+}
+
+/* ---- GObject ---- */
+
+static void
+tw_portfolio_constructed (GObject *object)
+{
+  TwPortfolio *self = TW_PORTFOLIO (object);
+
+  G_OBJECT_CLASS (tw_portfolio_parent_class)->constructed (object);
+
+  g_return_if_fail (TW_IS_WORKSPACE (self->workspace));
+
+  self->services_changed_id =
+    g_signal_connect (tw_workspace_get_services (self->workspace), "items-changed",
+                      G_CALLBACK (on_services_changed), self);
+  self->interval_changed_id =
+    g_signal_connect (self->workspace, "notify::poll-interval",
+                      G_CALLBACK (on_interval_changed), self);
+  sync_services (self);
+}
+
+static void
+tw_portfolio_dispose (GObject *object)
+{
+  TwPortfolio *self = TW_PORTFOLIO (object);
+
+  self->running = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  if (self->workspace != NULL)
+    {
+      g_clear_signal_handler (&self->services_changed_id, tw_workspace_get_services (self->workspace));
+      g_clear_signal_handler (&self->interval_changed_id, self->workspace);
+    }
+  if (self->entries != NULL)
+    g_hash_table_remove_all (self->entries);
+  g_clear_object (&self->workspace);
+
+  G_OBJECT_CLASS (tw_portfolio_parent_class)->dispose (object);
+}
+
+static void
+tw_portfolio_finalize (GObject *object)
+{
+  TwPortfolio *self = TW_PORTFOLIO (object);
+
+  g_clear_pointer (&self->entries, g_hash_table_unref);
+  g_clear_pointer (&self->account_index, g_hash_table_unref);
+  g_clear_pointer (&self->position_index, g_hash_table_unref);
+  g_clear_pointer (&self->order_index, g_hash_table_unref);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->positions);
+  g_clear_object (&self->orders);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (tw_portfolio_parent_class)->finalize (object);
+}
+
+static void
+tw_portfolio_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TwPortfolio *self = TW_PORTFOLIO (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    case PROP_STUCK_THRESHOLD:
+      g_value_set_uint (value, self->stuck_threshold);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_portfolio_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  TwPortfolio *self = TW_PORTFOLIO (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      self->workspace = g_value_dup_object (value);
+      break;
+    case PROP_STUCK_THRESHOLD:
+      tw_portfolio_set_stuck_threshold (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_portfolio_class_init (TwPortfolioClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = tw_portfolio_constructed;
+  object_class->dispose = tw_portfolio_dispose;
+  object_class->finalize = tw_portfolio_finalize;
+  object_class->get_property = tw_portfolio_get_property;
+  object_class->set_property = tw_portfolio_set_property;
+
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STUCK_THRESHOLD] =
+    g_param_spec_uint ("stuck-threshold", NULL, NULL, 1, G_MAXUINT, TW_ORDER_DEFAULT_STUCK_THRESHOLD,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SERVICE_CHANGED] =
+    g_signal_new ("service-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+tw_portfolio_init (TwPortfolio *self)
+{
+  self->stuck_threshold = TW_ORDER_DEFAULT_STUCK_THRESHOLD;
+  self->cancellable = g_cancellable_new ();
+  self->accounts = g_list_store_new (TW_TYPE_ACCOUNT);
+  self->positions = g_list_store_new (TW_TYPE_POSITION);
+  self->orders = g_list_store_new (TW_TYPE_ORDER);
+  self->account_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->position_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->order_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
+}
+
+/* ---- public API ---- */
+
+TwPortfolio *
+tw_portfolio_new (TwWorkspace *workspace)
+{
+  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
+
+  return g_object_new (TW_TYPE_PORTFOLIO, "workspace", workspace, NULL);
+}
+
+/** tw_portfolio_get_workspace: Returns: (transfer none) */
+TwWorkspace *
+tw_portfolio_get_workspace (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  return self->workspace;
+}
+
+GListModel *
+tw_portfolio_get_accounts (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  return G_LIST_MODEL (self->accounts);
+}
+
+GListModel *
+tw_portfolio_get_positions (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  return G_LIST_MODEL (self->positions);
+}
+
+GListModel *
+tw_portfolio_get_orders (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  return G_LIST_MODEL (self->orders);
+}
+
+TwAccount *
+tw_portfolio_lookup_account (TwPortfolio *self,
+                             const char  *service_id)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (service_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->account_index, service_id);
+}
+
+TwPosition *
+tw_portfolio_lookup_position (TwPortfolio *self,
+                              const char  *service_id,
+                              const char  *symbol)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (service_id != NULL && symbol != NULL, NULL);
+
+  key = g_strconcat (service_id, ":", symbol, NULL);
+  return g_hash_table_lookup (self->position_index, key);
+}
+
+TwOrder *
+tw_portfolio_lookup_order (TwPortfolio *self,
+                           const char  *service_id,
+                           const char  *order_id)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (service_id != NULL && order_id != NULL, NULL);
+
+  key = g_strconcat (service_id, ":", order_id, NULL);
+  return g_hash_table_lookup (self->order_index, key);
+}
+
+guint
+tw_portfolio_get_stuck_threshold (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), 0);
+  return self->stuck_threshold;
+}
+
+void
+tw_portfolio_set_stuck_threshold (TwPortfolio *self,
+                                  guint        seconds)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->stuck_threshold == seconds)
+    return;
+  self->stuck_threshold = seconds;
+  update_order_ages (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STUCK_THRESHOLD]);
+}
+
+gboolean
+tw_portfolio_has_service (TwPortfolio *self,
+                          const char  *service_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), FALSE);
+  g_return_val_if_fail (service_id != NULL, FALSE);
+
+  entry = g_hash_table_lookup (self->entries, service_id);
+  if (entry == NULL)
+    return FALSE;
+  for (guint k = 0; k < N_KINDS; k++)
+    if (entry->pollers[k] != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+tw_portfolio_get_error (TwPortfolio *self,
+                        const char  *service_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (service_id != NULL, NULL);
+
+  entry = g_hash_table_lookup (self->entries, service_id);
+  if (entry == NULL)
+    return NULL;
+  for (guint k = 0; k < N_KINDS; k++)
+    if (entry->errors[k] != NULL)
+      return entry->errors[k];
+  return NULL;
+}
+
+GDateTime *
+tw_portfolio_get_updated_at (TwPortfolio *self,
+                             const char  *service_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (service_id != NULL, NULL);
+
+  entry = g_hash_table_lookup (self->entries, service_id);
+  return entry != NULL ? entry->updated_at : NULL;
+}
+
+gint64
+tw_portfolio_get_age_seconds (TwPortfolio *self,
+                              const char  *service_id)
+{
+  g_autoptr(GDateTime) now = NULL;
+  GDateTime *updated_at;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), -1);
+
+  updated_at = tw_portfolio_get_updated_at (self, service_id);
+  if (updated_at == NULL)
+    return -1;
+  now = g_date_time_new_now_utc ();
+  return MAX (0, g_date_time_difference (now, updated_at) / G_USEC_PER_SEC);
+}
+
+gboolean
+tw_portfolio_get_stale (TwPortfolio *self,
+                        const char  *service_id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), FALSE);
+  g_return_val_if_fail (service_id != NULL, FALSE);
+
+  entry = g_hash_table_lookup (self->entries, service_id);
+  return entry != NULL && entry->stale;
+}
+
+static void
+for_each_poller (TwPortfolio *self,
+                 const char  *service_id,
+                 void       (*func) (TwPoller *poller))
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+
+      if (service_id != NULL && g_strcmp0 (entry->service_id, service_id) != 0)
+        continue;
+      for (guint k = 0; k < N_KINDS; k++)
+        if (entry->pollers[k] != NULL)
+          func (entry->pollers[k]);
+    }
+}
+
+void
+tw_portfolio_start (TwPortfolio *self)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+
+  if (self->running)
+    return;
+  self->running = TRUE;
+  for_each_poller (self, NULL, tw_poller_start);
+}
+
+void
+tw_portfolio_stop (TwPortfolio *self)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+
+  self->running = FALSE;
+  for_each_poller (self, NULL, tw_poller_stop);
+}
+
+void
+tw_portfolio_refresh (TwPortfolio *self,
+                      const char  *service_id)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+
+  for_each_poller (self, service_id, tw_poller_poll_now);
+}
+
+gint64
+_tw_portfolio_get_last_merge_us (TwPortfolio *self)
+{
+  return self->last_merge_us;
+}
+
+GPtrArray *
+_tw_portfolio_list_positions (TwPortfolio *self,
+                              const char  *service_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->positions));
+
+  for (guint i = 0; i < n; i++)
+    {
+      TwPosition *position = g_list_model_get_item (G_LIST_MODEL (self->positions), i);
+
+      if (g_strcmp0 (tw_position_get_service_id (position), service_id) == 0)
+        g_ptr_array_add (list, position);
+      else
+        g_object_unref (position);
+    }
+  return list;
+}

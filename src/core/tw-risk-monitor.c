@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-risk-monitor.h"
+
+#include "tw-error.h"
+
+/* The status operations polled, in the order their answers are mapped. Operations
+ * with the same method and path share one poller: the answer is mapped by each. */
+static const char * const status_operations[] = {
+  "trading.status",
+  "killswitch.status",
+  "breakers.list",
+};
+
+#define LOSS_WARNING_FRACTION 0.8
+
+struct _TwRiskMonitor
+{
+  GObject      parent_instance;
+
+  TwWorkspace *workspace;
+  GListStore  *states;       /* TwTradingState, in the profile's order */
+  GPtrArray   *entries;      /* Entry*, same order as states */
+  gboolean     running;
+  gulong       services_changed_id;
+  gulong       interval_changed_id;
+};
+
+G_DEFINE_FINAL_TYPE (TwRiskMonitor, tw_risk_monitor, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_WORKSPACE,
+  N_PROPS
+};
+
+enum {
+  BREAKER_TRIPPED,
+  BREAKER_WARNING,
+  BREAKER_RESET,
+  HALTED,
+  RESUMED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Where a breaker stood at the previous poll. HALF_OPEN counts as not yet reset, so an
+ * outage that probes OPEN → HALF_OPEN → OPEN is one trip, and the reset is its return
+ * to CLOSED (or, for a limit breaker, below its limit). */
+typedef enum
+{
+  PHASE_CLOSED,
+  PHASE_HALF_OPEN,
+  PHASE_TRIPPED,
+} Phase;
+
+typedef struct
+{
+  Phase    phase;
+  gboolean warned;
+} Snapshot;
+
+typedef struct _Entry Entry;
+
+/* One poller and the operations mapped from its answers. */
+typedef struct
+{
+  Entry     *entry;          /* unowned: the entry owns the group */
+  TwPoller  *poller;
+  GPtrArray *operations;     /* const TwOperation * */
+  GPtrArray *breakers;       /* TwBreaker: the last answer's, or NULL without a rule */
+  gboolean   answered;
+  gboolean   refresh_pending;
+} Group;
+
+struct _Entry
+{
+  TwRiskMonitor  *monitor;   /* unowned */
+  TwService      *service;
+  TwClient       *client;
+  TwTradingState *state;
+  GPtrArray      *groups;    /* Group* */
+  GHashTable     *snapshots; /* breaker id → Snapshot* */
+  gboolean        have_halted;
+  gboolean        halted;
+  gulong          connector_changed_id;
+  GBinding       *name_binding;
+};
+
+static void sync_entries (TwRiskMonitor *self);
+
+static void
+group_free (gpointer data)
+{
+  Group *group = data;
+
+  if (group->poller != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (group->poller, group);
+      tw_poller_stop (group->poller);
+    }
+  g_clear_object (&group->poller);
+  g_clear_pointer (&group->operations, g_ptr_array_unref);
+  g_clear_pointer (&group->breakers, g_ptr_array_unref);
+  g_free (group);
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_clear_signal_handler (&entry->connector_changed_id, entry->service);
+  if (entry->name_binding != NULL)
+    g_binding_unbind (entry->name_binding);
+  g_clear_pointer (&entry->groups, g_ptr_array_unref);
+  g_clear_pointer (&entry->snapshots, g_hash_table_unref);
+  g_clear_object (&entry->state);
+  g_clear_object (&entry->client);
+  g_clear_object (&entry->service);
+  g_free (entry);
+}
+
+static Phase
+breaker_phase (TwBreaker *breaker)
+{
+  if (tw_breaker_is_tripped (breaker))
+    return PHASE_TRIPPED;
+  if (tw_breaker_get_state (breaker) == TW_BREAKER_HALF_OPEN)
+    return PHASE_HALF_OPEN;
+  return PHASE_CLOSED;
+}
+
+static gboolean
+breaker_in_warning (TwBreaker *breaker)
+{
+  return g_strcmp0 (tw_breaker_get_kind (breaker), "loss") == 0 &&
+         tw_breaker_get_limit (breaker) > 0 &&
+         tw_breaker_get_fraction (breaker) >= LOSS_WARNING_FRACTION &&
+         !tw_breaker_is_tripped (breaker);
+}
+
+typedef struct
+{
+  guint      signal_id;
+  TwBreaker *breaker;
+} Event;
+
+static void
+event_clear (gpointer data)
+{
+  Event *event = data;
+
+  g_clear_object (&event->breaker);
+}
+
+/* Compares the state after an answer with the previous one and emits the transitions:
+ * the breakers' first (in the state's order), then halted / resumed. A breaker seen for
+ * the first time, and the halted flag before every poller has answered once, only set
+ * the baseline. */
+static void
+emit_transitions (Entry *entry)
+{
+  TwRiskMonitor *self = entry->monitor;
+  GListModel *breakers = tw_trading_state_get_breakers (entry->state);
+  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (Event));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TwTradingState) state = g_object_ref (entry->state);
+  gboolean all_answered = TRUE;
+  guint n = g_list_model_get_n_items (breakers);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_array_set_clear_func (events, event_clear);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+      const char *id = tw_breaker_get_id (breaker);
+      Snapshot *snap = g_hash_table_lookup (entry->snapshots, id);
+      Phase phase = breaker_phase (breaker);
+      gboolean warning = breaker_in_warning (breaker);
+      Event event = { 0, NULL };
+
+      g_hash_table_add (seen, (gpointer) id);
+
+      if (snap == NULL)
+        {
+          snap = g_new0 (Snapshot, 1);
+          snap->phase = phase;
+          snap->warned = warning;
+          g_hash_table_insert (entry->snapshots, g_strdup (id), snap);
+          continue;
+        }
+
+      if (snap->phase == PHASE_CLOSED && phase == PHASE_TRIPPED)
+        event.signal_id = signals[BREAKER_TRIPPED];
+      else if (snap->phase != PHASE_CLOSED && phase == PHASE_CLOSED)
+        event.signal_id = signals[BREAKER_RESET];
+      if (event.signal_id != 0)
+        {
+          event.breaker = g_object_ref (breaker);
+          g_array_append_val (events, event);
+        }
+      if (warning && !snap->warned)
+        {
+          Event warn = { signals[BREAKER_WARNING], g_object_ref (breaker) };
+
+          g_array_append_val (events, warn);
+        }
+
+      snap->phase = phase;
+      snap->warned = warning;
+    }
+
+  g_hash_table_iter_init (&iter, entry->snapshots);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (seen, key))
+      g_hash_table_iter_remove (&iter);
+
+  for (guint i = 0; i < entry->groups->len; i++)
+    all_answered &= ((Group *) g_ptr_array_index (entry->groups, i))->answered;
+
+  if (all_answered)
+    {
+      gboolean halted = tw_trading_state_is_halted (entry->state);
+
+      if (entry->have_halted && halted != entry->halted)
+        {
+          Event event = { signals[halted ? HALTED : RESUMED], NULL };
+
+          g_array_append_val (events, event);
+        }
+      entry->halted = halted;
+      entry->have_halted = TRUE;
+    }
+
+  /* Emitted last, on a state kept alive: a handler may refresh, stop or resync. */
+  for (guint i = 0; i < events->len; i++)
+    {
+      Event *event = &g_array_index (events, Event, i);
+
+      if (event->breaker != NULL)
+        g_signal_emit (self, event->signal_id, 0, state, event->breaker);
+      else
+        g_signal_emit (self, event->signal_id, 0, state);
+    }
+}
+
+static gboolean
+map_answer (Group     *group,
+            JsonNode  *body,
+            GError   **error)
+{
+  Entry *entry = group->entry;
+  g_autoptr(GPtrArray) breakers = NULL;
+
+  for (guint i = 0; i < group->operations->len; i++)
+    {
+      const TwOperation *op = g_ptr_array_index (group->operations, i);
+      g_autoptr(GPtrArray) mapped = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GError) local_error = NULL;
+      TwTradingMode mode;
+      JsonNode *selected;
+
+      selected = tw_operation_select (op, body, error);
+      if (selected == NULL ||
+          !tw_operation_map_object (op, selected, G_OBJECT (entry->state), error))
+        return FALSE;
+
+      mode = tw_operation_eval_trading (op, body);
+      if (mode != TW_TRADING_UNKNOWN)
+        g_object_set (entry->state, "mode", mode, NULL);
+
+      if (tw_operation_map_breakers (op, body, mapped, &local_error))
+        {
+          if (breakers == NULL)
+            breakers = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_extend_and_steal (breakers, g_steal_pointer (&mapped));
+        }
+      else if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (breakers != NULL)
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+      g_clear_pointer (&group->breakers, g_ptr_array_unref);
+      group->breakers = g_steal_pointer (&breakers);
+
+      /* The state's breakers are the union of every poller's latest. */
+      for (guint i = 0; i < entry->groups->len; i++)
+        {
+          Group *other = g_ptr_array_index (entry->groups, i);
+
+          if (other->breakers != NULL)
+            for (guint j = 0; j < other->breakers->len; j++)
+              g_ptr_array_add (all, g_ptr_array_index (other->breakers, j));
+        }
+      tw_trading_state_merge_breakers (entry->state, all);
+    }
+
+  return TRUE;
+}
+
+static void
+group_answered (Group *group)
+{
+  group->answered = TRUE;
+  if (group->refresh_pending)
+    {
+      group->refresh_pending = FALSE;
+      tw_poller_poll_now (group->poller);
+    }
+}
+
+static void
+on_status_succeeded (TwPoller       *poller,
+                     JsonNode       *body,
+                     TwHttpResponse *response,
+                     Group          *group)
+{
+  Entry *entry = group->entry;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_object_freeze_notify (G_OBJECT (entry->state));
+  if (map_answer (group, body, &error))
+    g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+  else
+    g_object_set (entry->state, "last-error", error->message, NULL);
+  g_object_thaw_notify (G_OBJECT (entry->state));
+
+  group_answered (group);
+  if (error == NULL)
+    emit_transitions (entry);
+}
+
+static void
+on_status_failed (TwPoller *poller,
+                  GError   *error,
+                  Group    *group)
+{
+  g_object_set (group->entry->state, "last-error", error->message, NULL);
+  group_answered (group);
+}
+
+static Group *
+find_group (Entry             *entry,
+            const TwOperation *op)
+{
+  for (guint i = 0; i < entry->groups->len; i++)
+    {
+      Group *group = g_ptr_array_index (entry->groups, i);
+      const TwOperation *first = g_ptr_array_index (group->operations, 0);
+
+      if (g_strcmp0 (tw_operation_get_method (first), tw_operation_get_method (op)) == 0 &&
+          g_strcmp0 (tw_operation_get_path_template (first), tw_operation_get_path_template (op)) == 0)
+        return group;
+    }
+  return NULL;
+}
+
+/* TRUE when the service's connector has anything to do with trading state. */
+static gboolean
+client_can_trade (TwClient *client)
+{
+  if (client == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (status_operations); i++)
+    if (tw_client_has_operation (client, status_operations[i]))
+      return TRUE;
+  return tw_client_has_operation (client, "trading.halt");
+}
+
+static Entry *
+entry_new (TwRiskMonitor *self,
+           TwService     *service,
+           TwClient      *client);
+
+static void
+on_connector_changed (TwService  *service,
+                      GParamSpec *pspec,
+                      Entry      *entry)
+{
+  TwRiskMonitor *self = entry->monitor;
+
+  /* The workspace made a new client (its handler runs first): start over. */
+  for (guint i = 0; i < self->entries->len; i++)
+    if (g_ptr_array_index (self->entries, i) == entry)
+      {
+        g_ptr_array_remove_index (self->entries, i);
+        break;
+      }
+  sync_entries (self);
+}
+
+static Entry *
+entry_new (TwRiskMonitor *self,
+           TwService     *service,
+           TwClient      *client)
+{
+  TwConnector *connector = tw_client_get_connector (client);
+  Entry *entry = g_new0 (Entry, 1);
+  guint interval = tw_workspace_get_poll_interval (self->workspace);
+
+  entry->monitor = self;
+  entry->service = g_object_ref (service);
+  entry->client = g_object_ref (client);
+  entry->state = tw_trading_state_new (tw_service_get_id (service), tw_service_get_name (service));
+  entry->groups = g_ptr_array_new_with_free_func (group_free);
+  entry->snapshots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  entry->name_binding = g_object_bind_property (service, "name", entry->state, "service-name",
+                                                G_BINDING_SYNC_CREATE);
+
+  g_object_set (entry->state,
+                "can-halt", tw_connector_has_operation (connector, "trading.halt"),
+                "can-resume", tw_connector_has_operation (connector, "trading.resume"),
+                "can-reduce", tw_connector_has_operation (connector, "trading.reduce"),
+                "kill-switch-supported",
+                tw_connector_has_operation (connector, "killswitch.status") ||
+                tw_connector_has_operation (connector, "killswitch.activate"),
+                NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_operations); i++)
+    {
+      const TwOperation *op = tw_connector_get_operation (connector, status_operations[i]);
+      Group *group;
+
+      if (op == NULL)
+        continue;
+      group = find_group (entry, op);
+      if (group == NULL)
+        {
+          group = g_new0 (Group, 1);
+          group->entry = entry;
+          group->operations = g_ptr_array_new ();
+          group->poller = tw_poller_new (client, status_operations[i], interval);
+          g_signal_connect (group->poller, "succeeded", G_CALLBACK (on_status_succeeded), group);
+          g_signal_connect (group->poller, "failed", G_CALLBACK (on_status_failed), group);
+          g_ptr_array_add (entry->groups, group);
+        }
+      g_ptr_array_add (group->operations, (gpointer) op);
+    }
+
+  entry->connector_changed_id =
+    g_signal_connect (service, "notify::connector-id", G_CALLBACK (on_connector_changed), entry);
+
+  if (self->running)
+    for (guint i = 0; i < entry->groups->len; i++)
+      tw_poller_start (((Group *) g_ptr_array_index (entry->groups, i))->poller);
+
+  return entry;
+}
+
+static Entry *
+take_entry (GPtrArray *entries,
+            TwService *service,
+            TwClient  *client)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->service == service && entry->client == client)
+        return g_ptr_array_steal_index (entries, i);
+    }
+  return NULL;
+}
+
+/* Brings the states in line with the profile: one per service that can trade, in
+ * the profile's order; existing states are kept (their rows and snapshots survive). */
+static void
+sync_entries (TwRiskMonitor *self)
+{
+  GListModel *services = tw_workspace_get_services (self->workspace);
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->entries);
+  g_autoptr(GPtrArray) states = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (services);
+  gboolean same;
+
+  self->entries = g_ptr_array_new_with_free_func (entry_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwClient *client = tw_workspace_get_client (self->workspace, tw_service_get_id (service));
+      Entry *entry;
+
+      if (!client_can_trade (client))
+        continue;
+      entry = take_entry (old, service, client);
+      if (entry == NULL)
+        entry = entry_new (self, service, client);
+      g_ptr_array_add (self->entries, entry);
+      g_ptr_array_add (states, entry->state);
+    }
+
+  same = states->len == g_list_model_get_n_items (G_LIST_MODEL (self->states));
+  for (guint i = 0; same && i < states->len; i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (G_LIST_MODEL (self->states), i);
+
+      same = state == g_ptr_array_index (states, i);
+    }
+  if (!same)
+    g_list_store_splice (self->states, 0, g_list_model_get_n_items (G_LIST_MODEL (self->states)),
+                         states->pdata, states->len);
+}
+
+static void
+on_services_changed (GListModel    *model,
+                     guint          position,
+                     guint          removed,
+                     guint          added,
+                     TwRiskMonitor *self)
+{
+  sync_entries (self);
+}
+
+static void
+on_interval_changed (TwWorkspace   *workspace,
+                     GParamSpec    *pspec,
+                     TwRiskMonitor *self)
+{
+  guint interval = tw_workspace_get_poll_interval (workspace);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      for (guint j = 0; j < entry->groups->len; j++)
+        tw_poller_set_interval (((Group *) g_ptr_array_index (entry->groups, j))->poller, interval);
+    }
+}
+
+static void
+tw_risk_monitor_constructed (GObject *object)
+{
+  TwRiskMonitor *self = TW_RISK_MONITOR (object);
+
+  G_OBJECT_CLASS (tw_risk_monitor_parent_class)->constructed (object);
+
+  g_return_if_fail (TW_IS_WORKSPACE (self->workspace));
+
+  self->services_changed_id =
+    g_signal_connect (tw_workspace_get_services (self->workspace), "items-changed",
+                      G_CALLBACK (on_services_changed), self);
+  self->interval_changed_id =
+    g_signal_connect (self->workspace, "notify::poll-interval",
+                      G_CALLBACK (on_interval_changed), self);
+  sync_entries (self);
+}
+
+static void
+tw_risk_monitor_dispose (GObject *object)
+{
+  TwRiskMonitor *self = TW_RISK_MONITOR (object);
+
+  self->running = FALSE;
+  if (self->workspace != NULL)
+    {
+      g_clear_signal_handler (&self->services_changed_id, tw_workspace_get_services (self->workspace));
+      g_clear_signal_handler (&self->interval_changed_id, self->workspace);
+    }
+  if (self->entries != NULL)
+    g_ptr_array_set_size (self->entries, 0);
+  if (self->states != NULL)
+    g_list_store_remove_all (self->states);
+  g_clear_object (&self->workspace);
+
+  G_OBJECT_CLASS (tw_risk_monitor_parent_class)->dispose (object);
+}
+
+static void
+tw_risk_monitor_finalize (GObject *object)
+{
+  TwRiskMonitor *self = TW_RISK_MONITOR (object);
+
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_object (&self->states);
+
+  G_OBJECT_CLASS (tw_risk_monitor_parent_class)->finalize (object);
+}
+
+static void
+tw_risk_monitor_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TwRiskMonitor *self = TW_RISK_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_risk_monitor_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TwRiskMonitor *self = TW_RISK_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_WORKSPACE:
+      self->workspace = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_risk_monitor_class_init (TwRiskMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = tw_risk_monitor_constructed;
+  object_class->dispose = tw_risk_monitor_dispose;
+  object_class->finalize = tw_risk_monitor_finalize;
+  object_class->get_property = tw_risk_monitor_get_property;
+  object_class->set_property = tw_risk_monitor_set_property;
+
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TwRiskMonitor::breaker-tripped:
+   * @state: the service's trading state
+   * @breaker: the breaker that went from closed to tripped
+   */
+  signals[BREAKER_TRIPPED] =
+    g_signal_new ("breaker-tripped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, TW_TYPE_TRADING_STATE, TW_TYPE_BREAKER);
+  /**
+   * TwRiskMonitor::breaker-warning:
+   * A "loss" breaker passed 80 % of its limit (without tripping).
+   */
+  signals[BREAKER_WARNING] =
+    g_signal_new ("breaker-warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, TW_TYPE_TRADING_STATE, TW_TYPE_BREAKER);
+  /**
+   * TwRiskMonitor::breaker-reset:
+   * A tripped breaker is closed again (a half-open breaker is not yet closed).
+   */
+  signals[BREAKER_RESET] =
+    g_signal_new ("breaker-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, TW_TYPE_TRADING_STATE, TW_TYPE_BREAKER);
+  signals[HALTED] =
+    g_signal_new ("halted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TW_TYPE_TRADING_STATE);
+  signals[RESUMED] =
+    g_signal_new ("resumed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TW_TYPE_TRADING_STATE);
+}
+
+static void
+tw_risk_monitor_init (TwRiskMonitor *self)
+{
+  self->states = g_list_store_new (TW_TYPE_TRADING_STATE);
+  self->entries = g_ptr_array_new_with_free_func (entry_free);
+}
+
+/**
+ * tw_risk_monitor_new:
+ *
+ * Returns: (transfer full): a stopped monitor of @workspace's trading services
+ */
+TwRiskMonitor *
+tw_risk_monitor_new (TwWorkspace *workspace)
+{
+  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
+
+  return g_object_new (TW_TYPE_RISK_MONITOR, "workspace", workspace, NULL);
+}
+
+GListModel *
+tw_risk_monitor_get_states (TwRiskMonitor *self)
+{
+  g_return_val_if_fail (TW_IS_RISK_MONITOR (self), NULL);
+
+  return G_LIST_MODEL (self->states);
+}
+
+/**
+ * tw_risk_monitor_lookup:
+ *
+ * Returns: (transfer none) (nullable): the state of @service_id, NULL when that
+ *   service cannot trade (or is unknown)
+ */
+TwTradingState *
+tw_risk_monitor_lookup (TwRiskMonitor *self,
+                        const char    *service_id)
+{
+  g_return_val_if_fail (TW_IS_RISK_MONITOR (self), NULL);
+  g_return_val_if_fail (service_id != NULL, NULL);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (tw_trading_state_get_service_id (entry->state), service_id) == 0)
+        return entry->state;
+    }
+  return NULL;
+}
+
+static void
+foreach_group (TwRiskMonitor *self,
+               void         (*func) (Group *group))
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      for (guint j = 0; j < entry->groups->len; j++)
+        func (g_ptr_array_index (entry->groups, j));
+    }
+}
+
+static void
+group_start (Group *group)
+{
+  tw_poller_start (group->poller);
+}
+
+static void
+group_stop (Group *group)
+{
+  group->refresh_pending = FALSE;
+  tw_poller_stop (group->poller);
+}
+
+/* Polls now; when a poll is in flight its answer may predate what asked for the
+ * refresh (an action), so one more poll follows it. */
+static void
+group_refresh (Group *group)
+{
+  if (tw_poller_get_in_flight (group->poller))
+    group->refresh_pending = TRUE;
+  else
+    tw_poller_poll_now (group->poller);
+}
+
+void
+tw_risk_monitor_start (TwRiskMonitor *self)
+{
+  g_return_if_fail (TW_IS_RISK_MONITOR (self));
+
+  if (self->running)
+    return;
+  self->running = TRUE;
+  foreach_group (self, group_start);
+}
+
+void
+tw_risk_monitor_stop (TwRiskMonitor *self)
+{
+  g_return_if_fail (TW_IS_RISK_MONITOR (self));
+
+  self->running = FALSE;
+  foreach_group (self, group_stop);
+}
+
+void
+tw_risk_monitor_refresh (TwRiskMonitor *self)
+{
+  g_return_if_fail (TW_IS_RISK_MONITOR (self));
+
+  if (self->running)
+    foreach_group (self, group_refresh);
+}

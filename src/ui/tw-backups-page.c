@@ -1,0 +1,1279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-backups-page.h"
+
+#include <glib/gi18n.h>
+
+#include "tw-backup-ui-util.h"
+#include "tw-error.h"
+#include "tw-guard-dialog.h"
+#include "tw-restore-wizard.h"
+#include "tw-ui-util.h"
+#include "tw-window.h"
+
+#define SETTINGS_DELAY_MS 600
+
+typedef struct _Section Section;
+
+struct _TwBackupsPage
+{
+  AdwBin             parent_instance;
+
+  TwBackupManager   *manager;
+  TwWorkspace       *workspace;
+  TwActionRunner    *runner;
+  TwRiskMonitor     *monitor;
+  TwBackupScheduler *scheduler;
+  gboolean           save_profile;
+  GPtrArray         *sections;       /* Section */
+  GHashTable        *verified;       /* path → TwBackup verified this session */
+  GCancellable      *cancellable;
+  guint              n_busy;
+  guint              age_timer;
+  char              *last_message;
+  GtkWidget         *open_dialog;    /* weak */
+
+  GtkStack          *stack;
+  GtkBox            *databases_box;
+  GtkLabel          *summary_label;
+};
+
+struct _Section
+{
+  TwBackupsPage *page;               /* unowned */
+  char          *id;
+  char          *path;
+  char          *backup_dir;
+  guint          schedule_hours;
+  guint          retention_days;
+  gboolean       creating;
+  guint          settings_timer;
+  char          *newest_text;
+  gboolean       newest_warning;
+
+  GtkWidget     *group;
+  GtkWidget     *newest_row;
+  GtkWidget     *newest_icon;
+  GtkWidget     *backup_button;
+  GtkWidget     *progress;
+  GtkWidget     *schedule_spin;
+  GtkWidget     *retention_spin;
+  GtkWidget     *list_group;
+  GPtrArray     *rows;               /* GtkWidget in list_group */
+  GPtrArray     *backups;            /* TwBackup shown, newest first */
+};
+
+G_DEFINE_FINAL_TYPE (TwBackupsPage, tw_backups_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  PROP_WORKSPACE,
+  PROP_ACTION_RUNNER,
+  PROP_RISK_MONITOR,
+  PROP_SCHEDULER,
+  PROP_SAVE_PROFILE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_section   (TwBackupsPage *self,
+                            Section       *section);
+
+static void
+section_free (gpointer data)
+{
+  Section *section = data;
+
+  g_clear_handle_id (&section->settings_timer, g_source_remove);
+  g_free (section->id);
+  g_free (section->path);
+  g_free (section->backup_dir);
+  g_free (section->newest_text);
+  g_clear_pointer (&section->rows, g_ptr_array_unref);
+  g_clear_pointer (&section->backups, g_ptr_array_unref);
+  g_free (section);
+}
+
+static Section *
+lookup_section (TwBackupsPage *self,
+                const char    *id)
+{
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      if (g_strcmp0 (section->id, id) == 0)
+        return section;
+    }
+  return NULL;
+}
+
+/* The section whose backup is @path. */
+static Section *
+section_of_backup (TwBackupsPage *self,
+                   const char    *path,
+                   TwBackup     **backup)
+{
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      for (guint j = 0; j < section->backups->len; j++)
+        if (g_strcmp0 (tw_backup_get_path (g_ptr_array_index (section->backups, j)), path) == 0)
+          {
+            if (backup != NULL)
+              *backup = g_ptr_array_index (section->backups, j);
+            return section;
+          }
+    }
+  return NULL;
+}
+
+static void
+show_message (TwBackupsPage *self,
+              const char    *message)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), TW_TYPE_WINDOW);
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  if (window != NULL)
+    {
+      AdwToast *toast = adw_toast_new (message);
+
+      adw_toast_set_timeout (toast, 6);
+      tw_window_add_toast (TW_WINDOW (window), toast);
+    }
+}
+
+static void
+busy_push (TwBackupsPage *self)
+{
+  self->n_busy++;
+}
+
+static void
+busy_pop (TwBackupsPage *self)
+{
+  g_return_if_fail (self->n_busy > 0);
+  self->n_busy--;
+}
+
+/* The newest backup and its age; warning style when none or older than 24 h. */
+static void
+update_newest (Section *section)
+{
+  TwBackup *newest = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *style;
+
+  for (guint i = 0; i < section->backups->len && newest == NULL; i++)
+    {
+      TwBackup *backup = g_ptr_array_index (section->backups, i);
+
+      if (!tw_backup_get_pre_restore (backup))
+        newest = backup;
+    }
+
+  g_free (section->newest_text);
+  if (newest == NULL)
+    {
+      section->newest_text = g_strdup (_("No backup yet — back it up now"));
+      section->newest_warning = TRUE;
+    }
+  else
+    {
+      gint64 age = g_date_time_difference (now, tw_backup_get_created (newest)) / G_USEC_PER_SEC;
+      g_autofree char *age_text = tw_backup_ui_format_age (age);
+
+      section->newest_warning = age > TW_BACKUP_STALE_AFTER_S;
+      if (section->newest_warning)
+        /* Translators: a backup file name and its age, e.g. "3 days ago" */
+        section->newest_text = g_strdup_printf (_("%s — %s, older than 24 hours"),
+                                                tw_backup_get_name (newest), age_text);
+      else
+        section->newest_text = g_strdup_printf (_("%s — %s"), tw_backup_get_name (newest), age_text);
+    }
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (section->newest_row), section->newest_text);
+  style = section->newest_warning ? "warning" : "success";
+  gtk_image_set_from_icon_name (GTK_IMAGE (section->newest_icon),
+                                section->newest_warning ? "dialog-warning-symbolic" : "emblem-ok-symbolic");
+  tw_ui_set_status_style (section->newest_icon, style);
+  tw_ui_set_status_style (section->newest_row, section->newest_warning ? "warning" : NULL);
+}
+
+static void
+update_summary (TwBackupsPage *self)
+{
+  guint n_warning = 0;
+
+  for (guint i = 0; i < self->sections->len; i++)
+    n_warning += ((Section *) g_ptr_array_index (self->sections, i))->newest_warning;
+
+  if (n_warning == 0)
+    gtk_label_set_label (self->summary_label,
+                         ngettext ("The database has a recent backup",
+                                   "Every database has a recent backup", self->sections->len));
+  else
+    {
+      g_autofree char *text =
+        g_strdup_printf (ngettext ("%u database needs a backup", "%u databases need a backup",
+                                   n_warning), n_warning);
+
+      gtk_label_set_label (self->summary_label, text);
+    }
+  tw_ui_set_status_style (GTK_WIDGET (self->summary_label), n_warning > 0 ? "warning" : NULL);
+}
+
+static void
+update_backup_button (Section *section)
+{
+  gboolean busy = section->creating
+    || (section->page->scheduler != NULL
+        && tw_backup_scheduler_is_busy (section->page->scheduler, section->id));
+
+  gtk_widget_set_sensitive (section->backup_button, !busy);
+  gtk_button_set_label (GTK_BUTTON (section->backup_button),
+                        busy ? _("Backing Up…") : _("_Back Up Now"));
+  gtk_widget_set_visible (section->progress, busy);
+}
+
+static GtkWidget *
+make_backup_row (Section  *section,
+                 TwBackup *backup)
+{
+  const char *path = tw_backup_get_path (backup);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *badge = tw_backup_ui_badge_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *button;
+  g_autofree char *subtitle = tw_backup_ui_describe (backup);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tw_backup_get_name (backup));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (tw_backup_get_pre_restore (backup))
+    {
+      g_autofree char *text = g_strdup_printf (_("Pre-restore backup · %s"), subtitle);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+    }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  tw_backup_ui_badge_set (badge, tw_backup_get_valid (backup));
+  if (tw_backup_get_problem (backup) != NULL)
+    gtk_widget_set_tooltip_text (badge, tw_backup_get_problem (backup));
+  g_object_set_data_full (G_OBJECT (row), "tw-path", g_strdup (path), g_free);
+  g_object_set_data (G_OBJECT (row), "tw-badge", badge);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), badge);
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  button = gtk_button_new_with_mnemonic (_("_Verify"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.verify");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_box_append (GTK_BOX (box), button);
+
+  button = gtk_button_new_with_mnemonic (_("_Restore…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.restore");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
+  gtk_box_append (GTK_BOX (box), button);
+
+  button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Delete…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Delete…"), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.delete");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_box_append (GTK_BOX (box), button);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  return row;
+}
+
+/* Replaces the shown list by @list, keeping what this session verified. */
+static void
+show_backups (Section    *section,
+              GListModel *list)
+{
+  TwBackupsPage *self = section->page;
+  guint n = list != NULL ? g_list_model_get_n_items (list) : 0;
+
+  for (guint i = 0; i < section->rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (section->list_group),
+                                  g_ptr_array_index (section->rows, i));
+  g_ptr_array_set_size (section->rows, 0);
+  g_ptr_array_set_size (section->backups, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBackup) listed = g_list_model_get_item (list, i);
+      TwBackup *known = g_hash_table_lookup (self->verified, tw_backup_get_path (listed));
+      TwBackup *backup = listed;
+      GtkWidget *row;
+
+      if (known != NULL && tw_backup_get_size (known) == tw_backup_get_size (listed))
+        backup = known;
+      g_ptr_array_add (section->backups, g_object_ref (backup));
+      row = make_backup_row (section, backup);
+      g_ptr_array_add (section->rows, row);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->list_group), row);
+    }
+
+  if (n == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No backups in this folder yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), section->backup_dir);
+      gtk_widget_add_css_class (row, "dim-label");
+      g_ptr_array_add (section->rows, row);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->list_group), row);
+    }
+
+  {
+    g_autofree char *title = g_strdup_printf (ngettext ("%u backup", "%u backups", n), n);
+
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (section->list_group), title);
+  }
+  update_newest (section);
+  update_summary (self);
+}
+
+typedef struct
+{
+  TwBackupsPage *page;
+  char          *id;
+  char          *path;
+} Op;
+
+static Op *
+op_new (TwBackupsPage *self,
+        const char    *id,
+        const char    *path)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->page = g_object_ref (self);
+  op->id = g_strdup (id);
+  op->path = g_strdup (path);
+  busy_push (self);
+  return op;
+}
+
+static void
+op_free (Op *op)
+{
+  busy_pop (op->page);
+  g_object_unref (op->page);
+  g_free (op->id);
+  g_free (op->path);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, op_free)
+
+static gboolean
+is_cancelled (GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+    || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
+}
+
+static void
+list_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) list = tw_backup_manager_list_finish (TW_BACKUP_MANAGER (object), result, &error);
+  Section *section;
+
+  if (list == NULL && is_cancelled (error))
+    return;
+  section = lookup_section (op->page, op->id);
+  if (section == NULL)
+    return;
+  if (list == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not list the backups of %s: %s"),
+                                                  op->id, error->message);
+      show_message (op->page, message);
+    }
+  show_backups (section, list);
+}
+
+static void
+list_section (TwBackupsPage *self,
+              Section       *section)
+{
+  tw_backup_manager_list_async (self->manager, section->path, section->backup_dir,
+                                self->cancellable, list_done_cb, op_new (self, section->id, NULL));
+}
+
+void
+tw_backups_page_refresh (TwBackupsPage *self)
+{
+  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    list_section (self, g_ptr_array_index (self->sections, i));
+}
+
+/* Settings: applied to the profile (saved when it is a saved profile) after a pause. */
+static gboolean
+apply_settings_cb (gpointer user_data)
+{
+  Section *section = user_data;
+  TwBackupsPage *self = section->page;
+  TwProfile *profile = tw_workspace_get_profile (self->workspace);
+  g_autoptr(GError) error = NULL;
+
+  section->settings_timer = 0;
+  section->schedule_hours = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (section->schedule_spin));
+  section->retention_days = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (section->retention_spin));
+  tw_profile_add_database (profile, section->id, section->path, section->backup_dir,
+                           section->retention_days, section->schedule_hours);
+
+  if (self->save_profile && !tw_profile_save (profile, NULL, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The backup settings could not be saved: %s"),
+                                                  error->message);
+      show_message (self, message);
+    }
+  else
+    {
+      g_autofree char *schedule = NULL;
+      g_autofree char *keep = NULL;
+      g_autofree char *message = NULL;
+
+      if (section->schedule_hours == 0)
+        schedule = g_strdup (_("no scheduled backups"));
+      else
+        schedule = g_strdup_printf (ngettext ("a backup every %u hour", "a backup every %u hours",
+                                              section->schedule_hours), section->schedule_hours);
+      if (section->retention_days == 0)
+        keep = g_strdup (_("keeping every backup"));
+      else
+        keep = g_strdup_printf (ngettext ("keeping %u day", "keeping %u days", section->retention_days),
+                                section->retention_days);
+      /* Translators: database id, schedule, retention: "investiq: a backup every 2 hours; keeping 7 days" */
+      message = g_strdup_printf (_("%s: %s; %s"), section->id, schedule, keep);
+      show_message (self, message);
+    }
+
+  /* The scheduler reads the profile again. */
+  if (self->scheduler != NULL && tw_backup_scheduler_is_running (self->scheduler))
+    tw_backup_scheduler_start (self->scheduler);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settings_changed_cb (GtkSpinButton *spin,
+                     Section       *section)
+{
+  g_clear_handle_id (&section->settings_timer, g_source_remove);
+  section->settings_timer = g_timeout_add (SETTINGS_DELAY_MS, apply_settings_cb, section);
+}
+
+static GtkWidget *
+make_spin (guint value,
+           guint max)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, max, 1);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  return spin;
+}
+
+static Section *
+add_section (TwBackupsPage    *self,
+             TwDatabaseConfig *config)
+{
+  Section *section = g_new0 (Section, 1);
+  g_autofree char *dir = NULL;
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *button;
+  g_autofree char *list_description = NULL;
+
+  section->page = self;
+  section->id = g_strdup (config->id);
+  section->path = g_strdup (config->path);
+  section->backup_dir = config->backup_dir != NULL && *config->backup_dir != '\0'
+    ? g_strdup (config->backup_dir) : tw_backup_manager_default_dir (config->path);
+  section->schedule_hours = config->schedule_hours;
+  section->retention_days = config->retention_days;
+  section->rows = g_ptr_array_new ();
+  section->backups = g_ptr_array_new_with_free_func (g_object_unref);
+
+  section->group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (section->group), section->id);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (section->group), section->path);
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  button = gtk_button_new_with_mnemonic (_("Restore…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.restore-database");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", section->id);
+  gtk_box_append (GTK_BOX (box), button);
+  section->backup_button = gtk_button_new_with_mnemonic (_("_Back Up Now"));
+  gtk_widget_add_css_class (section->backup_button, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (section->backup_button), "backups.backup-now");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (section->backup_button), "s", section->id);
+  gtk_box_append (GTK_BOX (box), section->backup_button);
+  gtk_widget_set_valign (box, GTK_ALIGN_END);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (section->group), box);
+
+  section->newest_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (section->newest_row), _("Newest backup"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (section->newest_row), FALSE);
+  section->newest_icon = gtk_image_new_from_icon_name ("dialog-question-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (section->newest_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (section->newest_row), section->newest_icon);
+  section->progress = gtk_progress_bar_new ();
+  gtk_widget_set_valign (section->progress, GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (section->progress, 120, -1);
+  gtk_widget_set_visible (section->progress, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (section->newest_row), section->progress);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->group), section->newest_row);
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Back up every"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Hours, while Trade Warden runs; 0 turns the schedule off"));
+  section->schedule_spin = make_spin (section->schedule_hours, 168);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (section->schedule_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Hours between backups"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), section->schedule_spin);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->group), row);
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Keep backups for"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Days; the newest valid backup is always kept; 0 keeps all"));
+  section->retention_spin = make_spin (section->retention_days, 3650);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (section->retention_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Days to keep backups"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), section->retention_spin);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->group), row);
+
+  g_signal_connect (section->schedule_spin, "value-changed", G_CALLBACK (settings_changed_cb), section);
+  g_signal_connect (section->retention_spin, "value-changed", G_CALLBACK (settings_changed_cb), section);
+
+  section->list_group = adw_preferences_group_new ();
+  /* Translators: %s is a folder */
+  list_description = g_strdup_printf (_("In %s, newest first"), section->backup_dir);
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (section->list_group), list_description);
+
+  gtk_box_append (self->databases_box, section->group);
+  gtk_box_append (self->databases_box, section->list_group);
+  g_ptr_array_add (self->sections, section);
+  update_backup_button (section);
+  return section;
+}
+
+static void
+rebuild (TwBackupsPage *self)
+{
+  GPtrArray *databases;
+
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      gtk_box_remove (self->databases_box, section->group);
+      gtk_box_remove (self->databases_box, section->list_group);
+    }
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
+  self->sections = g_ptr_array_new_with_free_func (section_free);
+
+  databases = self->workspace != NULL
+    ? tw_profile_get_databases (tw_workspace_get_profile (self->workspace)) : NULL;
+  for (guint i = 0; databases != NULL && i < databases->len; i++)
+    {
+      Section *section = add_section (self, g_ptr_array_index (databases, i));
+
+      show_backups (section, NULL);
+      list_section (self, section);
+    }
+  gtk_stack_set_visible_child_name (self->stack, self->sections->len > 0 ? "databases" : "empty");
+}
+
+/* Back Up Now */
+
+static void
+progress_cb (TwBackupManager *manager,
+             TwBackupStep     step,
+             double           fraction,
+             TwBackupsPage   *self)
+{
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      if (section->creating && step == TW_BACKUP_STEP_SNAPSHOT)
+        gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (section->progress), fraction * 0.8);
+      else if (section->creating && step == TW_BACKUP_STEP_VERIFY)
+        gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (section->progress), 0.8 + fraction * 0.2);
+    }
+}
+
+static void
+create_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = tw_backup_manager_create_finish (TW_BACKUP_MANAGER (object), result, &error);
+  Section *section = lookup_section (op->page, op->id);
+  g_autofree char *message = NULL;
+
+  if (backup == NULL && is_cancelled (error))
+    return;
+  if (section != NULL)
+    {
+      section->creating = FALSE;
+      update_backup_button (section);
+    }
+  if (backup == NULL)
+    message = g_strdup_printf (_("Backup of %s failed: %s"), op->id, error->message);
+  else
+    {
+      g_autofree char *size = g_format_size (tw_backup_get_size (backup));
+
+      g_hash_table_replace (op->page->verified, g_strdup (tw_backup_get_path (backup)),
+                            g_object_ref (backup));
+      message = g_strdup_printf (_("%s backed up: %s (%s, %s)"), op->id, tw_backup_get_name (backup),
+                                 size, tw_backup_ui_validity_label (tw_backup_get_valid (backup)));
+    }
+  show_message (op->page, message);
+  if (section != NULL)
+    list_section (op->page, section);
+}
+
+static void
+backup_now_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
+  Section *section = lookup_section (self, g_variant_get_string (parameter, NULL));
+
+  if (section == NULL || section->creating)
+    return;
+  section->creating = TRUE;
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (section->progress), 0);
+  update_backup_button (section);
+  tw_backup_manager_create_async (self->manager, section->path, section->backup_dir,
+                                  self->cancellable, create_done_cb,
+                                  op_new (self, section->id, NULL));
+}
+
+/* Verify */
+
+static void
+verify_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = tw_backup_manager_verify_finish (TW_BACKUP_MANAGER (object), result, &error);
+  g_autofree char *message = NULL;
+  g_autofree char *name = g_path_get_basename (op->path);
+  Section *section;
+
+  if (backup == NULL && is_cancelled (error))
+    return;
+  if (backup == NULL)
+    message = g_strdup_printf (_("Could not verify %s: %s"), name, error->message);
+  else
+    {
+      g_hash_table_replace (op->page->verified, g_strdup (op->path), g_object_ref (backup));
+      if (tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_VALID)
+        message = g_strdup_printf (_("%s is valid: integrity check ok, %" G_GINT64_FORMAT " rows"),
+                                   name, tw_backup_get_total_rows (backup));
+      else
+        message = g_strdup_printf (_("%s is corrupt: %s. Do not restore it."), name,
+                                   tw_backup_get_problem (backup) != NULL
+                                   ? tw_backup_get_problem (backup) : _("unreadable"));
+    }
+  show_message (op->page, message);
+
+  section = section_of_backup (op->page, op->path, NULL);
+  if (section != NULL)
+    list_section (op->page, section);
+}
+
+static void
+verify_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+
+  tw_backup_manager_verify_async (self->manager, path, FALSE, self->cancellable,
+                                  verify_done_cb, op_new (self, NULL, path));
+}
+
+/* Delete… (guarded: destructive) */
+
+typedef struct
+{
+  Op             *op;
+  TwGuardRequest *request;
+  gint64          audit_id;
+} Deletion;
+
+static void
+deletion_free (Deletion *deletion)
+{
+  g_clear_pointer (&deletion->op, op_free);
+  g_clear_object (&deletion->request);
+  g_free (deletion);
+}
+
+static void
+delete_audited_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tw_audit_log_complete_finish (TW_AUDIT_LOG (object), result, &error) == 0)
+    g_warning ("Could not audit a backup deletion: %s", error->message);
+}
+
+static void
+file_deleted_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Deletion *deletion = user_data;
+  TwBackupsPage *self = deletion->op->page;
+  TwAuditLog *audit = tw_backup_manager_get_audit_log (self->manager);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_path_get_basename (deletion->op->path);
+  g_autofree char *message = NULL;
+  gboolean ok = g_file_delete_finish (G_FILE (object), result, &error);
+  Section *section;
+
+  if (ok)
+    message = g_strdup_printf (_("Deleted %s"), name);
+  else
+    message = g_strdup_printf (_("Could not delete %s: %s"), name, error->message);
+  if (audit != NULL && deletion->audit_id > 0)
+    tw_audit_log_complete_async (audit, deletion->audit_id,
+                                 ok ? TW_AUDIT_OUTCOME_OK : TW_AUDIT_OUTCOME_FAILED, 0,
+                                 ok ? "deleted" : error->message, NULL, delete_audited_cb, NULL);
+  g_hash_table_remove (self->verified, deletion->op->path);
+  show_message (self, message);
+  section = section_of_backup (self, deletion->op->path, NULL);
+  if (section != NULL)
+    list_section (self, section);
+  deletion_free (deletion);
+}
+
+static void
+delete_requested_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Deletion *deletion = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (deletion->op->path);
+
+  deletion->audit_id = tw_audit_log_request_finish (TW_AUDIT_LOG (object), result, &error);
+  if (deletion->audit_id == 0)
+    {
+      /* Nothing is deleted that could not be audited. */
+      g_autofree char *message = g_strdup_printf (_("Not deleted: the audit log could not be written (%s)"),
+                                                  error->message);
+
+      show_message (deletion->op->page, message);
+      deletion_free (deletion);
+      return;
+    }
+  g_file_delete_async (file, G_PRIORITY_DEFAULT, deletion->op->page->cancellable,
+                       file_deleted_cb, deletion);
+}
+
+static void
+delete_confirmed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Deletion *deletion = user_data;
+  TwBackupsPage *self = deletion->op->page;
+  TwAuditLog *audit = tw_backup_manager_get_audit_log (self->manager);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (!tw_guard_confirm_finish (result, &error) || !tw_guard_request_check (deletion->request, &error))
+    {
+      if (!is_cancelled (error))
+        show_message (self, error->message);
+      deletion_free (deletion);
+      return;
+    }
+
+  if (audit != NULL)
+    {
+      tw_audit_log_request_async (audit, tw_guard_request_get_profile_name (deletion->request),
+                                  tw_guard_request_get_mode (deletion->request), "backup.delete",
+                                  deletion->op->path, tw_guard_request_get_reason (deletion->request),
+                                  NULL, delete_requested_cb, deletion);
+      return;
+    }
+  file = g_file_new_for_path (deletion->op->path);
+  g_file_delete_async (file, G_PRIORITY_DEFAULT, self->cancellable, file_deleted_cb, deletion);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+  TwProfile *profile = tw_workspace_get_profile (self->workspace);
+  Deletion *deletion = g_new0 (Deletion, 1);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  deletion->op = op_new (self, NULL, path);
+  deletion->request = tw_guard_request_new ("backup.delete", path, tw_profile_get_name (profile),
+                                            tw_profile_get_mode (profile));
+  dialog = tw_guard_confirm_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   deletion->request, self->workspace, NULL, self->cancellable,
+                                   delete_confirmed_cb, deletion);
+  g_set_weak_pointer (&self->open_dialog, dialog);
+}
+
+/* Restore… */
+
+static void
+wizard_destroyed_cb (GtkWidget     *wizard,
+                     TwBackupsPage *self)
+{
+  tw_backups_page_refresh (self);
+}
+
+static void
+open_wizard (TwBackupsPage *self,
+             const char    *db_id,
+             const char    *backup_path)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  TwRestoreWizard *wizard;
+
+  wizard = tw_restore_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                  self->manager, self->workspace, self->runner, self->monitor);
+  tw_restore_wizard_preselect (wizard, db_id, backup_path);
+  g_signal_connect_object (wizard, "destroy", G_CALLBACK (wizard_destroyed_cb), self, 0);
+  g_set_weak_pointer (&self->open_dialog, GTK_WIDGET (wizard));
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
+  const char *path = g_variant_get_string (parameter, NULL);
+  Section *section = section_of_backup (self, path, NULL);
+
+  if (section != NULL)
+    open_wizard (self, section->id, path);
+}
+
+static void
+restore_database_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (lookup_section (self, id) != NULL)
+    open_wizard (self, id, NULL);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  tw_backups_page_refresh (TW_BACKUPS_PAGE (widget));
+}
+
+static gboolean
+age_timer_cb (gpointer user_data)
+{
+  TwBackupsPage *self = user_data;
+
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    update_newest (g_ptr_array_index (self->sections, i));
+  if (self->sections != NULL)
+    update_summary (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+scheduler_finished_cb (TwBackupScheduler *scheduler,
+                       const char        *db_id,
+                       TwBackup          *backup,
+                       TwBackupsPage     *self)
+{
+  Section *section = lookup_section (self, db_id);
+
+  if (backup != NULL)
+    g_hash_table_replace (self->verified, g_strdup (tw_backup_get_path (backup)), g_object_ref (backup));
+  if (section != NULL)
+    {
+      update_backup_button (section);
+      list_section (self, section);
+    }
+}
+
+/* Public API */
+
+void
+tw_backups_page_set_action_runner (TwBackupsPage  *self,
+                                   TwActionRunner *runner)
+{
+  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+
+  if (g_set_object (&self->runner, runner))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTION_RUNNER]);
+}
+
+void
+tw_backups_page_set_risk_monitor (TwBackupsPage *self,
+                                  TwRiskMonitor *monitor)
+{
+  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+
+  if (g_set_object (&self->monitor, monitor))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RISK_MONITOR]);
+}
+
+void
+tw_backups_page_set_scheduler (TwBackupsPage     *self,
+                               TwBackupScheduler *scheduler)
+{
+  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+
+  if (self->scheduler == scheduler)
+    return;
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_set_object (&self->scheduler, scheduler);
+  if (scheduler != NULL)
+    g_signal_connect_object (scheduler, "backup-finished", G_CALLBACK (scheduler_finished_cb), self, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULER]);
+}
+
+void
+tw_backups_page_set_save_profile (TwBackupsPage *self,
+                                  gboolean       save)
+{
+  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+
+  save = !!save;
+  if (self->save_profile == save)
+    return;
+  self->save_profile = save;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVE_PROFILE]);
+}
+
+gboolean
+tw_backups_page_is_busy (TwBackupsPage *self)
+{
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), FALSE);
+
+  return self->n_busy > 0;
+}
+
+guint
+tw_backups_page_get_n_backups (TwBackupsPage *self,
+                               const char    *db_id)
+{
+  Section *section;
+
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), 0);
+
+  section = lookup_section (self, db_id);
+  return section != NULL ? section->backups->len : 0;
+}
+
+TwBackup *
+tw_backups_page_get_backup (TwBackupsPage *self,
+                            const char    *db_id,
+                            guint          index)
+{
+  Section *section;
+
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
+
+  section = lookup_section (self, db_id);
+  if (section == NULL || index >= section->backups->len)
+    return NULL;
+  return g_ptr_array_index (section->backups, index);
+}
+
+const char *
+tw_backups_page_get_newest_text (TwBackupsPage *self,
+                                 const char    *db_id)
+{
+  Section *section;
+
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
+
+  section = lookup_section (self, db_id);
+  return section != NULL ? section->newest_text : NULL;
+}
+
+gboolean
+tw_backups_page_get_newest_warning (TwBackupsPage *self,
+                                    const char    *db_id)
+{
+  Section *section;
+
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), FALSE);
+
+  section = lookup_section (self, db_id);
+  return section != NULL && section->newest_warning;
+}
+
+const char *
+tw_backups_page_get_validity_text (TwBackupsPage *self,
+                                   const char    *path)
+{
+  TwBackup *backup = NULL;
+
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
+
+  if (section_of_backup (self, path, &backup) == NULL)
+    return NULL;
+  return tw_backup_ui_validity_label (tw_backup_get_valid (backup));
+}
+
+const char *
+tw_backups_page_get_last_message (TwBackupsPage *self)
+{
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
+
+  return self->last_message;
+}
+
+GtkWidget *
+tw_backups_page_get_open_dialog (TwBackupsPage *self)
+{
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
+
+  return self->open_dialog;
+}
+
+void
+tw_backups_page_set_schedule (TwBackupsPage *self,
+                              const char    *db_id,
+                              guint          schedule_hours,
+                              guint          retention_days)
+{
+  Section *section;
+
+  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+
+  section = lookup_section (self, db_id);
+  g_return_if_fail (section != NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (section->schedule_spin), schedule_hours);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (section->retention_spin), retention_days);
+}
+
+/* GObject */
+
+static void
+tw_backups_page_constructed (GObject *object)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (object);
+
+  G_OBJECT_CLASS (tw_backups_page_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->manager, "progress", G_CALLBACK (progress_cb), self, 0);
+  rebuild (self);
+  self->age_timer = g_timeout_add_seconds (30, age_timer_cb, self);
+}
+
+static void
+tw_backups_page_dispose (GObject *object)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->age_timer, g_source_remove);
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
+  g_clear_weak_pointer (&self->open_dialog);
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_BACKUPS_PAGE);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->manager);
+  g_clear_pointer (&self->verified, g_hash_table_unref);
+
+  G_OBJECT_CLASS (tw_backups_page_parent_class)->dispose (object);
+}
+
+static void
+tw_backups_page_finalize (GObject *object)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->last_message);
+
+  G_OBJECT_CLASS (tw_backups_page_parent_class)->finalize (object);
+}
+
+static void
+tw_backups_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    case PROP_WORKSPACE:
+      g_value_set_object (value, self->workspace);
+      break;
+    case PROP_ACTION_RUNNER:
+      g_value_set_object (value, self->runner);
+      break;
+    case PROP_RISK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, self->scheduler);
+      break;
+    case PROP_SAVE_PROFILE:
+      g_value_set_boolean (value, self->save_profile);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_backups_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    case PROP_WORKSPACE:
+      self->workspace = g_value_dup_object (value);
+      break;
+    case PROP_ACTION_RUNNER:
+      tw_backups_page_set_action_runner (self, g_value_get_object (value));
+      break;
+    case PROP_RISK_MONITOR:
+      tw_backups_page_set_risk_monitor (self, g_value_get_object (value));
+      break;
+    case PROP_SCHEDULER:
+      tw_backups_page_set_scheduler (self, g_value_get_object (value));
+      break;
+    case PROP_SAVE_PROFILE:
+      tw_backups_page_set_save_profile (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_backups_page_class_init (TwBackupsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = tw_backups_page_constructed;
+  object_class->dispose = tw_backups_page_dispose;
+  object_class->finalize = tw_backups_page_finalize;
+  object_class->get_property = tw_backups_page_get_property;
+  object_class->set_property = tw_backups_page_set_property;
+
+  properties[PROP_MANAGER] =
+    g_param_spec_object ("manager", NULL, NULL, TW_TYPE_BACKUP_MANAGER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WORKSPACE] =
+    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACTION_RUNNER] =
+    g_param_spec_object ("action-runner", NULL, NULL, TW_TYPE_ACTION_RUNNER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RISK_MONITOR] =
+    g_param_spec_object ("risk-monitor", NULL, NULL, TW_TYPE_RISK_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, TW_TYPE_BACKUP_SCHEDULER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SAVE_PROFILE] =
+    g_param_spec_boolean ("save-profile", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-backups-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwBackupsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TwBackupsPage, databases_box);
+  gtk_widget_class_bind_template_child (widget_class, TwBackupsPage, summary_label);
+
+  gtk_widget_class_install_action (widget_class, "backups.backup-now", "s", backup_now_action);
+  gtk_widget_class_install_action (widget_class, "backups.verify", "s", verify_action);
+  gtk_widget_class_install_action (widget_class, "backups.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "backups.restore", "s", restore_action);
+  gtk_widget_class_install_action (widget_class, "backups.restore-database", "s", restore_database_action);
+  gtk_widget_class_install_action (widget_class, "backups.refresh", NULL, refresh_action);
+}
+
+static void
+tw_backups_page_init (TwBackupsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->sections = g_ptr_array_new_with_free_func (section_free);
+  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+GtkWidget *
+tw_backups_page_new (TwBackupManager *manager,
+                     TwWorkspace     *workspace)
+{
+  g_return_val_if_fail (TW_IS_BACKUP_MANAGER (manager), NULL);
+  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
+
+  return g_object_new (TW_TYPE_BACKUPS_PAGE, "manager", manager, "workspace", workspace, NULL);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-action-runner.h"
+#include "tw-backup-manager.h"
+#include "tw-backup-scheduler.h"
+#include "tw-risk-monitor.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* The Backups page: one section per database of the workspace's profile (its path, the
+ * newest backup and its age — warning style past 24 h or when there is none —,
+ * Back Up Now with progress, schedule and retention saved into the profile), and its
+ * backups (name, local time, size, validity as icon + word, pre-restore marked) with
+ * Verify, Delete… (guarded: backup.delete) and Restore… (the restore wizard).
+ * All disk work goes through the manager's _async API.
+ *
+ * Actions (page-scoped): backups.backup-now (s: database id), backups.verify (s: backup
+ * path), backups.delete (s: backup path), backups.restore (s: backup path),
+ * backups.restore-database (s: database id), backups.refresh.
+ * Properties: "manager", "workspace" (construct-only), "action-runner", "risk-monitor",
+ * "scheduler" (nullable), "save-profile" (bool: write settings with tw_profile_save;
+ * FALSE for a throw-away profile such as the demo's). */
+#define TW_TYPE_BACKUPS_PAGE (tw_backups_page_get_type ())
+G_DECLARE_FINAL_TYPE (TwBackupsPage, tw_backups_page, TW, BACKUPS_PAGE, AdwBin)
+
+GtkWidget *tw_backups_page_new                (TwBackupManager   *manager,
+                                               TwWorkspace       *workspace);
+void       tw_backups_page_set_action_runner  (TwBackupsPage     *self,
+                                               TwActionRunner    *runner);
+void       tw_backups_page_set_risk_monitor   (TwBackupsPage     *self,
+                                               TwRiskMonitor     *monitor);
+void       tw_backups_page_set_scheduler      (TwBackupsPage     *self,
+                                               TwBackupScheduler *scheduler);
+void       tw_backups_page_set_save_profile   (TwBackupsPage     *self,
+                                               gboolean           save);
+/* Lists every database's backups again. */
+void       tw_backups_page_refresh            (TwBackupsPage     *self);
+
+/* What the page shows, for tests and scripts. */
+/* TRUE while a listing, backup, verification or deletion is under way. */
+gboolean   tw_backups_page_is_busy            (TwBackupsPage     *self);
+guint      tw_backups_page_get_n_backups      (TwBackupsPage     *self,
+                                               const char        *db_id);
+/* The @index-th backup shown for @db_id, newest first. (transfer none) (nullable) */
+TwBackup  *tw_backups_page_get_backup         (TwBackupsPage     *self,
+                                               const char        *db_id,
+                                               guint              index);
+/* The newest-backup line ("investiq_….db — 3 min ago" / "No backup yet"). */
+const char *tw_backups_page_get_newest_text   (TwBackupsPage     *self,
+                                               const char        *db_id);
+/* Whether the newest-backup line is in warning style (none, or older than 24 h). */
+gboolean   tw_backups_page_get_newest_warning (TwBackupsPage     *self,
+                                               const char        *db_id);
+/* The validity word shown for @path ("Valid", "Corrupt", "Not checked"), NULL if not shown. */
+const char *tw_backups_page_get_validity_text (TwBackupsPage     *self,
+                                               const char        *path);
+/* The last toast's text. */
+const char *tw_backups_page_get_last_message  (TwBackupsPage     *self);
+/* The dialog or wizard the page opened last, while it is open. (transfer none) (nullable) */
+GtkWidget  *tw_backups_page_get_open_dialog   (TwBackupsPage     *self);
+/* As if the operator changed the settings of @db_id (saved after a short pause). */
+void       tw_backups_page_set_schedule       (TwBackupsPage     *self,
+                                               const char        *db_id,
+                                               guint              schedule_hours,
+                                               guint              retention_days);
+
+G_END_DECLS

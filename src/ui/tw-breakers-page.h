@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-action-runner.h"
+#include "tw-risk-monitor.h"
+#include "tw-trading-state-group.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* The Breakers page: one TwTradingStateGroup per TwTradingState of the risk monitor,
+ * and, after a halt that did not reach every service, an error-styled row on top
+ * until the next successful halt.
+ * Actions (widget-scoped, "breakers." prefix), each through the action runner:
+ *   halt (s service id)                       toward safety: one click
+ *   resume (s)                                guarded (reason + checklist)
+ *   kill-switch-activate (s)                  toward safety
+ *   kill-switch-deactivate (s)                guarded
+ *   reset ((ss) service id, breaker id)       guarded
+ * Results are shown as toasts (the server's message on failure).
+ * Signal "action-finished" (service_id, operation, ok, message). */
+#define TW_TYPE_BREAKERS_PAGE (tw_breakers_page_get_type ())
+G_DECLARE_FINAL_TYPE (TwBreakersPage, tw_breakers_page, TW, BREAKERS_PAGE, AdwBin)
+
+GtkWidget           *tw_breakers_page_new                (void);
+/* All three NULL to clear. */
+void                 tw_breakers_page_set_context        (TwBreakersPage *self,
+                                                          TwWorkspace    *workspace,
+                                                          TwRiskMonitor  *monitor,
+                                                          TwActionRunner *runner);
+/* @text: (nullable) what did not halt; NULL hides the row. */
+void                 tw_breakers_page_set_halt_failure   (TwBreakersPage *self,
+                                                          const char     *text);
+/* (nullable) the failure row's text while it is shown */
+const char          *tw_breakers_page_get_halt_failure   (TwBreakersPage *self);
+/* (transfer none) (nullable) */
+TwTradingStateGroup *tw_breakers_page_get_group          (TwBreakersPage *self,
+                                                          const char     *service_id);
+guint                tw_breakers_page_get_n_groups       (TwBreakersPage *self);
+/* (transfer none) (nullable) the guard dialog opened by the last guarded action, while open */
+GtkWidget           *tw_breakers_page_get_guard_dialog   (TwBreakersPage *self);
+/* (nullable) the last result shown as a toast */
+const char          *tw_breakers_page_get_last_result    (TwBreakersPage *self);
+
+G_END_DECLS

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-guard.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* The guard's dialog for one TwGuardRequest (away from safety, or destructive): the
+ * action and its target; a reason entry when needed; the runbook's checklist, whose
+ * automatic items (services healthy, broker connected) follow the workspace's live
+ * state and cannot be ticked by hand; the profile's name typed in a live profile.
+ * Cancel is the default; "confirm" stays disabled until tw_guard_request_check()
+ * passes. Responses: "cancel", "confirm" (AdwMessageDialog::response). */
+#define TW_TYPE_GUARD_DIALOG (tw_guard_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TwGuardDialog, tw_guard_dialog, TW, GUARD_DIALOG, AdwMessageDialog)
+
+/* @service_id: (nullable) the service acted on (its "broker" component counts as the
+ * broker); @workspace: (nullable) where the automatic items are read. */
+GtkWidget      *tw_guard_dialog_new              (GtkWindow      *parent,
+                                                  TwGuardRequest *request,
+                                                  TwWorkspace    *workspace,
+                                                  const char     *service_id);
+TwGuardRequest *tw_guard_dialog_get_request      (TwGuardDialog  *self);
+/* Whether the Confirm response is enabled now. */
+gboolean        tw_guard_dialog_get_can_confirm  (TwGuardDialog  *self);
+/* As if typed by the operator (for tests and scripts). */
+void            tw_guard_dialog_set_reason       (TwGuardDialog  *self,
+                                                  const char     *reason);
+void            tw_guard_dialog_set_typed_name   (TwGuardDialog  *self,
+                                                  const char     *text);
+/* Ticks a manual item as the operator would; FALSE for an automatic or unknown item. */
+gboolean        tw_guard_dialog_set_checked      (TwGuardDialog  *self,
+                                                  const char     *check_id,
+                                                  gboolean        checked);
+/* Whether the item's check button can be toggled by the operator. */
+gboolean        tw_guard_dialog_get_check_sensitive (TwGuardDialog *self,
+                                                     const char   *check_id);
+/* The line under an item: why an automatic one is (not) met. (nullable) */
+const char     *tw_guard_dialog_get_check_note   (TwGuardDialog  *self,
+                                                  const char     *check_id);
+/* What is still missing, as shown under the form ("" when nothing). */
+const char     *tw_guard_dialog_get_problem      (TwGuardDialog  *self);
+gboolean        tw_guard_dialog_has_reason_entry (TwGuardDialog  *self);
+gboolean        tw_guard_dialog_has_typed_entry  (TwGuardDialog  *self);
+
+/* Asks for what @request needs. Toward safety: no dialog, finishes TRUE at once.
+ * Otherwise presents a TwGuardDialog (returned, transfer none) and finishes TRUE on
+ * Confirm (with the check passing), FALSE with TW_ERROR_CANCELLED on Cancel. */
+GtkWidget      *tw_guard_confirm_async           (GtkWindow           *parent,
+                                                  TwGuardRequest      *request,
+                                                  TwWorkspace         *workspace,
+                                                  const char          *service_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        tw_guard_confirm_finish          (GAsyncResult        *result,
+                                                  GError             **error);
+
+G_END_DECLS

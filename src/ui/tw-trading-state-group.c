@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-trading-state-group.h"
+
+#include <glib/gi18n.h>
+
+#include "tw-ui-util.h"
+
+struct _TwTradingStateGroup
+{
+  AdwPreferencesGroup  parent_instance;
+
+  TwTradingState      *state;
+  TwActionRunner      *runner;
+  TwClient            *client;
+  GListModel          *breakers;
+  GPtrArray           *breaker_rows;
+  char                *detail_text;
+
+  GtkButton           *halt_button;
+  GtkButton           *resume_button;
+  AdwActionRow        *mode_row;
+  GtkImage            *mode_icon;
+  AdwActionRow        *blocked_row;
+  AdwActionRow        *kill_row;
+  GtkImage            *kill_icon;
+  GtkButton           *kill_activate_button;
+  GtkButton           *kill_deactivate_button;
+  AdwActionRow        *error_row;
+};
+
+G_DEFINE_FINAL_TYPE (TwTradingStateGroup, tw_trading_state_group, ADW_TYPE_PREFERENCES_GROUP)
+
+static gboolean
+in_flight (TwTradingStateGroup *self,
+           const char          *operation)
+{
+  return self->runner != NULL
+         && tw_action_runner_is_in_flight (self->runner,
+                                           tw_trading_state_get_service_id (self->state),
+                                           operation);
+}
+
+static gboolean
+has_op (TwTradingStateGroup *self,
+        const char          *operation)
+{
+  return self->client != NULL && tw_client_has_operation (self->client, operation);
+}
+
+static void
+update_buttons (TwTradingStateGroup *self)
+{
+  gboolean halted = tw_trading_state_is_halted (self->state);
+  gboolean kill_active = tw_trading_state_get_kill_switch_active (self->state);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->halt_button),
+                          tw_trading_state_get_can_halt (self->state) && !halted);
+  gtk_widget_set_visible (GTK_WIDGET (self->resume_button),
+                          tw_trading_state_get_can_resume (self->state) && halted);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->halt_button), !in_flight (self, "trading.halt"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resume_button), !in_flight (self, "trading.resume"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->kill_activate_button),
+                          !kill_active && has_op (self, "killswitch.activate"));
+  gtk_widget_set_visible (GTK_WIDGET (self->kill_deactivate_button),
+                          kill_active && has_op (self, "killswitch.deactivate"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kill_activate_button),
+                            !in_flight (self, "killswitch.activate"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kill_deactivate_button),
+                            !in_flight (self, "killswitch.deactivate"));
+
+  for (guint i = 0; i < self->breaker_rows->len; i++)
+    {
+      TwBreakerRow *row = g_ptr_array_index (self->breaker_rows, i);
+
+      tw_breaker_row_set_in_flight (row, in_flight (self, "breakers.reset"));
+    }
+}
+
+static const char *
+mode_word (TwTradingMode mode)
+{
+  switch (mode)
+    {
+    case TW_TRADING_ACTIVE:
+      return _("ACTIVE");
+    case TW_TRADING_REDUCING:
+      return _("REDUCING");
+    case TW_TRADING_HALTED:
+      return _("HALTED");
+    case TW_TRADING_UNKNOWN:
+    default:
+      return _("Unknown");
+    }
+}
+
+static void
+append_part (GString    *str,
+             const char *part)
+{
+  if (part == NULL || *part == '\0')
+    return;
+  if (str->len > 0)
+    g_string_append (str, " — ");
+  g_string_append (str, part);
+}
+
+static char *
+describe (const char *reason,
+          GDateTime  *since,
+          const char *by)
+{
+  g_autoptr(GString) str = g_string_new (NULL);
+  g_autofree char *since_text = since != NULL ? tw_ui_format_since (since) : NULL;
+  g_autofree char *by_text = NULL;
+
+  if (by != NULL && *by != '\0')
+    /* Translators: who set a state, e.g. "by ops-oncall" */
+    by_text = g_strdup_printf (_("by %s"), by);
+  append_part (str, reason);
+  append_part (str, since_text);
+  append_part (str, by_text);
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static void
+update_mode (TwTradingStateGroup *self)
+{
+  TwTradingState *state = self->state;
+  TwTradingMode mode = tw_trading_state_get_mode (state);
+  gboolean kill_active = tw_trading_state_get_kill_switch_active (state);
+  gboolean blocked = tw_trading_state_get_trading_blocked (state);
+  gboolean account_blocked = tw_trading_state_get_account_blocked (state);
+  const char *icon;
+  const char *style;
+  const char *word;
+
+  /* Halted by any means reads as HALTED: the kill switch and broker blocks too. */
+  if (tw_trading_state_is_halted (state))
+    {
+      mode = TW_TRADING_HALTED;
+      icon = "media-playback-stop-symbolic";
+      style = "error";
+    }
+  else if (mode == TW_TRADING_ACTIVE)
+    {
+      icon = "media-playback-start-symbolic";
+      style = "success";
+    }
+  else if (mode == TW_TRADING_REDUCING)
+    {
+      icon = "dialog-warning-symbolic";
+      style = "warning";
+    }
+  else
+    {
+      icon = "content-loading-symbolic";
+      style = NULL;
+    }
+  word = mode_word (mode);
+
+  g_free (self->detail_text);
+  self->detail_text = describe (tw_trading_state_get_reason (state),
+                                tw_trading_state_get_since (state),
+                                tw_trading_state_get_by (state));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mode_row), word);
+  adw_action_row_set_subtitle (self->mode_row,
+                               *self->detail_text != '\0' ? self->detail_text
+                               : mode == TW_TRADING_UNKNOWN ? _("Waiting for the service to answer")
+                                                            : _("No reason given"));
+  gtk_image_set_from_icon_name (self->mode_icon, icon);
+  tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), style);
+  tw_ui_set_status_style (GTK_WIDGET (self->mode_row), style);
+
+  /* The broker's own blocks: loud. */
+  gtk_widget_set_visible (GTK_WIDGET (self->blocked_row), blocked || account_blocked);
+  if (account_blocked)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_row),
+                                     _("ACCOUNT BLOCKED by the broker"));
+      adw_action_row_set_subtitle (self->blocked_row,
+                                   _("account_blocked is set: no trading or transfers until the broker lifts it"));
+    }
+  else if (blocked)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_row),
+                                     _("TRADING BLOCKED by the broker"));
+      adw_action_row_set_subtitle (self->blocked_row,
+                                   _("trading_blocked is set: the broker refuses new orders"));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->kill_row),
+                          tw_trading_state_get_kill_switch_supported (state) || kill_active);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->kill_row)))
+    {
+      g_autofree char *kill_reason = NULL;
+      g_autofree char *kill_by = NULL;
+      g_autoptr(GDateTime) kill_at = NULL;
+      g_autofree char *detail = NULL;
+
+      g_object_get (state, "kill-switch-reason", &kill_reason, "kill-switch-at", &kill_at,
+                    "kill-switch-by", &kill_by, NULL);
+      detail = describe (kill_reason, kill_at, kill_by);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->kill_row),
+                                     kill_active ? _("Kill switch: ACTIVE") : _("Kill switch: off"));
+      adw_action_row_set_subtitle (self->kill_row,
+                                   kill_active ? (*detail != '\0' ? detail : _("No reason given"))
+                                               : _("Trading is not blocked by the kill switch"));
+      gtk_image_set_from_icon_name (self->kill_icon,
+                                    kill_active ? "changes-prevent-symbolic" : "changes-allow-symbolic");
+      tw_ui_set_status_style (GTK_WIDGET (self->kill_icon), kill_active ? "error" : NULL);
+    }
+
+  {
+    g_autofree char *last_error = NULL;
+
+    g_object_get (state, "last-error", &last_error, NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->error_row), last_error != NULL);
+    adw_action_row_set_subtitle (self->error_row, last_error);
+  }
+
+  update_buttons (self);
+}
+
+static void
+rebuild_breakers (TwTradingStateGroup *self)
+{
+  guint n = g_list_model_get_n_items (self->breakers);
+
+  for (guint i = 0; i < self->breaker_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self),
+                                  g_ptr_array_index (self->breaker_rows, i));
+  g_ptr_array_set_size (self->breaker_rows, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (self->breakers, i);
+      GtkWidget *row = tw_breaker_row_new (breaker, tw_trading_state_get_service_id (self->state));
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
+      g_ptr_array_add (self->breaker_rows, row);
+    }
+  update_buttons (self);
+}
+
+static void
+halt_clicked_cb (TwTradingStateGroup *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "breakers.halt", "s",
+                              tw_trading_state_get_service_id (self->state));
+}
+
+static void
+resume_clicked_cb (TwTradingStateGroup *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "breakers.resume", "s",
+                              tw_trading_state_get_service_id (self->state));
+}
+
+static void
+kill_activate_clicked_cb (TwTradingStateGroup *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "breakers.kill-switch-activate", "s",
+                              tw_trading_state_get_service_id (self->state));
+}
+
+static void
+kill_deactivate_clicked_cb (TwTradingStateGroup *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "breakers.kill-switch-deactivate", "s",
+                              tw_trading_state_get_service_id (self->state));
+}
+
+static void
+tw_trading_state_group_dispose (GObject *object)
+{
+  TwTradingStateGroup *self = TW_TRADING_STATE_GROUP (object);
+
+  if (self->state != NULL)
+    g_signal_handlers_disconnect_by_data (self->state, self);
+  if (self->breakers != NULL)
+    g_signal_handlers_disconnect_by_data (self->breakers, self);
+  g_clear_object (&self->breakers);
+  g_clear_object (&self->state);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->client);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_TRADING_STATE_GROUP);
+
+  G_OBJECT_CLASS (tw_trading_state_group_parent_class)->dispose (object);
+}
+
+static void
+tw_trading_state_group_finalize (GObject *object)
+{
+  TwTradingStateGroup *self = TW_TRADING_STATE_GROUP (object);
+
+  g_ptr_array_unref (self->breaker_rows);
+  g_free (self->detail_text);
+
+  G_OBJECT_CLASS (tw_trading_state_group_parent_class)->finalize (object);
+}
+
+static void
+tw_trading_state_group_class_init (TwTradingStateGroupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tw_trading_state_group_dispose;
+  object_class->finalize = tw_trading_state_group_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-trading-state-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, halt_button);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, mode_icon);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, blocked_row);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, kill_row);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, kill_icon);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, kill_activate_button);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, kill_deactivate_button);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, error_row);
+  gtk_widget_class_bind_template_callback (widget_class, halt_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, resume_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, kill_activate_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, kill_deactivate_clicked_cb);
+}
+
+static void
+tw_trading_state_group_init (TwTradingStateGroup *self)
+{
+  self->breaker_rows = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+tw_trading_state_group_new (TwTradingState *state,
+                            TwActionRunner *runner,
+                            TwClient       *client)
+{
+  TwTradingStateGroup *self;
+  const char *name;
+
+  g_return_val_if_fail (TW_IS_TRADING_STATE (state), NULL);
+  g_return_val_if_fail (runner == NULL || TW_IS_ACTION_RUNNER (runner), NULL);
+  g_return_val_if_fail (client == NULL || TW_IS_CLIENT (client), NULL);
+
+  self = g_object_new (TW_TYPE_TRADING_STATE_GROUP, NULL);
+  self->state = g_object_ref (state);
+  self->runner = runner != NULL ? g_object_ref (runner) : NULL;
+  self->client = client != NULL ? g_object_ref (client) : NULL;
+  name = tw_trading_state_get_service_name (state);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self),
+                                   name != NULL ? name : tw_trading_state_get_service_id (state));
+
+  g_signal_connect_swapped (state, "notify", G_CALLBACK (update_mode), self);
+  self->breakers = g_object_ref (tw_trading_state_get_breakers (state));
+  g_signal_connect_swapped (self->breakers, "items-changed", G_CALLBACK (rebuild_breakers), self);
+  if (runner != NULL)
+    g_signal_connect_object (runner, "in-flight-changed", G_CALLBACK (update_buttons), self,
+                             G_CONNECT_SWAPPED);
+  rebuild_breakers (self);
+  update_mode (self);
+  return GTK_WIDGET (self);
+}
+
+TwTradingState *
+tw_trading_state_group_get_state (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  return self->state;
+}
+
+const char *
+tw_trading_state_group_get_mode_text (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->mode_row));
+}
+
+const char *
+tw_trading_state_group_get_detail_text (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  return self->detail_text;
+}
+
+const char *
+tw_trading_state_group_get_kill_switch_text (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->kill_row)))
+    return NULL;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->kill_row));
+}
+
+const char *
+tw_trading_state_group_get_blocked_text (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->blocked_row)))
+    return NULL;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->blocked_row));
+}
+
+gboolean
+tw_trading_state_group_get_halt_sensitive (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->halt_button));
+}
+
+gboolean
+tw_trading_state_group_get_resume_sensitive (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->resume_button));
+}
+
+gboolean
+tw_trading_state_group_get_halt_visible (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->halt_button));
+}
+
+gboolean
+tw_trading_state_group_get_resume_visible (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->resume_button));
+}
+
+TwBreakerRow *
+tw_trading_state_group_get_breaker_row (TwTradingStateGroup *self,
+                                        const char          *breaker_id)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  for (guint i = 0; i < self->breaker_rows->len; i++)
+    {
+      TwBreakerRow *row = g_ptr_array_index (self->breaker_rows, i);
+
+      if (g_strcmp0 (tw_breaker_get_id (tw_breaker_row_get_breaker (row)), breaker_id) == 0)
+        return row;
+    }
+  return NULL;
+}

@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+/* bench-poll: the console's cost of polling many services.
+ *
+ * Starts `tradewarden-sim --port 0` as a separate process (its CPU is not counted),
+ * writes a profile of N services (N/5 per flavor, all pointing at the simulator) into
+ * a private XDG_CONFIG_HOME, keeps their credentials in a memory store, and runs the
+ * real console — TwApplication with that profile, the window presented, the poll
+ * interval set through GSettings — for a measured window of S seconds. It reports:
+ *
+ *   - CPU time of this process (getrusage RUSAGE_SELF: every thread of the console)
+ *     as % of one core, raw and net of the stall meter's own cost (measured alone,
+ *     with the window presented and no profile, just before);
+ *   - the longest main-loop stall: the lateness of a 1 ms G_PRIORITY_DEFAULT timer
+ *     (the priority of input events);
+ *   - the health polls the console saw succeed and the requests the simulator logged
+ *     in the window (GET /_sim/requests), against N × S / interval.
+ *
+ * Run by bench-poll.sh; see tests/bench/README.md. */
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "tw-application.h"
+#include "tw-sim.h"
+
+#define PROFILE_NAME      "bench"
+#define METER_PERIOD_MS   1
+#define CALIBRATE_S       3
+#define SETTLE_TIMEOUT_S  20
+#define GOAL_CPU_PCT      5.0
+#define GOAL_STALL_MS     16.0
+
+static int opt_services = 200;
+static int opt_seconds = 30;
+static int opt_interval = 1;
+static char *opt_sim = NULL;
+static gboolean opt_hide_window = FALSE;
+
+/* The 1 ms stall meter. */
+typedef struct
+{
+  guint  source_id;
+  gint64 last_us;
+  gint64 max_late_us;
+  gint64 max_at_us;        /* monotonic time of the worst tick */
+  guint  ticks;
+  guint  over_5ms;
+  guint  over_16ms;
+} Meter;
+
+/* The window's frames: update + layout + paint, from "before-paint" to "after-paint". */
+typedef struct
+{
+  gint64 start_us;
+  gint64 max_us;
+  gint64 total_us;
+  guint  n;
+} Frames;
+
+typedef struct
+{
+  TwApplication *app;
+  TwProfile     *profile;
+  TwSecrets     *secrets;
+  GHashTable    *urls;     /* flavor → base URL */
+  Meter          meter;
+  Frames         frames;
+  guint          polls_ok; /* "succeeded" of the health pollers */
+  guint          polls_failed;
+  int            status;
+} Bench;
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static long
+max_rss_kb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+static gboolean
+meter_tick_cb (gpointer user_data)
+{
+  Meter *meter = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (meter->last_us != 0)
+    {
+      gint64 late = now - meter->last_us - METER_PERIOD_MS * 1000;
+
+      if (late > meter->max_late_us)
+        {
+          meter->max_late_us = late;
+          meter->max_at_us = now;
+        }
+      meter->over_5ms += late > 5000;
+      meter->over_16ms += late > 16000;
+    }
+  meter->ticks++;
+  meter->last_us = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+meter_reset (Meter *meter)
+{
+  guint source_id = meter->source_id;
+
+  memset (meter, 0, sizeof *meter);
+  meter->source_id = source_id;
+}
+
+static void
+meter_start (Meter *meter)
+{
+  meter_reset (meter);
+  meter->source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, METER_PERIOD_MS,
+                                         meter_tick_cb, meter, NULL);
+}
+
+static void
+meter_stop (Meter *meter)
+{
+  g_clear_handle_id (&meter->source_id, g_source_remove);
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Frames        *frames)
+{
+  frames->start_us = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Frames        *frames)
+{
+  gint64 duration;
+
+  if (frames->start_us == 0)
+    return;
+  duration = g_get_monotonic_time () - frames->start_us;
+  frames->start_us = 0;
+  frames->max_us = MAX (frames->max_us, duration);
+  frames->total_us += duration;
+  frames->n++;
+}
+
+/* Iterates the default main context for @seconds, or until @done (if given) holds. */
+static gboolean
+run_for (double     seconds,
+         gboolean (*done) (Bench *),
+         Bench     *bench)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (done != NULL && done (bench))
+        return TRUE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return done == NULL;
+}
+
+/* The simulator, a separate process. */
+
+static GSubprocess *
+start_simulator (GHashTable  *urls,
+                 GError     **error)
+{
+  static const char * const flavors[] = TW_SIM_FLAVORS;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* It must accept the demo credentials stored below, whatever the caller's env says. */
+  g_subprocess_launcher_unsetenv (launcher, "API_KEYS");
+  g_subprocess_launcher_unsetenv (launcher, "LIVE_TRADING_KEY");
+  g_subprocess_launcher_unsetenv (launcher, "ALPACA_API_KEY");
+  g_subprocess_launcher_unsetenv (launcher, "ALPACA_SECRET_KEY");
+  sim = g_subprocess_launcher_spawn (launcher, error, opt_sim, "--port", "0", NULL);
+  if (sim == NULL)
+    return NULL;
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, error);
+      char *eq;
+
+      if (line == NULL)
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         "The simulator %s exited before printing its URLs", opt_sim);
+          g_subprocess_force_exit (sim);
+          return NULL;
+        }
+      eq = strchr (line, '=');
+      if (eq == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "The simulator printed “%s” instead of a flavor=URL line", line);
+          g_subprocess_force_exit (sim);
+          return NULL;
+        }
+      *eq = '\0';
+      g_hash_table_insert (urls, g_strdup (line), g_strdup (eq + 1));
+    }
+  return g_steal_pointer (&sim);
+}
+
+static JsonArray *
+get_request_log (const char  *url,
+                 JsonNode   **root_out,
+                 GError     **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (url, "/_sim/requests", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  body = soup_session_send_and_read (session, msg, NULL, error);
+  if (body == NULL)
+    return NULL;
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "GET %s answered HTTP %u", uri, soup_message_get_status (msg));
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET %s did not answer an array", uri);
+      return NULL;
+    }
+  *root_out = json_node_copy (root);
+  return json_node_get_array (*root_out);
+}
+
+/* The highest seq logged at or before @until_real_us (any time when 0), -1 if none. */
+static gint64
+last_seq (JsonArray *log,
+          gint64     until_real_us)
+{
+  gint64 seq = -1;
+
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+
+      if (until_real_us != 0 && json_object_get_int_member (entry, "time_us") > until_real_us)
+        continue;
+      seq = MAX (seq, json_object_get_int_member (entry, "seq"));
+    }
+  return seq;
+}
+
+/* The profile: N services round-robin over the flavors, written to and read back from
+ * $XDG_CONFIG_HOME/tradewarden/profiles/bench.conf; credentials in memory. */
+
+static const struct
+{
+  const char *flavor;
+  const char *name;
+  const char *secrets[2][2];  /* connector secret name → value */
+} flavor_info[] = {
+  { "investiq", "InvestIQ",
+    { { "api_key", TW_SIM_DEMO_API_KEY }, { "live_trading_key", TW_SIM_DEMO_LIVE_TRADING_KEY } } },
+  { "ibkr-assistant", "IBKR assistant", { { "api_key", TW_SIM_DEMO_API_KEY }, { NULL, NULL } } },
+  { "ai-trading", "AI trading", { { "api_key", TW_SIM_DEMO_API_KEY }, { NULL, NULL } } },
+  { "autotrader", "Autotrader", { { "api_key", TW_SIM_DEMO_API_KEY }, { NULL, NULL } } },
+  { "alpaca", "Alpaca (paper)",
+    { { "key_id", TW_SIM_DEMO_ALPACA_KEY_ID }, { "secret_key", TW_SIM_DEMO_ALPACA_SECRET } } },
+};
+
+static TwProfile *
+make_profile (GHashTable  *urls,
+              TwSecrets   *secrets,
+              GError     **error)
+{
+  g_autoptr(TwProfile) profile = tw_profile_new (PROFILE_NAME, TW_MODE_PAPER);
+  g_autoptr(GFile) file = NULL;
+
+  for (int i = 0; i < opt_services; i++)
+    {
+      guint f = i % G_N_ELEMENTS (flavor_info);
+      guint n = i / G_N_ELEMENTS (flavor_info) + 1;
+      g_autofree char *id = g_strdup_printf ("%s-%03u", flavor_info[f].flavor, n);
+      g_autofree char *name = g_strdup_printf ("%s %u", flavor_info[f].name, n);
+      g_autoptr(TwService) service = NULL;
+
+      service = tw_service_new (id, flavor_info[f].flavor,
+                                g_hash_table_lookup (urls, flavor_info[f].flavor));
+      tw_service_set_name (service, name);
+      tw_profile_add_service (profile, service);
+      for (guint j = 0; j < G_N_ELEMENTS (flavor_info[f].secrets); j++)
+        {
+          if (flavor_info[f].secrets[j][0] != NULL
+              && !tw_secrets_store_sync (secrets, PROFILE_NAME, id, flavor_info[f].secrets[j][0],
+                                         flavor_info[f].secrets[j][1], NULL, error))
+            return NULL;
+        }
+    }
+
+  if (!tw_profile_save (profile, NULL, error))
+    return NULL;
+  file = tw_profile_default_file (profile);
+  return tw_profile_load (file, error);
+}
+
+/* The measurement, driven from "activate". */
+
+static gboolean
+window_painted (Bench *bench)
+{
+  TwWindow *window = tw_application_get_window (bench->app);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+static gboolean
+all_services_answered (Bench *bench)
+{
+  GListModel *services = tw_profile_get_services (bench->profile);
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+
+      if (tw_service_get_last_success (service) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+poll_succeeded_cb (TwPoller *poller,
+                   JsonNode *body,
+                   gpointer  response,
+                   Bench    *bench)
+{
+  bench->polls_ok++;
+}
+
+static void
+poll_failed_cb (TwPoller *poller,
+                GError   *error,
+                Bench    *bench)
+{
+  bench->polls_failed++;
+}
+
+static void
+count_states (Bench *bench,
+              guint  counts[TW_SERVICE_STATE_ERROR + 1])
+{
+  GListModel *services = tw_workspace_get_services (tw_application_get_workspace (bench->app));
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+
+      counts[MIN (tw_service_get_state (service), TW_SERVICE_STATE_ERROR)]++;
+    }
+}
+
+static gboolean
+measure (Bench   *bench,
+         GError **error)
+{
+  const char *any_url = g_hash_table_lookup (bench->urls, "investiq");
+  TwWorkspace *workspace;
+  GListModel *services;
+  GdkFrameClock *clock;
+  g_autoptr(JsonNode) log_before = NULL;
+  g_autoptr(JsonNode) log_after = NULL;
+  JsonArray *log;
+  double cpu0, cpu1, meter_pct, raw_pct, net_pct, open_s, settle_cpu;
+  gint64 t0, t1, real1, seq0, seq1, open0;
+  guint calib_ticks;
+  gint64 calib_max, settle_max;
+  guint states[TW_SERVICE_STATE_ERROR + 1] = { 0 };
+  guint expected = (guint) opt_services * (guint) opt_seconds / (guint) opt_interval;
+
+  /* 1. The window with no profile, and the meter alone: its own CPU cost. */
+  if (!run_for (10, window_painted, bench))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The window was not mapped within 10 s");
+      return FALSE;
+    }
+  run_for (0.5, NULL, bench);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (tw_application_get_window (bench->app)));
+  g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &bench->frames);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &bench->frames);
+  meter_start (&bench->meter);
+  cpu0 = cpu_seconds ();
+  t0 = g_get_monotonic_time ();
+  run_for (CALIBRATE_S, NULL, bench);
+  meter_pct = 100.0 * (cpu_seconds () - cpu0) / ((g_get_monotonic_time () - t0) / 1e6);
+  calib_ticks = bench->meter.ticks;
+  calib_max = bench->meter.max_late_us;
+
+  if (opt_hide_window)
+    gtk_widget_set_visible (GTK_WIDGET (tw_application_get_window (bench->app)), FALSE);
+
+  /* 2. The profile opens; wait until every service answered once. */
+  meter_reset (&bench->meter);
+  open0 = g_get_monotonic_time ();
+  cpu0 = cpu_seconds ();
+  tw_application_open_profile (bench->app, bench->profile, bench->secrets);
+  workspace = tw_application_get_workspace (bench->app);
+  if (tw_workspace_get_poll_interval (workspace) != (guint) opt_interval * 1000)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "The console polls every %u ms, not %d s: is the GSettings schema of "
+                   "%s compiled in GSETTINGS_SCHEMA_DIR?",
+                   tw_workspace_get_poll_interval (workspace), opt_interval, APP_ID);
+      return FALSE;
+    }
+  services = tw_workspace_get_services (workspace);
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwPoller *poller = tw_workspace_get_health_poller (workspace, tw_service_get_id (service));
+
+      if (poller == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "Service %s has no health poller: is its connector installed?",
+                       tw_service_get_id (service));
+          return FALSE;
+        }
+      g_signal_connect (poller, "succeeded", G_CALLBACK (poll_succeeded_cb), bench);
+      g_signal_connect (poller, "failed", G_CALLBACK (poll_failed_cb), bench);
+    }
+  if (!run_for (SETTLE_TIMEOUT_S, all_services_answered, bench))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "Not every service answered a health poll within %d s", SETTLE_TIMEOUT_S);
+      return FALSE;
+    }
+  open_s = (g_get_monotonic_time () - open0) / 1e6;
+  settle_cpu = cpu_seconds () - cpu0;
+  settle_max = bench->meter.max_late_us;
+  /* One more interval, so the window starts in the steady state. */
+  run_for (opt_interval, NULL, bench);
+
+  /* 3. The measured window. */
+  log = get_request_log (any_url, &log_before, error);
+  if (log == NULL)
+    return FALSE;
+  seq0 = last_seq (log, 0);
+  bench->polls_ok = bench->polls_failed = 0;
+  memset (&bench->frames, 0, sizeof bench->frames);
+  meter_reset (&bench->meter);
+  t0 = g_get_monotonic_time ();
+  cpu0 = cpu_seconds ();
+  run_for (opt_seconds, NULL, bench);
+  cpu1 = cpu_seconds ();
+  t1 = g_get_monotonic_time ();
+  real1 = g_get_real_time ();
+  meter_stop (&bench->meter);
+  count_states (bench, states);
+
+  log = get_request_log (any_url, &log_after, error);
+  if (log == NULL)
+    return FALSE;
+  seq1 = last_seq (log, real1);
+  if (seq0 < 0 || seq1 < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "The simulator's request log is empty: nothing was polled");
+      return FALSE;
+    }
+
+  raw_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6);
+  net_pct = MAX (0.0, raw_pct - meter_pct);
+
+  printf ("Polling %d services every %d s for %.1f s (console pid %d, simulator in its own process)%s\n",
+          opt_services, opt_interval, (t1 - t0) / 1e6, (int) getpid (),
+          opt_hide_window ? ", window HIDDEN (diagnosis)" : "");
+  printf ("  profile opened → every service answered: %.2f s, %.2f s CPU, worst stall %.1f ms\n",
+          open_s, settle_cpu, settle_max / 1000.0);
+  printf ("  stall meter alone (window, no profile): %.2f %% CPU, %u ticks in %d s, worst %.2f ms\n",
+          meter_pct, calib_ticks, CALIBRATE_S, calib_max / 1000.0);
+  printf ("  health polls the console saw: %u ok, %u failed (expected %u)\n",
+          bench->polls_ok, bench->polls_failed, expected);
+  printf ("  requests the simulator logged in the window: %" G_GINT64_FORMAT "\n", seq1 - seq0);
+  printf ("  service states at the end: %u ok, %u degraded, %u unreachable, %u auth failed, "
+          "%u error, %u unknown\n",
+          states[TW_SERVICE_STATE_OK], states[TW_SERVICE_STATE_DEGRADED],
+          states[TW_SERVICE_STATE_UNREACHABLE], states[TW_SERVICE_STATE_AUTH_FAILED],
+          states[TW_SERVICE_STATE_ERROR], states[TW_SERVICE_STATE_UNKNOWN]);
+  printf ("  CPU: %.2f %% of one core (%.2f s in %.1f s) including the meter; net of the meter %.2f %%"
+          " — goal ≤ %.0f %%: %s\n",
+          raw_pct, cpu1 - cpu0, (t1 - t0) / 1e6, net_pct, GOAL_CPU_PCT,
+          net_pct <= GOAL_CPU_PCT ? "met" : "MISSED");
+  printf ("  longest main-loop stall: %.2f ms at +%.1f s (%u ticks; %u over 5 ms, %u over 16 ms)"
+          " — goal ≤ %.0f ms: %s\n",
+          bench->meter.max_late_us / 1000.0, (bench->meter.max_at_us - t0) / 1e6,
+          bench->meter.ticks, bench->meter.over_5ms, bench->meter.over_16ms, GOAL_STALL_MS,
+          bench->meter.max_late_us / 1000.0 <= GOAL_STALL_MS ? "met" : "MISSED");
+  printf ("  window frames (update + layout + paint): %u, %.2f ms on average, longest %.2f ms, "
+          "%.2f %% of the window's time\n",
+          bench->frames.n, bench->frames.n > 0 ? bench->frames.total_us / 1000.0 / bench->frames.n : 0.0,
+          bench->frames.max_us / 1000.0, 100.0 * bench->frames.total_us / (t1 - t0));
+  printf ("  peak RSS of the console: %.1f MB\n", max_rss_kb () / 1024.0);
+  printf ("RESULT poll services=%d seconds=%d cpu_pct=%.2f cpu_net_pct=%.2f meter_pct=%.2f "
+          "stall_max_ms=%.2f frame_max_ms=%.2f polls_ok=%u polls_failed=%u sim_requests=%" G_GINT64_FORMAT " expected=%u\n",
+          opt_services, opt_seconds, raw_pct, net_pct, meter_pct, bench->meter.max_late_us / 1000.0,
+          bench->frames.max_us / 1000.0, bench->polls_ok, bench->polls_failed, seq1 - seq0, expected);
+  fflush (stdout);
+
+  /* Proof that the polling really happened, at the rate asked: within 10 %. */
+  if (bench->polls_ok < expected * 9 / 10 || (guint64) (seq1 - seq0) < expected * 9 / 10)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Only %u successful polls and %" G_GINT64_FORMAT " simulator requests "
+                   "where %u were expected", bench->polls_ok, seq1 - seq0, expected);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* NULL when the schema is not installed (g_settings_new () would abort). */
+static GSettings *
+settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
+}
+
+static void
+activate_cb (GApplication *app,
+             Bench        *bench)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Once: the window is presented by TwApplication's own activate. */
+  g_signal_handlers_disconnect_by_func (app, activate_cb, bench);
+  g_application_hold (app);
+  if (!measure (bench, &error))
+    {
+      g_printerr ("bench-poll: %s\n", error->message);
+      bench->status = EXIT_FAILURE;
+    }
+  meter_stop (&bench->meter);
+  tw_application_close_profile (bench->app);
+  g_application_release (app);
+  g_application_quit (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GHashTable) urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *config_dir = NULL;
+  g_autofree char *app_argv0 = NULL;
+  char *app_argv[2];
+  Bench bench = { 0 };
+  GOptionEntry entries[] = {
+    { "sim", 0, 0, G_OPTION_ARG_FILENAME, &opt_sim, "The tradewarden-sim executable", "PATH" },
+    { "services", 0, 0, G_OPTION_ARG_INT, &opt_services, "Number of services (default 200)", "N" },
+    { "seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds, "Measured window (default 30)", "S" },
+    { "interval", 0, 0, G_OPTION_ARG_INT, &opt_interval, "Poll interval in seconds (default 1)", "S" },
+    { "hide-window", 0, 0, G_OPTION_ARG_NONE, &opt_hide_window,
+      "Diagnosis: hide the window before the profile opens (the core's share alone)", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("— the console's CPU and main-loop stalls while polling");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-poll: %s. Try --help.\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (opt_sim == NULL || opt_services < 5 || opt_seconds < 1 || opt_interval < 1 || opt_interval > 300)
+    {
+      g_printerr ("bench-poll: give --sim PATH, --services ≥ 5, --seconds ≥ 1, --interval 1…300\n");
+      return EXIT_FAILURE;
+    }
+
+  /* A private configuration directory, before GLib reads (and caches) the variable. */
+  config_dir = g_dir_make_tmp ("tw-bench-poll-XXXXXX", &error);
+  if (config_dir == NULL)
+    {
+      g_printerr ("bench-poll: could not make a private configuration directory: %s\n",
+                  error->message);
+      return EXIT_FAILURE;
+    }
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+
+  sim = start_simulator (urls, &error);
+  if (sim == NULL)
+    {
+      g_printerr ("bench-poll: could not start the simulator %s: %s\n", opt_sim, error->message);
+      return EXIT_FAILURE;
+    }
+
+  bench.urls = urls;
+  bench.secrets = tw_secrets_new_memory ();
+  bench.profile = make_profile (urls, bench.secrets, &error);
+  if (bench.profile == NULL)
+    {
+      g_printerr ("bench-poll: could not write and read back the profile: %s\n", error->message);
+      bench.status = EXIT_FAILURE;
+      goto out;
+    }
+
+  settings = settings_new ();
+  if (settings == NULL)
+    {
+      g_printerr ("bench-poll: the GSettings schema %s is not installed: set GSETTINGS_SCHEMA_DIR "
+                  "to the build's data directory\n", APP_ID);
+      bench.status = EXIT_FAILURE;
+      goto out;
+    }
+  g_settings_set_uint (settings, "poll-interval", (guint) opt_interval);
+
+  bench.app = tw_application_new ();
+  g_application_set_flags (G_APPLICATION (bench.app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (bench.app, "activate", G_CALLBACK (activate_cb), &bench);
+  app_argv0 = g_strdup (argv[0]);
+  app_argv[0] = app_argv0;
+  app_argv[1] = NULL;
+  if (g_application_run (G_APPLICATION (bench.app), 1, app_argv) != 0 && bench.status == 0)
+    bench.status = EXIT_FAILURE;
+
+out:
+  g_clear_object (&bench.app);
+  g_clear_object (&bench.profile);
+  g_clear_object (&bench.secrets);
+  g_subprocess_send_signal (sim, SIGTERM);
+  g_subprocess_wait (sim, NULL, NULL);
+  {
+    g_autofree char *profiles = g_build_filename (config_dir, "tradewarden", "profiles", NULL);
+    g_autofree char *conf = g_build_filename (profiles, PROFILE_NAME ".conf", NULL);
+    g_autofree char *parent = g_path_get_dirname (profiles);
+
+    g_unlink (conf);
+    g_rmdir (profiles);
+    g_rmdir (parent);
+    g_rmdir (config_dir);
+  }
+  g_free (opt_sim);
+  return bench.status;
+}

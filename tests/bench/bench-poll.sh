@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# tests/bench/bench-poll.sh — 200 services polled every second against the
+# simulator (a separate process) for 30 s: the console's CPU as % of one core
+# and its longest main-loop stall (goals ≤ 5 %, ≤ 16 ms). bench-poll does the
+# work (see its header); TW_BENCH_POLL_SERVICES, TW_BENCH_POLL_SECONDS change
+# the defaults.
+#
+# Needs a display and a session bus: run it through tests/bench/run
+# (`build-aux/run bench`), which starts the headless session.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${TW_BUILD_DIR:-$repo/_build}
+
+bench=$build/tests/bench/bench-poll
+sim=$build/src/sim/tradewarden-sim
+
+die () {
+  echo "bench-poll: $*" >&2
+  exit 1
+}
+
+[ -x "$bench" ] || die "$bench is not built: run ninja -C $build"
+[ -x "$sim" ] || die "$sim is not built: run ninja -C $build"
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || die "no display: run through tests/bench/run"
+
+export GSK_RENDERER=cairo
+export GSETTINGS_SCHEMA_DIR="$build/data"
+export GSETTINGS_BACKEND=memory
+export XDG_DATA_DIRS="$repo/data:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
+unset MALLOC_PERTURB_ MALLOC_CHECK_ TW_BENCH_FIRST_FRAME
+
+exec "$bench" --sim "$sim" \
+  --services "${TW_BENCH_POLL_SERVICES:-200}" \
+  --seconds "${TW_BENCH_POLL_SECONDS:-30}" \
+  --interval 1

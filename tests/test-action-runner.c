@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-error.h"
+#include "tw-risk-fixture.h"
+
+#define INTERVAL 300
+
+/* The flavors that can halt, in the profile's order, and the request that halts each. */
+static const struct
+{
+  const char *flavor;
+  const char *halt_method;
+  const char *halt_path;
+} halting[] = {
+  { "investiq",       "POST",  "/api/risk/trading-halt" },
+  { "ibkr-assistant", "POST",  "/api/v1/kill-switch/activate" },
+  { "ai-trading",     "POST",  "/api/trading/disable" },
+  { "alpaca",         "PATCH", "/v2/account/configurations" },
+};
+
+static guint
+count_rows (GPtrArray      *rows,
+            TwAuditOutcome  outcome)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (tw_audit_record_get_outcome (g_ptr_array_index (rows, i)) == outcome)
+      n++;
+  return n;
+}
+
+/* Every outcome row points at a "requested" row of the same action and target. */
+static void
+assert_pairs (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TwAuditRecord *row = g_ptr_array_index (rows, i);
+      gboolean found = FALSE;
+
+      if (tw_audit_record_get_outcome (row) == TW_AUDIT_OUTCOME_REQUESTED ||
+          tw_audit_record_get_request_id (row) == 0)
+        continue;
+      for (guint j = 0; j < i; j++)
+        {
+          TwAuditRecord *request = g_ptr_array_index (rows, j);
+
+          if (tw_audit_record_get_id (request) == tw_audit_record_get_request_id (row))
+            {
+              g_assert_cmpint (tw_audit_record_get_outcome (request), ==, TW_AUDIT_OUTCOME_REQUESTED);
+              g_assert_cmpstr (tw_audit_record_get_target (request), ==, tw_audit_record_get_target (row));
+              found = TRUE;
+            }
+        }
+      g_assert_true (found);
+    }
+}
+
+/* Halt then resume @flavor through the runner: both reach the simulator, the monitor
+ * sees halted then active, the audit log holds requested + ok rows for each. */
+static void
+test_halt_resume (gconstpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+  const char *flavor = halting[index].flavor;
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) halt = NULL;
+  g_autoptr(TwGuardRequest) resume = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) body2 = NULL;
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) halt_rows = NULL;
+  g_autoptr(GPtrArray) resume_rows = NULL;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  tw_risk_monitor_start (f.monitor);
+  g_assert_true (risk_wait_halted (&f, flavor, FALSE, 5000));
+  g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, flavor)));
+  g_assert_true (tw_trading_state_get_can_resume (risk_state (&f, flavor)));
+  risk_clear_requests (&f);
+
+  /* Toward safety: one click, no reason needed. */
+  halt = tw_action_runner_new_request (f.runner, "trading.halt", flavor);
+  body = risk_run (&f, halt, flavor, "trading.halt", NULL, &response, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  g_assert_cmpuint (tw_http_response_get_status (response), ==, 200);
+  g_assert_true (tw_action_runner_did_recently (f.runner, flavor, "trading.halt", 30));
+  g_assert_false (tw_action_runner_is_in_flight (f.runner, flavor, "trading.halt"));
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "flavor"), ==, flavor);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "method"), ==,
+                   halting[index].halt_method);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "path"), ==,
+                   halting[index].halt_path);
+  g_assert_true (risk_wait_halted (&f, flavor, TRUE, 5000));
+
+  /* Away from safety: a reason and the checklist. */
+  resume = risk_resume_request (&f, flavor);
+  g_clear_pointer (&response, tw_http_response_unref);
+  body2 = risk_run (&f, resume, flavor, "trading.resume", NULL, &response, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body2);
+  g_assert_true (risk_wait_halted (&f, flavor, FALSE, 5000));
+  g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, flavor)), !=, TW_TRADING_HALTED);
+
+  halt_rows = risk_audit_rows (&f, "trading.halt");
+  g_assert_cmpuint (halt_rows->len, ==, 2);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (halt_rows, 0)), ==, TW_AUDIT_OUTCOME_REQUESTED);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (halt_rows, 1)), ==, TW_AUDIT_OUTCOME_OK);
+  g_assert_cmpuint (tw_audit_record_get_http_status (g_ptr_array_index (halt_rows, 1)), ==, 200);
+  g_assert_cmpstr (tw_audit_record_get_target (g_ptr_array_index (halt_rows, 0)), ==, flavor);
+  g_assert_cmpstr (tw_audit_record_get_actor (g_ptr_array_index (halt_rows, 0)), ==, g_get_user_name ());
+  g_assert_true (g_str_has_prefix (tw_audit_record_get_reason (g_ptr_array_index (halt_rows, 0)),
+                                   "Halted from Trade Warden by "));
+  assert_pairs (halt_rows);
+
+  resume_rows = risk_audit_rows (&f, "trading.resume");
+  g_assert_cmpuint (resume_rows->len, ==, 2);
+  g_assert_cmpuint (count_rows (resume_rows, TW_AUDIT_OUTCOME_REQUESTED), ==, 1);
+  g_assert_cmpuint (count_rows (resume_rows, TW_AUDIT_OUTCOME_OK), ==, 1);
+  g_assert_cmpstr (tw_audit_record_get_reason (g_ptr_array_index (resume_rows, 0)), ==,
+                   "Root cause fixed: bad feed replaced, tests green");
+  assert_pairs (resume_rows);
+  risk_assert_audit_valid (&f);
+
+  risk_fixture_teardown (&f);
+}
+
+/* The guard refuses: nothing reaches the simulator, one "refused" row each. */
+static void
+test_guard_refuses (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) no_reason = NULL;
+  g_autoptr(TwGuardRequest) unticked = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  risk_clear_requests (&f);
+
+  /* Resume without a reason. */
+  no_reason = risk_resume_request (&f, "investiq");
+  tw_guard_request_set_reason (no_reason, NULL);
+  body = risk_run (&f, no_reason, "investiq", "trading.resume", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "reason"));
+  g_clear_error (&error);
+
+  /* Resume with a reason but "root cause identified" not ticked. */
+  unticked = risk_resume_request (&f, "ibkr-assistant");
+  tw_guard_request_set_checked (unticked, TW_GUARD_CHECK_ROOT_CAUSE, FALSE);
+  body = risk_run (&f, unticked, "ibkr-assistant", "trading.resume", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 0);
+
+  rows = risk_audit_rows (&f, NULL);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_REFUSED), ==, 2);
+  g_assert_cmpstr (tw_audit_record_get_target (g_ptr_array_index (rows, 0)), ==, "investiq");
+  g_assert_cmpstr (tw_audit_record_get_target (g_ptr_array_index (rows, 1)), ==, "ibkr-assistant");
+  risk_assert_audit_valid (&f);
+
+  risk_fixture_teardown (&f);
+}
+
+/* In a live profile a destructive action needs the profile's name typed. */
+static void
+test_guard_live_typed_name (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  risk_fixture_setup (&f, TW_MODE_LIVE, INTERVAL);
+  risk_clear_requests (&f);
+
+  request = tw_action_runner_new_request (f.runner, "positions.close", "investiq");
+  g_assert_true (tw_guard_request_needs_typed_name (request));
+  tw_guard_request_set_reason (request, "Flatten AAPL before the earnings call");
+  tw_guard_request_set_typed_confirmation (request, "not the name");
+  g_hash_table_insert (vars, "symbol", "AAPL");
+
+  body = risk_run (&f, request, "investiq", "positions.close", vars, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 0);
+  rows = risk_audit_rows (&f, "positions.close");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+  g_assert_cmpstr (tw_audit_record_get_mode (g_ptr_array_index (rows, 0)), ==, "live");
+
+  risk_fixture_teardown (&f);
+}
+
+/* An operation the connector lacks is refused and audited, nothing sent. */
+static void
+test_unsupported (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  risk_clear_requests (&f);
+
+  request = tw_action_runner_new_request (f.runner, "trading.halt", "autotrader");
+  body = risk_run (&f, request, "autotrader", "trading.halt", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "Autotrader"));
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 0);
+  rows = risk_audit_rows (&f, "trading.halt");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+
+  risk_fixture_teardown (&f);
+}
+
+/* The server refusing (409: resume while the daily loss is past its limit) is an
+ * audited refusal with the server's own words; a 500 is a failure. */
+static void
+test_server_refuses_and_fails (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) resume = NULL;
+  g_autoptr(TwGuardRequest) halt = NULL;
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  TwAuditRecord *outcome;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  risk_scenario (&f, "{\"name\":\"daily-loss\",\"percent\":5.4}");
+
+  resume = risk_resume_request (&f, "investiq");
+  body = risk_run (&f, resume, "investiq", "trading.resume", NULL, &response, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_assert_nonnull (response);
+  g_assert_cmpuint (tw_http_response_get_status (response), ==, 409);
+  g_clear_error (&error);
+
+  rows = risk_audit_rows (&f, "trading.resume");
+  g_assert_cmpuint (rows->len, ==, 2);
+  outcome = g_ptr_array_index (rows, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_REFUSED);
+  g_assert_cmpuint (tw_audit_record_get_http_status (outcome), ==, 409);
+  g_assert_nonnull (strstr (tw_audit_record_get_message (outcome), "Cannot resume"));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  tw_test_sim_fault (f.sim, "ai-trading",
+                     "{\"path\":\"/api/trading/disable\",\"kind\":\"status\",\"status\":500}");
+  halt = tw_action_runner_new_request (f.runner, "trading.halt", "ai-trading");
+  body = risk_run (&f, halt, "ai-trading", "trading.halt", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_SERVER);
+
+  rows = risk_audit_rows (&f, "trading.halt");
+  g_assert_cmpuint (rows->len, ==, 2);
+  outcome = g_ptr_array_index (rows, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_FAILED);
+  g_assert_cmpuint (tw_audit_record_get_http_status (outcome), ==, 500);
+  risk_assert_audit_valid (&f);
+
+  risk_fixture_teardown (&f);
+}
+
+typedef struct
+{
+  guint on;
+  guint off;
+} FlightCount;
+
+static void
+on_in_flight_changed (TwActionRunner *runner,
+                      const char     *service_id,
+                      const char     *operation,
+                      gboolean        in_flight,
+                      FlightCount    *count)
+{
+  g_assert_cmpstr (service_id, ==, "investiq");
+  g_assert_cmpstr (operation, ==, "trading.halt");
+  if (in_flight)
+    count->on++;
+  else
+    count->off++;
+}
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+both_arrived (gpointer data)
+{
+  GAsyncResult **results = data;
+
+  return results[0] != NULL && results[1] != NULL;
+}
+
+/* A second submit while the first is in flight is refused; one request is sent. */
+static void
+test_no_double_submit (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) first = NULL;
+  g_autoptr(TwGuardRequest) second = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body1 = NULL;
+  g_autoptr(JsonNode) body2 = NULL;
+  GAsyncResult *results[2] = { NULL, NULL };
+  FlightCount count = { 0, 0 };
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  tw_test_sim_fault (f.sim, "investiq",
+                     "{\"path\":\"/api/risk/trading-halt\",\"kind\":\"latency\",\"latency_ms\":300}");
+  risk_clear_requests (&f);
+  g_signal_connect (f.runner, "in-flight-changed", G_CALLBACK (on_in_flight_changed), &count);
+
+  first = tw_action_runner_new_request (f.runner, "trading.halt", "investiq");
+  second = tw_action_runner_new_request (f.runner, "trading.halt", "investiq");
+  tw_action_runner_run_async (f.runner, first, "investiq", "trading.halt", NULL, NULL,
+                              on_run_done, &results[0]);
+  g_assert_true (tw_action_runner_is_in_flight (f.runner, "investiq", "trading.halt"));
+  g_assert_cmpuint (count.on, ==, 1);
+  tw_action_runner_run_async (f.runner, second, "investiq", "trading.halt", NULL, NULL,
+                              on_run_done, &results[1]);
+  g_assert_true (risk_wait (both_arrived, results, 10000));
+
+  body1 = tw_action_runner_run_finish (f.runner, results[0], NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body1);
+  body2 = tw_action_runner_run_finish (f.runner, results[1], NULL, &error);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "already in progress"));
+  g_assert_null (body2);
+  g_assert_false (tw_action_runner_is_in_flight (f.runner, "investiq", "trading.halt"));
+  g_assert_cmpuint (count.on, ==, 1);
+  g_assert_cmpuint (count.off, ==, 1);
+
+  sent = risk_changing_requests (&f, "investiq");
+  g_assert_cmpuint (sent->len, ==, 1);
+  rows = risk_audit_rows (&f, "trading.halt");
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_REQUESTED), ==, 1);
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_OK), ==, 1);
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_REFUSED), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (f.runner, &count);
+  g_clear_object (&results[0]);
+  g_clear_object (&results[1]);
+  risk_fixture_teardown (&f);
+}
+
+/* Halt all: the four halting flavors, in parallel, results in profile order; with a
+ * 300 ms latency on one the whole takes about the slowest. */
+static void
+test_halt_all (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 start, elapsed_ms, first_us = G_MAXINT64, last_us = 0;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  tw_test_sim_fault (f.sim, "alpaca",
+                     "{\"path\":\"/v2/account/configurations\",\"method\":\"PATCH\","
+                     "\"kind\":\"latency\",\"latency_ms\":300}");
+  risk_clear_requests (&f);
+
+  start = g_get_monotonic_time ();
+  results = risk_halt_all (&f, NULL);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("halt all took %" G_GINT64_FORMAT " ms", elapsed_ms);
+
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting));
+  for (guint i = 0; i < results->len; i++)
+    {
+      TwActionResult *result = g_ptr_array_index (results, i);
+
+      g_assert_cmpstr (tw_action_result_get_service_id (result), ==, halting[i].flavor);
+      if (!tw_action_result_get_ok (result))
+        g_error ("%s did not halt: %s", halting[i].flavor, tw_action_result_get_message (result));
+      g_assert_cmpuint (tw_action_result_get_http_status (result), ==, 200);
+      g_assert_cmpfloat (tw_action_result_get_latency_ms (result), >, 0);
+    }
+  g_assert_cmpfloat (tw_action_result_get_latency_ms (g_ptr_array_index (results, 3)), >=, 300);
+  g_assert_cmpstr (tw_action_result_get_service_name (g_ptr_array_index (results, 0)), ==, "InvestIQ");
+  g_assert_cmpint (elapsed_ms, >=, 300);
+  g_assert_cmpint (elapsed_ms, <, 300 + 150);
+
+  /* In parallel: every halt request reached the simulator before the slow one answered. */
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, G_N_ELEMENTS (halting));
+  for (guint i = 0; i < sent->len; i++)
+    {
+      gint64 t = json_object_get_int_member (g_ptr_array_index (sent, i), "time_us");
+
+      first_us = MIN (first_us, t);
+      last_us = MAX (last_us, t);
+    }
+  g_test_message ("halt requests arrived within %" G_GINT64_FORMAT " µs", last_us - first_us);
+  g_assert_cmpint (last_us - first_us, <, 300 * 1000);
+
+  rows = risk_audit_rows (&f, "trading.halt");
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_REQUESTED), ==, 4);
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_OK), ==, 4);
+  assert_pairs (rows);
+  risk_assert_audit_valid (&f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
+    g_assert_true (tw_action_runner_did_recently (f.runner, halting[i].flavor, "trading.halt", 30));
+
+  risk_fixture_teardown (&f);
+}
+
+/* One service failing does not stop the others, and it is in the results. */
+static void
+test_halt_all_failure (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(GPtrArray) results = NULL;
+  TwActionResult *failed;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  tw_test_sim_fault (f.sim, "ai-trading",
+                     "{\"path\":\"/api/trading/disable\",\"kind\":\"status\",\"status\":503}");
+
+  results = risk_halt_all (&f, "Desk-wide halt for the incident drill");
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting));
+  for (guint i = 0; i < results->len; i++)
+    g_assert_cmpint (tw_action_result_get_ok (g_ptr_array_index (results, i)), ==,
+                     !g_str_equal (halting[i].flavor, "ai-trading"));
+
+  failed = g_ptr_array_index (results, 2);
+  g_assert_cmpstr (tw_action_result_get_service_id (failed), ==, "ai-trading");
+  g_assert_cmpuint (tw_action_result_get_http_status (failed), ==, 503);
+  g_assert_nonnull (tw_action_result_get_message (failed));
+  g_assert_cmpuint (strlen (tw_action_result_get_message (failed)), >, 0);
+
+  tw_risk_monitor_start (f.monitor);
+  g_assert_true (risk_wait_halted (&f, "investiq", TRUE, 5000));
+  g_assert_true (risk_wait_halted (&f, "alpaca", TRUE, 5000));
+  g_assert_true (risk_wait_halted (&f, "ai-trading", FALSE, 5000));
+  g_assert_cmpstr (tw_trading_state_get_reason (risk_state (&f, "investiq")), ==,
+                   "Desk-wide halt for the incident drill");
+
+  risk_fixture_teardown (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tw/core/action-runner/halt-resume/%s",
+                                               halting[i].flavor);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (i), test_halt_resume);
+    }
+  g_test_add_func ("/tw/core/action-runner/guard-refuses", test_guard_refuses);
+  g_test_add_func ("/tw/core/action-runner/guard-live-typed-name", test_guard_live_typed_name);
+  g_test_add_func ("/tw/core/action-runner/unsupported", test_unsupported);
+  g_test_add_func ("/tw/core/action-runner/server-refuses-and-fails", test_server_refuses_and_fails);
+  g_test_add_func ("/tw/core/action-runner/no-double-submit", test_no_double_submit);
+  g_test_add_func ("/tw/core/action-runner/halt-all", test_halt_all);
+  g_test_add_func ("/tw/core/action-runner/halt-all-failure", test_halt_all_failure);
+
+  return g_test_run ();
+}

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-error.h"
+#include "tw-risk-fixture.h"
+
+#define INTERVAL 250
+
+typedef struct
+{
+  RiskFixture    f;
+  TwAlertEngine *engine;
+  GPtrArray     *alerts;       /* TwAlert, in the order raised */
+  guint          n_warnings;   /* the monitor's breaker-warning signals */
+} Fixture;
+
+static void
+on_alert (TwAlertEngine *engine,
+          TwAlert       *alert,
+          Fixture       *fx)
+{
+  g_test_message ("alert [%s] %s — %s", tw_alert_get_key (alert), tw_alert_get_title (alert),
+                  tw_alert_get_body (alert));
+  g_ptr_array_add (fx->alerts, g_object_ref (alert));
+}
+
+static void
+on_warning (TwRiskMonitor  *monitor,
+            TwTradingState *state,
+            TwBreaker      *breaker,
+            Fixture        *fx)
+{
+  fx->n_warnings++;
+}
+
+static gboolean
+all_polled (gpointer data)
+{
+  Fixture *fx = data;
+  GListModel *states = tw_risk_monitor_get_states (fx->f.monitor);
+
+  for (guint i = 0; i < g_list_model_get_n_items (states); i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
+      g_autoptr(GDateTime) updated_at = NULL;
+
+      g_object_get (state, "updated-at", &updated_at, NULL);
+      if (updated_at == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+fixture_setup (Fixture *fx)
+{
+  risk_fixture_setup (&fx->f, TW_MODE_PAPER, INTERVAL);
+  fx->engine = tw_alert_engine_new (fx->f.workspace, fx->f.monitor, fx->f.runner);
+  fx->alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (fx->engine, "alert", G_CALLBACK (on_alert), fx);
+  g_signal_connect (fx->f.monitor, "breaker-warning", G_CALLBACK (on_warning), fx);
+
+  tw_risk_monitor_start (fx->f.monitor);
+  g_assert_true (risk_wait (all_polled, fx, 5000));
+  tw_test_run_for (2 * INTERVAL);
+  g_assert_cmpuint (fx->alerts->len, ==, 0);
+}
+
+static void
+fixture_teardown (Fixture *fx)
+{
+  g_signal_handlers_disconnect_by_data (fx->f.monitor, fx);
+  g_assert_finalize_object (g_steal_pointer (&fx->engine));
+  g_clear_pointer (&fx->alerts, g_ptr_array_unref);
+  risk_fixture_teardown (&fx->f);
+}
+
+static TwAlert *
+alert_at (Fixture *fx,
+          guint    i)
+{
+  g_assert_cmpuint (i, <, fx->alerts->len);
+  return g_ptr_array_index (fx->alerts, i);
+}
+
+typedef struct
+{
+  Fixture *fx;
+  guint    n;
+} CountCheck;
+
+static gboolean
+has_n_alerts (gpointer data)
+{
+  CountCheck *check = data;
+
+  return check->fx->alerts->len >= check->n;
+}
+
+static gboolean
+wait_alerts (Fixture *fx,
+             guint    n,
+             guint    timeout_ms)
+{
+  CountCheck check = { fx, n };
+
+  return risk_wait (has_n_alerts, &check, timeout_ms);
+}
+
+/* Three losses: exactly one critical alert, offering to halt everything. */
+static void
+test_losing_streak (void)
+{
+  Fixture fx = { 0 };
+  TwAlert *alert;
+
+  fixture_setup (&fx);
+  risk_scenario (&fx.f, "{\"name\":\"losing-streak\"}");
+  g_assert_true (wait_alerts (&fx, 1, 5000));
+  tw_test_run_for (4 * INTERVAL);
+
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+  alert = alert_at (&fx, 0);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_true (tw_alert_get_offers_halt (alert));
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "trip:investiq:consecutive_losses");
+  g_assert_cmpstr (tw_alert_get_title (alert), ==, "InvestIQ halted: 3 consecutive losses");
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "Circuit breaker: 3 consecutive losses"));
+  g_assert_cmpstr (tw_alert_get_service_id (alert), ==, "investiq");
+  g_assert_cmpstr (tw_alert_get_page (alert), ==, "breakers");
+  g_assert_cmpstr (tw_alert_get_category (alert), ==, "x-tradewarden.breaker");
+  g_assert_nonnull (tw_alert_get_raised_at (alert));
+
+  g_assert_cmpuint (g_list_model_get_n_items (tw_alert_engine_get_history (fx.engine)), ==, 1);
+
+  fixture_teardown (&fx);
+}
+
+static gboolean
+daily_loss_clear (gpointer data)
+{
+  Fixture *fx = data;
+  TwBreaker *b = tw_trading_state_lookup_breaker (risk_state (&fx->f, "investiq"), "daily_loss");
+
+  return b != NULL && tw_breaker_get_fraction (b) < 0.5;
+}
+
+typedef struct
+{
+  Fixture *fx;
+  guint    n;
+} WarnCheck;
+
+static gboolean
+has_n_warnings (gpointer data)
+{
+  WarnCheck *check = data;
+
+  return check->fx->n_warnings >= check->n;
+}
+
+/* Brings the daily loss back to zero, then to @percent, and waits for the monitor's
+ * @n-th breaker-warning. */
+static void
+loss_again (Fixture    *fx,
+            const char *percent,
+            guint       n)
+{
+  g_autofree char *json = g_strdup_printf ("{\"name\":\"daily-loss\",\"percent\":%s}", percent);
+  WarnCheck check = { fx, n };
+
+  risk_scenario (&fx->f, "{\"name\":\"reset\"}");
+  tw_risk_monitor_refresh (fx->f.monitor);
+  g_assert_true (risk_wait (daily_loss_clear, fx, 5000));
+  risk_scenario (&fx->f, json);
+  tw_risk_monitor_refresh (fx->f.monitor);
+  g_assert_true (risk_wait (has_n_warnings, &check, 5000));
+  tw_test_run_for (2 * INTERVAL);
+}
+
+/* A warning again within the rate limit is held back; with no limit it is shown. */
+static void
+test_warning_rate_limit (void)
+{
+  Fixture fx = { 0 };
+  TwAlert *alert;
+
+  fixture_setup (&fx);
+  g_assert_cmpuint (tw_alert_engine_get_rate_limit (fx.engine), ==, 300);
+
+  risk_scenario (&fx.f, "{\"name\":\"daily-loss\",\"percent\":4.2}");
+  g_assert_true (wait_alerts (&fx, 1, 5000));
+  alert = alert_at (&fx, 0);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
+  g_assert_true (tw_alert_get_offers_halt (alert));
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "warn:investiq:daily_loss");
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "InvestIQ"));
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "daily loss"));
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "4.2 %"));
+  g_assert_cmpuint (tw_alert_engine_get_n_suppressed (fx.engine), ==, 0);
+
+  /* The same warning again: the monitor tells it, the engine holds it back. */
+  loss_again (&fx, "4.3", 2);
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+  g_assert_cmpuint (tw_alert_engine_get_n_suppressed (fx.engine), ==, 1);
+
+  /* Without a rate limit it is shown. */
+  tw_alert_engine_set_rate_limit (fx.engine, 0);
+  loss_again (&fx, "4.4", 3);
+  g_assert_cmpuint (fx.alerts->len, ==, 2);
+  g_assert_cmpstr (tw_alert_get_key (alert_at (&fx, 1)), ==, "warn:investiq:daily_loss");
+  g_assert_cmpuint (g_list_model_get_n_items (tw_alert_engine_get_history (fx.engine)), ==, 2);
+
+  fixture_teardown (&fx);
+}
+
+/* Trip, guarded resume (the reset), trip again within the hour: critical "re-tripped". */
+static void
+test_retrip (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TwGuardRequest) resume = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwAlert) newest = NULL;
+  TwAlert *alert;
+
+  fixture_setup (&fx);
+  risk_scenario (&fx.f, "{\"name\":\"losing-streak\"}");
+  g_assert_true (wait_alerts (&fx, 1, 5000));
+  g_assert_true (risk_wait_halted (&fx.f, "investiq", TRUE, 5000));
+
+  resume = risk_resume_request (&fx.f, "investiq");
+  body = risk_run (&fx.f, resume, "investiq", "trading.resume", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (risk_wait_halted (&fx.f, "investiq", FALSE, 5000));
+  tw_test_run_for (2 * INTERVAL);
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+
+  risk_scenario (&fx.f, "{\"name\":\"losing-streak\"}");
+  g_assert_true (wait_alerts (&fx, 2, 5000));
+  tw_test_run_for (3 * INTERVAL);
+
+  g_assert_cmpuint (fx.alerts->len, ==, 2);
+  alert = alert_at (&fx, 1);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "retrip:investiq:consecutive_losses");
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "re-tripped"));
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "page the whole team"));
+  g_assert_true (tw_alert_get_offers_halt (alert));
+
+  /* Newest first in the history. */
+  newest = g_list_model_get_item (tw_alert_engine_get_history (fx.engine), 0);
+  g_assert_true (newest == alert);
+
+  fixture_teardown (&fx);
+}
+
+/* A halt or kill switch set by someone else is critical; our own halt is not an alert. */
+static void
+test_external_halt (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TwGuardRequest) halt = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  TwAlert *alert;
+
+  fixture_setup (&fx);
+
+  /* Ours first: nothing. */
+  halt = tw_action_runner_new_request (fx.f.runner, "trading.halt", "alpaca");
+  body = risk_run (&fx.f, halt, "alpaca", "trading.halt", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (risk_wait_halted (&fx.f, "alpaca", TRUE, 5000));
+  tw_test_run_for (3 * INTERVAL);
+  g_assert_cmpuint (fx.alerts->len, ==, 0);
+
+  risk_scenario (&fx.f, "{\"name\":\"external-halt\",\"flavor\":\"investiq\",\"by\":\"ops-oncall\","
+                        "\"reason\":\"Broker maintenance window\"}");
+  g_assert_true (wait_alerts (&fx, 1, 5000));
+  alert = alert_at (&fx, 0);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "halt:investiq");
+  g_assert_cmpstr (tw_alert_get_title (alert), ==, "InvestIQ halted by ops-oncall");
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "Broker maintenance window"));
+  g_assert_false (tw_alert_get_offers_halt (alert));
+
+  risk_scenario (&fx.f, "{\"name\":\"external-halt\",\"flavor\":\"ibkr-assistant\",\"by\":\"ops-oncall\","
+                        "\"reason\":\"Suspicious fills\"}");
+  g_assert_true (wait_alerts (&fx, 2, 5000));
+  alert = alert_at (&fx, 1);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_cmpstr (tw_alert_get_title (alert), ==, "IBKR assistant kill switch activated by ops-oncall");
+
+  tw_test_run_for (3 * INTERVAL);
+  g_assert_cmpuint (fx.alerts->len, ==, 2);
+
+  fixture_teardown (&fx);
+}
+
+/* A service that stops answering: one warning after "unreachable-after". */
+static void
+test_unreachable (void)
+{
+  Fixture fx = { 0 };
+  TwAlert *alert;
+  gint64 start;
+
+  fixture_setup (&fx);
+  g_object_set (fx.engine, "unreachable-after", 2, NULL);
+  tw_workspace_start (fx.f.workspace);
+  tw_test_run_for (2 * INTERVAL);
+
+  tw_test_sim_fault (fx.f.sim, "ai-trading", "{\"path\":\"*\",\"kind\":\"drop\"}");
+  start = g_get_monotonic_time ();
+  g_assert_true (wait_alerts (&fx, 1, 8000));
+  g_test_message ("unreachable alert after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - INTERVAL * 1000);
+
+  alert = alert_at (&fx, 0);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "unreachable:ai-trading");
+  g_assert_cmpstr (tw_alert_get_page (alert), ==, "overview");
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "AI trading unreachable"));
+  g_assert_false (tw_alert_get_offers_halt (alert));
+
+  tw_test_run_for (2500);
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+
+  fixture_teardown (&fx);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/tw/core/alert-engine/losing-streak", test_losing_streak);
+  g_test_add_func ("/tw/core/alert-engine/warning-rate-limit", test_warning_rate_limit);
+  g_test_add_func ("/tw/core/alert-engine/retrip", test_retrip);
+  g_test_add_func ("/tw/core/alert-engine/external-halt", test_external_halt);
+  g_test_add_func ("/tw/core/alert-engine/unreachable", test_unreachable);
+
+  return g_test_run ();
+}

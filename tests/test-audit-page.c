@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-test-app.h"
+
+#define INTERVAL_MS 400
+
+static TwApplication *app;
+
+static gboolean
+is_true (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+static gboolean
+is_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static void
+flag_cb (gpointer  instance,
+         gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+verified_cb (TwAuditPage *page,
+             gboolean     ok,
+             gboolean    *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+exported_cb (TwAuditPage *page,
+             gboolean     ok,
+             const char  *message,
+             char       **out)
+{
+  *out = g_strdup_printf ("%s %s", ok ? "ok" : "failed", message);
+}
+
+static void
+halt_finished_cb (TwApplication  *application,
+                  GPtrArray      *results,
+                  GPtrArray     **out)
+{
+  *out = g_ptr_array_ref (results);
+}
+
+/* Refreshes the page and waits for the answer. */
+static void
+refresh (TwAuditPage *page)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (page, "refreshed", G_CALLBACK (flag_cb), &done);
+
+  tw_audit_page_refresh (page);
+  g_assert_true (tw_test_ui_wait_for (is_true, &done, 5000));
+  g_signal_handler_disconnect (page, id);
+}
+
+static void
+verify (TwAuditPage *page)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (page, "verified", G_CALLBACK (verified_cb), &done);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "audit.verify", NULL);
+  g_assert_true (tw_test_ui_wait_for (is_true, &done, 5000));
+  g_signal_handler_disconnect (page, id);
+}
+
+static guint
+count_outcome (GListModel     *rows,
+               TwAuditOutcome  outcome)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+
+      if (tw_audit_record_get_outcome (record) == outcome)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_audit (void)
+{
+  AppFixture f = { 0, };
+  TwAuditPage *page;
+  GListModel *rows;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *exported = NULL;
+  g_autofree char *export_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text;
+  gboolean ok = TRUE;
+  int exit_status = 0;
+  guint n_rows;
+  gint64 tampered;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = tw_application_get_audit_page (app);
+  g_assert_true (tw_window_show_page (f.window, "audit"));
+  g_assert_true (app_wait_states_known (&f, 10000));
+
+  /* Some actions: Halt All, and a guarded resume refused by the guard (no reason). */
+  g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "halt", NULL);
+  g_assert_true (tw_test_ui_wait_for (is_set, &results, 10000));
+  g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
+
+  refresh (page);
+  rows = tw_audit_page_get_rows (page);
+  n_rows = g_list_model_get_n_items (rows);
+  /* A "requested" row before and an outcome row after, for each of the four services. */
+  g_assert_cmpuint (count_outcome (rows, TW_AUDIT_OUTCOME_REQUESTED), ==, 4);
+  g_assert_cmpuint (count_outcome (rows, TW_AUDIT_OUTCOME_OK), ==, 4);
+  g_assert_cmpuint (n_rows, ==, 8);
+  {
+    g_autoptr(TwAuditRecord) newest = g_list_model_get_item (rows, 0);
+
+    g_assert_cmpstr (tw_audit_record_get_profile (newest), ==, "demo");
+    g_assert_cmpstr (tw_audit_record_get_action (newest), ==, "trading.halt");
+  }
+
+  /* Filters: outcome, action, text. */
+  tw_audit_page_set_outcome_filter (page, TW_AUDIT_OUTCOME_OK);
+  refresh (page);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 4);
+  g_assert_cmpuint (count_outcome (rows, TW_AUDIT_OUTCOME_OK), ==, 4);
+  tw_audit_page_set_outcome_filter (page, -1);
+  g_assert_true (tw_audit_page_set_action_filter (page, "trading.halt"));
+  g_assert_false (tw_audit_page_set_action_filter (page, "keys.rotate"));
+  tw_audit_page_set_search_text (page, "Alpaca");
+  refresh (page);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+  tw_audit_page_set_search_text (page, NULL);
+  g_assert_true (tw_audit_page_set_action_filter (page, NULL));
+  refresh (page);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows);
+
+  /* Verify, with a visible result. */
+  verify (page);
+  text = tw_audit_page_get_verify_text (page, &ok);
+  g_assert_true (ok);
+  g_assert_cmpstr (text, ==, "Chain intact: 8 rows");
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 3);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "audit");
+
+  /* Export: JSON lines, one a row. */
+  export_path = g_build_filename (g_get_tmp_dir (), "tw-audit-export.jsonl", NULL);
+  file = g_file_new_for_path (export_path);
+  g_signal_connect (page, "exported", G_CALLBACK (exported_cb), &exported);
+  tw_audit_page_export_to_file (page, file);
+  g_assert_true (tw_test_ui_wait_for (is_set, &exported, 5000));
+  g_assert_true (g_str_has_prefix (exported, "ok "));
+  g_assert_true (g_file_get_contents (export_path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_auto(GStrv) lines = g_strsplit (g_strchomp (contents), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 8);
+  }
+
+  /* Someone edits a row with the sqlite3 tool: Verify names that row, error-styled. */
+  tampered = 3;
+  sql = g_strdup_printf ("DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'nothing to see' "
+                         "WHERE id = %" G_GINT64_FORMAT ";", tampered);
+  {
+    const char *argv[] = { "sqlite3", "-batch", tw_audit_log_get_path (tw_application_get_audit_log (app)),
+                           sql, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, &err, &exit_status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (exit_status, ==, 0);
+  }
+  verify (page);
+  text = tw_audit_page_get_verify_text (page, &ok);
+  g_test_message ("after tampering: %s", text);
+  g_assert_false (ok);
+  g_assert_true (g_str_has_prefix (text, "Chain broken at row 3:"));
+  app_save_png (GTK_WIDGET (f.window), "audit-tampered-light.png");
+
+  app_fixture_close (&f);
+  g_unlink (export_path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/audit/page", test_audit);
+  status = g_test_run ();
+  tw_application_close_profile (app);
+  g_clear_object (&app);
+  return status;
+}

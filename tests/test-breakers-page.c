@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-guard-dialog.h"
+#include "tw-test-app.h"
+
+#define INTERVAL_MS 400
+
+static TwApplication *app;
+static const char * const halting[] = { "investiq", "ibkr-assistant", "ai-trading", "alpaca" };
+
+static gboolean
+is_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static void
+halt_finished_cb (TwApplication  *application,
+                  GPtrArray      *results,
+                  GPtrArray     **out)
+{
+  g_clear_pointer (out, g_ptr_array_unref);
+  *out = g_ptr_array_ref (results);
+}
+
+static GPtrArray *
+halt_all (void)
+{
+  GPtrArray *results = NULL;
+
+  g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "halt"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "halt", NULL);
+  /* One at a time: no double submit while it runs. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "halt"));
+  g_assert_true (tw_test_ui_wait_for (is_set, &results, 10000));
+  g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
+  return results;
+}
+
+typedef struct
+{
+  TwBreakersPage *page;
+  const char     *service_id;
+  const char     *breaker_id;
+  const char     *state_text;
+} RowWait;
+
+static gboolean
+row_state_is (gpointer user_data)
+{
+  RowWait *wait = user_data;
+  TwTradingStateGroup *group = tw_breakers_page_get_group (wait->page, wait->service_id);
+  TwBreakerRow *row = group != NULL ? tw_trading_state_group_get_breaker_row (group, wait->breaker_id) : NULL;
+
+  if (row == NULL)
+    return FALSE;
+  tw_risk_monitor_refresh (tw_application_get_risk_monitor (app));
+  return g_strcmp0 (tw_breaker_row_get_state_text (row), wait->state_text) == 0;
+}
+
+static void
+action_finished_cb (TwBreakersPage *page,
+                    const char     *service_id,
+                    const char     *operation,
+                    gboolean        ok,
+                    const char     *message,
+                    char          **out)
+{
+  g_free (*out);
+  *out = g_strdup_printf ("%s %s %s %s", service_id, operation, ok ? "ok" : "failed", message);
+}
+
+static void
+test_breakers (void)
+{
+  AppFixture f = { 0, };
+  TwBreakersPage *page;
+  TwTradingStateGroup *investiq;
+  TwTradingStateGroup *ibkr;
+  TwBreakerRow *row;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *finished = NULL;
+  RowWait wait;
+  GtkWidget *dialog;
+  guint before;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = tw_application_get_breakers_page (app);
+  g_assert_nonnull (page);
+  g_assert_true (tw_window_show_page (f.window, "breakers"));
+  g_assert_true (app_wait_states_known (&f, 10000));
+
+  /* Halt All is in the header bar on every page, with its words. */
+  g_assert_true (gtk_widget_get_visible (tw_window_get_halt_button (f.window)));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (tw_window_get_halt_button (f.window))),
+                   ==, "app.halt");
+  g_assert_true (gtk_widget_has_css_class (tw_window_get_halt_button (f.window), "destructive-action"));
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.halt");
+
+    g_assert_cmpstr (accels[0], ==, "<Shift><Control>h");
+  }
+
+  /* One group per service that can trade; InvestIQ's breakers as numbers in words. */
+  g_assert_cmpuint (tw_breakers_page_get_n_groups (page), >=, 5);
+  investiq = tw_breakers_page_get_group (page, "investiq");
+  g_assert_nonnull (investiq);
+  g_assert_cmpstr (tw_trading_state_group_get_mode_text (investiq), ==, "ACTIVE");
+  g_assert_true (tw_trading_state_group_get_halt_visible (investiq));
+  row = tw_trading_state_group_get_breaker_row (investiq, "consecutive_losses");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (tw_breaker_row_get_value_text (row), ==, "0 of 3");
+  g_assert_cmpstr (tw_breaker_row_get_state_text (row), ==, "OK");
+  ibkr = tw_breakers_page_get_group (page, "ibkr-assistant");
+  g_assert_nonnull (ibkr);
+  g_assert_cmpstr (tw_trading_state_group_get_kill_switch_text (ibkr), ==, "Kill switch: off");
+
+  /* A losing streak trips the breaker and halts InvestIQ; a data source goes OPEN. */
+  app_scenario (&f, "{\"name\":\"losing-streak\"}");
+  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600}");
+  g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
+  wait = (RowWait) { page, "investiq", "consecutive_losses", "Tripped" };
+  g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 5000));
+  wait = (RowWait) { page, "autotrader", "polygon", "OPEN" };
+  g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 15000));
+  g_assert_cmpstr (tw_trading_state_group_get_mode_text (investiq), ==, "HALTED");
+  g_assert_nonnull (strstr (tw_trading_state_group_get_detail_text (investiq), "3 consecutive losses"));
+  g_assert_nonnull (strstr (tw_trading_state_group_get_detail_text (investiq), "since "));
+  row = tw_trading_state_group_get_breaker_row (investiq, "consecutive_losses");
+  g_assert_cmpstr (tw_breaker_row_get_value_text (row), ==, "3 of 3");
+  g_assert_cmpfloat (tw_breaker_row_get_level (row), ==, 1.0);
+  g_assert_true (tw_trading_state_group_get_resume_visible (investiq));
+  g_assert_false (tw_trading_state_group_get_halt_visible (investiq));
+  g_assert_true (tw_breaker_row_get_can_reset (tw_trading_state_group_get_breaker_row (
+                   tw_breakers_page_get_group (page, "autotrader"), "polygon")));
+
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 3);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "breakers");
+
+  /* Resume is guarded: the dialog opens, Confirm is off, Cancel sends nothing. */
+  before = app_changing_requests (&f, "investiq");
+  gtk_widget_activate_action (GTK_WIDGET (investiq), "breakers.resume", "s", "investiq");
+  dialog = tw_breakers_page_get_guard_dialog (page);
+  g_assert_nonnull (dialog);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  g_assert_false (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  /* The tripped loss breaker adds "recent trades reviewed". */
+  g_assert_true (tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), TW_GUARD_CHECK_TRADES_REVIEWED, TRUE));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  tw_test_run_for (500);
+  g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before);
+  g_assert_true (app_wait_halted (&f, "investiq", TRUE, 1000));
+
+  /* Halt on one service: one click, and the button is insensitive while in flight. */
+  {
+    TwTradingStateGroup *ai = tw_breakers_page_get_group (page, "ai-trading");
+
+    g_signal_connect (page, "action-finished", G_CALLBACK (action_finished_cb), &finished);
+    gtk_widget_activate_action (GTK_WIDGET (ai), "breakers.halt", "s", "ai-trading");
+    g_assert_true (tw_action_runner_is_in_flight (tw_application_get_action_runner (app),
+                                                  "ai-trading", "trading.halt"));
+    g_assert_false (tw_trading_state_group_get_halt_sensitive (ai));
+    /* A second click is refused before anything is sent. */
+    gtk_widget_activate_action (GTK_WIDGET (ai), "breakers.halt", "s", "ai-trading");
+    g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
+    g_test_message ("%s", finished);
+    g_assert_true (g_str_has_prefix (finished, "ai-trading trading.halt ok"));
+    g_assert_cmpuint (app_changing_requests (&f, "ai-trading"), ==, 1);
+    g_assert_true (app_wait_halted (&f, "ai-trading", TRUE, 5000));
+    g_assert_true (tw_trading_state_group_get_resume_visible (ai));
+    g_signal_handlers_disconnect_by_func (page, action_finished_cb, &finished);
+  }
+
+  /* app.halt with one service failing: loud — a dialog and the page's error row. */
+  tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"kind\":\"status\",\"status\":503}");
+  results = halt_all ();
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting));
+  for (guint i = 0; i < results->len; i++)
+    {
+      TwActionResult *result = g_ptr_array_index (results, i);
+
+      g_assert_cmpint (tw_action_result_get_ok (result), ==,
+                       !g_str_equal (tw_action_result_get_service_id (result), "ibkr-assistant"));
+    }
+  dialog = tw_application_get_halt_dialog (app);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "1 Service Did Not Halt");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "IBKR assistant"));
+  g_assert_nonnull (tw_breakers_page_get_halt_failure (page));
+  g_assert_nonnull (strstr (tw_breakers_page_get_halt_failure (page), "IBKR assistant"));
+  app_save_png_light_dark (dialog, "halt-failure-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  tw_test_run_for (100);
+  app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png");
+
+  /* Fixed, and halted again: every service halted, the error row gone. */
+  tw_test_sim_clear_faults (f.sim);
+  app_clear_requests (&f);
+  g_clear_pointer (&results, g_ptr_array_unref);
+  results = halt_all ();
+  for (guint i = 0; i < results->len; i++)
+    g_assert_true (tw_action_result_get_ok (g_ptr_array_index (results, i)));
+  for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
+    {
+      g_assert_cmpuint (app_changing_requests (&f, halting[i]), ==, 1);
+      g_assert_true (app_wait_halted (&f, halting[i], TRUE, 5000));
+    }
+  g_assert_null (tw_breakers_page_get_halt_failure (page));
+  g_assert_null (tw_application_get_halt_dialog (app));
+
+  app_fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/breakers/page", test_breakers);
+  status = g_test_run ();
+  tw_application_close_profile (app);
+  g_clear_object (&app);
+  return status;
+}

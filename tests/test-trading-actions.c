@@ -1,0 +1,818 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-error.h"
+#include "tw-flatten.h"
+#include "tw-http.h"
+#include "tw-portfolio.h"
+#include "tw-risk-fixture.h"
+
+/* Close, cancel, cancel all, flatten: over real HTTP against the simulator, guarded
+ * and audited, with the order of the requests read from the simulator's log. */
+
+#define INTERVAL_MS 300
+#define REASON "Incident 42: flattening before the feed outage"
+
+typedef struct
+{
+  RiskFixture  risk;
+  TwPortfolio *portfolio;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f,
+               TwMode   mode)
+{
+  risk_fixture_setup (&f->risk, mode, INTERVAL_MS);
+  f->portfolio = tw_portfolio_new (f->risk.workspace);
+  tw_portfolio_set_stuck_threshold (f->portfolio, 60);
+  tw_portfolio_start (f->portfolio);
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  tw_portfolio_stop (f->portfolio);
+  tw_test_run_for (100);
+  g_assert_finalize_object (g_steal_pointer (&f->portfolio));
+  risk_fixture_teardown (&f->risk);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+typedef struct
+{
+  TwPortfolio *portfolio;
+  const char  *service_id;
+  const char  *symbol;
+  const char  *order_id;
+  guint        n_orders;
+} Lookup;
+
+static gboolean
+check_position (gpointer data)
+{
+  Lookup *l = data;
+
+  return tw_portfolio_lookup_position (l->portfolio, l->service_id, l->symbol) != NULL;
+}
+
+static TwPosition *
+wait_position (Fixture    *f,
+               const char *service_id,
+               const char *symbol)
+{
+  Lookup l = { f->portfolio, service_id, symbol, NULL, 0 };
+
+  if (!risk_wait (check_position, &l, 10000))
+    g_error ("No %s position on %s: %s", symbol, service_id,
+             tw_portfolio_get_error (f->portfolio, service_id));
+  return tw_portfolio_lookup_position (f->portfolio, service_id, symbol);
+}
+
+static guint
+orders_of (TwPortfolio *portfolio,
+           const char  *service_id)
+{
+  GListModel *orders = tw_portfolio_get_orders (portfolio);
+  guint n = g_list_model_get_n_items (orders), count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (orders, i);
+
+      count += g_strcmp0 (tw_order_get_service_id (order), service_id) == 0;
+    }
+  return count;
+}
+
+static gboolean
+check_orders (gpointer data)
+{
+  Lookup *l = data;
+
+  return orders_of (l->portfolio, l->service_id) >= l->n_orders;
+}
+
+/* The first order of @service_id matching @pred. */
+static TwOrder *
+find_order (Fixture    *f,
+            const char *service_id,
+            guint       n_orders,
+            gboolean  (*pred) (TwOrder *order))
+{
+  Lookup l = { f->portfolio, service_id, NULL, NULL, n_orders };
+  GListModel *orders = tw_portfolio_get_orders (f->portfolio);
+  guint n;
+
+  g_assert_true (risk_wait (check_orders, &l, 10000));
+  n = g_list_model_get_n_items (orders);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (orders, i);
+
+      if (g_strcmp0 (tw_order_get_service_id (order), service_id) == 0 && pred (order))
+        return order;   /* the store keeps it */
+    }
+  g_error ("No matching order on %s", service_id);
+  return NULL;
+}
+
+static TwGuardRequest *
+request_for (Fixture    *f,
+             const char *action,
+             const char *target)
+{
+  TwGuardRequest *request = tw_action_runner_new_request (f->risk.runner, action, target);
+
+  tw_guard_request_set_reason (request, REASON);
+  return request;
+}
+
+static gboolean
+close_position (Fixture     *f,
+                TwPosition  *position,
+                double       qty,
+                double       percentage,
+                char       **message,
+                GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *target = g_strdup (tw_position_get_key (position));
+  g_autoptr(TwGuardRequest) request = request_for (f, "positions.close", target);
+
+  tw_portfolio_close_position_async (f->portfolio, f->risk.runner, request, position, qty,
+                                     percentage, NULL, on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  return tw_portfolio_close_position_finish (f->portfolio, result, message, error);
+}
+
+/* The quantity the simulator holds for @symbol, 0 when it has no position. */
+static double
+sim_qty (Fixture    *f,
+         const char *symbol)
+{
+  g_autofree char *path = g_strdup_printf ("/v2/positions/%s", symbol);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (f->risk.sim, "alpaca", "GET", path, NULL, &status);
+  if (status == 404)
+    return 0;
+  g_assert_cmpuint (status, ==, 200);
+  return g_ascii_strtod (json_object_get_string_member (json_node_get_object (answer), "qty"), NULL);
+}
+
+/* The audit rows of @action: outcomes in order, e.g. "requested,ok". */
+static char *
+audit_outcomes (Fixture    *f,
+                const char *action)
+{
+  g_autoptr(GPtrArray) rows = risk_audit_rows (&f->risk, action);
+  GString *text = g_string_new (NULL);
+  static const char * const names[] = { "requested", "ok", "failed", "refused" };
+
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (text, "%s%s", i ? "," : "",
+                            names[tw_audit_record_get_outcome (g_ptr_array_index (rows, i))]);
+  return g_string_free (text, FALSE);
+}
+
+/* "METHOD path" of the changing requests to @flavor, joined by "; ". */
+static char *
+changing_requests (Fixture    *f,
+                   const char *flavor)
+{
+  g_autoptr(GPtrArray) requests = risk_changing_requests (&f->risk, flavor);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (requests, i);
+
+      g_string_append_printf (text, "%s%s %s", i ? "; " : "",
+                              json_object_get_string_member (entry, "method"),
+                              json_object_get_string_member (entry, "path"));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_close_qty_percentage_all (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *outcomes = NULL;
+  TwPosition *position;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+
+  position = wait_position (&f, "alpaca", "AAPL");
+  g_assert_true (close_position (&f, position, 10, 0, &message, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, "Closed 10 of AAPL"));
+  g_assert_cmpfloat (sim_qty (&f, "AAPL"), ==, 40);
+  g_assert_false (tw_position_get_busy (position));
+  g_clear_pointer (&message, g_free);
+
+  position = wait_position (&f, "alpaca", "MSFT");
+  g_assert_true (close_position (&f, position, 0, 50, &message, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, "50 % of MSFT"));
+  g_assert_cmpfloat (sim_qty (&f, "MSFT"), ==, 15);
+  g_clear_pointer (&message, g_free);
+
+  position = wait_position (&f, "alpaca", "NVDA");
+  g_assert_true (close_position (&f, position, 0, 0, &message, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sim_qty (&f, "NVDA"), ==, 0);
+
+  /* Each one requested, then ok — and the guard's reason is on the rows. */
+  outcomes = audit_outcomes (&f, "positions.close");
+  g_assert_cmpstr (outcomes, ==, "requested,ok,requested,ok,requested,ok");
+  {
+    g_autoptr(GPtrArray) rows = risk_audit_rows (&f.risk, "positions.close");
+
+    g_assert_cmpstr (tw_audit_record_get_reason (g_ptr_array_index (rows, 0)), ==, REASON);
+    g_assert_cmpstr (tw_audit_record_get_target (g_ptr_array_index (rows, 0)), ==, "alpaca:AAPL");
+  }
+
+  /* Bad input is refused before anything is sent. */
+  position = wait_position (&f, "alpaca", "SPY");
+  g_assert_false (close_position (&f, position, 5, 50, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* The position disappears from the list at the next poll. */
+  {
+    Lookup l = { f.portfolio, "alpaca", "NVDA", NULL, 0 };
+
+    for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+         check_position (&l) && g_get_monotonic_time () < deadline;)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (check_position (&l));
+  }
+
+  risk_assert_audit_valid (&f.risk);
+  fixture_teardown (&f);
+}
+
+static void
+test_double_submit (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *requests = NULL;
+  TwPosition *position;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  position = wait_position (&f, "alpaca", "AMD");
+  risk_clear_requests (&f.risk);
+
+  request = request_for (&f, "positions.close", "alpaca:AMD");
+  tw_portfolio_close_position_async (f.portfolio, f.risk.runner, request, position, 0, 0,
+                                     NULL, on_result, &first);
+  g_assert_true (tw_position_get_busy (position));
+  tw_portfolio_close_position_async (f.portfolio, f.risk.runner, request, position, 0, 0,
+                                     NULL, on_result, &second);
+  g_assert_true (risk_wait (result_arrived, &second, 5000));
+  g_assert_false (tw_portfolio_close_position_finish (f.portfolio, second, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  g_assert_true (risk_wait (result_arrived, &first, 10000));
+  g_assert_true (tw_portfolio_close_position_finish (f.portfolio, first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (tw_position_get_busy (position));
+
+  requests = changing_requests (&f, "alpaca");
+  g_assert_cmpstr (requests, ==, "DELETE /v2/positions/AMD");
+
+  g_clear_object (&first);
+  g_clear_object (&second);
+  fixture_teardown (&f);
+}
+
+static void
+test_investiq_live_key (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *outcomes = NULL;
+  TwPosition *position;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  position = wait_position (&f, "investiq", "AAPL");
+
+  /* Without the live-trading key: a 403 explained as such, audited as not done. */
+  g_assert_true (tw_secrets_clear_sync (f.risk.secrets, RISK_PROFILE, "investiq",
+                                        "live_trading_key", NULL, &error));
+  g_assert_no_error (error);
+  tw_workspace_reset_secrets (f.risk.workspace);
+
+  g_assert_false (close_position (&f, position, 0, 0, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_FORBIDDEN);
+  g_assert_nonnull (strstr (error->message, "InvestIQ refused: the live-trading key is missing or wrong"));
+  g_assert_nonnull (strstr (error->message, "profile editor"));
+  g_clear_error (&error);
+  outcomes = audit_outcomes (&f, "positions.close");
+  g_assert_true (g_str_equal (outcomes, "requested,refused") || g_str_equal (outcomes, "requested,failed"));
+  {
+    g_autoptr(GPtrArray) rows = risk_audit_rows (&f.risk, "positions.close");
+
+    g_assert_cmpuint (tw_audit_record_get_http_status (g_ptr_array_index (rows, 1)), ==, 403);
+  }
+
+  /* A part of a position: InvestIQ closes whole positions only, nothing sent. */
+  g_assert_false (close_position (&f, position, 1, 0, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* With the key: closed. */
+  g_assert_true (tw_secrets_store_sync (f.risk.secrets, RISK_PROFILE, "investiq", "live_trading_key",
+                                        tw_sim_thread_get_credential (f.risk.sim, "live_trading_key"),
+                                        NULL, &error));
+  tw_workspace_reset_secrets (f.risk.workspace);
+  g_assert_true (close_position (&f, position, 0, 0, &message, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, "Closed AAPL on InvestIQ"));
+
+  fixture_teardown (&f);
+}
+
+static gboolean
+is_new_limit (TwOrder *order)
+{
+  return g_strcmp0 (tw_order_get_status (order), "new") == 0;
+}
+
+static gboolean
+cancel_order (Fixture  *f,
+              TwOrder  *order,
+              char    **message,
+              GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *target = g_strdup (tw_order_get_key (order));
+  g_autoptr(TwGuardRequest) request = request_for (f, "orders.cancel", target);
+
+  tw_portfolio_cancel_order_async (f->portfolio, f->risk.runner, request, order, NULL,
+                                   on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  return tw_portfolio_cancel_order_finish (f->portfolio, result, message, error);
+}
+
+static void
+test_cancel_alpaca (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *outcomes = NULL;
+  g_autoptr(TwOrder) order = NULL;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  order = g_object_ref (find_order (&f, "alpaca", 3, is_new_limit));
+
+  g_assert_true (cancel_order (&f, order, &message, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, tw_order_get_id (order)));
+
+  /* Again: 422, explained. */
+  g_assert_false (cancel_order (&f, order, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "no longer cancelable (already filled or canceled)"));
+
+  outcomes = audit_outcomes (&f, "orders.cancel");
+  g_assert_true (g_str_has_prefix (outcomes, "requested,ok,requested,"));
+  g_assert_false (g_str_has_suffix (outcomes, ",ok"));
+
+  fixture_teardown (&f);
+}
+
+static gboolean
+is_awaiting_approval (TwOrder *order)
+{
+  return g_strcmp0 (tw_order_get_approval_status (order), "PENDING_APPROVAL") == 0;
+}
+
+static void
+test_cancel_ibkr_stuck (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *requests = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *outcomes = NULL;
+  g_autoptr(TwOrder) order = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  order = g_object_ref (find_order (&f, "ibkr-assistant", 2, is_awaiting_approval));
+  g_assert_true (tw_order_get_stuck (order));
+  risk_clear_requests (&f.risk);
+
+  g_assert_true (cancel_order (&f, order, &message, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (message, "after invalidating its approval"));
+
+  /* 409 → invalidate → cancel, in that order (from the simulator's log). */
+  expected = g_strdup_printf ("POST /api/v1/orders/%s/cancel; POST /api/v1/approvals/%s/invalidate; "
+                              "POST /api/v1/orders/%s/cancel",
+                              tw_order_get_id (order), tw_order_get_approval_id (order),
+                              tw_order_get_id (order));
+  requests = changing_requests (&f, "ibkr-assistant");
+  g_assert_cmpstr (requests, ==, expected);
+  log = risk_changing_requests (&f.risk, "ibkr-assistant");
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (log, 0), "status"), ==, 409);
+  g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (log, 2), "status"), ==, 200);
+
+  /* Each step audited. */
+  outcomes = audit_outcomes (&f, "orders.cancel");
+  g_assert_true (g_str_has_prefix (outcomes, "requested,"));
+  g_assert_true (g_str_has_suffix (outcomes, "requested,ok,requested,ok"));
+  {
+    g_autoptr(GPtrArray) rows = risk_audit_rows (&f.risk, "orders.cancel");
+
+    g_assert_cmpuint (rows->len, ==, 6);
+  }
+
+  fixture_teardown (&f);
+}
+
+static void
+test_cancel_all (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwMultiStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  Lookup l;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  l = (Lookup) { f.portfolio, "alpaca", NULL, NULL, 3 };
+  g_assert_true (risk_wait (check_orders, &l, 10000));
+
+  request = request_for (&f, "orders.cancel_all", "alpaca");
+  tw_portfolio_cancel_all_async (f.portfolio, f.risk.runner, request, "alpaca", NULL, on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  status = tw_portfolio_cancel_all_finish (f.portfolio, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tw_multi_status_get_n_ok (status), ==, 3);
+  g_assert_cmpuint (tw_multi_status_get_n_failed (status), ==, 0);
+  summary = tw_multi_status_dup_summary (status);
+  g_assert_cmpstr (summary, ==, "3 of 3 canceled");
+
+  /* The list follows. */
+  for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       orders_of (f.portfolio, "alpaca") > 0 && g_get_monotonic_time () < deadline;)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (orders_of (f.portfolio, "alpaca"), ==, 0);
+
+  g_clear_object (&result);
+  fixture_teardown (&f);
+}
+
+static gboolean
+flatten (Fixture    *f,
+         TwFlatten  *flatten,
+         GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tw_flatten_run_async (flatten, NULL, on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 15000));
+  return tw_flatten_run_finish (flatten, result, error);
+}
+
+static TwFlattenStep *
+step_at (TwFlatten *flatten,
+         guint      i)
+{
+  g_autoptr(TwFlattenStep) step = g_list_model_get_item (tw_flatten_get_steps (flatten), i);
+
+  return step;
+}
+
+static void
+test_flatten_partial (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwFlatten) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autofree char *outcomes = NULL;
+  const char *methods[] = { "PATCH", "DELETE", "DELETE" };
+  const char *paths[] = { "/v2/account/configurations", "/v2/orders", "/v2/positions" };
+  TwFlattenStep *close;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  wait_position (&f, "alpaca", "TSLA");
+  risk_scenario (&f.risk, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  risk_clear_requests (&f.risk);
+
+  request = request_for (&f, "account.flatten", "alpaca");
+  run = tw_flatten_new (f.risk.runner, f.portfolio, "alpaca", request);
+  g_assert_cmpuint (g_list_model_get_n_items (tw_flatten_get_steps (run)), ==, 3);
+  g_assert_cmpint (tw_flatten_step_get_state (step_at (run, 0)), ==, TW_FLATTEN_STEP_PENDING);
+
+  g_assert_false (flatten (&f, run, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "TSLA"));
+  g_assert_cmpstr (error->message, ==, tw_flatten_get_result (run));
+  g_test_message ("flatten: %s", error->message);
+
+  /* The safe order, from the simulator's log. */
+  log = risk_changing_requests (&f.risk, "alpaca");
+  g_assert_cmpuint (log->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (log, i);
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "method"), ==, methods[i]);
+      g_assert_cmpstr (json_object_get_string_member (entry, "path"), ==, paths[i]);
+    }
+
+  g_assert_cmpint (tw_flatten_step_get_state (step_at (run, 0)), ==, TW_FLATTEN_STEP_OK);
+  /* The held order will not cancel: that step is partial too, not hidden. */
+  g_assert_cmpint (tw_flatten_step_get_state (step_at (run, 1)), !=, TW_FLATTEN_STEP_FAILED);
+  close = step_at (run, 2);
+  g_assert_cmpint (tw_flatten_step_get_state (close), ==, TW_FLATTEN_STEP_PARTIAL);
+  g_assert_nonnull (strstr (tw_flatten_step_get_summary (close), "TSLA refused"));
+  g_assert_nonnull (tw_flatten_step_get_result (close));
+  failed = tw_multi_status_dup_failed_ids (tw_flatten_step_get_result (close));
+  g_assert_cmpuint (failed->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (failed, 0), ==, "TSLA");
+  g_assert_cmpuint (tw_multi_status_get_n_ok (tw_flatten_step_get_result (close)), >=, 5);
+  /* What is left open, exactly. */
+  g_assert_nonnull (strstr (tw_flatten_get_result (run), "positions still open: TSLA"));
+  g_assert_false (tw_flatten_get_running (run));
+
+  /* Every step audited under its own action, and the flatten as a whole. */
+  outcomes = audit_outcomes (&f, "account.flatten");
+  g_assert_cmpstr (outcomes, ==, "requested,failed");
+  g_clear_pointer (&outcomes, g_free);
+  outcomes = audit_outcomes (&f, "trading.halt");
+  g_assert_cmpstr (outcomes, ==, "requested,ok");
+  g_clear_pointer (&outcomes, g_free);
+  outcomes = audit_outcomes (&f, "positions.close_all");
+  g_assert_cmpstr (outcomes, ==, "requested,ok");
+  risk_assert_audit_valid (&f.risk);
+
+  /* A flatten runs once. */
+  g_clear_error (&error);
+  g_assert_false (flatten (&f, run, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+
+  g_clear_object (&run);
+  fixture_teardown (&f);
+}
+
+static void
+test_flatten_clean (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwFlatten) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  wait_position (&f, "alpaca", "AAPL");
+
+  request = request_for (&f, "account.flatten", "alpaca");
+  run = tw_flatten_new (f.risk.runner, f.portfolio, "alpaca", request);
+  g_assert_true (flatten (&f, run, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (tw_flatten_step_get_state (step_at (run, i)), ==, TW_FLATTEN_STEP_OK);
+  g_assert_nonnull (strstr (tw_flatten_get_result (run), "nothing is left open"));
+  g_assert_cmpfloat (sim_qty (&f, "AAPL"), ==, 0);
+  g_assert_cmpfloat (sim_qty (&f, "TSLA"), ==, 0);
+
+  g_clear_object (&run);
+  fixture_teardown (&f);
+}
+
+static gboolean
+investiq_loaded (gpointer data)
+{
+  Fixture *f = data;
+  guint n = g_list_model_get_n_items (tw_portfolio_get_positions (f->portfolio)), count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwPosition) position = g_list_model_get_item (tw_portfolio_get_positions (f->portfolio), i);
+
+      count += g_strcmp0 (tw_position_get_service_id (position), "investiq") == 0;
+    }
+  return count >= 2;
+}
+
+/* A connector without "orders.cancel_all" and "positions.close_all": the cancel step is
+ * skipped and said so, each position is closed on its own, still halted first. */
+static void
+test_flatten_per_position (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwFlatten) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(JsonNode) left = NULL;
+  TwFlattenStep *close;
+  guint n_closes = 0;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  g_assert_true (risk_wait (investiq_loaded, &f, 10000));
+  risk_clear_requests (&f.risk);
+
+  request = request_for (&f, "account.flatten", "investiq");
+  run = tw_flatten_new (f.risk.runner, f.portfolio, "investiq", request);
+  g_assert_true (flatten (&f, run, &error));
+  g_assert_no_error (error);
+
+  g_assert_nonnull (strstr (tw_flatten_step_get_summary (step_at (run, 1)), "Skipped"));
+  close = step_at (run, 2);
+  g_assert_cmpint (tw_flatten_step_get_state (close), ==, TW_FLATTEN_STEP_OK);
+  g_assert_cmpuint (tw_multi_status_get_n_failed (tw_flatten_step_get_result (close)), ==, 0);
+
+  /* The halt first, then one DELETE per position. */
+  log = risk_changing_requests (&f.risk, "investiq");
+  g_assert_cmpuint (log->len, >=, 3);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (log, 0), "path"), ==,
+                   "/api/risk/trading-halt");
+  for (guint i = 1; i < log->len; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (log, i);
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "method"), ==, "DELETE");
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (entry, "path"), "/api/broker/close/"));
+      n_closes++;
+    }
+  g_assert_cmpuint (n_closes, ==, tw_multi_status_get_n_ok (tw_flatten_step_get_result (close)));
+  left = tw_test_sim_request (f.risk.sim, "investiq", "GET", "/api/broker/positions", NULL);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (left)), ==, 0);
+
+  g_clear_object (&run);
+  fixture_teardown (&f);
+}
+
+static void
+test_guard_refused (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwFlatten) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *requests = NULL;
+  g_autofree char *outcomes = NULL;
+  TwPosition *position;
+
+  /* Live: a destructive action also needs the profile's name typed. */
+  fixture_setup (&f, TW_MODE_LIVE);
+  position = wait_position (&f, "alpaca", "AAPL");
+  risk_clear_requests (&f.risk);
+
+  g_assert_false (close_position (&f, position, 0, 0, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  request = request_for (&f, "account.flatten", "alpaca");
+  run = tw_flatten_new (f.risk.runner, f.portfolio, "alpaca", request);
+  g_assert_false (flatten (&f, run, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (tw_flatten_step_get_state (step_at (run, i)), ==, TW_FLATTEN_STEP_PENDING);
+
+  /* Nothing reached the broker; both refusals are on the record. */
+  requests = changing_requests (&f, NULL);
+  g_assert_cmpstr (requests, ==, "");
+  g_assert_cmpfloat (sim_qty (&f, "AAPL"), ==, 50);
+  outcomes = audit_outcomes (&f, "positions.close");
+  g_assert_cmpstr (outcomes, ==, "refused");
+  g_clear_pointer (&outcomes, g_free);
+  outcomes = audit_outcomes (&f, "account.flatten");
+  g_assert_cmpstr (outcomes, ==, "refused");
+
+  g_clear_object (&run);
+  fixture_teardown (&f);
+}
+
+/* ---- rate limit ---- */
+
+typedef struct
+{
+  guint ok;
+  guint failed;
+  guint done;
+} Burst;
+
+static void
+on_burst_answer (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (tw_http_send_finish (TW_HTTP (source), result, &response, &error))
+    burst->ok++;
+  else
+    {
+      g_test_message ("burst request failed: %s", error->message);
+      burst->failed++;
+    }
+  burst->done++;
+}
+
+static gboolean
+burst_done (gpointer data)
+{
+  Burst *burst = data;
+
+  return burst->done == 40;
+}
+
+static void
+test_rate_limit (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(JsonNode) answer = NULL;
+  Burst burst = { 0 };
+  guint status = 0;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  tw_portfolio_stop (f.portfolio);
+  answer = tw_test_sim_request_full (f.risk.sim, "alpaca", "POST", "/_sim/config",
+                                     "{\"alpaca_rate_limit\":20,\"alpaca_rate_window\":2}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(TwHttpRequest) request =
+        tw_http_request_new ("GET", tw_sim_thread_get_url (f.risk.sim, "alpaca"), "/v2/positions");
+
+      tw_http_request_set_service_name (request, "Alpaca");
+      tw_http_request_add_header (request, "APCA-API-KEY-ID",
+                                  tw_sim_thread_get_credential (f.risk.sim, "alpaca_key_id"));
+      tw_http_request_add_header (request, "APCA-API-SECRET-KEY",
+                                  tw_sim_thread_get_credential (f.risk.sim, "alpaca_secret"));
+      tw_http_send_async (f.risk.http, request, NULL, on_burst_answer, &burst);
+    }
+  g_assert_true (risk_wait (burst_done, &burst, 20000));
+
+  /* Slowed by the server's reset, never turned into an error for the operator. */
+  g_assert_cmpuint (burst.failed, ==, 0);
+  g_assert_cmpuint (burst.ok, ==, 40);
+  g_assert_cmpuint (tw_http_get_n_requests (f.risk.http), >, 40);
+
+  fixture_teardown (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/tw/core/trading-actions/close", test_close_qty_percentage_all);
+  g_test_add_func ("/tw/core/trading-actions/double-submit", test_double_submit);
+  g_test_add_func ("/tw/core/trading-actions/investiq-live-key", test_investiq_live_key);
+  g_test_add_func ("/tw/core/trading-actions/cancel", test_cancel_alpaca);
+  g_test_add_func ("/tw/core/trading-actions/cancel-ibkr-stuck", test_cancel_ibkr_stuck);
+  g_test_add_func ("/tw/core/trading-actions/cancel-all", test_cancel_all);
+  g_test_add_func ("/tw/core/trading-actions/flatten-partial", test_flatten_partial);
+  g_test_add_func ("/tw/core/trading-actions/flatten-clean", test_flatten_clean);
+  g_test_add_func ("/tw/core/trading-actions/flatten-per-position", test_flatten_per_position);
+  g_test_add_func ("/tw/core/trading-actions/guard-refused", test_guard_refused);
+  g_test_add_func ("/tw/core/trading-actions/rate-limit", test_rate_limit);
+
+  return g_test_run ();
+}

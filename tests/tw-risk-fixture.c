@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-risk-fixture.h"
+
+#include "tw-profile.h"
+
+static const char *flavors[] = TW_SIM_FLAVORS;
+
+static const struct { const char *id, *name; } names[] = {
+  { "investiq",       "InvestIQ" },
+  { "ibkr-assistant", "IBKR assistant" },
+  { "ai-trading",     "AI trading" },
+  { "autotrader",     "Autotrader" },
+  { "alpaca",         "Alpaca" },
+};
+
+static const char *
+credential_for (TwSimThread        *sim,
+                const TwSecretSpec *spec)
+{
+  static const struct { const char *env, *name; } map[] = {
+    { "API_KEYS",          "api_key" },
+    { "LIVE_TRADING_KEY",  "live_trading_key" },
+    { "ALPACA_API_KEY",    "alpaca_key_id" },
+    { "ALPACA_SECRET_KEY", "alpaca_secret" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_strcmp0 (spec->env, map[i].env) == 0)
+      return tw_sim_thread_get_credential (sim, map[i].name);
+  return NULL;
+}
+
+static void
+store_secrets (RiskFixture *f,
+               const char  *service_id)
+{
+  TwConnector *connector = tw_connector_registry_lookup (f->registry, service_id);
+  GPtrArray *specs;
+
+  g_assert_nonnull (connector);
+  specs = tw_connector_get_secrets (connector);
+  for (guint i = 0; i < specs->len; i++)
+    {
+      const TwSecretSpec *spec = g_ptr_array_index (specs, i);
+      const char *value = credential_for (f->sim, spec);
+      g_autoptr(GError) error = NULL;
+
+      if (value == NULL)
+        continue;
+      g_assert_true (tw_secrets_store_sync (f->secrets, RISK_PROFILE, service_id, spec->name,
+                                            value, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+void
+risk_fixture_setup (RiskFixture *f,
+                    TwMode       mode,
+                    guint        interval_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state_dir = g_build_filename (g_get_user_state_dir (), "sim", NULL);
+
+  /* The simulated kill switch persists in a file: one per test (isolated dirs). */
+  g_assert_cmpint (g_mkdir_with_parents (state_dir, 0700), ==, 0);
+  g_setenv ("TW_SIM_STATE_DIR", state_dir, TRUE);
+  f->sim = tw_test_sim_start ();
+  f->registry = tw_connector_registry_new ();
+  tw_connector_registry_load_default (f->registry);
+  f->secrets = tw_secrets_new_memory ();
+  f->http = tw_http_new ();
+  f->profile = tw_profile_new (RISK_PROFILE, mode);
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      g_autoptr(TwService) service = tw_service_new (flavors[i], flavors[i],
+                                                     tw_sim_thread_get_url (f->sim, flavors[i]));
+
+      for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+        if (g_str_equal (names[j].id, flavors[i]))
+          tw_service_set_name (service, names[j].name);
+      tw_profile_add_service (f->profile, service);
+      store_secrets (f, flavors[i]);
+    }
+
+  f->workspace = tw_workspace_new (f->profile, f->registry, f->http, f->secrets);
+  tw_workspace_set_poll_interval (f->workspace, interval_ms);
+
+  f->audit = tw_audit_log_open (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->audit);
+
+  f->monitor = tw_risk_monitor_new (f->workspace);
+  f->runner = tw_action_runner_new (f->workspace, f->audit);
+  tw_action_runner_set_risk_monitor (f->runner, f->monitor);
+}
+
+/* GTask's worker threads drop their reference on the source object (runner, audit log)
+ * just after the callback ran in the main thread: wait for that before asserting the
+ * finalization. */
+static void
+wait_last_ref (gpointer object)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&G_OBJECT (object)->ref_count) > 1 &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+void
+risk_fixture_teardown (RiskFixture *f)
+{
+  tw_risk_monitor_stop (f->monitor);
+  tw_workspace_stop (f->workspace);
+  wait_last_ref (f->runner);
+  g_assert_finalize_object (g_steal_pointer (&f->runner));
+  g_assert_finalize_object (g_steal_pointer (&f->monitor));
+  g_assert_finalize_object (g_steal_pointer (&f->workspace));
+  wait_last_ref (f->audit);
+  g_assert_finalize_object (g_steal_pointer (&f->audit));
+  g_clear_object (&f->profile);
+  g_clear_object (&f->http);
+  g_clear_object (&f->secrets);
+  g_clear_object (&f->registry);
+  tw_sim_thread_stop (f->sim);
+}
+
+void
+risk_scenario (RiskFixture *f,
+               const char  *json)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (f->sim, "investiq", "POST", "/_sim/scenario", json, &status);
+  if (status != 200)
+    g_error ("Scenario %s answered %u", json, status);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (answer));
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "ok"));
+}
+
+void
+risk_clear_requests (RiskFixture *f)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (f->sim, "investiq", "DELETE", "/_sim/requests", NULL, &status);
+  g_assert_cmpuint (status / 100, ==, 2);
+}
+
+GPtrArray *
+risk_changing_requests (RiskFixture *f,
+                        const char  *flavor)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->sim);
+  JsonArray *array = json_node_get_array (log);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+      const char *method = json_object_get_string_member (entry, "method");
+      const char *path = json_object_get_string_member (entry, "path");
+
+      if (g_str_equal (method, "GET") || g_str_has_prefix (path, "/_sim"))
+        continue;
+      if (flavor != NULL && g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) != 0)
+        continue;
+      g_ptr_array_add (out, json_object_ref (entry));
+    }
+  return out;
+}
+
+static gboolean
+on_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+risk_wait (gboolean (*check) (gpointer data),
+           gpointer   data,
+           guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake = g_timeout_add (20, on_wake, NULL);
+  gboolean ok;
+
+  while (!(ok = check (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+static void
+on_result (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+JsonNode *
+risk_run (RiskFixture     *f,
+          TwGuardRequest  *request,
+          const char      *service_id,
+          const char      *operation,
+          GHashTable      *vars,
+          TwHttpResponse **response,
+          GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tw_action_runner_run_async (f->runner, request, service_id, operation, vars, NULL,
+                              on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  return tw_action_runner_run_finish (f->runner, result, response, error);
+}
+
+TwGuardRequest *
+risk_resume_request (RiskFixture *f,
+                     const char  *service_id)
+{
+  TwGuardRequest *request = tw_action_runner_new_request (f->runner, "trading.resume", service_id);
+
+  tw_guard_request_set_reason (request, "Root cause fixed: bad feed replaced, tests green");
+  tw_guard_request_set_breaker_kind (request, "loss");
+  tw_guard_request_set_checked (request, TW_GUARD_CHECK_ROOT_CAUSE, TRUE);
+  tw_guard_request_set_checked (request, TW_GUARD_CHECK_HEALTH_GREEN, TRUE);
+  tw_guard_request_set_checked (request, TW_GUARD_CHECK_BROKER_CONNECTED, TRUE);
+  tw_guard_request_set_checked (request, TW_GUARD_CHECK_TRADES_REVIEWED, TRUE);
+  return request;
+}
+
+GPtrArray *
+risk_halt_all (RiskFixture *f,
+               const char  *reason)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *results;
+
+  tw_action_runner_halt_all_async (f->runner, reason, NULL, on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  results = tw_action_runner_halt_all_finish (f->runner, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  return results;
+}
+
+GPtrArray *
+risk_audit_rows (RiskFixture *f,
+                 const char  *action)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  filter.action = action;
+  rows = tw_audit_log_query (f->audit, &filter, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_model_get_n_items (rows);
+  for (guint i = n; i > 0; i--)
+    g_ptr_array_add (out, g_list_model_get_item (rows, i - 1));
+  return out;
+}
+
+void
+risk_assert_audit_valid (RiskFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 n_rows = 0;
+  gint64 bad_row = -1;
+
+  g_assert_true (tw_audit_log_verify (f->audit, &n_rows, &bad_row, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bad_row, ==, 0);
+  g_assert_cmpuint (n_rows, >, 0);
+}
+
+TwTradingState *
+risk_state (RiskFixture *f,
+            const char  *service_id)
+{
+  TwTradingState *state = tw_risk_monitor_lookup (f->monitor, service_id);
+
+  g_assert_nonnull (state);
+  return state;
+}
+
+typedef struct
+{
+  TwTradingState *state;
+  gboolean        halted;
+} HaltedCheck;
+
+static gboolean
+state_polled (TwTradingState *state)
+{
+  g_autoptr(GDateTime) updated_at = NULL;
+
+  g_object_get (state, "updated-at", &updated_at, NULL);
+  return updated_at != NULL;
+}
+
+static gboolean
+check_halted (gpointer data)
+{
+  HaltedCheck *check = data;
+
+  return state_polled (check->state) &&
+         tw_trading_state_is_halted (check->state) == check->halted;
+}
+
+gboolean
+risk_wait_halted (RiskFixture *f,
+                  const char  *service_id,
+                  gboolean     halted,
+                  guint        timeout_ms)
+{
+  HaltedCheck check = { risk_state (f, service_id), halted };
+
+  tw_risk_monitor_refresh (f->monitor);
+  return risk_wait (check_halted, &check, timeout_ms);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-test-app.h"
+
+static const char * const flavors[] = TW_SIM_FLAVORS;
+
+TwApplication *
+app_fixture_init (int    *argc,
+                  char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
+  TwApplication *app;
+
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* The isolated XDG_DATA_DIRS has neither the icon theme nor the system's schemas. */
+  g_setenv ("XDG_DATA_DIRS", data_dirs != NULL ? data_dirs : "/usr/local/share:/usr/share", TRUE);
+
+  app = tw_application_new ();
+  /* Never talk to a console the person running the tests has open. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          "emblem-ok-symbolic"));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  return app;
+}
+
+void
+app_fixture_open (AppFixture    *f,
+                  TwApplication *app,
+                  TwMode         mode,
+                  guint          interval_ms)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->app = app;
+  f->sim = tw_test_sim_start ();
+  f->secrets = tw_secrets_new_memory ();
+  f->profile = tw_demo_profile_new (f->sim, f->secrets, &error);
+  g_assert_no_error (error);
+  tw_profile_set_mode (f->profile, mode);
+  tw_application_open_profile (app, f->profile, f->secrets);
+  tw_workspace_set_poll_interval (tw_application_get_workspace (app), interval_ms);
+  g_assert_nonnull (tw_application_get_action_runner (app));
+  g_assert_nonnull (tw_application_get_risk_monitor (app));
+  f->window = tw_application_get_window (app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
+}
+
+void
+app_fixture_close (AppFixture *f)
+{
+  tw_application_close_profile (f->app);
+  g_clear_object (&f->profile);
+  g_clear_object (&f->secrets);
+  g_clear_pointer (&f->sim, tw_sim_thread_stop);
+}
+
+void
+app_scenario (AppFixture *f,
+              const char *json)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (f->sim, "investiq", "POST", "/_sim/scenario", json, &status);
+  if (status != 200)
+    g_error ("Scenario %s answered %u", json, status);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "ok"));
+}
+
+guint
+app_changing_requests (AppFixture *f,
+                       const char *flavor)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+      const char *method = json_object_get_string_member (entry, "method");
+      const char *path = json_object_get_string_member (entry, "path");
+
+      if (g_str_equal (method, "GET") || g_str_has_prefix (path, "/_sim"))
+        continue;
+      if (flavor != NULL && g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) != 0)
+        continue;
+      n++;
+    }
+  return n;
+}
+
+void
+app_clear_requests (AppFixture *f)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (f->sim, "investiq", "DELETE", "/_sim/requests", NULL, &status);
+  g_assert_cmpuint (status / 100, ==, 2);
+}
+
+typedef struct
+{
+  AppFixture *f;
+  const char *service_id;
+  gboolean    halted;
+  gint64      next_refresh;
+} HaltWait;
+
+static gboolean
+halted_is (gpointer user_data)
+{
+  HaltWait *wait = user_data;
+  TwRiskMonitor *monitor = tw_application_get_risk_monitor (wait->f->app);
+  TwTradingState *state = tw_risk_monitor_lookup (monitor, wait->service_id);
+
+  if (state != NULL && tw_trading_state_get_mode (state) != TW_TRADING_UNKNOWN
+      && tw_trading_state_is_halted (state) == wait->halted)
+    return TRUE;
+  if (g_get_monotonic_time () > wait->next_refresh)
+    {
+      tw_risk_monitor_refresh (monitor);
+      wait->next_refresh = g_get_monotonic_time () + 300 * 1000;
+    }
+  return FALSE;
+}
+
+gboolean
+app_wait_halted (AppFixture *f,
+                 const char *service_id,
+                 gboolean    halted,
+                 guint       timeout_ms)
+{
+  HaltWait wait = { f, service_id, halted, 0 };
+
+  return tw_test_ui_wait_for (halted_is, &wait, timeout_ms);
+}
+
+static gboolean
+states_known (gpointer user_data)
+{
+  AppFixture *f = user_data;
+  GListModel *states = tw_risk_monitor_get_states (tw_application_get_risk_monitor (f->app));
+  guint n = g_list_model_get_n_items (states);
+
+  /* Every flavor of the simulator can trade or has breakers. */
+  if (n < G_N_ELEMENTS (flavors) - 1)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
+      g_autoptr(GDateTime) updated = NULL;
+
+      g_object_get (state, "updated-at", &updated, NULL);
+      if (updated == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+app_wait_states_known (AppFixture *f,
+                       guint       timeout_ms)
+{
+  return tw_test_ui_wait_for (states_known, f, timeout_ms);
+}
+
+char *
+app_save_png (GtkWidget  *widget,
+              const char *name)
+{
+  g_autofree char *path = NULL;
+
+  g_assert_true (tw_test_ui_wait_frame (widget, 5000));
+  path = tw_test_ui_save_png (widget, name);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  return g_steal_pointer (&path);
+}
+
+void
+app_save_png_light_dark (GtkWidget  *widget,
+                         const char *name)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree char *light = g_strdup_printf ("%s-light.png", name);
+  g_autofree char *dark = g_strdup_printf ("%s-dark.png", name);
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  p1 = app_save_png (widget, light);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  p2 = app_save_png (widget, dark);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
