@@ -53,6 +53,19 @@ scenario (TwSimThread *sim,
   g_assert_cmpuint (status, ==, 200);
 }
 
+/* Holds prices still, for tests that check exact values. */
+static TwSimThread *
+start_still (void)
+{
+  TwSimThread *sim = tw_test_sim_start ();
+  guint status = 0;
+  g_autoptr(JsonNode) node = tw_test_sim_request_full (sim, "alpaca", "POST", "/_sim/config",
+                                                       "{\"price_walk\":false}", &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  return sim;
+}
+
 static JsonObject *
 find_by (JsonArray  *array,
          const char *member,
@@ -160,7 +173,7 @@ assert_order_shape (JsonObject *o)
 static void
 test_alpaca_positions (void)
 {
-  TwSimThread *sim = tw_test_sim_start ();
+  TwSimThread *sim = start_still ();
   g_autoptr(JsonNode) list = request (sim, "alpaca", "GET", "/v2/positions", 200);
   g_autoptr(JsonNode) one = NULL;
   g_autoptr(JsonNode) missing = NULL;
@@ -223,7 +236,7 @@ test_alpaca_positions (void)
 static void
 test_alpaca_close (void)
 {
-  TwSimThread *sim = tw_test_sim_start ();
+  TwSimThread *sim = start_still ();
   g_autoptr(JsonNode) order = request (sim, "alpaca", "DELETE", "/v2/positions/AAPL?qty=10", 200);
   JsonObject *o = json_node_get_object (order);
   g_autoptr(JsonNode) aapl = NULL, msft = NULL, pct = NULL, all = NULL, gone = NULL;
@@ -267,6 +280,13 @@ test_alpaca_close (void)
   assert_body (too_much, "{\"code\":40310000,\"message\":\"insufficient qty available for order "
                          "(requested: 100, available: 40)\"}");
   bad = request (sim, "alpaca", "DELETE", "/v2/positions/SPY?qty=-3", 422);
+  {
+    g_autoptr(JsonNode) over = request (sim, "alpaca", "DELETE", "/v2/positions/SPY?percentage=150",
+                                        422);
+    g_autoptr(JsonNode) spy = request (sim, "alpaca", "GET", "/v2/positions/SPY", 200);
+
+    g_assert_cmpstr (str (json_node_get_object (spy), "qty"), ==, "40");
+  }
 
   /* The closing orders are in the book, filled. */
   closed = request (sim, "alpaca", "GET", "/v2/orders?status=closed", 200);
@@ -305,6 +325,32 @@ test_alpaca_close_held (void)
 
     cancel = request (sim, "alpaca", "DELETE", path, 422);
     assert_body (cancel, "{\"code\":42210000,\"message\":\"order is not cancelable\"}");
+  }
+
+  /* InvestIQ closes through the same broker, which refuses too. */
+  {
+    g_autoptr(JsonNode) iq = NULL;
+    guint status = fetch_with (sim, "investiq", "DELETE", "/api/broker/close/TSLA",
+                               "X-Live-Trading-Key",
+                               tw_sim_thread_get_credential (sim, "live_trading_key"), &iq);
+
+    g_assert_cmpuint (status, ==, 409);
+    g_assert_nonnull (strstr (str (json_node_get_object (iq), "error"),
+                              "insufficient qty available for order (requested: 15, available: 0)"));
+  }
+
+  /* Without cancel_orders the open orders stay; the held position is refused. */
+  {
+    g_autoptr(JsonNode) result = request (sim, "alpaca", "DELETE", "/v2/positions", 207);
+    g_autoptr(JsonNode) orders = request (sim, "alpaca", "GET", "/v2/orders", 200);
+    JsonArray *entries = json_node_get_array (result);
+
+    g_assert_cmpuint (json_array_get_length (entries), ==, 6);
+    g_assert_cmpint (json_object_get_int_member (find_by (entries, "symbol", "TSLA"), "status"),
+                     ==, 403);
+    g_assert_cmpint (json_object_get_int_member (find_by (entries, "symbol", "SPY"), "status"),
+                     ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (orders)), ==, 4);
   }
 
   /* Bad scenario arguments are refused with a sentence. */
@@ -563,7 +609,7 @@ test_alpaca_rate_limit (void)
   config = tw_test_sim_request_full (sim, "alpaca", "POST", "/_sim/config",
                                      "{\"alpaca_rate_limit\":20,\"alpaca_rate_window\":2}", &status);
   g_assert_cmpuint (status, ==, 200);
-  assert_body (config, "{\"alpaca_rate_limit\":20,\"alpaca_rate_window\":2}");
+  assert_body (config, "{\"alpaca_rate_limit\":20,\"alpaca_rate_window\":2,\"price_walk\":true}");
 
   for (guint i = 0; i < 20; i++)
     {
@@ -612,7 +658,7 @@ test_alpaca_rate_limit (void)
 static void
 test_investiq_account_positions (void)
 {
-  TwSimThread *sim = tw_test_sim_start ();
+  TwSimThread *sim = start_still ();
   g_autoptr(JsonNode) account = request (sim, "investiq", "GET", "/api/broker/account", 200);
   g_autoptr(JsonNode) positions = request (sim, "investiq", "GET", "/api/broker/positions", 200);
   JsonObject *a = json_node_get_object (account);
@@ -642,13 +688,25 @@ test_investiq_account_positions (void)
   g_assert_cmpstr (str (tsla, "side"), ==, "short");
   g_assert_cmpfloat (num (tsla, "market_value"), <, 0);
 
+  /* Numbers written as Rust writes f64: shortest form, whole ones with ".0". */
+  {
+    g_autoptr(TwTestAnswer) raw = tw_test_sim_fetch (sim, "investiq", "GET",
+                                                     "/api/broker/positions", TW_TEST_AUTH_GOOD);
+    g_autofree char *text = tw_test_answer_text (raw);
+
+    g_assert_true (g_str_has_prefix (text, "[{\"symbol\":\"AAPL\",\"qty\":50.0,\"side\":\"long\","
+                                     "\"avg_entry_price\":180.2,\"current_price\":182.3,"
+                                     "\"market_value\":9115.0,\"unrealized_pl\":105.0,"
+                                     "\"unrealized_plpc\":0.0117},"));
+  }
+
   tw_sim_thread_stop (sim);
 }
 
 static void
 test_investiq_close (void)
 {
-  TwSimThread *sim = tw_test_sim_start ();
+  TwSimThread *sim = start_still ();
   const char *key = tw_sim_thread_get_credential (sim, "live_trading_key");
   g_autoptr(JsonNode) no_key = NULL, wrong = NULL, ok = NULL, again = NULL, trades = NULL;
   g_autoptr(JsonNode) loss = NULL, breakers = NULL, positions = NULL;
@@ -676,8 +734,7 @@ test_investiq_close (void)
   g_assert_cmpfloat_with_epsilon (num (o, "closed_qty"), 50.0, 1e-9);
   g_assert_true (g_uuid_string_is_valid (str (o, "order_id")));
   g_assert_cmpstr (str (o, "message"), ==, "Position closed");
-  /* The price may have taken one step since the positions were read. */
-  g_assert_cmpfloat (fabs (num (o, "realized_pnl") - 105.0), <, 50 * 182.3 * 0.0031 * 2);
+  g_assert_cmpfloat_with_epsilon (num (o, "realized_pnl"), 105.0, 1e-9);
 
   status = fetch_with (sim, "investiq", "DELETE", "/api/broker/close/AAPL",
                        "X-Live-Trading-Key", key, &again);
@@ -856,6 +913,23 @@ test_prices_move (void)
         }
     }
   g_assert_true (moved);
+
+  /* Held still, they stay put. */
+  {
+    guint status = 0;
+    g_autoptr(JsonNode) config = tw_test_sim_request_full (sim, "alpaca", "POST", "/_sim/config",
+                                                           "{\"price_walk\":false}", &status);
+    g_autoptr(JsonNode) still_a = request (sim, "alpaca", "GET", "/v2/positions", 200);
+    g_autoptr(JsonNode) still_b = NULL;
+    g_autofree char *ta = NULL, *tb = NULL;
+
+    g_assert_cmpuint (status, ==, 200);
+    g_usleep (1200 * 1000);
+    still_b = request (sim, "alpaca", "GET", "/v2/positions", 200);
+    ta = json_to_string (still_a, FALSE);
+    tb = json_to_string (still_b, FALSE);
+    g_assert_cmpstr (ta, ==, tb);
+  }
 
   /* The account follows the book: equity = cash + the positions' market value. */
   account = request (sim, "alpaca", "GET", "/v2/account", 200);

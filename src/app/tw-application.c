@@ -15,6 +15,10 @@
 #include "tw-sim.h"
 #include "tw-ui-util.h"
 
+/* Backups */
+#include "tw-backup-scheduler.h"
+#include "tw-backups-page.h"
+
 #define DEFAULT_POLL_INTERVAL_S 5
 
 struct _TwApplication
@@ -47,6 +51,11 @@ struct _TwApplication
   GCancellable        *halt_cancellable;
   GPtrArray           *last_halt;       /* TwActionResult of the last app.halt */
   gboolean             held;            /* run in background: window closed, app held */
+
+  /* Backups: the manager and scheduler belong to the open profile. */
+  TwBackupManager     *backups;
+  TwBackupScheduler   *backup_scheduler;
+  TwBackupsPage       *backups_page;    /* weak: the window's */
 };
 
 enum {
@@ -177,6 +186,74 @@ rate_limit_changed_cb (TwApplication *self)
     tw_alert_engine_set_rate_limit (self->alerts, rate_limit_s (self));
 }
 
+/* Backups */
+
+static void
+backup_alert_cb (TwBackupScheduler *scheduler,
+                 const char        *key,
+                 const char        *severity,
+                 const char        *title,
+                 const char        *body,
+                 TwApplication     *self)
+{
+  g_autoptr(TwAlert) alert = tw_backup_scheduler_make_alert (key, severity, title, body);
+  g_autoptr(GError) error = NULL;
+
+  if (self->notifier == NULL || !tw_notifier_show (self->notifier, alert, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("%s: %s", title, body);
+
+      if (error != NULL)
+        g_debug ("Backup alert not shown as a notification: %s", error->message);
+      toast (self, message);
+    }
+}
+
+static void
+set_backups_page_context (TwApplication *self)
+{
+  if (self->backups_page == NULL)
+    return;
+  tw_backups_page_set_save_profile (self->backups_page,
+                                    self->secrets != NULL && !tw_secrets_is_memory (self->secrets));
+  tw_backups_page_set_context (self->backups_page, self->backups, self->workspace,
+                               self->runner, self->monitor, self->backup_scheduler);
+}
+
+static void
+backups_open (TwApplication *self)
+{
+  TwProfile *profile = tw_workspace_get_profile (self->workspace);
+
+  self->backups = tw_backup_manager_new (self->audit_log, tw_profile_get_name (profile),
+                                         tw_profile_get_mode (profile));
+  self->backup_scheduler = tw_backup_scheduler_new (self->backups, profile);
+  g_signal_connect_object (self->backup_scheduler, "alert", G_CALLBACK (backup_alert_cb), self, 0);
+  tw_backup_scheduler_start (self->backup_scheduler);
+  set_backups_page_context (self);
+}
+
+static void
+backups_close (TwApplication *self)
+{
+  if (self->backup_scheduler != NULL)
+    tw_backup_scheduler_stop (self->backup_scheduler);
+  g_clear_object (&self->backup_scheduler);
+  g_clear_object (&self->backups);
+  set_backups_page_context (self);
+}
+
+static void
+add_backups_page (TwApplication *self)
+{
+  GtkWidget *page = tw_backups_page_new ();
+
+  tw_window_add_page (self->window, "backups", _("Backups"), "drive-harddisk-symbolic", page);
+  self->backups_page = TW_BACKUPS_PAGE (page);
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &self->backups_page);
+  set_backups_page_context (self);
+}
+
 static void
 stop_sim (TwApplication *self)
 {
@@ -191,6 +268,7 @@ tw_application_close_profile (TwApplication *self)
   if (self->window != NULL)
     tw_window_set_workspace (self->window, NULL);
   set_page_contexts (self, FALSE);
+  backups_close (self);
   if (self->halt_cancellable != NULL)
     g_cancellable_cancel (self->halt_cancellable);
   if (self->notifier != NULL)
@@ -232,7 +310,23 @@ open_profile (TwApplication *self,
   self->secrets = g_object_ref (secrets);
   tw_workspace_start (self->workspace);
 
-  /* Risk controls: the demo's actions are real actions on the simulator, audited too. */
+  /* Risk controls: the demo's actions are real actions on the simulator, audited too.
+   * The log is opened with the first profile (not at startup: a command-line call of the
+   * running console needs none). */
+  if (self->audit_log == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->audit_log = tw_audit_log_open (NULL, &error);
+      if (self->audit_log == NULL)
+        {
+          /* Without an audit log no guarded action may run: no runner, and said so. */
+          g_autofree char *message = g_strdup_printf (_("Guarded actions are disabled: %s"), error->message);
+
+          g_warning ("%s", message);
+          toast (self, message);
+        }
+    }
   self->monitor = tw_risk_monitor_new (self->workspace);
   if (self->audit_log != NULL)
     self->runner = tw_action_runner_new (self->workspace, self->audit_log);
@@ -245,6 +339,7 @@ open_profile (TwApplication *self,
     }
   tw_risk_monitor_start (self->monitor);
   set_page_contexts (self, TRUE);
+  backups_open (self);
 
   tw_window_set_workspace (tw_application_get_window (self), self->workspace);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
@@ -399,6 +494,7 @@ tw_application_get_window (TwApplication *self)
       g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
                                self, G_CONNECT_SWAPPED);
       add_risk_pages (self);
+      add_backups_page (self);
       /* A window again: the app no longer needs holding for the background. */
       if (self->held)
         {
@@ -721,7 +817,8 @@ halt_done_cb (GObject      *object,
   if (n_failed > 0)
     {
       g_autofree char *heading = NULL;
-      g_autofree char *body = describe_results (results, TRUE);
+      g_autofree char *failures = describe_results (results, TRUE);
+      g_autofree char *body = g_strdup_printf (_("Trading may still be running there.\n\n%s"), failures);
       g_autofree char *banner = NULL;
       GtkWidget *dialog;
 
@@ -745,7 +842,7 @@ halt_done_cb (GObject      *object,
       gtk_window_present (GTK_WINDOW (dialog));
 
       /* Translators: the Breakers page's error row; %s lists the services and why */
-      banner = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), body);
+      banner = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
       if (self->breakers_page != NULL)
         tw_breakers_page_set_halt_failure (self->breakers_page, banner);
     }
@@ -795,7 +892,6 @@ tw_application_startup (GApplication *application)
   static const char *refresh_accels[] = { "<Primary>r", NULL };
   static const char *shortcuts_accels[] = { "<Primary>question", NULL };
   static const char *halt_accels[] = { "<Primary><Shift>h", NULL };
-  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
 
@@ -814,10 +910,6 @@ tw_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.halt", halt_accels);
 
-  self->audit_log = tw_audit_log_open (NULL, &error);
-  if (self->audit_log == NULL)
-    /* Without an audit log no guarded action may run: the runner is not created. */
-    g_warning ("The audit log could not be opened, guarded actions are disabled: %s", error->message);
   self->notifier = tw_notifier_new (G_ACTION_GROUP (self));
   if (self->settings != NULL)
     g_signal_connect_object (self->settings, "changed::notification-rate-limit",
@@ -910,6 +1002,10 @@ tw_application_dispose (GObject *object)
   if (self->monitor != NULL)
     tw_risk_monitor_stop (self->monitor);
   g_clear_object (&self->alerts);
+  if (self->backup_scheduler != NULL)
+    tw_backup_scheduler_stop (self->backup_scheduler);
+  g_clear_object (&self->backup_scheduler);
+  g_clear_object (&self->backups);
   g_clear_object (&self->monitor);
   g_clear_object (&self->runner);
   g_clear_object (&self->notifier);

@@ -172,7 +172,9 @@ create_done_cb (GObject      *object,
     entry->failed = FALSE;
   if (entry != NULL && entry->retention_days > 0)
     {
-      tw_backup_manager_cleanup_async (job->scheduler->manager, entry->path, entry->backup_dir,
+      TwBackupManager *manager = job->scheduler->manager;
+
+      tw_backup_manager_cleanup_async (manager, entry->path, entry->backup_dir,
                                        entry->retention_days, entry->cancellable,
                                        cleanup_done_cb, g_steal_pointer (&job));
       return;

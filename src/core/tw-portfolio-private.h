@@ -5,6 +5,46 @@
 
 G_BEGIN_DECLS
 
+/* Shared by tw-portfolio.c (pollers, API) and tw-portfolio-merge.c. */
+struct _TwPortfolio
+{
+  GObject       parent_instance;
+
+  TwWorkspace  *workspace;
+  guint         stuck_threshold;
+  gboolean      running;
+  GCancellable *cancellable;
+  gint64        last_merge_us;
+
+  GListStore   *accounts;
+  GListStore   *positions;
+  GListStore   *orders;
+  /* key → borrowed object of the stores (the stores hold the references) */
+  GHashTable   *account_index;
+  GHashTable   *position_index;
+  GHashTable   *order_index;
+
+  /* service id → Entry */
+  GHashTable   *entries;
+  gulong        services_changed_id;
+  gulong        interval_changed_id;
+};
+
+void        _tw_portfolio_merge_account   (TwPortfolio *self,
+                                           TwService   *service,
+                                           TwAccount   *fresh);
+void        _tw_portfolio_update_order_ages (TwPortfolio *self,
+                                           const char  *service_id);
+/* Removes every row (positions, orders, account) of @service_id. */
+void        _tw_portfolio_remove_service_items (TwPortfolio *self,
+                                           const char  *service_id);
+/* Removes the items @remove selects, one splice per contiguous run, keeping @index in step. */
+void        _tw_portfolio_remove_matching (GListStore  *store,
+                                           GHashTable  *index,
+                                           gboolean   (*remove) (gpointer item, gpointer data),
+                                           const char *(*get_key) (gpointer item),
+                                           gpointer     data);
+
 /* Merges freshly mapped objects (element-type TwPosition / TwOrder, their "service-id" set)
  * into the lists: the main-thread part of a refresh. Used by the pollers, the flatten and
  * the benchmark. */

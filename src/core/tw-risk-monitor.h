@@ -18,7 +18,13 @@ G_BEGIN_DECLS
  *   "breaker-reset"    (TwTradingState *state, TwBreaker *breaker)  tripped → not tripped
  *   "halted"           (TwTradingState *state)  became halted (mode, kill switch or block)
  *   "resumed"          (TwTradingState *state)
- * Property: "workspace" (construct-only). */
+ * Property: "workspace" (construct-only).
+ * Details of the implementation: status operations with the same method and path (the
+ * IBKR assistant's trading.status and killswitch.status) share one poller, the answer
+ * mapped by each; the state's breakers are the union of every poller's latest. A source
+ * breaker going OPEN → HALF_OPEN is not yet a reset (HALF_OPEN → OPEN is not a new trip):
+ * "breaker-reset" comes when it is CLOSED again. "halted" / "resumed" wait until every
+ * poller of the service has answered once. */
 #define TW_TYPE_RISK_MONITOR (tw_risk_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (TwRiskMonitor, tw_risk_monitor, TW, RISK_MONITOR, GObject)
 

@@ -80,7 +80,7 @@ static const TwSimRoute routes[] = {
 /* The routes kept in other files: one line per table. */
 static const TwSimRoute * const extra_routes[] = {
   tw_sim_alpaca_risk_routes,        /* risk controls: tw-sim-risk-*.c */
-  tw_sim_alpaca_trading_routes,   /* positions and orders: tw-sim-trading-*.c */
+  tw_sim_alpaca_trading_routes,     /* positions and orders: tw-sim-trading-*.c */
   NULL
 };
 

@@ -20,6 +20,7 @@ struct _TwSimPortfolio
   GHashTable *trade_details;   /* firm trade id → TwSimTradeDetail */
   GRand      *rand;
   GSource    *walk;
+  gboolean    walk_paused;     /* /_sim/config "price_walk": false */
 
   guint       rate_limit;
   guint       rate_window_s;
@@ -211,7 +212,10 @@ add_ibkr_order (TwSimPortfolio *self,
 static gboolean
 on_walk (gpointer data)
 {
-  tw_sim_portfolio_step_prices (data);
+  TwSimPortfolio *self = data;
+
+  if (!self->walk_paused)
+    tw_sim_portfolio_step_prices (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -600,4 +604,17 @@ tw_sim_portfolio_get_rate_limit (TwSimPortfolio *self,
 {
   *limit = self->rate_limit;
   *window_seconds = self->rate_window_s;
+}
+
+void
+tw_sim_portfolio_set_price_walk (TwSimPortfolio *self,
+                                 gboolean        enabled)
+{
+  self->walk_paused = !enabled;
+}
+
+gboolean
+tw_sim_portfolio_get_price_walk (TwSimPortfolio *self)
+{
+  return !self->walk_paused;
 }

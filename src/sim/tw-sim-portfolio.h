@@ -97,6 +97,11 @@ double            tw_sim_portfolio_get_available    (TwSimPortfolio *self,
                                                      TwSimPosition  *position);
 /* One random-walk step for every price (the 1 s timer calls it; tests may too). */
 void              tw_sim_portfolio_step_prices      (TwSimPortfolio *self);
+/* Whether the 1 s timer moves prices (on by default; tests that check exact values
+ * turn it off through /_sim/config {"price_walk": false}). */
+void              tw_sim_portfolio_set_price_walk   (TwSimPortfolio *self,
+                                                     gboolean        enabled);
+gboolean          tw_sim_portfolio_get_price_walk   (TwSimPortfolio *self);
 
 /* Closes |@qty| of @symbol (@qty <= 0: all of it) at the current price: books the P/L
  * as a trade outcome, moves cash, and returns the closing order (status "accepted",

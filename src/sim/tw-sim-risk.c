@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 
 /* The risk-control state of the simulated firm. Only its own main context touches a
  * TwSimRisk; the one thing shared between simulators of a process is the private
@@ -235,6 +236,22 @@ tw_sim_risk_on_trade (TwSimRisk        *risk,
 G_LOCK_DEFINE_STATIC (process_dir);
 static char *process_dir;
 
+/* The private directory goes with the process. */
+static void
+remove_process_dir (void)
+{
+  g_autofree char *path = NULL;
+
+  G_LOCK (process_dir);
+  if (process_dir != NULL)
+    {
+      path = g_build_filename (process_dir, KILL_SWITCH_FILE, NULL);
+      g_unlink (path);
+      g_rmdir (process_dir);
+    }
+  G_UNLOCK (process_dir);
+}
+
 /* The directory of the state file: TW_SIM_STATE_DIR, else a private temp dir of the
  * process (made when @create). NULL when there is none yet. */
 static const char *
@@ -252,7 +269,9 @@ state_dir (TwSimRisk *risk,
       g_autoptr(GError) error = NULL;
 
       process_dir = g_dir_make_tmp ("tradewarden-sim-XXXXXX", &error);
-      if (process_dir == NULL)
+      if (process_dir != NULL)
+        atexit (remove_process_dir);
+      else
         g_warning ("The simulator could not make its state directory: %s. The kill "
                    "switch will not survive a restart; set TW_SIM_STATE_DIR to a "
                    "writable directory", error->message);

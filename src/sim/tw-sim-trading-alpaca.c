@@ -232,7 +232,8 @@ get_position (TwSimRequest *req)
   tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
 }
 
-/* A positive decimal; FALSE if absent; @bad set when present but not one. */
+/* A positive decimal; FALSE if absent (or empty, as Alpaca's query parsing has it);
+ * @bad set when present but not one. */
 static gboolean
 parse_positive (const char *text,
                 double     *value,
@@ -240,7 +241,7 @@ parse_positive (const char *text,
 {
   char *end = NULL;
 
-  if (text == NULL)
+  if (text == NULL || *text == '\0')
     return FALSE;
   *value = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !isfinite (*value) || *value <= 0)

@@ -71,7 +71,9 @@ append_double (GString *out,
       g_string_append (out, "null");
       return;
     }
-  for (int precision = 1; precision <= 17; precision++)
+  /* Never fewer digits than the integer part has, so 50 stays "50", not "5e+01". */
+  for (int precision = fabs (value) >= 1 ? MIN (17, (int) log10 (fabs (value)) + 1) : 1;
+       precision <= 17; precision++)
     {
       char format[8];
 
@@ -238,6 +240,7 @@ tw_sim_trading_control_config (TwSim             *sim,
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) node = tw_sim_message_get_json (msg, &error);
       JsonObject *obj;
+      JsonNode *walk;
 
       if (node == NULL)
         {
@@ -265,7 +268,17 @@ tw_sim_trading_control_config (TwSim             *sim,
                        "from 1 to 86400");
           return;
         }
+      walk = json_object_get_member (obj, "price_walk");
+      if (walk != NULL && (!JSON_NODE_HOLDS_VALUE (walk) ||
+                           json_node_get_value_type (walk) != G_TYPE_BOOLEAN))
+        {
+          reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                       "“price_walk” is true (prices move every second) or false");
+          return;
+        }
       tw_sim_portfolio_set_rate_limit (portfolio, limit, window);
+      if (walk != NULL)
+        tw_sim_portfolio_set_price_walk (portfolio, json_node_get_boolean (walk));
     }
   else if (!g_str_equal (method, "GET"))
     {
@@ -279,6 +292,8 @@ tw_sim_trading_control_config (TwSim             *sim,
   json_builder_add_int_value (b, limit);
   json_builder_set_member_name (b, "alpaca_rate_window");
   json_builder_add_int_value (b, window);
+  json_builder_set_member_name (b, "price_walk");
+  json_builder_add_boolean_value (b, tw_sim_portfolio_get_price_walk (portfolio));
   json_builder_end_object (b);
   tw_sim_reply_builder (msg, SOUP_STATUS_OK, b);
 }

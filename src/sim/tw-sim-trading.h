@@ -24,8 +24,9 @@ gboolean tw_sim_trading_alpaca_rate_limit   (TwSimRequest *req);
 
 /* tw-sim-trading-common.c: the simulator's control API for trading. */
 
-/* POST /_sim/config {"alpaca_rate_limit": N, "alpaca_rate_window": S} (either or both)
- * → 200 the whole config; GET /_sim/config → the config. Answers @msg itself. */
+/* POST /_sim/config {"alpaca_rate_limit": N, "alpaca_rate_window": S, "price_walk": bool}
+ * (any of them; a new limit starts an empty window) → 200 the whole config;
+ * GET /_sim/config → the config. Answers @msg itself. */
 void     tw_sim_trading_control_config      (TwSim             *sim,
                                              SoupServerMessage *msg);
 

@@ -2,85 +2,27 @@
 #include "config.h"
 
 #include "tw-backups-page.h"
+#include "tw-backups-page-private.h"
 
 #include <glib/gi18n.h>
 
 #include "tw-backup-ui-util.h"
 #include "tw-error.h"
-#include "tw-guard-dialog.h"
 #include "tw-restore-wizard.h"
 #include "tw-ui-util.h"
 #include "tw-window.h"
 
 #define SETTINGS_DELAY_MS 600
 
-typedef struct _Section Section;
-
-struct _TwBackupsPage
-{
-  AdwBin             parent_instance;
-
-  TwBackupManager   *manager;
-  TwWorkspace       *workspace;
-  TwActionRunner    *runner;
-  TwRiskMonitor     *monitor;
-  TwBackupScheduler *scheduler;
-  gboolean           save_profile;
-  GPtrArray         *sections;       /* Section */
-  GHashTable        *verified;       /* path → TwBackup verified this session */
-  GCancellable      *cancellable;
-  guint              n_busy;
-  guint              age_timer;
-  char              *last_message;
-  GtkWidget         *open_dialog;    /* weak */
-
-  GtkStack          *stack;
-  GtkBox            *databases_box;
-  GtkLabel          *summary_label;
-};
-
-struct _Section
-{
-  TwBackupsPage *page;               /* unowned */
-  char          *id;
-  char          *path;
-  char          *backup_dir;
-  guint          schedule_hours;
-  guint          retention_days;
-  gboolean       creating;
-  guint          settings_timer;
-  char          *newest_text;
-  gboolean       newest_warning;
-
-  GtkWidget     *group;
-  GtkWidget     *newest_row;
-  GtkWidget     *newest_icon;
-  GtkWidget     *backup_button;
-  GtkWidget     *progress;
-  GtkWidget     *schedule_spin;
-  GtkWidget     *retention_spin;
-  GtkWidget     *list_group;
-  GPtrArray     *rows;               /* GtkWidget in list_group */
-  GPtrArray     *backups;            /* TwBackup shown, newest first */
-};
-
 G_DEFINE_FINAL_TYPE (TwBackupsPage, tw_backups_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_MANAGER,
-  PROP_WORKSPACE,
-  PROP_ACTION_RUNNER,
-  PROP_RISK_MONITOR,
-  PROP_SCHEDULER,
   PROP_SAVE_PROFILE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void list_section   (TwBackupsPage *self,
-                            Section       *section);
 
 static void
 section_free (gpointer data)
@@ -97,8 +39,8 @@ section_free (gpointer data)
   g_free (section);
 }
 
-static Section *
-lookup_section (TwBackupsPage *self,
+Section *
+_tw_backups_page_lookup (TwBackupsPage *self,
                 const char    *id)
 {
   for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
@@ -112,8 +54,8 @@ lookup_section (TwBackupsPage *self,
 }
 
 /* The section whose backup is @path. */
-static Section *
-section_of_backup (TwBackupsPage *self,
+Section *
+_tw_backups_page_section_of (TwBackupsPage *self,
                    const char    *path,
                    TwBackup     **backup)
 {
@@ -132,8 +74,8 @@ section_of_backup (TwBackupsPage *self,
   return NULL;
 }
 
-static void
-show_message (TwBackupsPage *self,
+void
+_tw_backups_page_message (TwBackupsPage *self,
               const char    *message)
 {
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), TW_TYPE_WINDOW);
@@ -345,15 +287,8 @@ show_backups (Section    *section,
   update_summary (self);
 }
 
-typedef struct
-{
-  TwBackupsPage *page;
-  char          *id;
-  char          *path;
-} Op;
-
-static Op *
-op_new (TwBackupsPage *self,
+Op *
+_tw_backups_page_op_new (TwBackupsPage *self,
         const char    *id,
         const char    *path)
 {
@@ -366,8 +301,8 @@ op_new (TwBackupsPage *self,
   return op;
 }
 
-static void
-op_free (Op *op)
+void
+_tw_backups_page_op_free (Op *op)
 {
   busy_pop (op->page);
   g_object_unref (op->page);
@@ -376,10 +311,8 @@ op_free (Op *op)
   g_free (op);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, op_free)
-
-static gboolean
-is_cancelled (GError *error)
+gboolean
+_tw_backups_page_is_cancelled (GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
     || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
@@ -395,26 +328,26 @@ list_done_cb (GObject      *object,
   g_autoptr(GListModel) list = tw_backup_manager_list_finish (TW_BACKUP_MANAGER (object), result, &error);
   Section *section;
 
-  if (list == NULL && is_cancelled (error))
+  if (list == NULL && _tw_backups_page_is_cancelled (error))
     return;
-  section = lookup_section (op->page, op->id);
+  section = _tw_backups_page_lookup (op->page, op->id);
   if (section == NULL)
     return;
   if (list == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not list the backups of %s: %s"),
                                                   op->id, error->message);
-      show_message (op->page, message);
+      _tw_backups_page_message (op->page, message);
     }
   show_backups (section, list);
 }
 
-static void
-list_section (TwBackupsPage *self,
+void
+_tw_backups_page_list (TwBackupsPage *self,
               Section       *section)
 {
   tw_backup_manager_list_async (self->manager, section->path, section->backup_dir,
-                                self->cancellable, list_done_cb, op_new (self, section->id, NULL));
+                                self->cancellable, list_done_cb, _tw_backups_page_op_new (self, section->id, NULL));
 }
 
 void
@@ -423,7 +356,7 @@ tw_backups_page_refresh (TwBackupsPage *self)
   g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
 
   for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
-    list_section (self, g_ptr_array_index (self->sections, i));
+    _tw_backups_page_list (self, g_ptr_array_index (self->sections, i));
 }
 
 /* Settings: applied to the profile (saved when it is a saved profile) after a pause. */
@@ -445,7 +378,7 @@ apply_settings_cb (gpointer user_data)
     {
       g_autofree char *message = g_strdup_printf (_("The backup settings could not be saved: %s"),
                                                   error->message);
-      show_message (self, message);
+      _tw_backups_page_message (self, message);
     }
   else
     {
@@ -465,7 +398,7 @@ apply_settings_cb (gpointer user_data)
                                 section->retention_days);
       /* Translators: database id, schedule, retention: "investiq: a backup every 2 hours; keeping 7 days" */
       message = g_strdup_printf (_("%s: %s; %s"), section->id, schedule, keep);
-      show_message (self, message);
+      _tw_backups_page_message (self, message);
     }
 
   /* The scheduler reads the profile again. */
@@ -593,14 +526,14 @@ rebuild (TwBackupsPage *self)
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   self->sections = g_ptr_array_new_with_free_func (section_free);
 
-  databases = self->workspace != NULL
+  databases = self->workspace != NULL && self->manager != NULL
     ? tw_profile_get_databases (tw_workspace_get_profile (self->workspace)) : NULL;
   for (guint i = 0; databases != NULL && i < databases->len; i++)
     {
       Section *section = add_section (self, g_ptr_array_index (databases, i));
 
       show_backups (section, NULL);
-      list_section (self, section);
+      _tw_backups_page_list (self, section);
     }
   gtk_stack_set_visible_child_name (self->stack, self->sections->len > 0 ? "databases" : "empty");
 }
@@ -632,10 +565,10 @@ create_done_cb (GObject      *object,
   g_autoptr(Op) op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(TwBackup) backup = tw_backup_manager_create_finish (TW_BACKUP_MANAGER (object), result, &error);
-  Section *section = lookup_section (op->page, op->id);
+  Section *section = _tw_backups_page_lookup (op->page, op->id);
   g_autofree char *message = NULL;
 
-  if (backup == NULL && is_cancelled (error))
+  if (backup == NULL && _tw_backups_page_is_cancelled (error))
     return;
   if (section != NULL)
     {
@@ -653,9 +586,9 @@ create_done_cb (GObject      *object,
       message = g_strdup_printf (_("%s backed up: %s (%s, %s)"), op->id, tw_backup_get_name (backup),
                                  size, tw_backup_ui_validity_label (tw_backup_get_valid (backup)));
     }
-  show_message (op->page, message);
+  _tw_backups_page_message (op->page, message);
   if (section != NULL)
-    list_section (op->page, section);
+    _tw_backups_page_list (op->page, section);
 }
 
 static void
@@ -664,7 +597,10 @@ backup_now_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
-  Section *section = lookup_section (self, g_variant_get_string (parameter, NULL));
+  Section *section = _tw_backups_page_lookup (self, g_variant_get_string (parameter, NULL));
+
+  if (self->manager == NULL || self->workspace == NULL)
+    return;
 
   if (section == NULL || section->creating)
     return;
@@ -673,7 +609,7 @@ backup_now_action (GtkWidget  *widget,
   update_backup_button (section);
   tw_backup_manager_create_async (self->manager, section->path, section->backup_dir,
                                   self->cancellable, create_done_cb,
-                                  op_new (self, section->id, NULL));
+                                  _tw_backups_page_op_new (self, section->id, NULL));
 }
 
 /* Verify */
@@ -690,7 +626,7 @@ verify_done_cb (GObject      *object,
   g_autofree char *name = g_path_get_basename (op->path);
   Section *section;
 
-  if (backup == NULL && is_cancelled (error))
+  if (backup == NULL && _tw_backups_page_is_cancelled (error))
     return;
   if (backup == NULL)
     message = g_strdup_printf (_("Could not verify %s: %s"), name, error->message);
@@ -705,11 +641,11 @@ verify_done_cb (GObject      *object,
                                    tw_backup_get_problem (backup) != NULL
                                    ? tw_backup_get_problem (backup) : _("unreadable"));
     }
-  show_message (op->page, message);
+  _tw_backups_page_message (op->page, message);
 
-  section = section_of_backup (op->page, op->path, NULL);
+  section = _tw_backups_page_section_of (op->page, op->path, NULL);
   if (section != NULL)
-    list_section (op->page, section);
+    _tw_backups_page_list (op->page, section);
 }
 
 static void
@@ -720,142 +656,11 @@ verify_action (GtkWidget  *widget,
   TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
   const char *path = g_variant_get_string (parameter, NULL);
 
+  if (self->manager == NULL || self->workspace == NULL)
+    return;
+
   tw_backup_manager_verify_async (self->manager, path, FALSE, self->cancellable,
-                                  verify_done_cb, op_new (self, NULL, path));
-}
-
-/* Delete… (guarded: destructive) */
-
-typedef struct
-{
-  Op             *op;
-  TwGuardRequest *request;
-  gint64          audit_id;
-} Deletion;
-
-static void
-deletion_free (Deletion *deletion)
-{
-  g_clear_pointer (&deletion->op, op_free);
-  g_clear_object (&deletion->request);
-  g_free (deletion);
-}
-
-static void
-delete_audited_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (tw_audit_log_complete_finish (TW_AUDIT_LOG (object), result, &error) == 0)
-    g_warning ("Could not audit a backup deletion: %s", error->message);
-}
-
-static void
-file_deleted_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Deletion *deletion = user_data;
-  TwBackupsPage *self = deletion->op->page;
-  TwAuditLog *audit = tw_backup_manager_get_audit_log (self->manager);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_path_get_basename (deletion->op->path);
-  g_autofree char *message = NULL;
-  gboolean ok = g_file_delete_finish (G_FILE (object), result, &error);
-  Section *section;
-
-  if (ok)
-    message = g_strdup_printf (_("Deleted %s"), name);
-  else
-    message = g_strdup_printf (_("Could not delete %s: %s"), name, error->message);
-  if (audit != NULL && deletion->audit_id > 0)
-    tw_audit_log_complete_async (audit, deletion->audit_id,
-                                 ok ? TW_AUDIT_OUTCOME_OK : TW_AUDIT_OUTCOME_FAILED, 0,
-                                 ok ? "deleted" : error->message, NULL, delete_audited_cb, NULL);
-  g_hash_table_remove (self->verified, deletion->op->path);
-  show_message (self, message);
-  section = section_of_backup (self, deletion->op->path, NULL);
-  if (section != NULL)
-    list_section (self, section);
-  deletion_free (deletion);
-}
-
-static void
-delete_requested_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Deletion *deletion = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (deletion->op->path);
-
-  deletion->audit_id = tw_audit_log_request_finish (TW_AUDIT_LOG (object), result, &error);
-  if (deletion->audit_id == 0)
-    {
-      /* Nothing is deleted that could not be audited. */
-      g_autofree char *message = g_strdup_printf (_("Not deleted: the audit log could not be written (%s)"),
-                                                  error->message);
-
-      show_message (deletion->op->page, message);
-      deletion_free (deletion);
-      return;
-    }
-  g_file_delete_async (file, G_PRIORITY_DEFAULT, deletion->op->page->cancellable,
-                       file_deleted_cb, deletion);
-}
-
-static void
-delete_confirmed_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Deletion *deletion = user_data;
-  TwBackupsPage *self = deletion->op->page;
-  TwAuditLog *audit = tw_backup_manager_get_audit_log (self->manager);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
-
-  if (!tw_guard_confirm_finish (result, &error) || !tw_guard_request_check (deletion->request, &error))
-    {
-      if (!is_cancelled (error))
-        show_message (self, error->message);
-      deletion_free (deletion);
-      return;
-    }
-
-  if (audit != NULL)
-    {
-      tw_audit_log_request_async (audit, tw_guard_request_get_profile_name (deletion->request),
-                                  tw_guard_request_get_mode (deletion->request), "backup.delete",
-                                  deletion->op->path, tw_guard_request_get_reason (deletion->request),
-                                  NULL, delete_requested_cb, deletion);
-      return;
-    }
-  file = g_file_new_for_path (deletion->op->path);
-  g_file_delete_async (file, G_PRIORITY_DEFAULT, self->cancellable, file_deleted_cb, deletion);
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
-  const char *path = g_variant_get_string (parameter, NULL);
-  TwProfile *profile = tw_workspace_get_profile (self->workspace);
-  Deletion *deletion = g_new0 (Deletion, 1);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *dialog;
-
-  deletion->op = op_new (self, NULL, path);
-  deletion->request = tw_guard_request_new ("backup.delete", path, tw_profile_get_name (profile),
-                                            tw_profile_get_mode (profile));
-  dialog = tw_guard_confirm_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   deletion->request, self->workspace, NULL, self->cancellable,
-                                   delete_confirmed_cb, deletion);
-  g_set_weak_pointer (&self->open_dialog, dialog);
+                                  verify_done_cb, _tw_backups_page_op_new (self, NULL, path));
 }
 
 /* Restore… */
@@ -890,7 +695,10 @@ restore_action (GtkWidget  *widget,
 {
   TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
   const char *path = g_variant_get_string (parameter, NULL);
-  Section *section = section_of_backup (self, path, NULL);
+  Section *section = _tw_backups_page_section_of (self, path, NULL);
+
+  if (self->manager == NULL || self->workspace == NULL)
+    return;
 
   if (section != NULL)
     open_wizard (self, section->id, path);
@@ -904,7 +712,10 @@ restore_database_action (GtkWidget  *widget,
   TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
   const char *id = g_variant_get_string (parameter, NULL);
 
-  if (lookup_section (self, id) != NULL)
+  if (self->manager == NULL || self->workspace == NULL)
+    return;
+
+  if (_tw_backups_page_lookup (self, id) != NULL)
     open_wizard (self, id, NULL);
 }
 
@@ -934,53 +745,51 @@ scheduler_finished_cb (TwBackupScheduler *scheduler,
                        TwBackup          *backup,
                        TwBackupsPage     *self)
 {
-  Section *section = lookup_section (self, db_id);
+  Section *section = _tw_backups_page_lookup (self, db_id);
 
   if (backup != NULL)
     g_hash_table_replace (self->verified, g_strdup (tw_backup_get_path (backup)), g_object_ref (backup));
   if (section != NULL)
     {
       update_backup_button (section);
-      list_section (self, section);
+      _tw_backups_page_list (self, section);
     }
 }
 
 /* Public API */
 
 void
-tw_backups_page_set_action_runner (TwBackupsPage  *self,
-                                   TwActionRunner *runner)
+tw_backups_page_set_context (TwBackupsPage     *self,
+                             TwBackupManager   *manager,
+                             TwWorkspace       *workspace,
+                             TwActionRunner    *runner,
+                             TwRiskMonitor     *monitor,
+                             TwBackupScheduler *scheduler)
 {
   g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
+  g_return_if_fail (manager == NULL || TW_IS_BACKUP_MANAGER (manager));
+  g_return_if_fail (workspace == NULL || TW_IS_WORKSPACE (workspace));
 
-  if (g_set_object (&self->runner, runner))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTION_RUNNER]);
-}
+  /* What was under way belongs to the previous profile. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->verified);
 
-void
-tw_backups_page_set_risk_monitor (TwBackupsPage *self,
-                                  TwRiskMonitor *monitor)
-{
-  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
-
-  if (g_set_object (&self->monitor, monitor))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RISK_MONITOR]);
-}
-
-void
-tw_backups_page_set_scheduler (TwBackupsPage     *self,
-                               TwBackupScheduler *scheduler)
-{
-  g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
-
-  if (self->scheduler == scheduler)
-    return;
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_set_object (&self->manager, manager);
+  g_set_object (&self->workspace, workspace);
+  g_set_object (&self->runner, runner);
+  g_set_object (&self->monitor, monitor);
   g_set_object (&self->scheduler, scheduler);
+  if (manager != NULL)
+    g_signal_connect_object (manager, "progress", G_CALLBACK (progress_cb), self, 0);
   if (scheduler != NULL)
     g_signal_connect_object (scheduler, "backup-finished", G_CALLBACK (scheduler_finished_cb), self, 0);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULER]);
+  rebuild (self);
 }
 
 void
@@ -996,94 +805,6 @@ tw_backups_page_set_save_profile (TwBackupsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAVE_PROFILE]);
 }
 
-gboolean
-tw_backups_page_is_busy (TwBackupsPage *self)
-{
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), FALSE);
-
-  return self->n_busy > 0;
-}
-
-guint
-tw_backups_page_get_n_backups (TwBackupsPage *self,
-                               const char    *db_id)
-{
-  Section *section;
-
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), 0);
-
-  section = lookup_section (self, db_id);
-  return section != NULL ? section->backups->len : 0;
-}
-
-TwBackup *
-tw_backups_page_get_backup (TwBackupsPage *self,
-                            const char    *db_id,
-                            guint          index)
-{
-  Section *section;
-
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
-
-  section = lookup_section (self, db_id);
-  if (section == NULL || index >= section->backups->len)
-    return NULL;
-  return g_ptr_array_index (section->backups, index);
-}
-
-const char *
-tw_backups_page_get_newest_text (TwBackupsPage *self,
-                                 const char    *db_id)
-{
-  Section *section;
-
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
-
-  section = lookup_section (self, db_id);
-  return section != NULL ? section->newest_text : NULL;
-}
-
-gboolean
-tw_backups_page_get_newest_warning (TwBackupsPage *self,
-                                    const char    *db_id)
-{
-  Section *section;
-
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), FALSE);
-
-  section = lookup_section (self, db_id);
-  return section != NULL && section->newest_warning;
-}
-
-const char *
-tw_backups_page_get_validity_text (TwBackupsPage *self,
-                                   const char    *path)
-{
-  TwBackup *backup = NULL;
-
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
-
-  if (section_of_backup (self, path, &backup) == NULL)
-    return NULL;
-  return tw_backup_ui_validity_label (tw_backup_get_valid (backup));
-}
-
-const char *
-tw_backups_page_get_last_message (TwBackupsPage *self)
-{
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
-
-  return self->last_message;
-}
-
-GtkWidget *
-tw_backups_page_get_open_dialog (TwBackupsPage *self)
-{
-  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
-
-  return self->open_dialog;
-}
-
 void
 tw_backups_page_set_schedule (TwBackupsPage *self,
                               const char    *db_id,
@@ -1094,25 +815,13 @@ tw_backups_page_set_schedule (TwBackupsPage *self,
 
   g_return_if_fail (TW_IS_BACKUPS_PAGE (self));
 
-  section = lookup_section (self, db_id);
+  section = _tw_backups_page_lookup (self, db_id);
   g_return_if_fail (section != NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (section->schedule_spin), schedule_hours);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (section->retention_spin), retention_days);
 }
 
 /* GObject */
-
-static void
-tw_backups_page_constructed (GObject *object)
-{
-  TwBackupsPage *self = TW_BACKUPS_PAGE (object);
-
-  G_OBJECT_CLASS (tw_backups_page_parent_class)->constructed (object);
-
-  g_signal_connect_object (self->manager, "progress", G_CALLBACK (progress_cb), self, 0);
-  rebuild (self);
-  self->age_timer = g_timeout_add_seconds (30, age_timer_cb, self);
-}
 
 static void
 tw_backups_page_dispose (GObject *object)
@@ -1125,6 +834,8 @@ tw_backups_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->open_dialog);
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  if (self->manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->manager, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_BACKUPS_PAGE);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->runner);
@@ -1157,21 +868,6 @@ tw_backups_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      g_value_set_object (value, self->manager);
-      break;
-    case PROP_WORKSPACE:
-      g_value_set_object (value, self->workspace);
-      break;
-    case PROP_ACTION_RUNNER:
-      g_value_set_object (value, self->runner);
-      break;
-    case PROP_RISK_MONITOR:
-      g_value_set_object (value, self->monitor);
-      break;
-    case PROP_SCHEDULER:
-      g_value_set_object (value, self->scheduler);
-      break;
     case PROP_SAVE_PROFILE:
       g_value_set_boolean (value, self->save_profile);
       break;
@@ -1190,21 +886,6 @@ tw_backups_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_MANAGER:
-      self->manager = g_value_dup_object (value);
-      break;
-    case PROP_WORKSPACE:
-      self->workspace = g_value_dup_object (value);
-      break;
-    case PROP_ACTION_RUNNER:
-      tw_backups_page_set_action_runner (self, g_value_get_object (value));
-      break;
-    case PROP_RISK_MONITOR:
-      tw_backups_page_set_risk_monitor (self, g_value_get_object (value));
-      break;
-    case PROP_SCHEDULER:
-      tw_backups_page_set_scheduler (self, g_value_get_object (value));
-      break;
     case PROP_SAVE_PROFILE:
       tw_backups_page_set_save_profile (self, g_value_get_boolean (value));
       break;
@@ -1219,27 +900,11 @@ tw_backups_page_class_init (TwBackupsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = tw_backups_page_constructed;
   object_class->dispose = tw_backups_page_dispose;
   object_class->finalize = tw_backups_page_finalize;
   object_class->get_property = tw_backups_page_get_property;
   object_class->set_property = tw_backups_page_set_property;
 
-  properties[PROP_MANAGER] =
-    g_param_spec_object ("manager", NULL, NULL, TW_TYPE_BACKUP_MANAGER,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_WORKSPACE] =
-    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ACTION_RUNNER] =
-    g_param_spec_object ("action-runner", NULL, NULL, TW_TYPE_ACTION_RUNNER,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RISK_MONITOR] =
-    g_param_spec_object ("risk-monitor", NULL, NULL, TW_TYPE_RISK_MONITOR,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SCHEDULER] =
-    g_param_spec_object ("scheduler", NULL, NULL, TW_TYPE_BACKUP_SCHEDULER,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SAVE_PROFILE] =
     g_param_spec_boolean ("save-profile", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1253,7 +918,7 @@ tw_backups_page_class_init (TwBackupsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "backups.backup-now", "s", backup_now_action);
   gtk_widget_class_install_action (widget_class, "backups.verify", "s", verify_action);
-  gtk_widget_class_install_action (widget_class, "backups.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "backups.delete", "s", _tw_backups_page_delete_action);
   gtk_widget_class_install_action (widget_class, "backups.restore", "s", restore_action);
   gtk_widget_class_install_action (widget_class, "backups.restore-database", "s", restore_database_action);
   gtk_widget_class_install_action (widget_class, "backups.refresh", NULL, refresh_action);
@@ -1266,14 +931,12 @@ tw_backups_page_init (TwBackupsPage *self)
   self->cancellable = g_cancellable_new ();
   self->sections = g_ptr_array_new_with_free_func (section_free);
   self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->age_timer = g_timeout_add_seconds (30, age_timer_cb, self);
+  rebuild (self);
 }
 
 GtkWidget *
-tw_backups_page_new (TwBackupManager *manager,
-                     TwWorkspace     *workspace)
+tw_backups_page_new (void)
 {
-  g_return_val_if_fail (TW_IS_BACKUP_MANAGER (manager), NULL);
-  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
-
-  return g_object_new (TW_TYPE_BACKUPS_PAGE, "manager", manager, "workspace", workspace, NULL);
+  return g_object_new (TW_TYPE_BACKUPS_PAGE, NULL);
 }

@@ -21,19 +21,19 @@ G_BEGIN_DECLS
  * Actions (page-scoped): backups.backup-now (s: database id), backups.verify (s: backup
  * path), backups.delete (s: backup path), backups.restore (s: backup path),
  * backups.restore-database (s: database id), backups.refresh.
- * Properties: "manager", "workspace" (construct-only), "action-runner", "risk-monitor",
- * "scheduler" (nullable), "save-profile" (bool: write settings with tw_profile_save;
- * FALSE for a throw-away profile such as the demo's). */
+ * Property: "save-profile" (bool: write settings with tw_profile_save; FALSE for a
+ * throw-away profile such as the demo's). */
 #define TW_TYPE_BACKUPS_PAGE (tw_backups_page_get_type ())
 G_DECLARE_FINAL_TYPE (TwBackupsPage, tw_backups_page, TW, BACKUPS_PAGE, AdwBin)
 
-GtkWidget *tw_backups_page_new                (TwBackupManager   *manager,
-                                               TwWorkspace       *workspace);
-void       tw_backups_page_set_action_runner  (TwBackupsPage     *self,
-                                               TwActionRunner    *runner);
-void       tw_backups_page_set_risk_monitor   (TwBackupsPage     *self,
-                                               TwRiskMonitor     *monitor);
-void       tw_backups_page_set_scheduler      (TwBackupsPage     *self,
+GtkWidget *tw_backups_page_new                (void);
+/* The profile at work and what acts on it (all NULL: no profile, the page is empty).
+ * @runner, @monitor, @scheduler: (nullable) */
+void       tw_backups_page_set_context        (TwBackupsPage     *self,
+                                               TwBackupManager   *manager,
+                                               TwWorkspace       *workspace,
+                                               TwActionRunner    *runner,
+                                               TwRiskMonitor     *monitor,
                                                TwBackupScheduler *scheduler);
 void       tw_backups_page_set_save_profile   (TwBackupsPage     *self,
                                                gboolean           save);

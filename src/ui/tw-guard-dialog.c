@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-component.h"
 #include "tw-error.h"
 #include "tw-ui-util.h"
 
@@ -68,8 +69,8 @@ update_confirm (TwGuardDialog *self)
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "confirm", ok);
   g_free (self->problem);
-  /* Translators: what is still missing before Confirm is enabled; %s is the guard's list */
-  self->problem = ok ? g_strdup ("") : g_strdup_printf (_("Still needed: %s"), error->message);
+  /* The guard's own words: what is still missing before Confirm is enabled. */
+  self->problem = g_strdup (ok ? "" : error->message);
   gtk_label_set_label (self->problem_label, self->problem);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), !ok);
 }

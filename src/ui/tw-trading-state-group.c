@@ -17,6 +17,7 @@ struct _TwTradingStateGroup
   GListModel          *breakers;
   GPtrArray           *breaker_rows;
   char                *detail_text;
+  char                *stale_word;
 
   GtkButton           *halt_button;
   GtkButton           *resume_button;
@@ -161,6 +162,31 @@ update_mode (TwTradingStateGroup *self)
     }
   word = mode_word (mode);
 
+  {
+    g_autofree char *last_error = NULL;
+
+    g_object_get (state, "last-error", &last_error, NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->error_row), last_error != NULL);
+    adw_action_row_set_subtitle (self->error_row, last_error);
+    /* Not read now: the mode shown is only the last one known, never presented as current. */
+    if (last_error != NULL)
+      {
+        g_free (self->stale_word);
+        if (mode == TW_TRADING_UNKNOWN)
+          self->stale_word = g_strdup (_("Unknown — could not read the trading state"));
+        else
+          /* Translators: a mode word, e.g. "ACTIVE (last known, not current)" */
+          self->stale_word = g_strdup_printf (_("%s (last known, not current)"), mode_word (mode));
+        word = self->stale_word;
+        icon = "dialog-warning-symbolic";
+        style = "warning";
+      }
+  }
+  /* A service with breakers only (no trading switch of its own). */
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_row),
+                          mode != TW_TRADING_UNKNOWN || tw_trading_state_get_can_halt (state)
+                          || gtk_widget_get_visible (GTK_WIDGET (self->error_row)));
+
   g_free (self->detail_text);
   self->detail_text = describe (tw_trading_state_get_reason (state),
                                 tw_trading_state_get_since (state),
@@ -169,7 +195,8 @@ update_mode (TwTradingStateGroup *self)
   adw_action_row_set_subtitle (self->mode_row,
                                *self->detail_text != '\0' ? self->detail_text
                                : mode == TW_TRADING_UNKNOWN ? _("Waiting for the service to answer")
-                                                            : _("No reason given"));
+                               : mode == TW_TRADING_ACTIVE ? _("Trading normally")
+                                                           : _("No reason given"));
   gtk_image_set_from_icon_name (self->mode_icon, icon);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_row), style);
@@ -212,14 +239,6 @@ update_mode (TwTradingStateGroup *self)
                                     kill_active ? "changes-prevent-symbolic" : "changes-allow-symbolic");
       tw_ui_set_status_style (GTK_WIDGET (self->kill_icon), kill_active ? "error" : NULL);
     }
-
-  {
-    g_autofree char *last_error = NULL;
-
-    g_object_get (state, "last-error", &last_error, NULL);
-    gtk_widget_set_visible (GTK_WIDGET (self->error_row), last_error != NULL);
-    adw_action_row_set_subtitle (self->error_row, last_error);
-  }
 
   update_buttons (self);
 }
@@ -298,6 +317,7 @@ tw_trading_state_group_finalize (GObject *object)
 
   g_ptr_array_unref (self->breaker_rows);
   g_free (self->detail_text);
+  g_free (self->stale_word);
 
   G_OBJECT_CLASS (tw_trading_state_group_parent_class)->finalize (object);
 }

@@ -10,9 +10,9 @@
  * interval set through GSettings — for a measured window of S seconds. It reports:
  *
  *   - CPU time of this process (getrusage RUSAGE_SELF: every thread of the console)
- *     as % of one core, raw and net of the stall meter's own cost (measured alone,
- *     with the window presented and no profile, just before);
- *   - the longest main-loop stall: the lateness of a 1 ms G_PRIORITY_DEFAULT timer
+ *     as % of one core, over S seconds without the stall meter (its 1000 wakeups a
+ *     second walk every source of the context: not a fixed cost to subtract);
+ *   - then over S more seconds, the longest main-loop stall: the lateness of a 1 ms G_PRIORITY_DEFAULT timer
  *     (the priority of input events);
  *   - the health polls the console saw succeed and the requests the simulator logged
  *     in the window (GET /_sim/requests), against N × S / interval.
@@ -471,7 +471,16 @@ measure (Bench   *bench,
   /* One more interval, so the window starts in the steady state. */
   run_for (opt_interval, NULL, bench);
 
-  /* 3. The measured window. */
+  /* 3. CPU without the meter: with a few hundred sources in the context, each of its
+   * 1000 wakeups a second walks them all, so its cost is not the one measured alone. */
+  meter_stop (&bench->meter);
+  t0 = g_get_monotonic_time ();
+  cpu0 = cpu_seconds ();
+  run_for (opt_seconds, NULL, bench);
+  net_pct = 100.0 * (cpu_seconds () - cpu0) / ((g_get_monotonic_time () - t0) / 1e6);
+  meter_start (&bench->meter);
+
+  /* 4. The measured window, with the meter. */
   log = get_request_log (any_url, &log_before, error);
   if (log == NULL)
     return FALSE;
@@ -500,7 +509,6 @@ measure (Bench   *bench,
     }
 
   raw_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6);
-  net_pct = MAX (0.0, raw_pct - meter_pct);
 
   printf ("Polling %d services every %d s for %.1f s (console pid %d, simulator in its own process)%s\n",
           opt_services, opt_interval, (t1 - t0) / 1e6, (int) getpid (),
@@ -517,10 +525,10 @@ measure (Bench   *bench,
           states[TW_SERVICE_STATE_OK], states[TW_SERVICE_STATE_DEGRADED],
           states[TW_SERVICE_STATE_UNREACHABLE], states[TW_SERVICE_STATE_AUTH_FAILED],
           states[TW_SERVICE_STATE_ERROR], states[TW_SERVICE_STATE_UNKNOWN]);
-  printf ("  CPU: %.2f %% of one core (%.2f s in %.1f s) including the meter; net of the meter %.2f %%"
-          " — goal ≤ %.0f %%: %s\n",
-          raw_pct, cpu1 - cpu0, (t1 - t0) / 1e6, net_pct, GOAL_CPU_PCT,
-          net_pct <= GOAL_CPU_PCT ? "met" : "MISSED");
+  printf ("  CPU: %.2f %% of one core over %d s without the meter — goal ≤ %.0f %%: %s; "
+          "%.2f %% (%.2f s in %.1f s) in the window with it\n",
+          net_pct, opt_seconds, GOAL_CPU_PCT, net_pct <= GOAL_CPU_PCT ? "met" : "MISSED",
+          raw_pct, cpu1 - cpu0, (t1 - t0) / 1e6);
   printf ("  longest main-loop stall: %.2f ms at +%.1f s (%u ticks; %u over 5 ms, %u over 16 ms)"
           " — goal ≤ %.0f ms: %s\n",
           bench->meter.max_late_us / 1000.0, (bench->meter.max_at_us - t0) / 1e6,
@@ -531,9 +539,9 @@ measure (Bench   *bench,
           bench->frames.n, bench->frames.n > 0 ? bench->frames.total_us / 1000.0 / bench->frames.n : 0.0,
           bench->frames.max_us / 1000.0, 100.0 * bench->frames.total_us / (t1 - t0));
   printf ("  peak RSS of the console: %.1f MB\n", max_rss_kb () / 1024.0);
-  printf ("RESULT poll services=%d seconds=%d cpu_pct=%.2f cpu_net_pct=%.2f meter_pct=%.2f "
+  printf ("RESULT poll services=%d seconds=%d cpu_pct=%.2f cpu_with_meter_pct=%.2f meter_alone_pct=%.2f "
           "stall_max_ms=%.2f frame_max_ms=%.2f polls_ok=%u polls_failed=%u sim_requests=%" G_GINT64_FORMAT " expected=%u\n",
-          opt_services, opt_seconds, raw_pct, net_pct, meter_pct, bench->meter.max_late_us / 1000.0,
+          opt_services, opt_seconds, net_pct, raw_pct, meter_pct, bench->meter.max_late_us / 1000.0,
           bench->frames.max_us / 1000.0, bench->polls_ok, bench->polls_failed, seq1 - seq0, expected);
   fflush (stdout);
 

@@ -66,6 +66,7 @@ run_one () {
 }
 
 echo "Startup: tradewarden --demo against a bare GTK 4 + libadwaita window, $runs runs each, alternating, GSK_RENDERER=$GSK_RENDERER"
+echo "  load average before: $(cut -d ' ' -f 1-3 /proc/loadavg) (other work on the machine adds noise)"
 # One untimed run each first: the page cache holds both binaries and libraries.
 run_one warmup-app "$app" --demo > /dev/null
 run_one warmup-bare "$bare" > /dev/null
@@ -79,6 +80,7 @@ bare_frame=$(median < "$work/bare.frame")
 app_rss=$(median < "$work/app.rss")
 bare_rss=$(median < "$work/bare.rss")
 
+echo "  load average after:  $(cut -d ' ' -f 1-3 /proc/loadavg)"
 awk -v af="$app_frame" -v bf="$bare_frame" -v ar="$app_rss" -v br="$bare_rss" -v n="$runs" 'BEGIN {
   fr = af / bf; rr = ar / br
   printf "  median first frame: tradewarden --demo %.1f ms, bare window %.1f ms: %.2f× — goal ≤ 1.5×: %s\n",

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-account-card.h"
+
+#include <glib/gi18n.h>
+
+#include "tw-trading-format.h"
+#include "tw-ui-util.h"
+
+struct _TwAccountCard
+{
+  AdwPreferencesGroup parent_instance;
+
+  TwAccount          *account;
+  char               *day_pl_text;
+  char               *blocked_text;
+
+  GtkLabel           *mode_label;
+  GtkButton          *flatten_button;
+  AdwActionRow       *blocked_row;
+  AdwActionRow       *problem_row;
+  GtkLabel           *equity_label;
+  GtkImage           *day_pl_image;
+  GtkLabel           *day_pl_label;
+  GtkLabel           *buying_power_label;
+  GtkLabel           *cash_label;
+  GtkLabel           *status_label;
+};
+
+G_DEFINE_FINAL_TYPE (TwAccountCard, tw_account_card, ADW_TYPE_PREFERENCES_GROUP)
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_money (GtkLabel *label,
+           double    value,
+           const char *currency)
+{
+  g_autofree char *number = tw_trading_format_money (value);
+  g_autofree char *text = NULL;
+
+  if (currency != NULL && *currency != '\0')
+    /* Translators: an amount and its currency code, e.g. "100,250.37 USD" */
+    text = g_strdup_printf (_("%s %s"), number, currency);
+  gtk_label_set_text (label, text != NULL ? text : number);
+}
+
+static char *
+describe_blocks (TwAccount *account)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+  if (tw_account_get_trading_blocked (account))
+    g_ptr_array_add (words, (gpointer) _("trading blocked"));
+  if (tw_account_get_account_blocked (account))
+    g_ptr_array_add (words, (gpointer) _("account blocked"));
+  if (tw_account_get_trade_suspended_by_user (account))
+    g_ptr_array_add (words, (gpointer) _("trading suspended by user"));
+  if (words->len == 0)
+    return NULL;
+  g_ptr_array_add (words, NULL);
+  {
+    g_autofree char *joined = g_strjoinv (", ", (char **) words->pdata);
+
+    /* Translators: the account's blocks as the broker reports them, e.g. "trading blocked" */
+    return g_strdup_printf (_("Blocked by the broker: %s"), joined);
+  }
+}
+
+static void
+update (TwAccountCard *self)
+{
+  TwAccount *account = self->account;
+  const char *currency = tw_account_get_currency (account);
+  const char *name = tw_account_get_service_name (account);
+  const char *status = tw_account_get_status (account);
+  gboolean paper = tw_account_get_paper (account);
+  double day_pl = tw_account_get_day_pl (account);
+  g_autofree char *pl = tw_trading_format_signed_money (day_pl);
+  g_autofree char *pct = tw_trading_format_signed_percent (tw_account_get_day_pl_percent (account));
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self),
+                                   name != NULL ? name : tw_account_get_service_id (account));
+
+  if (!tw_account_get_paper_known (account))
+    gtk_label_set_text (self->mode_label, _("PAPER?"));
+  else
+    gtk_label_set_text (self->mode_label, paper ? _("PAPER") : _("LIVE"));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mode_label), paper ? "live" : "paper");
+  gtk_widget_add_css_class (GTK_WIDGET (self->mode_label), paper ? "paper" : "live");
+
+  set_money (self->equity_label, tw_account_get_equity (account), currency);
+  set_money (self->buying_power_label, tw_account_get_buying_power (account), currency);
+  set_money (self->cash_label, tw_account_get_cash (account), currency);
+  gtk_label_set_text (self->status_label, status != NULL ? status : _("unknown"));
+
+  g_free (self->day_pl_text);
+  /* Translators: the day's P/L in money and percent, e.g. "+250.37 (+0.25 %)" */
+  self->day_pl_text = g_strdup_printf (_("%s (%s)"), pl, pct);
+  tw_trading_show_pl (self->day_pl_image, self->day_pl_label, day_pl, self->day_pl_text);
+
+  g_free (self->blocked_text);
+  self->blocked_text = describe_blocks (account);
+  gtk_widget_set_visible (GTK_WIDGET (self->blocked_row), self->blocked_text != NULL);
+  if (self->blocked_text != NULL)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_row), self->blocked_text);
+}
+
+static void
+tw_account_card_constructed (GObject *object)
+{
+  TwAccountCard *self = TW_ACCOUNT_CARD (object);
+
+  G_OBJECT_CLASS (tw_account_card_parent_class)->constructed (object);
+
+  g_return_if_fail (TW_IS_ACCOUNT (self->account));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->flatten_button), "s",
+                                    tw_account_get_service_id (self->account));
+  g_signal_connect_object (self->account, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+}
+
+static void
+tw_account_card_dispose (GObject *object)
+{
+  TwAccountCard *self = TW_ACCOUNT_CARD (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ACCOUNT_CARD);
+  g_clear_object (&self->account);
+
+  G_OBJECT_CLASS (tw_account_card_parent_class)->dispose (object);
+}
+
+static void
+tw_account_card_finalize (GObject *object)
+{
+  TwAccountCard *self = TW_ACCOUNT_CARD (object);
+
+  g_free (self->day_pl_text);
+  g_free (self->blocked_text);
+
+  G_OBJECT_CLASS (tw_account_card_parent_class)->finalize (object);
+}
+
+static void
+tw_account_card_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TwAccountCard *self = TW_ACCOUNT_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_account_card_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TwAccountCard *self = TW_ACCOUNT_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_account_card_class_init (TwAccountCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = tw_account_card_constructed;
+  object_class->dispose = tw_account_card_dispose;
+  object_class->finalize = tw_account_card_finalize;
+  object_class->get_property = tw_account_card_get_property;
+  object_class->set_property = tw_account_card_set_property;
+
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL, TW_TYPE_ACCOUNT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-account-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, mode_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, flatten_button);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, blocked_row);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, problem_row);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, day_pl_image);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, day_pl_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, buying_power_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, cash_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, status_label);
+}
+
+static void
+tw_account_card_init (TwAccountCard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+tw_account_card_new (TwAccount *account)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT (account), NULL);
+
+  return g_object_new (TW_TYPE_ACCOUNT_CARD, "account", account, NULL);
+}
+
+TwAccount *
+tw_account_card_get_account (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+
+  return self->account;
+}
+
+const char *
+tw_account_card_get_mode_text (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+
+  return gtk_label_get_text (self->mode_label);
+}
+
+const char *
+tw_account_card_get_day_pl_text (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+
+  return gtk_label_get_text (self->day_pl_label);
+}
+
+const char *
+tw_account_card_get_equity_text (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+
+  return gtk_label_get_text (self->equity_label);
+}
+
+const char *
+tw_account_card_get_blocked_text (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+
+  return self->blocked_text;
+}
+
+void
+tw_account_card_set_state (TwAccountCard *self,
+                           const char    *age_text,
+                           gboolean       stale,
+                           const char    *error)
+{
+  g_return_if_fail (TW_IS_ACCOUNT_CARD (self));
+
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), age_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_row), stale || error != NULL);
+  if (error != NULL)
+    /* Translators: the last error of the service's account, positions or orders poll */
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problem_row), error);
+  else if (stale)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problem_row),
+                                   _("Stale: these figures are not current"));
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-account.h"
+
+G_BEGIN_DECLS
+
+/* The account summary of one broker service on the Positions page: PAPER or LIVE,
+ * equity, day P/L (money and %, with sign and icon), buying power, cash, status, and
+ * the blocks (trading, account, suspended by user) as an error row with icon and words.
+ * Its header has "Flatten Account…" (positions.flatten with the service id).
+ * Properties: "account" (TwAccount, construct-only). Follows the account in place. */
+#define TW_TYPE_ACCOUNT_CARD (tw_account_card_get_type ())
+G_DECLARE_FINAL_TYPE (TwAccountCard, tw_account_card, TW, ACCOUNT_CARD, AdwPreferencesGroup)
+
+GtkWidget  *tw_account_card_new              (TwAccount     *account);
+TwAccount  *tw_account_card_get_account      (TwAccountCard *self);
+/* What the rows show, for tests: "PAPER"/"LIVE", the day P/L line, the blocks line
+ * (NULL when not blocked). */
+const char *tw_account_card_get_mode_text    (TwAccountCard *self);
+const char *tw_account_card_get_day_pl_text  (TwAccountCard *self);
+const char *tw_account_card_get_equity_text  (TwAccountCard *self);
+const char *tw_account_card_get_blocked_text (TwAccountCard *self);
+/* The service's data age ("updated 3 s ago", "stale — …") and last error (nullable). */
+void        tw_account_card_set_state        (TwAccountCard *self,
+                                              const char    *age_text,
+                                              gboolean       stale,
+                                              const char    *error);
+
+G_END_DECLS

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tw-backups-page.h"
+
+G_BEGIN_DECLS
+
+typedef struct _Section Section;
+
+struct _TwBackupsPage
+{
+  AdwBin             parent_instance;
+
+  TwBackupManager   *manager;
+  TwWorkspace       *workspace;
+  TwActionRunner    *runner;
+  TwRiskMonitor     *monitor;
+  TwBackupScheduler *scheduler;
+  gboolean           save_profile;
+  GPtrArray         *sections;       /* Section */
+  GHashTable        *verified;       /* path → TwBackup verified this session */
+  GCancellable      *cancellable;
+  guint              n_busy;
+  guint              age_timer;
+  char              *last_message;
+  GtkWidget         *open_dialog;    /* weak */
+
+  GtkStack          *stack;
+  GtkBox            *databases_box;
+  GtkLabel          *summary_label;
+};
+
+struct _Section
+{
+  TwBackupsPage *page;               /* unowned */
+  char          *id;
+  char          *path;
+  char          *backup_dir;
+  guint          schedule_hours;
+  guint          retention_days;
+  gboolean       creating;
+  guint          settings_timer;
+  char          *newest_text;
+  gboolean       newest_warning;
+
+  GtkWidget     *group;
+  GtkWidget     *newest_row;
+  GtkWidget     *newest_icon;
+  GtkWidget     *backup_button;
+  GtkWidget     *progress;
+  GtkWidget     *schedule_spin;
+  GtkWidget     *retention_spin;
+  GtkWidget     *list_group;
+  GPtrArray     *rows;               /* GtkWidget in list_group */
+  GPtrArray     *backups;            /* TwBackup shown, newest first */
+};
+
+typedef struct
+{
+  TwBackupsPage *page;
+  char          *id;
+  char          *path;
+} Op;
+
+/* tw-backups-page.c */
+void     _tw_backups_page_message       (TwBackupsPage *self,
+                                         const char    *message);
+Section *_tw_backups_page_lookup        (TwBackupsPage *self,
+                                         const char    *id);
+Section *_tw_backups_page_section_of    (TwBackupsPage *self,
+                                         const char    *path,
+                                         TwBackup     **backup);
+void     _tw_backups_page_list          (TwBackupsPage *self,
+                                         Section       *section);
+Op      *_tw_backups_page_op_new        (TwBackupsPage *self,
+                                         const char    *id,
+                                         const char    *path);
+void     _tw_backups_page_op_free       (Op            *op);
+gboolean _tw_backups_page_is_cancelled  (GError        *error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, _tw_backups_page_op_free)
+
+/* tw-backups-page-delete.c */
+void     _tw_backups_page_delete_action (GtkWidget     *widget,
+                                         const char    *action_name,
+                                         GVariant      *parameter);
+
+G_END_DECLS

@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-positions-page.h"
+
+#include <glib/gi18n.h>
+
+#include "tw-positions-page-private.h"
+#include "tw-trading-cells.h"
+#include "tw-trading-format.h"
+#include "tw-ui-util.h"
+
+G_DEFINE_FINAL_TYPE (TwPositionsPage, tw_positions_page, ADW_TYPE_BIN)
+
+enum {
+  ACTION_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const TwCellColumn columns[] = {
+  { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "side", N_("Side"), "side", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "qty", N_("Quantity"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
+  { "avg-entry", N_("Avg. Entry"), "avg-entry-price", TW_CELL_MONEY, NULL, NULL, FALSE },
+  { "price", N_("Price"), "current-price", TW_CELL_MONEY, NULL, NULL, FALSE },
+  { "market-value", N_("Market Value"), "market-value", TW_CELL_MONEY, NULL, NULL, FALSE },
+  { "pl", N_("Unrealized P/L"), "unrealized-pl", TW_CELL_PL, NULL, NULL, FALSE },
+  { "pl-percent", N_("P/L %"), "unrealized-plpc", TW_CELL_PL_FRACTION, NULL, NULL, FALSE },
+  { "intraday-pl", N_("Intraday P/L"), "unrealized-intraday-pl", TW_CELL_PL, NULL, NULL, TRUE },
+  /* Translators: the button closing one position; the tooltip names the symbol */
+  { "actions", N_("Close…"), NULL, TW_CELL_BUTTON, "positions.close", N_("Close the %s position…"), FALSE },
+};
+
+/* ---- totals, age, mode ---- */
+
+static void
+update_totals (TwPositionsPage *self)
+{
+  GListModel *shown = G_LIST_MODEL (self->filter_model);
+  guint n = g_list_model_get_n_items (shown);
+  guint total = self->portfolio != NULL
+                ? g_list_model_get_n_items (tw_portfolio_get_positions (self->portfolio)) : 0;
+  double value = 0, pl = 0;
+  g_autofree char *count = NULL;
+  g_autofree char *value_text = NULL;
+  g_autofree char *value_line = NULL;
+  g_autofree char *pl_text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwPosition) position = g_list_model_get_item (shown, i);
+
+      value += tw_position_get_market_value (position);
+      pl += tw_position_get_unrealized_pl (position);
+    }
+
+  if (n == total)
+    count = g_strdup_printf (ngettext ("%u position", "%u positions", n), n);
+  else
+    /* Translators: totals of the rows the symbol filter shows, e.g. "2 of 6 positions (filtered)" */
+    count = g_strdup_printf (ngettext ("%u of %u position (filtered)", "%u of %u positions (filtered)", total),
+                             n, total);
+  value_text = tw_trading_format_money (value);
+  /* Translators: the total market value in the totals row */
+  value_line = g_strdup_printf (_("Market value %s"), value_text);
+  pl_text = tw_trading_format_signed_money (pl);
+
+  gtk_label_set_text (self->count_label, count);
+  gtk_label_set_text (self->total_value_label, value_line);
+  tw_trading_show_pl (self->total_pl_image, self->total_pl_label, pl, pl_text);
+
+  g_free (self->totals_text);
+  /* Translators: the totals row as one line: count, market value, unrealized P/L */
+  self->totals_text = g_strdup_printf (_("%s · %s · unrealized P/L %s"), count, value_line, pl_text);
+}
+
+static void
+update_mode (TwPositionsPage *self)
+{
+  GListModel *accounts = self->portfolio != NULL ? tw_portfolio_get_accounts (self->portfolio) : NULL;
+  guint n = accounts != NULL ? g_list_model_get_n_items (accounts) : 0;
+  gboolean any_paper = FALSE, any_live = FALSE;
+  const char *text;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwAccount) account = g_list_model_get_item (accounts, i);
+
+      if (tw_account_get_paper (account))
+        any_paper = TRUE;
+      else
+        any_live = TRUE;
+    }
+  if (n == 0 && self->portfolio != NULL)
+    {
+      TwProfile *profile = tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio));
+
+      any_paper = tw_profile_get_mode (profile) == TW_MODE_PAPER;
+      any_live = !any_paper;
+    }
+  if (any_paper && any_live)
+    text = _("PAPER and LIVE");
+  else if (any_live)
+    text = _("LIVE");
+  else if (any_paper)
+    text = _("PAPER");
+  else
+    text = "";
+  gtk_label_set_text (self->mode_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_label), *text != '\0');
+  tw_ui_set_status_style (GTK_WIDGET (self->mode_label), NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mode_label), any_live ? "paper" : "live");
+  gtk_widget_add_css_class (GTK_WIDGET (self->mode_label), any_live ? "live" : "paper");
+}
+
+static void
+update_age (TwPositionsPage *self)
+{
+  TwWorkspace *workspace;
+  GListModel *services;
+  guint n;
+  gint64 oldest = -2;
+  gboolean stale = FALSE, any = FALSE;
+  g_autofree char *text = NULL;
+
+  if (self->portfolio == NULL)
+    return;
+  workspace = tw_portfolio_get_workspace (self->portfolio);
+  services = tw_profile_get_services (tw_workspace_get_profile (workspace));
+  n = g_list_model_get_n_items (services);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+      gint64 age;
+      TwAccountCard *card;
+      g_autofree char *card_age = NULL;
+
+      if (!tw_portfolio_has_service (self->portfolio, id))
+        continue;
+      any = TRUE;
+      age = tw_portfolio_get_age_seconds (self->portfolio, id);
+      if (age < 0)
+        oldest = -1;
+      else if (oldest != -1)
+        oldest = MAX (oldest, age);
+      stale |= tw_portfolio_get_stale (self->portfolio, id);
+
+      card = tw_positions_page_get_account_card (self, id);
+      if (card != NULL)
+        {
+          card_age = tw_ui_format_age (age, tw_portfolio_get_stale (self->portfolio, id));
+          tw_account_card_set_state (card, card_age, tw_portfolio_get_stale (self->portfolio, id),
+                                     tw_portfolio_get_error (self->portfolio, id));
+        }
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, any ? "positions" : "empty");
+  self->stale = stale;
+  text = tw_ui_format_age (oldest == -2 ? -1 : oldest, stale);
+  if (stale)
+    {
+      g_autofree char *plain = g_steal_pointer (&text);
+
+      /* Translators: the data age of the page when a service's figures are stale */
+      text = g_strdup_printf (_("Stale: %s"), plain);
+    }
+  gtk_label_set_text (self->age_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->stale_image), stale);
+  tw_ui_set_status_style (GTK_WIDGET (self->age_label), stale ? "warning" : NULL);
+  if (stale)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->age_label), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "dim-label");
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  update_age (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+service_changed_cb (TwPositionsPage *self)
+{
+  update_age (self);
+  update_mode (self);
+  update_totals (self);
+}
+
+/* ---- account cards ---- */
+
+static GtkWidget *
+create_card_cb (gpointer item,
+                gpointer user_data)
+{
+  return tw_account_card_new (TW_ACCOUNT (item));
+}
+
+static void
+accounts_changed_cb (TwPositionsPage *self)
+{
+  update_mode (self);
+  update_age (self);
+}
+
+/* ---- filter ---- */
+
+static void
+search_changed_cb (TwPositionsPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  gtk_string_filter_set_search (self->symbol_filter, text);
+}
+
+static void
+filter_items_changed_cb (TwPositionsPage *self)
+{
+  update_totals (self);
+}
+
+/* ---- context ---- */
+
+void
+tw_positions_page_set_context (TwPositionsPage *self,
+                               TwPortfolio     *portfolio,
+                               TwActionRunner  *runner)
+{
+  g_return_if_fail (TW_IS_POSITIONS_PAGE (self));
+  g_return_if_fail (portfolio == NULL || TW_IS_PORTFOLIO (portfolio));
+  g_return_if_fail (runner == NULL || TW_IS_ACTION_RUNNER (runner));
+
+  if (self->portfolio != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->portfolio, self);
+      g_signal_handlers_disconnect_by_data (tw_portfolio_get_accounts (self->portfolio), self);
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->portfolio, portfolio);
+  g_set_object (&self->runner, runner);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+
+  gtk_filter_list_model_set_model (self->filter_model,
+                                   portfolio != NULL ? tw_portfolio_get_positions (portfolio) : NULL);
+  gtk_flow_box_bind_model (self->accounts_box,
+                           portfolio != NULL ? tw_portfolio_get_accounts (portfolio) : NULL,
+                           create_card_cb, NULL, NULL);
+  if (portfolio != NULL)
+    {
+      g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (service_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (tw_portfolio_get_accounts (portfolio), "items-changed",
+                               G_CALLBACK (accounts_changed_cb), self, G_CONNECT_SWAPPED);
+      self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "positions.close", runner != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "positions.flatten", runner != NULL);
+  update_mode (self);
+  update_age (self);
+  update_totals (self);
+}
+
+/* ---- GObject ---- */
+
+static void
+tw_positions_page_dispose (GObject *object)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->portfolio != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->portfolio, self);
+      g_signal_handlers_disconnect_by_data (tw_portfolio_get_accounts (self->portfolio), self);
+    }
+  if (self->close_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->close_dialog));
+  g_clear_weak_pointer (&self->close_dialog);
+  g_clear_weak_pointer (&self->guard_dialog);
+  g_clear_weak_pointer (&self->flatten_dialog);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_POSITIONS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->portfolio);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (tw_positions_page_parent_class)->dispose (object);
+}
+
+static void
+tw_positions_page_finalize (GObject *object)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (object);
+
+  g_free (self->totals_text);
+  g_free (self->last_result);
+
+  G_OBJECT_CLASS (tw_positions_page_parent_class)->finalize (object);
+}
+
+static void
+tw_positions_page_class_init (TwPositionsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tw_positions_page_dispose;
+  object_class->finalize = tw_positions_page_finalize;
+
+  /**
+   * TwPositionsPage::action-finished:
+   * @operation: "positions.close" or "account.flatten"
+   * @ok: whether it fully succeeded
+   * @message: what the toast said
+   */
+  signals[ACTION_FINISHED] =
+    g_signal_new ("action-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-positions-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, mode_label);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, stale_image);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, age_label);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, accounts_box);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_value_label);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_pl_image);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_pl_label);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+
+  _tw_positions_page_install_actions (widget_class);
+}
+
+static void
+tw_positions_page_init (TwPositionsPage *self)
+{
+  GtkSortListModel *sort_model;
+  GtkExpression *symbol;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  symbol = gtk_property_expression_new (TW_TYPE_POSITION, NULL, "symbol");
+  self->symbol_filter = gtk_string_filter_new (symbol);
+  gtk_string_filter_set_match_mode (self->symbol_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->symbol_filter, TRUE);
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->symbol_filter));
+  g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (filter_items_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = tw_trading_column_new (&columns[i], TW_TYPE_POSITION);
+
+      gtk_column_view_append_column (self->column_view, column);
+    }
+
+  sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
+                                        g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->sort_model = sort_model;
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sort_model));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  tw_positions_page_sort_by (self, "symbol", GTK_SORT_ASCENDING);
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "positions.close", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "positions.flatten", FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+  update_totals (self);
+}
+
+/* ---- public ---- */
+
+GtkWidget *
+tw_positions_page_new (void)
+{
+  return g_object_new (TW_TYPE_POSITIONS_PAGE, NULL);
+}
+
+TwPortfolio *
+tw_positions_page_get_portfolio (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->portfolio;
+}
+
+GtkColumnView *
+tw_positions_page_get_column_view (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->column_view;
+}
+
+GtkSingleSelection *
+tw_positions_page_get_selection (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->selection;
+}
+
+GtkScrolledWindow *
+tw_positions_page_get_scroller (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->scroller;
+}
+
+void
+tw_positions_page_sort_by (TwPositionsPage *self,
+                           const char      *column_id,
+                           GtkSortType      order)
+{
+  GListModel *list;
+
+  g_return_if_fail (TW_IS_POSITIONS_PAGE (self));
+
+  list = gtk_column_view_get_columns (self->column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "tw-column-id"), column_id) == 0)
+        {
+          gtk_column_view_sort_by_column (self->column_view, column, order);
+          return;
+        }
+    }
+  g_critical ("No column %s", column_id);
+}
+
+void
+tw_positions_page_set_search_text (TwPositionsPage *self,
+                                   const char      *text)
+{
+  g_return_if_fail (TW_IS_POSITIONS_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  /* The entry delays "search-changed"; as typed, but applied now. */
+  search_changed_cb (self);
+}
+
+const char *
+tw_positions_page_get_totals_text (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->totals_text;
+}
+
+const char *
+tw_positions_page_get_mode_text (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->mode_label);
+}
+
+const char *
+tw_positions_page_get_age_text (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->age_label);
+}
+
+gboolean
+tw_positions_page_get_stale (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), FALSE);
+
+  return self->stale;
+}
+
+TwAccountCard *
+tw_positions_page_get_account_card (TwPositionsPage *self,
+                                    const char      *service_id)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (TW_IS_ACCOUNT_CARD (card)
+          && g_strcmp0 (tw_account_get_service_id (tw_account_card_get_account (TW_ACCOUNT_CARD (card))),
+                        service_id) == 0)
+        return TW_ACCOUNT_CARD (card);
+    }
+  return NULL;
+}
+
+GtkWidget *
+tw_positions_page_get_close_dialog (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->close_dialog;
+}
+
+GtkWidget *
+tw_positions_page_get_guard_dialog (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->guard_dialog;
+}
+
+GtkWidget *
+tw_positions_page_get_flatten_dialog (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->flatten_dialog;
+}
+
+const char *
+tw_positions_page_get_last_result (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+
+  return self->last_result;
+}
+
+void
+_tw_positions_page_emit_finished (TwPositionsPage *self,
+                                  const char      *operation,
+                                  gboolean         ok,
+                                  const char      *message)
+{
+  g_signal_emit (self, signals[ACTION_FINISHED], 0, operation, ok, message);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Columns of the Positions and Orders tables. Each cell follows its item's property in
+ * place ("notify::…"), so a refresh that changes the model objects updates only the
+ * rows on screen and never rebuilds the list. */
+typedef enum
+{
+  TW_CELL_TEXT,          /* a string property; "—" when NULL */
+  TW_CELL_QTY,           /* a double: "50", "−15", "0.5" */
+  TW_CELL_MONEY,         /* a double: "9,115.00" */
+  TW_CELL_PL,            /* a double: icon + "+105.00" */
+  TW_CELL_PL_FRACTION,   /* a double fraction: icon + "+1.17 %" */
+  TW_CELL_AGE,           /* an int64 of seconds: "12 min" */
+  TW_CELL_ORDER_STATUS,  /* "status" and "stuck": a stuck order has an icon, "Stuck" and the warning style */
+  TW_CELL_BUTTON,        /* a button for the row's action, target the item's "key", insensitive while "busy" */
+} TwCellKind;
+
+typedef struct
+{
+  const char *id;
+  const char *title;     /* untranslated; translated with _() */
+  const char *property;  /* NULL for buttons */
+  TwCellKind  kind;
+  const char *action;    /* TW_CELL_BUTTON: the detailed action name */
+  const char *tooltip;   /* TW_CELL_BUTTON: untranslated, %s is the symbol */
+  gboolean    expand;
+} TwCellColumn;
+
+/* A column (factory and sorter) for items of @item_type. (transfer full) */
+GtkColumnViewColumn *tw_trading_column_new      (const TwCellColumn *info,
+                                                 GType               item_type);
+/* The sorter of a cell kind on @property of @item_type, or NULL (buttons). (transfer full) */
+GtkSorter           *tw_trading_sorter_new      (GType               item_type,
+                                                 const char         *property,
+                                                 TwCellKind          kind);
+/* The text a cell widget shows (its label; for tests walking the table). (nullable) */
+const char          *tw_trading_cell_get_text   (GtkWidget          *cell);
+/* The column id of a cell widget made by these factories, or NULL. */
+const char          *tw_trading_cell_get_column (GtkWidget          *cell);
+/* (transfer none) (nullable) the item a cell widget shows */
+gpointer             tw_trading_cell_get_item   (GtkWidget          *cell);
+
+G_END_DECLS

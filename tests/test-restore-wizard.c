@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-backup-ui-test.h"
+#include "tw-guard-dialog.h"
+#include "tw-restore-wizard.h"
+
+static TwApplication *app;
+
+typedef struct
+{
+  TwBackupsPage *page;
+  const char    *db_id;
+  guint          n;
+} CountWait;
+
+static gboolean
+has_at_least (gpointer user_data)
+{
+  CountWait *wait = user_data;
+
+  return !tw_backups_page_is_busy (wait->page)
+    && tw_backups_page_get_n_backups (wait->page, wait->db_id) >= wait->n;
+}
+
+static gboolean
+wizard_can_next (gpointer user_data)
+{
+  TwRestoreWizard *wizard = user_data;
+
+  return !tw_restore_wizard_is_busy (wizard) && tw_restore_wizard_get_can_next (wizard);
+}
+
+static gboolean
+wizard_idle (gpointer user_data)
+{
+  return !tw_restore_wizard_is_busy (TW_RESTORE_WIZARD (user_data));
+}
+
+static gboolean
+wizard_finished (gpointer user_data)
+{
+  return tw_restore_wizard_get_step (TW_RESTORE_WIZARD (user_data)) == TW_RESTORE_STEP_RESULT
+    && !tw_restore_wizard_is_busy (TW_RESTORE_WIZARD (user_data));
+}
+
+typedef struct
+{
+  const char *path;
+  gint64      rows;
+} RowsWait;
+
+static gboolean
+more_rows (gpointer user_data)
+{
+  RowsWait *wait = user_data;
+
+  return tw_test_count_rows (wait->path, "trades") > wait->rows;
+}
+
+static gboolean
+states_known (gpointer user_data)
+{
+  GListModel *states = tw_risk_monitor_get_states (tw_application_get_risk_monitor (app));
+
+  for (guint i = 0; i < g_list_model_get_n_items (states); i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
+
+      if (tw_trading_state_get_can_halt (state) && tw_trading_state_get_mode (state) == TW_TRADING_UNKNOWN
+          && !tw_trading_state_is_halted (state))
+        return FALSE;
+    }
+  return g_list_model_get_n_items (states) > 0;
+}
+
+static guint
+count_requests (TwSimThread *sim,
+                const char  *flavor,
+                const char  *method,
+                const char  *path)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) == 0
+          && g_strcmp0 (json_object_get_string_member (entry, "method"), method) == 0
+          && g_strcmp0 (json_object_get_string_member (entry, "path"), path) == 0)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_restore_wizard (void)
+{
+  BackupDemo demo = { 0, };
+  CountWait count;
+  RowsWait rows;
+  TwRestoreWizard *wizard;
+  g_autofree char *backup_path = NULL;
+  g_autofree char *check = NULL;
+  const char *db_path;
+  gint64 backup_trades;
+  GtkWidget *dialog;
+
+  backup_demo_open (&demo, app);
+  db_path = backup_demo_db_path (&demo, "investiq");
+
+  /* The scheduled backup at start is the one to go back to; the firm keeps trading after it. */
+  count.page = demo.page;
+  count.db_id = "investiq";
+  count.n = 1;
+  g_assert_true (tw_test_ui_wait_for (has_at_least, &count, 20000));
+  backup_path = g_strdup (tw_backup_get_path (tw_backups_page_get_backup (demo.page, "investiq", 0)));
+  backup_trades = tw_test_count_rows (backup_path, "trades");
+  g_assert_cmpint (backup_trades, >, 0);
+  rows.path = db_path;
+  rows.rows = backup_trades + 2;
+  g_assert_true (tw_test_ui_wait_for (more_rows, &rows, 15000));
+
+  /* Restore… on the backup's row opens the wizard on step 2, that backup chosen. */
+  gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.restore", "s", backup_path);
+  wizard = TW_RESTORE_WIZARD (tw_backups_page_get_open_dialog (demo.page));
+  g_assert_true (TW_IS_RESTORE_WIZARD (wizard));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (wizard)));
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 760, 720);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_BACKUP);
+
+  /* Step 1, reached with Back: the databases, the preselected one chosen. */
+  g_assert_true (tw_test_ui_wait_for (wizard_idle, wizard, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_DATABASE);
+  g_assert_true (tw_restore_wizard_get_can_next (wizard));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-1-database");
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (wizard)), >=, 0);
+
+  /* Step 2: verified on opening; rows now against the backup. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_BACKUP);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 15000));
+  g_assert_nonnull (tw_restore_wizard_get_comparison (wizard));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_comparison (wizard), "trades: "));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_comparison (wizard), "(−"));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-2-backup");
+
+  /* Step 3: Next stays off until trading is halted; Halt All reaches the simulator. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_SAFETY);
+  g_assert_true (tw_test_ui_wait_for (states_known, NULL, 15000));
+  g_assert_false (tw_restore_wizard_get_can_next (wizard));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_safety_text (wizard), "halt all before restoring"));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-3-safety");
+  g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.halt-all", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 20000));
+  g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 1);
+  g_assert_nonnull (strstr (tw_restore_wizard_get_safety_text (wizard), "halted"));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-3-safety-halted");
+
+  /* Step 4: the typed file name and a reason, checked by the guard. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_CONFIRM);
+  g_assert_false (tw_restore_wizard_get_can_restore (wizard));
+  tw_restore_wizard_set_typed_name (wizard, "investiq");
+  tw_restore_wizard_set_reason (wizard, "bad deploy wrote wrong trades");
+  g_assert_false (tw_restore_wizard_get_can_restore (wizard));
+  tw_restore_wizard_set_typed_name (wizard, "investiq.db");
+  tw_restore_wizard_set_reason (wizard, "too short");
+  g_assert_false (tw_restore_wizard_get_can_restore (wizard));
+  tw_restore_wizard_set_reason (wizard, "bad deploy wrote wrong trades");
+  g_assert_true (tw_restore_wizard_get_can_restore (wizard));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-4-confirm");
+
+  /* Step 5: the window refuses to close while the restore runs. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.restore", NULL);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_PROGRESS);
+  g_assert_true (tw_restore_wizard_is_busy (wizard));
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_PREFLIGHT), ==, "running");
+  gtk_window_close (GTK_WINDOW (wizard));
+  g_assert_true (TW_IS_RESTORE_WIZARD (tw_backups_page_get_open_dialog (demo.page)));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_last_message (wizard), "cannot be interrupted"));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-5-progress");
+
+  /* Step 6: restored; the sqlite3 tool says ok and the rows are the backup's. */
+  g_assert_true (tw_test_ui_wait_for (wizard_finished, wizard, 30000));
+  g_assert_true (tw_restore_wizard_get_succeeded (wizard));
+  for (TwBackupStep step = TW_BACKUP_STEP_PREFLIGHT; step <= TW_BACKUP_STEP_POST_VERIFY; step++)
+    g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, step), ==, "done");
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "integrity check ok"));
+  g_assert_nonnull (tw_restore_wizard_get_pre_restore_path (wizard));
+  g_assert_true (g_str_has_suffix (tw_restore_wizard_get_pre_restore_path (wizard), "-pre-restore.db"));
+  g_assert_true (g_file_test (tw_restore_wizard_get_pre_restore_path (wizard), G_FILE_TEST_IS_REGULAR));
+  check = tw_test_sqlite3 (db_path, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (tw_test_count_rows (db_path, "trades"), ==, backup_trades);
+  g_assert_cmpint (tw_test_count_rows (tw_restore_wizard_get_pre_restore_path (wizard), "trades"), >,
+                   backup_trades);
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-result");
+
+  /* Resume trading… is guarded: the dialog asks for a reason and the checklist. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.resume", NULL);
+  dialog = tw_restore_wizard_get_guard_dialog (wizard);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  g_assert_false (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  tw_test_save_pngs (dialog, "restore-wizard-6-resume-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  tw_test_run_for (200);
+  g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
+  tw_test_run_for (100);
+  g_assert_null (tw_backups_page_get_open_dialog (demo.page));
+
+  backup_demo_close (&demo);
+}
+
+/* A corrupt backup is refused at step 2: Next stays off, the reason is shown. */
+static void
+test_corrupt_backup (void)
+{
+  BackupDemo demo = { 0, };
+  CountWait count;
+  TwRestoreWizard *wizard;
+  g_autofree char *dir = NULL;
+  g_autofree char *corrupt = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  backup_demo_open (&demo, app);
+  count.page = demo.page;
+  count.db_id = "investiq";
+  count.n = 1;
+  g_assert_true (tw_test_ui_wait_for (has_at_least, &count, 20000));
+  dir = g_path_get_dirname (tw_backup_get_path (tw_backups_page_get_backup (demo.page, "investiq", 0)));
+  g_assert_true (g_file_get_contents (tw_backup_get_path (tw_backups_page_get_backup (demo.page, "investiq", 0)),
+                                      &contents, &len, NULL));
+  memset (contents + 100, 0x33, len - 200);
+  corrupt = g_build_filename (dir, "investiq_20200101_000000.db", NULL);
+  g_assert_true (g_file_set_contents (corrupt, contents, len, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.refresh", NULL);
+  count.n = 2;
+  g_assert_true (tw_test_ui_wait_for (has_at_least, &count, 10000));
+
+  gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.restore", "s", corrupt);
+  wizard = TW_RESTORE_WIZARD (tw_backups_page_get_open_dialog (demo.page));
+  g_assert_true (TW_IS_RESTORE_WIZARD (wizard));
+  g_assert_true (tw_test_ui_wait_for (wizard_idle, wizard, 15000));
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_BACKUP);
+  g_assert_false (tw_restore_wizard_get_can_next (wizard));
+  g_assert_true (g_str_has_prefix (tw_restore_wizard_get_comparison (wizard), "This backup cannot be restored"));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-2-corrupt");
+
+  /* Cancel closes the wizard: nothing happened. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL);
+  tw_test_run_for (100);
+  g_assert_null (tw_backups_page_get_open_dialog (demo.page));
+  backup_demo_close (&demo);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tw_test_ui_main_setup (&argc, &argv, &app);
+  g_test_add_func ("/tw/ui/restore-wizard/restore", test_restore_wizard);
+  g_test_add_func ("/tw/ui/restore-wizard/corrupt", test_corrupt_backup);
+  status = g_test_run ();
+  tw_application_close_profile (app);
+  g_clear_object (&app);
+  return status;
+}
