@@ -223,6 +223,12 @@ make_backup_row (Section  *section,
   button = gtk_button_new_with_mnemonic (_("_Restore…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.restore");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
+  /* A corrupt backup is never offered for a restore. */
+  if (tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_INVALID)
+    {
+      gtk_widget_set_sensitive (button, FALSE);
+      gtk_widget_set_tooltip_text (button, _("This backup is corrupt and cannot be restored"));
+    }
   gtk_box_append (GTK_BOX (box), button);
 
   button = gtk_button_new_from_icon_name ("user-trash-symbolic");
@@ -479,8 +485,8 @@ add_section (TwBackupsPage    *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->group), section->newest_row);
 
   row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Back up every"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Hours, while Trade Warden runs; 0 turns the schedule off"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Back up every … hours"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("While Trade Warden runs; 0 turns the schedule off"));
   section->schedule_spin = make_spin (section->schedule_hours, 168);
   gtk_accessible_update_property (GTK_ACCESSIBLE (section->schedule_spin),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Hours between backups"), -1);
@@ -488,8 +494,8 @@ add_section (TwBackupsPage    *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->group), row);
 
   row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Keep backups for"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Days; the newest valid backup is always kept; 0 keeps all"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Keep backups for … days"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The newest valid backup is always kept; 0 keeps all"));
   section->retention_spin = make_spin (section->retention_days, 3650);
   gtk_accessible_update_property (GTK_ACCESSIBLE (section->retention_spin),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Days to keep backups"), -1);
