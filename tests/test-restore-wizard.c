@@ -123,6 +123,10 @@ test_restore_wizard (void)
   rows.path = db_path;
   rows.rows = backup_trades + 2;
   g_assert_true (tw_test_ui_wait_for (more_rows, &rows, 15000));
+  /* A table the backup does not have, big enough that the restore takes a visible moment. */
+  g_free (tw_test_sqlite3 (db_path, "CREATE TABLE padding (b BLOB); "
+                           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) "
+                           "INSERT INTO padding SELECT randomblob(1048576) FROM n;"));
 
   /* Restore… on the backup's row opens the wizard on step 2, that backup chosen. */
   gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.restore", "s", backup_path);
@@ -147,6 +151,8 @@ test_restore_wizard (void)
   g_assert_nonnull (tw_restore_wizard_get_comparison (wizard));
   g_assert_nonnull (strstr (tw_restore_wizard_get_comparison (wizard), "trades: "));
   g_assert_nonnull (strstr (tw_restore_wizard_get_comparison (wizard), "(−"));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_comparison (wizard),
+                            "padding: 120 now, not in the backup (−120)"));
   tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-2-backup");
 
   /* Step 3: Next stays off until trading is halted; Halt All reaches the simulator. */

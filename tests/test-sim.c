@@ -156,7 +156,15 @@ test_health_alpaca (void)
 
       g_assert_nonnull (n);
       g_assert_cmpint (json_node_get_value_type (n), ==, G_TYPE_STRING);
-      g_assert_true (g_ascii_isdigit (json_node_get_string (n)[0]));
+      {
+        const char *text = json_node_get_string (n);
+        char *end = NULL;
+
+        /* A decimal string (short market value is negative once shorts are held). */
+        g_ascii_strtod (text, &end);
+        g_assert_true (end != text && *end == '\0');
+        g_assert_true (g_ascii_isdigit (text[text[0] == '-' ? 1 : 0]));
+      }
     }
   for (guint i = 0; flags[i] != NULL; i++)
     g_assert_false (json_object_get_boolean_member (o, flags[i]));

@@ -125,7 +125,7 @@ static inline char *
 tw_test_sqlite3 (const char *path,
                  const char *sql)
 {
-  const char *argv[] = { "sqlite3", path, sql, NULL };
+  const char *argv[] = { "sqlite3", "-cmd", ".timeout 5000", path, sql, NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;

@@ -19,6 +19,11 @@
 #include "tw-backup-scheduler.h"
 #include "tw-backups-page.h"
 
+/* Positions and orders */
+#include "tw-orders-page.h"
+#include "tw-portfolio.h"
+#include "tw-positions-page.h"
+
 #define DEFAULT_POLL_INTERVAL_S 5
 
 struct _TwApplication
@@ -56,6 +61,11 @@ struct _TwApplication
   TwBackupManager     *backups;
   TwBackupScheduler   *backup_scheduler;
   TwBackupsPage       *backups_page;    /* weak: the window's */
+
+  /* Positions and orders: the portfolio belongs to the open profile. */
+  TwPortfolio         *portfolio;
+  TwPositionsPage     *positions_page;  /* weak: the window's */
+  TwOrdersPage        *orders_page;     /* weak: the window's */
 };
 
 enum {
@@ -186,6 +196,70 @@ rate_limit_changed_cb (TwApplication *self)
     tw_alert_engine_set_rate_limit (self->alerts, rate_limit_s (self));
 }
 
+/* Positions and orders */
+
+static guint
+stuck_threshold_s (TwApplication *self)
+{
+  if (self->settings != NULL)
+    return MAX (1, g_settings_get_uint (self->settings, "stuck-order-minutes")) * 60;
+  return TW_ORDER_DEFAULT_STUCK_THRESHOLD;
+}
+
+static void
+stuck_minutes_changed_cb (TwApplication *self)
+{
+  if (self->portfolio != NULL)
+    tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
+}
+
+static void
+set_trading_page_contexts (TwApplication *self)
+{
+  if (self->positions_page != NULL)
+    tw_positions_page_set_context (self->positions_page, self->portfolio,
+                                   self->portfolio != NULL ? self->runner : NULL);
+  if (self->orders_page != NULL)
+    tw_orders_page_set_context (self->orders_page, self->portfolio,
+                                self->portfolio != NULL ? self->runner : NULL);
+}
+
+static void
+trading_open (TwApplication *self)
+{
+  self->portfolio = tw_portfolio_new (self->workspace);
+  tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
+  tw_portfolio_start (self->portfolio);
+  set_trading_page_contexts (self);
+}
+
+static void
+trading_close (TwApplication *self)
+{
+  if (self->portfolio != NULL)
+    tw_portfolio_stop (self->portfolio);
+  g_clear_object (&self->portfolio);
+  set_trading_page_contexts (self);
+}
+
+static void
+add_trading_pages (TwApplication *self)
+{
+  GtkWidget *positions = tw_positions_page_new ();
+  GtkWidget *orders = tw_orders_page_new ();
+
+  tw_window_add_page (self->window, "positions", _("Positions"), "view-list-symbolic", positions);
+  tw_window_add_page (self->window, "orders", _("Orders"), "view-list-bullet-symbolic", orders);
+  self->positions_page = TW_POSITIONS_PAGE (positions);
+  g_object_add_weak_pointer (G_OBJECT (positions), (gpointer *) &self->positions_page);
+  self->orders_page = TW_ORDERS_PAGE (orders);
+  g_object_add_weak_pointer (G_OBJECT (orders), (gpointer *) &self->orders_page);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::stuck-order-minutes",
+                             G_CALLBACK (stuck_minutes_changed_cb), self, G_CONNECT_SWAPPED);
+  set_trading_page_contexts (self);
+}
+
 /* Backups */
 
 static void
@@ -269,6 +343,7 @@ tw_application_close_profile (TwApplication *self)
     tw_window_set_workspace (self->window, NULL);
   set_page_contexts (self, FALSE);
   backups_close (self);
+  trading_close (self);
   if (self->halt_cancellable != NULL)
     g_cancellable_cancel (self->halt_cancellable);
   if (self->notifier != NULL)
@@ -340,6 +415,7 @@ open_profile (TwApplication *self,
   tw_risk_monitor_start (self->monitor);
   set_page_contexts (self, TRUE);
   backups_open (self);
+  trading_open (self);
 
   tw_window_set_workspace (tw_application_get_window (self), self->workspace);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
@@ -495,6 +571,7 @@ tw_application_get_window (TwApplication *self)
                                self, G_CONNECT_SWAPPED);
       add_risk_pages (self);
       add_backups_page (self);
+      add_trading_pages (self);
       /* A window again: the app no longer needs holding for the background. */
       if (self->held)
         {
@@ -1006,6 +1083,9 @@ tw_application_dispose (GObject *object)
     tw_backup_scheduler_stop (self->backup_scheduler);
   g_clear_object (&self->backup_scheduler);
   g_clear_object (&self->backups);
+  if (self->portfolio != NULL)
+    tw_portfolio_stop (self->portfolio);
+  g_clear_object (&self->portfolio);
   g_clear_object (&self->monitor);
   g_clear_object (&self->runner);
   g_clear_object (&self->notifier);

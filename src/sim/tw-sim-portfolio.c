@@ -237,6 +237,15 @@ tw_sim_portfolio_new (TwSimFirm *firm)
   self->rand = g_rand_new ();
   self->rate_limit = DEFAULT_RATE_LIMIT;
   self->rate_window_s = DEFAULT_RATE_WINDOW;
+  /* The test suites poll every few hundred milliseconds, far past Alpaca's real budget;
+   * they raise it here and the rate-limit tests set their own through /_sim/config. */
+  {
+    const char *env = g_getenv ("TW_SIM_ALPACA_RATE_LIMIT");
+    guint64 limit = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+    if (limit > 0 && limit <= G_MAXUINT)
+      self->rate_limit = (guint) limit;
+  }
   self->rate_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, hits_free);
 
   /* Long 78,850.37 and short −3,600.00: with 25,000 cash, the account's starting

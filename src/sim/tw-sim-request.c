@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tw-sim-private.h"
+#include "tw-sim-trading.h"
 #include "tw-error.h"
 
 void
@@ -395,6 +396,10 @@ dispatch_table (TwSimRequest      *req,
       g_hash_table_remove_all (req->params);
       route_matches (route->pattern, req->path, req->params);
       if (!route->no_auth && !check_auth (req))
+        return TRUE;
+      /* Alpaca's 200 requests a minute per key cover every route, account included. */
+      if (req->flavor == &tw_sim_flavor_alpaca && !route->no_auth &&
+          !tw_sim_trading_alpaca_rate_limit (req))
         return TRUE;
       route->handler (req);
       return TRUE;

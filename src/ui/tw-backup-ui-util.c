@@ -18,7 +18,7 @@ tw_backup_ui_validity_icon (TwBackupValidity validity)
       return "dialog-error-symbolic";
     case TW_BACKUP_VALIDITY_UNKNOWN:
     default:
-      return "dialog-question-symbolic";
+      return "radio-symbolic";
     }
 }
 

@@ -37,6 +37,13 @@ job_free (Job *job)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
+static void
+job_closure_free (gpointer  data,
+                  GClosure *closure)
+{
+  job_free (data);
+}
+
 static GtkWindow *
 parent_window (TwPositionsPage *self)
 {
@@ -279,7 +286,7 @@ flatten_confirmed_cb (GObject      *object,
   flatten = tw_flatten_new (self->runner, self->portfolio, job->service_id, job->request);
   dialog = tw_flatten_dialog_new (parent_window (self), flatten, job->service_name);
   g_signal_connect_data (dialog, "finished", G_CALLBACK (flatten_finished_cb),
-                         g_steal_pointer (&job), (GClosureNotify) job_free, 0);
+                         g_steal_pointer (&job), job_closure_free, 0);
   g_clear_weak_pointer (&self->flatten_dialog);
   g_set_weak_pointer (&self->flatten_dialog, dialog);
   gtk_window_present (GTK_WINDOW (dialog));

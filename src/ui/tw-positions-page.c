@@ -31,7 +31,7 @@ static const TwCellColumn columns[] = {
   { "pl-percent", N_("P/L %"), "unrealized-plpc", TW_CELL_PL_FRACTION, NULL, NULL, FALSE },
   { "intraday-pl", N_("Intraday P/L"), "unrealized-intraday-pl", TW_CELL_PL, NULL, NULL, TRUE },
   /* Translators: the button closing one position; the tooltip names the symbol */
-  { "actions", N_("Close…"), NULL, TW_CELL_BUTTON, "positions.close", N_("Close the %s position…"), FALSE },
+  { "actions", N_("Close…"), NULL, TW_CELL_BUTTON, "positions.close", N_("Close position"), FALSE },
 };
 
 /* ---- totals, age, mode ---- */

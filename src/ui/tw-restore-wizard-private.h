@@ -55,6 +55,7 @@ struct _TwRestoreWizard
   GPtrArray            *preflight_rows;
   GPtrArray            *watched_states;  /* TwTradingState with a notify handler */
   GtkWidget            *guard_dialog;    /* weak */
+  AdwToast             *toast;           /* weak: the one shown */
   GtkWidget            *step_labels[6];
   TwRestoreProgressRow  progress[TW_RESTORE_N_PROGRESS];
 

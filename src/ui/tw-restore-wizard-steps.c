@@ -94,9 +94,9 @@ update_safety (TwRestoreWizard *self)
                                         tw_trading_state_get_service_name (state), subtitle);
       _tw_restore_wizard_set_row_icon (row,
                                        halted ? "media-playback-stop-symbolic"
-                                       : counts ? "dialog-warning-symbolic" : "dialog-question-symbolic",
+                                       : counts ? "dialog-warning-symbolic" : "action-unavailable-symbolic",
                                        halted ? "success" : counts ? "warning" : NULL);
-      word = gtk_label_new (mode_word (state));
+      word = gtk_label_new (counts ? mode_word (state) : _("No halt control"));
       gtk_widget_add_css_class (word, "heading");
       tw_ui_set_status_style (word, halted ? "success" : counts ? "warning" : NULL);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), word);
@@ -129,7 +129,7 @@ update_safety (TwRestoreWizard *self)
   row = _tw_restore_wizard_add_row (self->preflight_group, self->preflight_rows,
                                     _("No other process holds the database"),
                                     _("Checked when the restore starts: a process with the file open, or a connection holding a lock, makes it refuse"));
-  _tw_restore_wizard_set_row_icon (row, "dialog-question-symbolic", NULL);
+  _tw_restore_wizard_set_row_icon (row, "radio-symbolic", NULL);
 
   {
     gboolean valid = self->chosen != NULL && tw_backup_get_valid (self->chosen) == TW_BACKUP_VALIDITY_VALID;
@@ -481,6 +481,7 @@ restore_done_cb (GObject      *object,
   ok = tw_backup_manager_restore_finish (TW_BACKUP_MANAGER (object), result, &pre_restore, &error);
   g_signal_handlers_disconnect_by_func (object, progress_cb, self);
   self->restoring = FALSE;
+  gtk_window_set_deletable (GTK_WINDOW (self), TRUE);
 
   for (guint i = 0; i < TW_RESTORE_N_PROGRESS; i++)
     {
@@ -505,6 +506,7 @@ _tw_restore_wizard_start_restore (TwRestoreWizard *self)
   TwRestoreFlags flags = _tw_restore_wizard_all_halted (self) ? TW_RESTORE_TRADING_HALTED : TW_RESTORE_NONE;
 
   self->restoring = TRUE;
+  gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
   for (guint i = 0; i < TW_RESTORE_N_PROGRESS; i++)
     set_progress_state (self, i, i == 0 ? "running" : "pending", NULL);
   g_signal_connect (self->manager, "progress", G_CALLBACK (progress_cb), self);

@@ -36,6 +36,10 @@ _tw_restore_wizard_toast (TwRestoreWizard *self,
 {
   AdwToast *toast = adw_toast_new (message);
 
+  /* One at a time: the newest is what matters. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_set_weak_pointer (&self->toast, toast);
   g_free (self->last_message);
   self->last_message = g_strdup (message);
   adw_toast_set_timeout (toast, 6);
@@ -320,6 +324,7 @@ show_details (TwRestoreWizard *self)
   _tw_restore_wizard_clear_rows (self->details_group, self->detail_rows);
   _tw_restore_wizard_clear_rows (self->tables_group, self->table_rows);
   g_clear_pointer (&self->comparison, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->tables_group), FALSE);
 
   if (self->backup_path == NULL)
     return;
@@ -410,6 +415,28 @@ show_details (TwRestoreWizard *self)
       gtk_widget_add_css_class (label, "heading");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
     }
+  /* Tables the backup does not have are lost entirely. */
+  tables = self->current != NULL ? tw_backup_get_tables (self->current) : NULL;
+  for (guint i = 0; tables != NULL && tables[i] != NULL; i++)
+    {
+      gint64 now = tw_backup_get_row_count (self->current, tables[i]);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *text = NULL;
+      GtkWidget *label;
+
+      if (tw_backup_get_row_count (self->chosen, tables[i]) >= 0)
+        continue;
+      subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " now · not in the backup: the table goes"), now);
+      text = g_strdup_printf (_("−%" G_GINT64_FORMAT " rows lost"), now);
+      g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " now, not in the backup (−%"
+                              G_GINT64_FORMAT ")\n", tables[i], now, now);
+      row = _tw_restore_wizard_add_row (self->tables_group, self->table_rows, tables[i], subtitle);
+      label = gtk_label_new (text);
+      gtk_widget_add_css_class (label, "warning");
+      gtk_widget_add_css_class (label, "heading");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->tables_group), self->table_rows->len > 0);
   if (comparison->len > 0)
     g_string_truncate (comparison, comparison->len - 1);
   self->comparison = g_string_free (g_steal_pointer (&comparison), FALSE);
@@ -442,16 +469,20 @@ static void
 choose_backup (TwRestoreWizard *self,
                const char      *path)
 {
+  char *copy;
+
   if (g_strcmp0 (self->backup_path, path) == 0 && self->chosen != NULL)
     return;
+  /* @path may be self->backup_path itself. */
+  copy = g_strdup (path);
   g_free (self->backup_path);
-  self->backup_path = g_strdup (path);
+  self->backup_path = copy;
   g_clear_object (&self->chosen);
   show_details (self);
 
   /* Verified now, whatever the list said: what is restored is what was just checked. */
   busy_push (self);
-  tw_backup_manager_verify_async (self->manager, path, FALSE, self->cancellable,
+  tw_backup_manager_verify_async (self->manager, self->backup_path, FALSE, self->cancellable,
                                   verify_done_cb, g_object_ref (self));
   if (self->current == NULL && g_file_test (self->db_path, G_FILE_TEST_EXISTS))
     {
@@ -672,7 +703,7 @@ tw_restore_wizard_close_request (GtkWindow *window)
   if (self->restoring)
     {
       /* The restore finishes or puts the database back by itself; closing would only hide it. */
-      _tw_restore_wizard_toast (self, _("The restore is running and cannot be interrupted: this window closes once it has finished"));
+      _tw_restore_wizard_toast (self, _("A restore cannot be interrupted: wait until it has finished"));
       return TRUE;
     }
   g_cancellable_cancel (self->cancellable);
@@ -689,6 +720,7 @@ tw_restore_wizard_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   _tw_restore_wizard_unwatch_states (self);
   g_clear_weak_pointer (&self->guard_dialog);
+  g_clear_weak_pointer (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_RESTORE_WIZARD);
   g_clear_object (&self->manager);
   g_clear_object (&self->workspace);

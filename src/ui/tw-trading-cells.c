@@ -105,7 +105,8 @@ update_cell (GtkWidget *widget)
         gtk_widget_set_sensitive (GTK_WIDGET (cell->button), !busy);
         if (info->tooltip != NULL)
           {
-            text = g_strdup_printf (_(info->tooltip), symbol != NULL ? symbol : "");
+            /* Translators: see the tooltips of the columns, e.g. "Close position AAPL…" */
+            text = g_strdup_printf ("%s %s…", _(info->tooltip), symbol != NULL ? symbol : "");
             gtk_widget_set_tooltip_text (GTK_WIDGET (cell->button), text);
             gtk_accessible_update_property (GTK_ACCESSIBLE (cell->button),
                                             GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);

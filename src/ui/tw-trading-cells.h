@@ -27,7 +27,7 @@ typedef struct
   const char *property;  /* NULL for buttons */
   TwCellKind  kind;
   const char *action;    /* TW_CELL_BUTTON: the detailed action name */
-  const char *tooltip;   /* TW_CELL_BUTTON: untranslated, %s is the symbol */
+  const char *tooltip;   /* TW_CELL_BUTTON: untranslated, followed by the symbol */
   gboolean    expand;
 } TwCellColumn;
 

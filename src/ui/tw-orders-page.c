@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-orders-page.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tw-client.h"
+#include "tw-guard-dialog.h"
+#include "tw-trading-cells.h"
+#include "tw-ui-util.h"
+#include "tw-window.h"
+
+struct _TwOrdersPage
+{
+  AdwBin              parent_instance;
+
+  TwPortfolio        *portfolio;
+  TwActionRunner     *runner;
+  GCancellable       *cancellable;
+  GtkSortListModel   *sort_model;
+  GtkSorter          *stuck_sorter;
+  GtkNoSelection     *selection;
+  GtkWidget          *guard_dialog;   /* weak */
+  char               *last_result;
+  char               *stuck_text;
+
+  GtkColumnView      *column_view;
+  GtkStack           *stack;
+  GtkImage           *stuck_image;
+  GtkLabel           *stuck_label;
+  GtkBox             *cancel_all_box;
+};
+
+G_DEFINE_FINAL_TYPE (TwOrdersPage, tw_orders_page, ADW_TYPE_BIN)
+
+enum {
+  ACTION_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const TwCellColumn columns[] = {
+  { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "side", N_("Side"), "side", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "qty", N_("Quantity"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
+  { "filled", N_("Filled"), "filled-qty", TW_CELL_QTY, NULL, NULL, FALSE },
+  { "type", N_("Type"), "type", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "status", N_("Status"), "status", TW_CELL_ORDER_STATUS, NULL, NULL, FALSE },
+  { "age", N_("Age"), "age-seconds", TW_CELL_AGE, NULL, NULL, FALSE },
+  { "approval", N_("Approval"), "approval-status", TW_CELL_TEXT, NULL, NULL, TRUE },
+  /* Translators: the button cancelling one order; the tooltip names the symbol */
+  { "actions", N_("Cancel…"), NULL, TW_CELL_BUTTON, "orders.cancel", N_("Cancel order"), FALSE },
+};
+
+typedef struct
+{
+  TwOrdersPage   *page;
+  TwOrder        *order;
+  TwGuardRequest *request;
+  char           *service_id;
+  char           *service_name;
+  char           *operation;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->page);
+  g_clear_object (&job->order);
+  g_clear_object (&job->request);
+  g_free (job->service_id);
+  g_free (job->service_name);
+  g_free (job->operation);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+static void
+show_result (TwOrdersPage *self,
+             const char   *operation,
+             const char   *text,
+             gboolean      ok)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  g_free (self->last_result);
+  self->last_result = g_strdup (text);
+  if (TW_IS_WINDOW (root))
+    {
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_timeout (toast, ok ? 5 : 0);
+      if (!ok)
+        adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      tw_window_add_toast (TW_WINDOW (root), toast);
+    }
+  g_signal_emit (self, signals[ACTION_FINISHED], 0, operation, ok, text);
+}
+
+static const char *
+service_name (TwOrdersPage *self,
+              const char   *service_id)
+{
+  TwProfile *profile = tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio));
+  TwService *service = tw_profile_lookup_service (profile, service_id);
+
+  return service != NULL ? tw_service_get_name (service) : service_id;
+}
+
+/* ---- stuck, cancel-all buttons ---- */
+
+static void
+update_stuck (TwOrdersPage *self)
+{
+  GListModel *model = G_LIST_MODEL (self->sort_model);
+  guint n = g_list_model_get_n_items (model);
+  guint stuck = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (model, i);
+
+      stuck += tw_order_get_stuck (order);
+    }
+  g_free (self->stuck_text);
+  self->stuck_text = stuck == 0 ? g_strdup ("")
+                     : g_strdup_printf (ngettext ("%u stuck order", "%u stuck orders", stuck), stuck);
+  gtk_label_set_text (self->stuck_label, self->stuck_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->stuck_image), stuck > 0);
+  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "orders" : "empty");
+}
+
+static void
+rebuild_cancel_all (TwOrdersPage *self)
+{
+  GtkWidget *child;
+  GListModel *services;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cancel_all_box))) != NULL)
+    gtk_box_remove (self->cancel_all_box, child);
+  if (self->portfolio == NULL)
+    return;
+
+  services = tw_profile_get_services (tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio)));
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+      TwClient *client = tw_workspace_get_client (tw_portfolio_get_workspace (self->portfolio), id);
+      g_autofree char *label = NULL;
+      GtkWidget *button;
+
+      if (client == NULL || !tw_client_has_operation (client, "orders.cancel_all"))
+        continue;
+      /* Translators: cancels every open order of one service, e.g. "Cancel All Alpaca Orders…" */
+      label = g_strdup_printf (_("Cancel All %s Orders…"), tw_service_get_name (service));
+      button = gtk_button_new_with_label (label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "orders.cancel-all");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+      gtk_widget_add_css_class (button, "destructive-action");
+      gtk_box_append (self->cancel_all_box, button);
+    }
+}
+
+static void
+orders_changed_cb (TwOrdersPage *self)
+{
+  /* "stuck" changes in place: the sort model does not watch items, so re-sort. */
+  gtk_sorter_changed (self->stuck_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  update_stuck (self);
+}
+
+/* ---- actions ---- */
+
+static void
+cancel_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Job) job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+
+  if (!tw_portfolio_cancel_order_finish (TW_PORTFOLIO (object), result, &message, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: a service, a symbol, and why cancelling its order failed */
+      text = g_strdup_printf (_("%s: %s order not canceled — %s"), job->service_name,
+                              tw_order_get_symbol (job->order), error->message);
+      show_result (job->page, "orders.cancel", text, FALSE);
+      return;
+    }
+  text = g_strdup_printf (_("%s: %s"), job->service_name, message);
+  show_result (job->page, "orders.cancel", text, TRUE);
+}
+
+static void
+cancel_all_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Job) job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwMultiStatus) status = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *text = NULL;
+
+  status = tw_portfolio_cancel_all_finish (TW_PORTFOLIO (object), result, &error);
+  if (status == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Translators: a service and why cancelling all its orders failed */
+      text = g_strdup_printf (_("%s: orders not canceled — %s"), job->service_name, error->message);
+      show_result (job->page, "orders.cancel_all", text, FALSE);
+      return;
+    }
+  summary = tw_multi_status_dup_summary (status);
+  text = g_strdup_printf (_("%s: %s"), job->service_name, summary);
+  /* Refusals are not a success: the toast stays. */
+  show_result (job->page, "orders.cancel_all", text, tw_multi_status_get_n_failed (status) == 0);
+}
+
+static void
+confirmed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Job) job = user_data;
+  TwOrdersPage *self = job->page;
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_guard_confirm_finish (result, &error))
+    {
+      g_free (self->last_result);
+      self->last_result = g_strdup (_("Cancelled, nothing was sent"));
+      return;
+    }
+  if (self->portfolio == NULL || self->runner == NULL)
+    return;
+  if (job->order != NULL)
+    tw_portfolio_cancel_order_async (self->portfolio, self->runner, job->request, job->order,
+                                     self->cancellable, cancel_done_cb, g_steal_pointer (&job));
+  else
+    tw_portfolio_cancel_all_async (self->portfolio, self->runner, job->request, job->service_id,
+                                   self->cancellable, cancel_all_done_cb, g_steal_pointer (&job));
+}
+
+static void
+start (TwOrdersPage *self,
+       Job          *job,
+       const char   *target)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  job->page = g_object_ref (self);
+  job->service_name = g_strdup (service_name (self, job->service_id));
+  job->request = tw_action_runner_new_request (self->runner, job->operation, target);
+  g_clear_weak_pointer (&self->guard_dialog);
+  self->guard_dialog = tw_guard_confirm_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               job->request, tw_portfolio_get_workspace (self->portfolio),
+                                               job->service_id, self->cancellable, confirmed_cb, job);
+  if (self->guard_dialog != NULL)
+    g_object_add_weak_pointer (G_OBJECT (self->guard_dialog), (gpointer *) &self->guard_dialog);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+  const char *key = g_variant_get_string (parameter, NULL);
+  const char *colon = strchr (key, ':');
+  g_autofree char *service_id = NULL;
+  TwOrder *order;
+  Job *job;
+
+  if (self->portfolio == NULL || self->runner == NULL || colon == NULL)
+    return;
+  service_id = g_strndup (key, colon - key);
+  order = tw_portfolio_lookup_order (self->portfolio, service_id, colon + 1);
+  /* No double submit: insensitive while busy, and refused here too. */
+  if (order == NULL || tw_order_get_busy (order))
+    return;
+  job = g_new0 (Job, 1);
+  job->order = g_object_ref (order);
+  job->service_id = g_steal_pointer (&service_id);
+  job->operation = g_strdup ("orders.cancel");
+  start (self, job, key);
+}
+
+static void
+cancel_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+  const char *service_id = g_variant_get_string (parameter, NULL);
+  Job *job;
+
+  if (self->portfolio == NULL || self->runner == NULL)
+    return;
+  if (tw_action_runner_is_in_flight (self->runner, service_id, "orders.cancel_all"))
+    return;
+  job = g_new0 (Job, 1);
+  job->service_id = g_strdup (service_id);
+  job->operation = g_strdup ("orders.cancel_all");
+  start (self, job, service_name (self, service_id));
+}
+
+/* ---- context ---- */
+
+void
+tw_orders_page_set_context (TwOrdersPage   *self,
+                            TwPortfolio    *portfolio,
+                            TwActionRunner *runner)
+{
+  g_return_if_fail (TW_IS_ORDERS_PAGE (self));
+  g_return_if_fail (portfolio == NULL || TW_IS_PORTFOLIO (portfolio));
+  g_return_if_fail (runner == NULL || TW_IS_ACTION_RUNNER (runner));
+
+  if (self->portfolio != NULL)
+    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->portfolio, portfolio);
+  g_set_object (&self->runner, runner);
+
+  gtk_sort_list_model_set_model (self->sort_model,
+                                 portfolio != NULL ? tw_portfolio_get_orders (portfolio) : NULL);
+  if (portfolio != NULL)
+    g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (orders_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", runner != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", runner != NULL);
+  rebuild_cancel_all (self);
+  orders_changed_cb (self);
+}
+
+static void
+tw_orders_page_dispose (GObject *object)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->portfolio != NULL)
+    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+  g_clear_weak_pointer (&self->guard_dialog);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ORDERS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->portfolio);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (tw_orders_page_parent_class)->dispose (object);
+}
+
+static void
+tw_orders_page_finalize (GObject *object)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (object);
+
+  g_free (self->last_result);
+  g_free (self->stuck_text);
+
+  G_OBJECT_CLASS (tw_orders_page_parent_class)->finalize (object);
+}
+
+static void
+tw_orders_page_class_init (TwOrdersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tw_orders_page_dispose;
+  object_class->finalize = tw_orders_page_finalize;
+
+  signals[ACTION_FINISHED] =
+    g_signal_new ("action-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tradewarden/TradeWarden/tw-orders-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_image);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, cancel_all_box);
+
+  gtk_widget_class_install_action (widget_class, "orders.cancel", "s", cancel_action);
+  gtk_widget_class_install_action (widget_class, "orders.cancel-all", "s", cancel_all_action);
+}
+
+static void
+tw_orders_page_init (TwOrdersPage *self)
+{
+  GtkMultiSorter *sorter = gtk_multi_sorter_new ();
+  GtkNumericSorter *stuck;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = tw_trading_column_new (&columns[i], TW_TYPE_ORDER);
+
+      gtk_column_view_append_column (self->column_view, column);
+    }
+
+  /* Stuck first, then what the operator sorts by, then the oldest first. */
+  stuck = gtk_numeric_sorter_new (gtk_property_expression_new (TW_TYPE_ORDER, NULL, "stuck"));
+  gtk_numeric_sorter_set_sort_order (stuck, GTK_SORT_DESCENDING);
+  self->stuck_sorter = GTK_SORTER (stuck);
+  gtk_multi_sorter_append (sorter, GTK_SORTER (stuck));
+  gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  {
+    GtkNumericSorter *age = gtk_numeric_sorter_new (gtk_property_expression_new (TW_TYPE_ORDER, NULL,
+                                                                                  "age-seconds"));
+
+    gtk_numeric_sorter_set_sort_order (age, GTK_SORT_DESCENDING);
+    gtk_multi_sorter_append (sorter, GTK_SORTER (age));
+  }
+  self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
+  self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (update_stuck), self,
+                           G_CONNECT_SWAPPED);
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", FALSE);
+  update_stuck (self);
+}
+
+GtkWidget *
+tw_orders_page_new (void)
+{
+  return g_object_new (TW_TYPE_ORDERS_PAGE, NULL);
+}
+
+GtkColumnView *
+tw_orders_page_get_column_view (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->column_view;
+}
+
+GListModel *
+tw_orders_page_get_model (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->sort_model);
+}
+
+GtkWidget *
+tw_orders_page_get_guard_dialog (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->guard_dialog;
+}
+
+const char *
+tw_orders_page_get_last_result (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->last_result;
+}
+
+const char *
+tw_orders_page_get_stuck_text (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->stuck_text;
+}

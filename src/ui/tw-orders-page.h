@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tw-action-runner.h"
+#include "tw-portfolio.h"
+
+G_BEGIN_DECLS
+
+/* The Orders page: the open and pending orders of every service in a GtkColumnView,
+ * stuck ones first (icon, "Stuck" and the warning style), with age, filled quantity
+ * and the IBKR assistant's approval status; a "Cancel All…" button per service.
+ * Actions (widget-scoped, "orders." prefix), guarded as destructive:
+ *   cancel (s order key "service-id:id")   tw_portfolio_cancel_order_async()
+ *   cancel-all (s service id)              tw_portfolio_cancel_all_async()
+ * Results are toasts (failures and refusals stay until dismissed).
+ * Signal "action-finished" (operation, ok, message).
+ * Column ids: "service", "symbol", "side", "qty", "filled", "type", "status", "age",
+ * "approval", "actions". */
+#define TW_TYPE_ORDERS_PAGE (tw_orders_page_get_type ())
+G_DECLARE_FINAL_TYPE (TwOrdersPage, tw_orders_page, TW, ORDERS_PAGE, AdwBin)
+
+GtkWidget          *tw_orders_page_new              (void);
+void                tw_orders_page_set_context      (TwOrdersPage   *self,
+                                                     TwPortfolio    *portfolio,
+                                                     TwActionRunner *runner);
+GtkColumnView      *tw_orders_page_get_column_view  (TwOrdersPage   *self);
+/* (transfer none) the rows as shown: stuck first */
+GListModel         *tw_orders_page_get_model        (TwOrdersPage   *self);
+/* (transfer none) (nullable) the guard dialog of the last action, while open */
+GtkWidget          *tw_orders_page_get_guard_dialog (TwOrdersPage   *self);
+const char         *tw_orders_page_get_last_result  (TwOrdersPage   *self);
+/* "2 stuck orders" or "" */
+const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
+
+G_END_DECLS
