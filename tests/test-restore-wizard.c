@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "tw-backup-ui-test.h"
 #include "tw-guard-dialog.h"
 #include "tw-restore-wizard.h"
@@ -269,6 +271,72 @@ test_corrupt_backup (void)
   backup_demo_close (&demo);
 }
 
+/* In a live profile the profile's name is typed too; a held database is refused. */
+static void
+test_live_confirm (void)
+{
+  BackupDemo demo = { 0, };
+  CountWait count;
+  TwRestoreWizard *wizard;
+  g_autofree char *backup_path = NULL;
+  g_autofree char *checksum_before = NULL;
+  g_autofree char *checksum_after = NULL;
+  sqlite3 *holder = NULL;
+
+  backup_demo_open_mode (&demo, app, TW_MODE_LIVE);
+  count.page = demo.page;
+  count.db_id = "ibkr-audit";
+  count.n = 1;
+  g_assert_true (tw_test_ui_wait_for (has_at_least, &count, 20000));
+  backup_path = g_strdup (tw_backup_get_path (tw_backups_page_get_backup (demo.page, "ibkr-audit", 0)));
+
+  gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.restore", "s", backup_path);
+  wizard = TW_RESTORE_WIZARD (tw_backups_page_get_open_dialog (demo.page));
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 760, 720);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_true (tw_test_ui_wait_for (states_known, NULL, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.halt-all", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpint (tw_restore_wizard_get_step (wizard), ==, TW_RESTORE_STEP_CONFIRM);
+
+  tw_restore_wizard_set_typed_name (wizard, "audit.db");
+  tw_restore_wizard_set_reason (wizard, "audit rows lost in the incident");
+  g_assert_false (tw_restore_wizard_get_can_restore (wizard));
+  tw_restore_wizard_set_typed_profile (wizard, "Demo");
+  g_assert_false (tw_restore_wizard_get_can_restore (wizard));
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-4-confirm-live");
+  tw_restore_wizard_set_typed_profile (wizard, "demo");
+  g_assert_true (tw_restore_wizard_get_can_restore (wizard));
+
+  /* Someone still has the database open (here: this process): the pre-flight refuses,
+   * and the result says the database was not changed. */
+  g_assert_cmpint (sqlite3_open_v2 (backup_demo_db_path (&demo, "ibkr-audit"), &holder,
+                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (holder, "SELECT count(*) FROM audit_events", NULL, NULL, NULL), ==, SQLITE_OK);
+  checksum_before = tw_test_sqlite3 (backup_demo_db_path (&demo, "ibkr-audit"),
+                                     "SELECT count(*), max(id) FROM audit_events");
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.restore", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_finished, wizard, 30000));
+  sqlite3_close (holder);
+  g_assert_false (tw_restore_wizard_get_succeeded (wizard));
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_PREFLIGHT), ==, "failed");
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_REPLACE), ==, "pending");
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "held by"));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "The database was not touched."));
+  g_assert_null (tw_restore_wizard_get_pre_restore_path (wizard));
+  checksum_after = tw_test_sqlite3 (backup_demo_db_path (&demo, "ibkr-audit"),
+                                    "SELECT count(*), max(id) FROM audit_events");
+  g_assert_cmpstr (checksum_after, ==, checksum_before);
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-refused");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
+  tw_test_run_for (100);
+  g_assert_null (tw_backups_page_get_open_dialog (demo.page));
+  backup_demo_close (&demo);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +346,7 @@ main (int   argc,
   tw_test_ui_main_setup (&argc, &argv, &app);
   g_test_add_func ("/tw/ui/restore-wizard/restore", test_restore_wizard);
   g_test_add_func ("/tw/ui/restore-wizard/corrupt", test_corrupt_backup);
+  g_test_add_func ("/tw/ui/restore-wizard/live-refused", test_live_confirm);
   status = g_test_run ();
   tw_application_close_profile (app);
   g_clear_object (&app);

@@ -45,8 +45,9 @@ tw_test_find_widget (GtkWidget *root,
 }
 
 static inline void
-backup_demo_open (BackupDemo    *demo,
-                  TwApplication *app)
+backup_demo_open_mode (BackupDemo    *demo,
+                       TwApplication *app,
+                       TwMode         mode)
 {
   g_autoptr(GError) error = NULL;
 
@@ -58,6 +59,7 @@ backup_demo_open (BackupDemo    *demo,
   demo->profile = tw_demo_profile_new (demo->sim, demo->secrets, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tw_profile_get_databases (demo->profile)->len, ==, 2);
+  tw_profile_set_mode (demo->profile, mode);
 
   tw_application_open_profile (app, demo->profile, demo->secrets);
   tw_workspace_set_poll_interval (tw_application_get_workspace (app), INTERVAL_MS);
@@ -68,6 +70,13 @@ backup_demo_open (BackupDemo    *demo,
   g_assert_true (tw_window_show_page (demo->window, "backups"));
   demo->page = TW_BACKUPS_PAGE (tw_test_find_widget (GTK_WIDGET (demo->window), TW_TYPE_BACKUPS_PAGE));
   g_assert_nonnull (demo->page);
+}
+
+static inline void
+backup_demo_open (BackupDemo    *demo,
+                  TwApplication *app)
+{
+  backup_demo_open_mode (demo, app, TW_MODE_PAPER);
 }
 
 static inline void

@@ -106,3 +106,21 @@ trading_requests (AppFixture *f,
     }
   return out;
 }
+
+static inline gboolean
+trading_has_guard_dialog (gpointer page)
+{
+  return tw_positions_page_get_guard_dialog (page) != NULL;
+}
+
+static inline gboolean
+trading_has_flatten_dialog (gpointer page)
+{
+  return tw_positions_page_get_flatten_dialog (page) != NULL;
+}
+
+static inline gboolean
+trading_position_busy (gpointer position)
+{
+  return tw_position_get_busy (position);
+}

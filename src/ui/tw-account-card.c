@@ -123,6 +123,7 @@ tw_account_card_constructed (GObject *object)
   g_return_if_fail (TW_IS_ACCOUNT (self->account));
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->flatten_button), "s",
                                     tw_account_get_service_id (self->account));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->flatten_button), "positions.flatten");
   g_signal_connect_object (self->account, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
 }

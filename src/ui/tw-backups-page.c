@@ -221,13 +221,17 @@ make_backup_row (Section  *section,
   gtk_box_append (GTK_BOX (box), button);
 
   button = gtk_button_new_with_mnemonic (_("_Restore…"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.restore");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
-  /* A corrupt backup is never offered for a restore. */
+  /* A corrupt backup is never offered for a restore (an actionable button would follow
+   * the action's enabled state, so it gets no action). */
   if (tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_INVALID)
     {
       gtk_widget_set_sensitive (button, FALSE);
       gtk_widget_set_tooltip_text (button, _("This backup is corrupt and cannot be restored"));
+    }
+  else
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.restore");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", path);
     }
   gtk_box_append (GTK_BOX (box), button);
 

@@ -91,12 +91,19 @@ state_style (TwFlattenStepState state)
 static char *
 step_detail (TwFlattenStep *step)
 {
-  g_autoptr(GString) str = g_string_new (tw_flatten_step_get_summary (step));
+  g_autoptr(GString) str = g_string_new (NULL);
   TwMultiStatus *result = tw_flatten_step_get_result (step);
   GListModel *items;
+  guint n_ok, n_failed;
 
-  if (result == NULL)
-    return g_string_free (g_steal_pointer (&str), FALSE);
+  if (result == NULL || tw_multi_status_get_n_failed (result) == 0)
+    return g_strdup (tw_flatten_step_get_summary (step));
+  /* The count, then each refusal on its own line (the summary would repeat them). */
+  n_ok = tw_multi_status_get_n_ok (result);
+  n_failed = tw_multi_status_get_n_failed (result);
+  /* Translators: e.g. "5 of 6 closed", the verb is the core's ("closed", "canceled") */
+  g_string_append_printf (str, _("%u of %u %s; refused:"), n_ok, n_ok + n_failed,
+                          tw_multi_status_get_verb (result));
   items = tw_multi_status_get_items (result);
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
     {
@@ -132,6 +139,14 @@ update_row (GtkWidget     *row,
   adw_action_row_set_subtitle (action_row, detail);
 }
 
+static void
+step_notify_cb (TwFlattenStep *step,
+                GParamSpec    *pspec,
+                GtkWidget     *row)
+{
+  update_row (row, step);
+}
+
 static GtkWidget *
 create_row_cb (gpointer item,
                gpointer user_data)
@@ -155,7 +170,7 @@ create_row_cb (gpointer item,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), word);
   g_object_set_data (G_OBJECT (row), "tw-image", image);
   g_object_set_data (G_OBJECT (row), "tw-word", word);
-  g_signal_connect_object (step, "notify", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
+  g_signal_connect_object (step, "notify", G_CALLBACK (step_notify_cb), row, 0);
   update_row (row, step);
   return row;
 }

@@ -22,6 +22,8 @@ struct _TwOrdersPage
   GtkSortListModel   *sort_model;
   GtkSorter          *stuck_sorter;
   GtkNoSelection     *selection;
+  GPtrArray          *watched;        /* the orders whose "stuck" and age we follow */
+  guint               resort_id;
   GtkWidget          *guard_dialog;   /* weak */
   char               *last_result;
   char               *stuck_text;
@@ -46,12 +48,12 @@ static const TwCellColumn columns[] = {
   { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "side", N_("Side"), "side", TW_CELL_TEXT, NULL, NULL, FALSE },
-  { "qty", N_("Quantity"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
+  { "qty", N_("Qty"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
   { "filled", N_("Filled"), "filled-qty", TW_CELL_QTY, NULL, NULL, FALSE },
   { "type", N_("Type"), "type", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "status", N_("Status"), "status", TW_CELL_ORDER_STATUS, NULL, NULL, FALSE },
   { "age", N_("Age"), "age-seconds", TW_CELL_AGE, NULL, NULL, FALSE },
-  { "approval", N_("Approval"), "approval-status", TW_CELL_TEXT, NULL, NULL, TRUE },
+  { "approval", N_("Approval"), "approval-status", TW_CELL_TEXT, NULL, NULL, FALSE },
   /* Translators: the button cancelling one order; the tooltip names the symbol */
   { "actions", N_("Cancel…"), NULL, TW_CELL_BUTTON, "orders.cancel", N_("Cancel order"), FALSE },
 };
@@ -167,12 +169,56 @@ rebuild_cancel_all (TwOrdersPage *self)
     }
 }
 
+static gboolean
+resort_cb (gpointer user_data)
+{
+  TwOrdersPage *self = user_data;
+
+  self->resort_id = 0;
+  gtk_sorter_changed (self->stuck_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  update_stuck (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* "stuck" and the age change in place and the sort model does not watch items: one
+ * re-sort after a refresh's changes (orders are few). */
+static void
+order_notify_cb (TwOrdersPage *self)
+{
+  if (self->resort_id == 0)
+    self->resort_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resort_cb, self, NULL);
+}
+
+static void
+unwatch_all (TwOrdersPage *self)
+{
+  for (guint i = 0; i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched, i), order_notify_cb, self);
+  g_ptr_array_set_size (self->watched, 0);
+}
+
+static void
+store_changed_cb (TwOrdersPage *self)
+{
+  GListModel *store = self->portfolio != NULL ? tw_portfolio_get_orders (self->portfolio) : NULL;
+  guint n = store != NULL ? g_list_model_get_n_items (store) : 0;
+
+  unwatch_all (self);
+  for (guint i = 0; i < n; i++)
+    {
+      TwOrder *order = g_list_model_get_item (store, i);
+
+      g_signal_connect_object (order, "notify::stuck", G_CALLBACK (order_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (order, "notify::age-seconds", G_CALLBACK (order_notify_cb), self, G_CONNECT_SWAPPED);
+      g_ptr_array_add (self->watched, order);
+    }
+  order_notify_cb (self);
+}
+
 static void
 orders_changed_cb (TwOrdersPage *self)
 {
-  /* "stuck" changes in place: the sort model does not watch items, so re-sort. */
-  gtk_sorter_changed (self->stuck_sorter, GTK_SORTER_CHANGE_DIFFERENT);
-  update_stuck (self);
+  order_notify_cb (self);
 }
 
 /* ---- actions ---- */
@@ -197,8 +243,8 @@ cancel_done_cb (GObject      *object,
       show_result (job->page, "orders.cancel", text, FALSE);
       return;
     }
-  text = g_strdup_printf (_("%s: %s"), job->service_name, message);
-  show_result (job->page, "orders.cancel", text, TRUE);
+  /* The core's message names the service and the order already. */
+  show_result (job->page, "orders.cancel", message, TRUE);
 }
 
 static void
@@ -245,12 +291,17 @@ confirmed_cb (GObject      *object,
     }
   if (self->portfolio == NULL || self->runner == NULL)
     return;
-  if (job->order != NULL)
-    tw_portfolio_cancel_order_async (self->portfolio, self->runner, job->request, job->order,
-                                     self->cancellable, cancel_done_cb, g_steal_pointer (&job));
-  else
-    tw_portfolio_cancel_all_async (self->portfolio, self->runner, job->request, job->service_id,
-                                   self->cancellable, cancel_all_done_cb, g_steal_pointer (&job));
+  {
+    /* Arguments are evaluated in any order: steal first. */
+    Job *owned = g_steal_pointer (&job);
+
+    if (owned->order != NULL)
+      tw_portfolio_cancel_order_async (self->portfolio, self->runner, owned->request, owned->order,
+                                       self->cancellable, cancel_done_cb, owned);
+    else
+      tw_portfolio_cancel_all_async (self->portfolio, self->runner, owned->request, owned->service_id,
+                                     self->cancellable, cancel_all_done_cb, owned);
+  }
 }
 
 static void
@@ -328,7 +379,11 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   g_return_if_fail (runner == NULL || TW_IS_ACTION_RUNNER (runner));
 
   if (self->portfolio != NULL)
-    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->portfolio, self);
+      g_signal_handlers_disconnect_by_data (tw_portfolio_get_orders (self->portfolio), self);
+    }
+  unwatch_all (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -338,12 +393,17 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   gtk_sort_list_model_set_model (self->sort_model,
                                  portfolio != NULL ? tw_portfolio_get_orders (portfolio) : NULL);
   if (portfolio != NULL)
-    g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (orders_changed_cb),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (orders_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (tw_portfolio_get_orders (portfolio), "items-changed",
+                               G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  store_changed_cb (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", runner != NULL);
   rebuild_cancel_all (self);
-  orders_changed_cb (self);
+  resort_cb (self);
 }
 
 static void
@@ -354,7 +414,13 @@ tw_orders_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->portfolio != NULL)
-    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->portfolio, self);
+      g_signal_handlers_disconnect_by_data (tw_portfolio_get_orders (self->portfolio), self);
+    }
+  if (self->watched != NULL)
+    unwatch_all (self);
+  g_clear_handle_id (&self->resort_id, g_source_remove);
   g_clear_weak_pointer (&self->guard_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ORDERS_PAGE);
   g_clear_object (&self->selection);
@@ -372,6 +438,7 @@ tw_orders_page_finalize (GObject *object)
 
   g_free (self->last_result);
   g_free (self->stuck_text);
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_orders_page_parent_class)->finalize (object);
 }
@@ -401,13 +468,35 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
   gtk_widget_class_install_action (widget_class, "orders.cancel-all", "s", cancel_all_action);
 }
 
+static int
+compare_stuck (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  gboolean x = tw_order_get_stuck ((TwOrder *) a);
+  gboolean y = tw_order_get_stuck ((TwOrder *) b);
+
+  return (y != 0) - (x != 0);
+}
+
+static int
+compare_age (gconstpointer a,
+             gconstpointer b,
+             gpointer      user_data)
+{
+  gint64 x = tw_order_get_age_seconds ((TwOrder *) a);
+  gint64 y = tw_order_get_age_seconds ((TwOrder *) b);
+
+  return (x < y) - (x > y);
+}
+
 static void
 tw_orders_page_init (TwOrdersPage *self)
 {
   GtkMultiSorter *sorter = gtk_multi_sorter_new ();
-  GtkNumericSorter *stuck;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
@@ -417,18 +506,10 @@ tw_orders_page_init (TwOrdersPage *self)
     }
 
   /* Stuck first, then what the operator sorts by, then the oldest first. */
-  stuck = gtk_numeric_sorter_new (gtk_property_expression_new (TW_TYPE_ORDER, NULL, "stuck"));
-  gtk_numeric_sorter_set_sort_order (stuck, GTK_SORT_DESCENDING);
-  self->stuck_sorter = GTK_SORTER (stuck);
-  gtk_multi_sorter_append (sorter, GTK_SORTER (stuck));
+  self->stuck_sorter = GTK_SORTER (gtk_custom_sorter_new (compare_stuck, NULL, NULL));
+  gtk_multi_sorter_append (sorter, self->stuck_sorter);
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  {
-    GtkNumericSorter *age = gtk_numeric_sorter_new (gtk_property_expression_new (TW_TYPE_ORDER, NULL,
-                                                                                  "age-seconds"));
-
-    gtk_numeric_sorter_set_sort_order (age, GTK_SORT_DESCENDING);
-    gtk_multi_sorter_append (sorter, GTK_SORTER (age));
-  }
+  gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (compare_age, NULL, NULL)));
   self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
   self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));

@@ -164,9 +164,14 @@ close_confirmed_cb (GObject      *object,
     }
   if (self->portfolio == NULL || self->runner == NULL)
     return;
-  tw_portfolio_close_position_async (self->portfolio, self->runner, job->request, job->position,
-                                     job->qty, job->percentage, self->cancellable, closed_cb,
-                                     g_steal_pointer (&job));
+  {
+    /* Arguments are evaluated in any order: steal first. */
+    Job *owned = g_steal_pointer (&job);
+
+    tw_portfolio_close_position_async (self->portfolio, self->runner, owned->request, owned->position,
+                                       owned->qty, owned->percentage, self->cancellable, closed_cb,
+                                       owned);
+  }
 }
 
 static void
@@ -178,6 +183,8 @@ close_dialog_response_cb (AdwMessageDialog *dialog,
   TwClosePositionDialog *close_dialog = TW_CLOSE_POSITION_DIALOG (dialog);
   g_autoptr(Job) owned = job;
 
+  /* The dialog closes itself: the page no longer points at it. */
+  g_clear_weak_pointer (&self->close_dialog);
   if (!g_str_equal (response, "close") || self->runner == NULL)
     return;
   job->qty = tw_close_position_dialog_get_qty (close_dialog);
@@ -186,10 +193,11 @@ close_dialog_response_cb (AdwMessageDialog *dialog,
                                                tw_position_get_key (job->position));
 
   g_clear_weak_pointer (&self->guard_dialog);
+  owned = NULL;
   self->guard_dialog = tw_guard_confirm_async (parent_window (self), job->request,
                                                tw_portfolio_get_workspace (self->portfolio),
                                                job->service_id, self->cancellable,
-                                               close_confirmed_cb, g_steal_pointer (&owned));
+                                               close_confirmed_cb, job);
   if (self->guard_dialog != NULL)
     g_object_add_weak_pointer (G_OBJECT (self->guard_dialog), (gpointer *) &self->guard_dialog);
 }

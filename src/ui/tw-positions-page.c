@@ -23,13 +23,13 @@ static const TwCellColumn columns[] = {
   { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "side", N_("Side"), "side", TW_CELL_TEXT, NULL, NULL, FALSE },
-  { "qty", N_("Quantity"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
+  { "qty", N_("Qty"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
   { "avg-entry", N_("Avg. Entry"), "avg-entry-price", TW_CELL_MONEY, NULL, NULL, FALSE },
   { "price", N_("Price"), "current-price", TW_CELL_MONEY, NULL, NULL, FALSE },
   { "market-value", N_("Market Value"), "market-value", TW_CELL_MONEY, NULL, NULL, FALSE },
   { "pl", N_("Unrealized P/L"), "unrealized-pl", TW_CELL_PL, NULL, NULL, FALSE },
   { "pl-percent", N_("P/L %"), "unrealized-plpc", TW_CELL_PL_FRACTION, NULL, NULL, FALSE },
-  { "intraday-pl", N_("Intraday P/L"), "unrealized-intraday-pl", TW_CELL_PL, NULL, NULL, TRUE },
+  { "intraday-pl", N_("Intraday P/L"), "unrealized-intraday-pl", TW_CELL_PL, NULL, NULL, FALSE },
   /* Translators: the button closing one position; the tooltip names the symbol */
   { "actions", N_("Close…"), NULL, TW_CELL_BUTTON, "positions.close", N_("Close position"), FALSE },
 };

@@ -311,7 +311,12 @@ _tw_restore_wizard_update_confirm (TwRestoreWizard *self)
   if (problem != NULL)
     gtk_label_set_label (self->problem_label, problem);
   else if (!tw_guard_request_check (self->request, &error))
-    gtk_label_set_label (self->problem_label, error->message);
+    {
+      /* Nothing was refused yet: only what is still needed. */
+      const char *needed = strstr (error->message, "Still needed:");
+
+      gtk_label_set_label (self->problem_label, needed != NULL ? needed : error->message);
+    }
   else
     gtk_label_set_label (self->problem_label, "");
   _tw_restore_wizard_update_nav (self);
@@ -566,14 +571,13 @@ show_result (TwRestoreWizard *self,
     }
   else
     {
-      const char *state = strstr (error->message, "put back") != NULL
-        ? _("The database was put back as it was before the restore.")
-        : strstr (error->message, "not touched") != NULL
-        ? _("The database was not changed.")
-        : _("Check the database before resuming trading: see the message above.");
-
-      title = g_strdup_printf (_("%s was not restored"), basename);
-      self->result_text = g_strdup_printf ("%s\n%s", error->message, state);
+      /* The manager's message says whether the database was touched or put back. */
+      gboolean said = strstr (error->message, "put back") != NULL
+        || strstr (error->message, "not touched") != NULL;
+      const char *state = said ? NULL
+        : _("Check the database before resuming trading: the restore may have stopped halfway.");
+      self->result_text = state != NULL ? g_strdup_printf ("%s\n%s", error->message, state)
+                                        : g_strdup (error->message);
       gtk_image_set_from_icon_name (self->result_icon, "dialog-error-symbolic");
       tw_ui_set_status_style (GTK_WIDGET (self->result_icon), "error");
     }
@@ -585,6 +589,10 @@ show_result (TwRestoreWizard *self,
   if (self->pre_restore_path != NULL)
     adw_action_row_set_subtitle (self->pre_restore_row, self->pre_restore_path);
   gtk_widget_set_visible (GTK_WIDGET (self->resume_group), self->runner != NULL && any_halted (self));
+  adw_preferences_group_set_description (self->resume_group,
+                                         error == NULL
+                                         ? _("Resume only after checking the restored data. Resuming is guarded: a reason and the runbook's checklist.")
+                                         : _("Nothing was restored. Resume only once the reason for halting is resolved; resuming is guarded: a reason and the runbook's checklist."));
 
   gtk_stack_set_visible_child_name (self->stack, "6");
   self->step = TW_RESTORE_STEP_RESULT;

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-flatten-dialog.h"
+#include "tw-guard-dialog.h"
+#include "tw-trading-test.h"
+
+#define INTERVAL_MS 400
+
+static TwApplication *app;
+
+typedef struct
+{
+  TwPositionsPage *page;
+  const char      *state;
+  guint            step;
+} StepWait;
+
+static gboolean
+step_is (gpointer data)
+{
+  StepWait *wait = data;
+  GtkWidget *dialog = tw_positions_page_get_flatten_dialog (wait->page);
+
+  return dialog != NULL
+         && g_strcmp0 (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), wait->step), wait->state) == 0;
+}
+
+static gboolean
+dialog_finished (gpointer data)
+{
+  GtkWidget *dialog = tw_positions_page_get_flatten_dialog (data);
+
+  return dialog != NULL && tw_flatten_dialog_get_finished (TW_FLATTEN_DIALOG (dialog));
+}
+
+static void
+test_flatten_partial (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TradingPositionWait wait;
+  StepWait step_wait;
+  g_autofree char *finished = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr(GPtrArray) deletes = NULL;
+  GtkWidget *dialog;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  tw_test_run_for (2 * INTERVAL_MS);
+
+  /* TSLA's quantity held by an order that will not cancel; cancelling orders is slow. */
+  app_scenario (&f, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  tw_test_sim_fault (f.sim, "alpaca", "{\"path\":\"/v2/orders\",\"method\":\"DELETE\",\"kind\":\"latency\",\"latency_ms\":1500}");
+  app_clear_requests (&f);
+
+  /* The guard first, then the dialog. */
+  g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
+  gtk_widget_activate_action (GTK_WIDGET (page), "positions.flatten", "s", "alpaca");
+  dialog = tw_positions_page_get_guard_dialog (page);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  g_assert_null (tw_positions_page_get_flatten_dialog (page));
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Strategy misbehaving, flattening Alpaca");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  g_assert_true (tw_test_ui_wait_for (trading_has_flatten_dialog, page, 5000));
+  dialog = tw_positions_page_get_flatten_dialog (page);
+  g_assert_true (TW_IS_FLATTEN_DIALOG (dialog));
+
+  /* Mid-way: step 1 done, step 2 running; the dialog refuses to close. */
+  step_wait = (StepWait) { page, "Running", 1 };
+  g_assert_true (tw_test_ui_wait_for (step_is, &step_wait, 10000));
+  g_assert_cmpstr (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), 0), ==, "Done");
+  g_assert_cmpstr (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), 2), ==, "Pending");
+  g_assert_true (tw_flatten_dialog_get_running (TW_FLATTEN_DIALOG (dialog)));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (tw_positions_page_get_flatten_dialog (page) == dialog);
+  g_assert_true (gtk_widget_get_visible (dialog));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "close"));
+  app_save_png_light_dark (dialog, "flatten-midway");
+
+  /* The end: partial, naming TSLA and why; no success toast. */
+  g_assert_true (tw_test_ui_wait_for (dialog_finished, page, 20000));
+  g_test_message ("result: %s", tw_flatten_dialog_get_result_text (TW_FLATTEN_DIALOG (dialog)));
+  g_assert_cmpstr (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), 2), ==, "Partly done");
+  detail = tw_flatten_dialog_dup_step_detail (TW_FLATTEN_DIALOG (dialog), 2);
+  g_test_message ("step 3: %s", detail);
+  g_assert_nonnull (strstr (detail, "TSLA: "));
+  g_assert_nonnull (strstr (detail, "insufficient qty"));
+  g_assert_nonnull (strstr (tw_flatten_dialog_get_result_text (TW_FLATTEN_DIALOG (dialog)), "TSLA"));
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "close"));
+  g_assert_nonnull (finished);
+  g_assert_true (g_str_has_prefix (finished, "account.flatten failed"));
+  app_save_png_light_dark (dialog, "flatten-partial-failure");
+
+  /* The three steps in the safe order on the wire. */
+  {
+    g_autoptr(JsonNode) log = tw_test_sim_requests (f.sim);
+    JsonArray *array = json_node_get_array (log);
+    g_autoptr(GString) order = g_string_new (NULL);
+
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (array, i);
+        const char *method = json_object_get_string_member (entry, "method");
+
+        if (g_strcmp0 (json_object_get_string_member (entry, "flavor"), "alpaca") != 0
+            || g_str_equal (method, "GET"))
+          continue;
+        g_string_append_printf (order, "%s %s\n", method, json_object_get_string_member (entry, "path"));
+      }
+    g_test_message ("%s", order->str);
+    g_assert_true (strstr (order->str, "/v2/account/configurations") < strstr (order->str, "DELETE /v2/orders"));
+    g_assert_true (strstr (order->str, "DELETE /v2/orders") < strstr (order->str, "DELETE /v2/positions"));
+  }
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+  tw_test_sim_clear_faults (f.sim);
+
+  app_fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/flatten-dialog/partial-failure", test_flatten_partial);
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}

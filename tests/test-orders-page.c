@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-guard-dialog.h"
+#include "tw-trading-test.h"
+
+#define INTERVAL_MS 400
+
+static TwApplication *app;
+
+static gboolean
+has_stuck (gpointer data)
+{
+  GListModel *rows = tw_orders_page_get_model (data);
+  g_autoptr(TwOrder) first = NULL;
+
+  if (g_list_model_get_n_items (rows) < 3)
+    return FALSE;
+  first = g_list_model_get_item (rows, 0);
+  return tw_order_get_stuck (first);
+}
+
+static void
+test_orders (void)
+{
+  AppFixture f = { 0, };
+  TwOrdersPage *page;
+  GListModel *rows;
+  gboolean seen_fresh = FALSE;
+  guint n_stuck = 0;
+  g_autofree char *finished = NULL;
+  GtkWidget *dialog;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_ORDERS_PAGE));
+  g_assert_nonnull (page);
+  g_assert_true (tw_window_show_page (f.window, "orders"));
+  g_assert_true (tw_test_ui_wait_for (has_stuck, page, 10000));
+  tw_test_run_for (2 * INTERVAL_MS);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+
+  /* Stuck ones first, each with "Stuck" in its status cell; then the others. */
+  rows = tw_orders_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (rows, i);
+      const char *status = trading_cell_text (GTK_WIDGET (page), order, "status");
+      const char *age = trading_cell_text (GTK_WIDGET (page), order, "age");
+
+      g_test_message ("%s %s %s %s", tw_order_get_service_id (order), tw_order_get_symbol (order),
+                      status, age);
+      if (tw_order_get_stuck (order))
+        {
+          g_assert_false (seen_fresh);
+          n_stuck++;
+          g_assert_true (g_str_has_prefix (status, "Stuck · "));
+          g_assert_true (g_str_has_suffix (age, " min"));
+        }
+      else
+        {
+          seen_fresh = TRUE;
+          g_assert_null (strstr (status, "Stuck"));
+        }
+    }
+  g_assert_cmpuint (n_stuck, >=, 1);
+  g_assert_nonnull (strstr (tw_orders_page_get_stuck_text (page), "stuck"));
+  {
+    /* Alpaca's "accepted" order of 12 minutes ago. */
+    g_autoptr(TwOrder) first = g_list_model_get_item (rows, 0);
+
+    g_assert_true (tw_order_get_stuck (first));
+    g_assert_cmpint (tw_order_get_age_seconds (first), >=, 300);
+  }
+
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 1);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "orders");
+
+  /* Cancel one Alpaca order through the guard: reaches the simulator once. */
+  app_clear_requests (&f);
+  {
+    g_autoptr(TwOrder) order = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (rows) && order == NULL; i++)
+      {
+        g_autoptr(TwOrder) o = g_list_model_get_item (rows, i);
+
+        if (g_str_equal (tw_order_get_service_id (o), "alpaca"))
+          order = g_steal_pointer (&o);
+      }
+    g_assert_nonnull (order);
+    g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
+    gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel", "s", tw_order_get_key (order));
+    dialog = tw_orders_page_get_guard_dialog (page);
+    g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+    tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Stale limit order, market moved away");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+    g_assert_true (tw_test_ui_wait_for (trading_is_set, &finished, 10000));
+    g_test_message ("%s", finished);
+    g_assert_true (g_str_has_prefix (finished, "orders.cancel ok"));
+    g_assert_cmpuint (app_changing_requests (&f, "alpaca"), ==, 1);
+    g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+  }
+
+  app_fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/orders-page/stuck-and-cancel", test_orders);
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-close-position-dialog.h"
+#include "tw-guard-dialog.h"
+#include "tw-trading-format.h"
+#include "tw-trading-test.h"
+
+#define INTERVAL_MS 400
+
+static TwApplication *app;
+
+typedef struct
+{
+  guint n;
+} PollCount;
+
+static void
+service_changed_cb (TwPortfolio *portfolio,
+                    const char  *service_id,
+                    PollCount   *count)
+{
+  if (g_str_equal (service_id, "alpaca"))
+    count->n++;
+}
+
+static gboolean
+polled_twice (gpointer data)
+{
+  return ((PollCount *) data)->n >= 2;
+}
+
+static void
+test_positions (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TwPortfolio *portfolio;
+  TwPosition *aapl;
+  GtkSingleSelection *selection;
+  GListModel *rows;
+  GtkAdjustment *vadj;
+  TradingPositionWait wait;
+  g_autofree char *finished = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) deletes = NULL;
+  GtkWidget *dialog;
+  guint n;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_nonnull (page);
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  portfolio = tw_positions_page_get_portfolio (page);
+  g_assert_nonnull (portfolio);
+  wait = (TradingPositionWait) { portfolio, "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  tw_test_run_for (2 * INTERVAL_MS);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+
+  /* The simulator's book, with formatted numbers, in the widgets on screen. */
+  aapl = tw_portfolio_lookup_position (portfolio, "alpaca", "AAPL");
+  g_assert_nonnull (aapl);
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "symbol"), ==, "AAPL");
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "qty"), ==, "50");
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "side"), ==, "long");
+  expected = tw_trading_format_money (tw_position_get_market_value (aapl));
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "market-value"), ==, expected);
+  g_assert_true (g_regex_match_simple ("^[0-9,]+\\.[0-9]{2}$", expected, 0, 0));
+  g_clear_pointer (&expected, g_free);
+  expected = tw_trading_format_signed_money (tw_position_get_unrealized_pl (aapl));
+  g_assert_true (expected[0] == '+' || g_str_has_prefix (expected, "\342\210\222") || g_str_equal (expected, "0.00"));
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "pl"), ==, expected);
+  {
+    TwPosition *tsla = tw_portfolio_lookup_position (portfolio, "alpaca", "TSLA");
+
+    /* A short: negative quantity, "short". */
+    g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "qty"), ==, "\342\210\222" "15");
+    g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "side"), ==, "short");
+  }
+  g_assert_cmpstr (tw_positions_page_get_mode_text (page), ==, "PAPER");
+  g_assert_nonnull (strstr (tw_positions_page_get_totals_text (page), "positions"));
+  g_assert_false (tw_positions_page_get_stale (page));
+  g_assert_nonnull (tw_positions_page_get_account_card (page, "alpaca"));
+  g_assert_cmpstr (tw_account_card_get_mode_text (tw_positions_page_get_account_card (page, "alpaca")), ==, "PAPER");
+  g_assert_nonnull (tw_account_card_get_day_pl_text (tw_positions_page_get_account_card (page, "alpaca")));
+
+  selection = tw_positions_page_get_selection (page);
+  rows = G_LIST_MODEL (selection);
+  n = g_list_model_get_n_items (rows);
+  g_assert_cmpuint (n, >=, 6);
+
+  /* Sorting by unrealized P/L, high to low. */
+  tw_positions_page_sort_by (page, "pl", GTK_SORT_DESCENDING);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(TwPosition) a = g_list_model_get_item (rows, i - 1);
+      g_autoptr(TwPosition) b = g_list_model_get_item (rows, i);
+
+      g_assert_cmpfloat (tw_position_get_unrealized_pl (a), >=, tw_position_get_unrealized_pl (b));
+    }
+  /* Filtering by symbol. */
+  tw_positions_page_set_search_text (page, "ms");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >=, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwPosition) p = g_list_model_get_item (rows, i);
+
+      g_assert_nonnull (strstr (tw_position_get_symbol (p), "MS"));
+    }
+  g_assert_nonnull (strstr (tw_positions_page_get_totals_text (page), "(filtered)"));
+  tw_positions_page_set_search_text (page, "");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n);
+
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 1);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions");
+
+  /* A poll keeps the selection and the scroll. */
+  tw_positions_page_sort_by (page, "symbol", GTK_SORT_ASCENDING);
+  gtk_single_selection_set_selected (selection, 3);
+  {
+    g_autoptr(GObject) before = g_object_ref (gtk_single_selection_get_selected_item (selection));
+    PollCount count = { 0 };
+    double scroll;
+
+    /* A short window, so the table scrolls. */
+    gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 560);
+    tw_test_run_for (300);
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    vadj = gtk_scrolled_window_get_vadjustment (tw_positions_page_get_scroller (page));
+    g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj));
+    gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    scroll = gtk_adjustment_get_value (vadj);
+    g_assert_cmpfloat (scroll, >, 0);
+    g_signal_connect (portfolio, "service-changed", G_CALLBACK (service_changed_cb), &count);
+    g_assert_true (tw_test_ui_wait_for (polled_twice, &count, 10000));
+    g_signal_handlers_disconnect_by_func (portfolio, service_changed_cb, &count);
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 3);
+    g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) before);
+    g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, scroll);
+  }
+
+  /* Close 50 % of AAPL: the close dialog, then the guard, then the request. */
+  app_clear_requests (&f);
+  g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
+  gtk_widget_activate_action (GTK_WIDGET (page), "positions.close", "s", "alpaca:AAPL");
+  dialog = tw_positions_page_get_close_dialog (page);
+  g_assert_nonnull (dialog);
+  tw_close_position_dialog_set_percentage (TW_CLOSE_POSITION_DIALOG (dialog), 50);
+  g_assert_cmpint (tw_close_position_dialog_get_mode (TW_CLOSE_POSITION_DIALOG (dialog)), ==, TW_CLOSE_PERCENTAGE);
+  g_assert_cmpfloat (tw_close_position_dialog_get_percentage (TW_CLOSE_POSITION_DIALOG (dialog)), ==, 50);
+  g_assert_cmpstr (tw_close_position_dialog_get_summary (TW_CLOSE_POSITION_DIALOG (dialog)), ==, "Closes 50 % of 50 AAPL");
+  app_save_png_light_dark (dialog, "close-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_assert_true (tw_test_ui_wait_for (trading_has_guard_dialog, page, 5000));
+  dialog = tw_positions_page_get_guard_dialog (page);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  g_assert_false (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Reducing AAPL exposure before the earnings call");
+  g_assert_true (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  /* In flight: the row's action does nothing more. */
+  g_assert_true (tw_test_ui_wait_for (trading_position_busy, aapl, 5000));
+  gtk_widget_activate_action (GTK_WIDGET (page), "positions.close", "s", "alpaca:AAPL");
+  g_assert_null (tw_positions_page_get_close_dialog (page));
+  g_assert_true (tw_test_ui_wait_for (trading_is_set, &finished, 10000));
+  g_test_message ("%s", finished);
+  g_assert_true (g_str_has_prefix (finished, "positions.close ok"));
+  deletes = trading_requests (&f, "alpaca", "DELETE", "/v2/positions");
+  g_assert_cmpuint (deletes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (deletes, 0), ==, "DELETE /v2/positions/AAPL?percentage=50");
+  g_clear_pointer (&deletes, g_ptr_array_unref);
+
+  /* The guard refused: nothing is sent. */
+  g_clear_pointer (&finished, g_free);
+  app_clear_requests (&f);
+  gtk_widget_activate_action (GTK_WIDGET (page), "positions.close", "s", "alpaca:MSFT");
+  dialog = tw_positions_page_get_close_dialog (page);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_assert_true (tw_test_ui_wait_for (trading_has_guard_dialog, page, 5000));
+  dialog = tw_positions_page_get_guard_dialog (page);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  tw_test_run_for (3 * INTERVAL_MS);
+  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
+  g_assert_null (finished);
+  g_assert_nonnull (strstr (tw_positions_page_get_last_result (page), "nothing was sent"));
+  g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+
+  app_fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/positions-page/positions", test_positions);
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
