@@ -244,6 +244,287 @@ test_cancel (void)
   fixture_teardown (&f);
 }
 
+/* A fault answering /health with 200 and @body as it is. */
+static void
+fault_body (Fixture    *f,
+            const char *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, "/health");
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "status");
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, 200);
+  json_builder_set_member_name (builder, "body");
+  json_builder_add_string_value (builder, body);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  tw_test_sim_fault (f->sim, "investiq", json);
+}
+
+/* An Alpaca-like /v2/positions answer of @n positions (about 400 bytes each). */
+static char *
+positions_body (guint n)
+{
+  GString *json = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json,
+                            "%s{\"asset_id\":\"a-%u\",\"symbol\":\"S%05u\",\"exchange\":\"NASDAQ\","
+                            "\"asset_class\":\"us_equity\",\"qty\":\"%u\",\"qty_available\":\"%u\","
+                            "\"side\":\"long\",\"avg_entry_price\":\"%u.25\",\"current_price\":\"%u.5\","
+                            "\"market_value\":\"%u.00\",\"cost_basis\":\"%u.00\",\"unrealized_pl\":\"-12.5\","
+                            "\"unrealized_plpc\":\"-0.0125\",\"unrealized_intraday_pl\":\"1.5\","
+                            "\"unrealized_intraday_plpc\":\"0.001\",\"lastday_price\":\"%u.00\","
+                            "\"change_today\":\"0.0012\"}",
+                            i > 0 ? "," : "", i, i, i % 90 + 1, i % 90 + 1, 100 + i % 500,
+                            100 + i % 500, (i % 90 + 1) * 100, (i % 90 + 1) * 99, 99 + i % 500);
+  g_string_append_c (json, ']');
+  return g_string_free (json, FALSE);
+}
+
+/* The simulator's huge answer, "[0,0,…,0]" of @size bytes, parsed in the worker. */
+static void
+test_large_array (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint size = 2 * 1024 * 1024;
+  JsonArray *array;
+
+  fixture_setup (&f, "investiq");
+  store (&f, "api_key", tw_sim_thread_get_credential (f.sim, "api_key"));
+  g_assert_cmpuint (tw_client_get_parse_thread_threshold (f.client), ==,
+                    TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD);
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"huge\",\"size\":2097152}");
+
+  body = call (&f, "health", &response, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_cmpuint (g_bytes_get_size (tw_http_response_get_body (response)), ==, size);
+  g_assert_cmpuint (g_bytes_get_size (tw_http_response_get_body (response)), >=,
+                    TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (body));
+  array = json_node_get_array (body);
+  g_assert_cmpuint (json_array_get_length (array), ==, (size - 1) / 2);
+  g_assert_cmpint (json_array_get_int_element (array, 0), ==, 0);
+  g_assert_cmpint (json_array_get_int_element (array, (size - 1) / 2 - 1), ==, 0);
+
+  fixture_teardown (&f);
+}
+
+/* 5,000 positions (2 MB) through the worker: the same tree as a parse in place. */
+static void
+test_large_positions (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *text = positions_body (5000);
+  g_autoptr(JsonNode) expected = json_from_string (text, NULL);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *last;
+
+  g_assert_nonnull (expected);
+  g_assert_cmpuint (strlen (text), >, 1500 * 1000);
+  fixture_setup (&f, "investiq");
+  store (&f, "api_key", tw_sim_thread_get_credential (f.sim, "api_key"));
+  fault_body (&f, text);
+
+  body = call (&f, "health", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (body));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (body)), ==, 5000);
+  last = json_array_get_object_element (json_node_get_array (body), 4999);
+  g_assert_cmpstr (json_object_get_string_member (last, "symbol"), ==, "S04999");
+  g_assert_true (json_node_equal (body, expected));
+
+  fixture_teardown (&f);
+}
+
+/* A big malformed answer fails as a small one does, with the very same message
+ * whether parsed in the worker or in place. */
+static void
+test_large_malformed (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *valid = positions_body (1000);
+  g_autofree char *text = NULL;
+  g_autofree char *threaded_message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Valid up to a doubled comma near the end. */
+  text = g_strconcat ("{\"positions\":", valid, ",,\"more\":1}", NULL);
+  g_assert_cmpuint (strlen (text), >, TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD);
+  fixture_setup (&f, "investiq");
+  store (&f, "api_key", tw_sim_thread_get_credential (f.sim, "api_key"));
+  fault_body (&f, text);
+
+  {
+    g_autoptr(JsonNode) body = call (&f, "health", NULL, &error);
+
+    g_assert_null (body);
+    g_assert_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+    g_assert_true (g_str_has_prefix (error->message, "InvestIQ sent malformed JSON: "));
+    g_assert_nonnull (strstr (error->message, "GET /health"));
+    threaded_message = g_strdup (error->message);
+    g_clear_error (&error);
+  }
+
+  tw_client_set_parse_thread_threshold (f.client, G_MAXUINT64);
+  {
+    g_autoptr(JsonNode) body = call (&f, "health", NULL, &error);
+
+    g_assert_null (body);
+    g_assert_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+    g_assert_cmpstr (error->message, ==, threaded_message);
+  }
+
+  fixture_teardown (&f);
+}
+
+/* The stall meter: a 1 ms timeout at the priority of input events, whose lateness
+ * is how long the main loop was kept from answering. */
+typedef struct
+{
+  gint64 last;
+  gint64 max;
+} StallMeter;
+
+static gboolean
+on_stall_tick (gpointer user_data)
+{
+  StallMeter *meter = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  meter->max = MAX (meter->max, now - meter->last - 1000);
+  meter->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The longest stall, in µs, while @f's client fetches and parses the 4 MiB answer. */
+static gint64
+measure_big_call (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  StallMeter meter = { 0 };
+  guint source;
+
+  meter.last = g_get_monotonic_time ();
+  source = g_timeout_add (1, on_stall_tick, &meter);
+  tw_client_call_async (f->client, "health", NULL, NULL, on_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  on_stall_tick (&meter);
+  g_source_remove (source);
+
+  /* Freed once the meter stopped: the tree is the caller's to free where it likes. */
+  body = tw_client_call_finish (f->client, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (body)), ==, (4 * 1024 * 1024 - 1) / 2);
+  return meter.max;
+}
+
+static void
+test_large_no_stall (void)
+{
+  Fixture f = { 0 };
+  gint64 best = G_MAXINT64, in_place;
+
+  fixture_setup (&f, "investiq");
+  store (&f, "api_key", tw_sim_thread_get_credential (f.sim, "api_key"));
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"huge\",\"size\":4194304}");
+
+  /* The meter sees a parse in place: the stall it proves absent below is real. */
+  tw_client_set_parse_thread_threshold (f.client, G_MAXUINT64);
+  in_place = measure_big_call (&f);
+  g_test_message ("parse in place: longest main-loop stall %.1f ms", in_place / 1000.0);
+  g_assert_cmpint (in_place, >, 10000);
+
+  /* Best of three, so a test machine busy with other suites does not fail it;
+   * a parse in place stalls every time. */
+  tw_client_set_parse_thread_threshold (f.client, TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD);
+  for (guint i = 0; i < 3 && best > 10000; i++)
+    {
+      gint64 stall = measure_big_call (&f);
+
+      g_test_message ("parse in a worker: longest main-loop stall %.1f ms", stall / 1000.0);
+      best = MIN (best, stall);
+    }
+  g_assert_cmpint (best, <=, 10000);
+
+  fixture_teardown (&f);
+}
+
+static gboolean
+on_cancel_now (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled while the worker parses: the call ends at once, and the abandoned parse
+ * holds neither the client nor the caller (the teardown proves the client is freed). */
+static void
+test_large_cancel (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start, total_us, fetch_us, parse_us, cancel_at_us, cancelled_us;
+
+  fixture_setup (&f, "investiq");
+  store (&f, "api_key", tw_sim_thread_get_credential (f.sim, "api_key"));
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"huge\",\"size\":4194304}");
+
+  /* Once to time the fetch and the parse on this machine. */
+  {
+    g_autoptr(TwHttpResponse) response = NULL;
+    g_autoptr(JsonNode) full = NULL;
+
+    start = g_get_monotonic_time ();
+    full = call (&f, "health", &response, &error);
+    total_us = g_get_monotonic_time () - start;
+    g_assert_no_error (error);
+    g_assert_nonnull (full);
+    fetch_us = tw_http_response_get_latency_us (response);
+    parse_us = total_us - fetch_us;
+    g_test_message ("fetch %.1f ms, parse %.1f ms", fetch_us / 1000.0, parse_us / 1000.0);
+    g_assert_cmpint (parse_us, >, 20000);
+  }
+
+  /* Again, cancelled a third of the way into the parse. */
+  cancel_at_us = fetch_us + parse_us / 3;
+  start = g_get_monotonic_time ();
+  tw_client_call_async (f.client, "health", NULL, cancellable, on_result, &result);
+  g_timeout_add (cancel_at_us / 1000, on_cancel_now, cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  cancelled_us = g_get_monotonic_time () - start - cancel_at_us;
+  g_test_message ("answered %.1f ms after the cancel", cancelled_us / 1000.0);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  /* Not waiting for the rest of the parse (two thirds of it). */
+  g_assert_cmpint (cancelled_us, <, parse_us / 3);
+
+  body = tw_client_call_finish (f.client, result, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&result);
+
+  fixture_teardown (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +540,11 @@ main (int   argc,
   g_test_add_func ("/tw/core/client/secret-cache", test_secret_cache);
   g_test_add_func ("/tw/core/client/unsupported", test_unsupported);
   g_test_add_func ("/tw/core/client/cancel", test_cancel);
+  g_test_add_func ("/tw/core/client/large-array", test_large_array);
+  g_test_add_func ("/tw/core/client/large-positions", test_large_positions);
+  g_test_add_func ("/tw/core/client/large-malformed", test_large_malformed);
+  g_test_add_func ("/tw/core/client/large-no-stall", test_large_no_stall);
+  g_test_add_func ("/tw/core/client/large-cancel", test_large_cancel);
 
   return g_test_run ();
 }

@@ -19,6 +19,9 @@ struct _TwClient
 
   /* secret name → value, filled by the first call that needs it */
   GHashTable  *secret_cache;
+
+  /* bodies of at least this many bytes are parsed in a worker thread */
+  guint64      parse_thread_threshold;
 };
 
 G_DEFINE_FINAL_TYPE (TwClient, tw_client, G_TYPE_OBJECT)
@@ -30,6 +33,7 @@ enum {
   PROP_CONNECTOR,
   PROP_PROFILE_NAME,
   PROP_SERVICE,
+  PROP_PARSE_THREAD_THRESHOLD,
   N_PROPS
 };
 
@@ -102,6 +106,9 @@ tw_client_get_property (GObject    *object,
     case PROP_SERVICE:
       g_value_set_object (value, self->service);
       break;
+    case PROP_PARSE_THREAD_THRESHOLD:
+      g_value_set_uint64 (value, self->parse_thread_threshold);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -132,6 +139,9 @@ tw_client_set_property (GObject      *object,
     case PROP_SERVICE:
       self->service = g_value_dup_object (value);
       break;
+    case PROP_PARSE_THREAD_THRESHOLD:
+      tw_client_set_parse_thread_threshold (self, g_value_get_uint64 (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -158,6 +168,10 @@ tw_client_class_init (TwClientClass *klass)
     g_param_spec_string ("profile-name", NULL, NULL, NULL, flags);
   properties[PROP_SERVICE] =
     g_param_spec_object ("service", NULL, NULL, TW_TYPE_SERVICE, flags);
+  properties[PROP_PARSE_THREAD_THRESHOLD] =
+    g_param_spec_uint64 ("parse-thread-threshold", NULL, NULL,
+                         0, G_MAXUINT64, TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -166,6 +180,7 @@ static void
 tw_client_init (TwClient *self)
 {
   self->secret_cache = secret_cache_new ();
+  self->parse_thread_threshold = TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD;
 }
 
 /**
@@ -244,6 +259,39 @@ tw_client_reset_secrets (TwClient *self)
   g_hash_table_remove_all (self->secret_cache);
 }
 
+/**
+ * tw_client_get_parse_thread_threshold:
+ *
+ * Returns: the body size, in bytes, from which answers are parsed in a worker thread
+ */
+guint64
+tw_client_get_parse_thread_threshold (TwClient *self)
+{
+  g_return_val_if_fail (TW_IS_CLIENT (self), 0);
+
+  return self->parse_thread_threshold;
+}
+
+/**
+ * tw_client_set_parse_thread_threshold:
+ * @min_bytes: answers of at least this size are parsed in a worker thread;
+ *   G_MAXUINT64 for never, 0 for always
+ *
+ * The default, %TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD, keeps the main loop
+ * free during big answers without paying a thread hop for small ones.
+ */
+void
+tw_client_set_parse_thread_threshold (TwClient *self,
+                                      guint64   min_bytes)
+{
+  g_return_if_fail (TW_IS_CLIENT (self));
+
+  if (self->parse_thread_threshold == min_bytes)
+    return;
+  self->parse_thread_threshold = min_bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARSE_THREAD_THRESHOLD]);
+}
+
 typedef struct
 {
   const TwOperation *op;         /* owned by the connector, which the client keeps */
@@ -294,14 +342,53 @@ lookup_cached_secret (const char  *name,
   return g_strdup (value);
 }
 
+/* Runs in a worker thread, which has its own JsonParser (made by the parse call);
+ * the response is only read here, and the tree is handed back through the task. */
+static void
+parse_in_thread (GTask        *parse,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  TwHttpResponse *response = task_data;
+  GError *error = NULL;
+  JsonNode *node;
+
+  node = tw_http_response_parse_json (response, &error);
+  if (node == NULL)
+    g_task_return_error (parse, error);
+  else
+    g_task_return_pointer (parse, node, (GDestroyNotify) json_node_unref);
+}
+
+/* Back on the caller's context. */
+static void
+on_parsed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JsonNode *node;
+
+  node = g_task_propagate_pointer (G_TASK (result), &error);
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  TwClient *self = g_task_get_source_object (task);
   CallData *call = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) parse = NULL;
+  GCancellable *cancellable;
   JsonNode *node;
 
   if (!tw_http_send_finish (TW_HTTP (source), result, &call->response, &error))
@@ -310,11 +397,27 @@ on_sent (GObject      *source,
       return;
     }
 
-  node = tw_http_response_parse_json (call->response, &error);
-  if (node == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+  if (g_bytes_get_size (tw_http_response_get_body (call->response)) < self->parse_thread_threshold)
+    {
+      node = tw_http_response_parse_json (call->response, &error);
+      if (node == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  /* No source object: a parse abandoned on cancel may end after everyone let go of
+   * the client, and the client (with its HTTP session) must not die in the worker.
+   * Returning on cancel leaves that parse to finish, and free its tree, there. */
+  cancellable = g_task_get_cancellable (task);
+  parse = g_task_new (NULL, cancellable, on_parsed, g_steal_pointer (&task));
+  g_task_set_source_tag (parse, parse_in_thread);
+  g_task_set_name (parse, "[tw-client] parse JSON");
+  g_task_set_task_data (parse, tw_http_response_ref (call->response),
+                        (GDestroyNotify) tw_http_response_unref);
+  g_task_set_return_on_cancel (parse, TRUE);
+  g_task_run_in_thread (parse, parse_in_thread);
 }
 
 static void

@@ -53,4 +53,13 @@ JsonNode    *tw_client_call_finish    (TwClient            *self,
 /* Forget cached secrets (after the profile editor stored new ones). */
 void         tw_client_reset_secrets  (TwClient            *self);
 
+/* Answers of at least this many bytes are parsed in a worker thread, smaller ones
+ * at once: a thread hop costs more than parsing a few KiB, and parsing 2 MB takes
+ * tens of milliseconds. The "parse-thread-threshold" property; G_MAXUINT64 parses
+ * everything on the caller's thread, 0 everything in a worker. */
+#define TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD (64 * 1024)
+guint64      tw_client_get_parse_thread_threshold (TwClient *self);
+void         tw_client_set_parse_thread_threshold (TwClient *self,
+                                                   guint64   min_bytes);
+
 G_END_DECLS

@@ -422,6 +422,8 @@ tw_orders_page_dispose (GObject *object)
     unwatch_all (self);
   g_clear_handle_id (&self->resort_id, g_source_remove);
   g_clear_weak_pointer (&self->guard_dialog);
+  /* AdwBin would unparent its child again after the template did. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ORDERS_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->portfolio);

@@ -39,7 +39,11 @@ static const TwCellColumn columns[] = {
 static void
 update_totals (TwPositionsPage *self)
 {
-  GListModel *shown = G_LIST_MODEL (self->filter_model);
+  GListModel *shown = gtk_filter_list_model_get_model (self->filter_model) != NULL
+                      && (gtk_string_filter_get_search (self->symbol_filter) == NULL
+                          || *gtk_string_filter_get_search (self->symbol_filter) == '\0')
+                      ? gtk_filter_list_model_get_model (self->filter_model)
+                      : G_LIST_MODEL (self->filter_model);
   guint n = g_list_model_get_n_items (shown);
   guint total = self->portfolio != NULL
                 ? g_list_model_get_n_items (tw_portfolio_get_positions (self->portfolio)) : 0;
@@ -287,6 +291,8 @@ tw_positions_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->close_dialog);
   g_clear_weak_pointer (&self->guard_dialog);
   g_clear_weak_pointer (&self->flatten_dialog);
+  /* AdwBin would unparent its child again after the template did. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_POSITIONS_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->portfolio);

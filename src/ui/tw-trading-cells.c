@@ -17,9 +17,24 @@ typedef struct
   GtkLabel           *label;
   GtkImage           *image;
   GtkButton          *button;
+  GtkWidget          *widget;    /* the cell's own widget */
+  gboolean            dirty;     /* its item changed while it was off screen */
 } Cell;
 
 static GQuark cell_quark;
+static GQuark scroller_quark;
+/* Cells whose item changed while they were off screen, updated when they scroll in. */
+static GHashTable *dirty_cells;
+
+static void
+cell_free (gpointer data)
+{
+  Cell *cell = data;
+
+  if (dirty_cells != NULL)
+    g_hash_table_remove (dirty_cells, cell);
+  g_free (cell);
+}
 
 static Cell *
 cell_of (GtkWidget *widget)
@@ -118,15 +133,128 @@ update_cell (GtkWidget *widget)
     }
 }
 
-guint tw_dbg_calls; gint64 tw_dbg_us;
+/* Whether @widget is inside what its scrolled window shows. GtkListView keeps many
+ * more rows bound than it shows; a refresh of thousands of positions should only
+ * re-render what is on screen. */
+static gboolean
+widget_on_screen (GtkWidget *widget,
+                  GtkWidget *scroller)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (widget, scroller, &bounds))
+    return TRUE;
+  return bounds.origin.y + bounds.size.height >= 0
+         && bounds.origin.y <= gtk_widget_get_height (scroller)
+         && bounds.origin.x + bounds.size.width >= 0
+         && bounds.origin.x <= gtk_widget_get_width (scroller);
+}
+
+/* What the row's visibility was at this frame: a refresh notifies every cell of a
+ * row, the layout only changes between frames. */
+typedef struct
+{
+  gint64   frame;
+  gboolean on_screen;
+} RowCache;
+
+static gboolean
+cell_on_screen (GtkWidget *widget)
+{
+  static GQuark row_quark;
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *cell_parent = gtk_widget_get_parent (widget);
+  GtkWidget *row = cell_parent != NULL ? gtk_widget_get_parent (cell_parent) : NULL;
+  GdkFrameClock *clock;
+  RowCache *cache;
+  gint64 frame;
+
+  if (scroller == NULL)
+    return TRUE;
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  clock = gtk_widget_get_frame_clock (widget);
+  if (row == NULL || clock == NULL)
+    return widget_on_screen (widget, scroller);
+  /* The row's vertical extent decides; the column's horizontal one is checked below. */
+  if (row_quark == 0)
+    row_quark = g_quark_from_static_string ("tw-trading-row-cache");
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  cache = g_object_get_qdata (G_OBJECT (row), row_quark);
+  if (cache == NULL)
+    {
+      cache = g_new0 (RowCache, 1);
+      cache->frame = -1;
+      g_object_set_qdata_full (G_OBJECT (row), row_quark, cache, g_free);
+    }
+  if (cache->frame != frame)
+    {
+      graphene_rect_t bounds;
+
+      cache->frame = frame;
+      cache->on_screen = !gtk_widget_compute_bounds (row, scroller, &bounds)
+                         || (bounds.origin.y + bounds.size.height >= 0
+                             && bounds.origin.y <= gtk_widget_get_height (scroller));
+    }
+  return cache->on_screen;
+}
+
+static void
+flush_dirty (gpointer unused)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (dirty_cells == NULL)
+    return;
+  g_hash_table_iter_init (&iter, dirty_cells);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Cell *cell = key;
+
+      if (!cell_on_screen (cell->widget))
+        continue;
+      cell->dirty = FALSE;
+      g_hash_table_iter_remove (&iter);
+      update_cell (cell->widget);
+    }
+}
+
+static void
+watch_scroller (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkScrolledWindow *sw;
+
+  if (scroller == NULL || g_object_get_qdata (G_OBJECT (scroller), scroller_quark) != NULL)
+    return;
+  g_object_set_qdata (G_OBJECT (scroller), scroller_quark, GINT_TO_POINTER (1));
+  sw = GTK_SCROLLED_WINDOW (scroller);
+  g_signal_connect (scroller, "map", G_CALLBACK (flush_dirty), NULL);
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (sw), "value-changed", G_CALLBACK (flush_dirty), NULL);
+  g_signal_connect (gtk_scrolled_window_get_vadjustment (sw), "changed", G_CALLBACK (flush_dirty), NULL);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (sw), "value-changed", G_CALLBACK (flush_dirty), NULL);
+  g_signal_connect (gtk_scrolled_window_get_hadjustment (sw), "changed", G_CALLBACK (flush_dirty), NULL);
+}
+
 static void
 item_notify_cb (GObject    *item,
                 GParamSpec *pspec,
                 GtkWidget  *widget)
 {
-  gint64 t = g_get_monotonic_time ();
-  update_cell (widget);
-  tw_dbg_calls++; tw_dbg_us += g_get_monotonic_time () - t;
+  Cell *cell = cell_of (widget);
+
+  if (cell->info->kind == TW_CELL_BUTTON || cell_on_screen (widget))
+    {
+      update_cell (widget);
+      return;
+    }
+  if (!cell->dirty)
+    {
+      cell->dirty = TRUE;
+      watch_scroller (widget);
+      g_hash_table_add (dirty_cells, cell);
+    }
 }
 
 static void
@@ -182,7 +310,8 @@ setup_cb (GtkSignalListItemFactory *factory,
       gtk_widget_add_css_class (widget, "numeric");
       break;
     }
-  g_object_set_qdata_full (G_OBJECT (widget), cell_quark, cell, g_free);
+  cell->widget = widget;
+  g_object_set_qdata_full (G_OBJECT (widget), cell_quark, cell, cell_free);
   gtk_list_item_set_child (list_item, widget);
 }
 
@@ -197,6 +326,11 @@ bind_cb (GtkSignalListItemFactory *factory,
   g_autofree char *detail = NULL;
 
   cell->item = item;
+  if (cell->dirty)
+    {
+      cell->dirty = FALSE;
+      g_hash_table_remove (dirty_cells, cell);
+    }
   if (info->kind == TW_CELL_BUTTON)
     {
       cell->ids[0] = g_signal_connect_object (item, "notify::busy", G_CALLBACK (item_notify_cb), widget, 0);
@@ -223,6 +357,11 @@ unbind_cb (GtkSignalListItemFactory *factory,
   for (guint i = 0; i < G_N_ELEMENTS (cell->ids); i++)
     g_clear_signal_handler (&cell->ids[i], cell->item);
   cell->item = NULL;
+  if (cell->dirty)
+    {
+      cell->dirty = FALSE;
+      g_hash_table_remove (dirty_cells, cell);
+    }
 }
 
 GtkSorter *
@@ -249,7 +388,11 @@ tw_trading_column_new (const TwCellColumn *info,
   GtkSorter *sorter;
 
   if (cell_quark == 0)
-    cell_quark = g_quark_from_static_string ("tw-trading-cell");
+    {
+      cell_quark = g_quark_from_static_string ("tw-trading-cell");
+      scroller_quark = g_quark_from_static_string ("tw-trading-cell-scroller");
+      dirty_cells = g_hash_table_new (NULL, NULL);
+    }
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), (gpointer) info);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), (gpointer) info);

@@ -105,13 +105,21 @@ tw_trading_show_pl (GtkImage   *image,
                     double      value,
                     const char *text)
 {
+  static GQuark direction_quark;
+  int direction = value >= EPSILON ? 1 : value <= -EPSILON ? -1 : 0;
   const char *style = tw_trading_pl_style (value);
 
+  if (direction_quark == 0)
+    direction_quark = g_quark_from_static_string ("tw-pl-direction");
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+  /* A refresh changes thousands of values, rarely their direction: only then restyle. */
+  if (GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (image), direction_quark)) == direction + 2)
+    return;
+  g_object_set_qdata (G_OBJECT (image), direction_quark, GINT_TO_POINTER (direction + 2));
   gtk_image_set_from_icon_name (image, tw_trading_pl_icon (value));
   gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  value >= EPSILON ? _("Gain")
-                                  : value <= -EPSILON ? _("Loss") : _("Flat"), -1);
-  gtk_label_set_text (label, text);
+                                  direction > 0 ? _("Gain") : direction < 0 ? _("Loss") : _("Flat"), -1);
   tw_ui_set_status_style (GTK_WIDGET (image), style);
   tw_ui_set_status_style (GTK_WIDGET (label), style);
 }

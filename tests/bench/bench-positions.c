@@ -175,7 +175,6 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   page = tw_positions_page_new ();
   gtk_window_set_child (GTK_WINDOW (window), page);
-  if (!g_getenv ("BENCH_NO_PAGE"))
   tw_positions_page_set_context (TW_POSITIONS_PAGE (page), portfolio, NULL);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -190,7 +189,6 @@ main (int   argc,
   settle (window, clock);
 
   selection = tw_positions_page_get_selection (TW_POSITIONS_PAGE (page));
-  if (g_getenv ("BENCH_NO_PAGE")) { for (guint r = 0; r < 10; r++) { gint64 s0; items = map_positions (op, rand); s0 = g_get_monotonic_time (); _tw_portfolio_merge_positions (portfolio, "alpaca", items); g_printerr ("bare merge %.2f ms\n", (g_get_monotonic_time () - s0) / 1000.0); g_clear_pointer (&items, g_ptr_array_unref);} return 0; }
   g_assert (g_list_model_get_n_items (G_LIST_MODEL (selection)) == N_POSITIONS);
   gtk_single_selection_set_selected (selection, selected_index);
   selected = g_object_ref (gtk_single_selection_get_selected_item (selection));
@@ -213,8 +211,6 @@ main (int   argc,
       b = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frame);
       start = g_get_monotonic_time ();
       _tw_portfolio_merge_positions (portfolio, "alpaca", items);
-      if (g_getenv ("BENCH_DEBUG"))
-        { extern guint tw_dbg_calls; extern gint64 tw_dbg_us; g_printerr ("merge %.2f ms, %u cell updates %.2f ms\n", (g_get_monotonic_time () - start) / 1000.0, tw_dbg_calls, tw_dbg_us / 1000.0); tw_dbg_calls = 0; tw_dbg_us = 0; }
       g_signal_emit_by_name (portfolio, "service-changed", "alpaca");
       merged = g_get_monotonic_time ();
       /* Prices of the rows on screen changed: a frame is due; make sure of it. */
