@@ -131,6 +131,7 @@ main (int   argc,
 {
   int ret;
 
+  trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/flatten-dialog/partial-failure", test_flatten_partial);
   ret = g_test_run ();

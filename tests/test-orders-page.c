@@ -112,6 +112,7 @@ main (int   argc,
 {
   int ret;
 
+  trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/orders-page/stuck-and-cancel", test_orders);
   ret = g_test_run ();

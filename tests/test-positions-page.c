@@ -11,6 +11,7 @@
 #define INTERVAL_MS 400
 
 static TwApplication *app;
+static gboolean grouping;
 
 typedef struct
 {
@@ -60,7 +61,10 @@ test_positions (void)
   tw_test_run_for (2 * INTERVAL_MS);
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
 
-  /* The simulator's book, with formatted numbers, in the widgets on screen. */
+  /* The simulator's book, with formatted numbers, in the widgets on screen (filtered
+   * to AAPL so its rows are on screen: rows off screen catch up when scrolled in). */
+  tw_positions_page_set_search_text (page, "AAPL");
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   aapl = tw_portfolio_lookup_position (portfolio, "alpaca", "AAPL");
   g_assert_nonnull (aapl);
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "symbol"), ==, "AAPL");
@@ -69,10 +73,15 @@ test_positions (void)
   expected = tw_trading_format_money (tw_position_get_market_value (aapl));
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "market-value"), ==, expected);
   g_assert_true (g_regex_match_simple ("^[0-9,]+\\.[0-9]{2}$", expected, 0, 0));
+  if (grouping)
+    g_assert_nonnull (strchr (expected, ','));
+  g_test_message ("AAPL market value shown as %s", expected);
   g_clear_pointer (&expected, g_free);
   expected = tw_trading_format_signed_money (tw_position_get_unrealized_pl (aapl));
   g_assert_true (expected[0] == '+' || g_str_has_prefix (expected, "\342\210\222") || g_str_equal (expected, "0.00"));
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "pl"), ==, expected);
+  tw_positions_page_set_search_text (page, "TSLA");
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   {
     TwPosition *tsla = tw_portfolio_lookup_position (portfolio, "alpaca", "TSLA");
 
@@ -80,6 +89,8 @@ test_positions (void)
     g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "qty"), ==, "\342\210\222" "15");
     g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "side"), ==, "short");
   }
+  tw_positions_page_set_search_text (page, "");
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   g_assert_cmpstr (tw_positions_page_get_mode_text (page), ==, "PAPER");
   g_assert_nonnull (strstr (tw_positions_page_get_totals_text (page), "positions"));
   g_assert_false (tw_positions_page_get_stale (page));
@@ -142,6 +153,18 @@ test_positions (void)
     g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 3);
     g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) before);
     g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, scroll);
+
+    /* Rows that were off screen during the polls show current figures once scrolled in. */
+    gtk_adjustment_set_value (vadj, 0);
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(TwPosition) top = g_list_model_get_item (rows, i);
+        g_autofree char *price = tw_trading_format_money (tw_position_get_current_price (top));
+
+        g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), top, "price"), ==, price);
+      }
   }
 
   /* Close 50 % of AAPL: the close dialog, then the guard, then the request. */
@@ -201,6 +224,7 @@ main (int   argc,
 {
   int ret;
 
+  grouping = trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/positions-page/positions", test_positions);
   ret = g_test_run ();

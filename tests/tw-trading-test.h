@@ -3,6 +3,8 @@
 
 /* Helpers of the positions and orders UI tests (header only). */
 
+#include <locale.h>
+
 #include "tw-orders-page.h"
 #include "tw-positions-page.h"
 #include "tw-test-app.h"
@@ -123,4 +125,19 @@ static inline gboolean
 trading_position_busy (gpointer position)
 {
   return tw_position_get_busy (position);
+}
+
+/* Numbers are formatted for LC_NUMERIC: use en_US's digit grouping when the machine has
+ * that locale (screenshots as an operator sees them), before GTK reads the locale.
+ * Returns whether grouping is on. */
+static inline gboolean
+trading_use_grouping_locale (void)
+{
+  locale_t loc = newlocale (LC_NUMERIC_MASK, "en_US.UTF-8", (locale_t) 0);
+
+  if (loc == (locale_t) 0)
+    return FALSE;
+  freelocale (loc);
+  g_setenv ("LC_NUMERIC", "en_US.UTF-8", TRUE);
+  return TRUE;
 }

@@ -7,9 +7,15 @@
 
 #define MAX_BACKOFF_MS   60000
 #define STALE_INTERVALS  3
-#define STALE_CHECK_MS   1000
+/* The shared timer fires on multiples of this: polls due within one slot go
+ * together, so 200 pollers wake the main loop at most 1000 / SLOT_US times a second. */
+#define SLOT_US          (20 * G_TIME_SPAN_MILLISECOND)
+/* Polls started by one slot: at least this many, and twice the average demand. */
+#define MIN_SLOT_BUDGET  8
 /* The poll is the retry loop: one quick retry hides a blip, more would hide an outage. */
 #define POLL_MAX_RETRIES 1
+
+typedef struct _Scheduler Scheduler;
 
 struct _TwPoller
 {
@@ -20,8 +26,8 @@ struct _TwPoller
   guint         interval_ms;
 
   GMainContext *context;       /* thread-default context at start */
-  GSource      *tick_source;   /* the next poll */
-  GSource      *stale_source;  /* the periodic stale check */
+  Scheduler    *scheduler;     /* of that context, while running */
+  gint64        due_us;        /* monotonic time of the next poll, 0 when none */
   GCancellable *cancellable;   /* of the request in flight, NULL when none */
 
   gboolean      running;
@@ -76,28 +82,241 @@ request_free (Request *request)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
 
-static void
-clear_source (GSource **source)
+/* One timer for every running poller of a main context: the polls due and the
+ * stale checks are folded into it, so hundreds of pollers cost the main loop one
+ * source instead of two each (GLib walks every source on every iteration). */
+struct _Scheduler
 {
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
+  GMainContext *context;
+  GSource      *source;
+  GPtrArray    *pollers;   /* TwPoller*, unowned: each removes itself when it stops */
+  gint64        ready_us;  /* when the source fires, -1 when idle */
+};
+
+static GMutex      schedulers_lock;
+static GHashTable *schedulers;   /* GMainContext* → Scheduler* */
+
+static gint64
+slot_ceil (gint64 time_us)
+{
+  return (time_us + SLOT_US - 1) / SLOT_US * SLOT_US;
 }
 
-static GSource *
-add_timeout (TwPoller    *self,
-             guint        delay_ms,
-             GSourceFunc  func,
-             const char  *name)
+static gint64
+stale_limit_us (TwPoller *self)
 {
-  GSource *source = g_timeout_source_new (delay_ms);
+  return (gint64) self->interval_ms * 1000 * STALE_INTERVALS;
+}
 
-  g_source_set_callback (source, func, self, NULL);
-  g_source_set_static_name (source, name);
-  g_source_attach (source, self->context);
-  return source;
+/* When @self next needs the scheduler: its poll, or the moment it goes stale. */
+static gint64
+next_event_us (TwPoller *self)
+{
+  gint64 next = self->due_us != 0 ? self->due_us : G_MAXINT64;
+
+  if (!self->stale && self->reference_us != 0)
+    next = MIN (next, self->reference_us + stale_limit_us (self) + 1);
+  return next;
+}
+
+static void
+scheduler_arm (Scheduler *scheduler,
+               gint64     when_us)
+{
+  gint64 ready = when_us == G_MAXINT64 ? -1 : slot_ceil (when_us);
+
+  if (scheduler->ready_us == ready)
+    return;
+  scheduler->ready_us = ready;
+  g_source_set_ready_time (scheduler->source, ready);
+}
+
+/* @self has a new event: fire earlier if needed (later events are found when it fires). */
+static void
+scheduler_wake (Scheduler *scheduler,
+                TwPoller  *self)
+{
+  gint64 next = next_event_us (self);
+
+  if (next == G_MAXINT64)
+    return;
+  if (scheduler->ready_us < 0 || slot_ceil (next) < scheduler->ready_us)
+    scheduler_arm (scheduler, next);
+}
+
+static void check_stale (TwPoller *self);
+
+static int
+compare_due (gconstpointer a,
+             gconstpointer b)
+{
+  const TwPoller *pa = *(TwPoller * const *) a;
+  const TwPoller *pb = *(TwPoller * const *) b;
+
+  return (pa->due_us > pb->due_us) - (pa->due_us < pb->due_us);
+}
+
+static gboolean
+scheduler_run (gpointer user_data)
+{
+  Scheduler *scheduler = user_data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) staling = g_ptr_array_new_with_free_func (g_object_unref);
+  double demand = 0;
+  guint budget;
+  gint64 next = G_MAXINT64;
+
+  scheduler->ready_us = -1;
+
+  for (guint i = 0; i < scheduler->pollers->len; i++)
+    {
+      TwPoller *poller = g_ptr_array_index (scheduler->pollers, i);
+
+      demand += (double) SLOT_US / ((gint64) poller->interval_ms * 1000);
+      if (poller->due_us != 0 && poller->due_us <= now)
+        g_ptr_array_add (due, g_object_ref (poller));
+      if (!poller->stale && poller->reference_us != 0
+          && now - poller->reference_us > stale_limit_us (poller))
+        g_ptr_array_add (staling, g_object_ref (poller));
+    }
+
+  /* A burst (pollers started together) is spread over the next slots: each poll
+   * keeps its cadence from its own start, so once spread they stay spread. */
+  budget = MAX (MIN_SLOT_BUDGET, (guint) (2 * demand) + 1);
+  if (due->len > budget)
+    {
+      g_ptr_array_sort (due, compare_due);
+      g_ptr_array_set_size (due, budget);
+    }
+  for (guint i = 0; i < due->len; i++)
+    ((TwPoller *) g_ptr_array_index (due, i))->due_us = 0;
+
+  /* Handlers of these notifications and polls may stop any poller: only those
+   * still running here are touched. */
+  for (guint i = 0; i < staling->len; i++)
+    {
+      TwPoller *poller = g_ptr_array_index (staling, i);
+
+      if (poller->scheduler == scheduler)
+        check_stale (poller);
+    }
+  for (guint i = 0; i < due->len; i++)
+    {
+      TwPoller *poller = g_ptr_array_index (due, i);
+
+      if (poller->scheduler == scheduler)
+        poll_once (poller);
+    }
+
+  /* The scheduler lives while a poller runs: the last one to stop destroyed the
+   * source, and this (still referenced) callback must not touch it. */
+  if (g_source_is_destroyed (g_main_current_source ()))
+    return G_SOURCE_REMOVE;
+
+  for (guint i = 0; i < scheduler->pollers->len; i++)
+    next = MIN (next, next_event_us (g_ptr_array_index (scheduler->pollers, i)));
+  /* Only the polls left over by the budget are due already: the next slot. */
+  if (next <= now)
+    next = now + SLOT_US;
+  scheduler_arm (scheduler, next);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+scheduler_dispatch (GSource     *source,
+                    GSourceFunc  callback,
+                    gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs scheduler_funcs = {
+  .dispatch = scheduler_dispatch,
+};
+
+static void
+scheduler_free (gpointer data)
+{
+  Scheduler *scheduler = data;
+
+  g_ptr_array_unref (scheduler->pollers);
+  g_main_context_unref (scheduler->context);
+  g_free (scheduler);
+}
+
+static void
+scheduler_attach (TwPoller *self)
+{
+  Scheduler *scheduler;
+
+  g_mutex_lock (&schedulers_lock);
+  if (schedulers == NULL)
+    schedulers = g_hash_table_new (NULL, NULL);
+  scheduler = g_hash_table_lookup (schedulers, self->context);
+  if (scheduler == NULL)
+    {
+      scheduler = g_new0 (Scheduler, 1);
+      scheduler->context = g_main_context_ref (self->context);
+      scheduler->pollers = g_ptr_array_new ();
+      scheduler->ready_us = -1;
+      scheduler->source = g_source_new (&scheduler_funcs, sizeof (GSource));
+      g_source_set_callback (scheduler->source, scheduler_run, scheduler, scheduler_free);
+      g_source_set_static_name (scheduler->source, "[tw] poller scheduler");
+      g_source_set_ready_time (scheduler->source, -1);
+      g_source_attach (scheduler->source, self->context);
+      g_hash_table_insert (schedulers, self->context, scheduler);
+    }
+  g_mutex_unlock (&schedulers_lock);
+
+  g_ptr_array_add (scheduler->pollers, self);
+  self->scheduler = scheduler;
+}
+
+static void
+scheduler_detach (TwPoller *self)
+{
+  Scheduler *scheduler = self->scheduler;
+  GSource *source;
+
+  if (scheduler == NULL)
+    return;
+  self->scheduler = NULL;
+  self->due_us = 0;
+  g_ptr_array_remove_fast (scheduler->pollers, self);
+  if (scheduler->pollers->len > 0)
+    return;
+
+  g_mutex_lock (&schedulers_lock);
+  g_hash_table_remove (schedulers, scheduler->context);
+  g_mutex_unlock (&schedulers_lock);
+  /* Frees the scheduler (its callback data) once no dispatch of it runs any more:
+   * at once when none does, so nothing of it is read after this. */
+  source = scheduler->source;
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+/**
+ * tw_poller_count_scheduler_sources:
+ * @context: (nullable): a main context, NULL for the global default one
+ *
+ * For tests and diagnosis: how many timer sources the running pollers of @context
+ * use (1 while any runs, else 0), however many pollers there are.
+ *
+ * Returns: the number of sources
+ */
+guint
+tw_poller_count_scheduler_sources (GMainContext *context)
+{
+  guint n;
+
+  if (context == NULL)
+    context = g_main_context_default ();
+  g_mutex_lock (&schedulers_lock);
+  n = schedulers != NULL && g_hash_table_contains (schedulers, context) ? 1 : 0;
+  g_mutex_unlock (&schedulers_lock);
+  return n;
 }
 
 static void
@@ -140,30 +359,15 @@ check_stale (TwPoller *self)
   set_stale (self, g_get_monotonic_time () - self->reference_us > limit_us);
 }
 
-static gboolean
-on_stale_check (gpointer user_data)
-{
-  check_stale (TW_POLLER (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_tick (gpointer user_data)
-{
-  TwPoller *self = TW_POLLER (user_data);
-
-  g_clear_pointer (&self->tick_source, g_source_unref);
-  poll_once (self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 schedule (TwPoller *self,
           guint     delay_ms)
 {
-  clear_source (&self->tick_source);
-  if (self->running)
-    self->tick_source = add_timeout (self, delay_ms, on_tick, "[tw] poller tick");
+  self->due_us = 0;
+  if (!self->running || self->scheduler == NULL)
+    return;
+  self->due_us = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+  scheduler_wake (self->scheduler, self);
 }
 
 /* interval × 2^(level−1), at most 60 s and never less than the interval, ±10 %. */
@@ -436,6 +640,25 @@ tw_poller_new (TwClient   *client,
                        NULL);
 }
 
+static void
+start (TwPoller *self,
+       guint     delay_ms)
+{
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
+  self->running = TRUE;
+  self->backoff_level = 0;
+  if (self->last_success == NULL || self->reference_us == 0)
+    self->reference_us = g_get_monotonic_time ();
+
+  scheduler_attach (self);
+  if (delay_ms == 0)
+    poll_once (self);
+  else
+    schedule (self, delay_ms);
+  scheduler_wake (self->scheduler, self);
+}
+
 /* Polls at once, then every interval, on the caller's thread-default main context. */
 void
 tw_poller_start (TwPoller *self)
@@ -444,17 +667,26 @@ tw_poller_start (TwPoller *self)
 
   if (self->running)
     return;
+  start (self, 0);
+}
 
-  g_clear_pointer (&self->context, g_main_context_unref);
-  self->context = g_main_context_ref_thread_default ();
-  self->running = TRUE;
-  self->backoff_level = 0;
-  if (self->last_success == NULL || self->reference_us == 0)
-    self->reference_us = g_get_monotonic_time ();
+/**
+ * tw_poller_start_delayed:
+ * @delay_ms: when the first poll is made, 0 for at once
+ *
+ * Starts like tw_poller_start(), but makes the first poll after @delay_ms: what
+ * starts many pollers spreads their first polls (and so every later one) over
+ * the interval instead of sending them all at once.
+ */
+void
+tw_poller_start_delayed (TwPoller *self,
+                         guint     delay_ms)
+{
+  g_return_if_fail (TW_IS_POLLER (self));
 
-  self->stale_source = add_timeout (self, MIN (STALE_CHECK_MS, self->interval_ms),
-                                    on_stale_check, "[tw] poller stale check");
-  poll_once (self);
+  if (self->running)
+    return;
+  start (self, delay_ms);
 }
 
 /* Stops polling and cancels the request in flight (its answer is dropped). */
@@ -464,8 +696,7 @@ tw_poller_stop (TwPoller *self)
   g_return_if_fail (TW_IS_POLLER (self));
 
   self->running = FALSE;
-  clear_source (&self->tick_source);
-  clear_source (&self->stale_source);
+  scheduler_detach (self);
 
   if (self->cancellable != NULL)
     {
@@ -484,7 +715,7 @@ tw_poller_poll_now (TwPoller *self)
   if (!self->running || self->in_flight)
     return;
 
-  clear_source (&self->tick_source);
+  self->due_us = 0;
   poll_once (self);
 }
 
@@ -509,12 +740,12 @@ tw_poller_set_interval (TwPoller *self,
 
   if (self->running)
     {
-      clear_source (&self->stale_source);
-      self->stale_source = add_timeout (self, MIN (STALE_CHECK_MS, self->interval_ms),
-                                        on_stale_check, "[tw] poller stale check");
-      /* The next poll follows the new interval (unless one is in flight). */
-      if (self->tick_source != NULL)
+      /* The next poll follows the new interval (unless one is in flight, or the
+       * first poll of a delayed start is still to come). */
+      if (self->due_us != 0 && self->last_start_us != 0)
         schedule (self, self->backoff_level > 0 ? backoff_delay (self) : success_delay (self));
+      check_stale (self);
+      scheduler_wake (self->scheduler, self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);

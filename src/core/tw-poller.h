@@ -24,6 +24,9 @@ TwPoller  *tw_poller_new                      (TwClient   *client,
                                                const char *operation,
                                                guint       interval_ms);
 void       tw_poller_start                    (TwPoller   *self);
+/* Starts with the first poll after @delay_ms (to spread the polls of many pollers). */
+void       tw_poller_start_delayed            (TwPoller   *self,
+                                               guint       delay_ms);
 void       tw_poller_stop                     (TwPoller   *self);
 /* Polls now unless a request is in flight; resets the backoff. */
 void       tw_poller_poll_now                 (TwPoller   *self);
@@ -35,5 +38,9 @@ guint      tw_poller_get_consecutive_failures (TwPoller   *self);
 GDateTime *tw_poller_get_last_success         (TwPoller   *self);
 gboolean   tw_poller_get_stale                (TwPoller   *self);
 TwClient  *tw_poller_get_client               (TwPoller   *self);
+
+/* Every running poller of a main context shares one timer source: how many the
+ * pollers of @context (NULL: the global default) use now, 0 or 1. */
+guint      tw_poller_count_scheduler_sources  (GMainContext *context);
 
 G_END_DECLS

@@ -190,6 +190,9 @@ map_in_thread (GTask        *task,
 {
   MapJob *job = task_data;
   const TwOperation *op = tw_connector_get_operation (job->connector, job->operation);
+  /* Taken from the job so the (possibly multi-megabyte) tree is freed here, in the worker,
+   * and not on the main thread when the task data is freed. */
+  g_autoptr(JsonNode) body = g_steal_pointer (&job->body);
   GError *error = NULL;
 
   if (op == NULL)
@@ -202,7 +205,7 @@ map_in_thread (GTask        *task,
   if (job->kind == KIND_ACCOUNT)
     {
       g_autoptr(TwAccount) account = tw_account_new (job->service_id);
-      JsonNode *selected = tw_operation_select (op, job->body, &error);
+      JsonNode *selected = tw_operation_select (op, body, &error);
 
       if (selected == NULL || !tw_operation_map_object (op, selected, G_OBJECT (account), &error))
         g_task_return_error (task, error);
@@ -213,14 +216,14 @@ map_in_thread (GTask        *task,
 
   {
     GType type = job->kind == KIND_POSITIONS ? TW_TYPE_POSITION : TW_TYPE_ORDER;
-    g_autoptr(GPtrArray) items = tw_operation_map_list (op, job->body, type, &error);
+    g_autoptr(GPtrArray) items = tw_operation_map_list (op, body, type, &error);
 
     if (items == NULL)
       {
         g_task_return_error (task, error);
         return;
       }
-    fill_identity (op, job->body, items, job->kind == KIND_POSITIONS ? "symbol" : "id");
+    fill_identity (op, body, items, job->kind == KIND_POSITIONS ? "symbol" : "id");
     /* The objects are not shared yet: setting their service here costs the main thread nothing. */
     for (guint i = 0; i < items->len; i++)
       {

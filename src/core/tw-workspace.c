@@ -7,6 +7,8 @@
 #include "tw-error.h"
 
 #define HEALTH_OPERATION "health"
+/* The first polls of a workspace are spread over at most this. */
+#define STAGGER_MAX_MS   1000
 
 struct _TwWorkspace
 {
@@ -500,6 +502,8 @@ tw_workspace_start (TwWorkspace *self)
 {
   GHashTableIter iter;
   gpointer value;
+  guint n = 0, i = 0;
+  guint spread_ms;
 
   g_return_if_fail (TW_IS_WORKSPACE (self));
 
@@ -509,11 +513,22 @@ tw_workspace_start (TwWorkspace *self)
 
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Entry *) value)->poller != NULL)
+      n++;
+
+  /* The first polls are spread over the interval (at most STAGGER_MAX_MS, so a
+   * long interval does not keep services waiting for a first answer): the polls,
+   * which keep their cadence, then stay spread instead of coming in one burst. */
+  spread_ms = MIN (self->poll_interval_ms, STAGGER_MAX_MS);
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Entry *entry = value;
 
-      if (entry->poller != NULL)
-        tw_poller_start (entry->poller);
+      if (entry->poller == NULL)
+        continue;
+      tw_poller_start_delayed (entry->poller, (guint) ((guint64) spread_ms * i / n));
+      i++;
     }
 }
 

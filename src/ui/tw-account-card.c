@@ -20,12 +20,13 @@ struct _TwAccountCard
   GtkButton          *flatten_button;
   AdwActionRow       *blocked_row;
   AdwActionRow       *problem_row;
+  GtkLabel           *equity_caption;
   GtkLabel           *equity_label;
   GtkImage           *day_pl_image;
   GtkLabel           *day_pl_label;
   GtkLabel           *buying_power_label;
   GtkLabel           *cash_label;
-  GtkLabel           *status_label;
+  char               *age_text;
 };
 
 G_DEFINE_FINAL_TYPE (TwAccountCard, tw_account_card, ADW_TYPE_PREFERENCES_GROUP)
@@ -39,17 +40,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_money (GtkLabel *label,
-           double    value,
-           const char *currency)
+set_money (GtkLabel   *label,
+           double      value)
 {
   g_autofree char *number = tw_trading_format_money (value);
-  g_autofree char *text = NULL;
 
-  if (currency != NULL && *currency != '\0')
-    /* Translators: an amount and its currency code, e.g. "100,250.37 USD" */
-    text = g_strdup_printf (_("%s %s"), number, currency);
-  gtk_label_set_text (label, text != NULL ? text : number);
+  gtk_label_set_text (label, number);
 }
 
 static char *
@@ -74,13 +70,25 @@ describe_blocks (TwAccount *account)
   }
 }
 
+/* "ACTIVE · updated 3 s ago": the broker's account status and the data age. */
+static void
+update_description (TwAccountCard *self)
+{
+  const char *status = tw_account_get_status (self->account);
+  g_autofree char *text = NULL;
+
+  /* Translators: the account's status as the broker says it, then the data age */
+  text = g_strdup_printf (_("%s · %s"), status != NULL ? status : _("status unknown"),
+                          self->age_text != NULL ? self->age_text : _("no answer yet"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), text);
+}
+
 static void
 update (TwAccountCard *self)
 {
   TwAccount *account = self->account;
   const char *currency = tw_account_get_currency (account);
   const char *name = tw_account_get_service_name (account);
-  const char *status = tw_account_get_status (account);
   gboolean paper = tw_account_get_paper (account);
   double day_pl = tw_account_get_day_pl (account);
   g_autofree char *pl = tw_trading_format_signed_money (day_pl);
@@ -96,10 +104,17 @@ update (TwAccountCard *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->mode_label), paper ? "live" : "paper");
   gtk_widget_add_css_class (GTK_WIDGET (self->mode_label), paper ? "paper" : "live");
 
-  set_money (self->equity_label, tw_account_get_equity (account), currency);
-  set_money (self->buying_power_label, tw_account_get_buying_power (account), currency);
-  set_money (self->cash_label, tw_account_get_cash (account), currency);
-  gtk_label_set_text (self->status_label, status != NULL ? status : _("unknown"));
+  set_money (self->equity_label, tw_account_get_equity (account));
+  set_money (self->buying_power_label, tw_account_get_buying_power (account));
+  set_money (self->cash_label, tw_account_get_cash (account));
+  if (currency != NULL && *currency != '\0')
+    {
+      /* Translators: the equity caption with the account's currency, e.g. "Equity (USD)" */
+      g_autofree char *caption = g_strdup_printf (_("Equity (%s)"), currency);
+
+      gtk_label_set_text (self->equity_caption, caption);
+    }
+  update_description (self);
 
   g_free (self->day_pl_text);
   /* Translators: the day's P/L in money and percent, e.g. "+250.37 (+0.25 %)" */
@@ -146,6 +161,7 @@ tw_account_card_finalize (GObject *object)
 
   g_free (self->day_pl_text);
   g_free (self->blocked_text);
+  g_free (self->age_text);
 
   G_OBJECT_CLASS (tw_account_card_parent_class)->finalize (object);
 }
@@ -209,12 +225,12 @@ tw_account_card_class_init (TwAccountCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, flatten_button);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, blocked_row);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, problem_row);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_caption);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, day_pl_image);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, day_pl_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, buying_power_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, cash_label);
-  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, status_label);
 }
 
 static void
@@ -279,7 +295,9 @@ tw_account_card_set_state (TwAccountCard *self,
 {
   g_return_if_fail (TW_IS_ACCOUNT_CARD (self));
 
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), age_text);
+  g_free (self->age_text);
+  self->age_text = g_strdup (age_text);
+  update_description (self);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_row), stale || error != NULL);
   if (error != NULL)
     /* Translators: the last error of the service's account, positions or orders poll */

@@ -220,6 +220,38 @@ flush_dirty (gpointer unused)
     }
 }
 
+static gboolean flush_pending;
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       unused)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);
+  flush_pending = FALSE;
+  flush_dirty (NULL);
+}
+
+/* Scrolling or resizing shows other rows: once the frame that laid them out is painted,
+ * the cells that missed refreshes catch up (and ask for one more frame). */
+static void
+schedule_flush (GtkWidget *scroller)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (scroller);
+
+  if (flush_pending || clock == NULL || dirty_cells == NULL || g_hash_table_size (dirty_cells) == 0)
+    return;
+  flush_pending = TRUE;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  gtk_widget_queue_draw (scroller);
+}
+
+static void
+adjustment_changed_cb (GtkAdjustment *adjustment,
+                       GtkWidget     *scroller)
+{
+  schedule_flush (scroller);
+}
+
 static void
 watch_scroller (GtkWidget *widget)
 {
@@ -230,11 +262,15 @@ watch_scroller (GtkWidget *widget)
     return;
   g_object_set_qdata (G_OBJECT (scroller), scroller_quark, GINT_TO_POINTER (1));
   sw = GTK_SCROLLED_WINDOW (scroller);
-  g_signal_connect (scroller, "map", G_CALLBACK (flush_dirty), NULL);
-  g_signal_connect (gtk_scrolled_window_get_vadjustment (sw), "value-changed", G_CALLBACK (flush_dirty), NULL);
-  g_signal_connect (gtk_scrolled_window_get_vadjustment (sw), "changed", G_CALLBACK (flush_dirty), NULL);
-  g_signal_connect (gtk_scrolled_window_get_hadjustment (sw), "value-changed", G_CALLBACK (flush_dirty), NULL);
-  g_signal_connect (gtk_scrolled_window_get_hadjustment (sw), "changed", G_CALLBACK (flush_dirty), NULL);
+  g_signal_connect (scroller, "map", G_CALLBACK (schedule_flush), NULL);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (sw), "value-changed",
+                           G_CALLBACK (adjustment_changed_cb), scroller, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (sw), "changed",
+                           G_CALLBACK (adjustment_changed_cb), scroller, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (sw), "value-changed",
+                           G_CALLBACK (adjustment_changed_cb), scroller, 0);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (sw), "changed",
+                           G_CALLBACK (adjustment_changed_cb), scroller, 0);
 }
 
 static void
@@ -333,14 +369,14 @@ bind_cb (GtkSignalListItemFactory *factory,
     }
   if (info->kind == TW_CELL_BUTTON)
     {
-      cell->ids[0] = g_signal_connect_object (item, "notify::busy", G_CALLBACK (item_notify_cb), widget, 0);
+      cell->ids[0] = g_signal_connect (item, "notify::busy", G_CALLBACK (item_notify_cb), widget);
     }
   else
     {
       detail = g_strconcat ("notify::", info->property, NULL);
-      cell->ids[0] = g_signal_connect_object (item, detail, G_CALLBACK (item_notify_cb), widget, 0);
+      cell->ids[0] = g_signal_connect (item, detail, G_CALLBACK (item_notify_cb), widget);
       if (info->kind == TW_CELL_ORDER_STATUS)
-        cell->ids[1] = g_signal_connect_object (item, "notify::stuck", G_CALLBACK (item_notify_cb), widget, 0);
+        cell->ids[1] = g_signal_connect (item, "notify::stuck", G_CALLBACK (item_notify_cb), widget);
     }
   update_cell (widget);
 }

@@ -37,12 +37,10 @@
 #include "tw-application.h"
 #include "tw-sim.h"
 
-#define NOTIFY_IFACE        "org.freedesktop.Notifications"
-#define RECORDER_PATH       "/io/github/tradewarden/Test/Recorder"
-#define RECORDER_IFACE      "io.github.tradewarden.Test.Recorder"
+#include "bench-risk-bus.h"
+
 #define TRIP_SERVICE        "investiq"
 #define TRIP_BREAKER        "consecutive_losses"
-#define URGENCY_CRITICAL    2
 #define GOAL_TRIP_EXTRA_MS  100.0
 #define GOAL_HALT_EXTRA_MS  50.0
 #define WAIT_STATE_MS       15000
@@ -69,22 +67,6 @@ static const struct
 };
 #define SLOWEST (G_N_ELEMENTS (halt_faults) - 1)
 
-/* One Notify call as the bus monitor saw it. */
-typedef struct
-{
-  gint64  time_us;
-  char   *sender;
-  char   *summary;
-  guint8  urgency;
-} NotifyCall;
-
-typedef struct
-{
-  GDBusConnection *connection;
-  GMutex           lock;
-  GArray          *calls;     /* NotifyCall, guarded by lock */
-} BusMonitor;
-
 typedef struct
 {
   guint       from;
@@ -105,7 +87,7 @@ typedef struct
 {
   TwApplication *app;
   SoupSession   *soup;        /* the benchmark's own, for the simulator's /_sim API */
-  BusMonitor     monitor;
+  BenchBusMonitor *monitor;  /* Notify calls on the session bus */
   int            status;
 
   /* the alert engine's last "alert" for the trip service */
@@ -124,151 +106,12 @@ typedef struct
   GArray        *bus_ms;      /* alert raised → Notify on the bus */
   GArray        *applied_ms;  /* trigger → the simulator answered the scenario */
   char          *notify_sender;
-  guint          n_notified;
 
   /* app.halt, per run (ms) */
   GArray        *halt_ms;
   GArray        *single_ms;
   GArray        *service_ms[G_N_ELEMENTS (halt_faults)];
 } Bench;
-
-static void
-notify_call_clear (gpointer data)
-{
-  NotifyCall *call = data;
-
-  g_free (call->sender);
-  g_free (call->summary);
-}
-
-/* ---- the bus monitor ---- */
-
-/* Runs in GDBus's worker thread. Every incoming method call and signal is dropped: a
- * monitor must never answer anything (the bus would disconnect it), and GDBus would
- * answer an unknown method call. Replies pass, for BecomeMonitor's own. */
-static GDBusMessage *
-monitor_filter_cb (GDBusConnection *connection,
-                   GDBusMessage    *message,
-                   gboolean         incoming,
-                   gpointer         user_data)
-{
-  BusMonitor *monitor = user_data;
-  gint64 now = g_get_monotonic_time ();
-  GDBusMessageType type;
-
-  if (!incoming)
-    return message;
-  type = g_dbus_message_get_message_type (message);
-  if (type == G_DBUS_MESSAGE_TYPE_METHOD_RETURN || type == G_DBUS_MESSAGE_TYPE_ERROR)
-    return message;
-
-  if (type == G_DBUS_MESSAGE_TYPE_METHOD_CALL
-      && g_strcmp0 (g_dbus_message_get_interface (message), NOTIFY_IFACE) == 0
-      && g_strcmp0 (g_dbus_message_get_member (message), "Notify") == 0)
-    {
-      GVariant *body = g_dbus_message_get_body (message);
-      NotifyCall call = { now, g_strdup (g_dbus_message_get_sender (message)), NULL, 1 };
-
-      if (body != NULL && g_variant_is_of_type (body, G_VARIANT_TYPE ("(susssasa{sv}i)")))
-        {
-          g_autoptr(GVariant) hints = g_variant_get_child_value (body, 6);
-
-          g_variant_get_child (body, 3, "s", &call.summary);
-          g_variant_lookup (hints, "urgency", "y", &call.urgency);
-        }
-      g_mutex_lock (&monitor->lock);
-      g_array_append_val (monitor->calls, call);
-      g_mutex_unlock (&monitor->lock);
-      g_main_context_wakeup (NULL);
-    }
-  g_object_unref (message);
-  return NULL;
-}
-
-static gboolean
-bus_monitor_start (BusMonitor  *monitor,
-                   GError     **error)
-{
-  g_autofree char *address = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  const char *rules[] = {
-    "type='method_call',interface='" NOTIFY_IFACE "',member='Notify'",
-    NULL
-  };
-
-  g_mutex_init (&monitor->lock);
-  monitor->calls = g_array_new (FALSE, TRUE, sizeof (NotifyCall));
-  g_array_set_clear_func (monitor->calls, notify_call_clear);
-
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, error);
-  if (address == NULL)
-    return FALSE;
-  monitor->connection =
-    g_dbus_connection_new_for_address_sync (address,
-                                            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                            | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                            NULL, NULL, error);
-  if (monitor->connection == NULL)
-    return FALSE;
-  g_dbus_connection_add_filter (monitor->connection, monitor_filter_cb, monitor, NULL);
-  reply = g_dbus_connection_call_sync (monitor->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
-                                       g_variant_new ("(^asu)", rules, 0), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, error);
-  return reply != NULL;
-}
-
-static void
-bus_monitor_stop (BusMonitor *monitor)
-{
-  if (monitor->calls == NULL)
-    return;
-  if (monitor->connection != NULL)
-    g_dbus_connection_close_sync (monitor->connection, NULL, NULL);
-  g_clear_object (&monitor->connection);
-  g_clear_pointer (&monitor->calls, g_array_unref);
-  g_mutex_clear (&monitor->lock);
-}
-
-static guint
-bus_monitor_count (BusMonitor *monitor)
-{
-  guint n;
-
-  g_mutex_lock (&monitor->lock);
-  n = monitor->calls->len;
-  g_mutex_unlock (&monitor->lock);
-  return n;
-}
-
-/* The first critical Notify about @service_name seen from index @from on, at or after
- * @since_us: its time, or 0. */
-static gint64
-bus_monitor_find (BusMonitor  *monitor,
-                  guint        from,
-                  gint64       since_us,
-                  const char  *service_name,
-                  char       **sender)
-{
-  gint64 found = 0;
-
-  g_mutex_lock (&monitor->lock);
-  for (guint i = from; i < monitor->calls->len && found == 0; i++)
-    {
-      NotifyCall *call = &g_array_index (monitor->calls, NotifyCall, i);
-
-      if (call->time_us >= since_us && call->urgency == URGENCY_CRITICAL
-          && call->summary != NULL && g_str_has_prefix (call->summary, service_name))
-        {
-          found = call->time_us;
-          if (sender != NULL && *sender == NULL)
-            *sender = g_strdup (call->sender);
-        }
-    }
-  g_mutex_unlock (&monitor->lock);
-  return found;
-}
 
 /* ---- waiting on the main context ---- */
 
@@ -559,17 +402,24 @@ append_ms (GArray *values,
 
 /* ---- 1. trip → notification ---- */
 
-static void
-alert_cb (TwAlertEngine *engine,
-          TwAlert       *alert,
-          Bench         *bench)
+/* An emission hook, not a handler: it runs before every handler of "alert", the
+ * notifier's (whose Notify call is synchronous) included. */
+static gboolean
+alert_hook (GSignalInvocationHint *hint,
+            guint                  n_values,
+            const GValue          *values,
+            gpointer               user_data)
 {
-  if (g_strcmp0 (tw_alert_get_service_id (alert), TRIP_SERVICE) != 0
+  Bench *bench = user_data;
+  TwAlert *alert = n_values > 1 ? g_value_get_object (&values[1]) : NULL;
+
+  if (alert == NULL || g_strcmp0 (tw_alert_get_service_id (alert), TRIP_SERVICE) != 0
       || tw_alert_get_severity (alert) != TW_ALERT_CRITICAL)
-    return;
+    return TRUE;
   bench->alert_us = g_get_monotonic_time ();
   g_free (bench->alert_key);
   bench->alert_key = g_strdup (tw_alert_get_key (alert));
+  return TRUE;
 }
 
 static gboolean
@@ -577,121 +427,92 @@ trip_notified (Bench *bench)
 {
   TripWait *trip = &bench->trip;
 
-  trip->found_us = bus_monitor_find (&bench->monitor, trip->from, trip->since_us, trip->name,
-                                     &bench->notify_sender);
+  trip->found_us = bench_bus_monitor_find (bench->monitor, trip->from, trip->since_us,
+                                           BENCH_URGENCY_CRITICAL, trip->name,
+                                           &bench->notify_sender);
   return trip->found_us != 0;
+}
+
+/* One trip: reset, wait for ACTIVE, a random part of the interval, then the
+ * losing streak, timed until its critical Notify is on the bus. */
+static gboolean
+time_trip (Bench   *bench,
+           int      i,
+           GError **error)
+{
+  SimCall call;
+  gint64 t0;
+  double phase_ms;
+  gboolean applied;
+
+  if (!sim_request (bench, TRIP_SERVICE, "POST", "/_sim/scenario", "{\"name\":\"reset\"}", error))
+    return FALSE;
+  if (!wait_for (bench, trip_service_active, WAIT_STATE_MS, TRUE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "Trip %d: %s did not show ACTIVE with its breakers closed within %d s "
+                   "of the reset scenario", i + 1, TRIP_SERVICE, WAIT_STATE_MS / 1000);
+      return FALSE;
+    }
+  /* Land anywhere in the poll cycle. */
+  phase_ms = g_random_double_range (0, opt_interval * 1000.0);
+  wait_for (bench, NULL, (guint) phase_ms, FALSE);
+
+  bench->trip.from = bench_bus_monitor_count (bench->monitor);
+  bench->trip.name = service_name (bench, TRIP_SERVICE);
+  bench->trip.found_us = 0;
+  bench->alert_us = 0;
+  t0 = g_get_monotonic_time ();
+  bench->trip.since_us = t0;
+  sim_call_start (bench, TRIP_SERVICE, "POST", "/_sim/scenario",
+                  "{\"name\":\"losing-streak\"}", &call);
+  applied = sim_call_finish (bench, &call, error);
+  if (applied)
+    append_ms (bench->applied_ms, call.answered_us - t0);
+  sim_call_clear (&call);
+  if (!applied)
+    return FALSE;
+
+  if (!wait_for (bench, trip_notified, WAIT_TRIP_MS, FALSE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "Trip %d: no critical notification about %s reached the bus within %d s "
+                   "(the alert engine %s)", i + 1, bench->trip.name, WAIT_TRIP_MS / 1000,
+                   bench->alert_us != 0 ? "raised its alert" : "raised no alert");
+      return FALSE;
+    }
+  append_ms (bench->trip_ms, bench->trip.found_us - t0);
+  if (bench->alert_us != 0)
+    {
+      append_ms (bench->alert_ms, bench->alert_us - t0);
+      append_ms (bench->bus_ms, bench->trip.found_us - bench->alert_us);
+    }
+  if (g_getenv ("TW_BENCH_VERBOSE") != NULL)
+    printf ("  trip %2d: %.1f ms (phase %.0f ms, alert %s)\n", i + 1,
+            (bench->trip.found_us - t0) / 1000.0, phase_ms,
+            bench->alert_key != NULL ? bench->alert_key : "-");
+  return TRUE;
 }
 
 static gboolean
 measure_trips (Bench   *bench,
                GError **error)
 {
-  TwAlertEngine *engine = tw_application_get_alert_engine (bench->app);
-  guint interval_ms = (guint) opt_interval * 1000;
+  guint signal_id = g_signal_lookup ("alert", TW_TYPE_ALERT_ENGINE);
+  gulong hook_id;
+  gboolean ok = TRUE;
 
-  if (engine == NULL)
+  if (tw_application_get_alert_engine (bench->app) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "The console has no alert engine: is the audit log writable in XDG_DATA_HOME?");
       return FALSE;
     }
-  g_signal_connect (engine, "alert", G_CALLBACK (alert_cb), bench);
-
-  for (int i = 0; i < opt_trips; i++)
-    {
-      SimCall call;
-      gint64 t0;
-      double phase_ms;
-
-      if (!sim_request (bench, TRIP_SERVICE, "POST", "/_sim/scenario", "{\"name\":\"reset\"}", error))
-        return FALSE;
-      if (!wait_for (bench, trip_service_active, WAIT_STATE_MS, TRUE))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Trip %d: %s did not show ACTIVE with its breakers closed within %d s "
-                       "of the reset scenario", i + 1, TRIP_SERVICE, WAIT_STATE_MS / 1000);
-          return FALSE;
-        }
-      /* Land anywhere in the poll cycle. */
-      phase_ms = g_random_double_range (0, interval_ms);
-      wait_for (bench, NULL, (guint) phase_ms, FALSE);
-
-      bench->trip.from = bus_monitor_count (&bench->monitor);
-      bench->trip.name = service_name (bench, TRIP_SERVICE);
-      bench->trip.found_us = 0;
-      bench->alert_us = 0;
-      t0 = g_get_monotonic_time ();
-      bench->trip.since_us = t0;
-      sim_call_start (bench, TRIP_SERVICE, "POST", "/_sim/scenario",
-                      "{\"name\":\"losing-streak\"}", &call);
-      if (!sim_call_finish (bench, &call, error))
-        {
-          sim_call_clear (&call);
-          return FALSE;
-        }
-      append_ms (bench->applied_ms, call.answered_us - t0);
-      sim_call_clear (&call);
-
-      if (!wait_for (bench, trip_notified, WAIT_TRIP_MS, FALSE))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Trip %d: no critical notification about %s reached the bus within %d s "
-                       "(the alert engine %s)", i + 1, bench->trip.name, WAIT_TRIP_MS / 1000,
-                       bench->alert_us != 0 ? "raised its alert" : "raised no alert");
-          return FALSE;
-        }
-      append_ms (bench->trip_ms, bench->trip.found_us - t0);
-      if (bench->alert_us != 0)
-        {
-          append_ms (bench->alert_ms, bench->alert_us - t0);
-          append_ms (bench->bus_ms, bench->trip.found_us - bench->alert_us);
-        }
-      if (g_getenv ("TW_BENCH_VERBOSE") != NULL)
-        printf ("  trip %2d: %.1f ms (phase %.0f ms, alert %s)\n", i + 1,
-                (bench->trip.found_us - t0) / 1000.0, phase_ms,
-                bench->alert_key != NULL ? bench->alert_key : "-");
-    }
-  g_signal_handlers_disconnect_by_func (engine, alert_cb, bench);
-  return TRUE;
-}
-
-/* Asks the notification server which of this console's Notify calls it recorded: the
- * critical ones about the trip service. -1 when it cannot say (not the test recorder). */
-static int
-recorder_count (Bench       *bench,
-                const char  *name)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *json;
-  JsonArray *array;
-  int n = 0;
-
-  if (bus == NULL || bench->notify_sender == NULL)
-    return -1;
-  reply = g_dbus_connection_call_sync (bus, NOTIFY_IFACE, RECORDER_PATH, RECORDER_IFACE,
-                                       "GetNotificationsFrom",
-                                       g_variant_new ("(s)", bench->notify_sender),
-                                       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 5000,
-                                       NULL, NULL);
-  if (reply == NULL)
-    return -1;
-  g_variant_get (reply, "(&s)", &json);
-  if (!json_parser_load_from_data (parser, json, -1, NULL)
-      || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    return -1;
-  array = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *record = json_array_get_object_element (array, i);
-
-      if (json_object_get_int_member_with_default (record, "urgency", 1) == URGENCY_CRITICAL
-          && g_str_has_prefix (json_object_get_string_member_with_default (record, "summary", ""),
-                               name))
-        n++;
-    }
-  return n;
+  hook_id = g_signal_add_emission_hook (signal_id, 0, alert_hook, bench, NULL);
+  for (int i = 0; i < opt_trips && ok; i++)
+    ok = time_trip (bench, i, error);
+  g_signal_remove_emission_hook (signal_id, hook_id);
+  return ok;
 }
 
 static void
@@ -701,7 +522,8 @@ report_trips (Bench *bench)
   double p50 = percentile (bench->trip_ms, 0.50);
   double p99 = percentile (bench->trip_ms, 0.99);
   double max = max_of (bench->trip_ms);
-  int recorded = recorder_count (bench, service_name (bench, TRIP_SERVICE));
+  int recorded = bench_recorder_count (bench->notify_sender, BENCH_URGENCY_CRITICAL,
+                                      service_name (bench, TRIP_SERVICE));
 
   printf ("Breaker trip → critical notification on the bus, %u trips, poll interval %d s "
           "(the real console on the demo profile, simulator thread in-process)\n",
@@ -797,104 +619,124 @@ install_faults (Bench   *bench,
   return TRUE;
 }
 
+/* One run: reset, wait until every halting service trades, app.halt timed until
+ * "halt-finished", then the slowest service's trading.halt alone. */
+static gboolean
+time_halt_run (Bench       *bench,
+               int          run,
+               TwClient    *client,
+               GHashTable  *vars,
+               GError     **error)
+{
+  ClientCall call = { 0 };
+  gint64 t0;
+
+  if (!sim_request (bench, TRIP_SERVICE, "POST", "/_sim/scenario", "{\"name\":\"reset\"}", error))
+    return FALSE;
+  if (!wait_for (bench, none_halted, WAIT_STATE_MS, TRUE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "Run %d: the halting services did not all show as trading within %d s "
+                   "of the reset scenario", run + 1, WAIT_STATE_MS / 1000);
+      return FALSE;
+    }
+  if (!g_action_group_get_action_enabled (G_ACTION_GROUP (bench->app), "halt"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Run %d: app.halt is disabled", run + 1);
+      return FALSE;
+    }
+
+  /* app.halt, activate → halt-finished. */
+  bench->halt_finished_us = 0;
+  t0 = g_get_monotonic_time ();
+  g_action_group_activate_action (G_ACTION_GROUP (bench->app), "halt", NULL);
+  if (!wait_for (bench, halt_finished, WAIT_HALT_MS, FALSE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   "Run %d: app.halt did not finish within %d s", run + 1, WAIT_HALT_MS / 1000);
+      return FALSE;
+    }
+  if (bench->halt_results->len != G_N_ELEMENTS (halt_faults))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Run %d: app.halt reached %u services, not the %u halting ones",
+                   run + 1, bench->halt_results->len, (guint) G_N_ELEMENTS (halt_faults));
+      return FALSE;
+    }
+  for (guint i = 0; i < bench->halt_results->len; i++)
+    {
+      TwActionResult *result = g_ptr_array_index (bench->halt_results, i);
+
+      if (!tw_action_result_get_ok (result))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Run %d: %s did not halt: %s",
+                       run + 1, tw_action_result_get_service_id (result),
+                       tw_action_result_get_message (result));
+          return FALSE;
+        }
+      for (guint j = 0; j < G_N_ELEMENTS (halt_faults); j++)
+        if (g_strcmp0 (halt_faults[j].service, tw_action_result_get_service_id (result)) == 0)
+          {
+            double latency = tw_action_result_get_latency_ms (result);
+
+            g_array_append_val (bench->service_ms[j], latency);
+          }
+    }
+  append_ms (bench->halt_ms, bench->halt_finished_us - t0);
+
+  /* The slowest single request alone, in the same run (the service is already halted
+   * by us: the request changes nothing and raises no alert). TwHttp's own timeout
+   * bounds the wait. */
+  bench->call = &call;
+  t0 = g_get_monotonic_time ();
+  tw_client_call_async (client, "trading.halt", vars, NULL, client_call_cb, &call);
+  while (!client_done (bench))
+    g_main_context_iteration (NULL, TRUE);
+  bench->call = NULL;
+  g_clear_pointer (&call.response, tw_http_response_unref);
+  if (call.error != NULL)
+    {
+      g_propagate_prefixed_error (error, call.error, "Run %d: trading.halt to %s alone: ",
+                                  run + 1, halt_faults[SLOWEST].service);
+      return FALSE;
+    }
+  append_ms (bench->single_ms, call.answered_us - t0);
+
+  if (g_getenv ("TW_BENCH_VERBOSE") != NULL)
+    printf ("  run %2d: app.halt %.1f ms, %s alone %.1f ms\n", run + 1,
+            g_array_index (bench->halt_ms, double, run), halt_faults[SLOWEST].service,
+            g_array_index (bench->single_ms, double, run));
+  return TRUE;
+}
+
 static gboolean
 measure_halts (Bench   *bench,
                GError **error)
 {
   TwWorkspace *workspace = tw_application_get_workspace (bench->app);
-  const char *slowest = halt_faults[SLOWEST].service;
-  TwClient *client = tw_workspace_get_client (workspace, slowest);
+  TwClient *client = tw_workspace_get_client (workspace, halt_faults[SLOWEST].service);
   g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean ok;
 
   g_hash_table_insert (vars, "reason", "bench-risk: the slowest single request alone");
   g_hash_table_insert (vars, "actor", "bench-risk");
-  if (!install_faults (bench, error))
-    return FALSE;
-  g_signal_connect (bench->app, "halt-finished", G_CALLBACK (halt_finished_cb), bench);
-
-  for (int run = 0; run < opt_runs; run++)
+  if (client == NULL || !install_faults (bench, error))
     {
-      ClientCall call = { 0 };
-      gint64 t0;
-
-      if (!sim_request (bench, TRIP_SERVICE, "POST", "/_sim/scenario", "{\"name\":\"reset\"}", error))
-        return FALSE;
-      if (!wait_for (bench, none_halted, WAIT_STATE_MS, TRUE))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Run %d: the halting services did not all show as trading within %d s "
-                       "of the reset scenario", run + 1, WAIT_STATE_MS / 1000);
-          return FALSE;
-        }
-      if (!g_action_group_get_action_enabled (G_ACTION_GROUP (bench->app), "halt"))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Run %d: app.halt is disabled", run + 1);
-          return FALSE;
-        }
-
-      /* app.halt, activate → halt-finished. */
-      bench->halt_finished_us = 0;
-      t0 = g_get_monotonic_time ();
-      g_action_group_activate_action (G_ACTION_GROUP (bench->app), "halt", NULL);
-      if (!wait_for (bench, halt_finished, WAIT_HALT_MS, FALSE))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Run %d: app.halt did not finish within %d s", run + 1, WAIT_HALT_MS / 1000);
-          return FALSE;
-        }
-      if (bench->halt_results->len != G_N_ELEMENTS (halt_faults))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "Run %d: app.halt reached %u services, not the %u halting ones",
-                       run + 1, bench->halt_results->len, (guint) G_N_ELEMENTS (halt_faults));
-          return FALSE;
-        }
-      for (guint i = 0; i < bench->halt_results->len; i++)
-        {
-          TwActionResult *result = g_ptr_array_index (bench->halt_results, i);
-
-          if (!tw_action_result_get_ok (result))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Run %d: %s did not halt: %s",
-                           run + 1, tw_action_result_get_service_id (result),
-                           tw_action_result_get_message (result));
-              return FALSE;
-            }
-          for (guint j = 0; j < G_N_ELEMENTS (halt_faults); j++)
-            if (g_strcmp0 (halt_faults[j].service, tw_action_result_get_service_id (result)) == 0)
-              {
-                double latency = tw_action_result_get_latency_ms (result);
-
-                g_array_append_val (bench->service_ms[j], latency);
-              }
-        }
-      append_ms (bench->halt_ms, bench->halt_finished_us - t0);
-
-      /* The slowest single request alone, in the same run (the service is already
-       * halted by us: the request changes nothing, and raises no alert). */
-      bench->call = &call;
-      t0 = g_get_monotonic_time ();
-      tw_client_call_async (client, "trading.halt", vars, NULL, client_call_cb, &call);
-      wait_for (bench, client_done, WAIT_HALT_MS, FALSE);
-      bench->call = NULL;
-      while (!call.done)   /* never leave the callback a dangling pointer */
-        g_main_context_iteration (NULL, TRUE);
-      g_clear_object (&call.response);
-      if (call.error != NULL)
-        {
-          g_propagate_prefixed_error (error, call.error, "Run %d: trading.halt to %s alone: ",
-                                      run + 1, slowest);
-          return FALSE;
-        }
-      append_ms (bench->single_ms, call.answered_us - t0);
-
-      if (g_getenv ("TW_BENCH_VERBOSE") != NULL)
-        printf ("  run %2d: app.halt %.1f ms, %s alone %.1f ms\n", run + 1,
-                g_array_index (bench->halt_ms, double, run),
-                slowest, g_array_index (bench->single_ms, double, run));
+      if (client == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The demo profile has no %s service",
+                     halt_faults[SLOWEST].service);
+      return FALSE;
     }
+
+  g_signal_connect (bench->app, "halt-finished", G_CALLBACK (halt_finished_cb), bench);
+  ok = TRUE;
+  for (int run = 0; run < opt_runs && ok; run++)
+    ok = time_halt_run (bench, run, client, vars, error);
   g_signal_handlers_disconnect_by_func (bench->app, halt_finished_cb, bench);
-  return sim_request (bench, TRIP_SERVICE, "DELETE", "/_sim/faults", NULL, error)
+
+  /* Leave the simulator as found: no fault, nothing halted. */
+  return ok
+         && sim_request (bench, TRIP_SERVICE, "DELETE", "/_sim/faults", NULL, error)
          && sim_request (bench, TRIP_SERVICE, "POST", "/_sim/scenario", "{\"name\":\"reset\"}", error);
 }
 
@@ -946,7 +788,8 @@ measure (Bench   *bench,
   gboolean trips = opt_only == NULL || g_str_equal (opt_only, "trip");
   gboolean halts = opt_only == NULL || g_str_equal (opt_only, "halt");
 
-  if (!bus_monitor_start (&bench->monitor, error))
+  bench->monitor = bench_bus_monitor_start (error);
+  if (bench->monitor == NULL)
     {
       g_prefix_error (error, "Could not monitor the session bus for Notify calls: ");
       return FALSE;
@@ -1080,7 +923,7 @@ main (int   argc,
     bench.status = EXIT_FAILURE;
 
   g_clear_object (&bench.app);
-  bus_monitor_stop (&bench.monitor);
+  g_clear_pointer (&bench.monitor, bench_bus_monitor_free);
   g_clear_object (&bench.soup);
   g_clear_pointer (&bench.halt_results, g_ptr_array_unref);
   g_clear_pointer (&bench.trip_ms, g_array_unref);
