@@ -56,6 +56,8 @@ test_orders (void)
           g_assert_false (seen_fresh);
           n_stuck++;
           g_assert_true (g_str_has_prefix (status, "Stuck · "));
+          if (tw_order_get_approval_status (order) != NULL)
+            g_assert_cmpstr (tw_order_get_approval_status (order), ==, "PENDING_APPROVAL");
           g_assert_true (g_str_has_suffix (age, " min"));
         }
       else
@@ -100,6 +102,33 @@ test_orders (void)
     g_test_message ("%s", finished);
     g_assert_true (g_str_has_prefix (finished, "orders.cancel ok"));
     g_assert_cmpuint (app_changing_requests (&f, "alpaca"), ==, 1);
+    g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+  }
+
+  /* The IBKR assistant's stuck order awaits approval: the result tells of the invalidation. */
+  g_clear_pointer (&finished, g_free);
+  {
+    TwOrder *es = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (rows) && es == NULL; i++)
+      {
+        g_autoptr(TwOrder) o = g_list_model_get_item (rows, i);
+
+        if (g_str_equal (tw_order_get_service_id (o), "ibkr-assistant") && tw_order_get_stuck (o))
+          es = o;
+      }
+    g_assert_nonnull (es);
+    g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
+    gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel", "s", tw_order_get_key (es));
+    dialog = tw_orders_page_get_guard_dialog (page);
+    g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+    tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Stuck order awaiting approval for 9 minutes");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+    g_assert_true (tw_test_ui_wait_for (trading_is_set, &finished, 10000));
+    g_test_message ("%s", finished);
+    g_assert_true (g_str_has_prefix (finished, "orders.cancel ok"));
+    g_assert_nonnull (strstr (finished, "invalidating"));
+    g_assert_cmpstr (tw_orders_page_get_last_result (page), ==, finished + strlen ("orders.cancel ok "));
     g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
   }
 

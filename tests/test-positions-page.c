@@ -28,6 +28,12 @@ service_changed_cb (TwPortfolio *portfolio,
 }
 
 static gboolean
+page_is_stale (gpointer data)
+{
+  return tw_positions_page_get_stale (data);
+}
+
+static gboolean
 polled_twice (gpointer data)
 {
   return ((PollCount *) data)->n >= 2;
@@ -201,8 +207,24 @@ test_positions (void)
   /* The guard refused: nothing is sent. */
   g_clear_pointer (&finished, g_free);
   app_clear_requests (&f);
-  gtk_widget_activate_action (GTK_WIDGET (page), "positions.close", "s", "alpaca:MSFT");
+  /* This time through "Close Selected…" above the table, with MSFT selected. */
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwPosition) p = g_list_model_get_item (rows, i);
+
+      if (g_str_equal (tw_position_get_key (p), "alpaca:MSFT"))
+        gtk_single_selection_set_selected (selection, i);
+    }
+  {
+    GtkWidget *button = trading_find_button (GTK_WIDGET (page), "_Close Selected…");
+
+    g_assert_nonnull (button);
+    g_assert_true (gtk_widget_get_sensitive (button));
+    g_signal_emit_by_name (button, "clicked");
+  }
   dialog = tw_positions_page_get_close_dialog (page);
+  g_assert_true (tw_close_position_dialog_get_position (TW_CLOSE_POSITION_DIALOG (dialog))
+                 == tw_portfolio_lookup_position (portfolio, "alpaca", "MSFT"));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_assert_true (tw_test_ui_wait_for (trading_has_guard_dialog, page, 5000));
@@ -214,6 +236,16 @@ test_positions (void)
   g_assert_null (finished);
   g_assert_nonnull (strstr (tw_positions_page_get_last_result (page), "nothing was sent"));
   g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+
+  /* Alpaca stops answering: after three intervals its figures are marked stale, in words. */
+  tw_test_sim_fault (f.sim, "alpaca", "{\"kind\":\"status\",\"status\":503}");
+  g_assert_true (tw_test_ui_wait_for (page_is_stale, page, 15000));
+  g_test_message ("%s", tw_positions_page_get_age_text (page));
+  g_assert_true (g_str_has_prefix (tw_positions_page_get_age_text (page), "stale"));
+  g_assert_nonnull (strstr (tw_account_card_get_problem_text (tw_positions_page_get_account_card (page, "alpaca")),
+                            "Stale"));
+  app_save_png (GTK_WIDGET (f.window), "positions-stale-light.png");
+  tw_test_sim_clear_faults (f.sim);
 
   app_fixture_close (&f);
 }

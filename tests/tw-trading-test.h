@@ -141,3 +141,21 @@ trading_use_grouping_locale (void)
   g_setenv ("LC_NUMERIC", "en_US.UTF-8", TRUE);
   return TRUE;
 }
+
+/* The button under @root whose label is @label (with its mnemonic underscore). */
+static inline GtkWidget *
+trading_find_button (GtkWidget  *root,
+                     const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = trading_find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

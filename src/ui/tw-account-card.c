@@ -18,8 +18,10 @@ struct _TwAccountCard
 
   GtkLabel           *mode_label;
   GtkButton          *flatten_button;
-  AdwActionRow       *blocked_row;
-  AdwActionRow       *problem_row;
+  GtkWidget          *blocked_row;
+  GtkLabel           *blocked_label;
+  GtkWidget          *problem_row;
+  GtkLabel           *problem_label;
   GtkLabel           *equity_caption;
   GtkLabel           *equity_label;
   GtkImage           *day_pl_image;
@@ -123,9 +125,9 @@ update (TwAccountCard *self)
 
   g_free (self->blocked_text);
   self->blocked_text = describe_blocks (account);
-  gtk_widget_set_visible (GTK_WIDGET (self->blocked_row), self->blocked_text != NULL);
+  gtk_widget_set_visible (self->blocked_row, self->blocked_text != NULL);
   if (self->blocked_text != NULL)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->blocked_row), self->blocked_text);
+    gtk_label_set_text (self->blocked_label, self->blocked_text);
 }
 
 static void
@@ -225,6 +227,8 @@ tw_account_card_class_init (TwAccountCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, flatten_button);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, blocked_row);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, problem_row);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, blocked_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, problem_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_caption);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, day_pl_image);
@@ -298,11 +302,25 @@ tw_account_card_set_state (TwAccountCard *self,
   g_free (self->age_text);
   self->age_text = g_strdup (age_text);
   update_description (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_row), stale || error != NULL);
+  gtk_widget_set_visible (self->problem_row, stale || error != NULL);
   if (error != NULL)
-    /* Translators: the last error of the service's account, positions or orders poll */
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problem_row), error);
+    {
+      g_autofree char *text = stale
+                              /* Translators: the figures are old, then the last poll's error */
+                              ? g_strdup_printf (_("Stale: these figures are not current. %s"), error)
+                              : g_strdup (error);
+
+      gtk_label_set_text (self->problem_label, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->problem_label), text);
+    }
   else if (stale)
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problem_row),
-                                   _("Stale: these figures are not current"));
+    gtk_label_set_text (self->problem_label, _("Stale: these figures are not current"));
+}
+
+const char *
+tw_account_card_get_problem_text (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+
+  return gtk_widget_get_visible (self->problem_row) ? gtk_label_get_text (self->problem_label) : NULL;
 }

@@ -53,7 +53,6 @@ static const TwCellColumn columns[] = {
   { "type", N_("Type"), "type", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "status", N_("Status"), "status", TW_CELL_ORDER_STATUS, NULL, NULL, FALSE },
   { "age", N_("Age"), "age-seconds", TW_CELL_AGE, NULL, NULL, FALSE },
-  { "approval", N_("Approval"), "approval-status", TW_CELL_TEXT, NULL, NULL, FALSE },
   /* Translators: the button cancelling one order; the tooltip names the symbol */
   { "actions", N_("Cancel…"), NULL, TW_CELL_BUTTON, "orders.cancel", N_("Cancel order"), FALSE },
 };

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
  * Results are toasts (failures and refusals stay until dismissed).
  * Signal "action-finished" (operation, ok, message).
  * Column ids: "service", "symbol", "side", "qty", "filled", "type", "status", "age",
- * "approval", "actions". */
+ * "actions". The IBKR assistant's approval status shows under the order's status. */
 #define TW_TYPE_ORDERS_PAGE (tw_orders_page_get_type ())
 G_DECLARE_FINAL_TYPE (TwOrdersPage, tw_orders_page, TW, ORDERS_PAGE, AdwBin)
 

@@ -14,11 +14,14 @@ struct _TwOverviewPage
   TwWorkspace *workspace;
   GListModel  *services;      /* the workspace's, watched for items-changed */
   GPtrArray   *watched;       /* TwService whose state feeds the summary */
+  GHashTable  *expanded;      /* service ids whose components are shown */
+  GPtrArray   *rows;          /* TwServiceRow bound to a service now */
   guint        age_timer;
 
   GtkImage    *summary_icon;
   GtkLabel    *summary_label;
-  GtkListBox  *services_list;
+  GtkStack    *list_stack;
+  GtkListView *services_list;
 };
 
 G_DEFINE_FINAL_TYPE (TwOverviewPage, tw_overview_page, ADW_TYPE_BIN)
@@ -156,35 +159,118 @@ rewatch (TwOverviewPage *self)
 }
 
 static void
+update_empty (TwOverviewPage *self)
+{
+  gboolean empty = self->services == NULL || g_list_model_get_n_items (self->services) == 0;
+
+  if (self->list_stack != NULL)
+    gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "services");
+}
+
+static void
 services_changed_cb (TwOverviewPage *self)
 {
   rewatch (self);
+  update_empty (self);
 }
 
-static GtkWidget *
-create_service_row (gpointer item,
-                    gpointer user_data)
+/* "updated just now" while the data is younger than two poll intervals. */
+static guint
+fresh_seconds (TwOverviewPage *self)
 {
-  TwOverviewPage *self = user_data;
-  TwService *service = item;
+  guint interval_ms = self->workspace != NULL ? tw_workspace_get_poll_interval (self->workspace)
+                                              : TW_POLLER_DEFAULT_INTERVAL_MS;
+
+  return 2 * ((interval_ms + 999) / 1000);
+}
+
+static void
+poll_interval_changed_cb (TwOverviewPage *self)
+{
+  guint fresh = fresh_seconds (self);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    tw_service_row_set_fresh_seconds (g_ptr_array_index (self->rows, i), fresh);
+}
+
+static void
+row_expanded_cb (TwOverviewPage *self,
+                 GParamSpec     *pspec,
+                 TwServiceRow   *row)
+{
+  TwService *service = tw_service_row_get_service (row);
+
+  if (service == NULL || tw_service_get_id (service) == NULL)
+    return;
+  if (tw_service_row_get_expanded (row))
+    g_hash_table_add (self->expanded, g_strdup (tw_service_get_id (service)));
+  else
+    g_hash_table_remove (self->expanded, tw_service_get_id (service));
+}
+
+static void
+setup_row_cb (TwOverviewPage *self,
+              GtkListItem    *item)
+{
+  GtkWidget *row = tw_service_row_new (NULL, NULL);
+
+  gtk_list_item_set_child (item, row);
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (row_expanded_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+bind_row_cb (TwOverviewPage *self,
+             GtkListItem    *item)
+{
+  TwServiceRow *row = TW_SERVICE_ROW (gtk_list_item_get_child (item));
+  TwService *service = gtk_list_item_get_item (item);
   const char *connector_name = NULL;
   TwClient *client = NULL;
+  const char *id = tw_service_get_id (service);
 
-  if (self->workspace != NULL)
-    client = tw_workspace_get_client (self->workspace, tw_service_get_id (service));
+  if (self->workspace != NULL && id != NULL)
+    client = tw_workspace_get_client (self->workspace, id);
   if (client != NULL)
     connector_name = tw_connector_get_name (tw_client_get_connector (client));
 
-  return tw_service_row_new (service, connector_name);
+  /* The expansion belongs to the service, not to the recycled row; set before
+   * the service so that only an expanded service builds its components. */
+  tw_service_row_set_expanded (row, id != NULL && g_hash_table_contains (self->expanded, id));
+  tw_service_row_set_connector_name (row, connector_name);
+  tw_service_row_set_fresh_seconds (row, fresh_seconds (self));
+  tw_service_row_set_service (row, service);
+  g_ptr_array_add (self->rows, row);
+}
+
+static void
+unbind_row_cb (TwOverviewPage *self,
+               GtkListItem    *item)
+{
+  TwServiceRow *row = TW_SERVICE_ROW (gtk_list_item_get_child (item));
+
+  g_ptr_array_remove_fast (self->rows, row);
+  /* Keeps the expansion of the service it showed. */
+  g_signal_handlers_block_by_func (row, row_expanded_cb, self);
+  tw_service_row_set_service (row, NULL);
+  g_signal_handlers_unblock_by_func (row, row_expanded_cb, self);
 }
 
 static void
 row_activated_cb (TwOverviewPage *self,
-                  GtkListBoxRow  *row)
+                  guint           position)
 {
-  if (TW_IS_SERVICE_ROW (row))
-    tw_service_row_set_expanded (TW_SERVICE_ROW (row),
-                                 !tw_service_row_get_expanded (TW_SERVICE_ROW (row)));
+  g_autoptr(TwService) service = NULL;
+  TwServiceRow *row;
+
+  if (self->services == NULL)
+    return;
+  service = g_list_model_get_item (self->services, position);
+  if (service == NULL || tw_service_get_id (service) == NULL)
+    return;
+  row = tw_overview_page_get_row (self, tw_service_get_id (service));
+  if (row != NULL)
+    tw_service_row_set_expanded (row, !tw_service_row_get_expanded (row));
 }
 
 /* One timer for the whole page, not one per row. */
@@ -193,11 +279,9 @@ age_timer_cb (gpointer user_data)
 {
   TwOverviewPage *self = user_data;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->services_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (TW_IS_SERVICE_ROW (child))
-      tw_service_row_update_age (TW_SERVICE_ROW (child));
+  /* Only the rows in view exist; each changes its text only when the words do. */
+  for (guint i = 0; i < self->rows->len; i++)
+    tw_service_row_update_age (g_ptr_array_index (self->rows, i));
 
   return G_SOURCE_CONTINUE;
 }
@@ -242,6 +326,8 @@ tw_overview_page_finalize (GObject *object)
   TwOverviewPage *self = TW_OVERVIEW_PAGE (object);
 
   g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_pointer (&self->expanded, g_hash_table_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_overview_page_parent_class)->finalize (object);
 }
@@ -306,7 +392,11 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
                                                "/io/github/tradewarden/TradeWarden/tw-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, services_list);
+  gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_row_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_row_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
 
@@ -314,8 +404,11 @@ static void
 tw_overview_page_init (TwOverviewPage *self)
 {
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   update_summary (self);
+  update_empty (self);
 }
 
 GtkWidget *
@@ -344,20 +437,32 @@ tw_overview_page_set_workspace (TwOverviewPage *self,
 
   if (self->services != NULL)
     g_signal_handlers_disconnect_by_data (self->services, self);
+  if (self->workspace != NULL)
+    g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_clear_object (&self->services);
   g_set_object (&self->workspace, workspace);
+  /* Another profile: its services start collapsed. */
+  g_hash_table_remove_all (self->expanded);
 
   if (workspace != NULL)
     {
       self->services = g_object_ref (tw_workspace_get_services (workspace));
       g_signal_connect_swapped (self->services, "items-changed",
                                 G_CALLBACK (services_changed_cb), self);
+      g_signal_connect_swapped (workspace, "notify::poll-interval",
+                                G_CALLBACK (poll_interval_changed_cb), self);
     }
-  /* The list box is NULL once the template is disposed. */
+  /* The list view is NULL once the template is disposed. */
   if (self->services_list != NULL)
-    gtk_list_box_bind_model (self->services_list, self->services,
-                             create_service_row, self, NULL);
+    {
+      g_autoptr(GtkNoSelection) selection = NULL;
+
+      if (self->services != NULL)
+        selection = gtk_no_selection_new (g_object_ref (self->services));
+      gtk_list_view_set_model (self->services_list, GTK_SELECTION_MODEL (selection));
+    }
   rewatch (self);
+  update_empty (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
@@ -377,13 +482,13 @@ tw_overview_page_get_row (TwOverviewPage *self,
   g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
   g_return_val_if_fail (service_id != NULL, NULL);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->services_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (TW_IS_SERVICE_ROW (child)
-        && g_strcmp0 (tw_service_get_id (tw_service_row_get_service (TW_SERVICE_ROW (child))),
-                      service_id) == 0)
-      return TW_SERVICE_ROW (child);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      TwServiceRow *row = g_ptr_array_index (self->rows, i);
+
+      if (g_strcmp0 (tw_service_get_id (tw_service_row_get_service (row)), service_id) == 0)
+        return row;
+    }
 
   return NULL;
 }

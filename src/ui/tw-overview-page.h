@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* The Overview: a summary line and one TwServiceRow per service of the workspace.
+/* The Overview: a summary line and a list view of the workspace's services, one
+ * TwServiceRow per service in view (rows are built for what is shown only).
  * Property: "workspace" (TwWorkspace, nullable). */
 #define TW_TYPE_OVERVIEW_PAGE (tw_overview_page_get_type ())
 G_DECLARE_FINAL_TYPE (TwOverviewPage, tw_overview_page, TW, OVERVIEW_PAGE, AdwBin)
@@ -19,7 +20,7 @@ void          tw_overview_page_set_workspace (TwOverviewPage *self,
                                               TwWorkspace    *workspace);
 /* The summary line as shown ("5 of 5 services OK"). */
 const char   *tw_overview_page_get_summary   (TwOverviewPage *self);
-/* (transfer none) (nullable) the row of @service_id. */
+/* (transfer none) (nullable) the row of @service_id: NULL when not in view. */
 TwServiceRow *tw_overview_page_get_row       (TwOverviewPage *self,
                                               const char     *service_id);
 

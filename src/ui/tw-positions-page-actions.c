@@ -138,9 +138,8 @@ closed_cb (GObject      *object,
       show_result (job->page, "positions.close", text, FALSE);
       return;
     }
-  /* Translators: a service's name and what was closed */
-  text = g_strdup_printf (_("%s: %s"), job->service_name, message);
-  show_result (job->page, "positions.close", text, TRUE);
+  /* The core's message names the service, the symbol and the order already. */
+  show_result (job->page, "positions.close", message, TRUE);
 }
 
 static void

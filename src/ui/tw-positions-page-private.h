@@ -30,6 +30,8 @@ struct _TwPositionsPage
   GtkLabel           *age_label;
   GtkFlowBox         *accounts_box;
   GtkSearchEntry     *search_entry;
+  GtkButton          *close_selected_button;
+  TwPosition         *watched_selection;  /* its "busy" followed for the button */
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
   GtkLabel           *count_label;

@@ -164,14 +164,8 @@ update_age (TwPositionsPage *self)
 
   gtk_stack_set_visible_child_name (self->stack, any ? "positions" : "empty");
   self->stale = stale;
+  /* "stale — updated 4 min ago" says it in words, next to the warning icon. */
   text = tw_ui_format_age (oldest == -2 ? -1 : oldest, stale);
-  if (stale)
-    {
-      g_autofree char *plain = g_steal_pointer (&text);
-
-      /* Translators: the data age of the page when a service's figures are stale */
-      text = g_strdup_printf (_("Stale: %s"), plain);
-    }
   gtk_label_set_text (self->age_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->stale_image), stale);
   tw_ui_set_status_style (GTK_WIDGET (self->age_label), stale ? "warning" : NULL);
@@ -228,6 +222,40 @@ filter_items_changed_cb (TwPositionsPage *self)
   update_totals (self);
 }
 
+/* ---- the selected row's Close… (the row's own button may be scrolled away) ---- */
+
+static void
+update_close_selected (TwPositionsPage *self)
+{
+  TwPosition *position = gtk_single_selection_get_selected_item (self->selection);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->close_selected_button),
+                            position != NULL && self->runner != NULL && !tw_position_get_busy (position));
+}
+
+static void
+selection_changed_cb (TwPositionsPage *self)
+{
+  TwPosition *position = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->watched_selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_selection, update_close_selected, self);
+  g_set_object (&self->watched_selection, position);
+  if (position != NULL)
+    g_signal_connect_object (position, "notify::busy", G_CALLBACK (update_close_selected), self,
+                             G_CONNECT_SWAPPED);
+  update_close_selected (self);
+}
+
+static void
+close_selected_cb (TwPositionsPage *self)
+{
+  TwPosition *position = gtk_single_selection_get_selected_item (self->selection);
+
+  if (position != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "positions.close", "s", tw_position_get_key (position));
+}
+
 /* ---- context ---- */
 
 void
@@ -269,6 +297,7 @@ tw_positions_page_set_context (TwPositionsPage *self,
   update_mode (self);
   update_age (self);
   update_totals (self);
+  update_close_selected (self);
 }
 
 /* ---- GObject ---- */
@@ -294,6 +323,9 @@ tw_positions_page_dispose (GObject *object)
   /* AdwBin would unparent its child again after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_POSITIONS_PAGE);
+  if (self->watched_selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_selection, update_close_selected, self);
+  g_clear_object (&self->watched_selection);
   g_clear_object (&self->selection);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->runner);
@@ -340,6 +372,7 @@ tw_positions_page_class_init (TwPositionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, age_label);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, accounts_box);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, close_selected_button);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, count_label);
@@ -347,6 +380,7 @@ tw_positions_page_class_init (TwPositionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_pl_image);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_pl_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, close_selected_cb);
 
   _tw_positions_page_install_actions (widget_class);
 }
@@ -381,6 +415,8 @@ tw_positions_page_init (TwPositionsPage *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   tw_positions_page_sort_by (self, "symbol", GTK_SORT_ASCENDING);
 
   self->cancellable = g_cancellable_new ();

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  *   close (s position key "service-id:symbol")  the close dialog, then the guard, then
  *                                               tw_portfolio_close_position_async()
  *   flatten (s service id)                      the guard, then the flatten dialog
+ * "Close Selected…" above the table does positions.close for the selected row.
  * Results are toasts (failures stay until dismissed).
  * Signal "action-finished" (operation, ok, message). */
 #define TW_TYPE_POSITIONS_PAGE (tw_positions_page_get_type ())

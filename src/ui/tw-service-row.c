@@ -11,10 +11,14 @@
 
 struct _TwServiceRow
 {
-  GtkListBoxRow    parent_instance;
+  GtkWidget        parent_instance;
 
   TwService       *service;
   char            *connector_name;
+  GBinding        *name_binding;
+  gulong           notify_id;
+  gboolean         components_bound;  /* the components list shows the service's */
+  guint            fresh_seconds;
 
   GtkImage        *state_icon;
   GtkLabel        *name_label;
@@ -28,7 +32,7 @@ struct _TwServiceRow
   GtkListBox      *components_list;
 };
 
-G_DEFINE_FINAL_TYPE (TwServiceRow, tw_service_row, GTK_TYPE_LIST_BOX_ROW)
+G_DEFINE_FINAL_TYPE (TwServiceRow, tw_service_row, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
@@ -125,7 +129,29 @@ create_component_row (gpointer item,
   return row;
 }
 
-/* The service's own rows. */
+/* The service's own rows. Labels change only when their words do: a new text
+ * lays the row out and paints it again. */
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
+/* Whole milliseconds: a poll whose latency rounds the same changes nothing. */
+static char *
+format_latency (double latency_ms)
+{
+  if (latency_ms < 0)
+    return NULL;
+  if (latency_ms < 1)
+    /* Translators: a network latency under one millisecond */
+    return g_strdup (_("< 1 ms"));
+  /* Translators: a network latency in milliseconds */
+  return g_strdup_printf (_("%.0f ms"), latency_ms);
+}
 
 static void
 update_state (TwServiceRow *self)
@@ -136,20 +162,20 @@ update_state (TwServiceRow *self)
   gboolean show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
 
   gtk_image_set_from_icon_name (self->state_icon, tw_ui_service_state_icon (state));
-  gtk_label_set_label (self->state_label, tw_ui_service_state_label (state));
+  set_label (self->state_label, tw_ui_service_state_label (state));
   tw_ui_set_status_style (GTK_WIDGET (self->state_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->state_label), style);
 
-  gtk_label_set_label (self->message_label, show_message ? message : "");
+  set_label (self->message_label, show_message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), show_message);
 }
 
 static void
 update_latency (TwServiceRow *self)
 {
-  g_autofree char *text = tw_ui_format_latency (tw_service_get_latency_ms (self->service));
+  g_autofree char *text = format_latency (tw_service_get_latency_ms (self->service));
 
-  gtk_label_set_label (self->latency_label, text != NULL ? text : "");
+  set_label (self->latency_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
 }
 
@@ -159,12 +185,20 @@ tw_service_row_update_age (TwServiceRow *self)
   gboolean stale;
   g_autofree char *text = NULL;
 
+  gint64 age;
+
   g_return_if_fail (TW_IS_SERVICE_ROW (self));
 
+  if (self->service == NULL)
+    return;
   stale = tw_service_get_stale (self->service);
-  text = tw_ui_format_age (tw_service_get_age_seconds (self->service), stale);
-  if (g_strcmp0 (gtk_label_get_label (self->age_label), text) != 0)
-    gtk_label_set_label (self->age_label, text);
+  age = tw_service_get_age_seconds (self->service);
+  if (!stale && age >= 0 && age < self->fresh_seconds)
+    /* Translators: how old the data is, while polls arrive on time */
+    text = g_strdup (_("updated just now"));
+  else
+    text = tw_ui_format_age (age, stale);
+  set_label (self->age_label, text);
   tw_ui_set_status_style (GTK_WIDGET (self->age_label), stale ? "warning" : NULL);
   if (stale)
     gtk_widget_remove_css_class (GTK_WIDGET (self->age_label), "dim-label");
@@ -188,7 +222,7 @@ update_connector (TwServiceRow *self)
     text = g_strdup_printf (_("%s · %s"), connector, url);
   else
     text = g_strdup (connector);
-  gtk_label_set_label (self->connector_label, text);
+  set_label (self->connector_label, text);
 }
 
 static void
@@ -207,11 +241,36 @@ service_notify_cb (TwServiceRow *self,
     update_connector (self);
 }
 
+/* The components list is built on the first expansion of a service, not for
+ * every row that scrolls by. */
+static void
+bind_components (TwServiceRow *self)
+{
+  if (self->components_bound || self->service == NULL)
+    return;
+  self->components_bound = TRUE;
+  gtk_list_box_bind_model (self->components_list, tw_service_get_components (self->service),
+                           create_component_row, NULL, NULL);
+}
+
+static void
+unbind_components (TwServiceRow *self)
+{
+  if (!self->components_bound)
+    return;
+  self->components_bound = FALSE;
+  if (self->components_list != NULL)
+    gtk_list_box_bind_model (self->components_list, NULL, NULL, NULL, NULL);
+}
+
 static void
 expand_button_active_cb (TwServiceRow *self)
 {
   gboolean active = gtk_toggle_button_get_active (self->expand_button);
   const char *label = active ? _("Hide components") : _("Show components");
+
+  if (active)
+    bind_components (self);
 
   gtk_button_set_icon_name (GTK_BUTTON (self->expand_button),
                             active ? "pan-down-symbolic" : "pan-end-symbolic");
@@ -223,22 +282,68 @@ expand_button_active_cb (TwServiceRow *self)
 }
 
 static void
-tw_service_row_constructed (GObject *object)
+unbind_service (TwServiceRow *self)
 {
-  TwServiceRow *self = TW_SERVICE_ROW (object);
+  if (self->service == NULL)
+    return;
+  unbind_components (self);
+  g_clear_pointer (&self->name_binding, g_binding_unbind);
+  g_clear_signal_handler (&self->notify_id, self->service);
+  g_clear_object (&self->service);
+}
 
-  G_OBJECT_CLASS (tw_service_row_parent_class)->constructed (object);
+void
+tw_service_row_set_service (TwServiceRow *self,
+                            TwService    *service)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+  g_return_if_fail (service == NULL || TW_IS_SERVICE (service));
 
-  g_return_if_fail (TW_IS_SERVICE (self->service));
+  if (self->service == service)
+    return;
 
-  g_object_bind_property (self->service, "name", self->name_label, "label", G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->service, "notify", G_CALLBACK (service_notify_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_list_box_bind_model (self->components_list, tw_service_get_components (self->service),
-                           create_component_row, NULL, NULL);
-  update_state (self);
-  update_latency (self);
-  update_connector (self);
+  unbind_service (self);
+  if (service != NULL)
+    {
+      self->service = g_object_ref (service);
+      self->name_binding = g_object_bind_property (service, "name", self->name_label, "label",
+                                                   G_BINDING_SYNC_CREATE);
+      self->notify_id = g_signal_connect_object (service, "notify", G_CALLBACK (service_notify_cb),
+                                                 self, G_CONNECT_SWAPPED);
+      if (tw_service_row_get_expanded (self))
+        bind_components (self);
+      update_state (self);
+      update_latency (self);
+      update_connector (self);
+      tw_service_row_update_age (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVICE]);
+}
+
+void
+tw_service_row_set_connector_name (TwServiceRow *self,
+                                   const char   *connector_name)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  if (g_strcmp0 (self->connector_name, connector_name) == 0)
+    return;
+  g_free (self->connector_name);
+  self->connector_name = g_strdup (connector_name);
+  if (self->service != NULL)
+    update_connector (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTOR_NAME]);
+}
+
+void
+tw_service_row_set_fresh_seconds (TwServiceRow *self,
+                                  guint         seconds)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  if (self->fresh_seconds == seconds)
+    return;
+  self->fresh_seconds = seconds;
   tw_service_row_update_age (self);
 }
 
@@ -246,10 +351,13 @@ static void
 tw_service_row_dispose (GObject *object)
 {
   TwServiceRow *self = TW_SERVICE_ROW (object);
+  GtkWidget *child;
 
-  if (self->components_list != NULL)
-    gtk_list_box_bind_model (self->components_list, NULL, NULL, NULL, NULL);
+  unbind_service (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_SERVICE_ROW);
+  /* The template's top box has no id: a plain widget unparents it itself. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (tw_service_row_parent_class)->dispose (object);
 }
@@ -259,7 +367,6 @@ tw_service_row_finalize (GObject *object)
 {
   TwServiceRow *self = TW_SERVICE_ROW (object);
 
-  g_clear_object (&self->service);
   g_clear_pointer (&self->connector_name, g_free);
 
   G_OBJECT_CLASS (tw_service_row_parent_class)->finalize (object);
@@ -300,17 +407,10 @@ tw_service_row_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
+      tw_service_row_set_service (self, g_value_get_object (value));
       break;
     case PROP_CONNECTOR_NAME:
-      if (g_strcmp0 (self->connector_name, g_value_get_string (value)) != 0)
-        {
-          g_free (self->connector_name);
-          self->connector_name = g_value_dup_string (value);
-          if (self->service != NULL)
-            update_connector (self);
-          g_object_notify_by_pspec (object, pspec);
-        }
+      tw_service_row_set_connector_name (self, g_value_get_string (value));
       break;
     case PROP_EXPANDED:
       tw_service_row_set_expanded (self, g_value_get_boolean (value));
@@ -326,7 +426,6 @@ tw_service_row_class_init (TwServiceRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = tw_service_row_constructed;
   object_class->dispose = tw_service_row_dispose;
   object_class->finalize = tw_service_row_finalize;
   object_class->get_property = tw_service_row_get_property;
@@ -334,7 +433,7 @@ tw_service_row_class_init (TwServiceRowClass *klass)
 
   properties[PROP_SERVICE] =
     g_param_spec_object ("service", NULL, NULL, TW_TYPE_SERVICE,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_CONNECTOR_NAME] =
     g_param_spec_string ("connector-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -357,7 +456,9 @@ tw_service_row_class_init (TwServiceRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, components_list);
   gtk_widget_class_bind_template_callback (widget_class, expand_button_active_cb);
 
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LIST_ITEM);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "tw-service-row");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -370,7 +471,7 @@ GtkWidget *
 tw_service_row_new (TwService  *service,
                     const char *connector_name)
 {
-  g_return_val_if_fail (TW_IS_SERVICE (service), NULL);
+  g_return_val_if_fail (service == NULL || TW_IS_SERVICE (service), NULL);
 
   return g_object_new (TW_TYPE_SERVICE_ROW,
                        "service", service,

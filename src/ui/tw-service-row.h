@@ -9,13 +9,24 @@ G_BEGIN_DECLS
 
 /* One service of the Overview: name and connector, state as icon and word, latency,
  * data age, the actionable error message, and its components on expand.
- * Properties: "service" (construct-only), "connector-name" (string), "expanded" (bool). */
+ * The Overview's list view recycles rows: a row is bound to a service, then to
+ * another (tw_service_row_set_service), and shows only what changes in words.
+ * Properties: "service" (nullable), "connector-name" (string), "expanded" (bool). */
 #define TW_TYPE_SERVICE_ROW (tw_service_row_get_type ())
-G_DECLARE_FINAL_TYPE (TwServiceRow, tw_service_row, TW, SERVICE_ROW, GtkListBoxRow)
+G_DECLARE_FINAL_TYPE (TwServiceRow, tw_service_row, TW, SERVICE_ROW, GtkWidget)
 
 GtkWidget  *tw_service_row_new            (TwService    *service,
                                            const char   *connector_name);
 TwService  *tw_service_row_get_service    (TwServiceRow *self);
+/* Binds the row to @service (NULL: unbound, it then keeps no reference). */
+void        tw_service_row_set_service    (TwServiceRow *self,
+                                           TwService    *service);
+void        tw_service_row_set_connector_name (TwServiceRow *self,
+                                               const char   *connector_name);
+/* Data younger than this reads "updated just now" (the page sets twice the poll
+ * interval): a poll on time then changes no text. Default 0: always in seconds. */
+void        tw_service_row_set_fresh_seconds (TwServiceRow *self,
+                                              guint         seconds);
 gboolean    tw_service_row_get_expanded   (TwServiceRow *self);
 void        tw_service_row_set_expanded   (TwServiceRow *self,
                                            gboolean      expanded);

@@ -13,10 +13,11 @@ typedef struct
 {
   const TwCellColumn *info;
   GObject            *item;      /* weak: between bind and unbind only */
-  gulong              ids[2];
+  gulong              ids[3];
   GtkLabel           *label;
   GtkImage           *image;
   GtkButton          *button;
+  GtkLabel           *caption;   /* TW_CELL_ORDER_STATUS: the approval, if any */
   GtkWidget          *widget;    /* the cell's own widget */
   gboolean            dirty;     /* its item changed while it was off screen */
 } Cell;
@@ -60,6 +61,8 @@ update_cell (GtkWidget *widget)
 
         g_object_get (cell->item, info->property, &value, NULL);
         gtk_label_set_text (cell->label, value != NULL && *value != '\0' ? value : "—");
+        if (info->fixed_width > 0)
+          gtk_widget_set_tooltip_text (GTK_WIDGET (cell->label), value);
       }
       break;
     case TW_CELL_QTY:
@@ -105,6 +108,17 @@ update_cell (GtkWidget *widget)
           text = g_strdup_printf (_("Stuck · %s"), status != NULL ? status : "");
         gtk_label_set_text (cell->label, text != NULL ? text : status != NULL ? status : "—");
         gtk_widget_set_visible (GTK_WIDGET (cell->image), stuck);
+        {
+          g_autofree char *approval = NULL;
+          g_autofree char *line = NULL;
+
+          g_object_get (cell->item, "approval-status", &approval, NULL);
+          if (approval != NULL && *approval != '\0')
+            /* Translators: the IBKR assistant's approval status of an order */
+            line = g_strdup_printf (_("approval: %s"), approval);
+          gtk_label_set_text (cell->caption, line != NULL ? line : "");
+          gtk_widget_set_visible (GTK_WIDGET (cell->caption), line != NULL);
+        }
         tw_ui_set_status_style (GTK_WIDGET (cell->label), stuck ? "warning" : NULL);
         tw_ui_set_status_style (GTK_WIDGET (cell->image), stuck ? "warning" : NULL);
       }
@@ -333,11 +347,28 @@ setup_cb (GtkSignalListItemFactory *factory,
         }
       gtk_box_append (GTK_BOX (widget), GTK_WIDGET (cell->image));
       gtk_box_append (GTK_BOX (widget), GTK_WIDGET (cell->label));
+      if (info->kind == TW_CELL_ORDER_STATUS)
+        {
+          /* The status line, and the approval under it. */
+          GtkWidget *line = widget;
+
+          widget = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+          gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+          gtk_box_append (GTK_BOX (widget), line);
+          cell->caption = GTK_LABEL (gtk_label_new (NULL));
+          gtk_label_set_xalign (cell->caption, 0);
+          gtk_widget_add_css_class (GTK_WIDGET (cell->caption), "caption");
+          gtk_widget_add_css_class (GTK_WIDGET (cell->caption), "dim-label");
+          gtk_widget_set_visible (GTK_WIDGET (cell->caption), FALSE);
+          gtk_box_append (GTK_BOX (widget), GTK_WIDGET (cell->caption));
+        }
       break;
     case TW_CELL_TEXT:
       widget = gtk_label_new (NULL);
       cell->label = GTK_LABEL (widget);
       gtk_label_set_xalign (cell->label, 0);
+      if (info->fixed_width > 0)
+        gtk_label_set_ellipsize (cell->label, PANGO_ELLIPSIZE_END);
       break;
     default:
       widget = gtk_label_new (NULL);
@@ -376,7 +407,10 @@ bind_cb (GtkSignalListItemFactory *factory,
       detail = g_strconcat ("notify::", info->property, NULL);
       cell->ids[0] = g_signal_connect (item, detail, G_CALLBACK (item_notify_cb), widget);
       if (info->kind == TW_CELL_ORDER_STATUS)
-        cell->ids[1] = g_signal_connect (item, "notify::stuck", G_CALLBACK (item_notify_cb), widget);
+        {
+          cell->ids[1] = g_signal_connect (item, "notify::stuck", G_CALLBACK (item_notify_cb), widget);
+          cell->ids[2] = g_signal_connect (item, "notify::approval-status", G_CALLBACK (item_notify_cb), widget);
+        }
     }
   update_cell (widget);
 }
@@ -435,6 +469,8 @@ tw_trading_column_new (const TwCellColumn *info,
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), (gpointer) info);
   column = gtk_column_view_column_new (info->kind == TW_CELL_BUTTON ? NULL : _(info->title), factory);
   gtk_column_view_column_set_expand (column, info->expand);
+  if (info->fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (column, info->fixed_width);
   gtk_column_view_column_set_resizable (column, info->kind != TW_CELL_BUTTON);
   sorter = tw_trading_sorter_new (item_type, info->property, info->kind);
   if (sorter != NULL)

@@ -16,7 +16,8 @@ typedef enum
   TW_CELL_PL,            /* a double: icon + "+105.00" */
   TW_CELL_PL_FRACTION,   /* a double fraction: icon + "+1.17 %" */
   TW_CELL_AGE,           /* an int64 of seconds: "12 min" */
-  TW_CELL_ORDER_STATUS,  /* "status" and "stuck": a stuck order has an icon, "Stuck" and the warning style */
+  TW_CELL_ORDER_STATUS,  /* "status" and "stuck": a stuck order has an icon, "Stuck" and the warning
+                          * style; "approval-status" (IBKR assistant) on a second line */
   TW_CELL_BUTTON,        /* a button for the row's action, target the item's "key", insensitive while "busy" */
 } TwCellKind;
 
@@ -29,6 +30,7 @@ typedef struct
   const char *action;    /* TW_CELL_BUTTON: the detailed action name */
   const char *tooltip;   /* TW_CELL_BUTTON: untranslated, followed by the symbol */
   gboolean    expand;
+  int         fixed_width; /* > 0: this width, long texts ellipsized (and in the tooltip) */
 } TwCellColumn;
 
 /* A column (factory and sorter) for items of @item_type. (transfer full) */

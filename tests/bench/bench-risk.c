@@ -688,6 +688,7 @@ time_halt_run (Bench       *bench,
    * by us: the request changes nothing and raises no alert). TwHttp's own timeout
    * bounds the wait. */
   bench->call = &call;
+  gint64 real0 = g_get_real_time ();
   t0 = g_get_monotonic_time ();
   tw_client_call_async (client, "trading.halt", vars, NULL, client_call_cb, &call);
   while (!client_done (bench))
@@ -701,6 +702,27 @@ time_halt_run (Bench       *bench,
       return FALSE;
     }
   append_ms (bench->single_ms, call.answered_us - t0);
+  if (call.answered_us - t0 > 1500000)
+    {
+      SimCall c;
+      gint64 real1 = g_get_real_time ();
+      sim_call_start (bench, TRIP_SERVICE, "GET", "/_sim/requests?flavor=alpaca", NULL, &c);
+      if (sim_call_finish (bench, &c, NULL))
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          json_parser_load_from_data (parser, g_bytes_get_data (c.body, NULL), g_bytes_get_size (c.body), NULL);
+          JsonArray *a = json_node_get_array (json_parser_get_root (parser));
+          for (guint k = 0; k < json_array_get_length (a); k++)
+            {
+              JsonObject *e = json_array_get_object_element (a, k);
+              gint64 t = json_object_get_int_member (e, "time_us");
+              if (t >= real0 - 2000000 && t <= real1)
+                printf ("DIAG %+.1f ms %s %s %ld\n", (t - real0) / 1000.0, json_object_get_string_member (e, "method"), json_object_get_string_member (e, "path"), (long) json_object_get_int_member (e, "status"));
+            }
+        }
+      printf ("DIAG end %+.1f ms\n", (real1 - real0) / 1000.0);
+      sim_call_clear (&c);
+    }
 
   if (g_getenv ("TW_BENCH_VERBOSE") != NULL)
     printf ("  run %2d: app.halt %.1f ms, %s alone %.1f ms\n", run + 1,
