@@ -668,6 +668,155 @@ test_unsupported_operation (void)
   fixture_teardown (&f);
 }
 
+static gboolean
+on_sentinel (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* The id of a source attached now: every source attached later has a larger one. */
+static guint
+source_id_now (void)
+{
+  guint id = g_idle_add (on_sentinel, NULL);
+
+  g_source_remove (id);
+  return id;
+}
+
+/* How many sources of the default context with ids in [@first, @last] belong to
+ * pollers (all their sources are named "[tw] poller …"). */
+static guint
+count_poller_sources (guint first,
+                      guint last)
+{
+  guint n = 0;
+
+  for (guint id = first; id <= last; id++)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, id);
+
+      if (source != NULL && g_source_get_name (source) != NULL
+          && g_str_has_prefix (g_source_get_name (source), "[tw] poller"))
+        n++;
+    }
+  return n;
+}
+
+typedef struct
+{
+  GPtrArray *pollers;
+  guint      first_id;
+  guint      max_sources;
+} Crowd;
+
+static gboolean
+crowd_all_succeeded (gpointer data)
+{
+  Crowd *crowd = data;
+
+  /* Checked on every wake-up while they poll, not only at the end. */
+  crowd->max_sources = MAX (crowd->max_sources,
+                            count_poller_sources (crowd->first_id, source_id_now ()));
+  for (guint i = 0; i < crowd->pollers->len; i++)
+    if (tw_poller_get_last_success (g_ptr_array_index (crowd->pollers, i)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+#define CROWD 200
+
+/* 200 running pollers use one timer source between them (two each before), and
+ * poll through it; stopped, they leave none. */
+static void
+test_shared_timer (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwClient) client = NULL;
+  Crowd crowd = { 0 };
+
+  fixture_setup (&f, NULL);
+  client = tw_client_new (f.http, f.secrets, tw_connector_registry_lookup (f.registry, "investiq"),
+                          PROFILE, service (&f, "investiq"));
+  g_assert_cmpuint (tw_poller_count_scheduler_sources (NULL), ==, 0);
+
+  crowd.pollers = g_ptr_array_new_with_free_func (g_object_unref);
+  crowd.first_id = source_id_now ();
+  for (guint i = 0; i < CROWD; i++)
+    {
+      TwPoller *poller = tw_poller_new (client, "health", 60000);
+
+      g_ptr_array_add (crowd.pollers, poller);
+      /* The first polls spread over 500 ms: none at once. */
+      tw_poller_start_delayed (poller, 1 + i * 500 / CROWD);
+      g_assert_false (tw_poller_get_in_flight (poller));
+    }
+  g_assert_cmpuint (count_poller_sources (crowd.first_id, source_id_now ()), ==, 1);
+  g_assert_cmpuint (tw_poller_count_scheduler_sources (NULL), ==, 1);
+
+  g_assert_true (wait_until (crowd_all_succeeded, &crowd, 10000));
+  g_test_message ("%u pollers answered, at most %u poller sources", CROWD, crowd.max_sources);
+  g_assert_cmpuint (crowd.max_sources, ==, 1);
+  g_assert_cmpuint (count_requests (&f, "investiq", NULL), ==, CROWD);
+
+  for (guint i = 0; i < CROWD; i++)
+    tw_poller_stop (g_ptr_array_index (crowd.pollers, i));
+  g_assert_cmpuint (count_poller_sources (crowd.first_id, source_id_now ()), ==, 0);
+  g_assert_cmpuint (tw_poller_count_scheduler_sources (NULL), ==, 0);
+
+  for (guint i = 0; i < CROWD; i++)
+    g_assert_finalize_object (g_ptr_array_steal_index_fast (crowd.pollers, 0));
+  g_ptr_array_unref (crowd.pollers);
+  tw_test_run_for (50);
+  g_assert_finalize_object (g_steal_pointer (&client));
+  fixture_teardown (&f);
+}
+
+static gint
+compare_time (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 ta = *(const gint64 *) a, tb = *(const gint64 *) b;
+
+  return (ta > tb) - (ta < tb);
+}
+
+/* A workspace spreads its first polls over the interval, and they stay spread. */
+static void
+test_stagger (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 spread_us;
+
+  fixture_setup (&f, NULL);
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 5000));
+  tw_test_run_for (3 * INTERVAL);
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      count_requests (&f, flavors[i], times);
+      g_assert_cmpuint (times->len, >=, 3);
+      g_array_append_val (firsts, g_array_index (times, gint64, 0));
+      /* Still on its own phase a few intervals later: one poll per interval. */
+      for (guint j = 1; j < times->len; j++)
+        g_assert_cmpint (g_array_index (times, gint64, j) - g_array_index (times, gint64, j - 1),
+                         >=, INTERVAL * 1000 * 9 / 10);
+    }
+  g_array_sort (firsts, compare_time);
+  spread_us = g_array_index (firsts, gint64, firsts->len - 1) - g_array_index (firsts, gint64, 0);
+  g_test_message ("first polls of %u services spread over %" G_GINT64_FORMAT " ms",
+                  firsts->len, spread_us / 1000);
+  /* 5 services over 400 ms: 0, 80, … 320 ms (not all in the same millisecond). */
+  g_assert_cmpint (spread_us, >=, INTERVAL * 1000 / 2);
+  g_assert_cmpint (spread_us, <, INTERVAL * 1000);
+
+  fixture_teardown (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -689,6 +838,8 @@ main (int   argc,
   g_test_add_func ("/tw/core/poller/poll-now", test_poll_now);
   g_test_add_func ("/tw/core/poller/stop-cancels", test_stop_cancels);
   g_test_add_func ("/tw/core/poller/unsupported-operation", test_unsupported_operation);
+  g_test_add_func ("/tw/core/poller/shared-timer", test_shared_timer);
+  g_test_add_func ("/tw/core/poller/stagger", test_stagger);
 
   return g_test_run ();
 }
