@@ -25,9 +25,14 @@
  *    service is halted; then the time from activating app.halt to the application's
  *    "halt-finished" signal, and, in the same run, one plain trading.halt to the 300 ms
  *    service through its TwClient (the slowest single request alone). Prints both
- *    medians and the difference against the goal: + 50 ms.
+ *    medians, the trend from the first to the last runs, and the difference against
+ *    the goal: + 50 ms. The simulated Alpaca's 200 requests/min limit is lifted for
+ *    these runs (POST /_sim/config): polling every second already passes it, and a
+ *    429's Retry-After (30 s and more) would land in a random run.
  *
- * Run by bench-risk.sh inside the headless session; see tests/bench/README.md. */
+ * Waiting for a state after a reset, the risk monitor is asked to poll now, once a
+ * second at most; never while a trip or a halt is being timed.
+ * Run by bench-risk.sh inside the headless session (tests/bench/run). */
 
 #include <libsoup/soup.h>
 #include <math.h>
