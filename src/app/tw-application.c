@@ -25,9 +25,6 @@
 #include "tw-positions-page.h"
 
 #define DEFAULT_POLL_INTERVAL_S 5
-static gint64 tw_t0;
-#define TS(what) do { if (g_getenv ("TW_TS")) { if (!tw_t0) tw_t0 = g_get_monotonic_time (); fprintf (stderr, "TS %7.1f %s\n", (g_get_monotonic_time () - tw_t0) / 1000.0, what); } } while (0)
-
 
 struct _TwApplication
 {
@@ -232,7 +229,7 @@ trading_open (TwApplication *self)
 {
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
-  if (!g_getenv ("TW_X_NOSTART")) tw_portfolio_start (self->portfolio);
+  tw_portfolio_start (self->portfolio);
   set_trading_page_contexts (self);
 }
 
@@ -306,7 +303,7 @@ backups_open (TwApplication *self)
                                          tw_profile_get_mode (profile));
   self->backup_scheduler = tw_backup_scheduler_new (self->backups, profile);
   g_signal_connect_object (self->backup_scheduler, "alert", G_CALLBACK (backup_alert_cb), self, 0);
-  if (!g_getenv ("TW_X_NOSTART")) tw_backup_scheduler_start (self->backup_scheduler);
+  tw_backup_scheduler_start (self->backup_scheduler);
   set_backups_page_context (self);
 }
 
@@ -386,13 +383,11 @@ open_profile (TwApplication *self,
   tw_workspace_set_poll_interval (workspace, poll_interval_ms (self));
   self->workspace = g_steal_pointer (&workspace);
   self->secrets = g_object_ref (secrets);
-  TS("ws-start");
-  if (!g_getenv ("TW_X_NOSTART")) tw_workspace_start (self->workspace);
+  tw_workspace_start (self->workspace);
 
   /* Risk controls: the demo's actions are real actions on the simulator, audited too.
    * The log is opened with the first profile (not at startup: a command-line call of the
    * running console needs none). */
-  TS("audit");
   if (self->audit_log == NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -407,7 +402,6 @@ open_profile (TwApplication *self,
           toast (self, message);
         }
     }
-  TS("monitor");
   self->monitor = tw_risk_monitor_new (self->workspace);
   if (self->audit_log != NULL)
     self->runner = tw_action_runner_new (self->workspace, self->audit_log);
@@ -418,19 +412,15 @@ open_profile (TwApplication *self,
       if (self->notifier != NULL)
         tw_notifier_set_engine (self->notifier, self->alerts);
     }
-  if (!g_getenv ("TW_X_NOSTART")) tw_risk_monitor_start (self->monitor);
+  tw_risk_monitor_start (self->monitor);
   set_page_contexts (self, TRUE);
-  TS("backups");
   backups_open (self);
-  TS("trading");
   trading_open (self);
 
-  TS("setws");
   tw_window_set_workspace (tw_application_get_window (self), self->workspace);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
   if (!tw_secrets_is_memory (secrets) && self->settings != NULL)
     g_settings_set_string (self->settings, "last-profile", tw_profile_get_name (profile));
-  TS("open-end");
   update_actions (self);
 }
 
@@ -483,8 +473,7 @@ tw_application_start_demo (TwApplication  *self,
   self->opened_once = TRUE;
   if (self->sim == NULL)
     {
-      TS("sim-start");
-  self->sim = tw_sim_thread_start (0, error);
+      self->sim = tw_sim_thread_start (0, error);
       if (self->sim == NULL)
         return FALSE;
       /* For scripts: where each simulated service listens. */
@@ -493,12 +482,10 @@ tw_application_start_demo (TwApplication  *self,
       fflush (stdout);
     }
 
-  TS("sim-started");
   secrets = tw_secrets_new_memory ();
   profile = tw_demo_profile_new (self->sim, secrets, error);
   if (profile == NULL)
     return FALSE;
-  TS("demo-profile-done");
   open_profile (self, profile, secrets, TRUE);
   return TRUE;
 }
@@ -527,7 +514,6 @@ after_paint_cb (GdkFrameClock *clock,
   if (self->first_frame_done)
     return;
   self->first_frame_done = TRUE;
-  TS("after-paint");
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
   printf ("FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time () - self->start_time_us);
   fflush (stdout);
@@ -538,7 +524,6 @@ static void
 window_map_cb (GtkWidget     *window,
                TwApplication *self)
 {
-  TS("map");
   g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
                            G_CALLBACK (after_paint_cb), self, 0);
 }
@@ -580,20 +565,14 @@ tw_application_get_window (TwApplication *self)
 
   if (self->window == NULL)
     {
-      TS("win-new");
-  self->window = tw_window_new (GTK_APPLICATION (self));
-      TS("win-done");
-  g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      self->window = tw_window_new (GTK_APPLICATION (self));
+      g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
                                self, G_CONNECT_SWAPPED);
-      if (!g_getenv ("TW_X_NOPAGES")) {
       add_risk_pages (self);
-      TS("risk-pages-done");
-  add_backups_page (self);
-      TS("backups-page-done");
-  add_trading_pages (self);
-      TS("trading-pages-done"); }
-  /* A window again: the app no longer needs holding for the background. */
+      add_backups_page (self);
+      add_trading_pages (self);
+      /* A window again: the app no longer needs holding for the background. */
       if (self->held)
         {
           self->held = FALSE;
@@ -991,10 +970,8 @@ tw_application_startup (GApplication *application)
   static const char *shortcuts_accels[] = { "<Primary>question", NULL };
   static const char *halt_accels[] = { "<Primary><Shift>h", NULL };
 
-  TS("startup");
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
 
-  TS("startup-parent-done");
   self->http = tw_http_new ();
   self->registry = tw_connector_registry_new ();
   tw_connector_registry_load_default (self->registry);
@@ -1051,7 +1028,6 @@ tw_application_activate (GApplication *application)
   for (guint i = 0; problems != NULL && i < problems->len; i++)
     toast (self, g_ptr_array_index (problems, i));
 
-  TS("activate-present");
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -1068,7 +1044,6 @@ tw_application_handle_local_options (GApplication *application,
     return -1;
 
   /* Through the actions, so a second `tradewarden --demo` reaches the running console. */
-  TS("local-opts");
   if (!g_application_register (application, NULL, &error))
     {
       g_printerr ("%s\n", error->message);

@@ -9,6 +9,7 @@
 
 #include "tw-error.h"
 #include "tw-sqlite-util.h"
+#include "tw-util.h"
 
 struct _TwBackup
 {
@@ -61,17 +62,6 @@ tw_backup_validity_to_string (TwBackupValidity validity)
     case TW_BACKUP_VALIDITY_UNKNOWN:
     default:                         return "unknown";
     }
-}
-
-static gboolean
-set_str (char       **dest,
-         const char  *value)
-{
-  if (g_strcmp0 (*dest, value) == 0)
-    return FALSE;
-  g_free (*dest);
-  *dest = g_strdup (value);
-  return TRUE;
 }
 
 static void
@@ -332,7 +322,7 @@ tw_backup_verify (TwBackup      *self,
       self->valid = valid;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
     }
-  if (set_str (&self->problem, problem))
+  if (tw_set_str (&self->problem, problem))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
   if (valid == TW_BACKUP_VALIDITY_VALID)
     {
@@ -346,7 +336,7 @@ tw_backup_verify (TwBackup      *self,
         }
       g_clear_pointer (&self->counts, g_array_unref);
       self->counts = g_steal_pointer (&counts);
-      if (set_str (&self->fingerprint, fingerprint))
+      if (tw_set_str (&self->fingerprint, fingerprint))
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINGERPRINT]);
     }
   if (total != self->total_rows)

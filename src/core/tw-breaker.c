@@ -4,6 +4,7 @@
 #include "tw-breaker.h"
 
 #include "tw-enum-types.h"
+#include "tw-util.h"
 
 struct _TwBreaker
 {
@@ -40,28 +41,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-replace_str (char       **field,
-             const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-replace_date_time (GDateTime **field,
-                   GDateTime  *value)
-{
-  if (*field == value || (*field && value && g_date_time_equal (*field, value)))
-    return FALSE;
-  g_clear_pointer (field, g_date_time_unref);
-  *field = value ? g_date_time_ref (value) : NULL;
-  return TRUE;
-}
 
 static void
 set_number (TwBreaker *self,
@@ -147,15 +126,15 @@ tw_breaker_set_property (GObject      *object,
       self->id = g_value_dup_string (value);
       break;
     case PROP_LABEL:
-      if (replace_str (&self->label, g_value_get_string (value)))
+      if (tw_set_str (&self->label, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_KIND:
-      if (replace_str (&self->kind, g_value_get_string (value)))
+      if (tw_set_str (&self->kind, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_UNIT:
-      if (replace_str (&self->unit, g_value_get_string (value)))
+      if (tw_set_str (&self->unit, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_VALUE:
@@ -175,7 +154,7 @@ tw_breaker_set_property (GObject      *object,
         }
       break;
     case PROP_OPENED_AT:
-      if (replace_date_time (&self->opened_at, g_value_get_boxed (value)))
+      if (tw_set_date_time (&self->opened_at, g_value_get_boxed (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_CAN_RESET:

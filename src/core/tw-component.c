@@ -4,6 +4,7 @@
 #include "tw-component.h"
 
 #include "tw-enum-types.h"
+#include "tw-util.h"
 
 struct _TwComponent
 {
@@ -31,17 +32,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* GLib 2.74 has no g_set_str. */
-static gboolean
-set_str (char       **dest,
-         const char  *value)
-{
-  if (g_strcmp0 (*dest, value) == 0)
-    return FALSE;
-  g_free (*dest);
-  *dest = g_strdup (value);
-  return TRUE;
-}
-
 static void
 tw_component_finalize (GObject *object)
 {
@@ -178,7 +168,7 @@ tw_component_set_name (TwComponent *self,
 {
   g_return_if_fail (TW_IS_COMPONENT (self));
 
-  if (set_str (&self->name, name))
+  if (tw_set_str (&self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
@@ -216,7 +206,7 @@ tw_component_set_status (TwComponent *self,
 {
   g_return_if_fail (TW_IS_COMPONENT (self));
 
-  if (set_str (&self->status, status))
+  if (tw_set_str (&self->status, status))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
@@ -234,7 +224,7 @@ tw_component_set_detail (TwComponent *self,
 {
   g_return_if_fail (TW_IS_COMPONENT (self));
 
-  if (set_str (&self->detail, detail))
+  if (tw_set_str (&self->detail, detail))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAIL]);
 }
 

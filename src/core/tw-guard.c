@@ -5,6 +5,7 @@
 
 #include "tw-enum-types.h"
 #include "tw-error.h"
+#include "tw-util.h"
 
 /* The policy of DESIGN.md: easy to make safe, hard to make risky. It lives in core so
  * that no front end (window, notification button, command line, D-Bus) can skip it. */
@@ -107,17 +108,6 @@ tw_guard_check_get_label (const char *check_id)
     if (g_strcmp0 (checks[i].id, check_id) == 0)
       return checks[i].label;
   return check_id;
-}
-
-static gboolean
-replace_str (char       **field,
-             const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
 }
 
 static void
@@ -341,7 +331,7 @@ tw_guard_request_set_reason (TwGuardRequest *self,
 {
   g_return_if_fail (TW_IS_GUARD_REQUEST (self));
 
-  if (replace_str (&self->reason, reason))
+  if (tw_set_str (&self->reason, reason))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REASON]);
       g_signal_emit (self, signals[CHANGED], 0);
@@ -361,7 +351,7 @@ tw_guard_request_set_typed_confirmation (TwGuardRequest *self,
 {
   g_return_if_fail (TW_IS_GUARD_REQUEST (self));
 
-  if (replace_str (&self->typed_confirmation, text))
+  if (tw_set_str (&self->typed_confirmation, text))
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPED_CONFIRMATION]);
       g_signal_emit (self, signals[CHANGED], 0);
@@ -374,7 +364,7 @@ tw_guard_request_set_breaker_kind (TwGuardRequest *self,
 {
   g_return_if_fail (TW_IS_GUARD_REQUEST (self));
 
-  if (replace_str (&self->breaker_kind, kind))
+  if (tw_set_str (&self->breaker_kind, kind))
     {
       rebuild_checklist (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BREAKER_KIND]);

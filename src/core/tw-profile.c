@@ -4,6 +4,7 @@
 #include "tw-profile.h"
 
 #include "tw-enum-types.h"
+#include "tw-util.h"
 
 /* The profile object; tw-profile-file.c reads and writes it. */
 
@@ -29,17 +30,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-set_str (char       **dest,
-         const char  *value)
-{
-  if (g_strcmp0 (*dest, value) == 0)
-    return FALSE;
-  g_free (*dest);
-  *dest = g_strdup (value);
-  return TRUE;
-}
 
 static void
 database_config_free (TwDatabaseConfig *config)
@@ -185,7 +175,7 @@ tw_profile_set_name (TwProfile  *self,
   g_return_if_fail (TW_IS_PROFILE (self));
   g_return_if_fail (name != NULL);
 
-  if (set_str (&self->name, name))
+  if (tw_set_str (&self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 

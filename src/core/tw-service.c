@@ -6,6 +6,7 @@
 #include "tw-component.h"
 #include "tw-enum-types.h"
 #include "tw-error.h"
+#include "tw-util.h"
 
 struct _TwService
 {
@@ -50,17 +51,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* GLib 2.74 has no g_set_str. */
-static gboolean
-set_str (char       **dest,
-         const char  *value)
-{
-  if (g_strcmp0 (*dest, value) == 0)
-    return FALSE;
-  g_free (*dest);
-  *dest = g_strdup (value);
-  return TRUE;
-}
-
 static void
 tw_service_finalize (GObject *object)
 {
@@ -266,7 +256,7 @@ tw_service_set_name (TwService  *self,
   if (name != NULL && *name == '\0')
     name = NULL;
   before = g_strdup (tw_service_get_name (self));
-  set_str (&self->name, name);
+  tw_set_str (&self->name, name);
   if (g_strcmp0 (before, tw_service_get_name (self)) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
@@ -285,7 +275,7 @@ tw_service_set_connector_id (TwService  *self,
 {
   g_return_if_fail (TW_IS_SERVICE (self));
 
-  if (set_str (&self->connector_id, connector_id))
+  if (tw_set_str (&self->connector_id, connector_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTOR_ID]);
 }
 
@@ -303,7 +293,7 @@ tw_service_set_base_url (TwService  *self,
 {
   g_return_if_fail (TW_IS_SERVICE (self));
 
-  if (set_str (&self->base_url, base_url))
+  if (tw_set_str (&self->base_url, base_url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
 }
 
@@ -370,7 +360,7 @@ static void
 set_last_error (TwService  *self,
                 const char *message)
 {
-  if (set_str (&self->last_error, message))
+  if (tw_set_str (&self->last_error, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
@@ -409,7 +399,7 @@ tw_service_set_version (TwService  *self,
 {
   g_return_if_fail (TW_IS_SERVICE (self));
 
-  if (set_str (&self->version, version))
+  if (tw_set_str (&self->version, version))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
 }
 
@@ -427,7 +417,7 @@ tw_service_set_status_text (TwService  *self,
 {
   g_return_if_fail (TW_IS_SERVICE (self));
 
-  if (set_str (&self->status_text, status_text))
+  if (tw_set_str (&self->status_text, status_text))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
 }
 

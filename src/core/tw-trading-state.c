@@ -4,6 +4,7 @@
 #include "tw-trading-state.h"
 
 #include "tw-enum-types.h"
+#include "tw-util.h"
 
 struct _TwTradingState
 {
@@ -57,28 +58,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-replace_str (char       **field,
-             const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-replace_date_time (GDateTime **field,
-                   GDateTime  *value)
-{
-  if (*field == value || (*field && value && g_date_time_equal (*field, value)))
-    return FALSE;
-  g_clear_pointer (field, g_date_time_unref);
-  *field = value ? g_date_time_ref (value) : NULL;
-  return TRUE;
-}
 
 static gboolean
 replace_bool (gboolean *field,
@@ -160,7 +139,7 @@ tw_trading_state_set_property (GObject      *object,
       self->service_id = g_value_dup_string (value);
       return;
     case PROP_SERVICE_NAME:
-      changed = replace_str (&self->service_name, g_value_get_string (value));
+      changed = tw_set_str (&self->service_name, g_value_get_string (value));
       break;
     case PROP_MODE:
       if (self->mode != (TwTradingMode) g_value_get_enum (value))
@@ -170,13 +149,13 @@ tw_trading_state_set_property (GObject      *object,
         }
       break;
     case PROP_REASON:
-      changed = replace_str (&self->reason, g_value_get_string (value));
+      changed = tw_set_str (&self->reason, g_value_get_string (value));
       break;
     case PROP_SINCE:
-      changed = replace_date_time (&self->since, g_value_get_boxed (value));
+      changed = tw_set_date_time (&self->since, g_value_get_boxed (value));
       break;
     case PROP_BY:
-      changed = replace_str (&self->by, g_value_get_string (value));
+      changed = tw_set_str (&self->by, g_value_get_string (value));
       break;
     case PROP_KILL_SWITCH_SUPPORTED:
       changed = replace_bool (&self->kill_switch_supported, g_value_get_boolean (value));
@@ -185,13 +164,13 @@ tw_trading_state_set_property (GObject      *object,
       changed = replace_bool (&self->kill_switch_active, g_value_get_boolean (value));
       break;
     case PROP_KILL_SWITCH_REASON:
-      changed = replace_str (&self->kill_switch_reason, g_value_get_string (value));
+      changed = tw_set_str (&self->kill_switch_reason, g_value_get_string (value));
       break;
     case PROP_KILL_SWITCH_AT:
-      changed = replace_date_time (&self->kill_switch_at, g_value_get_boxed (value));
+      changed = tw_set_date_time (&self->kill_switch_at, g_value_get_boxed (value));
       break;
     case PROP_KILL_SWITCH_BY:
-      changed = replace_str (&self->kill_switch_by, g_value_get_string (value));
+      changed = tw_set_str (&self->kill_switch_by, g_value_get_string (value));
       break;
     case PROP_TRADING_BLOCKED:
       changed = replace_bool (&self->trading_blocked, g_value_get_boolean (value));
@@ -209,10 +188,10 @@ tw_trading_state_set_property (GObject      *object,
       changed = replace_bool (&self->can_reduce, g_value_get_boolean (value));
       break;
     case PROP_LAST_ERROR:
-      changed = replace_str (&self->last_error, g_value_get_string (value));
+      changed = tw_set_str (&self->last_error, g_value_get_string (value));
       break;
     case PROP_UPDATED_AT:
-      changed = replace_date_time (&self->updated_at, g_value_get_boxed (value));
+      changed = tw_set_date_time (&self->updated_at, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -4,6 +4,7 @@
 #include "tw-sim-firm.h"
 #include "tw-sim-risk.h"
 #include "tw-sim-portfolio.h"
+#include "tw-util.h"
 
 struct _TwSimFirm
 {
@@ -168,16 +169,6 @@ tw_sim_firm_list_components (TwSimFirm  *firm,
   return list;
 }
 
-static void
-replace_str (char       **ptr,
-             const char  *value)
-{
-  if (g_strcmp0 (*ptr, value) == 0)
-    return;
-  g_free (*ptr);
-  *ptr = g_strdup (value);
-}
-
 void
 tw_sim_firm_set_component (TwSimFirm      *firm,
                            TwSimComponent *component,
@@ -185,15 +176,15 @@ tw_sim_firm_set_component (TwSimFirm      *firm,
                            TwSimLevel      level,
                            const char     *message)
 {
-  replace_str (&component->status, status);
+  tw_set_str (&component->status, status);
   component->level = level;
 
   if (message != NULL)
-    replace_str (&component->message, message);
+    tw_set_str (&component->message, message);
   else if (level == TW_SIM_LEVEL_OK)
-    replace_str (&component->message, component->default_message);
+    tw_set_str (&component->message, component->default_message);
   else
-    replace_str (&component->message, NULL);
+    tw_set_str (&component->message, NULL);
 }
 
 void
@@ -206,8 +197,8 @@ tw_sim_firm_reset_components (TwSimFirm  *firm,
 
       if (flavor != NULL && !g_str_equal (c->flavor, flavor))
         continue;
-      replace_str (&c->status, c->default_status);
-      replace_str (&c->message, c->default_message);
+      tw_set_str (&c->status, c->default_status);
+      tw_set_str (&c->message, c->default_message);
       c->level = TW_SIM_LEVEL_OK;
     }
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-portfolio.h"
+#include "tw-util.h"
 
 #include <math.h>
 
@@ -92,16 +93,6 @@ static void
 hits_free (gpointer data)
 {
   g_queue_free_full (data, g_free);
-}
-
-static void
-set_str (char       **ptr,
-         const char  *value)
-{
-  if (g_strcmp0 (*ptr, value) == 0)
-    return;
-  g_free (*ptr);
-  *ptr = g_strdup (value);
 }
 
 /* The account's market values follow the book, so equity tells the same story. */
@@ -485,7 +476,7 @@ tw_sim_portfolio_cancel_order (TwSimPortfolio *self,
   if (!tw_sim_order_is_open (o) || o->uncancelable)
     return 422;
 
-  set_str (&o->status, "canceled");
+  tw_set_str (&o->status, "canceled");
   o->canceled_at_us = now;
   o->updated_at_us = now;
   return 204;

@@ -4,21 +4,12 @@
 #include <string.h>
 
 #include "tw-sim-risk.h"
+#include "tw-util.h"
 
 /* Risk controls of AI trading (its switch and emergency stop), the Autotrader (breakers
  * per data source, rate limits) and Alpaca (account configurations). */
 
 /* GLib 2.74 has no g_set_str. */
-static void
-set_str (char       **ptr,
-         const char  *value)
-{
-  if (g_strcmp0 (*ptr, value) == 0)
-    return;
-  g_free (*ptr);
-  *ptr = g_strdup (value);
-}
-
 static GType
 value_type (JsonNode *node)
 {
@@ -424,9 +415,9 @@ patch_configurations (TwSimRequest *req)
       if (node == NULL)
         continue;
       if (g_str_equal (name, "dtbp_check"))
-        set_str (&c->dtbp_check, json_node_get_string (node));
+        tw_set_str (&c->dtbp_check, json_node_get_string (node));
       else if (g_str_equal (name, "trade_confirm_email"))
-        set_str (&c->trade_confirm_email, json_node_get_string (node));
+        tw_set_str (&c->trade_confirm_email, json_node_get_string (node));
       else if (g_str_equal (name, "suspend_trade"))
         tw_sim_risk_alpaca_set_suspend (risk, req->firm, json_node_get_boolean (node));
       else if (g_str_equal (name, "no_shorting"))
@@ -437,9 +428,9 @@ patch_configurations (TwSimRequest *req)
       else if (g_str_equal (name, "fractional_trading"))
         c->fractional_trading = json_node_get_boolean (node);
       else if (g_str_equal (name, "max_margin_multiplier"))
-        set_str (&c->max_margin_multiplier, json_node_get_string (node));
+        tw_set_str (&c->max_margin_multiplier, json_node_get_string (node));
       else if (g_str_equal (name, "pdt_check"))
-        set_str (&c->pdt_check, json_node_get_string (node));
+        tw_set_str (&c->pdt_check, json_node_get_string (node));
     }
 
   reply_configurations (req);

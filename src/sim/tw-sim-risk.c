@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-risk.h"
+#include "tw-util.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -27,16 +28,6 @@ static const struct
   { "alpaca_data", 45, 200 },
   { "news_api", 12, 100 },
 };
-
-static void
-set_str (char       **ptr,
-         const char  *value)
-{
-  if (g_strcmp0 (*ptr, value) == 0)
-    return;
-  g_free (*ptr);
-  *ptr = g_strdup (value);
-}
 
 void
 tw_sim_builder_add_string_or_null (JsonBuilder *b,
@@ -178,8 +169,8 @@ tw_sim_risk_halt (TwSimRisk  *risk,
   TwSimInvestiq *iq = &risk->investiq;
 
   iq->halted = TRUE;
-  set_str (&iq->halt_reason, reason);
-  set_str (&iq->halted_by, by);
+  tw_set_str (&iq->halt_reason, reason);
+  tw_set_str (&iq->halted_by, by);
   iq->halted_at_us = g_get_real_time ();
 }
 
@@ -316,8 +307,8 @@ kill_switch_load (TwSimRisk *risk)
 
   obj = json_node_get_object (json_parser_get_root (parser));
   ks->enabled = json_object_get_boolean_member_with_default (obj, "enabled", FALSE);
-  set_str (&ks->reason, json_object_get_string_member_with_default (obj, "reason", NULL));
-  set_str (&ks->activated_by,
+  tw_set_str (&ks->reason, json_object_get_string_member_with_default (obj, "reason", NULL));
+  tw_set_str (&ks->activated_by,
            json_object_get_string_member_with_default (obj, "activated_by", NULL));
   at = json_object_get_string_member_with_default (obj, "activated_at", NULL);
   ks->activated_at_us = 0;
@@ -396,8 +387,8 @@ kill_switch_apply_env (TwSimRisk *risk)
   if (!ks->forced_by_env || ks->enabled)
     return;
   ks->enabled = TRUE;
-  set_str (&ks->reason, "Forced on by KILL_SWITCH_ENABLED");
-  set_str (&ks->activated_by, "environment");
+  tw_set_str (&ks->reason, "Forced on by KILL_SWITCH_ENABLED");
+  tw_set_str (&ks->activated_by, "environment");
   ks->activated_at_us = g_get_real_time ();
 }
 
@@ -412,8 +403,8 @@ tw_sim_risk_kill_switch_set (TwSimRisk  *risk,
   ks->enabled = enabled;
   if (enabled)
     {
-      set_str (&ks->reason, reason);
-      set_str (&ks->activated_by, by);
+      tw_set_str (&ks->reason, reason);
+      tw_set_str (&ks->activated_by, by);
       ks->activated_at_us = g_get_real_time ();
     }
   else
@@ -460,8 +451,8 @@ tw_sim_risk_ai_set_enabled (TwSimRisk  *risk,
   ai->trading_enabled = enabled;
   if (enabled)
     ai->emergency_stop = FALSE;
-  set_str (&ai->reason, reason);
-  set_str (&ai->changed_by, by);
+  tw_set_str (&ai->reason, reason);
+  tw_set_str (&ai->changed_by, by);
   ai->changed_at_us = g_get_real_time ();
 }
 
@@ -652,13 +643,13 @@ tw_sim_risk_stop (TwSimRisk *risk)
 static void
 alpaca_defaults (TwSimAlpacaConfig *c)
 {
-  set_str (&c->dtbp_check, "entry");
-  set_str (&c->trade_confirm_email, "all");
+  tw_set_str (&c->dtbp_check, "entry");
+  tw_set_str (&c->trade_confirm_email, "all");
   c->suspend_trade = FALSE;
   c->no_shorting = FALSE;
   c->fractional_trading = TRUE;
-  set_str (&c->max_margin_multiplier, "4");
-  set_str (&c->pdt_check, "entry");
+  tw_set_str (&c->max_margin_multiplier, "4");
+  tw_set_str (&c->pdt_check, "entry");
 }
 
 void

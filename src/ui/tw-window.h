@@ -11,9 +11,15 @@ G_BEGIN_DECLS
 /* The console's window: header bar with the profile's name and PAPER/LIVE badge,
  * a sidebar of pages, the pages, toasts; the "No Profile Yet" page without a workspace.
  * Property: "workspace" (TwWorkspace, nullable).
- * Actions: win.page (int 1..9: the n-th page), win.show-page (string: page id). */
+ * Actions: win.page (int 1..9: the n-th page), win.show-page (string: page id).
+ * Signal: "first-frame" (no arguments), once, right after the window's first painted
+ * frame; then the window builds the lazy pages not built yet. */
 #define TW_TYPE_WINDOW (tw_window_get_type ())
 G_DECLARE_FINAL_TYPE (TwWindow, tw_window, TW, WINDOW, AdwApplicationWindow)
+
+/* Builds a lazy page: returns a new (floating) widget. */
+typedef GtkWidget *(*TwWindowPageFunc) (TwWindow *window,
+                                        gpointer  user_data);
 
 TwWindow       *tw_window_new               (GtkApplication *application);
 TwWorkspace    *tw_window_get_workspace     (TwWindow       *self);
@@ -25,6 +31,20 @@ void            tw_window_add_page          (TwWindow       *self,
                                              const char     *title,
                                              const char     *icon_name,
                                              GtkWidget      *page);
+/* Adds a page whose sidebar entry exists now and whose widget @func builds when the page
+ * is first shown or asked for (tw_window_get_page), or right after the first frame. */
+void            tw_window_add_lazy_page     (TwWindow         *self,
+                                             const char       *id,
+                                             const char       *title,
+                                             const char       *icon_name,
+                                             TwWindowPageFunc  func,
+                                             gpointer          user_data,
+                                             GDestroyNotify    destroy);
+/* (transfer none) (nullable) the page @id, built now if it was lazy; NULL if no such page. */
+GtkWidget      *tw_window_get_page          (TwWindow       *self,
+                                             const char     *id);
+/* TRUE once the window painted its first frame. */
+gboolean        tw_window_get_first_frame_done (TwWindow    *self);
 /* FALSE if no such page. */
 gboolean        tw_window_show_page         (TwWindow       *self,
                                              const char     *id);

@@ -913,6 +913,8 @@ main (int   argc,
     { NULL }
   };
 
+  /* Whole lines, even into a pipe shared with the session's stderr. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   context = g_option_context_new ("— breaker trip → notification, and app.halt, on the real console");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* GLib 2.74 has no g_set_str(): replaces *@field with a copy of @value.
+ * Returns TRUE when the value changed, so callers notify only on a real change. */
+static inline gboolean
+tw_set_str (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+/* The same for a GDateTime (compared by instant). */
+static inline gboolean
+tw_set_date_time (GDateTime **field,
+                  GDateTime  *value)
+{
+  if (*field == value || (*field != NULL && value != NULL && g_date_time_equal (*field, value)))
+    return FALSE;
+  g_clear_pointer (field, g_date_time_unref);
+  *field = value != NULL ? g_date_time_ref (value) : NULL;
+  return TRUE;
+}
+
+G_END_DECLS
