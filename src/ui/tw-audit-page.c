@@ -39,6 +39,7 @@ struct _TwAuditPage
   char           *verify_text;
   gboolean        verify_ok;
   guint           n_queries;
+  guint           refresh_source;
 
   GtkSearchEntry *search_entry;
   GtkDropDown    *profile_dropdown;
@@ -197,7 +198,14 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
   gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (label, text != NULL && *text != '\0' ? text : NULL);
+  /* Setting a tooltip costs a round trip to the display server: only when it changes. */
+  {
+    const char *tooltip = text != NULL && *text != '\0' ? text : NULL;
+    const char *current = gtk_widget_get_tooltip_text (label);
+
+    if (g_strcmp0 (current, tooltip) != 0)
+      gtk_widget_set_tooltip_text (label, tooltip);
+  }
 }
 
 static void
@@ -286,6 +294,56 @@ update_count (TwAuditPage *self)
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "rows" : "empty");
 }
 
+/* Rows come newest first. When the new answer is the old one with newer rows on top
+ * (the usual case after an action), insert only those and trim the tail: rows, selection
+ * and scroll stay put. Anything else (another filter) replaces the list. */
+static void
+splice_rows (TwAuditPage *self,
+             GPtrArray   *items)
+{
+  GListModel *rows = G_LIST_MODEL (self->rows);
+  guint n_old = g_list_model_get_n_items (rows);
+  guint n_new_on_top = 0;
+  gboolean prefix_match = FALSE;
+
+  if (n_old > 0 && items->len > 0)
+    {
+      g_autoptr(TwAuditRecord) first_old = g_list_model_get_item (rows, 0);
+      gint64 first_old_id = tw_audit_record_get_id (first_old);
+
+      while (n_new_on_top < items->len &&
+             tw_audit_record_get_id (g_ptr_array_index (items, n_new_on_top)) != first_old_id)
+        n_new_on_top++;
+
+      if (n_new_on_top < items->len)
+        {
+          guint overlap = MIN (n_old, items->len - n_new_on_top);
+
+          prefix_match = TRUE;
+          for (guint i = 0; i < overlap && prefix_match; i++)
+            {
+              g_autoptr(TwAuditRecord) old_row = g_list_model_get_item (rows, i);
+              TwAuditRecord *new_row = g_ptr_array_index (items, n_new_on_top + i);
+
+              prefix_match = tw_audit_record_get_id (old_row) == tw_audit_record_get_id (new_row);
+            }
+        }
+    }
+
+  if (prefix_match)
+    {
+      guint keep = items->len - n_new_on_top;
+
+      if (n_old > keep)
+        g_list_store_splice (self->rows, keep, n_old - keep, NULL, 0);
+      if (n_new_on_top > 0)
+        g_list_store_splice (self->rows, 0, 0, items->pdata, n_new_on_top);
+      return;
+    }
+
+  g_list_store_splice (self->rows, 0, n_old, items->pdata, items->len);
+}
+
 static void
 query_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -322,8 +380,7 @@ query_done_cb (GObject      *object,
       remember_choice (self->actions, tw_audit_record_get_action (record));
       g_ptr_array_add (items, record);
     }
-  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                       items->pdata, items->len);
+  splice_rows (self, items);
   update_count (self);
   g_signal_emit (self, signals[REFRESHED], 0);
 }
@@ -364,6 +421,16 @@ filter_changed_cb (TwAuditPage *self)
   tw_audit_page_refresh (self);
 }
 
+static gboolean
+refresh_timeout_cb (gpointer user_data)
+{
+  TwAuditPage *self = user_data;
+
+  self->refresh_source = 0;
+  tw_audit_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 in_flight_changed_cb (TwActionRunner *runner,
                       const char     *service_id,
@@ -371,8 +438,12 @@ in_flight_changed_cb (TwActionRunner *runner,
                       gboolean        in_flight,
                       TwAuditPage    *self)
 {
-  /* An action started (its "requested" row) or ended (its outcome row). */
-  tw_audit_page_refresh (self);
+  /* An action started (its "requested" row) or ended (its outcome row). A halt of four
+   * services changes eight times in a few milliseconds: one query for all of them, and
+   * none while the page is not shown (mapping it refreshes). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || self->refresh_source != 0)
+    return;
+  self->refresh_source = g_timeout_add (100, refresh_timeout_cb, self);
 }
 
 /* Verify */
@@ -599,6 +670,7 @@ tw_audit_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->query_cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   tw_audit_page_set_context (self, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_AUDIT_PAGE);
 

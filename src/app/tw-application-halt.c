@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-application-private.h"
+
+#include <glib/gi18n.h>
+
+/* app.halt: every service of the profile, in parallel, one click. */
+
+static char *
+describe_result (TwActionResult *result)
+{
+  const char *message = tw_action_result_get_message (result);
+
+  if (tw_action_result_get_ok (result))
+    /* Translators: one service's halt result; %s is its name, %.0f the latency */
+    return g_strdup_printf (_("%s: halted (%.0f ms)"), tw_action_result_get_service_name (result),
+                            tw_action_result_get_latency_ms (result));
+  /* Translators: one service's failed halt; %s is its name, then why */
+  return g_strdup_printf (_("%s: NOT HALTED — %s"), tw_action_result_get_service_name (result),
+                          message != NULL ? message : _("no answer"));
+}
+
+static char *
+describe_results (GPtrArray *results,
+                  gboolean   failures_only)
+{
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      TwActionResult *result = g_ptr_array_index (results, i);
+      g_autofree char *line = NULL;
+
+      if (failures_only && tw_action_result_get_ok (result))
+        continue;
+      line = describe_result (result);
+      if (str->len > 0)
+        g_string_append_c (str, '\n');
+      g_string_append (str, line);
+    }
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static void
+halt_details_cb (AdwToast      *toast,
+                 TwApplication *self)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->last_halt == NULL)
+    return;
+  body = describe_results (self->last_halt, FALSE);
+  dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)),
+                                   _("Halt All: Each Service"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+halt_failure_response_cb (TwApplication *self)
+{
+  tw_window_show_page (tw_application_get_window (self), "breakers");
+}
+
+static void
+halt_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TwApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *title = NULL;
+  guint n_ok = 0;
+  guint n_failed;
+
+  results = tw_action_runner_halt_all_finish (TW_ACTION_RUNNER (object), result, &error);
+  g_clear_object (&self->halt_cancellable);
+  _tw_application_update_actions (self);
+  if (results == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      _tw_application_show_error (self, _("Halt All Failed"), error->message);
+      return;
+    }
+
+  for (guint i = 0; i < results->len; i++)
+    if (tw_action_result_get_ok (g_ptr_array_index (results, i)))
+      n_ok++;
+  n_failed = results->len - n_ok;
+  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
+  self->last_halt = g_ptr_array_ref (results);
+
+  if (self->window != NULL || n_failed > 0)
+    {
+      AdwToast *toast;
+
+      /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
+      title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
+                                         results->len), n_ok, results->len);
+      toast = adw_toast_new (title);
+      adw_toast_set_button_label (toast, _("_Details"));
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 8);
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (halt_details_cb), self, 0);
+      tw_window_add_toast (tw_application_get_window (self), toast);
+    }
+
+  if (n_failed > 0)
+    {
+      g_autofree char *heading = NULL;
+      g_autofree char *failures = describe_results (results, TRUE);
+      g_autofree char *body = g_strdup_printf (_("Trading may still be running there.\n\n%s"), failures);
+      g_autofree char *banner = NULL;
+      GtkWidget *dialog;
+
+      /* A service that did not halt is loud: a dialog, and a row on the Breakers page. */
+      heading = g_strdup_printf (ngettext ("%u Service Did Not Halt", "%u Services Did Not Halt",
+                                           n_failed), n_failed);
+      if (self->halt_dialog != NULL)
+        gtk_window_destroy (GTK_WINDOW (self->halt_dialog));
+      dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)), heading, body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "close", _("_Close"),
+                                        "breakers", _("_Open Breakers"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "breakers",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "breakers");
+      g_signal_connect_object (dialog, "response::breakers", G_CALLBACK (halt_failure_response_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->halt_dialog = dialog;
+      g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->halt_dialog);
+      gtk_window_present (GTK_WINDOW (dialog));
+
+      /* Translators: the Breakers page's error row; %s lists the services and why */
+      banner = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
+      /* The page may not be built yet (tw-application-pages.c): build it to say so. */
+      tw_breakers_page_set_halt_failure (tw_application_get_breakers_page (self), banner);
+    }
+  else if (self->breakers_page != NULL)
+    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
+
+  _tw_application_emit_halt_finished (self, results);
+}
+
+void
+_tw_application_halt (TwApplication *self)
+{
+  /* One at a time: a second click while halting does nothing more. */
+  if (self->runner == NULL || self->halt_cancellable != NULL)
+    return;
+  self->halt_cancellable = g_cancellable_new ();
+  _tw_application_update_actions (self);
+  tw_action_runner_halt_all_async (self->runner, NULL, self->halt_cancellable,
+                                   halt_done_cb, g_object_ref (self));
+}
