@@ -11,6 +11,8 @@ static const char * const status_operations[] = {
   "trading.status",
   "killswitch.status",
   "breakers.list",
+  /* Alpaca's account: trading_blocked / account_blocked */
+  "account.status",
 };
 
 #define LOSS_WARNING_FRACTION 0.8
