@@ -63,33 +63,33 @@ struct _TwApplication
 };
 
 /* tw-application.c */
-TwSecrets *_tw_application_get_keyring              (TwApplication *self);
-void       _tw_application_show_error               (TwApplication *self,
-                                                     const char    *heading,
-                                                     const char    *message);
-void       _tw_application_toast                    (TwApplication *self,
-                                                     const char    *title);
-void       _tw_application_refresh_profile_names    (TwApplication *self);
+TwSecrets *_tw_application_get_keyring               (TwApplication *self);
+void       _tw_application_show_error                (TwApplication *self,
+                                                      const char    *heading,
+                                                      const char    *message);
+void       _tw_application_toast                     (TwApplication *self,
+                                                      const char    *title);
+void       _tw_application_refresh_profile_names     (TwApplication *self);
 /* @demo: keep the simulator across the switch (the new profile is the demo's). */
-void       _tw_application_open_profile             (TwApplication *self,
-                                                     TwProfile     *profile,
-                                                     TwSecrets     *secrets,
-                                                     gboolean       demo);
-void       _tw_application_emit_halt_finished       (TwApplication *self,
-                                                     GPtrArray     *results);
+void       _tw_application_open_profile              (TwApplication *self,
+                                                      TwProfile     *profile,
+                                                      TwSecrets     *secrets,
+                                                      gboolean       demo);
+void       _tw_application_emit_halt_finished        (TwApplication *self,
+                                                      GPtrArray     *results);
 
 /* tw-application-actions.c */
-void       _tw_application_add_actions              (TwApplication *self);
-void       _tw_application_update_actions           (TwApplication *self);
+void       _tw_application_add_actions               (TwApplication *self);
+void       _tw_application_update_actions            (TwApplication *self);
 
 /* tw-application-halt.c */
-void       _tw_application_halt                     (TwApplication *self);
+void       _tw_application_halt                      (TwApplication *self);
 
 /* tw-application-pages.c */
-void       _tw_application_add_pages                (TwApplication *self);
-void       _tw_application_set_page_contexts        (TwApplication *self,
-                                                     gboolean       on);
-void       _tw_application_set_backups_page_context (TwApplication *self);
+void       _tw_application_add_pages                 (TwApplication *self);
+void       _tw_application_set_page_contexts         (TwApplication *self,
+                                                      gboolean       on);
+void       _tw_application_set_backups_page_context  (TwApplication *self);
 void       _tw_application_set_trading_page_contexts (TwApplication *self);
 
 G_END_DECLS

@@ -2,71 +2,17 @@
 #include "config.h"
 
 #include "tw-application.h"
+#include "tw-application-private.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-#include "tw-audit-page.h"
-#include "tw-breakers-page.h"
 #include "tw-demo.h"
-#include "tw-env-import.h"
-#include "tw-notifier.h"
-#include "tw-profile-editor.h"
-#include "tw-sim.h"
 #include "tw-ui-util.h"
 
-/* Backups */
-#include "tw-backup-scheduler.h"
-#include "tw-backups-page.h"
-
-/* Positions and orders */
-#include "tw-orders-page.h"
-#include "tw-portfolio.h"
-#include "tw-positions-page.h"
-
 #define DEFAULT_POLL_INTERVAL_S 5
-
-struct _TwApplication
-{
-  AdwApplication       parent_instance;
-
-  gint64               start_time_us;
-  gboolean             first_frame_done;
-  gboolean             opened_once;     /* a profile was opened or asked for */
-
-  GSettings           *settings;        /* NULL without the schema */
-  TwHttp              *http;
-  TwConnectorRegistry *registry;
-  TwSecrets           *keyring;         /* created on first use */
-  TwSecrets           *secrets;         /* the workspace's: keyring, or memory in demo */
-  TwWorkspace         *workspace;
-  TwSimThread         *sim;             /* demo only */
-  TwWindow            *window;
-  GCancellable        *cancellable;
-
-  /* Risk controls: one audit log for the app, the rest per workspace. */
-  TwAuditLog          *audit_log;       /* NULL when it could not be opened */
-  TwRiskMonitor       *monitor;
-  TwActionRunner      *runner;
-  TwAlertEngine       *alerts;
-  TwNotifier          *notifier;
-  TwBreakersPage      *breakers_page;   /* weak: the window's */
-  TwAuditPage         *audit_page;      /* weak: the window's */
-  GtkWidget           *halt_dialog;     /* weak */
-  GCancellable        *halt_cancellable;
-  GPtrArray           *last_halt;       /* TwActionResult of the last app.halt */
-  gboolean             held;            /* run in background: window closed, app held */
-
-  /* Backups: the manager and scheduler belong to the open profile. */
-  TwBackupManager     *backups;
-  TwBackupScheduler   *backup_scheduler;
-  TwBackupsPage       *backups_page;    /* weak: the window's */
-
-  /* Positions and orders: the portfolio belongs to the open profile. */
-  TwPortfolio         *portfolio;
-  TwPositionsPage     *positions_page;  /* weak: the window's */
-  TwOrdersPage        *orders_page;     /* weak: the window's */
-};
+/* How long a window on its way to the screen may hold the profile's pollers back. */
+#define FIRST_FRAME_WAIT_MS 1000
 
 enum {
   HALT_FINISHED,
@@ -85,21 +31,18 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-static void set_page_contexts (TwApplication *self,
-                               gboolean       on);
-
-static TwSecrets *
-get_keyring (TwApplication *self)
+TwSecrets *
+_tw_application_get_keyring (TwApplication *self)
 {
   if (self->keyring == NULL)
     self->keyring = tw_secrets_new_keyring ();
   return self->keyring;
 }
 
-static void
-show_error (TwApplication *self,
-            const char    *heading,
-            const char    *message)
+void
+_tw_application_show_error (TwApplication *self,
+                            const char    *heading,
+                            const char    *message)
 {
   TwWindow *window = tw_application_get_window (self);
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, message);
@@ -108,9 +51,9 @@ show_error (TwApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-toast (TwApplication *self,
-       const char    *title)
+void
+_tw_application_toast (TwApplication *self,
+                       const char    *title)
 {
   AdwToast *toast = adw_toast_new (title);
 
@@ -135,24 +78,8 @@ poll_interval_changed_cb (TwApplication *self)
     tw_workspace_set_poll_interval (self->workspace, poll_interval_ms (self));
 }
 
-static void
-update_actions (TwApplication *self)
-{
-  GAction *action;
-
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->workspace != NULL);
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "halt");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                               self->runner != NULL && self->halt_cancellable == NULL);
-  /* The demo profile is never saved: nothing to edit. */
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "edit-profile");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                               self->workspace != NULL && !tw_secrets_is_memory (self->secrets));
-}
-
-static void
-refresh_profile_names (TwApplication *self)
+void
+_tw_application_refresh_profile_names (TwApplication *self)
 {
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GPtrArray) profiles = tw_profile_list_all (&problems);
@@ -165,20 +92,7 @@ refresh_profile_names (TwApplication *self)
   tw_window_set_profile_names (tw_application_get_window (self), (const char * const *) names);
 
   for (guint i = 0; problems != NULL && i < problems->len; i++)
-    toast (self, g_ptr_array_index (problems, i));
-}
-
-static void
-set_page_contexts (TwApplication *self,
-                   gboolean       on)
-{
-  if (self->breakers_page != NULL)
-    tw_breakers_page_set_context (self->breakers_page,
-                                  on ? self->workspace : NULL,
-                                  on ? self->monitor : NULL,
-                                  on ? self->runner : NULL);
-  if (self->audit_page != NULL)
-    tw_audit_page_set_context (self->audit_page, self->audit_log, on ? self->runner : NULL);
+    _tw_application_toast (self, g_ptr_array_index (problems, i));
 }
 
 static guint
@@ -214,23 +128,11 @@ stuck_minutes_changed_cb (TwApplication *self)
 }
 
 static void
-set_trading_page_contexts (TwApplication *self)
-{
-  if (self->positions_page != NULL)
-    tw_positions_page_set_context (self->positions_page, self->portfolio,
-                                   self->portfolio != NULL ? self->runner : NULL);
-  if (self->orders_page != NULL)
-    tw_orders_page_set_context (self->orders_page, self->portfolio,
-                                self->portfolio != NULL ? self->runner : NULL);
-}
-
-static void
 trading_open (TwApplication *self)
 {
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
-  tw_portfolio_start (self->portfolio);
-  set_trading_page_contexts (self);
+  _tw_application_set_trading_page_contexts (self);
 }
 
 static void
@@ -239,25 +141,7 @@ trading_close (TwApplication *self)
   if (self->portfolio != NULL)
     tw_portfolio_stop (self->portfolio);
   g_clear_object (&self->portfolio);
-  set_trading_page_contexts (self);
-}
-
-static void
-add_trading_pages (TwApplication *self)
-{
-  GtkWidget *positions = tw_positions_page_new ();
-  GtkWidget *orders = tw_orders_page_new ();
-
-  tw_window_add_page (self->window, "positions", _("Positions"), "view-list-symbolic", positions);
-  tw_window_add_page (self->window, "orders", _("Orders"), "view-list-bullet-symbolic", orders);
-  self->positions_page = TW_POSITIONS_PAGE (positions);
-  g_object_add_weak_pointer (G_OBJECT (positions), (gpointer *) &self->positions_page);
-  self->orders_page = TW_ORDERS_PAGE (orders);
-  g_object_add_weak_pointer (G_OBJECT (orders), (gpointer *) &self->orders_page);
-  if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed::stuck-order-minutes",
-                             G_CALLBACK (stuck_minutes_changed_cb), self, G_CONNECT_SWAPPED);
-  set_trading_page_contexts (self);
+  _tw_application_set_trading_page_contexts (self);
 }
 
 /* Backups */
@@ -279,19 +163,8 @@ backup_alert_cb (TwBackupScheduler *scheduler,
 
       if (error != NULL)
         g_debug ("Backup alert not shown as a notification: %s", error->message);
-      toast (self, message);
+      _tw_application_toast (self, message);
     }
-}
-
-static void
-set_backups_page_context (TwApplication *self)
-{
-  if (self->backups_page == NULL)
-    return;
-  tw_backups_page_set_save_profile (self->backups_page,
-                                    self->secrets != NULL && !tw_secrets_is_memory (self->secrets));
-  tw_backups_page_set_context (self->backups_page, self->backups, self->workspace,
-                               self->runner, self->monitor, self->backup_scheduler);
 }
 
 static void
@@ -303,8 +176,7 @@ backups_open (TwApplication *self)
                                          tw_profile_get_mode (profile));
   self->backup_scheduler = tw_backup_scheduler_new (self->backups, profile);
   g_signal_connect_object (self->backup_scheduler, "alert", G_CALLBACK (backup_alert_cb), self, 0);
-  tw_backup_scheduler_start (self->backup_scheduler);
-  set_backups_page_context (self);
+  _tw_application_set_backups_page_context (self);
 }
 
 static void
@@ -314,18 +186,88 @@ backups_close (TwApplication *self)
     tw_backup_scheduler_stop (self->backup_scheduler);
   g_clear_object (&self->backup_scheduler);
   g_clear_object (&self->backups);
-  set_backups_page_context (self);
+  _tw_application_set_backups_page_context (self);
+}
+
+/* The profile at work: its pollers (services, trading states, positions and orders) and its
+ * backup scheduler start once the window shows its first frame, which then waits for none
+ * of their answers; at once when the window is on screen already or none is coming. */
+
+static void
+start_profile (TwApplication *self)
+{
+  self->start_pending = FALSE;
+  g_clear_handle_id (&self->start_idle_id, g_source_remove);
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+  if (self->workspace == NULL)
+    return;
+
+  tw_workspace_start (self->workspace);
+  if (self->monitor != NULL)
+    tw_risk_monitor_start (self->monitor);
+  if (self->backup_scheduler != NULL)
+    tw_backup_scheduler_start (self->backup_scheduler);
+  if (self->portfolio != NULL)
+    tw_portfolio_start (self->portfolio);
+}
+
+static gboolean
+start_timeout_cb (gpointer user_data)
+{
+  TwApplication *self = user_data;
+
+  self->start_timeout_id = 0;
+  start_profile (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+start_idle_cb (gpointer user_data)
+{
+  TwApplication *self = user_data;
+
+  self->start_idle_id = 0;
+  /* A window on its way to the screen: after its first frame (window_first_frame_cb), or
+   * after a while if it never paints. */
+  if (self->window != NULL && gtk_widget_get_visible (GTK_WIDGET (self->window))
+      && !tw_window_has_painted (self->window))
+    {
+      if (self->start_timeout_id == 0)
+        self->start_timeout_id = g_timeout_add (FIRST_FRAME_WAIT_MS, start_timeout_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  start_profile (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window is presented after the profile opens (demo, command line, tests): decide
+ * once the caller is done, in an idle. */
+static void
+schedule_start (TwApplication *self)
+{
+  if (self->window != NULL && tw_window_has_painted (self->window))
+    {
+      start_profile (self);
+      return;
+    }
+  self->start_pending = TRUE;
+  if (self->start_idle_id == 0)
+    self->start_idle_id = g_idle_add (start_idle_cb, self);
 }
 
 static void
-add_backups_page (TwApplication *self)
+cancel_start (TwApplication *self)
 {
-  GtkWidget *page = tw_backups_page_new ();
+  self->start_pending = FALSE;
+  g_clear_handle_id (&self->start_idle_id, g_source_remove);
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+}
 
-  tw_window_add_page (self->window, "backups", _("Backups"), "drive-harddisk-symbolic", page);
-  self->backups_page = TW_BACKUPS_PAGE (page);
-  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &self->backups_page);
-  set_backups_page_context (self);
+static void
+window_first_frame_cb (TwApplication *self)
+{
+  if (self->start_pending)
+    start_profile (self);
 }
 
 static void
@@ -339,9 +281,10 @@ tw_application_close_profile (TwApplication *self)
 {
   g_return_if_fail (TW_IS_APPLICATION (self));
 
+  cancel_start (self);
   if (self->window != NULL)
     tw_window_set_workspace (self->window, NULL);
-  set_page_contexts (self, FALSE);
+  _tw_application_set_page_contexts (self, FALSE);
   backups_close (self);
   trading_close (self);
   if (self->halt_cancellable != NULL)
@@ -359,14 +302,14 @@ tw_application_close_profile (TwApplication *self)
   g_clear_object (&self->secrets);
   /* The workspace is stopped first: no request is left for the simulator. */
   stop_sim (self);
-  update_actions (self);
+  _tw_application_update_actions (self);
 }
 
-static void
-open_profile (TwApplication *self,
-              TwProfile     *profile,
-              TwSecrets     *secrets,
-              gboolean       demo)
+void
+_tw_application_open_profile (TwApplication *self,
+                              TwProfile     *profile,
+                              TwSecrets     *secrets,
+                              gboolean       demo)
 {
   g_autoptr(TwWorkspace) workspace = NULL;
   TwSimThread *sim = NULL;
@@ -383,7 +326,6 @@ open_profile (TwApplication *self,
   tw_workspace_set_poll_interval (workspace, poll_interval_ms (self));
   self->workspace = g_steal_pointer (&workspace);
   self->secrets = g_object_ref (secrets);
-  tw_workspace_start (self->workspace);
 
   /* Risk controls: the demo's actions are real actions on the simulator, audited too.
    * The log is opened with the first profile (not at startup: a command-line call of the
@@ -399,7 +341,7 @@ open_profile (TwApplication *self,
           g_autofree char *message = g_strdup_printf (_("Guarded actions are disabled: %s"), error->message);
 
           g_warning ("%s", message);
-          toast (self, message);
+          _tw_application_toast (self, message);
         }
     }
   self->monitor = tw_risk_monitor_new (self->workspace);
@@ -412,16 +354,16 @@ open_profile (TwApplication *self,
       if (self->notifier != NULL)
         tw_notifier_set_engine (self->notifier, self->alerts);
     }
-  tw_risk_monitor_start (self->monitor);
-  set_page_contexts (self, TRUE);
+  _tw_application_set_page_contexts (self, TRUE);
   backups_open (self);
   trading_open (self);
 
   tw_window_set_workspace (tw_application_get_window (self), self->workspace);
+  schedule_start (self);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
   if (!tw_secrets_is_memory (secrets) && self->settings != NULL)
     g_settings_set_string (self->settings, "last-profile", tw_profile_get_name (profile));
-  update_actions (self);
+  _tw_application_update_actions (self);
 }
 
 void
@@ -433,7 +375,7 @@ tw_application_open_profile (TwApplication *self,
   g_return_if_fail (TW_IS_PROFILE (profile));
   g_return_if_fail (TW_IS_SECRETS (secrets));
 
-  open_profile (self, profile, secrets, tw_secrets_is_memory (secrets) && self->sim != NULL);
+  _tw_application_open_profile (self, profile, secrets, tw_secrets_is_memory (secrets) && self->sim != NULL);
 }
 
 gboolean
@@ -456,7 +398,7 @@ tw_application_open_profile_by_name (TwApplication  *self,
   profile = tw_profile_load (file, error);
   if (profile == NULL)
     return FALSE;
-  open_profile (self, profile, get_keyring (self), FALSE);
+  _tw_application_open_profile (self, profile, _tw_application_get_keyring (self), FALSE);
   return TRUE;
 }
 
@@ -486,7 +428,7 @@ tw_application_start_demo (TwApplication  *self,
   profile = tw_demo_profile_new (self->sim, secrets, error);
   if (profile == NULL)
     return FALSE;
-  open_profile (self, profile, secrets, TRUE);
+  _tw_application_open_profile (self, profile, secrets, TRUE);
   return TRUE;
 }
 
@@ -528,21 +470,6 @@ window_map_cb (GtkWidget     *window,
                            G_CALLBACK (after_paint_cb), self, 0);
 }
 
-static void
-add_risk_pages (TwApplication *self)
-{
-  GtkWidget *breakers = tw_breakers_page_new ();
-  GtkWidget *audit = tw_audit_page_new ();
-
-  tw_window_add_page (self->window, "breakers", _("Breakers"), "dialog-warning-symbolic", breakers);
-  tw_window_add_page (self->window, "audit", _("Audit"), "document-properties-symbolic", audit);
-  self->breakers_page = TW_BREAKERS_PAGE (breakers);
-  g_object_add_weak_pointer (G_OBJECT (breakers), (gpointer *) &self->breakers_page);
-  self->audit_page = TW_AUDIT_PAGE (audit);
-  g_object_add_weak_pointer (G_OBJECT (audit), (gpointer *) &self->audit_page);
-  set_page_contexts (self, self->workspace != NULL);
-}
-
 static gboolean
 window_close_request_cb (TwApplication *self)
 {
@@ -569,9 +496,9 @@ tw_application_get_window (TwApplication *self)
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
                                self, G_CONNECT_SWAPPED);
-      add_risk_pages (self);
-      add_backups_page (self);
-      add_trading_pages (self);
+      g_signal_connect_object (self->window, "first-frame", G_CALLBACK (window_first_frame_cb),
+                               self, G_CONNECT_SWAPPED);
+      _tw_application_add_pages (self);
       /* A window again: the app no longer needs holding for the background. */
       if (self->held)
         {
@@ -581,383 +508,15 @@ tw_application_get_window (TwApplication *self)
       if (g_getenv ("TW_BENCH_FIRST_FRAME") != NULL)
         g_signal_connect_object (self->window, "map", G_CALLBACK (window_map_cb), self, 0);
       tw_window_set_workspace (self->window, self->workspace);
-      refresh_profile_names (self);
+      _tw_application_refresh_profile_names (self);
     }
   return self->window;
 }
 
 /* Actions */
 
-static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-
-  /* Closing lets each window remember its size. */
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
-  g_list_free (windows);
-  g_application_quit (G_APPLICATION (self));
-}
-
-static void
-refresh_action (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  TwApplication *self = user_data;
-
-  if (self->workspace != NULL)
-    tw_workspace_refresh (self->workspace);
-}
-
-static void
-demo_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tw_application_start_demo (self, &error))
-    show_error (self, _("Could Not Start the Demo"), error->message);
-  gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
-}
-
-static void
-editor_saved_cb (TwProfileEditor *editor,
-                 TwProfile       *profile,
-                 TwApplication   *self)
-{
-  g_autofree char *message = NULL;
-
-  open_profile (self, profile, get_keyring (self), FALSE);
-  refresh_profile_names (self);
-  /* Translators: %s is a profile's name */
-  message = g_strdup_printf (_("Profile “%s” saved"), tw_profile_get_name (profile));
-  toast (self, message);
-}
-
-static void
-present_editor (TwApplication *self,
-                TwProfile     *profile)
-{
-  TwProfileEditor *editor = tw_profile_editor_new (GTK_WINDOW (tw_application_get_window (self)),
-                                                   self->registry, get_keyring (self), profile);
-
-  g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (editor));
-}
-
-static void
-new_profile_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  present_editor (TW_APPLICATION (user_data), NULL);
-}
-
-static void
-edit_profile_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  TwApplication *self = user_data;
-
-  if (self->workspace != NULL && !tw_secrets_is_memory (self->secrets))
-    present_editor (self, tw_workspace_get_profile (self->workspace));
-}
-
-static void
-import_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(TwApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TwProfile) profile = tw_env_import_finish (result, &error);
-  g_autofree char *message = NULL;
-
-  if (profile == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, _("Could Not Import the .env File"), error->message);
-      return;
-    }
-  open_profile (self, profile, get_keyring (self), FALSE);
-  refresh_profile_names (self);
-  /* Translators: %s is a profile's name */
-  message = g_strdup_printf (_("Imported as profile “%s”"), tw_profile_get_name (profile));
-  toast (self, message);
-}
-
-static void
-import_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    TwApplication   *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        tw_env_import_async (file, get_keyring (self), self->cancellable,
-                             import_done_cb, g_object_ref (self));
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
-import_env_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Import a Runbook .env File"),
-                                         GTK_WINDOW (tw_application_get_window (self)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Import"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-open_profile_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!tw_application_open_profile_by_name (self, g_variant_get_string (parameter, NULL), &error))
-    show_error (self, _("Could Not Open the Profile"), error->message);
-  gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
-}
-
-static void
-shortcuts_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  TwWindow *window = tw_application_get_window (self);
-
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
-}
-
-static void
-about_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  static const char *developers[] = { "The Trade Warden developers", NULL };
-  GtkWidget *about;
-
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", tw_application_get_window (self),
-                        "application-name", _("Trade Warden"),
-                        "application-icon", APP_ID,
-                        "version", PACKAGE_VERSION,
-                        "developer-name", _("The Trade Warden developers"),
-                        "developers", developers,
-                        "comments", _("A console for the on-call operator of automated trading systems: every service at a glance, halting in one click, risky moves made deliberate."),
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "translator-credits", _("translator-credits"),
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
-}
-
-static void
-show_page_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  TwApplication *self = user_data;
-  TwWindow *window = tw_application_get_window (self);
-
-  gtk_window_present (GTK_WINDOW (window));
-  tw_window_show_page (window, g_variant_get_string (parameter, NULL));
-}
-
 /* app.halt: every service of the profile, in parallel, one click. */
 
-static char *
-describe_result (TwActionResult *result)
-{
-  const char *message = tw_action_result_get_message (result);
-
-  if (tw_action_result_get_ok (result))
-    /* Translators: one service's halt result; %s is its name, %.0f the latency */
-    return g_strdup_printf (_("%s: halted (%.0f ms)"), tw_action_result_get_service_name (result),
-                            tw_action_result_get_latency_ms (result));
-  /* Translators: one service's failed halt; %s is its name, then why */
-  return g_strdup_printf (_("%s: NOT HALTED — %s"), tw_action_result_get_service_name (result),
-                          message != NULL ? message : _("no answer"));
-}
-
-static char *
-describe_results (GPtrArray *results,
-                  gboolean   failures_only)
-{
-  g_autoptr(GString) str = g_string_new (NULL);
-
-  for (guint i = 0; i < results->len; i++)
-    {
-      TwActionResult *result = g_ptr_array_index (results, i);
-      g_autofree char *line = NULL;
-
-      if (failures_only && tw_action_result_get_ok (result))
-        continue;
-      line = describe_result (result);
-      if (str->len > 0)
-        g_string_append_c (str, '\n');
-      g_string_append (str, line);
-    }
-  return g_string_free (g_steal_pointer (&str), FALSE);
-}
-
-static void
-halt_details_cb (AdwToast      *toast,
-                 TwApplication *self)
-{
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-
-  if (self->last_halt == NULL)
-    return;
-  body = describe_results (self->last_halt, FALSE);
-  dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)),
-                                   _("Halt All: Each Service"), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-halt_failure_response_cb (TwApplication *self)
-{
-  tw_window_show_page (tw_application_get_window (self), "breakers");
-}
-
-static void
-halt_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(TwApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autofree char *title = NULL;
-  guint n_ok = 0;
-  guint n_failed;
-
-  results = tw_action_runner_halt_all_finish (TW_ACTION_RUNNER (object), result, &error);
-  g_clear_object (&self->halt_cancellable);
-  update_actions (self);
-  if (results == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      show_error (self, _("Halt All Failed"), error->message);
-      return;
-    }
-
-  for (guint i = 0; i < results->len; i++)
-    if (tw_action_result_get_ok (g_ptr_array_index (results, i)))
-      n_ok++;
-  n_failed = results->len - n_ok;
-  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
-  self->last_halt = g_ptr_array_ref (results);
-
-  if (self->window != NULL || n_failed > 0)
-    {
-      AdwToast *toast;
-
-      /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
-      title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
-                                         results->len), n_ok, results->len);
-      toast = adw_toast_new (title);
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 8);
-      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (halt_details_cb), self, 0);
-      tw_window_add_toast (tw_application_get_window (self), toast);
-    }
-
-  if (n_failed > 0)
-    {
-      g_autofree char *heading = NULL;
-      g_autofree char *failures = describe_results (results, TRUE);
-      g_autofree char *body = g_strdup_printf (_("Trading may still be running there.\n\n%s"), failures);
-      g_autofree char *banner = NULL;
-      GtkWidget *dialog;
-
-      /* A service that did not halt is loud: a dialog, and a row on the Breakers page. */
-      heading = g_strdup_printf (ngettext ("%u Service Did Not Halt", "%u Services Did Not Halt",
-                                           n_failed), n_failed);
-      if (self->halt_dialog != NULL)
-        gtk_window_destroy (GTK_WINDOW (self->halt_dialog));
-      dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)), heading, body);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "close", _("_Close"),
-                                        "breakers", _("_Open Breakers"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "breakers",
-                                                  ADW_RESPONSE_SUGGESTED);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "breakers");
-      g_signal_connect_object (dialog, "response::breakers", G_CALLBACK (halt_failure_response_cb),
-                               self, G_CONNECT_SWAPPED);
-      self->halt_dialog = dialog;
-      g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->halt_dialog);
-      gtk_window_present (GTK_WINDOW (dialog));
-
-      /* Translators: the Breakers page's error row; %s lists the services and why */
-      banner = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
-      if (self->breakers_page != NULL)
-        tw_breakers_page_set_halt_failure (self->breakers_page, banner);
-    }
-  else if (self->breakers_page != NULL)
-    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
-
-  g_signal_emit (self, signals[HALT_FINISHED], 0, results);
-}
-
-static void
-halt_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  TwApplication *self = user_data;
-
-  /* One at a time: a second click while halting does nothing more. */
-  if (self->runner == NULL || self->halt_cancellable != NULL)
-    return;
-  self->halt_cancellable = g_cancellable_new ();
-  update_actions (self);
-  tw_action_runner_halt_all_async (self->runner, NULL, self->halt_cancellable,
-                                   halt_done_cb, g_object_ref (self));
-}
-
-static const GActionEntry app_actions[] = {
-  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
-  { "refresh", refresh_action, NULL, NULL, NULL, { 0 } },
-  { "demo", demo_action, NULL, NULL, NULL, { 0 } },
-  { "new-profile", new_profile_action, NULL, NULL, NULL, { 0 } },
-  { "edit-profile", edit_profile_action, NULL, NULL, NULL, { 0 } },
-  { "import-env", import_env_action, NULL, NULL, NULL, { 0 } },
-  { "open-profile", open_profile_action, "s", NULL, NULL, { 0 } },
-  { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
-  { "about", about_action, NULL, NULL, NULL, { 0 } },
-  { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
-  { "halt", halt_action, NULL, NULL, NULL, { 0 } },
-};
 
 /* GApplication */
 
@@ -965,10 +524,6 @@ static void
 tw_application_startup (GApplication *application)
 {
   TwApplication *self = TW_APPLICATION (application);
-  static const char *quit_accels[] = { "<Primary>q", NULL };
-  static const char *refresh_accels[] = { "<Primary>r", NULL };
-  static const char *shortcuts_accels[] = { "<Primary>question", NULL };
-  static const char *halt_accels[] = { "<Primary><Shift>h", NULL };
 
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
 
@@ -980,26 +535,17 @@ tw_application_startup (GApplication *application)
     g_signal_connect_object (self->settings, "changed::poll-interval",
                              G_CALLBACK (poll_interval_changed_cb), self, G_CONNECT_SWAPPED);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
-                                   G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh", refresh_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.halt", halt_accels);
+  _tw_application_add_actions (self);
 
   self->notifier = tw_notifier_new (G_ACTION_GROUP (self));
   if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed::notification-rate-limit",
-                             G_CALLBACK (rate_limit_changed_cb), self, G_CONNECT_SWAPPED);
-  for (int i = 1; i <= 9; i++)
     {
-      g_autofree char *detailed = g_strdup_printf ("win.page(%d)", i);
-      g_autofree char *accel = g_strdup_printf ("<Primary>%d", i);
-      const char *accels[] = { accel, NULL };
-
-      gtk_application_set_accels_for_action (GTK_APPLICATION (self), detailed, accels);
+      g_signal_connect_object (self->settings, "changed::notification-rate-limit",
+                               G_CALLBACK (rate_limit_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::stuck-order-minutes",
+                               G_CALLBACK (stuck_minutes_changed_cb), self, G_CONNECT_SWAPPED);
     }
-  update_actions (self);
+  _tw_application_update_actions (self);
 }
 
 static void
@@ -1021,12 +567,12 @@ tw_application_activate (GApplication *application)
           g_autoptr(GError) error = NULL;
 
           if (!tw_application_open_profile_by_name (self, last, &error))
-            toast (self, error->message);
+            _tw_application_toast (self, error->message);
         }
     }
 
   for (guint i = 0; problems != NULL && i < problems->len; i++)
-    toast (self, g_ptr_array_index (problems, i));
+    _tw_application_toast (self, g_ptr_array_index (problems, i));
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -1074,6 +620,7 @@ tw_application_dispose (GObject *object)
 {
   TwApplication *self = TW_APPLICATION (object);
 
+  cancel_start (self);
   if (self->workspace != NULL)
     tw_workspace_stop (self->workspace);
   if (self->monitor != NULL)
@@ -1133,6 +680,13 @@ tw_application_init (TwApplication *self)
   self->cancellable = g_cancellable_new ();
   self->start_time_us = g_get_monotonic_time ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+void
+_tw_application_emit_halt_finished (TwApplication *self,
+                                    GPtrArray     *results)
+{
+  g_signal_emit (self, signals[HALT_FINISHED], 0, results);
 }
 
 TwApplication *
@@ -1216,24 +770,6 @@ tw_application_get_notifier (TwApplication *self)
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
   return self->notifier;
-}
-
-TwBreakersPage *
-tw_application_get_breakers_page (TwApplication *self)
-{
-  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
-
-  tw_application_get_window (self);
-  return self->breakers_page;
-}
-
-TwAuditPage *
-tw_application_get_audit_page (TwApplication *self)
-{
-  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
-
-  tw_application_get_window (self);
-  return self->audit_page;
 }
 
 GtkWidget *

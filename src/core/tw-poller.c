@@ -9,7 +9,7 @@
 #define STALE_INTERVALS  3
 /* The shared timer fires on multiples of this: polls due within one slot go
  * together, so 200 pollers wake the main loop at most 1000 / SLOT_US times a second. */
-#define SLOT_US          (20 * G_TIME_SPAN_MILLISECOND)
+#define SLOT_US          (100 * G_TIME_SPAN_MILLISECOND)
 /* Polls started by one slot: at least this many, and twice the average demand. */
 #define MIN_SLOT_BUDGET  8
 /* The poll is the retry loop: one quick retry hides a blip, more would hide an outage. */

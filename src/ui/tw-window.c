@@ -583,7 +583,7 @@ tw_window_get_page (TwWindow   *self,
 }
 
 gboolean
-tw_window_get_first_frame_done (TwWindow *self)
+tw_window_has_painted (TwWindow *self)
 {
   g_return_val_if_fail (TW_IS_WINDOW (self), FALSE);
 

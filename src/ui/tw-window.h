@@ -44,7 +44,7 @@ void            tw_window_add_lazy_page     (TwWindow         *self,
 GtkWidget      *tw_window_get_page          (TwWindow       *self,
                                              const char     *id);
 /* TRUE once the window painted its first frame. */
-gboolean        tw_window_get_first_frame_done (TwWindow    *self);
+gboolean        tw_window_has_painted       (TwWindow       *self);
 /* FALSE if no such page. */
 gboolean        tw_window_show_page         (TwWindow       *self,
                                              const char     *id);
