@@ -8,7 +8,9 @@
 #define MAX_BACKOFF_MS   60000
 #define STALE_INTERVALS  3
 /* The shared timer fires on multiples of this: polls due within one slot go
- * together, so 200 pollers wake the main loop at most 1000 / SLOT_US times a second. */
+ * together, so any number of pollers wake the main loop at most 10 times a second
+ * (and the answers of a slot arrive close together, where the pages' idle
+ * handlers coalesce them). */
 #define SLOT_US          (100 * G_TIME_SPAN_MILLISECOND)
 /* Polls started by one slot: at least this many, and twice the average demand. */
 #define MIN_SLOT_BUDGET  8
@@ -35,6 +37,7 @@ struct _TwPoller
   guint         consecutive_failures;
   guint         backoff_level;  /* failures since the last success or poll_now */
   gint64        last_start_us;  /* monotonic */
+  gint64        phase_us;       /* when the last poll was due (its start may be a slot later) */
   gint64        reference_us;   /* monotonic: last success, else start */
   GDateTime    *last_success;
   gboolean      stale;
@@ -190,7 +193,14 @@ scheduler_run (gpointer user_data)
       g_ptr_array_set_size (due, budget);
     }
   for (guint i = 0; i < due->len; i++)
-    ((TwPoller *) g_ptr_array_index (due, i))->due_us = 0;
+    {
+      TwPoller *poller = g_ptr_array_index (due, i);
+
+      /* Late by the slot's rounding: the cadence keeps its phase. Held back a slot
+       * or more by the budget: this is its new phase, so a burst stays spread. */
+      poller->phase_us = now - poller->due_us < SLOT_US ? poller->due_us : now;
+      poller->due_us = 0;
+    }
 
   /* Handlers of these notifications and polls may stop any poller: only those
    * still running here are touched. */
@@ -386,16 +396,17 @@ backoff_delay (TwPoller *self)
   return (guint) delay;
 }
 
-/* On success the cadence is kept from the start of the last request, so a slow
- * answer does not stretch it (but requests never overlap). */
+/* On success the cadence is kept from when the last request was due, so neither
+ * a slow answer nor the scheduler's slots stretch it (but requests never overlap). */
 static guint
 success_delay (TwPoller *self)
 {
-  gint64 since_start_ms = (g_get_monotonic_time () - self->last_start_us) / 1000;
+  gint64 next_us = self->phase_us + (gint64) self->interval_ms * 1000;
+  gint64 now = g_get_monotonic_time ();
 
-  if (since_start_ms >= self->interval_ms)
+  if (next_us <= now)
     return 0;
-  return self->interval_ms - (guint) since_start_ms;
+  return (guint) ((next_us - now + 999) / 1000);
 }
 
 static gboolean
@@ -467,6 +478,8 @@ poll_once (TwPoller *self)
 
   self->cancellable = g_cancellable_new ();
   self->last_start_us = g_get_monotonic_time ();
+  if (self->phase_us == 0 || self->phase_us > self->last_start_us)
+    self->phase_us = self->last_start_us;
   set_in_flight (self, TRUE);
 
   request = g_new0 (Request, 1);
@@ -652,6 +665,7 @@ start (TwPoller *self,
     self->reference_us = g_get_monotonic_time ();
 
   scheduler_attach (self);
+  self->phase_us = 0;
   if (delay_ms == 0)
     poll_once (self);
   else
@@ -716,6 +730,7 @@ tw_poller_poll_now (TwPoller *self)
     return;
 
   self->due_us = 0;
+  self->phase_us = 0;
   poll_once (self);
 }
 

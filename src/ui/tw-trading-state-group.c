@@ -5,7 +5,16 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-risk-parameters-dialog.h"
 #include "tw-ui-util.h"
+
+/* One parameter shown in the "Risk parameters" expander row. */
+typedef struct
+{
+  TwRiskParameter *param;
+  GtkWidget       *row;
+  GtkLabel        *value_label;
+} ParamDisplay;
 
 struct _TwTradingStateGroup
 {
@@ -18,6 +27,13 @@ struct _TwTradingStateGroup
   GPtrArray           *breaker_rows;
   char                *detail_text;
   char                *stale_word;
+  TwRiskParameters    *parameters;
+  AdwExpanderRow      *params_row;     /* owned: re-added after the breakers */
+  GtkWidget           *params_edit_button;
+  GArray              *param_displays; /* ParamDisplay */
+  char                *params_subtitle;
+  GtkWidget           *params_dialog;  /* weak */
+  GCancellable        *cancellable;
 
   GtkButton           *halt_button;
   GtkButton           *resume_button;
@@ -261,7 +277,166 @@ rebuild_breakers (TwTradingStateGroup *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), row);
       g_ptr_array_add (self->breaker_rows, row);
     }
+  /* The risk parameters stay below the breakers. */
+  if (self->params_row != NULL)
+    {
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->params_row));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->params_row));
+    }
   update_buttons (self);
+}
+
+/* Risk parameters */
+
+static void
+param_display_clear (ParamDisplay *display)
+{
+  g_clear_object (&display->param);
+}
+
+static void
+update_params (TwTradingStateGroup *self)
+{
+  const char *error;
+  gboolean can_set;
+
+  if (self->parameters == NULL || self->params_row == NULL)
+    return;
+
+  for (guint i = 0; i < self->param_displays->len; i++)
+    {
+      ParamDisplay *display = &g_array_index (self->param_displays, ParamDisplay, i);
+      g_autofree char *number = tw_risk_parameter_format_value (display->param,
+                                                                tw_risk_parameter_get_value (display->param));
+      const char *unit = tw_risk_parameter_get_unit (display->param);
+      g_autofree char *text = NULL;
+
+      if (*unit != '\0')
+        /* Translators: a number and its unit, e.g. "5 %" */
+        text = g_strdup_printf (_("%s %s"), number, unit);
+      gtk_label_set_label (display->value_label, text != NULL ? text : number);
+    }
+
+  error = tw_risk_parameters_get_last_error (self->parameters);
+  g_free (self->params_subtitle);
+  if (error != NULL)
+    /* Translators: why the risk parameters could not be read */
+    self->params_subtitle = g_strdup_printf (_("Could not read them: %s"), error);
+  else if (!tw_risk_parameters_get_loaded (self->parameters))
+    self->params_subtitle = g_strdup (_("Reading from the service…"));
+  else
+    self->params_subtitle = g_strdup (_("As the service enforces them; changes are guarded and audited"));
+  adw_expander_row_set_subtitle (self->params_row, self->params_subtitle);
+
+  can_set = has_op (self, "risk.parameters.set") && self->runner != NULL;
+  gtk_widget_set_visible (self->params_edit_button, can_set);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "risk-parameters.edit",
+                                 can_set && tw_risk_parameters_get_loaded (self->parameters)
+                                 && g_list_model_get_n_items (G_LIST_MODEL (self->parameters)) > 0
+                                 && !in_flight (self, "risk.parameters.set"));
+}
+
+static void
+rebuild_params (TwTradingStateGroup *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->parameters));
+
+  for (guint i = 0; i < self->param_displays->len; i++)
+    {
+      ParamDisplay *display = &g_array_index (self->param_displays, ParamDisplay, i);
+
+      g_signal_handlers_disconnect_by_data (display->param, self);
+      adw_expander_row_remove (self->params_row, display->row);
+    }
+  g_array_set_size (self->param_displays, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwRiskParameter) param = g_list_model_get_item (G_LIST_MODEL (self->parameters), i);
+      ParamDisplay display = { 0, };
+      GtkWidget *label = gtk_label_new (NULL);
+
+      display.param = g_object_ref (param);
+      display.row = adw_action_row_new ();
+      display.value_label = GTK_LABEL (label);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (display.row),
+                                     g_dgettext (GETTEXT_PACKAGE, tw_risk_parameter_get_label (param)));
+      gtk_label_set_selectable (display.value_label, TRUE);
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (display.row), label);
+      adw_expander_row_add_row (self->params_row, display.row);
+      g_signal_connect_swapped (param, "notify::value", G_CALLBACK (update_params), self);
+      g_array_append_val (self->param_displays, display);
+    }
+  update_params (self);
+}
+
+static void
+params_refreshed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  /* The outcome is in the model ("loaded", "last-error"), shown by update_params(). */
+  tw_risk_parameters_refresh_finish (TW_RISK_PARAMETERS (object), result, NULL);
+}
+
+static void
+refresh_params (TwTradingStateGroup *self)
+{
+  tw_risk_parameters_refresh_async (self->parameters, self->cancellable, params_refreshed_cb, NULL);
+}
+
+static void
+params_expanded_cb (TwTradingStateGroup *self)
+{
+  if (adw_expander_row_get_expanded (self->params_row))
+    refresh_params (self);
+}
+
+static void
+edit_params_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TwTradingStateGroup *self = TW_TRADING_STATE_GROUP (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->parameters == NULL || self->runner == NULL || !tw_risk_parameters_get_loaded (self->parameters))
+    return;
+  if (self->params_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->params_dialog));
+      return;
+    }
+  self->params_dialog = tw_risk_parameters_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       self->parameters, self->runner,
+                                                       tw_trading_state_get_service_id (self->state));
+  g_object_add_weak_pointer (G_OBJECT (self->params_dialog), (gpointer *) &self->params_dialog);
+  gtk_window_present (GTK_WINDOW (self->params_dialog));
+}
+
+static void
+setup_params (TwTradingStateGroup *self)
+{
+  GtkWidget *button;
+
+  self->parameters = tw_risk_parameters_new (self->client);
+  self->params_row = ADW_EXPANDER_ROW (g_object_ref_sink (adw_expander_row_new ()));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->params_row), _("Risk parameters"));
+  button = gtk_button_new_with_mnemonic (_("_Edit…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Change the risk parameters: asks for a reason and the runbook’s checklist"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "risk-parameters.edit");
+  adw_expander_row_add_action (self->params_row, button);
+  self->params_edit_button = button;
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->params_row));
+
+  g_signal_connect_swapped (self->params_row, "notify::expanded", G_CALLBACK (params_expanded_cb), self);
+  g_signal_connect_swapped (self->parameters, "items-changed", G_CALLBACK (rebuild_params), self);
+  g_signal_connect_swapped (self->parameters, "notify::loaded", G_CALLBACK (update_params), self);
+  g_signal_connect_swapped (self->parameters, "notify::last-error", G_CALLBACK (update_params), self);
+  rebuild_params (self);
+  refresh_params (self);
 }
 
 static void
@@ -301,6 +476,17 @@ tw_trading_state_group_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->state, self);
   if (self->breakers != NULL)
     g_signal_handlers_disconnect_by_data (self->breakers, self);
+  g_cancellable_cancel (self->cancellable);
+  if (self->parameters != NULL)
+    {
+      for (guint i = 0; i < self->param_displays->len; i++)
+        g_signal_handlers_disconnect_by_data (g_array_index (self->param_displays, ParamDisplay, i).param, self);
+      g_signal_handlers_disconnect_by_data (self->parameters, self);
+    }
+  g_array_set_size (self->param_displays, 0);
+  g_clear_object (&self->parameters);
+  g_clear_object (&self->params_row);
+  g_clear_weak_pointer (&self->params_dialog);
   g_clear_object (&self->breakers);
   g_clear_object (&self->state);
   g_clear_object (&self->runner);
@@ -316,6 +502,9 @@ tw_trading_state_group_finalize (GObject *object)
   TwTradingStateGroup *self = TW_TRADING_STATE_GROUP (object);
 
   g_ptr_array_unref (self->breaker_rows);
+  g_array_unref (self->param_displays);
+  g_clear_object (&self->cancellable);
+  g_free (self->params_subtitle);
   g_free (self->detail_text);
   g_free (self->stale_word);
 
@@ -347,12 +536,17 @@ tw_trading_state_group_class_init (TwTradingStateGroupClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, resume_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, kill_activate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, kill_deactivate_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "risk-parameters.edit", NULL, edit_params_action);
 }
 
 static void
 tw_trading_state_group_init (TwTradingStateGroup *self)
 {
   self->breaker_rows = g_ptr_array_new ();
+  self->param_displays = g_array_new (FALSE, TRUE, sizeof (ParamDisplay));
+  g_array_set_clear_func (self->param_displays, (GDestroyNotify) param_display_clear);
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -380,8 +574,14 @@ tw_trading_state_group_new (TwTradingState *state,
   self->breakers = g_object_ref (tw_trading_state_get_breakers (state));
   g_signal_connect_swapped (self->breakers, "items-changed", G_CALLBACK (rebuild_breakers), self);
   if (runner != NULL)
-    g_signal_connect_object (runner, "in-flight-changed", G_CALLBACK (update_buttons), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (runner, "in-flight-changed", G_CALLBACK (update_buttons), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (runner, "in-flight-changed", G_CALLBACK (update_params), self,
+                               G_CONNECT_SWAPPED);
+    }
+  if (has_op (self, "risk.parameters.get"))
+    setup_params (self);
   rebuild_breakers (self);
   update_mode (self);
   return GTK_WIDGET (self);
@@ -477,4 +677,45 @@ tw_trading_state_group_get_breaker_row (TwTradingStateGroup *self,
         return row;
     }
   return NULL;
+}
+
+TwRiskParameters *
+tw_trading_state_group_get_risk_parameters (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  return self->parameters;
+}
+
+const char *
+tw_trading_state_group_get_risk_parameter_text (TwTradingStateGroup *self,
+                                                const char          *key)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; self->param_displays != NULL && i < self->param_displays->len; i++)
+    {
+      ParamDisplay *display = &g_array_index (self->param_displays, ParamDisplay, i);
+
+      if (g_str_equal (tw_risk_parameter_get_key (display->param), key))
+        return gtk_label_get_label (display->value_label);
+    }
+  return NULL;
+}
+
+const char *
+tw_trading_state_group_get_risk_parameters_subtitle (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  return self->params_row != NULL ? self->params_subtitle : NULL;
+}
+
+GtkWidget *
+tw_trading_state_group_get_risk_parameters_dialog (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  return self->params_dialog;
 }

@@ -5,6 +5,7 @@
 
 #include "tw-action-runner.h"
 #include "tw-breaker-row.h"
+#include "tw-risk-parameters.h"
 #include "tw-trading-state.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,11 @@ G_BEGIN_DECLS
  * reason, since and by; the broker's blocks; the kill switch; its breakers (TwBreakerRow);
  * Halt (one click) and Resume… (guarded) buttons. Buttons activate the page's
  * "breakers.*" actions with the service id, and go insensitive while their action is
- * in flight. */
+ * in flight.
+ * When the connector has "risk.parameters.get": a "Risk parameters" expander row listing
+ * them read-only (read when the group is made and each time it is expanded), with an
+ * Edit… button (the group's action "risk-parameters.edit", when the connector also has
+ * "risk.parameters.set") that opens a TwRiskParametersDialog. */
 #define TW_TYPE_TRADING_STATE_GROUP (tw_trading_state_group_get_type ())
 G_DECLARE_FINAL_TYPE (TwTradingStateGroup, tw_trading_state_group, TW, TRADING_STATE_GROUP, AdwPreferencesGroup)
 
@@ -38,5 +43,14 @@ gboolean        tw_trading_state_group_get_resume_visible   (TwTradingStateGroup
 /* (transfer none) (nullable) */
 TwBreakerRow   *tw_trading_state_group_get_breaker_row  (TwTradingStateGroup *self,
                                                          const char          *breaker_id);
+/* (transfer none) (nullable) NULL when the connector has no "risk.parameters.get" */
+TwRiskParameters *tw_trading_state_group_get_risk_parameters (TwTradingStateGroup *self);
+/* (nullable) the value shown for @key in the expander row ("5 %") */
+const char     *tw_trading_state_group_get_risk_parameter_text (TwTradingStateGroup *self,
+                                                                const char          *key);
+/* (nullable) the expander row's subtitle (the read error when there is one) */
+const char     *tw_trading_state_group_get_risk_parameters_subtitle (TwTradingStateGroup *self);
+/* (transfer none) (nullable) the dialog opened by Edit…, while open */
+GtkWidget      *tw_trading_state_group_get_risk_parameters_dialog (TwTradingStateGroup *self);
 
 G_END_DECLS
