@@ -448,6 +448,68 @@ count_notify (GObject    *object,
   (*count)++;
 }
 
+/* GET requests of @flavor on @path that reached the simulator since the last clear. */
+static guint
+count_gets (Fixture    *f,
+            const char *flavor,
+            const char *path)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->risk.sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      n += g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) == 0
+           && g_strcmp0 (json_object_get_string_member (entry, "method"), "GET") == 0
+           && g_strcmp0 (json_object_get_string_member (entry, "path"), path) == 0;
+    }
+  return n;
+}
+
+/* No view: the background interval; a view held: the workspace's, at once. */
+static void
+test_background (void)
+{
+  Fixture f = { 0 };
+  guint n;
+
+  fixture_setup (&f);
+  g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, INTERVAL_MS);
+  wait_loaded (&f, "alpaca", 6, 0, FALSE);
+
+  tw_portfolio_set_background_interval (f.portfolio, 60000);
+  g_assert_cmpuint (tw_portfolio_get_background_interval (f.portfolio), ==, 60000);
+  g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, 60000);
+  /* What was in flight comes home, then nothing is polled. */
+  tw_test_run_for (INTERVAL_MS * 2);
+  risk_clear_requests (&f.risk);
+  tw_test_run_for (INTERVAL_MS * 5);
+  g_assert_cmpuint (count_gets (&f, "alpaca", "/v2/positions"), ==, 0);
+
+  tw_portfolio_hold_view (f.portfolio);
+  tw_portfolio_hold_view (f.portfolio);
+  g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, INTERVAL_MS);
+  tw_test_run_for (INTERVAL_MS * 5);
+  n = count_gets (&f, "alpaca", "/v2/positions");
+  g_test_message ("%u polls of the positions in %u ms with a view", n, INTERVAL_MS * 5);
+  g_assert_cmpuint (n, >=, 2);
+
+  /* Held twice, released once: still in view. */
+  tw_portfolio_release_view (f.portfolio);
+  g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, INTERVAL_MS);
+  tw_portfolio_release_view (f.portfolio);
+  g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, 60000);
+  tw_test_run_for (INTERVAL_MS * 2);
+  risk_clear_requests (&f.risk);
+  tw_test_run_for (INTERVAL_MS * 5);
+  g_assert_cmpuint (count_gets (&f, "alpaca", "/v2/positions"), ==, 0);
+
+  fixture_teardown (&f);
+}
+
 static void
 test_models (void)
 {
@@ -491,6 +553,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/portfolio/stuck", test_ibkr_stuck);
   g_test_add_func ("/tw/core/portfolio/in-place", test_in_place);
   g_test_add_func ("/tw/core/portfolio/errors", test_errors);
+  g_test_add_func ("/tw/core/portfolio/background", test_background);
 
   return g_test_run ();
 }

@@ -39,6 +39,20 @@ polled_twice (gpointer data)
   return ((PollCount *) data)->n >= 2;
 }
 
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  double         value;
+} ScrollWait;
+
+static gboolean
+scrolled_to (gpointer data)
+{
+  ScrollWait *wait = data;
+
+  return gtk_adjustment_get_value (wait->adjustment) == wait->value;
+}
+
 static void
 test_positions (void)
 {
@@ -159,6 +173,30 @@ test_positions (void)
     g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 3);
     g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) before);
     g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, scroll);
+
+    /* Another page shown: this one is hidden, its table follows no refresh, and the
+     * portfolio polls at its background interval; shown again, it polls at the
+     * interval, with the same selection and scroll. */
+    g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, INTERVAL_MS);
+    g_assert_true (tw_window_show_page (f.window, "overview"));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page)));
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+    g_assert_null (gtk_column_view_get_model (tw_positions_page_get_column_view (page)));
+    g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
+    tw_test_run_for (2 * INTERVAL_MS);
+    g_assert_true (tw_window_show_page (f.window, "positions"));
+    g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, INTERVAL_MS);
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    g_assert_true (gtk_column_view_get_model (tw_positions_page_get_column_view (page))
+                   == GTK_SELECTION_MODEL (selection));
+    g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) before);
+    {
+      ScrollWait scroll_wait = { vadj, scroll };
+
+      g_assert_true (tw_test_ui_wait_for (scrolled_to, &scroll_wait, 5000));
+    }
 
     /* Rows that were off screen during the polls show current figures once scrolled in. */
     gtk_adjustment_set_value (vadj, 0);

@@ -132,6 +132,9 @@ trading_open (TwApplication *self)
 {
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
+  /* Positions and orders at the poll interval while the Positions or Orders page shows
+   * them; otherwise (another page, the window closed) every 30 s. */
+  tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
   _tw_application_set_trading_page_contexts (self);
 }
 

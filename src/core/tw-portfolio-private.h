@@ -15,6 +15,8 @@ struct _TwPortfolio
   gboolean      running;
   GCancellable *cancellable;
   gint64        last_merge_us;
+  guint         background_interval_ms;  /* 0: none */
+  guint         views;                   /* tw_portfolio_hold_view() minus releases */
 
   GListStore   *accounts;
   GListStore   *positions;

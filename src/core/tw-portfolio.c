@@ -42,6 +42,7 @@ enum {
   PROP_0,
   PROP_WORKSPACE,
   PROP_STUCK_THRESHOLD,
+  PROP_BACKGROUND_INTERVAL,
   N_PROPS
 };
 
@@ -56,6 +57,18 @@ static guint signals[N_SIGNALS];
 
 static void entry_setup    (Entry *entry);
 static void entry_teardown (Entry *entry);
+
+/* The workspace's interval while a view shows the data; without one, the background
+ * interval when set (never shorter than the workspace's). */
+static guint
+poll_interval (TwPortfolio *self)
+{
+  guint interval = tw_workspace_get_poll_interval (self->workspace);
+
+  if (self->views == 0 && self->background_interval_ms > 0)
+    return MAX (interval, self->background_interval_ms);
+  return interval;
+}
 
 /* ---- per-service state ---- */
 
@@ -371,8 +384,7 @@ entry_setup (Entry *entry)
       if (entry->operations[k] == NULL)
         continue;
 
-      entry->pollers[k] = tw_poller_new (client, entry->operations[k],
-                                         tw_workspace_get_poll_interval (self->workspace));
+      entry->pollers[k] = tw_poller_new (client, entry->operations[k], poll_interval (self));
       g_signal_connect (entry->pollers[k], "succeeded", G_CALLBACK (on_poller_succeeded), entry);
       g_signal_connect (entry->pollers[k], "failed", G_CALLBACK (on_poller_failed), entry);
       g_signal_connect (entry->pollers[k], "notify::stale", G_CALLBACK (on_poller_stale), entry);
@@ -475,11 +487,12 @@ on_services_changed (GListModel  *model,
   sync_services (self);
 }
 
+/* A shorter interval makes the pollers that are due now poll at the next slots of the
+ * shared timer, spread by its budget: a view that appears gets fresh data at once. */
 static void
-on_interval_changed (TwWorkspace *workspace,
-                     GParamSpec  *pspec,
-                     TwPortfolio *self)
+apply_interval (TwPortfolio *self)
 {
+  guint interval = poll_interval (self);
   GHashTableIter iter;
   gpointer value;
 
@@ -490,8 +503,16 @@ on_interval_changed (TwWorkspace *workspace,
 
       for (guint k = 0; k < N_KINDS; k++)
         if (entry->pollers[k] != NULL)
-          tw_poller_set_interval (entry->pollers[k], tw_workspace_get_poll_interval (workspace));
+          tw_poller_set_interval (entry->pollers[k], interval);
     }
+}
+
+static void
+on_interval_changed (TwWorkspace *workspace,
+                     GParamSpec  *pspec,
+                     TwPortfolio *self)
+{
+  apply_interval (self);
 }
 
 /* ---- GObject ---- */
@@ -566,6 +587,9 @@ tw_portfolio_get_property (GObject    *object,
     case PROP_STUCK_THRESHOLD:
       g_value_set_uint (value, self->stuck_threshold);
       break;
+    case PROP_BACKGROUND_INTERVAL:
+      g_value_set_uint (value, self->background_interval_ms);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -586,6 +610,9 @@ tw_portfolio_set_property (GObject      *object,
       break;
     case PROP_STUCK_THRESHOLD:
       tw_portfolio_set_stuck_threshold (self, g_value_get_uint (value));
+      break;
+    case PROP_BACKGROUND_INTERVAL:
+      tw_portfolio_set_background_interval (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -608,6 +635,9 @@ tw_portfolio_class_init (TwPortfolioClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STUCK_THRESHOLD] =
     g_param_spec_uint ("stuck-threshold", NULL, NULL, 1, G_MAXUINT, TW_ORDER_DEFAULT_STUCK_THRESHOLD,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BACKGROUND_INTERVAL] =
+    g_param_spec_uint ("background-interval", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -706,6 +736,52 @@ tw_portfolio_lookup_order (TwPortfolio *self,
 
   key = g_strconcat (service_id, ":", order_id, NULL);
   return g_hash_table_lookup (self->order_index, key);
+}
+
+guint
+tw_portfolio_get_background_interval (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), 0);
+  return self->background_interval_ms;
+}
+
+void
+tw_portfolio_set_background_interval (TwPortfolio *self,
+                                      guint        interval_ms)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+
+  if (self->background_interval_ms == interval_ms)
+    return;
+  self->background_interval_ms = interval_ms;
+  apply_interval (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_INTERVAL]);
+}
+
+void
+tw_portfolio_hold_view (TwPortfolio *self)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+
+  if (self->views++ == 0)
+    apply_interval (self);
+}
+
+void
+tw_portfolio_release_view (TwPortfolio *self)
+{
+  g_return_if_fail (TW_IS_PORTFOLIO (self));
+  g_return_if_fail (self->views > 0);
+
+  if (--self->views == 0)
+    apply_interval (self);
+}
+
+guint
+tw_portfolio_get_poll_interval (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), 0);
+  return poll_interval (self);
 }
 
 guint

@@ -18,9 +18,15 @@ G_BEGIN_DECLS
  * by key ("service-id:symbol", "service-id:id"): gone ones are removed, new ones appended,
  * with minimal "items-changed", so a GtkColumnView keeps its selection and scroll.
  * Lists are mapped in a worker thread; only the merge runs on the main thread.
- * Properties: "workspace" (construct-only), "stuck-threshold" (uint seconds, default 300).
+ * Properties: "workspace" (construct-only), "stuck-threshold" (uint seconds, default 300),
+ * "background-interval" (uint ms, default 0): while no view holds the portfolio
+ * (tw_portfolio_hold_view()), its pollers run at this slower interval — nobody reads
+ * positions every second when no page shows them — and at the workspace's otherwise.
  * Signal "service-changed" (service_id): the data age, staleness or error of a service
  * changed. */
+/* The background interval the console uses. */
+#define TW_PORTFOLIO_BACKGROUND_INTERVAL_MS 30000
+
 #define TW_TYPE_PORTFOLIO (tw_portfolio_get_type ())
 G_DECLARE_FINAL_TYPE (TwPortfolio, tw_portfolio, TW, PORTFOLIO, GObject)
 
@@ -41,6 +47,14 @@ TwPosition  *tw_portfolio_lookup_position      (TwPortfolio  *self,
 TwOrder     *tw_portfolio_lookup_order         (TwPortfolio  *self,
                                                 const char   *service_id,
                                                 const char   *order_id);
+guint        tw_portfolio_get_background_interval (TwPortfolio *self);
+void         tw_portfolio_set_background_interval (TwPortfolio *self,
+                                                   guint        interval_ms);
+/* A view that shows the data (a page on screen) holds the portfolio while it does. */
+void         tw_portfolio_hold_view            (TwPortfolio  *self);
+void         tw_portfolio_release_view         (TwPortfolio  *self);
+/* The interval the pollers run at now. */
+guint        tw_portfolio_get_poll_interval    (TwPortfolio  *self);
 guint        tw_portfolio_get_stuck_threshold  (TwPortfolio  *self);
 void         tw_portfolio_set_stuck_threshold  (TwPortfolio  *self,
                                                 guint         seconds);

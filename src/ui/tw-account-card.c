@@ -130,6 +130,14 @@ update (TwAccountCard *self)
     gtk_label_set_text (self->blocked_label, self->blocked_text);
 }
 
+/* Off screen (the Positions page not shown), the card waits to be mapped: no work per
+ * poll answer. */
+static void
+update_notify_cb (TwAccountCard *self)
+{
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update);
+}
+
 static void
 tw_account_card_constructed (GObject *object)
 {
@@ -141,7 +149,7 @@ tw_account_card_constructed (GObject *object)
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->flatten_button), "s",
                                     tw_account_get_service_id (self->account));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->flatten_button), "positions.flatten");
-  g_signal_connect_object (self->account, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify", G_CALLBACK (update_notify_cb), self, G_CONNECT_SWAPPED);
   update (self);
 }
 
@@ -263,6 +271,7 @@ const char *
 tw_account_card_get_mode_text (TwAccountCard *self)
 {
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_label_get_text (self->mode_label);
 }
@@ -271,6 +280,7 @@ const char *
 tw_account_card_get_day_pl_text (TwAccountCard *self)
 {
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_label_get_text (self->day_pl_label);
 }
@@ -279,6 +289,7 @@ const char *
 tw_account_card_get_equity_text (TwAccountCard *self)
 {
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_label_get_text (self->equity_label);
 }
@@ -287,6 +298,7 @@ const char *
 tw_account_card_get_blocked_text (TwAccountCard *self)
 {
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return self->blocked_text;
 }
@@ -321,6 +333,7 @@ const char *
 tw_account_card_get_problem_text (TwAccountCard *self)
 {
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_visible (self->problem_row) ? gtk_label_get_text (self->problem_label) : NULL;
 }

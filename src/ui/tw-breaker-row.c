@@ -221,6 +221,13 @@ tw_breaker_row_init (TwBreakerRow *self)
   gtk_level_bar_add_offset_value (self->level_bar, "tw-trip", 1.0);
 }
 
+/* Off screen (a page not shown), the row waits to be mapped: no work per poll answer. */
+static void
+update_notify_cb (TwBreakerRow *self)
+{
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update);
+}
+
 GtkWidget *
 tw_breaker_row_new (TwBreaker  *breaker,
                     const char *service_id)
@@ -232,7 +239,7 @@ tw_breaker_row_new (TwBreaker  *breaker,
   self = g_object_new (TW_TYPE_BREAKER_ROW, NULL);
   self->breaker = g_object_ref (breaker);
   self->service_id = g_strdup (service_id);
-  g_signal_connect_swapped (breaker, "notify", G_CALLBACK (update), self);
+  g_signal_connect_swapped (breaker, "notify", G_CALLBACK (update_notify_cb), self);
   update (self);
   return GTK_WIDGET (self);
 }
@@ -249,6 +256,7 @@ const char *
 tw_breaker_row_get_value_text (TwBreakerRow *self)
 {
   g_return_val_if_fail (TW_IS_BREAKER_ROW (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return self->value_text;
 }
@@ -257,6 +265,7 @@ const char *
 tw_breaker_row_get_state_text (TwBreakerRow *self)
 {
   g_return_val_if_fail (TW_IS_BREAKER_ROW (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_label_get_label (self->state_label);
 }
@@ -265,6 +274,7 @@ double
 tw_breaker_row_get_level (TwBreakerRow *self)
 {
   g_return_val_if_fail (TW_IS_BREAKER_ROW (self), -1);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   if (!gtk_widget_get_visible (GTK_WIDGET (self->level_bar)))
     return -1;
@@ -275,6 +285,7 @@ gboolean
 tw_breaker_row_get_can_reset (TwBreakerRow *self)
 {
   g_return_val_if_fail (TW_IS_BREAKER_ROW (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_visible (GTK_WIDGET (self->reset_button));
 }
@@ -293,6 +304,7 @@ gboolean
 tw_breaker_row_get_reset_sensitive (TwBreakerRow *self)
 {
   g_return_val_if_fail (TW_IS_BREAKER_ROW (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_visible (GTK_WIDGET (self->reset_button))
          && gtk_widget_get_sensitive (GTK_WIDGET (self->reset_button));

@@ -17,13 +17,16 @@ struct _TwOrdersPage
   AdwBin              parent_instance;
 
   TwPortfolio        *portfolio;
+  TwPortfolio        *held;           /* its view held while the page is mapped */
   TwActionRunner     *runner;
   GCancellable       *cancellable;
   GtkSortListModel   *sort_model;
   GtkSorter          *stuck_sorter;
   GtkNoSelection     *selection;
-  GPtrArray          *watched;        /* the orders whose "stuck" and age we follow */
+  GPtrArray          *watched;        /* the store's orders, in its order: their "stuck" followed */
   guint               resort_id;
+  gboolean            resort_pending; /* a "stuck" changed: re-sort when on screen */
+  gboolean            stuck_pending;  /* the count of stuck orders to bring up to date */
   GtkWidget          *guard_dialog;   /* weak */
   char               *last_result;
   char               *stuck_text;
@@ -168,56 +171,102 @@ rebuild_cancel_all (TwOrdersPage *self)
     }
 }
 
+/* Every orders answer touches every order of its service (its age at least): the page
+ * does its own work once per burst of answers, before the next frame, and none while it
+ * is not on screen (it catches up when mapped). */
+
+static void
+flush_updates (TwOrdersPage *self)
+{
+  if (self->resort_pending)
+    {
+      /* Sorting by "stuck" first: the sort model does not watch its items. */
+      self->resort_pending = FALSE;
+      self->stuck_pending = TRUE;
+      gtk_sorter_changed (self->stuck_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+    }
+  if (self->stuck_pending)
+    {
+      self->stuck_pending = FALSE;
+      update_stuck (self);
+    }
+  /* Last: the re-sort above queued another flush. */
+  g_clear_handle_id (&self->resort_id, g_source_remove);
+}
+
 static gboolean
 resort_cb (gpointer user_data)
 {
   TwOrdersPage *self = user_data;
 
   self->resort_id = 0;
-  gtk_sorter_changed (self->stuck_sorter, GTK_SORTER_CHANGE_DIFFERENT);
-  update_stuck (self);
+  flush_updates (self);
   return G_SOURCE_REMOVE;
 }
 
-/* "stuck" and the age change in place and the sort model does not watch items: one
- * re-sort after a refresh's changes (orders are few). */
 static void
-order_notify_cb (TwOrdersPage *self)
+queue_flush (TwOrdersPage *self)
 {
-  if (self->resort_id == 0)
-    self->resort_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resort_cb, self, NULL);
+  if (self->resort_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->resort_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, resort_cb, self, NULL);
+}
+
+/* Only "stuck" can move an order: the last sort key is the creation time, which an
+ * order's growing age does not change. */
+static void
+order_stuck_cb (TwOrdersPage *self)
+{
+  self->resort_pending = TRUE;
+  queue_flush (self);
+}
+
+static void
+sort_items_changed_cb (TwOrdersPage *self)
+{
+  self->stuck_pending = TRUE;
+  queue_flush (self);
 }
 
 static void
 unwatch_all (TwOrdersPage *self)
 {
   for (guint i = 0; i < self->watched->len; i++)
-    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched, i), order_notify_cb, self);
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched, i), order_stuck_cb, self);
   g_ptr_array_set_size (self->watched, 0);
 }
 
+/* The watched orders mirror the store: only the spliced ones are (un)watched. */
 static void
-store_changed_cb (TwOrdersPage *self)
+store_changed_cb (TwOrdersPage *self,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  GListModel   *store)
 {
-  GListModel *store = self->portfolio != NULL ? tw_portfolio_get_orders (self->portfolio) : NULL;
-  guint n = store != NULL ? g_list_model_get_n_items (store) : 0;
+  g_return_if_fail (position + removed <= self->watched->len);
 
-  unwatch_all (self);
-  for (guint i = 0; i < n; i++)
+  for (guint i = position; i < position + removed; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched, i), order_stuck_cb, self);
+  g_ptr_array_remove_range (self->watched, position, removed);
+  for (guint i = 0; i < added; i++)
     {
-      TwOrder *order = g_list_model_get_item (store, i);
+      TwOrder *order = g_list_model_get_item (store, position + i);
 
-      g_signal_connect_object (order, "notify::stuck", G_CALLBACK (order_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (order, "notify::age-seconds", G_CALLBACK (order_notify_cb), self, G_CONNECT_SWAPPED);
-      g_ptr_array_add (self->watched, order);
+      g_signal_connect_object (order, "notify::stuck", G_CALLBACK (order_stuck_cb), self, G_CONNECT_SWAPPED);
+      g_ptr_array_insert (self->watched, position + i, order);
     }
-  order_notify_cb (self);
+  if (added > 0 || removed > 0)
+    order_stuck_cb (self);
 }
 
 static void
-orders_changed_cb (TwOrdersPage *self)
+watch_store (TwOrdersPage *self)
 {
-  order_notify_cb (self);
+  GListModel *store = self->portfolio != NULL ? tw_portfolio_get_orders (self->portfolio) : NULL;
+
+  unwatch_all (self);
+  if (store != NULL)
+    store_changed_cb (self, 0, 0, g_list_model_get_n_items (store), store);
 }
 
 /* ---- actions ---- */
@@ -368,6 +417,21 @@ cancel_all_action (GtkWidget  *widget,
 
 /* ---- context ---- */
 
+/* The page holds the portfolio's view while it is on screen. */
+static void
+hold_view (TwOrdersPage *self,
+           gboolean      hold)
+{
+  if (self->held != NULL)
+    tw_portfolio_release_view (self->held);
+  g_clear_object (&self->held);
+  if (hold && self->portfolio != NULL)
+    {
+      self->held = g_object_ref (self->portfolio);
+      tw_portfolio_hold_view (self->held);
+    }
+}
+
 void
 tw_orders_page_set_context (TwOrdersPage   *self,
                             TwPortfolio    *portfolio,
@@ -388,21 +452,21 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   self->cancellable = g_cancellable_new ();
   g_set_object (&self->portfolio, portfolio);
   g_set_object (&self->runner, runner);
+  hold_view (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
 
   gtk_sort_list_model_set_model (self->sort_model,
                                  portfolio != NULL ? tw_portfolio_get_orders (portfolio) : NULL);
   if (portfolio != NULL)
     {
-      g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (orders_changed_cb),
-                               self, G_CONNECT_SWAPPED);
       g_signal_connect_object (tw_portfolio_get_orders (portfolio), "items-changed",
                                G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
     }
-  store_changed_cb (self);
+  watch_store (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", runner != NULL);
   rebuild_cancel_all (self);
-  resort_cb (self);
+  self->resort_pending = TRUE;
+  flush_updates (self);
 }
 
 static void
@@ -412,6 +476,7 @@ tw_orders_page_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  hold_view (self, FALSE);
   if (self->portfolio != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->portfolio, self);
@@ -445,6 +510,29 @@ tw_orders_page_finalize (GObject *object)
 }
 
 static void
+tw_orders_page_map (GtkWidget *widget)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+
+  /* What changed while hidden, before the first frame shows it. */
+  flush_updates (self);
+  tw_trading_view_attach (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  hold_view (self, TRUE);
+  GTK_WIDGET_CLASS (tw_orders_page_parent_class)->map (widget);
+}
+
+static void
+tw_orders_page_unmap (GtkWidget *widget)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (tw_orders_page_parent_class)->unmap (widget);
+  /* Off screen the table follows no refresh, and the portfolio may poll less often. */
+  tw_trading_view_detach (self->column_view);
+  hold_view (self, FALSE);
+}
+
+static void
 tw_orders_page_class_init (TwOrdersPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -452,6 +540,8 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
 
   object_class->dispose = tw_orders_page_dispose;
   object_class->finalize = tw_orders_page_finalize;
+  widget_class->map = tw_orders_page_map;
+  widget_class->unmap = tw_orders_page_unmap;
 
   signals[ACTION_FINISHED] =
     g_signal_new ("action-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -467,6 +557,15 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "orders.cancel", "s", cancel_action);
   gtk_widget_class_install_action (widget_class, "orders.cancel-all", "s", cancel_all_action);
+}
+
+/* When the order was placed, as its age counts it. */
+static GDateTime *
+order_since (TwOrder *order)
+{
+  GDateTime *created = tw_order_get_created_at (order);
+
+  return created != NULL ? created : tw_order_get_submitted_at (order);
 }
 
 static int
@@ -485,10 +584,13 @@ compare_age (gconstpointer a,
              gconstpointer b,
              gpointer      user_data)
 {
-  gint64 x = tw_order_get_age_seconds ((TwOrder *) a);
-  gint64 y = tw_order_get_age_seconds ((TwOrder *) b);
+  GDateTime *x = order_since ((TwOrder *) a);
+  GDateTime *y = order_since ((TwOrder *) b);
 
-  return (x < y) - (x > y);
+  /* Oldest first; an order of unknown age last. */
+  if (x == NULL || y == NULL)
+    return (x == NULL) - (y == NULL);
+  return g_date_time_compare (x, y);
 }
 
 static void
@@ -514,7 +616,7 @@ tw_orders_page_init (TwOrdersPage *self)
   self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
   self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (update_stuck), self,
+  g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (sort_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
@@ -542,6 +644,7 @@ tw_orders_page_get_model (TwOrdersPage *self)
 {
   g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
 
+  flush_updates (self);
   return G_LIST_MODEL (self->sort_model);
 }
 
@@ -566,5 +669,6 @@ tw_orders_page_get_stuck_text (TwOrdersPage *self)
 {
   g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
 
+  flush_updates (self);
   return self->stuck_text;
 }

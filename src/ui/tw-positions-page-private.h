@@ -10,6 +10,7 @@ struct _TwPositionsPage
   AdwBin              parent_instance;
 
   TwPortfolio        *portfolio;
+  TwPortfolio        *held;            /* its view held while the page is mapped */
   TwActionRunner     *runner;
   GCancellable       *cancellable;
   GtkFilterListModel *filter_model;    /* owned by the sort model */
@@ -17,6 +18,8 @@ struct _TwPositionsPage
   GtkStringFilter    *symbol_filter;   /* owned by the filter model */
   GtkSingleSelection *selection;
   guint               tick_id;
+  guint               update_id;       /* the coalesced update_age/mode/totals */
+  gboolean            update_pending;
   gboolean            stale;
   char               *totals_text;
   char               *last_result;

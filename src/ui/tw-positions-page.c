@@ -175,19 +175,54 @@ update_age (TwPositionsPage *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "dim-label");
 }
 
+/* Every poll answer changes a service's age: the page brings its age, mode and totals
+ * up to date once per burst of answers, before the next frame, and not at all while it
+ * is not on screen (then when it is mapped again). */
+static void
+flush_update (TwPositionsPage *self)
+{
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  if (!self->update_pending)
+    return;
+  self->update_pending = FALSE;
+  update_age (self);
+  update_mode (self);
+  update_totals (self);
+}
+
+static gboolean
+update_idle_cb (gpointer user_data)
+{
+  TwPositionsPage *self = user_data;
+
+  self->update_id = 0;
+  flush_update (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update (TwPositionsPage *self)
+{
+  self->update_pending = TRUE;
+  if (self->update_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->update_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, update_idle_cb, self, NULL);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
-  update_age (user_data);
+  TwPositionsPage *self = user_data;
+
+  /* The ages count up by themselves: only what is on screen needs them. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_age (self);
   return G_SOURCE_CONTINUE;
 }
 
 static void
 service_changed_cb (TwPositionsPage *self)
 {
-  update_age (self);
-  update_mode (self);
-  update_totals (self);
+  queue_update (self);
 }
 
 /* ---- account cards ---- */
@@ -202,8 +237,7 @@ create_card_cb (gpointer item,
 static void
 accounts_changed_cb (TwPositionsPage *self)
 {
-  update_mode (self);
-  update_age (self);
+  queue_update (self);
 }
 
 /* ---- filter ---- */
@@ -219,7 +253,7 @@ search_changed_cb (TwPositionsPage *self)
 static void
 filter_items_changed_cb (TwPositionsPage *self)
 {
-  update_totals (self);
+  queue_update (self);
 }
 
 /* ---- the selected row's Close… (the row's own button may be scrolled away) ---- */
@@ -258,6 +292,21 @@ close_selected_cb (TwPositionsPage *self)
 
 /* ---- context ---- */
 
+/* The page holds the portfolio's view while it is on screen. */
+static void
+hold_view (TwPositionsPage *self,
+           gboolean         hold)
+{
+  if (self->held != NULL)
+    tw_portfolio_release_view (self->held);
+  g_clear_object (&self->held);
+  if (hold && self->portfolio != NULL)
+    {
+      self->held = g_object_ref (self->portfolio);
+      tw_portfolio_hold_view (self->held);
+    }
+}
+
 void
 tw_positions_page_set_context (TwPositionsPage *self,
                                TwPortfolio     *portfolio,
@@ -278,6 +327,7 @@ tw_positions_page_set_context (TwPositionsPage *self,
   g_set_object (&self->portfolio, portfolio);
   g_set_object (&self->runner, runner);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  hold_view (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
 
   gtk_filter_list_model_set_model (self->filter_model,
                                    portfolio != NULL ? tw_portfolio_get_positions (portfolio) : NULL);
@@ -294,9 +344,8 @@ tw_positions_page_set_context (TwPositionsPage *self,
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "positions.close", runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "positions.flatten", runner != NULL);
-  update_mode (self);
-  update_age (self);
-  update_totals (self);
+  self->update_pending = TRUE;
+  flush_update (self);
   update_close_selected (self);
 }
 
@@ -310,6 +359,8 @@ tw_positions_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  hold_view (self, FALSE);
   if (self->portfolio != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->portfolio, self);
@@ -346,6 +397,30 @@ tw_positions_page_finalize (GObject *object)
 }
 
 static void
+tw_positions_page_map (GtkWidget *widget)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
+
+  /* What changed while hidden, and the ages, before the first frame shows them. */
+  self->update_pending = TRUE;
+  flush_update (self);
+  tw_trading_view_attach (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  hold_view (self, TRUE);
+  GTK_WIDGET_CLASS (tw_positions_page_parent_class)->map (widget);
+}
+
+static void
+tw_positions_page_unmap (GtkWidget *widget)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (tw_positions_page_parent_class)->unmap (widget);
+  /* Off screen the table follows no refresh, and the portfolio may poll less often. */
+  tw_trading_view_detach (self->column_view);
+  hold_view (self, FALSE);
+}
+
+static void
 tw_positions_page_class_init (TwPositionsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -353,6 +428,8 @@ tw_positions_page_class_init (TwPositionsPageClass *klass)
 
   object_class->dispose = tw_positions_page_dispose;
   object_class->finalize = tw_positions_page_finalize;
+  widget_class->map = tw_positions_page_map;
+  widget_class->unmap = tw_positions_page_unmap;
 
   /**
    * TwPositionsPage::action-finished:
@@ -504,6 +581,7 @@ const char *
 tw_positions_page_get_totals_text (TwPositionsPage *self)
 {
   g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+  flush_update (self);
 
   return self->totals_text;
 }
@@ -512,6 +590,7 @@ const char *
 tw_positions_page_get_mode_text (TwPositionsPage *self)
 {
   g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+  flush_update (self);
 
   return gtk_label_get_text (self->mode_label);
 }
@@ -520,6 +599,7 @@ const char *
 tw_positions_page_get_age_text (TwPositionsPage *self)
 {
   g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+  flush_update (self);
 
   return gtk_label_get_text (self->age_label);
 }
@@ -528,6 +608,7 @@ gboolean
 tw_positions_page_get_stale (TwPositionsPage *self)
 {
   g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), FALSE);
+  flush_update (self);
 
   return self->stale;
 }
@@ -537,6 +618,7 @@ tw_positions_page_get_account_card (TwPositionsPage *self,
                                     const char      *service_id)
 {
   g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+  flush_update (self);
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box));
        child != NULL; child = gtk_widget_get_next_sibling (child))

@@ -509,3 +509,102 @@ tw_trading_cell_get_item (GtkWidget *widget)
 
   return cell != NULL ? cell->item : NULL;
 }
+
+/* ---- detached while off screen ---- */
+
+typedef struct
+{
+  GtkAdjustment *adjustment;   /* the scroller's vertical one */
+  double         value;        /* to scroll back to */
+  guint          tick_id;
+  guint          ticks;
+  GtkWidget     *view;         /* unowned: the qdata's owner */
+} SavedScroll;
+
+static void
+saved_scroll_free (gpointer data)
+{
+  SavedScroll *saved = data;
+
+  if (saved->tick_id != 0)
+    gtk_widget_remove_tick_callback (saved->view, saved->tick_id);
+  g_clear_object (&saved->adjustment);
+  g_free (saved);
+}
+
+static GQuark
+saved_scroll_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("tw-trading-view-scroll");
+  return quark;
+}
+
+/* The rows come back with the first layout after the model: from the next frame on, the
+ * table scrolls back once its range reaches the value (a few frames at most). */
+static gboolean
+restore_scroll_tick (GtkWidget     *view,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  SavedScroll *saved = g_object_get_qdata (G_OBJECT (view), saved_scroll_quark ());
+  GtkAdjustment *adjustment = saved->adjustment;
+
+  if (++saved->ticks < 2)
+    return G_SOURCE_CONTINUE;
+  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < saved->value
+      && saved->ticks < 30)
+    return G_SOURCE_CONTINUE;
+  gtk_adjustment_set_value (adjustment, saved->value);
+  saved->tick_id = 0;
+  g_object_set_qdata (G_OBJECT (view), saved_scroll_quark (), NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tw_trading_view_detach (GtkColumnView *view)
+{
+  GtkWidget *scroller;
+  SavedScroll *saved;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  if (gtk_column_view_get_model (view) == NULL)
+    return;
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  g_object_set_qdata (G_OBJECT (view), saved_scroll_quark (), NULL);
+  if (scroller != NULL)
+    {
+      saved = g_new0 (SavedScroll, 1);
+      saved->view = GTK_WIDGET (view);
+      saved->adjustment = g_object_ref (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)));
+      saved->value = gtk_adjustment_get_value (saved->adjustment);
+      g_object_set_qdata_full (G_OBJECT (view), saved_scroll_quark (), saved, saved_scroll_free);
+    }
+  gtk_column_view_set_model (view, NULL);
+}
+
+void
+tw_trading_view_attach (GtkColumnView     *view,
+                        GtkSelectionModel *model)
+{
+  SavedScroll *saved;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+  g_return_if_fail (GTK_IS_SELECTION_MODEL (model));
+
+  if (gtk_column_view_get_model (view) == model)
+    return;
+  gtk_column_view_set_model (view, model);
+  saved = g_object_get_qdata (G_OBJECT (view), saved_scroll_quark ());
+  if (saved == NULL)
+    return;
+  if (saved->value <= 0)
+    {
+      g_object_set_qdata (G_OBJECT (view), saved_scroll_quark (), NULL);
+      return;
+    }
+  saved->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (view), restore_scroll_tick, NULL, NULL);
+}

@@ -47,4 +47,11 @@ const char          *tw_trading_cell_get_column (GtkWidget          *cell);
 /* (transfer none) (nullable) the item a cell widget shows */
 gpointer             tw_trading_cell_get_item   (GtkWidget          *cell);
 
+/* A table off screen follows no refresh: its page detaches @model when unmapped and
+ * attaches it again when mapped, where the table is scrolled back to where it was (the
+ * selection lives in @model and is kept). */
+void                 tw_trading_view_detach     (GtkColumnView      *view);
+void                 tw_trading_view_attach     (GtkColumnView      *view,
+                                                 GtkSelectionModel  *model);
+
 G_END_DECLS

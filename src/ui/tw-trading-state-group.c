@@ -550,6 +550,14 @@ tw_trading_state_group_init (TwTradingStateGroup *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Off screen (the Breakers page not shown), the group waits to be mapped: no work per
+ * poll answer. */
+static void
+update_mode_notify_cb (TwTradingStateGroup *self)
+{
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update_mode);
+}
+
 GtkWidget *
 tw_trading_state_group_new (TwTradingState *state,
                             TwActionRunner *runner,
@@ -570,7 +578,7 @@ tw_trading_state_group_new (TwTradingState *state,
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self),
                                    name != NULL ? name : tw_trading_state_get_service_id (state));
 
-  g_signal_connect_swapped (state, "notify", G_CALLBACK (update_mode), self);
+  g_signal_connect_swapped (state, "notify", G_CALLBACK (update_mode_notify_cb), self);
   self->breakers = g_object_ref (tw_trading_state_get_breakers (state));
   g_signal_connect_swapped (self->breakers, "items-changed", G_CALLBACK (rebuild_breakers), self);
   if (runner != NULL)
@@ -599,6 +607,7 @@ const char *
 tw_trading_state_group_get_mode_text (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->mode_row));
 }
@@ -607,6 +616,7 @@ const char *
 tw_trading_state_group_get_detail_text (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return self->detail_text;
 }
@@ -615,6 +625,7 @@ const char *
 tw_trading_state_group_get_kill_switch_text (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   if (!gtk_widget_get_visible (GTK_WIDGET (self->kill_row)))
     return NULL;
@@ -625,6 +636,7 @@ const char *
 tw_trading_state_group_get_blocked_text (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   if (!gtk_widget_get_visible (GTK_WIDGET (self->blocked_row)))
     return NULL;
@@ -635,6 +647,7 @@ gboolean
 tw_trading_state_group_get_halt_sensitive (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_sensitive (GTK_WIDGET (self->halt_button));
 }
@@ -643,6 +656,7 @@ gboolean
 tw_trading_state_group_get_resume_sensitive (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_sensitive (GTK_WIDGET (self->resume_button));
 }
@@ -651,6 +665,7 @@ gboolean
 tw_trading_state_group_get_halt_visible (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_visible (GTK_WIDGET (self->halt_button));
 }
@@ -659,6 +674,7 @@ gboolean
 tw_trading_state_group_get_resume_visible (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_visible (GTK_WIDGET (self->resume_button));
 }
@@ -668,6 +684,7 @@ tw_trading_state_group_get_breaker_row (TwTradingStateGroup *self,
                                         const char          *breaker_id)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   for (guint i = 0; i < self->breaker_rows->len; i++)
     {
@@ -692,6 +709,7 @@ tw_trading_state_group_get_risk_parameter_text (TwTradingStateGroup *self,
                                                 const char          *key)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
   g_return_val_if_fail (key != NULL, NULL);
 
   for (guint i = 0; self->param_displays != NULL && i < self->param_displays->len; i++)
@@ -708,6 +726,7 @@ const char *
 tw_trading_state_group_get_risk_parameters_subtitle (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return self->params_row != NULL ? self->params_subtitle : NULL;
 }
@@ -716,6 +735,7 @@ GtkWidget *
 tw_trading_state_group_get_risk_parameters_dialog (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   return self->params_dialog;
 }

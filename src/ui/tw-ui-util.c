@@ -245,3 +245,74 @@ tw_ui_settings_new (void)
     return NULL;
   return g_settings_new_full (schema, NULL, NULL);
 }
+
+/* Deferred updates: what a widget off screen (a page not shown, a row scrolled into a
+ * collapsed group) would redo on every poll answer waits until it is mapped. */
+
+typedef struct
+{
+  TwUiUpdateFunc func;
+  gboolean       pending;
+} Deferred;
+
+static GQuark
+deferred_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("tw-ui-deferred");
+  return quark;
+}
+
+static void
+deferred_map_cb (GtkWidget *widget,
+                 Deferred  *deferred)
+{
+  if (!deferred->pending)
+    return;
+  deferred->pending = FALSE;
+  deferred->func (widget);
+}
+
+void
+tw_ui_update_when_mapped (GtkWidget      *widget,
+                          TwUiUpdateFunc  func)
+{
+  Deferred *deferred;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (func != NULL);
+
+  if (gtk_widget_get_mapped (widget))
+    {
+      func (widget);
+      return;
+    }
+  deferred = g_object_get_qdata (G_OBJECT (widget), deferred_quark ());
+  if (deferred == NULL)
+    {
+      deferred = g_new0 (Deferred, 1);
+      deferred->func = func;
+      g_object_set_qdata_full (G_OBJECT (widget), deferred_quark (), deferred, g_free);
+      /* After the class handler: the widget and its children are mapped, not yet drawn. */
+      g_signal_connect (widget, "map", G_CALLBACK (deferred_map_cb), deferred);
+    }
+  g_return_if_fail (deferred->func == func);
+  deferred->pending = TRUE;
+}
+
+void
+tw_ui_flush_update (GtkWidget *widget)
+{
+  Deferred *deferred;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  deferred = g_object_get_qdata (G_OBJECT (widget), deferred_quark ());
+  if (deferred != NULL && deferred->pending)
+    {
+      deferred->pending = FALSE;
+      deferred->func (widget);
+    }
+}

@@ -35,4 +35,14 @@ char       *tw_ui_format_time         (GDateTime      *when);
  * defaults). (transfer full) */
 GSettings  *tw_ui_settings_new        (void);
 
+typedef void (*TwUiUpdateFunc) (gpointer widget);
+
+/* Runs @func (@widget) now when @widget is mapped, else once when it is next mapped
+ * (however many times it was asked meanwhile): widgets off screen do no work per poll
+ * answer. One @func per widget. */
+void        tw_ui_update_when_mapped  (GtkWidget      *widget,
+                                       TwUiUpdateFunc  func);
+/* Runs the update @widget is waiting for, if any: for getters that report what it shows. */
+void        tw_ui_flush_update        (GtkWidget      *widget);
+
 G_END_DECLS

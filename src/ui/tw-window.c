@@ -166,6 +166,8 @@ add_to_stack (TwWindow   *self,
               const char *title,
               const char *icon_name)
 {
+  /* Hidden until shown: see select_row(). */
+  gtk_widget_set_visible (page, FALSE);
   gtk_stack_add_titled (self->pages_stack, page, id, title);
   gtk_stack_page_set_icon_name (gtk_stack_get_page (self->pages_stack, page), icon_name);
 }
@@ -208,11 +210,17 @@ static void
 select_row (TwWindow      *self,
             GtkListBoxRow *row)
 {
-  const char *id = g_object_get_data (G_OBJECT (row), "tw-page-id");
+  GtkWidget *page = ensure_page (self, row);
+  GtkWidget *before = gtk_stack_get_visible_child (self->pages_stack);
 
-  ensure_page (self, row);
   gtk_list_box_select_row (self->pages_list, row);
-  gtk_stack_set_visible_child_name (self->pages_stack, id);
+  /* Only the page shown is visible, the others are hidden, not merely off screen: a
+   * hidden widget's changes stop at it (no relayout or style pass of the window for
+   * them), so a page of 200 services costs nothing per poll answer while not shown. */
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (self->pages_stack, page);
+  if (before != NULL && before != page)
+    gtk_widget_set_visible (before, FALSE);
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->pages_stack));
 }
 
