@@ -49,6 +49,7 @@ struct _TwApplication
   GtkWidget           *halt_dialog;     /* weak */
   GCancellable        *halt_cancellable;
   GPtrArray           *last_halt;       /* TwActionResult of the last app.halt */
+  char                *halt_failure;    /* the Breakers page's row about it, or NULL */
   gboolean             held;            /* run in background: window closed, app held */
 
   /* Backups: the manager and scheduler belong to the open profile. */

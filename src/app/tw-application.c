@@ -289,6 +289,10 @@ tw_application_close_profile (TwApplication *self)
   trading_close (self);
   if (self->halt_cancellable != NULL)
     g_cancellable_cancel (self->halt_cancellable);
+  /* The last Halt All was about this profile's services. */
+  g_clear_pointer (&self->halt_failure, g_free);
+  if (self->breakers_page != NULL)
+    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
   if (self->notifier != NULL)
     tw_notifier_set_engine (self->notifier, NULL);
   g_clear_object (&self->alerts);
@@ -638,6 +642,7 @@ tw_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->halt_cancellable);
   g_clear_pointer (&self->last_halt, g_ptr_array_unref);
+  g_clear_pointer (&self->halt_failure, g_free);
   g_clear_object (&self->audit_log);
   g_clear_object (&self->workspace);
   stop_sim (self);
