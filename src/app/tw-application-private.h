@@ -40,6 +40,10 @@ struct _TwApplication
 
   /* Risk controls: one audit log for the app, the rest per workspace. */
   TwAuditLog          *audit_log;       /* NULL when it could not be opened */
+  char                *demo_dir;        /* the demo's throw-away audit log lives here */
+  gboolean             audit_log_is_demo;
+  guint                sigterm_id;
+  guint                sigint_id;
   TwRiskMonitor       *monitor;
   TwActionRunner      *runner;
   TwAlertEngine       *alerts;
