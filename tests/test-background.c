@@ -247,6 +247,18 @@ halt_step (gpointer user_data)
   g_assert_true (app_wait_halted (&run->f, "investiq", TRUE, 10000));
   g_assert_true (app_wait_halted (&run->f, "ai-trading", FALSE, 10000));
 
+  /* The window, opened afterwards, says so on its Breakers page. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-page", g_variant_new_string ("breakers"));
+  g_assert_true (tw_test_ui_wait_for (window_on_page, (gpointer) "breakers", 10000));
+  {
+    const char *failure = tw_breakers_page_get_halt_failure (tw_application_get_breakers_page (app));
+
+    g_assert_nonnull (failure);
+    g_assert_nonnull (strstr (failure, "AI trading"));
+  }
+  gtk_window_close (GTK_WINDOW (shown_window ()));
+  g_assert_true (tw_test_ui_wait_for (no_windows, NULL, 5000));
+
   /* The service answers again: Halt trading on the failure notification. */
   tw_test_sim_clear_faults (run->f.sim);
   tw_test_recorder_invoke (failed, "halt");
