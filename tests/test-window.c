@@ -249,6 +249,57 @@ test_overview (void)
   g_assert_true (tw_window_is_empty (demo.window));
 }
 
+static gboolean
+row_unreachable (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return g_strcmp0 (tw_service_row_get_state_text (wait->row), "Unreachable") == 0;
+}
+
+/* A dropped connection (no answer at all) on one service: its row says Unreachable, with
+ * what to check, within two intervals; the others stay OK. */
+static void
+test_unreachable (void)
+{
+  Demo demo = { 0, };
+  RowWait wait;
+  gint64 t0, elapsed_ms;
+  const char *message;
+
+  demo_open (&demo, TW_MODE_PAPER);
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+
+  tw_test_sim_fault (demo.sim, "ai-trading", "{\"path\":\"*\",\"kind\":\"drop\"}");
+  wait.row = row_of (demo.window, "ai-trading");
+  t0 = g_get_monotonic_time ();
+  g_assert_true (tw_test_ui_wait_for (row_unreachable, &wait, 2 * INTERVAL_MS + 3000));
+  elapsed_ms = (g_get_monotonic_time () - t0) / 1000;
+  message = tw_service_row_get_message_text (wait.row);
+  g_test_message ("Unreachable after %" G_GINT64_FORMAT " ms: %s", elapsed_ms, message);
+  /* Two intervals, and a little for the retries of a GET that got no answer. */
+  g_assert_cmpint (elapsed_ms, <=, 2 * INTERVAL_MS + 1500);
+  g_assert_cmpstr (tw_service_row_get_state_text (wait.row), ==, "Unreachable");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Cannot reach AI trading at http://127.0.0.1:"));
+  g_assert_nonnull (strstr (message, "the connection was closed before any answer"));
+  g_assert_nonnull (strstr (message, "Is the service running and the base URL right?"));
+  for (guint i = 0; flavors[i] != NULL; i++)
+    if (!g_str_equal (flavors[i], "ai-trading"))
+      g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, flavors[i])), ==, "OK");
+  g_assert_true (g_str_has_suffix (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)),
+                                   "4 of 5 OK"));
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-unreachable-light.png");
+
+  /* Back: OK again after a refresh. */
+  tw_test_sim_clear_faults (demo.sim);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 3 * INTERVAL_MS));
+  g_assert_null (tw_service_row_get_message_text (wait.row));
+
+  demo_close (&demo);
+}
+
 static void
 test_live (void)
 {
@@ -421,6 +472,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/tw/ui/window/overview", test_overview);
+  g_test_add_func ("/tw/ui/window/unreachable", test_unreachable);
   g_test_add_func ("/tw/ui/window/live", test_live);
   g_test_add_func ("/tw/ui/window/no-profile", test_no_profile);
   g_test_add_func ("/tw/ui/window/profile-editor", test_profile_editor);

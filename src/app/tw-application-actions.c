@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tw-env-import.h"
+#include "tw-preferences-window.h"
 #include "tw-profile-editor.h"
 
 void
@@ -189,6 +190,34 @@ shortcuts_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TwApplication *self = user_data;
+  GtkWindow *parent = GTK_WINDOW (tw_application_get_window (self));
+  GtkWidget *preferences;
+
+  if (self->settings == NULL)
+    {
+      _tw_application_show_error (self, _("Preferences Are Unavailable"),
+                                  _("The settings schema io.github.tradewarden.TradeWarden is not installed: reinstall Trade Warden."));
+      return;
+    }
+  /* One at a time: a second Ctrl+, brings the open one forward. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TW_IS_PREFERENCES_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  preferences = tw_preferences_window_new (parent, self->settings);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (preferences), TRUE);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -241,6 +270,7 @@ static const GActionEntry app_actions[] = {
   { "open-profile", open_profile_action, "s", NULL, NULL, { 0 } },
   { "shortcuts", shortcuts_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
   { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
   { "halt", halt_action, NULL, NULL, NULL, { 0 } },
 };
@@ -252,6 +282,7 @@ _tw_application_add_actions (TwApplication *self)
   static const char *refresh_accels[] = { "<Primary>r", NULL };
   static const char *shortcuts_accels[] = { "<Primary>question", NULL };
   static const char *halt_accels[] = { "<Primary><Shift>h", NULL };
+  static const char *preferences_accels[] = { "<Primary>comma", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -259,6 +290,7 @@ _tw_application_add_actions (TwApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.halt", halt_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   for (int i = 1; i <= 9; i++)
     {
       g_autofree char *detailed = g_strdup_printf ("win.page(%d)", i);

@@ -42,6 +42,80 @@ describe_results (GPtrArray *results,
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+/* Failures first: they are what the operator must act on. */
+static char *
+describe_results_failures_first (GPtrArray *results)
+{
+  g_autofree char *failures = describe_results (results, TRUE);
+  g_autoptr(GString) str = g_string_new (failures);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      TwActionResult *result = g_ptr_array_index (results, i);
+      g_autofree char *line = NULL;
+
+      if (!tw_action_result_get_ok (result))
+        continue;
+      line = describe_result (result);
+      if (str->len > 0)
+        g_string_append_c (str, '\n');
+      g_string_append (str, line);
+    }
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static gboolean
+window_shown (TwApplication *self)
+{
+  return self->window != NULL && gtk_widget_get_visible (GTK_WIDGET (self->window));
+}
+
+/* No window on screen (run in background, the notification's Halt trading button): the
+ * result goes where the click came from, a notification; nothing is built for a window
+ * nobody sees. Critical when a service did not halt, with Halt trading to try again. */
+static void
+notify_results (TwApplication *self,
+                GPtrArray     *results,
+                guint          n_failed,
+                const GError  *error)
+{
+  g_autoptr(GError) notify_error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  guint n_ok = results != NULL ? results->len - n_failed : 0;
+
+  if (self->notifier == NULL)
+    return;
+  if (results == NULL)
+    {
+      title = g_strdup (_("Halt All Failed"));
+      /* Translators: the body of a failed Halt All notification; %s says why */
+      body = g_strdup_printf (_("Trading may still be running on every service.\n%s"), error->message);
+    }
+  else if (n_failed > 0)
+    {
+      g_autofree char *lines = describe_results_failures_first (results);
+
+      title = g_strdup_printf (ngettext ("%u Service Did Not Halt", "%u Services Did Not Halt",
+                                         n_failed), n_failed);
+      body = g_strdup_printf (_("Trading may still be running there.\n%s"), lines);
+    }
+  else
+    {
+      /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
+      title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
+                                         results->len), n_ok, results->len);
+      body = describe_results (results, FALSE);
+    }
+
+  if (!tw_notifier_notify (self->notifier, "halt-all-result",
+                           /* success at normal urgency: a confirmation, not a problem */
+                           results == NULL || n_failed > 0 ? TW_ALERT_CRITICAL : TW_ALERT_WARNING,
+                           "x-tradewarden.halt", title, body, "breakers",
+                           results == NULL || n_failed > 0, &notify_error))
+    g_warning ("Halt All: %s — %s (%s)", title, body, notify_error->message);
+}
+
 static void
 halt_details_cb (AdwToast      *toast,
                  TwApplication *self)
@@ -83,7 +157,10 @@ halt_done_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      _tw_application_show_error (self, _("Halt All Failed"), error->message);
+      if (window_shown (self))
+        _tw_application_show_error (self, _("Halt All Failed"), error->message);
+      else
+        notify_results (self, NULL, 0, error);
       return;
     }
 
@@ -94,27 +171,46 @@ halt_done_cb (GObject      *object,
   g_clear_pointer (&self->last_halt, g_ptr_array_unref);
   self->last_halt = g_ptr_array_ref (results);
 
-  if (self->window != NULL || n_failed > 0)
+  if (n_failed > 0)
     {
-      AdwToast *toast;
+      g_autofree char *failures = describe_results (results, TRUE);
 
-      /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
-      title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
-                                         results->len), n_ok, results->len);
-      toast = adw_toast_new (title);
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 8);
-      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (halt_details_cb), self, 0);
-      tw_window_add_toast (tw_application_get_window (self), toast);
+      /* Translators: the Breakers page's error row; %s lists the services and why */
+      g_free (self->halt_failure);
+      self->halt_failure = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
     }
+  else
+    g_clear_pointer (&self->halt_failure, g_free);
+  /* The page shows it when it is built (tw-application-pages.c). */
+  if (self->breakers_page != NULL)
+    tw_breakers_page_set_halt_failure (self->breakers_page, self->halt_failure);
+
+  if (!window_shown (self))
+    {
+      notify_results (self, results, n_failed, NULL);
+      _tw_application_emit_halt_finished (self, results);
+      return;
+    }
+
+  {
+    AdwToast *toast;
+
+    /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
+    title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
+                                       results->len), n_ok, results->len);
+    toast = adw_toast_new (title);
+    adw_toast_set_button_label (toast, _("_Details"));
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+    adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 8);
+    g_signal_connect_object (toast, "button-clicked", G_CALLBACK (halt_details_cb), self, 0);
+    tw_window_add_toast (self->window, toast);
+  }
 
   if (n_failed > 0)
     {
       g_autofree char *heading = NULL;
       g_autofree char *failures = describe_results (results, TRUE);
       g_autofree char *body = g_strdup_printf (_("Trading may still be running there.\n\n%s"), failures);
-      g_autofree char *banner = NULL;
       GtkWidget *dialog;
 
       /* A service that did not halt is loud: a dialog, and a row on the Breakers page. */
@@ -135,14 +231,7 @@ halt_done_cb (GObject      *object,
       self->halt_dialog = dialog;
       g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->halt_dialog);
       gtk_window_present (GTK_WINDOW (dialog));
-
-      /* Translators: the Breakers page's error row; %s lists the services and why */
-      banner = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
-      /* The page may not be built yet (tw-application-pages.c): build it to say so. */
-      tw_breakers_page_set_halt_failure (tw_application_get_breakers_page (self), banner);
     }
-  else if (self->breakers_page != NULL)
-    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
 
   _tw_application_emit_halt_finished (self, results);
 }

@@ -50,6 +50,9 @@ build_breakers_page (TwWindow *window,
   self->breakers_page = TW_BREAKERS_PAGE (breakers);
   g_object_add_weak_pointer (G_OBJECT (breakers), (gpointer *) &self->breakers_page);
   set_breakers_page_context (self, self->workspace != NULL);
+  /* A Halt All that failed while no window was shown. */
+  if (self->halt_failure != NULL)
+    tw_breakers_page_set_halt_failure (self->breakers_page, self->halt_failure);
   return breakers;
 }
 

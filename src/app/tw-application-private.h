@@ -40,6 +40,10 @@ struct _TwApplication
 
   /* Risk controls: one audit log for the app, the rest per workspace. */
   TwAuditLog          *audit_log;       /* NULL when it could not be opened */
+  char                *demo_dir;        /* the demo's throw-away audit log lives here */
+  gboolean             audit_log_is_demo;
+  guint                sigterm_id;
+  guint                sigint_id;
   TwRiskMonitor       *monitor;
   TwActionRunner      *runner;
   TwAlertEngine       *alerts;
@@ -49,6 +53,7 @@ struct _TwApplication
   GtkWidget           *halt_dialog;     /* weak */
   GCancellable        *halt_cancellable;
   GPtrArray           *last_halt;       /* TwActionResult of the last app.halt */
+  char                *halt_failure;    /* the Breakers page's row about it, or NULL */
   gboolean             held;            /* run in background: window closed, app held */
 
   /* Backups: the manager and scheduler belong to the open profile. */

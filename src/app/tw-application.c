@@ -5,6 +5,10 @@
 #include "tw-application-private.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "tw-demo.h"
@@ -292,6 +296,10 @@ tw_application_close_profile (TwApplication *self)
   trading_close (self);
   if (self->halt_cancellable != NULL)
     g_cancellable_cancel (self->halt_cancellable);
+  /* The last Halt All was about this profile's services. */
+  g_clear_pointer (&self->halt_failure, g_free);
+  if (self->breakers_page != NULL)
+    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
   if (self->notifier != NULL)
     tw_notifier_set_engine (self->notifier, NULL);
   g_clear_object (&self->alerts);
@@ -306,6 +314,59 @@ tw_application_close_profile (TwApplication *self)
   /* The workspace is stopped first: no request is left for the simulator. */
   stop_sim (self);
   _tw_application_update_actions (self);
+}
+
+/* The demo touches nothing of the user's: its audit log is a throw-away file, removed
+ * with its directory when the demo ends (another profile opens, or the app quits). */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else if (g_unlink (child) != 0)
+        g_warning ("Could not remove the demo's %s: %s", child, g_strerror (errno));
+    }
+  if (g_rmdir (path) != 0 && errno != ENOENT)
+    g_warning ("Could not remove the demo's %s: %s", path, g_strerror (errno));
+}
+
+static void
+close_audit_log (TwApplication *self)
+{
+  /* Whoever still holds it (the Audit page) gets the next one with the next profile. */
+  g_clear_object (&self->audit_log);
+  self->audit_log_is_demo = FALSE;
+  if (self->demo_dir != NULL)
+    {
+      remove_tree (self->demo_dir);
+      g_clear_pointer (&self->demo_dir, g_free);
+    }
+}
+
+static TwAuditLog *
+open_audit_log (TwApplication  *self,
+                gboolean        demo,
+                GError        **error)
+{
+  g_autofree char *path = NULL;
+
+  if (demo)
+    {
+      self->demo_dir = g_dir_make_tmp ("tradewarden-demo-audit-XXXXXX", error);
+      if (self->demo_dir == NULL)
+        return NULL;
+      path = g_build_filename (self->demo_dir, "audit.db", NULL);
+    }
+  self->audit_log_is_demo = demo;
+  return tw_audit_log_open (path, error);
 }
 
 void
@@ -330,14 +391,16 @@ _tw_application_open_profile (TwApplication *self,
   self->workspace = g_steal_pointer (&workspace);
   self->secrets = g_object_ref (secrets);
 
-  /* Risk controls: the demo's actions are real actions on the simulator, audited too.
-   * The log is opened with the first profile (not at startup: a command-line call of the
-   * running console needs none). */
+  /* Risk controls: the demo's actions are real actions on the simulator, audited too, in
+   * a throw-away log. The log is opened with the first profile (not at startup: a
+   * command-line call of the running console needs none). */
+  if (self->audit_log != NULL && self->audit_log_is_demo != demo)
+    close_audit_log (self);
   if (self->audit_log == NULL)
     {
       g_autoptr(GError) error = NULL;
 
-      self->audit_log = tw_audit_log_open (NULL, &error);
+      self->audit_log = open_audit_log (self, demo, &error);
       if (self->audit_log == NULL)
         {
           /* Without an audit log no guarded action may run: no runner, and said so. */
@@ -362,6 +425,8 @@ _tw_application_open_profile (TwApplication *self,
   trading_open (self);
 
   tw_window_set_workspace (tw_application_get_window (self), self->workspace);
+  /* Nor the demo's window size. */
+  tw_window_set_saves_state (self->window, !demo);
   schedule_start (self);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
   if (!tw_secrets_is_memory (secrets) && self->settings != NULL)
@@ -502,6 +567,7 @@ tw_application_get_window (TwApplication *self)
       g_signal_connect_object (self->window, "first-frame", G_CALLBACK (window_first_frame_cb),
                                self, G_CONNECT_SWAPPED);
       _tw_application_add_pages (self);
+      tw_window_set_saves_state (self->window, !self->audit_log_is_demo);
       /* A window again: the app no longer needs holding for the background. */
       if (self->held)
         {
@@ -523,6 +589,16 @@ tw_application_get_window (TwApplication *self)
 
 /* GApplication */
 
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  TwApplication *self = user_data;
+
+  g_debug ("Quitting on a signal");
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 tw_application_startup (GApplication *application)
 {
@@ -539,6 +615,9 @@ tw_application_startup (GApplication *application)
                              G_CALLBACK (poll_interval_changed_cb), self, G_CONNECT_SWAPPED);
 
   _tw_application_add_actions (self);
+  /* kill, Ctrl+C in the terminal, a session ending: quit as app.quit does. */
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 
   self->notifier = tw_notifier_new (G_ACTION_GROUP (self));
   if (self->settings != NULL)
@@ -612,8 +691,12 @@ tw_application_shutdown (GApplication *application)
   TwApplication *self = TW_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
   tw_application_close_profile (self);
   g_clear_object (&self->notifier);
+  if (self->audit_log_is_demo)
+    close_audit_log (self);
 
   G_APPLICATION_CLASS (tw_application_parent_class)->shutdown (application);
 }
@@ -641,7 +724,10 @@ tw_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->halt_cancellable);
   g_clear_pointer (&self->last_halt, g_ptr_array_unref);
-  g_clear_object (&self->audit_log);
+  g_clear_pointer (&self->halt_failure, g_free);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  close_audit_log (self);
   g_clear_object (&self->workspace);
   stop_sim (self);
   g_clear_object (&self->secrets);

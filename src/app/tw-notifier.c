@@ -79,23 +79,24 @@ urgency_of (TwAlertSeverity severity)
 }
 
 gboolean
-tw_notifier_show (TwNotifier  *self,
-                  TwAlert     *alert,
-                  GError     **error)
+tw_notifier_notify (TwNotifier       *self,
+                    const char       *key,
+                    TwAlertSeverity   severity,
+                    const char       *category,
+                    const char       *title,
+                    const char       *body,
+                    const char       *page,
+                    gboolean          offers_halt,
+                    GError          **error)
 {
   NotifyNotification *notification;
   g_autoptr(GError) local_error = NULL;
-  const char *category;
-  TwAlertSeverity severity;
 
   g_return_val_if_fail (TW_IS_NOTIFIER (self), FALSE);
-  g_return_val_if_fail (TW_IS_ALERT (alert), FALSE);
+  g_return_val_if_fail (title != NULL, FALSE);
 
-  severity = tw_alert_get_severity (alert);
-  notification = notify_notification_new (tw_alert_get_title (alert), tw_alert_get_body (alert),
-                                          APP_ID);
+  notification = notify_notification_new (title, body, APP_ID);
   notify_notification_set_urgency (notification, urgency_of (severity));
-  category = tw_alert_get_category (alert);
   notify_notification_set_category (notification,
                                     category != NULL ? category : "x-tradewarden.alert");
   notify_notification_set_hint (notification, "desktop-entry", g_variant_new_string (APP_ID));
@@ -103,16 +104,14 @@ tw_notifier_show (TwNotifier  *self,
   notify_notification_set_timeout (notification,
                                    severity == TW_ALERT_CRITICAL ? NOTIFY_EXPIRES_NEVER
                                                                  : NOTIFY_EXPIRES_DEFAULT);
-  g_object_set_data_full (G_OBJECT (notification), "tw-page",
-                          g_strdup (tw_alert_get_page (alert)), g_free);
-  g_object_set_data_full (G_OBJECT (notification), "tw-key",
-                          g_strdup (tw_alert_get_key (alert)), g_free);
+  g_object_set_data_full (G_OBJECT (notification), "tw-page", g_strdup (page), g_free);
+  g_object_set_data_full (G_OBJECT (notification), "tw-key", g_strdup (key), g_free);
 
   notify_notification_add_action (notification, "default", _("Open"),
                                   open_action_cb, self, NULL);
   notify_notification_add_action (notification, "open", _("Open"),
                                   open_action_cb, self, NULL);
-  if (tw_alert_get_offers_halt (alert))
+  if (offers_halt)
     notify_notification_add_action (notification, "halt", _("Halt trading"),
                                     halt_action_cb, self, NULL);
 
@@ -120,7 +119,7 @@ tw_notifier_show (TwNotifier  *self,
     {
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                    _("Could not show the notification “%s”: %s. Check that a notification service runs in your session."),
-                   tw_alert_get_title (alert), local_error->message);
+                   title, local_error->message);
       g_object_unref (notification);
       return FALSE;
     }
@@ -129,6 +128,20 @@ tw_notifier_show (TwNotifier  *self,
   g_signal_connect (notification, "closed", G_CALLBACK (closed_cb), self);
   g_ptr_array_add (self->open, notification);
   return TRUE;
+}
+
+gboolean
+tw_notifier_show (TwNotifier  *self,
+                  TwAlert     *alert,
+                  GError     **error)
+{
+  g_return_val_if_fail (TW_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (TW_IS_ALERT (alert), FALSE);
+
+  return tw_notifier_notify (self, tw_alert_get_key (alert), tw_alert_get_severity (alert),
+                             tw_alert_get_category (alert), tw_alert_get_title (alert),
+                             tw_alert_get_body (alert), tw_alert_get_page (alert),
+                             tw_alert_get_offers_halt (alert), error);
 }
 
 static void

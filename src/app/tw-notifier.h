@@ -23,6 +23,18 @@ TwNotifier *tw_notifier_new         (GActionGroup *actions);
 gboolean    tw_notifier_show        (TwNotifier   *self,
                                      TwAlert      *alert,
                                      GError      **error);
+/* A notification that is not a TwAlert (the result of app.halt, say), with the same
+ * urgency, hints and actions; @category NULL for "x-tradewarden.alert", @page NULL for
+ * the Overview. Not rate-limited: the caller decides. */
+gboolean    tw_notifier_notify      (TwNotifier      *self,
+                                     const char      *key,
+                                     TwAlertSeverity  severity,
+                                     const char      *category,
+                                     const char      *title,
+                                     const char      *body,
+                                     const char      *page,
+                                     gboolean         offers_halt,
+                                     GError         **error);
 /* Connects to @engine's "alert" signal (NULL disconnects from the previous one). */
 void        tw_notifier_set_engine  (TwNotifier   *self,
                                      TwAlertEngine *engine);

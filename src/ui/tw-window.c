@@ -32,6 +32,7 @@ struct _TwWindow
 
   gboolean              first_frame_done;
   gboolean              waiting_first_frame;
+  gboolean              saves_state;
 };
 
 G_DEFINE_FINAL_TYPE (TwWindow, tw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -271,7 +272,7 @@ save_window_state (TwWindow *self)
 {
   int width, height;
 
-  if (self->settings == NULL)
+  if (self->settings == NULL || !self->saves_state)
     return;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
@@ -429,6 +430,7 @@ static void
 tw_window_init (TwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->saves_state = TRUE;
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
@@ -680,6 +682,15 @@ tw_window_get_halt_button (TwWindow *self)
   g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->halt_button);
+}
+
+void
+tw_window_set_saves_state (TwWindow *self,
+                           gboolean  saves_state)
+{
+  g_return_if_fail (TW_IS_WINDOW (self));
+
+  self->saves_state = !!saves_state;
 }
 
 gboolean

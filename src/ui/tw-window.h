@@ -60,6 +60,10 @@ TwOverviewPage *tw_window_get_overview_page (TwWindow       *self);
 const char     *tw_window_get_badge_text    (TwWindow       *self);
 /* (transfer none) the header bar's "Halt All" button (app.halt), shown with a profile. */
 GtkWidget      *tw_window_get_halt_button   (TwWindow       *self);
+/* Whether closing the window remembers its size in GSettings (default TRUE; the demo
+ * remembers nothing). */
+void            tw_window_set_saves_state   (TwWindow       *self,
+                                             gboolean        saves_state);
 /* TRUE while the "No Profile Yet" page is shown. */
 gboolean        tw_window_is_empty          (TwWindow       *self);
 
