@@ -232,6 +232,7 @@ test_retrip (void)
   g_assert_true (wait_alerts (&fx, 1, 5000));
   g_assert_true (risk_wait_halted (&fx.f, "investiq", TRUE, 5000));
 
+  g_assert_true (risk_wait_healthy (&fx.f, 10000));
   resume = risk_resume_request (&fx.f, "investiq");
   body = risk_run (&fx.f, resume, "investiq", "trading.resume", NULL, NULL, &error);
   g_assert_no_error (error);
