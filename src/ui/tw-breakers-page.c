@@ -95,6 +95,8 @@ operation_done_text (const char *operation)
     return _("kill switch deactivated");
   if (g_str_equal (operation, "breakers.reset"))
     return _("breaker reset");
+  if (g_str_equal (operation, "trading.emergency_stop"))
+    return _("emergency stop done");
   return _("done");
 }
 
@@ -111,6 +113,8 @@ operation_failed_text (const char *operation)
     return _("kill switch not deactivated");
   if (g_str_equal (operation, "breakers.reset"))
     return _("breaker not reset");
+  if (g_str_equal (operation, "trading.emergency_stop"))
+    return _("emergency stop failed");
   return _("failed");
 }
 
@@ -258,7 +262,9 @@ start_action (TwBreakersPage *self,
   if (tw_guard_request_get_direction (data->request) == TW_GUARD_TOWARD_SAFETY)
     {
       g_autofree char *reason = default_reason (g_str_equal (operation, "killswitch.activate")
-                                                ? _("Kill switch activated") : _("Halted"));
+                                                ? _("Kill switch activated")
+                                                : g_str_equal (operation, "trading.emergency_stop")
+                                                ? _("Emergency stop") : _("Halted"));
 
       tw_guard_request_set_reason (data->request, reason);
       run_action (data);
@@ -280,6 +286,15 @@ halt_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   start_action (TW_BREAKERS_PAGE (widget), g_variant_get_string (parameter, NULL), "trading.halt", NULL);
+}
+
+static void
+emergency_stop_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  start_action (TW_BREAKERS_PAGE (widget), g_variant_get_string (parameter, NULL),
+                "trading.emergency_stop", NULL);
 }
 
 static void
@@ -397,6 +412,7 @@ tw_breakers_page_class_init (TwBreakersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwBreakersPage, groups_box);
 
   gtk_widget_class_install_action (widget_class, "breakers.halt", "s", halt_action);
+  gtk_widget_class_install_action (widget_class, "breakers.emergency-stop", "s", emergency_stop_action);
   gtk_widget_class_install_action (widget_class, "breakers.resume", "s", resume_action);
   gtk_widget_class_install_action (widget_class, "breakers.kill-switch-activate", "s",
                                    kill_activate_action);
