@@ -333,6 +333,114 @@ test_guard_live_broker (void)
   risk_fixture_teardown (&f);
 }
 
+/* Audit coverage of the other risk actions, over real HTTP: each writes a "requested"
+ * row before its request and an outcome row after, linked, with the server's status. */
+static const struct
+{
+  const char *action;
+  const char *flavor;
+  const char *target;
+  const char *breaker;     /* vars: breaker=… (NULL: none) */
+  const char *method;
+  const char *path;
+} audited[] = {
+  { "breakers.reset",         "autotrader",     "Autotrader / polygon", "polygon",
+    "POST", "/api/health/circuit-breakers/polygon/reset" },
+  { "killswitch.activate",    "ibkr-assistant", "IBKR assistant", NULL, "POST", "/api/v1/kill-switch/activate" },
+  { "killswitch.deactivate",  "ibkr-assistant", "IBKR assistant", NULL, "POST", "/api/v1/kill-switch/deactivate" },
+  { "trading.emergency_stop", "ai-trading",     "AI trading",     NULL, "POST", "/api/trading/emergency-stop" },
+};
+
+static void
+test_audit_coverage (gconstpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+  const char *action = audited[index].action;
+  const char *flavor = audited[index].flavor;
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  TwAuditRecord *requested, *outcome;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  g_assert_true (risk_wait_healthy (&f, 10000));
+  if (audited[index].breaker != NULL)
+    {
+      /* A source that really tripped. */
+      risk_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600,"
+                         "\"failure_threshold\":1}");
+      g_hash_table_insert (vars, "breaker", (gpointer) audited[index].breaker);
+    }
+  if (g_str_equal (action, "killswitch.deactivate"))
+    {
+      /* Someone activated it; this console deactivates it. */
+      risk_scenario (&f, "{\"name\":\"external-halt\",\"flavor\":\"ibkr-assistant\"}");
+    }
+  risk_clear_requests (&f);
+
+  request = tw_action_runner_new_request (f.runner, action, audited[index].target);
+  if (tw_guard_request_get_direction (request) == TW_GUARD_AWAY_FROM_SAFETY)
+    {
+      /* Guarded: refused first without its reason and checklist, and nothing is sent. */
+      body = risk_run (&f, request, flavor, action, vars, NULL, &error);
+      g_assert_null (body);
+      g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+      g_clear_error (&error);
+      sent = risk_changing_requests (&f, NULL);
+      g_assert_cmpuint (sent->len, ==, 0);
+      g_clear_pointer (&sent, g_ptr_array_unref);
+
+      tw_guard_request_set_reason (request, "Root cause found: provider outage is over");
+      tw_guard_request_set_checked (request, TW_GUARD_CHECK_ROOT_CAUSE, TRUE);
+    }
+  else
+    g_assert_cmpint (tw_guard_request_get_direction (request), ==, TW_GUARD_TOWARD_SAFETY);
+
+  body = risk_run (&f, request, flavor, action, vars, &response, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  g_assert_cmpuint (tw_http_response_get_status (response), ==, 200);
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "flavor"), ==, flavor);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "method"), ==,
+                   audited[index].method);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "path"), ==,
+                   audited[index].path);
+
+  rows = risk_audit_rows (&f, action);
+  if (tw_guard_request_get_direction (request) == TW_GUARD_AWAY_FROM_SAFETY)
+    {
+      g_assert_cmpuint (rows->len, ==, 3);
+      g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+      g_ptr_array_remove_index (rows, 0);
+    }
+  g_assert_cmpuint (rows->len, ==, 2);
+  requested = g_ptr_array_index (rows, 0);
+  outcome = g_ptr_array_index (rows, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (requested), ==, TW_AUDIT_OUTCOME_REQUESTED);
+  g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_OK);
+  g_assert_cmpint (tw_audit_record_get_request_id (outcome), ==, tw_audit_record_get_id (requested));
+  g_assert_cmpuint (tw_audit_record_get_http_status (outcome), ==, 200);
+  g_assert_cmpstr (tw_audit_record_get_target (requested), ==, audited[index].target);
+  g_assert_cmpstr (tw_audit_record_get_actor (requested), ==, g_get_user_name ());
+  g_assert_cmpstr (tw_audit_record_get_profile (requested), ==, RISK_PROFILE);
+  if (tw_guard_request_get_direction (request) == TW_GUARD_TOWARD_SAFETY)
+    g_assert_true (g_str_has_suffix (tw_audit_record_get_reason (requested), g_get_user_name ()));
+  else
+    g_assert_cmpstr (tw_audit_record_get_reason (requested), ==, "Root cause found: provider outage is over");
+  assert_pairs (rows);
+  risk_assert_audit_valid (&f);
+
+  risk_fixture_teardown (&f);
+}
+
 /* In a live profile a destructive action needs the profile's name typed. */
 static void
 test_guard_live_typed_name (void)
@@ -653,6 +761,12 @@ main (int   argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (i), test_halt_resume);
     }
   g_test_add_func ("/tw/core/action-runner/guard-refuses", test_guard_refuses);
+  for (guint i = 0; i < G_N_ELEMENTS (audited); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tw/core/action-runner/audit/%s", audited[i].action);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (i), test_audit_coverage);
+    }
   g_test_add_func ("/tw/core/action-runner/guard-live-health", test_guard_live_health);
   g_test_add_func ("/tw/core/action-runner/guard-live-broker", test_guard_live_broker);
   g_test_add_func ("/tw/core/action-runner/guard-live-typed-name", test_guard_live_typed_name);
