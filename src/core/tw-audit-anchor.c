@@ -78,7 +78,14 @@ _tw_audit_anchor_write (const char *log_path,
     return;
 
   text = g_strdup_printf (ANCHOR_MAGIC " %" G_GINT64_FORMAT " %s\n", id, hash);
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    return;
+  /* The log's file itself was removed or moved (its handle still writes to it): there is
+   * nothing at its path left to anchor. */
+  if (!g_file_test (log_path, G_FILE_TEST_EXISTS))
+    g_debug ("No anchor written for the audit log “%s”: the file is gone (%s)", log_path,
+             error->message);
+  else
     g_warning ("The audit log's anchor “%s” could not be written: %s. Until it is, removing "
                "the newest rows of the log would go unnoticed by Verify.", path, error->message);
 }
