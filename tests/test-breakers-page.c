@@ -202,8 +202,14 @@ test_breakers (void)
   /* Alpaca's own block: loud, on its own row. */
   {
     BlockedWait blocked = { page, "TRADING BLOCKED by the broker" };
+    TwTradingStateGroup *alpaca;
 
     g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
+    alpaca = tw_breakers_page_get_group (page, "alpaca");
+    g_assert_cmpstr (tw_trading_state_group_get_mode_text (alpaca), ==, "HALTED");
+    /* Only the broker lifts its block: no Resume…, and our own Halt can still be set. */
+    g_assert_false (tw_trading_state_group_get_resume_visible (alpaca));
+    g_assert_true (tw_trading_state_group_get_halt_visible (alpaca));
   }
 
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 3);

@@ -91,8 +91,10 @@ same_request (TwTradingStateGroup *self,
 static void
 update_buttons (TwTradingStateGroup *self)
 {
-  gboolean halted = tw_trading_state_is_halted (self->state);
   gboolean kill_active = tw_trading_state_get_kill_switch_active (self->state);
+  /* Halted by what this service's own resume lifts: not by the broker's block, which
+   * only the broker lifts (its own Halt can still be set on top of it). */
+  gboolean halted = tw_trading_state_get_mode (self->state) == TW_TRADING_HALTED || kill_active;
   /* Halt that is the kill switch: only the kill switch's own, clearly named, buttons. */
   gboolean halt_is_kill = same_request (self, "trading.halt", "killswitch.activate");
   gboolean resume_is_kill = same_request (self, "trading.resume", "killswitch.deactivate");
@@ -241,7 +243,8 @@ update_mode (TwTradingStateGroup *self)
                                *self->detail_text != '\0' ? self->detail_text
                                : mode == TW_TRADING_UNKNOWN ? _("Waiting for the service to answer")
                                : mode == TW_TRADING_ACTIVE ? _("Trading normally")
-                                                           : _("No reason given"));
+                               : blocked || account_blocked ? _("Blocked by the broker: see below")
+                                                            : _("No reason given"));
   gtk_image_set_from_icon_name (self->mode_icon, icon);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_row), style);
