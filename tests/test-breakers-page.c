@@ -290,6 +290,8 @@ test_breakers (void)
     g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
     g_test_message ("%s", finished);
     g_assert_true (g_str_has_prefix (finished, "ai-trading trading.emergency_stop ok"));
+    g_assert_nonnull (strstr (finished, "positions closed, "));
+    g_assert_nonnull (strstr (finished, "orders cancelled"));
     g_assert_true (tw_trading_state_group_get_emergency_stop_sensitive (ai));
     sent = trading_requests (&f, "ai-trading", "POST", "/api/trading/emergency-stop");
     g_assert_cmpuint (sent->len, ==, 1);

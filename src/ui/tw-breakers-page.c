@@ -136,9 +136,30 @@ run_done_cb (GObject      *object,
 
   if (error == NULL)
     {
+      g_autofree char *counts = NULL;
+
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        message = json_object_get_string_member_with_default (json_node_get_object (node),
-                                                              "message", NULL);
+        {
+          JsonObject *answer = json_node_get_object (node);
+
+          message = json_object_get_string_member_with_default (answer, "message", NULL);
+          /* An emergency stop says what it closed: the operator checks it did. */
+          if (message == NULL && json_object_has_member (answer, "positions_closed")
+              && json_object_has_member (answer, "orders_cancelled"))
+            {
+              gint64 positions = json_object_get_int_member (answer, "positions_closed");
+              gint64 orders = json_object_get_int_member (answer, "orders_cancelled");
+              g_autofree char *p_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " position closed",
+                                                                   "%" G_GINT64_FORMAT " positions closed",
+                                                                   positions), positions);
+              g_autofree char *o_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " order cancelled",
+                                                                   "%" G_GINT64_FORMAT " orders cancelled",
+                                                                   orders), orders);
+
+              /* Translators: e.g. "4 positions closed, 2 orders cancelled" */
+              message = counts = g_strdup_printf (_("%s, %s"), p_text, o_text);
+            }
+        }
       if (message != NULL)
         /* Translators: a service's name, what was done, the server's message */
         text = g_strdup_printf (_("%s: %s — “%s”"), data->service_name,
