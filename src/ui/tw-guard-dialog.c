@@ -67,11 +67,19 @@ update_confirm (TwGuardDialog *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok = tw_guard_request_check (self->request, &error);
+  g_autofree char *missing = ok ? NULL : tw_guard_request_dup_missing (self->request);
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "confirm", ok);
   g_free (self->problem);
-  /* The guard's own words: what is still missing before Confirm is enabled. */
-  self->problem = g_strdup (ok ? "" : error->message);
+  /* The guard's own words: what is still missing before Confirm is enabled (nothing
+   * was refused yet: the operator is still filling the form). */
+  if (ok)
+    self->problem = g_strdup ("");
+  else if (missing != NULL)
+    /* Translators: %s lists what the guard still needs, e.g. "a reason of at least 10 characters" */
+    self->problem = g_strdup_printf (_("Still needed before you can confirm: %s."), missing);
+  else
+    self->problem = g_strdup (error->message);
   gtk_label_set_label (self->problem_label, self->problem);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), !ok);
 }
