@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-profile.h"
 #include "tw-risk-fixture.h"
 
 #define INTERVAL 300
@@ -103,7 +104,8 @@ test_halt_resume (gconstpointer data)
                    halting[index].halt_path);
   g_assert_true (risk_wait_halted (&f, flavor, TRUE, 5000));
 
-  /* Away from safety: a reason and the checklist. */
+  /* Away from safety: a reason and the checklist (health and broker: live). */
+  g_assert_true (risk_wait_healthy (&f, 10000));
   resume = risk_resume_request (&f, flavor);
   g_clear_pointer (&response, tw_http_response_unref);
   body2 = risk_run (&f, resume, flavor, "trading.resume", NULL, &response, &error);
@@ -148,6 +150,7 @@ test_guard_refuses (void)
   g_autoptr(JsonNode) body = NULL;
 
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  g_assert_true (risk_wait_healthy (&f, 10000));
   risk_clear_requests (&f);
 
   /* Resume without a reason. */
@@ -175,6 +178,264 @@ test_guard_refuses (void)
   g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_REFUSED), ==, 2);
   g_assert_cmpstr (tw_audit_record_get_target (g_ptr_array_index (rows, 0)), ==, "investiq");
   g_assert_cmpstr (tw_audit_record_get_target (g_ptr_array_index (rows, 1)), ==, "ibkr-assistant");
+  risk_assert_audit_valid (&f);
+
+  risk_fixture_teardown (&f);
+}
+
+static gboolean
+service_not_ok (gpointer data)
+{
+  TwService *service = data;
+
+  return tw_service_get_state (service) != TW_SERVICE_STATE_OK;
+}
+
+static TwService *
+lookup_service (RiskFixture *f,
+                const char  *id)
+{
+  TwService *service = tw_profile_lookup_service (f->profile, id);
+
+  g_assert_nonnull (service);
+  return service;
+}
+
+/* Health red: the runner works the live items out itself at send time. A caller that
+ * ticks "health green" and "broker connected" by hand is still refused, audited as
+ * refused, and nothing reaches the simulator; once the services are back it is sent. */
+static void
+test_guard_live_health (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) resume = NULL;
+  g_autoptr(TwGuardRequest) reset = NULL;
+  g_autoptr(TwGuardRequest) again = NULL;
+  g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  TwService *autotrader;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  g_assert_true (risk_wait_healthy (&f, 10000));
+
+  /* Halted first, so that a resume would really change something. */
+  {
+    g_autoptr(TwGuardRequest) halt = tw_action_runner_new_request (f.runner, "trading.halt", "investiq");
+    g_autoptr(JsonNode) halted = risk_run (&f, halt, "investiq", "trading.halt", NULL, NULL, &error);
+
+    g_assert_no_error (error);
+  }
+
+  /* Autotrader answers 503 to everything: the profile's health is red. */
+  autotrader = lookup_service (&f, "autotrader");
+  tw_test_sim_fault (f.sim, "autotrader", "{\"kind\":\"status\",\"status\":503}");
+  tw_workspace_refresh (f.workspace);
+  g_assert_true (risk_wait (service_not_ok, autotrader, 10000));
+  risk_clear_requests (&f);
+
+  /* A front end that ticks everything by hand, the live items too. */
+  resume = risk_resume_request (&f, "investiq");
+  tw_guard_request_set_checked (resume, TW_GUARD_CHECK_HEALTH_GREEN, TRUE);
+  tw_guard_request_set_checked (resume, TW_GUARD_CHECK_BROKER_CONNECTED, TRUE);
+  body = risk_run (&f, resume, "investiq", "trading.resume", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "All services healthy"));
+  g_assert_nonnull (strstr (error->message, "Autotrader is"));
+  /* The request now says what the runner found. */
+  g_assert_false (tw_guard_request_get_checked (resume, TW_GUARD_CHECK_HEALTH_GREEN));
+  g_clear_error (&error);
+
+  /* A breaker reset on the red service itself: refused the same way. */
+  reset = tw_action_runner_new_request (f.runner, "breakers.reset", "Autotrader / polygon");
+  tw_guard_request_set_reason (reset, "Provider confirmed the feed is back");
+  tw_guard_request_set_checked (reset, TW_GUARD_CHECK_ROOT_CAUSE, TRUE);
+  tw_guard_request_set_checked (reset, TW_GUARD_CHECK_HEALTH_GREEN, TRUE);
+  tw_guard_request_set_checked (reset, TW_GUARD_CHECK_BROKER_CONNECTED, TRUE);
+  g_hash_table_insert (vars, "breaker", "polygon");
+  body = risk_run (&f, reset, "autotrader", "breakers.reset", vars, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  /* Nothing reached the simulator (its own request log), and both are audited refused. */
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 0);
+  rows = risk_audit_rows (&f, "trading.resume");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+  g_assert_nonnull (strstr (tw_audit_record_get_message (g_ptr_array_index (rows, 0)), "Autotrader"));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = risk_audit_rows (&f, "breakers.reset");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_clear_pointer (&sent, g_ptr_array_unref);
+
+  /* Healthy again: the same operator input goes through. */
+  tw_test_sim_clear_faults (f.sim);
+  g_assert_true (risk_wait_healthy (&f, 10000));
+  again = risk_resume_request (&f, "investiq");
+  body = risk_run (&f, again, "investiq", "trading.resume", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  sent = risk_changing_requests (&f, "investiq");
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "path"), ==,
+                   "/api/risk/trading-halt");
+  risk_assert_audit_valid (&f);
+
+  risk_fixture_teardown (&f);
+}
+
+/* Broker not connected: InvestIQ's health reports its broker down. The runner refuses
+ * a resume on InvestIQ whatever the caller ticked, and says why. */
+static void
+test_guard_live_broker (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) resume = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  g_assert_true (risk_wait_healthy (&f, 10000));
+  tw_test_sim_health (f.sim, "investiq", "{\"component\":\"broker\",\"status\":\"unhealthy\"}");
+  tw_workspace_refresh (f.workspace);
+  g_assert_true (risk_wait (service_not_ok, lookup_service (&f, "investiq"), 10000));
+  risk_clear_requests (&f);
+
+  resume = risk_resume_request (&f, "investiq");
+  tw_guard_request_set_checked (resume, TW_GUARD_CHECK_HEALTH_GREEN, TRUE);
+  tw_guard_request_set_checked (resume, TW_GUARD_CHECK_BROKER_CONNECTED, TRUE);
+  body = risk_run (&f, resume, "investiq", "trading.resume", NULL, NULL, &error);
+  g_assert_null (body);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Broker connected"));
+  g_assert_nonnull (strstr (error->message, "InvestIQ reports its broker"));
+  g_assert_false (tw_guard_request_get_checked (resume, TW_GUARD_CHECK_BROKER_CONNECTED));
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 0);
+  rows = risk_audit_rows (&f, "trading.resume");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+  risk_assert_audit_valid (&f);
+
+  tw_test_sim_health (f.sim, "investiq", "{\"reset\":true}");
+  risk_fixture_teardown (&f);
+}
+
+/* Audit coverage of the other risk actions, over real HTTP: each writes a "requested"
+ * row before its request and an outcome row after, linked, with the server's status. */
+static const struct
+{
+  const char *action;
+  const char *flavor;
+  const char *target;
+  const char *breaker;     /* vars: breaker=… (NULL: none) */
+  const char *method;
+  const char *path;
+} audited[] = {
+  { "breakers.reset",         "autotrader",     "Autotrader / polygon", "polygon",
+    "POST", "/api/health/circuit-breakers/polygon/reset" },
+  { "killswitch.activate",    "ibkr-assistant", "IBKR assistant", NULL, "POST", "/api/v1/kill-switch/activate" },
+  { "killswitch.deactivate",  "ibkr-assistant", "IBKR assistant", NULL, "POST", "/api/v1/kill-switch/deactivate" },
+  { "trading.emergency_stop", "ai-trading",     "AI trading",     NULL, "POST", "/api/trading/emergency-stop" },
+};
+
+static void
+test_audit_coverage (gconstpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+  const char *action = audited[index].action;
+  const char *flavor = audited[index].flavor;
+  RiskFixture f = { 0 };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  TwAuditRecord *requested, *outcome;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  g_assert_true (risk_wait_healthy (&f, 10000));
+  if (audited[index].breaker != NULL)
+    {
+      /* A source that really tripped. */
+      risk_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600,"
+                         "\"failure_threshold\":1}");
+      g_hash_table_insert (vars, "breaker", (gpointer) audited[index].breaker);
+    }
+  if (g_str_equal (action, "killswitch.deactivate"))
+    {
+      /* Someone activated it; this console deactivates it. */
+      risk_scenario (&f, "{\"name\":\"external-halt\",\"flavor\":\"ibkr-assistant\"}");
+    }
+  risk_clear_requests (&f);
+
+  request = tw_action_runner_new_request (f.runner, action, audited[index].target);
+  if (tw_guard_request_get_direction (request) == TW_GUARD_AWAY_FROM_SAFETY)
+    {
+      /* Guarded: refused first without its reason and checklist, and nothing is sent. */
+      body = risk_run (&f, request, flavor, action, vars, NULL, &error);
+      g_assert_null (body);
+      g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+      g_clear_error (&error);
+      sent = risk_changing_requests (&f, NULL);
+      g_assert_cmpuint (sent->len, ==, 0);
+      g_clear_pointer (&sent, g_ptr_array_unref);
+
+      tw_guard_request_set_reason (request, "Root cause found: provider outage is over");
+      tw_guard_request_set_checked (request, TW_GUARD_CHECK_ROOT_CAUSE, TRUE);
+    }
+  else
+    g_assert_cmpint (tw_guard_request_get_direction (request), ==, TW_GUARD_TOWARD_SAFETY);
+
+  body = risk_run (&f, request, flavor, action, vars, &response, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (body);
+  g_assert_cmpuint (tw_http_response_get_status (response), ==, 200);
+
+  sent = risk_changing_requests (&f, NULL);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "flavor"), ==, flavor);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "method"), ==,
+                   audited[index].method);
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "path"), ==,
+                   audited[index].path);
+
+  rows = risk_audit_rows (&f, action);
+  if (tw_guard_request_get_direction (request) == TW_GUARD_AWAY_FROM_SAFETY)
+    {
+      g_assert_cmpuint (rows->len, ==, 3);
+      g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
+      g_ptr_array_remove_index (rows, 0);
+    }
+  g_assert_cmpuint (rows->len, ==, 2);
+  requested = g_ptr_array_index (rows, 0);
+  outcome = g_ptr_array_index (rows, 1);
+  g_assert_cmpint (tw_audit_record_get_outcome (requested), ==, TW_AUDIT_OUTCOME_REQUESTED);
+  g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_OK);
+  g_assert_cmpint (tw_audit_record_get_request_id (outcome), ==, tw_audit_record_get_id (requested));
+  g_assert_cmpuint (tw_audit_record_get_http_status (outcome), ==, 200);
+  g_assert_cmpstr (tw_audit_record_get_target (requested), ==, audited[index].target);
+  g_assert_cmpstr (tw_audit_record_get_actor (requested), ==, g_get_user_name ());
+  g_assert_cmpstr (tw_audit_record_get_profile (requested), ==, RISK_PROFILE);
+  if (tw_guard_request_get_direction (request) == TW_GUARD_TOWARD_SAFETY)
+    g_assert_true (g_str_has_suffix (tw_audit_record_get_reason (requested), g_get_user_name ()));
+  else
+    g_assert_cmpstr (tw_audit_record_get_reason (requested), ==, "Root cause found: provider outage is over");
+  assert_pairs (rows);
   risk_assert_audit_valid (&f);
 
   risk_fixture_teardown (&f);
@@ -260,6 +521,7 @@ test_server_refuses_and_fails (void)
 
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
   risk_scenario (&f, "{\"name\":\"daily-loss\",\"percent\":5.4}");
+  g_assert_true (risk_wait_healthy (&f, 10000));
 
   resume = risk_resume_request (&f, "investiq");
   body = risk_run (&f, resume, "investiq", "trading.resume", NULL, &response, &error);
@@ -499,6 +761,14 @@ main (int   argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (i), test_halt_resume);
     }
   g_test_add_func ("/tw/core/action-runner/guard-refuses", test_guard_refuses);
+  for (guint i = 0; i < G_N_ELEMENTS (audited); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tw/core/action-runner/audit/%s", audited[i].action);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (i), test_audit_coverage);
+    }
+  g_test_add_func ("/tw/core/action-runner/guard-live-health", test_guard_live_health);
+  g_test_add_func ("/tw/core/action-runner/guard-live-broker", test_guard_live_broker);
   g_test_add_func ("/tw/core/action-runner/guard-live-typed-name", test_guard_live_typed_name);
   g_test_add_func ("/tw/core/action-runner/unsupported", test_unsupported);
   g_test_add_func ("/tw/core/action-runner/server-refuses-and-fails", test_server_refuses_and_fails);

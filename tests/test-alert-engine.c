@@ -232,6 +232,7 @@ test_retrip (void)
   g_assert_true (wait_alerts (&fx, 1, 5000));
   g_assert_true (risk_wait_halted (&fx.f, "investiq", TRUE, 5000));
 
+  g_assert_true (risk_wait_healthy (&fx.f, 10000));
   resume = risk_resume_request (&fx.f, "investiq");
   body = risk_run (&fx.f, resume, "investiq", "trading.resume", NULL, NULL, &error);
   g_assert_no_error (error);
@@ -334,6 +335,74 @@ test_unreachable (void)
   fixture_teardown (&fx);
 }
 
+typedef struct
+{
+  Fixture    *fx;
+  const char *key;
+} KeyCheck;
+
+static gboolean
+has_alert_key (gpointer data)
+{
+  KeyCheck *check = data;
+
+  for (guint i = 0; i < check->fx->alerts->len; i++)
+    if (g_str_equal (tw_alert_get_key (alert_at (check->fx, i)), check->key))
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_key (Fixture    *fx,
+           const char *key)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fx->alerts->len; i++)
+    if (g_str_equal (tw_alert_get_key (alert_at (fx, i)), key))
+      n++;
+  return n;
+}
+
+/* An Autotrader source that stays down: it trips (critical), goes HALF_OPEN after its
+ * recovery timeout, its trial call fails and it re-opens: one warning that names it,
+ * and no second one within the rate limit though it keeps re-opening. */
+static void
+test_source_reopen (void)
+{
+  Fixture fx = { 0 };
+  KeyCheck check = { &fx, "trip:autotrader:polygon" };
+  TwAlert *alert = NULL;
+
+  fixture_setup (&fx);
+  risk_scenario (&fx.f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":1,"
+                        "\"failure_threshold\":2}");
+  g_assert_true (risk_wait (has_alert_key, &check, 10000));
+  check.key = "reopen:autotrader:polygon";
+  g_assert_true (risk_wait (has_alert_key, &check, 15000));
+  for (guint i = 0; i < fx.alerts->len; i++)
+    if (g_str_equal (tw_alert_get_key (alert_at (&fx, i)), "reopen:autotrader:polygon"))
+      alert = alert_at (&fx, i);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
+  g_assert_cmpstr (tw_alert_get_service_id (alert), ==, "autotrader");
+  g_assert_cmpstr (tw_alert_get_page (alert), ==, "breakers");
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "polygon breaker re-opened"));
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "still down"));
+
+  /* It keeps re-opening every second or so: rate-limited to one. */
+  tw_test_run_for (4000);
+  g_assert_cmpuint (count_key (&fx, "reopen:autotrader:polygon"), ==, 1);
+  g_assert_cmpuint (count_key (&fx, "trip:autotrader:polygon"), ==, 1);
+  g_assert_cmpuint (tw_alert_engine_get_n_suppressed (fx.engine), >=, 1);
+
+  /* The source recovers: closed, and no re-open alert for it. */
+  risk_scenario (&fx.f, "{\"name\":\"source-recover\",\"source\":\"polygon\"}");
+  tw_test_run_for (3000);
+  g_assert_cmpuint (count_key (&fx, "reopen:autotrader:polygon"), ==, 1);
+
+  fixture_teardown (&fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +414,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/alert-engine/retrip", test_retrip);
   g_test_add_func ("/tw/core/alert-engine/external-halt", test_external_halt);
   g_test_add_func ("/tw/core/alert-engine/unreachable", test_unreachable);
+  g_test_add_func ("/tw/core/alert-engine/source-reopen", test_source_reopen);
 
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <sys/wait.h>
 #include <json-glib/json-glib.h>
 
@@ -201,6 +202,79 @@ test_tamper (void)
   g_assert_false (tw_audit_log_verify (log, &n_rows, &bad, NULL, &error));
   g_assert_cmpint (bad, ==, 3);
   g_clear_error (&error);
+}
+
+/* Deleting the newest rows leaves a valid chain: the anchor kept next to the log tells. */
+static void
+test_truncate (void)
+{
+  g_autofree char *path = temp_db_path ();
+  g_autofree char *anchor = g_strconcat (path, ".anchor", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwAuditLog) log = tw_audit_log_open (path, &error);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *contents = NULL;
+  guint64 n_rows = 0;
+  gint64 bad = -1;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  /* A fresh log verifies, anchor or not. */
+  g_assert_true (tw_audit_log_verify (log, &n_rows, &bad, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (anchor, G_FILE_TEST_EXISTS));
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *target = g_strdup_printf ("svc-%d", i);
+
+      tw_audit_log_record (log, "p", TW_MODE_PAPER, "trading.halt", target, "reason " SECRET_TOKEN,
+                           TW_AUDIT_OUTCOME_OK, 200, "ok", &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (tw_audit_log_verify (log, &n_rows, &bad, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_rows, ==, 5);
+
+  /* The anchor: the newest row's id and hash, private, and nothing else. */
+  g_assert_true (g_file_get_contents (anchor, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "tw-audit-anchor-1 5 "));
+  g_assert_null (strstr (contents, SECRET_TOKEN));
+  g_assert_cmpint (g_stat (anchor, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* An attacker with the sqlite3 tool removes the two newest rows: the chain that is
+   * left is valid, but Verify names the first row missing. */
+  g_assert_cmpint (run_sqlite3 (path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 3;",
+                                &out, &err), ==, 0);
+  g_assert_false (tw_audit_log_verify (log, &n_rows, &bad, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (bad, ==, 4);
+  g_assert_nonnull (strstr (error->message, "truncated"));
+  g_assert_nonnull (strstr (error->message, "rows 4 to 5"));
+  g_clear_error (&error);
+
+  /* New rows written over the gap do not hide it: row 5 is not the one anchored. */
+  for (int i = 0; i < 2; i++)
+    {
+      tw_audit_log_record (log, "p", TW_MODE_PAPER, "trading.halt", "svc", "later",
+                           TW_AUDIT_OUTCOME_OK, 200, "ok", &error);
+      g_assert_no_error (error);
+    }
+  g_assert_false (tw_audit_log_verify (log, &n_rows, &bad, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_test_message ("%s", error->message);
+  g_assert_cmpint (bad, ==, 5);
+  g_assert_nonnull (strstr (error->message, "anchored"));
+  g_clear_error (&error);
+
+  /* An anchor edited by hand is not trusted either. */
+  g_assert_true (g_file_set_contents (anchor, "tw-audit-anchor-1 two cows\n", -1, &error));
+  g_assert_false (tw_audit_log_verify (log, &n_rows, &bad, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "anchor"));
 }
 
 static void
@@ -471,6 +545,7 @@ main (int    argc,
   g_test_add_func ("/tw/core/audit-log/request-complete", test_request_complete);
   g_test_add_func ("/tw/core/audit-log/filter", test_filter);
   g_test_add_func ("/tw/core/audit-log/tamper", test_tamper);
+  g_test_add_func ("/tw/core/audit-log/truncate", test_truncate);
   g_test_add_func ("/tw/core/audit-log/append-only", test_append_only);
   g_test_add_func ("/tw/core/audit-log/export", test_export);
   g_test_add_func ("/tw/core/audit-log/no-secret", test_no_secret);

@@ -93,6 +93,47 @@ count_outcome (GListModel     *rows,
   return n;
 }
 
+/* The mode words the table shows now (mapped cells of the Mode column), as
+ * "LIVE LIVE PAPER …" in screen order. */
+static void
+collect_modes (GtkWidget *widget,
+               GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "tw-audit-mode")
+      && gtk_widget_get_mapped (widget) && *gtk_label_get_label (GTK_LABEL (widget)) != '\0')
+    g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_modes (child, out);
+}
+
+typedef struct
+{
+  TwAuditPage *page;
+  guint        n_live;
+  guint        n_paper;
+} ModesWait;
+
+static gboolean
+modes_shown (gpointer user_data)
+{
+  ModesWait *wait = user_data;
+  g_autoptr(GString) modes = g_string_new (NULL);
+  g_auto(GStrv) words = NULL;
+  guint n_live = 0, n_paper = 0;
+
+  collect_modes (GTK_WIDGET (wait->page), modes);
+  words = g_strsplit (modes->str, " ", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (g_str_equal (words[i], "LIVE"))
+        n_live++;
+      else if (g_str_equal (words[i], "PAPER"))
+        n_paper++;
+    }
+  return n_live == wait->n_live && n_paper == wait->n_paper;
+}
+
 static void
 test_audit (void)
 {
@@ -175,6 +216,52 @@ test_audit (void)
     g_auto(GStrv) lines = g_strsplit (g_strchomp (contents), "\n", -1);
 
     g_assert_cmpuint (g_strv_length (lines), ==, 8);
+  }
+
+  /* Another profile, live, wrote to the same log: each row shows its mode, and the
+   * profile filter keeps one profile's rows. */
+  {
+    TwAuditLog *log = tw_application_get_audit_log (app);
+    ModesWait modes = { page, 0, 8 };
+
+    g_assert_true (tw_test_ui_wait_for (modes_shown, &modes, 5000));
+    g_assert_cmpint (tw_audit_log_record (log, "live-desk", TW_MODE_LIVE, "trading.halt", "InvestIQ",
+                                          "Halted from Trade Warden by night-desk",
+                                          TW_AUDIT_OUTCOME_REQUESTED, 0, NULL, &error), >, 0);
+    g_assert_no_error (error);
+    g_assert_cmpint (tw_audit_log_record (log, "live-desk", TW_MODE_LIVE, "trading.halt", "InvestIQ",
+                                          "Halted from Trade Warden by night-desk",
+                                          TW_AUDIT_OUTCOME_OK, 200, "Trading halted", &error), >, 0);
+    g_assert_no_error (error);
+    refresh (page);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 2);
+    modes = (ModesWait) { page, 2, 8 };
+    g_assert_true (tw_test_ui_wait_for (modes_shown, &modes, 5000));
+    app_save_png_light_dark (GTK_WIDGET (f.window), "audit-modes");
+
+    g_assert_false (tw_audit_page_set_profile_filter (page, "nobody"));
+    g_assert_true (tw_audit_page_set_profile_filter (page, "live-desk"));
+    refresh (page);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+    for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+      {
+        g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+
+        g_assert_cmpstr (tw_audit_record_get_profile (record), ==, "live-desk");
+        g_assert_cmpstr (tw_audit_record_get_mode (record), ==, "live");
+      }
+    modes = (ModesWait) { page, 2, 0 };
+    g_assert_true (tw_test_ui_wait_for (modes_shown, &modes, 5000));
+
+    g_assert_true (tw_audit_page_set_profile_filter (page, "demo"));
+    refresh (page);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows);
+    modes = (ModesWait) { page, 0, 8 };
+    g_assert_true (tw_test_ui_wait_for (modes_shown, &modes, 5000));
+
+    g_assert_true (tw_audit_page_set_profile_filter (page, NULL));
+    refresh (page);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 2);
   }
 
   /* Someone edits a row with the sqlite3 tool: Verify names that row, error-styled. */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "tw-guard-dialog.h"
-#include "tw-test-app.h"
+#include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
 
@@ -74,6 +74,61 @@ action_finished_cb (TwBreakersPage *page,
   *out = g_strdup_printf ("%s %s %s %s", service_id, operation, ok ? "ok" : "failed", message);
 }
 
+typedef struct
+{
+  TwBreakersPage *page;
+  const char     *text;   /* NULL: no block shown */
+} BlockedWait;
+
+static gboolean
+blocked_text_is (gpointer user_data)
+{
+  BlockedWait *wait = user_data;
+  TwTradingStateGroup *group = tw_breakers_page_get_group (wait->page, "alpaca");
+
+  if (group == NULL)
+    return FALSE;
+  tw_risk_monitor_refresh (tw_application_get_risk_monitor (app));
+  return g_strcmp0 (tw_trading_state_group_get_blocked_text (group), wait->text) == 0;
+}
+
+/* Saves the window at each scrolled position of the page, light and dark, until the
+ * bottom is shown; returns the number of positions. */
+static guint
+save_scrolled_shots (TwWindow       *window,
+                     TwBreakersPage *page,
+                     const char     *name)
+{
+  GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (trading_find_widget (GTK_WIDGET (page),
+                                                                          GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adjustment;
+  double value = 0;
+  guint n = 0;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (window), 5000));
+  for (;;)
+    {
+      double upper = gtk_adjustment_get_upper (adjustment);
+      double page_size = gtk_adjustment_get_page_size (adjustment);
+      g_autofree char *shot = n == 0 ? g_strdup (name) : g_strdup_printf ("%s-%u", name, n + 1);
+
+      g_assert_cmpfloat (page_size, >, 100);
+      gtk_adjustment_set_value (adjustment, value);
+      app_save_png_light_dark (GTK_WIDGET (window), shot);
+      n++;
+      g_test_message ("%s: rows %.0f–%.0f of %.0f", shot, value, value + page_size, upper);
+      if (value + page_size >= upper - 1)
+        break;
+      /* A little overlap, so no row is cut in two without being whole in a shot. */
+      value = MIN (value + page_size - 80, upper - page_size);
+      g_assert_cmpuint (n, <, 10);
+    }
+  gtk_adjustment_set_value (adjustment, 0);
+  return n;
+}
+
 static void
 test_breakers (void)
 {
@@ -121,7 +176,9 @@ test_breakers (void)
 
   /* A losing streak trips the breaker and halts InvestIQ; a data source goes OPEN. */
   app_scenario (&f, "{\"name\":\"losing-streak\"}");
-  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600}");
+  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600,"
+                    "\"failure_threshold\":3}");
+  app_scenario (&f, "{\"name\":\"broker-block\",\"trading_blocked\":true}");
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
   wait = (RowWait) { page, "investiq", "consecutive_losses", "Tripped" };
   g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 5000));
@@ -138,11 +195,38 @@ test_breakers (void)
   g_assert_true (tw_breaker_row_get_can_reset (tw_trading_state_group_get_breaker_row (
                    tw_breakers_page_get_group (page, "autotrader"), "polygon")));
 
+  /* The Autotrader source with its failure count, in words. */
+  row = tw_trading_state_group_get_breaker_row (tw_breakers_page_get_group (page, "autotrader"), "polygon");
+  g_assert_cmpstr (tw_breaker_row_get_value_text (row), ==, "OPEN, 3 failures");
+
+  /* Alpaca's own block: loud, on its own row. */
+  {
+    BlockedWait blocked = { page, "TRADING BLOCKED by the broker" };
+    TwTradingStateGroup *alpaca;
+
+    g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
+    alpaca = tw_breakers_page_get_group (page, "alpaca");
+    g_assert_cmpstr (tw_trading_state_group_get_mode_text (alpaca), ==, "HALTED");
+    /* Only the broker lifts its block: no Resume…, and our own Halt can still be set. */
+    g_assert_false (tw_trading_state_group_get_resume_visible (alpaca));
+    g_assert_true (tw_trading_state_group_get_halt_visible (alpaca));
+  }
+
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 3);
-  /* Tall enough to show every service in the picture. */
-  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 1300);
-  app_save_png_light_dark (GTK_WIDGET (f.window), "breakers");
-  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 740);
+  /* Every group in the pictures: the screen is 800 px tall, so one shot per scrolled
+   * position, top to bottom (breakers, breakers-2, …). */
+  g_assert_cmpuint (save_scrolled_shots (f.window, page, "breakers"), >=, 2);
+
+  /* The account blocked too: the stronger words win. */
+  {
+    BlockedWait blocked = { page, "ACCOUNT BLOCKED by the broker" };
+
+    app_scenario (&f, "{\"name\":\"broker-block\",\"account_blocked\":true}");
+    g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
+    app_scenario (&f, "{\"name\":\"broker-block\",\"trading_blocked\":false,\"account_blocked\":false}");
+    blocked.text = NULL;
+    g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
+  }
 
   /* Resume is guarded: the dialog opens, Confirm is off, Cancel sends nothing. */
   before = app_changing_requests (&f, "investiq");
@@ -175,6 +259,58 @@ test_breakers (void)
     g_assert_cmpuint (app_changing_requests (&f, "ai-trading"), ==, 1);
     g_assert_true (app_wait_halted (&f, "ai-trading", TRUE, 5000));
     g_assert_true (tw_trading_state_group_get_resume_visible (ai));
+    g_signal_handlers_disconnect_by_func (page, action_finished_cb, &finished);
+  }
+
+  /* The IBKR assistant halts with its kill switch: one stop control, named for what it is. */
+  g_assert_cmpuint (tw_trading_state_group_count_stop_controls (ibkr), ==, 1);
+  g_assert_false (tw_trading_state_group_get_halt_visible (ibkr));
+  g_assert_cmpstr (tw_trading_state_group_get_kill_activate_label (ibkr), ==, "_Activate Kill Switch");
+
+  /* AI trading's emergency stop: one click, no dialog, default reason, audited. */
+  {
+    TwTradingStateGroup *ai = tw_breakers_page_get_group (page, "ai-trading");
+    TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+    g_autoptr(GListModel) rows = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) sent = NULL;
+    GtkWidget *earlier_dialog;
+
+    g_assert_true (tw_trading_state_group_get_emergency_stop_visible (ai));
+    g_assert_true (tw_trading_state_group_get_emergency_stop_sensitive (ai));
+    g_assert_false (tw_trading_state_group_get_emergency_stop_visible (investiq));
+    app_clear_requests (&f);
+    g_clear_pointer (&finished, g_free);
+    g_signal_connect (page, "action-finished", G_CALLBACK (action_finished_cb), &finished);
+    earlier_dialog = tw_breakers_page_get_guard_dialog (page);
+    gtk_widget_activate_action (GTK_WIDGET (ai), "breakers.emergency-stop", "s", "ai-trading");
+    /* No new guard dialog: toward safety. */
+    g_assert_true (tw_breakers_page_get_guard_dialog (page) == earlier_dialog);
+    g_assert_false (tw_trading_state_group_get_emergency_stop_sensitive (ai));
+    g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
+    g_test_message ("%s", finished);
+    g_assert_true (g_str_has_prefix (finished, "ai-trading trading.emergency_stop ok"));
+    g_assert_nonnull (strstr (finished, "positions closed, "));
+    g_assert_nonnull (strstr (finished, "orders cancelled"));
+    g_assert_true (tw_trading_state_group_get_emergency_stop_sensitive (ai));
+    sent = trading_requests (&f, "ai-trading", "POST", "/api/trading/emergency-stop");
+    g_assert_cmpuint (sent->len, ==, 1);
+    g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 1);
+
+    filter.action = "trading.emergency_stop";
+    rows = tw_audit_log_query (tw_application_get_audit_log (app), &filter, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+    {
+      /* Newest first. */
+      g_autoptr(TwAuditRecord) outcome = g_list_model_get_item (rows, 0);
+      g_autoptr(TwAuditRecord) requested = g_list_model_get_item (rows, 1);
+
+      g_assert_cmpint (tw_audit_record_get_outcome (requested), ==, TW_AUDIT_OUTCOME_REQUESTED);
+      g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_OK);
+      g_assert_true (g_str_has_prefix (tw_audit_record_get_reason (requested), "Emergency stop from Trade Warden by "));
+    }
+    g_assert_true (app_wait_halted (&f, "ai-trading", TRUE, 5000));
     g_signal_handlers_disconnect_by_func (page, action_finished_cb, &finished);
   }
 

@@ -5,7 +5,8 @@
 
 #include "tw-error.h"
 #include "tw-guard-dialog.h"
-#include "tw-test-app.h"
+#include "tw-profile.h"
+#include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
 
@@ -116,59 +117,251 @@ test_away (void)
   tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (dialog));
   app_save_png_light_dark (GTK_WIDGET (dialog), "guard-away");
 
-  /* A service goes down: health is no longer green, Confirm goes off again, and says why. */
-  tw_test_sim_fault (f.sim, "autotrader", "{\"kind\":\"status\",\"status\":503}");
-  g_assert_true (tw_test_ui_wait_for (health_unmet, dialog, 10000));
-  g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
-  g_assert_nonnull (strstr (tw_guard_dialog_get_check_note (dialog, TW_GUARD_CHECK_HEALTH_GREEN), "Autotrader"));
-  app_save_png (GTK_WIDGET (dialog), "guard-away-health-red-light.png");
-
-  /* Even a programmatic Confirm does not get past the guard; Cancel sends nothing. */
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  /* Cancel sends nothing. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
   g_assert_false (tw_guard_confirm_finish (result, &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_CANCELLED);
-  tw_test_run_for (3 * INTERVAL_MS);
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
 
-  tw_test_sim_clear_faults (f.sim);
   app_fixture_close (&f);
 }
 
+/* What the Breakers page reports when an action ends. */
+static void
+page_finished_cb (TwBreakersPage *page,
+                  const char     *service_id,
+                  const char     *operation,
+                  gboolean        ok,
+                  const char     *message,
+                  char          **out)
+{
+  g_free (*out);
+  *out = g_strdup_printf ("%s %s %s %s", service_id, operation, ok ? "ok" : "failed", message);
+}
+
+typedef struct
+{
+  TwBreakersPage *page;
+  const char     *text;
+} ResultWait;
+
+static gboolean
+page_result_has (gpointer user_data)
+{
+  ResultWait *wait = user_data;
+  const char *result = tw_breakers_page_get_last_result (wait->page);
+
+  return result != NULL && strstr (result, wait->text) != NULL;
+}
+
+static gboolean
+breaker_open (gpointer user_data)
+{
+  TwTradingState *state = tw_risk_monitor_lookup (tw_application_get_risk_monitor (app), "autotrader");
+  TwBreaker *breaker = state != NULL ? tw_trading_state_lookup_breaker (state, user_data) : NULL;
+
+  tw_risk_monitor_refresh (tw_application_get_risk_monitor (app));
+  return breaker != NULL && tw_breaker_is_tripped (breaker);
+}
+
+static TwService *
+app_service (const char *id)
+{
+  return tw_profile_lookup_service (tw_workspace_get_profile (tw_application_get_workspace (app)), id);
+}
+
+static gboolean
+service_not_ok (gpointer user_data)
+{
+  return tw_service_get_state (user_data) != TW_SERVICE_STATE_OK;
+}
+
+/* Opens the page's guard dialog for @action on @service_id with @vars and fills the
+ * operator's part (reason, manual items). */
+static TwGuardDialog *
+page_open_guard (TwBreakersPage *page,
+                 const char     *action,
+                 GVariant       *parameter)
+{
+  TwGuardDialog *dialog;
+  GPtrArray *checklist;
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (page), action, parameter);
+  dialog = TW_GUARD_DIALOG (tw_breakers_page_get_guard_dialog (page));
+  g_assert_nonnull (dialog);
+  tw_guard_dialog_set_reason (dialog, "Root cause found and fixed with the desk");
+  checklist = tw_guard_request_get_checklist (tw_guard_dialog_get_request (dialog));
+  for (guint i = 0; i < checklist->len; i++)
+    {
+      const char *id = g_ptr_array_index (checklist, i);
+
+      if (!tw_guard_check_is_automatic (id))
+        g_assert_true (tw_guard_dialog_set_checked (dialog, id, TRUE));
+    }
+  return dialog;
+}
+
+/* The real page actions, checked on the simulator's request log: with a service red
+ * the Breakers page's resume and reset send nothing; with every requirement met they
+ * are sent, once. */
+static void
+test_page_health_red (void)
+{
+  AppFixture f = { 0, };
+  TwBreakersPage *page;
+  TwGuardDialog *dialog;
+  g_autofree char *finished = NULL;
+  ResultWait wait;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = tw_application_get_breakers_page (app);
+  g_assert_true (tw_window_show_page (f.window, "breakers"));
+  g_assert_true (app_wait_states_known (&f, 10000));
+  g_assert_true (tw_test_ui_wait_for (all_services_ok, NULL, 10000));
+  g_signal_connect (page, "action-finished", G_CALLBACK (page_finished_cb), &finished);
+
+  /* InvestIQ halted (one click), an Autotrader source OPEN. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "breakers.halt", "s", "investiq");
+  g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
+  g_assert_true (g_str_has_prefix (finished, "investiq trading.halt ok"));
+  g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
+  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600}");
+  g_assert_true (tw_test_ui_wait_for (breaker_open, (gpointer) "polygon", 15000));
+  g_clear_pointer (&finished, g_free);
+
+  /* The IBKR assistant goes down: health is red. */
+  tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"kind\":\"status\",\"status\":503}");
+  g_assert_true (tw_test_ui_wait_for (service_not_ok, app_service ("ibkr-assistant"), 10000));
+  app_clear_requests (&f);
+
+  /* Resume: the dialog says why Confirm is off; confirming anyway sends nothing. */
+  dialog = page_open_guard (page, "breakers.resume", g_variant_new_string ("investiq"));
+  g_assert_true (tw_test_ui_wait_for (health_unmet, dialog, 10000));
+  g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
+  g_assert_nonnull (strstr (tw_guard_dialog_get_check_note (dialog, TW_GUARD_CHECK_HEALTH_GREEN),
+                            "IBKR assistant"));
+  app_save_png (GTK_WIDGET (dialog), "guard-away-health-red-light.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  wait = (ResultWait) { page, "nothing was sent" };
+  g_assert_true (tw_test_ui_wait_for (page_result_has, &wait, 5000));
+
+  /* Reset the OPEN source: the same. */
+  dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
+  g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  tw_test_run_for (3 * INTERVAL_MS);
+  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
+  g_assert_null (finished);
+
+  /* Back to green: the same operator input is sent, once each. */
+  tw_test_sim_clear_faults (f.sim);
+  g_assert_true (tw_test_ui_wait_for (all_services_ok, NULL, 10000));
+  dialog = page_open_guard (page, "breakers.resume", g_variant_new_string ("investiq"));
+  g_assert_true (tw_guard_dialog_get_can_confirm (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
+  g_test_message ("%s", finished);
+  g_assert_true (g_str_has_prefix (finished, "investiq trading.resume ok"));
+  g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, 1);
+  g_assert_true (app_wait_halted (&f, "investiq", FALSE, 10000));
+  g_clear_pointer (&finished, g_free);
+
+  dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
+  g_assert_true (tw_guard_dialog_get_can_confirm (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
+  g_test_message ("%s", finished);
+  g_assert_true (g_str_has_prefix (finished, "autotrader breakers.reset ok"));
+  g_assert_cmpuint (app_changing_requests (&f, "autotrader"), ==, 1);
+
+  g_signal_handlers_disconnect_by_func (page, page_finished_cb, &finished);
+  app_fixture_close (&f);
+}
+
+static gboolean
+has_alpaca_order (gpointer user_data)
+{
+  GListModel *rows = tw_orders_page_get_model (user_data);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (rows, i);
+
+      if (g_str_equal (tw_order_get_service_id (order), "alpaca"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+orders_cancelled (gpointer user_data)
+{
+  return g_strcmp0 (tw_orders_page_get_last_result (user_data), "Cancelled, nothing was sent") == 0;
+}
+
+/* In a live profile a destructive page action (cancel an order) with a wrongly typed
+ * profile name sends nothing; typed right, it is sent once. */
 static void
 test_destructive_live (void)
 {
   AppFixture f = { 0, };
-  g_autoptr(TwGuardRequest) request = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  TwOrdersPage *page;
+  GListModel *rows;
+  g_autoptr(TwOrder) order = NULL;
+  g_autofree char *finished = NULL;
   TwGuardDialog *dialog;
 
   app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
-  request = tw_action_runner_new_request (tw_application_get_action_runner (app), "positions.close",
-                                          "Alpaca (paper) / AAPL");
-  dialog = TW_GUARD_DIALOG (tw_guard_confirm_async (GTK_WINDOW (f.window), request,
-                                                    tw_application_get_workspace (app), "alpaca",
-                                                    NULL, store_result_cb, &result));
+  page = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_ORDERS_PAGE));
+  g_assert_nonnull (page);
+  g_assert_true (tw_window_show_page (f.window, "orders"));
+  g_assert_true (tw_test_ui_wait_for (has_alpaca_order, page, 10000));
+  rows = tw_orders_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (rows) && order == NULL; i++)
+    {
+      g_autoptr(TwOrder) o = g_list_model_get_item (rows, i);
+
+      if (g_str_equal (tw_order_get_service_id (o), "alpaca"))
+        order = g_steal_pointer (&o);
+    }
+  app_clear_requests (&f);
+  g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel", "s", tw_order_get_key (order));
+  dialog = TW_GUARD_DIALOG (tw_orders_page_get_guard_dialog (page));
   g_assert_nonnull (dialog);
   g_assert_true (tw_guard_dialog_has_reason_entry (dialog));
   g_assert_true (tw_guard_dialog_has_typed_entry (dialog));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "LIVE"));
-
-  tw_guard_dialog_set_reason (dialog, "Position breaches the desk limit");
+  tw_guard_dialog_set_reason (dialog, "Stale limit order, market moved away");
   g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
   tw_guard_dialog_set_typed_name (dialog, "dem");
   g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
   app_save_png_light_dark (GTK_WIDGET (dialog), "guard-destructive-live");
+  /* Confirmed anyway: nothing reaches the simulator. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  g_assert_true (tw_test_ui_wait_for (orders_cancelled, page, 5000));
+  tw_test_run_for (3 * INTERVAL_MS);
+  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
+  g_assert_null (finished);
+
+  /* The name typed right: sent once. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel", "s", tw_order_get_key (order));
+  dialog = TW_GUARD_DIALOG (tw_orders_page_get_guard_dialog (page));
+  tw_guard_dialog_set_reason (dialog, "Stale limit order, market moved away");
   tw_guard_dialog_set_typed_name (dialog, "demo");
   g_assert_true (tw_guard_dialog_get_can_confirm (dialog));
-
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
-  g_assert_true (tw_guard_confirm_finish (result, &error));
-  g_assert_no_error (error);
+  g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
+  g_test_message ("%s", finished);
+  g_assert_true (g_str_has_prefix (finished, "orders.cancel ok"));
+  g_assert_cmpuint (app_changing_requests (&f, "alpaca"), ==, 1);
+  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 1);
+
+  g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
   app_fixture_close (&f);
 }
 
@@ -181,6 +374,7 @@ main (int   argc,
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/guard-dialog/toward-safety", test_toward_safety);
   g_test_add_func ("/tw/ui/guard-dialog/away", test_away);
+  g_test_add_func ("/tw/ui/guard-dialog/page-health-red", test_page_health_red);
   g_test_add_func ("/tw/ui/guard-dialog/destructive-live", test_destructive_live);
   status = g_test_run ();
   tw_application_close_profile (app);

@@ -48,9 +48,16 @@ test_away_needs_reason_and_checklist (void)
   g_assert_null (strstr (error->message, "Root cause"));
   g_clear_error (&error);
 
+  {
+    g_autofree char *missing = tw_guard_request_dup_missing (req);
+
+    g_assert_cmpstr (missing, ==, "a reason of at least 10 characters");
+  }
+
   tw_guard_request_set_reason (req, "Broker reconnected, losses reviewed with desk");
   g_assert_true (tw_guard_request_check (req, &error));
   g_assert_no_error (error);
+  g_assert_null (tw_guard_request_dup_missing (req));
 
   /* Unticking one item refuses again. */
   tw_guard_request_set_checked (req, TW_GUARD_CHECK_BROKER_CONNECTED, FALSE);

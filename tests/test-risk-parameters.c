@@ -240,6 +240,8 @@ satisfied_request (RiskFixture *f)
   tw_guard_request_set_reason (request, "Desk asked for a tighter daily loss limit");
   for (guint i = 0; i < checklist->len; i++)
     tw_guard_request_set_checked (request, g_ptr_array_index (checklist, i), TRUE);
+  /* Health and broker are worked out by the runner from the services' state. */
+  g_assert_true (risk_wait_healthy (f, 10000));
   return request;
 }
 

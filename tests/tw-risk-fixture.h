@@ -56,9 +56,14 @@ JsonNode       *risk_run                  (RiskFixture     *f,
                                            GHashTable      *vars,
                                            TwHttpResponse **response,
                                            GError         **error);
-/* A trading.resume request with a reason and the checklist ticked (a loss breaker's too). */
+/* A trading.resume request with a reason and the operator's checklist items ticked (a
+ * loss breaker's too); health and broker are worked out by the runner when it runs, so
+ * wait for risk_wait_healthy() first. */
 TwGuardRequest *risk_resume_request       (RiskFixture   *f,
                                            const char    *service_id);
+/* Starts the workspace's health polling, polls every service now and waits until all are healthy (the guard's live check). */
+gboolean        risk_wait_healthy         (RiskFixture   *f,
+                                           guint          timeout_ms);
 GPtrArray      *risk_halt_all             (RiskFixture   *f,
                                            const char    *reason);
 

@@ -5,6 +5,7 @@
 
 #include "tw-action-private.h"
 #include "tw-error.h"
+#include "tw-guard-live.h"
 
 #define HALT_OPERATION "trading.halt"
 
@@ -280,6 +281,7 @@ tw_action_runner_run_async (TwActionRunner      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *live = NULL;
   RunData *data;
   TwClient *client;
   const char *reason;
@@ -335,9 +337,16 @@ tw_action_runner_run_async (TwActionRunner      *self,
       return;
     }
 
+  /* The live items are worked out here, at send time, from the services' state: a
+   * caller's tick cannot make a red service green. */
+  live = tw_guard_live_apply (request, self->workspace, service_id);
   if (!tw_guard_request_check (request, &error))
     {
-      refuse (task, data, g_steal_pointer (&error));
+      if (live != NULL)
+        refuse (task, data, g_error_new (TW_ERROR, TW_ERROR_REFUSED, "%s Checked just now: %s.",
+                                         error->message, live));
+      else
+        refuse (task, data, g_steal_pointer (&error));
       return;
     }
 

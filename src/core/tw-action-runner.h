@@ -27,7 +27,9 @@ const char *tw_action_result_get_message      (TwActionResult *self);
 double      tw_action_result_get_latency_ms   (TwActionResult *self);
 
 /* Carries out guarded actions: the one path from an operator's intent to a request.
- *   1. tw_guard_request_check(): refused → a "refused" audit row, nothing sent, TW_ERROR_REFUSED;
+ *   1. the checklist's automatic items (health green, broker connected) worked out from the
+ *      workspace's service states now (tw_guard_live_apply(), over any caller's tick), then
+ *      tw_guard_request_check(): refused → a "refused" audit row, nothing sent, TW_ERROR_REFUSED;
  *   2. a "requested" audit row (written before the request is sent);
  *   3. the connector operation through the service's TwClient;
  *   4. the outcome row (ok / failed, HTTP status, the server's message);

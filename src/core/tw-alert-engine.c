@@ -34,6 +34,8 @@ struct _TwAlertEngine
   GHashTable     *active;       /* keys of critical conditions still on (dedup) */
   GHashTable     *resets;       /* "service\x1fbreaker" → gint64 monotonic µs of its reset */
   GHashTable     *unreachable;  /* service id → Outage* */
+  GHashTable     *sources;      /* "reopen:service:breaker" → SourceSeen*: last state seen */
+  GListModel     *states;       /* the monitor's, watched for new services */
   guint           check_id;
 };
 
@@ -63,6 +65,22 @@ typedef struct
   gint64   since;   /* monotonic µs when first seen unreachable */
   gboolean told;    /* alerted for this outage */
 } Outage;
+
+/* A source breaker as last seen, to tell it re-opened (HALF_OPEN → OPEN). */
+typedef struct
+{
+  TwBreakerState  state;
+  GDateTime      *opened_at;
+} SourceSeen;
+
+static void
+source_seen_free (gpointer data)
+{
+  SourceSeen *seen = data;
+
+  g_clear_pointer (&seen->opened_at, g_date_time_unref);
+  g_free (seen);
+}
 
 static gint64 *
 new_time (gint64 value)
@@ -340,6 +358,93 @@ on_resumed (TwRiskMonitor  *monitor,
   g_hash_table_remove (self->active, key);
 }
 
+/* A source breaker re-opened: its half-open probe after the recovery timeout failed
+ * (HALF_OPEN → OPEN, or OPEN again with a later opened-at when a poll missed the
+ * half-open moment). The risk monitor signals trips from CLOSED only, so the engine
+ * keeps its own view of each source breaker, read after each answer of the service. */
+static void
+on_state_answered (TwTradingState *state,
+                   GParamSpec     *pspec,
+                   TwAlertEngine  *self)
+{
+  const char *service_id = tw_trading_state_get_service_id (state);
+  GListModel *breakers = tw_trading_state_get_breakers (state);
+  guint n = g_list_model_get_n_items (breakers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+      TwBreakerState now = tw_breaker_get_state (breaker);
+      GDateTime *opened_at = tw_breaker_get_opened_at (breaker);
+      g_autofree char *key = NULL;
+      SourceSeen *seen;
+      gboolean reopened;
+
+      if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") != 0 || now == TW_BREAKER_UNKNOWN)
+        continue;
+
+      key = make_key ("reopen", service_id, tw_breaker_get_id (breaker));
+      seen = g_hash_table_lookup (self->sources, key);
+      if (seen == NULL)
+        {
+          seen = g_new0 (SourceSeen, 1);
+          seen->state = now;
+          seen->opened_at = opened_at != NULL ? g_date_time_ref (opened_at) : NULL;
+          g_hash_table_insert (self->sources, g_steal_pointer (&key), seen);
+          continue;
+        }
+
+      reopened = now == TW_BREAKER_OPEN
+                 && (seen->state == TW_BREAKER_HALF_OPEN
+                     || (seen->state == TW_BREAKER_OPEN && seen->opened_at != NULL && opened_at != NULL
+                         && g_date_time_compare (opened_at, seen->opened_at) > 0));
+      seen->state = now;
+      g_clear_pointer (&seen->opened_at, g_date_time_unref);
+      seen->opened_at = opened_at != NULL ? g_date_time_ref (opened_at) : NULL;
+
+      if (reopened)
+        {
+          const char *name = tw_breaker_get_label (breaker) != NULL ? tw_breaker_get_label (breaker)
+                                                                     : tw_breaker_get_id (breaker);
+          g_autofree char *title = NULL;
+          g_autofree char *body = NULL;
+          g_autofree char *advice = trip_advice (state, breaker);
+
+          title = g_strdup_printf ("%s: %s breaker re-opened (%u failures)", service_name (state),
+                                   name, tw_breaker_get_failure_count (breaker));
+          body = g_strdup_printf ("Its trial call after the recovery timeout failed: the data "
+                                  "source is still down. %s", advice);
+          /* A source that keeps failing re-opens at every timeout: the rate limit keeps
+           * it to one alert per key. */
+          raise_alert (self, _tw_alert_new (key, TW_ALERT_WARNING, title, body, service_id,
+                                            "breakers", TRUE, CATEGORY_BREAKER));
+        }
+    }
+}
+
+static void
+watch_states (TwAlertEngine *self,
+              guint          position,
+              guint          added)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
+
+      g_signal_connect_object (state, "notify::updated-at", G_CALLBACK (on_state_answered), self, 0);
+    }
+}
+
+static void
+on_states_changed (GListModel    *states,
+                   guint          position,
+                   guint          removed,
+                   guint          added,
+                   TwAlertEngine *self)
+{
+  watch_states (self, position, added);
+}
+
 /* Seconds @service has been unreachable by its last success, or by when this engine
  * first saw it unreachable if it never answered. */
 static gint64
@@ -440,6 +545,9 @@ tw_alert_engine_constructed (GObject *object)
   g_signal_connect_object (self->monitor, "breaker-reset", G_CALLBACK (on_breaker_reset), self, 0);
   g_signal_connect_object (self->monitor, "halted", G_CALLBACK (on_halted), self, 0);
   g_signal_connect_object (self->monitor, "resumed", G_CALLBACK (on_resumed), self, 0);
+  self->states = g_object_ref (tw_risk_monitor_get_states (self->monitor));
+  g_signal_connect_object (self->states, "items-changed", G_CALLBACK (on_states_changed), self, 0);
+  watch_states (self, 0, g_list_model_get_n_items (self->states));
 
   /* The runner refreshes the monitor after each action. */
   runner_monitor = tw_action_runner_dup_risk_monitor (self->runner);
@@ -458,6 +566,19 @@ tw_alert_engine_dispose (GObject *object)
   g_clear_handle_id (&self->check_id, g_source_remove);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
+  if (self->states != NULL)
+    {
+      guint n = g_list_model_get_n_items (self->states);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
+
+          g_signal_handlers_disconnect_by_data (state, self);
+        }
+      g_signal_handlers_disconnect_by_data (self->states, self);
+    }
+  g_clear_object (&self->states);
   g_clear_object (&self->monitor);
   g_clear_object (&self->runner);
   g_clear_object (&self->workspace);
@@ -475,6 +596,7 @@ tw_alert_engine_finalize (GObject *object)
   g_hash_table_unref (self->active);
   g_hash_table_unref (self->resets);
   g_hash_table_unref (self->unreachable);
+  g_hash_table_unref (self->sources);
 
   G_OBJECT_CLASS (tw_alert_engine_parent_class)->finalize (object);
 }
@@ -584,6 +706,7 @@ tw_alert_engine_init (TwAlertEngine *self)
   self->active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, source_seen_free);
 }
 
 /**

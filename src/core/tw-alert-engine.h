@@ -43,7 +43,9 @@ GDateTime       *tw_alert_get_raised_at   (TwAlert *self);
  *   a breaker trips (critical, offers halt); a loss breaker passes 80 % (warning, offers
  *   halt); the kill switch or a halt is set by someone other than this console (critical);
  *   a service unreachable for more than 60 s (warning); a breaker re-trips within one hour
- *   of a reset (critical: "re-tripped — stop and page the whole team").
+ *   of a reset (critical: "re-tripped — stop and page the whole team"); a source breaker
+ *   re-opens, its trial call after the recovery timeout failing (HALF_OPEN → OPEN: warning,
+ *   key "reopen:SERVICE:BREAKER").
  * Deduplicated per key and rate-limited to one per key per "rate-limit" seconds (default
  * 300); critical alerts bypass the limit. Emits "alert" (TwAlert *) for each alert to show.
  * Properties: "workspace", "risk-monitor", "action-runner" (construct-only),

@@ -384,6 +384,8 @@ append_locked (TwAuditLog  *self,
   if (rc != SQLITE_OK)
     goto db_error;
 
+  /* Only once the row is committed: an anchor never names a row that is not there. */
+  _tw_audit_anchor_write (self->path, row->id, row->hash);
   return row->id;
 
 db_error:
@@ -494,7 +496,10 @@ tw_audit_log_verify (TwAuditLog    *self,
 {
   g_autofree char *what = g_strdup_printf ("Could not read the audit log “%s”", self->path);
   g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
+  g_autofree char *anchor_hash = NULL;
+  g_autofree char *anchored_row_hash = NULL;
   sqlite3_stmt *stmt = NULL;
+  gint64 anchor_id = 0;
   gint64 prev_id = 0;
   guint64 count = 0;
   gint64 bad = 0;
@@ -504,6 +509,17 @@ tw_audit_log_verify (TwAuditLog    *self,
   g_return_val_if_fail (TW_IS_AUDIT_LOG (self), FALSE);
 
   g_mutex_lock (&self->lock);
+
+  /* Read before the rows: an anchor written meanwhile names a row the walk will see. */
+  if (!_tw_audit_anchor_read (self->path, &anchor_id, &anchor_hash, error))
+    {
+      g_mutex_unlock (&self->lock);
+      if (n_rows != NULL)
+        *n_rows = 0;
+      if (bad_row != NULL)
+        *bad_row = 0;   /* no row to name: the anchor itself is wrong */
+      return FALSE;
+    }
 
   /* One read transaction: a consistent snapshot even while others append. */
   rc = sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
@@ -555,6 +571,8 @@ tw_audit_log_verify (TwAuditLog    *self,
       g_free (prev_hash);
       prev_hash = g_strdup (row.hash);
       prev_id = row.id;
+      if (row.id == anchor_id)
+        anchored_row_hash = g_strdup (row.hash);
 
       if ((count & 1023) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -566,6 +584,29 @@ tw_audit_log_verify (TwAuditLog    *self,
 
   if (ok && rc != SQLITE_DONE)
     ok = _tw_sqlite_error (error, self->db, rc, what);
+
+  /* The chain holds; its tail must reach the anchored row, unchanged. */
+  if (ok && anchor_id > prev_id)
+    {
+      bad = prev_id + 1;
+      g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
+                   "The audit log “%s” was truncated: it ends at row %" G_GINT64_FORMAT
+                   " but row %" G_GINT64_FORMAT " was written (its anchor says so): rows %"
+                   G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were removed, or the log was "
+                   "replaced by an older copy",
+                   self->path, prev_id, anchor_id, prev_id + 1, anchor_id);
+      ok = FALSE;
+    }
+  else if (ok && anchor_id > 0 && g_strcmp0 (anchored_row_hash, anchor_hash) != 0)
+    {
+      bad = anchor_id;
+      g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
+                   "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
+                   ": its hash is not the one anchored when it was written (rows up to it "
+                   "were removed and others written in their place, or rewritten with their "
+                   "hashes)", self->path, anchor_id);
+      ok = FALSE;
+    }
 
   sqlite3_finalize (stmt);
   sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);

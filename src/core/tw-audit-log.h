@@ -23,6 +23,9 @@ G_BEGIN_DECLS
  *   "tw-audit-1", id, time_us, profile, mode, actor, action, target, reason,
  *   outcome, http_status, message, request_id, prev_hash
  * Triggers refuse UPDATE and DELETE; tw_audit_log_verify walks the chain.
+ * Tail anchor: after each row, its id and hash go to "PATH.anchor" (0600, never moved
+ * back); Verify also fails when the log ends before the anchored row (its newest rows
+ * removed, or the file replaced by an older copy) or that row's hash changed.
  *
  * Secrets: reason and message are scrubbed before they are written: every run of
  * 20 or more characters of [A-Za-z0-9_-] holding both a letter and a digit, and

@@ -433,21 +433,22 @@ reason_length (const char *reason)
   return g_utf8_strlen (stripped, -1);
 }
 
-gboolean
-tw_guard_request_check (TwGuardRequest  *self,
-                        GError         **error)
+/**
+ * tw_guard_request_dup_missing:
+ *
+ * Returns: (transfer full) (nullable): what is still needed, in plain English ("a reason
+ *   of at least 10 characters; “Root cause identified”"), or %NULL when every requirement
+ *   is met (and for an action the guard does not know: tw_guard_request_check() says so)
+ */
+char *
+tw_guard_request_dup_missing (TwGuardRequest *self)
 {
   g_autoptr(GString) missing = NULL;
 
-  g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), FALSE);
+  g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), NULL);
 
   if (self->info == NULL)
-    {
-      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "“%s” is not an action Trade Warden knows how to guard; it was not sent.",
-                   self->action);
-      return FALSE;
-    }
+    return NULL;
 
   missing = g_string_new (NULL);
 
@@ -470,11 +471,33 @@ tw_guard_request_check (TwGuardRequest  *self,
     g_string_append_printf (missing, "%sthe profile’s name “%s” typed to confirm a live action",
                             missing->len ? "; " : "", self->profile_name ? self->profile_name : "");
 
-  if (missing->len > 0)
+  if (missing->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&missing), FALSE);
+}
+
+gboolean
+tw_guard_request_check (TwGuardRequest  *self,
+                        GError         **error)
+{
+  g_autofree char *missing = NULL;
+
+  g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), FALSE);
+
+  if (self->info == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "“%s” is not an action Trade Warden knows how to guard; it was not sent.",
+                   self->action);
+      return FALSE;
+    }
+
+  missing = tw_guard_request_dup_missing (self);
+  if (missing != NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
                    "%s was refused and nothing was sent. Still needed: %s.",
-                   self->info->title, missing->str);
+                   self->info->title, missing);
       return FALSE;
     }
 

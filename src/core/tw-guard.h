@@ -81,6 +81,9 @@ const char       *tw_guard_check_get_label              (const char     *check_i
 /* Requirements, for the dialog: */
 gboolean          tw_guard_request_needs_reason         (TwGuardRequest *self);
 gboolean          tw_guard_request_needs_typed_name     (TwGuardRequest *self);
+/* What is still needed, in plain English; NULL when nothing (the dialog shows it while the
+ * operator fills the form). (transfer full) */
+char             *tw_guard_request_dup_missing          (TwGuardRequest *self);
 /* TRUE when every requirement is met; otherwise FALSE with TW_ERROR_REFUSED whose message
  * lists what is missing ("A reason of at least 10 characters is required; tick: Root cause
  * identified"). The one policy every front end obeys. */

@@ -46,6 +46,8 @@ static const char description[] =
   "           {\"name\": \"external-halt\", \"flavor\": \"investiq\" | \"ibkr-assistant\" |\n"
   "            \"ai-trading\" | \"alpaca\", \"by\": \"ops-oncall\", \"reason\": \"…\"}\n"
   "                                      someone else halts that system\n"
+  "           {\"name\": \"broker-block\", \"trading_blocked\": true,\n"
+  "            \"account_blocked\": false}    Alpaca's own blocks on the account\n"
   "           {\"name\": \"reset\"}           risk state back to the start\n"
   "\n"
   "Risk controls (with each flavor's auth):\n"

@@ -15,6 +15,7 @@ typedef enum
 {
   COLUMN_TIME,
   COLUMN_PROFILE,
+  COLUMN_MODE,
   COLUMN_ACTOR,
   COLUMN_ACTION,
   COLUMN_TARGET,
@@ -116,6 +117,18 @@ outcome_style (TwAuditOutcome outcome)
     }
 }
 
+/* "PAPER" / "LIVE", as the window's badge says it; a row from before modes were
+ * recorded shows what it holds. */
+static const char *
+mode_word (const char *mode)
+{
+  if (g_strcmp0 (mode, "live") == 0)
+    return _("LIVE");
+  if (g_strcmp0 (mode, "paper") == 0)
+    return _("PAPER");
+  return mode;
+}
+
 /* Columns: one factory per column, a box with an (optional) icon and a label. */
 
 static void
@@ -133,6 +146,11 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (image, FALSE);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
+  if (GPOINTER_TO_INT (user_data) == COLUMN_MODE)
+    {
+      gtk_widget_add_css_class (label, "tw-audit-mode");
+      gtk_widget_add_css_class (label, "caption-heading");
+    }
   gtk_list_item_set_child (item, box);
 }
 
@@ -162,6 +180,12 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_PROFILE:
       text = tw_audit_record_get_profile (record);
+      break;
+    case COLUMN_MODE:
+      text = mode_word (tw_audit_record_get_mode (record));
+      /* A live row is unmistakable, as the LIVE badge is. */
+      if (g_strcmp0 (tw_audit_record_get_mode (record), "live") == 0)
+        tw_ui_set_status_style (label, "error");
       break;
     case COLUMN_ACTOR:
       text = tw_audit_record_get_actor (record);
@@ -212,7 +236,7 @@ static void
 add_columns (TwAuditPage *self)
 {
   const char *titles[N_COLUMNS] = {
-    _("Time"), _("Profile"), _("Actor"), _("Action"), _("Target"),
+    _("Time"), _("Profile"), _("Mode"), _("Actor"), _("Action"), _("Target"),
     _("Reason"), _("Outcome"), _("HTTP"), _("Message"),
   };
 

@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* The Audit page: the audit log's rows, newest first (time local, profile, actor,
+/* The Audit page: the audit log's rows, newest first (time local, profile, mode as
+ * PAPER or LIVE (error-styled), actor,
  * action, target, reason, outcome as icon and word, HTTP status, message), filtered by
  * profile, action, outcome and text; Verify walks the hash chain and shows the result
  * ("Chain intact: N rows", or the broken row, error-styled); Export… writes JSON lines.

@@ -95,6 +95,8 @@ operation_done_text (const char *operation)
     return _("kill switch deactivated");
   if (g_str_equal (operation, "breakers.reset"))
     return _("breaker reset");
+  if (g_str_equal (operation, "trading.emergency_stop"))
+    return _("emergency stop done");
   return _("done");
 }
 
@@ -111,6 +113,8 @@ operation_failed_text (const char *operation)
     return _("kill switch not deactivated");
   if (g_str_equal (operation, "breakers.reset"))
     return _("breaker not reset");
+  if (g_str_equal (operation, "trading.emergency_stop"))
+    return _("emergency stop failed");
   return _("failed");
 }
 
@@ -132,9 +136,30 @@ run_done_cb (GObject      *object,
 
   if (error == NULL)
     {
+      g_autofree char *counts = NULL;
+
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        message = json_object_get_string_member_with_default (json_node_get_object (node),
-                                                              "message", NULL);
+        {
+          JsonObject *answer = json_node_get_object (node);
+
+          message = json_object_get_string_member_with_default (answer, "message", NULL);
+          /* An emergency stop says what it closed: the operator checks it did. */
+          if (message == NULL && json_object_has_member (answer, "positions_closed")
+              && json_object_has_member (answer, "orders_cancelled"))
+            {
+              gint64 positions = json_object_get_int_member (answer, "positions_closed");
+              gint64 orders = json_object_get_int_member (answer, "orders_cancelled");
+              g_autofree char *p_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " position closed",
+                                                                   "%" G_GINT64_FORMAT " positions closed",
+                                                                   positions), positions);
+              g_autofree char *o_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " order cancelled",
+                                                                   "%" G_GINT64_FORMAT " orders cancelled",
+                                                                   orders), orders);
+
+              /* Translators: e.g. "4 positions closed, 2 orders cancelled" */
+              message = counts = g_strdup_printf (_("%s, %s"), p_text, o_text);
+            }
+        }
       if (message != NULL)
         /* Translators: a service's name, what was done, the server's message */
         text = g_strdup_printf (_("%s: %s — “%s”"), data->service_name,
@@ -258,7 +283,9 @@ start_action (TwBreakersPage *self,
   if (tw_guard_request_get_direction (data->request) == TW_GUARD_TOWARD_SAFETY)
     {
       g_autofree char *reason = default_reason (g_str_equal (operation, "killswitch.activate")
-                                                ? _("Kill switch activated") : _("Halted"));
+                                                ? _("Kill switch activated")
+                                                : g_str_equal (operation, "trading.emergency_stop")
+                                                ? _("Emergency stop") : _("Halted"));
 
       tw_guard_request_set_reason (data->request, reason);
       run_action (data);
@@ -280,6 +307,15 @@ halt_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   start_action (TW_BREAKERS_PAGE (widget), g_variant_get_string (parameter, NULL), "trading.halt", NULL);
+}
+
+static void
+emergency_stop_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  start_action (TW_BREAKERS_PAGE (widget), g_variant_get_string (parameter, NULL),
+                "trading.emergency_stop", NULL);
 }
 
 static void
@@ -397,6 +433,7 @@ tw_breakers_page_class_init (TwBreakersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwBreakersPage, groups_box);
 
   gtk_widget_class_install_action (widget_class, "breakers.halt", "s", halt_action);
+  gtk_widget_class_install_action (widget_class, "breakers.emergency-stop", "s", emergency_stop_action);
   gtk_widget_class_install_action (widget_class, "breakers.resume", "s", resume_action);
   gtk_widget_class_install_action (widget_class, "breakers.kill-switch-activate", "s",
                                    kill_activate_action);

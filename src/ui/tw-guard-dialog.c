@@ -7,6 +7,7 @@
 
 #include "tw-component.h"
 #include "tw-error.h"
+#include "tw-guard-live.h"
 #include "tw-ui-util.h"
 
 typedef struct
@@ -66,54 +67,52 @@ update_confirm (TwGuardDialog *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean ok = tw_guard_request_check (self->request, &error);
+  g_autofree char *missing = ok ? NULL : tw_guard_request_dup_missing (self->request);
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "confirm", ok);
   g_free (self->problem);
-  /* The guard's own words: what is still missing before Confirm is enabled. */
-  self->problem = g_strdup (ok ? "" : error->message);
+  /* The guard's own words: what is still missing before Confirm is enabled (nothing
+   * was refused yet: the operator is still filling the form). */
+  if (ok)
+    self->problem = g_strdup ("");
+  else if (missing != NULL)
+    /* Translators: %s lists what the guard still needs, e.g. "a reason of at least 10 characters" */
+    self->problem = g_strdup_printf (_("Still needed before you can confirm: %s."), missing);
+  else
+    self->problem = g_strdup (error->message);
   gtk_label_set_label (self->problem_label, self->problem);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), !ok);
 }
 
-/* Automatic items */
+/* Automatic items: the same evaluation the action runner applies at send time
+ * (tw_guard_live_*), worded for the operator. */
 
-static TwService *
-lookup_service (TwGuardDialog *self,
-                const char    *id)
+static const char *
+service_state_word (TwService *service)
 {
-  GListModel *services = tw_workspace_get_services (self->workspace);
-  guint n = g_list_model_get_n_items (services);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-
-      if (g_strcmp0 (tw_service_get_id (service), id) == 0)
-        return service;   /* the model keeps it alive */
-    }
-  return NULL;
+  if (tw_service_get_state (service) == TW_SERVICE_STATE_OK && tw_service_get_stale (service))
+    return _("Stale");
+  return tw_ui_service_state_label (tw_service_get_state (service));
 }
 
 static gboolean
 eval_health (TwGuardDialog  *self,
              char          **note)
 {
-  GListModel *services = tw_workspace_get_services (self->workspace);
-  guint n = g_list_model_get_n_items (services);
+  g_autoptr(GPtrArray) bad_services = NULL;
   g_autoptr(GString) bad = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (tw_workspace_get_services (self->workspace));
+  gboolean ok = tw_guard_live_health_green (self->workspace, &bad_services);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < bad_services->len; i++)
     {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-      TwServiceState state = tw_service_get_state (service);
+      TwService *service = g_ptr_array_index (bad_services, i);
 
-      if (state == TW_SERVICE_STATE_OK)
-        continue;
       if (bad->len > 0)
         g_string_append (bad, _(", "));
       /* Translators: a service and its state, e.g. "IBKR assistant (Unreachable)" */
       g_string_append_printf (bad, _("%s (%s)"), tw_service_get_name (service),
-                              tw_ui_service_state_label (state));
+                              service_state_word (service));
     }
 
   if (n == 0)
@@ -121,7 +120,7 @@ eval_health (TwGuardDialog  *self,
       *note = g_strdup (_("Automatic — no services in this profile"));
       return FALSE;
     }
-  if (bad->len == 0)
+  if (ok)
     {
       /* Translators: %u is the number of services */
       *note = g_strdup_printf (ngettext ("Automatic — the service is OK",
@@ -133,79 +132,45 @@ eval_health (TwGuardDialog  *self,
   return FALSE;
 }
 
-static TwComponent *
-find_broker_component (TwService *service)
-{
-  GListModel *components = tw_service_get_components (service);
-  guint n = g_list_model_get_n_items (components);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwComponent) component = g_list_model_get_item (components, i);
-
-      if (g_ascii_strcasecmp (tw_component_get_name (component), "broker") == 0)
-        return component;
-    }
-  return NULL;
-}
-
-static TwService *
-find_broker_service (TwGuardDialog *self)
-{
-  GListModel *services = tw_workspace_get_services (self->workspace);
-  guint n = g_list_model_get_n_items (services);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-
-      if (g_strcmp0 (tw_service_get_connector_id (service), "alpaca") == 0
-          || g_strcmp0 (tw_service_get_id (service), "broker") == 0)
-        return service;
-    }
-  return NULL;
-}
-
 static gboolean
 eval_broker (TwGuardDialog  *self,
              char          **note)
 {
-  TwService *service = self->service_id != NULL ? lookup_service (self, self->service_id) : NULL;
-  TwComponent *component = service != NULL ? find_broker_component (service) : NULL;
-  TwService *broker;
+  TwService *source = NULL;
+  TwComponent *component = NULL;
+  gboolean ok = tw_guard_live_broker_connected (self->workspace, self->service_id, &source, &component);
 
-  /* The service's own view of its broker first: it is the connection that trades. */
   if (component != NULL)
     {
-      gboolean ok = tw_component_get_health (component) == TW_HEALTH_OK
-                    && tw_service_get_state (service) != TW_SERVICE_STATE_UNREACHABLE;
-
       if (ok)
         /* Translators: %s is a service's name */
-        *note = g_strdup_printf (_("Automatic — %s reports its broker OK"), tw_service_get_name (service));
+        *note = g_strdup_printf (_("Automatic — %s reports its broker OK"), tw_service_get_name (source));
+      else if (tw_component_get_health (component) == TW_HEALTH_OK)
+        /* Translators: %s is a service's name, the second %s its state */
+        *note = g_strdup_printf (_("Automatic — not met: %s is %s"), tw_service_get_name (source),
+                                 service_state_word (source));
       else
         /* Translators: %s is a service's name, the second %s a health word */
         *note = g_strdup_printf (_("Automatic — not met: %s reports its broker %s"),
-                                 tw_service_get_name (service),
+                                 tw_service_get_name (source),
                                  tw_ui_health_label (tw_component_get_health (component)));
       return ok;
     }
 
-  broker = find_broker_service (self);
-  if (broker == NULL)
+  if (source == NULL)
     {
       *note = g_strdup (_("Automatic — not met: no broker service in this profile and the service reports no broker"));
       return FALSE;
     }
-  if (tw_service_get_state (broker) == TW_SERVICE_STATE_OK)
+  if (ok)
     {
       /* Translators: %s is the broker service's name */
-      *note = g_strdup_printf (_("Automatic — %s is OK"), tw_service_get_name (broker));
+      *note = g_strdup_printf (_("Automatic — %s is OK"), tw_service_get_name (source));
       return TRUE;
     }
   /* Translators: the first %s is the broker service's name, the second its state */
-  *note = g_strdup_printf (_("Automatic — not met: %s is %s"), tw_service_get_name (broker),
-                           tw_ui_service_state_label (tw_service_get_state (broker)));
+  *note = g_strdup_printf (_("Automatic — not met: %s is %s"), tw_service_get_name (source),
+                           service_state_word (source));
   return FALSE;
 }
 

@@ -36,6 +36,7 @@ struct _TwTradingStateGroup
   GCancellable        *cancellable;
 
   GtkButton           *halt_button;
+  GtkButton           *emergency_button;
   GtkButton           *resume_button;
   AdwActionRow        *mode_row;
   GtkImage            *mode_icon;
@@ -66,18 +67,48 @@ has_op (TwTradingStateGroup *self,
   return self->client != NULL && tw_client_has_operation (self->client, operation);
 }
 
+/* TRUE when the connector maps @a and @b to the same request (the IBKR assistant halts
+ * with its kill switch): the group then shows one control for both. */
+static gboolean
+same_request (TwTradingStateGroup *self,
+              const char          *a,
+              const char          *b)
+{
+  TwConnector *connector;
+  const TwOperation *op_a;
+  const TwOperation *op_b;
+
+  if (self->client == NULL)
+    return FALSE;
+  connector = tw_client_get_connector (self->client);
+  op_a = tw_connector_get_operation (connector, a);
+  op_b = tw_connector_get_operation (connector, b);
+  return op_a != NULL && op_b != NULL
+         && g_strcmp0 (tw_operation_get_method (op_a), tw_operation_get_method (op_b)) == 0
+         && g_strcmp0 (tw_operation_get_path_template (op_a), tw_operation_get_path_template (op_b)) == 0;
+}
+
 static void
 update_buttons (TwTradingStateGroup *self)
 {
-  gboolean halted = tw_trading_state_is_halted (self->state);
   gboolean kill_active = tw_trading_state_get_kill_switch_active (self->state);
+  /* Halted by what this service's own resume lifts: not by the broker's block, which
+   * only the broker lifts (its own Halt can still be set on top of it). */
+  gboolean halted = tw_trading_state_get_mode (self->state) == TW_TRADING_HALTED || kill_active;
+  /* Halt that is the kill switch: only the kill switch's own, clearly named, buttons. */
+  gboolean halt_is_kill = same_request (self, "trading.halt", "killswitch.activate");
+  gboolean resume_is_kill = same_request (self, "trading.resume", "killswitch.deactivate");
 
   gtk_widget_set_visible (GTK_WIDGET (self->halt_button),
-                          tw_trading_state_get_can_halt (self->state) && !halted);
+                          tw_trading_state_get_can_halt (self->state) && !halted && !halt_is_kill);
   gtk_widget_set_visible (GTK_WIDGET (self->resume_button),
-                          tw_trading_state_get_can_resume (self->state) && halted);
+                          tw_trading_state_get_can_resume (self->state) && halted && !resume_is_kill);
   gtk_widget_set_sensitive (GTK_WIDGET (self->halt_button), !in_flight (self, "trading.halt"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->resume_button), !in_flight (self, "trading.resume"));
+  /* The emergency stop closes positions too: useful halted or not. */
+  gtk_widget_set_visible (GTK_WIDGET (self->emergency_button), has_op (self, "trading.emergency_stop"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->emergency_button),
+                            !in_flight (self, "trading.emergency_stop"));
 
   gtk_widget_set_visible (GTK_WIDGET (self->kill_activate_button),
                           !kill_active && has_op (self, "killswitch.activate"));
@@ -212,7 +243,8 @@ update_mode (TwTradingStateGroup *self)
                                *self->detail_text != '\0' ? self->detail_text
                                : mode == TW_TRADING_UNKNOWN ? _("Waiting for the service to answer")
                                : mode == TW_TRADING_ACTIVE ? _("Trading normally")
-                                                           : _("No reason given"));
+                               : blocked || account_blocked ? _("Blocked by the broker: see below")
+                                                            : _("No reason given"));
   gtk_image_set_from_icon_name (self->mode_icon, icon);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_row), style);
@@ -447,6 +479,13 @@ halt_clicked_cb (TwTradingStateGroup *self)
 }
 
 static void
+emergency_clicked_cb (TwTradingStateGroup *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "breakers.emergency-stop", "s",
+                              tw_trading_state_get_service_id (self->state));
+}
+
+static void
 resume_clicked_cb (TwTradingStateGroup *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "breakers.resume", "s",
@@ -523,6 +562,7 @@ tw_trading_state_group_class_init (TwTradingStateGroupClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tradewarden/TradeWarden/tw-trading-state-group.ui");
   gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, halt_button);
+  gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, emergency_button);
   gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, resume_button);
   gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, mode_row);
   gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, mode_icon);
@@ -533,6 +573,7 @@ tw_trading_state_group_class_init (TwTradingStateGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, kill_deactivate_button);
   gtk_widget_class_bind_template_child (widget_class, TwTradingStateGroup, error_row);
   gtk_widget_class_bind_template_callback (widget_class, halt_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, emergency_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, resume_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, kill_activate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, kill_deactivate_clicked_cb);
@@ -738,4 +779,47 @@ tw_trading_state_group_get_risk_parameters_dialog (TwTradingStateGroup *self)
   tw_ui_flush_update (GTK_WIDGET (self));
 
   return self->params_dialog;
+}
+
+gboolean
+tw_trading_state_group_get_emergency_stop_visible (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->emergency_button));
+}
+
+gboolean
+tw_trading_state_group_get_emergency_stop_sensitive (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->emergency_button));
+}
+
+guint
+tw_trading_state_group_count_stop_controls (TwTradingStateGroup *self)
+{
+  GtkButton *buttons[3];
+  guint n = 0;
+
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), 0);
+
+  buttons[0] = self->halt_button;
+  buttons[1] = self->kill_activate_button;
+  buttons[2] = self->emergency_button;
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (buttons[i])))
+      n++;
+  return n;
+}
+
+const char *
+tw_trading_state_group_get_kill_activate_label (TwTradingStateGroup *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->kill_activate_button)))
+    return NULL;
+  return gtk_button_get_label (self->kill_activate_button);
 }

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 
 /* One service's trading state on the Breakers page: its mode (icon and word) with
  * reason, since and by; the broker's blocks; the kill switch; its breakers (TwBreakerRow);
- * Halt (one click) and Resume… (guarded) buttons. Buttons activate the page's
+ * Halt (one click), Emergency Stop (one click, where the connector has
+ * "trading.emergency_stop") and Resume… (guarded) buttons; where halting and resuming
+ * are the kill switch's own requests, only the kill switch's buttons are shown. Buttons activate the page's
  * "breakers.*" actions with the service id, and go insensitive while their action is
  * in flight.
  * When the connector has "risk.parameters.get": a "Risk parameters" expander row listing
@@ -40,6 +42,14 @@ gboolean        tw_trading_state_group_get_halt_sensitive   (TwTradingStateGroup
 gboolean        tw_trading_state_group_get_resume_sensitive (TwTradingStateGroup *self);
 gboolean        tw_trading_state_group_get_halt_visible     (TwTradingStateGroup *self);
 gboolean        tw_trading_state_group_get_resume_visible   (TwTradingStateGroup *self);
+/* The one-click emergency stop (AI trading's "trading.emergency_stop"). */
+gboolean        tw_trading_state_group_get_emergency_stop_visible   (TwTradingStateGroup *self);
+gboolean        tw_trading_state_group_get_emergency_stop_sensitive (TwTradingStateGroup *self);
+/* How many one-click stop buttons are shown (Halt, Activate Kill Switch, Emergency Stop):
+ * a halt that is the kill switch's own request is shown once, as the kill switch. */
+guint           tw_trading_state_group_count_stop_controls (TwTradingStateGroup *self);
+/* (nullable) the kill switch's activate button label when shown */
+const char     *tw_trading_state_group_get_kill_activate_label (TwTradingStateGroup *self);
 /* (transfer none) (nullable) */
 TwBreakerRow   *tw_trading_state_group_get_breaker_row  (TwTradingStateGroup *self,
                                                          const char          *breaker_id);
