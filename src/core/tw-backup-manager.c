@@ -310,6 +310,7 @@ publish_backup (const char  *tmp,
 
 char *
 _tw_backup_snapshot (const char            *db_path,
+                     sqlite3               *source,
                      const char            *backup_dir,
                      const char            *suffix,
                      TwBackupProgressFunc   progress,
@@ -357,15 +358,18 @@ _tw_backup_snapshot (const char            *db_path,
   close (fd);
 
   what = g_strdup_printf ("Could not back up “%s”", db_path);
-  src = _tw_sqlite_open (db_path, SQLITE_OPEN_READONLY, FALSE, error);
-  if (src == NULL)
-    goto fail;
-  sqlite3_busy_timeout (src, 5000);
+  if (source == NULL)
+    {
+      src = _tw_sqlite_open (db_path, SQLITE_OPEN_READONLY, FALSE, error);
+      if (src == NULL)
+        goto fail;
+      sqlite3_busy_timeout (src, 5000);
+    }
   dest = _tw_sqlite_open (tmp_template, SQLITE_OPEN_READWRITE, FALSE, error);
   if (dest == NULL)
     goto fail;
 
-  backup = sqlite3_backup_init (dest, "main", src, "main");
+  backup = sqlite3_backup_init (dest, "main", source != NULL ? source : src, "main");
   if (backup == NULL)
     {
       _tw_sqlite_error (error, dest, sqlite3_errcode (dest), what);
@@ -444,7 +448,7 @@ tw_backup_manager_create (TwBackupManager       *self,
   g_return_val_if_fail (db_path != NULL, NULL);
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
-  path = _tw_backup_snapshot (db_path, dir, "", progress, progress_data, cancellable, error);
+  path = _tw_backup_snapshot (db_path, NULL, dir, "", progress, progress_data, cancellable, error);
   if (path == NULL)
     return NULL;
 
