@@ -108,6 +108,18 @@ gboolean         tw_backup_manager_cleanup          (TwBackupManager      *self,
 gint64           tw_backup_manager_get_newest_age   (TwBackupManager      *self,
                                                      const char           *db_path,
                                                      const char           *backup_dir);
+/* The newest backup of @db_path that passes a quick check (the list newest first, each
+ * verified until one is valid), pre-restore backups left out: they are snapshots of a
+ * database being replaced, not backups to go back to. NULL without an error when none is
+ * valid; @n_backups: (out) (optional) how many backups (pre-restore ones left out) there
+ * are. Blocking (it reads the backups): use the _async variant on the main thread.
+ * (transfer full) */
+TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
+                                                      const char          *db_path,
+                                                      const char          *backup_dir,
+                                                      guint               *n_backups,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
 /* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
 gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
                                                      const char           *db_path,
@@ -191,6 +203,17 @@ void             tw_backup_manager_restore_async    (TwBackupManager      *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
+void             tw_backup_manager_find_newest_valid_async  (TwBackupManager     *self,
+                                                             const char          *db_path,
+                                                             const char          *backup_dir,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+/* NULL without an error when none is valid. (transfer full) */
+TwBackup        *tw_backup_manager_find_newest_valid_finish (TwBackupManager     *self,
+                                                             GAsyncResult        *result,
+                                                             guint               *n_backups,
+                                                             GError             **error);
 /* @pre_restore: (out) (optional) (transfer full) */
 gboolean         tw_backup_manager_restore_finish   (TwBackupManager      *self,
                                                      GAsyncResult         *result,
