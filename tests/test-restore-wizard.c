@@ -98,6 +98,62 @@ count_requests (TwSimThread *sim,
   return n;
 }
 
+static guint
+count_audit (const char *action,
+             int         outcome)
+{
+  g_autoptr(GError) error = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+
+  filter.action = action;
+  filter.outcome = outcome;
+  rows = tw_audit_log_query (tw_application_get_audit_log (app), &filter, NULL, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (rows);
+}
+
+/* The newest outcome row of @action on @target. (transfer full) */
+static TwAuditRecord *
+last_audit (const char *action,
+            const char *target)
+{
+  g_autoptr(GError) error = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+
+  filter.action = action;
+  rows = tw_audit_log_query (tw_application_get_audit_log (app), &filter, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (tw_audit_record_get_target (record), target) == 0
+          && tw_audit_record_get_outcome (record) != TW_AUDIT_OUTCOME_REQUESTED)
+        return g_steal_pointer (&record);
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  TwSimThread     *sim;
+  TwRestoreWizard *wizard;
+} ResumeWait;
+
+/* The simulator's InvestIQ got the resume (a second trading-halt POST) and answered it. */
+static gboolean
+investiq_resumed (gpointer user_data)
+{
+  ResumeWait *wait = user_data;
+  g_autoptr(TwAuditRecord) record = last_audit ("trading.resume", "investiq");
+
+  return count_requests (wait->sim, "investiq", "POST", "/api/risk/trading-halt") == 2
+    && record != NULL
+    && g_str_has_prefix (tw_restore_wizard_get_last_message (wait->wizard), "Resumed");
+}
+
 static void
 test_restore_wizard (void)
 {
@@ -110,6 +166,10 @@ test_restore_wizard (void)
   const char *db_path;
   gint64 backup_trades;
   GtkWidget *dialog;
+  GPtrArray *checklist;
+  guint n_resume_ok;
+  ResumeWait resumed = { NULL, };
+  g_autoptr(TwAuditRecord) audited = NULL;
 
   backup_demo_open (&demo, app);
   db_path = backup_demo_db_path (&demo, "investiq");
@@ -209,6 +269,9 @@ test_restore_wizard (void)
   g_assert_cmpint (tw_test_count_rows (db_path, "trades"), ==, backup_trades);
   g_assert_cmpint (tw_test_count_rows (tw_restore_wizard_get_pre_restore_path (wizard), "trades"), >,
                    backup_trades);
+  /* The step-5 toast ("cannot be interrupted") went with its step. */
+  g_assert_false (tw_restore_wizard_has_toast (wizard));
+  tw_test_run_for (600);   /* the toast's hide animation */
   tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-result");
 
   /* Resume trading… is guarded: the dialog asks for a reason and the checklist. */
@@ -220,6 +283,31 @@ test_restore_wizard (void)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   tw_test_run_for (200);
   g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 1);
+
+  /* Confirmed (a reason, the checklist ticked): it reaches the simulator and is audited. */
+  n_resume_ok = count_audit ("trading.resume", TW_AUDIT_OUTCOME_OK);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.resume", NULL);
+  dialog = tw_restore_wizard_get_guard_dialog (wizard);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "restored data checked against the broker");
+  checklist = tw_guard_request_get_checklist (tw_guard_dialog_get_request (TW_GUARD_DIALOG (dialog)));
+  for (guint i = 0; checklist != NULL && i < checklist->len; i++)
+    if (tw_guard_dialog_get_check_sensitive (TW_GUARD_DIALOG (dialog), g_ptr_array_index (checklist, i)))
+      tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), g_ptr_array_index (checklist, i), TRUE);
+  g_assert_true (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  resumed.sim = demo.sim;
+  resumed.wizard = wizard;
+  g_assert_true (tw_test_ui_wait_for (investiq_resumed, &resumed, 20000));
+  g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 2);
+  g_assert_cmpuint (count_audit ("trading.resume", TW_AUDIT_OUTCOME_OK), >, n_resume_ok);
+  g_test_message ("%s", tw_restore_wizard_get_last_message (wizard));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_last_message (wizard), "Resumed trading on"));
+  audited = last_audit ("trading.resume", "investiq");
+  g_assert_nonnull (audited);
+  g_assert_cmpstr (tw_audit_record_get_reason (audited), ==, "restored data checked against the broker");
+  g_assert_cmpint (tw_audit_record_get_outcome (audited), ==, TW_AUDIT_OUTCOME_OK);
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-resumed");
 
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
   tw_test_run_for (100);

@@ -594,6 +594,7 @@ show_result (TwRestoreWizard *self,
                                          ? _("Resume only after checking the restored data. Resuming is guarded: a reason and the runbook's checklist.")
                                          : _("Nothing was restored. Resume only once the reason for halting is resolved; resuming is guarded: a reason and the runbook's checklist."));
 
+  _tw_restore_wizard_clear_toast (self);
   gtk_stack_set_visible_child_name (self->stack, "6");
   self->step = TW_RESTORE_STEP_RESULT;
   {
@@ -646,6 +647,12 @@ resume_unref (Resume *resume)
       message = g_strdup_printf (_("Resumed %u; not resumed — %s"), resume->n_ok, resume->failed->str);
     _tw_restore_wizard_toast (resume->wizard, message);
     resume->wizard->resumed = resume->failed->len == 0;
+    if (resume->wizard->resumed)
+      {
+        /* The group no longer says "still halted" once it is not. */
+        adw_preferences_group_set_title (resume->wizard->resume_group, _("Trading resumed"));
+        adw_preferences_group_set_description (resume->wizard->resume_group, message);
+      }
     _tw_restore_wizard_update_nav (resume->wizard);
   }
   g_object_unref (resume->wizard);
