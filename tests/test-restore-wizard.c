@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "tw-backup-private.h"
 #include "tw-backup-ui-test.h"
 #include "tw-guard-dialog.h"
 #include "tw-restore-wizard.h"
@@ -261,6 +262,7 @@ test_restore_wizard (void)
   for (TwBackupStep step = TW_BACKUP_STEP_PREFLIGHT; step <= TW_BACKUP_STEP_POST_VERIFY; step++)
     g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, step), ==, "done");
   g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "integrity check ok"));
+  g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "investiq.db restored");
   g_assert_nonnull (tw_restore_wizard_get_pre_restore_path (wizard));
   g_assert_true (g_str_has_suffix (tw_restore_wizard_get_pre_restore_path (wizard), "-pre-restore.db"));
   g_assert_true (g_file_test (tw_restore_wizard_get_pre_restore_path (wizard), G_FILE_TEST_IS_REGULAR));
@@ -413,6 +415,7 @@ test_live_confirm (void)
   g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_REPLACE), ==, "pending");
   g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "held by"));
   g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "The database was not touched."));
+  g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "Not restored: audit.db untouched");
   g_assert_null (tw_restore_wizard_get_pre_restore_path (wizard));
   checksum_after = tw_test_sqlite3 (backup_demo_db_path (&demo, "ibkr-audit"),
                                     "SELECT count(*), max(id) FROM audit_events");
@@ -422,6 +425,84 @@ test_live_confirm (void)
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
   tw_test_run_for (100);
   g_assert_null (tw_backups_page_get_open_dialog (demo.page));
+  backup_demo_close (&demo);
+}
+
+static gboolean
+fail_post_verify (const char *point,
+                  gpointer    data)
+{
+  return g_strcmp0 (point, "post-verify") != 0;
+}
+
+/* The restored file fails its post-verify (forced through the restore's test hook): the
+ * original is put back from the pre-restore backup, and the result says exactly that. */
+static void
+test_put_back (void)
+{
+  BackupDemo demo = { 0, };
+  CountWait count;
+  RowsWait rows;
+  TwRestoreWizard *wizard;
+  g_autofree char *backup_path = NULL;
+  g_autofree char *check = NULL;
+  const char *db_path;
+  const char *pre;
+  gint64 backup_trades;
+
+  backup_demo_open (&demo, app);
+  db_path = backup_demo_db_path (&demo, "investiq");
+  count.page = demo.page;
+  count.db_id = "investiq";
+  count.n = 1;
+  g_assert_true (tw_test_ui_wait_for (has_at_least, &count, 20000));
+  backup_path = g_strdup (tw_backup_get_path (tw_backups_page_get_backup (demo.page, "investiq", 0)));
+  backup_trades = tw_test_count_rows (backup_path, "trades");
+  rows.path = db_path;
+  rows.rows = backup_trades + 2;
+  g_assert_true (tw_test_ui_wait_for (more_rows, &rows, 15000));
+
+  gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.restore", "s", backup_path);
+  wizard = TW_RESTORE_WIZARD (tw_backups_page_get_open_dialog (demo.page));
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 760, 720);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_true (tw_test_ui_wait_for (states_known, NULL, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.halt-all", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  tw_restore_wizard_set_typed_name (wizard, "investiq.db");
+  tw_restore_wizard_set_reason (wizard, "bad deploy wrote wrong trades");
+  g_assert_true (tw_restore_wizard_get_can_restore (wizard));
+
+  _tw_backup_restore_set_test_hook (fail_post_verify, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.restore", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_finished, wizard, 30000));
+  _tw_backup_restore_set_test_hook (NULL, NULL);
+
+  g_test_message ("%s", tw_restore_wizard_get_result_text (wizard));
+  g_assert_false (tw_restore_wizard_get_succeeded (wizard));
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_REPLACE), ==, "done");
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_POST_VERIFY), ==, "failed");
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard),
+                            "The original database was put back from the pre-restore backup"));
+  g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "Not restored: investiq.db put back as it was");
+  /* No "may have stopped halfway": the operator is told which happened, not left to guess. */
+  g_assert_null (strstr (tw_restore_wizard_get_result_text (wizard), "halfway"));
+
+  /* The database is the original again (the firm goes on writing to it), not the backup. */
+  pre = tw_restore_wizard_get_pre_restore_path (wizard);
+  g_assert_nonnull (pre);
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), pre));
+  check = tw_test_sqlite3 (db_path, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (tw_test_count_rows (pre, "trades"), >, backup_trades);
+  g_assert_cmpint (tw_test_count_rows (db_path, "trades"), >=, tw_test_count_rows (pre, "trades"));
+  tw_test_run_for (600);
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-put-back");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
+  tw_test_run_for (100);
   backup_demo_close (&demo);
 }
 
@@ -435,6 +516,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/restore-wizard/restore", test_restore_wizard);
   g_test_add_func ("/tw/ui/restore-wizard/corrupt", test_corrupt_backup);
   g_test_add_func ("/tw/ui/restore-wizard/live-refused", test_live_confirm);
+  g_test_add_func ("/tw/ui/restore-wizard/put-back", test_put_back);
   status = g_test_run ();
   tw_application_close_profile (app);
   g_clear_object (&app);

@@ -140,7 +140,8 @@ gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
  * Each step is audited ("backup.restore" request and outcome rows, and one row a step).
  * Errors (TW_ERROR_REFUSED for pre-flight and a corrupt backup) say whether the database
  * was left untouched or put back. @pre_restore: (out) (optional) (transfer full) the
- * pre-restore backup (NULL if the database did not exist). @backup_dir: (nullable) where
+ * pre-restore backup, also when the restore failed after taking it (NULL if none was
+ * taken: refused, or no database there). @backup_dir: (nullable) where
  * the pre-restore backup goes. */
 gboolean         tw_backup_manager_restore          (TwBackupManager      *self,
                                                      const char           *db_path,

@@ -565,13 +565,13 @@ static gboolean
 run_restore (Restore         *r,
              const char      *reason,
              TwRestoreFlags   flags,
-             TwBackup       **pre_restore_out,
+             TwBackup       **pre_restore_out,   /* set whenever one was taken */
              TwAuditOutcome  *outcome,
              GCancellable    *cancellable,
              GError         **error)
 {
   g_autoptr(TwBackup) backup = NULL;
-  g_autoptr(TwBackup) pre_restore = NULL;
+  TwBackup *pre_restore = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *journal_mode = NULL;
   g_autofree char *pre_path = NULL;
@@ -670,6 +670,7 @@ run_restore (Restore         *r,
           goto failed_untouched;
         }
       pre_restore = tw_backup_new_for_path (pre_path, error);
+      *pre_restore_out = pre_restore;
       if (pre_restore == NULL)
         goto failed_untouched;
       tw_backup_verify (pre_restore, TRUE, NULL, NULL);
@@ -744,8 +745,6 @@ run_restore (Restore         *r,
   report (r, TW_BACKUP_STEP_DONE, 1.0);
 
   *outcome = TW_AUDIT_OUTCOME_OK;
-  if (pre_restore_out != NULL)
-    *pre_restore_out = g_steal_pointer (&pre_restore);
   return TRUE;
 
 failed_untouched:
@@ -776,6 +775,7 @@ tw_backup_manager_restore (TwBackupManager       *self,
   g_autofree char *dir = NULL;
   g_autofree char *message = NULL;
   TwAuditOutcome outcome;
+  g_autoptr(TwBackup) taken = NULL;
   Restore r = { 0, };
   gint64 request;
   gboolean ok;
@@ -813,7 +813,11 @@ tw_backup_manager_restore (TwBackupManager       *self,
   r.progress_data = progress_data;
   r.db_fd = -1;
 
-  ok = run_restore (&r, reason, flags, pre_restore, &outcome, cancellable, &local_error);
+  ok = run_restore (&r, reason, flags, &taken, &outcome, cancellable, &local_error);
+  /* The pre-restore backup goes to the caller even when the restore failed: it is where
+   * the original was put back from, or where to restore it from by hand. */
+  if (pre_restore != NULL)
+    *pre_restore = g_steal_pointer (&taken);
   /* The locks go last: the new file's, the original's, then the descriptor (see "Locking"). */
   g_clear_pointer (&r.new_lock, sqlite3_close);
   g_clear_pointer (&r.lock_db, sqlite3_close);

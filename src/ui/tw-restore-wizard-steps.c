@@ -572,10 +572,21 @@ show_result (TwRestoreWizard *self,
   else
     {
       /* The manager's message says whether the database was touched or put back. */
-      gboolean said = strstr (error->message, "put back") != NULL
-        || strstr (error->message, "not touched") != NULL;
-      const char *state = said ? NULL
+      gboolean put_back = strstr (error->message, "was put back") != NULL;
+      gboolean untouched = strstr (error->message, "not touched") != NULL;
+      gboolean by_hand = strstr (error->message, "Restore it by hand") != NULL;
+      const char *state = put_back || untouched || by_hand ? NULL
         : _("Check the database before resuming trading: the restore may have stopped halfway.");
+
+      if (put_back)
+        /* Translators: the restore failed after the replace; %s is a database file name */
+        title = g_strdup_printf (_("Not restored: %s put back as it was"), basename);
+      else if (untouched)
+        title = g_strdup_printf (_("Not restored: %s untouched"), basename);
+      else if (by_hand)
+        title = g_strdup_printf (_("Restore failed: %s must be restored by hand"), basename);
+      else
+        title = g_strdup_printf (_("Restore failed: check %s"), basename);
       self->result_text = state != NULL ? g_strdup_printf ("%s\n%s", error->message, state)
                                         : g_strdup (error->message);
       gtk_image_set_from_icon_name (self->result_icon, "dialog-error-symbolic");

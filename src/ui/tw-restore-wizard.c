@@ -600,6 +600,14 @@ tw_restore_wizard_get_last_message (TwRestoreWizard *self)
   return self->last_message;
 }
 
+const char *
+tw_restore_wizard_get_result_title (TwRestoreWizard *self)
+{
+  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
+
+  return gtk_label_get_label (self->result_title);
+}
+
 gboolean
 tw_restore_wizard_has_toast (TwRestoreWizard *self)
 {
