@@ -129,14 +129,17 @@ gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
 /* Restores @backup_path over @db_path, atomically and crash-safely:
  * 1. pre-flight: refused without TW_RESTORE_TRADING_HALTED, or when a process holds the
  *    database (named: "held by process 1234 (investiq)") or a connection has it locked;
+ *    then the database is locked (SQLite's exclusive locking mode) until step 4's rename,
+ *    so nothing written after the pre-flight can be lost;
  * 2. the backup is verified (integrity_check): a corrupt one is refused, nothing touched;
- * 3. the current database's WAL is checkpointed and a pre-restore backup taken
- *    (NAME_…-pre-restore.db in the backup directory), verified;
+ * 3. the current database's WAL is checkpointed and a pre-restore backup taken through
+ *    the lock (NAME_…-pre-restore.db in the backup directory), verified;
  * 4. the backup is copied next to the target (.NAME.tw-restore-XXXXXX), fsynced, given the
- *    target's journal mode; -wal/-shm/-journal removed; rename() over the target; the
- *    directory fsynced;
- * 5. post-verify: integrity "ok" and row counts equal to the backup's, else the
- *    pre-restore backup is put back the same way.
+ *    target's journal mode; the holders are looked for again (a process that opened the
+ *    database meanwhile: refused, untouched); -wal/-shm/-journal removed; rename() over
+ *    the target; the directory fsynced;
+ * 5. post-verify (under a lock of the new file): integrity "ok" and row counts equal to
+ *    the backup's, else the pre-restore backup is put back the same way.
  * Each step is audited ("backup.restore" request and outcome rows, and one row a step).
  * Errors (TW_ERROR_REFUSED for pre-flight and a corrupt backup) say whether the database
  * was left untouched or put back. @pre_restore: (out) (optional) (transfer full) the
