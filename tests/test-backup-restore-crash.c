@@ -1,32 +1,81 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Crash safety of the restore: the restore runs in a child process (this binary re-executed)
- * that is killed with SIGKILL at random moments; after each kill the database must open,
- * pass its integrity check, and hold either the old or the new content — and whenever it
- * holds the new one, the pre-restore backup of the old one must exist. */
+ * that is killed with SIGKILL; after each kill the database must open, pass its integrity
+ * check, and hold either the old or the new content — and whenever it holds the new one,
+ * the pre-restore backup of the old one must exist.
+ *
+ * The kills aim: the child reports each point of the restore's test hook on its stdout and
+ * stops at the one it was told to, where the parent kills it — every step, the sidecar
+ * removal → rename window and the put-back after a failed post-verify (forced through the
+ * hook) are each hit several times. Random kills come on top, with a short pause at every
+ * point to widen the windows between steps. The target is in WAL mode with a live -wal
+ * (rows committed but not checkpointed), as a running service leaves it. */
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 
 #include "tw-backup-manager.h"
+#include "tw-backup-private.h"
 #include "tw-error.h"
 #include "tw-backup-test-helpers.h"
 
-#define ITERATIONS 50
+#define AIMED_KILLS_PER_POINT 4
+#define RANDOM_KILLS          24
+
+static const char *restore_points[] = {
+  "locked", "pre-backup", "built", "sidecars-removed", "renamed", "post-verify",
+};
+static const char *put_back_points[] = {
+  "put-back-built", "put-back-sidecars-removed", "put-back-renamed",
+};
 
 static char *self_exe;
+
+typedef struct
+{
+  const char *stop_at;     /* wait there to be killed */
+  guint       pause_ms;    /* pause at every point */
+  gboolean    fail_check;  /* fail the post-verify: the put-back runs */
+} ChildHook;
+
+static gboolean
+child_hook (const char *point,
+            gpointer    data)
+{
+  ChildHook *hook = data;
+
+  printf ("%s\n", point);
+  fflush (stdout);
+  if (g_strcmp0 (point, hook->stop_at) == 0)
+    g_usleep (30 * G_USEC_PER_SEC);   /* the parent kills us here */
+  if (hook->pause_ms > 0)
+    g_usleep (hook->pause_ms * 1000);
+
+  return !(hook->fail_check && g_str_equal (point, "post-verify"));
+}
 
 static int
 restore_child (const char *db,
                const char *backup,
-               const char *audit_path)
+               const char *audit_path,
+               const char *stop_at,
+               const char *pause_ms,
+               const char *fail_check)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TwAuditLog) audit = tw_audit_log_open (audit_path, &error);
   g_autoptr(TwBackupManager) manager = NULL;
+  ChildHook hook = { NULL, 0, FALSE };
 
   if (audit == NULL)
     return 3;
+  hook.stop_at = g_str_equal (stop_at, "-") ? NULL : stop_at;
+  hook.pause_ms = (guint) g_ascii_strtoull (pause_ms, NULL, 10);
+  hook.fail_check = g_str_equal (fail_check, "1");
+  _tw_backup_restore_set_test_hook (child_hook, &hook);
+
   manager = tw_backup_manager_new (audit, "crash-test", TW_MODE_PAPER);
   if (!tw_backup_manager_restore (manager, db, backup, NULL, "crash test",
                                   TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, &error))
@@ -74,6 +123,8 @@ reset (const char *dir,
        const char *db,
        const char *backups)
 {
+  g_autofree char *template_wal = g_strconcat (template_db, "-wal", NULL);
+  g_autofree char *db_wal = g_strconcat (db, "-wal", NULL);
   g_autoptr(GDir) listing = NULL;
   const char *name;
 
@@ -101,19 +152,74 @@ reset (const char *dir,
       g_unlink (path);
     }
   copy_file (template_db, db);
+  copy_file (template_wal, db_wal);
 }
 
+/* A WAL database with a live -wal: @path and @path-wal as a running service leaves them,
+ * with rows committed to the WAL and not yet checkpointed into the main file. */
+static void
+make_live_wal_template (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *saved_main = g_strconcat (path, ".main", NULL);
+  g_autofree char *saved_wal = g_strconcat (path, ".wal", NULL);
+  sqlite3 *db = NULL;
+
+  tw_test_make_db (path, 6000, 300, TRUE, 1);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_autocheckpoint=0;"
+                                 "INSERT INTO items (name, payload) SELECT 'live-' || id, payload "
+                                 "FROM items WHERE id <= 400;"
+                                 "UPDATE ledger SET amount = -amount WHERE id % 7 = 0;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Copied while the connection is open: closing it would checkpoint the WAL away. */
+  copy_file (path, saved_main);
+  copy_file (wal, saved_wal);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  copy_file (saved_main, path);
+  copy_file (saved_wal, wal);
+  g_unlink (saved_main);
+  g_unlink (saved_wal);
+}
+
+/* Starts the restore child. With @stop_at, returns once it has stopped there. */
 static GPid
 spawn_restore (const char *db,
                const char *backup,
-               const char *audit)
+               const char *audit,
+               const char *stop_at,
+               guint       pause_ms,
+               gboolean    fail_check)
 {
-  const char *argv[] = { self_exe, "--restore-child", db, backup, audit, NULL };
+  g_autofree char *pause = g_strdup_printf ("%u", pause_ms);
+  const char *argv[] = { self_exe, "--restore-child", db, backup, audit,
+                         stop_at != NULL ? stop_at : "-", pause, fail_check ? "1" : "0", NULL };
   g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  gboolean reached = FALSE;
   GPid pid;
+  int out_fd = -1;
 
-  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD
+                            | (stop_at == NULL ? G_SPAWN_STDOUT_TO_DEV_NULL : 0),
+                            NULL, NULL, &pid, NULL, stop_at != NULL ? &out_fd : NULL, NULL, &error);
   g_assert_no_error (error);
+  if (stop_at == NULL)
+    return pid;
+
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  while (!reached)
+    {
+      g_autofree char *line = NULL;
+
+      if (g_io_channel_read_line (channel, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
+        break;
+      reached = g_str_equal (g_strchomp (line), stop_at);
+    }
+  g_assert_true (reached);   /* every aimed point is on the path of the run */
+
   return pid;
 }
 
@@ -141,12 +247,56 @@ find_pre_restore (const char *backups)
   return NULL;
 }
 
+typedef struct
+{
+  const char *db;
+  const char *backups;
+  const char *backup_path;
+  const char *old_sum;
+  const char *new_sum;
+  guint       n_old;
+  guint       n_new;
+  guint       n_kills;
+} Run;
+
+/* After a kill: the database opens, is ok, holds the old or the new content, and the
+ * pre-restore backup holds the old content whenever the new one is in place. */
+static void
+check_after_kill (Run        *run,
+                  const char *what)
+{
+  g_autofree char *check = integrity (run->db);
+  g_autofree char *sum = NULL;
+
+  run->n_kills++;
+  if (g_strcmp0 (check, "ok") != 0)
+    g_error ("after a kill %s: integrity check says %s", what, check);
+  sum = tw_test_content_checksum (run->db);
+  g_assert_nonnull (sum);
+  if (g_str_equal (sum, run->new_sum))
+    {
+      g_autofree char *pre = find_pre_restore (run->backups);
+      g_autofree char *pre_sum = NULL;
+
+      run->n_new++;
+      if (pre == NULL)
+        g_error ("after a kill %s: the new database is in place without a pre-restore backup", what);
+      pre_sum = tw_test_content_checksum (pre);
+      g_assert_cmpstr (pre_sum, ==, run->old_sum);
+    }
+  else if (g_str_equal (sum, run->old_sum))
+    run->n_old++;
+  else
+    g_error ("after a kill %s: the database holds neither the old nor the new content", what);
+}
+
 static void
 test_sigkill (void)
 {
   g_autofree char *dir = tw_test_temp_dir ();
   g_autofree char *other = tw_test_temp_dir ();
   g_autofree char *db = g_build_filename (dir, "investiq.db", NULL);
+  g_autofree char *db_wal = g_build_filename (dir, "investiq.db-wal", NULL);
   g_autofree char *backups = g_build_filename (dir, "backups", NULL);
   g_autofree char *template_db = g_build_filename (other, "template.db", NULL);
   g_autofree char *new_db = g_build_filename (other, "investiq.db", NULL);
@@ -157,65 +307,98 @@ test_sigkill (void)
   g_autoptr(TwBackupManager) manager = tw_backup_manager_new (NULL, "crash-test", TW_MODE_PAPER);
   g_autoptr(TwBackup) backup = NULL;
   g_autoptr(TwAuditLog) audit = NULL;
-  guint n_old = 0, n_new = 0;
-  gint64 start, duration;
+  GStatBuf st;
+  Run run = { 0, };
+  gint64 start, duration, test_start = g_get_monotonic_time ();
   int status;
 
-  /* Old and new content, a few MB each, so that a restore takes a while. */
-  tw_test_make_db (template_db, 12000, 300, TRUE, 1);
-  tw_test_make_db (new_db, 12500, 300, TRUE, 2);
-  old_sum = tw_test_content_checksum (template_db);
+  /* Old (with a live WAL) and new content, a few MB each, so that a restore takes a while. */
+  make_live_wal_template (template_db);
+  tw_test_make_db (new_db, 6500, 300, TRUE, 2);
   new_sum = tw_test_content_checksum (new_db);
-  g_assert_cmpstr (old_sum, !=, new_sum);
   backup = tw_backup_manager_create (manager, new_db, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+
+  reset (dir, template_db, db, backups);
+  g_assert_cmpint (g_stat (db_wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 0);   /* the target has a live WAL */
+  old_sum = tw_test_content_checksum (db);
+  g_assert_cmpstr (old_sum, !=, new_sum);
+  {
+    /* the WAL's rows are part of the old content */
+    g_autofree char *live = NULL;
+
+    reset (dir, template_db, db, backups);
+    live = tw_test_sqlite3 (db, "SELECT count(*) FROM items WHERE name LIKE 'live-%'", NULL);
+    g_assert_cmpstr (live, ==, "400");
+  }
+
+  run.db = db;
+  run.backups = backups;
+  run.backup_path = tw_backup_get_path (backup);
+  run.old_sum = old_sum;
+  run.new_sum = new_sum;
 
   /* One full run to learn how long a restore takes here. */
   reset (dir, template_db, db, backups);
   start = g_get_monotonic_time ();
-  status = wait_child (spawn_restore (db, tw_backup_get_path (backup), audit_path));
+  status = wait_child (spawn_restore (db, run.backup_path, audit_path, NULL, 0, FALSE));
   duration = g_get_monotonic_time () - start;
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_cmpstr (tw_test_content_checksum (db), ==, new_sum);
   g_test_message ("a restore of %" G_GUINT64_FORMAT " bytes takes %" G_GINT64_FORMAT " ms",
                   tw_backup_get_size (backup), duration / 1000);
 
-  for (int i = 0; i < ITERATIONS; i++)
+  /* The put-back path, to its end: the old content is back. */
+  reset (dir, template_db, db, backups);
+  status = wait_child (spawn_restore (db, run.backup_path, audit_path, NULL, 0, TRUE));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (tw_test_content_checksum (db), ==, old_sum);
+
+  /* Aimed kills: at every point of the restore, and of the put-back. */
+  for (guint k = 0; k < AIMED_KILLS_PER_POINT; k++)
+    for (guint p = 0; p < G_N_ELEMENTS (restore_points) + G_N_ELEMENTS (put_back_points); p++)
+      {
+        gboolean put_back = p >= G_N_ELEMENTS (restore_points);
+        const char *point = put_back ? put_back_points[p - G_N_ELEMENTS (restore_points)]
+                                     : restore_points[p];
+        /* the first kill lands as the child stops there, the others a little later */
+        gint64 delay = k == 0 ? 0 : g_test_rand_int_range (0, 3000);
+        g_autofree char *what = g_strdup_printf ("at %s (+%" G_GINT64_FORMAT " us)", point, delay);
+        GPid pid;
+
+        reset (dir, template_db, db, backups);
+        pid = spawn_restore (db, run.backup_path, audit_path, point, 0, put_back);
+        g_usleep (delay);
+        kill (pid, SIGKILL);
+        wait_child (pid);
+        check_after_kill (&run, what);
+      }
+
+  /* Random kills over the whole run (a short pause at every point), half of them on the
+   * put-back path. */
+  for (int i = 0; i < RANDOM_KILLS; i++)
     {
-      g_autofree char *check = NULL;
-      g_autofree char *sum = NULL;
-      g_autofree char *pre = NULL;
-      gint64 delay = g_test_rand_int_range (0, (gint32) (duration * 13 / 10));
+      gboolean put_back = i % 2 == 1;
+      gint64 delay = g_test_rand_int_range (0, (gint32) (duration * 15 / 10 + 6 * 10 * 1000));
+      g_autofree char *what = g_strdup_printf ("after %" G_GINT64_FORMAT " us%s", delay,
+                                               put_back ? " (put-back run)" : "");
       GPid pid;
 
       reset (dir, template_db, db, backups);
-      pid = spawn_restore (db, tw_backup_get_path (backup), audit_path);
+      pid = spawn_restore (db, run.backup_path, audit_path, NULL, 10, put_back);
       g_usleep (delay);
       kill (pid, SIGKILL);
       wait_child (pid);
-
-      check = integrity (db);
-      g_assert_cmpstr (check, ==, "ok");
-      sum = tw_test_content_checksum (db);
-      g_assert_nonnull (sum);
-      g_assert_true (g_str_equal (sum, old_sum) || g_str_equal (sum, new_sum));
-      if (g_str_equal (sum, new_sum))
-        {
-          g_autofree char *pre_sum = NULL;
-
-          n_new++;
-          pre = find_pre_restore (backups);
-          g_assert_nonnull (pre);
-          pre_sum = tw_test_content_checksum (pre);
-          g_assert_cmpstr (pre_sum, ==, old_sum);
-        }
-      else
-        n_old++;
+      check_after_kill (&run, what);
     }
 
-  g_test_message ("%d kills: %u left the old database, %u the new one", ITERATIONS, n_old, n_new);
-  g_assert_cmpuint (n_old, >, 0);
-  g_assert_cmpuint (n_new, >, 0);
+  g_test_message ("%u kills in %" G_GINT64_FORMAT " s: %u left the old database, %u the new one",
+                  run.n_kills, (g_get_monotonic_time () - test_start) / G_USEC_PER_SEC,
+                  run.n_old, run.n_new);
+  g_assert_cmpuint (run.n_kills, >=, 50);
+  g_assert_cmpuint (run.n_old, >, 0);
+  g_assert_cmpuint (run.n_new, >, 0);
 
   /* The audit log the killed children wrote to is still a valid chain. */
   audit = tw_audit_log_open (audit_path, &error);
@@ -231,8 +414,8 @@ int
 main (int    argc,
       char **argv)
 {
-  if (argc == 5 && g_strcmp0 (argv[1], "--restore-child") == 0)
-    return restore_child (argv[2], argv[3], argv[4]);
+  if (argc == 8 && g_strcmp0 (argv[1], "--restore-child") == 0)
+    return restore_child (argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   self_exe = g_file_read_link ("/proc/self/exe", NULL);

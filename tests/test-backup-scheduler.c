@@ -15,7 +15,35 @@ typedef struct
   GPtrArray *alerts;      /* "key|severity|title" */
   guint      n_finished;
   guint      n_failed;
+  guint      n_checked;
+  char      *last_body;
+  /* The test's scheduler: one of an earlier test may still finish a check (its job holds
+   * it) and emit into a fixture at the same address. */
+  gpointer   scheduler;
 } Fixture;
+
+static void
+on_stale_checked (TwBackupScheduler *scheduler,
+                  const char        *db_id,
+                  Fixture           *fixture)
+{
+  if (scheduler != fixture->scheduler)
+    return;
+  g_assert_cmpstr (db_id, ==, "ledger");
+  fixture->n_checked++;
+}
+
+/* Waits for the @n-th stale check (they run in a thread). */
+static void
+run_until_checked (Fixture *fixture,
+                   guint    n)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (fixture->n_checked < n && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->n_checked, >=, n);
+}
 
 static void
 on_alert (TwBackupScheduler *scheduler,
@@ -25,10 +53,14 @@ on_alert (TwBackupScheduler *scheduler,
           const char        *body,
           Fixture           *fixture)
 {
+  if (scheduler != fixture->scheduler)
+    return;
   g_assert_nonnull (title);
   g_assert_nonnull (body);
   g_assert_cmpuint (strlen (body), >, 20);
   g_ptr_array_add (fixture->alerts, g_strdup_printf ("%s|%s|%s", key, severity, title));
+  g_free (fixture->last_body);
+  fixture->last_body = g_strdup (body);
 }
 
 static void
@@ -37,6 +69,8 @@ on_finished (TwBackupScheduler *scheduler,
              TwBackup          *backup,
              Fixture           *fixture)
 {
+  if (scheduler != fixture->scheduler)
+    return;
   g_assert_cmpstr (db_id, ==, "ledger");
   fixture->n_finished++;
   if (backup == NULL)
@@ -87,6 +121,7 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->db_path);
   g_free (fixture->backup_dir);
   g_ptr_array_unref (fixture->alerts);
+  g_free (fixture->last_body);
 }
 
 static TwBackupScheduler *
@@ -106,8 +141,10 @@ make_scheduler (Fixture  *fixture,
   tw_profile_add_database (profile, "ledger", fixture->db_path, fixture->backup_dir,
                            retention_days, schedule_hours);
   scheduler = tw_backup_scheduler_new (manager, profile);
+  fixture->scheduler = scheduler;
   g_signal_connect (scheduler, "alert", G_CALLBACK (on_alert), fixture);
   g_signal_connect (scheduler, "backup-finished", G_CALLBACK (on_finished), fixture);
+  g_signal_connect (scheduler, "stale-checked", G_CALLBACK (on_stale_checked), fixture);
   return scheduler;
 }
 
@@ -162,7 +199,18 @@ test_scheduled_backup (Fixture       *fixture,
 
   tw_backup_scheduler_stop (scheduler);
   g_assert_false (tw_backup_scheduler_is_running (scheduler));
-  g_assert_finalize_object (g_steal_pointer (&scheduler));
+  /* A check still running in a thread holds it until it comes home. */
+  {
+    gpointer weak = scheduler;
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (G_OBJECT (scheduler), &weak);
+    g_clear_object (&scheduler);
+    while (weak != NULL && g_get_monotonic_time () < end)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    g_assert_null (weak);
+  }
 }
 
 /* No schedule: nothing is backed up. */
@@ -242,10 +290,11 @@ test_stale_backup (Fixture       *fixture,
   scheduler = make_scheduler (fixture, 0, 0);
   tw_backup_scheduler_set_hour_seconds (scheduler, 1);
   tw_backup_scheduler_start (scheduler);
+  run_until_checked (fixture, 1);
   g_assert_cmpuint (fixture->alerts->len, ==, 1);
   alert = g_ptr_array_index (fixture->alerts, 0);
-  g_assert_cmpstr (alert, ==, "backup-stale:ledger|warning|Newest backup of ledger is 30 hours old");
-  tw_test_run_for (1500);
+  g_assert_cmpstr (alert, ==, "backup-stale:ledger|warning|Newest valid backup of ledger is 30 hours old");
+  run_until_checked (fixture, 2);
   g_assert_cmpuint (fixture->alerts->len, >=, 2);
 
   /* A fresh backup ends it. */
@@ -258,10 +307,82 @@ test_stale_backup (Fixture       *fixture,
 
     g_assert_no_error (error);
     g_assert_nonnull (backup);
+    tw_backup_scheduler_stop (scheduler);
     before = fixture->alerts->len;
-    tw_backup_scheduler_check_stale (scheduler);
+    fixture->n_checked = 0;
+    tw_backup_scheduler_start (scheduler);
+    run_until_checked (fixture, 1);
     g_assert_cmpuint (fixture->alerts->len, ==, before);
   }
+}
+
+/* A backup file named as made @hours_ago: a copy of the database, or with flipped pages. */
+static char *
+put_backup (Fixture    *fixture,
+            int         hours_ago,
+            const char *suffix,
+            gboolean    corrupt)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_hours (now, -hours_ago);
+  g_autofree char *stamp = g_date_time_format (then, "%Y%m%d_%H%M%S");
+  g_autofree char *name = g_strdup_printf ("ledger_%s%s.db", stamp, suffix);
+  char *path = g_build_filename (fixture->backup_dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->backup_dir, 0755), ==, 0);
+  g_assert_true (g_file_get_contents (fixture->db_path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 3 * 4096);
+  if (corrupt)
+    memset (contents + 4096, 0xab, 2 * 4096);
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+
+  return path;
+}
+
+/* The newest backup is corrupt and a pre-restore backup is fresh: neither counts, the
+ * alert is about the newest valid one, 30 hours old, and names it. */
+static void
+test_stale_corrupt_newest (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(TwBackupScheduler) scheduler = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree char *corrupt_path = NULL;
+  g_autofree char *pre_path = NULL;
+  g_autofree char *old_name = NULL;
+  const char *alert;
+
+  /* the database in rollback mode: its file alone is the whole database */
+  g_free (tw_test_sqlite3 (fixture->db_path, "PRAGMA journal_mode=DELETE", NULL));
+  old_path = put_backup (fixture, 30, "", FALSE);
+  corrupt_path = put_backup (fixture, 1, "", TRUE);
+  pre_path = put_backup (fixture, 0, "-pre-restore", FALSE);
+  old_name = g_path_get_basename (old_path);
+
+  scheduler = make_scheduler (fixture, 0, 0);
+  tw_backup_scheduler_start (scheduler);
+  run_until_checked (fixture, 1);
+  g_assert_cmpuint (fixture->alerts->len, ==, 1);
+  alert = g_ptr_array_index (fixture->alerts, 0);
+  g_assert_cmpstr (alert, ==, "backup-stale:ledger|warning|Newest valid backup of ledger is 30 hours old");
+  g_assert_nonnull (strstr (fixture->last_body, old_name));
+  tw_backup_scheduler_stop (scheduler);
+
+  /* Every backup corrupt: critical, whatever the schedule. */
+  g_unlink (old_path);
+  g_unlink (pre_path);
+  g_clear_object (&scheduler);
+  fixture->n_checked = 0;
+  g_ptr_array_set_size (fixture->alerts, 0);
+  scheduler = make_scheduler (fixture, 24, 0);
+  tw_backup_scheduler_start (scheduler);
+  run_until_checked (fixture, 1);
+  g_assert_cmpuint (fixture->alerts->len, ==, 1);
+  alert = g_ptr_array_index (fixture->alerts, 0);
+  g_assert_cmpstr (alert, ==, "backup-stale:ledger|critical|ledger has no valid backup");
+  g_assert_nonnull (strstr (fixture->last_body, "None of the 1 backups"));
 }
 
 static void
@@ -295,6 +416,8 @@ main (int   argc,
               fixture_set_up, test_failed_backup, fixture_tear_down);
   g_test_add ("/tw/core/backup-scheduler/stale", Fixture, NULL,
               fixture_set_up, test_stale_backup, fixture_tear_down);
+  g_test_add ("/tw/core/backup-scheduler/stale-corrupt-newest", Fixture, NULL,
+              fixture_set_up, test_stale_corrupt_newest, fixture_tear_down);
   g_test_add_func ("/tw/core/backup-scheduler/make-alert", test_make_alert);
 
   return g_test_run ();

@@ -178,7 +178,7 @@ test_breakers (void)
   app_scenario (&f, "{\"name\":\"losing-streak\"}");
   app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600,"
                     "\"failure_threshold\":3}");
-  app_scenario (&f, "{\"name\":\"broker-block\",\"trading_blocked\":true}");
+  app_scenario (&f, "{\"name\":\"account-blocks\",\"trading_blocked\":true}");
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
   wait = (RowWait) { page, "investiq", "consecutive_losses", "Tripped" };
   g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 5000));
@@ -221,9 +221,9 @@ test_breakers (void)
   {
     BlockedWait blocked = { page, "ACCOUNT BLOCKED by the broker" };
 
-    app_scenario (&f, "{\"name\":\"broker-block\",\"account_blocked\":true}");
+    app_scenario (&f, "{\"name\":\"account-blocks\",\"account_blocked\":true}");
     g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
-    app_scenario (&f, "{\"name\":\"broker-block\",\"trading_blocked\":false,\"account_blocked\":false}");
+    app_scenario (&f, "{\"name\":\"account-blocks\",\"trading_blocked\":false,\"account_blocked\":false}");
     blocked.text = NULL;
     g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
   }

@@ -46,6 +46,7 @@ run_cli (Run *r,
 
   /* The isolated data dir of this test, for the default audit log. */
   envp = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
   g_spawn_sync (NULL, (char **) argv->pdata, envp, 0, NULL, NULL, &r->out, &r->err, &wait_status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
@@ -103,12 +104,114 @@ test_usage (void)
 
   run_cli (&r, "audit", "frobnicate", NULL);
   g_assert_cmpint (r.status, ==, 2);
+
+  /* --help names the verb in its usage line, and says how restores are audited. */
+  run_cli (&r, "backup", "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "tradewarden backup [OPTION"));
+  g_assert_nonnull (strstr (r.out, "recorded as live"));
+  run_cli (&r, "audit", "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "tradewarden audit [OPTION"));
   run_clear (&r);
 
   g_assert_true (tw_cli_handles (3, (char *[]) { "tradewarden", "backup", "list", NULL }));
   g_assert_true (tw_cli_handles (2, (char *[]) { "tradewarden", "audit", NULL }));
   g_assert_false (tw_cli_handles (2, (char *[]) { "tradewarden", "--demo", NULL }));
   g_assert_false (tw_cli_handles (1, (char *[]) { "tradewarden", NULL }));
+}
+
+/* A saved profile NAME.conf with @mode, in the (isolated) profiles folder. */
+static void
+write_profile (const char *name,
+               const char *mode)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "tradewarden", "profiles", NULL);
+  g_autofree char *file = g_strconcat (name, ".conf", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *data = g_strdup_printf ("[Profile]\nName=%s\nMode=%s\n", name, mode);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, data, -1, NULL));
+}
+
+/* Copies @src into @dir as a backup of "ledger" made @days_ago, optionally corrupt. */
+static char *
+put_backup (const char *src,
+            const char *dir,
+            int         days_ago,
+            gboolean    corrupt)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -days_ago);
+  g_autofree char *stamp = g_date_time_format (then, "%Y%m%d_%H%M%S");
+  g_autofree char *name = g_strdup_printf ("ledger_%s.db", stamp);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 3 * 4096);
+  if (corrupt)
+    memset (contents + 4096, 0x5a, 2 * 4096);
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+  return path;
+}
+
+/* cleanup deletes what is older than --keep-days, except the newest valid backup, even
+ * when a newer one is corrupt; the sqlite3 tool still opens what is kept. */
+static void
+test_cleanup (void)
+{
+  g_autofree char *dir = tw_test_temp_dir ();
+  g_autofree char *db = g_build_filename (dir, "ledger.db", NULL);
+  g_autofree char *backups = g_build_filename (dir, "backups", NULL);
+  g_autofree char *oldest = NULL;
+  g_autofree char *newest_valid = NULL;
+  g_autofree char *corrupt = NULL;
+  g_autofree char *fresh = NULL;
+  g_autofree char *check = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *deleted;
+  Run r = { 0, };
+  int status = -1;
+
+  tw_test_make_db (db, 300, 50, FALSE, 1);
+  g_assert_cmpint (g_mkdir_with_parents (backups, 0700), ==, 0);
+  oldest = put_backup (db, backups, 40, FALSE);
+  newest_valid = put_backup (db, backups, 30, FALSE);
+  corrupt = put_backup (db, backups, 20, TRUE);
+
+  run_cli (&r, "backup", "cleanup", db, "--keep-days", "7", "--dir", backups, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  deleted = json_object_get_array_member (json_node_get_object (node), "deleted");
+  g_assert_cmpuint (json_array_get_length (deleted), ==, 2);
+  g_assert_false (g_file_test (oldest, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (corrupt, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (newest_valid, G_FILE_TEST_IS_REGULAR));
+  check = tw_test_sqlite3 (newest_valid, "PRAGMA integrity_check", &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (check, ==, "ok");
+  g_clear_pointer (&node, json_node_unref);
+
+  /* A fresh backup: the 30-day-old one goes too, the fresh one stays. */
+  fresh = put_backup (db, backups, 0, FALSE);
+  run_cli (&r, "backup", "cleanup", db, "--keep-days", "7", "--dir", backups, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_str_has_prefix (r.out, "Deleted 1 backup(s) older than 7 day(s)"));
+  g_assert_nonnull (strstr (r.out, newest_valid));
+  g_assert_false (g_file_test (newest_valid, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+
+  /* Audited (under "cli", as live). */
+  run_cli (&r, "audit", "export", "--action", "backup.cleanup", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"profile\":\"cli\""));
+  g_assert_nonnull (strstr (r.out, "deleted 2 backup(s)"));
+
+  run_clear (&r);
+  tw_test_remove_tree (dir);
 }
 
 static void
@@ -191,6 +294,14 @@ test_backup_verbs (void)
   assert_one_line_error (&r);
   g_assert_nonnull (strstr (r.err, "halted"));
 
+  /* --profile names a saved profile: an unknown one is refused, nothing restored */
+  run_cli (&r, "backup", "restore", db, backup_path, "--reason", "bad delete",
+           "--yes-i-halted-trading", "--profile", "ops", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_one_line_error (&r);
+  g_assert_nonnull (strstr (r.err, "no saved profile “ops”"));
+  write_profile ("ops", "paper");
+
   run_cli (&r, "backup", "restore", db, backup_path, "--reason", "bad delete",
            "--yes-i-halted-trading", "--profile", "ops", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -238,9 +349,37 @@ test_backup_verbs (void)
         g_autoptr(JsonNode) line = parse_json (lines[i]);
 
         g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "profile"), ==, "ops");
+        /* the profile's own mode, not "live" whatever the profile */
+        g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "mode"), ==, "paper");
       }
     g_assert_cmpuint (n, ==, 7);
   }
+
+  /* Without --profile: "cli", recorded as live (the refused restore of the corrupt backup). */
+  run_cli (&r, "audit", "export", "--profile", "cli", "--action", "backup.restore", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (r.out, "\n", -1);
+
+    g_assert_nonnull (lines[0]);
+    g_assert_cmpstr (lines[0], !=, "");
+    for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+      {
+        g_autoptr(JsonNode) line = parse_json (lines[i]);
+
+        g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "mode"), ==, "live");
+      }
+  }
+
+  /* A live profile is recorded as live. */
+  write_profile ("desk", "live");
+  run_cli (&r, "backup", "restore", db, backup_path, "--reason", "again", "--yes-i-halted-trading",
+           "--profile", "desk", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  run_cli (&r, "audit", "export", "--profile", "desk", "--action", "backup.restore", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"mode\":\"live\""));
+  g_assert_null (strstr (r.out, "\"mode\":\"paper\""));
 
   run_cli (&r, "audit", "verify", "--db", "/nonexistent/audit.db", NULL);
   g_assert_cmpint (r.status, ==, 1);
@@ -265,6 +404,7 @@ main (int    argc,
 
   g_test_add_func ("/tw/cli/usage", test_usage);
   g_test_add_func ("/tw/cli/backup-verbs", test_backup_verbs);
+  g_test_add_func ("/tw/cli/cleanup", test_cleanup);
 
   return g_test_run ();
 }

@@ -157,6 +157,31 @@ call_ok (Fixture    *fx,
   return node;
 }
 
+/* Requests the simulator's @flavor got for METHOD PATH (and QUERY when not NULL). */
+static guint
+count_sim_requests (Fixture    *fx,
+                    const char *flavor,
+                    const char *method,
+                    const char *path,
+                    const char *query)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (fx->sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) == 0
+          && g_strcmp0 (json_object_get_string_member (entry, "method"), method) == 0
+          && g_strcmp0 (json_object_get_string_member (entry, "path"), path) == 0
+          && (query == NULL || g_strcmp0 (json_object_get_string_member (entry, "query"), query) == 0))
+        n++;
+    }
+  return n;
+}
+
 /* Polls "trading.status" onto @state as the risk monitor would. */
 static TwTradingMode
 read_state (Fixture        *fx,
@@ -433,6 +458,176 @@ test_trading_lists (Fixture       *fx,
   }
 }
 
+/* The operations nothing in the console polls yet (clock.get, config.get, trades.list,
+ * orders.get, approvals.status), each sent over HTTP and read by its rules. */
+
+static GDateTime *
+parse_time (JsonObject *obj,
+            const char *member)
+{
+  const char *text = json_object_get_string_member (obj, member);
+  GDateTime *time;
+
+  g_assert_nonnull (text);
+  time = g_date_time_new_from_iso8601 (text, NULL);
+  if (time == NULL)
+    g_error ("%s “%s” is not RFC 3339", member, text);
+  return time;
+}
+
+static void
+test_alpaca_clock_config (Fixture       *fx,
+                          gconstpointer  data)
+{
+  const TwOperation *config_op = tw_connector_get_operation (tw_connector_registry_lookup (fx->registry, "alpaca"),
+                                                             "config.get");
+  g_autoptr(JsonNode) clock = call_ok (fx, "alpaca", "clock.get", NULL);
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(JsonNode) halted = NULL;
+  g_autoptr(JsonNode) config_halted = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) next_open = NULL;
+  g_autoptr(GDateTime) next_close = NULL;
+  g_autoptr(GDateTime) wall = g_date_time_new_now_utc ();
+  JsonObject *obj;
+
+  /* GET /v2/clock: {timestamp, is_open, next_open, next_close} */
+  obj = json_node_get_object (clock);
+  now = parse_time (obj, "timestamp");
+  next_open = parse_time (obj, "next_open");
+  next_close = parse_time (obj, "next_close");
+  g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "is_open")));
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (obj, "is_open")), ==, G_TYPE_BOOLEAN);
+  g_assert_cmpint (ABS (g_date_time_difference (now, wall)), <, 120 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_date_time_compare (next_close, now), >, 0);
+  g_assert_cmpint (g_date_time_compare (next_open, now), >, 0);
+  /* Open now: the close comes before the next open; closed: the open comes first. */
+  g_assert_cmpint (g_date_time_compare (next_close, next_open), ==,
+                   json_object_get_boolean_member (obj, "is_open") ? -1 : 1);
+
+  /* GET /v2/account/configurations: the documented settings, margin multiplier a string;
+   * its "trading" rule reads suspend_trade. */
+  config = call_ok (fx, "alpaca", "config.get", NULL);
+  obj = json_node_get_object (config);
+  g_assert_false (json_object_get_boolean_member (obj, "suspend_trade"));
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (obj, "no_shorting")), ==, G_TYPE_BOOLEAN);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (obj, "fractional_trading")), ==, G_TYPE_BOOLEAN);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (obj, "max_margin_multiplier")), ==, G_TYPE_STRING);
+  g_assert_nonnull (json_object_get_string_member (obj, "trade_confirm_email"));
+  g_assert_cmpint (tw_operation_eval_trading (config_op, config), ==, TW_TRADING_ACTIVE);
+
+  halted = call_ok (fx, "alpaca", "trading.halt", "reason=clock test|actor=tester");
+  config_halted = call_ok (fx, "alpaca", "config.get", NULL);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (config_halted), "suspend_trade"));
+  g_assert_cmpint (tw_operation_eval_trading (config_op, config_halted), ==, TW_TRADING_HALTED);
+
+  /* Each went out as the connector says, with Alpaca's key headers (or it would be 401). */
+  g_assert_cmpuint (count_sim_requests (fx, "alpaca", "GET", "/v2/clock", NULL), ==, 1);
+  g_assert_cmpuint (count_sim_requests (fx, "alpaca", "GET", "/v2/account/configurations", NULL), ==, 2);
+}
+
+static void
+test_investiq_trades (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonNode) before = call_ok (fx, "investiq", "trades.list", "days=7");
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) bad = NULL;
+  JsonArray *trades;
+  JsonObject *newest = NULL;
+  guint status = 0;
+  guint n_before = json_array_get_length (json_node_get_array (before));
+
+  tw_test_sim_scenario (fx->sim, "{\"name\":\"trade\",\"pnl\":-250.0,\"symbol\":\"SPY\"}");
+  after = call_ok (fx, "investiq", "trades.list", "days=7");
+  trades = json_node_get_array (after);
+  g_assert_cmpuint (json_array_get_length (trades), ==, n_before + 1);
+  for (guint i = 0; i < json_array_get_length (trades); i++)
+    {
+      JsonObject *t = json_array_get_object_element (trades, i);
+
+      g_assert_nonnull (json_object_get_string_member (t, "id"));   /* the list's key */
+      if (g_strcmp0 (json_object_get_string_member (t, "symbol"), "SPY") == 0)
+        newest = t;
+    }
+  g_assert_nonnull (newest);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (newest, "pnl"), -250.0, 0.001);
+
+  /* ?days= went on the wire from the connector's "query"; a bad value is InvestIQ's 400. */
+  g_assert_cmpuint (count_sim_requests (fx, "investiq", "GET", "/api/portfolio/trades", "days=7"), ==, 2);
+  bad = call (fx, "investiq", "trades.list", "days=0", &status);
+  g_assert_cmpuint (status, ==, 400);
+}
+
+static void
+test_ibkr_order_approval (Fixture       *fx,
+                          gconstpointer  data)
+{
+  TwConnector *connector = tw_connector_registry_lookup (fx->registry, "ibkr-assistant");
+  const TwOperation *list_op = tw_connector_get_operation (connector, "orders.list");
+  const TwOperation *get_op = tw_connector_get_operation (connector, "orders.get");
+  const TwOperation *approval_op = tw_connector_get_operation (connector, "approvals.status");
+  g_autoptr(JsonNode) root = call_ok (fx, "ibkr-assistant", "orders.list", NULL);
+  g_autoptr(GPtrArray) orders = NULL;
+  g_autoptr(GError) error = NULL;
+  TwOrder *with_approval = NULL;
+  guint status = 0;
+
+  g_type_ensure (TW_TYPE_ORDER);
+  orders = tw_operation_map_list (list_op, root, TW_TYPE_ORDER, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < orders->len && with_approval == NULL; i++)
+    if (tw_order_get_approval_id (g_ptr_array_index (orders, i)) != NULL)
+      with_approval = g_ptr_array_index (orders, i);
+  g_assert_nonnull (with_approval);
+
+  /* GET /api/v1/orders/{id}: the same order, mapped by orders.get */
+  {
+    g_autofree char *vars = g_strdup_printf ("id=%s", tw_order_get_id (with_approval));
+    g_autoptr(JsonNode) one = call_ok (fx, "ibkr-assistant", "orders.get", vars);
+    g_autoptr(TwOrder) order = g_object_new (TW_TYPE_ORDER, NULL);
+    g_autoptr(JsonNode) missing = NULL;
+
+    g_assert_true (tw_operation_map_object (get_op, tw_operation_select (get_op, one, NULL),
+                                            G_OBJECT (order), &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (tw_order_get_id (order), ==, tw_order_get_id (with_approval));
+    g_assert_cmpstr (tw_order_get_symbol (order), ==, tw_order_get_symbol (with_approval));
+    g_assert_cmpstr (tw_order_get_status (order), ==, "PENDING");
+    g_assert_cmpfloat (tw_order_get_qty (order), ==, tw_order_get_qty (with_approval));
+    g_assert_cmpstr (tw_order_get_approval_id (order), ==, tw_order_get_approval_id (with_approval));
+    g_assert_cmpstr (tw_order_get_approval_status (order), ==, "PENDING_APPROVAL");
+
+    missing = call (fx, "ibkr-assistant", "orders.get", "id=no-such-order", &status);
+    g_assert_cmpuint (status, ==, 404);
+    g_assert_nonnull (json_object_get_string_member (json_node_get_object (missing), "detail"));
+  }
+
+  /* GET /api/v1/approvals/{id}/status: mapped onto the order's approval fields */
+  {
+    g_autofree char *vars = g_strdup_printf ("id=%s", tw_order_get_approval_id (with_approval));
+    g_autoptr(JsonNode) answer = call_ok (fx, "ibkr-assistant", "approvals.status", vars);
+    g_autoptr(TwOrder) order = g_object_new (TW_TYPE_ORDER, NULL);
+    g_autoptr(JsonNode) invalidated = NULL;
+    g_autoptr(JsonNode) after = NULL;
+    g_autoptr(JsonNode) missing = NULL;
+
+    g_assert_true (tw_operation_map_object (approval_op, tw_operation_select (approval_op, answer, NULL),
+                                            G_OBJECT (order), &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (tw_order_get_approval_id (order), ==, tw_order_get_approval_id (with_approval));
+    g_assert_cmpstr (tw_order_get_approval_status (order), ==, "PENDING_APPROVAL");
+
+    invalidated = call_ok (fx, "ibkr-assistant", "approvals.invalidate", vars);
+    after = call_ok (fx, "ibkr-assistant", "approvals.status", vars);
+    g_assert_true (tw_operation_map_object (approval_op, after, G_OBJECT (order), &error));
+    g_assert_cmpstr (tw_order_get_approval_status (order), ==, "INVALIDATED");
+
+    missing = call (fx, "ibkr-assistant", "approvals.status", "id=no-such-approval", &status);
+    g_assert_cmpuint (status, ==, 404);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -448,6 +643,12 @@ main (int   argc,
               fixture_set_up, test_autotrader_breakers, fixture_tear_down);
   g_test_add ("/tw/core/connector/risk-sim/trading-lists", Fixture, NULL,
               fixture_set_up, test_trading_lists, fixture_tear_down);
+  g_test_add ("/tw/core/connector/risk-sim/alpaca-clock-config", Fixture, NULL,
+              fixture_set_up, test_alpaca_clock_config, fixture_tear_down);
+  g_test_add ("/tw/core/connector/risk-sim/investiq-trades", Fixture, NULL,
+              fixture_set_up, test_investiq_trades, fixture_tear_down);
+  g_test_add ("/tw/core/connector/risk-sim/ibkr-order-approval", Fixture, NULL,
+              fixture_set_up, test_ibkr_order_approval, fixture_tear_down);
 
   return g_test_run ();
 }

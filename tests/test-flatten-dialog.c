@@ -87,6 +87,15 @@ test_flatten_partial (void)
   /* The end: partial, naming TSLA and why; no success toast. */
   g_assert_true (tw_test_ui_wait_for (dialog_finished, page, 20000));
   g_test_message ("result: %s", tw_flatten_dialog_get_result_text (TW_FLATTEN_DIALOG (dialog)));
+  /* Step 2: cancel all, partial too (the held order will not cancel), each order's own
+   * result in its detail. */
+  g_assert_cmpstr (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), 1), ==, "Partly done");
+  {
+    g_autofree char *cancel_detail = tw_flatten_dialog_dup_step_detail (TW_FLATTEN_DIALOG (dialog), 1);
+
+    g_test_message ("step 2: %s", cancel_detail);
+    g_assert_nonnull (strstr (cancel_detail, "no longer cancelable"));
+  }
   g_assert_cmpstr (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), 2), ==, "Partly done");
   detail = tw_flatten_dialog_dup_step_detail (TW_FLATTEN_DIALOG (dialog), 2);
   g_test_message ("step 3: %s", detail);
@@ -98,25 +107,33 @@ test_flatten_partial (void)
   g_assert_true (g_str_has_prefix (finished, "account.flatten failed"));
   app_save_png_light_dark (dialog, "flatten-partial-failure");
 
-  /* The three steps in the safe order on the wire. */
+  /* The three steps in the safe order on the wire: each changing request exactly once,
+   * suspend_trade first, then cancel all, then close all (a missing one fails). */
   {
     g_autoptr(JsonNode) log = tw_test_sim_requests (f.sim);
     JsonArray *array = json_node_get_array (log);
-    g_autoptr(GString) order = g_string_new (NULL);
+    g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *joined = NULL;
 
     for (guint i = 0; i < json_array_get_length (array); i++)
       {
         JsonObject *entry = json_array_get_object_element (array, i);
         const char *method = json_object_get_string_member (entry, "method");
+        const char *query = json_object_get_string_member (entry, "query");
 
         if (g_strcmp0 (json_object_get_string_member (entry, "flavor"), "alpaca") != 0
             || g_str_equal (method, "GET"))
           continue;
-        g_string_append_printf (order, "%s %s\n", method, json_object_get_string_member (entry, "path"));
+        g_ptr_array_add (sent, g_strdup_printf ("%s %s%s%s", method,
+                                                json_object_get_string_member (entry, "path"),
+                                                query != NULL && *query != '\0' ? "?" : "",
+                                                query != NULL ? query : ""));
       }
-    g_test_message ("%s", order->str);
-    g_assert_true (strstr (order->str, "/v2/account/configurations") < strstr (order->str, "DELETE /v2/orders"));
-    g_assert_true (strstr (order->str, "DELETE /v2/orders") < strstr (order->str, "DELETE /v2/positions"));
+    g_ptr_array_add (sent, NULL);
+    joined = g_strjoinv ("; ", (char **) sent->pdata);
+    g_test_message ("%s", joined);
+    g_assert_cmpstr (joined, ==, "PATCH /v2/account/configurations; DELETE /v2/orders; "
+                                 "DELETE /v2/positions?cancel_orders=true");
   }
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);

@@ -135,6 +135,72 @@ test_orders (void)
   app_fixture_close (&f);
 }
 
+static gboolean
+alpaca_orders_at_least (gpointer data)
+{
+  TwOrdersPage *page = data;
+  GListModel *rows = tw_orders_page_get_model (page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwOrder) o = g_list_model_get_item (rows, i);
+
+      if (g_str_equal (tw_order_get_service_id (o), "alpaca") && g_str_equal (tw_order_get_symbol (o), "TSLA")
+          && g_strcmp0 (tw_order_get_status (o), "held") == 0)
+        n++;
+    }
+  return n > 0;
+}
+
+/* Cancel all on Alpaca: the guard cancelled sends nothing; confirmed with an order that
+ * will not cancel, the result counts each order and names the refused one. */
+static void
+test_cancel_all (void)
+{
+  AppFixture f = { 0, };
+  TwOrdersPage *page;
+  g_autofree char *finished = NULL;
+  GtkWidget *dialog;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_ORDERS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "orders"));
+  g_assert_true (tw_test_ui_wait_for (has_stuck, page, 10000));
+  app_scenario (&f, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  g_assert_true (tw_test_ui_wait_for (alpaca_orders_at_least, page, 10000));
+  app_clear_requests (&f);
+
+  /* Refused in the guard dialog: nothing on the wire. */
+  g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
+  gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel-all", "s", "alpaca");
+  dialog = tw_orders_page_get_guard_dialog (page);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  tw_test_run_for (3 * INTERVAL_MS);
+  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
+  g_assert_null (finished);
+  g_assert_nonnull (strstr (tw_orders_page_get_last_result (page), "nothing was sent"));
+
+  /* Confirmed: one DELETE /v2/orders; 207 with the held order refused, named in the result. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel-all", "s", "alpaca");
+  dialog = tw_orders_page_get_guard_dialog (page);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Strategy misfiring, pulling every order");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  g_assert_true (tw_test_ui_wait_for (trading_is_set, &finished, 10000));
+  g_test_message ("%s", finished);
+  g_assert_cmpuint (app_changing_requests (&f, "alpaca"), ==, 1);
+  g_assert_nonnull (strstr (finished, "of 4 canceled"));
+  g_assert_nonnull (strstr (finished, "refused"));
+  g_assert_nonnull (strstr (tw_orders_page_get_last_result (page), "refused"));
+  g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "orders-cancel-all-partial");
+
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -144,6 +210,7 @@ main (int   argc,
   trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/orders-page/stuck-and-cancel", test_orders);
+  g_test_add_func ("/tw/ui/orders-page/cancel-all", test_cancel_all);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

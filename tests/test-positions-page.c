@@ -288,6 +288,79 @@ test_positions (void)
   app_fixture_close (&f);
 }
 
+typedef struct
+{
+  TwAccountCard *card;
+  const char    *text;
+} TradingCardText;
+
+static gboolean
+trading_card_text_is (gpointer data)
+{
+  TradingCardText *wait = data;
+
+  return g_strcmp0 (tw_account_card_get_blocked_text (wait->card), wait->text) == 0;
+}
+
+static gboolean
+card_blocked (gpointer data)
+{
+  return tw_account_card_get_blocked_text (data) != NULL;
+}
+
+static gboolean
+card_unblocked (gpointer data)
+{
+  return tw_account_card_get_blocked_text (data) == NULL;
+}
+
+/* Alpaca reports the account blocked: the card says so loudly, in words, above the figures;
+ * the block lifted, the banner goes. */
+static void
+test_account_blocks (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TwAccountCard *card;
+  TradingPositionWait wait;
+  const char *text;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  card = tw_positions_page_get_account_card (page, "alpaca");
+  g_assert_nonnull (card);
+  g_assert_null (tw_account_card_get_blocked_text (card));
+
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"trading_blocked\": true, "
+                "\"account_blocked\": true, \"trade_suspended_by_user\": true}");
+  g_assert_true (tw_test_ui_wait_for (card_blocked, card, 10000));
+  text = tw_account_card_get_blocked_text (card);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Blocked by the broker: "));
+  g_assert_nonnull (strstr (text, "trading blocked"));
+  g_assert_nonnull (strstr (text, "account blocked"));
+  g_assert_nonnull (strstr (text, "trading suspended by user"));
+  /* Tall enough to show the whole card. */
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 800);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  tw_test_run_for (300);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-account-blocked");
+
+  /* One block only: the others are gone from the text. */
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"account_blocked\": false, "
+                "\"trade_suspended_by_user\": false}");
+  g_assert_true (tw_test_ui_wait_for (trading_card_text_is, &(TradingCardText) { card, "Blocked by the broker: trading blocked" }, 10000));
+
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"trading_blocked\": false}");
+  g_assert_true (tw_test_ui_wait_for (card_unblocked, card, 10000));
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +369,7 @@ main (int   argc,
 
   grouping = trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/positions-page/account-blocks", test_account_blocks);
   g_test_add_func ("/tw/ui/positions-page/positions", test_positions);
   ret = g_test_run ();
   g_clear_object (&app);

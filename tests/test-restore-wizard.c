@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "tw-backup-private.h"
 #include "tw-backup-ui-test.h"
 #include "tw-guard-dialog.h"
 #include "tw-restore-wizard.h"
@@ -98,6 +99,62 @@ count_requests (TwSimThread *sim,
   return n;
 }
 
+static guint
+count_audit (const char *action,
+             int         outcome)
+{
+  g_autoptr(GError) error = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+
+  filter.action = action;
+  filter.outcome = outcome;
+  rows = tw_audit_log_query (tw_application_get_audit_log (app), &filter, NULL, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (rows);
+}
+
+/* The newest outcome row of @action on @target. (transfer full) */
+static TwAuditRecord *
+last_audit (const char *action,
+            const char *target)
+{
+  g_autoptr(GError) error = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+
+  filter.action = action;
+  rows = tw_audit_log_query (tw_application_get_audit_log (app), &filter, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (tw_audit_record_get_target (record), target) == 0
+          && tw_audit_record_get_outcome (record) != TW_AUDIT_OUTCOME_REQUESTED)
+        return g_steal_pointer (&record);
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  TwSimThread     *sim;
+  TwRestoreWizard *wizard;
+} ResumeWait;
+
+/* The simulator's InvestIQ got the resume (a second trading-halt POST) and answered it. */
+static gboolean
+investiq_resumed (gpointer user_data)
+{
+  ResumeWait *wait = user_data;
+  g_autoptr(TwAuditRecord) record = last_audit ("trading.resume", "investiq");
+
+  return count_requests (wait->sim, "investiq", "POST", "/api/risk/trading-halt") == 2
+    && record != NULL
+    && g_str_has_prefix (tw_restore_wizard_get_last_message (wait->wizard), "Resumed");
+}
+
 static void
 test_restore_wizard (void)
 {
@@ -110,6 +167,10 @@ test_restore_wizard (void)
   const char *db_path;
   gint64 backup_trades;
   GtkWidget *dialog;
+  GPtrArray *checklist;
+  guint n_resume_ok;
+  ResumeWait resumed = { NULL, };
+  g_autoptr(TwAuditRecord) audited = NULL;
 
   backup_demo_open (&demo, app);
   db_path = backup_demo_db_path (&demo, "investiq");
@@ -201,6 +262,7 @@ test_restore_wizard (void)
   for (TwBackupStep step = TW_BACKUP_STEP_PREFLIGHT; step <= TW_BACKUP_STEP_POST_VERIFY; step++)
     g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, step), ==, "done");
   g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "integrity check ok"));
+  g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "investiq.db restored");
   g_assert_nonnull (tw_restore_wizard_get_pre_restore_path (wizard));
   g_assert_true (g_str_has_suffix (tw_restore_wizard_get_pre_restore_path (wizard), "-pre-restore.db"));
   g_assert_true (g_file_test (tw_restore_wizard_get_pre_restore_path (wizard), G_FILE_TEST_IS_REGULAR));
@@ -209,6 +271,9 @@ test_restore_wizard (void)
   g_assert_cmpint (tw_test_count_rows (db_path, "trades"), ==, backup_trades);
   g_assert_cmpint (tw_test_count_rows (tw_restore_wizard_get_pre_restore_path (wizard), "trades"), >,
                    backup_trades);
+  /* The step-5 toast ("cannot be interrupted") went with its step. */
+  g_assert_false (tw_restore_wizard_has_toast (wizard));
+  tw_test_run_for (600);   /* the toast's hide animation */
   tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-result");
 
   /* Resume trading… is guarded: the dialog asks for a reason and the checklist. */
@@ -220,6 +285,31 @@ test_restore_wizard (void)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   tw_test_run_for (200);
   g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 1);
+
+  /* Confirmed (a reason, the checklist ticked): it reaches the simulator and is audited. */
+  n_resume_ok = count_audit ("trading.resume", TW_AUDIT_OUTCOME_OK);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.resume", NULL);
+  dialog = tw_restore_wizard_get_guard_dialog (wizard);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "restored data checked against the broker");
+  checklist = tw_guard_request_get_checklist (tw_guard_dialog_get_request (TW_GUARD_DIALOG (dialog)));
+  for (guint i = 0; checklist != NULL && i < checklist->len; i++)
+    if (tw_guard_dialog_get_check_sensitive (TW_GUARD_DIALOG (dialog), g_ptr_array_index (checklist, i)))
+      tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), g_ptr_array_index (checklist, i), TRUE);
+  g_assert_true (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  resumed.sim = demo.sim;
+  resumed.wizard = wizard;
+  g_assert_true (tw_test_ui_wait_for (investiq_resumed, &resumed, 20000));
+  g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 2);
+  g_assert_cmpuint (count_audit ("trading.resume", TW_AUDIT_OUTCOME_OK), >, n_resume_ok);
+  g_test_message ("%s", tw_restore_wizard_get_last_message (wizard));
+  g_assert_nonnull (strstr (tw_restore_wizard_get_last_message (wizard), "Resumed trading on"));
+  audited = last_audit ("trading.resume", "investiq");
+  g_assert_nonnull (audited);
+  g_assert_cmpstr (tw_audit_record_get_reason (audited), ==, "restored data checked against the broker");
+  g_assert_cmpint (tw_audit_record_get_outcome (audited), ==, TW_AUDIT_OUTCOME_OK);
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-resumed");
 
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
   tw_test_run_for (100);
@@ -325,6 +415,7 @@ test_live_confirm (void)
   g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_REPLACE), ==, "pending");
   g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "held by"));
   g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), "The database was not touched."));
+  g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "Not restored: audit.db untouched");
   g_assert_null (tw_restore_wizard_get_pre_restore_path (wizard));
   checksum_after = tw_test_sqlite3 (backup_demo_db_path (&demo, "ibkr-audit"),
                                     "SELECT count(*), max(id) FROM audit_events");
@@ -334,6 +425,84 @@ test_live_confirm (void)
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
   tw_test_run_for (100);
   g_assert_null (tw_backups_page_get_open_dialog (demo.page));
+  backup_demo_close (&demo);
+}
+
+static gboolean
+fail_post_verify (const char *point,
+                  gpointer    data)
+{
+  return g_strcmp0 (point, "post-verify") != 0;
+}
+
+/* The restored file fails its post-verify (forced through the restore's test hook): the
+ * original is put back from the pre-restore backup, and the result says exactly that. */
+static void
+test_put_back (void)
+{
+  BackupDemo demo = { 0, };
+  CountWait count;
+  RowsWait rows;
+  TwRestoreWizard *wizard;
+  g_autofree char *backup_path = NULL;
+  g_autofree char *check = NULL;
+  const char *db_path;
+  const char *pre;
+  gint64 backup_trades;
+
+  backup_demo_open (&demo, app);
+  db_path = backup_demo_db_path (&demo, "investiq");
+  count.page = demo.page;
+  count.db_id = "investiq";
+  count.n = 1;
+  g_assert_true (tw_test_ui_wait_for (has_at_least, &count, 20000));
+  backup_path = g_strdup (tw_backup_get_path (tw_backups_page_get_backup (demo.page, "investiq", 0)));
+  backup_trades = tw_test_count_rows (backup_path, "trades");
+  rows.path = db_path;
+  rows.rows = backup_trades + 2;
+  g_assert_true (tw_test_ui_wait_for (more_rows, &rows, 15000));
+
+  gtk_widget_activate_action (GTK_WIDGET (demo.page), "backups.restore", "s", backup_path);
+  wizard = TW_RESTORE_WIZARD (tw_backups_page_get_open_dialog (demo.page));
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 760, 720);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_true (tw_test_ui_wait_for (states_known, NULL, 15000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.halt-all", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 20000));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  tw_restore_wizard_set_typed_name (wizard, "investiq.db");
+  tw_restore_wizard_set_reason (wizard, "bad deploy wrote wrong trades");
+  g_assert_true (tw_restore_wizard_get_can_restore (wizard));
+
+  _tw_backup_restore_set_test_hook (fail_post_verify, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.restore", NULL);
+  g_assert_true (tw_test_ui_wait_for (wizard_finished, wizard, 30000));
+  _tw_backup_restore_set_test_hook (NULL, NULL);
+
+  g_test_message ("%s", tw_restore_wizard_get_result_text (wizard));
+  g_assert_false (tw_restore_wizard_get_succeeded (wizard));
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_REPLACE), ==, "done");
+  g_assert_cmpstr (tw_restore_wizard_get_step_state (wizard, TW_BACKUP_STEP_POST_VERIFY), ==, "failed");
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard),
+                            "The original database was put back from the pre-restore backup"));
+  g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "Not restored: investiq.db put back as it was");
+  /* No "may have stopped halfway": the operator is told which happened, not left to guess. */
+  g_assert_null (strstr (tw_restore_wizard_get_result_text (wizard), "halfway"));
+
+  /* The database is the original again (the firm goes on writing to it), not the backup. */
+  pre = tw_restore_wizard_get_pre_restore_path (wizard);
+  g_assert_nonnull (pre);
+  g_assert_nonnull (strstr (tw_restore_wizard_get_result_text (wizard), pre));
+  check = tw_test_sqlite3 (db_path, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (tw_test_count_rows (pre, "trades"), >, backup_trades);
+  g_assert_cmpint (tw_test_count_rows (db_path, "trades"), >=, tw_test_count_rows (pre, "trades"));
+  tw_test_run_for (600);
+  tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-put-back");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.close", NULL);
+  tw_test_run_for (100);
   backup_demo_close (&demo);
 }
 
@@ -347,6 +516,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/restore-wizard/restore", test_restore_wizard);
   g_test_add_func ("/tw/ui/restore-wizard/corrupt", test_corrupt_backup);
   g_test_add_func ("/tw/ui/restore-wizard/live-refused", test_live_confirm);
+  g_test_add_func ("/tw/ui/restore-wizard/put-back", test_put_back);
   status = g_test_run ();
   tw_application_close_profile (app);
   g_clear_object (&app);

@@ -331,15 +331,15 @@ test_scenario_external_halt (Fixture       *f,
   }
 }
 
-/* broker-block: Alpaca's own blocks on the account, as GET /v2/account shows them;
+/* account-blocks: Alpaca's own blocks on the account, as GET /v2/account shows them;
  * reset lifts them. */
 static void
-test_scenario_broker_block (Fixture       *f,
+test_scenario_account_blocks (Fixture       *f,
                             gconstpointer  data)
 {
   JsonObject *o;
 
-  tw_test_sim_scenario (f->sim, "{\"name\":\"broker-block\",\"trading_blocked\":true}");
+  tw_test_sim_scenario (f->sim, "{\"name\":\"account-blocks\",\"trading_blocked\":true}");
   {
     g_autoptr(JsonNode) account = get_ok (f, "alpaca", "/v2/account");
 
@@ -347,7 +347,7 @@ test_scenario_broker_block (Fixture       *f,
     g_assert_true (json_object_get_boolean_member (o, "trading_blocked"));
     g_assert_false (json_object_get_boolean_member (o, "account_blocked"));
   }
-  tw_test_sim_scenario (f->sim, "{\"name\":\"broker-block\",\"account_blocked\":true}");
+  tw_test_sim_scenario (f->sim, "{\"name\":\"account-blocks\",\"account_blocked\":true}");
   {
     g_autoptr(JsonNode) account = get_ok (f, "alpaca", "/v2/account");
 
@@ -355,9 +355,9 @@ test_scenario_broker_block (Fixture       *f,
     g_assert_true (json_object_get_boolean_member (o, "trading_blocked"));
     g_assert_true (json_object_get_boolean_member (o, "account_blocked"));
   }
-  assert_answer (f, "investiq", "POST", "/_sim/scenario", "{\"name\":\"broker-block\"}", 400, NULL);
+  assert_answer (f, "investiq", "POST", "/_sim/scenario", "{\"name\":\"account-blocks\"}", 400, NULL);
   assert_answer (f, "investiq", "POST", "/_sim/scenario",
-                 "{\"name\":\"broker-block\",\"trading_blocked\":\"yes\"}", 400, NULL);
+                 "{\"name\":\"account-blocks\",\"trading_blocked\":\"yes\"}", 400, NULL);
   tw_test_sim_scenario (f->sim, "{\"name\":\"reset\"}");
   {
     g_autoptr(JsonNode) account = get_ok (f, "alpaca", "/v2/account");
@@ -414,7 +414,7 @@ main (int   argc,
   ADD ("autotrader/timers", test_autotrader_timers);
   ADD ("alpaca/configurations", test_alpaca_configurations);
   ADD ("scenario/external-halt-and-reset", test_scenario_external_halt);
-  ADD ("scenario/broker-block", test_scenario_broker_block);
+  ADD ("scenario/account-blocks", test_scenario_account_blocks);
   ADD ("scenario/errors", test_scenario_errors);
 
 #undef ADD

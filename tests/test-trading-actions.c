@@ -724,6 +724,136 @@ test_guard_refused (void)
   fixture_teardown (&f);
 }
 
+/* Cancel one order and cancel all, in a live profile without the typed profile name: the
+ * guard refuses both, nothing reaches the broker (request log), both are audited refused. */
+static void
+test_cancel_guard_refused (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwMultiStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwOrder) order = NULL;
+  g_autofree char *requests = NULL;
+  g_autofree char *outcomes = NULL;
+  Lookup l;
+
+  fixture_setup (&f, TW_MODE_LIVE);
+  order = g_object_ref (find_order (&f, "alpaca", 3, is_new_limit));
+  risk_clear_requests (&f.risk);
+
+  g_assert_false (cancel_order (&f, order, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  request = request_for (&f, "orders.cancel_all", "alpaca");
+  tw_portfolio_cancel_all_async (f.portfolio, f.risk.runner, request, "alpaca", NULL, on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  status = tw_portfolio_cancel_all_finish (f.portfolio, result, &error);
+  g_assert_null (status);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+
+  /* A poll later: still nothing but GETs, and the orders are all there. */
+  tw_test_run_for (2 * INTERVAL_MS);
+  requests = changing_requests (&f, NULL);
+  g_assert_cmpstr (requests, ==, "");
+  l = (Lookup) { f.portfolio, "alpaca", NULL, NULL, 3 };
+  g_assert_true (risk_wait (check_orders, &l, 5000));
+  outcomes = audit_outcomes (&f, "orders.cancel");
+  g_assert_cmpstr (outcomes, ==, "refused");
+  g_clear_pointer (&outcomes, g_free);
+  outcomes = audit_outcomes (&f, "orders.cancel_all");
+  g_assert_cmpstr (outcomes, ==, "refused");
+
+  g_clear_object (&result);
+  fixture_teardown (&f);
+}
+
+/* Cancel all with one order that will not cancel: Alpaca's 207 has a 422 entry; the
+ * result carries every order's own outcome and names the refused one, not hidden behind
+ * the three that went. */
+static void
+test_cancel_all_partial (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(TwMultiStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *requests = NULL;
+  GListModel *items;
+  guint n_ok = 0;
+  Lookup l;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  l = (Lookup) { f.portfolio, "alpaca", NULL, NULL, 3 };
+  g_assert_true (risk_wait (check_orders, &l, 10000));
+  risk_scenario (&f.risk, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  l.n_orders = 4;
+  g_assert_true (risk_wait (check_orders, &l, 10000));
+  risk_clear_requests (&f.risk);
+
+  request = request_for (&f, "orders.cancel_all", "alpaca");
+  tw_portfolio_cancel_all_async (f.portfolio, f.risk.runner, request, "alpaca", NULL, on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  status = tw_portfolio_cancel_all_finish (f.portfolio, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (status);
+
+  requests = changing_requests (&f, "alpaca");
+  g_assert_cmpstr (requests, ==, "DELETE /v2/orders");
+  g_assert_cmpuint (tw_multi_status_get_n_ok (status), ==, 3);
+  g_assert_cmpuint (tw_multi_status_get_n_failed (status), ==, 1);
+  items = tw_multi_status_get_items (status);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 4);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (items, i);
+      g_autofree char *reason = tw_multi_status_item_dup_reason (item);
+
+      g_test_message ("%s %u %s", tw_multi_status_item_get_id (item),
+                      tw_multi_status_item_get_status (item), reason != NULL ? reason : "ok");
+      g_assert_nonnull (tw_multi_status_item_get_id (item));
+      if (tw_multi_status_item_get_ok (item))
+        {
+          n_ok++;
+          g_assert_null (reason);
+        }
+      else
+        {
+          g_assert_cmpuint (tw_multi_status_item_get_status (item), ==, 422);
+          g_assert_nonnull (reason);
+        }
+    }
+  g_assert_cmpuint (n_ok, ==, 3);
+  failed = tw_multi_status_dup_failed_ids (status);
+  g_assert_cmpuint (failed->len, ==, 1);
+  summary = tw_multi_status_dup_summary (status);
+  g_test_message ("%s", summary);
+  g_assert_true (g_str_has_prefix (summary, "3 of 4 canceled; "));
+  g_assert_nonnull (strstr (summary, g_ptr_array_index (failed, 0)));
+  g_assert_nonnull (strstr (summary, "refused"));
+
+  /* The held order is the one left open at the broker. */
+  l.n_orders = 1;
+  g_assert_true (risk_wait (check_orders, &l, 10000));
+
+  /* Audited: the request, then the result. */
+  rows = risk_audit_rows (&f.risk, "orders.cancel_all");
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REQUESTED);
+  g_test_message ("audited: %d %s", tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)),
+                  tw_audit_record_get_message (g_ptr_array_index (rows, 1)));
+
+  g_clear_object (&result);
+  fixture_teardown (&f);
+}
+
 /* ---- rate limit ---- */
 
 typedef struct
@@ -808,6 +938,8 @@ main (int   argc,
   g_test_add_func ("/tw/core/trading-actions/cancel", test_cancel_alpaca);
   g_test_add_func ("/tw/core/trading-actions/cancel-ibkr-stuck", test_cancel_ibkr_stuck);
   g_test_add_func ("/tw/core/trading-actions/cancel-all", test_cancel_all);
+  g_test_add_func ("/tw/core/trading-actions/cancel-guard-refused", test_cancel_guard_refused);
+  g_test_add_func ("/tw/core/trading-actions/cancel-all-partial", test_cancel_all_partial);
   g_test_add_func ("/tw/core/trading-actions/flatten-partial", test_flatten_partial);
   g_test_add_func ("/tw/core/trading-actions/flatten-clean", test_flatten_clean);
   g_test_add_func ("/tw/core/trading-actions/flatten-per-position", test_flatten_per_position);

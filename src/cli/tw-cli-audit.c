@@ -99,6 +99,8 @@ _tw_cli_audit_main (int    argc,
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context, AUDIT_USAGE);
+  if (g_get_prgname () == NULL)
+    g_set_prgname ("tradewarden audit");
   if (!g_option_context_parse_strv (context, &args, &error))
     return _tw_cli_usage ("%s. %s", error->message, AUDIT_USAGE);
   if (g_strv_length (args) != 3

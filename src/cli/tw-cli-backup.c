@@ -8,11 +8,14 @@
 #include "tw-backup-manager.h"
 #include "tw-cli-private.h"
 #include "tw-error.h"
+#include "tw-profile.h"
 
 #define BACKUP_USAGE \
   "usage: tradewarden backup create DB [--dir DIR] | verify BACKUP [--quick] | list DB [--dir DIR] | " \
   "cleanup DB --keep-days N [--dir DIR] | restore DB BACKUP --reason TEXT --yes-i-halted-trading " \
-  "[--profile NAME] [--dir DIR]  (all take --json)"
+  "[--profile NAME] [--dir DIR]  (all take --json; restores and cleanups are audited under " \
+  "--profile NAME with that profile's mode, paper or live; without it under the profile " \
+  "\"cli\", recorded as live)"
 
 typedef struct
 {
@@ -283,6 +286,34 @@ cmd_restore (TwBackupManager *manager,
   return TW_CLI_EXIT_OK;
 }
 
+/* The saved profile NAME (NAME.conf in the profiles folder). */
+static TwProfile *
+load_profile (const char  *name,
+              GError     **error)
+{
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *file_name = g_strconcat (name, ".conf", NULL);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) local_error = NULL;
+  TwProfile *profile;
+
+  if (!tw_profile_name_is_valid (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
+                   "no saved profile “%s” (looked for %s); name a saved profile, or leave "
+                   "--profile out to record the action under “cli” as live", name, path);
+      return NULL;
+    }
+  file = g_file_new_for_path (path);
+  profile = tw_profile_load (file, &local_error);
+  if (profile == NULL)
+    g_set_error (error, TW_ERROR, TW_ERROR_INVALID, "the profile “%s” could not be read: %s",
+                 name, local_error->message);
+
+  return profile;
+}
+
 int
 _tw_cli_backup_main (int    argc,
                      char **argv)
@@ -295,13 +326,16 @@ _tw_cli_backup_main (int    argc,
     { "keep-days", 0, 0, G_OPTION_ARG_INT, &o.keep_days, "cleanup: delete backups older than N days", "N" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &o.reason, "restore: why (audited)", "TEXT" },
     { "yes-i-halted-trading", 0, 0, G_OPTION_ARG_NONE, &o.halted, "restore: trading is halted", NULL },
-    { "profile", 0, 0, G_OPTION_ARG_STRING, &o.profile, "Profile name for the audit log (default: cli)", "NAME" },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &o.profile,
+      "Saved profile whose name and mode (paper or live) the audit log records "
+      "(default: \"cli\", recorded as live)", "NAME" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("create|verify|list|cleanup|restore …");
   g_autoptr(GError) error = NULL;
   g_autoptr(TwAuditLog) audit = NULL;
   g_autoptr(TwBackupManager) manager = NULL;
+  g_autoptr(TwProfile) profile = NULL;
   g_auto(GStrv) args = g_new0 (char *, argc + 1);
   const char *verb;
   int status;
@@ -309,6 +343,9 @@ _tw_cli_backup_main (int    argc,
   for (int i = 0; i < argc; i++)
     args[i] = g_strdup (argv[i]);
 
+  /* "Usage: tradewarden backup [OPTION…] create|…" in --help (nothing set it before). */
+  if (g_get_prgname () == NULL)
+    g_set_prgname ("tradewarden backup");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context, BACKUP_USAGE);
   if (!g_option_context_parse_strv (context, &args, &error))
@@ -337,8 +374,19 @@ _tw_cli_backup_main (int    argc,
         fprintf (stderr, "tradewarden: warning: %s; the cleanup is not audited\n", error->message);
       g_clear_error (&error);
     }
-  /* Unknown mode on the command line: audited as live, the careful assumption. */
-  manager = tw_backup_manager_new (audit, o.profile != NULL ? o.profile : "cli", TW_MODE_LIVE);
+  /* The mode the audit log records is the profile's; without a profile it is unknown,
+   * and recorded as live, the careful assumption. */
+  if (o.profile != NULL)
+    {
+      profile = load_profile (o.profile, &error);
+      if (profile == NULL)
+        {
+          status = _tw_cli_fail (o.json, error);
+          goto out;
+        }
+    }
+  manager = tw_backup_manager_new (audit, profile != NULL ? tw_profile_get_name (profile) : "cli",
+                                   profile != NULL ? tw_profile_get_mode (profile) : TW_MODE_LIVE);
 
   if (g_strcmp0 (verb, "create") == 0)
     status = cmd_create (manager, &o, args + 3);

@@ -12,6 +12,7 @@ typedef struct
   char           *backup_dir;
   char           *reason;
   gboolean        quick;
+  guint           n_backups;
   guint           keep_days;
   TwRestoreFlags  flags;
   GPtrArray      *deleted;
@@ -373,4 +374,60 @@ tw_backup_manager_restore_finish (TwBackupManager  *self,
     *pre_restore = data->pre_restore != NULL ? g_object_ref (data->pre_restore) : NULL;
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+newest_valid_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  GError *error = NULL;
+  TwBackup *backup;
+
+  backup = tw_backup_manager_find_newest_valid (source, data->db_path, data->backup_dir,
+                                                &data->n_backups, cancellable, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, backup, g_object_unref);
+}
+
+void
+tw_backup_manager_find_newest_valid_async (TwBackupManager     *self,
+                                           const char          *db_path,
+                                           const char          *backup_dir,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (TW_IS_BACKUP_MANAGER (self));
+  g_return_if_fail (db_path != NULL);
+
+  task = task_new (self, cancellable, callback, user_data,
+                   tw_backup_manager_find_newest_valid_async, &data);
+  data->db_path = g_strdup (db_path);
+  data->backup_dir = g_strdup (backup_dir);
+  g_task_run_in_thread (task, newest_valid_thread);
+}
+
+TwBackup *
+tw_backup_manager_find_newest_valid_finish (TwBackupManager  *self,
+                                            GAsyncResult     *result,
+                                            guint            *n_backups,
+                                            GError          **error)
+{
+  TaskData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (n_backups != NULL)
+    *n_backups = data->n_backups;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

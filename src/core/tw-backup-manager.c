@@ -310,6 +310,7 @@ publish_backup (const char  *tmp,
 
 char *
 _tw_backup_snapshot (const char            *db_path,
+                     sqlite3               *source,
                      const char            *backup_dir,
                      const char            *suffix,
                      TwBackupProgressFunc   progress,
@@ -357,15 +358,18 @@ _tw_backup_snapshot (const char            *db_path,
   close (fd);
 
   what = g_strdup_printf ("Could not back up “%s”", db_path);
-  src = _tw_sqlite_open (db_path, SQLITE_OPEN_READONLY, FALSE, error);
-  if (src == NULL)
-    goto fail;
-  sqlite3_busy_timeout (src, 5000);
+  if (source == NULL)
+    {
+      src = _tw_sqlite_open (db_path, SQLITE_OPEN_READONLY, FALSE, error);
+      if (src == NULL)
+        goto fail;
+      sqlite3_busy_timeout (src, 5000);
+    }
   dest = _tw_sqlite_open (tmp_template, SQLITE_OPEN_READWRITE, FALSE, error);
   if (dest == NULL)
     goto fail;
 
-  backup = sqlite3_backup_init (dest, "main", src, "main");
+  backup = sqlite3_backup_init (dest, "main", source != NULL ? source : src, "main");
   if (backup == NULL)
     {
       _tw_sqlite_error (error, dest, sqlite3_errcode (dest), what);
@@ -444,7 +448,7 @@ tw_backup_manager_create (TwBackupManager       *self,
   g_return_val_if_fail (db_path != NULL, NULL);
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
-  path = _tw_backup_snapshot (db_path, dir, "", progress, progress_data, cancellable, error);
+  path = _tw_backup_snapshot (db_path, NULL, dir, "", progress, progress_data, cancellable, error);
   if (path == NULL)
     return NULL;
 
@@ -670,6 +674,55 @@ tw_backup_manager_get_newest_age (TwBackupManager *self,
   newest = g_list_model_get_item (backups, 0);
   now = g_date_time_new_now_utc ();
   return MAX (0, g_date_time_difference (now, tw_backup_get_created (newest)) / G_TIME_SPAN_SECOND);
+}
+
+TwBackup *
+tw_backup_manager_find_newest_valid (TwBackupManager  *self,
+                                     const char       *db_path,
+                                     const char       *backup_dir,
+                                     guint            *n_backups,
+                                     GCancellable     *cancellable,
+                                     GError          **error)
+{
+  g_autoptr(GListModel) backups = NULL;
+  guint n, counted = 0;
+  TwBackup *found = NULL;
+
+  g_return_val_if_fail (TW_IS_BACKUP_MANAGER (self), NULL);
+  g_return_val_if_fail (db_path != NULL, NULL);
+
+  if (n_backups != NULL)
+    *n_backups = 0;
+  backups = tw_backup_manager_list (self, db_path, backup_dir, error);
+  if (backups == NULL)
+    return NULL;
+  n = g_list_model_get_n_items (backups);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBackup) backup = g_list_model_get_item (backups, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (tw_backup_get_pre_restore (backup))
+        continue;
+      counted++;
+      if (found != NULL)
+        continue;
+      if (!tw_backup_verify (backup, TRUE, cancellable, &local_error))
+        {
+          if (g_error_matches (local_error, TW_ERROR, TW_ERROR_NOT_FOUND))
+            continue;   /* deleted meanwhile */
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_clear_object (&found);
+          return NULL;
+        }
+      if (tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_VALID)
+        found = g_steal_pointer (&backup);
+    }
+
+  if (n_backups != NULL)
+    *n_backups = counted;
+  return found;
 }
 
 gboolean

@@ -108,6 +108,18 @@ gboolean         tw_backup_manager_cleanup          (TwBackupManager      *self,
 gint64           tw_backup_manager_get_newest_age   (TwBackupManager      *self,
                                                      const char           *db_path,
                                                      const char           *backup_dir);
+/* The newest backup of @db_path that passes a quick check (the list newest first, each
+ * verified until one is valid), pre-restore backups left out: they are snapshots of a
+ * database being replaced, not backups to go back to. NULL without an error when none is
+ * valid; @n_backups: (out) (optional) how many backups (pre-restore ones left out) there
+ * are. Blocking (it reads the backups): use the _async variant on the main thread.
+ * (transfer full) */
+TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
+                                                      const char          *db_path,
+                                                      const char          *backup_dir,
+                                                      guint               *n_backups,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
 /* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
 gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
                                                      const char           *db_path,
@@ -117,18 +129,22 @@ gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
 /* Restores @backup_path over @db_path, atomically and crash-safely:
  * 1. pre-flight: refused without TW_RESTORE_TRADING_HALTED, or when a process holds the
  *    database (named: "held by process 1234 (investiq)") or a connection has it locked;
+ *    then the database is locked (SQLite's exclusive locking mode) until step 4's rename,
+ *    so nothing written after the pre-flight can be lost;
  * 2. the backup is verified (integrity_check): a corrupt one is refused, nothing touched;
- * 3. the current database's WAL is checkpointed and a pre-restore backup taken
- *    (NAME_…-pre-restore.db in the backup directory), verified;
+ * 3. the current database's WAL is checkpointed and a pre-restore backup taken through
+ *    the lock (NAME_…-pre-restore.db in the backup directory), verified;
  * 4. the backup is copied next to the target (.NAME.tw-restore-XXXXXX), fsynced, given the
- *    target's journal mode; -wal/-shm/-journal removed; rename() over the target; the
- *    directory fsynced;
- * 5. post-verify: integrity "ok" and row counts equal to the backup's, else the
- *    pre-restore backup is put back the same way.
+ *    target's journal mode; the holders are looked for again (a process that opened the
+ *    database meanwhile: refused, untouched); -wal/-shm/-journal removed; rename() over
+ *    the target; the directory fsynced;
+ * 5. post-verify (under a lock of the new file): integrity "ok" and row counts equal to
+ *    the backup's, else the pre-restore backup is put back the same way.
  * Each step is audited ("backup.restore" request and outcome rows, and one row a step).
  * Errors (TW_ERROR_REFUSED for pre-flight and a corrupt backup) say whether the database
  * was left untouched or put back. @pre_restore: (out) (optional) (transfer full) the
- * pre-restore backup (NULL if the database did not exist). @backup_dir: (nullable) where
+ * pre-restore backup, also when the restore failed after taking it (NULL if none was
+ * taken: refused, or no database there). @backup_dir: (nullable) where
  * the pre-restore backup goes. */
 gboolean         tw_backup_manager_restore          (TwBackupManager      *self,
                                                      const char           *db_path,
@@ -191,6 +207,17 @@ void             tw_backup_manager_restore_async    (TwBackupManager      *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
+void             tw_backup_manager_find_newest_valid_async  (TwBackupManager     *self,
+                                                             const char          *db_path,
+                                                             const char          *backup_dir,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+/* NULL without an error when none is valid. (transfer full) */
+TwBackup        *tw_backup_manager_find_newest_valid_finish (TwBackupManager     *self,
+                                                             GAsyncResult        *result,
+                                                             guint               *n_backups,
+                                                             GError             **error);
 /* @pre_restore: (out) (optional) (transfer full) */
 gboolean         tw_backup_manager_restore_finish   (TwBackupManager      *self,
                                                      GAsyncResult         *result,

@@ -3,13 +3,17 @@
 
 /* Private to src/core: shared by tw-backup-manager.c and tw-backup-restore.c. */
 
+#include <sqlite3.h>
+
 #include "tw-backup-manager.h"
 
 G_BEGIN_DECLS
 
 /* Writes a consistent snapshot of @db_path into @backup_dir as NAME_YYYYMMDD_HHMMSS@suffix.db
- * (temporary name, fsync, rename, fsync of the directory). Returns its path. */
+ * (temporary name, fsync, rename, fsync of the directory). Returns its path. @source, when
+ * not NULL, is a connection to @db_path to read through (the restore's locked one). */
 char       *_tw_backup_snapshot            (const char            *db_path,
+                                            sqlite3               *source,
                                             const char            *backup_dir,
                                             const char            *suffix,
                                             TwBackupProgressFunc   progress,
@@ -25,5 +29,14 @@ char       *_tw_backup_dir_for              (const char           *db_path,
                                             const char           *backup_dir);
 /* The database's file name without extension. (transfer full) */
 char       *_tw_backup_db_name              (const char           *db_path);
+
+/* Test-only fault and pause hook of the restore: called at each named point (see
+ * tw-backup-restore.c); returning FALSE makes the restore fail there as a real error
+ * would. Only tests set it; there is no setting or variable that reaches it. */
+typedef gboolean (*TwRestoreTestHook) (const char *point,
+                                       gpointer    data);
+
+void        _tw_backup_restore_set_test_hook (TwRestoreTestHook  hook,
+                                              gpointer           data);
 
 G_END_DECLS

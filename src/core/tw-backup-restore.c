@@ -17,6 +17,21 @@
 
 #define UNTOUCHED "The database was not touched."
 
+/*
+ * Locking. The pre-flight takes the database in SQLite's exclusive locking mode on one
+ * connection (r->lock_db) and keeps it until the restored file has been renamed over the
+ * target: from the pre-flight on, no other connection can read or write the database, the
+ * pre-restore backup is read through that same connection, and just before the sidecars
+ * are removed and the file renamed, the processes holding the database are looked for
+ * again (a process that opened it after the pre-flight is still waiting for the lock: the
+ * restore is refused, so its write lands in the untouched database). Its WAL is marked
+ * persistent so that closing it never deletes the -wal of the file now at that path.
+ *
+ * POSIX drops every lock a process holds on a file when it closes any descriptor of that
+ * file, so the byte copy of a damaged database reads through r->db_fd, a descriptor opened
+ * once before the lock and closed after it.
+ */
+
 typedef struct
 {
   TwBackupManager      *manager;
@@ -26,7 +41,33 @@ typedef struct
   char                 *backup_dir;
   TwBackupProgressFunc  progress;
   gpointer              progress_data;
+  sqlite3              *lock_db;   /* the original database, locked from the pre-flight on */
+  sqlite3              *new_lock;  /* the restored database, locked for the post-verify */
+  int                   db_fd;
 } Restore;
+
+static TwRestoreTestHook test_hook;
+static gpointer test_hook_data;
+
+void
+_tw_backup_restore_set_test_hook (TwRestoreTestHook hook,
+                                  gpointer          data)
+{
+  test_hook = hook;
+  test_hook_data = data;
+}
+
+/* The test hook's verdict at @point: FALSE (with @error set) makes the step fail. */
+static gboolean
+hook_allows (const char  *point,
+             GError     **error)
+{
+  if (test_hook == NULL || test_hook (point, test_hook_data))
+    return TRUE;
+
+  g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "a fault injected at “%s”", point);
+  return FALSE;
+}
 
 static void
 report (Restore      *r,
@@ -73,8 +114,40 @@ remove_stale_restore_files (const char *db_path)
       }
 }
 
-/* Pre-flight checks on the live database: nobody holds it, no connection has it locked.
- * Checkpoints its WAL into the main file and returns its journal mode. */
+/* A connection holding @path in exclusive locking mode: nobody else reads or writes it
+ * until the connection is closed. No waiting: a lock held elsewhere is a process still
+ * using the database. NULL with @error set to SQLite's reason. */
+static sqlite3 *
+lock_database (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  sqlite3 *db;
+  int persist = 1;
+
+  db = _tw_sqlite_open (path, SQLITE_OPEN_READWRITE, FALSE, &local_error);
+  if (db == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 0);
+  if (sqlite3_exec (db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "%s", sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_file_control (db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+
+  return db;
+}
+
+/* Pre-flight checks on the live database: nobody holds it, no connection has it locked;
+ * then takes the lock (r->lock_db), checkpoints its WAL into the main file and returns its
+ * journal mode. */
 static gboolean
 preflight_database (Restore  *r,
                     char    **journal_mode,
@@ -82,7 +155,6 @@ preflight_database (Restore  *r,
 {
   g_autofree char *holders = _tw_find_holders (r->db_path);
   g_autoptr(GError) local_error = NULL;
-  sqlite3 *db;
   int rc;
 
   if (holders != NULL)
@@ -94,49 +166,110 @@ preflight_database (Restore  *r,
       return FALSE;
     }
 
-  db = _tw_sqlite_open (r->db_path, SQLITE_OPEN_READWRITE, FALSE, &local_error);
-  if (db == NULL)
+  r->db_fd = open (r->db_path, O_RDONLY | O_CLOEXEC);
+  if (r->db_fd < 0)
     {
-      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore refused: %s. " UNTOUCHED,
-                   local_error->message);
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore refused: could not open “%s”: %s. "
+                   UNTOUCHED, r->db_path, g_strerror (saved));
       return FALSE;
     }
 
-  /* No waiting: a connection holding a lock is a process still using the database. */
-  sqlite3_busy_timeout (db, 0);
-  rc = sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
+  r->lock_db = lock_database (r->db_path, &local_error);
+  if (r->lock_db == NULL)
     {
-      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: another connection is using the database (%s). "
-                   "Stop every process that uses it and try again. " UNTOUCHED,
-                   r->db_path, sqlite3_errmsg (db));
-      sqlite3_close (db);
+      if (g_error_matches (local_error, TW_ERROR, TW_ERROR_REFUSED))
+        g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                     "Restore of “%s” refused: another connection is using the database (%s). "
+                     "Stop every process that uses it and try again. " UNTOUCHED,
+                     r->db_path, local_error->message);
+      else
+        g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore refused: %s. " UNTOUCHED,
+                     local_error->message);
       return FALSE;
     }
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 
-  *journal_mode = _tw_sqlite_journal_mode (db);
+  *journal_mode = _tw_sqlite_journal_mode (r->lock_db);
   if (g_strcmp0 (*journal_mode, "wal") == 0)
     {
-      sqlite3_busy_timeout (db, 2000);
-      rc = sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+      rc = sqlite3_exec (r->lock_db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
       if (rc != SQLITE_OK)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
                        "Restore of “%s” refused: its write-ahead log could not be written back "
-                       "into the database (%s). " UNTOUCHED, r->db_path, sqlite3_errmsg (db));
-          sqlite3_close (db);
+                       "into the database (%s). " UNTOUCHED, r->db_path, sqlite3_errmsg (r->lock_db));
           return FALSE;
         }
     }
-  sqlite3_close (db);
 
-  return TRUE;
+  return hook_allows ("locked", error);
 }
 
-/* The pre-restore backup: a snapshot, or if the database is too damaged for SQLite to read,
- * a byte copy of the file (kept as evidence). */
+/* Copies the file behind @fd to @dest and fsyncs it (see "Locking" above for why not by path). */
+static gboolean
+copy_fd_synced (int          fd,
+                const char  *dest,
+                GError     **error)
+{
+  char buffer[64 * 1024];
+  off_t offset = 0;
+  gboolean ok = TRUE;
+  int out;
+
+  out = open (dest, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (out < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not write “%s”: %s", dest,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  for (;;)
+    {
+      ssize_t n = pread (fd, buffer, sizeof buffer, offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          ok = n == 0;
+          break;
+        }
+      for (ssize_t done = 0; done < n;)
+        {
+          ssize_t w = write (out, buffer + done, n - done);
+
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w < 0)
+            {
+              ok = FALSE;
+              break;
+            }
+          done += w;
+        }
+      if (!ok)
+        break;
+      offset += n;
+    }
+  if (ok && fsync (out) != 0)
+    ok = FALSE;
+  if (!ok)
+    {
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not copy the database to “%s”: %s",
+                   dest, g_strerror (saved));
+    }
+  close (out);
+
+  return ok;
+}
+
+/* The pre-restore backup: a snapshot read through the locked connection, or if the
+ * database is too damaged for SQLite to read, a byte copy of the file (kept as evidence). */
 static char *
 take_pre_restore_backup (Restore       *r,
                          GCancellable  *cancellable,
@@ -151,7 +284,10 @@ take_pre_restore_backup (Restore       *r,
   g_autofree char *stamp = NULL;
   int fd;
 
-  path = _tw_backup_snapshot (r->db_path, r->backup_dir, "-pre-restore", NULL, NULL,
+  if (!hook_allows ("pre-backup", error))
+    return NULL;
+
+  path = _tw_backup_snapshot (r->db_path, r->lock_db, r->backup_dir, "-pre-restore", NULL, NULL,
                               cancellable, &snap_error);
   if (path != NULL || !g_error_matches (snap_error, TW_ERROR, TW_ERROR_DATABASE))
     {
@@ -169,8 +305,11 @@ take_pre_restore_backup (Restore       *r,
       return NULL;
     }
   close (fd);
-  if (!_tw_copy_file_synced (r->db_path, tmp, FALSE, cancellable, error))
-    return NULL;
+  if (!copy_fd_synced (r->db_fd, tmp, error))
+    {
+      g_unlink (tmp);
+      return NULL;
+    }
 
   now = g_date_time_new_now_utc ();
   stamp = g_date_time_format (now, "%Y%m%d_%H%M%S");
@@ -196,15 +335,14 @@ take_pre_restore_backup (Restore       *r,
   return g_steal_pointer (&copy);
 }
 
-/* Step 4: builds the new file from @source next to the target, then renames it over the
- * target. *@replaced tells whether the rename happened. */
-static gboolean
-replace_database (const char    *db_path,
-                  const char    *source,
-                  const char    *journal_mode,
-                  gboolean      *replaced,
-                  GCancellable  *cancellable,
-                  GError       **error)
+/* Builds the new file from @source next to the target: copy, the database's journal mode,
+ * a quick check, fsync. Returns its path. */
+static char *
+build_replacement (const char    *db_path,
+                   const char    *source,
+                   const char    *journal_mode,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   g_autofree char *dir = g_path_get_dirname (db_path);
   g_autofree char *base = g_path_get_basename (db_path);
@@ -214,8 +352,6 @@ replace_database (const char    *db_path,
   sqlite3 *db;
   int fd;
 
-  *replaced = FALSE;
-
   fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
@@ -223,14 +359,13 @@ replace_database (const char    *db_path,
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                    "Could not create a file next to “%s”: %s", db_path, g_strerror (saved));
-      return FALSE;
+      return NULL;
     }
   close (fd);
 
   if (!_tw_copy_file_synced (source, tmp, FALSE, cancellable, error))
     goto fail;
 
-  /* The new file gets the journal mode the database had, and a quick check of the copy. */
   db = _tw_sqlite_open (tmp, SQLITE_OPEN_READWRITE, FALSE, error);
   if (db == NULL)
     goto fail;
@@ -260,9 +395,43 @@ replace_database (const char    *db_path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
 
-  /* Past this point the database changes. Stale -wal/-shm/-journal files would be
-   * replayed into the new file: they go first (the WAL was checkpointed in the pre-flight). */
+  return g_steal_pointer (&tmp);
+
+fail:
+  g_unlink (tmp);
+  return NULL;
+}
+
+/* Renames @tmp over the target, while this process holds the target's lock. First looks
+ * again for other processes holding the target (refused, TW_ERROR_REFUSED: they opened it
+ * after the pre-flight); then removes the stale -wal/-shm/-journal, which would be replayed
+ * into the new file (the WAL was checkpointed under the lock, so they hold nothing).
+ * @point_prefix names the test hook points ("" or "put-back-"). *@replaced tells whether
+ * the rename happened. @tmp is removed on failure. */
+static gboolean
+swap_in (const char  *db_path,
+         const char  *tmp,
+         const char  *point_prefix,
+         gboolean    *replaced,
+         GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (db_path);
+  g_autofree char *holders = NULL;
+  g_autofree char *point = NULL;
+
+  *replaced = FALSE;
+
+  holders = _tw_find_other_holders (db_path);
+  if (holders != NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   "%s opened the database during the restore; stop it and try again", holders);
+      goto fail;
+    }
   if (!_tw_remove_sidecars (db_path, error))
+    goto fail;
+  point = g_strconcat (point_prefix, "sidecars-removed", NULL);
+  if (!hook_allows (point, error))
     goto fail;
   if (g_rename (tmp, db_path) != 0)
     {
@@ -273,6 +442,10 @@ replace_database (const char    *db_path,
       goto fail;
     }
   *replaced = TRUE;
+  g_free (point);
+  point = g_strconcat (point_prefix, "renamed", NULL);
+  if (!hook_allows (point, error))
+    return FALSE;
 
   return _tw_fsync_path (dir, TRUE, error);
 
@@ -281,37 +454,28 @@ fail:
   return FALSE;
 }
 
-/* Step 5: integrity "ok" and the same row counts as the backup. */
+/* Step 5: integrity "ok" and the same row counts as the backup, read through @db. */
 static gboolean
-post_verify (const char  *db_path,
+post_verify (sqlite3     *db,
              TwBackup    *backup,
              GError     **error)
 {
   g_auto(GStrv) tables = NULL;
   g_autoptr(GArray) counts = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *check = NULL;
-  sqlite3 *db;
 
-  db = _tw_sqlite_open (db_path, SQLITE_OPEN_READWRITE, FALSE, error);
-  if (db == NULL)
+  if (!hook_allows ("post-verify", error))
     return FALSE;
-  sqlite3_busy_timeout (db, 2000);
 
   check = _tw_sqlite_check (db, FALSE);
   if (g_strcmp0 (check, "ok") != 0)
     {
-      sqlite3_close (db);
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "the integrity check of the restored database "
                    "found problems: %s", check);
       return FALSE;
     }
   if (!_tw_sqlite_describe (db, &tables, &counts, NULL, error))
-    {
-      sqlite3_close (db);
-      return FALSE;
-    }
-  sqlite3_close (db);
+    return FALSE;
 
   if (!g_strv_equal ((const char * const *) tables, tw_backup_get_tables (backup)))
     {
@@ -332,6 +496,61 @@ post_verify (const char  *db_path,
   return TRUE;
 }
 
+/* Locks the restored database (r->new_lock) and checks it. */
+static gboolean
+lock_and_verify (Restore   *r,
+                 TwBackup  *backup,
+                 GError   **error)
+{
+  g_autoptr(GError) lock_error = NULL;
+  gboolean ok;
+  sqlite3 *db;
+
+  r->new_lock = lock_database (r->db_path, &lock_error);
+  if (r->new_lock != NULL)
+    return post_verify (r->new_lock, backup, error);
+
+  /* Someone opened the restored file at once: check it all the same, without the lock. */
+  g_debug ("Could not lock the restored %s: %s", r->db_path, lock_error->message);
+  db = _tw_sqlite_open (r->db_path, SQLITE_OPEN_READWRITE, FALSE, error);
+  if (db == NULL)
+    return FALSE;
+  sqlite3_busy_timeout (db, 2000);
+  ok = post_verify (db, backup, error);
+  sqlite3_close (db);
+
+  return ok;
+}
+
+/* Puts the original database back from @pre_path after a failed post-verify. */
+static gboolean
+put_back (Restore     *r,
+          const char  *pre_path,
+          const char  *journal_mode,
+          GError     **error)
+{
+  g_autofree char *tmp = NULL;
+  gboolean replaced = FALSE;
+
+  tmp = build_replacement (r->db_path, pre_path, journal_mode, NULL, error);
+  if (tmp == NULL)
+    return FALSE;
+  if (!hook_allows ("put-back-built", error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  return swap_in (r->db_path, tmp, "put-back-", &replaced, error) || replaced;
+}
+
+static void
+unlink_and_free (char *path)
+{
+  g_unlink (path);
+  g_free (path);
+}
+
 static gboolean
 is_blank (const char *text)
 {
@@ -346,19 +565,20 @@ static gboolean
 run_restore (Restore         *r,
              const char      *reason,
              TwRestoreFlags   flags,
-             TwBackup       **pre_restore_out,
+             TwBackup       **pre_restore_out,   /* set whenever one was taken */
              TwAuditOutcome  *outcome,
              GCancellable    *cancellable,
              GError         **error)
 {
   g_autoptr(TwBackup) backup = NULL;
-  g_autoptr(TwBackup) pre_restore = NULL;
+  TwBackup *pre_restore = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *journal_mode = NULL;
   g_autofree char *pre_path = NULL;
   g_autofree char *real_db = NULL;
   g_autofree char *real_backup = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *tmp = NULL;
   gboolean target_exists;
   gboolean replaced = FALSE;
 
@@ -450,6 +670,7 @@ run_restore (Restore         *r,
           goto failed_untouched;
         }
       pre_restore = tw_backup_new_for_path (pre_path, error);
+      *pre_restore_out = pre_restore;
       if (pre_restore == NULL)
         goto failed_untouched;
       tw_backup_verify (pre_restore, TRUE, NULL, NULL);
@@ -462,12 +683,24 @@ run_restore (Restore         *r,
 
   /* 4. Replace */
   report (r, TW_BACKUP_STEP_REPLACE, 0.0);
-  if (!replace_database (r->db_path, r->backup_path, journal_mode, &replaced, cancellable, &local_error))
+  tmp = build_replacement (r->db_path, r->backup_path, journal_mode, cancellable, &local_error);
+  if (tmp != NULL && !hook_allows ("built", &local_error))
+    g_clear_pointer (&tmp, unlink_and_free);
+  if (tmp == NULL
+      || !swap_in (r->db_path, tmp, "", &replaced, &local_error))
     {
       if (!replaced)
         {
+          if (g_error_matches (local_error, TW_ERROR, TW_ERROR_REFUSED))
+            {
+              g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore of “%s” refused: %s. "
+                           UNTOUCHED, r->db_path, local_error->message);
+              audit_step (r, "replace", TW_AUDIT_OUTCOME_REFUSED, (*error)->message);
+              goto refused;
+            }
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Restore of “%s” failed: %s. " UNTOUCHED,
                        r->db_path, local_error->message);
+          audit_step (r, "replace", TW_AUDIT_OUTCOME_FAILED, (*error)->message);
           goto failed_untouched;
         }
       /* Renamed, but the directory could not be flushed: the check below decides. */
@@ -478,24 +711,24 @@ run_restore (Restore         *r,
 
   /* 5. Post-verify; put the old database back if the result is not right */
   report (r, TW_BACKUP_STEP_POST_VERIFY, 0.0);
-  if (!post_verify (r->db_path, backup, &local_error))
+  if (!lock_and_verify (r, backup, &local_error))
     {
       g_autoptr(GError) back_error = NULL;
-      gboolean back = FALSE;
 
       *outcome = TW_AUDIT_OUTCOME_FAILED;
+      audit_step (r, "post-verify", TW_AUDIT_OUTCOME_FAILED, local_error->message);
       if (pre_path == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                        "Restore of “%s” failed its check: %s. There was no database before the restore.",
                        r->db_path, local_error->message);
         }
-      else if (replace_database (r->db_path, pre_path, journal_mode, &back, NULL, &back_error)
-               || back)
+      else if (put_back (r, pre_path, journal_mode, &back_error))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                        "Restore of “%s” failed its check: %s. The original database was put back "
                        "from the pre-restore backup “%s”.", r->db_path, local_error->message, pre_path);
+          audit_step (r, "put-back", TW_AUDIT_OUTCOME_OK, (*error)->message);
         }
       else
         {
@@ -503,8 +736,8 @@ run_restore (Restore         *r,
                        "Restore of “%s” failed its check: %s, and putting the original back failed "
                        "too (%s). Restore it by hand from the pre-restore backup “%s”.",
                        r->db_path, local_error->message, back_error->message, pre_path);
+          audit_step (r, "put-back", TW_AUDIT_OUTCOME_FAILED, (*error)->message);
         }
-      audit_step (r, "post-verify", TW_AUDIT_OUTCOME_FAILED, (*error)->message);
       return FALSE;
     }
   audit_step (r, "post-verify", TW_AUDIT_OUTCOME_OK, "integrity ok, row counts equal the backup's");
@@ -512,8 +745,6 @@ run_restore (Restore         *r,
   report (r, TW_BACKUP_STEP_DONE, 1.0);
 
   *outcome = TW_AUDIT_OUTCOME_OK;
-  if (pre_restore_out != NULL)
-    *pre_restore_out = g_steal_pointer (&pre_restore);
   return TRUE;
 
 failed_untouched:
@@ -544,6 +775,7 @@ tw_backup_manager_restore (TwBackupManager       *self,
   g_autofree char *dir = NULL;
   g_autofree char *message = NULL;
   TwAuditOutcome outcome;
+  g_autoptr(TwBackup) taken = NULL;
   Restore r = { 0, };
   gint64 request;
   gboolean ok;
@@ -579,8 +811,18 @@ tw_backup_manager_restore (TwBackupManager       *self,
   r.backup_dir = dir;
   r.progress = progress;
   r.progress_data = progress_data;
+  r.db_fd = -1;
 
-  ok = run_restore (&r, reason, flags, pre_restore, &outcome, cancellable, &local_error);
+  ok = run_restore (&r, reason, flags, &taken, &outcome, cancellable, &local_error);
+  /* The pre-restore backup goes to the caller even when the restore failed: it is where
+   * the original was put back from, or where to restore it from by hand. */
+  if (pre_restore != NULL)
+    *pre_restore = g_steal_pointer (&taken);
+  /* The locks go last: the new file's, the original's, then the descriptor (see "Locking"). */
+  g_clear_pointer (&r.new_lock, sqlite3_close);
+  g_clear_pointer (&r.lock_db, sqlite3_close);
+  if (r.db_fd >= 0)
+    close (r.db_fd);
   message = ok ? g_strdup_printf ("restored from %s", backup_path) : g_strdup (local_error->message);
   if (tw_audit_log_complete (audit, request, outcome, 0, message, &audit_error) == 0)
     g_warning ("Could not audit the outcome of the restore of %s: %s", db_path, audit_error->message);

@@ -47,6 +47,7 @@ enum {
 enum {
   SIGNAL_ALERT,
   SIGNAL_BACKUP_FINISHED,
+  SIGNAL_STALE_CHECKED,
   N_SIGNALS
 };
 
@@ -222,40 +223,106 @@ entry_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/*
+ * The stale check goes by the newest *valid* backup: a corrupt newest one is no backup to
+ * go back to, so it neither ends nor hides the alert. Pre-restore backups do not count
+ * either: they are snapshots of a database that was being replaced (a byte copy when it
+ * was damaged), taken by a restore, not by the schedule. Verifying reads the backups, so
+ * the check runs off the main thread (tw_backup_manager_find_newest_valid_async); each
+ * database's check ends with the "stale-checked" signal.
+ */
+static void
+stale_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Job) job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) newest = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  TwBackupScheduler *self = job->scheduler;
+  Entry *entry;
+  guint n_backups = 0;
+  gint64 age;
+
+  newest = tw_backup_manager_find_newest_valid_finish (TW_BACKUP_MANAGER (object), result,
+                                                       &n_backups, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  entry = lookup_entry (self, job->id, job->entry);
+  if (entry == NULL)
+    return;
+  key = g_strconcat ("backup-stale:", entry->id, NULL);
+
+  if (error != NULL && entry->schedule_hours > 0)
+    {
+      /* The scheduled backup into that folder fails too, and that failure is alerted. */
+      g_debug ("Stale check of %s: %s", entry->id, error->message);
+    }
+  else if (error != NULL)
+    {
+      title = g_strdup_printf ("Backups of %s could not be checked", entry->id);
+      body = g_strdup_printf ("The backups of “%s” could not be read: %s. "
+                              "Check the backup folder from the Backups page.",
+                              entry->path, error->message);
+      emit_alert (self, key, "warning", title, body);
+    }
+  else if (newest == NULL && n_backups > 0)
+    {
+      title = g_strdup_printf ("%s has no valid backup", entry->id);
+      body = g_strdup_printf ("None of the %u backups of “%s” passes its integrity check. "
+                              "Back it up now from the Backups page.", n_backups, entry->path);
+      emit_alert (self, key, "critical", title, body);
+    }
+  else if (newest == NULL)
+    {
+      /* With a schedule, a backup is on its way (or its failure is alerted). */
+      if (entry->schedule_hours == 0)
+        {
+          title = g_strdup_printf ("%s has never been backed up", entry->id);
+          body = g_strdup_printf ("No backup of “%s” exists and no schedule is set. "
+                                  "Back it up now from the Backups page and set a schedule.",
+                                  entry->path);
+          emit_alert (self, key, "critical", title, body);
+        }
+    }
+  else
+    {
+      now = g_date_time_new_now_utc ();
+      age = MAX (0, g_date_time_difference (now, tw_backup_get_created (newest)) / G_TIME_SPAN_SECOND);
+      if (age > TW_BACKUP_STALE_AFTER_S)
+        {
+          title = g_strdup_printf ("Newest valid backup of %s is %" G_GINT64_FORMAT " hours old",
+                                   entry->id, age / 3600);
+          body = g_strdup_printf ("The newest valid backup of “%s” (%s) is older than 24 hours%s. "
+                                  "Back it up now from the Backups page and check the schedule.",
+                                  entry->path, tw_backup_get_name (newest),
+                                  entry->failed ? " and the last scheduled backup failed" : "");
+          emit_alert (self, key, age > CRITICAL_STALE_AFTER_S ? "critical" : "warning", title, body);
+        }
+    }
+
+  g_signal_emit (self, signals[SIGNAL_STALE_CHECKED], 0, entry->id);
+}
+
 static void
 check_entry_stale (TwBackupScheduler *self,
                    Entry             *entry)
 {
-  g_autofree char *key = g_strconcat ("backup-stale:", entry->id, NULL);
-  g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
-  gint64 age;
+  Job *job;
 
   if (!g_file_test (entry->path, G_FILE_TEST_EXISTS))
     return;
-  age = tw_backup_manager_get_newest_age (self->manager, entry->path, entry->backup_dir);
-  if (age < 0)
-    {
-      /* With a schedule, a backup is on its way (or its failure is alerted). */
-      if (entry->schedule_hours > 0)
-        return;
-      title = g_strdup_printf ("%s has never been backed up", entry->id);
-      body = g_strdup_printf ("No backup of “%s” exists and no schedule is set. "
-                              "Back it up now from the Backups page and set a schedule.",
-                              entry->path);
-      emit_alert (self, key, "critical", title, body);
-      return;
-    }
-  if (age <= TW_BACKUP_STALE_AFTER_S)
-    return;
 
-  title = g_strdup_printf ("Newest backup of %s is %" G_GINT64_FORMAT " hours old",
-                           entry->id, age / 3600);
-  body = g_strdup_printf ("The newest backup of “%s” is older than 24 hours%s. "
-                          "Back it up now from the Backups page and check the schedule.",
-                          entry->path,
-                          entry->failed ? " and the last scheduled backup failed" : "");
-  emit_alert (self, key, age > CRITICAL_STALE_AFTER_S ? "critical" : "warning", title, body);
+  job = g_new0 (Job, 1);
+  job->scheduler = g_object_ref (self);
+  job->entry = entry;
+  job->id = g_strdup (entry->id);
+  tw_backup_manager_find_newest_valid_async (self->manager, entry->path, entry->backup_dir,
+                                             entry->cancellable, stale_checked_cb, job);
 }
 
 void
@@ -463,6 +530,9 @@ tw_backup_scheduler_class_init (TwBackupSchedulerClass *klass)
   signals[SIGNAL_BACKUP_FINISHED] =
     g_signal_new ("backup-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, TW_TYPE_BACKUP);
+  signals[SIGNAL_STALE_CHECKED] =
+    g_signal_new ("stale-checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -19,10 +19,13 @@ G_BEGIN_DECLS
  * Signals:
  *   "alert" (const char *key, const char *severity, const char *title, const char *body):
  *     severity "warning" or "critical"; keys "backup-failed:DB_ID" (a scheduled backup
- *     failed, warning), "backup-stale:DB_ID" (the newest backup is older than 24 h,
- *     warning; critical past 72 h or when the database never had one and no schedule).
+ *     failed, warning), "backup-stale:DB_ID" (the newest valid backup — pre-restore ones
+ *     left out — is older than 24 h, warning; critical past 72 h, when none of its backups
+ *     is valid, or when the database never had one and no schedule).
  *   "backup-finished" (const char *db_id, TwBackup *backup or NULL on failure): after each
  *     scheduled backup (and its cleanup), so views can refresh.
+ *   "stale-checked" (const char *db_id): a database's stale check (run in a thread, as it
+ *     verifies backups) is done, after its alert if any.
  * Properties: "manager", "profile" (construct-only). */
 #define TW_TYPE_BACKUP_SCHEDULER (tw_backup_scheduler_get_type ())
 G_DECLARE_FINAL_TYPE (TwBackupScheduler, tw_backup_scheduler, TW, BACKUP_SCHEDULER, GObject)
@@ -40,7 +43,7 @@ gboolean           tw_backup_scheduler_is_running      (TwBackupScheduler *self)
 /* Whether a scheduled backup of @db_id is being made now. */
 gboolean           tw_backup_scheduler_is_busy         (TwBackupScheduler *self,
                                                         const char        *db_id);
-/* Checks every database's newest backup age now (also done hourly). */
+/* Checks every database's newest valid backup's age now (also done hourly), in a thread. */
 void               tw_backup_scheduler_check_stale     (TwBackupScheduler *self);
 
 /* For tests: how many seconds one "hour" of the schedule and of the stale check lasts

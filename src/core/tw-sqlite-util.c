@@ -336,9 +336,11 @@ out:
   return ok;
 }
 
-char *
-_tw_find_holders (const char *path)
+static char *
+find_holders (const char *path,
+              gboolean    skip_self)
 {
+  g_autofree char *self_pid = g_strdup_printf ("%d", (int) getpid ());
   g_autoptr(GString) found = g_string_new (NULL);
   g_autofree char *real = realpath (path, NULL);
   g_autofree char *wal = NULL;
@@ -362,7 +364,7 @@ _tw_find_holders (const char *path)
       const char *fd;
       gboolean holds = FALSE;
 
-      if (!g_ascii_isdigit (pid[0]))
+      if (!g_ascii_isdigit (pid[0]) || (skip_self && strcmp (pid, self_pid) == 0))
         continue;
 
       fd_dir_path = g_build_filename ("/proc", pid, "fd", NULL);
@@ -397,6 +399,18 @@ _tw_find_holders (const char *path)
     return NULL;
 
   return g_string_free (g_steal_pointer (&found), FALSE);
+}
+
+char *
+_tw_find_holders (const char *path)
+{
+  return find_holders (path, FALSE);
+}
+
+char *
+_tw_find_other_holders (const char *path)
+{
+  return find_holders (path, TRUE);
 }
 
 gboolean

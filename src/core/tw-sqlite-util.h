@@ -50,6 +50,8 @@ gboolean  _tw_copy_file_synced   (const char   *src,
 /* Processes (other than none) with @path, or its -wal/-journal, open:
  * "process 1234 (investiq)", comma-separated; NULL if none found. */
 char     *_tw_find_holders       (const char   *path);
+/* The same, leaving out this process (which holds the database during a restore). */
+char     *_tw_find_other_holders (const char   *path);
 /* Removes @path-wal, -shm and -journal; TRUE if none is left. */
 gboolean  _tw_remove_sidecars    (const char   *path,
                                   GError      **error);

@@ -212,45 +212,6 @@ external_halt (TwSim       *sim,
   return TRUE;
 }
 
-/* The broker's own blocks on the Alpaca account: {"trading_blocked": bool,
- * "account_blocked": bool}, each optional (absent: unchanged). */
-static gboolean
-broker_block (TwSim       *sim,
-              JsonObject  *args,
-              GError     **error)
-{
-  TwSimAccount *account = tw_sim_firm_get_account (_tw_sim_get_firm (sim));
-  static const char * const names[] = { "trading_blocked", "account_blocked" };
-  gboolean *fields[] = { &account->trading_blocked, &account->account_blocked };
-  gboolean values[G_N_ELEMENTS (names)];
-  gboolean any = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      JsonNode *node = json_object_get_member (args, names[i]);
-
-      values[i] = *fields[i];
-      if (node == NULL)
-        continue;
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        {
-          g_set_error (error, TW_ERROR, TW_ERROR_INVALID, "“%s” must be true or false", names[i]);
-          return FALSE;
-        }
-      values[i] = json_node_get_boolean (node);
-      any = TRUE;
-    }
-  if (!any)
-    {
-      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "The broker-block scenario needs “trading_blocked” or “account_blocked”");
-      return FALSE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    *fields[i] = values[i];
-  return TRUE;
-}
-
 static gboolean
 reset (TwSim       *sim,
        JsonObject  *args,
@@ -271,7 +232,6 @@ const TwSimScenario tw_sim_risk_scenarios[] = {
   { "source-outage", source_outage },
   { "source-recover", source_recover },
   { "external-halt", external_halt },
-  { "broker-block", broker_block },
   { "reset", reset },
   { NULL }
 };

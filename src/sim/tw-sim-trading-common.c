@@ -3,6 +3,7 @@
 
 #include "tw-sim-trading.h"
 #include "tw-error.h"
+#include "tw-sim-risk.h"
 
 #include <math.h>
 #include <string.h>
@@ -329,7 +330,55 @@ hold_for_orders (TwSim       *sim,
   return TRUE;
 }
 
+/* {"name": "account-blocks", "trading_blocked": true, "account_blocked": true,
+ *  "trade_suspended_by_user": true}: sets the blocks Alpaca reports on GET /v2/account
+ * (each one named is set to its value, the others are left as they are; false lifts a
+ * block). trade_suspended_by_user is the account's view of suspend_trade, so the two
+ * move together. */
+static gboolean
+account_blocks (TwSim       *sim,
+                JsonObject  *args,
+                GError     **error)
+{
+  static const char * const names[] = { "trading_blocked", "account_blocked", "trade_suspended_by_user" };
+  TwSimFirm *firm = _tw_sim_get_firm (sim);
+  TwSimAccount *account = tw_sim_firm_get_account (firm);
+  guint named = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      JsonNode *node = json_object_get_member (args, names[i]);
+
+      if (node == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       "The account-blocks scenario needs “%s” as true or false", names[i]);
+          return FALSE;
+        }
+      named++;
+    }
+  if (named == 0)
+    {
+      g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID,
+                           "The account-blocks scenario needs at least one of “trading_blocked”, "
+                           "“account_blocked”, “trade_suspended_by_user” (true or false)");
+      return FALSE;
+    }
+
+  if (json_object_has_member (args, "trading_blocked"))
+    account->trading_blocked = json_object_get_boolean_member (args, "trading_blocked");
+  if (json_object_has_member (args, "account_blocked"))
+    account->account_blocked = json_object_get_boolean_member (args, "account_blocked");
+  if (json_object_has_member (args, "trade_suspended_by_user"))
+    tw_sim_risk_alpaca_set_suspend (tw_sim_firm_get_risk (firm), firm,
+                                    json_object_get_boolean_member (args, "trade_suspended_by_user"));
+  return TRUE;
+}
+
 const TwSimScenario tw_sim_trading_scenarios[] = {
   { "hold-for-orders", hold_for_orders },
+  { "account-blocks", account_blocks },
   { NULL }
 };

@@ -80,6 +80,26 @@ gboolean _tw_backups_page_is_cancelled  (GError        *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, _tw_backups_page_op_free)
 
+void     _tw_backups_page_update_backup_button (Section *section);
+
+/* tw-backups-page-actions.c: Back Up Now, Verify, Restore… */
+void     _tw_backups_page_progress_cb            (TwBackupManager *manager,
+                                                  TwBackupStep     step,
+                                                  double           fraction,
+                                                  TwBackupsPage   *self);
+void     _tw_backups_page_backup_now_action      (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter);
+void     _tw_backups_page_verify_action          (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter);
+void     _tw_backups_page_restore_action         (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter);
+void     _tw_backups_page_restore_database_action (GtkWidget  *widget,
+                                                  const char *action_name,
+                                                  GVariant   *parameter);
+
 /* tw-backups-page-delete.c */
 void     _tw_backups_page_delete_action (GtkWidget     *widget,
                                          const char    *action_name,

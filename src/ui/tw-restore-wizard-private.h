@@ -92,6 +92,7 @@ struct _TwRestoreWizard
 void     _tw_restore_wizard_update_nav       (TwRestoreWizard *self);
 void     _tw_restore_wizard_toast            (TwRestoreWizard *self,
                                               const char      *message);
+void     _tw_restore_wizard_clear_toast      (TwRestoreWizard *self);
 void     _tw_restore_wizard_clear_rows       (AdwPreferencesGroup *group,
                                               GPtrArray       *rows);
 GtkWidget *_tw_restore_wizard_add_row        (AdwPreferencesGroup *group,
@@ -102,6 +103,14 @@ void     _tw_restore_wizard_set_row_icon     (GtkWidget       *row,
                                               const char      *icon_name,
                                               const char      *style);
 gboolean _tw_restore_wizard_is_cancelled     (GError          *error);
+void     _tw_restore_wizard_busy_push        (TwRestoreWizard *self);
+void     _tw_restore_wizard_busy_pop         (TwRestoreWizard *self);
+TwDatabaseConfig *_tw_restore_wizard_lookup_database (TwRestoreWizard *self,
+                                                      const char      *id);
+
+/* tw-restore-wizard-choose.c: database, backup */
+void     _tw_restore_wizard_build_databases  (TwRestoreWizard *self);
+void     _tw_restore_wizard_enter_backup     (TwRestoreWizard *self);
 
 /* tw-restore-wizard-steps.c: safety, confirm, progress, result */
 void     _tw_restore_wizard_enter_safety     (TwRestoreWizard *self);

@@ -572,10 +572,21 @@ show_result (TwRestoreWizard *self,
   else
     {
       /* The manager's message says whether the database was touched or put back. */
-      gboolean said = strstr (error->message, "put back") != NULL
-        || strstr (error->message, "not touched") != NULL;
-      const char *state = said ? NULL
+      gboolean put_back = strstr (error->message, "was put back") != NULL;
+      gboolean untouched = strstr (error->message, "not touched") != NULL;
+      gboolean by_hand = strstr (error->message, "Restore it by hand") != NULL;
+      const char *state = put_back || untouched || by_hand ? NULL
         : _("Check the database before resuming trading: the restore may have stopped halfway.");
+
+      if (put_back)
+        /* Translators: the restore failed after the replace; %s is a database file name */
+        title = g_strdup_printf (_("Not restored: %s put back as it was"), basename);
+      else if (untouched)
+        title = g_strdup_printf (_("Not restored: %s untouched"), basename);
+      else if (by_hand)
+        title = g_strdup_printf (_("Restore failed: %s must be restored by hand"), basename);
+      else
+        title = g_strdup_printf (_("Restore failed: check %s"), basename);
       self->result_text = state != NULL ? g_strdup_printf ("%s\n%s", error->message, state)
                                         : g_strdup (error->message);
       gtk_image_set_from_icon_name (self->result_icon, "dialog-error-symbolic");
@@ -594,6 +605,7 @@ show_result (TwRestoreWizard *self,
                                          ? _("Resume only after checking the restored data. Resuming is guarded: a reason and the runbook's checklist.")
                                          : _("Nothing was restored. Resume only once the reason for halting is resolved; resuming is guarded: a reason and the runbook's checklist."));
 
+  _tw_restore_wizard_clear_toast (self);
   gtk_stack_set_visible_child_name (self->stack, "6");
   self->step = TW_RESTORE_STEP_RESULT;
   {
@@ -646,6 +658,12 @@ resume_unref (Resume *resume)
       message = g_strdup_printf (_("Resumed %u; not resumed — %s"), resume->n_ok, resume->failed->str);
     _tw_restore_wizard_toast (resume->wizard, message);
     resume->wizard->resumed = resume->failed->len == 0;
+    if (resume->wizard->resumed)
+      {
+        /* The group no longer says "still halted" once it is not. */
+        adw_preferences_group_set_title (resume->wizard->resume_group, _("Trading resumed"));
+        adw_preferences_group_set_description (resume->wizard->resume_group, message);
+      }
     _tw_restore_wizard_update_nav (resume->wizard);
   }
   g_object_unref (resume->wizard);

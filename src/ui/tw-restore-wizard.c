@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The guided restore: the window, navigation, and steps 1 (database) and 2 (backup).
- * Steps 3 to 6 are in tw-restore-wizard-steps.c. */
+/* The guided restore: the window, navigation and actions. Steps 1 (database) and 2
+ * (backup) are in tw-restore-wizard-choose.c, steps 3 to 6 in tw-restore-wizard-steps.c. */
 #include "config.h"
 
 #include "tw-restore-wizard.h"
@@ -17,9 +17,6 @@ G_DEFINE_FINAL_TYPE (TwRestoreWizard, tw_restore_wizard, ADW_TYPE_WINDOW)
 static const char * const step_names[] = {
   N_("Database"), N_("Backup"), N_("Safety"), N_("Confirm"), N_("Restore"), N_("Result"),
 };
-
-static void choose_backup (TwRestoreWizard *self,
-                           const char      *path);
 
 /* Helpers shared with the steps file */
 
@@ -44,6 +41,15 @@ _tw_restore_wizard_toast (TwRestoreWizard *self,
   self->last_message = g_strdup (message);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* A toast belongs to the step it was shown on: moving on dismisses it. */
+void
+_tw_restore_wizard_clear_toast (TwRestoreWizard *self)
+{
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_clear_weak_pointer (&self->toast);
 }
 
 void
@@ -91,23 +97,23 @@ _tw_restore_wizard_set_row_icon (GtkWidget  *row,
   tw_ui_set_status_style (icon, style);
 }
 
-static void
-busy_push (TwRestoreWizard *self)
+void
+_tw_restore_wizard_busy_push (TwRestoreWizard *self)
 {
   self->n_busy++;
 }
 
-static void
-busy_pop (TwRestoreWizard *self)
+void
+_tw_restore_wizard_busy_pop (TwRestoreWizard *self)
 {
   g_return_if_fail (self->n_busy > 0);
   self->n_busy--;
   _tw_restore_wizard_update_nav (self);
 }
 
-static TwDatabaseConfig *
-lookup_database (TwRestoreWizard *self,
-                 const char      *id)
+TwDatabaseConfig *
+_tw_restore_wizard_lookup_database (TwRestoreWizard *self,
+                                    const char      *id)
 {
   GPtrArray *databases = tw_profile_get_databases (tw_workspace_get_profile (self->workspace));
 
@@ -195,8 +201,6 @@ update_step_indicator (TwRestoreWizard *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-static void enter_backup (TwRestoreWizard *self);
-
 static void
 go_to (TwRestoreWizard *self,
        TwRestoreStep    step)
@@ -205,13 +209,15 @@ go_to (TwRestoreWizard *self,
 
   if (self->step == TW_RESTORE_STEP_SAFETY && step != TW_RESTORE_STEP_SAFETY)
     _tw_restore_wizard_unwatch_states (self);
+  if (step != self->step)
+    _tw_restore_wizard_clear_toast (self);
   self->step = step;
   gtk_stack_set_visible_child_name (self->stack, name);
 
   switch (step)
     {
     case TW_RESTORE_STEP_BACKUP:
-      enter_backup (self);
+      _tw_restore_wizard_enter_backup (self);
       break;
     case TW_RESTORE_STEP_SAFETY:
       _tw_restore_wizard_enter_safety (self);
@@ -227,381 +233,6 @@ go_to (TwRestoreWizard *self,
     }
   update_step_indicator (self);
   _tw_restore_wizard_update_nav (self);
-}
-
-/* Step 1: the database */
-
-static void
-db_toggled_cb (GtkCheckButton  *button,
-               TwRestoreWizard *self)
-{
-  const char *id = g_object_get_data (G_OBJECT (button), "tw-id");
-
-  if (gtk_check_button_get_active (button))
-    tw_restore_wizard_choose_database (self, id);
-}
-
-static void
-build_databases (TwRestoreWizard *self)
-{
-  GPtrArray *databases = tw_profile_get_databases (tw_workspace_get_profile (self->workspace));
-  GtkCheckButton *group = NULL;
-
-  _tw_restore_wizard_clear_rows (self->db_group, self->db_rows);
-  for (guint i = 0; databases != NULL && i < databases->len; i++)
-    {
-      TwDatabaseConfig *config = g_ptr_array_index (databases, i);
-      GtkWidget *row = _tw_restore_wizard_add_row (self->db_group, self->db_rows, config->id, config->path);
-      GtkWidget *check = gtk_check_button_new ();
-      gint64 age = tw_backup_manager_get_newest_age (self->manager, config->path, config->backup_dir);
-      g_autofree char *age_text = tw_backup_ui_format_age (age);
-      g_autofree char *subtitle = NULL;
-
-      /* Translators: a database path and the age of its newest backup */
-      subtitle = g_strdup_printf (_("%s · newest backup: %s"), config->path, age_text);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      g_object_set_data_full (G_OBJECT (check), "tw-id", g_strdup (config->id), g_free);
-      g_object_set_data (G_OBJECT (row), "tw-check", check);
-      if (group != NULL)
-        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
-      else
-        group = GTK_CHECK_BUTTON (check);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_strcmp0 (self->db_id, config->id) == 0);
-      g_signal_connect (check, "toggled", G_CALLBACK (db_toggled_cb), self);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, config->id, -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-    }
-}
-
-gboolean
-tw_restore_wizard_choose_database (TwRestoreWizard *self,
-                                   const char      *db_id)
-{
-  TwDatabaseConfig *config;
-
-  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), FALSE);
-
-  if (self->step > TW_RESTORE_STEP_CONFIRM)
-    return FALSE;
-  config = lookup_database (self, db_id);
-  if (config == NULL)
-    return FALSE;
-  if (g_strcmp0 (self->db_id, db_id) != 0)
-    {
-      g_free (self->db_id);
-      self->db_id = g_strdup (config->id);
-      g_free (self->db_path);
-      self->db_path = g_strdup (config->path);
-      g_free (self->backup_dir);
-      self->backup_dir = config->backup_dir != NULL && *config->backup_dir != '\0'
-        ? g_strdup (config->backup_dir) : tw_backup_manager_default_dir (config->path);
-      g_clear_pointer (&self->backup_path, g_free);
-      g_clear_object (&self->chosen);
-      g_clear_object (&self->current);
-    }
-  for (guint i = 0; i < self->db_rows->len; i++)
-    {
-      GtkWidget *check = g_object_get_data (g_ptr_array_index (self->db_rows, i), "tw-check");
-
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (check), "tw-id"), db_id) == 0
-          && !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-    }
-  _tw_restore_wizard_update_nav (self);
-  return TRUE;
-}
-
-/* Step 2: the backup */
-
-static void
-show_details (TwRestoreWizard *self)
-{
-  g_autoptr(GString) comparison = g_string_new (NULL);
-  const char * const *tables;
-  GtkWidget *row;
-
-  _tw_restore_wizard_clear_rows (self->details_group, self->detail_rows);
-  _tw_restore_wizard_clear_rows (self->tables_group, self->table_rows);
-  g_clear_pointer (&self->comparison, g_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->tables_group), FALSE);
-
-  if (self->backup_path == NULL)
-    return;
-  if (self->chosen == NULL)
-    {
-      GtkWidget *spinner;
-
-      row = _tw_restore_wizard_add_row (self->details_group, self->detail_rows,
-                                        _("Verifying the backup…"),
-                                        _("A full integrity check, and the rows of every table"));
-      spinner = gtk_spinner_new ();
-
-      gtk_spinner_start (GTK_SPINNER (spinner));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
-      return;
-    }
-
-  {
-    TwBackupValidity valid = tw_backup_get_valid (self->chosen);
-    GtkWidget *badge = tw_backup_ui_badge_new ();
-    g_autofree char *describe = tw_backup_ui_describe (self->chosen);
-    const char *problem = tw_backup_get_problem (self->chosen);
-
-    row = _tw_restore_wizard_add_row (self->details_group, self->detail_rows,
-                                      tw_backup_get_name (self->chosen), describe);
-    tw_backup_ui_badge_set (badge, valid);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
-    if (valid != TW_BACKUP_VALIDITY_VALID)
-      {
-        g_autofree char *text = g_strdup_printf (_("This backup cannot be restored: %s"),
-                                                 problem != NULL ? problem : _("it is not a readable database"));
-
-        row = _tw_restore_wizard_add_row (self->details_group, self->detail_rows, text, NULL);
-        _tw_restore_wizard_set_row_icon (row, "dialog-error-symbolic", "error");
-        g_string_append (comparison, text);
-        self->comparison = g_string_free (g_steal_pointer (&comparison), FALSE);
-        return;
-      }
-  }
-
-  tables = tw_backup_get_tables (self->chosen);
-  for (guint i = 0; tables != NULL && tables[i] != NULL; i++)
-    {
-      gint64 then = tw_backup_get_row_count (self->chosen, tables[i]);
-      gint64 now = self->current != NULL ? tw_backup_get_row_count (self->current, tables[i]) : -1;
-      g_autofree char *subtitle = NULL;
-      g_autofree char *delta = NULL;
-      GtkWidget *label;
-
-      if (now >= 0)
-        {
-          delta = tw_backup_ui_format_delta (then - now);
-          /* Translators: rows now and in the backup, e.g. "240 now · 236 in the backup" */
-          subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " now · %" G_GINT64_FORMAT " in the backup"),
-                                      now, then);
-          g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " now, %" G_GINT64_FORMAT
-                                  " in the backup (%s)\n", tables[i], now, then, delta);
-        }
-      else
-        {
-          delta = g_strdup (_("new"));
-          subtitle = g_strdup_printf (_("not in the current database · %" G_GINT64_FORMAT " in the backup"),
-                                      then);
-          g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " in the backup (not now)\n",
-                                  tables[i], then);
-        }
-      row = _tw_restore_wizard_add_row (self->tables_group, self->table_rows, tables[i], subtitle);
-      label = gtk_label_new (NULL);
-      if (now >= 0 && then < now)
-        {
-          g_autofree char *text = g_strdup_printf (_("%s rows lost"), delta);
-
-          gtk_label_set_label (GTK_LABEL (label), text);
-          gtk_widget_add_css_class (label, "warning");
-        }
-      else if (now >= 0 && then > now)
-        {
-          g_autofree char *text = g_strdup_printf (_("%s rows back"), delta);
-
-          gtk_label_set_label (GTK_LABEL (label), text);
-          gtk_widget_add_css_class (label, "accent");
-        }
-      else
-        {
-          gtk_label_set_label (GTK_LABEL (label), now >= 0 ? _("unchanged") : delta);
-          gtk_widget_add_css_class (label, "dim-label");
-        }
-      gtk_widget_add_css_class (label, "heading");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-    }
-  /* Tables the backup does not have are lost entirely. */
-  tables = self->current != NULL ? tw_backup_get_tables (self->current) : NULL;
-  for (guint i = 0; tables != NULL && tables[i] != NULL; i++)
-    {
-      gint64 now = tw_backup_get_row_count (self->current, tables[i]);
-      g_autofree char *subtitle = NULL;
-      g_autofree char *text = NULL;
-      GtkWidget *label;
-
-      if (tw_backup_get_row_count (self->chosen, tables[i]) >= 0)
-        continue;
-      subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " now · not in the backup: the table goes"), now);
-      text = g_strdup_printf (_("−%" G_GINT64_FORMAT " rows lost"), now);
-      g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " now, not in the backup (−%"
-                              G_GINT64_FORMAT ")\n", tables[i], now, now);
-      row = _tw_restore_wizard_add_row (self->tables_group, self->table_rows, tables[i], subtitle);
-      label = gtk_label_new (text);
-      gtk_widget_add_css_class (label, "warning");
-      gtk_widget_add_css_class (label, "heading");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->tables_group), self->table_rows->len > 0);
-  if (comparison->len > 0)
-    g_string_truncate (comparison, comparison->len - 1);
-  self->comparison = g_string_free (g_steal_pointer (&comparison), FALSE);
-}
-
-static void
-verify_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(TwRestoreWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TwBackup) backup = tw_backup_manager_verify_finish (TW_BACKUP_MANAGER (object), result, &error);
-  if (backup == NULL)
-    {
-      if (!_tw_restore_wizard_is_cancelled (error))
-        _tw_restore_wizard_toast (self, error->message);
-      busy_pop (self);
-      return;
-    }
-  if (g_strcmp0 (tw_backup_get_path (backup), self->backup_path) == 0)
-    g_set_object (&self->chosen, backup);
-  else if (g_strcmp0 (tw_backup_get_path (backup), self->db_path) == 0)
-    g_set_object (&self->current, backup);
-  show_details (self);
-  busy_pop (self);
-}
-
-static void
-choose_backup (TwRestoreWizard *self,
-               const char      *path)
-{
-  char *copy;
-
-  if (g_strcmp0 (self->backup_path, path) == 0 && self->chosen != NULL)
-    return;
-  /* @path may be self->backup_path itself. */
-  copy = g_strdup (path);
-  g_free (self->backup_path);
-  self->backup_path = copy;
-  g_clear_object (&self->chosen);
-  show_details (self);
-
-  /* Verified now, whatever the list said: what is restored is what was just checked. */
-  busy_push (self);
-  tw_backup_manager_verify_async (self->manager, self->backup_path, FALSE, self->cancellable,
-                                  verify_done_cb, g_object_ref (self));
-  if (self->current == NULL && g_file_test (self->db_path, G_FILE_TEST_EXISTS))
-    {
-      busy_push (self);
-      tw_backup_manager_verify_async (self->manager, self->db_path, TRUE, self->cancellable,
-                                      verify_done_cb, g_object_ref (self));
-    }
-  _tw_restore_wizard_update_nav (self);
-}
-
-static void
-backup_toggled_cb (GtkCheckButton  *button,
-                   TwRestoreWizard *self)
-{
-  if (gtk_check_button_get_active (button))
-    choose_backup (self, g_object_get_data (G_OBJECT (button), "tw-path"));
-}
-
-static void
-show_backups (TwRestoreWizard *self)
-{
-  GtkCheckButton *group = NULL;
-
-  _tw_restore_wizard_clear_rows (self->backup_group, self->backup_rows);
-  for (guint i = 0; i < self->backups->len; i++)
-    {
-      TwBackup *backup = g_ptr_array_index (self->backups, i);
-      g_autofree char *describe = tw_backup_ui_describe (backup);
-      g_autofree char *subtitle = tw_backup_get_pre_restore (backup)
-        ? g_strdup_printf (_("Pre-restore backup · %s"), describe) : g_strdup (describe);
-      GtkWidget *row = _tw_restore_wizard_add_row (self->backup_group, self->backup_rows,
-                                                   tw_backup_get_name (backup), subtitle);
-      GtkWidget *check = gtk_check_button_new ();
-
-      g_object_set_data_full (G_OBJECT (check), "tw-path", g_strdup (tw_backup_get_path (backup)), g_free);
-      g_object_set_data (G_OBJECT (row), "tw-check", check);
-      if (group != NULL)
-        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
-      else
-        group = GTK_CHECK_BUTTON (check);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                   g_strcmp0 (self->backup_path, tw_backup_get_path (backup)) == 0);
-      g_signal_connect (check, "toggled", G_CALLBACK (backup_toggled_cb), self);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      tw_backup_get_name (backup), -1);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-    }
-  if (self->backups->len == 0)
-    _tw_restore_wizard_add_row (self->backup_group, self->backup_rows,
-                                _("This database has no backup yet"), self->backup_dir);
-}
-
-static void
-list_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(TwRestoreWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) list = tw_backup_manager_list_finish (TW_BACKUP_MANAGER (object), result, &error);
-
-  if (list == NULL)
-    {
-      if (!_tw_restore_wizard_is_cancelled (error))
-        _tw_restore_wizard_toast (self, error->message);
-      busy_pop (self);
-      return;
-    }
-  g_ptr_array_set_size (self->backups, 0);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    g_ptr_array_add (self->backups, g_list_model_get_item (list, i));
-  g_free (self->listed_db);
-  self->listed_db = g_strdup (self->db_id);
-  show_backups (self);
-  if (self->backup_path != NULL && self->chosen == NULL)
-    choose_backup (self, self->backup_path);
-  busy_pop (self);
-}
-
-static void
-enter_backup (TwRestoreWizard *self)
-{
-  g_autofree char *title = g_strdup_printf (_("Which backup of %s?"), self->db_id);
-
-  adw_preferences_group_set_title (self->backup_group, title);
-  if (g_strcmp0 (self->listed_db, self->db_id) != 0)
-    {
-      busy_push (self);
-      _tw_restore_wizard_clear_rows (self->backup_group, self->backup_rows);
-      tw_backup_manager_list_async (self->manager, self->db_path, self->backup_dir,
-                                    self->cancellable, list_done_cb, g_object_ref (self));
-    }
-  show_details (self);
-}
-
-gboolean
-tw_restore_wizard_choose_backup (TwRestoreWizard *self,
-                                 const char      *backup_path)
-{
-  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), FALSE);
-  g_return_val_if_fail (backup_path != NULL, FALSE);
-
-  if (self->step != TW_RESTORE_STEP_BACKUP)
-    return FALSE;
-  for (guint i = 0; i < self->backup_rows->len; i++)
-    {
-      GtkWidget *check = g_object_get_data (g_ptr_array_index (self->backup_rows, i), "tw-check");
-
-      if (check != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (check), "tw-path"), backup_path) == 0)
-        {
-          if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
-            choose_backup (self, backup_path);
-          else
-            gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 /* Actions */
@@ -872,7 +503,7 @@ tw_restore_wizard_new (GtkWindow       *parent,
   if (parent != NULL && gtk_window_get_application (parent) != NULL)
     gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
 
-  build_databases (self);
+  _tw_restore_wizard_build_databases (self);
   go_to (self, TW_RESTORE_STEP_DATABASE);
   return self;
 }
@@ -967,6 +598,22 @@ tw_restore_wizard_get_last_message (TwRestoreWizard *self)
   g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
 
   return self->last_message;
+}
+
+const char *
+tw_restore_wizard_get_result_title (TwRestoreWizard *self)
+{
+  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
+
+  return gtk_label_get_label (self->result_title);
+}
+
+gboolean
+tw_restore_wizard_has_toast (TwRestoreWizard *self)
+{
+  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), FALSE);
+
+  return self->toast != NULL;
 }
 
 GtkWidget *

@@ -75,6 +75,10 @@ const char      *tw_restore_wizard_get_result_text  (TwRestoreWizard *self);
 const char      *tw_restore_wizard_get_pre_restore_path (TwRestoreWizard *self);
 /* The last toast's text (e.g. why the window would not close). */
 const char      *tw_restore_wizard_get_last_message (TwRestoreWizard *self);
+/* The result's heading: "investiq.db restored", "Not restored: investiq.db put back as it was"… */
+const char      *tw_restore_wizard_get_result_title (TwRestoreWizard *self);
+/* Whether a toast is shown (toasts are dismissed when the wizard changes step). */
+gboolean         tw_restore_wizard_has_toast        (TwRestoreWizard *self);
 /* The guard dialog of Resume trading…, while open. (transfer none) (nullable) */
 GtkWidget       *tw_restore_wizard_get_guard_dialog (TwRestoreWizard *self);
 
