@@ -368,6 +368,12 @@ _tw_backup_snapshot (const char            *db_path,
   dest = _tw_sqlite_open (tmp_template, SQLITE_OPEN_READWRITE, FALSE, error);
   if (dest == NULL)
     goto fail;
+  /* The temporary file is nobody's database until it is renamed: no journal and no syncs
+   * while the pages are copied (a crash leaves a temporary file to delete, never a
+   * backup), then one fsync of the whole file before the rename. */
+  if (!_tw_sqlite_exec (dest, "PRAGMA journal_mode=OFF", what, error) ||
+      !_tw_sqlite_exec (dest, "PRAGMA synchronous=OFF", what, error))
+    goto fail;
 
   backup = sqlite3_backup_init (dest, "main", source != NULL ? source : src, "main");
   if (backup == NULL)
