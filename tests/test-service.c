@@ -222,16 +222,29 @@ test_service_error_states (void)
       g_assert_cmpuint (g_list_model_get_n_items (components), ==, 3);
       still = g_list_model_get_item (components, 0);
       g_assert_true (still == first);
-      g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, 20.0);
+      /* No latency: the last good answer's is not this failed attempt's. */
+      g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, -1.0);
+      /* The age is that of the last good data, not of the failed attempt. */
+      g_assert_cmpint (tw_service_get_age_seconds (service), >=, 0);
     }
 
-  /* A success clears the error. */
+  /* Stale stays as the poller said while the service fails; the age keeps growing. */
   tw_service_set_stale (service, TRUE);
+  {
+    g_autoptr(GError) error = g_error_new_literal (TW_ERROR, TW_ERROR_UNREACHABLE, "still down");
+
+    tw_service_apply_error (service, error);
+    g_assert_true (tw_service_get_stale (service));
+    g_assert_true (tw_service_get_last_success (service) == last_success);
+  }
+
+  /* A success clears the error, and measures the latency again. */
   tw_service_apply_health (service, TW_HEALTH_OK, "healthy", 20.0, ok);
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
   g_assert_null (tw_service_get_last_error (service));
   g_assert_false (tw_service_get_stale (service));
   g_assert_true (tw_service_get_last_success (service) != last_success);
+  g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, 20.0);
 
   g_date_time_unref (last_success);
   g_clear_object (&first);
@@ -341,11 +354,13 @@ test_service_no_spurious_notify (void)
   g_assert_cmpuint (count (counts, "last-success"), ==, 2);
   g_assert_cmpuint (g_hash_table_size (counts), ==, 2);
 
-  /* The same error twice: state and last-error notified once. */
+  /* The same error twice: state, last-error and the cleared latency notified once. */
   tw_service_apply_error (service, error);
   tw_service_apply_error (service, error);
   g_assert_cmpuint (count (counts, "state"), ==, 1);
   g_assert_cmpuint (count (counts, "last-error"), ==, 1);
+  g_assert_cmpuint (count (counts, "latency-ms"), ==, 2);
+  g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, -1.0);
   g_assert_cmpuint (count (counts, "last-success"), ==, 2);
   g_assert_cmpuint (count (counts, "components"), ==, 0);
 
