@@ -436,7 +436,8 @@ test_service_error_translated (void)
 {
   g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
   g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
-  g_autofree char *mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo",
+                                          NULL);
   g_autoptr(TwHttp) http = tw_http_new ();
   g_autoptr(TwHttpRequest) request = NULL;
   g_autoptr(TwService) service = tw_service_new ("investiq", "investiq", NULL);
@@ -475,9 +476,11 @@ test_service_error_translated (void)
 
   /* Back in C: the msgid itself, as every other test reads it. */
   setlocale (LC_ALL, "C");
-  english = g_strdup (_("Cannot reach %s at %s: %s. Is the service running and the base URL right?"));
+  english = g_strdup (_("Cannot reach %s at %s: %s. Is the service running and the base URL "
+                        "right?"));
   setlocale (LC_ALL, saved);
-  g_assert_cmpstr (english, ==, "Cannot reach %s at %s: %s. Is the service running and the base URL right?");
+  g_assert_cmpstr (english, ==,
+                   "Cannot reach %s at %s: %s. Is the service running and the base URL right?");
 }
 
 int

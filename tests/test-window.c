@@ -346,7 +346,8 @@ test_unreachable (void)
   g_assert_null (strstr (age, "just now"));
   g_assert_true (g_str_has_prefix (age, "last good data ") ||
                  g_str_has_prefix (age, "stale — last good data "));
-  g_assert_nonnull (find_shown_label (GTK_WIDGET (row_of (demo.window, "investiq")), is_latency, NULL));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (row_of (demo.window, "investiq")),
+                                      is_latency, NULL));
   save_png (GTK_WIDGET (demo.window), NULL, "overview-unreachable-light.png");
 
   /* Older than three intervals: stale, in words and in the warning colour. */
@@ -357,7 +358,8 @@ test_unreachable (void)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (age_label), "warning"));
   g_assert_null (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
   g_assert_cmpstr (tw_service_row_get_state_text (wait.row), ==, "Unreachable");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
   save_png (GTK_WIDGET (demo.window), NULL, "overview-unreachable-stale-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 

@@ -218,7 +218,8 @@ get_boolean (Ctx        *ctx,
   if (!is_boolean (node))
     {
       if (where != NULL)
-        return fail (ctx, _("%s: \"%s\" must be true or false, not %s"), where, key, json_kind (node));
+        return fail (ctx, _("%s: \"%s\" must be true or false, not %s"),
+                     where, key, json_kind (node));
       return fail (ctx, _("\"%s\" must be true or false, not %s"), key, json_kind (node));
     }
 
@@ -402,7 +403,8 @@ load_map (Ctx        *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (ctx, _("%s must be an object of property → pointer, not %s"), where, json_kind (node));
+    return fail (ctx, _("%s must be an object of property → pointer, not %s"),
+                 where, json_kind (node));
 
   members = json_object_get_members (json_node_get_object (node));
   for (const GList *l = members; l != NULL; l = l->next)
@@ -469,7 +471,8 @@ load_health_words (Ctx          *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (ctx, _("%s: \"%s\" must be an array of words, not %s"), where, key, json_kind (node));
+    return fail (ctx, _("%s: \"%s\" must be an array of words, not %s"),
+                 where, key, json_kind (node));
 
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -621,7 +624,8 @@ load_operation (Ctx          *ctx,
   const char *method, *path, *result, *key;
 
   if (!is_identifier (name, "_.-"))
-    return fail (ctx, _("operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\""), name);
+    return fail (ctx, _("operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\""),
+                 name);
 
   ctx->operation = name;
   if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -636,7 +640,8 @@ load_operation (Ctx          *ctx,
     return FALSE;
 
   if (!g_strv_contains (methods, method))
-    return fail (ctx, _("\"method\" must be one of GET, POST, PUT, PATCH, DELETE, not \"%s\""), method);
+    return fail (ctx, _("\"method\" must be one of GET, POST, PUT, PATCH, DELETE, not \"%s\""),
+                 method);
   if (path[0] != '/')
     return fail (ctx, _("\"path\" must start with \"/\""));
   if (path[1] == '/')
@@ -669,7 +674,8 @@ load_operation (Ctx          *ctx,
       else if (is_string (body))
         op->body = g_strdup (json_node_get_string (body));
       else
-        return fail (ctx, _("\"body\" must be an object, an array or a string, not %s"), json_kind (body));
+        return fail (ctx, _("\"body\" must be an object, an array or a string, not %s"),
+                     json_kind (body));
 
       if (!check_template (ctx, connector, op->body, "\"body\"", ALLOW_RAW))
         return FALSE;
@@ -738,7 +744,8 @@ _tw_connector_load (TwConnector  *self,
     {
       g_autofree char *text = json_to_string (format, FALSE);
 
-      return fail (&ctx, _("\"format\" is %s, but this version of Trade Warden reads format 1 only"),
+      return fail (&ctx,
+                   _("\"format\" is %s, but this version of Trade Warden reads format 1 only"),
                    text);
     }
 
@@ -759,7 +766,8 @@ _tw_connector_load (TwConnector  *self,
       if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
                           g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
           g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-        return fail (&ctx, _("\"default_base_url\" \"%s\" is not an http:// or https:// URL"), base_url);
+        return fail (&ctx, _("\"default_base_url\" \"%s\" is not an http:// or https:// URL"),
+                     base_url);
     }
 
   self->id = g_strdup (id);
@@ -791,7 +799,8 @@ _tw_connector_load (TwConnector  *self,
     }
 
   if (g_hash_table_size (self->operations) == 0)
-    return fail (&ctx, _("\"operations\" is empty: a connector needs at least one (e.g. \"health\")"));
+    return fail (&ctx,
+                 _("\"operations\" is empty: a connector needs at least one (e.g. \"health\")"));
 
   return _tw_connector_check_rules (self, &ctx);
 }

@@ -574,7 +574,8 @@ run_step (GTask *task)
   if (client == NULL)
     {
       stop_with (task, g_error_new (TW_ERROR, TW_ERROR_UNSUPPORTED,
-                                    _("%s has no working connector; check it in the profile editor"),
+                                    _("%s has no working connector; check it in the profile "
+                                      "editor"),
                                     name_of_service (self)));
       return;
     }
@@ -714,7 +715,8 @@ describe_result (TwFlatten *self,
     }
 
   if (close->state == TW_FLATTEN_STEP_PARTIAL)
-    /* Translators: "InvestIQ is not flat — positions still open: AAPL. Closing: 1 of 2 closed. …" */
+    /* Translators: "InvestIQ is not flat — positions still open: AAPL. Closing: 1 of 2
+     * closed. New orders stay suspended." */
     return g_strdup_printf (_("%s is not flat — %s. Closing: %s. New orders stay suspended."),
                             name, left->str, close->summary);
   if (data->error != NULL)

@@ -518,12 +518,14 @@ _tw_http_error_cut_off (TwHttpRequest *request,
    * %s the request (e.g. "GET /api/broker/positions") */
   return g_error_new (TW_ERROR, TW_ERROR_BAD_RESPONSE,
                       g_dngettext (GETTEXT_PACKAGE,
-                                   "The answer from %s was cut off after %lu byte (%s): "
-                                   "the connection closed before the whole answer arrived. Try again; "
-                                   "if it keeps happening, check the service and any proxy in between.",
-                                   "The answer from %s was cut off after %lu bytes (%s): "
-                                   "the connection closed before the whole answer arrived. Try again; "
-                                   "if it keeps happening, check the service and any proxy in between.",
+                                   "The answer from %s was cut off after %lu byte (%s): the "
+                                   "connection closed before the whole answer arrived. Try "
+                                   "again; if it keeps happening, check the service and any "
+                                   "proxy in between.",
+                                   "The answer from %s was cut off after %lu bytes (%s): the "
+                                   "connection closed before the whole answer arrived. Try "
+                                   "again; if it keeps happening, check the service and any "
+                                   "proxy in between.",
                                    received),
                       service, (unsigned long) received, what);
 }

@@ -237,7 +237,8 @@ check_service (const char  *filename,
   if (connector_id == NULL || *connector_id == '\0')
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("%s: [%s] has no “Connector”. Add the connector's id, e.g. Connector=investiq."),
+                   _("%s: [%s] has no “Connector”. Add the connector's id, e.g. "
+                     "Connector=investiq."),
                    filename, group);
       return FALSE;
     }
@@ -435,7 +436,8 @@ tw_profile_load_from_data (const char  *data,
   if (mode_str == NULL || !tw_mode_from_string (mode_str, &mode))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("%s: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or Mode=live."),
+                   _("%s: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or "
+                     "Mode=live."),
                    basename);
       return NULL;
     }
@@ -491,7 +493,8 @@ tw_profile_load (GFile   *file,
       g_autofree char *where = g_file_get_parse_name (file);
 
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("Could not read the profile %s: %s. Check that the file exists and is readable."),
+                   _("Could not read the profile %s: %s. Check that the file exists and is "
+                     "readable."),
                    where, local_error->message);
       return NULL;
     }
@@ -610,7 +613,8 @@ tw_profile_save (TwProfile  *self,
   if (path == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("Profile “%s” can only be saved to a local file. Choose a file on this computer."),
+                   _("Profile “%s” can only be saved to a local file. Choose a file on this "
+                     "computer."),
                    tw_profile_get_name (self));
       return FALSE;
     }

@@ -505,7 +505,8 @@ tw_secrets_clear_profile_sync (TwSecrets     *self,
                               NULL);
   if (keyring_error != NULL)
     {
-      propagate_keyring_error (error, keyring_error, _("Removing the profile's secrets from the keyring"));
+      propagate_keyring_error (error, keyring_error,
+                               _("Removing the profile's secrets from the keyring"));
       return FALSE;
     }
   return TRUE;

@@ -228,8 +228,8 @@ _tw_fsync_path (const char  *path,
   if (fd < 0)
     {
       saved = errno;
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not open “%s” to flush it to disk: %s"),
-                   path, g_strerror (saved));
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   _("Could not open “%s” to flush it to disk: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -305,7 +305,8 @@ _tw_copy_file_synced (const char    *src,
             {
               saved = errno;
               g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                           _("Could not write “%s”: %s (is the disk full?)"), dest, g_strerror (saved));
+                           _("Could not write “%s”: %s (is the disk full?)"),
+                           dest, g_strerror (saved));
               goto out;
             }
           done += w;
