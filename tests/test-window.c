@@ -374,6 +374,61 @@ test_unreachable (void)
   demo_close (&demo);
 }
 
+static gboolean
+row_in_error (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return g_strcmp0 (tw_service_row_get_state_text (wait->row), "Error") == 0;
+}
+
+/* A 200 whose health body cannot be mapped: the poller has its answer (it is not
+ * stale for the poller), but the service has no good data since. Its row says
+ * Error with the mapper's reason, shows no latency, gives the age of the last
+ * good data, and marks it stale after three intervals all the same. */
+static void
+test_unusable_answer (void)
+{
+  Demo demo = { 0, };
+  RowWait wait;
+  const char *age;
+  GtkLabel *age_label;
+
+  demo_open (&demo, TW_MODE_PAPER);
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+
+  /* {"status": "healthy", "dependencies": "none"}: a word where a list belongs. */
+  tw_test_sim_fault (demo.sim, "investiq",
+                     "{\"path\":\"/health\",\"kind\":\"status\",\"status\":200,\"body\":"
+                     "\"{\\\"status\\\":\\\"healthy\\\",\\\"dependencies\\\":\\\"none\\\"}\"}");
+  wait.row = row_of (demo.window, "investiq");
+  g_assert_true (tw_test_ui_wait_for (row_in_error, &wait, 2 * INTERVAL_MS + 3000));
+  g_test_message ("unusable answer: %s", tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (strstr (tw_service_row_get_message_text (wait.row), "components"));
+  g_assert_null (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+  age = tw_service_row_get_age_text (wait.row);
+  g_assert_null (strstr (age, "just now"));
+  g_assert_true (g_str_has_prefix (age, "last good data ") ||
+                 g_str_has_prefix (age, "stale — last good data "));
+
+  /* The poller keeps getting answers, so only the row's own reckoning marks it stale. */
+  g_assert_true (tw_test_ui_wait_for (row_age_stale, &wait, 6 * INTERVAL_MS + 5000));
+  g_assert_false (tw_service_get_stale (tw_service_row_get_service (wait.row)));
+  age_label = find_shown_label (GTK_WIDGET (wait.row), is_text,
+                                (gpointer) tw_service_row_get_age_text (wait.row));
+  g_assert_nonnull (age_label);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (age_label), "warning"));
+
+  tw_test_sim_clear_faults (demo.sim);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 3 * INTERVAL_MS));
+  g_assert_cmpstr (tw_service_row_get_age_text (wait.row), ==, "updated just now");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+
+  demo_close (&demo);
+}
+
 static void
 test_live (void)
 {
@@ -547,6 +602,7 @@ main (int   argc,
 
   g_test_add_func ("/tw/ui/window/overview", test_overview);
   g_test_add_func ("/tw/ui/window/unreachable", test_unreachable);
+  g_test_add_func ("/tw/ui/window/unusable-answer", test_unusable_answer);
   g_test_add_func ("/tw/ui/window/live", test_live);
   g_test_add_func ("/tw/ui/window/no-profile", test_no_profile);
   g_test_add_func ("/tw/ui/window/profile-editor", test_profile_editor);
