@@ -153,7 +153,8 @@ def self_test():
             if word is None and found:
                 failures.append("%s: expected no problem, got %s" % (sorted(files), found))
             elif word is not None and (not found or not all(word in p for p in found)):
-                failures.append("%s: expected a problem with “%s”, got %s" % (sorted(files), word, found))
+                failures.append("%s: expected a problem with “%s”, got %s"
+                                % (sorted(files), word, found))
     return failures
 
 
