@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <string.h>
+
 #include "tw-component.h"
 #include "tw-enum-types.h"
 #include "tw-error.h"
+#include "tw-http.h"
 #include "tw-service.h"
 
 /* Counts "notify" emissions per property name. */
@@ -222,16 +227,29 @@ test_service_error_states (void)
       g_assert_cmpuint (g_list_model_get_n_items (components), ==, 3);
       still = g_list_model_get_item (components, 0);
       g_assert_true (still == first);
-      g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, 20.0);
+      /* No latency: the last good answer's is not this failed attempt's. */
+      g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, -1.0);
+      /* The age is that of the last good data, not of the failed attempt. */
+      g_assert_cmpint (tw_service_get_age_seconds (service), >=, 0);
     }
 
-  /* A success clears the error. */
+  /* Stale stays as the poller said while the service fails; the age keeps growing. */
   tw_service_set_stale (service, TRUE);
+  {
+    g_autoptr(GError) error = g_error_new_literal (TW_ERROR, TW_ERROR_UNREACHABLE, "still down");
+
+    tw_service_apply_error (service, error);
+    g_assert_true (tw_service_get_stale (service));
+    g_assert_true (tw_service_get_last_success (service) == last_success);
+  }
+
+  /* A success clears the error, and measures the latency again. */
   tw_service_apply_health (service, TW_HEALTH_OK, "healthy", 20.0, ok);
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
   g_assert_null (tw_service_get_last_error (service));
   g_assert_false (tw_service_get_stale (service));
   g_assert_true (tw_service_get_last_success (service) != last_success);
+  g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, 20.0);
 
   g_date_time_unref (last_success);
   g_clear_object (&first);
@@ -341,11 +359,13 @@ test_service_no_spurious_notify (void)
   g_assert_cmpuint (count (counts, "last-success"), ==, 2);
   g_assert_cmpuint (g_hash_table_size (counts), ==, 2);
 
-  /* The same error twice: state and last-error notified once. */
+  /* The same error twice: state, last-error and the cleared latency notified once. */
   tw_service_apply_error (service, error);
   tw_service_apply_error (service, error);
   g_assert_cmpuint (count (counts, "state"), ==, 1);
   g_assert_cmpuint (count (counts, "last-error"), ==, 1);
+  g_assert_cmpuint (count (counts, "latency-ms"), ==, 2);
+  g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, -1.0);
   g_assert_cmpuint (count (counts, "last-success"), ==, 2);
   g_assert_cmpuint (count (counts, "components"), ==, 0);
 
@@ -377,6 +397,92 @@ test_service_stale (void)
   g_assert_finalize_object (g_steal_pointer (&service));
 }
 
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr(TwHttpResponse) response = NULL;
+
+  g_assert_false (tw_http_send_finish (TW_HTTP (source), result, &response, error));
+  g_assert_nonnull (*error);
+}
+
+/* A loopback port that nothing listens on (bound, then closed again). */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint16 port;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+  return port;
+}
+
+/* The core is a static library: its messages come from the app's catalog
+ * (gi18n-lib, GETTEXT_PACKAGE) whichever program links it, without a
+ * textdomain () call. In German, the Overview's message for a service that
+ * refuses connections is German; in C, English. */
+static void
+test_service_error_translated (void)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo",
+                                          NULL);
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwHttpRequest) request = NULL;
+  g_autoptr(TwService) service = tw_service_new ("investiq", "investiq", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+  g_autofree char *english = NULL;
+  const char *message;
+  gint64 deadline;
+
+  /* The build makes the catalog; a build without it is a broken build. */
+  g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL && setlocale (LC_ALL, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)");
+      return;
+    }
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  request = tw_http_request_new ("GET", base_url, "/health");
+  tw_http_request_set_service_name (request, "InvestIQ");
+  tw_http_request_set_max_retries (request, 0);
+  tw_http_send_async (http, request, NULL, on_sent, &error);
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (error == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, TW_ERROR, TW_ERROR_UNREACHABLE);
+
+  tw_service_apply_error (service, error);
+  message = tw_service_get_last_error (service);
+  g_test_message ("in German: %s", message);
+  g_assert_true (g_str_has_prefix (message, "InvestIQ unter http://127.0.0.1:"));
+  g_assert_nonnull (strstr (message, "ist nicht erreichbar: Verbindung abgelehnt."));
+  g_assert_nonnull (strstr (message, "Läuft der Dienst, und stimmt die Basis-URL?"));
+  g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_UNREACHABLE);
+
+  /* Back in C: the msgid itself, as every other test reads it. */
+  setlocale (LC_ALL, "C");
+  english = g_strdup (_("Cannot reach %s at %s: %s. Is the service running and the base URL "
+                        "right?"));
+  setlocale (LC_ALL, saved);
+  g_assert_cmpstr (english, ==,
+                   "Cannot reach %s at %s: %s. Is the service running and the base URL right?");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +496,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/service/merge-in-place", test_service_merge_in_place);
   g_test_add_func ("/tw/core/service/no-spurious-notify", test_service_no_spurious_notify);
   g_test_add_func ("/tw/core/service/stale", test_service_stale);
+  g_test_add_func ("/tw/core/service/error-translated", test_service_error_translated);
 
   return g_test_run ();
 }

@@ -132,6 +132,50 @@ typedef struct
   TwServiceRow *row;
 } RowWait;
 
+/* The label of @root's own rows (not its components') that @match accepts and the
+ * operator can see, or NULL. */
+static GtkLabel *
+find_shown_label (GtkWidget   *root,
+                  gboolean   (*match) (const char *text, gpointer data),
+                  gpointer     data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (!gtk_widget_get_visible (child) || GTK_IS_REVEALER (child))
+        continue;
+      if (GTK_IS_LABEL (child) && match (gtk_label_get_label (GTK_LABEL (child)), data))
+        return GTK_LABEL (child);
+      if ((found = find_shown_label (child, match, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_latency (const char *text,
+            gpointer    data)
+{
+  return text != NULL && g_str_has_suffix (text, " ms");
+}
+
+static gboolean
+is_text (const char *text,
+         gpointer    data)
+{
+  return g_strcmp0 (text, data) == 0;
+}
+
+static gboolean
+row_age_stale (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return g_str_has_prefix (tw_service_row_get_age_text (wait->row), "stale — last good data ");
+}
+
 static gboolean
 row_failed (gpointer user_data)
 {
@@ -223,6 +267,8 @@ test_overview (void)
   g_assert_cmpint (elapsed_ms, <=, 2 * INTERVAL_MS + 500);
   g_assert_nonnull (tw_service_row_get_message_text (wait.row));
   g_assert_nonnull (strstr (tw_service_row_get_message_text (wait.row), "503"));
+  g_assert_null (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+  g_assert_null (strstr (tw_service_row_get_age_text (wait.row), "just now"));
   for (guint i = 0; flavors[i] != NULL; i++)
     if (!g_str_equal (flavors[i], "ibkr-assistant"))
       g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, flavors[i])), ==, "OK");
@@ -266,6 +312,8 @@ test_unreachable (void)
   RowWait wait;
   gint64 t0, elapsed_ms;
   const char *message;
+  const char *age;
+  GtkLabel *age_label;
 
   demo_open (&demo, TW_MODE_PAPER);
   g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
@@ -289,13 +337,94 @@ test_unreachable (void)
       g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, flavors[i])), ==, "OK");
   g_assert_true (g_str_has_suffix (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)),
                                    "4 of 5 OK"));
+
+  /* No latency (the last good answer's "< 1 ms" is not this one's), and the age is that
+   * of the last good data, never "updated just now". */
+  g_assert_null (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+  age = tw_service_row_get_age_text (wait.row);
+  g_test_message ("age of the unreachable row: %s", age);
+  g_assert_null (strstr (age, "just now"));
+  g_assert_true (g_str_has_prefix (age, "last good data ") ||
+                 g_str_has_prefix (age, "stale — last good data "));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (row_of (demo.window, "investiq")),
+                                      is_latency, NULL));
   save_png (GTK_WIDGET (demo.window), NULL, "overview-unreachable-light.png");
 
-  /* Back: OK again after a refresh. */
+  /* Older than three intervals: stale, in words and in the warning colour. */
+  g_assert_true (tw_test_ui_wait_for (row_age_stale, &wait, 6 * INTERVAL_MS + 5000));
+  age_label = find_shown_label (GTK_WIDGET (wait.row), is_text,
+                                (gpointer) tw_service_row_get_age_text (wait.row));
+  g_assert_nonnull (age_label);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (age_label), "warning"));
+  g_assert_null (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+  g_assert_cmpstr (tw_service_row_get_state_text (wait.row), ==, "Unreachable");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-unreachable-stale-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Back: OK again after a refresh, with its latency and a fresh age. */
   tw_test_sim_clear_faults (demo.sim);
   g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
   g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 3 * INTERVAL_MS));
   g_assert_null (tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+  g_assert_cmpstr (tw_service_row_get_age_text (wait.row), ==, "updated just now");
+
+  demo_close (&demo);
+}
+
+static gboolean
+row_in_error (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return g_strcmp0 (tw_service_row_get_state_text (wait->row), "Error") == 0;
+}
+
+/* A 200 whose health body cannot be mapped: the poller has its answer (it is not
+ * stale for the poller), but the service has no good data since. Its row says
+ * Error with the mapper's reason, shows no latency, gives the age of the last
+ * good data, and marks it stale after three intervals all the same. */
+static void
+test_unusable_answer (void)
+{
+  Demo demo = { 0, };
+  RowWait wait;
+  const char *age;
+  GtkLabel *age_label;
+
+  demo_open (&demo, TW_MODE_PAPER);
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+
+  /* {"status": "healthy", "dependencies": "none"}: a word where a list belongs. */
+  tw_test_sim_fault (demo.sim, "investiq",
+                     "{\"path\":\"/health\",\"kind\":\"status\",\"status\":200,\"body\":"
+                     "\"{\\\"status\\\":\\\"healthy\\\",\\\"dependencies\\\":\\\"none\\\"}\"}");
+  wait.row = row_of (demo.window, "investiq");
+  g_assert_true (tw_test_ui_wait_for (row_in_error, &wait, 2 * INTERVAL_MS + 3000));
+  g_test_message ("unusable answer: %s", tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (strstr (tw_service_row_get_message_text (wait.row), "components"));
+  g_assert_null (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
+  age = tw_service_row_get_age_text (wait.row);
+  g_assert_null (strstr (age, "just now"));
+  g_assert_true (g_str_has_prefix (age, "last good data ") ||
+                 g_str_has_prefix (age, "stale — last good data "));
+
+  /* The poller keeps getting answers, so only the row's own reckoning marks it stale. */
+  g_assert_true (tw_test_ui_wait_for (row_age_stale, &wait, 6 * INTERVAL_MS + 5000));
+  g_assert_false (tw_service_get_stale (tw_service_row_get_service (wait.row)));
+  age_label = find_shown_label (GTK_WIDGET (wait.row), is_text,
+                                (gpointer) tw_service_row_get_age_text (wait.row));
+  g_assert_nonnull (age_label);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (age_label), "warning"));
+
+  tw_test_sim_clear_faults (demo.sim);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "refresh", NULL);
+  g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 3 * INTERVAL_MS));
+  g_assert_cmpstr (tw_service_row_get_age_text (wait.row), ==, "updated just now");
+  g_assert_nonnull (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL));
 
   demo_close (&demo);
 }
@@ -473,6 +602,7 @@ main (int   argc,
 
   g_test_add_func ("/tw/ui/window/overview", test_overview);
   g_test_add_func ("/tw/ui/window/unreachable", test_unreachable);
+  g_test_add_func ("/tw/ui/window/unusable-answer", test_unusable_answer);
   g_test_add_func ("/tw/ui/window/live", test_live);
   g_test_add_func ("/tw/ui/window/no-profile", test_no_profile);
   g_test_add_func ("/tw/ui/window/profile-editor", test_profile_editor);

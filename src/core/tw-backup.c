@@ -4,6 +4,7 @@
 #include "tw-backup.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -192,8 +193,8 @@ tw_backup_new_for_path (const char  *path,
     {
       int saved = errno;
 
-      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, "The backup “%s” cannot be read: %s",
-                   path, S_ISREG (st.st_mode) || saved != 0 ? g_strerror (saved) : "not a file");
+      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("The backup “%s” cannot be read: %s"),
+                   path, S_ISREG (st.st_mode) || saved != 0 ? g_strerror (saved) : _("not a file"));
       return NULL;
     }
 
@@ -282,7 +283,7 @@ tw_backup_verify (TwBackup      *self,
     {
       int saved = errno;
 
-      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, "The backup “%s” cannot be read: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("The backup “%s” cannot be read: %s"),
                    self->path, g_strerror (saved));
       return FALSE;
     }
@@ -298,7 +299,7 @@ tw_backup_verify (TwBackup      *self,
     {
       check = _tw_sqlite_check (db, quick);
       if (g_strcmp0 (check, "ok") != 0)
-        problem = g_strdup_printf ("the integrity check found problems: %s", check);
+        problem = g_strdup_printf (_("the integrity check found problems: %s"), check);
       else if (!_tw_sqlite_describe (db, &tables, &counts, &fingerprint, &local_error))
         problem = g_strdup (local_error->message);
       else

@@ -3,6 +3,7 @@
 
 #include "tw-client.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -459,7 +460,7 @@ send_request (GTask *task)
   if (base_url == NULL || *base_url == '\0')
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
-                               "%s has no base URL. Set one in the profile editor.",
+                               _("%s has no base URL. Set one in the profile editor."),
                                tw_service_get_name (self->service));
       return;
     }
@@ -498,8 +499,8 @@ on_secret_looked_up (GObject      *source,
   if (error != NULL)
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_SECRET,
-                               "The “%s” of %s could not be read from the keyring: %s. "
-                               "Unlock the keyring and try again.",
+                               _("The “%s” of %s could not be read from the keyring: %s. "
+                                 "Unlock the keyring and try again."),
                                spec != NULL && spec->label != NULL ? spec->label : name,
                                tw_service_get_name (self->service), error->message);
       return;
@@ -511,8 +512,8 @@ on_secret_looked_up (GObject      *source,
       if (spec == NULL || spec->required)
         {
           g_task_return_new_error (task, TW_ERROR, TW_ERROR_SECRET,
-                                   "No “%s” is stored for %s in profile “%s”. "
-                                   "Enter it in the profile editor.",
+                                   _("No “%s” is stored for %s in profile “%s”. "
+                                     "Enter it in the profile editor."),
                                    spec != NULL && spec->label != NULL ? spec->label : name,
                                    tw_service_get_name (self->service),
                                    self->profile_name);
@@ -602,8 +603,8 @@ tw_client_call_full_async (TwClient            *self,
   if (call->op == NULL)
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
-                               "The connector “%s” of %s has no “%s” operation. "
-                               "Update the connector or use another one.",
+                               _("The connector “%s” of %s has no “%s” operation. "
+                                 "Update the connector or use another one."),
                                tw_connector_get_id (self->connector),
                                tw_service_get_name (self->service), operation);
       return;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-connector-private.h"
@@ -18,7 +19,7 @@ set_failure (Ctx        *ctx,
              const char *what)
 {
   if (ctx->operation != NULL)
-    g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, "%s: operation \"%s\": %s",
+    g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, _("%s: operation \"%s\": %s"),
                  ctx->filename, ctx->operation, what);
   else
     g_set_error (ctx->error, TW_ERROR, TW_ERROR_INVALID, "%s: %s", ctx->filename, what);
@@ -61,26 +62,27 @@ _tw_load_fail (TwLoadContext *ctx,
   return FALSE;
 }
 
+/* Continues "… must be a string, not %s". */
 static const char *
 json_kind (JsonNode *node)
 {
   switch (JSON_NODE_TYPE (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY:  return _("an array");
     case JSON_NODE_NULL:   return "null";
     case JSON_NODE_VALUE:
       {
         GType type = json_node_get_value_type (node);
 
         if (type == G_TYPE_STRING)
-          return "a string";
+          return _("a string");
         if (type == G_TYPE_BOOLEAN)
-          return "a boolean";
-        return "a number";
+          return _("a boolean");
+        return _("a number");
       }
     default:
-      return "something else";
+      return _("something else");
     }
 }
 
@@ -116,8 +118,8 @@ check_keys (Ctx                *ctx,
         g_autofree char *list = g_strjoinv (", ", (char **) allowed);
 
         if (where != NULL)
-          return fail (ctx, "%s: unknown key \"%s\" (expected one of %s)", where, key, list);
-        return fail (ctx, "unknown key \"%s\" (expected one of %s)", key, list);
+          return fail (ctx, _("%s: unknown key \"%s\" (expected one of %s)"), where, key, list);
+        return fail (ctx, _("unknown key \"%s\" (expected one of %s)"), key, list);
       }
     }
 
@@ -173,8 +175,8 @@ get_string (Ctx         *ctx,
   if (!is_string (node))
     {
       if (where != NULL)
-        return fail (ctx, "%s: \"%s\" must be a string, not %s", where, key, json_kind (node));
-      return fail (ctx, "\"%s\" must be a string, not %s", key, json_kind (node));
+        return fail (ctx, _("%s: \"%s\" must be a string, not %s"), where, key, json_kind (node));
+      return fail (ctx, _("\"%s\" must be a string, not %s"), key, json_kind (node));
     }
 
   *out = json_node_get_string (node);
@@ -193,8 +195,8 @@ get_required_string (Ctx         *ctx,
   if (*out == NULL || **out == '\0')
     {
       if (where != NULL)
-        return fail (ctx, "%s: \"%s\" is missing", where, key);
-      return fail (ctx, "\"%s\" is missing", key);
+        return fail (ctx, _("%s: \"%s\" is missing"), where, key);
+      return fail (ctx, _("\"%s\" is missing"), key);
     }
 
   return TRUE;
@@ -216,8 +218,9 @@ get_boolean (Ctx        *ctx,
   if (!is_boolean (node))
     {
       if (where != NULL)
-        return fail (ctx, "%s: \"%s\" must be true or false, not %s", where, key, json_kind (node));
-      return fail (ctx, "\"%s\" must be true or false, not %s", key, json_kind (node));
+        return fail (ctx, _("%s: \"%s\" must be true or false, not %s"),
+                     where, key, json_kind (node));
+      return fail (ctx, _("\"%s\" must be true or false, not %s"), key, json_kind (node));
     }
 
   *out = json_node_get_boolean (node);
@@ -237,10 +240,10 @@ get_pointer (Ctx         *ctx,
   if (*out != NULL && !tw_json_pointer_is_valid (*out))
     {
       if (where != NULL)
-        return fail (ctx, "%s: \"%s\": \"%s\" is not a JSON Pointer (write \"\" or \"/name\", "
-                     "with \"~1\" for \"/\" and \"~0\" for \"~\")", where, key, *out);
-      return fail (ctx, "\"%s\": \"%s\" is not a JSON Pointer (write \"\" or \"/name\", "
-                   "with \"~1\" for \"/\" and \"~0\" for \"~\")", key, *out);
+        return fail (ctx, _("%s: \"%s\": \"%s\" is not a JSON Pointer (write \"\" or \"/name\", "
+                       "with \"~1\" for \"/\" and \"~0\" for \"~\")"), where, key, *out);
+      return fail (ctx, _("\"%s\": \"%s\" is not a JSON Pointer (write \"\" or \"/name\", "
+                     "with \"~1\" for \"/\" and \"~0\" for \"~\")"), key, *out);
     }
 
   return TRUE;
@@ -277,19 +280,19 @@ check_template (Ctx           *ctx,
           if (strchr (part->text, '\r') != NULL || strchr (part->text, '\n') != NULL)
             {
               if ((flags & ALLOW_SECRETS) != 0)
-                return fail (ctx, "%s contains a line break", what);
+                return fail (ctx, _("%s contains a line break"), what);
             }
           continue;
         }
 
       if (part->secret && (flags & ALLOW_SECRETS) == 0)
-        return fail (ctx, "%s uses secret \"%s\": secrets may only be used in \"headers\" "
-                     "(anything else could end up in a log)", what, part->name);
+        return fail (ctx, _("%s uses secret \"%s\": secrets may only be used in \"headers\" "
+                       "(anything else could end up in a log)"), what, part->name);
       if (part->secret && _tw_connector_find_secret (connector, part->name) == NULL)
-        return fail (ctx, "%s uses secret \"%s\" that is not declared in \"secrets\"",
+        return fail (ctx, _("%s uses secret \"%s\" that is not declared in \"secrets\""),
                      what, part->name);
       if (part->raw && (flags & ALLOW_RAW) == 0)
-        return fail (ctx, "%s: \"${%s:raw}\" may only be used in \"body\"", what, part->name);
+        return fail (ctx, _("%s: \"${%s:raw}\" may only be used in \"body\""), what, part->name);
     }
 
   return TRUE;
@@ -309,7 +312,7 @@ load_pairs (Ctx          *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (ctx, "\"%s\" must be an object of name → text, not %s", key, json_kind (node));
+    return fail (ctx, _("\"%s\" must be an object of name → text, not %s"), key, json_kind (node));
 
   members = json_object_get_members (json_node_get_object (node));
   for (const GList *l = members; l != NULL; l = l->next)
@@ -319,14 +322,14 @@ load_pairs (Ctx          *ctx,
       g_autofree char *what = NULL;
 
       if (headers && !is_header_name (name))
-        return fail (ctx, "\"headers\": \"%s\" is not a valid header name", name);
+        return fail (ctx, _("\"headers\": \"%s\" is not a valid header name"), name);
       if (!headers && *name == '\0')
-        return fail (ctx, "\"query\": a parameter name is empty");
+        return fail (ctx, _("\"query\": a parameter name is empty"));
       if (!is_string (value))
-        return fail (ctx, "%s \"%s\" must be a string, not %s",
-                     headers ? "header" : "query parameter", name, json_kind (value));
+        return fail (ctx, _("%s \"%s\" must be a string, not %s"),
+                     headers ? _("header") : _("query parameter"), name, json_kind (value));
 
-      what = g_strdup_printf ("%s \"%s\"", headers ? "header" : "query parameter", name);
+      what = g_strdup_printf ("%s \"%s\"", headers ? _("header") : _("query parameter"), name);
       if (!check_template (ctx, connector, json_node_get_string (value), what,
                            headers ? ALLOW_SECRETS : 0))
         return FALSE;
@@ -348,7 +351,7 @@ load_secrets (Ctx         *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (ctx, "\"secrets\" must be an array, not %s", json_kind (node));
+    return fail (ctx, _("\"secrets\" must be an array, not %s"), json_kind (node));
 
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -361,7 +364,7 @@ load_secrets (Ctx         *ctx,
       TwSecretSpec *spec;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
-        return fail (ctx, "%s must be an object, not %s", where, json_kind (element));
+        return fail (ctx, _("%s must be an object, not %s"), where, json_kind (element));
       object = json_node_get_object (element);
 
       if (!check_keys (ctx, object, where, keys) ||
@@ -372,9 +375,9 @@ load_secrets (Ctx         *ctx,
         return FALSE;
 
       if (!is_identifier (name, "_"))
-        return fail (ctx, "%s: secret name \"%s\" may only use a-z, 0-9 and \"_\"", where, name);
+        return fail (ctx, _("%s: secret name \"%s\" may only use a-z, 0-9 and \"_\""), where, name);
       if (_tw_connector_find_secret (connector, name) != NULL)
-        return fail (ctx, "secret \"%s\" is declared twice", name);
+        return fail (ctx, _("secret \"%s\" is declared twice"), name);
 
       spec = g_new0 (TwSecretSpec, 1);
       spec->name = g_strdup (name);
@@ -400,7 +403,8 @@ load_map (Ctx        *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (ctx, "%s must be an object of property → pointer, not %s", where, json_kind (node));
+    return fail (ctx, _("%s must be an object of property → pointer, not %s"),
+                 where, json_kind (node));
 
   members = json_object_get_members (json_node_get_object (node));
   for (const GList *l = members; l != NULL; l = l->next)
@@ -415,8 +419,8 @@ load_map (Ctx        *ctx,
       if (property[0] == '_')
         continue;
       if (!g_param_spec_is_valid_name (property))
-        return fail (ctx, "%s: \"%s\" is not a property name (letters, digits and \"-\", "
-                     "starting with a letter)", where, property);
+        return fail (ctx, _("%s: \"%s\" is not a property name (letters, digits and \"-\", "
+                       "starting with a letter)"), where, property);
 
       if (is_string (value))
         pointer = json_node_get_string (value);
@@ -430,17 +434,17 @@ load_map (Ctx        *ctx,
               !get_boolean (ctx, object, "clear", where2, FALSE, &clear))
             return FALSE;
           if (required && clear)
-            return fail (ctx, "%s: \"required\" and \"clear\" exclude each other (a required "
-                         "field is never missing)", where2);
+            return fail (ctx, _("%s: \"required\" and \"clear\" exclude each other (a required "
+                           "field is never missing)"), where2);
           if (pointer == NULL)
-            return fail (ctx, "%s: \"pointer\" is missing", where2);
+            return fail (ctx, _("%s: \"pointer\" is missing"), where2);
         }
       else
-        return fail (ctx, "%s must be a JSON Pointer or an object with \"pointer\", not %s",
+        return fail (ctx, _("%s must be a JSON Pointer or an object with \"pointer\", not %s"),
                      where2, json_kind (value));
 
       if (!tw_json_pointer_is_valid (pointer))
-        return fail (ctx, "%s: \"%s\" is not a JSON Pointer", where2, pointer);
+        return fail (ctx, _("%s: \"%s\" is not a JSON Pointer"), where2, pointer);
 
       mapping = g_new0 (TwMapping, 1);
       mapping->property = g_strdelimit (g_strdup (property), "_", '-');
@@ -467,7 +471,8 @@ load_health_words (Ctx          *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (ctx, "%s: \"%s\" must be an array of words, not %s", where, key, json_kind (node));
+    return fail (ctx, _("%s: \"%s\" must be an array of words, not %s"),
+                 where, key, json_kind (node));
 
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -480,13 +485,13 @@ load_health_words (Ctx          *ctx,
       else if (is_boolean (element))
         word = g_strdup (json_node_get_boolean (element) ? "true" : "false");
       else
-        return fail (ctx, "%s: \"%s\" may only hold strings and booleans, not %s",
+        return fail (ctx, _("%s: \"%s\" may only hold strings and booleans, not %s"),
                      where, key, json_kind (element));
 
       if (g_ptr_array_find_with_equal_func (rule->ok, word, g_str_equal, NULL) ||
           g_ptr_array_find_with_equal_func (rule->degraded, word, g_str_equal, NULL) ||
           g_ptr_array_find_with_equal_func (rule->down, word, g_str_equal, NULL))
-        return fail (ctx, "%s: \"%s\" is listed twice", where, word);
+        return fail (ctx, _("%s: \"%s\" is listed twice"), where, word);
 
       g_ptr_array_add (out, g_steal_pointer (&word));
     }
@@ -507,7 +512,7 @@ load_health (Ctx        *ctx,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (ctx, "%s must be an object, not %s", where, json_kind (node));
+      fail (ctx, _("%s must be an object, not %s"), where, json_kind (node));
       return NULL;
     }
   object = json_node_get_object (node);
@@ -517,7 +522,7 @@ load_health (Ctx        *ctx,
     return NULL;
   if (pointer == NULL && need_pointer)
     {
-      fail (ctx, "%s: \"pointer\" is missing", where);
+      fail (ctx, _("%s: \"pointer\" is missing"), where);
       return NULL;
     }
 
@@ -537,7 +542,7 @@ load_health (Ctx        *ctx,
 
   if (rule->ok->len == 0)
     {
-      fail (ctx, "%s: \"ok\" must list at least one word", where);
+      fail (ctx, _("%s: \"ok\" must list at least one word"), where);
       _tw_health_rule_free (rule);
       return NULL;
     }
@@ -557,7 +562,7 @@ load_components (Ctx      *ctx,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (ctx, "%s must be an object, not %s", where, json_kind (node));
+      fail (ctx, _("%s must be an object, not %s"), where, json_kind (node));
       return NULL;
     }
   object = json_node_get_object (node);
@@ -568,12 +573,12 @@ load_components (Ctx      *ctx,
     return NULL;
   if (pointer == NULL)
     {
-      fail (ctx, "%s: \"pointer\" is missing", where);
+      fail (ctx, _("%s: \"pointer\" is missing"), where);
       return NULL;
     }
   if (name != NULL && g_strcmp0 (name, "@key") != 0 && !tw_json_pointer_is_valid (name))
     {
-      fail (ctx, "%s: \"name\" must be \"@key\" or a JSON Pointer, not \"%s\"", where, name);
+      fail (ctx, _("%s: \"name\" must be \"@key\" or a JSON Pointer, not \"%s\""), where, name);
       return NULL;
     }
 
@@ -619,11 +624,12 @@ load_operation (Ctx          *ctx,
   const char *method, *path, *result, *key;
 
   if (!is_identifier (name, "_.-"))
-    return fail (ctx, "operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\"", name);
+    return fail (ctx, _("operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\""),
+                 name);
 
   ctx->operation = name;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (ctx, "must be an object, not %s", json_kind (node));
+    return fail (ctx, _("must be an object, not %s"), json_kind (node));
   object = json_node_get_object (node);
 
   if (!check_keys (ctx, object, NULL, keys) ||
@@ -634,11 +640,12 @@ load_operation (Ctx          *ctx,
     return FALSE;
 
   if (!g_strv_contains (methods, method))
-    return fail (ctx, "\"method\" must be one of GET, POST, PUT, PATCH, DELETE, not \"%s\"", method);
+    return fail (ctx, _("\"method\" must be one of GET, POST, PUT, PATCH, DELETE, not \"%s\""),
+                 method);
   if (path[0] != '/')
-    return fail (ctx, "\"path\" must start with \"/\"");
+    return fail (ctx, _("\"path\" must start with \"/\""));
   if (path[1] == '/')
-    return fail (ctx, "\"path\" must not start with \"//\" (it would name another host)");
+    return fail (ctx, _("\"path\" must not start with \"//\" (it would name another host)"));
   if (!check_template (ctx, connector, path, "\"path\"", 0))
     return FALSE;
 
@@ -653,7 +660,7 @@ load_operation (Ctx          *ctx,
   if (!get_boolean (ctx, object, "list", NULL, FALSE, &op->list))
     return FALSE;
   if (op->key != NULL && !op->list)
-    return fail (ctx, "\"key\" needs \"list\": true (it names the identity of each element)");
+    return fail (ctx, _("\"key\" needs \"list\": true (it names the identity of each element)"));
 
   if (!load_pairs (ctx, connector, json_object_get_member (object, "query"), "query", FALSE, op->query) ||
       !load_pairs (ctx, connector, json_object_get_member (object, "headers"), "headers", TRUE, op->headers))
@@ -667,7 +674,8 @@ load_operation (Ctx          *ctx,
       else if (is_string (body))
         op->body = g_strdup (json_node_get_string (body));
       else
-        return fail (ctx, "\"body\" must be an object, an array or a string, not %s", json_kind (body));
+        return fail (ctx, _("\"body\" must be an object, an array or a string, not %s"),
+                     json_kind (body));
 
       if (!check_template (ctx, connector, op->body, "\"body\"", ALLOW_RAW))
         return FALSE;
@@ -724,19 +732,20 @@ _tw_connector_load (TwConnector  *self,
   g_autoptr(GList) members = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    return fail (&ctx, "a connector is a JSON object, not %s", json_kind (root));
+    return fail (&ctx, _("a connector is a JSON object, not %s"), json_kind (root));
   object = json_node_get_object (root);
 
   /* The version first: a file for another version may well have other keys. */
   format = json_object_get_member (object, "format");
   if (format == NULL)
-    return fail (&ctx, "\"format\" is missing (this version reads \"format\": 1)");
+    return fail (&ctx, _("\"format\" is missing (this version reads \"format\": 1)"));
   if (!JSON_NODE_HOLDS_VALUE (format) || json_node_get_value_type (format) != G_TYPE_INT64 ||
       json_node_get_int (format) != 1)
     {
       g_autofree char *text = json_to_string (format, FALSE);
 
-      return fail (&ctx, "\"format\" is %s, but this version of Trade Warden reads format 1 only",
+      return fail (&ctx,
+                   _("\"format\" is %s, but this version of Trade Warden reads format 1 only"),
                    text);
     }
 
@@ -748,7 +757,7 @@ _tw_connector_load (TwConnector  *self,
     return FALSE;
 
   if (!is_identifier (id, "-"))
-    return fail (&ctx, "\"id\" \"%s\" may only use a-z, 0-9 and \"-\"", id);
+    return fail (&ctx, _("\"id\" \"%s\" may only use a-z, 0-9 and \"-\""), id);
 
   if (base_url != NULL)
     {
@@ -757,7 +766,8 @@ _tw_connector_load (TwConnector  *self,
       if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
                           g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
           g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-        return fail (&ctx, "\"default_base_url\" \"%s\" is not an http:// or https:// URL", base_url);
+        return fail (&ctx, _("\"default_base_url\" \"%s\" is not an http:// or https:// URL"),
+                     base_url);
     }
 
   self->id = g_strdup (id);
@@ -772,9 +782,9 @@ _tw_connector_load (TwConnector  *self,
 
   operations = json_object_get_member (object, "operations");
   if (operations == NULL)
-    return fail (&ctx, "\"operations\" is missing");
+    return fail (&ctx, _("\"operations\" is missing"));
   if (!JSON_NODE_HOLDS_OBJECT (operations))
-    return fail (&ctx, "\"operations\" must be an object, not %s", json_kind (operations));
+    return fail (&ctx, _("\"operations\" must be an object, not %s"), json_kind (operations));
 
   members = json_object_get_members (json_node_get_object (operations));
   for (const GList *l = members; l != NULL; l = l->next)
@@ -789,7 +799,8 @@ _tw_connector_load (TwConnector  *self,
     }
 
   if (g_hash_table_size (self->operations) == 0)
-    return fail (&ctx, "\"operations\" is empty: a connector needs at least one (e.g. \"health\")");
+    return fail (&ctx,
+                 _("\"operations\" is empty: a connector needs at least one (e.g. \"health\")"));
 
   return _tw_connector_check_rules (self, &ctx);
 }

@@ -3,6 +3,7 @@
 
 #include "tw-connector-registry.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,8 +150,8 @@ load_shipped (TwConnectorRegistry *self)
   if (children == NULL)
     {
       g_ptr_array_add (self->problems,
-                       g_strdup_printf ("The built-in connectors are missing (%s): "
-                                        "this build of Trade Warden is broken",
+                       g_strdup_printf (_("The built-in connectors are missing (%s): "
+                                          "this build of Trade Warden is broken"),
                                         error->message));
       return;
     }
@@ -182,7 +183,7 @@ folder_failed (TwConnectorRegistry  *self,
                const GError         *cause,
                GError              **error)
 {
-  char *message = g_strdup_printf ("The connector folder %s could not be read: %s",
+  char *message = g_strdup_printf (_("The connector folder %s could not be read: %s"),
                                    path, cause->message);
 
   g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID, message);
@@ -276,7 +277,11 @@ tw_connector_registry_load_dir (TwConnectorRegistry  *self,
         g_propagate_error (error, g_steal_pointer (&first_error));
       else
         g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                     "%u connector files were refused, first: %s", n_refused,
+                     /* Only ever more than one: a single refusal is its own error. */
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%u connector file was refused, first: %s",
+                                  "%u connector files were refused, first: %s", n_refused),
+                     n_refused,
                      first_error->message);
       return FALSE;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-connector-private.h"
@@ -69,7 +70,7 @@ load_words (Ctx         *ctx,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return _tw_load_fail (ctx, "%s: \"%s\" must be an array of words, not %s",
+    return _tw_load_fail (ctx, _("%s: \"%s\" must be an array of words, not %s"),
                           where, key, _tw_load_json_kind (node));
 
   array = json_node_get_array (node);
@@ -83,11 +84,11 @@ load_words (Ctx         *ctx,
       else if (is_boolean (element))
         word = g_strdup (json_node_get_boolean (element) ? "true" : "false");
       else
-        return _tw_load_fail (ctx, "%s: \"%s\" may only hold strings and booleans, not %s",
+        return _tw_load_fail (ctx, _("%s: \"%s\" may only hold strings and booleans, not %s"),
                               where, key, _tw_load_json_kind (element));
 
       if (word_in_lists (lists, word))
-        return _tw_load_fail (ctx, "%s: \"%s\" is listed twice", where, word);
+        return _tw_load_fail (ctx, _("%s: \"%s\" is listed twice"), where, word);
 
       g_ptr_array_add (out, g_steal_pointer (&word));
     }
@@ -108,7 +109,7 @@ get_object (Ctx        *ctx,
 {
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _tw_load_fail (ctx, "%s must be an object, not %s", where, _tw_load_json_kind (node));
+      _tw_load_fail (ctx, _("%s must be an object, not %s"), where, _tw_load_json_kind (node));
       return NULL;
     }
   return json_node_get_object (node);
@@ -141,8 +142,8 @@ _tw_trading_rule_load (TwLoadContext *ctx,
     return NULL;
   if (pointer == NULL)
     {
-      _tw_load_fail (ctx, "%s: \"pointer\" is missing (where the answer says whether it trades, "
-                     "e.g. \"/trading_halted\")", where);
+      _tw_load_fail (ctx, _("%s: \"pointer\" is missing (where the answer says whether it trades, "
+                       "e.g. \"/trading_halted\")"), where);
       return NULL;
     }
 
@@ -153,7 +154,7 @@ _tw_trading_rule_load (TwLoadContext *ctx,
 
   if (halted->len == 0)
     {
-      _tw_load_fail (ctx, "%s: \"halted\" must list at least one value (e.g. [true])", where);
+      _tw_load_fail (ctx, _("%s: \"halted\" must list at least one value (e.g. [true])"), where);
       return NULL;
     }
 
@@ -238,7 +239,7 @@ get_word (Ctx                *ctx,
     {
       g_autofree char *list = g_strjoinv ("\", \"", (char **) allowed);
 
-      return _tw_load_fail (ctx, "%s: \"%s\" must be one of \"%s\", not \"%s\"",
+      return _tw_load_fail (ctx, _("%s: \"%s\" must be one of \"%s\", not \"%s\""),
                             where, key, list, *out);
     }
   return TRUE;
@@ -255,7 +256,7 @@ get_key_or_pointer (Ctx         *ctx,
   if (!_tw_load_get_string (ctx, object, key, where, out))
     return FALSE;
   if (*out != NULL && g_strcmp0 (*out, "@key") != 0 && !tw_json_pointer_is_valid (*out))
-    return _tw_load_fail (ctx, "%s: \"%s\" must be \"@key\" or a JSON Pointer, not \"%s\"",
+    return _tw_load_fail (ctx, _("%s: \"%s\" must be \"@key\" or a JSON Pointer, not \"%s\""),
                           where, key, *out);
   return TRUE;
 }
@@ -287,21 +288,21 @@ load_item (Ctx        *ctx,
 
   if (id == NULL || *id == '\0')
     {
-      _tw_load_fail (ctx, "%s: \"id\" is missing", where);
+      _tw_load_fail (ctx, _("%s: \"id\" is missing"), where);
       return NULL;
     }
   for (guint i = 0; i < items->len; i++)
     {
       if (g_strcmp0 (((TwBreakerItem *) g_ptr_array_index (items, i))->id, id) == 0)
         {
-          _tw_load_fail (ctx, "%s: breaker \"%s\" is listed twice", where, id);
+          _tw_load_fail (ctx, _("%s: breaker \"%s\" is listed twice"), where, id);
           return NULL;
         }
     }
   if (value == NULL)
     {
-      _tw_load_fail (ctx, "%s: \"value\" is missing (a JSON Pointer to the breaker's current "
-                     "value, e.g. \"/consecutive_losses\")", where);
+      _tw_load_fail (ctx, _("%s: \"value\" is missing (a JSON Pointer to the breaker's current "
+                       "value, e.g. \"/consecutive_losses\")"), where);
       return NULL;
     }
 
@@ -321,10 +322,10 @@ load_item (Ctx        *ctx,
   else if (limit != NULL)
     {
       if (is_string (limit))
-        _tw_load_fail (ctx, "%s: \"limit\": \"%s\" is not a JSON Pointer (write \"/name\", or "
-                       "a number)", where, json_node_get_string (limit));
+        _tw_load_fail (ctx, _("%s: \"limit\": \"%s\" is not a JSON Pointer (write \"/name\", or "
+                         "a number)"), where, json_node_get_string (limit));
       else
-        _tw_load_fail (ctx, "%s: \"limit\" must be a JSON Pointer or a number, not %s",
+        _tw_load_fail (ctx, _("%s: \"limit\" must be a JSON Pointer or a number, not %s"),
                        where, _tw_load_json_kind (limit));
       breaker_item_free (item);
       return NULL;
@@ -360,7 +361,7 @@ load_state (Ctx      *ctx,
 
   if (open->len == 0)
     {
-      _tw_load_fail (ctx, "%s: \"open\" must list at least one word (e.g. [\"OPEN\"])", where);
+      _tw_load_fail (ctx, _("%s: \"open\" must list at least one word (e.g. [\"OPEN\"])"), where);
       return NULL;
     }
 
@@ -380,12 +381,12 @@ load_items (Ctx            *ctx,
   JsonArray *array;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return _tw_load_fail (ctx, "\"breakers\": \"items\" must be an array, not %s",
+    return _tw_load_fail (ctx, _("\"breakers\": \"items\" must be an array, not %s"),
                           _tw_load_json_kind (node));
 
   array = json_node_get_array (node);
   if (json_array_get_length (array) == 0)
-    return _tw_load_fail (ctx, "\"breakers\": \"items\" must list at least one breaker");
+    return _tw_load_fail (ctx, _("\"breakers\": \"items\" must list at least one breaker"));
 
   rule->items = g_ptr_array_new_with_free_func ((GDestroyNotify) breaker_item_free);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -432,14 +433,14 @@ _tw_breakers_rule_load (TwLoadContext *ctx,
   items = json_object_get_member (object, "items");
   if (items != NULL && pointer != NULL)
     {
-      _tw_load_fail (ctx, "%s: give either \"items\" (a fixed list of limit breakers) or "
-                     "\"pointer\" (a collection of breakers), not both", where);
+      _tw_load_fail (ctx, _("%s: give either \"items\" (a fixed list of limit breakers) or "
+                       "\"pointer\" (a collection of breakers), not both"), where);
       return NULL;
     }
   if (items == NULL && pointer == NULL)
     {
-      _tw_load_fail (ctx, "%s: \"items\" or \"pointer\" is missing (a fixed list of limit "
-                     "breakers, or where the collection of breakers is)", where);
+      _tw_load_fail (ctx, _("%s: \"items\" or \"pointer\" is missing (a fixed list of limit "
+                       "breakers, or where the collection of breakers is)"), where);
       return NULL;
     }
   if (items != NULL)
@@ -449,16 +450,16 @@ _tw_breakers_rule_load (TwLoadContext *ctx,
         {
           if (json_object_has_member (object, collection_keys[i]))
             {
-              _tw_load_fail (ctx, "%s: \"%s\" belongs to a collection (\"pointer\"); with "
-                             "\"items\", give it in each item", where, collection_keys[i]);
+              _tw_load_fail (ctx, _("%s: \"%s\" belongs to a collection (\"pointer\"); with "
+                               "\"items\", give it in each item"), where, collection_keys[i]);
               return NULL;
             }
         }
     }
   if (reset != NULL && (*reset == '\0' || strchr (reset, '$') != NULL))
     {
-      _tw_load_fail (ctx, "%s: \"reset\" must name an operation (e.g. \"breakers.reset\"), "
-                     "not \"%s\"", where, reset);
+      _tw_load_fail (ctx, _("%s: \"reset\" must name an operation (e.g. \"breakers.reset\"), "
+                       "not \"%s\""), where, reset);
       return NULL;
     }
 
@@ -556,12 +557,12 @@ _tw_connector_check_rules (TwConnector   *self,
       ctx->operation = op->name;
       reset = g_hash_table_lookup (self->operations, op->breakers->reset);
       if (reset == NULL)
-        return _tw_load_fail (ctx, "\"breakers\": \"reset\" names operation \"%s\", which this "
-                              "connector does not have", op->breakers->reset);
+        return _tw_load_fail (ctx, _("\"breakers\": \"reset\" names operation \"%s\", which this "
+                                "connector does not have"), op->breakers->reset);
       if (!operation_uses (reset, "breaker"))
-        return _tw_load_fail (ctx, "\"breakers\": \"reset\" names operation \"%s\", which does "
-                              "not use \"${breaker}\" (its path, query or body must name the "
-                              "breaker to reset)", op->breakers->reset);
+        return _tw_load_fail (ctx, _("\"breakers\": \"reset\" names operation \"%s\", which does "
+                                "not use \"${breaker}\" (its path, query or body must name the "
+                                "breaker to reset)"), op->breakers->reset);
     }
 
   ctx->operation = NULL;

@@ -3,6 +3,7 @@
 
 #include "tw-connector.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-connector-private.h"
@@ -134,7 +135,8 @@ describe_parse_error (const GError *error)
   if (g_str_has_prefix (rest, "Parse error: "))
     rest += strlen ("Parse error: ");
 
-  return g_strdup_printf ("line %" G_GUINT64_FORMAT ": %s", line, rest);
+  /* Translators: where a connector file is not valid JSON, e.g. "line 3: unexpected character" */
+  return g_strdup_printf (_("line %u: %s"), (guint) MIN (line, G_MAXUINT), rest);
 }
 
 static TwConnector *
@@ -154,7 +156,7 @@ connector_new_from_data (const char  *data,
   if (!g_utf8_validate (data, length, NULL))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: the file is not UTF-8 text", filename);
+                   _("%s: the file is not UTF-8 text"), filename);
       return NULL;
     }
 
@@ -169,7 +171,7 @@ connector_new_from_data (const char  *data,
   if (json_parser_get_root (parser) == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: the file is empty; a connector is a JSON object", filename);
+                   _("%s: the file is empty; a connector is a JSON object"), filename);
       return NULL;
     }
 
@@ -237,7 +239,7 @@ tw_connector_new_from_file (GFile   *file,
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: could not be read: %s", filename, local_error->message);
+                   _("%s: could not be read: %s"), filename, local_error->message);
       return NULL;
     }
 

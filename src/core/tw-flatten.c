@@ -3,6 +3,8 @@
 
 #include "tw-flatten.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tw-error.h"
 #include "tw-portfolio-private.h"
 
@@ -279,9 +281,12 @@ tw_flatten_init (TwFlatten *self)
   g_autoptr(TwFlattenStep) close = NULL;
 
   self->steps = g_list_store_new (TW_TYPE_FLATTEN_STEP);
-  halt = step_new ("trading.halt", "Suspend new orders", "Waiting");
-  cancel = step_new ("orders.cancel_all", "Cancel all orders", "Waiting for new orders to be suspended");
-  close = step_new ("positions.close_all", "Close all positions", "Waiting for the orders to be canceled");
+  /* The titles are static: gettext's strings live as long as the process. */
+  halt = step_new ("trading.halt", _("Suspend new orders"), _("Waiting"));
+  cancel = step_new ("orders.cancel_all", _("Cancel all orders"),
+                     _("Waiting for new orders to be suspended"));
+  close = step_new ("positions.close_all", _("Close all positions"),
+                    _("Waiting for the orders to be canceled"));
   g_list_store_append (self->steps, halt);
   g_list_store_append (self->steps, cancel);
   g_list_store_append (self->steps, close);
@@ -418,7 +423,8 @@ stop_with (GTask  *task,
   TwFlatten *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   TwFlattenStep *failed = get_step (self, data->step);
-  g_autofree char *why = g_strdup_printf ("Not started: “%s” failed", failed->title);
+  /* Translators: %s is a step's title, e.g. "Suspend new orders" */
+  g_autofree char *why = g_strdup_printf (_("Not started: “%s” failed"), failed->title);
 
   step_set (failed, TW_FLATTEN_STEP_FAILED, error->message, NULL);
   for (guint i = data->step + 1; i < N_STEPS; i++)
@@ -452,7 +458,7 @@ on_step_done (GObject      *source,
     }
 
   if (data->step == STEP_HALT)
-    step_set (step, TW_FLATTEN_STEP_OK, "New orders suspended", NULL);
+    step_set (step, TW_FLATTEN_STEP_OK, _("New orders suspended"), NULL);
   else
     {
       status = tw_multi_status_new_from_json (body, data->step == STEP_CANCEL ? "canceled" : "closed",
@@ -568,7 +574,8 @@ run_step (GTask *task)
   if (client == NULL)
     {
       stop_with (task, g_error_new (TW_ERROR, TW_ERROR_UNSUPPORTED,
-                                    "%s has no working connector; check it in the profile editor",
+                                    _("%s has no working connector; check it in the profile "
+                                      "editor"),
                                     name_of_service (self)));
       return;
     }
@@ -579,9 +586,9 @@ run_step (GTask *task)
       if (!tw_client_has_operation (client, "trading.halt"))
         {
           stop_with (task, g_error_new (TW_ERROR, TW_ERROR_UNSUPPORTED,
-                                        "%s cannot suspend new orders (its connector has no "
-                                        "“trading.halt”); cancelling and closing without it "
-                                        "would race new orders, so nothing was sent",
+                                        _("%s cannot suspend new orders (its connector has no "
+                                          "“trading.halt”); cancelling and closing without it "
+                                          "would race new orders, so nothing was sent"),
                                         name_of_service (self)));
           return;
         }
@@ -591,7 +598,8 @@ run_step (GTask *task)
       if (!tw_client_has_operation (client, "orders.cancel_all"))
         {
           step_set (step, TW_FLATTEN_STEP_OK,
-                    "Skipped: this connector has no orders to cancel (no “orders.cancel_all”)", NULL);
+                    _("Skipped: this connector has no orders to cancel (no “orders.cancel_all”)"),
+                    NULL);
           data->step++;
           run_step (task);
           return;
@@ -604,8 +612,8 @@ run_step (GTask *task)
           if (!tw_client_has_operation (client, "positions.close"))
             {
               stop_with (task, g_error_new (TW_ERROR, TW_ERROR_UNSUPPORTED,
-                                            "%s cannot close positions (its connector has no "
-                                            "“positions.close_all” or “positions.close”)",
+                                            _("%s cannot close positions (its connector has no "
+                                              "“positions.close_all” or “positions.close”)"),
                                             name_of_service (self)));
               return;
             }
@@ -623,7 +631,7 @@ run_step (GTask *task)
       g_assert_not_reached ();
     }
 
-  step_set (step, TW_FLATTEN_STEP_RUNNING, "Sending…", NULL);
+  step_set (step, TW_FLATTEN_STEP_RUNNING, _("Sending…"), NULL);
   request = step_request (self, step->operation, self->service_id);
   tw_action_runner_run_async (self->runner, request, self->service_id, step->operation, vars,
                               g_task_get_cancellable (task), on_step_done, task);
@@ -639,6 +647,14 @@ join_ids (GPtrArray *ids)
   return g_string_free (text, FALSE);
 }
 
+/* Between the parts of what is left open. */
+static void
+append_separator (GString *left)
+{
+  if (left->len > 0)
+    g_string_append (left, "; ");
+}
+
 /* The final word: what is left open, exactly. Sets data->flat. */
 static char *
 describe_result (TwFlatten *self,
@@ -652,9 +668,9 @@ describe_result (TwFlatten *self,
 
   data->flat = FALSE;
   if (halt->state != TW_FLATTEN_STEP_OK)
-    return g_strdup_printf ("%s was not flattened: new orders could not be suspended (%s). "
-                            "Nothing was canceled or closed; every order and position is "
-                            "still open.", name,
+    return g_strdup_printf (_("%s was not flattened: new orders could not be suspended (%s). "
+                              "Nothing was canceled or closed; every order and position is "
+                              "still open."), name,
                             data->error != NULL ? data->error->message : halt->summary);
 
   if (cancel->result != NULL && tw_multi_status_get_n_failed (cancel->result) > 0)
@@ -662,16 +678,19 @@ describe_result (TwFlatten *self,
       g_autoptr(GPtrArray) ids = tw_multi_status_dup_failed_ids (cancel->result);
       g_autofree char *joined = join_ids (ids);
 
-      g_string_append_printf (left, "orders still open: %s", joined);
+      /* Translators: %s lists order ids */
+      g_string_append_printf (left, _("orders still open: %s"), joined);
     }
   else if (cancel->state != TW_FLATTEN_STEP_OK)
-    g_string_append (left, "open orders were not canceled");
+    g_string_append (left, _("open orders were not canceled"));
 
   if (data->verified && data->left_open->len > 0)
     {
       g_autofree char *joined = join_ids (data->left_open);
 
-      g_string_append_printf (left, "%spositions still open: %s", left->len ? "; " : "", joined);
+      append_separator (left);
+      /* Translators: %s lists symbols */
+      g_string_append_printf (left, _("positions still open: %s"), joined);
     }
   else if (!data->verified && close->result != NULL &&
            tw_multi_status_get_n_failed (close->result) > 0)
@@ -679,25 +698,31 @@ describe_result (TwFlatten *self,
       g_autoptr(GPtrArray) ids = tw_multi_status_dup_failed_ids (close->result);
       g_autofree char *joined = join_ids (ids);
 
-      g_string_append_printf (left, "%spositions still open: %s", left->len ? "; " : "", joined);
+      append_separator (left);
+      g_string_append_printf (left, _("positions still open: %s"), joined);
     }
   else if (close->state != TW_FLATTEN_STEP_OK && close->state != TW_FLATTEN_STEP_PARTIAL)
-    g_string_append_printf (left, "%sno position was closed", left->len ? "; " : "");
+    {
+      append_separator (left);
+      g_string_append (left, _("no position was closed"));
+    }
 
   if (left->len == 0 && data->error == NULL)
     {
       data->flat = TRUE;
-      return g_strdup_printf ("%s is flat: new orders suspended, orders canceled, positions "
-                              "closed; nothing is left open.", name);
+      return g_strdup_printf (_("%s is flat: new orders suspended, orders canceled, positions "
+                                "closed; nothing is left open."), name);
     }
 
   if (close->state == TW_FLATTEN_STEP_PARTIAL)
-    return g_strdup_printf ("%s is not flat — %s. Closing: %s. New orders stay suspended.",
+    /* Translators: "InvestIQ is not flat — positions still open: AAPL. Closing: 1 of 2
+     * closed. New orders stay suspended." */
+    return g_strdup_printf (_("%s is not flat — %s. Closing: %s. New orders stay suspended."),
                             name, left->str, close->summary);
   if (data->error != NULL)
-    return g_strdup_printf ("%s is not flat — %s. Stopped: %s. New orders stay suspended.",
+    return g_strdup_printf (_("%s is not flat — %s. Stopped: %s. New orders stay suspended."),
                             name, left->str, data->error->message);
-  return g_strdup_printf ("%s is not flat — %s. New orders stay suspended.", name, left->str);
+  return g_strdup_printf (_("%s is not flat — %s. New orders stay suspended."), name, left->str);
 }
 
 static void
@@ -813,8 +838,8 @@ on_flatten_requested (GObject      *source,
     {
       set_running (self, FALSE);
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_DATABASE,
-                               "The flatten of %s was not started because the audit log could "
-                               "not be written (%s)", name_of_service (self), error->message);
+                               _("The flatten of %s was not started because the audit log could "
+                                 "not be written (%s)"), name_of_service (self), error->message);
       return;
     }
   run_step (g_steal_pointer (&task));
@@ -861,7 +886,7 @@ tw_flatten_run_async (TwFlatten           *self,
   if (self->started)
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_REFUSED,
-                               "This flatten of %s has already run; start a new one.",
+                               _("This flatten of %s has already run; start a new one."),
                                name_of_service (self));
       return;
     }
@@ -871,7 +896,8 @@ tw_flatten_run_async (TwFlatten           *self,
   if (!tw_guard_request_check (self->request, &error))
     {
       for (guint i = 0; i < N_STEPS; i++)
-        step_set (get_step (self, i), TW_FLATTEN_STEP_PENDING, "Not started: the guard refused", NULL);
+        step_set (get_step (self, i), TW_FLATTEN_STEP_PENDING, _("Not started: the guard refused"),
+                  NULL);
       g_task_set_task_data (task, g_steal_pointer (&error), (GDestroyNotify) g_error_free);
       g_task_run_in_thread (task, refuse_in_thread);
       return;

@@ -3,15 +3,13 @@
 
 #include "tw-http-private.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-error.h"
 
 /* Messages for people: what failed, naming the service, and what to do. Nothing in
  * here ever reads a request header, so no secret can reach an error message. */
-
-#define OPEN_QUOTE  "\xe2\x80\x9c"
-#define CLOSE_QUOTE "\xe2\x80\x9d"
 
 /* Enough of a body to find a message or a title in. */
 #define SNIFF_MAX (64 * 1024)
@@ -279,12 +277,15 @@ _tw_http_error_html (const char *service,
   if (status >= 300)
     status_part = g_strdup_printf (" %u", status);
   if (title != NULL)
-    title_part = g_strdup_printf (": " OPEN_QUOTE "%s" CLOSE_QUOTE, title);
+    /* Translators: the title of an HTML error page, quoted after a message */
+    title_part = g_strdup_printf (_(": “%s”"), title);
 
+  /* Translators: "InvestIQ answered 502 with an HTML page instead of JSON
+   * (GET /health): “Bad Gateway”. …"; the second %s is " 502" or empty */
   return g_error_new (TW_ERROR, code,
-                      "%s answered%s with an HTML page instead of JSON (%s)%s. "
-                      "A proxy or gateway error? Check that the service behind it is "
-                      "running and that the base URL points at its API.",
+                      _("%s answered%s with an HTML page instead of JSON (%s)%s. "
+                        "A proxy or gateway error? Check that the service behind it is "
+                        "running and that the base URL points at its API."),
                       service, status_part ? status_part : "", what,
                       title_part ? title_part : "");
 }
@@ -313,14 +314,14 @@ _tw_http_error_for_status (TwHttpResponse *response,
 
       if (shown != NULL)
         return g_error_new (TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                            "%s answered %u with a redirect to %s (%s). Trade Warden does "
-                            "not follow redirects: check the base URL (http vs https, "
-                            "paper vs live).",
+                            _("%s answered %u with a redirect to %s (%s). Trade Warden does "
+                              "not follow redirects: check the base URL (http vs https, "
+                              "paper vs live)."),
                             response->service, status, shown, response->what);
       return g_error_new (TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                          "%s answered %u, a redirect without a Location (%s). Trade "
-                          "Warden does not follow redirects: check the base URL (http vs "
-                          "https, paper vs live).",
+                          _("%s answered %u, a redirect without a Location (%s). Trade "
+                            "Warden does not follow redirects: check the base URL (http vs "
+                            "https, paper vs live)."),
                           response->service, status, response->what);
     }
 
@@ -330,80 +331,83 @@ _tw_http_error_for_status (TwHttpResponse *response,
 
   message = tw_http_response_get_server_message (response);
   if (message != NULL)
-    head = g_strdup_printf ("%u from %s: " OPEN_QUOTE "%s" CLOSE_QUOTE,
+    /* Translators: "401 from Alpaca: “request is not authorized”" */
+    head = g_strdup_printf (_("%u from %s: “%s”"),
                             status, response->service, message);
   else
-    head = g_strdup_printf ("%u %s from %s", status,
+    /* Translators: "502 Bad Gateway from InvestIQ" (the phrase is HTTP's own) */
+    head = g_strdup_printf (_("%u %s from %s"), status,
                             soup_status_get_phrase (status), response->service);
 
   switch ((int) code)
     {
     case TW_ERROR_AUTH:
       return g_error_new (TW_ERROR, code,
-                          "%s. The keys were rejected — check the keys stored for this "
-                          "profile match the base URL (paper or live).", head);
+                          _("%s. The keys were rejected — check the keys stored for this "
+                            "profile match the base URL (paper or live)."), head);
 
     case TW_ERROR_FORBIDDEN:
       return g_error_new (TW_ERROR, code,
-                          "%s (%s). The service refused this action with the keys given — "
-                          "check that the profile holds the key it needs (a live-trading "
-                          "key, for instance) and that the key has this permission.",
+                          _("%s (%s). The service refused this action with the keys given — "
+                            "check that the profile holds the key it needs (a live-trading "
+                            "key, for instance) and that the key has this permission."),
                           head, response->what);
 
     case TW_ERROR_NOT_FOUND:
       return g_error_new (TW_ERROR, code,
-                          "%s (%s). The service has no such path or object — check the "
-                          "base URL and that the connector matches the service's version.",
+                          _("%s (%s). The service has no such path or object — check the "
+                            "base URL and that the connector matches the service's version."),
                           head, response->what);
 
     case TW_ERROR_CONFLICT:
       return g_error_new (TW_ERROR, code,
-                          "%s (%s). The service refused the request in its current state; "
-                          "refresh, check, then try again.", head, response->what);
+                          _("%s (%s). The service refused the request in its current state; "
+                            "refresh, check, then try again."), head, response->what);
 
     case TW_ERROR_RATE_LIMITED:
       if (retry_after_s >= 0)
         return g_error_new (TW_ERROR, code,
-                            "%s (%s) — rate limited (429); retry after %" G_GINT64_FORMAT " s.",
-                            head, response->what, retry_after_s);
+                            _("%s (%s) — rate limited (429); retry after %lld s."),
+                            head, response->what, (long long) retry_after_s);
       return g_error_new (TW_ERROR, code,
-                          "%s (%s) — rate limited (429); wait a little before retrying.",
+                          _("%s (%s) — rate limited (429); wait a little before retrying."),
                           head, response->what);
 
     case TW_ERROR_SERVER:
       return g_error_new (TW_ERROR, code,
-                          "%s (%s). The service failed to handle the request — check its "
-                          "logs and its health.", head, response->what);
+                          _("%s (%s). The service failed to handle the request — check its "
+                            "logs and its health."), head, response->what);
 
     default:
       if (status >= 400 && status < 500)
         return g_error_new (TW_ERROR, code,
-                            "%s (%s). The service rejected the request as sent — the "
-                            "connector may not match this service's version.",
+                            _("%s (%s). The service rejected the request as sent — the "
+                              "connector may not match this service's version."),
                             head, response->what);
       return g_error_new (TW_ERROR, code,
-                          "%s sent an unexpected answer, %s (%s).",
+                          _("%s sent an unexpected answer, %s (%s)."),
                           response->service, head, response->what);
     }
 }
 
+/* Each continues "Cannot reach InvestIQ at http://…: ", so starts lower-case. */
 static char *
 describe_network_error (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_strdup ("connection refused");
+    return g_strdup (_("connection refused"));
   if (error->domain == G_RESOLVER_ERROR)
-    return g_strdup ("the host name could not be resolved");
+    return g_strdup (_("the host name could not be resolved"));
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_strdup ("no route to the host");
+    return g_strdup (_("no route to the host"));
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
-    return g_strdup ("the connection was closed before any answer");
+    return g_strdup (_("the connection was closed before any answer"));
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_strdup ("the connection timed out");
+    return g_strdup (_("the connection timed out"));
 
   /* GIO's own words, lower-cased to continue the sentence. */
   if (error->message != NULL && error->message[0] != '\0')
@@ -415,7 +419,7 @@ describe_network_error (const GError *error)
           return g_steal_pointer (&quoted);
         }
     }
-  return g_strdup ("a network error");
+  return g_strdup (_("a network error"));
 }
 
 GError *
@@ -428,37 +432,37 @@ _tw_http_error_for_network (TwHttpRequest *request,
 
   if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
     return g_error_new (TW_ERROR, TW_ERROR_TLS,
-                        "The TLS certificate of %s at %s is not trusted. Trade Warden never "
-                        "disables certificate verification: give the service a certificate "
-                        "from a trusted authority, or add its CA to the system's trusted "
-                        "certificates.", service, base);
+                        _("The TLS certificate of %s at %s is not trusted. Trade Warden never "
+                          "disables certificate verification: give the service a certificate "
+                          "from a trusted authority, or add its CA to the system's trusted "
+                          "certificates."), service, base);
   if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
     return g_error_new (TW_ERROR, TW_ERROR_TLS,
-                        "%s at %s does not speak TLS. Check the base URL: http:// or "
-                        "https://?", service, base);
+                        _("%s at %s does not speak TLS. Check the base URL: http:// or "
+                          "https://?"), service, base);
   if (error->domain == G_TLS_ERROR)
     {
       g_autofree char *reason = _tw_http_quote_text (error->message, -1);
 
       return g_error_new (TW_ERROR, TW_ERROR_TLS,
-                          "The secure (TLS) connection to %s at %s failed: %s. Trade Warden "
-                          "never disables certificate verification.", service, base,
-                          reason != NULL ? reason : "unknown error");
+                          _("The secure (TLS) connection to %s at %s failed: %s. Trade Warden "
+                            "never disables certificate verification."), service, base,
+                          reason != NULL ? reason : _("unknown error"));
     }
 
   if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
       g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
     return g_error_new (TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                        "%s at %s sent an answer that is not valid HTTP (%s). Check that "
-                        "the base URL points at the service's API, not at another program.",
+                        _("%s at %s sent an answer that is not valid HTTP (%s). Check that "
+                          "the base URL points at the service's API, not at another program."),
                         service, base, what);
 
   {
     g_autofree char *cause = describe_network_error (error);
 
     return g_error_new (TW_ERROR, TW_ERROR_UNREACHABLE,
-                        "Cannot reach %s at %s: %s. Is the service running and the base "
-                        "URL right?", service, base, cause);
+                        _("Cannot reach %s at %s: %s. Is the service running and the base "
+                          "URL right?"), service, base, cause);
   }
 }
 
@@ -478,7 +482,7 @@ _tw_http_error_timeout (TwHttpRequest *request)
   g_autofree char *seconds = format_seconds (request->timeout_ms);
 
   return g_error_new (TW_ERROR, TW_ERROR_TIMEOUT,
-                      "%s did not answer within %s s (%s)", service, seconds, what);
+                      _("%s did not answer within %s s (%s)"), service, seconds, what);
 }
 
 static char *
@@ -499,7 +503,7 @@ _tw_http_error_too_large (TwHttpRequest *request)
   g_autofree char *size = format_size (request->max_body);
 
   return g_error_new (TW_ERROR, TW_ERROR_TOO_LARGE,
-                      "The answer from %s is larger than %s and was refused (%s)",
+                      _("The answer from %s is larger than %s and was refused (%s)"),
                       service, size, what);
 }
 
@@ -510,11 +514,20 @@ _tw_http_error_cut_off (TwHttpRequest *request,
   g_autofree char *service = _tw_http_request_dup_display_name (request);
   g_autofree char *what = _tw_http_request_dup_what (request);
 
+  /* Translators: the first %s is the service, %lu the bytes received, the last
+   * %s the request (e.g. "GET /api/broker/positions") */
   return g_error_new (TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                      "The answer from %s was cut off after %" G_GSIZE_FORMAT " bytes (%s): "
-                      "the connection closed before the whole answer arrived. Try again; "
-                      "if it keeps happening, check the service and any proxy in between.",
-                      service, received, what);
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "The answer from %s was cut off after %lu byte (%s): the "
+                                   "connection closed before the whole answer arrived. Try "
+                                   "again; if it keeps happening, check the service and any "
+                                   "proxy in between.",
+                                   "The answer from %s was cut off after %lu bytes (%s): the "
+                                   "connection closed before the whole answer arrived. Try "
+                                   "again; if it keeps happening, check the service and any "
+                                   "proxy in between.",
+                                   received),
+                      service, (unsigned long) received, what);
 }
 
 GError *
@@ -524,5 +537,5 @@ _tw_http_error_cancelled (TwHttpRequest *request)
   g_autofree char *what = _tw_http_request_dup_what (request);
 
   return g_error_new (TW_ERROR, TW_ERROR_CANCELLED,
-                      "The request to %s was cancelled (%s)", service, what);
+                      _("The request to %s was cancelled (%s)"), service, what);
 }

@@ -3,6 +3,7 @@
 
 #include "tw-http.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -230,7 +231,8 @@ _tw_http_request_dup_display_name (TwHttpRequest *request)
         return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
       return g_strdup (g_uri_get_host (uri));
     }
-  return g_strdup ("the service");
+  /* Translators: stands for a service's name in messages, e.g. "Cannot reach the service at …" */
+  return g_strdup (_("the service"));
 }
 
 char *
@@ -407,7 +409,8 @@ tw_http_response_parse_json (TwHttpResponse  *response,
       if (sscanf (local_error->message, "<data>:%u:%u: Parse error: %n", &line, &column, &consumed) == 2 &&
           consumed > 0)
         {
-          g_autofree char *where = g_strdup_printf ("%s at line %u, column %u",
+          /* Translators: json-glib's reason, e.g. "unexpected character at line 1, column 21" */
+          g_autofree char *where = g_strdup_printf (_("%s at line %u, column %u"),
                                                     local_error->message + consumed, line, column);
           reason = _tw_http_quote_text (where, -1);
         }
@@ -415,8 +418,8 @@ tw_http_response_parse_json (TwHttpResponse  *response,
         reason = _tw_http_quote_text (local_error->message, -1);
 
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "%s sent malformed JSON: %s (%s)", response->service,
-                   reason != NULL ? reason : "unreadable", response->what);
+                   _("%s sent malformed JSON: %s (%s)"), response->service,
+                   reason != NULL ? reason : _("unreadable"), response->what);
       return NULL;
     }
 

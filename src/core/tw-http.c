@@ -3,6 +3,7 @@
 
 #include "tw-http.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "tw-error.h"
@@ -568,8 +569,8 @@ tw_http_send_async (TwHttp              *self,
       g_autofree char *shown = _tw_http_request_dup_display_base (request);
 
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
-                               "The base URL “%s” of %s is not a valid http:// or https:// "
-                               "address. Correct it in the profile.", shown, data->service);
+                               _("The base URL “%s” of %s is not a valid http:// or https:// "
+                                 "address. Correct it in the profile."), shown, data->service);
       return;
     }
 

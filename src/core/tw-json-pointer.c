@@ -4,6 +4,7 @@
 #include "tw-json-pointer.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -232,7 +233,7 @@ node_to_double (JsonNode  *node,
       if (!is_decimal_text (text))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                       "\"%s\" is not a number", text);
+                       _("\"%s\" is not a number"), text);
           return FALSE;
         }
       errno = 0;
@@ -240,7 +241,7 @@ node_to_double (JsonNode  *node,
       if (end == NULL || *end != '\0' || errno == ERANGE)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                       "\"%s\" is not a number that fits in a double", text);
+                       _("\"%s\" is not a number that fits in a double"), text);
           return FALSE;
         }
     }
@@ -248,7 +249,7 @@ node_to_double (JsonNode  *node,
     {
       g_autofree char *desc = describe_node (node);
 
-      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE, "%s is not a number", desc);
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE, _("%s is not a number"), desc);
       return FALSE;
     }
 
@@ -285,7 +286,7 @@ node_to_int64 (JsonNode  *node,
     {
       g_autofree char *desc = describe_node (node);
 
-      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE, "%s is not a whole number", desc);
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE, _("%s is not a whole number"), desc);
       return FALSE;
     }
 
@@ -309,7 +310,7 @@ node_to_uint64 (JsonNode  *node,
     {
       g_autofree char *desc = describe_node (node);
 
-      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE, "%s is negative", desc);
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE, _("%s is negative"), desc);
       return FALSE;
     }
 
@@ -352,7 +353,7 @@ node_to_boolean (JsonNode  *node,
     g_autofree char *desc = describe_node (node);
 
     g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                 "%s is not a boolean (true or false)", desc);
+                 _("%s is not a boolean (true or false)"), desc);
   }
   return FALSE;
 }
@@ -423,7 +424,7 @@ node_to_date_time (JsonNode   *node,
     g_autofree char *desc = describe_node (node);
 
     g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                 "%s is not an ISO 8601 date and time (e.g. \"2024-05-01T14:30:00Z\")", desc);
+                 _("%s is not an ISO 8601 date and time (e.g. \"2024-05-01T14:30:00Z\")"), desc);
   }
   return FALSE;
 }
@@ -487,7 +488,7 @@ node_to_enum (JsonNode    *node,
     g_string_append_printf (nicks, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
   desc = describe_node (node);
   g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-               "%s is not one of %s", desc, nicks->str);
+               _("%s is not one of %s"), desc, nicks->str);
   return FALSE;
 }
 
@@ -535,7 +536,7 @@ node_to_value (JsonNode    *node,
           (type == G_TYPE_LONG && (i < G_MINLONG || i > G_MAXLONG)))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                       "%" G_GINT64_FORMAT " is too large", i);
+                       _("%lld is too large"), (long long) i);
           return FALSE;
         }
       if (type == G_TYPE_INT)
@@ -555,7 +556,7 @@ node_to_value (JsonNode    *node,
       if ((type == G_TYPE_UINT && u > G_MAXUINT) || (type == G_TYPE_ULONG && u > G_MAXULONG))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                       "%" G_GUINT64_FORMAT " is too large", u);
+                       _("%llu is too large"), (unsigned long long) u);
           return FALSE;
         }
       if (type == G_TYPE_UINT)
@@ -613,7 +614,7 @@ node_to_value (JsonNode    *node,
     }
 
   g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-               "properties of type %s cannot be filled from JSON", g_type_name (type));
+               _("properties of type %s cannot be filled from JSON"), g_type_name (type));
   return FALSE;
 }
 
@@ -649,7 +650,7 @@ tw_json_set_property (GObject     *target,
   if ((pspec->flags & G_PARAM_WRITABLE) == 0 || (pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "property \"%s\" of %s cannot be set", pspec->name,
+                   _("property \"%s\" of %s cannot be set"), pspec->name,
                    G_OBJECT_TYPE_NAME (target));
       return FALSE;
     }
@@ -658,7 +659,7 @@ tw_json_set_property (GObject     *target,
   if (!node_to_value (node, pspec, &value, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "property \"%s\": %s", pspec->name, local_error->message);
+                   _("property \"%s\": %s"), pspec->name, local_error->message);
       return FALSE;
     }
 
@@ -668,7 +669,7 @@ tw_json_set_property (GObject     *target,
       g_autofree char *desc = describe_node (node);
 
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "property \"%s\": %s is out of its range", pspec->name, desc);
+                   _("property \"%s\": %s is out of its range"), pspec->name, desc);
       return FALSE;
     }
 

@@ -3,6 +3,7 @@
 
 #include "tw-multistatus.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -166,9 +167,9 @@ tw_multi_status_item_dup_reason (TwMultiStatusItem *self)
 
   /* Alpaca's 403 for a quantity held by open orders: say what it means. */
   if (self->message != NULL && g_str_has_prefix (self->message, "insufficient qty available"))
-    return g_strdup ("insufficient qty available (held for orders)");
+    return g_strdup (_("insufficient qty available (held for orders)"));
   if (self->status == 422 && self->message != NULL && strstr (self->message, "not cancelable"))
-    return g_strdup ("no longer cancelable (already filled or canceled)");
+    return g_strdup (_("no longer cancelable (already filled or canceled)"));
   if (self->message != NULL && *self->message != '\0')
     return g_strdup (self->message);
   return g_strdup_printf ("HTTP %u", self->status);
@@ -333,8 +334,8 @@ tw_multi_status_new_from_json (JsonNode    *body,
   if (!JSON_NODE_HOLDS_ARRAY (body))
     {
       g_set_error_literal (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                           "The multi-status answer is not a list of results; the broker may "
-                           "not be the Alpaca API version this console expects");
+                           _("The multi-status answer is not a list of results; the broker may "
+                             "not be the Alpaca API version this console expects"));
       return NULL;
     }
 
@@ -375,8 +376,8 @@ tw_multi_status_new_from_json (JsonNode    *body,
 
     bad:
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "Entry %u of the multi-status answer has no symbol or id and status; "
-                   "the broker may not be the Alpaca API version this console expects", i + 1);
+                   _("Entry %u of the multi-status answer has no symbol or id and status; "
+                     "the broker may not be the Alpaca API version this console expects"), i + 1);
       return NULL;
     }
 
@@ -441,18 +442,36 @@ tw_multi_status_dup_summary (TwMultiStatus *self)
   g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
 
   n = self->n_ok + self->n_failed;
+  /* The verbs callers pass have their own sentences, so that a translation can
+   * agree them; any other verb is put in as given. */
   if (n == 0)
-    return g_strdup_printf ("Nothing to do: none to be %s", self->verb);
+    {
+      if (g_strcmp0 (self->verb, "closed") == 0)
+        return g_strdup (_("Nothing to do: none to be closed"));
+      if (g_strcmp0 (self->verb, "canceled") == 0)
+        return g_strdup (_("Nothing to do: none to be canceled"));
+      /* Translators: %s is a past participle such as "closed" */
+      return g_strdup_printf (_("Nothing to do: none to be %s"), self->verb);
+    }
 
   summary = g_string_new (NULL);
-  g_string_append_printf (summary, "%u of %u %s", self->n_ok, n, self->verb);
+  if (g_strcmp0 (self->verb, "closed") == 0)
+    /* Translators: "2 of 3 closed" (positions) */
+    g_string_append_printf (summary, _("%u of %u closed"), self->n_ok, n);
+  else if (g_strcmp0 (self->verb, "canceled") == 0)
+    /* Translators: "2 of 3 canceled" (orders) */
+    g_string_append_printf (summary, _("%u of %u canceled"), self->n_ok, n);
+  else
+    /* Translators: "2 of 3 closed"; the last %s is a past participle */
+    g_string_append_printf (summary, _("%u of %u %s"), self->n_ok, n, self->verb);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
       g_autofree char *reason = tw_multi_status_item_dup_reason (item);
 
       if (reason != NULL)
-        g_string_append_printf (summary, "; %s refused: %s", item->id, reason);
+        /* Translators: follows "2 of 3 closed"; "AAPL refused: insufficient qty available" */
+        g_string_append_printf (summary, _("; %s refused: %s"), item->id, reason);
     }
   return g_string_free (summary, FALSE);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-breaker.h"
@@ -46,8 +47,8 @@ tw_operation_select (const TwOperation  *op,
   node = tw_json_pointer_get (root, op->result);
   if (node == NULL)
     g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                 "%s: operation \"%s\": the answer has no \"%s\"; the service may not be "
-                 "the kind this connector expects (check its base URL and version)",
+                 _("%s: operation \"%s\": the answer has no \"%s\"; the service may not be "
+                   "the kind this connector expects (check its base URL and version)"),
                  op->connector->name, op->name, op->result);
 
   return node;
@@ -75,8 +76,8 @@ apply_map (const TwOperation  *op,
       if (pspec == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "%s: operation \"%s\": \"map\" names \"%s\", which %s does not have; "
-                       "fix the connector file (%s)",
+                       _("%s: operation \"%s\": \"map\" names \"%s\", which %s does not have; "
+                         "fix the connector file (%s)"),
                        op->connector->name, op->name, mapping->property,
                        G_OBJECT_TYPE_NAME (target), op->connector->filename);
           ret = FALSE;
@@ -89,7 +90,7 @@ apply_map (const TwOperation  *op,
           if (mapping->required)
             {
               g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                           "%s: operation \"%s\": the answer has no \"%s\", which is required",
+                           _("%s: operation \"%s\": the answer has no \"%s\", which is required"),
                            op->connector->name, op->name, mapping->pointer);
               ret = FALSE;
             }
@@ -109,7 +110,7 @@ apply_map (const TwOperation  *op,
       if (!tw_json_set_property (target, pspec, value, &local_error))
         {
           g_set_error (error, local_error->domain, local_error->code,
-                       "%s: operation \"%s\": \"%s\": %s",
+                       _("%s: operation \"%s\": \"%s\": %s"),
                        op->connector->name, op->name, mapping->pointer, local_error->message);
           ret = FALSE;
         }
@@ -144,14 +145,15 @@ tw_operation_map_object (const TwOperation  *op,
   return apply_map (op, op->map, node, target, error);
 }
 
+/* Continues "… but the answer has %s there". */
 static const char *
 json_kind (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
+    return _("an object");
   if (JSON_NODE_HOLDS_NULL (node))
     return "null";
-  return "a single value";
+  return _("a single value");
 }
 
 /**
@@ -185,7 +187,7 @@ tw_operation_map_list (const TwOperation  *op,
   if (!JSON_NODE_HOLDS_ARRAY (selected))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "%s: operation \"%s\": expected a list at \"%s\" but the answer has %s there",
+                   _("%s: operation \"%s\": expected a list at \"%s\" but the answer has %s there"),
                    op->connector->name, op->name, op->result, json_kind (selected));
       return NULL;
     }
@@ -412,8 +414,8 @@ tw_operation_map_components (const TwOperation  *op,
   else
     {
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "%s: operation \"%s\": \"components\": expected an object or a list at "
-                   "\"%s\" but the answer has a single value there",
+                   _("%s: operation \"%s\": \"components\": expected an object or a list at "
+                     "\"%s\" but the answer has a single value there"),
                    op->connector->name, op->name, rule->pointer);
       return FALSE;
     }
@@ -522,7 +524,7 @@ set_breaker_number (const TwOperation  *op,
     return TRUE;
 
   g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-               "%s: operation \"%s\": breaker \"%s\": \"%s\": %s",
+               _("%s: operation \"%s\": breaker \"%s\": \"%s\": %s"),
                op->connector->name, op->name, tw_breaker_get_id (breaker), pointer,
                local_error->message);
   return FALSE;
@@ -689,8 +691,8 @@ map_collection (const TwOperation  *op,
     }
 
   g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-               "%s: operation \"%s\": \"breakers\": expected an object or a list at \"%s\" "
-               "but the answer has a single value there",
+               _("%s: operation \"%s\": \"breakers\": expected an object or a list at \"%s\" "
+                 "but the answer has a single value there"),
                op->connector->name, op->name, op->breakers->pointer);
   return FALSE;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-component.h"
@@ -81,7 +82,7 @@ _tw_template_parse (const char  *template,
       if (close == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "\"${\" is not closed by \"}\" (write \"${name}\")");
+                       _("\"${\" is not closed by \"}\" (write \"${name}\")"));
           return NULL;
         }
 
@@ -100,8 +101,8 @@ _tw_template_parse (const char  *template,
       if (!is_variable_name (name) || (secret && raw))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "\"%.*s\" is not a placeholder (write \"${name}\", \"${name:raw}\" or "
-                       "\"${secret:name}\"; names use letters, digits, \"_\", \".\" and \"-\")",
+                       _("\"%.*s\" is not a placeholder (write \"${name}\", \"${name:raw}\" or "
+                         "\"${secret:name}\"; names use letters, digits, \"_\", \".\" and \"-\")"),
                        (int) (close + 1 - p), p);
           return NULL;
         }
@@ -193,7 +194,7 @@ tw_operation_expand_path (const TwOperation  *op,
       if (value == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "%s: operation \"%s\" needs a value for \"%s\" in its path \"%s\"",
+                       _("%s: operation \"%s\" needs a value for \"%s\" in its path \"%s\""),
                        op->connector->name, op->name, part->name, op->path);
           return NULL;
         }
@@ -298,7 +299,7 @@ tw_operation_expand_body (const TwOperation  *op,
       if (value == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "%s: operation \"%s\" needs a value for \"%s\" in its body",
+                       _("%s: operation \"%s\" needs a value for \"%s\" in its body"),
                        op->connector->name, op->name, part->name);
           return NULL;
         }
@@ -312,8 +313,8 @@ tw_operation_expand_body (const TwOperation  *op,
       if (!is_json_value (value))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "%s: operation \"%s\": \"%s\" must be a number, true, false or another "
-                       "JSON value, not \"%s\"",
+                       _("%s: operation \"%s\": \"%s\" must be a number, true, false or another "
+                         "JSON value, not \"%s\""),
                        op->connector->name, op->name, part->name, value);
           return NULL;
         }
@@ -395,8 +396,8 @@ expand_header (const TwOperation   *op,
                 g_propagate_error (error, g_steal_pointer (&local_error));
               else
                 g_set_error (error, TW_ERROR, TW_ERROR_SECRET,
-                             "%s needs the secret \"%s\", which is not set: enter it in the "
-                             "service's settings", op->connector->name,
+                             _("%s needs the secret \"%s\", which is not set: enter it in the "
+                               "service's settings"), op->connector->name,
                              spec != NULL ? spec->label : part->name);
               return FALSE;
             }
@@ -404,7 +405,7 @@ expand_header (const TwOperation   *op,
           if (has_line_break (secret))
             {
               g_set_error (error, TW_ERROR, TW_ERROR_SECRET,
-                           "The secret \"%s\" of %s contains a line break: enter it again",
+                           _("The secret \"%s\" of %s contains a line break: enter it again"),
                            spec != NULL ? spec->label : part->name, op->connector->name);
               g_free (secret);
               return FALSE;
@@ -423,8 +424,8 @@ expand_header (const TwOperation   *op,
           if (has_line_break (var))
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                           "%s: operation \"%s\": the value of \"%s\" for header \"%s\" "
-                           "contains a line break", op->connector->name, op->name,
+                           _("%s: operation \"%s\": the value of \"%s\" for header \"%s\" "
+                             "contains a line break"), op->connector->name, op->name,
                            part->name, pair->name);
               return FALSE;
             }

@@ -3,6 +3,7 @@
 
 #include "tw-profile.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -86,8 +87,8 @@ env_error (GError     **error,
            const char  *reason)
 {
   g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-               "Line %u of the .env file is not a KEY=VALUE line: %s. "
-               "Fix that line and import the file again.",
+               _("Line %u of the .env file is not a KEY=VALUE line: %s. "
+                 "Fix that line and import the file again."),
                line, reason);
   return FALSE;
 }
@@ -115,7 +116,7 @@ read_quoted (const char **p,
       char c = **p;
 
       if (c == '\0')
-        return env_error (error, start_line, "a quoted value is not closed");
+        return env_error (error, start_line, _("a quoted value is not closed"));
       (*p)++;
 
       if (c == quote)
@@ -208,7 +209,7 @@ parse_env (const char  *contents,
       key_line = line;
       if (!(g_ascii_isalpha (*p) || *p == '_'))
         {
-          env_error (error, line, "a variable name must start with a letter or “_”");
+          env_error (error, line, _("a variable name must start with a letter or “_”"));
           return NULL;
         }
       key_start = p;
@@ -219,7 +220,7 @@ parse_env (const char  *contents,
       skip_blanks (&p);
       if (*p != '=')
         {
-          env_error (error, line, "the variable name is not followed by “=”");
+          env_error (error, line, _("the variable name is not followed by “=”"));
           return NULL;
         }
       p++;
@@ -235,7 +236,7 @@ parse_env (const char  *contents,
             skip_to_line_end (&p);
           if (*p != '\0' && *p != '\n')
             {
-              env_error (error, line, "there is text after the closing quote");
+              env_error (error, line, _("there is text after the closing quote"));
               return NULL;
             }
         }
@@ -338,17 +339,17 @@ base_url_from (const char  *variable,
   if (_tw_profile_value_looks_secret (url))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s in the .env file holds a secret (a password or token in the address). "
-                   "Trade Warden keeps secrets only in the keyring: remove it from the address, "
-                   "import again and enter the key in the profile editor.",
+                   _("%s in the .env file holds a secret (a password or token in the address). "
+                     "Trade Warden keeps secrets only in the keyring: remove it from the address, "
+                     "import again and enter the key in the profile editor."),
                    variable);
       return NULL;
     }
   if (!_tw_profile_url_is_valid (url))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s in the .env file is not an http:// or https:// address with a host. "
-                   "Fix it and import the file again.",
+                   _("%s in the .env file is not an http:// or https:// address with a host. "
+                     "Fix it and import the file again."),
                    variable);
       return NULL;
     }
@@ -521,8 +522,8 @@ map_ibkr (Env        *env,
       if (port != NULL && !g_ascii_string_to_unsigned (port, 10, 1, 65535, &port_number, NULL))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "IBKR_PORT in the .env file must be a port number (1 to 65535). "
-                       "Fix it and import the file again.");
+                       _("IBKR_PORT in the .env file must be a port number (1 to 65535). "
+                         "Fix it and import the file again."));
           return FALSE;
         }
 
@@ -630,7 +631,7 @@ tw_profile_import_env (const char  *env_contents,
   if (!tw_profile_name_is_valid (name))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "“%s” cannot be a profile name: use 1 to 64 letters, digits, “-” or “_”.",
+                   _("“%s” cannot be a profile name: use 1 to 64 letters, digits, “-” or “_”."),
                    name);
       return NULL;
     }
@@ -669,10 +670,10 @@ tw_profile_import_env (const char  *env_contents,
   if (g_list_model_get_n_items (tw_profile_get_services (profile)) == 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "The .env file names no service Trade Warden can import (ALPACA_API_KEY, "
-                   "ALPACA_BASE_URL, API_KEYS, LIVE_TRADING_KEY, INVESTIQ_URL, "
-                   "IBKR_ASSISTANT_URL, IBKR_HOST, AI_TRADING_URL, AUTOTRADER_URL). "
-                   "Choose the runbook's .env file, or create the profile by hand.");
+                   _("The .env file names no service Trade Warden can import (ALPACA_API_KEY, "
+                     "ALPACA_BASE_URL, API_KEYS, LIVE_TRADING_KEY, INVESTIQ_URL, "
+                     "IBKR_ASSISTANT_URL, IBKR_HOST, AI_TRADING_URL, AUTOTRADER_URL). "
+                     "Choose the runbook's .env file, or create the profile by hand."));
       return NULL;
     }
 

@@ -4,6 +4,7 @@
 #include "tw-profile.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -109,8 +110,8 @@ refuse_secrets (GKeyFile    *keyfile,
       if (_tw_profile_value_looks_secret (groups[i]))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "%s: a group name holds a secret. Secrets are kept only in the "
-                       "keyring: remove it and enter the key in the profile editor.",
+                       _("%s: a group name holds a secret. Secrets are kept only in the "
+                         "keyring: remove it and enter the key in the profile editor."),
                        filename);
           return FALSE;
         }
@@ -124,8 +125,8 @@ refuse_secrets (GKeyFile    *keyfile,
           if (_tw_profile_value_looks_secret (keys[j]))
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                           "%s: [%s] a key name holds a secret. Secrets are kept only in the "
-                           "keyring: remove the line and enter the key in the profile editor.",
+                           _("%s: [%s] a key name holds a secret. Secrets are kept only in the "
+                             "keyring: remove the line and enter the key in the profile editor."),
                            filename, groups[i]);
               return FALSE;
             }
@@ -133,8 +134,8 @@ refuse_secrets (GKeyFile    *keyfile,
           if (_tw_profile_key_is_secret_name (keys[j]) && *stripped != '\0')
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                           "%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
-                           "keyring: remove the line and enter the key in the profile editor.",
+                           _("%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
+                             "keyring: remove the line and enter the key in the profile editor."),
                            filename, groups[i], keys[j]);
               return FALSE;
             }
@@ -142,9 +143,9 @@ refuse_secrets (GKeyFile    *keyfile,
           if (_tw_profile_value_looks_secret (stripped))
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                           "%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
-                           "keyring: remove it from the value and enter the key in the "
-                           "profile editor.",
+                           _("%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
+                             "keyring: remove it from the value and enter the key in the "
+                             "profile editor."),
                            filename, groups[i], keys[j]);
               return FALSE;
             }
@@ -202,7 +203,7 @@ get_uint (GKeyFile    *keyfile,
   if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &number, NULL))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [%s] “%s” must be a whole number of 0 or more. Fix the line.",
+                   _("%s: [%s] “%s” must be a whole number of 0 or more. Fix the line."),
                    filename, group, key);
       return FALSE;
     }
@@ -220,8 +221,8 @@ check_id (const char  *filename,
     return TRUE;
 
   g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-               "%s: [%s] the id after the group's kind must use only lower-case letters, "
-               "digits, “-” and “_” (e.g. [Service investiq]). Rename the group.",
+               _("%s: [%s] the id after the group's kind must use only lower-case letters, "
+                 "digits, “-” and “_” (e.g. [Service investiq]). Rename the group."),
                filename, group);
   return FALSE;
 }
@@ -236,23 +237,24 @@ check_service (const char  *filename,
   if (connector_id == NULL || *connector_id == '\0')
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [%s] has no “Connector”. Add the connector's id, e.g. Connector=investiq.",
+                   _("%s: [%s] has no “Connector”. Add the connector's id, e.g. "
+                     "Connector=investiq."),
                    filename, group);
       return FALSE;
     }
   if (base_url == NULL || *base_url == '\0')
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [%s] has no “BaseUrl”. Add the service's address, "
-                   "e.g. BaseUrl=http://127.0.0.1:3000.",
+                   _("%s: [%s] has no “BaseUrl”. Add the service's address, "
+                     "e.g. BaseUrl=http://127.0.0.1:3000."),
                    filename, group);
       return FALSE;
     }
   if (!_tw_profile_url_is_valid (base_url))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [%s] “BaseUrl” “%s” is not an http:// or https:// address with a host. "
-                   "Fix it, e.g. http://127.0.0.1:3000.",
+                   _("%s: [%s] “BaseUrl” “%s” is not an http:// or https:// address with a host. "
+                     "Fix it, e.g. http://127.0.0.1:3000."),
                    filename, group, base_url);
       return FALSE;
     }
@@ -305,7 +307,7 @@ load_database (TwProfile   *self,
   if (path == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [%s] has no “Path”. Add the database file's path.",
+                   _("%s: [%s] has no “Path”. Add the database file's path."),
                    filename, group);
       return FALSE;
     }
@@ -334,7 +336,7 @@ load_log (TwProfile   *self,
   if (path == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [%s] has no “Path”. Add the log file's path.",
+                   _("%s: [%s] has no “Path”. Add the log file's path."),
                    filename, group);
       return FALSE;
     }
@@ -383,7 +385,7 @@ tw_profile_load_from_data (const char  *data,
   if (!g_utf8_validate (data, -1, NULL))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s is not UTF-8 text. Save it as UTF-8 or create the profile again.",
+                   _("%s is not UTF-8 text. Save it as UTF-8 or create the profile again."),
                    basename);
       return NULL;
     }
@@ -395,13 +397,13 @@ tw_profile_load_from_data (const char  *data,
 
       if (line > 0)
         g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                     "%s: line %u is neither a [Group], a Key=Value line nor a # comment. "
-                     "Fix or remove that line.",
+                     _("%s: line %u is neither a [Group], a Key=Value line nor a # comment. "
+                       "Fix or remove that line."),
                      basename, line);
       else
         g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                     "%s is not a valid profile file (a key file of [Groups] and Key=Value "
-                     "lines). Fix it or create the profile again.",
+                     _("%s is not a valid profile file (a key file of [Groups] and Key=Value "
+                       "lines). Fix it or create the profile again."),
                      basename);
       return NULL;
     }
@@ -413,7 +415,7 @@ tw_profile_load_from_data (const char  *data,
   if (!g_key_file_has_group (keyfile, GROUP_PROFILE))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s has no [Profile] group. Add one with Name= and Mode=paper or Mode=live.",
+                   _("%s has no [Profile] group. Add one with Name= and Mode=paper or Mode=live."),
                    basename);
       return NULL;
     }
@@ -424,8 +426,8 @@ tw_profile_load_from_data (const char  *data,
   if (!tw_profile_name_is_valid (name))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [Profile] “Name” must be 1 to 64 letters, digits, “-” or “_”. "
-                   "Rename the profile.",
+                   _("%s: [Profile] “Name” must be 1 to 64 letters, digits, “-” or “_”. "
+                     "Rename the profile."),
                    basename);
       return NULL;
     }
@@ -434,7 +436,8 @@ tw_profile_load_from_data (const char  *data,
   if (mode_str == NULL || !tw_mode_from_string (mode_str, &mode))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or Mode=live.",
+                   _("%s: [Profile] “Mode” must be “paper” or “live”. Set Mode=paper or "
+                     "Mode=live."),
                    basename);
       return NULL;
     }
@@ -490,14 +493,15 @@ tw_profile_load (GFile   *file,
       g_autofree char *where = g_file_get_parse_name (file);
 
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "Could not read the profile %s: %s. Check that the file exists and is readable.",
+                   _("Could not read the profile %s: %s. Check that the file exists and is "
+                     "readable."),
                    where, local_error->message);
       return NULL;
     }
   if (memchr (contents, '\0', length) != NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "%s is not a text file. Remove it from the profiles folder.",
+                   _("%s is not a text file. Remove it from the profiles folder."),
                    basename);
       return NULL;
     }
@@ -599,8 +603,8 @@ tw_profile_save (TwProfile  *self,
   if (!tw_profile_name_is_valid (tw_profile_get_name (self)))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "The profile name must be 1 to 64 letters, digits, “-” or “_”. "
-                   "Choose another name.");
+                   _("The profile name must be 1 to 64 letters, digits, “-” or “_”. "
+                     "Choose another name."));
       return FALSE;
     }
 
@@ -609,7 +613,8 @@ tw_profile_save (TwProfile  *self,
   if (path == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   "Profile “%s” can only be saved to a local file. Choose a file on this computer.",
+                   _("Profile “%s” can only be saved to a local file. Choose a file on this "
+                     "computer."),
                    tw_profile_get_name (self));
       return FALSE;
     }
@@ -627,8 +632,8 @@ tw_profile_save (TwProfile  *self,
       int saved_errno = errno;
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not create the folder %s for profile “%s”: %s. "
-                   "Check the folder's permissions.",
+                   _("Could not create the folder %s for profile “%s”: %s. "
+                     "Check the folder's permissions."),
                    dir, tw_profile_get_name (self), g_strerror (saved_errno));
       return FALSE;
     }
@@ -637,8 +642,8 @@ tw_profile_save (TwProfile  *self,
                                  &local_error))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not save profile “%s” to %s: %s. Check the folder's permissions "
-                   "and free disk space.",
+                   _("Could not save profile “%s” to %s: %s. Check the folder's permissions "
+                     "and free disk space."),
                    tw_profile_get_name (self), path, local_error->message);
       return FALSE;
     }
@@ -691,8 +696,8 @@ tw_profile_list_all (GPtrArray **problems)
   dir = g_dir_open (dir_path, 0, &local_error);
   if (dir == NULL && !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     g_ptr_array_add (found_problems,
-                     g_strdup_printf ("Could not read the profiles folder %s: %s. "
-                                      "Check its permissions.",
+                     g_strdup_printf (_("Could not read the profiles folder %s: %s. "
+                                        "Check its permissions."),
                                       dir_path, local_error->message));
 
   while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
@@ -721,8 +726,8 @@ tw_profile_list_all (GPtrArray **problems)
       if (other != NULL)
         {
           g_ptr_array_add (found_problems,
-                           g_strdup_printf ("%s and %s both hold profile “%s”: %s was skipped. "
-                                            "Rename or remove one of them.",
+                           g_strdup_printf (_("%s and %s both hold profile “%s”: %s was skipped. "
+                                              "Rename or remove one of them."),
                                             other, filename, tw_profile_get_name (profile), filename));
           continue;
         }

@@ -3,6 +3,7 @@
 
 #include "tw-risk-parameters.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -35,13 +36,15 @@ static GParamSpec *properties[N_PROPS];
 
 #define PERCENT_SUFFIX "_percent"
 
-/* The labels of InvestIQ's five parameters, as its runbook names them. */
+/* The labels of InvestIQ's five parameters, as its runbook names them. Marked
+ * only: the label stays in English here, and the UI translates it where it
+ * shows it (a label made from an unknown key has no translation). */
 static const struct { const char *key, *label; } known_labels[] = {
-  { "max_position_size_percent", "Max position size" },
-  { "max_consecutive_losses",    "Max consecutive losses" },
-  { "max_daily_loss_percent",    "Max daily loss" },
-  { "max_drawdown_percent",      "Max drawdown" },
-  { "stop_loss_percent",         "Stop loss" },
+  { "max_position_size_percent", N_("Max position size") },
+  { "max_consecutive_losses",    N_("Max consecutive losses") },
+  { "max_daily_loss_percent",    N_("Max daily loss") },
+  { "max_drawdown_percent",      N_("Max drawdown") },
+  { "stop_loss_percent",         N_("Stop loss") },
 };
 
 char *

@@ -3,6 +3,8 @@
 
 #include "tw-risk-parameters.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tw-error.h"
 #include "tw-risk-parameters-private.h"
 #include "tw-service.h"
@@ -221,7 +223,7 @@ service_name (TwRiskParameters *self)
   TwService *service = tw_client_get_service (self->client);
   const char *name = service != NULL ? tw_service_get_name (service) : NULL;
 
-  return name != NULL ? name : (service != NULL ? tw_service_get_id (service) : "the service");
+  return name != NULL ? name : (service != NULL ? tw_service_get_id (service) : _("the service"));
 }
 
 gboolean
@@ -240,8 +242,8 @@ tw_risk_parameters_apply_json (TwRiskParameters  *self,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "The risk parameters of %s are not a JSON object: check the connector's "
-                   "\"%s\" path", service_name (self), GET_OPERATION);
+                   _("The risk parameters of %s are not a JSON object: check the connector's "
+                     "\"%s\" path"), service_name (self), GET_OPERATION);
       return FALSE;
     }
 
@@ -286,8 +288,8 @@ tw_risk_parameters_apply_json (TwRiskParameters  *self,
   if (fresh->len == 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   "%s answered its risk parameters without any number: check the connector's "
-                   "\"%s\" path", service_name (self), GET_OPERATION);
+                   _("%s answered its risk parameters without any number: check the connector's "
+                     "\"%s\" path"), service_name (self), GET_OPERATION);
       return FALSE;
     }
 

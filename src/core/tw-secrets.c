@@ -3,6 +3,7 @@
 
 #include "tw-secrets.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <libsecret/secret.h>
 
@@ -52,7 +53,8 @@ memory_key (const char *profile,
 }
 
 /* Turns what libsecret or D-Bus said into a TW_ERROR a person can act on. The
- * underlying message names the D-Bus failure; it never contains the secret. */
+ * underlying message names the D-Bus failure; it never contains the secret.
+ * @what: translated, e.g. "Storing the secret in the keyring". */
 static void
 propagate_keyring_error (GError     **error,
                          GError      *keyring_error,
@@ -61,13 +63,13 @@ propagate_keyring_error (GError     **error,
   if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_CANCELLED,
-                   "%s was cancelled.", what);
+                   _("%s was cancelled."), what);
     }
   else
     {
       g_set_error (error, TW_ERROR, TW_ERROR_SECRET,
-                   "%s failed: the keyring is locked or unavailable (%s). "
-                   "Unlock the login keyring (or start gnome-keyring) and try again.",
+                   _("%s failed: the keyring is locked or unavailable (%s). "
+                     "Unlock the login keyring (or start gnome-keyring) and try again."),
                    what, keyring_error->message);
     }
   g_error_free (keyring_error);
@@ -215,7 +217,7 @@ store_cb (GObject      *source,
 
   if (!secret_password_store_finish (result, &keyring_error))
     {
-      propagate_keyring_error (&error, keyring_error, "Storing the secret in the keyring");
+      propagate_keyring_error (&error, keyring_error, _("Storing the secret in the keyring"));
       g_task_return_error (task, error);
       return;
     }
@@ -295,7 +297,7 @@ lookup_cb (GObject      *source,
   password = secret_password_lookup_finish (result, &keyring_error);
   if (keyring_error != NULL)
     {
-      propagate_keyring_error (&error, keyring_error, "Reading the secret from the keyring");
+      propagate_keyring_error (&error, keyring_error, _("Reading the secret from the keyring"));
       g_task_return_error (task, error);
       return;
     }
@@ -400,7 +402,7 @@ tw_secrets_store_sync (TwSecrets     *self,
                                    "name", name,
                                    NULL))
     {
-      propagate_keyring_error (error, keyring_error, "Storing the secret in the keyring");
+      propagate_keyring_error (error, keyring_error, _("Storing the secret in the keyring"));
       return FALSE;
     }
   return TRUE;
@@ -437,7 +439,7 @@ tw_secrets_lookup_sync (TwSecrets     *self,
                                           NULL);
   if (keyring_error != NULL)
     {
-      propagate_keyring_error (error, keyring_error, "Reading the secret from the keyring");
+      propagate_keyring_error (error, keyring_error, _("Reading the secret from the keyring"));
       return NULL;
     }
 
@@ -473,7 +475,7 @@ tw_secrets_clear_sync (TwSecrets     *self,
                               NULL);
   if (keyring_error != NULL)
     {
-      propagate_keyring_error (error, keyring_error, "Removing the secret from the keyring");
+      propagate_keyring_error (error, keyring_error, _("Removing the secret from the keyring"));
       return FALSE;
     }
   return TRUE;
@@ -503,7 +505,8 @@ tw_secrets_clear_profile_sync (TwSecrets     *self,
                               NULL);
   if (keyring_error != NULL)
     {
-      propagate_keyring_error (error, keyring_error, "Removing the profile's secrets from the keyring");
+      propagate_keyring_error (error, keyring_error,
+                               _("Removing the profile's secrets from the keyring"));
       return FALSE;
     }
   return TRUE;

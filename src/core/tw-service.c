@@ -568,8 +568,10 @@ state_from_error (const GError *error)
     }
 }
 
-/* Last-success, latency and the components stay as they were: the UI shows them
- * as of the last success, with their age. */
+/* Last-success and the components stay as they were: the UI shows them as of
+ * the last success, with their age. The latency does not: it measured an answer
+ * that is no longer current, and a failed attempt has none to show (an
+ * unreachable service showed the last good "< 1 ms" next to "Unreachable"). */
 void
 tw_service_apply_error (TwService    *self,
                         const GError *error)
@@ -580,6 +582,7 @@ tw_service_apply_error (TwService    *self,
   g_object_freeze_notify (G_OBJECT (self));
   set_state (self, state_from_error (error));
   set_last_error (self, error->message);
+  set_latency_ms (self, -1.0);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

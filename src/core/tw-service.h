@@ -57,7 +57,8 @@ void            tw_service_apply_health     (TwService      *self,
                                              double          latency_ms,
                                              GPtrArray      *components);
 /* A failed poll: state from the TW_ERROR code (auth/forbidden → auth-failed,
- * unreachable/timeout → unreachable, others → error), message kept. */
+ * unreachable/timeout → unreachable, others → error), message kept, latency unknown (-1)
+ * until the next good answer; last-success and the components stay as they were. */
 void            tw_service_apply_error      (TwService      *self,
                                              const GError   *error);
 /* Seconds since the last success, -1 if never. */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -48,7 +49,7 @@ _tw_sqlite_open (const char  *path,
   rc = sqlite3_open_v2 (uri != NULL ? uri : path, &db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      what = g_strdup_printf ("Could not open the database “%s”", path);
+      what = g_strdup_printf (_("Could not open the database “%s”"), path);
       _tw_sqlite_error (error, db, rc, what);
       sqlite3_close (db);
       return NULL;
@@ -107,7 +108,7 @@ _tw_sqlite_check (sqlite3  *db,
   sqlite3_finalize (stmt);
 
   if (out->len == 0)
-    g_string_assign (out, "no result from the integrity check");
+    g_string_assign (out, _("no result from the integrity check"));
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -135,7 +136,7 @@ _tw_sqlite_describe (sqlite3  *db,
 
   rc = sqlite3_prepare_v2 (db, "SELECT type, name, sql FROM sqlite_master", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
-    return _tw_sqlite_error (error, db, rc, "Could not read the schema");
+    return _tw_sqlite_error (error, db, rc, _("Could not read the schema"));
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -150,7 +151,7 @@ _tw_sqlite_describe (sqlite3  *db,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return _tw_sqlite_error (error, db, rc, "Could not read the schema");
+    return _tw_sqlite_error (error, db, rc, _("Could not read the schema"));
 
   g_ptr_array_sort (names, compare_strings);
   g_ptr_array_sort (sqls, compare_strings);
@@ -179,7 +180,7 @@ _tw_sqlite_describe (sqlite3  *db,
         }
       if (rc != SQLITE_ROW)
         {
-          g_autofree char *what = g_strdup_printf ("Could not count the rows of table “%s”",
+          g_autofree char *what = g_strdup_printf (_("Could not count the rows of table “%s”"),
                                                    (const char *) g_ptr_array_index (names, i));
           _tw_sqlite_error (error, db, rc, what);
           sqlite3_finalize (stmt);
@@ -227,8 +228,8 @@ _tw_fsync_path (const char  *path,
   if (fd < 0)
     {
       saved = errno;
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not open “%s” to flush it to disk: %s",
-                   path, g_strerror (saved));
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   _("Could not open “%s” to flush it to disk: %s"), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -236,7 +237,7 @@ _tw_fsync_path (const char  *path,
     {
       saved = errno;
       close (fd);
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not flush “%s” to disk: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not flush “%s” to disk: %s"),
                    path, g_strerror (saved));
       return FALSE;
     }
@@ -260,7 +261,7 @@ _tw_copy_file_synced (const char    *src,
   if (in < 0)
     {
       saved = errno;
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not read “%s”: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not read “%s”: %s"),
                    src, g_strerror (saved));
       return FALSE;
     }
@@ -270,7 +271,7 @@ _tw_copy_file_synced (const char    *src,
     {
       saved = errno;
       close (in);
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not create “%s”: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not create “%s”: %s"),
                    dest, g_strerror (saved));
       return FALSE;
     }
@@ -285,7 +286,7 @@ _tw_copy_file_synced (const char    *src,
       if (n < 0)
         {
           saved = errno;
-          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not read “%s”: %s",
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not read “%s”: %s"),
                        src, g_strerror (saved));
           goto out;
         }
@@ -304,7 +305,8 @@ _tw_copy_file_synced (const char    *src,
             {
               saved = errno;
               g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                           "Could not write “%s”: %s (is the disk full?)", dest, g_strerror (saved));
+                           _("Could not write “%s”: %s (is the disk full?)"),
+                           dest, g_strerror (saved));
               goto out;
             }
           done += w;
@@ -314,7 +316,7 @@ _tw_copy_file_synced (const char    *src,
   if (fsync (out) != 0)
     {
       saved = errno;
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not flush “%s” to disk: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not flush “%s” to disk: %s"),
                    dest, g_strerror (saved));
       goto out;
     }
@@ -326,7 +328,7 @@ out:
   if (close (out) != 0 && ok)
     {
       saved = errno;
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not write “%s”: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not write “%s”: %s"),
                    dest, g_strerror (saved));
       ok = FALSE;
     }
@@ -427,7 +429,7 @@ _tw_remove_sidecars (const char  *path,
         {
           int saved = errno;
 
-          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not remove “%s”: %s",
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not remove “%s”: %s"),
                        side, g_strerror (saved));
           return FALSE;
         }

@@ -179,12 +179,62 @@ update_latency (TwServiceRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
 }
 
+/* The last poll failed (no answer, or one that could not be used): what the row
+ * shows is the last good answer, not now. A service that answered "down" has a
+ * current answer and no last error. */
+static gboolean
+last_poll_failed (TwService *service)
+{
+  return tw_service_get_last_error (service) != NULL &&
+         tw_service_get_state (service) != TW_SERVICE_STATE_OK;
+}
+
+static char *
+format_last_good (gint64 age)
+{
+  if (age < 60)
+    /* Translators: the age of a failing service's last good answer; %d is seconds */
+    return g_strdup_printf (_("last good data %d s ago"), (int) age);
+  if (age < 3600)
+    /* Translators: the age of a failing service's last good answer; %d is minutes */
+    return g_strdup_printf (_("last good data %d min ago"), (int) (age / 60));
+  if (age < 2 * 86400)
+    /* Translators: the age of a failing service's last good answer; %d is hours */
+    return g_strdup_printf (_("last good data %d h ago"), (int) (age / 3600));
+  /* Translators: the age of a failing service's last good answer; %d is days */
+  return g_strdup_printf (_("last good data %d days ago"), (int) (age / 86400));
+}
+
+/* While the service fails, its row never says "just now": it gives the age of
+ * the last good data, or that there never was any. That data is stale once it
+ * is older than three poll intervals (fresh_seconds is two) even when the poller
+ * does not say so — a health answer that could not be mapped counts as an
+ * answer for the poller. */
+static char *
+format_failed_age (TwServiceRow *self,
+                   gint64        age,
+                   gboolean     *stale)
+{
+  g_autofree char *ago = NULL;
+
+  if (age < 0)
+    /* Translators: a failing service that has not answered once */
+    return g_strdup (_("no good answer yet"));
+
+  if (self->fresh_seconds > 0 && age > (gint64) self->fresh_seconds * 3 / 2)
+    *stale = TRUE;
+  ago = format_last_good (age);
+  if (*stale)
+    /* Translators: %s is e.g. "last good data 4 min ago" */
+    return g_strdup_printf (_("stale — %s"), ago);
+  return g_steal_pointer (&ago);
+}
+
 void
 tw_service_row_update_age (TwServiceRow *self)
 {
   gboolean stale;
   g_autofree char *text = NULL;
-
   gint64 age;
 
   g_return_if_fail (TW_IS_SERVICE_ROW (self));
@@ -193,7 +243,9 @@ tw_service_row_update_age (TwServiceRow *self)
     return;
   stale = tw_service_get_stale (self->service);
   age = tw_service_get_age_seconds (self->service);
-  if (!stale && age >= 0 && age < self->fresh_seconds)
+  if (last_poll_failed (self->service))
+    text = format_failed_age (self, age, &stale);
+  else if (!stale && age >= 0 && age < self->fresh_seconds)
     /* Translators: how old the data is, while polls arrive on time */
     text = g_strdup (_("updated just now"));
   else
@@ -232,7 +284,10 @@ service_notify_cb (TwServiceRow *self,
   const char *name = g_param_spec_get_name (pspec);
 
   if (g_str_equal (name, "state") || g_str_equal (name, "last-error"))
-    update_state (self);
+    {
+      update_state (self);
+      tw_service_row_update_age (self);   /* a failing service has no "just now" */
+    }
   else if (g_str_equal (name, "latency-ms"))
     update_latency (self);
   else if (g_str_equal (name, "last-success") || g_str_equal (name, "stale"))
