@@ -287,8 +287,9 @@ test_overview (void)
   g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 3 * INTERVAL_MS));
   g_assert_null (tw_service_row_get_message_text (wait.row));
 
-  g_test_message ("largest main-loop stall: %" G_GINT64_FORMAT " µs",
-                  tw_test_stall_meter_get_max (meter));
+  g_test_message ("largest main-loop stall: %" G_GINT64_FORMAT " µs (%" G_GINT64_FORMAT
+                  " µs with the time it waited for a CPU)",
+                  tw_test_stall_meter_get_max (meter), tw_test_stall_meter_get_max_raw (meter));
   g_assert_cmpint (tw_test_stall_meter_get_max (meter), <, MAX_STALL_US);
 
   demo_close (&demo);

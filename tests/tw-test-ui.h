@@ -12,8 +12,11 @@ TwStallMeter *tw_test_stall_meter_start    (void);
 /* Pauses around work of the test itself (rendering a screenshot) that is not the app's. */
 void          tw_test_stall_meter_pause    (TwStallMeter  *meter);
 void          tw_test_stall_meter_resume   (TwStallMeter  *meter);
-/* The largest stall seen so far, in µs. */
+/* The largest stall seen so far, in µs: the main loop late, less the time its thread
+ * waited for a CPU (/proc/thread-self/schedstat), so a loaded machine is not counted. */
 gint64        tw_test_stall_meter_get_max  (TwStallMeter  *meter);
+/* The same before taking off the time the main thread waited for a CPU. */
+gint64        tw_test_stall_meter_get_max_raw (TwStallMeter *meter);
 void          tw_test_stall_meter_free     (TwStallMeter  *meter);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwStallMeter, tw_test_stall_meter_free)

@@ -380,6 +380,10 @@ query_done_cb (GObject      *object,
   guint n;
 
   self->n_queries--;
+  /* A newer query replaced this one (its answer may have been ready already): only the
+   * newest one's rows are shown, and only it says "refreshed". */
+  if (G_IS_TASK (result) && g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
   if (model == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
