@@ -292,7 +292,12 @@ test_late_holder (Fixture       *f,
                               f->holder_pid);
   g_assert_nonnull (strstr (error->message, expected));
   g_assert_nonnull (strstr (error->message, "The database was not touched."));
-  g_assert_cmpstr (tw_test_content_checksum (f->db), ==, before);
+  /* The holder's row may land as soon as the restore lets go: the rest is as it was. */
+  {
+    g_autofree char *now = tw_test_content_checksum_except (f->db, "late-holder");
+
+    g_assert_cmpstr (now, ==, before);
+  }
 
   /* The lock is gone: the writer's row goes into the untouched database. */
   close (f->holder_in);
