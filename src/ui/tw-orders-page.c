@@ -316,7 +316,10 @@ cancel_all_done_cb (GObject      *object,
       show_result (job->page, "orders.cancel_all", text, FALSE);
       return;
     }
-  summary = tw_multi_status_dup_summary (status);
+  /* The audit log's words: with refusals "Not all canceled: …" first, then each refused
+   * order and why. */
+  summary = tw_multi_status_dup_outcome (status);
+  /* Translators: a service and the result of cancelling all its orders */
   text = g_strdup_printf (_("%s: %s"), job->service_name, summary);
   /* Refusals are not a success: the toast stays. */
   show_result (job->page, "orders.cancel_all", text, tw_multi_status_get_n_failed (status) == 0);
@@ -379,6 +382,7 @@ cancel_action (GtkWidget  *widget,
   const char *key = g_variant_get_string (parameter, NULL);
   const char *colon = strchr (key, ':');
   g_autofree char *service_id = NULL;
+  g_autofree char *target = NULL;
   TwOrder *order;
   Job *job;
 
@@ -393,7 +397,10 @@ cancel_action (GtkWidget  *widget,
   job->order = g_object_ref (order);
   job->service_id = g_steal_pointer (&service_id);
   job->operation = g_strdup ("orders.cancel");
-  start (self, job, key);
+  /* The guard dialog and the audit row name the order as a person reads it; the key only
+   * finds it (the request uses its id). */
+  target = tw_portfolio_dup_order_target (self->portfolio, order);
+  start (self, job, target);
 }
 
 static void
