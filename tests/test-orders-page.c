@@ -229,6 +229,24 @@ test_cancel_all (void)
     last = g_list_model_get_item (rows, 0);
     g_assert_cmpint (tw_audit_record_get_outcome (last), ==, TW_AUDIT_OUTCOME_FAILED);
     g_assert_nonnull (strstr (finished, tw_audit_record_get_message (last)));
+
+    /* The toast's "Details": the same lines, one a line, nothing cut off. */
+    g_assert_null (tw_orders_page_get_result_dialog (page));
+    gtk_widget_activate_action (GTK_WIDGET (page), "orders.show-result", NULL);
+    dialog = tw_orders_page_get_result_dialog (page);
+    g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+    {
+      g_auto(GStrv) lines = g_strsplit (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "\n", -1);
+      g_autofree char *joined = g_strjoinv ("; ", lines);
+
+      g_assert_cmpuint (g_strv_length (lines), ==, 2);
+      g_assert_cmpstr (lines[0], ==, "Not all canceled: 3 of 4 canceled");
+      g_assert_cmpstr (joined, ==, tw_audit_record_get_message (last));
+      g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                       "Not All Alpaca (paper) Orders Canceled");
+    }
+    app_save_png_light_dark (dialog, "orders-cancel-all-details");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   }
   g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
