@@ -966,6 +966,47 @@ test_cancel_all_partial (void)
   fixture_teardown (&f);
 }
 
+/* Any 207 through the plain runner is audited by its entries too: a caller that does not
+ * name them still cannot turn a refusal into "ok". */
+static void
+test_runner_207 (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  risk_scenario (&f.risk, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  g_assert_true (risk_wait (has_held_order, f.portfolio, 10000));
+
+  request = request_for (&f, "orders.cancel_all", "alpaca");
+  tw_action_runner_run_async (f.risk.runner, request, "alpaca", "orders.cancel_all", NULL, NULL,
+                              on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  body = tw_action_runner_run_finish (f.risk.runner, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (body));
+
+  rows = risk_audit_rows (&f.risk, "orders.cancel_all");
+  g_assert_cmpuint (rows->len, ==, 2);
+  message = tw_audit_record_get_message (g_ptr_array_index (rows, 1));
+  g_test_message ("audited: %s", message);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)), ==, TW_AUDIT_OUTCOME_FAILED);
+  g_assert_true (g_str_has_prefix (message, "Not all canceled: "));
+  /* By its short id: a whole UUID would be scrubbed from the row as if it were a key. */
+  g_assert_true (g_regex_match_simple ("; order [0-9a-f]{8} refused: ", message, 0, 0));
+  g_assert_null (strstr (message, "[redacted"));
+  g_assert_nonnull (strstr (message, "(order is not cancelable)"));
+  risk_assert_audit_valid (&f.risk);
+
+  g_clear_object (&result);
+  fixture_teardown (&f);
+}
+
 /* ---- rate limit ---- */
 
 typedef struct
@@ -1052,6 +1093,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/trading-actions/cancel-all", test_cancel_all);
   g_test_add_func ("/tw/core/trading-actions/cancel-guard-refused", test_cancel_guard_refused);
   g_test_add_func ("/tw/core/trading-actions/cancel-all-partial", test_cancel_all_partial);
+  g_test_add_func ("/tw/core/trading-actions/runner-207", test_runner_207);
   g_test_add_func ("/tw/core/trading-actions/flatten-partial", test_flatten_partial);
   g_test_add_func ("/tw/core/trading-actions/flatten-clean", test_flatten_clean);
   g_test_add_func ("/tw/core/trading-actions/flatten-per-position", test_flatten_per_position);
