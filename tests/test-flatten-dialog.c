@@ -36,6 +36,29 @@ dialog_finished (gpointer data)
   return dialog != NULL && tw_flatten_dialog_get_finished (TW_FLATTEN_DIALOG (dialog));
 }
 
+/* @detail, its lines joined by "; ", is the message of the last outcome row of @action,
+ * and that row says "failed". */
+static void
+assert_as_audited (AppFixture *f,
+                   const char *action,
+                   const char *detail)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(TwAuditRecord) last = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = g_strsplit (detail, "\n", -1);
+  g_autofree char *joined = g_strjoinv ("; ", lines);
+
+  filter.action = action;
+  rows = tw_audit_log_query (tw_application_get_audit_log (f->app), &filter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >=, 2);
+  last = g_list_model_get_item (rows, 0);
+  g_assert_cmpint (tw_audit_record_get_outcome (last), ==, TW_AUDIT_OUTCOME_FAILED);
+  g_assert_cmpstr (tw_audit_record_get_message (last), ==, joined);
+}
+
 static void
 test_flatten_partial (void)
 {
@@ -94,13 +117,21 @@ test_flatten_partial (void)
     g_autofree char *cancel_detail = tw_flatten_dialog_dup_step_detail (TW_FLATTEN_DIALOG (dialog), 1);
 
     g_test_message ("step 2: %s", cancel_detail);
-    g_assert_nonnull (strstr (cancel_detail, "no longer cancelable"));
+    /* The held order by what it is, and why it stays: held, not "already filled". */
+    g_assert_true (g_str_has_prefix (cancel_detail, "Not all canceled: "));
+    g_assert_true (g_regex_match_simple ("\n(buy|sell) [0-9.]+ TSLA stop \\(order [0-9a-f]{8}\\) refused: ",
+                                         cancel_detail, 0, 0));
+    g_assert_nonnull (strstr (cancel_detail, "“held”"));
+    g_assert_null (strstr (cancel_detail, "already filled"));
+    /* In the audit log's own words, one line per refused order. */
+    assert_as_audited (&f, "orders.cancel_all", cancel_detail);
   }
   g_assert_cmpstr (tw_flatten_dialog_get_step_state (TW_FLATTEN_DIALOG (dialog), 2), ==, "Partly done");
   detail = tw_flatten_dialog_dup_step_detail (TW_FLATTEN_DIALOG (dialog), 2);
   g_test_message ("step 3: %s", detail);
-  g_assert_nonnull (strstr (detail, "TSLA: "));
+  g_assert_nonnull (strstr (detail, "\nTSLA refused: held for orders"));
   g_assert_nonnull (strstr (detail, "insufficient qty"));
+  assert_as_audited (&f, "positions.close_all", detail);
   g_assert_nonnull (strstr (tw_flatten_dialog_get_result_text (TW_FLATTEN_DIALOG (dialog)), "TSLA"));
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "close"));
   g_assert_nonnull (finished);

@@ -96,6 +96,22 @@ test_orders (void)
     gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel", "s", tw_order_get_key (order));
     dialog = tw_orders_page_get_guard_dialog (page);
     g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+    {
+      /* The target as a person reads it: service, side, qty, symbol, short id; the
+       * internal key stays out of sight. */
+      const char *body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog));
+      g_autofree char *short_id = g_strndup (tw_order_get_id (order), 8);
+      g_autofree char *expected = g_strdup_printf ("Target: %s: %s ", tw_order_get_service_name (order),
+                                                   tw_order_get_side (order));
+
+      g_test_message ("guard: %s", body);
+      g_assert_true (g_str_has_prefix (body, expected));
+      g_assert_nonnull (strstr (body, tw_order_get_symbol (order)));
+      g_assert_nonnull (strstr (body, short_id));
+      g_assert_null (strstr (body, tw_order_get_id (order)));
+      g_assert_null (strstr (body, tw_order_get_key (order)));
+      app_save_png_light_dark (dialog, "orders-cancel-guard");
+    }
     tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Stale limit order, market moved away");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
     g_assert_true (tw_test_ui_wait_for (trading_is_set, &finished, 10000));
@@ -191,9 +207,47 @@ test_cancel_all (void)
   g_assert_true (tw_test_ui_wait_for (trading_is_set, &finished, 10000));
   g_test_message ("%s", finished);
   g_assert_cmpuint (app_changing_requests (&f, "alpaca"), ==, 1);
-  g_assert_nonnull (strstr (finished, "of 4 canceled"));
-  g_assert_nonnull (strstr (finished, "refused"));
+  /* Not a success: it says so first, then each order's own result, in the audit log's
+   * wording; the held order named by what it is and why it stays. */
+  g_assert_true (g_str_has_prefix (finished, "orders.cancel_all failed Alpaca (paper): Not all canceled: 3 of 4 canceled; "));
+  g_assert_true (g_regex_match_simple ("; (buy|sell) [0-9.]+ TSLA stop \\(order [0-9a-f]{8}\\) refused: ",
+                                       finished, 0, 0));
+  g_assert_nonnull (strstr (finished, "“held”"));
+  g_assert_null (strstr (finished, "already filled"));
   g_assert_nonnull (strstr (tw_orders_page_get_last_result (page), "refused"));
+  {
+    /* The same words as the audit row. */
+    TwAuditLog *audit = tw_application_get_audit_log (f.app);
+    TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+    g_autoptr(GListModel) rows = NULL;
+    g_autoptr(TwAuditRecord) last = NULL;
+    g_autoptr(GError) error = NULL;
+
+    filter.action = "orders.cancel_all";
+    rows = tw_audit_log_query (audit, &filter, NULL, &error);
+    g_assert_no_error (error);
+    last = g_list_model_get_item (rows, 0);
+    g_assert_cmpint (tw_audit_record_get_outcome (last), ==, TW_AUDIT_OUTCOME_FAILED);
+    g_assert_nonnull (strstr (finished, tw_audit_record_get_message (last)));
+
+    /* The toast's "Details": the same lines, one a line, nothing cut off. */
+    g_assert_null (tw_orders_page_get_result_dialog (page));
+    gtk_widget_activate_action (GTK_WIDGET (page), "orders.show-result", NULL);
+    dialog = tw_orders_page_get_result_dialog (page);
+    g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+    {
+      g_auto(GStrv) lines = g_strsplit (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "\n", -1);
+      g_autofree char *joined = g_strjoinv ("; ", lines);
+
+      g_assert_cmpuint (g_strv_length (lines), ==, 2);
+      g_assert_cmpstr (lines[0], ==, "Not all canceled: 3 of 4 canceled");
+      g_assert_cmpstr (joined, ==, tw_audit_record_get_message (last));
+      g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                       "Not All Alpaca (paper) Orders Canceled");
+    }
+    app_save_png_light_dark (dialog, "orders-cancel-all-details");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  }
   g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   app_save_png_light_dark (GTK_WIDGET (f.window), "orders-cancel-all-partial");

@@ -406,6 +406,8 @@ test_multistatus (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *cancel_summary = NULL;
+  g_autofree char *known_summary = NULL;
+  g_autoptr(TwMultiStatus) known = NULL;
 
   status = tw_multi_status_new_from_json (body, "closed", &error);
   g_assert_no_error (error);
@@ -413,7 +415,9 @@ test_multistatus (void)
   g_assert_cmpuint (tw_multi_status_get_n_failed (status), ==, 1);
   summary = tw_multi_status_dup_summary (status);
   g_assert_cmpstr (summary, ==,
-                   "4 of 5 closed; TSLA refused: insufficient qty available (held for orders)");
+                   "4 of 5 closed; TSLA refused: held for orders — open orders hold its quantity; "
+                   "cancel them first (insufficient qty available for order (requested: 15, "
+                   "available: 0))");
   item = g_list_model_get_item (tw_multi_status_get_items (status), 0);
   g_assert_cmpstr (tw_multi_status_item_get_order_id (item), ==, "o-1");
   g_assert_true (tw_multi_status_item_get_ok (item));
@@ -429,8 +433,68 @@ test_multistatus (void)
   cancels = tw_multi_status_new_from_json (orders, "canceled", &error);
   g_assert_no_error (error);
   cancel_summary = tw_multi_status_dup_summary (cancels);
+  /* Not knowing the order, the console does not claim it was filled or canceled. */
   g_assert_cmpstr (cancel_summary, ==,
-                   "1 of 2 canceled; b refused: no longer cancelable (already filled or canceled)");
+                   "1 of 2 canceled; b refused: the broker will not cancel it in its current "
+                   "state — it may have been filled or canceled, or have a cancel pending "
+                   "already (order is not cancelable)");
+
+  /* Knowing it (the portfolio had it): named as a person reads it, and its state explains
+   * the refusal; "a" was not known, so it keeps its id. */
+  known = tw_multi_status_new ("canceled");
+  tw_multi_status_know (known, "b", "sell 5 TSLA stop (order b)", "held");
+  g_assert_true (tw_multi_status_parse (known, orders, &error));
+  g_assert_no_error (error);
+  known_summary = tw_multi_status_dup_summary (known);
+  g_assert_cmpstr (known_summary, ==,
+                   "1 of 2 canceled; sell 5 TSLA stop (order b) refused: the broker is holding "
+                   "this order (status “held”) and will not cancel it now — check it in the "
+                   "broker's own dashboard (order is not cancelable)");
+  g_clear_object (&item);
+  item = g_list_model_get_item (tw_multi_status_get_items (known), 0);
+  g_assert_cmpstr (tw_multi_status_item_get_label (item), ==, "a");
+  g_clear_object (&item);
+  item = g_list_model_get_item (tw_multi_status_get_items (known), 1);
+  g_assert_cmpstr (tw_multi_status_item_get_id (item), ==, "b");
+  g_assert_cmpstr (tw_multi_status_item_get_label (item), ==, "sell 5 TSLA stop (order b)");
+  g_assert_cmpstr (tw_multi_status_item_get_state (item), ==, "held");
+
+  /* An order the console had not seen yet: by its short id, not the whole UUID. */
+  {
+    g_autoptr(JsonNode) one = json_from_string (
+      "[{\"id\":\"1370f5c9-927b-4770-96c7-3367f2e6f122\",\"status\":422,"
+      "  \"body\":{\"code\":42210000,\"message\":\"order is not cancelable\"}}]", NULL);
+    g_autoptr(TwMultiStatus) unseen = tw_multi_status_new ("canceled");
+    g_auto(GStrv) lines = NULL;
+
+    tw_multi_status_set_entry_noun (unseen, "order");
+    g_assert_true (tw_multi_status_parse (unseen, one, &error));
+    lines = tw_multi_status_dup_lines (unseen);
+    g_assert_cmpuint (g_strv_length (lines), ==, 2);
+    g_assert_cmpstr (lines[0], ==, "Not all canceled: 0 of 1 canceled");
+    g_assert_true (g_str_has_prefix (lines[1], "order 1370f5c9 refused: the broker will not cancel it"));
+  }
+
+  /* Alpaca's other reasons for a 422 on cancel, each said as what it is. */
+  {
+    static const struct { const char *state; const char *reason; } reasons[] = {
+      { "pending_cancel", "a cancel is already pending at the broker — wait for it (order is not cancelable)" },
+      { "pending_replace", "the order is being replaced and the broker refuses cancels until the "
+                           "replacement is done — try again in a moment (order is not cancelable)" },
+      { "filled", "already filled (order is not cancelable)" },
+      { "canceled", "already canceled (order is not cancelable)" },
+      { "new", "the broker will not cancel it in its current state (it was “new” at the last "
+               "refresh: it may have been filled or canceled since) (order is not cancelable)" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+      {
+        g_autofree char *reason = tw_multi_status_explain (422, "order is not cancelable",
+                                                           reasons[i].state);
+
+        g_assert_cmpstr (reason, ==, reasons[i].reason);
+      }
+  }
 
   empty = tw_multi_status_new_from_json (null_node, "closed", &error);
   g_assert_no_error (error);

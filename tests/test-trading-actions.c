@@ -374,13 +374,34 @@ cancel_order (Fixture  *f,
               GError  **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *target = g_strdup (tw_order_get_key (order));
+  g_autofree char *target = tw_portfolio_dup_order_target (f->portfolio, order);
   g_autoptr(TwGuardRequest) request = request_for (f, "orders.cancel", target);
 
   tw_portfolio_cancel_order_async (f->portfolio, f->risk.runner, request, order, NULL,
                                    on_result, &result);
   g_assert_true (risk_wait (result_arrived, &result, 10000));
   return tw_portfolio_cancel_order_finish (f->portfolio, result, message, error);
+}
+
+static gboolean
+is_held (TwOrder *order)
+{
+  return g_strcmp0 (tw_order_get_status (order), "held") == 0;
+}
+
+static gboolean
+has_held_order (gpointer data)
+{
+  GListModel *orders = tw_portfolio_get_orders (data);
+
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (orders, i);
+
+      if (is_held (order))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -390,23 +411,60 @@ test_cancel_alpaca (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   g_autofree char *outcomes = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *requests = NULL;
   g_autoptr(TwOrder) order = NULL;
+  g_autoptr(TwOrder) held = NULL;
 
   fixture_setup (&f, TW_MODE_PAPER);
   order = g_object_ref (find_order (&f, "alpaca", 3, is_new_limit));
+  risk_clear_requests (&f.risk);
 
   g_assert_true (cancel_order (&f, order, &message, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (message, tw_order_get_id (order)));
+  g_assert_nonnull (strstr (message, tw_order_get_symbol (order)));
+  /* The request itself still names the order by its id. */
+  path = g_strdup_printf ("DELETE /v2/orders/%s", tw_order_get_id (order));
+  requests = changing_requests (&f, "alpaca");
+  g_assert_cmpstr (requests, ==, path);
 
-  /* Again: 422, explained. */
+  /* The audit row's target is the order as a person reads it: service, side, qty,
+   * symbol and the short id; not the internal key. */
+  {
+    g_autoptr(GPtrArray) rows = risk_audit_rows (&f.risk, "orders.cancel");
+    const char *target = tw_audit_record_get_target (g_ptr_array_index (rows, 0));
+    g_autofree char *short_id = g_strndup (tw_order_get_id (order), 8);
+
+    g_test_message ("target: %s", target);
+    g_assert_true (g_str_has_prefix (target, "Alpaca: "));
+    g_assert_nonnull (strstr (target, tw_order_get_side (order)));
+    g_assert_nonnull (strstr (target, tw_order_get_symbol (order)));
+    g_assert_nonnull (strstr (target, short_id));
+    g_assert_null (strstr (target, tw_order_get_key (order)));
+    g_assert_null (strstr (target, tw_order_get_id (order)));
+  }
+
+  /* Again: 422, explained without claiming what the console does not know. */
   g_assert_false (cancel_order (&f, order, NULL, &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
-  g_assert_nonnull (strstr (error->message, "no longer cancelable (already filled or canceled)"));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "order is not cancelable"));
+  g_clear_error (&error);
 
   outcomes = audit_outcomes (&f, "orders.cancel");
   g_assert_true (g_str_has_prefix (outcomes, "requested,ok,requested,"));
   g_assert_false (g_str_has_suffix (outcomes, ",ok"));
+
+  /* An order the broker holds: 422 too, explained as held, not as filled or canceled. */
+  risk_scenario (&f.risk, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  g_assert_true (risk_wait (has_held_order, f.portfolio, 10000));
+  held = g_object_ref (find_order (&f, "alpaca", 1, is_held));
+  g_assert_false (cancel_order (&f, held, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "“held”"));
+  g_assert_nonnull (strstr (error->message, "order is not cancelable"));
+  g_assert_null (strstr (error->message, "already filled"));
 
   fixture_teardown (&f);
 }
@@ -486,6 +544,14 @@ test_cancel_all (void)
   g_assert_cmpuint (tw_multi_status_get_n_failed (status), ==, 0);
   summary = tw_multi_status_dup_summary (status);
   g_assert_cmpstr (summary, ==, "3 of 3 canceled");
+  {
+    /* All went: "ok", with the count rather than a bare "Done (HTTP 207)". */
+    g_autoptr(GPtrArray) rows = risk_audit_rows (&f.risk, "orders.cancel_all");
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)), ==, TW_AUDIT_OUTCOME_OK);
+    g_assert_cmpstr (tw_audit_record_get_message (g_ptr_array_index (rows, 1)), ==, "3 of 3 canceled");
+  }
 
   /* The list follows. */
   for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
@@ -570,8 +636,19 @@ test_flatten_partial (void)
   g_assert_cmpuint (failed->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (failed, 0), ==, "TSLA");
   g_assert_cmpuint (tw_multi_status_get_n_ok (tw_flatten_step_get_result (close)), >=, 5);
-  /* What is left open, exactly. */
+  /* What is left open, exactly; the held order by what it is, not its UUID. */
   g_assert_nonnull (strstr (tw_flatten_get_result (run), "positions still open: TSLA"));
+  g_assert_cmpint (tw_flatten_step_get_state (step_at (run, 1)), ==, TW_FLATTEN_STEP_PARTIAL);
+  {
+    g_autoptr(GPtrArray) open_orders = tw_multi_status_dup_failed_ids (tw_flatten_step_get_result (step_at (run, 1)));
+    g_autofree char *short_id = NULL;
+
+    g_assert_cmpuint (open_orders->len, ==, 1);
+    short_id = g_strndup (g_ptr_array_index (open_orders, 0), 8);
+    g_assert_nonnull (strstr (tw_flatten_get_result (run), "orders still open: "));
+    g_assert_nonnull (strstr (tw_flatten_get_result (run), short_id));
+    g_assert_null (strstr (tw_flatten_get_result (run), g_ptr_array_index (open_orders, 0)));
+  }
   g_assert_false (tw_flatten_get_running (run));
 
   /* Every step audited under its own action, and the flatten as a whole. */
@@ -581,8 +658,22 @@ test_flatten_partial (void)
   outcomes = audit_outcomes (&f, "trading.halt");
   g_assert_cmpstr (outcomes, ==, "requested,ok");
   g_clear_pointer (&outcomes, g_free);
+  /* The 207 steps with a refusal are audited as failed, naming what was refused and why. */
+  g_clear_pointer (&outcomes, g_free);
+  outcomes = audit_outcomes (&f, "orders.cancel_all");
+  g_assert_cmpstr (outcomes, ==, "requested,failed");
+  g_clear_pointer (&outcomes, g_free);
   outcomes = audit_outcomes (&f, "positions.close_all");
-  g_assert_cmpstr (outcomes, ==, "requested,ok");
+  g_assert_cmpstr (outcomes, ==, "requested,failed");
+  {
+    g_autoptr(GPtrArray) rows = risk_audit_rows (&f.risk, "positions.close_all");
+    const char *message = tw_audit_record_get_message (g_ptr_array_index (rows, 1));
+
+    g_test_message ("close all audited: %s", message);
+    g_assert_true (g_str_has_prefix (message, "Not all closed: "));
+    g_assert_nonnull (strstr (message, "TSLA refused: held for orders"));
+    g_assert_nonnull (strstr (message, "insufficient qty available for order"));
+  }
   risk_assert_audit_valid (&f.risk);
 
   /* A flatten runs once. */
@@ -786,6 +877,8 @@ test_cancel_all_partial (void)
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *requests = NULL;
+  g_autofree char *short_id = NULL;
+  TwAuditRecord *outcome;
   GListModel *items;
   guint n_ok = 0;
   Lookup l;
@@ -836,19 +929,79 @@ test_cancel_all_partial (void)
   summary = tw_multi_status_dup_summary (status);
   g_test_message ("%s", summary);
   g_assert_true (g_str_has_prefix (summary, "3 of 4 canceled; "));
-  g_assert_nonnull (strstr (summary, g_ptr_array_index (failed, 0)));
   g_assert_nonnull (strstr (summary, "refused"));
+  /* The refused order named as a person reads it (the portfolio knows it: a stop order on
+   * TSLA, held at the broker) with its short id, not by its bare UUID. */
+  short_id = g_strndup (g_ptr_array_index (failed, 0), 8);
+  g_assert_true (g_regex_match_simple ("; (buy|sell) [0-9.]+ TSLA stop \\(order [0-9a-f]{8}\\) refused: ",
+                                       summary, 0, 0));
+  g_assert_nonnull (strstr (summary, short_id));
+  g_assert_null (strstr (summary, g_ptr_array_index (failed, 0)));
+  /* And why, rightly: held, not "already filled or canceled"; the server's words kept. */
+  g_assert_nonnull (strstr (summary, "“held”"));
+  g_assert_null (strstr (summary, "already filled"));
+  g_assert_nonnull (strstr (summary, "order is not cancelable"));
 
   /* The held order is the one left open at the broker. */
   l.n_orders = 1;
   g_assert_true (risk_wait (check_orders, &l, 10000));
 
-  /* Audited: the request, then the result. */
+  /* Audited: the request, then the result — failed, not "ok": one order is still open,
+   * and the row says which and why. */
   rows = risk_audit_rows (&f.risk, "orders.cancel_all");
   g_assert_cmpuint (rows->len, ==, 2);
   g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REQUESTED);
-  g_test_message ("audited: %d %s", tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)),
-                  tw_audit_record_get_message (g_ptr_array_index (rows, 1)));
+  outcome = g_ptr_array_index (rows, 1);
+  g_test_message ("audited: %d %s", tw_audit_record_get_outcome (outcome),
+                  tw_audit_record_get_message (outcome));
+  g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_FAILED);
+  g_assert_cmpuint (tw_audit_record_get_http_status (outcome), ==, 207);
+  g_assert_true (g_str_has_prefix (tw_audit_record_get_message (outcome), "Not all canceled: 3 of 4 canceled; "));
+  g_assert_nonnull (strstr (tw_audit_record_get_message (outcome), short_id));
+  g_assert_nonnull (strstr (tw_audit_record_get_message (outcome), "order is not cancelable"));
+  g_assert_null (strstr (tw_audit_record_get_message (outcome), "Done"));
+  risk_assert_audit_valid (&f.risk);
+
+  g_clear_object (&result);
+  fixture_teardown (&f);
+}
+
+/* Any 207 through the plain runner is audited by its entries too: a caller that does not
+ * name them still cannot turn a refusal into "ok". */
+static void
+test_runner_207 (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  fixture_setup (&f, TW_MODE_PAPER);
+  risk_scenario (&f.risk, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");
+  g_assert_true (risk_wait (has_held_order, f.portfolio, 10000));
+
+  request = request_for (&f, "orders.cancel_all", "alpaca");
+  tw_action_runner_run_async (f.risk.runner, request, "alpaca", "orders.cancel_all", NULL, NULL,
+                              on_result, &result);
+  g_assert_true (risk_wait (result_arrived, &result, 10000));
+  body = tw_action_runner_run_finish (f.risk.runner, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (body));
+
+  rows = risk_audit_rows (&f.risk, "orders.cancel_all");
+  g_assert_cmpuint (rows->len, ==, 2);
+  message = tw_audit_record_get_message (g_ptr_array_index (rows, 1));
+  g_test_message ("audited: %s", message);
+  g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)), ==, TW_AUDIT_OUTCOME_FAILED);
+  g_assert_true (g_str_has_prefix (message, "Not all canceled: "));
+  /* By its short id: a whole UUID would be scrubbed from the row as if it were a key. */
+  g_assert_true (g_regex_match_simple ("; order [0-9a-f]{8} refused: ", message, 0, 0));
+  g_assert_null (strstr (message, "[redacted"));
+  g_assert_nonnull (strstr (message, "(order is not cancelable)"));
+  risk_assert_audit_valid (&f.risk);
 
   g_clear_object (&result);
   fixture_teardown (&f);
@@ -940,6 +1093,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/trading-actions/cancel-all", test_cancel_all);
   g_test_add_func ("/tw/core/trading-actions/cancel-guard-refused", test_cancel_guard_refused);
   g_test_add_func ("/tw/core/trading-actions/cancel-all-partial", test_cancel_all_partial);
+  g_test_add_func ("/tw/core/trading-actions/runner-207", test_runner_207);
   g_test_add_func ("/tw/core/trading-actions/flatten-partial", test_flatten_partial);
   g_test_add_func ("/tw/core/trading-actions/flatten-clean", test_flatten_clean);
   g_test_add_func ("/tw/core/trading-actions/flatten-per-position", test_flatten_per_position);

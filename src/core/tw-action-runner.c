@@ -3,9 +3,12 @@
 
 #include "tw-action-runner.h"
 
+#include <string.h>
+
 #include "tw-action-private.h"
 #include "tw-error.h"
 #include "tw-guard-live.h"
+#include "tw-multistatus.h"
 
 #define HALT_OPERATION "trading.halt"
 
@@ -59,6 +62,7 @@ typedef struct
   JsonNode       *body;
   TwHttpResponse *response;
   GError         *error;        /* why it was refused or failed */
+  TwMultiStatus  *multi;        /* a 207 answer, per entry (the caller's, naming them) */
 } RunData;
 
 static void
@@ -78,6 +82,7 @@ run_data_free (gpointer user_data)
   g_clear_pointer (&data->body, json_node_unref);
   g_clear_pointer (&data->response, tw_http_response_unref);
   g_clear_error (&data->error);
+  g_clear_object (&data->multi);
   g_free (data);
 }
 
@@ -144,6 +149,17 @@ refuse (GTask   *task,
   g_task_run_in_thread (task, refuse_thread);
 }
 
+/* What an ok entry of @operation's multi-status answer means. */
+static const char *
+multi_status_verb (const char *operation)
+{
+  if (strstr (operation, "cancel") != NULL)
+    return "canceled";
+  if (strstr (operation, "close") != NULL)
+    return "closed";
+  return "done";
+}
+
 /* The server's message of a success body, or a plain statement of it. */
 static char *
 describe_success (JsonNode *body,
@@ -206,7 +222,30 @@ on_called (GObject      *source,
   data->body = tw_client_call_finish (TW_CLIENT (source), result, &data->response, &data->error);
   status = data->response != NULL ? tw_http_response_get_status (data->response) : 0;
 
-  if (data->error == NULL)
+  /* A multi-status answer is as good as its entries: one refused and the action did not
+   * (wholly) happen. The row says so, with each refused entry and why. */
+  if (data->error == NULL && data->body != NULL && (status == 207 || data->multi != NULL))
+    {
+      if (data->multi == NULL)
+        {
+          data->multi = tw_multi_status_new (multi_status_verb (data->operation));
+          /* Whole UUIDs would read as keys to the audit log's scrubber: "order 1370f5c9". */
+          if (g_str_has_prefix (data->operation, "orders."))
+            tw_multi_status_set_entry_noun (data->multi, "order");
+        }
+      if (!tw_multi_status_parse (data->multi, data->body, &data->error))
+        {
+          outcome = TW_AUDIT_OUTCOME_FAILED;
+          message = g_strdup (data->error->message);
+        }
+      else
+        {
+          outcome = tw_multi_status_get_n_failed (data->multi) > 0 ? TW_AUDIT_OUTCOME_FAILED
+                                                                    : TW_AUDIT_OUTCOME_OK;
+          message = tw_multi_status_dup_outcome (data->multi);
+        }
+    }
+  else if (data->error == NULL)
     {
       outcome = TW_AUDIT_OUTCOME_OK;
       message = describe_success (data->body, status);
@@ -269,15 +308,16 @@ tw_action_runner_default_reason (const char *action)
                           info != NULL ? info->title : action, g_get_user_name ());
 }
 
-void
-tw_action_runner_run_async (TwActionRunner      *self,
-                            TwGuardRequest      *request,
-                            const char          *service_id,
-                            const char          *operation,
-                            GHashTable          *vars,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+static void
+run (TwActionRunner      *self,
+     TwGuardRequest      *request,
+     const char          *service_id,
+     const char          *operation,
+     GHashTable          *vars,
+     TwMultiStatus       *multi,
+     GCancellable        *cancellable,
+     GAsyncReadyCallback  callback,
+     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -296,6 +336,7 @@ tw_action_runner_run_async (TwActionRunner      *self,
 
   data = g_new0 (RunData, 1);
   g_task_set_task_data (task, data, run_data_free);
+  data->multi = multi != NULL ? g_object_ref (multi) : NULL;
   data->service_id = g_strdup (service_id);
   data->operation = g_strdup (operation);
   data->key = make_key (service_id, operation);
@@ -369,6 +410,60 @@ tw_action_runner_run_async (TwActionRunner      *self,
   tw_audit_log_request_async (self->audit_log, data->profile, data->mode, data->action,
                               data->target, data->reason, NULL,
                               on_requested, g_steal_pointer (&task));
+}
+
+void
+tw_action_runner_run_async (TwActionRunner      *self,
+                            TwGuardRequest      *request,
+                            const char          *service_id,
+                            const char          *operation,
+                            GHashTable          *vars,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  run (self, request, service_id, operation, vars, NULL, cancellable, callback, user_data);
+}
+
+void
+tw_action_runner_run_multi_async (TwActionRunner      *self,
+                                  TwGuardRequest      *request,
+                                  const char          *service_id,
+                                  const char          *operation,
+                                  GHashTable          *vars,
+                                  TwMultiStatus       *result,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (TW_IS_MULTI_STATUS (result));
+  g_return_if_fail (tw_multi_status_get_n_ok (result) + tw_multi_status_get_n_failed (result) == 0);
+
+  run (self, request, service_id, operation, vars, result, cancellable, callback, user_data);
+}
+
+/**
+ * tw_action_runner_run_multi_finish:
+ * @response: (out) (optional) (transfer full): the server's answer, also on error
+ *
+ * Returns: (transfer full): the caller's multi-status, filled with the answer's entries,
+ *   or %NULL with @error
+ */
+TwMultiStatus *
+tw_action_runner_run_multi_finish (TwActionRunner  *self,
+                                   GAsyncResult    *result,
+                                   TwHttpResponse **response,
+                                   GError         **error)
+{
+  g_autoptr(JsonNode) body = NULL;
+  RunData *data;
+
+  body = tw_action_runner_run_finish (self, result, response, error);
+  if (body == NULL)
+    return NULL;
+  data = g_task_get_task_data (G_TASK (result));
+  g_return_val_if_fail (data->multi != NULL, NULL);
+  return g_object_ref (data->multi);
 }
 
 /**

@@ -7,6 +7,7 @@
 #include "tw-audit-log.h"
 #include "tw-guard.h"
 #include "tw-http.h"
+#include "tw-multistatus.h"
 #include "tw-risk-monitor.h"
 #include "tw-workspace.h"
 
@@ -32,7 +33,8 @@ double      tw_action_result_get_latency_ms   (TwActionResult *self);
  *      tw_guard_request_check(): refused → a "refused" audit row, nothing sent, TW_ERROR_REFUSED;
  *   2. a "requested" audit row (written before the request is sent);
  *   3. the connector operation through the service's TwClient;
- *   4. the outcome row (ok / failed, HTTP status, the server's message);
+ *   4. the outcome row (ok / failed, HTTP status, the server's message; a 207 multi-status
+ *      with any entry refused is "failed", naming each refused entry and why);
  *   5. the workspace and risk pollers refreshed.
  * While an action is in flight for (service, operation) a second one is refused
  * (TW_ERROR_REFUSED "already in progress") — no double submit; "in-flight-changed"
@@ -60,6 +62,26 @@ void            tw_action_runner_run_async        (TwActionRunner      *self,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
 JsonNode       *tw_action_runner_run_finish       (TwActionRunner      *self,
+                                                   GAsyncResult        *result,
+                                                   TwHttpResponse     **response,
+                                                   GError             **error);
+/* As run_async, for an operation answered with a multi-status (Alpaca's 207): the answer's
+ * entries go into @result (empty; seeded with tw_multi_status_know() so the audit row names
+ * them as people know them), and the outcome row is "failed" when any entry was refused,
+ * its message tw_multi_status_dup_outcome(). (Any 207 through run_async is audited the same
+ * way, its entries named by their ids.) */
+void            tw_action_runner_run_multi_async  (TwActionRunner      *self,
+                                                   TwGuardRequest      *request,
+                                                   const char          *service_id,
+                                                   const char          *operation,
+                                                   GHashTable          *vars,
+                                                   TwMultiStatus       *result,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+/* (transfer full) @result filled; NULL with @error (TW_ERROR_BAD_RESPONSE for an answer
+ * that is not a multi-status). */
+TwMultiStatus  *tw_action_runner_run_multi_finish (TwActionRunner      *self,
                                                    GAsyncResult        *result,
                                                    TwHttpResponse     **response,
                                                    GError             **error);

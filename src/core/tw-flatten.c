@@ -352,6 +352,8 @@ typedef struct
   GPtrArray     *to_close;       /* (element-type TwPosition) idem */
   guint          close_index;
   GPtrArray     *left_open;      /* (element-type utf8) from the verification read */
+  TwMultiStatus *cancels;        /* the cancel step's result, knowing the open orders */
+  gboolean       orders_read;
   gboolean       verified;
   gboolean       flat;
 } RunData;
@@ -363,6 +365,7 @@ run_data_free (RunData *data)
   g_clear_object (&data->closes);
   g_clear_pointer (&data->to_close, g_ptr_array_unref);
   g_clear_pointer (&data->left_open, g_ptr_array_unref);
+  g_clear_object (&data->cancels);
   g_free (data);
 }
 
@@ -448,8 +451,12 @@ on_step_done (GObject      *source,
   g_autoptr(TwMultiStatus) status = NULL;
   g_autofree char *summary = NULL;
 
-  body = tw_action_runner_run_finish (self->runner, result, &response, &error);
-  if (body == NULL)
+  /* Cancel all and close all answer 207: the runner reads it (and audits each entry). */
+  if (data->step == STEP_HALT)
+    body = tw_action_runner_run_finish (self->runner, result, &response, &error);
+  else
+    status = tw_action_runner_run_multi_finish (self->runner, result, &response, &error);
+  if (body == NULL && status == NULL)
     {
       stop_with (g_steal_pointer (&task),
                  _tw_portfolio_explain_error (self->portfolio, self->service_id, step->operation,
@@ -461,13 +468,6 @@ on_step_done (GObject      *source,
     step_set (step, TW_FLATTEN_STEP_OK, _("New orders suspended"), NULL);
   else
     {
-      status = tw_multi_status_new_from_json (body, data->step == STEP_CANCEL ? "canceled" : "closed",
-                                              &error);
-      if (status == NULL)
-        {
-          stop_with (g_steal_pointer (&task), g_steal_pointer (&error));
-          return;
-        }
       summary = tw_multi_status_dup_summary (status);
       step_set (step, tw_multi_status_get_n_failed (status) > 0 ? TW_FLATTEN_STEP_PARTIAL
                                                                  : TW_FLATTEN_STEP_OK,
@@ -479,6 +479,36 @@ on_step_done (GObject      *source,
 }
 
 static void close_next (GTask *task);
+
+/* The open orders as the broker has them now, new orders suspended: the cancel step's
+ * refusals are named by what they are (a read: not guarded). A failed read only costs
+ * the names. */
+static void
+on_orders_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TwFlatten *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
+  if (body != NULL)
+    {
+      const TwOperation *op = tw_connector_get_operation (tw_client_get_connector (TW_CLIENT (source)),
+                                                          "orders.list");
+      g_autoptr(GPtrArray) orders = tw_operation_map_list (op, body, TW_TYPE_ORDER, NULL);
+
+      if (orders != NULL)
+        _tw_portfolio_know_orders (data->cancels, orders);
+    }
+  else
+    g_debug ("The open orders of %s could not be read before cancelling them: %s",
+             self->service_id, error->message);
+  run_step (g_steal_pointer (&task));
+}
 
 static void
 on_one_closed (GObject      *source,
@@ -604,6 +634,16 @@ run_step (GTask *task)
           run_step (task);
           return;
         }
+      if (data->cancels == NULL)
+        data->cancels = _tw_portfolio_new_cancel_results (self->portfolio, self->service_id);
+      if (!data->orders_read && tw_client_has_operation (client, "orders.list"))
+        {
+          data->orders_read = TRUE;
+          step_set (step, TW_FLATTEN_STEP_RUNNING, "Reading the open orders…", NULL);
+          tw_client_call_async (client, "orders.list", NULL, g_task_get_cancellable (task),
+                                on_orders_read, task);
+          return;
+        }
       break;
 
     case STEP_CLOSE:
@@ -633,8 +673,19 @@ run_step (GTask *task)
 
   step_set (step, TW_FLATTEN_STEP_RUNNING, _("Sending…"), NULL);
   request = step_request (self, step->operation, self->service_id);
-  tw_action_runner_run_async (self->runner, request, self->service_id, step->operation, vars,
-                              g_task_get_cancellable (task), on_step_done, task);
+  if (data->step == STEP_HALT)
+    tw_action_runner_run_async (self->runner, request, self->service_id, step->operation, vars,
+                                g_task_get_cancellable (task), on_step_done, task);
+  else
+    {
+      /* The orders named as the portfolio knows them; positions by their symbols. */
+      g_autoptr(TwMultiStatus) results =
+        data->step == STEP_CANCEL ? g_object_ref (data->cancels) : tw_multi_status_new ("closed");
+
+      tw_action_runner_run_multi_async (self->runner, request, self->service_id, step->operation,
+                                        vars, results, g_task_get_cancellable (task), on_step_done,
+                                        task);
+    }
 }
 
 static char *
@@ -653,6 +704,23 @@ append_separator (GString *left)
 {
   if (left->len > 0)
     g_string_append (left, "; ");
+}
+
+/* The refused entries as people know them ("sell 5 TSLA stop (order b83a1f2c)"). */
+static GPtrArray *
+dup_failed_labels (TwMultiStatus *status)
+{
+  GListModel *items = tw_multi_status_get_items (status);
+  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (items, i);
+
+      if (!tw_multi_status_item_get_ok (item))
+        g_ptr_array_add (labels, g_strdup (tw_multi_status_item_get_label (item)));
+    }
+  return labels;
 }
 
 /* The final word: what is left open, exactly. Sets data->flat. */
@@ -675,7 +743,7 @@ describe_result (TwFlatten *self,
 
   if (cancel->result != NULL && tw_multi_status_get_n_failed (cancel->result) > 0)
     {
-      g_autoptr(GPtrArray) ids = tw_multi_status_dup_failed_ids (cancel->result);
+      g_autoptr(GPtrArray) ids = dup_failed_labels (cancel->result);
       g_autofree char *joined = join_ids (ids);
 
       /* Translators: %s lists order ids */

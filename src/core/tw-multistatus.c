@@ -16,6 +16,8 @@ struct _TwMultiStatusItem
   guint    status;
   char    *message;
   char    *order_id;
+  char    *label;
+  char    *state;
 };
 
 G_DEFINE_FINAL_TYPE (TwMultiStatusItem, tw_multi_status_item, G_TYPE_OBJECT)
@@ -27,6 +29,8 @@ enum {
   ITEM_PROP_OK,
   ITEM_PROP_MESSAGE,
   ITEM_PROP_ORDER_ID,
+  ITEM_PROP_LABEL,
+  ITEM_PROP_STATE,
   N_ITEM_PROPS
 };
 
@@ -40,6 +44,8 @@ tw_multi_status_item_finalize (GObject *object)
   g_free (self->id);
   g_free (self->message);
   g_free (self->order_id);
+  g_free (self->label);
+  g_free (self->state);
 
   G_OBJECT_CLASS (tw_multi_status_item_parent_class)->finalize (object);
 }
@@ -59,6 +65,8 @@ tw_multi_status_item_get_property (GObject    *object,
     case ITEM_PROP_OK:       g_value_set_boolean (value, tw_multi_status_item_get_ok (self)); break;
     case ITEM_PROP_MESSAGE:  g_value_set_string (value, self->message); break;
     case ITEM_PROP_ORDER_ID: g_value_set_string (value, self->order_id); break;
+    case ITEM_PROP_LABEL:    g_value_set_string (value, tw_multi_status_item_get_label (self)); break;
+    case ITEM_PROP_STATE:    g_value_set_string (value, self->state); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -99,6 +107,12 @@ tw_multi_status_item_class_init (TwMultiStatusItemClass *klass)
     g_param_spec_boolean ("ok", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   item_properties[ITEM_PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, construct);
   item_properties[ITEM_PROP_ORDER_ID] = g_param_spec_string ("order-id", NULL, NULL, NULL, construct);
+  item_properties[ITEM_PROP_LABEL] =
+    g_param_spec_string ("label", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  item_properties[ITEM_PROP_STATE] =
+    g_param_spec_string ("state", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_ITEM_PROPS, item_properties);
 }
@@ -157,6 +171,91 @@ tw_multi_status_item_get_order_id (TwMultiStatusItem *self)
   return self->order_id;
 }
 
+const char *
+tw_multi_status_item_get_label (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+  return self->label != NULL ? self->label : self->id;
+}
+
+const char *
+tw_multi_status_item_get_state (TwMultiStatusItem *self)
+{
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+  return self->state;
+}
+
+static void
+item_set_known (TwMultiStatusItem *self,
+                const char        *label,
+                const char        *state)
+{
+  if (g_strcmp0 (self->label, label) != 0)
+    {
+      g_free (self->label);
+      self->label = g_strdup (label);
+      g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_LABEL]);
+    }
+  if (g_strcmp0 (self->state, state) != 0)
+    {
+      g_free (self->state);
+      self->state = g_strdup (state);
+      g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_STATE]);
+    }
+}
+
+/* Why Alpaca will not cancel an order, from the status it had when last seen. */
+static char *
+explain_not_cancelable (const char *state)
+{
+  static const char * const done[] = { "filled", "canceled", "expired", NULL };
+
+  if (state == NULL)
+    return g_strdup (_("the broker will not cancel it in its current state — it may have been "
+                        "filled or canceled, or have a cancel pending already"));
+  if (g_strv_contains (done, state))
+    return g_strdup_printf (_("already %s"), state);
+  if (g_str_equal (state, "done_for_day"))
+    return g_strdup (_("done for the day"));
+  if (g_str_equal (state, "rejected"))
+    return g_strdup (_("rejected by the broker already"));
+  if (g_str_equal (state, "replaced"))
+    return g_strdup (_("replaced by another order — cancel that one"));
+  if (g_str_equal (state, "pending_cancel"))
+    return g_strdup (_("a cancel is already pending at the broker — wait for it"));
+  if (g_str_equal (state, "pending_replace"))
+    return g_strdup (_("the order is being replaced and the broker refuses cancels until the "
+                        "replacement is done — try again in a moment"));
+  if (g_str_equal (state, "held"))
+    return g_strdup (_("the broker is holding this order (status “held”) and will not cancel it "
+                        "now — check it in the broker's own dashboard"));
+  return g_strdup_printf (_("the broker will not cancel it in its current state (it was “%s” at "
+                             "the last refresh: it may have been filled or canceled since)"), state);
+}
+
+char *
+tw_multi_status_explain (guint       http_status,
+                         const char *message,
+                         const char *state)
+{
+  g_autofree char *meaning = NULL;
+
+  if (message != NULL && *message == '\0')
+    message = NULL;
+
+  /* Alpaca's 403 for a quantity held by open orders. */
+  if (message != NULL && g_str_has_prefix (message, "insufficient qty available"))
+    meaning = g_strdup (_("held for orders — open orders hold its quantity; cancel them first"));
+  else if (http_status == 422 && message != NULL && strstr (message, "not cancelable") != NULL)
+    meaning = explain_not_cancelable (state);
+
+  if (meaning != NULL)
+    return g_strdup_printf ("%s (%s)", meaning, message);
+  if (message != NULL)
+    return g_strdup (message);
+  return g_strdup_printf ("HTTP %u", http_status);
+}
+
 char *
 tw_multi_status_item_dup_reason (TwMultiStatusItem *self)
 {
@@ -164,15 +263,21 @@ tw_multi_status_item_dup_reason (TwMultiStatusItem *self)
 
   if (tw_multi_status_item_get_ok (self))
     return NULL;
+  return tw_multi_status_explain (self->status, self->message, self->state);
+}
 
-  /* Alpaca's 403 for a quantity held by open orders: say what it means. */
-  if (self->message != NULL && g_str_has_prefix (self->message, "insufficient qty available"))
-    return g_strdup (_("insufficient qty available (held for orders)"));
-  if (self->status == 422 && self->message != NULL && strstr (self->message, "not cancelable"))
-    return g_strdup (_("no longer cancelable (already filled or canceled)"));
-  if (self->message != NULL && *self->message != '\0')
-    return g_strdup (self->message);
-  return g_strdup_printf ("HTTP %u", self->status);
+char *
+tw_multi_status_item_dup_result (TwMultiStatusItem *self)
+{
+  g_autofree char *reason = NULL;
+
+  g_return_val_if_fail (TW_IS_MULTI_STATUS_ITEM (self), NULL);
+
+  reason = tw_multi_status_item_dup_reason (self);
+  if (reason == NULL)
+    return NULL;
+  /* Translators: "sell 5 TSLA stop (order b83a1f2c) refused: insufficient qty available" */
+  return g_strdup_printf (_("%s refused: %s"), tw_multi_status_item_get_label (self), reason);
 }
 
 struct _TwMultiStatus
@@ -183,6 +288,8 @@ struct _TwMultiStatus
   char       *verb;
   guint       n_ok;
   guint       n_failed;
+  GHashTable *known;    /* id → (char *[2]) { label, state } */
+  char       *noun;     /* for the entries not known */
 };
 
 G_DEFINE_FINAL_TYPE (TwMultiStatus, tw_multi_status, G_TYPE_OBJECT)
@@ -206,6 +313,8 @@ tw_multi_status_finalize (GObject *object)
 
   g_clear_object (&self->items);
   g_free (self->verb);
+  g_clear_pointer (&self->known, g_hash_table_unref);
+  g_free (self->noun);
 
   G_OBJECT_CLASS (tw_multi_status_parent_class)->finalize (object);
 }
@@ -275,6 +384,42 @@ static void
 tw_multi_status_init (TwMultiStatus *self)
 {
   self->items = g_list_store_new (TW_TYPE_MULTI_STATUS_ITEM);
+  self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+}
+
+void
+tw_multi_status_set_entry_noun (TwMultiStatus *self,
+                                const char    *noun)
+{
+  g_return_if_fail (TW_IS_MULTI_STATUS (self));
+
+  g_free (self->noun);
+  self->noun = g_strdup (noun);
+}
+
+char *
+tw_multi_status_dup_short_id (const char *id)
+{
+  if (id == NULL)
+    return g_strdup ("?");
+  return strlen (id) >= 32 ? g_strndup (id, 8) : g_strdup (id);
+}
+
+void
+tw_multi_status_know (TwMultiStatus *self,
+                      const char    *id,
+                      const char    *label,
+                      const char    *state)
+{
+  char **known;
+
+  g_return_if_fail (TW_IS_MULTI_STATUS (self));
+  g_return_if_fail (id != NULL);
+
+  known = g_new0 (char *, 3);
+  known[0] = g_strdup (label != NULL ? label : id);
+  known[1] = g_strdup (state);
+  g_hash_table_replace (self->known, g_strdup (id), known);
 }
 
 TwMultiStatus *
@@ -290,6 +435,20 @@ tw_multi_status_add (TwMultiStatus     *self,
   g_return_if_fail (TW_IS_MULTI_STATUS (self));
   g_return_if_fail (TW_IS_MULTI_STATUS_ITEM (item));
 
+  if (item->label == NULL && item->id != NULL)
+    {
+      char **known = g_hash_table_lookup (self->known, item->id);
+
+      if (known != NULL)
+        item_set_known (item, known[0], known[1]);
+      else if (self->noun != NULL)
+        {
+          g_autofree char *id = tw_multi_status_dup_short_id (item->id);
+          g_autofree char *label = g_strdup_printf ("%s %s", self->noun, id);
+
+          item_set_known (item, label, NULL);
+        }
+    }
   g_list_store_append (self->items, item);
   if (tw_multi_status_item_get_ok (item))
     {
@@ -316,34 +475,35 @@ member_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
-TwMultiStatus *
-tw_multi_status_new_from_json (JsonNode    *body,
-                               const char  *verb,
-                               GError     **error)
+gboolean
+tw_multi_status_parse (TwMultiStatus  *self,
+                       JsonNode       *body,
+                       GError        **error)
 {
-  g_autoptr(TwMultiStatus) self = NULL;
+  g_autoptr(GPtrArray) parsed = NULL;
   JsonArray *array;
 
-  g_return_val_if_fail (body != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), FALSE);
+  g_return_val_if_fail (body != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  self = tw_multi_status_new (verb);
   if (JSON_NODE_HOLDS_NULL (body))
-    return g_steal_pointer (&self);
+    return TRUE;
 
   if (!JSON_NODE_HOLDS_ARRAY (body))
     {
       g_set_error_literal (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
                            _("The multi-status answer is not a list of results; the broker may "
                              "not be the Alpaca API version this console expects"));
-      return NULL;
+      return FALSE;
     }
 
+  /* Every entry read before any is added: a bad one adds none. */
+  parsed = g_ptr_array_new_with_free_func (g_object_unref);
   array = json_node_get_array (body);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
-      g_autoptr(TwMultiStatusItem) item = NULL;
       JsonObject *object, *inner = NULL;
       JsonNode *status_node, *inner_node;
       const char *id;
@@ -367,20 +527,38 @@ tw_multi_status_new_from_json (JsonNode    *body,
         inner = json_node_get_object (inner_node);
 
       if (status >= 200 && status < 300)
-        item = tw_multi_status_item_new (id, status, NULL,
-                                         member_string (inner, "id"));
+        g_ptr_array_add (parsed, tw_multi_status_item_new (id, status, NULL,
+                                                           member_string (inner, "id")));
       else
-        item = tw_multi_status_item_new (id, status, member_string (inner, "message"), NULL);
-      tw_multi_status_add (self, item);
+        g_ptr_array_add (parsed, tw_multi_status_item_new (id, status,
+                                                           member_string (inner, "message"), NULL));
       continue;
 
     bad:
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
                    _("Entry %u of the multi-status answer has no symbol or id and status; "
                      "the broker may not be the Alpaca API version this console expects"), i + 1);
-      return NULL;
+      return FALSE;
     }
 
+  for (guint i = 0; i < parsed->len; i++)
+    tw_multi_status_add (self, g_ptr_array_index (parsed, i));
+  return TRUE;
+}
+
+TwMultiStatus *
+tw_multi_status_new_from_json (JsonNode    *body,
+                               const char  *verb,
+                               GError     **error)
+{
+  g_autoptr(TwMultiStatus) self = NULL;
+
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = tw_multi_status_new (verb);
+  if (!tw_multi_status_parse (self, body, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -467,11 +645,51 @@ tw_multi_status_dup_summary (TwMultiStatus *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
-      g_autofree char *reason = tw_multi_status_item_dup_reason (item);
+      g_autofree char *result = tw_multi_status_item_dup_result (item);
 
-      if (reason != NULL)
-        /* Translators: follows "2 of 3 closed"; "AAPL refused: insufficient qty available" */
-        g_string_append_printf (summary, _("; %s refused: %s"), item->id, reason);
+      if (result != NULL)
+        g_string_append_printf (summary, "; %s", result);
     }
   return g_string_free (summary, FALSE);
+}
+
+GStrv
+tw_multi_status_dup_lines (TwMultiStatus *self)
+{
+  GPtrArray *lines;
+  guint n;
+
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
+
+  lines = g_ptr_array_new ();
+  n = self->n_ok + self->n_failed;
+  if (self->n_failed == 0)
+    g_ptr_array_add (lines, tw_multi_status_dup_summary (self));
+  else
+    {
+      /* Not a success: said first. */
+      g_ptr_array_add (lines, g_strdup_printf ("Not all %s: %u of %u %s", self->verb,
+                                               self->n_ok, n, self->verb));
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+          char *result = tw_multi_status_item_dup_result (item);
+
+          if (result != NULL)
+            g_ptr_array_add (lines, result);
+        }
+    }
+  g_ptr_array_add (lines, NULL);
+  return (GStrv) g_ptr_array_free (lines, FALSE);
+}
+
+char *
+tw_multi_status_dup_outcome (TwMultiStatus *self)
+{
+  g_auto(GStrv) lines = NULL;
+
+  g_return_val_if_fail (TW_IS_MULTI_STATUS (self), NULL);
+
+  lines = tw_multi_status_dup_lines (self);
+  return g_strjoinv ("; ", lines);
 }

@@ -79,9 +79,13 @@ _tw_portfolio_explain_error (TwPortfolio  *self,
 
   if (error->code == TW_ERROR_CONFLICT && http_status == 422 &&
       g_str_has_prefix (operation, "orders.cancel"))
-    return g_error_new (TW_ERROR, TW_ERROR_CONFLICT,
-                        "%s: the order is no longer cancelable (already filled or canceled) (%s)",
-                        name, message);
+    {
+      /* Without the order's status the reason claims nothing (see _tw_portfolio_explain_cancel). */
+      g_autofree char *reason = tw_multi_status_explain (422, message, NULL);
+
+      return g_error_new (TW_ERROR, TW_ERROR_CONFLICT, "%s did not cancel the order: %s",
+                          name, reason);
+    }
 
   if (error->code == TW_ERROR_NOT_FOUND && g_str_has_prefix (operation, "positions."))
     return g_error_new (TW_ERROR, TW_ERROR_NOT_FOUND,
@@ -117,6 +121,104 @@ format_number (double value)
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.10g", value));
+}
+
+/* "sell 5 TSLA stop (order b83a1f2c)" */
+static char *
+order_label (TwOrder *order)
+{
+  g_autoptr(GString) label = g_string_new (NULL);
+  g_autofree char *id = tw_multi_status_dup_short_id (tw_order_get_id (order));
+  const char *side = tw_order_get_side (order);
+  const char *type = tw_order_get_order_type (order);
+
+  if (side != NULL && *side != '\0')
+    g_string_append_printf (label, "%s ", side);
+  if (tw_order_get_qty (order) > 0)
+    {
+      g_autofree char *qty = format_number (tw_order_get_qty (order));
+
+      g_string_append_printf (label, "%s ", qty);
+    }
+  g_string_append (label, tw_order_get_symbol (order) != NULL ? tw_order_get_symbol (order) : "?");
+  if (type != NULL && *type != '\0')
+    g_string_append_printf (label, " %s", type);
+  g_string_append_printf (label, " (order %s)", id);
+  return g_string_free (g_steal_pointer (&label), FALSE);
+}
+
+/**
+ * tw_portfolio_dup_order_target:
+ *
+ * Returns: (transfer full): @order as a person reads it
+ */
+char *
+tw_portfolio_dup_order_target (TwPortfolio *self,
+                               TwOrder     *order)
+{
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (TW_IS_ORDER (order), NULL);
+
+  label = order_label (order);
+  return g_strdup_printf ("%s: %s", service_name (self, tw_order_get_service_id (order)), label);
+}
+
+/**
+ * _tw_portfolio_new_cancel_results:
+ *
+ * Returns: (transfer full): an empty result that knows the service's orders
+ */
+TwMultiStatus *
+_tw_portfolio_new_cancel_results (TwPortfolio *self,
+                                  const char  *service_id)
+{
+  TwMultiStatus *results = tw_multi_status_new ("canceled");
+  GListModel *orders = tw_portfolio_get_orders (self);
+  guint n = g_list_model_get_n_items (orders);
+
+  /* An order placed since the last refresh: "order 1370f5c9". */
+  tw_multi_status_set_entry_noun (results, "order");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (orders, i);
+      g_autofree char *label = NULL;
+
+      if (g_strcmp0 (tw_order_get_service_id (order), service_id) != 0 ||
+          tw_order_get_id (order) == NULL)
+        continue;
+      label = order_label (order);
+      tw_multi_status_know (results, tw_order_get_id (order), label, tw_order_get_status (order));
+    }
+  return results;
+}
+
+void
+_tw_portfolio_know_orders (TwMultiStatus *results,
+                           GPtrArray     *orders)
+{
+  for (guint i = 0; i < orders->len; i++)
+    {
+      TwOrder *order = g_ptr_array_index (orders, i);
+      g_autofree char *label = NULL;
+
+      if (tw_order_get_id (order) == NULL)
+        continue;
+      label = order_label (order);
+      tw_multi_status_know (results, tw_order_get_id (order), label, tw_order_get_status (order));
+    }
+}
+
+/* The status of @order as the portfolio last saw it, NULL once it left the open orders. */
+static const char *
+known_state (TwPortfolio *self,
+             TwOrder     *order)
+{
+  TwOrder *current = tw_portfolio_lookup_order (self, tw_order_get_service_id (order),
+                                                tw_order_get_id (order));
+
+  return current != NULL ? tw_order_get_status (current) : NULL;
 }
 
 static char *
@@ -371,7 +473,8 @@ run_cancel_step (GTask *task)
   if (data->step == CANCEL_INVALIDATE)
     {
       /* "approvals.invalidate" is part of cancelling the order: audited as such. */
-      target = g_strdup_printf ("%s:%s (approval %s)", data->service_id, data->order_id,
+      target = g_strdup_printf ("%s (approval %s)", tw_guard_request_get_target (data->request) != NULL
+                                ? tw_guard_request_get_target (data->request) : data->order_id,
                                 data->approval_id);
       request = step_request (data->runner, data->request, "orders.cancel", target);
       g_hash_table_insert (vars, "id", data->approval_id);
@@ -440,6 +543,22 @@ on_cancel_step (GObject      *source,
               return;
             }
         }
+      if (data->step != CANCEL_INVALIDATE && status == 422 &&
+          g_error_matches (error, TW_ERROR, TW_ERROR_CONFLICT))
+        {
+          /* Why the broker will not cancel it, from the status the order had. */
+          const char *server = tw_http_response_get_server_message (response);
+          g_autofree char *label = order_label (data->order);
+          g_autofree char *reason = tw_multi_status_explain (
+            422, server != NULL ? server : "order is not cancelable", known_state (self, data->order));
+
+          tw_order_set_busy (data->order, FALSE);
+          tw_portfolio_refresh (self, data->service_id);
+          g_task_return_new_error (task, TW_ERROR, TW_ERROR_CONFLICT,
+                                   "%s did not cancel %s: %s",
+                                   service_name (self, data->service_id), label, reason);
+          return;
+        }
       tw_order_set_busy (data->order, FALSE);
       tw_portfolio_refresh (self, data->service_id);
       g_task_return_error (task, _tw_portfolio_explain_error (
@@ -458,14 +577,18 @@ on_cancel_step (GObject      *source,
 
   tw_order_set_busy (data->order, FALSE);
   tw_portfolio_refresh (self, data->service_id);
-  g_task_return_pointer (task,
-                         data->step == CANCEL_AGAIN
-                         ? g_strdup_printf ("Canceled order %s on %s after invalidating its "
-                                            "approval %s", data->order_id,
-                                            service_name (self, data->service_id), data->approval_id)
-                         : g_strdup_printf ("Canceled order %s on %s", data->order_id,
-                                            service_name (self, data->service_id)),
-                         g_free);
+  {
+    g_autofree char *label = order_label (data->order);
+
+    g_task_return_pointer (task,
+                           data->step == CANCEL_AGAIN
+                           ? g_strdup_printf ("Canceled %s on %s after invalidating its "
+                                              "approval %s", label,
+                                              service_name (self, data->service_id), data->approval_id)
+                           : g_strdup_printf ("Canceled %s on %s", label,
+                                              service_name (self, data->service_id)),
+                           g_free);
+  }
 }
 
 void
@@ -490,9 +613,11 @@ tw_portfolio_cancel_order_async (TwPortfolio        *self,
 
   if (tw_order_get_busy (order))
     {
+      g_autofree char *label = order_label (order);
+
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_REFUSED,
-                               "Cancelling order %s on %s is already in progress; wait for its "
-                               "result.", tw_order_get_id (order),
+                               "Cancelling %s on %s is already in progress; wait for its "
+                               "result.", label,
                                service_name (self, tw_order_get_service_id (order)));
       return;
     }
@@ -538,25 +663,19 @@ on_canceled_all (GObject      *source,
   TwPortfolio *self = g_task_get_source_object (task);
   const char *service_id = g_task_get_task_data (task);
   g_autoptr(TwHttpResponse) response = NULL;
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
   TwMultiStatus *status;
 
-  body = tw_action_runner_run_finish (TW_ACTION_RUNNER (source), result, &response, &error);
+  status = tw_action_runner_run_multi_finish (TW_ACTION_RUNNER (source), result, &response, &error);
   tw_portfolio_refresh (self, service_id);
-  if (body == NULL)
+  if (status == NULL)
     {
       g_task_return_error (task, _tw_portfolio_explain_error (
                              self, service_id, "orders.cancel_all", error,
                              response != NULL ? tw_http_response_get_status (response) : 0));
       return;
     }
-
-  status = tw_multi_status_new_from_json (body, "canceled", &error);
-  if (status == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, status, g_object_unref);
+  g_task_return_pointer (task, status, g_object_unref);
 }
 
 void
@@ -568,6 +687,7 @@ tw_portfolio_cancel_all_async (TwPortfolio        *self,
                                GAsyncReadyCallback callback,
                                gpointer            user_data)
 {
+  g_autoptr(TwMultiStatus) results = NULL;
   GTask *task;
 
   g_return_if_fail (TW_IS_PORTFOLIO (self));
@@ -578,8 +698,10 @@ tw_portfolio_cancel_all_async (TwPortfolio        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tw_portfolio_cancel_all_async);
   g_task_set_task_data (task, g_strdup (service_id), g_free);
-  tw_action_runner_run_async (runner, request, service_id, "orders.cancel_all", NULL,
-                              cancellable, on_canceled_all, task);
+  /* The orders as they are now: the refused ones are named by what they are. */
+  results = _tw_portfolio_new_cancel_results (self, service_id);
+  tw_action_runner_run_multi_async (runner, request, service_id, "orders.cancel_all", NULL,
+                                    results, cancellable, on_canceled_all, task);
 }
 
 TwMultiStatus *

@@ -61,6 +61,13 @@ gint64      _tw_portfolio_get_last_merge_us (TwPortfolio *self);
 /* (transfer full) (element-type TwPosition) the positions of one service. */
 GPtrArray  *_tw_portfolio_list_positions  (TwPortfolio *self,
                                            const char  *service_id);
+/* An empty "canceled" multi-status that knows the orders of @service_id the portfolio
+ * holds (tw_multi_status_know: label and status), for a cancel all. (transfer full) */
+TwMultiStatus *_tw_portfolio_new_cancel_results (TwPortfolio *self,
+                                           const char  *service_id);
+/* Tells @results of @orders (element-type TwOrder), e.g. as just read from the broker. */
+void        _tw_portfolio_know_orders     (TwMultiStatus *results,
+                                           GPtrArray   *orders);
 /* Explains an action's error for people (live-trading key, not cancelable, …). */
 GError     *_tw_portfolio_explain_error   (TwPortfolio *self,
                                            const char  *service_id,

@@ -104,7 +104,8 @@ gboolean     tw_portfolio_close_position_finish (TwPortfolio        *self,
                                                  GAsyncResult       *result,
                                                  char              **message,
                                                  GError            **error);
-/* Cancels @order: "orders.cancel" (Alpaca 204; 422 explained as no longer cancelable).
+/* Cancels @order: "orders.cancel" (Alpaca 204; a 422 explained from the order's status:
+ * held, a cancel pending, being replaced, filled…).
  * The IBKR assistant answers 409 while the order awaits approval: then
  * "approvals.invalidate" of its approval and "orders.cancel" again, each step audited. */
 void         tw_portfolio_cancel_order_async    (TwPortfolio        *self,
@@ -118,8 +119,9 @@ gboolean     tw_portfolio_cancel_order_finish   (TwPortfolio        *self,
                                                  GAsyncResult       *result,
                                                  char              **message,
                                                  GError            **error);
-/* "orders.cancel_all" of @service_id; the 207 answer parsed. Refused entries are in the
- * result, not an error. */
+/* "orders.cancel_all" of @service_id; the 207 answer parsed, its entries named by the
+ * orders the portfolio holds (side, qty, symbol, short id). Refused entries are in the
+ * result, not an error; the audit row is "failed" when there is any. */
 void         tw_portfolio_cancel_all_async      (TwPortfolio        *self,
                                                  TwActionRunner     *runner,
                                                  TwGuardRequest     *request,
@@ -131,5 +133,10 @@ void         tw_portfolio_cancel_all_async      (TwPortfolio        *self,
 TwMultiStatus *tw_portfolio_cancel_all_finish   (TwPortfolio        *self,
                                                  GAsyncResult       *result,
                                                  GError            **error);
+/* @order as a person reads it, for a guard dialog and the audit row's target:
+ * "Alpaca (paper): sell 5 TSLA stop (order b83a1f2c)" — service, side, qty, symbol, type
+ * and the short id. The request itself still uses the order's id. (transfer full) */
+char          *tw_portfolio_dup_order_target    (TwPortfolio        *self,
+                                                 TwOrder            *order);
 
 G_END_DECLS

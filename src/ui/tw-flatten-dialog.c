@@ -87,39 +87,18 @@ state_style (TwFlattenStepState state)
     }
 }
 
-/* The summary, then one line per refused symbol or order: "TSLA: insufficient qty …". */
+/* The summary; with refusals the audit log's own lines, one a line: "Not all closed: 5 of
+ * 6 closed", then "TSLA refused: held for orders — …" per refused symbol or order. */
 static char *
 step_detail (TwFlattenStep *step)
 {
-  g_autoptr(GString) str = g_string_new (NULL);
   TwMultiStatus *result = tw_flatten_step_get_result (step);
-  GListModel *items;
-  guint n_ok, n_failed;
+  g_auto(GStrv) lines = NULL;
 
   if (result == NULL || tw_multi_status_get_n_failed (result) == 0)
     return g_strdup (tw_flatten_step_get_summary (step));
-  /* The count, then each refusal on its own line (the summary would repeat them). */
-  n_ok = tw_multi_status_get_n_ok (result);
-  n_failed = tw_multi_status_get_n_failed (result);
-  /* Translators: e.g. "5 of 6 closed", the verb is the core's ("closed", "canceled") */
-  g_string_append_printf (str, _("%u of %u %s; refused:"), n_ok, n_ok + n_failed,
-                          tw_multi_status_get_verb (result));
-  items = tw_multi_status_get_items (result);
-  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
-    {
-      g_autoptr(TwMultiStatusItem) item = g_list_model_get_item (items, i);
-      g_autofree char *reason = NULL;
-
-      if (tw_multi_status_item_get_ok (item))
-        continue;
-      reason = tw_multi_status_item_dup_reason (item);
-      if (str->len > 0)
-        g_string_append_c (str, '\n');
-      /* Translators: a refused symbol or order and why, e.g. "TSLA: insufficient qty available" */
-      g_string_append_printf (str, _("%s: %s"), tw_multi_status_item_get_id (item),
-                              reason != NULL ? reason : _("refused"));
-    }
-  return g_string_free (g_steal_pointer (&str), FALSE);
+  lines = tw_multi_status_dup_lines (result);
+  return g_strjoinv ("\n", lines);
 }
 
 static void

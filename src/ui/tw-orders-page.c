@@ -28,7 +28,10 @@ struct _TwOrdersPage
   gboolean            resort_pending; /* a "stuck" changed: re-sort when on screen */
   gboolean            stuck_pending;  /* the count of stuck orders to bring up to date */
   GtkWidget          *guard_dialog;   /* weak */
+  GtkWidget          *result_dialog;  /* weak */
   char               *last_result;
+  char               *details_heading;
+  GStrv               details;        /* the last partial cancel all's lines */
   char               *stuck_text;
 
   GtkColumnView      *column_view;
@@ -85,10 +88,17 @@ job_free (Job *job)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
 static void
+details_clicked_cb (TwOrdersPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "orders.show-result", NULL);
+}
+
+static void
 show_result (TwOrdersPage *self,
              const char   *operation,
              const char   *text,
-             gboolean      ok)
+             gboolean      ok,
+             gboolean      details)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -101,6 +111,14 @@ show_result (TwOrdersPage *self,
       adw_toast_set_timeout (toast, ok ? 5 : 0);
       if (!ok)
         adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      /* A toast is one line: each refusal and why is one click away. */
+      if (details)
+        {
+          adw_toast_set_button_label (toast, _("Details"));
+          /* The toast lives in the window's overlay, out of reach of the page's actions. */
+          g_signal_connect_object (toast, "button-clicked", G_CALLBACK (details_clicked_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
       tw_window_add_toast (TW_WINDOW (root), toast);
     }
   g_signal_emit (self, signals[ACTION_FINISHED], 0, operation, ok, text);
@@ -288,11 +306,11 @@ cancel_done_cb (GObject      *object,
       /* Translators: a service, a symbol, and why cancelling its order failed */
       text = g_strdup_printf (_("%s: %s order not canceled — %s"), job->service_name,
                               tw_order_get_symbol (job->order), error->message);
-      show_result (job->page, "orders.cancel", text, FALSE);
+      show_result (job->page, "orders.cancel", text, FALSE, FALSE);
       return;
     }
   /* The core's message names the service and the order already. */
-  show_result (job->page, "orders.cancel", message, TRUE);
+  show_result (job->page, "orders.cancel", message, TRUE, FALSE);
 }
 
 static void
@@ -313,13 +331,25 @@ cancel_all_done_cb (GObject      *object,
         return;
       /* Translators: a service and why cancelling all its orders failed */
       text = g_strdup_printf (_("%s: orders not canceled — %s"), job->service_name, error->message);
-      show_result (job->page, "orders.cancel_all", text, FALSE);
+      show_result (job->page, "orders.cancel_all", text, FALSE, FALSE);
       return;
     }
-  summary = tw_multi_status_dup_summary (status);
+  g_clear_pointer (&job->page->details, g_strfreev);
+  g_clear_pointer (&job->page->details_heading, g_free);
+  if (tw_multi_status_get_n_failed (status) > 0)
+    {
+      job->page->details = tw_multi_status_dup_lines (status);
+      /* Translators: the heading of a partial cancel all's details; %s is a service */
+      job->page->details_heading = g_strdup_printf (_("Not All %s Orders Canceled"), job->service_name);
+    }
+  /* The audit log's words: with refusals "Not all canceled: …" first, then each refused
+   * order and why. */
+  summary = tw_multi_status_dup_outcome (status);
+  /* Translators: a service and the result of cancelling all its orders */
   text = g_strdup_printf (_("%s: %s"), job->service_name, summary);
   /* Refusals are not a success: the toast stays. */
-  show_result (job->page, "orders.cancel_all", text, tw_multi_status_get_n_failed (status) == 0);
+  show_result (job->page, "orders.cancel_all", text, tw_multi_status_get_n_failed (status) == 0,
+               job->page->details != NULL);
 }
 
 static void
@@ -379,6 +409,7 @@ cancel_action (GtkWidget  *widget,
   const char *key = g_variant_get_string (parameter, NULL);
   const char *colon = strchr (key, ':');
   g_autofree char *service_id = NULL;
+  g_autofree char *target = NULL;
   TwOrder *order;
   Job *job;
 
@@ -393,7 +424,10 @@ cancel_action (GtkWidget  *widget,
   job->order = g_object_ref (order);
   job->service_id = g_steal_pointer (&service_id);
   job->operation = g_strdup ("orders.cancel");
-  start (self, job, key);
+  /* The guard dialog and the audit row name the order as a person reads it; the key only
+   * finds it (the request uses its id). */
+  target = tw_portfolio_dup_order_target (self->portfolio, order);
+  start (self, job, target);
 }
 
 static void
@@ -413,6 +447,30 @@ cancel_all_action (GtkWidget  *widget,
   job->service_id = g_strdup (service_id);
   job->operation = g_strdup ("orders.cancel_all");
   start (self, job, service_name (self, service_id));
+}
+
+static void
+show_result_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (self->details == NULL)
+    return;
+  /* The audit log's lines, one a line: the count, then each refused order and why. */
+  body = g_strjoinv ("\n", self->details);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       self->details_heading, body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_clear_weak_pointer (&self->result_dialog);
+  self->result_dialog = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->result_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- context ---- */
@@ -486,6 +544,7 @@ tw_orders_page_dispose (GObject *object)
     unwatch_all (self);
   g_clear_handle_id (&self->resort_id, g_source_remove);
   g_clear_weak_pointer (&self->guard_dialog);
+  g_clear_weak_pointer (&self->result_dialog);
   /* AdwBin would unparent its child again after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ORDERS_PAGE);
@@ -504,6 +563,8 @@ tw_orders_page_finalize (GObject *object)
 
   g_free (self->last_result);
   g_free (self->stuck_text);
+  g_free (self->details_heading);
+  g_strfreev (self->details);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_orders_page_parent_class)->finalize (object);
@@ -557,6 +618,7 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "orders.cancel", "s", cancel_action);
   gtk_widget_class_install_action (widget_class, "orders.cancel-all", "s", cancel_all_action);
+  gtk_widget_class_install_action (widget_class, "orders.show-result", NULL, show_result_action);
 }
 
 /* When the order was placed, as its age counts it. */
@@ -646,6 +708,14 @@ tw_orders_page_get_model (TwOrdersPage *self)
 
   flush_updates (self);
   return G_LIST_MODEL (self->sort_model);
+}
+
+GtkWidget *
+tw_orders_page_get_result_dialog (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->result_dialog;
 }
 
 GtkWidget *

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  * Actions (widget-scoped, "orders." prefix), guarded as destructive:
  *   cancel (s order key "service-id:id")   tw_portfolio_cancel_order_async()
  *   cancel-all (s service id)              tw_portfolio_cancel_all_async()
- * Results are toasts (failures and refusals stay until dismissed).
+ *   show-result                            the last cancel all's refusals, one a line
+ * Results are toasts (failures and refusals stay until dismissed); a partial cancel all's
+ * toast has a "Details" button (show-result) with the audit log's own lines.
  * Signal "action-finished" (operation, ok, message).
  * Column ids: "service", "symbol", "side", "qty", "filled", "type", "status", "age",
  * "actions". The IBKR assistant's approval status shows under the order's status. */
@@ -31,6 +33,8 @@ GListModel         *tw_orders_page_get_model        (TwOrdersPage   *self);
 /* (transfer none) (nullable) the guard dialog of the last action, while open */
 GtkWidget          *tw_orders_page_get_guard_dialog (TwOrdersPage   *self);
 const char         *tw_orders_page_get_last_result  (TwOrdersPage   *self);
+/* (transfer none) (nullable) the dialog of "show-result", while open */
+GtkWidget          *tw_orders_page_get_result_dialog (TwOrdersPage  *self);
 /* "2 stuck orders" or "" */
 const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
 
