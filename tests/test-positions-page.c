@@ -444,6 +444,8 @@ test_account_blocks (void)
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  /* The account comes in its own request: its card may follow the positions. */
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
   card = tw_positions_page_get_account_card (page, "alpaca");
   g_assert_nonnull (card);
   g_assert_null (tw_account_card_get_blocked_text (card));
