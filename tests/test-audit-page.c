@@ -121,6 +121,13 @@ verify_text_has (gpointer user_data)
   return text != NULL && strstr (text, wait->part) != NULL;
 }
 
+static gboolean
+window_wide (gpointer user_data)
+{
+  /* The window's own width is the default width less its decorations' few pixels. */
+  return gtk_widget_get_width (user_data) >= 1280 - 24;
+}
+
 static guint
 count_outcome (GListModel     *rows,
                TwAuditOutcome  outcome)
@@ -250,6 +257,12 @@ test_audit (void)
   g_assert_true (verify_result_styled (page, "success"));
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 3);
   app_save_png_light_dark (GTK_WIDGET (f.window), "audit");
+  /* As on a 1280×800 screen, where every column should be readable. */
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1280, 800);
+  g_assert_true (tw_test_ui_wait_for (window_wide, f.window, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  tw_test_run_for (300);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "audit-1280x800");
 
   /* Export: JSON lines, one a row. */
   export_path = g_build_filename (g_get_tmp_dir (), "tw-audit-export.jsonl", NULL);
