@@ -24,6 +24,8 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   app = tw_application_new ();
+  /* `tradewarden --help` names the verbs handled above. */
+  g_application_set_option_context_summary (G_APPLICATION (app), tw_cli_get_verbs_help ());
   tw_application_set_start_time (app, start_time_us);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -77,6 +77,57 @@ verify (TwAuditPage *page)
   g_signal_handler_disconnect (page, id);
 }
 
+/* The style of the shown verification result: the class of the box around its label. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+verify_result_styled (TwAuditPage *page,
+                      const char  *style)
+{
+  GtkWidget *label = find_label (GTK_WIDGET (page), tw_audit_page_get_verify_text (page, NULL));
+
+  g_assert_nonnull (label);
+  return gtk_widget_has_css_class (gtk_widget_get_parent (label), style);
+}
+
+typedef struct
+{
+  TwAuditPage *page;
+  const char  *part;
+} TextWait;
+
+static gboolean
+verify_text_has (gpointer user_data)
+{
+  TextWait *wait = user_data;
+  const char *text = tw_audit_page_get_verify_text (wait->page, NULL);
+
+  return text != NULL && strstr (text, wait->part) != NULL;
+}
+
+static gboolean
+window_wide (gpointer user_data)
+{
+  /* The window's own width is the default width less its decorations' few pixels. */
+  return gtk_widget_get_width (user_data) >= 1280 - 24;
+}
+
 static guint
 count_outcome (GListModel     *rows,
                TwAuditOutcome  outcome)
@@ -199,9 +250,19 @@ test_audit (void)
   verify (page);
   text = tw_audit_page_get_verify_text (page, &ok);
   g_assert_true (ok);
-  g_assert_cmpstr (text, ==, "Chain intact: 8 rows");
+  /* What it covered, and when. */
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "Chain intact through row 8 (verified "));
+  g_assert_null (strstr (text, "not verified"));
+  g_assert_true (verify_result_styled (page, "success"));
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 3);
   app_save_png_light_dark (GTK_WIDGET (f.window), "audit");
+  /* As on a 1280×800 screen, where every column should be readable. */
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1280, 800);
+  g_assert_true (tw_test_ui_wait_for (window_wide, f.window, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  tw_test_run_for (300);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "audit-1280x800");
 
   /* Export: JSON lines, one a row. */
   export_path = g_build_filename (g_get_tmp_dir (), "tw-audit-export.jsonl", NULL);
@@ -235,6 +296,27 @@ test_audit (void)
     g_assert_no_error (error);
     refresh (page);
     g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 2);
+
+    /* The result shown before those two rows does not cover them, and says so. */
+    {
+      TextWait stale = { page, "2 newer rows not verified: Verify again" };
+
+      g_assert_true (tw_test_ui_wait_for (verify_text_has, &stale, 5000));
+      text = tw_audit_page_get_verify_text (page, &ok);
+      g_test_message ("%s", text);
+      g_assert_true (g_str_has_prefix (text, "Chain intact through row 8 (verified "));
+      g_assert_true (verify_result_styled (page, "warning"));
+      g_assert_false (verify_result_styled (page, "success"));
+      app_save_png_light_dark (GTK_WIDGET (f.window), "audit-verify-out-of-date");
+    }
+    /* Verified again: through the newest row. */
+    verify (page);
+    text = tw_audit_page_get_verify_text (page, &ok);
+    g_assert_true (ok);
+    g_assert_true (g_str_has_prefix (text, "Chain intact through row 10 (verified "));
+    g_assert_null (strstr (text, "not verified"));
+    g_assert_true (verify_result_styled (page, "success"));
+
     modes = (ModesWait) { page, 2, 8 };
     g_assert_true (tw_test_ui_wait_for (modes_shown, &modes, 5000));
     app_save_png_light_dark (GTK_WIDGET (f.window), "audit-modes");
@@ -259,9 +341,22 @@ test_audit (void)
     modes = (ModesWait) { page, 0, 8 };
     g_assert_true (tw_test_ui_wait_for (modes_shown, &modes, 5000));
 
+    /* A row the filter hides still makes the result out of date. */
+    {
+      TextWait stale = { page, "1 newer row not verified" };
+
+      g_assert_cmpint (tw_audit_log_record (log, "live-desk", TW_MODE_LIVE, "trading.halt", "AI trading",
+                                            NULL, TW_AUDIT_OUTCOME_REFUSED, 0, "Refused by the guard", &error), >, 0);
+      g_assert_no_error (error);
+      refresh (page);
+      g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows);
+      g_assert_true (tw_test_ui_wait_for (verify_text_has, &stale, 5000));
+      g_assert_true (g_str_has_prefix (tw_audit_page_get_verify_text (page, NULL), "Chain intact through row 10 "));
+    }
+
     g_assert_true (tw_audit_page_set_profile_filter (page, NULL));
     refresh (page);
-    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 2);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 3);
   }
 
   /* Someone edits a row with the sqlite3 tool: Verify names that row, error-styled. */

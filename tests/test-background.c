@@ -15,42 +15,6 @@
 
 static TwApplication *app;
 
-/* KNOWN, not this suite's: destroying the main window (what closing it does) disposes the
- * Backups page, whose template dispose makes libadwaita 1.2 unparent a widget that is gone
- * (tw_backups_page_dispose → gtk_widget_dispose_template → "gtk_widget_unparent:
- * assertion 'GTK_IS_WIDGET (widget)' failed"; the database groups' header suffix is the
- * likely culprit). That one message is counted and reported; any other warning or
- * critical still fails the test. */
-static guint n_known_criticals;
-
-static void
-log_cb (const char     *log_domain,
-        GLogLevelFlags  log_level,
-        const char     *message,
-        gpointer        user_data)
-{
-  if (g_strcmp0 (log_domain, "Gtk") == 0 && (log_level & G_LOG_LEVEL_CRITICAL) != 0
-      && strstr (message, "gtk_widget_unparent: assertion 'GTK_IS_WIDGET (widget)' failed") != NULL)
-    {
-      n_known_criticals++;
-      return;
-    }
-  g_log_default_handler (log_domain, log_level, message, user_data);
-  if ((log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL)) != 0)
-    g_error ("Unexpected %s from %s: %s", (log_level & G_LOG_LEVEL_CRITICAL) ? "critical" : "warning",
-             log_domain, message);
-}
-
-/* In the subprocess only: warnings and criticals go through log_cb. */
-static void
-tolerate_known_critical (void)
-{
-  g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_fatal_mask (NULL, G_LOG_LEVEL_ERROR);
-  g_log_set_fatal_mask ("Gtk", G_LOG_LEVEL_ERROR);
-  g_log_set_default_handler (log_cb, NULL);
-}
-
 typedef struct
 {
   AppFixture  f;
@@ -118,8 +82,6 @@ run_app (Run *run)
   g_signal_connect_swapped (app, "activate", G_CALLBACK (activate_cb), run);
   status = g_application_run (G_APPLICATION (app), 1, argv);
   app_fixture_close (&run->f);
-  if (n_known_criticals > 0)
-    g_test_message ("known Gtk-CRITICAL from the Backups page's dispose seen %u times", n_known_criticals);
   return status;
 }
 
@@ -301,8 +263,6 @@ main (int   argc,
   int status;
 
   app = app_fixture_init (&argc, &argv);
-  if (g_test_subprocess ())
-    tolerate_known_critical ();
   g_test_add_func ("/tw/app/background/off-closing-quits", test_off_quits);
   g_test_add_func ("/tw/app/background/on-alerts-then-open", test_on_alerts_and_open);
   g_test_add_func ("/tw/app/background/halt-results-notified", test_halt_results_notified);

@@ -121,6 +121,60 @@ test_usage (void)
   g_assert_false (tw_cli_handles (1, (char *[]) { "tradewarden", NULL }));
 }
 
+/* `tradewarden --help`, from the real executable, with no display: the window's options
+ * and the command-line verbs, a line each, pointing to their own --help. */
+static void
+test_top_level_help (void)
+{
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "tradewarden", NULL);
+  const char *argv[] = { binary, "--help", NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *backup;
+  const char *audit;
+  int wait_status = 0;
+
+  g_assert_true (g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE));
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  g_spawn_sync (NULL, (char **) argv, envp, 0, NULL, NULL, &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+
+  /* The window's own options are still there. */
+  g_assert_nonnull (strstr (out, "--demo"));
+  g_assert_nonnull (strstr (out, "--profile"));
+  /* Each verb on a line of its own, with what it does, then where to read more. */
+  backup = strstr (out, "\n  backup ");
+  audit = strstr (out, "\n  audit ");
+  g_assert_nonnull (backup);
+  g_assert_nonnull (audit);
+  g_assert_nonnull (strstr (backup, "backups"));
+  g_assert_nonnull (strstr (audit, "audit log"));
+  g_assert_nonnull (strstr (out, "tradewarden backup --help"));
+  g_assert_nonnull (strstr (out, "tradewarden audit --help"));
+  /* Before the option lists, where a reader starts. */
+  g_assert_true (backup < strstr (out, "--demo"));
+
+  /* And what they point to answers, from the same executable. */
+  {
+    const char *backup_argv[] = { binary, "backup", "--help", NULL };
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_spawn_sync (NULL, (char **) backup_argv, envp, 0, NULL, NULL, &out, &err, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (wait_status));
+    g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
+    g_assert_nonnull (strstr (out, "tradewarden backup [OPTION"));
+  }
+}
+
 /* A saved profile NAME.conf with @mode, in the (isolated) profiles folder. */
 static void
 write_profile (const char *name,
@@ -403,6 +457,7 @@ main (int    argc,
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
 
   g_test_add_func ("/tw/cli/usage", test_usage);
+  g_test_add_func ("/tw/cli/top-level-help", test_top_level_help);
   g_test_add_func ("/tw/cli/backup-verbs", test_backup_verbs);
   g_test_add_func ("/tw/cli/cleanup", test_cleanup);
 

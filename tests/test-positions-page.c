@@ -53,6 +53,121 @@ scrolled_to (gpointer data)
   return gtk_adjustment_get_value (wait->adjustment) == wait->value;
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+  int        height;
+} SizeWait;
+
+static gboolean
+window_has_size (gpointer data)
+{
+  SizeWait *wait = data;
+
+  /* The window's own size is the default size less its decorations' few pixels. */
+  return ABS (gtk_widget_get_width (wait->window) - wait->width) <= 24
+    && ABS (gtk_widget_get_height (wait->window) - wait->height) <= 24;
+}
+
+/* Resizes the window as the operator would, and waits for it to be laid out. */
+static void
+resize_window (AppFixture *f,
+               int         width,
+               int         height)
+{
+  SizeWait wait = { GTK_WIDGET (f->window), width, height };
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  if (!tw_test_ui_wait_for (window_has_size, &wait, 10000))
+    g_error ("The window is %d×%d, not about %d×%d", gtk_widget_get_width (wait.window),
+             gtk_widget_get_height (wait.window), width, height);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
+  tw_test_run_for (300);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
+}
+
+/* Each account card is shown whole in height (its row clips nothing), at least at its
+ * minimum height, and the table below keeps more height than the cards. Returns the
+ * row's horizontal adjustment. */
+static GtkAdjustment *
+assert_cards_whole (TwPositionsPage *page)
+{
+  const char *services[] = { "investiq", "alpaca" };
+  GtkWidget *row = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    {
+      GtkWidget *card = GTK_WIDGET (tw_positions_page_get_account_card (page, services[i]));
+      GtkWidget *viewport;
+      graphene_rect_t bounds;
+      int min_height;
+
+      g_assert_nonnull (card);
+      viewport = gtk_widget_get_ancestor (card, GTK_TYPE_VIEWPORT);
+
+      row = gtk_widget_get_ancestor (card, GTK_TYPE_SCROLLED_WINDOW);
+      g_assert_nonnull (row);
+      g_assert_nonnull (viewport);
+      /* Against what the row shows of it: its viewport, without the scrollbar. */
+      g_assert_true (gtk_widget_compute_bounds (card, viewport, &bounds));
+      g_test_message ("%s card: %.0f×%.0f at %.0f,%.0f in a view of %d×%d (row %d×%d)", services[i],
+                      bounds.size.width, bounds.size.height, bounds.origin.x, bounds.origin.y,
+                      gtk_widget_get_width (viewport), gtk_widget_get_height (viewport),
+                      gtk_widget_get_width (row), gtk_widget_get_height (row));
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (viewport));
+      gtk_widget_measure (card, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (card),
+                          &min_height, NULL, NULL, NULL);
+      g_assert_cmpint (gtk_widget_get_height (card), >=, min_height);
+    }
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (tw_positions_page_get_scroller (page))), >,
+                   gtk_widget_get_height (row));
+  return gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (row));
+}
+
+static gboolean
+both_cards (gpointer data)
+{
+  return tw_positions_page_get_account_card (data, "investiq") != NULL
+    && tw_positions_page_get_account_card (data, "alpaca") != NULL;
+}
+
+/* The account cards above the table, whole at 1280×800 and in a narrow window, where
+ * their row scrolls sideways instead of growing. */
+static void
+test_layout (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TradingPositionWait wait;
+  GtkAdjustment *hadj;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+
+  resize_window (&f, 1280, 800);
+  hadj = assert_cards_whole (page);
+  /* Wide enough for both cards side by side: nothing to scroll. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, gtk_adjustment_get_page_size (hadj));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-1280x800");
+
+  resize_window (&f, 800, 800);
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  hadj = assert_cards_whole (page);
+  /* Too narrow for both: the row scrolls sideways rather than cutting or stacking them. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), >, gtk_adjustment_get_page_size (hadj));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-narrow");
+
+  resize_window (&f, 1100, 550);
+  app_fixture_close (&f);
+}
+
 static void
 test_positions (void)
 {
@@ -330,6 +445,8 @@ test_account_blocks (void)
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  /* The account comes in its own request: its card may follow the positions. */
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
   card = tw_positions_page_get_account_card (page, "alpaca");
   g_assert_nonnull (card);
   g_assert_null (tw_account_card_get_blocked_text (card));
@@ -343,10 +460,9 @@ test_account_blocks (void)
   g_assert_nonnull (strstr (text, "trading blocked"));
   g_assert_nonnull (strstr (text, "account blocked"));
   g_assert_nonnull (strstr (text, "trading suspended by user"));
-  /* Tall enough to show the whole card. */
-  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 800);
-  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
-  tw_test_run_for (300);
+  /* The tallest cards (the banner of three blocks) are still whole at 1280×800. */
+  resize_window (&f, 1280, 800);
+  assert_cards_whole (page);
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions-account-blocked");
 
   /* One block only: the others are gone from the text. */
@@ -371,6 +487,7 @@ main (int   argc,
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/positions-page/account-blocks", test_account_blocks);
   g_test_add_func ("/tw/ui/positions-page/positions", test_positions);
+  g_test_add_func ("/tw/ui/positions-page/layout", test_layout);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

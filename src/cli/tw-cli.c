@@ -4,6 +4,7 @@
 
 #include "tw-cli.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,15 @@ tw_cli_main (int    argc,
     return _tw_cli_backup_main (argc, argv);
 
   return _tw_cli_audit_main (argc, argv);
+}
+
+const char *
+tw_cli_get_verbs_help (void)
+{
+  return _("Without a command, opens the console. Commands that need no display:\n"
+           "  backup   Create, verify, list, clean up or restore SQLite backups\n"
+           "           (see “tradewarden backup --help”)\n"
+           "  audit    Verify or export the audit log (see “tradewarden audit --help”)");
 }
 
 static char *

@@ -11,5 +11,7 @@ gboolean tw_cli_handles   (int    argc,
                            char **argv);
 int      tw_cli_main      (int    argc,
                            char **argv);
+/* For `tradewarden --help`: the verbs, a line each, pointing to their own --help. */
+const char *tw_cli_get_verbs_help (void);
 
 G_END_DECLS

@@ -39,6 +39,12 @@ struct _TwAuditPage
   GCancellable   *cancellable;
   char           *verify_text;
   gboolean        verify_ok;
+  /* An intact result covers rows 1 to verified_through (ids are consecutive when the
+   * chain holds); newest_row is the newest row seen since, to mark it out of date. */
+  gboolean        intact_shown;
+  gint64          verified_through;
+  gint64          newest_row;
+  GDateTime      *verified_at;
   guint           n_queries;
   guint           refresh_source;
 
@@ -65,6 +71,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void check_newest (TwAuditPage *self);
 
 static const char *
 outcome_icon (TwAuditOutcome outcome)
@@ -410,6 +418,7 @@ query_done_cb (GObject      *object,
     }
   splice_rows (self, items);
   update_count (self);
+  check_newest (self);
   g_signal_emit (self, signals[REFRESHED], 0);
 }
 
@@ -490,6 +499,73 @@ set_verify_result (TwAuditPage *self,
   gtk_revealer_set_reveal_child (self->verify_revealer, TRUE);
 }
 
+/* "Chain intact through row 42 (verified 14:02:17)", and once newer rows are written,
+ * that they are not covered, warning-styled. */
+static void
+show_intact (TwAuditPage *self)
+{
+  g_autofree char *when = tw_ui_format_time (self->verified_at);
+  g_autofree char *covered = NULL;
+  g_autofree char *text = NULL;
+  gint64 n_newer = self->newest_row - self->verified_through;
+
+  if (self->verified_through > 0)
+    /* Translators: the audit log's verification passed; %ld is the last row checked,
+     * %s the time it was checked */
+    covered = g_strdup_printf (_("Chain intact through row %" G_GINT64_FORMAT " (verified %s)"),
+                               self->verified_through, when);
+  else
+    /* Translators: %s is the time the audit log was checked */
+    covered = g_strdup_printf (_("No rows to verify yet (checked %s)"), when);
+
+  if (n_newer > 0)
+    /* Translators: the first %s is "Chain intact through row 42 (verified 14:02:17)" */
+    text = g_strdup_printf (ngettext ("%s — %" G_GINT64_FORMAT " newer row not verified: Verify again",
+                                      "%s — %" G_GINT64_FORMAT " newer rows not verified: Verify again",
+                                      (gulong) n_newer),
+                            covered, n_newer);
+  set_verify_result (self, TRUE, text != NULL ? text : covered);
+  if (n_newer > 0)
+    {
+      gtk_image_set_from_icon_name (self->verify_icon, "dialog-warning-symbolic");
+      tw_ui_set_status_style (GTK_WIDGET (self->verify_box), "warning");
+    }
+}
+
+static void
+newest_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TwAuditPage) self = user_data;
+  g_autoptr(GListModel) model = tw_audit_log_query_finish (TW_AUDIT_LOG (object), result, NULL);
+  g_autoptr(TwAuditRecord) newest = NULL;
+
+  /* An answer about another log, or no answer: nothing to say. */
+  if (model == NULL || object != (GObject *) self->log || !self->intact_shown
+      || self->verify_label == NULL || g_list_model_get_n_items (model) == 0)
+    return;
+  newest = g_list_model_get_item (model, 0);
+  if (tw_audit_record_get_id (newest) <= self->newest_row)
+    return;
+  self->newest_row = tw_audit_record_get_id (newest);
+  show_intact (self);
+}
+
+/* Whether rows were written after the shown intact result: the newest row of the whole
+ * log, whatever the filters show. */
+static void
+check_newest (TwAuditPage *self)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+
+  if (!self->intact_shown || self->log == NULL)
+    return;
+  filter.limit = 1;
+  tw_audit_log_query_async (self->log, &filter, self->cancellable, newest_done_cb,
+                            g_object_ref (self));
+}
+
 static void
 verify_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -505,11 +581,28 @@ verify_done_cb (GObject      *object,
   ok = tw_audit_log_verify_finish (TW_AUDIT_LOG (object), result, &n_rows, &bad_row, &error);
   if (self->verify_label == NULL)
     return;
+  /* Another log (or none) is shown now: this result is not about it. */
+  if (object != (GObject *) self->log)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.verify", self->log != NULL);
+      return;
+    }
+  self->intact_shown = FALSE;
   if (ok)
-    /* Translators: the audit log's verification passed; %lu is the number of rows */
-    text = g_strdup_printf (ngettext ("Chain intact: %" G_GUINT64_FORMAT " row",
-                                      "Chain intact: %" G_GUINT64_FORMAT " rows", n_rows), n_rows);
-  else if (bad_row > 0)
+    {
+      self->intact_shown = TRUE;
+      self->verified_through = (gint64) n_rows;
+      self->newest_row = (gint64) n_rows;
+      g_clear_pointer (&self->verified_at, g_date_time_unref);
+      self->verified_at = g_date_time_new_now_utc ();
+      show_intact (self);
+      /* Rows written while it ran are not covered. */
+      check_newest (self);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.verify", TRUE);
+      g_signal_emit (self, signals[VERIFIED], 0, ok);
+      return;
+    }
+  if (bad_row > 0)
     /* Translators: the verification failed; %ld is the row's id, %s says what is wrong */
     text = g_strdup_printf (_("Chain broken at row %" G_GINT64_FORMAT ": %s — the audit log was altered outside Trade Warden"),
                             bad_row, error->message);
@@ -716,6 +809,7 @@ tw_audit_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->query_cancellable);
   g_free (self->verify_text);
+  g_clear_pointer (&self->verified_at, g_date_time_unref);
 
   G_OBJECT_CLASS (tw_audit_page_parent_class)->finalize (object);
 }
@@ -820,6 +914,7 @@ tw_audit_page_set_context (TwAuditPage    *self,
           gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.verify", log != NULL);
           gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.export", log != NULL);
           gtk_revealer_set_reveal_child (self->verify_revealer, FALSE);
+          self->intact_shown = FALSE;
           if (log == NULL)
             g_list_store_remove_all (self->rows);
           else

@@ -665,6 +665,10 @@ tw_backups_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
+  /* The stack is both AdwBin's child and a template child: the template unparents it
+   * and drops it, and AdwBin's own dispose would then unparent the freed widget
+   * ("gtk_widget_unparent: assertion 'GTK_IS_WIDGET (widget)' failed"). */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_BACKUPS_PAGE);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->runner);

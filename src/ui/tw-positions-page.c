@@ -10,6 +10,9 @@
 #include "tw-trading-format.h"
 #include "tw-ui-util.h"
 
+/* Under the cards, as in the template. */
+#define ACCOUNTS_MARGIN_BOTTOM 4
+
 G_DEFINE_FINAL_TYPE (TwPositionsPage, tw_positions_page, ADW_TYPE_BIN)
 
 enum {
@@ -234,9 +237,54 @@ create_card_cb (gpointer item,
   return tw_account_card_new (TW_ACCOUNT (item));
 }
 
+/* All the cards on one line, which scrolls sideways when the page is too narrow for them:
+ * wrapping them onto more lines would take the table's height. */
+static void
+fit_accounts_row (TwPositionsPage *self)
+{
+  guint n = self->portfolio != NULL
+    ? g_list_model_get_n_items (tw_portfolio_get_accounts (self->portfolio)) : 0;
+
+  n = MAX (n, 1);
+  gtk_flow_box_set_min_children_per_line (self->accounts_box, n);
+  gtk_flow_box_set_max_children_per_line (self->accounts_box, n);
+}
+
+/* The cards do not all fit: their row scrolls sideways, with a classic scrollbar (so a
+ * card out of sight is noticed) that the scrolled window does not count in its height.
+ * Room is made for it under the cards, else it would cover their bottom. Not while the
+ * row is being allocated (where the adjustment changes): just after. */
+static gboolean
+fit_accounts_scrollbar_cb (gpointer user_data)
+{
+  TwPositionsPage *self = user_data;
+  GtkWidget *row;
+  GtkAdjustment *hadj;
+  int bar = 0;
+
+  if (self->accounts_box == NULL)
+    return G_SOURCE_REMOVE;
+  row = gtk_widget_get_ancestor (GTK_WIDGET (self->accounts_box), GTK_TYPE_SCROLLED_WINDOW);
+  hadj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (row));
+  if (gtk_adjustment_get_upper (hadj) - gtk_adjustment_get_lower (hadj)
+      > gtk_adjustment_get_page_size (hadj) + 0.5)
+    gtk_widget_measure (gtk_scrolled_window_get_hscrollbar (GTK_SCROLLED_WINDOW (row)),
+                        GTK_ORIENTATION_VERTICAL, -1, NULL, &bar, NULL, NULL);
+  if (gtk_widget_get_margin_bottom (GTK_WIDGET (self->accounts_box)) != ACCOUNTS_MARGIN_BOTTOM + bar)
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->accounts_box), ACCOUNTS_MARGIN_BOTTOM + bar);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+accounts_row_changed_cb (TwPositionsPage *self)
+{
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, fit_accounts_scrollbar_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 accounts_changed_cb (TwPositionsPage *self)
 {
+  fit_accounts_row (self);
   queue_update (self);
 }
 
@@ -334,6 +382,7 @@ tw_positions_page_set_context (TwPositionsPage *self,
   gtk_flow_box_bind_model (self->accounts_box,
                            portfolio != NULL ? tw_portfolio_get_accounts (portfolio) : NULL,
                            create_card_cb, NULL, NULL);
+  fit_accounts_row (self);
   if (portfolio != NULL)
     {
       g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (service_changed_cb),
@@ -469,6 +518,12 @@ tw_positions_page_init (TwPositionsPage *self)
   GtkExpression *symbol;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (self->accounts_box), GTK_TYPE_SCROLLED_WINDOW);
+
+    g_signal_connect_object (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (row)), "changed",
+                             G_CALLBACK (accounts_row_changed_cb), self, G_CONNECT_SWAPPED);
+  }
 
   symbol = gtk_property_expression_new (TW_TYPE_POSITION, NULL, "symbol");
   self->symbol_filter = gtk_string_filter_new (symbol);
