@@ -530,7 +530,8 @@ on_check (gpointer user_data)
       outage->told = TRUE;
       alert_key = make_key ("unreachable", id, NULL);
       title = g_strdup_printf (_("%s unreachable for %lld s"),
-                               tw_service_get_name (service), (long long) (for_us / G_USEC_PER_SEC));
+                               tw_service_get_name (service),
+                               (long long) (for_us / G_USEC_PER_SEC));
       /* The last error already names the service, its URL and what to check. */
       if (tw_service_get_last_error (service) != NULL)
         body = g_strdup (tw_service_get_last_error (service));

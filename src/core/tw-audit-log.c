@@ -228,7 +228,8 @@ tw_audit_log_open (const char  *path,
       int saved = errno;
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   _("Could not create the folder of the audit log “%s”: %s"), dir, g_strerror (saved));
+                   _("Could not create the folder of the audit log “%s”: %s"), dir,
+                   g_strerror (saved));
       return NULL;
     }
 

@@ -377,7 +377,8 @@ tw_portfolio_close_position_async (TwPortfolio        *self,
   if (qty < 0 || percentage < 0 || percentage > 100 || (qty > 0 && percentage > 0))
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
-                               _("Close %s by a quantity or by a percentage (up to 100), not both."),
+                               _("Close %s by a quantity or by a percentage (up to 100), "
+                                 "not both."),
                                symbol);
       return;
     }
