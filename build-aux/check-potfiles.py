@@ -10,7 +10,10 @@ And how the C files mark them:
 - src/core is a static library linked into several programs: it uses
   <glib/gi18n-lib.h>, whose _() names the domain (GETTEXT_PACKAGE), never
   <glib/gi18n.h>, and no core header includes either;
-- src/sim speaks the trading systems' protocols: nothing in it is translated.
+- src/sim speaks the trading systems' protocols: nothing in it is translated;
+- ngettext () and g_dngettext () take their singular and plural as literals: xgettext
+  pairs them into one msgid/msgid_plural entry only then (N_() pairs handed to a
+  helper become two singular entries, and the plural is never translated).
 
 Before checking the tree it checks itself on small made-up trees, so a rule
 that stopped firing fails the test too.
@@ -25,6 +28,9 @@ C_MARK = re.compile(r'\b(?:_|N_|C_|NC_|ngettext)\s*\(\s*"'
                     r'|\bg_dn?gettext\s*\(\s*(?:GETTEXT_PACKAGE|NULL)\s*,\s*"')
 UI_MARK = re.compile(r'translatable\s*=\s*"(?:yes|true)"')
 GI18N = re.compile(r'#\s*include\s*<glib/gi18n(-lib)?\.h>')
+PLURAL_NOT_LITERAL = re.compile(r'(?:\bngettext\s*\(|\bg_dngettext\s*\(\s*(?:GETTEXT_PACKAGE|NULL)\s*,)'
+                                r'(?=\s*[^"\s])')
+COMMENT = re.compile(r'/\*.*?\*/', re.S)
 
 
 def c_files(root):
@@ -66,6 +72,12 @@ def marking_problems(root):
             problems.append("%s: the simulator speaks protocol and is not translated: "
                             "remove the translation markers" % rel)
             continue
+        code = COMMENT.sub(" ", text)
+        for match in PLURAL_NOT_LITERAL.finditer(code):
+            line = code.count("\n", 0, match.start()) + 1
+            problems.append("%s:%d: a plural call without literal strings: xgettext cannot "
+                            "pair it; call ngettext (\"…\", \"…\", n) with the two literals"
+                            % (rel, line))
         if marks and include is None:
             problems.append("%s marks strings for translation but includes neither "
                             "<glib/gi18n.h> nor <glib/gi18n-lib.h>: include one" % rel)
@@ -131,6 +143,15 @@ SELF_TESTS = [
      "core header", []),
     ({"src/sim/tw-sim-a.c": '#include <glib/gi18n.h>\nx = _("not found");\n'},
      "simulator", ["src/sim/tw-sim-a.c"]),
+    ({"src/ui/tw-b.c": '#include <glib/gi18n.h>\n'
+                       'x = g_strdup_printf (ngettext (one, many, n), n);\n'},
+     "cannot pair", ["src/ui/tw-b.c"]),
+    ({"src/core/tw-a.c": '#include <glib/gi18n-lib.h>\n'
+                         'x = g_dngettext (GETTEXT_PACKAGE, one, many, n);\n'},
+     "cannot pair", []),
+    ({"src/ui/tw-b.c": '#include <glib/gi18n.h>\n/* a direct ngettext () call */\n'
+                       'x = g_strdup_printf (ngettext ("%u row",\n "%u rows", n), n);\n'},
+     None, ["src/ui/tw-b.c"]),
     ({"src/core/tw-a.c": 'g_debug ("no marker here");\n',
       "src/ui/tw-b.c": '#include <glib/gi18n.h>\nx = _("Halt");\n'},
      None, ["src/ui/tw-b.c"]),

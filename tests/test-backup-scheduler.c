@@ -382,7 +382,7 @@ test_stale_corrupt_newest (Fixture       *fixture,
   g_assert_cmpuint (fixture->alerts->len, ==, 1);
   alert = g_ptr_array_index (fixture->alerts, 0);
   g_assert_cmpstr (alert, ==, "backup-stale:ledger|critical|ledger has no valid backup");
-  g_assert_nonnull (strstr (fixture->last_body, "None of the 1 backups"));
+  g_assert_nonnull (strstr (fixture->last_body, "The 1 backup of"));
 }
 
 static void

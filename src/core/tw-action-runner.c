@@ -3,6 +3,7 @@
 
 #include "tw-action-runner.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-action-private.h"
@@ -160,7 +161,8 @@ multi_status_verb (const char *operation)
   return "done";
 }
 
-/* The server's message of a success body, or a plain statement of it. */
+/* The server's message of a success body, or a plain statement of it. Written to the
+ * audit log only, in English, like the default reason below (which the server keeps). */
 static char *
 describe_success (JsonNode *body,
                   guint     status)
@@ -282,9 +284,9 @@ on_requested (GObject      *source,
       /* Never act without a trail: nothing is sent. */
       set_in_flight (self, data, FALSE);
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_DATABASE,
-                               "“%s” on %s was not sent because the audit log could not "
-                               "be written (%s). Check the disk space and the permissions "
-                               "of %s.",
+                               _("“%s” on %s was not sent because the audit log could not "
+                                 "be written (%s). Check the disk space and the permissions "
+                                 "of %s."),
                                data->action, data->target, error->message,
                                tw_audit_log_get_path (self->audit_log));
       return;
@@ -361,8 +363,8 @@ run (TwActionRunner      *self,
 
       refuse (task, data,
               g_error_new (TW_ERROR, TW_ERROR_UNSUPPORTED,
-                           "%s cannot do “%s”: its connector has no “%s” operation. "
-                           "Check the service's connector in the profile editor.",
+                           _("%s cannot do “%s”: its connector has no “%s” operation. "
+                             "Check the service's connector in the profile editor."),
                            service != NULL ? tw_service_get_name (service) : service_id,
                            data->action, operation));
       return;
@@ -373,7 +375,7 @@ run (TwActionRunner      *self,
     {
       refuse (task, data,
               g_error_new (TW_ERROR, TW_ERROR_REFUSED,
-                           "“%s” on %s is already in progress; wait for its result.",
+                           _("“%s” on %s is already in progress; wait for its result."),
                            data->action, data->target));
       return;
     }
@@ -384,7 +386,10 @@ run (TwActionRunner      *self,
   if (!tw_guard_request_check (request, &error))
     {
       if (live != NULL)
-        refuse (task, data, g_error_new (TW_ERROR, TW_ERROR_REFUSED, "%s Checked just now: %s.",
+        refuse (task, data, g_error_new (TW_ERROR, TW_ERROR_REFUSED,
+                                         /* Translators: the guard's refusal, then what the
+                                          * live checks found */
+                                         _("%s Checked just now: %s."),
                                          error->message, live));
       else
         refuse (task, data, g_steal_pointer (&error));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "tw-alert-engine.h"
@@ -155,10 +156,15 @@ describe_breaker (TwBreaker *breaker)
   double limit = tw_breaker_get_limit (breaker);
 
   if (limit > 0 && is_percent (breaker))
-    return g_strdup_printf ("%s %.1f %% (limit %.1f %%)", label, value, limit);
+    /* Translators: a breaker's label, its value and its limit: "daily loss 5.2 % (limit 5.0 %)" */
+    return g_strdup_printf (_("%s %.1f %% (limit %.1f %%)"), label, value, limit);
   if (limit > 0)
-    return g_strdup_printf ("%.0f %s", value, label);
-  return g_strdup_printf ("%s %s after %u failures",
+    /* Translators: a count and a breaker's label: "3 consecutive losses" */
+    return g_strdup_printf (_("%.0f %s"), value, label);
+  /* Translators: a data source, its breaker state (OPEN, HALF_OPEN) and a count */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %s after %u failure",
+                                       "%s %s after %u failures",
+                                       tw_breaker_get_failure_count (breaker)),
                           tw_breaker_get_label (breaker) != NULL ? tw_breaker_get_label (breaker)
                                                                  : tw_breaker_get_id (breaker),
                           tw_breaker_state_to_string (tw_breaker_get_state (breaker)),
@@ -178,19 +184,22 @@ trip_advice (TwTradingState *state,
              TwBreaker      *breaker)
 {
   if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") == 0)
-    return g_strdup_printf ("%s stops using %s until the breaker closes. Check that data "
-                            "source's status; reset the breaker only once it answers again.",
+    return g_strdup_printf (_("%s stops using %s until the breaker closes. Check that data "
+                              "source's status; reset the breaker only once it answers again."),
                             service_name (state), tw_breaker_get_id (breaker));
+  if (tw_trading_state_is_halted (state) && tw_trading_state_get_reason (state) != NULL)
+    /* Translators: the service, then the reason it was halted for */
+    return g_strdup_printf (_("Trading on %s is halted: %s. Review the recent trades and find "
+                              "the root cause before resuming; halt the other services if "
+                              "they share it."),
+                            service_name (state), tw_trading_state_get_reason (state));
   if (tw_trading_state_is_halted (state))
-    return g_strdup_printf ("Trading on %s is halted%s%s. Review the recent trades and find "
-                            "the root cause before resuming; halt the other services if "
-                            "they share it.",
-                            service_name (state),
-                            tw_trading_state_get_reason (state) != NULL ? ": " : "",
-                            tw_trading_state_get_reason (state) != NULL ?
-                              tw_trading_state_get_reason (state) : "");
-  return g_strdup_printf ("%s is still trading. Halt it now, review the recent trades and "
-                          "find the root cause before resuming.", service_name (state));
+    return g_strdup_printf (_("Trading on %s is halted. Review the recent trades and find "
+                              "the root cause before resuming; halt the other services if "
+                              "they share it."),
+                            service_name (state));
+  return g_strdup_printf (_("%s is still trading. Halt it now, review the recent trades and "
+                            "find the root cause before resuming."), service_name (state));
 }
 
 static void
@@ -215,13 +224,17 @@ on_breaker_tripped (TwRiskMonitor  *monitor,
       g_autofree char *ago = NULL;
 
       if (minutes < 2)
-        ago = g_strdup ("less than two minutes");
+        ago = g_strdup (_("less than two minutes"));
       else
-        ago = g_strdup_printf ("%" G_GINT64_FORMAT " minutes", minutes);
+        ago = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld minute", "%lld minutes",
+                                            (gulong) minutes),
+                               (long long) minutes);
       key = make_key ("retrip", service_id, tw_breaker_get_id (breaker));
-      title = g_strdup_printf ("%s breaker re-tripped: %s", service_name (state), what);
-      body = g_strdup_printf ("It tripped again %s after it was reset. The runbook says: "
-                              "stop trading and page the whole team. %s", ago, advice);
+      /* Translators: the service, then what tripped ("3 consecutive losses") */
+      title = g_strdup_printf (_("%s breaker re-tripped: %s"), service_name (state), what);
+      /* Translators: how long ago ("5 minutes"), then what to do */
+      body = g_strdup_printf (_("It tripped again %s after it was reset. The runbook says: "
+                                "stop trading and page the whole team. %s"), ago, advice);
     }
   else
     {
@@ -229,10 +242,11 @@ on_breaker_tripped (TwRiskMonitor  *monitor,
 
       key = make_key ("trip", service_id, tw_breaker_get_id (breaker));
       if (tw_trading_state_is_halted (state))
-        title = g_strdup_printf ("%s halted: %s", service_name (state), what);
+        title = g_strdup_printf (_("%s halted: %s"), service_name (state), what);
       else
-        title = g_strdup_printf ("%s breaker tripped: %s", service_name (state), what);
-      body = g_strdup_printf ("The %s breaker tripped. %s", label, advice);
+        title = g_strdup_printf (_("%s breaker tripped: %s"), service_name (state), what);
+      /* Translators: the breaker's label ("daily loss"), then what to do */
+      body = g_strdup_printf (_("The %s breaker tripped. %s"), label, advice);
     }
 
   raise_alert (self, _tw_alert_new (key, TW_ALERT_CRITICAL, title, body, service_id,
@@ -252,10 +266,13 @@ on_breaker_warning (TwRiskMonitor  *monitor,
   g_autofree char *body = NULL;
   const char *unit = is_percent (breaker) ? " %" : "";
 
-  title = g_strdup_printf ("%s near its %s limit: %.0f %% of it", service_name (state), label,
+  /* Translators: the service, the breaker's label and how much of its limit is used */
+  title = g_strdup_printf (_("%s near its %s limit: %.0f %% of it"), service_name (state), label,
                            floor (tw_breaker_get_fraction (breaker) * 100));
-  body = g_strdup_printf ("The %s is %.1f%s of a %.1f%s limit; trading halts automatically at "
-                          "the limit. Consider halting now and reviewing the recent trades.",
+  /* Translators: the breaker's label, its value and unit (" %" or nothing), its limit
+   * and unit */
+  body = g_strdup_printf (_("The %s is %.1f%s of a %.1f%s limit; trading halts automatically at "
+                            "the limit. Consider halting now and reviewing the recent trades."),
                           label, tw_breaker_get_value (breaker), unit,
                           tw_breaker_get_limit (breaker), unit);
 
@@ -329,20 +346,21 @@ on_halted (TwRiskMonitor  *monitor,
   if (tw_trading_state_get_kill_switch_active (state))
     {
       g_object_get (state, "kill-switch-by", &by, "kill-switch-reason", &reason, NULL);
-      title = g_strdup_printf ("%s kill switch activated by %s", service_name (state),
-                               by != NULL ? by : "someone else");
+      title = g_strdup_printf (_("%s kill switch activated by %s"), service_name (state),
+                               by != NULL ? by : _("someone else"));
     }
   else
     {
       g_object_get (state, "by", &by, "reason", &reason, NULL);
-      title = g_strdup_printf ("%s halted by %s", service_name (state),
-                               by != NULL ? by : "someone else");
+      title = g_strdup_printf (_("%s halted by %s"), service_name (state),
+                               by != NULL ? by : _("someone else"));
     }
-  body = g_strdup_printf ("%s%s%sTrade Warden did not send this. Find out who did and why "
-                          "before resuming.",
-                          reason != NULL ? "Reason: " : "",
-                          reason != NULL ? reason : "",
-                          reason != NULL ? ". " : "");
+  if (reason != NULL)
+    body = g_strdup_printf (_("Reason: %s. Trade Warden did not send this. Find out who did "
+                              "and why before resuming."), reason);
+  else
+    body = g_strdup (_("Trade Warden did not send this. Find out who did and why before "
+                       "resuming."));
 
   raise_alert (self, _tw_alert_new (key, TW_ALERT_CRITICAL, title, body, service_id,
                                     "breakers", FALSE, category));
@@ -410,10 +428,15 @@ on_state_answered (TwTradingState *state,
           g_autofree char *body = NULL;
           g_autofree char *advice = trip_advice (state, breaker);
 
-          title = g_strdup_printf ("%s: %s breaker re-opened (%u failures)", service_name (state),
-                                   name, tw_breaker_get_failure_count (breaker));
-          body = g_strdup_printf ("Its trial call after the recovery timeout failed: the data "
-                                  "source is still down. %s", advice);
+          /* Translators: the service, the data source and its failure count */
+          title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%s: %s breaker re-opened (%u failure)",
+                                                "%s: %s breaker re-opened (%u failures)",
+                                                tw_breaker_get_failure_count (breaker)),
+                                   service_name (state), name,
+                                   tw_breaker_get_failure_count (breaker));
+          body = g_strdup_printf (_("Its trial call after the recovery timeout failed: the data "
+                                    "source is still down. %s"), advice);
           /* A source that keeps failing re-opens at every timeout: the rate limit keeps
            * it to one alert per key. */
           raise_alert (self, _tw_alert_new (key, TW_ALERT_WARNING, title, body, service_id,
@@ -506,14 +529,15 @@ on_check (gpointer user_data)
 
       outage->told = TRUE;
       alert_key = make_key ("unreachable", id, NULL);
-      title = g_strdup_printf ("%s unreachable for %" G_GINT64_FORMAT " s",
-                               tw_service_get_name (service), for_us / G_USEC_PER_SEC);
+      title = g_strdup_printf (_("%s unreachable for %lld s"),
+                               tw_service_get_name (service),
+                               (long long) (for_us / G_USEC_PER_SEC));
       /* The last error already names the service, its URL and what to check. */
       if (tw_service_get_last_error (service) != NULL)
         body = g_strdup (tw_service_get_last_error (service));
       else
-        body = g_strdup_printf ("It does not answer. Check that the service runs and that "
-                                "%s can be reached from this computer.",
+        body = g_strdup_printf (_("It does not answer. Check that the service runs and that "
+                                  "%s can be reached from this computer."),
                                 tw_service_get_base_url (service));
       raise_alert (self, _tw_alert_new (alert_key, TW_ALERT_WARNING, title, body, id,
                                         "overview", FALSE, CATEGORY_SERVICE));

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@ _tw_audit_anchor_read (const char  *log_path,
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return TRUE;   /* a log from before anchors, or never written to */
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not read the audit log's anchor “%s”: %s", path, local->message);
+                   _("Could not read the audit log's anchor “%s”: %s"), path, local->message);
       return FALSE;
     }
 
@@ -57,8 +58,9 @@ _tw_audit_anchor_read (const char  *log_path,
         }
     }
   g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-               "The audit log's anchor “%s” is not one Trade Warden wrote: it was altered "
-               "outside Trade Warden, so the newest rows of the log cannot be vouched for", path);
+               _("The audit log's anchor “%s” is not one Trade Warden wrote: it was altered "
+                 "outside Trade Warden, so the newest rows of the log cannot be vouched for"),
+               path);
   return FALSE;
 }
 

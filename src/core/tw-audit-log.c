@@ -4,6 +4,7 @@
 #include "tw-audit-log.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -227,7 +228,8 @@ tw_audit_log_open (const char  *path,
       int saved = errno;
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not create the folder of the audit log “%s”: %s", dir, g_strerror (saved));
+                   _("Could not create the folder of the audit log “%s”: %s"), dir,
+                   g_strerror (saved));
       return NULL;
     }
 
@@ -236,7 +238,7 @@ tw_audit_log_open (const char  *path,
     return NULL;
 
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
-  what = g_strdup_printf ("Could not set up the audit log “%s”", self->path);
+  what = g_strdup_printf (_("Could not set up the audit log “%s”"), self->path);
   if (!_tw_sqlite_exec (self->db, "PRAGMA journal_mode=WAL", what, error)
       || !_tw_sqlite_exec (self->db, "PRAGMA synchronous=FULL", what, error)
       || !_tw_sqlite_exec (self->db, "BEGIN IMMEDIATE", what, error))
@@ -288,7 +290,7 @@ append_locked (TwAuditLog  *self,
                TwAuditRow  *row,
                GError     **error)
 {
-  g_autofree char *what = g_strdup_printf ("Could not write to the audit log “%s”", self->path);
+  g_autofree char *what = g_strdup_printf (_("Could not write to the audit log “%s”"), self->path);
   g_autofree char *prev_hash = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *req_profile = NULL, *req_mode = NULL, *req_action = NULL;
@@ -339,9 +341,9 @@ append_locked (TwAuditLog  *self,
         {
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       "Could not write to the audit log “%s”: row %" G_GINT64_FORMAT
-                       " is not a request, so no outcome can be recorded for it",
-                       self->path, row->request_id);
+                       _("Could not write to the audit log “%s”: row %lld is not a request, "
+                         "so no outcome can be recorded for it"),
+                       self->path, (long long) row->request_id);
           return 0;
         }
       row->profile = req_profile;
@@ -494,7 +496,7 @@ tw_audit_log_verify (TwAuditLog    *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autofree char *what = g_strdup_printf ("Could not read the audit log “%s”", self->path);
+  g_autofree char *what = g_strdup_printf (_("Could not read the audit log “%s”"), self->path);
   g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
   g_autofree char *anchor_hash = NULL;
   g_autofree char *anchored_row_hash = NULL;
@@ -538,10 +540,10 @@ tw_audit_log_verify (TwAuditLog    *self,
         {
           bad = row.id;
           g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                       "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
-                       ": rows %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                       " are missing (removed from the log)",
-                       self->path, row.id, prev_id + 1, row.id - 1);
+                       _("The audit log “%s” was tampered with at row %lld: rows %lld to %lld "
+                         "are missing (removed from the log)"),
+                       self->path, (long long) row.id, (long long) (prev_id + 1),
+                       (long long) (row.id - 1));
           ok = FALSE;
           break;
         }
@@ -549,10 +551,10 @@ tw_audit_log_verify (TwAuditLog    *self,
         {
           bad = row.id;
           g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                       "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
-                       ": its previous hash does not match the hash of row %" G_GINT64_FORMAT
-                       " (a row before it was changed, removed or inserted)",
-                       self->path, row.id, prev_id);
+                       _("The audit log “%s” was tampered with at row %lld: its previous hash "
+                         "does not match the hash of row %lld (a row before it was changed, "
+                         "removed or inserted)"),
+                       self->path, (long long) row.id, (long long) prev_id);
           ok = FALSE;
           break;
         }
@@ -561,9 +563,9 @@ tw_audit_log_verify (TwAuditLog    *self,
         {
           bad = row.id;
           g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                       "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
-                       ": its content does not match its hash (the row was changed after it "
-                       "was written)", self->path, row.id);
+                       _("The audit log “%s” was tampered with at row %lld: its content does "
+                         "not match its hash (the row was changed after it was written)"),
+                       self->path, (long long) row.id);
           ok = FALSE;
           break;
         }
@@ -590,21 +592,21 @@ tw_audit_log_verify (TwAuditLog    *self,
     {
       bad = prev_id + 1;
       g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                   "The audit log “%s” was truncated: it ends at row %" G_GINT64_FORMAT
-                   " but row %" G_GINT64_FORMAT " was written (its anchor says so): rows %"
-                   G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were removed, or the log was "
-                   "replaced by an older copy",
-                   self->path, prev_id, anchor_id, prev_id + 1, anchor_id);
+                   _("The audit log “%s” was truncated: it ends at row %lld but row %lld was "
+                     "written (its anchor says so): rows %lld to %lld were removed, or the "
+                     "log was replaced by an older copy"),
+                   self->path, (long long) prev_id, (long long) anchor_id,
+                   (long long) (prev_id + 1), (long long) anchor_id);
       ok = FALSE;
     }
   else if (ok && anchor_id > 0 && g_strcmp0 (anchored_row_hash, anchor_hash) != 0)
     {
       bad = anchor_id;
       g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                   "The audit log “%s” was tampered with at row %" G_GINT64_FORMAT
-                   ": its hash is not the one anchored when it was written (rows up to it "
-                   "were removed and others written in their place, or rewritten with their "
-                   "hashes)", self->path, anchor_id);
+                   _("The audit log “%s” was tampered with at row %lld: its hash is not the "
+                     "one anchored when it was written (rows up to it were removed and others "
+                     "written in their place, or rewritten with their hashes)"),
+                   self->path, (long long) anchor_id);
       ok = FALSE;
     }
 
@@ -635,7 +637,7 @@ foreach_row_locked (TwAuditLog          *self,
                     GCancellable        *cancellable,
                     GError             **error)
 {
-  g_autofree char *what = g_strdup_printf ("Could not read the audit log “%s”", self->path);
+  g_autofree char *what = g_strdup_printf (_("Could not read the audit log “%s”"), self->path);
   g_autoptr(GString) sql = g_string_new ("SELECT " COLUMNS " FROM audit WHERE 1");
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;

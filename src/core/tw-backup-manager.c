@@ -4,6 +4,7 @@
 #include "tw-backup-manager.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -297,14 +298,15 @@ publish_backup (const char  *tmp,
       {
         int saved = errno;
 
-        g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not name the backup “%s”: %s",
+        g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not name the backup “%s”: %s"),
                      path, g_strerror (saved));
         return NULL;
       }
     }
 
   g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-               "Could not name the backup: too many backups of “%s” in the same second", db_name);
+               _("Could not name the backup: too many backups of “%s” in the same second"),
+               db_name);
   return NULL;
 }
 
@@ -330,7 +332,8 @@ _tw_backup_snapshot (const char            *db_path,
   if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
-                   "Could not back up “%s”: the database does not exist (check the path in the profile)",
+                   _("Could not back up “%s”: the database does not exist (check the path in "
+                     "the profile)"),
                    db_path);
       return NULL;
     }
@@ -339,7 +342,8 @@ _tw_backup_snapshot (const char            *db_path,
       int saved = errno;
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not create the backup folder “%s”: %s", backup_dir, g_strerror (saved));
+                   _("Could not create the backup folder “%s”: %s"), backup_dir,
+                   g_strerror (saved));
       return NULL;
     }
 
@@ -352,12 +356,13 @@ _tw_backup_snapshot (const char            *db_path,
       int saved = errno;
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not write in the backup folder “%s”: %s", backup_dir, g_strerror (saved));
+                   _("Could not write in the backup folder “%s”: %s"), backup_dir,
+                   g_strerror (saved));
       return NULL;
     }
   close (fd);
 
-  what = g_strdup_printf ("Could not back up “%s”", db_path);
+  what = g_strdup_printf (_("Could not back up “%s”"), db_path);
   if (source == NULL)
     {
       src = _tw_sqlite_open (db_path, SQLITE_OPEN_READONLY, FALSE, error);
@@ -404,8 +409,8 @@ _tw_backup_snapshot (const char            *db_path,
         goto fail;
       if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         g_set_error (error, TW_ERROR, TW_ERROR_DATABASE,
-                     "Could not back up “%s”: the database stayed locked by another connection "
-                     "for a minute; try again when it is less busy", db_path);
+                     _("Could not back up “%s”: the database stayed locked by another "
+                       "connection for a minute; try again when it is less busy"), db_path);
       else
         _tw_sqlite_error (error, dest, rc, what);
       goto fail;
@@ -520,7 +525,7 @@ tw_backup_manager_list (TwBackupManager  *self,
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return G_LIST_MODEL (g_steal_pointer (&store));
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not list the backups in “%s”: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not list the backups in “%s”: %s"),
                    dir, local_error->message);
       return NULL;
     }
@@ -631,7 +636,8 @@ tw_backup_manager_cleanup (TwBackupManager  *self,
             {
               int saved = errno;
 
-              g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not delete the old backup “%s”: %s",
+              g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                           _("Could not delete the old backup “%s”: %s"),
                            tw_backup_get_path (backup), g_strerror (saved));
               return FALSE;
             }
@@ -644,6 +650,7 @@ tw_backup_manager_cleanup (TwBackupManager  *self,
       g_autoptr(GString) message = g_string_new (NULL);
 
       _tw_fsync_path (dir, TRUE, NULL);
+      /* The audit log's own words: not translated. */
       g_string_printf (message, "deleted %u backup(s) older than %u day(s):", removed->len, keep_days);
       for (guint i = 0; i < removed->len; i++)
         {

@@ -5,6 +5,7 @@
 #include "tw-backup-manager.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "tw-error.h"
 #include "tw-sqlite-util.h"
 
-#define UNTOUCHED "The database was not touched."
 
 /*
  * Locking. The pre-flight takes the database in SQLite's exclusive locking mode on one
@@ -160,8 +160,9 @@ preflight_database (Restore  *r,
   if (holders != NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: the database is held by %s. Stop that process "
-                   "(halt trading, stop the service) and try again. " UNTOUCHED,
+                   _("Restore of “%s” refused: the database is held by %s. Stop that process "
+                     "(halt trading, stop the service) and try again. The database was not "
+                     "touched."),
                    r->db_path, holders);
       return FALSE;
     }
@@ -171,8 +172,9 @@ preflight_database (Restore  *r,
     {
       int saved = errno;
 
-      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore refused: could not open “%s”: %s. "
-                   UNTOUCHED, r->db_path, g_strerror (saved));
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, _("Restore refused: could not open “%s”: "
+                                                        "%s. The database was not touched."),
+                   r->db_path, g_strerror (saved));
       return FALSE;
     }
 
@@ -181,11 +183,13 @@ preflight_database (Restore  *r,
     {
       if (g_error_matches (local_error, TW_ERROR, TW_ERROR_REFUSED))
         g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                     "Restore of “%s” refused: another connection is using the database (%s). "
-                     "Stop every process that uses it and try again. " UNTOUCHED,
+                     _("Restore of “%s” refused: another connection is using the database (%s). "
+                       "Stop every process that uses it and try again. The database was not "
+                       "touched."),
                      r->db_path, local_error->message);
       else
-        g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore refused: %s. " UNTOUCHED,
+        g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, _("Restore refused: %s. The database "
+                                                          "was not touched."),
                      local_error->message);
       return FALSE;
     }
@@ -197,8 +201,9 @@ preflight_database (Restore  *r,
       if (rc != SQLITE_OK)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                       "Restore of “%s” refused: its write-ahead log could not be written back "
-                       "into the database (%s). " UNTOUCHED, r->db_path, sqlite3_errmsg (r->lock_db));
+                       _("Restore of “%s” refused: its write-ahead log could not be written "
+                         "back into the database (%s). The database was not touched."),
+                       r->db_path, sqlite3_errmsg (r->lock_db));
           return FALSE;
         }
     }
@@ -222,7 +227,7 @@ copy_fd_synced (int          fd,
     {
       int saved = errno;
 
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not write “%s”: %s", dest,
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not write “%s”: %s"), dest,
                    g_strerror (saved));
       return FALSE;
     }
@@ -260,7 +265,7 @@ copy_fd_synced (int          fd,
     {
       int saved = errno;
 
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not copy the database to “%s”: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not copy the database to “%s”: %s"),
                    dest, g_strerror (saved));
     }
   close (out);
@@ -327,7 +332,8 @@ take_pre_restore_backup (Restore       *r,
   if (copy == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not store the pre-restore copy of “%s” in “%s”", r->db_path, r->backup_dir);
+                   _("Could not store the pre-restore copy of “%s” in “%s”"),
+                   r->db_path, r->backup_dir);
       return NULL;
     }
   _tw_fsync_path (r->backup_dir, TRUE, NULL);
@@ -358,7 +364,7 @@ build_replacement (const char    *db_path,
       int saved = errno;
 
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "Could not create a file next to “%s”: %s", db_path, g_strerror (saved));
+                   _("Could not create a file next to “%s”: %s"), db_path, g_strerror (saved));
       return NULL;
     }
   close (fd);
@@ -387,7 +393,7 @@ build_replacement (const char    *db_path,
   if (g_strcmp0 (check, "ok") != 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "The copy of the backup next to “%s” failed its check: %s", db_path, check);
+                   _("The copy of the backup next to “%s” failed its check: %s"), db_path, check);
       goto fail;
     }
   if (!_tw_fsync_path (tmp, FALSE, error))
@@ -425,7 +431,7 @@ swap_in (const char  *db_path,
   if (holders != NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "%s opened the database during the restore; stop it and try again", holders);
+                   _("%s opened the database during the restore; stop it and try again"), holders);
       goto fail;
     }
   if (!_tw_remove_sidecars (db_path, error))
@@ -437,7 +443,8 @@ swap_in (const char  *db_path,
     {
       int saved = errno;
 
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Could not rename the restored copy over “%s”: %s",
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not rename the restored copy over "
+                                                       "“%s”: %s"),
                    db_path, g_strerror (saved));
       goto fail;
     }
@@ -470,8 +477,8 @@ post_verify (sqlite3     *db,
   check = _tw_sqlite_check (db, FALSE);
   if (g_strcmp0 (check, "ok") != 0)
     {
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "the integrity check of the restored database "
-                   "found problems: %s", check);
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("the integrity check of the restored "
+                                                       "database found problems: %s"), check);
       return FALSE;
     }
   if (!_tw_sqlite_describe (db, &tables, &counts, NULL, error))
@@ -480,16 +487,17 @@ post_verify (sqlite3     *db,
   if (!g_strv_equal ((const char * const *) tables, tw_backup_get_tables (backup)))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                   "the restored database does not have the backup's tables");
+                   _("the restored database does not have the backup's tables"));
       return FALSE;
     }
   for (guint i = 0; tables[i] != NULL; i++)
     if (g_array_index (counts, gint64, i) != tw_backup_get_row_count (backup, tables[i]))
       {
         g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                     "table “%s” has %" G_GINT64_FORMAT " rows in the restored database but %"
-                     G_GINT64_FORMAT " in the backup", tables[i], g_array_index (counts, gint64, i),
-                     tw_backup_get_row_count (backup, tables[i]));
+                     _("table “%s” has %lld rows in the restored database but %lld in the "
+                       "backup"),
+                     tables[i], (long long) g_array_index (counts, gint64, i),
+                     (long long) tw_backup_get_row_count (backup, tables[i]));
         return FALSE;
       }
 
@@ -589,20 +597,23 @@ run_restore (Restore         *r,
   if (!(flags & TW_RESTORE_TRADING_HALTED))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: trading is not confirmed halted. Halt trading on every "
-                   "service that uses this database, then confirm it. " UNTOUCHED, r->db_path);
+                   _("Restore of “%s” refused: trading is not confirmed halted. Halt trading on "
+                     "every service that uses this database, then confirm it. The database was "
+                     "not touched."), r->db_path);
       goto refused;
     }
   if (is_blank (reason))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: a reason is required. " UNTOUCHED, r->db_path);
+                   _("Restore of “%s” refused: a reason is required. The database was not "
+                     "touched."), r->db_path);
       goto refused;
     }
   if (!g_file_test (r->backup_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: the backup “%s” does not exist. " UNTOUCHED,
+                   _("Restore of “%s” refused: the backup “%s” does not exist. The database was "
+                     "not touched."),
                    r->db_path, r->backup_path);
       goto refused;
     }
@@ -611,7 +622,8 @@ run_restore (Restore         *r,
   if (real_db != NULL && g_strcmp0 (real_db, real_backup) == 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: the backup is the database itself. " UNTOUCHED, r->db_path);
+                   _("Restore of “%s” refused: the backup is the database itself. The database "
+                     "was not touched."), r->db_path);
       goto refused;
     }
 
@@ -628,7 +640,8 @@ run_restore (Restore         *r,
       if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                       "Restore of “%s” refused: its folder “%s” does not exist.", r->db_path, dir);
+                       _("Restore of “%s” refused: its folder “%s” does not exist."),
+                       r->db_path, dir);
           goto refused;
         }
     }
@@ -646,8 +659,9 @@ run_restore (Restore         *r,
   if (tw_backup_get_valid (backup) != TW_BACKUP_VALIDITY_VALID)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: the backup “%s” is corrupt (%s). " UNTOUCHED
-                   " Choose another backup.", r->db_path, r->backup_path, tw_backup_get_problem (backup));
+                   _("Restore of “%s” refused: the backup “%s” is corrupt (%s). The database "
+                     "was not touched. Choose another backup."),
+                   r->db_path, r->backup_path, tw_backup_get_problem (backup));
       goto refused;
     }
   g_free (message);
@@ -665,8 +679,9 @@ run_restore (Restore         *r,
       if (pre_path == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                       "Restore of “%s” stopped: the current database could not be backed up first "
-                       "(%s). " UNTOUCHED, r->db_path, local_error->message);
+                       _("Restore of “%s” stopped: the current database could not be backed up "
+                         "first (%s). The database was not touched."),
+                       r->db_path, local_error->message);
           goto failed_untouched;
         }
       pre_restore = tw_backup_new_for_path (pre_path, error);
@@ -693,12 +708,14 @@ run_restore (Restore         *r,
         {
           if (g_error_matches (local_error, TW_ERROR, TW_ERROR_REFUSED))
             {
-              g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, "Restore of “%s” refused: %s. "
-                           UNTOUCHED, r->db_path, local_error->message);
+              g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, _("Restore of “%s” refused: %s. "
+                                                                "The database was not touched."),
+                           r->db_path, local_error->message);
               audit_step (r, "replace", TW_AUDIT_OUTCOME_REFUSED, (*error)->message);
               goto refused;
             }
-          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, "Restore of “%s” failed: %s. " UNTOUCHED,
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Restore of “%s” failed: %s. The "
+                                                           "database was not touched."),
                        r->db_path, local_error->message);
           audit_step (r, "replace", TW_AUDIT_OUTCOME_FAILED, (*error)->message);
           goto failed_untouched;
@@ -720,21 +737,23 @@ run_restore (Restore         *r,
       if (pre_path == NULL)
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                       "Restore of “%s” failed its check: %s. There was no database before the restore.",
+                       _("Restore of “%s” failed its check: %s. There was no database before "
+                         "the restore."),
                        r->db_path, local_error->message);
         }
       else if (put_back (r, pre_path, journal_mode, &back_error))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                       "Restore of “%s” failed its check: %s. The original database was put back "
-                       "from the pre-restore backup “%s”.", r->db_path, local_error->message, pre_path);
+                       _("Restore of “%s” failed its check: %s. The original database was put "
+                         "back from the pre-restore backup “%s”."),
+                       r->db_path, local_error->message, pre_path);
           audit_step (r, "put-back", TW_AUDIT_OUTCOME_OK, (*error)->message);
         }
       else
         {
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                       "Restore of “%s” failed its check: %s, and putting the original back failed "
-                       "too (%s). Restore it by hand from the pre-restore backup “%s”.",
+                       _("Restore of “%s” failed its check: %s, and putting the original back "
+                         "failed too (%s). Restore it by hand from the pre-restore backup “%s”."),
                        r->db_path, local_error->message, back_error->message, pre_path);
           audit_step (r, "put-back", TW_AUDIT_OUTCOME_FAILED, (*error)->message);
         }
@@ -787,7 +806,8 @@ tw_backup_manager_restore (TwBackupManager       *self,
   if (audit == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: it cannot be audited (%s). " UNTOUCHED,
+                   _("Restore of “%s” refused: it cannot be audited (%s). The database was not "
+                     "touched."),
                    db_path, local_error->message);
       return FALSE;
     }
@@ -798,7 +818,8 @@ tw_backup_manager_restore (TwBackupManager       *self,
   if (request == 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "Restore of “%s” refused: it cannot be audited (%s). " UNTOUCHED,
+                   _("Restore of “%s” refused: it cannot be audited (%s). The database was not "
+                     "touched."),
                    db_path, local_error->message);
       return FALSE;
     }

@@ -3,6 +3,8 @@
 
 #include "tw-backup-scheduler.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tw-alert-private.h"
 #include "tw-error.h"
 
@@ -163,7 +165,7 @@ create_done_cb (GObject      *object,
         }
       entry->failed = TRUE;
       key = g_strconcat ("backup-failed:", job->id, NULL);
-      title = g_strdup_printf ("Scheduled backup of %s failed", job->id);
+      title = g_strdup_printf (_("Scheduled backup of %s failed"), job->id);
       emit_alert (job->scheduler, key, "warning", title, error->message);
       finish_job (job);
       return;
@@ -264,17 +266,22 @@ stale_checked_cb (GObject      *object,
     }
   else if (error != NULL)
     {
-      title = g_strdup_printf ("Backups of %s could not be checked", entry->id);
-      body = g_strdup_printf ("The backups of “%s” could not be read: %s. "
-                              "Check the backup folder from the Backups page.",
+      title = g_strdup_printf (_("Backups of %s could not be checked"), entry->id);
+      body = g_strdup_printf (_("The backups of “%s” could not be read: %s. "
+                                "Check the backup folder from the Backups page."),
                               entry->path, error->message);
       emit_alert (self, key, "warning", title, body);
     }
   else if (newest == NULL && n_backups > 0)
     {
-      title = g_strdup_printf ("%s has no valid backup", entry->id);
-      body = g_strdup_printf ("None of the %u backups of “%s” passes its integrity check. "
-                              "Back it up now from the Backups page.", n_backups, entry->path);
+      title = g_strdup_printf (_("%s has no valid backup"), entry->id);
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "The %u backup of “%s” does not pass its integrity "
+                                           "check. Back it up now from the Backups page.",
+                                           "None of the %u backups of “%s” passes its integrity "
+                                           "check. Back it up now from the Backups page.",
+                                           n_backups),
+                              n_backups, entry->path);
       emit_alert (self, key, "critical", title, body);
     }
   else if (newest == NULL)
@@ -282,9 +289,9 @@ stale_checked_cb (GObject      *object,
       /* With a schedule, a backup is on its way (or its failure is alerted). */
       if (entry->schedule_hours == 0)
         {
-          title = g_strdup_printf ("%s has never been backed up", entry->id);
-          body = g_strdup_printf ("No backup of “%s” exists and no schedule is set. "
-                                  "Back it up now from the Backups page and set a schedule.",
+          title = g_strdup_printf (_("%s has never been backed up"), entry->id);
+          body = g_strdup_printf (_("No backup of “%s” exists and no schedule is set. "
+                                    "Back it up now from the Backups page and set a schedule."),
                                   entry->path);
           emit_alert (self, key, "critical", title, body);
         }
@@ -295,12 +302,21 @@ stale_checked_cb (GObject      *object,
       age = MAX (0, g_date_time_difference (now, tw_backup_get_created (newest)) / G_TIME_SPAN_SECOND);
       if (age > TW_BACKUP_STALE_AFTER_S)
         {
-          title = g_strdup_printf ("Newest valid backup of %s is %" G_GINT64_FORMAT " hours old",
-                                   entry->id, age / 3600);
-          body = g_strdup_printf ("The newest valid backup of “%s” (%s) is older than 24 hours%s. "
-                                  "Back it up now from the Backups page and check the schedule.",
-                                  entry->path, tw_backup_get_name (newest),
-                                  entry->failed ? " and the last scheduled backup failed" : "");
+          title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "Newest valid backup of %s is %lld hour old",
+                                                "Newest valid backup of %s is %lld hours old",
+                                                (gulong) (age / 3600)),
+                                   entry->id, (long long) (age / 3600));
+          if (entry->failed)
+            body = g_strdup_printf (_("The newest valid backup of “%s” (%s) is older than 24 "
+                                      "hours and the last scheduled backup failed. Back it up "
+                                      "now from the Backups page and check the schedule."),
+                                    entry->path, tw_backup_get_name (newest));
+          else
+            body = g_strdup_printf (_("The newest valid backup of “%s” (%s) is older than 24 "
+                                      "hours. Back it up now from the Backups page and check "
+                                      "the schedule."),
+                                    entry->path, tw_backup_get_name (newest));
           emit_alert (self, key, age > CRITICAL_STALE_AFTER_S ? "critical" : "warning", title, body);
         }
     }

@@ -3,6 +3,8 @@
 
 #include "tw-guard-live.h"
 
+#include <glib/gi18n-lib.h>
+
 /* A service vouches for its health only with an OK state from current data. */
 static gboolean
 service_green (TwService *service)
@@ -14,16 +16,16 @@ static const char *
 service_word (TwService *service)
 {
   if (tw_service_get_state (service) == TW_SERVICE_STATE_OK && tw_service_get_stale (service))
-    return "stale (no answer lately)";
+    return _("stale (no answer lately)");
   switch (tw_service_get_state (service))
     {
-    case TW_SERVICE_STATE_UNKNOWN:     return "not polled yet";
-    case TW_SERVICE_STATE_OK:          return "OK";
-    case TW_SERVICE_STATE_DEGRADED:    return "degraded";
-    case TW_SERVICE_STATE_UNREACHABLE: return "unreachable";
-    case TW_SERVICE_STATE_AUTH_FAILED: return "refusing our credentials";
-    case TW_SERVICE_STATE_ERROR:       return "answering with errors";
-    default:                           return "in an unknown state";
+    case TW_SERVICE_STATE_UNKNOWN:     return _("not polled yet");
+    case TW_SERVICE_STATE_OK:          return _("OK");
+    case TW_SERVICE_STATE_DEGRADED:    return _("degraded");
+    case TW_SERVICE_STATE_UNREACHABLE: return _("unreachable");
+    case TW_SERVICE_STATE_AUTH_FAILED: return _("refusing our credentials");
+    case TW_SERVICE_STATE_ERROR:       return _("answering with errors");
+    default:                           return _("in an unknown state");
     }
 }
 
@@ -168,18 +170,18 @@ tw_guard_live_apply (TwGuardRequest *request,
         continue;
 
       if (workspace == NULL)
-        append_sentence (unmet, "no profile is open to check the services");
+        append_sentence (unmet, _("no profile is open to check the services"));
       else if (g_str_equal (id, TW_GUARD_CHECK_HEALTH_GREEN))
         {
           g_autoptr(GPtrArray) bad = NULL;
 
           ok = tw_guard_live_health_green (workspace, &bad);
           if (!ok && bad->len == 0)
-            append_sentence (unmet, "the profile has no services to check");
+            append_sentence (unmet, _("the profile has no services to check"));
           for (guint j = 0; !ok && j < bad->len; j++)
             {
               TwService *service = g_ptr_array_index (bad, j);
-              g_autofree char *text = g_strdup_printf ("%s is %s", tw_service_get_name (service),
+              g_autofree char *text = g_strdup_printf (_("%s is %s"), tw_service_get_name (service),
                                                        service_word (service));
 
               append_sentence (unmet, text);
@@ -196,22 +198,22 @@ tw_guard_live_apply (TwGuardRequest *request,
               g_autofree char *text = NULL;
 
               if (component != NULL && tw_component_get_health (component) == TW_HEALTH_OK)
-                text = g_strdup_printf ("%s is %s, so its broker cannot be confirmed",
+                text = g_strdup_printf (_("%s is %s, so its broker cannot be confirmed"),
                                         tw_service_get_name (source), service_word (source));
               else if (component != NULL)
-                text = g_strdup_printf ("%s reports its broker %s", tw_service_get_name (source),
+                text = g_strdup_printf (_("%s reports its broker %s"), tw_service_get_name (source),
                                         tw_health_to_string (tw_component_get_health (component)));
               else if (source != NULL)
-                text = g_strdup_printf ("the broker %s is %s", tw_service_get_name (source),
+                text = g_strdup_printf (_("the broker %s is %s"), tw_service_get_name (source),
                                         service_word (source));
               else
-                text = g_strdup ("no broker is known: the service reports none and the "
-                                 "profile has no broker service");
+                text = g_strdup (_("no broker is known: the service reports none and the "
+                                   "profile has no broker service"));
               append_sentence (unmet, text);
             }
         }
       else
-        append_sentence (unmet, "an automatic check this console does not know is not met");
+        append_sentence (unmet, _("an automatic check this console does not know is not met"));
 
       tw_guard_request_set_checked (request, id, ok);
     }

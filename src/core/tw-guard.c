@@ -3,6 +3,8 @@
 
 #include "tw-guard.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tw-enum-types.h"
 #include "tw-error.h"
 #include "tw-util.h"
@@ -10,27 +12,27 @@
 /* The policy of DESIGN.md: easy to make safe, hard to make risky. It lives in core so
  * that no front end (window, notification button, command line, D-Bus) can skip it. */
 static const TwGuardActionInfo actions[] = {
-  { "trading.halt",            TW_GUARD_TOWARD_SAFETY,     "Halt trading" },
-  { "trading.halt_all",        TW_GUARD_TOWARD_SAFETY,     "Halt all trading" },
-  { "trading.reduce",          TW_GUARD_TOWARD_SAFETY,     "Reduce only" },
-  { "trading.emergency_stop",  TW_GUARD_TOWARD_SAFETY,     "Emergency stop" },
-  { "killswitch.activate",     TW_GUARD_TOWARD_SAFETY,     "Activate the kill switch" },
-  { "flags.disable",           TW_GUARD_TOWARD_SAFETY,     "Disable a feature flag" },
-  { "trading.resume",          TW_GUARD_AWAY_FROM_SAFETY,  "Resume trading" },
-  { "breakers.reset",          TW_GUARD_AWAY_FROM_SAFETY,  "Reset a circuit breaker" },
-  { "killswitch.deactivate",   TW_GUARD_AWAY_FROM_SAFETY,  "Deactivate the kill switch" },
-  { "flags.enable",            TW_GUARD_AWAY_FROM_SAFETY,  "Enable a feature flag" },
-  { "risk.parameters.set",     TW_GUARD_AWAY_FROM_SAFETY,  "Change risk parameters" },
-  { "ratelimit.reset",         TW_GUARD_AWAY_FROM_SAFETY,  "Reset a rate-limit quota" },
-  { "positions.close",         TW_GUARD_DESTRUCTIVE,       "Close a position" },
-  { "positions.close_all",     TW_GUARD_DESTRUCTIVE,       "Close all positions" },
-  { "account.flatten",         TW_GUARD_DESTRUCTIVE,       "Flatten the account" },
-  { "orders.cancel",           TW_GUARD_DESTRUCTIVE,       "Cancel an order" },
-  { "orders.cancel_all",       TW_GUARD_DESTRUCTIVE,       "Cancel all orders" },
-  { "backup.restore",          TW_GUARD_DESTRUCTIVE,       "Restore a database" },
-  { "backup.delete",           TW_GUARD_DESTRUCTIVE,       "Delete a backup" },
-  { "keys.rotate",             TW_GUARD_DESTRUCTIVE,       "Rotate a key" },
-  { "keys.revoke",             TW_GUARD_DESTRUCTIVE,       "Revoke a key" },
+  { "trading.halt",            TW_GUARD_TOWARD_SAFETY,     N_("Halt trading") },
+  { "trading.halt_all",        TW_GUARD_TOWARD_SAFETY,     N_("Halt all trading") },
+  { "trading.reduce",          TW_GUARD_TOWARD_SAFETY,     N_("Reduce only") },
+  { "trading.emergency_stop",  TW_GUARD_TOWARD_SAFETY,     N_("Emergency stop") },
+  { "killswitch.activate",     TW_GUARD_TOWARD_SAFETY,     N_("Activate the kill switch") },
+  { "flags.disable",           TW_GUARD_TOWARD_SAFETY,     N_("Disable a feature flag") },
+  { "trading.resume",          TW_GUARD_AWAY_FROM_SAFETY,  N_("Resume trading") },
+  { "breakers.reset",          TW_GUARD_AWAY_FROM_SAFETY,  N_("Reset a circuit breaker") },
+  { "killswitch.deactivate",   TW_GUARD_AWAY_FROM_SAFETY,  N_("Deactivate the kill switch") },
+  { "flags.enable",            TW_GUARD_AWAY_FROM_SAFETY,  N_("Enable a feature flag") },
+  { "risk.parameters.set",     TW_GUARD_AWAY_FROM_SAFETY,  N_("Change risk parameters") },
+  { "ratelimit.reset",         TW_GUARD_AWAY_FROM_SAFETY,  N_("Reset a rate-limit quota") },
+  { "positions.close",         TW_GUARD_DESTRUCTIVE,       N_("Close a position") },
+  { "positions.close_all",     TW_GUARD_DESTRUCTIVE,       N_("Close all positions") },
+  { "account.flatten",         TW_GUARD_DESTRUCTIVE,       N_("Flatten the account") },
+  { "orders.cancel",           TW_GUARD_DESTRUCTIVE,       N_("Cancel an order") },
+  { "orders.cancel_all",       TW_GUARD_DESTRUCTIVE,       N_("Cancel all orders") },
+  { "backup.restore",          TW_GUARD_DESTRUCTIVE,       N_("Restore a database") },
+  { "backup.delete",           TW_GUARD_DESTRUCTIVE,       N_("Delete a backup") },
+  { "keys.rotate",             TW_GUARD_DESTRUCTIVE,       N_("Rotate a key") },
+  { "keys.revoke",             TW_GUARD_DESTRUCTIVE,       N_("Revoke a key") },
 };
 
 static const struct
@@ -39,10 +41,10 @@ static const struct
   const char *label;
   gboolean    automatic;
 } checks[] = {
-  { TW_GUARD_CHECK_ROOT_CAUSE,       "Root cause identified",           FALSE },
-  { TW_GUARD_CHECK_HEALTH_GREEN,     "All services healthy",            TRUE },
-  { TW_GUARD_CHECK_BROKER_CONNECTED, "Broker connected",                TRUE },
-  { TW_GUARD_CHECK_TRADES_REVIEWED,  "Recent trades reviewed",          FALSE },
+  { TW_GUARD_CHECK_ROOT_CAUSE,       N_("Root cause identified"),       FALSE },
+  { TW_GUARD_CHECK_HEALTH_GREEN,     N_("All services healthy"),        TRUE },
+  { TW_GUARD_CHECK_BROKER_CONNECTED, N_("Broker connected"),            TRUE },
+  { TW_GUARD_CHECK_TRADES_REVIEWED,  N_("Recent trades reviewed"),      FALSE },
 };
 
 struct _TwGuardRequest
@@ -454,7 +456,7 @@ tw_guard_request_dup_missing (TwGuardRequest *self)
 
   if (tw_guard_request_needs_reason (self) &&
       reason_length (self->reason) < TW_GUARD_MIN_REASON_LENGTH)
-    g_string_append_printf (missing, "a reason of at least %d characters",
+    g_string_append_printf (missing, _("a reason of at least %d characters"),
                             TW_GUARD_MIN_REASON_LENGTH);
 
   for (guint i = 0; i < self->checklist->len; i++)
@@ -462,14 +464,22 @@ tw_guard_request_dup_missing (TwGuardRequest *self)
       const char *id = g_ptr_array_index (self->checklist, i);
 
       if (!g_hash_table_contains (self->checked, id))
-        g_string_append_printf (missing, "%s“%s”", missing->len ? "; " : "",
-                                tw_guard_check_get_label (id));
+        {
+          if (missing->len > 0)
+            g_string_append (missing, "; ");
+          /* Translators: a checklist item still to be ticked, e.g. “Root cause identified” */
+          g_string_append_printf (missing, _("“%s”"), _(tw_guard_check_get_label (id)));
+        }
     }
 
   if (tw_guard_request_needs_typed_name (self) &&
       (self->profile_name == NULL || g_strcmp0 (self->typed_confirmation, self->profile_name) != 0))
-    g_string_append_printf (missing, "%sthe profile’s name “%s” typed to confirm a live action",
-                            missing->len ? "; " : "", self->profile_name ? self->profile_name : "");
+    {
+      if (missing->len > 0)
+        g_string_append (missing, "; ");
+      g_string_append_printf (missing, _("the profile’s name “%s” typed to confirm a live action"),
+                              self->profile_name ? self->profile_name : "");
+    }
 
   if (missing->len == 0)
     return NULL;
@@ -487,7 +497,7 @@ tw_guard_request_check (TwGuardRequest  *self,
   if (self->info == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "“%s” is not an action Trade Warden knows how to guard; it was not sent.",
+                   _("“%s” is not an action Trade Warden knows how to guard; it was not sent."),
                    self->action);
       return FALSE;
     }
@@ -496,8 +506,10 @@ tw_guard_request_check (TwGuardRequest  *self,
   if (missing != NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
-                   "%s was refused and nothing was sent. Still needed: %s.",
-                   self->info->title, missing);
+                   /* Translators: the first %s is an action (“Resume trading”), the
+                    * second what it still needs */
+                   _("%s was refused and nothing was sent. Still needed: %s."),
+                   _(self->info->title), missing);
       return FALSE;
     }
 

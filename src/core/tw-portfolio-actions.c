@@ -3,6 +3,7 @@
 
 #include "tw-portfolio.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -69,13 +70,13 @@ _tw_portfolio_explain_error (TwPortfolio  *self,
   if (error->code == TW_ERROR_FORBIDDEN &&
       operation_sends_secret (lookup_operation (self, service_id, operation), LIVE_KEY_SECRET))
     return g_error_new (TW_ERROR, TW_ERROR_FORBIDDEN,
-                        "%s refused: the live-trading key is missing or wrong — store it in "
-                        "the profile editor (%s)", name, message);
+                        _("%s refused: the live-trading key is missing or wrong — store it in "
+                          "the profile editor (%s)"), name, message);
 
   if (error->code == TW_ERROR_FORBIDDEN && strstr (message, "insufficient qty available") != NULL)
     return g_error_new (TW_ERROR, TW_ERROR_FORBIDDEN,
-                        "%s refused: the quantity is held by open orders — cancel those "
-                        "orders first (%s)", name, message);
+                        _("%s refused: the quantity is held by open orders — cancel those "
+                          "orders first (%s)"), name, message);
 
   if (error->code == TW_ERROR_CONFLICT && http_status == 422 &&
       g_str_has_prefix (operation, "orders.cancel"))
@@ -83,19 +84,19 @@ _tw_portfolio_explain_error (TwPortfolio  *self,
       /* Without the order's status the reason claims nothing (see _tw_portfolio_explain_cancel). */
       g_autofree char *reason = tw_multi_status_explain (422, message, NULL);
 
-      return g_error_new (TW_ERROR, TW_ERROR_CONFLICT, "%s did not cancel the order: %s",
+      return g_error_new (TW_ERROR, TW_ERROR_CONFLICT, _("%s did not cancel the order: %s"),
                           name, reason);
     }
 
   if (error->code == TW_ERROR_NOT_FOUND && g_str_has_prefix (operation, "positions."))
     return g_error_new (TW_ERROR, TW_ERROR_NOT_FOUND,
-                        "%s has no such open position any more — it may have been closed "
-                        "already (%s)", name, message);
+                        _("%s has no such open position any more — it may have been closed "
+                          "already (%s)"), name, message);
 
   if (error->code == TW_ERROR_NOT_FOUND && g_str_has_prefix (operation, "orders."))
     return g_error_new (TW_ERROR, TW_ERROR_NOT_FOUND,
-                        "%s does not know this order any more — it may have been filled or "
-                        "canceled already (%s)", name, message);
+                        _("%s does not know this order any more — it may have been filled or "
+                          "canceled already (%s)"), name, message);
 
   return g_error_copy (error);
 }
@@ -123,7 +124,7 @@ format_number (double value)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.10g", value));
 }
 
-/* "sell 5 TSLA stop (order b83a1f2c)" */
+/* "sell 5 TSLA stop (order b83a1f2c)": also the audit log's target, so not translated. */
 static char *
 order_label (TwOrder *order)
 {
@@ -315,22 +316,26 @@ on_closed (GObject      *source,
     {
       g_autofree char *qty = format_number (data->qty);
 
-      what = g_strdup_printf ("Closed %s of %s", qty, data->symbol);
+      /* Translators: a quantity and a symbol: "Closed 5 of TSLA" */
+      what = g_strdup_printf (_("Closed %s of %s"), qty, data->symbol);
     }
   else if (data->percentage > 0)
     {
       g_autofree char *percentage = format_number (data->percentage);
 
-      what = g_strdup_printf ("Closed %s %% of %s", percentage, data->symbol);
+      what = g_strdup_printf (_("Closed %s %% of %s"), percentage, data->symbol);
     }
   else
-    what = g_strdup_printf ("Closed %s", data->symbol);
+    what = g_strdup_printf (_("Closed %s"), data->symbol);
 
   g_task_return_pointer (task,
                          order_id != NULL
-                         ? g_strdup_printf ("%s on %s (order %s)", what,
+                         /* Translators: what was closed, the service and the closing order's id */
+                         ? g_strdup_printf (_("%s on %s (order %s)"), what,
                                             service_name (self, data->service_id), order_id)
-                         : g_strdup_printf ("%s on %s", what, service_name (self, data->service_id)),
+                         /* Translators: what was closed and the service */
+                         : g_strdup_printf (_("%s on %s"), what,
+                                            service_name (self, data->service_id)),
                          g_free);
 }
 
@@ -365,14 +370,15 @@ tw_portfolio_close_position_async (TwPortfolio        *self,
   if (tw_position_get_busy (position))
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_REFUSED,
-                               "Closing %s on %s is already in progress; wait for its result.",
+                               _("Closing %s on %s is already in progress; wait for its result."),
                                symbol, service_name (self, service_id));
       return;
     }
   if (qty < 0 || percentage < 0 || percentage > 100 || (qty > 0 && percentage > 0))
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
-                               "Close %s by a quantity or by a percentage (up to 100), not both.",
+                               _("Close %s by a quantity or by a percentage (up to 100), "
+                                 "not both."),
                                symbol);
       return;
     }
@@ -382,8 +388,8 @@ tw_portfolio_close_position_async (TwPortfolio        *self,
                      (percentage > 0 && percentage < 100 && !operation_takes (op, "percentage"))))
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
-                               "%s closes whole positions only: close all of %s, or close it "
-                               "in part from the broker's own tools.",
+                               _("%s closes whole positions only: close all of %s, or close it "
+                                 "in part from the broker's own tools."),
                                service_name (self, service_id), symbol);
       return;
     }
@@ -555,7 +561,8 @@ on_cancel_step (GObject      *source,
           tw_order_set_busy (data->order, FALSE);
           tw_portfolio_refresh (self, data->service_id);
           g_task_return_new_error (task, TW_ERROR, TW_ERROR_CONFLICT,
-                                   "%s did not cancel %s: %s",
+                                   /* Translators: the service, the order, why */
+                                   _("%s did not cancel %s: %s"),
                                    service_name (self, data->service_id), label, reason);
           return;
         }
@@ -582,10 +589,10 @@ on_cancel_step (GObject      *source,
 
     g_task_return_pointer (task,
                            data->step == CANCEL_AGAIN
-                           ? g_strdup_printf ("Canceled %s on %s after invalidating its "
-                                              "approval %s", label,
+                           ? g_strdup_printf (_("Canceled %s on %s after invalidating its "
+                                                "approval %s"), label,
                                               service_name (self, data->service_id), data->approval_id)
-                           : g_strdup_printf ("Canceled %s on %s", label,
+                           : g_strdup_printf (_("Canceled %s on %s"), label,
                                               service_name (self, data->service_id)),
                            g_free);
   }
@@ -616,8 +623,8 @@ tw_portfolio_cancel_order_async (TwPortfolio        *self,
       g_autofree char *label = order_label (order);
 
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_REFUSED,
-                               "Cancelling %s on %s is already in progress; wait for its "
-                               "result.", label,
+                               _("Cancelling %s on %s is already in progress; wait for its "
+                                 "result."), label,
                                service_name (self, tw_order_get_service_id (order)));
       return;
     }

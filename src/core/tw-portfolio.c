@@ -3,6 +3,7 @@
 
 #include "tw-portfolio.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -211,7 +212,7 @@ map_in_thread (GTask        *task,
   if (op == NULL)
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
-                               "The connector no longer has “%s”", job->operation);
+                               _("The connector no longer has “%s”"), job->operation);
       return;
     }
 

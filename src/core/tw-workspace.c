@@ -3,6 +3,8 @@
 
 #include "tw-workspace.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tw-component.h"
 #include "tw-error.h"
 
@@ -138,9 +140,9 @@ entry_setup (Entry *entry)
   if (connector == NULL)
     {
       g_set_error (&error, TW_ERROR, TW_ERROR_UNSUPPORTED,
-                   "The connector “%s” of %s is not installed. Put its file in "
-                   "~/.config/tradewarden/connectors/ or choose another connector "
-                   "in the profile editor.",
+                   _("The connector “%s” of %s is not installed. Put its file in "
+                     "~/.config/tradewarden/connectors/ or choose another connector "
+                     "in the profile editor."),
                    connector_id != NULL ? connector_id : "",
                    tw_service_get_name (entry->service));
       tw_service_apply_error (entry->service, error);
@@ -154,8 +156,8 @@ entry_setup (Entry *entry)
   if (!tw_connector_has_operation (connector, HEALTH_OPERATION))
     {
       g_set_error (&error, TW_ERROR, TW_ERROR_UNSUPPORTED,
-                   "The connector “%s” has no “health” operation, so the state of %s "
-                   "cannot be checked. Add one to the connector.",
+                   _("The connector “%s” has no “health” operation, so the state of %s "
+                     "cannot be checked. Add one to the connector."),
                    connector_id, tw_service_get_name (entry->service));
       tw_service_apply_error (entry->service, error);
       return;

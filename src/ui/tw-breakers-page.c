@@ -149,12 +149,14 @@ run_done_cb (GObject      *object,
             {
               gint64 positions = json_object_get_int_member (answer, "positions_closed");
               gint64 orders = json_object_get_int_member (answer, "orders_cancelled");
-              g_autofree char *p_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " position closed",
-                                                                   "%" G_GINT64_FORMAT " positions closed",
-                                                                   positions), positions);
-              g_autofree char *o_text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " order cancelled",
-                                                                   "%" G_GINT64_FORMAT " orders cancelled",
-                                                                   orders), orders);
+              g_autofree char *p_text = g_strdup_printf (ngettext ("%lld position closed",
+                                                                   "%lld positions closed",
+                                                                   (gulong) positions),
+                                                         (long long) positions);
+              g_autofree char *o_text = g_strdup_printf (ngettext ("%lld order cancelled",
+                                                                   "%lld orders cancelled",
+                                                                   (gulong) orders),
+                                                         (long long) orders);
 
               /* Translators: e.g. "4 positions closed, 2 orders cancelled" */
               message = counts = g_strdup_printf (_("%s, %s"), p_text, o_text);

@@ -34,22 +34,62 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* @singular and @plural are N_() literals of the callers below. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static void
-append_count (GString    *str,
-              guint       n,
-              const char *singular,
-              const char *plural)
+/* What the summary lists, worst first. */
+typedef enum
 {
+  PROBLEM_UNREACHABLE,
+  PROBLEM_AUTH_FAILED,
+  PROBLEM_ERROR,
+  PROBLEM_DEGRADED,
+  PROBLEM_STALE,
+  PROBLEM_WAITING,
+} Problem;
+
+/* Each plural pair a direct ngettext () call, so xgettext sees msgid and msgid_plural. */
+static char *
+describe_problem (Problem problem,
+                  guint   n)
+{
+  switch (problem)
+    {
+    case PROBLEM_UNREACHABLE:
+      return g_strdup_printf (ngettext ("%u service unreachable",
+                                        "%u services unreachable", n), n);
+    case PROBLEM_AUTH_FAILED:
+      return g_strdup_printf (ngettext ("%u service rejected its credentials",
+                                        "%u services rejected their credentials", n), n);
+    case PROBLEM_ERROR:
+      return g_strdup_printf (ngettext ("%u service in error",
+                                        "%u services in error", n), n);
+    case PROBLEM_DEGRADED:
+      return g_strdup_printf (ngettext ("%u service degraded",
+                                        "%u services degraded", n), n);
+    case PROBLEM_STALE:
+      return g_strdup_printf (ngettext ("%u service stale",
+                                        "%u services stale", n), n);
+    case PROBLEM_WAITING:
+      return g_strdup_printf (ngettext ("%u service waiting for a first answer",
+                                        "%u services waiting for a first answer", n), n);
+    default:
+      break;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+static void
+append_count (GString *str,
+              Problem  problem,
+              guint    n)
+{
+  g_autofree char *text = NULL;
+
   if (n == 0)
     return;
+  text = describe_problem (problem, n);
   if (str->len > 0)
     g_string_append (str, _(", "));
-  g_string_append_printf (str, ngettext (singular, plural, n), n);
+  g_string_append (str, text);
 }
-#pragma GCC diagnostic pop
 
 static void
 update_summary (TwOverviewPage *self)
@@ -87,19 +127,12 @@ update_summary (TwOverviewPage *self)
     }
   else
     {
-      append_count (str, counts[TW_SERVICE_STATE_UNREACHABLE],
-                    N_("%u service unreachable"), N_("%u services unreachable"));
-      append_count (str, counts[TW_SERVICE_STATE_AUTH_FAILED],
-                    N_("%u service rejected its credentials"),
-                    N_("%u services rejected their credentials"));
-      append_count (str, counts[TW_SERVICE_STATE_ERROR],
-                    N_("%u service in error"), N_("%u services in error"));
-      append_count (str, counts[TW_SERVICE_STATE_DEGRADED],
-                    N_("%u service degraded"), N_("%u services degraded"));
-      append_count (str, n_stale, N_("%u service stale"), N_("%u services stale"));
-      append_count (str, counts[TW_SERVICE_STATE_UNKNOWN],
-                    N_("%u service waiting for a first answer"),
-                    N_("%u services waiting for a first answer"));
+      append_count (str, PROBLEM_UNREACHABLE, counts[TW_SERVICE_STATE_UNREACHABLE]);
+      append_count (str, PROBLEM_AUTH_FAILED, counts[TW_SERVICE_STATE_AUTH_FAILED]);
+      append_count (str, PROBLEM_ERROR, counts[TW_SERVICE_STATE_ERROR]);
+      append_count (str, PROBLEM_DEGRADED, counts[TW_SERVICE_STATE_DEGRADED]);
+      append_count (str, PROBLEM_STALE, n_stale);
+      append_count (str, PROBLEM_WAITING, counts[TW_SERVICE_STATE_UNKNOWN]);
       /* Translators: appended to the list of problems, e.g. " — 4 of 5 OK" */
       g_string_append_printf (str, _(" — %u of %u OK"), counts[TW_SERVICE_STATE_OK], n);
 

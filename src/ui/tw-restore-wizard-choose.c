@@ -164,16 +164,16 @@ show_details (TwRestoreWizard *self)
         {
           delta = tw_backup_ui_format_delta (then - now);
           /* Translators: rows now and in the backup, e.g. "240 now · 236 in the backup" */
-          subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " now · %" G_GINT64_FORMAT " in the backup"),
-                                      now, then);
+          subtitle = g_strdup_printf (_("%lld now · %lld in the backup"),
+                                      (long long) now, (long long) then);
           g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " now, %" G_GINT64_FORMAT
                                   " in the backup (%s)\n", tables[i], now, then, delta);
         }
       else
         {
           delta = g_strdup (_("new"));
-          subtitle = g_strdup_printf (_("not in the current database · %" G_GINT64_FORMAT " in the backup"),
-                                      then);
+          subtitle = g_strdup_printf (_("not in the current database · %lld in the backup"),
+                                      (long long) then);
           g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " in the backup (not now)\n",
                                   tables[i], then);
         }
@@ -212,8 +212,10 @@ show_details (TwRestoreWizard *self)
 
       if (tw_backup_get_row_count (self->chosen, tables[i]) >= 0)
         continue;
-      subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " now · not in the backup: the table goes"), now);
-      text = g_strdup_printf (_("−%" G_GINT64_FORMAT " rows lost"), now);
+      subtitle = g_strdup_printf (_("%lld now · not in the backup: the table goes"),
+                                  (long long) now);
+      text = g_strdup_printf (ngettext ("−%lld row lost", "−%lld rows lost", (gulong) now),
+                              (long long) now);
       g_string_append_printf (comparison, "%s: %" G_GINT64_FORMAT " now, not in the backup (−%"
                               G_GINT64_FORMAT ")\n", tables[i], now, now);
       row = _tw_restore_wizard_add_row (self->tables_group, self->table_rows, tables[i], subtitle);

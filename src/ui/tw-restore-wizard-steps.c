@@ -560,11 +560,11 @@ show_result (TwRestoreWizard *self,
 
       title = g_strdup_printf (_("%s restored"), basename);
       self->result_text =
-        g_strdup_printf (_("%s now holds the backup %s (%s): %" G_GINT64_FORMAT " rows in %u tables, "
+        g_strdup_printf (_("%s now holds the backup %s (%s): %lld rows in %u tables, "
                            "integrity check ok and row counts equal to the backup's.\n"
                            "Check the restored data before resuming trading."),
                          self->db_path, tw_backup_get_name (self->chosen), describe,
-                         tw_backup_get_total_rows (self->chosen),
+                         (long long) tw_backup_get_total_rows (self->chosen),
                          tables != NULL ? g_strv_length ((GStrv) tables) : 0);
       gtk_image_set_from_icon_name (self->result_icon, "emblem-ok-symbolic");
       tw_ui_set_status_style (GTK_WIDGET (self->result_icon), "success");

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "tw-application.h"
+#include "tw-backup-ui-test.h"
+#include "tw-error.h"
+#include "tw-guard.h"
+#include "tw-overview-page.h"
+#include "tw-test-ui.h"
+#include "tw-test-util.h"
+
+/* Messages as a German operator reads them, from the catalog the build makes (po/de.po):
+ * the Overview's plural counts (one ngettext pair each, singular and plural), the core's
+ * guard refusal with its translated action title and checklist labels. Every other test
+ * reads the English msgids in C. */
+
+static TwApplication *app;
+
+/* A port nobody listens on: connections to it are refused. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint16 port;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+  return port;
+}
+
+/* Switches to German with the built catalog; FALSE (the test skipped) without the locale.
+ * Returns the locale to go back to in @saved. */
+static gboolean
+enter_german (char **saved)
+{
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo",
+                                          NULL);
+
+  /* The build makes the catalog; a build without it is a broken build. */
+  g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
+  *saved = g_strdup (setlocale (LC_ALL, NULL));
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL && setlocale (LC_ALL, "de_DE.utf8") == NULL)
+    {
+      g_test_skip ("no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)");
+      return FALSE;
+    }
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* As main.c does: the UI's _() (gi18n.h) looks in the default domain. */
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
+}
+
+typedef struct
+{
+  TwOverviewPage *page;
+  const char     *expected;
+} SummaryWait;
+
+static gboolean
+summary_is (gpointer user_data)
+{
+  SummaryWait *wait = user_data;
+
+  return g_strcmp0 (tw_overview_page_get_summary (wait->page), wait->expected) == 0;
+}
+
+static void
+add_unreachable_service (TwProfile  *profile,
+                         TwSecrets  *secrets,
+                         const char *id,
+                         const char *name)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+  g_autoptr(TwService) service = tw_service_new (id, "investiq", url);
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (service, "name", name, NULL);
+  tw_profile_add_service (profile, service);
+  g_assert_true (tw_secrets_store_sync (secrets, tw_profile_get_name (profile), id, "api_key",
+                                        "i18n-test-key", NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* One service down, then two: "1 Dienst nicht erreichbar", "2 Dienste nicht erreichbar".
+ * The plural form is only found when the pair is one msgid/msgid_plural entry. */
+static void
+test_overview_plurals_german (void)
+{
+  g_autofree char *saved = NULL;
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwProfile) profile = tw_profile_new ("i18n", TW_MODE_PAPER);
+  g_autoptr(TwWorkspace) workspace = NULL;
+  GtkWidget *window;
+  GtkWidget *page;
+  SummaryWait wait;
+
+  if (!enter_german (&saved))
+    return;
+
+  tw_connector_registry_load_default (registry);
+  add_unreachable_service (profile, secrets, "one", "InvestIQ Eins");
+  workspace = tw_workspace_new (profile, registry, http, secrets);
+  tw_workspace_set_poll_interval (workspace, 1000);
+  tw_workspace_start (workspace);
+
+  page = tw_overview_page_new ();
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 420);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), workspace);
+  gtk_window_present (GTK_WINDOW (window));
+
+  wait.page = TW_OVERVIEW_PAGE (page);
+  wait.expected = "1 Dienst nicht erreichbar — 0 von 1 OK";
+  if (!tw_test_ui_wait_for (summary_is, &wait, 30000))
+    g_error ("summary: “%s”, expected “%s”", tw_overview_page_get_summary (wait.page),
+             wait.expected);
+
+  add_unreachable_service (profile, secrets, "two", "InvestIQ Zwei");
+  wait.expected = "2 Dienste nicht erreichbar — 0 von 2 OK";
+  if (!tw_test_ui_wait_for (summary_is, &wait, 30000))
+    g_error ("summary: “%s”, expected “%s”", tw_overview_page_get_summary (wait.page),
+             wait.expected);
+  tw_test_save_pngs (window, "translations-overview-de");
+
+  /* Back in C: the msgids, as every other test reads them. */
+  setlocale (LC_ALL, "C");
+  g_assert_cmpstr (ngettext ("%u service unreachable", "%u services unreachable", 2), ==,
+                   "%u services unreachable");
+  setlocale (LC_ALL, saved);
+
+  tw_workspace_stop (workspace);
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (g_steal_pointer (&workspace));
+}
+
+/* The guard lives in core: its refusal, the action's title and the checklist labels come
+ * from the same catalog (gi18n-lib) in any program that links it. */
+static void
+test_guard_refusal_german (void)
+{
+  g_autofree char *saved = NULL;
+  g_autoptr(TwGuardRequest) request = tw_guard_request_new ("trading.resume", "investiq",
+                                                            "demo", TW_MODE_PAPER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) english = NULL;
+  g_autofree char *missing = NULL;
+
+  if (!enter_german (&saved))
+    return;
+
+  g_assert_false (tw_guard_request_check (request, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_test_message ("in German: %s", error->message);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "„Handel fortsetzen“ wurde abgelehnt, nichts wurde gesendet. "
+                                   "Noch nötig: eine Begründung mit mindestens 10 Zeichen; "
+                                   "„Ursache gefunden“; "));
+  g_assert_nonnull (strstr (error->message, "„Alle Dienste in Ordnung“"));
+
+  tw_guard_request_set_reason (request, "Ursache behoben, Preise wieder normal");
+  tw_guard_request_set_checked (request, TW_GUARD_CHECK_ROOT_CAUSE, TRUE);
+  missing = tw_guard_request_dup_missing (request);
+  g_assert_nonnull (missing);
+  g_assert_null (strstr (missing, "Begründung"));
+  g_assert_null (strstr (missing, "Ursache gefunden"));
+  g_assert_nonnull (strstr (missing, "„Alle Dienste in Ordnung“"));
+
+  /* Back in C: English, and the labels stay untranslated for the front ends. */
+  setlocale (LC_ALL, "C");
+  g_assert_false (tw_guard_request_check (request, &english));
+  g_assert_true (g_str_has_prefix (english->message,
+                                   "Resume trading was refused and nothing was sent. Still "
+                                   "needed: “All services healthy”"));
+  g_assert_cmpstr (tw_guard_check_get_label (TW_GUARD_CHECK_ROOT_CAUSE), ==,
+                   "Root cause identified");
+  setlocale (LC_ALL, saved);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  /* LANGUAGE would take precedence over the German locale; unset before any thread. */
+  g_unsetenv ("LANGUAGE");
+  tw_test_ui_main_setup (&argc, &argv, &app);
+  g_test_add_func ("/tw/ui/translations/overview-plurals-de", test_overview_plurals_german);
+  g_test_add_func ("/tw/ui/translations/guard-refusal-de", test_guard_refusal_german);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
