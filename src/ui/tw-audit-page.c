@@ -510,20 +510,20 @@ show_intact (TwAuditPage *self)
   gint64 n_newer = self->newest_row - self->verified_through;
 
   if (self->verified_through > 0)
-    /* Translators: the audit log's verification passed; %ld is the last row checked,
+    /* Translators: the audit log's verification passed; %lld is the last row checked,
      * %s the time it was checked */
-    covered = g_strdup_printf (_("Chain intact through row %" G_GINT64_FORMAT " (verified %s)"),
-                               self->verified_through, when);
+    covered = g_strdup_printf (_("Chain intact through row %lld (verified %s)"),
+                               (long long) self->verified_through, when);
   else
     /* Translators: %s is the time the audit log was checked */
     covered = g_strdup_printf (_("No rows to verify yet (checked %s)"), when);
 
   if (n_newer > 0)
     /* Translators: the first %s is "Chain intact through row 42 (verified 14:02:17)" */
-    text = g_strdup_printf (ngettext ("%s — %" G_GINT64_FORMAT " newer row not verified: Verify again",
-                                      "%s — %" G_GINT64_FORMAT " newer rows not verified: Verify again",
+    text = g_strdup_printf (ngettext ("%s — %lld newer row not verified: Verify again",
+                                      "%s — %lld newer rows not verified: Verify again",
                                       (gulong) n_newer),
-                            covered, n_newer);
+                            covered, (long long) n_newer);
   set_verify_result (self, TRUE, text != NULL ? text : covered);
   if (n_newer > 0)
     {
@@ -603,9 +603,9 @@ verify_done_cb (GObject      *object,
       return;
     }
   if (bad_row > 0)
-    /* Translators: the verification failed; %ld is the row's id, %s says what is wrong */
-    text = g_strdup_printf (_("Chain broken at row %" G_GINT64_FORMAT ": %s — the audit log was altered outside Trade Warden"),
-                            bad_row, error->message);
+    /* Translators: the verification failed; %lld is the row's id, %s says what is wrong */
+    text = g_strdup_printf (_("Chain broken at row %lld: %s — the audit log was altered outside Trade Warden"),
+                            (long long) bad_row, error->message);
   else
     /* Translators: the verification could not run; %s is the error */
     text = g_strdup_printf (_("Could not verify the audit log: %s"), error->message);

@@ -108,8 +108,8 @@ verify_done_cb (GObject      *object,
     {
       g_hash_table_replace (op->page->verified, g_strdup (op->path), g_object_ref (backup));
       if (tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_VALID)
-        message = g_strdup_printf (_("%s is valid: integrity check ok, %" G_GINT64_FORMAT " rows"),
-                                   name, tw_backup_get_total_rows (backup));
+        message = g_strdup_printf (_("%s is valid: integrity check ok, %lld rows"),
+                                   name, (long long) tw_backup_get_total_rows (backup));
       else
         message = g_strdup_printf (_("%s is corrupt: %s. Do not restore it."), name,
                                    tw_backup_get_problem (backup) != NULL
