@@ -310,6 +310,21 @@ publish_backup (const char  *tmp,
   return NULL;
 }
 
+typedef struct
+{
+  const char *path;
+  GError     *error;
+} FsyncJob;
+
+static gpointer
+fsync_thread (gpointer data)
+{
+  FsyncJob *job = data;
+
+  _tw_fsync_path (job->path, FALSE, &job->error);
+  return NULL;
+}
+
 char *
 _tw_backup_snapshot (const char            *db_path,
                      sqlite3               *source,
@@ -317,9 +332,11 @@ _tw_backup_snapshot (const char            *db_path,
                      const char            *suffix,
                      TwBackupProgressFunc   progress,
                      gpointer               progress_data,
+                     TwBackup             **checked,
                      GCancellable          *cancellable,
                      GError               **error)
 {
+  g_autoptr(TwBackup) checked_backup = NULL;
   g_autofree char *db_name = _tw_backup_db_name (db_path);
   g_autofree char *tmp_template = NULL;
   g_autofree char *final_path = NULL;
@@ -424,15 +441,49 @@ _tw_backup_snapshot (const char            *db_path,
   g_clear_pointer (&dest, sqlite3_close);
   g_clear_pointer (&src, sqlite3_close);
 
-  if (!_tw_fsync_path (tmp_template, FALSE, error))
-    goto fail;
+  if (checked == NULL)
+    {
+      if (!_tw_fsync_path (tmp_template, FALSE, error))
+        goto fail;
+    }
+  else
+    {
+      /* The copy is in the page cache: its quick_check reads it from there while another
+       * thread writes it to the disk. It is published only once both are done. */
+      FsyncJob job = { tmp_template, NULL };
+      GThread *thread;
+      gboolean verified;
+
+      report (progress, progress_data, TW_BACKUP_STEP_SNAPSHOT, 1.0);
+      report (progress, progress_data, TW_BACKUP_STEP_VERIFY, 0.0);
+      thread = g_thread_new ("tw-backup-fsync", fsync_thread, &job);
+      checked_backup = tw_backup_new_for_path (tmp_template, error);
+      verified = checked_backup != NULL && tw_backup_verify (checked_backup, TRUE, cancellable, error);
+      g_thread_join (thread);
+      if (!verified)
+        {
+          g_clear_error (&job.error);
+          goto fail;
+        }
+      if (job.error != NULL)
+        {
+          g_propagate_error (error, job.error);
+          goto fail;
+        }
+    }
   final_path = publish_backup (tmp_template, backup_dir, db_name, suffix, error);
   if (final_path == NULL)
     goto fail;
   if (!_tw_fsync_path (backup_dir, TRUE, error))
     return NULL;
 
-  report (progress, progress_data, TW_BACKUP_STEP_SNAPSHOT, 1.0);
+  if (checked != NULL)
+    {
+      _tw_backup_set_path (checked_backup, final_path);
+      *checked = g_steal_pointer (&checked_backup);
+    }
+  else
+    report (progress, progress_data, TW_BACKUP_STEP_SNAPSHOT, 1.0);
   return g_steal_pointer (&final_path);
 
 fail:
@@ -459,13 +510,10 @@ tw_backup_manager_create (TwBackupManager       *self,
   g_return_val_if_fail (db_path != NULL, NULL);
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
-  path = _tw_backup_snapshot (db_path, NULL, dir, "", progress, progress_data, cancellable, error);
+  /* Checked (quick_check, tables, row counts) before it is published. */
+  path = _tw_backup_snapshot (db_path, NULL, dir, "", progress, progress_data, &backup,
+                              cancellable, error);
   if (path == NULL)
-    return NULL;
-
-  report (progress, progress_data, TW_BACKUP_STEP_VERIFY, 0.0);
-  backup = tw_backup_new_for_path (path, error);
-  if (backup == NULL || !tw_backup_verify (backup, TRUE, cancellable, error))
     return NULL;
   report (progress, progress_data, TW_BACKUP_STEP_DONE, 1.0);
 

@@ -11,15 +11,21 @@ G_BEGIN_DECLS
 
 /* Writes a consistent snapshot of @db_path into @backup_dir as NAME_YYYYMMDD_HHMMSS@suffix.db
  * (temporary name, fsync, rename, fsync of the directory). Returns its path. @source, when
- * not NULL, is a connection to @db_path to read through (the restore's locked one). */
+ * not NULL, is a connection to @db_path to read through (the restore's locked one).
+ * @checked, when not NULL, gets the new backup verified (quick_check, tables, row counts)
+ * before it was published: the check runs while the temporary file is synced. */
 char       *_tw_backup_snapshot            (const char            *db_path,
                                             sqlite3               *source,
                                             const char            *backup_dir,
                                             const char            *suffix,
                                             TwBackupProgressFunc   progress,
                                             gpointer               progress_data,
+                                            TwBackup             **checked,
                                             GCancellable          *cancellable,
                                             GError               **error);
+/* Gives a backup checked under its temporary name its published one. */
+void        _tw_backup_set_path            (TwBackup              *backup,
+                                            const char            *path);
 /* The manager's audit log, opening the default one the first time if none was given.
  * (transfer full) */
 TwAuditLog *_tw_backup_manager_ensure_audit (TwBackupManager      *self,

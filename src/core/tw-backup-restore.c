@@ -293,7 +293,7 @@ take_pre_restore_backup (Restore       *r,
     return NULL;
 
   path = _tw_backup_snapshot (r->db_path, r->lock_db, r->backup_dir, "-pre-restore", NULL, NULL,
-                              cancellable, &snap_error);
+                              NULL, cancellable, &snap_error);
   if (path != NULL || !g_error_matches (snap_error, TW_ERROR, TW_ERROR_DATABASE))
     {
       if (path == NULL)

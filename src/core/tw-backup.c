@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "tw-backup-private.h"
 #include "tw-error.h"
 #include "tw-sqlite-util.h"
 #include "tw-util.h"
@@ -215,6 +216,43 @@ tw_backup_new_for_path (const char  *path,
     self->created = g_date_time_new_from_unix_utc (st.st_mtime);
 
   return g_steal_pointer (&self);
+}
+
+void
+_tw_backup_set_path (TwBackup   *self,
+                     const char *path)
+{
+  g_autofree char *base = NULL;
+  const char *u;
+
+  g_return_if_fail (TW_IS_BACKUP (self));
+  g_return_if_fail (path != NULL);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_free (self->path);
+  self->path = g_strdup (path);
+  g_free (self->name);
+  self->name = g_path_get_basename (path);
+  base = g_strdup (self->name);
+  for (u = strchr (base, '_'); u != NULL; u = strchr (u + 1, '_'))
+    {
+      g_autofree char *db_name = g_strndup (base, u - base);
+      gboolean pre_restore = FALSE;
+      GDateTime *created = tw_backup_parse_name (self->name, db_name, &pre_restore);
+
+      if (created != NULL)
+        {
+          g_clear_pointer (&self->created, g_date_time_unref);
+          self->created = created;
+          self->pre_restore = pre_restore;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED]);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRE_RESTORE]);
+          break;
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 #define GETTER(type, name, field, dflt) \

@@ -85,7 +85,8 @@ create_done_cb (GObject      *object,
                                   verify_done_cb, stall);
 }
 
-/* When the snapshot step reported its end: the rest of create is the quick_check. */
+/* When the snapshot step reported its end (the copy is made): the rest of create is its
+ * fsync and quick_check, side by side, and its publication. */
 static void
 create_progress_cb (TwBackupStep step,
                     double       fraction,

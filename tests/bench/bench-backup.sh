@@ -68,7 +68,8 @@ time_sqlite_backup () {
   echo $(( $(now_us) - t0 ))
 }
 
-# Also keeps the split the core reports: snapshot, then the quick_check of the new backup.
+# Also keeps the split the core reports: the copy, then the fsync and quick_check of the
+# new backup (side by side) with its publication.
 time_core_backup () {
   rm -rf "$out"; mkdir -p "$out"
   local t0 t; t0=$(now_us)
@@ -115,7 +116,7 @@ ms () { awk -v us="$1" 'BEGIN { printf "%.1f ms", us / 1000 }'; }
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "backup:  sqlite3 .backup $(ms "$msb") [${sb[*]} µs], tradewarden $(ms "$mcb") [${cb[*]} µs]: ratio $(ratio "$mcb" "$msb") (goal ≤ 1.1)"
-echo "         of which snapshot (sqlite3 backup API + fsync) $(ms "$(median < "$work/snapshot.us")") and quick_check of the new backup $(ms "$(median < "$work/check.us")") (medians)"
+echo "         of which the copy (sqlite3 backup API into the temporary file) $(ms "$(median < "$work/snapshot.us")"), then its fsync side by side with its quick_check, the rename and the directory's fsync $(ms "$(median < "$work/check.us")") (medians)"
 echo "verify:  sqlite3 integrity_check $(ms "$msv") [${sv[*]} µs], tradewarden $(ms "$mcv") [${cv[*]} µs]: ratio $(ratio "$mcv" "$msv") (goal ≤ 1.1)"
 
 mkdir -p "$out"
