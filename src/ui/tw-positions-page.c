@@ -345,14 +345,7 @@ static void
 hold_view (TwPositionsPage *self,
            gboolean         hold)
 {
-  if (self->held != NULL)
-    tw_portfolio_release_view (self->held);
-  g_clear_object (&self->held);
-  if (hold && self->portfolio != NULL)
-    {
-      self->held = g_object_ref (self->portfolio);
-      tw_portfolio_hold_view (self->held);
-    }
+  tw_trading_hold_view (&self->held, hold ? self->portfolio : NULL);
 }
 
 void

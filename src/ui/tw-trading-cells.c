@@ -608,3 +608,22 @@ tw_trading_view_attach (GtkColumnView     *view,
     }
   saved->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (view), restore_scroll_tick, NULL, NULL);
 }
+
+void
+tw_trading_hold_view (TwPortfolio **held,
+                      TwPortfolio  *portfolio)
+{
+  g_return_if_fail (held != NULL);
+  g_return_if_fail (portfolio == NULL || TW_IS_PORTFOLIO (portfolio));
+
+  if (*held == portfolio)
+    return;
+  if (*held != NULL)
+    tw_portfolio_release_view (*held);
+  g_clear_object (held);
+  if (portfolio != NULL)
+    {
+      *held = g_object_ref (portfolio);
+      tw_portfolio_hold_view (portfolio);
+    }
+}

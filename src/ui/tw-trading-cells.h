@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tw-portfolio.h"
+
 G_BEGIN_DECLS
 
 /* Columns of the Positions and Orders tables. Each cell follows its item's property in
@@ -53,5 +55,9 @@ gpointer             tw_trading_cell_get_item   (GtkWidget          *cell);
 void                 tw_trading_view_detach     (GtkColumnView      *view);
 void                 tw_trading_view_attach     (GtkColumnView      *view,
                                                  GtkSelectionModel  *model);
+/* Releases the view *@held holds, if any, and holds @portfolio's (nullable) instead:
+ * a page on screen holds it (tw_portfolio_hold_view()). */
+void                 tw_trading_hold_view       (TwPortfolio       **held,
+                                                 TwPortfolio        *portfolio);
 
 G_END_DECLS
