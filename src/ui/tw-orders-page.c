@@ -303,9 +303,14 @@ cancel_done_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* Translators: a service, a symbol, and why cancelling its order failed */
-      text = g_strdup_printf (_("%s: %s order not canceled — %s"), job->service_name,
-                              tw_order_get_symbol (job->order), error->message);
+      if (strstr (error->message, job->service_name) != NULL)
+        /* Translators: a symbol, and why cancelling its order failed (naming the service) */
+        text = g_strdup_printf (_("%s order not canceled — %s"), tw_order_get_symbol (job->order),
+                                error->message);
+      else
+        /* Translators: a service, a symbol, and why cancelling its order failed */
+        text = g_strdup_printf (_("%s: %s order not canceled — %s"), job->service_name,
+                                tw_order_get_symbol (job->order), error->message);
       show_result (job->page, "orders.cancel", text, FALSE, FALSE);
       return;
     }
@@ -329,8 +334,12 @@ cancel_all_done_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      /* Translators: a service and why cancelling all its orders failed */
-      text = g_strdup_printf (_("%s: orders not canceled — %s"), job->service_name, error->message);
+      if (strstr (error->message, job->service_name) != NULL)
+        /* Translators: why cancelling every order failed (naming the service) */
+        text = g_strdup_printf (_("Orders not canceled — %s"), error->message);
+      else
+        /* Translators: a service and why cancelling all its orders failed */
+        text = g_strdup_printf (_("%s: orders not canceled — %s"), job->service_name, error->message);
       show_result (job->page, "orders.cancel_all", text, FALSE, FALSE);
       return;
     }
