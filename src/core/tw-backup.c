@@ -179,14 +179,29 @@ tw_backup_parse_name (const char *file_name,
   return g_date_time_new_utc (y, mo, d, h, mi, s);
 }
 
+/* NAME_YYYYMMDD_HHMMSS…: NAME is whatever comes before the first "_YYYYMMDD_". NULL
+ * when @name is not a backup's name. */
+static GDateTime *
+parse_created (const char *name,
+               gboolean   *pre_restore)
+{
+  GDateTime *created = NULL;
+
+  for (const char *u = strchr (name, '_'); u != NULL && created == NULL; u = strchr (u + 1, '_'))
+    {
+      g_autofree char *db_name = g_strndup (name, u - name);
+
+      created = tw_backup_parse_name (name, db_name, pre_restore);
+    }
+  return created;
+}
+
 TwBackup *
 tw_backup_new_for_path (const char  *path,
                         GError     **error)
 {
   g_autoptr(TwBackup) self = NULL;
-  g_autofree char *base = NULL;
   GStatBuf st;
-  const char *u;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -203,15 +218,7 @@ tw_backup_new_for_path (const char  *path,
   self->path = g_strdup (path);
   self->name = g_path_get_basename (path);
   self->size = st.st_size;
-
-  /* NAME_YYYYMMDD_HHMMSS…: NAME is whatever comes before the first "_YYYYMMDD_" */
-  base = g_strdup (self->name);
-  for (u = strchr (base, '_'); u != NULL && self->created == NULL; u = strchr (u + 1, '_'))
-    {
-      g_autofree char *db_name = g_strndup (base, u - base);
-
-      self->created = tw_backup_parse_name (self->name, db_name, &self->pre_restore);
-    }
+  self->created = parse_created (self->name, &self->pre_restore);
   if (self->created == NULL)
     self->created = g_date_time_new_from_unix_utc (st.st_mtime);
 
@@ -222,8 +229,8 @@ void
 _tw_backup_set_path (TwBackup   *self,
                      const char *path)
 {
-  g_autofree char *base = NULL;
-  const char *u;
+  gboolean pre_restore = FALSE;
+  GDateTime *created;
 
   g_return_if_fail (TW_IS_BACKUP (self));
   g_return_if_fail (path != NULL);
@@ -233,22 +240,14 @@ _tw_backup_set_path (TwBackup   *self,
   self->path = g_strdup (path);
   g_free (self->name);
   self->name = g_path_get_basename (path);
-  base = g_strdup (self->name);
-  for (u = strchr (base, '_'); u != NULL; u = strchr (u + 1, '_'))
+  created = parse_created (self->name, &pre_restore);
+  if (created != NULL)
     {
-      g_autofree char *db_name = g_strndup (base, u - base);
-      gboolean pre_restore = FALSE;
-      GDateTime *created = tw_backup_parse_name (self->name, db_name, &pre_restore);
-
-      if (created != NULL)
-        {
-          g_clear_pointer (&self->created, g_date_time_unref);
-          self->created = created;
-          self->pre_restore = pre_restore;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED]);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRE_RESTORE]);
-          break;
-        }
+      g_clear_pointer (&self->created, g_date_time_unref);
+      self->created = created;
+      self->pre_restore = pre_restore;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRE_RESTORE]);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);

@@ -480,6 +480,24 @@ on_step_done (GObject      *source,
 
 static void close_next (GTask *task);
 
+/* The answer of a list read (@operation) as objects of @type; NULL with @error set when the
+ * read failed, or without when the answer does not map. */
+static GPtrArray *
+finish_list (GObject       *source,
+             GAsyncResult  *result,
+             const char    *operation,
+             GType          type,
+             GError       **error)
+{
+  g_autoptr(JsonNode) body = tw_client_call_finish (TW_CLIENT (source), result, NULL, error);
+  const TwOperation *op;
+
+  if (body == NULL)
+    return NULL;
+  op = tw_connector_get_operation (tw_client_get_connector (TW_CLIENT (source)), operation);
+  return tw_operation_map_list (op, body, type, NULL);
+}
+
 /* The open orders as the broker has them now, new orders suspended: the cancel step's
  * refusals are named by what they are (a read: not guarded). A failed read only costs
  * the names. */
@@ -491,20 +509,12 @@ on_orders_read (GObject      *source,
   g_autoptr(GTask) task = user_data;
   TwFlatten *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orders = finish_list (source, result, "orders.list", TW_TYPE_ORDER, &error);
 
-  body = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
-  if (body != NULL)
-    {
-      const TwOperation *op = tw_connector_get_operation (tw_client_get_connector (TW_CLIENT (source)),
-                                                          "orders.list");
-      g_autoptr(GPtrArray) orders = tw_operation_map_list (op, body, TW_TYPE_ORDER, NULL);
-
-      if (orders != NULL)
-        _tw_portfolio_know_orders (data->cancels, orders);
-    }
-  else
+  if (orders != NULL)
+    _tw_portfolio_know_orders (data->cancels, orders);
+  else if (error != NULL)
     g_debug ("The open orders of %s could not be read before cancelling them: %s",
              self->service_id, error->message);
   run_step (g_steal_pointer (&task));
@@ -839,30 +849,23 @@ on_verified (GObject      *source,
   g_autoptr(GTask) task = user_data;
   TwFlatten *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = finish_list (source, result, "positions.list", TW_TYPE_POSITION,
+                                            &error);
 
-  body = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
-  if (body != NULL)
+  if (items != NULL)
     {
-      const TwOperation *op = tw_connector_get_operation (tw_client_get_connector (TW_CLIENT (source)),
-                                                          "positions.list");
-      g_autoptr(GPtrArray) items = tw_operation_map_list (op, body, TW_TYPE_POSITION, NULL);
-
-      if (items != NULL)
+      data->verified = TRUE;
+      data->left_open = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < items->len; i++)
         {
-          data->verified = TRUE;
-          data->left_open = g_ptr_array_new_with_free_func (g_free);
-          for (guint i = 0; i < items->len; i++)
-            {
-              TwPosition *position = g_ptr_array_index (items, i);
-              char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          TwPosition *position = g_ptr_array_index (items, i);
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-              g_ptr_array_add (data->left_open,
-                               g_strdup_printf ("%s (%s)", tw_position_get_symbol (position),
-                                                g_ascii_formatd (buf, sizeof buf, "%g",
-                                                                 tw_position_get_qty (position))));
-            }
+          g_ptr_array_add (data->left_open,
+                           g_strdup_printf ("%s (%s)", tw_position_get_symbol (position),
+                                            g_ascii_formatd (buf, sizeof buf, "%g",
+                                                             tw_position_get_qty (position))));
         }
     }
 

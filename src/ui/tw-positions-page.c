@@ -143,8 +143,6 @@ update_age (TwPositionsPage *self)
       g_autoptr(TwService) service = g_list_model_get_item (services, i);
       const char *id = tw_service_get_id (service);
       gint64 age;
-      TwAccountCard *card;
-      g_autofree char *card_age = NULL;
 
       if (!tw_portfolio_has_service (self->portfolio, id))
         continue;
@@ -155,14 +153,24 @@ update_age (TwPositionsPage *self)
       else if (oldest != -1)
         oldest = MAX (oldest, age);
       stale |= tw_portfolio_get_stale (self->portfolio, id);
+    }
 
-      card = tw_positions_page_get_account_card (self, id);
-      if (card != NULL)
-        {
-          card_age = tw_ui_format_age (age, tw_portfolio_get_stale (self->portfolio, id));
-          tw_account_card_set_state (card, card_age, tw_portfolio_get_stale (self->portfolio, id),
-                                     tw_portfolio_get_error (self->portfolio, id));
-        }
+  /* Each card its own service's age: one walk of the cards, not one per service. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      const char *id;
+      gboolean card_stale;
+      g_autofree char *card_age = NULL;
+
+      if (!TW_IS_ACCOUNT_CARD (card))
+        continue;
+      id = tw_account_get_service_id (tw_account_card_get_account (TW_ACCOUNT_CARD (card)));
+      card_stale = tw_portfolio_get_stale (self->portfolio, id);
+      card_age = tw_ui_format_age (tw_portfolio_get_age_seconds (self->portfolio, id), card_stale);
+      tw_account_card_set_state (TW_ACCOUNT_CARD (card), card_age, card_stale,
+                                 tw_portfolio_get_error (self->portfolio, id));
     }
 
   gtk_stack_set_visible_child_name (self->stack, any ? "positions" : "empty");
