@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tw-connector-private.h"
+#include "tw-json.h"
 #include "tw-error.h"
 
 /* A connector: what a JSON file of data/connectors/ says about one kind of trading
@@ -160,7 +161,7 @@ connector_new_from_data (const char  *data,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!tw_json_parser_load (parser, data, length, &local_error))
     {
       g_autofree char *what = describe_parse_error (local_error);
 
