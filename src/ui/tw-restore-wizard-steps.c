@@ -198,7 +198,7 @@ halt_done_cb (GObject      *object,
   self->halting = FALSE;
   if (results == NULL)
     {
-      if (!_tw_restore_wizard_is_cancelled (error))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_restore_wizard_toast (self, error->message);
       update_safety (self);
       return;
@@ -727,7 +727,9 @@ resume_confirmed_cb (GObject      *object,
     gtk_window_destroy (GTK_WINDOW (self->guard_dialog));
   if (!tw_guard_confirm_finish (result, &error) || confirmed == NULL)
     {
-      if (error != NULL && !_tw_restore_wizard_is_cancelled (error))
+      /* Cancel in the dialog, or the wizard going away: nothing to say. */
+      if (error != NULL && !g_error_matches (error, TW_ERROR, TW_ERROR_DISMISSED)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_restore_wizard_toast (self, error->message);
       return;
     }

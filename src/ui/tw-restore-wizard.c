@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "tw-backup-ui-util.h"
-#include "tw-error.h"
 #include "tw-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (TwRestoreWizard, tw_restore_wizard, ADW_TYPE_WINDOW)
@@ -19,13 +18,6 @@ static const char * const step_names[] = {
 };
 
 /* Helpers shared with the steps file */
-
-gboolean
-_tw_restore_wizard_is_cancelled (GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-    || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
-}
 
 void
 _tw_restore_wizard_toast (TwRestoreWizard *self,
