@@ -593,6 +593,14 @@ tw_restore_wizard_get_last_message (TwRestoreWizard *self)
 }
 
 const char *
+tw_restore_wizard_get_problem (TwRestoreWizard *self)
+{
+  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
+
+  return gtk_label_get_label (self->problem_label);
+}
+
+const char *
 tw_restore_wizard_get_result_title (TwRestoreWizard *self)
 {
   g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
