@@ -7,19 +7,19 @@
 
 typedef struct
 {
-  char            *db_path;
-  char            *backup_path;
-  char            *backup_dir;
-  char            *reason;
-  gboolean         quick;
-  guint            n_backups;
-  guint            keep_days;
-  TwRestoreFlags   flags;
-  GPtrArray       *deleted;
-  TwBackup        *pre_restore;
+  char           *db_path;
+  char           *backup_path;
+  char           *backup_dir;
+  char           *reason;
+  gboolean        quick;
+  guint           n_backups;
+  guint           keep_days;
+  TwRestoreFlags  flags;
+  GPtrArray      *deleted;
+  TwBackup       *pre_restore;
   TwRestoreOutcome outcome;
-  GMainContext    *context;
-  GWeakRef         manager;
+  GMainContext   *context;
+  GWeakRef        manager;
 } TaskData;
 
 static void
