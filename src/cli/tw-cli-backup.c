@@ -246,7 +246,7 @@ cmd_restore (TwBackupManager *manager,
   /* Without --yes-i-halted-trading the core refuses, and the refusal is audited. */
   if (!tw_backup_manager_restore (manager, args[0], args[1], o->dir, o->reason,
                                   o->halted ? TW_RESTORE_TRADING_HALTED : TW_RESTORE_NONE,
-                                  &pre, NULL, NULL, NULL, &error))
+                                  &pre, NULL, NULL, NULL, NULL, &error))
     {
       if (g_error_matches (error, TW_ERROR, TW_ERROR_REFUSED) && !o->halted)
         {

@@ -394,8 +394,7 @@ query_done_cb (GObject      *object,
     return;
   if (model == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && !g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           gtk_label_set_label (self->count_label, error->message);
           g_signal_emit (self, signals[REFRESHED], 0);

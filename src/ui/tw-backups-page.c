@@ -7,7 +7,6 @@
 #include <glib/gi18n.h>
 
 #include "tw-backup-ui-util.h"
-#include "tw-error.h"
 #include "tw-restore-wizard.h"
 #include "tw-ui-util.h"
 #include "tw-window.h"
@@ -321,13 +320,6 @@ _tw_backups_page_op_free (Op *op)
   g_free (op);
 }
 
-gboolean
-_tw_backups_page_is_cancelled (GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-    || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
-}
-
 static void
 list_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -338,7 +330,7 @@ list_done_cb (GObject      *object,
   g_autoptr(GListModel) list = tw_backup_manager_list_finish (TW_BACKUP_MANAGER (object), result, &error);
   Section *section;
 
-  if (list == NULL && _tw_backups_page_is_cancelled (error))
+  if (list == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   section = _tw_backups_page_lookup (op->page, op->id);
   if (section == NULL)

@@ -102,7 +102,6 @@ GtkWidget *_tw_restore_wizard_add_row        (AdwPreferencesGroup *group,
 void     _tw_restore_wizard_set_row_icon     (GtkWidget       *row,
                                               const char      *icon_name,
                                               const char      *style);
-gboolean _tw_restore_wizard_is_cancelled     (GError          *error);
 void     _tw_restore_wizard_busy_push        (TwRestoreWizard *self);
 void     _tw_restore_wizard_busy_pop         (TwRestoreWizard *self);
 TwDatabaseConfig *_tw_restore_wizard_lookup_database (TwRestoreWizard *self,

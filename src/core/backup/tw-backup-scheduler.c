@@ -157,8 +157,7 @@ create_done_cb (GObject      *object,
       g_autofree char *key = NULL;
       g_autofree char *title = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED) || entry == NULL)
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || entry == NULL)
         {
           finish_job (job);
           return;

@@ -537,6 +537,6 @@ _tw_http_error_cancelled (TwHttpRequest *request)
   g_autofree char *service = _tw_http_request_dup_display_name (request);
   g_autofree char *what = _tw_http_request_dup_what (request);
 
-  return g_error_new (TW_ERROR, TW_ERROR_CANCELLED,
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                       _("The request to %s was cancelled (%s)"), service, what);
 }

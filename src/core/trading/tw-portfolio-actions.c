@@ -500,7 +500,8 @@ run_cancel_step (GTask *task)
                               vars, g_task_get_cancellable (task), on_cancel_step, task);
 }
 
-/* The approval id of a 409 "awaiting approval apr-77" when the order does not carry it. */
+/* The approval id in the server's own 409 message ("… awaiting approval apr-77 …") when the
+ * order does not carry it. @message is the server's, never ours (which is translated). */
 static char *
 approval_from_message (const char *message)
 {
@@ -540,7 +541,7 @@ on_cancel_step (GObject      *source,
                                                       data->service_id);
 
           if (data->approval_id == NULL)
-            data->approval_id = approval_from_message (error->message);
+            data->approval_id = approval_from_message (tw_http_response_get_server_message (response));
           if (data->approval_id != NULL && client != NULL &&
               tw_client_has_operation (client, "approvals.invalidate"))
             {
