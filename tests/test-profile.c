@@ -338,11 +338,12 @@ test_invalid (void)
       "alpaca.conf: [Service alpaca] has no “BaseUrl”. Add the service's address, "
       "e.g. BaseUrl=http://127.0.0.1:3000." },
     { BASE "[Service alpaca]\nBaseUrl=https://paper-api.alpaca.markets\n",
-      "alpaca.conf: [Service alpaca] has no “Connector”. Add the connector's id, e.g. Connector=investiq." },
+      "alpaca.conf: [Service alpaca] has no “Connector”. Add the connector's id (the “id” in its "
+      "connector file)." },
     { BASE "[Service alpaca]\nConnector=\nBaseUrl=https://paper-api.alpaca.markets\n", NULL },
     { BASE "[Service Alpaca Main]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n",
       "alpaca.conf: [Service Alpaca Main] the id after the group's kind must use only lower-case "
-      "letters, digits, “-” and “_” (e.g. [Service investiq]). Rename the group." },
+      "letters, digits, “-” and “_” (e.g. [Service trading-api]). Rename the group." },
     { BASE "[Service ]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n", NULL },
     { BASE "[Database audit]\nBackupDir=/b\n",
       "alpaca.conf: [Database audit] has no “Path”. Add the database file's path." },
