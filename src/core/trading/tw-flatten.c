@@ -668,7 +668,6 @@ run_step (GTask *task)
               return;
             }
           data->closes = tw_multi_status_new ("closed");
-          tw_multi_status_set_connector (data->closes, tw_client_get_connector (client));
           data->to_close = _tw_portfolio_list_positions (self->portfolio, self->service_id);
           data->close_index = 0;
           close_next (task);
