@@ -328,9 +328,10 @@ base_url_from (const char  *variable,
 
 typedef struct
 {
-  char *service;
-  char *name;
-  char *value;
+  char       *service;
+  char       *name;
+  const char *variable;  /* where it came from, for messages; owned by the connector */
+  char       *value;
 } PendingSecret;
 
 static void
@@ -433,26 +434,16 @@ map_connector (Env          *env,
         {
           const TwEnvVariable *variable = g_ptr_array_index (spec->env_variables, j);
           char *value = env_dup_value (env, variable);
-          g_autoptr(GError) format_error = NULL;
           PendingSecret *secret;
 
           if (value == NULL)
             continue;
-          if (!tw_connector_check_secret (connector, spec->name, value, &format_error))
-            {
-              wipe_string (value);
-              g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                           /* Translators: the variable, then what a valid value looks like */
-                           _("%s in the .env file does not look right: %s. Fix it and import "
-                             "the file again."),
-                           variable->name, format_error->message);
-              return FALSE;
-            }
 
           named |= !variable->shared;
           secret = g_new0 (PendingSecret, 1);
           secret->service = g_strdup (id);
           secret->name = g_strdup (spec->name);
+          secret->variable = variable->name;
           secret->value = value;
           g_ptr_array_add (secrets, secret);
           break;
@@ -461,6 +452,23 @@ map_connector (Env          *env,
 
   if (!named)
     return TRUE;
+
+  /* Only for a service the file brings in: a shared variable answers to its own system. */
+  for (guint i = 0; i < secrets->len; i++)
+    {
+      PendingSecret *secret = g_ptr_array_index (secrets, i);
+      g_autoptr(GError) format_error = NULL;
+
+      if (!tw_connector_check_secret (connector, secret->name, secret->value, &format_error))
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       /* Translators: the variable, then what a valid value looks like */
+                       _("%s in the .env file does not look right: %s. Fix it and import "
+                         "the file again."),
+                       secret->variable, format_error->message);
+          return FALSE;
+        }
+    }
 
   if (base != NULL)
     base_url = base_url_from (base_variable, base,
