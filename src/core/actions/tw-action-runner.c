@@ -235,6 +235,8 @@ on_called (GObject      *source,
           if (g_str_has_prefix (data->operation, "orders."))
             tw_multi_status_set_entry_noun (data->multi, "order");
         }
+      /* The connector says what its broker's refusals mean. */
+      tw_multi_status_set_connector (data->multi, tw_client_get_connector (TW_CLIENT (source)));
       if (!tw_multi_status_parse (data->multi, data->body, &data->error))
         {
           outcome = TW_AUDIT_OUTCOME_FAILED;
