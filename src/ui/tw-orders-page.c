@@ -41,7 +41,10 @@ struct _TwOrdersPage
   GtkBox             *cancel_all_box;
 };
 
-G_DEFINE_FINAL_TYPE (TwOrdersPage, tw_orders_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwOrdersPage, tw_orders_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   ACTION_FINISHED,
@@ -739,4 +742,21 @@ tw_orders_page_get_stuck_text (TwOrdersPage *self)
 
   flush_updates (self);
   return self->stuck_text;
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  tw_orders_page_set_context (TW_ORDERS_PAGE (page),
+                              session != NULL ? tw_session_get_portfolio (session) : NULL,
+                              session != NULL ? tw_session_get_action_runner (session) : NULL);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }
