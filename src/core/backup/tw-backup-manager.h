@@ -120,6 +120,17 @@ TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
                                                       guint               *n_backups,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
+/* After a backup or restore that was killed: removes the temporary files it left (this
+ * user's, not in use, older than now: "backup.sweep" in the audit log) and gives each
+ * restore of @db_path that is still only "requested", while no restore runs, an
+ * "interrupted" outcome that says what state the database is in (integrity check, tables
+ * and rows, and whether the restored file had been renamed over it). Blocking: run at
+ * start in a thread (the scheduler does). @n_interrupted: (out) (optional) */
+gboolean         tw_backup_manager_recover          (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     guint                *n_interrupted,
+                                                     GError              **error);
 /* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
 gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
                                                      const char           *db_path,
@@ -213,6 +224,16 @@ void             tw_backup_manager_find_newest_valid_async  (TwBackupManager    
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
+void             tw_backup_manager_recover_async    (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean         tw_backup_manager_recover_finish   (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     guint                *n_interrupted,
+                                                     GError              **error);
 /* NULL without an error when none is valid. (transfer full) */
 TwBackup        *tw_backup_manager_find_newest_valid_finish (TwBackupManager     *self,
                                                              GAsyncResult        *result,
