@@ -202,10 +202,14 @@ describe_state (const char *real_db,
   g_autoptr(GArray) counts = NULL;
   sqlite3 *db;
 
+  /* The "replace" step is audited just after the rename: without it, the rename may
+   * have happened or not. */
   g_string_append (text, replaced
                    ? "interrupted after the restored file was renamed over the database, "
                      "before its check finished; "
-                   : "interrupted before the database was replaced; ");
+                   : "interrupted before its replace step was recorded (the database holds "
+                     "its old content, or the backup's if the rename had just happened, its "
+                     "pre-restore backup then holding the old); ");
 
   if (!g_file_test (real_db, G_FILE_TEST_IS_REGULAR))
     {
