@@ -227,20 +227,26 @@ tw_backup_manager_default_dir (const char *db_path)
   return g_build_filename (dir, "backups", NULL);
 }
 
+/* Backups are named after, and by default kept beside, the database a link points to:
+ * the same whichever link or path names it. */
 char *
 _tw_backup_dir_for (const char *db_path,
                     const char *backup_dir)
 {
+  g_autofree char *real = NULL;
+
   if (backup_dir != NULL && *backup_dir != '\0')
     return g_strdup (backup_dir);
 
-  return tw_backup_manager_default_dir (db_path);
+  real = _tw_backup_resolve_path (db_path, NULL);
+  return tw_backup_manager_default_dir (real != NULL ? real : db_path);
 }
 
 char *
 _tw_backup_db_name (const char *db_path)
 {
-  g_autofree char *base = g_path_get_basename (db_path);
+  g_autofree char *real = _tw_backup_resolve_path (db_path, NULL);
+  g_autofree char *base = g_path_get_basename (real != NULL ? real : db_path);
   char *dot = strrchr (base, '.');
 
   if (dot != NULL && dot != base)

@@ -33,10 +33,12 @@ void        _tw_backup_set_manifest        (TwBackup              *backup,
  * (transfer full) */
 TwAuditLog *_tw_backup_manager_ensure_audit (TwBackupManager      *self,
                                             GError              **error);
-/* @backup_dir, or the default for @db_path when NULL or empty. (transfer full) */
+/* @backup_dir, or the default for @db_path (links resolved) when NULL or empty.
+ * (transfer full) */
 char       *_tw_backup_dir_for              (const char           *db_path,
                                             const char           *backup_dir);
-/* The database's file name without extension. (transfer full) */
+/* The file name without extension of the database @db_path names (links resolved).
+ * (transfer full) */
 char       *_tw_backup_db_name              (const char           *db_path);
 
 /* Creates @tmpl (…XXXXXX, replaced) with mode 0600 and an flock() on the returned
