@@ -366,6 +366,10 @@ open_audit_log (TwApplication  *self,
       path = g_build_filename (self->demo_dir, "audit.db", NULL);
     }
   self->audit_log_is_demo = demo;
+  /* The demo's throw-away log keeps its key and head with the demo's keys, in memory:
+   * nothing of it is left in the keyring. */
+  if (demo)
+    return tw_audit_log_open_with_secrets (path, self->secrets, error);
   return tw_audit_log_open (path, error);
 }
 
