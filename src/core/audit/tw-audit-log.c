@@ -17,7 +17,6 @@
 #define CANONICAL_TAG_KEYED "tw-audit-2"
 #define BUSY_TIMEOUT_MS 15000
 
-
 G_DEFINE_FINAL_TYPE (TwAuditLog, tw_audit_log, G_TYPE_OBJECT)
 
 enum {
@@ -169,6 +168,10 @@ tw_audit_log_finalize (GObject *object)
 {
   TwAuditLog *self = TW_AUDIT_LOG (object);
 
+  /* The queued head writes first: they use the fields below. */
+  g_thread_pool_free (self->head_writer, FALSE, TRUE);
+  g_mutex_clear (&self->head_lock);
+  g_cond_clear (&self->head_cond);
   g_clear_pointer (&self->db, sqlite3_close);
   g_mutex_clear (&self->lock);
   g_free (self->path);
@@ -212,10 +215,16 @@ tw_audit_log_class_init (TwAuditLogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+static void write_head_job (gpointer data,
+                            gpointer user_data);
+
 static void
 tw_audit_log_init (TwAuditLog *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->head_lock);
+  g_cond_init (&self->head_cond);
+  self->head_writer = g_thread_pool_new (write_head_job, NULL, 1, FALSE, NULL);
 }
 
 char *
@@ -349,6 +358,8 @@ tail_matches_locked (TwAuditLog        *self,
 
 /* Before a row is appended, inside its write transaction (so no other writer runs in
  * between): the key, made on first use, and the head, checked against the log's tail.
+ * The keyring is read only when the tail is not the head this process last wrote (its
+ * first row, or another process wrote since): an append normally costs no keyring call.
  * A log found shorter than its head, or with its newest row changed, still takes the new
  * row — halting must never wait on the audit log's past — but the finding is kept in the
  * head for good (broken_at), so every later verification reports it. Lock held. */
@@ -368,6 +379,13 @@ chain_prepare_locked (TwAuditLog  *self,
       self->have_key = TRUE;
     }
 
+  if (self->head.keyed_from > 0 && self->head.row == last_id
+      && tail_matches_locked (self, last_id, &self->head))
+    return TRUE;
+
+  /* Not what this process wrote: the keyring's head, as stored (our own pending write
+   * first, so that it is not mistaken for another's). */
+  _tw_audit_head_flush (self);
   if (!_tw_audit_head_read (self->secrets, self->secret_name, &head, &found, &local_error))
     {
       /* The key is known (cached): go on from what this process last wrote, if anything. */
@@ -404,20 +422,68 @@ chain_prepare_locked (TwAuditLog  *self,
   return TRUE;
 }
 
-/* After the row is committed: the head names it. A failure leaves the row unanchored
- * until the next write (the row itself is keyed): logged, not fatal. Lock held. */
+/* The head writer's job: stores its copy of the head unless a newer one is queued
+ * (a burst of rows costs one keyring write or two). Takes no lock of the log's. */
+typedef struct
+{
+  TwAuditLog  *log;
+  TwAuditHead  head;
+  guint64      seq;
+} HeadJob;
+
+static void
+write_head_job (gpointer data,
+                gpointer user_data)
+{
+  HeadJob *job = data;
+  TwAuditLog *self = job->log;
+  g_autoptr(GError) error = NULL;
+  gboolean newest;
+
+  g_mutex_lock (&self->head_lock);
+  newest = job->seq == self->head_seq;
+  g_mutex_unlock (&self->head_lock);
+
+  /* A failure leaves the newest rows unanchored until the next write (they are keyed). */
+  if (newest && !_tw_audit_head_write (self->secrets, self->secret_name, &job->head, &error))
+    g_warning ("The audit log's head could not be stored in the keyring: %s. Until it is, "
+               "removing row %" G_GINT64_FORMAT " of the log would go unnoticed by Verify.",
+               error->message, job->head.row);
+
+  g_mutex_lock (&self->head_lock);
+  self->head_pending--;
+  g_cond_broadcast (&self->head_cond);
+  g_mutex_unlock (&self->head_lock);
+  g_free (job);
+}
+
+/* After the row is committed: the head names it, stored by the head writer. Lock held. */
 static void
 chain_commit_locked (TwAuditLog       *self,
                      const TwAuditRow *row)
 {
-  g_autoptr(GError) error = NULL;
+  HeadJob *job = g_new0 (HeadJob, 1);
 
   self->head.row = row->id;
   g_strlcpy (self->head.mac, row->hash, sizeof self->head.mac);
-  if (!_tw_audit_head_write (self->secrets, self->secret_name, &self->head, &error))
-    g_warning ("The audit log's head could not be stored in the keyring: %s. Until it is, "
-               "removing row %" G_GINT64_FORMAT " of the log would go unnoticed by Verify.",
-               error->message, row->id);
+
+  /* No reference: finalize waits for the queued writes before anything is freed. */
+  job->log = self;
+  job->head = self->head;
+  g_mutex_lock (&self->head_lock);
+  job->seq = ++self->head_seq;
+  self->head_pending++;
+  g_mutex_unlock (&self->head_lock);
+  g_thread_pool_push (self->head_writer, job, NULL);
+}
+
+void
+_tw_audit_head_flush (TwAuditLog *self)
+{
+  g_mutex_lock (&self->head_lock);
+  while (self->head_pending > 0)
+    g_cond_wait (&self->head_cond, &self->head_lock);
+  g_mutex_unlock (&self->head_lock);
 }
 
 /* Appends one row in its own BEGIN IMMEDIATE transaction. When @request_id is

@@ -58,7 +58,18 @@ struct _TwAuditLog
   guint8       key[TW_AUDIT_KEY_SIZE];
   gboolean     have_key;
   TwAuditHead  head;      /* as last read or written by this process; keyed_from 0: none */
+
+  /* The head goes to the keyring in a thread of its own, off the path of the action
+   * being audited: the newest state, once per burst of rows. */
+  GThreadPool *head_writer;
+  GMutex       head_lock;
+  GCond        head_cond;
+  guint        head_pending;   /* writes queued or running (head_lock) */
+  guint64      head_seq;       /* of the newest queued write (head_lock) */
 };
+
+/* Waits until the head this process wrote is in the keyring. */
+void           _tw_audit_head_flush     (TwAuditLog       *self);
 
 #define TW_AUDIT_COLUMNS "id, time_us, profile, mode, actor, action, target, reason, outcome, " \
                 "http_status, message, request_id, prev_hash, hash"

@@ -140,6 +140,8 @@ tw_audit_log_verify_full (TwAuditLog      *self,
 
   memset (verdict, 0, sizeof *verdict);
   what = g_strdup_printf (_("Could not read the audit log “%s”"), self->path);
+  /* This process's newest head first: the keyring is what is checked. */
+  _tw_audit_head_flush (self);
   g_mutex_lock (&self->lock);
 
   /* Read before the rows: a head or anchor written meanwhile names a row the walk sees. */
