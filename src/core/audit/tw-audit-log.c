@@ -215,6 +215,15 @@ tw_audit_log_class_init (TwAuditLogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* A job of the head writer (see chain_commit_locked). */
+typedef struct
+{
+  TwAuditLog  *log;
+  gboolean     warm;    /* the first job: read the keyring ahead of the first row */
+  TwAuditHead  head;
+  guint64      seq;
+} HeadJob;
+
 static void write_head_job (gpointer data,
                             gpointer user_data);
 
@@ -302,6 +311,13 @@ tw_audit_log_open_with_secrets (const char  *path,
   if (!_tw_sqlite_exec (self->db, "COMMIT", what, error))
     return NULL;
   self->secret_name = _tw_audit_secret_name (self->path);
+  {
+    HeadJob *warm = g_new0 (HeadJob, 1);
+
+    warm->log = self;
+    warm->warm = TRUE;
+    g_thread_pool_push (self->head_writer, warm, NULL);
+  }
 
   return g_steal_pointer (&self);
 }
@@ -356,13 +372,28 @@ tail_matches_locked (TwAuditLog        *self,
   return same;
 }
 
+/* SQLite's count of commits by other connections (0 when it cannot be read). */
+static gint64
+data_version_locked (TwAuditLog *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = 0;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
 /* Before a row is appended, inside its write transaction (so no other writer runs in
- * between): the key, made on first use, and the head, checked against the log's tail.
- * The keyring is read only when the tail is not the head this process last wrote (its
- * first row, or another process wrote since): an append normally costs no keyring call.
- * A log found shorter than its head, or with its newest row changed, still takes the new
- * row — halting must never wait on the audit log's past — but the finding is kept in the
- * head for good (broken_at), so every later verification reports it. Lock held. */
+ * between): the key, made on first use (then cached), and the keyring's head, checked
+ * against the log's tail — unless no one else wrote since this process's last row. The head this process stores is written by the head writer,
+ * so the one read here may be a little behind: a head behind the tail is consistent
+ * (its row is there, unchanged); only a head past the tail, or naming a row that
+ * changed, means rows were lost. A log found so still takes the new row — halting must
+ * never wait on the audit log's past — but the finding is kept in the head for good
+ * (broken_at), so every later verification reports it. Lock held. */
 static gboolean
 chain_prepare_locked (TwAuditLog  *self,
                       gint64       last_id,
@@ -379,13 +410,14 @@ chain_prepare_locked (TwAuditLog  *self,
       self->have_key = TRUE;
     }
 
-  if (self->head.keyed_from > 0 && self->head.row == last_id
-      && tail_matches_locked (self, last_id, &self->head))
+  /* Nothing committed by anyone else since this process's last row, which is still the
+   * tail: the head is the one this process keeps (stored, or being stored). Any other
+   * writer — another console, the command line, someone's sqlite3 — changes
+   * data_version, and then the keyring is read. */
+  if (self->head.keyed_from > 0 && self->head.row == last_id && self->data_version != 0
+      && data_version_locked (self) == self->data_version)
     return TRUE;
 
-  /* Not what this process wrote: the keyring's head, as stored (our own pending write
-   * first, so that it is not mistaken for another's). */
-  _tw_audit_head_flush (self);
   if (!_tw_audit_head_read (self->secrets, self->secret_name, &head, &found, &local_error))
     {
       /* The key is known (cached): go on from what this process last wrote, if anything. */
@@ -401,35 +433,67 @@ chain_prepare_locked (TwAuditLog  *self,
 
   if (!found)
     {
-      /* A new log, or one from before keyed chains: keyed from this row on. */
-      memset (&self->head, 0, sizeof self->head);
-      self->head.keyed_from = last_id + 1;
+      /* A new log, or one from before keyed chains: keyed from this row on — unless this
+       * process already keys it and its first head is still being stored. */
+      if (self->head.keyed_from == 0)
+        self->head.keyed_from = last_id + 1;
       return TRUE;
     }
 
-  self->head = head;
-  if (head.broken_at == 0 && !tail_matches_locked (self, last_id, &head))
+  if (!tail_matches_locked (self, last_id, &head) && head.broken_at == 0
+      && self->head.broken_at == 0)
     {
-      g_message ("The audit log “%s” ends at row %" G_GINT64_FORMAT " but row %" G_GINT64_FORMAT
-                 " was written (or that row changed): recorded, Verify will report it",
-                 self->path, last_id, head.row);
-      self->head.broken_at = last_id + 1;
-      self->head.broken_last = last_id;
-      self->head.broken_head = head.row;
+      g_debug ("The audit log “%s” ends at row %" G_GINT64_FORMAT " but row %" G_GINT64_FORMAT
+               " was written (or that row changed): recorded, Verify will report it",
+               self->path, last_id, head.row);
+      head.broken_at = last_id + 1;
+      head.broken_last = last_id;
+      head.broken_head = head.row;
     }
+  /* A finding, once made here or by another process, is never dropped. */
+  if (head.broken_at == 0 && self->head.broken_at != 0)
+    {
+      head.broken_at = self->head.broken_at;
+      head.broken_last = self->head.broken_last;
+      head.broken_head = self->head.broken_head;
+    }
+  if (self->head.keyed_from > 0)
+    head.keyed_from = MIN (head.keyed_from, self->head.keyed_from);
   /* A replaced log may be shorter than where keying began: its new rows are keyed too. */
-  self->head.keyed_from = MIN (self->head.keyed_from, last_id + 1);
+  head.keyed_from = MIN (head.keyed_from, last_id + 1);
+  self->head = head;
   return TRUE;
 }
 
 /* The head writer's job: stores its copy of the head unless a newer one is queued
  * (a burst of rows costs one keyring write or two). Takes no lock of the log's. */
-typedef struct
+/* Right after open, in the writer's thread: the key (made if the log has none) and the
+ * head checked against the tail, under the log's write lock as an append would, so that
+ * the first guarded action does not wait on the keyring. A failure is left for the
+ * first append to meet and report. */
+static void
+warm_up (TwAuditLog *self)
 {
-  TwAuditLog  *log;
-  TwAuditHead  head;
-  guint64      seq;
-} HeadJob;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 last_id = 0;
+
+  g_mutex_lock (&self->lock);
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+    {
+      if (sqlite3_prepare_v2 (self->db, "SELECT id FROM audit ORDER BY id DESC LIMIT 1",
+                              -1, &stmt, NULL) == SQLITE_OK
+          && sqlite3_step (stmt) == SQLITE_ROW)
+        last_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      if (chain_prepare_locked (self, last_id, &error))
+        self->data_version = data_version_locked (self);
+      else
+        g_debug ("The audit log's keyring entries could not be read ahead: %s", error->message);
+      sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+}
 
 static void
 write_head_job (gpointer data,
@@ -439,6 +503,13 @@ write_head_job (gpointer data,
   TwAuditLog *self = job->log;
   g_autoptr(GError) error = NULL;
   gboolean newest;
+
+  if (job->warm)
+    {
+      warm_up (self);
+      g_free (job);
+      return;
+    }
 
   g_mutex_lock (&self->head_lock);
   newest = job->seq == self->head_seq;
@@ -598,6 +669,7 @@ append_locked (TwAuditLog  *self,
     goto db_error;
 
   /* Only once the row is committed: an anchor never names a row that is not there. */
+  self->data_version = data_version_locked (self);
   chain_commit_locked (self, row);
   _tw_audit_anchor_write (self->path, row->id, row->hash);
   return row->id;

@@ -58,6 +58,7 @@ struct _TwAuditLog
   guint8       key[TW_AUDIT_KEY_SIZE];
   gboolean     have_key;
   TwAuditHead  head;      /* as last read or written by this process; keyed_from 0: none */
+  gint64       data_version;  /* PRAGMA data_version after this process's last commit */
 
   /* The head goes to the keyring in a thread of its own, off the path of the action
    * being audited: the newest state, once per burst of rows. */
