@@ -214,6 +214,21 @@ test_unsupported (void)
   fixture_teardown (&f);
 }
 
+/* How many requests for @path reached the simulator. */
+static guint
+count_path (Fixture    *f,
+            const char *path)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    n += g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "path"),
+                    path) == 0;
+  return n;
+}
+
 static void
 test_cancel (void)
 {
@@ -230,7 +245,8 @@ test_cancel (void)
 
   start = g_get_monotonic_time ();
   tw_client_call_async (f.client, "health", NULL, cancellable, on_result, &result);
-  tw_test_run_for (200);
+  /* Cancelled while the simulator holds the request. */
+  tw_test_wait_until (count_path (&f, "/health") == 1, 2000);
   g_cancellable_cancel (cancellable);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -536,7 +552,7 @@ test_large_cancel (void)
       /* The parse won the race: let the pending timer fire on this attempt's cancellable. */
       body = tw_client_call_finish (f.client, result, NULL, &error);
       g_assert_no_error (error);
-      tw_test_run_for (cancel_at_us / 1000 + 5);
+      tw_test_wait_until (g_cancellable_is_cancelled (attempt_cancellable), 5000);
     }
   g_test_message ("answered %.1f ms after the cancel", cancelled_us / 1000.0);
   g_assert_true (g_cancellable_is_cancelled (cancellable));
