@@ -238,7 +238,9 @@ test_breakers (void)
   /* The tripped loss breaker adds "recent trades reviewed". */
   g_assert_true (tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), TW_GUARD_CHECK_TRADES_REVIEWED, TRUE));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  tw_test_run_for (500);
+  /* Two answers of InvestIQ's next polls: a request sent on the confirm would have
+   * gone out before them. */
+  g_assert_true (app_wait_answers (&f, "investiq", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before);
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 1000));
 
@@ -333,9 +335,11 @@ test_breakers (void)
   g_assert_nonnull (strstr (tw_breakers_page_get_halt_failure (page), "IBKR assistant"));
   app_save_png_light_dark (dialog, "halt-failure-dialog");
   /* As its Close button does: the response, then the window closes. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_close (GTK_WINDOW (dialog));
-  tw_test_run_for (100);
+  tw_test_wait_until (dialog == NULL || !gtk_widget_get_visible (dialog), 5000);
+  g_clear_weak_pointer (&dialog);
   app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png");
 
   /* Fixed, and halted again: every service halted, the error row gone. */

@@ -82,8 +82,8 @@ resize_window (AppFixture *f,
   if (!tw_test_ui_wait_for (window_has_size, &wait, 10000))
     g_error ("The window is %d×%d, not about %d×%d", gtk_widget_get_width (wait.window),
              gtk_widget_get_height (wait.window), width, height);
+  /* Two frames: the layout at the new size is drawn by the second at the latest. */
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
-  tw_test_run_for (300);
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
 }
 
@@ -193,7 +193,7 @@ test_positions (void)
   g_assert_nonnull (portfolio);
   wait = (TradingPositionWait) { portfolio, "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
-  tw_test_run_for (2 * INTERVAL_MS);
+  g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &f, 10000));
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
 
   /* The simulator's book, with formatted numbers, in the widgets on screen (filtered
@@ -272,11 +272,9 @@ test_positions (void)
     double scroll;
 
     /* A short window, so the table scrolls. */
-    gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 560);
-    tw_test_run_for (300);
-    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    resize_window (&f, 1100, 560);
     vadj = gtk_scrolled_window_get_vadjustment (tw_positions_page_get_scroller (page));
-    g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj));
+    tw_test_wait_until (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj), 5000);
     gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj));
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
     scroll = gtk_adjustment_get_value (vadj);
@@ -299,7 +297,8 @@ test_positions (void)
     g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
     g_assert_null (gtk_column_view_get_model (tw_positions_page_get_column_view (page)));
     g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
-    tw_test_run_for (2 * INTERVAL_MS);
+    /* Hidden for two of the monitor's polls. */
+    g_assert_true (app_wait_answers (&f, NULL, 2, 5000));
     g_assert_true (tw_window_show_page (f.window, "positions"));
     g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, INTERVAL_MS);
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
@@ -384,7 +383,9 @@ test_positions (void)
   dialog = tw_positions_page_get_guard_dialog (page);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  tw_test_run_for (3 * INTERVAL_MS);
+  /* Two answers of Alpaca's next polls: a close sent on the response would have gone out
+   * before them. */
+  g_assert_true (app_wait_answers (&f, "alpaca", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
   g_assert_null (finished);
   g_assert_nonnull (strstr (tw_positions_page_get_last_result (page), "nothing was sent"));
