@@ -168,33 +168,52 @@ test_layout (void)
   app_fixture_close (&f);
 }
 
-static void
-test_positions (void)
+/* Each path opens the demo profile on a simulator of its own, the Positions page shown
+ * with every service's figures in: a failure in one does not hide the others. */
+typedef struct
 {
-  AppFixture f = { 0, };
+  AppFixture       f;
   TwPositionsPage *page;
-  TwPortfolio *portfolio;
+  TwPortfolio     *portfolio;
+} PositionsFixture;
+
+static void
+positions_setup (PositionsFixture *pf,
+                 gconstpointer     data)
+{
+  TradingPositionWait wait;
+
+  app_fixture_open (&pf->f, app, TW_MODE_PAPER, INTERVAL_MS);
+  pf->page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (pf->f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_nonnull (pf->page);
+  g_assert_true (tw_window_show_page (pf->f.window, "positions"));
+  pf->portfolio = tw_positions_page_get_portfolio (pf->page);
+  g_assert_nonnull (pf->portfolio);
+  wait = (TradingPositionWait) { pf->portfolio, "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &pf->f, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (pf->f.window), 5000));
+}
+
+static void
+positions_teardown (PositionsFixture *pf,
+                    gconstpointer     data)
+{
+  app_fixture_close (&pf->f);
+}
+
+static void
+test_book (PositionsFixture *pf,
+           gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
   TwPosition *aapl;
   GtkSingleSelection *selection;
   GListModel *rows;
-  GtkAdjustment *vadj;
-  TradingPositionWait wait;
-  g_autofree char *finished = NULL;
   g_autofree char *expected = NULL;
-  g_autoptr(GPtrArray) deletes = NULL;
-  GtkWidget *dialog;
   guint n;
-
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
-  g_assert_nonnull (page);
-  g_assert_true (tw_window_show_page (f.window, "positions"));
-  portfolio = tw_positions_page_get_portfolio (page);
-  g_assert_nonnull (portfolio);
-  wait = (TradingPositionWait) { portfolio, "alpaca", "TSLA" };
-  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
-  g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &f, 10000));
-  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
 
   /* The simulator's book, with formatted numbers, in the widgets on screen (filtered
    * to AAPL so its rows are on screen: rows off screen catch up when scrolled in). */
@@ -262,9 +281,23 @@ test_positions (void)
 
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 1);
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions");
+}
+
+static void
+test_poll_keeps_view (PositionsFixture *pf,
+                      gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
+  GtkSingleSelection *selection = tw_positions_page_get_selection (page);
+  GListModel *rows = G_LIST_MODEL (selection);
+  GtkAdjustment *vadj;
 
   /* A poll keeps the selection and the scroll. */
   tw_positions_page_sort_by (page, "symbol", GTK_SORT_ASCENDING);
+  /* The rows of the sorted table drawn before one is selected (the view scrolls to it). */
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   gtk_single_selection_set_selected (selection, 3);
   {
     g_autoptr(GObject) before = g_object_ref (gtk_single_selection_get_selected_item (selection));
@@ -324,6 +357,19 @@ test_positions (void)
         g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), top, "price"), ==, price);
       }
   }
+}
+
+static void
+test_close (PositionsFixture *pf,
+            gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
+  TwPosition *aapl = tw_portfolio_lookup_position (portfolio, "alpaca", "AAPL");
+  g_autofree char *finished = NULL;
+  g_autoptr(GPtrArray) deletes = NULL;
+  GtkWidget *dialog;
 
   /* Close 50 % of AAPL: the close dialog, then the guard, then the request. */
   app_clear_requests (&f);
@@ -354,11 +400,24 @@ test_positions (void)
   deletes = trading_requests (&f, "alpaca", "DELETE", "/v2/positions");
   g_assert_cmpuint (deletes->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (deletes, 0), ==, "DELETE /v2/positions/AAPL?percentage=50");
-  g_clear_pointer (&deletes, g_ptr_array_unref);
+  g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+}
+
+static void
+test_close_refused (PositionsFixture *pf,
+                    gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
+  GtkSingleSelection *selection = tw_positions_page_get_selection (page);
+  GListModel *rows = G_LIST_MODEL (selection);
+  g_autofree char *finished = NULL;
+  GtkWidget *dialog;
 
   /* The guard refused: nothing is sent. */
-  g_clear_pointer (&finished, g_free);
   app_clear_requests (&f);
+  g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
   /* This time through "Close Selected…" above the table, with MSFT selected. */
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -390,6 +449,14 @@ test_positions (void)
   g_assert_null (finished);
   g_assert_nonnull (strstr (tw_positions_page_get_last_result (page), "nothing was sent"));
   g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+}
+
+static void
+test_stale (PositionsFixture *pf,
+            gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
 
   /* Alpaca stops answering: after three intervals its figures are marked stale, in words. */
   tw_test_sim_fault (f.sim, "alpaca", "{\"kind\":\"status\",\"status\":503}");
@@ -400,8 +467,6 @@ test_positions (void)
                             "Stale"));
   app_save_png (GTK_WIDGET (f.window), "positions-stale-light.png");
   tw_test_sim_clear_faults (f.sim);
-
-  app_fixture_close (&f);
 }
 
 typedef struct
@@ -487,7 +552,16 @@ main (int   argc,
   grouping = trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/positions-page/account-blocks", test_account_blocks);
-  g_test_add_func ("/tw/ui/positions-page/positions", test_positions);
+  g_test_add ("/tw/ui/positions-page/book", PositionsFixture, NULL, positions_setup, test_book,
+              positions_teardown);
+  g_test_add ("/tw/ui/positions-page/poll-keeps-view", PositionsFixture, NULL, positions_setup,
+              test_poll_keeps_view, positions_teardown);
+  g_test_add ("/tw/ui/positions-page/close", PositionsFixture, NULL, positions_setup, test_close,
+              positions_teardown);
+  g_test_add ("/tw/ui/positions-page/close-refused", PositionsFixture, NULL, positions_setup,
+              test_close_refused, positions_teardown);
+  g_test_add ("/tw/ui/positions-page/stale", PositionsFixture, NULL, positions_setup, test_stale,
+              positions_teardown);
   g_test_add_func ("/tw/ui/positions-page/layout", test_layout);
   ret = g_test_run ();
   g_clear_object (&app);
