@@ -4,6 +4,7 @@
 #include "tw-test-util.h"
 
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 
 TwSimThread *
@@ -328,6 +329,19 @@ tw_test_run_until (gboolean *done,
   if (!timed_out)
     g_source_remove (id);
   return *done;
+}
+
+gint64
+tw_test_run_queue_wait_us (void)
+{
+  g_autofree char *text = NULL;
+  guint64 run_ns, wait_ns;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return -1;
+  if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
+    return -1;
+  return (gint64) (wait_ns / 1000);
 }
 
 static gboolean

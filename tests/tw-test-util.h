@@ -96,6 +96,11 @@ void          tw_test_answer_free       (TwTestAnswer *answer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwTestAnswer, tw_test_answer_free)
 
+/* How long this thread has waited for a CPU (runnable, not running) in µs, from
+ * /proc/thread-self/schedstat; -1 when the kernel does not say. Stall meters take it off,
+ * so a loaded machine does not fail them. */
+gint64       tw_test_run_queue_wait_us  (void);
+
 /* Tests wait for conditions, never for a time: there is no "run for N ms" here.
  * To show that something does NOT happen, wait for a later event that proves the quiet
  * period passed (the next poll answer, a sentinel request) and say so in a comment. */
