@@ -50,9 +50,9 @@ child_hook (const char *point,
   printf ("%s\n", point);
   fflush (stdout);
   if (g_strcmp0 (point, hook->stop_at) == 0)
-    g_usleep (30 * G_USEC_PER_SEC);   /* the parent kills us here */
+    g_usleep (30 * G_USEC_PER_SEC);   /* fixed-delay: the parent kills us here */
   if (hook->pause_ms > 0)
-    g_usleep (hook->pause_ms * 1000);
+    g_usleep (hook->pause_ms * 1000);   /* fixed-delay: room for a random kill */
 
   return !(hook->fail_check && g_str_equal (point, "post-verify"));
 }
@@ -370,7 +370,7 @@ test_sigkill (void)
 
         reset (dir, template_db, db, backups);
         pid = spawn_restore (db, run.backup_path, audit_path, point, 0, put_back);
-        g_usleep (delay);
+        g_usleep (delay);   /* fixed-delay: where the kill lands */
         kill (pid, SIGKILL);
         wait_child (pid);
         check_after_kill (&run, what);
@@ -388,7 +388,7 @@ test_sigkill (void)
 
       reset (dir, template_db, db, backups);
       pid = spawn_restore (db, run.backup_path, audit_path, NULL, 10, put_back);
-      g_usleep (delay);
+      g_usleep (delay);   /* fixed-delay: where the kill lands */
       kill (pid, SIGKILL);
       wait_child (pid);
       check_after_kill (&run, what);
