@@ -334,7 +334,7 @@ test_overview (void)
   g_assert_null (tw_service_row_get_message_text (wait.row));
 
   g_test_message ("largest main-loop stall: %" G_GINT64_FORMAT " µs (%" G_GINT64_FORMAT
-                  " µs with the time it waited for a CPU)",
+                  " µs of wall clock, waits included)",
                   tw_test_stall_meter_get_max (meter), tw_test_stall_meter_get_max_raw (meter));
   g_assert_cmpint (tw_test_stall_meter_get_max (meter), <, MAX_STALL_US);
 
