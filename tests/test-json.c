@@ -79,6 +79,38 @@ test_limits (void)
   g_assert_true (JSON_NODE_HOLDS_NULL (node));
 }
 
+/* json-glib turns a malformed \u escape or a lone surrogate into a string that is not
+ * UTF-8 (found by fuzz-multistatus: an Alpaca id "…\uDatabase…" became a label GTK and
+ * D-Bus refuse): the guarded parse refuses them, and passes real characters. */
+static void
+test_unicode_escapes (void)
+{
+  static const char * const bad[] = {
+    "[\"\\uDatabase\"]", "[\"\\uDC00\"]", "[\"\\uD800x\"]", "[\"\\uD800\\u0041\"]",
+    "{\"id\": \"\\u12\"}", "[\"\\u",
+  };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) refused = tw_json_parse (bad[i], -1, &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_test_message ("%s: %s", bad[i], error->message);
+      g_clear_error (&error);
+    }
+
+  node = tw_json_parse ("[\"caf\\u00e9 \\uD83D\\uDE00\", \"\\\\uDC00\", \"\\u0041\"]", -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (node);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "caf\u00e9 \U0001F600");
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "\\uDC00");
+  g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "A");
+}
+
 typedef struct
 {
   gboolean        done;
@@ -253,6 +285,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/json/hostile-request", test_hostile_request);
   g_test_add_func ("/tw/core/json/hostile-connector", test_hostile_connector);
   g_test_add_func ("/tw/core/json/comment-only", test_comment_only);
+  g_test_add_func ("/tw/core/json/unicode-escapes", test_unicode_escapes);
 
   return g_test_run ();
 }
