@@ -106,14 +106,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   /* What an error answer says, as the console quotes it. */
   error = _tw_http_error_for_status (response, -1);
   g_assert_nonnull (error);
-  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  tw_fuzz_assert_utf8 (error->message);
   g_clear_error (&error);
 
   root = tw_http_response_parse_json (response, &error);
   if (root == NULL)
     {
       g_assert_nonnull (error);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      tw_fuzz_assert_utf8 (error->message);
       return 0;
     }
 

@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   else
     {
       g_assert_nonnull (error);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      tw_fuzz_assert_utf8 (error->message);
     }
 
   g_assert_true (tw_secrets_clear_profile_sync (secrets, "fuzz", NULL, NULL));

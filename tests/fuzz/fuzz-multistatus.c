@@ -59,8 +59,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autofree char *line = tw_multi_status_item_dup_result (item);
       g_autofree char *short_id = tw_multi_status_dup_short_id (tw_multi_status_item_get_id (item));
 
-      g_assert_true (g_utf8_validate (tw_multi_status_item_get_label (item), -1, NULL));
-      g_assert_true (g_utf8_validate (short_id, -1, NULL));
+      tw_fuzz_assert_utf8 (tw_multi_status_item_get_label (item));
+      tw_fuzz_assert_utf8 (short_id);
       g_assert_true (tw_multi_status_item_get_ok (item) == (reason == NULL));
       g_assert_true (tw_multi_status_item_get_ok (item) == (line == NULL));
     }
@@ -70,9 +70,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   summary = tw_multi_status_dup_summary (result);
   lines = tw_multi_status_dup_lines (result);
   outcome = tw_multi_status_dup_outcome (result);
-  g_assert_true (g_utf8_validate (summary, -1, NULL));
+  tw_fuzz_assert_utf8 (summary);
   g_assert_nonnull (lines);
-  g_assert_true (g_utf8_validate (outcome, -1, NULL));
+  tw_fuzz_assert_utf8 (outcome);
 
   return 0;
 }

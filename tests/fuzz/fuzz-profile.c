@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (profile == NULL)
     {
       g_assert_nonnull (error);
-      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      tw_fuzz_assert_utf8 (error->message);
       return 0;
     }
   g_assert_no_error (error);
