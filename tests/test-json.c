@@ -111,6 +111,33 @@ test_unicode_escapes (void)
   g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "A");
 }
 
+/* json-glib quotes the text around a fault cut at a byte, here inside the emoji; the
+ * guarded parse's error is UTF-8 all the same (found by fuzz-connector: a connector file
+ * with an unclosed string ending in an emoji made a load error that was not UTF-8). */
+static void
+test_error_is_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node =
+    tw_json_parse ("{\"a\": 1, \"p\": \"/api/v1/approvals/${id}/stat\\ud83d\\ude00m\": 2}", -1, &error);
+  g_autoptr(TwConnector) connector = NULL;
+
+  g_assert_null (node);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  connector = tw_connector_new_from_data ("{\"id\": \"x\",\n"
+                                          " \"name\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxx\\ud83d\\ude00\": 1}",
+                                          -1, "x.json", &error);
+  g_assert_null (connector);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_true (g_str_has_prefix (error->message, "x.json: line "));
+}
+
 typedef struct
 {
   gboolean        done;
@@ -286,6 +313,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/json/hostile-connector", test_hostile_connector);
   g_test_add_func ("/tw/core/json/comment-only", test_comment_only);
   g_test_add_func ("/tw/core/json/unicode-escapes", test_unicode_escapes);
+  g_test_add_func ("/tw/core/json/error-is-utf8", test_error_is_utf8);
 
   return g_test_run ();
 }

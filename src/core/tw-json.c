@@ -149,6 +149,8 @@ tw_json_parser_load (JsonParser  *parser,
                      gssize       length,
                      GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
   g_return_val_if_fail (data != NULL, FALSE);
 
@@ -156,7 +158,20 @@ tw_json_parser_load (JsonParser  *parser,
     length = strlen (data);
   if (!tw_json_check_limits (data, length, error))
     return FALSE;
-  return json_parser_load_from_data (parser, data, length, error);
+  if (json_parser_load_from_data (parser, data, length, &local_error))
+    return TRUE;
+
+  /* json-glib quotes the text around the fault, cut at a byte: "invalid string constant
+   * "…stat\360"" splits a character in two. Its messages reach people and D-Bus. */
+  if (!g_utf8_validate (local_error->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (local_error->message, -1);
+
+      g_free (local_error->message);
+      local_error->message = valid;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 JsonNode *
