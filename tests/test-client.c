@@ -7,6 +7,7 @@
 #include "tw-connector-registry.h"
 #include "tw-error.h"
 #include "tw-test-util.h"
+#include "tw-test-timing.h"
 
 #define PROFILE "demo"
 
@@ -77,7 +78,7 @@ call (Fixture         *f,
       GError         **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + tw_test_scale_timeout (5000) * G_TIME_SPAN_MILLISECOND;
 
   tw_client_call_async (f->client, operation, NULL, NULL, on_result, &result);
   while (result == NULL && g_get_monotonic_time () < deadline)

@@ -543,6 +543,16 @@ test_multistatus (void)
     g_assert_true (g_str_has_prefix (lines[1], "order 1370f5c9 refused: the broker will not cancel it"));
   }
 
+  /* A long id is cut to 8 bytes without cutting a character in two (found by
+   * fuzz-multistatus: an emoji cut in half made a label that is not UTF-8). */
+  {
+    g_autofree char *cut = tw_multi_status_dup_short_id ("d7524\U0001F600bb3ce0cd0f-a1a8-6221c16b31f");
+    g_autofree char *whole = tw_multi_status_dup_short_id ("d7524\U0001F600");
+
+    g_assert_cmpstr (cut, ==, "d7524");
+    g_assert_cmpstr (whole, ==, "d7524\U0001F600");
+  }
+
   /* Alpaca's other reasons for a 422 on cancel, each said as what it is. */
   {
     static const struct { const char *state; const char *reason; } reasons[] = {

@@ -649,6 +649,10 @@ test_import_env_errors (void)
       "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
       "Fix it and import the file again.", NULL },
     { "AUTOTRADER_URL=https://u:hidden-pass@h.example\n", "x", NULL, "hidden-pass" },
+    /* A control character hid the password from the check (found by fuzz-env). */
+    { "API_KEYS=a\nINVESTIQ_URL=http://desk\r{x}:hidden-pass@h.example\n", "x",
+      "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
+      "Fix it and import the file again.", "hidden-pass" },
     /* The IBKR gateway's address is not the assistant's: nothing to import. */
     { "IBKR_HOST=h\nIBKR_PORT=7497\n", "x", NULL, NULL },
     /* A key that cannot be one (the connector's "format"), named by its variable only. */

@@ -9,6 +9,7 @@
 #include "tw-profile-editor.h"
 #include "tw-test-ui.h"
 #include "tw-test-util.h"
+#include "tw-test-timing.h"
 
 #define INTERVAL_MS 1000
 #define MAX_STALL_US (50 * 1000)
@@ -336,7 +337,8 @@ test_overview (void)
   g_test_message ("largest main-loop stall: %" G_GINT64_FORMAT " µs (%" G_GINT64_FORMAT
                   " µs of wall clock, waits included)",
                   tw_test_stall_meter_get_max (meter), tw_test_stall_meter_get_max_raw (meter));
-  g_assert_cmpint (tw_test_stall_meter_get_max (meter), <, MAX_STALL_US);
+  if (tw_test_timing_is_checked ())
+    g_assert_cmpint (tw_test_stall_meter_get_max (meter), <, MAX_STALL_US);
 
   demo_close (&demo);
   g_assert_true (tw_window_is_empty (demo.window));

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-test-ui.h"
+#include "tw-test-timing.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -133,7 +134,7 @@ tw_test_ui_wait_for (TwTestCondition condition,
                      guint           timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+  guint id = g_timeout_add (tw_test_scale_timeout (timeout_ms), timeout_cb, &timed_out);
   /* Wakes the loop now and then so conditions on the clock are seen too. */
   guint tick = g_timeout_add (20, keep_ticking_cb, NULL);
   gboolean ok;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-test-util.h"
+#include "tw-test-timing.h"
 
 #include <libsoup/soup.h>
 #include <stdio.h>
@@ -321,7 +322,7 @@ tw_test_run_until (gboolean *done,
 {
   GMainContext *context = g_main_context_default ();
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+  guint id = g_timeout_add (tw_test_scale_timeout (timeout_ms), on_timeout, &timed_out);
 
   while (!*done && !timed_out)
     g_main_context_iteration (context, TRUE);
