@@ -22,6 +22,8 @@ void        tw_ui_set_status_style    (GtkWidget      *widget,
                                        const char     *style);
 /* "38 ms"; NULL when unknown (negative). */
 char       *tw_ui_format_latency      (double          latency_ms);
+/* "3 s ago", "4 min ago", "5 h ago", "3 days ago". (transfer full) */
+char       *tw_ui_format_ago          (gint64          seconds);
 /* "updated 3 s ago", "no answer yet", "stale — updated 4 min ago". */
 char       *tw_ui_format_age          (gint64          age_seconds,
                                        gboolean        stale);
