@@ -286,15 +286,6 @@ tw_account_card_get_day_pl_text (TwAccountCard *self)
 }
 
 const char *
-tw_account_card_get_equity_text (TwAccountCard *self)
-{
-  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
-  tw_ui_flush_update (GTK_WIDGET (self));
-
-  return gtk_label_get_text (self->equity_label);
-}
-
-const char *
 tw_account_card_get_blocked_text (TwAccountCard *self)
 {
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);

@@ -21,7 +21,6 @@ TwAccount  *tw_account_card_get_account      (TwAccountCard *self);
  * (NULL when not blocked). */
 const char *tw_account_card_get_mode_text    (TwAccountCard *self);
 const char *tw_account_card_get_day_pl_text  (TwAccountCard *self);
-const char *tw_account_card_get_equity_text  (TwAccountCard *self);
 const char *tw_account_card_get_blocked_text (TwAccountCard *self);
 /* The stale/error line, NULL when hidden. */
 const char *tw_account_card_get_problem_text (TwAccountCard *self);

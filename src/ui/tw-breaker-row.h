@@ -27,6 +27,5 @@ double      tw_breaker_row_get_level        (TwBreakerRow *self);
 gboolean    tw_breaker_row_get_can_reset    (TwBreakerRow *self);
 void        tw_breaker_row_set_in_flight    (TwBreakerRow *self,
                                              gboolean      in_flight);
-gboolean    tw_breaker_row_get_reset_sensitive (TwBreakerRow *self);
 
 G_END_DECLS

@@ -258,26 +258,6 @@ tw_close_position_dialog_get_percentage (TwClosePositionDialog *self)
 }
 
 void
-tw_close_position_dialog_set_all (TwClosePositionDialog *self)
-{
-  g_return_if_fail (TW_IS_CLOSE_POSITION_DIALOG (self));
-
-  gtk_check_button_set_active (self->all_check, TRUE);
-}
-
-void
-tw_close_position_dialog_set_qty (TwClosePositionDialog *self,
-                                  double                 qty)
-{
-  g_return_if_fail (TW_IS_CLOSE_POSITION_DIALOG (self));
-
-  if (self->whole_only)
-    return;
-  gtk_check_button_set_active (self->qty_check, TRUE);
-  gtk_spin_button_set_value (self->qty_spin, qty);
-}
-
-void
 tw_close_position_dialog_set_percentage (TwClosePositionDialog *self,
                                          double                 percentage)
 {

@@ -30,11 +30,7 @@ TwCloseMode  tw_close_position_dialog_get_mode       (TwClosePositionDialog *sel
 double       tw_close_position_dialog_get_qty        (TwClosePositionDialog *self);
 /* Percent to close (TW_CLOSE_PERCENTAGE), else 0. */
 double       tw_close_position_dialog_get_percentage (TwClosePositionDialog *self);
-/* As the operator would: choose the mode and amount. */
-void         tw_close_position_dialog_set_all        (TwClosePositionDialog *self);
-void         tw_close_position_dialog_set_qty        (TwClosePositionDialog *self,
-                                                      double                 qty);
-/* Clicks the preset button when @percentage is 25, 50, 75 or 100. */
+/* As the operator would: clicks the preset button when @percentage is 25, 50, 75 or 100. */
 void         tw_close_position_dialog_set_percentage (TwClosePositionDialog *self,
                                                       double                 percentage);
 /* "Closes 25 of 50 AAPL (long)": what Close will do. */

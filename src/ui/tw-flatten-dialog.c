@@ -286,14 +286,6 @@ tw_flatten_dialog_new (GtkWindow  *parent,
   return GTK_WIDGET (self);
 }
 
-TwFlatten *
-tw_flatten_dialog_get_flatten (TwFlattenDialog *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_DIALOG (self), NULL);
-
-  return self->flatten;
-}
-
 void
 tw_flatten_dialog_run (TwFlattenDialog *self)
 {

@@ -20,7 +20,6 @@ G_DECLARE_FINAL_TYPE (TwFlattenDialog, tw_flatten_dialog, TW, FLATTEN_DIALOG, Ad
 GtkWidget  *tw_flatten_dialog_new              (GtkWindow       *parent,
                                                 TwFlatten       *flatten,
                                                 const char      *service_name);
-TwFlatten  *tw_flatten_dialog_get_flatten      (TwFlattenDialog *self);
 /* Runs the flatten (once). */
 void        tw_flatten_dialog_run              (TwFlattenDialog *self);
 gboolean    tw_flatten_dialog_get_running      (TwFlattenDialog *self);

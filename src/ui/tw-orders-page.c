@@ -695,14 +695,6 @@ tw_orders_page_new (void)
   return g_object_new (TW_TYPE_ORDERS_PAGE, NULL);
 }
 
-GtkColumnView *
-tw_orders_page_get_column_view (TwOrdersPage *self)
-{
-  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
-
-  return self->column_view;
-}
-
 GListModel *
 tw_orders_page_get_model (TwOrdersPage *self)
 {

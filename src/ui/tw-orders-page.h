@@ -27,7 +27,6 @@ GtkWidget          *tw_orders_page_new              (void);
 void                tw_orders_page_set_context      (TwOrdersPage   *self,
                                                      TwPortfolio    *portfolio,
                                                      TwActionRunner *runner);
-GtkColumnView      *tw_orders_page_get_column_view  (TwOrdersPage   *self);
 /* (transfer none) the rows as shown: stuck first */
 GListModel         *tw_orders_page_get_model        (TwOrdersPage   *self);
 /* (transfer none) (nullable) the guard dialog of the last action, while open */

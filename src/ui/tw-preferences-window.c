@@ -158,14 +158,6 @@ tw_preferences_window_new (GtkWindow *parent,
                        NULL);
 }
 
-GSettings *
-tw_preferences_window_get_settings (TwPreferencesWindow *self)
-{
-  g_return_val_if_fail (TW_IS_PREFERENCES_WINDOW (self), NULL);
-
-  return self->settings;
-}
-
 GtkWidget *
 tw_preferences_window_get_editor (TwPreferencesWindow *self,
                                   const char          *key)

@@ -51,8 +51,6 @@ gboolean         tw_restore_wizard_is_busy          (TwRestoreWizard *self);
 /* Step 1 and 2 choices, as the operator would click them. */
 gboolean         tw_restore_wizard_choose_database  (TwRestoreWizard *self,
                                                      const char      *db_id);
-gboolean         tw_restore_wizard_choose_backup    (TwRestoreWizard *self,
-                                                     const char      *backup_path);
 /* Step 4 entries, as typed. */
 void             tw_restore_wizard_set_typed_name   (TwRestoreWizard *self,
                                                      const char      *text);

@@ -694,15 +694,6 @@ tw_trading_state_group_get_halt_sensitive (TwTradingStateGroup *self)
 }
 
 gboolean
-tw_trading_state_group_get_resume_sensitive (TwTradingStateGroup *self)
-{
-  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
-  tw_ui_flush_update (GTK_WIDGET (self));
-
-  return gtk_widget_get_sensitive (GTK_WIDGET (self->resume_button));
-}
-
-gboolean
 tw_trading_state_group_get_halt_visible (TwTradingStateGroup *self)
 {
   g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);

@@ -39,7 +39,6 @@ const char     *tw_trading_state_group_get_kill_switch_text (TwTradingStateGroup
 /* (nullable) the broker's block when shown */
 const char     *tw_trading_state_group_get_blocked_text (TwTradingStateGroup *self);
 gboolean        tw_trading_state_group_get_halt_sensitive   (TwTradingStateGroup *self);
-gboolean        tw_trading_state_group_get_resume_sensitive (TwTradingStateGroup *self);
 gboolean        tw_trading_state_group_get_halt_visible     (TwTradingStateGroup *self);
 gboolean        tw_trading_state_group_get_resume_visible   (TwTradingStateGroup *self);
 /* The one-click emergency stop (AI trading's "trading.emergency_stop"). */

@@ -27,8 +27,6 @@ typedef enum
 
 #define TW_TYPE_BACKUP_STEP (tw_backup_step_get_type ())
 GType       tw_backup_step_get_type  (void) G_GNUC_CONST;
-/* "snapshot", "verify", "preflight", "pre-restore-backup", "replace", "post-verify", "cleanup", "done" */
-const char *tw_backup_step_to_string (TwBackupStep step);
 
 /* Progress of a blocking call, called in the calling thread; @fraction in [0, 1] for the step. */
 typedef void (*TwBackupProgressFunc) (TwBackupStep  step,

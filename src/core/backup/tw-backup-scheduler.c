@@ -448,14 +448,6 @@ tw_backup_scheduler_get_manager (TwBackupScheduler *self)
   return self->manager;
 }
 
-TwProfile *
-tw_backup_scheduler_get_profile (TwBackupScheduler *self)
-{
-  g_return_val_if_fail (TW_IS_BACKUP_SCHEDULER (self), NULL);
-
-  return self->profile;
-}
-
 TwAlert *
 tw_backup_scheduler_make_alert (const char *key,
                                 const char *severity,

@@ -35,7 +35,6 @@ G_DECLARE_FINAL_TYPE (TwBackupScheduler, tw_backup_scheduler, TW, BACKUP_SCHEDUL
 TwBackupScheduler *tw_backup_scheduler_new             (TwBackupManager   *manager,
                                                         TwProfile         *profile);
 TwBackupManager   *tw_backup_scheduler_get_manager     (TwBackupScheduler *self);
-TwProfile         *tw_backup_scheduler_get_profile     (TwBackupScheduler *self);
 /* Reads the profile's databases and arms the timers (again, after a settings change). */
 void               tw_backup_scheduler_start           (TwBackupScheduler *self);
 void               tw_backup_scheduler_stop            (TwBackupScheduler *self);

@@ -63,7 +63,6 @@ GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
 
 /* Additions of the risk core. */
 guint          tw_alert_engine_get_rate_limit        (TwAlertEngine *self);
-guint          tw_alert_engine_get_unreachable_after (TwAlertEngine *self);
 void           tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
                                                       guint          seconds);
 /* How many alerts were held back (rate limit or still active) so far: for tests and

@@ -734,14 +734,6 @@ tw_poller_poll_now (TwPoller *self)
   poll_once (self);
 }
 
-guint
-tw_poller_get_interval (TwPoller *self)
-{
-  g_return_val_if_fail (TW_IS_POLLER (self), 0);
-
-  return self->interval_ms;
-}
-
 void
 tw_poller_set_interval (TwPoller *self,
                         guint     interval_ms)

@@ -30,7 +30,6 @@ void       tw_poller_start_delayed            (TwPoller   *self,
 void       tw_poller_stop                     (TwPoller   *self);
 /* Polls now unless a request is in flight; resets the backoff. */
 void       tw_poller_poll_now                 (TwPoller   *self);
-guint      tw_poller_get_interval             (TwPoller   *self);
 void       tw_poller_set_interval             (TwPoller   *self,
                                                guint       interval_ms);
 gboolean   tw_poller_get_in_flight            (TwPoller   *self);

@@ -256,7 +256,6 @@ VALUE_GETTER (gboolean, account_blocked)
 VALUE_GETTER (gboolean, trade_suspended_by_user)
 VALUE_GETTER (gboolean, paper)
 VALUE_GETTER (gboolean, paper_known)
-VALUE_GETTER (gboolean, stale)
 
 gboolean
 tw_account_is_blocked (TwAccount *self)

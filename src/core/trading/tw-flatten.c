@@ -313,13 +313,6 @@ tw_flatten_new (TwActionRunner *runner,
   return self;
 }
 
-const char *
-tw_flatten_get_service_id (TwFlatten *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN (self), NULL);
-  return self->service_id;
-}
-
 GListModel *
 tw_flatten_get_steps (TwFlatten *self)
 {

@@ -785,13 +785,6 @@ tw_portfolio_get_poll_interval (TwPortfolio *self)
   return poll_interval (self);
 }
 
-guint
-tw_portfolio_get_stuck_threshold (TwPortfolio *self)
-{
-  g_return_val_if_fail (TW_IS_PORTFOLIO (self), 0);
-  return self->stuck_threshold;
-}
-
 void
 tw_portfolio_set_stuck_threshold (TwPortfolio *self,
                                   guint        seconds)

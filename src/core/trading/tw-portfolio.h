@@ -55,7 +55,6 @@ void         tw_portfolio_hold_view            (TwPortfolio  *self);
 void         tw_portfolio_release_view         (TwPortfolio  *self);
 /* The interval the pollers run at now. */
 guint        tw_portfolio_get_poll_interval    (TwPortfolio  *self);
-guint        tw_portfolio_get_stuck_threshold  (TwPortfolio  *self);
 void         tw_portfolio_set_stuck_threshold  (TwPortfolio  *self,
                                                 guint         seconds);
 /* TRUE when the service has any of the three operations (it shows on the pages). */
