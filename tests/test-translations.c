@@ -11,6 +11,7 @@
 #include "tw-error.h"
 #include "tw-guard.h"
 #include "tw-overview-page.h"
+#include "tw-overview-page-private.h"
 #include "tw-test-ui.h"
 #include "tw-test-util.h"
 #include "tw-ui-util.h"

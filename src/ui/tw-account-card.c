@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-account-card.h"
+#include "tw-account-card-private.h"
 
 #include <glib/gi18n.h>
 

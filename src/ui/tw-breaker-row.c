@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-breaker-row.h"
+#include "tw-breaker-row-private.h"
 
 #include <glib/gi18n.h>
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-breakers-page.h"
+#include "tw-breakers-page-private.h"
 
 #include <glib/gi18n.h>
 

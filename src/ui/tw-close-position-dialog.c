@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-close-position-dialog.h"
+#include "tw-close-position-dialog-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>

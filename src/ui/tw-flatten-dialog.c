@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-flatten-dialog.h"
+#include "tw-flatten-dialog-private.h"
 
 #include <glib/gi18n.h>
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-orders-page.h"
+#include "tw-orders-page-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>

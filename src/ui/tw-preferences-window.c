@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-preferences-window.h"
+#include "tw-preferences-window-private.h"
 
 #include <glib/gi18n.h>
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-service-editor-row.h"
+#include "tw-service-editor-row-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>

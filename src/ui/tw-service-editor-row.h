@@ -20,13 +20,6 @@ GtkWidget   *tw_service_editor_row_new              (TwConnectorRegistry *regist
 gboolean     tw_service_editor_row_set_connector_id (TwServiceEditorRow  *self,
                                                      const char          *connector_id);
 const char  *tw_service_editor_row_get_service_id   (TwServiceEditorRow  *self);
-const char  *tw_service_editor_row_get_base_url     (TwServiceEditorRow  *self);
-void         tw_service_editor_row_set_base_url     (TwServiceEditorRow  *self,
-                                                     const char          *url);
-/* Sets the password row of secret @name; FALSE if the connector has no such secret. */
-gboolean     tw_service_editor_row_set_secret       (TwServiceEditorRow  *self,
-                                                     const char          *name,
-                                                     const char          *value);
 /* (transfer full) (element-type utf8 utf8) name → value of the secrets typed in (non-empty). */
 GHashTable  *tw_service_editor_row_collect_secrets  (TwServiceEditorRow  *self);
 /* Empties every password row (after they were stored). */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-service-row.h"
+#include "tw-service-row-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>

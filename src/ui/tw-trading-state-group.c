@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-trading-state-group.h"
+#include "tw-trading-state-group-private.h"
 
 #include <glib/gi18n.h>
 
