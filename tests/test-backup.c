@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "tw-backup-manager.h"
+#include "tw-backup-private.h"
 #include "tw-error.h"
 #include "tw-backup-test-helpers.h"
 

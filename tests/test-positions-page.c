@@ -8,6 +8,7 @@
 #include "tw-close-position-dialog-private.h"
 #include "tw-guard-dialog.h"
 #include "tw-guard-dialog-private.h"
+#include "tw-portfolio-private.h"
 #include "tw-positions-page-private.h"
 #include "tw-trading-format.h"
 #include "tw-trading-test.h"

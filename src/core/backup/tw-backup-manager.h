@@ -118,11 +118,6 @@ TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
                                                       guint               *n_backups,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
-/* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
-gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
-                                                     const char           *db_path,
-                                                     const char           *backup_dir,
-                                                     guint                 schedule_hours);
 
 /* Restores @backup_path over @db_path, atomically and crash-safely:
  * 1. pre-flight: refused without TW_RESTORE_TRADING_HALTED, or when a process holds the

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-backup-scheduler.h"
+#include "tw-backup-scheduler-private.h"
 
 #include <glib/gi18n-lib.h>
 

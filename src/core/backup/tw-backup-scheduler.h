@@ -45,10 +45,6 @@ gboolean           tw_backup_scheduler_is_busy         (TwBackupScheduler *self,
 /* Checks every database's newest valid backup's age now (also done hourly), in a thread. */
 void               tw_backup_scheduler_check_stale     (TwBackupScheduler *self);
 
-/* For tests: how many seconds one "hour" of the schedule and of the stale check lasts
- * (default 3600). Takes effect at the next start. */
-void               tw_backup_scheduler_set_hour_seconds (TwBackupScheduler *self,
-                                                         guint              seconds);
 
 /* A TwAlert for the notifier from the "alert" signal's arguments: page "backups",
  * category "x-tradewarden.backup". (transfer full) */

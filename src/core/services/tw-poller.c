@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-poller.h"
+#include "tw-poller-private.h"
 
 #include "tw-error.h"
 

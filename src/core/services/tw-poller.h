@@ -38,8 +38,5 @@ GDateTime *tw_poller_get_last_success         (TwPoller   *self);
 gboolean   tw_poller_get_stale                (TwPoller   *self);
 TwClient  *tw_poller_get_client               (TwPoller   *self);
 
-/* Every running poller of a main context shares one timer source: how many the
- * pollers of @context (NULL: the global default) use now, 0 or 1. */
-guint      tw_poller_count_scheduler_sources  (GMainContext *context);
 
 G_END_DECLS
