@@ -85,7 +85,7 @@ set_string (TwAccount  *self,
             guint       prop_id,
             const char *value)
 {
-  if (_tw_replace_str (G_STRUCT_MEMBER_P (self, FIND (string_fields, prop_id)->offset), value))
+  if (tw_set_str (G_STRUCT_MEMBER_P (self, FIND (string_fields, prop_id)->offset), value))
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
@@ -298,7 +298,7 @@ tw_account_set_updated_at (TwAccount *self,
 {
   g_return_if_fail (TW_IS_ACCOUNT (self));
 
-  if (_tw_replace_date_time (&self->updated_at, updated_at))
+  if (tw_set_date_time (&self->updated_at, updated_at))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
 }
 
