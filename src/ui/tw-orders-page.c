@@ -107,11 +107,8 @@ show_result (TwOrdersPage *self,
   self->last_result = g_strdup (text);
   if (TW_IS_WINDOW (root))
     {
-      AdwToast *toast = adw_toast_new (text);
+      AdwToast *toast = tw_ui_result_toast_new (text, ok);
 
-      adw_toast_set_timeout (toast, ok ? 5 : 0);
-      if (!ok)
-        adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
       /* A toast is one line: each refusal and why is one click away. */
       if (details)
         {

@@ -132,6 +132,18 @@ tw_ui_set_status_style (GtkWidget  *widget,
     gtk_widget_add_css_class (widget, style);
 }
 
+AdwToast *
+tw_ui_result_toast_new (const char *text,
+                        gboolean    ok)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, ok ? 5 : 0);
+  if (!ok)
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  return toast;
+}
+
 char *
 tw_ui_format_latency (double latency_ms)
 {
