@@ -127,9 +127,8 @@ service_name (TwOrdersPage *self,
               const char   *service_id)
 {
   TwProfile *profile = tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio));
-  TwService *service = tw_profile_lookup_service (profile, service_id);
 
-  return service != NULL ? tw_service_get_name (service) : service_id;
+  return tw_profile_get_service_name (profile, service_id);
 }
 
 /* ---- stuck, cancel-all buttons ---- */

@@ -75,9 +75,8 @@ service_name (TwPositionsPage *self,
               const char      *service_id)
 {
   TwProfile *profile = tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio));
-  TwService *service = tw_profile_lookup_service (profile, service_id);
 
-  return service != NULL ? tw_service_get_name (service) : service_id;
+  return tw_profile_get_service_name (profile, service_id);
 }
 
 /* Whether the service's "positions.close" can close a part (a qty or percentage var). */

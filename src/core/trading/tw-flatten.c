@@ -374,10 +374,8 @@ get_step (TwFlatten *self,
 static const char *
 name_of_service (TwFlatten *self)
 {
-  TwService *service = tw_profile_lookup_service (
+  return tw_profile_get_service_name (
     tw_workspace_get_profile (tw_action_runner_get_workspace (self->runner)), self->service_id);
-
-  return service != NULL ? tw_service_get_name (service) : self->service_id;
 }
 
 static TwClient *
