@@ -10,6 +10,9 @@
 
 #include "tw-error.h"
 
+/* How the connector mapper fills a model object's property from a JSON value: by the
+ * property's type, refusing what does not fit rather than guessing. */
+
 /* A short rendering of a JSON value for error messages. */
 static char *
 describe_node (JsonNode *node)
