@@ -44,7 +44,7 @@ void             tw_restore_wizard_preselect        (TwRestoreWizard *self,
                                                      const char      *db_id,
                                                      const char      *backup_path);
 gboolean         tw_restore_wizard_get_can_restore  (TwRestoreWizard *self);
-/* Step 1 and 2 choices, as the operator would click them. */
+/* Step 1 choice, as the operator would click it. */
 gboolean         tw_restore_wizard_choose_database  (TwRestoreWizard *self,
                                                      const char      *db_id);
 
