@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "tw-application.h"
+#include "tw-bench.h"
 #include "tw-cli.h"
 
 int
@@ -26,6 +27,7 @@ main (int   argc,
   app = tw_application_new ();
   /* `tradewarden --help` names the verbs handled above. */
   g_application_set_option_context_summary (G_APPLICATION (app), tw_cli_get_verbs_help ());
-  tw_application_set_start_time (app, start_time_us);
+  if (g_getenv ("TW_BENCH_FIRST_FRAME") != NULL)
+    tw_bench_report_first_frame (GTK_APPLICATION (app), start_time_us);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

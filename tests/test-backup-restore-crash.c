@@ -78,7 +78,7 @@ restore_child (const char *db,
 
   manager = tw_backup_manager_new (audit, "crash-test", TW_MODE_PAPER);
   if (!tw_backup_manager_restore (manager, db, backup, NULL, "crash test",
-                                  TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, &error))
+                                  TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, NULL, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;

@@ -243,7 +243,7 @@ test_late_writer (Fixture       *f,
 
   g_assert_true (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (f->backup), NULL,
                                             "late writer", TW_RESTORE_TRADING_HALTED, &pre, NULL,
-                                            NULL, NULL, &error));
+                                            NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (f->acted);
   after = tw_test_content_checksum (f->db);
@@ -274,6 +274,7 @@ test_late_holder (Fixture       *f,
   g_autofree char *before = tw_test_content_checksum (f->db);
   g_autofree char *expected = NULL;
   g_autofree char *leftover = NULL;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_RESTORED;
   g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(GDir) listing = NULL;
   const char *name;
@@ -284,9 +285,11 @@ test_late_holder (Fixture       *f,
   _tw_backup_restore_set_test_hook (hook, f);
 
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (f->backup), NULL,
-                                             "late holder", TW_RESTORE_TRADING_HALTED, NULL, NULL,
-                                             NULL, NULL, &error));
+                                             "late holder", TW_RESTORE_TRADING_HALTED, NULL, &outcome,
+                                             NULL, NULL, NULL, &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_cmpstr (g_enum_to_string (TW_TYPE_RESTORE_OUTCOME, outcome), ==,
+                   "TW_RESTORE_OUTCOME_UNTOUCHED");
   g_test_message ("%s", error->message);
   expected = g_strdup_printf ("process %d (sqlite3) opened the database during the restore",
                               f->holder_pid);
@@ -335,14 +338,17 @@ test_put_back (Fixture       *f,
   g_autofree char *mode = NULL;
   g_autofree char *pre = NULL;
   g_autofree char *dump_pre = NULL;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_RESTORED;
 
   f->point = "post-verify";
   f->fail = TRUE;
   _tw_backup_restore_set_test_hook (hook, f);
 
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (f->backup), NULL,
-                                             "put-back test", TW_RESTORE_TRADING_HALTED, NULL, NULL,
-                                             NULL, NULL, &error));
+                                             "put-back test", TW_RESTORE_TRADING_HALTED, NULL, &outcome,
+                                             NULL, NULL, NULL, &error));
+  g_assert_cmpstr (g_enum_to_string (TW_TYPE_RESTORE_OUTCOME, outcome), ==,
+                   "TW_RESTORE_OUTCOME_PUT_BACK");
   g_assert_error (error, TW_ERROR, TW_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_assert_true (f->acted);
@@ -390,14 +396,17 @@ test_put_back_fails (Fixture       *f,
   g_autofree char *pre = NULL;
   g_autofree char *backup_sum = tw_test_content_checksum (tw_backup_get_path (f->backup));
   g_autofree char *after = NULL;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_RESTORED;
 
   f->point = "post-verify";
   f->also_fail = "put-back-sidecars-removed";
   f->fail = TRUE;
   _tw_backup_restore_set_test_hook (hook, f);
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (f->backup), NULL,
-                                             "put-back test", TW_RESTORE_TRADING_HALTED, NULL, NULL,
-                                             NULL, NULL, &error));
+                                             "put-back test", TW_RESTORE_TRADING_HALTED, NULL, &outcome,
+                                             NULL, NULL, NULL, &error));
+  g_assert_cmpstr (g_enum_to_string (TW_TYPE_RESTORE_OUTCOME, outcome), ==,
+                   "TW_RESTORE_OUTCOME_BY_HAND");
   g_assert_error (error, TW_ERROR, TW_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "putting the original back failed too"));

@@ -146,6 +146,7 @@ test_round_trip (Fixture       *f,
   TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
   g_autoptr(TwAuditRecord) last = NULL;
   int status;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_CHECK;
 
   before = tw_test_content_checksum (f->db);
   backup = tw_backup_manager_create (f->manager, f->db, f->backups, NULL, NULL, NULL, &error);
@@ -159,7 +160,8 @@ test_round_trip (Fixture       *f,
 
   g_assert_true (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
                                             "roll back the bad import", TW_RESTORE_TRADING_HALTED,
-                                            &pre, NULL, NULL, NULL, &error));
+                                            &pre, &outcome, NULL, NULL, NULL, &error));
+  g_assert_cmpint (outcome, ==, TW_RESTORE_OUTCOME_RESTORED);
   g_assert_no_error (error);
   after = tw_test_content_checksum (f->db);
   g_assert_cmpstr (after, ==, before);
@@ -222,6 +224,7 @@ test_corrupt (Fixture       *f,
   g_autoptr(GListModel) list = NULL;
   TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
   g_autoptr(GListModel) refused = NULL;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_CHECK;
 
   tw_test_make_db (f->db, 2000, 200, FALSE, 3);
   backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
@@ -243,7 +246,8 @@ test_corrupt (Fixture       *f,
 
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
                                              "test a corrupt one", TW_RESTORE_TRADING_HALTED,
-                                             &pre, NULL, NULL, NULL, &error));
+                                             &pre, &outcome, NULL, NULL, NULL, &error));
+  g_assert_cmpint (outcome, ==, TW_RESTORE_OUTCOME_UNTOUCHED);
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "corrupt"));
   g_assert_nonnull (strstr (error->message, "not touched"));
@@ -273,14 +277,15 @@ test_not_halted (Fixture       *f,
   before = tw_test_content_checksum (f->db);
 
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
-                                             "reason", TW_RESTORE_NONE, NULL, NULL, NULL, NULL, &error));
+                                             "reason", TW_RESTORE_NONE, NULL, NULL, NULL, NULL, NULL,
+                                             &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "halted"));
   g_clear_error (&error);
 
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
                                              "  ", TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL,
-                                             &error));
+                                             NULL, &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "reason"));
 
@@ -312,7 +317,7 @@ test_held (Fixture       *f,
 
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
                                              "reason", TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL,
-                                             NULL, &error));
+                                             NULL, NULL, &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
   expected = g_strdup_printf ("held by process %d (", pid);
   g_assert_nonnull (strstr (error->message, expected));
@@ -508,6 +513,7 @@ test_async (Fixture       *f,
   g_autoptr(TwBackup) pre = NULL;
   g_autoptr(GListModel) list = NULL;
   gboolean saw_replace = FALSE;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_CHECK;
 
   g_signal_connect (f->manager, "progress", G_CALLBACK (on_progress), steps);
 
@@ -530,7 +536,8 @@ test_async (Fixture       *f,
                                    TW_RESTORE_TRADING_HALTED, NULL, on_done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (tw_backup_manager_restore_finish (f->manager, result, &pre, &error));
+  g_assert_true (tw_backup_manager_restore_finish (f->manager, result, &pre, &outcome, &error));
+  g_assert_cmpint (outcome, ==, TW_RESTORE_OUTCOME_RESTORED);
   g_assert_no_error (error);
   g_assert_nonnull (pre);
   while (g_main_context_iteration (NULL, FALSE));

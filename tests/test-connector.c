@@ -480,6 +480,47 @@ static const BadFile bad_files[] = {
     "x.json: operation \"health\": \"components\": \"pointer\" is missing" },
   { "{" HEAD ", " OPS ("{" GET_HEALTH ", \"components\": {\"pointer\": \"/c\", \"map\": {\"detail\": \"msg\"}}}") "}",
     "x.json: operation \"health\": \"components\": \"map\": \"detail\": \"msg\" is not a JSON Pointer" },
+  /* What the console knows of a system beyond its operations. */
+  { "{" HEAD ", \"roles\": [\"borker\"], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"roles\": \"borker\" is not allowed here (it must be an array of roles (known: broker))" },
+  { "{" HEAD ", \"roles\": \"broker\", " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"roles\" must be an array of roles (known: broker), not a string" },
+  { "{" HEAD ", \"hosts\": {\"live\": [\"https://api.x.com\"]}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"hosts\": \"live\": \"https://api.x.com\" is not allowed here (it must be an array of host names …" },
+  { "{" HEAD ", \"hosts\": {\"live\": [\"a.x.com\"], \"paper\": [\"A.x.com\"]}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"hosts\": \"a.x.com\" is listed as both live and paper" },
+  { "{" HEAD ", \"hosts\": {\"demo\": [\"a.x.com\"]}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"hosts\": unknown key \"demo\" (expected one of live, paper)" },
+  { "{" HEAD ", \"hosts\": {}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"hosts\" must name at least one live or paper host" },
+  { "{" HEAD ", \"env\": {\"base_url\": [\"X URL\"]}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"env\": \"base_url\"[0]: \"X URL\" is not an environment variable name …" },
+  { "{" HEAD ", \"env\": {\"base_url\": []}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"env\": \"base_url\" must name at least one variable" },
+  { "{" HEAD ", \"env\": {\"base_url_strip\": \"/v2\"}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"env\": \"base_url_strip\" needs \"base_url\"" },
+  { "{" HEAD ", \"env\": {\"base_url\": \"X_URL\", \"base_url_strip\": \"v2\"}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"env\": \"base_url_strip\" must be a path such as \"/v2\"" },
+  { "{" HEAD ", \"env\": {\"mode\": [{\"variable\": \"ENV\", \"paper\": [\"paper\"]}]}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"env\": \"mode\"[0]: \"live\" must list at least one word (e.g. [\"live\"])" },
+  { "{" HEAD ", \"env\": {\"mode\": [{\"variable\": \"ENV\", \"live\": [\"on\"], \"paper\": [\"ON\"]}]}, " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"env\": \"mode\"[0]: \"on\" is listed as both live and paper" },
+  { "{" HEAD ", \"secrets\": [{\"name\": \"k\", \"env\": [\"K\", \"K\"]}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"secrets\"[0]: \"env\"[1]: \"K\" is listed twice" },
+  { "{" HEAD ", \"secrets\": [{\"name\": \"k\", \"env\": {\"name\": \"K\", \"list\": \"\"}}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"secrets\"[0]: \"env\": \"list\" must be the separator, e.g. \",\"" },
+  { "{" HEAD ", \"secrets\": [{\"name\": \"k\", \"format\": {\"pattern\": \"[a-\", \"message\": \"m\"}}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"secrets\"[0]: \"format\": \"pattern\" is not a regular expression: …" },
+  { "{" HEAD ", \"secrets\": [{\"name\": \"k\", \"format\": {\"pattern\": \"k[0-9]+\"}}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"secrets\"[0]: \"format\": \"message\" is missing (it tells people what a valid value looks like)" },
+  { "{" HEAD ", \"refusals\": [{\"contains\": \"held\", \"means\": \"held\"}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"refusals\"[0]: \"means\" must be held-for-orders or not-cancelable, not \"held\" (write your own words in \"text\")" },
+  { "{" HEAD ", \"refusals\": [{\"contains\": \"x\", \"means\": \"not-cancelable\", \"text\": \"t\"}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"refusals\"[0]: give either \"means\" (held-for-orders, not-cancelable) or \"text\", not both or neither" },
+  { "{" HEAD ", \"refusals\": [{\"status\": 207, \"contains\": \"x\", \"text\": \"t\"}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"refusals\"[0]: \"status\" must be an HTTP error status (400 to 599)" },
+  { "{" HEAD ", \"refusals\": [{\"status\": 409, \"text\": \"t\"}], " OPS ("{" GET_HEALTH "}") "}",
+    "x.json: \"refusals\"[0]: \"contains\" is missing …" },
 };
 
 static void
@@ -506,6 +547,78 @@ test_bad_files (void)
       else
         g_assert_cmpstr (error->message, ==, expected);
     }
+}
+
+/* The shipped connectors' traits, as the runbooks give them. */
+static void
+test_shipped_traits (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = load_registry ();
+  TwConnector *alpaca = tw_connector_registry_lookup (registry, "alpaca");
+  TwConnector *investiq = tw_connector_registry_lookup (registry, "investiq");
+  TwConnector *ibkr = tw_connector_registry_lookup (registry, "ibkr-assistant");
+  const TwSecretSpec *key_id = tw_connector_get_secret (alpaca, "key_id");
+  g_autoptr(GError) error = NULL;
+  const char *text = NULL;
+  TwMode mode = TW_MODE_PAPER;
+
+  /* The broker is Alpaca alone. */
+  g_assert_true (tw_connector_has_role (alpaca, TW_CONNECTOR_ROLE_BROKER));
+  g_assert_false (tw_connector_has_role (investiq, TW_CONNECTOR_ROLE_BROKER));
+  g_assert_false (tw_connector_has_role (ibkr, TW_CONNECTOR_ROLE_BROKER));
+
+  /* The InvestIQ runbook's PRODUCTION CHECK: paper-api is paper, api is live. */
+  g_assert_true (tw_connector_mode_for_url (alpaca, "https://API.alpaca.markets/v2", &mode));
+  g_assert_cmpint (mode, ==, TW_MODE_LIVE);
+  g_assert_true (tw_connector_mode_for_url (alpaca, "https://paper-api.alpaca.markets", &mode));
+  g_assert_cmpint (mode, ==, TW_MODE_PAPER);
+  g_assert_false (tw_connector_mode_for_url (alpaca, "http://127.0.0.1:9000", &mode));
+  g_assert_false (tw_connector_mode_for_url (alpaca, "not a url", &mode));
+  g_assert_false (tw_connector_has_hosts (investiq));
+
+  /* Key IDs: PK or AK and 16 to 20 letters and digits, the whole value. */
+  g_assert_nonnull (key_id);
+  g_assert_cmpuint (key_id->env_variables->len, ==, 2);
+  g_assert_cmpstr (key_id->env, ==, "ALPACA_API_KEY");
+  g_assert_true (tw_connector_check_secret (alpaca, "key_id", "PKTEST1234567890ABCD", &error));
+  g_assert_no_error (error);
+  g_assert_true (tw_connector_check_secret (alpaca, "secret_key", "anything", &error));
+  g_assert_no_error (error);
+  g_assert_false (tw_connector_check_secret (alpaca, "key_id", "xPKTEST1234567890ABCD", &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_null (strstr (error->message, "xPKTEST"));
+  g_clear_error (&error);
+  g_assert_false (tw_connector_check_secret (alpaca, "key_id", "PKTEST1234567890ABCD ", &error));
+  g_clear_error (&error);
+
+  /* API_KEYS: a list, the first key counts; shared with the bots that use it too. */
+  {
+    const TwSecretSpec *api_key = tw_connector_get_secret (investiq, "api_key");
+    const TwSecretSpec *ibkr_key = tw_connector_get_secret (ibkr, "api_key");
+    const TwEnvVariable *own = g_ptr_array_index (api_key->env_variables, 0);
+    const TwEnvVariable *shared = g_ptr_array_index (ibkr_key->env_variables, 1);
+
+    g_assert_cmpstr (own->name, ==, "API_KEYS");
+    g_assert_cmpstr (own->separator, ==, ",");
+    g_assert_false (own->shared);
+    g_assert_cmpstr (shared->name, ==, "API_KEYS");
+    g_assert_true (shared->shared);
+  }
+
+  /* The IBKR runbook's switches. */
+  g_assert_cmpuint (tw_connector_get_env_mode (ibkr)->len, ==, 2);
+  g_assert_cmpstr (tw_connector_get_env_base_url_strip (alpaca), ==, "/v2");
+
+  /* Refusals: words and status must both match. */
+  g_assert_cmpint (tw_connector_match_refusal (alpaca, 403, "Insufficient qty available for order", &text),
+                   ==, TW_REFUSAL_HELD_FOR_ORDERS);
+  g_assert_null (text);
+  g_assert_cmpint (tw_connector_match_refusal (alpaca, 422, "insufficient qty available", NULL),
+                   ==, TW_REFUSAL_UNKNOWN);
+  g_assert_cmpint (tw_connector_match_refusal (alpaca, 422, "order is not cancelable", NULL),
+                   ==, TW_REFUSAL_NOT_CANCELABLE);
+  g_assert_cmpint (tw_connector_match_refusal (investiq, 422, "order is not cancelable", NULL),
+                   ==, TW_REFUSAL_UNKNOWN);
 }
 
 static void
@@ -628,6 +741,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/connector/shipped", test_shipped);
+  g_test_add_func ("/tw/core/connector/shipped-traits", test_shipped_traits);
   g_test_add_func ("/tw/core/connector/path", test_path);
   g_test_add_func ("/tw/core/connector/body", test_body);
   g_test_add_func ("/tw/core/connector/headers", test_headers);

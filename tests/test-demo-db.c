@@ -110,7 +110,7 @@ test_demo_db (void)
   g_assert_no_error (error);
   g_assert_true (tw_backup_manager_restore (manager, investiq, tw_backup_get_path (backup), NULL,
                                             "demo database test", TW_RESTORE_TRADING_HALTED,
-                                            &pre_restore, NULL, NULL, NULL, &error));
+                                            &pre_restore, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_rows (investiq, "trades"), ==, trades);
 

@@ -120,14 +120,59 @@ test_away (void)
   tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (dialog));
   app_save_png_light_dark (GTK_WIDGET (dialog), "guard-away");
 
-  /* Cancel sends nothing. */
+  /* Cancel sends nothing: a person dismissed it, which is not a program's cancellation. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
   g_assert_false (tw_guard_confirm_finish (result, &error));
-  g_assert_error (error, TW_ERROR, TW_ERROR_CANCELLED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_DISMISSED);
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
 
   app_fixture_close (&f);
+}
+
+/* The caller's cancellable, not a person: the dialog closes and the answer is GIO's
+ * cancellation, not TW_ERROR_DISMISSED; a dialog a person dismisses is never
+ * G_IO_ERROR_CANCELLED. Already cancelled: no dialog at all. */
+static void
+test_cancellable (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TwGuardRequest) request = tw_guard_request_new ("trading.resume", "investiq", "demo",
+                                                            TW_MODE_PAPER);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  dialog = tw_guard_confirm_async (NULL, request, NULL, NULL, cancellable, store_result_cb, &result);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (tw_test_ui_wait_frame (dialog, 5000));
+  g_cancellable_cancel (cancellable);
+  g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
+  g_assert_false (tw_guard_confirm_finish (result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (dialog);
+  g_clear_object (&result);
+  g_clear_error (&error);
+
+  dialog = tw_guard_confirm_async (NULL, request, NULL, NULL, cancellable, store_result_cb, &result);
+  g_assert_null (dialog);
+  g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
+  g_assert_false (tw_guard_confirm_finish (result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_object (&result);
+  g_clear_error (&error);
+
+  /* Dismissed by a person, the same cancellable live again: TW_ERROR_DISMISSED, and the
+   * cancellable no longer reaches the finished request. */
+  g_cancellable_reset (cancellable);
+  dialog = tw_guard_confirm_async (NULL, request, NULL, NULL, cancellable, store_result_cb, &result);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
+  g_assert_false (tw_guard_confirm_finish (result, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_DISMISSED);
+  g_cancellable_cancel (cancellable);
 }
 
 /* What the Breakers page reports when an action ends. */
@@ -377,6 +422,7 @@ main (int   argc,
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/guard-dialog/toward-safety", test_toward_safety);
   g_test_add_func ("/tw/ui/guard-dialog/away", test_away);
+  g_test_add_func ("/tw/ui/guard-dialog/cancellable", test_cancellable);
   g_test_add_func ("/tw/ui/guard-dialog/page-health-red", test_page_health_red);
   g_test_add_func ("/tw/ui/guard-dialog/destructive-live", test_destructive_live);
   status = g_test_run ();

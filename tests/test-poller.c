@@ -40,8 +40,10 @@ credential_for (TwSimThread        *sim,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_strcmp0 (spec->env, map[i].env) == 0)
-      return tw_sim_thread_get_credential (sim, map[i].name);
+    for (guint j = 0; j < spec->env_variables->len; j++)
+      if (g_strcmp0 (((TwEnvVariable *) g_ptr_array_index (spec->env_variables, j))->name,
+                     map[i].env) == 0)
+        return tw_sim_thread_get_credential (sim, map[i].name);
   return NULL;
 }
 

@@ -409,8 +409,27 @@ test_multistatus (void)
   g_autofree char *cancel_summary = NULL;
   g_autofree char *known_summary = NULL;
   g_autoptr(TwMultiStatus) known = NULL;
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  TwConnector *alpaca;
 
+  /* The refusals are explained by the broker's connector ("refusals"). */
+  tw_connector_registry_load_default (registry);
+  alpaca = tw_connector_registry_lookup (registry, "alpaca");
+  g_assert_nonnull (alpaca);
+
+  /* Without a connector, a refusal is the server's own words. */
   status = tw_multi_status_new_from_json (body, "closed", &error);
+  g_assert_no_error (error);
+  summary = tw_multi_status_dup_summary (status);
+  g_assert_cmpstr (summary, ==,
+                   "4 of 5 closed; TSLA refused: insufficient qty available for order "
+                   "(requested: 15, available: 0)");
+  g_clear_pointer (&summary, g_free);
+  g_clear_object (&status);
+
+  status = tw_multi_status_new ("closed");
+  tw_multi_status_set_connector (status, alpaca);
+  g_assert_true (tw_multi_status_parse (status, body, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (tw_multi_status_get_n_ok (status), ==, 4);
   g_assert_cmpuint (tw_multi_status_get_n_failed (status), ==, 1);
@@ -431,7 +450,9 @@ test_multistatus (void)
   g_assert_cmpuint (failed->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (failed, 0), ==, "TSLA");
 
-  cancels = tw_multi_status_new_from_json (orders, "canceled", &error);
+  cancels = tw_multi_status_new ("canceled");
+  tw_multi_status_set_connector (cancels, alpaca);
+  g_assert_true (tw_multi_status_parse (cancels, orders, &error));
   g_assert_no_error (error);
   cancel_summary = tw_multi_status_dup_summary (cancels);
   /* Not knowing the order, the console does not claim it was filled or canceled. */
@@ -443,6 +464,7 @@ test_multistatus (void)
   /* Knowing it (the portfolio had it): named as a person reads it, and its state explains
    * the refusal; "a" was not known, so it keeps its id. */
   known = tw_multi_status_new ("canceled");
+  tw_multi_status_set_connector (known, alpaca);
   tw_multi_status_know (known, "b", "sell 5 TSLA stop (order b)", "held");
   g_assert_true (tw_multi_status_parse (known, orders, &error));
   g_assert_no_error (error);
@@ -469,6 +491,7 @@ test_multistatus (void)
     g_auto(GStrv) lines = NULL;
 
     tw_multi_status_set_entry_noun (unseen, "order");
+    tw_multi_status_set_connector (unseen, alpaca);
     g_assert_true (tw_multi_status_parse (unseen, one, &error));
     lines = tw_multi_status_dup_lines (unseen);
     g_assert_cmpuint (g_strv_length (lines), ==, 2);
@@ -490,7 +513,7 @@ test_multistatus (void)
 
     for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
       {
-        g_autofree char *reason = tw_multi_status_explain (422, "order is not cancelable",
+        g_autofree char *reason = tw_multi_status_explain (alpaca, 422, "order is not cancelable",
                                                            reasons[i].state);
 
         g_assert_cmpstr (reason, ==, reasons[i].reason);

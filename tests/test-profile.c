@@ -342,11 +342,12 @@ test_invalid (void)
       "alpaca.conf: [Service alpaca] has no “BaseUrl”. Add the service's address, "
       "e.g. BaseUrl=http://127.0.0.1:3000." },
     { BASE "[Service alpaca]\nBaseUrl=https://paper-api.alpaca.markets\n",
-      "alpaca.conf: [Service alpaca] has no “Connector”. Add the connector's id, e.g. Connector=investiq." },
+      "alpaca.conf: [Service alpaca] has no “Connector”. Add the connector's id (the “id” in its "
+      "connector file)." },
     { BASE "[Service alpaca]\nConnector=\nBaseUrl=https://paper-api.alpaca.markets\n", NULL },
     { BASE "[Service Alpaca Main]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n",
       "alpaca.conf: [Service Alpaca Main] the id after the group's kind must use only lower-case "
-      "letters, digits, “-” and “_” (e.g. [Service investiq]). Rename the group." },
+      "letters, digits, “-” and “_” (e.g. [Service trading-api]). Rename the group." },
     { BASE "[Service ]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n", NULL },
     { BASE "[Database audit]\nBackupDir=/b\n",
       "alpaca.conf: [Database audit] has no “Path”. Add the database file's path." },
@@ -423,6 +424,26 @@ test_list_all (void)
   g_assert_cmpuint (profiles->len, ==, 2);
 }
 
+/* The shipped connectors, whose "env" keys drive the import. */
+static TwConnectorRegistry *shipped;
+
+static TwConnectorRegistry *
+registry (void)
+{
+  GPtrArray *problems;
+
+  /* Made in the first test that needs it: outside a test the isolated dirs are /dev/null. */
+  if (shipped == NULL)
+    {
+      shipped = tw_connector_registry_new ();
+      tw_connector_registry_load_default (shipped);
+    }
+  problems = tw_connector_registry_get_problems (shipped);
+  if (problems->len > 0)
+    g_error ("A shipped connector was refused: %s", (const char *) g_ptr_array_index (problems, 0));
+  return shipped;
+}
+
 /* A runbook's .env, as people write them. */
 static const char paper_env[] =
   "# InvestIQ + Alpaca paper\n"
@@ -433,8 +454,9 @@ static const char paper_env[] =
   "API_KEYS = 'first-key-aaaaaaaa, second-key-bbbbbbbb'\n"
   "LIVE_TRADING_KEY=live-key-cccccccc\n"
   "API_BASE_URL=http://127.0.0.1:3100/\n"
-  "IBKR_HOST=10.0.0.5\r\n"
-  "IBKR_PORT=8001\n"
+  "IBKR_ASSISTANT_URL=http://10.0.0.5:8001\r\n"
+  "IBKR_HOST=10.0.0.5\n"   /* the IBKR gateway's, not the assistant's: not read */
+  "IBKR_PORT=7497\n"
   "AI_TRADING_URL=http://127.0.0.1:8002\n"
   "AUTOTRADER_URL=http://localhost:8003/\n"
   "DATABASE_URL=postgres://x\n"
@@ -470,7 +492,7 @@ test_import_env_paper (void)
 {
   g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(TwProfile) profile = tw_profile_import_env (paper_env, "runbook", secrets, &error);
+  g_autoptr(TwProfile) profile = tw_profile_import_env (paper_env, "runbook", registry (), secrets, &error);
   g_autofree char *data = NULL;
 
   g_assert_no_error (error);
@@ -478,11 +500,12 @@ test_import_env_paper (void)
   g_assert_cmpint (tw_profile_get_mode (profile), ==, TW_MODE_PAPER);
 
   g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (profile)), ==, 5);
-  assert_service (profile, 0, "alpaca", "Alpaca (paper)", "alpaca", "https://paper-api.alpaca.markets");
-  assert_service (profile, 1, "investiq", "InvestIQ", "investiq", "http://127.0.0.1:3100");
-  assert_service (profile, 2, "ibkr-assistant", "IBKR assistant", "ibkr-assistant", "http://10.0.0.5:8001");
-  assert_service (profile, 3, "ai-trading", "AI trading", "ai-trading", "http://127.0.0.1:8002");
-  assert_service (profile, 4, "autotrader", "Autotrader", "autotrader", "http://localhost:8003");
+  /* In the registry's order (by connector name), named as the connectors are. */
+  assert_service (profile, 0, "ai-trading", "AI Trading", "ai-trading", "http://127.0.0.1:8002");
+  assert_service (profile, 1, "alpaca", "Alpaca (paper)", "alpaca", "https://paper-api.alpaca.markets");
+  assert_service (profile, 2, "autotrader", "Autotrader", "autotrader", "http://localhost:8003");
+  assert_service (profile, 3, "ibkr-assistant", "IBKR Assistant", "ibkr-assistant", "http://10.0.0.5:8001");
+  assert_service (profile, 4, "investiq", "InvestIQ", "investiq", "http://127.0.0.1:3100");
 
   assert_secret (secrets, "runbook", "alpaca", "key_id", "PKTEST1234567890ABCD");
   assert_secret (secrets, "runbook", "alpaca", "secret_key", "paper-secret-with-#hash-and \"quote\"");
@@ -516,20 +539,28 @@ test_import_env_live (void)
     { "ALPACA_API_KEY=AKLIVE1234567890ABCD\nALPACA_BASE_URL=https://api.alpaca.markets\n",
       TW_MODE_LIVE, "https://api.alpaca.markets" },
     { "ALPACA_API_KEY=PKTEST1234567890ABCD\n", TW_MODE_PAPER, "https://paper-api.alpaca.markets" },
-    { "ALPACA_API_KEY=x\nALPACA_BASE_URL=http://127.0.0.1:9000\n", TW_MODE_PAPER, "http://127.0.0.1:9000" },
-    { "ALPACA_API_KEY=x\nALPACA_BASE_URL=http://127.0.0.1:9000\nTRADING_MODE=LIVE\n",
+    { "APCA_API_KEY_ID=PKTEST1234567890ABCD\nALPACA_BASE_URL=http://127.0.0.1:9000\n",
+      TW_MODE_PAPER, "http://127.0.0.1:9000" },
+    { "ALPACA_API_KEY=PKTEST1234567890ABCD\nALPACA_BASE_URL=http://127.0.0.1:9000\nTRADING_MODE=LIVE\n",
       TW_MODE_LIVE, "http://127.0.0.1:9000" },
-    { "ALPACA_API_KEY=x\nALPACA_BASE_URL=http://127.0.0.1:9000\nLIVE_TRADING=true\n",
+    { "ALPACA_API_KEY=PKTEST1234567890ABCD\nAPCA_API_BASE_URL=http://127.0.0.1:9000/v2\nLIVE_TRADING=true\n",
       TW_MODE_LIVE, "http://127.0.0.1:9000" },
     { "API_KEYS=k\nLIVE_TRADING=true\n", TW_MODE_LIVE, NULL },
     { "API_KEYS=k\nLIVE_TRADING=false\n", TW_MODE_PAPER, NULL },
+    /* The IBKR assistant's own switches (its runbook's ENV and LIVE_TRADING_MODE). */
+    { "IBKR_ASSISTANT_URL=http://127.0.0.1:8000\nENV=live\n", TW_MODE_LIVE, NULL },
+    { "IBKR_ASSISTANT_URL=http://127.0.0.1:8000\nENV=dev\nTRADING_MODE=live\n", TW_MODE_PAPER, NULL },
+    { "IBKR_ASSISTANT_URL=http://127.0.0.1:8000\nLIVE_TRADING_MODE=true\n", TW_MODE_LIVE, NULL },
+    /* Live anywhere is live: a paper broker does not hide a live assistant. */
+    { "ALPACA_API_KEY=PKTEST1234567890ABCD\nIBKR_ASSISTANT_URL=http://127.0.0.1:8000\nENV=live\n",
+      TW_MODE_LIVE, "https://paper-api.alpaca.markets" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
       g_autoptr(GError) error = NULL;
-      g_autoptr(TwProfile) profile = tw_profile_import_env (cases[i].env, "live", secrets, &error);
+      g_autoptr(TwProfile) profile = tw_profile_import_env (cases[i].env, "live", registry (), secrets, &error);
       TwService *alpaca;
 
       g_assert_no_error (error);
@@ -549,7 +580,7 @@ test_import_env_live (void)
   {
     g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
     g_autoptr(GError) error = NULL;
-    g_autoptr(TwProfile) profile = tw_profile_import_env (cases[0].env, "prod", secrets, &error);
+    g_autoptr(TwProfile) profile = tw_profile_import_env (cases[0].env, "prod", registry (), secrets, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (profile)), ==, 1);
@@ -566,13 +597,14 @@ test_import_env_live (void)
     g_autoptr(TwProfile) profile =
       tw_profile_import_env ("IBKR_ASSISTANT_URL=http://ibkr.lan:8000/\nIBKR_HOST=x\nIBKR_PORT=1\n"
                              "IBKR_API_KEY=ibkr-own\nAPI_KEYS=shared\n",
-                             "ib", secrets, &error);
+                             "ib", registry (), secrets, &error);
 
     g_assert_no_error (error);
-    assert_service (profile, 1, "ibkr-assistant", NULL, "ibkr-assistant", "http://ibkr.lan:8000");
+    assert_service (profile, 0, "ibkr-assistant", NULL, "ibkr-assistant", "http://ibkr.lan:8000");
     assert_secret (secrets, "ib", "ibkr-assistant", "api_key", "ibkr-own");
     assert_secret (secrets, "ib", "investiq", "api_key", "shared");
-    assert_service (profile, 0, "investiq", NULL, "investiq", "http://127.0.0.1:3000");
+    assert_service (profile, 1, "investiq", NULL, "investiq", "http://127.0.0.1:3000");
+    g_assert_cmpuint (g_list_model_get_n_items (tw_profile_get_services (profile)), ==, 2);
   }
 }
 
@@ -597,23 +629,31 @@ test_import_env_errors (void)
     { "1API_KEYS=a\n", "x", NULL, NULL },
     { "=orphan-secret\n", "x", NULL, "orphan-secret" },
     { "# nothing for us\nDATABASE_URL=postgres://u:p@h/db\nFOO=bar\n", "x",
-      "The .env file names no service Trade Warden can import (ALPACA_API_KEY, ALPACA_BASE_URL, "
-      "API_KEYS, LIVE_TRADING_KEY, INVESTIQ_URL, IBKR_ASSISTANT_URL, IBKR_HOST, AI_TRADING_URL, "
-      "AUTOTRADER_URL). Choose the runbook's .env file, or create the profile by hand.", NULL },
+      "The .env file names no service Trade Warden can import (AI_TRADING_URL, ALPACA_API_KEY, "
+      "APCA_API_KEY_ID, ALPACA_SECRET_KEY, APCA_API_SECRET_KEY, ALPACA_BASE_URL, "
+      "APCA_API_BASE_URL, AUTOTRADER_URL, IBKR_API_KEY, IBKR_ASSISTANT_URL, API_KEYS, "
+      "LIVE_TRADING_KEY, INVESTIQ_URL, API_BASE_URL). Choose the runbook's .env file, or "
+      "create the profile by hand.", NULL },
     { "", "x", NULL, NULL },
     { "API_KEYS=a\n", "bad name", NULL, NULL },
     { "API_KEYS=a\nINVESTIQ_URL=not-a-url\n", "x",
       "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
       "Fix it and import the file again.", NULL },
     { "AUTOTRADER_URL=https://u:hidden-pass@h.example\n", "x", NULL, "hidden-pass" },
-    { "IBKR_HOST=h\nIBKR_PORT=99999\n", "x", NULL, NULL },
+    /* The IBKR gateway's address is not the assistant's: nothing to import. */
+    { "IBKR_HOST=h\nIBKR_PORT=7497\n", "x", NULL, NULL },
+    /* A key that cannot be one (the connector's "format"), named by its variable only. */
+    { "ALPACA_API_KEY=secret-looking-wrong-key\n", "x",
+      "ALPACA_API_KEY in the .env file does not look right: API key ID: an Alpaca key ID starts "
+      "with PK (paper) or AK (live) followed by 16 to 20 letters and digits. Fix it and import "
+      "the file again.", "secret-looking" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
       g_autoptr(GError) error = NULL;
-      g_autoptr(TwProfile) profile = tw_profile_import_env (cases[i].env, cases[i].name, secrets, &error);
+      g_autoptr(TwProfile) profile = tw_profile_import_env (cases[i].env, cases[i].name, registry (), secrets, &error);
 
       g_assert_null (profile);
       g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
@@ -665,7 +705,7 @@ test_no_secrets_on_disk (void)
   };
   g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(TwProfile) profile = tw_profile_import_env (paper_env, "runbook", secrets, &error);
+  g_autoptr(TwProfile) profile = tw_profile_import_env (paper_env, "runbook", registry (), secrets, &error);
   g_autoptr(TwProfile) other = make_full_profile ();
   guint total_hits = 0;
 
@@ -699,6 +739,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int ret;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/profile/round-trip", test_round_trip);
@@ -711,5 +753,8 @@ main (int   argc,
   g_test_add_func ("/tw/core/profile/import-env/errors", test_import_env_errors);
   g_test_add_func ("/tw/core/profile/no-secrets-on-disk", test_no_secrets_on_disk);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  if (shipped != NULL)
+    g_assert_finalize_object (shipped);
+  return ret;
 }

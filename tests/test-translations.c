@@ -12,6 +12,7 @@
 #include "tw-guard.h"
 #include "tw-overview-page.h"
 #include "tw-overview-page-private.h"
+#include "tw-test-i18n.h"
 #include "tw-test-ui.h"
 #include "tw-test-util.h"
 #include "tw-ui-util.h"
@@ -39,30 +40,6 @@ closed_port (void)
   port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_socket_close (socket, NULL);
   return port;
-}
-
-/* Switches to German with the built catalog; FALSE (the test skipped) without the locale.
- * Returns the locale to go back to in @saved. */
-static gboolean
-enter_german (char **saved)
-{
-  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
-  g_autofree char *mo = g_build_filename (localedir, "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo",
-                                          NULL);
-
-  /* The build makes the catalog; a build without it is a broken build. */
-  g_assert_true (g_file_test (mo, G_FILE_TEST_IS_REGULAR));
-  *saved = g_strdup (setlocale (LC_ALL, NULL));
-  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL && setlocale (LC_ALL, "de_DE.utf8") == NULL)
-    {
-      g_test_skip ("no de_DE.UTF-8 locale on this machine (locale-gen de_DE.UTF-8)");
-      return FALSE;
-    }
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  /* As main.c does: the UI's _() (gi18n.h) looks in the default domain. */
-  textdomain (GETTEXT_PACKAGE);
-  return TRUE;
 }
 
 typedef struct
@@ -111,7 +88,7 @@ test_overview_plurals_german (void)
   GtkWidget *page;
   SummaryWait wait;
 
-  if (!enter_german (&saved))
+  if (!tw_test_enter_german (&saved))
     return;
 
   tw_connector_registry_load_default (registry);
@@ -164,7 +141,7 @@ test_guard_refusal_german (void)
   g_autoptr(GError) english = NULL;
   g_autofree char *missing = NULL;
 
-  if (!enter_german (&saved))
+  if (!tw_test_enter_german (&saved))
     return;
 
   g_assert_false (tw_guard_request_check (request, &error));
@@ -206,7 +183,7 @@ test_ago_german (void)
   g_autofree char *updated = NULL;
   g_autofree char *stale = NULL;
 
-  if (!enter_german (&saved))
+  if (!tw_test_enter_german (&saved))
     return;
 
   ago = tw_ui_format_ago (185);

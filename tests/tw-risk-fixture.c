@@ -28,14 +28,17 @@ credential_for (TwSimThread        *sim,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_strcmp0 (spec->env, map[i].env) == 0)
-      return tw_sim_thread_get_credential (sim, map[i].name);
+    for (guint j = 0; j < spec->env_variables->len; j++)
+      if (g_strcmp0 (((TwEnvVariable *) g_ptr_array_index (spec->env_variables, j))->name,
+                     map[i].env) == 0)
+        return tw_sim_thread_get_credential (sim, map[i].name);
   return NULL;
 }
 
-static void
-store_secrets (RiskFixture *f,
-               const char  *service_id)
+void
+risk_store_secrets (RiskFixture *f,
+                    const char  *profile_name,
+                    const char  *service_id)
 {
   TwConnector *connector = tw_connector_registry_lookup (f->registry, service_id);
   GPtrArray *specs;
@@ -50,7 +53,7 @@ store_secrets (RiskFixture *f,
 
       if (value == NULL)
         continue;
-      g_assert_true (tw_secrets_store_sync (f->secrets, RISK_PROFILE, service_id, spec->name,
+      g_assert_true (tw_secrets_store_sync (f->secrets, profile_name, service_id, spec->name,
                                             value, NULL, &error));
       g_assert_no_error (error);
     }
@@ -83,7 +86,7 @@ risk_fixture_setup (RiskFixture *f,
         if (g_str_equal (names[j].id, flavors[i]))
           tw_service_set_name (service, names[j].name);
       tw_profile_add_service (f->profile, service);
-      store_secrets (f, flavors[i]);
+      risk_store_secrets (f, RISK_PROFILE, flavors[i]);
     }
 
   f->workspace = tw_workspace_new (f->profile, f->registry, f->http, f->secrets);
@@ -101,8 +104,8 @@ risk_fixture_setup (RiskFixture *f,
 /* GTask's worker threads drop their reference on the source object (runner, audit log)
  * just after the callback ran in the main thread: wait for that before asserting the
  * finalization. */
-static void
-wait_last_ref (gpointer object)
+void
+risk_wait_last_ref (gpointer object)
 {
   gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
 
@@ -119,11 +122,11 @@ risk_fixture_teardown (RiskFixture *f)
 {
   tw_risk_monitor_stop (f->monitor);
   tw_workspace_stop (f->workspace);
-  wait_last_ref (f->runner);
+  risk_wait_last_ref (f->runner);
   g_assert_finalize_object (g_steal_pointer (&f->runner));
   g_assert_finalize_object (g_steal_pointer (&f->monitor));
   g_assert_finalize_object (g_steal_pointer (&f->workspace));
-  wait_last_ref (f->audit);
+  risk_wait_last_ref (f->audit);
   g_assert_finalize_object (g_steal_pointer (&f->audit));
   g_clear_object (&f->profile);
   g_clear_object (&f->http);

@@ -33,6 +33,14 @@ void            risk_fixture_setup        (RiskFixture   *f,
                                            TwMode         mode,
                                            guint          interval_ms);
 void            risk_fixture_teardown     (RiskFixture   *f);
+/* Stores the simulator's credentials of @service_id (a flavor) for @profile_name. */
+void            risk_store_secrets        (RiskFixture   *f,
+                                           const char    *profile_name,
+                                           const char    *service_id);
+/* GTask's worker threads drop their reference on the source object just after the
+ * callback ran in the main thread: waits (up to 2 s) until @object's only reference is
+ * the caller's, before g_assert_finalize_object(). */
+void            risk_wait_last_ref        (gpointer       object);
 
 /* POST /_sim/scenario with @json; asserts it was accepted. */
 void            risk_scenario             (RiskFixture   *f,

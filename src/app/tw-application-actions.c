@@ -15,14 +15,16 @@ _tw_application_update_actions (TwApplication *self)
   GAction *action;
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->workspace != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->session != NULL);
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "halt");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                               self->runner != NULL && self->halt_cancellable == NULL);
+                               self->session != NULL
+                               && tw_session_get_action_runner (self->session) != NULL
+                               && !tw_session_is_halting (self->session));
   /* The demo profile is never saved: nothing to edit. */
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "edit-profile");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                               self->workspace != NULL && !tw_secrets_is_memory (self->secrets));
+                               self->session != NULL && tw_session_is_saved (self->session));
 }
 
 static void
@@ -47,8 +49,8 @@ refresh_action (GSimpleAction *action,
 {
   TwApplication *self = user_data;
 
-  if (self->workspace != NULL)
-    tw_workspace_refresh (self->workspace);
+  if (self->session != NULL)
+    tw_workspace_refresh (tw_session_get_workspace (self->session));
 }
 
 static void
@@ -104,8 +106,8 @@ edit_profile_action (GSimpleAction *action,
 {
   TwApplication *self = user_data;
 
-  if (self->workspace != NULL && !tw_secrets_is_memory (self->secrets))
-    present_editor (self, tw_workspace_get_profile (self->workspace));
+  if (self->session != NULL && tw_session_is_saved (self->session))
+    present_editor (self, tw_session_get_profile (self->session));
 }
 
 static void

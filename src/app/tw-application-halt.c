@@ -5,64 +5,9 @@
 
 #include <glib/gi18n.h>
 
-/* app.halt: every service of the profile, in parallel, one click. */
-
-static char *
-describe_result (TwActionResult *result)
-{
-  const char *message = tw_action_result_get_message (result);
-
-  if (tw_action_result_get_ok (result))
-    /* Translators: one service's halt result; %s is its name, %.0f the latency */
-    return g_strdup_printf (_("%s: halted (%.0f ms)"), tw_action_result_get_service_name (result),
-                            tw_action_result_get_latency_ms (result));
-  /* Translators: one service's failed halt; %s is its name, then why */
-  return g_strdup_printf (_("%s: NOT HALTED — %s"), tw_action_result_get_service_name (result),
-                          message != NULL ? message : _("no answer"));
-}
-
-static char *
-describe_results (GPtrArray *results,
-                  gboolean   failures_only)
-{
-  g_autoptr(GString) str = g_string_new (NULL);
-
-  for (guint i = 0; i < results->len; i++)
-    {
-      TwActionResult *result = g_ptr_array_index (results, i);
-      g_autofree char *line = NULL;
-
-      if (failures_only && tw_action_result_get_ok (result))
-        continue;
-      line = describe_result (result);
-      if (str->len > 0)
-        g_string_append_c (str, '\n');
-      g_string_append (str, line);
-    }
-  return g_string_free (g_steal_pointer (&str), FALSE);
-}
-
-/* Failures first: they are what the operator must act on. */
-static char *
-describe_results_failures_first (GPtrArray *results)
-{
-  g_autofree char *failures = describe_results (results, TRUE);
-  g_autoptr(GString) str = g_string_new (failures);
-
-  for (guint i = 0; i < results->len; i++)
-    {
-      TwActionResult *result = g_ptr_array_index (results, i);
-      g_autofree char *line = NULL;
-
-      if (!tw_action_result_get_ok (result))
-        continue;
-      line = describe_result (result);
-      if (str->len > 0)
-        g_string_append_c (str, '\n');
-      g_string_append (str, line);
-    }
-  return g_string_free (g_steal_pointer (&str), FALSE);
-}
+/* app.halt: the session's Halt All (every service of the profile, in parallel, one click),
+ * its results shown: a toast and, when a service did not halt, a dialog; a notification
+ * when no window is on screen. The Breakers page's row comes from the session. */
 
 static gboolean
 window_shown (TwApplication *self)
@@ -94,7 +39,7 @@ notify_results (TwApplication *self,
     }
   else if (n_failed > 0)
     {
-      g_autofree char *lines = describe_results_failures_first (results);
+      g_autofree char *lines = tw_session_describe_halt (results, TW_HALT_DESCRIBE_FAILURES_FIRST);
 
       title = g_strdup_printf (ngettext ("%u Service Did Not Halt", "%u Services Did Not Halt",
                                          n_failed), n_failed);
@@ -105,7 +50,7 @@ notify_results (TwApplication *self,
       /* Translators: the summary of Halt All, e.g. "Halted 4 of 4 services" */
       title = g_strdup_printf (ngettext ("Halted %u of %u service", "Halted %u of %u services",
                                          results->len), n_ok, results->len);
-      body = describe_results (results, FALSE);
+      body = tw_session_describe_halt (results, TW_HALT_DESCRIBE_ALL);
     }
 
   if (!tw_notifier_notify (self->notifier, "halt-all-result",
@@ -120,12 +65,13 @@ static void
 halt_details_cb (AdwToast      *toast,
                  TwApplication *self)
 {
+  GPtrArray *results = tw_application_get_last_halt (self);
   g_autofree char *body = NULL;
   GtkWidget *dialog;
 
-  if (self->last_halt == NULL)
+  if (results == NULL)
     return;
-  body = describe_results (self->last_halt, FALSE);
+  body = tw_session_describe_halt (results, TW_HALT_DESCRIBE_ALL);
   dialog = adw_message_dialog_new (GTK_WINDOW (tw_application_get_window (self)),
                                    _("Halt All: Each Service"), body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
@@ -147,12 +93,10 @@ halt_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autofree char *title = NULL;
-  guint n_ok = 0;
+  guint n_ok;
   guint n_failed;
 
-  results = tw_action_runner_halt_all_finish (TW_ACTION_RUNNER (object), result, &error);
-  g_clear_object (&self->halt_cancellable);
-  _tw_application_update_actions (self);
+  results = tw_session_halt_all_finish (TW_SESSION (object), result, &error);
   if (results == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -164,26 +108,8 @@ halt_done_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < results->len; i++)
-    if (tw_action_result_get_ok (g_ptr_array_index (results, i)))
-      n_ok++;
-  n_failed = results->len - n_ok;
-  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
-  self->last_halt = g_ptr_array_ref (results);
-
-  if (n_failed > 0)
-    {
-      g_autofree char *failures = describe_results (results, TRUE);
-
-      /* Translators: the Breakers page's error row; %s lists the services and why */
-      g_free (self->halt_failure);
-      self->halt_failure = g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
-    }
-  else
-    g_clear_pointer (&self->halt_failure, g_free);
-  /* The page shows it when it is built (tw-application-pages.c). */
-  if (self->breakers_page != NULL)
-    tw_breakers_page_set_halt_failure (self->breakers_page, self->halt_failure);
+  n_failed = tw_session_count_halt_failures (results);
+  n_ok = results->len - n_failed;
 
   if (!window_shown (self))
     {
@@ -209,7 +135,7 @@ halt_done_cb (GObject      *object,
   if (n_failed > 0)
     {
       g_autofree char *heading = NULL;
-      g_autofree char *failures = describe_results (results, TRUE);
+      g_autofree char *failures = tw_session_describe_halt (results, TW_HALT_DESCRIBE_FAILURES);
       g_autofree char *body = g_strdup_printf (_("Trading may still be running there.\n\n%s"), failures);
       GtkWidget *dialog;
 
@@ -240,10 +166,8 @@ void
 _tw_application_halt (TwApplication *self)
 {
   /* One at a time: a second click while halting does nothing more. */
-  if (self->runner == NULL || self->halt_cancellable != NULL)
+  if (self->session == NULL || tw_session_get_action_runner (self->session) == NULL
+      || tw_session_is_halting (self->session))
     return;
-  self->halt_cancellable = g_cancellable_new ();
-  _tw_application_update_actions (self);
-  tw_action_runner_halt_all_async (self->runner, NULL, self->halt_cancellable,
-                                   halt_done_cb, g_object_ref (self));
+  tw_session_halt_all_async (self->session, NULL, NULL, halt_done_cb, g_object_ref (self));
 }

@@ -15,8 +15,8 @@
 #include "tw-ui-util.h"
 
 #define DEFAULT_POLL_INTERVAL_S 5
-/* How long a window on its way to the screen may hold the profile's pollers back. */
-#define FIRST_FRAME_WAIT_MS 1000
+/* How long quitting waits for the session's close (guarded actions time out sooner). */
+#define SHUTDOWN_WAIT_S 15
 
 enum {
   HALT_FINISHED,
@@ -75,11 +75,31 @@ poll_interval_ms (TwApplication *self)
   return MAX (1, seconds) * 1000;
 }
 
-static void
-poll_interval_changed_cb (TwApplication *self)
+static guint
+rate_limit_s (TwApplication *self)
 {
-  if (self->workspace != NULL)
-    tw_workspace_set_poll_interval (self->workspace, poll_interval_ms (self));
+  if (self->settings != NULL)
+    return g_settings_get_uint (self->settings, "notification-rate-limit");
+  return 300;
+}
+
+static guint
+stuck_threshold_s (TwApplication *self)
+{
+  if (self->settings != NULL)
+    return MAX (1, g_settings_get_uint (self->settings, "stuck-order-minutes")) * 60;
+  return TW_ORDER_DEFAULT_STUCK_THRESHOLD;
+}
+
+/* The settings the session takes, now and on every change. */
+static void
+settings_changed_cb (TwApplication *self)
+{
+  if (self->session == NULL)
+    return;
+  tw_session_set_poll_interval (self->session, poll_interval_ms (self));
+  tw_session_set_notification_rate_limit (self->session, rate_limit_s (self));
+  tw_session_set_stuck_threshold (self->session, stuck_threshold_s (self));
 }
 
 void
@@ -98,60 +118,6 @@ _tw_application_refresh_profile_names (TwApplication *self)
   for (guint i = 0; problems != NULL && i < problems->len; i++)
     _tw_application_toast (self, g_ptr_array_index (problems, i));
 }
-
-static guint
-rate_limit_s (TwApplication *self)
-{
-  if (self->settings != NULL)
-    return g_settings_get_uint (self->settings, "notification-rate-limit");
-  return 300;
-}
-
-static void
-rate_limit_changed_cb (TwApplication *self)
-{
-  if (self->alerts != NULL)
-    tw_alert_engine_set_rate_limit (self->alerts, rate_limit_s (self));
-}
-
-/* Positions and orders */
-
-static guint
-stuck_threshold_s (TwApplication *self)
-{
-  if (self->settings != NULL)
-    return MAX (1, g_settings_get_uint (self->settings, "stuck-order-minutes")) * 60;
-  return TW_ORDER_DEFAULT_STUCK_THRESHOLD;
-}
-
-static void
-stuck_minutes_changed_cb (TwApplication *self)
-{
-  if (self->portfolio != NULL)
-    tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
-}
-
-static void
-trading_open (TwApplication *self)
-{
-  self->portfolio = tw_portfolio_new (self->workspace);
-  tw_portfolio_set_stuck_threshold (self->portfolio, stuck_threshold_s (self));
-  /* Positions and orders at the poll interval while the Positions or Orders page shows
-   * them; otherwise (another page, the window closed) every 30 s. */
-  tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
-  _tw_application_set_trading_page_contexts (self);
-}
-
-static void
-trading_close (TwApplication *self)
-{
-  if (self->portfolio != NULL)
-    tw_portfolio_stop (self->portfolio);
-  g_clear_object (&self->portfolio);
-  _tw_application_set_trading_page_contexts (self);
-}
-
-/* Backups */
 
 static void
 backup_alert_cb (TwBackupScheduler *scheduler,
@@ -174,113 +140,43 @@ backup_alert_cb (TwBackupScheduler *scheduler,
     }
 }
 
+/* The simulator of a demo whose session is closing: stopped once nothing of the demo's
+ * can still reach it. */
 static void
-backups_open (TwApplication *self)
+session_closed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  TwProfile *profile = tw_workspace_get_profile (self->workspace);
+  TwSimThread *sim = user_data;
+  g_autoptr(GError) error = NULL;
 
-  self->backups = tw_backup_manager_new (self->audit_log, tw_profile_get_name (profile),
-                                         tw_profile_get_mode (profile));
-  self->backup_scheduler = tw_backup_scheduler_new (self->backups, profile);
-  g_signal_connect_object (self->backup_scheduler, "alert", G_CALLBACK (backup_alert_cb), self, 0);
-  _tw_application_set_backups_page_context (self);
+  if (!tw_session_close_finish (TW_SESSION (object), result, &error))
+    g_warning ("Closing profile “%s”: %s", tw_profile_get_name (tw_session_get_profile (TW_SESSION (object))),
+               error->message);
+  g_clear_pointer (&sim, tw_sim_thread_stop);
 }
 
+/* @keep_sim: the next profile is the demo's too. */
 static void
-backups_close (TwApplication *self)
+close_session (TwApplication *self,
+               gboolean       keep_sim)
 {
-  if (self->backup_scheduler != NULL)
-    tw_backup_scheduler_stop (self->backup_scheduler);
-  g_clear_object (&self->backup_scheduler);
-  g_clear_object (&self->backups);
-  _tw_application_set_backups_page_context (self);
-}
+  g_autoptr(TwSession) session = g_steal_pointer (&self->session);
+  TwSimThread *sim = keep_sim ? NULL : g_steal_pointer (&self->sim);
 
-/* The profile at work: its pollers (services, trading states, positions and orders) and its
- * backup scheduler start once the window shows its first frame, which then waits for none
- * of their answers; at once when the window is on screen already or none is coming. */
-
-static void
-start_profile (TwApplication *self)
-{
-  self->start_pending = FALSE;
-  g_clear_handle_id (&self->start_idle_id, g_source_remove);
-  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
-  if (self->workspace == NULL)
-    return;
-
-  tw_workspace_start (self->workspace);
-  if (self->monitor != NULL)
-    tw_risk_monitor_start (self->monitor);
-  if (self->backup_scheduler != NULL)
-    tw_backup_scheduler_start (self->backup_scheduler);
-  if (self->portfolio != NULL)
-    tw_portfolio_start (self->portfolio);
-}
-
-static gboolean
-start_timeout_cb (gpointer user_data)
-{
-  TwApplication *self = user_data;
-
-  self->start_timeout_id = 0;
-  start_profile (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-start_idle_cb (gpointer user_data)
-{
-  TwApplication *self = user_data;
-
-  self->start_idle_id = 0;
-  /* A window on its way to the screen: after its first frame (window_first_frame_cb), or
-   * after a while if it never paints. */
-  if (self->window != NULL && gtk_widget_get_visible (GTK_WIDGET (self->window))
-      && !tw_window_has_painted (self->window))
+  if (self->window != NULL)
+    tw_window_set_session (self->window, NULL);
+  if (self->notifier != NULL)
+    tw_notifier_set_engine (self->notifier, NULL);
+  if (session != NULL)
     {
-      if (self->start_timeout_id == 0)
-        self->start_timeout_id = g_timeout_add (FIRST_FRAME_WAIT_MS, start_timeout_cb, self);
-      return G_SOURCE_REMOVE;
+      g_signal_handlers_disconnect_by_data (session, self);
+      g_signal_handlers_disconnect_by_data (tw_session_get_backup_scheduler (session), self);
+      tw_session_close_async (session, NULL, session_closed_cb, sim);
     }
-  start_profile (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* The window is presented after the profile opens (demo, command line, tests): decide
- * once the caller is done, in an idle. */
-static void
-schedule_start (TwApplication *self)
-{
-  if (self->window != NULL && tw_window_has_painted (self->window))
-    {
-      start_profile (self);
-      return;
-    }
-  self->start_pending = TRUE;
-  if (self->start_idle_id == 0)
-    self->start_idle_id = g_idle_add (start_idle_cb, self);
-}
-
-static void
-cancel_start (TwApplication *self)
-{
-  self->start_pending = FALSE;
-  g_clear_handle_id (&self->start_idle_id, g_source_remove);
-  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
-}
-
-static void
-window_first_frame_cb (TwApplication *self)
-{
-  if (self->start_pending)
-    start_profile (self);
-}
-
-static void
-stop_sim (TwApplication *self)
-{
-  g_clear_pointer (&self->sim, tw_sim_thread_stop);
+  else
+    g_clear_pointer (&sim, tw_sim_thread_stop);
+  _tw_application_update_actions (self);
 }
 
 void
@@ -288,85 +184,13 @@ tw_application_close_profile (TwApplication *self)
 {
   g_return_if_fail (TW_IS_APPLICATION (self));
 
-  cancel_start (self);
-  if (self->window != NULL)
-    tw_window_set_workspace (self->window, NULL);
-  _tw_application_set_page_contexts (self, FALSE);
-  backups_close (self);
-  trading_close (self);
-  if (self->halt_cancellable != NULL)
-    g_cancellable_cancel (self->halt_cancellable);
-  /* The last Halt All was about this profile's services. */
-  g_clear_pointer (&self->halt_failure, g_free);
-  if (self->breakers_page != NULL)
-    tw_breakers_page_set_halt_failure (self->breakers_page, NULL);
-  if (self->notifier != NULL)
-    tw_notifier_set_engine (self->notifier, NULL);
-  g_clear_object (&self->alerts);
-  if (self->monitor != NULL)
-    tw_risk_monitor_stop (self->monitor);
-  g_clear_object (&self->monitor);
-  g_clear_object (&self->runner);
-  if (self->workspace != NULL)
-    tw_workspace_stop (self->workspace);
-  g_clear_object (&self->workspace);
-  g_clear_object (&self->secrets);
-  /* The workspace is stopped first: no request is left for the simulator. */
-  stop_sim (self);
+  close_session (self, FALSE);
+}
+
+static void
+halting_changed_cb (TwApplication *self)
+{
   _tw_application_update_actions (self);
-}
-
-/* The demo touches nothing of the user's: its audit log is a throw-away file, removed
- * with its directory when the demo ends (another profile opens, or the app quits). */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else if (g_unlink (child) != 0)
-        g_warning ("Could not remove the demo's %s: %s", child, g_strerror (errno));
-    }
-  if (g_rmdir (path) != 0 && errno != ENOENT)
-    g_warning ("Could not remove the demo's %s: %s", path, g_strerror (errno));
-}
-
-static void
-close_audit_log (TwApplication *self)
-{
-  /* Whoever still holds it (the Audit page) gets the next one with the next profile. */
-  g_clear_object (&self->audit_log);
-  self->audit_log_is_demo = FALSE;
-  if (self->demo_dir != NULL)
-    {
-      remove_tree (self->demo_dir);
-      g_clear_pointer (&self->demo_dir, g_free);
-    }
-}
-
-static TwAuditLog *
-open_audit_log (TwApplication  *self,
-                gboolean        demo,
-                GError        **error)
-{
-  g_autofree char *path = NULL;
-
-  if (demo)
-    {
-      self->demo_dir = g_dir_make_tmp ("tradewarden-demo-audit-XXXXXX", error);
-      if (self->demo_dir == NULL)
-        return NULL;
-      path = g_build_filename (self->demo_dir, "audit.db", NULL);
-    }
-  self->audit_log_is_demo = demo;
-  return tw_audit_log_open (path, error);
 }
 
 void
@@ -375,61 +199,33 @@ _tw_application_open_profile (TwApplication *self,
                               TwSecrets     *secrets,
                               gboolean       demo)
 {
-  g_autoptr(TwWorkspace) workspace = NULL;
-  TwSimThread *sim = NULL;
+  const GError *audit_error;
 
   self->opened_once = TRUE;
+  close_session (self, demo);
 
-  /* Keep the simulator across the switch only when the new profile is the demo's. */
-  if (demo)
-    sim = g_steal_pointer (&self->sim);
-  tw_application_close_profile (self);
-  self->sim = sim;
-
-  workspace = tw_workspace_new (profile, self->registry, self->http, secrets);
-  tw_workspace_set_poll_interval (workspace, poll_interval_ms (self));
-  self->workspace = g_steal_pointer (&workspace);
-  self->secrets = g_object_ref (secrets);
-
-  /* Risk controls: the demo's actions are real actions on the simulator, audited too, in
-   * a throw-away log. The log is opened with the first profile (not at startup: a
-   * command-line call of the running console needs none). */
-  if (self->audit_log != NULL && self->audit_log_is_demo != demo)
-    close_audit_log (self);
-  if (self->audit_log == NULL)
+  self->session = tw_session_new (profile, self->registry, self->http, secrets, demo);
+  settings_changed_cb (self);
+  audit_error = tw_session_get_audit_log_error (self->session);
+  if (audit_error != NULL)
     {
-      g_autoptr(GError) error = NULL;
+      /* Without an audit log no guarded action may run: said so. */
+      g_autofree char *message = g_strdup_printf (_("Guarded actions are disabled: %s"), audit_error->message);
 
-      self->audit_log = open_audit_log (self, demo, &error);
-      if (self->audit_log == NULL)
-        {
-          /* Without an audit log no guarded action may run: no runner, and said so. */
-          g_autofree char *message = g_strdup_printf (_("Guarded actions are disabled: %s"), error->message);
-
-          g_warning ("%s", message);
-          _tw_application_toast (self, message);
-        }
+      _tw_application_toast (self, message);
     }
-  self->monitor = tw_risk_monitor_new (self->workspace);
-  if (self->audit_log != NULL)
-    self->runner = tw_action_runner_new (self->workspace, self->audit_log);
-  if (self->runner != NULL)
-    {
-      self->alerts = tw_alert_engine_new (self->workspace, self->monitor, self->runner);
-      tw_alert_engine_set_rate_limit (self->alerts, rate_limit_s (self));
-      if (self->notifier != NULL)
-        tw_notifier_set_engine (self->notifier, self->alerts);
-    }
-  _tw_application_set_page_contexts (self, TRUE);
-  backups_open (self);
-  trading_open (self);
+  if (self->notifier != NULL)
+    tw_notifier_set_engine (self->notifier, tw_session_get_alert_engine (self->session));
+  g_signal_connect_object (tw_session_get_backup_scheduler (self->session), "alert",
+                           G_CALLBACK (backup_alert_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::halting", G_CALLBACK (halting_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
-  tw_window_set_workspace (tw_application_get_window (self), self->workspace);
-  /* Nor the demo's window size. */
+  /* The window starts the session after its first frame. Nor the demo's window size. */
+  tw_window_set_session (tw_application_get_window (self), self->session);
   tw_window_set_saves_state (self->window, !demo);
-  schedule_start (self);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
-  if (!tw_secrets_is_memory (secrets) && self->settings != NULL)
+  if (tw_session_is_saved (self->session) && self->settings != NULL)
     g_settings_set_string (self->settings, "last-profile", tw_profile_get_name (profile));
   _tw_application_update_actions (self);
 }
@@ -505,37 +301,7 @@ tw_application_is_demo (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), FALSE);
 
-  return self->sim != NULL && self->workspace != NULL;
-}
-
-/* TW_BENCH_FIRST_FRAME: report the first painted frame and quit. */
-
-static gboolean
-quit_idle_cb (gpointer user_data)
-{
-  g_application_quit (G_APPLICATION (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                TwApplication *self)
-{
-  if (self->first_frame_done)
-    return;
-  self->first_frame_done = TRUE;
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
-  printf ("FIRST_FRAME %" G_GINT64_FORMAT "\n", g_get_monotonic_time () - self->start_time_us);
-  fflush (stdout);
-  g_idle_add (quit_idle_cb, self);
-}
-
-static void
-window_map_cb (GtkWidget     *window,
-               TwApplication *self)
-{
-  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                           G_CALLBACK (after_paint_cb), self, 0);
+  return self->session != NULL && tw_session_is_demo (self->session);
 }
 
 static gboolean
@@ -545,7 +311,7 @@ window_close_request_cb (TwApplication *self)
                         && g_settings_get_boolean (self->settings, "run-in-background");
 
   /* Alerts keep coming with the window closed: hold the app, the pollers run on. */
-  if (background && self->workspace != NULL && !self->held)
+  if (background && self->session != NULL && !self->held)
     {
       self->held = TRUE;
       g_application_hold (G_APPLICATION (self));
@@ -564,28 +330,18 @@ tw_application_get_window (TwApplication *self)
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->window, "first-frame", G_CALLBACK (window_first_frame_cb),
-                               self, G_CONNECT_SWAPPED);
-      _tw_application_add_pages (self);
-      tw_window_set_saves_state (self->window, !self->audit_log_is_demo);
+      tw_window_set_saves_state (self->window, !tw_application_is_demo (self));
       /* A window again: the app no longer needs holding for the background. */
       if (self->held)
         {
           self->held = FALSE;
           g_application_release (G_APPLICATION (self));
         }
-      if (g_getenv ("TW_BENCH_FIRST_FRAME") != NULL)
-        g_signal_connect_object (self->window, "map", G_CALLBACK (window_map_cb), self, 0);
-      tw_window_set_workspace (self->window, self->workspace);
+      tw_window_set_session (self->window, self->session);
       _tw_application_refresh_profile_names (self);
     }
   return self->window;
 }
-
-/* Actions */
-
-/* app.halt: every service of the profile, in parallel, one click. */
-
 
 /* GApplication */
 
@@ -611,22 +367,21 @@ tw_application_startup (GApplication *application)
   tw_connector_registry_load_default (self->registry);
   self->settings = tw_ui_settings_new ();
   if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed::poll-interval",
-                             G_CALLBACK (poll_interval_changed_cb), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (self->settings, "changed::poll-interval",
+                               G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::notification-rate-limit",
+                               G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::stuck-order-minutes",
+                               G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   _tw_application_add_actions (self);
   /* kill, Ctrl+C in the terminal, a session ending: quit as app.quit does. */
-  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
-  self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
+  self->quit_sources[0] = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->quit_sources[1] = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 
   self->notifier = tw_notifier_new (G_ACTION_GROUP (self));
-  if (self->settings != NULL)
-    {
-      g_signal_connect_object (self->settings, "changed::notification-rate-limit",
-                               G_CALLBACK (rate_limit_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->settings, "changed::stuck-order-minutes",
-                               G_CALLBACK (stuck_minutes_changed_cb), self, G_CONNECT_SWAPPED);
-    }
   _tw_application_update_actions (self);
 }
 
@@ -685,18 +440,42 @@ tw_application_handle_local_options (GApplication *application,
   return -1;
 }
 
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Quitting waits (a while) for what the session must finish: the outcome rows of the
+ * guarded actions in flight, the backups being written. */
+static void
+close_session_and_wait (TwApplication *self)
+{
+  g_autoptr(TwSession) session = self->session != NULL ? g_object_ref (self->session) : NULL;
+  gint64 deadline = g_get_monotonic_time () + SHUTDOWN_WAIT_S * G_USEC_PER_SEC;
+  guint wake;
+
+  close_session (self, FALSE);
+  if (session == NULL)
+    return;
+  wake = g_timeout_add (100, wake_cb, NULL);
+  while (!tw_session_is_closed (session) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  if (!tw_session_is_closed (session))
+    g_warning ("Quitting before profile “%s” closed", tw_profile_get_name (tw_session_get_profile (session)));
+}
+
 static void
 tw_application_shutdown (GApplication *application)
 {
   TwApplication *self = TW_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->sigterm_id, g_source_remove);
-  g_clear_handle_id (&self->sigint_id, g_source_remove);
-  tw_application_close_profile (self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->quit_sources); i++)
+    g_clear_handle_id (&self->quit_sources[i], g_source_remove);
+  close_session_and_wait (self);
   g_clear_object (&self->notifier);
-  if (self->audit_log_is_demo)
-    close_audit_log (self);
 
   G_APPLICATION_CLASS (tw_application_parent_class)->shutdown (application);
 }
@@ -706,31 +485,12 @@ tw_application_dispose (GObject *object)
 {
   TwApplication *self = TW_APPLICATION (object);
 
-  cancel_start (self);
-  if (self->workspace != NULL)
-    tw_workspace_stop (self->workspace);
-  if (self->monitor != NULL)
-    tw_risk_monitor_stop (self->monitor);
-  g_clear_object (&self->alerts);
-  if (self->backup_scheduler != NULL)
-    tw_backup_scheduler_stop (self->backup_scheduler);
-  g_clear_object (&self->backup_scheduler);
-  g_clear_object (&self->backups);
-  if (self->portfolio != NULL)
-    tw_portfolio_stop (self->portfolio);
-  g_clear_object (&self->portfolio);
-  g_clear_object (&self->monitor);
-  g_clear_object (&self->runner);
+  /* Disposing the session stops it at once. */
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->sim, tw_sim_thread_stop);
   g_clear_object (&self->notifier);
-  g_clear_object (&self->halt_cancellable);
-  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
-  g_clear_pointer (&self->halt_failure, g_free);
-  g_clear_handle_id (&self->sigterm_id, g_source_remove);
-  g_clear_handle_id (&self->sigint_id, g_source_remove);
-  close_audit_log (self);
-  g_clear_object (&self->workspace);
-  stop_sim (self);
-  g_clear_object (&self->secrets);
+  for (guint i = 0; i < G_N_ELEMENTS (self->quit_sources); i++)
+    g_clear_handle_id (&self->quit_sources[i], g_source_remove);
   g_clear_object (&self->keyring);
   g_clear_object (&self->registry);
   g_clear_object (&self->http);
@@ -767,7 +527,6 @@ static void
 tw_application_init (TwApplication *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->start_time_us = g_get_monotonic_time ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
 }
 
@@ -788,15 +547,6 @@ tw_application_new (void)
                        NULL);
 }
 
-void
-tw_application_set_start_time (TwApplication *self,
-                               gint64         monotonic_us)
-{
-  g_return_if_fail (TW_IS_APPLICATION (self));
-
-  self->start_time_us = monotonic_us;
-}
-
 TwHttp *
 tw_application_get_http (TwApplication *self)
 {
@@ -813,12 +563,20 @@ tw_application_get_registry (TwApplication *self)
   return self->registry;
 }
 
+TwSession *
+tw_application_get_session (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->session;
+}
+
 TwWorkspace *
 tw_application_get_workspace (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->workspace;
+  return self->session != NULL ? tw_session_get_workspace (self->session) : NULL;
 }
 
 TwAuditLog *
@@ -826,7 +584,7 @@ tw_application_get_audit_log (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->audit_log;
+  return self->session != NULL ? tw_session_get_audit_log (self->session) : NULL;
 }
 
 TwRiskMonitor *
@@ -834,7 +592,7 @@ tw_application_get_risk_monitor (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->monitor;
+  return self->session != NULL ? tw_session_get_risk_monitor (self->session) : NULL;
 }
 
 TwActionRunner *
@@ -842,7 +600,7 @@ tw_application_get_action_runner (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->runner;
+  return self->session != NULL ? tw_session_get_action_runner (self->session) : NULL;
 }
 
 TwAlertEngine *
@@ -850,7 +608,7 @@ tw_application_get_alert_engine (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->alerts;
+  return self->session != NULL ? tw_session_get_alert_engine (self->session) : NULL;
 }
 
 TwNotifier *
@@ -874,7 +632,23 @@ tw_application_get_last_halt (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->last_halt;
+  return self->session != NULL ? tw_session_get_last_halt (self->session) : NULL;
+}
+
+TwBreakersPage *
+tw_application_get_breakers_page (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return TW_BREAKERS_PAGE (tw_window_get_page (tw_application_get_window (self), "breakers"));
+}
+
+TwAuditPage *
+tw_application_get_audit_page (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return TW_AUDIT_PAGE (tw_window_get_page (tw_application_get_window (self), "audit"));
 }
 
 gboolean

@@ -14,26 +14,27 @@
 #include "tw-http.h"
 #include "tw-profile.h"
 #include "tw-secrets.h"
+#include "tw-session.h"
 #include "tw-window.h"
 #include "tw-workspace.h"
 
 G_BEGIN_DECLS
 
-/* The application: one TwHttp, one connector registry, the current profile at work
- * (TwWorkspace), the window; options --demo and --profile NAME; the app.* actions
- * (exported on D-Bus: scripts and tests drive the running console through them). */
+/* The application: one TwHttp, one connector registry, the open profile (TwSession, handed
+ * to the window), the window; options --demo and --profile NAME; the app.* actions
+ * (exported on D-Bus: scripts and tests drive the running console through them);
+ * notifications; run in background; the demo's simulator. */
 #define TW_TYPE_APPLICATION (tw_application_get_type ())
 G_DECLARE_FINAL_TYPE (TwApplication, tw_application, TW, APPLICATION, AdwApplication)
 
 TwApplication       *tw_application_new                  (void);
-/* g_get_monotonic_time() at main(), for the TW_BENCH_FIRST_FRAME report. */
-void                 tw_application_set_start_time       (TwApplication *self,
-                                                          gint64         monotonic_us);
 /* The window, created on first use. (transfer none) */
 TwWindow            *tw_application_get_window           (TwApplication *self);
 TwHttp              *tw_application_get_http             (TwApplication *self);
 TwConnectorRegistry *tw_application_get_registry         (TwApplication *self);
-/* (nullable) the profile at work */
+/* (nullable) the open profile */
+TwSession           *tw_application_get_session          (TwApplication *self);
+/* (nullable) the open profile's workspace */
 TwWorkspace         *tw_application_get_workspace        (TwApplication *self);
 /* Puts @profile to work with @secrets (replacing the current one) and shows it. */
 void                 tw_application_open_profile         (TwApplication *self,
@@ -43,16 +44,15 @@ void                 tw_application_open_profile         (TwApplication *self,
 gboolean             tw_application_open_profile_by_name (TwApplication *self,
                                                           const char    *name,
                                                           GError       **error);
-/* Stops the workspace (and the demo's simulator); the window shows "No Profile Yet". */
+/* Closes the session (and then the demo's simulator); the window shows "No Profile Yet". */
 void                 tw_application_close_profile        (TwApplication *self);
 /* Starts the simulator in-process, prints its flavor=URL lines, opens the demo profile. */
 gboolean             tw_application_start_demo           (TwApplication *self,
                                                           GError       **error);
 gboolean             tw_application_is_demo              (TwApplication *self);
 
-/* Risk controls. The audit log is the app's ($XDG_DATA_HOME/tradewarden/audit.db, NULL if it
- * could not be opened); monitor, runner and alert engine belong to the open profile (NULL
- * without one). app.halt halts every service of the profile ("halt-finished" signal). */
+/* The open session's services (NULL without one; see TwSession). app.halt halts every
+ * service of the profile ("halt-finished" signal). */
 TwAuditLog          *tw_application_get_audit_log        (TwApplication *self);
 TwRiskMonitor       *tw_application_get_risk_monitor     (TwApplication *self);
 TwActionRunner      *tw_application_get_action_runner    (TwApplication *self);

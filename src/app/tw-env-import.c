@@ -70,6 +70,7 @@ import_thread (GTask        *task,
   g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
   g_autoptr(TwProfile) profile = NULL;
+  g_autoptr(TwConnectorRegistry) registry = NULL;
   g_autoptr(GError) error = NULL;
   gsize length;
 
@@ -83,8 +84,11 @@ import_thread (GTask        *task,
       return;
     }
 
+  /* The connectors as they are now: their "env" keys say what each variable means. */
+  registry = tw_connector_registry_new ();
+  tw_connector_registry_load_default (registry);
   name = tw_env_import_profile_name (file);
-  profile = tw_profile_import_env (contents, name, secrets, &error);
+  profile = tw_profile_import_env (contents, name, registry, secrets, &error);
   /* The file's contents held secrets: wipe them now. */
   memset (contents, 0, length);
   if (profile == NULL || !tw_profile_save (profile, NULL, &error))

@@ -10,8 +10,9 @@ G_BEGIN_DECLS
  * "my_bot", "Trading Bot" → "trading-bot"), else "imported"; "-2", "-3"… appended while
  * a profile of that name exists. (transfer full) */
 char      *tw_env_import_profile_name (GFile               *file);
-/* Reads @file, imports it (tw_profile_import_env: secrets into @secrets) and saves the
- * profile, all in a worker thread (the keyring calls block). */
+/* Reads @file, imports it (tw_profile_import_env: secrets into @secrets, with the
+ * connectors installed now, shipped and the user's) and saves the profile, all in a worker
+ * thread (the keyring calls block). */
 void       tw_env_import_async        (GFile               *file,
                                        TwSecrets           *secrets,
                                        GCancellable        *cancellable,

@@ -9,6 +9,7 @@
 #include "tw-cli-private.h"
 #include "tw-error.h"
 #include "tw-profile.h"
+#include "tw-session.h"
 
 #define BACKUP_USAGE \
   "usage: tradewarden backup create DB [--dir DIR] | verify BACKUP [--quick] | list DB [--dir DIR] | " \
@@ -246,7 +247,7 @@ cmd_restore (TwBackupManager *manager,
   /* Without --yes-i-halted-trading the core refuses, and the refusal is audited. */
   if (!tw_backup_manager_restore (manager, args[0], args[1], o->dir, o->reason,
                                   o->halted ? TW_RESTORE_TRADING_HALTED : TW_RESTORE_NONE,
-                                  &pre, NULL, NULL, NULL, &error))
+                                  &pre, NULL, NULL, NULL, NULL, &error))
     {
       if (g_error_matches (error, TW_ERROR, TW_ERROR_REFUSED) && !o->halted)
         {
@@ -314,6 +315,48 @@ load_profile (const char  *name,
   return profile;
 }
 
+/* The profile NAME opened as the console opens it (TwSession), not started: nothing is
+ * polled or sent; its backup manager records the profile's name and mode. */
+static TwSession *
+open_session (const char  *name,
+              GError     **error)
+{
+  g_autoptr(TwProfile) profile = load_profile (name, error);
+  g_autoptr(TwConnectorRegistry) registry = NULL;
+  g_autoptr(TwHttp) http = NULL;
+  g_autoptr(TwSecrets) keyring = NULL;
+
+  if (profile == NULL)
+    return NULL;
+  registry = tw_connector_registry_new ();
+  tw_connector_registry_load_default (registry);
+  http = tw_http_new ();
+  /* Looked up only when a request is sent: never here. */
+  keyring = tw_secrets_new_keyring ();
+  return tw_session_new (profile, registry, http, keyring, FALSE);
+}
+
+static void
+session_closed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *closed = user_data;
+
+  tw_session_close_finish (TW_SESSION (object), result, NULL);
+  *closed = TRUE;
+}
+
+static void
+close_session (TwSession *session)
+{
+  gboolean closed = FALSE;
+
+  tw_session_close_async (session, NULL, session_closed_cb, &closed);
+  while (!closed)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 _tw_cli_backup_main (int    argc,
                      char **argv)
@@ -335,7 +378,7 @@ _tw_cli_backup_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(TwAuditLog) audit = NULL;
   g_autoptr(TwBackupManager) manager = NULL;
-  g_autoptr(TwProfile) profile = NULL;
+  g_autoptr(TwSession) session = NULL;
   g_auto(GStrv) args = g_new0 (char *, argc + 1);
   const char *verb;
   int status;
@@ -362,31 +405,36 @@ _tw_cli_backup_main (int    argc,
     }
   verb = args[2];
 
-  if (g_strcmp0 (verb, "restore") == 0 || g_strcmp0 (verb, "cleanup") == 0)
-    {
-      audit = tw_audit_log_open (NULL, &error);
-      if (audit == NULL && g_strcmp0 (verb, "restore") == 0)
-        {
-          status = _tw_cli_fail (o.json, error);
-          goto out;
-        }
-      if (audit == NULL)
-        fprintf (stderr, "tradewarden: warning: %s; the cleanup is not audited\n", error->message);
-      g_clear_error (&error);
-    }
   /* The mode the audit log records is the profile's; without a profile it is unknown,
    * and recorded as live, the careful assumption. */
   if (o.profile != NULL)
     {
-      profile = load_profile (o.profile, &error);
-      if (profile == NULL)
+      session = open_session (o.profile, &error);
+      if (session == NULL)
         {
           status = _tw_cli_fail (o.json, error);
           goto out;
         }
+      manager = g_object_ref (tw_session_get_backup_manager (session));
+      audit = tw_session_get_audit_log (session) != NULL ? g_object_ref (tw_session_get_audit_log (session)) : NULL;
+      if (audit == NULL)
+        error = g_error_copy (tw_session_get_audit_log_error (session));
     }
-  manager = tw_backup_manager_new (audit, profile != NULL ? tw_profile_get_name (profile) : "cli",
-                                   profile != NULL ? tw_profile_get_mode (profile) : TW_MODE_LIVE);
+  else if (g_strcmp0 (verb, "restore") == 0 || g_strcmp0 (verb, "cleanup") == 0)
+    audit = tw_audit_log_open (NULL, &error);
+
+  if (audit == NULL && (g_strcmp0 (verb, "restore") == 0 || g_strcmp0 (verb, "cleanup") == 0))
+    {
+      if (g_strcmp0 (verb, "restore") == 0)
+        {
+          status = _tw_cli_fail (o.json, error);
+          goto out;
+        }
+      fprintf (stderr, "tradewarden: warning: %s; the cleanup is not audited\n", error->message);
+    }
+  g_clear_error (&error);
+  if (manager == NULL)
+    manager = tw_backup_manager_new (audit, "cli", TW_MODE_LIVE);
 
   if (g_strcmp0 (verb, "create") == 0)
     status = cmd_create (manager, &o, args + 3);
@@ -402,6 +450,10 @@ _tw_cli_backup_main (int    argc,
     status = _tw_cli_usage ("unknown command “backup %s”. %s", verb, BACKUP_USAGE);
 
 out:
+  g_clear_object (&manager);
+  g_clear_object (&audit);
+  if (session != NULL)
+    close_session (session);
   g_free (o.dir);
   g_free (o.reason);
   g_free (o.profile);

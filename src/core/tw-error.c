@@ -34,7 +34,7 @@ tw_error_nick (TwError code)
     case TW_ERROR_REFUSED:       return "refused";
     case TW_ERROR_CONFLICT:      return "conflict";
     case TW_ERROR_DATABASE:      return "database";
-    case TW_ERROR_CANCELLED:     return "cancelled";
+    case TW_ERROR_DISMISSED:     return "dismissed";
     default:                     return "failed";
     }
 }

@@ -26,7 +26,9 @@ G_BEGIN_DECLS
  * @TW_ERROR_REFUSED: the guard refused the action
  * @TW_ERROR_CONFLICT: the server refused the request in the state it is in (409, 422, 207 partial)
  * @TW_ERROR_DATABASE: an SQLite error
- * @TW_ERROR_CANCELLED: the operation was cancelled
+ * @TW_ERROR_DISMISSED: a person dismissed the confirmation (Cancel in a guard dialog):
+ *   nothing was sent. A cancellation by a program (a #GCancellable: a closed page, a
+ *   stopped poller) is %G_IO_ERROR_CANCELLED, never a #TwError.
  */
 typedef enum
 {
@@ -47,7 +49,7 @@ typedef enum
   TW_ERROR_REFUSED,
   TW_ERROR_CONFLICT,
   TW_ERROR_DATABASE,
-  TW_ERROR_CANCELLED,
+  TW_ERROR_DISMISSED,
 } TwError;
 
 GQuark      tw_error_quark   (void);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tw-sim-private.h"
+#include "tw-json.h"
 
 #define PADDING_CHUNK (16 * 1024 * 1024)
 
@@ -52,7 +53,7 @@ reply_status (TwSimRequest *req)
     }
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, fault->body, -1, NULL))
+  if (!tw_json_parser_load (parser, fault->body, -1, NULL))
     content_type = "text/plain; charset=utf-8";
   tw_sim_reply_bytes (req->msg, fault->status, content_type, fault->body, strlen (fault->body));
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tw-sim-private.h"
+#include "tw-json.h"
 #include "tw-sim-trading.h"
 #include "tw-error.h"
 
@@ -303,7 +304,7 @@ tw_sim_message_get_json (SoupServerMessage  *msg,
                            "The request has no body: send a JSON object");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!tw_json_parser_load (parser, data, len, &local_error))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                    "The request body is not valid JSON: %s", local_error->message);

@@ -3,6 +3,7 @@
 
 #include "tw-sim-risk.h"
 #include "tw-util.h"
+#include "tw-json.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -286,6 +287,8 @@ kill_switch_load (TwSimRisk *risk)
   TwSimKillSwitch *ks = &risk->kill_switch;
   const char *dir = state_dir (risk, FALSE);
   g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *obj;
@@ -296,7 +299,8 @@ kill_switch_load (TwSimRisk *risk)
   path = g_build_filename (dir, KILL_SWITCH_FILE, NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return;
-  if (!json_parser_load_from_file (parser, path, &error) ||
+  if (!g_file_get_contents (path, &text, &length, &error) ||
+      !tw_json_parser_load (parser, text, length, &error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_warning ("The simulator's kill-switch state file %s is unreadable (%s); the kill "

@@ -62,7 +62,10 @@ struct _TwAuditPage
   GtkColumnView  *column_view;
 };
 
-G_DEFINE_FINAL_TYPE (TwAuditPage, tw_audit_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwAuditPage, tw_audit_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   REFRESHED,
@@ -395,8 +398,7 @@ query_done_cb (GObject      *object,
     return;
   if (model == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && !g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           gtk_label_set_label (self->count_label, error->message);
           g_signal_emit (self, signals[REFRESHED], 0);
@@ -980,4 +982,21 @@ tw_audit_page_get_verify_text (TwAuditPage *self,
   if (ok != NULL)
     *ok = self->verify_ok;
   return self->verify_text;
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  tw_audit_page_set_context (TW_AUDIT_PAGE (page),
+                             session != NULL ? tw_session_get_audit_log (session) : NULL,
+                             session != NULL ? tw_session_get_action_runner (session) : NULL);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }

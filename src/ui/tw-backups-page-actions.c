@@ -42,7 +42,7 @@ create_done_cb (GObject      *object,
   Section *section = _tw_backups_page_lookup (op->page, op->id);
   g_autofree char *message = NULL;
 
-  if (backup == NULL && _tw_backups_page_is_cancelled (error))
+  if (backup == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (section != NULL)
     {
@@ -100,7 +100,7 @@ verify_done_cb (GObject      *object,
   g_autofree char *name = g_path_get_basename (op->path);
   Section *section;
 
-  if (backup == NULL && _tw_backups_page_is_cancelled (error))
+  if (backup == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (backup == NULL)
     message = g_strdup_printf (_("Could not verify %s: %s"), name, error->message);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tw-backup-ui-util.h"
+#include "tw-error.h"
 #include "tw-guard-dialog.h"
 
 /* Delete… (guarded: destructive) */
@@ -108,7 +109,9 @@ delete_confirmed_cb (GObject      *object,
     gtk_window_destroy (GTK_WINDOW (self->open_dialog));
   if (!tw_guard_confirm_finish (result, &error) || !tw_guard_request_check (deletion->request, &error))
     {
-      if (!_tw_backups_page_is_cancelled (error))
+      /* Cancel in the dialog, or the page going away: nothing to say. */
+      if (!g_error_matches (error, TW_ERROR, TW_ERROR_DISMISSED)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_backups_page_message (self, error->message);
       deletion_free (deletion);
       return;

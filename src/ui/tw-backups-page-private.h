@@ -76,7 +76,6 @@ Op      *_tw_backups_page_op_new        (TwBackupsPage *self,
                                          const char    *id,
                                          const char    *path);
 void     _tw_backups_page_op_free       (Op            *op);
-gboolean _tw_backups_page_is_cancelled  (GError        *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, _tw_backups_page_op_free)
 

@@ -7,14 +7,16 @@
 #include <glib/gi18n.h>
 
 #include "tw-backup-ui-util.h"
-#include "tw-error.h"
 #include "tw-restore-wizard.h"
 #include "tw-ui-util.h"
 #include "tw-window.h"
 
 #define SETTINGS_DELAY_MS 600
 
-G_DEFINE_FINAL_TYPE (TwBackupsPage, tw_backups_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwBackupsPage, tw_backups_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   PROP_0,
@@ -321,13 +323,6 @@ _tw_backups_page_op_free (Op *op)
   g_free (op);
 }
 
-gboolean
-_tw_backups_page_is_cancelled (GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-    || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
-}
-
 static void
 list_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -338,7 +333,7 @@ list_done_cb (GObject      *object,
   g_autoptr(GListModel) list = tw_backup_manager_list_finish (TW_BACKUP_MANAGER (object), result, &error);
   Section *section;
 
-  if (list == NULL && _tw_backups_page_is_cancelled (error))
+  if (list == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   section = _tw_backups_page_lookup (op->page, op->id);
   if (section == NULL)
@@ -772,4 +767,29 @@ GtkWidget *
 tw_backups_page_new (void)
 {
   return g_object_new (TW_TYPE_BACKUPS_PAGE, NULL);
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (page);
+
+  tw_backups_page_set_save_profile (self, session != NULL && tw_session_is_saved (session));
+  if (session == NULL)
+    tw_backups_page_set_context (self, NULL, NULL, NULL, NULL, NULL);
+  else
+    tw_backups_page_set_context (self, tw_session_get_backup_manager (session),
+                                 tw_session_get_workspace (session),
+                                 tw_session_get_action_runner (session),
+                                 tw_session_get_risk_monitor (session),
+                                 tw_session_get_backup_scheduler (session));
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "tw-session-page.h"
+
 #include "tw-action-runner.h"
 #include "tw-backup-manager.h"
 #include "tw-backup-scheduler.h"

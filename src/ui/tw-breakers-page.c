@@ -15,6 +15,7 @@ struct _TwBreakersPage
 {
   AdwBin          parent_instance;
 
+  TwSession      *session;        /* for its "halt-failure" */
   TwWorkspace    *workspace;
   TwRiskMonitor  *monitor;
   TwActionRunner *runner;
@@ -30,7 +31,10 @@ struct _TwBreakersPage
   GtkBox         *groups_box;
 };
 
-G_DEFINE_FINAL_TYPE (TwBreakersPage, tw_breakers_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwBreakersPage, tw_breakers_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   ACTION_FINISHED,
@@ -389,6 +393,9 @@ tw_breakers_page_dispose (GObject *object)
   TwBreakersPage *self = TW_BREAKERS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   tw_breakers_page_set_context (self, NULL, NULL, NULL);
   g_clear_weak_pointer (&self->guard_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_BREAKERS_PAGE);
@@ -485,12 +492,11 @@ tw_breakers_page_set_context (TwBreakersPage *self,
     g_ptr_array_set_size (self->groups, 0);
 }
 
-void
-tw_breakers_page_set_halt_failure (TwBreakersPage *self,
-                                   const char     *text)
+/* @text: (nullable) what did not halt (the session's "halt-failure"); NULL hides the row. */
+static void
+set_halt_failure (TwBreakersPage *self,
+                  const char     *text)
 {
-  g_return_if_fail (TW_IS_BREAKERS_PAGE (self));
-
   if (text != NULL)
     gtk_label_set_label (self->failure_label, text);
   gtk_revealer_set_reveal_child (self->failure_revealer, text != NULL);
@@ -545,4 +551,39 @@ tw_breakers_page_get_last_result (TwBreakersPage *self)
   g_return_val_if_fail (TW_IS_BREAKERS_PAGE (self), NULL);
 
   return self->last_result;
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+halt_failure_changed_cb (TwBreakersPage *self)
+{
+  set_halt_failure (self, self->session != NULL
+                          ? tw_session_get_halt_failure (self->session) : NULL);
+}
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  TwBreakersPage *self = TW_BREAKERS_PAGE (page);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "notify::halt-failure", G_CALLBACK (halt_failure_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  tw_breakers_page_set_context (self,
+                                session != NULL ? tw_session_get_workspace (session) : NULL,
+                                session != NULL ? tw_session_get_risk_monitor (session) : NULL,
+                                session != NULL ? tw_session_get_action_runner (session) : NULL);
+  /* Also a Halt All that failed while the page was not built yet. */
+  halt_failure_changed_cb (self);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "tw-session-page.h"
+
 #include "tw-action-runner.h"
 #include "tw-risk-monitor.h"
 #include "tw-trading-state-group.h"
@@ -10,9 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* The Breakers page: one TwTradingStateGroup per TwTradingState of the risk monitor,
- * and, after a halt that did not reach every service, an error-styled row on top
- * until the next successful halt.
+/* The Breakers page (a TwSessionPage): one TwTradingStateGroup per TwTradingState of the
+ * session's risk monitor, and, after a Halt All that did not reach every service, an
+ * error-styled row on top until the next successful one (the session's "halt-failure").
  * Actions (widget-scoped, "breakers." prefix), each through the action runner:
  *   halt (s service id)                       toward safety: one click
  *   resume (s)                                guarded (reason + checklist)
@@ -30,8 +32,5 @@ void                 tw_breakers_page_set_context        (TwBreakersPage *self,
                                                           TwWorkspace    *workspace,
                                                           TwRiskMonitor  *monitor,
                                                           TwActionRunner *runner);
-/* @text: (nullable) what did not halt; NULL hides the row. */
-void                 tw_breakers_page_set_halt_failure   (TwBreakersPage *self,
-                                                          const char     *text);
 
 G_END_DECLS

@@ -549,18 +549,70 @@ tw_guard_dialog_has_typed_entry (TwGuardDialog *self)
 
 /* The async front door */
 
+typedef struct
+{
+  TwGuardDialog *dialog;        /* weak */
+  gulong         cancelled_id;
+} ConfirmData;
+
+static void
+confirm_data_free (gpointer user_data)
+{
+  ConfirmData *data = user_data;
+
+  g_clear_weak_pointer (&data->dialog);
+  g_free (data);
+}
+
+/* Answers @task once: disconnects from the dialog and the cancellable. */
+static void
+confirm_return (GTask  *task,
+                GError *error)
+{
+  ConfirmData *data = g_task_get_task_data (task);
+
+  if (data->dialog != NULL)
+    g_signal_handlers_disconnect_by_data (data->dialog, task);
+  g_cancellable_disconnect (g_task_get_cancellable (task), data->cancelled_id);
+  data->cancelled_id = 0;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 static void
 confirm_response_cb (TwGuardDialog *self,
                      const char    *response,
                      GTask         *task)
 {
-  g_signal_handlers_disconnect_by_data (self, task);
   /* Checked again: a programmatic "confirm" must not get past the guard. */
   if (g_strcmp0 (response, "confirm") == 0 && tw_guard_request_check (self->request, NULL))
-    g_task_return_boolean (task, TRUE);
+    confirm_return (task, NULL);
   else
-    g_task_return_new_error (task, TW_ERROR, TW_ERROR_CANCELLED, "%s",
-                             _("The action was cancelled: nothing was sent"));
+    confirm_return (task, g_error_new_literal (TW_ERROR, TW_ERROR_DISMISSED,
+                                               _("The action was cancelled: nothing was sent")));
+}
+
+/* The caller's cancellable was cancelled (its page went away): the dialog goes too. Runs
+ * in the thread that cancelled, which for a widget's cancellable is the main thread. */
+static void
+confirm_cancelled_cb (GCancellable *cancellable,
+                      GTask        *task)
+{
+  ConfirmData *data = g_task_get_task_data (task);
+  TwGuardDialog *dialog = data->dialog;
+
+  /* Not g_cancellable_disconnect(): from inside the handler it would wait for itself. */
+  g_signal_handler_disconnect (cancellable, data->cancelled_id);
+  data->cancelled_id = 0;
+  if (dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (dialog, task);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+  g_task_return_error_if_cancelled (task);
   g_object_unref (task);
 }
 
@@ -574,6 +626,7 @@ tw_guard_confirm_async (GtkWindow           *parent,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  ConfirmData *data;
   GtkWidget *dialog;
 
   g_return_val_if_fail (TW_IS_GUARD_REQUEST (request), NULL);
@@ -581,6 +634,8 @@ tw_guard_confirm_async (GtkWindow           *parent,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, tw_guard_confirm_async);
 
+  if (g_task_return_error_if_cancelled (task))
+    return NULL;
   if (tw_guard_request_get_direction (request) == TW_GUARD_TOWARD_SAFETY)
     {
       /* Toward safety: one click, no dialog. */
@@ -589,7 +644,16 @@ tw_guard_confirm_async (GtkWindow           *parent,
     }
 
   dialog = tw_guard_dialog_new (parent, request, workspace, service_id);
-  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), g_steal_pointer (&task));
+  data = g_new0 (ConfirmData, 1);
+  g_set_weak_pointer (&data->dialog, TW_GUARD_DIALOG (dialog));
+  g_task_set_task_data (task, data, confirm_data_free);
+  /* Answered once, by the dialog's response or by the cancellable, whichever comes first:
+   * that answer drops the reference taken here. */
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), task);
+  if (cancellable != NULL)
+    data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (confirm_cancelled_cb),
+                                                task, NULL);
+  g_steal_pointer (&task);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }

@@ -27,7 +27,9 @@ TwGuardRequest *tw_guard_dialog_get_request      (TwGuardDialog  *self);
 
 /* Asks for what @request needs. Toward safety: no dialog, finishes TRUE at once.
  * Otherwise presents a TwGuardDialog (returned, transfer none) and finishes TRUE on
- * Confirm (with the check passing), FALSE with TW_ERROR_CANCELLED on Cancel. */
+ * Confirm (with the check passing), FALSE with TW_ERROR_DISMISSED when the person
+ * cancels it. Cancelling @cancellable closes the dialog and finishes FALSE with
+ * G_IO_ERROR_CANCELLED (at once, without a dialog, if it was cancelled already). */
 GtkWidget      *tw_guard_confirm_async           (GtkWindow           *parent,
                                                   TwGuardRequest      *request,
                                                   TwWorkspace         *workspace,

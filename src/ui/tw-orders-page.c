@@ -42,7 +42,10 @@ struct _TwOrdersPage
   GtkBox             *cancel_all_box;
 };
 
-G_DEFINE_FINAL_TYPE (TwOrdersPage, tw_orders_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwOrdersPage, tw_orders_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   ACTION_FINISHED,
@@ -300,14 +303,11 @@ cancel_done_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (strstr (error->message, job->service_name) != NULL)
-        /* Translators: a symbol, and why cancelling its order failed (naming the service) */
-        text = g_strdup_printf (_("%s order not canceled — %s"), tw_order_get_symbol (job->order),
-                                error->message);
-      else
-        /* Translators: a service, a symbol, and why cancelling its order failed */
-        text = g_strdup_printf (_("%s: %s order not canceled — %s"), job->service_name,
-                                tw_order_get_symbol (job->order), error->message);
+      /* Named here whatever the message says: the message is for reading, not for looking
+       * into (it may or may not name the service, in any language). */
+      /* Translators: a service, a symbol, and why cancelling its order failed */
+      text = g_strdup_printf (_("%s: %s order not canceled — %s"), job->service_name,
+                              tw_order_get_symbol (job->order), error->message);
       show_result (job->page, "orders.cancel", text, FALSE, FALSE);
       return;
     }
@@ -331,12 +331,8 @@ cancel_all_done_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (strstr (error->message, job->service_name) != NULL)
-        /* Translators: why cancelling every order failed (naming the service) */
-        text = g_strdup_printf (_("Orders not canceled — %s"), error->message);
-      else
-        /* Translators: a service and why cancelling all its orders failed */
-        text = g_strdup_printf (_("%s: orders not canceled — %s"), job->service_name, error->message);
+      /* Translators: a service and why cancelling all its orders failed */
+      text = g_strdup_printf (_("%s: orders not canceled — %s"), job->service_name, error->message);
       show_result (job->page, "orders.cancel_all", text, FALSE, FALSE);
       return;
     }
@@ -369,6 +365,9 @@ confirmed_cb (GObject      *object,
 
   if (!tw_guard_confirm_finish (result, &error))
     {
+      /* The page went away: nobody to tell. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       g_free (self->last_result);
       self->last_result = g_strdup (_("Cancelled, nothing was sent"));
       return;
@@ -732,4 +731,21 @@ tw_orders_page_get_stuck_text (TwOrdersPage *self)
 
   flush_updates (self);
   return self->stuck_text;
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  tw_orders_page_set_context (TW_ORDERS_PAGE (page),
+                              session != NULL ? tw_session_get_portfolio (session) : NULL,
+                              session != NULL ? tw_session_get_action_runner (session) : NULL);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }

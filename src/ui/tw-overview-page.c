@@ -25,7 +25,10 @@ struct _TwOverviewPage
   GtkListView *services_list;
 };
 
-G_DEFINE_FINAL_TYPE (TwOverviewPage, tw_overview_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwOverviewPage, tw_overview_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   PROP_0,
@@ -525,4 +528,20 @@ tw_overview_page_get_row (TwOverviewPage *self,
     }
 
   return NULL;
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page),
+                                  session != NULL ? tw_session_get_workspace (session) : NULL);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "tw-session-page.h"
+
 #include "tw-workspace.h"
 #include "tw-service-row.h"
 

@@ -149,6 +149,10 @@ close_confirmed_cb (GObject      *object,
     {
       g_autofree char *text = NULL;
 
+      /* The page went away: nobody to tell. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
       /* Translators: a symbol; the close was cancelled in the guard dialog */
       text = g_strdup_printf (_("Closing %s cancelled, nothing was sent"), tw_position_get_symbol (job->position));
       g_free (self->last_result);
@@ -276,6 +280,9 @@ flatten_confirmed_cb (GObject      *object,
 
   if (!tw_guard_confirm_finish (result, &error))
     {
+      /* The page went away: nobody to tell. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
       g_free (self->last_result);
       /* Translators: a service's name; the flatten was cancelled in the guard dialog */
       self->last_result = g_strdup_printf (_("Flatten of %s cancelled, nothing was sent"), job->service_name);

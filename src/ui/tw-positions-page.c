@@ -13,7 +13,10 @@
 /* Under the cards, as in the template. */
 #define ACCOUNTS_MARGIN_BOTTOM 4
 
-G_DEFINE_FINAL_TYPE (TwPositionsPage, tw_positions_page, ADW_TYPE_BIN)
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwPositionsPage, tw_positions_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 enum {
   ACTION_FINISHED,
@@ -728,4 +731,21 @@ _tw_positions_page_emit_finished (TwPositionsPage *self,
                                   const char      *message)
 {
   g_signal_emit (self, signals[ACTION_FINISHED], 0, operation, ok, message);
+}
+
+/* TwSessionPage: what the page shows of the window's session */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  tw_positions_page_set_context (TW_POSITIONS_PAGE (page),
+                                 session != NULL ? tw_session_get_portfolio (session) : NULL,
+                                 session != NULL ? tw_session_get_action_runner (session) : NULL);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "tw-session-page.h"
+
 #include "tw-account-card.h"
 #include "tw-action-runner.h"
 #include "tw-portfolio.h"

@@ -240,7 +240,7 @@ verify_done_cb (GObject      *object,
   g_autoptr(TwBackup) backup = tw_backup_manager_verify_finish (TW_BACKUP_MANAGER (object), result, &error);
   if (backup == NULL)
     {
-      if (!_tw_restore_wizard_is_cancelled (error))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_restore_wizard_toast (self, error->message);
       _tw_restore_wizard_busy_pop (self);
       return;
@@ -335,7 +335,7 @@ list_done_cb (GObject      *object,
 
   if (list == NULL)
     {
-      if (!_tw_restore_wizard_is_cancelled (error))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_restore_wizard_toast (self, error->message);
       _tw_restore_wizard_busy_pop (self);
       return;

@@ -102,7 +102,6 @@ GtkWidget *_tw_restore_wizard_add_row        (AdwPreferencesGroup *group,
 void     _tw_restore_wizard_set_row_icon     (GtkWidget       *row,
                                               const char      *icon_name,
                                               const char      *style);
-gboolean _tw_restore_wizard_is_cancelled     (GError          *error);
 void     _tw_restore_wizard_busy_push        (TwRestoreWizard *self);
 void     _tw_restore_wizard_busy_pop         (TwRestoreWizard *self);
 TwDatabaseConfig *_tw_restore_wizard_lookup_database (TwRestoreWizard *self,
@@ -142,6 +141,8 @@ void             tw_restore_wizard_set_reason       (TwRestoreWizard *self,
 const char      *tw_restore_wizard_get_comparison   (TwRestoreWizard *self);
 /* Step 3: the pre-flight line about trading ("All 4 services that can trade are halted"). */
 const char      *tw_restore_wizard_get_safety_text  (TwRestoreWizard *self);
+/* Step 4: what the form still needs, as shown under it ("" when nothing). */
+const char      *tw_restore_wizard_get_problem      (TwRestoreWizard *self);
 /* Step 5: the state of each of the manager's steps: "pending", "running", "done", "failed". */
 const char      *tw_restore_wizard_get_step_state   (TwRestoreWizard *self,
                                                      TwBackupStep     step);

@@ -6,7 +6,6 @@
 #include "tw-restore-wizard-private.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "tw-backup-ui-util.h"
 #include "tw-error.h"
@@ -199,7 +198,7 @@ halt_done_cb (GObject      *object,
   self->halting = FALSE;
   if (results == NULL)
     {
-      if (!_tw_restore_wizard_is_cancelled (error))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_restore_wizard_toast (self, error->message);
       update_safety (self);
       return;
@@ -300,6 +299,8 @@ void
 _tw_restore_wizard_update_confirm (TwRestoreWizard *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *needed = NULL;
   const char *problem;
 
   if (self->request == NULL)
@@ -310,13 +311,15 @@ _tw_restore_wizard_update_confirm (TwRestoreWizard *self)
   problem = typed_problem (self);
   if (problem != NULL)
     gtk_label_set_label (self->problem_label, problem);
-  else if (!tw_guard_request_check (self->request, &error))
+  else if ((missing = tw_guard_request_dup_missing (self->request)) != NULL)
     {
       /* Nothing was refused yet: only what is still needed. */
-      const char *needed = strstr (error->message, "Still needed:");
-
-      gtk_label_set_label (self->problem_label, needed != NULL ? needed : error->message);
+      /* Translators: %s lists what the guard still needs, e.g. "a reason of at least 10 characters" */
+      needed = g_strdup_printf (_("Still needed: %s."), missing);
+      gtk_label_set_label (self->problem_label, needed);
     }
+  else if (!tw_guard_request_check (self->request, &error))
+    gtk_label_set_label (self->problem_label, error->message);
   else
     gtk_label_set_label (self->problem_label, "");
   _tw_restore_wizard_update_nav (self);
@@ -469,9 +472,10 @@ progress_cb (TwBackupManager *manager,
     set_progress_state (self, index, "running", NULL);
 }
 
-static void show_result (TwRestoreWizard *self,
-                         GError          *error,
-                         TwBackup        *pre_restore);
+static void show_result (TwRestoreWizard  *self,
+                         TwRestoreOutcome  outcome,
+                         GError           *error,
+                         TwBackup         *pre_restore);
 
 static void
 restore_done_cb (GObject      *object,
@@ -481,9 +485,11 @@ restore_done_cb (GObject      *object,
   g_autoptr(TwRestoreWizard) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(TwBackup) pre_restore = NULL;
+  TwRestoreOutcome outcome = TW_RESTORE_OUTCOME_CHECK;
   gboolean ok;
 
-  ok = tw_backup_manager_restore_finish (TW_BACKUP_MANAGER (object), result, &pre_restore, &error);
+  ok = tw_backup_manager_restore_finish (TW_BACKUP_MANAGER (object), result, &pre_restore, &outcome,
+                                         &error);
   g_signal_handlers_disconnect_by_func (object, progress_cb, self);
   self->restoring = FALSE;
   gtk_window_set_deletable (GTK_WINDOW (self), TRUE);
@@ -502,7 +508,7 @@ restore_done_cb (GObject      *object,
           break;
         }
     }
-  show_result (self, ok ? NULL : error, pre_restore);
+  show_result (self, ok ? TW_RESTORE_OUTCOME_RESTORED : outcome, ok ? NULL : error, pre_restore);
 }
 
 void
@@ -539,10 +545,38 @@ any_halted (TwRestoreWizard *self)
   return FALSE;
 }
 
+/* The result's heading for a restore that did not succeed: what the database is now. */
+static char *
+failure_title (TwRestoreOutcome  outcome,
+               const char       *basename)
+{
+  switch (outcome)
+    {
+    case TW_RESTORE_OUTCOME_PUT_BACK:
+      /* Translators: the restore failed after the replace; %s is a database file name */
+      return g_strdup_printf (_("Not restored: %s put back as it was"), basename);
+    case TW_RESTORE_OUTCOME_UNTOUCHED:
+      /* Translators: the restore was refused or stopped before the replace; %s is a
+       * database file name */
+      return g_strdup_printf (_("Not restored: %s untouched"), basename);
+    case TW_RESTORE_OUTCOME_BY_HAND:
+      /* Translators: the restore and putting the original back both failed; %s is a
+       * database file name */
+      return g_strdup_printf (_("Restore failed: %s must be restored by hand"), basename);
+    case TW_RESTORE_OUTCOME_RESTORED:
+    case TW_RESTORE_OUTCOME_CHECK:
+    default:
+      /* Translators: the state of the database after the restore is not known; %s is a
+       * database file name */
+      return g_strdup_printf (_("Restore failed: check %s"), basename);
+    }
+}
+
 static void
-show_result (TwRestoreWizard *self,
-             GError          *error,
-             TwBackup        *pre_restore)
+show_result (TwRestoreWizard  *self,
+             TwRestoreOutcome  outcome,
+             GError           *error,
+             TwBackup         *pre_restore)
 {
   g_autofree char *title = NULL;
   g_autofree char *basename = g_path_get_basename (self->db_path);
@@ -571,22 +605,12 @@ show_result (TwRestoreWizard *self,
     }
   else
     {
-      /* The manager's message says whether the database was touched or put back. */
-      gboolean put_back = strstr (error->message, "was put back") != NULL;
-      gboolean untouched = strstr (error->message, "not touched") != NULL;
-      gboolean by_hand = strstr (error->message, "Restore it by hand") != NULL;
-      const char *state = put_back || untouched || by_hand ? NULL
-        : _("Check the database before resuming trading: the restore may have stopped halfway.");
+      /* The manager's message says it for people; the outcome says it for the heading. */
+      const char *state = outcome == TW_RESTORE_OUTCOME_CHECK || outcome == TW_RESTORE_OUTCOME_RESTORED
+        ? _("Check the database before resuming trading: the restore may have stopped halfway.")
+        : NULL;
 
-      if (put_back)
-        /* Translators: the restore failed after the replace; %s is a database file name */
-        title = g_strdup_printf (_("Not restored: %s put back as it was"), basename);
-      else if (untouched)
-        title = g_strdup_printf (_("Not restored: %s untouched"), basename);
-      else if (by_hand)
-        title = g_strdup_printf (_("Restore failed: %s must be restored by hand"), basename);
-      else
-        title = g_strdup_printf (_("Restore failed: check %s"), basename);
+      title = failure_title (outcome, basename);
       self->result_text = state != NULL ? g_strdup_printf ("%s\n%s", error->message, state)
                                         : g_strdup (error->message);
       gtk_image_set_from_icon_name (self->result_icon, "dialog-error-symbolic");
@@ -703,7 +727,9 @@ resume_confirmed_cb (GObject      *object,
     gtk_window_destroy (GTK_WINDOW (self->guard_dialog));
   if (!tw_guard_confirm_finish (result, &error) || confirmed == NULL)
     {
-      if (error != NULL && !_tw_restore_wizard_is_cancelled (error))
+      /* Cancel in the dialog, or the wizard going away: nothing to say. */
+      if (error != NULL && !g_error_matches (error, TW_ERROR, TW_ERROR_DISMISSED)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _tw_restore_wizard_toast (self, error->message);
       return;
     }

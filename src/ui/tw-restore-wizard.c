@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "tw-backup-ui-util.h"
-#include "tw-error.h"
 #include "tw-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (TwRestoreWizard, tw_restore_wizard, ADW_TYPE_WINDOW)
@@ -19,13 +18,6 @@ static const char * const step_names[] = {
 };
 
 /* Helpers shared with the steps file */
-
-gboolean
-_tw_restore_wizard_is_cancelled (GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-    || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
-}
 
 void
 _tw_restore_wizard_toast (TwRestoreWizard *self,
@@ -598,6 +590,14 @@ tw_restore_wizard_get_last_message (TwRestoreWizard *self)
   g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
 
   return self->last_message;
+}
+
+const char *
+tw_restore_wizard_get_problem (TwRestoreWizard *self)
+{
+  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), NULL);
+
+  return gtk_label_get_label (self->problem_label);
 }
 
 const char *

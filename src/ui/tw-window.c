@@ -5,15 +5,24 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-audit-page.h"
+#include "tw-backups-page.h"
+#include "tw-breakers-page.h"
+#include "tw-orders-page.h"
+#include "tw-positions-page.h"
+#include "tw-session-page.h"
 #include "tw-ui-resources.h"
 #include "tw-ui-util.h"
+
+/* How long a window on its way to the screen may hold the session's pollers back. */
+#define FIRST_FRAME_WAIT_MS 1000
 
 struct _TwWindow
 {
   AdwApplicationWindow  parent_instance;
 
-  TwWorkspace          *workspace;
-  TwProfile            *profile;     /* the workspace's, watched for name and mode */
+  TwSession            *session;
+  TwProfile            *profile;     /* the session's, watched for name and mode */
   GSettings            *settings;    /* NULL without the schema */
 
   AdwToastOverlay      *toast_overlay;
@@ -33,6 +42,11 @@ struct _TwWindow
   gboolean              first_frame_done;
   gboolean              waiting_first_frame;
   gboolean              saves_state;
+
+  /* The session starts after the first frame (see schedule_start) */
+  gboolean              start_pending;
+  guint                 start_idle_id;
+  guint                 start_timeout_id;
 };
 
 G_DEFINE_FINAL_TYPE (TwWindow, tw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -68,7 +82,7 @@ lazy_page_free (gpointer data)
 
 enum {
   PROP_0,
-  PROP_WORKSPACE,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -119,7 +133,7 @@ static void
 update_back_button (TwWindow *self)
 {
   gboolean show = gtk_widget_get_visible (GTK_WIDGET (self->main_stack))
-                  && self->workspace != NULL
+                  && self->session != NULL
                   && adw_leaflet_get_folded (self->leaflet)
                   && adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->pages_stack);
 
@@ -189,6 +203,9 @@ ensure_page (TwWindow      *self,
   g_assert (GTK_IS_WIDGET (page));
   add_to_stack (self, page, id, lazy->title, lazy->icon_name);
   lazy_page_free (lazy);
+  /* The page takes what it shows from the session. */
+  if (TW_IS_SESSION_PAGE (page) && self->session != NULL)
+    tw_session_page_set_session (TW_SESSION_PAGE (page), self->session);
   return page;
 }
 
@@ -240,7 +257,7 @@ page_action (GSimpleAction *action,
   TwWindow *self = user_data;
   GtkListBoxRow *row = find_page_row (self, NULL, g_variant_get_int32 (parameter) - 1);
 
-  if (row != NULL && self->workspace != NULL)
+  if (row != NULL && self->session != NULL)
     select_row (self, row);
 }
 
@@ -287,6 +304,69 @@ save_window_state (TwWindow *self)
   g_settings_apply (self->settings);
 }
 
+/* The session at work: its pollers and backup schedule start once the window shows its
+ * first frame, which then waits for none of their answers; at once when the window is on
+ * screen already or none is coming. */
+
+static void
+cancel_start (TwWindow *self)
+{
+  self->start_pending = FALSE;
+  g_clear_handle_id (&self->start_idle_id, g_source_remove);
+  g_clear_handle_id (&self->start_timeout_id, g_source_remove);
+}
+
+static void
+start_session (TwWindow *self)
+{
+  cancel_start (self);
+  if (self->session != NULL)
+    tw_session_start (self->session);
+}
+
+static gboolean
+start_timeout_cb (gpointer user_data)
+{
+  TwWindow *self = user_data;
+
+  self->start_timeout_id = 0;
+  start_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+start_idle_cb (gpointer user_data)
+{
+  TwWindow *self = user_data;
+
+  self->start_idle_id = 0;
+  /* On its way to the screen: after its first frame (first_after_paint_cb), or after a
+   * while if it never paints. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self)) && !self->first_frame_done)
+    {
+      if (self->start_timeout_id == 0)
+        self->start_timeout_id = g_timeout_add (FIRST_FRAME_WAIT_MS, start_timeout_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  start_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window is presented after the session is set (demo, command line, tests): decide
+ * once the caller is done, in an idle. */
+static void
+schedule_start (TwWindow *self)
+{
+  if (self->first_frame_done)
+    {
+      start_session (self);
+      return;
+    }
+  self->start_pending = TRUE;
+  if (self->start_idle_id == 0)
+    self->start_idle_id = g_idle_add (start_idle_cb, self);
+}
+
 /* Connected after any other handler: whoever waits for the first frame (a benchmark's
  * clock, a test) sees it before the work that waited for it runs. */
 static void
@@ -299,6 +379,8 @@ first_after_paint_cb (GdkFrameClock *clock,
     return;
   self->first_frame_done = TRUE;
   g_signal_emit (self, signals[FIRST_FRAME], 0);
+  if (self->start_pending)
+    start_session (self);
   /* The frame is on screen: now the pages that are not shown. */
   ensure_all_pages (self);
 }
@@ -331,10 +413,11 @@ tw_window_dispose (GObject *object)
 {
   TwWindow *self = TW_WINDOW (object);
 
+  cancel_start (self);
   if (self->profile != NULL)
     g_signal_handlers_disconnect_by_data (self->profile, self);
   g_clear_object (&self->profile);
-  g_clear_object (&self->workspace);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_WINDOW);
 
@@ -351,8 +434,8 @@ tw_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_WORKSPACE:
-      g_value_set_object (value, self->workspace);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -369,8 +452,8 @@ tw_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_WORKSPACE:
-      tw_window_set_workspace (self, g_value_get_object (value));
+    case PROP_SESSION:
+      tw_window_set_session (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -390,8 +473,8 @@ tw_window_class_init (TwWindowClass *klass)
   widget_class->map = tw_window_map;
   window_class->close_request = tw_window_close_request;
 
-  properties[PROP_WORKSPACE] =
-    g_param_spec_object ("workspace", NULL, NULL, TW_TYPE_WORKSPACE,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, TW_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -426,6 +509,32 @@ tw_window_class_init (TwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
 }
 
+/* The pages after the Overview, each a TwSessionPage. */
+typedef struct
+{
+  const char  *id;
+  const char  *title;
+  const char  *icon_name;
+  GtkWidget *(*new_page) (void);
+} SessionPageInfo;
+
+static const SessionPageInfo session_pages[] = {
+  { "breakers", N_("Breakers"), "dialog-warning-symbolic", tw_breakers_page_new },
+  { "audit", N_("Audit"), "document-properties-symbolic", tw_audit_page_new },
+  { "backups", N_("Backups"), "drive-harddisk-symbolic", tw_backups_page_new },
+  { "positions", N_("Positions"), "view-list-symbolic", tw_positions_page_new },
+  { "orders", N_("Orders"), "view-list-bullet-symbolic", tw_orders_page_new },
+};
+
+static GtkWidget *
+build_session_page (TwWindow *window,
+                    gpointer  user_data)
+{
+  const SessionPageInfo *info = user_data;
+
+  return info->new_page ();
+}
+
 static void
 tw_window_init (TwWindow *self)
 {
@@ -438,6 +547,13 @@ tw_window_init (TwWindow *self)
   self->overview_page = TW_OVERVIEW_PAGE (tw_overview_page_new ());
   tw_window_add_page (self, "overview", _("Overview"), "network-server-symbolic",
                       GTK_WIDGET (self->overview_page));
+  /* The other pages are lazy: the sidebar entry exists at once, the widgets are built
+   * when the page is first shown or asked for, or right after the first frame, so that
+   * frame waits only for what it shows. */
+  for (guint i = 0; i < G_N_ELEMENTS (session_pages); i++)
+    tw_window_add_lazy_page (self, session_pages[i].id, _(session_pages[i].title),
+                             session_pages[i].icon_name, build_session_page,
+                             (gpointer) &session_pages[i], NULL);
 
   self->settings = tw_ui_settings_new ();
   if (self->settings != NULL)
@@ -452,7 +568,7 @@ tw_window_init (TwWindow *self)
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  tw_window_set_workspace (self, NULL);
+  tw_window_set_session (self, NULL);
 }
 
 TwWindow *
@@ -461,30 +577,41 @@ tw_window_new (GtkApplication *application)
   return g_object_new (TW_TYPE_WINDOW, "application", application, NULL);
 }
 
+TwSession *
+tw_window_get_session (TwWindow *self)
+{
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
 TwWorkspace *
 tw_window_get_workspace (TwWindow *self)
 {
   g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
 
-  return self->workspace;
+  return self->session != NULL ? tw_session_get_workspace (self->session) : NULL;
 }
 
 void
-tw_window_set_workspace (TwWindow    *self,
-                         TwWorkspace *workspace)
+tw_window_set_session (TwWindow  *self,
+                       TwSession *session)
 {
   TwProfile *profile;
   gboolean changed;
 
   g_return_if_fail (TW_IS_WINDOW (self));
-  g_return_if_fail (workspace == NULL || TW_IS_WORKSPACE (workspace));
+  g_return_if_fail (session == NULL || TW_IS_SESSION (session));
 
-  changed = self->workspace != workspace;
-  g_set_object (&self->workspace, workspace);
+  changed = self->session != session;
+  if (!changed && session != NULL)
+    return;
+  cancel_start (self);
+  g_set_object (&self->session, session);
 
   if (self->profile != NULL)
     g_signal_handlers_disconnect_by_data (self->profile, self);
-  profile = workspace != NULL ? tw_workspace_get_profile (workspace) : NULL;
+  profile = session != NULL ? tw_session_get_profile (session) : NULL;
   g_set_object (&self->profile, profile);
   if (self->profile != NULL)
     {
@@ -492,18 +619,26 @@ tw_window_set_workspace (TwWindow    *self,
       g_signal_connect_swapped (self->profile, "notify::mode", G_CALLBACK (profile_notify_cb), self);
     }
 
-  tw_overview_page_set_workspace (self->overview_page, workspace);
-  gtk_stack_set_visible_child_name (self->main_stack, workspace != NULL ? "profile" : "empty");
-  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), workspace != NULL);
+  /* Every page built so far; the lazy ones get it when they are built (ensure_page). */
+  for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->pages_stack));
+       page != NULL;
+       page = gtk_widget_get_next_sibling (page))
+    if (TW_IS_SESSION_PAGE (page))
+      tw_session_page_set_session (TW_SESSION_PAGE (page), session);
+
+  gtk_stack_set_visible_child_name (self->main_stack, session != NULL ? "profile" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), session != NULL);
   /* Halt All is on every page of a profile. */
-  gtk_widget_set_visible (GTK_WIDGET (self->halt_button), workspace != NULL);
-  if (workspace != NULL && gtk_list_box_get_selected_row (self->pages_list) == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->halt_button), session != NULL);
+  if (session != NULL && gtk_list_box_get_selected_row (self->pages_list) == NULL)
     tw_window_show_page (self, "overview");
   update_title (self);
   update_back_button (self);
+  if (session != NULL && !tw_session_is_started (session))
+    schedule_start (self);
 
   if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 static GtkWidget *

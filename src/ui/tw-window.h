@@ -3,14 +3,18 @@
 
 #include <adwaita.h>
 
-#include "tw-workspace.h"
 #include "tw-overview-page.h"
+#include "tw-session.h"
 
 G_BEGIN_DECLS
 
 /* The console's window: header bar with the profile's name and PAPER/LIVE badge,
- * a sidebar of pages, the pages, toasts; the "No Profile Yet" page without a workspace.
- * Property: "workspace" (TwWorkspace, nullable).
+ * a sidebar of pages, the pages, toasts; the "No Profile Yet" page without a session.
+ * Property: "session" (TwSession, nullable): the open profile. The window hands it to
+ * each page that is a TwSessionPage (the Overview, Breakers, Audit, Backups, Positions,
+ * Orders) when the page is built and whenever it changes, and starts it
+ * (tw_session_start) after its first frame, or at once when it is not on its way to the
+ * screen; it never closes it.
  * Actions: win.page (int 1..9: the n-th page), win.show-page (string: page id).
  * Signal: "first-frame" (no arguments), once, right after the window's first painted
  * frame; then the window builds the lazy pages not built yet. */
@@ -22,9 +26,12 @@ typedef GtkWidget *(*TwWindowPageFunc) (TwWindow *window,
                                         gpointer  user_data);
 
 TwWindow       *tw_window_new               (GtkApplication *application);
+/* (nullable) (transfer none) */
+TwSession      *tw_window_get_session       (TwWindow       *self);
+void            tw_window_set_session       (TwWindow       *self,
+                                             TwSession      *session);
+/* (nullable) (transfer none) the session's workspace */
 TwWorkspace    *tw_window_get_workspace     (TwWindow       *self);
-void            tw_window_set_workspace     (TwWindow       *self,
-                                             TwWorkspace    *workspace);
 /* Adds a page to the sidebar (in order) and the stack. @page is (transfer floating). */
 void            tw_window_add_page          (TwWindow       *self,
                                              const char     *id,

@@ -25,6 +25,8 @@ struct _TwActionRunner
   GHashTable  *in_flight;
   /* same key → gint64 monotonic µs when the request was last sent */
   GHashTable  *recent;
+  /* tw_action_runner_close(): nothing more is sent */
+  gboolean     closed;
 };
 
 G_DEFINE_FINAL_TYPE (TwActionRunner, tw_action_runner, G_TYPE_OBJECT)
@@ -235,6 +237,8 @@ on_called (GObject      *source,
           if (g_str_has_prefix (data->operation, "orders."))
             tw_multi_status_set_entry_noun (data->multi, "order");
         }
+      /* The connector says what its broker's refusals mean. */
+      tw_multi_status_set_connector (data->multi, tw_client_get_connector (TW_CLIENT (source)));
       if (!tw_multi_status_parse (data->multi, data->body, &data->error))
         {
           outcome = TW_AUDIT_OUTCOME_FAILED;
@@ -292,6 +296,18 @@ on_requested (GObject      *source,
       return;
     }
 
+  /* Closed while the "requested" row was written: the row gets its outcome, nothing is sent. */
+  if (self->closed)
+    {
+      data->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("“%s” on %s was not sent: the profile was closed."),
+                                 data->action, data->target);
+      tw_audit_log_complete_async (self->audit_log, data->request_id, TW_AUDIT_OUTCOME_FAILED, 0,
+                                   data->error->message, NULL, on_completed,
+                                   g_steal_pointer (&task));
+      return;
+    }
+
   g_hash_table_insert (self->recent, g_strdup (data->key),
                        g_memdup2 (&(gint64) { g_get_monotonic_time () }, sizeof (gint64)));
   cancellable = g_task_get_cancellable (task);
@@ -335,6 +351,15 @@ run (TwActionRunner      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tw_action_runner_run_async);
+
+  /* Nothing was requested: no row to write. */
+  if (self->closed)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("“%s” was not sent: the profile was closed."),
+                               tw_guard_request_get_action (request));
+      return;
+    }
 
   data = g_new0 (RunData, 1);
   g_task_set_task_data (task, data, run_data_free);
@@ -505,6 +530,22 @@ tw_action_runner_is_in_flight (TwActionRunner *self,
 
   key = make_key (service_id, operation);
   return g_hash_table_contains (self->in_flight, key);
+}
+
+guint
+tw_action_runner_get_n_in_flight (TwActionRunner *self)
+{
+  g_return_val_if_fail (TW_IS_ACTION_RUNNER (self), 0);
+
+  return g_hash_table_size (self->in_flight);
+}
+
+void
+tw_action_runner_close (TwActionRunner *self)
+{
+  g_return_if_fail (TW_IS_ACTION_RUNNER (self));
+
+  self->closed = TRUE;
 }
 
 gboolean

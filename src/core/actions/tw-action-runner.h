@@ -88,6 +88,13 @@ TwMultiStatus  *tw_action_runner_run_multi_finish (TwActionRunner      *self,
 gboolean        tw_action_runner_is_in_flight     (TwActionRunner      *self,
                                                    const char          *service_id,
                                                    const char          *operation);
+/* Actions whose "requested" row is written and whose outcome row is not yet; each change
+ * is an "in-flight-changed". */
+guint           tw_action_runner_get_n_in_flight  (TwActionRunner      *self);
+/* The profile is closing: from now on nothing is sent. A new action fails at once
+ * (G_IO_ERROR_CANCELLED, no audit row); one whose "requested" row is being written gets
+ * a "failed" outcome row instead of its request; requests on the wire get their answers. */
+void            tw_action_runner_close            (TwActionRunner      *self);
 /* Halts every service of the profile whose connector has "trading.halt", in parallel,
  * one "trading.halt" guard request each (toward safety: no reason needed; @reason NULL →
  * "Halted from Trade Warden by USER"). Finishes when all have answered.

@@ -17,6 +17,7 @@ typedef struct
   TwRestoreFlags  flags;
   GPtrArray      *deleted;
   TwBackup       *pre_restore;
+  TwRestoreOutcome outcome;
   GMainContext   *context;
   GWeakRef        manager;
 } TaskData;
@@ -324,7 +325,7 @@ restore_thread (GTask        *task,
   GError *error = NULL;
 
   if (tw_backup_manager_restore (source, data->db_path, data->backup_path, data->backup_dir,
-                                 data->reason, data->flags, &data->pre_restore,
+                                 data->reason, data->flags, &data->pre_restore, &data->outcome,
                                  on_worker_progress, data, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -360,10 +361,11 @@ tw_backup_manager_restore_async (TwBackupManager     *self,
 }
 
 gboolean
-tw_backup_manager_restore_finish (TwBackupManager  *self,
-                                  GAsyncResult     *result,
-                                  TwBackup        **pre_restore,
-                                  GError          **error)
+tw_backup_manager_restore_finish (TwBackupManager   *self,
+                                  GAsyncResult      *result,
+                                  TwBackup         **pre_restore,
+                                  TwRestoreOutcome  *outcome,
+                                  GError           **error)
 {
   TaskData *data;
 
@@ -372,6 +374,8 @@ tw_backup_manager_restore_finish (TwBackupManager  *self,
   data = g_task_get_task_data (G_TASK (result));
   if (pre_restore != NULL)
     *pre_restore = data->pre_restore != NULL ? g_object_ref (data->pre_restore) : NULL;
+  if (outcome != NULL)
+    *outcome = data->outcome;
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -45,6 +45,33 @@ typedef enum /*< flags >*/
   TW_RESTORE_TRADING_HALTED = 1 << 0,
 } TwRestoreFlags;
 
+/**
+ * TwRestoreOutcome:
+ * @TW_RESTORE_OUTCOME_RESTORED: the backup is in place and passed its check
+ * @TW_RESTORE_OUTCOME_UNTOUCHED: refused, or stopped before the replace: the database is
+ *   as it was
+ * @TW_RESTORE_OUTCOME_PUT_BACK: the restored file failed its check and the original was
+ *   put back from the pre-restore backup
+ * @TW_RESTORE_OUTCOME_BY_HAND: the restored file failed its check and putting the original
+ *   back failed too: it must be restored by hand from the pre-restore backup
+ * @TW_RESTORE_OUTCOME_CHECK: the restored file failed its check and there was no original
+ *   to put back, or the state is not known: the database must be checked
+ *
+ * What a restore left behind, for a front end to say without reading the message.
+ */
+typedef enum
+{
+  TW_RESTORE_OUTCOME_RESTORED,
+  TW_RESTORE_OUTCOME_UNTOUCHED,
+  TW_RESTORE_OUTCOME_PUT_BACK,
+  TW_RESTORE_OUTCOME_BY_HAND,
+  TW_RESTORE_OUTCOME_CHECK,
+} TwRestoreOutcome;
+
+#define TW_TYPE_RESTORE_OUTCOME (tw_restore_outcome_get_type ())
+/* nicks "restored", "untouched", "put-back", "by-hand", "check" */
+GType       tw_restore_outcome_get_type  (void) G_GNUC_CONST;
+
 /* Backups of a profile's SQLite databases: create, verify, list, retention, restore.
  * Backups are NAME_YYYYMMDD_HHMMSS.db (UTC; NAME the database file's name without its
  * extension; _2, _3… if the second is taken; "-pre-restore" before ".db" for the
@@ -135,10 +162,11 @@ TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
  *    the backup's, else the pre-restore backup is put back the same way.
  * Each step is audited ("backup.restore" request and outcome rows, and one row a step).
  * Errors (TW_ERROR_REFUSED for pre-flight and a corrupt backup) say whether the database
- * was left untouched or put back. @pre_restore: (out) (optional) (transfer full) the
- * pre-restore backup, also when the restore failed after taking it (NULL if none was
- * taken: refused, or no database there). @backup_dir: (nullable) where
- * the pre-restore backup goes. */
+ * was left untouched or put back, for people; @outcome: (out) (optional) says it for
+ * programs (TW_RESTORE_OUTCOME_RESTORED exactly when TRUE is returned).
+ * @pre_restore: (out) (optional) (transfer full) the pre-restore backup, also when the
+ * restore failed after taking it (NULL if none was taken: refused, or no database there).
+ * @backup_dir: (nullable) where the pre-restore backup goes. */
 gboolean         tw_backup_manager_restore          (TwBackupManager      *self,
                                                      const char           *db_path,
                                                      const char           *backup_path,
@@ -146,6 +174,7 @@ gboolean         tw_backup_manager_restore          (TwBackupManager      *self,
                                                      const char           *reason,
                                                      TwRestoreFlags        flags,
                                                      TwBackup            **pre_restore,
+                                                     TwRestoreOutcome     *outcome,
                                                      TwBackupProgressFunc  progress,
                                                      gpointer              progress_data,
                                                      GCancellable         *cancellable,
@@ -211,10 +240,12 @@ TwBackup        *tw_backup_manager_find_newest_valid_finish (TwBackupManager    
                                                              GAsyncResult        *result,
                                                              guint               *n_backups,
                                                              GError             **error);
-/* @pre_restore: (out) (optional) (transfer full) */
+/* @pre_restore: (out) (optional) (transfer full); @outcome: (out) (optional) as for
+ * tw_backup_manager_restore() */
 gboolean         tw_backup_manager_restore_finish   (TwBackupManager      *self,
                                                      GAsyncResult         *result,
                                                      TwBackup            **pre_restore,
+                                                     TwRestoreOutcome     *outcome,
                                                      GError              **error);
 
 G_END_DECLS

@@ -511,13 +511,14 @@ is_blank (const char *text)
 }
 
 static gboolean
-run_restore (Restore         *r,
-             const char      *reason,
-             TwRestoreFlags   flags,
-             TwBackup       **pre_restore_out,   /* set whenever one was taken */
-             TwAuditOutcome  *outcome,
-             GCancellable    *cancellable,
-             GError         **error)
+run_restore (Restore           *r,
+             const char        *reason,
+             TwRestoreFlags     flags,
+             TwBackup         **pre_restore_out,   /* set whenever one was taken */
+             TwAuditOutcome    *outcome,
+             TwRestoreOutcome  *result,
+             GCancellable      *cancellable,
+             GError           **error)
 {
   g_autoptr(TwBackup) backup = NULL;
   TwBackup *pre_restore = NULL;
@@ -532,6 +533,7 @@ run_restore (Restore         *r,
   gboolean replaced = FALSE;
 
   *outcome = TW_AUDIT_OUTCOME_REFUSED;
+  *result = TW_RESTORE_OUTCOME_UNTOUCHED;
 
   /* 1. Pre-flight */
   report (r, TW_BACKUP_STEP_PREFLIGHT, 0.0);
@@ -677,6 +679,7 @@ run_restore (Restore         *r,
       audit_step (r, "post-verify", TW_AUDIT_OUTCOME_FAILED, local_error->message);
       if (pre_path == NULL)
         {
+          *result = TW_RESTORE_OUTCOME_CHECK;
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                        _("Restore of “%s” failed its check: %s. There was no database before "
                          "the restore."),
@@ -684,6 +687,7 @@ run_restore (Restore         *r,
         }
       else if (put_back (r, pre_path, journal_mode, &back_error))
         {
+          *result = TW_RESTORE_OUTCOME_PUT_BACK;
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                        _("Restore of “%s” failed its check: %s. The original database was put "
                          "back from the pre-restore backup “%s”."),
@@ -692,6 +696,7 @@ run_restore (Restore         *r,
         }
       else
         {
+          *result = TW_RESTORE_OUTCOME_BY_HAND;
           g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
                        _("Restore of “%s” failed its check: %s, and putting the original back "
                          "failed too (%s). Restore it by hand from the pre-restore backup “%s”."),
@@ -705,14 +710,17 @@ run_restore (Restore         *r,
   report (r, TW_BACKUP_STEP_DONE, 1.0);
 
   *outcome = TW_AUDIT_OUTCOME_OK;
+  *result = TW_RESTORE_OUTCOME_RESTORED;
   return TRUE;
 
 failed_untouched:
   *outcome = TW_AUDIT_OUTCOME_FAILED;
+  *result = TW_RESTORE_OUTCOME_UNTOUCHED;
   return FALSE;
 
 refused:
   *outcome = TW_AUDIT_OUTCOME_REFUSED;
+  *result = TW_RESTORE_OUTCOME_UNTOUCHED;
   return FALSE;
 }
 
@@ -724,6 +732,7 @@ tw_backup_manager_restore (TwBackupManager       *self,
                            const char            *reason,
                            TwRestoreFlags         flags,
                            TwBackup             **pre_restore,
+                           TwRestoreOutcome      *outcome,
                            TwBackupProgressFunc   progress,
                            gpointer               progress_data,
                            GCancellable          *cancellable,
@@ -734,7 +743,8 @@ tw_backup_manager_restore (TwBackupManager       *self,
   g_autoptr(GError) audit_error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *message = NULL;
-  TwAuditOutcome outcome;
+  TwAuditOutcome audit_outcome;
+  TwRestoreOutcome result = TW_RESTORE_OUTCOME_UNTOUCHED;
   g_autoptr(TwBackup) taken = NULL;
   Restore r = { 0, };
   gint64 request;
@@ -743,6 +753,8 @@ tw_backup_manager_restore (TwBackupManager       *self,
   g_return_val_if_fail (TW_IS_BACKUP_MANAGER (self), FALSE);
   g_return_val_if_fail (db_path != NULL && backup_path != NULL, FALSE);
 
+  if (outcome != NULL)
+    *outcome = TW_RESTORE_OUTCOME_UNTOUCHED;
   audit = _tw_backup_manager_ensure_audit (self, &local_error);
   if (audit == NULL)
     {
@@ -775,7 +787,9 @@ tw_backup_manager_restore (TwBackupManager       *self,
   r.progress_data = progress_data;
   r.db_fd = -1;
 
-  ok = run_restore (&r, reason, flags, &taken, &outcome, cancellable, &local_error);
+  ok = run_restore (&r, reason, flags, &taken, &audit_outcome, &result, cancellable, &local_error);
+  if (outcome != NULL)
+    *outcome = result;
   /* The pre-restore backup goes to the caller even when the restore failed: it is where
    * the original was put back from, or where to restore it from by hand. */
   if (pre_restore != NULL)
@@ -786,7 +800,7 @@ tw_backup_manager_restore (TwBackupManager       *self,
   if (r.db_fd >= 0)
     close (r.db_fd);
   message = ok ? g_strdup_printf ("restored from %s", backup_path) : g_strdup (local_error->message);
-  if (tw_audit_log_complete (audit, request, outcome, 0, message, &audit_error) == 0)
+  if (tw_audit_log_complete (audit, request, audit_outcome, 0, message, &audit_error) == 0)
     g_warning ("Could not audit the outcome of the restore of %s: %s", db_path, audit_error->message);
 
   if (!ok)

@@ -36,6 +36,7 @@ struct _TwBackupScheduler
   guint            stale_timer_id;
   guint            hour_seconds;
   gboolean         running;
+  guint            n_jobs;        /* backups, cleanups and stale checks in flight */
 };
 
 G_DEFINE_FINAL_TYPE (TwBackupScheduler, tw_backup_scheduler, G_TYPE_OBJECT)
@@ -44,6 +45,7 @@ enum {
   PROP_0,
   PROP_MANAGER,
   PROP_PROFILE,
+  PROP_IDLE,
   N_PROPS
 };
 
@@ -80,9 +82,27 @@ typedef struct
   TwBackup          *backup;      /* the new backup, once made */
 } Job;
 
+static Job *
+job_new (TwBackupScheduler *self,
+         Entry             *entry)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->scheduler = g_object_ref (self);
+  job->entry = entry;
+  job->id = g_strdup (entry->id);
+  if (self->n_jobs++ == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE]);
+  return job;
+}
+
+/* Jobs end in their callbacks, on the main thread. */
 static void
 job_free (Job *job)
 {
+  g_assert (job->scheduler->n_jobs > 0);
+  if (--job->scheduler->n_jobs == 0)
+    g_object_notify_by_pspec (G_OBJECT (job->scheduler), properties[PROP_IDLE]);
   g_clear_object (&job->scheduler);
   g_clear_object (&job->backup);
   g_free (job->id);
@@ -158,8 +178,7 @@ create_done_cb (GObject      *object,
       g_autofree char *key = NULL;
       g_autofree char *title = NULL;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED) || entry == NULL)
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || entry == NULL)
         {
           finish_job (job);
           return;
@@ -195,10 +214,7 @@ run_backup (TwBackupScheduler *self,
   if (entry->busy)
     return;
   entry->busy = TRUE;
-  job = g_new0 (Job, 1);
-  job->scheduler = g_object_ref (self);
-  job->entry = entry;
-  job->id = g_strdup (entry->id);
+  job = job_new (self, entry);
   tw_backup_manager_create_async (self->manager, entry->path, entry->backup_dir,
                                   entry->cancellable, create_done_cb, job);
 }
@@ -334,10 +350,7 @@ check_entry_stale (TwBackupScheduler *self,
   if (!g_file_test (entry->path, G_FILE_TEST_EXISTS))
     return;
 
-  job = g_new0 (Job, 1);
-  job->scheduler = g_object_ref (self);
-  job->entry = entry;
-  job->id = g_strdup (entry->id);
+  job = job_new (self, entry);
   tw_backup_manager_find_newest_valid_async (self->manager, entry->path, entry->backup_dir,
                                              entry->cancellable, stale_checked_cb, job);
 }
@@ -416,6 +429,14 @@ tw_backup_scheduler_is_running (TwBackupScheduler *self)
 }
 
 gboolean
+tw_backup_scheduler_is_idle (TwBackupScheduler *self)
+{
+  g_return_val_if_fail (TW_IS_BACKUP_SCHEDULER (self), TRUE);
+
+  return self->n_jobs == 0;
+}
+
+gboolean
 tw_backup_scheduler_is_busy (TwBackupScheduler *self,
                              const char        *db_id)
 {
@@ -490,6 +511,9 @@ tw_backup_scheduler_get_property (GObject    *object,
     case PROP_PROFILE:
       g_value_set_object (value, self->profile);
       break;
+    case PROP_IDLE:
+      g_value_set_boolean (value, self->n_jobs == 0);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -531,6 +555,9 @@ tw_backup_scheduler_class_init (TwBackupSchedulerClass *klass)
   properties[PROP_PROFILE] =
     g_param_spec_object ("profile", NULL, NULL, TW_TYPE_PROFILE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDLE] =
+    g_param_spec_boolean ("idle", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_ALERT] =

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
  *     scheduled backup (and its cleanup), so views can refresh.
  *   "stale-checked" (const char *db_id): a database's stale check (run in a thread, as it
  *     verifies backups) is done, after its alert if any.
- * Properties: "manager", "profile" (construct-only). */
+ * Properties: "manager", "profile" (construct-only), "idle" (read-only: no backup, cleanup
+ * or stale check in flight; after stop, the ones under way end soon, cancelled). */
 #define TW_TYPE_BACKUP_SCHEDULER (tw_backup_scheduler_get_type ())
 G_DECLARE_FINAL_TYPE (TwBackupScheduler, tw_backup_scheduler, TW, BACKUP_SCHEDULER, GObject)
 
@@ -39,6 +40,7 @@ TwBackupManager   *tw_backup_scheduler_get_manager     (TwBackupScheduler *self)
 void               tw_backup_scheduler_start           (TwBackupScheduler *self);
 void               tw_backup_scheduler_stop            (TwBackupScheduler *self);
 gboolean           tw_backup_scheduler_is_running      (TwBackupScheduler *self);
+gboolean           tw_backup_scheduler_is_idle         (TwBackupScheduler *self);
 /* Whether a scheduled backup of @db_id is being made now. */
 gboolean           tw_backup_scheduler_is_busy         (TwBackupScheduler *self,
                                                         const char        *db_id);

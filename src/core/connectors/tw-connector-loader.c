@@ -345,7 +345,7 @@ load_secrets (Ctx         *ctx,
               TwConnector *connector,
               JsonNode    *node)
 {
-  static const char * const keys[] = { "name", "label", "env", "required", NULL };
+  static const char * const keys[] = { "name", "label", "env", "required", "format", NULL };
   JsonArray *array;
 
   if (node == NULL)
@@ -359,7 +359,7 @@ load_secrets (Ctx         *ctx,
       JsonNode *element = json_array_get_element (array, i);
       g_autofree char *where = g_strdup_printf ("\"secrets\"[%u]", i);
       JsonObject *object;
-      const char *name, *label, *env;
+      const char *name, *label;
       gboolean required;
       TwSecretSpec *spec;
 
@@ -370,7 +370,6 @@ load_secrets (Ctx         *ctx,
       if (!check_keys (ctx, object, where, keys) ||
           !get_required_string (ctx, object, "name", where, &name) ||
           !get_string (ctx, object, "label", where, &label) ||
-          !get_string (ctx, object, "env", where, &env) ||
           !get_boolean (ctx, object, "required", where, TRUE, &required))
         return FALSE;
 
@@ -382,9 +381,22 @@ load_secrets (Ctx         *ctx,
       spec = g_new0 (TwSecretSpec, 1);
       spec->name = g_strdup (name);
       spec->label = g_strdup (label != NULL ? label : name);
-      spec->env = g_strdup (env);
       spec->required = required;
+      spec->env_variables = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_env_variable_free);
       g_ptr_array_add (connector->secrets, spec);
+
+      if (json_object_has_member (object, "env"))
+        {
+          g_autofree char *where_env = g_strdup_printf ("%s: \"env\"", where);
+
+          if (!_tw_env_variables_load (ctx, json_object_get_member (object, "env"), where_env,
+                                       spec->env_variables))
+            return FALSE;
+          spec->env = g_strdup (((TwEnvVariable *) g_ptr_array_index (spec->env_variables, 0))->name);
+        }
+      if (json_object_has_member (object, "format") &&
+          !_tw_secret_format_load (ctx, json_object_get_member (object, "format"), where, spec))
+        return FALSE;
     }
 
   return TRUE;
@@ -722,8 +734,8 @@ _tw_connector_load (TwConnector  *self,
                     GError      **error)
 {
   static const char * const keys[] = {
-    "format", "id", "name", "description", "default_base_url", "secrets", "headers",
-    "operations", NULL
+    "format", "id", "name", "description", "default_base_url", "roles", "hosts", "env",
+    "secrets", "headers", "operations", "refusals", NULL
   };
   Ctx ctx = { self->filename, NULL, error };
   JsonObject *object;
@@ -776,7 +788,8 @@ _tw_connector_load (TwConnector  *self,
   self->description = g_strdup (description != NULL ? description : "");
   self->default_base_url = g_strdup (base_url);
 
-  if (!load_secrets (&ctx, self, json_object_get_member (object, "secrets")) ||
+  if (!_tw_connector_load_traits (self, &ctx, object) ||
+      !load_secrets (&ctx, self, json_object_get_member (object, "secrets")) ||
       !load_pairs (&ctx, self, json_object_get_member (object, "headers"), "headers", TRUE, self->headers))
     return FALSE;
 

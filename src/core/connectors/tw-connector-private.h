@@ -101,6 +101,15 @@ struct _TwOperation
   TwBreakersRule   *breakers;   /* nullable */
 };
 
+/* One of "refusals": what a refused entry of a multi-status answer means. */
+typedef struct
+{
+  guint      status;    /* 0: any status */
+  char      *contains;  /* folded to lower case; matched inside the server's message */
+  TwRefusal  means;
+  char      *text;      /* TW_REFUSAL_OTHER: the connector's own words */
+} TwRefusalRule;
+
 struct _TwConnector
 {
   GObject     parent_instance;
@@ -114,6 +123,14 @@ struct _TwConnector
   GPtrArray  *secrets;          /* TwSecretSpec */
   GPtrArray  *headers;          /* TwTemplatePair */
   GHashTable *operations;       /* name → TwOperation */
+  /* tw-connector-traits.c */
+  GPtrArray  *roles;            /* utf8 */
+  GPtrArray  *live_hosts;       /* utf8, lower case */
+  GPtrArray  *paper_hosts;      /* utf8, lower case */
+  GPtrArray  *env_base_url;     /* TwEnvVariable */
+  char       *env_base_url_strip;
+  GPtrArray  *env_mode;         /* TwEnvModeRule */
+  GPtrArray  *refusals;         /* TwRefusalRule */
 };
 
 /* One piece of a template: literal text (name == NULL) or a ${…} placeholder. */
@@ -191,6 +208,25 @@ gboolean        _tw_connector_check_rules   (TwConnector    *self,
                                              TwLoadContext  *ctx);
 void            _tw_trading_rule_free       (TwTradingRule  *rule);
 void            _tw_breakers_rule_free      (TwBreakersRule *rule);
+
+/* tw-connector-traits.c: what the console knows of a system beyond its operations —
+ * "roles", "hosts", "env", "refusals", and each secret's "env" and "format". */
+void            _tw_connector_init_traits   (TwConnector    *self);
+void            _tw_connector_clear_traits  (TwConnector    *self);
+gboolean        _tw_connector_load_traits   (TwConnector    *self,
+                                             TwLoadContext  *ctx,
+                                             JsonObject     *object);
+/* A secret's "env": a name, a { "name", "list", "shared" } object or an array of them. */
+gboolean        _tw_env_variables_load      (TwLoadContext  *ctx,
+                                             JsonNode       *node,
+                                             const char     *where,
+                                             GPtrArray      *out);
+/* A secret's "format": { "pattern": regex, "message": text }. */
+gboolean        _tw_secret_format_load      (TwLoadContext  *ctx,
+                                             JsonNode       *node,
+                                             const char     *where,
+                                             TwSecretSpec   *spec);
+void            _tw_env_variable_free       (TwEnvVariable  *variable);
 
 /* Fills @self from the parsed document; errors name @self->filename. tw-connector-loader.c */
 gboolean        _tw_connector_load          (TwConnector    *self,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tw-connector-private.h"
+#include "tw-json.h"
 #include "tw-error.h"
 
 /* A connector: what a JSON file of data/connectors/ says about one kind of trading
@@ -41,6 +42,7 @@ tw_connector_finalize (GObject *object)
   g_clear_pointer (&self->secrets, g_ptr_array_unref);
   g_clear_pointer (&self->headers, g_ptr_array_unref);
   g_clear_pointer (&self->operations, g_hash_table_unref);
+  _tw_connector_clear_traits (self);
 
   G_OBJECT_CLASS (tw_connector_parent_class)->finalize (object);
 }
@@ -111,6 +113,7 @@ tw_connector_init (TwConnector *self)
   self->headers = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_template_pair_free);
   self->operations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             (GDestroyNotify) _tw_operation_free);
+  _tw_connector_init_traits (self);
 }
 
 /* "<data>:3:7: Parse error: unexpected identifier `x', expected value" →
@@ -160,7 +163,7 @@ connector_new_from_data (const char  *data,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!tw_json_parser_load (parser, data, length, &local_error))
     {
       g_autofree char *what = describe_parse_error (local_error);
 
@@ -374,5 +377,8 @@ _tw_secret_spec_free (TwSecretSpec *spec)
   g_free (spec->name);
   g_free (spec->label);
   g_free (spec->env);
+  g_clear_pointer (&spec->env_variables, g_ptr_array_unref);
+  g_clear_pointer (&spec->format, g_regex_unref);
+  g_free (spec->format_message);
   g_free (spec);
 }

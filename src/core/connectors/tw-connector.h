@@ -9,14 +9,46 @@
 
 G_BEGIN_DECLS
 
+/* One environment variable of a runbook's .env file that a connector reads ("env"). */
+typedef struct
+{
+  char     *name;       /* e.g. "API_KEYS" */
+  char     *separator;  /* nullable: the value is a list; its first non-blank item counts */
+  gboolean  shared;     /* other systems read it too: it does not bring the service in alone */
+} TwEnvVariable;
+
+/* A .env variable that says whether the system trades live ("env": "mode"). Words are
+ * folded to lower case. */
+typedef struct
+{
+  char      *variable;
+  GPtrArray *live;      /* (element-type utf8) */
+  GPtrArray *paper;     /* (element-type utf8) */
+} TwEnvModeRule;
+
 /* One secret a connector needs, e.g. { "api_key", "API key", "API_KEYS" }. */
 typedef struct
 {
-  char     *name;     /* key in the keyring (attribute "name") */
-  char     *label;    /* for people, translatable in the UI */
-  char     *env;      /* the runbooks' environment variable, or NULL */
-  gboolean  required;
+  char      *name;      /* key in the keyring (attribute "name") */
+  char      *label;     /* for people, translatable in the UI */
+  char      *env;       /* the first of env_variables' names, or NULL */
+  gboolean   required;
+  GPtrArray *env_variables;   /* (element-type TwEnvVariable) first set wins; may be empty */
+  GRegex    *format;          /* nullable: what a valid value looks like */
+  char      *format_message;  /* why a value that does not match is wrong; with format */
 } TwSecretSpec;
+
+/* What a multi-status refusal means ("refusals": "means"). */
+typedef enum
+{
+  TW_REFUSAL_UNKNOWN,          /* no rule matched */
+  TW_REFUSAL_HELD_FOR_ORDERS,  /* the quantity is held by open orders */
+  TW_REFUSAL_NOT_CANCELABLE,   /* the order cannot be canceled in its current state */
+  TW_REFUSAL_OTHER,            /* the connector explains it in its own words ("text") */
+} TwRefusal;
+
+/* The roles a connector's service can play ("roles"). */
+#define TW_CONNECTOR_ROLE_BROKER "broker"
 
 /* One console operation ("health", "positions.list", …) of a connector. Owned by its TwConnector. */
 typedef struct _TwOperation TwOperation;
@@ -117,5 +149,38 @@ gboolean           tw_connector_has_operation       (TwConnector *self,
 GPtrArray         *tw_connector_list_operations     (TwConnector *self);
 /* (transfer none) (element-type TwSecretSpec) */
 GPtrArray         *tw_connector_get_secrets         (TwConnector *self);
+/* (nullable) the secret named @name */
+const TwSecretSpec *tw_connector_get_secret         (TwConnector *self,
+                                                     const char  *name);
+/* Whether @value has the secret's "format"; FALSE with @error carrying the connector's
+ * message (never the value) when not. TRUE when the secret declares no format. */
+gboolean           tw_connector_check_secret        (TwConnector *self,
+                                                     const char  *name,
+                                                     const char  *value,
+                                                     GError     **error);
+/* Whether the connector declares @role, e.g. TW_CONNECTOR_ROLE_BROKER. */
+gboolean           tw_connector_has_role            (TwConnector *self,
+                                                     const char  *role);
+/* Paper or live from the host of @url ("hosts"): TRUE and @mode set when the host is one
+ * the connector names; FALSE when it names none or @url has no host. */
+gboolean           tw_connector_mode_for_url        (TwConnector *self,
+                                                     const char  *url,
+                                                     TwMode      *mode);
+/* Whether the connector names hosts for paper or live at all. */
+gboolean           tw_connector_has_hosts           (TwConnector *self);
+/* The .env import: the variables of the base URL (first set wins), the suffix removed
+ * from an imported URL (nullable) and the mode variables.
+ * (transfer none) (element-type TwEnvVariable) */
+GPtrArray         *tw_connector_get_env_base_url    (TwConnector *self);
+const char        *tw_connector_get_env_base_url_strip (TwConnector *self);
+/* (transfer none) (element-type TwEnvModeRule) */
+GPtrArray         *tw_connector_get_env_mode        (TwConnector *self);
+/* What the broker's refusal of one entry of a multi-status answer (HTTP @status, the
+ * server's @message) means, by the connector's "refusals". @text receives the
+ * connector's own words for TW_REFUSAL_OTHER (transfer none), NULL otherwise. */
+TwRefusal          tw_connector_match_refusal       (TwConnector *self,
+                                                     guint        status,
+                                                     const char  *message,
+                                                     const char **text);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "tw-component.h"
 #include "tw-connector-private.h"
+#include "tw-json.h"
 #include "tw-error.h"
 #include "tw-json-pointer.h"
 
@@ -247,7 +248,7 @@ is_json_value (const char *text)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
 
-  return json_parser_load_from_data (parser, text, -1, NULL) &&
+  return tw_json_parser_load (parser, text, -1, NULL) &&
          json_parser_get_root (parser) != NULL;
 }
 

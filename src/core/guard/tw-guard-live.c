@@ -77,8 +77,7 @@ find_broker_component (TwService *service)
 
 static TwService *
 find_service (TwWorkspace *workspace,
-              const char  *id,
-              gboolean     broker)
+              const char  *id)
 {
   GListModel *services = tw_workspace_get_services (workspace);
   guint n = g_list_model_get_n_items (services);
@@ -87,9 +86,26 @@ find_service (TwWorkspace *workspace,
     {
       g_autoptr(TwService) service = g_list_model_get_item (services, i);
 
-      if (broker ? (g_strcmp0 (tw_service_get_connector_id (service), "alpaca") == 0
-                    || g_strcmp0 (tw_service_get_id (service), "broker") == 0)
-                 : g_strcmp0 (tw_service_get_id (service), id) == 0)
+      if (g_strcmp0 (tw_service_get_id (service), id) == 0)
+        return service;   /* the model keeps it alive */
+    }
+  return NULL;
+}
+
+/* The first service whose connector plays the broker ("roles": ["broker"]). */
+static TwService *
+find_broker_service (TwWorkspace *workspace)
+{
+  GListModel *services = tw_workspace_get_services (workspace);
+  guint n = g_list_model_get_n_items (services);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwClient *client = tw_workspace_get_client (workspace, tw_service_get_id (service));
+
+      if (client != NULL &&
+          tw_connector_has_role (tw_client_get_connector (client), TW_CONNECTOR_ROLE_BROKER))
         return service;   /* the model keeps it alive */
     }
   return NULL;
@@ -119,7 +135,7 @@ tw_guard_live_broker_connected (TwWorkspace  *workspace,
     *component = NULL;
 
   /* The service's own view of its broker first: it is the connection that trades. */
-  service = service_id != NULL ? find_service (workspace, service_id, FALSE) : NULL;
+  service = service_id != NULL ? find_service (workspace, service_id) : NULL;
   if (service != NULL)
     broker_component = find_broker_component (service);
   if (broker_component != NULL)
@@ -133,7 +149,7 @@ tw_guard_live_broker_connected (TwWorkspace  *workspace,
              && !tw_service_get_stale (service);
     }
 
-  broker = find_service (workspace, NULL, TRUE);
+  broker = find_broker_service (workspace);
   if (source != NULL)
     *source = broker;
   return broker != NULL && service_green (broker);

@@ -20,8 +20,8 @@ gboolean  tw_guard_live_health_green      (TwWorkspace     *workspace,
                                            GPtrArray      **not_ok);
 /* Whether the broker that @service_id trades through is connected: the service's own
  * "broker" component when its health reports one (that component OK and the service
- * reachable); otherwise the profile's broker service (connector "alpaca" or id
- * "broker") in state OK with current data.
+ * reachable); otherwise the profile's broker service (the first whose connector has
+ * the role "broker") in state OK with current data.
  * @source: (out) (optional) (transfer none) (nullable): the service whose view decided
  *   (NULL when there is neither a broker component nor a broker service);
  * @component: (out) (optional) (transfer none) (nullable): its broker component, NULL

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 
 /* Messages for people: what failed, naming the service, and what to do. Nothing in
  * here ever reads a request header, so no secret can reach an error message. */
@@ -229,7 +230,7 @@ _tw_http_extract_server_message (GBytes     *body,
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
       if (len <= SNIFF_MAX &&
-          json_parser_load_from_data (parser, data, len, NULL))
+          tw_json_parser_load (parser, data, len, NULL))
         {
           g_autofree char *message = json_error_message (json_parser_get_root (parser));
 
@@ -536,6 +537,6 @@ _tw_http_error_cancelled (TwHttpRequest *request)
   g_autofree char *service = _tw_http_request_dup_display_name (request);
   g_autofree char *what = _tw_http_request_dup_what (request);
 
-  return g_error_new (TW_ERROR, TW_ERROR_CANCELLED,
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                       _("The request to %s was cancelled (%s)"), service, what);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 #include "tw-http-private.h"
 
 /* TwHttpRequest and TwHttpResponse, the two halves of an exchange sent by TwHttp. */
@@ -399,11 +400,21 @@ tw_http_response_parse_json (TwHttpResponse  *response,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  if (!tw_json_parser_load (parser, data, len, &local_error))
     {
       g_autofree char *reason = NULL;
       guint line = 0, column = 0;
       int consumed = 0;
+
+      if (g_error_matches (local_error, TW_ERROR, TW_ERROR_TOO_LARGE))
+        {
+          /* Translators: the second %s says which limit, e.g. "the JSON is nested deeper
+           * than 512 levels"; the last one the request, e.g. "GET /health" */
+          g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                       _("%s sent JSON past the console's limits: %s (%s)"), response->service,
+                       local_error->message, response->what);
+          return NULL;
+        }
 
       /* json-glib says "<data>:1:21: Parse error: unexpected …": keep the words. */
       if (sscanf (local_error->message, "<data>:%u:%u: Parse error: %n", &line, &column, &consumed) == 2 &&

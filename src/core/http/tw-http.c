@@ -120,7 +120,8 @@ return_error (GTask  *task,
   SendData *data = g_task_get_task_data (task);
 
   clear_sources (data);
-  g_debug ("%s: %s failed: %s", data->service, data->what, tw_error_nick (error->code));
+  g_debug ("%s: %s failed: %s", data->service, data->what,
+           error->domain == TW_ERROR ? tw_error_nick (error->code) : "cancelled");
   g_task_return_error (task, error);
 }
 

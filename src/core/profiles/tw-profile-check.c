@@ -73,28 +73,6 @@ _tw_profile_key_is_secret_name (const char *key)
   return key != NULL && contains_word (key, secret_words);
 }
 
-/* Alpaca key ids: "PK" (paper) or "AK" (live) and 16 to 20 letters and digits, as a
- * word of its own. */
-static gboolean
-contains_alpaca_key_id (const char *value)
-{
-  for (const char *p = value; *p; p++)
-    {
-      gsize run = 0;
-
-      if (!((p[0] == 'P' || p[0] == 'A') && p[1] == 'K'))
-        continue;
-      if (p > value && g_ascii_isalnum (p[-1]))
-        continue;
-
-      while (g_ascii_isalnum (p[2 + run]))
-        run++;
-      if (run >= 16 && run <= 20)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* A token: at least 16 characters of the base64/URL alphabet mixing letters and
  * digits, with the character spread of random data rather than of a word. */
 static gboolean
@@ -203,13 +181,37 @@ url_looks_secret (const char *value)
   return FALSE;
 }
 
+/* A word (a run of letters and digits) that looks like a token: a key ID pasted into a
+ * name ("AKZ9Y8X7W6V5U4T3S2R1"), whatever system it is for. */
+static gboolean
+contains_random_word (const char *value)
+{
+  for (const char *p = value; *p != '\0';)
+    {
+      const char *start = p;
+
+      while (g_ascii_isalnum (*p))
+        p++;
+      if (p - start >= 16)
+        {
+          g_autofree char *word = g_strndup (start, p - start);
+
+          if (looks_random (word))
+            return TRUE;
+        }
+      while (*p != '\0' && !g_ascii_isalnum (*p))
+        p++;
+    }
+  return FALSE;
+}
+
 gboolean
 _tw_profile_value_looks_secret (const char *value)
 {
   if (value == NULL || *value == '\0')
     return FALSE;
 
-  if (contains_alpaca_key_id (value))
+  if (contains_random_word (value))
     return TRUE;
 
   /* Any URL in the value, not only a whole-value one ("see http://…"). */

@@ -17,49 +17,21 @@
  * trailing blanks removed). A line that is none of these is an error naming its
  * number, never its text. When a variable appears twice, the last one wins.
  *
- * What becomes what (service ids and connectors are the shipped ones):
+ * What becomes what is the connectors' business (their "env" and each secret's "env",
+ * see docs/connectors.md): a service is made for each connector of the registry whose
+ * base-URL variable or one of whose own (not "shared") secret variables is set, with the
+ * connector's id as its id, its default base URL when the file gives none, and its
+ * secrets from the first of their variables that is set (the first item of a "list").
  *
- * | variable                                  | service id (connector)          | becomes                                              |
- * |-------------------------------------------|---------------------------------|------------------------------------------------------|
- * | ALPACA_API_KEY (or APCA_API_KEY_ID)       | alpaca (alpaca)                 | secret key_id                                        |
- * | ALPACA_SECRET_KEY (or APCA_API_SECRET_KEY)| alpaca (alpaca)                 | secret secret_key                                    |
- * | ALPACA_BASE_URL (or APCA_API_BASE_URL)    | alpaca (alpaca)                 | base URL, `/v2` and trailing `/` removed; default https://paper-api.alpaca.markets; the mode (below) |
- * | API_KEYS (comma-separated)                | investiq (investiq)             | secret api_key: the first key of the list            |
- * | LIVE_TRADING_KEY                          | investiq (investiq)             | secret live_trading_key                              |
- * | INVESTIQ_URL, else API_BASE_URL           | investiq (investiq)             | base URL; default http://127.0.0.1:3000              |
- * | IBKR_ASSISTANT_URL                        | ibkr-assistant (ibkr-assistant) | base URL                                             |
- * | IBKR_HOST, IBKR_PORT                      | ibkr-assistant (ibkr-assistant) | base URL http://HOST:PORT when IBKR_ASSISTANT_URL is absent (defaults 127.0.0.1 and 8000) |
- * | IBKR_API_KEY, else the first of API_KEYS  | ibkr-assistant (ibkr-assistant) | secret api_key                                       |
- * | AI_TRADING_URL                            | ai-trading (ai-trading)         | base URL; secret api_key: the first of API_KEYS      |
- * | AUTOTRADER_URL                            | autotrader (autotrader)         | base URL; secret api_key: the first of API_KEYS      |
- * | TRADING_MODE=live, LIVE_TRADING=true      | —                               | the profile's mode (below)                           |
- *
- * The investiq service is made when API_KEYS, LIVE_TRADING_KEY or INVESTIQ_URL is set;
- * the alpaca service when any of its three variables is.
- *
- * Mode: with Alpaca, its base URL decides: host api.alpaca.markets → live,
- * paper-api.alpaca.markets → paper; any other host (a proxy, a simulator) → paper unless
- * TRADING_MODE=live or LIVE_TRADING=true (or 1, yes). Without Alpaca, the same two
- * variables decide; paper otherwise.
+ * Mode: a base URL whose host the connector names ("hosts") decides that service's mode;
+ * otherwise the connector's mode variables ("env": "mode") do. The profile is live when
+ * any service is; paper when any service's mode is known; otherwise TRADING_MODE=live or
+ * LIVE_TRADING=true (or 1, yes), the runbooks' own switches, make it live.
  *
  * Secrets go to the TwSecrets given, under the new profile's name; the profile holds
  * none. Other variables are ignored (their names, never their values, in a debug
- * message). A file naming none of the variables above is an error.
+ * message). A file naming none of the connectors' variables is an error.
  */
-
-#define ALPACA_PAPER_URL   "https://paper-api.alpaca.markets"
-#define ALPACA_LIVE_HOST   "api.alpaca.markets"
-#define ALPACA_PAPER_HOST  "paper-api.alpaca.markets"
-#define INVESTIQ_URL       "http://127.0.0.1:3000"
-#define IBKR_DEFAULT_HOST  "127.0.0.1"
-#define IBKR_DEFAULT_PORT  "8000"
-
-static const char * const known_variables[] = {
-  "ALPACA_API_KEY", "APCA_API_KEY_ID", "ALPACA_SECRET_KEY", "APCA_API_SECRET_KEY",
-  "ALPACA_BASE_URL", "APCA_API_BASE_URL", "API_KEYS", "LIVE_TRADING_KEY", "INVESTIQ_URL",
-  "API_BASE_URL", "IBKR_ASSISTANT_URL", "IBKR_HOST", "IBKR_PORT", "IBKR_API_KEY",
-  "AI_TRADING_URL", "AUTOTRADER_URL", "TRADING_MODE", "LIVE_TRADING", NULL
-};
 
 static void
 wipe_string (char *str)
@@ -268,42 +240,35 @@ env_get (Env        *env,
 
   if (value == NULL)
     return NULL;
-  g_hash_table_add (env->used, (gpointer)name);
+  g_hash_table_add (env->used, (gpointer) name);
   while (g_ascii_isspace (*value))
     value++;
   return *value != '\0' ? value : NULL;
 }
 
-static const char *
-env_get_either (Env        *env,
-                const char *name,
-                const char *alias)
-{
-  const char *value = env_get (env, name);
-
-  return value != NULL ? value : env_get (env, alias);
-}
-
-/* The first non-blank key of API_KEYS (the others are grace-period keys). */
+/* The value of @variable: the first non-blank item when it is a list. (transfer full) */
 static char *
-first_api_key (Env *env)
+env_dup_value (Env                 *env,
+               const TwEnvVariable *variable)
 {
-  const char *list = env_get (env, "API_KEYS");
-  g_auto(GStrv) keys = NULL;
+  const char *value = env_get (env, variable->name);
+  g_auto(GStrv) items = NULL;
   char *first = NULL;
 
-  if (list == NULL)
+  if (value == NULL)
     return NULL;
+  if (variable->separator == NULL)
+    return g_strdup (value);
 
-  keys = g_strsplit (list, ",", -1);
-  for (guint i = 0; keys[i] != NULL && first == NULL; i++)
+  items = g_strsplit (value, variable->separator, -1);
+  for (guint i = 0; items[i] != NULL && first == NULL; i++)
     {
-      g_strstrip (keys[i]);
-      if (*keys[i] != '\0')
-        first = g_strdup (keys[i]);
+      g_strstrip (items[i]);
+      if (*items[i] != '\0')
+        first = g_strdup (items[i]);
     }
-  for (guint i = 0; keys[i] != NULL; i++)
-    memset (keys[i], 0, strlen (keys[i]));
+  for (guint i = 0; items[i] != NULL; i++)
+    memset (items[i], 0, strlen (items[i]));
   return first;
 }
 
@@ -332,9 +297,14 @@ strip_trailing_slashes (const char *url)
 static char *
 base_url_from (const char  *variable,
                const char  *value,
+               const char  *strip,
                GError     **error)
 {
   g_autofree char *url = strip_trailing_slashes (value);
+
+  /* The runbooks write Alpaca's address both with and without /v2. */
+  if (strip != NULL && g_str_has_suffix (url, strip))
+    url[strlen (url) - strlen (strip)] = '\0';
 
   if (_tw_profile_value_looks_secret (url))
     {
@@ -358,9 +328,10 @@ base_url_from (const char  *variable,
 
 typedef struct
 {
-  char *service;
-  char *name;
-  char *value;
+  char       *service;
+  char       *name;
+  const char *variable;  /* where it came from, for messages; owned by the connector */
+  char       *value;
 } PendingSecret;
 
 static void
@@ -372,212 +343,204 @@ pending_secret_free (PendingSecret *secret)
   g_free (secret);
 }
 
-static void
-add_secret (GPtrArray  *secrets,
-            const char *service,
-            const char *name,
-            const char *value)
+/* A service the file brings in, and what it says of its mode. */
+typedef struct
 {
-  PendingSecret *secret;
-
-  if (value == NULL || *value == '\0')
-    return;
-
-  secret = g_new0 (PendingSecret, 1);
-  secret->service = g_strdup (service);
-  secret->name = g_strdup (name);
-  secret->value = g_strdup (value);
-  g_ptr_array_add (secrets, secret);
-}
+  TwConnector *connector;
+  TwService   *service;
+  gboolean     mode_known;
+  TwMode       mode;
+} Imported;
 
 static void
-add_service (TwProfile  *profile,
-             const char *id,
-             const char *display_name,
-             const char *base_url)
+imported_free (Imported *imported)
 {
-  g_autoptr(TwService) service = tw_service_new (id, id, base_url);
-
-  tw_service_set_name (service, display_name);
-  tw_profile_add_service (profile, service);
+  g_clear_object (&imported->connector);
+  g_clear_object (&imported->service);
+  g_free (imported);
 }
 
+/* The mode the connector's "env": "mode" variables give, if any. */
 static gboolean
-map_alpaca (Env        *env,
-            TwProfile  *profile,
-            GPtrArray  *secrets,
-            gboolean    live_flag,
-            GError    **error)
+mode_from_variables (Env         *env,
+                     TwConnector *connector,
+                     TwMode      *mode)
 {
-  const char *key_id = env_get_either (env, "ALPACA_API_KEY", "APCA_API_KEY_ID");
-  const char *secret_key = env_get_either (env, "ALPACA_SECRET_KEY", "APCA_API_SECRET_KEY");
-  const char *base = env_get (env, "ALPACA_BASE_URL");
-  const char *base_variable = "ALPACA_BASE_URL";
-  g_autofree char *base_url = NULL;
-  g_autoptr(GUri) uri = NULL;
-  const char *host;
-  TwMode mode;
+  GPtrArray *rules = tw_connector_get_env_mode (connector);
+  gboolean known = FALSE;
 
-  if (base == NULL)
+  for (guint i = 0; i < rules->len; i++)
     {
-      base = env_get (env, "APCA_API_BASE_URL");
-      base_variable = "APCA_API_BASE_URL";
+      const TwEnvModeRule *rule = g_ptr_array_index (rules, i);
+      const char *value = env_get (env, rule->variable);
+      g_autofree char *folded = NULL;
+
+      if (value == NULL)
+        continue;
+      folded = g_utf8_casefold (value, -1);
+      g_strstrip (folded);
+      if (g_ptr_array_find_with_equal_func (rule->live, folded, g_str_equal, NULL))
+        {
+          /* Live anywhere is live. */
+          *mode = TW_MODE_LIVE;
+          return TRUE;
+        }
+      if (g_ptr_array_find_with_equal_func (rule->paper, folded, g_str_equal, NULL))
+        {
+          *mode = TW_MODE_PAPER;
+          known = TRUE;
+        }
+      else
+        g_debug (".env import: %s has a value %s does not read as paper or live", rule->variable,
+                 tw_connector_get_id (connector));
     }
-  if (key_id == NULL && secret_key == NULL && base == NULL)
+  return known;
+}
+
+/* One connector's service, if the file names it; FALSE only on an error. */
+static gboolean
+map_connector (Env          *env,
+               TwConnector  *connector,
+               GPtrArray    *imported,
+               GPtrArray    *pending,
+               GError      **error)
+{
+  GPtrArray *base_variables = tw_connector_get_env_base_url (connector);
+  GPtrArray *specs = tw_connector_get_secrets (connector);
+  const char *id = tw_connector_get_id (connector);
+  const char *base = NULL;
+  const char *base_variable = NULL;
+  g_autofree char *base_url = NULL;
+  g_autoptr(GPtrArray) secrets = NULL;
+  g_autoptr(TwService) service = NULL;
+  gboolean named = FALSE;
+  Imported *entry;
+
+  for (guint i = 0; i < base_variables->len && base == NULL; i++)
+    {
+      const TwEnvVariable *variable = g_ptr_array_index (base_variables, i);
+
+      base = env_get (env, variable->name);
+      base_variable = variable->name;
+    }
+  named = base != NULL;
+
+  secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_secret_free);
+  for (guint i = 0; i < specs->len; i++)
+    {
+      const TwSecretSpec *spec = g_ptr_array_index (specs, i);
+
+      for (guint j = 0; j < spec->env_variables->len; j++)
+        {
+          const TwEnvVariable *variable = g_ptr_array_index (spec->env_variables, j);
+          char *value = env_dup_value (env, variable);
+          PendingSecret *secret;
+
+          if (value == NULL)
+            continue;
+
+          named |= !variable->shared;
+          secret = g_new0 (PendingSecret, 1);
+          secret->service = g_strdup (id);
+          secret->name = g_strdup (spec->name);
+          secret->variable = variable->name;
+          secret->value = value;
+          g_ptr_array_add (secrets, secret);
+          break;
+        }
+    }
+
+  if (!named)
     return TRUE;
 
-  /* The runbooks write both https://api.alpaca.markets and …/v2: paths carry /v2. */
-  if (base != NULL)
+  /* Only for a service the file brings in: a shared variable answers to its own system. */
+  for (guint i = 0; i < secrets->len; i++)
     {
-      g_autofree char *trimmed = strip_trailing_slashes (base);
+      PendingSecret *secret = g_ptr_array_index (secrets, i);
+      g_autoptr(GError) format_error = NULL;
 
-      if (g_str_has_suffix (trimmed, "/v2"))
-        trimmed[strlen (trimmed) - 3] = '\0';
-      base_url = base_url_from (base_variable, trimmed, error);
-      if (base_url == NULL)
-        return FALSE;
-    }
-  else
-    base_url = g_strdup (ALPACA_PAPER_URL);
-
-  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (host != NULL && g_ascii_strcasecmp (host, ALPACA_LIVE_HOST) == 0)
-    mode = TW_MODE_LIVE;
-  else if (host != NULL && g_ascii_strcasecmp (host, ALPACA_PAPER_HOST) == 0)
-    mode = TW_MODE_PAPER;
-  else
-    mode = live_flag ? TW_MODE_LIVE : TW_MODE_PAPER;
-
-  tw_profile_set_mode (profile, mode);
-  add_service (profile, "alpaca", mode == TW_MODE_LIVE ? "Alpaca (live)" : "Alpaca (paper)", base_url);
-  add_secret (secrets, "alpaca", "key_id", key_id);
-  add_secret (secrets, "alpaca", "secret_key", secret_key);
-  return TRUE;
-}
-
-static gboolean
-map_investiq (Env        *env,
-              TwProfile  *profile,
-              GPtrArray  *secrets,
-              const char *api_key,
-              GError    **error)
-{
-  const char *live_key = env_get (env, "LIVE_TRADING_KEY");
-  const char *url = env_get (env, "INVESTIQ_URL");
-  const char *variable = "INVESTIQ_URL";
-  gboolean has_keys = env_get (env, "API_KEYS") != NULL;
-  g_autofree char *base_url = NULL;
-
-  if (!has_keys && live_key == NULL && url == NULL)
-    return TRUE;
-
-  if (url == NULL)
-    {
-      url = env_get (env, "API_BASE_URL");
-      variable = "API_BASE_URL";
-    }
-  base_url = url != NULL ? base_url_from (variable, url, error) : g_strdup (INVESTIQ_URL);
-  if (base_url == NULL)
-    return FALSE;
-
-  add_service (profile, "investiq", "InvestIQ", base_url);
-  add_secret (secrets, "investiq", "api_key", api_key);
-  add_secret (secrets, "investiq", "live_trading_key", live_key);
-  return TRUE;
-}
-
-static gboolean
-map_ibkr (Env        *env,
-          TwProfile  *profile,
-          GPtrArray  *secrets,
-          const char *api_key,
-          GError    **error)
-{
-  const char *url = env_get (env, "IBKR_ASSISTANT_URL");
-  const char *host = NULL;
-  const char *port = NULL;
-  const char *own_key;
-  g_autofree char *base_url = NULL;
-
-  /* Host and port only count without the assistant's URL (then they are unused). */
-  if (url == NULL)
-    {
-      host = env_get (env, "IBKR_HOST");
-      port = env_get (env, "IBKR_PORT");
-    }
-
-  if (url != NULL)
-    {
-      base_url = base_url_from ("IBKR_ASSISTANT_URL", url, error);
-    }
-  else if (host != NULL || port != NULL)
-    {
-      g_autofree char *bare_host = NULL;
-      g_autofree char *built = NULL;
-      const char *scheme = "http";
-      const char *variable = host != NULL ? "IBKR_HOST" : "IBKR_PORT";
-      guint64 port_number;
-
-      if (port != NULL && !g_ascii_string_to_unsigned (port, 10, 1, 65535, &port_number, NULL))
+      if (!tw_connector_check_secret (connector, secret->name, secret->value, &format_error))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                       _("IBKR_PORT in the .env file must be a port number (1 to 65535). "
-                         "Fix it and import the file again."));
+                       /* Translators: the variable, then what a valid value looks like */
+                       _("%s in the .env file does not look right: %s. Fix it and import "
+                         "the file again."),
+                       secret->variable, format_error->message);
           return FALSE;
         }
-
-      if (host == NULL)
-        host = IBKR_DEFAULT_HOST;
-      if (g_str_has_prefix (host, "https://"))
-        scheme = "https";
-      if (strstr (host, "://") != NULL)
-        host = strstr (host, "://") + 3;
-      bare_host = strip_trailing_slashes (host);
-
-      if (strchr (bare_host, ':') != NULL && bare_host[0] != '[')
-        built = g_strdup_printf ("%s://[%s]:%s", scheme, bare_host, port ?: IBKR_DEFAULT_PORT);
-      else
-        built = g_strdup_printf ("%s://%s:%s", scheme, bare_host, port ?: IBKR_DEFAULT_PORT);
-      base_url = base_url_from (variable, built, error);
     }
+
+  if (base != NULL)
+    base_url = base_url_from (base_variable, base,
+                              tw_connector_get_env_base_url_strip (connector), error);
+  else if (tw_connector_get_default_base_url (connector) != NULL)
+    base_url = g_strdup (tw_connector_get_default_base_url (connector));
+  else if (base_variables->len > 0)
+    g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                 _("The .env file names %s but not its address: set %s and import the file "
+                   "again."),
+                 tw_connector_get_name (connector),
+                 ((TwEnvVariable *) g_ptr_array_index (base_variables, 0))->name);
   else
-    {
-      return TRUE;
-    }
-
+    g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                 _("The .env file names %s, whose connector has no default address: create "
+                   "the profile by hand."),
+                 tw_connector_get_name (connector));
   if (base_url == NULL)
     return FALSE;
 
-  own_key = env_get (env, "IBKR_API_KEY");
-  add_service (profile, "ibkr-assistant", "IBKR assistant", base_url);
-  add_secret (secrets, "ibkr-assistant", "api_key", own_key != NULL ? own_key : api_key);
+  service = tw_service_new (id, id, base_url);
+  tw_service_set_name (service, tw_connector_get_name (connector));
+
+  entry = g_new0 (Imported, 1);
+  entry->connector = g_object_ref (connector);
+  entry->service = g_steal_pointer (&service);
+  entry->mode_known = tw_connector_mode_for_url (connector, base_url, &entry->mode)
+                      || mode_from_variables (env, connector, &entry->mode);
+  g_ptr_array_add (imported, entry);
+
+  while (secrets->len > 0)
+    g_ptr_array_add (pending, g_ptr_array_steal_index (secrets, 0));
   return TRUE;
 }
 
-static gboolean
-map_simple (Env        *env,
-            TwProfile  *profile,
-            GPtrArray  *secrets,
-            const char *variable,
-            const char *id,
-            const char *display_name,
-            const char *api_key,
-            GError    **error)
+/* Every variable that brings a service in, for the message of a file that names none. */
+static char *
+dup_importing_variables (TwConnectorRegistry *registry)
 {
-  const char *url = env_get (env, variable);
-  g_autofree char *base_url = NULL;
+  GListModel *connectors = tw_connector_registry_get_model (registry);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  if (url == NULL)
-    return TRUE;
+  for (guint i = 0; i < g_list_model_get_n_items (connectors); i++)
+    {
+      g_autoptr(TwConnector) connector = g_list_model_get_item (connectors, i);
+      GPtrArray *base = tw_connector_get_env_base_url (connector);
+      GPtrArray *specs = tw_connector_get_secrets (connector);
 
-  base_url = base_url_from (variable, url, error);
-  if (base_url == NULL)
-    return FALSE;
+      for (guint j = 0; j < specs->len; j++)
+        {
+          const TwSecretSpec *spec = g_ptr_array_index (specs, j);
 
-  add_service (profile, id, display_name, base_url);
-  add_secret (secrets, id, "api_key", api_key);
-  return TRUE;
+          for (guint k = 0; k < spec->env_variables->len; k++)
+            {
+              const TwEnvVariable *variable = g_ptr_array_index (spec->env_variables, k);
+
+              if (!variable->shared &&
+                  !g_ptr_array_find_with_equal_func (names, variable->name, g_str_equal, NULL))
+                g_ptr_array_add (names, variable->name);
+            }
+        }
+      for (guint j = 0; j < base->len; j++)
+        {
+          const TwEnvVariable *variable = g_ptr_array_index (base, j);
+
+          if (!g_ptr_array_find_with_equal_func (names, variable->name, g_str_equal, NULL))
+            g_ptr_array_add (names, variable->name);
+        }
+    }
+
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
 }
 
 static void
@@ -587,13 +550,9 @@ debug_ignored (Env *env)
   const char *name;
 
   g_hash_table_iter_init (&iter, env->vars);
-  while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
     {
-      if (g_hash_table_contains (env->used, name))
-        continue;
-      if (g_strv_contains (known_variables, name))
-        g_debug (".env import: %s is recognised but not used here", name);
-      else
+      if (!g_hash_table_contains (env->used, name))
         g_debug (".env import: ignoring %s", name);
     }
 }
@@ -602,30 +561,36 @@ debug_ignored (Env *env)
  * tw_profile_import_env:
  * @env_contents: the .env file's text
  * @name: the new profile's name
+ * @registry: the connectors, whose "env" keys say what each variable is
  * @secrets: where the secrets go (blocking calls: call this from a worker thread
  *   when @secrets is the keyring)
  * @error: return location for a #GError
  *
- * See the table at the top of tw-profile-env.c.
+ * See the comment at the top of tw-profile-env.c.
  *
  * Returns: (transfer full) (nullable): the new profile, unsaved
  */
 TwProfile *
-tw_profile_import_env (const char  *env_contents,
-                       const char  *name,
-                       TwSecrets   *secrets,
-                       GError     **error)
+tw_profile_import_env (const char           *env_contents,
+                       const char           *name,
+                       TwConnectorRegistry  *registry,
+                       TwSecrets            *secrets,
+                       GError              **error)
 {
   g_autoptr(GHashTable) vars = NULL;
   g_autoptr(GHashTable) used = NULL;
   g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) imported = NULL;
   g_autoptr(TwProfile) profile = NULL;
-  g_autofree char *api_key = NULL;
-  gboolean live_flag;
+  GListModel *connectors;
+  gboolean any_known = FALSE;
+  gboolean any_live = FALSE;
+  TwMode mode;
   Env env;
 
   g_return_val_if_fail (env_contents != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (TW_IS_CONNECTOR_REGISTRY (registry), NULL);
   g_return_val_if_fail (TW_IS_SECRETS (secrets), NULL);
 
   if (!tw_profile_name_is_valid (name))
@@ -643,38 +608,60 @@ tw_profile_import_env (const char  *env_contents,
   used = g_hash_table_new (g_str_hash, g_str_equal);
   env.vars = vars;
   env.used = used;
-  pending = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_secret_free);
-  profile = tw_profile_new (name, TW_MODE_PAPER);
+  pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_secret_free);
+  imported = g_ptr_array_new_with_free_func ((GDestroyNotify) imported_free);
 
-  live_flag = g_ascii_strcasecmp (env_get (&env, "TRADING_MODE") ?: "", "live") == 0
-              || is_true (env_get (&env, "LIVE_TRADING"));
-  tw_profile_set_mode (profile, live_flag ? TW_MODE_LIVE : TW_MODE_PAPER);
-
-  api_key = first_api_key (&env);
-
-  if (!map_alpaca (&env, profile, pending, live_flag, error)
-      || !map_investiq (&env, profile, pending, api_key, error)
-      || !map_ibkr (&env, profile, pending, api_key, error)
-      || !map_simple (&env, profile, pending, "AI_TRADING_URL", "ai-trading", "AI trading",
-                      api_key, error)
-      || !map_simple (&env, profile, pending, "AUTOTRADER_URL", "autotrader", "Autotrader",
-                      api_key, error))
+  connectors = tw_connector_registry_get_model (registry);
+  for (guint i = 0; i < g_list_model_get_n_items (connectors); i++)
     {
-      wipe_string (g_steal_pointer (&api_key));
-      return NULL;
+      g_autoptr(TwConnector) connector = g_list_model_get_item (connectors, i);
+
+      if (!map_connector (&env, connector, imported, pending, error))
+        return NULL;
     }
-  wipe_string (g_steal_pointer (&api_key));
 
   debug_ignored (&env);
 
-  if (g_list_model_get_n_items (tw_profile_get_services (profile)) == 0)
+  if (imported->len == 0)
     {
+      g_autofree char *variables = dup_importing_variables (registry);
+
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("The .env file names no service Trade Warden can import (ALPACA_API_KEY, "
-                     "ALPACA_BASE_URL, API_KEYS, LIVE_TRADING_KEY, INVESTIQ_URL, "
-                     "IBKR_ASSISTANT_URL, IBKR_HOST, AI_TRADING_URL, AUTOTRADER_URL). "
-                     "Choose the runbook's .env file, or create the profile by hand."));
+                   _("The .env file names no service Trade Warden can import (%s). "
+                     "Choose the runbook's .env file, or create the profile by hand."),
+                   variables);
       return NULL;
+    }
+
+  for (guint i = 0; i < imported->len; i++)
+    {
+      Imported *entry = g_ptr_array_index (imported, i);
+
+      any_known |= entry->mode_known;
+      any_live |= entry->mode_known && entry->mode == TW_MODE_LIVE;
+    }
+  if (any_known)
+    mode = any_live ? TW_MODE_LIVE : TW_MODE_PAPER;
+  else
+    mode = g_ascii_strcasecmp (env_get (&env, "TRADING_MODE") ?: "", "live") == 0
+           || is_true (env_get (&env, "LIVE_TRADING")) ? TW_MODE_LIVE : TW_MODE_PAPER;
+
+  profile = tw_profile_new (name, mode);
+  for (guint i = 0; i < imported->len; i++)
+    {
+      Imported *entry = g_ptr_array_index (imported, i);
+
+      /* Where paper and live are two hosts of one system, the name says which. */
+      if (tw_connector_has_hosts (entry->connector))
+        {
+          TwMode service_mode = entry->mode_known ? entry->mode : mode;
+          g_autofree char *display =
+            g_strdup_printf (service_mode == TW_MODE_LIVE ? _("%s (live)") : _("%s (paper)"),
+                             tw_connector_get_name (entry->connector));
+
+          tw_service_set_name (entry->service, display);
+        }
+      tw_profile_add_service (profile, entry->service);
     }
 
   for (guint i = 0; i < pending->len; i++)

@@ -222,7 +222,7 @@ check_id (const char  *filename,
 
   g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                _("%s: [%s] the id after the group's kind must use only lower-case letters, "
-                 "digits, “-” and “_” (e.g. [Service investiq]). Rename the group."),
+                 "digits, “-” and “_” (e.g. [Service trading-api]). Rename the group."),
                filename, group);
   return FALSE;
 }
@@ -237,8 +237,8 @@ check_service (const char  *filename,
   if (connector_id == NULL || *connector_id == '\0')
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("%s: [%s] has no “Connector”. Add the connector's id, e.g. "
-                     "Connector=investiq."),
+                   _("%s: [%s] has no “Connector”. Add the connector's id (the “id” in "
+                     "its connector file)."),
                    filename, group);
       return FALSE;
     }

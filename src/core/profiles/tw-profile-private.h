@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 gboolean _tw_profile_id_is_valid        (const char  *id);
 /* An http or https URL with a host. */
 gboolean _tw_profile_url_is_valid       (const char  *url);
-/* TRUE when @value looks like a secret: an Alpaca key id, or a URL whose userinfo holds a
- * password or token, or whose query carries a key-like parameter or a random-looking token. */
+/* TRUE when @value looks like a secret: a random-looking word of 16 or more letters and
+ * digits (a key ID), or a URL whose userinfo holds a password or token, or whose query
+ * carries a key-like parameter or a random-looking token. */
 gboolean _tw_profile_value_looks_secret (const char  *value);
 /* TRUE when @key's name says it holds a secret (*key*, *secret*, *token*, …). */
 gboolean _tw_profile_key_is_secret_name (const char  *key);

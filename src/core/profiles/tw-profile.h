@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "tw-connector-registry.h"
 #include "tw-enums.h"
 #include "tw-service.h"
 #include "tw-secrets.h"
@@ -89,13 +90,14 @@ GFile       *tw_profile_default_file     (TwProfile    *self);
 GPtrArray   *tw_profile_list_all         (GPtrArray   **problems);
 gboolean     tw_profile_name_is_valid    (const char   *name);
 
-/* Imports a runbook .env (ALPACA_API_KEY, ALPACA_SECRET_KEY, ALPACA_BASE_URL — paper or live
- * decided from it — API_KEYS, LIVE_TRADING_KEY, IBKR_HOST, IBKR_PORT, …) into a new profile
- * named @name: services from what the file names, secrets stored in @secrets, nothing secret
- * in the returned profile. The caller saves it. */
-TwProfile   *tw_profile_import_env       (const char   *env_contents,
-                                          const char   *name,
-                                          TwSecrets    *secrets,
-                                          GError      **error);
+/* Imports a runbook .env into a new profile named @name: a service for each connector of
+ * @registry the file names (its "env" keys: base URL, mode and secret variables), paper or
+ * live from the hosts and mode variables, secrets stored in @secrets, nothing secret in the
+ * returned profile. The caller saves it. */
+TwProfile   *tw_profile_import_env       (const char          *env_contents,
+                                          const char          *name,
+                                          TwConnectorRegistry *registry,
+                                          TwSecrets           *secrets,
+                                          GError             **error);
 
 G_END_DECLS

@@ -328,8 +328,7 @@ refresh_cb (GObject      *source,
   node = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
   if (node == NULL || !tw_risk_parameters_apply_json (self, node, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          !g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED))
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         set_last_error (self, error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;

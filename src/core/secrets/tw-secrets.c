@@ -62,7 +62,7 @@ propagate_keyring_error (GError     **error,
 {
   if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_set_error (error, TW_ERROR, TW_ERROR_CANCELLED,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                    _("%s was cancelled."), what);
     }
   else

@@ -413,8 +413,7 @@ success_delay (TwPoller *self)
 static gboolean
 is_cancellation (const GError *error)
 {
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         g_error_matches (error, TW_ERROR, TW_ERROR_CANCELLED);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void

@@ -814,7 +814,7 @@ on_flatten_audited (GObject      *source,
   if (data->flat)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_new_error (task, TW_ERROR,
+    g_task_return_new_error (task, data->error != NULL ? data->error->domain : TW_ERROR,
                              data->error != NULL ? data->error->code : TW_ERROR_CONFLICT,
                              "%s", self->result);
 }

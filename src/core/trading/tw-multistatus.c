@@ -18,6 +18,7 @@ struct _TwMultiStatusItem
   char    *order_id;
   char    *label;
   char    *state;
+  TwConnector *connector;  /* whose "refusals" explain it; nullable */
 };
 
 G_DEFINE_FINAL_TYPE (TwMultiStatusItem, tw_multi_status_item, G_TYPE_OBJECT)
@@ -46,6 +47,7 @@ tw_multi_status_item_finalize (GObject *object)
   g_free (self->order_id);
   g_free (self->label);
   g_free (self->state);
+  g_clear_object (&self->connector);
 
   G_OBJECT_CLASS (tw_multi_status_item_parent_class)->finalize (object);
 }
@@ -204,7 +206,7 @@ item_set_known (TwMultiStatusItem *self,
     }
 }
 
-/* Why Alpaca will not cancel an order, from the status it had when last seen. */
+/* Why a broker will not cancel an order, from the status it had when last seen. */
 static char *
 explain_not_cancelable (const char *state)
 {
@@ -233,21 +235,41 @@ explain_not_cancelable (const char *state)
                              "the last refresh: it may have been filled or canceled since)"), state);
 }
 
+/**
+ * tw_multi_status_explain:
+ * @connector: (nullable): the broker's connector, whose "refusals" say what its
+ *   messages mean
+ */
 char *
-tw_multi_status_explain (guint       http_status,
-                         const char *message,
-                         const char *state)
+tw_multi_status_explain (TwConnector *connector,
+                         guint        http_status,
+                         const char  *message,
+                         const char  *state)
 {
   g_autofree char *meaning = NULL;
+  const char *text = NULL;
+
+  g_return_val_if_fail (connector == NULL || TW_IS_CONNECTOR (connector), NULL);
 
   if (message != NULL && *message == '\0')
     message = NULL;
 
-  /* Alpaca's 403 for a quantity held by open orders. */
-  if (message != NULL && g_str_has_prefix (message, "insufficient qty available"))
-    meaning = g_strdup (_("held for orders — open orders hold its quantity; cancel them first"));
-  else if (http_status == 422 && message != NULL && strstr (message, "not cancelable") != NULL)
-    meaning = explain_not_cancelable (state);
+  switch (connector != NULL ? tw_connector_match_refusal (connector, http_status, message, &text)
+                            : TW_REFUSAL_UNKNOWN)
+    {
+    case TW_REFUSAL_HELD_FOR_ORDERS:
+      meaning = g_strdup (_("held for orders — open orders hold its quantity; cancel them first"));
+      break;
+    case TW_REFUSAL_NOT_CANCELABLE:
+      meaning = explain_not_cancelable (state);
+      break;
+    case TW_REFUSAL_OTHER:
+      meaning = g_strdup (text);
+      break;
+    case TW_REFUSAL_UNKNOWN:
+    default:
+      break;
+    }
 
   if (meaning != NULL)
     return g_strdup_printf ("%s (%s)", meaning, message);
@@ -263,7 +285,7 @@ tw_multi_status_item_dup_reason (TwMultiStatusItem *self)
 
   if (tw_multi_status_item_get_ok (self))
     return NULL;
-  return tw_multi_status_explain (self->status, self->message, self->state);
+  return tw_multi_status_explain (self->connector, self->status, self->message, self->state);
 }
 
 char *
@@ -290,6 +312,7 @@ struct _TwMultiStatus
   guint       n_failed;
   GHashTable *known;    /* id → (char *[2]) { label, state } */
   char       *noun;     /* for the entries not known */
+  TwConnector *connector;  /* nullable: explains the refusals */
 };
 
 G_DEFINE_FINAL_TYPE (TwMultiStatus, tw_multi_status, G_TYPE_OBJECT)
@@ -315,6 +338,7 @@ tw_multi_status_finalize (GObject *object)
   g_free (self->verb);
   g_clear_pointer (&self->known, g_hash_table_unref);
   g_free (self->noun);
+  g_clear_object (&self->connector);
 
   G_OBJECT_CLASS (tw_multi_status_parent_class)->finalize (object);
 }
@@ -397,6 +421,22 @@ tw_multi_status_set_entry_noun (TwMultiStatus *self,
   self->noun = g_strdup (noun);
 }
 
+/**
+ * tw_multi_status_set_connector:
+ * @connector: (nullable): the connector of the service that answered
+ *
+ * Entries added from now on explain their refusals by @connector's "refusals".
+ */
+void
+tw_multi_status_set_connector (TwMultiStatus *self,
+                               TwConnector   *connector)
+{
+  g_return_if_fail (TW_IS_MULTI_STATUS (self));
+  g_return_if_fail (connector == NULL || TW_IS_CONNECTOR (connector));
+
+  g_set_object (&self->connector, connector);
+}
+
 char *
 tw_multi_status_dup_short_id (const char *id)
 {
@@ -449,6 +489,8 @@ tw_multi_status_add (TwMultiStatus     *self,
           item_set_known (item, label, NULL);
         }
     }
+  if (item->connector == NULL && self->connector != NULL)
+    item->connector = g_object_ref (self->connector);
   g_list_store_append (self->items, item);
   if (tw_multi_status_item_get_ok (item))
     {
@@ -493,8 +535,8 @@ tw_multi_status_parse (TwMultiStatus  *self,
   if (!JSON_NODE_HOLDS_ARRAY (body))
     {
       g_set_error_literal (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                           _("The multi-status answer is not a list of results; the broker may "
-                             "not be the Alpaca API version this console expects"));
+                           _("The multi-status answer is not a list of results: the broker may "
+                             "not speak the API version its connector describes"));
       return FALSE;
     }
 
@@ -536,8 +578,8 @@ tw_multi_status_parse (TwMultiStatus  *self,
 
     bad:
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   _("Entry %u of the multi-status answer has no symbol or id and status; "
-                     "the broker may not be the Alpaca API version this console expects"), i + 1);
+                   _("Entry %u of the multi-status answer has no symbol or id and status: "
+                     "the broker may not speak the API version its connector describes"), i + 1);
       return FALSE;
     }
 

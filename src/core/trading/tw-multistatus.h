@@ -4,9 +4,11 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "tw-connector.h"
+
 G_BEGIN_DECLS
 
-/* One entry of an Alpaca 207 multi-status answer. Properties (read-only):
+/* One entry of a broker's 207 multi-status answer (`[{"symbol"|"id", "status", "body"}]`). Properties (read-only):
  *   "id" (the symbol or the order id), "status" (uint, the entry's HTTP status),
  *   "ok" (bool: a 2xx status), "message" (string: the server's message for a refused
  *   entry, NULL on success), "order-id" (string: the closing order's id, if any),
@@ -33,12 +35,15 @@ char              *tw_multi_status_item_dup_reason   (TwMultiStatusItem *self);
 /* "LABEL refused: REASON" for a refused entry, NULL when ok. (transfer full) */
 char              *tw_multi_status_item_dup_result   (TwMultiStatusItem *self);
 
-/* What Alpaca's refusal of one order or position means, for people, followed by the
- * server's message in parentheses: 403 "insufficient qty available" is "held for
- * orders"; 422 "order is not cancelable" is explained by @state, the order's status as
- * the console last saw it (held, pending_cancel, pending_replace, filled…), and without
- * one claims nothing it does not know. (transfer full) */
-char              *tw_multi_status_explain           (guint              http_status,
+/* What a broker's refusal of one order or position means, for people, followed by the
+ * server's message in parentheses. The meaning comes from @connector's "refusals"
+ * (e.g. Alpaca's 403 "insufficient qty available" is "held for orders"); a
+ * "not-cancelable" refusal is explained by @state, the order's status as the console
+ * last saw it (held, pending_cancel, pending_replace, filled…), and without one claims
+ * nothing it does not know. Without @connector or a matching rule: the message alone.
+ * (transfer full) */
+char              *tw_multi_status_explain           (TwConnector       *connector,
+                                                      guint              http_status,
                                                       const char        *message,
                                                       const char        *state);
 
@@ -62,11 +67,14 @@ void           tw_multi_status_know           (TwMultiStatus  *self,
                                                const char     *id,
                                                const char     *label,
                                                const char     *state);
+/* Entries added later explain their refusals by @connector's "refusals" (nullable). */
+void           tw_multi_status_set_connector  (TwMultiStatus  *self,
+                                               TwConnector    *connector);
 /* Entries added later that the console does not know are labelled "@noun SHORT-ID"
  * ("order 1370f5c9") rather than by a bare UUID. */
 void           tw_multi_status_set_entry_noun (TwMultiStatus  *self,
                                                const char     *noun);
-/* Alpaca's UUIDs by their first 8 characters, as its dashboard shows them; shorter ids
+/* UUIDs (Alpaca's order ids) by their first 8 characters, as its dashboard shows them; shorter ids
  * whole. (transfer full) */
 char          *tw_multi_status_dup_short_id   (const char     *id);
 /* Adds the entries of @body (as tw_multi_status_new_from_json()); on error adds none. */

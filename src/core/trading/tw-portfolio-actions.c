@@ -35,6 +35,16 @@ lookup_operation (TwPortfolio *self,
   return tw_connector_get_operation (tw_client_get_connector (client), operation);
 }
 
+/* (nullable) (transfer none) */
+static TwConnector *
+lookup_connector (TwPortfolio *self,
+                  const char  *service_id)
+{
+  TwClient *client = tw_workspace_get_client (tw_portfolio_get_workspace (self), service_id);
+
+  return client != NULL ? tw_client_get_connector (client) : NULL;
+}
+
 static gboolean
 operation_sends_secret (const TwOperation *op,
                         const char        *secret)
@@ -61,6 +71,7 @@ _tw_portfolio_explain_error (TwPortfolio  *self,
 {
   const char *name = service_name (self, service_id);
   const char *message = error->message;
+  TwConnector *connector = lookup_connector (self, service_id);
 
   if (error->domain != TW_ERROR)
     return g_error_copy (error);
@@ -71,7 +82,8 @@ _tw_portfolio_explain_error (TwPortfolio  *self,
                         _("%s refused: the live-trading key is missing or wrong — store it in "
                           "the profile editor (%s)"), name, message);
 
-  if (error->code == TW_ERROR_FORBIDDEN && strstr (message, "insufficient qty available") != NULL)
+  if (error->code == TW_ERROR_FORBIDDEN && connector != NULL &&
+      tw_connector_match_refusal (connector, http_status, message, NULL) == TW_REFUSAL_HELD_FOR_ORDERS)
     return g_error_new (TW_ERROR, TW_ERROR_FORBIDDEN,
                         _("%s refused: the quantity is held by open orders — cancel those "
                           "orders first (%s)"), name, message);
@@ -80,7 +92,7 @@ _tw_portfolio_explain_error (TwPortfolio  *self,
       g_str_has_prefix (operation, "orders.cancel"))
     {
       /* Without the order's status the reason claims nothing (see _tw_portfolio_explain_cancel). */
-      g_autofree char *reason = tw_multi_status_explain (422, message, NULL);
+      g_autofree char *reason = tw_multi_status_explain (connector, 422, message, NULL);
 
       return g_error_new (TW_ERROR, TW_ERROR_CONFLICT, _("%s did not cancel the order: %s"),
                           name, reason);
@@ -507,7 +519,8 @@ run_cancel_step (GTask *task)
                               vars, g_task_get_cancellable (task), on_cancel_step, task);
 }
 
-/* The approval id of a 409 "awaiting approval apr-77" when the order does not carry it. */
+/* The approval id in the server's own 409 message ("… awaiting approval apr-77 …") when the
+ * order does not carry it. @message is the server's, never ours (which is translated). */
 static char *
 approval_from_message (const char *message)
 {
@@ -547,7 +560,7 @@ on_cancel_step (GObject      *source,
                                                       data->service_id);
 
           if (data->approval_id == NULL)
-            data->approval_id = approval_from_message (error->message);
+            data->approval_id = approval_from_message (tw_http_response_get_server_message (response));
           if (data->approval_id != NULL && client != NULL &&
               tw_client_has_operation (client, "approvals.invalidate"))
             {
@@ -562,8 +575,9 @@ on_cancel_step (GObject      *source,
           /* Why the broker will not cancel it, from the status the order had. */
           const char *server = tw_http_response_get_server_message (response);
           g_autofree char *label = order_label (data->order);
-          g_autofree char *reason = tw_multi_status_explain (
-            422, server != NULL ? server : "order is not cancelable", known_state (self, data->order));
+          g_autofree char *reason =
+            tw_multi_status_explain (lookup_connector (self, data->service_id), 422, server,
+                                     known_state (self, data->order));
 
           tw_order_set_busy (data->order, FALSE);
           tw_portfolio_refresh (self, data->service_id);

@@ -212,18 +212,19 @@ _tw_portfolio_merge_orders (TwPortfolio *self,
   self->last_merge_us = g_get_monotonic_time () - start;
 }
 
-/* Paper or live, when the connector does not say: the base URL first (Alpaca's paper
- * host), then the profile's mode. */
+/* Paper or live, when the connector's answer does not say: the host of the base URL when
+ * the connector names it ("hosts"), then the profile's mode. */
 static gboolean
 guess_paper (TwPortfolio *self,
              TwService   *service)
 {
-  const char *url = tw_service_get_base_url (service);
+  TwClient *client = tw_workspace_get_client (self->workspace, tw_service_get_id (service));
+  TwMode mode;
 
-  if (url != NULL && strstr (url, "paper") != NULL)
-    return TRUE;
-  if (url != NULL && strstr (url, "api.alpaca.markets") != NULL)
-    return FALSE;
+  if (client != NULL &&
+      tw_connector_mode_for_url (tw_client_get_connector (client),
+                                 tw_service_get_base_url (service), &mode))
+    return mode == TW_MODE_PAPER;
   return tw_profile_get_mode (tw_workspace_get_profile (self->workspace)) == TW_MODE_PAPER;
 }
 

@@ -82,5 +82,6 @@ TwAccount   *tw_portfolio_lookup_account       (TwPortfolio  *self,
                                                 const char   *service_id);
 /* The interval the pollers run at now. */
 guint        tw_portfolio_get_poll_interval    (TwPortfolio  *self);
+guint        tw_portfolio_get_stuck_threshold  (TwPortfolio  *self);
 
 G_END_DECLS

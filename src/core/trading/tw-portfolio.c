@@ -150,11 +150,13 @@ typedef struct
   TwConnector *connector;
   char        *operation;
   JsonNode    *body;
+  GWeakRef     portfolio;   /* a mapping keeps no stopped portfolio alive */
 } MapJob;
 
 static void
 map_job_free (MapJob *job)
 {
+  g_weak_ref_clear (&job->portfolio);
   g_free (job->service_id);
   g_free (job->service_name);
   g_clear_object (&job->connector);
@@ -256,15 +258,19 @@ on_mapped (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  TwPortfolio *self = TW_PORTFOLIO (source);
   MapJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(TwPortfolio) self = g_weak_ref_get (&job->portfolio);
   g_autoptr(GError) error = NULL;
   gpointer mapped;
   Entry *entry;
 
   mapped = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (mapped != NULL)
+        (job->kind == KIND_ACCOUNT ? g_object_unref : (GDestroyNotify) g_ptr_array_unref) (mapped);
+      return;
+    }
 
   entry = g_hash_table_lookup (self->entries, job->service_id);
   /* A newer answer is being mapped, or the service went away: this one is old news. */
@@ -332,8 +338,9 @@ on_poller_succeeded (TwPoller       *poller,
   job->connector = g_object_ref (tw_client_get_connector (entry->client));
   job->operation = g_strdup (entry->operations[kind]);
   job->body = json_node_ref (body);
+  g_weak_ref_init (&job->portfolio, self);
 
-  task = g_task_new (self, self->cancellable, on_mapped, NULL);
+  task = g_task_new (NULL, self->cancellable, on_mapped, NULL);
   g_task_set_source_tag (task, on_poller_succeeded);
   g_task_set_task_data (task, job, (GDestroyNotify) map_job_free);
   g_task_run_in_thread (task, map_in_thread);
@@ -783,6 +790,13 @@ tw_portfolio_get_poll_interval (TwPortfolio *self)
 {
   g_return_val_if_fail (TW_IS_PORTFOLIO (self), 0);
   return poll_interval (self);
+}
+
+guint
+tw_portfolio_get_stuck_threshold (TwPortfolio *self)
+{
+  g_return_val_if_fail (TW_IS_PORTFOLIO (self), 0);
+  return self->stuck_threshold;
 }
 
 void

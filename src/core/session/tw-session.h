@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-action-runner.h"
+#include "tw-alert-engine.h"
+#include "tw-audit-log.h"
+#include "tw-backup-manager.h"
+#include "tw-backup-scheduler.h"
+#include "tw-connector-registry.h"
+#include "tw-http.h"
+#include "tw-portfolio.h"
+#include "tw-profile.h"
+#include "tw-risk-monitor.h"
+#include "tw-secrets.h"
+#include "tw-workspace.h"
+
+G_BEGIN_DECLS
+
+/* What "a profile is open" means: one object owning every per-profile service and the
+ * order in which they start and stop. The window, the command line and the tests open a
+ * profile through it; nothing else builds these services for a profile.
+ *
+ * Built (by tw_session_new, nothing polled yet): the workspace (one client and health
+ * poller per service), the audit log, the risk monitor, the action runner and the alert
+ * engine (both NULL without an audit log: no guarded action without a trail), the backup
+ * manager and scheduler, the portfolio.
+ * tw_session_start(): workspace pollers, risk monitor, backup scheduler, portfolio.
+ * tw_session_close_async(): the reverse; see there.
+ *
+ * The audit log is $XDG_DATA_HOME/tradewarden/audit.db, or with "demo" a throw-away log
+ * in a temporary directory that close removes. One that cannot be opened is no error:
+ * tw_session_get_audit_log_error() says why guarded actions are disabled.
+ *
+ * Properties: "profile", "registry", "http", "secrets", "demo" (construct-only);
+ * "poll-interval" (uint ms, default 5000), "notification-rate-limit" (uint s, default
+ * 300), "stuck-threshold" (uint s, default TW_ORDER_DEFAULT_STUCK_THRESHOLD): the
+ * settings, pushed to the services; "started", "closed" (read-only); "halting",
+ * "halt-failure" (read-only, see tw_session_halt_all_async). */
+#define TW_TYPE_SESSION (tw_session_get_type ())
+G_DECLARE_FINAL_TYPE (TwSession, tw_session, TW, SESSION, GObject)
+
+TwSession           *tw_session_new                         (TwProfile            *profile,
+                                                             TwConnectorRegistry  *registry,
+                                                             TwHttp               *http,
+                                                             TwSecrets            *secrets,
+                                                             gboolean              demo);
+TwProfile           *tw_session_get_profile                 (TwSession            *self);
+TwConnectorRegistry *tw_session_get_registry                (TwSession            *self);
+TwHttp              *tw_session_get_http                    (TwSession            *self);
+TwSecrets           *tw_session_get_secrets                 (TwSession            *self);
+gboolean             tw_session_is_demo                     (TwSession            *self);
+/* TRUE when the profile is saved: its secrets in the keyring, not in memory (the demo,
+ * tests), so it may be edited and remembered. */
+gboolean             tw_session_is_saved                    (TwSession            *self);
+
+/* The services, (transfer none); NULL once closed. */
+TwWorkspace         *tw_session_get_workspace               (TwSession            *self);
+/* (nullable) NULL when it could not be opened (see the error). */
+TwAuditLog          *tw_session_get_audit_log               (TwSession            *self);
+/* (nullable) why there is no audit log */
+const GError        *tw_session_get_audit_log_error         (TwSession            *self);
+TwRiskMonitor       *tw_session_get_risk_monitor            (TwSession            *self);
+/* (nullable) without an audit log */
+TwActionRunner      *tw_session_get_action_runner           (TwSession            *self);
+/* (nullable) without an audit log */
+TwAlertEngine       *tw_session_get_alert_engine            (TwSession            *self);
+TwBackupManager     *tw_session_get_backup_manager          (TwSession            *self);
+TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
+TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
+
+/* Settings. */
+guint                tw_session_get_poll_interval           (TwSession            *self);
+void                 tw_session_set_poll_interval           (TwSession            *self,
+                                                             guint                 interval_ms);
+guint                tw_session_get_notification_rate_limit (TwSession            *self);
+void                 tw_session_set_notification_rate_limit (TwSession            *self,
+                                                             guint                 seconds);
+guint                tw_session_get_stuck_threshold         (TwSession            *self);
+void                 tw_session_set_stuck_threshold         (TwSession            *self,
+                                                             guint                 seconds);
+
+/* Starts polling (workspace, risk monitor, portfolio) and the backup schedule. Once;
+ * nothing after close. */
+void                 tw_session_start                       (TwSession            *self);
+gboolean             tw_session_is_started                  (TwSession            *self);
+/* Stops the backup schedule, the portfolio, the risk monitor and the workspace's pollers
+ * (their requests on the wire cancelled), cancels a Halt All under way, closes the action
+ * runner (nothing more is sent), then waits for what must finish: each guarded action in
+ * flight gets its outcome row, each backup, cleanup or stale check under way ends. Then
+ * the session lets go of every service (whoever still holds one holds a stopped one) and
+ * removes the demo's audit log. No request of the profile is sent after it finishes.
+ * Closing twice is closing once; @cancellable stops the waiting only (never the close). */
+void                 tw_session_close_async                 (TwSession            *self,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+gboolean             tw_session_close_finish                (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+/* TRUE once a close started. */
+gboolean             tw_session_is_closing                  (TwSession            *self);
+/* TRUE once a close finished. */
+gboolean             tw_session_is_closed                   (TwSession            *self);
+
+/* Halt All (tw-session-halt.c): "trading.halt" on every service of the profile that has
+ * it, in parallel (tw_action_runner_halt_all_async). One at a time: a second call while
+ * one is under way ("halting") fails with TW_ERROR_REFUSED, as does one without an action
+ * runner. The results are kept (tw_session_get_last_halt) and, when a service did not
+ * halt, "halt-failure" says which (the Breakers page shows it until a Halt All reaches
+ * every service). Result: (transfer full) (element-type TwActionResult). */
+void                 tw_session_halt_all_async              (TwSession            *self,
+                                                             const char           *reason,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+GPtrArray           *tw_session_halt_all_finish             (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+gboolean             tw_session_is_halting                  (TwSession            *self);
+/* (nullable) (transfer none) (element-type TwActionResult) the last Halt All's results */
+GPtrArray           *tw_session_get_last_halt               (TwSession            *self);
+/* (nullable) "Trading may still be running. The last Halt All did not reach: …" */
+const char          *tw_session_get_halt_failure            (TwSession            *self);
+/* Halt All results for people, one line a service ("Alpaca: halted (12 ms)", "IBKR: NOT
+ * HALTED — why"): every result, only the failures, or the failures first. (transfer full) */
+typedef enum
+{
+  TW_HALT_DESCRIBE_ALL,
+  TW_HALT_DESCRIBE_FAILURES,
+  TW_HALT_DESCRIBE_FAILURES_FIRST,
+} TwHaltDescribe;
+char                *tw_session_describe_halt               (GPtrArray            *results,
+                                                             TwHaltDescribe        which);
+/* How many of @results failed. */
+guint                tw_session_count_halt_failures         (GPtrArray            *results);
+
+G_END_DECLS
