@@ -14,6 +14,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "tw-backup-manager.h"
@@ -410,6 +411,80 @@ test_sigkill (void)
   tw_test_remove_tree (other);
 }
 
+/* Issue 18 §6: a killed restore leaves a "requested" row with no outcome; the next start
+ * (tw_backup_manager_recover, which the scheduler runs) gives it an "interrupted" one,
+ * with the database's state checked — but never while the restore still runs. */
+static void
+test_interrupted (void)
+{
+  g_autofree char *dir = tw_test_temp_dir ();
+  g_autofree char *db = g_build_filename (dir, "investiq.db", NULL);
+  g_autofree char *new_db = g_build_filename (dir, "new.db", NULL);
+  g_autofree char *audit_path = g_build_filename (dir, "audit.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwAuditLog) audit = NULL;
+  g_autoptr(TwBackupManager) manager = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  const char *points[] = { "pre-backup", "renamed", "post-verify" };
+
+  tw_test_make_db (new_db, 500, 64, TRUE, 2);
+  audit = tw_audit_log_open (audit_path, &error);
+  g_assert_no_error (error);
+  manager = tw_backup_manager_new (audit, "crash-test", TW_MODE_PAPER);
+  backup = tw_backup_manager_create (manager, new_db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint p = 0; p < G_N_ELEMENTS (points); p++)
+    {
+      TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+      g_autoptr(GListModel) rows = NULL;
+      g_autoptr(TwAuditRecord) request = NULL;
+      g_autoptr(TwAuditRecord) outcome = NULL;
+      g_autofree char *check = NULL;
+      guint n = 99;
+      GPid pid;
+
+      tw_test_make_db (db, 400, 64, TRUE, 1);
+      pid = spawn_restore (db, tw_backup_get_path (backup), audit_path, points[p], 0, FALSE);
+
+      /* Stopped there, alive: its restore is running, not interrupted. */
+      g_assert_true (tw_backup_manager_recover (manager, db, NULL, &n, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, 0);
+
+      kill (pid, SIGKILL);
+      wait_child (pid);
+
+      g_assert_true (tw_backup_manager_recover (manager, db, NULL, &n, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, 1);
+      /* Once only. */
+      g_assert_true (tw_backup_manager_recover (manager, db, NULL, &n, &error));
+      g_assert_cmpuint (n, ==, 0);
+
+      filter.action = "backup.restore";
+      rows = tw_audit_log_query (audit, &filter, NULL, &error);
+      g_assert_no_error (error);
+      outcome = g_list_model_get_item (rows, 0);
+      request = g_list_model_get_item (rows, 1);
+      g_assert_cmpint (tw_audit_record_get_outcome (request), ==, TW_AUDIT_OUTCOME_REQUESTED);
+      g_assert_cmpint (tw_audit_record_get_outcome (outcome), ==, TW_AUDIT_OUTCOME_INTERRUPTED);
+      g_assert_cmpint (tw_audit_record_get_request_id (outcome), ==, tw_audit_record_get_id (request));
+      g_test_message ("killed at %s: %s", points[p], tw_audit_record_get_message (outcome));
+      g_assert_nonnull (strstr (tw_audit_record_get_message (outcome), "passes its integrity check"));
+      /* After the audited replace step, the outcome says the new file is in place. */
+      g_assert_true ((strstr (tw_audit_record_get_message (outcome), "was renamed over") != NULL)
+                     == g_str_equal (points[p], "post-verify"));
+      check = integrity (db);
+      g_assert_cmpstr (check, ==, "ok");
+    }
+
+  g_assert_true (tw_audit_log_verify (audit, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&manager);
+  tw_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -421,6 +496,7 @@ main (int    argc,
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
 
   g_test_add_func ("/tw/core/backup-restore-crash/sigkill", test_sigkill);
+  g_test_add_func ("/tw/core/backup-restore-crash/interrupted", test_interrupted);
 
   return g_test_run ();
 }

@@ -6,6 +6,9 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include <utime.h>
+#include <json-glib/json-glib.h>
+
 #include "tw-backup-manager.h"
 #include "tw-backup-private.h"
 #include "tw-error.h"
@@ -559,6 +562,296 @@ test_async (Fixture       *f,
     }
 }
 
+/* Issue 18 §2: a restore through a symbolic link restores the database it points to (the
+ * link stays a link), keeping the database's mode and owner. */
+static void
+test_symlink_restore (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autofree char *srv = g_build_filename (f->dir, "srv", NULL);
+  g_autofree char *real = g_build_filename (srv, "real.db", NULL);
+  g_autofree char *linked = g_build_filename (f->dir, "linked.db", NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *wanted = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *target = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_mkdir (srv, 0755), ==, 0);
+  tw_test_make_db (real, 300, 64, TRUE, 4);
+  tw_test_make_db (other, 120, 64, TRUE, 5);
+  wanted = tw_test_content_checksum (other);
+  backup = tw_backup_manager_create (f->manager, other, f->backups, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink ("srv/real.db", linked), ==, 0);
+  /* A service running as another user reads it: 0644, owned by nobody. */
+  g_assert_cmpint (g_chmod (real, 0644), ==, 0);
+  if (geteuid () == 0)
+    g_assert_cmpint (chown (real, 65534, 65534), ==, 0);
+
+  g_assert_true (tw_backup_manager_restore (f->manager, linked, tw_backup_get_path (backup),
+                                            f->backups, "through a link",
+                                            TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, NULL,
+                                            &error));
+  g_assert_no_error (error);
+
+  /* The link is still the link, and the database it points to was restored. */
+  g_assert_cmpint (g_lstat (linked, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  target = g_file_read_link (linked, NULL);
+  g_assert_cmpstr (target, ==, "srv/real.db");
+  after = tw_test_content_checksum (real);
+  g_assert_cmpstr (after, ==, wanted);
+  assert_sqlite3_ok (real);
+
+  g_assert_cmpint (g_stat (real, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0644);
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (st.st_uid, ==, 65534);
+      g_assert_cmpint (st.st_gid, ==, 65534);
+    }
+  else
+    g_test_message ("not root: the owner half of the test is skipped");
+}
+
+/* Issue 18 §3: an empty file is not a valid backup: verify says so, a restore refuses it,
+ * and cleanup never keeps it as "the newest valid backup" over the real ones. The same
+ * for a table-less database, a symbolic link and another database's copy. */
+static void
+test_empty_backup (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) checked = NULL;
+  g_autoptr(TwBackup) kept = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *before = tw_test_content_checksum (f->db);
+  g_autofree char *after = NULL;
+  g_autofree char *elsewhere = g_build_filename (f->dir, "elsewhere.db", NULL);
+  g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
+  g_autofree char *path = NULL;
+
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* Two real old backups (copies without a manifest, as the runbooks make them) */
+  make_named_copy (tw_backup_get_path (backup), f->backups, "investiq_20200101_000000.db");
+  make_named_copy (tw_backup_get_path (backup), f->backups, "investiq_20200102_000000.db");
+  g_unlink (tw_backup_get_path (backup));
+  {
+    g_autofree char *manifest = g_strconcat (tw_backup_get_path (backup), ".manifest", NULL);
+
+    g_unlink (manifest);
+  }
+  /* …and newer ones that are not backups of it: empty, a database with no tables, a link
+   * to the live database, and a copy of another database. */
+  empty = g_build_filename (f->backups, "investiq_20200105_000000.db", NULL);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_free (tw_test_sqlite3 (elsewhere, "PRAGMA user_version=3; VACUUM", NULL));
+  make_named_copy (elsewhere, f->backups, "investiq_20200104_000000.db");
+  path = g_build_filename (f->backups, "investiq_20200103_120000.db", NULL);
+  g_assert_cmpint (symlink (f->db, path), ==, 0);
+  g_free (tw_test_sqlite3 (foreign, "CREATE TABLE orders (id INTEGER PRIMARY KEY); "
+                           "INSERT INTO orders DEFAULT VALUES", NULL));
+  make_named_copy (foreign, f->backups, "investiq_20200103_000000.db");
+
+  checked = tw_backup_manager_verify (f->manager, empty, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_INVALID);
+  g_assert_nonnull (strstr (tw_backup_get_problem (checked), "empty"));
+  g_clear_object (&checked);
+
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, empty, NULL, "empty one",
+                                             TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, NULL,
+                                             &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "not touched"));
+  g_clear_error (&error);
+  /* Another database's copy is refused too: its schema is not this database's. */
+  g_free (path);
+  path = g_build_filename (f->backups, "investiq_20200103_000000.db", NULL);
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, path, NULL, "wrong one",
+                                             TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, NULL,
+                                             &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+  after = tw_test_content_checksum (f->db);
+  g_assert_cmpstr (after, ==, before);
+
+  /* All are old: only the newest real backup (01-02) is kept. */
+  g_assert_true (tw_backup_manager_cleanup (f->manager, f->db, NULL, 1, &deleted, NULL, &error));
+  g_assert_no_error (error);
+  list = tw_backup_manager_list (f->manager, f->db, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  kept = g_list_model_get_item (list, 0);
+  g_assert_cmpstr (tw_backup_get_name (kept), ==, "investiq_20200102_000000.db");
+  /* The link went, not the database it pointed to. */
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_IS_REGULAR));
+  after = (g_free (after), tw_test_content_checksum (f->db));
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A byte flipped inside a row's payload: SQLite's checks cannot see it; the manifest can. */
+static void
+flip_payload_byte (const char *path)
+{
+  g_autofree char *data = NULL;
+  guchar pattern[64];
+  gsize len = 0;
+  char *hit;
+
+  /* Row 1000 of items in tw_test_make_db (…, 64, …, seed 6): its payload bytes. */
+  for (int j = 0; j < 64; j++)
+    pattern[j] = (guchar) (1000 * 31 + j * 7 + 6);
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  hit = NULL;
+  for (gsize i = len / 4; hit == NULL && i + sizeof pattern < len * 3 / 4; i++)
+    if (memcmp (data + i, pattern, sizeof pattern) == 0)
+      hit = data + i;
+  g_assert_nonnull (hit);
+  hit[32] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+}
+
+static void
+test_manifest (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autoptr(TwBackup) checked = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *manifest = NULL;
+  g_autofree char *sum = NULL;
+  g_autofree char *bare = NULL;
+  g_autofree char *check = NULL;
+  g_autofree char *before = NULL;
+  JsonObject *object;
+
+  tw_test_make_db (f->db, 2000, 64, TRUE, 6);
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_manifest (backup), ==, TW_BACKUP_MANIFEST_MATCHED);
+
+  /* BACKUP.manifest: size, SHA-256 (as sha256sum computes it), created, source schema. */
+  manifest = g_strconcat (tw_backup_get_path (backup), ".manifest", NULL);
+  g_assert_true (json_parser_load_from_file (parser, manifest, &error));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (object, "size"), ==, tw_backup_get_size (backup));
+  {
+    const char *argv[] = { "sha256sum", tw_backup_get_path (backup), NULL };
+    g_autofree char *out = NULL;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, &error);
+    g_assert_no_error (error);
+    out[64] = '\0';
+    g_assert_cmpstr (json_object_get_string_member (object, "sha256"), ==, out);
+  }
+  g_assert_cmpstr (json_object_get_string_member (object, "source_schema"), ==,
+                   tw_backup_get_fingerprint (backup));
+  g_assert_nonnull (json_object_get_string_member (object, "created"));
+
+  checked = tw_backup_manager_verify (f->manager, tw_backup_get_path (backup), FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_VALID);
+  g_assert_cmpint (tw_backup_get_manifest (checked), ==, TW_BACKUP_MANIFEST_MATCHED);
+  g_clear_object (&checked);
+
+  /* A bit flip in a row: sqlite3 still says "ok", verify does not, restore refuses it. */
+  flip_payload_byte (tw_backup_get_path (backup));
+  check = tw_test_sqlite3 (tw_backup_get_path (backup), "PRAGMA integrity_check", NULL);
+  g_assert_cmpstr (check, ==, "ok");
+  checked = tw_backup_manager_verify (f->manager, tw_backup_get_path (backup), TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_INVALID);
+  g_assert_cmpint (tw_backup_get_manifest (checked), ==, TW_BACKUP_MANIFEST_MISMATCHED);
+  g_assert_nonnull (strstr (tw_backup_get_problem (checked), "SHA-256"));
+  g_clear_object (&checked);
+  before = tw_test_content_checksum (f->db);
+  g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (backup), NULL,
+                                             "flipped", TW_RESTORE_TRADING_HALTED, NULL, NULL,
+                                             NULL, NULL, NULL, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+  sum = tw_test_content_checksum (f->db);
+  g_assert_cmpstr (sum, ==, before);
+
+  /* A backup without a manifest (the runbooks' investiq.db.YYYYMMDD…) is still usable,
+   * and verify says its content could not be checked. */
+  bare = g_build_filename (f->dir, "investiq.db.20240101_0300", NULL);
+  {
+    const char *argv[] = { "sqlite3", f->db, ".backup '%s'", NULL };
+    g_autofree char *cmd = g_strdup_printf (".backup '%s'", bare);
+
+    argv[2] = cmd;
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  checked = tw_backup_manager_verify (f->manager, bare, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_backup_get_valid (checked), ==, TW_BACKUP_VALIDITY_VALID);
+  g_assert_cmpint (tw_backup_get_manifest (checked), ==, TW_BACKUP_MANIFEST_MISSING);
+  g_assert_true (tw_backup_manager_restore (f->manager, f->db, bare, NULL, "runbook copy",
+                                            TW_RESTORE_TRADING_HALTED, NULL, NULL, NULL, NULL, NULL,
+                                            &error));
+  g_assert_no_error (error);
+}
+
+/* Issue 18 §6: the temporaries a killed backup or restore left are swept (this user's, not
+ * in use, older than the operation) before the next one, and the audit log says so. */
+static void
+test_sweep (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) backup = NULL;
+  g_autofree char *old_backup_tmp = g_build_filename (f->backups, ".investiq.tw-backup-AbC123", NULL);
+  g_autofree char *old_restore_tmp = g_build_filename (f->dir, ".investiq.db.tw-restore-XyZ789", NULL);
+  g_autofree char *busy_tmp = g_build_filename (f->backups, ".investiq.tw-backup-XXXXXX", NULL);
+  g_autofree char *not_ours = g_build_filename (f->backups, "investiq-notes.txt", NULL);
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(TwAuditRecord) row = NULL;
+  struct utimbuf old_time = { 1000000000, 1000000000 };
+  int busy_fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (f->backups, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (old_backup_tmp, "half a backup", -1, NULL));
+  g_assert_true (g_file_set_contents (old_restore_tmp, "half a restore", -1, NULL));
+  g_assert_true (g_file_set_contents (not_ours, "notes", -1, NULL));
+  g_assert_cmpint (g_utime (old_backup_tmp, &old_time), ==, 0);
+  g_assert_cmpint (g_utime (old_restore_tmp, &old_time), ==, 0);
+  g_assert_cmpint (g_utime (not_ours, &old_time), ==, 0);
+  /* A temporary file another backup is still writing (it holds its lock). */
+  busy_fd = _tw_temp_file_create (busy_tmp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_utime (busy_tmp, &old_time), ==, 0);
+
+  backup = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (g_file_test (old_backup_tmp, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_restore_tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (busy_tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (not_ours, G_FILE_TEST_EXISTS));
+  close (busy_fd);
+
+  filter.action = "backup.sweep";
+  rows = tw_audit_log_query (f->audit, &filter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+  row = g_list_model_get_item (rows, 0);
+  g_assert_cmpint (tw_audit_record_get_outcome (row), ==, TW_AUDIT_OUTCOME_OK);
+  g_assert_nonnull (strstr (tw_audit_record_get_message (row), ".investiq.tw-backup-AbC123"));
+  g_assert_nonnull (strstr (tw_audit_record_get_message (row), ".investiq.db.tw-restore-XyZ789"));
+  g_assert_null (strstr (tw_audit_record_get_message (row), busy_tmp));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -590,6 +883,10 @@ main (int    argc,
   ADD ("/tw/core/backup/live-writer-wal", test_live_writer, GINT_TO_POINTER (TRUE));
   ADD ("/tw/core/backup/live-writer-rollback", test_live_writer, GINT_TO_POINTER (FALSE));
   ADD ("/tw/core/backup/async", test_async, NULL);
+  ADD ("/tw/core/backup/symlink-restore", test_symlink_restore, NULL);
+  ADD ("/tw/core/backup/empty-backup", test_empty_backup, NULL);
+  ADD ("/tw/core/backup/manifest", test_manifest, NULL);
+  ADD ("/tw/core/backup/sweep", test_sweep, NULL);
 #undef ADD
 
   return g_test_run ();

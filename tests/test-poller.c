@@ -405,6 +405,40 @@ test_backoff (void)
   fixture_teardown (&f);
 }
 
+/* Issue 18 §6: with a backoff limit (the risk monitor's breaker and kill-switch reads use
+ * 3 intervals), a failing poll is retried at least that often, not once a minute. */
+static void
+test_backoff_limit (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  TwPoller *poller;
+  guint n;
+  const guint run_ms = 7200;
+
+  fixture_setup (&f, NULL);
+  poller = tw_workspace_get_health_poller (f.workspace, "ai-trading");
+  g_assert_cmpuint (tw_poller_get_backoff_limit (poller), ==, 60000);
+  tw_poller_set_backoff_limit (poller, 3 * INTERVAL);
+  g_assert_cmpuint (tw_poller_get_backoff_limit (poller), ==, 3 * INTERVAL);
+  tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"/api/health\",\"kind\":\"status\",\"status\":500}");
+  tw_workspace_start (f.workspace);
+  tw_test_run_for (run_ms);
+
+  n = count_requests (&f, "ai-trading", times);
+  g_test_message ("%u requests in %u ms while failing with a limit of %u ms", n, run_ms, 3 * INTERVAL);
+  /* 0, 0.4, 1.2, 2.4, 3.6, 4.8, 6 s (±10 %); without the limit 0, 0.4, 1.2, 2.8, 6 s. */
+  g_assert_cmpuint (n, >=, 6);
+  for (guint i = 1; i < times->len; i++)
+    {
+      gint64 gap_ms = (g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1)) / 1000;
+
+      g_assert_cmpint (gap_ms, <=, 3 * INTERVAL * 11 / 10 + 400);
+    }
+
+  fixture_teardown (&f);
+}
+
 static void
 test_stale (void)
 {
@@ -836,6 +870,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/poller/status-fault", test_status_fault);
   g_test_add_func ("/tw/core/poller/no-overlap", test_no_overlap);
   g_test_add_func ("/tw/core/poller/backoff", test_backoff);
+  g_test_add_func ("/tw/core/poller/backoff-limit", test_backoff_limit);
   g_test_add_func ("/tw/core/poller/stale", test_stale);
   g_test_add_func ("/tw/core/poller/wrong-key", test_wrong_key);
   g_test_add_func ("/tw/core/poller/missing-secret", test_missing_secret);

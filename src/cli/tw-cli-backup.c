@@ -49,6 +49,15 @@ add_backup_json (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, tw_backup_get_pre_restore (backup));
   json_builder_set_member_name (builder, "valid");
   json_builder_add_string_value (builder, tw_backup_validity_to_string (tw_backup_get_valid (backup)));
+  if (tw_backup_get_manifest (backup) != TW_BACKUP_MANIFEST_UNCHECKED)
+    {
+      g_autoptr(GEnumClass) manifests = g_type_class_ref (TW_TYPE_BACKUP_MANIFEST);
+
+      /* "missing", "matched", "mismatched" */
+      json_builder_set_member_name (builder, "manifest");
+      json_builder_add_string_value (builder,
+                                     g_enum_get_value (manifests, tw_backup_get_manifest (backup))->value_nick);
+    }
   if (tw_backup_get_problem (backup) != NULL)
     {
       json_builder_set_member_name (builder, "problem");
@@ -95,6 +104,10 @@ describe_backup (TwBackup *backup)
     }
   else
     printf ("\n");
+  if (tw_backup_get_manifest (backup) == TW_BACKUP_MANIFEST_MISSING)
+    printf ("  no manifest beside it: its content could not be checked against a manifest\n");
+  else if (tw_backup_get_manifest (backup) == TW_BACKUP_MANIFEST_MATCHED)
+    printf ("  size and SHA-256 match its manifest\n");
 }
 
 static int

@@ -89,6 +89,8 @@ outcome_icon (TwAuditOutcome outcome)
       return "dialog-error-symbolic";
     case TW_AUDIT_OUTCOME_REFUSED:
       return "action-unavailable-symbolic";
+    case TW_AUDIT_OUTCOME_INTERRUPTED:
+      return "dialog-warning-symbolic";
     case TW_AUDIT_OUTCOME_REQUESTED:
     default:
       return "mail-send-symbolic";
@@ -106,6 +108,8 @@ outcome_word (TwAuditOutcome outcome)
       return _("Failed");
     case TW_AUDIT_OUTCOME_REFUSED:
       return _("Refused");
+    case TW_AUDIT_OUTCOME_INTERRUPTED:
+      return _("Interrupted");
     case TW_AUDIT_OUTCOME_REQUESTED:
     default:
       return _("Requested");
@@ -122,6 +126,7 @@ outcome_style (TwAuditOutcome outcome)
     case TW_AUDIT_OUTCOME_FAILED:
       return "error";
     case TW_AUDIT_OUTCOME_REFUSED:
+    case TW_AUDIT_OUTCOME_INTERRUPTED:
       return "warning";
     case TW_AUDIT_OUTCOME_REQUESTED:
     default:
@@ -859,7 +864,7 @@ static void
 tw_audit_page_init (TwAuditPage *self)
 {
   const char *outcomes[] = {
-    _("Any outcome"), _("Requested"), _("OK"), _("Failed"), _("Refused"), NULL
+    _("Any outcome"), _("Requested"), _("OK"), _("Failed"), _("Refused"), _("Interrupted"), NULL
   };
   const char *profiles[] = { _("All profiles"), NULL };
   const char *actions[] = { _("All actions"), NULL };
@@ -950,7 +955,7 @@ tw_audit_page_set_outcome_filter (TwAuditPage *self,
                                   int          outcome)
 {
   g_return_if_fail (TW_IS_AUDIT_PAGE (self));
-  g_return_if_fail (outcome >= -1 && outcome <= TW_AUDIT_OUTCOME_REFUSED);
+  g_return_if_fail (outcome >= -1 && outcome <= TW_AUDIT_OUTCOME_INTERRUPTED);
 
   gtk_drop_down_set_selected (self->outcome_dropdown, (guint) (outcome + 1));
 }

@@ -30,7 +30,8 @@ G_DEFINE_ENUM_TYPE (TwAuditOutcome, tw_audit_outcome,
   G_DEFINE_ENUM_VALUE (TW_AUDIT_OUTCOME_REQUESTED, "requested"),
   G_DEFINE_ENUM_VALUE (TW_AUDIT_OUTCOME_OK, "ok"),
   G_DEFINE_ENUM_VALUE (TW_AUDIT_OUTCOME_FAILED, "failed"),
-  G_DEFINE_ENUM_VALUE (TW_AUDIT_OUTCOME_REFUSED, "refused"))
+  G_DEFINE_ENUM_VALUE (TW_AUDIT_OUTCOME_REFUSED, "refused"),
+  G_DEFINE_ENUM_VALUE (TW_AUDIT_OUTCOME_INTERRUPTED, "interrupted"))
 
 enum {
   PROP_0,
@@ -63,6 +64,7 @@ tw_audit_outcome_to_string (TwAuditOutcome outcome)
     case TW_AUDIT_OUTCOME_OK:        return "ok";
     case TW_AUDIT_OUTCOME_FAILED:    return "failed";
     case TW_AUDIT_OUTCOME_REFUSED:   return "refused";
+    case TW_AUDIT_OUTCOME_INTERRUPTED: return "interrupted";
     default:                         return "failed";
     }
 }
@@ -73,7 +75,7 @@ tw_audit_outcome_from_string (const char     *str,
 {
   static const TwAuditOutcome all[] = {
     TW_AUDIT_OUTCOME_REQUESTED, TW_AUDIT_OUTCOME_OK,
-    TW_AUDIT_OUTCOME_FAILED, TW_AUDIT_OUTCOME_REFUSED,
+    TW_AUDIT_OUTCOME_FAILED, TW_AUDIT_OUTCOME_REFUSED, TW_AUDIT_OUTCOME_INTERRUPTED,
   };
 
   if (str == NULL)

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * @TW_AUDIT_OUTCOME_OK: the action succeeded
  * @TW_AUDIT_OUTCOME_FAILED: the action was tried and failed
  * @TW_AUDIT_OUTCOME_REFUSED: the action was refused (by the guard, a pre-flight check or the server)
+ * @TW_AUDIT_OUTCOME_INTERRUPTED: the process carrying it out ended before it finished
+ *   (written at the next start, e.g. for a killed restore)
  */
 typedef enum
 {
@@ -18,11 +20,12 @@ typedef enum
   TW_AUDIT_OUTCOME_OK,
   TW_AUDIT_OUTCOME_FAILED,
   TW_AUDIT_OUTCOME_REFUSED,
+  TW_AUDIT_OUTCOME_INTERRUPTED,
 } TwAuditOutcome;
 
 #define TW_TYPE_AUDIT_OUTCOME (tw_audit_outcome_get_type ())
 GType       tw_audit_outcome_get_type    (void) G_GNUC_CONST;
-/* "requested", "ok", "failed", "refused": stored in the database and the export. */
+/* "requested", "ok", "failed", "refused", "interrupted": stored in the database and the export. */
 const char *tw_audit_outcome_to_string   (TwAuditOutcome  outcome);
 gboolean    tw_audit_outcome_from_string (const char     *str,
                                           TwAuditOutcome *outcome);

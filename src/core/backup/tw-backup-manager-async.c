@@ -435,3 +435,57 @@ tw_backup_manager_find_newest_valid_finish (TwBackupManager  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+recover_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  GError *error = NULL;
+  guint n = 0;
+
+  if (!tw_backup_manager_recover (source, data->db_path, data->backup_dir, &n, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, n);
+}
+
+void
+tw_backup_manager_recover_async (TwBackupManager     *self,
+                                 const char          *db_path,
+                                 const char          *backup_dir,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TaskData *data;
+
+  g_return_if_fail (TW_IS_BACKUP_MANAGER (self));
+  g_return_if_fail (db_path != NULL);
+
+  task = task_new (self, cancellable, callback, user_data, tw_backup_manager_recover_async, &data);
+  data->db_path = g_strdup (db_path);
+  data->backup_dir = g_strdup (backup_dir);
+  g_task_run_in_thread (task, recover_thread);
+}
+
+gboolean
+tw_backup_manager_recover_finish (TwBackupManager  *self,
+                                  GAsyncResult     *result,
+                                  guint            *n_interrupted,
+                                  GError          **error)
+{
+  gssize n;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  n = g_task_propagate_int (G_TASK (result), error);
+  if (n < 0)
+    return FALSE;
+  if (n_interrupted != NULL)
+    *n_interrupted = (guint) n;
+  return TRUE;
+}

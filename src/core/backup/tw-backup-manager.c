@@ -16,7 +16,6 @@
 #include "tw-sqlite-util.h"
 
 #define SNAPSHOT_BUSY_LIMIT_US (60 * G_USEC_PER_SEC)
-#define STALE_TEMP_AGE_S (3600)
 
 struct _TwBackupManager
 {
@@ -218,20 +217,26 @@ tw_backup_manager_default_dir (const char *db_path)
   return g_build_filename (dir, "backups", NULL);
 }
 
+/* Backups are named after, and by default kept beside, the database a link points to:
+ * the same whichever link or path names it. */
 char *
 _tw_backup_dir_for (const char *db_path,
                     const char *backup_dir)
 {
+  g_autofree char *real = NULL;
+
   if (backup_dir != NULL && *backup_dir != '\0')
     return g_strdup (backup_dir);
 
-  return tw_backup_manager_default_dir (db_path);
+  real = _tw_backup_resolve_path (db_path, NULL);
+  return tw_backup_manager_default_dir (real != NULL ? real : db_path);
 }
 
 char *
 _tw_backup_db_name (const char *db_path)
 {
-  g_autofree char *base = g_path_get_basename (db_path);
+  g_autofree char *real = _tw_backup_resolve_path (db_path, NULL);
+  g_autofree char *base = g_path_get_basename (real != NULL ? real : db_path);
   char *dot = strrchr (base, '.');
 
   if (dot != NULL && dot != base)
@@ -303,15 +308,20 @@ publish_backup (const char  *tmp,
 typedef struct
 {
   const char *path;
+  char       *sha256;
+  guint64     size;
   GError     *error;
 } FsyncJob;
 
+/* Flushes the new backup to the disk and takes its SHA-256 for the manifest (from the
+ * page cache). */
 static gpointer
 fsync_thread (gpointer data)
 {
   FsyncJob *job = data;
 
-  _tw_fsync_path (job->path, FALSE, &job->error);
+  if (_tw_fsync_path (job->path, FALSE, &job->error))
+    _tw_file_sha256 (job->path, &job->sha256, &job->size, NULL, &job->error);
   return NULL;
 }
 
@@ -331,6 +341,8 @@ _tw_backup_snapshot (const char            *db_path,
   g_autofree char *tmp_template = NULL;
   g_autofree char *final_path = NULL;
   g_autofree char *what = NULL;
+  g_autofree char *schema = NULL;
+  FsyncJob job = { NULL, NULL, 0, NULL };
   sqlite3 *src = NULL, *dest = NULL;
   sqlite3_backup *backup;
   gint64 deadline;
@@ -357,7 +369,8 @@ _tw_backup_snapshot (const char            *db_path,
   report (progress, progress_data, TW_BACKUP_STEP_SNAPSHOT, 0.0);
 
   tmp_template = g_strdup_printf ("%s/.%s.tw-backup-XXXXXX", backup_dir, db_name);
-  fd = g_mkstemp_full (tmp_template, O_RDWR | O_CLOEXEC, 0600);
+  /* Kept open (and locked) until the backup is published: see tw-backup-temp.c. */
+  fd = _tw_temp_file_create (tmp_template, NULL);
   if (fd < 0)
     {
       int saved = errno;
@@ -367,7 +380,6 @@ _tw_backup_snapshot (const char            *db_path,
                    g_strerror (saved));
       return NULL;
     }
-  close (fd);
 
   what = g_strdup_printf (_("Could not back up “%s”"), db_path);
   if (source == NULL)
@@ -428,19 +440,26 @@ _tw_backup_snapshot (const char            *db_path,
   /* A self-contained file: no -wal next to it, whatever the live database uses. */
   if (!_tw_sqlite_exec (dest, "PRAGMA journal_mode=DELETE", what, error))
     goto fail;
+  /* The source's schema at the snapshot, for the manifest. */
+  if (!_tw_sqlite_describe (dest, NULL, NULL, &schema, error))
+    goto fail;
   g_clear_pointer (&dest, sqlite3_close);
   g_clear_pointer (&src, sqlite3_close);
 
+  job.path = tmp_template;
   if (checked == NULL)
     {
-      if (!_tw_fsync_path (tmp_template, FALSE, error))
-        goto fail;
+      fsync_thread (&job);
+      if (job.error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&job.error));
+          goto fail;
+        }
     }
   else
     {
       /* The copy is in the page cache: its quick_check reads it from there while another
-       * thread writes it to the disk. It is published only once both are done. */
-      FsyncJob job = { tmp_template, NULL };
+       * thread writes it to the disk and hashes it. It is published once both are done. */
       GThread *thread;
       gboolean verified;
 
@@ -464,6 +483,20 @@ _tw_backup_snapshot (const char            *db_path,
   final_path = publish_backup (tmp_template, backup_dir, db_name, suffix, error);
   if (final_path == NULL)
     goto fail;
+  close (fd);
+  fd = -1;
+  {
+    g_autoptr(GError) manifest_error = NULL;
+    g_autofree char *manifest_tmp = g_strdup_printf ("%s/.%s.tw-backup-XXXXXX", backup_dir, db_name);
+
+    /* Without its manifest the backup is still usable (as older ones are): say so, go on. */
+    if (!_tw_backup_write_manifest (final_path, manifest_tmp, job.size, job.sha256, db_path,
+                                    schema, &manifest_error))
+      g_warning ("The backup %s has no manifest: %s", final_path, manifest_error->message);
+    else if (checked_backup != NULL)
+      _tw_backup_set_manifest (checked_backup, TW_BACKUP_MANIFEST_MATCHED);
+  }
+  g_free (job.sha256);
   if (!_tw_fsync_path (backup_dir, TRUE, error))
     return NULL;
 
@@ -480,6 +513,9 @@ fail:
   g_clear_pointer (&dest, sqlite3_close);
   g_clear_pointer (&src, sqlite3_close);
   g_unlink (tmp_template);
+  if (fd >= 0)
+    close (fd);
+  g_free (job.sha256);
   return NULL;
 }
 
@@ -500,6 +536,7 @@ tw_backup_manager_create (TwBackupManager       *self,
   g_return_val_if_fail (db_path != NULL, NULL);
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
+  _tw_backup_manager_sweep (self, db_path, dir, g_get_real_time () / G_USEC_PER_SEC);
   /* Checked (quick_check, tables, row counts) before it is published. */
   path = _tw_backup_snapshot (db_path, NULL, dir, "", progress, progress_data, &backup,
                               cancellable, error);
@@ -518,11 +555,16 @@ tw_backup_manager_verify (TwBackupManager  *self,
                           GError          **error)
 {
   g_autoptr(TwBackup) backup = NULL;
+  g_autofree char *real = NULL;
 
   g_return_val_if_fail (TW_IS_BACKUP_MANAGER (self), NULL);
   g_return_val_if_fail (backup_path != NULL, NULL);
 
-  backup = tw_backup_new_for_path (backup_path, error);
+  /* The file a link points to is what is verified (and named in the result). */
+  real = _tw_backup_resolve_path (backup_path, error);
+  if (real == NULL)
+    return NULL;
+  backup = tw_backup_new_for_path (real, error);
   if (backup == NULL || !tw_backup_verify (backup, quick, cancellable, error))
     return NULL;
 
@@ -586,32 +628,6 @@ tw_backup_manager_list (TwBackupManager  *self,
   return G_LIST_MODEL (g_steal_pointer (&store));
 }
 
-/* Temporary files of snapshots or restores that a crash left behind. */
-static void
-remove_stale_temporaries (const char *dir,
-                          const char *db_name)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  g_autofree char *prefix = g_strdup_printf (".%s.tw-backup-", db_name);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  const char *name;
-
-  if (listing == NULL)
-    return;
-
-  while ((name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      GStatBuf st;
-
-      if (!g_str_has_prefix (name, prefix))
-        continue;
-      path = g_build_filename (dir, name, NULL);
-      if (g_stat (path, &st) == 0 && now - st.st_mtime > STALE_TEMP_AGE_S)
-        g_unlink (path);
-    }
-}
-
 gboolean
 tw_backup_manager_cleanup (TwBackupManager  *self,
                            const char       *db_path,
@@ -626,7 +642,7 @@ tw_backup_manager_cleanup (TwBackupManager  *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) cutoff = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *db_name = NULL;
+  g_autofree char *source_schema = NULL;
   TwBackup *keep = NULL;
   guint n;
 
@@ -634,26 +650,27 @@ tw_backup_manager_cleanup (TwBackupManager  *self,
   g_return_val_if_fail (db_path != NULL, FALSE);
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
-  db_name = _tw_backup_db_name (db_path);
   backups = tw_backup_manager_list (self, db_path, dir, error);
   if (backups == NULL)
     return FALSE;
   n = g_list_model_get_n_items (backups);
 
-  remove_stale_temporaries (dir, db_name);
+  _tw_backup_manager_sweep (self, db_path, dir, g_get_real_time () / G_USEC_PER_SEC);
 
   if (keep_days > 0)
     {
       cutoff = g_date_time_add_days (now, -(int) keep_days);
 
-      /* The newest valid backup is kept whatever its age. */
+      /* The newest valid backup is kept whatever its age: a non-empty database with the
+       * source's schema (an empty file, a link or another database's copy is not one). */
+      source_schema = _tw_backup_source_schema (db_path);
       for (guint i = 0; i < n && keep == NULL; i++)
         {
           g_autoptr(TwBackup) backup = g_list_model_get_item (backups, i);
 
           g_autoptr(GError) local_error = NULL;
 
-          if (!tw_backup_verify (backup, TRUE, cancellable, &local_error))
+          if (!tw_backup_verify_for_source (backup, TRUE, source_schema, cancellable, &local_error))
             {
               if (g_error_matches (local_error, TW_ERROR, TW_ERROR_NOT_FOUND))
                 continue;   /* deleted meanwhile */
@@ -680,6 +697,11 @@ tw_backup_manager_cleanup (TwBackupManager  *self,
               return FALSE;
             }
           g_ptr_array_add (removed, g_strdup (tw_backup_get_path (backup)));
+          {
+            g_autofree char *manifest = _tw_backup_manifest_path (tw_backup_get_path (backup));
+
+            g_unlink (manifest);
+          }
         }
     }
 
@@ -736,6 +758,7 @@ tw_backup_manager_find_newest_valid (TwBackupManager  *self,
                                      GError          **error)
 {
   g_autoptr(GListModel) backups = NULL;
+  g_autofree char *source_schema = NULL;
   guint n, counted = 0;
   TwBackup *found = NULL;
 
@@ -748,6 +771,8 @@ tw_backup_manager_find_newest_valid (TwBackupManager  *self,
   if (backups == NULL)
     return NULL;
   n = g_list_model_get_n_items (backups);
+  if (n > 0)
+    source_schema = _tw_backup_source_schema (db_path);
 
   for (guint i = 0; i < n; i++)
     {
@@ -759,7 +784,7 @@ tw_backup_manager_find_newest_valid (TwBackupManager  *self,
       counted++;
       if (found != NULL)
         continue;
-      if (!tw_backup_verify (backup, TRUE, cancellable, &local_error))
+      if (!tw_backup_verify_for_source (backup, TRUE, source_schema, cancellable, &local_error))
         {
           if (g_error_matches (local_error, TW_ERROR, TW_ERROR_NOT_FOUND))
             continue;   /* deleted meanwhile */

@@ -93,7 +93,7 @@ TwAuditLog      *tw_backup_manager_get_audit_log    (TwBackupManager      *self)
 const char      *tw_backup_manager_get_profile      (TwBackupManager      *self);
 TwMode           tw_backup_manager_get_mode         (TwBackupManager      *self);
 
-/* DIR_OF_DB/backups (transfer full) */
+/* DIR_OF_DB/backups, @db_path as given (transfer full) */
 char            *tw_backup_manager_default_dir      (const char           *db_path);
 
 /* @backup_dir: (nullable) NULL or "" for the default. Returns the new backup, verified
@@ -145,8 +145,23 @@ TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
                                                       guint               *n_backups,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
+/* After a backup or restore that was killed: removes the temporary files it left (this
+ * user's, not in use, older than now: "backup.sweep" in the audit log) and gives each
+ * restore of @db_path that is still only "requested", while no restore runs, an
+ * "interrupted" outcome that says what state the database is in (integrity check, tables
+ * and rows, and whether the restored file had been renamed over it). Blocking: run at
+ * start in a thread (the scheduler does). @n_interrupted: (out) (optional) */
+gboolean         tw_backup_manager_recover          (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     guint                *n_interrupted,
+                                                     GError              **error);
 
-/* Restores @backup_path over @db_path, atomically and crash-safely:
+/* Restores @backup_path over @db_path, atomically and crash-safely. Both paths are
+ * resolved once, first (symbolic links followed), and every step acts on the real files;
+ * one restore at a time per folder (refused while another runs). Each backup and restore
+ * first sweeps the temporaries a killed one left, and gives a killed restore of the
+ * database its "interrupted" outcome (see tw_backup_manager_recover()).
  * 1. pre-flight: refused without TW_RESTORE_TRADING_HALTED, or when a process holds the
  *    database (named: "held by process 1234 (investiq)") or a connection has it locked;
  *    then the database is locked (SQLite's exclusive locking mode) until step 4's rename,
@@ -155,7 +170,7 @@ TwBackup        *tw_backup_manager_find_newest_valid (TwBackupManager     *self,
  * 3. the current database's WAL is checkpointed and a pre-restore backup taken through
  *    the lock (NAME_…-pre-restore.db in the backup directory), verified;
  * 4. the backup is copied next to the target (.NAME.tw-restore-XXXXXX), fsynced, given the
- *    target's journal mode; the holders are looked for again (a process that opened the
+ *    target's journal mode, mode and owner (refused when the owner cannot be kept); the holders are looked for again (a process that opened the
  *    database meanwhile: refused, untouched); -wal/-shm/-journal removed; rename() over
  *    the target; the directory fsynced;
  * 5. post-verify (under a lock of the new file): integrity "ok" and row counts equal to
@@ -235,6 +250,16 @@ void             tw_backup_manager_find_newest_valid_async  (TwBackupManager    
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);
+void             tw_backup_manager_recover_async    (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean         tw_backup_manager_recover_finish   (TwBackupManager      *self,
+                                                     GAsyncResult         *result,
+                                                     guint                *n_interrupted,
+                                                     GError              **error);
 /* NULL without an error when none is valid. (transfer full) */
 TwBackup        *tw_backup_manager_find_newest_valid_finish (TwBackupManager     *self,
                                                              GAsyncResult        *result,

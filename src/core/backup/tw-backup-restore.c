@@ -36,8 +36,10 @@ typedef struct
 {
   TwBackupManager      *manager;
   TwAuditLog           *audit;
-  const char           *db_path;
-  const char           *backup_path;
+  const char           *target;        /* the database's path as given, for the audit log */
+  const char           *db_path;       /* resolved once: every step acts on the real file */
+  const char           *backup_path;   /* resolved once as well */
+  gint64                started;       /* Unix seconds */
   char                 *backup_dir;
   TwBackupProgressFunc  progress;
   gpointer              progress_data;
@@ -88,30 +90,9 @@ audit_step (Restore        *r,
   g_autofree char *action = g_strconcat ("backup.restore.", step, NULL);
 
   if (tw_audit_log_record (r->audit, tw_backup_manager_get_profile (r->manager),
-                           tw_backup_manager_get_mode (r->manager), action, r->db_path, "",
+                           tw_backup_manager_get_mode (r->manager), action, r->target, "",
                            outcome, 0, message, &error) == 0)
     g_warning ("Could not audit the restore step %s: %s", step, error->message);
-}
-
-/* Removes restore temporaries a crash left next to the database. */
-static void
-remove_stale_restore_files (const char *db_path)
-{
-  g_autofree char *dir = g_path_get_dirname (db_path);
-  g_autofree char *base = g_path_get_basename (db_path);
-  g_autofree char *prefix = g_strdup_printf (".%s.tw-restore-", base);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (listing == NULL)
-    return;
-  while ((name = g_dir_read_name (listing)) != NULL)
-    if (g_str_has_prefix (name, prefix))
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
 }
 
 /* A connection holding @path in exclusive locking mode: nobody else reads or writes it
@@ -282,12 +263,50 @@ take_pre_restore_backup (Restore       *r,
   return g_steal_pointer (&copy);
 }
 
+/* Gives the file behind @fd the mode and owner of @db_path, if it exists: a service
+ * running as another user keeps its access to the restored database. */
+static gboolean
+keep_mode_and_owner (int          fd,
+                     const char  *db_path,
+                     GError     **error)
+{
+  GStatBuf st;
+  int saved;
+
+  if (g_stat (db_path, &st) != 0)
+    return TRUE;   /* no database there yet: the restoring user's, 0600 */
+
+  if ((st.st_uid != geteuid () || st.st_gid != getegid ())
+      && fchown (fd, st.st_uid, st.st_gid) != 0)
+    {
+      saved = errno;
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   _("the restored copy cannot be given the database’s owner (user %u, group "
+                     "%u): %s; restore as that user"),
+                   (guint) st.st_uid, (guint) st.st_gid, g_strerror (saved));
+      return FALSE;
+    }
+  if (fchmod (fd, st.st_mode & 07777) != 0)
+    {
+      saved = errno;
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                   _("the restored copy cannot be given the database’s mode %04o: %s"),
+                   (guint) (st.st_mode & 07777), g_strerror (saved));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Builds the new file from @source next to the target: copy, the database's journal mode,
- * a quick check, fsync. Returns its path. */
+ * a quick check, the target's mode and owner, fsync. Returns its path; *@tmp_fd is a
+ * descriptor holding its flock() (see tw-backup-temp.c), for the caller to close once the
+ * file is renamed or removed, and before it locks the file with SQLite. */
 static char *
 build_replacement (const char    *db_path,
                    const char    *source,
                    const char    *journal_mode,
+                   int           *tmp_fd,
                    GCancellable  *cancellable,
                    GError       **error)
 {
@@ -299,7 +318,8 @@ build_replacement (const char    *db_path,
   sqlite3 *db;
   int fd;
 
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  *tmp_fd = -1;
+  fd = _tw_temp_file_create (tmp, NULL);
   if (fd < 0)
     {
       int saved = errno;
@@ -308,7 +328,6 @@ build_replacement (const char    *db_path,
                    _("Could not create a file next to “%s”: %s"), db_path, g_strerror (saved));
       return NULL;
     }
-  close (fd);
 
   if (!_tw_copy_file_synced (source, tmp, FALSE, cancellable, error))
     goto fail;
@@ -337,15 +356,19 @@ build_replacement (const char    *db_path,
                    _("The copy of the backup next to “%s” failed its check: %s"), db_path, check);
       goto fail;
     }
+  if (!keep_mode_and_owner (fd, db_path, error))
+    goto fail;
   if (!_tw_fsync_path (tmp, FALSE, error))
     goto fail;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
 
+  *tmp_fd = fd;
   return g_steal_pointer (&tmp);
 
 fail:
   g_unlink (tmp);
+  close (fd);
   return NULL;
 }
 
@@ -480,17 +503,22 @@ put_back (Restore     *r,
 {
   g_autofree char *tmp = NULL;
   gboolean replaced = FALSE;
+  gboolean ok;
+  int tmp_fd;
 
-  tmp = build_replacement (r->db_path, pre_path, journal_mode, NULL, error);
+  tmp = build_replacement (r->db_path, pre_path, journal_mode, &tmp_fd, NULL, error);
   if (tmp == NULL)
     return FALSE;
   if (!hook_allows ("put-back-built", error))
     {
       g_unlink (tmp);
+      close (tmp_fd);
       return FALSE;
     }
 
-  return swap_in (r->db_path, tmp, "put-back-", &replaced, error) || replaced;
+  ok = swap_in (r->db_path, tmp, "put-back-", &replaced, error) || replaced;
+  close (tmp_fd);
+  return ok;
 }
 
 static void
@@ -525,12 +553,12 @@ run_restore (Restore           *r,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *journal_mode = NULL;
   g_autofree char *pre_path = NULL;
-  g_autofree char *real_db = NULL;
-  g_autofree char *real_backup = NULL;
   g_autofree char *message = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *source_schema = NULL;
   gboolean target_exists;
   gboolean replaced = FALSE;
+  int tmp_fd = -1;
 
   *outcome = TW_AUDIT_OUTCOME_REFUSED;
   *result = TW_RESTORE_OUTCOME_UNTOUCHED;
@@ -560,9 +588,7 @@ run_restore (Restore           *r,
                    r->db_path, r->backup_path);
       goto refused;
     }
-  real_db = realpath (r->db_path, NULL);
-  real_backup = realpath (r->backup_path, NULL);
-  if (real_db != NULL && g_strcmp0 (real_db, real_backup) == 0)
+  if (g_strcmp0 (r->db_path, r->backup_path) == 0)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
                    _("Restore of “%s” refused: the backup is the database itself. The database "
@@ -588,16 +614,21 @@ run_restore (Restore           *r,
           goto refused;
         }
     }
-  remove_stale_restore_files (r->db_path);
-  message = g_strdup_printf ("restoring from %s; trading confirmed halted; %s", r->backup_path,
+  _tw_backup_manager_sweep (r->manager, r->target, r->backup_dir, r->started);
+  message = g_strdup_printf ("restoring %s from %s; trading confirmed halted; %s", r->db_path,
+                             r->backup_path,
                              target_exists ? "no process holds the database" : "no database there yet");
   audit_step (r, "preflight", TW_AUDIT_OUTCOME_OK, message);
   report (r, TW_BACKUP_STEP_PREFLIGHT, 1.0);
 
   /* 2. Verify the backup before touching anything */
   report (r, TW_BACKUP_STEP_VERIFY, 0.0);
+  /* A backup without a manifest must have the database's schema. */
+  if (r->lock_db != NULL)
+    _tw_sqlite_describe (r->lock_db, NULL, NULL, &source_schema, NULL);
   backup = tw_backup_new_for_path (r->backup_path, error);
-  if (backup == NULL || !tw_backup_verify (backup, FALSE, cancellable, error))
+  if (backup == NULL
+      || !tw_backup_verify_for_source (backup, FALSE, source_schema, cancellable, error))
     goto failed_untouched;
   if (tw_backup_get_valid (backup) != TW_BACKUP_VALIDITY_VALID)
     {
@@ -641,12 +672,15 @@ run_restore (Restore           *r,
 
   /* 4. Replace */
   report (r, TW_BACKUP_STEP_REPLACE, 0.0);
-  tmp = build_replacement (r->db_path, r->backup_path, journal_mode, cancellable, &local_error);
+  tmp = build_replacement (r->db_path, r->backup_path, journal_mode, &tmp_fd, cancellable,
+                           &local_error);
   if (tmp != NULL && !hook_allows ("built", &local_error))
     g_clear_pointer (&tmp, unlink_and_free);
   if (tmp == NULL
       || !swap_in (r->db_path, tmp, "", &replaced, &local_error))
     {
+      if (tmp_fd >= 0)
+        close (tmp_fd);
       if (!replaced)
         {
           if (g_error_matches (local_error, TW_ERROR, TW_ERROR_REFUSED))
@@ -666,6 +700,8 @@ run_restore (Restore           *r,
       /* Renamed, but the directory could not be flushed: the check below decides. */
       g_clear_error (&local_error);
     }
+  else
+    close (tmp_fd);
   audit_step (r, "replace", TW_AUDIT_OUTCOME_OK, "the restored file was renamed over the database");
   report (r, TW_BACKUP_STEP_REPLACE, 1.0);
 
@@ -743,11 +779,15 @@ tw_backup_manager_restore (TwBackupManager       *self,
   g_autoptr(GError) audit_error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *real_db = NULL;
+  g_autofree char *real_backup = NULL;
   TwAuditOutcome audit_outcome;
   TwRestoreOutcome result = TW_RESTORE_OUTCOME_UNTOUCHED;
   g_autoptr(TwBackup) taken = NULL;
   Restore r = { 0, };
   gint64 request;
+  gint64 started = g_get_real_time () / G_USEC_PER_SEC;
+  int restore_lock = -1;
   gboolean ok;
 
   g_return_val_if_fail (TW_IS_BACKUP_MANAGER (self), FALSE);
@@ -765,11 +805,39 @@ tw_backup_manager_restore (TwBackupManager       *self,
       return FALSE;
     }
 
+  /* Resolved once: the checks, the lock, the copy and the rename all act on the real
+   * files, never on a symbolic link to them (the rename would replace the link). */
+  real_db = _tw_backup_resolve_path (db_path, &local_error);
+  if (real_db == NULL)
+    g_prefix_error (&local_error, _("Restore of “%s” refused: "), db_path);
+  else
+    {
+      real_backup = _tw_backup_resolve_path (backup_path, NULL);
+      /* One restore at a time per folder, from before its request row to its outcome. */
+      restore_lock = _tw_backup_lock_restores (real_db, FALSE, &local_error);
+      if (restore_lock < 0)
+        g_prefix_error (&local_error, _("Restore of “%s” refused: "), db_path);
+    }
+  if (restore_lock < 0)
+    {
+      if (tw_audit_log_record (audit, tw_backup_manager_get_profile (self),
+                               tw_backup_manager_get_mode (self), "backup.restore", db_path,
+                               reason, TW_AUDIT_OUTCOME_REFUSED, 0, local_error->message,
+                               &audit_error) == 0)
+        g_warning ("Could not audit the refused restore of %s: %s", db_path, audit_error->message);
+      g_set_error (error, TW_ERROR, TW_ERROR_REFUSED, _("%s. The database was not touched."),
+                   local_error->message);
+      return FALSE;
+    }
+  /* A restore of this database killed before its outcome: say so first. */
+  _tw_backup_manager_complete_interrupted (self, audit, real_db, TRUE, NULL);
+
   request = tw_audit_log_request (audit, tw_backup_manager_get_profile (self),
                                   tw_backup_manager_get_mode (self), "backup.restore", db_path,
                                   reason, &local_error);
   if (request == 0)
     {
+      close (restore_lock);
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
                    _("Restore of “%s” refused: it cannot be audited (%s). The database was not "
                      "touched."),
@@ -780,8 +848,10 @@ tw_backup_manager_restore (TwBackupManager       *self,
   dir = _tw_backup_dir_for (db_path, backup_dir);
   r.manager = self;
   r.audit = audit;
-  r.db_path = db_path;
-  r.backup_path = backup_path;
+  r.target = db_path;
+  r.db_path = real_db;
+  r.backup_path = real_backup != NULL ? real_backup : backup_path;
+  r.started = started;
   r.backup_dir = dir;
   r.progress = progress;
   r.progress_data = progress_data;
@@ -802,6 +872,7 @@ tw_backup_manager_restore (TwBackupManager       *self,
   message = ok ? g_strdup_printf ("restored from %s", backup_path) : g_strdup (local_error->message);
   if (tw_audit_log_complete (audit, request, audit_outcome, 0, message, &audit_error) == 0)
     g_warning ("Could not audit the outcome of the restore of %s: %s", db_path, audit_error->message);
+  close (restore_lock);
 
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&local_error));

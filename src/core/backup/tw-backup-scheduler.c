@@ -371,6 +371,20 @@ stale_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+recovered_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autofree char *db_path = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_backup_manager_recover_finish (TW_BACKUP_MANAGER (object), result, NULL, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not check %s for an interrupted backup or restore: %s", db_path,
+               error->message);
+}
+
 void
 tw_backup_scheduler_start (TwBackupScheduler *self)
 {
@@ -396,6 +410,10 @@ tw_backup_scheduler_start (TwBackupScheduler *self)
       entry->schedule_hours = config->schedule_hours;
       entry->cancellable = g_cancellable_new ();
       g_ptr_array_add (self->entries, entry);
+
+      /* What a killed backup or restore left: its temporaries, its "requested" row. */
+      tw_backup_manager_recover_async (self->manager, entry->path, entry->backup_dir,
+                                       entry->cancellable, recovered_cb, g_strdup (entry->path));
 
       if (entry->schedule_hours == 0)
         continue;

@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 
 /* Scheduled backups of a profile's databases while the app runs.
  *
- * For each database with schedule_hours > 0: a backup when the newest one is at least
+ * At start, for each database: tw_backup_manager_recover() in a thread (the temporaries
+ * of a killed backup or restore swept, a killed restore's "requested" row given its
+ * "interrupted" outcome). For each database with schedule_hours > 0: a backup when the newest one is at least
  * schedule_hours old (at start, then checked every schedule_hours), made off the main
  * thread (tw_backup_manager_create_async), followed by the retention cleanup
  * (retention_days). Every hour, the age of each database's newest backup is checked.

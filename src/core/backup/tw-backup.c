@@ -28,6 +28,7 @@ struct _TwBackup
   GArray           *counts;      /* gint64, parallel to tables */
   gint64            total_rows;
   char             *fingerprint;
+  TwBackupManifest  manifest;
 };
 
 G_DEFINE_FINAL_TYPE (TwBackup, tw_backup, G_TYPE_OBJECT)
@@ -36,6 +37,12 @@ G_DEFINE_ENUM_TYPE (TwBackupValidity, tw_backup_validity,
   G_DEFINE_ENUM_VALUE (TW_BACKUP_VALIDITY_UNKNOWN, "unknown"),
   G_DEFINE_ENUM_VALUE (TW_BACKUP_VALIDITY_VALID, "valid"),
   G_DEFINE_ENUM_VALUE (TW_BACKUP_VALIDITY_INVALID, "invalid"))
+
+G_DEFINE_ENUM_TYPE (TwBackupManifest, tw_backup_manifest,
+  G_DEFINE_ENUM_VALUE (TW_BACKUP_MANIFEST_UNCHECKED, "unchecked"),
+  G_DEFINE_ENUM_VALUE (TW_BACKUP_MANIFEST_MISSING, "missing"),
+  G_DEFINE_ENUM_VALUE (TW_BACKUP_MANIFEST_MATCHED, "matched"),
+  G_DEFINE_ENUM_VALUE (TW_BACKUP_MANIFEST_MISMATCHED, "mismatched"))
 
 enum {
   PROP_0,
@@ -49,6 +56,7 @@ enum {
   PROP_TABLES,
   PROP_TOTAL_ROWS,
   PROP_FINGERPRINT,
+  PROP_MANIFEST,
   N_PROPS
 };
 
@@ -102,6 +110,7 @@ tw_backup_get_property (GObject    *object,
     case PROP_TABLES:      g_value_set_boxed (value, self->tables); break;
     case PROP_TOTAL_ROWS:  g_value_set_int64 (value, self->total_rows); break;
     case PROP_FINGERPRINT: g_value_set_string (value, self->fingerprint); break;
+    case PROP_MANIFEST:    g_value_set_enum (value, self->manifest); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -127,6 +136,8 @@ tw_backup_class_init (TwBackupClass *klass)
   properties[PROP_TABLES] = g_param_spec_boxed ("tables", NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_TOTAL_ROWS] = g_param_spec_int64 ("total-rows", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_FINGERPRINT] = g_param_spec_string ("fingerprint", NULL, NULL, NULL, flags);
+  properties[PROP_MANIFEST] = g_param_spec_enum ("manifest", NULL, NULL, TW_TYPE_BACKUP_MANIFEST,
+                                                 TW_BACKUP_MANIFEST_UNCHECKED, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -254,6 +265,18 @@ _tw_backup_set_path (TwBackup   *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+void
+_tw_backup_set_manifest (TwBackup         *self,
+                         TwBackupManifest  manifest)
+{
+  g_return_if_fail (TW_IS_BACKUP (self));
+
+  if (self->manifest == manifest)
+    return;
+  self->manifest = manifest;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
+}
+
 #define GETTER(type, name, field, dflt) \
   type \
   tw_backup_get_##name (TwBackup *self) \
@@ -271,6 +294,7 @@ GETTER (TwBackupValidity, valid, valid, TW_BACKUP_VALIDITY_UNKNOWN)
 GETTER (const char *, problem, problem, NULL)
 GETTER (gint64, total_rows, total_rows, -1)
 GETTER (const char *, fingerprint, fingerprint, NULL)
+GETTER (TwBackupManifest, manifest, manifest, TW_BACKUP_MANIFEST_UNCHECKED)
 
 #undef GETTER
 
@@ -297,26 +321,86 @@ tw_backup_get_row_count (TwBackup   *self,
   return -1;
 }
 
+typedef struct
+{
+  const char *path;
+  char       *sha256;
+  guint64     size;
+  GError     *error;
+} HashJob;
+
+static gpointer
+hash_thread (gpointer data)
+{
+  HashJob *job = data;
+
+  _tw_file_sha256 (job->path, &job->sha256, &job->size, NULL, &job->error);
+  return NULL;
+}
+
+/* The SQLite side of the check: NULL when the file is a database with tables whose
+ * integrity check says "ok", else the problem. */
+static char *
+check_database (const char  *path,
+                gboolean     quick,
+                GStrv       *tables,
+                GArray     **counts,
+                char       **fingerprint)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *check = NULL;
+  char *problem = NULL;
+  sqlite3 *db;
+
+  db = _tw_sqlite_open (path, SQLITE_OPEN_READONLY, TRUE, &local_error);
+  if (db == NULL)
+    return g_strdup (local_error->message);
+
+  check = _tw_sqlite_check (db, quick);
+  if (g_strcmp0 (check, "ok") != 0)
+    problem = g_strdup_printf (_("the integrity check found problems: %s"), check);
+  else if (!_tw_sqlite_describe (db, tables, counts, fingerprint, &local_error))
+    problem = g_strdup (local_error->message);
+  else if ((*tables)[0] == NULL)
+    problem = g_strdup (_("it holds no tables: not a backup of a database"));
+  sqlite3_close (db);
+
+  return problem;
+}
+
 gboolean
 tw_backup_verify (TwBackup      *self,
                   gboolean       quick,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  return tw_backup_verify_for_source (self, quick, NULL, cancellable, error);
+}
+
+gboolean
+tw_backup_verify_for_source (TwBackup      *self,
+                             gboolean       quick,
+                             const char    *source_schema,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *check = NULL;
   g_auto(GStrv) tables = NULL;
   g_autoptr(GArray) counts = NULL;
   g_autofree char *fingerprint = NULL;
   TwBackupValidity valid = TW_BACKUP_VALIDITY_INVALID;
+  TwBackupManifest manifest = TW_BACKUP_MANIFEST_MISSING;
   g_autofree char *problem = NULL;
+  g_autofree char *manifest_sha = NULL;
+  g_autofree char *manifest_schema = NULL;
+  guint64 manifest_size = 0;
+  gboolean has_manifest = FALSE;
   gint64 total = -1;
-  sqlite3 *db;
   GStatBuf st;
 
   g_return_val_if_fail (TW_IS_BACKUP (self), FALSE);
 
-  if (g_stat (self->path, &st) != 0)
+  if (g_lstat (self->path, &st) != 0)
     {
       int saved = errno;
 
@@ -327,27 +411,75 @@ tw_backup_verify (TwBackup      *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  db = _tw_sqlite_open (self->path, SQLITE_OPEN_READONLY, TRUE, &local_error);
-  if (db == NULL)
+  if (S_ISLNK (st.st_mode))
     {
+      g_autofree char *target = g_file_read_link (self->path, NULL);
+
+      problem = g_strdup_printf (_("it is a symbolic link to “%s”, not a backup file"),
+                                 target != NULL ? target : "?");
+    }
+  else if (!S_ISREG (st.st_mode))
+    problem = g_strdup (_("it is not a file"));
+  else if (st.st_size == 0)
+    problem = g_strdup (_("it is empty (0 bytes): not a database"));
+  else if (!_tw_backup_read_manifest (self->path, &has_manifest, &manifest_size, &manifest_sha,
+                                      &manifest_schema, &local_error))
+    {
+      manifest = TW_BACKUP_MANIFEST_MISMATCHED;
       problem = g_strdup (local_error->message);
     }
   else
     {
-      check = _tw_sqlite_check (db, quick);
-      if (g_strcmp0 (check, "ok") != 0)
-        problem = g_strdup_printf (_("the integrity check found problems: %s"), check);
-      else if (!_tw_sqlite_describe (db, &tables, &counts, &fingerprint, &local_error))
-        problem = g_strdup (local_error->message);
-      else
+      HashJob job = { self->path, NULL, 0, NULL };
+      GThread *thread = NULL;
+
+      /* The checksum reads the file in a second thread while SQLite checks it. */
+      if (has_manifest)
+        thread = g_thread_new ("tw-backup-hash", hash_thread, &job);
+      problem = check_database (self->path, quick, &tables, &counts, &fingerprint);
+      if (thread != NULL)
+        {
+          g_thread_join (thread);
+          if (job.error != NULL)
+            {
+              g_propagate_error (error, job.error);
+              return FALSE;
+            }
+          if (job.size != manifest_size || g_strcmp0 (job.sha256, manifest_sha) != 0)
+            {
+              manifest = TW_BACKUP_MANIFEST_MISMATCHED;
+              g_free (problem);
+              problem = job.size != manifest_size
+                ? g_strdup_printf (_("its size (%" G_GUINT64_FORMAT " bytes) is not the "
+                                     "%" G_GUINT64_FORMAT " bytes its manifest records: it "
+                                     "changed since it was made"), job.size, manifest_size)
+                : g_strdup (_("its content is not what its manifest records (SHA-256 "
+                              "differs): it changed since it was made"));
+            }
+          else
+            manifest = TW_BACKUP_MANIFEST_MATCHED;
+          g_free (job.sha256);
+        }
+
+      /* The schema it must have: its source's, as its manifest records it, else the
+       * live database's. */
+      if (problem == NULL && !has_manifest)
+        tw_set_str (&manifest_schema, source_schema);
+      if (problem == NULL && manifest_schema != NULL
+          && g_strcmp0 (fingerprint, manifest_schema) != 0)
+        problem = g_strdup (has_manifest
+                            ? _("its schema is not the one its manifest records")
+                            : _("its schema is not the database's: a backup of another database"));
+      if (problem == NULL)
         {
           valid = TW_BACKUP_VALIDITY_VALID;
           total = 0;
           for (guint i = 0; i < counts->len; i++)
             total += g_array_index (counts, gint64, i);
         }
-      sqlite3_close (db);
     }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
   if ((guint64) st.st_size != self->size)
@@ -359,6 +491,11 @@ tw_backup_verify (TwBackup      *self,
     {
       self->valid = valid;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+    }
+  if (manifest != self->manifest)
+    {
+      self->manifest = manifest;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANIFEST]);
     }
   if (tw_set_str (&self->problem, problem))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);

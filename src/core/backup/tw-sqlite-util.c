@@ -163,7 +163,8 @@ _tw_sqlite_describe (sqlite3  *db,
       g_checksum_update (sum, g_ptr_array_index (sqls, i), -1);
     }
 
-  for (guint i = 0; i < names->len; i++)
+  /* Only the fingerprint: no need to count every row. */
+  for (guint i = 0; (tables != NULL || counts != NULL) && i < names->len; i++)
     {
       g_autoptr(GString) quoted = g_string_new (g_ptr_array_index (names, i));
       g_autofree char *sql = NULL;

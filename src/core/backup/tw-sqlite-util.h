@@ -28,7 +28,8 @@ gboolean  _tw_sqlite_exec        (sqlite3      *db,
 char     *_tw_sqlite_check       (sqlite3      *db,
                                   gboolean      quick);
 /* User tables (sorted by name) with their row counts, and the schema fingerprint:
- * SHA-256 (hex) of the non-NULL sqlite_master.sql texts, sorted, joined by '\n'. */
+ * SHA-256 (hex) of the non-NULL sqlite_master.sql texts, sorted, joined by '\n'.
+ * With @tables and @counts NULL, the rows are not counted. */
 gboolean  _tw_sqlite_describe    (sqlite3      *db,
                                   GStrv        *tables,
                                   GArray      **counts,

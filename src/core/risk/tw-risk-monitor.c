@@ -15,6 +15,10 @@ static const char * const status_operations[] = {
   "account.status",
 };
 
+/* A failing breaker or kill-switch read is retried at most this many intervals later (not
+ * the pollers' 60 s): a trip during an outage is seen within seconds of the service
+ * answering again. */
+#define RISK_BACKOFF_INTERVALS 3
 #define LOSS_WARNING_FRACTION 0.8
 
 struct _TwRiskMonitor
@@ -445,6 +449,7 @@ entry_new (TwRiskMonitor *self,
           group->entry = entry;
           group->operations = g_ptr_array_new ();
           group->poller = tw_poller_new (client, status_operations[i], interval);
+          tw_poller_set_backoff_limit (group->poller, interval * RISK_BACKOFF_INTERVALS);
           g_signal_connect (group->poller, "succeeded", G_CALLBACK (on_status_succeeded), group);
           g_signal_connect (group->poller, "failed", G_CALLBACK (on_status_failed), group);
           g_ptr_array_add (entry->groups, group);
@@ -538,7 +543,12 @@ on_interval_changed (TwWorkspace   *workspace,
       Entry *entry = g_ptr_array_index (self->entries, i);
 
       for (guint j = 0; j < entry->groups->len; j++)
-        tw_poller_set_interval (((Group *) g_ptr_array_index (entry->groups, j))->poller, interval);
+        {
+          TwPoller *poller = ((Group *) g_ptr_array_index (entry->groups, j))->poller;
+
+          tw_poller_set_interval (poller, interval);
+          tw_poller_set_backoff_limit (poller, interval * RISK_BACKOFF_INTERVALS);
+        }
     }
 }
 

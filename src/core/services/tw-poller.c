@@ -37,6 +37,7 @@ struct _TwPoller
   gboolean      in_flight;
   guint         consecutive_failures;
   guint         backoff_level;  /* failures since the last success or poll_now */
+  guint         backoff_limit_ms; /* longest delay while failing, 0 for MAX_BACKOFF_MS */
   gint64        last_start_us;  /* monotonic */
   gint64        phase_us;       /* when the last poll was due (its start may be a slot later) */
   gint64        reference_us;   /* monotonic: last success, else start */
@@ -381,11 +382,13 @@ schedule (TwPoller *self,
   scheduler_wake (self->scheduler, self);
 }
 
-/* interval × 2^(level−1), at most 60 s and never less than the interval, ±10 %. */
+/* interval × 2^(level−1), at most 60 s (or the backoff limit) and never less than the
+ * interval, ±10 %. */
 static guint
 backoff_delay (TwPoller *self)
 {
-  double ceiling = MAX ((double) MAX_BACKOFF_MS, (double) self->interval_ms);
+  guint limit = self->backoff_limit_ms > 0 ? self->backoff_limit_ms : MAX_BACKOFF_MS;
+  double ceiling = MAX ((double) limit, (double) self->interval_ms);
   double delay = self->interval_ms;
   guint level = MIN (self->backoff_level, 31);
 
@@ -756,6 +759,23 @@ tw_poller_set_interval (TwPoller *self,
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+void
+tw_poller_set_backoff_limit (TwPoller *self,
+                             guint     limit_ms)
+{
+  g_return_if_fail (TW_IS_POLLER (self));
+
+  self->backoff_limit_ms = limit_ms;
+}
+
+guint
+tw_poller_get_backoff_limit (TwPoller *self)
+{
+  g_return_val_if_fail (TW_IS_POLLER (self), 0);
+
+  return self->backoff_limit_ms > 0 ? self->backoff_limit_ms : MAX_BACKOFF_MS;
 }
 
 gboolean

@@ -32,6 +32,11 @@ void       tw_poller_stop                     (TwPoller   *self);
 void       tw_poller_poll_now                 (TwPoller   *self);
 void       tw_poller_set_interval             (TwPoller   *self,
                                                guint       interval_ms);
+/* The longest delay between polls while they fail (default 60 s; never less than the
+ * interval); 0 for the default. Takes effect from the next failure. */
+void       tw_poller_set_backoff_limit        (TwPoller   *self,
+                                               guint       limit_ms);
+guint      tw_poller_get_backoff_limit        (TwPoller   *self);
 gboolean   tw_poller_get_in_flight            (TwPoller   *self);
 guint      tw_poller_get_consecutive_failures (TwPoller   *self);
 GDateTime *tw_poller_get_last_success         (TwPoller   *self);
