@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tw-sim.h"
 #include "tw-test-util.h"
@@ -267,6 +268,18 @@ assert_no_criticals (const char *text)
 }
 
 static void
+allow_core_dumps (gpointer user_data)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_CORE, &limit) == 0)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_CORE, &limit);
+    }
+}
+
+static void
 test_demo_process (void)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -314,6 +327,8 @@ test_demo_process (void)
     g_assert_no_error (error);
   }
 
+  /* Started allowing core dumps, as a developer's shell may. */
+  g_subprocess_launcher_set_child_setup (launcher, allow_core_dumps, NULL, NULL);
   demo.process = g_subprocess_launcher_spawn (launcher, &error, binary, "--demo", NULL);
   g_assert_no_error (error);
   stderr_text = g_memory_output_stream_new_resizable ();
@@ -372,6 +387,37 @@ test_demo_process (void)
     g_assert_nonnull (strstr (tmp_files, "tradewarden-demo-audit-"));
     g_assert_nonnull (strstr (tmp_files, "/audit.db"));
     g_assert_cmpstr (data_files, ==, "");
+  }
+
+  /* The running console leaves no core dump of its heap (which holds the keys): its
+   * core size limit is 0, soft and hard, though it was started allowing one. */
+  {
+    g_autofree char *limits_path = g_strdup_printf ("/proc/%s/limits",
+                                                    g_subprocess_get_identifier (demo.process));
+    g_autofree char *limits = NULL;
+    g_auto(GStrv) lines = NULL;
+    gboolean seen = FALSE;
+
+    g_assert_true (g_file_get_contents (limits_path, &limits, NULL, &error));
+    g_assert_no_error (error);
+    lines = g_strsplit (limits, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "Max core file size"))
+        {
+          g_auto(GStrv) fields = g_strsplit_set (lines[i] + strlen ("Max core file size"), " ", -1);
+          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+          g_auto(GStrv) words = NULL;
+
+          for (guint j = 0; fields[j] != NULL; j++)
+            if (*fields[j] != '\0')
+              g_strv_builder_add (values, fields[j]);
+          words = g_strv_builder_end (values);
+          g_test_message ("%s", lines[i]);
+          g_assert_cmpstr (words[0], ==, "0");
+          g_assert_cmpstr (words[1], ==, "0");
+          seen = TRUE;
+        }
+    g_assert_true (seen);
   }
 
   /* SIGTERM: a clean quit, exit status 0. */
