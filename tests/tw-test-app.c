@@ -5,6 +5,25 @@
 
 static const char * const flavors[] = TW_SIM_FLAVORS;
 
+/* GTK 4.8 warns when a list view's adjustment moves and no row lies where it points:
+ * while its model is empty (the trading tables detach theirs while hidden) or before
+ * the rows are laid out for a new size (a resize clamps the scroll first). GTK 4.10
+ * returns quietly in the first case ("somebody cleared the list but GC hasn't run",
+ * gtklistbase.c), and the next layout puts the rows right in the second; nothing is
+ * wrong on screen. Seen in test-positions-page on a loaded machine. That one message,
+ * from GTK, is not fatal to the UI tests; every other warning still is. */
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  if ((log_level & G_LOG_LEVEL_WARNING) && g_strcmp0 (log_domain, "Gtk") == 0
+      && g_str_has_suffix (message, "failed to scroll to given position. Ignoring..."))
+    return FALSE;
+  return TRUE;
+}
+
 TwApplication *
 app_fixture_init (int    *argc,
                   char ***argv)
@@ -14,6 +33,7 @@ app_fixture_init (int    *argc,
   TwApplication *app;
 
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
   /* The isolated XDG_DATA_DIRS has neither the icon theme nor the system's schemas. */
   g_setenv ("XDG_DATA_DIRS", data_dirs != NULL ? data_dirs : "/usr/local/share:/usr/share", TRUE);
 
