@@ -76,12 +76,12 @@ test_demo_db (void)
   /* Some history from the start. */
   g_assert_cmpint (count_rows (investiq, "trades"), >=, 200);
   g_assert_cmpint (count_rows (investiq, "trade_outcomes"), ==, 0);
-  g_assert_cmpint (count_rows (audit, "audit_events"), >=, 100);
+  g_assert_cmpint (count_rows (audit, "events"), >=, 100);
 
   /* Trading: trades arrive; requests become audit events of their service. */
   trades = count_rows (investiq, "trades");
   events = count_rows (investiq, "audit_events");
-  ibkr_events = count_rows (audit, "audit_events");
+  ibkr_events = count_rows (audit, "events");
   answer = tw_test_sim_request (sim, "investiq", "GET", "/api/risk/circuit-breakers", NULL);
   g_clear_pointer (&answer, json_node_unref);
   answer = tw_test_sim_request (sim, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL);
@@ -89,7 +89,7 @@ test_demo_db (void)
   tw_test_run_for (1000);
   g_assert_cmpint (count_rows (investiq, "trades"), >, trades);
   g_assert_cmpint (count_rows (investiq, "audit_events"), >, events);
-  g_assert_cmpint (count_rows (audit, "audit_events"), >, ibkr_events);
+  g_assert_cmpint (count_rows (audit, "events"), >, ibkr_events);
 
   /* Halted: InvestIQ writes nothing more; the kill switch stops the assistant's log. */
   answer = tw_test_sim_request (sim, "investiq", "POST", "/api/risk/trading-halt",
@@ -100,10 +100,10 @@ test_demo_db (void)
   g_clear_pointer (&answer, json_node_unref);
   tw_test_run_for (500);
   trades = count_rows (investiq, "trades");
-  ibkr_events = count_rows (audit, "audit_events");
+  ibkr_events = count_rows (audit, "events");
   tw_test_run_for (1000);
   g_assert_cmpint (count_rows (investiq, "trades"), ==, trades);
-  g_assert_cmpint (count_rows (audit, "audit_events"), ==, ibkr_events);
+  g_assert_cmpint (count_rows (audit, "events"), ==, ibkr_events);
 
   /* Nobody holds the database while halted: the restore's pre-flight lets it through. */
   backup = tw_backup_manager_create (manager, investiq, NULL, NULL, NULL, NULL, &error);

@@ -271,8 +271,8 @@ test_page_health_red (void)
   g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
   g_assert_true (g_str_has_prefix (finished, "investiq trading.halt ok"));
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
-  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600}");
-  g_assert_true (tw_test_ui_wait_for (breaker_open, (gpointer) "polygon", 15000));
+  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\",\"recovery_timeout\":600}");
+  g_assert_true (tw_test_ui_wait_for (breaker_open, (gpointer) "coingecko_api", 15000));
   g_clear_pointer (&finished, g_free);
 
   /* The IBKR assistant goes down: health is red. */
@@ -291,13 +291,6 @@ test_page_health_red (void)
   wait = (ResultWait) { page, "nothing was sent" };
   g_assert_true (tw_test_ui_wait_for (page_result_has, &wait, 5000));
 
-  /* Reset the OPEN source: the same. */
-  dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
-  g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  tw_test_run_for (3 * INTERVAL_MS);
-  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
-  g_assert_null (finished);
 
   /* Back to green: the same operator input is sent, once each. */
   tw_test_sim_clear_faults (f.sim);
@@ -311,14 +304,6 @@ test_page_health_red (void)
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, 1);
   g_assert_true (app_wait_halted (&f, "investiq", FALSE, 10000));
   g_clear_pointer (&finished, g_free);
-
-  dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
-  g_assert_true (tw_guard_dialog_get_can_confirm (dialog));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
-  g_test_message ("%s", finished);
-  g_assert_true (g_str_has_prefix (finished, "autotrader breakers.reset ok"));
-  g_assert_cmpuint (app_changing_requests (&f, "autotrader"), ==, 1);
 
   g_signal_handlers_disconnect_by_func (page, page_finished_cb, &finished);
   app_fixture_close (&f);

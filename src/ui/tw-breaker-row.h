@@ -25,6 +25,8 @@ const char *tw_breaker_row_get_state_text   (TwBreakerRow *self);
 /* The level bar's value (0..1), -1 when the row has none. */
 double      tw_breaker_row_get_level        (TwBreakerRow *self);
 gboolean    tw_breaker_row_get_can_reset    (TwBreakerRow *self);
+gboolean    tw_breaker_row_get_can_copy_reset (TwBreakerRow *self);
+void        tw_breaker_row_copy_reset       (TwBreakerRow *self);
 void        tw_breaker_row_set_in_flight    (TwBreakerRow *self,
                                              gboolean      in_flight);
 gboolean    tw_breaker_row_get_reset_sensitive (TwBreakerRow *self);

@@ -123,6 +123,7 @@ gboolean    tw_operation_map_breakers      (const TwOperation *op,
 /* The operation that resets one breaker of this operation's "breakers" rule (its
  * ${breaker} variable takes the breaker's id), or NULL. */
 const char *tw_operation_get_breaker_reset (const TwOperation *op);
+const char *tw_operation_get_unchanged     (const TwOperation *op);
 
 #define TW_TYPE_CONNECTOR (tw_connector_get_type ())
 G_DECLARE_FINAL_TYPE (TwConnector, tw_connector, TW, CONNECTOR, GObject)
