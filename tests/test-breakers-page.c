@@ -241,7 +241,7 @@ test_breakers (void)
                                       "CIRCUIT_REGISTRY.get_monitor(\"coingecko_api\").reset()");
     g_free (copied.text);
   }
-  g_assert_nonnull (strstr (tw_breakers_page_get_last_result (page), "reset command for coingecko_api is copied"));
+  g_assert_nonnull (strstr (tw_breakers_page_get_last_result (page), "reset command for coingecko_api copied"));
 
   /* Alpaca's own block: loud, on its own row. */
   {
@@ -266,6 +266,8 @@ test_breakers (void)
   app_scenario (&f, "{\"name\":\"source-reset\",\"source\":\"coingecko_api\"}");
   wait = (RowWait) { page, "autotrader", "coingecko_api", "CLOSED" };
   g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 15000));
+  g_assert_false (tw_breaker_row_get_can_copy_reset (tw_trading_state_group_get_breaker_row (
+                    tw_breakers_page_get_group (page, "autotrader"), "coingecko_api")));
 
   /* The account blocked too: the stronger words win. */
   {

@@ -159,10 +159,12 @@ update (TwBreakerRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->reset_button), tw_breaker_get_can_reset (breaker));
   gtk_widget_set_sensitive (GTK_WIDGET (self->reset_button), !self->in_flight);
 
-  /* No reset over HTTP: the runbook's own way, to copy and run by hand. */
+  /* No reset over HTTP: the runbook's own way, to copy and run by hand, on a breaker that
+   * is not closed. */
   instruction = tw_breaker_get_reset_instruction (breaker);
   gtk_widget_set_visible (GTK_WIDGET (self->copy_reset_button),
-                          instruction != NULL && !tw_breaker_get_can_reset (breaker));
+                          instruction != NULL && !tw_breaker_get_can_reset (breaker) &&
+                          tw_breaker_get_state (breaker) != TW_BREAKER_CLOSED);
   if (instruction != NULL)
     {
       /* Translators: the tooltip of "Copy Reset Command"; %s is the command itself */

@@ -190,7 +190,22 @@ read_back_done_cb (GObject      *object,
                                   data->service_name);
     }
 
-  show_result (self, text, !still_on);
+  if (still_on)
+    {
+      /* Not a toast: the operator expected trading back, and the why is long. */
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  kill_switch ? _("Kill Switch Still On")
+                                                              : _("Trading Still Halted"),
+                                                  text);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_free (self->last_result);
+      self->last_result = g_strdup (text);
+    }
+  else
+    show_result (self, text, TRUE);
   g_signal_emit (self, signals[ACTION_FINISHED], 0, data->service_id, data->operation,
                  !still_on, text);
 }
@@ -463,8 +478,7 @@ reset_copied_action (GtkWidget  *widget,
   if (state != NULL)
     name = tw_trading_state_get_service_name (state);
   /* Translators: a service's name and a breaker's; the command is on the clipboard */
-  text = g_strdup_printf (_("%s: the reset command for %s is copied; run it where the service "
-                            "runs, then watch the breaker close here"),
+  text = g_strdup_printf (_("%s: reset command for %s copied — run it on the service's host"),
                           name != NULL ? name : service_id, breaker_id);
   show_result (self, text, TRUE);
 }
