@@ -392,15 +392,15 @@ static void
 kill_switch_apply_env (TwSimRisk *risk)
 {
   TwSimKillSwitch *ks = &risk->kill_switch;
+  /* KILL_SWITCH_REASON is the runbook's ("Activation Methods", method 2); the default
+   * is assumed. */
+  const char *reason = g_getenv ("KILL_SWITCH_REASON");
 
   ks->forced_by_env = env_forces_kill_switch ();
   if (!ks->forced_by_env || ks->enabled)
     return;
   ks->enabled = TRUE;
-  /* KILL_SWITCH_REASON is the runbook's ("Activation Methods", method 2); the default
-   * is assumed. */
-  tw_set_str (&ks->reason, g_getenv ("KILL_SWITCH_REASON") != NULL && *g_getenv ("KILL_SWITCH_REASON") != '\0'
-                           ? g_getenv ("KILL_SWITCH_REASON") : "Forced on by KILL_SWITCH_ENABLED");
+  tw_set_str (&ks->reason, reason != NULL && *reason != '\0' ? reason : "Forced on by KILL_SWITCH_ENABLED");
   tw_set_str (&ks->activated_by, "environment");
   ks->activated_at_us = g_get_real_time ();
 }
