@@ -23,14 +23,6 @@ add_double (JsonBuilder *b,
   json_builder_add_double_value (b, value);
 }
 
-static void
-reply_text_json (TwSimRequest *req,
-                 guint         status,
-                 const char   *body)
-{
-  tw_sim_reply_bytes (req->msg, status, "application/json", body, strlen (body));
-}
-
 /* ---- InvestIQ ---- */
 
 /* The JSON object of the request, or NULL after answering as axum's Json extractor
