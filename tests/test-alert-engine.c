@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "tw-alert-private.h"
 #include "tw-error.h"
 #include "tw-risk-fixture.h"
 

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tw-audit-page-private.h"
 #include "tw-test-app.h"
 
 #define INTERVAL_MS 400

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "tw-backup-scheduler.h"
+#include "tw-backup-scheduler-private.h"
 #include "tw-backup-test-helpers.h"
 #include "tw-test-util.h"
 

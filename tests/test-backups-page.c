@@ -4,7 +4,9 @@
 #include <glib/gstdio.h>
 
 #include "tw-backup-ui-test.h"
+#include "tw-backups-page-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
 
 static TwApplication *app;
 

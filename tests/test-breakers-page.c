@@ -3,7 +3,11 @@
 
 #include <string.h>
 
+#include "tw-breaker-row-private.h"
+#include "tw-breakers-page-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-trading-state-group-private.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400

@@ -6,6 +6,7 @@
 #include "tw-client.h"
 #include "tw-connector-registry.h"
 #include "tw-error.h"
+#include "tw-http-private.h"
 #include "tw-test-util.h"
 #include "tw-test-timing.h"
 

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "tw-flatten-dialog.h"
+#include "tw-flatten-dialog-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-positions-page-private.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400

@@ -3,8 +3,11 @@
 
 #include <string.h>
 
+#include "tw-breakers-page-private.h"
 #include "tw-error.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-orders-page-private.h"
 #include "tw-profile.h"
 #include "tw-trading-test.h"
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "tw-alert-private.h"
 #include "tw-test-app.h"
 
 #define INTERVAL_MS 400

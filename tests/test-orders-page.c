@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-orders-page-private.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400

@@ -7,6 +7,7 @@
 #include "tw-connector-registry.h"
 #include "tw-error.h"
 #include "tw-poller.h"
+#include "tw-poller-private.h"
 #include "tw-profile.h"
 #include "tw-test-util.h"
 #include "tw-workspace.h"

@@ -6,6 +6,7 @@
 #include "tw-error.h"
 #include "tw-multistatus.h"
 #include "tw-portfolio.h"
+#include "tw-portfolio-private.h"
 #include "tw-risk-fixture.h"
 
 /* The positions-and-orders monitor over real HTTP against the simulator. */

@@ -3,8 +3,13 @@
 
 #include <string.h>
 
+#include "tw-account-card-private.h"
 #include "tw-close-position-dialog.h"
+#include "tw-close-position-dialog-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-portfolio-private.h"
+#include "tw-positions-page-private.h"
 #include "tw-trading-format.h"
 #include "tw-trading-test.h"
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-preferences-window.h"
+#include "tw-preferences-window-private.h"
 #include "tw-test-app.h"
 
 static TwApplication *app;

@@ -8,6 +8,7 @@
 #include "tw-client.h"
 #include "tw-connector-registry.h"
 #include "tw-error.h"
+#include "tw-http-private.h"
 #include "tw-profile.h"
 #include "tw-test-util.h"
 
@@ -202,6 +203,10 @@ test_properties (void)
   g_assert_cmpuint (g_list_model_get_n_items (services), ==, 1);
   g_assert_true (tw_profile_lookup_service (profile, "svc") == second);
   g_assert_null (tw_profile_lookup_service (profile, "other"));
+  /* Messages name a service by its display name, or by its id when it is unknown. */
+  g_object_set (second, "name", "Second Service", NULL);
+  g_assert_cmpstr (tw_profile_get_service_name (profile, "svc"), ==, "Second Service");
+  g_assert_cmpstr (tw_profile_get_service_name (profile, "other"), ==, "other");
   g_assert_false (tw_profile_remove_service (profile, "other"));
   g_assert_true (tw_profile_remove_service (profile, "svc"));
   g_assert_cmpuint (g_list_model_get_n_items (services), ==, 0);

@@ -5,8 +5,11 @@
 
 #include "tw-backup-private.h"
 #include "tw-backup-ui-test.h"
+#include "tw-backups-page-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
 #include "tw-restore-wizard.h"
+#include "tw-restore-wizard-private.h"
 
 static TwApplication *app;
 

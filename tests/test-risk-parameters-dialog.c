@@ -3,9 +3,13 @@
 
 #include <string.h>
 
+#include "tw-breakers-page-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
 #include "tw-risk-parameters-dialog.h"
+#include "tw-risk-parameters-dialog-private.h"
 #include "tw-test-app.h"
+#include "tw-trading-state-group-private.h"
 
 #define INTERVAL_MS 400
 

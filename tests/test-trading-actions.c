@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "tw-http-private.h"
 #include "tw-trading-actions-fixture.h"
 
 /* Close, cancel, cancel all, flatten: over real HTTP against the simulator, guarded

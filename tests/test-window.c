@@ -6,7 +6,11 @@
 
 #include "tw-application.h"
 #include "tw-demo.h"
+#include "tw-overview-page-private.h"
 #include "tw-profile-editor.h"
+#include "tw-profile-editor-private.h"
+#include "tw-service-editor-row-private.h"
+#include "tw-service-row-private.h"
 #include "tw-test-ui.h"
 #include "tw-test-util.h"
 #include "tw-test-timing.h"

@@ -7,8 +7,10 @@
 
 #include "tw-orders-page.h"
 #include "tw-positions-page.h"
+#include "tw-positions-page-private.h"
 #include "tw-test-app.h"
 #include "tw-trading-cells.h"
+#include "tw-trading-cells-private.h"
 
 static inline GtkWidget *
 trading_find_widget (GtkWidget *root,
