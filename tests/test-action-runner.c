@@ -251,16 +251,15 @@ test_guard_live_health (void)
   g_assert_false (tw_guard_request_get_checked (resume, TW_GUARD_CHECK_HEALTH_GREEN));
   g_clear_error (&error);
 
-  /* A breaker reset on the red service itself: refused the same way. */
-  reset = tw_action_runner_new_request (f.runner, "breakers.reset", "Autotrader / polygon");
+  /* An operation the connector does not have (the Autotrader resets its breakers by
+   * hand, 004): refused as unsupported before anything is sent, and audited. */
+  reset = tw_action_runner_new_request (f.runner, "breakers.reset", "Autotrader / coingecko_api");
   tw_guard_request_set_reason (reset, "Provider confirmed the feed is back");
   tw_guard_request_set_checked (reset, TW_GUARD_CHECK_ROOT_CAUSE, TRUE);
-  tw_guard_request_set_checked (reset, TW_GUARD_CHECK_HEALTH_GREEN, TRUE);
-  tw_guard_request_set_checked (reset, TW_GUARD_CHECK_BROKER_CONNECTED, TRUE);
-  g_hash_table_insert (vars, "breaker", "polygon");
+  g_hash_table_insert (vars, "breaker", "coingecko_api");
   body = risk_run (&f, reset, "autotrader", "breakers.reset", vars, NULL, &error);
   g_assert_null (body);
-  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED);
   g_clear_error (&error);
 
   /* Nothing reached the simulator (its own request log), and both are audited refused. */
@@ -345,8 +344,6 @@ static const struct
   const char *method;
   const char *path;
 } audited[] = {
-  { "breakers.reset",         "autotrader",     "Autotrader / polygon", "polygon",
-    "POST", "/api/health/circuit-breakers/polygon/reset" },
   { "killswitch.activate",    "ibkr-assistant", "IBKR assistant", NULL, "POST", "/api/v1/kill-switch/activate" },
   { "killswitch.deactivate",  "ibkr-assistant", "IBKR assistant", NULL, "POST", "/api/v1/kill-switch/deactivate" },
   { "trading.emergency_stop", "ai-trading",     "AI trading",     NULL, "POST", "/api/trading/emergency-stop" },
@@ -373,7 +370,7 @@ test_audit_coverage (gconstpointer data)
   if (audited[index].breaker != NULL)
     {
       /* A source that really tripped. */
-      risk_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600,"
+      risk_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\",\"recovery_timeout\":600,"
                          "\"failure_threshold\":1}");
       g_hash_table_insert (vars, "breaker", (gpointer) audited[index].breaker);
     }

@@ -384,38 +384,38 @@ static void
 test_source_reopen (void)
 {
   Fixture fx = { 0 };
-  KeyCheck check = { &fx, "trip:autotrader:polygon" };
+  KeyCheck check = { &fx, "trip:autotrader:coingecko_api" };
   TwAlert *alert = NULL;
 
   fixture_setup (&fx);
-  risk_scenario (&fx.f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":1,"
+  risk_scenario (&fx.f, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\",\"recovery_timeout\":1,"
                         "\"failure_threshold\":2}");
   g_assert_true (risk_wait (has_alert_key, &check, 10000));
-  check.key = "reopen:autotrader:polygon";
+  check.key = "reopen:autotrader:coingecko_api";
   g_assert_true (risk_wait (has_alert_key, &check, 15000));
   for (guint i = 0; i < fx.alerts->len; i++)
-    if (g_str_equal (tw_alert_get_key (alert_at (&fx, i)), "reopen:autotrader:polygon"))
+    if (g_str_equal (tw_alert_get_key (alert_at (&fx, i)), "reopen:autotrader:coingecko_api"))
       alert = alert_at (&fx, i);
   g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
   g_assert_cmpstr (tw_alert_get_service_id (alert), ==, "autotrader");
   g_assert_cmpstr (tw_alert_get_page (alert), ==, "breakers");
-  g_assert_nonnull (strstr (tw_alert_get_title (alert), "polygon breaker re-opened"));
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "coingecko_api breaker re-opened"));
   g_assert_nonnull (strstr (tw_alert_get_body (alert), "still down"));
 
   /* It keeps re-opening every second or so: rate-limited to one. */
   tw_test_wait_until (tw_alert_engine_get_n_suppressed (fx.engine) >= 1, 10000);
-  g_assert_cmpuint (count_key (&fx, "reopen:autotrader:polygon"), ==, 1);
-  g_assert_cmpuint (count_key (&fx, "trip:autotrader:polygon"), ==, 1);
+  g_assert_cmpuint (count_key (&fx, "reopen:autotrader:coingecko_api"), ==, 1);
+  g_assert_cmpuint (count_key (&fx, "trip:autotrader:coingecko_api"), ==, 1);
 
   /* The source recovers: closed, and no re-open alert for it. */
-  risk_scenario (&fx.f, "{\"name\":\"source-recover\",\"source\":\"polygon\"}");
+  risk_scenario (&fx.f, "{\"name\":\"source-recover\",\"source\":\"coingecko_api\"}");
   tw_risk_monitor_refresh (fx.f.monitor);
   tw_test_wait_until (tw_breaker_get_state (tw_trading_state_lookup_breaker (risk_state (&fx.f, "autotrader"),
-                                                                            "polygon"))
+                                                                            "coingecko_api"))
                       == TW_BREAKER_CLOSED, 10000);
   /* Three more answers of Autotrader with the breaker closed: no re-open alert. */
   g_assert_true (risk_wait_answers (&fx.f, "autotrader", 3, 5000));
-  g_assert_cmpuint (count_key (&fx, "reopen:autotrader:polygon"), ==, 1);
+  g_assert_cmpuint (count_key (&fx, "reopen:autotrader:coingecko_api"), ==, 1);
 
   fixture_teardown (&fx);
 }

@@ -66,6 +66,40 @@ row_state_is (gpointer user_data)
   return g_strcmp0 (tw_breaker_row_get_state_text (row), wait->state_text) == 0;
 }
 
+/* Reads the clipboard once; TRUE when the text arrived. */
+typedef struct
+{
+  GdkClipboard *clipboard;
+  char         *text;
+  gboolean      pending;
+} CopyWait;
+
+static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CopyWait *wait = user_data;
+
+  wait->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  wait->pending = FALSE;
+}
+
+static gboolean
+clipboard_read (gpointer user_data)
+{
+  CopyWait *wait = user_data;
+
+  if (wait->text != NULL)
+    return TRUE;
+  if (!wait->pending)
+    {
+      wait->pending = TRUE;
+      gdk_clipboard_read_text_async (wait->clipboard, NULL, clipboard_text_cb, wait);
+    }
+  return FALSE;
+}
+
 static void
 action_finished_cb (TwBreakersPage *page,
                     const char     *service_id,
@@ -219,13 +253,13 @@ test_tripped (BreakersFixture *bf,
 
   /* A losing streak trips the breaker and halts InvestIQ; a data source goes OPEN. */
   app_scenario (&f, "{\"name\":\"losing-streak\"}");
-  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600,"
+  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\",\"recovery_timeout\":600,"
                     "\"failure_threshold\":3}");
   app_scenario (&f, "{\"name\":\"account-blocks\",\"trading_blocked\":true}");
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
   wait = (RowWait) { page, "investiq", "consecutive_losses", "Tripped" };
   g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 5000));
-  wait = (RowWait) { page, "autotrader", "polygon", "OPEN" };
+  wait = (RowWait) { page, "autotrader", "coingecko_api", "OPEN" };
   g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 15000));
   g_assert_cmpstr (tw_trading_state_group_get_mode_text (investiq), ==, "HALTED");
   g_assert_nonnull (strstr (tw_trading_state_group_get_detail_text (investiq), "3 consecutive losses"));
@@ -235,12 +269,22 @@ test_tripped (BreakersFixture *bf,
   g_assert_cmpfloat (tw_breaker_row_get_level (row), ==, 1.0);
   g_assert_true (tw_trading_state_group_get_resume_visible (investiq));
   g_assert_false (tw_trading_state_group_get_halt_visible (investiq));
-  g_assert_true (tw_breaker_row_get_can_reset (tw_trading_state_group_get_breaker_row (
-                   tw_breakers_page_get_group (page, "autotrader"), "polygon")));
-
-  /* The Autotrader source with its failure count, in words. */
-  row = tw_trading_state_group_get_breaker_row (tw_breakers_page_get_group (page, "autotrader"), "polygon");
+  /* The Autotrader source with its failure count, in words; reset by hand as 004 does it:
+   * no Reset…, the runbook's call to copy, with the breaker's name in it. */
+  row = tw_trading_state_group_get_breaker_row (tw_breakers_page_get_group (page, "autotrader"), "coingecko_api");
   g_assert_cmpstr (tw_breaker_row_get_value_text (row), ==, "OPEN, 3 failures");
+  g_assert_false (tw_breaker_row_get_can_reset (row));
+  g_assert_true (tw_breaker_row_get_can_copy_reset (row));
+  tw_breaker_row_copy_reset (row);
+  {
+    CopyWait copied = { gtk_widget_get_clipboard (GTK_WIDGET (row)), NULL, FALSE };
+
+    g_assert_true (tw_test_ui_wait_for (clipboard_read, &copied, 5000));
+    g_assert_cmpstr (copied.text, ==, "from src.services.reliability import CIRCUIT_REGISTRY\n"
+                                      "CIRCUIT_REGISTRY.get_monitor(\"coingecko_api\").reset()");
+    g_free (copied.text);
+  }
+  g_assert_nonnull (strstr (tw_breakers_page_get_last_result (page), "reset command for coingecko_api copied"));
 
   /* Alpaca's own block: loud, on its own row. */
   {
@@ -259,6 +303,14 @@ test_tripped (BreakersFixture *bf,
   /* Every group in the pictures: the screen is 800 px tall, so one shot per scrolled
    * position, top to bottom (breakers, breakers-2, …). */
   g_assert_cmpuint (save_scrolled_shots (f.window, page, "breakers"), >=, 2);
+
+  /* The copied reset run on the Autotrader's host: the breaker closes, the page shows it. */
+  app_scenario (&f, "{\"name\":\"source-recover\",\"source\":\"coingecko_api\"}");
+  app_scenario (&f, "{\"name\":\"source-reset\",\"source\":\"coingecko_api\"}");
+  wait = (RowWait) { page, "autotrader", "coingecko_api", "CLOSED" };
+  g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 15000));
+  g_assert_false (tw_breaker_row_get_can_copy_reset (tw_trading_state_group_get_breaker_row (
+                    tw_breakers_page_get_group (page, "autotrader"), "coingecko_api")));
 
   /* The account blocked too: the stronger words win. */
   {

@@ -193,12 +193,14 @@ load_registry (void)
   "\"database\":{\"status\":\"healthy\",\"latency_ms\":1.2}," \
   "\"broker\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"connected to Alpaca (paper)\"}," \
   "\"redis\":{\"status\":\"healthy\",\"latency_ms\":0.4}}}"
+/* 003's "Verify Services" shape; a broker in "error" (Troubleshooting 1); the detail and
+ * "degraded" are assumed. */
 #define IBKR_BODY(status) \
-  "{\"status\":\"" status "\",\"version\":\"1.8.0\",\"environment\":\"paper\",\"components\":{" \
-  "\"database\":{\"status\":\"healthy\"}," \
-  "\"ibkr_gateway\":{\"status\":\"unhealthy\",\"detail\":\"connection refused\"}," \
-  "\"kill_switch\":{\"status\":\"healthy\",\"detail\":\"inactive\"}," \
-  "\"scheduler\":{\"status\":\"degraded\"}}}"
+  "{\"status\":\"" status "\",\"timestamp\":\"2025-12-25T08:30:00.123456Z\",\"components\":{" \
+  "\"kill_switch\":{\"status\":\"ok\",\"enabled\":false}," \
+  "\"broker\":{\"status\":\"error\",\"connected\":false,\"detail\":\"connection refused\"}," \
+  "\"audit_store\":{\"status\":\"ok\"}," \
+  "\"risk_engine\":{\"status\":\"degraded\"}}}"
 #define AI_BODY(status) \
   "{\"status\":\"" status "\",\"trading_enabled\":true,\"mode\":\"paper\",\"services\":[" \
   "{\"name\":\"exchange\",\"status\":\"ok\",\"latency_ms\":42.0}," \
@@ -270,7 +272,7 @@ test_health_map (void)
   g_autoptr(TwConnectorRegistry) registry = load_registry ();
   static const struct { const char *id; const char *body; const char *version; const char *status; } cases[] = {
     { "investiq", INVESTIQ_BODY ("healthy"), "2.4.1", "healthy" },
-    { "ibkr-assistant", IBKR_BODY ("degraded"), "1.8.0", "degraded" },
+    { "ibkr-assistant", IBKR_BODY ("degraded"), NULL, "degraded" },
     { "ai-trading", AI_BODY ("ok"), NULL, "ok" },
     { "autotrader", AUTOTRADER_BODY ("healthy"), NULL, "healthy" },
     { "alpaca", ALPACA_BODY ("ACTIVE"), NULL, "ACTIVE" },
@@ -349,10 +351,10 @@ test_components (void)
   };
   /* Object of objects with "detail". */
   static const ExpectedComponent ibkr[] = {
-    { "database", "healthy", TW_HEALTH_OK, NULL, -1 },
-    { "ibkr_gateway", "unhealthy", TW_HEALTH_DOWN, "connection refused", -1 },
-    { "kill_switch", "healthy", TW_HEALTH_OK, "inactive", -1 },
-    { "scheduler", "degraded", TW_HEALTH_DEGRADED, NULL, -1 },
+    { "kill_switch", "ok", TW_HEALTH_OK, NULL, -1 },
+    { "broker", "error", TW_HEALTH_DOWN, "connection refused", -1 },
+    { "audit_store", "ok", TW_HEALTH_OK, NULL, -1 },
+    { "risk_engine", "degraded", TW_HEALTH_DEGRADED, NULL, -1 },
   };
   /* An array, each element with its "name". */
   static const ExpectedComponent ai[] = {
@@ -582,7 +584,7 @@ test_against_sim (void)
 {
   static const SimCase cases[] = {
     { "investiq", "broker" },
-    { "ibkr-assistant", "ibkr_gateway" },
+    { "ibkr-assistant", "broker" },
     { "ai-trading", "exchange" },
     { "autotrader", "broker" },
     { "alpaca", NULL },

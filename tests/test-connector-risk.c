@@ -215,18 +215,40 @@ test_investiq (void)
 
 /* IBKR assistant: the kill switch is its halt */
 
-#define KS_OFF "{\"enabled\":false,\"reason\":null,\"activated_at\":null,\"activated_by\":null,\"source\":\"file\"}"
+/* 003's status shape ("Kill Switch Status", "Verification"). Activate and deactivate
+ * answer otherwise: see test-conformance-ibkr.c. */
+#define KS_OFF "{\"enabled\":false,\"reason\":null,\"activated_at\":null,\"activated_by\":null}"
 #define KS_ON  "{\"enabled\":true,\"reason\":\"Runaway orders\",\"activated_at\":\"2024-05-01T09:15:00+00:00\"," \
-               "\"activated_by\":\"alice\",\"source\":\"file\"}"
+               "\"activated_by\":\"alice\"}"
 
 static void
 test_ibkr_assistant (void)
 {
   g_autoptr(TwConnectorRegistry) registry = load_registry ();
-  static const char * const ops[] = {
-    "killswitch.status", "trading.status", "killswitch.activate", "killswitch.deactivate",
-    "trading.halt", "trading.resume"
+  static const char * const ops[] = { "killswitch.status", "trading.status" };
+  static const char * const changes[] = {
+    "killswitch.activate", "killswitch.deactivate", "trading.halt", "trading.resume"
   };
+
+  /* The changes' answers say what was asked: activate means halted; deactivate claims
+   * nothing, since KILL_SWITCH_ENABLED may keep the switch on. */
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      const TwOperation *op = shipped_op (registry, "ibkr-assistant", changes[i]);
+      gboolean on = g_str_equal (changes[i], "killswitch.activate") || g_str_equal (changes[i], "trading.halt");
+
+      g_assert_cmpint (eval_trading (op, "{\"status\":\"activated\",\"reason\":\"x\","
+                                         "\"activated_by\":\"y\",\"timestamp\":\"2025-12-25T08:45:00Z\"}"),
+                       ==, (on ? TW_TRADING_HALTED : TW_TRADING_UNKNOWN));
+      g_assert_cmpint (eval_trading (op, "{\"status\":\"deactivated\",\"reason\":\"x\","
+                                         "\"timestamp\":\"2025-12-25T09:00:00Z\"}"), ==, TW_TRADING_UNKNOWN);
+      g_assert_cmpint (eval_trading (op, KS_OFF), ==, TW_TRADING_UNKNOWN);
+      if (on)
+        g_assert_null (tw_operation_get_unchanged (op));
+      else
+        g_assert_nonnull (tw_operation_get_unchanged (op));
+    }
+
 
   for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
     {
@@ -327,15 +349,15 @@ test_alpaca (void)
   g_assert_true (tw_trading_state_get_account_blocked (state));
 }
 
-/* Autotrader: per-source breakers */
+/* Autotrader: per-source breakers (the fields are assumed: 004 shows the path only) */
 
 #define AUTOTRADER_BREAKERS \
   "{\"breakers\":{" \
-  "\"polygon\":{\"state\":\"OPEN\",\"failure_count\":5,\"failure_threshold\":5,\"recovery_timeout_seconds\":30," \
+  "\"coingecko_api\":{\"state\":\"OPEN\",\"failure_count\":5,\"failure_threshold\":5,\"recovery_timeout_seconds\":30," \
   "\"last_failure_at\":\"2024-05-01T12:00:05Z\",\"opened_at\":\"2024-05-01T12:00:05Z\"}," \
-  "\"alpaca_data\":{\"state\":\"CLOSED\",\"failure_count\":0,\"failure_threshold\":5,\"recovery_timeout_seconds\":30," \
+  "\"blockscout\":{\"state\":\"CLOSED\",\"failure_count\":0,\"failure_threshold\":5,\"recovery_timeout_seconds\":30," \
   "\"last_failure_at\":null,\"opened_at\":null}," \
-  "\"news_api\":{\"state\":\"HALF_OPEN\",\"failure_count\":5,\"failure_threshold\":5,\"recovery_timeout_seconds\":30," \
+  "\"dexscreener\":{\"state\":\"HALF_OPEN\",\"failure_count\":5,\"failure_threshold\":5,\"recovery_timeout_seconds\":30," \
   "\"last_failure_at\":\"2024-05-01T11:59:00Z\",\"opened_at\":\"2024-05-01T11:59:00Z\"}}}"
 
 static void
@@ -343,21 +365,17 @@ test_autotrader (void)
 {
   g_autoptr(TwConnectorRegistry) registry = load_registry ();
   const TwOperation *op = shipped_op (registry, "autotrader", "breakers.list");
-  const TwOperation *reset;
   g_autoptr(GPtrArray) breakers = map_breakers (op, AUTOTRADER_BREAKERS);
-  g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
   g_autofree char *opened = NULL;
-  g_autofree char *path = NULL;
   static const struct
   {
     const char *id;
     TwBreakerState state;
     guint failures;
   } expected[] = {
-    { "polygon", TW_BREAKER_OPEN, 5 },
-    { "alpaca_data", TW_BREAKER_CLOSED, 0 },
-    { "news_api", TW_BREAKER_HALF_OPEN, 5 },
+    { "coingecko_api", TW_BREAKER_OPEN, 5 },
+    { "blockscout", TW_BREAKER_CLOSED, 0 },
+    { "dexscreener", TW_BREAKER_HALF_OPEN, 5 },
   };
 
   g_assert_cmpint (eval_trading (op, AUTOTRADER_BREAKERS), ==, TW_TRADING_UNKNOWN);
@@ -365,27 +383,24 @@ test_autotrader (void)
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
       TwBreaker *b = breaker_at (breakers, i);
+      g_autofree char *call = g_strdup_printf ("CIRCUIT_REGISTRY.get_monitor(\"%s\").reset()", expected[i].id);
 
       g_assert_cmpstr (tw_breaker_get_id (b), ==, expected[i].id);
       g_assert_cmpstr (tw_breaker_get_label (b), ==, expected[i].id);
       g_assert_cmpstr (tw_breaker_get_kind (b), ==, "source");
       g_assert_cmpint (tw_breaker_get_state (b), ==, expected[i].state);
       g_assert_cmpuint (tw_breaker_get_failure_count (b), ==, expected[i].failures);
-      g_assert_true (tw_breaker_get_can_reset (b));
+      /* 004 resets a breaker by a Python call into the registry, not over HTTP */
+      g_assert_false (tw_breaker_get_can_reset (b));
+      g_assert_nonnull (strstr (tw_breaker_get_reset_instruction (b), call));
       g_assert_cmpint (tw_breaker_is_tripped (b), ==, expected[i].state == TW_BREAKER_OPEN);
     }
   opened = iso (tw_breaker_get_opened_at (breaker_at (breakers, 0)));
   g_assert_cmpstr (opened, ==, "2024-05-01T12:00:05Z");
   g_assert_null (tw_breaker_get_opened_at (breaker_at (breakers, 1)));
-
-  /* Reset one: the rule names the operation, the breaker's id goes in ${breaker}. */
-  g_assert_cmpstr (tw_operation_get_breaker_reset (op), ==, "breakers.reset");
-  reset = shipped_op (registry, "autotrader", tw_operation_get_breaker_reset (op));
-  g_hash_table_insert (vars, "breaker", (char *) tw_breaker_get_id (breaker_at (breakers, 0)));
-  path = tw_operation_expand_path (reset, vars, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (tw_operation_get_method (reset), ==, "POST");
-  g_assert_cmpstr (path, ==, "/api/health/circuit-breakers/polygon/reset");
+  g_assert_null (tw_operation_get_breaker_reset (op));
+  g_assert_null (tw_connector_get_operation (tw_connector_registry_lookup (registry, "autotrader"),
+                                             "breakers.reset"));
 
   /* No breakers in the answer: none, and no error. */
   g_clear_pointer (&breakers, g_ptr_array_unref);
@@ -595,6 +610,10 @@ static const BadRule bad_rules[] = {
     "x.json: operation \"s\": \"breakers\": \"state\": unknown key \"halfopen\" (expected one of pointer, closed, open, half_open)" },
   { OP ("\"breakers\": {\"pointer\": \"/b\", \"state\": {\"open\": [\"x\"], \"half_open\": [\"X\"]}}"),
     "x.json: operation \"s\": \"breakers\": \"state\": \"x\" is listed twice" },
+  { OP ("\"breakers\": {\"pointer\": \"/b\", \"reset_instruction\": \"\"}"),
+    "x.json: operation \"s\": \"breakers\": \"reset_instruction\" must say how to reset a breaker by hand (or be left out)" },
+  { OP ("\"unchanged\": \"\""),
+    "x.json: operation \"s\": \"unchanged\" must say why the state may not change (or be left out)" },
   { OP ("\"breakers\": {\"pointer\": \"/b\", \"reset\": \"\"}"),
     "x.json: operation \"s\": \"breakers\": \"reset\" must name an operation (e.g. \"breakers.reset\"), not \"\"" },
   { OP ("\"breakers\": {\"pointer\": \"/b\", \"reset\": \"breakers.rest\"}"),
@@ -676,8 +695,6 @@ static const RequestCase requests[] = {
     "{\"reason\":\"Model retrained\",\"by\":\"carol\"}" },
   { "ai-trading", "trading.emergency_stop", "reason=x|actor=carol", "POST", "/api/trading/emergency-stop", NULL },
   { "autotrader", "breakers.list", NULL, "GET", "/api/health/circuit-breakers", NULL },
-  { "autotrader", "breakers.reset", "breaker=news_api|reason=x|actor=y", "POST",
-    "/api/health/circuit-breakers/news_api/reset", NULL },
   { "alpaca", "trading.status", NULL, "GET", "/v2/account/configurations", NULL },
   { "alpaca", "trading.halt", "reason=x|actor=y", "PATCH", "/v2/account/configurations", "{\"suspend_trade\":true}" },
   { "alpaca", "trading.resume", "reason=x|actor=y", "PATCH", "/v2/account/configurations", "{\"suspend_trade\":false}" },
@@ -704,8 +721,9 @@ static const RequestCase requests[] = {
   { "ibkr-assistant", "orders.list", NULL, "GET", "/api/v1/orders?status=PENDING", NULL },
   { "ibkr-assistant", "orders.get", "id=ord-1001", "GET", "/api/v1/orders/ord-1001", NULL },
   { "ibkr-assistant", "orders.cancel", "id=ord-1001", "POST", "/api/v1/orders/ord-1001/cancel", NULL },
-  { "ibkr-assistant", "approvals.status", "id=apr-77", "GET", "/api/v1/approvals/apr-77/status", NULL },
-  { "ibkr-assistant", "approvals.invalidate", "id=apr-77", "POST", "/api/v1/approvals/apr-77/invalidate", NULL },
+  /* keyed by the order's id (003, Stuck Order Resolution) */
+  { "ibkr-assistant", "approvals.status", "id=ord-1001", "GET", "/api/v1/approvals/ord-1001/status", NULL },
+  { "ibkr-assistant", "approvals.invalidate", "id=ord-1001", "POST", "/api/v1/approvals/ord-1001/invalidate", NULL },
 };
 
 static GHashTable *

@@ -82,10 +82,11 @@ load_registry (void)
   "[{\"symbol\":\"AAPL\",\"qty\":50.0,\"side\":\"long\",\"avg_entry_price\":180.2,\"current_price\":182.3," \
   "\"market_value\":9115.0,\"unrealized_pl\":105.0,\"unrealized_plpc\":0.0117}]"
 
+/* 003's proposal_id, symbol, state, created_at; the other fields are assumed */
 #define IBKR_ORDERS \
-  "{\"orders\":[{\"id\":\"ord-1001\",\"symbol\":\"ES\",\"side\":\"BUY\",\"quantity\":2,\"order_type\":\"LMT\"," \
-  "\"limit_price\":5012.25,\"status\":\"PENDING\",\"created_at\":\"2024-05-01T14:21:00Z\",\"approval_id\":\"apr-77\"," \
-  "\"approval_status\":\"PENDING_APPROVAL\"}],\"count\":1}"
+  "{\"orders\":[{\"proposal_id\":\"ord-1001\",\"symbol\":\"ES\",\"side\":\"BUY\",\"quantity\":2,\"order_type\":\"LMT\"," \
+  "\"limit_price\":5012.25,\"state\":\"PENDING\",\"created_at\":\"2024-05-01T14:21:00Z\"," \
+  "\"approval_status\":\"PENDING_APPROVAL\"}]}"
 
 static GPtrArray *
 map_list (const TwOperation *op,
@@ -212,15 +213,15 @@ test_trading_lists (void)
   g_assert_cmpstr (tw_order_get_order_type (o), ==, "LMT");
   g_assert_cmpfloat (tw_order_get_limit_price (o), ==, 5012.25);
   g_assert_cmpstr (tw_order_get_status (o), ==, "PENDING");
-  g_assert_cmpstr (tw_order_get_approval_id (o), ==, "apr-77");
+  g_assert_cmpstr (tw_order_get_approval_id (o), ==, "ord-1001");   /* keyed by the order */
   g_assert_cmpstr (tw_order_get_approval_status (o), ==, "PENDING_APPROVAL");
   g_assert_nonnull (tw_order_get_created_at (o));
 
   /* One order, and its approval, map onto the same model. */
   {
     g_autoptr(TwOrder) order = tw_order_new ("ib", "ord-1001");
-    g_autoptr(JsonNode) one = parse ("{\"id\":\"ord-1001\",\"symbol\":\"ES\",\"status\":\"PENDING\"}");
-    g_autoptr(JsonNode) approval = parse ("{\"id\":\"apr-77\",\"status\":\"INVALIDATED\"}");
+    g_autoptr(JsonNode) one = parse ("{\"proposal_id\":\"ord-1001\",\"symbol\":\"ES\",\"state\":\"PENDING\"}");
+    g_autoptr(JsonNode) approval = parse ("{\"proposal_id\":\"ord-1001\",\"status\":\"INVALIDATED\"}");
 
     op = shipped_op (registry, "ibkr-assistant", "orders.get");
     g_assert_true (tw_operation_map_object (op, one, G_OBJECT (order), &error));

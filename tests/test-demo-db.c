@@ -96,19 +96,19 @@ test_demo_db (void)
   /* Some history from the start. */
   g_assert_cmpint (count_rows (investiq, "trades"), >=, 200);
   g_assert_cmpint (count_rows (investiq, "trade_outcomes"), ==, 0);
-  g_assert_cmpint (count_rows (audit, "audit_events"), >=, 100);
+  g_assert_cmpint (count_rows (audit, "events"), >=, 100);
 
   /* Trading: trades arrive; requests become audit events of their service. */
   trades = count_rows (investiq, "trades");
   events = count_rows (investiq, "audit_events");
-  ibkr_events = count_rows (audit, "audit_events");
+  ibkr_events = count_rows (audit, "events");
   answer = tw_test_sim_request (sim, "investiq", "GET", "/api/risk/circuit-breakers", NULL);
   g_clear_pointer (&answer, json_node_unref);
   answer = tw_test_sim_request (sim, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL);
   g_clear_pointer (&answer, json_node_unref);
   tw_test_wait_until (count_rows (investiq, "trades") > trades, 10000);
   tw_test_wait_until (count_rows (investiq, "audit_events") > events, 10000);
-  tw_test_wait_until (count_rows (audit, "audit_events") > ibkr_events, 10000);
+  tw_test_wait_until (count_rows (audit, "events") > ibkr_events, 10000);
 
   /* The kill switch stops the assistant's log. InvestIQ, still trading, is the clock:
    * the writer appends one batch at a time, InvestIQ's part then the assistant's, so once
@@ -120,12 +120,12 @@ test_demo_db (void)
   poke (sim, "investiq", "/health");
   wait_append (investiq, "audit_events");
   wait_append (investiq, "trades");
-  ibkr_events = count_rows (audit, "audit_events");
+  ibkr_events = count_rows (audit, "events");
   poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
   poke (sim, "investiq", "/health");
   wait_append (investiq, "audit_events");
   wait_append (investiq, "trades");
-  g_assert_cmpint (count_rows (audit, "audit_events"), ==, ibkr_events);
+  g_assert_cmpint (count_rows (audit, "events"), ==, ibkr_events);
 
   /* Halted: InvestIQ writes nothing more. The assistant (its kill switch reset) is the
    * clock now: a batch holding a request made after InvestIQ's wrote InvestIQ's part
@@ -136,12 +136,12 @@ test_demo_db (void)
   g_clear_pointer (&answer, json_node_unref);
   poke (sim, "investiq", "/health");
   poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
-  wait_append (audit, "audit_events");
+  wait_append (audit, "events");
   trades = count_rows (investiq, "trades");
   events = count_rows (investiq, "audit_events");
   poke (sim, "investiq", "/health");
   poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
-  wait_append (audit, "audit_events");
+  wait_append (audit, "events");
   g_assert_cmpint (count_rows (investiq, "trades"), ==, trades);
   g_assert_cmpint (count_rows (investiq, "audit_events"), ==, events);
 

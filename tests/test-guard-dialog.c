@@ -274,8 +274,8 @@ test_page_health_red (void)
   g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
   g_assert_true (g_str_has_prefix (finished, "investiq trading.halt ok"));
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
-  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":600}");
-  g_assert_true (tw_test_ui_wait_for (breaker_open, (gpointer) "polygon", 15000));
+  app_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\",\"recovery_timeout\":600}");
+  g_assert_true (tw_test_ui_wait_for (breaker_open, (gpointer) "coingecko_api", 15000));
   g_clear_pointer (&finished, g_free);
 
   /* The IBKR assistant goes down: health is red. */
@@ -294,15 +294,6 @@ test_page_health_red (void)
   wait = (ResultWait) { page, "nothing was sent" };
   g_assert_true (tw_test_ui_wait_for (page_result_has, &wait, 5000));
 
-  /* Reset the OPEN source: the same. */
-  dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
-  g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  /* Two answers of Autotrader's next polls: a reset sent on the confirm would have gone
-   * out before them. */
-  g_assert_true (app_wait_answers (&f, "autotrader", 2, 5000));
-  g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
-  g_assert_null (finished);
 
   /* Back to green: the same operator input is sent, once each. */
   tw_test_sim_clear_faults (f.sim);
@@ -317,16 +308,65 @@ test_page_health_red (void)
   g_assert_true (app_wait_halted (&f, "investiq", FALSE, 10000));
   g_clear_pointer (&finished, g_free);
 
-  dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
+  g_signal_handlers_disconnect_by_func (page, page_finished_cb, &finished);
+  app_fixture_close (&f);
+}
+
+/* 003's "Kill Switch Won't Deactivate": with KILL_SWITCH_ENABLED in the service's
+ * environment the deactivate succeeds and the switch stays on. The page reads the state
+ * back and says so, with the connector's why, instead of "deactivated". */
+static void
+test_page_kill_switch_stays_on (void)
+{
+  AppFixture f = { 0, };
+  TwBreakersPage *page;
+  TwGuardDialog *dialog;
+  g_autofree char *finished = NULL;
+
+  g_setenv ("KILL_SWITCH_ENABLED", "true", TRUE);
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = tw_application_get_breakers_page (app);
+  g_assert_true (tw_window_show_page (f.window, "breakers"));
+  g_assert_true (app_wait_states_known (&f, 10000));
+  g_assert_true (tw_test_ui_wait_for (all_services_ok, NULL, 10000));
+  g_assert_true (app_wait_halted (&f, "ibkr-assistant", TRUE, 10000));
+  g_signal_connect (page, "action-finished", G_CALLBACK (page_finished_cb), &finished);
+  app_clear_requests (&f);
+
+  dialog = page_open_guard (page, "breakers.kill-switch-deactivate", g_variant_new_string ("ibkr-assistant"));
   g_assert_true (tw_guard_dialog_get_can_confirm (dialog));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   g_assert_true (tw_test_ui_wait_for (is_set, &finished, 10000));
   g_test_message ("%s", finished);
-  g_assert_true (g_str_has_prefix (finished, "autotrader breakers.reset ok"));
-  g_assert_cmpuint (app_changing_requests (&f, "autotrader"), ==, 1);
+  g_assert_true (g_str_has_prefix (finished, "ibkr-assistant killswitch.deactivate failed"));
+  g_assert_nonnull (strstr (finished, "accepted the deactivation, but its kill switch is still on"));
+  g_assert_nonnull (strstr (finished, "KILL_SWITCH_ENABLED"));
+  g_assert_nonnull (strstr (tw_breakers_page_get_last_result (page), "still on"));
+  /* Sent once; the switch is on as the service says. */
+  g_assert_cmpuint (app_changing_requests (&f, "ibkr-assistant"), ==, 1);
+  g_assert_true (app_wait_halted (&f, "ibkr-assistant", TRUE, 1000));
+  /* Said in a dialog, not a toast: the why is long and must not be missed. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *still_on = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && still_on == NULL; i++)
+      {
+        g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (window) &&
+            g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), "Kill Switch Still On") == 0)
+          still_on = ADW_MESSAGE_DIALOG (window);
+      }
+    g_assert_nonnull (still_on);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (still_on), "unset KILL_SWITCH_ENABLED"));
+    g_free (app_save_png (GTK_WIDGET (still_on), "breakers-kill-switch-still-on.png"));
+    adw_message_dialog_response (still_on, "close");
+  }
 
   g_signal_handlers_disconnect_by_func (page, page_finished_cb, &finished);
   app_fixture_close (&f);
+  g_unsetenv ("KILL_SWITCH_ENABLED");
 }
 
 static gboolean
@@ -428,6 +468,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/guard-dialog/away", test_away);
   g_test_add_func ("/tw/ui/guard-dialog/cancellable", test_cancellable);
   g_test_add_func ("/tw/ui/guard-dialog/page-health-red", test_page_health_red);
+  g_test_add_func ("/tw/ui/guard-dialog/page-kill-switch-stays-on", test_page_kill_switch_stays_on);
   g_test_add_func ("/tw/ui/guard-dialog/destructive-live", test_destructive_live);
   status = g_test_run ();
   tw_application_close_profile (app);

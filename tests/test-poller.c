@@ -556,25 +556,40 @@ static void
 test_missing_secret (void)
 {
   Fixture f = { 0 };
-  TwService *ibkr;
+  TwService *iq;
 
-  fixture_setup (&f, "ibkr-assistant");
-  ibkr = service (&f, "ibkr-assistant");
+  fixture_setup (&f, "investiq");
+  iq = service (&f, "investiq");
   tw_workspace_start (f.workspace);
   g_assert_true (wait_until (all_ok, &f, 1500) == FALSE);
-  g_assert_cmpint (tw_service_get_state (ibkr), ==, TW_SERVICE_STATE_ERROR);
-  g_assert_cmpstr (tw_service_get_last_error (ibkr), ==,
-                   "No “API key” is stored for ibkr-assistant in profile “demo”. "
+  g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_ERROR);
+  g_assert_cmpstr (tw_service_get_last_error (iq), ==,
+                   "No “API key” is stored for investiq in profile “demo”. "
                    "Enter it in the profile editor.");
-  g_assert_cmpint (tw_service_get_state (service (&f, "investiq")), ==, TW_SERVICE_STATE_OK);
-  g_assert_cmpuint (count_requests (&f, "ibkr-assistant", NULL), ==, 0);
-  g_assert_cmpuint (count_requests (&f, "investiq", NULL), >, 0);
+  g_assert_cmpint (tw_service_get_state (service (&f, "autotrader")), ==, TW_SERVICE_STATE_OK);
+  g_assert_cmpuint (count_requests (&f, "investiq", NULL), ==, 0);
+  g_assert_cmpuint (count_requests (&f, "autotrader", NULL), >, 0);
 
   /* Stored later: after reset_secrets the next poll finds it. */
-  store_secrets (&f, "ibkr-assistant", NULL);
+  store_secrets (&f, "investiq", NULL);
   tw_workspace_reset_secrets (f.workspace);
   tw_workspace_refresh (f.workspace);
   g_assert_true (wait_until (all_ok, &f, 3000));
+
+  fixture_teardown (&f);
+}
+
+/* The IBKR assistant's runbook sends no credentials: without a key stored it is polled
+ * all the same. */
+static void
+test_optional_secret (void)
+{
+  Fixture f = { 0 };
+
+  fixture_setup (&f, "ibkr-assistant");
+  tw_workspace_start (f.workspace);
+  g_assert_true (wait_until (all_ok, &f, 3000));
+  g_assert_cmpuint (count_requests (&f, "ibkr-assistant", NULL), >, 0);
 
   fixture_teardown (&f);
 }
@@ -940,6 +955,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/poller/stale", test_stale);
   g_test_add_func ("/tw/core/poller/wrong-key", test_wrong_key);
   g_test_add_func ("/tw/core/poller/missing-secret", test_missing_secret);
+  g_test_add_func ("/tw/core/poller/optional-secret", test_optional_secret);
   g_test_add_func ("/tw/core/poller/missing-connector", test_missing_connector);
   g_test_add_func ("/tw/core/poller/poll-now", test_poll_now);
   g_test_add_func ("/tw/core/poller/stop-cancels", test_stop_cancels);

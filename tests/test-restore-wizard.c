@@ -407,9 +407,9 @@ test_live_confirm (void)
    * and the result says the database was not changed. */
   g_assert_cmpint (sqlite3_open_v2 (backup_demo_db_path (&demo, "ibkr-audit"), &holder,
                                     SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (holder, "SELECT count(*) FROM audit_events", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (holder, "SELECT count(*) FROM events", NULL, NULL, NULL), ==, SQLITE_OK);
   checksum_before = tw_test_sqlite3 (backup_demo_db_path (&demo, "ibkr-audit"),
-                                     "SELECT count(*), max(id) FROM audit_events");
+                                     "SELECT count(*), max(id) FROM events");
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.restore", NULL);
   g_assert_true (tw_test_ui_wait_for (wizard_finished, wizard, 30000));
   sqlite3_close (holder);
@@ -421,7 +421,7 @@ test_live_confirm (void)
   g_assert_cmpstr (tw_restore_wizard_get_result_title (wizard), ==, "Not restored: audit.db untouched");
   g_assert_null (tw_restore_wizard_get_pre_restore_path (wizard));
   checksum_after = tw_test_sqlite3 (backup_demo_db_path (&demo, "ibkr-audit"),
-                                    "SELECT count(*), max(id) FROM audit_events");
+                                    "SELECT count(*), max(id) FROM events");
   g_assert_cmpstr (checksum_after, ==, checksum_before);
   tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-6-refused");
 

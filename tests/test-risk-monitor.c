@@ -173,10 +173,12 @@ test_states (void)
   g_assert_cmpfloat (tw_breaker_get_limit (breaker (&f, "investiq", "daily_loss")), ==, 5);
   g_assert_cmpfloat (tw_breaker_get_limit (breaker (&f, "investiq", "drawdown")), ==, 10);
 
-  b = breaker (&f, "autotrader", "polygon");
+  b = breaker (&f, "autotrader", "coingecko_api");
   g_assert_cmpint (tw_breaker_get_state (b), ==, TW_BREAKER_CLOSED);
-  g_assert_true (tw_breaker_get_can_reset (b));
-  g_assert_nonnull (breaker (&f, "autotrader", "news_api"));
+  /* 004 resets by hand (the registry's reset()): no reset over HTTP, the call instead */
+  g_assert_false (tw_breaker_get_can_reset (b));
+  g_assert_nonnull (strstr (tw_breaker_get_reset_instruction (b), "get_monitor(\"coingecko_api\")"));
+  g_assert_nonnull (breaker (&f, "autotrader", "dexscreener"));
 
   recorder_detach (&rec, f.monitor);
   risk_fixture_teardown (&f);
@@ -226,19 +228,19 @@ test_losing_streak (void)
 }
 
 static gboolean
-polygon_open (gpointer data)
+coingecko_open (gpointer data)
 {
   RiskFixture *f = data;
 
-  return tw_breaker_get_state (breaker (f, "autotrader", "polygon")) == TW_BREAKER_OPEN;
+  return tw_breaker_get_state (breaker (f, "autotrader", "coingecko_api")) == TW_BREAKER_OPEN;
 }
 
 static gboolean
-polygon_closed (gpointer data)
+coingecko_closed (gpointer data)
 {
   RiskFixture *f = data;
 
-  return tw_breaker_get_state (breaker (f, "autotrader", "polygon")) == TW_BREAKER_CLOSED;
+  return tw_breaker_get_state (breaker (f, "autotrader", "coingecko_api")) == TW_BREAKER_CLOSED;
 }
 
 /* A data source fails: its breaker opens (one trip); after recovery it half-opens and
@@ -253,18 +255,18 @@ test_source_outage (void)
   recorder_attach (&rec, f.monitor);
   start_and_settle (&f);
 
-  risk_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"polygon\",\"recovery_timeout\":1}");
-  g_assert_true (risk_wait (polygon_open, &f, 10000));
-  g_assert_cmpuint (tw_breaker_get_failure_count (breaker (&f, "autotrader", "polygon")), >=, 5);
-  g_assert_nonnull (tw_breaker_get_opened_at (breaker (&f, "autotrader", "polygon")));
-  g_assert_cmpuint (count (&rec, "tripped autotrader/polygon"), ==, 1);
+  risk_scenario (&f, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\",\"recovery_timeout\":1}");
+  g_assert_true (risk_wait (coingecko_open, &f, 10000));
+  g_assert_cmpuint (tw_breaker_get_failure_count (breaker (&f, "autotrader", "coingecko_api")), >=, 5);
+  g_assert_nonnull (tw_breaker_get_opened_at (breaker (&f, "autotrader", "coingecko_api")));
+  g_assert_cmpuint (count (&rec, "tripped autotrader/coingecko_api"), ==, 1);
 
-  risk_scenario (&f, "{\"name\":\"source-recover\",\"source\":\"polygon\"}");
-  g_assert_true (risk_wait (polygon_closed, &f, 10000));
+  risk_scenario (&f, "{\"name\":\"source-recover\",\"source\":\"coingecko_api\"}");
+  g_assert_true (risk_wait (coingecko_closed, &f, 10000));
   /* Two more answers of Autotrader: one trip and one reset, no more. */
   g_assert_true (risk_wait_answers (&f, "autotrader", 2, 5000));
-  g_assert_cmpuint (count (&rec, "tripped autotrader/polygon"), ==, 1);
-  g_assert_cmpuint (count (&rec, "reset autotrader/polygon"), ==, 1);
+  g_assert_cmpuint (count (&rec, "tripped autotrader/coingecko_api"), ==, 1);
+  g_assert_cmpuint (count (&rec, "reset autotrader/coingecko_api"), ==, 1);
   /* Autotrader cannot halt: no halted signal for it. */
   g_assert_cmpuint (count (&rec, "halted autotrader"), ==, 0);
 

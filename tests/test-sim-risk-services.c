@@ -98,10 +98,12 @@ test_autotrader_routes (Fixture       *f,
 {
   g_autoptr(JsonNode) node = get_ok (f, "autotrader", "/api/health/circuit-breakers");
   JsonObject *breakers = json_object_get_object_member (json_node_get_object (node), "breakers");
-  static const char * const sources[] = { "polygon", "alpaca_data", "news_api", NULL };
+  /* 004's breaker names; its rate limits go by provider (.rate_limits.coingecko) */
+  static const char * const sources[] = { "coingecko_api", "dexscreener", "blockscout", "ethereum_rpc", NULL };
+  static const char * const providers_names[] = { "coingecko", "dexscreener", "blockscout", "ethereum_rpc", NULL };
 
   g_assert_cmpuint (json_object_get_size (json_node_get_object (node)), ==, 1);
-  g_assert_cmpuint (json_object_get_size (breakers), ==, 3);
+  g_assert_cmpuint (json_object_get_size (breakers), ==, 4);
   for (guint i = 0; sources[i] != NULL; i++)
     {
       g_autoptr(JsonNode) one = json_node_init_object (json_node_alloc (),
@@ -114,26 +116,23 @@ test_autotrader_routes (Fixture       *f,
                        "\"opened_at\":null}");
     }
 
-  assert_answer (f, "autotrader", "POST", "/api/health/circuit-breakers/polygon/reset", NULL, 200,
-                 "{\"source\":\"polygon\",\"state\":\"CLOSED\",\"failure_count\":0}");
-  assert_answer (f, "autotrader", "POST", "/api/health/circuit-breakers/x/reset", NULL, 404,
-                 "{\"detail\":\"Unknown source 'x'\"}");
-  assert_answer (f, "autotrader", "GET", "/api/health/circuit-breakers/polygon/reset", NULL, 405,
-                 NULL);
+  /* no reset over HTTP: the runbook resets through the registry (source-reset) */
+  assert_answer (f, "autotrader", "POST", "/api/health/circuit-breakers/coingecko_api/reset", NULL, 404,
+                 "{\"detail\":\"Not Found\"}");
 
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "autotrader", "/api/health/rate-limits");
   {
-    JsonObject *providers = json_object_get_object_member (json_node_get_object (node), "providers");
-    JsonObject *p = json_object_get_object_member (providers, "polygon");
+    JsonObject *providers = json_object_get_object_member (json_node_get_object (node), "rate_limits");
+    JsonObject *p = json_object_get_object_member (providers, "coingecko");
 
-    g_assert_cmpuint (json_object_get_size (providers), ==, 3);
-    g_assert_cmpint (json_object_get_int_member (p, "used"), ==, 120);
-    g_assert_cmpint (json_object_get_int_member (p, "limit"), ==, 200);
+    g_assert_cmpuint (json_object_get_size (providers), ==, 4);
+    g_assert_cmpint (json_object_get_int_member (p, "used"), ==, 22);
+    g_assert_cmpint (json_object_get_int_member (p, "limit"), ==, 30);
     g_assert_cmpint (json_object_get_int_member (p, "window_seconds"), ==, 60);
-    assert_double (p, "usage_percent", 60.0);
-    for (guint i = 0; sources[i] != NULL; i++)
-      g_assert_true (json_object_has_member (providers, sources[i]));
+    assert_double (p, "usage_percent", 73.3);
+    for (guint i = 0; providers_names[i] != NULL; i++)
+      g_assert_true (json_object_has_member (providers, providers_names[i]));
   }
 }
 
@@ -176,52 +175,53 @@ test_autotrader_timers (Fixture       *f,
   JsonObject *s;
   double t;
 
-  tw_test_sim_scenario (f->sim, "{\"name\":\"source-outage\",\"source\":\"polygon\","
+  tw_test_sim_scenario (f->sim, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\","
                                 "\"recovery_timeout\":1}");
   /* five failed calls, 200 ms apart */
-  t = wait_for_state (f, "polygon", "OPEN", 3.0);
+  t = wait_for_state (f, "coingecko_api", "OPEN", 3.0);
   g_assert_cmpfloat (t, >=, 0.5);
   node = get_ok (f, "autotrader", "/api/health/circuit-breakers");
-  s = source_of (node, "polygon");
+  s = source_of (node, "coingecko_api");
   g_assert_cmpint (json_object_get_int_member (s, "failure_count"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (s, "recovery_timeout_seconds"), ==, 1);
   assert_rfc3339 (json_object_get_string_member (s, "opened_at"));
   assert_rfc3339 (json_object_get_string_member (s, "last_failure_at"));
   first_opened = g_strdup (json_object_get_string_member (s, "opened_at"));
   /* the others are untouched */
-  g_assert_cmpstr (json_object_get_string_member (source_of (node, "news_api"), "state"), ==, "CLOSED");
+  g_assert_cmpstr (json_object_get_string_member (source_of (node, "dexscreener"), "state"), ==, "CLOSED");
 
   /* still failing: HALF_OPEN after the timeout, the probe fails, OPEN again */
-  t = wait_for_state (f, "polygon", "HALF_OPEN", 2.0);
+  t = wait_for_state (f, "coingecko_api", "HALF_OPEN", 2.0);
   g_assert_cmpfloat (t, >=, 0.5);
-  wait_for_state (f, "polygon", "OPEN", 2.0);
+  wait_for_state (f, "coingecko_api", "OPEN", 2.0);
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "autotrader", "/api/health/circuit-breakers");
-  s = source_of (node, "polygon");
+  s = source_of (node, "coingecko_api");
   g_assert_cmpstr (json_object_get_string_member (s, "opened_at"), !=, first_opened);
   g_assert_cmpint (json_object_get_int_member (s, "failure_count"), ==, 6);
 
   /* recovered: HALF_OPEN after the timeout, then the next probe closes it */
-  tw_test_sim_scenario (f->sim, "{\"name\":\"source-recover\",\"source\":\"polygon\"}");
-  wait_for_state (f, "polygon", "HALF_OPEN", 2.0);
-  t = wait_for_state (f, "polygon", "CLOSED", 2.0);
+  tw_test_sim_scenario (f->sim, "{\"name\":\"source-recover\",\"source\":\"coingecko_api\"}");
+  wait_for_state (f, "coingecko_api", "HALF_OPEN", 2.0);
+  t = wait_for_state (f, "coingecko_api", "CLOSED", 2.0);
   g_assert_cmpfloat (t, >=, 0.5);
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "autotrader", "/api/health/circuit-breakers");
-  s = source_of (node, "polygon");
+  s = source_of (node, "coingecko_api");
   g_assert_cmpint (json_object_get_int_member (s, "failure_count"), ==, 0);
   g_assert_true (member_is_null (s, "opened_at"));
 
-  /* a guarded reset closes an OPEN breaker at once */
-  tw_test_sim_scenario (f->sim, "{\"name\":\"source-outage\",\"source\":\"news_api\","
+  /* the runbook's manual reset (CIRCUIT_REGISTRY…reset()) closes an OPEN breaker at once */
+  tw_test_sim_scenario (f->sim, "{\"name\":\"source-outage\",\"source\":\"blockscout\","
                                 "\"recovery_timeout\":30}");
-  wait_for_state (f, "news_api", "OPEN", 3.0);
-  tw_test_sim_scenario (f->sim, "{\"name\":\"source-recover\",\"source\":\"news_api\"}");
-  assert_answer (f, "autotrader", "POST", "/api/health/circuit-breakers/news_api/reset", NULL, 200,
-                 "{\"source\":\"news_api\",\"state\":\"CLOSED\",\"failure_count\":0}");
+  wait_for_state (f, "blockscout", "OPEN", 3.0);
+  tw_test_sim_scenario (f->sim, "{\"name\":\"source-recover\",\"source\":\"blockscout\"}");
+  tw_test_sim_scenario (f->sim, "{\"name\":\"source-reset\",\"source\":\"blockscout\"}");
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "autotrader", "/api/health/circuit-breakers");
-  g_assert_cmpstr (json_object_get_string_member (source_of (node, "news_api"), "state"), ==, "CLOSED");
+  s = source_of (node, "blockscout");
+  g_assert_cmpstr (json_object_get_string_member (s, "state"), ==, "CLOSED");
+  g_assert_cmpint (json_object_get_int_member (s, "failure_count"), ==, 0);
 }
 
 /* ---- Alpaca ---- */
@@ -315,12 +315,12 @@ test_scenario_external_halt (Fixture       *f,
   g_assert_true (account_suspended (f));
 
   /* reset: back to the start everywhere */
-  tw_test_sim_scenario (f->sim, "{\"name\":\"source-outage\",\"source\":\"alpaca_data\"}");
+  tw_test_sim_scenario (f->sim, "{\"name\":\"source-outage\",\"source\":\"ethereum_rpc\"}");
   tw_test_sim_scenario (f->sim, "{\"name\":\"losing-streak\"}");
   tw_test_sim_scenario (f->sim, "{\"name\":\"reset\"}");
   assert_answer (f, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL, 200,
                  "{\"enabled\":false,\"reason\":null,\"activated_at\":null,"
-                 "\"activated_by\":null,\"source\":\"file\"}");
+                 "\"activated_by\":null}");
   assert_answer (f, "ai-trading", "GET", "/api/trading/status", NULL, 200,
                  "{\"trading_enabled\":true,\"emergency_stop\":false,\"reason\":null,"
                  "\"changed_at\":null,\"changed_by\":null}");
@@ -332,10 +332,10 @@ test_scenario_external_halt (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (o, "trading_halted"));
   g_assert_cmpint (json_object_get_int_member (o, "consecutive_losses"), ==, 0);
   assert_double (o, "current_equity", 100250.37);
-  /* The outage of alpaca_data is gone, not only its count: 1.2 s of the simulator's
+  /* The outage of ethereum_rpc is gone, not only its count: 1.2 s of the simulator's
    * time takes it past its next call (1 s after the reset). */
   tw_test_sim_wait_ticks (f->sim, 1200);
-  g_assert_cmpint (source_failures (f, "alpaca_data"), ==, 0);
+  g_assert_cmpint (source_failures (f, "ethereum_rpc"), ==, 0);
 }
 
 /* account-blocks: Alpaca's own blocks on the account, as GET /v2/account shows them;

@@ -331,18 +331,15 @@ test_investiq_parameters (Fixture       *f,
                    "Circuit breaker: 2 consecutive losses");
 }
 
-/* ---- IBKR assistant: the kill switch ---- */
+/* ---- IBKR assistant: the kill switch (003, "Kill Switch Operations") ---- */
 
-static const char *
-kill_switch_detail (Fixture *f)
+static gboolean
+kill_switch_enabled_in_health (Fixture *f)
 {
-  static char detail[256];
   g_autoptr(JsonNode) node = get_ok (f, "ibkr-assistant", "/api/v1/health");
   JsonObject *c = json_object_get_object_member (json_node_get_object (node), "components");
 
-  g_strlcpy (detail, json_object_get_string_member (json_object_get_object_member (c, "kill_switch"),
-                                                    "detail"), sizeof detail);
-  return detail;
+  return json_object_get_boolean_member (json_object_get_object_member (c, "kill_switch"), "enabled");
 }
 
 static void
@@ -350,26 +347,34 @@ test_ibkr_kill_switch (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
   JsonObject *o;
   guint status = 0;
 
   assert_answer (f, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL, 200,
                  "{\"enabled\":false,\"reason\":null,\"activated_at\":null,"
-                 "\"activated_by\":null,\"source\":\"file\"}");
-  g_assert_cmpstr (kill_switch_detail (f), ==, "inactive");
+                 "\"activated_by\":null}");
+  g_assert_false (kill_switch_enabled_in_health (f));
 
+  /* activate answers what was done, not the status shape */
   answer = tw_test_sim_request_full (f->sim, "ibkr-assistant", "POST", "/api/v1/kill-switch/activate",
                                      "{\"reason\":\"breaker tripped on ES\",\"activated_by\":\"ops\"}",
                                      &status);
   g_assert_cmpuint (status, ==, 200);
   o = json_node_get_object (answer);
-  g_assert_cmpuint (json_object_get_size (o), ==, 5);
+  g_assert_cmpuint (json_object_get_size (o), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "activated");
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "breaker tripped on ES");
+  g_assert_cmpstr (json_object_get_string_member (o, "activated_by"), ==, "ops");
+  assert_rfc3339 (json_object_get_string_member (o, "timestamp"));
+  g_assert_true (kill_switch_enabled_in_health (f));
+  node = get_ok (f, "ibkr-assistant", "/api/v1/kill-switch/status");
+  o = json_node_get_object (node);
+  g_assert_cmpuint (json_object_get_size (o), ==, 4);
   g_assert_true (json_object_get_boolean_member (o, "enabled"));
   g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "breaker tripped on ES");
   g_assert_cmpstr (json_object_get_string_member (o, "activated_by"), ==, "ops");
   assert_rfc3339 (json_object_get_string_member (o, "activated_at"));
-  g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, "file");
-  g_assert_cmpstr (kill_switch_detail (f), ==, "ACTIVE: breaker tripped on ES");
 
   /* wrong input: FastAPI's validation list */
   assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate", "{}", 422,
@@ -379,20 +384,37 @@ test_ibkr_kill_switch (Fixture       *f,
                  "{\"activated_by\":\"ops\"}", 422,
                  "{\"detail\":[{\"loc\":[\"body\",\"reason\"],\"msg\":\"field required\","
                  "\"type\":\"value_error.missing\"}]}");
-  assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate", NULL, 422,
+  assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/activate", NULL, 422,
                  "{\"detail\":[{\"loc\":[\"body\"],\"msg\":\"field required\","
                  "\"type\":\"value_error.missing\"}]}");
   assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
                  "{\"reason\":[1]}", 422,
                  "{\"detail\":[{\"loc\":[\"body\",\"reason\"],\"msg\":\"str type expected\","
                  "\"type\":\"type_error.str\"}]}");
-  g_assert_cmpstr (kill_switch_detail (f), ==, "ACTIVE: breaker tripped on ES");
+  g_assert_true (kill_switch_enabled_in_health (f));
 
-  assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
-                 "{\"reason\":\"root cause fixed\"}", 200,
+  /* deactivate: the all-clear reason comes back */
+  g_clear_pointer (&answer, json_node_unref);
+  answer = tw_test_sim_request_full (f->sim, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
+                                     "{\"reason\":\"root cause fixed\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  o = json_node_get_object (answer);
+  g_assert_cmpuint (json_object_get_size (o), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "deactivated");
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "root cause fixed");
+  assert_rfc3339 (json_object_get_string_member (o, "timestamp"));
+  g_assert_false (kill_switch_enabled_in_health (f));
+  assert_answer (f, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL, 200,
                  "{\"enabled\":false,\"reason\":null,\"activated_at\":null,"
-                 "\"activated_by\":null,\"source\":\"file\"}");
-  g_assert_cmpstr (kill_switch_detail (f), ==, "inactive");
+                 "\"activated_by\":null}");
+
+  /* "Kill Switch Won't Deactivate" diagnoses with a bare POST: no body is fine */
+  g_clear_pointer (&answer, json_node_unref);
+  answer = tw_test_sim_request_full (f->sim, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
+                                     NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "status"), ==,
+                   "deactivated");
 
   /* activated_by defaults to "api" */
   g_clear_pointer (&answer, json_node_unref);
@@ -402,12 +424,12 @@ test_ibkr_kill_switch (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "activated_by"), ==,
                    "api");
 
-  /* auth as for health */
+  /* no credentials, as in the runbook */
   {
     g_autoptr(TwTestAnswer) a = tw_test_sim_fetch (f->sim, "ibkr-assistant", "GET",
-                                                   "/api/v1/kill-switch/status", TW_TEST_AUTH_WRONG);
+                                                   "/api/v1/kill-switch/status", TW_TEST_AUTH_NONE);
 
-    g_assert_cmpuint (a->status, ==, 401);
+    g_assert_cmpuint (a->status, ==, 200);
   }
 }
 
@@ -439,8 +461,7 @@ test_ibkr_kill_switch_persisted (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "weekend maintenance");
   g_assert_cmpstr (json_object_get_string_member (o, "activated_by"), ==, "ops");
   g_assert_cmpstr (json_object_get_string_member (o, "activated_at"), ==, activated_at);
-  g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, "file");
-  g_assert_cmpstr (kill_switch_detail (f), ==, "ACTIVE: weekend maintenance");
+  g_assert_true (kill_switch_enabled_in_health (f));
 
   assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
                  "{\"reason\":\"maintenance over\"}", 200, NULL);
@@ -480,12 +501,17 @@ test_ibkr_kill_switch_default_dir (Fixture       *f,
                  "{\"reason\":\"done\"}", 200, NULL);
 }
 
+/* KILL_SWITCH_ENABLED overrides the state file: on at start (KILL_SWITCH_REASON its
+ * reason), and a deactivate succeeds while the switch stays on ("Kill Switch Won't
+ * Deactivate"). */
 static void
 test_ibkr_kill_switch_env (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) answer = NULL;
   JsonObject *o;
+  guint status = 0;
   static const char * const values[] = { "true", "1", "TRUE", NULL };
 
   for (guint i = 0; values[i] != NULL; i++)
@@ -496,29 +522,39 @@ test_ibkr_kill_switch_env (Fixture       *f,
       node = get_ok (f, "ibkr-assistant", "/api/v1/kill-switch/status");
       o = json_node_get_object (node);
       g_assert_true (json_object_get_boolean_member (o, "enabled"));
-      g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, "env");
-      g_assert_nonnull (json_object_get_string_member (o, "reason"));
+      g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "Forced on by KILL_SWITCH_ENABLED");
     }
+  g_setenv ("KILL_SWITCH_REASON", "Emergency halt via env var", TRUE);
+  restart (f);
+  g_clear_pointer (&node, json_node_unref);
+  node = get_ok (f, "ibkr-assistant", "/api/v1/kill-switch/status");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "reason"), ==,
+                   "Emergency halt via env var");
 
-  assert_answer (f, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
-                 "{\"reason\":\"try anyway\"}", 409,
-                 "{\"detail\":\"Kill switch is forced on by KILL_SWITCH_ENABLED; unset it and "
-                 "restart the service\"}");
+  answer = tw_test_sim_request_full (f->sim, "ibkr-assistant", "POST", "/api/v1/kill-switch/deactivate",
+                                     "{\"reason\":\"try anyway\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "status"), ==,
+                   "deactivated");
+  g_clear_pointer (&node, json_node_unref);
+  node = get_ok (f, "ibkr-assistant", "/api/v1/kill-switch/status");
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "enabled"));
+  g_assert_true (kill_switch_enabled_in_health (f));
+
   /* a reset keeps what the environment forces */
   tw_test_sim_scenario (f->sim, "{\"name\":\"reset\"}");
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "ibkr-assistant", "/api/v1/kill-switch/status");
   g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "enabled"));
-  g_assert_cmpstr (kill_switch_detail (f), ==, "ACTIVE: Forced on by KILL_SWITCH_ENABLED");
 
   /* other values do not force it */
+  g_unsetenv ("KILL_SWITCH_REASON");
   g_setenv ("KILL_SWITCH_ENABLED", "false", TRUE);
   restart (f);
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "ibkr-assistant", "/api/v1/kill-switch/status");
   o = json_node_get_object (node);
   g_assert_false (json_object_get_boolean_member (o, "enabled"));
-  g_assert_cmpstr (json_object_get_string_member (o, "source"), ==, "file");
 }
 
 int

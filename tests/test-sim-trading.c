@@ -787,6 +787,9 @@ test_investiq_close (void)
 
 /* ---- IBKR assistant ---- */
 
+/* 003's Stuck Order Resolution: pending orders with proposal_id and state, the order's
+ * approval keyed by the order's id; cancel refused (assumed 409) until the approval is
+ * invalidated. */
 static void
 test_ibkr_cancel (void)
 {
@@ -798,21 +801,21 @@ test_ibkr_cancel (void)
   JsonObject *p = json_node_get_object (pending);
   JsonObject *o;
   JsonArray *entries;
-  const char *expected[] = { "/api/v1/orders/ord-1001/cancel", "/api/v1/approvals/apr-77/invalidate",
+  const char *expected[] = { "/api/v1/orders/ord-1001/cancel", "/api/v1/approvals/ord-1001/invalidate",
                              "/api/v1/orders/ord-1001/cancel" };
   guint n = 0;
 
-  g_assert_cmpint (json_object_get_int_member (p, "count"), ==, 2);
-  o = find_by (json_object_get_array_member (p, "orders"), "id", "ord-1001");
+  g_assert_cmpuint (json_object_get_size (p), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (p, "orders")), ==, 2);
+  o = find_by (json_object_get_array_member (p, "orders"), "proposal_id", "ord-1001");
   g_assert_nonnull (o);
-  g_assert_cmpuint (json_object_get_size (o), ==, 10);
+  g_assert_cmpuint (json_object_get_size (o), ==, 9);
   g_assert_cmpstr (str (o, "symbol"), ==, "ES");
   g_assert_cmpstr (str (o, "side"), ==, "BUY");
   g_assert_cmpint (json_object_get_int_member (o, "quantity"), ==, 2);
   g_assert_cmpstr (str (o, "order_type"), ==, "LMT");
   g_assert_cmpfloat_with_epsilon (num (o, "limit_price"), 5012.25, 1e-9);
-  g_assert_cmpstr (str (o, "status"), ==, "PENDING");
-  g_assert_cmpstr (str (o, "approval_id"), ==, "apr-77");
+  g_assert_cmpstr (str (o, "state"), ==, "PENDING");
   g_assert_cmpstr (str (o, "approval_status"), ==, "PENDING_APPROVAL");
   g_assert_cmpfloat (age_seconds (str (o, "created_at")), >=, 8.9 * 60);
   g_assert_cmpfloat (age_seconds (str (o, "created_at")), <, 10 * 60);
@@ -820,25 +823,25 @@ test_ibkr_cancel (void)
   missing = request (sim, "ibkr-assistant", "GET", "/api/v1/orders/ord-9", 404);
   assert_body (missing, "{\"detail\":\"Order ord-9 not found\"}");
 
-  approval = request (sim, "ibkr-assistant", "GET", "/api/v1/approvals/apr-77/status", 200);
+  approval = request (sim, "ibkr-assistant", "GET", "/api/v1/approvals/ord-1001/status", 200);
   o = json_node_get_object (approval);
-  g_assert_cmpstr (str (o, "id"), ==, "apr-77");
+  g_assert_cmpstr (str (o, "proposal_id"), ==, "ord-1001");
   g_assert_cmpstr (str (o, "status"), ==, "PENDING_APPROVAL");
-  g_assert_cmpstr (str (o, "order_id"), ==, "ord-1001");
   g_assert_cmpfloat (age_seconds (str (o, "expires_at")), <, 0);
 
   conflict = request (sim, "ibkr-assistant", "POST", "/api/v1/orders/ord-1001/cancel", 409);
-  assert_body (conflict, "{\"detail\":\"Order ord-1001 is awaiting approval apr-77; "
-                         "invalidate the approval first\"}");
-  invalidated = request (sim, "ibkr-assistant", "POST", "/api/v1/approvals/apr-77/invalidate", 200);
-  assert_body (invalidated, "{\"id\":\"apr-77\",\"status\":\"INVALIDATED\"}");
+  assert_body (conflict, "{\"detail\":\"Order ord-1001 is awaiting approval; "
+                         "invalidate its approval first\"}");
+  invalidated = request (sim, "ibkr-assistant", "POST", "/api/v1/approvals/ord-1001/invalidate", 200);
+  assert_body (invalidated, "{\"proposal_id\":\"ord-1001\",\"status\":\"INVALIDATED\"}");
   cancelled = request (sim, "ibkr-assistant", "POST", "/api/v1/orders/ord-1001/cancel", 200);
-  assert_body (cancelled, "{\"id\":\"ord-1001\",\"status\":\"CANCELLED\"}");
+  assert_body (cancelled, "{\"proposal_id\":\"ord-1001\",\"state\":\"CANCELLED\"}");
 
   after = request (sim, "ibkr-assistant", "GET", "/api/v1/orders?status=PENDING", 200);
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (after), "count"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (after), "orders")),
+                    ==, 1);
   one = request (sim, "ibkr-assistant", "GET", "/api/v1/orders/ord-1001", 200);
-  g_assert_cmpstr (str (json_node_get_object (one), "status"), ==, "CANCELLED");
+  g_assert_cmpstr (str (json_node_get_object (one), "state"), ==, "CANCELLED");
   g_assert_cmpstr (str (json_node_get_object (one), "approval_status"), ==, "INVALIDATED");
 
   /* The approved one cancels at once; a 404 for an unknown approval. */
@@ -848,9 +851,9 @@ test_ibkr_cancel (void)
     g_autoptr(JsonNode) twice = request (sim, "ibkr-assistant", "POST",
                                          "/api/v1/orders/ord-1002/cancel", 409);
     g_autoptr(JsonNode) no_approval = request (sim, "ibkr-assistant", "GET",
-                                               "/api/v1/approvals/apr-9/status", 404);
+                                               "/api/v1/approvals/ord-9/status", 404);
 
-    assert_body (no_approval, "{\"detail\":\"Approval apr-9 not found\"}");
+    assert_body (no_approval, "{\"detail\":\"Approval ord-9 not found\"}");
   }
 
   /* The request log shows the three steps in order. */

@@ -199,13 +199,13 @@ tw_test_sim_requests (TwSimThread *sim)
 }
 
 static gint64
-polygon_failures (TwSimThread *sim)
+coingecko_failures (TwSimThread *sim)
 {
   g_autoptr(JsonNode) node = tw_test_sim_request (sim, "autotrader", "GET",
                                                   "/api/health/circuit-breakers", NULL);
   JsonObject *breakers = json_object_get_object_member (json_node_get_object (node), "breakers");
 
-  return json_object_get_int_member (json_object_get_object_member (breakers, "polygon"),
+  return json_object_get_int_member (json_object_get_object_member (breakers, "coingecko_api"),
                                      "failure_count");
 }
 
@@ -213,9 +213,9 @@ void
 tw_test_sim_wait_ticks (TwSimThread *sim,
                         guint        ms)
 {
-  tw_test_sim_scenario (sim, "{\"name\":\"source-outage\",\"source\":\"polygon\","
+  tw_test_sim_scenario (sim, "{\"name\":\"source-outage\",\"source\":\"coingecko_api\","
                              "\"failure_threshold\":1000}");
-  tw_test_wait_until (polygon_failures (sim) >= ms / 200 + 1, ms + 10000);
+  tw_test_wait_until (coingecko_failures (sim) >= ms / 200 + 1, ms + 10000);
 }
 
 void

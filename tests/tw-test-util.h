@@ -56,9 +56,9 @@ gint64       tw_test_sim_last_status    (TwSimThread *sim);
 
 /* Waits until at least @ms of the simulator's own time has passed on its main context,
  * where every simulated clock runs (the price walk, the breakers, the demo databases): a
- * polygon outage at Autotrader, started here, fails a call every 200 ms on it, so
+ * coingecko_api outage at Autotrader, started here, fails a call every 200 ms on it, so
  * @ms / 200 + 1 failures prove it. The proof that something the simulator would do on
- * a timer did not happen. Leaves Autotrader's polygon source in an outage. */
+ * a timer did not happen. Leaves Autotrader's coingecko_api source in an outage. */
 void         tw_test_sim_wait_ticks     (TwSimThread *sim,
                                          guint        ms);
 

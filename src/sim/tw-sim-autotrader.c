@@ -4,7 +4,9 @@
 #include "tw-sim-private.h"
 #include "tw-sim-risk.h"
 
-/* autotrader: a FastAPI bot; its health lists checks as plain strings. */
+/* autotrader: a FastAPI bot (004's Operations Runbooks). The runbook's calls send no
+ * credentials. GET /api/health is assumed (the runbook shows /api/health/… only): its
+ * checks are plain strings. */
 
 static void
 health (TwSimRequest *req)
@@ -56,11 +58,7 @@ const TwSimFlavor tw_sim_flavor_autotrader = {
   .name = "autotrader",
   .server_header = "uvicorn",
   .errors = TW_SIM_ERRORS_FASTAPI,
-  .auth = TW_SIM_AUTH_API_KEY,
-  .missing_status = 401,
-  .missing_body = "{\"detail\":\"Unauthorized\"}",
-  .wrong_status = 401,
-  .wrong_body = "{\"detail\":\"Unauthorized\"}",
+  .auth = TW_SIM_AUTH_NONE,
   .routes = routes,
   .extra_routes = extra_routes,
   .components = components,

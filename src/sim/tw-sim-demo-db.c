@@ -31,13 +31,16 @@ static const char *investiq_schema =
   "  id INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, event TEXT NOT NULL,"
   "  method TEXT, path TEXT, status INTEGER);";
 
+/* The IBKR assistant's data/audit.db: 003 counts and orders its table "events" ("Database
+ * Recovery": SELECT COUNT(*) FROM events; ... ORDER BY timestamp DESC) and appends
+ * AuditEvent(type, correlation_id, timestamp, data) ("Stuck Order Resolution", step 4);
+ * the columns follow those fields (assumed). */
 static const char *audit_schema =
   "PRAGMA journal_mode=WAL;"
-  "CREATE TABLE IF NOT EXISTS audit_events ("
-  "  id INTEGER PRIMARY KEY, correlation_id TEXT NOT NULL, timestamp TEXT NOT NULL,"
-  "  event_type TEXT NOT NULL, actor TEXT NOT NULL, method TEXT, path TEXT,"
-  "  status_code INTEGER, details TEXT);"
-  "CREATE INDEX IF NOT EXISTS audit_events_correlation ON audit_events (correlation_id);";
+  "CREATE TABLE IF NOT EXISTS events ("
+  "  id INTEGER PRIMARY KEY, type TEXT NOT NULL, correlation_id TEXT NOT NULL,"
+  "  timestamp TEXT NOT NULL, data TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS events_correlation ON events (correlation_id);";
 
 typedef struct
 {
@@ -224,19 +227,27 @@ make_ibkr_event (gint64      time_us,
 {
   g_autofree char *when = iso_time (time_us);
   g_autofree char *correlation = g_uuid_string_random ();
-  const char *event = "API_REQUEST";
+  g_autofree char *data = NULL;
+  g_autofree char *escaped_path = g_strescape (path, NULL);  /* URL paths: ASCII */
+  const char *event = "ApiRequest";
 
-  if (strstr (path, "/kill-switch/") != NULL && g_str_equal (method, "POST"))
-    event = "KILL_SWITCH_CHANGED";
+  /* The runbook's types are CamelCase (ProposalCreated, OrderSubmitted,
+   * OrderManualCancellation…); these are assumed in that style. */
+  if (g_str_has_suffix (path, "/kill-switch/activate") && g_str_equal (method, "POST"))
+    event = "KillSwitchActivated";
+  else if (g_str_has_suffix (path, "/kill-switch/deactivate") && g_str_equal (method, "POST"))
+    event = "KillSwitchDeactivated";
   else if (strstr (path, "/feature-flags/") != NULL && g_str_equal (method, "POST"))
-    event = "FEATURE_FLAG_CHANGED";
-  else if (strstr (path, "/orders") != NULL && !g_str_equal (method, "GET"))
-    event = "ORDER_CHANGED";
+    event = "FeatureFlagChanged";
+  else if (strstr (path, "/orders") != NULL && g_str_has_suffix (path, "/cancel"))
+    event = "OrderCancelled";
+  else if (strstr (path, "/approvals") != NULL && g_str_has_suffix (path, "/invalidate"))
+    event = "ApprovalInvalidated";
 
-  return sql_printf ("INSERT INTO audit_events (correlation_id, timestamp, event_type, actor, "
-                     "method, path, status_code, details) VALUES (%Q, %Q, %Q, 'api', %Q, %Q, "
-                     "%lld, %Q)",
-                     correlation, when, event, method, path, (long long) status, "{}");
+  data = g_strdup_printf ("{\"method\": \"%s\", \"path\": \"%s\", \"status\": %lld}",
+                          method, escaped_path, (long long) status);
+  return sql_printf ("INSERT INTO events (type, correlation_id, timestamp, data) "
+                     "VALUES (%Q, %Q, %Q, %Q)", event, correlation, when, data);
 }
 
 /* Runs @sql on @path in one transaction (WAL, a short busy wait). */

@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* The simulated firm's own SQLite databases, for backing up and restoring in --demo:
  *   investiq.db  InvestIQ: trades, trade_outcomes, audit_events
- *   audit.db     the IBKR assistant: audit_events
+ *   audit.db     the IBKR assistant: events (003's table)
  * in WAL mode, like the real services. They live in the data directory: $TW_SIM_DATA_DIR,
  * else the one set with tw_sim_set_data_dir(), else a private temporary directory of
  * the process (removed when the last simulator using it stops).

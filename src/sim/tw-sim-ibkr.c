@@ -5,10 +5,14 @@
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
 
-/* ibkr-assistant: a FastAPI service under /api/v1 in front of the IBKR gateway. */
+/* ibkr-assistant: a FastAPI service under /api/v1 in front of the IBKR gateway, as
+ * 003's RUNBOOK.md shows it: no credentials on any call, GET /api/v1/health answers
+ * {"status", "timestamp", "components": {NAME: {"status": "ok"|…}}}, the broker with
+ * "connected" and the kill switch with "enabled" ("Verify Services"; a broken broker is
+ * "error", "Troubleshooting: Broker Connection Failed"). */
 
-/* Losing the database or the gateway makes the service unhealthy; anything else
- * degrades it. */
+/* Losing the audit store or the broker makes the service unhealthy; anything else
+ * degrades it (assumed: the runbook shows "healthy" only). */
 static const char *
 overall_status (TwSimFirm *firm)
 {
@@ -18,7 +22,7 @@ overall_status (TwSimFirm *firm)
   for (guint i = 0; i < components->len; i++)
     {
       TwSimComponent *c = g_ptr_array_index (components, i);
-      gboolean critical = g_str_equal (c->name, "database") || g_str_equal (c->name, "ibkr_gateway");
+      gboolean critical = g_str_equal (c->name, "audit_store") || g_str_equal (c->name, "broker");
 
       if (c->level == TW_SIM_LEVEL_BAD && critical)
         return "unhealthy";
@@ -31,36 +35,38 @@ static void
 health (TwSimRequest *req)
 {
   g_autoptr(GPtrArray) components = tw_sim_firm_list_components (req->firm, "ibkr-assistant");
+  TwSimKillSwitch *ks = &tw_sim_firm_get_risk (req->firm)->kill_switch;
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, overall_status (req->firm));
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, "1.8.0");
-  json_builder_set_member_name (b, "environment");
-  json_builder_add_string_value (b, "paper");
+  tw_sim_builder_add_time_or_null (b, "timestamp", g_get_real_time ());
   json_builder_set_member_name (b, "components");
   json_builder_begin_object (b);
   for (guint i = 0; i < components->len; i++)
     {
       TwSimComponent *c = g_ptr_array_index (components, i);
 
-      g_autofree char *kill_switch = NULL;
-      const char *detail = c->message;
-
-      /* risk controls: the kill switch's detail follows its state while healthy */
-      if (g_str_equal (c->name, "kill_switch") && c->level == TW_SIM_LEVEL_OK)
-        detail = kill_switch = tw_sim_risk_kill_switch_detail (tw_sim_firm_get_risk (req->firm));
-
       json_builder_set_member_name (b, c->name);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, c->status);
-      if (detail != NULL)
+      if (g_str_equal (c->name, "broker"))
+        {
+          json_builder_set_member_name (b, "connected");
+          json_builder_add_boolean_value (b, c->level != TW_SIM_LEVEL_BAD);
+        }
+      else if (g_str_equal (c->name, "kill_switch"))
+        {
+          json_builder_set_member_name (b, "enabled");
+          json_builder_add_boolean_value (b, ks->enabled);
+        }
+      /* assumed: an injected fault's message, which the runbook does not show */
+      if (c->message != NULL)
         {
           json_builder_set_member_name (b, "detail");
-          json_builder_add_string_value (b, detail);
+          json_builder_add_string_value (b, c->message);
         }
       json_builder_end_object (b);
     }
@@ -82,11 +88,15 @@ static const TwSimRoute * const extra_routes[] = {
   NULL
 };
 
+/* The runbook's components, in its order ("Verify Services"). */
 static const TwSimComponentSpec components[] = {
-  { "database", NULL, -1 },
-  { "ibkr_gateway", "connected, authenticated", -1 },
-  { "kill_switch", "inactive", -1 },
-  { "scheduler", NULL, -1 },
+  { "kill_switch", NULL, -1 },
+  { "audit_store", NULL, -1 },
+  { "broker", NULL, -1 },
+  { "approval_service", NULL, -1 },
+  { "risk_engine", NULL, -1 },
+  { "simulator", NULL, -1 },
+  { "order_submitter", NULL, -1 },
   { NULL }
 };
 
@@ -94,13 +104,10 @@ const TwSimFlavor tw_sim_flavor_ibkr_assistant = {
   .name = "ibkr-assistant",
   .server_header = "uvicorn",
   .errors = TW_SIM_ERRORS_FASTAPI,
-  .auth = TW_SIM_AUTH_API_KEY,
-  .missing_status = 401,
-  .missing_body = "{\"detail\":\"Invalid API key\"}",
-  .wrong_status = 401,
-  .wrong_body = "{\"detail\":\"Invalid API key\"}",
+  .auth = TW_SIM_AUTH_NONE,
   .routes = routes,
   .extra_routes = extra_routes,
   .components = components,
-  .levels = { "healthy", "degraded", "unhealthy" },
+  /* components: "ok" and "error" are the runbook's; "degraded" assumed */
+  .levels = { "ok", "degraded", "error" },
 };

@@ -40,9 +40,11 @@ static const char description[] =
   "                                      consecutive-loss breaker trips (automatic halt)\n"
   "           {\"name\": \"daily-loss\", \"percent\": 4.2}  losses up to that daily loss\n"
   "           {\"name\": \"trade\", \"pnl\": -250.0, \"symbol\": \"SPY\"}  one trade outcome\n"
-  "           {\"name\": \"source-outage\", \"source\": \"polygon\", \"recovery_timeout\": 2,\n"
+  "           {\"name\": \"source-outage\", \"source\": \"coingecko_api\", \"recovery_timeout\": 2,\n"
   "            \"failure_threshold\": 5}      an Autotrader source fails every call\n"
-  "           {\"name\": \"source-recover\", \"source\": \"polygon\"}  it answers again\n"
+  "           {\"name\": \"source-recover\", \"source\": \"coingecko_api\"}  it answers again\n"
+  "           {\"name\": \"source-reset\", \"source\": \"coingecko_api\"}  its breaker is reset\n"
+  "                                      by hand (the runbook's CIRCUIT_REGISTRY call)\n"
   "           {\"name\": \"external-halt\", \"flavor\": \"investiq\" | \"ibkr-assistant\" |\n"
   "            \"ai-trading\" | \"alpaca\", \"by\": \"ops-oncall\", \"reason\": \"…\"}\n"
   "                                      someone else halts that system\n"
@@ -65,7 +67,8 @@ static const char description[] =
   "\n"
   "  TW_SIM_STATE_DIR     where the kill switch is kept (kill_switch.json; default: a\n"
   "                       private temporary directory of the process)\n"
-  "  KILL_SWITCH_ENABLED  true or 1: the kill switch is on and cannot be deactivated\n";
+  "  KILL_SWITCH_ENABLED  true or 1: the kill switch is on; deactivating it succeeds\n"
+  "                       but it stays on (KILL_SWITCH_REASON: its reason)\n";
 
 static gboolean
 on_signal (gpointer data)

@@ -175,7 +175,6 @@ add_ibkr_order (TwSimPortfolio *self,
                 double          quantity,
                 double          limit_price,
                 gint64          created_at_us,
-                const char     *approval_id,
                 const char     *approval_status)
 {
   TwSimIbkrOrder *o = g_new0 (TwSimIbkrOrder, 1);
@@ -189,11 +188,12 @@ add_ibkr_order (TwSimPortfolio *self,
   o->limit_price = limit_price;
   o->status = g_strdup ("PENDING");
   o->created_at_us = created_at_us;
-  o->approval_id = g_strdup (approval_id);
+  /* 003 keys an order's approval by the order's id ("Stuck Order Resolution"). */
+  o->approval_id = g_strdup (id);
   g_ptr_array_add (self->ibkr_orders, o);
 
   a = g_new0 (TwSimApproval, 1);
-  a->id = g_strdup (approval_id);
+  a->id = g_strdup (id);
   a->order_id = g_strdup (id);
   a->status = g_strdup (approval_status);
   a->expires_at_us = created_at_us + (gint64) 30 * 60 * G_USEC_PER_SEC;
@@ -262,9 +262,9 @@ tw_sim_portfolio_new (TwSimFirm *firm)
 
   /* The IBKR assistant: one order stuck awaiting approval for 9 minutes. */
   add_ibkr_order (self, "ord-1001", "ES", "BUY", 2, 5012.25, now - 9 * minute,
-                  "apr-77", "PENDING_APPROVAL");
+                  "PENDING_APPROVAL");
   add_ibkr_order (self, "ord-1002", "NQ", "SELL", 1, 17890.50, now - 2 * minute,
-                  "apr-78", "APPROVED");
+                  "APPROVED");
 
   self->walk = g_timeout_source_new (WALK_INTERVAL_MS);
   g_source_set_callback (self->walk, on_walk, self, NULL);

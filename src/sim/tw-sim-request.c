@@ -327,6 +327,8 @@ check_auth (TwSimRequest *req)
   const TwSimFlavor *flavor = req->flavor;
   gboolean missing, ok;
 
+  if (flavor->auth == TW_SIM_AUTH_NONE)
+    return TRUE;
   if (flavor->auth == TW_SIM_AUTH_ALPACA)
     {
       const char *key_id = soup_message_headers_get_one (headers, "APCA-API-KEY-ID");

@@ -23,14 +23,6 @@ add_double (JsonBuilder *b,
   json_builder_add_double_value (b, value);
 }
 
-static void
-reply_text_json (TwSimRequest *req,
-                 guint         status,
-                 const char   *body)
-{
-  tw_sim_reply_bytes (req->msg, status, "application/json", body, strlen (body));
-}
-
 /* ---- InvestIQ ---- */
 
 /* The JSON object of the request, or NULL after answering as axum's Json extractor
@@ -383,8 +375,10 @@ fastapi_reason_body (TwSimRequest *req,
   return obj;
 }
 
+/* GET /api/v1/kill-switch/status: {"enabled", "reason", "activated_at", "activated_by"}
+ * ("Kill Switch Status", "Verification"). */
 static void
-reply_kill_switch (TwSimRequest *req)
+kill_switch_status (TwSimRequest *req)
 {
   TwSimKillSwitch *ks = &tw_sim_firm_get_risk (req->firm)->kill_switch;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -395,16 +389,30 @@ reply_kill_switch (TwSimRequest *req)
   tw_sim_builder_add_string_or_null (b, "reason", ks->reason);
   tw_sim_builder_add_time_or_null (b, "activated_at", ks->activated_at_us);
   tw_sim_builder_add_string_or_null (b, "activated_by", ks->activated_by);
-  json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, ks->forced_by_env ? "env" : "file");
   json_builder_end_object (b);
   tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
 }
 
+/* The answer of activate and deactivate: {"status": "activated"|"deactivated", "reason",
+ * ["activated_by",] "timestamp"}: what was asked, not the switch's state ("Activation
+ * Methods", "Deactivation"). */
 static void
-kill_switch_status (TwSimRequest *req)
+reply_kill_switch_change (TwSimRequest *req,
+                          const char   *status,
+                          const char   *reason,
+                          const char   *by)
 {
-  reply_kill_switch (req);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  tw_sim_builder_add_string_or_null (b, "reason", reason);
+  if (by != NULL)
+    tw_sim_builder_add_string_or_null (b, "activated_by", by);
+  tw_sim_builder_add_time_or_null (b, "timestamp", g_get_real_time ());
+  json_builder_end_object (b);
+  tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
 }
 
 static void
@@ -413,38 +421,43 @@ kill_switch_activate (TwSimRequest *req)
   TwSimRisk *risk = tw_sim_firm_get_risk (req->firm);
   g_autoptr(JsonNode) root = NULL;
   JsonObject *obj = fastapi_reason_body (req, "activated_by", &root);
-  const char *by;
+  const char *reason, *by;
 
   if (obj == NULL)
     return;
 
+  reason = json_object_get_string_member (obj, "reason");
+  by = json_object_get_string_member_with_default (obj, "activated_by", NULL);
+  if (by == NULL)
+    by = "api";   /* assumed: the runbook always sends activated_by */
   /* Forced on already: nothing to change, and the file keeps what it said. */
   if (!risk->kill_switch.forced_by_env)
-    {
-      by = json_object_get_string_member_with_default (obj, "activated_by", NULL);
-      tw_sim_risk_kill_switch_set (risk, TRUE,
-                                   json_object_get_string_member (obj, "reason"),
-                                   by != NULL ? by : "api");
-    }
-  reply_kill_switch (req);
+    tw_sim_risk_kill_switch_set (risk, TRUE, reason, by);
+  reply_kill_switch_change (req, "activated", reason, by);
 }
 
+/* "Kill Switch Won't Deactivate": with KILL_SWITCH_ENABLED set the call succeeds and the
+ * switch stays on (the environment overrides the state file). Its diagnosis posts no
+ * body at all, so the body is optional; one that is sent needs its "reason". */
 static void
 kill_switch_deactivate (TwSimRequest *req)
 {
   TwSimRisk *risk = tw_sim_firm_get_risk (req->firm);
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(JsonNode) root = NULL;
-  JsonObject *obj = fastapi_reason_body (req, NULL, &root);
+  const char *reason = NULL;
 
-  if (obj == NULL)
-    return;
-  if (risk->kill_switch.forced_by_env)
-    return reply_text_json (req, SOUP_STATUS_CONFLICT,
-                            "{\"detail\":\"Kill switch is forced on by KILL_SWITCH_ENABLED; "
-                            "unset it and restart the service\"}");
+  if (body->length > 0)
+    {
+      JsonObject *obj = fastapi_reason_body (req, NULL, &root);
 
-  tw_sim_risk_kill_switch_set (risk, FALSE, NULL, NULL);
-  reply_kill_switch (req);
+      if (obj == NULL)
+        return;
+      reason = json_object_get_string_member (obj, "reason");
+    }
+  if (!risk->kill_switch.forced_by_env)
+    tw_sim_risk_kill_switch_set (risk, FALSE, NULL, NULL);
+  reply_kill_switch_change (req, "deactivated", reason, NULL);
 }
 
 const TwSimRoute tw_sim_ibkr_assistant_risk_routes[] = {

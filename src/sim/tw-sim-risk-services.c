@@ -194,6 +194,13 @@ const TwSimRoute tw_sim_ai_trading_risk_routes[] = {
 
 /* ---- Autotrader ---- */
 
+/* 004 shows the paths only: GET /api/health/circuit-breakers (watched with jq, states
+ * OPEN and HALF_OPEN, "Circuit Breaker Trips") and GET /api/health/rate-limits, one
+ * member per provider under "rate_limits" ("Data Freshness Issues"). Assumed: the
+ * breakers' answer's shape and every field inside each entry. There is no reset route:
+ * the runbook resets a breaker by a Python call into the registry (the source-reset
+ * scenario). */
+
 static void
 breakers (TwSimRequest *req)
 {
@@ -227,50 +234,20 @@ breakers (TwSimRequest *req)
 }
 
 static void
-breaker_reset (TwSimRequest *req)
-{
-  TwSimRisk *risk = tw_sim_firm_get_risk (req->firm);
-  const char *name = tw_sim_request_get_param (req, "source");
-  TwSimSource *s = tw_sim_risk_get_source (risk, name);
-  g_autoptr(JsonBuilder) b = NULL;
-
-  if (s == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("Unknown source '%s'", name);
-
-      tw_sim_reply_flavor_error (req, SOUP_STATUS_NOT_FOUND, message);
-      return;
-    }
-
-  tw_sim_risk_source_reset (risk, s);
-
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, s->name);
-  json_builder_set_member_name (b, "state");
-  json_builder_add_string_value (b, tw_sim_source_state_to_string (s->state));
-  json_builder_set_member_name (b, "failure_count");
-  json_builder_add_int_value (b, s->failure_count);
-  json_builder_end_object (b);
-  tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
-}
-
-static void
 rate_limits (TwSimRequest *req)
 {
   TwSimRisk *risk = tw_sim_firm_get_risk (req->firm);
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "providers");
+  json_builder_set_member_name (b, "rate_limits");
   json_builder_begin_object (b);
   for (guint i = 0; i < TW_SIM_N_SOURCES; i++)
     {
       TwSimSource *s = &risk->sources[i];
       double percent = s->rate_limit > 0 ? 100.0 * s->rate_used / s->rate_limit : 0.0;
 
-      json_builder_set_member_name (b, s->name);
+      json_builder_set_member_name (b, s->provider);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "used");
       json_builder_add_int_value (b, s->rate_used);
@@ -289,7 +266,6 @@ rate_limits (TwSimRequest *req)
 
 const TwSimRoute tw_sim_autotrader_risk_routes[] = {
   { "GET", "/api/health/circuit-breakers", breakers },
-  { "POST", "/api/health/circuit-breakers/{source}/reset", breaker_reset },
   { "GET", "/api/health/rate-limits", rate_limits },
   { NULL }
 };

@@ -19,15 +19,21 @@
 #define PROBE_US             G_TIME_SPAN_SECOND               /* calls while up */
 #define KILL_SWITCH_FILE     "kill_switch.json"
 
+/* 004's data sources: its breakers are named as the registry names them
+ * (CIRCUIT_REGISTRY.get_monitor("coingecko_api"), "Circuit Breaker Trips"), its rate
+ * limits by provider (.rate_limits.coingecko, "Data Freshness Issues"). The names of the
+ * other three, and the figures, are assumed. */
 static const struct
 {
   const char *name;
+  const char *provider;
   guint       used;
   guint       limit;
 } source_defaults[TW_SIM_N_SOURCES] = {
-  { "polygon", 120, 200 },
-  { "alpaca_data", 45, 200 },
-  { "news_api", 12, 100 },
+  { "coingecko_api", "coingecko", 22, 30 },
+  { "dexscreener", "dexscreener", 120, 300 },
+  { "blockscout", "blockscout", 45, 600 },
+  { "ethereum_rpc", "ethereum_rpc", 310, 1000 },
 };
 
 void
@@ -386,12 +392,15 @@ static void
 kill_switch_apply_env (TwSimRisk *risk)
 {
   TwSimKillSwitch *ks = &risk->kill_switch;
+  /* KILL_SWITCH_REASON is the runbook's ("Activation Methods", method 2); the default
+   * is assumed. */
+  const char *reason = g_getenv ("KILL_SWITCH_REASON");
 
   ks->forced_by_env = env_forces_kill_switch ();
   if (!ks->forced_by_env || ks->enabled)
     return;
   ks->enabled = TRUE;
-  tw_set_str (&ks->reason, "Forced on by KILL_SWITCH_ENABLED");
+  tw_set_str (&ks->reason, reason != NULL && *reason != '\0' ? reason : "Forced on by KILL_SWITCH_ENABLED");
   tw_set_str (&ks->activated_by, "environment");
   ks->activated_at_us = g_get_real_time ();
 }
@@ -418,16 +427,6 @@ tw_sim_risk_kill_switch_set (TwSimRisk  *risk,
       ks->activated_at_us = 0;
     }
   kill_switch_save (risk);
-}
-
-char *
-tw_sim_risk_kill_switch_detail (TwSimRisk *risk)
-{
-  TwSimKillSwitch *ks = &risk->kill_switch;
-
-  if (!ks->enabled)
-    return g_strdup ("inactive");
-  return g_strdup_printf ("ACTIVE: %s", ks->reason != NULL ? ks->reason : "no reason given");
 }
 
 /* ---- AI trading ---- */
@@ -490,6 +489,7 @@ source_defaults_apply (TwSimSource *s,
   s->changed_mono_us = now;
   s->next_probe_mono_us = now + PROBE_US;
   s->outage = FALSE;
+  s->provider = source_defaults[i].provider;
   s->rate_used = source_defaults[i].used;
   s->rate_limit = source_defaults[i].limit;
 }

@@ -63,7 +63,8 @@ typedef enum
 /* One Autotrader data source behind its own breaker. */
 typedef struct
 {
-  const char       *name;                /* polygon, alpaca_data, news_api */
+  const char       *name;                /* coingecko_api, dexscreener, blockscout, ethereum_rpc */
+  const char       *provider;            /* its rate limits': coingecko, … */
   TwSimSourceState  state;
   guint             failure_count;
   guint             failure_threshold;
@@ -77,7 +78,7 @@ typedef struct
   guint             rate_limit;
 } TwSimSource;
 
-#define TW_SIM_N_SOURCES 3
+#define TW_SIM_N_SOURCES 4
 
 typedef struct
 {
@@ -131,8 +132,6 @@ void         tw_sim_risk_kill_switch_set     (TwSimRisk    *risk,
                                               gboolean      enabled,
                                               const char   *reason,
                                               const char   *by);
-/* The IBKR health detail of the kill_switch component. */
-char        *tw_sim_risk_kill_switch_detail  (TwSimRisk    *risk);
 /* The path of the state file (for tests and --help). */
 char        *tw_sim_risk_kill_switch_path    (TwSimRisk    *risk);
 

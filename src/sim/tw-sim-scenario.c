@@ -69,7 +69,8 @@ get_source (TwSimRisk   *risk,
 
   if (s == NULL)
     g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                 "Unknown Autotrader source “%s”: use polygon, alpaca_data or news_api",
+                 "Unknown Autotrader source “%s”: use coingecko_api, dexscreener, blockscout "
+                 "or ethereum_rpc",
                  name != NULL ? name : "");
   return s;
 }
@@ -180,6 +181,22 @@ source_recover (TwSim       *sim,
   return TRUE;
 }
 
+/* The runbook's manual reset, a Python call into the registry, not an HTTP route
+ * (004, "Circuit Breaker Trips"): CIRCUIT_REGISTRY.get_monitor(NAME).reset(). */
+static gboolean
+source_reset (TwSim       *sim,
+              JsonObject  *args,
+              GError     **error)
+{
+  TwSimRisk *risk = tw_sim_firm_get_risk (_tw_sim_get_firm (sim));
+  TwSimSource *s = get_source (risk, args, error);
+
+  if (s == NULL)
+    return FALSE;
+  tw_sim_risk_source_reset (risk, s);
+  return TRUE;
+}
+
 static gboolean
 external_halt (TwSim       *sim,
                JsonObject  *args,
@@ -231,6 +248,7 @@ const TwSimScenario tw_sim_risk_scenarios[] = {
   { "trade", trade },
   { "source-outage", source_outage },
   { "source-recover", source_recover },
+  { "source-reset", source_reset },
   { "external-halt", external_halt },
   { "reset", reset },
   { NULL }

@@ -3,9 +3,14 @@
 
 #include "tw-sim-trading.h"
 
-/* The IBKR assistant's pending orders and their approvals (trading-wire.md): FastAPI,
- * errors {"detail": "…"}. An order awaiting approval will not cancel until the
- * approval is invalidated. */
+/* The IBKR assistant's pending orders and their approvals, as 003's "Stuck Order
+ * Resolution" shows them: GET /api/v1/orders?status=PENDING answers {"orders":
+ * [{"proposal_id", "symbol", "state", "created_at"}]}; an order's approval is keyed by
+ * the order's id (/api/v1/approvals/order-123/status). FastAPI, errors {"detail": "…"}.
+ * Assumed (the runbook is silent): the order's other fields (side, quantity,
+ * order_type, limit_price, approval_status: "detailed order info including approval
+ * token status"), the answers of cancel and of the approval calls, and that an order
+ * awaiting approval answers a cancel with 409 until its approval is invalidated. */
 
 static TwSimPortfolio *
 get_portfolio (TwSimRequest *req)
@@ -34,7 +39,7 @@ add_order (JsonBuilder    *b,
     ? tw_sim_portfolio_find_approval (portfolio, o->approval_id) : NULL;
 
   json_builder_begin_object (b);
-  add_string (b, "id", o->id);
+  add_string (b, "proposal_id", o->id);
   add_string (b, "symbol", o->symbol);
   add_string (b, "side", o->side);
   json_builder_set_member_name (b, "quantity");
@@ -44,9 +49,8 @@ add_order (JsonBuilder    *b,
     json_builder_add_double_value (b, o->quantity);
   add_string (b, "order_type", o->order_type);
   tw_sim_trading_add_double (b, "limit_price", o->limit_price);
-  add_string (b, "status", o->status);
+  add_string (b, "state", o->status);
   tw_sim_trading_add_time (b, "created_at", o->created_at_us);
-  add_string (b, "approval_id", o->approval_id);
   add_string (b, "approval_status", a != NULL ? a->status : NULL);
   json_builder_end_object (b);
 }
@@ -79,7 +83,6 @@ get_orders (TwSimRequest *req)
   TwSimPortfolio *portfolio = get_portfolio (req);
   GPtrArray *orders = tw_sim_portfolio_get_ibkr_orders (portfolio);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  guint count = 0;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "orders");
@@ -91,11 +94,8 @@ get_orders (TwSimRequest *req)
       if (status != NULL && g_ascii_strcasecmp (status, o->status) != 0)
         continue;
       add_order (b, portfolio, o);
-      count++;
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "count");
-  json_builder_add_int_value (b, count);
   json_builder_end_object (b);
   tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);
 }
@@ -141,8 +141,7 @@ post_cancel (TwSimRequest *req)
   if (a != NULL && g_str_equal (a->status, "PENDING_APPROVAL"))
     {
       reply_detail (req, SOUP_STATUS_CONFLICT,
-                    "Order %s is awaiting approval %s; invalidate the approval first",
-                    o->id, a->id);
+                    "Order %s is awaiting approval; invalidate its approval first", o->id);
       return;
     }
 
@@ -151,8 +150,8 @@ post_cancel (TwSimRequest *req)
 
   b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string (b, "id", o->id);
-  add_string (b, "status", o->status);
+  add_string (b, "proposal_id", o->id);
+  add_string (b, "state", o->status);
   json_builder_end_object (b);
   tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);
 }
@@ -171,9 +170,8 @@ get_approval_status (TwSimRequest *req)
     }
   b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string (b, "id", a->id);
+  add_string (b, "proposal_id", a->order_id);
   add_string (b, "status", a->status);
-  add_string (b, "order_id", a->order_id);
   tw_sim_trading_add_time (b, "expires_at", a->expires_at_us);
   json_builder_end_object (b);
   tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);
@@ -196,7 +194,7 @@ post_approval_invalidate (TwSimRequest *req)
 
   b = json_builder_new ();
   json_builder_begin_object (b);
-  add_string (b, "id", a->id);
+  add_string (b, "proposal_id", a->order_id);
   add_string (b, "status", a->status);
   json_builder_end_object (b);
   tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);

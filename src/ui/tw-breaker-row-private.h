@@ -14,5 +14,9 @@ const char *tw_breaker_row_get_state_text   (TwBreakerRow *self);
 /* The level bar's value (0..1), -1 when the row has none. */
 double      tw_breaker_row_get_level        (TwBreakerRow *self);
 gboolean    tw_breaker_row_get_can_reset    (TwBreakerRow *self);
+/* "Copy Reset Command" is offered: the runbook's reset by hand, no reset over HTTP. */
+gboolean    tw_breaker_row_get_can_copy_reset (TwBreakerRow *self);
+/* Clicks "Copy Reset Command". */
+void        tw_breaker_row_copy_reset       (TwBreakerRow *self);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ struct _TwBreakerRow
   GtkLabel     *state_label;
   GtkLevelBar  *level_bar;
   GtkButton    *reset_button;
+  GtkButton    *copy_reset_button;
 };
 
 G_DEFINE_FINAL_TYPE (TwBreakerRow, tw_breaker_row, ADW_TYPE_ACTION_ROW)
@@ -70,6 +71,7 @@ update (TwBreakerRow *self)
   const char *icon;
   const char *word;
   const char *style;
+  const char *instruction;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self),
                                  label != NULL ? label : tw_breaker_get_id (breaker));
@@ -157,6 +159,34 @@ update (TwBreakerRow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->reset_button), tw_breaker_get_can_reset (breaker));
   gtk_widget_set_sensitive (GTK_WIDGET (self->reset_button), !self->in_flight);
+
+  /* No reset over HTTP: the runbook's own way, to copy and run by hand, on a breaker that
+   * is not closed. */
+  instruction = tw_breaker_get_reset_instruction (breaker);
+  gtk_widget_set_visible (GTK_WIDGET (self->copy_reset_button),
+                          instruction != NULL && !tw_breaker_get_can_reset (breaker) &&
+                          tw_breaker_get_state (breaker) != TW_BREAKER_CLOSED);
+  if (instruction != NULL)
+    {
+      /* Translators: the tooltip of "Copy Reset Command"; %s is the command itself */
+      g_autofree char *tooltip = g_strdup_printf (_("This service resets a breaker by hand, "
+                                                    "not from the console. Its runbook's command:\n%s"),
+                                                  instruction);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->copy_reset_button), tooltip);
+    }
+}
+
+static void
+copy_reset_clicked_cb (TwBreakerRow *self)
+{
+  const char *instruction = tw_breaker_get_reset_instruction (self->breaker);
+
+  if (instruction == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), instruction);
+  gtk_widget_activate_action (GTK_WIDGET (self), "breakers.reset-copied", "(ss)",
+                              self->service_id, tw_breaker_get_id (self->breaker));
 }
 
 static void
@@ -205,7 +235,9 @@ tw_breaker_row_class_init (TwBreakerRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwBreakerRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, TwBreakerRow, level_bar);
   gtk_widget_class_bind_template_child (widget_class, TwBreakerRow, reset_button);
+  gtk_widget_class_bind_template_child (widget_class, TwBreakerRow, copy_reset_button);
   gtk_widget_class_bind_template_callback (widget_class, reset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_reset_clicked_cb);
 }
 
 static void
@@ -280,6 +312,25 @@ tw_breaker_row_get_level (TwBreakerRow *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->level_bar)))
     return -1;
   return gtk_level_bar_get_value (self->level_bar);
+}
+
+/* TRUE when the row offers the runbook's reset command to copy (no reset over HTTP). */
+gboolean
+tw_breaker_row_get_can_copy_reset (TwBreakerRow *self)
+{
+  g_return_val_if_fail (TW_IS_BREAKER_ROW (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->copy_reset_button));
+}
+
+/* Clicks "Copy Reset Command" (for tests). */
+void
+tw_breaker_row_copy_reset (TwBreakerRow *self)
+{
+  g_return_if_fail (TW_IS_BREAKER_ROW (self));
+
+  copy_reset_clicked_cb (self);
 }
 
 gboolean

@@ -117,6 +117,94 @@ operation_failed_text (const char *operation)
   return _("failed");
 }
 
+/* Whether a successful @operation should have turned the kill switch off, or resumed. */
+static gboolean
+needs_read_back (const char *operation)
+{
+  return g_str_equal (operation, "killswitch.deactivate") || g_str_equal (operation, "trading.resume");
+}
+
+typedef struct
+{
+  ActionData *data;
+  char       *text;     /* what to say when the read-back confirms it */
+} ReadBack;
+
+static void
+read_back_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ReadBack *read_back = user_data;
+  g_autoptr(ActionData) data = read_back->data;
+  g_autofree char *text = read_back->text;
+  TwBreakersPage *self = data->page;
+  g_autoptr(GError) error = NULL;
+  TwTradingState *state;
+  gboolean kill_switch, still_on;
+
+  g_free (read_back);
+  /* A failed read-back is the pollers' to show: the action itself succeeded. */
+  if (!tw_risk_monitor_read_back_finish (TW_RISK_MONITOR (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  state = tw_risk_monitor_lookup (TW_RISK_MONITOR (object), data->service_id);
+  kill_switch = state != NULL && (g_str_equal (data->operation, "killswitch.deactivate") ||
+                                  tw_trading_state_get_kill_switch_active (state));
+  still_on = error == NULL && state != NULL &&
+             (kill_switch ? tw_trading_state_get_kill_switch_active (state)
+                          : tw_trading_state_is_halted (state));
+  if (still_on)
+    {
+      TwClient *client = self->workspace != NULL
+                         ? tw_workspace_get_client (self->workspace, data->service_id) : NULL;
+      const TwOperation *op = client != NULL
+                              ? tw_connector_get_operation (tw_client_get_connector (client),
+                                                            data->operation) : NULL;
+      const char *why = op != NULL ? tw_operation_get_unchanged (op) : NULL;
+
+      g_free (text);
+      if (why != NULL)
+        text = kill_switch
+               /* Translators: a service's name, then why (the connector's words, from the runbook) */
+               ? g_strdup_printf (_("%s: the service accepted the deactivation, but its kill switch "
+                                    "is still on. %s"), data->service_name, why)
+               /* Translators: a service's name, then why (the connector's words, from the runbook) */
+               : g_strdup_printf (_("%s: the service accepted the resume, but trading is still "
+                                    "halted. %s"), data->service_name, why);
+      else
+        text = kill_switch
+               /* Translators: a service's name */
+               ? g_strdup_printf (_("%s: the service accepted the deactivation, but its kill switch "
+                                    "is still on: something on the service keeps it on"),
+                                  data->service_name)
+               /* Translators: a service's name */
+               : g_strdup_printf (_("%s: the service accepted the resume, but trading is still "
+                                    "halted: something on the service keeps it halted"),
+                                  data->service_name);
+    }
+
+  if (still_on)
+    {
+      /* Not a toast: the operator expected trading back, and the why is long. */
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  kill_switch ? _("Kill Switch Still On")
+                                                              : _("Trading Still Halted"),
+                                                  text);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_free (self->last_result);
+      self->last_result = g_strdup (text);
+    }
+  else
+    show_result (self, text, TRUE);
+  g_signal_emit (self, signals[ACTION_FINISHED], 0, data->service_id, data->operation,
+                 !still_on, text);
+}
+
 static void
 run_done_cb (GObject      *object,
              GAsyncResult *result,
@@ -173,6 +261,18 @@ run_done_cb (GObject      *object,
     /* Translators: a service's name, what failed, and why */
     text = g_strdup_printf (_("%s: %s — %s"), data->service_name,
                             operation_failed_text (data->operation), error->message);
+
+  /* The answer says what was asked, not what the service now is: read it back first. */
+  if (error == NULL && self->monitor != NULL && needs_read_back (data->operation))
+    {
+      ReadBack *read_back = g_new0 (ReadBack, 1);
+
+      read_back->data = g_steal_pointer (&data);
+      read_back->text = g_steal_pointer (&text);
+      tw_risk_monitor_read_back_async (self->monitor, read_back->data->service_id,
+                                       self->cancellable, read_back_done_cb, read_back);
+      return;
+    }
 
   show_result (self, text, error == NULL);
   g_signal_emit (self, signals[ACTION_FINISHED], 0, data->service_id, data->operation,
@@ -357,6 +457,27 @@ reset_action (GtkWidget  *widget,
   start_action (TW_BREAKERS_PAGE (widget), service_id, "breakers.reset", breaker_id);
 }
 
+/* A breaker row copied the runbook's reset command: say what to do with it. */
+static void
+reset_copied_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TwBreakersPage *self = TW_BREAKERS_PAGE (widget);
+  TwTradingState *state;
+  const char *service_id, *breaker_id, *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &service_id, &breaker_id);
+  state = self->monitor != NULL ? tw_risk_monitor_lookup (self->monitor, service_id) : NULL;
+  if (state != NULL)
+    name = tw_trading_state_get_service_name (state);
+  /* Translators: a service's name and a breaker's; the command is on the clipboard */
+  text = g_strdup_printf (_("%s: reset command for %s copied — run it on the service's host"),
+                          name != NULL ? name : service_id, breaker_id);
+  show_result (self, text, TRUE);
+}
+
 /* Groups */
 
 static void
@@ -444,6 +565,8 @@ tw_breakers_page_class_init (TwBreakersPageClass *klass)
   gtk_widget_class_install_action (widget_class, "breakers.kill-switch-deactivate", "s",
                                    kill_deactivate_action);
   gtk_widget_class_install_action (widget_class, "breakers.reset", "(ss)", reset_action);
+  gtk_widget_class_install_action (widget_class, "breakers.reset-copied", "(ss)",
+                                   reset_copied_action);
 }
 
 static void

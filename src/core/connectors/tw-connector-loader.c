@@ -627,13 +627,13 @@ load_operation (Ctx          *ctx,
 {
   static const char * const keys[] = {
     "method", "path", "query", "headers", "body", "result", "list", "key", "map",
-    "health", "components", "trading", "breakers", NULL
+    "health", "components", "trading", "breakers", "unchanged", NULL
   };
   static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
   TwOperation *op;
   JsonObject *object;
   JsonNode *body;
-  const char *method, *path, *result, *key;
+  const char *method, *path, *result, *key, *unchanged;
 
   if (!is_identifier (name, "_.-"))
     return fail (ctx, _("operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\""),
@@ -648,8 +648,11 @@ load_operation (Ctx          *ctx,
       !get_required_string (ctx, object, "method", NULL, &method) ||
       !get_required_string (ctx, object, "path", NULL, &path) ||
       !get_pointer (ctx, object, "result", NULL, &result) ||
-      !get_pointer (ctx, object, "key", NULL, &key))
+      !get_pointer (ctx, object, "key", NULL, &key) ||
+      !get_string (ctx, object, "unchanged", NULL, &unchanged))
     return FALSE;
+  if (unchanged != NULL && *unchanged == '\0')
+    return fail (ctx, _("\"unchanged\" must say why the state may not change (or be left out)"));
 
   if (!g_strv_contains (methods, method))
     return fail (ctx, _("\"method\" must be one of GET, POST, PUT, PATCH, DELETE, not \"%s\""),
@@ -668,6 +671,7 @@ load_operation (Ctx          *ctx,
   g_free (op->result);
   op->result = g_strdup (result != NULL ? result : "");
   op->key = g_strdup (key);
+  op->unchanged = g_strdup (unchanged);
 
   if (!get_boolean (ctx, object, "list", NULL, FALSE, &op->list))
     return FALSE;

@@ -80,6 +80,7 @@ typedef struct
   GPtrArray          *map;      /* TwMapping */
   TwBreakerStateRule *state;    /* nullable */
   char               *reset;    /* name of the operation that resets one, nullable */
+  char               *reset_instruction; /* how to reset one by hand (${breaker}), nullable */
 } TwBreakersRule;
 
 struct _TwOperation
@@ -99,6 +100,7 @@ struct _TwOperation
   TwComponentsRule *components; /* nullable */
   TwTradingRule    *trading;    /* nullable */
   TwBreakersRule   *breakers;   /* nullable */
+  char             *unchanged;  /* nullable: why a success may leave the state unchanged */
 };
 
 /* One of "refusals": what a refused entry of a multi-status answer means. */

@@ -221,6 +221,7 @@ _tw_breakers_rule_free (TwBreakersRule *rule)
   g_clear_pointer (&rule->map, g_ptr_array_unref);
   g_clear_pointer (&rule->state, breaker_state_rule_free);
   g_free (rule->reset);
+  g_free (rule->reset_instruction);
   g_free (rule);
 }
 
@@ -406,7 +407,8 @@ _tw_breakers_rule_load (TwLoadContext *ctx,
                         JsonNode      *node)
 {
   static const char * const keys[] = {
-    "items", "pointer", "id", "label", "kind", "unit", "map", "state", "reset", NULL
+    "items", "pointer", "id", "label", "kind", "unit", "map", "state", "reset",
+    "reset_instruction", NULL
   };
   static const char * const collection_keys[] = {
     "pointer", "id", "label", "kind", "unit", "map", "state", NULL
@@ -415,7 +417,7 @@ _tw_breakers_rule_load (TwLoadContext *ctx,
   TwBreakersRule *rule;
   JsonObject *object;
   JsonNode *items;
-  const char *pointer, *id, *label, *kind, *unit, *reset;
+  const char *pointer, *id, *label, *kind, *unit, *reset, *instruction;
 
   object = get_object (ctx, node, where);
   if (object == NULL)
@@ -427,7 +429,8 @@ _tw_breakers_rule_load (TwLoadContext *ctx,
       !get_key_or_pointer (ctx, object, "label", where, &label) ||
       !get_word (ctx, object, "kind", where, breaker_kinds, &kind) ||
       !get_word (ctx, object, "unit", where, breaker_units, &unit) ||
-      !_tw_load_get_string (ctx, object, "reset", where, &reset))
+      !_tw_load_get_string (ctx, object, "reset", where, &reset) ||
+      !_tw_load_get_string (ctx, object, "reset_instruction", where, &instruction))
     return NULL;
 
   items = json_object_get_member (object, "items");
@@ -463,9 +466,17 @@ _tw_breakers_rule_load (TwLoadContext *ctx,
       return NULL;
     }
 
+  if (instruction != NULL && *instruction == '\0')
+    {
+      _tw_load_fail (ctx, _("%s: \"reset_instruction\" must say how to reset a breaker by hand "
+                       "(or be left out)"), where);
+      return NULL;
+    }
+
   rule = g_new0 (TwBreakersRule, 1);
   rule->map = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_mapping_free);
   rule->reset = g_strdup (reset);
+  rule->reset_instruction = g_strdup (instruction);
 
   if (items != NULL)
     {

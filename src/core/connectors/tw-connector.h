@@ -123,6 +123,7 @@ gboolean    tw_operation_map_breakers      (const TwOperation *op,
 /* The operation that resets one breaker of this operation's "breakers" rule (its
  * ${breaker} variable takes the breaker's id), or NULL. */
 const char *tw_operation_get_breaker_reset (const TwOperation *op);
+const char *tw_operation_get_unchanged     (const TwOperation *op);
 
 /* A connector file is refused past this size (the shipped ones are a few kB). */
 #define TW_CONNECTOR_MAX_SIZE (1024 * 1024)

@@ -531,6 +531,19 @@ set_breaker_number (const TwOperation  *op,
   return FALSE;
 }
 
+/* The rule's reset instruction for breaker @id: ${breaker} replaced by the id. */
+static char *
+reset_instruction (const TwBreakersRule *rule,
+                   const char           *id)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (rule->reset_instruction == NULL)
+    return NULL;
+  parts = g_strsplit (rule->reset_instruction, "${breaker}", -1);
+  return g_strjoinv (id != NULL ? id : "", parts);
+}
+
 static TwBreaker *
 map_limit_breaker (const TwOperation    *op,
                    const TwBreakerItem  *item,
@@ -540,12 +553,14 @@ map_limit_breaker (const TwOperation    *op,
   g_autoptr(TwBreaker) breaker = tw_breaker_new (item->id);
   JsonNode *value = tw_json_pointer_get (result, item->value);
   gboolean have_value = value != NULL && !JSON_NODE_HOLDS_NULL (value);
+  g_autofree char *instruction = reset_instruction (op->breakers, item->id);
   double limit;
 
   g_object_set (breaker,
                 "label", item->label,
                 "kind", item->kind,
                 "can-reset", op->breakers->reset != NULL,
+                "reset-instruction", instruction,
                 NULL);
   if (item->unit != NULL)
     g_object_set (breaker, "unit", item->unit, NULL);
@@ -626,12 +641,14 @@ map_source_breaker (const TwOperation  *op,
   g_autofree char *id = element_name (rule->id, member, index, value);
   g_autofree char *label = breaker_label (rule, member, index, value);
   g_autoptr(TwBreaker) breaker = tw_breaker_new (id);
+  g_autofree char *instruction = reset_instruction (rule, id);
   JsonNode *state;
 
   g_object_set (breaker,
                 "label", label,
                 "kind", rule->kind,
                 "can-reset", rule->reset != NULL,
+                "reset-instruction", instruction,
                 NULL);
   if (rule->unit != NULL)
     g_object_set (breaker, "unit", rule->unit, NULL);

@@ -586,6 +586,20 @@ tw_operation_get_key_pointer (const TwOperation *op)
   return op->key;
 }
 
+/**
+ * tw_operation_get_unchanged:
+ *
+ * Returns: (nullable): the connector's own words (not translated) on why a successful
+ *   call may leave the state it changes as it was, e.g. a kill switch that the service's
+ *   environment keeps on; NULL when the connector says nothing
+ */
+const char *
+tw_operation_get_unchanged (const TwOperation *op)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+  return op->unchanged;
+}
+
 /* Life cycle */
 
 TwTemplatePair *
@@ -671,6 +685,7 @@ _tw_operation_free (TwOperation *op)
   g_free (op->body);
   g_free (op->result);
   g_free (op->key);
+  g_free (op->unchanged);
   g_clear_pointer (&op->map, g_ptr_array_unref);
   g_clear_pointer (&op->health, _tw_health_rule_free);
   g_clear_pointer (&op->components, _tw_components_rule_free);

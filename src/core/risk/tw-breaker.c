@@ -20,6 +20,7 @@ struct _TwBreaker
   guint           failure_count;
   GDateTime      *opened_at;
   gboolean        can_reset;
+  char           *reset_instruction;
 };
 
 G_DEFINE_FINAL_TYPE (TwBreaker, tw_breaker, G_TYPE_OBJECT)
@@ -36,6 +37,7 @@ enum {
   PROP_FAILURE_COUNT,
   PROP_OPENED_AT,
   PROP_CAN_RESET,
+  PROP_RESET_INSTRUCTION,
   PROP_FRACTION,
   N_PROPS
 };
@@ -81,6 +83,7 @@ tw_breaker_finalize (GObject *object)
   g_free (self->label);
   g_free (self->kind);
   g_free (self->unit);
+  g_free (self->reset_instruction);
   g_clear_pointer (&self->opened_at, g_date_time_unref);
 
   G_OBJECT_CLASS (tw_breaker_parent_class)->finalize (object);
@@ -106,6 +109,7 @@ tw_breaker_get_property (GObject    *object,
     case PROP_FAILURE_COUNT: g_value_set_uint (value, self->failure_count); break;
     case PROP_OPENED_AT:     g_value_set_boxed (value, self->opened_at); break;
     case PROP_CAN_RESET:     g_value_set_boolean (value, self->can_reset); break;
+    case PROP_RESET_INSTRUCTION: g_value_set_string (value, self->reset_instruction); break;
     case PROP_FRACTION:      g_value_set_double (value, tw_breaker_get_fraction (self)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -135,6 +139,10 @@ tw_breaker_set_property (GObject      *object,
       break;
     case PROP_UNIT:
       if (tw_set_str (&self->unit, g_value_get_string (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
+    case PROP_RESET_INSTRUCTION:
+      if (tw_set_str (&self->reset_instruction, g_value_get_string (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_VALUE:
@@ -192,6 +200,8 @@ tw_breaker_class_init (TwBreakerClass *klass)
   properties[PROP_FAILURE_COUNT] = g_param_spec_uint ("failure-count", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_OPENED_AT] = g_param_spec_boxed ("opened-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
   properties[PROP_CAN_RESET] = g_param_spec_boolean ("can-reset", NULL, NULL, FALSE, rw);
+  properties[PROP_RESET_INSTRUCTION] =
+    g_param_spec_string ("reset-instruction", NULL, NULL, NULL, rw);
   properties[PROP_FRACTION] =
     g_param_spec_double ("fraction", NULL, NULL, 0, 1, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -282,6 +292,20 @@ tw_breaker_get_can_reset (TwBreaker *self)
   return self->can_reset;
 }
 
+/**
+ * tw_breaker_get_reset_instruction:
+ *
+ * Returns: (nullable): how the service's runbook resets this breaker by hand (the
+ *   connector's own words, with the breaker's id in them), for a service that offers no
+ *   reset over HTTP
+ */
+const char *
+tw_breaker_get_reset_instruction (TwBreaker *self)
+{
+  g_return_val_if_fail (TW_IS_BREAKER (self), NULL);
+  return self->reset_instruction;
+}
+
 double
 tw_breaker_get_fraction (TwBreaker *self)
 {
@@ -322,6 +346,7 @@ tw_breaker_update_from (TwBreaker *self,
                 "failure-count", other->failure_count,
                 "opened-at", other->opened_at,
                 "can-reset", other->can_reset,
+                "reset-instruction", other->reset_instruction,
                 NULL);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  *   "value" (double), "limit" (double, 0 when none), "unit" ("count" | "percent"),
  *   "state" (TwBreakerState), "failure-count" (uint), "opened-at" (GDateTime),
  *   "can-reset" (bool: the connector has breakers.reset for it),
+ *   "reset-instruction" (string: how to reset it by hand, from the connector),
  *   "fraction" (double, read-only: value / limit clamped to 0..1, 1 when OPEN). */
 #define TW_TYPE_BREAKER (tw_breaker_get_type ())
 G_DECLARE_FINAL_TYPE (TwBreaker, tw_breaker, TW, BREAKER, GObject)
@@ -30,6 +31,7 @@ TwBreakerState  tw_breaker_get_state         (TwBreaker  *self);
 guint           tw_breaker_get_failure_count (TwBreaker  *self);
 GDateTime      *tw_breaker_get_opened_at     (TwBreaker  *self);
 gboolean        tw_breaker_get_can_reset     (TwBreaker  *self);
+const char     *tw_breaker_get_reset_instruction (TwBreaker *self);
 double          tw_breaker_get_fraction      (TwBreaker  *self);
 /* TRUE when OPEN, or a limit breaker at or past its limit. */
 gboolean        tw_breaker_is_tripped        (TwBreaker  *self);

@@ -3,6 +3,8 @@
 
 #include "tw-risk-monitor.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "tw-error.h"
 
 /* The status operations polled, in the order their answers are mapped. Operations
@@ -770,6 +772,152 @@ group_refresh (Group *group)
     group->refresh_pending = TRUE;
   else
     tw_poller_poll_now (group->poller);
+}
+
+/* ---- read back ---- */
+
+typedef struct
+{
+  TwRiskMonitor *monitor;
+  TwService     *service;   /* the entry's, to find it again */
+  char          *operation;
+} ReadBackData;
+
+static void
+read_back_data_free (gpointer user_data)
+{
+  ReadBackData *data = user_data;
+
+  g_clear_object (&data->monitor);
+  g_clear_object (&data->service);
+  g_free (data->operation);
+  g_free (data);
+}
+
+static Entry *
+find_entry (TwRiskMonitor *self,
+            TwService     *service)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->service == service)
+        return entry;
+    }
+  return NULL;
+}
+
+static void
+read_back_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReadBackData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
+  Entry *entry;
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* The profile may have changed meanwhile: then there is nothing to map onto. */
+  entry = find_entry (data->monitor, data->service);
+  if (entry != NULL && entry->client == TW_CLIENT (source))
+    {
+      TwConnector *connector = tw_client_get_connector (entry->client);
+      const TwOperation *op = tw_connector_get_operation (connector, data->operation);
+      Group *group = op != NULL ? find_group (entry, op) : NULL;
+
+      if (group != NULL)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          gboolean mapped;
+
+          g_object_freeze_notify (G_OBJECT (entry->state));
+          mapped = map_answer (group, body, &error);
+          if (mapped)
+            g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+          g_object_thaw_notify (G_OBJECT (entry->state));
+          if (!mapped)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          emit_transitions (entry);
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tw_risk_monitor_read_back_async:
+ * @service_id: a service of the monitor
+ *
+ * Reads the service's kill switch (else its trading state) once, now, and maps the
+ * answer onto its state: after an action whose own answer says what was asked rather
+ * than what the service now is (an IBKR assistant's deactivate succeeds while
+ * KILL_SWITCH_ENABLED keeps the switch on), this is what the console tells from.
+ * Independent of the pollers: no poll sent before the action can answer it.
+ */
+void
+tw_risk_monitor_read_back_async (TwRiskMonitor       *self,
+                                 const char          *service_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReadBackData *data;
+  Entry *entry = NULL;
+
+  g_return_if_fail (TW_IS_RISK_MONITOR (self));
+  g_return_if_fail (service_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tw_risk_monitor_read_back_async);
+
+  for (guint i = 0; i < self->entries->len && entry == NULL; i++)
+    {
+      Entry *e = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (tw_service_get_id (e->service), service_id) == 0)
+        entry = e;
+    }
+  if (entry == NULL)
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_NOT_FOUND,
+                               _("No service “%s” to read back"), service_id);
+      return;
+    }
+
+  data = g_new0 (ReadBackData, 1);
+  data->monitor = g_object_ref (self);
+  data->service = g_object_ref (entry->service);
+  data->operation = g_strdup (tw_client_has_operation (entry->client, "killswitch.status")
+                              ? "killswitch.status" : "trading.status");
+  g_task_set_task_data (task, data, read_back_data_free);
+  if (!tw_client_has_operation (entry->client, data->operation))
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                               _("This service does not report its trading state"));
+      return;
+    }
+  tw_client_call_async (entry->client, data->operation, NULL, cancellable, read_back_cb,
+                        g_steal_pointer (&task));
+}
+
+gboolean
+tw_risk_monitor_read_back_finish (TwRiskMonitor  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

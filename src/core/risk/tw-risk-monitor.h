@@ -36,5 +36,14 @@ TwTradingState *tw_risk_monitor_lookup     (TwRiskMonitor *self,
 void            tw_risk_monitor_start      (TwRiskMonitor *self);
 void            tw_risk_monitor_stop       (TwRiskMonitor *self);
 void            tw_risk_monitor_refresh    (TwRiskMonitor *self);
+/* Reads @service_id's kill switch (else trading state) once and maps it onto its state. */
+void            tw_risk_monitor_read_back_async  (TwRiskMonitor       *self,
+                                                  const char          *service_id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        tw_risk_monitor_read_back_finish (TwRiskMonitor       *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 
 G_END_DECLS
