@@ -769,7 +769,7 @@ test_halt_all_without_keyring (void)
         }
       g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
       g_test_trap_assert_passed ();
-      g_test_trap_assert_stderr ("*is written without the keyring from row 1 on*");
+      g_test_trap_assert_stderr ("*its rows from row 1 on are written without the keyring*");
       return;
     }
 

@@ -492,10 +492,11 @@ chain_prepare_locked (TwAuditLog  *self,
                      "from the one this process wrote", local_error->message);
           return TRUE;
         }
-      g_warning ("The audit log “%s” is written without the keyring from row %" G_GINT64_FORMAT
-                 " on: %s. Its rows are chained but not keyed (Verify lists them) until the "
-                 "keyring answers; trying again in %d s.", self->path, last_id + 1,
-                 local_error->message, TW_AUDIT_KEYRING_RETRY_S);
+      g_warning ("The audit log “%s” cannot have its key from the keyring (%s): its rows "
+                 "from row %" G_GINT64_FORMAT " on are written without the keyring (chained, "
+                 "not keyed; Verify lists them) until the keyring answers; trying again in "
+                 "%d s.", self->path, local_error->message, last_id + 1,
+                 TW_AUDIT_KEYRING_RETRY_S);
       return FALSE;
     }
   self->keyring_failed_us = 0;
