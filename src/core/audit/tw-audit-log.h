@@ -145,11 +145,12 @@ gint64         tw_audit_log_complete_finish (TwAuditLog         *self,
                                              GError            **error);
 
 /* Walks the whole chain and checks the keyring's head. TRUE if every row matches and
- * the log reaches the newest row written (with rows written without the keyring, if any,
- * in @verdict: see tw_audit_verdict_describe_unkeyed()); otherwise FALSE, @bad_row set to the first row
- * that does not (its id) and @error (TW_ERROR_CONFLICT) saying what is wrong with it. A
- * log that is missing where rows were written is FALSE. @n_rows: rows checked. Database
- * or keyring errors: FALSE, @bad_row 0. */
+ * the log reaches the newest row written (rows written without the keyring, if any, are
+ * in @verdict: see tw_audit_verdict_describe_unkeyed()); otherwise FALSE, @bad_row set to
+ * the first row that does not (its id) and @error (TW_ERROR_CONFLICT) saying what is
+ * wrong with it. A log that is missing where rows were written is FALSE. @n_rows: rows
+ * checked. Database or keyring errors (the keyring answering within a second): FALSE,
+ * @bad_row 0. */
 gboolean       tw_audit_log_verify_full    (TwAuditLog          *self,
                                             TwAuditVerdict      *verdict,
                                             GCancellable        *cancellable,
