@@ -405,6 +405,43 @@ test_earlier_version (Fixture       *f,
   assert_tampered (log, 4, "does not match its MAC");
 }
 
+/* A log whose table predates the "unkeyed" column: opened, it gets the column (its rows
+ * 0), and it verifies as before — its old rows are not taken for rows written without
+ * the keyring. */
+static void
+test_old_schema (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(TwAuditLog) log = NULL;
+  g_autofree char *last = NULL;
+  TwAuditVerdict verdict;
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_store (f))
+    return;
+  exec_sql (f->path,
+            "CREATE TABLE audit (id INTEGER PRIMARY KEY, time_us INTEGER NOT NULL,"
+            " profile TEXT NOT NULL, mode TEXT NOT NULL, actor TEXT NOT NULL,"
+            " action TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL,"
+            " outcome TEXT NOT NULL, http_status INTEGER NOT NULL, message TEXT NOT NULL,"
+            " request_id INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+            "INSERT INTO audit VALUES (1, 1700000000000001, 'desk', 'live', 'op', 'trading.halt',"
+            " 'svc', 'old', 'ok', 200, 'halted', 0, '', '');"
+            "INSERT INTO audit VALUES (2, 1700000000000002, 'desk', 'live', 'op', 'trading.halt',"
+            " 'svc', 'old', 'ok', 200, 'halted', 0, '', '');");
+  last = rechain (f->path, "tw-audit-1");
+  write_anchor (f, 2, last);
+
+  log = open_log (f);
+  write_rows (log, 2);
+  g_assert_true (tw_audit_log_verify_full (log, &verdict, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (verdict.n_rows, ==, 4);
+  g_assert_cmpint (verdict.keyed_from, ==, 3);
+  g_assert_cmpuint (verdict.n_unkeyed, ==, 0);
+  g_assert_null (tw_audit_verdict_describe_unkeyed (&verdict));
+}
+
 /* Without the keyring --------------------------------------------------------- */
 
 /* In a child process: the log at $TW_TEST_AUDIT_LOG opened as the console and the command
@@ -648,6 +685,7 @@ main (int   argc,
   add ("deleted", test_deleted);
   add ("swapped", test_swapped);
   add ("earlier-version", test_earlier_version);
+  add ("old-schema", test_old_schema);
   add ("no-secret-service", test_no_secret_service);
   add ("first-rows-without-keyring", test_first_rows_without_keyring);
   add ("keyring-not-answering", test_keyring_not_answering);
