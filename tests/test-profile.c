@@ -8,6 +8,7 @@
 #include "tw-client.h"
 #include "tw-connector-registry.h"
 #include "tw-error.h"
+#include "tw-http-private.h"
 #include "tw-profile.h"
 #include "tw-test-util.h"
 
@@ -202,6 +203,10 @@ test_properties (void)
   g_assert_cmpuint (g_list_model_get_n_items (services), ==, 1);
   g_assert_true (tw_profile_lookup_service (profile, "svc") == second);
   g_assert_null (tw_profile_lookup_service (profile, "other"));
+  /* Messages name a service by its display name, or by its id when it is unknown. */
+  g_object_set (second, "name", "Second Service", NULL);
+  g_assert_cmpstr (tw_profile_get_service_name (profile, "svc"), ==, "Second Service");
+  g_assert_cmpstr (tw_profile_get_service_name (profile, "other"), ==, "other");
   g_assert_false (tw_profile_remove_service (profile, "other"));
   g_assert_true (tw_profile_remove_service (profile, "svc"));
   g_assert_cmpuint (g_list_model_get_n_items (services), ==, 0);
@@ -649,6 +654,10 @@ test_import_env_errors (void)
       "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
       "Fix it and import the file again.", NULL },
     { "AUTOTRADER_URL=https://u:hidden-pass@h.example\n", "x", NULL, "hidden-pass" },
+    /* A control character hid the password from the check (found by fuzz-env). */
+    { "API_KEYS=a\nINVESTIQ_URL=http://desk\r{x}:hidden-pass@h.example\n", "x",
+      "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
+      "Fix it and import the file again.", "hidden-pass" },
     /* The IBKR gateway's address is not the assistant's: nothing to import. */
     { "IBKR_HOST=h\nIBKR_PORT=7497\n", "x", NULL, NULL },
     /* A key that cannot be one (the connector's "format"), named by its variable only. */

@@ -4,6 +4,7 @@
  * audit log removed, and no request of a closed profile reaches the simulator. */
 #include "config.h"
 
+#include "tw-portfolio-private.h"
 #include "tw-risk-fixture.h"
 #include "tw-session.h"
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-audit-page.h"
+#include "tw-audit-page-private.h"
 
 #include <glib/gi18n.h>
 

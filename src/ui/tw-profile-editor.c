@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-profile-editor.h"
+#include "tw-profile-editor-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>

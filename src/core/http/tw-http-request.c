@@ -370,7 +370,8 @@ tw_http_response_get_header (TwHttpResponse *response,
 /**
  * tw_http_response_parse_json:
  *
- * Returns: (transfer full): the parsed body; a JSON null node for an empty body
+ * Returns: (transfer full): the parsed body; a JSON null node for an empty body (or
+ *   one of only comments); %NULL with @error set otherwise
  */
 JsonNode *
 tw_http_response_parse_json (TwHttpResponse  *response,
@@ -380,6 +381,7 @@ tw_http_response_parse_json (TwHttpResponse  *response,
   g_autoptr(GError) local_error = NULL;
   const char *content_type;
   const char *data;
+  JsonNode *root;
   gsize len = 0;
   gsize i;
 
@@ -436,7 +438,10 @@ tw_http_response_parse_json (TwHttpResponse  *response,
       return NULL;
     }
 
-  return json_parser_steal_root (parser);
+  /* json-glib skips C comments (and takes a lone "//" for one): a body of only comments
+   * parses to no root at all, and is as empty as a blank body. */
+  root = json_parser_steal_root (parser);
+  return root != NULL ? root : json_node_new (JSON_NODE_NULL);
 }
 
 gint64

@@ -70,6 +70,10 @@ void         tw_profile_set_mode         (TwProfile    *self,
 GListModel  *tw_profile_get_services     (TwProfile    *self);
 TwService   *tw_profile_lookup_service   (TwProfile    *self,
                                           const char   *id);
+/* The name of service @id for messages: its display name, or @id itself when the
+ * profile has no such service. (transfer none) */
+const char  *tw_profile_get_service_name (TwProfile    *self,
+                                          const char   *id);
 void         tw_profile_add_service      (TwProfile    *self,
                                           TwService    *service);
 gboolean     tw_profile_remove_service   (TwProfile    *self,

@@ -58,16 +58,10 @@ TwAlertEngine *tw_alert_engine_new            (TwWorkspace    *workspace,
                                                TwActionRunner *runner);
 void           tw_alert_engine_set_rate_limit (TwAlertEngine  *self,
                                                guint           seconds);
-/* (transfer none) GListModel of TwAlert raised so far, newest first (the window lists it). */
-GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
 
 /* Additions of the risk core. */
 guint          tw_alert_engine_get_rate_limit        (TwAlertEngine *self);
-guint          tw_alert_engine_get_unreachable_after (TwAlertEngine *self);
 void           tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
                                                       guint          seconds);
-/* How many alerts were held back (rate limit or still active) so far: for tests and
- * the window's "n more suppressed" line. */
-guint          tw_alert_engine_get_n_suppressed      (TwAlertEngine *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-poller.h"
+#include "tw-poller-private.h"
 
 #include "tw-error.h"
 
@@ -734,14 +735,6 @@ tw_poller_poll_now (TwPoller *self)
   self->due_us = 0;
   self->phase_us = 0;
   poll_once (self);
-}
-
-guint
-tw_poller_get_interval (TwPoller *self)
-{
-  g_return_val_if_fail (TW_IS_POLLER (self), 0);
-
-  return self->interval_ms;
 }
 
 void
