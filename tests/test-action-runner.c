@@ -747,6 +747,62 @@ test_halt_all_failure (void)
   risk_fixture_teardown (&f);
 }
 
+/* Halt All from a process that cannot reach the Secret Service (an SSH session, a cron
+ * job): every halt is sent, and audited — without the keyring, which Verify then says. */
+static void
+test_halt_all_without_keyring (void)
+{
+  RiskFixture f = { 0 };
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bus = NULL;
+  g_autofree char *no_bus = NULL;
+  TwAuditVerdict verdict;
+
+  if (!g_test_subprocess ())
+    {
+      if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+        {
+          g_test_skip ("needs the keyring of the test session to verify: run it with build-aux/run test");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stderr ("*its rows from row 1 on are written without the keyring*");
+      return;
+    }
+
+  /* The warning saying why goes to stderr, for the parent to check. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  bus = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  no_bus = g_strdup_printf ("unix:path=%s/no-bus", g_get_user_runtime_dir ());
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  results = risk_halt_all (&f, NULL);
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting));
+  for (guint i = 0; i < results->len; i++)
+    if (!tw_action_result_get_ok (g_ptr_array_index (results, i)))
+      g_error ("%s did not halt: %s", halting[i].flavor,
+               tw_action_result_get_message (g_ptr_array_index (results, i)));
+  rows = risk_audit_rows (&f, "trading.halt");
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_REQUESTED), ==, 4);
+  g_assert_cmpuint (count_rows (rows, TW_AUDIT_OUTCOME_OK), ==, 4);
+  assert_pairs (rows);
+
+  /* The keyring reachable again: the rows verify, named as written without it. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  g_assert_true (tw_audit_log_verify_full (f.audit, &verdict, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (verdict.n_rows, ==, 8);
+  g_assert_cmpuint (verdict.n_unkeyed, ==, 8);
+  g_assert_cmpint (verdict.unkeyed_first, ==, 1);
+  g_assert_cmpint (verdict.unkeyed_last, ==, 8);
+
+  risk_fixture_teardown (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -775,6 +831,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/action-runner/no-double-submit", test_no_double_submit);
   g_test_add_func ("/tw/core/action-runner/halt-all", test_halt_all);
   g_test_add_func ("/tw/core/action-runner/halt-all-failure", test_halt_all_failure);
+  g_test_add_func ("/tw/core/action-runner/halt-all-without-keyring", test_halt_all_without_keyring);
 
   return g_test_run ();
 }

@@ -346,6 +346,9 @@ test_export (void)
       g_assert_cmpstr (json_object_get_string_member (obj, "outcome"), ==,
                        i == 0 ? "requested" : "ok");
       g_assert_cmpuint (strlen (json_object_get_string_member (obj, "hash")), ==, 64);
+      /* Written with its key (the test session's keyring) */
+      g_assert_true (json_object_has_member (obj, "unkeyed"));
+      g_assert_false (json_object_get_boolean_member (obj, "unkeyed"));
       g_assert_true (g_str_has_suffix (json_object_get_string_member (obj, "time"), "Z"));
     }
 }

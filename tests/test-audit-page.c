@@ -186,6 +186,54 @@ modes_shown (gpointer user_data)
   return n_live == wait->n_live && n_paper == wait->n_paper;
 }
 
+/* Appends a row as a process without the keyring writes it (a cron job, an SSH session):
+ * the plain SHA-256 of its canonical form (tw-audit-log.h), chained, marked unkeyed.
+ * Returns its id. */
+static gint64
+append_unkeyed_row (TwAuditLog *log)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) newest = NULL;
+  g_autoptr(TwAuditRecord) last = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *sql = NULL;
+  const char *time_us = "1700000000000000";
+  int exit_status = 0;
+
+  filter.limit = 1;
+  newest = tw_audit_log_query (log, &filter, NULL, &error);
+  g_assert_no_error (error);
+  last = g_list_model_get_item (newest, 0);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, tw_audit_record_get_id (last) + 1);
+  {
+    const char *fields[] = { "tw-audit-1", id, time_us, "demo", "paper", "cron", "trading.halt",
+                             "investiq", "nightly", "ok", "200", "halted", "0",
+                             tw_audit_record_get_hash (last) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        if (i > 0)
+          g_checksum_update (sum, (const guchar *) "\x1f", 1);
+        g_checksum_update (sum, (const guchar *) fields[i], -1);
+      }
+  }
+  sql = g_strdup_printf ("INSERT INTO audit VALUES (%s, %s, 'demo', 'paper', 'cron', "
+                         "'trading.halt', 'investiq', 'nightly', 'ok', 200, 'halted', 0, "
+                         "'%s', '%s', 1);", id, time_us, tw_audit_record_get_hash (last),
+                         g_checksum_get_string (sum));
+  {
+    const char *argv[] = { "sqlite3", "-batch", tw_audit_log_get_path (log), sql, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 NULL, NULL, &exit_status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (exit_status, ==, 0);
+  }
+  return tw_audit_record_get_id (last) + 1;
+}
+
 static void
 test_audit (void)
 {
@@ -358,6 +406,25 @@ test_audit (void)
     g_assert_true (tw_audit_page_set_profile_filter (page, NULL));
     refresh (page);
     g_assert_cmpuint (g_list_model_get_n_items (rows), ==, n_rows + 3);
+  }
+
+  /* Rows written by a process without the keyring: intact, with a warning naming them. */
+  {
+    TwAuditLog *log = tw_application_get_audit_log (app);
+    g_autofree char *expected = NULL;
+    gint64 first = append_unkeyed_row (log);
+    gint64 last = append_unkeyed_row (log);
+
+    verify (page);
+    text = tw_audit_page_get_verify_text (page, &ok);
+    g_test_message ("with unkeyed rows: %s", text);
+    g_assert_true (ok);
+    expected = g_strdup_printf ("rows %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " were written "
+                                "without the keyring (unkeyed)", first, last);
+    g_assert_nonnull (strstr (text, expected));
+    g_assert_true (verify_result_styled (page, "warning"));
+    g_assert_false (verify_result_styled (page, "success"));
+    app_save_png (GTK_WIDGET (f.window), "audit-verify-unkeyed-light.png");
   }
 
   /* Someone edits a row with the sqlite3 tool: Verify names that row, error-styled. */

@@ -18,10 +18,13 @@ cmd_verify (TwAuditLog *log,
             gboolean    json)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *unkeyed = NULL;
   TwAuditVerdict verdict;
   gboolean ok;
 
   ok = tw_audit_log_verify_full (log, &verdict, NULL, &error);
+  if (ok)
+    unkeyed = tw_audit_verdict_describe_unkeyed (&verdict);
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -36,6 +39,26 @@ cmd_verify (TwAuditLog *log,
       /* 0: a log from before keyed chains (or an empty one), never keyed */
       json_builder_set_member_name (builder, "keyed_from");
       json_builder_add_int_value (builder, verdict.keyed_from);
+      /* Rows written without the keyring: chained, not keyed (a warning, not a failure) */
+      json_builder_set_member_name (builder, "unkeyed");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_add_int_value (builder, verdict.n_unkeyed);
+      json_builder_set_member_name (builder, "first");
+      json_builder_add_int_value (builder, verdict.unkeyed_first);
+      json_builder_set_member_name (builder, "last");
+      json_builder_add_int_value (builder, verdict.unkeyed_last);
+      json_builder_set_member_name (builder, "runs");
+      json_builder_add_int_value (builder, verdict.n_unkeyed_runs);
+      /* the first of them that no keyed row follows yet (0: none) */
+      json_builder_set_member_name (builder, "open_from");
+      json_builder_add_int_value (builder, verdict.unkeyed_open_from);
+      json_builder_end_object (builder);
+      if (unkeyed != NULL)
+        {
+          json_builder_set_member_name (builder, "warning");
+          json_builder_add_string_value (builder, unkeyed);
+        }
       if (!ok)
         {
           json_builder_set_member_name (builder, "bad_row");
@@ -48,6 +71,9 @@ cmd_verify (TwAuditLog *log,
     }
   else if (ok && verdict.n_rows == 0)
     printf ("Audit log %s: no rows written yet\n", tw_audit_log_get_path (log));
+  else if (ok && unkeyed != NULL)
+    printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, intact, with a warning: %s\n",
+            tw_audit_log_get_path (log), verdict.n_rows, unkeyed);
   else if (ok && verdict.keyed_from == 0)
     printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, the unkeyed hash chain of an earlier "
             "version is intact (it proves only that the rows fit together: anyone could have "

@@ -45,6 +45,7 @@ struct _TwAuditPage
   gboolean        intact_shown;
   gint64          verified_through;
   gint64          keyed_from;        /* of the shown result: 0 for an unkeyed log */
+  char           *unkeyed_text;      /* of the shown result: its rows written without the keyring */
   gint64          newest_row;
   GDateTime      *verified_at;
   guint           n_queries;
@@ -518,7 +519,13 @@ show_intact (TwAuditPage *self)
   g_autofree char *text = NULL;
   gint64 n_newer = self->newest_row - self->verified_through;
 
-  if (self->verified_through > 0 && self->keyed_from == 0)
+  if (self->verified_through > 0 && self->unkeyed_text != NULL)
+    /* Translators: the audit log's verification passed; %lld is the last row checked,
+     * %s the time it was checked, the last %s says which rows were written without the
+     * keyring ("rows 1041–1043 were written without the keyring (unkeyed): …") */
+    covered = g_strdup_printf (_("Chain intact through row %lld (verified %s), but %s"),
+                               (long long) self->verified_through, when, self->unkeyed_text);
+  else if (self->verified_through > 0 && self->keyed_from == 0)
     /* Translators: the audit log's verification passed, but the log is from before keyed
      * chains; %lld is the last row checked, %s the time it was checked */
     covered = g_strdup_printf (_("Unkeyed chain intact through row %lld (verified %s): a log "
@@ -548,7 +555,8 @@ show_intact (TwAuditPage *self)
                                       (gulong) n_newer),
                             covered, (long long) n_newer);
   set_verify_result (self, TRUE, text != NULL ? text : covered);
-  if (n_newer > 0 || (self->verified_through > 0 && self->keyed_from == 0))
+  if (n_newer > 0 || (self->verified_through > 0
+                      && (self->keyed_from == 0 || self->unkeyed_text != NULL)))
     {
       gtk_image_set_from_icon_name (self->verify_icon, "dialog-warning-symbolic");
       tw_ui_set_status_style (GTK_WIDGET (self->verify_box), "warning");
@@ -616,6 +624,8 @@ verify_done_cb (GObject      *object,
       self->verified_through = (gint64) verdict.n_rows;
       self->newest_row = (gint64) verdict.n_rows;
       self->keyed_from = verdict.keyed_from;
+      g_free (self->unkeyed_text);
+      self->unkeyed_text = tw_audit_verdict_describe_unkeyed (&verdict);
       g_clear_pointer (&self->verified_at, g_date_time_unref);
       self->verified_at = g_date_time_new_now_utc ();
       show_intact (self);
@@ -832,6 +842,7 @@ tw_audit_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->query_cancellable);
   g_free (self->verify_text);
+  g_free (self->unkeyed_text);
   g_clear_pointer (&self->verified_at, g_date_time_unref);
 
   G_OBJECT_CLASS (tw_audit_page_parent_class)->finalize (object);

@@ -99,19 +99,104 @@ random_key (guint8   key[TW_AUDIT_KEY_SIZE],
   return TRUE;
 }
 
+/* Deadlines ------------------------------------------------------------------ */
+
+/* libsecret's blocking calls wait as long as the Secret Service does: a keyring showing
+ * an unlock prompt that nobody sees, or a bus that accepts but never answers, waits
+ * forever. A deadline cancels the calls' GCancellable from a thread of its own. */
+struct _TwAuditDeadline
+{
+  GCancellable *cancellable;
+  GMutex        lock;
+  GCond         cond;
+  gboolean      stopped;
+  gboolean      expired;
+  gint64        end_us;
+  guint         timeout_ms;
+  GThread      *thread;
+};
+
+static gpointer
+deadline_thread (gpointer data)
+{
+  TwAuditDeadline *deadline = data;
+
+  g_mutex_lock (&deadline->lock);
+  while (!deadline->stopped)
+    if (!g_cond_wait_until (&deadline->cond, &deadline->lock, deadline->end_us))
+      {
+        deadline->expired = !deadline->stopped;
+        break;
+      }
+  g_mutex_unlock (&deadline->lock);
+  if (deadline->expired)
+    g_cancellable_cancel (deadline->cancellable);
+  return NULL;
+}
+
+TwAuditDeadline *
+_tw_audit_deadline_new (guint timeout_ms)
+{
+  TwAuditDeadline *deadline = g_new0 (TwAuditDeadline, 1);
+
+  deadline->cancellable = g_cancellable_new ();
+  g_mutex_init (&deadline->lock);
+  g_cond_init (&deadline->cond);
+  deadline->timeout_ms = timeout_ms;
+  deadline->end_us = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  deadline->thread = g_thread_new ("tw-audit-deadline", deadline_thread, deadline);
+  return deadline;
+}
+
+GCancellable *
+_tw_audit_deadline_get_cancellable (TwAuditDeadline *deadline)
+{
+  return deadline->cancellable;
+}
+
+void
+_tw_audit_deadline_free (TwAuditDeadline  *deadline,
+                         GError          **error)
+{
+  gboolean expired;
+
+  g_mutex_lock (&deadline->lock);
+  deadline->stopped = TRUE;
+  g_cond_signal (&deadline->cond);
+  g_mutex_unlock (&deadline->lock);
+  g_thread_join (deadline->thread);
+  expired = deadline->expired;
+
+  if (expired && error != NULL && *error != NULL
+      && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      g_set_error (error, TW_ERROR, TW_ERROR_SECRET,
+                   _("the keyring did not answer within %u ms (locked and waiting for an "
+                     "unlock prompt, or not responding)"), deadline->timeout_ms);
+    }
+  g_object_unref (deadline->cancellable);
+  g_mutex_clear (&deadline->lock);
+  g_cond_clear (&deadline->cond);
+  g_free (deadline);
+}
+
+/* Key and head ------------------------------------------------------------------ */
+
 gboolean
-_tw_audit_key_load (TwSecrets   *secrets,
-                    const char  *name,
-                    gboolean     create,
-                    guint8       key[TW_AUDIT_KEY_SIZE],
-                    gboolean    *found,
-                    GError     **error)
+_tw_audit_key_load (TwSecrets     *secrets,
+                    const char    *name,
+                    gboolean       create,
+                    guint8         key[TW_AUDIT_KEY_SIZE],
+                    gboolean      *found,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
   g_autoptr(TwWipedString) hex = NULL;
   GString *made;
 
   *found = FALSE;
-  hex = tw_secrets_lookup_sync (secrets, AUDIT_PROFILE, "key", name, NULL, error);
+  hex = tw_secrets_lookup_sync (secrets, AUDIT_PROFILE, "key", name, cancellable, error);
   if (hex == NULL && error != NULL && *error != NULL)
     return FALSE;
   if (hex != NULL)
@@ -135,7 +220,7 @@ _tw_audit_key_load (TwSecrets   *secrets,
   for (guint i = 0; i < TW_AUDIT_KEY_SIZE; i++)
     g_string_append_printf (made, "%02x", key[i]);
   hex = g_string_free (made, FALSE);
-  if (!tw_secrets_store_sync (secrets, AUDIT_PROFILE, "key", name, hex, NULL, error))
+  if (!tw_secrets_store_sync (secrets, AUDIT_PROFILE, "key", name, hex, cancellable, error))
     {
       explicit_bzero (key, TW_AUDIT_KEY_SIZE);
       return FALSE;
@@ -156,18 +241,19 @@ parse_int (const char *text,
 }
 
 gboolean
-_tw_audit_head_read (TwSecrets    *secrets,
-                     const char   *name,
-                     TwAuditHead  *head,
-                     gboolean     *found,
-                     GError      **error)
+_tw_audit_head_read (TwSecrets     *secrets,
+                     const char    *name,
+                     TwAuditHead   *head,
+                     gboolean      *found,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
   g_autofree char *text = NULL;
   g_auto(GStrv) fields = NULL;
 
   memset (head, 0, sizeof *head);
   *found = FALSE;
-  text = tw_secrets_lookup_sync (secrets, AUDIT_PROFILE, "head", name, NULL, error);
+  text = tw_secrets_lookup_sync (secrets, AUDIT_PROFILE, "head", name, cancellable, error);
   if (text == NULL)
     return error == NULL || *error == NULL;
 
@@ -195,6 +281,7 @@ gboolean
 _tw_audit_head_write (TwSecrets          *secrets,
                       const char         *name,
                       const TwAuditHead  *head,
+                      GCancellable       *cancellable,
                       GError            **error)
 {
   g_autofree char *text = NULL;
@@ -203,5 +290,5 @@ _tw_audit_head_write (TwSecrets          *secrets,
                           G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
                           head->keyed_from, head->row, head->mac[0] != '\0' ? head->mac : TW_AUDIT_GENESIS,
                           head->broken_at, head->broken_last, head->broken_head);
-  return tw_secrets_store_sync (secrets, AUDIT_PROFILE, "head", name, text, NULL, error);
+  return tw_secrets_store_sync (secrets, AUDIT_PROFILE, "head", name, text, cancellable, error);
 }

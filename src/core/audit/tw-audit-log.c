@@ -42,13 +42,42 @@ static const char schema_sql[] =
   "  message TEXT NOT NULL,"
   "  request_id INTEGER NOT NULL,"
   "  prev_hash TEXT NOT NULL,"
-  "  hash TEXT NOT NULL);"
+  "  hash TEXT NOT NULL,"
+  "  unkeyed INTEGER NOT NULL DEFAULT 0);"
   "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN"
   "  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be changed');"
   "END;"
   "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN"
   "  SELECT RAISE(ABORT, 'the audit log is append-only: its rows cannot be deleted');"
   "END;";
+
+/* Logs from before rows could be written without the keyring get the "unkeyed" column,
+ * 0 for their rows (a row from before keyed chains is told by its place, before the
+ * keyring's first keyed row). Inside the open's write transaction. */
+static gboolean
+upgrade_schema (sqlite3     *db,
+                const char  *what,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean has_column = FALSE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info('audit') WHERE name = 'unkeyed'",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      has_column = rc == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _tw_sqlite_error (error, db, rc, what);
+  if (has_column)
+    return TRUE;
+  return _tw_sqlite_exec (db, "ALTER TABLE audit ADD COLUMN unkeyed INTEGER NOT NULL DEFAULT 0",
+                          what, error);
+}
 
 /* Canonical form: see tw-audit-log.h. */
 char *
@@ -303,7 +332,8 @@ tw_audit_log_open_with_secrets (const char  *path,
       || !_tw_sqlite_exec (self->db, "PRAGMA synchronous=FULL", what, error)
       || !_tw_sqlite_exec (self->db, "BEGIN IMMEDIATE", what, error))
     return NULL;
-  if (!_tw_sqlite_exec (self->db, schema_sql, what, error))
+  if (!_tw_sqlite_exec (self->db, schema_sql, what, error)
+      || !upgrade_schema (self->db, what, error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return NULL;
@@ -348,6 +378,7 @@ _tw_audit_row_from_stmt (sqlite3_stmt *stmt,
   row->request_id = sqlite3_column_int64 (stmt, 11);
   row->prev_hash = (const char *) sqlite3_column_text (stmt, 12);
   row->hash = (const char *) sqlite3_column_text (stmt, 13);
+  row->unkeyed = sqlite3_column_int (stmt, 14) != 0;
 }
 
 /* TRUE when the log still holds the head's newest row, unchanged. Lock held. */
@@ -386,50 +417,89 @@ data_version_locked (TwAuditLog *self)
   return version;
 }
 
+/* Whether this process may go on keying rows without reading the keyring: it has the
+ * key and a head of its own to go on from. Lock held. */
+static gboolean
+can_key_without_keyring_locked (TwAuditLog *self)
+{
+  return self->have_key && self->head.keyed_from > 0;
+}
+
 /* Before a row is appended, inside its write transaction (so no other writer runs in
  * between): the key, made on first use (then cached), and the keyring's head, checked
- * against the log's tail — unless no one else wrote since this process's last row. The head this process stores is written by the head writer,
- * so the one read here may be a little behind: a head behind the tail is consistent
- * (its row is there, unchanged); only a head past the tail, or naming a row that
- * changed, means rows were lost. A log found so still takes the new row — halting must
- * never wait on the audit log's past — but the finding is kept in the head for good
- * (broken_at), so every later verification reports it. Lock held. */
+ * against the log's tail — unless no one else wrote since this process's last row. The
+ * head this process stores is written by the head writer, so the one read here may be a
+ * little behind: a head behind the tail is consistent (its row is there, unchanged);
+ * only a head past the tail, or naming a row that changed, means rows were lost. A log
+ * found so still takes the new row — halting must never wait on the audit log's past —
+ * but the finding is kept in the head for good (broken_at), so every later verification
+ * reports it.
+ *
+ * Returns whether the row is keyed. When the keyring cannot be had (no Secret Service, a
+ * locked keyring, a refused read, no answer within TW_AUDIT_KEYRING_TIMEOUT_MS) and this
+ * process has no key and head of its own to go on from, the row is written without it
+ * — unkeyed, chained — rather than not at all: an action is refused when its row cannot
+ * be written, and a halt must never wait on the keyring. After a failure the keyring is
+ * tried again TW_AUDIT_KEYRING_RETRY_S later (or by the next process to open the log),
+ * not on every row. Lock held. */
 static gboolean
 chain_prepare_locked (TwAuditLog  *self,
-                      gint64       last_id,
-                      GError     **error)
+                      gint64       last_id)
 {
   g_autoptr(GError) local_error = NULL;
+  TwAuditDeadline *deadline;
   TwAuditHead head;
   gboolean found = FALSE;
-
-  if (!self->have_key)
-    {
-      if (!_tw_audit_key_load (self->secrets, self->secret_name, TRUE, self->key, &found, error))
-        return FALSE;
-      self->have_key = TRUE;
-    }
+  gboolean read;
+  gint64 now = g_get_monotonic_time ();
 
   /* Nothing committed by anyone else since this process's last row, which is still the
    * tail: the head is the one this process keeps (stored, or being stored). Any other
    * writer — another console, the command line, someone's sqlite3 — changes
    * data_version, and then the keyring is read. */
-  if (self->head.keyed_from > 0 && self->head.row == last_id && self->data_version != 0
-      && data_version_locked (self) == self->data_version)
+  if (can_key_without_keyring_locked (self) && self->head.row == last_id
+      && self->data_version != 0 && data_version_locked (self) == self->data_version)
     return TRUE;
 
-  if (!_tw_audit_head_read (self->secrets, self->secret_name, &head, &found, &local_error))
+  /* The keyring failed lately: not tried again on every row. */
+  if (self->keyring_failed_us != 0
+      && now - self->keyring_failed_us < TW_AUDIT_KEYRING_RETRY_S * G_TIME_SPAN_SECOND)
     {
-      /* The key is known (cached): go on from what this process last wrote, if anything. */
-      if (self->head.keyed_from == 0)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_warning ("The audit log's head could not be read from the keyring (%s): going on "
-                 "from the one this process wrote", local_error->message);
-      return TRUE;
+      if (!can_key_without_keyring_locked (self))
+        g_debug ("The audit log “%s”: row %" G_GINT64_FORMAT " written without the keyring "
+                 "(it failed %" G_GINT64_FORMAT " s ago)", self->path, last_id + 1,
+                 (now - self->keyring_failed_us) / G_TIME_SPAN_SECOND);
+      return can_key_without_keyring_locked (self);
     }
+
+  deadline = _tw_audit_deadline_new (TW_AUDIT_KEYRING_TIMEOUT_MS);
+  if (!self->have_key)
+    self->have_key = _tw_audit_key_load (self->secrets, self->secret_name, TRUE, self->key,
+                                         &found, _tw_audit_deadline_get_cancellable (deadline),
+                                         &local_error);
+  read = self->have_key
+         && _tw_audit_head_read (self->secrets, self->secret_name, &head, &found,
+                                 _tw_audit_deadline_get_cancellable (deadline), &local_error);
+  _tw_audit_deadline_free (deadline, &local_error);
+
+  if (!read)
+    {
+      self->keyring_failed_us = g_get_monotonic_time ();
+      /* The key is known (cached): go on from what this process last wrote. */
+      if (can_key_without_keyring_locked (self))
+        {
+          g_warning ("The audit log's head could not be read from the keyring (%s): going on "
+                     "from the one this process wrote", local_error->message);
+          return TRUE;
+        }
+      g_warning ("The audit log “%s” cannot have its key from the keyring (%s): its rows "
+                 "from row %" G_GINT64_FORMAT " on are written without the keyring (chained, "
+                 "not keyed; Verify lists them) until the keyring answers; trying again in "
+                 "%d s.", self->path, local_error->message, last_id + 1,
+                 TW_AUDIT_KEYRING_RETRY_S);
+      return FALSE;
+    }
+  self->keyring_failed_us = 0;
 
   if (!found)
     {
@@ -465,16 +535,13 @@ chain_prepare_locked (TwAuditLog  *self,
   return TRUE;
 }
 
-/* The head writer's job: stores its copy of the head unless a newer one is queued
- * (a burst of rows costs one keyring write or two). Takes no lock of the log's. */
 /* Right after open, in the writer's thread: the key (made if the log has none) and the
  * head checked against the tail, under the log's write lock as an append would, so that
- * the first guarded action does not wait on the keyring. A failure is left for the
- * first append to meet and report. */
+ * the first guarded action does not wait on the keyring. A failure is logged, and rows
+ * are then written without the keyring at once (see chain_prepare_locked). */
 static void
 warm_up (TwAuditLog *self)
 {
-  g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 last_id = 0;
 
@@ -486,15 +553,16 @@ warm_up (TwAuditLog *self)
           && sqlite3_step (stmt) == SQLITE_ROW)
         last_id = sqlite3_column_int64 (stmt, 0);
       sqlite3_finalize (stmt);
-      if (chain_prepare_locked (self, last_id, &error))
-        self->data_version = data_version_locked (self);
-      else
-        g_debug ("The audit log's keyring entries could not be read ahead: %s", error->message);
+      /* A failure is logged there; the first row then goes without the keyring at once. */
+      chain_prepare_locked (self, last_id);
+      self->data_version = data_version_locked (self);
       sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
     }
   g_mutex_unlock (&self->lock);
 }
 
+/* The head writer's job: stores its copy of the head unless a newer one is queued
+ * (a burst of rows costs one keyring write or two). Takes no lock of the log's. */
 static void
 write_head_job (gpointer data,
                 gpointer user_data)
@@ -516,7 +584,15 @@ write_head_job (gpointer data,
   g_mutex_unlock (&self->head_lock);
 
   /* A failure leaves the newest rows unanchored until the next write (they are keyed). */
-  if (newest && !_tw_audit_head_write (self->secrets, self->secret_name, &job->head, &error))
+  if (newest)
+    {
+      TwAuditDeadline *deadline = _tw_audit_deadline_new (TW_AUDIT_KEYRING_TIMEOUT_MS);
+
+      _tw_audit_head_write (self->secrets, self->secret_name, &job->head,
+                            _tw_audit_deadline_get_cancellable (deadline), &error);
+      _tw_audit_deadline_free (deadline, &error);
+    }
+  if (error != NULL)
     g_warning ("The audit log's head could not be stored in the keyring: %s. Until it is, "
                "removing row %" G_GINT64_FORMAT " of the log would go unnoticed by Verify.",
                error->message, job->head.row);
@@ -628,20 +704,14 @@ append_locked (TwAuditLog  *self,
       row->reason = req_reason;
     }
 
-  if (!chain_prepare_locked (self, last_id, error))
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      g_prefix_error (error, _("Could not write to the audit log “%s”: "), self->path);
-      return 0;
-    }
-
+  row->unkeyed = !chain_prepare_locked (self, last_id);
   row->id = last_id + 1;
   row->prev_hash = prev_hash != NULL ? prev_hash : TW_AUDIT_GENESIS;
-  hash = _tw_audit_row_hash (row, self->key);
+  hash = _tw_audit_row_hash (row, row->unkeyed ? NULL : self->key);
   row->hash = hash;
 
   rc = sqlite3_prepare_v2 (self->db, "INSERT INTO audit (" TW_AUDIT_COLUMNS ") "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     goto db_error;
   sqlite3_bind_int64 (stmt, 1, row->id);
@@ -658,6 +728,7 @@ append_locked (TwAuditLog  *self,
   sqlite3_bind_int64 (stmt, 12, row->request_id);
   sqlite3_bind_text (stmt, 13, row->prev_hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 14, row->hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 15, row->unkeyed ? 1 : 0);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   stmt = NULL;
@@ -670,7 +741,9 @@ append_locked (TwAuditLog  *self,
 
   /* Only once the row is committed: an anchor never names a row that is not there. */
   self->data_version = data_version_locked (self);
-  chain_commit_locked (self, row);
+  /* The head names keyed rows only: the newest row the keyring vouches for. */
+  if (!row->unkeyed)
+    chain_commit_locked (self, row);
   _tw_audit_anchor_write (self->path, row->id, row->hash);
   return row->id;
 
@@ -919,6 +992,8 @@ write_json_line (const TwAuditRow  *row,
   ADD_STRING ("prev_hash", row->prev_hash);
   ADD_STRING ("hash", row->hash);
 #undef ADD_STRING
+  json_builder_set_member_name (builder, "unkeyed");
+  json_builder_add_boolean_value (builder, row->unkeyed);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -25,7 +25,10 @@ G_BEGIN_DECLS
  *   "tw-audit-2", id, time_us, profile, mode, actor, action, target, reason,
  *   outcome, http_status, message, request_id, prev_hash
  * Rows written before keyed chains (a log of an earlier version) hold the plain SHA-256
- * of the same form tagged "tw-audit-1"; such a log is keyed from its next row on.
+ * of the same form tagged "tw-audit-1"; such a log is keyed from its next row on. So do
+ * rows written when the keyring could not be had (no Secret Service, locked, no answer
+ * within a second), marked in the column "unkeyed": a guarded action is never refused
+ * for want of the keyring, and the next keyed row's MAC covers the link to them.
  * The key (32 random bytes, made on first use) and the head — the first keyed row, the
  * newest row written and its MAC — are kept in the TwSecrets given at open (the keyring),
  * per log (its canonical path): see tw-audit-key.c. Triggers refuse UPDATE and DELETE;
@@ -68,6 +71,13 @@ typedef struct
                           * keyed chains. 0: the keyring has no record of this log (a log
                           * from before keyed chains, never written since, or empty) */
   gint64  recorded_row;  /* the newest row the keyring records (0: none) */
+  /* Rows written without the keyring (unkeyed: plain SHA-256, chained): */
+  guint64 n_unkeyed;     /* how many (0: none) */
+  gint64  unkeyed_first; /* the first and the last of them */
+  gint64  unkeyed_last;
+  guint   n_unkeyed_runs;    /* in how many runs of consecutive rows */
+  gint64  unkeyed_open_from; /* the first of those after the log's last keyed row: no MAC
+                              * covers them yet (0: every one is followed by a keyed row) */
 } TwAuditVerdict;
 
 /* $XDG_DATA_HOME/tradewarden/audit.db (transfer full) */
@@ -135,10 +145,12 @@ gint64         tw_audit_log_complete_finish (TwAuditLog         *self,
                                              GError            **error);
 
 /* Walks the whole chain and checks the keyring's head. TRUE if every row matches and
- * the log reaches the newest row written; otherwise FALSE, @bad_row set to the first row
- * that does not (its id) and @error (TW_ERROR_CONFLICT) saying what is wrong with it. A
- * log that is missing where rows were written is FALSE. @n_rows: rows checked. Database
- * or keyring errors: FALSE, @bad_row 0. */
+ * the log reaches the newest row written (rows written without the keyring, if any, are
+ * in @verdict: see tw_audit_verdict_describe_unkeyed()); otherwise FALSE, @bad_row set to
+ * the first row that does not (its id) and @error (TW_ERROR_CONFLICT) saying what is
+ * wrong with it. A log that is missing where rows were written is FALSE. @n_rows: rows
+ * checked. Database or keyring errors (the keyring answering within a second): FALSE,
+ * @bad_row 0. */
 gboolean       tw_audit_log_verify_full    (TwAuditLog          *self,
                                             TwAuditVerdict      *verdict,
                                             GCancellable        *cancellable,
@@ -163,6 +175,11 @@ gboolean       tw_audit_log_verify_finish_full (TwAuditLog      *self,
                                                 TwAuditVerdict  *verdict,
                                                 GError         **error);
 
+/* (transfer full) (nullable) for an intact @verdict with rows written without the keyring,
+ * the sentence saying which and what they prove ("rows 1041–1043 were written without
+ * the keyring (unkeyed): …"), translated; NULL when every row is keyed or older. */
+char          *tw_audit_verdict_describe_unkeyed (const TwAuditVerdict *verdict);
+
 /* (transfer full) (element-type TwAuditRecord) a GListStore, newest first.
  * @filter: (nullable) */
 GListModel    *tw_audit_log_query          (TwAuditLog          *self,
@@ -180,8 +197,9 @@ GListModel    *tw_audit_log_query_finish   (TwAuditLog          *self,
 
 /* JSON lines, oldest first, one object a row with every column:
  * {"id","time" (RFC 3339 UTC, µs),"time_us","profile","mode","actor","action","target",
- *  "reason","outcome","http_status","message","request_id","prev_hash","hash"} ("hash"
- *  being the row's MAC, or its SHA-256 for a row from before keyed chains).
+ *  "reason","outcome","http_status","message","request_id","prev_hash","hash","unkeyed"}
+ *  ("hash" being the row's MAC, or its SHA-256 for a row from before keyed chains or one
+ *  written without the keyring — "unkeyed" true).
  * @filter: (nullable). @n_rows: (out) (optional) rows written. */
 gboolean       tw_audit_log_export         (TwAuditLog          *self,
                                             const TwAuditFilter *filter,

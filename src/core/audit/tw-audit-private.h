@@ -28,10 +28,17 @@ typedef struct
   gint64      request_id;
   const char *prev_hash;
   const char *hash;
+  gboolean    unkeyed;    /* written without the keyring: hash is the plain SHA-256 */
 } TwAuditRow;
 
 #define TW_AUDIT_KEY_SIZE 32
 #define TW_AUDIT_GENESIS  "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* How long one exchange with the keyring may take before the row is written without it
+ * (a keyring waiting on an unlock prompt nobody sees, a bus that does not answer), and
+ * how long after a failure this process writes without trying the keyring again. */
+#define TW_AUDIT_KEYRING_TIMEOUT_MS 1000
+#define TW_AUDIT_KEYRING_RETRY_S    60
 
 /* The keyed chain's record in the keyring (tw-audit-key.c). */
 typedef struct
@@ -59,6 +66,7 @@ struct _TwAuditLog
   gboolean     have_key;
   TwAuditHead  head;      /* as last read or written by this process; keyed_from 0: none */
   gint64       data_version;  /* PRAGMA data_version after this process's last commit */
+  gint64       keyring_failed_us;  /* monotonic time of the last failed keyring exchange, 0: none */
 
   /* The head goes to the keyring in a thread of its own, off the path of the action
    * being audited: the newest state, once per burst of rows. */
@@ -73,7 +81,7 @@ struct _TwAuditLog
 void           _tw_audit_head_flush     (TwAuditLog       *self);
 
 #define TW_AUDIT_COLUMNS "id, time_us, profile, mode, actor, action, target, reason, outcome, " \
-                "http_status, message, request_id, prev_hash, hash"
+                "http_status, message, request_id, prev_hash, hash, unkeyed"
 
 void           _tw_audit_row_from_stmt  (sqlite3_stmt     *stmt,
                                          TwAuditRow       *row);
@@ -86,21 +94,34 @@ char          *_tw_audit_row_hash       (const TwAuditRow *row,
 
 /* The name the log's key and head are kept under: its canonical path. */
 char          *_tw_audit_secret_name    (const char  *log_path);
+/* A bound on keyring calls: @cancellable is cancelled after @timeout_ms unless the
+ * deadline is freed first (tw-audit-key.c). */
+typedef struct _TwAuditDeadline TwAuditDeadline;
+TwAuditDeadline *_tw_audit_deadline_new  (guint             timeout_ms);
+GCancellable  *_tw_audit_deadline_get_cancellable (TwAuditDeadline *deadline);
+/* Stops the timer; an @error that is the deadline's cancellation says the keyring did not
+ * answer in time. */
+void           _tw_audit_deadline_free  (TwAuditDeadline  *deadline,
+                                         GError          **error);
+
 /* @found FALSE (and TRUE returned) when there is no key and @create is FALSE. */
-gboolean       _tw_audit_key_load       (TwSecrets   *secrets,
-                                         const char  *name,
-                                         gboolean     create,
-                                         guint8       key[TW_AUDIT_KEY_SIZE],
-                                         gboolean    *found,
-                                         GError     **error);
-gboolean       _tw_audit_head_read      (TwSecrets   *secrets,
-                                         const char  *name,
-                                         TwAuditHead *head,
-                                         gboolean    *found,
-                                         GError     **error);
+gboolean       _tw_audit_key_load       (TwSecrets    *secrets,
+                                         const char   *name,
+                                         gboolean      create,
+                                         guint8        key[TW_AUDIT_KEY_SIZE],
+                                         gboolean     *found,
+                                         GCancellable *cancellable,
+                                         GError      **error);
+gboolean       _tw_audit_head_read      (TwSecrets    *secrets,
+                                         const char   *name,
+                                         TwAuditHead  *head,
+                                         gboolean     *found,
+                                         GCancellable *cancellable,
+                                         GError      **error);
 gboolean       _tw_audit_head_write     (TwSecrets         *secrets,
                                          const char        *name,
                                          const TwAuditHead *head,
+                                         GCancellable      *cancellable,
                                          GError           **error);
 
 /* The anchor of the log's tail, kept next to it in "LOG.anchor" (tw-audit-anchor.c). */

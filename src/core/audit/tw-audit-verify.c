@@ -23,11 +23,16 @@ read_keyring_locked (TwAuditLog   *self,
                      guint8        key[TW_AUDIT_KEY_SIZE],
                      GError      **error)
 {
+  TwAuditDeadline *deadline = _tw_audit_deadline_new (TW_AUDIT_KEYRING_TIMEOUT_MS);
+  GCancellable *cancellable = _tw_audit_deadline_get_cancellable (deadline);
   gboolean have_key = FALSE;
+  gboolean read;
 
-  if (!_tw_audit_head_read (self->secrets, self->secret_name, head, have_head, error)
-      || (*have_head && !_tw_audit_key_load (self->secrets, self->secret_name, FALSE, key,
-                                              &have_key, error)))
+  read = _tw_audit_head_read (self->secrets, self->secret_name, head, have_head, cancellable, error)
+         && (!*have_head || _tw_audit_key_load (self->secrets, self->secret_name, FALSE, key,
+                                                &have_key, cancellable, error));
+  _tw_audit_deadline_free (deadline, error);
+  if (!read)
     {
       g_prefix_error (error, _("The audit log “%s” could not be verified: "), self->path);
       return FALSE;
@@ -130,6 +135,7 @@ tw_audit_log_verify_full (TwAuditLog      *self,
   sqlite3_stmt *stmt = NULL;
   gint64 anchor_id = 0;
   gint64 prev_id = 0;
+  gint64 open_from = 0;
   guint64 count = 0;
   gint64 bad = 0;
   gboolean ok = TRUE;
@@ -166,7 +172,7 @@ tw_audit_log_verify_full (TwAuditLog      *self,
 
       _tw_audit_row_from_stmt (stmt, &row);
       count++;
-      keyed = have_head && row.id >= head.keyed_from;
+      keyed = have_head && row.id >= head.keyed_from && !row.unkeyed;
 
       if (row.id != prev_id + 1)
         {
@@ -194,7 +200,13 @@ tw_audit_log_verify_full (TwAuditLog      *self,
       if (g_strcmp0 (hash, row.hash) != 0)
         {
           bad = row.id;
-          if (keyed)
+          if (row.unkeyed)
+            g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
+                         _("The audit log “%s” was tampered with at row %lld: its content does "
+                           "not match its hash (the row, written without the keyring, was "
+                           "changed after it was written)"),
+                         self->path, (long long) row.id);
+          else if (keyed)
             g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
                          _("The audit log “%s” was tampered with at row %lld: its content does "
                            "not match its MAC (the row was changed or written without the "
@@ -208,6 +220,22 @@ tw_audit_log_verify_full (TwAuditLog      *self,
           ok = FALSE;
           break;
         }
+
+      /* Rows written without the keyring, in runs; those after the last keyed row are
+       * covered by no MAC yet. */
+      if (row.unkeyed)
+        {
+          if (verdict->n_unkeyed == 0)
+            verdict->unkeyed_first = row.id;
+          if (verdict->n_unkeyed == 0 || verdict->unkeyed_last != row.id - 1)
+            verdict->n_unkeyed_runs++;
+          verdict->n_unkeyed++;
+          verdict->unkeyed_last = row.id;
+          if (open_from == 0)
+            open_from = row.id;
+        }
+      else if (keyed)
+        open_from = 0;
 
       g_free (prev_hash);
       prev_hash = g_strdup (row.hash);
@@ -263,8 +291,57 @@ tw_audit_log_verify_full (TwAuditLog      *self,
   verdict->bad_row = bad;
   verdict->keyed_from = have_head ? head.keyed_from : 0;
   verdict->recorded_row = have_head ? head.row : 0;
+  verdict->unkeyed_open_from = open_from;
 
   return ok;
+}
+
+char *
+tw_audit_verdict_describe_unkeyed (const TwAuditVerdict *verdict)
+{
+  g_autofree char *which = NULL;
+  const char *proof;
+
+  g_return_val_if_fail (verdict != NULL, NULL);
+
+  if (verdict->n_unkeyed == 0)
+    return NULL;
+
+  if (verdict->n_unkeyed == 1)
+    /* Translators: %lld is a row of the audit log */
+    which = g_strdup_printf (_("row %lld was written without the keyring (unkeyed): it is "
+                               "chained but not keyed"), (long long) verdict->unkeyed_first);
+  else if (verdict->n_unkeyed_runs == 1)
+    /* Translators: rows %lld–%lld of the audit log (the first and the last) */
+    which = g_strdup_printf (_("rows %lld–%lld were written without the keyring (unkeyed): "
+                               "they are chained but not keyed"),
+                             (long long) verdict->unkeyed_first,
+                             (long long) verdict->unkeyed_last);
+  else
+    /* Translators: %llu rows in %u runs, between rows %lld and %lld of the audit log */
+    which = g_strdup_printf (_("%llu rows in %u runs between rows %lld and %lld were "
+                               "written without the keyring (unkeyed): they are chained but "
+                               "not keyed"),
+                             (unsigned long long) verdict->n_unkeyed, verdict->n_unkeyed_runs,
+                             (long long) verdict->unkeyed_first,
+                             (long long) verdict->unkeyed_last);
+
+  if (verdict->unkeyed_open_from == 0)
+    proof = _("whoever can write the log's file could have written them, but a later keyed "
+              "row covers the link to them: they cannot have been changed since");
+  else if (verdict->unkeyed_open_from == verdict->unkeyed_first)
+    proof = _("whoever can write the log's file could have written, changed or removed them: "
+              "no keyed row follows them yet");
+  else
+    return g_strdup_printf (
+      /* Translators: the first %s is "rows 1041–1043 were written without the keyring…";
+       * %lld a row of the audit log */
+      _("%s; whoever can write the log's file could have written them, and those from row "
+        "%lld on could still be changed or removed: no keyed row follows them yet"),
+      which, (long long) verdict->unkeyed_open_from);
+
+  /* Translators: "rows 1041–1043 were written without the keyring…; anyone could …" */
+  return g_strdup_printf (_("%s; %s"), which, proof);
 }
 
 /* The same, for callers that want only the row counts. */
