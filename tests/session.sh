@@ -65,12 +65,27 @@ outer () {
   if [ "${TW_SESSION_KEEP:-0}" = 1 ]; then
     trap 'echo "session.sh: kept $TW_SESSION_ROOT" >&2' EXIT
   else
-    trap 'rm -rf "$TW_SESSION_ROOT"' EXIT   # also on Ctrl+C
+    trap remove_root EXIT   # also on Ctrl+C
   fi
 
   xvfb-run -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- bash "$self" --inner "$@" || rc=$?
   return "$rc"
+}
+
+# The session's private folders go, whatever the session left in them: where
+# xdg-desktop-portal is installed, the document portal mounts a FUSE file system
+# at $XDG_RUNTIME_DIR/doc that rm cannot remove until it is unmounted. Cleaning
+# up never changes the tests' exit status.
+remove_root () {
+  local mount
+  for mount in "$TW_SESSION_ROOT"/*/doc "$TW_SESSION_ROOT"/doc; do
+    if [ -d "$mount" ] && grep -qs " $mount " /proc/self/mounts; then
+      fusermount3 -uz "$mount" 2> /dev/null || fusermount -uz "$mount" 2> /dev/null ||
+        umount -l "$mount" 2> /dev/null || true
+    fi
+  done
+  rm -rf "$TW_SESSION_ROOT" 2> /dev/null || true
 }
 
 keyring_pid=""
