@@ -79,11 +79,18 @@ test_halt_resume (gconstpointer data)
   g_autoptr(GPtrArray) halt_rows = NULL;
   g_autoptr(GPtrArray) resume_rows = NULL;
 
+  gboolean reported;
+
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
   tw_risk_monitor_start (f.monitor);
-  g_assert_true (risk_wait_halted (&f, flavor, FALSE, 5000));
+  /* AI trading (001) has no read-back of its state and no resume: its halt is checked
+   * by what reaches the simulator and by the console's own last action. */
+  reported = tw_trading_state_get_reported (risk_state (&f, flavor));
+  g_assert_true (reported || risk_wait_healthy (&f, 10000));
+  g_assert_true (!reported || risk_wait_halted (&f, flavor, FALSE, 5000));
   g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, flavor)));
-  g_assert_true (tw_trading_state_get_can_resume (risk_state (&f, flavor)));
+  g_assert_cmpint (tw_trading_state_get_can_resume (risk_state (&f, flavor)), ==, reported);
+  g_assert_null (tw_trading_state_get_last_action (risk_state (&f, flavor)));
   risk_clear_requests (&f);
 
   /* Toward safety: one click, no reason needed. */
@@ -102,6 +109,19 @@ test_halt_resume (gconstpointer data)
                    halting[index].halt_method);
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "path"), ==,
                    halting[index].halt_path);
+  g_assert_cmpstr (tw_trading_state_get_last_action (risk_state (&f, flavor)), ==, "trading.halt");
+  g_assert_cmpstr (tw_trading_state_get_last_action_by (risk_state (&f, flavor)), ==, g_get_user_name ());
+  g_assert_nonnull (tw_trading_state_get_last_action_at (risk_state (&f, flavor)));
+  if (!reported)
+    {
+      /* Never a guessed state. */
+      tw_test_run_for (2 * INTERVAL);
+      g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, flavor)), ==, TW_TRADING_UNKNOWN);
+      halt_rows = risk_audit_rows (&f, "trading.halt");
+      g_assert_cmpuint (count_rows (halt_rows, TW_AUDIT_OUTCOME_OK), ==, 1);
+      risk_fixture_teardown (&f);
+      return;
+    }
   g_assert_true (risk_wait_halted (&f, flavor, TRUE, 5000));
 
   /* Away from safety: a reason and the checklist (health and broker: live). */
@@ -306,7 +326,7 @@ test_guard_live_broker (void)
 
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
   g_assert_true (risk_wait_healthy (&f, 10000));
-  tw_test_sim_health (f.sim, "investiq", "{\"component\":\"broker\",\"status\":\"unhealthy\"}");
+  tw_test_sim_health (f.sim, "investiq", "{\"component\":\"alpaca\",\"status\":\"unhealthy\"}");
   tw_workspace_refresh (f.workspace);
   g_assert_true (risk_wait (service_not_ok, lookup_service (&f, "investiq"), 10000));
   risk_clear_requests (&f);
@@ -740,7 +760,8 @@ test_halt_all_failure (void)
   tw_risk_monitor_start (f.monitor);
   g_assert_true (risk_wait_halted (&f, "investiq", TRUE, 5000));
   g_assert_true (risk_wait_halted (&f, "alpaca", TRUE, 5000));
-  g_assert_true (risk_wait_halted (&f, "ai-trading", FALSE, 5000));
+  /* AI trading's failed halt is not its last action. */
+  g_assert_null (tw_trading_state_get_last_action (risk_state (&f, "ai-trading")));
   g_assert_cmpstr (tw_trading_state_get_reason (risk_state (&f, "investiq")), ==,
                    "Desk-wide halt for the incident drill");
 

@@ -113,13 +113,19 @@ set_in_flight (TwActionRunner *self,
 }
 
 static void
-refresh_after_action (TwActionRunner *self)
+refresh_after_action (TwActionRunner *self,
+                      RunData        *data)
 {
   g_autoptr(TwRiskMonitor) monitor = g_weak_ref_get (&self->risk_monitor);
 
   tw_workspace_refresh (self->workspace);
-  if (monitor != NULL)
-    tw_risk_monitor_refresh (monitor);
+  if (monitor == NULL)
+    return;
+  /* What this console last did, for a service that cannot say its state itself. */
+  if (data->error == NULL)
+    tw_risk_monitor_note_action (monitor, data->service_id, data->operation,
+                                 g_hash_table_lookup (data->vars, "actor"));
+  tw_risk_monitor_refresh (monitor);
 }
 
 /* Refusals before anything is sent: one "refused" row (written in a worker thread,
@@ -203,7 +209,7 @@ on_completed (GObject      *source,
                data->action, data->target, error->message);
 
   set_in_flight (self, data, FALSE);
-  refresh_after_action (self);
+  refresh_after_action (self, data);
 
   if (data->error != NULL)
     g_task_return_error (task, g_error_copy (data->error));

@@ -430,6 +430,10 @@ entry_new (TwRiskMonitor *self,
                 "can-halt", tw_connector_has_operation (connector, "trading.halt"),
                 "can-resume", tw_connector_has_operation (connector, "trading.resume"),
                 "can-reduce", tw_connector_has_operation (connector, "trading.reduce"),
+                /* Only these read a halt back; breakers alone do not. */
+                "reported", tw_connector_has_operation (connector, "trading.status") ||
+                            tw_connector_has_operation (connector, "killswitch.status") ||
+                            tw_connector_has_operation (connector, "account.status"),
                 "kill-switch-supported",
                 tw_connector_has_operation (connector, "killswitch.status") ||
                 tw_connector_has_operation (connector, "killswitch.activate"),
@@ -799,4 +803,29 @@ tw_risk_monitor_refresh (TwRiskMonitor *self)
 
   if (self->running)
     foreach_group (self, group_refresh);
+}
+
+static const char * const noted_operations[] = {
+  "trading.halt", "trading.resume", "trading.reduce", "trading.emergency_stop",
+  "killswitch.activate", "killswitch.deactivate", NULL
+};
+
+void
+tw_risk_monitor_note_action (TwRiskMonitor *self,
+                             const char    *service_id,
+                             const char    *operation,
+                             const char    *actor)
+{
+  g_return_if_fail (TW_IS_RISK_MONITOR (self));
+  g_return_if_fail (service_id != NULL && operation != NULL);
+
+  if (!g_strv_contains (noted_operations, operation))
+    return;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (tw_service_get_id (entry->service), service_id) == 0)
+        tw_trading_state_note_action (entry->state, operation, actor);
+    }
 }

@@ -36,5 +36,12 @@ TwTradingState *tw_risk_monitor_lookup     (TwRiskMonitor *self,
 void            tw_risk_monitor_start      (TwRiskMonitor *self);
 void            tw_risk_monitor_stop       (TwRiskMonitor *self);
 void            tw_risk_monitor_refresh    (TwRiskMonitor *self);
+/* An action succeeded on @service_id: a halt, resume, emergency stop or kill-switch
+ * change is kept on its trading state (tw_trading_state_note_action()); other
+ * operations are ignored. */
+void            tw_risk_monitor_note_action (TwRiskMonitor *self,
+                                             const char    *service_id,
+                                             const char    *operation,
+                                             const char    *actor);
 
 G_END_DECLS
