@@ -76,19 +76,28 @@ test_demo_db (void)
   /* Some history from the start. */
   g_assert_cmpint (count_rows (investiq, "trades"), >=, 200);
   g_assert_cmpint (count_rows (investiq, "trade_outcomes"), ==, 0);
+  /* 000's own queries work on it. */
+  g_assert_cmpint (count_rows (investiq, "positions"), ==, 0);
+  g_assert_cmpint (count_rows (investiq, "backtest_results"), ==, 0);
+  g_assert_cmpint (count_rows (investiq, "trades WHERE exit_date IS NULL AND "
+                                         "created_at > datetime('now', '-7 days')"), >, 0);
   g_assert_cmpint (count_rows (audit, "audit_events"), >=, 100);
 
   /* Trading: trades arrive; requests become audit events of their service. */
   trades = count_rows (investiq, "trades");
-  events = count_rows (investiq, "audit_events");
+  events = count_rows (investiq, "audit_log");
   ibkr_events = count_rows (audit, "audit_events");
   answer = tw_test_sim_request (sim, "investiq", "GET", "/api/risk/circuit-breakers", NULL);
   g_clear_pointer (&answer, json_node_unref);
   answer = tw_test_sim_request (sim, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL);
   g_clear_pointer (&answer, json_node_unref);
+  tw_test_sim_scenario (sim, "{\"name\":\"trade\",\"pnl\":-250.0,\"symbol\":\"SPY\"}");
   tw_test_run_for (1000);
   g_assert_cmpint (count_rows (investiq, "trades"), >, trades);
-  g_assert_cmpint (count_rows (investiq, "audit_events"), >, events);
+  g_assert_cmpint (count_rows (investiq, "audit_log"), >, events);
+  /* 000's "Check for specific patterns" query finds the losing trade. */
+  g_assert_cmpint (count_rows (investiq, "trade_outcomes WHERE symbol = 'SPY' AND outcome = 'loss' "
+                                         "AND timestamp > datetime('now', '-7 days')"), ==, 1);
   g_assert_cmpint (count_rows (audit, "audit_events"), >, ibkr_events);
 
   /* Halted: InvestIQ writes nothing more; the kill switch stops the assistant's log. */
