@@ -46,9 +46,8 @@ all_polled (gpointer data)
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
       g_autoptr(GDateTime) updated_at = NULL;
 
-      /* 001 (AI trading) has no call that reads its state back: nothing to poll. */
-      if (!tw_trading_state_get_reported (state) &&
-          g_str_equal (tw_trading_state_get_service_id (state), "ai-trading"))
+      /* AI trading (001) has no call that reads its state back: nothing to poll. */
+      if (!tw_trading_state_get_polled (state))
         continue;
       g_object_get (state, "updated-at", &updated_at, NULL);
       if (updated_at == NULL)

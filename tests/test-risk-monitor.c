@@ -101,9 +101,8 @@ all_polled (gpointer data)
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
       g_autoptr(GDateTime) updated_at = NULL;
 
-      /* 001 (AI trading) has no call that reads its state back: nothing to poll. */
-      if (!tw_trading_state_get_reported (state) &&
-          g_str_equal (tw_trading_state_get_service_id (state), "ai-trading"))
+      /* AI trading (001) has no call that reads its state back: nothing to poll. */
+      if (!tw_trading_state_get_polled (state))
         continue;
       g_object_get (state, "updated-at", &updated_at, NULL);
       if (updated_at == NULL)
@@ -167,6 +166,9 @@ test_states (void)
   g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, "ai-trading")));
   g_assert_false (tw_trading_state_get_can_resume (risk_state (&f, "ai-trading")));
   g_assert_true (tw_trading_state_get_reported (risk_state (&f, "investiq")));
+  g_assert_false (tw_trading_state_get_polled (risk_state (&f, "ai-trading")));
+  g_assert_true (tw_trading_state_get_polled (risk_state (&f, "autotrader")));
+  g_assert_false (tw_trading_state_get_reported (risk_state (&f, "autotrader")));
   g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, "alpaca")), ==, TW_TRADING_ACTIVE);
   g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, "investiq")));
   g_assert_true (tw_trading_state_get_can_resume (risk_state (&f, "alpaca")));

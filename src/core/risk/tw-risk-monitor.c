@@ -461,6 +461,7 @@ entry_new (TwRiskMonitor *self,
       g_ptr_array_add (group->operations, (gpointer) op);
     }
 
+  g_object_set (entry->state, "polled", entry->groups->len > 0, NULL);
   entry->connector_changed_id =
     g_signal_connect (service, "notify::connector-id", G_CALLBACK (on_connector_changed), entry);
 

@@ -27,6 +27,7 @@ struct _TwTradingState
   gboolean       can_resume;
   gboolean       can_reduce;
   gboolean       reported;
+  gboolean       polled;
   char          *last_action;
   GDateTime     *last_action_at;
   char          *last_action_by;
@@ -56,6 +57,7 @@ enum {
   PROP_CAN_RESUME,
   PROP_CAN_REDUCE,
   PROP_REPORTED,
+  PROP_POLLED,
   PROP_LAST_ACTION,
   PROP_LAST_ACTION_AT,
   PROP_LAST_ACTION_BY,
@@ -128,6 +130,7 @@ tw_trading_state_get_property (GObject    *object,
     case PROP_CAN_RESUME:            g_value_set_boolean (value, self->can_resume); break;
     case PROP_CAN_REDUCE:            g_value_set_boolean (value, self->can_reduce); break;
     case PROP_REPORTED:              g_value_set_boolean (value, self->reported); break;
+    case PROP_POLLED:                g_value_set_boolean (value, self->polled); break;
     case PROP_LAST_ACTION:           g_value_set_string (value, self->last_action); break;
     case PROP_LAST_ACTION_AT:        g_value_set_boxed (value, self->last_action_at); break;
     case PROP_LAST_ACTION_BY:        g_value_set_string (value, self->last_action_by); break;
@@ -205,6 +208,9 @@ tw_trading_state_set_property (GObject      *object,
     case PROP_REPORTED:
       changed = replace_bool (&self->reported, g_value_get_boolean (value));
       break;
+    case PROP_POLLED:
+      changed = replace_bool (&self->polled, g_value_get_boolean (value));
+      break;
     case PROP_LAST_ACTION:
       changed = tw_set_str (&self->last_action, g_value_get_string (value));
       break;
@@ -262,6 +268,7 @@ tw_trading_state_class_init (TwTradingStateClass *klass)
   properties[PROP_CAN_RESUME] = g_param_spec_boolean ("can-resume", NULL, NULL, FALSE, rw);
   properties[PROP_CAN_REDUCE] = g_param_spec_boolean ("can-reduce", NULL, NULL, FALSE, rw);
   properties[PROP_REPORTED] = g_param_spec_boolean ("reported", NULL, NULL, TRUE, rw);
+  properties[PROP_POLLED] = g_param_spec_boolean ("polled", NULL, NULL, TRUE, rw);
   properties[PROP_LAST_ACTION] = g_param_spec_string ("last-action", NULL, NULL, NULL, rw);
   properties[PROP_LAST_ACTION_AT] =
     g_param_spec_boxed ("last-action-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
@@ -280,6 +287,7 @@ tw_trading_state_init (TwTradingState *self)
 {
   self->breakers = g_list_store_new (TW_TYPE_BREAKER);
   self->reported = TRUE;
+  self->polled = TRUE;
 }
 
 TwTradingState *
@@ -495,4 +503,11 @@ tw_trading_state_note_action (TwTradingState *self,
   g_object_freeze_notify (G_OBJECT (self));
   g_object_set (self, "last-action-at", now, "last-action-by", by, "last-action", operation, NULL);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+tw_trading_state_get_polled (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), TRUE);
+  return self->polled;
 }

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  *   "reported" (bool, not mapped: FALSE when the connector has no operation that reads the
  *     trading state back, as the AI Trading System's runbook has none: "mode" then stays
  *     UNKNOWN and the console shows its own last action instead of a guessed state),
+ *   "polled" (bool, not mapped: FALSE when the connector has nothing to poll for it at all,
+ *     so "updated-at" stays unset),
  *   "last-action" (the operation, "trading.halt"…), "last-action-at", "last-action-by"
  *     (not mapped: the last halt, resume or emergency stop that succeeded from this console),
  *   "breakers" (GListModel of TwBreaker, not mapped: merged in place by id),
@@ -48,6 +50,7 @@ TwBreaker      *tw_trading_state_lookup_breaker      (TwTradingState *self,
 void            tw_trading_state_merge_breakers      (TwTradingState *self,
                                                       GPtrArray      *breakers);
 gboolean        tw_trading_state_get_reported        (TwTradingState *self);
+gboolean        tw_trading_state_get_polled          (TwTradingState *self);
 const char     *tw_trading_state_get_last_action     (TwTradingState *self);
 GDateTime      *tw_trading_state_get_last_action_at  (TwTradingState *self);
 const char     *tw_trading_state_get_last_action_by  (TwTradingState *self);
