@@ -36,6 +36,8 @@ static const char description[] =
   "  POST   /_sim/health        {\"component\": \"broker\", \"status\": \"unhealthy\",\n"
   "                             \"message\": \"…\"} or {\"reset\": true}; GET shows them\n"
   "  GET    /_sim/requests      the request log (?flavor=X); DELETE clears it\n"
+  "  GET    /_sim/state         what no runbook reads back: {\"ai-trading\":\n"
+  "                             {\"trading_enabled\", \"emergency_stop\", …}}\n"
   "  POST   /_sim/scenario      play a scenario → {\"scenario\": NAME, \"ok\": true}:\n"
   "           {\"name\": \"losing-streak\"}   InvestIQ books losing trades until the\n"
   "                                      consecutive-loss breaker trips (automatic halt)\n"
