@@ -57,17 +57,33 @@ on_run (GObject      *source,
 }
 
 static gboolean
-error_set (gpointer data)
-{
-  return *(GError **) data != NULL;
-}
-
-static gboolean
 action_noted (gpointer data)
 {
   TwTradingState *state = data;
 
   return tw_trading_state_get_last_action (state) != NULL;
+}
+
+static gboolean
+stop_noted (gpointer data)
+{
+  TwTradingState *state = data;
+
+  return g_strcmp0 (tw_trading_state_get_last_action (state), "trading.emergency_stop") == 0;
+}
+
+typedef struct
+{
+  TwFixtureServer *server;
+  guint            before;
+} HealthWait;
+
+static gboolean
+health_polled_again (gpointer data)
+{
+  HealthWait *wait = data;
+
+  return tw_fixture_server_count (wait->server, "GET", "/api/health") > wait->before;
 }
 
 /* The console's halt is the runbook's disable: no body, Bearer token; the state stays
@@ -107,18 +123,23 @@ test_halt_and_emergency_stop (void)
   stop = tw_action_runner_new_request (c.runner, "trading.emergency_stop", "ai-trading");
   tw_action_runner_run_async (c.runner, stop, "ai-trading", "trading.emergency_stop", NULL, NULL,
                               on_run, &error);
-  g_assert_false (conformance_wait (error_set, &error, 0));
-  while (tw_fixture_server_count (c.server, "POST", "/api/trading/emergency-stop") == 0 ||
-         g_strcmp0 (tw_trading_state_get_last_action (state), "trading.emergency_stop") != 0)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conformance_wait (stop_noted, state, 5000));
   g_assert_no_error (error);
+  g_assert_cmpuint (tw_fixture_server_count (c.server, "POST", "/api/trading/emergency-stop"), ==, 1);
   g_assert_null (tw_fixture_server_last_body (c.server, "POST", "/api/trading/emergency-stop"));
   g_assert_cmpstr (tw_fixture_server_last_header (c.server, "POST", "/api/trading/emergency-stop",
                                                   "Authorization"), ==, "Bearer " TOKEN);
 
-  /* Nothing guessed: no status or enable route was ever asked for. */
-  tw_risk_monitor_refresh (c.monitor);
-  tw_workspace_refresh (c.workspace);
+  /* Nothing guessed: after the pollers ran again, no status or enable route was ever
+   * asked for. */
+  {
+    HealthWait wait = { c.server, tw_fixture_server_count (c.server, "GET", "/api/health") };
+
+    tw_workspace_start (c.workspace);
+    tw_risk_monitor_refresh (c.monitor);
+    tw_workspace_refresh (c.workspace);
+    g_assert_true (conformance_wait (health_polled_again, &wait, 5000));
+  }
   g_assert_cmpuint (tw_fixture_server_count (c.server, "GET", "/api/trading/status"), ==, 0);
   g_assert_cmpuint (tw_fixture_server_count (c.server, "POST", "/api/trading/enable"), ==, 0);
   g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_UNKNOWN);

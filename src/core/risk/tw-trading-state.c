@@ -511,3 +511,13 @@ tw_trading_state_get_polled (TwTradingState *self)
   g_return_val_if_fail (TW_IS_TRADING_STATE (self), TRUE);
   return self->polled;
 }
+
+gboolean
+tw_trading_state_is_halted_by_console (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), FALSE);
+
+  return !self->reported &&
+         (g_strcmp0 (self->last_action, "trading.halt") == 0 ||
+          g_strcmp0 (self->last_action, "trading.emergency_stop") == 0);
+}

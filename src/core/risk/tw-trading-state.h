@@ -54,6 +54,10 @@ gboolean        tw_trading_state_get_polled          (TwTradingState *self);
 const char     *tw_trading_state_get_last_action     (TwTradingState *self);
 GDateTime      *tw_trading_state_get_last_action_at  (TwTradingState *self);
 const char     *tw_trading_state_get_last_action_by  (TwTradingState *self);
+/* TRUE when the service does not report its state and this console's last action on it
+ * was a successful halt or emergency stop: all that is known of it, for a gate that must
+ * not go on while it trades (never shown as its state). */
+gboolean        tw_trading_state_is_halted_by_console (TwTradingState *self);
 /* Records that @operation succeeded from this console now, by @by (nullable). */
 void            tw_trading_state_note_action         (TwTradingState *self,
                                                       const char     *operation,
