@@ -61,6 +61,12 @@ assert_pairs (GPtrArray *rows)
     }
 }
 
+static gboolean
+last_action_known (gpointer data)
+{
+  return g_strcmp0 (tw_trading_state_get_last_action (data), "trading.halt") == 0;
+}
+
 /* Halt then resume @flavor through the runner: both reach the simulator, the monitor
  * sees halted then active, the audit log holds requested + ok rows for each. */
 static void
@@ -119,6 +125,20 @@ test_halt_resume (gconstpointer data)
       g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, flavor)), ==, TW_TRADING_UNKNOWN);
       halt_rows = risk_audit_rows (&f, "trading.halt");
       g_assert_cmpuint (count_rows (halt_rows, TW_AUDIT_OUTCOME_OK), ==, 1);
+
+      /* A console started later knows its last action from the audit log. */
+      {
+        g_autoptr(TwRiskMonitor) monitor = tw_risk_monitor_new (f.workspace);
+        g_autoptr(TwActionRunner) runner = tw_action_runner_new (f.workspace, f.audit);
+        TwTradingState *later = tw_risk_monitor_lookup (monitor, flavor);
+
+        g_assert_null (tw_trading_state_get_last_action (later));
+        tw_action_runner_set_risk_monitor (runner, monitor);
+        g_assert_true (risk_wait (last_action_known, later, 5000));
+        g_assert_cmpstr (tw_trading_state_get_last_action_by (later), ==, g_get_user_name ());
+        g_assert_nonnull (tw_trading_state_get_last_action_at (later));
+        risk_wait_last_ref (runner);
+      }
       risk_fixture_teardown (&f);
       return;
     }

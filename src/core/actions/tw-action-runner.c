@@ -10,6 +10,7 @@
 #include "tw-error.h"
 #include "tw-guard-live.h"
 #include "tw-multistatus.h"
+#include "tw-profile.h"
 
 #define HALT_OPERATION "trading.halt"
 
@@ -878,6 +879,58 @@ tw_action_runner_get_audit_log (TwActionRunner *self)
   return self->audit_log;
 }
 
+/* The last actions of this profile in the audit log, newest first: a service that cannot
+ * report its state starts with what this console last did to it, not with nothing. */
+static void
+on_last_actions (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(TwRiskMonitor) monitor = g_weak_ref_get (ref);
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  rows = tw_audit_log_query_finish (TW_AUDIT_LOG (source), result, &error);
+  if (rows == NULL)
+    {
+      g_debug ("The last actions could not be read from the audit log: %s", error->message);
+      return;
+    }
+  if (monitor == NULL)
+    return;
+  /* Oldest first, so the newest of each service is noted last. */
+  for (guint i = g_list_model_get_n_items (rows); i > 0; i--)
+    {
+      g_autoptr(TwAuditRecord) row = g_list_model_get_item (rows, i - 1);
+      TwTradingState *state = tw_risk_monitor_lookup (monitor, tw_audit_record_get_target (row));
+      g_autoptr(GDateTime) at = NULL;
+
+      if (state == NULL || tw_trading_state_get_reported (state) ||
+          !tw_risk_monitor_is_noted_action (tw_audit_record_get_action (row)))
+        continue;
+      at = g_date_time_new_from_unix_utc (tw_audit_record_get_time_us (row) / G_USEC_PER_SEC);
+      g_object_set (state, "last-action-at", at, "last-action-by", tw_audit_record_get_actor (row),
+                    "last-action", tw_audit_record_get_action (row), NULL);
+    }
+}
+
+static void
+read_last_actions (TwActionRunner *self,
+                   TwRiskMonitor  *monitor)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  filter.profile = tw_profile_get_name (tw_workspace_get_profile (self->workspace));
+  filter.outcome = TW_AUDIT_OUTCOME_OK;
+  filter.limit = 500;
+  g_weak_ref_init (ref, monitor);
+  tw_audit_log_query_async (self->audit_log, &filter, NULL, on_last_actions, ref);
+}
+
 void
 tw_action_runner_set_risk_monitor (TwActionRunner *self,
                                    TwRiskMonitor  *monitor)
@@ -891,6 +944,8 @@ tw_action_runner_set_risk_monitor (TwActionRunner *self,
   if (old == monitor)
     return;
   g_weak_ref_set (&self->risk_monitor, monitor);
+  if (monitor != NULL && self->audit_log != NULL)
+    read_last_actions (self, monitor);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RISK_MONITOR]);
 }
 

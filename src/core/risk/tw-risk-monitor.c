@@ -811,6 +811,12 @@ static const char * const noted_operations[] = {
   "killswitch.activate", "killswitch.deactivate", NULL
 };
 
+gboolean
+tw_risk_monitor_is_noted_action (const char *operation)
+{
+  return operation != NULL && g_strv_contains (noted_operations, operation);
+}
+
 void
 tw_risk_monitor_note_action (TwRiskMonitor *self,
                              const char    *service_id,
@@ -820,7 +826,7 @@ tw_risk_monitor_note_action (TwRiskMonitor *self,
   g_return_if_fail (TW_IS_RISK_MONITOR (self));
   g_return_if_fail (service_id != NULL && operation != NULL);
 
-  if (!g_strv_contains (noted_operations, operation))
+  if (!tw_risk_monitor_is_noted_action (operation))
     return;
   for (guint i = 0; i < self->entries->len; i++)
     {
