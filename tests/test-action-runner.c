@@ -62,6 +62,12 @@ assert_pairs (GPtrArray *rows)
     }
 }
 
+static gboolean
+last_action_known (gpointer data)
+{
+  return g_strcmp0 (tw_trading_state_get_last_action (data), "trading.halt") == 0;
+}
+
 /* Halt then resume @flavor through the runner: both reach the simulator, the monitor
  * sees halted then active, the audit log holds requested + ok rows for each. */
 static void
@@ -80,11 +86,18 @@ test_halt_resume (gconstpointer data)
   g_autoptr(GPtrArray) halt_rows = NULL;
   g_autoptr(GPtrArray) resume_rows = NULL;
 
+  gboolean reported;
+
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
   tw_risk_monitor_start (f.monitor);
-  g_assert_true (risk_wait_halted (&f, flavor, FALSE, 5000));
+  /* AI trading (001) has no read-back of its state and no resume: its halt is checked
+   * by what reaches the simulator and by the console's own last action. */
+  reported = tw_trading_state_get_reported (risk_state (&f, flavor));
+  g_assert_true (reported || risk_wait_healthy (&f, 10000));
+  g_assert_true (!reported || risk_wait_halted (&f, flavor, FALSE, 5000));
   g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, flavor)));
-  g_assert_true (tw_trading_state_get_can_resume (risk_state (&f, flavor)));
+  g_assert_cmpint (tw_trading_state_get_can_resume (risk_state (&f, flavor)), ==, reported);
+  g_assert_null (tw_trading_state_get_last_action (risk_state (&f, flavor)));
   risk_clear_requests (&f);
 
   /* Toward safety: one click, no reason needed. */
@@ -103,6 +116,35 @@ test_halt_resume (gconstpointer data)
                    halting[index].halt_method);
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (sent, 0), "path"), ==,
                    halting[index].halt_path);
+  g_assert_cmpstr (tw_trading_state_get_last_action (risk_state (&f, flavor)), ==, "trading.halt");
+  g_assert_cmpstr (tw_trading_state_get_last_action_by (risk_state (&f, flavor)), ==, g_get_user_name ());
+  g_assert_nonnull (tw_trading_state_get_last_action_at (risk_state (&f, flavor)));
+  if (!reported)
+    {
+      /* Never a guessed state, after two more polls of the services that are polled
+       * (this one has nothing to poll). */
+      g_assert_false (tw_trading_state_get_polled (risk_state (&f, flavor)));
+      g_assert_true (risk_wait_answers (&f, NULL, 2, 10 * INTERVAL));
+      g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, flavor)), ==, TW_TRADING_UNKNOWN);
+      halt_rows = risk_audit_rows (&f, "trading.halt");
+      g_assert_cmpuint (count_rows (halt_rows, TW_AUDIT_OUTCOME_OK), ==, 1);
+
+      /* A console started later knows its last action from the audit log. */
+      {
+        g_autoptr(TwRiskMonitor) monitor = tw_risk_monitor_new (f.workspace);
+        g_autoptr(TwActionRunner) runner = tw_action_runner_new (f.workspace, f.audit);
+        TwTradingState *later = tw_risk_monitor_lookup (monitor, flavor);
+
+        g_assert_null (tw_trading_state_get_last_action (later));
+        tw_action_runner_set_risk_monitor (runner, monitor);
+        g_assert_true (risk_wait (last_action_known, later, 5000));
+        g_assert_cmpstr (tw_trading_state_get_last_action_by (later), ==, g_get_user_name ());
+        g_assert_nonnull (tw_trading_state_get_last_action_at (later));
+        risk_wait_last_ref (runner);
+      }
+      risk_fixture_teardown (&f);
+      return;
+    }
   g_assert_true (risk_wait_halted (&f, flavor, TRUE, 5000));
 
   /* Away from safety: a reason and the checklist (health and broker: live). */
@@ -306,7 +348,7 @@ test_guard_live_broker (void)
 
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
   g_assert_true (risk_wait_healthy (&f, 10000));
-  tw_test_sim_health (f.sim, "investiq", "{\"component\":\"broker\",\"status\":\"unhealthy\"}");
+  tw_test_sim_health (f.sim, "investiq", "{\"component\":\"alpaca\",\"status\":\"unhealthy\"}");
   tw_workspace_refresh (f.workspace);
   g_assert_true (risk_wait (service_not_ok, lookup_service (&f, "investiq"), 10000));
   risk_clear_requests (&f);
@@ -740,7 +782,8 @@ test_halt_all_failure (void)
   tw_risk_monitor_start (f.monitor);
   g_assert_true (risk_wait_halted (&f, "investiq", TRUE, 5000));
   g_assert_true (risk_wait_halted (&f, "alpaca", TRUE, 5000));
-  g_assert_true (risk_wait_halted (&f, "ai-trading", FALSE, 5000));
+  /* AI trading's failed halt is not its last action. */
+  g_assert_null (tw_trading_state_get_last_action (risk_state (&f, "ai-trading")));
   g_assert_cmpstr (tw_trading_state_get_reason (risk_state (&f, "investiq")), ==,
                    "Desk-wide halt for the incident drill");
 

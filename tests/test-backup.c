@@ -402,6 +402,84 @@ test_retention (Fixture       *f,
   g_assert_cmpstr (tw_backup_get_name (kept), ==, tw_backup_get_name (fresh));
 }
 
+/* The runbook's own backups (000, "Database Backup and Restore": investiq.db.YYYYMMDD_HHMMSS
+ * from `sqlite3 … .backup`, investiq.db.YYYYMMDD, investiq.db.latest) are listed,
+ * verified and restorable, and never deleted by the console's cleanup. */
+static void
+test_runbook_names (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const names[] = {
+    "investiq.db.20200211_031500", "investiq.db.20200210", "investiq.db.latest",
+  };
+  static const char * const not_backups[] = {
+    "investiq.db-wal", "investiq.db.", "investiq.dbx.latest", "other.db.latest",
+    "investiq.db.20200211-wal",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwBackup) made = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  guint n;
+
+  /* The parser alone. */
+  g_assert_true (tw_backup_parse_runbook_name ("investiq.db.20260211_031500", "investiq.db", &when));
+  local = g_date_time_to_local (when);
+  g_assert_cmpint (g_date_time_get_year (local), ==, 2026);
+  g_assert_cmpint (g_date_time_get_hour (local), ==, 3);
+  g_assert_cmpint (g_date_time_get_minute (local), ==, 15);
+  g_clear_pointer (&when, g_date_time_unref);
+  g_assert_true (tw_backup_parse_runbook_name ("investiq.db.latest", "investiq.db", &when));
+  g_assert_null (when);
+  for (guint i = 0; i < G_N_ELEMENTS (not_backups); i++)
+    g_assert_false (tw_backup_parse_runbook_name (not_backups[i], "investiq.db", NULL));
+
+  made = tw_backup_manager_create (f->manager, f->db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    make_named_copy (tw_backup_get_path (made), f->backups, names[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (not_backups); i++)
+    make_named_copy (tw_backup_get_path (made), f->backups, not_backups[i]);
+
+  list = tw_backup_manager_list (f->manager, f->db, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_model_get_n_items (list);
+  g_assert_cmpuint (n, ==, 1 + G_N_ELEMENTS (names));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBackup) backup = g_list_model_get_item (list, i);
+      const char *name = tw_backup_get_name (backup);
+      gboolean runbook = g_strv_contains (names, name);
+
+      g_assert_true (runbook || g_str_equal (name, tw_backup_get_name (made)));
+      g_assert_cmpint (tw_backup_get_external (backup), ==, runbook);
+      g_assert_true (tw_backup_verify (backup, TRUE, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (tw_backup_get_valid (backup), ==, TW_BACKUP_VALIDITY_VALID);
+      if (g_str_equal (name, "investiq.db.20200211_031500"))
+        {
+          g_autoptr(GDateTime) created = g_date_time_to_local (tw_backup_get_created (backup));
+
+          g_assert_cmpint (g_date_time_get_year (created), ==, 2020);
+          g_assert_cmpint (g_date_time_get_day_of_month (created), ==, 11);
+          g_assert_cmpint (g_date_time_get_hour (created), ==, 3);
+        }
+    }
+
+  /* All but the console's own are years old: the cleanup leaves them alone. */
+  g_assert_true (tw_backup_manager_cleanup (f->manager, f->db, NULL, 7, &deleted, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (f->backups, names[i], NULL);
+
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
 static void
 test_schedule (Fixture       *f,
                gconstpointer  data)
@@ -899,6 +977,7 @@ main (int    argc,
   ADD ("/tw/core/backup/not-halted", test_not_halted, NULL);
   ADD ("/tw/core/backup/held", test_held, NULL);
   ADD ("/tw/core/backup/retention", test_retention, NULL);
+  ADD ("/tw/core/backup/runbook-names", test_runbook_names, NULL);
   ADD ("/tw/core/backup/schedule", test_schedule, NULL);
   ADD ("/tw/core/backup/live-writer-wal", test_live_writer, GINT_TO_POINTER (TRUE));
   ADD ("/tw/core/backup/live-writer-rollback", test_live_writer, GINT_TO_POINTER (FALSE));

@@ -190,9 +190,9 @@ load_registry (void)
 #define INVESTIQ_BODY(broker) \
   "{\"status\":\"" broker "\",\"version\":\"2.4.1\",\"uptime_seconds\":12345," \
   "\"timestamp\":\"2024-05-01T12:30:00Z\",\"dependencies\":{" \
-  "\"database\":{\"status\":\"healthy\",\"latency_ms\":1.2}," \
-  "\"broker\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"connected to Alpaca (paper)\"}," \
-  "\"redis\":{\"status\":\"healthy\",\"latency_ms\":0.4}}}"
+  "\"polygon\":{\"status\":\"healthy\",\"latency_ms\":48.0}," \
+  "\"alpaca\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"connected to Alpaca (paper)\"}," \
+  "\"ml_service\":{\"status\":\"healthy\",\"latency_ms\":3.1}}}"
 /* 003's "Verify Services" shape; a broker in "error" (Troubleshooting 1); the detail and
  * "degraded" are assumed. */
 #define IBKR_BODY(status) \
@@ -345,9 +345,9 @@ test_components (void)
   g_autoptr(TwConnectorRegistry) registry = load_registry ();
   /* Object of objects, "@key" names, "message" as detail, latency. */
   static const ExpectedComponent investiq[] = {
-    { "database", "healthy", TW_HEALTH_OK, NULL, 1.2 },
-    { "broker", "healthy", TW_HEALTH_OK, "connected to Alpaca (paper)", 35.0 },
-    { "redis", "healthy", TW_HEALTH_OK, NULL, 0.4 },
+    { "polygon", "healthy", TW_HEALTH_OK, NULL, 48.0 },
+    { "alpaca", "healthy", TW_HEALTH_OK, "connected to Alpaca (paper)", 35.0 },
+    { "ml_service", "healthy", TW_HEALTH_OK, NULL, 3.1 },
   };
   /* Object of objects with "detail". */
   static const ExpectedComponent ibkr[] = {
@@ -583,7 +583,7 @@ static void
 test_against_sim (void)
 {
   static const SimCase cases[] = {
-    { "investiq", "broker" },
+    { "investiq", "alpaca" },
     { "ibkr-assistant", "broker" },
     { "ai-trading", "exchange" },
     { "autotrader", "broker" },

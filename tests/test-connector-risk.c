@@ -124,14 +124,14 @@ iso (GDateTime *when)
 #define INVESTIQ_ACTIVE \
   "{\"trading_halted\":false,\"halt_reason\":null,\"halted_at\":null,\"halted_by\":null," \
   "\"consecutive_losses\":1,\"max_consecutive_losses\":3,\"daily_loss_percent\":1.2," \
-  "\"max_daily_loss_percent\":5.0,\"drawdown_percent\":2.3,\"max_drawdown_percent\":10.0," \
+  "\"daily_loss_limit_percent\":5.0,\"drawdown_percent\":2.3,\"account_drawdown_limit_percent\":10.0," \
   "\"daily_pnl\":-1200.5,\"current_equity\":98800.0,\"peak_equity\":101100.0}"
 
 #define INVESTIQ_TRIPPED \
-  "{\"trading_halted\":true,\"halt_reason\":\"Circuit breaker: 3 consecutive losses\"," \
+  "{\"trading_halted\":true,\"halt_reason\":\"3 consecutive losses\"," \
   "\"halted_at\":\"2024-05-01T14:30:00Z\",\"halted_by\":\"circuit_breaker\"," \
   "\"consecutive_losses\":3,\"max_consecutive_losses\":3,\"daily_loss_percent\":5.2," \
-  "\"max_daily_loss_percent\":5.0,\"drawdown_percent\":4.0,\"max_drawdown_percent\":10.0," \
+  "\"daily_loss_limit_percent\":5.0,\"drawdown_percent\":4.0,\"account_drawdown_limit_percent\":10.0," \
   "\"daily_pnl\":-5200.0,\"current_equity\":94800.0,\"peak_equity\":100000.0}"
 
 static void
@@ -163,7 +163,7 @@ test_investiq (void)
   /* Halted by the breaker: reason, since and by; then resumed: all three cleared. */
   map_state (op, INVESTIQ_TRIPPED, state);
   g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_HALTED);
-  g_assert_cmpstr (tw_trading_state_get_reason (state), ==, "Circuit breaker: 3 consecutive losses");
+  g_assert_cmpstr (tw_trading_state_get_reason (state), ==, "3 consecutive losses");
   g_assert_cmpstr (tw_trading_state_get_by (state), ==, "circuit_breaker");
   since = iso (tw_trading_state_get_since (state));
   g_assert_cmpstr (since, ==, "2024-05-01T14:30:00Z");
@@ -287,33 +287,25 @@ test_ibkr_assistant (void)
     }
 }
 
-/* AI trading: disable / enable / emergency stop */
+/* AI trading (001): disable and emergency stop, nothing that reads the state back */
 
 static void
 test_ai_trading (void)
 {
   g_autoptr(TwConnectorRegistry) registry = load_registry ();
-  const TwOperation *op = shipped_op (registry, "ai-trading", "trading.status");
-  g_autoptr(TwTradingState) state = tw_trading_state_new ("ai", "AI Trading");
+  TwConnector *connector = tw_connector_registry_lookup (registry, "ai-trading");
+  const char *names[] = { "trading.halt", "trading.emergency_stop" };
 
-  g_assert_cmpint (eval_trading (op, "{\"trading_enabled\":true,\"emergency_stop\":false,\"reason\":null,"
-                                     "\"changed_at\":null,\"changed_by\":null}"), ==, TW_TRADING_ACTIVE);
-  map_state (op, "{\"trading_enabled\":false,\"emergency_stop\":true,\"reason\":\"Flash crash\","
-                 "\"changed_at\":\"2024-05-01T10:00:00Z\",\"changed_by\":\"bob\"}", state);
-  g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_HALTED);
-  g_assert_cmpstr (tw_trading_state_get_reason (state), ==, "Flash crash");
-  g_assert_cmpstr (tw_trading_state_get_by (state), ==, "bob");
-  g_assert_nonnull (tw_trading_state_get_since (state));
+  /* Not in the runbook: no guessed status or enable call. */
+  g_assert_false (tw_connector_has_operation (connector, "trading.status"));
+  g_assert_false (tw_connector_has_operation (connector, "trading.resume"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const TwOperation *op = shipped_op (registry, "ai-trading", names[i]);
 
-  op = shipped_op (registry, "ai-trading", "trading.halt");
-  g_assert_cmpint (eval_trading (op, "{\"trading_enabled\":false,\"message\":\"Auto-trading disabled\"}"),
-                   ==, TW_TRADING_HALTED);
-  op = shipped_op (registry, "ai-trading", "trading.resume");
-  g_assert_cmpint (eval_trading (op, "{\"trading_enabled\":true,\"message\":\"Auto-trading enabled\"}"),
-                   ==, TW_TRADING_ACTIVE);
-  op = shipped_op (registry, "ai-trading", "trading.emergency_stop");
-  g_assert_cmpint (eval_trading (op, "{\"status\":\"emergency_stop\",\"trading_enabled\":false,"
-                                     "\"positions_closed\":3,\"orders_cancelled\":2}"), ==, TW_TRADING_HALTED);
+      /* The runbook shows no answer: whatever comes back is no state. */
+      g_assert_cmpint (eval_trading (op, "{\"trading_enabled\":false}"), ==, TW_TRADING_UNKNOWN);
+    }
 }
 
 /* Alpaca: suspend_trade is the halt; blocks shown */
@@ -669,15 +661,15 @@ static const RequestCase requests[] = {
   /* risk controls */
   { "investiq", "trading.status", NULL, "GET", "/api/risk/circuit-breakers", NULL },
   { "investiq", "trading.halt", "reason=Losing \"streak\"|actor=alice", "POST", "/api/risk/trading-halt",
-    "{\"halt\":true,\"reason\":\"Losing \\\"streak\\\"\",\"by\":\"alice\"}" },
+    "{\"halt\":true,\"reason\":\"Losing \\\"streak\\\"\"}" },
   { "investiq", "trading.resume", "reason=Root cause fixed, checks green|actor=bob", "POST", "/api/risk/trading-halt",
-    "{\"halt\":false,\"reason\":\"Root cause fixed, checks green\",\"by\":\"bob\"}" },
+    "{\"halt\":false,\"reason\":\"Root cause fixed, checks green\"}" },
   { "investiq", "risk.parameters.get", NULL, "GET", "/api/risk/parameters", NULL },
   { "investiq", "risk.parameters.set",
-    "max_position_size_percent=10|max_consecutive_losses=4|max_daily_loss_percent=4.5|max_drawdown_percent=10.0|stop_loss_percent=2",
+    "max_position_size=0.05|max_consecutive_losses=4|daily_loss_limit_percent=4.5|account_drawdown_limit_percent=10.0|stop_loss_percent=2",
     "PUT", "/api/risk/parameters",
-    "{\"max_position_size_percent\":10,\"max_consecutive_losses\":4,\"max_daily_loss_percent\":4.5,"
-    "\"max_drawdown_percent\":10.0,\"stop_loss_percent\":2}" },
+    "{\"max_position_size\":0.05,\"max_consecutive_losses\":4,\"daily_loss_limit_percent\":4.5,"
+    "\"account_drawdown_limit_percent\":10.0,\"stop_loss_percent\":2}" },
   { "ibkr-assistant", "killswitch.status", NULL, "GET", "/api/v1/kill-switch/status", NULL },
   { "ibkr-assistant", "killswitch.activate", "reason=Runaway orders|actor=alice", "POST", "/api/v1/kill-switch/activate",
     "{\"reason\":\"Runaway orders\",\"activated_by\":\"alice\"}" },
@@ -688,11 +680,8 @@ static const RequestCase requests[] = {
     "/api/v1/kill-switch/activate", "{\"reason\":\"Halted from Trade Warden by alice\",\"activated_by\":\"alice\"}" },
   { "ibkr-assistant", "trading.resume", "reason=All clear after review|actor=alice", "POST",
     "/api/v1/kill-switch/deactivate", "{\"reason\":\"All clear after review\"}" },
-  { "ai-trading", "trading.status", NULL, "GET", "/api/trading/status", NULL },
-  { "ai-trading", "trading.halt", "reason=Model drift|actor=carol", "POST", "/api/trading/disable",
-    "{\"reason\":\"Model drift\",\"by\":\"carol\"}" },
-  { "ai-trading", "trading.resume", "reason=Model retrained|actor=carol", "POST", "/api/trading/enable",
-    "{\"reason\":\"Model retrained\",\"by\":\"carol\"}" },
+  /* 001: no body on either */
+  { "ai-trading", "trading.halt", "reason=Model drift|actor=carol", "POST", "/api/trading/disable", NULL },
   { "ai-trading", "trading.emergency_stop", "reason=x|actor=carol", "POST", "/api/trading/emergency-stop", NULL },
   { "autotrader", "breakers.list", NULL, "GET", "/api/health/circuit-breakers", NULL },
   { "alpaca", "trading.status", NULL, "GET", "/v2/account/configurations", NULL },
@@ -797,8 +786,8 @@ test_requests (void)
   /* risk.parameters.set takes numbers, not text that would break the JSON. */
   {
     const TwOperation *op = shipped_op (registry, "investiq", "risk.parameters.set");
-    g_autoptr(GHashTable) vars = parse_vars ("max_position_size_percent=10|max_consecutive_losses=3|"
-                                             "max_daily_loss_percent=five|max_drawdown_percent=10|stop_loss_percent=2");
+    g_autoptr(GHashTable) vars = parse_vars ("max_position_size=0.1|max_consecutive_losses=3|"
+                                             "daily_loss_limit_percent=five|account_drawdown_limit_percent=10|stop_loss_percent=2");
     g_autoptr(GError) error = NULL;
 
     g_assert_null (tw_operation_expand_body (op, vars, &error));

@@ -93,7 +93,7 @@ typedef struct
 } Shipped;
 
 static const Shipped shipped[] = {
-  { "ai-trading", "AI Trading", "/api/health", "http://127.0.0.1:8000", "api_key", "X-API-Key" },
+  { "ai-trading", "AI Trading", "/api/health", "http://127.0.0.1:8000", "api_key", "Authorization" },
   { "alpaca", "Alpaca", "/v2/account", "https://paper-api.alpaca.markets", "key_id secret_key",
     "APCA-API-KEY-ID APCA-API-SECRET-KEY" },
   { "autotrader", "Autotrader", "/api/health", "http://127.0.0.1:8000", "api_key", "X-API-Key" },

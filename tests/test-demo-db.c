@@ -20,7 +20,8 @@ count_rows (const char *path,
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
@@ -96,18 +97,27 @@ test_demo_db (void)
   /* Some history from the start. */
   g_assert_cmpint (count_rows (investiq, "trades"), >=, 200);
   g_assert_cmpint (count_rows (investiq, "trade_outcomes"), ==, 0);
+  /* 000's own queries work on it. */
+  g_assert_cmpint (count_rows (investiq, "positions"), ==, 0);
+  g_assert_cmpint (count_rows (investiq, "backtest_results"), ==, 0);
+  g_assert_cmpint (count_rows (investiq, "trades WHERE exit_date IS NULL AND "
+                                         "created_at > datetime('now', '-7 days')"), >, 0);
   g_assert_cmpint (count_rows (audit, "events"), >=, 100);
 
   /* Trading: trades arrive; requests become audit events of their service. */
   trades = count_rows (investiq, "trades");
-  events = count_rows (investiq, "audit_events");
+  events = count_rows (investiq, "audit_log");
   ibkr_events = count_rows (audit, "events");
   answer = tw_test_sim_request (sim, "investiq", "GET", "/api/risk/circuit-breakers", NULL);
   g_clear_pointer (&answer, json_node_unref);
   answer = tw_test_sim_request (sim, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL);
   g_clear_pointer (&answer, json_node_unref);
+  tw_test_sim_scenario (sim, "{\"name\":\"trade\",\"pnl\":-250.0,\"symbol\":\"SPY\"}");
   tw_test_wait_until (count_rows (investiq, "trades") > trades, 10000);
-  tw_test_wait_until (count_rows (investiq, "audit_events") > events, 10000);
+  tw_test_wait_until (count_rows (investiq, "audit_log") > events, 10000);
+  /* 000's "Check for specific patterns" query finds the losing trade. */
+  tw_test_wait_until (count_rows (investiq, "trade_outcomes WHERE symbol = 'SPY' AND outcome = 'loss' "
+                                            "AND timestamp > datetime('now', '-7 days')") == 1, 10000);
   tw_test_wait_until (count_rows (audit, "events") > ibkr_events, 10000);
 
   /* The kill switch stops the assistant's log. InvestIQ, still trading, is the clock:
@@ -118,12 +128,12 @@ test_demo_db (void)
                                 "{\"reason\":\"demo db test\",\"activated_by\":\"test\"}");
   g_clear_pointer (&answer, json_node_unref);
   poke (sim, "investiq", "/health");
-  wait_append (investiq, "audit_events");
+  wait_append (investiq, "audit_log");
   wait_append (investiq, "trades");
   ibkr_events = count_rows (audit, "events");
   poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
   poke (sim, "investiq", "/health");
-  wait_append (investiq, "audit_events");
+  wait_append (investiq, "audit_log");
   wait_append (investiq, "trades");
   g_assert_cmpint (count_rows (audit, "events"), ==, ibkr_events);
 
@@ -138,12 +148,12 @@ test_demo_db (void)
   poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
   wait_append (audit, "events");
   trades = count_rows (investiq, "trades");
-  events = count_rows (investiq, "audit_events");
+  events = count_rows (investiq, "audit_log");
   poke (sim, "investiq", "/health");
   poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
   wait_append (audit, "events");
   g_assert_cmpint (count_rows (investiq, "trades"), ==, trades);
-  g_assert_cmpint (count_rows (investiq, "audit_events"), ==, events);
+  g_assert_cmpint (count_rows (investiq, "audit_log"), ==, events);
 
   /* Nobody holds the database while halted: the restore's pre-flight lets it through. */
   backup = tw_backup_manager_create (manager, investiq, NULL, NULL, NULL, NULL, &error);

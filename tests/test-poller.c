@@ -314,13 +314,13 @@ test_component_unhealthy (void)
     {
       g_autoptr(TwComponent) c = g_list_model_get_item (components, j);
 
-      if (g_strcmp0 (tw_component_get_name (c), "broker") == 0)
+      if (g_strcmp0 (tw_component_get_name (c), "alpaca") == 0)
         broker = g_steal_pointer (&c);
     }
   g_assert_nonnull (broker);
 
   answer = tw_test_sim_request (f.sim, "investiq", "POST", "/_sim/health",
-                                "{\"flavor\":\"investiq\",\"component\":\"broker\","
+                                "{\"flavor\":\"investiq\",\"component\":\"alpaca\","
                                 "\"status\":\"unhealthy\",\"message\":\"broker connection lost\"}");
   g_assert_true (wait_until (not_ok, iq, 3 * INTERVAL));
   g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_DEGRADED);
@@ -334,7 +334,7 @@ test_component_unhealthy (void)
       {
         g_autoptr(TwComponent) c = g_list_model_get_item (components, j);
 
-        if (g_strcmp0 (tw_component_get_name (c), "broker") == 0)
+        if (g_strcmp0 (tw_component_get_name (c), "alpaca") == 0)
           again = g_steal_pointer (&c);
       }
     g_assert_true (again == broker);

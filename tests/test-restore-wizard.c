@@ -73,8 +73,9 @@ states_known (gpointer user_data)
     {
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
 
+      /* Not AI trading's: it never reports a state (001). */
       if (tw_trading_state_get_can_halt (state) && tw_trading_state_get_mode (state) == TW_TRADING_UNKNOWN
-          && !tw_trading_state_is_halted (state))
+          && !tw_trading_state_is_halted (state) && tw_trading_state_get_reported (state))
         return FALSE;
     }
   return g_list_model_get_n_items (states) > 0;

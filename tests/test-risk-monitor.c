@@ -101,6 +101,9 @@ all_polled (gpointer data)
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
       g_autoptr(GDateTime) updated_at = NULL;
 
+      /* AI trading (001) has no call that reads its state back: nothing to poll. */
+      if (!tw_trading_state_get_polled (state))
+        continue;
       g_object_get (state, "updated-at", &updated_at, NULL);
       if (updated_at == NULL)
         return FALSE;
@@ -157,7 +160,15 @@ test_states (void)
   g_assert_cmpstr (tw_trading_state_get_service_name (risk_state (&f, "investiq")), ==, "InvestIQ");
   g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, "investiq")), ==, TW_TRADING_ACTIVE);
   g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, "ibkr-assistant")), ==, TW_TRADING_ACTIVE);
-  g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, "ai-trading")), ==, TW_TRADING_ACTIVE);
+  /* 001 has no read-back of its state: never a guessed one. */
+  g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, "ai-trading")), ==, TW_TRADING_UNKNOWN);
+  g_assert_false (tw_trading_state_get_reported (risk_state (&f, "ai-trading")));
+  g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, "ai-trading")));
+  g_assert_false (tw_trading_state_get_can_resume (risk_state (&f, "ai-trading")));
+  g_assert_true (tw_trading_state_get_reported (risk_state (&f, "investiq")));
+  g_assert_false (tw_trading_state_get_polled (risk_state (&f, "ai-trading")));
+  g_assert_true (tw_trading_state_get_polled (risk_state (&f, "autotrader")));
+  g_assert_false (tw_trading_state_get_reported (risk_state (&f, "autotrader")));
   g_assert_cmpint (tw_trading_state_get_mode (risk_state (&f, "alpaca")), ==, TW_TRADING_ACTIVE);
   g_assert_true (tw_trading_state_get_can_halt (risk_state (&f, "investiq")));
   g_assert_true (tw_trading_state_get_can_resume (risk_state (&f, "alpaca")));
@@ -217,7 +228,7 @@ test_losing_streak (void)
 
   state = risk_state (&f, "investiq");
   g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_HALTED);
-  g_assert_cmpstr (tw_trading_state_get_reason (state), ==, "Circuit breaker: 3 consecutive losses");
+  g_assert_cmpstr (tw_trading_state_get_reason (state), ==, "3 consecutive losses");
   g_assert_cmpstr (tw_trading_state_get_by (state), ==, "circuit_breaker");
   g_assert_nonnull (tw_trading_state_get_since (state));
   g_assert_true (tw_breaker_is_tripped (breaker (&f, "investiq", "consecutive_losses")));
@@ -312,7 +323,8 @@ test_loss_warning (void)
 static void
 test_external_halt (void)
 {
-  static const char *halting[] = { "investiq", "ibkr-assistant", "ai-trading", "alpaca" };
+  /* Not ai-trading: nothing in its runbook reads a halt back. */
+  static const char *halting[] = { "investiq", "ibkr-assistant", "alpaca" };
   RiskFixture f = { 0 };
   Recorder rec = { 0 };
 

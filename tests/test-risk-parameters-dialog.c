@@ -109,10 +109,10 @@ test_dialog (void)
   investiq = tw_breakers_page_get_group (page, "investiq");
   g_assert_nonnull (investiq);
   g_assert_nonnull (tw_trading_state_group_get_risk_parameters (investiq));
-  wait = (TextWait) { investiq, "max_daily_loss_percent", "5 %" };
+  wait = (TextWait) { investiq, "daily_loss_limit_percent", "5 %" };
   g_assert_true (tw_test_ui_wait_for (param_text_is, &wait, 10000));
   g_assert_cmpstr (tw_trading_state_group_get_risk_parameter_text (investiq, "max_consecutive_losses"), ==, "3");
-  g_assert_cmpstr (tw_trading_state_group_get_risk_parameter_text (investiq, "max_position_size_percent"), ==, "10 %");
+  g_assert_cmpstr (tw_trading_state_group_get_risk_parameter_text (investiq, "max_position_size"), ==, "0.1");
   g_assert_cmpstr (tw_trading_state_group_get_risk_parameter_text (investiq, "stop_loss_percent"), ==, "2 %");
   g_assert_cmpstr (tw_trading_state_group_get_risk_parameters_subtitle (investiq), ==,
                    "As the service enforces them; changes are guarded and audited");
@@ -133,13 +133,13 @@ test_dialog (void)
   dialog = TW_RISK_PARAMETERS_DIALOG (dialog_widget);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (f.window));
   g_assert_false (tw_risk_parameters_dialog_get_can_save (dialog));
-  g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "max_daily_loss_percent"), ==, "Now 5 %");
+  g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "daily_loss_limit_percent"), ==, "Now 5 %");
   g_assert_false (tw_risk_parameters_dialog_set_value (dialog, "no_such_key", 1));
 
   /* Typed values show current → new. */
-  g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "max_daily_loss_percent", 4.5));
+  g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "daily_loss_limit_percent", 4.5));
   g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "max_consecutive_losses", 4));
-  g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "max_daily_loss_percent"), ==, "5 % → 4.5 %");
+  g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "daily_loss_limit_percent"), ==, "5 % → 4.5 %");
   g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "max_consecutive_losses"), ==, "3 → 4");
   g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "stop_loss_percent"), ==, "Now 2 %");
   g_assert_true (tw_risk_parameters_dialog_get_can_save (dialog));
@@ -156,11 +156,11 @@ test_dialog (void)
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before);
   g_assert_nonnull (tw_risk_parameters_dialog_get_error (dialog));
   g_assert_nonnull (strstr (tw_risk_parameters_dialog_get_error (dialog), "nothing was sent"));
-  g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "max_daily_loss_percent"), ==, "5 % → 4.5 %");
-  g_assert_cmpfloat (sim_value (&f, "max_daily_loss_percent"), ==, 5.0);
+  g_assert_cmpstr (tw_risk_parameters_dialog_get_row_subtitle (dialog, "daily_loss_limit_percent"), ==, "5 % → 4.5 %");
+  g_assert_cmpfloat (sim_value (&f, "daily_loss_limit_percent"), ==, 5.0);
 
   /* Out of range: the service's 400 is shown in the dialog, which stays open. */
-  g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "max_daily_loss_percent", 150));
+  g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "daily_loss_limit_percent", 150));
   guard = save_and_fill_guard (dialog);
   g_free (previous_error);
   previous_error = g_strdup (tw_risk_parameters_dialog_get_error (dialog));
@@ -171,14 +171,14 @@ test_dialog (void)
   g_assert_nonnull (tw_risk_parameters_dialog_get_error (dialog));
   g_test_message ("%s", tw_risk_parameters_dialog_get_error (dialog));
   g_assert_nonnull (strstr (tw_risk_parameters_dialog_get_error (dialog),
-                            "max_daily_loss_percent must be between 0 and 100"));
+                            "daily_loss_limit_percent must be between 0 and 100"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before + 1);
-  g_assert_cmpfloat (sim_value (&f, "max_daily_loss_percent"), ==, 5.0);
+  g_assert_cmpfloat (sim_value (&f, "daily_loss_limit_percent"), ==, 5.0);
   app_save_png (GTK_WIDGET (dialog), "risk-parameters-dialog-refused-light.png");
 
   /* A valid change goes through end to end: the service, the group, the dialog closed. */
-  g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "max_daily_loss_percent", 4.5));
+  g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "daily_loss_limit_percent", 4.5));
   guard = save_and_fill_guard (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (guard), "confirm");
   dialog_widget = GTK_WIDGET (dialog);
@@ -186,10 +186,10 @@ test_dialog (void)
   g_assert_true (tw_test_ui_wait_for (is_null, &dialog_widget, 10000));
   g_assert_null (tw_trading_state_group_get_risk_parameters_dialog (investiq));
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before + 2);
-  g_assert_cmpfloat (sim_value (&f, "max_daily_loss_percent"), ==, 4.5);
+  g_assert_cmpfloat (sim_value (&f, "daily_loss_limit_percent"), ==, 4.5);
   g_assert_cmpfloat (sim_value (&f, "max_consecutive_losses"), ==, 4);
-  g_assert_cmpfloat (sim_value (&f, "max_drawdown_percent"), ==, 10);
-  wait = (TextWait) { investiq, "max_daily_loss_percent", "4.5 %" };
+  g_assert_cmpfloat (sim_value (&f, "account_drawdown_limit_percent"), ==, 10);
+  wait = (TextWait) { investiq, "daily_loss_limit_percent", "4.5 %" };
   g_assert_true (tw_test_ui_wait_for (param_text_is, &wait, 5000));
   g_assert_cmpstr (tw_trading_state_group_get_risk_parameter_text (investiq, "max_consecutive_losses"), ==, "4");
 

@@ -83,11 +83,12 @@ static void
 test_refresh (void)
 {
   static const struct { const char *key, *label, *unit; double value; gboolean integer; } expected[] = {
-    { "max_position_size_percent", "Max position size",      "%", 10.0, FALSE },
-    { "max_consecutive_losses",    "Max consecutive losses", "",  3.0,  TRUE },
-    { "max_daily_loss_percent",    "Max daily loss",         "%", 5.0,  FALSE },
-    { "max_drawdown_percent",      "Max drawdown",           "%", 10.0, FALSE },
-    { "stop_loss_percent",         "Stop loss",              "%", 2.0,  FALSE },
+    /* 000: a fraction, 0.05 is 5 % */
+    { "max_position_size",              "Max position size",      "",  0.1,  FALSE },
+    { "max_consecutive_losses",         "Max consecutive losses", "",  3.0,  TRUE },
+    { "daily_loss_limit_percent",       "Max daily loss",         "%", 5.0,  FALSE },
+    { "account_drawdown_limit_percent", "Max drawdown",           "%", 10.0, FALSE },
+    { "stop_loss_percent",              "Stop loss",              "%", 2.0,  FALSE },
   };
   RiskFixture f = { 0 };
   g_autoptr(TwRiskParameters) params = NULL;
@@ -135,7 +136,7 @@ test_refresh (void)
   g_assert_false (refresh (params, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (tw_risk_parameters_get_last_error (params));
-  g_assert_cmpfloat (value_of (params, "max_daily_loss_percent"), ==, 5.0);
+  g_assert_cmpfloat (value_of (params, "daily_loss_limit_percent"), ==, 5.0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (params)), ==, 5);
   g_clear_error (&error);
   tw_test_sim_clear_faults (f.sim);
@@ -196,21 +197,21 @@ test_build_vars (void)
 
   unchanged = tw_risk_parameters_build_vars (params, NULL);
   g_assert_cmpuint (g_hash_table_size (unchanged), ==, 5);
-  g_assert_cmpstr (g_hash_table_lookup (unchanged, "max_position_size_percent"), ==, "10");
+  g_assert_cmpstr (g_hash_table_lookup (unchanged, "max_position_size"), ==, "0.1");
   g_assert_cmpstr (g_hash_table_lookup (unchanged, "max_consecutive_losses"), ==, "3");
-  g_assert_cmpstr (g_hash_table_lookup (unchanged, "max_daily_loss_percent"), ==, "5");
-  g_assert_cmpstr (g_hash_table_lookup (unchanged, "max_drawdown_percent"), ==, "10");
+  g_assert_cmpstr (g_hash_table_lookup (unchanged, "daily_loss_limit_percent"), ==, "5");
+  g_assert_cmpstr (g_hash_table_lookup (unchanged, "account_drawdown_limit_percent"), ==, "10");
   g_assert_cmpstr (g_hash_table_lookup (unchanged, "stop_loss_percent"), ==, "2");
 
-  g_hash_table_insert (changes, "max_daily_loss_percent", "4.5");
+  g_hash_table_insert (changes, "daily_loss_limit_percent", "4.5");
   g_hash_table_insert (changes, "max_consecutive_losses", "4");
   vars = tw_risk_parameters_build_vars (params, changes);
   g_assert_cmpuint (g_hash_table_size (vars), ==, 5);
-  g_assert_cmpstr (g_hash_table_lookup (vars, "max_daily_loss_percent"), ==, "4.5");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "daily_loss_limit_percent"), ==, "4.5");
   g_assert_cmpstr (g_hash_table_lookup (vars, "max_consecutive_losses"), ==, "4");
   g_assert_cmpstr (g_hash_table_lookup (vars, "stop_loss_percent"), ==, "2");
   /* The model itself is untouched until the service answers. */
-  g_assert_cmpfloat (value_of (params, "max_daily_loss_percent"), ==, 5.0);
+  g_assert_cmpfloat (value_of (params, "daily_loss_limit_percent"), ==, 5.0);
 
   /* An answer that is not the parameters is refused, the model kept. */
   bad = json_from_string ("[1, 2]", NULL);
@@ -266,7 +267,7 @@ test_set (void)
   params = investiq_parameters (&f);
   risk_clear_requests (&f);
 
-  g_hash_table_insert (changes, "max_daily_loss_percent", "4.5");
+  g_hash_table_insert (changes, "daily_loss_limit_percent", "4.5");
   g_hash_table_insert (changes, "max_consecutive_losses", "4");
   vars = tw_risk_parameters_build_vars (params, changes);
   request = satisfied_request (&f);
@@ -286,11 +287,11 @@ test_set (void)
   /* The PUT's answer is the whole new set; a fresh GET agrees. */
   g_assert_true (tw_risk_parameters_apply_json (params, body, &error));
   g_assert_no_error (error);
-  g_assert_cmpfloat (value_of (params, "max_daily_loss_percent"), ==, 4.5);
+  g_assert_cmpfloat (value_of (params, "daily_loss_limit_percent"), ==, 4.5);
   again = investiq_parameters (&f);
-  g_assert_cmpfloat (value_of (again, "max_daily_loss_percent"), ==, 4.5);
+  g_assert_cmpfloat (value_of (again, "daily_loss_limit_percent"), ==, 4.5);
   g_assert_cmpfloat (value_of (again, "max_consecutive_losses"), ==, 4);
-  g_assert_cmpfloat (value_of (again, "max_drawdown_percent"), ==, 10);
+  g_assert_cmpfloat (value_of (again, "account_drawdown_limit_percent"), ==, 10);
   g_assert_cmpfloat (value_of (again, "stop_loss_percent"), ==, 2);
 
   rows = risk_audit_rows (&f, "risk.parameters.set");
@@ -325,14 +326,14 @@ test_out_of_range (void)
   risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
   params = investiq_parameters (&f);
 
-  g_hash_table_insert (changes, "max_daily_loss_percent", "150");
+  g_hash_table_insert (changes, "daily_loss_limit_percent", "150");
   vars = tw_risk_parameters_build_vars (params, changes);
   request = satisfied_request (&f);
   body = risk_run (&f, request, "investiq", "risk.parameters.set", vars, &response, &error);
   g_assert_null (body);
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "max_daily_loss_percent must be between 0 and 100"));
+  g_assert_nonnull (strstr (error->message, "daily_loss_limit_percent must be between 0 and 100"));
   g_assert_nonnull (response);
   g_assert_cmpuint (tw_http_response_get_status (response), ==, 400);
 
@@ -341,10 +342,10 @@ test_out_of_range (void)
   g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)), ==, TW_AUDIT_OUTCOME_FAILED);
   g_assert_cmpuint (tw_audit_record_get_http_status (g_ptr_array_index (rows, 1)), ==, 400);
   g_assert_nonnull (strstr (tw_audit_record_get_message (g_ptr_array_index (rows, 1)),
-                            "max_daily_loss_percent must be between 0 and 100"));
+                            "daily_loss_limit_percent must be between 0 and 100"));
 
   g_assert_true (refresh (params, NULL));
-  g_assert_cmpfloat (value_of (params, "max_daily_loss_percent"), ==, 5.0);
+  g_assert_cmpfloat (value_of (params, "daily_loss_limit_percent"), ==, 5.0);
   risk_assert_audit_valid (&f);
 
   g_clear_object (&params);
@@ -369,7 +370,7 @@ test_refused (void)
   params = investiq_parameters (&f);
   risk_clear_requests (&f);
 
-  g_hash_table_insert (changes, "max_daily_loss_percent", "9");
+  g_hash_table_insert (changes, "daily_loss_limit_percent", "9");
   vars = tw_risk_parameters_build_vars (params, changes);
   request = tw_action_runner_new_request (f.runner, "risk.parameters.set", "InvestIQ");
   tw_guard_request_set_reason (request, "short");
@@ -383,7 +384,7 @@ test_refused (void)
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 0)), ==, TW_AUDIT_OUTCOME_REFUSED);
   g_assert_true (refresh (params, NULL));
-  g_assert_cmpfloat (value_of (params, "max_daily_loss_percent"), ==, 5.0);
+  g_assert_cmpfloat (value_of (params, "daily_loss_limit_percent"), ==, 5.0);
 
   g_clear_object (&params);
   risk_fixture_teardown (&f);

@@ -142,6 +142,9 @@ session_polled (gpointer data)
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
       g_autoptr(GDateTime) updated = NULL;
 
+      /* AI trading (001) has no call that reads its state back: nothing to poll. */
+      if (!tw_trading_state_get_polled (state))
+        continue;
       g_object_get (state, "updated-at", &updated, NULL);
       if (updated == NULL)
         return FALSE;

@@ -46,8 +46,8 @@ test_investiq_initial (Fixture       *f,
   JsonObject *o = json_node_get_object (node);
   static const char * const members[] = {
     "trading_halted", "halt_reason", "halted_at", "halted_by", "consecutive_losses",
-    "max_consecutive_losses", "daily_loss_percent", "max_daily_loss_percent",
-    "drawdown_percent", "max_drawdown_percent", "daily_pnl", "current_equity",
+    "max_consecutive_losses", "daily_loss_percent", "daily_loss_limit_percent",
+    "drawdown_percent", "account_drawdown_limit_percent", "daily_pnl", "current_equity",
     "peak_equity", NULL
   };
 
@@ -61,9 +61,9 @@ test_investiq_initial (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (o, "consecutive_losses"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (o, "max_consecutive_losses"), ==, 3);
   assert_double (o, "daily_loss_percent", 0.0);
-  assert_double (o, "max_daily_loss_percent", 5.0);
+  assert_double (o, "daily_loss_limit_percent", 5.0);
   assert_double (o, "drawdown_percent", 0.0);
-  assert_double (o, "max_drawdown_percent", 10.0);
+  assert_double (o, "account_drawdown_limit_percent", 10.0);
   /* the same money as the broker account: equity 100250.37 against 100000 yesterday */
   assert_double (o, "daily_pnl", 250.37);
   assert_double (o, "current_equity", 100250.37);
@@ -109,7 +109,7 @@ test_investiq_consecutive (Fixture       *f,
   o = json_node_get_object (node);
   g_assert_true (json_object_get_boolean_member (o, "trading_halted"));
   g_assert_cmpstr (json_object_get_string_member (o, "halt_reason"), ==,
-                   "Circuit breaker: 3 consecutive losses");
+                   "3 consecutive losses");
   g_assert_cmpstr (json_object_get_string_member (o, "halted_by"), ==, "circuit_breaker");
   assert_rfc3339 (json_object_get_string_member (o, "halted_at"));
   g_assert_cmpint (json_object_get_int_member (o, "consecutive_losses"), ==, 3);
@@ -154,7 +154,7 @@ test_investiq_daily_loss (Fixture       *f,
   o = json_node_get_object (node);
   g_assert_true (json_object_get_boolean_member (o, "trading_halted"));
   g_assert_cmpstr (json_object_get_string_member (o, "halt_reason"), ==,
-                   "Circuit breaker: daily loss 5.2% exceeds limit 5.0%");
+                   "Daily loss limit exceeded");
   g_assert_cmpstr (json_object_get_string_member (o, "halted_by"), ==, "circuit_breaker");
 
   /* resume refused past the limit; still halted */
@@ -167,7 +167,7 @@ test_investiq_daily_loss (Fixture       *f,
 
   /* a raised limit lets it resume */
   assert_answer (f, "investiq", "PUT", "/api/risk/parameters",
-                 "{\"max_daily_loss_percent\":6.0}", 200, NULL);
+                 "{\"daily_loss_limit_percent\":6.0}", 200, NULL);
   assert_answer (f, "investiq", "POST", "/api/risk/trading-halt",
                  "{\"halt\":false,\"reason\":\"limit raised by the risk officer\"}", 200, NULL);
 }
@@ -186,7 +186,7 @@ test_investiq_drawdown (Fixture       *f,
   o = json_node_get_object (node);
   g_assert_true (json_object_get_boolean_member (o, "trading_halted"));
   g_assert_cmpstr (json_object_get_string_member (o, "halt_reason"), ==,
-                   "Circuit breaker: drawdown 10.4% exceeds limit 10.0%");
+                   "Account drawdown limit");
   assert_double (o, "peak_equity", 110250.37);
   assert_double (o, "current_equity", 98750.37);
   assert_double (o, "drawdown_percent", 10.43);
@@ -224,12 +224,12 @@ test_investiq_halt_resume (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "halted_by"), ==,
                    "tradewarden:ops");
 
-  /* without "by": "api" */
+  /* without "by", the runbook's body (000): no one named */
   assert_answer (f, "investiq", "POST", "/api/risk/trading-halt",
                  "{\"halt\":true,\"reason\":\"again\"}", 200, NULL);
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "investiq", "/api/risk/circuit-breakers");
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "halted_by"), ==, "api");
+  g_assert_true (json_object_get_null_member (json_node_get_object (node), "halted_by"));
 
   /* resume: the exact body */
   assert_answer (f, "investiq", "POST", "/api/risk/trading-halt",
@@ -285,40 +285,40 @@ test_investiq_parameters (Fixture       *f,
   node = get_ok (f, "investiq", "/api/risk/parameters");
   o = json_node_get_object (node);
   g_assert_cmpuint (json_object_get_size (o), ==, 5);
-  assert_double (o, "max_position_size_percent", 10.0);
+  assert_double (o, "max_position_size", 0.1);
   g_assert_cmpint (json_object_get_int_member (o, "max_consecutive_losses"), ==, 3);
   g_assert_true (json_node_get_value_type (json_object_get_member (o, "max_consecutive_losses"))
                  == G_TYPE_INT64);
-  assert_double (o, "max_daily_loss_percent", 5.0);
-  assert_double (o, "max_drawdown_percent", 10.0);
+  assert_double (o, "daily_loss_limit_percent", 5.0);
+  assert_double (o, "account_drawdown_limit_percent", 10.0);
   assert_double (o, "stop_loss_percent", 2.0);
 
   /* partial body → the whole object */
   answer = tw_test_sim_request_full (f->sim, "investiq", "PUT", "/api/risk/parameters",
-                                     "{\"max_daily_loss_percent\":4.5,\"max_consecutive_losses\":2}",
+                                     "{\"daily_loss_limit_percent\":4.5,\"max_consecutive_losses\":2}",
                                      &status);
   g_assert_cmpuint (status, ==, 200);
   o = json_node_get_object (answer);
   g_assert_cmpuint (json_object_get_size (o), ==, 5);
-  assert_double (o, "max_daily_loss_percent", 4.5);
+  assert_double (o, "daily_loss_limit_percent", 4.5);
   g_assert_cmpint (json_object_get_int_member (o, "max_consecutive_losses"), ==, 2);
-  assert_double (o, "max_drawdown_percent", 10.0);
+  assert_double (o, "account_drawdown_limit_percent", 10.0);
 
   /* out of range, wrong type: 400 / 422 and nothing changes */
   assert_answer (f, "investiq", "PUT", "/api/risk/parameters",
-                 "{\"max_drawdown_percent\":8,\"max_daily_loss_percent\":150}", 400,
-                 "{\"error\":\"max_daily_loss_percent must be between 0 and 100\"}");
+                 "{\"account_drawdown_limit_percent\":8,\"daily_loss_limit_percent\":150}", 400,
+                 "{\"error\":\"daily_loss_limit_percent must be between 0 and 100\"}");
   assert_answer (f, "investiq", "PUT", "/api/risk/parameters", "{\"stop_loss_percent\":0}", 400,
                  "{\"error\":\"stop_loss_percent must be between 0 and 100\"}");
   assert_answer (f, "investiq", "PUT", "/api/risk/parameters", "{\"max_consecutive_losses\":0}",
                  400, "{\"error\":\"max_consecutive_losses must be between 1 and 100\"}");
   assert_answer (f, "investiq", "PUT", "/api/risk/parameters",
-                 "{\"max_drawdown_percent\":\"high\"}", 422, NULL);
+                 "{\"account_drawdown_limit_percent\":\"high\"}", 422, NULL);
   assert_answer (f, "investiq", "PUT", "/api/risk/parameters",
                  "{\"max_consecutive_losses\":2.5}", 422, NULL);
   g_clear_pointer (&node, json_node_unref);
   node = get_ok (f, "investiq", "/api/risk/parameters");
-  assert_double (json_node_get_object (node), "max_drawdown_percent", 10.0);
+  assert_double (json_node_get_object (node), "account_drawdown_limit_percent", 10.0);
 
   /* the new limits are the breakers' */
   tw_test_sim_scenario (f->sim, "{\"name\":\"losing-streak\"}");
@@ -326,9 +326,9 @@ test_investiq_parameters (Fixture       *f,
   node = get_ok (f, "investiq", "/api/risk/circuit-breakers");
   o = json_node_get_object (node);
   g_assert_cmpint (json_object_get_int_member (o, "max_consecutive_losses"), ==, 2);
-  assert_double (o, "max_daily_loss_percent", 4.5);
+  assert_double (o, "daily_loss_limit_percent", 4.5);
   g_assert_cmpstr (json_object_get_string_member (o, "halt_reason"), ==,
-                   "Circuit breaker: 2 consecutive losses");
+                   "2 consecutive losses");
 }
 
 /* ---- IBKR assistant: the kill switch (003, "Kill Switch Operations") ---- */

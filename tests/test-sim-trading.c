@@ -670,7 +670,10 @@ test_investiq_account_positions (void)
   JsonObject *aapl = find_by (json_node_get_array (positions), "symbol", "AAPL");
   JsonObject *tsla = find_by (json_node_get_array (positions), "symbol", "TSLA");
 
-  g_assert_cmpuint (json_object_get_size (a), ==, 9);
+  /* 000 names buying_power, pattern_day_trader, account_blocked; the rest is assumed. */
+  g_assert_cmpuint (json_object_get_size (a), ==, 11);
+  g_assert_false (json_object_get_boolean_member (a, "pattern_day_trader"));
+  g_assert_false (json_object_get_boolean_member (a, "account_blocked"));
   str (a, "account_id");
   g_assert_cmpstr (str (a, "status"), ==, "ACTIVE");
   g_assert_cmpstr (str (a, "currency"), ==, "USD");

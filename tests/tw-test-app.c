@@ -144,6 +144,16 @@ halted_is (gpointer user_data)
   if (state != NULL && tw_trading_state_get_mode (state) != TW_TRADING_UNKNOWN
       && tw_trading_state_is_halted (state) == wait->halted)
     return TRUE;
+  /* A service that cannot say its state (AI trading, 001): halted is what this console
+   * last did to it successfully. */
+  if (state != NULL && !tw_trading_state_get_reported (state))
+    {
+      const char *last = tw_trading_state_get_last_action (state);
+      gboolean halted = g_strcmp0 (last, "trading.halt") == 0 ||
+                        g_strcmp0 (last, "trading.emergency_stop") == 0;
+
+      return halted == wait->halted;
+    }
   if (g_get_monotonic_time () > wait->next_refresh)
     {
       tw_risk_monitor_refresh (monitor);
@@ -244,6 +254,9 @@ states_known (gpointer user_data)
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
       g_autoptr(GDateTime) updated = NULL;
 
+      /* AI trading (001) has no call that reads its state back: nothing to poll. */
+      if (!tw_trading_state_get_polled (state))
+        continue;
       g_object_get (state, "updated-at", &updated, NULL);
       if (updated == NULL)
         return FALSE;

@@ -36,7 +36,9 @@ void           app_scenario              (AppFixture   *f,
 guint          app_changing_requests     (AppFixture   *f,
                                           const char   *flavor);
 void           app_clear_requests        (AppFixture   *f);
-/* Refreshes the monitor and waits until @service_id's halted flag is @halted. */
+/* Refreshes the monitor and waits until @service_id's halted flag is @halted; for a
+ * service whose state is not reported (AI trading), until this console's last action on
+ * it is (halted) or is not (not halted) a successful halt or emergency stop. */
 gboolean       app_wait_halted           (AppFixture   *f,
                                           const char   *service_id,
                                           gboolean      halted,

@@ -51,6 +51,13 @@ sim_send (TwSimThread *sim,
           soup_message_headers_replace (headers, "APCA-API-SECRET-KEY",
                                         tw_sim_thread_get_credential (sim, "alpaca_secret"));
         }
+      else if (g_str_equal (flavor, "ai-trading"))
+        {
+          g_autofree char *bearer = g_strconcat ("Bearer ",
+                                                 tw_sim_thread_get_credential (sim, "api_key"), NULL);
+
+          soup_message_headers_replace (headers, "Authorization", bearer);
+        }
       else
         soup_message_headers_replace (headers, "X-API-Key",
                                       tw_sim_thread_get_credential (sim, "api_key"));
@@ -250,6 +257,15 @@ tw_test_sim_fetch (TwSimThread *sim,
                                     auth == TW_TEST_AUTH_GOOD
                                     ? tw_sim_thread_get_credential (sim, "alpaca_secret")
                                     : "not-the-secret");
+    }
+  else if (auth != TW_TEST_AUTH_NONE && g_str_equal (flavor, "ai-trading"))
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ",
+                                             auth == TW_TEST_AUTH_GOOD
+                                             ? tw_sim_thread_get_credential (sim, "api_key")
+                                             : "wrong-key", NULL);
+
+      soup_message_headers_replace (headers, "Authorization", bearer);
     }
   else if (auth != TW_TEST_AUTH_NONE)
     soup_message_headers_replace (headers, "X-API-Key",

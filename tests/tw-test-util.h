@@ -19,7 +19,7 @@ JsonNode    *tw_test_sim_request        (TwSimThread *sim,
                                          const char  *path,
                                          const char  *json_body);
 /* Like tw_test_sim_request(), also giving the HTTP status. Paths outside /_sim/ get the
- * flavor's valid credentials (X-API-Key, or Alpaca's key pair). */
+ * flavor's valid credentials (X-API-Key, ai-trading's Bearer token, or Alpaca's key pair). */
 JsonNode    *tw_test_sim_request_full   (TwSimThread *sim,
                                          const char  *flavor,
                                          const char  *method,

@@ -4,8 +4,10 @@
 #include "tw-sim-private.h"
 #include "tw-sim-risk.h"
 
-/* ai-trading: a FastAPI service whose API key is an APIKeyHeader dependency, so a
- * missing header gets FastAPI's own 403 "Not authenticated". */
+/* ai-trading (001): a FastAPI service behind a Bearer token ("Trading API … Bearer token
+ * in 1Password"), an HTTPBearer dependency: a missing header gets FastAPI's own 403
+ * "Not authenticated". GET /api/health is the runbook's; its answer is not shown there,
+ * so its fields are assumed. The runbook has no read-back of the trading state. */
 
 static void
 health (TwSimRequest *req)
@@ -26,10 +28,6 @@ health (TwSimRequest *req)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, status);
-  json_builder_set_member_name (b, "trading_enabled");
-  json_builder_add_boolean_value (b, tw_sim_firm_get_risk (req->firm)->ai_trading.trading_enabled);
-  json_builder_set_member_name (b, "mode");
-  json_builder_add_string_value (b, "paper");
   json_builder_set_member_name (b, "services");
   json_builder_begin_array (b);
   for (guint i = 0; i < components->len; i++)
@@ -83,11 +81,11 @@ const TwSimFlavor tw_sim_flavor_ai_trading = {
   .name = "ai-trading",
   .server_header = "uvicorn",
   .errors = TW_SIM_ERRORS_FASTAPI,
-  .auth = TW_SIM_AUTH_API_KEY,
+  .auth = TW_SIM_AUTH_BEARER,
   .missing_status = 403,
   .missing_body = "{\"detail\":\"Not authenticated\"}",
   .wrong_status = 401,
-  .wrong_body = "{\"detail\":\"Invalid API key\"}",
+  .wrong_body = "{\"detail\":\"Invalid authentication credentials\"}",
   .routes = routes,
   .extra_routes = extra_routes,
   .components = components,

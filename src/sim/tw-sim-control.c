@@ -372,6 +372,8 @@ tw_sim_control_handle (TwSim             *self,
     tw_sim_scenario_handle (self, msg);
   else if (g_str_equal (path, "/_sim/config"))      /* positions and orders: the rate limit */
     tw_sim_trading_control_config (self, msg);
+  else if (g_str_equal (path, "/_sim/state"))       /* what no runbook reads back */
+    tw_sim_risk_control_state (self, msg);
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND,
                  "Unknown simulator control path: use /_sim/faults, /_sim/health, "

@@ -17,19 +17,33 @@
 #define SEED_TRADES         240
 #define SEED_EVENTS         120
 
+/* 000's tables and the columns its queries name (Dependency Health Checks: trades,
+ * positions, backtest_results, trade_outcomes; Analyze Trade History; audit_log's
+ * timestamp, action, user_id, details, api_key). Times are SQLite's "YYYY-MM-DD HH:MM:SS"
+ * (UTC), so the runbook's "timestamp > datetime('now', '-1 day')" works. The other
+ * columns are assumed. */
 static const char *investiq_schema =
   "PRAGMA journal_mode=WAL;"
   "CREATE TABLE IF NOT EXISTS trades ("
   "  id INTEGER PRIMARY KEY, trade_id TEXT NOT NULL UNIQUE, symbol TEXT NOT NULL,"
   "  side TEXT NOT NULL CHECK (side IN ('buy','sell')), quantity REAL NOT NULL,"
-  "  price REAL NOT NULL, notional REAL NOT NULL, strategy TEXT, executed_at TEXT NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS trades_symbol ON trades (symbol, executed_at);"
+  "  entry_price REAL NOT NULL, entry_date TEXT NOT NULL, exit_date TEXT, strategy TEXT,"
+  "  created_at TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS trades_symbol ON trades (symbol, created_at);"
+  "CREATE TABLE IF NOT EXISTS positions ("
+  "  id INTEGER PRIMARY KEY, symbol TEXT NOT NULL UNIQUE, quantity REAL NOT NULL,"
+  "  entry_price REAL NOT NULL, updated_at TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS backtest_results ("
+  "  id INTEGER PRIMARY KEY, strategy TEXT NOT NULL, sharpe_ratio REAL, total_return REAL,"
+  "  created_at TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS trade_outcomes ("
-  "  id INTEGER PRIMARY KEY, outcome_id TEXT NOT NULL UNIQUE, symbol TEXT NOT NULL,"
-  "  pnl REAL NOT NULL, closed_at TEXT NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS audit_events ("
-  "  id INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL, event TEXT NOT NULL,"
-  "  method TEXT, path TEXT, status INTEGER);";
+  "  id INTEGER PRIMARY KEY, symbol TEXT NOT NULL, entry_date TEXT, exit_date TEXT,"
+  "  profit_loss REAL NOT NULL, outcome TEXT CHECK (outcome IN ('win','loss')),"
+  "  predicted_profitable INTEGER, confidence REAL, actual_profitable INTEGER,"
+  "  timestamp TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS audit_log ("
+  "  id INTEGER PRIMARY KEY, timestamp TEXT NOT NULL, action TEXT NOT NULL,"
+  "  user_id TEXT NOT NULL, details TEXT, api_key TEXT);";
 
 /* The IBKR assistant's data/audit.db: 003 counts and orders its table "events" ("Database
  * Recovery": SELECT COUNT(*) FROM events; ... ORDER BY timestamp DESC) and appends
@@ -148,6 +162,15 @@ tw_sim_get_data_dir (void)
   return dir;
 }
 
+/* SQLite's own format, as datetime('now') writes it (UTC). */
+static char *
+sql_time (gint64 time_us)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+
+  return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+}
+
 static char *
 iso_time (gint64 time_us)
 {
@@ -181,7 +204,7 @@ make_trade (DemoDb *self,
   guint i = g_rand_int_range (self->rand, 0, G_N_ELEMENTS (start_quotes));
   double qty = g_rand_int_range (self->rand, 1, 40) * (g_rand_boolean (self->rand) ? 5 : 1);
   const char *side = g_rand_boolean (self->rand) ? "buy" : "sell";
-  g_autofree char *when = iso_time (time_us);
+  g_autofree char *when = sql_time (time_us);
   g_autofree char *trade_id = g_strdup_printf ("T%08" G_GUINT64_FORMAT, ++self->next_trade);
   double price;
 
@@ -189,9 +212,9 @@ make_trade (DemoDb *self,
   self->prices[i] *= 1.0 + g_rand_double_range (self->rand, -0.004, 0.004);
   price = ((gint64) (self->prices[i] * 100 + 0.5)) / 100.0;
 
-  return sql_printf ("INSERT INTO trades (trade_id, symbol, side, quantity, price, notional, "
-                     "strategy, executed_at) VALUES (%Q, %Q, %Q, %.0f, %.2f, %.2f, %Q, %Q)",
-                     trade_id, start_quotes[i].symbol, side, qty, price, qty * price,
+  return sql_printf ("INSERT INTO trades (trade_id, symbol, side, quantity, entry_price, "
+                     "entry_date, strategy, created_at) VALUES (%Q, %Q, %Q, %.0f, %.2f, %Q, %Q, %Q)",
+                     trade_id, start_quotes[i].symbol, side, qty, price, when,
                      strategies[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (strategies))],
                      when);
 }
@@ -202,7 +225,8 @@ make_investiq_event (gint64      time_us,
                      const char *path,
                      gint64      status)
 {
-  g_autofree char *when = iso_time (time_us);
+  g_autofree char *when = sql_time (time_us);
+  g_autofree char *details = NULL;
   const char *event = "api_request";
 
   if (g_str_has_prefix (path, "/api/risk/trading-halt"))
@@ -214,9 +238,10 @@ make_investiq_event (gint64      time_us,
   else if (g_str_has_prefix (path, "/api/broker/execute"))
     event = "order_submitted";
 
-  return sql_printf ("INSERT INTO audit_events (time, actor, event, method, path, status) "
-                     "VALUES (%Q, 'api-key', %Q, %Q, %Q, %lld)",
-                     when, event, method, path, (long long) status);
+  details = g_strdup_printf ("%s %s %" G_GINT64_FORMAT, method, path, status);
+  return sql_printf ("INSERT INTO audit_log (timestamp, action, user_id, details, api_key) "
+                     "VALUES (%Q, %Q, 'api', %Q, 'demo…')",
+                     when, event, details);
 }
 
 static char *
@@ -374,11 +399,13 @@ tick_cb (gpointer data)
           if (trade->id == NULL || g_hash_table_contains (self->seen_outcomes, trade->id))
             continue;
           g_hash_table_add (self->seen_outcomes, g_strdup (trade->id));
-          when = iso_time (trade->time_us);
+          when = sql_time (trade->time_us);
           g_ptr_array_add (batch->investiq,
-                           sql_printf ("INSERT OR IGNORE INTO trade_outcomes (outcome_id, symbol, "
-                                       "pnl, closed_at) VALUES (%Q, %Q, %.2f, %Q)",
-                                       trade->id, trade->symbol, trade->pnl, when));
+                           sql_printf ("INSERT INTO trade_outcomes (symbol, exit_date, profit_loss, "
+                                       "outcome, actual_profitable, timestamp) "
+                                       "VALUES (%Q, %Q, %.2f, %Q, %d, %Q)",
+                                       trade->symbol, when, trade->pnl,
+                                       trade->pnl > 0 ? "win" : "loss", trade->pnl > 0, when));
         }
       gather_requests (_tw_sim_get_log (self->sim), "investiq", &self->last_seq_investiq,
                        batch->investiq, make_investiq_event);

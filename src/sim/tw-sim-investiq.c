@@ -61,10 +61,11 @@ static const TwSimRoute * const extra_routes[] = {
   NULL
 };
 
+/* 000, Dependency Health Checks: .dependencies.polygon, .alpaca, .ml_service */
 static const TwSimComponentSpec components[] = {
-  { "database", NULL, 1.2 },
-  { "broker", "connected to Alpaca (paper)", 35.0 },
-  { "redis", NULL, 0.4 },
+  { "polygon", NULL, 48.0 },
+  { "alpaca", "connected to Alpaca (paper)", 35.0 },
+  { "ml_service", NULL, 3.1 },
   { NULL }
 };
 

@@ -39,6 +39,7 @@ typedef enum
   TW_SIM_AUTH_API_KEY,    /* X-API-Key ∈ API_KEYS */
   TW_SIM_AUTH_ALPACA,     /* APCA-API-KEY-ID + APCA-API-SECRET-KEY */
   TW_SIM_AUTH_NONE,       /* the runbook's calls send no credentials (003, 004) */
+  TW_SIM_AUTH_BEARER,     /* Authorization: Bearer KEY, KEY ∈ API_KEYS */
 } TwSimAuthKind;
 
 /* A component whose health the control API can change. */

@@ -337,6 +337,15 @@ check_auth (TwSimRequest *req)
       missing = key_id == NULL || *key_id == '\0' || secret == NULL || *secret == '\0';
       ok = !missing && _tw_sim_check_alpaca (req->sim, key_id, secret);
     }
+  else if (flavor->auth == TW_SIM_AUTH_BEARER)
+    {
+      const char *value = soup_message_headers_get_one (headers, "Authorization");
+      const char *key = value != NULL && g_ascii_strncasecmp (value, "Bearer ", 7) == 0
+                        ? value + 7 : NULL;
+
+      missing = key == NULL || *key == '\0';
+      ok = !missing && _tw_sim_check_api_key (req->sim, key);
+    }
   else
     {
       const char *key = soup_message_headers_get_one (headers, "X-API-Key");

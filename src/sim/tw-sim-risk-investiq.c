@@ -95,9 +95,9 @@ circuit_breakers (TwSimRequest *req)
   json_builder_set_member_name (b, "max_consecutive_losses");
   json_builder_add_int_value (b, iq->max_consecutive_losses);
   add_double (b, "daily_loss_percent", round2 (tw_sim_risk_get_daily_loss_percent (risk)));
-  add_double (b, "max_daily_loss_percent", iq->max_daily_loss_percent);
+  add_double (b, "daily_loss_limit_percent", iq->daily_loss_limit_percent);
   add_double (b, "drawdown_percent", round2 (tw_sim_risk_get_drawdown_percent (risk)));
-  add_double (b, "max_drawdown_percent", iq->max_drawdown_percent);
+  add_double (b, "account_drawdown_limit_percent", iq->account_drawdown_limit_percent);
   add_double (b, "daily_pnl", round2 (tw_sim_risk_get_daily_pnl (risk)));
   add_double (b, "current_equity", round2 (tw_sim_risk_get_equity (risk)));
   add_double (b, "peak_equity", round2 (iq->peak_equity));
@@ -151,7 +151,8 @@ trading_halt (TwSimRequest *req)
 
   if (json_node_get_boolean (halt))
     {
-      const char *who = by != NULL && !JSON_NODE_HOLDS_NULL (by) ? json_node_get_string (by) : "api";
+      /* 000's body is {halt, reason}: without "by" no one is named. */
+      const char *who = by != NULL && !JSON_NODE_HOLDS_NULL (by) ? json_node_get_string (by) : NULL;
 
       tw_sim_risk_halt (risk, json_node_get_string (reason), who);
     }
@@ -185,11 +186,13 @@ reply_parameters (TwSimRequest *req)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_double (b, "max_position_size_percent", iq->max_position_size_percent);
+  /* 000, "If drawdown from position sizing error": {"max_position_size": 0.05} is 5 %.
+   * The other names are assumed: the circuit breakers' limits, and the stop loss. */
+  add_double (b, "max_position_size", iq->max_position_size);
   json_builder_set_member_name (b, "max_consecutive_losses");
   json_builder_add_int_value (b, iq->max_consecutive_losses);
-  add_double (b, "max_daily_loss_percent", iq->max_daily_loss_percent);
-  add_double (b, "max_drawdown_percent", iq->max_drawdown_percent);
+  add_double (b, "daily_loss_limit_percent", iq->daily_loss_limit_percent);
+  add_double (b, "account_drawdown_limit_percent", iq->account_drawdown_limit_percent);
   add_double (b, "stop_loss_percent", iq->stop_loss_percent);
   json_builder_end_object (b);
   tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
@@ -202,7 +205,7 @@ get_parameters (TwSimRequest *req)
 }
 
 static const char * const percent_fields[] = {
-  "max_position_size_percent", "max_daily_loss_percent", "max_drawdown_percent",
+  "max_position_size", "daily_loss_limit_percent", "account_drawdown_limit_percent",
   "stop_loss_percent", NULL
 };
 
@@ -210,12 +213,12 @@ static double *
 percent_field (TwSimInvestiq *iq,
                const char    *name)
 {
-  if (g_str_equal (name, "max_position_size_percent"))
-    return &iq->max_position_size_percent;
-  if (g_str_equal (name, "max_daily_loss_percent"))
-    return &iq->max_daily_loss_percent;
-  if (g_str_equal (name, "max_drawdown_percent"))
-    return &iq->max_drawdown_percent;
+  if (g_str_equal (name, "max_position_size"))
+    return &iq->max_position_size;
+  if (g_str_equal (name, "daily_loss_limit_percent"))
+    return &iq->daily_loss_limit_percent;
+  if (g_str_equal (name, "account_drawdown_limit_percent"))
+    return &iq->account_drawdown_limit_percent;
   if (g_str_equal (name, "stop_loss_percent"))
     return &iq->stop_loss_percent;
   g_assert_not_reached ();
@@ -250,9 +253,11 @@ put_parameters (TwSimRequest *req)
           }
         }
       value = json_node_get_double (node);
-      if (!(value > 0 && value <= 100))
+      /* A fraction (0.05 is 5 %) or a percent (5 is 5 %). */
+      if (i == 0 ? !(value > 0 && value <= 1) : !(value > 0 && value <= 100))
         {
-          message = g_strdup_printf ("%s must be between 0 and 100", percent_fields[i]);
+          message = g_strdup_printf ("%s must be between 0 and %s", percent_fields[i],
+                                     i == 0 ? "1" : "100");
           {
             tw_sim_reply_flavor_error (req, SOUP_STATUS_BAD_REQUEST, message);
             return;

@@ -98,26 +98,7 @@ ai_body (TwSimRequest  *req,
 }
 
 static void
-ai_status (TwSimRequest *req)
-{
-  TwSimAiTrading *ai = &tw_sim_firm_get_risk (req->firm)->ai_trading;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "trading_enabled");
-  json_builder_add_boolean_value (b, ai->trading_enabled);
-  json_builder_set_member_name (b, "emergency_stop");
-  json_builder_add_boolean_value (b, ai->emergency_stop);
-  tw_sim_builder_add_string_or_null (b, "reason", ai->reason);
-  tw_sim_builder_add_time_or_null (b, "changed_at", ai->changed_at_us);
-  tw_sim_builder_add_string_or_null (b, "changed_by", ai->changed_by);
-  json_builder_end_object (b);
-  tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
-}
-
-static void
-ai_switch (TwSimRequest *req,
-           gboolean      enable)
+ai_disable (TwSimRequest *req)
 {
   TwSimRisk *risk = tw_sim_firm_get_risk (req->firm);
   g_autoptr(JsonNode) root = NULL;
@@ -127,27 +108,16 @@ ai_switch (TwSimRequest *req,
   if (!ai_body (req, &reason, &by, &root))
     return;
 
-  tw_sim_risk_ai_set_enabled (risk, enable, reason, by != NULL ? by : "api");
+  tw_sim_risk_ai_set_enabled (risk, FALSE, reason, by != NULL ? by : "api");
 
+  /* Assumed: the runbook shows no answer. */
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "trading_enabled");
-  json_builder_add_boolean_value (b, enable);
+  json_builder_add_boolean_value (b, FALSE);
   json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, enable ? "Auto-trading enabled" : "Auto-trading disabled");
+  json_builder_add_string_value (b, "Auto-trading disabled");
   json_builder_end_object (b);
   tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
-}
-
-static void
-ai_disable (TwSimRequest *req)
-{
-  ai_switch (req, FALSE);
-}
-
-static void
-ai_enable (TwSimRequest *req)
-{
-  ai_switch (req, TRUE);
 }
 
 static void
@@ -184,13 +154,43 @@ ai_emergency_stop (TwSimRequest *req)
   tw_sim_reply_builder (req->msg, SOUP_STATUS_OK, b);
 }
 
+/* 001 documents these two only, both without a body (one is accepted, as FastAPI would
+ * ignore it); nothing reads the trading state back or enables it again. */
 const TwSimRoute tw_sim_ai_trading_risk_routes[] = {
-  { "GET", "/api/trading/status", ai_status },
   { "POST", "/api/trading/disable", ai_disable },
-  { "POST", "/api/trading/enable", ai_enable },
   { "POST", "/api/trading/emergency-stop", ai_emergency_stop },
   { NULL }
 };
+
+void
+tw_sim_risk_control_state (TwSim             *sim,
+                           SoupServerMessage *msg)
+{
+  TwSimAiTrading *ai = &tw_sim_firm_get_risk (_tw_sim_get_firm (sim))->ai_trading;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      static const char body[] = "{\"error\":\"/_sim/state takes GET\"}";
+
+      tw_sim_reply_bytes (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "application/json", body,
+                          sizeof body - 1);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ai-trading");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "trading_enabled");
+  json_builder_add_boolean_value (b, ai->trading_enabled);
+  json_builder_set_member_name (b, "emergency_stop");
+  json_builder_add_boolean_value (b, ai->emergency_stop);
+  tw_sim_builder_add_string_or_null (b, "reason", ai->reason);
+  tw_sim_builder_add_time_or_null (b, "changed_at", ai->changed_at_us);
+  tw_sim_builder_add_string_or_null (b, "changed_by", ai->changed_by);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  tw_sim_reply_builder (msg, SOUP_STATUS_OK, b);
+}
 
 /* ---- Autotrader ---- */
 

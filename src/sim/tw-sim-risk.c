@@ -77,10 +77,10 @@ investiq_defaults (TwSimInvestiq *iq)
   iq->booked_pnl = 0;
   iq->peak_equity = MAX (iq->base_equity, iq->day_start_equity);
   iq->day = today ();
-  iq->max_position_size_percent = 10.0;
+  iq->max_position_size = 0.10;
   iq->max_consecutive_losses = 3;
-  iq->max_daily_loss_percent = 5.0;
-  iq->max_drawdown_percent = 10.0;
+  iq->daily_loss_limit_percent = 5.0;
+  iq->account_drawdown_limit_percent = 10.0;
   iq->stop_loss_percent = 2.0;
 }
 
@@ -151,9 +151,13 @@ format_percent_sentence (const char *what,
                           g_ascii_formatd (l, sizeof l, "%.1f", limit));
 }
 
+/* The halt reasons are the runbook's (000, "CircuitBreakerTripped": "3 consecutive
+ * losses", "Daily loss limit exceeded", "Account drawdown limit"); @detail, when given,
+ * gets the numbers behind a loss limit. */
 char *
-tw_sim_risk_get_tripped (TwSimRisk *risk,
-                         gboolean   with_losses)
+tw_sim_risk_get_tripped (TwSimRisk  *risk,
+                         gboolean    with_losses,
+                         char      **detail)
 {
   TwSimInvestiq *iq = &risk->investiq;
   double daily = tw_sim_risk_get_daily_loss_percent (risk);
@@ -161,10 +165,18 @@ tw_sim_risk_get_tripped (TwSimRisk *risk,
 
   if (with_losses && iq->consecutive_losses >= iq->max_consecutive_losses)
     return g_strdup_printf ("%u consecutive losses", iq->consecutive_losses);
-  if (reached (daily, iq->max_daily_loss_percent))
-    return format_percent_sentence ("daily loss", daily, iq->max_daily_loss_percent);
-  if (reached (drawdown, iq->max_drawdown_percent))
-    return format_percent_sentence ("drawdown", drawdown, iq->max_drawdown_percent);
+  if (reached (daily, iq->daily_loss_limit_percent))
+    {
+      if (detail != NULL)
+        *detail = format_percent_sentence ("daily loss", daily, iq->daily_loss_limit_percent);
+      return g_strdup ("Daily loss limit exceeded");
+    }
+  if (reached (drawdown, iq->account_drawdown_limit_percent))
+    {
+      if (detail != NULL)
+        *detail = format_percent_sentence ("drawdown", drawdown, iq->account_drawdown_limit_percent);
+      return g_strdup ("Account drawdown limit");
+    }
   return NULL;
 }
 
@@ -186,11 +198,12 @@ tw_sim_risk_resume (TwSimRisk  *risk,
                     char      **error)
 {
   TwSimInvestiq *iq = &risk->investiq;
-  g_autofree char *tripped = tw_sim_risk_get_tripped (risk, FALSE);
+  g_autofree char *detail = NULL;
+  g_autofree char *tripped = tw_sim_risk_get_tripped (risk, FALSE, &detail);
 
   if (tripped != NULL)
     {
-      *error = g_strdup_printf ("Cannot resume: %s", tripped);
+      *error = g_strdup_printf ("Cannot resume: %s", detail != NULL ? detail : tripped);
       return FALSE;
     }
 
@@ -219,13 +232,11 @@ tw_sim_risk_on_trade (TwSimRisk        *risk,
 
   if (iq->halted)
     return;
-  tripped = tw_sim_risk_get_tripped (risk, TRUE);
+  tripped = tw_sim_risk_get_tripped (risk, TRUE, NULL);
   if (tripped != NULL)
     {
-      g_autofree char *reason = g_strdup_printf ("Circuit breaker: %s", tripped);
-
-      g_debug ("InvestIQ halts: %s", reason);
-      tw_sim_risk_halt (risk, reason, "circuit_breaker");
+      g_debug ("InvestIQ halts: %s", tripped);
+      tw_sim_risk_halt (risk, tripped, "circuit_breaker");
     }
 }
 

@@ -24,10 +24,10 @@ typedef struct
   double    peak_equity;
   gint      day;               /* days since the epoch of the current trading day */
   /* risk parameters */
-  double    max_position_size_percent;
+  double    max_position_size;          /* a fraction of equity: 0.10 */
   guint     max_consecutive_losses;
-  double    max_daily_loss_percent;
-  double    max_drawdown_percent;
+  double    daily_loss_limit_percent;
+  double    account_drawdown_limit_percent;
   double    stop_loss_percent;
 } TwSimInvestiq;
 
@@ -116,10 +116,12 @@ double       tw_sim_risk_get_equity          (TwSimRisk    *risk);
 double       tw_sim_risk_get_daily_pnl       (TwSimRisk    *risk);
 double       tw_sim_risk_get_daily_loss_percent (TwSimRisk *risk);
 double       tw_sim_risk_get_drawdown_percent (TwSimRisk   *risk);
-/* The breaker that would trip or forbid resuming: a sentence such as "daily loss 5.2%
- * exceeds limit 5.0%", or NULL. @with_losses includes the consecutive-loss breaker. */
+/* The breaker that would trip or forbid resuming, as the runbook's halt_reason ("Daily
+ * loss limit exceeded"), or NULL. @with_losses includes the consecutive-loss breaker.
+ * @detail: (out) (optional) for a loss limit, "daily loss 5.2% exceeds limit 5.0%". */
 char        *tw_sim_risk_get_tripped         (TwSimRisk    *risk,
-                                              gboolean      with_losses);
+                                              gboolean      with_losses,
+                                              char        **detail);
 void         tw_sim_risk_halt                (TwSimRisk    *risk,
                                               const char   *reason,
                                               const char   *by);
@@ -189,6 +191,11 @@ void         tw_sim_builder_add_time_or_null (JsonBuilder  *b,
                                               gint64        real_time_us);
 
 /* tw-sim-scenario.c: POST /_sim/scenario. */
+/* GET /_sim/state: the state a system keeps but its runbook has no call to read, for the
+ * tests: {"ai-trading": {"trading_enabled", "emergency_stop", "reason", "changed_at",
+ * "changed_by"}}. */
+void         tw_sim_risk_control_state       (TwSim             *sim,
+                                              SoupServerMessage *msg);
 void         tw_sim_scenario_handle          (TwSim        *sim,
                                               SoupServerMessage *msg);
 

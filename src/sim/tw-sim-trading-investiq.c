@@ -46,6 +46,9 @@ get_account (TwSimRequest *req)
   tw_sim_trading_add_double (b, "cash", cents (a->cash));
   tw_sim_trading_add_double (b, "buying_power", cents (a->buying_power));
   add_bool (b, "trading_blocked", a->trading_blocked);
+  /* 000, Alpaca: "Look for: buying_power, pattern_day_trader, account_blocked" */
+  add_bool (b, "pattern_day_trader", FALSE);
+  add_bool (b, "account_blocked", a->account_blocked);
   add_bool (b, "paper", TRUE);
   json_builder_end_object (b);
   tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);

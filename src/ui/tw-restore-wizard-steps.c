@@ -22,6 +22,14 @@ state_counts (TwTradingState *state)
     || tw_trading_state_is_halted (state);
 }
 
+/* Halted as far as can be known: a service that cannot say (AI trading) when this
+ * console's last halt or emergency stop on it succeeded. */
+static gboolean
+state_halted (TwTradingState *state)
+{
+  return tw_trading_state_is_halted (state) || tw_trading_state_is_halted_by_console (state);
+}
+
 gboolean
 _tw_restore_wizard_all_halted (TwRestoreWizard *self)
 {
@@ -34,7 +42,7 @@ _tw_restore_wizard_all_halted (TwRestoreWizard *self)
     {
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
 
-      if (state_counts (state) && !tw_trading_state_is_halted (state))
+      if (state_counts (state) && !state_halted (state))
         return FALSE;
     }
   return TRUE;
@@ -43,6 +51,8 @@ _tw_restore_wizard_all_halted (TwRestoreWizard *self)
 static const char *
 mode_word (TwTradingState *state)
 {
+  if (!tw_trading_state_get_reported (state))
+    return tw_trading_state_is_halted_by_console (state) ? _("Halted from here") : _("Not reported");
   if (tw_trading_state_get_kill_switch_active (state))
     return _("Kill switch on");
   if (tw_trading_state_get_trading_blocked (state))
@@ -75,7 +85,7 @@ update_safety (TwRestoreWizard *self)
   for (guint i = 0; states != NULL && i < g_list_model_get_n_items (states); i++)
     {
       g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
-      gboolean halted = tw_trading_state_is_halted (state);
+      gboolean halted = state_halted (state);
       gboolean counts = state_counts (state);
       g_autofree char *subtitle = NULL;
       GtkWidget *word;
@@ -85,6 +95,9 @@ update_safety (TwRestoreWizard *self)
       n_halted += counts && halted;
       if (!counts)
         subtitle = g_strdup (_("Cannot be halted from Trade Warden: stop it by hand if it writes to this database"));
+      else if (!tw_trading_state_get_reported (state))
+        subtitle = g_strdup (halted ? _("Halted from this console; the service does not report its state")
+                                    : _("The service does not report its state: halt it from here before restoring"));
       else if (halted && reason != NULL && *reason != '\0')
         subtitle = g_strdup (reason);
       else if (!halted)

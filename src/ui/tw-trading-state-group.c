@@ -174,6 +174,51 @@ describe (const char *reason,
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+/* What this console last did to a service that cannot say its own state. */
+static const char *
+action_word (const char *operation)
+{
+  if (g_strcmp0 (operation, "trading.halt") == 0)
+    /* Translators: the console's last action on a service, "halted at 14:02 by alice" */
+    return C_("last action", "halted");
+  if (g_strcmp0 (operation, "trading.emergency_stop") == 0)
+    return C_("last action", "emergency stop");
+  if (g_strcmp0 (operation, "trading.resume") == 0)
+    return C_("last action", "resumed");
+  if (g_strcmp0 (operation, "trading.reduce") == 0)
+    return C_("last action", "set to reduce only");
+  if (g_strcmp0 (operation, "killswitch.activate") == 0)
+    return C_("last action", "kill switch activated");
+  if (g_strcmp0 (operation, "killswitch.deactivate") == 0)
+    return C_("last action", "kill switch deactivated");
+  return operation;
+}
+
+static char *
+describe_unreported (TwTradingState *state)
+{
+  const char *action = tw_trading_state_get_last_action (state);
+  GDateTime *at = tw_trading_state_get_last_action_at (state);
+  const char *by = tw_trading_state_get_last_action_by (state);
+  g_autofree char *time = at != NULL ? tw_ui_format_time (at) : g_strdup ("?");
+  g_autofree char *last = NULL;
+
+  if (action == NULL)
+    last = g_strdup (_("no halt from this console yet"));
+  else if (by != NULL && *by != '\0')
+    /* Translators: "halted at 14:02:07 by alice" */
+    last = g_strdup_printf (_("%s at %s by %s"), action_word (action), time, by);
+  else
+    last = g_strdup_printf (_("%s at %s"), action_word (action), time);
+
+  if (!tw_trading_state_get_can_resume (state))
+    /* Translators: the service's runbook has an operation to halt it, none to read its
+     * state or to resume it */
+    return g_strdup_printf (_("Last action from this console: %s. Its runbook documents no "
+                              "resume: re-enable trading on the service itself."), last);
+  return g_strdup_printf (_("Last action from this console: %s"), last);
+}
+
 static void
 update_mode (TwTradingStateGroup *self)
 {
@@ -239,6 +284,16 @@ update_mode (TwTradingStateGroup *self)
   self->detail_text = describe (tw_trading_state_get_reason (state),
                                 tw_trading_state_get_since (state),
                                 tw_trading_state_get_by (state));
+  /* Nothing reads this service's state back (its runbook has no such call): say so, and
+   * what this console last did, never a guessed state. */
+  if (!tw_trading_state_get_reported (state) && mode == TW_TRADING_UNKNOWN
+      && !gtk_widget_get_visible (GTK_WIDGET (self->error_row)))
+    {
+      g_free (self->detail_text);
+      self->detail_text = describe_unreported (state);
+      word = _("State not reported by this service");
+      icon = "dialog-question-symbolic";
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mode_row), word);
   adw_action_row_set_subtitle (self->mode_row,
                                *self->detail_text != '\0' ? self->detail_text

@@ -10,6 +10,7 @@
 #include "tw-error.h"
 #include "tw-guard-live.h"
 #include "tw-multistatus.h"
+#include "tw-profile.h"
 
 #define HALT_OPERATION "trading.halt"
 
@@ -113,13 +114,19 @@ set_in_flight (TwActionRunner *self,
 }
 
 static void
-refresh_after_action (TwActionRunner *self)
+refresh_after_action (TwActionRunner *self,
+                      RunData        *data)
 {
   g_autoptr(TwRiskMonitor) monitor = g_weak_ref_get (&self->risk_monitor);
 
   tw_workspace_refresh (self->workspace);
-  if (monitor != NULL)
-    tw_risk_monitor_refresh (monitor);
+  if (monitor == NULL)
+    return;
+  /* What this console last did, for a service that cannot say its state itself. */
+  if (data->error == NULL)
+    tw_risk_monitor_note_action (monitor, data->service_id, data->operation,
+                                 g_hash_table_lookup (data->vars, "actor"));
+  tw_risk_monitor_refresh (monitor);
 }
 
 /* Refusals before anything is sent: one "refused" row (written in a worker thread,
@@ -203,7 +210,7 @@ on_completed (GObject      *source,
                data->action, data->target, error->message);
 
   set_in_flight (self, data, FALSE);
-  refresh_after_action (self);
+  refresh_after_action (self, data);
 
   if (data->error != NULL)
     g_task_return_error (task, g_error_copy (data->error));
@@ -870,6 +877,58 @@ tw_action_runner_get_audit_log (TwActionRunner *self)
   return self->audit_log;
 }
 
+/* The last actions of this profile in the audit log, newest first: a service that cannot
+ * report its state starts with what this console last did to it, not with nothing. */
+static void
+on_last_actions (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(TwRiskMonitor) monitor = g_weak_ref_get (ref);
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  rows = tw_audit_log_query_finish (TW_AUDIT_LOG (source), result, &error);
+  if (rows == NULL)
+    {
+      g_debug ("The last actions could not be read from the audit log: %s", error->message);
+      return;
+    }
+  if (monitor == NULL)
+    return;
+  /* Oldest first, so the newest of each service is noted last. */
+  for (guint i = g_list_model_get_n_items (rows); i > 0; i--)
+    {
+      g_autoptr(TwAuditRecord) row = g_list_model_get_item (rows, i - 1);
+      TwTradingState *state = tw_risk_monitor_lookup (monitor, tw_audit_record_get_target (row));
+      g_autoptr(GDateTime) at = NULL;
+
+      if (state == NULL || tw_trading_state_get_reported (state) ||
+          !tw_risk_monitor_is_noted_action (tw_audit_record_get_action (row)))
+        continue;
+      at = tw_audit_record_dup_time (row);
+      g_object_set (state, "last-action-at", at, "last-action-by", tw_audit_record_get_actor (row),
+                    "last-action", tw_audit_record_get_action (row), NULL);
+    }
+}
+
+static void
+read_last_actions (TwActionRunner *self,
+                   TwRiskMonitor  *monitor)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  filter.profile = tw_profile_get_name (tw_workspace_get_profile (self->workspace));
+  filter.outcome = TW_AUDIT_OUTCOME_OK;
+  filter.limit = 500;
+  g_weak_ref_init (ref, monitor);
+  tw_audit_log_query_async (self->audit_log, &filter, NULL, on_last_actions, ref);
+}
+
 void
 tw_action_runner_set_risk_monitor (TwActionRunner *self,
                                    TwRiskMonitor  *monitor)
@@ -883,6 +942,8 @@ tw_action_runner_set_risk_monitor (TwActionRunner *self,
   if (old == monitor)
     return;
   g_weak_ref_set (&self->risk_monitor, monitor);
+  if (monitor != NULL && self->audit_log != NULL)
+    read_last_actions (self, monitor);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RISK_MONITOR]);
 }
 

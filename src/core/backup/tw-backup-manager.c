@@ -591,6 +591,7 @@ tw_backup_manager_list (TwBackupManager  *self,
   g_autoptr(GListStore) store = g_list_store_new (TW_TYPE_BACKUP);
   g_autofree char *dir = NULL;
   g_autofree char *db_name = NULL;
+  g_autofree char *db_file_name = NULL;
   g_autoptr(GDir) listing = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *name;
@@ -600,6 +601,11 @@ tw_backup_manager_list (TwBackupManager  *self,
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
   db_name = _tw_backup_db_name (db_path);
+  {
+    g_autofree char *real = _tw_backup_resolve_path (db_path, NULL);
+
+    db_file_name = g_path_get_basename (real != NULL ? real : db_path);
+  }
   listing = g_dir_open (dir, 0, &local_error);
   if (listing == NULL)
     {
@@ -613,13 +619,21 @@ tw_backup_manager_list (TwBackupManager  *self,
   while ((name = g_dir_read_name (listing)) != NULL)
     {
       g_autoptr(GDateTime) when = tw_backup_parse_name (name, db_name, NULL);
+      g_autoptr(GDateTime) runbook_when = NULL;
+      gboolean runbook = FALSE;
       g_autofree char *path = NULL;
       g_autoptr(TwBackup) backup = NULL;
 
+      /* The runbook's own backups too ("investiq.db.latest"…): they can be verified and
+       * restored from the console. */
       if (when == NULL)
+        runbook = tw_backup_parse_runbook_name (name, db_file_name, &runbook_when);
+      if (when == NULL && !runbook)
         continue;
       path = g_build_filename (dir, name, NULL);
       backup = tw_backup_new_for_path (path, NULL);
+      if (backup != NULL && runbook)
+        _tw_backup_set_external (backup, runbook_when);
       if (backup != NULL)
         g_list_store_append (store, backup);
     }
@@ -685,7 +699,9 @@ tw_backup_manager_cleanup (TwBackupManager  *self,
         {
           g_autoptr(TwBackup) backup = g_list_model_get_item (backups, i);
 
-          if (backup == keep || g_date_time_compare (tw_backup_get_created (backup), cutoff) >= 0)
+          /* Not the console's to delete: the runbook's scripts keep their own. */
+          if (backup == keep || tw_backup_get_external (backup) ||
+              g_date_time_compare (tw_backup_get_created (backup), cutoff) >= 0)
             continue;
           if (g_unlink (tw_backup_get_path (backup)) != 0 && errno != ENOENT)
             {

@@ -26,6 +26,10 @@ char       *_tw_backup_snapshot            (const char            *db_path,
 /* Gives a backup checked under its temporary name its published one. */
 void        _tw_backup_set_path            (TwBackup              *backup,
                                             const char            *path);
+/* Marks @backup as named by a runbook's scripts (tw_backup_parse_runbook_name()), created
+ * at @created (nullable: its modification time stays). */
+void        _tw_backup_set_external        (TwBackup              *backup,
+                                            GDateTime             *created);
 /* Records that @backup's manifest was just written from its content. */
 void        _tw_backup_set_manifest        (TwBackup              *backup,
                                             TwBackupManifest       manifest);

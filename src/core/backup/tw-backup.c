@@ -22,6 +22,7 @@ struct _TwBackup
   guint64           size;
   GDateTime        *created;
   gboolean          pre_restore;
+  gboolean          external;
   TwBackupValidity  valid;
   char             *problem;
   GStrv             tables;
@@ -188,6 +189,69 @@ tw_backup_parse_name (const char *file_name,
     return NULL;
 
   return g_date_time_new_utc (y, mo, d, h, mi, s);
+}
+
+gboolean
+tw_backup_parse_runbook_name (const char  *file_name,
+                              const char  *db_file_name,
+                              GDateTime  **created)
+{
+  gsize len;
+  const char *suffix;
+  int y, mo, d, h = 0, mi = 0, s = 0;
+  gsize n;
+
+  g_return_val_if_fail (file_name != NULL && db_file_name != NULL, FALSE);
+
+  if (created != NULL)
+    *created = NULL;
+  len = strlen (db_file_name);
+  if (len == 0 || strncmp (file_name, db_file_name, len) != 0 || file_name[len] != '.')
+    return FALSE;
+  suffix = file_name + len + 1;
+  /* A word or a date; not a database's own side files, nor anything hidden. */
+  if (*suffix == '\0' || *suffix == '.' || strchr (suffix, '/') != NULL ||
+      g_str_has_suffix (suffix, "-wal") || g_str_has_suffix (suffix, "-shm") ||
+      g_str_has_suffix (suffix, "-journal") || g_str_has_suffix (suffix, ".manifest"))
+    return FALSE;
+
+  /* "YYYYMMDD" or "YYYYMMDD_HHMMSS", as `date +%Y%m%d[_%H%M%S]` writes them: local time. */
+  n = strlen (suffix);
+  for (gsize i = 0; i < n; i++)
+    if (i == 8 ? suffix[i] != '_' : !g_ascii_isdigit (suffix[i]))
+      return TRUE;
+  if (n != 8 && n != 15)
+    return TRUE;
+  if (sscanf (suffix, "%4d%2d%2d", &y, &mo, &d) != 3 ||
+      (n == 15 && sscanf (suffix + 9, "%2d%2d%2d", &h, &mi, &s) != 3))
+    return TRUE;
+  if (created != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_new_local (y, mo, d, h, mi, s);
+
+      *created = local != NULL ? g_date_time_to_utc (local) : NULL;
+    }
+  return TRUE;
+}
+
+void
+_tw_backup_set_external (TwBackup  *self,
+                         GDateTime *created)
+{
+  self->external = TRUE;
+  if (created != NULL)
+    {
+      g_clear_pointer (&self->created, g_date_time_unref);
+      self->created = g_date_time_ref (created);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED]);
+    }
+}
+
+gboolean
+tw_backup_get_external (TwBackup *self)
+{
+  g_return_val_if_fail (TW_IS_BACKUP (self), FALSE);
+  return self->external;
 }
 
 /* NAME_YYYYMMDD_HHMMSS…: NAME is whatever comes before the first "_YYYYMMDD_". NULL

@@ -94,6 +94,19 @@ gboolean           tw_backup_verify_for_source (TwBackup    *self,
                                                GCancellable *cancellable,
                                                GError      **error);
 
+/* Parses a backup named as a runbook's own scripts name them, "DB_FILE.SUFFIX" for the
+ * database file name @db_file_name: "investiq.db.20260211_031500" (`date
+ * +%Y%m%d_%H%M%S`), "investiq.db.20260211", "investiq.db.latest",
+ * "investiq.db.LAST_GOOD" (000, "Database Backup and Restore"). TRUE when @file_name is
+ * one; @created: (out) (optional) (nullable) the UTC time a date suffix spells (read as
+ * local time, as `date` writes it), NULL for a word. */
+gboolean           tw_backup_parse_runbook_name (const char *file_name,
+                                                 const char *db_file_name,
+                                                 GDateTime **created);
+/* TRUE for a backup named by a runbook's scripts, not by the console: listed, verified
+ * and restored like the console's own, never deleted by its cleanup. */
+gboolean           tw_backup_get_external     (TwBackup     *self);
+
 /* Parses "NAME_YYYYMMDD_HHMMSS[_N][-pre-restore].db" for @db_name (the database's file name
  * without extension); returns the UTC time, or NULL if @file_name is not such a backup. */
 GDateTime         *tw_backup_parse_name       (const char   *file_name,

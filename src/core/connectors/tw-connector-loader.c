@@ -566,11 +566,11 @@ static TwComponentsRule *
 load_components (Ctx      *ctx,
                  JsonNode *node)
 {
-  static const char * const keys[] = { "pointer", "name", "map", "health", NULL };
+  static const char * const keys[] = { "pointer", "name", "broker", "map", "health", NULL };
   const char *where = "\"components\"";
   TwComponentsRule *rule;
   JsonObject *object;
-  const char *pointer, *name;
+  const char *pointer, *name, *broker;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -581,7 +581,8 @@ load_components (Ctx      *ctx,
 
   if (!check_keys (ctx, object, where, keys) ||
       !get_pointer (ctx, object, "pointer", where, &pointer) ||
-      !get_string (ctx, object, "name", where, &name))
+      !get_string (ctx, object, "name", where, &name) ||
+      !get_string (ctx, object, "broker", where, &broker))
     return NULL;
   if (pointer == NULL)
     {
@@ -597,6 +598,7 @@ load_components (Ctx      *ctx,
   rule = g_new0 (TwComponentsRule, 1);
   rule->pointer = g_strdup (pointer);
   rule->name = g_strdup (name != NULL ? name : "@key");
+  rule->broker = g_strdup (broker != NULL ? broker : "broker");
   rule->map = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_mapping_free);
 
   if (!load_map (ctx, json_object_get_member (object, "map"), "\"components\": \"map\"", rule->map))

@@ -34,6 +34,7 @@ typedef struct
 {
   char         *pointer;
   char         *name;      /* "@key" or a pointer inside each component */
+  char         *broker;    /* the component that is the connection to the broker */
   GPtrArray    *map;       /* TwMapping */
   TwHealthRule *health;    /* nullable */
 } TwComponentsRule;

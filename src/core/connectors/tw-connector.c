@@ -331,6 +331,19 @@ tw_connector_has_operation (TwConnector *self,
   return tw_connector_get_operation (self, name) != NULL;
 }
 
+const char *
+tw_connector_get_broker_component (TwConnector *self)
+{
+  const TwOperation *health;
+
+  g_return_val_if_fail (TW_IS_CONNECTOR (self), NULL);
+
+  health = tw_connector_get_operation (self, "health");
+  if (health != NULL && health->components != NULL)
+    return health->components->broker;
+  return "broker";
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)

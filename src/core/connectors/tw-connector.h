@@ -149,6 +149,9 @@ const TwOperation *tw_connector_get_operation       (TwConnector *self,
                                                      const char  *name);
 gboolean           tw_connector_has_operation       (TwConnector *self,
                                                      const char  *name);
+/* The name of the health component that is the service's connection to its broker
+ * (the "health" operation's "components": "broker"; default "broker"). */
+const char        *tw_connector_get_broker_component (TwConnector *self);
 /* (transfer container) (element-type utf8) sorted operation names */
 GPtrArray         *tw_connector_list_operations     (TwConnector *self);
 /* (transfer none) (element-type TwSecretSpec) */

@@ -652,6 +652,7 @@ _tw_components_rule_free (TwComponentsRule *rule)
     return;
   g_free (rule->pointer);
   g_free (rule->name);
+  g_free (rule->broker);
   g_clear_pointer (&rule->map, g_ptr_array_unref);
   g_clear_pointer (&rule->health, _tw_health_rule_free);
   g_free (rule);

@@ -59,17 +59,24 @@ tw_guard_live_health_green (TwWorkspace  *workspace,
   return n > 0 && bad->len == 0;
 }
 
+/* The component the connector names as the broker connection ("broker" by default;
+ * InvestIQ's "alpaca"). */
 static TwComponent *
-find_broker_component (TwService *service)
+find_broker_component (TwWorkspace *workspace,
+                       TwService   *service)
 {
   GListModel *components = tw_service_get_components (service);
+  TwClient *client = tw_workspace_get_client (workspace, tw_service_get_id (service));
+  const char *name = client != NULL
+                     ? tw_connector_get_broker_component (tw_client_get_connector (client))
+                     : "broker";
   guint n = g_list_model_get_n_items (components);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TwComponent) component = g_list_model_get_item (components, i);
 
-      if (g_ascii_strcasecmp (tw_component_get_name (component), "broker") == 0)
+      if (g_ascii_strcasecmp (tw_component_get_name (component), name) == 0)
         return component;   /* the service's model keeps it alive */
     }
   return NULL;
@@ -137,7 +144,7 @@ tw_guard_live_broker_connected (TwWorkspace  *workspace,
   /* The service's own view of its broker first: it is the connection that trades. */
   service = service_id != NULL ? find_service (workspace, service_id) : NULL;
   if (service != NULL)
-    broker_component = find_broker_component (service);
+    broker_component = find_broker_component (workspace, service);
   if (broker_component != NULL)
     {
       if (source != NULL)

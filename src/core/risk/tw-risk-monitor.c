@@ -432,6 +432,10 @@ entry_new (TwRiskMonitor *self,
                 "can-halt", tw_connector_has_operation (connector, "trading.halt"),
                 "can-resume", tw_connector_has_operation (connector, "trading.resume"),
                 "can-reduce", tw_connector_has_operation (connector, "trading.reduce"),
+                /* Only these read a halt back; breakers alone do not. */
+                "reported", tw_connector_has_operation (connector, "trading.status") ||
+                            tw_connector_has_operation (connector, "killswitch.status") ||
+                            tw_connector_has_operation (connector, "account.status"),
                 "kill-switch-supported",
                 tw_connector_has_operation (connector, "killswitch.status") ||
                 tw_connector_has_operation (connector, "killswitch.activate"),
@@ -459,6 +463,7 @@ entry_new (TwRiskMonitor *self,
       g_ptr_array_add (group->operations, (gpointer) op);
     }
 
+  g_object_set (entry->state, "polled", entry->groups->len > 0, NULL);
   entry->connector_changed_id =
     g_signal_connect (service, "notify::connector-id", G_CALLBACK (on_connector_changed), entry);
 
@@ -947,4 +952,35 @@ tw_risk_monitor_refresh (TwRiskMonitor *self)
 
   if (self->running)
     foreach_group (self, group_refresh);
+}
+
+static const char * const noted_operations[] = {
+  "trading.halt", "trading.resume", "trading.reduce", "trading.emergency_stop",
+  "killswitch.activate", "killswitch.deactivate", NULL
+};
+
+gboolean
+tw_risk_monitor_is_noted_action (const char *operation)
+{
+  return operation != NULL && g_strv_contains (noted_operations, operation);
+}
+
+void
+tw_risk_monitor_note_action (TwRiskMonitor *self,
+                             const char    *service_id,
+                             const char    *operation,
+                             const char    *actor)
+{
+  g_return_if_fail (TW_IS_RISK_MONITOR (self));
+  g_return_if_fail (service_id != NULL && operation != NULL);
+
+  if (!tw_risk_monitor_is_noted_action (operation))
+    return;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (tw_service_get_id (entry->service), service_id) == 0)
+        tw_trading_state_note_action (entry->state, operation, actor);
+    }
 }

@@ -45,5 +45,14 @@ void            tw_risk_monitor_read_back_async  (TwRiskMonitor       *self,
 gboolean        tw_risk_monitor_read_back_finish (TwRiskMonitor       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+/* An action succeeded on @service_id: a halt, resume, emergency stop or kill-switch
+ * change is kept on its trading state (tw_trading_state_note_action()); other
+ * operations are ignored. */
+/* TRUE for the operations tw_risk_monitor_note_action() keeps. */
+gboolean        tw_risk_monitor_is_noted_action (const char *operation);
+void            tw_risk_monitor_note_action (TwRiskMonitor *self,
+                                             const char    *service_id,
+                                             const char    *operation,
+                                             const char    *actor);
 
 G_END_DECLS

@@ -36,15 +36,16 @@ static GParamSpec *properties[N_PROPS];
 
 #define PERCENT_SUFFIX "_percent"
 
-/* The labels of InvestIQ's five parameters, as its runbook names them. Marked
- * only: the label stays in English here, and the UI translates it where it
- * shows it (a label made from an unknown key has no translation). */
+/* The labels of InvestIQ's five parameters. Its runbook (000) names max_position_size
+ * (a fraction: 0.05 is 5 %) and, as the circuit breakers' limits, the loss limits; the
+ * stop loss is assumed. Marked only: the label stays in English here, and the UI
+ * translates it where it shows it (a label made from an unknown key has no translation). */
 static const struct { const char *key, *label; } known_labels[] = {
-  { "max_position_size_percent", N_("Max position size") },
-  { "max_consecutive_losses",    N_("Max consecutive losses") },
-  { "max_daily_loss_percent",    N_("Max daily loss") },
-  { "max_drawdown_percent",      N_("Max drawdown") },
-  { "stop_loss_percent",         N_("Stop loss") },
+  { "max_position_size",              N_("Max position size") },
+  { "max_consecutive_losses",         N_("Max consecutive losses") },
+  { "daily_loss_limit_percent",       N_("Max daily loss") },
+  { "account_drawdown_limit_percent", N_("Max drawdown") },
+  { "stop_loss_percent",              N_("Stop loss") },
 };
 
 char *

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* One risk parameter of a service ("max_daily_loss_percent" = 5 %). Read-only
+/* One risk parameter of a service ("daily_loss_limit_percent" = 5 %). Read-only
  * properties: "key", "label" (untranslated English: "Max daily loss"; the UI
  * translates with g_dgettext), "value" (double), "unit" ("%" for keys ending in
  * _percent, else ""), "is-integer" (the service sent a whole number without a

@@ -26,6 +26,11 @@ struct _TwTradingState
   gboolean       can_halt;
   gboolean       can_resume;
   gboolean       can_reduce;
+  gboolean       reported;
+  gboolean       polled;
+  char          *last_action;
+  GDateTime     *last_action_at;
+  char          *last_action_by;
   GListStore    *breakers;
   char          *last_error;
   GDateTime     *updated_at;
@@ -51,6 +56,11 @@ enum {
   PROP_CAN_HALT,
   PROP_CAN_RESUME,
   PROP_CAN_REDUCE,
+  PROP_REPORTED,
+  PROP_POLLED,
+  PROP_LAST_ACTION,
+  PROP_LAST_ACTION_AT,
+  PROP_LAST_ACTION_BY,
   PROP_BREAKERS,
   PROP_LAST_ERROR,
   PROP_UPDATED_AT,
@@ -83,6 +93,9 @@ tw_trading_state_finalize (GObject *object)
   g_free (self->kill_switch_reason);
   g_clear_pointer (&self->kill_switch_at, g_date_time_unref);
   g_free (self->kill_switch_by);
+  g_free (self->last_action);
+  g_clear_pointer (&self->last_action_at, g_date_time_unref);
+  g_free (self->last_action_by);
   g_clear_object (&self->breakers);
   g_free (self->last_error);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -116,6 +129,11 @@ tw_trading_state_get_property (GObject    *object,
     case PROP_CAN_HALT:              g_value_set_boolean (value, self->can_halt); break;
     case PROP_CAN_RESUME:            g_value_set_boolean (value, self->can_resume); break;
     case PROP_CAN_REDUCE:            g_value_set_boolean (value, self->can_reduce); break;
+    case PROP_REPORTED:              g_value_set_boolean (value, self->reported); break;
+    case PROP_POLLED:                g_value_set_boolean (value, self->polled); break;
+    case PROP_LAST_ACTION:           g_value_set_string (value, self->last_action); break;
+    case PROP_LAST_ACTION_AT:        g_value_set_boxed (value, self->last_action_at); break;
+    case PROP_LAST_ACTION_BY:        g_value_set_string (value, self->last_action_by); break;
     case PROP_BREAKERS:              g_value_set_object (value, self->breakers); break;
     case PROP_LAST_ERROR:            g_value_set_string (value, self->last_error); break;
     case PROP_UPDATED_AT:            g_value_set_boxed (value, self->updated_at); break;
@@ -187,6 +205,21 @@ tw_trading_state_set_property (GObject      *object,
     case PROP_CAN_REDUCE:
       changed = replace_bool (&self->can_reduce, g_value_get_boolean (value));
       break;
+    case PROP_REPORTED:
+      changed = replace_bool (&self->reported, g_value_get_boolean (value));
+      break;
+    case PROP_POLLED:
+      changed = replace_bool (&self->polled, g_value_get_boolean (value));
+      break;
+    case PROP_LAST_ACTION:
+      changed = tw_set_str (&self->last_action, g_value_get_string (value));
+      break;
+    case PROP_LAST_ACTION_AT:
+      changed = tw_set_date_time (&self->last_action_at, g_value_get_boxed (value));
+      break;
+    case PROP_LAST_ACTION_BY:
+      changed = tw_set_str (&self->last_action_by, g_value_get_string (value));
+      break;
     case PROP_LAST_ERROR:
       changed = tw_set_str (&self->last_error, g_value_get_string (value));
       break;
@@ -234,6 +267,12 @@ tw_trading_state_class_init (TwTradingStateClass *klass)
   properties[PROP_CAN_HALT] = g_param_spec_boolean ("can-halt", NULL, NULL, FALSE, rw);
   properties[PROP_CAN_RESUME] = g_param_spec_boolean ("can-resume", NULL, NULL, FALSE, rw);
   properties[PROP_CAN_REDUCE] = g_param_spec_boolean ("can-reduce", NULL, NULL, FALSE, rw);
+  properties[PROP_REPORTED] = g_param_spec_boolean ("reported", NULL, NULL, TRUE, rw);
+  properties[PROP_POLLED] = g_param_spec_boolean ("polled", NULL, NULL, TRUE, rw);
+  properties[PROP_LAST_ACTION] = g_param_spec_string ("last-action", NULL, NULL, NULL, rw);
+  properties[PROP_LAST_ACTION_AT] =
+    g_param_spec_boxed ("last-action-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_LAST_ACTION_BY] = g_param_spec_string ("last-action-by", NULL, NULL, NULL, rw);
   properties[PROP_BREAKERS] =
     g_param_spec_object ("breakers", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -247,6 +286,8 @@ static void
 tw_trading_state_init (TwTradingState *self)
 {
   self->breakers = g_list_store_new (TW_TYPE_BREAKER);
+  self->reported = TRUE;
+  self->polled = TRUE;
 }
 
 TwTradingState *
@@ -418,4 +459,65 @@ tw_trading_state_is_halted (TwTradingState *self)
   g_return_val_if_fail (TW_IS_TRADING_STATE (self), FALSE);
 
   return self->mode == TW_TRADING_HALTED || self->kill_switch_active || self->trading_blocked;
+}
+
+gboolean
+tw_trading_state_get_reported (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), TRUE);
+  return self->reported;
+}
+
+const char *
+tw_trading_state_get_last_action (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), NULL);
+  return self->last_action;
+}
+
+GDateTime *
+tw_trading_state_get_last_action_at (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), NULL);
+  return self->last_action_at;
+}
+
+const char *
+tw_trading_state_get_last_action_by (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), NULL);
+  return self->last_action_by;
+}
+
+void
+tw_trading_state_note_action (TwTradingState *self,
+                              const char     *operation,
+                              const char     *by)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_if_fail (TW_IS_TRADING_STATE (self));
+  g_return_if_fail (operation != NULL);
+
+  now = g_date_time_new_now_utc ();
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_set (self, "last-action-at", now, "last-action-by", by, "last-action", operation, NULL);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+tw_trading_state_get_polled (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), TRUE);
+  return self->polled;
+}
+
+gboolean
+tw_trading_state_is_halted_by_console (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), FALSE);
+
+  return !self->reported &&
+         (g_strcmp0 (self->last_action, "trading.halt") == 0 ||
+          g_strcmp0 (self->last_action, "trading.emergency_stop") == 0);
 }

@@ -16,6 +16,13 @@ G_BEGIN_DECLS
  *   "kill-switch-reason", "kill-switch-at" (GDateTime), "kill-switch-by",
  *   "trading-blocked" (bool), "account-blocked" (bool)  (Alpaca),
  *   "can-halt", "can-resume", "can-reduce" (bool, not mapped: from the connector's operations),
+ *   "reported" (bool, not mapped: FALSE when the connector has no operation that reads the
+ *     trading state back, as the AI Trading System's runbook has none: "mode" then stays
+ *     UNKNOWN and the console shows its own last action instead of a guessed state),
+ *   "polled" (bool, not mapped: FALSE when the connector has nothing to poll for it at all,
+ *     so "updated-at" stays unset),
+ *   "last-action" (the operation, "trading.halt"…), "last-action-at", "last-action-by"
+ *     (not mapped: the last halt, resume or emergency stop that succeeded from this console),
  *   "breakers" (GListModel of TwBreaker, not mapped: merged in place by id),
  *   "last-error" (string, not mapped), "updated-at" (GDateTime, not mapped). */
 #define TW_TYPE_TRADING_STATE (tw_trading_state_get_type ())
@@ -42,6 +49,19 @@ TwBreaker      *tw_trading_state_lookup_breaker      (TwTradingState *self,
  * gone ones removed, new ones appended. */
 void            tw_trading_state_merge_breakers      (TwTradingState *self,
                                                       GPtrArray      *breakers);
+gboolean        tw_trading_state_get_reported        (TwTradingState *self);
+gboolean        tw_trading_state_get_polled          (TwTradingState *self);
+const char     *tw_trading_state_get_last_action     (TwTradingState *self);
+GDateTime      *tw_trading_state_get_last_action_at  (TwTradingState *self);
+const char     *tw_trading_state_get_last_action_by  (TwTradingState *self);
+/* TRUE when the service does not report its state and this console's last action on it
+ * was a successful halt or emergency stop: all that is known of it, for a gate that must
+ * not go on while it trades (never shown as its state). */
+gboolean        tw_trading_state_is_halted_by_console (TwTradingState *self);
+/* Records that @operation succeeded from this console now, by @by (nullable). */
+void            tw_trading_state_note_action         (TwTradingState *self,
+                                                      const char     *operation,
+                                                      const char     *by);
 /* TRUE when halted by any means: mode HALTED, kill switch active, or trading blocked. */
 gboolean        tw_trading_state_is_halted           (TwTradingState *self);
 
