@@ -36,5 +36,7 @@ TwTradingState *tw_risk_monitor_lookup     (TwRiskMonitor *self,
 void            tw_risk_monitor_start      (TwRiskMonitor *self);
 void            tw_risk_monitor_stop       (TwRiskMonitor *self);
 void            tw_risk_monitor_refresh    (TwRiskMonitor *self);
+/* (transfer full) (element-type TwPoller) its pollers, for one round of polls. */
+GPtrArray      *tw_risk_monitor_dup_pollers (TwRiskMonitor *self);
 
 G_END_DECLS
