@@ -2,6 +2,8 @@
 #pragma once
 
 #include "tw-alert-engine.h"
+#include "tw-connector.h"
+#include "tw-service.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +15,13 @@ TwAlert *_tw_alert_new (const char      *key,
                         const char      *page,
                         gboolean         offers_halt,
                         const char      *category);
+
+/* tw-alert-health.c: the runbooks' health alerts. */
+TwAlertSeverity  _tw_alert_severity_from_string (const char             *severity);
+/* "Runbook: TITLE — SECTION", or NULL when the connector names no runbook for @entry. */
+char            *_tw_alert_runbook_line         (TwConnector            *connector,
+                                                 const TwComponentAlert *entry);
+GPtrArray       *_tw_alert_health_conditions    (TwService              *service,
+                                                 TwConnector            *connector);
 
 G_END_DECLS
