@@ -186,6 +186,7 @@ _tw_cli_halt_main (int    argc,
   TwCliOpen open;
   GListModel *services;
   guint n, n_bad = 0;
+  guint width = 0;
   int status;
 
   for (int i = 0; i < argc; i++)
@@ -225,6 +226,12 @@ _tw_cli_halt_main (int    argc,
   if (!json)
     printf ("Halt All on profile %s: %u service(s) can halt, %u in the profile\n\n",
             tw_profile_get_name (tw_session_get_profile (open.session)), results->len, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+
+      width = MAX (width, (guint) g_utf8_strlen (tw_service_get_name (service), -1));
+    }
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     {
@@ -268,16 +275,16 @@ _tw_cli_halt_main (int    argc,
         }
       else
         {
-          g_autofree char *word = g_ascii_strup (outcome_words[outcome], -1);
+          g_autofree char *word = g_strdelimit (g_ascii_strup (outcome_words[outcome], -1), "-", ' ');
           g_autofree char *painted = NULL;
 
-          g_strdelimit (word, "-", ' ');
-          printf ("%-24s %s — %s\n", tw_service_get_name (service),
-                  outcome == OUTCOME_CANNOT ? word
-                  : (color ? (painted = g_strdup_printf ("\033[1;%sm%s\033[0m",
-                                                         outcome_is_failure (outcome) ? "31" : "32", word))
-                           : word),
-                  line);
+          /* Red for what must be acted on, green for halted; "cannot halt" plain. */
+          if (color && outcome != OUTCOME_CANNOT)
+            painted = g_strdup_printf ("\033[1;%sm%s\033[0m", outcome_is_failure (outcome) ? "31" : "32", word);
+          /* Padded by characters: names may hold “é” and the like. */
+          printf ("%s%*s  %s — %s\n", tw_service_get_name (service),
+                  (int) (width - g_utf8_strlen (tw_service_get_name (service), -1)), "",
+                  painted != NULL ? painted : word, line);
         }
     }
   json_builder_end_array (builder);
