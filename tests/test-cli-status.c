@@ -325,12 +325,14 @@ test_status_service_down (void)
 {
   Fixture f = { 0 };
   g_autoptr(JsonArray) services = NULL;
-  JsonObject *ai, *health, *trading;
+  JsonObject *ai, *autotrader, *health, *trading;
 
   if (!fixture_setup (&f))
     return;
 
   tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"*\",\"kind\":\"drop\"}");
+  /* Slower than any timeout: unreachable too, with the timeout said. */
+  tw_test_sim_fault (f.sim, "autotrader", "{\"path\":\"*\",\"kind\":\"latency\",\"latency_ms\":60000}");
   tw_test_sim_health (f.sim, "ibkr-assistant", "{\"component\":\"database\",\"status\":\"degraded\"}");
   run_cli (&f.run, "status", "--profile", PROFILE, "--json", NULL);
   g_assert_cmpint (f.run.status, ==, 1);
@@ -347,6 +349,15 @@ test_status_service_down (void)
   g_assert_cmpstr (json_object_get_string_member (trading, "state"), ==, "unknown");
   g_assert_nonnull (json_object_get_string_member (trading, "error"));
   g_assert_true (has_problem (ai, "health unreachable"));
+
+  autotrader = service_of (services, "autotrader");
+  health = json_object_get_object_member (autotrader, "health");
+  g_assert_false (json_object_get_boolean_member (autotrader, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (health, "state"), ==, "unreachable");
+  g_test_message ("slow service: %s", json_object_get_string_member (health, "error"));
+  g_assert_nonnull (json_object_get_string_member (health, "error"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (autotrader, "trading"),
+                                                  "state"), ==, "unknown");
 
   /* A degraded component makes its service not OK. */
   g_assert_false (json_object_get_boolean_member (service_of (services, "ibkr-assistant"), "ok"));
