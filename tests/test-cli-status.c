@@ -82,18 +82,50 @@ credential_for (TwSimThread        *sim,
   return NULL;
 }
 
+/* Saves the profile @name with a service for each of @ids (flavors), its secrets in the
+ * keyring. */
+static void
+save_profile (Fixture            *f,
+              const char         *name,
+              const char * const *ids)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) keyring = tw_secrets_new_keyring ();
+  g_autoptr(TwProfile) profile = tw_profile_new (name, TW_MODE_PAPER);
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *file_name = g_strconcat (name, ".conf", NULL);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  tw_connector_registry_load_default (registry);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(TwService) service = tw_service_new (ids[i], ids[i], tw_sim_thread_get_url (f->sim, ids[i]));
+      GPtrArray *specs = tw_connector_get_secrets (tw_connector_registry_lookup (registry, ids[i]));
+
+      tw_profile_add_service (profile, service);
+      for (guint j = 0; j < specs->len; j++)
+        {
+          const TwSecretSpec *spec = g_ptr_array_index (specs, j);
+          const char *value = credential_for (f->sim, spec);
+
+          if (value == NULL)
+            continue;
+          g_assert_true (tw_secrets_store_sync (keyring, name, ids[i], spec->name, value, NULL, &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (tw_profile_save (profile, file, &error));
+  g_assert_no_error (error);
+}
+
 /* The saved profile PROFILE: one service per flavor, its secrets in the keyring. */
 static gboolean
 fixture_setup (Fixture *f)
 {
-  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
-  g_autoptr(TwSecrets) keyring = NULL;
-  g_autoptr(TwProfile) profile = tw_profile_new (PROFILE, TW_MODE_PAPER);
-  g_autofree char *dir = tw_profile_get_dir ();
-  g_autofree char *path = g_build_filename (dir, PROFILE ".conf", NULL);
   g_autofree char *state_dir = g_build_filename (g_get_user_state_dir (), "sim", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
 
   if (g_getenv ("TW_TEST_SESSION") == NULL)
     {
@@ -105,31 +137,7 @@ fixture_setup (Fixture *f)
   g_assert_cmpint (g_mkdir_with_parents (state_dir, 0700), ==, 0);
   g_setenv ("TW_SIM_STATE_DIR", state_dir, TRUE);
   f->sim = tw_test_sim_start ();
-  tw_connector_registry_load_default (registry);
-  keyring = tw_secrets_new_keyring ();
-
-  for (guint i = 0; flavors[i] != NULL; i++)
-    {
-      g_autoptr(TwService) service = tw_service_new (flavors[i], flavors[i],
-                                                     tw_sim_thread_get_url (f->sim, flavors[i]));
-      GPtrArray *specs = tw_connector_get_secrets (tw_connector_registry_lookup (registry, flavors[i]));
-
-      tw_profile_add_service (profile, service);
-      for (guint j = 0; j < specs->len; j++)
-        {
-          const TwSecretSpec *spec = g_ptr_array_index (specs, j);
-          const char *value = credential_for (f->sim, spec);
-
-          if (value == NULL)
-            continue;
-          g_assert_true (tw_secrets_store_sync (keyring, PROFILE, flavors[i], spec->name, value,
-                                                NULL, &error));
-          g_assert_no_error (error);
-        }
-    }
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_true (tw_profile_save (profile, file, &error));
-  g_assert_no_error (error);
+  save_profile (f, PROFILE, flavors);
   return TRUE;
 }
 
@@ -488,6 +496,31 @@ test_halt_fails (void)
   fixture_teardown (&f);
 }
 
+/* A profile none of whose services can be halted from here: nothing is known to have
+ * stopped, so the halt fails, saying what to do for each. */
+static void
+test_halt_none (void)
+{
+  Fixture f = { 0 };
+  static const char * const breakers_only[] = { "autotrader", NULL };
+  g_autoptr(JsonArray) results = NULL;
+
+  if (!fixture_setup (&f))
+    return;
+
+  save_profile (&f, "sources", breakers_only);
+  run_cli (&f.run, "halt", "--profile", "sources", "--json", NULL);
+  g_assert_cmpint (f.run.status, ==, 1);
+  results = parse_array (f.run.out);
+  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (result_of (results, "autotrader"), "result"), ==, "cannot-halt");
+  run_cli (&f.run, "halt", "--profile", "sources", NULL);
+  g_assert_cmpint (f.run.status, ==, 1);
+  g_assert_nonnull (strstr (f.run.out, "No service of this profile can be halted from here"));
+
+  fixture_teardown (&f);
+}
+
 /* Usage errors exit 2 with one line; --help exits 0. No keyring needed. */
 static void
 test_usage (void)
@@ -583,6 +616,7 @@ main (int    argc,
   g_test_add_func ("/tw/cli/status/service-down", test_status_service_down);
   g_test_add_func ("/tw/cli/halt/all", test_halt);
   g_test_add_func ("/tw/cli/halt/failures", test_halt_fails);
+  g_test_add_func ("/tw/cli/halt/none", test_halt_none);
 
   return g_test_run ();
 }

@@ -213,6 +213,11 @@ _tw_cli_halt_main (int    argc,
   results = g_task_propagate_pointer (wait, &error);
   if (results == NULL)
     {
+      const GError *audit_error = tw_session_get_audit_log_error (open.session);
+
+      /* Say why there is no audit log, not only that there is none. */
+      if (audit_error != NULL)
+        g_prefix_error (&error, "%s: ", audit_error->message);
       status = _tw_cli_fail (json, error);
       _tw_cli_close (&open);
       return status;
@@ -288,8 +293,13 @@ _tw_cli_halt_main (int    argc,
         }
     }
   json_builder_end_array (builder);
+  /* Nothing could be halted from here: nothing is known to have stopped. */
+  if (results->len == 0 && n > 0)
+    n_bad++;
   if (json)
     _tw_cli_print_json (builder);
+  else if (results->len == 0 && n > 0)
+    printf ("\nNo service of this profile can be halted from here: stop each as its line says.\n");
   else
     printf ("\n%s\n", n_bad == 0 ? "Every service that can halt is halted."
                                  : "NOT every service halted: trading may still be running.");
