@@ -265,10 +265,13 @@ print_trading (TwSession      *session,
       const char *name = breaker_name (breaker);
       gboolean tripped = tw_breaker_is_tripped (breaker);
 
-      if (limit != NULL)
-        amount = g_strdup_printf ("%s of %s", value, limit);
+      /* A data source's breaker counts failures; its limit, when known, is where it opens. */
+      if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") == 0 && limit != NULL)
+        amount = g_strdup_printf ("%u of %s failures", tw_breaker_get_failure_count (breaker), limit);
       else if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") == 0)
         amount = g_strdup_printf ("%u failures", tw_breaker_get_failure_count (breaker));
+      else if (limit != NULL)
+        amount = g_strdup_printf ("%s of %s", value, limit);
       else
         amount = g_strdup_printf ("%s (no limit)", value);
       /* Pad by characters, not bytes: labels may hold “–” and the like. */
