@@ -563,6 +563,28 @@ test_usage (void)
   g_clear_pointer (&r.err, g_free);
 }
 
+/* `tradewarden --help` (the real program) lists both verbs, each pointing to its --help. */
+static void
+test_top_level_help (void)
+{
+  g_autofree char *binary = g_test_build_filename (G_TEST_BUILT, "..", "src", "tradewarden", NULL);
+  const char *argv[] = { binary, "--help", NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_environ_unsetenv (g_get_environ (), "DISPLAY");
+  g_autofree char *out = NULL;
+  int wait_status = 0;
+
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  g_spawn_sync (NULL, (char **) argv, envp, 0, NULL, NULL, &out, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
+  g_assert_nonnull (strstr (out, "\n  status "));
+  g_assert_nonnull (strstr (out, "\n  halt "));
+  g_assert_nonnull (strstr (out, "tradewarden status --help"));
+  g_assert_nonnull (strstr (out, "tradewarden halt --help"));
+}
+
 /* --demo: the built-in simulator, started and stopped by the verb. */
 static void
 test_demo (void)
@@ -610,6 +632,7 @@ main (int    argc,
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
 
   g_test_add_func ("/tw/cli/status/usage", test_usage);
+  g_test_add_func ("/tw/cli/status/top-level-help", test_top_level_help);
   g_test_add_func ("/tw/cli/status/demo", test_demo);
   g_test_add_func ("/tw/cli/status/healthy", test_status_healthy);
   g_test_add_func ("/tw/cli/status/breaker-tripped", test_status_breaker_tripped);
