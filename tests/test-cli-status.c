@@ -458,6 +458,49 @@ test_halt (void)
   fixture_teardown (&f);
 }
 
+/* Services halted by someone else before: halted, as they say (this simulator takes the new
+ * halt and its reason; a service that keeps the first one is "already halted", with its
+ * reason), and no failure. */
+static void
+test_halt_already (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(JsonArray) results = NULL;
+
+  if (!fixture_setup (&f))
+    return;
+
+  tw_test_sim_scenario (f.sim, "{\"name\":\"external-halt\",\"flavor\":\"investiq\",\"by\":\"desk\","
+                               "\"reason\":\"desk stop 4\"}");
+  tw_test_sim_scenario (f.sim, "{\"name\":\"external-halt\",\"flavor\":\"ibkr-assistant\",\"by\":\"desk\","
+                               "\"reason\":\"desk stop 4\"}");
+  run_cli (&f.run, "halt", "--profile", PROFILE, "--reason", "cli drill 9", "--json", NULL);
+  g_assert_cmpint (f.run.status, ==, 0);
+  results = parse_array (f.run.out);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+
+      const char *id = json_object_get_string_member (result, "id");
+      const char *word = json_object_get_string_member (result, "result");
+      const char *detail = json_object_get_string_member (result, "detail");
+
+      g_test_message ("%s: %s — %s", id, word, detail);
+      if (!g_str_equal (id, "investiq") && !g_str_equal (id, "ibkr-assistant"))
+        continue;
+      g_assert_true (json_object_get_boolean_member (result, "halted"));
+      g_assert_cmpstr (json_object_get_string_member (result, "trading_state"), ==, "HALTED");
+      if (g_str_equal (word, "already-halted"))
+        g_assert_nonnull (strstr (detail, "desk stop 4"));
+      else
+        {
+          g_assert_cmpstr (word, ==, "halted");
+          g_assert_nonnull (strstr (detail, "cli drill 9"));
+        }
+    }
+  fixture_teardown (&f);
+}
+
 /* A halt refused by one service and unanswered by another: exit 1, each said, the others halted. */
 static void
 test_halt_fails (void)
@@ -640,6 +683,7 @@ main (int    argc,
   g_test_add_func ("/tw/cli/halt/all", test_halt);
   g_test_add_func ("/tw/cli/halt/failures", test_halt_fails);
   g_test_add_func ("/tw/cli/halt/none", test_halt_none);
+  g_test_add_func ("/tw/cli/halt/already", test_halt_already);
 
   return g_test_run ();
 }

@@ -87,6 +87,7 @@ judge (TwSession       *session,
        TwService       *service,
        TwActionResult  *result,
        GDateTime       *sent_at,
+       const char      *sent_reason,
        char           **line)
 {
   TwTradingState *state = _tw_cli_trading_state (session, service);
@@ -147,8 +148,10 @@ judge (TwSession       *session,
                                readback);
       return OUTCOME_NOT_CONFIRMED;
     }
-  if (tw_trading_state_get_since (state) != NULL
-      && g_date_time_difference (sent_at, tw_trading_state_get_since (state)) > CLOCK_SKEW_US)
+  /* Halted before ours came: its reason is someone else's, or it was halted since before. */
+  if ((reason != NULL && g_strcmp0 (reason, sent_reason) != 0)
+      || (tw_trading_state_get_since (state) != NULL
+          && g_date_time_difference (sent_at, tw_trading_state_get_since (state)) > CLOCK_SKEW_US))
     {
       *line = g_steal_pointer (&readback);
       return OUTCOME_ALREADY_HALTED;
@@ -181,6 +184,7 @@ _tw_cli_halt_main (int    argc,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GTask) wait = NULL;
   g_autoptr(GDateTime) sent_at = NULL;
+  const char *sent_reason;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gboolean color = _tw_cli_use_color ();
   TwCliOpen open;
@@ -205,6 +209,12 @@ _tw_cli_halt_main (int    argc,
     return status;
 
   /* The safe direction: sent at once, no confirmation. */
+  if (reason == NULL || *reason == '\0')
+    {
+      g_free (reason);
+      reason = tw_action_runner_default_reason ("trading.halt_all");
+    }
+  sent_reason = reason;
   sent_at = g_date_time_new_now_local ();
   wait = g_task_new (NULL, NULL, NULL, NULL);
   tw_session_halt_all_async (open.session, reason, NULL, halted_cb, wait);
@@ -243,7 +253,7 @@ _tw_cli_halt_main (int    argc,
       g_autoptr(TwService) service = g_list_model_get_item (services, i);
       TwActionResult *result = find_result (results, tw_service_get_id (service));
       g_autofree char *line = NULL;
-      Outcome outcome = judge (open.session, service, result, sent_at, &line);
+      Outcome outcome = judge (open.session, service, result, sent_at, sent_reason, &line);
 
       n_bad += outcome_is_failure (outcome);
       if (json)
