@@ -7,6 +7,7 @@
 #include "tw-application.h"
 #include "tw-bench.h"
 #include "tw-cli.h"
+#include "tw-process.h"
 
 int
 main (int   argc,
@@ -14,6 +15,11 @@ main (int   argc,
 {
   gint64 start_time_us = g_get_monotonic_time ();
   g_autoptr(TwApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Before any key is read: no core dump of a heap that holds them. */
+  if (!tw_process_harden (&error))
+    g_printerr ("tradewarden: %s\n", error->message);
 
   /* Verbs such as `tradewarden backup …` need no display. */
   if (tw_cli_handles (argc, argv))

@@ -6,6 +6,7 @@
 #include "tw-error.h"
 #include "tw-profile.h"
 #include "tw-risk-fixture.h"
+#include "tw-test-timing.h"
 
 #define INTERVAL 300
 
@@ -686,7 +687,8 @@ test_halt_all (void)
   g_assert_cmpfloat (tw_action_result_get_latency_ms (g_ptr_array_index (results, 3)), >=, 300);
   g_assert_cmpstr (tw_action_result_get_service_name (g_ptr_array_index (results, 0)), ==, "InvestIQ");
   g_assert_cmpint (elapsed_ms, >=, 300);
-  g_assert_cmpint (elapsed_ms, <, 300 + 150);
+  if (tw_test_timing_is_checked ())
+    g_assert_cmpint (elapsed_ms, <, 300 + 150);
 
   /* In parallel: every halt request reached the simulator before the slow one answered. */
   sent = risk_changing_requests (&f, NULL);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "tw-alert-private.h"
 #include "tw-error.h"
 #include "tw-risk-fixture.h"
 
@@ -64,7 +65,8 @@ fixture_setup (Fixture *fx)
 
   tw_risk_monitor_start (fx->f.monitor);
   g_assert_true (risk_wait (all_polled, fx, 5000));
-  tw_test_run_for (2 * INTERVAL);
+  /* Two more answers of every service: the baseline raised no alert. */
+  g_assert_true (risk_wait_answers (&fx->f, NULL, 2, 5000));
   g_assert_cmpuint (fx->alerts->len, ==, 0);
 }
 
@@ -119,7 +121,8 @@ test_losing_streak (void)
   fixture_setup (&fx);
   risk_scenario (&fx.f, "{\"name\":\"losing-streak\"}");
   g_assert_true (wait_alerts (&fx, 1, 5000));
-  tw_test_run_for (4 * INTERVAL);
+  /* Three more answers of every service: still the one alert. */
+  g_assert_true (risk_wait_answers (&fx.f, NULL, 3, 5000));
 
   g_assert_cmpuint (fx.alerts->len, ==, 1);
   alert = alert_at (&fx, 0);
@@ -177,7 +180,9 @@ loss_again (Fixture    *fx,
   risk_scenario (&fx->f, json);
   tw_risk_monitor_refresh (fx->f.monitor);
   g_assert_true (risk_wait (has_n_warnings, &check, 5000));
-  tw_test_run_for (2 * INTERVAL);
+  /* The engine handles the warning when the monitor emits it; one more answer of
+   * InvestIQ lets a late alert show up before the caller counts. */
+  g_assert_true (risk_wait_answers (&fx->f, "investiq", 1, 5000));
 }
 
 /* A warning again within the rate limit is held back; with no limit it is shown. */
@@ -237,12 +242,14 @@ test_retrip (void)
   body = risk_run (&fx.f, resume, "investiq", "trading.resume", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (risk_wait_halted (&fx.f, "investiq", FALSE, 5000));
-  tw_test_run_for (2 * INTERVAL);
+  /* Two more answers of every service after the resume: no alert for it. */
+  g_assert_true (risk_wait_answers (&fx.f, NULL, 2, 5000));
   g_assert_cmpuint (fx.alerts->len, ==, 1);
 
   risk_scenario (&fx.f, "{\"name\":\"losing-streak\"}");
   g_assert_true (wait_alerts (&fx, 2, 5000));
-  tw_test_run_for (3 * INTERVAL);
+  /* Three more answers: the re-trip is alerted once. */
+  g_assert_true (risk_wait_answers (&fx.f, NULL, 3, 5000));
 
   g_assert_cmpuint (fx.alerts->len, ==, 2);
   alert = alert_at (&fx, 1);
@@ -276,7 +283,8 @@ test_external_halt (void)
   body = risk_run (&fx.f, halt, "alpaca", "trading.halt", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (risk_wait_halted (&fx.f, "alpaca", TRUE, 5000));
-  tw_test_run_for (3 * INTERVAL);
+  /* Three more answers of every service showing our halt: no alert for it. */
+  g_assert_true (risk_wait_answers (&fx.f, NULL, 3, 5000));
   g_assert_cmpuint (fx.alerts->len, ==, 0);
 
   risk_scenario (&fx.f, "{\"name\":\"external-halt\",\"flavor\":\"investiq\",\"by\":\"ops-oncall\","
@@ -296,7 +304,8 @@ test_external_halt (void)
   g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
   g_assert_cmpstr (tw_alert_get_title (alert), ==, "IBKR assistant kill switch activated by ops-oncall");
 
-  tw_test_run_for (3 * INTERVAL);
+  /* Three more answers of every service: one alert per external halt. */
+  g_assert_true (risk_wait_answers (&fx.f, NULL, 3, 5000));
   g_assert_cmpuint (fx.alerts->len, ==, 2);
 
   fixture_teardown (&fx);
@@ -313,7 +322,9 @@ test_unreachable (void)
   fixture_setup (&fx);
   g_object_set (fx.engine, "unreachable-after", 2, NULL);
   tw_workspace_start (fx.f.workspace);
-  tw_test_run_for (2 * INTERVAL);
+  /* AI trading's health known before it stops answering. */
+  tw_test_wait_until (tw_service_get_state (tw_profile_lookup_service (fx.f.profile, "ai-trading"))
+                      == TW_SERVICE_STATE_OK, 5000);
 
   tw_test_sim_fault (fx.f.sim, "ai-trading", "{\"path\":\"*\",\"kind\":\"drop\"}");
   start = g_get_monotonic_time ();
@@ -329,7 +340,9 @@ test_unreachable (void)
   g_assert_nonnull (strstr (tw_alert_get_title (alert), "AI trading unreachable"));
   g_assert_false (tw_alert_get_offers_halt (alert));
 
-  tw_test_run_for (2500);
+  /* Ten more answers of InvestIQ (2.5 s, past two of the engine's once-a-second checks):
+   * still one alert for the outage that goes on. */
+  g_assert_true (risk_wait_answers (&fx.f, "investiq", 10, 10000));
   g_assert_cmpuint (fx.alerts->len, ==, 1);
 
   fixture_teardown (&fx);
@@ -390,14 +403,18 @@ test_source_reopen (void)
   g_assert_nonnull (strstr (tw_alert_get_body (alert), "still down"));
 
   /* It keeps re-opening every second or so: rate-limited to one. */
-  tw_test_run_for (4000);
+  tw_test_wait_until (tw_alert_engine_get_n_suppressed (fx.engine) >= 1, 10000);
   g_assert_cmpuint (count_key (&fx, "reopen:autotrader:polygon"), ==, 1);
   g_assert_cmpuint (count_key (&fx, "trip:autotrader:polygon"), ==, 1);
-  g_assert_cmpuint (tw_alert_engine_get_n_suppressed (fx.engine), >=, 1);
 
   /* The source recovers: closed, and no re-open alert for it. */
   risk_scenario (&fx.f, "{\"name\":\"source-recover\",\"source\":\"polygon\"}");
-  tw_test_run_for (3000);
+  tw_risk_monitor_refresh (fx.f.monitor);
+  tw_test_wait_until (tw_breaker_get_state (tw_trading_state_lookup_breaker (risk_state (&fx.f, "autotrader"),
+                                                                            "polygon"))
+                      == TW_BREAKER_CLOSED, 10000);
+  /* Three more answers of Autotrader with the breaker closed: no re-open alert. */
+  g_assert_true (risk_wait_answers (&fx.f, "autotrader", 3, 5000));
   g_assert_cmpuint (count_key (&fx, "reopen:autotrader:polygon"), ==, 1);
 
   fixture_teardown (&fx);

@@ -41,6 +41,23 @@ typedef struct
 } RequestWait;
 
 static gboolean
+no_health_poll_in_flight (AppFixture *f)
+{
+  GListModel *services = tw_profile_get_services (f->profile);
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwPoller *poller = tw_workspace_get_health_poller (tw_application_get_workspace (f->app),
+                                                         tw_service_get_id (service));
+
+      if (poller != NULL && tw_poller_get_in_flight (poller))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 health_requests_grew (gpointer user_data)
 {
   RequestWait *wait = user_data;
@@ -132,7 +149,9 @@ test_dbus_actions (void)
   g_action_group_activate_action (G_ACTION_GROUP (remote), "show-page", g_variant_new_string ("audit"));
   g_assert_true (tw_test_ui_wait_for (on_page, (gpointer) "audit", 10000));
 
-  /* A refresh: the next poll is a minute away. */
+  /* A refresh: the next poll is a minute away. A refresh is skipped for a poll still in
+   * flight (as it should be): none is. */
+  tw_test_wait_until (no_health_poll_in_flight (&f), 5000);
   request_wait = (RequestWait) { &f, health_requests (&f) };
   g_action_group_activate_action (G_ACTION_GROUP (remote), "refresh", NULL);
   g_assert_true (tw_test_ui_wait_for (health_requests_grew, &request_wait, 10000));
@@ -146,6 +165,116 @@ test_dbus_actions (void)
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
   g_assert_true (app_wait_halted (&f, "ai-trading", TRUE, 10000));
 
+  app_fixture_close (&f);
+}
+
+/* A loopback listener that only counts who connects: where a hostile profile would
+ * send the console's keys. */
+static gboolean
+count_connection_cb (GSocketService    *service,
+                     GSocketConnection *connection,
+                     GObject           *source,
+                     gpointer           user_data)
+{
+  (*(guint *) user_data)++;
+  return FALSE;
+}
+
+static GtkWindow *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer user_data)
+{
+  return find_message_dialog () != NULL;
+}
+
+/* D-Bus app.open-profile with a path out of the profiles folder: refused, said so, the
+ * open profile kept, and nothing sent to where the outside file points. */
+static void
+test_dbus_open_profile_refused (void)
+{
+  AppFixture f = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusActionGroup) remote = NULL;
+  g_autoptr(GSocketService) listener = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *outside = g_build_filename (g_get_user_config_dir (), "tmp", NULL);
+  g_autofree char *evil = g_build_filename (outside, "evil.conf", NULL);
+  g_autofree char *contents = NULL;
+  GDBusConnection *own = g_application_get_dbus_connection (G_APPLICATION (app));
+  TwWorkspace *workspace;
+  GtkWindow *dialog;
+  guint connections = 0;
+  guint16 port;
+  RequestWait request_wait;
+  ActionWait action_wait;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  g_assert_true (app_wait_states_known (&f, 15000));
+  workspace = tw_application_get_workspace (app);
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (listener), bind_address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  g_signal_connect (listener, "incoming", G_CALLBACK (count_connection_cb), &connections);
+  g_socket_service_start (listener);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  /* $XDG_CONFIG_HOME/tmp/evil.conf, 0644: "../../tmp/evil" from the profiles folder. It
+   * claims the open profile's name and points every service at the listener. */
+  contents = g_strdup_printf ("[Profile]\nName=%s\nMode=paper\n"
+                              "[Service investiq]\nConnector=investiq\nBaseUrl=http://127.0.0.1:%u\n"
+                              "[Service alpaca]\nConnector=alpaca\nBaseUrl=http://127.0.0.1:%u\n",
+                              tw_profile_get_name (f.profile), port, port);
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (evil, contents, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error));
+  g_assert_no_error (error);
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  remote = g_dbus_action_group_get (bus, g_dbus_connection_get_unique_name (own),
+                                    g_application_get_dbus_object_path (G_APPLICATION (app)));
+  action_wait = (ActionWait) { G_ACTION_GROUP (remote), "open-profile" };
+  g_assert_true (tw_test_ui_wait_for (action_enabled, &action_wait, 10000));
+
+  g_action_group_activate_action (G_ACTION_GROUP (remote), "open-profile",
+                                  g_variant_new_string ("../../tmp/evil"));
+  g_assert_true (tw_test_ui_wait_for (message_dialog_shown, NULL, 10000));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Could Not Open the Profile");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "not a profile name"));
+
+  /* A refresh after it, over the same connection: once it reached the services, the
+   * open-profile call before it was handled. The open profile is still the fixture's. */
+  request_wait = (RequestWait) { &f, health_requests (&f) };
+  g_action_group_activate_action (G_ACTION_GROUP (remote), "refresh", NULL);
+  g_assert_true (tw_test_ui_wait_for (health_requests_grew, &request_wait, 10000));
+  g_assert_true (tw_application_get_workspace (app) == workspace);
+  g_assert_cmpuint (connections, ==, 0);
+
+  gtk_window_destroy (dialog);
+  g_socket_service_stop (listener);
   app_fixture_close (&f);
 }
 
@@ -180,7 +309,7 @@ focus (GtkWindow *window)
   /* No window manager in the test session: give the window the keyboard ourselves. */
   XSetInputFocus (xdisplay, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
   XSync (xdisplay, False);
-  tw_test_run_for (200);
+  tw_test_wait_until (gtk_window_is_active (window), 5000);
 }
 
 /* Presses the accelerator @accel (GTK syntax) as a person would. */
@@ -307,13 +436,15 @@ test_shortcuts (void)
       g_assert_true (tw_test_ui_wait_for (on_page, (gpointer) pages[i - 1], 5000));
     }
   press ("<Control>9");
-  tw_test_run_for (300);
-  g_assert_cmpstr (tw_window_get_visible_page (f.window), ==, "overview");
 
-  /* Ctrl+R: a refresh, the next poll being a minute away. */
+  /* Ctrl+R: a refresh, the next poll being a minute away (none in flight, which would
+   * skip it). */
+  tw_test_wait_until (no_health_poll_in_flight (&f), 5000);
   request_wait = (RequestWait) { &f, health_requests (&f) };
   press ("<Control>r");
   g_assert_true (tw_test_ui_wait_for (health_requests_grew, &request_wait, 10000));
+  /* Key presses are handled in order: Ctrl+R's refresh shows Ctrl+9 was handled. */
+  g_assert_cmpstr (tw_window_get_visible_page (f.window), ==, "overview");
 
   /* Ctrl+Shift+H: Halt All. */
   g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
@@ -362,6 +493,7 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/app/actions/over-dbus", test_dbus_actions);
+  g_test_add_func ("/tw/app/actions/open-profile-refused", test_dbus_open_profile_refused);
   g_test_add_func ("/tw/app/actions/shortcuts", test_shortcuts);
   status = g_test_run ();
   tw_application_close_profile (app);

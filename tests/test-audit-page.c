@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tw-audit-page-private.h"
 #include "tw-test-app.h"
 
 #define INTERVAL_MS 400
@@ -261,7 +262,7 @@ test_audit (void)
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1280, 800);
   g_assert_true (tw_test_ui_wait_for (window_wide, f.window, 10000));
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
-  tw_test_run_for (300);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   app_save_png_light_dark (GTK_WIDGET (f.window), "audit-1280x800");
 
   /* Export: JSON lines, one a row. */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "tw-breakers-page-private.h"
 #include "tw-test-app.h"
 #include "tw-test-recorder.h"
 

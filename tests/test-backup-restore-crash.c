@@ -50,9 +50,9 @@ child_hook (const char *point,
   printf ("%s\n", point);
   fflush (stdout);
   if (g_strcmp0 (point, hook->stop_at) == 0)
-    g_usleep (30 * G_USEC_PER_SEC);   /* the parent kills us here */
+    g_usleep (30 * G_USEC_PER_SEC);   /* fixed-delay: the parent kills us here */
   if (hook->pause_ms > 0)
-    g_usleep (hook->pause_ms * 1000);
+    g_usleep (hook->pause_ms * 1000);   /* fixed-delay: room for a random kill */
 
   return !(hook->fail_check && g_str_equal (point, "post-verify"));
 }
@@ -346,7 +346,11 @@ test_sigkill (void)
   status = wait_child (spawn_restore (db, run.backup_path, audit_path, NULL, 0, FALSE));
   duration = g_get_monotonic_time () - start;
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_cmpstr (tw_test_content_checksum (db), ==, new_sum);
+  {
+    g_autofree char *restored = tw_test_content_checksum (db);
+
+    g_assert_cmpstr (restored, ==, new_sum);
+  }
   g_test_message ("a restore of %" G_GUINT64_FORMAT " bytes takes %" G_GINT64_FORMAT " ms",
                   tw_backup_get_size (backup), duration / 1000);
 
@@ -354,7 +358,11 @@ test_sigkill (void)
   reset (dir, template_db, db, backups);
   status = wait_child (spawn_restore (db, run.backup_path, audit_path, NULL, 0, TRUE));
   g_assert_false (g_spawn_check_wait_status (status, NULL));
-  g_assert_cmpstr (tw_test_content_checksum (db), ==, old_sum);
+  {
+    g_autofree char *put_back = tw_test_content_checksum (db);
+
+    g_assert_cmpstr (put_back, ==, old_sum);
+  }
 
   /* Aimed kills: at every point of the restore, and of the put-back. */
   for (guint k = 0; k < AIMED_KILLS_PER_POINT; k++)
@@ -370,7 +378,7 @@ test_sigkill (void)
 
         reset (dir, template_db, db, backups);
         pid = spawn_restore (db, run.backup_path, audit_path, point, 0, put_back);
-        g_usleep (delay);
+        g_usleep (delay);   /* fixed-delay: where the kill lands */
         kill (pid, SIGKILL);
         wait_child (pid);
         check_after_kill (&run, what);
@@ -388,7 +396,7 @@ test_sigkill (void)
 
       reset (dir, template_db, db, backups);
       pid = spawn_restore (db, run.backup_path, audit_path, NULL, 10, put_back);
-      g_usleep (delay);
+      g_usleep (delay);   /* fixed-delay: where the kill lands */
       kill (pid, SIGKILL);
       wait_child (pid);
       check_after_kill (&run, what);

@@ -4,7 +4,9 @@
 #include <glib/gstdio.h>
 
 #include "tw-backup-ui-test.h"
+#include "tw-backups-page-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
 
 static TwApplication *app;
 
@@ -198,7 +200,9 @@ test_backups_page (void)
 
   /* Schedule and retention go into the profile. */
   tw_backups_page_set_schedule (demo.page, "investiq", 4, 3);
-  tw_test_run_for (1000);
+  /* Saved: the page says so. */
+  tw_test_wait_until (g_strcmp0 (tw_backups_page_get_last_message (demo.page),
+                                 "investiq: a backup every 4 hours; keeping 3 days") == 0, 10000);
   g_assert_true (tw_test_ui_wait_for (not_busy, demo.page, 5000));
   {
     GPtrArray *databases = tw_profile_get_databases (tw_workspace_get_profile (tw_application_get_workspace (app)));

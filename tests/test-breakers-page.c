@@ -3,7 +3,11 @@
 
 #include <string.h>
 
+#include "tw-breaker-row-private.h"
+#include "tw-breakers-page-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-trading-state-group-private.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
@@ -129,25 +133,53 @@ save_scrolled_shots (TwWindow       *window,
   return n;
 }
 
-static void
-test_breakers (void)
+/* Each path opens the demo profile on a simulator of its own: a failure in one does not
+ * hide the others. */
+typedef struct
 {
-  AppFixture f = { 0, };
+  AppFixture      f;
   TwBreakersPage *page;
+} BreakersFixture;
+
+static void
+breakers_setup (BreakersFixture *bf,
+                gconstpointer    data)
+{
+  app_fixture_open (&bf->f, app, TW_MODE_PAPER, INTERVAL_MS);
+  bf->page = tw_application_get_breakers_page (app);
+  g_assert_nonnull (bf->page);
+  g_assert_true (tw_window_show_page (bf->f.window, "breakers"));
+  g_assert_true (app_wait_states_known (&bf->f, 10000));
+}
+
+static void
+breakers_teardown (BreakersFixture *bf,
+                   gconstpointer    data)
+{
+  app_fixture_close (&bf->f);
+}
+
+/* A losing streak: InvestIQ's breaker trips and halts it. */
+static TwTradingStateGroup *
+trip_investiq (BreakersFixture *bf)
+{
+  RowWait wait = { bf->page, "investiq", "consecutive_losses", "Tripped" };
+
+  app_scenario (&bf->f, "{\"name\":\"losing-streak\"}");
+  g_assert_true (app_wait_halted (&bf->f, "investiq", TRUE, 10000));
+  g_assert_true (tw_test_ui_wait_for (row_state_is, &wait, 5000));
+  return tw_breakers_page_get_group (bf->page, "investiq");
+}
+
+static void
+test_header (BreakersFixture *bf,
+             gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwBreakersPage *page = bf->page;
   TwTradingStateGroup *investiq;
   TwTradingStateGroup *ibkr;
   TwBreakerRow *row;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autofree char *finished = NULL;
-  RowWait wait;
-  GtkWidget *dialog;
-  guint before;
-
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = tw_application_get_breakers_page (app);
-  g_assert_nonnull (page);
-  g_assert_true (tw_window_show_page (f.window, "breakers"));
-  g_assert_true (app_wait_states_known (&f, 10000));
 
   /* Halt All is in the header bar on every page, with its words. */
   g_assert_true (gtk_widget_get_visible (tw_window_get_halt_button (f.window)));
@@ -173,6 +205,17 @@ test_breakers (void)
   ibkr = tw_breakers_page_get_group (page, "ibkr-assistant");
   g_assert_nonnull (ibkr);
   g_assert_cmpstr (tw_trading_state_group_get_kill_switch_text (ibkr), ==, "Kill switch: off");
+}
+
+static void
+test_tripped (BreakersFixture *bf,
+              gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwBreakersPage *page = bf->page;
+  TwTradingStateGroup *investiq = tw_breakers_page_get_group (page, "investiq");
+  TwBreakerRow *row;
+  RowWait wait;
 
   /* A losing streak trips the breaker and halts InvestIQ; a data source goes OPEN. */
   app_scenario (&f, "{\"name\":\"losing-streak\"}");
@@ -227,6 +270,17 @@ test_breakers (void)
     blocked.text = NULL;
     g_assert_true (tw_test_ui_wait_for (blocked_text_is, &blocked, 10000));
   }
+}
+
+static void
+test_resume_guarded (BreakersFixture *bf,
+                     gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwBreakersPage *page = bf->page;
+  TwTradingStateGroup *investiq = trip_investiq (bf);
+  GtkWidget *dialog;
+  guint before;
 
   /* Resume is guarded: the dialog opens, Confirm is off, Cancel sends nothing. */
   before = app_changing_requests (&f, "investiq");
@@ -238,9 +292,21 @@ test_breakers (void)
   /* The tripped loss breaker adds "recent trades reviewed". */
   g_assert_true (tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), TW_GUARD_CHECK_TRADES_REVIEWED, TRUE));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  tw_test_run_for (500);
+  /* Two answers of InvestIQ's next polls: a request sent on the confirm would have
+   * gone out before them. */
+  g_assert_true (app_wait_answers (&f, "investiq", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before);
   g_assert_true (app_wait_halted (&f, "investiq", TRUE, 1000));
+}
+
+static void
+test_halt_one (BreakersFixture *bf,
+               gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwBreakersPage *page = bf->page;
+  TwTradingStateGroup *ibkr = tw_breakers_page_get_group (page, "ibkr-assistant");
+  g_autofree char *finished = NULL;
 
   /* Halt on one service: one click, and the button is insensitive while in flight. */
   {
@@ -266,6 +332,16 @@ test_breakers (void)
   g_assert_cmpuint (tw_trading_state_group_count_stop_controls (ibkr), ==, 1);
   g_assert_false (tw_trading_state_group_get_halt_visible (ibkr));
   g_assert_cmpstr (tw_trading_state_group_get_kill_activate_label (ibkr), ==, "_Activate Kill Switch");
+}
+
+static void
+test_emergency_stop (BreakersFixture *bf,
+                     gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwBreakersPage *page = bf->page;
+  TwTradingStateGroup *investiq = tw_breakers_page_get_group (page, "investiq");
+  g_autofree char *finished = NULL;
 
   /* AI trading's emergency stop: one click, no dialog, default reason, audited. */
   {
@@ -313,6 +389,16 @@ test_breakers (void)
     g_assert_true (app_wait_halted (&f, "ai-trading", TRUE, 5000));
     g_signal_handlers_disconnect_by_func (page, action_finished_cb, &finished);
   }
+}
+
+static void
+test_halt_all_failure (BreakersFixture *bf,
+                       gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwBreakersPage *page = bf->page;
+  g_autoptr(GPtrArray) results = NULL;
+  GtkWidget *dialog;
 
   /* app.halt with one service failing: loud — a dialog and the page's error row. */
   tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"kind\":\"status\",\"status\":503}");
@@ -333,9 +419,11 @@ test_breakers (void)
   g_assert_nonnull (strstr (tw_breakers_page_get_halt_failure (page), "IBKR assistant"));
   app_save_png_light_dark (dialog, "halt-failure-dialog");
   /* As its Close button does: the response, then the window closes. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_close (GTK_WINDOW (dialog));
-  tw_test_run_for (100);
+  tw_test_wait_until (dialog == NULL || !gtk_widget_get_visible (dialog), 5000);
+  g_clear_weak_pointer (&dialog);
   app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png");
 
   /* Fixed, and halted again: every service halted, the error row gone. */
@@ -354,8 +442,6 @@ test_breakers (void)
   /* No new failure dialog. */
   g_assert_true (tw_application_get_halt_dialog (app) == NULL
                  || !gtk_widget_get_visible (tw_application_get_halt_dialog (app)));
-
-  app_fixture_close (&f);
 }
 
 int
@@ -365,7 +451,15 @@ main (int   argc,
   int status;
 
   app = app_fixture_init (&argc, &argv);
-  g_test_add_func ("/tw/ui/breakers/page", test_breakers);
+  g_test_add ("/tw/ui/breakers/header", BreakersFixture, NULL, breakers_setup, test_header, breakers_teardown);
+  g_test_add ("/tw/ui/breakers/tripped", BreakersFixture, NULL, breakers_setup, test_tripped, breakers_teardown);
+  g_test_add ("/tw/ui/breakers/resume-guarded", BreakersFixture, NULL, breakers_setup, test_resume_guarded,
+              breakers_teardown);
+  g_test_add ("/tw/ui/breakers/halt-one", BreakersFixture, NULL, breakers_setup, test_halt_one, breakers_teardown);
+  g_test_add ("/tw/ui/breakers/emergency-stop", BreakersFixture, NULL, breakers_setup, test_emergency_stop,
+              breakers_teardown);
+  g_test_add ("/tw/ui/breakers/halt-all-failure", BreakersFixture, NULL, breakers_setup, test_halt_all_failure,
+              breakers_teardown);
   status = g_test_run ();
   tw_application_close_profile (app);
   g_clear_object (&app);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/wait.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "tw-cli.h"
@@ -390,7 +391,11 @@ test_backup_verbs (void)
   node = parse_json (r.out);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (node), "ok"));
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "rows"), >, 4);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "keyed_from"), ==, 1);
   g_clear_pointer (&node, json_node_unref);
+  run_cli (&r, "audit", "verify", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "the keyed chain is intact"));
 
   run_cli (&r, "audit", "export", "--profile", "ops", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -438,6 +443,24 @@ test_backup_verbs (void)
   run_cli (&r, "audit", "verify", "--db", "/nonexistent/audit.db", NULL);
   g_assert_cmpint (r.status, ==, 1);
   assert_one_line_error (&r);
+
+  /* The default log deleted with its anchor: reported missing, never "0 rows, intact". */
+  {
+    g_autofree char *audit = g_build_filename (g_get_user_data_dir (), "tradewarden", "audit.db", NULL);
+    const char *suffixes[] = { "", "-wal", "-shm", ".anchor" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *path = g_strconcat (audit, suffixes[i], NULL);
+
+        g_unlink (path);
+      }
+    g_assert_false (g_file_test (audit, G_FILE_TEST_EXISTS));
+    run_cli (&r, "audit", "verify", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    assert_one_line_error (&r);
+    g_assert_nonnull (strstr (r.err, "is missing"));
+  }
 
   run_clear (&r);
   tw_test_remove_tree (dir);

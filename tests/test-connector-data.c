@@ -11,6 +11,7 @@
 #include "tw-flatten.h"
 #include "tw-guard-live.h"
 #include "tw-portfolio.h"
+#include "tw-portfolio-private.h"
 #include "tw-profile.h"
 
 /* A trading system is data: a broker that exists only in tests/connectors/harbor.json

@@ -734,6 +734,41 @@ test_user_override (void)
   g_assert_finalize_object (registry);
 }
 
+/* A folder named like a connector file is reported, and a huge file refused before it
+ * is read whole; the other files still load. */
+static void
+test_folder_and_size (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "tradewarden", "connectors", NULL);
+  g_autofree char *folder = g_build_filename (dir, "stale.json", NULL);
+  g_autoptr(GString) huge = g_string_new ("{\"format\": 1, \"id\": \"huge\", \"name\": \"");
+  g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *problems;
+
+  write_user_file ("freqtrade.json",
+                   "{\"format\": 1, \"id\": \"freqtrade\", \"name\": \"Freqtrade\","
+                   " \"operations\": {\"health\": {\"method\": \"GET\", \"path\": \"/api/v1/ping\"}}}");
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  while (huge->len < 2 * TW_CONNECTOR_MAX_SIZE)
+    g_string_append (huge, "padding padding padding padding padding padding padding padding ");
+  g_string_append (huge, "\", \"operations\": {\"health\": {\"method\": \"GET\", \"path\": \"/h\"}}}");
+  write_user_file ("huge.json", huge->str);
+
+  registry = load_registry ();
+  problems = tw_connector_registry_get_problems (registry);
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 1), "huge.json: larger than 1024 kB"));
+  g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "stale.json is a folder"));
+  g_assert_nonnull (tw_connector_registry_lookup (registry, "freqtrade"));
+  g_assert_null (tw_connector_registry_lookup (registry, "huge"));
+
+  g_assert_false (tw_connector_registry_load_dir (registry, dir_file, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "2 connector files were refused"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,6 +784,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/connector/bad-files", test_bad_files);
   g_test_add_func ("/tw/core/connector/good-file-variants", test_good_file_variants);
   g_test_add_func ("/tw/core/connector/user-override", test_user_override);
+  g_test_add_func ("/tw/core/connector/folder-and-size", test_folder_and_size);
 
   return g_test_run ();
 }

@@ -28,6 +28,26 @@ count_rows (const char *path,
   return n;
 }
 
+/* Waits for the simulator's writer to append to @table of @path. */
+static void
+wait_append (const char *path,
+             const char *table)
+{
+  gint64 n = count_rows (path, table);
+
+  tw_test_wait_until (count_rows (path, table) > n, 10000);
+}
+
+/* A request to @flavor: the writer turns it into an audit event of the flavor's database
+ * in the next batch it gathers (unless the flavor is halted). */
+static void
+poke (TwSimThread *sim,
+      const char  *flavor,
+      const char  *path)
+{
+  g_autoptr(JsonNode) answer = tw_test_sim_request (sim, flavor, "GET", path, NULL);
+}
+
 static char *
 journal_mode (const char *path)
 {
@@ -86,24 +106,44 @@ test_demo_db (void)
   g_clear_pointer (&answer, json_node_unref);
   answer = tw_test_sim_request (sim, "ibkr-assistant", "GET", "/api/v1/kill-switch/status", NULL);
   g_clear_pointer (&answer, json_node_unref);
-  tw_test_run_for (1000);
-  g_assert_cmpint (count_rows (investiq, "trades"), >, trades);
-  g_assert_cmpint (count_rows (investiq, "audit_events"), >, events);
-  g_assert_cmpint (count_rows (audit, "audit_events"), >, ibkr_events);
+  tw_test_wait_until (count_rows (investiq, "trades") > trades, 10000);
+  tw_test_wait_until (count_rows (investiq, "audit_events") > events, 10000);
+  tw_test_wait_until (count_rows (audit, "audit_events") > ibkr_events, 10000);
 
-  /* Halted: InvestIQ writes nothing more; the kill switch stops the assistant's log. */
-  answer = tw_test_sim_request (sim, "investiq", "POST", "/api/risk/trading-halt",
-                                "{\"halt\":true,\"reason\":\"demo db test\"}");
-  g_clear_pointer (&answer, json_node_unref);
+  /* The kill switch stops the assistant's log. InvestIQ, still trading, is the clock:
+   * the writer appends one batch at a time, InvestIQ's part then the assistant's, so once
+   * the batch holding a request made after the assistant's own has put it in InvestIQ's
+   * audit and the next batch is in, that batch's part for the assistant is written. */
   answer = tw_test_sim_request (sim, "ibkr-assistant", "POST", "/api/v1/kill-switch/activate",
                                 "{\"reason\":\"demo db test\",\"activated_by\":\"test\"}");
   g_clear_pointer (&answer, json_node_unref);
-  tw_test_run_for (500);
-  trades = count_rows (investiq, "trades");
+  poke (sim, "investiq", "/health");
+  wait_append (investiq, "audit_events");
+  wait_append (investiq, "trades");
   ibkr_events = count_rows (audit, "audit_events");
-  tw_test_run_for (1000);
-  g_assert_cmpint (count_rows (investiq, "trades"), ==, trades);
+  poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
+  poke (sim, "investiq", "/health");
+  wait_append (investiq, "audit_events");
+  wait_append (investiq, "trades");
   g_assert_cmpint (count_rows (audit, "audit_events"), ==, ibkr_events);
+
+  /* Halted: InvestIQ writes nothing more. The assistant (its kill switch reset) is the
+   * clock now: a batch holding a request made after InvestIQ's wrote InvestIQ's part
+   * (nothing) before the assistant's. */
+  tw_test_sim_scenario (sim, "{\"name\":\"reset\"}");
+  answer = tw_test_sim_request (sim, "investiq", "POST", "/api/risk/trading-halt",
+                                "{\"halt\":true,\"reason\":\"demo db test\"}");
+  g_clear_pointer (&answer, json_node_unref);
+  poke (sim, "investiq", "/health");
+  poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
+  wait_append (audit, "audit_events");
+  trades = count_rows (investiq, "trades");
+  events = count_rows (investiq, "audit_events");
+  poke (sim, "investiq", "/health");
+  poke (sim, "ibkr-assistant", "/api/v1/kill-switch/status");
+  wait_append (audit, "audit_events");
+  g_assert_cmpint (count_rows (investiq, "trades"), ==, trades);
+  g_assert_cmpint (count_rows (investiq, "audit_events"), ==, events);
 
   /* Nobody holds the database while halted: the restore's pre-flight lets it through. */
   backup = tw_backup_manager_create (manager, investiq, NULL, NULL, NULL, NULL, &error);
@@ -118,8 +158,7 @@ test_demo_db (void)
   answer = tw_test_sim_request (sim, "investiq", "POST", "/api/risk/trading-halt",
                                 "{\"halt\":false,\"reason\":\"demo db test over\"}");
   g_clear_pointer (&answer, json_node_unref);
-  tw_test_run_for (1000);
-  g_assert_cmpint (count_rows (investiq, "trades"), >, trades);
+  tw_test_wait_until (count_rows (investiq, "trades") > trades, 10000);
 
   tw_sim_thread_stop (sim);
   /* A directory given to the simulator is the caller's: kept. */

@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tw-sim.h"
 #include "tw-test-util.h"
@@ -40,15 +41,7 @@ wait_for (Condition condition,
           gpointer  user_data,
           guint     timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (user_data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      tw_test_run_for (50);
-    }
-  return TRUE;
+  return tw_test_wait_for (condition, user_data, timeout_ms);
 }
 
 static gboolean
@@ -221,6 +214,31 @@ requests_grew (gpointer user_data)
   return count_requests (wait->demo, wait->flavor, wait->method, wait->path) > wait->more_than;
 }
 
+typedef struct
+{
+  RequestWait   request;
+  GActionGroup *actions;
+  gint64        next_refresh;
+} RefreshWait;
+
+/* app.refresh polled: a refresh while the first poll is still in flight is skipped (as
+ * it should be), and this process cannot see when the console has its answer, so it asks
+ * again now and then; the next poll on the timer is minutes away. */
+static gboolean
+refreshed (gpointer user_data)
+{
+  RefreshWait *wait = user_data;
+
+  if (requests_grew (&wait->request))
+    return TRUE;
+  if (g_get_monotonic_time () >= wait->next_refresh)
+    {
+      g_action_group_activate_action (wait->actions, "refresh", NULL);
+      wait->next_refresh = g_get_monotonic_time () + G_USEC_PER_SEC;
+    }
+  return FALSE;
+}
+
 static gboolean
 exited (gpointer user_data)
 {
@@ -267,6 +285,18 @@ assert_no_criticals (const char *text)
 }
 
 static void
+allow_core_dumps (gpointer user_data)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_CORE, &limit) == 0)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_CORE, &limit);
+    }
+}
+
+static void
 test_demo_process (void)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -281,6 +311,7 @@ test_demo_process (void)
   Demo demo = { 0, };
   ActionWait action_wait;
   RequestWait request_wait;
+  RefreshWait refresh_wait;
   gboolean done = FALSE;
   guint n;
 
@@ -314,6 +345,8 @@ test_demo_process (void)
     g_assert_no_error (error);
   }
 
+  /* Started allowing core dumps, as a developer's shell may. */
+  g_subprocess_launcher_set_child_setup (launcher, allow_core_dumps, NULL, NULL);
   demo.process = g_subprocess_launcher_spawn (launcher, &error, binary, "--demo", NULL);
   g_assert_no_error (error);
   stderr_text = g_memory_output_stream_new_resizable ();
@@ -346,11 +379,11 @@ test_demo_process (void)
   /* The first poll came; the next is minutes away (poll-interval 300): app.refresh. */
   request_wait = (RequestWait) { &demo, "investiq", "GET", "/health", 0 };
   g_assert_true (wait_for (requests_grew, &request_wait, 30000));
-  tw_test_run_for (1000);
+  /* The health poller is the only one asking /health: one request until the refresh. */
   n = count_requests (&demo, "investiq", "GET", "/health");
-  g_action_group_activate_action (G_ACTION_GROUP (actions), "refresh", NULL);
-  request_wait = (RequestWait) { &demo, "investiq", "GET", "/health", n };
-  g_assert_true (wait_for (requests_grew, &request_wait, 20000));
+  g_assert_cmpuint (n, ==, 1);
+  refresh_wait = (RefreshWait) { { &demo, "investiq", "GET", "/health", n }, G_ACTION_GROUP (actions), 0 };
+  g_assert_true (wait_for (refreshed, &refresh_wait, 20000));
 
   /* app.halt: every halting service gets its halt request. */
   g_action_group_activate_action (G_ACTION_GROUP (actions), "halt", NULL);
@@ -372,6 +405,37 @@ test_demo_process (void)
     g_assert_nonnull (strstr (tmp_files, "tradewarden-demo-audit-"));
     g_assert_nonnull (strstr (tmp_files, "/audit.db"));
     g_assert_cmpstr (data_files, ==, "");
+  }
+
+  /* The running console leaves no core dump of its heap (which holds the keys): its
+   * core size limit is 0, soft and hard, though it was started allowing one. */
+  {
+    g_autofree char *limits_path = g_strdup_printf ("/proc/%s/limits",
+                                                    g_subprocess_get_identifier (demo.process));
+    g_autofree char *limits = NULL;
+    g_auto(GStrv) lines = NULL;
+    gboolean seen = FALSE;
+
+    g_assert_true (g_file_get_contents (limits_path, &limits, NULL, &error));
+    g_assert_no_error (error);
+    lines = g_strsplit (limits, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "Max core file size"))
+        {
+          g_auto(GStrv) fields = g_strsplit_set (lines[i] + strlen ("Max core file size"), " ", -1);
+          g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+          g_auto(GStrv) words = NULL;
+
+          for (guint j = 0; fields[j] != NULL; j++)
+            if (*fields[j] != '\0')
+              g_strv_builder_add (values, fields[j]);
+          words = g_strv_builder_end (values);
+          g_test_message ("%s", lines[i]);
+          g_assert_cmpstr (words[0], ==, "0");
+          g_assert_cmpstr (words[1], ==, "0");
+          seen = TRUE;
+        }
+    g_assert_true (seen);
   }
 
   /* SIGTERM: a clean quit, exit status 0. */

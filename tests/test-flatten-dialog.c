@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "tw-flatten-dialog.h"
+#include "tw-flatten-dialog-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-positions-page-private.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
@@ -76,7 +79,9 @@ test_flatten_partial (void)
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
-  tw_test_run_for (2 * INTERVAL_MS);
+  /* Every poller of Alpaca answered once: the account, positions and orders are in. */
+  tw_test_wait_until (tw_portfolio_get_updated_at (tw_positions_page_get_portfolio (page), "alpaca") != NULL,
+                      10000);
 
   /* TSLA's quantity held by an order that will not cancel; cancelling orders is slow. */
   app_scenario (&f, "{\"name\":\"hold-for-orders\",\"symbol\":\"TSLA\"}");

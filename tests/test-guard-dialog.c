@@ -3,8 +3,11 @@
 
 #include <string.h>
 
+#include "tw-breakers-page-private.h"
 #include "tw-error.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-orders-page-private.h"
 #include "tw-profile.h"
 #include "tw-trading-test.h"
 
@@ -295,7 +298,9 @@ test_page_health_red (void)
   dialog = page_open_guard (page, "breakers.reset", g_variant_new ("(ss)", "autotrader", "polygon"));
   g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
-  tw_test_run_for (3 * INTERVAL_MS);
+  /* Two answers of Autotrader's next polls: a reset sent on the confirm would have gone
+   * out before them. */
+  g_assert_true (app_wait_answers (&f, "autotrader", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
   g_assert_null (finished);
 
@@ -389,7 +394,9 @@ test_destructive_live (void)
   /* Confirmed anyway: nothing reaches the simulator. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   g_assert_true (tw_test_ui_wait_for (orders_cancelled, page, 5000));
-  tw_test_run_for (3 * INTERVAL_MS);
+  /* Two answers of Alpaca's next polls: a cancel sent on the confirm would have gone out
+   * before them. */
+  g_assert_true (app_wait_answers (&f, "alpaca", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
   g_assert_null (finished);
 

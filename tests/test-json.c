@@ -79,6 +79,65 @@ test_limits (void)
   g_assert_true (JSON_NODE_HOLDS_NULL (node));
 }
 
+/* json-glib turns a malformed \u escape or a lone surrogate into a string that is not
+ * UTF-8 (found by fuzz-multistatus: an Alpaca id "…\uDatabase…" became a label GTK and
+ * D-Bus refuse): the guarded parse refuses them, and passes real characters. */
+static void
+test_unicode_escapes (void)
+{
+  static const char * const bad[] = {
+    "[\"\\uDatabase\"]", "[\"\\uDC00\"]", "[\"\\uD800x\"]", "[\"\\uD800\\u0041\"]",
+    "{\"id\": \"\\u12\"}", "[\"\\u",
+  };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) refused = tw_json_parse (bad[i], -1, &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_test_message ("%s: %s", bad[i], error->message);
+      g_clear_error (&error);
+    }
+
+  node = tw_json_parse ("[\"caf\\u00e9 \\uD83D\\uDE00\", \"\\\\uDC00\", \"\\u0041\"]", -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (node);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "caf\u00e9 \U0001F600");
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "\\uDC00");
+  g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "A");
+}
+
+/* json-glib quotes the text around a fault cut at a byte, here inside the emoji; the
+ * guarded parse's error is UTF-8 all the same (found by fuzz-connector: a connector file
+ * with an unclosed string ending in an emoji made a load error that was not UTF-8). */
+static void
+test_error_is_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node =
+    tw_json_parse ("{\"a\": 1, \"p\": \"/api/v1/approvals/${id}/stat\\ud83d\\ude00m\": 2}", -1, &error);
+  g_autoptr(TwConnector) connector = NULL;
+
+  g_assert_null (node);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  connector = tw_connector_new_from_data ("{\"id\": \"x\",\n"
+                                          " \"name\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxx\\ud83d\\ude00\": 1}",
+                                          -1, "x.json", &error);
+  g_assert_null (connector);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_true (g_str_has_prefix (error->message, "x.json: line "));
+}
+
 typedef struct
 {
   gboolean        done;
@@ -162,6 +221,68 @@ test_hostile_request (void)
   tw_sim_thread_stop (sim);
 }
 
+/* A body of only comments (json-glib skips C comments, and takes a lone "//" for one) is
+ * an empty answer, a JSON null, not a parse with no result and no error; the simulator
+ * refuses such a request.
+ * Found by the fuzz-answer target (input "//"). */
+static void
+test_comment_only (void)
+{
+  static const char * const bodies[] = { "//", "/* nothing */", " /**/\n/* x */ " };
+  TwSimThread *sim = tw_test_sim_start ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) fault = NULL;
+      g_autofree char *fault_json = NULL;
+      g_autofree char *answer = NULL;
+      g_autoptr(TwHttpRequest) request = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GError) error = NULL;
+      Sent sent = { 0 };
+      guint status = 0;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, "/health");
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, "status");
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, 200);
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_string_value (builder, bodies[i]);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, 1);
+      json_builder_end_object (builder);
+      fault = json_builder_get_root (builder);
+      fault_json = json_to_string (fault, FALSE);
+      tw_test_sim_fault (sim, "investiq", fault_json);
+
+      request = tw_http_request_new ("GET", tw_sim_thread_get_url (sim, "investiq"), "/health");
+      tw_http_request_add_header (request, "X-API-Key",
+                                  tw_sim_thread_get_credential (sim, "api_key"));
+      tw_http_send_async (http, request, NULL, sent_cb, &sent);
+      g_assert_true (tw_test_run_until (&sent.done, 20000));
+      g_assert_no_error (sent.error);
+
+      root = tw_http_response_parse_json (sent.response, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (root);
+      g_assert_true (JSON_NODE_HOLDS_NULL (root));
+      tw_http_response_unref (sent.response);
+
+      answer = tw_test_sim_request_text (sim, "investiq", "POST", "/_sim/faults", bodies[i],
+                                         &status);
+      g_assert_cmpuint (status, ==, 400);
+      g_assert_nonnull (strstr (answer, "no JSON value"));
+    }
+
+  g_assert_cmpuint (tw_test_sim_status (sim, "investiq", "GET", "/health"), ==, 200);
+  tw_sim_thread_stop (sim);
+}
+
 /* A connector file nested that deep is reported as a bad connector. */
 static void
 test_hostile_connector (void)
@@ -190,6 +311,9 @@ main (int   argc,
   g_test_add_func ("/tw/core/json/hostile-answer", test_hostile_answer);
   g_test_add_func ("/tw/core/json/hostile-request", test_hostile_request);
   g_test_add_func ("/tw/core/json/hostile-connector", test_hostile_connector);
+  g_test_add_func ("/tw/core/json/comment-only", test_comment_only);
+  g_test_add_func ("/tw/core/json/unicode-escapes", test_unicode_escapes);
+  g_test_add_func ("/tw/core/json/error-is-utf8", test_error_is_utf8);
 
   return g_test_run ();
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-orders-page-private.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
@@ -38,7 +40,7 @@ test_orders (void)
   g_assert_nonnull (page);
   g_assert_true (tw_window_show_page (f.window, "orders"));
   g_assert_true (tw_test_ui_wait_for (has_stuck, page, 10000));
-  tw_test_run_for (2 * INTERVAL_MS);
+  g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &f, 10000));
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
 
   /* Stuck ones first, each with "Stuck" in its status cell; then the others. */
@@ -193,7 +195,9 @@ test_cancel_all (void)
   dialog = tw_orders_page_get_guard_dialog (page);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  tw_test_run_for (3 * INTERVAL_MS);
+  /* Two answers of Alpaca's next polls: a cancel sent on the response would have gone out
+   * before them. */
+  g_assert_true (app_wait_answers (&f, "alpaca", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
   g_assert_null (finished);
   g_assert_nonnull (strstr (tw_orders_page_get_last_result (page), "nothing was sent"));

@@ -7,6 +7,7 @@
 #include "tw-connector-registry.h"
 #include "tw-error.h"
 #include "tw-poller.h"
+#include "tw-poller-private.h"
 #include "tw-profile.h"
 #include "tw-test-util.h"
 #include "tw-workspace.h"
@@ -172,6 +173,49 @@ is_stale (gpointer data)
   return tw_service_get_stale (data);
 }
 
+/* The services' last successes when taken; answered_again() is TRUE once each of them
+ * (but @except) has answered a poll since. */
+typedef struct
+{
+  Fixture    *f;
+  const char *except;
+  GPtrArray  *before;   /* GDateTime or NULL, one per flavor */
+} AnswerMark;
+
+static void
+answer_mark_take (AnswerMark *mark,
+                  Fixture    *f,
+                  const char *except)
+{
+  mark->f = f;
+  mark->except = except;
+  mark->before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      GDateTime *last = tw_service_get_last_success (service (f, flavors[i]));
+
+      g_ptr_array_add (mark->before, last != NULL ? g_date_time_ref (last) : NULL);
+    }
+}
+
+static gboolean
+answered_again (gpointer data)
+{
+  AnswerMark *mark = data;
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      GDateTime *last = tw_service_get_last_success (service (mark->f, flavors[i]));
+      GDateTime *before = g_ptr_array_index (mark->before, i);
+
+      if (g_strcmp0 (flavors[i], mark->except) == 0)
+        continue;
+      if (last == NULL || (before != NULL && g_date_time_compare (last, before) <= 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* How many requests of @flavor reached the simulator (path prefix @path or any). */
 static guint
 count_requests (Fixture    *f,
@@ -322,7 +366,14 @@ test_status_fault (void)
   /* The data age keeps growing from the last success. */
   g_assert_nonnull (tw_service_get_last_success (iq));
 
-  tw_test_run_for (INTERVAL);
+  /* The others answer their next polls and stay OK. */
+  {
+    AnswerMark mark;
+
+    answer_mark_take (&mark, &f, "investiq");
+    g_assert_true (wait_until (answered_again, &mark, 3000));
+    g_ptr_array_unref (mark.before);
+  }
   for (guint i = 0; flavors[i] != NULL; i++)
     if (g_strcmp0 (flavors[i], "investiq") != 0)
       g_assert_cmpint (tw_service_get_state (service (&f, flavors[i])), ==, TW_SERVICE_STATE_OK);
@@ -351,7 +402,8 @@ test_no_overlap (void)
   tw_test_sim_fault (f.sim, "autotrader", "{\"path\":\"/api/health\",\"kind\":\"latency\",\"latency_ms\":1000}");
   start = g_get_monotonic_time ();
   tw_workspace_start (f.workspace);
-  tw_test_run_for (2500);
+  /* Three polls: with one at a time, the third is sent after two answers (2 s). */
+  tw_test_wait_until (count_requests (&f, "autotrader", NULL) >= 3, 10000);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_assert_true (tw_poller_get_in_flight (poller) || tw_poller_get_consecutive_failures (poller) == 0);
 
@@ -359,7 +411,7 @@ test_no_overlap (void)
   g_test_message ("%u requests in %" G_GINT64_FORMAT " ms with %u ms latency", n, elapsed_ms, latency);
   /* At most one per latency period (+1 for the one in flight), and polling goes on. */
   g_assert_cmpuint (n, <=, elapsed_ms / latency + 1);
-  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (n, >=, 3);
   for (guint i = 1; i < times->len; i++)
     {
       gint64 gap_ms = (g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1)) / 1000;
@@ -377,21 +429,25 @@ test_backoff (void)
   Fixture f = { 0 };
   TwPoller *poller;
   guint n;
-  const guint run_ms = 3500;
+  gint64 start, elapsed_ms;
 
   fixture_setup (&f, NULL);
   poller = tw_workspace_get_health_poller (f.workspace, "ai-trading");
   /* 500 is not retried by TwHttp: each poll is one request. */
   tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"/api/health\",\"kind\":\"status\",\"status\":500}");
+  start = g_get_monotonic_time ();
   tw_workspace_start (f.workspace);
-  tw_test_run_for (run_ms);
+  tw_test_wait_until (tw_poller_get_consecutive_failures (poller) >= 4, 15000);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
 
   n = count_requests (&f, "ai-trading", NULL);
-  g_test_message ("%u requests in %u ms while failing, %u failures", n, run_ms,
-                  tw_poller_get_consecutive_failures (poller));
-  /* Without backoff: run_ms / INTERVAL = 10 polls. With it: 0, 0.4, 1.2, 2.8 s (±10 %). */
-  g_assert_cmpuint (n, >=, 3);
-  g_assert_cmpuint (n, <=, 5);
+  g_test_message ("%u requests in %" G_GINT64_FORMAT " ms while failing, %u failures", n,
+                  elapsed_ms, tw_poller_get_consecutive_failures (poller));
+  /* Without backoff the fourth poll is sent at 3 × INTERVAL = 1.2 s. With it: 0, 0.4,
+   * 1.2, 2.8 s (each delay ±10 %): the fourth no sooner than 2.52 s. */
+  g_assert_cmpint (elapsed_ms, >=, 2520);
+  /* The fifth is 3.2 s after the fourth: not sent yet. */
+  g_assert_cmpuint (n, ==, 4);
   g_assert_cmpuint (tw_poller_get_consecutive_failures (poller), ==, n);
   g_assert_cmpint (tw_service_get_state (service (&f, "ai-trading")), ==, TW_SERVICE_STATE_ERROR);
 
@@ -413,7 +469,6 @@ test_backoff_limit (void)
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   TwPoller *poller;
   guint n;
-  const guint run_ms = 7200;
 
   fixture_setup (&f, NULL);
   poller = tw_workspace_get_health_poller (f.workspace, "ai-trading");
@@ -422,12 +477,12 @@ test_backoff_limit (void)
   g_assert_cmpuint (tw_poller_get_backoff_limit (poller), ==, 3 * INTERVAL);
   tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"/api/health\",\"kind\":\"status\",\"status\":500}");
   tw_workspace_start (f.workspace);
-  tw_test_run_for (run_ms);
+  /* 0, 0.4, 1.2, 2.4, 3.6, 4.8, 6 s (±10 %); without the limit 0, 0.4, 1.2, 2.8, 6, 12.4 s:
+   * the seventh request comes, and no gap between two is longer than the limit. */
+  tw_test_wait_until (count_requests (&f, "ai-trading", NULL) >= 7, 20000);
 
   n = count_requests (&f, "ai-trading", times);
-  g_test_message ("%u requests in %u ms while failing with a limit of %u ms", n, run_ms, 3 * INTERVAL);
-  /* 0, 0.4, 1.2, 2.4, 3.6, 4.8, 6 s (±10 %); without the limit 0, 0.4, 1.2, 2.8, 6 s. */
-  g_assert_cmpuint (n, >=, 6);
+  g_test_message ("%u requests while failing with a limit of %u ms", n, 3 * INTERVAL);
   for (guint i = 1; i < times->len; i++)
     {
       gint64 gap_ms = (g_array_index (times, gint64, i) - g_array_index (times, gint64, i - 1)) / 1000;
@@ -552,17 +607,7 @@ test_missing_connector (void)
   tw_service_set_connector_id (extra, "investiq");
   g_assert_nonnull (tw_workspace_get_client (f.workspace, "gone"));
   g_assert_true (wait_until (all_ok, &f, 3000));
-  {
-    gboolean ok = FALSE;
-
-    for (guint i = 0; i < 100 && !ok; i++)
-      {
-        ok = tw_service_get_state (extra) == TW_SERVICE_STATE_OK;
-        if (!ok)
-          tw_test_run_for (30);
-      }
-    g_assert_true (ok);
-  }
+  tw_test_wait_until (tw_service_get_state (extra) == TW_SERVICE_STATE_OK, 3000);
 
   /* Removed: its poller stops. */
   g_assert_true (tw_profile_remove_service (f.profile, "gone"));
@@ -583,14 +628,22 @@ test_poll_now (void)
   iq = service (&f, "investiq");
   tw_workspace_start (f.workspace);
   g_assert_true (wait_until (all_ok, &f, 5000));
-  tw_test_run_for (200);
+  /* Answered: the one request is in the simulator's log. */
   before = count_requests (&f, "investiq", NULL);
   g_assert_cmpuint (before, ==, 1);
 
   tw_workspace_refresh (f.workspace);
   /* A second poll_now while the first is in flight is skipped. */
   tw_workspace_refresh (f.workspace);
-  tw_test_run_for (500);
+  {
+    AnswerMark mark;
+
+    /* Every service answered the refresh; a second request would have been sent with
+     * the first, before its answer. */
+    answer_mark_take (&mark, &f, NULL);
+    g_assert_true (wait_until (answered_again, &mark, 5000));
+    g_ptr_array_unref (mark.before);
+  }
   g_assert_cmpuint (count_requests (&f, "investiq", NULL), ==, 2);
   g_assert_cmpint (tw_service_get_state (iq), ==, TW_SERVICE_STATE_OK);
 
@@ -657,21 +710,34 @@ test_stop_cancels (void)
   counts.succeeded = 0;
   tw_poller_start (poller);
   g_assert_true (tw_poller_get_in_flight (poller));
-  tw_test_run_for (300);
+  /* Stopped while the simulator holds the request. */
+  tw_test_wait_until (count_requests (&f, "investiq", NULL) == before + 1, 5000);
   tw_poller_stop (poller);
   g_assert_false (tw_poller_get_in_flight (poller));
-  tw_test_run_for (1800);
-  /* Cancelled: neither signal, and no new request. */
+  /* A sentinel poller on the same client, started after the stop: its request has the
+   * same latency, so once it succeeded the cancelled one would have been answered. */
+  {
+    g_autoptr(TwPoller) sentinel = tw_poller_new (client, "health", INTERVAL);
+    Counts sentinel_counts = { 0 };
+
+    g_signal_connect (sentinel, "succeeded", G_CALLBACK (on_succeeded), &sentinel_counts);
+    tw_poller_start (sentinel);
+    g_assert_true (wait_until (poller_succeeded, &sentinel_counts, 10000));
+    tw_poller_stop (sentinel);
+    g_signal_handlers_disconnect_by_data (sentinel, &sentinel_counts);
+  }
+  /* Cancelled: neither signal, and no new request (the one more is the sentinel's). */
   g_assert_cmpuint (counts.succeeded, ==, 0);
   g_assert_cmpuint (counts.failed, ==, 0);
-  g_assert_cmpuint (count_requests (&f, "investiq", NULL), <=, before + 1);
+  g_assert_cmpuint (count_requests (&f, "investiq", NULL), ==, before + 2);
 
   /* Restarting works, and the poller goes away cleanly while a request is in flight. */
   tw_poller_start (poller);
   g_assert_true (tw_poller_get_in_flight (poller));
   g_signal_handlers_disconnect_by_data (poller, &counts);
   g_assert_finalize_object (g_steal_pointer (&poller));
-  tw_test_run_for (100);
+  /* The cancelled request drops its reference on the client when its task completes. */
+  tw_test_wait_until (g_atomic_int_get (&G_OBJECT (client)->ref_count) == 1, 5000);
   g_assert_finalize_object (g_steal_pointer (&client));
 
   fixture_teardown (&f);
@@ -782,7 +848,7 @@ test_unsupported_operation (void)
   poller = tw_poller_new (client, "no.such.operation", INTERVAL);
   g_signal_connect (poller, "failed", G_CALLBACK (on_failed), &counts);
   tw_poller_start (poller);
-  tw_test_run_for (200);
+  tw_test_wait_until (counts.failed >= 1, 5000);
   g_assert_cmpuint (counts.failed, ==, 1);
   g_assert_cmpuint (tw_poller_get_consecutive_failures (poller), ==, 1);
   tw_poller_stop (poller);
@@ -891,7 +957,7 @@ test_shared_timer (void)
   for (guint i = 0; i < CROWD; i++)
     g_assert_finalize_object (g_ptr_array_steal_index_fast (crowd.pollers, 0));
   g_ptr_array_unref (crowd.pollers);
-  tw_test_run_for (50);
+  tw_test_wait_until (g_atomic_int_get (&G_OBJECT (client)->ref_count) == 1, 5000);
   g_assert_finalize_object (g_steal_pointer (&client));
   fixture_teardown (&f);
 }
@@ -916,14 +982,15 @@ test_stagger (void)
   fixture_setup (&f, NULL);
   tw_workspace_start (f.workspace);
   g_assert_true (wait_until (all_ok, &f, 5000));
-  tw_test_run_for (3 * INTERVAL);
+  for (guint i = 0; flavors[i] != NULL; i++)
+    tw_test_wait_until (count_requests (&f, flavors[i], NULL) >= 4, 10000);
 
   for (guint i = 0; flavors[i] != NULL; i++)
     {
       g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
 
       count_requests (&f, flavors[i], times);
-      g_assert_cmpuint (times->len, >=, 3);
+      g_assert_cmpuint (times->len, >=, 4);
       g_array_append_val (firsts, g_array_index (times, gint64, 0));
       /* Still on its own phase a few intervals later: one poll per interval (a
        * poll started late in its slot may be followed by one on time). */

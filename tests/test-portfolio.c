@@ -6,6 +6,7 @@
 #include "tw-error.h"
 #include "tw-multistatus.h"
 #include "tw-portfolio.h"
+#include "tw-portfolio-private.h"
 #include "tw-risk-fixture.h"
 
 /* The positions-and-orders monitor over real HTTP against the simulator. */
@@ -48,8 +49,9 @@ static void
 fixture_teardown (Fixture *f)
 {
   tw_portfolio_stop (f->portfolio);
-  /* Let a mapping still running in the worker thread come home. */
-  tw_test_run_for (100);
+  /* Let a mapping still running in the worker thread come home: its task holds the
+   * portfolio. */
+  tw_test_wait_until (g_atomic_int_get (&G_OBJECT (f->portfolio)->ref_count) == 1, 5000);
   g_signal_handlers_disconnect_by_data (tw_portfolio_get_positions (f->portfolio), f);
   g_assert_finalize_object (g_steal_pointer (&f->portfolio));
   risk_fixture_teardown (&f->risk);
@@ -89,6 +91,45 @@ check_loaded (gpointer data)
   return count_of (tw_portfolio_get_positions (l->f->portfolio), l->service_id) >= l->positions &&
          count_of (tw_portfolio_get_orders (l->f->portfolio), l->service_id) >= l->orders &&
          (!l->account || tw_portfolio_lookup_account (l->f->portfolio, l->service_id) != NULL);
+}
+
+typedef struct
+{
+  const char *service_id;
+  GDateTime  *last;
+  guint       n;
+} Answers;
+
+static void
+on_service_changed (TwPortfolio *portfolio,
+                    const char  *service_id,
+                    Answers     *answers)
+{
+  GDateTime *updated_at = tw_portfolio_get_updated_at (portfolio, service_id);
+
+  if (g_strcmp0 (service_id, answers->service_id) != 0 || updated_at == NULL)
+    return;
+  if (answers->last != NULL && g_date_time_equal (updated_at, answers->last))
+    return;
+  g_clear_pointer (&answers->last, g_date_time_unref);
+  answers->last = g_date_time_ref (updated_at);
+  answers->n++;
+}
+
+/* Waits until every poller of @service_id answered @n more times and the answers were
+ * merged (its updated-at moved @n times): the proof that a quiet period passed. */
+static void
+wait_answers (Fixture    *f,
+              const char *service_id,
+              guint       n)
+{
+  GDateTime *updated_at = tw_portfolio_get_updated_at (f->portfolio, service_id);
+  Answers answers = { service_id, updated_at != NULL ? g_date_time_ref (updated_at) : NULL, 0 };
+
+  g_signal_connect (f->portfolio, "service-changed", G_CALLBACK (on_service_changed), &answers);
+  tw_test_wait_until (answers.n >= n, 10000);
+  g_signal_handlers_disconnect_by_data (f->portfolio, &answers);
+  g_clear_pointer (&answers.last, g_date_time_unref);
 }
 
 static void
@@ -294,8 +335,9 @@ test_in_place (void)
   fixture_setup (&f);
   wait_loaded (&f, "alpaca", 6, 0, FALSE);
   wait_loaded (&f, "investiq", 1, 0, FALSE);
-  /* Both lists arrived (each one splice), then count from here. */
-  tw_test_run_for (INTERVAL_MS * 2);
+  /* Both lists arrived (each one splice) and were answered again, then count from here. */
+  wait_answers (&f, "alpaca", 1);
+  wait_answers (&f, "investiq", 1);
   n = g_list_model_get_n_items (tw_portfolio_get_positions (f.portfolio));
   for (guint i = 0; i < n; i++)
     {
@@ -312,7 +354,9 @@ test_in_place (void)
   moved.position = tw_portfolio_lookup_position (f.portfolio, "alpaca", "AAPL");
   moved.price = tw_position_get_current_price (moved.position);
   g_assert_true (risk_wait (check_price_moved, &moved, 10000));
-  tw_test_run_for (INTERVAL_MS * 3);
+  /* Three more answers of both: still no change to the list. */
+  wait_answers (&f, "alpaca", 3);
+  wait_answers (&f, "investiq", 3);
 
   g_assert_cmpuint (f.changes, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (tw_portfolio_get_positions (f.portfolio)), ==, n);
@@ -330,7 +374,9 @@ test_in_place (void)
   removed.f = &f;
   removed.removed = with_nvda;
   g_assert_true (risk_wait (check_removed, &removed, 10000));
-  tw_test_run_for (INTERVAL_MS * 2);
+  /* Two more answers of both: nothing else changed. */
+  wait_answers (&f, "alpaca", 2);
+  wait_answers (&f, "investiq", 2);
   g_assert_cmpuint (f.changes, ==, with_nvda);
   g_assert_cmpuint (f.removed, ==, with_nvda);
   g_assert_cmpuint (f.added, ==, 0);
@@ -498,6 +544,16 @@ test_multistatus (void)
     g_assert_true (g_str_has_prefix (lines[1], "order 1370f5c9 refused: the broker will not cancel it"));
   }
 
+  /* A long id is cut to 8 bytes without cutting a character in two (found by
+   * fuzz-multistatus: an emoji cut in half made a label that is not UTF-8). */
+  {
+    g_autofree char *cut = tw_multi_status_dup_short_id ("d7524\U0001F600bb3ce0cd0f-a1a8-6221c16b31f");
+    g_autofree char *whole = tw_multi_status_dup_short_id ("d7524\U0001F600");
+
+    g_assert_cmpstr (cut, ==, "d7524");
+    g_assert_cmpstr (whole, ==, "d7524\U0001F600");
+  }
+
   /* Alpaca's other reasons for a 422 on cancel, each said as what it is. */
   {
     static const struct { const char *state; const char *reason; } reasons[] = {
@@ -570,28 +626,31 @@ test_background (void)
   tw_portfolio_set_background_interval (f.portfolio, 60000);
   g_assert_cmpuint (tw_portfolio_get_background_interval (f.portfolio), ==, 60000);
   g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, 60000);
-  /* What was in flight comes home, then nothing is polled. */
-  tw_test_run_for (INTERVAL_MS * 2);
+  /* The risk monitor polls Alpaca's account (not its positions) every INTERVAL_MS: its
+   * answers are the clock that shows the positions are not polled. */
+  tw_risk_monitor_start (f.risk.monitor);
+  /* What was in flight comes home, then nothing is polled for five intervals. */
+  g_assert_true (risk_wait_answers (&f.risk, "alpaca", 2, 10000));
   risk_clear_requests (&f.risk);
-  tw_test_run_for (INTERVAL_MS * 5);
+  g_assert_true (risk_wait_answers (&f.risk, "alpaca", 5, 10000));
   g_assert_cmpuint (count_gets (&f, "alpaca", "/v2/positions"), ==, 0);
 
   tw_portfolio_hold_view (f.portfolio);
   tw_portfolio_hold_view (f.portfolio);
   g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, INTERVAL_MS);
-  tw_test_run_for (INTERVAL_MS * 5);
+  /* Two polls within 10 s: at the background interval the second would be a minute off. */
+  tw_test_wait_until (count_gets (&f, "alpaca", "/v2/positions") >= 2, 10000);
   n = count_gets (&f, "alpaca", "/v2/positions");
-  g_test_message ("%u polls of the positions in %u ms with a view", n, INTERVAL_MS * 5);
-  g_assert_cmpuint (n, >=, 2);
+  g_test_message ("%u polls of the positions with a view", n);
 
   /* Held twice, released once: still in view. */
   tw_portfolio_release_view (f.portfolio);
   g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, INTERVAL_MS);
   tw_portfolio_release_view (f.portfolio);
   g_assert_cmpuint (tw_portfolio_get_poll_interval (f.portfolio), ==, 60000);
-  tw_test_run_for (INTERVAL_MS * 2);
+  g_assert_true (risk_wait_answers (&f.risk, "alpaca", 2, 10000));
   risk_clear_requests (&f.risk);
-  tw_test_run_for (INTERVAL_MS * 5);
+  g_assert_true (risk_wait_answers (&f.risk, "alpaca", 5, 10000));
   g_assert_cmpuint (count_gets (&f, "alpaca", "/v2/positions"), ==, 0);
 
   fixture_teardown (&f);

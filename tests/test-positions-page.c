@@ -3,8 +3,13 @@
 
 #include <string.h>
 
+#include "tw-account-card-private.h"
 #include "tw-close-position-dialog.h"
+#include "tw-close-position-dialog-private.h"
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
+#include "tw-portfolio-private.h"
+#include "tw-positions-page-private.h"
 #include "tw-trading-format.h"
 #include "tw-trading-test.h"
 
@@ -82,8 +87,8 @@ resize_window (AppFixture *f,
   if (!tw_test_ui_wait_for (window_has_size, &wait, 10000))
     g_error ("The window is %d×%d, not about %d×%d", gtk_widget_get_width (wait.window),
              gtk_widget_get_height (wait.window), width, height);
+  /* Two frames: the layout at the new size is drawn by the second at the latest. */
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
-  tw_test_run_for (300);
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
 }
 
@@ -168,33 +173,52 @@ test_layout (void)
   app_fixture_close (&f);
 }
 
-static void
-test_positions (void)
+/* Each path opens the demo profile on a simulator of its own, the Positions page shown
+ * with every service's figures in: a failure in one does not hide the others. */
+typedef struct
 {
-  AppFixture f = { 0, };
+  AppFixture       f;
   TwPositionsPage *page;
-  TwPortfolio *portfolio;
+  TwPortfolio     *portfolio;
+} PositionsFixture;
+
+static void
+positions_setup (PositionsFixture *pf,
+                 gconstpointer     data)
+{
+  TradingPositionWait wait;
+
+  app_fixture_open (&pf->f, app, TW_MODE_PAPER, INTERVAL_MS);
+  pf->page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (pf->f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_nonnull (pf->page);
+  g_assert_true (tw_window_show_page (pf->f.window, "positions"));
+  pf->portfolio = tw_positions_page_get_portfolio (pf->page);
+  g_assert_nonnull (pf->portfolio);
+  wait = (TradingPositionWait) { pf->portfolio, "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &pf->f, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (pf->f.window), 5000));
+}
+
+static void
+positions_teardown (PositionsFixture *pf,
+                    gconstpointer     data)
+{
+  app_fixture_close (&pf->f);
+}
+
+static void
+test_book (PositionsFixture *pf,
+           gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
   TwPosition *aapl;
   GtkSingleSelection *selection;
   GListModel *rows;
-  GtkAdjustment *vadj;
-  TradingPositionWait wait;
-  g_autofree char *finished = NULL;
   g_autofree char *expected = NULL;
-  g_autoptr(GPtrArray) deletes = NULL;
-  GtkWidget *dialog;
   guint n;
-
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
-  g_assert_nonnull (page);
-  g_assert_true (tw_window_show_page (f.window, "positions"));
-  portfolio = tw_positions_page_get_portfolio (page);
-  g_assert_nonnull (portfolio);
-  wait = (TradingPositionWait) { portfolio, "alpaca", "TSLA" };
-  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
-  tw_test_run_for (2 * INTERVAL_MS);
-  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
 
   /* The simulator's book, with formatted numbers, in the widgets on screen (filtered
    * to AAPL so its rows are on screen: rows off screen catch up when scrolled in). */
@@ -228,7 +252,9 @@ test_positions (void)
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   g_assert_cmpstr (tw_positions_page_get_mode_text (page), ==, "PAPER");
   g_assert_nonnull (strstr (tw_positions_page_get_totals_text (page), "positions"));
-  g_assert_false (tw_positions_page_get_stale (page));
+  /* Not stale with every service answering (on a loaded machine a poll may come late
+   * for a moment: the next answer clears it). */
+  tw_test_wait_until (!tw_positions_page_get_stale (page), 5000);
   g_assert_nonnull (tw_positions_page_get_account_card (page, "alpaca"));
   g_assert_cmpstr (tw_account_card_get_mode_text (tw_positions_page_get_account_card (page, "alpaca")), ==, "PAPER");
   g_assert_nonnull (tw_account_card_get_day_pl_text (tw_positions_page_get_account_card (page, "alpaca")));
@@ -262,9 +288,32 @@ test_positions (void)
 
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (f.window)), >=, 1);
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions");
+}
+
+static gboolean
+shows_current_price (TwPositionsPage *page,
+                     TwPosition      *position)
+{
+  g_autofree char *price = tw_trading_format_money (tw_position_get_current_price (position));
+
+  return g_strcmp0 (trading_cell_text (GTK_WIDGET (page), position, "price"), price) == 0;
+}
+
+static void
+test_poll_keeps_view (PositionsFixture *pf,
+                      gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
+  GtkSingleSelection *selection = tw_positions_page_get_selection (page);
+  GListModel *rows = G_LIST_MODEL (selection);
+  GtkAdjustment *vadj;
 
   /* A poll keeps the selection and the scroll. */
   tw_positions_page_sort_by (page, "symbol", GTK_SORT_ASCENDING);
+  /* The rows of the sorted table drawn before one is selected (the view scrolls to it). */
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   gtk_single_selection_set_selected (selection, 3);
   {
     g_autoptr(GObject) before = g_object_ref (gtk_single_selection_get_selected_item (selection));
@@ -272,11 +321,9 @@ test_positions (void)
     double scroll;
 
     /* A short window, so the table scrolls. */
-    gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 560);
-    tw_test_run_for (300);
-    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    resize_window (&f, 1100, 560);
     vadj = gtk_scrolled_window_get_vadjustment (tw_positions_page_get_scroller (page));
-    g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj));
+    tw_test_wait_until (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj), 5000);
     gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj));
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
     scroll = gtk_adjustment_get_value (vadj);
@@ -299,7 +346,8 @@ test_positions (void)
     g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
     g_assert_null (gtk_column_view_get_model (tw_positions_page_get_column_view (page)));
     g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
-    tw_test_run_for (2 * INTERVAL_MS);
+    /* Hidden for two of the monitor's polls. */
+    g_assert_true (app_wait_answers (&f, NULL, 2, 5000));
     g_assert_true (tw_window_show_page (f.window, "positions"));
     g_assert_cmpuint (tw_portfolio_get_poll_interval (portfolio), ==, INTERVAL_MS);
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
@@ -317,14 +365,27 @@ test_positions (void)
     gtk_adjustment_set_value (vadj, 0);
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+    /* (Prices keep moving: the cell catches up with the model's price of the moment.) */
     for (guint i = 0; i < 2; i++)
       {
         g_autoptr(TwPosition) top = g_list_model_get_item (rows, i);
-        g_autofree char *price = tw_trading_format_money (tw_position_get_current_price (top));
 
-        g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), top, "price"), ==, price);
+        tw_test_wait_until (shows_current_price (page, top), 5000);
       }
   }
+}
+
+static void
+test_close (PositionsFixture *pf,
+            gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
+  TwPosition *aapl = tw_portfolio_lookup_position (portfolio, "alpaca", "AAPL");
+  g_autofree char *finished = NULL;
+  g_autoptr(GPtrArray) deletes = NULL;
+  GtkWidget *dialog;
 
   /* Close 50 % of AAPL: the close dialog, then the guard, then the request. */
   app_clear_requests (&f);
@@ -355,11 +416,24 @@ test_positions (void)
   deletes = trading_requests (&f, "alpaca", "DELETE", "/v2/positions");
   g_assert_cmpuint (deletes->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (deletes, 0), ==, "DELETE /v2/positions/AAPL?percentage=50");
-  g_clear_pointer (&deletes, g_ptr_array_unref);
+  g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+}
+
+static void
+test_close_refused (PositionsFixture *pf,
+                    gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
+  TwPortfolio *portfolio = pf->portfolio;
+  GtkSingleSelection *selection = tw_positions_page_get_selection (page);
+  GListModel *rows = G_LIST_MODEL (selection);
+  g_autofree char *finished = NULL;
+  GtkWidget *dialog;
 
   /* The guard refused: nothing is sent. */
-  g_clear_pointer (&finished, g_free);
   app_clear_requests (&f);
+  g_signal_connect (page, "action-finished", G_CALLBACK (trading_finished_cb), &finished);
   /* This time through "Close Selected…" above the table, with MSFT selected. */
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -384,11 +458,21 @@ test_positions (void)
   dialog = tw_positions_page_get_guard_dialog (page);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  tw_test_run_for (3 * INTERVAL_MS);
+  /* Two answers of Alpaca's next polls: a close sent on the response would have gone out
+   * before them. */
+  g_assert_true (app_wait_answers (&f, "alpaca", 2, 5000));
   g_assert_cmpuint (app_changing_requests (&f, NULL), ==, 0);
   g_assert_null (finished);
   g_assert_nonnull (strstr (tw_positions_page_get_last_result (page), "nothing was sent"));
   g_signal_handlers_disconnect_by_func (page, trading_finished_cb, &finished);
+}
+
+static void
+test_stale (PositionsFixture *pf,
+            gconstpointer     data)
+{
+  AppFixture f = pf->f;   /* read only: the fixture opens and closes it */
+  TwPositionsPage *page = pf->page;
 
   /* Alpaca stops answering: after three intervals its figures are marked stale, in words. */
   tw_test_sim_fault (f.sim, "alpaca", "{\"kind\":\"status\",\"status\":503}");
@@ -399,8 +483,6 @@ test_positions (void)
                             "Stale"));
   app_save_png (GTK_WIDGET (f.window), "positions-stale-light.png");
   tw_test_sim_clear_faults (f.sim);
-
-  app_fixture_close (&f);
 }
 
 typedef struct
@@ -486,7 +568,16 @@ main (int   argc,
   grouping = trading_use_grouping_locale ();
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/positions-page/account-blocks", test_account_blocks);
-  g_test_add_func ("/tw/ui/positions-page/positions", test_positions);
+  g_test_add ("/tw/ui/positions-page/book", PositionsFixture, NULL, positions_setup, test_book,
+              positions_teardown);
+  g_test_add ("/tw/ui/positions-page/poll-keeps-view", PositionsFixture, NULL, positions_setup,
+              test_poll_keeps_view, positions_teardown);
+  g_test_add ("/tw/ui/positions-page/close", PositionsFixture, NULL, positions_setup, test_close,
+              positions_teardown);
+  g_test_add ("/tw/ui/positions-page/close-refused", PositionsFixture, NULL, positions_setup,
+              test_close_refused, positions_teardown);
+  g_test_add ("/tw/ui/positions-page/stale", PositionsFixture, NULL, positions_setup, test_stale,
+              positions_teardown);
   g_test_add_func ("/tw/ui/positions-page/layout", test_layout);
   ret = g_test_run ();
   g_clear_object (&app);

@@ -5,8 +5,20 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
+#include "tw-client.h"
+#include "tw-connector-registry.h"
 #include "tw-error.h"
+#include "tw-http-private.h"
 #include "tw-profile.h"
+#include "tw-test-util.h"
+
+static void
+on_client_result (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
 
 static TwService *
 service_at (TwProfile *profile,
@@ -191,6 +203,10 @@ test_properties (void)
   g_assert_cmpuint (g_list_model_get_n_items (services), ==, 1);
   g_assert_true (tw_profile_lookup_service (profile, "svc") == second);
   g_assert_null (tw_profile_lookup_service (profile, "other"));
+  /* Messages name a service by its display name, or by its id when it is unknown. */
+  g_object_set (second, "name", "Second Service", NULL);
+  g_assert_cmpstr (tw_profile_get_service_name (profile, "svc"), ==, "Second Service");
+  g_assert_cmpstr (tw_profile_get_service_name (profile, "other"), ==, "other");
   g_assert_false (tw_profile_remove_service (profile, "other"));
   g_assert_true (tw_profile_remove_service (profile, "svc"));
   g_assert_cmpuint (g_list_model_get_n_items (services), ==, 0);
@@ -380,7 +396,7 @@ write_profile_file (const char *filename,
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
+  g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
   g_assert_no_error (error);
 }
 
@@ -407,12 +423,14 @@ test_list_all (void)
 
   profiles = tw_profile_list_all (&problems);
   g_assert_cmpuint (profiles->len, ==, 2);
-  g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 0)), ==, "Alpha");
+  /* Named after its file, whatever its Name= says; the difference is reported. */
+  g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 0)), ==, "alpha");
   g_assert_cmpint (tw_profile_get_mode (g_ptr_array_index (profiles, 0)), ==, TW_MODE_LIVE);
   g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 1)), ==, "zulu");
-  g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_true (g_str_has_prefix (g_ptr_array_index (problems, 0), "bad.conf: [Service alpaca] key “ApiKey”"));
-  g_assert_null (strstr (g_ptr_array_index (problems, 0), "PKABCDEFGHIJ12345678"));
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (problems, 0), "alpha.conf says Name=Alpha"));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (problems, 1), "bad.conf: [Service alpaca] key “ApiKey”"));
+  g_assert_null (strstr (g_ptr_array_index (problems, 1), "PKABCDEFGHIJ12345678"));
   g_clear_pointer (&profiles, g_ptr_array_unref);
 
   /* problems is optional. */
@@ -636,6 +654,10 @@ test_import_env_errors (void)
       "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
       "Fix it and import the file again.", NULL },
     { "AUTOTRADER_URL=https://u:hidden-pass@h.example\n", "x", NULL, "hidden-pass" },
+    /* A control character hid the password from the check (found by fuzz-env). */
+    { "API_KEYS=a\nINVESTIQ_URL=http://desk\r{x}:hidden-pass@h.example\n", "x",
+      "INVESTIQ_URL in the .env file is not an http:// or https:// address with a host. "
+      "Fix it and import the file again.", "hidden-pass" },
     /* The IBKR gateway's address is not the assistant's: nothing to import. */
     { "IBKR_HOST=h\nIBKR_PORT=7497\n", "x", NULL, NULL },
     /* A key that cannot be one (the connector's "format"), named by its variable only. */
@@ -731,6 +753,253 @@ test_no_secrets_on_disk (void)
   }
 }
 
+/* Hostile names: every entry point (menu, --profile, D-Bus, command line) goes through
+ * tw_profile_check_name() and tw_profile_load_by_name(). */
+static void
+test_name_checked (void)
+{
+  static const char * const refused[] = {
+    "../../tmp/evil", "..", ".", ".hidden", "a/b", "/etc/passwd", "evil.conf", "a b", "",
+    "é", "a\nb", "../profiles/ok",
+  };
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *outside = g_build_filename (dir, "..", "..", "tmp", NULL);
+  g_autofree char *evil = g_build_filename (outside, "evil.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+
+  /* The file the name points at exists and is a fine profile: it must not be read. */
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (evil, "[Profile]\nName=paper-desk\nMode=paper\n", -1,
+                                           G_FILE_SET_CONTENTS_NONE, 0644, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (tw_profile_check_name (refused[i], &error));
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_clear_error (&error);
+      profile = tw_profile_load_by_name (refused[i], &error);
+      g_assert_null (profile);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_assert_null (strstr (error->message, "evil"));
+      g_clear_error (&error);
+    }
+  {
+    g_autofree char *too_long = g_strnfill (65, 'a');
+
+    g_assert_false (tw_profile_check_name (too_long, NULL));
+  }
+
+  g_assert_true (tw_profile_check_name ("paper-desk_2", &error));
+  g_assert_no_error (error);
+  profile = tw_profile_load_by_name ("paper-desk_2", &error);
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_NOT_FOUND);
+}
+
+/* Only a regular file of the user's, writable by nobody else, of a sane size. */
+static void
+test_file_refused (void)
+{
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *path = g_build_filename (dir, "desk.conf", NULL);
+  g_autofree char *link = g_build_filename (dir, "linked.conf", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.conf", NULL);
+  g_autofree char *folder = g_build_filename (dir, "folder.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+  g_autoptr(GString) huge = g_string_new ("[Profile]\nName=big\nMode=paper\n");
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (path, "[Profile]\nMode=paper\n", -1,
+                                           G_FILE_SET_CONTENTS_NONE, 0644, &error));
+  g_assert_no_error (error);
+  profile = tw_profile_load_by_name ("desk", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tw_profile_get_name (profile), ==, "desk");
+  g_clear_object (&profile);
+
+  /* Writable by the group, or by anyone. */
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      g_assert_cmpint (g_chmod (path, mode == 0 ? 0664 : 0646), ==, 0);
+      profile = tw_profile_load_by_name ("desk", &error);
+      g_assert_null (profile);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "chmod 600"));
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  /* A symbolic link, even to a good profile in the same folder. */
+  g_assert_cmpint (symlink (path, link), ==, 0);
+  profile = tw_profile_load_by_name ("linked", &error);
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "symbolic link"));
+  g_clear_error (&error);
+
+  /* A folder. */
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  profile = tw_profile_load_by_name ("folder", &error);
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* 2 MB of comments: refused before it is read whole, from a file or as data. */
+  while (huge->len < 2 * TW_PROFILE_MAX_SIZE)
+    g_string_append (huge, "# padding padding padding padding padding padding padding\n");
+  g_assert_true (g_file_set_contents_full (big, huge->str, huge->len, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
+  g_assert_no_error (error);
+  profile = tw_profile_load_by_name ("big", &error);
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  profile = tw_profile_load_from_data (huge->str, "big.conf", &error);
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* What tw_profile_list_all() makes of them: each refusal reported, the good one listed. */
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GPtrArray) profiles = tw_profile_list_all (&problems);
+
+    g_assert_cmpuint (profiles->len, ==, 1);
+    g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 0)), ==, "desk");
+    g_assert_cmpuint (problems->len, ==, 3);
+  }
+}
+
+/* Calls "health" of @profile's InvestIQ service through a client keyed as the workspace
+ * keys it (by the profile's name); returns the error, NULL when it was answered. */
+static GError *
+call_health (TwProfile           *profile,
+             TwSecrets           *secrets,
+             TwConnectorRegistry *registry,
+             TwHttp              *http)
+{
+  TwService *service = tw_profile_lookup_service (profile, "investiq");
+  g_autoptr(TwClient) client = tw_client_new (http, secrets,
+                                              tw_connector_registry_lookup (registry, "investiq"),
+                                              tw_profile_get_name (profile), service);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  GError *error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  tw_client_call_async (client, "health", NULL, NULL, on_client_result, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  body = tw_client_call_finish (client, result, NULL, &error);
+  return error;
+}
+
+/* A copied profile file whose Name= names another profile is that file's profile, with
+ * that file's keys: never the named profile's. */
+static void
+test_name_from_file (void)
+{
+  TwSimThread *sim = tw_test_sim_start ();
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = tw_profile_get_dir ();
+  g_autofree char *desk = g_build_filename (dir, "paper-desk.conf", NULL);
+  g_autofree char *evil = g_build_filename (dir, "evil.conf", NULL);
+  g_autoptr(TwProfile) real = NULL;
+  g_autoptr(TwProfile) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) call_error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  guint64 requests;
+
+  tw_connector_registry_load_default (registry);
+  contents = g_strdup_printf ("[Profile]\nName=paper-desk\nMode=paper\n"
+                              "[Service investiq]\nConnector=investiq\nBaseUrl=%s\n",
+                              tw_sim_thread_get_url (sim, "investiq"));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (desk, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_true (g_file_set_contents_full (evil, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+  g_assert_true (tw_secrets_store_sync (secrets, "paper-desk", "investiq", "api_key",
+                                        tw_sim_thread_get_credential (sim, "api_key"), NULL, &error));
+  g_assert_no_error (error);
+
+  /* The real one sends its key and is answered. */
+  real = tw_profile_load_by_name ("paper-desk", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tw_profile_get_name (real), ==, "paper-desk");
+  call_error = call_health (real, secrets, registry, http);
+  g_assert_no_error (call_error);
+  requests = tw_http_get_n_requests (http);
+  g_assert_cmpuint (requests, ==, 1);
+
+  /* The copy is "evil": shown as such, and it has no key of its own, so nothing is sent. */
+  copy = tw_profile_load_by_name ("evil", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tw_profile_get_name (copy), ==, "evil");
+  call_error = call_health (copy, secrets, registry, http);
+  g_assert_error (call_error, TW_ERROR, TW_ERROR_SECRET);
+  g_assert_nonnull (strstr (call_error->message, "“evil”"));
+  g_assert_cmpuint (tw_http_get_n_requests (http), ==, requests);
+  g_clear_error (&call_error);
+
+  /* Its own key, stored under its own name, is the one it sends. */
+  g_assert_true (tw_secrets_store_sync (secrets, "evil", "investiq", "api_key", "evil-own-key-0000",
+                                        NULL, &error));
+  call_error = call_health (copy, secrets, registry, http);
+  g_assert_error (call_error, TW_ERROR, TW_ERROR_AUTH);
+  g_clear_error (&call_error);
+
+  /* The list shows both under their files' names, and says what evil.conf claims. */
+  profiles = tw_profile_list_all (&problems);
+  g_assert_cmpuint (profiles->len, ==, 2);
+  g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 0)), ==, "evil");
+  g_assert_cmpstr (tw_profile_get_name (g_ptr_array_index (profiles, 1)), ==, "paper-desk");
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (problems, 0), "evil.conf says Name=paper-desk"));
+
+  g_clear_object (&http);
+  tw_sim_thread_stop (sim);
+}
+
+/* Any key of any group, known or not: a value shaped like a key is refused. */
+static void
+test_secret_any_key (void)
+{
+  static const char * const refused[] = {
+    BASE "[Whatever]\nNote=9f8e7d6c5b4a39281716aBcDzQ\n",
+    BASE "[Service x]\nConnector=investiq\nBaseUrl=http://h.example\nHeader=X-Id sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c\n",
+    BASE "[Log trading]\nPath=/srv/bot/logs/trading.log\nComment=was 0123456789abcdefghij\n",
+    "[Profile]\nName=desk\nMode=paper\nX=AbCdEfGhIj0123456789\n",
+    BASE "[Q4e5r6t7y8u9i0o1p2a3s4d]\nX=y\n",
+  };
+  static const char * const fine[] = {
+    BASE "[Whatever]\nNote=alpaca-paper-account-2024\n",
+    BASE "[Database audit]\nPath=/srv/ibkr-assistant/data/audit_2024-11-23.db\n",
+    BASE "[Whatever]\nNote=abcdefghijklmnopqrstuvwxyz\nId=1234567890123456789012345\n",
+    BASE "[Whatever]\nId=1370f5c9-2b1a-4c8e-9f00-0a1b2c3d4e5f\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    assert_refused (refused[i], "desk.conf", NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (fine); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TwProfile) profile = tw_profile_load_from_data (fine[i], "desk.conf", &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (profile);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -744,6 +1013,10 @@ main (int   argc,
   g_test_add_func ("/tw/core/profile/secret-refused", test_secret_refused);
   g_test_add_func ("/tw/core/profile/invalid", test_invalid);
   g_test_add_func ("/tw/core/profile/list-all", test_list_all);
+  g_test_add_func ("/tw/core/profile/name-checked", test_name_checked);
+  g_test_add_func ("/tw/core/profile/file-refused", test_file_refused);
+  g_test_add_func ("/tw/core/profile/name-from-file", test_name_from_file);
+  g_test_add_func ("/tw/core/profile/secret-any-key", test_secret_any_key);
   g_test_add_func ("/tw/core/profile/import-env/paper", test_import_env_paper);
   g_test_add_func ("/tw/core/profile/import-env/live", test_import_env_live);
   g_test_add_func ("/tw/core/profile/import-env/errors", test_import_env_errors);

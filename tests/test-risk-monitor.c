@@ -113,8 +113,8 @@ start_and_settle (RiskFixture *f)
 {
   tw_risk_monitor_start (f->monitor);
   g_assert_true (risk_wait (all_polled, f, 5000));
-  /* One more round so the baseline of every poller is in. */
-  tw_test_run_for (2 * INTERVAL);
+  /* Two more answers of every state so the baseline of every poller is in. */
+  g_assert_true (risk_wait_answers (f, NULL, 2, 5000));
 }
 
 static TwBreaker *
@@ -204,7 +204,8 @@ test_losing_streak (void)
 
   risk_scenario (&f, "{\"name\":\"losing-streak\"}");
   g_assert_true (risk_wait (investiq_halted, &f, 5000));
-  tw_test_run_for (3 * INTERVAL);
+  /* Three more answers of every state: no second trip or halt. */
+  g_assert_true (risk_wait_answers (&f, NULL, 3, 5000));
 
   g_assert_cmpuint (count (&rec, "tripped investiq/consecutive_losses"), ==, 1);
   g_assert_cmpuint (count (&rec, "halted investiq"), ==, 1);
@@ -260,7 +261,8 @@ test_source_outage (void)
 
   risk_scenario (&f, "{\"name\":\"source-recover\",\"source\":\"polygon\"}");
   g_assert_true (risk_wait (polygon_closed, &f, 10000));
-  tw_test_run_for (2 * INTERVAL);
+  /* Two more answers of Autotrader: one trip and one reset, no more. */
+  g_assert_true (risk_wait_answers (&f, "autotrader", 2, 5000));
   g_assert_cmpuint (count (&rec, "tripped autotrader/polygon"), ==, 1);
   g_assert_cmpuint (count (&rec, "reset autotrader/polygon"), ==, 1);
   /* Autotrader cannot halt: no halted signal for it. */
@@ -291,7 +293,8 @@ test_loss_warning (void)
 
   risk_scenario (&f, "{\"name\":\"daily-loss\",\"percent\":4.2}");
   g_assert_true (risk_wait (has_event, &rec, 5000));
-  tw_test_run_for (3 * INTERVAL);
+  /* Three more answers of every state: one warning, nothing else. */
+  g_assert_true (risk_wait_answers (&f, NULL, 3, 5000));
 
   g_assert_cmpuint (count (&rec, "warning investiq/daily_loss"), ==, 1);
   g_assert_cmpuint (rec.events->len, ==, 1);
@@ -325,7 +328,8 @@ test_external_halt (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
     g_assert_true (risk_wait_halted (&f, halting[i], TRUE, 5000));
-  tw_test_run_for (2 * INTERVAL);
+  /* Two more answers of every state: one halted each, no more. */
+  g_assert_true (risk_wait_answers (&f, NULL, 2, 5000));
 
   for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
     {
@@ -339,7 +343,7 @@ test_external_halt (void)
   risk_scenario (&f, "{\"name\":\"reset\"}");
   for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
     g_assert_true (risk_wait_halted (&f, halting[i], FALSE, 5000));
-  tw_test_run_for (2 * INTERVAL);
+  g_assert_true (risk_wait_answers (&f, NULL, 2, 5000));
   for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
     {
       g_autofree char *event = g_strconcat ("resumed ", halting[i], NULL);
@@ -379,9 +383,8 @@ test_last_error (void)
 
   tw_test_sim_clear_faults (f.sim);
   tw_risk_monitor_refresh (f.monitor);
-  g_assert_true (risk_wait_halted (&f, "investiq", FALSE, 5000));
-  tw_test_run_for (INTERVAL * 6);
-  g_assert_false (has_last_error (&f));
+  /* The next good answer clears it. */
+  tw_test_wait_until (!has_last_error (&f), 5000);
 
   risk_fixture_teardown (&f);
 }

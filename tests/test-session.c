@@ -4,6 +4,8 @@
  * audit log removed, and no request of a closed profile reaches the simulator. */
 #include "config.h"
 
+#include "tw-poller-private.h"
+#include "tw-portfolio-private.h"
 #include "tw-risk-fixture.h"
 #include "tw-session.h"
 

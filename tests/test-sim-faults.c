@@ -60,6 +60,21 @@ on_slow_done (GObject      *source,
   p->done = TRUE;
 }
 
+/* Whether a request for @path reached the simulator (logged when it arrives). */
+static gboolean
+arrived (TwSimThread *sim,
+         const char  *path)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (sim);
+  JsonArray *array = json_node_get_array (log);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "path"),
+                   path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* A delayed answer does not hold up the others. */
 static void
 test_fault_latency_concurrent (void)
@@ -77,7 +92,8 @@ test_fault_latency_concurrent (void)
                                 tw_sim_thread_get_credential (sim, "api_key"));
   start = g_get_monotonic_time ();
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_slow_done, &p);
-  tw_test_run_for (100);
+  /* The simulator holds the slow one. */
+  tw_test_wait_until (arrived (sim, "/health"), 5000);
 
   other = tw_test_sim_fetch (sim, "alpaca", "GET", "/v2/account", TW_TEST_AUTH_GOOD);
   other_done = g_get_monotonic_time ();
@@ -465,7 +481,8 @@ test_stop_with_pending (void)
 
   tw_test_sim_fault (sim, "investiq", "{\"latency_ms\":60000}");
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_slow_done, &p);
-  tw_test_run_for (200);
+  /* The simulator holds it (a minute's latency) when it stops. */
+  tw_test_wait_until (arrived (sim, "/health"), 5000);
   g_assert_false (p.done);
   tw_sim_thread_stop (sim);
   g_assert_true (tw_test_run_until (&p.done, 10000));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "tw-http-private.h"
 #include "tw-trading-actions-fixture.h"
 
 /* Close, cancel, cancel all, flatten: over real HTTP against the simulator, guarded
@@ -428,8 +429,15 @@ test_cancel_guard_refused (void)
   g_assert_null (status);
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
 
-  /* A poll later: still nothing but GETs, and the orders are all there. */
-  tw_test_run_for (2 * INTERVAL_MS);
+  /* A poll later (every poller of Alpaca answered a refresh sent after the refusal):
+   * still nothing but GETs, and the orders are all there. */
+  {
+    g_autoptr(GDateTime) before = g_date_time_ref (tw_portfolio_get_updated_at (f.portfolio, "alpaca"));
+
+    tw_portfolio_refresh (f.portfolio, "alpaca");
+    tw_test_wait_until (!g_date_time_equal (tw_portfolio_get_updated_at (f.portfolio, "alpaca"), before),
+                        5000);
+  }
   requests = changing_requests (&f, NULL);
   g_assert_cmpstr (requests, ==, "");
   l = (Lookup) { f.portfolio, "alpaca", NULL, NULL, 3 };

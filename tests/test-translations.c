@@ -11,14 +11,16 @@
 #include "tw-error.h"
 #include "tw-guard.h"
 #include "tw-overview-page.h"
+#include "tw-overview-page-private.h"
 #include "tw-test-i18n.h"
 #include "tw-test-ui.h"
 #include "tw-test-util.h"
+#include "tw-ui-util.h"
 
 /* Messages as a German operator reads them, from the catalog the build makes (po/de.po):
  * the Overview's plural counts (one ngettext pair each, singular and plural), the core's
- * guard refusal with its translated action title and checklist labels. Every other test
- * reads the English msgids in C. */
+ * guard refusal with its translated action title and checklist labels, the ages ("vor 3 min").
+ * Every other test reads the English msgids in C. */
 
 static TwApplication *app;
 
@@ -170,6 +172,34 @@ test_guard_refusal_german (void)
   setlocale (LC_ALL, saved);
 }
 
+/* One "… ago" for every page, with the German plural forms ("vor 1 Tag", "vor 3 Tagen")
+ * and the word order of the sentences around it ("vor 4 min aktualisiert"). */
+static void
+test_ago_german (void)
+{
+  g_autofree char *saved = NULL;
+  g_autofree char *ago = NULL;
+  g_autofree char *days = NULL;
+  g_autofree char *updated = NULL;
+  g_autofree char *stale = NULL;
+
+  if (!tw_test_enter_german (&saved))
+    return;
+
+  ago = tw_ui_format_ago (185);
+  g_assert_cmpstr (ago, ==, "vor 3 min");
+  days = tw_ui_format_ago (3 * 86400);
+  g_assert_cmpstr (days, ==, "vor 3 Tagen");
+  /* Hours run up to two days, so the singular only shows in the catalog. */
+  g_assert_cmpstr (ngettext ("%d day ago", "%d days ago", 1), ==, "vor %d Tag");
+  updated = tw_ui_format_age (240, FALSE);
+  g_assert_cmpstr (updated, ==, "vor 4 min aktualisiert");
+  stale = tw_ui_format_age (7200, TRUE);
+  g_assert_cmpstr (stale, ==, "veraltet — vor 2 h aktualisiert");
+
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +211,7 @@ main (int   argc,
   tw_test_ui_main_setup (&argc, &argv, &app);
   g_test_add_func ("/tw/ui/translations/overview-plurals-de", test_overview_plurals_german);
   g_test_add_func ("/tw/ui/translations/guard-refusal-de", test_guard_refusal_german);
+  g_test_add_func ("/tw/ui/translations/ago-de", test_ago_german);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

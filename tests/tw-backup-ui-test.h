@@ -106,6 +106,21 @@ backup_demo_db_path (BackupDemo *demo,
 }
 
 /* Saves NAME-light.png and NAME-dark.png of @window. */
+/* Whether a widget of the type named @type_name is under @root (e.g. a toast still in its
+ * hide animation). */
+static inline gboolean
+tw_test_has_widget_named (GtkWidget  *root,
+                          const char *type_name)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), type_name))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (tw_test_has_widget_named (child, type_name))
+      return TRUE;
+  return FALSE;
+}
+
 static inline void
 tw_test_save_pngs (GtkWidget  *window,
                    const char *name)
@@ -120,8 +135,8 @@ tw_test_save_pngs (GtkWidget  *window,
 
       adw_style_manager_set_color_scheme (style, i == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
                                                         : ADW_COLOR_SCHEME_FORCE_DARK);
+      /* Two frames: the style change is drawn by the second at the latest. */
       g_assert_true (tw_test_ui_wait_frame (window, 5000));
-      tw_test_run_for (50);
       g_assert_true (tw_test_ui_wait_frame (window, 5000));
       path = tw_test_ui_save_png (window, file);
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));

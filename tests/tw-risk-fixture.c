@@ -203,6 +203,68 @@ risk_wait (gboolean (*check) (gpointer data),
   return ok;
 }
 
+typedef struct
+{
+  GPtrArray *states;    /* TwTradingState */
+  GArray    *answers;   /* guint, answers seen per state */
+  guint      n;
+} AnswerWait;
+
+static void
+on_state_answered (TwTradingState *state,
+                   GParamSpec     *pspec,
+                   AnswerWait     *wait)
+{
+  guint i;
+
+  if (g_ptr_array_find (wait->states, state, &i))
+    g_array_index (wait->answers, guint, i)++;
+}
+
+static gboolean
+all_answered (gpointer data)
+{
+  AnswerWait *wait = data;
+
+  for (guint i = 0; i < wait->answers->len; i++)
+    if (g_array_index (wait->answers, guint, i) < wait->n)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+risk_wait_answers (RiskFixture *f,
+                   const char  *service_id,
+                   guint        n,
+                   guint        timeout_ms)
+{
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) answers = g_array_new (FALSE, TRUE, sizeof (guint));
+  AnswerWait wait = { states, answers, n };
+  gboolean ok;
+
+  if (service_id != NULL)
+    g_ptr_array_add (states, g_object_ref (risk_state (f, service_id)));
+  else
+    {
+      GListModel *all = tw_risk_monitor_get_states (f->monitor);
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        g_ptr_array_add (states, g_list_model_get_item (all, i));
+    }
+  g_assert_cmpuint (states->len, >, 0);
+  g_array_set_size (answers, states->len);
+  for (guint i = 0; i < states->len; i++)
+    g_signal_connect (g_ptr_array_index (states, i), "notify::updated-at",
+                      G_CALLBACK (on_state_answered), &wait);
+  /* The next answers now, not after a poll interval. */
+  tw_risk_monitor_refresh (f->monitor);
+  ok = risk_wait (all_answered, &wait, timeout_ms);
+  for (guint i = 0; i < states->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (states, i), &wait);
+  return ok;
+}
+
 static void
 on_result (GObject      *source,
            GAsyncResult *result,

@@ -56,6 +56,14 @@ gboolean        risk_wait                 (gboolean     (*check) (gpointer data)
                                            gpointer       data,
                                            guint          timeout_ms);
 
+/* Iterates the main context until @service_id (NULL: every service the monitor follows)
+ * answered its trading state @n more times. What a poll answer would set off (signals,
+ * alerts) has run by then: the proof that a quiet period passed. */
+gboolean        risk_wait_answers         (RiskFixture   *f,
+                                           const char    *service_id,
+                                           guint          n,
+                                           guint          timeout_ms);
+
 /* Runs an action through the runner and waits for its result. */
 JsonNode       *risk_run                  (RiskFixture     *f,
                                            TwGuardRequest  *request,

@@ -143,6 +143,72 @@ app_wait_halted (AppFixture *f,
   return tw_test_ui_wait_for (halted_is, &wait, timeout_ms);
 }
 
+typedef struct
+{
+  GPtrArray *states;    /* TwTradingState */
+  GArray    *answers;   /* guint per state */
+  guint      n;
+} AnswerWait;
+
+static void
+on_state_answered (TwTradingState *state,
+                   GParamSpec     *pspec,
+                   AnswerWait     *wait)
+{
+  guint i;
+
+  if (g_ptr_array_find (wait->states, state, &i))
+    g_array_index (wait->answers, guint, i)++;
+}
+
+static gboolean
+all_answered (gpointer user_data)
+{
+  AnswerWait *wait = user_data;
+
+  for (guint i = 0; i < wait->answers->len; i++)
+    if (g_array_index (wait->answers, guint, i) < wait->n)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+app_wait_answers (AppFixture *f,
+                  const char *service_id,
+                  guint       n,
+                  guint       timeout_ms)
+{
+  TwRiskMonitor *monitor = tw_application_get_risk_monitor (f->app);
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) answers = g_array_new (FALSE, TRUE, sizeof (guint));
+  AnswerWait wait = { states, answers, n };
+  gboolean ok;
+
+  if (service_id != NULL)
+    {
+      TwTradingState *state = tw_risk_monitor_lookup (monitor, service_id);
+
+      g_assert_nonnull (state);
+      g_ptr_array_add (states, g_object_ref (state));
+    }
+  else
+    {
+      GListModel *all = tw_risk_monitor_get_states (monitor);
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        g_ptr_array_add (states, g_list_model_get_item (all, i));
+    }
+  g_array_set_size (answers, states->len);
+  for (guint i = 0; i < states->len; i++)
+    g_signal_connect (g_ptr_array_index (states, i), "notify::updated-at",
+                      G_CALLBACK (on_state_answered), &wait);
+  tw_risk_monitor_refresh (monitor);
+  ok = tw_test_ui_wait_for (all_answered, &wait, timeout_ms);
+  for (guint i = 0; i < states->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (states, i), &wait);
+  return ok;
+}
+
 static gboolean
 states_known (gpointer user_data)
 {

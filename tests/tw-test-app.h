@@ -41,6 +41,13 @@ gboolean       app_wait_halted           (AppFixture   *f,
                                           const char   *service_id,
                                           gboolean      halted,
                                           guint         timeout_ms);
+/* Waits until @service_id (NULL: every service) answered its trading state @n more times
+ * (the monitor refreshed first): what those answers set off has run by then, the proof
+ * that a quiet period passed. */
+gboolean       app_wait_answers          (AppFixture   *f,
+                                          const char   *service_id,
+                                          guint         n,
+                                          guint         timeout_ms);
 /* Waits until every service of the profile answered its trading state at least once. */
 gboolean       app_wait_states_known     (AppFixture   *f,
                                           guint         timeout_ms);

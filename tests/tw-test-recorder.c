@@ -91,23 +91,31 @@ tw_test_recorder_count (const char *summary_part,
   return n;
 }
 
+typedef struct
+{
+  const char *summary_part;
+  int         urgency;
+  JsonObject *call;
+} Find;
+
+static gboolean
+found (gpointer data)
+{
+  Find *find = data;
+
+  find->call = tw_test_recorder_find (find->summary_part, find->urgency);
+  return find->call != NULL;
+}
+
 JsonObject *
 tw_test_recorder_wait (const char *summary_part,
                        int         urgency,
                        guint       timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  Find find = { summary_part, urgency, NULL };
 
-  for (;;)
-    {
-      JsonObject *call = tw_test_recorder_find (summary_part, urgency);
-
-      if (call != NULL)
-        return call;
-      if (g_get_monotonic_time () > end)
-        return NULL;
-      tw_test_run_for (100);
-    }
+  tw_test_wait_for (found, &find, timeout_ms);
+  return find.call;
 }
 
 gboolean

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include "tw-test-util.h"
+#include "tw-test-timing.h"
 
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 
 TwSimThread *
@@ -196,6 +198,26 @@ tw_test_sim_requests (TwSimThread *sim)
   return answer;
 }
 
+static gint64
+polygon_failures (TwSimThread *sim)
+{
+  g_autoptr(JsonNode) node = tw_test_sim_request (sim, "autotrader", "GET",
+                                                  "/api/health/circuit-breakers", NULL);
+  JsonObject *breakers = json_object_get_object_member (json_node_get_object (node), "breakers");
+
+  return json_object_get_int_member (json_object_get_object_member (breakers, "polygon"),
+                                     "failure_count");
+}
+
+void
+tw_test_sim_wait_ticks (TwSimThread *sim,
+                        guint        ms)
+{
+  tw_test_sim_scenario (sim, "{\"name\":\"source-outage\",\"source\":\"polygon\","
+                             "\"failure_threshold\":1000}");
+  tw_test_wait_until (polygon_failures (sim) >= ms / 200 + 1, ms + 10000);
+}
+
 void
 tw_test_answer_free (TwTestAnswer *a)
 {
@@ -300,7 +322,7 @@ tw_test_run_until (gboolean *done,
 {
   GMainContext *context = g_main_context_default ();
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &timed_out);
+  guint id = g_timeout_add (tw_test_scale_timeout (timeout_ms), on_timeout, &timed_out);
 
   while (!*done && !timed_out)
     g_main_context_iteration (context, TRUE);
@@ -310,10 +332,47 @@ tw_test_run_until (gboolean *done,
   return *done;
 }
 
-void
-tw_test_run_for (guint ms)
+gint64
+tw_test_run_queue_wait_us (void)
 {
-  gboolean never = FALSE;
+  g_autofree char *text = NULL;
+  guint64 run_ns, wait_ns;
 
-  tw_test_run_until (&never, ms);
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return -1;
+  if (sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
+    return -1;
+  return (gint64) (wait_ns / 1000);
+}
+
+static gboolean
+keep_ticking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+tw_test_wait_step (gint64 deadline_us)
+{
+  guint tick;
+
+  if (g_get_monotonic_time () >= deadline_us)
+    return FALSE;
+  tick = g_timeout_add (20, keep_ticking, NULL);
+  g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return g_get_monotonic_time () < deadline_us;
+}
+
+gboolean
+tw_test_wait_for (TwTestCondition condition,
+                  gpointer        user_data,
+                  guint           timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (user_data))
+    if (!tw_test_wait_step (deadline))
+      return condition (user_data);
+  return TRUE;
 }

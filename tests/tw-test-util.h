@@ -54,6 +54,14 @@ JsonNode    *tw_test_sim_requests       (TwSimThread *sim);
  * (0 for a dropped connection). */
 gint64       tw_test_sim_last_status    (TwSimThread *sim);
 
+/* Waits until at least @ms of the simulator's own time has passed on its main context,
+ * where every simulated clock runs (the price walk, the breakers, the demo databases): a
+ * polygon outage at Autotrader, started here, fails a call every 200 ms on it, so
+ * @ms / 200 + 1 failures prove it. The proof that something the simulator would do on
+ * a timer did not happen. Leaves Autotrader's polygon source in an outage. */
+void         tw_test_sim_wait_ticks     (TwSimThread *sim,
+                                         guint        ms);
+
 /* Raw requests from a plain client on a new connection, as a connector sees the sim:
  * for checking exact bodies, headers and transport errors. */
 typedef enum
@@ -88,10 +96,43 @@ void          tw_test_answer_free       (TwTestAnswer *answer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwTestAnswer, tw_test_answer_free)
 
+/* How long this thread has waited for a CPU (runnable, not running) in µs, from
+ * /proc/thread-self/schedstat; -1 when the kernel does not say. Stall meters take it off,
+ * so a loaded machine does not fail them. */
+gint64       tw_test_run_queue_wait_us  (void);
+
+/* Tests wait for conditions, never for a time: there is no "run for N ms" here.
+ * To show that something does NOT happen, wait for a later event that proves the quiet
+ * period passed (the next poll answer, a sentinel request) and say so in a comment. */
+
 /* Runs the default main context until @done is TRUE or @timeout_ms passes; returns *done. */
 gboolean     tw_test_run_until          (gboolean    *done,
                                          guint        timeout_ms);
-/* Iterates the default main context for @ms milliseconds. */
-void         tw_test_run_for            (guint        ms);
+
+typedef gboolean (*TwTestCondition) (gpointer user_data);
+
+/* Iterates the default main context until @condition holds or @timeout_ms passes;
+ * returns whether it holds. The context is woken at least every 20 ms, so conditions
+ * that change on other threads (the simulator, a child process) are seen too. */
+gboolean     tw_test_wait_for           (TwTestCondition condition,
+                                         gpointer        user_data,
+                                         guint           timeout_ms);
+/* One turn of the default main context, woken within 20 ms; FALSE once the monotonic
+ * time @deadline_us has passed. The step of tw_test_wait_until(). */
+gboolean     tw_test_wait_step          (gint64       deadline_us);
+
+/* Spins the default main context until @expr holds; when @timeout_ms passes first, the
+ * test fails with a message naming @expr. */
+#define tw_test_wait_until(expr, timeout_ms)                                            \
+  G_STMT_START {                                                                        \
+    gint64 tw_deadline_ = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000;       \
+    while (!(expr))                                                                     \
+      if (!tw_test_wait_step (tw_deadline_) && !(expr))                                 \
+        {                                                                               \
+          g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,             \
+                               "timed out after " #timeout_ms " ms waiting for: " #expr); \
+          break;                                                                        \
+        }                                                                               \
+  } G_STMT_END
 
 G_END_DECLS

@@ -35,7 +35,8 @@ static inline void
 fixture_teardown (Fixture *f)
 {
   tw_portfolio_stop (f->portfolio);
-  tw_test_run_for (100);
+  /* A mapping still running in the worker thread holds the portfolio until it is home. */
+  tw_test_wait_until (g_atomic_int_get (&G_OBJECT (f->portfolio)->ref_count) == 1, 5000);
   g_assert_finalize_object (g_steal_pointer (&f->portfolio));
   risk_fixture_teardown (&f->risk);
 }

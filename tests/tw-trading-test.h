@@ -7,8 +7,10 @@
 
 #include "tw-orders-page.h"
 #include "tw-positions-page.h"
+#include "tw-positions-page-private.h"
 #include "tw-test-app.h"
 #include "tw-trading-cells.h"
+#include "tw-trading-cells-private.h"
 
 static inline GtkWidget *
 trading_find_widget (GtkWidget *root,
@@ -25,6 +27,28 @@ trading_find_widget (GtkWidget *root,
         return found;
     }
   return NULL;
+}
+
+/* TRUE once every service of the portfolio the pages share answered each of its polls
+ * (its updated-at is set): @f is the AppFixture. */
+static inline gboolean
+trading_portfolio_loaded (gpointer data)
+{
+  AppFixture *f = data;
+  TwPositionsPage *page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f->window),
+                                                                  TW_TYPE_POSITIONS_PAGE));
+  TwPortfolio *portfolio = tw_positions_page_get_portfolio (page);
+  GListModel *services = tw_profile_get_services (f->profile);
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+
+      if (tw_portfolio_has_service (portfolio, id) && tw_portfolio_get_updated_at (portfolio, id) == NULL)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* The text the table shows for @item in @column (walks the widgets on screen). */

@@ -247,19 +247,14 @@ tw_application_open_profile_by_name (TwApplication  *self,
                                      const char     *name,
                                      GError        **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *basename = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autoptr(TwProfile) profile = NULL;
 
   g_return_val_if_fail (TW_IS_APPLICATION (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
   self->opened_once = TRUE;
-  dir = tw_profile_get_dir ();
-  basename = g_strconcat (name, ".conf", NULL);
-  file = g_file_new_build_filename (dir, basename, NULL);
-  profile = tw_profile_load (file, error);
+  /* The name may come from D-Bus or the command line: checked, then NAME.conf only. */
+  profile = tw_profile_load_by_name (name, error);
   if (profile == NULL)
     return FALSE;
   _tw_application_open_profile (self, profile, _tw_application_get_keyring (self), FALSE);

@@ -18,11 +18,10 @@ cmd_verify (TwAuditLog *log,
             gboolean    json)
 {
   g_autoptr(GError) error = NULL;
-  guint64 n_rows = 0;
-  gint64 bad_row = 0;
+  TwAuditVerdict verdict;
   gboolean ok;
 
-  ok = tw_audit_log_verify (log, &n_rows, &bad_row, NULL, &error);
+  ok = tw_audit_log_verify_full (log, &verdict, NULL, &error);
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -33,20 +32,34 @@ cmd_verify (TwAuditLog *log,
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, tw_audit_log_get_path (log));
       json_builder_set_member_name (builder, "rows");
-      json_builder_add_int_value (builder, n_rows);
+      json_builder_add_int_value (builder, verdict.n_rows);
+      /* 0: a log from before keyed chains (or an empty one), never keyed */
+      json_builder_set_member_name (builder, "keyed_from");
+      json_builder_add_int_value (builder, verdict.keyed_from);
       if (!ok)
         {
           json_builder_set_member_name (builder, "bad_row");
-          json_builder_add_int_value (builder, bad_row);
+          json_builder_add_int_value (builder, verdict.bad_row);
           json_builder_set_member_name (builder, "error");
           json_builder_add_string_value (builder, error->message);
         }
       json_builder_end_object (builder);
       _tw_cli_print_json (builder);
     }
+  else if (ok && verdict.n_rows == 0)
+    printf ("Audit log %s: no rows written yet\n", tw_audit_log_get_path (log));
+  else if (ok && verdict.keyed_from == 0)
+    printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, the unkeyed hash chain of an earlier "
+            "version is intact (it proves only that the rows fit together: anyone could have "
+            "rewritten them); the log is keyed from its next row on\n",
+            tw_audit_log_get_path (log), verdict.n_rows);
+  else if (ok && verdict.keyed_from > 1)
+    printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, the keyed chain is intact (rows 1 to %"
+            G_GINT64_FORMAT " from an earlier version, chained to the keyed rows)\n",
+            tw_audit_log_get_path (log), verdict.n_rows, verdict.keyed_from - 1);
   else if (ok)
-    printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, the hash chain is intact\n",
-            tw_audit_log_get_path (log), n_rows);
+    printf ("Audit log %s: %" G_GUINT64_FORMAT " rows, the keyed chain is intact\n",
+            tw_audit_log_get_path (log), verdict.n_rows);
 
   if (!ok)
     {

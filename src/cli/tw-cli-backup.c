@@ -305,25 +305,17 @@ static TwProfile *
 load_profile (const char  *name,
               GError     **error)
 {
-  g_autofree char *dir = tw_profile_get_dir ();
-  g_autofree char *file_name = g_strconcat (name, ".conf", NULL);
-  g_autofree char *path = g_build_filename (dir, file_name, NULL);
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) local_error = NULL;
   TwProfile *profile;
 
-  if (!tw_profile_name_is_valid (name) || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
-                   "no saved profile “%s” (looked for %s); name a saved profile, or leave "
-                   "--profile out to record the action under “cli” as live", name, path);
-      return NULL;
-    }
-  file = g_file_new_for_path (path);
-  profile = tw_profile_load (file, &local_error);
-  if (profile == NULL)
-    g_set_error (error, TW_ERROR, TW_ERROR_INVALID, "the profile “%s” could not be read: %s",
-                 name, local_error->message);
+  profile = tw_profile_load_by_name (name, &local_error);
+  if (profile == NULL && g_error_matches (local_error, TW_ERROR, TW_ERROR_NOT_FOUND))
+    g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
+                 "no saved profile “%s” (%s); name a saved profile, or leave --profile out "
+                 "to record the action under “cli” as live", name, local_error->message);
+  else if (profile == NULL)
+    g_set_error (error, TW_ERROR, TW_ERROR_INVALID, "the profile given with --profile could "
+                 "not be read: %s", local_error->message);
 
   return profile;
 }

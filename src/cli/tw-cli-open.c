@@ -33,23 +33,14 @@ static TwProfile *
 load_saved_profile (const char  *name,
                     GError     **error)
 {
-  g_autofree char *dir = tw_profile_get_dir ();
-  g_autofree char *file_name = g_strconcat (name, ".conf", NULL);
-  g_autofree char *path = g_build_filename (dir, file_name, NULL);
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) local_error = NULL;
-  TwProfile *profile;
+  TwProfile *profile = tw_profile_load_by_name (name, &local_error);
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
-                   "no saved profile “%s” (looked for %s); name a saved profile with "
-                   "--profile NAME, or use --demo", name, path);
-      return NULL;
-    }
-  file = g_file_new_for_path (path);
-  profile = tw_profile_load (file, &local_error);
-  if (profile == NULL)
+  if (profile == NULL && g_error_matches (local_error, TW_ERROR, TW_ERROR_NOT_FOUND))
+    g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
+                 "no saved profile “%s” (%s); name a saved profile with --profile NAME, or "
+                 "use --demo", name, local_error->message);
+  else if (profile == NULL)
     g_set_error (error, TW_ERROR, TW_ERROR_INVALID, "the profile “%s” could not be read: %s",
                  name, local_error->message);
   return profile;
@@ -88,10 +79,9 @@ _tw_cli_open (TwCliOpen   *open,
       if (name == NULL)
         return _tw_cli_usage ("no profile: name one with --profile NAME (a saved profile), "
                               "or use --demo for the built-in simulator");
-      /* A name is a file name in the profiles folder: never a path. */
-      if (!tw_profile_name_is_valid (name))
-        return _tw_cli_usage ("“%s” is not a profile name: a name is 1 to 64 letters, digits, "
-                              "“-” or “_” (no “/”, no “..”)", name);
+      /* A name is a file name in the profiles folder: never a path (the core's one check). */
+      if (!tw_profile_check_name (name, &error))
+        return _tw_cli_usage ("--profile: %s", error->message);
       profile = load_saved_profile (name, &error);
       /* Looked up only when a request is sent. */
       secrets = tw_secrets_new_keyring ();

@@ -17,7 +17,8 @@ gboolean  tw_json_check_limits (const char  *data,
                                 GError     **error);
 /* tw_json_check_limits() then json_parser_load_from_data(). @length: -1 for a
  * nul-terminated @data. Errors: TW_ERROR_TOO_LARGE for a text past the limits,
- * json-glib's own for malformed JSON. */
+ * TW_ERROR_INVALID for a "\u" escape that names no character, json-glib's own for
+ * malformed JSON. */
 gboolean  tw_json_parser_load  (JsonParser  *parser,
                                 const char  *data,
                                 gssize       length,

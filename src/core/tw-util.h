@@ -2,8 +2,22 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
+
+/* Frees a string that held a secret (a key, a header carrying one), zeroing it first.
+ * explicit_bzero, not memset: a store just before free() is removed by the compiler. */
+static inline void
+tw_str_wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text == NULL)
+    return;
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
 
 /* GLib 2.74 has no g_set_str(): replaces *@field with a copy of @value.
  * Returns TRUE when the value changed, so callers notify only on a real change. */

@@ -310,6 +310,13 @@ tw_sim_message_get_json (SoupServerMessage  *msg,
                    "The request body is not valid JSON: %s", local_error->message);
       return NULL;
     }
+  /* A body of only comments (json-glib skips them) has no root. */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID,
+                           "The request body holds no JSON value: send a JSON object");
+      return NULL;
+    }
   return json_node_ref (json_parser_get_root (parser));
 }
 

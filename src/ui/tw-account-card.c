@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-account-card.h"
+#include "tw-account-card-private.h"
 
 #include <glib/gi18n.h>
 
@@ -283,15 +284,6 @@ tw_account_card_get_day_pl_text (TwAccountCard *self)
   tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_label_get_text (self->day_pl_label);
-}
-
-const char *
-tw_account_card_get_equity_text (TwAccountCard *self)
-{
-  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
-  tw_ui_flush_update (GTK_WIDGET (self));
-
-  return gtk_label_get_text (self->equity_label);
 }
 
 const char *

@@ -17,14 +17,6 @@ G_DECLARE_FINAL_TYPE (TwAccountCard, tw_account_card, TW, ACCOUNT_CARD, AdwPrefe
 
 GtkWidget  *tw_account_card_new              (TwAccount     *account);
 TwAccount  *tw_account_card_get_account      (TwAccountCard *self);
-/* What the rows show, for tests: "PAPER"/"LIVE", the day P/L line, the blocks line
- * (NULL when not blocked). */
-const char *tw_account_card_get_mode_text    (TwAccountCard *self);
-const char *tw_account_card_get_day_pl_text  (TwAccountCard *self);
-const char *tw_account_card_get_equity_text  (TwAccountCard *self);
-const char *tw_account_card_get_blocked_text (TwAccountCard *self);
-/* The stale/error line, NULL when hidden. */
-const char *tw_account_card_get_problem_text (TwAccountCard *self);
 /* The service's data age ("updated 3 s ago", "stale — …") and last error (nullable). */
 void        tw_account_card_set_state        (TwAccountCard *self,
                                               const char    *age_text,

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-audit-page.h"
+#include "tw-audit-page-private.h"
 
 #include <glib/gi18n.h>
 
@@ -43,6 +44,7 @@ struct _TwAuditPage
    * chain holds); newest_row is the newest row seen since, to mark it out of date. */
   gboolean        intact_shown;
   gint64          verified_through;
+  gint64          keyed_from;        /* of the shown result: 0 for an unkeyed log */
   gint64          newest_row;
   GDateTime      *verified_at;
   guint           n_queries;
@@ -516,7 +518,21 @@ show_intact (TwAuditPage *self)
   g_autofree char *text = NULL;
   gint64 n_newer = self->newest_row - self->verified_through;
 
-  if (self->verified_through > 0)
+  if (self->verified_through > 0 && self->keyed_from == 0)
+    /* Translators: the audit log's verification passed, but the log is from before keyed
+     * chains; %lld is the last row checked, %s the time it was checked */
+    covered = g_strdup_printf (_("Unkeyed chain intact through row %lld (verified %s): a log "
+                                 "from an earlier version, which anyone could have rewritten; "
+                                 "keyed from its next row on"),
+                               (long long) self->verified_through, when);
+  else if (self->verified_through > 0 && self->keyed_from > 1)
+    /* Translators: the audit log's verification passed; %lld is the last row checked,
+     * %s the time it was checked, the second %lld the first row under the key */
+    covered = g_strdup_printf (_("Chain intact through row %lld (verified %s); keyed from "
+                                 "row %lld, the rows before it from an earlier version"),
+                               (long long) self->verified_through, when,
+                               (long long) self->keyed_from);
+  else if (self->verified_through > 0)
     /* Translators: the audit log's verification passed; %lld is the last row checked,
      * %s the time it was checked */
     covered = g_strdup_printf (_("Chain intact through row %lld (verified %s)"),
@@ -532,7 +548,7 @@ show_intact (TwAuditPage *self)
                                       (gulong) n_newer),
                             covered, (long long) n_newer);
   set_verify_result (self, TRUE, text != NULL ? text : covered);
-  if (n_newer > 0)
+  if (n_newer > 0 || (self->verified_through > 0 && self->keyed_from == 0))
     {
       gtk_image_set_from_icon_name (self->verify_icon, "dialog-warning-symbolic");
       tw_ui_set_status_style (GTK_WIDGET (self->verify_box), "warning");
@@ -581,11 +597,10 @@ verify_done_cb (GObject      *object,
   g_autoptr(TwAuditPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  guint64 n_rows = 0;
-  gint64 bad_row = 0;
+  TwAuditVerdict verdict;
   gboolean ok;
 
-  ok = tw_audit_log_verify_finish (TW_AUDIT_LOG (object), result, &n_rows, &bad_row, &error);
+  ok = tw_audit_log_verify_finish_full (TW_AUDIT_LOG (object), result, &verdict, &error);
   if (self->verify_label == NULL)
     return;
   /* Another log (or none) is shown now: this result is not about it. */
@@ -598,8 +613,9 @@ verify_done_cb (GObject      *object,
   if (ok)
     {
       self->intact_shown = TRUE;
-      self->verified_through = (gint64) n_rows;
-      self->newest_row = (gint64) n_rows;
+      self->verified_through = (gint64) verdict.n_rows;
+      self->newest_row = (gint64) verdict.n_rows;
+      self->keyed_from = verdict.keyed_from;
       g_clear_pointer (&self->verified_at, g_date_time_unref);
       self->verified_at = g_date_time_new_now_utc ();
       show_intact (self);
@@ -609,10 +625,10 @@ verify_done_cb (GObject      *object,
       g_signal_emit (self, signals[VERIFIED], 0, ok);
       return;
     }
-  if (bad_row > 0)
+  if (verdict.bad_row > 0)
     /* Translators: the verification failed; %lld is the row's id, %s says what is wrong */
     text = g_strdup_printf (_("Chain broken at row %lld: %s — the audit log was altered outside Trade Warden"),
-                            (long long) bad_row, error->message);
+                            (long long) verdict.bad_row, error->message);
   else
     /* Translators: the verification could not run; %s is the error */
     text = g_strdup_printf (_("Could not verify the audit log: %s"), error->message);

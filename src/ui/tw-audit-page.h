@@ -26,22 +26,7 @@ void        tw_audit_page_set_context        (TwAuditPage    *self,
                                               TwAuditLog     *log,
                                               TwActionRunner *runner);
 void        tw_audit_page_refresh            (TwAuditPage    *self);
-/* (transfer none) GListModel of TwAuditRecord, as shown */
-GListModel *tw_audit_page_get_rows           (TwAuditPage    *self);
-void        tw_audit_page_set_search_text    (TwAuditPage    *self,
-                                              const char     *text);
-/* @outcome: a TwAuditOutcome, or -1 for any */
-void        tw_audit_page_set_outcome_filter (TwAuditPage    *self,
-                                              int             outcome);
-/* FALSE when no row of the log has this value yet. NULL for all. */
-gboolean    tw_audit_page_set_action_filter  (TwAuditPage    *self,
-                                              const char     *action);
-gboolean    tw_audit_page_set_profile_filter (TwAuditPage    *self,
-                                              const char     *profile);
 void        tw_audit_page_verify             (TwAuditPage    *self);
-/* (nullable) the verification result as shown; @ok: (out) (optional) */
-const char *tw_audit_page_get_verify_text    (TwAuditPage    *self,
-                                              gboolean       *ok);
 /* Writes the shown rows to @file (what Export… does after the file chooser). */
 void        tw_audit_page_export_to_file     (TwAuditPage    *self,
                                               GFile          *file);

@@ -92,14 +92,7 @@ tw_backup_ui_format_age (gint64 seconds)
     return g_strdup (_("never"));
   if (seconds < 60)
     return g_strdup (_("just now"));
-  if (seconds < 3600)
-    /* Translators: an age in minutes */
-    return g_strdup_printf (_("%u min ago"), (guint) (seconds / 60));
-  if (seconds < 48 * 3600)
-    /* Translators: an age in hours */
-    return g_strdup_printf (_("%u h ago"), (guint) (seconds / 3600));
-  return g_strdup_printf (ngettext ("%u day ago", "%u days ago", (gulong) (seconds / 86400)),
-                          (guint) (seconds / 86400));
+  return tw_ui_format_ago (seconds);
 }
 
 char *

@@ -42,32 +42,4 @@ void       tw_backups_page_set_save_profile   (TwBackupsPage     *self,
 /* Lists every database's backups again. */
 void       tw_backups_page_refresh            (TwBackupsPage     *self);
 
-/* What the page shows, for tests and scripts. */
-/* TRUE while a listing, backup, verification or deletion is under way. */
-gboolean   tw_backups_page_is_busy            (TwBackupsPage     *self);
-guint      tw_backups_page_get_n_backups      (TwBackupsPage     *self,
-                                               const char        *db_id);
-/* The @index-th backup shown for @db_id, newest first. (transfer none) (nullable) */
-TwBackup  *tw_backups_page_get_backup         (TwBackupsPage     *self,
-                                               const char        *db_id,
-                                               guint              index);
-/* The newest-backup line ("investiq_….db — 3 min ago" / "No backup yet"). */
-const char *tw_backups_page_get_newest_text   (TwBackupsPage     *self,
-                                               const char        *db_id);
-/* Whether the newest-backup line is in warning style (none, or older than 24 h). */
-gboolean   tw_backups_page_get_newest_warning (TwBackupsPage     *self,
-                                               const char        *db_id);
-/* The validity word shown for @path ("Valid", "Corrupt", "Not checked"), NULL if not shown. */
-const char *tw_backups_page_get_validity_text (TwBackupsPage     *self,
-                                               const char        *path);
-/* The last toast's text. */
-const char *tw_backups_page_get_last_message  (TwBackupsPage     *self);
-/* The dialog or wizard the page opened last, while it is open. (transfer none) (nullable) */
-GtkWidget  *tw_backups_page_get_open_dialog   (TwBackupsPage     *self);
-/* As if the operator changed the settings of @db_id (saved after a short pause). */
-void       tw_backups_page_set_schedule       (TwBackupsPage     *self,
-                                               const char        *db_id,
-                                               guint              schedule_hours,
-                                               guint              retention_days);
-
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-breaker-row.h"
+#include "tw-breaker-row-private.h"
 
 #include <glib/gi18n.h>
 
@@ -298,14 +299,4 @@ tw_breaker_row_set_in_flight (TwBreakerRow *self,
 
   self->in_flight = in_flight;
   gtk_widget_set_sensitive (GTK_WIDGET (self->reset_button), !in_flight);
-}
-
-gboolean
-tw_breaker_row_get_reset_sensitive (TwBreakerRow *self)
-{
-  g_return_val_if_fail (TW_IS_BREAKER_ROW (self), FALSE);
-  tw_ui_flush_update (GTK_WIDGET (self));
-
-  return gtk_widget_get_visible (GTK_WIDGET (self->reset_button))
-         && gtk_widget_get_sensitive (GTK_WIDGET (self->reset_button));
 }

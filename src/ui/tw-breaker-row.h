@@ -18,15 +18,7 @@ G_DECLARE_FINAL_TYPE (TwBreakerRow, tw_breaker_row, TW, BREAKER_ROW, AdwActionRo
 GtkWidget  *tw_breaker_row_new              (TwBreaker    *breaker,
                                              const char   *service_id);
 TwBreaker  *tw_breaker_row_get_breaker      (TwBreakerRow *self);
-/* "2 of 3", "3.1 % of 5.0 %", or the state word and failures of a source breaker. */
-const char *tw_breaker_row_get_value_text   (TwBreakerRow *self);
-/* "Tripped", "Near its limit", "OK", "Open", "Half-open", "Closed". */
-const char *tw_breaker_row_get_state_text   (TwBreakerRow *self);
-/* The level bar's value (0..1), -1 when the row has none. */
-double      tw_breaker_row_get_level        (TwBreakerRow *self);
-gboolean    tw_breaker_row_get_can_reset    (TwBreakerRow *self);
 void        tw_breaker_row_set_in_flight    (TwBreakerRow *self,
                                              gboolean      in_flight);
-gboolean    tw_breaker_row_get_reset_sensitive (TwBreakerRow *self);
 
 G_END_DECLS

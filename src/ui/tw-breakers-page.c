@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include "tw-breakers-page.h"
+#include "tw-breakers-page-private.h"
 
 #include <glib/gi18n.h>
 
 #include "tw-error.h"
 #include "tw-guard-dialog.h"
+#include "tw-ui-util.h"
 #include "tw-window.h"
 
 struct _TwBreakersPage
@@ -72,18 +74,11 @@ show_result (TwBreakersPage *self,
              gboolean        ok)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  AdwToast *toast;
 
   g_free (self->last_result);
   self->last_result = g_strdup (text);
-  if (!TW_IS_WINDOW (root))
-    return;
-  toast = adw_toast_new (text);
-  /* A failure stays until dismissed: it must not be missed. */
-  adw_toast_set_timeout (toast, ok ? 5 : 0);
-  if (!ok)
-    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  tw_window_add_toast (TW_WINDOW (root), toast);
+  if (TW_IS_WINDOW (root))
+    tw_window_add_toast (TW_WINDOW (root), tw_ui_result_toast_new (text, ok));
 }
 
 static const char *

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-close-position-dialog.h"
+#include "tw-close-position-dialog-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -255,26 +256,6 @@ tw_close_position_dialog_get_percentage (TwClosePositionDialog *self)
   if (tw_close_position_dialog_get_mode (self) != TW_CLOSE_PERCENTAGE)
     return 0;
   return gtk_spin_button_get_value (self->percentage_spin);
-}
-
-void
-tw_close_position_dialog_set_all (TwClosePositionDialog *self)
-{
-  g_return_if_fail (TW_IS_CLOSE_POSITION_DIALOG (self));
-
-  gtk_check_button_set_active (self->all_check, TRUE);
-}
-
-void
-tw_close_position_dialog_set_qty (TwClosePositionDialog *self,
-                                  double                 qty)
-{
-  g_return_if_fail (TW_IS_CLOSE_POSITION_DIALOG (self));
-
-  if (self->whole_only)
-    return;
-  gtk_check_button_set_active (self->qty_check, TRUE);
-  gtk_spin_button_set_value (self->qty_spin, qty);
 }
 
 void

@@ -24,20 +24,10 @@ G_DECLARE_FINAL_TYPE (TwClosePositionDialog, tw_close_position_dialog, TW, CLOSE
 GtkWidget   *tw_close_position_dialog_new            (GtkWindow             *parent,
                                                       TwPosition            *position,
                                                       gboolean               whole_only);
-TwPosition  *tw_close_position_dialog_get_position   (TwClosePositionDialog *self);
 TwCloseMode  tw_close_position_dialog_get_mode       (TwClosePositionDialog *self);
 /* Units to close (TW_CLOSE_QUANTITY), else 0. */
 double       tw_close_position_dialog_get_qty        (TwClosePositionDialog *self);
 /* Percent to close (TW_CLOSE_PERCENTAGE), else 0. */
 double       tw_close_position_dialog_get_percentage (TwClosePositionDialog *self);
-/* As the operator would: choose the mode and amount. */
-void         tw_close_position_dialog_set_all        (TwClosePositionDialog *self);
-void         tw_close_position_dialog_set_qty        (TwClosePositionDialog *self,
-                                                      double                 qty);
-/* Clicks the preset button when @percentage is 25, 50, 75 or 100. */
-void         tw_close_position_dialog_set_percentage (TwClosePositionDialog *self,
-                                                      double                 percentage);
-/* "Closes 25 of 50 AAPL (long)": what Close will do. */
-const char  *tw_close_position_dialog_get_summary    (TwClosePositionDialog *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-flatten-dialog.h"
+#include "tw-flatten-dialog-private.h"
 
 #include <glib/gi18n.h>
 
@@ -284,14 +285,6 @@ tw_flatten_dialog_new (GtkWindow  *parent,
   index = g_new0 (guint, 1);
   gtk_list_box_bind_model (self->steps_list, tw_flatten_get_steps (flatten), create_row_cb, index, g_free);
   return GTK_WIDGET (self);
-}
-
-TwFlatten *
-tw_flatten_dialog_get_flatten (TwFlattenDialog *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_DIALOG (self), NULL);
-
-  return self->flatten;
 }
 
 void

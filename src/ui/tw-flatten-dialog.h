@@ -20,18 +20,8 @@ G_DECLARE_FINAL_TYPE (TwFlattenDialog, tw_flatten_dialog, TW, FLATTEN_DIALOG, Ad
 GtkWidget  *tw_flatten_dialog_new              (GtkWindow       *parent,
                                                 TwFlatten       *flatten,
                                                 const char      *service_name);
-TwFlatten  *tw_flatten_dialog_get_flatten      (TwFlattenDialog *self);
 /* Runs the flatten (once). */
 void        tw_flatten_dialog_run              (TwFlattenDialog *self);
 gboolean    tw_flatten_dialog_get_running      (TwFlattenDialog *self);
-gboolean    tw_flatten_dialog_get_finished     (TwFlattenDialog *self);
-/* What the dialog shows, for tests: the state word of step @i ("Pending", "Running",
- * "Done", "Partly done", "Failed"), its detail (summary and refused items), the result. */
-const char *tw_flatten_dialog_get_step_state   (TwFlattenDialog *self,
-                                                guint            i);
-/* (transfer full) */
-char       *tw_flatten_dialog_dup_step_detail  (TwFlattenDialog *self,
-                                                guint            i);
-const char *tw_flatten_dialog_get_result_text  (TwFlattenDialog *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-guard-dialog.h"
+#include "tw-guard-dialog-private.h"
 
 #include <glib/gi18n.h>
 

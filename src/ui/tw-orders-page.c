@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-orders-page.h"
+#include "tw-orders-page-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -109,11 +110,8 @@ show_result (TwOrdersPage *self,
   self->last_result = g_strdup (text);
   if (TW_IS_WINDOW (root))
     {
-      AdwToast *toast = adw_toast_new (text);
+      AdwToast *toast = tw_ui_result_toast_new (text, ok);
 
-      adw_toast_set_timeout (toast, ok ? 5 : 0);
-      if (!ok)
-        adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
       /* A toast is one line: each refusal and why is one click away. */
       if (details)
         {
@@ -132,9 +130,8 @@ service_name (TwOrdersPage *self,
               const char   *service_id)
 {
   TwProfile *profile = tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio));
-  TwService *service = tw_profile_lookup_service (profile, service_id);
 
-  return service != NULL ? tw_service_get_name (service) : service_id;
+  return tw_profile_get_service_name (profile, service_id);
 }
 
 /* ---- stuck, cancel-all buttons ---- */
@@ -692,14 +689,6 @@ GtkWidget *
 tw_orders_page_new (void)
 {
   return g_object_new (TW_TYPE_ORDERS_PAGE, NULL);
-}
-
-GtkColumnView *
-tw_orders_page_get_column_view (TwOrdersPage *self)
-{
-  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
-
-  return self->column_view;
 }
 
 GListModel *

@@ -29,15 +29,5 @@ GtkWidget          *tw_orders_page_new              (void);
 void                tw_orders_page_set_context      (TwOrdersPage   *self,
                                                      TwPortfolio    *portfolio,
                                                      TwActionRunner *runner);
-GtkColumnView      *tw_orders_page_get_column_view  (TwOrdersPage   *self);
-/* (transfer none) the rows as shown: stuck first */
-GListModel         *tw_orders_page_get_model        (TwOrdersPage   *self);
-/* (transfer none) (nullable) the guard dialog of the last action, while open */
-GtkWidget          *tw_orders_page_get_guard_dialog (TwOrdersPage   *self);
-const char         *tw_orders_page_get_last_result  (TwOrdersPage   *self);
-/* (transfer none) (nullable) the dialog of "show-result", while open */
-GtkWidget          *tw_orders_page_get_result_dialog (TwOrdersPage  *self);
-/* "2 stuck orders" or "" */
-const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
 
 G_END_DECLS

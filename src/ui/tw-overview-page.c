@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-overview-page.h"
+#include "tw-overview-page-private.h"
 
 #include <glib/gi18n.h>
 

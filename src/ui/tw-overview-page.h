@@ -20,8 +20,6 @@ GtkWidget    *tw_overview_page_new           (void);
 TwWorkspace  *tw_overview_page_get_workspace (TwOverviewPage *self);
 void          tw_overview_page_set_workspace (TwOverviewPage *self,
                                               TwWorkspace    *workspace);
-/* The summary line as shown ("5 of 5 services OK"). */
-const char   *tw_overview_page_get_summary   (TwOverviewPage *self);
 /* (transfer none) (nullable) the row of @service_id: NULL when not in view. */
 TwServiceRow *tw_overview_page_get_row       (TwOverviewPage *self,
                                               const char     *service_id);

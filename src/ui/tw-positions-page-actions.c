@@ -10,6 +10,7 @@
 #include "tw-flatten-dialog.h"
 #include "tw-guard-dialog.h"
 #include "tw-positions-page-private.h"
+#include "tw-ui-util.h"
 #include "tw-window.h"
 
 /* Everything one close or flatten needs until its end. */
@@ -64,13 +65,7 @@ show_result (TwPositionsPage *self,
   self->last_result = g_strdup (text);
   if (TW_IS_WINDOW (root))
     {
-      AdwToast *toast = adw_toast_new (text);
-
-      /* A failure stays until dismissed: it must not be missed. */
-      adw_toast_set_timeout (toast, ok ? 5 : 0);
-      if (!ok)
-        adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      tw_window_add_toast (TW_WINDOW (root), toast);
+      tw_window_add_toast (TW_WINDOW (root), tw_ui_result_toast_new (text, ok));
     }
   _tw_positions_page_emit_finished (self, operation, ok, text);
 }
@@ -80,9 +75,8 @@ service_name (TwPositionsPage *self,
               const char      *service_id)
 {
   TwProfile *profile = tw_workspace_get_profile (tw_portfolio_get_workspace (self->portfolio));
-  TwService *service = tw_profile_lookup_service (profile, service_id);
 
-  return service != NULL ? tw_service_get_name (service) : service_id;
+  return tw_profile_get_service_name (profile, service_id);
 }
 
 /* Whether the service's "positions.close" can close a part (a qty or percentage var). */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-preferences-window.h"
+#include "tw-preferences-window-private.h"
 
 #include <glib/gi18n.h>
 
@@ -156,14 +157,6 @@ tw_preferences_window_new (GtkWindow *parent,
                        "modal", parent != NULL,
                        "settings", settings,
                        NULL);
-}
-
-GSettings *
-tw_preferences_window_get_settings (TwPreferencesWindow *self)
-{
-  g_return_val_if_fail (TW_IS_PREFERENCES_WINDOW (self), NULL);
-
-  return self->settings;
 }
 
 GtkWidget *

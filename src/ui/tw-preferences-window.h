@@ -16,9 +16,5 @@ G_DECLARE_FINAL_TYPE (TwPreferencesWindow, tw_preferences_window, TW, PREFERENCE
 /* @settings: the application's io.github.tradewarden.TradeWarden settings. */
 GtkWidget  *tw_preferences_window_new           (GtkWindow           *parent,
                                                  GSettings           *settings);
-GSettings  *tw_preferences_window_get_settings  (TwPreferencesWindow *self);
-/* The widget that edits @key (a GtkSpinButton or a GtkSwitch), or NULL; for tests. */
-GtkWidget  *tw_preferences_window_get_editor    (TwPreferencesWindow *self,
-                                                 const char          *key);
 
 G_END_DECLS

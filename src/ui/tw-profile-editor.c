@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-profile-editor.h"
+#include "tw-profile-editor-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -20,7 +21,7 @@ pending_secret_free (PendingSecret *pending)
   g_free (pending->name);
   /* not logged, not kept: wipe before freeing */
   if (pending->value != NULL)
-    memset (pending->value, 0, strlen (pending->value));
+    explicit_bzero (pending->value, strlen (pending->value));
   g_free (pending->value);
   g_free (pending);
 }

@@ -22,13 +22,9 @@ TwProfileEditor    *tw_profile_editor_new                (GtkWindow           *p
                                                           TwConnectorRegistry *registry,
                                                           TwSecrets           *secrets,
                                                           TwProfile           *profile);
-void                tw_profile_editor_set_profile_name   (TwProfileEditor     *self,
-                                                          const char          *name);
 void                tw_profile_editor_set_mode           (TwProfileEditor     *self,
                                                           TwMode               mode);
 /* Adds a new service row (as editor.add-service does); returns it. (transfer none) */
 TwServiceEditorRow *tw_profile_editor_add_service        (TwProfileEditor     *self);
-/* The problems shown inline, or NULL when the profile is valid. */
-const char         *tw_profile_editor_get_problems       (TwProfileEditor     *self);
 
 G_END_DECLS

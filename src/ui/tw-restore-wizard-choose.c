@@ -366,28 +366,3 @@ _tw_restore_wizard_enter_backup (TwRestoreWizard *self)
     }
   show_details (self);
 }
-
-gboolean
-tw_restore_wizard_choose_backup (TwRestoreWizard *self,
-                                 const char      *backup_path)
-{
-  g_return_val_if_fail (TW_IS_RESTORE_WIZARD (self), FALSE);
-  g_return_val_if_fail (backup_path != NULL, FALSE);
-
-  if (self->step != TW_RESTORE_STEP_BACKUP)
-    return FALSE;
-  for (guint i = 0; i < self->backup_rows->len; i++)
-    {
-      GtkWidget *check = g_object_get_data (g_ptr_array_index (self->backup_rows, i), "tw-check");
-
-      if (check != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (check), "tw-path"), backup_path) == 0)
-        {
-          if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
-            choose_backup (self, backup_path);
-          else
-            gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-          return TRUE;
-        }
-    }
-  return FALSE;
-}

@@ -123,4 +123,41 @@ void     _tw_restore_wizard_halt_all         (TwRestoreWizard *self);
 void     _tw_restore_wizard_resume           (TwRestoreWizard *self);
 void     _tw_restore_wizard_copy_path        (TwRestoreWizard *self);
 
+/* For tests: what the widget shows, and the operator's hand. */
+
+TwRestoreStep    tw_restore_wizard_get_step         (TwRestoreWizard *self);
+gboolean         tw_restore_wizard_get_can_next     (TwRestoreWizard *self);
+/* TRUE while verifying, halting or restoring. */
+gboolean         tw_restore_wizard_is_busy          (TwRestoreWizard *self);
+/* Step 4 entries, as typed. */
+void             tw_restore_wizard_set_typed_name   (TwRestoreWizard *self,
+                                                     const char      *text);
+void             tw_restore_wizard_set_typed_profile (TwRestoreWizard *self,
+                                                     const char      *text);
+void             tw_restore_wizard_set_reason       (TwRestoreWizard *self,
+                                                     const char      *reason);
+/* Step 2: the chosen backup's validity and the per-table comparison, as shown
+ * ("trades: 240 now, 236 in the backup (−4)"); NULL before it is known. */
+const char      *tw_restore_wizard_get_comparison   (TwRestoreWizard *self);
+/* Step 3: the pre-flight line about trading ("All 4 services that can trade are halted"). */
+const char      *tw_restore_wizard_get_safety_text  (TwRestoreWizard *self);
+/* Step 4: what the form still needs, as shown under it ("" when nothing). */
+const char      *tw_restore_wizard_get_problem      (TwRestoreWizard *self);
+/* Step 5: the state of each of the manager's steps: "pending", "running", "done", "failed". */
+const char      *tw_restore_wizard_get_step_state   (TwRestoreWizard *self,
+                                                     TwBackupStep     step);
+/* Step 6 */
+gboolean         tw_restore_wizard_get_succeeded    (TwRestoreWizard *self);
+const char      *tw_restore_wizard_get_result_text  (TwRestoreWizard *self);
+/* (nullable) */
+const char      *tw_restore_wizard_get_pre_restore_path (TwRestoreWizard *self);
+/* The last toast's text (e.g. why the window would not close). */
+const char      *tw_restore_wizard_get_last_message (TwRestoreWizard *self);
+/* The result's heading: "investiq.db restored", "Not restored: investiq.db put back as it was"… */
+const char      *tw_restore_wizard_get_result_title (TwRestoreWizard *self);
+/* Whether a toast is shown (toasts are dismissed when the wizard changes step). */
+gboolean         tw_restore_wizard_has_toast        (TwRestoreWizard *self);
+/* The guard dialog of Resume trading…, while open. (transfer none) (nullable) */
+GtkWidget       *tw_restore_wizard_get_guard_dialog (TwRestoreWizard *self);
+
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-risk-parameters-dialog.h"
+#include "tw-risk-parameters-dialog-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>

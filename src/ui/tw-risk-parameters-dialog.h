@@ -24,19 +24,5 @@ GtkWidget  *tw_risk_parameters_dialog_new              (GtkWindow              *
                                                         TwRiskParameters       *parameters,
                                                         TwActionRunner         *runner,
                                                         const char             *service_id);
-/* As if typed by the operator; FALSE for a key the dialog does not list. */
-gboolean    tw_risk_parameters_dialog_set_value        (TwRiskParametersDialog *self,
-                                                        const char             *key,
-                                                        double                  value);
-/* (nullable) the row's subtitle: "Now 5 %" or "5 % → 4.5 %" */
-const char *tw_risk_parameters_dialog_get_row_subtitle (TwRiskParametersDialog *self,
-                                                        const char             *key);
-gboolean    tw_risk_parameters_dialog_get_can_save     (TwRiskParametersDialog *self);
-/* Whether a guard dialog or a request is under way. */
-gboolean    tw_risk_parameters_dialog_get_busy         (TwRiskParametersDialog *self);
-/* (transfer none) (nullable) the guard dialog while it is open */
-GtkWidget  *tw_risk_parameters_dialog_get_guard_dialog (TwRiskParametersDialog *self);
-/* (nullable) the failure shown in the dialog */
-const char *tw_risk_parameters_dialog_get_error        (TwRiskParametersDialog *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-service-editor-row.h"
+#include "tw-service-editor-row-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -328,22 +329,6 @@ tw_service_editor_row_new (TwConnectorRegistry *registry,
 }
 
 gboolean
-tw_service_editor_row_is_new (TwServiceEditorRow *self)
-{
-  g_return_val_if_fail (TW_IS_SERVICE_EDITOR_ROW (self), FALSE);
-
-  return self->service == NULL;
-}
-
-TwConnector *
-tw_service_editor_row_get_connector (TwServiceEditorRow *self)
-{
-  g_return_val_if_fail (TW_IS_SERVICE_EDITOR_ROW (self), NULL);
-
-  return self->connector;
-}
-
-gboolean
 tw_service_editor_row_set_connector_id (TwServiceEditorRow *self,
                                         const char         *connector_id)
 {
@@ -373,32 +358,6 @@ tw_service_editor_row_get_service_id (TwServiceEditorRow *self)
   g_return_val_if_fail (TW_IS_SERVICE_EDITOR_ROW (self), NULL);
 
   return entry_text (self->id_row);
-}
-
-void
-tw_service_editor_row_set_service_id (TwServiceEditorRow *self,
-                                      const char         *id)
-{
-  g_return_if_fail (TW_IS_SERVICE_EDITOR_ROW (self));
-
-  gtk_editable_set_text (GTK_EDITABLE (self->id_row), id != NULL ? id : "");
-}
-
-const char *
-tw_service_editor_row_get_display_name (TwServiceEditorRow *self)
-{
-  g_return_val_if_fail (TW_IS_SERVICE_EDITOR_ROW (self), NULL);
-
-  return entry_text (self->name_row);
-}
-
-void
-tw_service_editor_row_set_display_name (TwServiceEditorRow *self,
-                                        const char         *name)
-{
-  g_return_if_fail (TW_IS_SERVICE_EDITOR_ROW (self));
-
-  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name != NULL ? name : "");
 }
 
 const char *

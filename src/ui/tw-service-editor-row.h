@@ -17,24 +17,9 @@ G_DECLARE_FINAL_TYPE (TwServiceEditorRow, tw_service_editor_row, TW, SERVICE_EDI
 /* @service: (nullable) an existing service to edit, or NULL for a new one. */
 GtkWidget   *tw_service_editor_row_new              (TwConnectorRegistry *registry,
                                                      TwService           *service);
-gboolean     tw_service_editor_row_is_new           (TwServiceEditorRow  *self);
-/* (nullable) the chosen connector */
-TwConnector *tw_service_editor_row_get_connector    (TwServiceEditorRow  *self);
 gboolean     tw_service_editor_row_set_connector_id (TwServiceEditorRow  *self,
                                                      const char          *connector_id);
 const char  *tw_service_editor_row_get_service_id   (TwServiceEditorRow  *self);
-void         tw_service_editor_row_set_service_id   (TwServiceEditorRow  *self,
-                                                     const char          *id);
-const char  *tw_service_editor_row_get_display_name (TwServiceEditorRow  *self);
-void         tw_service_editor_row_set_display_name (TwServiceEditorRow  *self,
-                                                     const char          *name);
-const char  *tw_service_editor_row_get_base_url     (TwServiceEditorRow  *self);
-void         tw_service_editor_row_set_base_url     (TwServiceEditorRow  *self,
-                                                     const char          *url);
-/* Sets the password row of secret @name; FALSE if the connector has no such secret. */
-gboolean     tw_service_editor_row_set_secret       (TwServiceEditorRow  *self,
-                                                     const char          *name,
-                                                     const char          *value);
 /* (transfer full) (element-type utf8 utf8) name → value of the secrets typed in (non-empty). */
 GHashTable  *tw_service_editor_row_collect_secrets  (TwServiceEditorRow  *self);
 /* Empties every password row (after they were stored). */

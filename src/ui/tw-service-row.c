@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-service-row.h"
+#include "tw-service-row-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -189,22 +190,6 @@ last_poll_failed (TwService *service)
          tw_service_get_state (service) != TW_SERVICE_STATE_OK;
 }
 
-static char *
-format_last_good (gint64 age)
-{
-  if (age < 60)
-    /* Translators: the age of a failing service's last good answer; %d is seconds */
-    return g_strdup_printf (_("last good data %d s ago"), (int) age);
-  if (age < 3600)
-    /* Translators: the age of a failing service's last good answer; %d is minutes */
-    return g_strdup_printf (_("last good data %d min ago"), (int) (age / 60));
-  if (age < 2 * 86400)
-    /* Translators: the age of a failing service's last good answer; %d is hours */
-    return g_strdup_printf (_("last good data %d h ago"), (int) (age / 3600));
-  /* Translators: the age of a failing service's last good answer; %d is days */
-  return g_strdup_printf (_("last good data %d days ago"), (int) (age / 86400));
-}
-
 /* While the service fails, its row never says "just now": it gives the age of
  * the last good data, or that there never was any. That data is stale once it
  * is older than three poll intervals (fresh_seconds is two) even when the poller
@@ -216,6 +201,7 @@ format_failed_age (TwServiceRow *self,
                    gboolean     *stale)
 {
   g_autofree char *ago = NULL;
+  g_autofree char *last_good = NULL;
 
   if (age < 0)
     /* Translators: a failing service that has not answered once */
@@ -223,11 +209,13 @@ format_failed_age (TwServiceRow *self,
 
   if (self->fresh_seconds > 0 && age > (gint64) self->fresh_seconds * 3 / 2)
     *stale = TRUE;
-  ago = format_last_good (age);
+  ago = tw_ui_format_ago (age);
+  /* Translators: the age of a failing service's last good answer; %s is e.g. "4 min ago" */
+  last_good = g_strdup_printf (_("last good data %s"), ago);
   if (*stale)
     /* Translators: %s is e.g. "last good data 4 min ago" */
-    return g_strdup_printf (_("stale — %s"), ago);
-  return g_steal_pointer (&ago);
+    return g_strdup_printf (_("stale — %s"), last_good);
+  return g_steal_pointer (&last_good);
 }
 
 void

@@ -33,12 +33,4 @@ void        tw_service_row_set_expanded   (TwServiceRow *self,
 /* Re-reads the data age (the page calls it once a second for every row). */
 void        tw_service_row_update_age     (TwServiceRow *self);
 
-/* What the row shows, for tests and accessibility checks. */
-const char *tw_service_row_get_state_text   (TwServiceRow *self);
-/* NULL when no message is shown. */
-const char *tw_service_row_get_message_text (TwServiceRow *self);
-const char *tw_service_row_get_age_text     (TwServiceRow *self);
-/* Rows of the components list currently built. */
-guint       tw_service_row_get_n_component_rows (TwServiceRow *self);
-
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-trading-cells.h"
+#include "tw-trading-cells-private.h"
 
 #include <glib/gi18n.h>
 

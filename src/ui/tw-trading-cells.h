@@ -42,12 +42,6 @@ GtkColumnViewColumn *tw_trading_column_new      (const TwCellColumn *info,
 GtkSorter           *tw_trading_sorter_new      (GType               item_type,
                                                  const char         *property,
                                                  TwCellKind          kind);
-/* The text a cell widget shows (its label; for tests walking the table). (nullable) */
-const char          *tw_trading_cell_get_text   (GtkWidget          *cell);
-/* The column id of a cell widget made by these factories, or NULL. */
-const char          *tw_trading_cell_get_column (GtkWidget          *cell);
-/* (transfer none) (nullable) the item a cell widget shows */
-gpointer             tw_trading_cell_get_item   (GtkWidget          *cell);
 
 /* A table off screen follows no refresh: its page detaches @model when unmapped and
  * attaches it again when mapped, where the table is scrolled back to where it was (the

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-trading-state-group.h"
+#include "tw-trading-state-group-private.h"
 
 #include <glib/gi18n.h>
 
@@ -691,15 +692,6 @@ tw_trading_state_group_get_halt_sensitive (TwTradingStateGroup *self)
   tw_ui_flush_update (GTK_WIDGET (self));
 
   return gtk_widget_get_sensitive (GTK_WIDGET (self->halt_button));
-}
-
-gboolean
-tw_trading_state_group_get_resume_sensitive (TwTradingStateGroup *self)
-{
-  g_return_val_if_fail (TW_IS_TRADING_STATE_GROUP (self), FALSE);
-  tw_ui_flush_update (GTK_WIDGET (self));
-
-  return gtk_widget_get_sensitive (GTK_WIDGET (self->resume_button));
 }
 
 gboolean

@@ -132,6 +132,18 @@ tw_ui_set_status_style (GtkWidget  *widget,
     gtk_widget_add_css_class (widget, style);
 }
 
+AdwToast *
+tw_ui_result_toast_new (const char *text,
+                        gboolean    ok)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, ok ? 5 : 0);
+  if (!ok)
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  return toast;
+}
+
 char *
 tw_ui_format_latency (double latency_ms)
 {
@@ -144,20 +156,39 @@ tw_ui_format_latency (double latency_ms)
   return g_strdup_printf (_("%.0f ms"), latency_ms);
 }
 
-static char *
-format_ago (gint64 age)
+/**
+ * tw_ui_format_ago:
+ * @seconds: how long ago; a negative age counts as now
+ *
+ * Returns: (transfer full): "3 s ago", "4 min ago", "5 h ago" (up to two days),
+ *   "3 days ago", in the plural form the language needs.
+ */
+char *
+tw_ui_format_ago (gint64 seconds)
 {
-  if (age < 60)
-    /* Translators: how old the data is; %d is seconds */
-    return g_strdup_printf (_("updated %d s ago"), (int) age);
-  if (age < 3600)
-    /* Translators: how old the data is; %d is minutes */
-    return g_strdup_printf (_("updated %d min ago"), (int) (age / 60));
-  if (age < 2 * 86400)
-    /* Translators: how old the data is; %d is hours */
-    return g_strdup_printf (_("updated %d h ago"), (int) (age / 3600));
-  /* Translators: how old the data is; %d is days */
-  return g_strdup_printf (_("updated %d days ago"), (int) (age / 86400));
+  gint64 n;
+
+  if (seconds < 60)
+    {
+      n = MAX (seconds, 0);
+      /* Translators: how long ago, in seconds */
+      return g_strdup_printf (ngettext ("%d s ago", "%d s ago", (gulong) n), (int) n);
+    }
+  if (seconds < 3600)
+    {
+      n = seconds / 60;
+      /* Translators: how long ago, in minutes */
+      return g_strdup_printf (ngettext ("%d min ago", "%d min ago", (gulong) n), (int) n);
+    }
+  if (seconds < 2 * 86400)
+    {
+      n = seconds / 3600;
+      /* Translators: how long ago, in hours */
+      return g_strdup_printf (ngettext ("%d h ago", "%d h ago", (gulong) n), (int) n);
+    }
+  n = seconds / 86400;
+  /* Translators: how long ago, in days */
+  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", (gulong) n), (int) n);
 }
 
 char *
@@ -165,15 +196,18 @@ tw_ui_format_age (gint64   age_seconds,
                   gboolean stale)
 {
   g_autofree char *ago = NULL;
+  g_autofree char *updated = NULL;
 
   if (age_seconds < 0)
     return g_strdup (stale ? _("stale — never answered") : _("no answer yet"));
 
-  ago = format_ago (age_seconds);
+  ago = tw_ui_format_ago (age_seconds);
+  /* Translators: how old the data is; %s is e.g. "4 min ago" */
+  updated = g_strdup_printf (_("updated %s"), ago);
   if (stale)
     /* Translators: %s is e.g. "updated 4 min ago" */
-    return g_strdup_printf (_("stale — %s"), ago);
-  return g_steal_pointer (&ago);
+    return g_strdup_printf (_("stale — %s"), updated);
+  return g_steal_pointer (&updated);
 }
 
 static gboolean
@@ -183,24 +217,6 @@ is_today (GDateTime *local)
 
   return g_date_time_get_year (now) == g_date_time_get_year (local)
          && g_date_time_get_day_of_year (now) == g_date_time_get_day_of_year (local);
-}
-
-static char *
-format_ago_short (gint64 age)
-{
-  if (age < 0)
-    age = 0;
-  if (age < 60)
-    /* Translators: how long ago; %d is seconds */
-    return g_strdup_printf (_("%d s ago"), (int) age);
-  if (age < 3600)
-    /* Translators: how long ago; %d is minutes */
-    return g_strdup_printf (_("%d min ago"), (int) (age / 60));
-  if (age < 2 * 86400)
-    /* Translators: how long ago; %d is hours */
-    return g_strdup_printf (_("%d h ago"), (int) (age / 3600));
-  /* Translators: how long ago; %d is days */
-  return g_strdup_printf (_("%d days ago"), (int) (age / 86400));
 }
 
 char *
@@ -216,7 +232,7 @@ tw_ui_format_since (GDateTime *when)
   local = g_date_time_to_local (when);
   now = g_date_time_new_now_local ();
   clock = g_date_time_format (local, is_today (local) ? "%H:%M" : "%Y-%m-%d %H:%M");
-  ago = format_ago_short (g_date_time_difference (now, local) / G_TIME_SPAN_SECOND);
+  ago = tw_ui_format_ago (g_date_time_difference (now, local) / G_TIME_SPAN_SECOND);
   /* Translators: e.g. "since 14:02, 3 min ago" */
   return g_strdup_printf (_("since %s, %s"), clock, ago);
 }

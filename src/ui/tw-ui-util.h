@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "tw-enums.h"
 
@@ -20,8 +20,14 @@ const char *tw_ui_health_style        (TwHealth        health);
 /* Replaces any of the success/warning/error/accent classes of @widget by @style (nullable). */
 void        tw_ui_set_status_style    (GtkWidget      *widget,
                                        const char     *style);
+/* The toast of an action's result: a success goes after 5 s, a failure stays in front
+ * until dismissed, so it is not missed. (transfer full) */
+AdwToast   *tw_ui_result_toast_new    (const char     *text,
+                                       gboolean        ok);
 /* "38 ms"; NULL when unknown (negative). */
 char       *tw_ui_format_latency      (double          latency_ms);
+/* "3 s ago", "4 min ago", "5 h ago", "3 days ago". (transfer full) */
+char       *tw_ui_format_ago          (gint64          seconds);
 /* "updated 3 s ago", "no answer yet", "stale — updated 4 min ago". */
 char       *tw_ui_format_age          (gint64          age_seconds,
                                        gboolean        stale);

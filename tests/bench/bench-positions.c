@@ -8,6 +8,7 @@
 #include "tw-connector-registry.h"
 #include "tw-portfolio-private.h"
 #include "tw-positions-page.h"
+#include "tw-positions-page-private.h"
 
 /* 5,000 positions in the portfolio's model, shown by the real Positions page in a
  * presented window; 50 refreshes that change every price. Per refresh, the time on the

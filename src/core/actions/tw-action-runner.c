@@ -383,14 +383,12 @@ run (TwActionRunner      *self,
   client = tw_workspace_get_client (self->workspace, service_id);
   if (client == NULL || !tw_client_has_operation (client, operation))
     {
-      TwService *service = tw_profile_lookup_service (tw_workspace_get_profile (self->workspace),
-                                                      service_id);
-
       refuse (task, data,
               g_error_new (TW_ERROR, TW_ERROR_UNSUPPORTED,
                            _("%s cannot do “%s”: its connector has no “%s” operation. "
                              "Check the service's connector in the profile editor."),
-                           service != NULL ? tw_service_get_name (service) : service_id,
+                           tw_profile_get_service_name (tw_workspace_get_profile (self->workspace),
+                                                        service_id),
                            data->action, operation));
       return;
     }

@@ -80,7 +80,10 @@ _tw_audit_anchor_write (const char *log_path,
     return;
 
   text = g_strdup_printf (ANCHOR_MAGIC " %" G_GINT64_FORMAT " %s\n", id, hash);
-  if (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  /* Durable: the anchor is what vouches for the newest rows after a crash. */
+  if (g_file_set_contents_full (path, text, -1,
+                                G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                0600, &error))
     return;
   /* The log's file itself was removed or moved (its handle still writes to it): there is
    * nothing at its path left to anchor. */

@@ -25,8 +25,7 @@ typedef struct
   char           *f_text;
   GOutputStream  *stream;
   /* verify results */
-  guint64         n_rows;
-  gint64          bad_row;
+  TwAuditVerdict  verdict;
 } AuditTaskData;
 
 static void
@@ -200,7 +199,7 @@ verify_thread (GTask        *task,
   AuditTaskData *data = task_data;
   GError *error = NULL;
 
-  if (tw_audit_log_verify (source, &data->n_rows, &data->bad_row, cancellable, &error))
+  if (tw_audit_log_verify_full (source, &data->verdict, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -234,9 +233,26 @@ tw_audit_log_verify_finish (TwAuditLog    *self,
 
   data = g_task_get_task_data (G_TASK (result));
   if (n_rows != NULL)
-    *n_rows = data->n_rows;
+    *n_rows = data->verdict.n_rows;
   if (bad_row != NULL)
-    *bad_row = data->bad_row;
+    *bad_row = data->verdict.bad_row;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+tw_audit_log_verify_finish_full (TwAuditLog      *self,
+                                 GAsyncResult    *result,
+                                 TwAuditVerdict  *verdict,
+                                 GError         **error)
+{
+  AuditTaskData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (verdict != NULL, FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  *verdict = data->verdict;
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

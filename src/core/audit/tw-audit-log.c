@@ -13,20 +13,9 @@
 #include "tw-error.h"
 #include "tw-sqlite-util.h"
 
-#define CANONICAL_TAG "tw-audit-1"
-#define GENESIS_HASH  "0000000000000000000000000000000000000000000000000000000000000000"
+#define CANONICAL_TAG       "tw-audit-1"
+#define CANONICAL_TAG_KEYED "tw-audit-2"
 #define BUSY_TIMEOUT_MS 15000
-#define COLUMNS "id, time_us, profile, mode, actor, action, target, reason, outcome, " \
-                "http_status, message, request_id, prev_hash, hash"
-
-struct _TwAuditLog
-{
-  GObject  parent_instance;
-
-  char    *path;
-  GMutex   lock;      /* one statement sequence at a time on db */
-  sqlite3 *db;
-};
 
 G_DEFINE_FINAL_TYPE (TwAuditLog, tw_audit_log, G_TYPE_OBJECT)
 
@@ -63,26 +52,44 @@ static const char schema_sql[] =
 
 /* Canonical form: see tw-audit-log.h. */
 char *
-_tw_audit_row_hash (const TwAuditRow *row)
+_tw_audit_row_hash (const TwAuditRow *row,
+                    const guint8     *key)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GChecksum) sum = NULL;
+  g_autoptr(GHmac) mac = NULL;
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
   g_autofree char *time_us = g_strdup_printf ("%" G_GINT64_FORMAT, row->time_us);
   g_autofree char *status = g_strdup_printf ("%u", row->http_status);
   g_autofree char *request_id = g_strdup_printf ("%" G_GINT64_FORMAT, row->request_id);
   const char *fields[] = {
-    CANONICAL_TAG, id, time_us, row->profile, row->mode, row->actor, row->action,
-    row->target, row->reason, row->outcome, status, row->message, request_id, row->prev_hash,
+    key != NULL ? CANONICAL_TAG_KEYED : CANONICAL_TAG, id, time_us, row->profile, row->mode,
+    row->actor, row->action, row->target, row->reason, row->outcome, status, row->message,
+    request_id, row->prev_hash,
   };
+
+  if (key != NULL)
+    mac = g_hmac_new (G_CHECKSUM_SHA256, key, TW_AUDIT_KEY_SIZE);
+  else
+    sum = g_checksum_new (G_CHECKSUM_SHA256);
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
+      const char *field = fields[i] != NULL ? fields[i] : "";
+
       if (i > 0)
-        g_checksum_update (sum, (const guchar *) "\x1f", 1);
-      g_checksum_update (sum, (const guchar *) (fields[i] != NULL ? fields[i] : ""), -1);
+        {
+          if (mac != NULL)
+            g_hmac_update (mac, (const guchar *) "\x1f", 1);
+          else
+            g_checksum_update (sum, (const guchar *) "\x1f", 1);
+        }
+      if (mac != NULL)
+        g_hmac_update (mac, (const guchar *) field, -1);
+      else
+        g_checksum_update (sum, (const guchar *) field, -1);
     }
 
-  return g_strdup (g_checksum_get_string (sum));
+  return g_strdup (mac != NULL ? g_hmac_get_string (mac) : g_checksum_get_string (sum));
 }
 
 /* Scrubbing ----------------------------------------------------------------- */
@@ -161,9 +168,16 @@ tw_audit_log_finalize (GObject *object)
 {
   TwAuditLog *self = TW_AUDIT_LOG (object);
 
+  /* The queued head writes first: they use the fields below. */
+  g_thread_pool_free (self->head_writer, FALSE, TRUE);
+  g_mutex_clear (&self->head_lock);
+  g_cond_clear (&self->head_cond);
   g_clear_pointer (&self->db, sqlite3_close);
   g_mutex_clear (&self->lock);
   g_free (self->path);
+  g_free (self->secret_name);
+  g_clear_object (&self->secrets);
+  explicit_bzero (self->key, sizeof self->key);
 
   G_OBJECT_CLASS (tw_audit_log_parent_class)->finalize (object);
 }
@@ -201,10 +215,25 @@ tw_audit_log_class_init (TwAuditLogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* A job of the head writer (see chain_commit_locked). */
+typedef struct
+{
+  TwAuditLog  *log;
+  gboolean     warm;    /* the first job: read the keyring ahead of the first row */
+  TwAuditHead  head;
+  guint64      seq;
+} HeadJob;
+
+static void write_head_job (gpointer data,
+                            gpointer user_data);
+
 static void
 tw_audit_log_init (TwAuditLog *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->head_lock);
+  g_cond_init (&self->head_cond);
+  self->head_writer = g_thread_pool_new (write_head_job, NULL, 1, FALSE, NULL);
 }
 
 char *
@@ -213,15 +242,46 @@ tw_audit_log_get_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "tradewarden", "audit.db", NULL);
 }
 
+/**
+ * tw_audit_log_open:
+ * @path: (nullable): the log, or %NULL for tw_audit_log_get_default_path()
+ * @error: return location for a #GError
+ *
+ * Opens the log with its key and head in the keyring (tw_secrets_new_keyring()).
+ *
+ * Returns: (transfer full) (nullable): the log
+ */
 TwAuditLog *
 tw_audit_log_open (const char  *path,
                    GError     **error)
+{
+  g_autoptr(TwSecrets) keyring = tw_secrets_new_keyring ();
+
+  return tw_audit_log_open_with_secrets (path, keyring, error);
+}
+
+/**
+ * tw_audit_log_open_with_secrets:
+ * @path: (nullable): the log, or %NULL for tw_audit_log_get_default_path()
+ * @secrets: where the log's key and head are kept: the keyring, or process memory for a
+ *   throw-away log (the demo, tests)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the log
+ */
+TwAuditLog *
+tw_audit_log_open_with_secrets (const char  *path,
+                                TwSecrets   *secrets,
+                                GError     **error)
 {
   g_autoptr(TwAuditLog) self = g_object_new (TW_TYPE_AUDIT_LOG, NULL);
   g_autofree char *dir = NULL;
   g_autofree char *what = NULL;
 
+  g_return_val_if_fail (TW_IS_SECRETS (secrets), NULL);
+
   self->path = path != NULL ? g_strdup (path) : tw_audit_log_get_default_path ();
+  self->secrets = g_object_ref (secrets);
   dir = g_path_get_dirname (self->path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -250,6 +310,14 @@ tw_audit_log_open (const char  *path,
     }
   if (!_tw_sqlite_exec (self->db, "COMMIT", what, error))
     return NULL;
+  self->secret_name = _tw_audit_secret_name (self->path);
+  {
+    HeadJob *warm = g_new0 (HeadJob, 1);
+
+    warm->log = self;
+    warm->warm = TRUE;
+    g_thread_pool_push (self->head_writer, warm, NULL);
+  }
 
   return g_steal_pointer (&self);
 }
@@ -262,9 +330,9 @@ tw_audit_log_get_path (TwAuditLog *self)
   return self->path;
 }
 
-static void
-row_from_stmt (sqlite3_stmt *stmt,
-               TwAuditRow   *row)
+void
+_tw_audit_row_from_stmt (sqlite3_stmt *stmt,
+                         TwAuditRow   *row)
 {
   row->id = sqlite3_column_int64 (stmt, 0);
   row->time_us = sqlite3_column_int64 (stmt, 1);
@@ -280,6 +348,213 @@ row_from_stmt (sqlite3_stmt *stmt,
   row->request_id = sqlite3_column_int64 (stmt, 11);
   row->prev_hash = (const char *) sqlite3_column_text (stmt, 12);
   row->hash = (const char *) sqlite3_column_text (stmt, 13);
+}
+
+/* TRUE when the log still holds the head's newest row, unchanged. Lock held. */
+static gboolean
+tail_matches_locked (TwAuditLog        *self,
+                     gint64             last_id,
+                     const TwAuditHead *head)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean same = FALSE;
+
+  if (head->row == 0)
+    return TRUE;
+  if (last_id < head->row)
+    return FALSE;
+  if (sqlite3_prepare_v2 (self->db, "SELECT hash FROM audit WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, head->row);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), head->mac) == 0;
+  sqlite3_finalize (stmt);
+  return same;
+}
+
+/* SQLite's count of commits by other connections (0 when it cannot be read). */
+static gint64
+data_version_locked (TwAuditLog *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = 0;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* Before a row is appended, inside its write transaction (so no other writer runs in
+ * between): the key, made on first use (then cached), and the keyring's head, checked
+ * against the log's tail — unless no one else wrote since this process's last row. The head this process stores is written by the head writer,
+ * so the one read here may be a little behind: a head behind the tail is consistent
+ * (its row is there, unchanged); only a head past the tail, or naming a row that
+ * changed, means rows were lost. A log found so still takes the new row — halting must
+ * never wait on the audit log's past — but the finding is kept in the head for good
+ * (broken_at), so every later verification reports it. Lock held. */
+static gboolean
+chain_prepare_locked (TwAuditLog  *self,
+                      gint64       last_id,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  TwAuditHead head;
+  gboolean found = FALSE;
+
+  if (!self->have_key)
+    {
+      if (!_tw_audit_key_load (self->secrets, self->secret_name, TRUE, self->key, &found, error))
+        return FALSE;
+      self->have_key = TRUE;
+    }
+
+  /* Nothing committed by anyone else since this process's last row, which is still the
+   * tail: the head is the one this process keeps (stored, or being stored). Any other
+   * writer — another console, the command line, someone's sqlite3 — changes
+   * data_version, and then the keyring is read. */
+  if (self->head.keyed_from > 0 && self->head.row == last_id && self->data_version != 0
+      && data_version_locked (self) == self->data_version)
+    return TRUE;
+
+  if (!_tw_audit_head_read (self->secrets, self->secret_name, &head, &found, &local_error))
+    {
+      /* The key is known (cached): go on from what this process last wrote, if anything. */
+      if (self->head.keyed_from == 0)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_warning ("The audit log's head could not be read from the keyring (%s): going on "
+                 "from the one this process wrote", local_error->message);
+      return TRUE;
+    }
+
+  if (!found)
+    {
+      /* A new log, or one from before keyed chains: keyed from this row on — unless this
+       * process already keys it and its first head is still being stored. */
+      if (self->head.keyed_from == 0)
+        self->head.keyed_from = last_id + 1;
+      return TRUE;
+    }
+
+  if (!tail_matches_locked (self, last_id, &head) && head.broken_at == 0
+      && self->head.broken_at == 0)
+    {
+      g_debug ("The audit log “%s” ends at row %" G_GINT64_FORMAT " but row %" G_GINT64_FORMAT
+               " was written (or that row changed): recorded, Verify will report it",
+               self->path, last_id, head.row);
+      head.broken_at = last_id + 1;
+      head.broken_last = last_id;
+      head.broken_head = head.row;
+    }
+  /* A finding, once made here or by another process, is never dropped. */
+  if (head.broken_at == 0 && self->head.broken_at != 0)
+    {
+      head.broken_at = self->head.broken_at;
+      head.broken_last = self->head.broken_last;
+      head.broken_head = self->head.broken_head;
+    }
+  if (self->head.keyed_from > 0)
+    head.keyed_from = MIN (head.keyed_from, self->head.keyed_from);
+  /* A replaced log may be shorter than where keying began: its new rows are keyed too. */
+  head.keyed_from = MIN (head.keyed_from, last_id + 1);
+  self->head = head;
+  return TRUE;
+}
+
+/* The head writer's job: stores its copy of the head unless a newer one is queued
+ * (a burst of rows costs one keyring write or two). Takes no lock of the log's. */
+/* Right after open, in the writer's thread: the key (made if the log has none) and the
+ * head checked against the tail, under the log's write lock as an append would, so that
+ * the first guarded action does not wait on the keyring. A failure is left for the
+ * first append to meet and report. */
+static void
+warm_up (TwAuditLog *self)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 last_id = 0;
+
+  g_mutex_lock (&self->lock);
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+    {
+      if (sqlite3_prepare_v2 (self->db, "SELECT id FROM audit ORDER BY id DESC LIMIT 1",
+                              -1, &stmt, NULL) == SQLITE_OK
+          && sqlite3_step (stmt) == SQLITE_ROW)
+        last_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      if (chain_prepare_locked (self, last_id, &error))
+        self->data_version = data_version_locked (self);
+      else
+        g_debug ("The audit log's keyring entries could not be read ahead: %s", error->message);
+      sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+write_head_job (gpointer data,
+                gpointer user_data)
+{
+  HeadJob *job = data;
+  TwAuditLog *self = job->log;
+  g_autoptr(GError) error = NULL;
+  gboolean newest;
+
+  if (job->warm)
+    {
+      warm_up (self);
+      g_free (job);
+      return;
+    }
+
+  g_mutex_lock (&self->head_lock);
+  newest = job->seq == self->head_seq;
+  g_mutex_unlock (&self->head_lock);
+
+  /* A failure leaves the newest rows unanchored until the next write (they are keyed). */
+  if (newest && !_tw_audit_head_write (self->secrets, self->secret_name, &job->head, &error))
+    g_warning ("The audit log's head could not be stored in the keyring: %s. Until it is, "
+               "removing row %" G_GINT64_FORMAT " of the log would go unnoticed by Verify.",
+               error->message, job->head.row);
+
+  g_mutex_lock (&self->head_lock);
+  self->head_pending--;
+  g_cond_broadcast (&self->head_cond);
+  g_mutex_unlock (&self->head_lock);
+  g_free (job);
+}
+
+/* After the row is committed: the head names it, stored by the head writer. Lock held. */
+static void
+chain_commit_locked (TwAuditLog       *self,
+                     const TwAuditRow *row)
+{
+  HeadJob *job = g_new0 (HeadJob, 1);
+
+  self->head.row = row->id;
+  g_strlcpy (self->head.mac, row->hash, sizeof self->head.mac);
+
+  /* No reference: finalize waits for the queued writes before anything is freed. */
+  job->log = self;
+  job->head = self->head;
+  g_mutex_lock (&self->head_lock);
+  job->seq = ++self->head_seq;
+  self->head_pending++;
+  g_mutex_unlock (&self->head_lock);
+  g_thread_pool_push (self->head_writer, job, NULL);
+}
+
+void
+_tw_audit_head_flush (TwAuditLog *self)
+{
+  g_mutex_lock (&self->head_lock);
+  while (self->head_pending > 0)
+    g_cond_wait (&self->head_cond, &self->head_lock);
+  g_mutex_unlock (&self->head_lock);
 }
 
 /* Appends one row in its own BEGIN IMMEDIATE transaction. When @request_id is
@@ -353,12 +628,19 @@ append_locked (TwAuditLog  *self,
       row->reason = req_reason;
     }
 
+  if (!chain_prepare_locked (self, last_id, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_prefix_error (error, _("Could not write to the audit log “%s”: "), self->path);
+      return 0;
+    }
+
   row->id = last_id + 1;
-  row->prev_hash = prev_hash != NULL ? prev_hash : GENESIS_HASH;
-  hash = _tw_audit_row_hash (row);
+  row->prev_hash = prev_hash != NULL ? prev_hash : TW_AUDIT_GENESIS;
+  hash = _tw_audit_row_hash (row, self->key);
   row->hash = hash;
 
-  rc = sqlite3_prepare_v2 (self->db, "INSERT INTO audit (" COLUMNS ") "
+  rc = sqlite3_prepare_v2 (self->db, "INSERT INTO audit (" TW_AUDIT_COLUMNS ") "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     goto db_error;
@@ -387,6 +669,8 @@ append_locked (TwAuditLog  *self,
     goto db_error;
 
   /* Only once the row is committed: an anchor never names a row that is not there. */
+  self->data_version = data_version_locked (self);
+  chain_commit_locked (self, row);
   _tw_audit_anchor_write (self->path, row->id, row->hash);
   return row->id;
 
@@ -487,141 +771,6 @@ tw_audit_log_record (TwAuditLog      *self,
                  outcome, http_status, message, 0, error);
 }
 
-/* Verify ------------------------------------------------------------------- */
-
-gboolean
-tw_audit_log_verify (TwAuditLog    *self,
-                     guint64       *n_rows,
-                     gint64        *bad_row,
-                     GCancellable  *cancellable,
-                     GError       **error)
-{
-  g_autofree char *what = g_strdup_printf (_("Could not read the audit log “%s”"), self->path);
-  g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
-  g_autofree char *anchor_hash = NULL;
-  g_autofree char *anchored_row_hash = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 anchor_id = 0;
-  gint64 prev_id = 0;
-  guint64 count = 0;
-  gint64 bad = 0;
-  gboolean ok = TRUE;
-  int rc;
-
-  g_return_val_if_fail (TW_IS_AUDIT_LOG (self), FALSE);
-
-  g_mutex_lock (&self->lock);
-
-  /* Read before the rows: an anchor written meanwhile names a row the walk will see. */
-  if (!_tw_audit_anchor_read (self->path, &anchor_id, &anchor_hash, error))
-    {
-      g_mutex_unlock (&self->lock);
-      if (n_rows != NULL)
-        *n_rows = 0;
-      if (bad_row != NULL)
-        *bad_row = 0;   /* no row to name: the anchor itself is wrong */
-      return FALSE;
-    }
-
-  /* One read transaction: a consistent snapshot even while others append. */
-  rc = sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (self->db, "SELECT " COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL);
-
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TwAuditRow row;
-      g_autofree char *hash = NULL;
-
-      row_from_stmt (stmt, &row);
-      count++;
-
-      if (row.id != prev_id + 1)
-        {
-          bad = row.id;
-          g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                       _("The audit log “%s” was tampered with at row %lld: rows %lld to %lld "
-                         "are missing (removed from the log)"),
-                       self->path, (long long) row.id, (long long) (prev_id + 1),
-                       (long long) (row.id - 1));
-          ok = FALSE;
-          break;
-        }
-      if (g_strcmp0 (row.prev_hash, prev_hash) != 0)
-        {
-          bad = row.id;
-          g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                       _("The audit log “%s” was tampered with at row %lld: its previous hash "
-                         "does not match the hash of row %lld (a row before it was changed, "
-                         "removed or inserted)"),
-                       self->path, (long long) row.id, (long long) prev_id);
-          ok = FALSE;
-          break;
-        }
-      hash = _tw_audit_row_hash (&row);
-      if (g_strcmp0 (hash, row.hash) != 0)
-        {
-          bad = row.id;
-          g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                       _("The audit log “%s” was tampered with at row %lld: its content does "
-                         "not match its hash (the row was changed after it was written)"),
-                       self->path, (long long) row.id);
-          ok = FALSE;
-          break;
-        }
-
-      g_free (prev_hash);
-      prev_hash = g_strdup (row.hash);
-      prev_id = row.id;
-      if (row.id == anchor_id)
-        anchored_row_hash = g_strdup (row.hash);
-
-      if ((count & 1023) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      rc = SQLITE_OK;
-    }
-
-  if (ok && rc != SQLITE_DONE)
-    ok = _tw_sqlite_error (error, self->db, rc, what);
-
-  /* The chain holds; its tail must reach the anchored row, unchanged. */
-  if (ok && anchor_id > prev_id)
-    {
-      bad = prev_id + 1;
-      g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                   _("The audit log “%s” was truncated: it ends at row %lld but row %lld was "
-                     "written (its anchor says so): rows %lld to %lld were removed, or the "
-                     "log was replaced by an older copy"),
-                   self->path, (long long) prev_id, (long long) anchor_id,
-                   (long long) (prev_id + 1), (long long) anchor_id);
-      ok = FALSE;
-    }
-  else if (ok && anchor_id > 0 && g_strcmp0 (anchored_row_hash, anchor_hash) != 0)
-    {
-      bad = anchor_id;
-      g_set_error (error, TW_ERROR, TW_ERROR_CONFLICT,
-                   _("The audit log “%s” was tampered with at row %lld: its hash is not the "
-                     "one anchored when it was written (rows up to it were removed and others "
-                     "written in their place, or rewritten with their hashes)"),
-                   self->path, (long long) anchor_id);
-      ok = FALSE;
-    }
-
-  sqlite3_finalize (stmt);
-  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
-  g_mutex_unlock (&self->lock);
-
-  if (n_rows != NULL)
-    *n_rows = count;
-  if (bad_row != NULL)
-    *bad_row = bad;
-
-  return ok;
-}
-
 /* Query and export ------------------------------------------------------------ */
 
 /* Runs @fn on each row matching @filter, in id order (newest first if @newest_first).
@@ -638,7 +787,7 @@ foreach_row_locked (TwAuditLog          *self,
                     GError             **error)
 {
   g_autofree char *what = g_strdup_printf (_("Could not read the audit log “%s”"), self->path);
-  g_autoptr(GString) sql = g_string_new ("SELECT " COLUMNS " FROM audit WHERE 1");
+  g_autoptr(GString) sql = g_string_new ("SELECT " TW_AUDIT_COLUMNS " FROM audit WHERE 1");
   sqlite3_stmt *stmt = NULL;
   gboolean ok = TRUE;
   guint n = 0;
@@ -676,7 +825,7 @@ foreach_row_locked (TwAuditLog          *self,
     {
       TwAuditRow row;
 
-      row_from_stmt (stmt, &row);
+      _tw_audit_row_from_stmt (stmt, &row);
       if (!fn (&row, data, error))
         {
           ok = FALSE;

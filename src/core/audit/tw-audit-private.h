@@ -3,7 +3,11 @@
 
 /* Private to src/core: the audit log's row and helpers shared with its record type. */
 
+#include <sqlite3.h>
+
+#include "tw-audit-log.h"
 #include "tw-audit-record.h"
+#include "tw-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -26,9 +30,78 @@ typedef struct
   const char *hash;
 } TwAuditRow;
 
+#define TW_AUDIT_KEY_SIZE 32
+#define TW_AUDIT_GENESIS  "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* The keyed chain's record in the keyring (tw-audit-key.c). */
+typedef struct
+{
+  gint64 keyed_from;    /* the first row under the key (0: no record) */
+  gint64 row;           /* the newest row written, 0 for none */
+  char   mac[65];       /* its MAC */
+  gint64 broken_at;     /* 0, or the row being appended when rows were found missing */
+  gint64 broken_last;   /* the log's last row then */
+  gint64 broken_head;   /* the recorded newest row then */
+} TwAuditHead;
+
+/* Shared by tw-audit-log.c and tw-audit-verify.c. */
+struct _TwAuditLog
+{
+  GObject  parent_instance;
+
+  char        *path;
+  GMutex       lock;      /* one statement sequence at a time on db, and the fields below */
+  sqlite3     *db;
+
+  TwSecrets   *secrets;
+  char        *secret_name;
+  guint8       key[TW_AUDIT_KEY_SIZE];
+  gboolean     have_key;
+  TwAuditHead  head;      /* as last read or written by this process; keyed_from 0: none */
+  gint64       data_version;  /* PRAGMA data_version after this process's last commit */
+
+  /* The head goes to the keyring in a thread of its own, off the path of the action
+   * being audited: the newest state, once per burst of rows. */
+  GThreadPool *head_writer;
+  GMutex       head_lock;
+  GCond        head_cond;
+  guint        head_pending;   /* writes queued or running (head_lock) */
+  guint64      head_seq;       /* of the newest queued write (head_lock) */
+};
+
+/* Waits until the head this process wrote is in the keyring. */
+void           _tw_audit_head_flush     (TwAuditLog       *self);
+
+#define TW_AUDIT_COLUMNS "id, time_us, profile, mode, actor, action, target, reason, outcome, " \
+                "http_status, message, request_id, prev_hash, hash"
+
+void           _tw_audit_row_from_stmt  (sqlite3_stmt     *stmt,
+                                         TwAuditRow       *row);
 TwAuditRecord *_tw_audit_record_new     (const TwAuditRow *row);
-/* (transfer full) lowercase hex SHA-256 of the row's canonical form (see tw-audit-log.c). */
-char          *_tw_audit_row_hash       (const TwAuditRow *row);
+/* (transfer full) lowercase hex of the row's canonical form (see tw-audit-log.h):
+ * HMAC-SHA-256 under @key, or with @key NULL the plain SHA-256 of rows written before
+ * keyed chains. */
+char          *_tw_audit_row_hash       (const TwAuditRow *row,
+                                         const guint8     *key);
+
+/* The name the log's key and head are kept under: its canonical path. */
+char          *_tw_audit_secret_name    (const char  *log_path);
+/* @found FALSE (and TRUE returned) when there is no key and @create is FALSE. */
+gboolean       _tw_audit_key_load       (TwSecrets   *secrets,
+                                         const char  *name,
+                                         gboolean     create,
+                                         guint8       key[TW_AUDIT_KEY_SIZE],
+                                         gboolean    *found,
+                                         GError     **error);
+gboolean       _tw_audit_head_read      (TwSecrets   *secrets,
+                                         const char  *name,
+                                         TwAuditHead *head,
+                                         gboolean    *found,
+                                         GError     **error);
+gboolean       _tw_audit_head_write     (TwSecrets         *secrets,
+                                         const char        *name,
+                                         const TwAuditHead *head,
+                                         GError           **error);
 
 /* The anchor of the log's tail, kept next to it in "LOG.anchor" (tw-audit-anchor.c). */
 char          *_tw_audit_anchor_path    (const char  *log_path);

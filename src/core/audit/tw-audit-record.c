@@ -213,14 +213,6 @@ tw_audit_record_get_id (TwAuditRecord *self)
   return self->id;
 }
 
-gint64
-tw_audit_record_get_time_us (TwAuditRecord *self)
-{
-  g_return_val_if_fail (TW_IS_AUDIT_RECORD (self), 0);
-
-  return self->time_us;
-}
-
 const char *
 tw_audit_record_get_profile (TwAuditRecord *self)
 {

@@ -40,7 +40,6 @@ gboolean    tw_audit_outcome_from_string (const char     *str,
 G_DECLARE_FINAL_TYPE (TwAuditRecord, tw_audit_record, TW, AUDIT_RECORD, GObject)
 
 gint64          tw_audit_record_get_id          (TwAuditRecord *self);
-gint64          tw_audit_record_get_time_us     (TwAuditRecord *self);
 /* (transfer full) */
 GDateTime      *tw_audit_record_dup_time        (TwAuditRecord *self);
 const char     *tw_audit_record_get_profile     (TwAuditRecord *self);

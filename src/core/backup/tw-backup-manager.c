@@ -63,23 +63,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-const char *
-tw_backup_step_to_string (TwBackupStep step)
-{
-  switch (step)
-    {
-    case TW_BACKUP_STEP_SNAPSHOT:           return "snapshot";
-    case TW_BACKUP_STEP_VERIFY:             return "verify";
-    case TW_BACKUP_STEP_PREFLIGHT:          return "preflight";
-    case TW_BACKUP_STEP_PRE_RESTORE_BACKUP: return "pre-restore-backup";
-    case TW_BACKUP_STEP_REPLACE:            return "replace";
-    case TW_BACKUP_STEP_POST_VERIFY:        return "post-verify";
-    case TW_BACKUP_STEP_CLEANUP:            return "cleanup";
-    case TW_BACKUP_STEP_DONE:               return "done";
-    default:                                return "unknown";
-    }
-}
-
 static void
 tw_backup_manager_finalize (GObject *object)
 {

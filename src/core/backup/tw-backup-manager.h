@@ -27,8 +27,6 @@ typedef enum
 
 #define TW_TYPE_BACKUP_STEP (tw_backup_step_get_type ())
 GType       tw_backup_step_get_type  (void) G_GNUC_CONST;
-/* "snapshot", "verify", "preflight", "pre-restore-backup", "replace", "post-verify", "cleanup", "done" */
-const char *tw_backup_step_to_string (TwBackupStep step);
 
 /* Progress of a blocking call, called in the calling thread; @fraction in [0, 1] for the step. */
 typedef void (*TwBackupProgressFunc) (TwBackupStep  step,
@@ -158,11 +156,6 @@ gboolean         tw_backup_manager_recover          (TwBackupManager      *self,
                                                      const char           *backup_dir,
                                                      guint                *n_interrupted,
                                                      GError              **error);
-/* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
-gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
-                                                     const char           *db_path,
-                                                     const char           *backup_dir,
-                                                     guint                 schedule_hours);
 
 /* Restores @backup_path over @db_path, atomically and crash-safely. Both paths are
  * resolved once, first (symbolic links followed), and every step acts on the real files;

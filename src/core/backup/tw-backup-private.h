@@ -118,4 +118,12 @@ typedef gboolean (*TwRestoreTestHook) (const char *point,
 void        _tw_backup_restore_set_test_hook (TwRestoreTestHook  hook,
                                               gpointer           data);
 
+/* For tests. */
+
+/* TRUE when @schedule_hours > 0 and the newest backup is at least that old (or none exists). */
+gboolean         tw_backup_manager_is_due           (TwBackupManager      *self,
+                                                     const char           *db_path,
+                                                     const char           *backup_dir,
+                                                     guint                 schedule_hours);
+
 G_END_DECLS

@@ -192,68 +192,6 @@ preflight_database (Restore  *r,
   return hook_allows ("locked", error);
 }
 
-/* Copies the file behind @fd to @dest and fsyncs it (see "Locking" above for why not by path). */
-static gboolean
-copy_fd_synced (int          fd,
-                const char  *dest,
-                GError     **error)
-{
-  char buffer[64 * 1024];
-  off_t offset = 0;
-  gboolean ok = TRUE;
-  int out;
-
-  out = open (dest, O_WRONLY | O_TRUNC | O_CLOEXEC);
-  if (out < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not write “%s”: %s"), dest,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  for (;;)
-    {
-      ssize_t n = pread (fd, buffer, sizeof buffer, offset);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          ok = n == 0;
-          break;
-        }
-      for (ssize_t done = 0; done < n;)
-        {
-          ssize_t w = write (out, buffer + done, n - done);
-
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            {
-              ok = FALSE;
-              break;
-            }
-          done += w;
-        }
-      if (!ok)
-        break;
-      offset += n;
-    }
-  if (ok && fsync (out) != 0)
-    ok = FALSE;
-  if (!ok)
-    {
-      int saved = errno;
-
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not copy the database to “%s”: %s"),
-                   dest, g_strerror (saved));
-    }
-  close (out);
-
-  return ok;
-}
-
 /* The pre-restore backup: a snapshot read through the locked connection, or if the
  * database is too damaged for SQLite to read, a byte copy of the file (kept as evidence). */
 static char *
@@ -268,6 +206,7 @@ take_pre_restore_backup (Restore       *r,
   g_autofree char *path = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *stamp = NULL;
+  gboolean copied;
   int fd;
 
   if (!hook_allows ("pre-backup", error))
@@ -290,8 +229,10 @@ take_pre_restore_backup (Restore       *r,
       g_propagate_error (error, g_steal_pointer (&snap_error));
       return NULL;
     }
+  /* Through r->db_fd, not by path (see "Locking" above). */
+  copied = _tw_copy_fd_synced (r->db_fd, r->db_path, fd, tmp, NULL, error);
   close (fd);
-  if (!copy_fd_synced (r->db_fd, tmp, error))
+  if (!copied)
     {
       g_unlink (tmp);
       return NULL;

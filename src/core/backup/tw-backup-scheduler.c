@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-backup-scheduler.h"
+#include "tw-backup-scheduler-private.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -485,14 +486,6 @@ tw_backup_scheduler_get_manager (TwBackupScheduler *self)
   g_return_val_if_fail (TW_IS_BACKUP_SCHEDULER (self), NULL);
 
   return self->manager;
-}
-
-TwProfile *
-tw_backup_scheduler_get_profile (TwBackupScheduler *self)
-{
-  g_return_val_if_fail (TW_IS_BACKUP_SCHEDULER (self), NULL);
-
-  return self->profile;
 }
 
 TwAlert *

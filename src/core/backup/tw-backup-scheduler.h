@@ -38,7 +38,6 @@ G_DECLARE_FINAL_TYPE (TwBackupScheduler, tw_backup_scheduler, TW, BACKUP_SCHEDUL
 TwBackupScheduler *tw_backup_scheduler_new             (TwBackupManager   *manager,
                                                         TwProfile         *profile);
 TwBackupManager   *tw_backup_scheduler_get_manager     (TwBackupScheduler *self);
-TwProfile         *tw_backup_scheduler_get_profile     (TwBackupScheduler *self);
 /* Reads the profile's databases and arms the timers (again, after a settings change). */
 void               tw_backup_scheduler_start           (TwBackupScheduler *self);
 void               tw_backup_scheduler_stop            (TwBackupScheduler *self);
@@ -50,10 +49,6 @@ gboolean           tw_backup_scheduler_is_busy         (TwBackupScheduler *self,
 /* Checks every database's newest valid backup's age now (also done hourly), in a thread. */
 void               tw_backup_scheduler_check_stale     (TwBackupScheduler *self);
 
-/* For tests: how many seconds one "hour" of the schedule and of the stale check lasts
- * (default 3600). Takes effect at the next start. */
-void               tw_backup_scheduler_set_hour_seconds (TwBackupScheduler *self,
-                                                         guint              seconds);
 
 /* A TwAlert for the notifier from the "alert" signal's arguments: page "backups",
  * category "x-tradewarden.backup". (transfer full) */

@@ -248,15 +248,75 @@ _tw_fsync_path (const char  *path,
 }
 
 gboolean
+_tw_copy_fd_synced (int            in,
+                    const char    *src,
+                    int            out,
+                    const char    *dest,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *buf = g_malloc (1 << 20);
+  off_t offset = 0;
+  int saved;
+
+  for (;;)
+    {
+      ssize_t n = pread (in, buf, 1 << 20, offset);
+      ssize_t done = 0;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved = errno;
+          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not read “%s”: %s"),
+                       src, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      while (done < n)
+        {
+          ssize_t w = write (out, buf + done, n - done);
+
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w < 0)
+            {
+              saved = errno;
+              g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
+                           _("Could not write “%s”: %s (is the disk full?)"),
+                           dest, g_strerror (saved));
+              return FALSE;
+            }
+          done += w;
+        }
+      offset += n;
+    }
+
+  if (fsync (out) != 0)
+    {
+      saved = errno;
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not flush “%s” to disk: %s"),
+                   dest, g_strerror (saved));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
 _tw_copy_file_synced (const char    *src,
                       const char    *dest,
                       gboolean       exclusive,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autofree char *buf = g_malloc (1 << 20);
   int in = -1, out = -1, saved = 0;
-  gboolean ok = FALSE;
+  gboolean ok;
 
   in = open (src, O_RDONLY | O_CLOEXEC);
   if (in < 0)
@@ -277,54 +337,7 @@ _tw_copy_file_synced (const char    *src,
       return FALSE;
     }
 
-  for (;;)
-    {
-      ssize_t n = read (in, buf, 1 << 20);
-      ssize_t done = 0;
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          saved = errno;
-          g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not read “%s”: %s"),
-                       src, g_strerror (saved));
-          goto out;
-        }
-      if (n == 0)
-        break;
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto out;
-
-      while (done < n)
-        {
-          ssize_t w = write (out, buf + done, n - done);
-
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            {
-              saved = errno;
-              g_set_error (error, TW_ERROR, TW_ERROR_FAILED,
-                           _("Could not write “%s”: %s (is the disk full?)"),
-                           dest, g_strerror (saved));
-              goto out;
-            }
-          done += w;
-        }
-    }
-
-  if (fsync (out) != 0)
-    {
-      saved = errno;
-      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Could not flush “%s” to disk: %s"),
-                   dest, g_strerror (saved));
-      goto out;
-    }
-
-  ok = TRUE;
-
-out:
+  ok = _tw_copy_fd_synced (in, src, out, dest, cancellable, error);
   close (in);
   if (close (out) != 0 && ok)
     {

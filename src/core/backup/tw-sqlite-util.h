@@ -42,7 +42,16 @@ char     *_tw_sqlite_journal_mode (sqlite3     *db);
 gboolean  _tw_fsync_path         (const char   *path,
                                   gboolean      directory,
                                   GError      **error);
-/* Copies @src to @dest (a new file if @exclusive, else truncated), fsyncs it. */
+/* Copies all of @in (read from offset 0 with pread, so @in's own offset is left alone)
+ * into @out and fsyncs @out; @src and @dest name them in errors. Closes neither. */
+gboolean  _tw_copy_fd_synced     (int           in,
+                                  const char   *src,
+                                  int           out,
+                                  const char   *dest,
+                                  GCancellable *cancellable,
+                                  GError      **error);
+/* Copies @src to @dest (a new file if @exclusive, else truncated), fsyncs it; removes
+ * @dest on failure. */
 gboolean  _tw_copy_file_synced   (const char   *src,
                                   const char   *dest,
                                   gboolean      exclusive,

@@ -246,9 +246,25 @@ tw_connector_registry_load_dir (TwConnectorRegistry  *self,
         }
       if (info == NULL)
         break;
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY ||
-          !g_str_has_suffix (g_file_info_get_name (info), ".json"))
+      if (!g_str_has_suffix (g_file_info_get_name (info), ".json"))
         continue;
+      /* A folder named like a connector file is a mistake worth saying, not skipping. */
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        {
+          g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+          g_autofree char *path = g_file_get_parse_name (child);
+          g_autoptr(GError) folder_error =
+            g_error_new (TW_ERROR, TW_ERROR_INVALID,
+                         _("%s is a folder, not a connector file: it was skipped. Move the "
+                           "connector file it holds into the connectors folder, or rename it."),
+                         path);
+
+          g_ptr_array_add (self->problems, g_strdup (folder_error->message));
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&folder_error);
+          n_refused++;
+          continue;
+        }
       g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
     }
 

@@ -230,6 +230,7 @@ tw_connector_new_from_file (GFile   *file,
   g_autofree char *contents = NULL;
   g_autofree char *filename = NULL;
   g_autofree char *uri = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize length = 0;
 
@@ -239,12 +240,30 @@ tw_connector_new_from_file (GFile   *file,
   filename = g_file_is_native (file) ? g_file_get_path (file) : g_file_get_basename (file);
   uri = g_file_get_uri (file);
 
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+  /* Read at most one byte past the cap, never a whole huge file. */
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream != NULL)
+    {
+      contents = g_malloc (TW_CONNECTOR_MAX_SIZE + 2);
+      if (!g_input_stream_read_all (G_INPUT_STREAM (stream), contents, TW_CONNECTOR_MAX_SIZE + 1,
+                                    &length, NULL, &local_error))
+        g_clear_pointer (&contents, g_free);
+    }
+  if (contents == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                    _("%s: could not be read: %s"), filename, local_error->message);
       return NULL;
     }
+  if (length > TW_CONNECTOR_MAX_SIZE)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_TOO_LARGE,
+                   _("%s: larger than %u kB, it is not a connector file. Remove it from the "
+                     "connectors folder."),
+                   filename, TW_CONNECTOR_MAX_SIZE / 1024);
+      return NULL;
+    }
+  contents[length] = '\0';
 
   return connector_new_from_data (contents, length, filename, uri, error);
 }

@@ -124,6 +124,9 @@ gboolean    tw_operation_map_breakers      (const TwOperation *op,
  * ${breaker} variable takes the breaker's id), or NULL. */
 const char *tw_operation_get_breaker_reset (const TwOperation *op);
 
+/* A connector file is refused past this size (the shipped ones are a few kB). */
+#define TW_CONNECTOR_MAX_SIZE (1024 * 1024)
+
 #define TW_TYPE_CONNECTOR (tw_connector_get_type ())
 G_DECLARE_FINAL_TYPE (TwConnector, tw_connector, TW, CONNECTOR, GObject)
 

@@ -9,6 +9,7 @@
 #include "tw-connector-private.h"
 #include "tw-error.h"
 #include "tw-json-pointer.h"
+#include "tw-json-property.h"
 
 /* The answer side of an operation: selecting the result, mapping it onto model objects
  * by property name, the "health" rule, the "components" rule, and the risk-controls

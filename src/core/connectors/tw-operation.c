@@ -9,6 +9,7 @@
 #include "tw-json.h"
 #include "tw-error.h"
 #include "tw-json-pointer.h"
+#include "tw-util.h"
 
 /* The operations of a connector at call time: templates expanded into a request, and
  * the answer mapped onto model objects. Everything here was validated by the loader,
@@ -492,7 +493,8 @@ tw_operation_expand_headers (const TwOperation   *op,
   g_return_val_if_fail (op != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  headers = g_hash_table_new_full (ascii_case_hash, ascii_case_equal, g_free, g_free);
+  /* Values carry keys: wiped when freed. */
+  headers = g_hash_table_new_full (ascii_case_hash, ascii_case_equal, g_free, tw_str_wipe_free);
   if (!expand_headers_into (op, op->connector->headers, headers, vars, lookup_secret, user_data, error) ||
       !expand_headers_into (op, op->headers, headers, vars, lookup_secret, user_data, error))
     return NULL;

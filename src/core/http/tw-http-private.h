@@ -80,4 +80,7 @@ GError         *_tw_http_error_html                (const char         *service,
                                                     GBytes             *body,
                                                     TwError             code);
 
+/* Total requests sent (attempts), for tests and benchmarks. */
+guint64  tw_http_get_n_requests (TwHttp *self);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "tw-error.h"
 #include "tw-json.h"
 #include "tw-http-private.h"
+#include "tw-util.h"
 
 /* TwHttpRequest and TwHttpResponse, the two halves of an exchange sent by TwHttp. */
 
@@ -43,7 +44,8 @@ tw_http_request_new (const char *method,
   request->base_url = g_strdup (base_url);
   request->path = g_strdup (path != NULL ? path : "");
   request->header_names = g_ptr_array_new_with_free_func (g_free);
-  request->header_values = g_ptr_array_new_with_free_func (g_free);
+  /* Header values carry keys: wiped when freed. */
+  request->header_values = g_ptr_array_new_with_free_func (tw_str_wipe_free);
   request->timeout_ms = TW_HTTP_DEFAULT_TIMEOUT_MS;
   request->max_body = TW_HTTP_DEFAULT_MAX_BODY;
   request->max_retries = TW_HTTP_DEFAULT_MAX_RETRIES;
@@ -117,7 +119,7 @@ tw_http_request_add_header (TwHttpRequest *request,
   if (strpbrk (clean, "\r\n") != NULL)
     {
       g_warning ("The value of the header %s contains a line break and was not set", name);
-      memset (clean, 0, strlen (clean));
+      explicit_bzero (clean, strlen (clean));
       return;
     }
 
@@ -368,7 +370,8 @@ tw_http_response_get_header (TwHttpResponse *response,
 /**
  * tw_http_response_parse_json:
  *
- * Returns: (transfer full): the parsed body; a JSON null node for an empty body
+ * Returns: (transfer full): the parsed body; a JSON null node for an empty body (or
+ *   one of only comments); %NULL with @error set otherwise
  */
 JsonNode *
 tw_http_response_parse_json (TwHttpResponse  *response,
@@ -378,6 +381,7 @@ tw_http_response_parse_json (TwHttpResponse  *response,
   g_autoptr(GError) local_error = NULL;
   const char *content_type;
   const char *data;
+  JsonNode *root;
   gsize len = 0;
   gsize i;
 
@@ -434,7 +438,10 @@ tw_http_response_parse_json (TwHttpResponse  *response,
       return NULL;
     }
 
-  return json_parser_steal_root (parser);
+  /* json-glib skips C comments (and takes a lone "//" for one): a body of only comments
+   * parses to no root at all, and is as empty as a blank body. */
+  root = json_parser_steal_root (parser);
+  return root != NULL ? root : json_node_new (JSON_NODE_NULL);
 }
 
 gint64

@@ -88,7 +88,5 @@ gboolean tw_http_send_finish  (TwHttp              *self,
                                TwHttpResponse     **response,
                                GError             **error);
 
-/* Total requests sent (attempts), for the benchmarks. */
-guint64  tw_http_get_n_requests (TwHttp *self);
 
 G_END_DECLS

@@ -43,6 +43,15 @@ _tw_profile_url_is_valid (const char *url)
   if (url == NULL || *url == '\0')
     return FALSE;
 
+  /* GLib's parser lets spaces and control characters through ("http://a\r:pw@host"): no
+   * address holds them, and the secret checks, which end a URL at a space, would read
+   * another URL than the one used. */
+  for (const char *p = url; *p; p++)
+    {
+      if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+        return FALSE;
+    }
+
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
     return FALSE;

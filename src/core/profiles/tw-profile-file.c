@@ -4,8 +4,11 @@
 #include "tw-profile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "tw-error.h"
@@ -96,6 +99,43 @@ find_malformed_line (const char *data)
   return 0;
 }
 
+/* The rule for any value under any key, known or not: a run of 20 or more ASCII letters
+ * and digits holding both is taken for a key. API keys, key ids, secret keys and tokens
+ * have that shape; names, paths, hosts and dates break into shorter runs at “-”, “_”,
+ * “.” or “/”. A rare false alarm (a long file name such as tradingbot2024backups) is
+ * cheaper than a key in a file people copy and commit: the error names the group and
+ * key to change. */
+#define KEY_RUN_MIN 20
+
+static gboolean
+holds_key_like_run (const char *text)
+{
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      gsize run = 0;
+      gboolean letter = FALSE;
+      gboolean digit = FALSE;
+
+      for (; g_ascii_isalnum (p[run]); run++)
+        {
+          letter |= g_ascii_isalpha (p[run]);
+          digit |= g_ascii_isdigit (p[run]);
+        }
+      if (run >= KEY_RUN_MIN && letter && digit)
+        return TRUE;
+      p += run > 0 ? run : 1;
+    }
+  return FALSE;
+}
+
+static gboolean
+looks_secret (const char *text)
+{
+  return _tw_profile_value_looks_secret (text) || holds_key_like_run (text);
+}
+
 static gboolean
 refuse_secrets (GKeyFile    *keyfile,
                 const char  *filename,
@@ -107,7 +147,7 @@ refuse_secrets (GKeyFile    *keyfile,
     {
       g_auto(GStrv) keys = NULL;
 
-      if (_tw_profile_value_looks_secret (groups[i]))
+      if (looks_secret (groups[i]))
         {
           g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                        _("%s: a group name holds a secret. Secrets are kept only in the "
@@ -122,7 +162,7 @@ refuse_secrets (GKeyFile    *keyfile,
           g_autofree char *value = g_key_file_get_value (keyfile, groups[i], keys[j], NULL);
           g_autofree char *stripped = g_strstrip (g_strdup (value != NULL ? value : ""));
 
-          if (_tw_profile_value_looks_secret (keys[j]))
+          if (looks_secret (keys[j]))
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                            _("%s: [%s] a key name holds a secret. Secrets are kept only in the "
@@ -140,7 +180,7 @@ refuse_secrets (GKeyFile    *keyfile,
               return FALSE;
             }
 
-          if (_tw_profile_value_looks_secret (stripped))
+          if (looks_secret (stripped))
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                            _("%s: [%s] key “%s” holds a secret. Secrets are kept only in the "
@@ -382,6 +422,15 @@ tw_profile_load_from_data (const char  *data,
 
   basename = filename != NULL ? g_path_get_basename (filename) : g_strdup ("profile");
 
+  if (strnlen (data, TW_PROFILE_MAX_SIZE + 1) > TW_PROFILE_MAX_SIZE)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_TOO_LARGE,
+                   _("%s is larger than %u kB: it is not a profile. Remove it from the "
+                     "profiles folder."),
+                   basename, TW_PROFILE_MAX_SIZE / 1024);
+      return NULL;
+    }
+
   if (!g_utf8_validate (data, -1, NULL))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
@@ -469,35 +518,119 @@ tw_profile_load_from_data (const char  *data,
   return g_steal_pointer (&self);
 }
 
-/**
- * tw_profile_load:
- * @file: a profile file
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the profile, see tw_profile_load_from_data()
- */
-TwProfile *
-tw_profile_load (GFile   *file,
-                 GError **error)
+/* Reads a profile file the way only a file of the profiles folder may be read: opened
+ * without following a symbolic link, a regular file, owned by the user, writable by
+ * nobody else (anyone who can write it could point the console's keys at their own
+ * server), at most TW_PROFILE_MAX_SIZE bytes. The checks are made on the open file, so
+ * the file cannot be swapped between the check and the read. */
+static char *
+read_profile_file (const char  *path,
+                   const char  *basename,
+                   GError     **error)
 {
   g_autofree char *contents = NULL;
-  g_autofree char *basename = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length;
+  struct stat st;
+  gsize length = 0;
+  int saved_errno;
+  int fd;
 
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  basename = g_file_get_basename (file);
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+  fd = g_open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+  if (fd < 0)
     {
-      g_autofree char *where = g_file_get_parse_name (file);
+      saved_errno = errno;
+      if (saved_errno == ELOOP)
+        g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                     _("The profile %s is a symbolic link: a profile must be a file of its own "
+                       "in the profiles folder. Copy the file there instead of linking it."),
+                     path);
+      else
+        g_set_error (error, TW_ERROR, saved_errno == ENOENT ? TW_ERROR_NOT_FOUND : TW_ERROR_INVALID,
+                     _("Could not read the profile %s: %s. Check that the file exists and is "
+                       "readable."),
+                     path, g_strerror (saved_errno));
+      return NULL;
+    }
 
+  if (fstat (fd, &st) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                    _("Could not read the profile %s: %s. Check that the file exists and is "
                      "readable."),
-                   where, local_error->message);
+                   path, g_strerror (saved_errno));
       return NULL;
     }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("The profile %s is not a regular file. Remove it from the profiles folder."),
+                   path);
+      return NULL;
+    }
+  if (st.st_uid != getuid ())
+    {
+      close (fd);
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("The profile %s belongs to another user, who could change where the "
+                     "console sends your keys: it was refused. Copy it to a file of your own "
+                     "(chmod 600)."),
+                   path);
+      return NULL;
+    }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      close (fd);
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("The profile %s can be changed by other users (mode %04o), who could "
+                     "point the console's keys at their own server: it was refused. Run "
+                     "“chmod 600 %s” and open it again."),
+                   path, (guint) (st.st_mode & 07777), path);
+      return NULL;
+    }
+  if (st.st_size > TW_PROFILE_MAX_SIZE)
+    {
+      close (fd);
+      g_set_error (error, TW_ERROR, TW_ERROR_TOO_LARGE,
+                   _("%s is larger than %u kB: it is not a profile. Remove it from the "
+                     "profiles folder."),
+                   basename, TW_PROFILE_MAX_SIZE / 1024);
+      return NULL;
+    }
+
+  /* Read at most one byte past the cap: a file that grew since fstat is refused too. */
+  contents = g_malloc (TW_PROFILE_MAX_SIZE + 2);
+  while (length <= TW_PROFILE_MAX_SIZE)
+    {
+      gssize n = read (fd, contents + length, TW_PROFILE_MAX_SIZE + 1 - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved_errno = errno;
+          close (fd);
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       _("Could not read the profile %s: %s. Check that the file exists and is "
+                         "readable."),
+                       path, g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+  close (fd);
+  if (length > TW_PROFILE_MAX_SIZE)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_TOO_LARGE,
+                   _("%s is larger than %u kB: it is not a profile. Remove it from the "
+                     "profiles folder."),
+                   basename, TW_PROFILE_MAX_SIZE / 1024);
+      return NULL;
+    }
+  contents[length] = '\0';
   if (memchr (contents, '\0', length) != NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
@@ -505,8 +638,137 @@ tw_profile_load (GFile   *file,
                    basename);
       return NULL;
     }
+  return g_steal_pointer (&contents);
+}
 
-  return tw_profile_load_from_data (contents, basename, error);
+/* The profile of the file at @path, named after the file (NAME.conf). @name_in_file:
+ * the file's own Name=, when it says something else. */
+static TwProfile *
+load_path (const char  *path,
+           char       **name_in_file,
+           GError     **error)
+{
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *name = name_from_filename (basename);
+  g_autofree char *contents = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+
+  if (!g_str_has_suffix (basename, ".conf") || !tw_profile_name_is_valid (name))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("%s is not a profile file: a profile is NAME.conf, its name 1 to 64 "
+                     "letters, digits, “-” or “_”. Rename the file."),
+                   path);
+      return NULL;
+    }
+
+  contents = read_profile_file (path, basename, error);
+  if (contents == NULL)
+    return NULL;
+  profile = tw_profile_load_from_data (contents, basename, error);
+  if (profile == NULL)
+    return NULL;
+
+  /* The file's name is the profile's name: its keys are looked up under it. A Name=
+   * that says otherwise is not believed (a copied file would borrow the named
+   * profile's keys and show its name). */
+  if (!g_str_equal (tw_profile_get_name (profile), name))
+    {
+      g_debug ("%s says Name=%s: the profile is “%s”, its file's name", basename,
+               tw_profile_get_name (profile), name);
+      if (name_in_file != NULL)
+        *name_in_file = g_strdup (tw_profile_get_name (profile));
+      tw_profile_set_name (profile, name);
+    }
+  return g_steal_pointer (&profile);
+}
+
+/**
+ * tw_profile_load:
+ * @file: a profile file, `NAME.conf`
+ * @error: return location for a #GError
+ *
+ * Loads a profile file. Its name is the file's (NAME of `NAME.conf`), whatever its
+ * `Name=` says. Refused: a symbolic link, anything but a regular file owned by the user,
+ * a file writable by group or others, a file over %TW_PROFILE_MAX_SIZE, and what
+ * tw_profile_load_from_data() refuses.
+ *
+ * Returns: (transfer full) (nullable): the profile
+ */
+TwProfile *
+tw_profile_load (GFile   *file,
+                 GError **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *where = g_file_get_parse_name (file);
+
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("Could not read the profile %s: a profile is a local file. Copy it to "
+                     "the profiles folder."),
+                   where);
+      return NULL;
+    }
+  return load_path (path, NULL, error);
+}
+
+/**
+ * tw_profile_check_name:
+ * @name: a profile's name, as a person, a menu, D-Bus or the command line gave it
+ * @error: return location for a #GError
+ *
+ * The one check of a profile name from outside: 1 to 64 ASCII letters, digits, “-” or
+ * “_” — so no “/”, no “..”, no leading dot, nothing but a file of the profiles folder.
+ *
+ * Returns: %TRUE when @name may name a profile
+ */
+gboolean
+tw_profile_check_name (const char  *name,
+                       GError     **error)
+{
+  if (tw_profile_name_is_valid (name))
+    return TRUE;
+
+  /* The refused text is not quoted: it came from outside and may be anything. */
+  g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+               _("That is not a profile name: a profile's name is 1 to 64 letters, digits, "
+                 "“-” or “_”, and names a file in the profiles folder (no “/”, no “..”). "
+                 "Choose a profile from the menu."));
+  return FALSE;
+}
+
+/**
+ * tw_profile_load_by_name:
+ * @name: a profile's name (checked with tw_profile_check_name())
+ * @error: return location for a #GError
+ *
+ * Loads `NAME.conf` of tw_profile_get_dir(), as tw_profile_load() does. Every way of
+ * opening a profile by name — the menu, `--profile`, D-Bus `app.open-profile`, the
+ * command line — goes through here.
+ *
+ * Returns: (transfer full) (nullable): the profile; %TW_ERROR_NOT_FOUND when there is
+ *   no such profile
+ */
+TwProfile *
+tw_profile_load_by_name (const char  *name,
+                         GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *path = NULL;
+
+  if (!tw_profile_check_name (name, error))
+    return NULL;
+
+  dir = tw_profile_get_dir ();
+  basename = g_strconcat (name, ".conf", NULL);
+  path = g_build_filename (dir, basename, NULL);
+  return load_path (path, NULL, error);
 }
 
 /* Saving */
@@ -687,7 +949,6 @@ tw_profile_list_all (GPtrArray **problems)
   g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) found_problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) filenames = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *dir_path = tw_profile_get_dir ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GDir) dir = NULL;
@@ -711,10 +972,9 @@ tw_profile_list_all (GPtrArray **problems)
     {
       const char *filename = g_ptr_array_index (filenames, i);
       g_autofree char *path = g_build_filename (dir_path, filename, NULL);
-      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autofree char *name_in_file = NULL;
       g_autoptr(GError) error = NULL;
-      g_autoptr(TwProfile) profile = tw_profile_load (file, &error);
-      const char *other;
+      g_autoptr(TwProfile) profile = load_path (path, &name_in_file, &error);
 
       if (profile == NULL)
         {
@@ -722,16 +982,14 @@ tw_profile_list_all (GPtrArray **problems)
           continue;
         }
 
-      other = g_hash_table_lookup (seen, tw_profile_get_name (profile));
-      if (other != NULL)
-        {
-          g_ptr_array_add (found_problems,
-                           g_strdup_printf (_("%s and %s both hold profile “%s”: %s was skipped. "
-                                              "Rename or remove one of them."),
-                                            other, filename, tw_profile_get_name (profile), filename));
-          continue;
-        }
-      g_hash_table_insert (seen, g_strdup (tw_profile_get_name (profile)), g_strdup (filename));
+      if (name_in_file != NULL)
+        g_ptr_array_add (found_problems,
+                         g_strdup_printf (_("%s says Name=%s, but a profile is named after its "
+                                            "file: it is profile “%s”, with the keys stored for "
+                                            "“%s”. Rename the file or set Name=%s."),
+                                          filename, name_in_file, tw_profile_get_name (profile),
+                                          tw_profile_get_name (profile),
+                                          tw_profile_get_name (profile)));
       g_ptr_array_add (profiles, g_steal_pointer (&profile));
     }
 

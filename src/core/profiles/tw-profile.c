@@ -256,6 +256,19 @@ tw_profile_lookup_service (TwProfile  *self,
   return service;
 }
 
+const char *
+tw_profile_get_service_name (TwProfile  *self,
+                             const char *id)
+{
+  TwService *service;
+
+  g_return_val_if_fail (TW_IS_PROFILE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  service = tw_profile_lookup_service (self, id);
+  return service != NULL ? tw_service_get_name (service) : id;
+}
+
 /* A service with the same id replaces the old one in place. */
 void
 tw_profile_add_service (TwProfile *self,

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* A profile file is refused past this size (it is a few hundred bytes). */
+#define TW_PROFILE_MAX_SIZE (1024 * 1024)
+
 /* A local SQLite database the profile looks after (backups: a later issue). */
 typedef struct
 {
@@ -37,9 +40,17 @@ G_DECLARE_FINAL_TYPE (TwProfile, tw_profile, TW, PROFILE, GObject)
 TwProfile   *tw_profile_new              (const char   *name,
                                           TwMode        mode);
 /* Refuses a file holding a secret, naming the group and key and saying to move it to
- * the keyring; refuses unknown modes, services without connector or base URL, bad URLs. */
+ * the keyring; refuses unknown modes, services without connector or base URL, bad URLs;
+ * a symbolic link, a file not the user's or writable by group or others, one over
+ * TW_PROFILE_MAX_SIZE. The profile's name (and so the keys it uses) is the file's name,
+ * NAME.conf, whatever the file's Name= says. */
 TwProfile   *tw_profile_load             (GFile        *file,
                                           GError      **error);
+/* NAME.conf of tw_profile_get_dir(), @name checked by tw_profile_check_name(): how the
+ * menu, --profile, D-Bus and the command line open a profile. */
+TwProfile   *tw_profile_load_by_name     (const char   *name,
+                                          GError      **error);
+/* Data without a file: its name is its Name=, else @filename's NAME. */
 TwProfile   *tw_profile_load_from_data   (const char   *data,
                                           const char   *filename,
                                           GError      **error);
@@ -58,6 +69,10 @@ void         tw_profile_set_mode         (TwProfile    *self,
 /* (transfer none) GListModel of TwService */
 GListModel  *tw_profile_get_services     (TwProfile    *self);
 TwService   *tw_profile_lookup_service   (TwProfile    *self,
+                                          const char   *id);
+/* The name of service @id for messages: its display name, or @id itself when the
+ * profile has no such service. (transfer none) */
+const char  *tw_profile_get_service_name (TwProfile    *self,
                                           const char   *id);
 void         tw_profile_add_service      (TwProfile    *self,
                                           TwService    *service);
@@ -85,6 +100,10 @@ GFile       *tw_profile_default_file     (TwProfile    *self);
  * that were refused are reported in @problems (element-type utf8), if given. */
 GPtrArray   *tw_profile_list_all         (GPtrArray   **problems);
 gboolean     tw_profile_name_is_valid    (const char   *name);
+/* tw_profile_name_is_valid() with a TW_ERROR_INVALID for a person: the one check of a
+ * name that comes from outside (no "/", no "..", no leading dot). */
+gboolean     tw_profile_check_name       (const char   *name,
+                                          GError      **error);
 
 /* Imports a runbook .env into a new profile named @name: a service for each connector of
  * @registry the file names (its "env" keys: base URL, mode and secret variables), paper or

@@ -864,14 +864,6 @@ tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
 }
 
 guint
-tw_alert_engine_get_unreachable_after (TwAlertEngine *self)
-{
-  g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), 0);
-
-  return self->unreachable_after;
-}
-
-guint
 tw_alert_engine_get_n_suppressed (TwAlertEngine *self)
 {
   g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), 0);

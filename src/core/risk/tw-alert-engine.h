@@ -64,21 +64,10 @@ TwAlertEngine *tw_alert_engine_new            (TwWorkspace    *workspace,
                                                TwActionRunner *runner);
 void           tw_alert_engine_set_rate_limit (TwAlertEngine  *self,
                                                guint           seconds);
-/* (transfer none) GListModel of TwAlert raised so far, newest first (the window lists it). */
-GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
 
 /* Additions of the risk core. */
 guint          tw_alert_engine_get_rate_limit        (TwAlertEngine *self);
-guint          tw_alert_engine_get_unreachable_after (TwAlertEngine *self);
 void           tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
                                                       guint          seconds);
-/* How many alerts were held back (rate limit or still active) so far: for tests and
- * the window's "n more suppressed" line. */
-guint          tw_alert_engine_get_n_suppressed      (TwAlertEngine *self);
-/* TRUE while the condition of the alert @key is still on (no new alert for it until it
- * clears): a critical alert until its reset or resume, a health alert until an answer
- * says the component (or service) is no longer down or degraded. */
-gboolean       tw_alert_engine_is_active             (TwAlertEngine *self,
-                                                      const char    *key);
 
 G_END_DECLS

@@ -24,4 +24,16 @@ char            *_tw_alert_runbook_line         (TwConnector            *connect
 GPtrArray       *_tw_alert_health_conditions    (TwService              *service,
                                                  TwConnector            *connector);
 
+/* For tests. */
+
+/* (transfer none) GListModel of TwAlert raised so far, newest first. */
+GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
+/* How many alerts were held back (rate limit or still active) so far. */
+guint          tw_alert_engine_get_n_suppressed      (TwAlertEngine *self);
+/* TRUE while the condition of the alert @key is still on (no new alert for it until it
+ * clears): a critical alert until its reset or resume, a health alert until an answer
+ * says the component (or service) is no longer down or degraded. */
+gboolean       tw_alert_engine_is_active             (TwAlertEngine *self,
+                                                      const char    *key);
+
 G_END_DECLS

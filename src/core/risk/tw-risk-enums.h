@@ -35,7 +35,6 @@ typedef enum
   TW_BREAKER_HALF_OPEN,
 } TwBreakerState;
 
-const char *tw_trading_mode_to_string  (TwTradingMode  mode);
 const char *tw_breaker_state_to_string (TwBreakerState state);
 
 G_END_DECLS

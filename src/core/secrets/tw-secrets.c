@@ -8,6 +8,7 @@
 #include <libsecret/secret.h>
 
 #include "tw-error.h"
+#include "tw-util.h"
 
 /* Two backends behind one API: the Secret Service through libsecret (the keyring;
  * inside Flatpak libsecret uses the secret portal by itself), and a table in process
@@ -38,10 +39,7 @@ static const SecretSchema tw_secret_schema = {
 static void
 wipe_string (char *str)
 {
-  if (str == NULL)
-    return;
-  memset (str, 0, strlen (str));
-  g_free (str);
+  tw_str_wipe_free (str);
 }
 
 static char *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-util.h"
 
 struct _TwClient
 {
@@ -46,10 +47,7 @@ secret_free (gpointer data)
 {
   char *value = data;
 
-  if (value == NULL)
-    return;
-  memset (value, 0, strlen (value));
-  g_free (value);
+  tw_str_wipe_free (value);
 }
 
 static GHashTable *

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-poller.h"
+#include "tw-poller-private.h"
 
 #include "tw-error.h"
 
@@ -815,14 +816,6 @@ tw_poller_poll_once_finish (TwPoller      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-guint
-tw_poller_get_interval (TwPoller *self)
-{
-  g_return_val_if_fail (TW_IS_POLLER (self), 0);
-
-  return self->interval_ms;
 }
 
 void

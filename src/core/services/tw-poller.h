@@ -38,7 +38,6 @@ void       tw_poller_poll_once_async          (TwPoller            *self,
 gboolean   tw_poller_poll_once_finish         (TwPoller            *self,
                                                GAsyncResult        *result,
                                                GError             **error);
-guint      tw_poller_get_interval             (TwPoller   *self);
 void       tw_poller_set_interval             (TwPoller   *self,
                                                guint       interval_ms);
 /* The longest delay between polls while they fail (default 60 s; never less than the
@@ -52,8 +51,5 @@ GDateTime *tw_poller_get_last_success         (TwPoller   *self);
 gboolean   tw_poller_get_stale                (TwPoller   *self);
 TwClient  *tw_poller_get_client               (TwPoller   *self);
 
-/* Every running poller of a main context shares one timer source: how many the
- * pollers of @context (NULL: the global default) use now, 0 or 1. */
-guint      tw_poller_count_scheduler_sources  (GMainContext *context);
 
 G_END_DECLS

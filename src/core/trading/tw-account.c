@@ -85,7 +85,7 @@ set_string (TwAccount  *self,
             guint       prop_id,
             const char *value)
 {
-  if (_tw_replace_str (G_STRUCT_MEMBER_P (self, FIND (string_fields, prop_id)->offset), value))
+  if (tw_set_str (G_STRUCT_MEMBER_P (self, FIND (string_fields, prop_id)->offset), value))
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
@@ -256,7 +256,6 @@ VALUE_GETTER (gboolean, account_blocked)
 VALUE_GETTER (gboolean, trade_suspended_by_user)
 VALUE_GETTER (gboolean, paper)
 VALUE_GETTER (gboolean, paper_known)
-VALUE_GETTER (gboolean, stale)
 
 gboolean
 tw_account_is_blocked (TwAccount *self)
@@ -299,7 +298,7 @@ tw_account_set_updated_at (TwAccount *self,
 {
   g_return_if_fail (TW_IS_ACCOUNT (self));
 
-  if (_tw_replace_date_time (&self->updated_at, updated_at))
+  if (tw_set_date_time (&self->updated_at, updated_at))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
 }
 

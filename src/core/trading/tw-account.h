@@ -44,7 +44,6 @@ double      tw_account_get_day_pl_percent          (TwAccount  *self);
 GDateTime  *tw_account_get_updated_at              (TwAccount  *self);
 void        tw_account_set_updated_at              (TwAccount  *self,
                                                     GDateTime  *updated_at);
-gboolean    tw_account_get_stale                   (TwAccount  *self);
 void        tw_account_set_stale                   (TwAccount  *self,
                                                     gboolean    stale);
 /* Copies the mapped properties of @other (and its service name) into @self, notifying

@@ -313,13 +313,6 @@ tw_flatten_new (TwActionRunner *runner,
   return self;
 }
 
-const char *
-tw_flatten_get_service_id (TwFlatten *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN (self), NULL);
-  return self->service_id;
-}
-
 GListModel *
 tw_flatten_get_steps (TwFlatten *self)
 {
@@ -381,10 +374,8 @@ get_step (TwFlatten *self,
 static const char *
 name_of_service (TwFlatten *self)
 {
-  TwService *service = tw_profile_lookup_service (
+  return tw_profile_get_service_name (
     tw_workspace_get_profile (tw_action_runner_get_workspace (self->runner)), self->service_id);
-
-  return service != NULL ? tw_service_get_name (service) : self->service_id;
 }
 
 static TwClient *

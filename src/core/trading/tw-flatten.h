@@ -55,7 +55,6 @@ TwFlatten  *tw_flatten_new          (TwActionRunner      *runner,
                                      TwPortfolio         *portfolio,
                                      const char          *service_id,
                                      TwGuardRequest      *request);
-const char *tw_flatten_get_service_id (TwFlatten         *self);
 /* (transfer none) GListModel of TwFlattenStep, three steps in order */
 GListModel *tw_flatten_get_steps    (TwFlatten           *self);
 gboolean    tw_flatten_get_running  (TwFlatten           *self);

@@ -440,9 +440,18 @@ tw_multi_status_set_connector (TwMultiStatus *self,
 char *
 tw_multi_status_dup_short_id (const char *id)
 {
+  const char *end;
+
   if (id == NULL)
     return g_strdup ("?");
-  return strlen (id) >= 32 ? g_strndup (id, 8) : g_strdup (id);
+  if (strlen (id) < 32)
+    return g_strdup (id);
+
+  /* The first 8 bytes, less any character they would cut in two. */
+  end = id + 8;
+  while (end > id && ((guchar) *end & 0xC0) == 0x80)
+    end--;
+  return g_strndup (id, end - id);
 }
 
 void

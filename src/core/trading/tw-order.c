@@ -120,7 +120,7 @@ update_key (TwOrder *self)
   g_autofree char *key = g_strconcat (self->service_id ? self->service_id : "", ":",
                                       self->id ? self->id : "", NULL);
 
-  if (_tw_replace_str (&self->key, key))
+  if (tw_set_str (&self->key, key))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
 }
 
@@ -129,7 +129,7 @@ set_string (TwOrder    *self,
             guint       prop_id,
             const char *value)
 {
-  if (!_tw_replace_str (G_STRUCT_MEMBER_P (self, FIND (string_fields, prop_id)->offset), value))
+  if (!tw_set_str (G_STRUCT_MEMBER_P (self, FIND (string_fields, prop_id)->offset), value))
     return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
   if (prop_id == PROP_SERVICE_ID || prop_id == PROP_ID)
@@ -156,7 +156,7 @@ set_date (TwOrder   *self,
           guint      prop_id,
           GDateTime *value)
 {
-  if (_tw_replace_date_time (G_STRUCT_MEMBER_P (self, FIND (date_fields, prop_id)->offset), value))
+  if (tw_set_date_time (G_STRUCT_MEMBER_P (self, FIND (date_fields, prop_id)->offset), value))
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 

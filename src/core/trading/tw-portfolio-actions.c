@@ -19,10 +19,8 @@ static const char *
 service_name (TwPortfolio *self,
               const char  *service_id)
 {
-  TwService *service = tw_profile_lookup_service (
-    tw_workspace_get_profile (tw_portfolio_get_workspace (self)), service_id);
-
-  return service != NULL ? tw_service_get_name (service) : service_id;
+  return tw_profile_get_service_name (tw_workspace_get_profile (tw_portfolio_get_workspace (self)),
+                                      service_id);
 }
 
 static const TwOperation *
@@ -428,20 +426,29 @@ tw_portfolio_close_position_async (TwPortfolio        *self,
                               cancellable, on_closed, g_steal_pointer (&task));
 }
 
+/* The end of an action whose task returns its message (transfer full) on success:
+ * TRUE with *@message set, or FALSE with @error. */
+static gboolean
+finish_with_message (GTask   *task,
+                     char   **message,
+                     GError **error)
+{
+  g_autofree char *text = g_task_propagate_pointer (task, error);
+
+  if (message != NULL)
+    *message = g_steal_pointer (&text);
+  return !g_task_had_error (task);
+}
+
 gboolean
 tw_portfolio_close_position_finish (TwPortfolio   *self,
                                     GAsyncResult  *result,
                                     char         **message,
                                     GError       **error)
 {
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  text = g_task_propagate_pointer (G_TASK (result), error);
-  if (message != NULL)
-    *message = g_steal_pointer (&text);
-  return !g_task_had_error (G_TASK (result));
+  return finish_with_message (G_TASK (result), message, error);
 }
 
 /* ---- cancel an order ---- */
@@ -663,14 +670,9 @@ tw_portfolio_cancel_order_finish (TwPortfolio   *self,
                                   char         **message,
                                   GError       **error)
 {
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  text = g_task_propagate_pointer (G_TASK (result), error);
-  if (message != NULL)
-    *message = g_steal_pointer (&text);
-  return !g_task_had_error (G_TASK (result));
+  return finish_with_message (G_TASK (result), message, error);
 }
 
 /* ---- cancel all ---- */

@@ -75,4 +75,13 @@ GError     *_tw_portfolio_explain_error   (TwPortfolio *self,
                                            const GError *error,
                                            guint        http_status);
 
+/* For tests. */
+
+/* (transfer none) (nullable) */
+TwAccount   *tw_portfolio_lookup_account       (TwPortfolio  *self,
+                                                const char   *service_id);
+/* The interval the pollers run at now. */
+guint        tw_portfolio_get_poll_interval    (TwPortfolio  *self);
+guint        tw_portfolio_get_stuck_threshold  (TwPortfolio  *self);
+
 G_END_DECLS

@@ -38,9 +38,6 @@ GListModel  *tw_portfolio_get_accounts         (TwPortfolio  *self);
 GListModel  *tw_portfolio_get_positions        (TwPortfolio  *self);
 /* (transfer none) GListStore of TwOrder across services */
 GListModel  *tw_portfolio_get_orders           (TwPortfolio  *self);
-/* (transfer none) (nullable) */
-TwAccount   *tw_portfolio_lookup_account       (TwPortfolio  *self,
-                                                const char   *service_id);
 TwPosition  *tw_portfolio_lookup_position      (TwPortfolio  *self,
                                                 const char   *service_id,
                                                 const char   *symbol);
@@ -53,9 +50,6 @@ void         tw_portfolio_set_background_interval (TwPortfolio *self,
 /* A view that shows the data (a page on screen) holds the portfolio while it does. */
 void         tw_portfolio_hold_view            (TwPortfolio  *self);
 void         tw_portfolio_release_view         (TwPortfolio  *self);
-/* The interval the pollers run at now. */
-guint        tw_portfolio_get_poll_interval    (TwPortfolio  *self);
-guint        tw_portfolio_get_stuck_threshold  (TwPortfolio  *self);
 void         tw_portfolio_set_stuck_threshold  (TwPortfolio  *self,
                                                 guint         seconds);
 /* TRUE when the service has any of the three operations (it shows on the pages). */

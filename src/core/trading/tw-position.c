@@ -80,7 +80,7 @@ update_key (TwPosition *self)
   g_autofree char *key = g_strconcat (self->service_id ? self->service_id : "", ":",
                                       self->symbol ? self->symbol : "", NULL);
 
-  if (_tw_replace_str (&self->key, key))
+  if (tw_set_str (&self->key, key))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
 }
 
@@ -91,7 +91,7 @@ set_string (TwPosition *self,
 {
   const TwFieldSpec *field = _tw_field_spec_find (string_fields, G_N_ELEMENTS (string_fields), prop_id);
 
-  if (!_tw_replace_str (G_STRUCT_MEMBER_P (self, field->offset), value))
+  if (!tw_set_str (G_STRUCT_MEMBER_P (self, field->offset), value))
     return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
   if (prop_id == PROP_SERVICE_ID || prop_id == PROP_SYMBOL)

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tw-orders-page.h"
+
+G_BEGIN_DECLS
+
+/* For tests: what the widget shows, and the operator's hand. */
+
+/* (transfer none) the rows as shown: stuck first */
+GListModel         *tw_orders_page_get_model        (TwOrdersPage   *self);
+/* (transfer none) (nullable) the guard dialog of the last action, while open */
+GtkWidget          *tw_orders_page_get_guard_dialog (TwOrdersPage   *self);
+const char         *tw_orders_page_get_last_result  (TwOrdersPage   *self);
+/* (transfer none) (nullable) the dialog of "show-result", while open */
+GtkWidget          *tw_orders_page_get_result_dialog (TwOrdersPage  *self);
+/* "2 stuck orders" or "" */
+const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
+
+G_END_DECLS

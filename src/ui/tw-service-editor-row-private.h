@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tw-service-editor-row.h"
+
+G_BEGIN_DECLS
+
+/* For tests: what the widget shows, and the operator's hand. */
+
+const char  *tw_service_editor_row_get_base_url     (TwServiceEditorRow  *self);
+void         tw_service_editor_row_set_base_url     (TwServiceEditorRow  *self,
+                                                     const char          *url);
+/* Sets the password row of secret @name; FALSE if the connector has no such secret. */
+gboolean     tw_service_editor_row_set_secret       (TwServiceEditorRow  *self,
+                                                     const char          *name,
+                                                     const char          *value);
+
+G_END_DECLS

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tw-service-row.h"
+
+G_BEGIN_DECLS
+
+/* For tests: what the widget shows, and the operator's hand. */
+
+/* What the row shows, for tests and accessibility checks. */
+const char *tw_service_row_get_state_text   (TwServiceRow *self);
+/* NULL when no message is shown. */
+const char *tw_service_row_get_message_text (TwServiceRow *self);
+const char *tw_service_row_get_age_text     (TwServiceRow *self);
+/* Rows of the components list currently built. */
+guint       tw_service_row_get_n_component_rows (TwServiceRow *self);
+
+G_END_DECLS
