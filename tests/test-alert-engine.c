@@ -423,6 +423,331 @@ test_source_reopen (void)
   fixture_teardown (&fx);
 }
 
+/* The runbooks' health alerts. The simulator's component names are read from it, and a
+ * user copy of the shipped connector (which overrides it by id) gets an "alerts" naming
+ * them, so these tests follow the simulator wherever its names go. */
+
+#define CONNECTORS_RESOURCE "/io/github/tradewarden/TradeWarden/connectors/"
+
+/* The name of the first health component the simulator gives @flavor. */
+static char *
+sim_component (const char *flavor)
+{
+  TwSimThread *sim = tw_test_sim_start ();
+  g_autofree char *path = g_strdup_printf ("/_sim/health?flavor=%s", flavor);
+  g_autoptr(JsonNode) answer = tw_test_sim_request (sim, flavor, "GET", path, NULL);
+  JsonArray *components = json_object_get_array_member (json_node_get_object (answer), "components");
+  char *name;
+
+  g_assert_cmpuint (json_array_get_length (components), >, 0);
+  name = g_strdup (json_object_get_string_member (json_array_get_object_element (components, 0), "name"));
+  tw_sim_thread_stop (sim);
+  return name;
+}
+
+/* The shipped connector of @flavor with @alerts as its "alerts", in the user's connectors. */
+static void
+install_alerts (const char *flavor,
+                const char *alerts)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autofree char *resource = g_strconcat (CONNECTORS_RESOURCE, flavor, ".json", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "tradewarden", "connectors", NULL);
+  g_autofree char *file_name = g_strconcat (flavor, ".json", NULL);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) alerts_parser = json_parser_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  /* Loading the shipped connectors registers their resource. */
+  tw_connector_registry_load_default (registry);
+  bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (alerts_parser, alerts, -1, &error);
+  g_assert_no_error (error);
+  json_object_set_member (json_node_get_object (json_parser_get_root (parser)), "alerts",
+                          json_node_copy (json_parser_get_root (alerts_parser)));
+  text = json_to_string (json_parser_get_root (parser), TRUE);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+static void
+set_health (Fixture    *fx,
+            const char *flavor,
+            const char *component,
+            const char *status)
+{
+  g_autofree char *json = g_strdup_printf ("{\"component\":\"%s\",\"status\":\"%s\"}", component, status);
+
+  tw_test_sim_health (fx->f.sim, flavor, json);
+}
+
+typedef struct
+{
+  Fixture    *fx;
+  const char *key;
+} ActiveCheck;
+
+static gboolean
+is_cleared (gpointer data)
+{
+  ActiveCheck *check = data;
+
+  return !tw_alert_engine_is_active (check->fx->engine, check->key);
+}
+
+static gboolean
+has_n_key (gpointer data)
+{
+  KeyCheck *check = data;
+
+  return count_key (check->fx, check->key) >= 2;
+}
+
+/* A component the runbook names goes down: an alert as loud as the runbook says, naming
+ * its section, once while it stays down, and again when it goes down a second time. */
+static void
+test_health_runbook (void)
+{
+  Fixture fx = { 0 };
+  g_autofree char *component = sim_component ("ibkr-assistant");
+  g_autofree char *alerts = g_strdup_printf ("{\"runbook\":\"IBKR AI Broker\",\"components\":{\"%s\":"
+                                             "{\"down\":\"critical\",\"section\":\"Alert Scenarios: "
+                                             "1. Broker Disconnect\"}}}", component);
+  g_autofree char *key = g_strdup_printf ("health-down:ibkr-assistant:%s", component);
+  g_autofree char *title = g_strdup_printf ("IBKR assistant: %s is down", component);
+  KeyCheck check = { &fx, key };
+  ActiveCheck cleared = { &fx, key };
+  TwAlert *alert;
+
+  install_alerts ("ibkr-assistant", alerts);
+  fixture_setup (&fx);
+  g_assert_true (risk_wait_healthy (&fx.f, 5000));
+
+  set_health (&fx, "ibkr-assistant", component, "unhealthy");
+  g_assert_true (risk_wait (has_alert_key, &check, 5000));
+  g_assert_cmpuint (count_key (&fx, key), ==, 1);
+  alert = alert_at (&fx, 0);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, key);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_cmpstr (tw_alert_get_title (alert), ==, title);
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "Runbook: IBKR AI Broker — Alert Scenarios: 1. Broker Disconnect"));
+  g_assert_cmpstr (tw_alert_get_service_id (alert), ==, "ibkr-assistant");
+  g_assert_cmpstr (tw_alert_get_page (alert), ==, "overview");
+  g_assert_cmpstr (tw_alert_get_category (alert), ==, "x-tradewarden.service");
+  g_assert_true (tw_alert_get_offers_halt (alert));
+  g_assert_true (tw_alert_engine_is_active (fx.engine, key));
+
+  /* Back: the condition clears; down again: a new alert. */
+  tw_test_sim_health (fx.f.sim, "ibkr-assistant", "{\"reset\":true}");
+  g_assert_true (risk_wait (is_cleared, &cleared, 5000));
+  g_assert_cmpuint (count_key (&fx, key), ==, 1);
+  set_health (&fx, "ibkr-assistant", component, "unhealthy");
+  g_assert_true (risk_wait (has_n_key, &check, 5000));
+
+  fixture_teardown (&fx);
+}
+
+/* A component the runbook does not name: still an alert (info when degraded, warning when
+ * down), saying no runbook section is known. */
+static void
+test_health_unnamed (void)
+{
+  Fixture fx = { 0 };
+  g_autofree char *component = sim_component ("investiq");
+  g_autofree char *degraded = g_strdup_printf ("health-degraded:investiq:%s", component);
+  g_autofree char *down = g_strdup_printf ("health-down:investiq:%s", component);
+  KeyCheck check = { &fx, degraded };
+  TwAlert *alert = NULL;
+
+  install_alerts ("investiq", "{\"runbook\":\"InvestIQ On-Call Runbook\"}");
+  fixture_setup (&fx);
+  g_assert_true (risk_wait_healthy (&fx.f, 5000));
+
+  set_health (&fx, "investiq", component, "degraded");
+  g_assert_true (risk_wait (has_alert_key, &check, 5000));
+  alert = alert_at (&fx, fx.alerts->len - 1);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_INFO);
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "No runbook section"));
+  g_assert_false (tw_alert_get_offers_halt (alert));
+
+  check.key = down;
+  set_health (&fx, "investiq", component, "unhealthy");
+  g_assert_true (risk_wait (has_alert_key, &check, 5000));
+  alert = alert_at (&fx, fx.alerts->len - 1);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, down);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
+
+  fixture_teardown (&fx);
+}
+
+/* A service whose own health says down, no component to blame: the runbook's "service". */
+static void
+test_health_service (void)
+{
+  Fixture fx = { 0 };
+  g_autofree char *component = sim_component ("alpaca");
+  KeyCheck check = { &fx, "health-down:alpaca:" };
+  TwAlert *alert;
+
+  install_alerts ("alpaca", "{\"runbook\":\"Broker runbook\",\"service\":{\"down\":\"critical\","
+                            "\"section\":\"Account blocked\"}}");
+  fixture_setup (&fx);
+  g_assert_true (risk_wait_healthy (&fx.f, 5000));
+
+  set_health (&fx, "alpaca", component, "ACCOUNT_CLOSED");
+  g_assert_true (risk_wait (has_alert_key, &check, 5000));
+  for (guint i = 0; i < fx.alerts->len; i++)
+    if (g_str_equal (tw_alert_get_key (alert_at (&fx, i)), "health-down:alpaca:"))
+      alert = alert_at (&fx, i);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "reports itself down"));
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "Runbook: Broker runbook — Account blocked"));
+
+  fixture_teardown (&fx);
+}
+
+typedef struct
+{
+  TwRiskMonitor *monitor;
+  char          *breaker;  /* the first source breaker's id, once seen */
+  gboolean       open;
+} SourceCheck;
+
+static gboolean
+source_seen (gpointer data)
+{
+  SourceCheck *check = data;
+  TwTradingState *state = tw_risk_monitor_lookup (check->monitor, "autotrader");
+  GListModel *breakers = tw_trading_state_get_breakers (state);
+
+  tw_risk_monitor_refresh (check->monitor);
+  for (guint i = 0; i < g_list_model_get_n_items (breakers); i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+
+      if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") != 0)
+        continue;
+      if (check->breaker == NULL)
+        check->breaker = g_strdup (tw_breaker_get_id (breaker));
+      if (g_str_equal (check->breaker, tw_breaker_get_id (breaker)))
+        return !check->open || tw_breaker_get_state (breaker) == TW_BREAKER_OPEN;
+    }
+  return FALSE;
+}
+
+/* A data source already open when the console first looks: an alert all the same, naming
+ * the runbook's section for breakers. */
+static void
+test_source_open_at_start (void)
+{
+  Fixture fx = { 0 };
+  SourceCheck source = { NULL, NULL, FALSE };
+  g_autofree char *scenario = NULL;
+  g_autofree char *key = NULL;
+  KeyCheck check = { &fx, NULL };
+  TwAlert *alert = NULL;
+
+  install_alerts ("autotrader", "{\"runbook\":\"Autotrader Operations Runbooks\","
+                                "\"breakers\":{\"section\":\"Circuit Breaker Trips\"}}");
+  risk_fixture_setup (&fx.f, TW_MODE_PAPER, INTERVAL);
+
+  /* Another monitor finds the source and sees it open, so the engine's first look does. */
+  source.monitor = tw_risk_monitor_new (fx.f.workspace);
+  tw_risk_monitor_start (source.monitor);
+  g_assert_true (risk_wait (source_seen, &source, 5000));
+  scenario = g_strdup_printf ("{\"name\":\"source-outage\",\"source\":\"%s\",\"recovery_timeout\":600,"
+                              "\"failure_threshold\":1}", source.breaker);
+  risk_scenario (&fx.f, scenario);
+  source.open = TRUE;
+  g_assert_true (risk_wait (source_seen, &source, 15000));
+  g_clear_object (&source.monitor);
+
+  fx.engine = tw_alert_engine_new (fx.f.workspace, fx.f.monitor, fx.f.runner);
+  fx.alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (fx.engine, "alert", G_CALLBACK (on_alert), &fx);
+  tw_risk_monitor_start (fx.f.monitor);
+
+  key = g_strdup_printf ("trip:autotrader:%s", source.breaker);
+  check.key = key;
+  g_assert_true (risk_wait (has_alert_key, &check, 5000));
+  alert = alert_at (&fx, 0);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, key);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "Runbook: Autotrader Operations Runbooks — Circuit Breaker Trips"));
+
+  g_free (source.breaker);
+  fixture_teardown (&fx);
+}
+
+/* What the shipped connectors say, from the runbooks: 003's broker disconnect is critical,
+ * 000's ML service down a warning, 004's breakers and data sources have their sections. */
+static void
+test_shipped_runbooks (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  const TwComponentAlert *entry;
+  TwConnector *connector;
+
+  tw_connector_registry_load_default (registry);
+
+  connector = tw_connector_registry_lookup (registry, "ibkr-assistant");
+  g_assert_cmpstr (tw_connector_get_runbook (connector), ==, "IBKR AI Broker");
+  entry = tw_connector_lookup_component_alert (connector, "broker");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (entry->down, ==, "critical");
+  g_assert_cmpstr (entry->section, ==, "Alert Scenarios: 1. Broker Disconnect");
+
+  connector = tw_connector_registry_lookup (registry, "investiq");
+  entry = tw_connector_lookup_component_alert (connector, "ml_service");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (entry->down, ==, "warning");
+  g_assert_cmpstr (entry->section, ==, "Alert Response Procedures: 5. MLServiceDown");
+  g_assert_cmpstr (tw_connector_get_service_alert (connector)->down, ==, "critical");
+  g_assert_null (tw_connector_lookup_component_alert (connector, "redis"));
+
+  connector = tw_connector_registry_lookup (registry, "autotrader");
+  g_assert_cmpstr (tw_connector_get_breaker_alert (connector)->section, ==, "Circuit Breaker Trips");
+  entry = tw_connector_lookup_component_alert (connector, "coingecko_api");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (entry->section, ==, "Data Freshness Issues");
+  /* "degraded" defaults to a warning, never louder than "down". */
+  g_assert_cmpstr (entry->degraded, ==, "warning");
+}
+
+/* A connector's "alerts" is checked when it loads. */
+static void
+test_alerts_refused (void)
+{
+  static const char * const bad[][2] = {
+    { "{\"runbook\":\"R\",\"components\":{\"x\":{\"down\":\"loud\",\"section\":\"S\"}}}", "loud" },
+    { "{\"runbook\":\"R\",\"components\":{\"x\":{\"down\":\"warning\"}}}", "section" },
+    { "{\"components\":{}}", "runbook" },
+    { "{\"runbook\":\"R\",\"breakers\":{\"down\":\"critical\",\"section\":\"S\"}}", "down" },
+    { "{\"runbook\":\"R\",\"pages\":{}}", "pages" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *data = g_strdup_printf ("{\"format\":1,\"id\":\"t\",\"name\":\"T\",\"alerts\":%s,"
+                                               "\"operations\":{\"health\":{\"method\":\"GET\","
+                                               "\"path\":\"/health\"}}}", bad[i][0]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TwConnector) connector = tw_connector_new_from_data (data, -1, "t.json", &error);
+
+      g_assert_null (connector);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, bad[i][1]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +760,12 @@ main (int   argc,
   g_test_add_func ("/tw/core/alert-engine/external-halt", test_external_halt);
   g_test_add_func ("/tw/core/alert-engine/unreachable", test_unreachable);
   g_test_add_func ("/tw/core/alert-engine/source-reopen", test_source_reopen);
+  g_test_add_func ("/tw/core/alert-engine/health-runbook", test_health_runbook);
+  g_test_add_func ("/tw/core/alert-engine/health-unnamed", test_health_unnamed);
+  g_test_add_func ("/tw/core/alert-engine/health-service", test_health_service);
+  g_test_add_func ("/tw/core/alert-engine/source-open-at-start", test_source_open_at_start);
+  g_test_add_func ("/tw/core/alert-engine/shipped-runbooks", test_shipped_runbooks);
+  g_test_add_func ("/tw/core/alert-engine/alerts-refused", test_alerts_refused);
 
   return g_test_run ();
 }

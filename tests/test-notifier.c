@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "tw-connector-registry.h"
 #include "tw-alert-private.h"
 #include "tw-test-app.h"
 
@@ -273,6 +274,65 @@ test_losing_streak (void)
   app_fixture_close (&f);
 }
 
+/* A component the IBKR assistant's health answer says is down: a notification as loud as
+ * its connector's "alerts" says, its body naming the runbook section when the connector
+ * names one (the simulator's component names are read from it, not assumed). */
+static void
+test_health_component (void)
+{
+  AppFixture f = { 0, };
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *health = NULL;
+  const TwComponentAlert *entry;
+  const char *component;
+  NotifyWait wait;
+  int urgency;
+
+  if (g_getenv ("TW_NOTIFY_LOG") == NULL)
+    {
+      g_test_skip ("needs the notification recorder of tests/session.sh");
+      return;
+    }
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  g_assert_true (app_wait_states_known (&f, 10000));
+  reply = recorder_call ("Clear", NULL);
+
+  answer = tw_test_sim_request (f.sim, "ibkr-assistant", "GET", "/_sim/health?flavor=ibkr-assistant", NULL);
+  component = json_object_get_string_member (json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (answer), "components"), 0), "name");
+  tw_connector_registry_load_default (registry);
+  entry = tw_connector_lookup_component_alert (tw_connector_registry_lookup (registry, "ibkr-assistant"),
+                                               component);
+  urgency = entry == NULL || g_str_equal (entry->down, "warning") ? 1
+            : g_str_equal (entry->down, "critical") ? 2 : 0;
+
+  health = g_strdup_printf ("{\"component\":\"%s\",\"status\":\"unhealthy\"}", component);
+  tw_test_sim_health (f.sim, "ibkr-assistant", health);
+  title = g_strdup_printf ("IBKR assistant: %s is down", component);
+  wait = (NotifyWait) { title, urgency, 1 };
+  g_assert_true (tw_test_ui_wait_for (has_notifications, &wait, 10000));
+  call = find_notification (title);
+  g_test_message ("health notification: %s — %s", json_object_get_string_member (call, "summary"),
+                  json_object_get_string_member (call, "body"));
+  g_assert_cmpstr (json_object_get_string_member (call, "category"), ==, "x-tradewarden.service");
+  if (entry != NULL)
+    {
+      g_autofree char *line = g_strdup_printf ("Runbook: IBKR AI Broker — %s", entry->section);
+
+      g_assert_nonnull (strstr (json_object_get_string_member (call, "body"), line));
+    }
+  else
+    g_assert_nonnull (strstr (json_object_get_string_member (call, "body"), "No runbook section"));
+
+  tw_test_sim_health (f.sim, "ibkr-assistant", "{\"reset\":true}");
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +341,7 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/notifier/losing-streak", test_losing_streak);
+  g_test_add_func ("/tw/ui/notifier/health-component", test_health_component);
   status = g_test_run ();
   tw_application_close_profile (app);
   g_clear_object (&app);

@@ -758,6 +758,94 @@ test_stop_cancels (void)
   fixture_teardown (&f);
 }
 
+typedef struct
+{
+  Counts   *counts;
+  guint     signalled;   /* the counts when the poll finished */
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Once;
+
+static void
+on_polled_once (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Once *once = user_data;
+
+  once->ok = tw_poller_poll_once_finish (TW_POLLER (object), result, &once->error);
+  once->signalled = once->counts->succeeded + once->counts->failed;
+  once->done = TRUE;
+}
+
+static gboolean
+only_ref (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
+}
+
+static gboolean
+once_done (gpointer data)
+{
+  return ((Once *) data)->done;
+}
+
+/* One poll of a stopped poller: its answer signalled first, then the poll finishes; no
+ * timer is left; a failure finishes with its error; a stop finishes it as cancelled. */
+static void
+test_poll_once (void)
+{
+  Fixture f = { 0 };
+  Counts counts = { 0 };
+  g_autoptr(TwClient) client = NULL;
+  g_autoptr(TwPoller) poller = NULL;
+  Once once = { &counts, 0, FALSE, FALSE, NULL };
+
+  fixture_setup (&f, NULL);
+  client = tw_client_new (f.http, f.secrets, tw_connector_registry_lookup (f.registry, "investiq"),
+                          PROFILE, service (&f, "investiq"));
+  poller = tw_poller_new (client, "health", INTERVAL);
+  g_signal_connect (poller, "succeeded", G_CALLBACK (on_succeeded), &counts);
+  g_signal_connect (poller, "failed", G_CALLBACK (on_failed), &counts);
+
+  tw_poller_poll_once_async (poller, on_polled_once, &once);
+  g_assert_true (tw_poller_get_in_flight (poller));
+  g_assert_true (wait_until (once_done, &once, 5000));
+  g_assert_no_error (once.error);
+  g_assert_true (once.ok);
+  g_assert_cmpuint (once.signalled, ==, 1);
+  g_assert_cmpuint (counts.succeeded, ==, 1);
+  g_assert_false (tw_poller_get_in_flight (poller));
+  /* Stopped, it schedules nothing after its one poll. */
+  g_assert_cmpuint (tw_poller_count_scheduler_sources (NULL), ==, 0);
+
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"status\",\"status\":503}");
+  once = (Once) { &counts, 0, FALSE, FALSE, NULL };
+  tw_poller_poll_once_async (poller, on_polled_once, &once);
+  g_assert_true (wait_until (once_done, &once, 5000));
+  g_assert_false (once.ok);
+  g_assert_error (once.error, TW_ERROR, TW_ERROR_SERVER);
+  g_assert_cmpuint (counts.failed, ==, 1);
+  g_clear_error (&once.error);
+
+  tw_test_sim_clear_faults (f.sim);
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"latency\",\"latency_ms\":1500}");
+  once = (Once) { &counts, 0, FALSE, FALSE, NULL };
+  tw_poller_poll_once_async (poller, on_polled_once, &once);
+  tw_poller_stop (poller);
+  g_assert_true (wait_until (once_done, &once, 1000));
+  g_assert_error (once.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&once.error);
+
+  g_signal_handlers_disconnect_by_data (poller, &counts);
+  g_assert_finalize_object (g_steal_pointer (&poller));
+  /* The cancelled request lets go of the client once its cancellation is handled. */
+  g_assert_true (wait_until (only_ref, client, 2000));
+  g_assert_finalize_object (g_steal_pointer (&client));
+  fixture_teardown (&f);
+}
+
 static void
 test_unsupported_operation (void)
 {
@@ -959,6 +1047,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/poller/missing-connector", test_missing_connector);
   g_test_add_func ("/tw/core/poller/poll-now", test_poll_now);
   g_test_add_func ("/tw/core/poller/stop-cancels", test_stop_cancels);
+  g_test_add_func ("/tw/core/poller/poll-once", test_poll_once);
   g_test_add_func ("/tw/core/poller/unsupported-operation", test_unsupported_operation);
   g_test_add_func ("/tw/core/poller/shared-timer", test_shared_timer);
   g_test_add_func ("/tw/core/poller/stagger", test_stagger);

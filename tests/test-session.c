@@ -4,6 +4,7 @@
  * audit log removed, and no request of a closed profile reaches the simulator. */
 #include "config.h"
 
+#include "tw-poller-private.h"
 #include "tw-portfolio-private.h"
 #include "tw-risk-fixture.h"
 #include "tw-session.h"
@@ -20,6 +21,12 @@ typedef struct
   RiskFixture  risk;
   TwProfile   *other;
 } Fixture;
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
 
 static void
 fixture_setup (Fixture       *f,
@@ -350,6 +357,70 @@ test_dispose_unclosed (Fixture       *f,
   assert_finalized (services);
 }
 
+static void
+polled_once_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tw_session_poll_once_finish (TW_SESSION (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* One round of polls of a session never started (the command line's status): every
+ * service and trading state read once, a service that drops the connection unreachable,
+ * and nothing scheduled after it. */
+static void
+test_poll_once (Fixture       *f,
+                gconstpointer  data)
+{
+  TwSession *session = open_session (f, f->risk.profile, TRUE);
+  TwWorkspace *workspace = tw_session_get_workspace (session);
+  GListModel *states = tw_risk_monitor_get_states (tw_session_get_risk_monitor (session));
+  gboolean done = FALSE;
+
+  tw_test_sim_fault (f->risk.sim, "autotrader", "{\"path\":\"*\",\"kind\":\"drop\"}");
+  tw_session_poll_once_async (session, polled_once_cb, &done);
+  g_assert_true (risk_wait (is_true, &done, 10000));
+  g_assert_false (tw_session_is_started (session));
+
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      TwService *service = tw_profile_lookup_service (f->risk.profile, flavors[i]);
+
+      g_assert_cmpint (tw_service_get_state (service), ==,
+                       g_str_equal (flavors[i], "autotrader") ? TW_SERVICE_STATE_UNREACHABLE : TW_SERVICE_STATE_OK);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (states); i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
+      g_autoptr(GDateTime) updated_at = NULL;
+      g_autofree char *last_error = NULL;
+
+      g_object_get (state, "updated-at", &updated_at, "last-error", &last_error, NULL);
+      /* The AI Trading System has nothing to poll for its trading state (no read-back in
+       * its runbook): never asked, never answered. */
+      if (!tw_trading_state_get_polled (state))
+        {
+          g_assert_cmpstr (tw_trading_state_get_service_id (state), ==, "ai-trading");
+          g_assert_null (updated_at);
+          continue;
+        }
+      /* Answered, or said why not: never left as if it had not been asked. */
+      g_assert_true ((updated_at != NULL) != (last_error != NULL));
+      g_assert_true ((last_error != NULL) == g_str_equal (tw_trading_state_get_service_id (state), "autotrader"));
+    }
+  /* No poller runs after its one poll. */
+  g_assert_cmpuint (tw_poller_count_scheduler_sources (NULL), ==, 0);
+  g_assert_false (tw_poller_get_in_flight (tw_workspace_get_health_poller (workspace, "investiq")));
+
+  close_session (session);
+  g_object_unref (session);
+}
+
 /* The settings reach the services. */
 static void
 test_settings (Fixture       *f,
@@ -377,6 +448,7 @@ main (int   argc,
   g_test_add ("/tw/core/session/dispose-unclosed", Fixture, NULL, fixture_setup, test_dispose_unclosed,
               fixture_teardown);
   g_test_add ("/tw/core/session/settings", Fixture, NULL, fixture_setup, test_settings, fixture_teardown);
+  g_test_add ("/tw/core/session/poll-once", Fixture, NULL, fixture_setup, test_poll_once, fixture_teardown);
 
   return g_test_run ();
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `tradewarden backup …` and `tradewarden audit …`: the same core as the window, for cron and SSH. */
+/* `tradewarden backup|audit|status|halt …`: the same core as the window, for cron and SSH. */
 #include "config.h"
 
 #include "tw-cli.h"
@@ -15,7 +15,14 @@ gboolean
 tw_cli_handles (int    argc,
                 char **argv)
 {
-  return argc > 1 && (g_strcmp0 (argv[1], "backup") == 0 || g_strcmp0 (argv[1], "audit") == 0);
+  static const char * const verbs[] = { "backup", "audit", "status", "halt" };
+
+  if (argc < 2)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (g_strcmp0 (argv[1], verbs[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 int
@@ -26,6 +33,10 @@ tw_cli_main (int    argc,
 
   if (g_strcmp0 (argv[1], "backup") == 0)
     return _tw_cli_backup_main (argc, argv);
+  if (g_strcmp0 (argv[1], "status") == 0)
+    return _tw_cli_status_main (argc, argv);
+  if (g_strcmp0 (argv[1], "halt") == 0)
+    return _tw_cli_halt_main (argc, argv);
 
   return _tw_cli_audit_main (argc, argv);
 }
@@ -36,7 +47,11 @@ tw_cli_get_verbs_help (void)
   return _("Without a command, opens the console. Commands that need no display:\n"
            "  backup   Create, verify, list, clean up or restore SQLite backups\n"
            "           (see “tradewarden backup --help”)\n"
-           "  audit    Verify or export the audit log (see “tradewarden audit --help”)");
+           "  audit    Verify or export the audit log (see “tradewarden audit --help”)\n"
+           "  status   Poll every service of a profile once: health, trading state,\n"
+           "           breakers, kill switch (see “tradewarden status --help”)\n"
+           "  halt     Halt every service of a profile that can halt, audited\n"
+           "           (see “tradewarden halt --help”)");
 }
 
 static char *

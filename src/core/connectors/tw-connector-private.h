@@ -134,6 +134,11 @@ struct _TwConnector
   char       *env_base_url_strip;
   GPtrArray  *env_mode;         /* TwEnvModeRule */
   GPtrArray  *refusals;         /* TwRefusalRule */
+  /* tw-connector-alerts.c */
+  char       *runbook;
+  GPtrArray  *component_alerts; /* TwComponentAlert */
+  TwComponentAlert *service_alert;
+  TwComponentAlert *breaker_alert;
 };
 
 /* One piece of a template: literal text (name == NULL) or a ${…} placeholder. */
@@ -230,6 +235,14 @@ gboolean        _tw_secret_format_load      (TwLoadContext  *ctx,
                                              const char     *where,
                                              TwSecretSpec   *spec);
 void            _tw_env_variable_free       (TwEnvVariable  *variable);
+
+/* tw-connector-alerts.c: "alerts", the runbook's severities and sections (loaded with
+ * the traits). */
+void            _tw_connector_init_alerts   (TwConnector    *self);
+void            _tw_connector_clear_alerts  (TwConnector    *self);
+gboolean        _tw_connector_load_alerts   (TwConnector    *self,
+                                             TwLoadContext  *ctx,
+                                             JsonNode       *node);
 
 /* Fills @self from the parsed document; errors name @self->filename. tw-connector-loader.c */
 gboolean        _tw_connector_load          (TwConnector    *self,

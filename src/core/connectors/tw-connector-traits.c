@@ -65,6 +65,7 @@ _tw_connector_init_traits (TwConnector *self)
   self->env_base_url = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_env_variable_free);
   self->env_mode = g_ptr_array_new_with_free_func ((GDestroyNotify) env_mode_rule_free);
   self->refusals = g_ptr_array_new_with_free_func ((GDestroyNotify) refusal_rule_free);
+  _tw_connector_init_alerts (self);
 }
 
 void
@@ -77,6 +78,7 @@ _tw_connector_clear_traits (TwConnector *self)
   g_clear_pointer (&self->env_base_url_strip, g_free);
   g_clear_pointer (&self->env_mode, g_ptr_array_unref);
   g_clear_pointer (&self->refusals, g_ptr_array_unref);
+  _tw_connector_clear_alerts (self);
 }
 
 static gboolean
@@ -514,6 +516,9 @@ _tw_connector_load_traits (TwConnector   *self,
     return FALSE;
   if (json_object_has_member (object, "refusals") &&
       !load_refusals (self, ctx, json_object_get_member (object, "refusals")))
+    return FALSE;
+  if (json_object_has_member (object, "alerts") &&
+      !_tw_connector_load_alerts (self, ctx, json_object_get_member (object, "alerts")))
     return FALSE;
   return TRUE;
 }

@@ -190,4 +190,26 @@ TwRefusal          tw_connector_match_refusal       (TwConnector *self,
                                                      const char  *message,
                                                      const char **text);
 
+/* What a runbook says of a health component going down ("alerts", tw-connector-alerts.c):
+ * how loud the alert is when it is down and when it is degraded ("info", "warning",
+ * "critical"), and the runbook's section that tells what to do. */
+typedef struct
+{
+  char *name;        /* the component's name; NULL for the service's own health or its breakers */
+  char *down;        /* severity when down */
+  char *degraded;    /* severity when degraded */
+  char *section;     /* the runbook's section, e.g. "Alert Scenarios: Broker Disconnect" */
+} TwComponentAlert;
+
+/* (nullable) the runbook the "alerts" sections are in, e.g. "IBKR AI Broker" */
+const char             *tw_connector_get_runbook          (TwConnector *self);
+/* (nullable) the runbook's entry for the component @name */
+const TwComponentAlert *tw_connector_lookup_component_alert (TwConnector *self,
+                                                           const char  *name);
+/* (nullable) the runbook's entry for the service's own health (down or degraded with no
+ * component to blame) */
+const TwComponentAlert *tw_connector_get_service_alert    (TwConnector *self);
+/* (nullable) the runbook's section for a tripped breaker of this connector */
+const TwComponentAlert *tw_connector_get_breaker_alert    (TwConnector *self);
+
 G_END_DECLS

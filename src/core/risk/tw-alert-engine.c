@@ -36,6 +36,7 @@ struct _TwAlertEngine
   GHashTable     *resets;       /* "service\x1fbreaker" → gint64 monotonic µs of its reset */
   GHashTable     *unreachable;  /* service id → Outage* */
   GHashTable     *sources;      /* "reopen:service:breaker" → SourceSeen*: last state seen */
+  GHashTable     *health;       /* health alert key raised → its service id: still down */
   GListModel     *states;       /* the monitor's, watched for new services */
   guint           check_id;
 };
@@ -171,6 +172,35 @@ describe_breaker (TwBreaker *breaker)
                           tw_breaker_get_failure_count (breaker));
 }
 
+static TwConnector *
+connector_of (TwAlertEngine *self,
+              const char    *service_id)
+{
+  TwClient *client = tw_workspace_get_client (self->workspace, service_id);
+
+  return client != NULL ? tw_client_get_connector (client) : NULL;
+}
+
+/* @body with the runbook's section for a tripped breaker of @service_id, when its
+ * connector names one. (transfer full) */
+static char *
+with_breaker_runbook (TwAlertEngine *self,
+                      const char    *service_id,
+                      char          *body)
+{
+  TwConnector *connector = connector_of (self, service_id);
+  g_autofree char *line = connector != NULL
+                          ? _tw_alert_runbook_line (connector, tw_connector_get_breaker_alert (connector))
+                          : NULL;
+  char *out;
+
+  if (line == NULL)
+    return body;
+  out = g_strdup_printf ("%s\n%s", body, line);
+  g_free (body);
+  return out;
+}
+
 static const char *
 service_name (TwTradingState *state)
 {
@@ -248,6 +278,7 @@ on_breaker_tripped (TwRiskMonitor  *monitor,
       /* Translators: the breaker's label ("daily loss"), then what to do */
       body = g_strdup_printf (_("The %s breaker tripped. %s"), label, advice);
     }
+  body = with_breaker_runbook (self, service_id, g_steal_pointer (&body));
 
   raise_alert (self, _tw_alert_new (key, TW_ALERT_CRITICAL, title, body, service_id,
                                     "breakers", TRUE, CATEGORY_BREAKER));
@@ -409,6 +440,10 @@ on_state_answered (TwTradingState *state,
           seen->state = now;
           seen->opened_at = opened_at != NULL ? g_date_time_ref (opened_at) : NULL;
           g_hash_table_insert (self->sources, g_steal_pointer (&key), seen);
+          /* A data source already open when first seen is told too: the risk monitor
+           * signals trips from a closed breaker only. */
+          if (now == TW_BREAKER_OPEN)
+            on_breaker_tripped (self->monitor, state, breaker, self);
           continue;
         }
 
@@ -437,6 +472,7 @@ on_state_answered (TwTradingState *state,
                                    tw_breaker_get_failure_count (breaker));
           body = g_strdup_printf (_("Its trial call after the recovery timeout failed: the data "
                                     "source is still down. %s"), advice);
+          body = with_breaker_runbook (self, service_id, g_steal_pointer (&body));
           /* A source that keeps failing re-opens at every timeout: the rate limit keeps
            * it to one alert per key. */
           raise_alert (self, _tw_alert_new (key, TW_ALERT_WARNING, title, body, service_id,
@@ -487,6 +523,44 @@ unreachable_for_us (TwService *service,
   return since_first;
 }
 
+/* Raises the alerts @service's health answer calls for, once per condition: a condition
+ * gone (the component is back) may alert again later. */
+static void
+check_health (TwAlertEngine *self,
+              TwService     *service)
+{
+  const char *id = tw_service_get_id (service);
+  g_autoptr(GPtrArray) alerts = _tw_alert_health_conditions (service, connector_of (self, id));
+  g_autoptr(GHashTable) now = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* No answer to judge: what was last known stands. */
+  if (alerts == NULL)
+    return;
+
+  now = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      TwAlert *alert = g_ptr_array_index (alerts, i);
+      const char *alert_key = tw_alert_get_key (alert);
+
+      g_hash_table_add (now, (gpointer) alert_key);
+      if (g_hash_table_contains (self->health, alert_key))
+        continue;
+      g_hash_table_insert (self->health, g_strdup (alert_key), g_strdup (id));
+      raise_alert (self, g_object_ref (alert));
+    }
+
+  g_hash_table_iter_init (&iter, self->health);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_str_equal (value, id) && !g_hash_table_contains (now, key))
+      {
+        g_hash_table_remove (self->active, key);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
 static gboolean
 on_check (gpointer user_data)
 {
@@ -508,6 +582,7 @@ on_check (gpointer user_data)
       g_autofree char *body = NULL;
       gint64 for_us;
 
+      check_health (self, service);
       if (tw_service_get_state (service) != TW_SERVICE_STATE_UNREACHABLE)
         continue;
       g_hash_table_add (present, (gpointer) id);
@@ -621,6 +696,7 @@ tw_alert_engine_finalize (GObject *object)
   g_hash_table_unref (self->resets);
   g_hash_table_unref (self->unreachable);
   g_hash_table_unref (self->sources);
+  g_hash_table_unref (self->health);
 
   G_OBJECT_CLASS (tw_alert_engine_parent_class)->finalize (object);
 }
@@ -731,6 +807,7 @@ tw_alert_engine_init (TwAlertEngine *self)
   self->resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, source_seen_free);
+  self->health = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -792,6 +869,18 @@ tw_alert_engine_get_n_suppressed (TwAlertEngine *self)
   g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), 0);
 
   return self->n_suppressed;
+}
+
+/* TRUE while the condition an alert was raised for is still on: a critical alert's (until
+ * its reset or resume) or a health alert's (until the next answer says otherwise). */
+gboolean
+tw_alert_engine_is_active (TwAlertEngine *self,
+                           const char    *key)
+{
+  g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return g_hash_table_contains (self->active, key) || g_hash_table_contains (self->health, key);
 }
 
 GListModel *

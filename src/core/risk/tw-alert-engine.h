@@ -45,7 +45,13 @@ GDateTime       *tw_alert_get_raised_at   (TwAlert *self);
  *   a service unreachable for more than 60 s (warning); a breaker re-trips within one hour
  *   of a reset (critical: "re-tripped — stop and page the whole team"); a source breaker
  *   re-opens, its trial call after the recovery timeout failing (HALF_OPEN → OPEN: warning,
- *   key "reopen:SERVICE:BREAKER").
+ *   key "reopen:SERVICE:BREAKER"), or is already open when first seen (a trip);
+ *   a health answer saying a component is down or degraded, or the service itself when no
+ *   component explains it (key "health-down:SERVICE:COMPONENT", "health-degraded:…"; the
+ *   service's own with an empty COMPONENT): as loud as the connector's "alerts" says
+ *   (a component it does not name: warning when down, info when degraded), once per
+ *   condition until it clears, the body ending "Runbook: TITLE — SECTION" when the
+ *   connector names one (breaker alerts too).
  * Deduplicated per key and rate-limited to one per key per "rate-limit" seconds (default
  * 300); critical alerts bypass the limit. Emits "alert" (TwAlert *) for each alert to show.
  * Properties: "workspace", "risk-monitor", "action-runner" (construct-only),

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "tw-alert-engine.h"
+#include "tw-connector.h"
+#include "tw-service.h"
 
 G_BEGIN_DECLS
 
@@ -14,11 +16,24 @@ TwAlert *_tw_alert_new (const char      *key,
                         gboolean         offers_halt,
                         const char      *category);
 
+/* tw-alert-health.c: the runbooks' health alerts. */
+TwAlertSeverity  _tw_alert_severity_from_string (const char             *severity);
+/* "Runbook: TITLE — SECTION", or NULL when the connector names no runbook for @entry. */
+char            *_tw_alert_runbook_line         (TwConnector            *connector,
+                                                 const TwComponentAlert *entry);
+GPtrArray       *_tw_alert_health_conditions    (TwService              *service,
+                                                 TwConnector            *connector);
+
 /* For tests. */
 
 /* (transfer none) GListModel of TwAlert raised so far, newest first. */
 GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
 /* How many alerts were held back (rate limit or still active) so far. */
 guint          tw_alert_engine_get_n_suppressed      (TwAlertEngine *self);
+/* TRUE while the condition of the alert @key is still on (no new alert for it until it
+ * clears): a critical alert until its reset or resume, a health alert until an answer
+ * says the component (or service) is no longer down or degraded. */
+gboolean       tw_alert_engine_is_active             (TwAlertEngine *self,
+                                                      const char    *key);
 
 G_END_DECLS

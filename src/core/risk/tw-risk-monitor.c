@@ -984,3 +984,28 @@ tw_risk_monitor_note_action (TwRiskMonitor *self,
         tw_trading_state_note_action (entry->state, operation, actor);
     }
 }
+
+/**
+ * tw_risk_monitor_dup_pollers:
+ *
+ * Returns: (transfer full) (element-type TwPoller): every poller of the monitor (one per
+ *   distinct status request of each trading service), for a single round of polls
+ *   (tw_poller_poll_once_async) without starting the monitor
+ */
+GPtrArray *
+tw_risk_monitor_dup_pollers (TwRiskMonitor *self)
+{
+  GPtrArray *pollers;
+
+  g_return_val_if_fail (TW_IS_RISK_MONITOR (self), NULL);
+
+  pollers = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      for (guint j = 0; j < entry->groups->len; j++)
+        g_ptr_array_add (pollers, g_object_ref (((Group *) g_ptr_array_index (entry->groups, j))->poller));
+    }
+  return pollers;
+}

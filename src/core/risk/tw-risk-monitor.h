@@ -54,5 +54,7 @@ void            tw_risk_monitor_note_action (TwRiskMonitor *self,
                                              const char    *service_id,
                                              const char    *operation,
                                              const char    *actor);
+/* (transfer full) (element-type TwPoller) its pollers, for one round of polls. */
+GPtrArray      *tw_risk_monitor_dup_pollers (TwRiskMonitor *self);
 
 G_END_DECLS

@@ -43,6 +43,7 @@ struct _TwPoller
   gint64        reference_us;   /* monotonic: last success, else start */
   GDateTime    *last_success;
   gboolean      stale;
+  GPtrArray    *once_tasks;     /* GTask* of tw_poller_poll_once_async, answered by the next answer */
 };
 
 G_DEFINE_FINAL_TYPE (TwPoller, tw_poller, G_TYPE_OBJECT)
@@ -69,6 +70,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void poll_once (TwPoller *self);
+static void finish_once_tasks (TwPoller     *self,
+                               const GError *error);
 
 /* What a request in flight knows of its poller: it does not keep it alive. */
 typedef struct
@@ -454,10 +457,12 @@ on_called (GObject      *source,
       g_object_thaw_notify (G_OBJECT (self));
 
       g_signal_emit (self, signals[SUCCEEDED], 0, body, response);
+      finish_once_tasks (self, NULL);
     }
   else if (is_cancellation (error))
     {
       g_object_thaw_notify (G_OBJECT (self));
+      finish_once_tasks (self, error);
     }
   else
     {
@@ -468,6 +473,30 @@ on_called (GObject      *source,
       g_object_thaw_notify (G_OBJECT (self));
 
       g_signal_emit (self, signals[FAILED], 0, error);
+      finish_once_tasks (self, error);
+    }
+}
+
+/* Completes the tw_poller_poll_once_async() calls waiting for an answer: after the
+ * answer's signal, so their callbacks see what it changed. @error NULL for a success. */
+static void
+finish_once_tasks (TwPoller     *self,
+                   const GError *error)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  if (self->once_tasks->len == 0)
+    return;
+  tasks = g_steal_pointer (&self->once_tasks);
+  self->once_tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
     }
 }
 
@@ -512,6 +541,7 @@ tw_poller_finalize (GObject *object)
   g_clear_pointer (&self->operation, g_free);
   g_clear_pointer (&self->last_success, g_date_time_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->once_tasks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_poller_parent_class)->finalize (object);
 }
@@ -630,6 +660,7 @@ static void
 tw_poller_init (TwPoller *self)
 {
   self->interval_ms = TW_POLLER_DEFAULT_INTERVAL_MS;
+  self->once_tasks = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -721,6 +752,14 @@ tw_poller_stop (TwPoller *self)
       g_clear_object (&self->cancellable);
     }
   set_in_flight (self, FALSE);
+
+  if (self->once_tasks->len > 0)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     "The poll was stopped before its answer");
+
+      finish_once_tasks (self, error);
+    }
 }
 
 void
@@ -735,6 +774,48 @@ tw_poller_poll_now (TwPoller *self)
   self->due_us = 0;
   self->phase_us = 0;
   poll_once (self);
+}
+
+/**
+ * tw_poller_poll_once_async:
+ *
+ * One poll, whether the poller runs or not (a stopped poller sends this one request and
+ * schedules nothing after it): the command line's single round. When a request is in
+ * flight its answer is the one waited for. Finishes after the answer's "succeeded" or
+ * "failed" was emitted, so what maps answers (workspace, risk monitor) has seen it.
+ */
+void
+tw_poller_poll_once_async (TwPoller            *self,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TW_IS_POLLER (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, tw_poller_poll_once_async);
+  g_ptr_array_add (self->once_tasks, task);
+
+  if (self->in_flight)
+    return;
+  self->backoff_level = 0;
+  self->due_us = 0;
+  self->phase_us = 0;
+  poll_once (self);
+}
+
+/* TRUE when the service answered; the poll's error otherwise (G_IO_ERROR_CANCELLED when
+ * the poller was stopped first). */
+gboolean
+tw_poller_poll_once_finish (TwPoller      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (TW_IS_POLLER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

@@ -30,6 +30,14 @@ void       tw_poller_start_delayed            (TwPoller   *self,
 void       tw_poller_stop                     (TwPoller   *self);
 /* Polls now unless a request is in flight; resets the backoff. */
 void       tw_poller_poll_now                 (TwPoller   *self);
+/* One poll now, running or not; finishes once its answer was signalled (TRUE) or with
+ * the poll's error. Never schedules another poll of a stopped poller. */
+void       tw_poller_poll_once_async          (TwPoller            *self,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean   tw_poller_poll_once_finish         (TwPoller            *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 void       tw_poller_set_interval             (TwPoller   *self,
                                                guint       interval_ms);
 /* The longest delay between polls while they fail (default 60 s; never less than the

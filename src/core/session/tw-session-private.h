@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* TwSession across its files: tw-session.c (services, settings, start and close),
- * tw-session-halt.c (Halt All and its results). */
+ * tw-session-halt.c (Halt All and its results), tw-session-poll.c (one round of polls). */
 struct _TwSession
 {
   GObject              parent_instance;

@@ -104,6 +104,19 @@ gboolean             tw_session_is_closing                  (TwSession          
 /* TRUE once a close finished. */
 gboolean             tw_session_is_closed                   (TwSession            *self);
 
+/* One round of polls (tw-session-poll.c): every service's health and every trading
+ * state's status requests sent once, concurrently, whether the session is started or not
+ * (nothing is scheduled after them). Finishes when each has answered or failed (each
+ * within its connector's timeout); the services and the risk monitor's states then say
+ * what was found, an unanswered poll as unreachable or as the state's last error, never
+ * as fresh. Fails (TW_ERROR_REFUSED) only when the profile is closing. */
+void                 tw_session_poll_once_async             (TwSession            *self,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+gboolean             tw_session_poll_once_finish            (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
 /* Halt All (tw-session-halt.c): "trading.halt" on every service of the profile that has
  * it, in parallel (tw_action_runner_halt_all_async). One at a time: a second call while
  * one is under way ("halting") fails with TW_ERROR_REFUSED, as does one without an action
