@@ -644,16 +644,22 @@ test_demo (void)
   g_assert_cmpuint (json_array_get_length (services), ==, g_strv_length ((GStrv) flavors));
   for (guint i = 0; i < json_array_get_length (services); i++)
     assert_healthy (json_array_get_object_element (services, i));
-  /* Every loss breaker of the demo has its limit. */
+  /* Every breaker of the demo has its limit: InvestIQ's losses, the Autotrader's sources. */
   investiq = service_of (services, "investiq");
-  {
-    JsonArray *breakers = json_object_get_array_member (json_object_get_object_member (investiq, "trading"),
-                                                        "breakers");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (investiq, "trading"), "breakers")), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (service_of (services, "autotrader"), "trading"),
+                      "breakers")), ==, 4);
+  for (guint s = 0; s < json_array_get_length (services); s++)
+    {
+      JsonObject *trading = json_object_get_object_member (json_array_get_object_element (services, s),
+                                                           "trading");
+      JsonArray *breakers = json_object_get_array_member (trading, "breakers");
 
-    g_assert_cmpuint (json_array_get_length (breakers), >, 0);
-    for (guint i = 0; i < json_array_get_length (breakers); i++)
-      g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (breakers, i), "limit"), >, 0);
-  }
+      for (guint i = 0; breakers != NULL && i < json_array_get_length (breakers); i++)
+        g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (breakers, i), "limit"), >, 0);
+    }
 
   run_cli (&r, "halt", "--demo", NULL);
   g_assert_cmpint (r.status, ==, 0);
