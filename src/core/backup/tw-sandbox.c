@@ -4,19 +4,26 @@
 #include "tw-sandbox.h"
 
 #include <glib/gi18n-lib.h>
-#include <sys/stat.h>
+#include <string.h>
 
 #include "tw-error.h"
 
 /* Inside a Flatpak sandbox the console sees only the host folders it was granted
- * (`flatpak override --filesystem=…`, see the README). Everything else — $HOME
- * included — is on the sandbox's own root, a tmpfs that vanishes when the app
- * quits: a backup written there would be lost, and a database there is not the
- * operator's. The root is one file system; every granted folder is a bind mount
- * of a host one, so a folder is shared when its nearest existing ancestor is on
- * another device than "/". */
+ * (`flatpak override --filesystem=…`, see the README). Everything else is the
+ * sandbox's own: its root (where $HOME is made, without the home grant) is a
+ * tmpfs that vanishes when the app quits, and /tmp and /var/tmp are the app's
+ * private folders. A backup written there would be lost, and a database there
+ * is not the operator's.
+ *
+ * Flatpak mounts each granted folder at its host path, so a folder is shared
+ * when the mount that holds it (or its nearest existing ancestor: a backup
+ * folder may be made later) is one of those, not the root or one of the
+ * sandbox's private folders. */
 
 static int is_flatpak = -1;
+
+/* Mount points of the sandbox's own folders: never a grant. */
+static const char * const private_mounts[] = { "/", "/tmp", "/var/tmp", NULL };
 
 gboolean
 tw_sandbox_is_flatpak (void)
@@ -27,24 +34,64 @@ tw_sandbox_is_flatpak (void)
 }
 
 static gboolean
+is_under (const char *path,
+          const char *mount_point)
+{
+  gsize n = strlen (mount_point);
+
+  if (g_str_equal (mount_point, "/"))
+    return TRUE;
+  return strncmp (path, mount_point, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The mount point of the mount that holds @path, from /proc/self/mountinfo. */
+static char *
+mount_point_of (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  char *best = NULL;
+
+  if (!g_file_get_contents ("/proc/self/mountinfo", &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", 6);
+      g_autofree char *mount_point = NULL;
+
+      if (g_strv_length (fields) < 5)
+        continue;
+      /* Field 5; spaces and the like are octal escapes (\040). */
+      mount_point = g_strcompress (fields[4]);
+      if (is_under (path, mount_point) && (best == NULL || strlen (mount_point) >= strlen (best)))
+        {
+          g_free (best);
+          best = g_steal_pointer (&mount_point);
+        }
+    }
+  return best;
+}
+
+static gboolean
 folder_is_shared (const char *folder)
 {
   g_autofree char *path = g_canonicalize_filename (folder, NULL);
-  struct stat root_st, st;
+  g_autofree char *mount_point = NULL;
 
-  if (stat ("/", &root_st) != 0)
-    return TRUE;
-  /* The nearest ancestor that exists: the folder may be made later (backups). */
-  while (stat (path, &st) != 0)
+  while (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_autofree char *parent = g_path_get_dirname (path);
 
       if (g_str_equal (parent, path))
-        return TRUE;
+        break;
       g_free (path);
       path = g_steal_pointer (&parent);
     }
-  return st.st_dev != root_st.st_dev;
+  mount_point = mount_point_of (path);
+  if (mount_point == NULL)
+    return TRUE;   /* no mount table: do not refuse on a guess */
+  return !g_strv_contains (private_mounts, mount_point);
 }
 
 /* Outside Flatpak, or when @folder is shared with the host: TRUE. Otherwise FALSE
