@@ -584,6 +584,9 @@ tw_backup_manager_list (TwBackupManager  *self,
 
   dir = _tw_backup_dir_for (db_path, backup_dir);
   db_name = _tw_backup_db_name (db_path);
+  /* Not "no backups yet" when the sandbox cannot see the folder. */
+  if (!tw_sandbox_check_folder (dir, TW_SANDBOX_BACKUPS, error))
+    return NULL;
   listing = g_dir_open (dir, 0, &local_error);
   if (listing == NULL)
     {

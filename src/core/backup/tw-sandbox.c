@@ -18,12 +18,14 @@
  * Flatpak mounts each granted folder at its host path, so a folder is shared
  * when the mount that holds it (or its nearest existing ancestor: a backup
  * folder may be made later) is one of those, not the root or one of the
- * sandbox's private folders. */
+ * sandbox's private folders. In the private /tmp, what the app made itself
+ * (the demo's databases) is its own to use; what Flatpak made there (the path
+ * down to $HOME when $HOME is under /tmp) is not a host folder. */
 
 static int is_flatpak = -1;
 
-/* Mount points of the sandbox's own folders: never a grant. */
-static const char * const private_mounts[] = { "/", "/tmp", "/var/tmp", NULL };
+/* Mount points of the sandbox's private temporary folders. */
+static const char * const private_mounts[] = { "/tmp", "/var/tmp", NULL };
 
 gboolean
 tw_sandbox_is_flatpak (void)
@@ -91,7 +93,11 @@ folder_is_shared (const char *folder)
   mount_point = mount_point_of (path);
   if (mount_point == NULL)
     return TRUE;   /* no mount table: do not refuse on a guess */
-  return !g_strv_contains (private_mounts, mount_point);
+  if (g_str_equal (mount_point, "/"))
+    return FALSE;  /* the root tmpfs: gone when the app quits */
+  if (g_strv_contains (private_mounts, mount_point))
+    return !g_str_equal (path, mount_point) && !is_under (g_get_home_dir (), path);
+  return TRUE;
 }
 
 /* Outside Flatpak, or when @folder is shared with the host: TRUE. Otherwise FALSE
