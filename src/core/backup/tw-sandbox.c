@@ -22,17 +22,18 @@
  * (the demo's databases) is its own to use; what Flatpak made there (the path
  * down to $HOME when $HOME is under /tmp) is not a host folder. */
 
-static int is_flatpak = -1;
-
 /* Mount points of the sandbox's private temporary folders. */
 static const char * const private_mounts[] = { "/tmp", "/var/tmp", NULL };
 
+/* Backups run in worker threads: asked from any thread, answered once. */
 gboolean
 tw_sandbox_is_flatpak (void)
 {
-  if (is_flatpak < 0)
-    is_flatpak = g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
-  return is_flatpak;
+  static gsize is_flatpak = 0;
+
+  if (g_once_init_enter (&is_flatpak))
+    g_once_init_leave (&is_flatpak, g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? 2 : 1);
+  return is_flatpak == 2;
 }
 
 static gboolean
