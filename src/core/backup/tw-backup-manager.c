@@ -13,6 +13,7 @@
 #include "tw-backup-private.h"
 #include "tw-enum-types.h"
 #include "tw-error.h"
+#include "tw-sandbox.h"
 #include "tw-sqlite-util.h"
 
 #define SNAPSHOT_BUSY_LIMIT_US (60 * G_USEC_PER_SEC)
@@ -348,6 +349,14 @@ _tw_backup_snapshot (const char            *db_path,
   gint64 deadline;
   int fd, rc;
 
+  /* In a Flatpak sandbox, folders not shared with it are not the host's: say so. */
+  {
+    g_autofree char *db_dir = g_path_get_dirname (db_path);
+
+    if (!tw_sandbox_check_folder (db_dir, TW_SANDBOX_DATABASE, error)
+        || !tw_sandbox_check_folder (backup_dir, TW_SANDBOX_BACKUPS, error))
+      return NULL;
+  }
   if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
@@ -606,6 +615,9 @@ tw_backup_manager_list (TwBackupManager  *self,
 
     db_file_name = g_path_get_basename (real != NULL ? real : db_path);
   }
+  /* Not "no backups yet" when the sandbox cannot see the folder. */
+  if (!tw_sandbox_check_folder (dir, TW_SANDBOX_BACKUPS, error))
+    return NULL;
   listing = g_dir_open (dir, 0, &local_error);
   if (listing == NULL)
     {

@@ -14,6 +14,7 @@
 
 #include "tw-backup-private.h"
 #include "tw-error.h"
+#include "tw-sandbox.h"
 #include "tw-sqlite-util.h"
 
 
@@ -580,6 +581,20 @@ run_restore (Restore           *r,
                      "touched."), r->db_path);
       goto refused;
     }
+  {
+    /* In a Flatpak sandbox the replace needs the database's folder, not only the file. */
+    g_autofree char *db_dir = g_path_get_dirname (r->db_path);
+    g_autofree char *backup_dir = g_path_get_dirname (r->backup_path);
+
+    if (!tw_sandbox_check_folder (db_dir, TW_SANDBOX_DATABASE, &local_error)
+        || !tw_sandbox_check_folder (backup_dir, TW_SANDBOX_BACKUPS, &local_error))
+      {
+        g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                     _("Restore of “%s” refused: %s The database was not touched."),
+                     r->db_path, local_error->message);
+        goto refused;
+      }
+  }
   if (!g_file_test (r->backup_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,

@@ -10,6 +10,7 @@
 
 #include "tw-backup-private.h"
 #include "tw-error.h"
+#include "tw-sandbox.h"
 #include "tw-sqlite-util.h"
 #include "tw-util.h"
 
@@ -283,7 +284,10 @@ tw_backup_new_for_path (const char  *path,
   if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
     {
       int saved = errno;
+      g_autofree char *dir = g_path_get_dirname (path);
 
+      if (!tw_sandbox_check_folder (dir, TW_SANDBOX_BACKUPS, error))
+        return NULL;
       g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("The backup “%s” cannot be read: %s"),
                    path, S_ISREG (st.st_mode) || saved != 0 ? g_strerror (saved) : _("not a file"));
       return NULL;
