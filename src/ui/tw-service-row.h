@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tw-service.h"
+#include "tw-trading-state.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,9 @@ void        tw_service_row_set_connector_name (TwServiceRow *self,
  * interval): a poll on time then changes no text. Default 0: always in seconds. */
 void        tw_service_row_set_fresh_seconds (TwServiceRow *self,
                                               guint         seconds);
+/* The service's trading state, shown beside its health (NULL: it does not trade). */
+void        tw_service_row_set_trading_state (TwServiceRow   *self,
+                                              TwTradingState *state);
 gboolean    tw_service_row_get_expanded   (TwServiceRow *self);
 void        tw_service_row_set_expanded   (TwServiceRow *self,
                                            gboolean      expanded);
@@ -38,6 +42,8 @@ const char *tw_service_row_get_state_text   (TwServiceRow *self);
 /* NULL when no message is shown. */
 const char *tw_service_row_get_message_text (TwServiceRow *self);
 const char *tw_service_row_get_age_text     (TwServiceRow *self);
+/* NULL when the service has no trading state. */
+const char *tw_service_row_get_trading_text (TwServiceRow *self);
 /* Rows of the components list currently built. */
 guint       tw_service_row_get_n_component_rows (TwServiceRow *self);
 

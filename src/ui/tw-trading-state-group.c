@@ -3,6 +3,8 @@
 
 #include "tw-trading-state-group.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tw-risk-parameters-dialog.h"
@@ -155,6 +157,15 @@ append_part (GString    *str,
   g_string_append (str, part);
 }
 
+/* "by X" only when the reason does not name X already ("Halted from Trade Warden by
+ * root" — never "… by root — by root"). */
+static gboolean
+names_author (const char *reason,
+              const char *by)
+{
+  return by == NULL || *by == '\0' || (reason != NULL && strstr (reason, by) != NULL);
+}
+
 static char *
 describe (const char *reason,
           GDateTime  *since,
@@ -164,12 +175,52 @@ describe (const char *reason,
   g_autofree char *since_text = since != NULL ? tw_ui_format_since (since) : NULL;
   g_autofree char *by_text = NULL;
 
-  if (by != NULL && *by != '\0')
+  if (!names_author (reason, by))
     /* Translators: who set a state, e.g. "by ops-oncall" */
     by_text = g_strdup_printf (_("by %s"), by);
   append_part (str, reason);
   append_part (str, since_text);
   append_part (str, by_text);
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+/* Why it is halted, first cause first: a Halt All on top of a tripped breaker adds
+ * itself after the breaker's reason, never in its place. */
+static char *
+describe_causes (TwTradingState *state)
+{
+  guint n = tw_trading_state_get_n_causes (state);
+  const char *reason;
+  const char *by;
+  GDateTime *since;
+  g_autofree char *first = NULL;
+  g_autoptr(GString) str = NULL;
+
+  if (n == 0)
+    return describe (tw_trading_state_get_reason (state), tw_trading_state_get_since (state),
+                     tw_trading_state_get_by (state));
+
+  tw_trading_state_get_cause (state, 0, &reason, &by, &since);
+  first = describe (reason, since, by);
+  str = g_string_new (first);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *clock = NULL;
+      g_autofree char *what = NULL;
+
+      tw_trading_state_get_cause (state, i, &reason, &by, &since);
+      local = g_date_time_to_local (since);
+      clock = g_date_time_format (local, "%H:%M");
+      if (names_author (reason, by))
+        what = g_strdup (reason != NULL ? reason : "");
+      else
+        /* Translators: a later cause of a halt: "<reason> by <who>" */
+        what = g_strdup_printf (_("%s by %s"), reason != NULL ? reason : _("Halted"), by);
+      /* Translators: a later cause after the first, e.g.
+       * " · then Halted from Trade Warden by root at 14:05" */
+      g_string_append_printf (str, _(" · then %s at %s"), what, clock);
+    }
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
@@ -235,9 +286,7 @@ update_mode (TwTradingStateGroup *self)
                           || gtk_widget_get_visible (GTK_WIDGET (self->error_row)));
 
   g_free (self->detail_text);
-  self->detail_text = describe (tw_trading_state_get_reason (state),
-                                tw_trading_state_get_since (state),
-                                tw_trading_state_get_by (state));
+  self->detail_text = describe_causes (state);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mode_row), word);
   adw_action_row_set_subtitle (self->mode_row,
                                *self->detail_text != '\0' ? self->detail_text
