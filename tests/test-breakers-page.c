@@ -535,6 +535,59 @@ test_overview_summary (BreakersFixture *bf,
   app_save_png_light_dark (GTK_WIDGET (f.window), "overview-incident");
 }
 
+static gboolean
+row_is_last_known (gpointer user_data)
+{
+  TwBreakerRow *row = user_data;
+  const char *subtitle = tw_breaker_row_get_subtitle (row);
+
+  return subtitle != NULL && strstr (subtitle, "last known") != NULL;
+}
+
+/* InvestIQ stops answering: its breakers are drawn as last known — greyed, dated — and
+ * never in the OK colour; its answer back makes them current again. */
+static void
+test_stale_breakers (BreakersFixture *bf,
+                     gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwTradingStateGroup *investiq = tw_breakers_page_get_group (bf->page, "investiq");
+  TwBreakerRow *row = tw_trading_state_group_get_breaker_row (investiq, "consecutive_losses");
+
+  g_assert_nonnull (row);
+  g_assert_cmpstr (tw_breaker_row_get_state_style (row), ==, "success");
+  g_assert_false (row_is_last_known (row));
+
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"*\",\"kind\":\"drop\"}");
+  g_assert_true (tw_test_ui_wait_for (row_is_last_known, row, 15000));
+  g_test_message ("stale breaker: %s · %s", tw_breaker_row_get_state_text (row),
+                  tw_breaker_row_get_subtitle (row));
+  g_assert_null (tw_breaker_row_get_state_style (row));
+  g_assert_nonnull (strstr (tw_breaker_row_get_subtitle (row), "0 of 3 — last known at "));
+  {
+    GListModel *breakers = tw_trading_state_get_breakers (
+      tw_risk_monitor_lookup (tw_application_get_risk_monitor (app), "investiq"));
+
+    g_assert_cmpuint (g_list_model_get_n_items (breakers), ==, 3);
+    for (guint i = 0; i < g_list_model_get_n_items (breakers); i++)
+      {
+        g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+        TwBreakerRow *other = tw_trading_state_group_get_breaker_row (investiq, tw_breaker_get_id (breaker));
+
+        g_assert_nonnull (other);
+        g_assert_true (row_is_last_known (other));
+        g_assert_cmpstr (tw_breaker_row_get_state_style (other), ==, NULL);
+      }
+  }
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "breakers-stale");
+
+  tw_test_sim_clear_faults (f.sim);
+  tw_risk_monitor_refresh (tw_application_get_risk_monitor (app));
+  tw_test_wait_until (!row_is_last_known (row), 15000);
+  g_assert_cmpstr (tw_breaker_row_get_state_style (row), ==, "success");
+}
+
 static void
 test_halt_all_failure (BreakersFixture *bf,
                        gconstpointer    data)
@@ -606,6 +659,8 @@ main (int   argc,
               breakers_teardown);
   g_test_add ("/tw/ui/breakers/overview-summary", BreakersFixture, NULL, breakers_setup,
               test_overview_summary, breakers_teardown);
+  g_test_add ("/tw/ui/breakers/stale", BreakersFixture, NULL, breakers_setup, test_stale_breakers,
+              breakers_teardown);
   g_test_add ("/tw/ui/breakers/halt-all-failure", BreakersFixture, NULL, breakers_setup, test_halt_all_failure,
               breakers_teardown);
   status = g_test_run ();

@@ -184,6 +184,20 @@ describe (const char *reason,
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+/* The service does not answer: its breakers are only the last ones read, greyed and
+ * dated, never green. */
+static void
+update_breakers_staleness (TwTradingStateGroup *self)
+{
+  g_autofree char *last_error = NULL;
+  g_autoptr(GDateTime) updated_at = NULL;
+
+  g_object_get (self->state, "last-error", &last_error, "updated-at", &updated_at, NULL);
+  for (guint i = 0; i < self->breaker_rows->len; i++)
+    tw_breaker_row_set_last_known (g_ptr_array_index (self->breaker_rows, i), last_error != NULL,
+                                   updated_at);
+}
+
 /* Why it is halted, first cause first: a Halt All on top of a tripped breaker adds
  * itself after the breaker's reason, never in its place. */
 static char *
@@ -338,6 +352,7 @@ update_mode (TwTradingStateGroup *self)
     }
 
   update_buttons (self);
+  update_breakers_staleness (self);
 }
 
 static void
@@ -365,6 +380,7 @@ rebuild_breakers (TwTradingStateGroup *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->params_row));
     }
   update_buttons (self);
+  update_breakers_staleness (self);
 }
 
 /* Risk parameters */
