@@ -294,6 +294,8 @@ halt_failure_changed_cb (TwOverviewPage *self)
 
   if (failure != NULL)
     gtk_label_set_label (self->failure_label, failure);
+  /* A crossfading revealer keeps its child's size hidden: no empty band without one. */
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_revealer), failure != NULL);
   gtk_revealer_set_reveal_child (self->failure_revealer, failure != NULL);
   update_trading (self);
 }

@@ -163,7 +163,20 @@ update_state (TwServiceRow *self)
   TwServiceState state = tw_service_get_state (self->service);
   const char *style = tw_ui_service_state_style (state);
   const char *message = tw_service_get_last_error (self->service);
-  gboolean show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
+  g_autofree char *slow = NULL;
+  gboolean show_message;
+
+  if (message == NULL && tw_service_is_slow (self->service))
+    {
+      g_autofree char *took = format_latency (tw_service_get_latency_ms (self->service));
+
+      /* Translators: a slow health check, e.g. "The health check took 8004 ms, more than
+       * the 2000 ms this service is allowed" */
+      slow = g_strdup_printf (_("The health check took %s, more than the %u ms this service is allowed"),
+                              took, tw_service_get_slow_ms (self->service));
+      message = slow;
+    }
+  show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
 
   gtk_image_set_from_icon_name (self->state_icon, tw_ui_service_state_icon (state));
   set_label (self->state_label, tw_ui_service_state_label (state));
@@ -181,6 +194,9 @@ update_latency (TwServiceRow *self)
 
   set_label (self->latency_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
+  /* Slower than the service's threshold: degraded, in the warning colour. */
+  tw_ui_set_status_style (GTK_WIDGET (self->latency_label),
+                          tw_service_is_slow (self->service) ? "warning" : NULL);
 }
 
 /* The last poll failed (no answer, or one that could not be used): what the row
@@ -293,7 +309,10 @@ service_notify_cb (TwServiceRow *self,
       tw_service_row_update_age (self);   /* a failing service has no "just now" */
     }
   else if (g_str_equal (name, "latency-ms"))
-    update_latency (self);
+    {
+      update_latency (self);
+      update_state (self);
+    }
   else if (g_str_equal (name, "last-success") || g_str_equal (name, "stale"))
     tw_service_row_update_age (self);
   else if (g_str_equal (name, "base-url") || g_str_equal (name, "connector-id"))
