@@ -88,6 +88,15 @@ test_preferences (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 600);
   g_assert_cmpuint (g_settings_get_uint (settings, "notification-rate-limit"), ==, 600);
 
+  /* The unreachable alert's delay reaches the running profile's alert engine. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (tw_preferences_window_get_editor (preferences, "unreachable-alert-after"))),
+                     ==, 60);
+  g_assert_cmpuint (tw_alert_engine_get_unreachable_after (tw_application_get_alert_engine (app)), ==, 60);
+  editor = tw_preferences_window_get_editor (preferences, "unreachable-alert-after");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 15);
+  g_assert_cmpuint (g_settings_get_uint (settings, "unreachable-alert-after"), ==, 15);
+  g_assert_cmpuint (tw_alert_engine_get_unreachable_after (tw_application_get_alert_engine (app)), ==, 15);
+
   editor = tw_preferences_window_get_editor (preferences, "stuck-order-minutes");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 12);
   g_assert_cmpuint (g_settings_get_uint (settings, "stuck-order-minutes"), ==, 12);
@@ -109,6 +118,7 @@ test_preferences (void)
 
   g_settings_reset (settings, "poll-interval");
   g_settings_reset (settings, "notification-rate-limit");
+  g_settings_reset (settings, "unreachable-alert-after");
   g_settings_reset (settings, "stuck-order-minutes");
   g_settings_reset (settings, "run-in-background");
   app_fixture_close (&f);

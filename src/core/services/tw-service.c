@@ -28,6 +28,7 @@ struct _TwService
   char           *status_text;
   GListStore     *components;
   guint           slow_ms;
+  int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
 };
 
 G_DEFINE_FINAL_TYPE (TwService, tw_service, G_TYPE_OBJECT)
@@ -214,6 +215,7 @@ tw_service_init (TwService *self)
   self->state = TW_SERVICE_STATE_UNKNOWN;
   self->latency_ms = -1.0;
   self->slow_ms = TW_SERVICE_DEFAULT_SLOW_MS;
+  self->last_error_code = -1;
   self->components = g_list_store_new (TW_TYPE_COMPONENT);
 }
 
@@ -567,6 +569,7 @@ tw_service_apply_health (TwService  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
 
   set_last_error (self, NULL);
+  self->last_error_code = -1;
   tw_service_set_stale (self, FALSE);
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -603,6 +606,7 @@ tw_service_apply_error (TwService    *self,
   g_return_if_fail (error != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
+  self->last_error_code = error->domain == TW_ERROR ? error->code : TW_ERROR_FAILED;
   set_state (self, state_from_error (error));
   set_last_error (self, error->message);
   set_latency_ms (self, -1.0);
@@ -647,4 +651,11 @@ tw_service_is_slow (TwService *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE (self), FALSE);
   return self->latency_ms >= 0 && slower_than_threshold (self, self->latency_ms);
+}
+
+int
+tw_service_get_last_error_code (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), -1);
+  return self->last_error_code;
 }

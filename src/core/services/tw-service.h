@@ -48,6 +48,8 @@ const char     *tw_service_get_status_text  (TwService      *self);
 void            tw_service_set_status_text  (TwService      *self,
                                              const char     *status_text);
 GListModel     *tw_service_get_components   (TwService      *self);
+/* The TwError code of the last failed poll (TW_ERROR_SERVER for a 5xx), -1 after a good one. */
+int             tw_service_get_last_error_code (TwService   *self);
 guint           tw_service_get_slow_ms      (TwService      *self);
 void            tw_service_set_slow_ms      (TwService      *self,
                                              guint           slow_ms);
