@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tw-guard-dialog.h"
+#include "tw-trading-summary.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
@@ -493,7 +494,19 @@ test_overview_summary (BreakersFixture *bf,
   const char *summary;
 
   g_assert_true (tw_window_show_page (f.window, "overview"));
-  g_assert_true (tw_test_ui_wait_for (trading_summary_has, &wait, 10000));
+  if (!tw_test_ui_wait_for (trading_summary_has, &wait, 10000))
+    {
+      GListModel *states = tw_risk_monitor_get_states (tw_application_get_risk_monitor (app));
+
+      for (guint i = 0; i < g_list_model_get_n_items (states); i++)
+        {
+          g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
+
+          g_test_message ("%s: %s", tw_trading_state_get_service_id (state),
+                          tw_trading_summary_mode_word (state, NULL));
+        }
+      g_error ("The Overview says “%s”", tw_overview_page_get_trading_summary (overview));
+    }
   g_assert_cmpstr (tw_overview_page_get_trading_style (overview), ==, "success");
   g_assert_null (tw_overview_page_get_halt_failure (overview));
   row = tw_overview_page_get_row (overview, "investiq");
@@ -508,6 +521,10 @@ test_overview_summary (BreakersFixture *bf,
   wait.part = "1 breaker tripped";
   g_assert_true (tw_test_ui_wait_for (trading_summary_has, &wait, 10000));
   g_assert_cmpstr (tw_overview_page_get_trading_style (overview), ==, "error");
+  /* The sidebar says so on Breakers, from any page. */
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (f.window, "breakers"), "1") == 0, 5000);
+  g_assert_cmpstr (tw_window_get_page_badge (f.window, "breakers"), ==, "1");
+  g_assert_null (tw_window_get_page_badge (f.window, "overview"));
 
   /* Halt All, refused by AI trading alone. */
   tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"/api/trading/disable\",\"kind\":\"status\",\"status\":503}");
@@ -531,8 +548,14 @@ test_overview_summary (BreakersFixture *bf,
                    "HALTED");
   g_assert_cmpstr (tw_service_row_get_trading_text (tw_overview_page_get_row (overview, "ai-trading")), ==,
                    "ACTIVE");
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (f.window, "breakers"), "!") == 0, 5000);
+  g_assert_cmpstr (tw_window_get_page_badge (f.window, "breakers"), ==, "!");
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
   app_save_png_light_dark (GTK_WIDGET (f.window), "overview-incident");
+
+  /* IBKR's kill switch file off again for the tests after this one. */
+  app_scenario (&f, "{\"name\":\"reset\"}");
+  g_assert_true (app_wait_halted (&f, "ibkr-assistant", FALSE, 10000));
 }
 
 static gboolean
@@ -649,6 +672,10 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add ("/tw/ui/breakers/header", BreakersFixture, NULL, breakers_setup, test_header, breakers_teardown);
+  /* Before any test that halts: IBKR's kill switch is a file (kill_switch.json), as in
+   * the real service, and outlives the simulator of a fixture. */
+  g_test_add ("/tw/ui/breakers/overview-summary", BreakersFixture, NULL, breakers_setup,
+              test_overview_summary, breakers_teardown);
   g_test_add ("/tw/ui/breakers/tripped", BreakersFixture, NULL, breakers_setup, test_tripped, breakers_teardown);
   g_test_add ("/tw/ui/breakers/resume-guarded", BreakersFixture, NULL, breakers_setup, test_resume_guarded,
               breakers_teardown);
@@ -657,8 +684,6 @@ main (int   argc,
               breakers_teardown);
   g_test_add ("/tw/ui/breakers/cause-kept", BreakersFixture, NULL, breakers_setup, test_cause_kept,
               breakers_teardown);
-  g_test_add ("/tw/ui/breakers/overview-summary", BreakersFixture, NULL, breakers_setup,
-              test_overview_summary, breakers_teardown);
   g_test_add ("/tw/ui/breakers/stale", BreakersFixture, NULL, breakers_setup, test_stale_breakers,
               breakers_teardown);
   g_test_add ("/tw/ui/breakers/halt-all-failure", BreakersFixture, NULL, breakers_setup, test_halt_all_failure,

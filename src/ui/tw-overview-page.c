@@ -665,7 +665,8 @@ tw_overview_page_get_trading_summary (TwOverviewPage *self)
 {
   g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
 
-  if (self->trading_idle != 0)
+  /* What it would show: the work a burst of answers queued, done now. */
+  if (self->trading_idle != 0 || self->trading_dirty)
     {
       g_clear_handle_id (&self->trading_idle, g_source_remove);
       update_trading (self);
