@@ -286,6 +286,11 @@ test_resume_guarded (BreakersFixture *bf,
   g_assert_nonnull (dialog);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
   g_assert_false (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  /* It names what still holds InvestIQ halted. */
+  g_test_message ("resume dialog: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "Still holding it halted: the Consecutive losses breaker, still at 3 of 3."));
+  app_save_png_light_dark (dialog, "resume-guard-holds");
   /* The tripped loss breaker adds "recent trades reviewed". */
   g_assert_true (tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), TW_GUARD_CHECK_TRADES_REVIEWED, TRUE));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");

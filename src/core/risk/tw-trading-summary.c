@@ -209,3 +209,67 @@ tw_trading_summary_describe (GListModel       *states,
     *urgency = level;
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
+
+static char *
+format_breaker_number (TwBreaker *breaker,
+                       double     number)
+{
+  if (g_strcmp0 (tw_breaker_get_unit (breaker), "percent") == 0)
+    /* Translators: a percentage, e.g. "3.1 %" */
+    return g_strdup_printf (_("%.1f %%"), number);
+  return g_strdup_printf ("%.0f", number);
+}
+
+char *
+tw_trading_summary_describe_holds (TwTradingState *state)
+{
+  GListModel *breakers;
+  g_autoptr(GString) str = g_string_new (NULL);
+  guint n;
+
+  g_return_val_if_fail (TW_IS_TRADING_STATE (state), NULL);
+
+  breakers = tw_trading_state_get_breakers (state);
+  n = g_list_model_get_n_items (breakers);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+      const char *label = tw_breaker_get_label (breaker);
+      g_autofree char *part = NULL;
+
+      if (!tw_breaker_is_tripped (breaker))
+        continue;
+      if (label == NULL)
+        label = tw_breaker_get_id (breaker);
+      if (tw_breaker_get_limit (breaker) > 0 && g_strcmp0 (tw_breaker_get_kind (breaker), "source") != 0)
+        {
+          g_autofree char *value = format_breaker_number (breaker, tw_breaker_get_value (breaker));
+          g_autofree char *limit = format_breaker_number (breaker, tw_breaker_get_limit (breaker));
+
+          /* Translators: a tripped breaker, e.g. "the Consecutive losses breaker, still at 3 of 3" */
+          part = g_strdup_printf (_("the %s breaker, still at %s of %s"), label, value, limit);
+        }
+      else
+        /* Translators: a tripped source breaker, e.g. "the polygon breaker, still OPEN" */
+        part = g_strdup_printf (_("the %s breaker, still %s"), label,
+                                tw_breaker_state_to_string (tw_breaker_get_state (breaker)));
+      if (str->len > 0)
+        g_string_append (str, _("; "));
+      g_string_append (str, part);
+    }
+  if (tw_trading_state_get_kill_switch_active (state))
+    {
+      if (str->len > 0)
+        g_string_append (str, _("; "));
+      g_string_append (str, _("the kill switch"));
+    }
+  if (tw_trading_state_get_trading_blocked (state) || tw_trading_state_get_account_blocked (state))
+    {
+      if (str->len > 0)
+        g_string_append (str, _("; "));
+      g_string_append (str, _("the broker's block, which only the broker lifts"));
+    }
+  if (str->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}

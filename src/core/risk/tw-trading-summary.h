@@ -38,4 +38,8 @@ guint       tw_trading_summary_n_tripped  (TwTradingState   *state);
 const char *tw_trading_summary_mode_word  (TwTradingState   *state,
                                            gboolean         *last_known);
 
+/* (nullable) What still holds @state halted besides its own switch, for the resume guard:
+ * "the Consecutive losses breaker, still at 3 of 3; the kill switch"; NULL when nothing. */
+char       *tw_trading_summary_describe_holds (TwTradingState *state);
+
 G_END_DECLS
