@@ -394,6 +394,13 @@ update_trading (TwServiceRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->trading_label), "dim-label");
 }
 
+/* Off screen (the Overview not shown), the row waits to be mapped: no work per answer. */
+static void
+trading_notify_cb (TwServiceRow *self)
+{
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update_trading);
+}
+
 void
 tw_service_row_set_trading_state (TwServiceRow   *self,
                                   TwTradingState *state)
@@ -407,7 +414,7 @@ tw_service_row_set_trading_state (TwServiceRow   *self,
         g_clear_signal_handler (&self->trading_notify_id, self->trading_state);
       g_set_object (&self->trading_state, state);
       if (state != NULL)
-        self->trading_notify_id = g_signal_connect_object (state, "notify", G_CALLBACK (update_trading),
+        self->trading_notify_id = g_signal_connect_object (state, "notify", G_CALLBACK (trading_notify_cb),
                                                            self, G_CONNECT_SWAPPED);
     }
   if (self->trading_label != NULL)
@@ -418,6 +425,7 @@ const char *
 tw_service_row_get_trading_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
 
   if (self->trading_state == NULL)
     return NULL;
