@@ -351,6 +351,69 @@ test_unreachable (void)
   fixture_teardown (&fx);
 }
 
+/* A service answering 5xx: one warning after "server-error-after", naming the status. */
+static void
+test_server_errors (void)
+{
+  Fixture fx = { 0 };
+  TwAlert *alert;
+  gint64 start;
+  guint after = 0;
+
+  fixture_setup (&fx);
+  g_object_get (fx.engine, "server-error-after", &after, NULL);
+  g_assert_cmpuint (after, ==, 30);
+  g_object_set (fx.engine, "server-error-after", 2, NULL);
+  tw_workspace_start (fx.f.workspace);
+  tw_test_wait_until (tw_service_get_state (tw_profile_lookup_service (fx.f.profile, "ai-trading"))
+                      == TW_SERVICE_STATE_OK, 5000);
+
+  tw_test_sim_fault (fx.f.sim, "ai-trading", "{\"path\":\"/api/health\",\"kind\":\"status\",\"status\":500}");
+  start = g_get_monotonic_time ();
+  g_assert_true (wait_alerts (&fx, 1, 8000));
+  g_test_message ("server-error alert after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC - INTERVAL * 1000);
+  alert = alert_at (&fx, 0);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "server-error:ai-trading");
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "AI trading has answered with server errors"));
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "500"));
+
+  /* The same episode: no second alert. */
+  g_assert_true (risk_wait_answers (&fx.f, "investiq", 10, 10000));
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+
+  fixture_teardown (&fx);
+}
+
+/* A Halt All that did not halt everything: critical, offering Halt All again, once per
+ * failure until a Halt All reaches everything. */
+static void
+test_halt_failure (void)
+{
+  Fixture fx = { 0 };
+  TwAlert *alert;
+
+  fixture_setup (&fx);
+  tw_alert_engine_raise_halt_failure (fx.engine, "AI trading: NOT HALTED — 503");
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+  alert = alert_at (&fx, 0);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "halt-failed");
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_true (tw_alert_get_offers_halt (alert));
+  g_assert_cmpstr (tw_alert_get_page (alert), ==, "breakers");
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "AI trading"));
+
+  tw_alert_engine_raise_halt_failure (fx.engine, "AI trading: NOT HALTED — 503");
+  g_assert_cmpuint (fx.alerts->len, ==, 1);
+  tw_alert_engine_raise_halt_failure (fx.engine, NULL);
+  tw_alert_engine_raise_halt_failure (fx.engine, "IBKR assistant: NOT HALTED — 502");
+  g_assert_cmpuint (fx.alerts->len, ==, 2);
+
+  fixture_teardown (&fx);
+}
+
 typedef struct
 {
   Fixture    *fx;
@@ -759,6 +822,8 @@ main (int   argc,
   g_test_add_func ("/tw/core/alert-engine/retrip", test_retrip);
   g_test_add_func ("/tw/core/alert-engine/external-halt", test_external_halt);
   g_test_add_func ("/tw/core/alert-engine/unreachable", test_unreachable);
+  g_test_add_func ("/tw/core/alert-engine/server-errors", test_server_errors);
+  g_test_add_func ("/tw/core/alert-engine/halt-failure", test_halt_failure);
   g_test_add_func ("/tw/core/alert-engine/source-reopen", test_source_reopen);
   g_test_add_func ("/tw/core/alert-engine/health-runbook", test_health_runbook);
   g_test_add_func ("/tw/core/alert-engine/health-unnamed", test_health_unnamed);

@@ -7,7 +7,9 @@
 #include "tw-breakers-page-private.h"
 #include "tw-guard-dialog.h"
 #include "tw-guard-dialog-private.h"
+#include "tw-overview-page-private.h"
 #include "tw-trading-state-group-private.h"
+#include "tw-trading-summary.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
@@ -341,6 +343,11 @@ test_resume_guarded (BreakersFixture *bf,
   g_assert_nonnull (dialog);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
   g_assert_false (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (dialog)));
+  /* It names what still holds InvestIQ halted. */
+  g_test_message ("resume dialog: %s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "Still holding it halted: the Consecutive losses breaker, still at 3 of 3."));
+  app_save_png_light_dark (dialog, "resume-guard-holds");
   /* The tripped loss breaker adds "recent trades reviewed". */
   g_assert_true (tw_guard_dialog_set_checked (TW_GUARD_DIALOG (dialog), TW_GUARD_CHECK_TRADES_REVIEWED, TRUE));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
@@ -451,6 +458,229 @@ test_emergency_stop (BreakersFixture *bf,
   }
 }
 
+typedef struct
+{
+  TwBreakersPage *page;
+  const char     *service_id;
+  const char     *part;
+} DetailWait;
+
+static gboolean
+detail_has (gpointer user_data)
+{
+  DetailWait *wait = user_data;
+  TwTradingStateGroup *group = tw_breakers_page_get_group (wait->page, wait->service_id);
+  const char *detail = group != NULL ? tw_trading_state_group_get_detail_text (group) : NULL;
+
+  if (detail == NULL)
+    return FALSE;
+  tw_risk_monitor_refresh (tw_application_get_risk_monitor (app));
+  return strstr (detail, wait->part) != NULL;
+}
+
+static guint
+count_occurrences (const char *text,
+                   const char *part)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, part); p != NULL; p = strstr (p + 1, part))
+    n++;
+  return n;
+}
+
+/* Halt All on top of a tripped breaker: the breaker stays the first cause shown, the
+ * Halt All is added after it, and no author is named twice. */
+static void
+test_cause_kept (BreakersFixture *bf,
+                 gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwTradingStateGroup *investiq = trip_investiq (bf);
+  g_autoptr(GPtrArray) results = NULL;
+  DetailWait wait = { bf->page, "investiq", "Trade Warden" };
+  g_autofree char *by_user = g_strdup_printf ("by %s", g_get_user_name ());
+  const char *detail;
+  const char *breaker;
+  const char *again;
+
+  g_assert_nonnull (strstr (tw_trading_state_group_get_detail_text (investiq), "3 consecutive losses"));
+
+  results = halt_all ();
+  g_assert_true (tw_test_ui_wait_for (detail_has, &wait, 10000));
+  detail = tw_trading_state_group_get_detail_text (investiq);
+  g_test_message ("InvestIQ halted because: %s", detail);
+  breaker = strstr (detail, "3 consecutive losses");
+  again = strstr (detail, "then Halted from Trade Warden");
+  g_assert_nonnull (breaker);
+  g_assert_nonnull (again);
+  g_assert_true (breaker < again);
+  g_assert_nonnull (strstr (detail, "by circuit_breaker"));
+  g_assert_cmpuint (count_occurrences (detail, by_user), ==, 1);
+  g_assert_cmpstr (tw_trading_state_group_get_mode_text (investiq), ==, "HALTED");
+  app_save_png_light_dark (GTK_WIDGET (f.window), "breakers-cause-kept");
+}
+
+typedef struct
+{
+  TwOverviewPage *page;
+  const char     *part;
+} SummaryWait;
+
+static gboolean
+trading_summary_has (gpointer user_data)
+{
+  SummaryWait *wait = user_data;
+  const char *summary = tw_overview_page_get_trading_summary (wait->page);
+
+  return summary != NULL && strstr (summary, wait->part) != NULL;
+}
+
+static void
+close_halt_dialog (void)
+{
+  GtkWidget *dialog = tw_application_get_halt_dialog (app);
+
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_close (GTK_WINDOW (dialog));
+  tw_test_wait_until (dialog == NULL || !gtk_widget_get_visible (dialog), 5000);
+  g_clear_weak_pointer (&dialog);
+}
+
+/* A breaker tripped, Halt All failing on one service: the Overview's first line says
+ * trading is not safe (not "5 of 5 services OK" in green), each row its trading state,
+ * and the failed-halt banner is there too. */
+static void
+test_overview_summary (BreakersFixture *bf,
+                       gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwOverviewPage *overview = tw_window_get_overview_page (f.window);
+  g_autoptr(GPtrArray) results = NULL;
+  SummaryWait wait = { overview, "Trading on 3 of 5 services · trading state not reported by 1" };
+  TwServiceRow *row;
+  const char *summary;
+
+  g_assert_true (tw_window_show_page (f.window, "overview"));
+  if (!tw_test_ui_wait_for (trading_summary_has, &wait, 10000))
+    {
+      GListModel *states = tw_risk_monitor_get_states (tw_application_get_risk_monitor (app));
+
+      for (guint i = 0; i < g_list_model_get_n_items (states); i++)
+        {
+          g_autoptr(TwTradingState) state = g_list_model_get_item (states, i);
+
+          g_test_message ("%s: %s", tw_trading_state_get_service_id (state),
+                          tw_trading_summary_mode_word (state, NULL));
+        }
+      g_error ("The Overview says “%s”", tw_overview_page_get_trading_summary (overview));
+    }
+  g_assert_cmpstr (tw_overview_page_get_trading_style (overview), ==, "success");
+  g_assert_null (tw_overview_page_get_halt_failure (overview));
+  row = tw_overview_page_get_row (overview, "investiq");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (tw_service_row_get_trading_text (row), ==, "ACTIVE");
+  g_assert_cmpstr (tw_service_row_get_trading_text (tw_overview_page_get_row (overview, "autotrader")), ==,
+                   "no halt switch");
+
+  /* The losing streak trips InvestIQ's breaker and halts it. */
+  app_scenario (&f, "{\"name\":\"losing-streak\"}");
+  g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
+  wait.part = "1 breaker tripped";
+  g_assert_true (tw_test_ui_wait_for (trading_summary_has, &wait, 10000));
+  g_assert_cmpstr (tw_overview_page_get_trading_style (overview), ==, "error");
+  /* The sidebar says so on Breakers, from any page. */
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (f.window, "breakers"), "1") == 0, 5000);
+  g_assert_cmpstr (tw_window_get_page_badge (f.window, "breakers"), ==, "1");
+  g_assert_null (tw_window_get_page_badge (f.window, "overview"));
+
+  /* Halt All, refused by AI trading alone. */
+  tw_test_sim_fault (f.sim, "ai-trading", "{\"path\":\"/api/trading/disable\",\"kind\":\"status\",\"status\":503}");
+  results = halt_all ();
+  close_halt_dialog ();
+  for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
+    if (!g_str_equal (halting[i], "ai-trading"))
+      g_assert_true (app_wait_halted (&f, halting[i], TRUE, 5000));
+  wait.part = "Trading halted on 3 of 5 services";
+  g_assert_true (tw_test_ui_wait_for (trading_summary_has, &wait, 10000));
+  summary = tw_overview_page_get_trading_summary (overview);
+  g_test_message ("Overview: %s", summary);
+  g_assert_cmpstr (summary, ==, "Trading halted on 3 of 5 services · trading state not reported by 1 · "
+                                "no halt switch on 1 · 1 breaker tripped · halt failed on AI trading");
+  g_assert_cmpstr (tw_overview_page_get_trading_style (overview), ==, "error");
+  /* The health line is a second line now, never the first answer. */
+  g_assert_cmpstr (tw_overview_page_get_summary (overview), ==, "5 of 5 services OK");
+  g_assert_nonnull (tw_overview_page_get_halt_failure (overview));
+  g_assert_nonnull (strstr (tw_overview_page_get_halt_failure (overview), "AI trading"));
+  g_assert_cmpstr (tw_service_row_get_trading_text (tw_overview_page_get_row (overview, "investiq")), ==,
+                   "HALTED");
+  g_assert_cmpstr (tw_service_row_get_trading_text (tw_overview_page_get_row (overview, "ai-trading")), ==,
+                   "not reported");
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (f.window, "breakers"), "!") == 0, 5000);
+  g_assert_cmpstr (tw_window_get_page_badge (f.window, "breakers"), ==, "!");
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "overview-incident");
+
+  /* IBKR's kill switch file off again for the tests after this one. */
+  app_scenario (&f, "{\"name\":\"reset\"}");
+  g_assert_true (app_wait_halted (&f, "ibkr-assistant", FALSE, 10000));
+}
+
+static gboolean
+row_is_last_known (gpointer user_data)
+{
+  TwBreakerRow *row = user_data;
+  const char *subtitle = tw_breaker_row_get_subtitle (row);
+
+  return subtitle != NULL && strstr (subtitle, "last known") != NULL;
+}
+
+/* InvestIQ stops answering: its breakers are drawn as last known — greyed, dated — and
+ * never in the OK colour; its answer back makes them current again. */
+static void
+test_stale_breakers (BreakersFixture *bf,
+                     gconstpointer    data)
+{
+  AppFixture f = bf->f;   /* read only: the fixture opens and closes it */
+  TwTradingStateGroup *investiq = tw_breakers_page_get_group (bf->page, "investiq");
+  TwBreakerRow *row = tw_trading_state_group_get_breaker_row (investiq, "consecutive_losses");
+
+  g_assert_nonnull (row);
+  g_assert_cmpstr (tw_breaker_row_get_state_style (row), ==, "success");
+  g_assert_false (row_is_last_known (row));
+
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"*\",\"kind\":\"drop\"}");
+  g_assert_true (tw_test_ui_wait_for (row_is_last_known, row, 15000));
+  g_test_message ("stale breaker: %s · %s", tw_breaker_row_get_state_text (row),
+                  tw_breaker_row_get_subtitle (row));
+  g_assert_null (tw_breaker_row_get_state_style (row));
+  g_assert_nonnull (strstr (tw_breaker_row_get_subtitle (row), "0 of 3 — last known at "));
+  {
+    GListModel *breakers = tw_trading_state_get_breakers (
+      tw_risk_monitor_lookup (tw_application_get_risk_monitor (app), "investiq"));
+
+    g_assert_cmpuint (g_list_model_get_n_items (breakers), ==, 3);
+    for (guint i = 0; i < g_list_model_get_n_items (breakers); i++)
+      {
+        g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
+        TwBreakerRow *other = tw_trading_state_group_get_breaker_row (investiq, tw_breaker_get_id (breaker));
+
+        g_assert_nonnull (other);
+        g_assert_true (row_is_last_known (other));
+        g_assert_cmpstr (tw_breaker_row_get_state_style (other), ==, NULL);
+      }
+  }
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "breakers-stale");
+
+  tw_test_sim_clear_faults (f.sim);
+  tw_risk_monitor_refresh (tw_application_get_risk_monitor (app));
+  tw_test_wait_until (!row_is_last_known (row), 15000);
+  g_assert_cmpstr (tw_breaker_row_get_state_style (row), ==, "success");
+}
+
 static void
 test_halt_all_failure (BreakersFixture *bf,
                        gconstpointer    data)
@@ -512,11 +742,19 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add ("/tw/ui/breakers/header", BreakersFixture, NULL, breakers_setup, test_header, breakers_teardown);
+  /* Before any test that halts: IBKR's kill switch is a file (kill_switch.json), as in
+   * the real service, and outlives the simulator of a fixture. */
+  g_test_add ("/tw/ui/breakers/overview-summary", BreakersFixture, NULL, breakers_setup,
+              test_overview_summary, breakers_teardown);
   g_test_add ("/tw/ui/breakers/tripped", BreakersFixture, NULL, breakers_setup, test_tripped, breakers_teardown);
   g_test_add ("/tw/ui/breakers/resume-guarded", BreakersFixture, NULL, breakers_setup, test_resume_guarded,
               breakers_teardown);
   g_test_add ("/tw/ui/breakers/halt-one", BreakersFixture, NULL, breakers_setup, test_halt_one, breakers_teardown);
   g_test_add ("/tw/ui/breakers/emergency-stop", BreakersFixture, NULL, breakers_setup, test_emergency_stop,
+              breakers_teardown);
+  g_test_add ("/tw/ui/breakers/cause-kept", BreakersFixture, NULL, breakers_setup, test_cause_kept,
+              breakers_teardown);
+  g_test_add ("/tw/ui/breakers/stale", BreakersFixture, NULL, breakers_setup, test_stale_breakers,
               breakers_teardown);
   g_test_add ("/tw/ui/breakers/halt-all-failure", BreakersFixture, NULL, breakers_setup, test_halt_all_failure,
               breakers_teardown);

@@ -30,6 +30,15 @@ preferences_gone (gpointer user_data)
   return find_preferences () == NULL;
 }
 
+static guint
+unreachable_after (TwApplication *application)
+{
+  guint seconds = 0;
+
+  g_object_get (tw_application_get_alert_engine (application), "unreachable-after", &seconds, NULL);
+  return seconds;
+}
+
 static void
 test_preferences (void)
 {
@@ -89,6 +98,15 @@ test_preferences (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 600);
   g_assert_cmpuint (g_settings_get_uint (settings, "notification-rate-limit"), ==, 600);
 
+  /* The unreachable alert's delay reaches the running profile's alert engine. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (tw_preferences_window_get_editor (preferences, "unreachable-alert-after"))),
+                     ==, 60);
+  g_assert_cmpuint (unreachable_after (app), ==, 60);
+  editor = tw_preferences_window_get_editor (preferences, "unreachable-alert-after");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 15);
+  g_assert_cmpuint (g_settings_get_uint (settings, "unreachable-alert-after"), ==, 15);
+  g_assert_cmpuint (unreachable_after (app), ==, 15);
+
   editor = tw_preferences_window_get_editor (preferences, "stuck-order-minutes");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 12);
   g_assert_cmpuint (g_settings_get_uint (settings, "stuck-order-minutes"), ==, 12);
@@ -110,6 +128,7 @@ test_preferences (void)
 
   g_settings_reset (settings, "poll-interval");
   g_settings_reset (settings, "notification-rate-limit");
+  g_settings_reset (settings, "unreachable-alert-after");
   g_settings_reset (settings, "stuck-order-minutes");
   g_settings_reset (settings, "run-in-background");
   app_fixture_close (&f);

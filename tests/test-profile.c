@@ -1000,6 +1000,39 @@ test_secret_any_key (void)
     }
 }
 
+/* A service's slow-health threshold: 2000 ms unless its SlowMs says otherwise, kept by a
+ * save (and not written when it is the default). */
+static void
+test_slow_threshold (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+  g_autoptr(TwProfile) again = NULL;
+  g_autofree char *data = NULL;
+
+  profile = tw_profile_load_from_data ("[Profile]\nMode=paper\n"
+                                       "[Service investiq]\nConnector=investiq\nBaseUrl=http://localhost:8000\nSlowMs=500\n"
+                                       "[Service alpaca]\nConnector=alpaca\nBaseUrl=https://paper-api.alpaca.markets\n",
+                                       "slow.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tw_service_get_slow_ms (tw_profile_lookup_service (profile, "investiq")), ==, 500);
+  g_assert_cmpuint (tw_service_get_slow_ms (tw_profile_lookup_service (profile, "alpaca")), ==, 2000);
+
+  data = tw_profile_to_data (profile);
+  g_assert_nonnull (strstr (data, "SlowMs=500"));
+  g_assert_null (strstr (strstr (data, "SlowMs=500") + 1, "SlowMs"));
+  again = tw_profile_load_from_data (data, "slow.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tw_service_get_slow_ms (tw_profile_lookup_service (again, "investiq")), ==, 500);
+
+  g_clear_object (&again);
+  again = tw_profile_load_from_data ("[Profile]\nMode=paper\n"
+                                     "[Service investiq]\nConnector=investiq\nBaseUrl=http://localhost:8000\nSlowMs=fast\n",
+                                     "slow.conf", &error);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_null (again);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1009,6 +1042,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/profile/round-trip", test_round_trip);
+  g_test_add_func ("/tw/core/profile/slow-threshold", test_slow_threshold);
   g_test_add_func ("/tw/core/profile/properties", test_properties);
   g_test_add_func ("/tw/core/profile/secret-refused", test_secret_refused);
   g_test_add_func ("/tw/core/profile/invalid", test_invalid);

@@ -482,6 +482,58 @@ test_unusable_answer (void)
   demo_close (&demo);
 }
 
+static gboolean
+row_degraded (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return g_strcmp0 (tw_service_row_get_state_text (wait->row), "Degraded") == 0;
+}
+
+/* A health check that answers "ok" after longer than the service's threshold is
+ * degraded, in the warning colour, with why — never a green "OK 900 ms". */
+static void
+test_slow_health (void)
+{
+  Demo demo = { 0, };
+  RowWait wait;
+  TwService *service;
+  GtkLabel *latency;
+
+  demo_open (&demo, TW_MODE_PAPER);
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+  service = tw_profile_lookup_service (tw_workspace_get_profile (tw_application_get_workspace (app)),
+                                       "investiq");
+  g_assert_cmpuint (tw_service_get_slow_ms (service), ==, 2000);
+  tw_service_set_slow_ms (service, 400);
+
+  tw_test_sim_fault (demo.sim, "investiq", "{\"path\":\"/health\",\"kind\":\"latency\",\"latency_ms\":900}");
+  wait.row = row_of (demo.window, "investiq");
+  g_assert_true (tw_test_ui_wait_for (row_degraded, &wait, 4 * INTERVAL_MS + 3000));
+  g_test_message ("slow: %s", tw_service_row_get_message_text (wait.row));
+  g_assert_true (tw_service_is_slow (service));
+  g_assert_cmpfloat (tw_service_get_latency_ms (service), >, 400);
+  g_assert_nonnull (tw_service_row_get_message_text (wait.row));
+  g_assert_nonnull (strstr (tw_service_row_get_message_text (wait.row), "more than the 400 ms"));
+  latency = find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL);
+  g_assert_nonnull (latency);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (latency), "warning"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (latency), "success"));
+  g_assert_nonnull (strstr (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)),
+                            "1 service degraded"));
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-slow-light.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-slow-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Fast again: OK. */
+  tw_test_sim_clear_faults (demo.sim);
+  g_assert_true (tw_test_ui_wait_for (row_is_ok, &wait, 4 * INTERVAL_MS));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (find_shown_label (GTK_WIDGET (wait.row), is_latency, NULL)),
+                                            "warning"));
+  demo_close (&demo);
+}
+
 static void
 test_live (void)
 {
@@ -656,6 +708,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/window/overview", test_overview);
   g_test_add_func ("/tw/ui/window/unreachable", test_unreachable);
   g_test_add_func ("/tw/ui/window/unusable-answer", test_unusable_answer);
+  g_test_add_func ("/tw/ui/window/slow-health", test_slow_health);
   g_test_add_func ("/tw/ui/window/live", test_live);
   g_test_add_func ("/tw/ui/window/no-profile", test_no_profile);
   g_test_add_func ("/tw/ui/window/profile-editor", test_profile_editor);

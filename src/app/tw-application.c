@@ -84,6 +84,14 @@ rate_limit_s (TwApplication *self)
 }
 
 static guint
+unreachable_after_s (TwApplication *self)
+{
+  if (self->settings != NULL)
+    return g_settings_get_uint (self->settings, "unreachable-alert-after");
+  return 60;
+}
+
+static guint
 stuck_threshold_s (TwApplication *self)
 {
   if (self->settings != NULL)
@@ -100,6 +108,9 @@ settings_changed_cb (TwApplication *self)
   tw_session_set_poll_interval (self->session, poll_interval_ms (self));
   tw_session_set_notification_rate_limit (self->session, rate_limit_s (self));
   tw_session_set_stuck_threshold (self->session, stuck_threshold_s (self));
+  if (tw_session_get_alert_engine (self->session) != NULL)
+    tw_alert_engine_set_unreachable_after (tw_session_get_alert_engine (self->session),
+                                           unreachable_after_s (self));
 }
 
 void
@@ -368,6 +379,8 @@ tw_application_startup (GApplication *application)
       g_signal_connect_object (self->settings, "changed::notification-rate-limit",
                                G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->settings, "changed::stuck-order-minutes",
+                               G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::unreachable-alert-after",
                                G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
     }
 

@@ -18,6 +18,8 @@ struct _TwBreakerRow
   char         *service_id;
   char         *value_text;
   gboolean      in_flight;
+  GDateTime    *last_known;   /* set while its service does not answer: the data's time */
+  gboolean      stale;
 
   GtkImage     *state_icon;
   GtkLabel     *state_label;
@@ -151,6 +153,35 @@ update (TwBreakerRow *self)
         subtitle = g_strdup (self->value_text);
     }
 
+  /* Not read now: the last answer, greyed and dated, never in the OK colour. */
+  if (self->stale)
+    {
+      g_autofree char *at = self->last_known != NULL ? tw_ui_format_time (self->last_known) : NULL;
+      g_autofree char *dated = NULL;
+
+      if (at != NULL)
+        /* Translators: a breaker's value not read now, e.g. "0 of 3 — last known at 14:02:10" */
+        dated = g_strdup_printf (_("%s — last known at %s, no answer since"), subtitle, at);
+      else
+        /* Translators: a breaker's value not read now, e.g. "0 of 3 — last known" */
+        dated = g_strdup_printf (_("%s — last known, not current"), subtitle);
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&dated);
+      icon = "content-loading-symbolic";
+      style = NULL;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->level_bar), !self->stale);
+  if (self->stale)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "dim-label");
+    }
+
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
   gtk_image_set_from_icon_name (self->state_icon, icon);
   gtk_label_set_label (self->state_label, word);
@@ -216,6 +247,7 @@ tw_breaker_row_finalize (GObject *object)
 
   g_free (self->service_id);
   g_free (self->value_text);
+  g_clear_pointer (&self->last_known, g_date_time_unref);
 
   G_OBJECT_CLASS (tw_breaker_row_parent_class)->finalize (object);
 }
@@ -350,4 +382,56 @@ tw_breaker_row_set_in_flight (TwBreakerRow *self,
 
   self->in_flight = in_flight;
   gtk_widget_set_sensitive (GTK_WIDGET (self->reset_button), !in_flight);
+}
+
+gboolean
+tw_breaker_row_get_reset_sensitive (TwBreakerRow *self)
+{
+  g_return_val_if_fail (TW_IS_BREAKER_ROW (self), FALSE);
+  tw_ui_flush_update (GTK_WIDGET (self));
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->reset_button))
+         && gtk_widget_get_sensitive (GTK_WIDGET (self->reset_button));
+}
+
+void
+tw_breaker_row_set_last_known (TwBreakerRow *self,
+                               gboolean      stale,
+                               GDateTime    *as_of)
+{
+  g_return_if_fail (TW_IS_BREAKER_ROW (self));
+
+  stale = !!stale;
+  if (self->stale == stale
+      && (self->last_known == as_of
+          || (self->last_known != NULL && as_of != NULL && g_date_time_equal (self->last_known, as_of))))
+    return;
+  self->stale = stale;
+  g_clear_pointer (&self->last_known, g_date_time_unref);
+  if (stale && as_of != NULL)
+    self->last_known = g_date_time_ref (as_of);
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update);
+}
+
+const char *
+tw_breaker_row_get_state_style (TwBreakerRow *self)
+{
+  static const char * const styles[] = { "success", "warning", "error" };
+
+  g_return_val_if_fail (TW_IS_BREAKER_ROW (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (gtk_widget_has_css_class (GTK_WIDGET (self->state_label), styles[i]))
+      return styles[i];
+  return NULL;
+}
+
+const char *
+tw_breaker_row_get_subtitle (TwBreakerRow *self)
+{
+  g_return_val_if_fail (TW_IS_BREAKER_ROW (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (self));
 }

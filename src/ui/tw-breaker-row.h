@@ -20,5 +20,14 @@ GtkWidget  *tw_breaker_row_new              (TwBreaker    *breaker,
 TwBreaker  *tw_breaker_row_get_breaker      (TwBreakerRow *self);
 void        tw_breaker_row_set_in_flight    (TwBreakerRow *self,
                                              gboolean      in_flight);
+gboolean    tw_breaker_row_get_reset_sensitive (TwBreakerRow *self);
+/* @stale: its service's last poll failed: the row shows the last answer greyed, dated
+ * @as_of (nullable: never read), never in the OK colour. */
+void        tw_breaker_row_set_last_known   (TwBreakerRow *self,
+                                             gboolean      stale,
+                                             GDateTime    *as_of);
+/* "success", "warning", "error" or NULL (greyed). */
+const char *tw_breaker_row_get_state_style  (TwBreakerRow *self);
+const char *tw_breaker_row_get_subtitle     (TwBreakerRow *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "tw-error.h"
 #include "tw-guard-dialog.h"
 #include "tw-ui-util.h"
+#include "tw-trading-summary.h"
 #include "tw-window.h"
 
 struct _TwBreakersPage
@@ -400,6 +401,24 @@ start_action (TwBreakersPage *self,
                                                self->cancellable, confirm_done_cb, data);
   if (self->guard_dialog != NULL)
     g_object_add_weak_pointer (G_OBJECT (self->guard_dialog), (gpointer *) &self->guard_dialog);
+
+  /* Resuming while a breaker still holds the service: say which, before the operator
+   * confirms (the breaker at 3 of 3 halts it again at once). */
+  if (self->guard_dialog != NULL && g_str_equal (operation, "trading.resume"))
+    {
+      g_autofree char *holds = tw_trading_summary_describe_holds (state);
+
+      if (holds != NULL)
+        {
+          g_autofree char *body = NULL;
+
+          /* Translators: appended to the resume dialog's body; %s lists what holds it */
+          body = g_strdup_printf (_("%s\n\nStill holding it halted: %s."),
+                                  adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (self->guard_dialog)),
+                                  holds);
+          adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self->guard_dialog), body);
+        }
+    }
 }
 
 static void

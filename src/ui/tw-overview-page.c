@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-trading-summary.h"
 #include "tw-ui-util.h"
 
 struct _TwOverviewPage
@@ -18,7 +19,17 @@ struct _TwOverviewPage
   GHashTable  *expanded;      /* service ids whose components are shown */
   GPtrArray   *rows;          /* TwServiceRow bound to a service now */
   guint        age_timer;
+  TwSession   *session;       /* its "halt-failure" and last Halt All */
+  GListModel  *states;        /* the risk monitor's TwTradingState, watched */
+  GPtrArray   *watched_states;
+  guint        trading_idle;
+  gboolean     trading_dirty; /* changed while unmapped: caught up on map */
 
+  GtkBox      *trading_box;
+  GtkImage    *trading_icon;
+  GtkLabel    *trading_label;
+  GtkRevealer *failure_revealer;
+  GtkLabel    *failure_label;
   GtkImage    *summary_icon;
   GtkLabel    *summary_label;
   GtkStack    *list_stack;
@@ -164,6 +175,132 @@ update_summary (TwOverviewPage *self)
   tw_ui_set_status_style (GTK_WIDGET (self->summary_icon), style);
 }
 
+/* The first line: whether trading is safe, from the risk monitor's states and the last
+ * Halt All, in the urgency's colour. */
+static void
+update_trading (TwOverviewPage *self)
+{
+  TwTradingUrgency urgency = TW_TRADING_URGENCY_NONE;
+  g_autofree char *text = NULL;
+  const char *icon;
+  const char *style;
+
+  self->trading_dirty = FALSE;
+  if (self->states != NULL)
+    text = tw_trading_summary_describe (self->states,
+                                        self->session != NULL ? tw_session_get_last_halt (self->session) : NULL,
+                                        &urgency);
+  switch (urgency)
+    {
+    case TW_TRADING_URGENCY_OK:
+      icon = "media-playback-start-symbolic";
+      style = "success";
+      break;
+    case TW_TRADING_URGENCY_WARNING:
+      icon = "dialog-warning-symbolic";
+      style = "warning";
+      break;
+    case TW_TRADING_URGENCY_CRITICAL:
+      icon = "dialog-error-symbolic";
+      style = "error";
+      break;
+    case TW_TRADING_URGENCY_NONE:
+    default:
+      icon = NULL;
+      style = NULL;
+      break;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->trading_box), text != NULL);
+  if (text != NULL && g_strcmp0 (gtk_label_get_label (self->trading_label), text) != 0)
+    gtk_label_set_label (self->trading_label, text);
+  gtk_image_set_from_icon_name (self->trading_icon, icon);
+  tw_ui_set_status_style (GTK_WIDGET (self->trading_icon), style);
+  tw_ui_set_status_style (GTK_WIDGET (self->trading_label), style);
+}
+
+static gboolean
+trading_idle_cb (gpointer user_data)
+{
+  TwOverviewPage *self = user_data;
+
+  self->trading_idle = 0;
+  update_trading (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once per burst of answers, and only while shown. */
+static void
+queue_trading_update (TwOverviewPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->trading_dirty = TRUE;
+      return;
+    }
+  if (self->trading_idle == 0)
+    self->trading_idle = g_idle_add (trading_idle_cb, self);
+}
+
+static void
+unwatch_states (TwOverviewPage *self)
+{
+  for (guint i = 0; i < self->watched_states->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_states, i), self);
+  g_ptr_array_set_size (self->watched_states, 0);
+}
+
+static TwTradingState *
+lookup_state (TwOverviewPage *self,
+              const char     *service_id)
+{
+  for (guint i = 0; service_id != NULL && i < self->watched_states->len; i++)
+    {
+      TwTradingState *state = g_ptr_array_index (self->watched_states, i);
+
+      if (g_strcmp0 (tw_trading_state_get_service_id (state), service_id) == 0)
+        return state;
+    }
+  return NULL;
+}
+
+static void
+rewatch_states (TwOverviewPage *self)
+{
+  guint n = self->states != NULL ? g_list_model_get_n_items (self->states) : 0;
+
+  unwatch_states (self);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
+
+      /* Every answer sets "updated-at" after the breakers are merged: one notify each. */
+      g_signal_connect_swapped (state, "notify", G_CALLBACK (queue_trading_update), self);
+      g_ptr_array_add (self->watched_states, g_steal_pointer (&state));
+    }
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      TwServiceRow *row = g_ptr_array_index (self->rows, i);
+      TwService *service = tw_service_row_get_service (row);
+
+      tw_service_row_set_trading_state (row, service != NULL ? lookup_state (self, tw_service_get_id (service))
+                                                             : NULL);
+    }
+  update_trading (self);
+}
+
+static void
+halt_failure_changed_cb (TwOverviewPage *self)
+{
+  const char *failure = self->session != NULL ? tw_session_get_halt_failure (self->session) : NULL;
+
+  if (failure != NULL)
+    gtk_label_set_label (self->failure_label, failure);
+  /* A crossfading revealer keeps its child's size hidden: no empty band without one. */
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_revealer), failure != NULL);
+  gtk_revealer_set_reveal_child (self->failure_revealer, failure != NULL);
+  update_trading (self);
+}
+
 static void
 unwatch_all (TwOverviewPage *self)
 {
@@ -277,6 +414,7 @@ bind_row_cb (TwOverviewPage *self,
   tw_service_row_set_connector_name (row, connector_name);
   tw_service_row_set_fresh_seconds (row, fresh_seconds (self));
   tw_service_row_set_service (row, service);
+  tw_service_row_set_trading_state (row, lookup_state (self, id));
   g_ptr_array_add (self->rows, row);
 }
 
@@ -289,6 +427,7 @@ unbind_row_cb (TwOverviewPage *self,
   g_ptr_array_remove_fast (self->rows, row);
   /* Keeps the expansion of the service it showed. */
   g_signal_handlers_block_by_func (row, row_expanded_cb, self);
+  tw_service_row_set_trading_state (row, NULL);
   tw_service_row_set_service (row, NULL);
   g_signal_handlers_unblock_by_func (row, row_expanded_cb, self);
 }
@@ -331,6 +470,8 @@ tw_overview_page_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (tw_overview_page_parent_class)->map (widget);
 
   age_timer_cb (self);
+  if (self->trading_dirty)
+    update_trading (self);
   if (self->age_timer == 0)
     self->age_timer = g_timeout_add_seconds (1, age_timer_cb, self);
 }
@@ -351,7 +492,8 @@ tw_overview_page_dispose (GObject *object)
   TwOverviewPage *self = TW_OVERVIEW_PAGE (object);
 
   g_clear_handle_id (&self->age_timer, g_source_remove);
-  tw_overview_page_set_workspace (self, NULL);
+  g_clear_handle_id (&self->trading_idle, g_source_remove);
+  tw_overview_page_set_session (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_OVERVIEW_PAGE);
 
   G_OBJECT_CLASS (tw_overview_page_parent_class)->dispose (object);
@@ -363,6 +505,7 @@ tw_overview_page_finalize (GObject *object)
   TwOverviewPage *self = TW_OVERVIEW_PAGE (object);
 
   g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_pointer (&self->watched_states, g_ptr_array_unref);
   g_clear_pointer (&self->expanded, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
@@ -427,6 +570,11 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tradewarden/TradeWarden/tw-overview-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, trading_box);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, trading_icon);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, trading_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, failure_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, failure_label);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, list_stack);
@@ -441,6 +589,7 @@ static void
 tw_overview_page_init (TwOverviewPage *self)
 {
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  self->watched_states = g_ptr_array_new_with_free_func (g_object_unref);
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -512,6 +661,83 @@ tw_overview_page_get_summary (TwOverviewPage *self)
   return gtk_label_get_label (self->summary_label);
 }
 
+const char *
+tw_overview_page_get_trading_summary (TwOverviewPage *self)
+{
+  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
+
+  /* What it would show: the work a burst of answers queued, done now. */
+  if (self->trading_idle != 0 || self->trading_dirty)
+    {
+      g_clear_handle_id (&self->trading_idle, g_source_remove);
+      update_trading (self);
+    }
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->trading_box)))
+    return NULL;
+  return gtk_label_get_label (self->trading_label);
+}
+
+const char *
+tw_overview_page_get_trading_style (TwOverviewPage *self)
+{
+  static const char * const styles[] = { "success", "warning", "error" };
+
+  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (gtk_widget_has_css_class (GTK_WIDGET (self->trading_label), styles[i]))
+      return styles[i];
+  return NULL;
+}
+
+const char *
+tw_overview_page_get_halt_failure (TwOverviewPage *self)
+{
+  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->failure_revealer))
+    return NULL;
+  return gtk_label_get_label (self->failure_label);
+}
+
+void
+tw_overview_page_set_session (TwOverviewPage *self,
+                              TwSession      *session)
+{
+  TwRiskMonitor *monitor;
+
+  g_return_if_fail (TW_IS_OVERVIEW_PAGE (self));
+  g_return_if_fail (session == NULL || TW_IS_SESSION (session));
+
+  if (self->session != session)
+    {
+      if (self->session != NULL)
+        g_signal_handlers_disconnect_by_data (self->session, self);
+      if (self->states != NULL)
+        g_signal_handlers_disconnect_by_data (self->states, self);
+      g_clear_object (&self->states);
+      g_set_object (&self->session, session);
+      monitor = session != NULL ? tw_session_get_risk_monitor (session) : NULL;
+      if (monitor != NULL)
+        {
+          self->states = g_object_ref (tw_risk_monitor_get_states (monitor));
+          g_signal_connect_swapped (self->states, "items-changed", G_CALLBACK (rewatch_states), self);
+        }
+      if (session != NULL)
+        g_signal_connect_swapped (session, "notify::halt-failure", G_CALLBACK (halt_failure_changed_cb),
+                                  self);
+    }
+  tw_overview_page_set_workspace (self, session != NULL ? tw_session_get_workspace (session) : NULL);
+  /* The template's children are NULL once it is disposed. */
+  if (self->trading_box != NULL)
+    {
+      rewatch_states (self);
+      halt_failure_changed_cb (self);
+    }
+  else
+    unwatch_states (self);
+}
+
 TwServiceRow *
 tw_overview_page_get_row (TwOverviewPage *self,
                           const char     *service_id)
@@ -536,8 +762,7 @@ static void
 session_page_set_session (TwSessionPage *page,
                           TwSession     *session)
 {
-  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page),
-                                  session != NULL ? tw_session_get_workspace (session) : NULL);
+  tw_overview_page_set_session (TW_OVERVIEW_PAGE (page), session);
 }
 
 static void

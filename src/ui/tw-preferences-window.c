@@ -14,6 +14,7 @@ struct _TwPreferencesWindow
 
   GtkSpinButton        *poll_interval_spin;
   GtkSpinButton        *rate_limit_spin;
+  GtkSpinButton        *unreachable_spin;
   GtkSwitch            *background_switch;
   GtkSpinButton        *stuck_minutes_spin;
 };
@@ -37,6 +38,7 @@ static const struct
 } bindings[] = {
   { "poll-interval", G_STRUCT_OFFSET (TwPreferencesWindow, poll_interval_spin), "value" },
   { "notification-rate-limit", G_STRUCT_OFFSET (TwPreferencesWindow, rate_limit_spin), "value" },
+  { "unreachable-alert-after", G_STRUCT_OFFSET (TwPreferencesWindow, unreachable_spin), "value" },
   { "run-in-background", G_STRUCT_OFFSET (TwPreferencesWindow, background_switch), "active" },
   { "stuck-order-minutes", G_STRUCT_OFFSET (TwPreferencesWindow, stuck_minutes_spin), "value" },
 };
@@ -135,6 +137,7 @@ tw_preferences_window_class_init (TwPreferencesWindowClass *klass)
                                                "/io/github/tradewarden/TradeWarden/tw-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TwPreferencesWindow, poll_interval_spin);
   gtk_widget_class_bind_template_child (widget_class, TwPreferencesWindow, rate_limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, TwPreferencesWindow, unreachable_spin);
   gtk_widget_class_bind_template_child (widget_class, TwPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, TwPreferencesWindow, stuck_minutes_spin);
 }

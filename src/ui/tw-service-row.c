@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tw-component.h"
+#include "tw-trading-summary.h"
 #include "tw-ui-util.h"
 
 struct _TwServiceRow
@@ -20,8 +21,11 @@ struct _TwServiceRow
   gulong           notify_id;
   gboolean         components_bound;  /* the components list shows the service's */
   guint            fresh_seconds;
+  TwTradingState  *trading_state;
+  gulong           trading_notify_id;
 
   GtkImage        *state_icon;
+  GtkLabel        *trading_label;
   GtkLabel        *name_label;
   GtkLabel        *connector_label;
   GtkLabel        *state_label;
@@ -160,7 +164,20 @@ update_state (TwServiceRow *self)
   TwServiceState state = tw_service_get_state (self->service);
   const char *style = tw_ui_service_state_style (state);
   const char *message = tw_service_get_last_error (self->service);
-  gboolean show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
+  g_autofree char *slow = NULL;
+  gboolean show_message;
+
+  if (message == NULL && tw_service_is_slow (self->service))
+    {
+      g_autofree char *took = format_latency (tw_service_get_latency_ms (self->service));
+
+      /* Translators: a slow health check, e.g. "The health check took 8004 ms, more than
+       * the 2000 ms this service is allowed" */
+      slow = g_strdup_printf (_("The health check took %s, more than the %u ms this service is allowed"),
+                              took, tw_service_get_slow_ms (self->service));
+      message = slow;
+    }
+  show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
 
   gtk_image_set_from_icon_name (self->state_icon, tw_ui_service_state_icon (state));
   set_label (self->state_label, tw_ui_service_state_label (state));
@@ -178,6 +195,9 @@ update_latency (TwServiceRow *self)
 
   set_label (self->latency_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
+  /* Slower than the service's threshold: degraded, in the warning colour. */
+  tw_ui_set_status_style (GTK_WIDGET (self->latency_label),
+                          tw_service_is_slow (self->service) ? "warning" : NULL);
 }
 
 /* The last poll failed (no answer, or one that could not be used): what the row
@@ -277,7 +297,10 @@ service_notify_cb (TwServiceRow *self,
       tw_service_row_update_age (self);   /* a failing service has no "just now" */
     }
   else if (g_str_equal (name, "latency-ms"))
-    update_latency (self);
+    {
+      update_latency (self);
+      update_state (self);
+    }
   else if (g_str_equal (name, "last-success") || g_str_equal (name, "stale"))
     tw_service_row_update_age (self);
   else if (g_str_equal (name, "base-url") || g_str_equal (name, "connector-id"))
@@ -322,6 +345,79 @@ expand_button_active_cb (TwServiceRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED, active, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPANDED]);
+}
+
+/* Its trading state beside its health: "HALTED", "ACTIVE", "REDUCING", "unknown"; only
+ * the last one known, dimmed, when its last poll failed. */
+static void
+update_trading (TwServiceRow *self)
+{
+  gboolean last_known = FALSE;
+  const char *word;
+  const char *style = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->trading_label), self->trading_state != NULL);
+  if (self->trading_state == NULL)
+    return;
+  word = tw_trading_summary_mode_word (self->trading_state, &last_known);
+  if (last_known)
+    /* Translators: a trading state word not read now, e.g. "HALTED (last known)" */
+    text = g_strdup_printf (_("%s (last known)"), word);
+  else
+    {
+      text = g_strdup (word);
+      if (tw_trading_state_is_halted (self->trading_state))
+        style = "error";
+      else if (tw_trading_state_get_mode (self->trading_state) == TW_TRADING_ACTIVE)
+        style = "success";
+      else if (tw_trading_state_get_mode (self->trading_state) == TW_TRADING_REDUCING)
+        style = "warning";
+    }
+  set_label (self->trading_label, text);
+  tw_ui_set_status_style (GTK_WIDGET (self->trading_label), style);
+  if (style == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->trading_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->trading_label), "dim-label");
+}
+
+/* Off screen (the Overview not shown), the row waits to be mapped: no work per answer. */
+static void
+trading_notify_cb (TwServiceRow *self)
+{
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update_trading);
+}
+
+void
+tw_service_row_set_trading_state (TwServiceRow   *self,
+                                  TwTradingState *state)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+  g_return_if_fail (state == NULL || TW_IS_TRADING_STATE (state));
+
+  if (self->trading_state != state)
+    {
+      if (self->trading_state != NULL)
+        g_clear_signal_handler (&self->trading_notify_id, self->trading_state);
+      g_set_object (&self->trading_state, state);
+      if (state != NULL)
+        self->trading_notify_id = g_signal_connect_object (state, "notify", G_CALLBACK (trading_notify_cb),
+                                                           self, G_CONNECT_SWAPPED);
+    }
+  if (self->trading_label != NULL)
+    update_trading (self);
+}
+
+const char *
+tw_service_row_get_trading_text (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
+
+  if (self->trading_state == NULL)
+    return NULL;
+  return gtk_label_get_label (self->trading_label);
 }
 
 static void
@@ -397,6 +493,7 @@ tw_service_row_dispose (GObject *object)
   GtkWidget *child;
 
   unbind_service (self);
+  tw_service_row_set_trading_state (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_SERVICE_ROW);
   /* The template's top box has no id: a plain widget unparents it itself. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -491,6 +588,7 @@ tw_service_row_class_init (TwServiceRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, connector_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, trading_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, latency_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, age_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, expand_button);

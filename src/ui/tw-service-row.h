@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tw-service.h"
+#include "tw-trading-state.h"
 
 G_BEGIN_DECLS
 
@@ -27,10 +28,16 @@ void        tw_service_row_set_connector_name (TwServiceRow *self,
  * interval): a poll on time then changes no text. Default 0: always in seconds. */
 void        tw_service_row_set_fresh_seconds (TwServiceRow *self,
                                               guint         seconds);
+/* The service's trading state, shown beside its health (NULL: it does not trade). */
+void        tw_service_row_set_trading_state (TwServiceRow   *self,
+                                              TwTradingState *state);
 gboolean    tw_service_row_get_expanded   (TwServiceRow *self);
 void        tw_service_row_set_expanded   (TwServiceRow *self,
                                            gboolean      expanded);
 /* Re-reads the data age (the page calls it once a second for every row). */
 void        tw_service_row_update_age     (TwServiceRow *self);
+
+/* NULL when the service has no trading state. */
+const char *tw_service_row_get_trading_text (TwServiceRow *self);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
 #include "tw-trading-state-group.h"
 #include "tw-trading-state-group-private.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tw-risk-parameters-dialog.h"
@@ -156,6 +158,15 @@ append_part (GString    *str,
   g_string_append (str, part);
 }
 
+/* "by X" only when the reason does not name X already ("Halted from Trade Warden by
+ * root" — never "… by root — by root"). */
+static gboolean
+names_author (const char *reason,
+              const char *by)
+{
+  return by == NULL || *by == '\0' || (reason != NULL && strstr (reason, by) != NULL);
+}
+
 static char *
 describe (const char *reason,
           GDateTime  *since,
@@ -165,7 +176,7 @@ describe (const char *reason,
   g_autofree char *since_text = since != NULL ? tw_ui_format_since (since) : NULL;
   g_autofree char *by_text = NULL;
 
-  if (by != NULL && *by != '\0')
+  if (!names_author (reason, by))
     /* Translators: who set a state, e.g. "by ops-oncall" */
     by_text = g_strdup_printf (_("by %s"), by);
   append_part (str, reason);
@@ -217,6 +228,60 @@ describe_unreported (TwTradingState *state)
     return g_strdup_printf (_("Last action from this console: %s. Its runbook documents no "
                               "resume: re-enable trading on the service itself."), last);
   return g_strdup_printf (_("Last action from this console: %s"), last);
+}
+
+/* The service does not answer: its breakers are only the last ones read, greyed and
+ * dated, never green. */
+static void
+update_breakers_staleness (TwTradingStateGroup *self)
+{
+  g_autofree char *last_error = NULL;
+  g_autoptr(GDateTime) updated_at = NULL;
+
+  g_object_get (self->state, "last-error", &last_error, "updated-at", &updated_at, NULL);
+  for (guint i = 0; i < self->breaker_rows->len; i++)
+    tw_breaker_row_set_last_known (g_ptr_array_index (self->breaker_rows, i), last_error != NULL,
+                                   updated_at);
+}
+
+/* Why it is halted, first cause first: a Halt All on top of a tripped breaker adds
+ * itself after the breaker's reason, never in its place. */
+static char *
+describe_causes (TwTradingState *state)
+{
+  guint n = tw_trading_state_get_n_causes (state);
+  const char *reason;
+  const char *by;
+  GDateTime *since;
+  g_autofree char *first = NULL;
+  g_autoptr(GString) str = NULL;
+
+  if (n == 0)
+    return describe (tw_trading_state_get_reason (state), tw_trading_state_get_since (state),
+                     tw_trading_state_get_by (state));
+
+  tw_trading_state_get_cause (state, 0, &reason, &by, &since);
+  first = describe (reason, since, by);
+  str = g_string_new (first);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *clock = NULL;
+      g_autofree char *what = NULL;
+
+      tw_trading_state_get_cause (state, i, &reason, &by, &since);
+      local = g_date_time_to_local (since);
+      clock = g_date_time_format (local, "%H:%M");
+      if (names_author (reason, by))
+        what = g_strdup (reason != NULL ? reason : "");
+      else
+        /* Translators: a later cause of a halt: "<reason> by <who>" */
+        what = g_strdup_printf (_("%s by %s"), reason != NULL ? reason : _("Halted"), by);
+      /* Translators: a later cause after the first, e.g.
+       * " · then Halted from Trade Warden by root at 14:05" */
+      g_string_append_printf (str, _(" · then %s at %s"), what, clock);
+    }
+  return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
 static void
@@ -281,9 +346,7 @@ update_mode (TwTradingStateGroup *self)
                           || gtk_widget_get_visible (GTK_WIDGET (self->error_row)));
 
   g_free (self->detail_text);
-  self->detail_text = describe (tw_trading_state_get_reason (state),
-                                tw_trading_state_get_since (state),
-                                tw_trading_state_get_by (state));
+  self->detail_text = describe_causes (state);
   /* Nothing reads this service's state back (its runbook has no such call): say so, and
    * what this console last did, never a guessed state. */
   if (!tw_trading_state_get_reported (state) && mode == TW_TRADING_UNKNOWN
@@ -345,6 +408,7 @@ update_mode (TwTradingStateGroup *self)
     }
 
   update_buttons (self);
+  update_breakers_staleness (self);
 }
 
 static void
@@ -372,6 +436,7 @@ rebuild_breakers (TwTradingStateGroup *self)
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->params_row));
     }
   update_buttons (self);
+  update_breakers_staleness (self);
 }
 
 /* Risk parameters */

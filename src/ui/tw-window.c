@@ -9,6 +9,7 @@
 #include "tw-backups-page.h"
 #include "tw-breakers-page.h"
 #include "tw-orders-page.h"
+#include "tw-page-badges.h"
 #include "tw-positions-page.h"
 #include "tw-session-page.h"
 #include "tw-ui-resources.h"
@@ -38,6 +39,7 @@ struct _TwWindow
   GtkStack             *pages_stack;
 
   TwOverviewPage       *overview_page;
+  TwPageBadges         *badges;
 
   gboolean              first_frame_done;
   gboolean              waiting_first_frame;
@@ -414,6 +416,7 @@ tw_window_dispose (GObject *object)
   TwWindow *self = TW_WINDOW (object);
 
   cancel_start (self);
+  g_clear_object (&self->badges);
   if (self->profile != NULL)
     g_signal_handlers_disconnect_by_data (self->profile, self);
   g_clear_object (&self->profile);
@@ -555,6 +558,8 @@ tw_window_init (TwWindow *self)
                              session_pages[i].icon_name, build_session_page,
                              (gpointer) &session_pages[i], NULL);
 
+  self->badges = tw_page_badges_new (self);
+
   self->settings = tw_ui_settings_new ();
   if (self->settings != NULL)
     {
@@ -625,6 +630,8 @@ tw_window_set_session (TwWindow  *self,
        page = gtk_widget_get_next_sibling (page))
     if (TW_IS_SESSION_PAGE (page))
       tw_session_page_set_session (TW_SESSION_PAGE (page), session);
+  if (self->badges != NULL)
+    tw_page_badges_set_session (self->badges, session);
 
   gtk_stack_set_visible_child_name (self->main_stack, session != NULL ? "profile" : "empty");
   gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), session != NULL);
@@ -651,19 +658,81 @@ add_row (TwWindow   *self,
   GtkWidget *box;
   GtkWidget *label;
 
+  GtkWidget *badge;
+
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   label = gtk_label_new (title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
   if (icon_name != NULL)
     gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
   gtk_box_append (GTK_BOX (box), label);
+  /* Something on the page needs the operator: tw_window_set_page_badge. */
+  badge = gtk_label_new (NULL);
+  gtk_widget_add_css_class (badge, "tw-page-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (badge, FALSE);
+  gtk_box_append (GTK_BOX (box), badge);
 
   row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   g_object_set_data_full (G_OBJECT (row), "tw-page-id", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (row), "tw-page-title", g_strdup (title), g_free);
+  g_object_set_data (G_OBJECT (row), "tw-page-badge", badge);
   gtk_list_box_append (self->pages_list, row);
   return row;
+}
+
+void
+tw_window_set_page_badge (TwWindow   *self,
+                          const char *id,
+                          const char *text,
+                          const char *style,
+                          const char *description)
+{
+  GtkListBoxRow *row;
+  GtkWidget *badge;
+  const char *title;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (TW_IS_WINDOW (self));
+  g_return_if_fail (id != NULL);
+
+  row = find_page_row (self, id, -1);
+  if (row == NULL)
+    return;
+  badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
+  title = g_object_get_data (G_OBJECT (row), "tw-page-title");
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (badge)), text != NULL ? text : "") == 0
+      && gtk_widget_get_visible (badge) == (text != NULL))
+    return;
+  gtk_label_set_label (GTK_LABEL (badge), text != NULL ? text : "");
+  gtk_widget_set_visible (badge, text != NULL);
+  tw_ui_set_status_style (badge, style);
+  gtk_widget_set_tooltip_text (badge, description);
+  /* A screen reader hears the page and what needs the operator on it. */
+  if (text != NULL && description != NULL)
+    /* Translators: a sidebar row with a badge, e.g. "Breakers: 1 breaker tripped" */
+    name = g_strdup_printf (_("%s: %s"), title, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name != NULL ? name : title, -1);
+}
+
+const char *
+tw_window_get_page_badge (TwWindow   *self,
+                          const char *id)
+{
+  GtkListBoxRow *row;
+  GtkWidget *badge;
+
+  g_return_val_if_fail (TW_IS_WINDOW (self), NULL);
+
+  row = find_page_row (self, id, -1);
+  if (row == NULL)
+    return NULL;
+  badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
+  return gtk_widget_get_visible (badge) ? gtk_label_get_label (GTK_LABEL (badge)) : NULL;
 }
 
 void

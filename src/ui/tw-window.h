@@ -63,6 +63,17 @@ void            tw_window_add_toast         (TwWindow       *self,
 void            tw_window_set_profile_names (TwWindow           *self,
                                              const char * const *names);
 TwOverviewPage *tw_window_get_overview_page (TwWindow       *self);
+/* A badge on the sidebar row of page @id: @text (NULL hides it, e.g. "1" or "!"), its
+ * @style ("error", "warning") and @description, which the row's accessible name and the
+ * badge's tooltip carry ("Breakers: 1 breaker tripped"). */
+void            tw_window_set_page_badge    (TwWindow       *self,
+                                             const char     *id,
+                                             const char     *text,
+                                             const char     *style,
+                                             const char     *description);
+/* (nullable) the badge's text, NULL when hidden. */
+const char     *tw_window_get_page_badge    (TwWindow       *self,
+                                             const char     *id);
 /* "PAPER", "LIVE", or NULL without a profile: what the header bar shows. */
 const char     *tw_window_get_badge_text    (TwWindow       *self);
 /* (transfer none) the header bar's "Halt All" button (app.halt), shown with a profile. */

@@ -308,15 +308,19 @@ load_service (TwProfile   *self,
               const char  *group,
               GError     **error)
 {
-  static const char * const known[] = { "Name", "Connector", "BaseUrl", NULL };
+  static const char * const known[] = { "Name", "Connector", "BaseUrl", "SlowMs", NULL };
   const char *id = group + strlen (PREFIX_SERVICE);
   g_autofree char *name = get_string (keyfile, group, "Name");
   g_autofree char *connector_id = get_string (keyfile, group, "Connector");
   g_autofree char *base_url = get_string (keyfile, group, "BaseUrl");
   g_autoptr(TwService) service = NULL;
+  guint slow_ms = TW_SERVICE_DEFAULT_SLOW_MS;
 
   if (!check_id (filename, group, id, error)
       || !check_service (filename, group, connector_id, base_url, error))
+    return FALSE;
+  if (g_key_file_has_key (keyfile, group, "SlowMs", NULL)
+      && !get_uint (keyfile, filename, group, "SlowMs", &slow_ms, error))
     return FALSE;
 
   debug_unknown_keys (keyfile, filename, group, known);
@@ -324,6 +328,7 @@ load_service (TwProfile   *self,
   service = tw_service_new (id, connector_id, base_url);
   if (name != NULL)
     tw_service_set_name (service, name);
+  tw_service_set_slow_ms (service, slow_ms);
   tw_profile_add_service (self, service);
   return TRUE;
 }
@@ -808,6 +813,8 @@ tw_profile_to_data (TwProfile *self)
                              tw_service_get_connector_id (service) ?: "");
       g_key_file_set_string (keyfile, group, "BaseUrl",
                              tw_service_get_base_url (service) ?: "");
+      if (tw_service_get_slow_ms (service) != TW_SERVICE_DEFAULT_SLOW_MS)
+        g_key_file_set_uint64 (keyfile, group, "SlowMs", tw_service_get_slow_ms (service));
     }
 
   databases = tw_profile_get_databases (self);

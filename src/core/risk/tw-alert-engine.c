@@ -7,9 +7,11 @@
 #include "tw-alert-engine.h"
 
 #include "tw-alert-private.h"
+#include "tw-error.h"
 
 #define DEFAULT_RATE_LIMIT        300
 #define DEFAULT_UNREACHABLE_AFTER 60
+#define DEFAULT_SERVER_ERROR_AFTER 30
 #define RETRIP_WINDOW_SECONDS     3600
 /* Our own halt shows in the next poll or two; a minute of margin covers slow services. */
 #define OWN_ACTION_WINDOW_SECONDS 30
@@ -28,6 +30,7 @@ struct _TwAlertEngine
   TwActionRunner *runner;
   guint           rate_limit;
   guint           unreachable_after;
+  guint           server_error_after;
   guint           n_suppressed;
 
   GListStore     *history;      /* TwAlert, newest first */
@@ -35,6 +38,7 @@ struct _TwAlertEngine
   GHashTable     *active;       /* keys of critical conditions still on (dedup) */
   GHashTable     *resets;       /* "service\x1fbreaker" → gint64 monotonic µs of its reset */
   GHashTable     *unreachable;  /* service id → Outage* */
+  GHashTable     *server_errors; /* service id → Outage*: answering 5xx */
   GHashTable     *sources;      /* "reopen:service:breaker" → SourceSeen*: last state seen */
   GHashTable     *health;       /* health alert key raised → its service id: still down */
   GListModel     *states;       /* the monitor's, watched for new services */
@@ -50,6 +54,7 @@ enum {
   PROP_ACTION_RUNNER,
   PROP_RATE_LIMIT,
   PROP_UNREACHABLE_AFTER,
+  PROP_SERVER_ERROR_AFTER,
   N_PROPS
 };
 
@@ -561,6 +566,64 @@ check_health (TwAlertEngine *self,
       }
 }
 
+/* A service answering 5xx for longer than "server-error-after": one warning per episode.
+ * (Unreachable services have their own alert in on_check.) */
+static void
+check_server_errors (TwAlertEngine *self,
+                     gint64         now)
+{
+  GListModel *services = tw_workspace_get_services (self->workspace);
+  guint n = g_list_model_get_n_items (services);
+  g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+      Outage *outage;
+      g_autofree char *alert_key = NULL;
+      g_autofree char *title = NULL;
+      gint64 for_us;
+
+      if (tw_service_get_last_error_code (service) != TW_ERROR_SERVER)
+        continue;
+      g_hash_table_add (present, (gpointer) id);
+
+      outage = g_hash_table_lookup (self->server_errors, id);
+      if (outage == NULL)
+        {
+          outage = g_new0 (Outage, 1);
+          outage->since = now;
+          g_hash_table_insert (self->server_errors, g_strdup (id), outage);
+          continue;
+        }
+      if (outage->told)
+        continue;
+      for_us = unreachable_for_us (service, outage->since, now);
+      if (for_us <= (gint64) self->server_error_after * G_USEC_PER_SEC)
+        continue;
+
+      outage->told = TRUE;
+      alert_key = make_key ("server-error", id, NULL);
+      /* Translators: e.g. "InvestIQ has answered with server errors for 31 s" */
+      title = g_strdup_printf (_("%s has answered with server errors for %lld s"),
+                               tw_service_get_name (service),
+                               (long long) (for_us / G_USEC_PER_SEC));
+      /* The last error names the status, the request and what to check. */
+      raise_alert (self, _tw_alert_new (alert_key, TW_ALERT_WARNING, title,
+                                        tw_service_get_last_error (service), id,
+                                        "overview", FALSE, CATEGORY_SERVICE));
+    }
+
+  /* Answering again (or gone): the next episode is a new one. */
+  g_hash_table_iter_init (&iter, self->server_errors);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (present, key))
+      g_hash_table_iter_remove (&iter);
+}
+
 static gboolean
 on_check (gpointer user_data)
 {
@@ -623,6 +686,8 @@ on_check (gpointer user_data)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (present, key))
       g_hash_table_iter_remove (&iter);
+
+  check_server_errors (self, now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -695,6 +760,7 @@ tw_alert_engine_finalize (GObject *object)
   g_hash_table_unref (self->active);
   g_hash_table_unref (self->resets);
   g_hash_table_unref (self->unreachable);
+  g_hash_table_unref (self->server_errors);
   g_hash_table_unref (self->sources);
   g_hash_table_unref (self->health);
 
@@ -726,6 +792,9 @@ tw_alert_engine_get_property (GObject    *object,
     case PROP_UNREACHABLE_AFTER:
       g_value_set_uint (value, self->unreachable_after);
       break;
+    case PROP_SERVER_ERROR_AFTER:
+      g_value_set_uint (value, self->server_error_after);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -756,6 +825,9 @@ tw_alert_engine_set_property (GObject      *object,
     case PROP_UNREACHABLE_AFTER:
       tw_alert_engine_set_unreachable_after (self, g_value_get_uint (value));
       break;
+    case PROP_SERVER_ERROR_AFTER:
+      self->server_error_after = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -784,6 +856,9 @@ tw_alert_engine_class_init (TwAlertEngineClass *klass)
     g_param_spec_uint ("rate-limit", NULL, NULL, 0, G_MAXUINT, DEFAULT_RATE_LIMIT, rw);
   properties[PROP_UNREACHABLE_AFTER] =
     g_param_spec_uint ("unreachable-after", NULL, NULL, 0, G_MAXUINT, DEFAULT_UNREACHABLE_AFTER, rw);
+  properties[PROP_SERVER_ERROR_AFTER] =
+    g_param_spec_uint ("server-error-after", NULL, NULL, 0, G_MAXUINT, DEFAULT_SERVER_ERROR_AFTER,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -801,11 +876,13 @@ tw_alert_engine_init (TwAlertEngine *self)
 {
   self->rate_limit = DEFAULT_RATE_LIMIT;
   self->unreachable_after = DEFAULT_UNREACHABLE_AFTER;
+  self->server_error_after = DEFAULT_SERVER_ERROR_AFTER;
   self->history = g_list_store_new (TW_TYPE_ALERT);
   self->last_raised = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->server_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, source_seen_free);
   self->health = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
@@ -889,4 +966,21 @@ tw_alert_engine_get_history (TwAlertEngine *self)
   g_return_val_if_fail (TW_IS_ALERT_ENGINE (self), NULL);
 
   return G_LIST_MODEL (self->history);
+}
+
+void
+tw_alert_engine_raise_halt_failure (TwAlertEngine *self,
+                                    const char    *failure)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+
+  /* Halted everything since: the next failure is a new one. */
+  if (failure == NULL)
+    {
+      g_hash_table_remove (self->active, "halt-failed");
+      return;
+    }
+  /* Critical: trading may still run where the operator believes it stopped. */
+  raise_alert (self, _tw_alert_new ("halt-failed", TW_ALERT_CRITICAL, _("Halt All did not halt everything"),
+                                    failure, NULL, "breakers", TRUE, CATEGORY_SERVICE));
 }

@@ -54,8 +54,12 @@ GDateTime       *tw_alert_get_raised_at   (TwAlert *self);
  *   connector names one (breaker alerts too).
  * Deduplicated per key and rate-limited to one per key per "rate-limit" seconds (default
  * 300); critical alerts bypass the limit. Emits "alert" (TwAlert *) for each alert to show.
+ * A service answering 5xx (TW_ERROR_SERVER) for more than "server-error-after" seconds
+ * (warning, key "server-error:SERVICE"); a Halt All that did not halt every service
+ * (tw_alert_engine_raise_halt_failure: critical, key "halt-failed").
  * Properties: "workspace", "risk-monitor", "action-runner" (construct-only),
- * "rate-limit" (uint seconds), "unreachable-after" (uint seconds, default 60). */
+ * "rate-limit" (uint seconds), "unreachable-after" (uint seconds, default 60; the
+ * "unreachable-alert-after" setting), "server-error-after" (uint seconds, default 30). */
 #define TW_TYPE_ALERT_ENGINE (tw_alert_engine_get_type ())
 G_DECLARE_FINAL_TYPE (TwAlertEngine, tw_alert_engine, TW, ALERT_ENGINE, GObject)
 
@@ -69,5 +73,9 @@ void           tw_alert_engine_set_rate_limit (TwAlertEngine  *self,
 guint          tw_alert_engine_get_rate_limit        (TwAlertEngine *self);
 void           tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
                                                       guint          seconds);
+/* @failure: (nullable) what did not halt (the session's "halt-failure"): a critical alert
+ * that opens Breakers and offers Halt All again; NULL once a Halt All reached everything. */
+void           tw_alert_engine_raise_halt_failure    (TwAlertEngine *self,
+                                                      const char    *failure);
 
 G_END_DECLS

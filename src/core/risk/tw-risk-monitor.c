@@ -341,7 +341,10 @@ on_status_succeeded (TwPoller       *poller,
 
   g_object_freeze_notify (G_OBJECT (entry->state));
   if (map_answer (group, body, &error))
-    g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+    {
+      g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+      tw_trading_state_note_cause (entry->state);
+    }
   else
     g_object_set (entry->state, "last-error", error->message, NULL);
   g_object_thaw_notify (G_OBJECT (entry->state));

@@ -34,7 +34,15 @@ struct _TwTradingState
   GListStore    *breakers;
   char          *last_error;
   GDateTime     *updated_at;
+  GPtrArray     *causes;       /* Cause: why it is halted, first one first */
 };
+
+typedef struct
+{
+  char      *reason;
+  char      *by;
+  GDateTime *since;
+} Cause;
 
 G_DEFINE_FINAL_TYPE (TwTradingState, tw_trading_state, G_TYPE_OBJECT)
 
@@ -64,6 +72,7 @@ enum {
   PROP_BREAKERS,
   PROP_LAST_ERROR,
   PROP_UPDATED_AT,
+  PROP_N_CAUSES,
   N_PROPS
 };
 
@@ -78,6 +87,17 @@ replace_bool (gboolean *field,
     return FALSE;
   *field = value;
   return TRUE;
+}
+
+static void
+cause_free (gpointer data)
+{
+  Cause *cause = data;
+
+  g_free (cause->reason);
+  g_free (cause->by);
+  g_clear_pointer (&cause->since, g_date_time_unref);
+  g_free (cause);
 }
 
 static void
@@ -99,6 +119,7 @@ tw_trading_state_finalize (GObject *object)
   g_clear_object (&self->breakers);
   g_free (self->last_error);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
+  g_clear_pointer (&self->causes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_trading_state_parent_class)->finalize (object);
 }
@@ -137,6 +158,7 @@ tw_trading_state_get_property (GObject    *object,
     case PROP_BREAKERS:              g_value_set_object (value, self->breakers); break;
     case PROP_LAST_ERROR:            g_value_set_string (value, self->last_error); break;
     case PROP_UPDATED_AT:            g_value_set_boxed (value, self->updated_at); break;
+    case PROP_N_CAUSES:              g_value_set_uint (value, self->causes->len); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -278,6 +300,9 @@ tw_trading_state_class_init (TwTradingStateClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, rw);
   properties[PROP_UPDATED_AT] = g_param_spec_boxed ("updated-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
+  properties[PROP_N_CAUSES] =
+    g_param_spec_uint ("n-causes", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -288,6 +313,7 @@ tw_trading_state_init (TwTradingState *self)
   self->breakers = g_list_store_new (TW_TYPE_BREAKER);
   self->reported = TRUE;
   self->polled = TRUE;
+  self->causes = g_ptr_array_new_with_free_func (cause_free);
 }
 
 TwTradingState *
@@ -520,4 +546,97 @@ tw_trading_state_is_halted_by_console (TwTradingState *self)
   return !self->reported &&
          (g_strcmp0 (self->last_action, "trading.halt") == 0 ||
           g_strcmp0 (self->last_action, "trading.emergency_stop") == 0);
+}
+
+/* The halt's cause as the service says it now: its reason (or the kill switch's when
+ * that is what holds it), who set it and since when. */
+static void
+current_cause (TwTradingState  *self,
+               const char     **reason,
+               const char     **by,
+               GDateTime      **since)
+{
+  if (self->mode != TW_TRADING_HALTED && self->kill_switch_active)
+    {
+      *reason = self->kill_switch_reason;
+      *by = self->kill_switch_by;
+      *since = self->kill_switch_at;
+    }
+  else
+    {
+      *reason = self->reason;
+      *by = self->by;
+      *since = self->since;
+    }
+}
+
+void
+tw_trading_state_note_cause (TwTradingState *self)
+{
+  const char *reason;
+  const char *by;
+  GDateTime *since;
+  Cause *last;
+  Cause *cause;
+
+  g_return_if_fail (TW_IS_TRADING_STATE (self));
+
+  if (!tw_trading_state_is_halted (self))
+    {
+      if (self->causes->len > 0)
+        {
+          g_ptr_array_set_size (self->causes, 0);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CAUSES]);
+        }
+      return;
+    }
+
+  current_cause (self, &reason, &by, &since);
+  if ((reason == NULL || *reason == '\0') && (by == NULL || *by == '\0'))
+    return;
+  last = self->causes->len > 0 ? g_ptr_array_index (self->causes, self->causes->len - 1) : NULL;
+  if (last != NULL && g_strcmp0 (last->reason, reason) == 0 && g_strcmp0 (last->by, by) == 0)
+    {
+      /* The same cause: the service may only have refined its time. */
+      if (since != NULL && last->since == NULL)
+        last->since = g_date_time_ref (since);
+      return;
+    }
+
+  cause = g_new0 (Cause, 1);
+  cause->reason = g_strdup (reason);
+  cause->by = g_strdup (by);
+  cause->since = since != NULL ? g_date_time_ref (since) : g_date_time_new_now_local ();
+  g_ptr_array_add (self->causes, cause);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CAUSES]);
+}
+
+guint
+tw_trading_state_get_n_causes (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), 0);
+  return self->causes->len;
+}
+
+gboolean
+tw_trading_state_get_cause (TwTradingState  *self,
+                            guint            index,
+                            const char     **reason,
+                            const char     **by,
+                            GDateTime      **since)
+{
+  Cause *cause;
+
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), FALSE);
+
+  if (index >= self->causes->len)
+    return FALSE;
+  cause = g_ptr_array_index (self->causes, index);
+  if (reason != NULL)
+    *reason = cause->reason;
+  if (by != NULL)
+    *by = cause->by;
+  if (since != NULL)
+    *since = cause->since;
+  return TRUE;
 }

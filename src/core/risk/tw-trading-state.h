@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  *   "last-action" (the operation, "trading.halt"…), "last-action-at", "last-action-by"
  *     (not mapped: the last halt, resume or emergency stop that succeeded from this console),
  *   "breakers" (GListModel of TwBreaker, not mapped: merged in place by id),
- *   "last-error" (string, not mapped), "updated-at" (GDateTime, not mapped). */
+ *   "last-error" (string, not mapped), "updated-at" (GDateTime, not mapped),
+ *   "n-causes" (uint, read-only: see tw_trading_state_note_cause). */
 #define TW_TYPE_TRADING_STATE (tw_trading_state_get_type ())
 G_DECLARE_FINAL_TYPE (TwTradingState, tw_trading_state, TW, TRADING_STATE, GObject)
 
@@ -64,5 +65,17 @@ void            tw_trading_state_note_action         (TwTradingState *self,
                                                       const char     *by);
 /* TRUE when halted by any means: mode HALTED, kill switch active, or trading blocked. */
 gboolean        tw_trading_state_is_halted           (TwTradingState *self);
+
+/* Remembers why it is halted: called after each answer is mapped. The first cause seen
+ * while halted is kept; a different reason or author later (Halt All on top of a tripped
+ * breaker) is added after it, never in its place. Cleared once it no longer is halted. */
+void            tw_trading_state_note_cause          (TwTradingState *self);
+guint           tw_trading_state_get_n_causes        (TwTradingState *self);
+/* @reason, @by (nullable), @since: (transfer none) the @index-th cause, first first. */
+gboolean        tw_trading_state_get_cause           (TwTradingState  *self,
+                                                      guint            index,
+                                                      const char     **reason,
+                                                      const char     **by,
+                                                      GDateTime      **since);
 
 G_END_DECLS

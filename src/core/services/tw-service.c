@@ -27,6 +27,8 @@ struct _TwService
   char           *version;
   char           *status_text;
   GListStore     *components;
+  guint           slow_ms;
+  int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
 };
 
 G_DEFINE_FINAL_TYPE (TwService, tw_service, G_TYPE_OBJECT)
@@ -45,6 +47,7 @@ enum {
   PROP_VERSION,
   PROP_STATUS_TEXT,
   PROP_COMPONENTS,
+  PROP_SLOW_MS,
   N_PROPS
 };
 
@@ -115,6 +118,9 @@ tw_service_get_property (GObject    *object,
     case PROP_COMPONENTS:
       g_value_set_object (value, self->components);
       break;
+    case PROP_SLOW_MS:
+      g_value_set_uint (value, self->slow_ms);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -150,6 +156,9 @@ tw_service_set_property (GObject      *object,
       break;
     case PROP_STATUS_TEXT:
       tw_service_set_status_text (self, g_value_get_string (value));
+      break;
+    case PROP_SLOW_MS:
+      tw_service_set_slow_ms (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -194,6 +203,8 @@ tw_service_class_init (TwServiceClass *klass)
     g_param_spec_string ("status-text", NULL, NULL, NULL, rw);
   properties[PROP_COMPONENTS] =
     g_param_spec_object ("components", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_SLOW_MS] =
+    g_param_spec_uint ("slow-ms", NULL, NULL, 0, G_MAXUINT, TW_SERVICE_DEFAULT_SLOW_MS, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -203,6 +214,8 @@ tw_service_init (TwService *self)
 {
   self->state = TW_SERVICE_STATE_UNKNOWN;
   self->latency_ms = -1.0;
+  self->slow_ms = TW_SERVICE_DEFAULT_SLOW_MS;
+  self->last_error_code = -1;
   self->components = g_list_store_new (TW_TYPE_COMPONENT);
 }
 
@@ -490,9 +503,17 @@ merge_components (TwService *self,
     }
 }
 
+static gboolean
+slower_than_threshold (TwService *self,
+                       double     latency_ms)
+{
+  return self->slow_ms > 0 && latency_ms > self->slow_ms;
+}
+
 static TwServiceState
 state_from_health (TwService *self,
-                   TwHealth   health)
+                   TwHealth   health,
+                   double     latency_ms)
 {
   guint n;
 
@@ -519,6 +540,10 @@ state_from_health (TwService *self,
         return TW_SERVICE_STATE_DEGRADED;
     }
 
+  /* An answer after 8 s is no sign of health. */
+  if (slower_than_threshold (self, latency_ms))
+    return TW_SERVICE_STATE_DEGRADED;
+
   return TW_SERVICE_STATE_OK;
 }
 
@@ -534,7 +559,7 @@ tw_service_apply_health (TwService  *self,
   g_object_freeze_notify (G_OBJECT (self));
 
   merge_components (self, components);
-  set_state (self, state_from_health (self, health));
+  set_state (self, state_from_health (self, health, latency_ms));
   if (status_text != NULL)
     tw_service_set_status_text (self, status_text);
   set_latency_ms (self, latency_ms);
@@ -544,6 +569,7 @@ tw_service_apply_health (TwService  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
 
   set_last_error (self, NULL);
+  self->last_error_code = -1;
   tw_service_set_stale (self, FALSE);
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -580,6 +606,7 @@ tw_service_apply_error (TwService    *self,
   g_return_if_fail (error != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
+  self->last_error_code = error->domain == TW_ERROR ? error->code : TW_ERROR_FAILED;
   set_state (self, state_from_error (error));
   set_last_error (self, error->message);
   set_latency_ms (self, -1.0);
@@ -598,4 +625,37 @@ tw_service_get_age_seconds (TwService *self)
 
   now = g_date_time_new_now_local ();
   return MAX (0, g_date_time_difference (now, self->last_success) / G_TIME_SPAN_SECOND);
+}
+
+guint
+tw_service_get_slow_ms (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), TW_SERVICE_DEFAULT_SLOW_MS);
+  return self->slow_ms;
+}
+
+void
+tw_service_set_slow_ms (TwService *self,
+                        guint      slow_ms)
+{
+  g_return_if_fail (TW_IS_SERVICE (self));
+
+  if (self->slow_ms == slow_ms)
+    return;
+  self->slow_ms = slow_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLOW_MS]);
+}
+
+gboolean
+tw_service_is_slow (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), FALSE);
+  return self->latency_ms >= 0 && slower_than_threshold (self, self->latency_ms);
+}
+
+int
+tw_service_get_last_error_code (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), -1);
+  return self->last_error_code;
 }

@@ -13,7 +13,10 @@ G_BEGIN_DECLS
  *   "state" (TwServiceState), "latency-ms" (double, -1 unknown),
  *   "last-success" (GDateTime, NULL never), "last-error" (string, NULL none),
  *   "stale" (bool), "version" (string), "status-text" (string: the body's own word),
- *   "components" (GListModel of TwComponent, read-only; updated in place). */
+ *   "components" (GListModel of TwComponent, read-only; updated in place),
+ *   "slow-ms" (uint, configuration: a health answer slower than this is degraded, 0 never;
+ *   the profile's "SlowMs", default TW_SERVICE_DEFAULT_SLOW_MS). */
+#define TW_SERVICE_DEFAULT_SLOW_MS 2000
 #define TW_TYPE_SERVICE (tw_service_get_type ())
 G_DECLARE_FINAL_TYPE (TwService, tw_service, TW, SERVICE, GObject)
 
@@ -45,12 +48,20 @@ const char     *tw_service_get_status_text  (TwService      *self);
 void            tw_service_set_status_text  (TwService      *self,
                                              const char     *status_text);
 GListModel     *tw_service_get_components   (TwService      *self);
+/* The TwError code of the last failed poll (TW_ERROR_SERVER for a 5xx), -1 after a good one. */
+int             tw_service_get_last_error_code (TwService   *self);
+guint           tw_service_get_slow_ms      (TwService      *self);
+void            tw_service_set_slow_ms      (TwService      *self,
+                                             guint           slow_ms);
+/* TRUE when the last health answer took longer than "slow-ms". */
+gboolean        tw_service_is_slow          (TwService      *self);
 
 /* A good health answer: state from @health (and the components), latency, last-success = now,
  * last-error cleared, stale cleared. @components: (element-type TwComponent) (nullable) the new
  * list, merged into the existing one by name so rows update in place (NULL: no components).
  * @status_text: (nullable) the body's own word; NULL leaves "status-text" as it is.
- * @health UNKNOWN (no health rule; the service answered) counts as ok. */
+ * @health UNKNOWN (no health rule; the service answered) counts as ok; an ok answer slower
+ * than "slow-ms" is degraded. */
 void            tw_service_apply_health     (TwService      *self,
                                              TwHealth        health,
                                              const char     *status_text,

@@ -64,6 +64,15 @@ open_audit_log (TwSession  *self,
   return tw_audit_log_open (path, error);
 }
 
+/* A Halt All that did not halt everything is a critical alert too, as a notification
+ * reaches an operator away from the window; one that did clears it. */
+static void
+halt_failure_changed_cb (TwSession *self)
+{
+  if (self->alerts != NULL)
+    tw_alert_engine_raise_halt_failure (self->alerts, self->halt_failure);
+}
+
 /* Build: every service of the profile, none started. */
 static void
 build_services (TwSession *self)
@@ -88,6 +97,7 @@ build_services (TwSession *self)
       self->runner = tw_action_runner_new (self->workspace, self->audit_log);
       self->alerts = tw_alert_engine_new (self->workspace, self->monitor, self->runner);
       tw_alert_engine_set_rate_limit (self->alerts, self->rate_limit_s);
+      g_signal_connect (self, "notify::halt-failure", G_CALLBACK (halt_failure_changed_cb), NULL);
     }
 
   self->backups = tw_backup_manager_new (self->audit_log, tw_profile_get_name (self->profile),
