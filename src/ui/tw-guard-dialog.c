@@ -36,6 +36,7 @@ struct _TwGuardDialog
   AdwPreferencesGroup  *typed_group;
   AdwEntryRow          *typed_row;
   GtkLabel             *problem_label;
+  int                   problem_height;  /* the tallest it has been while open */
 };
 
 G_DEFINE_FINAL_TYPE (TwGuardDialog, tw_guard_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -62,6 +63,26 @@ find_item (TwGuardDialog *self,
   return NULL;
 }
 
+/* The "Still needed…" line keeps the tallest height it had while the dialog is open: when
+ * it shortens or empties, nothing below it (the Confirm button) moves under the pointer. */
+static void
+reserve_problem_space (TwGuardDialog *self)
+{
+  GtkWidget *label = GTK_WIDGET (self->problem_label);
+  int width = gtk_widget_get_width (label);
+  int natural = 0;
+
+  if (width <= 0 || !gtk_widget_get_visible (label))
+    return;
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  if (natural > self->problem_height)
+    {
+      self->problem_height = natural;
+      /* Its width too: a shorter line must not narrow the dialog either. */
+      gtk_widget_set_size_request (label, width, natural);
+    }
+}
+
 static void
 update_confirm (TwGuardDialog *self)
 {
@@ -80,8 +101,13 @@ update_confirm (TwGuardDialog *self)
     self->problem = g_strdup_printf (_("Still needed before you can confirm: %s."), missing);
   else
     self->problem = g_strdup (error->message);
+  reserve_problem_space (self);
   gtk_label_set_label (self->problem_label, self->problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), !ok);
+  /* Once shown it stays (empty, its space kept) until the dialog closes. */
+  if (!ok)
+    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+  else if (self->problem_height == 0 && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
 }
 
 /* Automatic items: the same evaluation the action runner applies at send time
