@@ -392,6 +392,11 @@ test_close (PositionsFixture *pf,
   g_assert_cmpint (tw_close_position_dialog_get_mode (TW_CLOSE_POSITION_DIALOG (dialog)), ==, TW_CLOSE_PERCENTAGE);
   g_assert_cmpfloat (tw_close_position_dialog_get_percentage (TW_CLOSE_POSITION_DIALOG (dialog)), ==, 50);
   g_assert_cmpstr (tw_close_position_dialog_get_summary (TW_CLOSE_POSITION_DIALOG (dialog)), ==, "Closes 50 % of 50 AAPL");
+  /* The buttons say what they do with what. */
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "close"), ==,
+                   "Close 50 % of AAPL…");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "cancel"), ==,
+                   "_Keep Position");
   app_save_png_light_dark (dialog, "close-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_assert_true (tw_test_ui_wait_for (trading_has_guard_dialog, page, 5000));

@@ -346,6 +346,21 @@ build_checklist (TwGuardDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->checklist_group), checklist->len > 0);
 }
 
+/* Buttons say what they do with what: "Cancel Order" / "Keep Order", never "Cancel" beside
+ * "Cancel an order". Other actions: their title, and "Cancel". */
+static const struct
+{
+  const char *action;
+  const char *confirm;
+  const char *dismiss;
+} button_words[] = {
+  { "orders.cancel", N_("C_ancel Order"), N_("_Keep Order") },
+  { "orders.cancel_all", N_("C_ancel All Orders"), N_("_Keep Orders") },
+  { "positions.close", N_("C_lose Position"), N_("_Keep Position") },
+  { "positions.close_all", N_("C_lose All Positions"), N_("_Keep Positions") },
+  { "account.flatten", N_("_Flatten"), N_("_Don’t Flatten") },
+};
+
 static void
 setup (TwGuardDialog *self)
 {
@@ -359,7 +374,15 @@ setup (TwGuardDialog *self)
   g_autofree char *body = NULL;
   g_autofree char *typed_title = NULL;
 
-  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), title);
+  if (live)
+    {
+      /* Translators: a guard dialog's heading in a live profile; %s is the action */
+      g_autofree char *heading = g_strdup_printf (_("%s — LIVE"), title);
+
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
+    }
+  else
+    adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), title);
   if (direction == TW_GUARD_DESTRUCTIVE)
     /* Translators: the guard dialog's body; %s is what is acted on, then the profile */
     body = g_strdup_printf (live ? _("Target: %s\nProfile: %s — LIVE, real money.\nThis cannot be undone.")
@@ -373,6 +396,14 @@ setup (TwGuardDialog *self)
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
 
   adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "confirm", title);
+  for (guint i = 0; i < G_N_ELEMENTS (button_words); i++)
+    if (g_strcmp0 (tw_guard_request_get_action (self->request), button_words[i].action) == 0)
+      {
+        adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "confirm",
+                                               _(button_words[i].confirm));
+        adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "cancel",
+                                               _(button_words[i].dismiss));
+      }
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "confirm",
                                               direction == TW_GUARD_DESTRUCTIVE
                                               ? ADW_RESPONSE_DESTRUCTIVE
