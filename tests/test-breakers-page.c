@@ -26,6 +26,18 @@ halt_finished_cb (TwApplication  *application,
   *out = g_ptr_array_ref (results);
 }
 
+/* The halting toast names the fast services' results, Alpaca still awaited. */
+static gboolean
+progress_shows_fast_ones (gpointer user_data)
+{
+  const char *text = tw_application_get_halt_progress (app);
+
+  return text != NULL && tw_session_is_halting (tw_application_get_session (app))
+         && strstr (text, "InvestIQ halted") != NULL
+         && strstr (text, "IBKR assistant NOT HALTED") != NULL
+         && strstr (text, "Autotrader cannot be halted here") != NULL;
+}
+
 static GPtrArray *
 halt_all (void)
 {
@@ -398,7 +410,20 @@ test_halt_all_failure (BreakersFixture *bf,
 
   /* app.halt with one service failing: loud — a dialog and the page's error row. */
   tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"kind\":\"status\",\"status\":503}");
-  results = halt_all ();
+  /* Alpaca slow: the others' results are shown as they come, while it is awaited. */
+  tw_test_sim_fault (f.sim, "alpaca",
+                     "{\"path\":\"/v2/account/configurations\",\"method\":\"PATCH\","
+                     "\"kind\":\"latency\",\"latency_ms\":3000,\"count\":1}");
+  g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "halt", NULL);
+  g_assert_true (tw_test_ui_wait_for (progress_shows_fast_ones, NULL, 10000));
+  g_test_message ("while halting: %s", tw_application_get_halt_progress (app));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "halt-progress");
+  g_assert_null (results);
+  g_assert_null (strstr (tw_application_get_halt_progress (app), "Alpaca"));
+  g_assert_true (tw_test_ui_wait_for (is_set, &results, 10000));
+  g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
+  g_assert_null (tw_application_get_halt_progress (app));
   /* Every service named: IBKR failed, Autotrader cannot be halted from here. */
   g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting) + 1);
   for (guint i = 0; i < results->len; i++)

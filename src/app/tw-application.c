@@ -616,6 +616,14 @@ tw_application_get_notifier (TwApplication *self)
   return self->notifier;
 }
 
+const char *
+tw_application_get_halt_progress (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->halt_toast != NULL ? adw_toast_get_title (self->halt_toast) : NULL;
+}
+
 GtkWidget *
 tw_application_get_halt_dialog (TwApplication *self)
 {
