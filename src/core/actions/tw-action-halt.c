@@ -125,7 +125,7 @@ read_back_conclude (HaltOne         *one,
   g_clear_signal_handler (&one->updated_id, one->state);
   g_clear_signal_handler (&one->error_id, one->state);
   g_clear_handle_id (&one->timeout_id, g_source_remove);
-  /* Not from the "cancelled" handler itself: that one goes through an idle. */
+  /* Never from the "cancelled" handler itself: that one goes through an idle. */
   if (one->cancel_id != 0)
     g_cancellable_disconnect (g_task_get_cancellable (one->task), one->cancel_id);
   one->cancel_id = 0;
@@ -203,18 +203,21 @@ read_back_cancelled_idle (gpointer user_data)
 {
   HaltOne *one = user_data;
 
-  one->cancel_id = 0;
+  one->timeout_id = 0;
   read_back_conclude (one, TW_ACTION_OUTCOME_UNKNOWN,
                       _("No answer in time; its state was not read back (cancelled): it may "
                         "or may not have halted."));
   return G_SOURCE_REMOVE;
 }
 
+/* Concluded from an idle in the timeout's place (a handler cannot disconnect itself), so
+ * a conclusion before it runs removes it. */
 static void
 read_back_cancelled_cb (GCancellable *cancellable,
                         HaltOne      *one)
 {
-  g_idle_add (read_back_cancelled_idle, one);
+  g_clear_handle_id (&one->timeout_id, g_source_remove);
+  one->timeout_id = g_idle_add (read_back_cancelled_idle, one);
 }
 
 /* No answer: the request may have reached the service. Unknown for now (emitted at once),
