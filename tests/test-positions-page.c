@@ -309,6 +309,14 @@ test_poll_keeps_view (PositionsFixture *pf,
   tw_positions_page_sort_by (page, "symbol", GTK_SORT_ASCENDING);
   /* The rows of the sorted table drawn before one is selected (the view scrolls to it). */
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  {
+    /* On a loaded machine a frame may come before the sorted rows are: wait for the
+     * fourth row's cell itself, or the view cannot scroll to it yet. */
+    g_autoptr(TwPosition) fourth = g_list_model_get_item (rows, 3);
+
+    tw_test_wait_until (g_strcmp0 (trading_cell_text (GTK_WIDGET (page), fourth, "symbol"),
+                                   tw_position_get_symbol (fourth)) == 0, 5000);
+  }
   gtk_single_selection_set_selected (selection, 3);
   {
     g_autoptr(GObject) before = g_object_ref (gtk_single_selection_get_selected_item (selection));
