@@ -32,6 +32,18 @@ halt_finished_cb (TwApplication  *application,
   *out = g_ptr_array_ref (results);
 }
 
+/* The halting toast names the fast services' results, Alpaca still awaited. */
+static gboolean
+progress_shows_fast_ones (gpointer user_data)
+{
+  const char *text = tw_application_get_halt_progress (app);
+
+  return text != NULL && tw_session_is_halting (tw_application_get_session (app))
+         && strstr (text, "InvestIQ halted") != NULL
+         && strstr (text, "IBKR assistant NOT HALTED") != NULL
+         && strstr (text, "Autotrader cannot be halted here") != NULL;
+}
+
 static GPtrArray *
 halt_all (void)
 {
@@ -692,14 +704,29 @@ test_halt_all_failure (BreakersFixture *bf,
 
   /* app.halt with one service failing: loud — a dialog and the page's error row. */
   tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"kind\":\"status\",\"status\":503}");
-  results = halt_all ();
-  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting));
+  /* Alpaca slow: the others' results are shown as they come, while it is awaited. */
+  tw_test_sim_fault (f.sim, "alpaca",
+                     "{\"path\":\"/v2/account/configurations\",\"method\":\"PATCH\","
+                     "\"kind\":\"latency\",\"latency_ms\":3000,\"count\":1}");
+  g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "halt", NULL);
+  g_assert_true (tw_test_ui_wait_for (progress_shows_fast_ones, NULL, 10000));
+  g_test_message ("while halting: %s", tw_application_get_halt_progress (app));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "halt-progress");
+  g_assert_null (results);
+  g_assert_null (strstr (tw_application_get_halt_progress (app), "Alpaca"));
+  g_assert_true (tw_test_ui_wait_for (is_set, &results, 10000));
+  g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
+  g_assert_null (tw_application_get_halt_progress (app));
+  /* Every service named: IBKR failed, Autotrader cannot be halted from here. */
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (halting) + 1);
   for (guint i = 0; i < results->len; i++)
     {
       TwActionResult *result = g_ptr_array_index (results, i);
+      const char *id = tw_action_result_get_service_id (result);
 
       g_assert_cmpint (tw_action_result_get_ok (result), ==,
-                       !g_str_equal (tw_action_result_get_service_id (result), "ibkr-assistant"));
+                       !g_str_equal (id, "ibkr-assistant") && !g_str_equal (id, "autotrader"));
     }
   dialog = tw_application_get_halt_dialog (app);
   g_assert_nonnull (dialog);
@@ -707,22 +734,47 @@ test_halt_all_failure (BreakersFixture *bf,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "IBKR assistant"));
   g_assert_nonnull (tw_breakers_page_get_halt_failure (page));
   g_assert_nonnull (strstr (tw_breakers_page_get_halt_failure (page), "IBKR assistant"));
+  /* The summary names every kind of result; the one that failed has a Retry of its own. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "Halted 3 of 5 services · 1 failed · 1 cannot be halted here"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "Autotrader: cannot be halted here"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "retry:ibkr-assistant"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "retry:ibkr-assistant"),
+                   ==, "Retry IBKR assistant");
+  g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "retry:autotrader"));
   app_save_png_light_dark (dialog, "halt-failure-dialog");
-  /* As its Close button does: the response, then the window closes. */
+  app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png");
+
+  /* Retry IBKR alone once it is fixed: the failure row goes, nothing else is sent. */
+  tw_test_sim_clear_faults (f.sim);
+  app_clear_requests (&f);
+  g_clear_pointer (&results, g_ptr_array_unref);
+  g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "retry:ibkr-assistant");
   gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (tw_test_ui_wait_for (is_set, &results, 10000));
+  g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
   tw_test_wait_until (dialog == NULL || !gtk_widget_get_visible (dialog), 5000);
   g_clear_weak_pointer (&dialog);
-  app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png");
+  g_assert_cmpuint (results->len, ==, 1);
+  g_assert_true (tw_action_result_get_ok (g_ptr_array_index (results, 0)));
+  g_assert_cmpuint (app_changing_requests (&f, "ibkr-assistant"), ==, 1);
+  g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, 0);
+  g_assert_null (tw_breakers_page_get_halt_failure (page));
+  g_assert_true (app_wait_halted (&f, "ibkr-assistant", TRUE, 5000));
 
   /* Fixed, and halted again: every service halted, the error row gone. */
   tw_test_sim_clear_faults (f.sim);
   app_clear_requests (&f);
   g_clear_pointer (&results, g_ptr_array_unref);
   results = halt_all ();
+  g_assert_cmpuint (tw_session_count_halt_failures (results), ==, 0);
   for (guint i = 0; i < results->len; i++)
-    g_assert_true (tw_action_result_get_ok (g_ptr_array_index (results, i)));
+    g_assert_cmpint (tw_action_result_get_ok (g_ptr_array_index (results, i)), ==,
+                     !g_str_equal (tw_action_result_get_service_id (g_ptr_array_index (results, i)),
+                                   "autotrader"));
   for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
     {
       g_assert_cmpuint (app_changing_requests (&f, halting[i]), ==, 1);

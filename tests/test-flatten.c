@@ -124,7 +124,8 @@ test_flatten_clean (void)
   g_assert_no_error (error);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (tw_flatten_step_get_state (step_at (run, i)), ==, TW_FLATTEN_STEP_OK);
-  g_assert_nonnull (strstr (tw_flatten_get_result (run), "nothing is left open"));
+  /* Claimed as read back from the broker after the last step, nothing more. */
+  g_assert_nonnull (strstr (tw_flatten_get_result (run), "read back from the broker: no open position, no open order"));
   g_assert_cmpfloat (sim_qty (&f, "AAPL"), ==, 0);
   g_assert_cmpfloat (sim_qty (&f, "TSLA"), ==, 0);
 
@@ -167,10 +168,18 @@ test_flatten_per_position (void)
 
   request = request_for (&f, "account.flatten", "investiq");
   run = tw_flatten_new (f.risk.runner, f.portfolio, "investiq", request);
-  g_assert_true (flatten (&f, run, &error));
-  g_assert_no_error (error);
+  /* InvestIQ can neither cancel nor list orders: the positions are closed (and read back
+   * so), but the flatten does not claim "flat" — orders may still be open. */
+  g_assert_false (flatten (&f, run, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "orders may still be open"));
+  g_assert_nonnull (strstr (error->message, "Orders page"));
+  g_assert_null (strstr (error->message, "positions still open"));
+  g_assert_null (strstr (error->message, "canceled"));
 
+  g_assert_cmpint (tw_flatten_step_get_state (step_at (run, 1)), ==, TW_FLATTEN_STEP_SKIPPED);
   g_assert_nonnull (strstr (tw_flatten_step_get_summary (step_at (run, 1)), "Skipped"));
+  g_assert_nonnull (strstr (tw_flatten_step_get_summary (step_at (run, 1)), "Orders page"));
   close = step_at (run, 2);
   g_assert_cmpint (tw_flatten_step_get_state (close), ==, TW_FLATTEN_STEP_OK);
   g_assert_cmpuint (tw_multi_status_get_n_failed (tw_flatten_step_get_result (close)), ==, 0);

@@ -130,6 +130,88 @@ test_away (void)
   app_fixture_close (&f);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+laid_out (gpointer user_data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (user_data)) > 0;
+}
+
+/* Nothing moves under the pointer: the Confirm button keeps its place (and the dialog its
+ * size) when the "Still needed…" line empties as the form completes. */
+static void
+test_confirm_stays (void)
+{
+  AppFixture f = { 0, };
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TwGuardDialog *dialog;
+  GtkWidget *confirm;
+  graphene_rect_t before, after;
+  int width, height;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  g_assert_true (tw_test_ui_wait_for (all_services_ok, NULL, 10000));
+
+  request = tw_action_runner_new_request (tw_application_get_action_runner (app), "trading.resume", "InvestIQ");
+  tw_guard_request_set_breaker_kind (request, "loss");
+  dialog = TW_GUARD_DIALOG (tw_guard_confirm_async (GTK_WINDOW (f.window), request,
+                                                    tw_application_get_workspace (app), "investiq",
+                                                    NULL, store_result_cb, &result));
+  confirm = find_button (GTK_WIDGET (dialog),
+                         adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "confirm"));
+  g_assert_nonnull (confirm);
+  g_assert_true (tw_test_ui_wait_for (laid_out, confirm, 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+
+  /* The operator fills the form, the pointer on its way to Confirm. */
+  tw_guard_dialog_set_reason (dialog, "Losing streak reviewed with the desk");
+  g_assert_true (tw_guard_dialog_set_checked (dialog, TW_GUARD_CHECK_ROOT_CAUSE, TRUE));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
+  g_assert_true (gtk_widget_compute_bounds (confirm, GTK_WIDGET (dialog), &before));
+  width = gtk_widget_get_width (GTK_WIDGET (dialog));
+  height = gtk_widget_get_height (GTK_WIDGET (dialog));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "guard-confirm-before");
+
+  g_assert_true (tw_guard_dialog_set_checked (dialog, TW_GUARD_CHECK_TRADES_REVIEWED, TRUE));
+  g_assert_true (tw_guard_dialog_get_can_confirm (dialog));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  g_assert_true (gtk_widget_compute_bounds (confirm, GTK_WIDGET (dialog), &after));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "guard-confirm-after");
+  g_test_message ("confirm at y %.0f → %.0f; dialog %d×%d → %d×%d", before.origin.y, after.origin.y,
+                  width, height, gtk_widget_get_width (GTK_WIDGET (dialog)),
+                  gtk_widget_get_height (GTK_WIDGET (dialog)));
+  g_assert_cmpfloat (after.origin.x, ==, before.origin.x);
+  g_assert_cmpfloat (after.origin.y, ==, before.origin.y);
+  g_assert_cmpfloat (after.size.width, ==, before.size.width);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (dialog)), ==, height);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_assert_true (tw_test_ui_wait_for (is_set, &result, 1000));
+  g_assert_false (tw_guard_confirm_finish (result, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_DISMISSED);
+  app_fixture_close (&f);
+}
+
 /* The caller's cancellable, not a person: the dialog closes and the answer is GIO's
  * cancellation, not TW_ERROR_DISMISSED; a dialog a person dismisses is never
  * G_IO_ERROR_CANCELLED. Already cancelled: no dialog at all. */
@@ -466,6 +548,7 @@ main (int   argc,
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/guard-dialog/toward-safety", test_toward_safety);
   g_test_add_func ("/tw/ui/guard-dialog/away", test_away);
+  g_test_add_func ("/tw/ui/guard-dialog/confirm-stays", test_confirm_stays);
   g_test_add_func ("/tw/ui/guard-dialog/cancellable", test_cancellable);
   g_test_add_func ("/tw/ui/guard-dialog/page-health-red", test_page_health_red);
   g_test_add_func ("/tw/ui/guard-dialog/page-kill-switch-stays-on", test_page_kill_switch_stays_on);

@@ -53,6 +53,16 @@ test_orders (void)
 
       g_test_message ("%s %s %s %s", tw_order_get_service_id (order), tw_order_get_symbol (order),
                       status, age);
+      /* The broker's words in one style: "Buy", "Limit", "Accepted", never "BUY", "lmt". */
+      {
+        const char *side = trading_cell_text (GTK_WIDGET (page), order, "side");
+        const char *type = trading_cell_text (GTK_WIDGET (page), order, "type");
+
+        g_assert_true (g_str_equal (side, "Buy") || g_str_equal (side, "Sell"));
+        g_assert_true (g_ascii_isupper (type[0]) && strchr (type, '_') == NULL);
+        g_assert_true (g_ascii_isupper (status[tw_order_get_stuck (order) ? strlen ("Stuck · ") : 0]));
+        g_assert_null (strchr (status, '_'));
+      }
       if (tw_order_get_stuck (order))
         {
           g_assert_false (seen_fresh);
@@ -98,6 +108,11 @@ test_orders (void)
     gtk_widget_activate_action (GTK_WIDGET (page), "orders.cancel", "s", tw_order_get_key (order));
     dialog = tw_orders_page_get_guard_dialog (page);
     g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+    /* "Cancel Order" / "Keep Order", never "Cancel" beside "Cancel an order". */
+    g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "confirm"), ==,
+                     "C_ancel Order");
+    g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "cancel"), ==,
+                     "_Keep Order");
     {
       /* The target as a person reads it: service, side, qty, symbol, short id; the
        * internal key stays out of sight. */

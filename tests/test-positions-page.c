@@ -314,6 +314,14 @@ test_poll_keeps_view (PositionsFixture *pf,
   tw_positions_page_sort_by (page, "symbol", GTK_SORT_ASCENDING);
   /* The rows of the sorted table drawn before one is selected (the view scrolls to it). */
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  {
+    /* On a loaded machine a frame may come before the sorted rows are: wait for the
+     * fourth row's cell itself, or the view cannot scroll to it yet. */
+    g_autoptr(TwPosition) fourth = g_list_model_get_item (rows, 3);
+
+    tw_test_wait_until (g_strcmp0 (trading_cell_text (GTK_WIDGET (page), fourth, "symbol"),
+                                   tw_position_get_symbol (fourth)) == 0, 5000);
+  }
   gtk_single_selection_set_selected (selection, 3);
   {
     g_autoptr(GObject) before = g_object_ref (gtk_single_selection_get_selected_item (selection));
@@ -397,6 +405,11 @@ test_close (PositionsFixture *pf,
   g_assert_cmpint (tw_close_position_dialog_get_mode (TW_CLOSE_POSITION_DIALOG (dialog)), ==, TW_CLOSE_PERCENTAGE);
   g_assert_cmpfloat (tw_close_position_dialog_get_percentage (TW_CLOSE_POSITION_DIALOG (dialog)), ==, 50);
   g_assert_cmpstr (tw_close_position_dialog_get_summary (TW_CLOSE_POSITION_DIALOG (dialog)), ==, "Closes 50 % of 50 AAPL");
+  /* The buttons say what they do with what. */
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "close"), ==,
+                   "Close 50 % of AAPL…");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "cancel"), ==,
+                   "_Keep Position");
   app_save_png_light_dark (dialog, "close-dialog");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_assert_true (tw_test_ui_wait_for (trading_has_guard_dialog, page, 5000));

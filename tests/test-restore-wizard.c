@@ -29,6 +29,23 @@ has_at_least (gpointer user_data)
     && tw_backups_page_get_n_backups (wait->page, wait->db_id) >= wait->n;
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 wizard_can_next (gpointer user_data)
 {
@@ -234,6 +251,14 @@ test_restore_wizard (void)
   g_assert_true (tw_test_ui_wait_for (wizard_can_next, wizard, 20000));
   g_assert_cmpuint (count_requests (demo.sim, "investiq", "POST", "/api/risk/trading-halt"), ==, 1);
   g_assert_nonnull (strstr (tw_restore_wizard_get_safety_text (wizard), "halted"));
+  {
+    /* HALTED in the same colour as on Breakers (red), not green. */
+    GtkWidget *halted = find_label (GTK_WIDGET (wizard), "HALTED");
+
+    g_assert_nonnull (halted);
+    g_assert_true (gtk_widget_has_css_class (halted, "error"));
+    g_assert_false (gtk_widget_has_css_class (halted, "success"));
+  }
   tw_test_save_pngs (GTK_WIDGET (wizard), "restore-wizard-3-safety-halted");
 
   /* Step 4: the typed file name and a reason, checked by the guard. */

@@ -77,6 +77,28 @@ test_grouping_de (void)
   use_numeric_locale ("en_US.UTF-8");
 }
 
+/* Broker and API words in one style, whatever their spelling. */
+static void
+test_broker_words (void)
+{
+  static const struct { const char *raw; const char *shown; } words[] = {
+    { "buy", "Buy" }, { "BUY", "Buy" }, { "BOT", "Buy" }, { "sell", "Sell" }, { "SLD", "Sell" },
+    { "limit", "Limit" }, { "LMT", "Limit" }, { "market", "Market" }, { "MKT", "Market" },
+    { "STP LMT", "Stop limit" }, { "partially_filled", "Partially filled" },
+    { "PENDING_APPROVAL", "Pending approval" }, { "accepted", "Accepted" },
+    { "cancelled", "Canceled" }, { "done_for_day", "Done for day" }, { "SOMETHING_NEW", "Something new" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      g_autofree char *shown = tw_trading_format_broker_word (words[i].raw);
+
+      g_assert_cmpstr (shown, ==, words[i].shown);
+    }
+  g_assert_null (tw_trading_format_broker_word (NULL));
+  g_assert_null (tw_trading_format_broker_word (""));
+}
+
 static void
 test_age (void)
 {
@@ -153,6 +175,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/tw/ui/trading-format/grouping-en", test_grouping_en);
+  g_test_add_func ("/tw/ui/trading-format/broker-words", test_broker_words);
   g_test_add_func ("/tw/ui/trading-format/grouping-de", test_grouping_de);
   g_test_add_func ("/tw/ui/trading-format/age", test_age);
   g_test_add_func ("/tw/ui/trading-format/pl-icon", test_pl_icon);

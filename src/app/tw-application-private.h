@@ -26,6 +26,8 @@ struct _TwApplication
   TwNotifier          *notifier;
   GCancellable        *cancellable;
   GtkWidget           *halt_dialog;      /* weak: "N services did not halt" while open */
+  AdwToast            *halt_toast;       /* while halting: each service's result as it comes */
+  GPtrArray           *halt_progress;    /* while halting: the latest TwActionResult a service */
   guint                quit_sources[2];  /* SIGTERM, SIGINT */
   gboolean             opened_once;      /* a profile was opened or asked for */
   gboolean             held;             /* run in background: window closed, app held */

@@ -495,6 +495,8 @@ tw_application_dispose (GObject *object)
 
   /* Disposing the session stops it at once. */
   g_clear_object (&self->session);
+  g_clear_object (&self->halt_toast);
+  g_clear_pointer (&self->halt_progress, g_ptr_array_unref);
   g_clear_pointer (&self->sim, tw_sim_thread_stop);
   g_clear_object (&self->notifier);
   for (guint i = 0; i < G_N_ELEMENTS (self->quit_sources); i++)
@@ -625,6 +627,14 @@ tw_application_get_notifier (TwApplication *self)
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
   return self->notifier;
+}
+
+const char *
+tw_application_get_halt_progress (TwApplication *self)
+{
+  g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
+
+  return self->halt_toast != NULL ? adw_toast_get_title (self->halt_toast) : NULL;
 }
 
 GtkWidget *

@@ -63,6 +63,9 @@ TwBreakersPage      *tw_application_get_breakers_page    (TwApplication *self);
 TwAuditPage         *tw_application_get_audit_page       (TwApplication *self);
 /* (nullable) the "N services did not halt" dialog while it is open */
 GtkWidget           *tw_application_get_halt_dialog      (TwApplication *self);
+/* (nullable) While Halt All waits: the toast's text, each service's result so far
+ * ("Halting: InvestIQ halted · IBKR assistant NOT HALTED"). */
+const char          *tw_application_get_halt_progress    (TwApplication *self);
 /* (nullable) (element-type TwActionResult) the results of the last app.halt */
 GPtrArray           *tw_application_get_last_halt        (TwApplication *self);
 /* TRUE while the window is closed and "run-in-background" keeps the app running. */

@@ -98,7 +98,8 @@ judge (TwSession       *session,
   g_autofree char *since = NULL;
   g_autofree char *readback = NULL;
 
-  if (result == NULL)
+  /* Halt All names every service: one it cannot halt comes back as unsupported. */
+  if (result == NULL || tw_action_result_get_outcome (result) == TW_ACTION_OUTCOME_UNSUPPORTED)
     {
       *line = cannot_halt_advice (session, service);
       return OUTCOME_CANNOT;
@@ -189,7 +190,7 @@ _tw_cli_halt_main (int    argc,
   gboolean color = _tw_cli_use_color ();
   TwCliOpen open;
   GListModel *services;
-  guint n, n_bad = 0;
+  guint n, n_bad = 0, n_can = 0;
   guint width = 0;
   int status;
 
@@ -238,9 +239,13 @@ _tw_cli_halt_main (int    argc,
 
   services = tw_workspace_get_services (tw_session_get_workspace (open.session));
   n = g_list_model_get_n_items (services);
+  /* Halt All names every service; those it could not halt from here are "unsupported". */
+  for (guint i = 0; i < results->len; i++)
+    if (tw_action_result_get_outcome (g_ptr_array_index (results, i)) != TW_ACTION_OUTCOME_UNSUPPORTED)
+      n_can++;
   if (!json)
     printf ("Halt All on profile %s: %u service(s) can halt, %u in the profile\n\n",
-            tw_profile_get_name (tw_session_get_profile (open.session)), results->len, n);
+            tw_profile_get_name (tw_session_get_profile (open.session)), n_can, n);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TwService) service = g_list_model_get_item (services, i);
@@ -304,11 +309,11 @@ _tw_cli_halt_main (int    argc,
     }
   json_builder_end_array (builder);
   /* Nothing could be halted from here: nothing is known to have stopped. */
-  if (results->len == 0 && n > 0)
+  if (n_can == 0 && n > 0)
     n_bad++;
   if (json)
     _tw_cli_print_json (builder);
-  else if (results->len == 0 && n > 0)
+  else if (n_can == 0 && n > 0)
     printf ("\nNo service of this profile can be halted from here: stop each as its line says.\n");
   else
     printf ("\n%s\n", n_bad == 0 ? "Every service that can halt is halted."

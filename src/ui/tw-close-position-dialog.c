@@ -46,6 +46,7 @@ update (TwClosePositionDialog *self)
   TwCloseMode mode;
   const char *symbol;
   g_autofree char *all = NULL;
+  g_autofree char *button = NULL;
   gboolean valid = TRUE;
 
   if (self->position == NULL)
@@ -68,6 +69,8 @@ update (TwClosePositionDialog *self)
         valid = qty > 0 && qty <= held (self);
         /* Translators: e.g. "Closes 10 of 50 AAPL" */
         self->summary = g_strdup_printf (_("Closes %s of %s %s"), part, all, symbol);
+        /* Translators: the close button, e.g. "Close 10 AAPL…" */
+        button = g_strdup_printf (_("Close %s %s…"), part, symbol);
       }
       break;
     case TW_CLOSE_PERCENTAGE:
@@ -77,15 +80,20 @@ update (TwClosePositionDialog *self)
         valid = percentage > 0 && percentage <= 100;
         /* Translators: e.g. "Closes 50 % of 50 AAPL" */
         self->summary = g_strdup_printf (_("Closes %.0f %% of %s %s"), percentage, all, symbol);
+        /* Translators: the close button, e.g. "Close 50 % of AAPL…" */
+        button = g_strdup_printf (_("Close %.0f %% of %s…"), percentage, symbol);
       }
       break;
     case TW_CLOSE_ALL:
     default:
       /* Translators: e.g. "Closes all 50 AAPL" */
       self->summary = g_strdup_printf (_("Closes all %s %s"), all, symbol);
+      /* Translators: the close button, e.g. "Close 50 AAPL…" */
+      button = g_strdup_printf (_("Close %s %s…"), all, symbol);
       break;
     }
   gtk_label_set_text (self->summary_label, self->summary);
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "close", button);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "close", valid);
 }
 
@@ -184,6 +192,7 @@ tw_close_position_dialog_new (GtkWindow  *parent,
   g_autofree char *body = NULL;
   g_autofree char *qty = NULL;
   g_autofree char *pl = NULL;
+  g_autofree char *side_word = NULL;
   const char *side;
 
   g_return_val_if_fail (TW_IS_POSITION (position), NULL);
@@ -192,7 +201,7 @@ tw_close_position_dialog_new (GtkWindow  *parent,
   self->position = g_object_ref (position);
   self->whole_only = whole_only;
 
-  side = tw_position_get_side (position);
+  side = side_word = tw_trading_format_broker_word (tw_position_get_side (position));
   qty = tw_trading_format_qty (tw_position_get_qty (position));
   pl = tw_trading_format_signed_money (tw_position_get_unrealized_pl (position));
   /* Translators: the close dialog's heading; %s is a symbol */

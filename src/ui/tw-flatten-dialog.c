@@ -47,6 +47,8 @@ state_word (TwFlattenStepState state)
       return _("Partly done");
     case TW_FLATTEN_STEP_FAILED:
       return _("Failed");
+    case TW_FLATTEN_STEP_SKIPPED:
+      return _("Skipped");
     case TW_FLATTEN_STEP_PENDING:
     default:
       return _("Pending");
@@ -66,6 +68,8 @@ state_icon (TwFlattenStepState state)
       return "dialog-warning-symbolic";
     case TW_FLATTEN_STEP_FAILED:
       return "dialog-error-symbolic";
+    case TW_FLATTEN_STEP_SKIPPED:
+      return "dialog-warning-symbolic";
     case TW_FLATTEN_STEP_PENDING:
     default:
       return "media-record-symbolic";
@@ -80,6 +84,7 @@ state_style (TwFlattenStepState state)
     case TW_FLATTEN_STEP_OK:
       return "success";
     case TW_FLATTEN_STEP_PARTIAL:
+    case TW_FLATTEN_STEP_SKIPPED:
       return "warning";
     case TW_FLATTEN_STEP_FAILED:
       return "error";

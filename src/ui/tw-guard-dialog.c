@@ -37,6 +37,7 @@ struct _TwGuardDialog
   AdwPreferencesGroup  *typed_group;
   AdwEntryRow          *typed_row;
   GtkLabel             *problem_label;
+  int                   problem_height;  /* the tallest it has been while open */
 };
 
 G_DEFINE_FINAL_TYPE (TwGuardDialog, tw_guard_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -63,6 +64,26 @@ find_item (TwGuardDialog *self,
   return NULL;
 }
 
+/* The "Still needed…" line keeps the tallest height it had while the dialog is open: when
+ * it shortens or empties, nothing below it (the Confirm button) moves under the pointer. */
+static void
+reserve_problem_space (TwGuardDialog *self)
+{
+  GtkWidget *label = GTK_WIDGET (self->problem_label);
+  int width = gtk_widget_get_width (label);
+  int natural = 0;
+
+  if (width <= 0 || !gtk_widget_get_visible (label))
+    return;
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  if (natural > self->problem_height)
+    {
+      self->problem_height = natural;
+      /* Its width too: a shorter line must not narrow the dialog either. */
+      gtk_widget_set_size_request (label, width, natural);
+    }
+}
+
 static void
 update_confirm (TwGuardDialog *self)
 {
@@ -81,8 +102,13 @@ update_confirm (TwGuardDialog *self)
     self->problem = g_strdup_printf (_("Still needed before you can confirm: %s."), missing);
   else
     self->problem = g_strdup (error->message);
+  reserve_problem_space (self);
   gtk_label_set_label (self->problem_label, self->problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), !ok);
+  /* Once shown it stays (empty, its space kept) until the dialog closes. */
+  if (!ok)
+    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+  else if (self->problem_height == 0 && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
 }
 
 /* Automatic items: the same evaluation the action runner applies at send time
@@ -321,6 +347,21 @@ build_checklist (TwGuardDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->checklist_group), checklist->len > 0);
 }
 
+/* Buttons say what they do with what: "Cancel Order" / "Keep Order", never "Cancel" beside
+ * "Cancel an order". Other actions: their title, and "Cancel". */
+static const struct
+{
+  const char *action;
+  const char *confirm;
+  const char *dismiss;
+} button_words[] = {
+  { "orders.cancel", N_("C_ancel Order"), N_("_Keep Order") },
+  { "orders.cancel_all", N_("C_ancel All Orders"), N_("_Keep Orders") },
+  { "positions.close", N_("C_lose Position"), N_("_Keep Position") },
+  { "positions.close_all", N_("C_lose All Positions"), N_("_Keep Positions") },
+  { "account.flatten", N_("_Flatten"), N_("_Don’t Flatten") },
+};
+
 static void
 setup (TwGuardDialog *self)
 {
@@ -334,7 +375,15 @@ setup (TwGuardDialog *self)
   g_autofree char *body = NULL;
   g_autofree char *typed_title = NULL;
 
-  adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), title);
+  if (live)
+    {
+      /* Translators: a guard dialog's heading in a live profile; %s is the action */
+      g_autofree char *heading = g_strdup_printf (_("%s — LIVE"), title);
+
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
+    }
+  else
+    adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), title);
   if (direction == TW_GUARD_DESTRUCTIVE)
     /* Translators: the guard dialog's body; %s is what is acted on, then the profile */
     body = g_strdup_printf (live ? _("Target: %s\nProfile: %s — LIVE, real money.\nThis cannot be undone.")
@@ -348,6 +397,14 @@ setup (TwGuardDialog *self)
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
 
   adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "confirm", title);
+  for (guint i = 0; i < G_N_ELEMENTS (button_words); i++)
+    if (g_strcmp0 (tw_guard_request_get_action (self->request), button_words[i].action) == 0)
+      {
+        adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "confirm",
+                                               _(button_words[i].confirm));
+        adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "cancel",
+                                               _(button_words[i].dismiss));
+      }
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self), "confirm",
                                               direction == TW_GUARD_DESTRUCTIVE
                                               ? ADW_RESPONSE_DESTRUCTIVE

@@ -57,10 +57,10 @@ static guint signals[N_SIGNALS];
 static const TwCellColumn columns[] = {
   { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
-  { "side", N_("Side"), "side", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "side", N_("Side"), "side", TW_CELL_BROKER_WORD, NULL, NULL, FALSE },
   { "qty", N_("Qty"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
   { "filled", N_("Filled"), "filled-qty", TW_CELL_QTY, NULL, NULL, FALSE },
-  { "type", N_("Type"), "type", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "type", N_("Type"), "type", TW_CELL_BROKER_WORD, NULL, NULL, FALSE },
   { "status", N_("Status"), "status", TW_CELL_ORDER_STATUS, NULL, NULL, FALSE },
   { "age", N_("Age"), "age-seconds", TW_CELL_AGE, NULL, NULL, FALSE },
   /* Translators: the button cancelling one order; the tooltip names the symbol */

@@ -107,10 +107,13 @@ update_safety (TwRestoreWizard *self)
       _tw_restore_wizard_set_row_icon (row,
                                        halted ? "media-playback-stop-symbolic"
                                        : counts ? "dialog-warning-symbolic" : "action-unavailable-symbolic",
-                                       halted ? "success" : counts ? "warning" : NULL);
+                                       halted ? tw_ui_trading_mode_style (TW_TRADING_HALTED)
+                                       : counts ? "warning" : NULL);
       word = gtk_label_new (counts ? mode_word (state) : _("No halt control"));
       gtk_widget_add_css_class (word, "heading");
-      tw_ui_set_status_style (word, halted ? "success" : counts ? "warning" : NULL);
+      /* HALTED in the same red as on Breakers: one colour per state everywhere. */
+      tw_ui_set_status_style (word, halted ? tw_ui_trading_mode_style (TW_TRADING_HALTED)
+                                    : counts ? "warning" : NULL);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), word);
     }
   if (states == NULL)
@@ -222,6 +225,9 @@ halt_done_cb (GObject      *object,
 
       if (tw_action_result_get_ok (r))
         n_ok++;
+      /* Those with no halt control are shown as such in the list: not a failure of this halt. */
+      else if (tw_action_result_get_outcome (r) == TW_ACTION_OUTCOME_UNSUPPORTED)
+        continue;
       else
         g_string_append_printf (failed, "%s%s: %s", failed->len > 0 ? "; " : "",
                                 tw_action_result_get_service_name (r), tw_action_result_get_message (r));

@@ -57,10 +57,17 @@ update_cell (GtkWidget *widget)
   switch (info->kind)
     {
     case TW_CELL_TEXT:
+    case TW_CELL_BROKER_WORD:
       {
         g_autofree char *value = NULL;
 
         g_object_get (cell->item, info->property, &value, NULL);
+        if (info->kind == TW_CELL_BROKER_WORD)
+          {
+            g_autofree char *raw = g_steal_pointer (&value);
+
+            value = tw_trading_format_broker_word (raw);
+          }
         gtk_label_set_text (cell->label, value != NULL && *value != '\0' ? value : "—");
         if (info->fixed_width > 0)
           gtk_widget_set_tooltip_text (GTK_WIDGET (cell->label), value);
@@ -104,6 +111,11 @@ update_cell (GtkWidget *widget)
         gboolean stuck = FALSE;
 
         g_object_get (cell->item, info->property, &status, "stuck", &stuck, NULL);
+        {
+          g_autofree char *raw = g_steal_pointer (&status);
+
+          status = tw_trading_format_broker_word (raw);
+        }
         if (stuck)
           /* Translators: an order pending for too long; %s is its status, e.g. "accepted" */
           text = g_strdup_printf (_("Stuck · %s"), status != NULL ? status : "");
@@ -115,8 +127,12 @@ update_cell (GtkWidget *widget)
 
           g_object_get (cell->item, "approval-status", &approval, NULL);
           if (approval != NULL && *approval != '\0')
-            /* Translators: the IBKR assistant's approval status of an order */
-            line = g_strdup_printf (_("approval: %s"), approval);
+            {
+              g_autofree char *word = tw_trading_format_broker_word (approval);
+
+              /* Translators: the IBKR assistant's approval status of an order */
+              line = g_strdup_printf (_("Approval: %s"), word);
+            }
           gtk_label_set_text (cell->caption, line != NULL ? line : "");
           gtk_widget_set_visible (GTK_WIDGET (cell->caption), line != NULL);
         }
@@ -365,6 +381,7 @@ setup_cb (GtkSignalListItemFactory *factory,
         }
       break;
     case TW_CELL_TEXT:
+    case TW_CELL_BROKER_WORD:
       widget = gtk_label_new (NULL);
       cell->label = GTK_LABEL (widget);
       gtk_label_set_xalign (cell->label, 0);
@@ -445,7 +462,7 @@ tw_trading_sorter_new (GType       item_type,
   if (kind == TW_CELL_BUTTON || property == NULL)
     return NULL;
   expression = gtk_property_expression_new (item_type, NULL, property);
-  if (kind == TW_CELL_TEXT || kind == TW_CELL_ORDER_STATUS)
+  if (kind == TW_CELL_TEXT || kind == TW_CELL_BROKER_WORD || kind == TW_CELL_ORDER_STATUS)
     return GTK_SORTER (gtk_string_sorter_new (expression));
   return GTK_SORTER (gtk_numeric_sorter_new (expression));
 }

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TW_CELL_TEXT,          /* a string property; "—" when NULL */
+  TW_CELL_BROKER_WORD,   /* a broker's or API's word ("BUY", "limit"): tw_trading_format_broker_word() */
   TW_CELL_QTY,           /* a double: "50", "−15", "0.5" */
   TW_CELL_MONEY,         /* a double: "9,115.00" */
   TW_CELL_PL,            /* a double: icon + "+105.00" */

@@ -64,6 +64,73 @@ tw_trading_format_qty (double qty)
   return text;
 }
 
+static const struct
+{
+  const char *word;     /* lower case, spaces as underscores */
+  const char *label;
+} broker_words[] = {
+  /* Translators: a side, order type or status as a broker or service sends it */
+  { "buy", NC_("broker", "Buy") },
+  { "bot", NC_("broker", "Buy") },
+  { "sell", NC_("broker", "Sell") },
+  { "sld", NC_("broker", "Sell") },
+  { "sell_short", NC_("broker", "Sell short") },
+  { "long", NC_("broker", "Long") },
+  { "short", NC_("broker", "Short") },
+  { "market", NC_("broker", "Market") },
+  { "mkt", NC_("broker", "Market") },
+  { "limit", NC_("broker", "Limit") },
+  { "lmt", NC_("broker", "Limit") },
+  { "stop", NC_("broker", "Stop") },
+  { "stp", NC_("broker", "Stop") },
+  { "stop_limit", NC_("broker", "Stop limit") },
+  { "stp_lmt", NC_("broker", "Stop limit") },
+  { "trailing_stop", NC_("broker", "Trailing stop") },
+  { "trail", NC_("broker", "Trailing stop") },
+  { "new", NC_("broker", "New") },
+  { "accepted", NC_("broker", "Accepted") },
+  { "pending", NC_("broker", "Pending") },
+  { "pending_new", NC_("broker", "Pending new") },
+  { "pendingsubmit", NC_("broker", "Pending submit") },
+  { "presubmitted", NC_("broker", "Pre-submitted") },
+  { "submitted", NC_("broker", "Submitted") },
+  { "partially_filled", NC_("broker", "Partially filled") },
+  { "filled", NC_("broker", "Filled") },
+  { "held", NC_("broker", "Held") },
+  { "canceled", NC_("broker", "Canceled") },
+  { "cancelled", NC_("broker", "Canceled") },
+  { "pending_cancel", NC_("broker", "Pending cancel") },
+  { "rejected", NC_("broker", "Rejected") },
+  { "expired", NC_("broker", "Expired") },
+  { "replaced", NC_("broker", "Replaced") },
+  { "done_for_day", NC_("broker", "Done for day") },
+  { "pending_approval", NC_("broker", "Pending approval") },
+  { "approved", NC_("broker", "Approved") },
+  { "paper", NC_("broker", "Paper") },
+  { "live", NC_("broker", "Live") },
+};
+
+char *
+tw_trading_format_broker_word (const char *word)
+{
+  g_autofree char *key = NULL;
+  char *label;
+
+  if (word == NULL || *word == '\0')
+    return NULL;
+  key = g_ascii_strdown (word, -1);
+  g_strstrip (key);
+  g_strdelimit (key, " -", '_');
+  for (guint i = 0; i < G_N_ELEMENTS (broker_words); i++)
+    if (g_str_equal (key, broker_words[i].word))
+      return g_strdup (g_dpgettext2 (NULL, "broker", broker_words[i].label));
+
+  /* Not known: spelled the same way, "done_for_day" → "Done for day". */
+  label = g_strdelimit (g_strdup (key), "_", ' ');
+  label[0] = g_ascii_toupper (label[0]);
+  return label;
+}
+
 char *
 tw_trading_format_age (gint64 seconds)
 {

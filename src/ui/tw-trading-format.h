@@ -16,6 +16,11 @@ char       *tw_trading_format_signed_money   (double      value);
 char       *tw_trading_format_signed_percent (double      percent);
 /* "50", "−15", "0.5": whole numbers without decimals, else up to four. */
 char       *tw_trading_format_qty            (double      qty);
+/* A broker's or API's word in one style, translated: "buy"/"BUY"/"BOT" → "Buy",
+ * "limit"/"LMT" → "Limit", "partially_filled" → "Partially filled", "PENDING_APPROVAL" →
+ * "Pending approval"; a word it does not know is spelled the same way ("done_for_day" →
+ * "Done for day"). NULL or "" → NULL. The one mapping for every page and dialog. */
+char       *tw_trading_format_broker_word    (const char *word);
 /* "45 s", "12 min", "2 h 05 min", "—" when unknown (negative). */
 char       *tw_trading_format_age            (gint64      seconds);
 /* The icon that goes with a P/L: up, down, or a level dash. Never colour alone. */

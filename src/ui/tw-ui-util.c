@@ -117,6 +117,23 @@ tw_ui_health_style (TwHealth health)
     }
 }
 
+const char *
+tw_ui_trading_mode_style (TwTradingMode mode)
+{
+  switch (mode)
+    {
+    case TW_TRADING_HALTED:
+      return "error";
+    case TW_TRADING_REDUCING:
+      return "warning";
+    case TW_TRADING_ACTIVE:
+      return "success";
+    case TW_TRADING_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
 void
 tw_ui_set_status_style (GtkWidget  *widget,
                         const char *style)

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "tw-enums.h"
+#include "tw-risk-enums.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,9 @@ const char *tw_ui_service_state_style (TwServiceState  state);
 const char *tw_ui_health_icon         (TwHealth        health);
 const char *tw_ui_health_label        (TwHealth        health);
 const char *tw_ui_health_style        (TwHealth        health);
+/* One colour per trading state, on every page: HALTED "error" (red), REDUCING "warning",
+ * ACTIVE "success", unknown none. */
+const char *tw_ui_trading_mode_style  (TwTradingMode   mode);
 
 /* Replaces any of the success/warning/error/accent classes of @widget by @style (nullable). */
 void        tw_ui_set_status_style    (GtkWidget      *widget,

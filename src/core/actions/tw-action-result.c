@@ -17,6 +17,8 @@ struct _TwActionResult
   guint    http_status;
   char    *message;
   double   latency_ms;
+  TwActionOutcome outcome;
+  gboolean read_back;
 };
 
 G_DEFINE_FINAL_TYPE (TwActionResult, tw_action_result, G_TYPE_OBJECT)
@@ -29,6 +31,8 @@ enum {
   PROP_HTTP_STATUS,
   PROP_MESSAGE,
   PROP_LATENCY_MS,
+  PROP_OUTCOME,
+  PROP_READ_BACK,
   N_PROPS
 };
 
@@ -74,6 +78,12 @@ tw_action_result_get_property (GObject    *object,
     case PROP_LATENCY_MS:
       g_value_set_double (value, self->latency_ms);
       break;
+    case PROP_OUTCOME:
+      g_value_set_uint (value, self->outcome);
+      break;
+    case PROP_READ_BACK:
+      g_value_set_boolean (value, self->read_back);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -107,6 +117,12 @@ tw_action_result_set_property (GObject      *object,
     case PROP_LATENCY_MS:
       self->latency_ms = g_value_get_double (value);
       break;
+    case PROP_OUTCOME:
+      self->outcome = g_value_get_uint (value);
+      break;
+    case PROP_READ_BACK:
+      self->read_back = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -129,6 +145,10 @@ tw_action_result_class_init (TwActionResultClass *klass)
   properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, flags);
   properties[PROP_LATENCY_MS] =
     g_param_spec_double ("latency-ms", NULL, NULL, 0, G_MAXDOUBLE, 0, flags);
+  properties[PROP_OUTCOME] =
+    g_param_spec_uint ("outcome", NULL, NULL, 0, TW_ACTION_OUTCOME_UNSUPPORTED,
+                       TW_ACTION_OUTCOME_FAILED, flags);
+  properties[PROP_READ_BACK] = g_param_spec_boolean ("read-back", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -146,10 +166,27 @@ _tw_action_result_new (const char *service_id,
                        const char *message,
                        double      latency_ms)
 {
+  return _tw_action_result_new_full (service_id, service_name,
+                                     ok ? TW_ACTION_OUTCOME_DONE : TW_ACTION_OUTCOME_FAILED,
+                                     FALSE, http_status, message, latency_ms);
+}
+
+/* "ok" is TRUE for done and already done: the state the action asked for holds. */
+TwActionResult *
+_tw_action_result_new_full (const char      *service_id,
+                            const char      *service_name,
+                            TwActionOutcome  outcome,
+                            gboolean         read_back,
+                            guint            http_status,
+                            const char      *message,
+                            double           latency_ms)
+{
   return g_object_new (TW_TYPE_ACTION_RESULT,
                        "service-id", service_id,
                        "service-name", service_name,
-                       "ok", ok,
+                       "ok", outcome == TW_ACTION_OUTCOME_DONE || outcome == TW_ACTION_OUTCOME_ALREADY,
+                       "outcome", (guint) outcome,
+                       "read-back", read_back,
                        "http-status", http_status,
                        "message", message,
                        "latency-ms", MAX (latency_ms, 0.0),
@@ -202,4 +239,20 @@ tw_action_result_get_latency_ms (TwActionResult *self)
   g_return_val_if_fail (TW_IS_ACTION_RESULT (self), 0);
 
   return self->latency_ms;
+}
+
+TwActionOutcome
+tw_action_result_get_outcome (TwActionResult *self)
+{
+  g_return_val_if_fail (TW_IS_ACTION_RESULT (self), TW_ACTION_OUTCOME_FAILED);
+
+  return self->outcome;
+}
+
+gboolean
+tw_action_result_get_read_back (TwActionResult *self)
+{
+  g_return_val_if_fail (TW_IS_ACTION_RESULT (self), FALSE);
+
+  return self->read_back;
 }

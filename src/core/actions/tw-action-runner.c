@@ -42,6 +42,7 @@ enum {
 
 enum {
   IN_FLIGHT_CHANGED,
+  HALT_RESULT,
   N_SIGNALS
 };
 
@@ -172,9 +173,9 @@ multi_status_verb (const char *operation)
 
 /* The server's message of a success body, or a plain statement of it. Written to the
  * audit log only, in English, like the default reason below (which the server keeps). */
-static char *
-describe_success (JsonNode *body,
-                  guint     status)
+char *
+_tw_action_describe_success (JsonNode *body,
+                             guint     status)
 {
   if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
     {
@@ -261,7 +262,7 @@ on_called (GObject      *source,
   else if (data->error == NULL)
     {
       outcome = TW_AUDIT_OUTCOME_OK;
-      message = describe_success (data->body, status);
+      message = _tw_action_describe_success (data->body, status);
     }
   else
     {
@@ -572,147 +573,6 @@ tw_action_runner_did_recently (TwActionRunner *self,
   return sent != NULL && g_get_monotonic_time () - *sent <= (gint64) seconds * G_USEC_PER_SEC;
 }
 
-/* Halt all: one run per service, results gathered in the profile's order. */
-typedef struct
-{
-  GPtrArray *results;   /* slots, NULL until that service answered */
-  guint      pending;
-} HaltAll;
-
-typedef struct
-{
-  GTask  *task;
-  guint   index;
-  char   *service_id;
-  char   *service_name;
-  gint64  started;
-} HaltOne;
-
-static void
-halt_all_free (gpointer user_data)
-{
-  HaltAll *all = user_data;
-
-  g_ptr_array_unref (all->results);
-  g_free (all);
-}
-
-static void
-halt_all_done_one (GTask *task)
-{
-  HaltAll *all = g_task_get_task_data (task);
-
-  g_assert (all->pending > 0);
-  if (--all->pending == 0)
-    g_task_return_pointer (task, g_ptr_array_ref (all->results),
-                           (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-on_halt_one (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  HaltOne *one = user_data;
-  g_autoptr(GTask) task = one->task;
-  HaltAll *all = g_task_get_task_data (task);
-  g_autoptr(TwHttpResponse) response = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  guint status;
-  double latency_ms = (g_get_monotonic_time () - one->started) / 1000.0;
-
-  body = tw_action_runner_run_finish (TW_ACTION_RUNNER (source), result, &response, &error);
-  status = response != NULL ? tw_http_response_get_status (response) : 0;
-  message = error != NULL ? g_strdup (error->message) : describe_success (body, status);
-
-  g_ptr_array_index (all->results, one->index) =
-    _tw_action_result_new (one->service_id, one->service_name, error == NULL,
-                           status, message, latency_ms);
-
-  g_free (one->service_id);
-  g_free (one->service_name);
-  g_free (one);
-
-  halt_all_done_one (task);
-}
-
-void
-tw_action_runner_halt_all_async (TwActionRunner      *self,
-                                 const char          *reason,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *default_reason = NULL;
-  GListModel *services;
-  HaltAll *all;
-  guint n;
-
-  g_return_if_fail (TW_IS_ACTION_RUNNER (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tw_action_runner_halt_all_async);
-
-  if (reason == NULL || *reason == '\0')
-    reason = default_reason = tw_action_runner_default_reason ("trading.halt_all");
-
-  all = g_new0 (HaltAll, 1);
-  all->results = g_ptr_array_new_with_free_func (g_object_unref);
-  g_task_set_task_data (task, all, halt_all_free);
-
-  /* One pending for the loop itself, so no answer can finish the task early. */
-  all->pending = 1;
-  services = tw_workspace_get_services (self->workspace);
-  n = g_list_model_get_n_items (services);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-      TwClient *client = tw_workspace_get_client (self->workspace, tw_service_get_id (service));
-      g_autoptr(TwGuardRequest) request = NULL;
-      HaltOne *one;
-
-      if (client == NULL || !tw_client_has_operation (client, HALT_OPERATION))
-        continue;
-
-      request = tw_action_runner_new_request (self, HALT_OPERATION, tw_service_get_id (service));
-      tw_guard_request_set_reason (request, reason);
-
-      one = g_new0 (HaltOne, 1);
-      one->task = g_object_ref (task);
-      one->index = all->results->len;
-      one->service_id = g_strdup (tw_service_get_id (service));
-      one->service_name = g_strdup (tw_service_get_name (service));
-      one->started = g_get_monotonic_time ();
-      g_ptr_array_add (all->results, NULL);
-      all->pending++;
-
-      tw_action_runner_run_async (self, request, one->service_id, HALT_OPERATION, NULL,
-                                  cancellable, on_halt_one, one);
-    }
-
-  halt_all_done_one (task);
-}
-
-/**
- * tw_action_runner_halt_all_finish:
- *
- * Returns: (transfer full) (element-type TwActionResult): one result per service that
- *   can halt, in the profile's order
- */
-GPtrArray *
-tw_action_runner_halt_all_finish (TwActionRunner  *self,
-                                  GAsyncResult    *result,
-                                  GError         **error)
-{
-  g_return_val_if_fail (TW_IS_ACTION_RUNNER (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /**
  * tw_action_runner_new_request:
  *
@@ -836,6 +696,26 @@ tw_action_runner_class_init (TwActionRunnerClass *klass)
     g_signal_new ("in-flight-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * TwActionRunner::halt-result:
+   * @result: one service's result of a halt (all), as soon as it is known
+   *
+   * Emitted for each service of a tw_action_runner_halt_all_async() (or
+   * tw_action_runner_halt_services_async()) the moment its result is known, before the
+   * whole finishes: a service that got no answer is emitted as "unknown" and again when
+   * its state was read back.
+   */
+  signals[HALT_RESULT] =
+    g_signal_new ("halt-result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TW_TYPE_ACTION_RESULT);
+}
+
+void
+_tw_action_runner_emit_halt_result (TwActionRunner *self,
+                                    TwActionResult *result)
+{
+  g_signal_emit (self, signals[HALT_RESULT], 0, result);
 }
 
 static void

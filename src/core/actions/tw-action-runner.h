@@ -17,7 +17,28 @@ G_BEGIN_DECLS
 #define TW_TYPE_ACTION_RESULT (tw_action_result_get_type ())
 G_DECLARE_FINAL_TYPE (TwActionResult, tw_action_result, TW, ACTION_RESULT, GObject)
 
-/* Properties: "service-id", "service-name", "ok" (bool), "http-status" (uint),
+/* What became of one service's part:
+ * @TW_ACTION_OUTCOME_DONE: it answered that it was done (or, after no answer, its state
+ *   read back shows it done)
+ * @TW_ACTION_OUTCOME_ALREADY: done, and its state was so before the request
+ * @TW_ACTION_OUTCOME_FAILED: it refused or failed (the message says why), or after no
+ *   answer its state read back shows it was not done
+ * @TW_ACTION_OUTCOME_UNKNOWN: no answer in time, and no read-back could tell: the request
+ *   may or may not have reached the service
+ * @TW_ACTION_OUTCOME_UNSUPPORTED: it cannot be done from the console (its connector has no
+ *   such operation); nothing was sent, the message says what to do instead */
+typedef enum
+{
+  TW_ACTION_OUTCOME_DONE,
+  TW_ACTION_OUTCOME_ALREADY,
+  TW_ACTION_OUTCOME_FAILED,
+  TW_ACTION_OUTCOME_UNKNOWN,
+  TW_ACTION_OUTCOME_UNSUPPORTED,
+} TwActionOutcome;
+
+/* Properties: "service-id", "service-name", "ok" (bool: done or already done),
+ * "outcome" (TwActionOutcome, as uint), "read-back" (bool: the outcome comes from reading
+ * the service's state back after a request that got no answer), "http-status" (uint),
  * "message" (string: the error message on failure, the server's message on success),
  * "latency-ms" (double). */
 const char *tw_action_result_get_service_id   (TwActionResult *self);
@@ -26,6 +47,8 @@ gboolean    tw_action_result_get_ok           (TwActionResult *self);
 guint       tw_action_result_get_http_status  (TwActionResult *self);
 const char *tw_action_result_get_message      (TwActionResult *self);
 double      tw_action_result_get_latency_ms   (TwActionResult *self);
+TwActionOutcome tw_action_result_get_outcome  (TwActionResult *self);
+gboolean    tw_action_result_get_read_back    (TwActionResult *self);
 
 /* Carries out guarded actions: the one path from an operator's intent to a request.
  *   1. the checklist's automatic items (health green, broker connected) worked out from the
@@ -98,10 +121,22 @@ void            tw_action_runner_close            (TwActionRunner      *self);
 /* Halts every service of the profile whose connector has "trading.halt", in parallel,
  * one "trading.halt" guard request each (toward safety: no reason needed; @reason NULL →
  * "Halted from Trade Warden by USER"). Finishes when all have answered.
- * Result: (transfer full) (element-type TwActionResult), in the profile's order;
+ * Result: (transfer full) (element-type TwActionResult), one per service of the profile,
+ * in its order: those whose connector cannot halt are there too (outcome UNSUPPORTED,
+ * nothing sent); a halt that got no answer in time is read back (its state polled at
+ * once) and its outcome is what the read-back showed (DONE / FAILED with "read-back",
+ * or UNKNOWN), the read-back written to the audit log as its own row. "halt-result"
+ * (TwActionResult) is emitted for each as soon as it is known.
  * FALSE-free: failures are in the results, never hidden. */
 void            tw_action_runner_halt_all_async   (TwActionRunner      *self,
                                                    const char          *reason,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+/* As halt_all, for @service_ids alone (NULL: all): a Retry. Finish with halt_all_finish. */
+void            tw_action_runner_halt_services_async (TwActionRunner     *self,
+                                                   const char          *reason,
+                                                   const char * const  *service_ids,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);

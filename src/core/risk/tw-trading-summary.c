@@ -154,7 +154,9 @@ tw_trading_summary_describe (GListModel       *states,
       {
         TwActionResult *result = g_ptr_array_index (last_halt, i);
 
-        if (tw_action_result_get_ok (result))
+        /* Halted, or one this console cannot halt (said elsewhere): not a failure. */
+        if (tw_action_result_get_ok (result)
+            || tw_action_result_get_outcome (result) == TW_ACTION_OUTCOME_UNSUPPORTED)
           continue;
         if (failed->len > 0)
           /* Translators: between service names */

@@ -14,17 +14,49 @@
 static char *
 describe_result (TwActionResult *result)
 {
+  const char *name = tw_action_result_get_service_name (result);
   const char *message = tw_action_result_get_message (result);
 
-  if (tw_action_result_get_ok (result))
-    /* Translators: one service's halt result; %s is its name, %.0f the latency */
-    return g_strdup_printf (_("%s: halted (%.0f ms)"), tw_action_result_get_service_name (result),
-                            tw_action_result_get_latency_ms (result));
-  /* Translators: one service's failed halt; %s is its name, then why */
-  return g_strdup_printf (_("%s: NOT HALTED — %s"), tw_action_result_get_service_name (result),
-                          message != NULL ? message : _("no answer"));
+  if (message == NULL)
+    message = "";
+  switch (tw_action_result_get_outcome (result))
+    {
+    case TW_ACTION_OUTCOME_DONE:
+      if (tw_action_result_get_read_back (result))
+        /* Translators: one service's halt result, known from its state read back; %s is
+         * its name, then why */
+        return g_strdup_printf (_("%s: halted — %s"), name, message);
+      /* Translators: one service's halt result; %s is its name, %.0f the latency */
+      return g_strdup_printf (_("%s: halted (%.0f ms)"), name,
+                              tw_action_result_get_latency_ms (result));
+    case TW_ACTION_OUTCOME_ALREADY:
+      /* Translators: one service's halt result; %s is its name */
+      return g_strdup_printf (_("%s: already halted"), name);
+    case TW_ACTION_OUTCOME_UNKNOWN:
+      /* Translators: one service's halt result when it did not answer; %s is its name,
+       * then what is known */
+      return g_strdup_printf (_("%s: UNKNOWN — %s"), name, message);
+    case TW_ACTION_OUTCOME_UNSUPPORTED:
+      /* Translators: one service's halt result; %s is its name, then what to do instead */
+      return g_strdup_printf (_("%s: cannot be halted here — %s"), name, message);
+    case TW_ACTION_OUTCOME_FAILED:
+    default:
+      /* Translators: one service's failed halt; %s is its name, then why */
+      return g_strdup_printf (_("%s: NOT HALTED — %s"), name,
+                              *message != '\0' ? message : _("no answer"));
+    }
 }
 
+static gboolean
+is_failure (TwActionResult *result)
+{
+  TwActionOutcome outcome = tw_action_result_get_outcome (result);
+
+  return outcome == TW_ACTION_OUTCOME_FAILED || outcome == TW_ACTION_OUTCOME_UNKNOWN;
+}
+
+/* Lines of @results not halted (@ok FALSE: failed, unknown, cannot be halted here) or
+ * halted (@ok TRUE). */
 static void
 append_results (GString   *str,
                 GPtrArray *results,
@@ -92,9 +124,56 @@ tw_session_count_halt_failures (GPtrArray *results)
   g_return_val_if_fail (results != NULL, 0);
 
   for (guint i = 0; i < results->len; i++)
-    if (!tw_action_result_get_ok (g_ptr_array_index (results, i)))
+    if (is_failure (g_ptr_array_index (results, i)))
       n++;
   return n;
+}
+
+guint
+tw_session_count_halt_outcome (GPtrArray *results,
+                               guint      outcome)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (results != NULL, 0);
+
+  for (guint i = 0; i < results->len; i++)
+    if (tw_action_result_get_outcome (g_ptr_array_index (results, i)) == outcome)
+      n++;
+  return n;
+}
+
+char *
+tw_session_summarize_halt (GPtrArray *results)
+{
+  g_autoptr(GString) str = NULL;
+  guint n_halted, n_failed, n_unknown, n_unsupported;
+
+  g_return_val_if_fail (results != NULL, NULL);
+
+  n_halted = tw_session_count_halt_outcome (results, TW_ACTION_OUTCOME_DONE)
+             + tw_session_count_halt_outcome (results, TW_ACTION_OUTCOME_ALREADY);
+  n_failed = tw_session_count_halt_outcome (results, TW_ACTION_OUTCOME_FAILED);
+  n_unknown = tw_session_count_halt_outcome (results, TW_ACTION_OUTCOME_UNKNOWN);
+  n_unsupported = tw_session_count_halt_outcome (results, TW_ACTION_OUTCOME_UNSUPPORTED);
+
+  /* Translators: the summary of Halt All, e.g. "Halted 4 of 5 services" */
+  str = g_string_new (NULL);
+  g_string_printf (str, g_dngettext (GETTEXT_PACKAGE, "Halted %u of %u service", "Halted %u of %u services",
+                                  results->len), n_halted, results->len);
+  if (n_failed > 0)
+    /* Translators: added to the summary of Halt All */
+    g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, " · %u failed", " · %u failed", n_failed), n_failed);
+  if (n_unknown > 0)
+    /* Translators: added to the summary of Halt All: services that did not answer */
+    g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, " · %u unknown (no answer)", " · %u unknown (no answer)",
+                                           n_unknown), n_unknown);
+  if (n_unsupported > 0)
+    /* Translators: added to the summary of Halt All */
+    g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, " · %u cannot be halted here",
+                                           " · %u cannot be halted here", n_unsupported),
+                            n_unsupported);
+  return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
 static void
@@ -134,11 +213,33 @@ halt_done_cb (GObject      *object,
       return;
     }
 
-  g_clear_pointer (&self->last_halt, g_ptr_array_unref);
-  self->last_halt = g_ptr_array_ref (results);
-  if (tw_session_count_halt_failures (results) > 0)
+  /* A Retry's results replace those of its services in the last Halt All's. */
+  if (g_task_get_source_tag (task) == tw_session_halt_services_async && self->last_halt != NULL)
     {
-      g_autofree char *failures = tw_session_describe_halt (results, TW_HALT_DESCRIBE_FAILURES);
+      GPtrArray *merged = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < self->last_halt->len; i++)
+        {
+          TwActionResult *old = g_ptr_array_index (self->last_halt, i);
+          TwActionResult *latest = old;
+
+          for (guint j = 0; j < results->len; j++)
+            if (g_strcmp0 (tw_action_result_get_service_id (g_ptr_array_index (results, j)),
+                           tw_action_result_get_service_id (old)) == 0)
+              latest = g_ptr_array_index (results, j);
+          g_ptr_array_add (merged, g_object_ref (latest));
+        }
+      g_ptr_array_unref (self->last_halt);
+      self->last_halt = merged;
+    }
+  else
+    {
+      g_clear_pointer (&self->last_halt, g_ptr_array_unref);
+      self->last_halt = g_ptr_array_ref (results);
+    }
+  if (tw_session_count_halt_failures (self->last_halt) > 0)
+    {
+      g_autofree char *failures = tw_session_describe_halt (self->last_halt, TW_HALT_DESCRIBE_FAILURES);
 
       /* Translators: the Breakers page's error row; %s lists the services and why */
       set_halt_failure (self, g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"),
@@ -157,21 +258,20 @@ caller_cancelled_cb (GCancellable *cancellable,
   g_cancellable_cancel (halt_cancellable);
 }
 
-void
-tw_session_halt_all_async (TwSession           *self,
-                           const char          *reason,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+static void
+halt_async (TwSession           *self,
+            gpointer             source_tag,
+            const char          *reason,
+            const char * const  *service_ids,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   gulong handler = 0;
 
-  g_return_if_fail (TW_IS_SESSION (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tw_session_halt_all_async);
+  g_task_set_source_tag (task, source_tag);
 
   if (self->runner == NULL || self->close_tasks != NULL)
     {
@@ -195,8 +295,37 @@ tw_session_halt_all_async (TwSession           *self,
                                      g_object_ref (self->halt_cancellable), g_object_unref);
   g_task_set_task_data (task, GSIZE_TO_POINTER (handler), NULL);
   _tw_session_notify (self, SESSION_PROP_HALTING);
-  tw_action_runner_halt_all_async (self->runner, reason, self->halt_cancellable,
-                                   halt_done_cb, g_steal_pointer (&task));
+  tw_action_runner_halt_services_async (self->runner, reason, service_ids, self->halt_cancellable,
+                                        halt_done_cb, g_steal_pointer (&task));
+}
+
+void
+tw_session_halt_all_async (TwSession           *self,
+                           const char          *reason,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (TW_IS_SESSION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  halt_async (self, tw_session_halt_all_async, reason, NULL, cancellable, callback, user_data);
+}
+
+void
+tw_session_halt_services_async (TwSession           *self,
+                                const char          *reason,
+                                const char * const  *service_ids,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (TW_IS_SESSION (self));
+  g_return_if_fail (service_ids != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  halt_async (self, tw_session_halt_services_async, reason, service_ids, cancellable, callback,
+              user_data);
 }
 
 GPtrArray *
@@ -206,7 +335,8 @@ tw_session_halt_all_finish (TwSession     *self,
 {
   g_return_val_if_fail (TW_IS_SESSION (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tw_session_halt_all_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tw_session_halt_all_async ||
+                        g_task_get_source_tag (G_TASK (result)) == tw_session_halt_services_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -122,7 +122,12 @@ gboolean             tw_session_poll_once_finish            (TwSession          
  * one is under way ("halting") fails with TW_ERROR_REFUSED, as does one without an action
  * runner. The results are kept (tw_session_get_last_halt) and, when a service did not
  * halt, "halt-failure" says which (the Breakers page shows it until a Halt All reaches
- * every service). Result: (transfer full) (element-type TwActionResult). */
+ * every service). Result: (transfer full) (element-type TwActionResult), one per service
+ * of the profile: since issue 9 those that cannot be halted from here are in it too
+ * (outcome TW_ACTION_OUTCOME_UNSUPPORTED, "ok" FALSE) and a halt with no answer is
+ * UNKNOWN or what its read-back showed; count with tw_session_count_halt_failures()
+ * (failed or unknown: worth a retry), not by "ok". Each service's result as it comes:
+ * the action runner's "halt-result". */
 void                 tw_session_halt_all_async              (TwSession            *self,
                                                              const char           *reason,
                                                              GCancellable         *cancellable,
@@ -131,6 +136,15 @@ void                 tw_session_halt_all_async              (TwSession          
 GPtrArray           *tw_session_halt_all_finish             (TwSession            *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);
+/* A Retry: as halt_all, for @service_ids alone; its results replace theirs in the last
+ * Halt All's (and "halt-failure" follows). Finish with tw_session_halt_all_finish (the
+ * results of @service_ids alone). */
+void                 tw_session_halt_services_async         (TwSession            *self,
+                                                             const char           *reason,
+                                                             const char * const   *service_ids,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
 gboolean             tw_session_is_halting                  (TwSession            *self);
 /* (nullable) (transfer none) (element-type TwActionResult) the last Halt All's results */
 GPtrArray           *tw_session_get_last_halt               (TwSession            *self);
@@ -146,7 +160,13 @@ typedef enum
 } TwHaltDescribe;
 char                *tw_session_describe_halt               (GPtrArray            *results,
                                                              TwHaltDescribe        which);
-/* How many of @results failed. */
+/* How many of @results failed or are unknown (no answer): those worth a Retry. */
 guint                tw_session_count_halt_failures         (GPtrArray            *results);
+/* How many of @results have @outcome (a TwActionOutcome). */
+guint                tw_session_count_halt_outcome          (GPtrArray            *results,
+                                                             guint                 outcome);
+/* The summary of a Halt All, naming every kind of result: "Halted 3 of 5 services ·
+ * 1 failed · 1 cannot be halted here". (transfer full) */
+char                *tw_session_summarize_halt              (GPtrArray            *results);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ tw_flatten_step_state_get_type (void)
     { TW_FLATTEN_STEP_OK, "TW_FLATTEN_STEP_OK", "ok" },
     { TW_FLATTEN_STEP_PARTIAL, "TW_FLATTEN_STEP_PARTIAL", "partial" },
     { TW_FLATTEN_STEP_FAILED, "TW_FLATTEN_STEP_FAILED", "failed" },
+    { TW_FLATTEN_STEP_SKIPPED, "TW_FLATTEN_STEP_SKIPPED", "skipped" },
     { 0, NULL, NULL },
   };
 
@@ -348,6 +349,8 @@ typedef struct
   TwMultiStatus *cancels;        /* the cancel step's result, knowing the open orders */
   gboolean       orders_read;
   gboolean       verified;
+  gboolean       orders_verified; /* the orders read back after the last step */
+  guint          orders_left;     /* idem: how many still open */
   gboolean       flat;
 } RunData;
 
@@ -628,8 +631,9 @@ run_step (GTask *task)
     case STEP_CANCEL:
       if (!tw_client_has_operation (client, "orders.cancel_all"))
         {
-          step_set (step, TW_FLATTEN_STEP_OK,
-                    _("Skipped: this connector has no orders to cancel (no “orders.cancel_all”)"),
+          step_set (step, TW_FLATTEN_STEP_SKIPPED,
+                    _("Skipped: this connector cannot cancel all orders (no “orders.cancel_all”). "
+                      "Orders may still be open: look at the Orders page."),
                     NULL);
           data->step++;
           run_step (task);
@@ -750,6 +754,17 @@ describe_result (TwFlatten *self,
       /* Translators: %s lists order ids */
       g_string_append_printf (left, _("orders still open: %s"), joined);
     }
+  else if (data->orders_verified)
+    {
+      /* Read back after the last step: the broker's word, not the steps'. */
+      if (data->orders_left > 0)
+        g_string_append_printf (left, g_dngettext (GETTEXT_PACKAGE, "%u order still open",
+                                                   "%u orders still open", data->orders_left),
+                                data->orders_left);
+    }
+  else if (cancel->state == TW_FLATTEN_STEP_SKIPPED)
+    g_string_append (left, _("orders may still be open (this connector can neither cancel "
+                             "nor list them): look at the Orders page"));
   else if (cancel->state != TW_FLATTEN_STEP_OK)
     g_string_append (left, _("open orders were not canceled"));
 
@@ -775,12 +790,21 @@ describe_result (TwFlatten *self,
       append_separator (left);
       g_string_append (left, _("no position was closed"));
     }
+  else if (!data->verified)
+    {
+      /* Closed as the broker answered, but not read back: not claimed. */
+      append_separator (left);
+      g_string_append (left, _("the positions could not be read back to check that none is open"));
+    }
 
   if (left->len == 0 && data->error == NULL)
     {
       data->flat = TRUE;
-      return g_strdup_printf (_("%s is flat: new orders suspended, orders canceled, positions "
-                                "closed; nothing is left open."), name);
+      if (data->orders_verified)
+        return g_strdup_printf (_("%s is flat: new orders suspended; read back from the broker: "
+                                  "no open position, no open order."), name);
+      return g_strdup_printf (_("%s is flat: new orders suspended, orders canceled; read back "
+                                "from the broker: no open position."), name);
     }
 
   if (close->state == TW_FLATTEN_STEP_PARTIAL)
@@ -833,12 +857,59 @@ complete (GTask *task)
 }
 
 static void
+conclude (GTask *task)
+{
+  TwFlatten *self = g_task_get_source_object (task);
+  RunData *data = g_task_get_task_data (task);
+
+  g_free (self->result);
+  self->result = describe_result (self, data);
+  complete (task);
+}
+
+static void
+on_orders_verified (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orders = finish_list (source, result, "orders.list", TW_TYPE_ORDER, &error);
+
+  if (orders != NULL)
+    {
+      data->orders_verified = TRUE;
+      data->orders_left = 0;
+      for (guint i = 0; i < orders->len; i++)
+        if (tw_order_status_is_pending (tw_order_get_status (g_ptr_array_index (orders, i))))
+          data->orders_left++;
+    }
+  conclude (task);
+}
+
+/* After the positions, the orders as the broker has them now (a read: not guarded). */
+static void
+read_orders_back (GTask *task)
+{
+  TwFlatten *self = g_task_get_source_object (task);
+  TwClient *client = client_of (self);
+
+  if (client != NULL && tw_client_has_operation (client, "orders.list"))
+    {
+      tw_client_call_async (client, "orders.list", NULL, g_task_get_cancellable (task),
+                            on_orders_verified, task);
+      return;
+    }
+  conclude (task);
+}
+
+static void
 on_verified (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  TwFlatten *self = g_task_get_source_object (task);
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = finish_list (source, result, "positions.list", TW_TYPE_POSITION,
@@ -860,9 +931,7 @@ on_verified (GObject      *source,
         }
     }
 
-  g_free (self->result);
-  self->result = describe_result (self, data);
-  complete (g_steal_pointer (&task));
+  read_orders_back (g_steal_pointer (&task));
 }
 
 static void
@@ -879,10 +948,12 @@ finish (GTask *task)
                             on_verified, task);
       return;
     }
-
-  g_free (self->result);
-  self->result = describe_result (self, data);
-  complete (task);
+  if (data->error == NULL)
+    {
+      read_orders_back (task);
+      return;
+    }
+  conclude (task);
 }
 
 static void

@@ -16,6 +16,8 @@ typedef enum
   TW_FLATTEN_STEP_OK,
   TW_FLATTEN_STEP_PARTIAL,
   TW_FLATTEN_STEP_FAILED,
+  /* not run: the connector cannot do it (the summary says what that leaves) */
+  TW_FLATTEN_STEP_SKIPPED,
 } TwFlattenStepState;
 
 #define TW_TYPE_FLATTEN_STEP_STATE (tw_flatten_step_state_get_type ())
@@ -65,7 +67,9 @@ void        tw_flatten_run_async    (TwFlatten           *self,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
-/* TRUE when every step succeeded and nothing is left open. Otherwise FALSE with @error:
+/* TRUE when every step succeeded and nothing is left open — as read back from the broker
+ * after the last step (positions, and orders when the connector lists them; a skipped
+ * cancel with no order list is never "flat": orders may still be open). Otherwise FALSE with @error:
  * TW_ERROR_REFUSED (the guard), TW_ERROR_CONFLICT (partial: something left open) or the
  * failed step's error; its message is the final result. */
 gboolean    tw_flatten_run_finish   (TwFlatten           *self,
