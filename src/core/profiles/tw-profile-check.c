@@ -245,3 +245,42 @@ _tw_profile_value_looks_secret (const char *value)
 
   return FALSE;
 }
+
+/* The rule for any value under any key, known or not: a run of 20 or more ASCII letters
+ * and digits holding both is taken for a key. API keys, key ids, secret keys and tokens
+ * have that shape; names, paths, hosts and dates break into shorter runs at “-”, “_”,
+ * “.” or “/”. A rare false alarm (a long file name such as tradingbot2024backups) is
+ * cheaper than a key in a file people copy and commit: the error names the group and
+ * key to change. */
+#define KEY_RUN_MIN 20
+
+static gboolean
+holds_key_like_run (const char *text)
+{
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      gsize run = 0;
+      gboolean letter = FALSE;
+      gboolean digit = FALSE;
+
+      for (; g_ascii_isalnum (p[run]); run++)
+        {
+          letter |= g_ascii_isalpha (p[run]);
+          digit |= g_ascii_isdigit (p[run]);
+        }
+      if (run >= KEY_RUN_MIN && letter && digit)
+        return TRUE;
+      p += run > 0 ? run : 1;
+    }
+  return FALSE;
+}
+
+/* What a profile file refuses in any value, and the .env import in an address it would
+ * write there: a secret by its words (_tw_profile_value_looks_secret) or by its shape. */
+gboolean
+_tw_profile_text_holds_secret (const char *text)
+{
+  return _tw_profile_value_looks_secret (text) || holds_key_like_run (text);
+}

@@ -306,7 +306,8 @@ base_url_from (const char  *variable,
   if (strip != NULL && g_str_has_suffix (url, strip))
     url[strlen (url) - strlen (strip)] = '\0';
 
-  if (_tw_profile_value_looks_secret (url))
+  /* The same rule as the profile file's, which would refuse it on load. */
+  if (_tw_profile_text_holds_secret (url))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                    _("%s in the .env file holds a secret (a password or token in the address). "

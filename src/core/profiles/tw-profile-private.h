@@ -15,6 +15,7 @@ gboolean _tw_profile_url_is_valid       (const char  *url);
  * digits (a key ID), or a URL whose userinfo holds a password or token, or whose query
  * carries a key-like parameter or a random-looking token. */
 gboolean _tw_profile_value_looks_secret (const char  *value);
+gboolean _tw_profile_text_holds_secret  (const char  *text);
 /* TRUE when @key's name says it holds a secret (*key*, *secret*, *token*, …). */
 gboolean _tw_profile_key_is_secret_name (const char  *key);
 
