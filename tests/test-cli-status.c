@@ -10,6 +10,7 @@
 #include "tw-audit-log.h"
 #include "tw-cli.h"
 #include "tw-connector-registry.h"
+#include "tw-fixture-server.h"
 #include "tw-profile.h"
 #include "tw-secrets.h"
 #include "tw-test-util.h"
@@ -82,12 +83,14 @@ credential_for (TwSimThread        *sim,
   return NULL;
 }
 
-/* Saves the profile @name with a service for each of @ids (flavors), its secrets in the
- * keyring. */
+/* Saves the profile @name with a service for each of @ids (connector ids), at @urls, its
+ * secrets in the keyring: @credential (spec) gives each secret's value, NULL to store none. */
 static void
-save_profile (Fixture            *f,
-              const char         *name,
-              const char * const *ids)
+save_profile_at (const char          *name,
+                 const char * const  *ids,
+                 const char * const  *urls,
+                 const char        *(*credential) (gpointer data, const TwSecretSpec *spec),
+                 gpointer             data)
 {
   g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
   g_autoptr(TwSecrets) keyring = tw_secrets_new_keyring ();
@@ -101,14 +104,14 @@ save_profile (Fixture            *f,
   tw_connector_registry_load_default (registry);
   for (guint i = 0; ids[i] != NULL; i++)
     {
-      g_autoptr(TwService) service = tw_service_new (ids[i], ids[i], tw_sim_thread_get_url (f->sim, ids[i]));
+      g_autoptr(TwService) service = tw_service_new (ids[i], ids[i], urls[i]);
       GPtrArray *specs = tw_connector_get_secrets (tw_connector_registry_lookup (registry, ids[i]));
 
       tw_profile_add_service (profile, service);
       for (guint j = 0; j < specs->len; j++)
         {
           const TwSecretSpec *spec = g_ptr_array_index (specs, j);
-          const char *value = credential_for (f->sim, spec);
+          const char *value = credential (data, spec);
 
           if (value == NULL)
             continue;
@@ -119,6 +122,27 @@ save_profile (Fixture            *f,
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (tw_profile_save (profile, file, &error));
   g_assert_no_error (error);
+}
+
+static const char *
+sim_credential (gpointer            data,
+                const TwSecretSpec *spec)
+{
+  return credential_for (data, spec);
+}
+
+/* Saves the profile @name with a service for each of @ids (flavors) on the simulator. */
+static void
+save_profile (Fixture            *f,
+              const char         *name,
+              const char * const *ids)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_ptr_array_add (urls, (gpointer) tw_sim_thread_get_url (f->sim, ids[i]));
+  g_ptr_array_add (urls, NULL);
+  save_profile_at (name, ids, (const char * const *) urls->pdata, sim_credential, f->sim);
 }
 
 /* The saved profile PROFILE: one service per flavor, its secrets in the keyring. */
@@ -669,6 +693,169 @@ test_demo (void)
   g_clear_pointer (&r.err, g_free);
 }
 
+/* The runbooks' own examples (tests/fixtures/runbooks), served by the fixture server, not
+ * the simulator: the verbs read what the real services document. */
+typedef struct
+{
+  TwFixtureServer *investiq;
+  TwFixtureServer *ibkr;
+  Run              run;
+} Examples;
+
+static const char *
+example_credential (gpointer            data,
+                    const TwSecretSpec *spec)
+{
+  return "runbook-example-key";
+}
+
+static gboolean
+examples_setup (Examples   *e,
+                const char *ibkr_system)
+{
+  const char *ids[] = { "investiq", "ibkr-assistant", NULL };
+  const char *urls[3] = { NULL, };
+
+  if (g_getenv ("TW_TEST_SESSION") == NULL)
+    {
+      g_test_skip ("needs the keyring of the test session: run it with build-aux/run test");
+      return FALSE;
+    }
+  e->investiq = tw_fixture_server_new ("000-investiq");
+  e->ibkr = tw_fixture_server_new (ibkr_system);
+  urls[0] = tw_fixture_server_get_url (e->investiq);
+  urls[1] = tw_fixture_server_get_url (e->ibkr);
+  save_profile_at ("runbook", ids, urls, example_credential, NULL);
+  return TRUE;
+}
+
+static void
+examples_teardown (Examples *e)
+{
+  g_clear_pointer (&e->investiq, tw_fixture_server_free);
+  g_clear_pointer (&e->ibkr, tw_fixture_server_free);
+  g_clear_pointer (&e->run.out, g_free);
+  g_clear_pointer (&e->run.err, g_free);
+}
+
+static gboolean
+has_component (JsonObject *service,
+               const char *name)
+{
+  JsonArray *components = json_object_get_array_member (json_object_get_object_member (service, "health"),
+                                                        "components");
+
+  for (guint i = 0; i < json_array_get_length (components); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (components, i), "name"),
+                   name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_breaker (JsonObject *service,
+                const char *id,
+                double      value,
+                double      limit,
+                gboolean    tripped)
+{
+  JsonObject *breaker = breaker_of (service, id);
+
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (breaker, "value"), value, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (breaker, "limit"), limit, 1e-9);
+  g_assert_true (json_object_get_boolean_member (breaker, "tripped") == tripped);
+}
+
+/* 000's circuit-breaker state (halted after 3 consecutive losses, limits 5 %, 3, 10 %) and
+ * 003's kill switch after activation: status says exactly that, with the runbooks' limits
+ * and components, and exits 1. */
+static void
+test_status_runbook_examples (void)
+{
+  Examples e = { 0 };
+  g_autoptr(JsonArray) services = NULL;
+  JsonObject *investiq, *ibkr, *trading, *kill_switch;
+
+  if (!examples_setup (&e, "003-ibkr-assistant-active"))
+    return;
+
+  run_cli (&e.run, "status", "--profile", "runbook", "--json", NULL);
+  g_assert_cmpint (e.run.status, ==, 1);
+  services = parse_array (e.run.out);
+  g_assert_cmpuint (json_array_get_length (services), ==, 2);
+
+  investiq = service_of (services, "investiq");
+  trading = json_object_get_object_member (investiq, "trading");
+  g_assert_cmpstr (json_object_get_string_member (trading, "state"), ==, "HALTED");
+  g_assert_nonnull (strstr (json_object_get_string_member (trading, "reason"), "3 consecutive losses"));
+  assert_breaker (investiq, "consecutive_losses", 3, 3, TRUE);
+  assert_breaker (investiq, "daily_loss", 1.5, 5, FALSE);
+  assert_breaker (investiq, "drawdown", 2.5, 10, FALSE);
+  g_assert_true (has_component (investiq, "polygon"));
+  g_assert_true (has_component (investiq, "alpaca"));
+  g_assert_true (has_component (investiq, "ml_service"));
+  g_assert_cmpstr (tw_fixture_server_last_header (e.investiq, "GET", "/api/risk/circuit-breakers", "X-API-Key"),
+                   ==, "runbook-example-key");
+
+  ibkr = service_of (services, "ibkr-assistant");
+  trading = json_object_get_object_member (ibkr, "trading");
+  kill_switch = json_object_get_object_member (trading, "kill_switch");
+  g_assert_nonnull (kill_switch);
+  g_assert_true (json_object_get_boolean_member (kill_switch, "active"));
+  g_assert_cmpstr (json_object_get_string_member (trading, "state"), ==, "HALTED");
+  g_assert_nonnull (strstr (json_object_get_string_member (trading, "reason"),
+                            "Broker connection lost - emergency halt"));
+  g_assert_cmpuint (tw_fixture_server_count (e.ibkr, "GET", "/api/v1/kill-switch/status"), >=, 1);
+
+  examples_teardown (&e);
+}
+
+/* Halt against the runbooks' examples: InvestIQ takes 000's request (halt, reason) and its
+ * breakers read back halted; 003's activate answers "activated", but its status example
+ * still says the switch is off, and halt says so instead of trusting the answer: exit 1. */
+static void
+test_halt_runbook_examples (void)
+{
+  Examples e = { 0 };
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  JsonObject *investiq, *ibkr;
+
+  if (!examples_setup (&e, "003-ibkr-assistant"))
+    return;
+
+  run_cli (&e.run, "halt", "--profile", "runbook", "--reason", "runbook drill", "--json", NULL);
+  g_assert_cmpint (e.run.status, ==, 1);
+  results = parse_array (e.run.out);
+
+  g_assert_cmpuint (tw_fixture_server_count (e.investiq, "POST", "/api/risk/trading-halt"), ==, 1);
+  sent = tw_fixture_server_last_body (e.investiq, "POST", "/api/risk/trading-halt");
+  g_assert_nonnull (sent);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (sent), "halt"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent), "reason"), ==, "runbook drill");
+  investiq = result_of (results, "investiq");
+  g_assert_true (json_object_get_boolean_member (investiq, "halted"));
+  g_assert_cmpstr (json_object_get_string_member (investiq, "trading_state"), ==, "HALTED");
+
+  g_assert_cmpuint (tw_fixture_server_count (e.ibkr, "POST", "/api/v1/kill-switch/activate"), ==, 1);
+  ibkr = result_of (results, "ibkr-assistant");
+  g_assert_false (json_object_get_boolean_member (ibkr, "halted"));
+  g_assert_cmpstr (json_object_get_string_member (ibkr, "result"), ==, "not-confirmed");
+  g_assert_cmpstr (json_object_get_string_member (ibkr, "trading_state"), ==, "ACTIVE");
+
+  /* 003's health example: every component it names, the broker among them, OK. */
+  run_cli (&e.run, "status", "--profile", "runbook", "--json", NULL);
+  g_clear_pointer (&results, json_array_unref);
+  results = parse_array (e.run.out);
+  ibkr = service_of (results, "ibkr-assistant");
+  g_assert_true (has_component (ibkr, "broker"));
+  g_assert_true (has_component (ibkr, "kill_switch"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (ibkr, "health"), "state"),
+                   ==, "ok");
+
+  examples_teardown (&e);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -692,6 +879,8 @@ main (int    argc,
   g_test_add_func ("/tw/cli/halt/failures", test_halt_fails);
   g_test_add_func ("/tw/cli/halt/none", test_halt_none);
   g_test_add_func ("/tw/cli/halt/already", test_halt_already);
+  g_test_add_func ("/tw/cli/status/runbook-examples", test_status_runbook_examples);
+  g_test_add_func ("/tw/cli/halt/runbook-examples", test_halt_runbook_examples);
 
   return g_test_run ();
 }
