@@ -7,6 +7,9 @@ wrong path to each system, and Alpaca's two multi-status calls, and writes each
 distinct answer body to corpus/answer/ or corpus/multistatus/.
 
 Usage: tests/fuzz/make-corpus.py [PATH-TO-tradewarden-sim]   (default _build/src/sim/)
+It also copies every answer body of the runbooks' examples (tests/fixtures/runbooks)
+to corpus/answer/runbook-*. Earlier sim-* and runbook-* seeds are replaced, so that no
+seed keeps a shape the simulator or the runbooks no longer have.
 The other seeds (connector files, profiles, .env files) are kept by hand."""
 
 import hashlib
@@ -40,7 +43,7 @@ def fetch(method, url, headers):
         return error.code, error.read()
 
 
-def save(kind, name, body):
+def save(kind, name, body, prefix="sim"):
     if not body.strip():
         return
     folder = os.path.join(HERE, "corpus", kind)
@@ -49,8 +52,27 @@ def save(kind, name, body):
     for existing in os.listdir(folder):
         if existing.endswith(digest):
             return
-    with open(os.path.join(folder, f"sim-{name}-{digest}"), "wb") as out:
+    with open(os.path.join(folder, f"{prefix}-{name}-{digest}"), "wb") as out:
         out.write(body)
+
+
+def forget_generated():
+    for kind in ("answer", "multistatus"):
+        folder = os.path.join(HERE, "corpus", kind)
+        for name in os.listdir(folder) if os.path.isdir(folder) else ():
+            if name.startswith(("sim-", "runbook-")):
+                os.unlink(os.path.join(folder, name))
+
+
+def save_runbook_examples():
+    fixtures = os.path.join(ROOT, "tests", "fixtures", "runbooks")
+    for system in sorted(os.listdir(fixtures)):
+        for path in sorted(os.listdir(os.path.join(fixtures, system))):
+            with open(os.path.join(fixtures, system, path)) as f:
+                fixture = json.load(f)
+            if "body" in fixture:
+                body = json.dumps(fixture["body"], separators=(",", ":")).encode()
+                save("answer", f"{system}-{path[:-len('.json')]}", body, prefix="runbook")
 
 
 def expand(template, values):
@@ -58,6 +80,8 @@ def expand(template, values):
 
 
 def main():
+    forget_generated()
+    save_runbook_examples()
     sim = subprocess.Popen([SIM, "--port", "0"], stdout=subprocess.PIPE, text=True)
     urls = {}
     try:
