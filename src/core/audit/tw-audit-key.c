@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "tw-audit-private.h"
+#include "tw-util.h"
 #include "tw-error.h"
 
 /* The keyed chain's two secrets, kept by TwSecrets (the keyring) per log, under the
@@ -43,17 +44,8 @@ _tw_audit_secret_name (const char *log_path)
   return g_steal_pointer (&absolute);
 }
 
-static void
-wipe_free (char *text)
-{
-  if (text == NULL)
-    return;
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
 typedef char TwWipedString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwWipedString, wipe_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwWipedString, tw_str_wipe_free)
 
 static gboolean
 hex_to_key (const char *hex,

@@ -80,13 +80,7 @@ tw_http_request_unref (TwHttpRequest *request)
   g_free (request->path);
   g_free (request->service_name);
   g_ptr_array_unref (request->header_names);
-  /* Header values may be secrets: wipe them before they go back to the allocator. */
-  for (guint i = 0; i < request->header_values->len; i++)
-    {
-      char *value = g_ptr_array_index (request->header_values, i);
-      memset (value, 0, strlen (value));
-    }
-  g_ptr_array_unref (request->header_values);
+  g_ptr_array_unref (request->header_values);   /* wiped by its free function */
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request);
 }

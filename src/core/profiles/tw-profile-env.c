@@ -8,6 +8,7 @@
 
 #include "tw-error.h"
 #include "tw-profile-private.h"
+#include "tw-util.h"
 
 /* Importing a runbook's .env file.
  *
@@ -36,16 +37,13 @@
 static void
 wipe_string (char *str)
 {
-  if (str == NULL)
-    return;
-  memset (str, 0, strlen (str));
-  g_free (str);
+  tw_str_wipe_free (str);
 }
 
 static void
 wipe_gstring (GString *str)
 {
-  memset (str->str, 0, str->allocated_len);
+  explicit_bzero (str->str, str->allocated_len);
   g_string_free (str, TRUE);
 }
 
@@ -268,7 +266,7 @@ env_dup_value (Env                 *env,
         first = g_strdup (items[i]);
     }
   for (guint i = 0; items[i] != NULL; i++)
-    memset (items[i], 0, strlen (items[i]));
+    explicit_bzero (items[i], strlen (items[i]));
   return first;
 }
 
