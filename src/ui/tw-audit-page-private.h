@@ -23,4 +23,7 @@ gboolean    tw_audit_page_set_profile_filter (TwAuditPage    *self,
 const char *tw_audit_page_get_verify_text    (TwAuditPage    *self,
                                               gboolean       *ok);
 
+/* Appends the table's columns to @view (tw-audit-columns.c). */
+void        tw_audit_columns_add             (GtkColumnView  *view);
+
 G_END_DECLS
