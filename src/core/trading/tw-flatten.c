@@ -6,181 +6,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "tw-error.h"
+#include "tw-flatten-private.h"
 #include "tw-portfolio-private.h"
-
-/* ---- TwFlattenStep ---- */
-
-GType
-tw_flatten_step_state_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    { TW_FLATTEN_STEP_PENDING, "TW_FLATTEN_STEP_PENDING", "pending" },
-    { TW_FLATTEN_STEP_RUNNING, "TW_FLATTEN_STEP_RUNNING", "running" },
-    { TW_FLATTEN_STEP_OK, "TW_FLATTEN_STEP_OK", "ok" },
-    { TW_FLATTEN_STEP_PARTIAL, "TW_FLATTEN_STEP_PARTIAL", "partial" },
-    { TW_FLATTEN_STEP_FAILED, "TW_FLATTEN_STEP_FAILED", "failed" },
-    { TW_FLATTEN_STEP_SKIPPED, "TW_FLATTEN_STEP_SKIPPED", "skipped" },
-    { 0, NULL, NULL },
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static (g_intern_static_string ("TwFlattenStepState"),
-                                                      values));
-  return type;
-}
-
-struct _TwFlattenStep
-{
-  GObject             parent_instance;
-
-  const char         *operation;
-  const char         *title;
-  TwFlattenStepState  state;
-  char               *summary;
-  TwMultiStatus      *result;
-};
-
-G_DEFINE_FINAL_TYPE (TwFlattenStep, tw_flatten_step, G_TYPE_OBJECT)
-
-enum {
-  STEP_PROP_0,
-  STEP_PROP_OPERATION,
-  STEP_PROP_TITLE,
-  STEP_PROP_STATE,
-  STEP_PROP_SUMMARY,
-  STEP_PROP_RESULT,
-  N_STEP_PROPS
-};
-
-static GParamSpec *step_properties[N_STEP_PROPS];
-
-static void
-tw_flatten_step_finalize (GObject *object)
-{
-  TwFlattenStep *self = (TwFlattenStep *) object;
-
-  g_free (self->summary);
-  g_clear_object (&self->result);
-
-  G_OBJECT_CLASS (tw_flatten_step_parent_class)->finalize (object);
-}
-
-static void
-tw_flatten_step_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  TwFlattenStep *self = TW_FLATTEN_STEP (object);
-
-  switch (prop_id)
-    {
-    case STEP_PROP_OPERATION: g_value_set_string (value, self->operation); break;
-    case STEP_PROP_TITLE:     g_value_set_string (value, self->title); break;
-    case STEP_PROP_STATE:     g_value_set_enum (value, self->state); break;
-    case STEP_PROP_SUMMARY:   g_value_set_string (value, self->summary); break;
-    case STEP_PROP_RESULT:    g_value_set_object (value, self->result); break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-tw_flatten_step_class_init (TwFlattenStepClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
-
-  object_class->finalize = tw_flatten_step_finalize;
-  object_class->get_property = tw_flatten_step_get_property;
-
-  step_properties[STEP_PROP_OPERATION] = g_param_spec_string ("operation", NULL, NULL, NULL, ro);
-  step_properties[STEP_PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, ro);
-  step_properties[STEP_PROP_STATE] =
-    g_param_spec_enum ("state", NULL, NULL, TW_TYPE_FLATTEN_STEP_STATE, TW_FLATTEN_STEP_PENDING, ro);
-  step_properties[STEP_PROP_SUMMARY] = g_param_spec_string ("summary", NULL, NULL, NULL, ro);
-  step_properties[STEP_PROP_RESULT] =
-    g_param_spec_object ("result", NULL, NULL, TW_TYPE_MULTI_STATUS, ro);
-
-  g_object_class_install_properties (object_class, N_STEP_PROPS, step_properties);
-}
-
-static void
-tw_flatten_step_init (TwFlattenStep *self)
-{
-}
-
-static TwFlattenStep *
-step_new (const char *operation,
-          const char *title,
-          const char *summary)
-{
-  TwFlattenStep *self = g_object_new (TW_TYPE_FLATTEN_STEP, NULL);
-
-  self->operation = operation;
-  self->title = title;
-  self->summary = g_strdup (summary);
-  return self;
-}
-
-static void
-step_set (TwFlattenStep      *self,
-          TwFlattenStepState  state,
-          const char         *summary,
-          TwMultiStatus      *result)
-{
-  g_object_freeze_notify (G_OBJECT (self));
-  if (self->state != state)
-    {
-      self->state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), step_properties[STEP_PROP_STATE]);
-    }
-  if (g_strcmp0 (self->summary, summary) != 0)
-    {
-      g_free (self->summary);
-      self->summary = g_strdup (summary);
-      g_object_notify_by_pspec (G_OBJECT (self), step_properties[STEP_PROP_SUMMARY]);
-    }
-  if (g_set_object (&self->result, result))
-    g_object_notify_by_pspec (G_OBJECT (self), step_properties[STEP_PROP_RESULT]);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-const char *
-tw_flatten_step_get_operation (TwFlattenStep *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_STEP (self), NULL);
-  return self->operation;
-}
-
-const char *
-tw_flatten_step_get_title (TwFlattenStep *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_STEP (self), NULL);
-  return self->title;
-}
-
-TwFlattenStepState
-tw_flatten_step_get_state (TwFlattenStep *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_STEP (self), TW_FLATTEN_STEP_PENDING);
-  return self->state;
-}
-
-const char *
-tw_flatten_step_get_summary (TwFlattenStep *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_STEP (self), NULL);
-  return self->summary;
-}
-
-TwMultiStatus *
-tw_flatten_step_get_result (TwFlattenStep *self)
-{
-  g_return_val_if_fail (TW_IS_FLATTEN_STEP (self), NULL);
-  return self->result;
-}
 
 /* ---- TwFlatten ---- */
 
@@ -283,10 +110,10 @@ tw_flatten_init (TwFlatten *self)
 
   self->steps = g_list_store_new (TW_TYPE_FLATTEN_STEP);
   /* The titles are static: gettext's strings live as long as the process. */
-  halt = step_new ("trading.halt", _("Suspend new orders"), _("Waiting"));
-  cancel = step_new ("orders.cancel_all", _("Cancel all orders"),
+  halt = _tw_flatten_step_new ("trading.halt", _("Suspend new orders"), _("Waiting"));
+  cancel = _tw_flatten_step_new ("orders.cancel_all", _("Cancel all orders"),
                      _("Waiting for new orders to be suspended"));
-  close = step_new ("positions.close_all", _("Close all positions"),
+  close = _tw_flatten_step_new ("positions.close_all", _("Close all positions"),
                     _("Waiting for the orders to be canceled"));
   g_list_store_append (self->steps, halt);
   g_list_store_append (self->steps, cancel);
@@ -421,11 +248,12 @@ stop_with (GTask  *task,
   RunData *data = g_task_get_task_data (task);
   TwFlattenStep *failed = get_step (self, data->step);
   /* Translators: %s is a step's title, e.g. "Suspend new orders" */
-  g_autofree char *why = g_strdup_printf (_("Not started: “%s” failed"), failed->title);
+  g_autofree char *why = g_strdup_printf (_("Not started: “%s” failed"),
+                                          tw_flatten_step_get_title (failed));
 
-  step_set (failed, TW_FLATTEN_STEP_FAILED, error->message, NULL);
+  _tw_flatten_step_set (failed, TW_FLATTEN_STEP_FAILED, error->message, NULL);
   for (guint i = data->step + 1; i < N_STEPS; i++)
-    step_set (get_step (self, i), TW_FLATTEN_STEP_PENDING, why, NULL);
+    _tw_flatten_step_set (get_step (self, i), TW_FLATTEN_STEP_PENDING, why, NULL);
   data->error = error;
   finish (task);
 }
@@ -453,19 +281,21 @@ on_step_done (GObject      *source,
   if (body == NULL && status == NULL)
     {
       stop_with (g_steal_pointer (&task),
-                 _tw_portfolio_explain_error (self->portfolio, self->service_id, step->operation,
-                                              error, response ? tw_http_response_get_status (response) : 0));
+                 _tw_portfolio_explain_error (self->portfolio, self->service_id,
+                                              tw_flatten_step_get_operation (step), error,
+                                              response ? tw_http_response_get_status (response) : 0));
       return;
     }
 
   if (data->step == STEP_HALT)
-    step_set (step, TW_FLATTEN_STEP_OK, _("New orders suspended"), NULL);
+    _tw_flatten_step_set (step, TW_FLATTEN_STEP_OK, _("New orders suspended"), NULL);
   else
     {
       summary = tw_multi_status_dup_summary (status);
-      step_set (step, tw_multi_status_get_n_failed (status) > 0 ? TW_FLATTEN_STEP_PARTIAL
-                                                                 : TW_FLATTEN_STEP_OK,
-                summary, status);
+      _tw_flatten_step_set (step,
+                            tw_multi_status_get_n_failed (status) > 0 ? TW_FLATTEN_STEP_PARTIAL
+                                                                      : TW_FLATTEN_STEP_OK,
+                            summary, status);
     }
 
   data->step++;
@@ -570,15 +400,16 @@ close_next (GTask *task)
 
   if (data->close_index >= data->to_close->len)
     {
-      step_set (step, tw_multi_status_get_n_failed (data->closes) > 0 ? TW_FLATTEN_STEP_PARTIAL
-                                                                       : TW_FLATTEN_STEP_OK,
-                summary, data->closes);
+      _tw_flatten_step_set (step,
+                            tw_multi_status_get_n_failed (data->closes) > 0 ? TW_FLATTEN_STEP_PARTIAL
+                                                                            : TW_FLATTEN_STEP_OK,
+                            summary, data->closes);
       data->step++;
       run_step (task);
       return;
     }
 
-  step_set (step, TW_FLATTEN_STEP_RUNNING, summary, data->closes);
+  _tw_flatten_step_set (step, TW_FLATTEN_STEP_RUNNING, summary, data->closes);
   position = g_ptr_array_index (data->to_close, data->close_index);
   target = g_strdup_printf ("%s:%s", self->service_id, tw_position_get_symbol (position));
   request = step_request (self, "positions.close", target);
@@ -631,10 +462,10 @@ run_step (GTask *task)
     case STEP_CANCEL:
       if (!tw_client_has_operation (client, "orders.cancel_all"))
         {
-          step_set (step, TW_FLATTEN_STEP_SKIPPED,
-                    _("Skipped: this connector cannot cancel all orders (no “orders.cancel_all”). "
-                      "Orders may still be open: look at the Orders page."),
-                    NULL);
+          _tw_flatten_step_set (step, TW_FLATTEN_STEP_SKIPPED,
+                                _("Skipped: this connector cannot cancel all orders (no “orders.cancel_all”). "
+                                  "Orders may still be open: look at the Orders page."),
+                                NULL);
           data->step++;
           run_step (task);
           return;
@@ -644,7 +475,7 @@ run_step (GTask *task)
       if (!data->orders_read && tw_client_has_operation (client, "orders.list"))
         {
           data->orders_read = TRUE;
-          step_set (step, TW_FLATTEN_STEP_RUNNING, "Reading the open orders…", NULL);
+          _tw_flatten_step_set (step, TW_FLATTEN_STEP_RUNNING, _("Reading the open orders…"), NULL);
           tw_client_call_async (client, "orders.list", NULL, g_task_get_cancellable (task),
                                 on_orders_read, task);
           return;
@@ -676,10 +507,11 @@ run_step (GTask *task)
       g_assert_not_reached ();
     }
 
-  step_set (step, TW_FLATTEN_STEP_RUNNING, _("Sending…"), NULL);
-  request = step_request (self, step->operation, self->service_id);
+  _tw_flatten_step_set (step, TW_FLATTEN_STEP_RUNNING, _("Sending…"), NULL);
+  request = step_request (self, tw_flatten_step_get_operation (step), self->service_id);
   if (data->step == STEP_HALT)
-    tw_action_runner_run_async (self->runner, request, self->service_id, step->operation, vars,
+    tw_action_runner_run_async (self->runner, request, self->service_id,
+                                tw_flatten_step_get_operation (step), vars,
                                 g_task_get_cancellable (task), on_step_done, task);
   else
     {
@@ -687,8 +519,8 @@ run_step (GTask *task)
       g_autoptr(TwMultiStatus) results =
         data->step == STEP_CANCEL ? g_object_ref (data->cancels) : tw_multi_status_new ("closed");
 
-      tw_action_runner_run_multi_async (self->runner, request, self->service_id, step->operation,
-                                        vars, results, g_task_get_cancellable (task), on_step_done,
+      tw_action_runner_run_multi_async (self->runner, request, self->service_id,
+                                        tw_flatten_step_get_operation (step), vars, results, g_task_get_cancellable (task), on_step_done,
                                         task);
     }
 }
@@ -737,18 +569,20 @@ describe_result (TwFlatten *self,
   TwFlattenStep *halt = get_step (self, STEP_HALT);
   TwFlattenStep *cancel = get_step (self, STEP_CANCEL);
   TwFlattenStep *close = get_step (self, STEP_CLOSE);
+  TwMultiStatus *cancel_result = tw_flatten_step_get_result (cancel);
   const char *name = name_of_service (self);
 
   data->flat = FALSE;
-  if (halt->state != TW_FLATTEN_STEP_OK)
+  if (tw_flatten_step_get_state (halt) != TW_FLATTEN_STEP_OK)
     return g_strdup_printf (_("%s was not flattened: new orders could not be suspended (%s). "
                               "Nothing was canceled or closed; every order and position is "
                               "still open."), name,
-                            data->error != NULL ? data->error->message : halt->summary);
+                            data->error != NULL ? data->error->message
+                                                : tw_flatten_step_get_summary (halt));
 
-  if (cancel->result != NULL && tw_multi_status_get_n_failed (cancel->result) > 0)
+  if (cancel_result != NULL && tw_multi_status_get_n_failed (cancel_result) > 0)
     {
-      g_autoptr(GPtrArray) ids = dup_failed_labels (cancel->result);
+      g_autoptr(GPtrArray) ids = dup_failed_labels (cancel_result);
       g_autofree char *joined = join_ids (ids);
 
       /* Translators: %s lists order ids */
@@ -762,10 +596,10 @@ describe_result (TwFlatten *self,
                                                    "%u orders still open", data->orders_left),
                                 data->orders_left);
     }
-  else if (cancel->state == TW_FLATTEN_STEP_SKIPPED)
+  else if (tw_flatten_step_get_state (cancel) == TW_FLATTEN_STEP_SKIPPED)
     g_string_append (left, _("orders may still be open (this connector can neither cancel "
                              "nor list them): look at the Orders page"));
-  else if (cancel->state != TW_FLATTEN_STEP_OK)
+  else if (tw_flatten_step_get_state (cancel) != TW_FLATTEN_STEP_OK)
     g_string_append (left, _("open orders were not canceled"));
 
   if (data->verified && data->left_open->len > 0)
@@ -776,16 +610,17 @@ describe_result (TwFlatten *self,
       /* Translators: %s lists symbols */
       g_string_append_printf (left, _("positions still open: %s"), joined);
     }
-  else if (!data->verified && close->result != NULL &&
-           tw_multi_status_get_n_failed (close->result) > 0)
+  else if (!data->verified && tw_flatten_step_get_result (close) != NULL &&
+           tw_multi_status_get_n_failed (tw_flatten_step_get_result (close)) > 0)
     {
-      g_autoptr(GPtrArray) ids = tw_multi_status_dup_failed_ids (close->result);
+      g_autoptr(GPtrArray) ids = tw_multi_status_dup_failed_ids (tw_flatten_step_get_result (close));
       g_autofree char *joined = join_ids (ids);
 
       append_separator (left);
       g_string_append_printf (left, _("positions still open: %s"), joined);
     }
-  else if (close->state != TW_FLATTEN_STEP_OK && close->state != TW_FLATTEN_STEP_PARTIAL)
+  else if (tw_flatten_step_get_state (close) != TW_FLATTEN_STEP_OK &&
+           tw_flatten_step_get_state (close) != TW_FLATTEN_STEP_PARTIAL)
     {
       append_separator (left);
       g_string_append (left, _("no position was closed"));
@@ -807,11 +642,11 @@ describe_result (TwFlatten *self,
                                 "from the broker: no open position."), name);
     }
 
-  if (close->state == TW_FLATTEN_STEP_PARTIAL)
+  if (tw_flatten_step_get_state (close) == TW_FLATTEN_STEP_PARTIAL)
     /* Translators: "InvestIQ is not flat — positions still open: AAPL. Closing: 1 of 2
      * closed. New orders stay suspended." */
     return g_strdup_printf (_("%s is not flat — %s. Closing: %s. New orders stay suspended."),
-                            name, left->str, close->summary);
+                            name, left->str, tw_flatten_step_get_summary (close));
   if (data->error != NULL)
     return g_strdup_printf (_("%s is not flat — %s. Stopped: %s. New orders stay suspended."),
                             name, left->str, data->error->message);
@@ -1029,8 +864,8 @@ tw_flatten_run_async (TwFlatten           *self,
   if (!tw_guard_request_check (self->request, &error))
     {
       for (guint i = 0; i < N_STEPS; i++)
-        step_set (get_step (self, i), TW_FLATTEN_STEP_PENDING, _("Not started: the guard refused"),
-                  NULL);
+        _tw_flatten_step_set (get_step (self, i), TW_FLATTEN_STEP_PENDING,
+                              _("Not started: the guard refused"), NULL);
       g_task_set_task_data (task, g_steal_pointer (&error), (GDestroyNotify) g_error_free);
       g_task_run_in_thread (task, refuse_in_thread);
       return;
