@@ -29,7 +29,7 @@ test_health (void)
   service = tw_client_get_service (c.client);
   tw_workspace_start (c.workspace);
   tw_workspace_refresh (c.workspace);
-  g_assert_true (conformance_wait (service_polled, service, 5000));
+  g_assert_true (tw_test_wait_for (service_polled, service, 5000));
 
   g_assert_cmpuint (tw_fixture_server_count (c.server, "GET", "/api/health"), ==, 1);
   g_assert_cmpstr (tw_fixture_server_last_header (c.server, "GET", "/api/health", "Authorization"),
@@ -108,7 +108,7 @@ test_halt_and_emergency_stop (void)
 
   halt = tw_action_runner_new_request (c.runner, "trading.halt", "ai-trading");
   tw_action_runner_run_async (c.runner, halt, "ai-trading", "trading.halt", NULL, NULL, on_run, &error);
-  g_assert_true (conformance_wait (action_noted, state, 5000));
+  g_assert_true (tw_test_wait_for (action_noted, state, 5000));
   g_assert_no_error (error);
   g_assert_cmpuint (tw_fixture_server_count (c.server, "POST", "/api/trading/disable"), ==, 1);
   g_assert_cmpstr (tw_fixture_server_last_header (c.server, "POST", "/api/trading/disable", "Authorization"),
@@ -123,7 +123,7 @@ test_halt_and_emergency_stop (void)
   stop = tw_action_runner_new_request (c.runner, "trading.emergency_stop", "ai-trading");
   tw_action_runner_run_async (c.runner, stop, "ai-trading", "trading.emergency_stop", NULL, NULL,
                               on_run, &error);
-  g_assert_true (conformance_wait (stop_noted, state, 5000));
+  g_assert_true (tw_test_wait_for (stop_noted, state, 5000));
   g_assert_no_error (error);
   g_assert_cmpuint (tw_fixture_server_count (c.server, "POST", "/api/trading/emergency-stop"), ==, 1);
   g_assert_null (tw_fixture_server_last_body (c.server, "POST", "/api/trading/emergency-stop"));
@@ -138,7 +138,7 @@ test_halt_and_emergency_stop (void)
     tw_workspace_start (c.workspace);
     tw_risk_monitor_refresh (c.monitor);
     tw_workspace_refresh (c.workspace);
-    g_assert_true (conformance_wait (health_polled_again, &wait, 5000));
+    g_assert_true (tw_test_wait_for (health_polled_again, &wait, 5000));
   }
   g_assert_cmpuint (tw_fixture_server_count (c.server, "GET", "/api/trading/status"), ==, 0);
   g_assert_cmpuint (tw_fixture_server_count (c.server, "POST", "/api/trading/enable"), ==, 0);

@@ -6,7 +6,7 @@
 #include "tw-breaker.h"
 #include "tw-connector.h"
 #include "tw-test-util.h"
-#include "tw-conformance-client.h"
+#include "tw-conformance.h"
 
 /* The Autotrader as 004's Operations Runbooks document it: the shipped connector against
  * the runbook's own examples (tests/fixtures/runbooks/004-autotrader, served by the
@@ -50,7 +50,7 @@ test_rate_limits (void)
   conformance_teardown (&c);
 
   /* Configured, the optional key is sent. */
-  conformance_setup (&c, SYSTEM, CONNECTOR, "k-9");
+  conformance_setup (&c, SYSTEM, CONNECTOR, "api_key=k-9");
   g_clear_pointer (&body, json_node_unref);
   body = conformance_call (&c, "rate_limits.list", NULL, &status, &error);
   g_assert_no_error (error);

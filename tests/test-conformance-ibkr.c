@@ -7,7 +7,7 @@
 #include "tw-connector.h"
 #include "tw-order.h"
 #include "tw-test-util.h"
-#include "tw-conformance-client.h"
+#include "tw-conformance.h"
 
 /* The IBKR assistant as 003's RUNBOOK.md documents it: the shipped connector against the
  * runbook's own examples (tests/fixtures/runbooks/003-ibkr-assistant*, served by the
@@ -73,7 +73,7 @@ test_health (void)
   conformance_teardown (&c);
 
   /* A deployment that wants a key: sent when configured. */
-  conformance_setup (&c, SYSTEM, CONNECTOR, "k-123");
+  conformance_setup (&c, SYSTEM, CONNECTOR, "api_key=k-123");
   g_clear_pointer (&body, json_node_unref);
   body = conformance_call (&c, "health", NULL, &status, &error);
   g_assert_no_error (error);

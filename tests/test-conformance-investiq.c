@@ -38,7 +38,7 @@ test_health (void)
   service = tw_client_get_service (c.client);
   tw_workspace_start (c.workspace);
   tw_workspace_refresh (c.workspace);
-  g_assert_true (conformance_wait (service_polled, service, 5000));
+  g_assert_true (tw_test_wait_for (service_polled, service, 5000));
 
   g_assert_cmpstr (tw_fixture_server_last_header (c.server, "GET", "/health", "X-API-Key"), ==, API_KEY);
   components = tw_service_get_components (service);
@@ -79,7 +79,7 @@ test_circuit_breakers (void)
   tw_risk_monitor_start (c.monitor);
   state = tw_risk_monitor_lookup (c.monitor, "investiq");
   g_assert_nonnull (state);
-  g_assert_true (conformance_wait (state_polled, state, 5000));
+  g_assert_true (tw_test_wait_for (state_polled, state, 5000));
 
   g_assert_cmpstr (tw_fixture_server_last_header (c.server, "GET", "/api/risk/circuit-breakers",
                                                   "X-API-Key"), ==, API_KEY);
@@ -262,7 +262,7 @@ test_alpaca (void)
   service = tw_client_get_service (c.client);
   tw_workspace_start (c.workspace);
   tw_workspace_refresh (c.workspace);
-  g_assert_true (conformance_wait (service_polled, service, 5000));
+  g_assert_true (tw_test_wait_for (service_polled, service, 5000));
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
   g_assert_cmpstr (tw_fixture_server_last_header (c.server, "GET", "/v2/account", "APCA-API-KEY-ID"),
                    ==, "PKTEST1234567890ABCD");

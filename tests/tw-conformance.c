@@ -8,6 +8,8 @@
 #include "tw-profile.h"
 #include "tw-test-util.h"
 
+#define WAIT_MS 10000
+
 static GHashTable *
 parse_vars (const char *text)
 {
@@ -106,30 +108,12 @@ conformance_call (Conformance *c,
   JsonNode *body;
 
   tw_client_call_async (c->client, operation, table, NULL, on_called, g_object_ref (task));
-  while (!g_task_get_completed (task))
-    g_main_context_iteration (NULL, TRUE);
+  tw_test_wait_until (g_task_get_completed (task), WAIT_MS);
   result = g_task_propagate_pointer (task, NULL);
   body = tw_client_call_finish (c->client, result, &response, error);
   if (status != NULL)
     *status = response != NULL ? tw_http_response_get_status (response) : 0;
   return body;
-}
-
-gboolean
-conformance_wait (gboolean (*check) (gpointer data),
-                  gpointer   data,
-                  guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return check (data);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
 }
 
 /* A member of the fixture file itself (not part of TwFixture), or NULL. */
@@ -253,4 +237,47 @@ conformance_check_sim (const char  *system,
         tw_fixture_assert_same_shape (fixture->body, answer, where);
     }
   tw_sim_thread_stop (sim);
+}
+
+const TwFixture *
+conformance_fixture (Conformance *c,
+                     const char  *method,
+                     const char  *path)
+{
+  const TwFixture *fixture = tw_fixture_server_lookup (c->server, method, path);
+
+  if (fixture == NULL)
+    g_error ("no fixture for %s %s", method, path);
+  return fixture;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} ReadBackData;
+
+static void
+read_back_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ReadBackData *data = user_data;
+
+  data->ok = tw_risk_monitor_read_back_finish (TW_RISK_MONITOR (source), result, &data->error);
+  data->done = TRUE;
+}
+
+TwTradingState *
+conformance_read_back (Conformance *c)
+{
+  const char *id = tw_service_get_id (tw_client_get_service (c->client));
+  ReadBackData data = { FALSE, FALSE, NULL };
+
+  tw_risk_monitor_read_back_async (c->monitor, id, NULL, read_back_cb, &data);
+  g_assert_true (tw_test_run_until (&data.done, WAIT_MS));
+  g_assert_no_error (data.error);
+  g_assert_true (data.ok);
+  return tw_risk_monitor_lookup (c->monitor, id);
 }

@@ -29,7 +29,8 @@ typedef struct
   TwClient            *client;
 } Conformance;
 
-/* @secrets: "name=value|name=value" for the connector's secrets, or NULL. */
+/* @secrets: "name=value|name=value" for the connector's secrets (e.g. "api_key=k-1"),
+ * or NULL. */
 void       conformance_setup           (Conformance *c,
                                         const char  *system,
                                         const char  *connector_id,
@@ -42,10 +43,6 @@ JsonNode  *conformance_call            (Conformance *c,
                                         const char  *vars,
                                         guint       *status,
                                         GError     **error);
-/* Iterates the main context until @check (@data) is TRUE or @timeout_ms passed. */
-gboolean   conformance_wait            (gboolean   (*check) (gpointer data),
-                                        gpointer     data,
-                                        guint        timeout_ms);
 /* (nullable) (transfer full) the "request" member of a fixture file: the request body
  * the runbook shows. */
 JsonNode  *conformance_fixture_request (const char      *system,
@@ -59,5 +56,11 @@ JsonNode  *conformance_fixture_request (const char      *system,
 void       conformance_check_sim       (const char  *system,
                                         const char  *flavor,
                                         void       (*prepare) (TwSimThread *sim));
+/* The fixture of @method @path; asserts there is one. */
+const TwFixture *conformance_fixture   (Conformance *c,
+                                        const char  *method,
+                                        const char  *path);
+/* Reads the service's kill switch / trading state back through the monitor and waits. */
+TwTradingState  *conformance_read_back (Conformance *c);
 
 G_END_DECLS
