@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
-#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "tw-audit-private.h"
