@@ -367,6 +367,7 @@ tw_application_startup (GApplication *application)
   TwApplication *self = TW_APPLICATION (application);
 
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
+  tw_ui_fix_accessible_labels ();
 
   self->http = tw_http_new ();
   self->registry = tw_connector_registry_new ();

@@ -326,14 +326,17 @@ build_checklist (TwGuardDialog *self)
       item->check = GTK_CHECK_BUTTON (gtk_check_button_new ());
       gtk_widget_set_valign (GTK_WIDGET (item->check), GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (item->check), "tw-check-id", g_strdup (id), g_free);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (item->check),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      g_dgettext (GETTEXT_PACKAGE, tw_guard_check_get_label (id)),
-                                      -1);
       adw_action_row_add_prefix (item->row, GTK_WIDGET (item->check));
       if (automatic)
-        /* Filled from the services' live state: the operator cannot tick it. */
-        gtk_widget_set_sensitive (GTK_WIDGET (item->check), FALSE);
+        {
+          /* Filled from the services' live state: the operator cannot tick it. An
+           * activatable row names its widget after its title; this one is named here. */
+          gtk_widget_set_sensitive (GTK_WIDGET (item->check), FALSE);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (item->check),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          g_dgettext (GETTEXT_PACKAGE, tw_guard_check_get_label (id)),
+                                          -1);
+        }
       else
         {
           adw_action_row_set_activatable_widget (item->row, GTK_WIDGET (item->check));

@@ -349,3 +349,82 @@ tw_ui_flush_update (GtkWidget *widget)
       deferred->func (widget);
     }
 }
+
+/* GTK 4.8 names a labelled button twice: its label property, mnemonic underscore and
+ * all, as the accessible label, and the label's text again from its content — a screen
+ * reader says "_Resume… Resume…". Without the property the name comes from the
+ * content alone: "Resume…". Reset whenever such a button is mapped or relabelled.
+ * libadwaita 1.2's toasts have an icon-only close button with no name at all. */
+static void
+fix_accessible_label (GtkWidget *widget)
+{
+  const char *label = NULL;
+  GtkWidget *parent;
+
+  if (GTK_IS_BUTTON (widget))
+    label = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (GTK_IS_CHECK_BUTTON (widget))
+    label = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+  if (label != NULL)
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      return;
+    }
+  parent = gtk_widget_get_parent (widget);
+  if (GTK_IS_BUTTON (widget) && parent != NULL &&
+      g_str_equal (G_OBJECT_TYPE_NAME (parent), "AdwToastWidget") &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "window-close-symbolic") == 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Dismiss"), -1);
+}
+
+static gboolean
+fix_later_cb (gpointer data)
+{
+  fix_accessible_label (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+relabelled_cb (GtkWidget *widget)
+{
+  /* notify::label comes before the button sets its accessible label again. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, fix_later_cb, g_object_ref (widget), g_object_unref);
+}
+
+static gboolean
+map_hook (GSignalInvocationHint *hint,
+          guint                  n_values,
+          const GValue          *values,
+          gpointer               user_data)
+{
+  GObject *object = g_value_get_object (&values[0]);
+  static GQuark watched;
+
+  if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object))
+    return TRUE;
+  fix_accessible_label (GTK_WIDGET (object));
+  /* GObject's notify takes no emission hook: watch each button once it is shown. */
+  if (G_UNLIKELY (watched == 0))
+    watched = g_quark_from_static_string ("tw-accessible-label-watched");
+  if (g_object_get_qdata (object, watched) == NULL)
+    {
+      g_object_set_qdata (object, watched, GINT_TO_POINTER (TRUE));
+      g_signal_connect (object, "notify::label", G_CALLBACK (relabelled_cb), NULL);
+    }
+  return TRUE;
+}
+
+void
+tw_ui_fix_accessible_labels (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      /* The signal exists once the class is: keep it, it lives as long as GTK. */
+      g_type_class_ref (GTK_TYPE_WIDGET);
+      g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0, map_hook, NULL, NULL);
+      g_once_init_leave (&done, 1);
+    }
+}

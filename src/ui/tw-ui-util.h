@@ -55,4 +55,9 @@ void        tw_ui_update_when_mapped  (GtkWidget      *widget,
 /* Runs the update @widget is waiting for, if any: for getters that report what it shows. */
 void        tw_ui_flush_update        (GtkWidget      *widget);
 
+/* Works around GTK 4.8 giving labelled buttons and check buttons their label twice as
+ * accessible name (once with its mnemonic underscore). Once per process, before windows
+ * are shown. */
+void        tw_ui_fix_accessible_labels (void);
+
 G_END_DECLS

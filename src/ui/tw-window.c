@@ -251,6 +251,20 @@ page_row_activated_cb (TwWindow      *self,
   select_row (self, row);
 }
 
+/* A row selected without being activated — by an assistive technology's selection
+ * interface — shows its page too. */
+static void
+page_row_selected_cb (TwWindow      *self,
+                      GtkListBoxRow *row)
+{
+  if (row == NULL || self->session == NULL)
+    return;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->pages_stack),
+                 g_object_get_data (G_OBJECT (row), "tw-page-id")) == 0)
+    return;
+  select_row (self, row);
+}
+
 static void
 page_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -510,6 +524,7 @@ tw_window_class_init (TwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_row_selected_cb);
 }
 
 /* The pages after the Overview, each a TwSessionPage. */
@@ -680,6 +695,7 @@ add_row (TwWindow   *self,
   g_object_set_data_full (G_OBJECT (row), "tw-page-id", g_strdup (id), g_free);
   g_object_set_data_full (G_OBJECT (row), "tw-page-title", g_strdup (title), g_free);
   g_object_set_data (G_OBJECT (row), "tw-page-badge", badge);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_list_box_append (self->pages_list, row);
   return row;
 }
