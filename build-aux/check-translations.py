@@ -11,8 +11,9 @@ msgfmt --check finds an error (a format directive lost or changed). It names the
 messages missing, with where they come from. The tree is never written to.
 
 To fix a failure: meson compile -C _build tradewarden-update-po, translate what
-`msgattrib --untranslated --only-fuzzy po/LL.po` lists (remove the fuzzy flag only when
-the translation is right), and check with msgfmt --check --statistics po/LL.po.
+`msgattrib --untranslated po/LL.po` and `msgattrib --only-fuzzy po/LL.po` list (remove
+the fuzzy flag only when the translation is right), and check with
+msgfmt --check --statistics po/LL.po.
 
 Before checking the tree it checks itself on small made-up trees, so a rule that
 stopped firing fails the test too.
@@ -121,13 +122,14 @@ def problems_of(root):
             missing = missing_in(merged)
             if missing:
                 untranslated = sum(1 for kind, _, _ in missing if kind == "untranslated")
-                lines = ["po/%s.po is not complete: %d of the sources' messages have no "
-                         "translation, %d a fuzzy one. The first ones:"
+                lines = ["po/%s.po is not complete for the sources: %d messages untranslated, "
+                         "%d fuzzy (a fuzzy translation is never shown). The first ones:"
                          % (lang, untranslated, len(missing) - untranslated)]
                 for kind, msgid, where in missing[:SHOW]:
                     lines.append("  %s: “%s” (%s)" % (kind, msgid, ", ".join(where[:2])))
                 lines.append("Update po/%s.po (meson compile -C _build tradewarden-update-po) "
-                             "and translate them." % lang)
+                             "and translate what msgattrib --untranslated and msgattrib "
+                             "--only-fuzzy list." % lang)
                 problems.append("\n".join(lines))
     return problems
 
