@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "tw-error.h"
@@ -178,6 +179,44 @@ test_labels_and_format (void)
   text = tw_risk_parameter_format_value (count, 4.4);
   g_assert_cmpstr (text, ==, "4");
   g_free (text);
+}
+
+/* On screen a value reads in the locale's decimal mark, as the spin button it is typed
+ * into shows it; what is sent to the service stays "4.5" whatever the locale. */
+static void
+test_format_display_locale (void)
+{
+  g_autoptr(TwRiskParameter) percent = tw_risk_parameter_new ("max_order_value_percent", 4.5, FALSE);
+  g_autoptr(TwRiskParameter) count = tw_risk_parameter_new ("max_open_orders", 7, TRUE);
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  char *text;
+
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("no de_DE.UTF-8 locale: `build-aux/run deps` installs it (locales-all)");
+      return;
+    }
+  text = tw_risk_parameter_format_display (percent, 4.5);
+  g_assert_cmpstr (text, ==, "4,5");
+  g_free (text);
+  text = tw_risk_parameter_format_display (percent, 0.1);
+  g_assert_cmpstr (text, ==, "0,1");
+  g_free (text);
+  text = tw_risk_parameter_format_display (percent, 12500.0);
+  g_assert_cmpstr (text, ==, "12500");
+  g_free (text);
+  text = tw_risk_parameter_format_display (count, 4.4);
+  g_assert_cmpstr (text, ==, "4");
+  g_free (text);
+  text = tw_risk_parameter_format_value (percent, 4.5);
+  g_assert_cmpstr (text, ==, "4.5");
+  g_free (text);
+
+  setlocale (LC_NUMERIC, "C");
+  text = tw_risk_parameter_format_display (percent, 4.5);
+  g_assert_cmpstr (text, ==, "4.5");
+  g_free (text);
+  setlocale (LC_NUMERIC, saved);
 }
 
 /* build_vars: every field's current value, the changed ones replaced. */
@@ -398,6 +437,7 @@ main (int   argc,
 
   g_test_add_func ("/tw/core/risk-parameters/refresh", test_refresh);
   g_test_add_func ("/tw/core/risk-parameters/labels-and-format", test_labels_and_format);
+  g_test_add_func ("/tw/core/risk-parameters/format-display-locale", test_format_display_locale);
   g_test_add_func ("/tw/core/risk-parameters/build-vars", test_build_vars);
   g_test_add_func ("/tw/core/risk-parameters/set", test_set);
   g_test_add_func ("/tw/core/risk-parameters/out-of-range", test_out_of_range);

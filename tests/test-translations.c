@@ -19,7 +19,8 @@
 
 /* Messages as a German operator reads them, from the catalog the build makes (po/de.po):
  * the Overview's plural counts (one ngettext pair each, singular and plural), the core's
- * guard refusal with its translated action title and checklist labels, the ages ("vor 3 min").
+ * guard refusal with its translated action title and checklist labels, the ages ("vor 3 min"),
+ * the dates ("01.05.2024 14:30:07").
  * Every other test reads the English msgids in C. */
 
 static TwApplication *app;
@@ -200,6 +201,39 @@ test_ago_german (void)
   setlocale (LC_ALL, saved);
 }
 
+/* A date before today as a German operator writes it ("01.05.2024 14:30:07"), the
+ * day's times as they were; in C the ISO form the msgid holds. */
+static void
+test_dates_german (void)
+{
+  g_autofree char *saved = NULL;
+  g_autoptr(GDateTime) then = g_date_time_new_local (2024, 5, 1, 14, 30, 7);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now),
+                                                      0, 0, 1);
+  g_autofree char *time = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *english = NULL;
+
+  if (!tw_test_enter_german (&saved))
+    return;
+
+  time = tw_ui_format_time (then);
+  g_assert_cmpstr (time, ==, "01.05.2024 14:30:07");
+  since = tw_ui_format_since (then);
+  g_assert_true (g_str_has_prefix (since, "seit 01.05.2024 14:30, vor "));
+  clock = tw_ui_format_time (today);
+  g_assert_cmpstr (clock, ==, "00:00:01");
+
+  setlocale (LC_ALL, "C");
+  english = tw_ui_format_time (then);
+  g_assert_cmpstr (english, ==, "2024-05-01 14:30:07");
+  setlocale (LC_ALL, saved);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +246,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/translations/overview-plurals-de", test_overview_plurals_german);
   g_test_add_func ("/tw/ui/translations/guard-refusal-de", test_guard_refusal_german);
   g_test_add_func ("/tw/ui/translations/ago-de", test_ago_german);
+  g_test_add_func ("/tw/ui/translations/dates-de", test_dates_german);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

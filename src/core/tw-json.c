@@ -95,8 +95,9 @@ tw_json_check_limits (const char  *data,
               if (escape == 0)
                 {
                   g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                               /* Not G_GSIZE_FORMAT: xgettext cannot see through a macro. */
                                _("a string holds a \\u escape that is not a character (byte "
-                                 "%" G_GSIZE_FORMAT ")"), i + 1);
+                                 "%zu)"), i + 1);
                   return FALSE;
                 }
               i += escape - 1;

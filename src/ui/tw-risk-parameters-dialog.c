@@ -63,12 +63,12 @@ param_row_clear (ParamRow *row)
   g_clear_pointer (&row->subtitle, g_free);
 }
 
-/* "5 %", "3": as the operator reads it. */
+/* "5 %", "3", "4,5 %" in German: as the operator reads it. */
 static char *
 format_with_unit (TwRiskParameter *param,
                   double           value)
 {
-  g_autofree char *number = tw_risk_parameter_format_value (param, value);
+  g_autofree char *number = tw_risk_parameter_format_display (param, value);
   const char *unit = tw_risk_parameter_get_unit (param);
 
   if (unit == NULL || *unit == '\0')

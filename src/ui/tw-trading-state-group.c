@@ -459,8 +459,8 @@ update_params (TwTradingStateGroup *self)
   for (guint i = 0; i < self->param_displays->len; i++)
     {
       ParamDisplay *display = &g_array_index (self->param_displays, ParamDisplay, i);
-      g_autofree char *number = tw_risk_parameter_format_value (display->param,
-                                                                tw_risk_parameter_get_value (display->param));
+      g_autofree char *number = tw_risk_parameter_format_display (display->param,
+                                                                  tw_risk_parameter_get_value (display->param));
       const char *unit = tw_risk_parameter_get_unit (display->param);
       g_autofree char *text = NULL;
 

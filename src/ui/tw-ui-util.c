@@ -248,7 +248,10 @@ tw_ui_format_since (GDateTime *when)
 
   local = g_date_time_to_local (when);
   now = g_date_time_new_now_local ();
-  clock = g_date_time_format (local, is_today (local) ? "%H:%M" : "%Y-%m-%d %H:%M");
+  /* Translators: a date and time before today, in g_date_time_format () form
+   * (German: "%d.%m.%Y %H:%M") */
+  /* xgettext:no-c-format */
+  clock = g_date_time_format (local, is_today (local) ? "%H:%M" : _("%Y-%m-%d %H:%M"));
   ago = tw_ui_format_ago (g_date_time_difference (now, local) / G_TIME_SPAN_SECOND);
   /* Translators: e.g. "since 14:02, 3 min ago" */
   return g_strdup_printf (_("since %s, %s"), clock, ago);
@@ -262,7 +265,10 @@ tw_ui_format_time (GDateTime *when)
   g_return_val_if_fail (when != NULL, NULL);
 
   local = g_date_time_to_local (when);
-  return g_date_time_format (local, is_today (local) ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S");
+  /* Translators: a date and time before today, to the second, in g_date_time_format ()
+   * form (German: "%d.%m.%Y %H:%M:%S") */
+  /* xgettext:no-c-format */
+  return g_date_time_format (local, is_today (local) ? "%H:%M:%S" : _("%Y-%m-%d %H:%M:%S"));
 }
 
 GSettings *

@@ -518,9 +518,11 @@ tw_backup_verify_for_source (TwBackup      *self,
               manifest = TW_BACKUP_MANIFEST_MISMATCHED;
               g_free (problem);
               problem = job.size != manifest_size
-                ? g_strdup_printf (_("its size (%" G_GUINT64_FORMAT " bytes) is not the "
-                                     "%" G_GUINT64_FORMAT " bytes its manifest records: it "
-                                     "changed since it was made"), job.size, manifest_size)
+                /* %llu, not G_GUINT64_FORMAT: xgettext cannot see through a macro. */
+                ? g_strdup_printf (_("its size (%llu bytes) is not the %llu bytes its manifest "
+                                     "records: it changed since it was made"),
+                                   (unsigned long long) job.size,
+                                   (unsigned long long) manifest_size)
                 : g_strdup (_("its content is not what its manifest records (SHA-256 "
                               "differs): it changed since it was made"));
             }

@@ -237,3 +237,16 @@ tw_risk_parameter_format_value (TwRiskParameter *self,
   /* 15 significant digits: 0.1 stays "0.1", not 0.1000000000000000055; 4.0 is "4". */
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.15g", value));
 }
+
+char *
+tw_risk_parameter_format_display (TwRiskParameter *self,
+                                  double           value)
+{
+  g_return_val_if_fail (TW_IS_RISK_PARAMETER (self), NULL);
+  g_return_val_if_fail (isfinite (value), NULL);
+
+  if (self->is_integer)
+    return g_strdup_printf ("%.0f", round (value));
+  /* printf's %g follows LC_NUMERIC, as the spin buttons the value is typed into do. */
+  return g_strdup_printf ("%.15g", value);
+}

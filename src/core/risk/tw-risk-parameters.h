@@ -28,6 +28,11 @@ gboolean         tw_risk_parameter_get_is_integer (TwRiskParameter *self);
  * rounded to a whole number. (transfer full) */
 char            *tw_risk_parameter_format_value   (TwRiskParameter *self,
                                                    double           value);
+/* The value as the operator reads it, in the locale's decimal mark ("4,5" in German);
+ * a count rounded to a whole number. For the screen only: what is sent or compared is
+ * tw_risk_parameter_format_value(). (transfer full) */
+char            *tw_risk_parameter_format_display (TwRiskParameter *self,
+                                                   double           value);
 /* "Max daily loss" for the known keys; otherwise the key made readable
  * ("max_order_value_usd" → "Max order value usd"). (transfer full) */
 char            *tw_risk_parameter_label_for_key  (const char      *key);
