@@ -166,31 +166,72 @@ halt_result_cb (TwActionRunner *runner,
   update_progress (self);
 }
 
+/* Halt All has one toast, from "Halting every service…" to its result, reused by the
+ * next Halt All while it is shown: libadwaita 1.2 aborts (adw-toast-overlay.c,
+ * !info->widget) when a high-priority toast displaces one that comes back while an
+ * earlier one is still hiding — two Halt Alls a second apart did it. */
+static void
+halt_toast_dismissed_cb (AdwToast      *toast,
+                         TwApplication *self)
+{
+  if (self->halt_toast != toast)
+    return;
+  g_clear_handle_id (&self->halt_toast_timeout, g_source_remove);
+  g_clear_object (&self->halt_toast);
+}
+
+static gboolean
+halt_toast_timeout_cb (gpointer user_data)
+{
+  TwApplication *self = user_data;
+
+  self->halt_toast_timeout = 0;
+  if (self->halt_toast != NULL)
+    adw_toast_dismiss (self->halt_toast);
+  return G_SOURCE_REMOVE;
+}
+
+static AdwToast *
+ensure_halt_toast (TwApplication *self)
+{
+  g_clear_handle_id (&self->halt_toast_timeout, g_source_remove);
+  if (self->halt_toast == NULL)
+    {
+      self->halt_toast = g_object_ref_sink (adw_toast_new (_("Halting every service…")));
+      adw_toast_set_priority (self->halt_toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (self->halt_toast, 0);   /* dismissed by halt_toast_timeout_cb */
+      g_signal_connect_object (self->halt_toast, "dismissed", G_CALLBACK (halt_toast_dismissed_cb),
+                               self, 0);
+      g_signal_connect_object (self->halt_toast, "button-clicked", G_CALLBACK (halt_details_cb),
+                               self, 0);
+      tw_window_add_toast (self->window, self->halt_toast);
+    }
+  return self->halt_toast;
+}
+
 static void
 stop_progress (TwApplication *self)
 {
   if (self->session != NULL && tw_session_get_action_runner (self->session) != NULL)
     g_signal_handlers_disconnect_by_func (tw_session_get_action_runner (self->session),
                                           halt_result_cb, self);
-  if (self->halt_toast != NULL)
-    adw_toast_dismiss (self->halt_toast);
-  g_clear_object (&self->halt_toast);
   g_clear_pointer (&self->halt_progress, g_ptr_array_unref);
 }
 
 static void
 start_progress (TwApplication *self)
 {
+  AdwToast *toast;
+
   stop_progress (self);
   self->halt_progress = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect (tw_session_get_action_runner (self->session), "halt-result",
                     G_CALLBACK (halt_result_cb), self);
   if (!window_shown (self))
     return;
-  self->halt_toast = g_object_ref_sink (adw_toast_new (_("Halting every service…")));
-  adw_toast_set_priority (self->halt_toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_set_timeout (self->halt_toast, 0);
-  tw_window_add_toast (self->window, self->halt_toast);
+  toast = ensure_halt_toast (self);
+  adw_toast_set_button_label (toast, NULL);
+  adw_toast_set_title (toast, _("Halting every service…"));
 }
 
 static void
@@ -280,14 +321,13 @@ halt_done_cb (GObject      *object,
 
   {
     g_autofree char *title = tw_session_summarize_halt (all);
-    AdwToast *toast;
+    AdwToast *toast = ensure_halt_toast (self);
 
-    toast = adw_toast_new (title);
+    adw_toast_set_title (toast, title);
     adw_toast_set_button_label (toast, _("_Details"));
-    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-    adw_toast_set_timeout (toast, n_failed > 0 ? 0 : 8);
-    g_signal_connect_object (toast, "button-clicked", G_CALLBACK (halt_details_cb), self, 0);
-    tw_window_add_toast (self->window, toast);
+    /* A failure stays until the operator dismisses it. */
+    if (n_failed == 0)
+      self->halt_toast_timeout = g_timeout_add_seconds (8, halt_toast_timeout_cb, self);
   }
 
   if (n_failed > 0)

@@ -26,7 +26,8 @@ struct _TwApplication
   TwNotifier          *notifier;
   GCancellable        *cancellable;
   GtkWidget           *halt_dialog;      /* weak: "N services did not halt" while open */
-  AdwToast            *halt_toast;       /* while halting: each service's result as it comes */
+  AdwToast            *halt_toast;       /* Halt All's: each service's result as it comes, then the whole */
+  guint                halt_toast_timeout;
   GPtrArray           *halt_progress;    /* while halting: the latest TwActionResult a service */
   guint                quit_sources[2];  /* SIGTERM, SIGINT */
   gboolean             opened_once;      /* a profile was opened or asked for */

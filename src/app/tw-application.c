@@ -496,6 +496,7 @@ tw_application_dispose (GObject *object)
 
   /* Disposing the session stops it at once. */
   g_clear_object (&self->session);
+  g_clear_handle_id (&self->halt_toast_timeout, g_source_remove);
   g_clear_object (&self->halt_toast);
   g_clear_pointer (&self->halt_progress, g_ptr_array_unref);
   g_clear_pointer (&self->sim, tw_sim_thread_stop);

@@ -367,21 +367,45 @@ fix_accessible_label (GtkWidget *widget)
   const char *label = NULL;
   GtkWidget *parent;
 
-  if (GTK_IS_BUTTON (widget))
+  /* Only a mnemonic label is said twice; a plain one is the button's only name. */
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)))
     label = gtk_button_get_label (GTK_BUTTON (widget));
-  else if (GTK_IS_CHECK_BUTTON (widget))
+  else if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_use_underline (GTK_CHECK_BUTTON (widget)))
     label = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
   if (label != NULL)
     {
       gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
       return;
     }
+  /* An expander row's own row is what the focus lands on: it takes the row's title. */
+  if (ADW_IS_EXPANDER_ROW (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+      if (title != NULL && *title != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        title, -1);
+      return;
+    }
   parent = gtk_widget_get_parent (widget);
-  if (GTK_IS_BUTTON (widget) && parent != NULL &&
-      g_str_equal (G_OBJECT_TYPE_NAME (parent), "AdwToastWidget") &&
+  if (!GTK_IS_BUTTON (widget) || parent == NULL)
+    return;
+  /* A drop-down's button is what takes the focus: named by the drop-down's label. */
+  if (GTK_IS_DROP_DOWN (parent))
+    {
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      parent, NULL, -1);
+      return;
+    }
+  if (g_str_equal (G_OBJECT_TYPE_NAME (parent), "AdwToastWidget") &&
       g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "window-close-symbolic") == 0)
     gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     _("Dismiss"), -1);
+  /* GtkShortcutsWindow's search toggle, icon only. */
+  else if (gtk_widget_get_ancestor (widget, GTK_TYPE_SHORTCUTS_WINDOW) != NULL &&
+           g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "edit-find-symbolic") == 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Search Shortcuts"), -1);
 }
 
 static gboolean
@@ -407,7 +431,7 @@ map_hook (GSignalInvocationHint *hint,
   GObject *object = g_value_get_object (&values[0]);
   static GQuark watched;
 
-  if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object))
+  if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object) && !ADW_IS_EXPANDER_ROW (object))
     return TRUE;
   fix_accessible_label (GTK_WIDGET (object));
   /* GObject's notify takes no emission hook: watch each button once it is shown. */
@@ -416,7 +440,8 @@ map_hook (GSignalInvocationHint *hint,
   if (g_object_get_qdata (object, watched) == NULL)
     {
       g_object_set_qdata (object, watched, GINT_TO_POINTER (TRUE));
-      g_signal_connect (object, "notify::label", G_CALLBACK (relabelled_cb), NULL);
+      g_signal_connect (object, ADW_IS_EXPANDER_ROW (object) ? "notify::title" : "notify::label",
+                        G_CALLBACK (relabelled_cb), NULL);
     }
   return TRUE;
 }

@@ -251,20 +251,6 @@ page_row_activated_cb (TwWindow      *self,
   select_row (self, row);
 }
 
-/* A row selected without being activated — by an assistive technology's selection
- * interface — shows its page too. */
-static void
-page_row_selected_cb (TwWindow      *self,
-                      GtkListBoxRow *row)
-{
-  if (row == NULL || self->session == NULL)
-    return;
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->pages_stack),
-                 g_object_get_data (G_OBJECT (row), "tw-page-id")) == 0)
-    return;
-  select_row (self, row);
-}
-
 static void
 page_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -524,7 +510,6 @@ tw_window_class_init (TwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_row_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, page_row_selected_cb);
 }
 
 /* The pages after the Overview, each a TwSessionPage. */
