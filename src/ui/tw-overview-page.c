@@ -403,6 +403,11 @@ bind_row_cb (TwOverviewPage *self,
   TwClient *client = NULL;
   const char *id = tw_service_get_id (service);
 
+  /* GTK 4.8 gives a list item no accessible label of its own: name the item that holds
+   * the row, so a screen reader says which service the focus is on. */
+  if (gtk_widget_get_parent (GTK_WIDGET (row)) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (row))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, tw_service_get_name (service), -1);
   if (self->workspace != NULL && id != NULL)
     client = tw_workspace_get_client (self->workspace, id);
   if (client != NULL)
