@@ -572,6 +572,124 @@ test_account_blocks (void)
   app_fixture_close (&f);
 }
 
+/* Where @widget is in the window. */
+static graphene_rect_t
+bounds_in_window (GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &bounds));
+  return bounds;
+}
+
+static void
+assert_same_place (GtkWidget             *widget,
+                   const graphene_rect_t *before)
+{
+  graphene_rect_t after = bounds_in_window (widget);
+
+  g_test_message ("%s: %.0f,%.0f %.0f×%.0f, was %.0f,%.0f %.0f×%.0f", G_OBJECT_TYPE_NAME (widget),
+                  after.origin.x, after.origin.y, after.size.width, after.size.height,
+                  before->origin.x, before->origin.y, before->size.width, before->size.height);
+  g_assert_true (graphene_rect_equal (&after, before));
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  return trading_find_widget (root, type);
+}
+
+/* A banner comes on a card (the account blocked) and goes: the table, its filter and its
+ * Close Selected button stay where the operator's pointer may be. The banner had pushed
+ * them down by its height. */
+static void
+test_banner_keeps_table (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TwAccountCard *card;
+  TradingPositionWait wait;
+  GtkWidget *scroller, *entry, *button;
+  graphene_rect_t scroller_before, entry_before, button_before;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+  resize_window (&f, 1280, 800);
+  card = tw_positions_page_get_account_card (page, "alpaca");
+  g_assert_null (tw_account_card_get_blocked_text (card));
+  g_assert_null (tw_account_card_get_problem_text (card));
+
+  scroller = GTK_WIDGET (tw_positions_page_get_scroller (page));
+  entry = find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  button = gtk_widget_get_prev_sibling (entry);
+  g_assert_true (GTK_IS_BUTTON (button));
+  scroller_before = bounds_in_window (scroller);
+  entry_before = bounds_in_window (entry);
+  button_before = bounds_in_window (button);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-banner-before");
+
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"trading_blocked\": true, "
+                "\"account_blocked\": true, \"trade_suspended_by_user\": true}");
+  g_assert_true (tw_test_ui_wait_for (card_blocked, card, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  assert_same_place (scroller, &scroller_before);
+  assert_same_place (entry, &entry_before);
+  assert_same_place (button, &button_before);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-banner-after");
+
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"trading_blocked\": false, "
+                "\"account_blocked\": false, \"trade_suspended_by_user\": false}");
+  g_assert_true (tw_test_ui_wait_for (card_unblocked, card, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  assert_same_place (scroller, &scroller_before);
+  assert_same_place (button, &button_before);
+
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+  app_fixture_close (&f);
+}
+
+static gboolean
+card_has_mode_warning (gpointer data)
+{
+  return tw_account_card_get_mode_warning_text (data) != NULL;
+}
+
+/* A LIVE profile whose InvestIQ reports a paper broker account: the card says so, and the
+ * Alpaca card (whose base URL says nothing of its mode) does not. */
+static void
+test_mode_mismatch (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TwAccountCard *card;
+  const char *text;
+
+  app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+  resize_window (&f, 1280, 800);
+  card = tw_positions_page_get_account_card (page, "investiq");
+  g_assert_true (tw_test_ui_wait_for (card_has_mode_warning, card, 10000));
+  text = tw_account_card_get_mode_warning_text (card);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "PAPER account in a LIVE profile"));
+  g_assert_cmpstr (tw_account_card_get_mode_text (card), ==, "PAPER");
+  g_assert_null (tw_account_card_get_mode_warning_text (tw_positions_page_get_account_card (page, "alpaca")));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-mode-mismatch");
+
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +710,8 @@ main (int   argc,
   g_test_add ("/tw/ui/positions-page/stale", PositionsFixture, NULL, positions_setup, test_stale,
               positions_teardown);
   g_test_add_func ("/tw/ui/positions-page/layout", test_layout);
+  g_test_add_func ("/tw/ui/positions-page/banner-keeps-table", test_banner_keeps_table);
+  g_test_add_func ("/tw/ui/positions-page/mode-mismatch", test_mode_mismatch);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

@@ -174,6 +174,8 @@ update_age (TwPositionsPage *self)
       card_age = tw_ui_format_age (tw_portfolio_get_age_seconds (self->portfolio, id), card_stale);
       tw_account_card_set_state (TW_ACCOUNT_CARD (card), card_age, card_stale,
                                  tw_portfolio_get_error (self->portfolio, id));
+      tw_account_card_set_profile_mode (TW_ACCOUNT_CARD (card),
+                                        tw_profile_get_mode (tw_workspace_get_profile (workspace)));
     }
 
   gtk_stack_set_visible_child_name (self->stack, any ? "positions" : "empty");
