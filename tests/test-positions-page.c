@@ -8,6 +8,7 @@
 #include "tw-close-position-dialog-private.h"
 #include "tw-guard-dialog.h"
 #include "tw-guard-dialog-private.h"
+#include "tw-overview-page-private.h"
 #include "tw-portfolio-private.h"
 #include "tw-positions-page-private.h"
 #include "tw-trading-format.h"
@@ -662,6 +663,12 @@ card_has_mode_warning (gpointer data)
   return tw_account_card_get_mode_warning_text (data) != NULL;
 }
 
+static gboolean
+overview_has_mode_warning (gpointer data)
+{
+  return tw_overview_page_get_mode_warning (data) != NULL;
+}
+
 /* A LIVE profile whose InvestIQ reports a paper broker account: the card says so, and the
  * Alpaca card (whose base URL says nothing of its mode) does not. */
 static void
@@ -670,6 +677,7 @@ test_mode_mismatch (void)
   AppFixture f = { 0, };
   TwPositionsPage *page;
   TwAccountCard *card;
+  TwOverviewPage *overview;
   const char *text;
 
   app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
@@ -685,6 +693,15 @@ test_mode_mismatch (void)
   g_assert_cmpstr (tw_account_card_get_mode_text (card), ==, "PAPER");
   g_assert_null (tw_account_card_get_mode_warning_text (tw_positions_page_get_account_card (page, "alpaca")));
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions-mode-mismatch");
+
+  /* The Overview says it too, with the service's name. */
+  overview = TW_OVERVIEW_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_OVERVIEW_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "overview"));
+  g_assert_true (tw_test_ui_wait_for (overview_has_mode_warning, overview, 10000));
+  g_test_message ("%s", tw_overview_page_get_mode_warning (overview));
+  g_assert_cmpstr (tw_overview_page_get_mode_warning (overview), ==,
+                   "InvestIQ reaches a PAPER account in this LIVE profile: its orders are not real");
+  app_save_png_light_dark (GTK_WIDGET (f.window), "overview-mode-mismatch");
 
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
   app_fixture_close (&f);
