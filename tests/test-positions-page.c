@@ -229,7 +229,8 @@ test_book (PositionsFixture *pf,
   g_assert_nonnull (aapl);
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "symbol"), ==, "AAPL");
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "qty"), ==, "50");
-  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "side"), ==, "long");
+  /* The broker's "long" in the house style. */
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "side"), ==, "Long");
   expected = tw_trading_format_money (tw_position_get_market_value (aapl));
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "market-value"), ==, expected);
   g_assert_true (g_regex_match_simple ("^[0-9,]+\\.[0-9]{2}$", expected, 0, 0));
@@ -247,7 +248,7 @@ test_book (PositionsFixture *pf,
 
     /* A short: negative quantity, "short". */
     g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "qty"), ==, "\342\210\222" "15");
-    g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "side"), ==, "short");
+    g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "side"), ==, "Short");
   }
   tw_positions_page_set_search_text (page, "");
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
@@ -573,6 +574,57 @@ test_account_blocks (void)
   app_fixture_close (&f);
 }
 
+static gboolean
+page_shares_account (gpointer data)
+{
+  return tw_positions_page_get_shared_text (data) != NULL;
+}
+
+/* The demo's InvestIQ trades through the firm's Alpaca account, which the Alpaca service
+ * reaches too: each position is listed under both, counted once in the totals, and the
+ * page says which services see them. The totals had counted every position twice. */
+static void
+test_shared_account (PositionsFixture *pf,
+                     gconstpointer     data)
+{
+  AppFixture f = pf->f;
+  TwPositionsPage *page = pf->page;
+  GListModel *positions = tw_portfolio_get_positions (pf->portfolio);
+  guint n_alpaca = 0, n_rows = g_list_model_get_n_items (positions);
+  double alpaca_value = 0;
+  g_autofree char *value = NULL;
+  g_autofree char *count = NULL;
+  const char *totals;
+
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+  g_assert_true (tw_test_ui_wait_for (page_shares_account, page, 10000));
+  g_test_message ("%s", tw_positions_page_get_shared_text (page));
+  g_assert_cmpstr (tw_positions_page_get_shared_text (page), ==,
+                   "InvestIQ, Alpaca (paper) reach one broker account: its positions are listed under "
+                   "each service and counted once in the totals");
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(TwPosition) position = g_list_model_get_item (positions, i);
+
+      if (g_str_equal (tw_position_get_service_id (position), "alpaca"))
+        {
+          n_alpaca++;
+          alpaca_value += tw_position_get_market_value (position);
+        }
+    }
+  /* Both services list the book: twice the rows, once in the totals. */
+  g_assert_cmpuint (n_rows, ==, 2 * n_alpaca);
+  totals = tw_positions_page_get_totals_text (page);
+  g_test_message ("%u rows: %s", n_rows, totals);
+  count = g_strdup_printf ("%u positions · ", n_alpaca);
+  g_assert_true (g_str_has_prefix (totals, count));
+  value = tw_trading_format_money (alpaca_value);
+  g_assert_nonnull (strstr (totals, value));
+  resize_window (&f, 1280, 800);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-shared-account");
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+}
+
 /* Where @widget is in the window. */
 static graphene_rect_t
 bounds_in_window (GtkWidget *widget)
@@ -727,6 +779,8 @@ main (int   argc,
   g_test_add ("/tw/ui/positions-page/stale", PositionsFixture, NULL, positions_setup, test_stale,
               positions_teardown);
   g_test_add_func ("/tw/ui/positions-page/layout", test_layout);
+  g_test_add ("/tw/ui/positions-page/shared-account", PositionsFixture, NULL, positions_setup,
+              test_shared_account, positions_teardown);
   g_test_add_func ("/tw/ui/positions-page/banner-keeps-table", test_banner_keeps_table);
   g_test_add_func ("/tw/ui/positions-page/mode-mismatch", test_mode_mismatch);
   ret = g_test_run ();
