@@ -16,5 +16,8 @@ const char         *tw_orders_page_get_last_result  (TwOrdersPage   *self);
 GtkWidget          *tw_orders_page_get_result_dialog (TwOrdersPage  *self);
 /* "2 stuck orders" or "" */
 const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
+/* "updated 2 s ago", "stale — updated 4 min ago", … */
+const char         *tw_orders_page_get_age_text     (TwOrdersPage   *self);
+gboolean            tw_orders_page_get_stale        (TwOrdersPage   *self);
 
 G_END_DECLS

@@ -40,6 +40,10 @@ struct _TwOrdersPage
   GtkImage           *stuck_image;
   GtkLabel           *stuck_label;
   GtkBox             *cancel_all_box;
+  GtkImage           *stale_image;
+  GtkLabel           *age_label;
+  guint               tick_id;
+  gboolean            stale;
 };
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
@@ -187,6 +191,30 @@ rebuild_cancel_all (TwOrdersPage *self)
       gtk_widget_add_css_class (button, "destructive-action");
       gtk_box_append (self->cancel_all_box, button);
     }
+}
+
+/* The data age, as on the Positions page: counted up every second while on screen. */
+static void
+update_age (TwOrdersPage *self)
+{
+  tw_trading_show_age (self->age_label, GTK_WIDGET (self->stale_image), self->portfolio, &self->stale, NULL);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  TwOrdersPage *self = user_data;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_age (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+service_changed_cb (TwOrdersPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_age (self);
 }
 
 /* Every orders answer touches every order of its service (its age at least): the page
@@ -509,6 +537,7 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   g_set_object (&self->portfolio, portfolio);
   g_set_object (&self->runner, runner);
   hold_view (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+  g_clear_handle_id (&self->tick_id, g_source_remove);
 
   gtk_sort_list_model_set_model (self->sort_model,
                                  portfolio != NULL ? tw_portfolio_get_orders (portfolio) : NULL);
@@ -516,7 +545,11 @@ tw_orders_page_set_context (TwOrdersPage   *self,
     {
       g_signal_connect_object (tw_portfolio_get_orders (portfolio), "items-changed",
                                G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (service_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
     }
+  update_age (self);
   watch_store (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", runner != NULL);
@@ -541,6 +574,7 @@ tw_orders_page_dispose (GObject *object)
   if (self->watched != NULL)
     unwatch_all (self);
   g_clear_handle_id (&self->resort_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_weak_pointer (&self->guard_dialog);
   g_clear_weak_pointer (&self->result_dialog);
   /* AdwBin would unparent its child again after the template did. */
@@ -575,6 +609,7 @@ tw_orders_page_map (GtkWidget *widget)
 
   /* What changed while hidden, before the first frame shows it. */
   flush_updates (self);
+  update_age (self);
   tw_trading_view_attach (self->column_view, GTK_SELECTION_MODEL (self->selection));
   hold_view (self, TRUE);
   GTK_WIDGET_CLASS (tw_orders_page_parent_class)->map (widget);
@@ -612,6 +647,8 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_image);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stale_image);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, age_label);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, cancel_all_box);
 
   gtk_widget_class_install_action (widget_class, "orders.cancel", "s", cancel_action);
@@ -731,6 +768,24 @@ tw_orders_page_get_stuck_text (TwOrdersPage *self)
 
   flush_updates (self);
   return self->stuck_text;
+}
+
+const char *
+tw_orders_page_get_age_text (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  update_age (self);
+  return gtk_label_get_text (self->age_label);
+}
+
+gboolean
+tw_orders_page_get_stale (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), FALSE);
+
+  update_age (self);
+  return self->stale;
 }
 
 /* TwSessionPage: what the page shows of the window's session */

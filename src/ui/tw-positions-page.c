@@ -221,33 +221,11 @@ static void
 update_age (TwPositionsPage *self)
 {
   TwWorkspace *workspace;
-  GListModel *services;
-  guint n;
-  gint64 oldest = -2;
   gboolean stale = FALSE, any = FALSE;
-  g_autofree char *text = NULL;
 
   if (self->portfolio == NULL)
     return;
   workspace = tw_portfolio_get_workspace (self->portfolio);
-  services = tw_profile_get_services (tw_workspace_get_profile (workspace));
-  n = g_list_model_get_n_items (services);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-      const char *id = tw_service_get_id (service);
-      gint64 age;
-
-      if (!tw_portfolio_has_service (self->portfolio, id))
-        continue;
-      any = TRUE;
-      age = tw_portfolio_get_age_seconds (self->portfolio, id);
-      if (age < 0)
-        oldest = -1;
-      else if (oldest != -1)
-        oldest = MAX (oldest, age);
-      stale |= tw_portfolio_get_stale (self->portfolio, id);
-    }
 
   /* Each card its own service's age: one walk of the cards, not one per service. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box));
@@ -269,17 +247,9 @@ update_age (TwPositionsPage *self)
                                         tw_profile_get_mode (tw_workspace_get_profile (workspace)));
     }
 
+  tw_trading_show_age (self->age_label, GTK_WIDGET (self->stale_image), self->portfolio, &stale, &any);
   gtk_stack_set_visible_child_name (self->stack, any ? "positions" : "empty");
   self->stale = stale;
-  /* "stale — updated 4 min ago" says it in words, next to the warning icon. */
-  text = tw_ui_format_age (oldest == -2 ? -1 : oldest, stale);
-  gtk_label_set_text (self->age_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->stale_image), stale);
-  tw_ui_set_status_style (GTK_WIDGET (self->age_label), stale ? "warning" : NULL);
-  if (stale)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->age_label), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "dim-label");
 }
 
 /* Every poll answer changes a service's age: the page brings its age, mode and totals
