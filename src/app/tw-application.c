@@ -317,7 +317,7 @@ window_close_request_cb (TwApplication *self)
   gboolean background;
 
   /* The first close with a profile open: ask whether to keep watching. */
-  if (self->session != NULL && self->settings != NULL && self->window != NULL
+  if (self->session != NULL && self->settings != NULL && self->window != NULL && !self->quitting
       && tw_close_ask_needed (self->settings))
     {
       tw_close_ask_present (GTK_WINDOW (self->window), self->settings);
