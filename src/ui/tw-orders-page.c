@@ -169,6 +169,7 @@ rebuild_cancel_all (TwOrdersPage *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cancel_all_box))) != NULL)
     gtk_box_remove (self->cancel_all_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_all_box), FALSE);
   if (self->portfolio == NULL)
     return;
 
@@ -186,10 +187,14 @@ rebuild_cancel_all (TwOrdersPage *self)
       /* Translators: cancels every open order of one service, e.g. "Cancel All Alpaca Orders…" */
       label = g_strdup_printf (_("Cancel All %s Orders…"), tw_service_get_name (service));
       button = gtk_button_new_with_label (label);
+      /* Its words wrap in a narrow window, never cut short. */
+      gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "orders.cancel-all");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
       gtk_widget_add_css_class (button, "destructive-action");
       gtk_box_append (self->cancel_all_box, button);
+      gtk_widget_set_visible (GTK_WIDGET (self->cancel_all_box), TRUE);
     }
 }
 
