@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "tw-guard-dialog.h"
+#include "tw-orders-page-private.h"
 #include "tw-trading-test.h"
 
 /* The window works from GNOME's small size (360 px wide) up: no page makes it wider than
@@ -98,6 +100,37 @@ find_sidebar (AppFixture *f)
   return gtk_widget_get_first_child (leaflet);
 }
 
+/* At 360 px the table's Cancel… column is scrolled away: the selected row's Cancel
+ * Selected… is in sight, and opens the order's guard. */
+static void
+assert_cancel_selected_in_sight (AppFixture *f)
+{
+  TwOrdersPage *page = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f->window), TW_TYPE_ORDERS_PAGE));
+  GtkWidget *button = tw_orders_page_get_cancel_selected_button (page);
+  GtkWidget *dialog;
+  graphene_rect_t bounds;
+
+  g_assert_false (gtk_widget_get_sensitive (button));
+  gtk_single_selection_set_selected (tw_orders_page_get_selection (page), 0);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f->window), 5000));
+  g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &bounds));
+  g_test_message ("Cancel Selected… at %.0f–%.0f of %d px", bounds.origin.x,
+                  bounds.origin.x + bounds.size.width, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  g_signal_emit_by_name (button, "clicked");
+  dialog = tw_orders_page_get_guard_dialog (page);
+  g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (dialog != NULL)
+    gtk_window_close (GTK_WINDOW (dialog));
+  tw_test_wait_until (dialog == NULL || !gtk_widget_get_visible (dialog), 5000);
+  g_clear_weak_pointer (&dialog);
+  gtk_single_selection_set_selected (tw_orders_page_get_selection (page), GTK_INVALID_LIST_POSITION);
+}
+
 static void
 test_widths (void)
 {
@@ -154,6 +187,8 @@ test_widths (void)
               g_assert_false (gtk_widget_get_mapped (find_sidebar (&f)));
             }
           app_save_png_light_dark (GTK_WIDGET (f.window), name);
+          if (narrow && g_str_equal (list[p], "orders"))
+            assert_cancel_selected_in_sight (&f);
         }
     }
   resize (&f, 1100, 550);

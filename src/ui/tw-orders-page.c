@@ -23,7 +23,8 @@ struct _TwOrdersPage
   GCancellable       *cancellable;
   GtkSortListModel   *sort_model;
   GtkSorter          *stuck_sorter;
-  GtkNoSelection     *selection;
+  GtkSingleSelection *selection;
+  TwOrder            *watched_selection; /* its "busy" followed for Cancel Selected */
   GPtrArray          *watched;        /* the store's orders, in its order: their "stuck" followed */
   guint               resort_id;
   gboolean            resort_pending; /* a "stuck" changed: re-sort when on screen */
@@ -42,6 +43,7 @@ struct _TwOrdersPage
   GtkBox             *cancel_all_box;
   GtkImage           *stale_image;
   GtkLabel           *age_label;
+  GtkButton          *cancel_selected_button;
   guint               tick_id;
   gboolean            stale;
 };
@@ -196,6 +198,40 @@ rebuild_cancel_all (TwOrdersPage *self)
       gtk_box_append (self->cancel_all_box, button);
       gtk_widget_set_visible (GTK_WIDGET (self->cancel_all_box), TRUE);
     }
+}
+
+/* ---- the selected row's Cancel… ---- */
+
+static void
+update_cancel_selected (TwOrdersPage *self)
+{
+  TwOrder *order = gtk_single_selection_get_selected_item (self->selection);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_selected_button),
+                            order != NULL && self->runner != NULL && !tw_order_get_busy (order));
+}
+
+static void
+selection_changed_cb (TwOrdersPage *self)
+{
+  TwOrder *order = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->watched_selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_selection, update_cancel_selected, self);
+  g_set_object (&self->watched_selection, order);
+  if (order != NULL)
+    g_signal_connect_object (order, "notify::busy", G_CALLBACK (update_cancel_selected), self,
+                             G_CONNECT_SWAPPED);
+  update_cancel_selected (self);
+}
+
+static void
+cancel_selected_cb (TwOrdersPage *self)
+{
+  TwOrder *order = gtk_single_selection_get_selected_item (self->selection);
+
+  if (order != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "orders.cancel", "s", tw_order_get_key (order));
 }
 
 /* The data age, as on the Positions page: counted up every second while on screen. */
@@ -559,6 +595,7 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", runner != NULL);
   rebuild_cancel_all (self);
+  update_cancel_selected (self);
   self->resort_pending = TRUE;
   flush_updates (self);
 }
@@ -585,6 +622,9 @@ tw_orders_page_dispose (GObject *object)
   /* AdwBin would unparent its child again after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ORDERS_PAGE);
+  if (self->watched_selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_selection, update_cancel_selected, self);
+  g_clear_object (&self->watched_selection);
   g_clear_object (&self->selection);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->runner);
@@ -654,6 +694,8 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_label);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stale_image);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, age_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, cancel_selected_button);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_selected_cb);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, cancel_all_box);
 
   gtk_widget_class_install_action (widget_class, "orders.cancel", "s", cancel_action);
@@ -716,8 +758,12 @@ tw_orders_page_init (TwOrdersPage *self)
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (compare_age, NULL, NULL)));
   self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
-  self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (sort_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -731,6 +777,22 @@ GtkWidget *
 tw_orders_page_new (void)
 {
   return g_object_new (TW_TYPE_ORDERS_PAGE, NULL);
+}
+
+GtkSingleSelection *
+tw_orders_page_get_selection (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->selection;
+}
+
+GtkWidget *
+tw_orders_page_get_cancel_selected_button (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->cancel_selected_button);
 }
 
 GListModel *
