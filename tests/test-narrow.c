@@ -16,9 +16,8 @@
 static TwApplication *app;
 
 static const char * const pages[] = { "orders", "overview", "breakers", "backups", "positions", "audit" };
-/* At 360 px: the Backups and Audit pages are still wider (their rows of buttons and
- * filters do not wrap yet). */
-static const char * const narrow_pages[] = { "orders", "overview", "breakers", "positions" };
+/* At 360 px: the Backups page is still wider (its rows of buttons do not wrap yet). */
+static const char * const narrow_pages[] = { "orders", "overview", "breakers", "positions", "audit" };
 
 typedef struct
 {
