@@ -20,6 +20,7 @@ typedef struct
 {
   AppFixture  f;
   gboolean    background;
+  const char *answer;       /* not NULL: the setting never written, the first close asks */
   GSourceFunc step2;
   gboolean    step2_ran;
   gboolean    step2_done;
@@ -45,6 +46,51 @@ step2_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static AdwMessageDialog *
+close_question (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  /* Not the application's: a toplevel of its own. */
+  {
+    g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+          return ADW_MESSAGE_DIALOG (window);
+      }
+  }
+  return NULL;
+}
+
+/* As a click on a response's button: the response, then the dialog closes. */
+static void
+answer (AdwMessageDialog *dialog,
+        const char       *response)
+{
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  adw_message_dialog_response (dialog, response);
+  if (dialog != NULL)
+    gtk_window_close (GTK_WINDOW (dialog));
+  g_clear_weak_pointer (&dialog);
+}
+
+static gboolean
+has_close_question (gpointer user_data)
+{
+  return close_question () != NULL;
+}
+
+static gboolean
+no_close_question (gpointer user_data)
+{
+  return close_question () == NULL;
+}
+
 /* The first step: a profile, its window on screen, the setting, the window closed. */
 static gboolean
 step1_cb (gpointer user_data)
@@ -52,16 +98,49 @@ step1_cb (gpointer user_data)
   Run *run = user_data;
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
-  g_settings_set_boolean (settings, "run-in-background", run->background);
+  if (run->answer == NULL)
+    g_settings_set_boolean (settings, "run-in-background", run->background);
+  else
+    g_settings_reset (settings, "run-in-background");
   app_fixture_open (&run->f, app, TW_MODE_PAPER, INTERVAL_MS);
   g_assert_true (app_wait_states_known (&run->f, 15000));
   tw_test_recorder_clear ();
 
   /* As the operator does: the window's close button. */
   gtk_window_close (GTK_WINDOW (run->f.window));
+  if (run->answer != NULL)
+    {
+      AdwMessageDialog *dialog;
+
+      /* The first time: a question, the window still there. */
+      g_assert_true (tw_test_ui_wait_for (has_close_question, NULL, 5000));
+      dialog = close_question ();
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (run->f.window)));
+      g_assert_true (adw_message_dialog_has_response (dialog, "quit"));
+      g_assert_true (adw_message_dialog_has_response (dialog, "background"));
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "To quit then"));
+      app_save_png_light_dark (GTK_WIDGET (dialog), "close-question");
+      /* Cancel: nothing remembered, the window stays. */
+      answer (dialog, "cancel");
+      g_assert_true (tw_test_ui_wait_for (no_close_question, NULL, 5000));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (run->f.window)));
+      g_assert_null (g_settings_get_user_value (settings, "run-in-background"));
+      /* Again, and answered. */
+      gtk_window_close (GTK_WINDOW (run->f.window));
+      g_assert_true (tw_test_ui_wait_for (has_close_question, NULL, 5000));
+      answer (close_question (), run->answer);
+    }
   run->f.window = NULL;
   g_assert_true (tw_test_ui_wait_for (no_windows, NULL, 5000));
   g_assert_cmpint (tw_application_get_held (app), ==, run->background);
+  if (run->answer != NULL)
+    {
+      g_autoptr(GVariant) remembered = g_settings_get_user_value (settings, "run-in-background");
+
+      /* The answer is remembered: the next close asks nothing. */
+      g_assert_nonnull (remembered);
+      g_assert_cmpint (g_variant_get_boolean (remembered), ==, run->background);
+    }
 
   g_timeout_add (SETTLE_MS, step2_cb, run);
   return G_SOURCE_REMOVE;
@@ -103,6 +182,42 @@ test_off_quits (void)
   /* g_application_run returned by itself, before the second step was due. */
   g_assert_false (run.step2_ran);
   g_assert_null (tw_application_get_workspace (app));
+}
+
+/* The setting never written: the first close asks. Answered "Quit": the application
+ * quits, and remembers it. */
+static void
+test_first_close_quit (void)
+{
+  Run run = { .background = FALSE, .answer = "quit" };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_cmpint (run_app (&run), ==, 0);
+  g_assert_false (run.step2_ran);
+  g_assert_null (tw_application_get_workspace (app));
+}
+
+/* Answered "Keep Watching": the application stays, held, polling. */
+static void
+test_first_close_background (void)
+{
+  Run run = { .background = TRUE, .answer = "background" };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_cmpint (run_app (&run), ==, 0);
+  g_assert_true (run.step2_ran);
 }
 
 static TwWindow *
@@ -273,6 +388,8 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/app/background/off-closing-quits", test_off_quits);
+  g_test_add_func ("/tw/app/background/first-close-asks-quit", test_first_close_quit);
+  g_test_add_func ("/tw/app/background/first-close-asks-background", test_first_close_background);
   g_test_add_func ("/tw/app/background/on-alerts-then-open", test_on_alerts_and_open);
   g_test_add_func ("/tw/app/background/halt-results-notified", test_halt_results_notified);
   status = g_test_run ();

@@ -734,6 +734,19 @@ test_halt_all_failure (BreakersFixture *bf,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "IBKR assistant"));
   g_assert_nonnull (tw_breakers_page_get_halt_failure (page));
   g_assert_nonnull (strstr (tw_breakers_page_get_halt_failure (page), "IBKR assistant"));
+  /* The Autotrader, which has no halt switch, is not among the services the halt did not
+   * reach: it is named apart, with what to do instead. */
+  {
+    const char *failure = tw_breakers_page_get_halt_failure (page);
+    const char *apart = strstr (failure, "\nCannot be halted from Trade Warden:\n");
+
+    g_test_message ("%s", failure);
+    g_assert_nonnull (apart);
+    g_assert_null (g_strstr_len (failure, apart - failure, "Autotrader"));
+    g_assert_nonnull (strstr (apart, "\nAutotrader — Its connector has no halt operation. Stop its trading "
+                                     "where it runs, as its runbook says."));
+    g_assert_cmpstr (tw_overview_page_get_halt_failure (tw_window_get_overview_page (f.window)), ==, failure);
+  }
   /* The summary names every kind of result; the one that failed has a Retry of its own. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
                             "Halted 3 of 5 services · 1 failed · 1 cannot be halted here"));

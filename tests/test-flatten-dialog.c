@@ -94,6 +94,31 @@ test_flatten_partial (void)
   dialog = tw_positions_page_get_guard_dialog (page);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
   g_assert_null (tw_positions_page_get_flatten_dialog (page));
+  /* The button names what it flattens, counted. */
+  {
+    TwPortfolio *portfolio = tw_positions_page_get_portfolio (page);
+    guint n_positions = 0, n_orders = 0;
+    g_autofree char *expected = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (tw_portfolio_get_positions (portfolio)); i++)
+      {
+        g_autoptr(TwPosition) p = g_list_model_get_item (tw_portfolio_get_positions (portfolio), i);
+
+        n_positions += g_str_equal (tw_position_get_service_id (p), "alpaca");
+      }
+    for (guint i = 0; i < g_list_model_get_n_items (tw_portfolio_get_orders (portfolio)); i++)
+      {
+        g_autoptr(TwOrder) o = g_list_model_get_item (tw_portfolio_get_orders (portfolio), i);
+
+        n_orders += g_str_equal (tw_order_get_service_id (o), "alpaca");
+      }
+    g_assert_cmpuint (n_positions, >, 1);
+    g_assert_cmpuint (n_orders, >, 1);
+    expected = g_strdup_printf ("_Flatten Alpaca (paper): %u positions, %u orders", n_positions, n_orders);
+    g_test_message ("%s", adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "confirm"));
+    g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "confirm"), ==, expected);
+    app_save_png_light_dark (dialog, "flatten-guard");
+  }
   tw_guard_dialog_set_reason (TW_GUARD_DIALOG (dialog), "Strategy misbehaving, flattening Alpaca");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   g_assert_true (tw_test_ui_wait_for (trading_has_flatten_dialog, page, 5000));

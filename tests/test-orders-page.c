@@ -274,6 +274,43 @@ test_cancel_all (void)
   app_fixture_close (&f);
 }
 
+static gboolean
+orders_stale (gpointer data)
+{
+  return tw_orders_page_get_stale (data);
+}
+
+static gboolean
+orders_fresh (gpointer data)
+{
+  return g_str_has_prefix (tw_orders_page_get_age_text (data), "updated");
+}
+
+/* The Orders page says how old its data is, as Positions does: an Alpaca that stops
+ * answering makes it stale, in words, in the warning style. It said nothing before. */
+static void
+test_age (void)
+{
+  AppFixture f = { 0, };
+  TwOrdersPage *page;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_ORDERS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "orders"));
+  g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &f, 10000));
+  g_assert_true (tw_test_ui_wait_for (orders_fresh, page, 10000));
+  g_test_message ("%s", tw_orders_page_get_age_text (page));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "orders-age");
+
+  tw_test_sim_fault (f.sim, "alpaca", "{\"kind\":\"status\",\"status\":503}");
+  g_assert_true (tw_test_ui_wait_for (orders_stale, page, 15000));
+  g_test_message ("%s", tw_orders_page_get_age_text (page));
+  g_assert_true (g_str_has_prefix (tw_orders_page_get_age_text (page), "stale"));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "orders-stale");
+  tw_test_sim_clear_faults (f.sim);
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +321,7 @@ main (int   argc,
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/orders-page/stuck-and-cancel", test_orders);
   g_test_add_func ("/tw/ui/orders-page/cancel-all", test_cancel_all);
+  g_test_add_func ("/tw/ui/orders-page/age", test_age);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

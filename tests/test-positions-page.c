@@ -8,6 +8,7 @@
 #include "tw-close-position-dialog-private.h"
 #include "tw-guard-dialog.h"
 #include "tw-guard-dialog-private.h"
+#include "tw-overview-page-private.h"
 #include "tw-portfolio-private.h"
 #include "tw-positions-page-private.h"
 #include "tw-trading-format.h"
@@ -228,7 +229,8 @@ test_book (PositionsFixture *pf,
   g_assert_nonnull (aapl);
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "symbol"), ==, "AAPL");
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "qty"), ==, "50");
-  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "side"), ==, "long");
+  /* The broker's "long" in the house style. */
+  g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "side"), ==, "Long");
   expected = tw_trading_format_money (tw_position_get_market_value (aapl));
   g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), aapl, "market-value"), ==, expected);
   g_assert_true (g_regex_match_simple ("^[0-9,]+\\.[0-9]{2}$", expected, 0, 0));
@@ -246,7 +248,7 @@ test_book (PositionsFixture *pf,
 
     /* A short: negative quantity, "short". */
     g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "qty"), ==, "\342\210\222" "15");
-    g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "side"), ==, "short");
+    g_assert_cmpstr (trading_cell_text (GTK_WIDGET (page), tsla, "side"), ==, "Short");
   }
   tw_positions_page_set_search_text (page, "");
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
@@ -572,6 +574,191 @@ test_account_blocks (void)
   app_fixture_close (&f);
 }
 
+static gboolean
+page_shares_account (gpointer data)
+{
+  return tw_positions_page_get_shared_text (data) != NULL;
+}
+
+/* The demo's InvestIQ trades through the firm's Alpaca account, which the Alpaca service
+ * reaches too: each position is listed under both, counted once in the totals, and the
+ * page says which services see them. The totals had counted every position twice. */
+static void
+test_shared_account (PositionsFixture *pf,
+                     gconstpointer     data)
+{
+  AppFixture f = pf->f;
+  TwPositionsPage *page = pf->page;
+  GListModel *positions = tw_portfolio_get_positions (pf->portfolio);
+  guint n_alpaca = 0, n_rows = g_list_model_get_n_items (positions);
+  double alpaca_value = 0;
+  g_autofree char *value = NULL;
+  g_autofree char *count = NULL;
+  const char *totals;
+
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+  g_assert_true (tw_test_ui_wait_for (page_shares_account, page, 10000));
+  g_test_message ("%s", tw_positions_page_get_shared_text (page));
+  g_assert_cmpstr (tw_positions_page_get_shared_text (page), ==,
+                   "InvestIQ, Alpaca (paper) reach one broker account: its positions are listed under "
+                   "each service and counted once in the totals");
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(TwPosition) position = g_list_model_get_item (positions, i);
+
+      if (g_str_equal (tw_position_get_service_id (position), "alpaca"))
+        {
+          n_alpaca++;
+          alpaca_value += tw_position_get_market_value (position);
+        }
+    }
+  /* Both services list the book: twice the rows, once in the totals. */
+  g_assert_cmpuint (n_rows, ==, 2 * n_alpaca);
+  totals = tw_positions_page_get_totals_text (page);
+  g_test_message ("%u rows: %s", n_rows, totals);
+  count = g_strdup_printf ("%u positions · ", n_alpaca);
+  g_assert_true (g_str_has_prefix (totals, count));
+  value = tw_trading_format_money (alpaca_value);
+  g_assert_nonnull (strstr (totals, value));
+  resize_window (&f, 1280, 800);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-shared-account");
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+}
+
+/* Where @widget is in the window. */
+static graphene_rect_t
+bounds_in_window (GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &bounds));
+  return bounds;
+}
+
+static void
+assert_same_place (GtkWidget             *widget,
+                   const graphene_rect_t *before)
+{
+  graphene_rect_t after = bounds_in_window (widget);
+
+  g_test_message ("%s: %.0f,%.0f %.0f×%.0f, was %.0f,%.0f %.0f×%.0f", G_OBJECT_TYPE_NAME (widget),
+                  after.origin.x, after.origin.y, after.size.width, after.size.height,
+                  before->origin.x, before->origin.y, before->size.width, before->size.height);
+  g_assert_true (graphene_rect_equal (&after, before));
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  return trading_find_widget (root, type);
+}
+
+/* A banner comes on a card (the account blocked) and goes: the table, its filter and its
+ * Close Selected button stay where the operator's pointer may be. The banner had pushed
+ * them down by its height. */
+static void
+test_banner_keeps_table (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TwAccountCard *card;
+  TradingPositionWait wait;
+  GtkWidget *scroller, *entry, *button;
+  graphene_rect_t scroller_before, entry_before, button_before;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
+  g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+  resize_window (&f, 1280, 800);
+  card = tw_positions_page_get_account_card (page, "alpaca");
+  g_assert_null (tw_account_card_get_blocked_text (card));
+  g_assert_null (tw_account_card_get_problem_text (card));
+
+  scroller = GTK_WIDGET (tw_positions_page_get_scroller (page));
+  entry = find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  button = gtk_widget_get_prev_sibling (entry);
+  g_assert_true (GTK_IS_BUTTON (button));
+  scroller_before = bounds_in_window (scroller);
+  entry_before = bounds_in_window (entry);
+  button_before = bounds_in_window (button);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-banner-before");
+
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"trading_blocked\": true, "
+                "\"account_blocked\": true, \"trade_suspended_by_user\": true}");
+  g_assert_true (tw_test_ui_wait_for (card_blocked, card, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  assert_same_place (scroller, &scroller_before);
+  assert_same_place (entry, &entry_before);
+  assert_same_place (button, &button_before);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-banner-after");
+
+  app_scenario (&f, "{\"name\": \"account-blocks\", \"trading_blocked\": false, "
+                "\"account_blocked\": false, \"trade_suspended_by_user\": false}");
+  g_assert_true (tw_test_ui_wait_for (card_unblocked, card, 10000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  assert_same_place (scroller, &scroller_before);
+  assert_same_place (button, &button_before);
+
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+  app_fixture_close (&f);
+}
+
+static gboolean
+card_has_mode_warning (gpointer data)
+{
+  return tw_account_card_get_mode_warning_text (data) != NULL;
+}
+
+static gboolean
+overview_has_mode_warning (gpointer data)
+{
+  return tw_overview_page_get_mode_warning (data) != NULL;
+}
+
+/* A LIVE profile whose InvestIQ reports a paper broker account: the card says so, and the
+ * Alpaca card (whose base URL says nothing of its mode) does not. */
+static void
+test_mode_mismatch (void)
+{
+  AppFixture f = { 0, };
+  TwPositionsPage *page;
+  TwAccountCard *card;
+  TwOverviewPage *overview;
+  const char *text;
+
+  app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
+  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
+  resize_window (&f, 1280, 800);
+  card = tw_positions_page_get_account_card (page, "investiq");
+  g_assert_true (tw_test_ui_wait_for (card_has_mode_warning, card, 10000));
+  text = tw_account_card_get_mode_warning_text (card);
+  g_test_message ("%s", text);
+  g_assert_true (g_str_has_prefix (text, "PAPER account in a LIVE profile"));
+  g_assert_cmpstr (tw_account_card_get_mode_text (card), ==, "PAPER");
+  g_assert_null (tw_account_card_get_mode_warning_text (tw_positions_page_get_account_card (page, "alpaca")));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "positions-mode-mismatch");
+
+  /* The Overview says it too, with the service's name. */
+  overview = TW_OVERVIEW_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_OVERVIEW_PAGE));
+  g_assert_true (tw_window_show_page (f.window, "overview"));
+  g_assert_true (tw_test_ui_wait_for (overview_has_mode_warning, overview, 10000));
+  g_test_message ("%s", tw_overview_page_get_mode_warning (overview));
+  g_assert_cmpstr (tw_overview_page_get_mode_warning (overview), ==,
+                   "InvestIQ reaches a PAPER account in this LIVE profile: its orders are not real");
+  app_save_png_light_dark (GTK_WIDGET (f.window), "overview-mode-mismatch");
+
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 550);
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -592,6 +779,10 @@ main (int   argc,
   g_test_add ("/tw/ui/positions-page/stale", PositionsFixture, NULL, positions_setup, test_stale,
               positions_teardown);
   g_test_add_func ("/tw/ui/positions-page/layout", test_layout);
+  g_test_add ("/tw/ui/positions-page/shared-account", PositionsFixture, NULL, positions_setup,
+              test_shared_account, positions_teardown);
+  g_test_add_func ("/tw/ui/positions-page/banner-keeps-table", test_banner_keeps_table);
+  g_test_add_func ("/tw/ui/positions-page/mode-mismatch", test_mode_mismatch);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

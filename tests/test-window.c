@@ -348,6 +348,74 @@ test_overview (void)
   g_assert_true (tw_window_is_empty (demo.window));
 }
 
+typedef struct
+{
+  GtkWidget *row;
+  int        height;
+} HeightWait;
+
+static gboolean
+row_height_is (gpointer user_data)
+{
+  HeightWait *wait = user_data;
+
+  return gtk_widget_get_height (wait->row) == wait->height;
+}
+
+static gboolean
+row_taller_than (gpointer user_data)
+{
+  HeightWait *wait = user_data;
+
+  return gtk_widget_get_height (wait->row) > wait->height;
+}
+
+/* A collapsed row is as tall as its line and no more: its closed components took their
+ * height as an empty band under every row. */
+static void
+test_rows_compact (void)
+{
+  Demo demo = { 0, };
+  GtkWidget *row;
+  GtkWidget *line;
+  HeightWait wait;
+  int collapsed;
+
+  demo_open (&demo, TW_MODE_PAPER);
+  gtk_window_set_default_size (GTK_WINDOW (demo.window), 1100, 700);
+  g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (demo.window), 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (demo.window), 5000));
+  for (guint i = 0; flavors[i] != NULL; i++)
+    {
+      int line_height;
+
+      row = GTK_WIDGET (row_of (demo.window, flavors[i]));
+      g_assert_false (tw_service_row_get_expanded (TW_SERVICE_ROW (row)));
+      /* The row's box, then its first line: the icon, the name, the state. */
+      line = gtk_widget_get_first_child (gtk_widget_get_first_child (row));
+      line_height = gtk_widget_get_height (line) + gtk_widget_get_margin_top (line)
+                    + gtk_widget_get_margin_bottom (line);
+      g_test_message ("%s: row %d px, its line %d px", flavors[i], gtk_widget_get_height (row), line_height);
+      g_assert_cmpint (gtk_widget_get_height (row), ==, line_height);
+    }
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-compact-light.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_png (GTK_WIDGET (demo.window), NULL, "overview-compact-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Opened, the components take their room; closed again, the row is as it was. */
+  row = GTK_WIDGET (row_of (demo.window, "investiq"));
+  collapsed = gtk_widget_get_height (row);
+  tw_service_row_set_expanded (TW_SERVICE_ROW (row), TRUE);
+  wait = (HeightWait) { row, collapsed };
+  g_assert_true (tw_test_ui_wait_for (row_taller_than, &wait, 5000));
+  tw_service_row_set_expanded (TW_SERVICE_ROW (row), FALSE);
+  g_assert_true (tw_test_ui_wait_for (row_height_is, &wait, 5000));
+
+  demo_close (&demo);
+}
+
 static gboolean
 row_unreachable (gpointer user_data)
 {
@@ -706,6 +774,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/tw/ui/window/overview", test_overview);
+  g_test_add_func ("/tw/ui/window/rows-compact", test_rows_compact);
   g_test_add_func ("/tw/ui/window/unreachable", test_unreachable);
   g_test_add_func ("/tw/ui/window/unusable-answer", test_unusable_answer);
   g_test_add_func ("/tw/ui/window/slow-health", test_slow_health);

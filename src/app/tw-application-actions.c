@@ -36,6 +36,7 @@ quit_action (GSimpleAction *action,
   GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
   /* Closing lets each window remember its size. */
+  self->quitting = TRUE;
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
   g_list_free (windows);
@@ -54,16 +55,22 @@ refresh_action (GSimpleAction *action,
 }
 
 static void
-demo_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+demo_now (TwApplication *self,
+          gpointer       data)
 {
-  TwApplication *self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!tw_application_start_demo (self, &error))
     _tw_application_show_error (self, _("Could Not Start the Demo"), error->message);
   gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
+}
+
+static void
+demo_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  _tw_application_switch_guarded (user_data, "demo", demo_now, NULL, NULL);
 }
 
 static void
@@ -111,29 +118,6 @@ edit_profile_action (GSimpleAction *action,
 }
 
 static void
-import_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(TwApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TwProfile) profile = tw_env_import_finish (result, &error);
-  g_autofree char *message = NULL;
-
-  if (profile == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _tw_application_show_error (self, _("Could Not Import the .env File"), error->message);
-      return;
-    }
-  _tw_application_open_profile (self, profile, _tw_application_get_keyring (self), FALSE);
-  _tw_application_refresh_profile_names (self);
-  /* Translators: %s is a profile's name */
-  message = g_strdup_printf (_("Imported as profile “%s”"), tw_profile_get_name (profile));
-  _tw_application_toast (self, message);
-}
-
-static void
 import_response_cb (GtkNativeDialog *chooser,
                     int              response,
                     TwApplication   *self)
@@ -142,9 +126,9 @@ import_response_cb (GtkNativeDialog *chooser,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
+      /* What it would create first: nothing is stored or opened before the operator says. */
       if (file != NULL)
-        tw_env_import_async (file, _tw_application_get_keyring (self), self->cancellable,
-                             import_done_cb, g_object_ref (self));
+        _tw_application_import_env_file (self, file);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -168,16 +152,34 @@ import_env_action (GSimpleAction *action,
 }
 
 static void
+open_profile_now (TwApplication *self,
+                  gpointer       data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_application_open_profile_by_name (self, data, &error))
+    _tw_application_show_error (self, _("Could Not Open the Profile"), error->message);
+  gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
+}
+
+static void
 open_profile_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
   TwApplication *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!tw_application_open_profile_by_name (self, g_variant_get_string (parameter, NULL), &error))
-    _tw_application_show_error (self, _("Could Not Open the Profile"), error->message);
-  gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
+  /* A name that cannot be a profile's is refused before anything is asked. */
+  if (!tw_profile_check_name (name, &error))
+    {
+      _tw_application_show_error (self, _("Could Not Open the Profile"), error->message);
+      gtk_window_present (GTK_WINDOW (tw_application_get_window (self)));
+      return;
+    }
+  /* Never away from an incident without saying so. */
+  _tw_application_switch_guarded (self, name, open_profile_now, g_strdup (name), g_free);
 }
 
 static void

@@ -32,6 +32,7 @@ struct _TwApplication
   guint                quit_sources[2];  /* SIGTERM, SIGINT */
   gboolean             opened_once;      /* a profile was opened or asked for */
   gboolean             held;             /* run in background: window closed, app held */
+  gboolean             quitting;         /* app.quit closes the windows: nothing to ask */
 };
 
 /* tw-application.c */
@@ -53,6 +54,23 @@ void       _tw_application_emit_halt_finished    (TwApplication *self,
 /* tw-application-actions.c */
 void       _tw_application_add_actions           (TwApplication *self);
 void       _tw_application_update_actions        (TwApplication *self);
+
+/* tw-application-switch.c */
+/* (nullable) The open profile's incident in one line (trading halted, a breaker tripped,
+ * a failed halt), NULL when none. (transfer full) */
+char      *_tw_application_describe_incident     (TwApplication *self);
+typedef void (*TwSwitchFunc) (TwApplication *self,
+                              gpointer       data);
+/* Runs @then at once, or, during an incident on the open profile, after the operator
+ * said so in a dialog naming it. @destroy frees @data either way. */
+void       _tw_application_switch_guarded        (TwApplication  *self,
+                                                  const char     *next_name,
+                                                  TwSwitchFunc    then,
+                                                  gpointer        data,
+                                                  GDestroyNotify  destroy);
+/* Import .env… after the file chooser: the preview, then the import if confirmed. */
+void       _tw_application_import_env_file       (TwApplication *self,
+                                                  GFile         *file);
 
 /* tw-application-halt.c */
 void       _tw_application_halt                  (TwApplication *self);

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "tw-close-ask.h"
 #include "tw-demo.h"
 #include "tw-ui-util.h"
 
@@ -313,8 +314,16 @@ tw_application_is_demo (TwApplication *self)
 static gboolean
 window_close_request_cb (TwApplication *self)
 {
-  gboolean background = self->settings != NULL
-                        && g_settings_get_boolean (self->settings, "run-in-background");
+  gboolean background;
+
+  /* The first close with a profile open: ask whether to keep watching. */
+  if (self->session != NULL && self->settings != NULL && self->window != NULL && !self->quitting
+      && tw_close_ask_needed (self->settings))
+    {
+      tw_close_ask_present (GTK_WINDOW (self->window), self->settings);
+      return TRUE;
+    }
+  background = self->settings != NULL && g_settings_get_boolean (self->settings, "run-in-background");
 
   /* Alerts keep coming with the window closed: hold the app, the pollers run on. */
   if (background && self->session != NULL && !self->held)

@@ -14,5 +14,8 @@ const char *tw_account_card_get_day_pl_text  (TwAccountCard *self);
 const char *tw_account_card_get_blocked_text (TwAccountCard *self);
 /* The stale/error line, NULL when hidden. */
 const char *tw_account_card_get_problem_text (TwAccountCard *self);
+/* The broker's mode against the profile's ("LIVE account in a PAPER profile…"), NULL
+ * when they agree. */
+const char *tw_account_card_get_mode_warning_text (TwAccountCard *self);
 
 G_END_DECLS

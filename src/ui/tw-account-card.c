@@ -19,10 +19,10 @@ struct _TwAccountCard
 
   GtkLabel           *mode_label;
   GtkButton          *flatten_button;
-  GtkWidget          *blocked_row;
-  GtkLabel           *blocked_label;
-  GtkWidget          *problem_row;
-  GtkLabel           *problem_label;
+  GtkStack           *banner_slot;
+  GtkWidget          *banner_box;
+  GtkImage           *banner_image;
+  GtkLabel           *banner_label;
   GtkLabel           *equity_caption;
   GtkLabel           *equity_label;
   GtkImage           *day_pl_image;
@@ -30,6 +30,11 @@ struct _TwAccountCard
   GtkLabel           *buying_power_label;
   GtkLabel           *cash_label;
   char               *age_text;
+  char               *problem_text;    /* stale or the last poll's error, NULL when none */
+  char               *mode_text;       /* the broker's mode against the profile's, NULL when they agree */
+  gboolean            mode_error;      /* a LIVE account under a PAPER profile */
+  TwMode              profile_mode;
+  gboolean            profile_mode_set;
 };
 
 G_DEFINE_FINAL_TYPE (TwAccountCard, tw_account_card, ADW_TYPE_PREFERENCES_GROUP)
@@ -71,6 +76,65 @@ describe_blocks (TwAccount *account)
     /* Translators: the account's blocks as the broker reports them, e.g. "trading blocked" */
     return g_strdup_printf (_("Blocked by the broker: %s"), joined);
   }
+}
+
+/* The broker's mode against the profile's: NULL when they agree or either is unknown. */
+static char *
+describe_mode_mismatch (TwAccountCard *self,
+                        gboolean      *error)
+{
+  gboolean paper;
+
+  *error = FALSE;
+  if (!self->profile_mode_set || !tw_account_get_paper_known (self->account))
+    return NULL;
+  paper = tw_account_get_paper (self->account);
+  if (paper == (self->profile_mode == TW_MODE_PAPER))
+    return NULL;
+  if (!paper)
+    {
+      /* Real money where the operator expects none: the louder of the two. */
+      *error = TRUE;
+      return g_strdup (_("LIVE account in a PAPER profile: orders here trade real money"));
+    }
+  return g_strdup (_("PAPER account in a LIVE profile: orders here are not real"));
+}
+
+/* One banner in the card's kept place: the blocks, the mode, the staleness, worst first;
+ * all of it in the tooltip when two lines do not hold it. */
+static void
+update_banner (TwAccountCard *self)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  gboolean error = self->blocked_text != NULL || (self->mode_text != NULL && self->mode_error);
+  g_autofree char *text = NULL;
+
+  if (self->blocked_text != NULL)
+    g_ptr_array_add (lines, self->blocked_text);
+  if (self->mode_text != NULL)
+    g_ptr_array_add (lines, self->mode_text);
+  if (self->problem_text != NULL)
+    g_ptr_array_add (lines, self->problem_text);
+  if (lines->len == 0)
+    {
+      gtk_stack_set_visible_child_name (self->banner_slot, "clear");
+      gtk_label_set_text (self->banner_label, "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), NULL);
+      return;
+    }
+  g_ptr_array_add (lines, NULL);
+  text = g_strjoinv ("\n", (char **) lines->pdata);
+  gtk_label_set_text (self->banner_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), text);
+  gtk_image_set_from_icon_name (self->banner_image,
+                                error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (self->banner_box, error ? "warning" : "error");
+  gtk_widget_add_css_class (self->banner_box, error ? "error" : "warning");
+  if (error)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->banner_image), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->banner_image), "warning");
+  gtk_stack_set_visible_child_name (self->banner_slot, "banner");
 }
 
 /* "ACTIVE · updated 3 s ago": the broker's account status and the data age. */
@@ -126,9 +190,9 @@ update (TwAccountCard *self)
 
   g_free (self->blocked_text);
   self->blocked_text = describe_blocks (account);
-  gtk_widget_set_visible (self->blocked_row, self->blocked_text != NULL);
-  if (self->blocked_text != NULL)
-    gtk_label_set_text (self->blocked_label, self->blocked_text);
+  g_free (self->mode_text);
+  self->mode_text = describe_mode_mismatch (self, &self->mode_error);
+  update_banner (self);
 }
 
 /* Off screen (the Positions page not shown), the card waits to be mapped: no work per
@@ -173,6 +237,8 @@ tw_account_card_finalize (GObject *object)
   g_free (self->day_pl_text);
   g_free (self->blocked_text);
   g_free (self->age_text);
+  g_free (self->problem_text);
+  g_free (self->mode_text);
 
   G_OBJECT_CLASS (tw_account_card_parent_class)->finalize (object);
 }
@@ -234,10 +300,10 @@ tw_account_card_class_init (TwAccountCardClass *klass)
                                                "/io/github/tradewarden/TradeWarden/tw-account-card.ui");
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, mode_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, flatten_button);
-  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, blocked_row);
-  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, problem_row);
-  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, blocked_label);
-  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, banner_slot);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, banner_image);
+  gtk_widget_class_bind_template_child (widget_class, TwAccountCard, banner_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_caption);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, equity_label);
   gtk_widget_class_bind_template_child (widget_class, TwAccountCard, day_pl_image);
@@ -306,19 +372,39 @@ tw_account_card_set_state (TwAccountCard *self,
   g_free (self->age_text);
   self->age_text = g_strdup (age_text);
   update_description (self);
-  gtk_widget_set_visible (self->problem_row, stale || error != NULL);
+  g_free (self->problem_text);
   if (error != NULL)
-    {
-      g_autofree char *text = stale
-                              /* Translators: the figures are old, then the last poll's error */
-                              ? g_strdup_printf (_("Stale: these figures are not current. %s"), error)
-                              : g_strdup (error);
-
-      gtk_label_set_text (self->problem_label, text);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->problem_label), text);
-    }
+    self->problem_text = stale
+                         /* Translators: the figures are old, then the last poll's error */
+                         ? g_strdup_printf (_("Stale: these figures are not current. %s"), error)
+                         : g_strdup (error);
   else if (stale)
-    gtk_label_set_text (self->problem_label, _("Stale: these figures are not current"));
+    self->problem_text = g_strdup (_("Stale: these figures are not current"));
+  else
+    self->problem_text = NULL;
+  update_banner (self);
+}
+
+void
+tw_account_card_set_profile_mode (TwAccountCard *self,
+                                  TwMode         mode)
+{
+  g_return_if_fail (TW_IS_ACCOUNT_CARD (self));
+
+  if (self->profile_mode_set && self->profile_mode == mode)
+    return;
+  self->profile_mode = mode;
+  self->profile_mode_set = TRUE;
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update);
+}
+
+const char *
+tw_account_card_get_mode_warning_text (TwAccountCard *self)
+{
+  g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
+  tw_ui_flush_update (GTK_WIDGET (self));
+
+  return self->mode_text;
 }
 
 const char *
@@ -327,5 +413,5 @@ tw_account_card_get_problem_text (TwAccountCard *self)
   g_return_val_if_fail (TW_IS_ACCOUNT_CARD (self), NULL);
   tw_ui_flush_update (GTK_WIDGET (self));
 
-  return gtk_widget_get_visible (self->problem_row) ? gtk_label_get_text (self->problem_label) : NULL;
+  return self->problem_text;
 }

@@ -4,12 +4,15 @@
 #include <adwaita.h>
 
 #include "tw-account.h"
+#include "tw-enums.h"
 
 G_BEGIN_DECLS
 
 /* The account summary of one broker service on the Positions page: PAPER or LIVE,
  * equity, day P/L (money and %, with sign and icon), buying power, cash, status, and
- * the blocks (trading, account, suspended by user) as an error row with icon and words.
+ * and one banner in a place kept for it (so nothing below moves when it comes): the
+ * blocks (trading, account, suspended by user), a broker mode that is not the profile's,
+ * stale figures or the last error, worst first.
  * Its header has "Flatten Account…" (positions.flatten with the service id).
  * Properties: "account" (TwAccount, construct-only). Follows the account in place. */
 #define TW_TYPE_ACCOUNT_CARD (tw_account_card_get_type ())
@@ -22,5 +25,8 @@ void        tw_account_card_set_state        (TwAccountCard *self,
                                               const char    *age_text,
                                               gboolean       stale,
                                               const char    *error);
+/* The profile's mode, against which the broker's is checked. */
+void        tw_account_card_set_profile_mode (TwAccountCard *self,
+                                              TwMode         mode);
 
 G_END_DECLS

@@ -23,7 +23,8 @@ struct _TwOrdersPage
   GCancellable       *cancellable;
   GtkSortListModel   *sort_model;
   GtkSorter          *stuck_sorter;
-  GtkNoSelection     *selection;
+  GtkSingleSelection *selection;
+  TwOrder            *watched_selection; /* its "busy" followed for Cancel Selected */
   GPtrArray          *watched;        /* the store's orders, in its order: their "stuck" followed */
   guint               resort_id;
   gboolean            resort_pending; /* a "stuck" changed: re-sort when on screen */
@@ -40,6 +41,11 @@ struct _TwOrdersPage
   GtkImage           *stuck_image;
   GtkLabel           *stuck_label;
   GtkBox             *cancel_all_box;
+  GtkImage           *stale_image;
+  GtkLabel           *age_label;
+  GtkButton          *cancel_selected_button;
+  guint               tick_id;
+  gboolean            stale;
 };
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
@@ -165,6 +171,7 @@ rebuild_cancel_all (TwOrdersPage *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cancel_all_box))) != NULL)
     gtk_box_remove (self->cancel_all_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_all_box), FALSE);
   if (self->portfolio == NULL)
     return;
 
@@ -182,11 +189,73 @@ rebuild_cancel_all (TwOrdersPage *self)
       /* Translators: cancels every open order of one service, e.g. "Cancel All Alpaca Orders…" */
       label = g_strdup_printf (_("Cancel All %s Orders…"), tw_service_get_name (service));
       button = gtk_button_new_with_label (label);
+      /* Its words wrap in a narrow window, never cut short. */
+      gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+      gtk_label_set_justify (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), GTK_JUSTIFY_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "orders.cancel-all");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
       gtk_widget_add_css_class (button, "destructive-action");
       gtk_box_append (self->cancel_all_box, button);
+      gtk_widget_set_visible (GTK_WIDGET (self->cancel_all_box), TRUE);
     }
+}
+
+/* ---- the selected row's Cancel… ---- */
+
+static void
+update_cancel_selected (TwOrdersPage *self)
+{
+  TwOrder *order = gtk_single_selection_get_selected_item (self->selection);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_selected_button),
+                            order != NULL && self->runner != NULL && !tw_order_get_busy (order));
+}
+
+static void
+selection_changed_cb (TwOrdersPage *self)
+{
+  TwOrder *order = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->watched_selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_selection, update_cancel_selected, self);
+  g_set_object (&self->watched_selection, order);
+  if (order != NULL)
+    g_signal_connect_object (order, "notify::busy", G_CALLBACK (update_cancel_selected), self,
+                             G_CONNECT_SWAPPED);
+  update_cancel_selected (self);
+}
+
+static void
+cancel_selected_cb (TwOrdersPage *self)
+{
+  TwOrder *order = gtk_single_selection_get_selected_item (self->selection);
+
+  if (order != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "orders.cancel", "s", tw_order_get_key (order));
+}
+
+/* The data age, as on the Positions page: counted up every second while on screen. */
+static void
+update_age (TwOrdersPage *self)
+{
+  tw_trading_show_age (self->age_label, GTK_WIDGET (self->stale_image), self->portfolio, &self->stale, NULL);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  TwOrdersPage *self = user_data;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_age (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+service_changed_cb (TwOrdersPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_age (self);
 }
 
 /* Every orders answer touches every order of its service (its age at least): the page
@@ -509,6 +578,7 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   g_set_object (&self->portfolio, portfolio);
   g_set_object (&self->runner, runner);
   hold_view (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
+  g_clear_handle_id (&self->tick_id, g_source_remove);
 
   gtk_sort_list_model_set_model (self->sort_model,
                                  portfolio != NULL ? tw_portfolio_get_orders (portfolio) : NULL);
@@ -516,11 +586,16 @@ tw_orders_page_set_context (TwOrdersPage   *self,
     {
       g_signal_connect_object (tw_portfolio_get_orders (portfolio), "items-changed",
                                G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (service_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
     }
+  update_age (self);
   watch_store (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel", runner != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", runner != NULL);
   rebuild_cancel_all (self);
+  update_cancel_selected (self);
   self->resort_pending = TRUE;
   flush_updates (self);
 }
@@ -541,11 +616,15 @@ tw_orders_page_dispose (GObject *object)
   if (self->watched != NULL)
     unwatch_all (self);
   g_clear_handle_id (&self->resort_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_weak_pointer (&self->guard_dialog);
   g_clear_weak_pointer (&self->result_dialog);
   /* AdwBin would unparent its child again after the template did. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_ORDERS_PAGE);
+  if (self->watched_selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_selection, update_cancel_selected, self);
+  g_clear_object (&self->watched_selection);
   g_clear_object (&self->selection);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->runner);
@@ -575,6 +654,7 @@ tw_orders_page_map (GtkWidget *widget)
 
   /* What changed while hidden, before the first frame shows it. */
   flush_updates (self);
+  update_age (self);
   tw_trading_view_attach (self->column_view, GTK_SELECTION_MODEL (self->selection));
   hold_view (self, TRUE);
   GTK_WIDGET_CLASS (tw_orders_page_parent_class)->map (widget);
@@ -612,6 +692,10 @@ tw_orders_page_class_init (TwOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_image);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stuck_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, stale_image);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, age_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, cancel_selected_button);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_selected_cb);
   gtk_widget_class_bind_template_child (widget_class, TwOrdersPage, cancel_all_box);
 
   gtk_widget_class_install_action (widget_class, "orders.cancel", "s", cancel_action);
@@ -674,8 +758,12 @@ tw_orders_page_init (TwOrdersPage *self)
   gtk_multi_sorter_append (sorter, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   gtk_multi_sorter_append (sorter, GTK_SORTER (gtk_custom_sorter_new (compare_age, NULL, NULL)));
   self->sort_model = gtk_sort_list_model_new (NULL, GTK_SORTER (sorter));
-  self->selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sort_model, "items-changed", G_CALLBACK (sort_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -689,6 +777,22 @@ GtkWidget *
 tw_orders_page_new (void)
 {
   return g_object_new (TW_TYPE_ORDERS_PAGE, NULL);
+}
+
+GtkSingleSelection *
+tw_orders_page_get_selection (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return self->selection;
+}
+
+GtkWidget *
+tw_orders_page_get_cancel_selected_button (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->cancel_selected_button);
 }
 
 GListModel *
@@ -731,6 +835,24 @@ tw_orders_page_get_stuck_text (TwOrdersPage *self)
 
   flush_updates (self);
   return self->stuck_text;
+}
+
+const char *
+tw_orders_page_get_age_text (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), NULL);
+
+  update_age (self);
+  return gtk_label_get_text (self->age_label);
+}
+
+gboolean
+tw_orders_page_get_stale (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), FALSE);
+
+  update_age (self);
+  return self->stale;
 }
 
 /* TwSessionPage: what the page shows of the window's session */

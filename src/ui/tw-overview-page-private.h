@@ -9,5 +9,7 @@ G_BEGIN_DECLS
 
 /* The summary line as shown ("5 of 5 services OK"). */
 const char   *tw_overview_page_get_summary   (TwOverviewPage *self);
+/* The broker accounts whose mode is not the profile's, one a line; NULL when none. */
+const char   *tw_overview_page_get_mode_warning (TwOverviewPage *self);
 
 G_END_DECLS

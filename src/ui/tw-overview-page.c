@@ -24,6 +24,8 @@ struct _TwOverviewPage
   GPtrArray   *watched_states;
   guint        trading_idle;
   gboolean     trading_dirty; /* changed while unmapped: caught up on map */
+  GListModel  *accounts;      /* the portfolio's TwAccount, whose mode is checked */
+  GPtrArray   *watched_accounts;
 
   GtkBox      *trading_box;
   GtkImage    *trading_icon;
@@ -32,6 +34,9 @@ struct _TwOverviewPage
   GtkLabel    *failure_label;
   GtkImage    *summary_icon;
   GtkLabel    *summary_label;
+  GtkBox      *mode_box;
+  GtkImage    *mode_icon;
+  GtkLabel    *mode_label;
   GtkStack    *list_stack;
   GtkListView *services_list;
 };
@@ -301,6 +306,69 @@ halt_failure_changed_cb (TwOverviewPage *self)
   update_trading (self);
 }
 
+/* A broker account whose mode is not the profile's, one line each; a LIVE account in a
+ * PAPER profile is the louder. */
+static void
+update_mode (TwOverviewPage *self)
+{
+  g_autoptr(GString) str = g_string_new (NULL);
+  gboolean error = FALSE;
+  TwMode mode;
+
+  if (self->mode_box == NULL)
+    return;
+  mode = self->workspace != NULL ? tw_profile_get_mode (tw_workspace_get_profile (self->workspace))
+                                 : TW_MODE_PAPER;
+  for (guint i = 0; self->workspace != NULL && i < self->watched_accounts->len; i++)
+    {
+      TwAccount *account = g_ptr_array_index (self->watched_accounts, i);
+      const char *name = tw_account_get_service_name (account);
+      gboolean paper = tw_account_get_paper (account);
+
+      if (!tw_account_get_paper_known (account) || paper == (mode == TW_MODE_PAPER))
+        continue;
+      if (name == NULL)
+        name = tw_account_get_service_id (account);
+      if (str->len > 0)
+        g_string_append_c (str, '\n');
+      if (!paper)
+        {
+          error = TRUE;
+          /* Translators: %s is a service's name */
+          g_string_append_printf (str, _("%s reaches a LIVE account in this PAPER profile: its orders trade real money"),
+                                  name);
+        }
+      else
+        /* Translators: %s is a service's name */
+        g_string_append_printf (str, _("%s reaches a PAPER account in this LIVE profile: its orders are not real"),
+                                name);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_box), str->len > 0);
+  if (g_strcmp0 (gtk_label_get_label (self->mode_label), str->str) != 0)
+    gtk_label_set_label (self->mode_label, str->str);
+  gtk_image_set_from_icon_name (self->mode_icon, error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
+  tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), error ? "error" : "warning");
+}
+
+static void
+rewatch_accounts (TwOverviewPage *self)
+{
+  guint n = self->accounts != NULL ? g_list_model_get_n_items (self->accounts) : 0;
+
+  for (guint i = 0; i < self->watched_accounts->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_accounts, i), self);
+  g_ptr_array_set_size (self->watched_accounts, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwAccount) account = g_list_model_get_item (self->accounts, i);
+
+      /* Only the mode: the figures change every poll and cost the page nothing. */
+      g_signal_connect_swapped (account, "notify::paper", G_CALLBACK (update_mode), self);
+      g_ptr_array_add (self->watched_accounts, g_steal_pointer (&account));
+    }
+  update_mode (self);
+}
+
 static void
 unwatch_all (TwOverviewPage *self)
 {
@@ -511,6 +579,7 @@ tw_overview_page_finalize (GObject *object)
 
   g_clear_pointer (&self->watched, g_ptr_array_unref);
   g_clear_pointer (&self->watched_states, g_ptr_array_unref);
+  g_clear_pointer (&self->watched_accounts, g_ptr_array_unref);
   g_clear_pointer (&self->expanded, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
@@ -582,6 +651,9 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, failure_label);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, mode_icon);
+  gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, mode_label);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, services_list);
   gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
@@ -595,6 +667,7 @@ tw_overview_page_init (TwOverviewPage *self)
 {
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->watched_states = g_ptr_array_new_with_free_func (g_object_unref);
+  self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -696,6 +769,16 @@ tw_overview_page_get_trading_style (TwOverviewPage *self)
 }
 
 const char *
+tw_overview_page_get_mode_warning (TwOverviewPage *self)
+{
+  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->mode_box)))
+    return NULL;
+  return gtk_label_get_label (self->mode_label);
+}
+
+const char *
 tw_overview_page_get_halt_failure (TwOverviewPage *self)
 {
   g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
@@ -721,7 +804,15 @@ tw_overview_page_set_session (TwOverviewPage *self,
       if (self->states != NULL)
         g_signal_handlers_disconnect_by_data (self->states, self);
       g_clear_object (&self->states);
+      if (self->accounts != NULL)
+        g_signal_handlers_disconnect_by_data (self->accounts, self);
+      g_clear_object (&self->accounts);
       g_set_object (&self->session, session);
+      if (session != NULL && tw_session_get_portfolio (session) != NULL)
+        {
+          self->accounts = g_object_ref (tw_portfolio_get_accounts (tw_session_get_portfolio (session)));
+          g_signal_connect_swapped (self->accounts, "items-changed", G_CALLBACK (rewatch_accounts), self);
+        }
       monitor = session != NULL ? tw_session_get_risk_monitor (session) : NULL;
       if (monitor != NULL)
         {
@@ -738,9 +829,15 @@ tw_overview_page_set_session (TwOverviewPage *self,
     {
       rewatch_states (self);
       halt_failure_changed_cb (self);
+      rewatch_accounts (self);
     }
   else
-    unwatch_states (self);
+    {
+      unwatch_states (self);
+      for (guint i = 0; i < self->watched_accounts->len; i++)
+        g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_accounts, i), self);
+      g_ptr_array_set_size (self->watched_accounts, 0);
+    }
 }
 
 TwServiceRow *

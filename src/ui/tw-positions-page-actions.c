@@ -301,6 +301,43 @@ flatten_confirmed_cb (GObject      *object,
   tw_flatten_dialog_run (TW_FLATTEN_DIALOG (dialog));
 }
 
+/* "_Flatten InvestIQ: 5 positions, 2 orders": what the button will act on, counted from
+ * the last refresh. */
+static char *
+flatten_label (TwPositionsPage *self,
+               const char      *service_id,
+               const char      *name)
+{
+  GListModel *positions = tw_portfolio_get_positions (self->portfolio);
+  GListModel *orders = tw_portfolio_get_orders (self->portfolio);
+  guint n_positions = 0, n_orders = 0;
+  g_autofree char *positions_text = NULL;
+  g_autofree char *orders_text = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *escaped = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (positions); i++)
+    {
+      g_autoptr(TwPosition) position = g_list_model_get_item (positions, i);
+
+      n_positions += g_strcmp0 (tw_position_get_service_id (position), service_id) == 0;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (orders); i++)
+    {
+      g_autoptr(TwOrder) order = g_list_model_get_item (orders, i);
+
+      n_orders += g_strcmp0 (tw_order_get_service_id (order), service_id) == 0;
+    }
+  /* A name's underscores are not mnemonics. */
+  parts = g_strsplit (name, "_", -1);
+  escaped = g_strjoinv ("__", parts);
+  positions_text = g_strdup_printf (ngettext ("%u position", "%u positions", n_positions), n_positions);
+  orders_text = g_strdup_printf (ngettext ("%u order", "%u orders", n_orders), n_orders);
+  /* Translators: the flatten dialog's confirm button: the service, then its counts of
+   * positions and orders, e.g. "_Flatten InvestIQ: 5 positions, 2 orders" */
+  return g_strdup_printf (_("_Flatten %s: %s, %s"), escaped, positions_text, orders_text);
+}
+
 static void
 flatten_action (GtkWidget  *widget,
                 const char *action_name,
@@ -328,7 +365,12 @@ flatten_action (GtkWidget  *widget,
                                                service_id, self->cancellable,
                                                flatten_confirmed_cb, job);
   if (self->guard_dialog != NULL)
-    g_object_add_weak_pointer (G_OBJECT (self->guard_dialog), (gpointer *) &self->guard_dialog);
+    {
+      g_autofree char *label = flatten_label (self, service_id, service_name (self, service_id));
+
+      g_object_add_weak_pointer (G_OBJECT (self->guard_dialog), (gpointer *) &self->guard_dialog);
+      adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self->guard_dialog), "confirm", label);
+    }
 }
 
 void

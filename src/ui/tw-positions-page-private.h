@@ -38,6 +38,7 @@ struct _TwPositionsPage
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
+  GtkLabel           *shared_label;
   GtkLabel           *total_value_label;
   GtkImage           *total_pl_image;
   GtkLabel           *total_pl_label;
@@ -63,6 +64,8 @@ void              tw_positions_page_set_search_text   (TwPositionsPage *self,
                                                        const char      *text);
 /* The totals row: "6 positions · market value 58,210.00 · unrealized P/L +310.25" */
 const char       *tw_positions_page_get_totals_text   (TwPositionsPage *self);
+/* The services that reach one broker account, one line per account; NULL when none. */
+const char       *tw_positions_page_get_shared_text   (TwPositionsPage *self);
 /* "PAPER", "LIVE", "PAPER and LIVE" or "" */
 const char       *tw_positions_page_get_mode_text     (TwPositionsPage *self);
 /* "updated 2 s ago", "stale — updated 4 min ago", … */

@@ -28,7 +28,7 @@ static guint signals[N_SIGNALS];
 static const TwCellColumn columns[] = {
   { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
-  { "side", N_("Side"), "side", TW_CELL_TEXT, NULL, NULL, FALSE },
+  { "side", N_("Side"), "side", TW_CELL_BROKER_WORD, NULL, NULL, FALSE },
   { "qty", N_("Qty"), "qty", TW_CELL_QTY, NULL, NULL, FALSE },
   { "avg-entry", N_("Avg. Entry"), "avg-entry-price", TW_CELL_MONEY, NULL, NULL, FALSE },
   { "price", N_("Price"), "current-price", TW_CELL_MONEY, NULL, NULL, FALSE },
@@ -42,6 +42,71 @@ static const TwCellColumn columns[] = {
 
 /* ---- totals, age, mode ---- */
 
+/* Services that reach one broker account (InvestIQ trading through the same Alpaca
+ * account as the Alpaca service): an account number or id in common. Returns service id
+ * → the id of the group's first service; @shared gets one line per account reached by
+ * more than one service. */
+static GHashTable *
+group_accounts (TwPositionsPage *self,
+                GString         *shared)
+{
+  GHashTable *groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_identifier = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) reps = g_ptr_array_new ();
+  GListModel *accounts = self->portfolio != NULL ? tw_portfolio_get_accounts (self->portfolio) : NULL;
+  guint n = accounts != NULL ? g_list_model_get_n_items (accounts) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwAccount) account = g_list_model_get_item (accounts, i);
+      const char *identifiers[] = { tw_account_get_account_number (account),
+                                    tw_account_get_account_id (account) };
+      const char *service_id = tw_account_get_service_id (account);
+      const char *rep = NULL;
+      GPtrArray *group;
+
+      for (guint k = 0; k < G_N_ELEMENTS (identifiers) && rep == NULL; k++)
+        if (identifiers[k] != NULL && *identifiers[k] != '\0')
+          rep = g_hash_table_lookup (by_identifier, identifiers[k]);
+      if (rep == NULL)
+        rep = service_id;
+      for (guint k = 0; k < G_N_ELEMENTS (identifiers); k++)
+        if (identifiers[k] != NULL && *identifiers[k] != '\0')
+          g_hash_table_insert (by_identifier, (gpointer) identifiers[k], (gpointer) rep);
+      g_hash_table_insert (groups, (gpointer) service_id, (gpointer) rep);
+      group = g_hash_table_lookup (names, rep);
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (names, (gpointer) rep, group);
+          g_ptr_array_add (reps, (gpointer) rep);
+        }
+      g_ptr_array_add (group, (gpointer) (tw_account_get_service_name (account) != NULL
+                                          ? tw_account_get_service_name (account) : service_id));
+    }
+
+  for (guint i = 0; shared != NULL && i < reps->len; i++)
+    {
+      const char *rep = g_ptr_array_index (reps, i);
+      GPtrArray *group = g_hash_table_lookup (names, rep);
+      g_autofree char *joined = NULL;
+
+      if (group->len < 2)
+        continue;
+      g_ptr_array_add (group, NULL);
+      /* Translators: the names of services joined in a list, e.g. "InvestIQ, Alpaca" */
+      joined = g_strjoinv (_(", "), (char **) group->pdata);
+      if (shared->len > 0)
+        g_string_append_c (shared, '\n');
+      /* Translators: %s is a list of services' names */
+      g_string_append_printf (shared, _("%s reach one broker account: its positions are listed under each service and counted once in the totals"),
+                              joined);
+    }
+  return groups;
+}
+
 static void
 update_totals (TwPositionsPage *self)
 {
@@ -50,29 +115,55 @@ update_totals (TwPositionsPage *self)
                           || *gtk_string_filter_get_search (self->symbol_filter) == '\0')
                       ? gtk_filter_list_model_get_model (self->filter_model)
                       : G_LIST_MODEL (self->filter_model);
+  GListModel *all = self->portfolio != NULL ? tw_portfolio_get_positions (self->portfolio) : NULL;
+  g_autoptr(GString) shared = g_string_new (NULL);
+  g_autoptr(GHashTable) groups = group_accounts (self, shared);
+  g_autoptr(GHashTable) counted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint n = g_list_model_get_n_items (shown);
-  guint total = self->portfolio != NULL
-                ? g_list_model_get_n_items (tw_portfolio_get_positions (self->portfolio)) : 0;
+  guint n_positions = 0, total = 0;
   double value = 0, pl = 0;
   g_autofree char *count = NULL;
   g_autofree char *value_text = NULL;
   g_autofree char *value_line = NULL;
   g_autofree char *pl_text = NULL;
 
+  /* A position of one account seen through two services is one position. */
+  for (guint i = 0; all != NULL && i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(TwPosition) position = g_list_model_get_item (all, i);
+      const char *service_id = tw_position_get_service_id (position);
+      const char *rep = g_hash_table_lookup (groups, service_id);
+      g_autofree char *key = g_strdup_printf ("%s\x1f%s", rep != NULL ? rep : service_id,
+                                              tw_position_get_symbol (position));
+
+      if (g_hash_table_add (counted, g_steal_pointer (&key)))
+        total++;
+    }
+  g_hash_table_remove_all (counted);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TwPosition) position = g_list_model_get_item (shown, i);
+      const char *service_id = tw_position_get_service_id (position);
+      const char *rep = g_hash_table_lookup (groups, service_id);
+      g_autofree char *key = g_strdup_printf ("%s\x1f%s", rep != NULL ? rep : service_id,
+                                              tw_position_get_symbol (position));
 
+      if (!g_hash_table_add (counted, g_steal_pointer (&key)))
+        continue;
+      n_positions++;
       value += tw_position_get_market_value (position);
       pl += tw_position_get_unrealized_pl (position);
     }
 
-  if (n == total)
-    count = g_strdup_printf (ngettext ("%u position", "%u positions", n), n);
+  if (n_positions == total)
+    count = g_strdup_printf (ngettext ("%u position", "%u positions", n_positions), n_positions);
   else
     /* Translators: totals of the rows the symbol filter shows, e.g. "2 of 6 positions (filtered)" */
     count = g_strdup_printf (ngettext ("%u of %u position (filtered)", "%u of %u positions (filtered)", total),
-                             n, total);
+                             n_positions, total);
+  gtk_label_set_text (self->shared_label, shared->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->shared_label), shared->len > 0);
+
   value_text = tw_trading_format_money (value);
   /* Translators: the total market value in the totals row */
   value_line = g_strdup_printf (_("Market value %s"), value_text);
@@ -130,33 +221,11 @@ static void
 update_age (TwPositionsPage *self)
 {
   TwWorkspace *workspace;
-  GListModel *services;
-  guint n;
-  gint64 oldest = -2;
   gboolean stale = FALSE, any = FALSE;
-  g_autofree char *text = NULL;
 
   if (self->portfolio == NULL)
     return;
   workspace = tw_portfolio_get_workspace (self->portfolio);
-  services = tw_profile_get_services (tw_workspace_get_profile (workspace));
-  n = g_list_model_get_n_items (services);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-      const char *id = tw_service_get_id (service);
-      gint64 age;
-
-      if (!tw_portfolio_has_service (self->portfolio, id))
-        continue;
-      any = TRUE;
-      age = tw_portfolio_get_age_seconds (self->portfolio, id);
-      if (age < 0)
-        oldest = -1;
-      else if (oldest != -1)
-        oldest = MAX (oldest, age);
-      stale |= tw_portfolio_get_stale (self->portfolio, id);
-    }
 
   /* Each card its own service's age: one walk of the cards, not one per service. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box));
@@ -174,19 +243,13 @@ update_age (TwPositionsPage *self)
       card_age = tw_ui_format_age (tw_portfolio_get_age_seconds (self->portfolio, id), card_stale);
       tw_account_card_set_state (TW_ACCOUNT_CARD (card), card_age, card_stale,
                                  tw_portfolio_get_error (self->portfolio, id));
+      tw_account_card_set_profile_mode (TW_ACCOUNT_CARD (card),
+                                        tw_profile_get_mode (tw_workspace_get_profile (workspace)));
     }
 
+  tw_trading_show_age (self->age_label, GTK_WIDGET (self->stale_image), self->portfolio, &stale, &any);
   gtk_stack_set_visible_child_name (self->stack, any ? "positions" : "empty");
   self->stale = stale;
-  /* "stale — updated 4 min ago" says it in words, next to the warning icon. */
-  text = tw_ui_format_age (oldest == -2 ? -1 : oldest, stale);
-  gtk_label_set_text (self->age_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->stale_image), stale);
-  tw_ui_set_status_style (GTK_WIDGET (self->age_label), stale ? "warning" : NULL);
-  if (stale)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->age_label), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "dim-label");
 }
 
 /* Every poll answer changes a service's age: the page brings its age, mode and totals
@@ -506,6 +569,7 @@ tw_positions_page_class_init (TwPositionsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, shared_label);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_value_label);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_pl_image);
   gtk_widget_class_bind_template_child (widget_class, TwPositionsPage, total_pl_label);
@@ -643,6 +707,15 @@ tw_positions_page_get_totals_text (TwPositionsPage *self)
   flush_update (self);
 
   return self->totals_text;
+}
+
+const char *
+tw_positions_page_get_shared_text (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), NULL);
+  flush_update (self);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->shared_label)) ? gtk_label_get_text (self->shared_label) : NULL;
 }
 
 const char *

@@ -645,3 +645,73 @@ tw_trading_hold_view (TwPortfolio **held,
       tw_portfolio_hold_view (portfolio);
     }
 }
+
+char *
+tw_trading_describe_age (TwPortfolio *portfolio,
+                         gboolean    *out_stale,
+                         gboolean    *out_any)
+{
+  GListModel *services;
+  gint64 oldest = -2;
+  gboolean stale = FALSE, any = FALSE;
+
+  g_return_val_if_fail (TW_IS_PORTFOLIO (portfolio), NULL);
+
+  services = tw_profile_get_services (tw_workspace_get_profile (tw_portfolio_get_workspace (portfolio)));
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      const char *id = tw_service_get_id (service);
+      gint64 age;
+
+      if (!tw_portfolio_has_service (portfolio, id))
+        continue;
+      any = TRUE;
+      age = tw_portfolio_get_age_seconds (portfolio, id);
+      if (age < 0)
+        oldest = -1;
+      else if (oldest != -1)
+        oldest = MAX (oldest, age);
+      stale |= tw_portfolio_get_stale (portfolio, id);
+    }
+  if (out_stale != NULL)
+    *out_stale = stale;
+  if (out_any != NULL)
+    *out_any = any;
+  /* "stale — updated 4 min ago" says it in words, next to the warning icon. */
+  return tw_ui_format_age (oldest == -2 ? -1 : oldest, stale);
+}
+
+void
+tw_trading_show_age (GtkLabel    *label,
+                     GtkWidget   *stale_image,
+                     TwPortfolio *portfolio,
+                     gboolean    *out_stale,
+                     gboolean    *out_any)
+{
+  gboolean stale = FALSE;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  if (portfolio == NULL)
+    {
+      gtk_label_set_text (label, "");
+      gtk_widget_set_visible (stale_image, FALSE);
+      if (out_stale != NULL)
+        *out_stale = FALSE;
+      if (out_any != NULL)
+        *out_any = FALSE;
+      return;
+    }
+  text = tw_trading_describe_age (portfolio, &stale, out_any);
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (stale_image, stale);
+  tw_ui_set_status_style (GTK_WIDGET (label), stale ? "warning" : NULL);
+  if (stale)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+  if (out_stale != NULL)
+    *out_stale = stale;
+}

@@ -55,4 +55,17 @@ void                 tw_trading_view_attach     (GtkColumnView      *view,
 void                 tw_trading_hold_view       (TwPortfolio       **held,
                                                  TwPortfolio        *portfolio);
 
+/* The data age of the portfolio's services as one line: the oldest ("updated 3 s ago",
+ * "stale — updated 4 min ago", "no answer yet"). @out_any: whether any service of the
+ * profile has positions, orders or an account. (transfer full) */
+char                *tw_trading_describe_age    (TwPortfolio        *portfolio,
+                                                 gboolean           *out_stale,
+                                                 gboolean           *out_any);
+/* Shows it in @label (the warning style when stale, dim otherwise) and @stale_image. */
+void                 tw_trading_show_age        (GtkLabel           *label,
+                                                 GtkWidget          *stale_image,
+                                                 TwPortfolio        *portfolio,
+                                                 gboolean           *out_stale,
+                                                 gboolean           *out_any);
+
 G_END_DECLS

@@ -131,6 +131,18 @@ update_title (TwWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
+/* Folded (a narrow window, down to 360 px): the header keeps the back button, the mode
+ * badge, Halt All and the menu; the title and Refresh (still Ctrl+R) give way, so that
+ * the header is no wider than the window. */
+static void
+update_compact_header (TwWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->window_title), !folded);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), self->session != NULL && !folded);
+}
+
 static void
 update_back_button (TwWindow *self)
 {
@@ -140,12 +152,26 @@ update_back_button (TwWindow *self)
                   && adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->pages_stack);
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), show);
+  update_compact_header (self);
 }
 
+static gboolean
+update_back_button_cb (gpointer user_data)
+{
+  TwWindow *self = user_data;
+
+  if (self->leaflet != NULL && self->main_stack != NULL)
+    update_back_button (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while it is allocated: the header bar's button is shown or hidden
+ * after that frame, not in the middle of its layout (the header bar would be drawn
+ * without an allocation). */
 static void
 leaflet_changed_cb (TwWindow *self)
 {
-  update_back_button (self);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_back_button_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

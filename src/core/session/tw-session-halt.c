@@ -55,12 +55,13 @@ is_failure (TwActionResult *result)
   return outcome == TW_ACTION_OUTCOME_FAILED || outcome == TW_ACTION_OUTCOME_UNKNOWN;
 }
 
-/* Lines of @results not halted (@ok FALSE: failed, unknown, cannot be halted here) or
- * halted (@ok TRUE). */
+/* Lines of @results not halted (@ok FALSE: failed, unknown, and unless @only_failures,
+ * cannot be halted here) or halted (@ok TRUE). */
 static void
 append_results (GString   *str,
                 GPtrArray *results,
-                gboolean   ok)
+                gboolean   ok,
+                gboolean   only_failures)
 {
   for (guint i = 0; i < results->len; i++)
     {
@@ -68,6 +69,8 @@ append_results (GString   *str,
       g_autofree char *line = NULL;
 
       if (!tw_action_result_get_ok (result) != !ok)
+        continue;
+      if (only_failures && !is_failure (result))
         continue;
       line = describe_result (result);
       if (str->len > 0)
@@ -103,12 +106,12 @@ tw_session_describe_halt (GPtrArray      *results,
         }
       break;
     case TW_HALT_DESCRIBE_FAILURES:
-      append_results (str, results, FALSE);
+      append_results (str, results, FALSE, TRUE);
       break;
     case TW_HALT_DESCRIBE_FAILURES_FIRST:
       /* Failures first: they are what the operator must act on. */
-      append_results (str, results, FALSE);
-      append_results (str, results, TRUE);
+      append_results (str, results, FALSE, FALSE);
+      append_results (str, results, TRUE, FALSE);
       break;
     default:
       g_return_val_if_reached (NULL);
@@ -240,10 +243,30 @@ halt_done_cb (GObject      *object,
   if (tw_session_count_halt_failures (self->last_halt) > 0)
     {
       g_autofree char *failures = tw_session_describe_halt (self->last_halt, TW_HALT_DESCRIBE_FAILURES);
+      GString *text = g_string_new (NULL);
+      gboolean headed = FALSE;
 
       /* Translators: the Breakers page's error row; %s lists the services and why */
-      set_halt_failure (self, g_strdup_printf (_("Trading may still be running. The last Halt All did not reach:\n%s"),
-                                               failures));
+      g_string_printf (text, _("Trading may still be running. The last Halt All did not reach:\n%s"), failures);
+      /* A service with no halt switch was not missed: it is stopped elsewhere, and said so
+       * apart, with what to do instead. */
+      for (guint i = 0; i < self->last_halt->len; i++)
+        {
+          TwActionResult *one = g_ptr_array_index (self->last_halt, i);
+
+          if (tw_action_result_get_outcome (one) != TW_ACTION_OUTCOME_UNSUPPORTED)
+            continue;
+          if (!headed)
+            /* Translators: after the services the last Halt All did not reach, the
+             * heading of those it cannot halt, each then named with what to do instead */
+            g_string_append_printf (text, "\n%s", _("Cannot be halted from Trade Warden:"));
+          headed = TRUE;
+          g_string_append_printf (text, "\n%s — %s",
+                                  tw_action_result_get_service_name (one),
+                                  tw_action_result_get_message (one) != NULL
+                                  ? tw_action_result_get_message (one) : "");
+        }
+      set_halt_failure (self, g_string_free (text, FALSE));
     }
   else
     set_halt_failure (self, NULL);

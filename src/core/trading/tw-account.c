@@ -12,6 +12,7 @@ struct _TwAccount
   char      *service_id;
   char      *service_name;
   char      *account_number;
+  char      *account_id;
   char      *status;
   char      *currency;
   double     equity;
@@ -35,6 +36,7 @@ enum {
   PROP_SERVICE_ID,
   PROP_SERVICE_NAME,
   PROP_ACCOUNT_NUMBER,
+  PROP_ACCOUNT_ID,
   PROP_STATUS,
   PROP_CURRENCY,
   PROP_EQUITY,
@@ -59,6 +61,7 @@ static const TwFieldSpec string_fields[] = {
   { PROP_SERVICE_ID,     "service-id",     G_STRUCT_OFFSET (TwAccount, service_id) },
   { PROP_SERVICE_NAME,   "service-name",   G_STRUCT_OFFSET (TwAccount, service_name) },
   { PROP_ACCOUNT_NUMBER, "account-number", G_STRUCT_OFFSET (TwAccount, account_number) },
+  { PROP_ACCOUNT_ID,     "account-id",     G_STRUCT_OFFSET (TwAccount, account_id) },
   { PROP_STATUS,         "status",         G_STRUCT_OFFSET (TwAccount, status) },
   { PROP_CURRENCY,       "currency",       G_STRUCT_OFFSET (TwAccount, currency) },
 };
@@ -244,6 +247,7 @@ tw_account_new (const char *service_id)
 STRING_GETTER (service_id)
 STRING_GETTER (service_name)
 STRING_GETTER (account_number)
+STRING_GETTER (account_id)
 STRING_GETTER (status)
 STRING_GETTER (currency)
 VALUE_GETTER (double, equity)

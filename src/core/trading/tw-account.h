@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 /* The account summary of one broker service. Properties (mappable by connectors unless
  * marked):
  *   "service-id", "service-name" (not mapped: set by the portfolio),
- *   "account-number", "status", "currency" (strings),
+ *   "account-number", "account-id" (the broker's own id of the account, beside its
+ *   number), "status", "currency" (strings),
  *   "equity", "last-equity", "cash", "buying-power", "portfolio-value" (doubles),
  *   "trading-blocked", "account-blocked", "trade-suspended-by-user", "paper" (bools;
  *   when the connector does not map "paper", the portfolio decides it from the base URL
@@ -22,6 +23,7 @@ TwAccount  *tw_account_new                         (const char *service_id);
 const char *tw_account_get_service_id              (TwAccount  *self);
 const char *tw_account_get_service_name            (TwAccount  *self);
 const char *tw_account_get_account_number          (TwAccount  *self);
+const char *tw_account_get_account_id              (TwAccount  *self);
 const char *tw_account_get_status                  (TwAccount  *self);
 const char *tw_account_get_currency                (TwAccount  *self);
 double      tw_account_get_equity                  (TwAccount  *self);
