@@ -645,7 +645,10 @@ tw_application_get_halt_progress (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
-  return self->halt_toast != NULL ? adw_toast_get_title (self->halt_toast) : NULL;
+  /* While halting only: afterwards the same toast shows the result. */
+  if (self->halt_progress == NULL || self->halt_toast == NULL)
+    return NULL;
+  return adw_toast_get_title (self->halt_toast);
 }
 
 GtkWidget *
