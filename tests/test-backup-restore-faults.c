@@ -288,8 +288,7 @@ test_late_holder (Fixture       *f,
                                              "late holder", TW_RESTORE_TRADING_HALTED, NULL, &outcome,
                                              NULL, NULL, NULL, &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
-  g_assert_cmpstr (g_enum_to_string (TW_TYPE_RESTORE_OUTCOME, outcome), ==,
-                   "TW_RESTORE_OUTCOME_UNTOUCHED");
+  g_assert_cmpint (outcome, ==, TW_RESTORE_OUTCOME_UNTOUCHED);
   g_test_message ("%s", error->message);
   expected = g_strdup_printf ("process %d (sqlite3) opened the database during the restore",
                               f->holder_pid);
@@ -347,8 +346,7 @@ test_put_back (Fixture       *f,
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (f->backup), NULL,
                                              "put-back test", TW_RESTORE_TRADING_HALTED, NULL, &outcome,
                                              NULL, NULL, NULL, &error));
-  g_assert_cmpstr (g_enum_to_string (TW_TYPE_RESTORE_OUTCOME, outcome), ==,
-                   "TW_RESTORE_OUTCOME_PUT_BACK");
+  g_assert_cmpint (outcome, ==, TW_RESTORE_OUTCOME_PUT_BACK);
   g_assert_error (error, TW_ERROR, TW_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_assert_true (f->acted);
@@ -405,8 +403,7 @@ test_put_back_fails (Fixture       *f,
   g_assert_false (tw_backup_manager_restore (f->manager, f->db, tw_backup_get_path (f->backup), NULL,
                                              "put-back test", TW_RESTORE_TRADING_HALTED, NULL, &outcome,
                                              NULL, NULL, NULL, &error));
-  g_assert_cmpstr (g_enum_to_string (TW_TYPE_RESTORE_OUTCOME, outcome), ==,
-                   "TW_RESTORE_OUTCOME_BY_HAND");
+  g_assert_cmpint (outcome, ==, TW_RESTORE_OUTCOME_BY_HAND);
   g_assert_error (error, TW_ERROR, TW_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "putting the original back failed too"));

@@ -126,6 +126,23 @@ deadline_thread (gpointer data)
   return NULL;
 }
 
+guint
+_tw_audit_keyring_timeout_ms (void)
+{
+  static gsize timeout_ms = 0;
+
+  if (g_once_init_enter (&timeout_ms))
+    {
+      const char *text = g_getenv ("TW_AUDIT_KEYRING_TIMEOUT_MS");
+      guint64 value = 1000;
+
+      if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 100, 600000, &value, NULL))
+        value = 1000;
+      g_once_init_leave (&timeout_ms, (gsize) value);
+    }
+  return (guint) timeout_ms;
+}
+
 TwAuditDeadline *
 _tw_audit_deadline_new (guint timeout_ms)
 {
