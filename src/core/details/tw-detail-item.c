@@ -10,6 +10,7 @@
 
 static const char * const string_names[] = {
   "name", "status", "message", "version", "reset-at", "symbol", "side", "time", "kind", "labels",
+  "next-open", "next-close",
 };
 static const char * const number_names[] = {
   "used", "limit", "remaining", "qty", "price", "pnl", "value", "accuracy",
@@ -128,7 +129,7 @@ tw_detail_item_class_init (TwDetailItemClass *klass)
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   for (guint i = 0; i < N_NUMBERS; i++)
     properties[PROP_FIRST_NUMBER + i] =
-      g_param_spec_double (number_names[i], NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, NAN,
+      g_param_spec_double (number_names[i], NULL, NULL, -INFINITY, INFINITY, 0, /* NaN until set: init */
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 /* One row of a service page's section, filled by the connector's "map" (property names
  * as below; a number not given stays NaN, a string NULL):
  *   strings "name", "status", "message", "version", "reset-at", "symbol", "side", "time",
- *           "kind", "labels"
+ *           "kind", "labels", "next-open", "next-close"
  *   numbers "used", "limit", "remaining", "qty", "price", "pnl", "value", "accuracy"
  *   the key figures of "metrics": "daily-pnl", "total-pnl", "win-rate", "sharpe-ratio",
  *           "max-drawdown", "risk-rejections", "broker-errors", "latency-p50",
