@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tw-alert-private.h"
+#include "tw-market-clock.h"
 #include "tw-overview-page.h"
 #include "tw-service-page.h"
 #include "tw-trading-test.h"
@@ -44,6 +45,14 @@ sparkline_drawn (gpointer data)
 
   gtk_widget_queue_draw (GTK_WIDGET (sparkline));
   return tw_sparkline_get_n_points (sparkline) >= 2 && tw_sparkline_get_n_segments (sparkline) >= 1;
+}
+
+static gboolean
+positions_clock_known (gpointer data)
+{
+  const char *text = tw_market_clock_get_text (data);
+
+  return text != NULL && (g_str_has_prefix (text, "Market open") || g_str_has_prefix (text, "Market closed"));
 }
 
 static gboolean
@@ -264,6 +273,17 @@ test_pages (void)
   g_assert_true (tw_test_ui_wait_for (clock_known, page, 10000));
   save (&f, "service-alpaca");
   go_back (&f);
+
+  /* The clock in the Positions page's header too. */
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  {
+    TwMarketClock *clock = TW_MARKET_CLOCK (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_MARKET_CLOCK));
+
+    g_assert_nonnull (clock);
+    g_assert_true (tw_test_ui_wait_for (positions_clock_known, clock, 10000));
+    g_test_message ("%s", tw_market_clock_get_text (clock));
+    save (&f, "positions-market-clock");
+  }
 
   app_fixture_close (&f);
 }
