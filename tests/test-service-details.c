@@ -102,9 +102,9 @@ test_sections (Fixture       *fx,
                gconstpointer  data)
 {
   static const struct { const char *id; gboolean sections[TW_DETAIL_N_SECTIONS]; } expected[] = {
-    /*                   metrics rate   security trades models clock */
+    /*                   metrics rate   security trades models clock  orders */
     { "investiq",       { FALSE, FALSE, FALSE,   TRUE,  FALSE, FALSE } },
-    { "ibkr-assistant", { TRUE,  FALSE, FALSE,   FALSE, FALSE, FALSE } },
+    { "ibkr-assistant", { TRUE,  FALSE, FALSE,   FALSE, FALSE, FALSE, TRUE } },
     { "ai-trading",     { TRUE,  FALSE, FALSE,   TRUE,  TRUE,  FALSE } },
     { "autotrader",     { FALSE, TRUE,  TRUE,    FALSE, FALSE, FALSE } },
     { "alpaca",         { FALSE, FALSE, FALSE,   FALSE, FALSE, TRUE } },
@@ -292,6 +292,43 @@ test_clock (Fixture       *fx,
   g_assert_nonnull (tw_detail_item_get_string (clock, "next-close"));
 }
 
+/* 003: pending orders, one order's detail and its approval. */
+static void
+test_orders (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(TwServiceDetails) details = details_for (fx, "ibkr-assistant");
+  GListModel *orders = tw_service_details_get_items (details, TW_DETAIL_ORDERS);
+  g_autoptr(TwDetailItem) first = NULL;
+  TwDetailItem *order;
+  guint n_updates = 0;
+
+  read_all (details);
+  g_assert_null (tw_service_details_get_error (details, TW_DETAIL_ORDERS));
+  g_assert_cmpuint (g_list_model_get_n_items (orders), >, 0);
+  first = g_list_model_get_item (orders, 0);
+  g_assert_nonnull (tw_detail_item_get_string (first, "id"));
+  g_assert_nonnull (tw_detail_item_get_string (first, "symbol"));
+  g_assert_cmpstr (tw_detail_item_get_string (first, "status"), ==, "PENDING");
+
+  g_assert_null (tw_service_details_get_order (details));
+  g_signal_connect (details, "updated", G_CALLBACK (count_update), &n_updates);
+  tw_service_details_read_order (details, tw_detail_item_get_string (first, "id"));
+  tw_test_wait_until (tw_service_details_get_order (details) != NULL, 10000);
+  order = tw_service_details_get_order (details);
+  g_assert_null (tw_service_details_get_order_error (details));
+  g_assert_cmpstr (tw_detail_item_get_string (order, "id"), ==, tw_detail_item_get_string (first, "id"));
+  g_assert_cmpstr (tw_detail_item_get_string (order, "symbol"), ==, tw_detail_item_get_string (first, "symbol"));
+  g_assert_nonnull (tw_detail_item_get_string (order, "approval-status"));
+  g_assert_cmpuint (n_updates, ==, 1);
+
+  /* An order that is gone: the detail says so. */
+  tw_service_details_read_order (details, "no-such-order");
+  tw_test_wait_until (n_updates == 2, 10000);
+  g_test_message ("%s", tw_service_details_get_order_error (details));
+  g_assert_nonnull (tw_service_details_get_order_error (details));
+}
+
 /* The last hour of health: every answer recorded, older ones dropped. */
 static void
 test_history (Fixture       *fx,
@@ -329,6 +366,7 @@ main (int   argc,
   ADD ("ai-trading", test_ai_trading);
   ADD ("autotrader", test_autotrader);
   ADD ("clock", test_clock);
+  ADD ("orders", test_orders);
   ADD ("history", test_history);
 #undef ADD
 

@@ -56,6 +56,18 @@ positions_clock_known (gpointer data)
 }
 
 static gboolean
+has_components (gpointer data)
+{
+  return g_list_model_get_n_items (tw_service_get_components (data)) > 0;
+}
+
+static gboolean
+order_shown (gpointer data)
+{
+  return tw_service_page_get_order_field (data, "Approval") != NULL;
+}
+
+static gboolean
 metrics_error_shown (gpointer data)
 {
   return tw_service_page_get_error (data, TW_DETAIL_METRICS) != NULL;
@@ -206,9 +218,10 @@ test_pages (void)
   {
     TwService *service = tw_profile_lookup_service (tw_session_get_profile (tw_application_get_session (app)),
                                                     "autotrader");
-    guint n = g_list_model_get_n_items (tw_service_get_components (service));
+    guint n;
 
-    g_assert_cmpuint (n, >, 0);
+    g_assert_true (tw_test_ui_wait_for (has_components, service, 10000));
+    n = g_list_model_get_n_items (tw_service_get_components (service));
     wait_rows (page, TW_SERVICE_PAGE_HEALTH, n);
   }
   g_assert_true (tw_test_ui_wait_for (sparkline_drawn, tw_service_page_get_sparkline (page), 10000));
@@ -220,7 +233,7 @@ test_pages (void)
 
   /* IBKR assistant (003): Prometheus metrics, key figures first, a searchable table. */
   page = open_service (&f, "ibkr-assistant");
-  assert_sections (page, (guint[]) { TW_DETAIL_METRICS }, 1);
+  assert_sections (page, (guint[]) { TW_DETAIL_METRICS, TW_DETAIL_ORDERS }, 2);
   g_assert_true (tw_test_ui_wait_for (has_figures, page, 10000));
   wait_rows (page, TW_DETAIL_METRICS, 20);
   save (&f, "service-ibkr-assistant");
@@ -232,6 +245,15 @@ test_pages (void)
     g_assert_cmpstr (tw_service_page_get_row_title (page, TW_DETAIL_METRICS, i), ==, "ibkr_risk_rejection_total");
   tw_service_page_set_search (page, TW_DETAIL_METRICS, "");
   wait_rows (page, TW_DETAIL_METRICS, 20);
+  /* Orders and approvals: a pending order's detail and approval, one activation away. */
+  wait_rows (page, TW_DETAIL_ORDERS, 1);
+  tw_service_page_activate_row (page, TW_DETAIL_ORDERS, 0);
+  g_assert_true (tw_test_ui_wait_for (order_shown, page, 10000));
+  g_assert_nonnull (tw_service_page_get_order_field (page, "Correlation ID"));
+  g_assert_cmpstr (tw_service_page_get_order_field (page, "State"), ==, "PENDING");
+  tw_service_page_scroll_to (page, TW_DETAIL_ORDERS);
+  save (&f, "service-ibkr-assistant-orders");
+
   /* A body the page cannot read: the section says so, its table stays. */
   tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"path\":\"/api/v1/metrics\",\"kind\":\"malformed\"}");
   g_assert_true (tw_test_ui_wait_for (metrics_error_shown, page, 10000));

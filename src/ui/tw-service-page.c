@@ -30,6 +30,7 @@ struct _TwServicePage
   GtkLabel         *health_summary;
   GtkFlowBox       *figures_box;
   AdwActionRow     *clock_row;
+  GtkListBox       *order_list;   /* the order last activated, and its approval */
 
   TwSession        *session;
   char             *service_id;
@@ -51,6 +52,7 @@ section_title (guint section)
     case TW_DETAIL_TRADES:      return _("Trades");
     case TW_DETAIL_MODELS:      return _("Models");
     case TW_DETAIL_CLOCK:       return _("Market Clock");
+    case TW_DETAIL_ORDERS:      return _("Orders and Approvals");
     case TW_SERVICE_PAGE_HEALTH:
     default:                    return _("Health");
     }
@@ -326,6 +328,39 @@ create_model_row (gpointer item,
   return row;
 }
 
+static GtkWidget *
+create_order_row (gpointer item,
+                  gpointer user_data)
+{
+  TwDetailItem *order = item;
+  const char *symbol = tw_detail_item_get_string (order, "symbol");
+  const char *side = tw_detail_item_get_string (order, "side");
+  const char *state = tw_detail_item_get_string (order, "status");
+  const char *approval = tw_detail_item_get_string (order, "approval-status");
+  double qty = tw_detail_item_get_number (order, "qty");
+  g_autoptr(GString) title = g_string_new (symbol != NULL ? symbol : tw_detail_item_get_string (order, "id"));
+  g_autoptr(GString) subtitle = g_string_new (tw_detail_item_get_string (order, "id"));
+  GtkWidget *row;
+
+  if (side != NULL)
+    g_string_append_printf (title, " · %s", side);
+  if (!isnan (qty))
+    {
+      g_autofree char *q = tw_trading_format_qty (qty);
+
+      g_string_append_printf (title, " %s", q);
+    }
+  if (approval != NULL)
+    /* Translators: an order's approval state, e.g. "approval PENDING" */
+    g_string_append_printf (subtitle, _(" · approval %s"), approval);
+  row = new_row (title->str, subtitle->str);
+  if (state != NULL)
+    suffix_label (row, state, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
 static GtkListBoxCreateWidgetFunc
 row_factory (guint section)
 {
@@ -336,6 +371,7 @@ row_factory (guint section)
     case TW_DETAIL_SECURITY:    return create_check_row;
     case TW_DETAIL_TRADES:      return create_trade_row;
     case TW_DETAIL_MODELS:      return create_model_row;
+    case TW_DETAIL_ORDERS:      return create_order_row;
     case TW_SERVICE_PAGE_HEALTH: return create_component_row;
     default:                    return NULL;
     }
@@ -500,6 +536,89 @@ update_clock (TwServicePage *self)
 }
 
 static void
+add_order_field (TwServicePage *self,
+                 const char    *title,
+                 const char    *value)
+{
+  GtkWidget *row;
+
+  if (value == NULL)
+    return;
+  row = new_row (title, value);
+  gtk_widget_add_css_class (row, "property");
+  gtk_list_box_append (self->order_list, row);
+}
+
+/* The order last activated: its detail (orders.get) and approval (approvals.status). */
+static void
+update_order (TwServicePage *self)
+{
+  TwDetailItem *order;
+  const char *error;
+  GtkWidget *child;
+  double qty, limit;
+
+  if (self->order_list == NULL || self->details == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->order_list))) != NULL)
+    gtk_list_box_remove (self->order_list, child);
+  order = tw_service_details_get_order (self->details);
+  error = tw_service_details_get_order_error (self->details);
+  gtk_widget_set_visible (GTK_WIDGET (self->order_list), order != NULL);
+  if (order == NULL)
+    return;
+
+  add_order_field (self, _("Order"), tw_detail_item_get_string (order, "id"));
+  add_order_field (self, _("Symbol"), tw_detail_item_get_string (order, "symbol"));
+  add_order_field (self, _("Side"), tw_detail_item_get_string (order, "side"));
+  qty = tw_detail_item_get_number (order, "qty");
+  if (!isnan (qty))
+    {
+      g_autofree char *text = tw_trading_format_qty (qty);
+      add_order_field (self, _("Quantity"), text);
+    }
+  add_order_field (self, _("Type"), tw_detail_item_get_string (order, "type"));
+  limit = tw_detail_item_get_number (order, "limit-price");
+  if (!isnan (limit))
+    {
+      g_autofree char *text = tw_trading_format_money (limit);
+      add_order_field (self, _("Limit price"), text);
+    }
+  add_order_field (self, _("State"), tw_detail_item_get_string (order, "status"));
+  add_order_field (self, _("Approval"), tw_detail_item_get_string (order, "approval-status"));
+  {
+    g_autofree char *created = format_iso_time (tw_detail_item_get_string (order, "created-at"));
+    add_order_field (self, _("Created"), created);
+  }
+  /* 003 follows an order through its audit trail by this id (audit/correlation_id/ID). */
+  add_order_field (self, _("Correlation ID"), tw_detail_item_get_string (order, "id"));
+  if (error != NULL)
+    {
+      GtkWidget *row = new_row (_("Not all of it could be read"), error);
+
+      gtk_widget_add_css_class (row, "error");
+      gtk_list_box_append (self->order_list, row);
+    }
+}
+
+static void
+order_activated_cb (GtkListBox    *list,
+                    GtkListBoxRow *row,
+                    TwServicePage *self)
+{
+  g_autoptr(TwDetailItem) order = NULL;
+  const char *id;
+
+  if (self->details == NULL)
+    return;
+  order = g_list_model_get_item (tw_service_details_get_items (self->details, TW_DETAIL_ORDERS),
+                                 gtk_list_box_row_get_index (row));
+  id = order != NULL ? tw_detail_item_get_string (order, "id") : NULL;
+  if (id != NULL)
+    tw_service_details_read_order (self->details, id);
+}
+
+static void
 update_health (TwServicePage *self)
 {
   g_autofree char *latency = NULL;
@@ -530,6 +649,7 @@ update_all (gpointer widget)
   update_health (self);
   update_figures (self);
   update_clock (self);
+  update_order (self);
   for (guint s = 0; s < TW_DETAIL_N_SECTIONS; s++)
     update_error (self, s);
 }
@@ -637,6 +757,7 @@ clear_sections (TwServicePage *self)
   self->health_summary = NULL;
   self->figures_box = NULL;
   self->clock_row = NULL;
+  self->order_list = NULL;
 }
 
 /* Binds the lists to their models (shown) or lets go of them (hidden): a hidden page's
@@ -663,6 +784,12 @@ bind_lists (TwServicePage *self,
       gtk_list_box_bind_model (self->lists[s], model, model != NULL ? row_factory (s) : NULL, NULL, NULL);
     }
 }
+
+static const guint section_order[] = {
+  TW_DETAIL_CLOCK, TW_DETAIL_SECURITY, TW_DETAIL_RATE_LIMITS, TW_DETAIL_MODELS, TW_DETAIL_ORDERS,
+  TW_DETAIL_METRICS, TW_DETAIL_TRADES,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (section_order) == TW_DETAIL_N_SECTIONS);
 
 static void
 build_sections (TwServicePage *self)
@@ -697,9 +824,12 @@ build_sections (TwServicePage *self)
   if (self->details == NULL)
     return;
 
-  /* Only what the connector declares: no empty sections. */
-  for (guint s = 0; s < TW_DETAIL_N_SECTIONS; s++)
+  /* Only what the connector declares: no empty sections. The short ones first, the long
+   * tables (metrics, trades) last, so none is buried under them. */
+  for (guint k = 0; k < G_N_ELEMENTS (section_order); k++)
     {
+      guint s = section_order[k];
+
       if (!tw_service_details_has_section (self->details, s))
         continue;
       group = add_group (self, s);
@@ -722,6 +852,19 @@ build_sections (TwServicePage *self)
           self->clock_row = ADW_ACTION_ROW (new_row (_("Reading the market clock…"), NULL));
           gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (self->clock_row));
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
+        }
+      else if (s == TW_DETAIL_ORDERS)
+        {
+          add_list (self, s, FALSE);
+          g_signal_connect (self->lists[s], "row-activated", G_CALLBACK (order_activated_cb), self);
+          self->order_list = GTK_LIST_BOX (gtk_list_box_new ());
+          gtk_list_box_set_selection_mode (self->order_list, GTK_SELECTION_NONE);
+          gtk_widget_add_css_class (GTK_WIDGET (self->order_list), "boxed-list");
+          gtk_widget_set_margin_top (GTK_WIDGET (self->order_list), 12);
+          gtk_widget_set_visible (GTK_WIDGET (self->order_list), FALSE);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self->order_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("The order's detail"), -1);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->order_list));
         }
       else
         add_list (self, s, s == TW_DETAIL_TRADES);
@@ -1090,4 +1233,33 @@ tw_service_page_scroll_to (TwServicePage *self,
                                  &GRAPHENE_POINT_INIT (0, 0), &point))
     return;
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), point.y);
+}
+
+void
+tw_service_page_activate_row (TwServicePage *self,
+                              guint          section,
+                              guint          i)
+{
+  GtkWidget *row = row_at (self, section, i);
+
+  g_return_if_fail (row != NULL);
+  g_signal_emit_by_name (row, "activate");
+}
+
+/* (nullable) the subtitle of the order detail's row titled @title */
+const char *
+tw_service_page_get_order_field (TwServicePage *self,
+                                 const char    *title)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_PAGE (self), NULL);
+
+  tw_ui_flush_update (GTK_WIDGET (self));
+  if (self->order_list == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->order_list)))
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->order_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (ADW_IS_ACTION_ROW (child) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+      return adw_action_row_get_subtitle (ADW_ACTION_ROW (child));
+  return NULL;
 }

@@ -54,6 +54,13 @@ GtkWidget   *tw_service_page_get_back_button (TwServicePage *self);
 /* Scrolls the page to @section's heading (a TwDetailSection or TW_SERVICE_PAGE_HEALTH). */
 void         tw_service_page_scroll_to      (TwServicePage *self,
                                              guint          section);
+/* Activates row @i of @section, as a click or Enter on it does. */
+void         tw_service_page_activate_row   (TwServicePage *self,
+                                             guint          section,
+                                             guint          i);
+/* (nullable) the value the order detail shows for @title ("Approval", "State"…) */
+const char  *tw_service_page_get_order_field (TwServicePage *self,
+                                              const char    *title);
 /* (nullable) the clock row's title ("Market open"…) */
 const char  *tw_service_page_get_clock_text (TwServicePage *self);
 

@@ -10,10 +10,10 @@
 
 static const char * const string_names[] = {
   "name", "status", "message", "version", "reset-at", "symbol", "side", "time", "kind", "labels",
-  "next-open", "next-close",
+  "next-open", "next-close", "id", "type", "created-at", "approval-id", "approval-status",
 };
 static const char * const number_names[] = {
-  "used", "limit", "remaining", "qty", "price", "pnl", "value", "accuracy",
+  "used", "limit", "remaining", "qty", "price", "pnl", "value", "accuracy", "limit-price",
   "daily-pnl", "total-pnl", "win-rate", "sharpe-ratio", "max-drawdown", "risk-rejections",
   "broker-errors", "latency-p50", "latency-p95", "latency-p99", "total-trades",
 };
@@ -249,7 +249,7 @@ gboolean
 tw_detail_item_matches (TwDetailItem *self,
                         const char   *folded_text)
 {
-  static const char * const searched[] = { "name", "status", "message", "symbol", "kind", "labels", "side", "version" };
+  static const char * const searched[] = { "name", "status", "message", "symbol", "kind", "labels", "side", "version", "id" };
 
   g_return_val_if_fail (TW_IS_DETAIL_ITEM (self), FALSE);
 

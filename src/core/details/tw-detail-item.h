@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 /* One row of a service page's section, filled by the connector's "map" (property names
  * as below; a number not given stays NaN, a string NULL):
  *   strings "name", "status", "message", "version", "reset-at", "symbol", "side", "time",
- *           "kind", "labels", "next-open", "next-close"
- *   numbers "used", "limit", "remaining", "qty", "price", "pnl", "value", "accuracy"
+ *           "kind", "labels", "next-open", "next-close", "id", "type", "created-at",
+ *           "approval-id", "approval-status"
+ *   numbers "used", "limit", "remaining", "qty", "price", "pnl", "value", "accuracy",
+ *           "limit-price"
  *   the key figures of "metrics": "daily-pnl", "total-pnl", "win-rate", "sharpe-ratio",
  *           "max-drawdown", "risk-rejections", "broker-errors", "latency-p50",
  *           "latency-p95", "latency-p99", "total-trades"

@@ -18,6 +18,7 @@
 
 static const char * const operations[TW_DETAIL_N_SECTIONS] = {
   "metrics", "rate_limits.list", "security.checks", "trades.list", "models.list", "clock.get",
+  "orders.list",
 };
 
 struct _TwServiceDetails
@@ -33,6 +34,9 @@ struct _TwServiceDetails
   GCancellable     *in_flight[TW_DETAIL_N_SECTIONS];
   TwDetailItem     *figures;
   TwDetailItem     *clock;
+  TwDetailItem     *order;       /* nullable: the order last read */
+  char             *order_error;
+  GCancellable     *order_cancellable;
   GHashTable       *raised;      /* alert keys this object raised and not cleared */
   guint             days;
   guint             limit;
@@ -84,6 +88,10 @@ tw_service_details_dispose (GObject *object)
   g_clear_object (&self->alerts);
   g_clear_object (&self->figures);
   g_clear_object (&self->clock);
+  g_clear_object (&self->order);
+  if (self->order_cancellable != NULL)
+    g_cancellable_cancel (self->order_cancellable);
+  g_clear_object (&self->order_cancellable);
   for (guint i = 0; i < TW_DETAIL_N_SECTIONS; i++)
     g_clear_object (&self->items[i]);
 
@@ -97,6 +105,7 @@ tw_service_details_finalize (GObject *object)
 
   for (guint i = 0; i < TW_DETAIL_N_SECTIONS; i++)
     g_free (self->errors[i]);
+  g_free (self->order_error);
   g_hash_table_unref (self->raised);
 
   G_OBJECT_CLASS (tw_service_details_parent_class)->finalize (object);
@@ -169,7 +178,10 @@ tw_service_details_has_section (TwServiceDetails *self,
 {
   g_return_val_if_fail (TW_IS_SERVICE_DETAILS (self), FALSE);
   g_return_val_if_fail (section < TW_DETAIL_N_SECTIONS, FALSE);
-  return self->client != NULL && tw_client_has_operation (self->client, operations[section]);
+  if (self->client == NULL || !tw_client_has_operation (self->client, operations[section]))
+    return FALSE;
+  /* Orders here are the approvals' side of them (003); the Orders page has the rest. */
+  return section != TW_DETAIL_ORDERS || tw_client_has_operation (self->client, "approvals.status");
 }
 
 GListModel *
@@ -618,7 +630,128 @@ tw_service_details_start (TwServiceDetails *self,
   g_return_if_fail (TW_IS_SERVICE_DETAILS (self));
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  tw_service_details_refresh (self);
   if (interval_s > 0)
     self->timer_id = g_timeout_add_seconds (interval_s, timer_cb, self);
+}
+
+/* ---- one order and its approval ---- */
+
+typedef struct
+{
+  TwServiceDetails *self;
+  TwDetailItem     *item;
+  guint             pending;
+  char             *error;
+} OrderRead;
+
+typedef struct
+{
+  OrderRead  *read;
+  const char *operation;  /* static */
+} OrderPart;
+
+static void
+order_read_free (OrderRead *read)
+{
+  g_clear_object (&read->item);
+  g_free (read->error);
+  g_free (read);
+}
+
+static void
+on_order_part (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autofree OrderPart *part = user_data;
+  OrderRead *read = part->read;
+  const char *operation = part->operation;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
+  TwServiceDetails *self = read->self;
+
+  read->pending--;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (read->pending == 0)
+        order_read_free (read);
+      return;
+    }
+  if (root != NULL)
+    {
+      const TwOperation *op = tw_connector_get_operation (tw_client_get_connector (self->client), operation);
+      JsonNode *selected = tw_operation_select (op, root, &error);
+
+      if (selected != NULL)
+        tw_operation_map_object (op, selected, G_OBJECT (read->item), &error);
+    }
+  if (error != NULL && read->error == NULL)
+    read->error = g_strdup (error->message);
+  if (read->pending > 0)
+    return;
+
+  g_set_object (&self->order, read->item);
+  g_free (self->order_error);
+  self->order_error = g_steal_pointer (&read->error);
+  g_clear_object (&self->order_cancellable);
+  order_read_free (read);
+  g_signal_emit (self, signals[UPDATED], 0, (guint) TW_DETAIL_ORDERS);
+}
+
+void
+tw_service_details_read_order (TwServiceDetails *self,
+                               const char       *order_id)
+{
+  static const char * const parts[] = { "orders.get", "approvals.status" };
+  g_autoptr(GHashTable) vars = NULL;
+  OrderRead *read;
+
+  g_return_if_fail (TW_IS_SERVICE_DETAILS (self));
+  g_return_if_fail (order_id != NULL);
+
+  if (self->client == NULL)
+    return;
+  if (self->order_cancellable != NULL)
+    g_cancellable_cancel (self->order_cancellable);
+  g_clear_object (&self->order_cancellable);
+  self->order_cancellable = g_cancellable_new ();
+
+  vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (vars, "id", (gpointer) order_id);
+  read = g_new0 (OrderRead, 1);
+  read->self = self;
+  read->item = tw_detail_item_new (order_id);
+  tw_detail_item_set_string (read->item, "id", order_id);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (tw_client_has_operation (self->client, parts[i]))
+      read->pending++;
+  if (read->pending == 0)
+    {
+      order_read_free (read);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (tw_client_has_operation (self->client, parts[i]))
+      {
+        OrderPart *part = g_new0 (OrderPart, 1);
+
+        part->read = read;
+        part->operation = parts[i];
+        tw_client_call_full_async (self->client, parts[i], vars, 1, self->order_cancellable,
+                                   on_order_part, part);
+      }
+}
+
+TwDetailItem *
+tw_service_details_get_order (TwServiceDetails *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_DETAILS (self), NULL);
+  return self->order;
+}
+
+const char *
+tw_service_details_get_order_error (TwServiceDetails *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_DETAILS (self), NULL);
+  return self->order_error;
 }

@@ -20,6 +20,8 @@ typedef enum
   TW_DETAIL_TRADES,       /* "trades.list" (${days}, ${limit}) */
   TW_DETAIL_MODELS,       /* "models.list": a model whose health is down raises an alert */
   TW_DETAIL_CLOCK,        /* "clock.get" */
+  TW_DETAIL_ORDERS,       /* "orders.list", with "approvals.status": pending orders and
+                           * their approvals (003) */
   TW_DETAIL_N_SECTIONS
 } TwDetailSection;
 
@@ -58,13 +60,22 @@ const char       *tw_service_details_get_error    (TwServiceDetails *self,
 /* Whether @section has been read (answer or failure) at least once. */
 gboolean          tw_service_details_is_loaded    (TwServiceDetails *self,
                                                    TwDetailSection   section);
+/* Reads one order's detail ("orders.get", when declared) and its approval
+ * ("approvals.status"), then emits "updated" (TW_DETAIL_ORDERS). */
+void              tw_service_details_read_order   (TwServiceDetails *self,
+                                                   const char       *order_id);
+/* (transfer none) (nullable) the order last read, NULL before */
+TwDetailItem     *tw_service_details_get_order    (TwServiceDetails *self);
+/* (nullable) why reading it failed */
+const char       *tw_service_details_get_order_error (TwServiceDetails *self);
 /* Reads every section not already on its way. */
 void              tw_service_details_refresh      (TwServiceDetails *self);
 /* The ${days} of trades.list (default 7) and ${limit} (default 50). */
 void              tw_service_details_set_trades_range (TwServiceDetails *self,
                                                        guint             days,
                                                        guint             limit);
-/* Reads every @interval_s seconds (and at once) until stopped. */
+/* Reads every @interval_s seconds until stopped, the first time after @interval_s: a
+ * profile that opens sends its health polls first (a page shown reads at once). */
 void              tw_service_details_start        (TwServiceDetails *self,
                                                    guint             interval_s);
 /* Stops the timer and cancels what is on its way. */

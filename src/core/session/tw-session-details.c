@@ -5,8 +5,9 @@
 
 /* The service pages' data: one TwServiceDetails per service, built with the session
  * (so each service's health history starts at once), read every
- * TW_SESSION_DETAILS_INTERVAL_S seconds once started (security checks and models raise
- * their alerts without a page open) and whenever a page asks. */
+ * TW_SESSION_DETAILS_INTERVAL_S seconds once started, the first time one interval after
+ * the start (security checks and models raise their alerts without a page open), and
+ * whenever a page asks. */
 
 #define TW_SESSION_DETAILS_INTERVAL_S 60
 
