@@ -122,6 +122,14 @@ test_sections (Fixture       *fx,
     }
 }
 
+static void
+count_update (TwServiceDetails *details,
+              guint             section,
+              guint            *n)
+{
+  (*n)++;
+}
+
 /* 003's Prometheus text: key figures from the families, every sample in the table. */
 static void
 test_prometheus_metrics (Fixture       *fx,
@@ -151,6 +159,22 @@ test_prometheus_metrics (Fixture       *fx,
   g_assert_nonnull (strstr (tw_detail_item_get_string (row, "labels"), "rule=\""));
   g_assert_true (tw_detail_item_matches (row, "max_position"));
   g_assert_nonnull (find_item (details, TW_DETAIL_METRICS, "ibkr_fill_latency_seconds_bucket"));
+
+  /* Each read adds to the figures' last hour (the page's sparklines); none for a figure
+   * the service does not report. */
+  {
+    guint n = 0, n_updates = 0;
+
+    g_assert_nonnull (tw_service_details_get_figure_history (details, "latency-p95", &n));
+    g_assert_cmpuint (n, ==, 1);
+    g_signal_connect (details, "updated", G_CALLBACK (count_update), &n_updates);
+    tw_service_details_refresh (details);
+    tw_test_wait_until (n_updates >= 2, 10000);
+    g_assert_nonnull (tw_service_details_get_figure_history (details, "latency-p95", &n));
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_null (tw_service_details_get_figure_history (details, "sharpe-ratio", &n));
+    g_assert_cmpuint (n, ==, 0);
+  }
 }
 
 /* An exposition cut short (the connection closed half-way) is an error the section
@@ -224,14 +248,6 @@ test_ai_trading (Fixture       *fx,
   tw_service_details_refresh (details);
   tw_test_wait_until (!tw_alert_engine_is_active (fx->engine, "model:ai-trading:lstm_signal"), 10000);
   g_assert_cmpuint (fx->alerts->len, ==, 1);
-}
-
-static void
-count_update (TwServiceDetails *details,
-              guint             section,
-              guint            *n)
-{
-  (*n)++;
 }
 
 /* 004: rate limits near and over 80 %; a failing security check raises its alert once. */

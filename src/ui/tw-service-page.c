@@ -397,10 +397,14 @@ update_error (TwServicePage *self,
 
 static void
 add_figure (TwServicePage *self,
+            const char    *name,
             const char    *caption,
             const char    *value,
             const char    *style)
 {
+  GtkWidget *sparkline = tw_sparkline_new ();
+  const TwFigureSample *samples;
+  guint n_samples = 0;
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *number = gtk_label_new (value);
   GtkWidget *label = gtk_label_new (caption);
@@ -417,7 +421,14 @@ add_figure (TwServicePage *self,
   gtk_widget_set_margin_bottom (label, 8);
   gtk_widget_set_margin_start (box, 2);
   gtk_widget_set_margin_end (box, 2);
+  /* The figure over the last hour, as this console polled it. */
+  samples = tw_service_details_get_figure_history (self->details, name, &n_samples);
+  tw_sparkline_set_values (TW_SPARKLINE (sparkline), samples, n_samples);
+  gtk_widget_set_margin_start (sparkline, 10);
+  gtk_widget_set_margin_end (sparkline, 10);
+  gtk_widget_set_tooltip_text (sparkline, _("The last hour"));
   gtk_box_append (GTK_BOX (box), number);
+  gtk_box_append (GTK_BOX (box), sparkline);
   gtk_box_append (GTK_BOX (box), label);
   gtk_flow_box_append (self->figures_box, box);
 }
@@ -442,59 +453,59 @@ update_figures (TwServicePage *self)
   if (FIGURE ("daily-pnl"))
     {
       g_autofree char *text = tw_trading_format_signed_money (v);
-      add_figure (self, _("Daily P&L"), text, tw_trading_pl_style (v));
+      add_figure (self, "daily-pnl", _("Daily P&L"), text, tw_trading_pl_style (v));
     }
   if (FIGURE ("total-pnl"))
     {
       g_autofree char *text = tw_trading_format_signed_money (v);
-      add_figure (self, _("Total P&L"), text, tw_trading_pl_style (v));
+      add_figure (self, "total-pnl", _("Total P&L"), text, tw_trading_pl_style (v));
     }
   if (FIGURE ("win-rate"))
     {
       g_autofree char *text = g_strdup_printf ("%.1f %%", v * 100);
-      add_figure (self, _("Win rate"), text, NULL);
+      add_figure (self, "win-rate", _("Win rate"), text, NULL);
     }
   if (FIGURE ("sharpe-ratio"))
     {
       g_autofree char *text = g_strdup_printf ("%.2f", v);
-      add_figure (self, _("Sharpe ratio"), text, v < 0 ? "error" : NULL);
+      add_figure (self, "sharpe-ratio", _("Sharpe ratio"), text, v < 0 ? "error" : NULL);
     }
   if (FIGURE ("max-drawdown"))
     {
       g_autofree char *text = g_strdup_printf ("%.1f %%", v * 100);
       /* 001: a drawdown past 5 % with a negative Sharpe ratio is its P1 alert */
-      add_figure (self, _("Max drawdown"), text, v > 0.05 ? "warning" : NULL);
+      add_figure (self, "max-drawdown", _("Max drawdown"), text, v > 0.05 ? "warning" : NULL);
     }
   if (FIGURE ("risk-rejections"))
     {
       g_autofree char *text = format_number (v);
-      add_figure (self, _("Risk rejections"), text, NULL);
+      add_figure (self, "risk-rejections", _("Risk rejections"), text, NULL);
     }
   if (FIGURE ("broker-errors"))
     {
       g_autofree char *text = format_number (v);
-      add_figure (self, _("Broker errors"), text, v > 0 ? "warning" : NULL);
+      add_figure (self, "broker-errors", _("Broker errors"), text, v > 0 ? "warning" : NULL);
     }
   if (FIGURE ("latency-p50"))
     {
       g_autofree char *text = tw_ui_format_latency (v * 1000);
-      add_figure (self, _("Latency p50"), text, NULL);
+      add_figure (self, "latency-p50", _("Latency p50"), text, NULL);
     }
   if (FIGURE ("latency-p95"))
     {
       g_autofree char *text = tw_ui_format_latency (v * 1000);
       /* 003: submission latency p95 above 5 s is its "High Order Submission Latency" */
-      add_figure (self, _("Latency p95"), text, v > 5 ? "error" : NULL);
+      add_figure (self, "latency-p95", _("Latency p95"), text, v > 5 ? "error" : NULL);
     }
   if (FIGURE ("latency-p99"))
     {
       g_autofree char *text = tw_ui_format_latency (v * 1000);
-      add_figure (self, _("Latency p99"), text, NULL);
+      add_figure (self, "latency-p99", _("Latency p99"), text, NULL);
     }
   if (FIGURE ("total-trades"))
     {
       g_autofree char *text = format_number (v);
-      add_figure (self, _("Trades"), text, NULL);
+      add_figure (self, "total-trades", _("Trades"), text, NULL);
     }
 #undef FIGURE
   gtk_widget_set_visible (GTK_WIDGET (self->figures_box),

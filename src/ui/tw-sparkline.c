@@ -15,6 +15,7 @@ struct _TwSparkline
   GtkWidget         parent_instance;
 
   TwServiceHistory *history;
+  GArray           *values;     /* TwFigureSample: a number's hour, or NULL */
   guint             n_points;
   guint             n_segments;
 };
@@ -58,6 +59,71 @@ state_colour (TwServiceState state)
 }
 
 static void
+line_to (GtkSnapshot   *snapshot,
+         const GdkRGBA *colour,
+         double         px,
+         double         py,
+         double         x,
+         double         y)
+{
+  double dx = x - px, dy = y - py;
+  double length = sqrt (dx * dx + dy * dy);
+
+  if (length <= 0.5)
+    return;
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (px, py));
+  gtk_snapshot_rotate (snapshot, atan2 (dy, dx) * 180 / G_PI);
+  gtk_snapshot_append_color (snapshot, colour, &GRAPHENE_RECT_INIT (0, -1, length, 2));
+  gtk_snapshot_restore (snapshot);
+}
+
+/* A number's last hour: a line between its lowest and highest readings. */
+static void
+snapshot_values (TwSparkline *self,
+                 GtkSnapshot *snapshot,
+                 double       width,
+                 double       height)
+{
+  gint64 now = g_get_real_time ();
+  gint64 start = now - TW_HISTORY_SPAN_US;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+  double px = 0, py = 0;
+  GdkRGBA line, baseline;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &line);
+  baseline = line;
+  baseline.alpha = 0.15;
+  gtk_snapshot_append_color (snapshot, &baseline, &GRAPHENE_RECT_INIT (0, height - 1, width, 1));
+  for (guint i = 0; i < self->values->len; i++)
+    {
+      const TwFigureSample *s = &g_array_index (self->values, TwFigureSample, i);
+
+      if (isfinite (s->value))
+        {
+          lo = MIN (lo, s->value);
+          hi = MAX (hi, s->value);
+        }
+    }
+  for (guint i = 0; i < self->values->len; i++)
+    {
+      const TwFigureSample *s = &g_array_index (self->values, TwFigureSample, i);
+      double x = width * (double) (MAX (s->time_us, start) - start) / TW_HISTORY_SPAN_US;
+      double y;
+
+      if (!isfinite (s->value))
+        continue;
+      y = hi > lo ? height - 2 - (height - 4) * (s->value - lo) / (hi - lo) : height / 2;
+      if (self->n_points > 0)
+        line_to (snapshot, &line, px, py, x, y);
+      gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x - 1, y - 1, 2, 2));
+      px = x;
+      py = y;
+      self->n_points++;
+    }
+}
+
+static void
 tw_sparkline_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
 {
@@ -73,6 +139,11 @@ tw_sparkline_snapshot (GtkWidget   *widget,
 
   self->n_points = 0;
   self->n_segments = 0;
+  if (self->values != NULL && width > 0 && height > 0)
+    {
+      snapshot_values (self, snapshot, width, height);
+      return;
+    }
   if (width <= 0 || plot_height <= 0)
     return;
 
@@ -129,21 +200,9 @@ tw_sparkline_snapshot (GtkWidget   *widget,
           const TwHealthSample *p = tw_service_history_get_sample (self->history, i - 1);
 
           if (p->latency_ms >= 0)
-            {
-              double px = width * (double) (MAX (p->time_us, start) - start) / TW_HISTORY_SPAN_US;
-              double py = plot_height - 2 - (plot_height - 4) * p->latency_ms / max_latency;
-              double dx = x - px, dy = y - py;
-              double length = sqrt (dx * dx + dy * dy);
-
-              if (length > 0.5)
-                {
-                  gtk_snapshot_save (snapshot);
-                  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (px, py));
-                  gtk_snapshot_rotate (snapshot, atan2 (dy, dx) * 180 / G_PI);
-                  gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (0, -1, length, 2));
-                  gtk_snapshot_restore (snapshot);
-                }
-            }
+            line_to (snapshot, &line,
+                     width * (double) (MAX (p->time_us, start) - start) / TW_HISTORY_SPAN_US,
+                     plot_height - 2 - (plot_height - 4) * p->latency_ms / max_latency, x, y);
         }
       gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (x - 1.5, y - 1.5, 3, 3));
     }
@@ -158,15 +217,17 @@ tw_sparkline_measure (GtkWidget      *widget,
                       int            *minimum_baseline,
                       int            *natural_baseline)
 {
+  TwSparkline *self = TW_SPARKLINE (widget);
+
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 120;
-      *natural = 360;
+      *minimum = 60;
+      *natural = self->values != NULL ? 100 : 360;
     }
   else
     {
-      *minimum = 40;
-      *natural = 56;
+      *minimum = self->values != NULL ? 16 : 40;
+      *natural = self->values != NULL ? 20 : 56;
     }
 }
 
@@ -174,6 +235,7 @@ static void
 tw_sparkline_dispose (GObject *object)
 {
   tw_sparkline_set_history (TW_SPARKLINE (object), NULL);
+  g_clear_pointer (&TW_SPARKLINE (object)->values, g_array_unref);
   G_OBJECT_CLASS (tw_sparkline_parent_class)->dispose (object);
 }
 
@@ -238,4 +300,18 @@ tw_sparkline_get_n_segments (TwSparkline *self)
 {
   g_return_val_if_fail (TW_IS_SPARKLINE (self), 0);
   return self->n_segments;
+}
+
+void
+tw_sparkline_set_values (TwSparkline          *self,
+                         const TwFigureSample *samples,
+                         guint                 n_samples)
+{
+  g_return_if_fail (TW_IS_SPARKLINE (self));
+
+  g_clear_pointer (&self->values, g_array_unref);
+  self->values = g_array_sized_new (FALSE, FALSE, sizeof (TwFigureSample), n_samples);
+  if (n_samples > 0)
+    g_array_append_vals (self->values, samples, n_samples);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tw-service-history.h"
+#include "tw-service-details.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,11 @@ GtkWidget        *tw_sparkline_new         (void);
 void              tw_sparkline_set_history (TwSparkline      *self,
                                             TwServiceHistory *history);
 TwServiceHistory *tw_sparkline_get_history (TwSparkline      *self);
+/* Draws @samples (the last hour of a number, oldest first) as a line scaled between
+ * their lowest and highest, instead of a history. Copied. */
+void              tw_sparkline_set_values  (TwSparkline          *self,
+                                            const TwFigureSample *samples,
+                                            guint                 n_samples);
 /* For tests: how many latency points and state segments the last snapshot drew. */
 guint             tw_sparkline_get_n_points   (TwSparkline   *self);
 guint             tw_sparkline_get_n_segments (TwSparkline   *self);

@@ -38,6 +38,7 @@ struct _TwServiceDetails
   char             *order_error;
   GCancellable     *order_cancellable;
   GHashTable       *raised;      /* alert keys this object raised and not cleared */
+  GHashTable       *figure_history; /* key figure → GArray of TwFigureSample */
   guint             days;
   guint             limit;
   guint             timer_id;
@@ -107,6 +108,7 @@ tw_service_details_finalize (GObject *object)
     g_free (self->errors[i]);
   g_free (self->order_error);
   g_hash_table_unref (self->raised);
+  g_hash_table_unref (self->figure_history);
 
   G_OBJECT_CLASS (tw_service_details_parent_class)->finalize (object);
 }
@@ -131,6 +133,8 @@ tw_service_details_init (TwServiceDetails *self)
   self->figures = tw_detail_item_new ("figures");
   self->clock = tw_detail_item_new ("clock");
   self->raised = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->figure_history = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                (GDestroyNotify) g_array_unref);
   self->days = 7;
   self->limit = 50;
 }
@@ -427,6 +431,51 @@ prometheus_rows (GPtrArray *families,
     }
 }
 
+/* The last hour of each key figure the service reports, for the page's sparklines. */
+static void
+record_figures (TwServiceDetails *self,
+                gint64            now)
+{
+  const char * const *names = tw_detail_item_key_figures ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      double value = tw_detail_item_get_number (self->figures, names[i]);
+      GArray *history = g_hash_table_lookup (self->figure_history, names[i]);
+      TwFigureSample sample = { now, value };
+      guint drop = 0;
+
+      if (isnan (value))
+        continue;
+      if (history == NULL)
+        {
+          history = g_array_new (FALSE, FALSE, sizeof (TwFigureSample));
+          g_hash_table_insert (self->figure_history, (gpointer) names[i], history);
+        }
+      while (drop < history->len &&
+             g_array_index (history, TwFigureSample, drop).time_us < now - TW_HISTORY_SPAN_US)
+        drop++;
+      if (drop > 0)
+        g_array_remove_range (history, 0, drop);
+      g_array_append_val (history, sample);
+    }
+}
+
+const TwFigureSample *
+tw_service_details_get_figure_history (TwServiceDetails *self,
+                                       const char       *name,
+                                       guint            *n_samples)
+{
+  GArray *history;
+
+  g_return_val_if_fail (TW_IS_SERVICE_DETAILS (self), NULL);
+  g_return_val_if_fail (n_samples != NULL, NULL);
+
+  history = g_hash_table_lookup (self->figure_history, name);
+  *n_samples = history != NULL ? history->len : 0;
+  return history != NULL && history->len > 0 ? (const TwFigureSample *) history->data : NULL;
+}
+
 static gboolean
 apply_metrics (TwServiceDetails   *self,
                const TwOperation  *op,
@@ -460,6 +509,7 @@ apply_metrics (TwServiceDetails   *self,
 
   for (guint i = 0; names[i] != NULL; i++)
     tw_detail_item_set_number (self->figures, names[i], tw_detail_item_get_number (figures, names[i]));
+  record_figures (self, g_get_real_time ());
   return TRUE;
 }
 

@@ -25,6 +25,13 @@ typedef enum
   TW_DETAIL_N_SECTIONS
 } TwDetailSection;
 
+/* One reading of a key figure. */
+typedef struct
+{
+  gint64 time_us;   /* g_get_real_time () */
+  double value;
+} TwFigureSample;
+
 /* Rate limits above this share used are a warning (004: "Rate limit usage > 80%"). */
 #define TW_RATE_LIMIT_WARNING 0.8
 
@@ -51,6 +58,11 @@ GListModel       *tw_service_details_get_items    (TwServiceDetails *self,
 /* (transfer none) the key figures of "metrics" (a TwDetailItem whose numbers are NaN
  * until given) */
 TwDetailItem     *tw_service_details_get_figures  (TwServiceDetails *self);
+/* (transfer none) (nullable) the last hour's readings of the key figure @name, oldest
+ * first; @n_samples their number (0 and NULL when none) */
+const TwFigureSample *tw_service_details_get_figure_history (TwServiceDetails *self,
+                                                             const char       *name,
+                                                             guint            *n_samples);
 /* (transfer none) the market clock: "health" ok when open, down when closed,
  * "next-open", "next-close" as strings ("time" the clock's own) */
 TwDetailItem     *tw_service_details_get_clock    (TwServiceDetails *self);
