@@ -174,6 +174,9 @@ go_back (AppFixture *f)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (overview), "overview.back", NULL));
   g_assert_null (tw_overview_page_get_service_page (overview));
   g_assert_cmpstr (tw_window_get_visible_page (f->window), ==, "overview");
+  /* the keyboard is back on the services */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_WIDGET (services_list (f))) ||
+                 gtk_root_get_focus (GTK_ROOT (f->window)) == GTK_WIDGET (services_list (f)));
 }
 
 static void

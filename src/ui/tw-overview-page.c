@@ -856,7 +856,12 @@ tw_overview_page_show_service (TwOverviewPage *self,
   if (service_id == NULL || self->session == NULL ||
       tw_profile_lookup_service (tw_session_get_profile (self->session), service_id) == NULL)
     {
+      gboolean was_shown = adw_leaflet_get_visible_child (self->navigation) != self->overview_child;
+
       adw_leaflet_set_visible_child (self->navigation, self->overview_child);
+      /* The keyboard is back on the list it left. */
+      if (was_shown && self->services_list != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (self->services_list));
       return;
     }
   tw_service_page_set_session (self->service_page, self->session);
