@@ -650,6 +650,10 @@ update_health (TwServicePage *self)
                           latency != NULL ? latency : "—", changes);
   gtk_label_set_label (self->health_summary, text);
   update_error (self, TW_SERVICE_PAGE_HEALTH);
+  /* A service that reports no components has no empty list under its sparkline. */
+  if (self->lists[TW_SERVICE_PAGE_HEALTH] != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->lists[TW_SERVICE_PAGE_HEALTH]),
+                            g_list_model_get_n_items (tw_service_get_components (self->service)) > 0);
 }
 
 static void
@@ -947,7 +951,10 @@ rebind (TwServicePage *self)
   if (self->details != NULL)
     g_signal_handlers_disconnect_by_data (self->details, self);
   if (self->service != NULL)
-    g_signal_handlers_disconnect_by_data (self->service, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->service, self);
+      g_signal_handlers_disconnect_by_data (tw_service_get_components (self->service), self);
+    }
   g_set_object (&self->details, details);
   g_set_object (&self->service, service);
 
@@ -966,6 +973,8 @@ rebind (TwServicePage *self)
       g_signal_connect_swapped (service, "notify::state", G_CALLBACK (service_changed_cb), self);
       g_signal_connect_swapped (service, "notify::latency-ms", G_CALLBACK (service_changed_cb), self);
       g_signal_connect_swapped (service, "notify::last-error", G_CALLBACK (service_changed_cb), self);
+      g_signal_connect_object (tw_service_get_components (service), "items-changed",
+                               G_CALLBACK (service_changed_cb), self, G_CONNECT_SWAPPED);
     }
   else
     {
