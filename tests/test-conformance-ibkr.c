@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "tw-component.h"
 #include "tw-connector.h"
 #include "tw-order.h"
+#include "tw-prometheus.h"
+#include "tw-service-details.h"
 #include "tw-test-util.h"
 #include "tw-conformance.h"
 
@@ -297,6 +300,38 @@ test_stuck_order_requests (void)
 
 /* The simulator against the same examples: same paths, fields and status codes, without
  * credentials. */
+/* Metrics Endpoint: the runbook's Prometheus text, parsed into the page's table. */
+static void
+test_metrics (void)
+{
+  Conformance c = { 0 };
+  g_autoptr(TwServiceDetails) details = NULL;
+  GListModel *rows;
+  g_autoptr(TwDetailItem) row = NULL;
+
+  conformance_setup (&c, SYSTEM, CONNECTOR, NULL);
+  details = tw_service_details_new (c.client, NULL);
+  g_assert_true (tw_service_details_has_section (details, TW_DETAIL_METRICS));
+  tw_service_details_refresh (details);
+  tw_test_wait_until (tw_service_details_is_loaded (details, TW_DETAIL_METRICS), 5000);
+  g_assert_null (tw_service_details_get_error (details, TW_DETAIL_METRICS));
+  g_assert_cmpuint (tw_fixture_server_count (c.server, "GET", "/api/v1/metrics"), ==, 1);
+
+  rows = tw_service_details_get_items (details, TW_DETAIL_METRICS);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+  row = g_list_model_get_item (rows, 0);
+  g_assert_cmpstr (tw_detail_item_get_name (row), ==, "ibkr_proposal_total");
+  g_assert_cmpstr (tw_detail_item_get_string (row, "kind"), ==, "counter");
+  g_assert_cmpstr (tw_detail_item_get_string (row, "labels"), ==, "symbol=\"AAPL\", state=\"PENDING\"");
+  g_assert_cmpstr (tw_detail_item_get_string (row, "message"), ==, "Total number of proposals");
+  g_assert_cmpfloat (tw_detail_item_get_number (row, "value"), ==, 0);
+  /* The example names none of the key figures: none is made up. */
+  g_assert_true (isnan (tw_detail_item_get_number (tw_service_details_get_figures (details), "daily-pnl")));
+
+  g_clear_object (&details);
+  conformance_teardown (&c);
+}
+
 static void
 check_sim (TwSimThread *sim,
            const char  *system,
@@ -346,6 +381,24 @@ test_sim (void)
   check_sim (sim, SYSTEM_ACTIVE, "POST", "/api/v1/kill-switch/deactivate", "",
              "{\"reason\": \"Issue resolved - broker connection restored\"}");
   check_sim (sim, SYSTEM, "GET", "/api/v1/kill-switch/status", "", NULL);
+  {
+    /* The simulator's exposition has the runbook's family, and parses. */
+    g_autoptr(TwTestAnswer) raw = tw_test_sim_fetch (sim, CONNECTOR, "GET", "/api/v1/metrics", TW_TEST_AUTH_NONE);
+    g_autofree char *text = tw_test_answer_text (raw);
+    g_autoptr(GPtrArray) families = NULL;
+    g_autoptr(GError) error = NULL;
+    TwMetricFamily *family;
+
+    g_assert_cmpuint (raw->status, ==, 200);
+    families = tw_prometheus_parse (text, -1, &error);
+    g_assert_no_error (error);
+    family = tw_metric_families_find (families, "ibkr_proposal_total");
+    g_assert_nonnull (family);
+    g_assert_cmpint (family->type, ==, TW_METRIC_COUNTER);
+    g_assert_cmpstr (family->help, ==, "Total number of proposals");
+    g_assert_nonnull (tw_metric_sample_get_label (g_ptr_array_index (family->samples, 0), "symbol"));
+    g_assert_nonnull (tw_metric_sample_get_label (g_ptr_array_index (family->samples, 0), "state"));
+  }
 
   tw_sim_thread_stop (sim);
 }
@@ -364,6 +417,7 @@ main (int   argc,
   g_test_add_func ("/tw/conformance/ibkr/deactivate-still-on", test_deactivate_still_on);
   g_test_add_func ("/tw/conformance/ibkr/orders", test_orders);
   g_test_add_func ("/tw/conformance/ibkr/stuck-order-requests", test_stuck_order_requests);
+  g_test_add_func ("/tw/conformance/ibkr/metrics", test_metrics);
   g_test_add_func ("/tw/conformance/ibkr/simulator", test_sim);
 
   return g_test_run ();

@@ -77,6 +77,30 @@ test_loss_breaker_adds_trade_review (void)
                    TW_GUARD_CHECK_TRADES_REVIEWED);
 }
 
+/* 001: a rate-gate quota is reset only when the exchange already blocks. */
+static void
+test_rate_limit_reset_needs_blocking (void)
+{
+  g_autoptr(TwGuardRequest) req = tw_guard_request_new ("ratelimit.reset", "ai-trading", "demo", TW_MODE_PAPER);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *checklist = tw_guard_request_get_checklist (req);
+
+  g_assert_cmpint (tw_guard_request_get_direction (req), ==, TW_GUARD_AWAY_FROM_SAFETY);
+  g_assert_cmpuint (checklist->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (checklist, 0), ==, TW_GUARD_CHECK_EXCHANGE_BLOCKING);
+  g_assert_false (tw_guard_check_is_automatic (TW_GUARD_CHECK_EXCHANGE_BLOCKING));
+
+  tw_guard_request_set_reason (req, "alphavantage answers 429 to every call");
+  g_assert_false (tw_guard_request_check (req, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "The exchange already blocks our requests"));
+  g_clear_error (&error);
+
+  tw_guard_request_set_checked (req, TW_GUARD_CHECK_EXCHANGE_BLOCKING, TRUE);
+  g_assert_true (tw_guard_request_check (req, &error));
+  g_assert_no_error (error);
+}
+
 static void
 count_changed (TwGuardRequest *req,
                guint          *count)
@@ -155,6 +179,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/guard/toward-safety", test_toward_safety_one_click);
   g_test_add_func ("/tw/core/guard/away-from-safety", test_away_needs_reason_and_checklist);
   g_test_add_func ("/tw/core/guard/loss-breaker", test_loss_breaker_adds_trade_review);
+  g_test_add_func ("/tw/core/guard/rate-limit-reset", test_rate_limit_reset_needs_blocking);
   g_test_add_func ("/tw/core/guard/changed", test_changed_signal);
   g_test_add_func ("/tw/core/guard/destructive-live", test_destructive_live_needs_typed_name);
   g_test_add_func ("/tw/core/guard/unknown-action", test_unknown_action_refused);

@@ -39,6 +39,7 @@ fixture_free (gpointer data)
   g_free (fixture->method);
   g_free (fixture->path);
   g_clear_pointer (&fixture->body, json_node_unref);
+  g_free (fixture->content_type);
   g_free (fixture);
 }
 
@@ -82,6 +83,11 @@ fixture_load (const char *dir,
   fixture->partial = json_object_get_boolean_member_with_default (object, "partial", FALSE);
   if (json_object_has_member (object, "body"))
     fixture->body = json_node_copy (json_object_get_member (object, "body"));
+  /* A text answer (Prometheus): "body" is the text itself, served as it is. */
+  fixture->content_type = g_strdup (json_object_get_string_member_with_default (object, "content_type", NULL));
+  if (fixture->content_type != NULL &&
+      (fixture->body == NULL || json_node_get_value_type (fixture->body) != G_TYPE_STRING))
+    g_error ("fixture %s: with \"content_type\", \"body\" must be the answer's text", path);
   return fixture;
 }
 
@@ -144,7 +150,14 @@ on_request (SoupServer        *server,
     }
 
   soup_server_message_set_status (msg, fixture->status, NULL);
-  if (fixture->body != NULL)
+  if (fixture->content_type != NULL)
+    {
+      const char *text = json_node_get_string (fixture->body);
+
+      soup_server_message_set_response (msg, fixture->content_type, SOUP_MEMORY_COPY,
+                                        text, strlen (text));
+    }
+  else if (fixture->body != NULL)
     {
       g_autofree char *text = json_to_string (fixture->body, FALSE);
       gsize length = strlen (text);

@@ -36,6 +36,7 @@ typedef struct
   guint     status;
   gboolean  partial;
   JsonNode *body;     /* NULL for an empty answer */
+  char     *content_type;  /* a text answer ("content_type"): body is its text; NULL for JSON */
 } TwFixture;
 
 /* Loads @system's fixtures (asserting each is well-formed) and listens on loopback. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-details.h"
 #include "tw-sim-risk.h"
 
 /* ai-trading (001): a FastAPI service behind a Bearer token ("Trading API … Bearer token
@@ -67,6 +68,7 @@ static const TwSimRoute routes[] = {
 /* The routes kept in other files: one line per table. */
 static const TwSimRoute * const extra_routes[] = {
   tw_sim_ai_trading_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  tw_sim_ai_trading_details_routes,     /* a page per service: tw-sim-details.c */
   NULL
 };
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-details.h"
 #include "tw-sim-risk.h"
 
 /* autotrader: a FastAPI bot (004's Operations Runbooks). The runbook's calls send no
@@ -44,6 +45,7 @@ static const TwSimRoute routes[] = {
 /* The routes kept in other files: one line per table. */
 static const TwSimRoute * const extra_routes[] = {
   tw_sim_autotrader_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  tw_sim_autotrader_details_routes,     /* a page per service: tw-sim-details.c */
   NULL
 };
 

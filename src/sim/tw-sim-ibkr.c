@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-private.h"
+#include "tw-sim-details.h"
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
 
@@ -84,6 +85,7 @@ static const TwSimRoute routes[] = {
 /* The routes kept in other files: one line per table. */
 static const TwSimRoute * const extra_routes[] = {
   tw_sim_ibkr_assistant_risk_routes,        /* risk controls: tw-sim-risk-*.c */
+  tw_sim_ibkr_assistant_details_routes,     /* a page per service: tw-sim-details.c */
   tw_sim_ibkr_assistant_trading_routes,     /* positions and orders: tw-sim-trading-*.c */
   NULL
 };

@@ -257,6 +257,15 @@ rate_limits (TwSimRequest *req)
       json_builder_add_int_value (b, 60);
       json_builder_set_member_name (b, "usage_percent");
       json_builder_add_double_value (b, (double) (gint64) (percent * 10 + 0.5) / 10);
+      {
+        /* assumed: when the 60 s window ends (the service page's reset time) */
+        gint64 now = g_get_real_time ();
+        gint64 window = 60 * G_USEC_PER_SEC;
+        g_autofree char *reset_at = tw_sim_format_time (now - now % window + window, FALSE);
+
+        json_builder_set_member_name (b, "reset_at");
+        json_builder_add_string_value (b, reset_at);
+      }
       json_builder_end_object (b);
     }
   json_builder_end_object (b);

@@ -8,6 +8,7 @@
 
 #include "tw-trading-summary.h"
 #include "tw-ui-util.h"
+#include "tw-service-page.h"
 
 struct _TwOverviewPage
 {
@@ -39,6 +40,11 @@ struct _TwOverviewPage
   GtkLabel    *mode_label;
   GtkStack    *list_stack;
   GtkListView *services_list;
+
+  /* A page per service: pushed over the Overview, back with Back, Escape or Alt+Left */
+  AdwLeaflet    *navigation;
+  GtkWidget     *overview_child;
+  TwServicePage *service_page;
 };
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
@@ -506,6 +512,17 @@ unbind_row_cb (TwOverviewPage *self,
 }
 
 static void
+navigation_changed_cb (TwOverviewPage *self)
+{
+  /* Back by swipe or Alt+Left: the service page lets go of its service. */
+  if (adw_leaflet_get_visible_child (self->navigation) == self->overview_child)
+    {
+      tw_service_page_set_service_id (self->service_page, NULL);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", FALSE);
+    }
+}
+
+static void
 row_activated_cb (TwOverviewPage *self,
                   guint           position)
 {
@@ -517,9 +534,45 @@ row_activated_cb (TwOverviewPage *self,
   service = g_list_model_get_item (self->services, position);
   if (service == NULL || tw_service_get_id (service) == NULL)
     return;
+  /* A click (or Enter) opens the service's page; its components unfold with the row's
+   * own button. */
   row = tw_overview_page_get_row (self, tw_service_get_id (service));
   if (row != NULL)
-    tw_service_row_set_expanded (row, !tw_service_row_get_expanded (row));
+    tw_overview_page_show_service (self, tw_service_get_id (service));
+}
+
+static void
+show_service_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  tw_overview_page_show_service (TW_OVERVIEW_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  tw_overview_page_show_service (TW_OVERVIEW_PAGE (widget), NULL);
+}
+
+/* The Overview's content and the service page side by side, one shown at a time. */
+static void
+build_navigation (TwOverviewPage *self)
+{
+  self->overview_child = g_object_ref (adw_bin_get_child (ADW_BIN (self)));
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  self->navigation = ADW_LEAFLET (adw_leaflet_new ());
+  adw_leaflet_set_can_unfold (self->navigation, FALSE);
+  adw_leaflet_set_can_navigate_back (self->navigation, TRUE);
+  adw_leaflet_append (self->navigation, self->overview_child);
+  self->service_page = TW_SERVICE_PAGE (tw_service_page_new ());
+  adw_leaflet_append (self->navigation, GTK_WIDGET (self->service_page));
+  adw_leaflet_set_visible_child (self->navigation, self->overview_child);
+  g_signal_connect_swapped (self->navigation, "notify::visible-child",
+                            G_CALLBACK (navigation_changed_cb), self);
+  adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->navigation));
 }
 
 /* One timer for the whole page, not one per row. */
@@ -567,7 +620,10 @@ tw_overview_page_dispose (GObject *object)
   g_clear_handle_id (&self->age_timer, g_source_remove);
   g_clear_handle_id (&self->trading_idle, g_source_remove);
   tw_overview_page_set_session (self, NULL);
+  if (self->navigation != NULL)
+    g_signal_handlers_disconnect_by_data (self->navigation, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_OVERVIEW_PAGE);
+  g_clear_object (&self->overview_child);
 
   G_OBJECT_CLASS (tw_overview_page_parent_class)->dispose (object);
 }
@@ -660,6 +716,9 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bind_row_cb);
   gtk_widget_class_bind_template_callback (widget_class, unbind_row_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "overview.show-service", "s", show_service_action);
+  gtk_widget_class_install_action (widget_class, "overview.back", NULL, back_action);
 }
 
 static void
@@ -671,6 +730,8 @@ tw_overview_page_init (TwOverviewPage *self)
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  build_navigation (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", FALSE);
   update_summary (self);
   update_empty (self);
 }
@@ -824,6 +885,15 @@ tw_overview_page_set_session (TwOverviewPage *self,
                                   self);
     }
   tw_overview_page_set_workspace (self, session != NULL ? tw_session_get_workspace (session) : NULL);
+  if (self->service_page != NULL)
+    {
+      /* Another profile: back to the Overview. */
+      if (session == NULL || tw_service_page_get_service_id (self->service_page) == NULL ||
+          tw_profile_lookup_service (tw_session_get_profile (session),
+                                     tw_service_page_get_service_id (self->service_page)) == NULL)
+        tw_overview_page_show_service (self, NULL);
+      tw_service_page_set_session (self->service_page, session);
+    }
   /* The template's children are NULL once it is disposed. */
   if (self->trading_box != NULL)
     {
@@ -871,4 +941,50 @@ static void
 session_page_iface_init (TwSessionPageInterface *iface)
 {
   iface->set_session = session_page_set_session;
+}
+
+/**
+ * tw_overview_page_show_service:
+ * @service_id: (nullable): the service whose page to push, NULL to go back to the Overview
+ */
+void
+tw_overview_page_show_service (TwOverviewPage *self,
+                               const char     *service_id)
+{
+  g_return_if_fail (TW_IS_OVERVIEW_PAGE (self));
+
+  if (self->navigation == NULL)
+    return;
+  if (service_id == NULL || self->session == NULL ||
+      tw_profile_lookup_service (tw_session_get_profile (self->session), service_id) == NULL)
+    {
+      gboolean was_shown = adw_leaflet_get_visible_child (self->navigation) != self->overview_child;
+
+      adw_leaflet_set_visible_child (self->navigation, self->overview_child);
+      /* The keyboard is back on the list it left. */
+      if (was_shown && self->services_list != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (self->services_list));
+      return;
+    }
+  tw_service_page_set_session (self->service_page, self->session);
+  tw_service_page_set_service_id (self->service_page, service_id);
+  adw_leaflet_set_visible_child (self->navigation, GTK_WIDGET (self->service_page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", TRUE);
+  gtk_widget_grab_focus (tw_service_page_get_back_button (self->service_page));
+}
+
+/**
+ * tw_overview_page_get_service_page:
+ *
+ * Returns: (transfer none) (nullable): the service page when it is the one shown
+ */
+TwServicePage *
+tw_overview_page_get_service_page (TwOverviewPage *self)
+{
+  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
+
+  if (self->navigation == NULL ||
+      adw_leaflet_get_visible_child (self->navigation) != GTK_WIDGET (self->service_page))
+    return NULL;
+  return self->service_page;
 }

@@ -8,6 +8,7 @@
 #include "tw-session.h"
 #include "tw-workspace.h"
 #include "tw-service-row.h"
+#include "tw-service-page.h"
 
 G_BEGIN_DECLS
 
@@ -35,5 +36,12 @@ const char   *tw_overview_page_get_halt_failure    (TwOverviewPage *self);
 /* (transfer none) (nullable) the row of @service_id: NULL when not in view. */
 TwServiceRow *tw_overview_page_get_row       (TwOverviewPage *self,
                                               const char     *service_id);
+
+/* A page per service: pushes the page of @service_id over the Overview (NULL: back to
+ * the Overview). Also the actions "overview.show-service" (s) and "overview.back". */
+void           tw_overview_page_show_service     (TwOverviewPage *self,
+                                                  const char     *service_id);
+/* (transfer none) (nullable) the service page when it is shown */
+TwServicePage *tw_overview_page_get_service_page (TwOverviewPage *self);
 
 G_END_DECLS

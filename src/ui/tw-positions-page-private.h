@@ -31,6 +31,7 @@ struct _TwPositionsPage
   GtkLabel           *mode_label;
   GtkImage           *stale_image;
   GtkLabel           *age_label;
+  GtkWidget          *market_clock;  /* TwMarketClock: the broker's market clock */
   GtkFlowBox         *accounts_box;
   GtkSearchEntry     *search_entry;
   GtkButton          *close_selected_button;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-market-clock.h"
 #include "tw-positions-page-private.h"
 #include "tw-trading-cells.h"
 #include "tw-trading-format.h"
@@ -586,6 +587,10 @@ tw_positions_page_init (TwPositionsPage *self)
   GtkExpression *symbol;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The market clock (a page per service) in the header, after the data's age. */
+  self->market_clock = tw_market_clock_new ();
+  gtk_widget_insert_after (self->market_clock, gtk_widget_get_parent (GTK_WIDGET (self->age_label)),
+                           GTK_WIDGET (self->age_label));
   {
     GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (self->accounts_box), GTK_TYPE_SCROLLED_WINDOW);
 
@@ -815,6 +820,7 @@ session_page_set_session (TwSessionPage *page,
   tw_positions_page_set_context (TW_POSITIONS_PAGE (page),
                                  session != NULL ? tw_session_get_portfolio (session) : NULL,
                                  session != NULL ? tw_session_get_action_runner (session) : NULL);
+  tw_market_clock_set_session (TW_MARKET_CLOCK (TW_POSITIONS_PAGE (page)->market_clock), session);
 }
 
 static void

@@ -629,13 +629,13 @@ load_operation (Ctx          *ctx,
 {
   static const char * const keys[] = {
     "method", "path", "query", "headers", "body", "result", "list", "key", "map",
-    "health", "components", "trading", "breakers", "unchanged", NULL
+    "health", "components", "trading", "breakers", "unchanged", "format", NULL
   };
   static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
   TwOperation *op;
   JsonObject *object;
   JsonNode *body;
-  const char *method, *path, *result, *key, *unchanged;
+  const char *method, *path, *result, *key, *unchanged, *format;
 
   if (!is_identifier (name, "_.-"))
     return fail (ctx, _("operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\""),
@@ -651,8 +651,11 @@ load_operation (Ctx          *ctx,
       !get_required_string (ctx, object, "path", NULL, &path) ||
       !get_pointer (ctx, object, "result", NULL, &result) ||
       !get_pointer (ctx, object, "key", NULL, &key) ||
-      !get_string (ctx, object, "unchanged", NULL, &unchanged))
+      !get_string (ctx, object, "unchanged", NULL, &unchanged) ||
+      !get_string (ctx, object, "format", NULL, &format))
     return FALSE;
+  if (format != NULL && !g_str_equal (format, "json") && !g_str_equal (format, "prometheus"))
+    return fail (ctx, _("\"format\" must be \"json\" or \"prometheus\", not \"%s\""), format);
   if (unchanged != NULL && *unchanged == '\0')
     return fail (ctx, _("\"unchanged\" must say why the state may not change (or be left out)"));
 
@@ -674,6 +677,7 @@ load_operation (Ctx          *ctx,
   op->result = g_strdup (result != NULL ? result : "");
   op->key = g_strdup (key);
   op->unchanged = g_strdup (unchanged);
+  op->text = format != NULL && g_str_equal (format, "prometheus");
 
   if (!get_boolean (ctx, object, "list", NULL, FALSE, &op->list))
     return FALSE;

@@ -102,6 +102,7 @@ struct _TwOperation
   TwTradingRule    *trading;    /* nullable */
   TwBreakersRule   *breakers;   /* nullable */
   char             *unchanged;  /* nullable: why a success may leave the state unchanged */
+  gboolean          text;       /* "format": "prometheus": the answer is text, not JSON */
 };
 
 /* One of "refusals": what a refused entry of a multi-status answer means. */

@@ -102,6 +102,11 @@ const char *tw_operation_get_key_pointer   (const TwOperation *op);
 TwHealth    tw_operation_eval_health       (const TwOperation *op,
                                             JsonNode          *root,
                                             char             **detail);
+/* As tw_operation_eval_health(), the pointer taken inside @item, one element of the
+ * selected answer. */
+TwHealth    tw_operation_eval_item_health  (const TwOperation *op,
+                                            JsonNode          *item,
+                                            char             **detail);
 /* The "components" rule: fills @store with new TwComponent objects. FALSE with no
  * error when the operation has no such rule. */
 gboolean    tw_operation_map_components    (const TwOperation *op,
@@ -124,6 +129,9 @@ gboolean    tw_operation_map_breakers      (const TwOperation *op,
  * ${breaker} variable takes the breaker's id), or NULL. */
 const char *tw_operation_get_breaker_reset (const TwOperation *op);
 const char *tw_operation_get_unchanged     (const TwOperation *op);
+/* "format": "prometheus": the answer is the text exposition, handed on unparsed (as a
+ * JSON string node) by TwClient. */
+gboolean    tw_operation_is_text           (const TwOperation *op);
 
 /* A connector file is refused past this size (the shipped ones are a few kB). */
 #define TW_CONNECTOR_MAX_SIZE (1024 * 1024)

@@ -291,6 +291,29 @@ tw_operation_eval_health (const TwOperation  *op,
                    detail);
 }
 
+/**
+ * tw_operation_eval_item_health:
+ *
+ * As tw_operation_eval_health(), the rule's pointer taken inside @item (one element
+ * of the selected answer, a security check or a model, say), not from the answer's root.
+ */
+TwHealth
+tw_operation_eval_item_health (const TwOperation  *op,
+                               JsonNode           *item,
+                               char              **detail)
+{
+  g_return_val_if_fail (op != NULL, TW_HEALTH_UNKNOWN);
+
+  if (detail != NULL)
+    *detail = NULL;
+  if (op->health == NULL)
+    return TW_HEALTH_UNKNOWN;
+  if (item == NULL)
+    return TW_HEALTH_DEGRADED;
+
+  return classify (op->health, tw_json_pointer_get (item, op->health->pointer), detail);
+}
+
 static TwComponent *
 map_component (const TwOperation  *op,
                const char         *name,

@@ -600,6 +600,19 @@ tw_operation_get_unchanged (const TwOperation *op)
   return op->unchanged;
 }
 
+/**
+ * tw_operation_is_text:
+ *
+ * Returns: TRUE when the answer is text (`"format": "prometheus"`), not JSON: the
+ *   client hands it on as a JSON string node, unparsed
+ */
+gboolean
+tw_operation_is_text (const TwOperation *op)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+  return op->text;
+}
+
 /* Life cycle */
 
 TwTemplatePair *

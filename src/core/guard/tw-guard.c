@@ -45,6 +45,7 @@ static const struct
   { TW_GUARD_CHECK_HEALTH_GREEN,     N_("All services healthy"),        TRUE },
   { TW_GUARD_CHECK_BROKER_CONNECTED, N_("Broker connected"),            TRUE },
   { TW_GUARD_CHECK_TRADES_REVIEWED,  N_("Recent trades reviewed"),      FALSE },
+  { TW_GUARD_CHECK_EXCHANGE_BLOCKING, N_("The exchange already blocks our requests"), FALSE },
 };
 
 struct _TwGuardRequest
@@ -119,6 +120,15 @@ rebuild_checklist (TwGuardRequest *self)
 
   if (self->info == NULL || self->info->direction != TW_GUARD_AWAY_FROM_SAFETY)
     return;
+
+  /* 001, Rate Gate API Exhaustion: "Only reset quotas if exchanges are already blocking
+   * — resetting early masks quota leaks": that, and nothing about health, which a
+   * spent quota has made red anyway. */
+  if (g_str_equal (self->info->action, "ratelimit.reset"))
+    {
+      g_ptr_array_add (self->checklist, (gpointer) TW_GUARD_CHECK_EXCHANGE_BLOCKING);
+      return;
+    }
 
   g_ptr_array_add (self->checklist, (gpointer) TW_GUARD_CHECK_ROOT_CAUSE);
   g_ptr_array_add (self->checklist, (gpointer) TW_GUARD_CHECK_HEALTH_GREEN);

@@ -29,6 +29,7 @@ typedef enum
 #define TW_GUARD_CHECK_HEALTH_GREEN      "health-green"
 #define TW_GUARD_CHECK_BROKER_CONNECTED  "broker-connected"
 #define TW_GUARD_CHECK_TRADES_REVIEWED   "trades-reviewed"
+#define TW_GUARD_CHECK_EXCHANGE_BLOCKING "exchange-blocking"
 
 /* What an action is, for the guard. */
 typedef struct

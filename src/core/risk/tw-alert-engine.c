@@ -968,6 +968,41 @@ tw_alert_engine_get_history (TwAlertEngine *self)
   return G_LIST_MODEL (self->history);
 }
 
+/**
+ * tw_alert_engine_raise_condition:
+ * @key: the condition, e.g. "security:SERVICE:CHECK"
+ * @page: (nullable): the page the alert opens
+ *
+ * Raises an alert for a condition a service page found (a failing security check, a
+ * model not loaded): once while the condition lasts, again only after
+ * tw_alert_engine_clear_condition() said it cleared.
+ */
+void
+tw_alert_engine_raise_condition (TwAlertEngine   *self,
+                                 const char      *key,
+                                 TwAlertSeverity  severity,
+                                 const char      *title,
+                                 const char      *body,
+                                 const char      *service_id,
+                                 const char      *page)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_return_if_fail (key != NULL && title != NULL);
+
+  if (severity != TW_ALERT_CRITICAL && g_hash_table_contains (self->active, key))
+    return;
+  raise_alert (self, _tw_alert_new (key, severity, title, body, service_id, page, FALSE, CATEGORY_SERVICE));
+  g_hash_table_add (self->active, g_strdup (key));
+}
+
+void
+tw_alert_engine_clear_condition (TwAlertEngine *self,
+                                 const char    *key)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_hash_table_remove (self->active, key);
+}
+
 void
 tw_alert_engine_raise_halt_failure (TwAlertEngine *self,
                                     const char    *failure)

@@ -77,5 +77,16 @@ void           tw_alert_engine_set_unreachable_after (TwAlertEngine *self,
  * that opens Breakers and offers Halt All again; NULL once a Halt All reached everything. */
 void           tw_alert_engine_raise_halt_failure    (TwAlertEngine *self,
                                                       const char    *failure);
+/* A condition a service page found (a failing security check, a model not loaded): one
+ * alert while it lasts; clear it when it no longer holds. */
+void           tw_alert_engine_raise_condition       (TwAlertEngine   *self,
+                                                      const char      *key,
+                                                      TwAlertSeverity  severity,
+                                                      const char      *title,
+                                                      const char      *body,
+                                                      const char      *service_id,
+                                                      const char      *page);
+void           tw_alert_engine_clear_condition       (TwAlertEngine   *self,
+                                                      const char      *key);
 
 G_END_DECLS

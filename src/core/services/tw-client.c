@@ -396,6 +396,26 @@ on_sent (GObject      *source,
       return;
     }
 
+  if (tw_operation_is_text (call->op))
+    {
+      GBytes *bytes = tw_http_response_get_body (call->response);
+      gsize size = 0;
+      const char *data = g_bytes_get_data (bytes, &size);
+      g_autofree char *text = g_strndup (data != NULL ? data : "", size);
+
+      if ((size > 0 && memchr (data, 0, size) != NULL) || !g_utf8_validate (text, -1, NULL))
+        {
+          g_task_return_new_error (task, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                                   _("%s answered with something that is not text"),
+                                   tw_service_get_name (self->service));
+          return;
+        }
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, text);
+      g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+      return;
+    }
+
   if (g_bytes_get_size (tw_http_response_get_body (call->response)) < self->parse_thread_threshold)
     {
       node = tw_http_response_parse_json (call->response, &error);

@@ -29,6 +29,7 @@ struct _TwSession
   TwBackupManager     *backups;
   TwBackupScheduler   *scheduler;
   TwPortfolio         *portfolio;
+  GHashTable          *details;         /* service id → TwServiceDetails */
 
   /* Settings */
   guint                poll_interval_ms;
@@ -71,5 +72,11 @@ void _tw_session_notify (TwSession         *self,
 /* tw-session-halt.c */
 void _tw_session_cancel_halt (TwSession *self);
 void _tw_session_clear_halt  (TwSession *self);
+
+/* tw-session-details.c: the service pages' data */
+void _tw_session_build_details   (TwSession *self);
+void _tw_session_start_details   (TwSession *self);
+void _tw_session_stop_details    (TwSession *self);
+void _tw_session_release_details (TwSession *self);
 
 G_END_DECLS

@@ -109,12 +109,14 @@ build_services (TwSession *self)
   /* Positions and orders at the poll interval while a page shows them (it holds the
    * portfolio's view); otherwise every 30 s. */
   tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
+  _tw_session_build_details (self);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
 static void
 stop_services (TwSession *self)
 {
+  _tw_session_stop_details (self);
   if (self->scheduler != NULL)
     tw_backup_scheduler_stop (self->scheduler);
   if (self->portfolio != NULL)
@@ -132,6 +134,7 @@ stop_services (TwSession *self)
 static void
 release_services (TwSession *self)
 {
+  _tw_session_release_details (self);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->backups);
@@ -274,6 +277,7 @@ tw_session_start (TwSession *self)
   tw_risk_monitor_start (self->monitor);
   tw_backup_scheduler_start (self->scheduler);
   tw_portfolio_start (self->portfolio);
+  _tw_session_start_details (self);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 

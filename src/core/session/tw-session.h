@@ -14,6 +14,7 @@
 #include "tw-profile.h"
 #include "tw-risk-monitor.h"
 #include "tw-secrets.h"
+#include "tw-service-details.h"
 #include "tw-workspace.h"
 
 G_BEGIN_DECLS
@@ -168,5 +169,9 @@ guint                tw_session_count_halt_outcome          (GPtrArray          
 /* The summary of a Halt All, naming every kind of result: "Halted 3 of 5 services ·
  * 1 failed · 1 cannot be halted here". (transfer full) */
 char                *tw_session_summarize_halt              (GPtrArray            *results);
+
+/* The data of a service's page (tw-session-details.c). */
+TwServiceDetails    *tw_session_get_service_details         (TwSession            *self,
+                                                             const char           *service_id);
 
 G_END_DECLS

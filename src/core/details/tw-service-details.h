@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-alert-engine.h"
+#include "tw-client.h"
+#include "tw-detail-item.h"
+#include "tw-service-history.h"
+
+G_BEGIN_DECLS
+
+/* The sections of a service page beyond its health, each present only when the
+ * connector declares its operation. */
+typedef enum
+{
+  TW_DETAIL_METRICS,      /* "metrics": JSON mapped, or Prometheus text ("format") */
+  TW_DETAIL_RATE_LIMITS,  /* "rate_limits.list" */
+  TW_DETAIL_SECURITY,     /* "security.checks": a check whose health is down raises an alert */
+  TW_DETAIL_TRADES,       /* "trades.list" (${days}, ${limit}) */
+  TW_DETAIL_MODELS,       /* "models.list": a model whose health is down raises an alert */
+  TW_DETAIL_CLOCK,        /* "clock.get" */
+  TW_DETAIL_ORDERS,       /* "orders.list", with "approvals.status": pending orders and
+                           * their approvals (003) */
+  TW_DETAIL_N_SECTIONS
+} TwDetailSection;
+
+/* One reading of a key figure. */
+typedef struct
+{
+  gint64 time_us;   /* g_get_real_time () */
+  double value;
+} TwFigureSample;
+
+/* Rate limits above this share used are a warning (004: "Rate limit usage > 80%"). */
+#define TW_RATE_LIMIT_WARNING 0.8
+
+const char *tw_detail_section_get_operation (TwDetailSection section);
+
+/* What one service reports beyond its health, read on demand and every "interval"
+ * seconds once started: per section a list of TwDetailItem (rate limits, security
+ * checks, trades, models; the metrics' table), the metrics' key figures, the clock,
+ * the last error. Emits "updated" (section) after each answer or failure. Holds a
+ * TwServiceHistory of the service's health. Alerts go to the alert engine when given. */
+#define TW_TYPE_SERVICE_DETAILS (tw_service_details_get_type ())
+G_DECLARE_FINAL_TYPE (TwServiceDetails, tw_service_details, TW, SERVICE_DETAILS, GObject)
+
+TwServiceDetails *tw_service_details_new          (TwClient         *client,
+                                                   TwAlertEngine    *alerts);
+TwService        *tw_service_details_get_service  (TwServiceDetails *self);
+TwConnector      *tw_service_details_get_connector (TwServiceDetails *self);
+TwServiceHistory *tw_service_details_get_history  (TwServiceDetails *self);
+gboolean          tw_service_details_has_section  (TwServiceDetails *self,
+                                                   TwDetailSection   section);
+/* (transfer none) GListModel of TwDetailItem */
+GListModel       *tw_service_details_get_items    (TwServiceDetails *self,
+                                                   TwDetailSection   section);
+/* (transfer none) the key figures of "metrics" (a TwDetailItem whose numbers are NaN
+ * until given) */
+TwDetailItem     *tw_service_details_get_figures  (TwServiceDetails *self);
+/* (transfer none) (nullable) the last hour's readings of the key figure @name, oldest
+ * first; @n_samples their number (0 and NULL when none) */
+const TwFigureSample *tw_service_details_get_figure_history (TwServiceDetails *self,
+                                                             const char       *name,
+                                                             guint            *n_samples);
+/* (transfer none) the market clock: "health" ok when open, down when closed,
+ * "next-open", "next-close" as strings ("time" the clock's own) */
+TwDetailItem     *tw_service_details_get_clock    (TwServiceDetails *self);
+/* (nullable) why the last read of @section failed */
+const char       *tw_service_details_get_error    (TwServiceDetails *self,
+                                                   TwDetailSection   section);
+/* Whether @section has been read (answer or failure) at least once. */
+gboolean          tw_service_details_is_loaded    (TwServiceDetails *self,
+                                                   TwDetailSection   section);
+/* Reads one order's detail ("orders.get", when declared) and its approval
+ * ("approvals.status"), then emits "updated" (TW_DETAIL_ORDERS). */
+void              tw_service_details_read_order   (TwServiceDetails *self,
+                                                   const char       *order_id);
+/* (transfer none) (nullable) the order last read, NULL before */
+TwDetailItem     *tw_service_details_get_order    (TwServiceDetails *self);
+/* (nullable) why reading it failed */
+const char       *tw_service_details_get_order_error (TwServiceDetails *self);
+/* Reads every section not already on its way. */
+void              tw_service_details_refresh      (TwServiceDetails *self);
+/* The ${days} of trades.list (default 7) and ${limit} (default 50). */
+void              tw_service_details_set_trades_range (TwServiceDetails *self,
+                                                       guint             days,
+                                                       guint             limit);
+/* Reads every @interval_s seconds until stopped, the first time after @interval_s: a
+ * profile that opens sends its health polls first (a page shown reads at once). */
+void              tw_service_details_start        (TwServiceDetails *self,
+                                                   guint             interval_s);
+/* Stops the timer and cancels what is on its way. */
+void              tw_service_details_stop         (TwServiceDetails *self);
+
+G_END_DECLS

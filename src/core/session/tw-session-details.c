@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-session-private.h"
+
+/* The service pages' data: one TwServiceDetails per service, built with the session
+ * (so each service's health history starts at once), read every
+ * TW_SESSION_DETAILS_INTERVAL_S seconds once started, the first time one interval after
+ * the start (security checks and models raise their alerts without a page open), and
+ * whenever a page asks. */
+
+#define TW_SESSION_DETAILS_INTERVAL_S 60
+
+static TwServiceDetails *
+build_one (TwSession  *self,
+           const char *service_id)
+{
+  TwClient *client = tw_workspace_get_client (self->workspace, service_id);
+  TwServiceDetails *details;
+
+  if (client == NULL)
+    return NULL;
+  details = tw_service_details_new (client, self->alerts);
+  g_hash_table_insert (self->details, g_strdup (service_id), details);
+  return details;
+}
+
+void
+_tw_session_build_details (TwSession *self)
+{
+  GListModel *services = tw_workspace_get_services (self->workspace);
+
+  self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+
+      build_one (self, tw_service_get_id (service));
+    }
+}
+
+void
+_tw_session_start_details (TwSession *self)
+{
+  GHashTableIter iter;
+  gpointer details;
+
+  g_hash_table_iter_init (&iter, self->details);
+  while (g_hash_table_iter_next (&iter, NULL, &details))
+    tw_service_details_start (details, TW_SESSION_DETAILS_INTERVAL_S);
+}
+
+void
+_tw_session_stop_details (TwSession *self)
+{
+  GHashTableIter iter;
+  gpointer details;
+
+  if (self->details == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->details);
+  while (g_hash_table_iter_next (&iter, NULL, &details))
+    tw_service_details_stop (details);
+}
+
+void
+_tw_session_release_details (TwSession *self)
+{
+  g_clear_pointer (&self->details, g_hash_table_unref);
+}
+
+/**
+ * tw_session_get_service_details:
+ *
+ * Returns: (transfer none) (nullable): what the page of the service @service_id shows,
+ *   NULL when the session is closed or the service has no connector
+ */
+TwServiceDetails *
+tw_session_get_service_details (TwSession  *self,
+                                const char *service_id)
+{
+  TwServiceDetails *details;
+
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+  g_return_val_if_fail (service_id != NULL, NULL);
+
+  if (self->details == NULL || self->closed)
+    return NULL;
+  details = g_hash_table_lookup (self->details, service_id);
+  if (details == NULL)
+    details = build_one (self, service_id);
+  return details;
+}
