@@ -430,6 +430,38 @@ test_load (void)
     }
 }
 
+static TwComponent *
+find_component (TwService  *service,
+                const char *name)
+{
+  GListModel *components = tw_service_get_components (service);
+
+  for (guint i = 0; i < g_list_model_get_n_items (components); i++)
+    {
+      g_autoptr(TwComponent) component = g_list_model_get_item (components, i);
+
+      if (g_strcmp0 (tw_component_get_name (component), name) == 0)
+        return component;
+    }
+  return NULL;
+}
+
+static TwService *
+bot_service (Fixture *f)
+{
+  return tw_profile_lookup_service (f->profile, SERVICE);
+}
+
+static gboolean
+component_says (Fixture    *f,
+                const char *name,
+                const char *status)
+{
+  TwComponent *component = find_component (bot_service (f), name);
+
+  return component != NULL && g_strcmp0 (tw_component_get_status (component), status) == 0;
+}
+
 /* A profile keeps the bot's folder and its keys through a save and a load. */
 static void
 test_profile (Fixture       *f,
@@ -462,15 +494,18 @@ test_halt_resume (Fixture       *f,
   g_autofree char *original = read_table (f);
   TwActionResult *result;
   TwActionRunner *runner;
-  g_autofree char *reason = NULL;
 
   start_bot (f, fake_bot);
   open_session (f);
   tw_test_wait_until (state_is (f, TW_TRADING_ACTIVE), 10000);
-  g_object_get (state_of (f), "reason", &reason, NULL);
-  g_assert_nonnull (strstr (reason, "crontab entry: true, process running: true"));
-  g_assert_nonnull (strstr (reason, "trading_"));
   g_assert_true (tw_trading_state_get_can_halt (state_of (f)));
+  /* What the Overview tells of it: the entry, the process, the log. */
+  tw_test_wait_until (component_says (f, "process", "running"), 10000);
+  g_assert_true (component_says (f, "crontab", "present"));
+  g_assert_nonnull (strstr (tw_component_get_detail (find_component (bot_service (f), "crontab")),
+                            "*/5 9-16 * * 1-5"));
+  g_assert_nonnull (strstr (tw_component_get_detail (find_component (bot_service (f), "log")),
+                            "changed"));
 
   result = halt_all (f, &halt);
   g_assert_cmpuint (tw_action_result_get_outcome (result), ==, TW_ACTION_OUTCOME_DONE);
@@ -482,6 +517,10 @@ test_halt_resume (Fixture       *f,
   tw_test_wait_until (!bot_alive (f), 5000);
   g_assert_true (has_outcome_row (f, "trading.halt", TW_AUDIT_OUTCOME_OK));
   tw_test_wait_until (state_is (f, TW_TRADING_HALTED), 10000);
+  tw_test_wait_until (component_says (f, "process", "stopped"), 10000);
+  g_assert_true (component_says (f, "crontab", "absent"));
+  /* Halted is no fault: the service stays green. */
+  tw_test_wait_until (tw_service_get_state (bot_service (f)) == TW_SERVICE_STATE_OK, 10000);
 
   /* Away from safety: refused without the checklist, nothing changes. */
   runner = tw_session_get_action_runner (f->session);
@@ -614,22 +653,6 @@ has_alert (Fixture    *f,
   return FALSE;
 }
 
-static TwComponent *
-find_component (TwService  *service,
-                const char *name)
-{
-  GListModel *components = tw_service_get_components (service);
-
-  for (guint i = 0; i < g_list_model_get_n_items (components); i++)
-    {
-      g_autoptr(TwComponent) component = g_list_model_get_item (components, i);
-
-      if (g_strcmp0 (tw_component_get_name (component), name) == 0)
-        return component;
-    }
-  return NULL;
-}
-
 /* Health: fresh data and 600 credentials are OK; a credential file readable by others is
  * a critical alert; old data a stale component. */
 static void
@@ -644,7 +667,9 @@ test_health (Fixture       *f,
 
   open_session (f);
   tw_test_wait_until (tw_service_get_state (service) == TW_SERVICE_STATE_OK, 10000);
-  g_assert_cmpuint (g_list_model_get_n_items (tw_service_get_components (service)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (tw_service_get_components (service)), ==, 5);
+  /* No bot process in this test: stopped, and that is no fault. */
+  g_assert_true (component_says (f, "process", "stopped"));
   g_assert_false (has_alert (f, "credentials"));
 
   g_assert_cmpint (g_chmod (reddit, 0644), ==, 0);

@@ -37,6 +37,10 @@
  *                                                   "component" a health component,
  *                                                   "out" says when it changed
  *   { "any": ["a", "b"], "set": "c" }              whether member a or b is true
+ *
+ * An "expect" or a "run" with "set" may tell its boolean as a health component too:
+ * "component": "name", "words": ["present", "absent"] (its status when true, when false;
+ * such a component passes whatever it says).
  *   { "message": "template" }                      the document's "message"
  */
 
@@ -73,6 +77,7 @@ _tw_command_step_free (TwCommandStep *step)
   g_free (step->count);
   g_free (step->path);
   g_free (step->component);
+  g_clear_pointer (&step->words, g_ptr_array_unref);
   g_clear_pointer (&step->members, g_ptr_array_unref);
   g_free (step);
 }
@@ -245,6 +250,32 @@ get_count (TwLoadContext *ctx,
   return TRUE;
 }
 
+/* "component" and "words": a step that finds a boolean told as a health component. */
+static gboolean
+load_words (TwLoadContext *ctx,
+            JsonObject    *object,
+            const char    *where,
+            TwCommandStep *step)
+{
+  JsonNode *words = json_object_get_member (object, "words");
+
+  if (!get_name (ctx, object, "component", where, &step->component))
+    return FALSE;
+  if (step->component == NULL && words == NULL)
+    return TRUE;
+  if (step->component == NULL || words == NULL || step->set == NULL)
+    return _tw_load_fail (ctx, _("%s: “component” and “words” go together, with “set”"), where);
+  if (!JSON_NODE_HOLDS_ARRAY (words) || json_array_get_length (json_node_get_array (words)) != 2 ||
+      !is_string (json_array_get_element (json_node_get_array (words), 0)) ||
+      !is_string (json_array_get_element (json_node_get_array (words), 1)))
+    return _tw_load_fail (ctx, _("%s: “words” must be two words, for true and for false"), where);
+  step->words = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < 2; i++)
+    g_ptr_array_add (step->words,
+                     g_strdup (json_array_get_string_element (json_node_get_array (words), i)));
+  return TRUE;
+}
+
 static gboolean
 load_run (TwLoadContext *ctx,
           JsonObject    *object,
@@ -253,7 +284,7 @@ load_run (TwLoadContext *ctx,
 {
   static const char * const keys[] = {
     "run", "input", "ok", "true", "false", "timeout_ms", "retry_ms", "empty_when",
-    "when", "fail", "set", "out", NULL
+    "component", "words", "when", "fail", "set", "out", NULL
   };
   JsonNode *node = json_object_get_member (object, "run");
   JsonArray *array;
@@ -286,7 +317,8 @@ load_run (TwLoadContext *ctx,
       !get_statuses (ctx, object, "true", where, &step->yes) ||
       !get_statuses (ctx, object, "false", where, &step->no) ||
       !get_count (ctx, object, "timeout_ms", where, 600000, &timeout_ms) ||
-      !get_count (ctx, object, "retry_ms", where, 600000, &retry_ms))
+      !get_count (ctx, object, "retry_ms", where, 600000, &retry_ms) ||
+      !load_words (ctx, object, where, step))
     return FALSE;
   if (timeout_ms == 0)
     return _tw_load_fail (ctx, _("%s: “timeout_ms” must be more than 0"), where);
@@ -406,12 +438,15 @@ load_step (TwLoadContext *ctx,
 
     case TW_STEP_EXPECT:
       {
-        static const char * const keys[] = { "expect", "line", "present", "when", "fail", "set", "out", NULL };
+        static const char * const keys[] = {
+          "expect", "line", "present", "component", "words", "when", "fail", "set", "out", NULL
+        };
 
         return _tw_load_check_keys (ctx, object, where, keys) &&
                get_template (ctx, object, "expect", where, TRUE, &step->text) &&
                get_template (ctx, object, "line", where, TRUE, &step->pattern) &&
-               _tw_load_get_boolean (ctx, object, "present", where, TRUE, &step->present);
+               _tw_load_get_boolean (ctx, object, "present", where, TRUE, &step->present) &&
+               load_words (ctx, object, where, step);
       }
 
     case TW_STEP_FILE:

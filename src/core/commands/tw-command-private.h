@@ -48,6 +48,8 @@ typedef struct
   /* file */
   char       *path;        /* template; "*" and "?" allowed in the last part */
   char       *component;   /* nullable: a health component named so */
+  GPtrArray  *words;       /* expect and run with "set": the component's status when true,
+                            * then when false */
   gint64      max_age_s;   /* -1: any age */
   int         mode;        /* -1: any mode; else the widest mode allowed, e.g. 0600 */
   /* any */

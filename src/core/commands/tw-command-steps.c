@@ -160,6 +160,38 @@ has_status (GArray *statuses,
   return FALSE;
 }
 
+/* A health component: "ok" says whether it passed its check (a component that only
+ * tells, the crontab entry being there or not, always does). */
+static void
+add_component (Steps      *steps,
+               const char *name,
+               const char *status,
+               const char *detail,
+               gboolean    ok)
+{
+  JsonObject *component = json_object_new ();
+
+  if (steps->components == NULL)
+    steps->components = json_object_new ();
+  json_object_set_string_member (component, "status", status);
+  json_object_set_string_member (component, "detail", detail);
+  json_object_set_boolean_member (component, "ok", ok);
+  json_object_set_object_member (steps->components, name, component);
+}
+
+/* "component" of a step that finds a boolean: its "words" for true and false. */
+static void
+add_told_component (Steps         *steps,
+                    TwCommandStep *step,
+                    gboolean       value,
+                    const char    *detail)
+{
+  if (step->component == NULL)
+    return;
+  add_component (steps, step->component,
+                 g_ptr_array_index (step->words, value ? 0 : 1), detail, TRUE);
+}
+
 /* The first line of a command's complaint, for a message. */
 static char *
 first_line (const char *text)
@@ -215,7 +247,12 @@ on_run (GObject      *source,
     {
       if (has_status (step->yes, output->exit_status) || has_status (step->no, output->exit_status))
         {
-          set_boolean (steps, step->set, has_status (step->yes, output->exit_status));
+          gboolean value = has_status (step->yes, output->exit_status);
+          g_autofree char *told = first_line (output->out);
+
+          set_boolean (steps, step->set, value);
+          /* Translators: what a command printed, e.g. pgrep's process ids */
+          add_told_component (steps, step, value, *told != '\0' ? told : _("nothing found"));
           step_done (task);
           return;
         }
@@ -432,6 +469,7 @@ do_lines (GTask         *task,
   g_autoptr(GRegex) regex = NULL;
   g_autoptr(GString) kept = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
+  const char *first = NULL;
   guint found = 0;
 
   if (text == NULL)
@@ -448,7 +486,10 @@ do_lines (GTask         *task,
       if (lines[i][0] == '\0' && lines[i + 1] == NULL)
         break;   /* the text's final newline */
       if (g_regex_match (regex, lines[i], 0, NULL))
-        found++;
+        {
+          if (found++ == 0)
+            first = lines[i];
+        }
       else
         g_string_append_printf (kept, "%s\n", lines[i]);
     }
@@ -466,7 +507,11 @@ do_lines (GTask         *task,
     }
 
   if (step->set != NULL)
-    set_boolean (steps, step->set, found > 0);
+    {
+      set_boolean (steps, step->set, found > 0);
+      /* Translators: no line of a text (a crontab) matched the pattern */
+      add_told_component (steps, step, found > 0, first != NULL ? first : _("no line matches"));
+    }
   else if ((found > 0) != step->present)
     {
       g_autofree char *detail =
@@ -553,21 +598,6 @@ format_age (gint64 seconds)
   if (s < 2 * 86400)
     return g_strdup_printf (_("%d h %d min"), s / 3600, (s % 3600) / 60);
   return g_strdup_printf (_("%d days"), s / 86400);
-}
-
-static void
-add_component (Steps      *steps,
-               const char *name,
-               const char *status,
-               const char *detail)
-{
-  JsonObject *component = json_object_new ();
-
-  if (steps->components == NULL)
-    steps->components = json_object_new ();
-  json_object_set_string_member (component, "status", status);
-  json_object_set_string_member (component, "detail", detail);
-  json_object_set_object_member (steps->components, name, component);
 }
 
 /* file: what is there, how old, how open; as a member and as a health component. */
@@ -678,7 +708,7 @@ do_file (GTask         *task,
             /* Translators: a file's name, then how long ago it changed ("3 h 5 min") */
             detail = g_strdup_printf (_("%s changed %s ago"), basename, age);
         }
-      add_component (steps, step->component, status, detail);
+      add_component (steps, step->component, status, detail, g_str_equal (status, "ok"));
     }
   step_done (task);
 }
@@ -724,7 +754,7 @@ finish (GTask *task)
         {
           JsonObject *component = json_object_get_object_member (steps->components, l->data);
 
-          if (g_strcmp0 (json_object_get_string_member (component, "status"), "ok") != 0)
+          if (!json_object_get_boolean_member (component, "ok"))
             all_ok = FALSE;
         }
       json_object_set_string_member (steps->doc, "status", all_ok ? "ok" : "failing");
