@@ -641,7 +641,9 @@ test_demo (void)
   run_cli (&r, "status", "--demo", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   services = parse_array (r.out);
-  g_assert_cmpuint (json_array_get_length (services), ==, g_strv_length ((GStrv) flavors));
+  /* One service per simulator flavor, and the cron bot (no API: stand-in commands). */
+  g_assert_cmpuint (json_array_get_length (services), ==, g_strv_length ((GStrv) flavors) + 1);
+  g_assert_nonnull (service_of (services, "cron-bot"));
   for (guint i = 0; i < json_array_get_length (services); i++)
     assert_healthy (json_array_get_object_element (services, i));
   /* Every breaker of the demo has its limit: InvestIQ's losses, the Autotrader's sources. */
@@ -664,6 +666,7 @@ test_demo (void)
   run_cli (&r, "halt", "--demo", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "HALTED"));
+  g_assert_nonnull (strstr (r.out, "commands run"));
 
   g_clear_pointer (&r.out, g_free);
   g_clear_pointer (&r.err, g_free);

@@ -904,7 +904,8 @@ prepare (Steps       *steps,
 
   steps->path_prefix = g_strdup (tw_service_get_setting (steps->service, "CommandPath"));
   steps->save_dir = tw_command_dup_save_dir (steps->service, profile_name);
-  if (tw_sandbox_is_flatpak ())
+  /* AllowHost=false: the commands and files are the sandbox's own (the demo's). */
+  if (tw_sandbox_is_flatpak () && g_strcmp0 (allow_host, "false") != 0)
     {
       if (g_strcmp0 (allow_host, "true") != 0)
         {
