@@ -575,6 +575,7 @@ test_crontab_fails (Fixture       *f,
   write_file (refuse, "", 0600);
   open_session (f);
   result = halt_all (f, &halt);
+  g_test_message ("%s", tw_action_result_get_message (result));
   g_assert_cmpuint (tw_action_result_get_outcome (result), ==, TW_ACTION_OUTCOME_FAILED);
   g_assert_false (tw_action_result_get_ok (result));
   g_assert_nonnull (strstr (tw_action_result_get_message (result),

@@ -33,6 +33,7 @@ typedef struct
   char              *path_prefix;
   char              *save_dir;
   gint64             retry_until;  /* monotonic µs; 0: the step is not being retried */
+  gint64             started;      /* monotonic µs: its turn came (the wait is not its time) */
   guint              retry_id;
 } Steps;
 
@@ -186,10 +187,16 @@ add_told_component (Steps         *steps,
                     gboolean       value,
                     const char    *detail)
 {
+  const char *word;
+  g_autofree char *text = NULL;
+
   if (step->component == NULL)
     return;
-  add_component (steps, step->component,
-                 g_ptr_array_index (step->words, value ? 0 : 1), detail, TRUE);
+  /* The word first: a page may show the component's health (it passes) alone. */
+  word = g_ptr_array_index (step->words, value ? 0 : 1);
+  text = detail != NULL && *detail != '\0' ? g_strdup_printf ("%s — %s", word, detail)
+                                           : g_strdup (word);
+  add_component (steps, step->component, word, text, TRUE);
 }
 
 /* The first line of a command's complaint, for a message. */
@@ -251,8 +258,8 @@ on_run (GObject      *source,
           g_autofree char *told = first_line (output->out);
 
           set_boolean (steps, step->set, value);
-          /* Translators: what a command printed, e.g. pgrep's process ids */
-          add_told_component (steps, step, value, *told != '\0' ? told : _("nothing found"));
+          /* What it printed, e.g. pgrep's process ids */
+          add_told_component (steps, step, value, told);
           step_done (task);
           return;
         }
@@ -508,9 +515,13 @@ do_lines (GTask         *task,
 
   if (step->set != NULL)
     {
+      g_autofree char *none = NULL;
+
       set_boolean (steps, step->set, found > 0);
-      /* Translators: no line of a text (a crontab) matched the pattern */
-      add_told_component (steps, step, found > 0, first != NULL ? first : _("no line matches"));
+      if (first == NULL)
+        /* Translators: no line of a text (a crontab) matched the pattern %s */
+        none = g_strdup_printf (_("no line matches %s"), g_regex_get_pattern (regex));
+      add_told_component (steps, step, found > 0, first != NULL ? first : none);
     }
   else if ((found > 0) != step->present)
     {
@@ -988,6 +999,7 @@ lane_enter (GTask *task)
     }
   lane->busy = TRUE;
   g_signal_connect (task, "notify::completed", G_CALLBACK (on_completed), NULL);
+  steps->started = g_get_monotonic_time ();
   run_next (task);
 }
 
@@ -1033,13 +1045,21 @@ tw_command_operation_run_async (const TwOperation   *op,
 /**
  * tw_command_operation_run_finish:
  *
+ * @run_us: (out) (optional): how long the steps ran (not the wait for their turn)
+ *
  * Returns: (transfer full): the document the steps built, or %NULL with @error
  */
 JsonNode *
 tw_command_operation_run_finish (GAsyncResult  *result,
+                                 gint64        *run_us,
                                  GError       **error)
 {
+  Steps *steps;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
+  steps = g_task_get_task_data (G_TASK (result));
+  if (run_us != NULL)
+    *run_us = steps->started != 0 ? g_get_monotonic_time () - steps->started : 0;
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* memfd_create() */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include "tw-command.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "tw-error.h"
 
@@ -166,6 +171,49 @@ find_program (const char *program,
   return NULL;
 }
 
+/* A memory file holding @text, at its start; -1 with @error. */
+static int
+input_file (const char  *text,
+            GError     **error)
+{
+  gsize left = strlen (text);
+  int fd = memfd_create ("tw-command-input", MFD_CLOEXEC);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+      return -1;
+    }
+  while (left > 0)
+    {
+      gssize n = write (fd, text, left);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+          return -1;
+        }
+      text += n;
+      left -= n;
+    }
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+      return -1;
+    }
+  return fd;
+}
+
 void
 tw_command_run_async (const TwCommandSpec *spec,
                       GCancellable        *cancellable,
@@ -176,8 +224,8 @@ tw_command_run_async (const TwCommandSpec *spec,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) input = NULL;
   g_autofree char *path = NULL;
+  int input_fd = -1;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
   RunData *run;
 
@@ -224,15 +272,24 @@ tw_command_run_async (const TwCommandSpec *spec,
     g_ptr_array_add (argv, g_strdup (spec->argv[i]));
   g_ptr_array_add (argv, NULL);
 
+  /* The input is a memory file, not a pipe: a command that exits without reading it
+   * (a crontab refusing to install) must not turn its own message into our EPIPE. */
   if (spec->input != NULL)
     {
-      flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-      input = g_bytes_new (spec->input, strlen (spec->input));
+      input_fd = input_file (spec->input, &error);
+      if (input_fd < 0)
+        {
+          g_task_return_new_error (task, TW_ERROR, TW_ERROR_FAILED, _("Could not run “%s”: %s"),
+                                   spec->argv[0], error->message);
+          return;
+        }
     }
   else
     flags |= G_SUBPROCESS_FLAGS_STDIN_INHERIT;
 
   launcher = g_subprocess_launcher_new (flags);
+  if (input_fd >= 0)
+    g_subprocess_launcher_take_stdin_fd (launcher, input_fd);
   g_subprocess_launcher_setenv (launcher, "PATH", path, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
   run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -249,7 +306,7 @@ tw_command_run_async (const TwCommandSpec *spec,
   if (cancellable != NULL)
     run->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), run, NULL);
   run->timeout_id = g_timeout_add (run->timeout_ms, on_timeout, task);
-  g_subprocess_communicate_async (run->process, input, run->own, on_communicated,
+  g_subprocess_communicate_async (run->process, NULL, run->own, on_communicated,
                                   g_object_ref (task));
 }
 

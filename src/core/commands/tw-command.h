@@ -75,7 +75,8 @@ TwCommandOutput *tw_command_run_finish   (GAsyncResult        *result,
 /* Runs the "steps" of @op, a commands connector's operation, for @service of profile
  * @profile_name; @vars (nullable) are the call's own variables (reason, actor).
  * Finish: (transfer full) the document, or NULL with @error (a step that failed: the
- * message names it and what it saw). */
+ * message names it and what it saw); @run_us how long the steps ran once their turn came
+ * (one operation at a time per service). */
 void             tw_command_operation_run_async  (const TwOperation   *op,
                                                   TwService           *service,
                                                   const char          *profile_name,
@@ -84,6 +85,7 @@ void             tw_command_operation_run_async  (const TwOperation   *op,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
 JsonNode        *tw_command_operation_run_finish (GAsyncResult        *result,
+                                                  gint64              *run_us,
                                                   GError             **error);
 
 /* Where the saved copies of @service of @profile_name go: its "SaveDir", else

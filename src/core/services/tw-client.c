@@ -301,7 +301,6 @@ typedef struct
   guint              next;
   guint              max_retries;
   TwHttpResponse    *response;
-  gint64             started;    /* commands: when they began, for the latency */
 } CallData;
 
 static void
@@ -502,11 +501,12 @@ on_commands_done (GObject      *source,
   CallData *call = g_task_get_task_data (task);
   GError *error = NULL;
   JsonNode *node;
+  gint64 run_us = 0;
 
   call->response = _tw_http_response_new (0, NULL, tw_service_get_name (self->service),
                                           tw_operation_get_name (call->op));
-  call->response->latency_us = g_get_monotonic_time () - call->started;
-  node = tw_command_operation_run_finish (result, &error);
+  node = tw_command_operation_run_finish (result, &run_us, &error);
+  call->response->latency_us = run_us;
   if (node == NULL)
     g_task_return_error (task, error);
   else
@@ -646,7 +646,6 @@ tw_client_call_full_async (TwClient            *self,
   /* A system with no API: the operation is local commands and files. */
   if (tw_connector_is_commands (self->connector))
     {
-      call->started = g_get_monotonic_time ();
       tw_command_operation_run_async (call->op, self->service, self->profile_name, vars,
                                       cancellable, on_commands_done, g_steal_pointer (&task));
       return;
