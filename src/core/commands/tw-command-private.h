@@ -58,4 +58,47 @@ typedef struct
 
 void        _tw_command_step_free   (TwCommandStep *step);
 
+/* One operation's steps on their way (tw-command-steps.c); the file steps are in
+ * tw-command-files.c. */
+typedef struct
+{
+  const TwOperation *op;         /* the connector, held by the caller's client, owns it */
+  TwService         *service;
+  char              *service_name;
+  GHashTable        *vars;       /* name → value */
+  JsonObject        *doc;
+  JsonObject        *components; /* nullable */
+  guint              next;
+  gboolean           on_host;
+  char              *path_prefix;
+  char              *save_dir;
+  gint64             retry_until;  /* monotonic µs; 0: the step is not being retried */
+  gint64             started;      /* monotonic µs: its turn came (the wait is not its time) */
+  guint              retry_id;
+} TwCommandRun;
+
+char       *_tw_command_expand        (TwCommandRun  *steps,
+                                       const char    *template,
+                                       GError       **error);
+void        _tw_command_set_var       (TwCommandRun  *steps,
+                                       const char    *name,
+                                       const char    *value);
+/* Ends the operation with the step's "fail" words, then @detail. */
+void        _tw_command_fail_step     (GTask         *task,
+                                       gint           code,
+                                       const char    *detail);
+void        _tw_command_step_done     (GTask         *task);
+void        _tw_command_add_component (TwCommandRun  *steps,
+                                       const char    *name,
+                                       const char    *status,
+                                       const char    *detail,
+                                       gboolean       ok);
+/* tw-command-files.c: "save", "load_saved", "file". */
+void        _tw_command_do_save       (GTask         *task,
+                                       TwCommandStep *step);
+void        _tw_command_do_load_saved (GTask         *task,
+                                       TwCommandStep *step);
+void        _tw_command_do_file       (GTask         *task,
+                                       TwCommandStep *step);
+
 G_END_DECLS

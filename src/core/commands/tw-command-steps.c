@@ -20,22 +20,7 @@
 
 #define RETRY_INTERVAL_MS 250
 
-typedef struct
-{
-  const TwOperation *op;         /* the connector, held by the caller's client, owns it */
-  TwService         *service;
-  char              *service_name;
-  GHashTable        *vars;       /* name → value */
-  JsonObject        *doc;
-  JsonObject        *components; /* nullable */
-  guint              next;
-  gboolean           on_host;
-  char              *path_prefix;
-  char              *save_dir;
-  gint64             retry_until;  /* monotonic µs; 0: the step is not being retried */
-  gint64             started;      /* monotonic µs: its turn came (the wait is not its time) */
-  guint              retry_id;
-} Steps;
+typedef TwCommandRun Steps;
 
 static void
 steps_free (gpointer data)
@@ -56,10 +41,10 @@ steps_free (gpointer data)
 static void run_next (GTask *task);
 
 /* ${name} of @template from the variables; a variable that is not set is an error. */
-static char *
-expand (Steps       *steps,
-        const char  *template,
-        GError     **error)
+char *
+_tw_command_expand (TwCommandRun  *steps,
+                    const char    *template,
+                    GError       **error)
 {
   g_autoptr(GPtrArray) parts = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
@@ -90,10 +75,10 @@ expand (Steps       *steps,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-set_var (Steps      *steps,
-         const char *name,
-         const char *value)
+void
+_tw_command_set_var (TwCommandRun *steps,
+                     const char   *name,
+                     const char   *value)
 {
   if (name != NULL)
     g_hash_table_replace (steps->vars, g_strdup (name), g_strdup (value));
@@ -105,7 +90,7 @@ set_boolean (Steps      *steps,
              gboolean    value)
 {
   json_object_set_boolean_member (steps->doc, name, value);
-  set_var (steps, name, value ? "true" : "false");
+  _tw_command_set_var (steps, name, value ? "true" : "false");
 }
 
 static TwCommandStep *
@@ -117,17 +102,17 @@ current (GTask *task)
 }
 
 /* Ends the operation: the step's "fail" words (or what it was doing), then @detail. */
-static void
-fail_step (GTask      *task,
-           gint        code,
-           const char *detail)
+void
+_tw_command_fail_step (GTask      *task,
+                       gint        code,
+                       const char *detail)
 {
   Steps *steps = g_task_get_task_data (task);
   TwCommandStep *step = current (task);
   g_autofree char *words = NULL;
 
   if (step->fail != NULL)
-    words = expand (steps, step->fail, NULL);
+    words = _tw_command_expand (steps, step->fail, NULL);
   if (words == NULL)
     /* Translators: %u is the step's number in the connector's operation */
     words = g_strdup_printf (_("Step %u of “%s” failed"), steps->next + 1,
@@ -141,8 +126,8 @@ fail_step (GTask      *task,
     g_task_return_new_error (task, TW_ERROR, code, _("%s: %s."), steps->service_name, words);
 }
 
-static void
-step_done (GTask *task)
+void
+_tw_command_step_done (GTask *task)
 {
   Steps *steps = g_task_get_task_data (task);
 
@@ -163,12 +148,12 @@ has_status (GArray *statuses,
 
 /* A health component: "ok" says whether it passed its check (a component that only
  * tells, the crontab entry being there or not, always does). */
-static void
-add_component (Steps      *steps,
-               const char *name,
-               const char *status,
-               const char *detail,
-               gboolean    ok)
+void
+_tw_command_add_component (TwCommandRun *steps,
+                           const char   *name,
+                           const char   *status,
+                           const char   *detail,
+                           gboolean      ok)
 {
   JsonObject *component = json_object_new ();
 
@@ -196,7 +181,7 @@ add_told_component (Steps         *steps,
   word = g_ptr_array_index (step->words, value ? 0 : 1);
   text = detail != NULL && *detail != '\0' ? g_strdup_printf ("%s — %s", word, detail)
                                            : g_strdup (word);
-  add_component (steps, step->component, word, text, TRUE);
+  _tw_command_add_component (steps, step->component, word, text, TRUE);
 }
 
 /* The first line of a command's complaint, for a message. */
@@ -245,7 +230,7 @@ on_run (GObject      *source,
     return;
   if (output == NULL)
     {
-      fail_step (task, error->code == TW_ERROR_TIMEOUT ? TW_ERROR_TIMEOUT : TW_ERROR_FAILED,
+      _tw_command_fail_step (task, error->code == TW_ERROR_TIMEOUT ? TW_ERROR_TIMEOUT : TW_ERROR_FAILED,
                  error->message);
       return;
     }
@@ -260,35 +245,35 @@ on_run (GObject      *source,
           set_boolean (steps, step->set, value);
           /* What it printed, e.g. pgrep's process ids */
           add_told_component (steps, step, value, told);
-          step_done (task);
+          _tw_command_step_done (task);
           return;
         }
     }
   else if (has_status (step->ok, output->exit_status))
     {
-      set_var (steps, step->out, output->out);
+      _tw_command_set_var (steps, step->out, output->out);
       if (step->set != NULL)
         {
           g_autofree char *value = g_strstrip (g_strdup (output->out));
 
           json_object_set_string_member (steps->doc, step->set, value);
         }
-      step_done (task);
+      _tw_command_step_done (task);
       return;
     }
 
   /* "no crontab for user": nothing there, which is no failure. */
   if (step->empty_when != NULL && step->yes == NULL)
     {
-      g_autofree char *pattern = expand (steps, step->empty_when, NULL);
+      g_autofree char *pattern = _tw_command_expand (steps, step->empty_when, NULL);
       g_autoptr(GRegex) regex = pattern != NULL ? g_regex_new (pattern, 0, 0, NULL) : NULL;
 
       if (regex != NULL && g_regex_match (regex, output->err, 0, NULL))
         {
-          set_var (steps, step->out, "");
+          _tw_command_set_var (steps, step->out, "");
           if (step->set != NULL)
             json_object_set_string_member (steps->doc, step->set, "");
-          step_done (task);
+          _tw_command_step_done (task);
           return;
         }
     }
@@ -315,7 +300,7 @@ on_run (GObject      *source,
     detail = g_strdup_printf (_("%s exited with status %d"),
                               (const char *) g_ptr_array_index (step->argv, 0),
                               output->exit_status);
-  fail_step (task, TW_ERROR_FAILED, detail);
+  _tw_command_fail_step (task, TW_ERROR_FAILED, detail);
 }
 
 static void
@@ -332,19 +317,19 @@ start_run (GTask *task)
     return;
   for (guint i = 0; i < step->argv->len; i++)
     {
-      char *arg = expand (steps, g_ptr_array_index (step->argv, i), &error);
+      char *arg = _tw_command_expand (steps, g_ptr_array_index (step->argv, i), &error);
 
       if (arg == NULL)
         {
-          fail_step (task, TW_ERROR_INVALID, error->message);
+          _tw_command_fail_step (task, TW_ERROR_INVALID, error->message);
           return;
         }
       g_ptr_array_add (argv, arg);
     }
   g_ptr_array_add (argv, NULL);
-  if (step->input != NULL && (input = expand (steps, step->input, &error)) == NULL)
+  if (step->input != NULL && (input = _tw_command_expand (steps, step->input, &error)) == NULL)
     {
-      fail_step (task, TW_ERROR_INVALID, error->message);
+      _tw_command_fail_step (task, TW_ERROR_INVALID, error->message);
       return;
     }
 
@@ -356,112 +341,28 @@ start_run (GTask *task)
   tw_command_run_async (&spec, g_task_get_cancellable (task), on_run, g_object_ref (task));
 }
 
-/* save: @text to SAVEDIR/NAME-TIMESTAMP.txt, readable by the user alone. */
-static void
-do_save (GTask         *task,
-         TwCommandStep *step)
-{
-  Steps *steps = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = expand (steps, step->text, &error);
-  g_autofree char *path = NULL;
-
-  if (text == NULL)
-    {
-      fail_step (task, TW_ERROR_INVALID, error->message);
-      return;
-    }
-  if (g_mkdir_with_parents (steps->save_dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      fail_step (task, TW_ERROR_FAILED, g_strerror (saved));
-      return;
-    }
-  for (guint n = 1; path == NULL || g_file_test (path, G_FILE_TEST_EXISTS); n++)
-    {
-      g_autofree char *basename = NULL;
-
-      g_free (path);
-      basename = n == 1
-        ? g_strdup_printf ("%s-%s.txt", step->name, (const char *) g_hash_table_lookup (steps->vars, "timestamp"))
-        : g_strdup_printf ("%s-%s-%u.txt", step->name, (const char *) g_hash_table_lookup (steps->vars, "timestamp"), n);
-      path = g_build_filename (steps->save_dir, basename, NULL);
-    }
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    {
-      fail_step (task, TW_ERROR_FAILED, error->message);
-      return;
-    }
-  set_var (steps, step->out, path);
-  if (step->set != NULL)
-    json_object_set_string_member (steps->doc, step->set, path);
-  step_done (task);
-}
-
-/* load_saved: the newest NAME-*.txt of the save folder. */
-static void
-do_load_saved (GTask         *task,
-               TwCommandStep *step)
-{
-  Steps *steps = g_task_get_task_data (task);
-  g_autoptr(GDir) dir = g_dir_open (steps->save_dir, 0, NULL);
-  g_autofree char *prefix = g_strconcat (step->name, "-", NULL);
-  g_autofree char *newest = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".txt") &&
-        (newest == NULL || strcmp (name, newest) > 0))
-      {
-        g_free (newest);
-        newest = g_strdup (name);
-      }
-  if (newest == NULL)
-    {
-      g_autofree char *detail =
-        g_strdup_printf (_("no saved copy in %s"), steps->save_dir);
-
-      fail_step (task, TW_ERROR_NOT_FOUND, detail);
-      return;
-    }
-  path = g_build_filename (steps->save_dir, newest, NULL);
-  if (!g_file_get_contents (path, &text, NULL, &error))
-    {
-      fail_step (task, TW_ERROR_FAILED, error->message);
-      return;
-    }
-  set_var (steps, step->out, text);
-  if (step->set != NULL)
-    json_object_set_string_member (steps->doc, step->set, path);
-  step_done (task);
-}
-
 static GRegex *
 compile (GTask         *task,
          TwCommandStep *step)
 {
   Steps *steps = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *pattern = expand (steps, step->pattern, &error);
+  g_autofree char *pattern = _tw_command_expand (steps, step->pattern, &error);
   GRegex *regex;
 
   if (pattern == NULL)
     {
-      fail_step (task, TW_ERROR_INVALID, error->message);
+      _tw_command_fail_step (task, TW_ERROR_INVALID, error->message);
       return NULL;
     }
   if (*pattern == '\0')
     {
-      fail_step (task, TW_ERROR_INVALID, _("the pattern is empty: it would find every line"));
+      _tw_command_fail_step (task, TW_ERROR_INVALID, _("the pattern is empty: it would find every line"));
       return NULL;
     }
   regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
   if (regex == NULL)
-    fail_step (task, TW_ERROR_INVALID, error->message);
+    _tw_command_fail_step (task, TW_ERROR_INVALID, error->message);
   return regex;
 }
 
@@ -472,7 +373,7 @@ do_lines (GTask         *task,
 {
   Steps *steps = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = expand (steps, step->text, &error);
+  g_autofree char *text = _tw_command_expand (steps, step->text, &error);
   g_autoptr(GRegex) regex = NULL;
   g_autoptr(GString) kept = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
@@ -481,7 +382,7 @@ do_lines (GTask         *task,
 
   if (text == NULL)
     {
-      fail_step (task, TW_ERROR_INVALID, error->message);
+      _tw_command_fail_step (task, TW_ERROR_INVALID, error->message);
       return;
     }
   if ((regex = compile (task, step)) == NULL)
@@ -505,11 +406,11 @@ do_lines (GTask         *task,
     {
       g_autofree char *count = g_strdup_printf ("%u", found);
 
-      set_var (steps, step->out, kept->str);
-      set_var (steps, step->count, count);
+      _tw_command_set_var (steps, step->out, kept->str);
+      _tw_command_set_var (steps, step->count, count);
       if (step->count != NULL)
         json_object_set_int_member (steps->doc, step->count, found);
-      step_done (task);
+      _tw_command_step_done (task);
       return;
     }
 
@@ -530,198 +431,10 @@ do_lines (GTask         *task,
                                                found), found)
                   : g_strdup (_("no line matches"));
 
-      fail_step (task, TW_ERROR_FAILED, detail);
+      _tw_command_fail_step (task, TW_ERROR_FAILED, detail);
       return;
     }
-  step_done (task);
-}
-
-typedef struct
-{
-  char   *path;
-  gint64  mtime;
-  guint   mode;
-} FileSeen;
-
-static void
-file_seen_free (FileSeen *seen)
-{
-  g_free (seen->path);
-  g_free (seen);
-}
-
-static gboolean
-has_glob (const char *text)
-{
-  return strpbrk (text, "*?[") != NULL;
-}
-
-/* The file @path, or the files its last part's glob matches. */
-static GPtrArray *
-find_files (const char *path)
-{
-  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) file_seen_free);
-  g_autofree char *dirname = g_path_get_dirname (path);
-  g_autofree char *basename = g_path_get_basename (path);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-
-  if (has_glob (dirname))
-    return found;   /* only the last part may be a glob */
-  if (has_glob (basename))
-    {
-      g_autoptr(GDir) dir = g_dir_open (dirname, 0, NULL);
-      g_autoptr(GPatternSpec) spec = g_pattern_spec_new (basename);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        if (g_pattern_spec_match_string (spec, name))
-          g_ptr_array_add (paths, g_build_filename (dirname, name, NULL));
-    }
-  else
-    g_ptr_array_add (paths, g_strdup (path));
-
-  for (guint i = 0; i < paths->len; i++)
-    {
-      GStatBuf st;
-      FileSeen *seen;
-
-      if (g_stat (g_ptr_array_index (paths, i), &st) != 0 || !S_ISREG (st.st_mode))
-        continue;
-      seen = g_new0 (FileSeen, 1);
-      seen->path = g_strdup (g_ptr_array_index (paths, i));
-      seen->mtime = st.st_mtime;
-      seen->mode = st.st_mode & 0777;
-      g_ptr_array_add (found, seen);
-    }
-  return found;
-}
-
-/* "3 h 5 min", for details. */
-static char *
-format_age (gint64 seconds)
-{
-  int s = (int) CLAMP (seconds, 0, G_MAXINT);
-
-  if (s < 60)
-    return g_strdup_printf (_("%d s"), s);
-  if (s < 3600)
-    return g_strdup_printf (_("%d min"), s / 60);
-  if (s < 2 * 86400)
-    return g_strdup_printf (_("%d h %d min"), s / 3600, (s % 3600) / 60);
-  return g_strdup_printf (_("%d days"), s / 86400);
-}
-
-/* file: what is there, how old, how open; as a member and as a health component. */
-static void
-do_file (GTask         *task,
-         TwCommandStep *step)
-{
-  Steps *steps = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = expand (steps, step->path, &error);
-  g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(GString) loose = g_string_new (NULL);
-  FileSeen *newest = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  guint n_loose = 0;
-
-  if (path == NULL)
-    {
-      fail_step (task, TW_ERROR_INVALID, error->message);
-      return;
-    }
-  found = find_files (path);
-  for (guint i = 0; i < found->len; i++)
-    {
-      FileSeen *seen = g_ptr_array_index (found, i);
-
-      if (newest == NULL || seen->mtime > newest->mtime)
-        newest = seen;
-      if (step->mode >= 0 && (seen->mode & ~(guint) step->mode) != 0)
-        {
-          g_autofree char *basename = g_path_get_basename (seen->path);
-
-          g_string_append_printf (loose, "%s%s %03o", n_loose > 0 ? ", " : "", basename, seen->mode);
-          n_loose++;
-        }
-    }
-
-  if (step->set != NULL)
-    {
-      JsonObject *member = json_object_new ();
-
-      json_object_set_string_member (member, "path", newest != NULL ? newest->path : path);
-      json_object_set_boolean_member (member, "exists", newest != NULL);
-      if (newest != NULL)
-        {
-          g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (newest->mtime);
-          g_autofree char *modified = g_date_time_format_iso8601 (at);
-          g_autofree char *mode = g_strdup_printf ("%03o", newest->mode);
-
-          json_object_set_string_member (member, "modified", modified);
-          json_object_set_int_member (member, "age_s", MAX (now - newest->mtime, 0));
-          json_object_set_string_member (member, "mode", mode);
-        }
-      json_object_set_object_member (steps->doc, step->set, member);
-    }
-
-  if (step->out != NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (newest != NULL)
-        {
-          g_autofree char *basename = g_path_get_basename (newest->path);
-          g_autofree char *age = format_age (now - newest->mtime);
-
-          /* Translators: a file's name, then how long ago it changed ("3 h 5 min") */
-          text = g_strdup_printf (_("%s changed %s ago"), basename, age);
-        }
-      else
-        /* Translators: %s is a file's path or pattern */
-        text = g_strdup_printf (_("No file %s"), path);
-      set_var (steps, step->out, text);
-    }
-
-  if (step->component != NULL)
-    {
-      g_autofree char *detail = NULL;
-      const char *status = "ok";
-
-      if (newest == NULL)
-        {
-          status = "missing";
-          /* Translators: %s is a file's path or pattern */
-          detail = g_strdup_printf (_("No file %s"), path);
-        }
-      else if (n_loose > 0)
-        {
-          g_autofree char *mode = g_strdup_printf ("%03o", step->mode);
-
-          status = "loose";
-          /* Translators: the files and their modes ("a.enc 644"), then the mode they need
-           * ("600"), twice */
-          detail = g_strdup_printf (_("Readable by others: %s; they must be %s (chmod %s)"),
-                                    loose->str, mode, mode);
-        }
-      else
-        {
-          g_autofree char *basename = g_path_get_basename (newest->path);
-          g_autofree char *age = format_age (now - newest->mtime);
-
-          if (step->max_age_s >= 0 && now - newest->mtime > step->max_age_s)
-            status = "stale";
-          if (step->mode >= 0)
-            detail = g_strdup_printf (ngettext ("%u file, mode %03o or tighter",
-                                                   "%u files, mode %03o or tighter", found->len),
-                                      found->len, (guint) step->mode);
-          else
-            /* Translators: a file's name, then how long ago it changed ("3 h 5 min") */
-            detail = g_strdup_printf (_("%s changed %s ago"), basename, age);
-        }
-      add_component (steps, step->component, status, detail, g_str_equal (status, "ok"));
-    }
-  step_done (task);
+  _tw_command_step_done (task);
 }
 
 static void
@@ -740,7 +453,7 @@ do_any (GTask         *task,
         any = TRUE;
     }
   set_boolean (steps, step->set, any);
-  step_done (task);
+  _tw_command_step_done (task);
 }
 
 static gboolean
@@ -792,7 +505,7 @@ run_next (GTask *task)
   step = current (task);
   if (step->when != NULL && !is_set (g_hash_table_lookup (steps->vars, step->when)))
     {
-      step_done (task);
+      _tw_command_step_done (task);
       return;
     }
 
@@ -802,17 +515,17 @@ run_next (GTask *task)
       start_run (task);
       break;
     case TW_STEP_SAVE:
-      do_save (task, step);
+      _tw_command_do_save (task, step);
       break;
     case TW_STEP_LOAD_SAVED:
-      do_load_saved (task, step);
+      _tw_command_do_load_saved (task, step);
       break;
     case TW_STEP_FILTER:
     case TW_STEP_EXPECT:
       do_lines (task, step);
       break;
     case TW_STEP_FILE:
-      do_file (task, step);
+      _tw_command_do_file (task, step);
       break;
     case TW_STEP_ANY:
       do_any (task, step);
@@ -821,15 +534,15 @@ run_next (GTask *task)
     default:
       {
         g_autoptr(GError) error = NULL;
-        g_autofree char *text = expand (steps, step->text, &error);
+        g_autofree char *text = _tw_command_expand (steps, step->text, &error);
 
         if (text == NULL)
           {
-            fail_step (task, TW_ERROR_INVALID, error->message);
+            _tw_command_fail_step (task, TW_ERROR_INVALID, error->message);
             return;
           }
         json_object_set_string_member (steps->doc, "message", text);
-        step_done (task);
+        _tw_command_step_done (task);
       }
       break;
     }
@@ -871,16 +584,16 @@ prepare (Steps       *steps,
 
       g_hash_table_iter_init (&iter, vars);
       while (g_hash_table_iter_next (&iter, &key, &value))
-        set_var (steps, key, value);
+        _tw_command_set_var (steps, key, value);
     }
   g_hash_table_replace (steps->vars, g_strdup ("timestamp"), g_date_time_format (now, "%Y%m%d-%H%M%S"));
-  set_var (steps, "profile", profile_name);
-  set_var (steps, "service", tw_service_get_id (steps->service));
+  _tw_command_set_var (steps, "profile", profile_name);
+  _tw_command_set_var (steps, "service", tw_service_get_id (steps->service));
   if (base_url != NULL && g_str_has_prefix (base_url, "file://"))
     {
       g_autofree char *dir = g_filename_from_uri (base_url, NULL, NULL);
 
-      set_var (steps, "dir", dir);
+      _tw_command_set_var (steps, "dir", dir);
     }
 
   for (guint i = 0; i < settings->len; i++)
@@ -893,7 +606,7 @@ prepare (Steps       *steps,
         {
           g_autoptr(GError) local_error = NULL;
 
-          value = fallback = expand (steps, setting->fallback, &local_error);
+          value = fallback = _tw_command_expand (steps, setting->fallback, &local_error);
           if (value == NULL)
             {
               g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
@@ -910,7 +623,7 @@ prepare (Steps       *steps,
                        steps->service_name, setting->name);
           return FALSE;
         }
-      set_var (steps, setting->name, value);
+      _tw_command_set_var (steps, setting->name, value);
     }
 
   steps->path_prefix = g_strdup (tw_service_get_setting (steps->service, "CommandPath"));
