@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 
 #include "tw-command.h"
@@ -41,15 +42,16 @@ static const char fake_crontab[] =
   "  *) echo \"usage: crontab [-l|-r|-]\" >&2; exit 2 ;;\n"
   "esac\n";
 
-/* The bot: goes on TERM (after its current nap), or, stubborn, ignores it. */
+/* The bot: goes on TERM (after its current nap), or, stubborn, ignores it; either ends
+ * with the test ($1 is its pid), even one that aborted before its teardown. */
 static const char fake_bot[] =
   "#!/bin/sh\n"
   "trap 'exit 0' TERM\n"
-  "while :; do sleep 0.1; done\n";
+  "while kill -0 \"$1\" 2>/dev/null; do sleep 0.1; done\n";
 static const char stubborn_bot[] =
   "#!/bin/sh\n"
   "trap '' TERM\n"
-  "while :; do sleep 0.1; done\n";
+  "while kill -0 \"$1\" 2>/dev/null; do sleep 0.1; done\n";
 
 typedef struct
 {
@@ -100,9 +102,12 @@ start_bot (Fixture    *f,
            const char *script)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
 
   write_file (f->bot_path, script, 0755);
-  f->bot = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "/bin/sh", f->bot_path, NULL);
+  /* Silenced: it holds none of the test's output pipes. */
+  f->bot = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "/bin/sh", f->bot_path, pid, NULL);
   g_assert_no_error (error);
 }
 
