@@ -515,6 +515,8 @@ test_halt_resume (Fixture       *f,
   result = halt_all (f, &halt);
   g_assert_cmpuint (tw_action_result_get_outcome (result), ==, TW_ACTION_OUTCOME_DONE);
   g_assert_nonnull (strstr (tw_action_result_get_message (result), "1 crontab line(s)"));
+  /* Where the crontab was saved, for whoever must put it back by hand. */
+  g_assert_nonnull (strstr (tw_action_result_get_message (result), "/saved/crontab-"));
   /* The bot's line is gone, the other job stays; the crontab was saved before. */
   table = read_table (f);
   g_assert_cmpstr (table, ==, OTHER_JOB "\n");
@@ -561,6 +563,7 @@ test_halt_resume (Fixture       *f,
   tw_test_wait_until (state_is (f, TW_TRADING_HALTED), 10000);
   result = halt_all (f, &again);
   g_assert_cmpuint (tw_action_result_get_outcome (result), ==, TW_ACTION_OUTCOME_ALREADY);
+  g_assert_true (g_str_has_prefix (tw_action_result_get_message (result), "Halted: no crontab line matches"));
   g_assert_cmpuint (count_saved (f), ==, 2);
   g_clear_pointer (&again.results, g_ptr_array_unref);
 }
