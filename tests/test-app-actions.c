@@ -89,7 +89,8 @@ is_set (gpointer user_data)
 static void
 assert_all_halted (GPtrArray *results)
 {
-  /* Every service named: four halted, Autotrader cannot be halted from here. */
+  /* Every service of the fixture (the demo without its cron bot) named: four halted,
+   * Autotrader cannot be halted from here. */
   g_assert_cmpuint (results->len, ==, 5);
   for (guint i = 0; i < results->len; i++)
     {

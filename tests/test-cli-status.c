@@ -3,6 +3,7 @@
  * against the simulator: a saved profile whose secrets are in the session's keyring. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <json-glib/json-glib.h>
@@ -565,6 +566,74 @@ test_halt_fails (void)
   fixture_teardown (&f);
 }
 
+/* The cron bot (no API) whose crontab cannot be written: its own result, "failed" with
+ * the crontab's words, exit 1. A stand-in crontab in a private folder: never the user's. */
+static void
+test_halt_cron_bot_fails (void)
+{
+  static const char script[] =
+    "#!/bin/sh\n"
+    "root=$(dirname \"$0\")/..\n"
+    "case \"$1\" in\n"
+    "  -l) cat \"$root/crontab.txt\" ;;\n"
+    "  -) echo \"crontab: installing new crontab failed: read-only spool\" >&2; exit 1 ;;\n"
+    "  *) exit 2 ;;\n"
+    "esac\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tw-cli-cron-XXXXXX", &error);
+  g_autofree char *bin = g_build_filename (dir, "bin", NULL);
+  g_autofree char *crontab = g_build_filename (bin, "crontab", NULL);
+  g_autofree char *table = g_build_filename (dir, "crontab.txt", NULL);
+  g_autofree char *pattern = g_build_filename (dir, "live_trading.py", NULL);
+  g_autofree char *line = g_strdup_printf ("*/5 9-16 * * 1-5 /bin/sh %s\n", pattern);
+  g_autofree char *url = g_filename_to_uri (dir, NULL, NULL);
+  g_autoptr(TwProfile) profile = tw_profile_new ("cron", TW_MODE_PAPER);
+  g_autoptr(TwService) service = tw_service_new ("bot", "cron-bot", url);
+  g_autofree char *profiles = tw_profile_get_dir ();
+  g_autofree char *path = g_build_filename (profiles, "cron.conf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(JsonArray) results = NULL;
+  JsonObject *bot;
+  Run r = { 0, };
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (crontab, script, -1, G_FILE_SET_CONTENTS_NONE, 0755, NULL));
+  g_assert_true (g_file_set_contents_full (table, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  tw_service_set_name (service, "Cron bot");
+  tw_service_set_setting (service, "Pattern", pattern);
+  tw_service_set_setting (service, "CommandPath", bin);
+  tw_profile_add_service (profile, service);
+  g_assert_cmpint (g_mkdir_with_parents (profiles, 0700), ==, 0);
+  g_assert_true (tw_profile_save (profile, file, &error));
+  g_assert_no_error (error);
+
+  run_cli (&r, "halt", "--profile", "cron", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  results = parse_array (r.out);
+  bot = result_of (results, "bot");
+  g_assert_cmpstr (json_object_get_string_member (bot, "result"), ==, "failed");
+  g_assert_false (json_object_get_boolean_member (bot, "halted"));
+
+  run_cli (&r, "halt", "--profile", "cron", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "failed: Cron bot: Could not remove the bot's lines from the crontab"));
+  g_assert_nonnull (strstr (r.out, "read-only spool"));
+  /* The table is as it was. */
+  {
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (table, &text, NULL, NULL));
+    g_assert_cmpstr (text, ==, line);
+  }
+  g_clear_pointer (&r.out, g_free);
+  g_clear_pointer (&r.err, g_free);
+  g_remove (crontab);
+  g_remove (table);
+  g_remove (bin);
+  g_remove (dir);
+}
+
 /* A profile none of whose services can be halted from here: nothing is known to have
  * stopped, so the halt fails, saying what to do for each. */
 static void
@@ -665,7 +734,9 @@ test_demo (void)
   run_cli (&r, "status", "--demo", "--json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   services = parse_array (r.out);
-  g_assert_cmpuint (json_array_get_length (services), ==, g_strv_length ((GStrv) flavors));
+  /* One service per simulator flavor, and the cron bot (no API: stand-in commands). */
+  g_assert_cmpuint (json_array_get_length (services), ==, g_strv_length ((GStrv) flavors) + 1);
+  g_assert_nonnull (service_of (services, "cron-bot"));
   for (guint i = 0; i < json_array_get_length (services); i++)
     assert_healthy (json_array_get_object_element (services, i));
   /* Every breaker of the demo has its limit: InvestIQ's losses, the Autotrader's sources. */
@@ -688,6 +759,7 @@ test_demo (void)
   run_cli (&r, "halt", "--demo", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "HALTED"));
+  g_assert_nonnull (strstr (r.out, "commands run"));
 
   g_clear_pointer (&r.out, g_free);
   g_clear_pointer (&r.err, g_free);
@@ -878,6 +950,7 @@ main (int    argc,
   g_test_add_func ("/tw/cli/halt/all", test_halt);
   g_test_add_func ("/tw/cli/halt/failures", test_halt_fails);
   g_test_add_func ("/tw/cli/halt/none", test_halt_none);
+  g_test_add_func ("/tw/cli/halt/cron-bot-fails", test_halt_cron_bot_fails);
   g_test_add_func ("/tw/cli/halt/already", test_halt_already);
   g_test_add_func ("/tw/cli/status/runbook-examples", test_status_runbook_examples);
   g_test_add_func ("/tw/cli/halt/runbook-examples", test_halt_runbook_examples);

@@ -263,7 +263,9 @@ test_overview (void)
       g_assert_true (g_str_has_prefix (tw_service_row_get_age_text (row), "updated "));
     }
   g_assert_cmpstr (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)), ==,
-                   "5 of 5 services OK");
+                   "6 of 6 services OK");
+  /* The cron bot, which has no API, too: by its commands and files. */
+  g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, "cron-bot")), ==, "OK");
 
   /* Pages through their actions. */
   gtk_widget_activate_action (GTK_WIDGET (demo.window), "win.page", "i", 1);
@@ -322,7 +324,7 @@ test_overview (void)
     if (!g_str_equal (flavors[i], "ibkr-assistant"))
       g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, flavors[i])), ==, "OK");
   g_assert_true (g_str_has_suffix (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)),
-                                   "4 of 5 OK"));
+                                   "5 of 6 OK"));
   g_assert_true (tw_service_row_get_expanded (investiq));
 
   save_png (GTK_WIDGET (demo.window), meter, "overview-fault-light.png");
@@ -457,7 +459,7 @@ test_unreachable (void)
     if (!g_str_equal (flavors[i], "ai-trading"))
       g_assert_cmpstr (tw_service_row_get_state_text (row_of (demo.window, flavors[i])), ==, "OK");
   g_assert_true (g_str_has_suffix (tw_overview_page_get_summary (tw_window_get_overview_page (demo.window)),
-                                   "4 of 5 OK"));
+                                   "5 of 6 OK"));
 
   /* No latency (the last good answer's "< 1 ms" is not this one's), and the age is that
    * of the last good data, never "updated just now". */

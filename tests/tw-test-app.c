@@ -74,6 +74,8 @@ app_fixture_open (AppFixture    *f,
   f->secrets = tw_secrets_new_memory ();
   f->profile = tw_demo_profile_new (f->sim, f->secrets, &error);
   g_assert_no_error (error);
+  if (!f->with_cron_bot)
+    g_assert_true (tw_profile_remove_service (f->profile, "cron-bot"));
   tw_profile_set_mode (f->profile, mode);
   tw_application_open_profile (app, f->profile, f->secrets);
   tw_workspace_set_poll_interval (tw_application_get_workspace (app), interval_ms);

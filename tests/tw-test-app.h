@@ -19,6 +19,9 @@ typedef struct
   TwSecrets     *secrets;
   TwProfile     *profile;
   TwWindow      *window;
+  /* Set before app_fixture_open: keep the demo's cron bot (test-cron-bot-ui); the other
+   * tests count the services of the simulator alone. */
+  gboolean       with_cron_bot;
 } AppFixture;
 
 /* g_test_init + XDG_DATA_DIRS for icons + the application, registered non-unique. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "tw-cli-private.h"
+#include "tw-command.h"
 
 #define HALT_USAGE \
   "usage: tradewarden halt [--profile NAME | --demo] [--reason TEXT] [--json]  (halts every " \
@@ -81,6 +82,17 @@ cannot_halt_advice (TwSession *session,
                    "runbook says");
 }
 
+/* A service run by local commands (the cron bot): it always answers. */
+static gboolean
+runs_commands (TwSession *session,
+               TwService *service)
+{
+  TwClient *client = tw_workspace_get_client (tw_session_get_workspace (session),
+                                              tw_service_get_id (service));
+
+  return client != NULL && tw_connector_is_commands (tw_client_get_connector (client));
+}
+
 /* What the service says after the halt: its outcome and one line for people. */
 static Outcome
 judge (TwSession       *session,
@@ -97,6 +109,7 @@ judge (TwSession       *session,
   g_autofree char *by = NULL;
   g_autofree char *since = NULL;
   g_autofree char *readback = NULL;
+  g_autofree char *answered = NULL;
 
   /* Halt All names every service: one it cannot halt comes back as unsupported. */
   if (result == NULL || tw_action_result_get_outcome (result) == TW_ACTION_OUTCOME_UNSUPPORTED)
@@ -106,6 +119,15 @@ judge (TwSession       *session,
     }
   if (!tw_action_result_get_ok (result))
     {
+      /* No HTTP at all (a service run by commands): a definite failure, said as is. */
+      if (tw_action_result_get_http_status (result) == 0 &&
+          tw_action_result_get_outcome (result) == TW_ACTION_OUTCOME_FAILED &&
+          !tw_action_result_get_read_back (result) && message != NULL &&
+          runs_commands (session, service))
+        {
+          *line = g_strdup_printf ("failed: %s", message);
+          return OUTCOME_FAILED;
+        }
       if (tw_action_result_get_http_status (result) == 0)
         {
           *line = g_strdup_printf ("no answer, so it may still be trading: %s",
@@ -117,6 +139,9 @@ judge (TwSession       *session,
       return OUTCOME_FAILED;
     }
 
+  answered = tw_action_result_get_http_status (result) != 0
+             ? g_strdup_printf ("HTTP %u", tw_action_result_get_http_status (result))
+             : g_strdup ("commands run");
   if (state != NULL)
     g_object_get (state, "last-error", &last_error, "reason", &reason, "by", &by, NULL);
   if (state != NULL && tw_trading_state_get_since (state) != NULL)
@@ -125,16 +150,16 @@ judge (TwSession       *session,
   if (state == NULL || (!_tw_cli_reports_mode (session, service)
                         && !tw_trading_state_get_kill_switch_supported (state)))
     {
-      *line = g_strdup_printf ("acknowledged (HTTP %u, %.0f ms); this service does not report "
+      *line = g_strdup_printf ("acknowledged (%s, %.0f ms); this service does not report "
                                "its trading state, so it was not read back",
-                               tw_action_result_get_http_status (result),
+                               answered,
                                tw_action_result_get_latency_ms (result));
       return OUTCOME_HALTED;
     }
   if (last_error != NULL)
     {
-      *line = g_strdup_printf ("acknowledged (HTTP %u, %.0f ms), but its state could not be read "
-                               "back: %s", tw_action_result_get_http_status (result),
+      *line = g_strdup_printf ("acknowledged (%s, %.0f ms), but its state could not be read "
+                               "back: %s", answered,
                                tw_action_result_get_latency_ms (result), last_error);
       return OUTCOME_HALTED;
     }
@@ -145,7 +170,7 @@ judge (TwSession       *session,
                               by != NULL ? ", by " : "", by != NULL ? by : "");
   if (!tw_trading_state_is_halted (state))
     {
-      *line = g_strdup_printf ("acknowledged (HTTP %u), but %s", tw_action_result_get_http_status (result),
+      *line = g_strdup_printf ("acknowledged (%s), but %s", answered,
                                readback);
       return OUTCOME_NOT_CONFIRMED;
     }
@@ -157,7 +182,7 @@ judge (TwSession       *session,
       *line = g_steal_pointer (&readback);
       return OUTCOME_ALREADY_HALTED;
     }
-  *line = g_strdup_printf ("HTTP %u, %.0f ms; %s", tw_action_result_get_http_status (result),
+  *line = g_strdup_printf ("%s, %.0f ms; %s", answered,
                            tw_action_result_get_latency_ms (result), readback);
   return OUTCOME_HALTED;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-demo.h"
+#include "tw-demo-cron.h"
 
 #include <glib/gi18n.h>
 
@@ -76,6 +77,10 @@ tw_demo_profile_new (TwSimThread *sim,
             return NULL;
         }
     }
+
+  /* The cron bot (002), which has no API: stand-ins in the demo's folder. */
+  if (!tw_demo_cron_bot_add (profile, tw_sim_get_data_dir (), error))
+    return NULL;
 
   /* Backups: the simulated firm's own SQLite databases (tw-sim-demo-db.h), backed up
    * next to them, kept 7 days, every hour. */

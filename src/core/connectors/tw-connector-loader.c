@@ -621,6 +621,66 @@ load_components (Ctx      *ctx,
   return rule;
 }
 
+/* An operation of a "commands" connector: local commands and files ("steps",
+ * src/core/commands/tw-command-load.c) instead of a request; what they find is a JSON
+ * document mapped by the same rules as an answer. */
+static gboolean
+load_command_operation (Ctx          *ctx,
+                        TwConnector  *connector,
+                        const char   *name,
+                        JsonObject   *object)
+{
+  static const char * const keys[] = {
+    "steps", "result", "map", "health", "components", "trading", "unchanged", NULL
+  };
+  TwOperation *op;
+  const char *result, *unchanged;
+
+  if (!check_keys (ctx, object, NULL, keys) ||
+      !get_pointer (ctx, object, "result", NULL, &result) ||
+      !get_string (ctx, object, "unchanged", NULL, &unchanged))
+    return FALSE;
+  if (!json_object_has_member (object, "steps"))
+    return fail (ctx, _("\"steps\" is missing (a connector of \"kind\": \"commands\" runs "
+                   "commands, not requests)"));
+
+  op = _tw_operation_new (connector, name);
+  g_hash_table_insert (connector->operations, op->name, op);
+  /* No request: "RUN" and the operation's name stand for them in messages. */
+  op->method = g_strdup ("RUN");
+  op->path = g_strdup (name);
+  g_free (op->result);
+  op->result = g_strdup (result != NULL ? result : "");
+  op->unchanged = g_strdup (unchanged);
+
+  if (!_tw_command_load_steps (connector, ctx, json_object_get_member (object, "steps"),
+                               &op->steps) ||
+      !load_map (ctx, json_object_get_member (object, "map"), "\"map\"", op->map))
+    return FALSE;
+
+  if (json_object_has_member (object, "health"))
+    {
+      op->health = load_health (ctx, json_object_get_member (object, "health"), "\"health\"", TRUE);
+      if (op->health == NULL)
+        return FALSE;
+    }
+  if (json_object_has_member (object, "components"))
+    {
+      op->components = load_components (ctx, json_object_get_member (object, "components"));
+      if (op->components == NULL)
+        return FALSE;
+    }
+  if (json_object_has_member (object, "trading"))
+    {
+      op->trading = _tw_trading_rule_load (ctx, json_object_get_member (object, "trading"));
+      if (op->trading == NULL)
+        return FALSE;
+    }
+
+  ctx->operation = NULL;
+  return TRUE;
+}
+
 static gboolean
 load_operation (Ctx          *ctx,
                 TwConnector  *connector,
@@ -645,6 +705,9 @@ load_operation (Ctx          *ctx,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (ctx, _("must be an object, not %s"), json_kind (node));
   object = json_node_get_object (node);
+
+  if (connector->commands)
+    return load_command_operation (ctx, connector, name, object);
 
   if (!check_keys (ctx, object, NULL, keys) ||
       !get_required_string (ctx, object, "method", NULL, &method) ||
@@ -745,7 +808,7 @@ _tw_connector_load (TwConnector  *self,
 {
   static const char * const keys[] = {
     "format", "id", "name", "description", "default_base_url", "roles", "hosts", "env",
-    "secrets", "headers", "operations", "refusals", "alerts", NULL
+    "secrets", "headers", "operations", "refusals", "alerts", "kind", "settings", NULL
   };
   Ctx ctx = { self->filename, NULL, error };
   JsonObject *object;
@@ -798,7 +861,8 @@ _tw_connector_load (TwConnector  *self,
   self->description = g_strdup (description != NULL ? description : "");
   self->default_base_url = g_strdup (base_url);
 
-  if (!_tw_connector_load_traits (self, &ctx, object) ||
+  if (!_tw_command_load_kind (self, &ctx, object) ||
+      !_tw_connector_load_traits (self, &ctx, object) ||
       !load_secrets (&ctx, self, json_object_get_member (object, "secrets")) ||
       !load_pairs (&ctx, self, json_object_get_member (object, "headers"), "headers", TRUE, self->headers))
     return FALSE;

@@ -103,6 +103,7 @@ struct _TwOperation
   TwBreakersRule   *breakers;   /* nullable */
   char             *unchanged;  /* nullable: why a success may leave the state unchanged */
   gboolean          text;       /* "format": "prometheus": the answer is text, not JSON */
+  GPtrArray        *steps;      /* TwCommandStep: the operation of a "commands" connector */
 };
 
 /* One of "refusals": what a refused entry of a multi-status answer means. */
@@ -140,6 +141,9 @@ struct _TwConnector
   GPtrArray  *component_alerts; /* TwComponentAlert */
   TwComponentAlert *service_alert;
   TwComponentAlert *breaker_alert;
+  /* tw-command-load.c: a connector of "kind": "commands" */
+  gboolean    commands;
+  GPtrArray  *settings;         /* TwCommandSetting */
 };
 
 /* One piece of a template: literal text (name == NULL) or a ${…} placeholder. */
@@ -251,5 +255,15 @@ gboolean        _tw_connector_load          (TwConnector    *self,
                                              GError        **error);
 const TwSecretSpec *_tw_connector_find_secret (TwConnector  *self,
                                              const char     *name);
+
+/* tw-command-load.c (src/core/commands): "kind", "settings" and an operation's "steps". */
+gboolean        _tw_command_load_kind       (TwConnector    *self,
+                                             TwLoadContext  *ctx,
+                                             JsonObject     *object);
+gboolean        _tw_command_load_steps      (TwConnector    *self,
+                                             TwLoadContext  *ctx,
+                                             JsonNode       *node,
+                                             GPtrArray     **out);
+void            _tw_command_clear           (TwConnector    *self);
 
 G_END_DECLS

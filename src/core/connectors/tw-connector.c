@@ -43,6 +43,7 @@ tw_connector_finalize (GObject *object)
   g_clear_pointer (&self->headers, g_ptr_array_unref);
   g_clear_pointer (&self->operations, g_hash_table_unref);
   _tw_connector_clear_traits (self);
+  _tw_command_clear (self);
 
   G_OBJECT_CLASS (tw_connector_parent_class)->finalize (object);
 }

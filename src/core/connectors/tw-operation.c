@@ -705,5 +705,6 @@ _tw_operation_free (TwOperation *op)
   g_clear_pointer (&op->components, _tw_components_rule_free);
   g_clear_pointer (&op->trading, _tw_trading_rule_free);
   g_clear_pointer (&op->breakers, _tw_breakers_rule_free);
+  g_clear_pointer (&op->steps, g_ptr_array_unref);
   g_free (op);
 }

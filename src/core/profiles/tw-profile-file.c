@@ -236,6 +236,22 @@ check_id (const char  *filename,
   return FALSE;
 }
 
+/* A system with no API, run by commands (a "commands" connector): its address is its
+ * folder, as a file:// URL of an absolute path. */
+static gboolean
+dir_url_is_valid (const char *url)
+{
+  g_autofree char *path = NULL;
+
+  if (!g_str_has_prefix (url, "file:///"))
+    return FALSE;
+  for (const char *p = url; *p; p++)
+    if (g_ascii_iscntrl (*p))
+      return FALSE;
+  path = g_filename_from_uri (url, NULL, NULL);
+  return path != NULL && g_path_is_absolute (path);
+}
+
 static gboolean
 check_service (const char  *filename,
                const char  *group,
@@ -259,7 +275,7 @@ check_service (const char  *filename,
                    filename, group);
       return FALSE;
     }
-  if (!_tw_profile_url_is_valid (base_url))
+  if (!_tw_profile_url_is_valid (base_url) && !dir_url_is_valid (base_url))
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                    _("%s: [%s] “BaseUrl” “%s” is not an http:// or https:// address with a host. "
@@ -292,11 +308,26 @@ load_service (TwProfile   *self,
       && !get_uint (keyfile, filename, group, "SlowMs", &slow_ms, error))
     return FALSE;
 
-  debug_unknown_keys (keyfile, filename, group, known);
-
   service = tw_service_new (id, connector_id, base_url);
   if (name != NULL)
     tw_service_set_name (service, name);
+  /* The other keys are the connector's "settings" (a commands connector's files and
+   * patterns): kept as they are, saved back, read by the connector. */
+  {
+    g_auto(GStrv) keys = g_key_file_get_keys (keyfile, group, NULL, NULL);
+
+    for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+      {
+        g_autofree char *value = NULL;
+
+        if (g_strv_contains (known, keys[i]) || strchr (keys[i], '[') != NULL)
+          continue;
+        value = get_string (keyfile, group, keys[i]);
+        g_debug ("%s: [%s] setting “%s” kept for the connector", filename, group, keys[i]);
+        if (value != NULL)
+          tw_service_set_setting (service, keys[i], value);
+      }
+  }
   tw_service_set_slow_ms (service, slow_ms);
   tw_profile_add_service (self, service);
   return TRUE;
@@ -784,6 +815,16 @@ tw_profile_to_data (TwProfile *self)
                              tw_service_get_base_url (service) ?: "");
       if (tw_service_get_slow_ms (service) != TW_SERVICE_DEFAULT_SLOW_MS)
         g_key_file_set_uint64 (keyfile, group, "SlowMs", tw_service_get_slow_ms (service));
+      {
+        g_autoptr(GPtrArray) settings = tw_service_list_settings (service);
+
+        for (guint j = 0; j < settings->len; j++)
+          {
+            const char *key = g_ptr_array_index (settings, j);
+
+            g_key_file_set_string (keyfile, group, key, tw_service_get_setting (service, key));
+          }
+      }
     }
 
   databases = tw_profile_get_databases (self);

@@ -6,7 +6,9 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "tw-command.h"
 #include "tw-error.h"
+#include "tw-http-private.h"
 #include "tw-util.h"
 
 struct _TwClient
@@ -483,6 +485,15 @@ send_request (GTask *task)
       return;
     }
 
+  if (g_str_has_prefix (base_url, "file:"))
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
+                               _("%s has a folder (%s) for its address, but its connector "
+                                 "speaks HTTP. Set an http:// address in the profile editor."),
+                               tw_service_get_name (self->service), base_url);
+      return;
+    }
+
   request = tw_http_request_new (tw_operation_get_method (call->op), base_url, path);
   tw_http_request_set_service_name (request, tw_service_get_name (self->service));
   g_hash_table_iter_init (&iter, headers);
@@ -496,6 +507,30 @@ send_request (GTask *task)
 
   tw_http_send_async (self->http, request, g_task_get_cancellable (task),
                       on_sent, g_object_ref (task));
+}
+
+/* The steps' document stands for an answer; the "response" carries the time they took
+ * (status 0: no HTTP was spoken). */
+static void
+on_commands_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TwClient *self = g_task_get_source_object (task);
+  CallData *call = g_task_get_task_data (task);
+  GError *error = NULL;
+  JsonNode *node;
+  gint64 run_us = 0;
+
+  call->response = _tw_http_response_new (0, NULL, tw_service_get_name (self->service),
+                                          tw_operation_get_name (call->op));
+  node = tw_command_operation_run_finish (result, &run_us, &error);
+  call->response->latency_us = run_us;
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
 static void lookup_next_secret (GTask *task);
@@ -625,6 +660,14 @@ tw_client_call_full_async (TwClient            *self,
                                  "Update the connector or use another one."),
                                tw_connector_get_id (self->connector),
                                tw_service_get_name (self->service), operation);
+      return;
+    }
+
+  /* A system with no API: the operation is local commands and files. */
+  if (tw_connector_is_commands (self->connector))
+    {
+      tw_command_operation_run_async (call->op, self->service, self->profile_name, vars,
+                                      cancellable, on_commands_done, g_steal_pointer (&task));
       return;
     }
 

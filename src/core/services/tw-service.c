@@ -29,6 +29,7 @@ struct _TwService
   GListStore     *components;
   guint           slow_ms;
   int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
+  GHashTable     *settings;         /* profile key → value, the connector's own keys */
 };
 
 G_DEFINE_FINAL_TYPE (TwService, tw_service, G_TYPE_OBJECT)
@@ -68,6 +69,7 @@ tw_service_finalize (GObject *object)
   g_clear_pointer (&self->version, g_free);
   g_clear_pointer (&self->status_text, g_free);
   g_clear_object (&self->components);
+  g_clear_pointer (&self->settings, g_hash_table_unref);
 
   G_OBJECT_CLASS (tw_service_parent_class)->finalize (object);
 }
@@ -658,4 +660,70 @@ tw_service_get_last_error_code (TwService *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE (self), -1);
   return self->last_error_code;
+}
+
+/* Settings: the keys of the service's profile group that its connector reads (a commands
+ * connector's "settings": its directory's files, a process pattern…), kept as text. */
+
+/**
+ * tw_service_get_setting:
+ *
+ * Returns: (nullable): the value of profile key @key of this service
+ */
+const char *
+tw_service_get_setting (TwService  *self,
+                        const char *key)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return self->settings != NULL ? g_hash_table_lookup (self->settings, key) : NULL;
+}
+
+/* @value NULL removes the setting. */
+void
+tw_service_set_setting (TwService  *self,
+                        const char *key,
+                        const char *value)
+{
+  g_return_if_fail (TW_IS_SERVICE (self));
+  g_return_if_fail (key != NULL);
+
+  if (self->settings == NULL)
+    self->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (value == NULL)
+    g_hash_table_remove (self->settings, key);
+  else
+    g_hash_table_replace (self->settings, g_strdup (key), g_strdup (value));
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * tw_service_list_settings:
+ *
+ * Returns: (transfer full) (element-type utf8): the keys set, sorted
+ */
+GPtrArray *
+tw_service_list_settings (TwService *self)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (TW_IS_SERVICE (self), keys);
+
+  if (self->settings != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->settings);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_ptr_array_add (keys, g_strdup (key));
+    }
+  g_ptr_array_sort (keys, compare_keys);
+  return keys;
 }

@@ -72,6 +72,13 @@ void            tw_service_apply_health     (TwService      *self,
  * until the next good answer; last-success and the components stay as they were. */
 void            tw_service_apply_error      (TwService      *self,
                                              const GError   *error);
+/* The keys of the service's profile group its connector reads ("settings"), as text. */
+const char     *tw_service_get_setting      (TwService      *self,
+                                             const char     *key);
+void            tw_service_set_setting      (TwService      *self,
+                                             const char     *key,
+                                             const char     *value);
+GPtrArray      *tw_service_list_settings    (TwService      *self);
 /* Seconds since the last success, -1 if never. */
 gint64          tw_service_get_age_seconds  (TwService      *self);
 
