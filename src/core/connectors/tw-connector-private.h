@@ -139,6 +139,8 @@ struct _TwConnector
   GPtrArray  *component_alerts; /* TwComponentAlert */
   TwComponentAlert *service_alert;
   TwComponentAlert *breaker_alert;
+  /* tw-connector-flags.c */
+  GPtrArray  *flag_specs;       /* TwFlagSpec */
 };
 
 /* One piece of a template: literal text (name == NULL) or a ${…} placeholder. */
@@ -241,6 +243,14 @@ void            _tw_env_variable_free       (TwEnvVariable  *variable);
 void            _tw_connector_init_alerts   (TwConnector    *self);
 void            _tw_connector_clear_alerts  (TwConnector    *self);
 gboolean        _tw_connector_load_alerts   (TwConnector    *self,
+                                             TwLoadContext  *ctx,
+                                             JsonNode       *node);
+
+/* tw-connector-flags.c: "flags", each runtime flag as the runbook documents it (loaded
+ * with the traits). */
+void            _tw_connector_init_flags    (TwConnector    *self);
+void            _tw_connector_clear_flags   (TwConnector    *self);
+gboolean        _tw_connector_load_flags    (TwConnector    *self,
                                              TwLoadContext  *ctx,
                                              JsonNode       *node);
 

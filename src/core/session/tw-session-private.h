@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tw-session.h"
+#include "tw-flags.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ struct _TwSession
   TwBackupManager     *backups;
   TwBackupScheduler   *scheduler;
   TwPortfolio         *portfolio;
+  TwFlags             *flags;
 
   /* Settings */
   guint                poll_interval_ms;

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tw-flag.h"
+#include "tw-flags.h"
+
+G_BEGIN_DECLS
+
+/* tw-flag.c */
+TwFlag  *_tw_flag_new              (const char       *service_id,
+                                    const char       *service_name,
+                                    const char       *name,
+                                    const TwFlagSpec *spec);
+/* Each returns TRUE when the value changed (and notified). */
+gboolean _tw_flag_set_value        (TwFlag           *self,
+                                    const char       *value);
+void     _tw_flag_set_layer        (TwFlag           *self,
+                                    TwFlagLayer       layer,
+                                    const char       *detail,
+                                    gboolean          locked);
+void     _tw_flag_set_busy         (TwFlag           *self,
+                                    gboolean          busy);
+void     _tw_flag_set_last_change  (TwFlag           *self,
+                                    const char       *text);
+void     _tw_flag_set_revert_at    (TwFlag           *self,
+                                    GDateTime        *when);
+/* (nullable) the environment variable's value that pins it, as read from the .env */
+const char *_tw_flag_get_env_value (TwFlag           *self);
+void     _tw_flag_set_env_value    (TwFlag           *self,
+                                    const char       *value);
+
+/* Values compare as the service means them: 1000 and 1000.0 are one number. */
+gboolean _tw_flag_values_equal     (const char       *a,
+                                    const char       *b);
+
+/* tw-flags.c, for tw-flags-change.c */
+TwWorkspace *_tw_flags_get_workspace (TwFlags *self);
+TwAuditLog  *_tw_flags_get_audit_log (TwFlags *self);
+/* Marks (service, flag) as changed by this console: the next value read for it is not
+ * someone else's change. */
+void         _tw_flags_own_change    (TwFlags    *self,
+                                      TwFlag     *flag,
+                                      gboolean    on);
+void         _tw_flags_work_changed  (TwFlags    *self,
+                                      int         delta);
+void         _tw_flags_reload_history (TwFlags   *self);
+gboolean     _tw_flags_is_closed     (TwFlags    *self);
+
+G_END_DECLS

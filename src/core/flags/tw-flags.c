@@ -1,0 +1,926 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-flags.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tw-client.h"
+#include "tw-error.h"
+#include "tw-flags-private.h"
+#include "tw-profile.h"
+#include "tw-util.h"
+
+#define LIST_OPERATION       "flags.list"
+#define DEFAULT_INTERVAL_MS  5000
+#define MAX_FILE_SIZE        (1024 * 1024)
+#define HISTORY_ROWS         500
+
+struct _TwFlags
+{
+  GObject         parent_instance;
+
+  TwWorkspace    *workspace;
+  TwAuditLog     *audit_log;
+  TwAlertEngine  *alerts;
+  GPtrArray      *items;          /* TwFlag, the model */
+  GHashTable     *errors;         /* service id → why its last read failed */
+  GHashTable     *own;            /* "service\x1fflag" → count: changes of ours under way */
+  guint           interval_ms;
+  guint           timeout_id;
+  gboolean        started;
+  gboolean        closed;
+  gboolean        refreshing;
+  guint           n_in_flight;
+  GCancellable   *cancellable;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwFlags, tw_flags, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  EXTERNAL_CHANGE,
+  IN_FLIGHT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GType
+get_item_type (GListModel *model)
+{
+  return TW_TYPE_FLAG;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return TW_FLAGS (model)->items->len;
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  TwFlags *self = TW_FLAGS (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static char *
+own_key (TwFlag *flag)
+{
+  return g_strconcat (tw_flag_get_service_id (flag), "\x1f", tw_flag_get_name (flag), NULL);
+}
+
+/* The services whose connector lists flags, in the profile's order. */
+static GPtrArray *
+flag_clients (TwFlags *self)
+{
+  GListModel *services = tw_workspace_get_services (self->workspace);
+  GPtrArray *clients = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwClient *client = tw_workspace_get_client (self->workspace, tw_service_get_id (service));
+
+      if (client != NULL && tw_client_has_operation (client, LIST_OPERATION))
+        g_ptr_array_add (clients, client);
+    }
+  return clients;
+}
+
+/* Builds the model from the connectors: every documented flag, unknown until read. */
+static void
+build_items (TwFlags *self)
+{
+  g_autoptr(GPtrArray) clients = flag_clients (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      TwClient *client = g_ptr_array_index (clients, i);
+      TwService *service = tw_client_get_service (client);
+      GPtrArray *specs = tw_connector_get_flag_specs (tw_client_get_connector (client));
+
+      for (guint j = 0; j < specs->len; j++)
+        {
+          const TwFlagSpec *spec = g_ptr_array_index (specs, j);
+
+          g_ptr_array_add (self->items, _tw_flag_new (tw_service_get_id (service),
+                                                      tw_service_get_name (service),
+                                                      spec->name, spec));
+        }
+    }
+}
+
+TwFlag *
+tw_flags_lookup (TwFlags    *self,
+                 const char *service_id,
+                 const char *name)
+{
+  g_return_val_if_fail (TW_IS_FLAGS (self), NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      TwFlag *flag = g_ptr_array_index (self->items, i);
+
+      if (g_strcmp0 (tw_flag_get_service_id (flag), service_id) == 0 &&
+          g_strcmp0 (tw_flag_get_name (flag), name) == 0)
+        return flag;
+    }
+  return NULL;
+}
+
+const char *
+tw_flags_get_service_error (TwFlags    *self,
+                            const char *service_id)
+{
+  g_return_val_if_fail (TW_IS_FLAGS (self), NULL);
+
+  return g_hash_table_lookup (self->errors, service_id);
+}
+
+/* ---- layers: the service's .env and feature_flags.json ---- */
+
+/* NAME=VALUE lines; "export " prefixes, quotes and comments as a shell's .env has them. */
+static GHashTable *
+parse_env (const char *contents)
+{
+  GHashTable *vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *eq, *value;
+      gsize len;
+
+      if (*line == '#' || *line == '\0')
+        continue;
+      if (g_str_has_prefix (line, "export "))
+        line = g_strchug (line + strlen ("export "));
+      eq = strchr (line, '=');
+      if (eq == NULL)
+        continue;
+      *eq = '\0';
+      value = g_strstrip (eq + 1);
+      len = strlen (value);
+      if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0])
+        {
+          value[len - 1] = '\0';
+          value++;
+        }
+      else
+        {
+          char *hash = strstr (value, " #");
+
+          if (hash != NULL)
+            *hash = '\0';
+          g_strchomp (value);
+        }
+      g_hash_table_replace (vars, g_strdup (g_strchomp (line)), g_strdup (value));
+    }
+  return vars;
+}
+
+/* "true"/"false" or the number, as the service would read the variable. */
+static char *
+env_value_as_flag (const char *text)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+
+  if (g_str_equal (lower, "true") || g_str_equal (lower, "1") || g_str_equal (lower, "yes"))
+    return g_strdup ("true");
+  if (g_str_equal (lower, "false") || g_str_equal (lower, "0") || g_str_equal (lower, "no"))
+    return g_strdup ("false");
+  return g_strdup (text);
+}
+
+static char *
+read_small_file (const char  *path,
+                 GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (length > MAX_FILE_SIZE)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_TOO_LARGE, _("%s is larger than 1 MiB"), path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+/* Reads the files of one service in a worker: a slow disk never holds the window. */
+typedef struct
+{
+  char       *env_path;
+  char       *flags_path;
+  GHashTable *env;          /* nullable: not known */
+  JsonObject *file;         /* nullable: not known */
+} LayerFiles;
+
+static void
+layer_files_free (LayerFiles *files)
+{
+  g_free (files->env_path);
+  g_free (files->flags_path);
+  g_clear_pointer (&files->env, g_hash_table_unref);
+  g_clear_pointer (&files->file, json_object_unref);
+  g_free (files);
+}
+
+static void
+read_layer_files (LayerFiles *files)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (files->env_path != NULL)
+    {
+      g_autofree char *contents = read_small_file (files->env_path, &error);
+
+      if (contents != NULL)
+        files->env = parse_env (contents);
+      else
+        g_debug ("Flags: %s not read: %s", files->env_path, error->message);
+      g_clear_error (&error);
+    }
+  if (files->flags_path != NULL)
+    {
+      g_autofree char *contents = read_small_file (files->flags_path, &error);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (contents != NULL && json_parser_load_from_data (parser, contents, -1, &error) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        files->file = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+      else
+        g_debug ("Flags: %s not read: %s", files->flags_path,
+                 error != NULL ? error->message : "not a JSON object");
+    }
+}
+
+static void
+apply_layers (TwFlags    *self,
+              const char *service_id,
+              LayerFiles *files)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      TwFlag *flag = g_ptr_array_index (self->items, i);
+      const char *variable = tw_flag_get_env_variable (flag);
+      const char *env_text = NULL;
+      JsonNode *member;
+
+      if (!g_str_equal (tw_flag_get_service_id (flag), service_id))
+        continue;
+
+      if (variable != NULL && files->env != NULL)
+        env_text = g_hash_table_lookup (files->env, variable);
+      member = files->file != NULL ? json_object_get_member (files->file, tw_flag_get_name (flag))
+                                   : NULL;
+
+      if (env_text != NULL)
+        {
+          g_autofree char *value = env_value_as_flag (env_text);
+          /* Translators: where a flag's value comes from, e.g. “LIVE_TRADING_MODE=true in /srv/ibkr/.env” */
+          g_autofree char *detail = g_strdup_printf (_("%s=%s in %s"), variable, env_text,
+                                                     files->env_path);
+
+          _tw_flag_set_env_value (flag, value);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_ENV, detail, TRUE);
+        }
+      else if (member != NULL && (variable == NULL || files->env != NULL))
+        {
+          g_autofree char *text = json_to_string (member, FALSE);
+          /* Translators: a flag's value in a file, e.g. “true in /srv/ibkr/feature_flags.json” */
+          g_autofree char *detail = g_strdup_printf (_("%s in %s"), text, files->flags_path);
+
+          _tw_flag_set_env_value (flag, NULL);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_FILE, detail, FALSE);
+        }
+      else if ((variable == NULL || files->env != NULL) && files->file != NULL)
+        {
+          _tw_flag_set_env_value (flag, NULL);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_DEFAULT, _("the service's code default"), FALSE);
+        }
+      else
+        {
+          _tw_flag_set_env_value (flag, NULL);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, NULL, FALSE);
+        }
+    }
+}
+
+/* ---- reading the values ---- */
+
+static char *
+value_text (JsonNode *node)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  if (type == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (type == G_TYPE_DOUBLE)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+    }
+  if (type == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return NULL;
+}
+
+static void
+tell_external_change (TwFlags    *self,
+                      TwFlag     *flag,
+                      const char *old_value,
+                      const char *new_value)
+{
+  gboolean away = !tw_flag_is_toward_safety (flag, new_value) &&
+                  tw_flag_get_safe (flag) != TW_FLAG_SAFE_UNKNOWN;
+  g_autofree char *old_text = tw_flag_format_value (flag, old_value);
+  g_autofree char *new_text = tw_flag_format_value (flag, new_value);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  g_message ("Flag %s of %s changed outside this console: %s → %s",
+             tw_flag_get_name (flag), tw_flag_get_service_id (flag), old_value, new_value);
+  g_signal_emit (self, signals[EXTERNAL_CHANGE], 0, flag, old_value, new_value);
+
+  if (self->alerts == NULL)
+    return;
+  if (!away)
+    {
+      /* Back toward safety: a critical alert of this flag may come again next time. */
+      tw_alert_engine_clear_flag_change (self->alerts, tw_flag_get_service_id (flag),
+                                         tw_flag_get_name (flag));
+    }
+  /* Translators: a service's name and a feature flag's label */
+  title = g_strdup_printf (_("%s: %s changed by someone else"), tw_flag_get_service_name (flag),
+                           tw_flag_get_label (flag));
+  body = away
+         /* Translators: a flag's name, its old and new value */
+         ? g_strdup_printf (_("%s went from %s to %s without this console changing it — away "
+                              "from safety. Find out who changed it; halt trading if it was "
+                              "not meant."), tw_flag_get_name (flag), old_text, new_text)
+         /* Translators: a flag's name, its old and new value */
+         : g_strdup_printf (_("%s went from %s to %s without this console changing it."),
+                            tw_flag_get_name (flag), old_text, new_text);
+  tw_alert_engine_raise_flag_change (self->alerts, tw_flag_get_service_id (flag),
+                                     tw_flag_get_name (flag), new_value,
+                                     away ? TW_ALERT_CRITICAL : TW_ALERT_WARNING, title, body);
+}
+
+/* Applies one flags.list answer of @client's service. */
+static gboolean
+apply_answer (TwFlags   *self,
+              TwClient  *client,
+              JsonNode  *node,
+              GError   **error)
+{
+  TwService *service = tw_client_get_service (client);
+  const char *service_id = tw_service_get_id (service);
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+  guint added = 0, at;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
+                   _("The feature flags of %s are not a JSON object: check the connector's "
+                     "\"%s\""), tw_service_get_name (service), LIST_OPERATION);
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+  members = json_object_get_members (object);
+  at = self->items->len;
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autofree char *value = value_text (json_object_get_member (object, name));
+      g_autofree char *key = NULL;
+      g_autofree char *old_value = NULL;
+      TwFlag *flag;
+
+      if (value == NULL)
+        continue;
+      flag = tw_flags_lookup (self, service_id, name);
+      if (flag == NULL)
+        {
+          /* A flag the connector does not document: shown all the same. */
+          flag = _tw_flag_new (service_id, tw_service_get_name (service), name, NULL);
+          g_ptr_array_add (self->items, flag);
+          added++;
+        }
+      key = own_key (flag);
+      old_value = g_strdup (tw_flag_get_value (flag));
+      if (_tw_flag_set_value (flag, value) && old_value != NULL &&
+          !g_hash_table_contains (self->own, key))
+        tell_external_change (self, flag, old_value, value);
+    }
+  if (added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
+  g_hash_table_remove (self->errors, service_id);
+  return TRUE;
+}
+
+typedef struct
+{
+  guint    pending;
+  GError  *error;    /* the first failure */
+} RefreshData;
+
+static void
+refresh_data_free (RefreshData *data)
+{
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+refresh_one_done (GTask  *task,
+                  GError *error)
+{
+  RefreshData *data = g_task_get_task_data (task);
+  TwFlags *self = g_task_get_source_object (task);
+
+  if (error != NULL && data->error == NULL)
+    data->error = g_error_copy (error);
+  if (--data->pending > 0)
+    return;
+  self->refreshing = FALSE;
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+list_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TwFlags *self = g_task_get_source_object (task);
+  TwClient *client = TW_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = tw_client_call_finish (client, result, NULL, &error);
+  if (error == NULL && !self->closed)
+    apply_answer (self, client, node, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_hash_table_replace (self->errors,
+                          g_strdup (tw_service_get_id (tw_client_get_service (client))),
+                          g_strdup (error->message));
+  refresh_one_done (task, error);
+}
+
+static void
+files_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  TwFlags *self = TW_FLAGS (source);
+  LayerFiles *files = g_task_get_task_data (G_TASK (result));
+  const char *service_id = g_object_get_data (G_OBJECT (result), "service-id");
+
+  if (!self->closed && g_task_propagate_boolean (G_TASK (result), NULL))
+    apply_layers (self, service_id, files);
+}
+
+static void
+files_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  read_layer_files (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+read_files_of (TwFlags   *self,
+               TwService *service)
+{
+  g_autoptr(GTask) task = NULL;
+  LayerFiles *files;
+
+  if (tw_service_get_env_file (service) == NULL && tw_service_get_flags_file (service) == NULL)
+    return;
+  files = g_new0 (LayerFiles, 1);
+  files->env_path = g_strdup (tw_service_get_env_file (service));
+  files->flags_path = g_strdup (tw_service_get_flags_file (service));
+  task = g_task_new (self, self->cancellable, files_cb, NULL);
+  g_task_set_source_tag (task, read_files_of);
+  g_task_set_task_data (task, files, (GDestroyNotify) layer_files_free);
+  g_object_set_data_full (G_OBJECT (task), "service-id", g_strdup (tw_service_get_id (service)),
+                          g_free);
+  g_task_run_in_thread (task, files_thread);
+}
+
+void
+tw_flags_refresh_async (TwFlags             *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) clients = NULL;
+  RefreshData *data;
+
+  g_return_if_fail (TW_IS_FLAGS (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tw_flags_refresh_async);
+  if (self->closed)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The profile is closed"));
+      return;
+    }
+
+  clients = flag_clients (self);
+  data = g_new0 (RefreshData, 1);
+  data->pending = clients->len + 1;
+  g_task_set_task_data (task, data, (GDestroyNotify) refresh_data_free);
+  self->refreshing = TRUE;
+  for (guint i = 0; i < clients->len; i++)
+    {
+      TwClient *client = g_ptr_array_index (clients, i);
+
+      read_files_of (self, tw_client_get_service (client));
+      tw_client_call_full_async (client, LIST_OPERATION, NULL, 1, self->cancellable, list_cb,
+                                 g_object_ref (task));
+    }
+  refresh_one_done (task, NULL);
+}
+
+gboolean
+tw_flags_refresh_finish (TwFlags       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (TW_IS_FLAGS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- history: the last change of each flag, from the audit log ---- */
+
+static void
+history_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(TwFlags) self = user_data;
+  g_autoptr(GListModel) rows = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GError) error = NULL;
+
+  rows = tw_audit_log_query_finish (TW_AUDIT_LOG (source), result, &error);
+  if (rows == NULL || self->closed)
+    return;
+
+  /* Newest first: the first row that names a flag is its last change. */
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwAuditRecord) row = g_list_model_get_item (rows, i);
+      const char *action = tw_audit_record_get_action (row);
+      const char *target = tw_audit_record_get_target (row);
+      const char *colon = target != NULL ? strchr (target, ':') : NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(GDateTime) time = NULL;
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *when = NULL;
+      g_autofree char *change = NULL;
+      const char *reason;
+      const char *slash;
+      TwFlag *flag;
+
+      if (!g_str_has_prefix (action, "flags.") || colon == NULL)
+        continue;
+      id = g_strndup (target, colon - target);
+      slash = strchr (id, '/');
+      if (slash == NULL)
+        continue;
+      id[slash - id] = '\0';
+      flag = tw_flags_lookup (self, id, slash + 1);
+      if (flag == NULL || g_hash_table_contains (seen, flag))
+        continue;
+      g_hash_table_add (seen, flag);
+
+      time = tw_audit_record_dup_time (row);
+      local = g_date_time_to_local (time);
+      when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+      change = g_strstrip (g_strdup (colon + 1));
+      reason = tw_audit_record_get_reason (row);
+      /* Translators: who changed a flag, when, what (“off → on”), the outcome and why */
+      text = g_strdup_printf (_("%s, %s: %s (%s) — %s"), tw_audit_record_get_actor (row), when,
+                              change,
+                              tw_audit_outcome_to_string (tw_audit_record_get_outcome (row)),
+                              reason != NULL && *reason != '\0' ? reason : _("no reason given"));
+      _tw_flag_set_last_change (flag, text);
+    }
+}
+
+void
+_tw_flags_reload_history (TwFlags *self)
+{
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+
+  if (self->audit_log == NULL || self->closed)
+    return;
+  filter.text = "flags.";
+  filter.profile = tw_profile_get_name (tw_workspace_get_profile (self->workspace));
+  filter.limit = HISTORY_ROWS;
+  tw_audit_log_query_async (self->audit_log, &filter, self->cancellable, history_cb,
+                            g_object_ref (self));
+}
+
+/* ---- polling ---- */
+
+static void
+poll_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_flags_refresh_finish (TW_FLAGS (source), result, &error))
+    g_debug ("Flags poll: %s", error->message);
+}
+
+static gboolean
+poll_timeout_cb (gpointer user_data)
+{
+  TwFlags *self = user_data;
+
+  if (!self->refreshing)
+    tw_flags_refresh_async (self, NULL, poll_cb, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule (TwFlags *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->started && !self->closed && self->interval_ms > 0)
+    self->timeout_id = g_timeout_add (self->interval_ms, poll_timeout_cb, self);
+}
+
+void
+tw_flags_start (TwFlags *self)
+{
+  g_return_if_fail (TW_IS_FLAGS (self));
+
+  if (self->started || self->closed)
+    return;
+  self->started = TRUE;
+  if (!tw_flags_has_services (self))
+    return;
+  tw_flags_refresh_async (self, NULL, poll_cb, NULL);
+  _tw_flags_reload_history (self);
+  schedule (self);
+}
+
+void
+tw_flags_stop (TwFlags *self)
+{
+  g_return_if_fail (TW_IS_FLAGS (self));
+
+  self->started = FALSE;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+}
+
+guint
+tw_flags_get_poll_interval (TwFlags *self)
+{
+  g_return_val_if_fail (TW_IS_FLAGS (self), 0);
+  return self->interval_ms;
+}
+
+void
+tw_flags_set_poll_interval (TwFlags *self,
+                            guint    interval_ms)
+{
+  g_return_if_fail (TW_IS_FLAGS (self));
+
+  if (self->interval_ms == interval_ms)
+    return;
+  self->interval_ms = interval_ms;
+  if (self->timeout_id != 0)
+    schedule (self);
+}
+
+gboolean
+tw_flags_has_services (TwFlags *self)
+{
+  g_autoptr(GPtrArray) clients = NULL;
+
+  g_return_val_if_fail (TW_IS_FLAGS (self), FALSE);
+
+  clients = flag_clients (self);
+  return clients->len > 0;
+}
+
+void
+tw_flags_set_alert_engine (TwFlags       *self,
+                           TwAlertEngine *engine)
+{
+  g_return_if_fail (TW_IS_FLAGS (self));
+
+  g_set_object (&self->alerts, engine);
+}
+
+guint
+tw_flags_get_n_in_flight (TwFlags *self)
+{
+  g_return_val_if_fail (TW_IS_FLAGS (self), 0);
+  return self->n_in_flight;
+}
+
+/* ---- for tw-flags-change.c ---- */
+
+TwWorkspace *
+_tw_flags_get_workspace (TwFlags *self)
+{
+  return self->workspace;
+}
+
+TwAuditLog *
+_tw_flags_get_audit_log (TwFlags *self)
+{
+  return self->audit_log;
+}
+
+gboolean
+_tw_flags_is_closed (TwFlags *self)
+{
+  return self->closed;
+}
+
+void
+_tw_flags_own_change (TwFlags  *self,
+                      TwFlag   *flag,
+                      gboolean  on)
+{
+  g_autofree char *key = own_key (flag);
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->own, key));
+
+  count = on ? count + 1 : (count > 0 ? count - 1 : 0);
+  if (count > 0)
+    g_hash_table_replace (self->own, g_steal_pointer (&key), GUINT_TO_POINTER (count));
+  else
+    g_hash_table_remove (self->own, key);
+  _tw_flag_set_busy (flag, count > 0);
+}
+
+void
+_tw_flags_work_changed (TwFlags *self,
+                        int      delta)
+{
+  if (delta < 0 && self->n_in_flight == 0)
+    return;
+  self->n_in_flight += delta;
+  g_signal_emit (self, signals[IN_FLIGHT_CHANGED], 0);
+}
+
+void
+tw_flags_close (TwFlags *self)
+{
+  g_return_if_fail (TW_IS_FLAGS (self));
+
+  if (self->closed)
+    return;
+  tw_flags_stop (self);
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      TwFlag *flag = g_ptr_array_index (self->items, i);
+
+      if (tw_flag_get_revert_at (flag) == NULL)
+        continue;
+      if (self->audit_log != NULL)
+        {
+          TwProfile *profile = tw_workspace_get_profile (self->workspace);
+          g_autofree char *target = g_strdup_printf ("%s/%s: scheduled revert not carried out",
+                                                     tw_flag_get_service_id (flag),
+                                                     tw_flag_get_name (flag));
+          g_autoptr(GError) error = NULL;
+
+          if (tw_audit_log_record (self->audit_log, tw_profile_get_name (profile),
+                                   tw_profile_get_mode (profile), "flags.revert", target, NULL,
+                                   TW_AUDIT_OUTCOME_INTERRUPTED, 0,
+                                   _("The profile was closed before the revert was due"),
+                                   &error) == 0)
+            g_warning ("A dropped revert was not audited: %s", error->message);
+        }
+      g_object_set_data (G_OBJECT (flag), "tw-flags-revert", NULL);
+      _tw_flag_set_revert_at (flag, NULL);
+    }
+}
+
+/* ---- GObject ---- */
+
+static void
+tw_flags_dispose (GObject *object)
+{
+  TwFlags *self = TW_FLAGS (object);
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->alerts);
+  g_clear_object (&self->audit_log);
+  g_clear_object (&self->workspace);
+
+  G_OBJECT_CLASS (tw_flags_parent_class)->dispose (object);
+}
+
+static void
+tw_flags_finalize (GObject *object)
+{
+  TwFlags *self = TW_FLAGS (object);
+
+  g_ptr_array_unref (self->items);
+  g_hash_table_unref (self->errors);
+  g_hash_table_unref (self->own);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (tw_flags_parent_class)->finalize (object);
+}
+
+static void
+tw_flags_class_init (TwFlagsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tw_flags_dispose;
+  object_class->finalize = tw_flags_finalize;
+
+  /**
+   * TwFlags::external-change:
+   * @flag: the flag
+   * @old_value: its value at the poll before
+   * @new_value: its value now
+   *
+   * A flag changed between two polls without this console changing it.
+   */
+  signals[EXTERNAL_CHANGE] =
+    g_signal_new ("external-change", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, TW_TYPE_FLAG, G_TYPE_STRING, G_TYPE_STRING);
+  signals[IN_FLIGHT_CHANGED] =
+    g_signal_new ("in-flight-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tw_flags_init (TwFlags *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->interval_ms = DEFAULT_INTERVAL_MS;
+  self->cancellable = g_cancellable_new ();
+}
+
+TwFlags *
+tw_flags_new (TwWorkspace *workspace,
+              TwAuditLog  *audit_log)
+{
+  TwFlags *self;
+
+  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
+  g_return_val_if_fail (audit_log == NULL || TW_IS_AUDIT_LOG (audit_log), NULL);
+
+  self = g_object_new (TW_TYPE_FLAGS, NULL);
+  self->workspace = g_object_ref (workspace);
+  self->audit_log = audit_log != NULL ? g_object_ref (audit_log) : NULL;
+  build_items (self);
+  return self;
+}
