@@ -292,7 +292,9 @@ test_env_pinned (void)
 
   g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
   write_file (env_path, "# the service's environment\nENV=paper\nexport LIVE_TRADING_MODE=true\n");
-  write_file (json_path, "{\"new_risk_rules\": true}");
+  write_file (json_path, "{\"new_risk_rules\": true, \"enable_mcp_server\": false}");
+  /* The simulated service reads the same feature_flags.json. */
+  g_setenv ("TW_SIM_DATA_DIR", g_get_user_data_dir (), TRUE);
 
   setup (&f);
   service = tw_profile_lookup_service (f.risk.profile, IBKR);
@@ -309,8 +311,20 @@ test_env_pinned (void)
   g_assert_cmpstr (tw_flag_get_value (live), ==, "true");
   g_assert_cmpuint (tw_flag_get_layer (tw_flags_lookup (f.flags, IBKR, "new_risk_rules")), ==,
                     TW_FLAG_LAYER_FILE);
+  g_assert_cmpstr (value_of (&f, "new_risk_rules"), ==, "true");
   g_assert_cmpuint (tw_flag_get_layer (tw_flags_lookup (f.flags, IBKR, "auto_approval")), ==,
                     TW_FLAG_LAYER_DEFAULT);
+  g_assert_cmpuint (tw_flag_get_layer (tw_flags_lookup (f.flags, IBKR, "enable_mcp_server")), ==,
+                    TW_FLAG_LAYER_FILE);
+
+  /* Changed at runtime elsewhere: the file no longer decides it, and the page does not
+   * pretend it does. */
+  risk_scenario (&f.risk, "{\"name\": \"flag-change\", \"flag\": \"enable_mcp_server\", \"value\": true}");
+  refresh (&f);
+  g_assert_cmpuint (tw_flag_get_layer (tw_flags_lookup (f.flags, IBKR, "enable_mcp_server")), ==,
+                    TW_FLAG_LAYER_UNKNOWN);
+  g_assert_nonnull (strstr (tw_flag_get_layer_detail (tw_flags_lookup (f.flags, IBKR, "enable_mcp_server")),
+                            "but the service reports on"));
 
   /* The service accepts the disable and keeps the flag on: said loudly, audited failed. */
   g_assert_false (change (&f, "live_trading_mode", "false", NULL, FALSE, 0, &error));
@@ -325,6 +339,7 @@ test_env_pinned (void)
   g_assert_cmpuint (tw_audit_record_get_http_status (g_ptr_array_index (rows, 1)), ==, 200);
   g_assert_nonnull (strstr (tw_audit_record_get_message (g_ptr_array_index (rows, 1)), "LIVE_TRADING_MODE"));
   teardown (&f);
+  g_unsetenv ("TW_SIM_DATA_DIR");
 }
 
 static void

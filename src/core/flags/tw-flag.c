@@ -32,6 +32,7 @@ struct _TwFlag
   char        *layer_detail;
   gboolean     locked;
   char        *env_value;
+  char        *default_value;   /* the connector's "default", as a value text */
   gboolean     busy;
   char        *last_change;
   GDateTime   *revert_at;
@@ -79,6 +80,7 @@ tw_flag_finalize (GObject *object)
   g_free (self->value);
   g_free (self->layer_detail);
   g_free (self->env_value);
+  g_free (self->default_value);
   g_free (self->last_change);
   g_clear_pointer (&self->revert_at, g_date_time_unref);
 
@@ -196,6 +198,14 @@ _tw_flag_new (const char       *service_id,
       self->env_variable = g_strdup (spec->env);
       self->unit = g_strdup (spec->unit);
       self->has_bounds = spec->has_min && spec->has_max;
+      if (spec->has_default && spec->type == TW_FLAG_TYPE_BOOLEAN)
+        self->default_value = g_strdup (spec->default_number != 0 ? "true" : "false");
+      else if (spec->has_default)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          self->default_value = g_strdup (g_ascii_dtostr (buf, sizeof buf, spec->default_number));
+        }
       self->min = spec->min;
       self->max = spec->max;
     }
@@ -457,6 +467,14 @@ tw_flag_get_revert_at (TwFlag *self)
   return self->revert_at;
 }
 
+
+const char *
+tw_flag_get_default (TwFlag *self)
+{
+  g_return_val_if_fail (TW_IS_FLAG (self), NULL);
+
+  return self->default_value;
+}
 
 gboolean
 tw_flag_get_bounds (TwFlag *self,

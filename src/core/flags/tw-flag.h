@@ -40,6 +40,8 @@ TwFlagRisk  tw_flag_get_risk         (TwFlag *self);
 TwFlagSafe  tw_flag_get_safe         (TwFlag *self);
 const char *tw_flag_get_env_variable (TwFlag *self);
 const char *tw_flag_get_unit         (TwFlag *self);
+/* (nullable) the connector's default: "true"/"false" or the number */
+const char *tw_flag_get_default      (TwFlag *self);
 /* Bounds of a number: FALSE when the connector gives none. */
 gboolean    tw_flag_get_bounds       (TwFlag *self,
                                       double *min,

@@ -26,6 +26,7 @@ struct _TwFlags
   GPtrArray      *items;          /* TwFlag, the model */
   GHashTable     *errors;         /* service id → why its last read failed */
   GHashTable     *own;            /* "service\x1fflag" → count: changes of ours under way */
+  GHashTable     *files;          /* service id → LayerFiles last read */
   guint           interval_ms;
   guint           timeout_id;
   gboolean        started;
@@ -274,60 +275,6 @@ read_layer_files (LayerFiles *files)
     }
 }
 
-static void
-apply_layers (TwFlags    *self,
-              const char *service_id,
-              LayerFiles *files)
-{
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      TwFlag *flag = g_ptr_array_index (self->items, i);
-      const char *variable = tw_flag_get_env_variable (flag);
-      const char *env_text = NULL;
-      JsonNode *member;
-
-      if (!g_str_equal (tw_flag_get_service_id (flag), service_id))
-        continue;
-
-      if (variable != NULL && files->env != NULL)
-        env_text = g_hash_table_lookup (files->env, variable);
-      member = files->file != NULL ? json_object_get_member (files->file, tw_flag_get_name (flag))
-                                   : NULL;
-
-      if (env_text != NULL)
-        {
-          g_autofree char *value = env_value_as_flag (env_text);
-          /* Translators: where a flag's value comes from, e.g. “LIVE_TRADING_MODE=true in /srv/ibkr/.env” */
-          g_autofree char *detail = g_strdup_printf (_("%s=%s in %s"), variable, env_text,
-                                                     files->env_path);
-
-          _tw_flag_set_env_value (flag, value);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_ENV, detail, TRUE);
-        }
-      else if (member != NULL && (variable == NULL || files->env != NULL))
-        {
-          g_autofree char *text = json_to_string (member, FALSE);
-          /* Translators: a flag's value in a file, e.g. “true in /srv/ibkr/feature_flags.json” */
-          g_autofree char *detail = g_strdup_printf (_("%s in %s"), text, files->flags_path);
-
-          _tw_flag_set_env_value (flag, NULL);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_FILE, detail, FALSE);
-        }
-      else if ((variable == NULL || files->env != NULL) && files->file != NULL)
-        {
-          _tw_flag_set_env_value (flag, NULL);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_DEFAULT, _("the service's code default"), FALSE);
-        }
-      else
-        {
-          _tw_flag_set_env_value (flag, NULL);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, NULL, FALSE);
-        }
-    }
-}
-
-/* ---- reading the values ---- */
-
 static char *
 value_text (JsonNode *node)
 {
@@ -350,6 +297,99 @@ value_text (JsonNode *node)
     return g_strdup (json_node_get_string (node));
   return NULL;
 }
+
+/* A layer is claimed only when the value the service reports is the one that layer
+ * holds: otherwise something changed it since (a runtime toggle, an edited file), and
+ * the page says "unknown" with both values rather than guess. */
+static gboolean
+layer_holds (TwFlag     *flag,
+             const char *layer_value)
+{
+  return !tw_flag_get_known (flag) || _tw_flag_values_equal (tw_flag_get_value (flag), layer_value);
+}
+
+static void
+set_mismatch (TwFlag     *flag,
+              const char *where,
+              const char *layer_value)
+{
+  g_autofree char *said = tw_flag_format_value (flag, layer_value);
+  g_autofree char *now = tw_flag_format_value (flag, tw_flag_get_value (flag));
+  /* Translators: where a value was read (“/srv/ibkr/.env”), the value there, the value
+   * the service reports */
+  g_autofree char *detail = g_strdup_printf (_("%s says %s, but the service reports %s: "
+                                               "changed at runtime or since it started"),
+                                             where, said, now);
+
+  _tw_flag_set_env_value (flag, NULL);
+  _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, detail, FALSE);
+}
+
+static void
+apply_layers (TwFlags    *self,
+              const char *service_id,
+              LayerFiles *files)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      TwFlag *flag = g_ptr_array_index (self->items, i);
+      const char *variable = tw_flag_get_env_variable (flag);
+      const char *env_text = NULL;
+      const char *fallback = tw_flag_get_default (flag);
+      gboolean env_known = variable == NULL || files->env != NULL;
+      g_autofree char *env_value = NULL;
+      g_autofree char *file_value = NULL;
+      JsonNode *member;
+
+      if (!g_str_equal (tw_flag_get_service_id (flag), service_id))
+        continue;
+
+      if (variable != NULL && files->env != NULL)
+        env_text = g_hash_table_lookup (files->env, variable);
+      member = files->file != NULL ? json_object_get_member (files->file, tw_flag_get_name (flag))
+                                   : NULL;
+      if (env_text != NULL)
+        env_value = env_value_as_flag (env_text);
+      if (member != NULL)
+        file_value = value_text (member);
+
+      if (env_value != NULL && !layer_holds (flag, env_value))
+        set_mismatch (flag, files->env_path, env_value);
+      else if (env_value != NULL)
+        {
+          /* Translators: where a flag's value comes from, e.g. “LIVE_TRADING_MODE=true in /srv/ibkr/.env” */
+          g_autofree char *detail = g_strdup_printf (_("%s=%s in %s"), variable, env_text,
+                                                     files->env_path);
+
+          _tw_flag_set_env_value (flag, env_value);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_ENV, detail, TRUE);
+        }
+      else if (file_value != NULL && env_known && !layer_holds (flag, file_value))
+        set_mismatch (flag, files->flags_path, file_value);
+      else if (file_value != NULL && env_known)
+        {
+          /* Translators: a flag's value in a file, e.g. “true in /srv/ibkr/feature_flags.json” */
+          g_autofree char *detail = g_strdup_printf (_("%s in %s"), file_value, files->flags_path);
+
+          _tw_flag_set_env_value (flag, NULL);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_FILE, detail, FALSE);
+        }
+      else if (env_known && files->file != NULL && fallback != NULL && !layer_holds (flag, fallback))
+        set_mismatch (flag, _("The code default"), fallback);
+      else if (env_known && files->file != NULL)
+        {
+          _tw_flag_set_env_value (flag, NULL);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_DEFAULT, _("the service's code default"), FALSE);
+        }
+      else
+        {
+          _tw_flag_set_env_value (flag, NULL);
+          _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, NULL, FALSE);
+        }
+    }
+}
+
+/* ---- reading the values ---- */
 
 static void
 tell_external_change (TwFlags    *self,
@@ -443,6 +483,8 @@ apply_answer (TwFlags   *self,
   if (added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
   g_hash_table_remove (self->errors, service_id);
+  if (g_hash_table_lookup (self->files, service_id) != NULL)
+    apply_layers (self, service_id, g_hash_table_lookup (self->files, service_id));
   return TRUE;
 }
 
@@ -507,8 +549,15 @@ files_cb (GObject      *source,
   LayerFiles *files = g_task_get_task_data (G_TASK (result));
   const char *service_id = g_object_get_data (G_OBJECT (result), "service-id");
 
+  /* The callback owns @files (the task holds them without a free function). */
   if (!self->closed && g_task_propagate_boolean (G_TASK (result), NULL))
-    apply_layers (self, service_id, files);
+    {
+      apply_layers (self, service_id, files);
+      /* Kept: the values read later are checked against them too. */
+      g_hash_table_replace (self->files, g_strdup (service_id), files);
+    }
+  else
+    layer_files_free (files);
 }
 
 static void
@@ -535,7 +584,7 @@ read_files_of (TwFlags   *self,
   files->flags_path = g_strdup (tw_service_get_flags_file (service));
   task = g_task_new (self, self->cancellable, files_cb, NULL);
   g_task_set_source_tag (task, read_files_of);
-  g_task_set_task_data (task, files, (GDestroyNotify) layer_files_free);
+  g_task_set_task_data (task, files, NULL);
   g_object_set_data_full (G_OBJECT (task), "service-id", g_strdup (tw_service_get_id (service)),
                           g_free);
   g_task_run_in_thread (task, files_thread);
@@ -870,6 +919,7 @@ tw_flags_finalize (GObject *object)
   g_ptr_array_unref (self->items);
   g_hash_table_unref (self->errors);
   g_hash_table_unref (self->own);
+  g_hash_table_unref (self->files);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (tw_flags_parent_class)->finalize (object);
@@ -905,6 +955,8 @@ tw_flags_init (TwFlags *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) layer_files_free);
   self->interval_ms = DEFAULT_INTERVAL_MS;
   self->cancellable = g_cancellable_new ();
 }
