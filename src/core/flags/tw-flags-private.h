@@ -33,6 +33,26 @@ void     _tw_flag_set_env_value    (TwFlag           *self,
 gboolean _tw_flag_values_equal     (const char       *a,
                                     const char       *b);
 
+/* tw-flags-layers.c: which layer decided each flag, from the service's files. */
+/* The files of one service, read in a worker: a slow disk never holds the window. */
+typedef struct
+{
+  char       *env_path;
+  char       *flags_path;
+  GHashTable *env;          /* nullable: not known */
+  JsonObject *file;         /* nullable: not known */
+} LayerFiles;
+
+void     _tw_flags_layer_files_free (LayerFiles *files);
+/* Reads them (blocking: in a worker thread). */
+void     _tw_flags_layer_files_read (LayerFiles *files);
+/* Sets the layer of each flag of @service_id in @items (element-type TwFlag). */
+void     _tw_flags_apply_layers     (GPtrArray  *items,
+                                     const char *service_id,
+                                     LayerFiles *files);
+/* "true"/"false", the number or the string of a JSON value; NULL for anything else. */
+char    *_tw_flags_value_text       (JsonNode   *node);
+
 /* tw-flags.c, for tw-flags-change.c */
 TwWorkspace *_tw_flags_get_workspace (TwFlags *self);
 TwAuditLog  *_tw_flags_get_audit_log (TwFlags *self);

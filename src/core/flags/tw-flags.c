@@ -4,6 +4,7 @@
 #include "tw-flags.h"
 
 #include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
 
 #include "tw-client.h"
 #include "tw-error.h"
@@ -13,7 +14,6 @@
 
 #define LIST_OPERATION       "flags.list"
 #define DEFAULT_INTERVAL_MS  5000
-#define MAX_FILE_SIZE        (1024 * 1024)
 #define HISTORY_ROWS         500
 
 struct _TwFlags
@@ -27,6 +27,8 @@ struct _TwFlags
   GHashTable     *errors;         /* service id → why its last read failed */
   GHashTable     *own;            /* "service\x1fflag" → count: changes of ours under way */
   GHashTable     *files;          /* service id → LayerFiles last read */
+  GHashTable     *etags;          /* service id → the ETag of its last answer (OFREP) */
+  GHashTable     *not_before;     /* service id → gint64 monotonic µs: its 429's Retry-After */
   guint           interval_ms;
   guint           timeout_id;
   gboolean        started;
@@ -154,241 +156,6 @@ tw_flags_get_service_error (TwFlags    *self,
   return g_hash_table_lookup (self->errors, service_id);
 }
 
-/* ---- layers: the service's .env and feature_flags.json ---- */
-
-/* NAME=VALUE lines; "export " prefixes, quotes and comments as a shell's .env has them. */
-static GHashTable *
-parse_env (const char *contents)
-{
-  GHashTable *vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strstrip (lines[i]);
-      char *eq, *value;
-      gsize len;
-
-      if (*line == '#' || *line == '\0')
-        continue;
-      if (g_str_has_prefix (line, "export "))
-        line = g_strchug (line + strlen ("export "));
-      eq = strchr (line, '=');
-      if (eq == NULL)
-        continue;
-      *eq = '\0';
-      value = g_strstrip (eq + 1);
-      len = strlen (value);
-      if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0])
-        {
-          value[len - 1] = '\0';
-          value++;
-        }
-      else
-        {
-          char *hash = strstr (value, " #");
-
-          if (hash != NULL)
-            *hash = '\0';
-          g_strchomp (value);
-        }
-      g_hash_table_replace (vars, g_strdup (g_strchomp (line)), g_strdup (value));
-    }
-  return vars;
-}
-
-/* "true"/"false" or the number, as the service would read the variable. */
-static char *
-env_value_as_flag (const char *text)
-{
-  g_autofree char *lower = g_ascii_strdown (text, -1);
-
-  if (g_str_equal (lower, "true") || g_str_equal (lower, "1") || g_str_equal (lower, "yes"))
-    return g_strdup ("true");
-  if (g_str_equal (lower, "false") || g_str_equal (lower, "0") || g_str_equal (lower, "no"))
-    return g_strdup ("false");
-  return g_strdup (text);
-}
-
-static char *
-read_small_file (const char  *path,
-                 GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  if (length > MAX_FILE_SIZE)
-    {
-      g_set_error (error, TW_ERROR, TW_ERROR_TOO_LARGE, _("%s is larger than 1 MiB"), path);
-      return NULL;
-    }
-  return g_steal_pointer (&contents);
-}
-
-/* Reads the files of one service in a worker: a slow disk never holds the window. */
-typedef struct
-{
-  char       *env_path;
-  char       *flags_path;
-  GHashTable *env;          /* nullable: not known */
-  JsonObject *file;         /* nullable: not known */
-} LayerFiles;
-
-static void
-layer_files_free (LayerFiles *files)
-{
-  g_free (files->env_path);
-  g_free (files->flags_path);
-  g_clear_pointer (&files->env, g_hash_table_unref);
-  g_clear_pointer (&files->file, json_object_unref);
-  g_free (files);
-}
-
-static void
-read_layer_files (LayerFiles *files)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (files->env_path != NULL)
-    {
-      g_autofree char *contents = read_small_file (files->env_path, &error);
-
-      if (contents != NULL)
-        files->env = parse_env (contents);
-      else
-        g_debug ("Flags: %s not read: %s", files->env_path, error->message);
-      g_clear_error (&error);
-    }
-  if (files->flags_path != NULL)
-    {
-      g_autofree char *contents = read_small_file (files->flags_path, &error);
-      g_autoptr(JsonParser) parser = json_parser_new ();
-
-      if (contents != NULL && json_parser_load_from_data (parser, contents, -1, &error) &&
-          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        files->file = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-      else
-        g_debug ("Flags: %s not read: %s", files->flags_path,
-                 error != NULL ? error->message : "not a JSON object");
-    }
-}
-
-static char *
-value_text (JsonNode *node)
-{
-  GType type;
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-  if (type == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (type == G_TYPE_DOUBLE)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-    }
-  if (type == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  return NULL;
-}
-
-/* A layer is claimed only when the value the service reports is the one that layer
- * holds: otherwise something changed it since (a runtime toggle, an edited file), and
- * the page says "unknown" with both values rather than guess. */
-static gboolean
-layer_holds (TwFlag     *flag,
-             const char *layer_value)
-{
-  return !tw_flag_get_known (flag) || _tw_flag_values_equal (tw_flag_get_value (flag), layer_value);
-}
-
-static void
-set_mismatch (TwFlag     *flag,
-              const char *where,
-              const char *layer_value)
-{
-  g_autofree char *said = tw_flag_format_value (flag, layer_value);
-  g_autofree char *now = tw_flag_format_value (flag, tw_flag_get_value (flag));
-  /* Translators: where a value was read (“/srv/ibkr/.env”), the value there, the value
-   * the service reports */
-  g_autofree char *detail = g_strdup_printf (_("%s says %s, but the service reports %s: "
-                                               "changed at runtime or since it started"),
-                                             where, said, now);
-
-  _tw_flag_set_env_value (flag, NULL);
-  _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, detail, FALSE);
-}
-
-static void
-apply_layers (TwFlags    *self,
-              const char *service_id,
-              LayerFiles *files)
-{
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      TwFlag *flag = g_ptr_array_index (self->items, i);
-      const char *variable = tw_flag_get_env_variable (flag);
-      const char *env_text = NULL;
-      const char *fallback = tw_flag_get_default (flag);
-      gboolean env_known = variable == NULL || files->env != NULL;
-      g_autofree char *env_value = NULL;
-      g_autofree char *file_value = NULL;
-      JsonNode *member;
-
-      if (!g_str_equal (tw_flag_get_service_id (flag), service_id))
-        continue;
-
-      if (variable != NULL && files->env != NULL)
-        env_text = g_hash_table_lookup (files->env, variable);
-      member = files->file != NULL ? json_object_get_member (files->file, tw_flag_get_name (flag))
-                                   : NULL;
-      if (env_text != NULL)
-        env_value = env_value_as_flag (env_text);
-      if (member != NULL)
-        file_value = value_text (member);
-
-      if (env_value != NULL && !layer_holds (flag, env_value))
-        set_mismatch (flag, files->env_path, env_value);
-      else if (env_value != NULL)
-        {
-          /* Translators: where a flag's value comes from, e.g. “LIVE_TRADING_MODE=true in /srv/ibkr/.env” */
-          g_autofree char *detail = g_strdup_printf (_("%s=%s in %s"), variable, env_text,
-                                                     files->env_path);
-
-          _tw_flag_set_env_value (flag, env_value);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_ENV, detail, TRUE);
-        }
-      else if (file_value != NULL && env_known && !layer_holds (flag, file_value))
-        set_mismatch (flag, files->flags_path, file_value);
-      else if (file_value != NULL && env_known)
-        {
-          /* Translators: a flag's value in a file, e.g. “true in /srv/ibkr/feature_flags.json” */
-          g_autofree char *detail = g_strdup_printf (_("%s in %s"), file_value, files->flags_path);
-
-          _tw_flag_set_env_value (flag, NULL);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_FILE, detail, FALSE);
-        }
-      else if (env_known && files->file != NULL && fallback != NULL && !layer_holds (flag, fallback))
-        set_mismatch (flag, _("The code default"), fallback);
-      else if (env_known && files->file != NULL)
-        {
-          _tw_flag_set_env_value (flag, NULL);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_DEFAULT, _("the service's code default"), FALSE);
-        }
-      else
-        {
-          _tw_flag_set_env_value (flag, NULL);
-          _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, NULL, FALSE);
-        }
-    }
-}
-
 /* ---- reading the values ---- */
 
 static void
@@ -432,6 +199,74 @@ tell_external_change (TwFlags    *self,
                                      away ? TW_ALERT_CRITICAL : TW_ALERT_WARNING, title, body);
 }
 
+static void
+apply_value (TwFlags    *self,
+             TwService  *service,
+             const char *name,
+             const char *value,
+             guint      *added)
+{
+  const char *service_id = tw_service_get_id (service);
+  g_autofree char *key = NULL;
+  g_autofree char *old_value = NULL;
+  TwFlag *flag = tw_flags_lookup (self, service_id, name);
+
+  if (flag == NULL)
+    {
+      /* A flag the connector does not document: shown all the same. */
+      flag = _tw_flag_new (service_id, tw_service_get_name (service), name, NULL);
+      g_ptr_array_add (self->items, flag);
+      (*added)++;
+    }
+  key = own_key (flag);
+  old_value = g_strdup (tw_flag_get_value (flag));
+  if (_tw_flag_set_value (flag, value) && old_value != NULL &&
+      !g_hash_table_contains (self->own, key))
+    tell_external_change (self, flag, old_value, value);
+}
+
+/* OFREP's bulk answer: [{key, value, reason, variant} | {key, errorCode, errorDetails}].
+ * The reason is what the service says decided the value; it is not one of the runbooks'
+ * layers, so the layer stays unknown with the service's words beside it. */
+static void
+apply_evaluations (TwFlags   *self,
+                   TwService *service,
+                   JsonArray *array,
+                   guint     *added)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *name = object != NULL ? json_object_get_string_member_with_default (object, "key", NULL) : NULL;
+      JsonNode *value_node = object != NULL ? json_object_get_member (object, "value") : NULL;
+      g_autofree char *value = value_node != NULL ? _tw_flags_value_text (value_node) : NULL;
+      const char *reason, *variant;
+      g_autofree char *detail = NULL;
+      TwFlag *flag;
+
+      if (name == NULL || value == NULL)
+        {
+          g_debug ("Flags of %s: an evaluation without key or value skipped (%s)",
+                   tw_service_get_id (service),
+                   object != NULL ? json_object_get_string_member_with_default (object, "errorCode", "?") : "?");
+          continue;
+        }
+      apply_value (self, service, name, value, added);
+      flag = tw_flags_lookup (self, tw_service_get_id (service), name);
+      reason = json_object_get_string_member_with_default (object, "reason", NULL);
+      variant = json_object_get_string_member_with_default (object, "variant", NULL);
+      if (reason != NULL && variant != NULL)
+        /* Translators: an OpenFeature evaluation's reason (“STATIC”) and variant (“on”) */
+        detail = g_strdup_printf (_("the flag service says: %s, variant “%s”"), reason, variant);
+      else if (reason != NULL)
+        /* Translators: an OpenFeature evaluation's reason, e.g. “TARGETING_MATCH” */
+        detail = g_strdup_printf (_("the flag service says: %s"), reason);
+      if (g_hash_table_lookup (self->files, tw_service_get_id (service)) == NULL)
+        _tw_flag_set_layer (flag, TW_FLAG_LAYER_UNKNOWN, detail, FALSE);
+    }
+}
+
 /* Applies one flags.list answer of @client's service. */
 static gboolean
 apply_answer (TwFlags   *self,
@@ -441,50 +276,39 @@ apply_answer (TwFlags   *self,
 {
   TwService *service = tw_client_get_service (client);
   const char *service_id = tw_service_get_id (service);
-  g_autoptr(GList) members = NULL;
-  JsonObject *object;
-  guint added = 0, at;
+  const TwOperation *op = tw_connector_get_operation (tw_client_get_connector (client), LIST_OPERATION);
+  JsonNode *selected = node != NULL ? tw_operation_select (op, node, NULL) : NULL;
+  guint added = 0, at = self->items->len;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (selected != NULL && JSON_NODE_HOLDS_ARRAY (selected))
+    apply_evaluations (self, service, json_node_get_array (selected), &added);
+  else if (selected != NULL && JSON_NODE_HOLDS_OBJECT (selected))
+    {
+      JsonObject *object = json_node_get_object (selected);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *value = _tw_flags_value_text (json_object_get_member (object, l->data));
+
+          if (value != NULL)
+            apply_value (self, service, l->data, value, &added);
+        }
+    }
+  else
     {
       g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
-                   _("The feature flags of %s are not a JSON object: check the connector's "
-                     "\"%s\""), tw_service_get_name (service), LIST_OPERATION);
+                   _("The feature flags of %s are neither an object nor a list of "
+                     "evaluations: check the connector's \"%s\""),
+                   tw_service_get_name (service), LIST_OPERATION);
       return FALSE;
     }
 
-  object = json_node_get_object (node);
-  members = json_object_get_members (object);
-  at = self->items->len;
-  for (const GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      g_autofree char *value = value_text (json_object_get_member (object, name));
-      g_autofree char *key = NULL;
-      g_autofree char *old_value = NULL;
-      TwFlag *flag;
-
-      if (value == NULL)
-        continue;
-      flag = tw_flags_lookup (self, service_id, name);
-      if (flag == NULL)
-        {
-          /* A flag the connector does not document: shown all the same. */
-          flag = _tw_flag_new (service_id, tw_service_get_name (service), name, NULL);
-          g_ptr_array_add (self->items, flag);
-          added++;
-        }
-      key = own_key (flag);
-      old_value = g_strdup (tw_flag_get_value (flag));
-      if (_tw_flag_set_value (flag, value) && old_value != NULL &&
-          !g_hash_table_contains (self->own, key))
-        tell_external_change (self, flag, old_value, value);
-    }
   if (added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), at, 0, added);
   g_hash_table_remove (self->errors, service_id);
   if (g_hash_table_lookup (self->files, service_id) != NULL)
-    apply_layers (self, service_id, g_hash_table_lookup (self->files, service_id));
+    _tw_flags_apply_layers (self->items, service_id, g_hash_table_lookup (self->files, service_id));
   return TRUE;
 }
 
@@ -519,6 +343,30 @@ refresh_one_done (GTask  *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Seconds from a Retry-After: delta-seconds, an HTTP date, or (as OFREP's examples
+ * write it) an ISO 8601 date-time. 0 when absent or unreadable; at most an hour. */
+static guint
+retry_after_seconds (const char *value)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  char *end = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return 0;
+  seconds = g_ascii_strtoull (value, &end, 10);
+  if (end != value && *end == '\0')
+    return (guint) MIN (seconds, 3600);
+  when = g_date_time_new_from_iso8601 (value, NULL);
+  if (when == NULL)
+    when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return 0;
+  now = g_date_time_new_now_utc ();
+  return (guint) CLAMP (g_date_time_difference (when, now) / G_TIME_SPAN_SECOND, 0, 3600);
+}
+
 static void
 list_cb (GObject      *source,
          GAsyncResult *result,
@@ -527,12 +375,38 @@ list_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   TwFlags *self = g_task_get_source_object (task);
   TwClient *client = TW_CLIENT (source);
+  g_autoptr(TwHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
+  const char *service_id;
 
-  node = tw_client_call_finish (client, result, NULL, &error);
-  if (error == NULL && !self->closed)
-    apply_answer (self, client, node, &error);
+  node = tw_client_call_finish (client, result, &response, &error);
+  service_id = tw_service_get_id (tw_client_get_service (client));
+  /* 304: nothing changed since the ETag we sent (OFREP): the values stand. */
+  if (error != NULL && response != NULL && tw_http_response_get_status (response) == 304)
+    {
+      g_clear_error (&error);
+      g_hash_table_remove (self->errors, service_id);
+    }
+  else if (error != NULL && response != NULL && tw_http_response_get_status (response) == 429)
+    {
+      guint seconds = retry_after_seconds (tw_http_response_get_header (response, "Retry-After"));
+
+      /* Not asked again before the service said: the values stand meanwhile. */
+      if (seconds > 0)
+        g_hash_table_replace (self->not_before, g_strdup (service_id),
+                              g_memdup2 (&(gint64) { g_get_monotonic_time () + seconds * G_USEC_PER_SEC },
+                                         sizeof (gint64)));
+    }
+  else if (error == NULL && !self->closed && apply_answer (self, client, node, &error))
+    {
+      const char *etag = tw_http_response_get_header (response, "ETag");
+
+      if (etag != NULL)
+        g_hash_table_replace (self->etags, g_strdup (service_id), g_strdup (etag));
+      else
+        g_hash_table_remove (self->etags, service_id);
+    }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_hash_table_replace (self->errors,
                           g_strdup (tw_service_get_id (tw_client_get_service (client))),
@@ -552,12 +426,12 @@ files_cb (GObject      *source,
   /* The callback owns @files (the task holds them without a free function). */
   if (!self->closed && g_task_propagate_boolean (G_TASK (result), NULL))
     {
-      apply_layers (self, service_id, files);
+      _tw_flags_apply_layers (self->items, service_id, files);
       /* Kept: the values read later are checked against them too. */
       g_hash_table_replace (self->files, g_strdup (service_id), files);
     }
   else
-    layer_files_free (files);
+    _tw_flags_layer_files_free (files);
 }
 
 static void
@@ -566,7 +440,7 @@ files_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  read_layer_files (task_data);
+  _tw_flags_layer_files_read (task_data);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -618,9 +492,24 @@ tw_flags_refresh_async (TwFlags             *self,
   for (guint i = 0; i < clients->len; i++)
     {
       TwClient *client = g_ptr_array_index (clients, i);
+      const char *service_id = tw_service_get_id (tw_client_get_service (client));
+      const char *etag = g_hash_table_lookup (self->etags, service_id);
+      gint64 *not_before = g_hash_table_lookup (self->not_before, service_id);
+      g_autoptr(GHashTable) vars = g_hash_table_new (g_str_hash, g_str_equal);
 
+      if (not_before != NULL && g_get_monotonic_time () < *not_before)
+        {
+          g_debug ("Flags of %s: not asked before its Retry-After", service_id);
+          refresh_one_done (task, NULL);
+          continue;
+        }
+      g_hash_table_remove (self->not_before, service_id);
+
+      /* The last answer's ETag, for a connector whose list sends If-None-Match. */
+      if (etag != NULL)
+        g_hash_table_insert (vars, "etag", (gpointer) etag);
       read_files_of (self, tw_client_get_service (client));
-      tw_client_call_full_async (client, LIST_OPERATION, NULL, 1, self->cancellable, list_cb,
+      tw_client_call_full_async (client, LIST_OPERATION, vars, 1, self->cancellable, list_cb,
                                  g_object_ref (task));
     }
   refresh_one_done (task, NULL);
@@ -920,6 +809,8 @@ tw_flags_finalize (GObject *object)
   g_hash_table_unref (self->errors);
   g_hash_table_unref (self->own);
   g_hash_table_unref (self->files);
+  g_hash_table_unref (self->etags);
+  g_hash_table_unref (self->not_before);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (tw_flags_parent_class)->finalize (object);
@@ -955,8 +846,10 @@ tw_flags_init (TwFlags *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->not_before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) layer_files_free);
+                                       (GDestroyNotify) _tw_flags_layer_files_free);
   self->interval_ms = DEFAULT_INTERVAL_MS;
   self->cancellable = g_cancellable_new ();
 }
