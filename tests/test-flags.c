@@ -349,9 +349,13 @@ test_revert_after (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(TwAlertEngine) engine = NULL;
+  TwAlert *alert;
   TwFlag *flag;
 
   setup (&f);
+  engine = tw_alert_engine_new (f.risk.workspace, f.risk.monitor, f.risk.runner);
+  tw_flags_set_alert_engine (f.flags, engine);
   refresh (&f);
   risk_clear_requests (&f.risk);
   flag = tw_flags_lookup (f.flags, IBKR, "enable_dashboard");
@@ -369,6 +373,12 @@ test_revert_after (void)
   g_assert_cmpuint (tw_audit_record_get_outcome (g_ptr_array_index (rows, 1)), ==, TW_AUDIT_OUTCOME_OK);
   g_assert_nonnull (strstr (tw_audit_record_get_reason (g_ptr_array_index (rows, 0)), "Scheduled revert"));
   g_clear_pointer (&rows, g_ptr_array_unref);
+  /* Told, for an operator away from the window: one alert, and no "someone else". */
+  g_assert_cmpuint (g_list_model_get_n_items (tw_alert_engine_get_history (engine)), ==, 1);
+  alert = g_list_model_get_item (tw_alert_engine_get_history (engine), 0);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_INFO);
+  g_assert_nonnull (strstr (tw_alert_get_title (alert), "reverted"));
+  g_object_unref (alert);
 
   /* A cancelled revert never fires. */
   g_assert_true (change (&f, "enable_dashboard", "false", "Headless during the incident", FALSE, 1, &error));
@@ -389,6 +399,8 @@ test_revert_after (void)
   g_assert_cmpuint (sent->len, ==, 3);
   rows = risk_audit_rows (&f.risk, "flags.revert.cancel");
   g_assert_cmpuint (rows->len, ==, 1);
+  tw_flags_set_alert_engine (f.flags, NULL);
+  g_assert_finalize_object (g_steal_pointer (&engine));
   teardown (&f);
 }
 

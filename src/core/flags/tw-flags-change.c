@@ -420,10 +420,15 @@ revert_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
+  g_autoptr(TwFlag) flag = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
-  if (!tw_flags_change_finish (TW_FLAGS (source), result, &error))
+  ok = tw_flags_change_finish (TW_FLAGS (source), result, &error);
+  if (!ok)
     g_warning ("The scheduled revert did not hold: %s", error->message);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _tw_flags_tell_revert (TW_FLAGS (source), flag, ok, error != NULL ? error->message : NULL);
 }
 
 static gboolean
@@ -444,7 +449,8 @@ revert_cb (gpointer user_data)
   tw_guard_request_set_reason (request, reason);
   tw_guard_request_set_typed_flag (request, tw_flag_get_name (revert->flag));
   tw_guard_request_set_typed_confirmation (request, tw_guard_request_get_profile_name (request));
-  tw_flags_change_async (self, revert->flag, request, revert->value, 0, NULL, revert_done_cb, NULL);
+  tw_flags_change_async (self, revert->flag, request, revert->value, 0, NULL, revert_done_cb,
+                         g_object_ref (revert->flag));
   g_object_set_data (G_OBJECT (revert->flag), "tw-flags-revert", NULL);
   return G_SOURCE_REMOVE;
 }

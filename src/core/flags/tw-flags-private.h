@@ -65,5 +65,11 @@ void         _tw_flags_work_changed  (TwFlags    *self,
                                       int         delta);
 void         _tw_flags_reload_history (TwFlags   *self);
 gboolean     _tw_flags_is_closed     (TwFlags    *self);
+/* A scheduled revert ran: an alert (information, or a warning when it did not hold), so
+ * that an operator away from the window is told. */
+void         _tw_flags_tell_revert   (TwFlags    *self,
+                                      TwFlag     *flag,
+                                      gboolean    ok,
+                                      const char *message);
 
 G_END_DECLS

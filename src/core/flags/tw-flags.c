@@ -722,6 +722,32 @@ _tw_flags_is_closed (TwFlags *self)
 }
 
 void
+_tw_flags_tell_revert (TwFlags    *self,
+                       TwFlag     *flag,
+                       gboolean    ok,
+                       const char *message)
+{
+  g_autofree char *value = tw_flag_format_value (flag, tw_flag_get_value (flag));
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->alerts == NULL)
+    return;
+  /* Translators: a service's name and a feature flag's label */
+  title = g_strdup_printf (_("%s: %s reverted"), tw_flag_get_service_name (flag),
+                           tw_flag_get_label (flag));
+  body = ok
+         /* Translators: a flag's name and its value now */
+         ? g_strdup_printf (_("The scheduled revert set %s back to %s."), tw_flag_get_name (flag), value)
+         /* Translators: a flag's name, then why the revert did not hold */
+         : g_strdup_printf (_("The scheduled revert of %s did not hold: %s"), tw_flag_get_name (flag),
+                            message != NULL ? message : "");
+  tw_alert_engine_raise_flag_change (self->alerts, tw_flag_get_service_id (flag),
+                                     tw_flag_get_name (flag), "revert",
+                                     ok ? TW_ALERT_INFO : TW_ALERT_WARNING, title, body);
+}
+
+void
 _tw_flags_own_change (TwFlags  *self,
                       TwFlag   *flag,
                       gboolean  on)
