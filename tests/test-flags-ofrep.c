@@ -236,6 +236,96 @@ test_ofrep (void)
   ofrep_stop (&o);
 }
 
+/* The simulator's OFREP flavor: the same protocol from the simulator the demo and the
+ * other tests use, its 304 counted in its own request log, a change played as a
+ * scenario, its rate limit as a fault. */
+static guint
+count_status (TwSimThread *sim,
+              gint64       status)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "flavor", NULL), "ofrep") == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (entry, "path", NULL),
+                     "/ofrep/v1/evaluate/flags") == 0 &&
+          json_object_get_int_member_with_default (entry, "status", 0) == status)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_ofrep_sim (void)
+{
+  TwSimThread *sim = tw_test_sim_start ();
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwProfile) profile = tw_profile_new ("flags", TW_MODE_PAPER);
+  g_autoptr(TwService) service = NULL;
+  g_autoptr(TwWorkspace) workspace = NULL;
+  g_autoptr(TwFlags) flags = NULL;
+  g_autoptr(GError) error = NULL;
+  TwFlag *checkout;
+  guint changes = 0;
+
+  tw_connector_registry_load_default (registry);
+  g_assert_nonnull (tw_sim_thread_get_url (sim, TW_SIM_FLAVOR_OFREP));
+  service = tw_service_new ("flagd", "ofrep", tw_sim_thread_get_url (sim, TW_SIM_FLAVOR_OFREP));
+  tw_profile_add_service (profile, service);
+  workspace = tw_workspace_new (profile, registry, http, secrets);
+  flags = tw_flags_new (workspace, NULL);
+  g_signal_connect_swapped (flags, "external-change", G_CALLBACK (count_cb), &changes);
+
+  g_assert_true (refresh (flags, &error));
+  g_assert_no_error (error);
+  /* Four evaluations; the fifth fails to evaluate and is left out. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flags)), ==, 4);
+  checkout = tw_flags_lookup (flags, "flagd", "new-checkout");
+  g_assert_cmpstr (tw_flag_get_value (checkout), ==, "true");
+  g_assert_cmpstr (tw_flag_get_value (tw_flags_lookup (flags, "flagd", "risk-model")), ==, "v2");
+  g_assert_cmpuint (tw_flag_get_flag_type (tw_flags_lookup (flags, "flagd", "risk-model")), ==,
+                    TW_FLAG_TYPE_STRING);
+  g_assert_cmpfloat (tw_flag_get_number (tw_flags_lookup (flags, "flagd", "max-position-usd")), ==, 50000);
+  g_assert_null (tw_flags_lookup (flags, "flagd", "broken-rule"));
+
+  /* Unchanged: a 304, values kept. */
+  g_assert_true (refresh (flags, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_status (sim, 304), ==, 1);
+  g_assert_cmpuint (count_status (sim, 200), ==, 1);
+  g_assert_cmpstr (tw_flag_get_value (checkout), ==, "true");
+
+  /* Changed on the flag service. */
+  tw_test_sim_scenario (sim, "{\"name\": \"ofrep-flag-change\", \"flag\": \"new-checkout\", \"value\": false}");
+  g_assert_true (refresh (flags, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (tw_flag_get_value (checkout), ==, "false");
+  g_assert_cmpuint (changes, ==, 1);
+
+  /* Rate limited twice (the request and its retry): the values stand. */
+  tw_test_sim_fault (sim, "ofrep", "{\"path\": \"/ofrep/v1/evaluate/flags\", \"kind\": \"rate-limit\", "
+                                   "\"retry_after\": 1, \"count\": 2}");
+  g_assert_false (refresh (flags, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_RATE_LIMITED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_status (sim, 429), ==, 2);
+  g_assert_cmpstr (tw_flag_get_value (checkout), ==, "false");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (flags)), ==, 4);
+
+  tw_flags_close (flags);
+  tw_test_wait_until (G_OBJECT (flags)->ref_count == 1, 5000);
+  g_assert_finalize_object (g_steal_pointer (&flags));
+  g_clear_object (&workspace);
+  tw_sim_thread_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,6 +333,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/flags/ofrep", test_ofrep);
+  g_test_add_func ("/tw/core/flags/ofrep-sim", test_ofrep_sim);
 
   return g_test_run ();
 }

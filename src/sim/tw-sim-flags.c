@@ -3,6 +3,8 @@
 
 #include "tw-sim-flags.h"
 
+#include <string.h>
+
 #include "tw-error.h"
 
 typedef struct
@@ -30,11 +32,22 @@ typedef struct
   double   value;
 } Layer;
 
+/* The OFREP flavor's flags: a handful of a flag service's own, one failing to evaluate. */
+typedef struct
+{
+  const char *key;
+  const char *reason;
+  const char *variant;
+  char       *value;      /* JSON text; NULL: the evaluation fails (errorCode) */
+} OfrepFlag;
+
 struct _TwSimFlags
 {
-  Layer env[G_N_ELEMENTS (defs)];
-  Layer file[G_N_ELEMENTS (defs)];
-  Layer runtime[G_N_ELEMENTS (defs)];
+  Layer     env[G_N_ELEMENTS (defs)];
+  Layer     file[G_N_ELEMENTS (defs)];
+  Layer     runtime[G_N_ELEMENTS (defs)];
+  OfrepFlag ofrep[5];
+  guint     ofrep_version;   /* the ETag: "\"sim-N\"", bumped by every change */
 };
 
 static gboolean
@@ -92,10 +105,26 @@ read_file (TwSimFlags *flags)
     }
 }
 
+static const OfrepFlag ofrep_defaults[] = {
+  { "new-checkout",     "STATIC",          "on",      "true" },
+  { "risk-model",       "TARGETING_MATCH", "v2",      "\"v2\"" },
+  { "max-position-usd", "DEFAULT",         "default", "50000" },
+  { "dark-launch",      "DISABLED",        "off",     "false" },
+  { "broken-rule",      NULL,              NULL,      NULL },
+};
+
 TwSimFlags *
 tw_sim_flags_new (void)
 {
   TwSimFlags *flags = g_new0 (TwSimFlags, 1);
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (ofrep_defaults) == G_N_ELEMENTS (flags->ofrep));
+  for (guint i = 0; i < G_N_ELEMENTS (ofrep_defaults); i++)
+    {
+      flags->ofrep[i] = ofrep_defaults[i];
+      flags->ofrep[i].value = g_strdup (ofrep_defaults[i].value);
+    }
+  flags->ofrep_version = 1;
 
   for (guint i = 0; i < G_N_ELEMENTS (defs); i++)
     flags->env[i].set = parse_env_value (&defs[i], g_getenv (defs[i].env), &flags->env[i].value);
@@ -106,6 +135,10 @@ tw_sim_flags_new (void)
 void
 tw_sim_flags_free (TwSimFlags *flags)
 {
+  if (flags == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (flags->ofrep); i++)
+    g_free (flags->ofrep[i].value);
   g_free (flags);
 }
 
@@ -270,8 +303,125 @@ flag_env (TwSim       *sim,
   return FALSE;
 }
 
+/* ---- the OFREP flavor (OpenFeature Remote Evaluation Protocol, service/openapi.yaml) ---- */
+
+static char *
+ofrep_etag (TwSimFlags *flags)
+{
+  return g_strdup_printf ("\"sim-%u\"", flags->ofrep_version);
+}
+
+static void
+ofrep_configuration (TwSimRequest *req)
+{
+  static const char body[] =
+    "{\"name\": \"tradewarden-sim\", \"capabilities\": {"
+    "\"cacheInvalidation\": {\"polling\": {\"enabled\": true, \"minPollingIntervalMs\": 1000}},"
+    "\"flagEvaluation\": {\"supportedTypes\": [\"boolean\", \"int\", \"float\", \"string\"]}}}";
+
+  tw_sim_reply_bytes (req->msg, SOUP_STATUS_OK, "application/json", body, strlen (body));
+}
+
+/* POST /ofrep/v1/evaluate/flags {context}: 200 {flags: [...]} with an ETag, or 304 when
+ * If-None-Match holds the current one. */
+static void
+ofrep_evaluate (TwSimRequest *req)
+{
+  TwSimFlags *flags = tw_sim_firm_get_flags (req->firm);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (req->msg);
+  const char *if_none_match = soup_message_headers_get_one (request_headers, "If-None-Match");
+  g_autofree char *etag = ofrep_etag (flags);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = tw_sim_message_get_json (req->msg, &error);
+  g_autoptr(GString) out = NULL;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      /* bulkEvaluationFailure */
+      static const char failure[] = "{\"errorCode\": \"INVALID_CONTEXT\", "
+                                    "\"errorDetails\": \"the body must be a JSON object with a context\"}";
+
+      tw_sim_reply_bytes (req->msg, SOUP_STATUS_BAD_REQUEST, "application/json", failure,
+                          strlen (failure));
+      return;
+    }
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "ETag", etag);
+  if (if_none_match != NULL && g_str_equal (if_none_match, etag))
+    {
+      soup_server_message_set_status (req->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+
+  out = g_string_new ("{\"flags\": [");
+  for (guint i = 0; i < G_N_ELEMENTS (flags->ofrep); i++)
+    {
+      OfrepFlag *f = &flags->ofrep[i];
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (f->value == NULL)
+        g_string_append_printf (out, "{\"key\": \"%s\", \"errorCode\": \"PARSE_ERROR\", "
+                                "\"errorDetails\": \"the targeting rule does not parse\"}", f->key);
+      else
+        g_string_append_printf (out, "{\"key\": \"%s\", \"value\": %s, \"reason\": \"%s\", "
+                                "\"variant\": \"%s\", \"metadata\": {}}",
+                                f->key, f->value, f->reason, f->variant);
+    }
+  g_string_append (out, "]}");
+  tw_sim_reply_bytes (req->msg, SOUP_STATUS_OK, "application/json", out->str, out->len);
+}
+
+static const TwSimRoute ofrep_routes[] = {
+  { "GET", "/ofrep/v1/configuration", ofrep_configuration },
+  { "POST", "/ofrep/v1/evaluate/flags", ofrep_evaluate },
+  { NULL }
+};
+
+static const TwSimComponentSpec ofrep_components[] = {
+  { NULL }
+};
+
+const TwSimFlavor tw_sim_flavor_ofrep = {
+  .name = "ofrep",
+  .server_header = NULL,
+  .errors = TW_SIM_ERRORS_OFREP,
+  .auth = TW_SIM_AUTH_NONE,
+  .routes = ofrep_routes,
+  .components = ofrep_components,
+  .levels = { "ok", "degraded", "error" },
+};
+
+/* {"name": "ofrep-flag-change", "flag": KEY, "value": any JSON}: changed on the flag
+ * service; a new ETag. */
+static gboolean
+ofrep_flag_change (TwSim       *sim,
+                   JsonObject  *args,
+                   GError     **error)
+{
+  TwSimFlags *flags = tw_sim_firm_get_flags (_tw_sim_get_firm (sim));
+  const char *key = json_object_get_string_member_with_default (args, "flag", NULL);
+  JsonNode *value = json_object_get_member (args, "value");
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags->ofrep); i++)
+    {
+      if (g_strcmp0 (flags->ofrep[i].key, key) != 0 || flags->ofrep[i].value == NULL)
+        continue;
+      if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+        break;
+      g_free (flags->ofrep[i].value);
+      flags->ofrep[i].value = json_to_string (value, FALSE);
+      flags->ofrep_version++;
+      return TRUE;
+    }
+  g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+               "ofrep-flag-change needs “flag” (new-checkout, risk-model, max-position-usd, "
+               "dark-launch) and a “value”");
+  return FALSE;
+}
+
 const TwSimScenario tw_sim_flag_scenarios[] = {
   { "flag-change", flag_change },
   { "flag-env", flag_env },
+  { "ofrep-flag-change", ofrep_flag_change },
   { NULL }
 };
