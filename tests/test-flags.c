@@ -460,6 +460,33 @@ test_external_change (void)
   teardown (&f);
 }
 
+/* The profile names the service's files; they survive a save. */
+static void
+test_profile_files (void)
+{
+  static const char data[] =
+    "[Profile]\nName=desk\nMode=paper\n\n"
+    "[Service ibkr]\nConnector=ibkr-assistant\nBaseUrl=http://127.0.0.1:8000\n"
+    "EnvFile=/srv/ibkr/.env\nFlagsFile=/srv/ibkr/feature_flags.json\n";
+  g_autoptr(TwProfile) profile = NULL;
+  g_autoptr(TwProfile) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  TwService *service;
+
+  profile = tw_profile_load_from_data (data, "desk.conf", &error);
+  g_assert_no_error (error);
+  service = tw_profile_lookup_service (profile, "ibkr");
+  g_assert_cmpstr (tw_service_get_env_file (service), ==, "/srv/ibkr/.env");
+  g_assert_cmpstr (tw_service_get_flags_file (service), ==, "/srv/ibkr/feature_flags.json");
+  saved = tw_profile_to_data (profile);
+  again = tw_profile_load_from_data (saved, "desk.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tw_service_get_env_file (tw_profile_lookup_service (again, "ibkr")), ==, "/srv/ibkr/.env");
+  g_assert_cmpstr (tw_service_get_flags_file (tw_profile_lookup_service (again, "ibkr")), ==,
+                   "/srv/ibkr/feature_flags.json");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -467,6 +494,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/flags/list", test_list);
+  g_test_add_func ("/tw/core/flags/profile-files", test_profile_files);
   g_test_add_func ("/tw/core/flags/enable-disable", test_enable_disable);
   g_test_add_func ("/tw/core/flags/number", test_number);
   g_test_add_func ("/tw/core/flags/guard-refuses", test_guard_refuses);
