@@ -3,6 +3,7 @@
 
 #include "tw-flags-page-private.h"
 #include "tw-guard-dialog-private.h"
+#include "tw-service-editor-row-private.h"
 #include "tw-test-app.h"
 
 /* The Flags page on the demo profile's simulator: the flags as read, a flag the
@@ -158,6 +159,37 @@ test_page (void)
   g_unsetenv ("TW_SIM_DATA_DIR");
 }
 
+/* The profile editor keeps a service's files, and wants full paths. */
+static void
+test_editor_files (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwService) service = tw_service_new ("ibkr", "ibkr-assistant", "http://127.0.0.1:8000");
+  g_autoptr(TwService) built = NULL;
+  g_autofree char *problems = NULL;
+  GtkWidget *row;
+
+  tw_connector_registry_load_default (registry);
+  tw_service_set_env_file (service, "/srv/ibkr/.env");
+  tw_service_set_flags_file (service, "/srv/ibkr/feature_flags.json");
+  row = g_object_ref_sink (tw_service_editor_row_new (registry, service));
+
+  built = tw_service_editor_row_build_service (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_cmpstr (tw_service_get_env_file (built), ==, "/srv/ibkr/.env");
+  g_assert_cmpstr (tw_service_get_flags_file (built), ==, "/srv/ibkr/feature_flags.json");
+  g_assert_null (tw_service_editor_row_validate (TW_SERVICE_EDITOR_ROW (row)));
+
+  tw_service_editor_row_set_env_file (TW_SERVICE_EDITOR_ROW (row), "ibkr.env");
+  problems = tw_service_editor_row_validate (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_nonnull (problems);
+  g_assert_nonnull (strstr (problems, "full paths"));
+  g_clear_object (&built);
+  tw_service_editor_row_set_env_file (TW_SERVICE_EDITOR_ROW (row), "");
+  built = tw_service_editor_row_build_service (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_null (tw_service_get_env_file (built));
+  g_object_unref (row);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,6 +198,7 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/flags/page", test_page);
+  g_test_add_func ("/tw/ui/flags/editor-files", test_editor_files);
   status = g_test_run ();
   tw_application_close_profile (app);
   g_clear_object (&app);
