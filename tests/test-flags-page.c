@@ -136,6 +136,8 @@ test_page (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "flags.set", "(sss)", IBKR, "live_trading_mode", "true");
   dialog = tw_flags_page_get_guard_dialog (page);
   g_assert_true (TW_IS_GUARD_DIALOG (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "ibkr-assistant/live_trading_mode: off → on"));
   g_assert_true (tw_guard_dialog_has_reason_entry (TW_GUARD_DIALOG (dialog)));
   g_assert_true (tw_guard_dialog_has_flag_entry (TW_GUARD_DIALOG (dialog)));
   g_assert_false (tw_guard_dialog_has_typed_entry (TW_GUARD_DIALOG (dialog)));

@@ -73,6 +73,8 @@ tw_flags_new_request (TwFlags    *self,
   TwGuardRequest *request;
   const char *action;
   g_autofree char *target = NULL;
+  g_autofree char *old_text = NULL;
+  g_autofree char *new_text = NULL;
 
   g_return_val_if_fail (TW_IS_FLAGS (self), NULL);
   g_return_val_if_fail (TW_IS_FLAG (flag), NULL);
@@ -83,7 +85,11 @@ tw_flags_new_request (TwFlags    *self,
   else
     action = "flags.set";
   profile = tw_workspace_get_profile (_tw_flags_get_workspace (self));
-  target = g_strdup_printf ("%s/%s", tw_flag_get_service_id (flag), tw_flag_get_name (flag));
+  /* What the guard dialog shows: the flag and old → new, as the audit row will say it. */
+  old_text = tw_flag_format_value (flag, tw_flag_get_value (flag));
+  new_text = tw_flag_format_value (flag, new_value);
+  target = g_strdup_printf ("%s/%s: %s → %s", tw_flag_get_service_id (flag),
+                            tw_flag_get_name (flag), old_text, new_text);
   request = tw_guard_request_new (action, target, tw_profile_get_name (profile),
                                   tw_profile_get_mode (profile));
   tw_guard_request_set_flag (request, tw_flag_get_name (flag),
