@@ -100,6 +100,8 @@ static const Shipped shipped[] = {
   { "autotrader", "Autotrader", "/api/health", "http://127.0.0.1:8000", "api_key", "X-API-Key" },
   { "ibkr-assistant", "IBKR Assistant", "/api/v1/health", "http://127.0.0.1:8000", "api_key", "X-API-Key" },
   { "investiq", "InvestIQ", "/health", "http://127.0.0.1:3000", "api_key live_trading_key", "X-API-Key" },
+  { "ofrep", "OpenFeature flags (OFREP)", "/ofrep/v1/configuration", "http://127.0.0.1:8016", "api_key",
+    "X-API-Key" },
 };
 
 static void
@@ -155,7 +157,12 @@ test_shipped (void)
 
           g_assert_cmpstr (spec->name, ==, secret_names[j]);
           g_assert_nonnull (spec->label);
-          g_assert_nonnull (spec->env);
+          /* The runbooks' .env files name every trading system's keys; no runbook names
+           * a flag service's. */
+          if (g_str_equal (shipped[i].id, "ofrep"))
+            g_assert_null (spec->env);
+          else
+            g_assert_nonnull (spec->env);
         }
 
       health = tw_connector_get_operation (connector, "health");
@@ -679,7 +686,8 @@ static void
 test_user_override (void)
 {
   static const char * const expected_names[] = {
-    "AI Trading", "Alpaca (live)", "Autotrader", "Cron bot", "Freqtrade", "IBKR Assistant", "InvestIQ"
+    "AI Trading", "Alpaca (live)", "Autotrader", "Cron bot", "Freqtrade", "IBKR Assistant", "InvestIQ",
+    "OpenFeature flags (OFREP)"
   };
   TwConnectorRegistry *registry;
   g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "tradewarden", "connectors", NULL);

@@ -4,6 +4,7 @@
 #include "tw-sim-firm.h"
 #include "tw-sim-risk.h"
 #include "tw-sim-portfolio.h"
+#include "tw-sim-flags.h"
 #include "tw-util.h"
 
 struct _TwSimFirm
@@ -18,6 +19,9 @@ struct _TwSimFirm
 
   /* positions and orders: made on first use */
   TwSimPortfolio *portfolio;
+
+  /* feature flags: made on first use */
+  TwSimFlags     *flags;
 };
 
 static void
@@ -91,6 +95,7 @@ tw_sim_firm_free (TwSimFirm *firm)
   g_ptr_array_unref (firm->trades);
   tw_sim_risk_free (firm->risk);
   g_clear_pointer (&firm->portfolio, tw_sim_portfolio_free);  /* positions and orders */
+  g_clear_pointer (&firm->flags, tw_sim_flags_free);          /* feature flags */
   g_free (firm);
 }
 
@@ -277,3 +282,11 @@ tw_sim_firm_get_portfolio (TwSimFirm *firm)
 }
 
 /* ---- end of positions and orders ---- */
+
+TwSimFlags *
+tw_sim_firm_get_flags (TwSimFirm *firm)
+{
+  if (firm->flags == NULL)
+    firm->flags = tw_sim_flags_new ();
+  return firm->flags;
+}

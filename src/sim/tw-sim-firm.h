@@ -112,6 +112,9 @@ GPtrArray      *tw_sim_firm_list_trades       (TwSimFirm   *firm);
 /* Forgets every trade outcome (the "reset" scenario). */
 void            tw_sim_firm_clear_trades      (TwSimFirm   *firm);
 TwSimRisk      *tw_sim_firm_get_risk          (TwSimFirm   *firm);
+/* The IBKR assistant's feature flags (tw-sim-flags.c), made on first use. */
+typedef struct _TwSimFlags TwSimFlags;
+TwSimFlags     *tw_sim_firm_get_flags         (TwSimFirm   *firm);
 
 /* ---- end of risk controls ---- */
 

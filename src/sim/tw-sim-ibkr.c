@@ -5,6 +5,7 @@
 #include "tw-sim-details.h"
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
+#include "tw-sim-flags.h"
 
 /* ibkr-assistant: a FastAPI service under /api/v1 in front of the IBKR gateway, as
  * 003's RUNBOOK.md shows it: no credentials on any call, GET /api/v1/health answers
@@ -87,6 +88,7 @@ static const TwSimRoute * const extra_routes[] = {
   tw_sim_ibkr_assistant_risk_routes,        /* risk controls: tw-sim-risk-*.c */
   tw_sim_ibkr_assistant_details_routes,     /* a page per service: tw-sim-details.c */
   tw_sim_ibkr_assistant_trading_routes,     /* positions and orders: tw-sim-trading-*.c */
+  tw_sim_ibkr_assistant_flag_routes,        /* feature flags: tw-sim-flags.c */
   NULL
 };
 

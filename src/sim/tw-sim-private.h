@@ -32,6 +32,7 @@ typedef enum
   TW_SIM_ERRORS_AXUM,     /* {"error": "…"} */
   TW_SIM_ERRORS_FASTAPI,  /* {"detail": "…"} */
   TW_SIM_ERRORS_ALPACA,   /* {"code": SSS10000, "message": "…"} */
+  TW_SIM_ERRORS_OFREP,    /* {"errorDetails": "…"} (OFREP's generalErrorResponse) */
 } TwSimErrorStyle;
 
 typedef enum
@@ -75,6 +76,9 @@ extern const TwSimFlavor tw_sim_flavor_ibkr_assistant;
 extern const TwSimFlavor tw_sim_flavor_ai_trading;
 extern const TwSimFlavor tw_sim_flavor_autotrader;
 extern const TwSimFlavor tw_sim_flavor_alpaca;
+/* Not a trading system: a flag service speaking OFREP (tw-sim-flags.c). Started with the
+ * others, after them, but not in TW_SIM_FLAVORS (whose list is the trading systems). */
+extern const TwSimFlavor tw_sim_flavor_ofrep;
 
 /* NULL-terminated, in TW_SIM_FLAVORS order. */
 const TwSimFlavor * const *tw_sim_flavors           (void);

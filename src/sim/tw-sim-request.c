@@ -246,6 +246,10 @@ tw_sim_flavor_error_body (const TwSimFlavor *flavor,
       json_builder_set_member_name (b, "detail");
       json_builder_add_string_value (b, message);
       break;
+    case TW_SIM_ERRORS_OFREP:
+      json_builder_set_member_name (b, "errorDetails");
+      json_builder_add_string_value (b, message);
+      break;
     case TW_SIM_ERRORS_ALPACA:
       /* Alpaca's codes are the HTTP status followed by five digits; messages are lower case. */
       lower = g_ascii_strdown (message, -1);

@@ -5,6 +5,7 @@
 
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
+#include "tw-sim-flags.h"
 #include "tw-error.h"
 
 /* POST /_sim/scenario {"name": …, args…} → 200 {"scenario": name, "ok": true}; errors
@@ -14,6 +15,7 @@
 static const TwSimScenario * const scenario_tables[] = {
   tw_sim_risk_scenarios,          /* risk controls: below */
   tw_sim_trading_scenarios,       /* positions and orders: tw-sim-trading-common.c */
+  tw_sim_flag_scenarios,          /* feature flags: tw-sim-flags.c */
   NULL
 };
 

@@ -44,6 +44,7 @@ static const TwSimFlavor * const flavors[] = {
   &tw_sim_flavor_ai_trading,
   &tw_sim_flavor_autotrader,
   &tw_sim_flavor_alpaca,
+  &tw_sim_flavor_ofrep,   /* feature flags: not a trading system, not in TW_SIM_FLAVORS */
   NULL
 };
 

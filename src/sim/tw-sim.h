@@ -8,6 +8,9 @@ G_BEGIN_DECLS
 /* The flavors, in the order they are started and printed. Each equals the id of the
  * shipped connector that speaks it. */
 #define TW_SIM_FLAVORS { "investiq", "ibkr-assistant", "ai-trading", "autotrader", "alpaca", NULL }
+/* A flag service speaking OpenFeature's remote evaluation protocol, the shipped "ofrep"
+ * connector's: served after the trading systems, not one of TW_SIM_FLAVORS. */
+#define TW_SIM_FLAVOR_OFREP "ofrep"
 
 /* Credentials the simulator accepts: from the environment (API_KEYS comma-separated,
  * LIVE_TRADING_KEY, ALPACA_API_KEY, ALPACA_SECRET_KEY), else these demo values. */

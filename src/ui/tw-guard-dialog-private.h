@@ -28,5 +28,9 @@ const char     *tw_guard_dialog_get_check_note   (TwGuardDialog  *self,
 const char     *tw_guard_dialog_get_problem      (TwGuardDialog  *self);
 gboolean        tw_guard_dialog_has_reason_entry (TwGuardDialog  *self);
 gboolean        tw_guard_dialog_has_typed_entry  (TwGuardDialog  *self);
+/* A feature flag's name typed (the flags issue); whether that entry is shown. */
+void            tw_guard_dialog_set_typed_flag   (TwGuardDialog  *self,
+                                                  const char     *text);
+gboolean        tw_guard_dialog_has_flag_entry   (TwGuardDialog  *self);
 
 G_END_DECLS

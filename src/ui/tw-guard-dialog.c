@@ -36,6 +36,8 @@ struct _TwGuardDialog
   AdwPreferencesGroup  *checklist_group;
   AdwPreferencesGroup  *typed_group;
   AdwEntryRow          *typed_row;
+  AdwPreferencesGroup  *flag_group;
+  AdwEntryRow          *flag_row;
   GtkLabel             *problem_label;
   int                   problem_height;  /* the tallest it has been while open */
 };
@@ -303,6 +305,13 @@ typed_changed_cb (TwGuardDialog *self)
 }
 
 static void
+flag_changed_cb (TwGuardDialog *self)
+{
+  tw_guard_request_set_typed_flag (self->request,
+                                   gtk_editable_get_text (GTK_EDITABLE (self->flag_row)));
+}
+
+static void
 request_changed_cb (TwGuardDialog *self)
 {
   update_confirm (self);
@@ -397,6 +406,15 @@ setup (TwGuardDialog *self)
     body = g_strdup_printf (live ? _("Target: %s\nProfile: %s — LIVE, real money.\nThis moves away from safety: the runbook asks for a reason and its checklist.")
                                  : _("Target: %s\nProfile: %s — paper.\nThis moves away from safety: the runbook asks for a reason and its checklist."),
                             target != NULL ? target : "—", profile != NULL ? profile : "—");
+  if (tw_guard_request_get_flag_name (self->request) != NULL)
+    {
+      g_free (body);
+      /* Translators: the guard dialog's body for a feature flag; %s is what is acted on
+       * (“ibkr/live_trading_mode: off → on”), then the profile */
+      body = g_strdup_printf (live ? _("Target: %s\nProfile: %s — LIVE, real money.\nThis moves away from safety.")
+                                   : _("Target: %s\nProfile: %s — paper.\nThis moves away from safety."),
+                              target != NULL ? target : "—", profile != NULL ? profile : "—");
+    }
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
 
   adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self), "confirm", title);
@@ -425,6 +443,17 @@ setup (TwGuardDialog *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->typed_row), typed_title);
   adw_preferences_group_set_description (self->typed_group,
                                          _("This profile trades real money: type its name to show you mean it."));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->flag_group),
+                          tw_guard_request_needs_typed_flag (self->request));
+  if (tw_guard_request_needs_typed_flag (self->request))
+    {
+      /* Translators: %s is a feature flag's name, to be typed */
+      g_autofree char *flag_title = g_strdup_printf (_("Type “%s” to confirm"),
+                                                     tw_guard_request_get_flag_name (self->request));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->flag_row), flag_title);
+    }
 
   build_checklist (self);
   watch_services (self);
@@ -476,9 +505,12 @@ tw_guard_dialog_class_init (TwGuardDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwGuardDialog, checklist_group);
   gtk_widget_class_bind_template_child (widget_class, TwGuardDialog, typed_group);
   gtk_widget_class_bind_template_child (widget_class, TwGuardDialog, typed_row);
+  gtk_widget_class_bind_template_child (widget_class, TwGuardDialog, flag_group);
+  gtk_widget_class_bind_template_child (widget_class, TwGuardDialog, flag_row);
   gtk_widget_class_bind_template_child (widget_class, TwGuardDialog, problem_label);
   gtk_widget_class_bind_template_callback (widget_class, reason_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, typed_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flag_changed_cb);
 }
 
 static void
@@ -541,6 +573,23 @@ tw_guard_dialog_set_typed_name (TwGuardDialog *self,
   g_return_if_fail (TW_IS_GUARD_DIALOG (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->typed_row), text != NULL ? text : "");
+}
+
+void
+tw_guard_dialog_set_typed_flag (TwGuardDialog *self,
+                                const char    *text)
+{
+  g_return_if_fail (TW_IS_GUARD_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->flag_row), text != NULL ? text : "");
+}
+
+gboolean
+tw_guard_dialog_has_flag_entry (TwGuardDialog *self)
+{
+  g_return_val_if_fail (TW_IS_GUARD_DIALOG (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->flag_group));
 }
 
 gboolean

@@ -15,4 +15,8 @@ gboolean     tw_service_editor_row_set_secret       (TwServiceEditorRow  *self,
                                                      const char          *name,
                                                      const char          *value);
 
+/* The flags issue: the service's .env path as typed. */
+void         tw_service_editor_row_set_env_file     (TwServiceEditorRow  *self,
+                                                     const char          *path);
+
 G_END_DECLS

@@ -25,6 +25,8 @@ struct _TwServiceEditorRow
   AdwEntryRow         *id_row;
   AdwEntryRow         *name_row;
   AdwEntryRow         *url_row;
+  AdwEntryRow         *env_file_row;    /* the flags issue: optional, read-only paths */
+  AdwEntryRow         *flags_file_row;
 };
 
 G_DEFINE_FINAL_TYPE (TwServiceEditorRow, tw_service_editor_row, ADW_TYPE_EXPANDER_ROW)
@@ -192,6 +194,10 @@ tw_service_editor_row_constructed (GObject *object)
       gtk_editable_set_text (GTK_EDITABLE (self->url_row),
                              tw_service_get_base_url (self->service) != NULL
                              ? tw_service_get_base_url (self->service) : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->env_file_row),
+                             tw_service_get_env_file (self->service) ?: "");
+      gtk_editable_set_text (GTK_EDITABLE (self->flags_file_row),
+                             tw_service_get_flags_file (self->service) ?: "");
       if (!tw_service_editor_row_set_connector_id (self, tw_service_get_connector_id (self->service)))
         adw_combo_row_set_selected (self->connector_row, GTK_INVALID_LIST_POSITION);
     }
@@ -303,6 +309,8 @@ tw_service_editor_row_class_init (TwServiceEditorRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwServiceEditorRow, id_row);
   gtk_widget_class_bind_template_child (widget_class, TwServiceEditorRow, name_row);
   gtk_widget_class_bind_template_child (widget_class, TwServiceEditorRow, url_row);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceEditorRow, env_file_row);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceEditorRow, flags_file_row);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, connector_changed_cb);
@@ -489,6 +497,16 @@ tw_service_editor_row_validate (TwServiceEditorRow *self)
                             _("%s: the base URL must start with http:// or https:// and name a host.\n"),
                             title);
 
+  bad = *entry_text (self->env_file_row) != '\0' && !g_path_is_absolute (entry_text (self->env_file_row));
+  bad |= *entry_text (self->flags_file_row) != '\0' && !g_path_is_absolute (entry_text (self->flags_file_row));
+  mark (GTK_WIDGET (self->env_file_row),
+        *entry_text (self->env_file_row) != '\0' && !g_path_is_absolute (entry_text (self->env_file_row)));
+  mark (GTK_WIDGET (self->flags_file_row),
+        *entry_text (self->flags_file_row) != '\0' && !g_path_is_absolute (entry_text (self->flags_file_row)));
+  if (bad)
+    g_string_append_printf (problems, _("%s: the service’s files are full paths, starting with “/”.\n"),
+                            title);
+
   for (guint i = 0; i < self->secret_rows->len; i++)
     {
       GtkWidget *row = g_ptr_array_index (self->secret_rows, i);
@@ -518,5 +536,16 @@ tw_service_editor_row_build_service (TwServiceEditorRow *self)
                             self->connector != NULL ? tw_connector_get_id (self->connector) : NULL,
                             entry_text (self->url_row));
   tw_service_set_name (service, entry_text (self->name_row));
+  tw_service_set_env_file (service, entry_text (self->env_file_row));
+  tw_service_set_flags_file (service, entry_text (self->flags_file_row));
   return service;
+}
+
+void
+tw_service_editor_row_set_env_file (TwServiceEditorRow *self,
+                                    const char         *path)
+{
+  g_return_if_fail (TW_IS_SERVICE_EDITOR_ROW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->env_file_row), path != NULL ? path : "");
 }

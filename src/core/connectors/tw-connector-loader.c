@@ -808,7 +808,7 @@ _tw_connector_load (TwConnector  *self,
 {
   static const char * const keys[] = {
     "format", "id", "name", "description", "default_base_url", "roles", "hosts", "env",
-    "secrets", "headers", "operations", "refusals", "alerts", "kind", "settings", NULL
+    "secrets", "headers", "operations", "refusals", "alerts", "kind", "settings", "flags", NULL
   };
   Ctx ctx = { self->filename, NULL, error };
   JsonObject *object;

@@ -144,6 +144,8 @@ struct _TwConnector
   /* tw-command-load.c: a connector of "kind": "commands" */
   gboolean    commands;
   GPtrArray  *settings;         /* TwCommandSetting */
+  /* tw-connector-flags.c */
+  GPtrArray  *flag_specs;       /* TwFlagSpec */
 };
 
 /* One piece of a template: literal text (name == NULL) or a ${…} placeholder. */
@@ -246,6 +248,14 @@ void            _tw_env_variable_free       (TwEnvVariable  *variable);
 void            _tw_connector_init_alerts   (TwConnector    *self);
 void            _tw_connector_clear_alerts  (TwConnector    *self);
 gboolean        _tw_connector_load_alerts   (TwConnector    *self,
+                                             TwLoadContext  *ctx,
+                                             JsonNode       *node);
+
+/* tw-connector-flags.c: "flags", each runtime flag as the runbook documents it (loaded
+ * with the traits). */
+void            _tw_connector_init_flags    (TwConnector    *self);
+void            _tw_connector_clear_flags   (TwConnector    *self);
+gboolean        _tw_connector_load_flags    (TwConnector    *self,
                                              TwLoadContext  *ctx,
                                              JsonNode       *node);
 

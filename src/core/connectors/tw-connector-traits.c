@@ -66,6 +66,7 @@ _tw_connector_init_traits (TwConnector *self)
   self->env_mode = g_ptr_array_new_with_free_func ((GDestroyNotify) env_mode_rule_free);
   self->refusals = g_ptr_array_new_with_free_func ((GDestroyNotify) refusal_rule_free);
   _tw_connector_init_alerts (self);
+  _tw_connector_init_flags (self);
 }
 
 void
@@ -79,6 +80,7 @@ _tw_connector_clear_traits (TwConnector *self)
   g_clear_pointer (&self->env_mode, g_ptr_array_unref);
   g_clear_pointer (&self->refusals, g_ptr_array_unref);
   _tw_connector_clear_alerts (self);
+  _tw_connector_clear_flags (self);
 }
 
 static gboolean
@@ -519,6 +521,8 @@ _tw_connector_load_traits (TwConnector   *self,
     return FALSE;
   if (json_object_has_member (object, "alerts") &&
       !_tw_connector_load_alerts (self, ctx, json_object_get_member (object, "alerts")))
+    return FALSE;
+  if (!_tw_connector_load_flags (self, ctx, json_object_get_member (object, "flags")))
     return FALSE;
   return TRUE;
 }

@@ -22,6 +22,7 @@ static const TwGuardActionInfo actions[] = {
   { "breakers.reset",          TW_GUARD_AWAY_FROM_SAFETY,  N_("Reset a circuit breaker") },
   { "killswitch.deactivate",   TW_GUARD_AWAY_FROM_SAFETY,  N_("Deactivate the kill switch") },
   { "flags.enable",            TW_GUARD_AWAY_FROM_SAFETY,  N_("Enable a feature flag") },
+  { "flags.set",               TW_GUARD_AWAY_FROM_SAFETY,  N_("Change a feature flag") },
   { "risk.parameters.set",     TW_GUARD_AWAY_FROM_SAFETY,  N_("Change risk parameters") },
   { "ratelimit.reset",         TW_GUARD_AWAY_FROM_SAFETY,  N_("Reset a rate-limit quota") },
   { "positions.close",         TW_GUARD_DESTRUCTIVE,       N_("Close a position") },
@@ -62,6 +63,11 @@ struct _TwGuardRequest
   char       *breaker_kind;
   GPtrArray  *checklist;
   GHashTable *checked;
+  /* feature flags (tw_guard_request_set_flag) */
+  char       *flag_name;
+  char       *flag_risk;
+  gboolean    flag_toward_safety;
+  char       *typed_flag;
 };
 
 G_DEFINE_FINAL_TYPE (TwGuardRequest, tw_guard_request, G_TYPE_OBJECT)
@@ -118,7 +124,8 @@ rebuild_checklist (TwGuardRequest *self)
 {
   g_ptr_array_set_size (self->checklist, 0);
 
-  if (self->info == NULL || self->info->direction != TW_GUARD_AWAY_FROM_SAFETY)
+  if (self->info == NULL || self->info->direction != TW_GUARD_AWAY_FROM_SAFETY ||
+      self->flag_name != NULL)
     return;
 
   /* 001, Rate Gate API Exhaustion: "Only reset quotas if exchanges are already blocking
@@ -148,6 +155,9 @@ tw_guard_request_finalize (GObject *object)
   g_free (self->reason);
   g_free (self->typed_confirmation);
   g_free (self->breaker_kind);
+  g_free (self->flag_name);
+  g_free (self->flag_risk);
+  g_free (self->typed_flag);
   g_ptr_array_unref (self->checklist);
   g_hash_table_unref (self->checked);
 
@@ -326,6 +336,8 @@ TwGuardDirection
 tw_guard_request_get_direction (TwGuardRequest *self)
 {
   g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), TW_GUARD_DESTRUCTIVE);
+  if (self->info != NULL && self->flag_name != NULL)
+    return self->flag_toward_safety ? TW_GUARD_TOWARD_SAFETY : TW_GUARD_AWAY_FROM_SAFETY;
   /* An action the guard does not know is treated as the most demanding kind. */
   return self->info != NULL ? self->info->direction : TW_GUARD_DESTRUCTIVE;
 }
@@ -430,8 +442,59 @@ tw_guard_request_needs_reason (TwGuardRequest *self)
 gboolean
 tw_guard_request_needs_typed_name (TwGuardRequest *self)
 {
+  if (self->flag_name != NULL)
+    return self->mode == TW_MODE_LIVE && tw_guard_request_needs_typed_flag (self);
   return tw_guard_request_get_direction (self) == TW_GUARD_DESTRUCTIVE &&
          self->mode == TW_MODE_LIVE;
+}
+
+void
+tw_guard_request_set_flag (TwGuardRequest *self,
+                           const char     *flag_name,
+                           const char     *risk,
+                           gboolean        toward_safety)
+{
+  g_return_if_fail (TW_IS_GUARD_REQUEST (self));
+  g_return_if_fail (flag_name != NULL);
+
+  tw_set_str (&self->flag_name, flag_name);
+  tw_set_str (&self->flag_risk, risk);
+  self->flag_toward_safety = !!toward_safety;
+  rebuild_checklist (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+const char *
+tw_guard_request_get_flag_name (TwGuardRequest *self)
+{
+  g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), NULL);
+  return self->flag_name;
+}
+
+gboolean
+tw_guard_request_needs_typed_flag (TwGuardRequest *self)
+{
+  g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), FALSE);
+
+  return self->flag_name != NULL && !self->flag_toward_safety &&
+         (g_strcmp0 (self->flag_risk, "high") == 0 || g_strcmp0 (self->flag_risk, "critical") == 0);
+}
+
+const char *
+tw_guard_request_get_typed_flag (TwGuardRequest *self)
+{
+  g_return_val_if_fail (TW_IS_GUARD_REQUEST (self), NULL);
+  return self->typed_flag;
+}
+
+void
+tw_guard_request_set_typed_flag (TwGuardRequest *self,
+                                 const char     *text)
+{
+  g_return_if_fail (TW_IS_GUARD_REQUEST (self));
+
+  if (tw_set_str (&self->typed_flag, text))
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static gsize
@@ -480,6 +543,15 @@ tw_guard_request_dup_missing (TwGuardRequest *self)
           /* Translators: a checklist item still to be ticked, e.g. “Root cause identified” */
           g_string_append_printf (missing, _("“%s”"), _(tw_guard_check_get_label (id)));
         }
+    }
+
+  if (tw_guard_request_needs_typed_flag (self) &&
+      g_strcmp0 (self->typed_flag, self->flag_name) != 0)
+    {
+      if (missing->len > 0)
+        g_string_append (missing, "; ");
+      /* Translators: %s is a feature flag's name, e.g. live_trading_mode */
+      g_string_append_printf (missing, _("the flag’s name “%s” typed to confirm"), self->flag_name);
     }
 
   if (tw_guard_request_needs_typed_name (self) &&

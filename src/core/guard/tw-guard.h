@@ -91,4 +91,20 @@ char             *tw_guard_request_dup_missing          (TwGuardRequest *self);
 gboolean          tw_guard_request_check                (TwGuardRequest *self,
                                                          GError        **error);
 
+/* Feature flags: a change of one flag is toward or away from safety by the flag, not by
+ * the operation (disabling strict validation is away from it). Once set, the request
+ * needs: toward safety nothing; away from safety a reason, and for a "high" or
+ * "critical" flag (@risk) also the flag's name typed (tw_guard_request_set_typed_flag),
+ * and in a live profile the profile's name typed too. No checklist. */
+void              tw_guard_request_set_flag             (TwGuardRequest *self,
+                                                         const char     *flag_name,
+                                                         const char     *risk,
+                                                         gboolean        toward_safety);
+/* (nullable) the flag set by tw_guard_request_set_flag() */
+const char       *tw_guard_request_get_flag_name        (TwGuardRequest *self);
+gboolean          tw_guard_request_needs_typed_flag     (TwGuardRequest *self);
+const char       *tw_guard_request_get_typed_flag       (TwGuardRequest *self);
+void              tw_guard_request_set_typed_flag       (TwGuardRequest *self,
+                                                         const char     *text);
+
 G_END_DECLS

@@ -25,6 +25,8 @@
  *   Name=Alpaca (paper)
  *   Connector=alpaca
  *   BaseUrl=https://paper-api.alpaca.markets
+ *   EnvFile=/srv/ibkr/.env               (optional: read to tell a flag's layer)
+ *   FlagsFile=/srv/ibkr/feature_flags.json  (optional, likewise)
  *
  *   [Database audit]
  *   Path=/srv/ibkr/audit.db
@@ -293,7 +295,10 @@ load_service (TwProfile   *self,
               const char  *group,
               GError     **error)
 {
-  static const char * const known[] = { "Name", "Connector", "BaseUrl", "SlowMs", NULL };
+  static const char * const known[] = { "Name", "Connector", "BaseUrl", "SlowMs", "EnvFile",
+                                        "FlagsFile", NULL };
+  g_autofree char *env_file = NULL;
+  g_autofree char *flags_file = NULL;
   const char *id = group + strlen (PREFIX_SERVICE);
   g_autofree char *name = get_string (keyfile, group, "Name");
   g_autofree char *connector_id = get_string (keyfile, group, "Connector");
@@ -329,6 +334,10 @@ load_service (TwProfile   *self,
       }
   }
   tw_service_set_slow_ms (service, slow_ms);
+  env_file = get_string (keyfile, group, "EnvFile");
+  flags_file = get_string (keyfile, group, "FlagsFile");
+  tw_service_set_env_file (service, env_file);
+  tw_service_set_flags_file (service, flags_file);
   tw_profile_add_service (self, service);
   return TRUE;
 }
@@ -825,6 +834,10 @@ tw_profile_to_data (TwProfile *self)
             g_key_file_set_string (keyfile, group, key, tw_service_get_setting (service, key));
           }
       }
+      if (tw_service_get_env_file (service) != NULL)
+        g_key_file_set_string (keyfile, group, "EnvFile", tw_service_get_env_file (service));
+      if (tw_service_get_flags_file (service) != NULL)
+        g_key_file_set_string (keyfile, group, "FlagsFile", tw_service_get_flags_file (service));
     }
 
   databases = tw_profile_get_databases (self);

@@ -1019,3 +1019,47 @@ tw_alert_engine_raise_halt_failure (TwAlertEngine *self,
   raise_alert (self, _tw_alert_new ("halt-failed", TW_ALERT_CRITICAL, _("Halt All did not halt everything"),
                                     failure, NULL, "breakers", TRUE, CATEGORY_SERVICE));
 }
+
+static gboolean
+has_prefix (gpointer key,
+            gpointer value,
+            gpointer user_data)
+{
+  return g_str_has_prefix (key, user_data);
+}
+
+/* Feature flags (the flags issue): a flag changed between two polls without this console
+ * changing it. Key "flag:SERVICE:FLAG:VALUE". Critical (away from safety: offers halt) stays
+ * active until the flag is back (tw_alert_engine_clear_flag_change); others are rate
+ * limited like any warning. */
+void
+tw_alert_engine_raise_flag_change (TwAlertEngine   *self,
+                                   const char      *service_id,
+                                   const char      *flag,
+                                   const char      *value,
+                                   TwAlertSeverity  severity,
+                                   const char      *title,
+                                   const char      *body)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_return_if_fail (service_id != NULL && flag != NULL && title != NULL);
+
+  key = g_strdup_printf ("flag:%s:%s:%s", service_id, flag, value);
+  raise_alert (self, _tw_alert_new (key, severity, title, body, service_id, "flags",
+                                    severity == TW_ALERT_CRITICAL, "x-tradewarden.flag"));
+}
+
+void
+tw_alert_engine_clear_flag_change (TwAlertEngine *self,
+                                   const char    *service_id,
+                                   const char    *flag)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+
+  key = g_strdup_printf ("flag:%s:%s:", service_id, flag);
+  g_hash_table_foreach_remove (self->active, has_prefix, key);
+}

@@ -88,5 +88,18 @@ void           tw_alert_engine_raise_condition       (TwAlertEngine   *self,
                                                       const char      *page);
 void           tw_alert_engine_clear_condition       (TwAlertEngine   *self,
                                                       const char      *key);
+/* A feature flag changed by someone else (TwFlags): key "flag:SERVICE:FLAG:VALUE", page
+ * "flags"; a critical one (moved away from safety) offers Halt trading and stays active
+ * (no second alert) until tw_alert_engine_clear_flag_change(). */
+void           tw_alert_engine_raise_flag_change     (TwAlertEngine   *self,
+                                                      const char      *service_id,
+                                                      const char      *flag,
+                                                      const char      *value,
+                                                      TwAlertSeverity  severity,
+                                                      const char      *title,
+                                                      const char      *body);
+void           tw_alert_engine_clear_flag_change     (TwAlertEngine   *self,
+                                                      const char      *service_id,
+                                                      const char      *flag);
 
 G_END_DECLS

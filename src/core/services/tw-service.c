@@ -28,6 +28,8 @@ struct _TwService
   char           *status_text;
   GListStore     *components;
   guint           slow_ms;
+  char           *env_file;     /* the flags issue: the service's .env, read-only */
+  char           *flags_file;   /* its feature_flags.json, read-only */
   int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
   GHashTable     *settings;         /* profile key → value, the connector's own keys */
 };
@@ -64,6 +66,8 @@ tw_service_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->connector_id, g_free);
   g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->env_file, g_free);
+  g_clear_pointer (&self->flags_file, g_free);
   g_clear_pointer (&self->last_success, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->version, g_free);
@@ -726,4 +730,40 @@ tw_service_list_settings (TwService *self)
     }
   g_ptr_array_sort (keys, compare_keys);
   return keys;
+}
+
+const char *
+tw_service_get_env_file (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), NULL);
+
+  return self->env_file;
+}
+
+void
+tw_service_set_env_file (TwService  *self,
+                         const char *path)
+{
+  g_return_if_fail (TW_IS_SERVICE (self));
+
+  g_free (self->env_file);
+  self->env_file = path != NULL && *path != '\0' ? g_strdup (path) : NULL;
+}
+
+const char *
+tw_service_get_flags_file (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), NULL);
+
+  return self->flags_file;
+}
+
+void
+tw_service_set_flags_file (TwService  *self,
+                           const char *path)
+{
+  g_return_if_fail (TW_IS_SERVICE (self));
+
+  g_free (self->flags_file);
+  self->flags_file = path != NULL && *path != '\0' ? g_strdup (path) : NULL;
 }

@@ -53,6 +53,15 @@ int             tw_service_get_last_error_code (TwService   *self);
 guint           tw_service_get_slow_ms      (TwService      *self);
 void            tw_service_set_slow_ms      (TwService      *self,
                                              guint           slow_ms);
+/* The flags issue: optional paths to the service's .env and feature_flags.json (profile
+ * keys EnvFile=, FlagsFile=), read (never written) to tell which layer decided a flag.
+ * (nullable) */
+const char     *tw_service_get_env_file     (TwService      *self);
+void            tw_service_set_env_file     (TwService      *self,
+                                             const char     *path);
+const char     *tw_service_get_flags_file   (TwService      *self);
+void            tw_service_set_flags_file   (TwService      *self,
+                                             const char     *path);
 /* TRUE when the last health answer took longer than "slow-ms". */
 gboolean        tw_service_is_slow          (TwService      *self);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tw-session.h"
+#include "tw-flags.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ struct _TwSession
   TwBackupScheduler   *scheduler;
   TwPortfolio         *portfolio;
   GHashTable          *details;         /* service id → TwServiceDetails */
+  TwFlags             *flags;
 
   /* Settings */
   guint                poll_interval_ms;

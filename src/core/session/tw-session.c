@@ -110,6 +110,11 @@ build_services (TwSession *self)
    * portfolio's view); otherwise every 30 s. */
   tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
   _tw_session_build_details (self);
+
+  /* Feature flags: read without an audit log, changed only with one. */
+  self->flags = tw_flags_new (self->workspace, self->audit_log);
+  tw_flags_set_poll_interval (self->flags, self->poll_interval_ms);
+  tw_flags_set_alert_engine (self->flags, self->alerts);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
@@ -117,6 +122,8 @@ static void
 stop_services (TwSession *self)
 {
   _tw_session_stop_details (self);
+  if (self->flags != NULL)
+    tw_flags_close (self->flags);
   if (self->scheduler != NULL)
     tw_backup_scheduler_stop (self->scheduler);
   if (self->portfolio != NULL)
@@ -135,6 +142,7 @@ static void
 release_services (TwSession *self)
 {
   _tw_session_release_details (self);
+  g_clear_object (&self->flags);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->backups);
@@ -156,7 +164,8 @@ static gboolean
 must_wait (TwSession *self)
 {
   return (self->runner != NULL && tw_action_runner_get_n_in_flight (self->runner) > 0)
-         || (self->scheduler != NULL && !tw_backup_scheduler_is_idle (self->scheduler));
+         || (self->scheduler != NULL && !tw_backup_scheduler_is_idle (self->scheduler))
+         || (self->flags != NULL && tw_flags_get_n_in_flight (self->flags) > 0);
 }
 
 static void
@@ -171,6 +180,8 @@ finish_close (TwSession *self)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  if (self->flags != NULL)
+    g_signal_handlers_disconnect_by_data (self->flags, self);
   release_services (self);
   self->closed = TRUE;
   g_debug ("Profile “%s” closed", tw_profile_get_name (self->profile));
@@ -232,6 +243,9 @@ tw_session_close_async (TwSession           *self,
   if (self->scheduler != NULL)
     g_signal_connect_object (self->scheduler, "notify::idle", G_CALLBACK (work_changed_cb),
                              self, G_CONNECT_SWAPPED);
+  if (self->flags != NULL)
+    g_signal_connect_object (self->flags, "in-flight-changed", G_CALLBACK (work_changed_cb),
+                             self, G_CONNECT_SWAPPED);
   work_changed_cb (self);
 }
 
@@ -278,6 +292,7 @@ tw_session_start (TwSession *self)
   tw_backup_scheduler_start (self->scheduler);
   tw_portfolio_start (self->portfolio);
   _tw_session_start_details (self);
+  tw_flags_start (self->flags);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -622,6 +637,14 @@ tw_session_get_backup_scheduler (TwSession *self)
   return self->scheduler;
 }
 
+TwFlags *
+tw_session_get_flags (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->flags;
+}
+
 TwPortfolio *
 tw_session_get_portfolio (TwSession *self)
 {
@@ -652,6 +675,8 @@ tw_session_set_poll_interval (TwSession *self,
   self->poll_interval_ms = interval_ms;
   if (self->workspace != NULL)
     tw_workspace_set_poll_interval (self->workspace, interval_ms);
+  if (self->flags != NULL)
+    tw_flags_set_poll_interval (self->flags, interval_ms);
   _tw_session_notify (self, SESSION_PROP_POLL_INTERVAL);
 }
 

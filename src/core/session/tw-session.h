@@ -9,6 +9,7 @@
 #include "tw-backup-manager.h"
 #include "tw-backup-scheduler.h"
 #include "tw-connector-registry.h"
+#include "tw-flags.h"
 #include "tw-http.h"
 #include "tw-portfolio.h"
 #include "tw-profile.h"
@@ -70,6 +71,8 @@ TwAlertEngine       *tw_session_get_alert_engine            (TwSession          
 TwBackupManager     *tw_session_get_backup_manager          (TwSession            *self);
 TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
+/* The feature flags of the profile's services (src/core/flags). (transfer none) */
+TwFlags             *tw_session_get_flags                   (TwSession            *self);
 
 /* Settings. */
 guint                tw_session_get_poll_interval           (TwSession            *self);
