@@ -104,6 +104,12 @@ build_services (TwSession *self)
                                          tw_profile_get_mode (self->profile));
   self->scheduler = tw_backup_scheduler_new (self->backups, self->profile);
 
+  /* The Alerts page's alerts: the engine's and the profile's Alertmanagers'. */
+  self->alerts_service = tw_alerts_service_new (self->profile, self->workspace, self->secrets,
+                                                self->alerts, self->audit_log);
+  tw_alerts_service_set_rate_limit (self->alerts_service, self->rate_limit_s);
+  tw_alerts_service_set_poll_interval (self->alerts_service, self->poll_interval_ms);
+
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, self->stuck_threshold_s);
   /* Positions and orders at the poll interval while a page shows them (it holds the
@@ -119,6 +125,8 @@ stop_services (TwSession *self)
     tw_backup_scheduler_stop (self->scheduler);
   if (self->portfolio != NULL)
     tw_portfolio_stop (self->portfolio);
+  if (self->alerts_service != NULL)
+    tw_alerts_service_stop (self->alerts_service);
   if (self->monitor != NULL)
     tw_risk_monitor_stop (self->monitor);
   if (self->workspace != NULL)
@@ -133,6 +141,7 @@ static void
 release_services (TwSession *self)
 {
   g_clear_object (&self->portfolio);
+  g_clear_object (&self->alerts_service);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->backups);
   g_clear_object (&self->alerts);
@@ -274,6 +283,7 @@ tw_session_start (TwSession *self)
   tw_risk_monitor_start (self->monitor);
   tw_backup_scheduler_start (self->scheduler);
   tw_portfolio_start (self->portfolio);
+  tw_alerts_service_start (self->alerts_service);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -602,6 +612,14 @@ tw_session_get_alert_engine (TwSession *self)
   return self->alerts;
 }
 
+TwAlertsService *
+tw_session_get_alerts_service (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->alerts_service;
+}
+
 TwBackupManager *
 tw_session_get_backup_manager (TwSession *self)
 {
@@ -648,6 +666,8 @@ tw_session_set_poll_interval (TwSession *self,
   self->poll_interval_ms = interval_ms;
   if (self->workspace != NULL)
     tw_workspace_set_poll_interval (self->workspace, interval_ms);
+  if (self->alerts_service != NULL)
+    tw_alerts_service_set_poll_interval (self->alerts_service, interval_ms);
   _tw_session_notify (self, SESSION_PROP_POLL_INTERVAL);
 }
 
@@ -670,6 +690,8 @@ tw_session_set_notification_rate_limit (TwSession *self,
   self->rate_limit_s = seconds;
   if (self->alerts != NULL)
     tw_alert_engine_set_rate_limit (self->alerts, seconds);
+  if (self->alerts_service != NULL)
+    tw_alerts_service_set_rate_limit (self->alerts_service, seconds);
   _tw_session_notify (self, SESSION_PROP_NOTIFICATION_RATE_LIMIT);
 }
 

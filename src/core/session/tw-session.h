@@ -5,6 +5,7 @@
 
 #include "tw-action-runner.h"
 #include "tw-alert-engine.h"
+#include "tw-alerts-service.h"
 #include "tw-audit-log.h"
 #include "tw-backup-manager.h"
 #include "tw-backup-scheduler.h"
@@ -66,6 +67,8 @@ TwRiskMonitor       *tw_session_get_risk_monitor            (TwSession          
 TwActionRunner      *tw_session_get_action_runner           (TwSession            *self);
 /* (nullable) without an audit log */
 TwAlertEngine       *tw_session_get_alert_engine            (TwSession            *self);
+/* The Alerts page's alerts (issue 14): the engine's and the Alertmanagers'. */
+TwAlertsService     *tw_session_get_alerts_service          (TwSession            *self);
 TwBackupManager     *tw_session_get_backup_manager          (TwSession            *self);
 TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
