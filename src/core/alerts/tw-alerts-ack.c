@@ -88,14 +88,15 @@ expired_cb (GObject      *object,
 
   if (root == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      message = g_strdup_printf ("silence %s in %s not expired: %s", data->silence_id,
-                                 data->am_name, error->message);
-      _tw_alerts_service_audit (data->self, data->action, data->item, data->reason, FALSE, message);
+      message = g_strdup_printf ("in %s, not expired: %s", data->am_name, error->message);
+      _tw_alerts_service_audit (data->self, data->action, data->item, data->silence_id, data->reason,
+                                FALSE, message);
     }
   else if (root != NULL)
     {
-      message = g_strdup_printf ("silence %s in %s expired", data->silence_id, data->am_name);
-      _tw_alerts_service_audit (data->self, data->action, data->item, data->reason, TRUE, message);
+      message = g_strdup_printf ("expired in %s", data->am_name);
+      _tw_alerts_service_audit (data->self, data->action, data->item, data->silence_id, data->reason,
+                                TRUE, message);
       tw_alerts_service_refresh (data->self);
     }
   expire_data_free (data);
@@ -164,7 +165,7 @@ ack_end_cb (gpointer user_data)
   if (silence_id != NULL)
     expire_silence (self, item, am_id, silence_id, "alert.ack-expire", "the acknowledgement ended");
   else
-    _tw_alerts_service_audit (self, "alert.ack-expire", item, "the acknowledgement ended", TRUE, NULL);
+    _tw_alerts_service_audit (self, "alert.ack-expire", item, NULL, "the acknowledgement ended", TRUE, NULL);
   /* Silence ids from Alertmanager's answers go too: the next poll tells. */
   _tw_alert_item_set_silenced_by (item, NULL);
   _tw_alerts_service_item_changed (self, item);
@@ -238,11 +239,11 @@ apply_ack (TwAlertsService *self,
   _tw_alert_item_set_ack (item, g_get_user_name (), data->note, data->at, data->until,
                           silence_id, data->am_id);
   if (silence_id != NULL)
-    message = g_strdup_printf ("by %s, %s; silence %s in %s", g_get_user_name (), until,
-                               silence_id, am != NULL ? am->name : "?");
+    message = g_strdup_printf ("by %s, %s; a silence in %s", g_get_user_name (), until,
+                               am != NULL ? am->name : "?");
   else
     message = g_strdup_printf ("by %s, %s", g_get_user_name (), until);
-  _tw_alerts_service_audit (self, "alert.acknowledge", item, data->note, TRUE, message);
+  _tw_alerts_service_audit (self, "alert.acknowledge", item, silence_id, data->note, TRUE, message);
   if (data->until != NULL)
     start_timer (self, item, data->duration_s);
   _tw_alerts_service_withdraw (self, item);
@@ -280,7 +281,7 @@ ack_silenced_cb (GObject      *object,
   if (silence_id == NULL)
     {
       if (item != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _tw_alerts_service_audit (self, "alert.acknowledge", item, data->note, FALSE, error->message);
+        _tw_alerts_service_audit (self, "alert.acknowledge", item, NULL, data->note, FALSE, error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -401,15 +402,15 @@ unack_expired_cb (GObject      *object,
   if (root == NULL && !g_error_matches (error, TW_ERROR, TW_ERROR_NOT_FOUND))
     {
       if (item != NULL)
-        _tw_alerts_service_audit (self, "alert.unacknowledge", item, NULL, FALSE, error->message);
+        _tw_alerts_service_audit (self, "alert.unacknowledge", item, tw_alert_item_get_ack_silence_id (item),
+                                  NULL, FALSE, error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (item != NULL && tw_alert_item_is_acknowledged (item))
     {
-      g_autofree char *message = g_strdup_printf ("silence %s expired", tw_alert_item_get_ack_silence_id (item));
-
-      _tw_alerts_service_audit (self, "alert.unacknowledge", item, NULL, TRUE, message);
+      _tw_alerts_service_audit (self, "alert.unacknowledge", item, tw_alert_item_get_ack_silence_id (item),
+                                NULL, TRUE, "its silence expired");
       clear_timer (self, data->key);
       _tw_alert_item_clear_ack (item);
       _tw_alert_item_set_silenced_by (item, NULL);
@@ -451,7 +452,7 @@ tw_alerts_service_unacknowledge_async (TwAlertsService     *self,
   am = _tw_alerts_service_am_by_id (self, _tw_alert_item_get_ack_silence_service (item));
   if (tw_alert_item_get_ack_silence_id (item) == NULL || am == NULL)
     {
-      _tw_alerts_service_audit (self, "alert.unacknowledge", item, NULL, TRUE, NULL);
+      _tw_alerts_service_audit (self, "alert.unacknowledge", item, NULL, NULL, TRUE, NULL);
       clear_timer (self, key);
       _tw_alert_item_clear_ack (item);
       _tw_alerts_service_item_changed (self, item);
@@ -513,17 +514,17 @@ silenced_cb (GObject      *object,
   if (silence_id == NULL)
     {
       if (item != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _tw_alerts_service_audit (self, "alert.silence", item, data->reason, FALSE, error->message);
+        _tw_alerts_service_audit (self, "alert.silence", item, NULL, data->reason, FALSE, error->message);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (item != NULL)
     {
       g_autofree char *until = format_until (data->until);
-      g_autofree char *message = g_strdup_printf ("silence %s in %s by %s, %s", silence_id,
-                                                  am != NULL ? am->name : "?", g_get_user_name (), until);
+      g_autofree char *message = g_strdup_printf ("in %s by %s, %s", am != NULL ? am->name : "?",
+                                                  g_get_user_name (), until);
 
-      _tw_alerts_service_audit (self, "alert.silence", item, data->reason, TRUE, message);
+      _tw_alerts_service_audit (self, "alert.silence", item, silence_id, data->reason, TRUE, message);
       _tw_alerts_service_withdraw (self, item);
     }
   tw_alerts_service_refresh (self);
@@ -563,7 +564,7 @@ tw_alerts_service_silence_async (TwAlertsService     *self,
   refusal = tw_alerts_service_check_silence (item, duration_s, reason, typed_name);
   if (refusal != NULL)
     {
-      _tw_alerts_service_audit (self, "alert.silence", item, reason, FALSE, refusal);
+      _tw_alerts_service_audit (self, "alert.silence", item, NULL, reason, FALSE, refusal);
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_REFUSED, "%s", refusal);
       return;
     }

@@ -67,6 +67,7 @@ TwAmSource *_tw_alerts_service_am_by_id       (TwAlertsService *self,
 void        _tw_alerts_service_audit          (TwAlertsService *self,
                                                const char      *action,
                                                TwAlertItem     *item,
+                                               const char      *silence_id,
                                                const char      *reason,
                                                gboolean         ok,
                                                const char      *message);

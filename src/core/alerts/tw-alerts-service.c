@@ -327,7 +327,7 @@ add_item (TwAlertsService *self,
           GPtrArray       *added)
 {
   g_hash_table_insert (self->items, g_strdup (tw_alert_item_get_key (item)), g_object_ref (item));
-  g_ptr_array_add (added, item);
+  g_ptr_array_add (added, g_object_ref (item));
 }
 
 static void
@@ -743,20 +743,24 @@ void
 _tw_alerts_service_audit (TwAlertsService *self,
                           const char      *action,
                           TwAlertItem     *item,
+                          const char      *silence_id,
                           const char      *reason,
                           gboolean         ok,
                           const char      *message)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = NULL;
+  g_autoptr(GString) target = g_string_new (tw_alert_item_get_name (item));
 
   if (self->audit_log == NULL)
     return;
-  target = tw_alert_item_get_fingerprint (item) != NULL
-           ? g_strdup_printf ("%s [%s]", tw_alert_item_get_name (item), tw_alert_item_get_fingerprint (item))
-           : g_strdup (tw_alert_item_get_name (item));
+  /* The target names the alert and the silence: the message is scrubbed of long
+   * tokens, and a silence id (a UUID) looks like one. */
+  if (tw_alert_item_get_fingerprint (item) != NULL)
+    g_string_append_printf (target, " [%s]", tw_alert_item_get_fingerprint (item));
+  if (silence_id != NULL)
+    g_string_append_printf (target, " silence %s", silence_id);
   if (tw_audit_log_record (self->audit_log, tw_profile_get_name (self->profile),
-                           tw_profile_get_mode (self->profile), action, target, reason,
+                           tw_profile_get_mode (self->profile), action, target->str, reason,
                            ok ? TW_AUDIT_OUTCOME_OK : TW_AUDIT_OUTCOME_FAILED, 0, message,
                            &error) == 0)
     g_warning ("The audit row of %s was not written: %s", action, error->message);
