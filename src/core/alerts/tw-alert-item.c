@@ -3,7 +3,7 @@
 
 #include "tw-alerts-private.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "tw-util.h"
 

@@ -3,7 +3,7 @@
 
 #include "tw-alert-receiver.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "tw-alerts-private.h"

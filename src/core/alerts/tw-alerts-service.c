@@ -3,7 +3,7 @@
 
 #include "tw-alerts-service-private.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "tw-alert-private.h"
 #include "tw-connector.h"
