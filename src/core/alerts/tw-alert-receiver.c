@@ -36,6 +36,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_PORT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* What we know of one request while it is read. */
 typedef struct
 {
@@ -356,6 +364,7 @@ tw_alert_receiver_listen (TwAlertReceiver  *self,
   tw_str_wipe_free (self->token);
   self->token = token != NULL && *token != '\0' ? g_strdup (token) : NULL;
   g_debug ("Webhook receiver on %s port %u", self->host, self->port);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
   return TRUE;
 }
 
@@ -380,7 +389,11 @@ tw_alert_receiver_stop (TwAlertReceiver *self)
       soup_server_disconnect (self->server);
       g_clear_object (&self->server);
     }
-  self->port = 0;
+  if (self->port != 0)
+    {
+      self->port = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+    }
   g_clear_pointer (&self->token, tw_str_wipe_free);
 }
 
@@ -456,12 +469,36 @@ tw_alert_receiver_finalize (GObject *object)
 }
 
 static void
+tw_alert_receiver_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  TwAlertReceiver *self = TW_ALERT_RECEIVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tw_alert_receiver_class_init (TwAlertReceiverClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = tw_alert_receiver_dispose;
   object_class->finalize = tw_alert_receiver_finalize;
+  object_class->get_property = tw_alert_receiver_get_property;
+
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PAYLOAD] =
     g_signal_new ("payload", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

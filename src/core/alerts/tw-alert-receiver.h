@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  * 405 for another method, 413 past TW_ALERT_RECEIVER_MAX_BODY. Payloads are parsed off
  * the main thread; a slow client is dropped after the timeout. Nothing it receives can
  * block the main loop for long.
+ * Property "port" (uint, read-only: 0 while not listening).
  * Signal "payload" (GPtrArray *alerts of the private TwAmAlertData, const char
  * *external_url (nullable)): a payload taken, on the main thread. */
 #define TW_TYPE_ALERT_RECEIVER (tw_alert_receiver_get_type ())

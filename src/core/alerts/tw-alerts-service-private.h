@@ -43,6 +43,7 @@ struct _TwAlertsService
 
   GQueue          *recent;      /* gint64 monotonic µs of each notification, newest last */
   gint64           storm_until;
+  guint            storm_limit;
   guint            storm_timer_id;
 
   guint            n_unacked;

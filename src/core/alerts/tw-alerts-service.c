@@ -260,7 +260,7 @@ notify_items (TwAlertsService *self,
     return;
 
   prune_recent (self, now);
-  if (now < self->storm_until || g_queue_get_length (self->recent) + out->len > TW_ALERTS_STORM_LIMIT)
+  if (now < self->storm_until || g_queue_get_length (self->recent) + out->len > self->storm_limit)
     {
       /* A storm: the first summary at once, then at most one per STORM_UPDATE_MS. */
       if (now >= self->storm_until)
@@ -850,6 +850,14 @@ tw_alerts_service_set_poll_interval (TwAlertsService *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLL_INTERVAL]);
 }
 
+void
+tw_alerts_service_set_storm_limit (TwAlertsService *self,
+                                   guint            limit)
+{
+  g_return_if_fail (TW_IS_ALERTS_SERVICE (self));
+  self->storm_limit = limit > 0 ? limit : TW_ALERTS_STORM_LIMIT;
+}
+
 guint
 tw_alerts_service_get_n_notified (TwAlertsService *self)
 {
@@ -992,6 +1000,7 @@ tw_alerts_service_init (TwAlertsService *self)
   self->recent = g_queue_new ();
   self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;
   self->rate_limit_s = DEFAULT_RATE_LIMIT_S;
+  self->storm_limit = TW_ALERTS_STORM_LIMIT;
   self->receiver = tw_alert_receiver_new ();
 }
 

@@ -75,6 +75,11 @@ guint            tw_alerts_service_get_rate_limit     (TwAlertsService  *self);
 void             tw_alerts_service_set_poll_interval  (TwAlertsService  *self,
                                                        guint             interval_ms);
 
+/* More than @limit notifications in TW_ALERTS_STORM_WINDOW_S is a storm (0: the default,
+ * TW_ALERTS_STORM_LIMIT). The benchmark raises it to time single notifications. */
+void             tw_alerts_service_set_storm_limit    (TwAlertsService  *self,
+                                                       guint             limit);
+
 /* Polls every Alertmanager once now (the page's refresh; after an ack or a silence). */
 void             tw_alerts_service_refresh            (TwAlertsService  *self);
 
