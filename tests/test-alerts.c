@@ -749,6 +749,58 @@ test_alertmanager (void)
   }
 }
 
+/* A Prometheus rule over the simulator's investiq_errors_total fires end to end:
+ * simulator → Prometheus → Alertmanager → the console's webhook receiver. */
+static void
+test_prometheus (void)
+{
+  g_autoptr(TwProfile) profile = tw_profile_new ("alerts-prometheus", TW_MODE_PAPER);
+  g_autoptr(JsonNode) answer = NULL;
+  TwSimThread *sim;
+  TwTestAlertmanager *am;
+  TwTestPrometheus *prometheus;
+  TwAlertItem *item;
+  Fixture f = { 0 };
+  const char *sim_url;
+  const char *rules = "groups:\n"
+                      "  - name: investiq\n"
+                      "    rules:\n"
+                      "      - alert: HighErrorRate\n"
+                      "        expr: investiq_errors_total > 0\n"
+                      "        labels: {severity: high, service: investiq}\n"
+                      "        annotations: {summary: 'InvestIQ answers with errors'}\n";
+  guint status = 0;
+
+  if (tw_test_alertmanager_binary () == NULL || tw_test_prometheus_binary () == NULL)
+    {
+      g_test_skip ("prometheus or prometheus-alertmanager is not installed (build-aux/run deps)");
+      return;
+    }
+  sim = tw_test_sim_start ();
+  sim_url = tw_sim_thread_get_url (sim, "investiq");
+  fixture_init (&f, profile);
+  am = tw_test_alertmanager_start (tw_test_free_port (), f.url);
+
+  /* The simulator answers a server error: its counter is 1. */
+  tw_test_sim_fault (sim, "investiq", "{\"path\":\"/health\",\"kind\":\"status\",\"status\":500}");
+  answer = tw_test_sim_request_full (sim, "investiq", "GET", "/health", NULL, &status);
+  g_assert_cmpuint (status, ==, 500);
+
+  prometheus = tw_test_prometheus_start (tw_test_free_port (), am->port, sim_url + strlen ("http://"), rules);
+  /* Prometheus scrapes its new target some 5 s after start, then evaluates each second. */
+  tw_test_wait_until (find_by_name (f.alerts, "HighErrorRate") != NULL, 40000);
+  item = find_by_name (f.alerts, "HighErrorRate");
+  g_assert_cmpstr (g_hash_table_lookup (tw_alert_item_get_labels (item), "job"), ==, "investiq");
+  g_assert_cmpint (tw_alert_item_get_severity (item), ==, TW_ALERT_WARNING);
+  g_assert_cmpstr (tw_alert_item_get_summary (item), ==, "InvestIQ answers with errors");
+  g_assert_cmpuint (f.n_notified, ==, 1);
+
+  tw_test_prometheus_stop (prometheus);
+  tw_test_alertmanager_stop (am);
+  fixture_clear (&f);
+  tw_sim_thread_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -763,6 +815,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/alerts/service/storm", test_service_storm);
   g_test_add_func ("/tw/core/alerts/service/silence-guard", test_silence_guard);
   g_test_add_func ("/tw/core/alerts/alertmanager", test_alertmanager);
+  g_test_add_func ("/tw/core/alerts/prometheus", test_prometheus);
 
   return g_test_run ();
 }

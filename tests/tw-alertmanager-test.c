@@ -205,3 +205,87 @@ tw_test_alertmanager_post_alert (TwTestAlertmanager *am,
   answer = tw_test_alertmanager_request (am, "POST", "/api/v2/alerts", body, &status);
   g_assert_cmpuint (status, ==, 200);
 }
+
+const char *
+tw_test_prometheus_binary (void)
+{
+  return g_file_test ("/usr/bin/prometheus", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/bin/prometheus" : NULL;
+}
+
+static gboolean
+prometheus_ready (gpointer user_data)
+{
+  TwTestPrometheus *prometheus = user_data;
+  TwTestAlertmanager probe = { NULL, NULL, prometheus->port, NULL };
+  g_autoptr(JsonNode) node = NULL;
+  guint status = 0;
+
+  probe.url = g_strdup_printf ("http://127.0.0.1:%u", prometheus->port);
+  node = tw_test_alertmanager_request (&probe, "GET", "/-/ready", NULL, &status);
+  g_free (probe.url);
+  return status == 200;
+}
+
+TwTestPrometheus *
+tw_test_prometheus_start (guint       port,
+                          guint       am_port,
+                          const char *target,
+                          const char *rules)
+{
+  TwTestPrometheus *prometheus = g_new0 (TwTestPrometheus, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *rules_path = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *arg_config = NULL, *arg_storage = NULL, *arg_listen = NULL;
+
+  prometheus->dir = g_dir_make_tmp ("tw-prometheus-XXXXXX", &error);
+  g_assert_no_error (error);
+  prometheus->port = port;
+  rules_path = g_build_filename (prometheus->dir, "rules.yml", NULL);
+  g_file_set_contents (rules_path, rules, -1, &error);
+  g_assert_no_error (error);
+  config = g_strdup_printf ("global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                            "rule_files: ['%s']\n"
+                            "alerting:\n"
+                            "  alertmanagers: [{static_configs: [{targets: ['127.0.0.1:%u']}]}]\n"
+                            "scrape_configs:\n"
+                            "  - job_name: investiq\n"
+                            "    static_configs: [{targets: ['%s']}]\n", rules_path, am_port, target);
+  config_path = g_build_filename (prometheus->dir, "prometheus.yml", NULL);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+  log = g_build_filename (prometheus->dir, "prometheus.log", NULL);
+  arg_config = g_strconcat ("--config.file=", config_path, NULL);
+  arg_storage = g_strconcat ("--storage.tsdb.path=", prometheus->dir, "/data", NULL);
+  arg_listen = g_strdup_printf ("--web.listen-address=127.0.0.1:%u", port);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  prometheus->process = g_subprocess_launcher_spawn (launcher, &error, tw_test_prometheus_binary (),
+                                                     arg_config, arg_storage, arg_listen,
+                                                     "--log.level=warn", NULL);
+  g_assert_no_error (error);
+  if (!tw_test_wait_for (prometheus_ready, prometheus, 30000))
+    {
+      g_autofree char *text = NULL;
+
+      g_file_get_contents (log, &text, NULL, NULL);
+      g_error ("Prometheus did not get ready on port %u: %s", port, text != NULL ? text : "");
+    }
+  return prometheus;
+}
+
+void
+tw_test_prometheus_stop (TwTestPrometheus *prometheus)
+{
+  if (prometheus == NULL)
+    return;
+  g_subprocess_send_signal (prometheus->process, SIGTERM);
+  g_subprocess_wait (prometheus->process, NULL, NULL);
+  g_object_unref (prometheus->process);
+  remove_tree (prometheus->dir);
+  g_free (prometheus->dir);
+  g_free (prometheus);
+}

@@ -37,4 +37,21 @@ void                tw_test_alertmanager_post_alert (TwTestAlertmanager *am,
                                                      const char         *annotations_json,
                                                      int                 ends_in_s);
 
+/* A real Prometheus (Debian's prometheus), scraping @target ("127.0.0.1:PORT") every
+ * second as job "investiq", evaluating @rules (a rule file's text) every second and
+ * sending to the Alertmanager on @am_port. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;
+  guint        port;
+} TwTestPrometheus;
+
+const char         *tw_test_prometheus_binary    (void);
+TwTestPrometheus   *tw_test_prometheus_start     (guint        port,
+                                                  guint        am_port,
+                                                  const char  *target,
+                                                  const char  *rules);
+void                tw_test_prometheus_stop      (TwTestPrometheus *prometheus);
+
 G_END_DECLS
