@@ -6,6 +6,54 @@
 
 G_BEGIN_DECLS
 
+/* Shared by tw-alerts-page.c and tw-alerts-page-details.c */
+struct _TwAlertsPage
+{
+  AdwBin              parent_instance;
+
+  TwAlertsService    *alerts;
+  GListStore         *root;
+  GtkTreeListModel   *tree;
+  GtkSingleSelection *selection;
+  GHashTable         *expanded;      /* group names */
+  GHashTable         *groups;        /* name → TwAlertsGroup of the last rebuild */
+  GHashTable         *dirty;         /* rows (items, groups) whose look changed */
+  char               *selected_key;
+  char               *filter_text;
+  int                 filter_severity; /* -1: all */
+  guint               rebuild_id;
+  guint               n_rows;
+  guint               n_groups;
+  guint               busy;
+  char               *last_error;
+  char               *details_title;
+  char               *details_state;
+  gboolean            restoring;
+
+  GtkSearchEntry     *search;
+  GtkDropDown        *severity;
+  GtkLabel           *count_label;
+  GtkLabel           *receiver_label;
+  GtkListView        *list;
+  GtkStack           *stack;
+  GtkBox             *details;
+};
+
+TwAlertItem *_tw_alerts_page_selected_item    (TwAlertsPage *self);
+const char  *_tw_alerts_page_severity_name    (TwAlertSeverity severity);
+char        *_tw_alerts_page_format_time      (GDateTime    *time);
+char        *_tw_alerts_page_state_text       (TwAlertItem  *item);
+const char  *_tw_alerts_page_state_style      (TwAlertItem  *item);
+void         _tw_alerts_page_show_details     (TwAlertsPage *self);
+void         _tw_alerts_page_set_style        (GtkWidget    *widget,
+                                               const char   *style);
+void         _tw_alerts_page_ack_clicked      (GtkButton    *button,
+                                               TwAlertsPage *self);
+void         _tw_alerts_page_unack_clicked    (GtkButton    *button,
+                                               TwAlertsPage *self);
+void         _tw_alerts_page_silence_clicked  (GtkButton    *button,
+                                               TwAlertsPage *self);
+
 /* For tests. More than this many rows after filtering: grouped by alert name. */
 #define TW_ALERTS_PAGE_GROUP_THRESHOLD 8
 

@@ -73,6 +73,26 @@ void        _tw_alerts_service_audit          (TwAlertsService *self,
                                                gboolean         ok,
                                                const char      *message);
 
+void        _tw_alerts_service_recount        (TwAlertsService *self);
+void        _tw_alerts_service_items_changed  (TwAlertsService *self,
+                                               GPtrArray       *changed);
+/* @candidates start (or again) firing: the repeat limit (critical bypasses it), then one
+ * notification each or, in a storm, the summary. @force: whatever the repeat limit. */
+void        _tw_alerts_service_notify_items   (TwAlertsService *self,
+                                               GPtrArray       *candidates,
+                                               gboolean         force);
+
+/* tw-alerts-merge.c */
+void        _tw_alerts_service_payload_cb     (TwAlertReceiver *receiver,
+                                               GPtrArray       *alerts,
+                                               const char      *external_url,
+                                               TwAlertsService *self);
+void        _tw_alerts_service_engine_alert_cb (TwAlertEngine  *engine,
+                                                TwAlert        *alert,
+                                                TwAlertsService *self);
+/* Console alerts resolved by the engine; resolved alerts gone after an hour. */
+void        _tw_alerts_service_tick           (TwAlertsService *self);
+
 /* tw-alerts-ack.c */
 /* @item resolved: its ack silence expired, its ack timer gone. */
 void        _tw_alerts_ack_item_resolved      (TwAlertsService *self,
