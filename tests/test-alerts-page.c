@@ -110,13 +110,38 @@ find_by_name (TwAlertsService *alerts,
   return NULL;
 }
 
+static TwAlertItem *
+find_console (TwAlertsService *alerts)
+{
+  GListModel *model = tw_alerts_service_get_model (alerts);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TwAlertItem) item = g_list_model_get_item (model, i);
+
+      if (tw_alert_item_get_source_kind (item) == TW_ALERT_SOURCE_CONSOLE)
+        return item;   /* the service holds it */
+    }
+  return NULL;
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 static void
 test_page (void)
 {
   Fixture x = { 0 };
   g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
-  TwAlertItem *ack, *silence;
+  TwAlertItem *ack, *silence, *console = NULL;
   const char *badge;
 
   if (tw_test_alertmanager_binary () == NULL)
@@ -188,22 +213,41 @@ test_page (void)
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "silence"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  /* Two firing, one acknowledged, one silenced */
-  tw_test_wait_until (tw_alerts_service_get_n_unacknowledged (x.alerts) == 2, 5000);
-  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "2") == 0, 5000);
+  /* The console's own alert in the same list: a breaker trips in the simulator */
+  g_assert_true (app_wait_states_known (&x.f, 10000));
+  app_scenario (&x.f, "{\"name\":\"losing-streak\"}");
+  tw_test_wait_until ((console = find_console (x.alerts)) != NULL, 10000);
+  g_assert_cmpint (tw_alert_item_get_severity (console), ==, TW_ALERT_CRITICAL);
+  g_assert_cmpstr (g_ptr_array_index (tw_alert_item_get_sources (console), 0), ==, "Trade Warden");
+
+  /* Three firing (two of Alertmanager, the console's), one acknowledged, one silenced */
+  tw_test_wait_until (tw_alerts_service_get_n_unacknowledged (x.alerts) == 3, 5000);
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "3") == 0, 5000);
   badge = tw_window_get_page_badge (x.f.window, "alerts");
-  g_assert_cmpstr (badge, ==, "2");
+  g_assert_cmpstr (badge, ==, "3");
   g_assert_cmpstr (_tw_alerts_page_get_details_title (x.page), ==, "HighErrorRate");
   g_assert_cmpstr (_tw_alerts_page_get_details_state (x.page), ==, "Firing");
   g_assert_nonnull (strstr (_tw_alerts_page_get_receiver_text (x.page), x.receiver_url));
   app_save_png_light_dark (GTK_WIDGET (x.f.window), "alerts-page");
 
   /* Filters */
-  _tw_alerts_page_set_filter (x.page, "investiq", -1);
-  g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 3);
-  _tw_alerts_page_set_filter (x.page, NULL, TW_ALERT_CRITICAL);
+  _tw_alerts_page_set_filter (x.page, "ai-trading", -1);
+  g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 1);
+  _tw_alerts_page_set_filter (x.page, NULL, TW_ALERT_WARNING);
   g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 2);
   _tw_alerts_page_set_filter (x.page, NULL, -1);
+  g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 5);
+
+  /* A console alert is acknowledged locally, audited */
+  tw_alerts_service_acknowledge_async (x.alerts, tw_alert_item_get_key (console), "halting by hand", 3600,
+                                       NULL, result_cb, &result);
+  tw_test_wait_until (result != NULL, 5000);
+  g_assert_true (tw_alerts_service_acknowledge_finish (x.alerts, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_alert_item_get_state (console), ==, TW_ALERT_STATE_ACKNOWLEDGED);
+  g_assert_null (tw_alert_item_get_ack_silence_id (console));
+  g_assert_nonnull (tw_alert_item_get_ack_until (console));
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "2") == 0, 5000);
 
   fixture_close (&x);
 }

@@ -685,6 +685,8 @@ test_alertmanager (void)
   /* Its externalURL names the profile's Alertmanager */
   tw_test_wait_until (tw_alert_item_get_sources (item)->len == 1, 5000);
   g_assert_cmpstr (g_ptr_array_index (tw_alert_item_get_sources (item), 0), ==, "Alertmanager A");
+  /* Its health, from GET /api/v2/status: a single Alertmanager's cluster is "disabled" */
+  tw_test_wait_until (tw_service_get_state (service) == TW_SERVICE_STATE_OK, 10000);
 
   /* Acknowledge: a silence of exactly its labels, createdBy the user, the note */
   tw_alerts_service_acknowledge_async (alerts, tw_alert_item_get_key (item), "looking into it", 0,
