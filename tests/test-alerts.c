@@ -716,6 +716,26 @@ test_alertmanager (void)
   tw_test_wait_until (has_audit (log, "alert.silence-expire", silence_id), 5000);
   g_assert_false (tw_alert_item_is_acknowledged (item));
 
+  /* It fires again; acknowledged for 1 s: at the end of the ack, still firing, the
+   * console expires the silence and notifies again. */
+  tw_test_alertmanager_post_alert (am, "{\"alertname\": \"HighErrorRate\", \"severity\": \"critical\","
+                                       " \"service\": \"investiq\"}", NULL, 0);
+  tw_test_wait_until (!tw_alert_item_is_resolved (item), 15000);
+  counts.n_notified = 0;
+  tw_alerts_service_acknowledge_async (alerts, tw_alert_item_get_key (item), "a second", 1,
+                                       NULL, async_result_cb, &result);
+  tw_test_wait_until (result != NULL, 10000);
+  g_assert_true (tw_alerts_service_acknowledge_finish (alerts, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_free (silence_id);
+  silence_id = g_strdup (tw_alert_item_get_ack_silence_id (item));
+  g_assert_nonnull (tw_alert_item_get_ack_until (item));
+  tw_test_wait_until (!tw_alert_item_is_acknowledged (item), 5000);
+  g_assert_cmpuint (counts.n_notified, ==, 1);
+  tw_test_wait_until (silence_is (am, silence_id, "expired"), 10000);
+  tw_test_wait_until (has_audit (log, "alert.ack-expire", silence_id), 5000);
+
   /* A silence from the page: guarded, then in Alertmanager */
   tw_test_alertmanager_post_alert (am, "{\"alertname\": \"ServiceDown\", \"severity\": \"critical\","
                                        " \"service\": \"ai-trading\"}", NULL, 0);
