@@ -644,6 +644,8 @@ test_alertmanager (void)
   TwAlertItem *item;
   guint am_port, n_matchers = 0;
   Fixture counts = { 0 };
+  g_autoptr(GPtrArray) silences = NULL;
+  TwAlertSilence *listed;
   char *refused_id;
 
   if (tw_test_alertmanager_binary () == NULL)
@@ -758,9 +760,40 @@ test_alertmanager (void)
   silence_id = tw_alerts_service_silence_finish (alerts, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (silence_id);
+  g_clear_object (&result);
   tw_test_wait_until (am_silenced_by (am, "ServiceDown", silence_id), 5000);
   tw_test_wait_until (tw_alert_item_get_state (item) == TW_ALERT_STATE_SILENCED, 5000);
   g_assert_true (has_audit (log, "alert.silence", silence_id));
+
+  /* The silences listed; one expired, with a reason */
+  tw_alerts_service_list_silences_async (alerts, NULL, async_result_cb, &result);
+  tw_test_wait_until (result != NULL, 10000);
+  silences = tw_alerts_service_list_silences_finish (alerts, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpuint (silences->len, ==, 1);   /* the acks' silences were expired */
+  listed = g_ptr_array_index (silences, 0);
+  g_assert_cmpstr (listed->id, ==, silence_id);
+  g_assert_cmpstr (listed->source, ==, "Alertmanager A");
+  g_assert_cmpstr (listed->comment, ==, "maintenance");
+  g_assert_cmpstr (listed->created_by, ==, g_get_user_name ());
+  g_assert_nonnull (strstr (listed->matchers, "alertname=ServiceDown"));
+  tw_alerts_service_expire_silence_async (alerts, listed->service_id, listed->id, " ", NULL,
+                                          async_result_cb, &result);
+  tw_test_wait_until (result != NULL, 10000);
+  g_assert_false (tw_alerts_service_expire_silence_finish (alerts, result, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  tw_alerts_service_expire_silence_async (alerts, listed->service_id, listed->id, "maintenance over",
+                                          NULL, async_result_cb, &result);
+  tw_test_wait_until (result != NULL, 10000);
+  g_assert_true (tw_alerts_service_expire_silence_finish (alerts, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  tw_test_wait_until (silence_is (am, silence_id, "expired"), 5000);
+  g_assert_true (has_audit (log, "alert.silence-expire", silence_id));
+  tw_test_wait_until (tw_alert_item_get_state (item) == TW_ALERT_STATE_FIRING, 5000);
 
   tw_test_alertmanager_stop (am);
   {

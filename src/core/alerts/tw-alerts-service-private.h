@@ -82,6 +82,14 @@ void        _tw_alerts_service_notify_items   (TwAlertsService *self,
                                                GPtrArray       *candidates,
                                                gboolean         force);
 
+/* An audit row on something else than an alert (a silence listed alone). */
+void        _tw_alerts_service_audit_target   (TwAlertsService *self,
+                                               const char      *action,
+                                               const char      *target,
+                                               const char      *reason,
+                                               gboolean         ok,
+                                               const char      *message);
+
 /* tw-alerts-merge.c */
 void        _tw_alerts_service_payload_cb     (TwAlertReceiver *receiver,
                                                GPtrArray       *alerts,

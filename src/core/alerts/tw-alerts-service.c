@@ -463,7 +463,6 @@ _tw_alerts_service_audit (TwAlertsService *self,
                           gboolean         ok,
                           const char      *message)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GString) target = g_string_new (tw_alert_item_get_name (item));
 
   if (self->audit_log == NULL)
@@ -474,8 +473,23 @@ _tw_alerts_service_audit (TwAlertsService *self,
     g_string_append_printf (target, " [%s]", tw_alert_item_get_fingerprint (item));
   if (silence_id != NULL)
     g_string_append_printf (target, " silence %s", silence_id);
+  _tw_alerts_service_audit_target (self, action, target->str, reason, ok, message);
+}
+
+void
+_tw_alerts_service_audit_target (TwAlertsService *self,
+                                 const char      *action,
+                                 const char      *target,
+                                 const char      *reason,
+                                 gboolean         ok,
+                                 const char      *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->audit_log == NULL)
+    return;
   if (tw_audit_log_record (self->audit_log, tw_profile_get_name (self->profile),
-                           tw_profile_get_mode (self->profile), action, target->str, reason,
+                           tw_profile_get_mode (self->profile), action, target, reason,
                            ok ? TW_AUDIT_OUTCOME_OK : TW_AUDIT_OUTCOME_FAILED, 0, message,
                            &error) == 0)
     g_warning ("The audit row of %s was not written: %s", action, error->message);

@@ -138,4 +138,43 @@ char            *tw_alerts_service_silence_finish     (TwAlertsService     *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+/* One silence of an Alertmanager of the profile (tw_alerts_service_list_silences_async). */
+typedef struct
+{
+  char      *id;
+  char      *service_id;  /* the Alertmanager's service */
+  char      *source;      /* its name */
+  char      *state;       /* "active", "pending" */
+  char      *created_by;
+  char      *comment;
+  char      *matchers;    /* "alertname=HighErrorRate, service=investiq" */
+  GDateTime *ends_at;
+} TwAlertSilence;
+
+void             tw_alert_silence_free                (TwAlertSilence      *silence);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwAlertSilence, tw_alert_silence_free)
+
+/* The active and pending silences of every Alertmanager of the profile, soonest end
+ * first; an Alertmanager that does not answer is left out (its error in the log).
+ * Result: (element-type TwAlertSilence) (transfer full). */
+void             tw_alerts_service_list_silences_async  (TwAlertsService     *self,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+GPtrArray       *tw_alerts_service_list_silences_finish (TwAlertsService     *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+/* Expires silence @silence_id of the Alertmanager @service_id, with a @reason (refused,
+ * TW_ERROR_REFUSED, without one). Audited ("alert.silence-expire"). */
+void             tw_alerts_service_expire_silence_async  (TwAlertsService     *self,
+                                                          const char          *service_id,
+                                                          const char          *silence_id,
+                                                          const char          *reason,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean         tw_alerts_service_expire_silence_finish (TwAlertsService     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 G_END_DECLS
