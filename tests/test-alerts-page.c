@@ -230,11 +230,35 @@ test_page (void)
   g_assert_nonnull (strstr (_tw_alerts_page_get_receiver_text (x.page), x.receiver_url));
   app_save_png_light_dark (GTK_WIDGET (x.f.window), "alerts-page");
 
+  /* The Silences window: the ack's and the page's silences; one expired with a reason */
+  {
+    GtkWindow *window = _tw_alerts_page_open_silences (x.page);
+    AdwMessageDialog *expire;
+
+    tw_test_wait_until (_tw_alerts_page_get_n_silence_loads (x.page) >= 1, 10000);
+    g_assert_cmpuint (_tw_alerts_page_get_n_silences (x.page), ==, 2);
+    app_save_png_light_dark (GTK_WIDGET (window), "alerts-silences");
+    /* Soonest end first: MLServiceDown's 2 h before the acknowledgement's 24 h */
+    expire = _tw_alerts_page_open_expire_dialog (x.page, 0);
+    g_assert_false (adw_message_dialog_get_response_enabled (expire, "expire"));
+    gtk_editable_set_text (g_object_get_data (G_OBJECT (expire), "tw-reason"), "retraining done");
+    g_assert_true (adw_message_dialog_get_response_enabled (expire, "expire"));
+    adw_message_dialog_response (expire, "expire");
+    gtk_window_destroy (GTK_WINDOW (expire));
+    tw_test_wait_until (_tw_alerts_page_get_n_silence_loads (x.page) >= 2, 10000);
+    g_assert_cmpuint (_tw_alerts_page_get_n_silences (x.page), ==, 1);
+    tw_test_wait_until (!am_silenced (x.am, "MLServiceDown"), 10000);
+    tw_test_wait_until (tw_alert_item_get_state (silence) == TW_ALERT_STATE_FIRING, 10000);
+    gtk_window_destroy (window);
+  }
+
   /* Filters */
   _tw_alerts_page_set_filter (x.page, "ai-trading", -1);
   g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 1);
   _tw_alerts_page_set_filter (x.page, NULL, TW_ALERT_WARNING);
   g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 2);
+  _tw_alerts_page_set_filter (x.page, NULL, TW_ALERT_CRITICAL);
+  g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 3);
   _tw_alerts_page_set_filter (x.page, NULL, -1);
   g_assert_cmpuint (_tw_alerts_page_get_n_rows (x.page), ==, 5);
 
@@ -247,7 +271,7 @@ test_page (void)
   g_assert_cmpint (tw_alert_item_get_state (console), ==, TW_ALERT_STATE_ACKNOWLEDGED);
   g_assert_null (tw_alert_item_get_ack_silence_id (console));
   g_assert_nonnull (tw_alert_item_get_ack_until (console));
-  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "2") == 0, 5000);
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "3") == 0, 5000);
 
   fixture_close (&x);
 }

@@ -29,6 +29,10 @@ struct _TwAlertsPage
   char               *details_title;
   char               *details_state;
   gboolean            restoring;
+  GPtrArray          *silences;        /* TwAlertSilence, the last listed */
+  guint               n_silence_loads;
+  GtkWindow          *silences_window;
+  GtkListBox         *silences_box;
 
   GtkSearchEntry     *search;
   GtkDropDown        *severity;
@@ -53,6 +57,9 @@ void         _tw_alerts_page_unack_clicked    (GtkButton    *button,
                                                TwAlertsPage *self);
 void         _tw_alerts_page_silence_clicked  (GtkButton    *button,
                                                TwAlertsPage *self);
+
+/* tw-alerts-page-silences.c: the Silences window (transfer none). */
+GtkWindow   *_tw_alerts_page_open_silences    (TwAlertsPage *self);
 
 /* For tests. More than this many rows after filtering: grouped by alert name. */
 #define TW_ALERTS_PAGE_GROUP_THRESHOLD 8
@@ -82,5 +89,11 @@ gboolean   _tw_alerts_page_is_busy           (TwAlertsPage *self);
 const char *_tw_alerts_page_get_receiver_text (TwAlertsPage *self);
 /* The last error the page showed (NULL: none). */
 const char *_tw_alerts_page_get_last_error   (TwAlertsPage *self);
+
+/* The Silences window's rows, how many lists have come, the Expire dialog of row @index. */
+guint             _tw_alerts_page_get_n_silences      (TwAlertsPage *self);
+guint             _tw_alerts_page_get_n_silence_loads (TwAlertsPage *self);
+AdwMessageDialog *_tw_alerts_page_open_expire_dialog  (TwAlertsPage *self,
+                                                       guint         index);
 
 G_END_DECLS

@@ -810,6 +810,8 @@ tw_alerts_page_dispose (GObject *object)
 
   set_session (TW_SESSION_PAGE (self), NULL);
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  if (self->silences_window != NULL)
+    gtk_window_destroy (self->silences_window);
 
   G_OBJECT_CLASS (tw_alerts_page_parent_class)->dispose (object);
 }
@@ -820,6 +822,7 @@ tw_alerts_page_finalize (GObject *object)
   TwAlertsPage *self = TW_ALERTS_PAGE (object);
 
   g_clear_object (&self->selection);
+  g_clear_pointer (&self->silences, g_ptr_array_unref);
   g_hash_table_unref (self->expanded);
   g_hash_table_unref (self->groups);
   g_hash_table_unref (self->dirty);
@@ -877,6 +880,13 @@ tw_alerts_page_init (TwAlertsPage *self)
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->search));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->severity));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->count_label));
+  {
+    GtkWidget *silences = gtk_button_new_with_mnemonic (_("Si_lences…"));
+
+    gtk_widget_set_tooltip_text (silences, _("The Alertmanagers' active silences"));
+    g_signal_connect_swapped (silences, "clicked", G_CALLBACK (_tw_alerts_page_open_silences), self);
+    gtk_box_append (GTK_BOX (bar), silences);
+  }
   gtk_widget_set_margin_start (bar, 12);
   gtk_widget_set_margin_end (bar, 12);
   gtk_widget_set_margin_top (bar, 12);
