@@ -856,6 +856,55 @@ test_prometheus (void)
   tw_sim_thread_stop (sim);
 }
 
+/* The profile's [Alerts] group: read, refused when wrong, written back. */
+static void
+test_profile_config (void)
+{
+  static const char *bad[] = {
+    "[Profile]\nName=p\nMode=paper\n[Alerts]\nWebhookPort=70000\n",
+    "[Profile]\nName=p\nMode=paper\n[Alerts]\nWebhookPort=nine\n",
+    "[Profile]\nName=p\nMode=paper\n[Alerts]\nWebhookAddress=localhost\n",
+    "[Profile]\nName=p\nMode=paper\n[Alerts]\nWebhookAllowRemote=maybe\n",
+  };
+  const char *good = "[Profile]\nName=p\nMode=paper\n[Alerts]\nWebhookPort=9097\n"
+                     "WebhookAddress=0.0.0.0\nWebhookAllowRemote=true\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_load_from_data (good, "p.conf", &error);
+  g_autoptr(TwProfile) again = NULL;
+  g_autoptr(TwProfile) plain = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *plain_data = NULL;
+  const TwAlertsConfig *config;
+
+  g_assert_no_error (error);
+  config = tw_profile_get_alerts_config (profile);
+  g_assert_cmpuint (config->webhook_port, ==, 9097);
+  g_assert_cmpstr (config->webhook_address, ==, "0.0.0.0");
+  g_assert_true (config->allow_remote);
+  data = tw_profile_to_data (profile);
+  again = tw_profile_load_from_data (data, "p.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tw_profile_get_alerts_config (again)->webhook_port, ==, 9097);
+  g_assert_true (tw_profile_get_alerts_config (again)->allow_remote);
+
+  /* No [Alerts]: no receiver, nothing written */
+  plain = tw_profile_load_from_data ("[Profile]\nName=p\nMode=paper\n", "p.conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tw_profile_get_alerts_config (plain)->webhook_port, ==, 0);
+  plain_data = tw_profile_to_data (plain);
+  g_assert_null (strstr (plain_data, "[Alerts]"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(TwProfile) refused = tw_profile_load_from_data (bad[i], "p.conf", &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "[Alerts]"));
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -864,6 +913,7 @@ main (int   argc,
 
   g_test_add_func ("/tw/core/alerts/parse", test_parse);
   g_test_add_func ("/tw/core/alerts/severity", test_severity);
+  g_test_add_func ("/tw/core/alerts/profile-config", test_profile_config);
   g_test_add_func ("/tw/core/alerts/receiver/hostile", test_receiver_hostile);
   g_test_add_func ("/tw/core/alerts/receiver/remote", test_receiver_remote);
   g_test_add_func ("/tw/core/alerts/service/webhook", test_service_webhook);

@@ -244,8 +244,8 @@ apply_ack (TwAlertsService *self,
   else
     message = g_strdup_printf ("by %s, %s", g_get_user_name (), until);
   _tw_alerts_service_audit (self, "alert.acknowledge", item, silence_id, data->note, TRUE, message);
-  if (data->until != NULL)
-    start_timer (self, item, data->duration_s);
+  /* "Until resolved" ends after TW_ALERTS_MAX_ACK_S too, with its silence. */
+  start_timer (self, item, data->until != NULL ? data->duration_s : TW_ALERTS_MAX_ACK_S);
   _tw_alerts_service_withdraw (self, item);
   _tw_alerts_service_item_changed (self, item);
 }

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
  * Built (by tw_session_new, nothing polled yet): the workspace (one client and health
  * poller per service), the audit log, the risk monitor, the action runner and the alert
  * engine (both NULL without an audit log: no guarded action without a trail), the backup
- * manager and scheduler, the portfolio.
+ * manager and scheduler, the portfolio, the alerts service (issue 14: started with the
+ * rest, its webhook receiver listening when the profile has [Alerts] WebhookPort).
  * tw_session_start(): workspace pollers, risk monitor, backup scheduler, portfolio.
  * tw_session_close_async(): the reverse; see there.
  *
