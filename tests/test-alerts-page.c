@@ -249,6 +249,15 @@ test_page (void)
     g_assert_cmpuint (_tw_alerts_page_get_n_silences (x.page), ==, 1);
     tw_test_wait_until (!am_silenced (x.am, "MLServiceDown"), 10000);
     tw_test_wait_until (tw_alert_item_get_state (silence) == TW_ALERT_STATE_FIRING, 10000);
+    /* The acknowledgement's silence expired here ends the acknowledgement too */
+    expire = _tw_alerts_page_open_expire_dialog (x.page, 0);
+    gtk_editable_set_text (g_object_get_data (G_OBJECT (expire), "tw-reason"), "handled");
+    adw_message_dialog_response (expire, "expire");
+    gtk_window_destroy (GTK_WINDOW (expire));
+    tw_test_wait_until (_tw_alerts_page_get_n_silence_loads (x.page) >= 3, 10000);
+    g_assert_cmpuint (_tw_alerts_page_get_n_silences (x.page), ==, 0);
+    tw_test_wait_until (!tw_alert_item_is_acknowledged (ack), 10000);
+    tw_test_wait_until (tw_alert_item_get_state (ack) == TW_ALERT_STATE_FIRING, 10000);
     gtk_window_destroy (window);
   }
 
@@ -271,7 +280,7 @@ test_page (void)
   g_assert_cmpint (tw_alert_item_get_state (console), ==, TW_ALERT_STATE_ACKNOWLEDGED);
   g_assert_null (tw_alert_item_get_ack_silence_id (console));
   g_assert_nonnull (tw_alert_item_get_ack_until (console));
-  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "3") == 0, 5000);
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "4") == 0, 5000);
 
   fixture_close (&x);
 }

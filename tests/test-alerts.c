@@ -480,6 +480,25 @@ test_service_storm (void)
   fixture_clear (&f);
 }
 
+/* An unacknowledged critical alert repeats every repeat interval. */
+static void
+test_service_repeat (void)
+{
+  g_autoptr(TwProfile) profile = tw_profile_new ("alerts", TW_MODE_PAPER);
+  Fixture f = { 0 };
+
+  fixture_init (&f, profile);
+  tw_alerts_service_set_rate_limit (f.alerts, 1);
+  g_assert_cmpuint (post (f.url, WEBHOOK (ALERT ("f1", "ServiceDown", "critical", "firing"))), ==, 200);
+  g_assert_cmpuint (f.n_notified, ==, 1);
+  tw_test_wait_until (f.n_notified >= 3, 10000);
+  /* Resolved: no more */
+  g_assert_cmpuint (post (f.url, WEBHOOK (ALERT ("f1", "ServiceDown", "critical", "resolved"))), ==, 200);
+  g_assert_cmpuint (f.n_withdrawn, ==, 1);
+
+  fixture_clear (&f);
+}
+
 static void
 test_silence_guard (void)
 {
@@ -918,6 +937,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/alerts/receiver/remote", test_receiver_remote);
   g_test_add_func ("/tw/core/alerts/service/webhook", test_service_webhook);
   g_test_add_func ("/tw/core/alerts/service/storm", test_service_storm);
+  g_test_add_func ("/tw/core/alerts/service/repeat", test_service_repeat);
   g_test_add_func ("/tw/core/alerts/service/silence-guard", test_silence_guard);
   g_test_add_func ("/tw/core/alerts/alertmanager", test_alertmanager);
   g_test_add_func ("/tw/core/alerts/prometheus", test_prometheus);

@@ -209,6 +209,7 @@ typedef struct
   char *target;
   char *reason;
   char *am_name;
+  char *silence_id;
 } ExpireData;
 
 static void
@@ -217,6 +218,7 @@ expire_data_free (ExpireData *data)
   g_free (data->target);
   g_free (data->reason);
   g_free (data->am_name);
+  g_free (data->silence_id);
   g_free (data);
 }
 
@@ -241,6 +243,21 @@ expired_cb (GObject      *object,
     }
   message = g_strdup_printf ("expired in %s by %s", data->am_name, g_get_user_name ());
   _tw_alerts_service_audit_target (self, "alert.silence-expire", data->target, data->reason, TRUE, message);
+  /* The silence of an acknowledgement: the acknowledgement ends with it. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->items);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (g_strcmp0 (tw_alert_item_get_ack_silence_id (value), data->silence_id) == 0)
+        {
+          _tw_alert_item_clear_ack (value);
+          _tw_alert_item_set_silenced_by (value, NULL);
+          _tw_alerts_service_item_changed (self, value);
+          break;
+        }
+  }
   tw_alerts_service_refresh (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -276,6 +293,7 @@ tw_alerts_service_expire_silence_async (TwAlertsService     *self,
   data->target = g_strdup_printf ("silence %s", silence_id);
   data->reason = g_strdup (stripped);
   data->am_name = g_strdup (am->name);
+  data->silence_id = g_strdup (silence_id);
   g_task_set_task_data (task, data, (GDestroyNotify) expire_data_free);
   if (*stripped == '\0')
     {
