@@ -372,7 +372,7 @@ tw_alerts_service_acknowledge_async (TwAlertsService     *self,
   vars = silence_vars (item, NULL, data->at, silence_end,
                        data->note != NULL ? data->note : DEFAULT_ACK_COMMENT);
   /* A POST is not retried: a lost answer must not make two silences. */
-  tw_client_call_full_async (am->client, "silence.create", vars, 0, cancellable,
+  tw_client_call_full_async (am->client, "silence.create", vars, 0, cancellable ?: self->cancellable,
                              ack_silenced_cb, g_steal_pointer (&task));
 }
 
@@ -461,7 +461,7 @@ tw_alerts_service_unacknowledge_async (TwAlertsService     *self,
     }
   vars = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (vars, "id", (gpointer) tw_alert_item_get_ack_silence_id (item));
-  tw_client_call_async (am->client, "silence.expire", vars, cancellable, unack_expired_cb,
+  tw_client_call_async (am->client, "silence.expire", vars, cancellable ?: self->cancellable, unack_expired_cb,
                         g_steal_pointer (&task));
 }
 
@@ -584,7 +584,7 @@ tw_alerts_service_silence_async (TwAlertsService     *self,
   data->until = g_date_time_add_seconds (data->at, duration_s);
   g_task_set_task_data (task, data, (GDestroyNotify) ack_data_free);
   vars = silence_vars (item, matchers_json, data->at, data->until, reason);
-  tw_client_call_full_async (am->client, "silence.create", vars, 0, cancellable, silenced_cb,
+  tw_client_call_full_async (am->client, "silence.create", vars, 0, cancellable ?: self->cancellable, silenced_cb,
                              g_steal_pointer (&task));
 }
 

@@ -54,7 +54,8 @@ TwAlertsService *tw_alerts_service_new                (TwProfile        *profile
                                                        TwAuditLog       *audit_log);
 /* Starts the webhook receiver (when the profile has a port) and the polling. */
 void             tw_alerts_service_start              (TwAlertsService  *self);
-/* Stops both, cancels every request; ack silences are left to Alertmanager's end time. */
+/* Stops both, cancels every request (an action called with no cancellable of its own
+ * too); nothing more is sent. Ack silences are left to Alertmanager's end time. */
 void             tw_alerts_service_stop               (TwAlertsService  *self);
 /* (transfer none) GListModel of TwAlertItem: every alert shown (resolved ones for an hour) */
 GListModel      *tw_alerts_service_get_model          (TwAlertsService  *self);

@@ -190,7 +190,7 @@ tw_alerts_service_list_silences_async (TwAlertsService     *self,
   data->pending = self->ams->len;
   for (guint i = 0; i < self->ams->len; i++)
     tw_client_call_async (((TwAmSource *) g_ptr_array_index (self->ams, i))->client, "silences.list",
-                          NULL, cancellable, listed_cb, g_object_ref (task));
+                          NULL, cancellable ?: self->cancellable, listed_cb, g_object_ref (task));
 }
 
 GPtrArray *
@@ -305,7 +305,7 @@ tw_alerts_service_expire_silence_async (TwAlertsService     *self,
     }
   vars = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (vars, "id", (gpointer) silence_id);
-  tw_client_call_async (am->client, "silence.expire", vars, cancellable, expired_cb, g_steal_pointer (&task));
+  tw_client_call_async (am->client, "silence.expire", vars, cancellable ?: self->cancellable, expired_cb, g_steal_pointer (&task));
 }
 
 gboolean
