@@ -83,6 +83,13 @@ all_rows_ok (gpointer user_data)
       if (row == NULL || g_strcmp0 (tw_service_row_get_state_text (row), "OK") != 0)
         return FALSE;
     }
+  /* The demo's cron bot too, when there is one: it answers through its commands. */
+  {
+    TwServiceRow *cron = tw_overview_page_get_row (tw_window_get_overview_page (window), "cron-bot");
+
+    if (cron != NULL && g_strcmp0 (tw_service_row_get_state_text (cron), "OK") != 0)
+      return FALSE;
+  }
   return TRUE;
 }
 

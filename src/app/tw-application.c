@@ -180,6 +180,8 @@ close_session (TwApplication *self,
     tw_window_set_session (self->window, NULL);
   if (self->notifier != NULL)
     tw_notifier_set_engine (self->notifier, NULL);
+  if (self->notifier != NULL)
+    tw_notifier_set_alerts (self->notifier, NULL);
   if (session != NULL)
     {
       g_signal_handlers_disconnect_by_data (session, self);
@@ -228,6 +230,8 @@ _tw_application_open_profile (TwApplication *self,
     }
   if (self->notifier != NULL)
     tw_notifier_set_engine (self->notifier, tw_session_get_alert_engine (self->session));
+  if (self->notifier != NULL)
+    tw_notifier_set_alerts (self->notifier, tw_session_get_alerts_service (self->session));
   g_signal_connect_object (tw_session_get_backup_scheduler (self->session), "alert",
                            G_CALLBACK (backup_alert_cb), self, 0);
   g_signal_connect_object (self->session, "notify::halting", G_CALLBACK (halting_changed_cb),

@@ -14,6 +14,7 @@ struct _TwNotifier
 
   GActionGroup  *actions;     /* weak: the application owns the notifier */
   TwAlertEngine *engine;
+  TwAlertsService *alerts;
   GPtrArray     *open;        /* NotifyNotification, alive until closed */
   guint          n_shown;
 };
@@ -78,22 +79,38 @@ urgency_of (TwAlertSeverity severity)
     }
 }
 
-gboolean
-tw_notifier_notify (TwNotifier       *self,
-                    const char       *key,
-                    TwAlertSeverity   severity,
-                    const char       *category,
-                    const char       *title,
-                    const char       *body,
-                    const char       *page,
-                    gboolean          offers_halt,
-                    GError          **error)
+static NotifyNotification *
+find_open (TwNotifier *self,
+           const char *key)
+{
+  for (guint i = 0; key != NULL && i < self->open->len; i++)
+    {
+      NotifyNotification *notification = g_ptr_array_index (self->open, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (notification), "tw-key"), key) == 0)
+        return notification;
+    }
+  return NULL;
+}
+
+static void ack_action_cb (NotifyNotification *notification,
+                           char               *action,
+                           gpointer            user_data);
+
+static gboolean
+notify_full (TwNotifier       *self,
+             const char       *key,
+             TwAlertSeverity   severity,
+             const char       *category,
+             const char       *title,
+             const char       *body,
+             const char       *page,
+             gboolean          offers_halt,
+             gboolean          offers_ack,
+             GError          **error)
 {
   NotifyNotification *notification;
   g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (TW_IS_NOTIFIER (self), FALSE);
-  g_return_val_if_fail (title != NULL, FALSE);
 
   notification = notify_notification_new (title, body, APP_ID);
   notify_notification_set_urgency (notification, urgency_of (severity));
@@ -114,6 +131,9 @@ tw_notifier_notify (TwNotifier       *self,
   if (offers_halt)
     notify_notification_add_action (notification, "halt", _("Halt trading"),
                                     halt_action_cb, self, NULL);
+  if (offers_ack)
+    notify_notification_add_action (notification, "ack", _("Acknowledge"),
+                                    ack_action_cb, self, NULL);
 
   if (!notify_notification_show (notification, &local_error))
     {
@@ -128,6 +148,138 @@ tw_notifier_notify (TwNotifier       *self,
   g_signal_connect (notification, "closed", G_CALLBACK (closed_cb), self);
   g_ptr_array_add (self->open, notification);
   return TRUE;
+}
+
+gboolean
+tw_notifier_notify (TwNotifier       *self,
+                    const char       *key,
+                    TwAlertSeverity   severity,
+                    const char       *category,
+                    const char       *title,
+                    const char       *body,
+                    const char       *page,
+                    gboolean          offers_halt,
+                    GError          **error)
+{
+  g_return_val_if_fail (TW_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (title != NULL, FALSE);
+
+  return notify_full (self, key, severity, category, title, body, page, offers_halt, FALSE, error);
+}
+
+/* The alerts service's notifications (issue 14) */
+
+static void
+withdraw (TwNotifier *self,
+          const char *key)
+{
+  NotifyNotification *notification = find_open (self, key);
+
+  if (notification == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (notification, self);
+  notify_notification_clear_actions (notification);
+  /* The server may be gone: the notification goes from our list either way. */
+  notify_notification_close (notification, NULL);
+  g_ptr_array_remove (self->open, notification);
+}
+
+static void
+acked_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_alerts_service_acknowledge_finish (TW_ALERTS_SERVICE (object), result, &error))
+    g_message ("Acknowledge from the notification: %s", error->message);
+}
+
+static void
+ack_action_cb (NotifyNotification *notification,
+               char               *action,
+               gpointer            user_data)
+{
+  TwNotifier *self = user_data;
+  const char *key = g_object_get_data (G_OBJECT (notification), "tw-key");
+
+  if (self->alerts == NULL || key == NULL)
+    return;
+  /* Until resolved: the page offers a note and a duration. */
+  tw_alerts_service_acknowledge_async (self->alerts, key, _("Acknowledged from the notification"), 0,
+                                       NULL, acked_cb, NULL);
+}
+
+static void
+alerts_notify_cb (TwAlertsService *alerts,
+                  TwAlertItem     *item,
+                  TwNotifier      *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *labels = tw_alert_item_format_labels (item);
+  g_autofree char *sources = tw_alert_item_format_sources (item);
+  const char *summary = tw_alert_item_get_summary (item);
+  const char *severity = tw_alert_item_get_severity_label (item);
+  g_autofree char *title = severity != NULL
+                           ? g_strdup_printf ("%s (%s)", tw_alert_item_get_name (item), severity)
+                           : g_strdup (tw_alert_item_get_name (item));
+
+  if (summary != NULL)
+    g_string_append (body, summary);
+  if (*labels != '\0')
+    g_string_append_printf (body, "%s%s", body->len > 0 ? "\n" : "", labels);
+  g_string_append_printf (body, "%s%s", body->len > 0 ? "\n" : "", sources);
+
+  withdraw (self, tw_alert_item_get_key (item));
+  if (!notify_full (self, tw_alert_item_get_key (item), tw_alert_item_get_severity (item),
+                    "x-tradewarden.alertmanager", title, body->str, "alerts",
+                    tw_alert_item_get_offers_halt (item), TRUE, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+alerts_withdraw_cb (TwAlertsService *alerts,
+                    TwAlertItem     *item,
+                    TwNotifier      *self)
+{
+  withdraw (self, tw_alert_item_get_key (item));
+}
+
+static void
+alerts_summary_cb (TwAlertsService *alerts,
+                   const char      *key,
+                   int              severity,
+                   const char      *title,
+                   const char      *body,
+                   TwNotifier      *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  withdraw (self, key);
+  if (!notify_full (self, key, severity, "x-tradewarden.alertmanager", title, body, "alerts",
+                    severity == TW_ALERT_CRITICAL, FALSE, &error))
+    g_warning ("%s", error->message);
+}
+
+void
+tw_notifier_set_alerts (TwNotifier      *self,
+                        TwAlertsService *alerts)
+{
+  g_return_if_fail (TW_IS_NOTIFIER (self));
+  g_return_if_fail (alerts == NULL || TW_IS_ALERTS_SERVICE (alerts));
+
+  if (self->alerts == alerts)
+    return;
+  if (self->alerts != NULL)
+    g_signal_handlers_disconnect_by_data (self->alerts, self);
+  g_set_object (&self->alerts, alerts);
+  if (alerts != NULL)
+    {
+      g_signal_connect (alerts, "notify-alert", G_CALLBACK (alerts_notify_cb), self);
+      g_signal_connect (alerts, "withdraw-alert", G_CALLBACK (alerts_withdraw_cb), self);
+      g_signal_connect (alerts, "notify-summary", G_CALLBACK (alerts_summary_cb), self);
+    }
 }
 
 gboolean
@@ -193,6 +345,7 @@ tw_notifier_dispose (GObject *object)
   TwNotifier *self = TW_NOTIFIER (object);
 
   tw_notifier_set_engine (self, NULL);
+  tw_notifier_set_alerts (self, NULL);
   for (guint i = 0; i < self->open->len; i++)
     {
       NotifyNotification *notification = g_ptr_array_index (self->open, i);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tw-alert-engine.h"
+#include "tw-alerts-service.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,13 @@ gboolean    tw_notifier_notify      (TwNotifier      *self,
 /* Connects to @engine's "alert" signal (NULL disconnects from the previous one). */
 void        tw_notifier_set_engine  (TwNotifier   *self,
                                      TwAlertEngine *engine);
+/* Shows @alerts' notifications (issue 14): "notify-alert" as a notification keyed by the
+ * alert (a second one of the same key replaces it), "notify-summary" likewise (one storm
+ * summary, brought up to date), "withdraw-alert" closes it. An Alertmanager alert's
+ * notification has "ack" (Acknowledge, until resolved) beside Open and Halt trading.
+ * NULL disconnects. */
+void        tw_notifier_set_alerts  (TwNotifier      *self,
+                                     TwAlertsService *alerts);
 /* Notifications shown and not closed yet. */
 guint       tw_notifier_get_n_open  (TwNotifier   *self);
 /* Notifications shown since the notifier was made. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "tw-sim-metrics.h"
 #include "tw-sim-private.h"
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
@@ -58,6 +59,7 @@ static const TwSimRoute routes[] = {
 static const TwSimRoute * const extra_routes[] = {
   tw_sim_investiq_risk_routes,        /* risk controls: tw-sim-risk-*.c */
   tw_sim_investiq_trading_routes,     /* positions and orders: tw-sim-trading-*.c */
+  tw_sim_investiq_metrics_routes,     /* Prometheus metrics (issue 14): tw-sim-metrics.c */
   NULL
 };
 

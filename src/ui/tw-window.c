@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-alerts-page.h"
 #include "tw-audit-page.h"
 #include "tw-backups-page.h"
 #include "tw-breakers-page.h"
@@ -555,6 +556,7 @@ static const SessionPageInfo session_pages[] = {
   { "positions", N_("Positions"), "view-list-symbolic", tw_positions_page_new },
   { "orders", N_("Orders"), "view-list-bullet-symbolic", tw_orders_page_new },
   { "flags", N_("Flags"), "emblem-system-symbolic", tw_flags_page_new },
+  { "alerts", N_("Alerts"), "preferences-system-notifications-symbolic", tw_alerts_page_new },
 };
 
 static GtkWidget *

@@ -14,7 +14,7 @@
  * and what its refusals in a multi-status answer mean ("refusals"). Loaded and checked
  * with the rest of the file (tw-connector-loader.c). */
 
-static const char * const known_roles[] = { TW_CONNECTOR_ROLE_BROKER, NULL };
+static const char * const known_roles[] = { TW_CONNECTOR_ROLE_BROKER, TW_CONNECTOR_ROLE_ALERTMANAGER, NULL };
 
 static const struct
 {

@@ -49,6 +49,9 @@ typedef enum
 
 /* The roles a connector's service can play ("roles"). */
 #define TW_CONNECTOR_ROLE_BROKER "broker"
+/* An Alertmanager (API v2: "alerts.list", "silences.list", "silence.create",
+ * "silence.expire"), read by the alerts service. */
+#define TW_CONNECTOR_ROLE_ALERTMANAGER "alertmanager"
 
 /* One console operation ("health", "positions.list", …) of a connector. Owned by its TwConnector. */
 typedef struct _TwOperation TwOperation;

@@ -516,6 +516,8 @@ tw_profile_load_from_data (const char  *data,
 
       if (g_str_equal (group, GROUP_PROFILE))
         continue;
+      else if (g_str_equal (group, "Alerts"))
+        ok = _tw_profile_load_alerts (self, keyfile, basename, error);
       else if (g_str_has_prefix (group, PREFIX_SERVICE))
         ok = load_service (self, keyfile, basename, group, error);
       else if (g_str_has_prefix (group, PREFIX_DATABASE))
@@ -861,6 +863,7 @@ tw_profile_to_data (TwProfile *self)
 
       g_key_file_set_string (keyfile, group, "Path", log->path);
     }
+  _tw_profile_save_alerts (self, keyfile);
 
   return g_key_file_to_data (keyfile, NULL, NULL);
 }

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "tw-profile.h"
+
 G_BEGIN_DECLS
 
 /* Shared by tw-profile.c and tw-profile-env.c. */
@@ -18,5 +20,13 @@ gboolean _tw_profile_value_looks_secret (const char  *value);
 gboolean _tw_profile_text_holds_secret  (const char  *text);
 /* TRUE when @key's name says it holds a secret (*key*, *secret*, *token*, …). */
 gboolean _tw_profile_key_is_secret_name (const char  *key);
+
+/* tw-profile-alerts.c: the [Alerts] group. */
+gboolean _tw_profile_load_alerts        (TwProfile   *self,
+                                         GKeyFile    *keyfile,
+                                         const char  *filename,
+                                         GError     **error);
+void     _tw_profile_save_alerts        (TwProfile   *self,
+                                         GKeyFile    *keyfile);
 
 G_END_DECLS

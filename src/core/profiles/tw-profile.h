@@ -92,6 +92,19 @@ void         tw_profile_add_log          (TwProfile    *self,
                                           const char   *id,
                                           const char   *path);
 
+/* The [Alerts] group (tw-profile-alerts.c): the Alertmanager webhook receiver. */
+typedef struct
+{
+  char     *webhook_address; /* NULL: 127.0.0.1 */
+  guint     webhook_port;    /* 0: no receiver */
+  gboolean  allow_remote;    /* another address than loopback (needs a bearer token) */
+} TwAlertsConfig;
+/* Never NULL (transfer none) */
+const TwAlertsConfig *tw_profile_get_alerts_config (TwProfile  *self);
+void         tw_profile_set_alerts_config (TwProfile  *self,
+                                           const char *webhook_address,
+                                           guint       webhook_port,
+                                           gboolean    allow_remote);
 /* $XDG_CONFIG_HOME/tradewarden/profiles */
 char        *tw_profile_get_dir          (void);
 /* (transfer full) NAME.conf in tw_profile_get_dir(): where tw_profile_save (self, NULL) writes. */

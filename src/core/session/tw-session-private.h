@@ -32,6 +32,7 @@ struct _TwSession
   TwPortfolio         *portfolio;
   GHashTable          *details;         /* service id → TwServiceDetails */
   TwFlags             *flags;
+  TwAlertsService     *alerts_service;
 
   /* Settings */
   guint                poll_interval_ms;

@@ -104,6 +104,12 @@ build_services (TwSession *self)
                                          tw_profile_get_mode (self->profile));
   self->scheduler = tw_backup_scheduler_new (self->backups, self->profile);
 
+  /* The Alerts page's alerts: the engine's and the profile's Alertmanagers'. */
+  self->alerts_service = tw_alerts_service_new (self->profile, self->workspace, self->secrets,
+                                                self->alerts, self->audit_log);
+  tw_alerts_service_set_rate_limit (self->alerts_service, self->rate_limit_s);
+  tw_alerts_service_set_poll_interval (self->alerts_service, self->poll_interval_ms);
+
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, self->stuck_threshold_s);
   /* Positions and orders at the poll interval while a page shows them (it holds the
@@ -128,6 +134,8 @@ stop_services (TwSession *self)
     tw_backup_scheduler_stop (self->scheduler);
   if (self->portfolio != NULL)
     tw_portfolio_stop (self->portfolio);
+  if (self->alerts_service != NULL)
+    tw_alerts_service_stop (self->alerts_service);
   if (self->monitor != NULL)
     tw_risk_monitor_stop (self->monitor);
   if (self->workspace != NULL)
@@ -144,6 +152,7 @@ release_services (TwSession *self)
   _tw_session_release_details (self);
   g_clear_object (&self->flags);
   g_clear_object (&self->portfolio);
+  g_clear_object (&self->alerts_service);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->backups);
   g_clear_object (&self->alerts);
@@ -293,6 +302,7 @@ tw_session_start (TwSession *self)
   tw_portfolio_start (self->portfolio);
   _tw_session_start_details (self);
   tw_flags_start (self->flags);
+  tw_alerts_service_start (self->alerts_service);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -621,6 +631,14 @@ tw_session_get_alert_engine (TwSession *self)
   return self->alerts;
 }
 
+TwAlertsService *
+tw_session_get_alerts_service (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->alerts_service;
+}
+
 TwBackupManager *
 tw_session_get_backup_manager (TwSession *self)
 {
@@ -677,6 +695,8 @@ tw_session_set_poll_interval (TwSession *self,
     tw_workspace_set_poll_interval (self->workspace, interval_ms);
   if (self->flags != NULL)
     tw_flags_set_poll_interval (self->flags, interval_ms);
+  if (self->alerts_service != NULL)
+    tw_alerts_service_set_poll_interval (self->alerts_service, interval_ms);
   _tw_session_notify (self, SESSION_PROP_POLL_INTERVAL);
 }
 
@@ -699,6 +719,8 @@ tw_session_set_notification_rate_limit (TwSession *self,
   self->rate_limit_s = seconds;
   if (self->alerts != NULL)
     tw_alert_engine_set_rate_limit (self->alerts, seconds);
+  if (self->alerts_service != NULL)
+    tw_alerts_service_set_rate_limit (self->alerts_service, seconds);
   _tw_session_notify (self, SESSION_PROP_NOTIFICATION_RATE_LIMIT);
 }
 

@@ -5,6 +5,7 @@
 
 #include "tw-action-runner.h"
 #include "tw-alert-engine.h"
+#include "tw-alerts-service.h"
 #include "tw-audit-log.h"
 #include "tw-backup-manager.h"
 #include "tw-backup-scheduler.h"
@@ -27,7 +28,8 @@ G_BEGIN_DECLS
  * Built (by tw_session_new, nothing polled yet): the workspace (one client and health
  * poller per service), the audit log, the risk monitor, the action runner and the alert
  * engine (both NULL without an audit log: no guarded action without a trail), the backup
- * manager and scheduler, the portfolio.
+ * manager and scheduler, the portfolio, the alerts service (issue 14: started with the
+ * rest, its webhook receiver listening when the profile has [Alerts] WebhookPort).
  * tw_session_start(): workspace pollers, risk monitor, backup scheduler, portfolio.
  * tw_session_close_async(): the reverse; see there.
  *
@@ -68,6 +70,8 @@ TwRiskMonitor       *tw_session_get_risk_monitor            (TwSession          
 TwActionRunner      *tw_session_get_action_runner           (TwSession            *self);
 /* (nullable) without an audit log */
 TwAlertEngine       *tw_session_get_alert_engine            (TwSession            *self);
+/* The Alerts page's alerts (issue 14): the engine's and the Alertmanagers'. */
+TwAlertsService     *tw_session_get_alerts_service          (TwSession            *self);
 TwBackupManager     *tw_session_get_backup_manager          (TwSession            *self);
 TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);

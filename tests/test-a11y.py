@@ -1,0 +1,290 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The console as a screen-reader user meets it, through AT-SPI and the keyboard only
+(no pointer), against the demo's simulator:
+
+  - every page of the sidebar, the main menu's windows, the halt result and the resume
+    guard: each control a person operates has a name that says what it does (not
+    "button", no mnemonic underscore, not said twice), every column header is named,
+    every status icon has a text equivalent;
+  - an incident from the keyboard alone (XTest key presses): halt all, the Breakers
+    page, the resume guard filled and confirmed — trading is read back ACTIVE;
+  - the same through AT-SPI alone: actions, the text interface and AT-SPI's own key
+    synthesis (GTK 4.8's check buttons offer no action to tick them);
+  - the keyboard focus is in the window after the guard closes, and stays on the
+    Resume button of a breaker row while the services keep being polled.
+
+Runs inside tests/session.sh (Xvfb, private D-Bus); the console runs with its
+accessibility bridge on. TAP on stdout."""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+try:
+    import pyatspi
+    from gi.repository import Atspi
+    import tw_atspi as at
+except ImportError as error:  # outside `build-aux/run deps`
+    print("1..0 # SKIP pyatspi is not installed (%s)" % error)
+    sys.exit(0)
+
+BINARY = os.environ.get("TW_BINARY")
+APP_NAME = "tradewarden"
+REASON = "drill of the keyboard path"
+REASON_ATSPI = "drill of the AT-SPI path"
+
+
+class Console:
+    """The console on the demo, started with its accessibility bridge on."""
+
+    def __init__(self):
+        env = dict(os.environ)
+        env.pop("NO_AT_BRIDGE", None)
+        env.pop("GTK_A11Y", None)
+        # A demo of its own: the simulator's state lives in the session's folders.
+        self.log = tempfile.NamedTemporaryFile(prefix="tw-a11y-", suffix=".log", delete=False)
+        self.process = subprocess.Popen([BINARY, "--demo"], env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.app = at.wait(lambda: at.application(APP_NAME), "the console on the accessibility bus")
+        self.frame = at.wait(lambda: at.find(self.app, lambda a: at.role(a) == pyatspi.ROLE_FRAME),
+                             "the console's window")
+        # Polled: every service row says when it was updated.
+        at.wait(lambda: at.find(self.frame, lambda a: at.name(a) == "updated just now"),
+                "the first poll answers")
+        self.pages = at.wait(lambda: at.find(self.frame, lambda a: at.role(a) == pyatspi.ROLE_LIST
+                                             and at.name(a) == "Pages"), "the sidebar")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def page_names(self):
+        names = []
+        for i in range(self.pages.childCount):
+            names.append(at.name(self.pages.getChildAtIndex(i)).split(":")[0])
+        return names
+
+    def show_page(self, title):
+        """With the page's shortcut, Ctrl+N, as the sidebar's tooltips and the shortcuts
+        window say (a row's selection does not switch pages: Tab through the sidebar
+        would, and activating a row is Enter)."""
+        index = self.page_names().index(title)
+        keyboard = at.Keyboard()
+        keyboard.focus_window(at.name(self.frame))
+        keyboard.press("ctrl+%d" % (index + 1))
+        return at.wait(lambda: at.find(self.frame, lambda a: at.role(a) == pyatspi.ROLE_PANEL
+                                       and at.name(a) == title), "the page " + title)
+
+    def other_windows(self):
+        return [w for w in at.windows(self.app) if w is not None and at.showing(w)
+                and at.name(w) != at.name(self.frame)]
+
+    def dialog(self, title):
+        return at.wait(lambda: next((w for w in self.other_windows() if at.name(w) == title), None),
+                       "the window " + title)
+
+    def trading_states(self):
+        """The Breakers page's trading-state words per service, as shown."""
+        return [at.name(a) for a in at.find_all(self.frame, lambda a: at.role(a) == pyatspi.ROLE_LABEL
+                                                and at.name(a) in ("ACTIVE", "HALTED", "REDUCING"))]
+
+
+results = []
+
+
+def check(title, func):
+    try:
+        func()
+        results.append((True, title, None))
+    except Exception:  # a failed assertion or a vanished accessible
+        results.append((False, title, traceback.format_exc()))
+
+
+def assert_named(where, root):
+    found = at.problems(root)
+    assert not found, "%s:\n  %s" % (where, "\n  ".join(found))
+
+
+def test_pages(console):
+    names = console.page_names()
+    assert "Overview" in names and "Breakers" in names, names
+    for title in names:
+        page = console.show_page(title)
+        # What the page shows once its first answers are in.
+        at.wait(lambda: at.find(page, lambda a: at.role(a) != pyatspi.ROLE_PANEL), "content on " + title)
+        assert_named("page " + title, console.frame)
+    console.show_page("Overview")
+
+
+def open_menu_item(console, label):
+    at.click(at.wait(lambda: at.button(console.frame, "Main Menu"), "the main menu button"))
+    item = at.wait(lambda: next((m for w in at.windows(console.app)
+                                 for m in [at.find(w, lambda a: at.role(a) == pyatspi.ROLE_MENU_ITEM
+                                                   and at.name(a) == label)] if m), None),
+                   "the menu item " + label)
+    at.click(item)
+
+
+def test_menu_windows(console):
+    keyboard = at.Keyboard()
+    keyboard.focus_window(at.name(console.frame))
+    for label, title in (("Preferences", "Preferences"), ("Keyboard Shortcuts", "Shortcuts"),
+                         ("About Trade Warden", "About Trade Warden")):
+        open_menu_item(console, label)
+        window = at.wait(lambda: next((w for w in console.other_windows()
+                                       if title.lower() in at.name(w).lower() or
+                                       at.find(w, lambda a: at.name(a) == title)), None),
+                         "the window " + title)
+        assert_named("window " + title, window)
+        keyboard.press("Escape")
+        at.wait(lambda: window not in console.other_windows() or not at.showing(window),
+                "the window %s to close on Escape" % title)
+
+
+def resume_buttons(console):
+    return at.find_all(console.frame, lambda a: at.role(a) == pyatspi.ROLE_PUSH_BUTTON
+                       and at.name(a) == "Resume…" and at.state(a, pyatspi.STATE_SENSITIVE))
+
+
+def test_keyboard_incident(console):
+    keyboard = at.Keyboard()
+    keyboard.focus_window(at.name(console.frame))
+    at.wait(lambda: at.state(console.frame, pyatspi.STATE_ACTIVE), "the window to be active")
+    keyboard.press("ctrl+shift+h")          # Halt All, from anywhere
+    at.wait(lambda: at.find(console.frame, lambda a: at.name(a).startswith("Halted ")), "the halt's result")
+    at.wait(lambda: at.button(console.frame, "Details"), "the result's Details button")
+    assert_named("the halt's result", console.frame)
+    console.show_page("Breakers")
+    at.wait(lambda: resume_buttons(console), "a Resume… button")
+    # Tab to the first Resume… button, reading where the focus is (never pointing).
+    for _ in range(60):
+        now = at.focused(console.frame)
+        if now is not None and at.name(now) == "Resume…":
+            break
+        keyboard.press("Tab")
+        time.sleep(0.03)
+    else:
+        raise AssertionError("Tab never reached a Resume… button")
+    # The focus stays on it while polls refresh the row.
+    poll_label = at.name(at.find(console.frame, lambda a: at.name(a).startswith("updated ")))
+    keyboard.press("ctrl+r")
+    at.wait(lambda: at.focused(console.frame) is not None, "the focus after a refresh")
+    assert at.name(at.focused(console.frame)) == "Resume…", \
+        "focus moved to %s after a refresh (was on Resume…; %s)" % (at.name(at.focused(console.frame)), poll_label)
+    keyboard.press("space")
+    dialog = console.dialog("Resume trading")
+    # The session has no window manager to give the new dialog the keyboard: do its part.
+    keyboard.focus_window("Resume trading")
+    assert_named("the resume guard", dialog)
+    entry = at.wait(lambda: at.find(dialog, lambda a: at.role(a) == pyatspi.ROLE_TEXT), "the reason entry")
+    # GTK 4.8 reports no focused state for the entry's text: Tab until no control says
+    # it has the focus (the text has it), type, and read the text back.
+    for _ in range(12):
+        now = at.focused(dialog)
+        if now is None or now == entry:
+            keyboard.type(REASON)
+            try:
+                at.wait(lambda: REASON in entry.queryText().getText(0, -1), "the typed reason", timeout=5)
+                break
+            except AssertionError:
+                pass
+        keyboard.press("Tab")
+        time.sleep(0.03)
+    else:
+        raise AssertionError("Tab never reached the reason entry")
+    # Tick each manual checklist item: Tab until the focus is on an unticked check box.
+    for _ in range(40):
+        boxes = [b for b in at.find_all(dialog, lambda a: at.role(a) == pyatspi.ROLE_CHECK_BOX)
+                 if at.state(b, pyatspi.STATE_SENSITIVE) and not at.state(b, pyatspi.STATE_CHECKED)]
+        if not boxes:
+            break
+        now = at.focused(dialog)
+        if now is not None and at.role(now) == pyatspi.ROLE_CHECK_BOX and now in boxes:
+            keyboard.press("space")
+            at.wait(lambda: at.state(now, pyatspi.STATE_CHECKED), "the check box to be ticked")
+            continue
+        keyboard.press("Tab")
+        time.sleep(0.03)
+    else:
+        raise AssertionError("could not tick the checklist from the keyboard")
+    confirm = at.wait(lambda: at.button(dialog, "Resume trading"), "the confirm button to be sensitive")
+    for _ in range(20):
+        if at.state(confirm, pyatspi.STATE_FOCUSED):
+            break
+        keyboard.press("Tab")
+        time.sleep(0.03)
+    assert at.state(confirm, pyatspi.STATE_FOCUSED), "Tab never reached Resume trading"
+    keyboard.press("Return")
+    at.wait(lambda: not at.showing(dialog) or dialog not in console.other_windows(), "the guard to close")
+    # Read back: one service trades again; the focus is in the window, not lost.
+    at.wait(lambda: "ACTIVE" in console.trading_states(), "a service read back ACTIVE")
+    at.wait(lambda: at.focused(console.frame), "the focus back in the window after the guard")
+
+
+def test_atspi_incident(console):
+    at.Keyboard().focus_window(at.name(console.frame))
+    at.click(at.wait(lambda: at.button(console.frame, "Halt All"), "Halt All"))
+    at.wait(lambda: "ACTIVE" not in console.trading_states() or
+            at.find(console.frame, lambda a: at.name(a).startswith("Halted ")), "the halt")
+    console.show_page("Breakers")
+    at.wait(lambda: console.trading_states().count("ACTIVE") == 0, "every service halted")
+    at.click(at.wait(lambda: resume_buttons(console)[0] if resume_buttons(console) else None, "Resume…"))
+    dialog = console.dialog("Resume trading")
+    entry = at.wait(lambda: at.find(dialog, lambda a: at.role(a) == pyatspi.ROLE_TEXT), "the reason entry")
+    # GTK 4.8 implements no editable-text interface: focus the entry and type through
+    # AT-SPI's own key synthesis, as a screen reader's typing does.
+    entry.queryComponent().grabFocus()
+    at.wait(lambda: at.state(entry, pyatspi.STATE_FOCUSED), "the reason entry to take the focus")
+    Atspi.generate_keyboard_event(0, REASON_ATSPI, Atspi.KeySynthType.STRING)
+    at.wait(lambda: REASON_ATSPI in entry.queryText().getText(0, -1), "the reason typed through AT-SPI")
+    for box in at.find_all(dialog, lambda a: at.role(a) == pyatspi.ROLE_CHECK_BOX):
+        if not at.state(box, pyatspi.STATE_SENSITIVE) or at.state(box, pyatspi.STATE_CHECKED):
+            continue
+        box.queryComponent().grabFocus()
+        at.wait(lambda: at.state(box, pyatspi.STATE_FOCUSED), "the check box to take the focus")
+        Atspi.generate_keyboard_event(0, " ", Atspi.KeySynthType.STRING)
+        at.wait(lambda: at.state(box, pyatspi.STATE_CHECKED), "the check box ticked through AT-SPI")
+    at.click(at.wait(lambda: at.button(dialog, "Resume trading"), "the confirm button to be sensitive"))
+    at.wait(lambda: not at.showing(dialog) or dialog not in console.other_windows(), "the guard to close")
+    at.wait(lambda: "ACTIVE" in console.trading_states(), "a service read back ACTIVE")
+
+
+def main():
+    if not BINARY or "DISPLAY" not in os.environ:
+        print("1..0 # SKIP needs the headless session and TW_BINARY (build-aux/run test)")
+        return 0
+    console = Console()
+    try:
+        check("every page's controls are named", lambda: test_pages(console))
+        check("an incident from the keyboard alone", lambda: test_keyboard_incident(console))
+        check("an incident through AT-SPI alone", lambda: test_atspi_incident(console))
+        check("the main menu's windows are named and close on Escape", lambda: test_menu_windows(console))
+    finally:
+        console.stop()
+    print("1..%d" % len(results))
+    for i, (ok, title, detail) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, title))
+        if detail:
+            for line in detail.splitlines():
+                print("# " + line)
+    if not all(ok for ok, _, _ in results):
+        with open(console.log.name, errors="replace") as log:
+            for line in log.read().splitlines()[-40:]:
+                print("# console: " + line)
+    return 0 if all(ok for ok, _, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
