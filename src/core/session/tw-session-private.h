@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tw-session.h"
+#include "tw-keys.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ struct _TwSession
   TwBackupManager     *backups;
   TwBackupScheduler   *scheduler;
   TwPortfolio         *portfolio;
+  TwKeys              *keys;
 
   /* Settings */
   guint                poll_interval_ms;
@@ -71,5 +73,8 @@ void _tw_session_notify (TwSession         *self,
 /* tw-session-halt.c */
 void _tw_session_cancel_halt (TwSession *self);
 void _tw_session_clear_halt  (TwSession *self);
+
+/* tw-session-keys.c */
+void _tw_session_build_keys (TwSession *self);
 
 G_END_DECLS

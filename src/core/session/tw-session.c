@@ -109,6 +109,8 @@ build_services (TwSession *self)
   /* Positions and orders at the poll interval while a page shows them (it holds the
    * portfolio's view); otherwise every 30 s. */
   tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
+
+  _tw_session_build_keys (self);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
@@ -132,6 +134,7 @@ stop_services (TwSession *self)
 static void
 release_services (TwSession *self)
 {
+  g_clear_object (&self->keys);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->backups);
@@ -274,6 +277,7 @@ tw_session_start (TwSession *self)
   tw_risk_monitor_start (self->monitor);
   tw_backup_scheduler_start (self->scheduler);
   tw_portfolio_start (self->portfolio);
+  tw_keys_start (self->keys);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -608,6 +612,14 @@ tw_session_get_backup_manager (TwSession *self)
   g_return_val_if_fail (TW_IS_SESSION (self), NULL);
 
   return self->backups;
+}
+
+TwKeys *
+tw_session_get_keys (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->keys;
 }
 
 TwBackupScheduler *

@@ -69,6 +69,8 @@ TwAlertEngine       *tw_session_get_alert_engine            (TwSession          
 TwBackupManager     *tw_session_get_backup_manager          (TwSession            *self);
 TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
+/* Key rotation (src/core/keys): steps refuse to run without an audit log. */
+struct _TwKeys      *tw_session_get_keys                    (TwSession            *self);
 
 /* Settings. */
 guint                tw_session_get_poll_interval           (TwSession            *self);

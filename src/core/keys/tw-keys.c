@@ -1,0 +1,978 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "tw-error.h"
+#include "tw-json.h"
+#include "tw-keys-private.h"
+
+/* The state file holds steps, times, masked tails and the server settings: never a key. */
+#define STATE_MAX_SIZE (1024 * 1024)
+
+enum { SIGNAL_CHANGED, SIGNAL_GRACE_OVER, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TwKeys, tw_keys, G_TYPE_OBJECT)
+
+static const char * const step_names[] = {
+  "none", "prepared", "added", "proven", "grace", "removed", "done",
+};
+
+const char *
+tw_key_step_to_string (TwKeyStep step)
+{
+  if ((guint) step >= G_N_ELEMENTS (step_names))
+    return "none";
+  return step_names[step];
+}
+
+static TwKeyStep
+step_from_string (const char *s)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (step_names); i++)
+    if (g_strcmp0 (step_names[i], s) == 0)
+      return (TwKeyStep) i;
+  return TW_KEY_STEP_NONE;
+}
+
+static void
+rotation_free (gpointer data)
+{
+  TwKeyRotation *r = data;
+
+  g_free (r->service_id);
+  g_free (r->secret);
+  g_free (r->new_tail);
+  g_free (r->old_tail);
+  g_free (r->problem);
+  g_clear_pointer (&r->backups, g_ptr_array_unref);
+  g_free (r);
+}
+
+static void
+server_free (gpointer data)
+{
+  TwKeyServer *s = data;
+
+  g_free (s->env_file);
+  g_strfreev (s->argv);
+  g_free (s);
+}
+
+void
+tw_key_rotation_info_free (TwKeyRotationInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->service_id);
+  g_free (info->secret);
+  g_free (info->new_tail);
+  g_free (info->old_tail);
+  g_free (info->problem);
+  g_free (info);
+}
+
+static char *
+rotation_key (const char *service_id,
+              const char *secret)
+{
+  return g_strconcat (service_id, "\n", secret, NULL);
+}
+
+TwKeyRotation *
+_tw_keys_lookup_locked (TwKeys     *self,
+                        const char *service_id,
+                        const char *secret)
+{
+  g_autofree char *key = rotation_key (service_id, secret);
+
+  return g_hash_table_lookup (self->rotations, key);
+}
+
+TwKeyRotation *
+_tw_keys_insert_locked (TwKeys     *self,
+                        const char *service_id,
+                        const char *secret)
+{
+  TwKeyRotation *r = g_new0 (TwKeyRotation, 1);
+
+  r->service_id = g_strdup (service_id);
+  r->secret = g_strdup (secret);
+  r->backups = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_replace (self->rotations, rotation_key (service_id, secret), r);
+  return r;
+}
+
+void
+_tw_keys_remove_locked (TwKeys     *self,
+                        const char *service_id,
+                        const char *secret)
+{
+  g_autofree char *key = rotation_key (service_id, secret);
+
+  g_hash_table_remove (self->rotations, key);
+}
+
+char *
+_tw_keys_secret_name (const char *secret,
+                      const char *slot)
+{
+  return slot == NULL ? g_strdup (secret) : g_strconcat (secret, ".", slot, NULL);
+}
+
+const TwEnvVariable *
+_tw_keys_list_variable (const TwSecretSpec *spec)
+{
+  for (guint i = 0; spec->env_variables != NULL && i < spec->env_variables->len; i++)
+    {
+      const TwEnvVariable *var = g_ptr_array_index (spec->env_variables, i);
+
+      if (var->separator != NULL)
+        return var;
+    }
+  return NULL;
+}
+
+char *
+_tw_keys_join_restart (char **argv)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
+    {
+      g_autofree char *q = g_shell_quote (argv[i]);
+
+      if (i > 0)
+        g_string_append_c (s, ' ');
+      /* plain words stay plain */
+      g_string_append (s, strpbrk (argv[i], " \t'\"\\$`*?[]{}()<>|&;#~") != NULL || *argv[i] == '\0'
+                          ? q : argv[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* State file */
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+gboolean
+_tw_keys_save_locked (TwKeys  *self,
+                      GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *dir = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->state_path == NULL)
+    return TRUE;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "grace_s");
+  json_builder_add_int_value (b, self->grace_s);
+  json_builder_set_member_name (b, "rotations");
+  json_builder_begin_array (b);
+  g_hash_table_iter_init (&iter, self->rotations);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TwKeyRotation *r = value;
+
+      json_builder_begin_object (b);
+      add_string (b, "service", r->service_id);
+      add_string (b, "secret", r->secret);
+      add_string (b, "step", tw_key_step_to_string (r->step));
+      json_builder_set_member_name (b, "started_us");
+      json_builder_add_int_value (b, r->started_us);
+      json_builder_set_member_name (b, "grace_until_us");
+      json_builder_add_int_value (b, r->grace_until_us);
+      add_string (b, "new_tail", r->new_tail);
+      add_string (b, "old_tail", r->old_tail);
+      add_string (b, "problem", r->problem);
+      json_builder_set_member_name (b, "still_accepted");
+      json_builder_add_boolean_value (b, r->still_accepted);
+      json_builder_set_member_name (b, "backups");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < r->backups->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (r->backups, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "servers");
+  json_builder_begin_object (b);
+  g_hash_table_iter_init (&iter, self->servers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TwKeyServer *s = value;
+
+      json_builder_set_member_name (b, key);
+      json_builder_begin_object (b);
+      add_string (b, "mode", s->mode == TW_KEY_SERVER_MANAGED ? "managed" : "guided");
+      add_string (b, "env_file", s->env_file);
+      json_builder_set_member_name (b, "restart");
+      json_builder_begin_array (b);
+      for (guint i = 0; s->argv != NULL && s->argv[i] != NULL; i++)
+        json_builder_add_string_value (b, s->argv[i]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "timeout_s");
+      json_builder_add_int_value (b, s->timeout_s);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  data = json_generator_to_data (gen, NULL);
+
+  dir = g_path_get_dirname (self->state_path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Cannot create %s: %s"), dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return g_file_set_contents_full (self->state_path, data, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+static const char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static gint64
+member_int (JsonObject *o,
+            const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (n);
+}
+
+gboolean
+tw_keys_load (TwKeys  *self,
+              GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *obj;
+  JsonNode *node;
+  gsize len;
+
+  g_return_val_if_fail (TW_IS_KEYS (self), FALSE);
+
+  if (self->state_path == NULL)
+    return TRUE;
+  if (!g_file_get_contents (self->state_path, &data, &len, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      self->load_failed = TRUE;
+      g_set_error (error, TW_ERROR, TW_ERROR_FAILED, _("Cannot read the key rotations (%s): %s"),
+                   self->state_path, local_error->message);
+      return FALSE;
+    }
+  if (len > STATE_MAX_SIZE || !json_parser_load_from_data (parser, data, len, &local_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      self->load_failed = TRUE;
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("The key rotations file %s is damaged; it was left as it is: %s"),
+                   self->state_path, local_error != NULL ? local_error->message : _("not an object"));
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  obj = json_node_get_object (root);
+
+  g_mutex_lock (&self->lock);
+  if (member_int (obj, "grace_s") > 0)
+    self->grace_s = member_int (obj, "grace_s");
+  node = json_object_get_member (obj, "rotations");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *e = json_array_get_element (array, i);
+          JsonObject *ro;
+          const char *service, *secret;
+          TwKeyRotation *r;
+          JsonNode *bn;
+
+          if (!JSON_NODE_HOLDS_OBJECT (e))
+            continue;
+          ro = json_node_get_object (e);
+          service = member_string (ro, "service");
+          secret = member_string (ro, "secret");
+          if (service == NULL || secret == NULL)
+            continue;
+          r = _tw_keys_insert_locked (self, service, secret);
+          r->step = step_from_string (member_string (ro, "step"));
+          r->started_us = member_int (ro, "started_us");
+          r->grace_until_us = member_int (ro, "grace_until_us");
+          r->new_tail = g_strdup (member_string (ro, "new_tail"));
+          r->old_tail = g_strdup (member_string (ro, "old_tail"));
+          r->problem = g_strdup (member_string (ro, "problem"));
+          r->still_accepted = json_object_get_boolean_member_with_default (ro, "still_accepted", FALSE);
+          bn = json_object_get_member (ro, "backups");
+          if (bn != NULL && JSON_NODE_HOLDS_ARRAY (bn))
+            for (guint j = 0; j < json_array_get_length (json_node_get_array (bn)); j++)
+              {
+                JsonNode *p = json_array_get_element (json_node_get_array (bn), j);
+
+                if (JSON_NODE_HOLDS_VALUE (p) && json_node_get_value_type (p) == G_TYPE_STRING)
+                  g_ptr_array_add (r->backups, g_strdup (json_node_get_string (p)));
+              }
+        }
+    }
+  node = json_object_get_member (obj, "servers");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *so = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (so);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *sn = json_object_get_member (so, l->data);
+          TwKeyServer *s;
+          JsonNode *an;
+
+          if (!JSON_NODE_HOLDS_OBJECT (sn))
+            continue;
+          s = g_new0 (TwKeyServer, 1);
+          s->mode = g_strcmp0 (member_string (json_node_get_object (sn), "mode"), "managed") == 0
+                      ? TW_KEY_SERVER_MANAGED : TW_KEY_SERVER_GUIDED;
+          s->env_file = g_strdup (member_string (json_node_get_object (sn), "env_file"));
+          s->timeout_s = member_int (json_node_get_object (sn), "timeout_s");
+          if (s->timeout_s == 0)
+            s->timeout_s = TW_KEYS_DEFAULT_RESTART_TIMEOUT_S;
+          an = json_object_get_member (json_node_get_object (sn), "restart");
+          if (an != NULL && JSON_NODE_HOLDS_ARRAY (an))
+            {
+              g_autoptr(GStrvBuilder) sb = g_strv_builder_new ();
+
+              for (guint j = 0; j < json_array_get_length (json_node_get_array (an)); j++)
+                {
+                  JsonNode *p = json_array_get_element (json_node_get_array (an), j);
+
+                  if (JSON_NODE_HOLDS_VALUE (p) && json_node_get_value_type (p) == G_TYPE_STRING)
+                    g_strv_builder_add (sb, json_node_get_string (p));
+                }
+              s->argv = g_strv_builder_end (sb);
+            }
+          g_hash_table_replace (self->servers, g_strdup (l->data), s);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* Grace timer: the earliest end of a grace period still ahead, then "grace-over". */
+
+static void schedule_grace (TwKeys *self);
+
+static gboolean
+grace_timer_cb (gpointer user_data)
+{
+  TwKeys *self = user_data;
+  gint64 now = g_get_real_time ();
+  g_autoptr(GPtrArray) over = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  self->grace_timer = 0;
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->rotations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TwKeyRotation *r = value;
+
+      if (r->step == TW_KEY_STEP_GRACE && r->grace_until_us <= now)
+        {
+          g_ptr_array_add (over, g_strdup (r->service_id));
+          g_ptr_array_add (over, g_strdup (r->secret));
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i + 1 < over->len; i += 2)
+    g_signal_emit (self, signals[SIGNAL_GRACE_OVER], 0,
+                   g_ptr_array_index (over, i), g_ptr_array_index (over, i + 1));
+  schedule_grace (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_grace (TwKeys *self)
+{
+  gint64 now = g_get_real_time (), next = G_MAXINT64;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_clear_handle_id (&self->grace_timer, g_source_remove);
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->rotations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      TwKeyRotation *r = value;
+
+      /* one reminder per period: those over when the console starts are reminded at once */
+      if (r->step == TW_KEY_STEP_GRACE && r->grace_until_us > now - G_USEC_PER_SEC)
+        next = MIN (next, r->grace_until_us);
+      else if (r->step == TW_KEY_STEP_GRACE && next == G_MAXINT64)
+        next = now;
+    }
+  g_mutex_unlock (&self->lock);
+  if (next == G_MAXINT64)
+    return;
+  self->grace_timer = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                  (guint) CLAMP ((next - now) / G_USEC_PER_SEC + 1, 1, 3600),
+                                                  grace_timer_cb, self, NULL);
+}
+
+static void
+tw_keys_finalize (GObject *object)
+{
+  TwKeys *self = TW_KEYS (object);
+
+  g_clear_handle_id (&self->grace_timer, g_source_remove);
+  g_clear_object (&self->workspace);
+  g_clear_object (&self->audit_log);
+  g_free (self->state_path);
+  g_free (self->profile);
+  g_hash_table_unref (self->rotations);
+  g_hash_table_unref (self->servers);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (tw_keys_parent_class)->finalize (object);
+}
+
+static void
+tw_keys_class_init (TwKeysClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = tw_keys_finalize;
+
+  /* A rotation moved, failed or was cancelled: (service id, secret). */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* The grace period of a rotation is over: the old key can be retired. */
+  signals[SIGNAL_GRACE_OVER] =
+    g_signal_new ("grace-over", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+tw_keys_init (TwKeys *self)
+{
+  g_mutex_init (&self->lock);
+  self->grace_s = TW_KEYS_DEFAULT_GRACE_S;
+  self->rotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, rotation_free);
+  self->servers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, server_free);
+}
+
+TwKeys *
+tw_keys_new (TwWorkspace *workspace,
+             TwAuditLog  *audit_log,
+             const char  *state_path)
+{
+  TwKeys *self;
+  TwProfile *profile;
+
+  g_return_val_if_fail (TW_IS_WORKSPACE (workspace), NULL);
+
+  self = g_object_new (TW_TYPE_KEYS, NULL);
+  self->workspace = g_object_ref (workspace);
+  self->audit_log = audit_log != NULL ? g_object_ref (audit_log) : NULL;
+  self->state_path = g_strdup (state_path);
+  profile = tw_workspace_get_profile (workspace);
+  self->profile = g_strdup (tw_profile_get_name (profile));
+  self->mode = tw_profile_get_mode (profile);
+  return self;
+}
+
+char *
+tw_keys_default_state_path (const char *profile)
+{
+  g_autofree char *file = g_strconcat (profile, ".json", NULL);
+
+  return g_build_filename (g_get_user_state_dir (), "tradewarden", "keys", file, NULL);
+}
+
+
+void
+tw_keys_start (TwKeys *self)
+{
+  schedule_grace (self);
+}
+
+gboolean
+tw_keys_set_server (TwKeys             *self,
+                    const char         *service_id,
+                    TwKeyServerMode     mode,
+                    const char         *env_file,
+                    const char * const *restart_argv,
+                    guint               timeout_s,
+                    GError            **error)
+{
+  TwKeyServer *s;
+  gboolean ok;
+
+  g_return_val_if_fail (TW_IS_KEYS (self), FALSE);
+
+  if (mode == TW_KEY_SERVER_MANAGED &&
+      (env_file == NULL || !g_path_is_absolute (env_file) || restart_argv == NULL ||
+       restart_argv[0] == NULL || *restart_argv[0] == '\0'))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("A managed service needs the full path of its .env file and a restart command"));
+      return FALSE;
+    }
+  s = g_new0 (TwKeyServer, 1);
+  s->mode = mode;
+  s->env_file = g_strdup (env_file);
+  s->argv = g_strdupv ((char **) restart_argv);
+  s->timeout_s = timeout_s > 0 ? timeout_s : TW_KEYS_DEFAULT_RESTART_TIMEOUT_S;
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->servers, g_strdup (service_id), s);
+  ok = _tw_keys_save_locked (self, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+TwKeyServerMode
+tw_keys_get_server_mode (TwKeys     *self,
+                         const char *service_id)
+{
+  TwKeyServer *s;
+  TwKeyServerMode mode;
+
+  g_mutex_lock (&self->lock);
+  s = g_hash_table_lookup (self->servers, service_id);
+  mode = s != NULL ? s->mode : TW_KEY_SERVER_GUIDED;
+  g_mutex_unlock (&self->lock);
+  return mode;
+}
+
+void
+tw_keys_set_grace (TwKeys *self,
+                   guint   seconds)
+{
+  g_mutex_lock (&self->lock);
+  self->grace_s = seconds;
+  _tw_keys_save_locked (self, NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+tw_keys_get_grace (TwKeys *self)
+{
+  return self->grace_s;
+}
+
+static TwKeyRotationInfo *
+info_from (TwKeyRotation *r)
+{
+  TwKeyRotationInfo *info = g_new0 (TwKeyRotationInfo, 1);
+
+  info->service_id = g_strdup (r->service_id);
+  info->secret = g_strdup (r->secret);
+  info->step = r->step;
+  info->started_us = r->started_us;
+  info->grace_until_us = r->grace_until_us;
+  info->new_tail = g_strdup (r->new_tail);
+  info->old_tail = g_strdup (r->old_tail);
+  info->problem = g_strdup (r->problem);
+  info->still_accepted = r->still_accepted;
+  return info;
+}
+
+TwKeyRotationInfo *
+tw_keys_get_rotation (TwKeys     *self,
+                      const char *service_id,
+                      const char *secret)
+{
+  TwKeyRotation *r;
+  TwKeyRotationInfo *info = NULL;
+
+  g_return_val_if_fail (TW_IS_KEYS (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  r = _tw_keys_lookup_locked (self, service_id, secret);
+  if (r != NULL)
+    info = info_from (r);
+  g_mutex_unlock (&self->lock);
+  return info;
+}
+
+GPtrArray *
+tw_keys_list_rotations (TwKeys *self)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) tw_key_rotation_info_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->rotations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (out, info_from (value));
+  g_mutex_unlock (&self->lock);
+  return out;
+}
+
+static gboolean
+find_spec (TwKeys              *self,
+           const char          *service_id,
+           const char          *secret,
+           TwClient           **client_out,
+           const TwSecretSpec **spec_out,
+           GError             **error)
+{
+  TwClient *client = tw_workspace_get_client (self->workspace, service_id);
+  const TwSecretSpec *spec;
+
+  if (client == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND,
+                   _("The service “%s” is not in this profile, or its connector is not installed"),
+                   service_id);
+      return FALSE;
+    }
+  spec = tw_connector_get_secret (tw_client_get_connector (client), secret);
+  if (spec == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("The service “%s” has no key “%s”"),
+                   service_id, secret);
+      return FALSE;
+    }
+  if (client_out != NULL)
+    *client_out = client;
+  *spec_out = spec;
+  return TRUE;
+}
+
+gboolean
+tw_keys_can_rotate (TwKeys     *self,
+                    const char *service_id,
+                    const char *secret,
+                    GError    **error)
+{
+  const TwSecretSpec *spec;
+
+  if (!find_spec (self, service_id, secret, NULL, &spec, error))
+    return FALSE;
+  if (spec->prove_operation == NULL)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                   _("The connector does not say how to prove a new %s works: it cannot be "
+                     "rotated here"), spec->label);
+      return FALSE;
+    }
+  if (!spec->rotate_overlap)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                   _("The server accepts one %s at a time: there is no overlap in which to "
+                     "prove the new one. Rotate it by hand (halt trading first)"), spec->label);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+tw_keys_dup_server_step (TwKeys     *self,
+                         const char *service_id,
+                         const char *secret,
+                         gboolean    reveal,
+                         GError    **error)
+{
+  g_autoptr(TwKeyRotationInfo) info = tw_keys_get_rotation (self, service_id, secret);
+  g_autofree char *restart = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *new_key = NULL;
+  const TwEnvVariable *var;
+  const TwSecretSpec *spec;
+  TwKeyServer *s;
+  TwSecrets *secrets = tw_workspace_get_secrets (self->workspace);
+
+  if (!find_spec (self, service_id, secret, NULL, &spec, error))
+    return NULL;
+  var = _tw_keys_list_variable (spec);
+  if (info == NULL || var == NULL ||
+      (info->step != TW_KEY_STEP_PREPARED && info->step != TW_KEY_STEP_GRACE))
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  s = g_hash_table_lookup (self->servers, service_id);
+  restart = s != NULL && s->argv != NULL ? _tw_keys_join_restart (s->argv) : NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (reveal)
+    {
+      /* The real text, for Copy: read from the keyring (blocking: the caller is a worker
+       * or the command line). */
+      g_autofree char *cur = tw_secrets_lookup_sync (secrets, self->profile, service_id, secret, NULL, error);
+      g_autofree char *pending_name = _tw_keys_secret_name (secret, "pending");
+      g_autofree char *pending = NULL;
+
+      if (cur == NULL)
+        return NULL;
+      if (info->step == TW_KEY_STEP_PREPARED)
+        {
+          pending = tw_secrets_lookup_sync (secrets, self->profile, service_id, pending_name, NULL, error);
+          if (pending == NULL)
+            return NULL;
+          old_key = g_steal_pointer (&cur);
+          new_key = g_steal_pointer (&pending);
+        }
+      else
+        new_key = g_steal_pointer (&cur);
+    }
+  else
+    {
+      old_key = g_strdup (info->old_tail);
+      new_key = g_strdup (info->new_tail);
+    }
+
+  if (info->step == TW_KEY_STEP_PREPARED)
+    return g_strdup_printf (_("In the service’s .env file add the new key after the keys it has:\n"
+                              "%s=%s%s%s\nthen restart the service%s%s"),
+                            var->name, old_key, var->separator, new_key,
+                            restart != NULL ? ": " : "", restart != NULL ? restart : "");
+  return g_strdup_printf (_("In the service’s .env file remove the old key:\n%s=%s\n"
+                            "then restart the service%s%s"),
+                          var->name, new_key,
+                          restart != NULL ? ": " : "", restart != NULL ? restart : "");
+}
+
+/* The steps, in a worker thread */
+
+static void
+job_free (TwKeyJob *job)
+{
+  g_clear_object (&job->keys);
+  g_free (job->service_id);
+  g_free (job->secret);
+  if (job->pasted != NULL)
+    {
+      memset (job->pasted, 0, strlen (job->pasted));
+      g_free (job->pasted);
+    }
+  g_clear_object (&job->connector);
+  g_clear_object (&job->service);
+  g_clear_object (&job->secrets);
+  g_free (job->server.env_file);
+  g_strfreev (job->server.argv);
+  g_free (job->output);
+  g_free (job);
+}
+
+typedef TwKeyStep (*StepFunc) (TwKeyJob *job, GError **error);
+
+static void
+step_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TwKeyJob *job = task_data;
+  StepFunc func = g_object_get_data (G_OBJECT (task), "tw-step-func");
+  GError *error = NULL;
+  TwKeyStep step = func (job, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, step);
+}
+
+static void
+start_step (TwKeys              *self,
+            const char          *service_id,
+            const char          *secret,
+            const char          *pasted,
+            StepFunc             func,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  TwClient *client = NULL;
+  const TwSecretSpec *spec;
+  TwKeyJob *job;
+  TwKeyServer *s;
+  TwKeyRotation *r;
+
+  g_task_set_source_tag (task, start_step);
+  if (self->audit_log == NULL)
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_FAILED,
+                               _("Keys cannot be rotated without the audit log"));
+      return;
+    }
+  if (self->load_failed)
+    {
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_FAILED,
+                               _("The key rotations file could not be read: fix or move it first"));
+      return;
+    }
+  if (!find_spec (self, service_id, secret, &client, &spec, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_mutex_lock (&self->lock);
+  r = _tw_keys_lookup_locked (self, service_id, secret);
+  if (r != NULL && r->busy)
+    {
+      g_mutex_unlock (&self->lock);
+      g_task_return_new_error (task, TW_ERROR, TW_ERROR_CONFLICT,
+                               _("A step of this rotation is already running"));
+      return;
+    }
+  if (r != NULL)
+    r->busy = TRUE;
+  job = g_new0 (TwKeyJob, 1);
+  s = g_hash_table_lookup (self->servers, service_id);
+  if (s != NULL)
+    {
+      job->server.mode = s->mode;
+      job->server.env_file = g_strdup (s->env_file);
+      job->server.argv = g_strdupv (s->argv);
+      job->server.timeout_s = s->timeout_s;
+    }
+  g_mutex_unlock (&self->lock);
+
+  job->keys = g_object_ref (self);
+  job->service_id = g_strdup (service_id);
+  job->secret = g_strdup (secret);
+  job->pasted = g_strdup (pasted);
+  job->connector = g_object_ref (tw_client_get_connector (client));
+  job->service = g_object_ref (tw_client_get_service (client));
+  job->secrets = g_object_ref (tw_workspace_get_secrets (self->workspace));
+  job->spec = spec;
+  g_object_set_data (G_OBJECT (task), "tw-step-func", func);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, step_thread);
+}
+
+void
+tw_keys_prepare_async (TwKeys              *self,
+                       const char          *service_id,
+                       const char          *secret,
+                       const char          *pasted,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (TW_IS_KEYS (self));
+  start_step (self, service_id, secret, pasted, _tw_keys_run_prepare, cancellable, callback,
+              user_data);
+}
+
+void
+tw_keys_advance_async (TwKeys              *self,
+                       const char          *service_id,
+                       const char          *secret,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (TW_IS_KEYS (self));
+  start_step (self, service_id, secret, NULL, _tw_keys_run_advance, cancellable, callback,
+              user_data);
+}
+
+void
+tw_keys_cancel_async (TwKeys              *self,
+                      const char          *service_id,
+                      const char          *secret,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (TW_IS_KEYS (self));
+  start_step (self, service_id, secret, NULL, _tw_keys_run_cancel, cancellable, callback,
+              user_data);
+}
+
+TwKeyStep
+tw_keys_step_finish (TwKeys        *self,
+                     GAsyncResult  *result,
+                     char         **output,
+                     GError       **error)
+{
+  GTask *task = G_TASK (result);
+  TwKeyJob *job = g_task_get_task_data (task);
+  TwKeyRotation *r;
+  g_autoptr(GError) local_error = NULL;
+  gssize step;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), TW_KEY_STEP_NONE);
+
+  step = g_task_propagate_int (task, &local_error);
+  if (job != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      r = _tw_keys_lookup_locked (self, job->service_id, job->secret);
+      if (r != NULL)
+        r->busy = FALSE;
+      /* On failure: where the rotation stays */
+      if (local_error != NULL)
+        step = r != NULL ? r->step : TW_KEY_STEP_NONE;
+      g_mutex_unlock (&self->lock);
+
+      if (output != NULL)
+        *output = g_strdup (job->output);
+      if (job->promoted)
+        tw_workspace_reset_secrets (self->workspace);
+      schedule_grace (self);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0, job->service_id, job->secret);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return job != NULL ? (TwKeyStep) step : TW_KEY_STEP_NONE;
+    }
+  return (TwKeyStep) step;
+}

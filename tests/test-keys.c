@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Key rotation (src/core/keys) end to end over real HTTP against the simulator and the
+ * test session's real keyring: guided and managed server sides, the proofs, the grace
+ * period, the old key proven refused before it is deleted, "still accepted", a restart
+ * command that fails or hangs, cancel, resuming after the console quit at every step,
+ * the .env file kept byte for byte, and no key in any file of the test's home. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "tw-connector-registry.h"
+#include "tw-error.h"
+#include "tw-key-env.h"
+#include "tw-keys.h"
+#include "tw-test-util.h"
+
+#define SERVICE "investiq"
+
+typedef struct
+{
+  TwSimThread         *sim;
+  TwConnectorRegistry *registry;
+  TwSecrets           *secrets;
+  TwHttp              *http;
+  TwProfile           *profile;
+  TwWorkspace         *workspace;
+  TwAuditLog          *audit;
+  TwKeys              *keys;
+  char                *profile_name;
+  char                *state_path;
+  char                *old_key;
+  char                *server_dir;   /* outside the test's home: the service's own files */
+  char                *env_path;
+  char                *env_original;
+  char                *output;
+} Fixture;
+
+static gboolean
+in_session (void)
+{
+  if (g_getenv ("TW_TEST_SESSION") == NULL)
+    {
+      g_test_skip ("Needs the test session's keyring: run it with `build-aux/run test`.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+random_key (const char *prefix)
+{
+  GString *s = g_string_new (prefix);
+
+  for (guint i = 0; i < 24; i++)
+    g_string_append_printf (s, "%02x", g_random_int_range (0, 256));
+  return g_string_free (s, FALSE);
+}
+
+static void
+put_sim_keys (Fixture    *f,
+              const char *json)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) answer = tw_test_sim_request_full (f->sim, SERVICE, "PUT", "/_sim/keys", json, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static void
+set_sim_api_keys (Fixture    *f,
+                  const char *a,
+                  const char *b)
+{
+  g_autofree char *json = b != NULL ? g_strdup_printf ("{\"api_keys\":[\"%s\",\"%s\"]}", a, b)
+                                    : g_strdup_printf ("{\"api_keys\":[\"%s\"]}", a);
+
+  put_sim_keys (f, json);
+}
+
+/* GET /health on the simulator with @key: the status. */
+static guint
+status_with_key (Fixture    *f,
+                 const char *key)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (tw_sim_thread_get_url (f->sim, SERVICE), "/health", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-Key", key);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  return soup_message_get_status (msg);
+}
+
+static char *
+keyring (Fixture    *f,
+         const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = tw_secrets_lookup_sync (f->secrets, f->profile_name, SERVICE, name, NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+open_keys (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->keys = tw_keys_new (f->workspace, f->audit, f->state_path);
+  g_assert_true (tw_keys_load (f->keys, &error));
+  g_assert_no_error (error);
+}
+
+/* The console quits and starts again: a new keys service from the state file alone. */
+static void
+restart_console (Fixture *f)
+{
+  tw_test_wait_until (G_OBJECT (f->keys)->ref_count == 1, 5000);
+  g_clear_object (&f->keys);
+  open_keys (f);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(TwService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("TW_TEST_SESSION") == NULL)
+    return;
+  f->sim = tw_test_sim_start ();
+  f->registry = tw_connector_registry_new ();
+  tw_connector_registry_load_default (f->registry);
+  f->secrets = tw_secrets_new_keyring ();
+  f->http = tw_http_new ();
+  f->profile_name = g_strdup_printf ("keys-%u", g_random_int ());
+  f->profile = tw_profile_new (f->profile_name, TW_MODE_PAPER);
+  service = tw_service_new (SERVICE, SERVICE, tw_sim_thread_get_url (f->sim, SERVICE));
+  tw_profile_add_service (f->profile, service);
+
+  f->old_key = random_key ("old");
+  g_assert_true (tw_secrets_store_sync (f->secrets, f->profile_name, SERVICE, "api_key", f->old_key,
+                                        NULL, &error));
+  g_assert_no_error (error);
+  set_sim_api_keys (f, f->old_key, NULL);
+
+  f->workspace = tw_workspace_new (f->profile, f->registry, f->http, f->secrets);
+  f->audit = tw_audit_log_open (NULL, &error);
+  g_assert_no_error (error);
+  f->state_path = tw_keys_default_state_path (f->profile_name);
+  open_keys (f);
+
+  f->server_dir = g_dir_make_tmp ("tw-keys-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->env_path = g_build_filename (f->server_dir, ".env", NULL);
+  /* Comments, blank lines, quotes, another service's variables, no newline at the end. */
+  f->env_original = g_strdup_printf ("# InvestIQ\r\nAPI_BASE_URL=http://localhost:3000\n\n"
+                                     "export API_KEYS=\"%s,client-b-key-0000000000\"  \n"
+                                     "POLYGON_API_KEY=pg-123 # data\nLOG_LEVEL=info",
+                                     f->old_key);
+  g_assert_true (g_file_set_contents_full (f->env_path, f->env_original, -1,
+                                           G_FILE_SET_CONTENTS_NONE, 0640, &error));
+  g_assert_no_error (error);
+  g_chmod (f->env_path, 0640);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->sim == NULL)
+    return;
+  if (f->keys != NULL)
+    tw_test_wait_until (G_OBJECT (f->keys)->ref_count == 1, 5000);
+  g_clear_object (&f->keys);
+  g_clear_object (&f->workspace);
+  g_clear_object (&f->audit);
+  tw_secrets_clear_profile_sync (f->secrets, f->profile_name, NULL, NULL);
+  g_clear_object (&f->secrets);
+  g_clear_object (&f->http);
+  g_clear_object (&f->profile);
+  g_clear_object (&f->registry);
+  tw_sim_thread_stop (f->sim);
+  if (f->server_dir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (f->server_dir, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *p = g_build_filename (f->server_dir, name, NULL);
+
+          g_unlink (p);
+        }
+      g_rmdir (f->server_dir);
+    }
+  g_free (f->server_dir);
+  g_free (f->env_path);
+  g_free (f->env_original);
+  g_free (f->profile_name);
+  g_free (f->state_path);
+  g_free (f->old_key);
+  g_free (f->output);
+}
+
+typedef struct
+{
+  gboolean   done;
+  TwKeyStep  step;
+  GError    *error;
+  char      *output;
+} StepWait;
+
+static void
+step_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  StepWait *w = user_data;
+
+  w->step = tw_keys_step_finish (TW_KEYS (source), result, &w->output, &w->error);
+  w->done = TRUE;
+}
+
+/* Runs one step (prepare when @prepare, else advance or @cancel) and waits for it. */
+static TwKeyStep
+run_step (Fixture    *f,
+          gboolean    prepare,
+          gboolean    cancel,
+          const char *pasted,
+          GError    **error)
+{
+  StepWait w = { 0 };
+
+  if (prepare)
+    tw_keys_prepare_async (f->keys, SERVICE, "api_key", pasted, NULL, step_cb, &w);
+  else if (cancel)
+    tw_keys_cancel_async (f->keys, SERVICE, "api_key", NULL, step_cb, &w);
+  else
+    tw_keys_advance_async (f->keys, SERVICE, "api_key", NULL, step_cb, &w);
+  tw_test_wait_until (w.done, 30000);
+  g_free (f->output);
+  f->output = w.output;
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  return w.step;
+}
+
+static TwKeyStep
+current_step (Fixture *f)
+{
+  g_autoptr(TwKeyRotationInfo) info = tw_keys_get_rotation (f->keys, SERVICE, "api_key");
+
+  return info != NULL ? info->step : TW_KEY_STEP_NONE;
+}
+
+static char *
+read_file (const char *path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static guint
+file_mode (const char *path)
+{
+  struct stat st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* The original .env with only the value of API_KEYS changed. */
+static char *
+env_with (Fixture    *f,
+          const char *api_keys)
+{
+  return g_strdup_printf ("# InvestIQ\r\nAPI_BASE_URL=http://localhost:3000\n\n"
+                          "export API_KEYS=\"%s\"  \n"
+                          "POLYGON_API_KEY=pg-123 # data\nLOG_LEVEL=info", api_keys);
+}
+
+static guint
+count_files_containing (const char *dir,
+                        const char *needle)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint hits = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        hits += count_files_containing (path, needle);
+      else if (g_file_get_contents (path, &contents, &len, NULL) &&
+               g_strstr_len (contents, len, needle) != NULL)
+        {
+          g_test_message ("%s holds a key", path);
+          hits++;
+        }
+    }
+  return hits;
+}
+
+static void
+assert_no_key_on_disk (const char *key)
+{
+  g_assert_cmpuint (count_files_containing (g_get_home_dir (), key), ==, 0);
+  g_assert_cmpuint (count_files_containing (g_get_user_data_dir (), key), ==, 0);
+  g_assert_cmpuint (count_files_containing (g_get_user_state_dir (), key), ==, 0);
+  g_assert_cmpuint (count_files_containing (g_get_user_config_dir (), key), ==, 0);
+  g_assert_cmpuint (count_files_containing (g_get_user_cache_dir (), key), ==, 0);
+}
+
+/* The rows the rotation wrote: keys.rotate only, no key in any of them. */
+static guint
+audit_rows_checked (Fixture    *f,
+                    const char *key1,
+                    const char *key2)
+{
+  g_autoptr(GError) error = NULL;
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+  guint n;
+
+  filter.profile = f->profile_name;
+  rows = tw_audit_log_query (f->audit, &filter, NULL, &error);
+  g_assert_no_error (error);
+  n = g_list_model_get_n_items (rows);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwAuditRecord) r = g_list_model_get_item (rows, i);
+      g_autofree char *all = g_strjoin ("|", tw_audit_record_get_action (r),
+                                        tw_audit_record_get_target (r),
+                                        tw_audit_record_get_reason (r) ? tw_audit_record_get_reason (r) : "",
+                                        tw_audit_record_get_message (r) ? tw_audit_record_get_message (r) : "",
+                                        NULL);
+
+      g_assert_cmpstr (tw_audit_record_get_action (r), ==, "keys.rotate");
+      g_assert_null (strstr (all, key1));
+      g_assert_null (strstr (all, key2));
+    }
+  return n;
+}
+
+static void
+test_connector_rotation (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  TwConnector *investiq;
+  const TwSecretSpec *spec;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwConnector) bad = NULL;
+
+  tw_connector_registry_load_default (registry);
+  investiq = tw_connector_registry_lookup (registry, "investiq");
+  spec = tw_connector_get_secret (investiq, "api_key");
+  g_assert_cmpuint (spec->rotate_bytes, ==, 32);
+  g_assert_cmpstr (spec->rotate_encoding, ==, "hex");
+  g_assert_cmpstr (spec->prove_operation, ==, "health");
+  g_assert_true (spec->rotate_overlap);
+  spec = tw_connector_get_secret (investiq, "live_trading_key");
+  g_assert_null (spec->prove_operation);
+  g_assert_false (spec->rotate_overlap);
+
+  bad = tw_connector_new_from_data ("{\"format\":1,\"id\":\"x\",\"name\":\"X\",\"secrets\":[{\"name\":\"k\","
+                                    "\"rotation\":{\"generate\":{\"bytes\":4}}}],"
+                                    "\"operations\":{}}", -1, "x.json", &error);
+  g_assert_null (bad);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "\"bytes\" must be between 16"));
+}
+
+static void
+test_env_edit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tw-env-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "e.env", NULL);
+  g_autofree char *backup = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *link = g_build_filename (dir, "link.env", NULL);
+  const char *original = "A=1\r\n  export  B = 'x,y'\t\n# B=not this\nC=3";
+
+  g_assert_true (g_file_set_contents_full (path, original, -1, G_FILE_SET_CONTENTS_NONE, 0604, &error));
+  g_chmod (path, 0604);
+  value = tw_key_env_get (path, "B", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "x,y");
+  g_assert_true (tw_key_env_set (path, "B", "x,y,z", &backup, &error));
+  g_assert_no_error (error);
+  got = read_file (path);
+  g_assert_cmpstr (got, ==, "A=1\r\n  export  B = 'x,y,z'\t\n# B=not this\nC=3");
+  g_assert_cmpuint (file_mode (path), ==, 0604);
+  g_clear_pointer (&got, g_free);
+  got = read_file (backup);
+  g_assert_cmpstr (got, ==, original);
+  g_assert_cmpuint (file_mode (backup), ==, 0600);
+  g_unlink (backup);
+  g_clear_pointer (&backup, g_free);
+
+  /* absent: appended on a line of its own */
+  g_assert_true (tw_key_env_set (path, "D", "4", &backup, &error));
+  g_clear_pointer (&got, g_free);
+  got = read_file (path);
+  g_assert_cmpstr (got, ==, "A=1\r\n  export  B = 'x,y,z'\t\n# B=not this\nC=3\nD=4\n");
+  g_unlink (backup);
+  g_clear_pointer (&backup, g_free);
+
+  /* a symbolic link is refused, nothing written */
+  g_assert_cmpint (symlink (path, link), ==, 0);
+  g_assert_false (tw_key_env_set (link, "A", "2", &backup, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_null (backup);
+  g_unlink (link);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_guided (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_key = NULL;
+  g_autofree char *masked = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *previous = NULL;
+  g_autoptr(TwKeyRotationInfo) info = NULL;
+
+  if (!in_session ())
+    return;
+
+  /* 1. Prepare: 32 random bytes as hex, pending in the keyring; the server unchanged. */
+  g_assert_cmpint (run_step (f, TRUE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_no_error (error);
+  new_key = keyring (f, "api_key.pending");
+  g_assert_nonnull (new_key);
+  g_assert_cmpuint (strlen (new_key), ==, 64);
+  g_assert_true (strspn (new_key, "0123456789abcdef") == 64);
+  current = keyring (f, "api_key");
+  g_assert_cmpstr (current, ==, f->old_key);
+  g_clear_pointer (&current, g_free);
+  g_assert_cmpuint (status_with_key (f, new_key), ==, 401);
+
+  /* A second rotation of the same key is refused while one is open. */
+  g_assert_cmpint (run_step (f, TRUE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* 2. The guided step: masked on screen, the real text for Copy. */
+  masked = tw_keys_dup_server_step (f->keys, SERVICE, "api_key", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (masked, "API_KEYS=••••"));
+  g_assert_null (strstr (masked, new_key));
+  g_assert_null (strstr (masked, f->old_key));
+  real = tw_keys_dup_server_step (f->keys, SERVICE, "api_key", TRUE, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *line = g_strdup_printf ("API_KEYS=%s,%s\n", f->old_key, new_key);
+
+    g_assert_nonnull (strstr (real, line));
+  }
+
+  /* The operator says it is done but did not do it: the proof says so, nothing moves. */
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_ADDED);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_ADDED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_AUTH);
+  g_clear_error (&error);
+  info = tw_keys_get_rotation (f->keys, SERVICE, "api_key");
+  g_assert_nonnull (info->problem);
+  g_clear_pointer (&info, tw_key_rotation_info_free);
+
+  /* 3. Now done on the server: the proof passes. */
+  set_sim_api_keys (f, f->old_key, new_key);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PROVEN);
+  g_assert_no_error (error);
+
+  /* 4. Promote: the console uses the new key; the old is kept as previous. Both valid. */
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_GRACE);
+  g_assert_no_error (error);
+  current = keyring (f, "api_key");
+  previous = keyring (f, "api_key.previous");
+  g_assert_cmpstr (current, ==, new_key);
+  g_assert_cmpstr (previous, ==, f->old_key);
+  g_assert_null (keyring (f, "api_key.pending"));
+  g_assert_cmpuint (status_with_key (f, new_key), ==, 200);
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 200);
+  info = tw_keys_get_rotation (f->keys, SERVICE, "api_key");
+  g_assert_cmpint (info->grace_until_us - g_get_real_time (), >, (gint64) 23 * 3600 * G_USEC_PER_SEC);
+  g_clear_pointer (&info, tw_key_rotation_info_free);
+
+  /* 5-6. The operator "removes" the old key but does not: still accepted, loudly. */
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_REMOVED);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_REMOVED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "STILL ACCEPTED"));
+  g_clear_error (&error);
+  info = tw_keys_get_rotation (f->keys, SERVICE, "api_key");
+  g_assert_true (info->still_accepted);
+  g_clear_pointer (&info, tw_key_rotation_info_free);
+  g_clear_pointer (&previous, g_free);
+  previous = keyring (f, "api_key.previous");
+  g_assert_cmpstr (previous, ==, f->old_key);
+
+  /* Removed for real: proven refused, then deleted. */
+  set_sim_api_keys (f, new_key, NULL);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_DONE);
+  g_assert_no_error (error);
+  g_assert_null (keyring (f, "api_key.previous"));
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 401);
+  g_assert_cmpuint (status_with_key (f, new_key), ==, 200);
+
+  g_assert_cmpuint (audit_rows_checked (f, f->old_key, new_key), >=, 16);
+  assert_no_key_on_disk (f->old_key);
+  assert_no_key_on_disk (new_key);
+}
+
+static void
+set_managed (Fixture            *f,
+             const char * const *argv,
+             guint               timeout_s)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tw_keys_set_server (f->keys, SERVICE, TW_KEY_SERVER_MANAGED, f->env_path, argv,
+                                     timeout_s, &error));
+  g_assert_no_error (error);
+}
+
+static void
+start_managed_sim (Fixture *f)
+{
+  g_autofree char *json = g_strdup_printf ("{\"env_file\":\"%s\"}", f->env_path);
+
+  put_sim_keys (f, json);
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 200);
+}
+
+static void
+test_managed (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keys-restart.sh", NULL);
+  const char *argv[] = { "/bin/sh", script, tw_sim_thread_get_url (f->sim, SERVICE), NULL };
+  g_autofree char *new_key = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *both = NULL;
+
+  if (!in_session ())
+    return;
+  set_managed (f, argv, 30);
+  start_managed_sim (f);
+
+  /* Every step is followed by the console quitting and starting again. */
+  g_assert_cmpint (run_step (f, TRUE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_no_error (error);
+  restart_console (f);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_PREPARED);
+  g_assert_cmpint (tw_keys_get_server_mode (f->keys, SERVICE), ==, TW_KEY_SERVER_MANAGED);
+  new_key = keyring (f, "api_key.pending");
+
+  /* The .env edit: the new key added, every other byte and the mode kept. */
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_ADDED);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (f->output, "reloaded"));
+  both = g_strdup_printf ("%s,client-b-key-0000000000,%s", f->old_key, new_key);
+  expected = env_with (f, both);
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, expected);
+  g_assert_cmpuint (file_mode (f->env_path), ==, 0640);
+  g_assert_cmpuint (status_with_key (f, new_key), ==, 200);
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 200);
+  restart_console (f);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_ADDED);
+
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PROVEN);
+  g_assert_no_error (error);
+  restart_console (f);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_GRACE);
+  g_assert_no_error (error);
+  restart_console (f);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_GRACE);
+  current = keyring (f, "api_key");
+  g_assert_cmpstr (current, ==, new_key);
+
+  /* Retire: the old key removed from the file (the other client's kept), refused, deleted. */
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_REMOVED);
+  g_assert_no_error (error);
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&both, g_free);
+  both = g_strdup_printf ("client-b-key-0000000000,%s", new_key);
+  expected = env_with (f, both);
+  g_clear_pointer (&got, g_free);
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, expected);
+  g_assert_cmpuint (file_mode (f->env_path), ==, 0640);
+  restart_console (f);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_REMOVED);
+  g_assert_nonnull (keyring (f, "api_key.previous"));
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_DONE);
+  g_assert_no_error (error);
+  g_assert_null (keyring (f, "api_key.previous"));
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 401);
+  g_assert_cmpuint (status_with_key (f, new_key), ==, 200);
+
+  /* The backups (they hold the retired key) are gone: only .env is left. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (f->server_dir, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (dir) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
+  audit_rows_checked (f, f->old_key, new_key);
+  assert_no_key_on_disk (f->old_key);
+  assert_no_key_on_disk (new_key);
+}
+
+/* A restart command that fails, then one that hangs: the rotation stays open, the file
+ * as it was, the old key in use. */
+static void
+test_restart_fails (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *failing[] = { "/bin/sh", "-c", "echo cannot restart >&2; exit 3", NULL };
+  const char *hanging[] = { "/bin/sh", "-c", "echo starting; sleep 60", NULL };
+  g_autofree char *got = NULL;
+  g_autofree char *current = NULL;
+  gint64 start;
+
+  if (!in_session ())
+    return;
+  start_managed_sim (f);
+  set_managed (f, failing, 30);
+  g_assert_cmpint (run_step (f, TRUE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "exit status 3"));
+  g_assert_nonnull (strstr (f->output, "cannot restart"));
+  g_clear_error (&error);
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, f->env_original);
+  g_assert_cmpuint (file_mode (f->env_path), ==, 0640);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_PREPARED);
+  current = keyring (f, "api_key");
+  g_assert_cmpstr (current, ==, f->old_key);
+
+  set_managed (f, hanging, 1);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_TIMEOUT);
+  g_clear_error (&error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (f->output, "starting"));
+  g_clear_pointer (&got, g_free);
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, f->env_original);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_PREPARED);
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 200);
+
+  /* Cancel: the pending key deleted, nothing left of the rotation. */
+  g_assert_cmpint (run_step (f, FALSE, TRUE, NULL, &error), ==, TW_KEY_STEP_NONE);
+  g_assert_no_error (error);
+  g_assert_null (keyring (f, "api_key.pending"));
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_NONE);
+}
+
+/* Cancel after promotion: the old key current again, the file as it was. */
+static void
+test_cancel_after_promote (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keys-restart.sh", NULL);
+  const char *argv[] = { "/bin/sh", script, tw_sim_thread_get_url (f->sim, SERVICE), NULL };
+  g_autofree char *new_key = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *current = NULL;
+
+  if (!in_session ())
+    return;
+  set_managed (f, argv, 30);
+  start_managed_sim (f);
+  g_assert_cmpint (run_step (f, TRUE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  new_key = keyring (f, "api_key.pending");
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_ADDED);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PROVEN);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_GRACE);
+  g_assert_no_error (error);
+  restart_console (f);
+
+  g_assert_cmpint (run_step (f, FALSE, TRUE, NULL, &error), ==, TW_KEY_STEP_NONE);
+  g_assert_no_error (error);
+  current = keyring (f, "api_key");
+  g_assert_cmpstr (current, ==, f->old_key);
+  g_assert_null (keyring (f, "api_key.previous"));
+  g_assert_null (keyring (f, "api_key.pending"));
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, f->env_original);
+  g_assert_cmpuint (file_mode (f->env_path), ==, 0640);
+  g_assert_cmpuint (status_with_key (f, new_key), ==, 401);
+  g_assert_cmpuint (status_with_key (f, f->old_key), ==, 200);
+  restart_console (f);
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_NONE);
+}
+
+/* A pasted key that does not look like one is refused; a pasted one is used as given. */
+static void
+test_pasted (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *pasted = random_key ("pasted");
+
+  if (!in_session ())
+    return;
+  g_assert_cmpint (run_step (f, TRUE, FALSE, f->old_key, &error), ==, TW_KEY_STEP_NONE);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (run_step (f, TRUE, FALSE, pasted, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_no_error (error);
+  pending = keyring (f, "api_key.pending");
+  g_assert_cmpstr (pending, ==, pasted);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/tw/core/keys/connector", test_connector_rotation);
+  g_test_add_func ("/tw/core/keys/env-edit", test_env_edit);
+  g_test_add ("/tw/core/keys/guided", Fixture, NULL, fixture_setup, test_guided, fixture_teardown);
+  g_test_add ("/tw/core/keys/managed", Fixture, NULL, fixture_setup, test_managed, fixture_teardown);
+  g_test_add ("/tw/core/keys/restart-fails", Fixture, NULL, fixture_setup, test_restart_fails,
+              fixture_teardown);
+  g_test_add ("/tw/core/keys/cancel-after-promote", Fixture, NULL, fixture_setup,
+              test_cancel_after_promote, fixture_teardown);
+  g_test_add ("/tw/core/keys/pasted", Fixture, NULL, fixture_setup, test_pasted, fixture_teardown);
+
+  return g_test_run ();
+}
