@@ -7,6 +7,7 @@
 
 #include "tw-audit-page.h"
 #include "tw-backups-page.h"
+#include "tw-keys-page.h"
 #include "tw-breakers-page.h"
 #include "tw-orders-page.h"
 #include "tw-page-badges.h"
@@ -527,6 +528,7 @@ static const SessionPageInfo session_pages[] = {
   { "backups", N_("Backups"), "drive-harddisk-symbolic", tw_backups_page_new },
   { "positions", N_("Positions"), "view-list-symbolic", tw_positions_page_new },
   { "orders", N_("Orders"), "view-list-bullet-symbolic", tw_orders_page_new },
+  { "keys", N_("Keys"), "dialog-password-symbolic", tw_keys_page_new },
 };
 
 static GtkWidget *
