@@ -240,7 +240,13 @@ run_step (Fixture    *f,
   StepWait w = { 0 };
 
   if (prepare)
-    tw_keys_prepare_async (f->keys, SERVICE, "api_key", pasted, NULL, step_cb, &w);
+    {
+      g_autoptr(TwGuardRequest) request = tw_guard_request_new ("keys.rotate", SERVICE "/api_key",
+                                                                f->profile_name, TW_MODE_PAPER);
+
+      tw_guard_request_set_reason (request, "Quarterly rotation (runbook 000)");
+      tw_keys_prepare_async (f->keys, SERVICE, "api_key", pasted, request, NULL, step_cb, &w);
+    }
   else if (cancel)
     tw_keys_cancel_async (f->keys, SERVICE, "api_key", NULL, step_cb, &w);
   else
@@ -752,6 +758,54 @@ test_pasted (Fixture       *f,
   g_assert_cmpstr (pending, ==, pasted);
 }
 
+static void
+refused_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  StepWait *w = user_data;
+
+  w->step = tw_keys_step_finish (TW_KEYS (source), result, NULL, &w->error);
+  w->done = TRUE;
+}
+
+/* Without the guard's confirmation nothing is stored; the refusal is audited. */
+static void
+test_guard_refuses (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(TwGuardRequest) no_reason = NULL;
+  g_autoptr(TwGuardRequest) other_key = NULL;
+  TwGuardRequest *requests[3];
+  TwAuditFilter filter = TW_AUDIT_FILTER_INIT;
+  g_autoptr(GListModel) rows = NULL;
+
+  if (!in_session ())
+    return;
+  no_reason = tw_guard_request_new ("keys.rotate", SERVICE "/api_key", f->profile_name, TW_MODE_PAPER);
+  other_key = tw_guard_request_new ("keys.rotate", SERVICE "/live_trading_key", f->profile_name,
+                                    TW_MODE_PAPER);
+  tw_guard_request_set_reason (other_key, "Quarterly rotation (runbook 000)");
+  requests[0] = NULL;
+  requests[1] = no_reason;
+  requests[2] = other_key;
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      StepWait w = { 0 };
+
+      tw_keys_prepare_async (f->keys, SERVICE, "api_key", NULL, requests[i], NULL, refused_cb, &w);
+      tw_test_wait_until (w.done, 10000);
+      g_assert_error (w.error, TW_ERROR, TW_ERROR_REFUSED);
+      g_clear_error (&w.error);
+    }
+  g_assert_null (keyring (f, "api_key.pending"));
+  g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_NONE);
+  filter.profile = f->profile_name;
+  filter.outcome = TW_AUDIT_OUTCOME_REFUSED;
+  rows = tw_audit_log_query (f->audit, &filter, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -766,6 +820,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/tw/core/keys/cancel-after-promote", Fixture, NULL, fixture_setup,
               test_cancel_after_promote, fixture_teardown);
+  g_test_add ("/tw/core/keys/guard-refuses", Fixture, NULL, fixture_setup, test_guard_refuses,
+              fixture_teardown);
   g_test_add ("/tw/core/keys/pasted", Fixture, NULL, fixture_setup, test_pasted, fixture_teardown);
 
   return g_test_run ();

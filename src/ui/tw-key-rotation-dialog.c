@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tw-guard-dialog.h"
 #include "tw-key-rotation-dialog.h"
 
 #define CLIPBOARD_CLEAR_S 60
@@ -26,6 +27,9 @@ struct _TwKeyRotationDialog
   gboolean             still_accepted;
   guint                tick;         /* the grace period's time left, once a minute */
   GtkWidget           *step_labels[6];
+  GtkWidget           *guard_dialog;  /* weak */
+  TwGuardRequest      *request;       /* keys.rotate, while the guard asks */
+  char                *pasted;        /* held while the guard asks, wiped after */
 
   AdwToastOverlay     *toast_overlay;
   AdwWindowTitle      *window_title;
@@ -170,8 +174,15 @@ refresh (TwKeyRotationDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->key_group), info != NULL);
   if (info != NULL)
     {
+      gboolean promoted = self->step >= TW_KEY_STEP_GRACE;
+
       adw_action_row_set_subtitle (self->old_row, info->old_tail != NULL ? info->old_tail : "");
       adw_action_row_set_subtitle (self->new_row, info->new_tail != NULL ? info->new_tail : "");
+      /* After promotion the console uses the new key; the old one waits to be retired. */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->old_row),
+                                     promoted ? _("Old key, kept until it is retired") : _("Key in use"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->new_row),
+                                     promoted ? _("Key in use (new)") : _("New key"));
       gtk_widget_set_visible (GTK_WIDGET (self->old_row), self->step != TW_KEY_STEP_DONE);
       gtk_widget_set_visible (GTK_WIDGET (self->grace_row), self->step >= TW_KEY_STEP_GRACE &&
                                                             self->step != TW_KEY_STEP_DONE);
@@ -237,6 +248,41 @@ step_done_cb (GObject      *source,
 }
 
 static void
+wipe_pasted (TwKeyRotationDialog *self)
+{
+  if (self->pasted != NULL)
+    {
+      memset (self->pasted, 0, strlen (self->pasted));
+      g_clear_pointer (&self->pasted, g_free);
+    }
+}
+
+static void
+guard_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(TwKeyRotationDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwGuardRequest) request = g_steal_pointer (&self->request);
+
+  if (!tw_guard_confirm_finish (result, &error))
+    {
+      wipe_pasted (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->busy = FALSE;
+      refresh (self);
+      return;
+    }
+  tw_keys_prepare_async (self->keys, self->service_id, self->secret,
+                         self->pasted != NULL && *self->pasted != '\0' ? self->pasted : NULL,
+                         request,
+                         self->cancellable, step_done_cb, g_object_ref (self));
+  wipe_pasted (self);
+}
+
+static void
 next_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -255,12 +301,19 @@ next_action (GtkWidget  *widget,
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
   if (self->step == TW_KEY_STEP_NONE)
     {
-      const char *pasted = gtk_editable_get_text (GTK_EDITABLE (self->paste_entry));
+      g_autofree char *target = g_strdup_printf ("%s/%s", self->service_id, self->secret);
+      g_autoptr(TwGuardRequest) request =
+        tw_guard_request_new ("keys.rotate", target, tw_keys_get_profile_name (self->keys),
+                              tw_keys_get_mode (self->keys));
+      GtkWidget *guard;
 
-      tw_keys_prepare_async (self->keys, self->service_id, self->secret,
-                             *pasted != '\0' ? pasted : NULL, self->cancellable,
-                             step_done_cb, g_object_ref (self));
+      wipe_pasted (self);
+      self->pasted = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_entry)));
       gtk_editable_set_text (GTK_EDITABLE (self->paste_entry), "");
+      g_set_object (&self->request, request);
+      guard = tw_guard_confirm_async (GTK_WINDOW (self), request, NULL, self->service_id,
+                                      self->cancellable, guard_done_cb, g_object_ref (self));
+      g_set_weak_pointer (&self->guard_dialog, guard);
     }
   else
     tw_keys_advance_async (self->keys, self->service_id, self->secret, self->cancellable,
@@ -388,6 +441,7 @@ tw_key_rotation_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick, g_source_remove);
+  g_clear_weak_pointer (&self->guard_dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_KEY_ROTATION_DIALOG);
 
   G_OBJECT_CLASS (tw_key_rotation_dialog_parent_class)->dispose (object);
@@ -400,12 +454,14 @@ tw_key_rotation_dialog_finalize (GObject *object)
 
   g_clear_object (&self->keys);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->request);
   g_free (self->service_id);
   g_free (self->service_name);
   g_free (self->secret);
   g_free (self->secret_label);
   g_free (self->output);
   g_free (self->problem);
+  wipe_pasted (self);
 
   G_OBJECT_CLASS (tw_key_rotation_dialog_parent_class)->finalize (object);
 }
@@ -530,4 +586,10 @@ tw_key_rotation_dialog_set_pasted (TwKeyRotationDialog *self,
                                    const char          *key)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->paste_entry), key);
+}
+
+GtkWidget *
+tw_key_rotation_dialog_get_guard_dialog (TwKeyRotationDialog *self)
+{
+  return self->guard_dialog;
 }

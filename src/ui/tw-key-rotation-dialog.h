@@ -25,6 +25,8 @@ gboolean    tw_key_rotation_dialog_is_busy    (TwKeyRotationDialog *self);
 const char *tw_key_rotation_dialog_get_heading (TwKeyRotationDialog *self);
 const char *tw_key_rotation_dialog_get_server_text (TwKeyRotationDialog *self);
 const char *tw_key_rotation_dialog_get_problem (TwKeyRotationDialog *self);
+/* The guard's dialog while it asks (weak), for tests. */
+GtkWidget  *tw_key_rotation_dialog_get_guard_dialog (TwKeyRotationDialog *self);
 void        tw_key_rotation_dialog_set_pasted (TwKeyRotationDialog *self,
                                                const char          *key);
 

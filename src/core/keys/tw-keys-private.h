@@ -57,6 +57,7 @@ typedef struct
   char              *service_id;
   char              *secret;
   char              *pasted;      /* nullable, wiped when freed */
+  char              *reason;      /* the guard's reason (prepare) */
   TwConnector       *connector;   /* (owned) */
   TwService         *service;     /* (owned) */
   TwSecrets         *secrets;     /* (owned) */

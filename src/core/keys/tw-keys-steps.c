@@ -483,7 +483,8 @@ _tw_keys_run_prepare (TwKeyJob  *job,
 
   new_tail = tw_secrets_mask (fresh);
   old_tail = tw_secrets_mask (current);
-  reason = g_strdup_printf ("prepare: new key %s to replace %s", new_tail, old_tail);
+  reason = g_strdup_printf ("%s (prepare: new key %s to replace %s)",
+                            job->reason != NULL ? job->reason : "", new_tail, old_tail);
   id = audit_request (job, reason);
   if (!store (job, "pending", fresh, error))
     {

@@ -603,6 +603,18 @@ tw_keys_set_grace (TwKeys *self,
   g_mutex_unlock (&self->lock);
 }
 
+const char *
+tw_keys_get_profile_name (TwKeys *self)
+{
+  return self->profile;
+}
+
+TwMode
+tw_keys_get_mode (TwKeys *self)
+{
+  return self->mode;
+}
+
 guint
 tw_keys_get_grace (TwKeys *self)
 {
@@ -791,6 +803,7 @@ job_free (TwKeyJob *job)
   g_clear_object (&job->keys);
   g_free (job->service_id);
   g_free (job->secret);
+  g_free (job->reason);
   if (job->pasted != NULL)
     {
       memset (job->pasted, 0, strlen (job->pasted));
@@ -829,6 +842,7 @@ start_step (TwKeys              *self,
             const char          *service_id,
             const char          *secret,
             const char          *pasted,
+            const char          *reason,
             StepFunc             func,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
@@ -887,6 +901,7 @@ start_step (TwKeys              *self,
   job->service_id = g_strdup (service_id);
   job->secret = g_strdup (secret);
   job->pasted = g_strdup (pasted);
+  job->reason = g_strdup (reason);
   job->connector = g_object_ref (tw_client_get_connector (client));
   job->service = g_object_ref (tw_client_get_service (client));
   job->secrets = g_object_ref (tw_workspace_get_secrets (self->workspace));
@@ -896,18 +911,62 @@ start_step (TwKeys              *self,
   g_task_run_in_thread (task, step_thread);
 }
 
+/* The guard: nothing starts without a passing keys.rotate request for this key. */
+static gboolean
+check_request (TwKeys          *self,
+               TwGuardRequest  *request,
+               const char      *service_id,
+               const char      *secret,
+               GError         **error)
+{
+  g_autofree char *target = g_strdup_printf ("%s/%s", service_id, secret);
+  g_autoptr(GError) local_error = NULL;
+
+  if (request == NULL)
+    local_error = g_error_new (TW_ERROR, TW_ERROR_REFUSED,
+                               _("Rotating a key needs the guard’s confirmation"));
+  else if (g_strcmp0 (tw_guard_request_get_action (request), "keys.rotate") != 0 ||
+           g_strcmp0 (tw_guard_request_get_target (request), target) != 0 ||
+           g_strcmp0 (tw_guard_request_get_profile_name (request), self->profile) != 0)
+    local_error = g_error_new (TW_ERROR, TW_ERROR_REFUSED,
+                               _("The guard’s confirmation is for another action or key"));
+  else
+    tw_guard_request_check (request, &local_error);
+
+  if (local_error == NULL)
+    return TRUE;
+  if (self->audit_log != NULL)
+    tw_audit_log_record (self->audit_log, self->profile, self->mode, "keys.rotate", target,
+                         request != NULL ? tw_guard_request_get_reason (request) : NULL,
+                         TW_AUDIT_OUTCOME_REFUSED, 0, local_error->message, NULL);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 void
 tw_keys_prepare_async (TwKeys              *self,
                        const char          *service_id,
                        const char          *secret,
                        const char          *pasted,
+                       TwGuardRequest      *request,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (TW_IS_KEYS (self));
-  start_step (self, service_id, secret, pasted, _tw_keys_run_prepare, cancellable, callback,
-              user_data);
+
+  if (!check_request (self, request, service_id, secret, &error))
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, start_step);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  start_step (self, service_id, secret, pasted, tw_guard_request_get_reason (request),
+              _tw_keys_run_prepare, cancellable, callback, user_data);
 }
 
 void
@@ -919,7 +978,7 @@ tw_keys_advance_async (TwKeys              *self,
                        gpointer             user_data)
 {
   g_return_if_fail (TW_IS_KEYS (self));
-  start_step (self, service_id, secret, NULL, _tw_keys_run_advance, cancellable, callback,
+  start_step (self, service_id, secret, NULL, NULL, _tw_keys_run_advance, cancellable, callback,
               user_data);
 }
 
@@ -932,7 +991,7 @@ tw_keys_cancel_async (TwKeys              *self,
                       gpointer             user_data)
 {
   g_return_if_fail (TW_IS_KEYS (self));
-  start_step (self, service_id, secret, NULL, _tw_keys_run_cancel, cancellable, callback,
+  start_step (self, service_id, secret, NULL, NULL, _tw_keys_run_cancel, cancellable, callback,
               user_data);
 }
 

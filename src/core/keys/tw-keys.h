@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tw-audit-log.h"
+#include "tw-guard.h"
 #include "tw-workspace.h"
 
 G_BEGIN_DECLS
@@ -93,6 +94,8 @@ gboolean    tw_keys_set_server          (TwKeys             *self,
                                          GError            **error);
 TwKeyServerMode tw_keys_get_server_mode (TwKeys             *self,
                                          const char         *service_id);
+const char *tw_keys_get_profile_name    (TwKeys             *self);
+TwMode      tw_keys_get_mode            (TwKeys             *self);
 void        tw_keys_set_grace           (TwKeys             *self,
                                          guint               seconds);
 guint       tw_keys_get_grace           (TwKeys             *self);
@@ -121,11 +124,14 @@ char       *tw_keys_dup_server_step     (TwKeys             *self,
                                          GError            **error);
 
 /* Step 1: a new key (generated from /dev/urandom as the connector declares, or @pasted)
- * stored as pending. */
+ * stored as pending. @request: the guard's "keys.rotate" request for "SERVICE/SECRET"
+ * (a reason; the profile's name typed in a live profile); refused (TW_ERROR_REFUSED,
+ * audited) when it does not pass tw_guard_request_check(). */
 void        tw_keys_prepare_async       (TwKeys             *self,
                                          const char         *service_id,
                                          const char         *secret,
                                          const char         *pasted,
+                                         TwGuardRequest     *request,
                                          GCancellable       *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer            user_data);

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Keys page and the rotation dialog on the demo profile and a simulator of the test's
+ * own: a guided rotation of InvestIQ's API key step by step, "still accepted" shown
+ * loudly, a PNG of every step in light and dark. */
+#include "config.h"
+
+#include <string.h>
+
+#include "tw-guard-dialog-private.h"
+#include "tw-key-rotation-dialog.h"
+#include "tw-keys-page.h"
+#include "tw-test-app.h"
+
+#define INTERVAL_MS 500
+
+static TwApplication *app;
+
+static void
+set_sim_keys (AppFixture *f,
+              const char *a,
+              const char *b)
+{
+  g_autofree char *json = b != NULL ? g_strdup_printf ("{\"api_keys\":[\"%s\",\"%s\"]}", a, b)
+                                    : g_strdup_printf ("{\"api_keys\":[\"%s\"]}", a);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = tw_test_sim_request_full (f->sim, "investiq", "PUT", "/_sim/keys", json, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static char *
+lookup (AppFixture *f,
+        const char *name)
+{
+  return tw_secrets_lookup_sync (f->secrets, tw_profile_get_name (f->profile), "investiq", name,
+                                 NULL, NULL);
+}
+
+static void
+next_step (TwKeyRotationDialog *dialog,
+           TwKeyStep            expected)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "rotation.next", NULL));
+  tw_test_wait_until (!tw_key_rotation_dialog_is_busy (dialog), 20000);
+  g_assert_cmpint (tw_key_rotation_dialog_get_step (dialog), ==, expected);
+}
+
+static void
+test_guided_rotation (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeyRotationDialog *dialog;
+  GtkWidget *guard;
+  g_autofree char *old_key = NULL;
+  g_autofree char *new_key = NULL;
+  g_autofree char *current = NULL;
+  const char *server;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  old_key = lookup (&f, "api_key");
+  g_assert_nonnull (old_key);
+  set_sim_keys (&f, old_key, NULL);
+
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  g_assert_cmpstr (tw_keys_page_get_status (page, "investiq", "api_key"), ==, "No rotation open");
+  /* Alpaca's keys have no overlap: not offered here. */
+  g_assert_null (tw_keys_page_get_status (page, "alpaca", "key_id"));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "keys-page");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.rotate", "s", "investiq/api_key"));
+  dialog = TW_KEY_ROTATION_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_nonnull (dialog);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  g_assert_cmpint (tw_key_rotation_dialog_get_step (dialog), ==, TW_KEY_STEP_NONE);
+  tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (dialog));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-1-prepare");
+
+  /* 1 → 2: the guard first (a reason), then the guided step, masked; the real keys
+   * nowhere on screen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "rotation.next", NULL));
+  tw_test_wait_until ((guard = tw_key_rotation_dialog_get_guard_dialog (dialog)) != NULL, 5000);
+  g_assert_false (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (guard)));
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (guard), "Quarterly rotation, runbook 000");
+  g_assert_true (tw_guard_dialog_get_can_confirm (TW_GUARD_DIALOG (guard)));
+  g_assert_true (tw_test_ui_wait_frame (guard, 5000));
+  app_save_png_light_dark (guard, "keys-1-guard");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (guard), "confirm");
+  tw_test_wait_until (!tw_key_rotation_dialog_is_busy (dialog), 20000);
+  g_assert_cmpint (tw_key_rotation_dialog_get_step (dialog), ==, TW_KEY_STEP_PREPARED);
+  new_key = lookup (&f, "api_key.pending");
+  g_assert_nonnull (new_key);
+  server = tw_key_rotation_dialog_get_server_text (dialog);
+  g_assert_nonnull (server);
+  g_assert_nonnull (strstr (server, "API_KEYS=••••"));
+  g_assert_null (strstr (server, new_key));
+  g_assert_null (strstr (server, old_key));
+  g_assert_cmpstr (tw_keys_page_get_status (page, "investiq", "api_key"), ==,
+                   "Rotation open: the server needs the new key");
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-2-server");
+
+  /* The operator makes the change on the server, then 3, 4. */
+  set_sim_keys (&f, old_key, new_key);
+  next_step (dialog, TW_KEY_STEP_ADDED);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-3-prove");
+  next_step (dialog, TW_KEY_STEP_PROVEN);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-4-promote");
+  next_step (dialog, TW_KEY_STEP_GRACE);
+  current = lookup (&f, "api_key");
+  g_assert_cmpstr (current, ==, new_key);
+  g_assert_nonnull (strstr (tw_keys_page_get_status (page, "investiq", "api_key"), "Grace period: 2"));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-5-grace");
+
+  /* 5 → 6 without removing it on the server: still accepted, loudly. */
+  next_step (dialog, TW_KEY_STEP_REMOVED);
+  next_step (dialog, TW_KEY_STEP_REMOVED);
+  g_assert_nonnull (strstr (tw_key_rotation_dialog_get_problem (dialog), "STILL ACCEPTED"));
+  g_assert_cmpstr (tw_keys_page_get_status (page, "investiq", "api_key"), ==,
+                   "The old key is STILL ACCEPTED by the service");
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-6-still-accepted");
+
+  set_sim_keys (&f, new_key, NULL);
+  next_step (dialog, TW_KEY_STEP_DONE);
+  g_assert_null (lookup (&f, "api_key.previous"));
+  g_assert_null (tw_key_rotation_dialog_get_problem (dialog));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-7-done");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  app = app_fixture_init (&argc, &argv);
+  g_test_add_func ("/tw/ui/keys/guided-rotation", test_guided_rotation);
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
