@@ -10,6 +10,7 @@
 #include "tw-key-rotation-dialog.h"
 #include "tw-keys-page.h"
 #include "tw-test-app.h"
+#include "tw-test-recorder.h"
 
 #define INTERVAL_MS 500
 
@@ -132,6 +133,84 @@ test_guided_rotation (void)
   app_fixture_close (&f);
 }
 
+typedef struct
+{
+  gboolean  done;
+  TwKeyStep step;
+} Wait;
+
+static void
+step_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  w->step = tw_keys_step_finish (TW_KEYS (source), result, NULL, &error);
+  g_assert_no_error (error);
+  w->done = TRUE;
+}
+
+static TwKeyStep
+core_step (TwKeys         *keys,
+           TwGuardRequest *request)
+{
+  Wait w = { 0 };
+
+  if (request != NULL)
+    tw_keys_prepare_async (keys, "investiq", "api_key", NULL, request, NULL, step_cb, &w);
+  else
+    tw_keys_advance_async (keys, "investiq", "api_key", NULL, step_cb, &w);
+  tw_test_wait_until (w.done, 20000);
+  return w.step;
+}
+
+/* The grace period's end is told by a notification with the window closed; its Open
+ * button shows the Keys page. */
+static void
+test_grace_reminder (void)
+{
+  AppFixture f = { 0 };
+  TwKeys *keys;
+  g_autoptr(TwGuardRequest) request = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *new_key = NULL;
+  g_autoptr(JsonObject) call = NULL;
+
+  if (!tw_test_recorder_available ())
+    {
+      g_test_skip ("Needs the notification recorder: run it with `build-aux/run test`.");
+      return;
+    }
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  tw_test_recorder_clear ();
+  keys = tw_session_get_keys (tw_application_get_session (app));
+  tw_keys_set_grace (keys, 2);
+  old_key = lookup (&f, "api_key");
+  request = tw_guard_request_new ("keys.rotate", "investiq/api_key",
+                                  tw_profile_get_name (f.profile), TW_MODE_PAPER);
+  tw_guard_request_set_reason (request, "Weekly rotation, runbook 001");
+
+  g_assert_cmpint (core_step (keys, request), ==, TW_KEY_STEP_PREPARED);
+  new_key = lookup (&f, "api_key.pending");
+  set_sim_keys (&f, old_key, new_key);
+  g_assert_cmpint (core_step (keys, NULL), ==, TW_KEY_STEP_ADDED);
+  g_assert_cmpint (core_step (keys, NULL), ==, TW_KEY_STEP_PROVEN);
+  gtk_widget_set_visible (GTK_WIDGET (f.window), FALSE);
+  g_assert_cmpint (core_step (keys, NULL), ==, TW_KEY_STEP_GRACE);
+
+  call = tw_test_recorder_wait ("Retire the old key", -1, 15000);
+  g_assert_nonnull (call);
+  g_assert_null (strstr (json_object_get_string_member (call, "body"), new_key));
+  g_assert_null (strstr (json_object_get_string_member (call, "body"), old_key));
+  g_assert_true (tw_test_recorder_has_action (call, "open"));
+  tw_test_recorder_invoke (call, "open");
+  tw_test_wait_until (gtk_widget_get_visible (GTK_WIDGET (f.window)) &&
+                      g_strcmp0 (tw_window_get_visible_page (f.window), "keys") == 0, 5000);
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -140,6 +219,7 @@ main (int   argc,
 
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/keys/guided-rotation", test_guided_rotation);
+  g_test_add_func ("/tw/ui/keys/grace-reminder", test_grace_reminder);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;
