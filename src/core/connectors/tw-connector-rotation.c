@@ -20,7 +20,7 @@ _tw_secret_rotation_load (TwLoadContext *ctx,
                           const char    *where,
                           TwSecretSpec  *spec)
 {
-  static const char * const keys[] = { "generate", "prove", NULL };
+  static const char * const keys[] = { "generate", "prove", "followup", NULL };
   static const char * const generate_keys[] = { "bytes", "encoding", NULL };
   g_autofree char *where2 = g_strdup_printf ("%s: \"rotation\"", where);
   JsonObject *object;
@@ -64,6 +64,24 @@ _tw_secret_rotation_load (TwLoadContext *ctx,
         return _tw_load_fail (ctx, _("%s: \"encoding\" must be \"hex\" or \"base64url\""), where3);
       spec->rotate_bytes = (guint) n;
       spec->rotate_encoding = g_strdup (encoding);
+    }
+
+  if (json_object_has_member (object, "followup"))
+    {
+      JsonNode *fn = json_object_get_member (object, "followup");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      if (!JSON_NODE_HOLDS_ARRAY (fn))
+        return _tw_load_fail (ctx, _("%s: \"followup\" must be an array of strings"), where2);
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (fn)); i++)
+        {
+          JsonNode *e = json_array_get_element (json_node_get_array (fn), i);
+
+          if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
+            return _tw_load_fail (ctx, _("%s: \"followup\" must be an array of strings"), where2);
+          g_strv_builder_add (builder, json_node_get_string (e));
+        }
+      spec->revoke_followup = g_strv_builder_end (builder);
     }
 
   spec->prove_operation = g_strdup (prove);

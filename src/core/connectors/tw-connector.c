@@ -414,5 +414,6 @@ _tw_secret_spec_free (TwSecretSpec *spec)
   g_free (spec->format_message);
   g_free (spec->rotate_encoding);
   g_free (spec->prove_operation);
+  g_strfreev (spec->revoke_followup);
   g_free (spec);
 }

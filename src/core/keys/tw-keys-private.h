@@ -66,6 +66,8 @@ typedef struct
   char              *output;      /* a restart command's output */
   gboolean           promoted;    /* the console's clients must look the key up again */
   gboolean           cancel;
+  const char        *action;      /* audited as; NULL: keys.rotate */
+  gboolean           server_done; /* revoke, guided: the operator removed it on the server */
 } TwKeyJob;
 
 TwKeyRotation *_tw_keys_lookup_locked   (TwKeys        *self,
@@ -85,6 +87,34 @@ char          *_tw_keys_secret_name     (const char    *secret,
 const TwEnvVariable *_tw_keys_list_variable (const TwSecretSpec *spec);
 char          *_tw_keys_join_restart    (char         **argv);
 
+/* The connector's proof with @key alone: TRUE accepted; FALSE with @status 401/403
+ * refused; FALSE with @error when no answer tells. */
+gboolean       _tw_keys_prove           (TwKeyJob      *job,
+                                         const char    *key,
+                                         guint         *status,
+                                         GError       **error);
+/* Managed server side: the list variable edited (@add, @remove nullable), the restart
+ * run; the file put back on failure. */
+gboolean       _tw_keys_managed_edit    (TwKeyJob      *job,
+                                         const char    *add,
+                                         const char    *remove,
+                                         GError       **error);
+/* tw-keys.c: a step in a worker thread, finished by tw_keys_step_finish(). */
+typedef TwKeyStep (*TwKeyStepFunc) (TwKeyJob *job, GError **error);
+void           _tw_keys_start_step      (TwKeys              *self,
+                                         const char          *service_id,
+                                         const char          *secret,
+                                         const char          *pasted,
+                                         const char          *reason,
+                                         const char          *action,
+                                         gboolean             server_done,
+                                         TwKeyStepFunc        func,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+/* tw-keys-revoke.c */
+TwKeyStep      _tw_keys_run_revoke      (TwKeyJob      *job,
+                                         GError       **error);
 /* tw-keys-steps.c: run in a worker thread; FALSE with @error leaves the rotation where
  * it was. Return the step reached. */
 TwKeyStep      _tw_keys_run_prepare     (TwKeyJob      *job,

@@ -36,7 +36,8 @@ audit_request (TwKeyJob   *job,
   g_autofree char *target = target_of (job);
   g_autoptr(GError) error = NULL;
   gint64 id = tw_audit_log_request (job->keys->audit_log, job->keys->profile, job->keys->mode,
-                                    AUDIT_ACTION, target, reason, &error);
+                                    job->action != NULL ? job->action : AUDIT_ACTION, target,
+                                    reason, &error);
 
   if (id == 0)
     g_warning ("Could not audit the key rotation: %s", error->message);
@@ -205,8 +206,8 @@ wait_cb (GObject      *source,
 
 /* The connector's proof, sent with @key alone. TRUE: accepted (2xx). FALSE with
  * @status 401/403: refused. FALSE with @error: no answer that tells. */
-static gboolean
-prove (TwKeyJob    *job,
+gboolean
+_tw_keys_prove (TwKeyJob    *job,
        const char  *key,
        guint       *status,
        GError     **error)
@@ -325,8 +326,8 @@ edit_list (const char          *value,
 
 /* Managed server side: the .env edit, then the restart. On failure the file is put back
  * as it was (the old key was in both: the console's key works either way). */
-static gboolean
-managed_edit (TwKeyJob    *job,
+gboolean
+_tw_keys_managed_edit (TwKeyJob    *job,
               const char  *add,
               const char  *remove,
               GError     **error)
@@ -553,7 +554,7 @@ step_add (TwKeyJob  *job,
                              ? "server: add the new key (managed)"
                              : "server: add the new key (guided, done by the operator)");
   if (job->server.mode == TW_KEY_SERVER_MANAGED &&
-      !managed_edit (job, pending, NULL, &local_error))
+      !_tw_keys_managed_edit (job, pending, NULL, &local_error))
     return fail_step (job, id, TW_KEY_STEP_PREPARED, 0, local_error, error);
   if (!save_step (job, TW_KEY_STEP_ADDED, &local_error))
     return fail_step (job, id, TW_KEY_STEP_PREPARED, 0, local_error, error);
@@ -580,7 +581,7 @@ step_prove_new (TwKeyJob  *job,
       return TW_KEY_STEP_ADDED;
     }
   id = audit_request (job, "prove the new key");
-  if (!prove (job, pending, &status, &local_error))
+  if (!_tw_keys_prove (job, pending, &status, &local_error))
     {
       if (local_error == NULL)
         local_error = g_error_new (TW_ERROR, TW_ERROR_AUTH,
@@ -666,7 +667,7 @@ step_remove (TwKeyJob  *job,
                              ? "server: remove the old key (managed)"
                              : "server: remove the old key (guided, done by the operator)");
   if (job->server.mode == TW_KEY_SERVER_MANAGED && previous != NULL &&
-      !managed_edit (job, NULL, previous, &local_error))
+      !_tw_keys_managed_edit (job, NULL, previous, &local_error))
     return fail_step (job, id, TW_KEY_STEP_GRACE, 0, local_error, error);
   if (!save_step (job, TW_KEY_STEP_REMOVED, &local_error))
     return fail_step (job, id, TW_KEY_STEP_GRACE, 0, local_error, error);
@@ -694,7 +695,7 @@ step_retire (TwKeyJob  *job,
    * write the state file. */
   if (previous != NULL)
     {
-      if (prove (job, previous, &status, &local_error))
+      if (_tw_keys_prove (job, previous, &status, &local_error))
         {
           const char *message = _("The old key is STILL ACCEPTED by the service: it was not "
                                   "removed on the server. The rotation stays open");
@@ -799,7 +800,7 @@ _tw_keys_run_cancel (TwKeyJob  *job,
     {
       if (job->server.mode == TW_KEY_SERVER_MANAGED)
         {
-          if (!managed_edit (job, NULL, fresh, &local_error))
+          if (!_tw_keys_managed_edit (job, NULL, fresh, &local_error))
             return fail_step (job, id, step, 0, local_error, error);
         }
       else

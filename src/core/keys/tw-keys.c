@@ -15,7 +15,7 @@
 /* The state file holds steps, times, masked tails and the server settings: never a key. */
 #define STATE_MAX_SIZE (1024 * 1024)
 
-enum { SIGNAL_CHANGED, SIGNAL_GRACE_OVER, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_GRACE_OVER, SIGNAL_REVOKED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TwKeys, tw_keys, G_TYPE_OBJECT)
@@ -495,6 +495,10 @@ tw_keys_class_init (TwKeysClass *klass)
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* A key was revoked (proven refused and deleted): (service id, secret, follow-up). */
+  signals[SIGNAL_REVOKED] =
+    g_signal_new ("revoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   /* The grace period of a rotation is over: the old key can be retired. */
   signals[SIGNAL_GRACE_OVER] =
     g_signal_new ("grace-over", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -818,8 +822,6 @@ job_free (TwKeyJob *job)
   g_free (job);
 }
 
-typedef TwKeyStep (*StepFunc) (TwKeyJob *job, GError **error);
-
 static void
 step_thread (GTask        *task,
              gpointer      source,
@@ -827,7 +829,7 @@ step_thread (GTask        *task,
              GCancellable *cancellable)
 {
   TwKeyJob *job = task_data;
-  StepFunc func = g_object_get_data (G_OBJECT (task), "tw-step-func");
+  TwKeyStepFunc func = g_object_get_data (G_OBJECT (task), "tw-step-func");
   GError *error = NULL;
   TwKeyStep step = func (job, &error);
 
@@ -837,16 +839,18 @@ step_thread (GTask        *task,
     g_task_return_int (task, step);
 }
 
-static void
-start_step (TwKeys              *self,
-            const char          *service_id,
-            const char          *secret,
-            const char          *pasted,
-            const char          *reason,
-            StepFunc             func,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+void
+_tw_keys_start_step (TwKeys              *self,
+                     const char          *service_id,
+                     const char          *secret,
+                     const char          *pasted,
+                     const char          *reason,
+                     const char          *action,
+                     gboolean             server_done,
+                     TwKeyStepFunc        func,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
@@ -856,7 +860,7 @@ start_step (TwKeys              *self,
   TwKeyServer *s;
   TwKeyRotation *r;
 
-  g_task_set_source_tag (task, start_step);
+  g_task_set_source_tag (task, _tw_keys_start_step);
   if (self->audit_log == NULL)
     {
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_FAILED,
@@ -902,6 +906,8 @@ start_step (TwKeys              *self,
   job->secret = g_strdup (secret);
   job->pasted = g_strdup (pasted);
   job->reason = g_strdup (reason);
+  job->action = action;
+  job->server_done = server_done;
   job->connector = g_object_ref (tw_client_get_connector (client));
   job->service = g_object_ref (tw_client_get_service (client));
   job->secrets = g_object_ref (tw_workspace_get_secrets (self->workspace));
@@ -961,12 +967,12 @@ tw_keys_prepare_async (TwKeys              *self,
     {
       g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-      g_task_set_source_tag (task, start_step);
+      g_task_set_source_tag (task, _tw_keys_start_step);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  start_step (self, service_id, secret, pasted, tw_guard_request_get_reason (request),
-              _tw_keys_run_prepare, cancellable, callback, user_data);
+  _tw_keys_start_step (self, service_id, secret, pasted, tw_guard_request_get_reason (request),
+                       NULL, FALSE, _tw_keys_run_prepare, cancellable, callback, user_data);
 }
 
 void
@@ -978,8 +984,8 @@ tw_keys_advance_async (TwKeys              *self,
                        gpointer             user_data)
 {
   g_return_if_fail (TW_IS_KEYS (self));
-  start_step (self, service_id, secret, NULL, NULL, _tw_keys_run_advance, cancellable, callback,
-              user_data);
+  _tw_keys_start_step (self, service_id, secret, NULL, NULL, NULL, FALSE, _tw_keys_run_advance,
+                       cancellable, callback, user_data);
 }
 
 void
@@ -991,8 +997,8 @@ tw_keys_cancel_async (TwKeys              *self,
                       gpointer             user_data)
 {
   g_return_if_fail (TW_IS_KEYS (self));
-  start_step (self, service_id, secret, NULL, NULL, _tw_keys_run_cancel, cancellable, callback,
-              user_data);
+  _tw_keys_start_step (self, service_id, secret, NULL, NULL, NULL, FALSE, _tw_keys_run_cancel,
+                       cancellable, callback, user_data);
 }
 
 TwKeyStep
@@ -1027,6 +1033,9 @@ tw_keys_step_finish (TwKeys        *self,
         tw_workspace_reset_secrets (self->workspace);
       schedule_grace (self);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0, job->service_id, job->secret);
+      if (local_error == NULL && step == TW_KEY_STEP_DONE &&
+          g_strcmp0 (job->action, "keys.revoke") == 0)
+        g_signal_emit (self, signals[SIGNAL_REVOKED], 0, job->service_id, job->secret, job->output);
     }
   if (local_error != NULL)
     {

@@ -10,6 +10,7 @@
 #include "tw-backup-scheduler.h"
 #include "tw-connector-registry.h"
 #include "tw-http.h"
+#include "tw-keys.h"
 #include "tw-portfolio.h"
 #include "tw-profile.h"
 #include "tw-risk-monitor.h"
@@ -70,7 +71,26 @@ TwBackupManager     *tw_session_get_backup_manager          (TwSession          
 TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
 /* Key rotation (src/core/keys): steps refuse to run without an audit log. */
-struct _TwKeys      *tw_session_get_keys                    (TwSession            *self);
+TwKeys              *tw_session_get_keys                    (TwSession            *self);
+/* Emergency revoke of a compromised key (tw-session-keys.c): @request is the guard's
+ * keys.revoke for "SERVICE/SECRET" with a reason and the service's name (or id) typed as
+ * its typed confirmation, else refused (audited) and nothing is sent. Then Halt All, then
+ * the key removed on the server (managed; guided: when @server_done, else the step to do
+ * comes back in @output and the finish says TW_KEY_STEP_NONE), proven refused, deleted.
+ * TW_KEY_STEP_DONE: revoked, @output the runbook's follow-up. A key still accepted is
+ * TW_ERROR_CONFLICT and stays in the keyring. */
+void                 tw_session_revoke_key_async            (TwSession            *self,
+                                                             const char           *service_id,
+                                                             const char           *secret,
+                                                             TwGuardRequest       *request,
+                                                             gboolean              server_done,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+TwKeyStep            tw_session_revoke_key_finish           (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             char                **output,
+                                                             GError              **error);
 
 /* Settings. */
 guint                tw_session_get_poll_interval           (TwSession            *self);
