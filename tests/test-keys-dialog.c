@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tw-guard-dialog-private.h"
+#include "tw-key-revoke-dialog.h"
 #include "tw-key-rotation-dialog.h"
 #include "tw-profile-editor-private.h"
 #include "tw-service-editor-row.h"
@@ -318,6 +319,59 @@ test_editor_routes_keys (void)
   app_fixture_close (&f);
 }
 
+/* Emergency revoke, guided: the form holds the button until a reason and the service's
+ * name are there; trading is halted before anything else; the step, then the follow-up. */
+static void
+test_revoke (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeyRevokeDialog *dialog;
+  g_autofree char *old_key = NULL;
+  g_autoptr(JsonObject) call = NULL;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  old_key = lookup (&f, "api_key");
+  set_sim_keys (&f, old_key, "another-client-key-000000000000");
+  tw_test_recorder_clear ();
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.revoke", "s", "investiq/api_key"));
+  dialog = TW_KEY_REVOKE_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  g_assert_false (tw_key_revoke_dialog_can_revoke (dialog));
+  tw_key_revoke_dialog_set_reason (dialog, "Key pasted into a public chat");
+  g_assert_false (tw_key_revoke_dialog_can_revoke (dialog));
+  tw_key_revoke_dialog_set_typed (dialog, "InvestIQ");
+  g_assert_true (tw_key_revoke_dialog_can_revoke (dialog));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-revoke-1-form");
+
+  app_clear_requests (&f);
+  tw_key_revoke_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_revoke_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_revoke_dialog_get_state (dialog), ==, "server");
+  g_assert_cmpuint (app_changing_requests (&f, NULL), >, 0);
+  g_assert_nonnull (strstr (tw_key_revoke_dialog_get_text (dialog), "API_KEYS"));
+  g_assert_null (strstr (tw_key_revoke_dialog_get_text (dialog), old_key));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-revoke-2-server");
+
+  set_sim_keys (&f, "another-client-key-000000000000", NULL);
+  tw_key_revoke_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_revoke_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_revoke_dialog_get_state (dialog), ==, "done");
+  g_assert_nonnull (strstr (tw_key_revoke_dialog_get_text (dialog), "audit_log"));
+  g_assert_null (lookup (&f, "api_key"));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-revoke-3-done");
+  if (tw_test_recorder_available ())
+    {
+      call = tw_test_recorder_wait ("Key revoked", 2, 10000);
+      g_assert_nonnull (call);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,6 +382,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/keys/guided-rotation", test_guided_rotation);
   g_test_add_func ("/tw/ui/keys/grace-reminder", test_grace_reminder);
   g_test_add_func ("/tw/ui/keys/editor-routes-keys", test_editor_routes_keys);
+  g_test_add_func ("/tw/ui/keys/revoke", test_revoke);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

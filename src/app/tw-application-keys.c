@@ -36,6 +36,29 @@ grace_over_cb (TwKeys        *keys,
     }
 }
 
+/* A revoked key: critical, so it reaches an operator away from the window too. */
+static void
+revoked_cb (TwKeys        *keys,
+            const char    *service_id,
+            const char    *secret,
+            const char    *followup,
+            TwApplication *self)
+{
+  g_autofree char *key = g_strdup_printf ("keys-revoked-%s-%s", service_id, secret);
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = self->session != NULL
+                       ? tw_profile_get_service_name (tw_session_get_profile (self->session), service_id)
+                       : service_id;
+
+  body = g_strdup_printf (_("A key of %s was revoked: trading was halted, the service refuses "
+                            "the key and it is deleted. Store a new key before resuming."), name);
+  if (self->notifier == NULL ||
+      !tw_notifier_notify (self->notifier, key, TW_ALERT_CRITICAL, "x-tradewarden.keys",
+                           _("Key revoked"), body, "keys", FALSE, &error))
+    _tw_application_toast (self, body);
+}
+
 void
 _tw_application_watch_keys (TwApplication *self,
                             TwSession     *session)
@@ -43,7 +66,10 @@ _tw_application_watch_keys (TwApplication *self,
   TwKeys *keys = tw_session_get_keys (session);
 
   if (keys != NULL)
-    g_signal_connect_object (keys, "grace-over", G_CALLBACK (grace_over_cb), self, 0);
+    {
+      g_signal_connect_object (keys, "grace-over", G_CALLBACK (grace_over_cb), self, 0);
+      g_signal_connect_object (keys, "revoked", G_CALLBACK (revoked_cb), self, 0);
+    }
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "tw-client.h"
 #include "tw-connector.h"
+#include "tw-key-revoke-dialog.h"
 #include "tw-key-rotation-dialog.h"
 #include "tw-keys-page.h"
 #include "tw-keys.h"
@@ -158,6 +159,32 @@ rotate_action (GtkWidget  *widget,
 }
 
 static void
+revoke_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TwKeysPage *self = TW_KEYS_PAGE (widget);
+  g_auto(GStrv) parts = g_strsplit (g_variant_get_string (parameter, NULL), "/", 2);
+  TwClient *client;
+  const TwSecretSpec *spec;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  if (self->session == NULL || parts[0] == NULL || parts[1] == NULL)
+    return;
+  client = tw_workspace_get_client (tw_session_get_workspace (self->session), parts[0]);
+  spec = client != NULL ? tw_connector_get_secret (tw_client_get_connector (client), parts[1]) : NULL;
+  if (spec == NULL)
+    return;
+  dialog = tw_key_revoke_dialog_new (self->session, parts[0], parts[1], _(spec->label));
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_set_weak_pointer (&self->dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 clear_groups (TwKeysPage *self)
 {
   for (guint i = 0; i < self->groups->len; i++)
@@ -209,6 +236,13 @@ build (TwKeysPage *self)
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", key);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
           g_object_set_data (G_OBJECT (row), "tw-button", button);
+          button = gtk_button_new_with_label (_("Revoke…"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "destructive-action");
+          gtk_widget_set_tooltip_text (button, _("Emergency: halt trading, then revoke this key"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "keys.revoke");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", key);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
           g_hash_table_replace (self->rows, g_steal_pointer (&key), row);
           update_row (self, id, spec->name);
@@ -308,6 +342,7 @@ tw_keys_page_class_init (TwKeysPageClass *klass)
                                                "/io/github/tradewarden/TradeWarden/tw-keys-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TwKeysPage, groups_box);
   gtk_widget_class_install_action (widget_class, "keys.rotate", "s", rotate_action);
+  gtk_widget_class_install_action (widget_class, "keys.revoke", "s", revoke_action);
 }
 
 static void

@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 
 /* The Keys page: every key of every service of the profile, with its rotation (the step,
  * the grace period's time left, "still accepted" loudly) and Rotate…/Continue… opening
- * TwKeyRotationDialog; per service, how its server side is changed (guided, or managed
- * with its .env file and restart command). Action: keys.rotate (s: "SERVICE/SECRET"). */
+ * TwKeyRotationDialog, Revoke… (emergency) opening TwKeyRevokeDialog; per service, how
+ * its server side is changed (guided, or managed with its .env file and restart command).
+ * Actions: keys.rotate, keys.revoke (s: "SERVICE/SECRET"). */
 #define TW_TYPE_KEYS_PAGE (tw_keys_page_get_type ())
 G_DECLARE_FINAL_TYPE (TwKeysPage, tw_keys_page, TW, KEYS_PAGE, AdwBin)
 
@@ -19,7 +20,7 @@ GtkWidget *tw_keys_page_new            (void);
 const char *tw_keys_page_get_status    (TwKeysPage *self,
                                         const char *service_id,
                                         const char *secret);
-/* The dialog last opened by keys.rotate (weak), for tests. */
+/* The dialog last opened by keys.rotate or keys.revoke (weak), for tests. */
 GtkWidget *tw_keys_page_get_dialog     (TwKeysPage *self);
 
 G_END_DECLS
