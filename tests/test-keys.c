@@ -260,6 +260,21 @@ run_step (Fixture    *f,
   return w.step;
 }
 
+static GHashTable *ages_result;
+
+static void
+ages_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  StepWait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ages_result = tw_keys_list_ages_finish (TW_KEYS (source), result, &error);
+  g_assert_no_error (error);
+  w->done = TRUE;
+}
+
 static TwKeyStep
 current_step (Fixture *f)
 {
@@ -539,6 +554,23 @@ test_guided (Fixture       *f,
   g_assert_cmpuint (status_with_key (f, new_key), ==, 200);
 
   g_assert_cmpuint (audit_rows_checked (f, f->old_key, new_key), >=, 16);
+
+  /* Key hygiene: the age of the key in use, from the keyring's own time. */
+  {
+    StepWait a = { 0 };
+    g_autoptr(GHashTable) ages = NULL;
+    gint64 *stored;
+
+    tw_keys_list_ages_async (f->keys, NULL, ages_cb, &a);
+    tw_test_wait_until (a.done, 10000);
+    ages = a.output != NULL ? NULL : g_steal_pointer (&ages_result);
+    stored = g_hash_table_lookup (ages, SERVICE "/api_key");
+    g_assert_nonnull (stored);
+    g_assert_cmpint (ABS (g_get_real_time () / G_USEC_PER_SEC - *stored), <, 600);
+    stored = g_hash_table_lookup (ages, SERVICE "/live_trading_key");
+    g_assert_nonnull (stored);
+    g_assert_cmpint (*stored, ==, 0);
+  }
   assert_no_key_on_disk (f->old_key);
   assert_no_key_on_disk (new_key);
 }

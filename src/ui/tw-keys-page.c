@@ -20,6 +20,7 @@ struct _TwKeysPage
   GHashTable  *rows;        /* "service/secret" → AdwActionRow (owned by the groups) */
   GPtrArray   *groups;      /* the service groups shown */
   GtkWidget   *dialog;      /* weak */
+  GCancellable *cancellable; /* the ages' lookup */
 
   GtkBox      *groups_box;
 };
@@ -87,12 +88,68 @@ update_row (TwKeysPage *self,
                         info != NULL && info->step != TW_KEY_STEP_DONE ? _("Continue…") : _("Rotate…"));
 }
 
+/* Key hygiene: each key's age from the keyring, a warning past 90 days. */
+static void
+ages_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  TwKeysPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) ages = tw_keys_list_ages_finish (TW_KEYS (source), result, &error);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (ages == NULL)
+    return;   /* cancelled (the page let go of the session), or the keyring said no */
+  g_hash_table_iter_init (&iter, ages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      AdwActionRow *row = g_hash_table_lookup (self->rows, key);
+      GtkWidget *label = row != NULL ? g_object_get_data (G_OBJECT (row), "tw-age") : NULL;
+      gint64 stored = *(gint64 *) value;
+      gint64 days;
+      g_autofree char *text = NULL;
+
+      if (label == NULL)
+        continue;
+      gtk_widget_set_visible (label, stored > 0);
+      if (stored <= 0)
+        continue;
+      days = MAX (0, (g_get_real_time () / G_USEC_PER_SEC - stored) / 86400);
+      if (days >= TW_KEYS_MAX_AGE_DAYS)
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day old: rotate it",
+                                             "%d days old: rotate it", days), (int) days);
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day old", "%d days old", days),
+                                (int) days);
+      gtk_label_set_label (GTK_LABEL (label), text);
+      if (days >= TW_KEYS_MAX_AGE_DAYS)
+        {
+          gtk_widget_remove_css_class (label, "dim-label");
+          gtk_widget_add_css_class (label, "warning");
+        }
+    }
+}
+
+static void
+refresh_ages (TwKeysPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->keys == NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  tw_keys_list_ages_async (self->keys, self->cancellable, ages_cb, self);
+}
+
 static void
 keys_changed_cb (TwKeysPage *self,
                  const char *service_id,
                  const char *secret)
 {
   update_row (self, service_id, secret);
+  refresh_ages (self);
 }
 
 static void
@@ -230,6 +287,14 @@ build (TwKeysPage *self)
               continue;
             }
           any = TRUE;
+          {
+            GtkWidget *age = gtk_label_new (NULL);
+
+            gtk_widget_add_css_class (age, "dim-label");
+            gtk_widget_set_visible (age, FALSE);
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), age);
+            g_object_set_data (G_OBJECT (row), "tw-age", age);
+          }
           button = gtk_button_new_with_label (_("Rotate…"));
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "keys.rotate");
@@ -288,6 +353,8 @@ session_page_set_session (TwSessionPage *page,
 
   if (self->keys != NULL)
     g_signal_handlers_disconnect_by_data (self->keys, self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   clear_groups (self);
   g_clear_object (&self->keys);
   g_clear_object (&self->session);
@@ -298,6 +365,7 @@ session_page_set_session (TwSessionPage *page,
   g_signal_connect_object (self->keys, "changed", G_CALLBACK (keys_changed_cb), self,
                            G_CONNECT_SWAPPED);
   build (self);
+  refresh_ages (self);
 }
 
 static void

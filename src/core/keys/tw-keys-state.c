@@ -269,3 +269,81 @@ tw_keys_load (TwKeys  *self,
   return TRUE;
 }
 
+
+/* Key ages */
+
+typedef struct
+{
+  TwSecrets *secrets;
+  char      *profile;
+  GPtrArray *targets;   /* "SERVICE/SECRET" */
+} Ages;
+
+static void
+ages_free (Ages *a)
+{
+  g_clear_object (&a->secrets);
+  g_free (a->profile);
+  g_ptr_array_unref (a->targets);
+  g_free (a);
+}
+
+static void
+ages_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Ages *a = task_data;
+  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < a->targets->len; i++)
+    {
+      const char *target = g_ptr_array_index (a->targets, i);
+      g_auto(GStrv) parts = g_strsplit (target, "/", 2);
+      gint64 *when = g_new (gint64, 1);
+
+      *when = tw_secrets_get_stored_time_sync (a->secrets, a->profile, parts[0], parts[1],
+                                               cancellable, NULL);
+      g_hash_table_replace (out, g_strdup (target), when);
+    }
+  g_task_return_pointer (task, out, (GDestroyNotify) g_hash_table_unref);
+}
+
+void
+tw_keys_list_ages_async (TwKeys              *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GListModel *services = tw_workspace_get_services (self->workspace);
+  Ages *a = g_new0 (Ages, 1);
+
+  g_task_set_source_tag (task, tw_keys_list_ages_async);
+  a->secrets = g_object_ref (tw_workspace_get_secrets (self->workspace));
+  a->profile = g_strdup (self->profile);
+  a->targets = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwClient *client = tw_workspace_get_client (self->workspace, tw_service_get_id (service));
+      GPtrArray *specs = client != NULL ? tw_connector_get_secrets (tw_client_get_connector (client)) : NULL;
+
+      for (guint j = 0; specs != NULL && j < specs->len; j++)
+        g_ptr_array_add (a->targets, g_strdup_printf ("%s/%s", tw_service_get_id (service),
+                                                      ((TwSecretSpec *) g_ptr_array_index (specs, j))->name));
+    }
+  g_task_set_task_data (task, a, (GDestroyNotify) ages_free);
+  g_task_run_in_thread (task, ages_thread);
+}
+
+GHashTable *
+tw_keys_list_ages_finish (TwKeys        *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -114,6 +114,18 @@ gboolean    tw_keys_can_rotate          (TwKeys             *self,
                                          const char         *secret,
                                          GError            **error);
 
+/* Key hygiene: a stored key older than this is to be rotated (CIS benchmark). */
+#define TW_KEYS_MAX_AGE_DAYS 90
+/* When each key of the profile's services was stored (the keyring's own time), read in a
+ * worker: finish gives "SERVICE/SECRET" → gint64 seconds since the epoch (0: unknown). */
+void        tw_keys_list_ages_async     (TwKeys             *self,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+GHashTable *tw_keys_list_ages_finish    (TwKeys             *self,
+                                         GAsyncResult       *result,
+                                         GError            **error);
+
 /* The guided server step of the rotation's current step, for the operator: the .env line
  * and the restart as the runbook gives them. @reveal FALSE: keys masked (for the
  * screen); TRUE: the real text (for Copy only). NULL when there is no server step now. */
