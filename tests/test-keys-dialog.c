@@ -51,6 +51,29 @@ next_step (TwKeyRotationDialog *dialog,
   g_assert_cmpint (tw_key_rotation_dialog_get_step (dialog), ==, expected);
 }
 
+/* The Keys button of a service row on the Overview. */
+static GtkWidget *
+find_keys_button (GtkWidget *root)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), "win.show-page") == 0)
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
+
+      if (target != NULL && g_strcmp0 (g_variant_get_string (target, NULL), "keys") == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_keys_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_guided_rotation (void)
 {
@@ -68,7 +91,15 @@ test_guided_rotation (void)
   g_assert_nonnull (old_key);
   set_sim_keys (&f, old_key, NULL);
 
-  g_assert_true (tw_window_show_page (f.window, "keys"));
+  /* From a service row of the Overview. */
+  {
+    GtkWidget *button;
+
+    g_assert_true (tw_window_show_page (f.window, "overview"));
+    tw_test_wait_until ((button = find_keys_button (GTK_WIDGET (f.window))) != NULL, 5000);
+    g_assert_true (gtk_widget_activate (button));
+    tw_test_wait_until (g_strcmp0 (tw_window_get_visible_page (f.window), "keys") == 0, 5000);
+  }
   page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
   tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
   g_assert_cmpstr (tw_keys_page_get_status (page, "investiq", "api_key"), ==, "No rotation open");
