@@ -8,6 +8,8 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -602,7 +604,15 @@ test_managed (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keys-restart.sh", NULL);
-  const char *argv[] = { "/bin/sh", script, tw_sim_thread_get_url (f->sim, SERVICE), NULL };
+  g_autofree char *ps_path = g_build_filename (f->server_dir, "ps.txt", NULL);
+  g_autofree char *stderr_path = g_build_filename (f->server_dir, "stderr.txt", NULL);
+  /* The restart command also writes down every process's command line and its own
+   * environment, while the console runs: no key may be in them. */
+  g_autofree char *shell = g_strdup_printf ("{ ps -eo args; env; } >> '%s'; exec /bin/sh '%s' '%s'",
+                                            ps_path, script, tw_sim_thread_get_url (f->sim, SERVICE));
+  const char *argv[] = { "/bin/sh", "-c", shell, NULL };
+  int saved_stderr = dup (2);
+  int stderr_fd = open (stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   g_autofree char *new_key = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *got = NULL;
@@ -611,6 +621,9 @@ test_managed (Fixture       *f,
 
   if (!in_session ())
     return;
+  /* Everything written on stderr during the rotation goes to a file, searched at the end. */
+  g_assert_cmpint (stderr_fd, >=, 0);
+  g_assert_cmpint (dup2 (stderr_fd, 2), ==, 2);
   set_managed (f, argv, 30);
   start_managed_sim (f);
 
@@ -669,15 +682,33 @@ test_managed (Fixture       *f,
   /* The backups (they hold the retired key) are gone: only .env is left. */
   {
     g_autoptr(GDir) dir = g_dir_open (f->server_dir, 0, NULL);
+    const char *name;
     guint n = 0;
 
-    while (g_dir_read_name (dir) != NULL)
-      n++;
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, ".env"))
+        n++;
     g_assert_cmpuint (n, ==, 1);
   }
   audit_rows_checked (f, f->old_key, new_key);
   assert_no_key_on_disk (f->old_key);
   assert_no_key_on_disk (new_key);
+
+  fflush (stderr);
+  dup2 (saved_stderr, 2);
+  close (saved_stderr);
+  close (stderr_fd);
+  {
+    g_autofree char *ps = read_file (ps_path);
+    g_autofree char *err = read_file (stderr_path);
+
+    /* four restarts: add, then remove (twice a command line of the console's processes) */
+    g_assert_nonnull (strstr (ps, "keys-restart.sh"));
+    g_assert_null (strstr (ps, f->old_key));
+    g_assert_null (strstr (ps, new_key));
+    g_assert_null (strstr (err, f->old_key));
+    g_assert_null (strstr (err, new_key));
+  }
 }
 
 /* A restart command that fails, then one that hangs: the rotation stays open, the file
