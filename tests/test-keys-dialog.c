@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "tw-guard-dialog-private.h"
 #include "tw-key-revoke-dialog.h"
 #include "tw-key-rotation-dialog.h"
@@ -40,6 +42,40 @@ lookup (AppFixture *f,
 {
   return tw_secrets_lookup_sync (f->secrets, tw_profile_get_name (f->profile), "investiq", name,
                                  NULL, NULL);
+}
+
+typedef struct
+{
+  gboolean  pending;
+  char     *text;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *r = user_data;
+
+  g_free (r->text);
+  r->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  r->pending = FALSE;
+}
+
+/* Reads the clipboard (again when a read finished) until it holds @part. */
+static gboolean
+clipboard_holds (GtkWidget     *widget,
+                 ClipboardRead *r,
+                 const char    *part)
+{
+  if (r->text != NULL && strstr (r->text, part) != NULL)
+    return TRUE;
+  if (!r->pending)
+    {
+      r->pending = TRUE;
+      gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, r);
+    }
+  return FALSE;
 }
 
 static void
@@ -138,6 +174,16 @@ test_guided_rotation (void)
   g_assert_cmpstr (tw_keys_page_get_status (page, "investiq", "api_key"), ==,
                    "Rotation open: the server needs the new key");
   app_save_png_light_dark (GTK_WIDGET (dialog), "keys-2-server");
+
+  /* Copy: the real text on the clipboard (read from the keyring in a worker). */
+  {
+    ClipboardRead r = { 0 };
+    g_autofree char *line = g_strdup_printf ("API_KEYS=%s,%s", old_key, new_key);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "rotation.copy", NULL));
+    tw_test_wait_until (clipboard_holds (GTK_WIDGET (dialog), &r, line), 10000);
+    g_free (r.text);
+  }
 
   /* The operator makes the change on the server, then 3, 4. */
   set_sim_keys (&f, old_key, new_key);
@@ -403,6 +449,79 @@ test_revoke (void)
   app_fixture_close (&f);
 }
 
+/* Managed: a restart command that fails shows its output and leaves the rotation where
+ * it was. */
+static void
+test_managed_restart_fails (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeyRotationDialog *dialog;
+  TwKeys *keys;
+  GtkWidget *guard;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tw-keys-env-XXXXXX", NULL);
+  g_autofree char *env = g_build_filename (dir, ".env", NULL);
+  g_autofree char *old_key = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *after = NULL;
+  const char *argv[] = { "/bin/sh", "-c",
+                         "echo 'Restarting api-server ...'; echo 'Error: no such service: api-server' >&2; exit 1",
+                         NULL };
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  old_key = lookup (&f, "api_key");
+  contents = g_strdup_printf ("API_KEYS=%s\nLOG_LEVEL=info\n", old_key);
+  g_assert_true (g_file_set_contents (env, contents, -1, &error));
+  keys = tw_session_get_keys (tw_application_get_session (app));
+  g_assert_true (tw_keys_set_server (keys, "investiq", TW_KEY_SERVER_MANAGED, env, argv, 10, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.rotate", "s", "investiq/api_key"));
+  dialog = TW_KEY_ROTATION_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "rotation.next", NULL));
+  tw_test_wait_until ((guard = tw_key_rotation_dialog_get_guard_dialog (dialog)) != NULL, 5000);
+  tw_guard_dialog_set_reason (TW_GUARD_DIALOG (guard), "Quarterly rotation, runbook 000");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (guard), "confirm");
+  gtk_window_destroy (GTK_WINDOW (guard));
+  tw_test_wait_until (!tw_key_rotation_dialog_is_busy (dialog), 20000);
+  g_assert_cmpint (tw_key_rotation_dialog_get_step (dialog), ==, TW_KEY_STEP_PREPARED);
+  /* managed: no guided step to copy */
+  g_assert_null (tw_key_rotation_dialog_get_server_text (dialog));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-managed-1-prepared");
+
+  next_step (dialog, TW_KEY_STEP_PREPARED);
+  g_assert_nonnull (strstr (tw_key_rotation_dialog_get_problem (dialog), "exit status 1"));
+  after = lookup (&f, "api_key");
+  g_assert_cmpstr (after, ==, old_key);
+  g_clear_pointer (&after, g_free);
+  g_assert_true (g_file_get_contents (env, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, contents);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-managed-2-restart-failed");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "rotation.cancel", NULL));
+  tw_test_wait_until (!tw_key_rotation_dialog_is_busy (dialog), 20000);
+  g_assert_cmpint (tw_key_rotation_dialog_get_step (dialog), ==, TW_KEY_STEP_NONE);
+  g_assert_null (lookup (&f, "api_key.pending"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/keys/grace-reminder", test_grace_reminder);
   g_test_add_func ("/tw/ui/keys/editor-routes-keys", test_editor_routes_keys);
   g_test_add_func ("/tw/ui/keys/revoke", test_revoke);
+  g_test_add_func ("/tw/ui/keys/managed-restart-fails", test_managed_restart_fails);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

@@ -369,8 +369,16 @@ _tw_keys_managed_edit (TwKeyJob    *job,
                            &undo_backup, &undo_error))
         g_prefix_error (&local_error, _("%s; the .env file could not be put back either (%s): "),
                         undo_error->message, backup);
-      else if (undo_backup != NULL)
-        g_unlink (undo_backup);
+      else if (changed)
+        {
+          GError *said = g_error_new (local_error->domain, local_error->code,
+                                      _("%s. The .env file was put back as it was; the service "
+                                        "still accepts the old key"), local_error->message);
+
+          g_unlink (undo_backup);
+          g_clear_error (&local_error);
+          local_error = said;
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
