@@ -11,6 +11,7 @@
 #include "tw-guard-dialog-private.h"
 #include "tw-key-revoke-dialog.h"
 #include "tw-key-rotation-dialog.h"
+#include "tw-key-swap-dialog.h"
 #include "tw-profile-editor-private.h"
 #include "tw-service-editor-row.h"
 #include "tw-service-editor-row-private.h"
@@ -522,6 +523,73 @@ test_managed_restart_fails (void)
   }
 }
 
+/* Alpaca, no overlap: halt → (regenerate at the vendor) paste → prove → swap, the outage
+ * measured; a wrong paste is refused and stores nothing. */
+static void
+test_swap_no_overlap (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeySwapDialog *dialog;
+  g_autoptr(JsonNode) fresh = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *stored_id = NULL;
+  g_autofree char *stored_secret = NULL;
+  const char *new_id, *new_secret;
+  const char *profile;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  profile = tw_profile_get_name (f.profile);
+  old_id = tw_secrets_lookup_sync (f.secrets, profile, "alpaca", "key_id", NULL, NULL);
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.swap", "s", "alpaca"));
+  dialog = TW_KEY_SWAP_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "halt");
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-swap-1-halt");
+
+  app_clear_requests (&f);
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_cmpuint (app_changing_requests (&f, "alpaca"), >, 0);
+
+  /* Regenerated at the vendor: the old pair is refused at once. */
+  fresh = tw_test_sim_request (f.sim, "alpaca", "POST", "/_sim/keys/regenerate", NULL);
+  new_id = json_object_get_string_member (json_node_get_object (fresh), "key_id");
+  new_secret = json_object_get_string_member (json_node_get_object (fresh), "secret");
+
+  tw_key_swap_dialog_set_value (dialog, "key_id", new_id);
+  tw_key_swap_dialog_set_value (dialog, "secret_key", "WRONGSECRET00000000000000000000000000000");
+  g_assert_false (tw_key_swap_dialog_can_go_on (dialog));
+  tw_key_swap_dialog_set_reason (dialog, "Monthly Alpaca key regeneration");
+  g_assert_true (tw_key_swap_dialog_can_go_on (dialog));
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_nonnull (strstr (tw_key_swap_dialog_get_message (dialog), "refuses the new keys"));
+  stored_id = tw_secrets_lookup_sync (f.secrets, profile, "alpaca", "key_id", NULL, NULL);
+  g_assert_cmpstr (stored_id, ==, old_id);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-swap-2-refused");
+
+  tw_key_swap_dialog_set_value (dialog, "secret_key", new_secret);
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "done");
+  g_assert_cmpint (tw_key_swap_dialog_get_outage_us (dialog), >, 0);
+  g_clear_pointer (&stored_id, g_free);
+  stored_id = tw_secrets_lookup_sync (f.secrets, profile, "alpaca", "key_id", NULL, NULL);
+  stored_secret = tw_secrets_lookup_sync (f.secrets, profile, "alpaca", "secret_key", NULL, NULL);
+  g_assert_cmpstr (stored_id, ==, new_id);
+  g_assert_cmpstr (stored_secret, ==, new_secret);
+  g_assert_null (strstr (tw_key_swap_dialog_get_message (dialog), new_secret));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-swap-3-done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +602,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/keys/editor-routes-keys", test_editor_routes_keys);
   g_test_add_func ("/tw/ui/keys/revoke", test_revoke);
   g_test_add_func ("/tw/ui/keys/managed-restart-fails", test_managed_restart_fails);
+  g_test_add_func ("/tw/ui/keys/swap-no-overlap", test_swap_no_overlap);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

@@ -6,6 +6,7 @@
 #include "tw-client.h"
 #include "tw-connector.h"
 #include "tw-key-revoke-dialog.h"
+#include "tw-key-swap-dialog.h"
 #include "tw-key-rotation-dialog.h"
 #include "tw-keys-page.h"
 #include "tw-keys.h"
@@ -242,6 +243,25 @@ revoke_action (GtkWidget  *widget,
 }
 
 static void
+swap_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TwKeysPage *self = TW_KEYS_PAGE (widget);
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  if (self->session == NULL)
+    return;
+  dialog = tw_key_swap_dialog_new (self->session, g_variant_get_string (parameter, NULL));
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_set_weak_pointer (&self->dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 clear_groups (TwKeysPage *self)
 {
   for (guint i = 0; i < self->groups->len; i++)
@@ -264,6 +284,7 @@ build (TwKeysPage *self)
       GPtrArray *specs;
       GtkWidget *group, *expander, *env_row, *cmd_row, *apply;
       gboolean any = FALSE;
+      gboolean swap = FALSE;
 
       if (client == NULL)
         continue;
@@ -282,7 +303,18 @@ build (TwKeysPage *self)
           if (!tw_keys_can_rotate (self->keys, id, spec->name, &why))
             {
               adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why->message);
-              gtk_widget_add_css_class (row, "dim-label");
+              if (spec->prove_operation != NULL && !swap)
+                {
+                  /* No overlap (Alpaca): one Swap… for the service's keys together. */
+                  button = gtk_button_new_with_label (_("Swap…"));
+                  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+                  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "keys.swap");
+                  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+                  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+                  swap = TRUE;
+                }
+              else if (spec->prove_operation == NULL)
+                gtk_widget_add_css_class (row, "dim-label");
               adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
               continue;
             }
@@ -411,6 +443,7 @@ tw_keys_page_class_init (TwKeysPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwKeysPage, groups_box);
   gtk_widget_class_install_action (widget_class, "keys.rotate", "s", rotate_action);
   gtk_widget_class_install_action (widget_class, "keys.revoke", "s", revoke_action);
+  gtk_widget_class_install_action (widget_class, "keys.swap", "s", swap_action);
 }
 
 static void

@@ -68,6 +68,7 @@ typedef struct
   gboolean           cancel;
   const char        *action;      /* audited as; NULL: keys.rotate */
   gboolean           server_done; /* revoke, guided: the operator removed it on the server */
+  GHashTable        *values;      /* swap: secret name → new value (wiped when freed) */
 } TwKeyJob;
 
 TwKeyRotation *_tw_keys_lookup_locked   (TwKeys        *self,
@@ -108,10 +109,14 @@ void           _tw_keys_start_step      (TwKeys              *self,
                                          const char          *reason,
                                          const char          *action,
                                          gboolean             server_done,
+                                         GHashTable          *values,
                                          TwKeyStepFunc        func,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* tw-keys-swap.c */
+TwKeyStep      _tw_keys_run_swap        (TwKeyJob      *job,
+                                         GError       **error);
 /* tw-keys-revoke.c */
 TwKeyStep      _tw_keys_run_revoke      (TwKeyJob      *job,
                                          GError       **error);

@@ -467,8 +467,8 @@ tw_keys_can_rotate (TwKeys     *self,
   if (!spec->rotate_overlap)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED,
-                   _("The server accepts one %s at a time: there is no overlap in which to "
-                     "prove the new one. Rotate it by hand (halt trading first)"), spec->label);
+                   _("No overlap: a new %s replaces the old one at once. Use Swap… (halt, "
+                     "paste, prove, swap)"), spec->label);
       return FALSE;
     }
   return TRUE;
@@ -560,6 +560,7 @@ job_free (TwKeyJob *job)
   g_free (job->server.env_file);
   g_strfreev (job->server.argv);
   g_free (job->output);
+  g_clear_pointer (&job->values, g_hash_table_unref);
   g_free (job);
 }
 
@@ -588,6 +589,7 @@ _tw_keys_start_step (TwKeys              *self,
                      const char          *reason,
                      const char          *action,
                      gboolean             server_done,
+                     GHashTable          *values,
                      TwKeyStepFunc        func,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
@@ -649,6 +651,7 @@ _tw_keys_start_step (TwKeys              *self,
   job->reason = g_strdup (reason);
   job->action = action;
   job->server_done = server_done;
+  job->values = values != NULL ? g_hash_table_ref (values) : NULL;
   job->connector = g_object_ref (tw_client_get_connector (client));
   job->service = g_object_ref (tw_client_get_service (client));
   job->secrets = g_object_ref (tw_workspace_get_secrets (self->workspace));
@@ -713,7 +716,7 @@ tw_keys_prepare_async (TwKeys              *self,
       return;
     }
   _tw_keys_start_step (self, service_id, secret, pasted, tw_guard_request_get_reason (request),
-                       NULL, FALSE, _tw_keys_run_prepare, cancellable, callback, user_data);
+                       NULL, FALSE, NULL, _tw_keys_run_prepare, cancellable, callback, user_data);
 }
 
 void
@@ -725,7 +728,7 @@ tw_keys_advance_async (TwKeys              *self,
                        gpointer             user_data)
 {
   g_return_if_fail (TW_IS_KEYS (self));
-  _tw_keys_start_step (self, service_id, secret, NULL, NULL, NULL, FALSE, _tw_keys_run_advance,
+  _tw_keys_start_step (self, service_id, secret, NULL, NULL, NULL, FALSE, NULL, _tw_keys_run_advance,
                        cancellable, callback, user_data);
 }
 
@@ -738,7 +741,7 @@ tw_keys_cancel_async (TwKeys              *self,
                       gpointer             user_data)
 {
   g_return_if_fail (TW_IS_KEYS (self));
-  _tw_keys_start_step (self, service_id, secret, NULL, NULL, NULL, FALSE, _tw_keys_run_cancel,
+  _tw_keys_start_step (self, service_id, secret, NULL, NULL, NULL, FALSE, NULL, _tw_keys_run_cancel,
                        cancellable, callback, user_data);
 }
 

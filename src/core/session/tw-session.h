@@ -87,6 +87,23 @@ void                 tw_session_revoke_key_async            (TwSession          
                                                              GCancellable         *cancellable,
                                                              GAsyncReadyCallback   callback,
                                                              gpointer              user_data);
+/* Where the server takes no overlap (Alpaca's regenerate invalidates the old pair at once):
+ * @request is the guard's keys.rotate for @service_id; the service halted first, then
+ * @values (secret name → pasted value) proven together with the connector's read
+ * operation, then stored in place of the old ones. Finish: the outage in µs since
+ * @halted_since (the monotonic time the operator halted it; 0: this call's halt), or -1
+ * with @error (nothing stored). Trading stays halted: resuming is the guarded Resume. */
+void                 tw_session_swap_keys_async             (TwSession            *self,
+                                                             const char           *service_id,
+                                                             GHashTable           *values,
+                                                             TwGuardRequest       *request,
+                                                             gint64                halted_since,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+gint64               tw_session_swap_keys_finish            (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
 TwKeyStep            tw_session_revoke_key_finish           (TwSession            *self,
                                                              GAsyncResult         *result,
                                                              char                **output,
