@@ -271,10 +271,36 @@ clear_groups (TwKeysPage *self)
 }
 
 static void
+grace_changed_cb (GtkSpinButton *spin,
+                  TwKeysPage    *self)
+{
+  if (self->keys != NULL)
+    tw_keys_set_grace (self->keys, (guint) gtk_spin_button_get_value_as_int (spin) * 3600);
+}
+
+static void
 build (TwKeysPage *self)
 {
   TwWorkspace *workspace = tw_session_get_workspace (self->session);
   GListModel *services = tw_workspace_get_services (workspace);
+
+  /* The grace period of the rotations started from now on (the runbook's 24 h). */
+  {
+    GtkWidget *group = adw_preferences_group_new ();
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *spin = gtk_spin_button_new_with_range (1, 24 * 14, 1);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Grace period, in hours"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("How long the old key stays valid after the new one is in use"));
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), MAX (1, tw_keys_get_grace (self->keys) / 3600));
+    gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+    g_signal_connect (spin, "value-changed", G_CALLBACK (grace_changed_cb), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    gtk_box_append (self->groups_box, group);
+    g_ptr_array_add (self->groups, group);
+  }
 
   for (guint i = 0; i < g_list_model_get_n_items (services); i++)
     {
@@ -360,6 +386,27 @@ build (TwKeysPage *self)
           cmd_row = adw_entry_row_new ();
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (cmd_row),
                                          _("Restart command (run without a shell)"));
+          {
+            g_autofree char *env_file = NULL;
+            g_auto(GStrv) argv = NULL;
+
+            /* What is set now, the command quoted as a shell would read it back */
+            tw_keys_dup_server (self->keys, id, &env_file, &argv, NULL);
+            if (env_file != NULL)
+              gtk_editable_set_text (GTK_EDITABLE (env_row), env_file);
+            if (argv != NULL && argv[0] != NULL)
+              {
+                g_autoptr(GString) cmd = g_string_new (NULL);
+
+                for (guint k = 0; argv[k] != NULL; k++)
+                  {
+                    g_autofree char *quoted = g_shell_quote (argv[k]);
+
+                    g_string_append_printf (cmd, "%s%s", k > 0 ? " " : "", quoted);
+                  }
+                gtk_editable_set_text (GTK_EDITABLE (cmd_row), cmd->str);
+              }
+          }
           apply = gtk_button_new_with_mnemonic (_("_Apply"));
           gtk_widget_set_valign (apply, GTK_ALIGN_CENTER);
           g_object_set_data (G_OBJECT (apply), "tw-expander", expander);

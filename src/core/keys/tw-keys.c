@@ -339,6 +339,26 @@ tw_keys_get_server_mode (TwKeys     *self,
 }
 
 void
+tw_keys_dup_server (TwKeys       *self,
+                    const char   *service_id,
+                    char        **env_file,
+                    char       ***restart_argv,
+                    guint        *timeout_s)
+{
+  TwKeyServer *s;
+
+  g_mutex_lock (&self->lock);
+  s = g_hash_table_lookup (self->servers, service_id);
+  if (env_file != NULL)
+    *env_file = s != NULL ? g_strdup (s->env_file) : NULL;
+  if (restart_argv != NULL)
+    *restart_argv = s != NULL ? g_strdupv (s->argv) : NULL;
+  if (timeout_s != NULL)
+    *timeout_s = s != NULL ? s->timeout_s : TW_KEYS_DEFAULT_RESTART_TIMEOUT_S;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 tw_keys_set_grace (TwKeys *self,
                    guint   seconds)
 {

@@ -94,6 +94,12 @@ gboolean    tw_keys_set_server          (TwKeys             *self,
                                          GError            **error);
 TwKeyServerMode tw_keys_get_server_mode (TwKeys             *self,
                                          const char         *service_id);
+/* The managed settings of @service_id as set (each out nullable; NULL when unset). */
+void        tw_keys_dup_server          (TwKeys             *self,
+                                         const char         *service_id,
+                                         char              **env_file,
+                                         char             ***restart_argv,
+                                         guint              *timeout_s);
 const char *tw_keys_get_profile_name    (TwKeys             *self);
 TwMode      tw_keys_get_mode            (TwKeys             *self);
 void        tw_keys_set_grace           (TwKeys             *self,
