@@ -53,6 +53,11 @@ void       _tw_application_emit_halt_finished    (TwApplication *self,
 
 /* tw-application-actions.c */
 void       _tw_application_add_actions           (TwApplication *self);
+/* tw-application-keys.c: the grace period's reminder of key rotation */
+void       _tw_application_watch_keys            (TwApplication *self,
+                                                  TwSession     *session);
+void       _tw_application_unwatch_keys          (TwApplication *self,
+                                                  TwSession     *session);
 void       _tw_application_update_actions        (TwApplication *self);
 
 /* tw-application-switch.c */

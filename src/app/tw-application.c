@@ -186,6 +186,7 @@ close_session (TwApplication *self,
     {
       g_signal_handlers_disconnect_by_data (session, self);
       g_signal_handlers_disconnect_by_data (tw_session_get_backup_scheduler (session), self);
+      _tw_application_unwatch_keys (self, session);
       tw_session_close_async (session, NULL, session_closed_cb, sim);
     }
   else
@@ -234,6 +235,7 @@ _tw_application_open_profile (TwApplication *self,
     tw_notifier_set_alerts (self->notifier, tw_session_get_alerts_service (self->session));
   g_signal_connect_object (tw_session_get_backup_scheduler (self->session), "alert",
                            G_CALLBACK (backup_alert_cb), self, 0);
+  _tw_application_watch_keys (self, self->session);
   g_signal_connect_object (self->session, "notify::halting", G_CALLBACK (halting_changed_cb),
                            self, G_CONNECT_SWAPPED);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tw-sim-private.h"
+#include "tw-sim-keys.h"
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
 
@@ -374,6 +375,9 @@ tw_sim_control_handle (TwSim             *self,
     tw_sim_trading_control_config (self, msg);
   else if (g_str_equal (path, "/_sim/state"))       /* what no runbook reads back */
     tw_sim_risk_control_state (self, msg);
+  else if (g_str_has_prefix (path, "/_sim/keys") &&  /* key sets: rotation (issue 13) */
+           (path[10] == '\0' || path[10] == '/'))
+    tw_sim_keys_handle (self, flavor, msg, method, path + 10, query);
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND,
                  "Unknown simulator control path: use /_sim/faults, /_sim/health, "

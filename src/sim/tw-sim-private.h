@@ -105,12 +105,16 @@ struct _TwSimRequest
 
 /* tw-sim.c: internals shared by the sim files. */
 TwSimFirm   *_tw_sim_get_firm              (TwSim        *self);
+struct _TwSimKeys *_tw_sim_get_keys        (TwSim        *self);
 TwSimFaults *_tw_sim_get_faults            (TwSim        *self);
 TwSimLog    *_tw_sim_get_log               (TwSim        *self);
 GMainContext *_tw_sim_get_context          (TwSim        *self);
+/* @flavor's own key set (/_sim/keys) when it has one, else the process-wide keys. */
 gboolean     _tw_sim_check_api_key         (TwSim        *self,
+                                            const char   *flavor,
                                             const char   *key);
 gboolean     _tw_sim_check_alpaca          (TwSim        *self,
+                                            const char   *flavor,
                                             const char   *key_id,
                                             const char   *secret);
 /* The shared padding for huge bodies: @len bytes of "0,0,0,…" (len even, ≤ 16 MiB). */

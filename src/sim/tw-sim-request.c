@@ -339,7 +339,7 @@ check_auth (TwSimRequest *req)
       const char *secret = soup_message_headers_get_one (headers, "APCA-API-SECRET-KEY");
 
       missing = key_id == NULL || *key_id == '\0' || secret == NULL || *secret == '\0';
-      ok = !missing && _tw_sim_check_alpaca (req->sim, key_id, secret);
+      ok = !missing && _tw_sim_check_alpaca (req->sim, flavor->name, key_id, secret);
     }
   else if (flavor->auth == TW_SIM_AUTH_BEARER)
     {
@@ -348,14 +348,14 @@ check_auth (TwSimRequest *req)
                         ? value + 7 : NULL;
 
       missing = key == NULL || *key == '\0';
-      ok = !missing && _tw_sim_check_api_key (req->sim, key);
+      ok = !missing && _tw_sim_check_api_key (req->sim, flavor->name, key);
     }
   else
     {
       const char *key = soup_message_headers_get_one (headers, "X-API-Key");
 
       missing = key == NULL || *key == '\0';
-      ok = !missing && _tw_sim_check_api_key (req->sim, key);
+      ok = !missing && _tw_sim_check_api_key (req->sim, flavor->name, key);
     }
 
   if (ok)

@@ -3,6 +3,7 @@
 
 #include "tw-sim.h"
 #include "tw-sim-private.h"
+#include "tw-sim-keys.h"
 #include "tw-sim-risk.h"
 #include "tw-error.h"
 
@@ -34,6 +35,7 @@ struct _TwSim
   char         *live_trading_key;
   char         *alpaca_key_id;
   char         *alpaca_secret;
+  TwSimKeys    *keys;          /* per-flavor key sets (/_sim/keys) */
 };
 
 G_DEFINE_FINAL_TYPE (TwSim, tw_sim, G_TYPE_OBJECT)
@@ -97,6 +99,7 @@ tw_sim_finalize (GObject *object)
   g_clear_pointer (&self->live_trading_key, g_free);
   g_clear_pointer (&self->alpaca_key_id, g_free);
   g_clear_pointer (&self->alpaca_secret, g_free);
+  g_clear_pointer (&self->keys, tw_sim_keys_free);
 
   G_OBJECT_CLASS (tw_sim_parent_class)->finalize (object);
 }
@@ -116,6 +119,7 @@ tw_sim_init (TwSim *self)
   self->firm = tw_sim_firm_new ();
   self->faults = tw_sim_faults_new ();
   self->log = tw_sim_log_new ();
+  self->keys = tw_sim_keys_new ();
 
   for (guint i = 0; flavors[i] != NULL; i++)
     for (const TwSimComponentSpec *c = flavors[i]->components; c->name != NULL; c++)
@@ -232,9 +236,13 @@ secret_equal (const char *expected,
 
 gboolean
 _tw_sim_check_api_key (TwSim      *self,
+                       const char *flavor,
                        const char *key)
 {
   gboolean ok = FALSE;
+
+  if (tw_sim_keys_check_api_key (self->keys, flavor, key, &ok))
+    return ok;
 
   for (guint i = 0; self->api_keys[i] != NULL; i++)
     ok |= secret_equal (self->api_keys[i], key);
@@ -243,13 +251,24 @@ _tw_sim_check_api_key (TwSim      *self,
 
 gboolean
 _tw_sim_check_alpaca (TwSim      *self,
+                      const char *flavor,
                       const char *key_id,
                       const char *secret)
 {
+  gboolean own_ok;
   gboolean id_ok = secret_equal (self->alpaca_key_id, key_id);
   gboolean secret_ok = secret_equal (self->alpaca_secret, secret);
 
+  if (tw_sim_keys_check_alpaca (self->keys, flavor, key_id, secret, &own_ok))
+    return own_ok;
+
   return id_ok && secret_ok;
+}
+
+TwSimKeys *
+_tw_sim_get_keys (TwSim *self)
+{
+  return self->keys;
 }
 
 TwSimFirm *

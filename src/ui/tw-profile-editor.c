@@ -3,6 +3,7 @@
 
 #include "tw-profile-editor.h"
 #include "tw-profile-editor-private.h"
+#include "tw-guard-dialog.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct _TwProfileEditor
   GCancellable        *cancellable;
   GPtrArray           *service_rows;
   char                *problems;
+  gboolean             keys_confirmed; /* the guard said yes to replacing stored keys */
 
   AdwWindowTitle      *window_title;
   GtkRevealer         *problems_revealer;
@@ -220,6 +222,25 @@ store_next_secret (TwProfileEditor *self)
   g_ptr_array_remove_index (self->pending, 0);
 }
 
+static void save_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter);
+
+static void
+keys_confirmed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TwProfileEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tw_guard_confirm_finish (result, &error))
+    return;
+  self->keys_confirmed = TRUE;
+  save_action (GTK_WIDGET (self), "editor.save", NULL);
+  self->keys_confirmed = FALSE;
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -235,6 +256,23 @@ save_action (GtkWidget  *widget,
   show_problems (self, problems);
   if (problems != NULL)
     return;
+  if (!self->keys_confirmed)
+    {
+      g_autoptr(TwGuardRequest) request = NULL;
+      g_autofree char *refused =
+        _tw_profile_editor_check_replaced_keys (self->original, self->registry,
+                                                self->service_rows, &request);
+
+      show_problems (self, refused);
+      if (refused != NULL)
+        return;
+      if (request != NULL)
+        {
+          tw_guard_confirm_async (GTK_WINDOW (self), request, NULL, NULL, self->cancellable,
+                                  keys_confirmed_cb, g_object_ref (self));
+          return;
+        }
+    }
 
   profile = tw_profile_new (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), selected_mode (self));
   if (self->original != NULL)

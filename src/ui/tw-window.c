@@ -8,6 +8,7 @@
 #include "tw-alerts-page.h"
 #include "tw-audit-page.h"
 #include "tw-backups-page.h"
+#include "tw-keys-page.h"
 #include "tw-breakers-page.h"
 #include "tw-flags-page.h"
 #include "tw-orders-page.h"
@@ -557,6 +558,7 @@ static const SessionPageInfo session_pages[] = {
   { "orders", N_("Orders"), "view-list-bullet-symbolic", tw_orders_page_new },
   { "flags", N_("Flags"), "emblem-system-symbolic", tw_flags_page_new },
   { "alerts", N_("Alerts"), "preferences-system-notifications-symbolic", tw_alerts_page_new },
+  { "keys", N_("Keys"), "dialog-password-symbolic", tw_keys_page_new },
 };
 
 static GtkWidget *

@@ -345,7 +345,8 @@ load_secrets (Ctx         *ctx,
               TwConnector *connector,
               JsonNode    *node)
 {
-  static const char * const keys[] = { "name", "label", "env", "required", "format", NULL };
+  static const char * const keys[] = { "name", "label", "env", "required", "format", "rotation",
+                                       NULL };
   JsonArray *array;
 
   if (node == NULL)
@@ -396,6 +397,9 @@ load_secrets (Ctx         *ctx,
         }
       if (json_object_has_member (object, "format") &&
           !_tw_secret_format_load (ctx, json_object_get_member (object, "format"), where, spec))
+        return FALSE;
+      if (json_object_has_member (object, "rotation") &&
+          !_tw_secret_rotation_load (ctx, json_object_get_member (object, "rotation"), where, spec))
         return FALSE;
     }
 

@@ -242,6 +242,12 @@ gboolean        _tw_secret_format_load      (TwLoadContext  *ctx,
                                              const char     *where,
                                              TwSecretSpec   *spec);
 void            _tw_env_variable_free       (TwEnvVariable  *variable);
+/* A secret's "rotation": { "generate": { "bytes": N, "encoding": "hex" }, "prove": OP }
+ * (tw-connector-rotation.c). */
+gboolean        _tw_secret_rotation_load    (TwLoadContext  *ctx,
+                                             JsonNode       *node,
+                                             const char     *where,
+                                             TwSecretSpec   *spec);
 
 /* tw-connector-alerts.c: "alerts", the runbook's severities and sections (loaded with
  * the traits). */

@@ -413,5 +413,8 @@ _tw_secret_spec_free (TwSecretSpec *spec)
   g_clear_pointer (&spec->env_variables, g_ptr_array_unref);
   g_clear_pointer (&spec->format, g_regex_unref);
   g_free (spec->format_message);
+  g_free (spec->rotate_encoding);
+  g_free (spec->prove_operation);
+  g_strfreev (spec->revoke_followup);
   g_free (spec);
 }

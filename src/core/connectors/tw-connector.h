@@ -36,6 +36,13 @@ typedef struct
   GPtrArray *env_variables;   /* (element-type TwEnvVariable) first set wins; may be empty */
   GRegex    *format;          /* nullable: what a valid value looks like */
   char      *format_message;  /* why a value that does not match is wrong; with format */
+  /* "rotation" (tw-connector-rotation.c): how a new value is made and proven. */
+  guint      rotate_bytes;    /* random bytes of a generated key; 0: pasted only (vendor-issued) */
+  char      *rotate_encoding; /* "hex" or "base64url"; with rotate_bytes */
+  char      *prove_operation; /* nullable: the read operation that proves a key works */
+  gboolean   rotate_overlap;  /* the server accepts old and new at once (its env is a list) */
+  char     **revoke_followup; /* nullable: the runbook's follow-up of a revocation, ${tail}
+                               * standing for the key's last four characters */
 } TwSecretSpec;
 
 /* What a multi-status refusal means ("refusals": "means"). */

@@ -528,6 +528,24 @@ unreachable_for_us (TwService *service,
   return since_first;
 }
 
+/* The console's key refused after it was accepted (tw-alert-keys.c): once per episode;
+ * an accepted answer ends it (check_health drops it with the other health conditions). */
+static void
+check_key_refused (TwAlertEngine *self,
+                   TwService     *service)
+{
+  const char *id = tw_service_get_id (service);
+  TwAlert *alert = _tw_alert_key_refused (service);
+
+  if (alert == NULL || g_hash_table_contains (self->health, tw_alert_get_key (alert)))
+    {
+      g_clear_object (&alert);
+      return;
+    }
+  g_hash_table_insert (self->health, g_strdup (tw_alert_get_key (alert)), g_strdup (id));
+  raise_alert (self, alert);
+}
+
 /* Raises the alerts @service's health answer calls for, once per condition: a condition
  * gone (the component is back) may alert again later. */
 static void
@@ -540,6 +558,7 @@ check_health (TwAlertEngine *self,
   GHashTableIter iter;
   gpointer key, value;
 
+  check_key_refused (self, service);
   /* No answer to judge: what was last known stands. */
   if (alerts == NULL)
     return;

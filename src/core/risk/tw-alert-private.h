@@ -24,6 +24,9 @@ char            *_tw_alert_runbook_line         (TwConnector            *connect
 GPtrArray       *_tw_alert_health_conditions    (TwService              *service,
                                                  TwConnector            *connector);
 
+/* tw-alert-keys.c: the console's key refused where it was accepted before, or NULL. */
+TwAlert         *_tw_alert_key_refused          (TwService              *service);
+
 /* For tests. */
 
 /* (transfer none) GListModel of TwAlert raised so far, newest first. */

@@ -66,6 +66,15 @@ gboolean   tw_secrets_clear_profile_sync (TwSecrets      *self,
                                           GCancellable   *cancellable,
                                           GError        **error);
 
+/* When the secret was last stored, in seconds since the epoch (the keyring item's
+ * modification time, tw-secrets-age.c); 0 when unknown (memory) or not stored. Blocking. */
+gint64     tw_secrets_get_stored_time_sync (TwSecrets    *self,
+                                            const char   *profile,
+                                            const char   *service,
+                                            const char   *name,
+                                            GCancellable *cancellable,
+                                            GError      **error);
+
 /* "••••abcd" masking for anything shown or logged: at most the last 4 characters; shorter
  * than 8 characters: fully masked ("••••••••"); NULL or "": "". (transfer full) */
 char      *tw_secrets_mask          (const char          *value);

@@ -3,6 +3,7 @@
 
 #include "tw-session.h"
 #include "tw-flags.h"
+#include "tw-keys.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,7 @@ struct _TwSession
   GHashTable          *details;         /* service id → TwServiceDetails */
   TwFlags             *flags;
   TwAlertsService     *alerts_service;
+  TwKeys              *keys;
 
   /* Settings */
   guint                poll_interval_ms;
@@ -81,5 +83,7 @@ void _tw_session_build_details   (TwSession *self);
 void _tw_session_start_details   (TwSession *self);
 void _tw_session_stop_details    (TwSession *self);
 void _tw_session_release_details (TwSession *self);
+/* tw-session-keys.c */
+void _tw_session_build_keys (TwSession *self);
 
 G_END_DECLS

@@ -121,6 +121,8 @@ build_services (TwSession *self)
   self->flags = tw_flags_new (self->workspace, self->audit_log);
   tw_flags_set_poll_interval (self->flags, self->poll_interval_ms);
   tw_flags_set_alert_engine (self->flags, self->alerts);
+
+  _tw_session_build_keys (self);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
@@ -151,6 +153,7 @@ release_services (TwSession *self)
 {
   _tw_session_release_details (self);
   g_clear_object (&self->flags);
+  g_clear_object (&self->keys);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->alerts_service);
   g_clear_object (&self->scheduler);
@@ -303,6 +306,7 @@ tw_session_start (TwSession *self)
   _tw_session_start_details (self);
   tw_flags_start (self->flags);
   tw_alerts_service_start (self->alerts_service);
+  tw_keys_start (self->keys);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -645,6 +649,14 @@ tw_session_get_backup_manager (TwSession *self)
   g_return_val_if_fail (TW_IS_SESSION (self), NULL);
 
   return self->backups;
+}
+
+TwKeys *
+tw_session_get_keys (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->keys;
 }
 
 TwBackupScheduler *

@@ -12,6 +12,7 @@
 #include "tw-connector-registry.h"
 #include "tw-flags.h"
 #include "tw-http.h"
+#include "tw-keys.h"
 #include "tw-portfolio.h"
 #include "tw-profile.h"
 #include "tw-risk-monitor.h"
@@ -77,6 +78,44 @@ TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession          
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
 /* The feature flags of the profile's services (src/core/flags). (transfer none) */
 TwFlags             *tw_session_get_flags                   (TwSession            *self);
+/* Key rotation (src/core/keys): steps refuse to run without an audit log. */
+TwKeys              *tw_session_get_keys                    (TwSession            *self);
+/* Emergency revoke of a compromised key (tw-session-keys.c): @request is the guard's
+ * keys.revoke for "SERVICE/SECRET" with a reason and the service's name (or id) typed as
+ * its typed confirmation, else refused (audited) and nothing is sent. Then Halt All, then
+ * the key removed on the server (managed; guided: when @server_done, else the step to do
+ * comes back in @output and the finish says TW_KEY_STEP_NONE), proven refused, deleted.
+ * TW_KEY_STEP_DONE: revoked, @output the runbook's follow-up. A key still accepted is
+ * TW_ERROR_CONFLICT and stays in the keyring. */
+void                 tw_session_revoke_key_async            (TwSession            *self,
+                                                             const char           *service_id,
+                                                             const char           *secret,
+                                                             TwGuardRequest       *request,
+                                                             gboolean              server_done,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+/* Where the server takes no overlap (Alpaca's regenerate invalidates the old pair at once):
+ * @request is the guard's keys.rotate for @service_id; the service halted first, then
+ * @values (secret name → pasted value) proven together with the connector's read
+ * operation, then stored in place of the old ones. Finish: the outage in µs since
+ * @halted_since (the monotonic time the operator halted it; 0: this call's halt), or -1
+ * with @error (nothing stored). Trading stays halted: resuming is the guarded Resume. */
+void                 tw_session_swap_keys_async             (TwSession            *self,
+                                                             const char           *service_id,
+                                                             GHashTable           *values,
+                                                             TwGuardRequest       *request,
+                                                             gint64                halted_since,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+gint64               tw_session_swap_keys_finish            (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+TwKeyStep            tw_session_revoke_key_finish           (TwSession            *self,
+                                                             GAsyncResult         *result,
+                                                             char                **output,
+                                                             GError              **error);
 
 /* Settings. */
 guint                tw_session_get_poll_interval           (TwSession            *self);
