@@ -29,6 +29,7 @@ struct _TwSession
   TwBackupManager     *backups;
   TwBackupScheduler   *scheduler;
   TwPortfolio         *portfolio;
+  TwLogs              *logs;
 
   /* Settings */
   guint                poll_interval_ms;

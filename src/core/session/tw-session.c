@@ -109,6 +109,8 @@ build_services (TwSession *self)
   /* Positions and orders at the poll interval while a page shows them (it holds the
    * portfolio's view); otherwise every 30 s. */
   tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
+
+  self->logs = tw_logs_new (self->profile);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
@@ -117,6 +119,8 @@ stop_services (TwSession *self)
 {
   if (self->scheduler != NULL)
     tw_backup_scheduler_stop (self->scheduler);
+  if (self->logs != NULL)
+    tw_logs_stop (self->logs);
   if (self->portfolio != NULL)
     tw_portfolio_stop (self->portfolio);
   if (self->monitor != NULL)
@@ -132,6 +136,7 @@ stop_services (TwSession *self)
 static void
 release_services (TwSession *self)
 {
+  g_clear_object (&self->logs);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->backups);
@@ -274,6 +279,7 @@ tw_session_start (TwSession *self)
   tw_risk_monitor_start (self->monitor);
   tw_backup_scheduler_start (self->scheduler);
   tw_portfolio_start (self->portfolio);
+  tw_logs_start (self->logs);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -616,6 +622,14 @@ tw_session_get_backup_scheduler (TwSession *self)
   g_return_val_if_fail (TW_IS_SESSION (self), NULL);
 
   return self->scheduler;
+}
+
+TwLogs *
+tw_session_get_logs (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->logs;
 }
 
 TwPortfolio *

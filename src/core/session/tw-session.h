@@ -10,6 +10,7 @@
 #include "tw-backup-scheduler.h"
 #include "tw-connector-registry.h"
 #include "tw-http.h"
+#include "tw-logs.h"
 #include "tw-portfolio.h"
 #include "tw-profile.h"
 #include "tw-risk-monitor.h"
@@ -69,6 +70,8 @@ TwAlertEngine       *tw_session_get_alert_engine            (TwSession          
 TwBackupManager     *tw_session_get_backup_manager          (TwSession            *self);
 TwBackupScheduler   *tw_session_get_backup_scheduler        (TwSession            *self);
 TwPortfolio         *tw_session_get_portfolio               (TwSession            *self);
+/* The profile's log sources (tw-logs.h): read and followed once started. */
+TwLogs              *tw_session_get_logs                    (TwSession            *self);
 
 /* Settings. */
 guint                tw_session_get_poll_interval           (TwSession            *self);
