@@ -9,6 +9,7 @@
 #include "tw-backups-page.h"
 #include "tw-breakers-page.h"
 #include "tw-orders-page.h"
+#include "tw-logs-page.h"
 #include "tw-page-badges.h"
 #include "tw-positions-page.h"
 #include "tw-session-page.h"
@@ -527,6 +528,7 @@ static const SessionPageInfo session_pages[] = {
   { "backups", N_("Backups"), "drive-harddisk-symbolic", tw_backups_page_new },
   { "positions", N_("Positions"), "view-list-symbolic", tw_positions_page_new },
   { "orders", N_("Orders"), "view-list-bullet-symbolic", tw_orders_page_new },
+  { "logs", N_("Logs"), "text-x-generic-symbolic", tw_logs_page_new },
 };
 
 static GtkWidget *

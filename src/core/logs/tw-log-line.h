@@ -7,6 +7,18 @@
 
 G_BEGIN_DECLS
 
+/* How a line is shown when it is not simply a line. */
+typedef enum
+{
+  TW_LOG_LINE_CUT       = 1 << 0,  /* cut mid-way by a rotation */
+  TW_LOG_LINE_LOST      = 1 << 1,  /* no longer in the file (copy-truncate, no copy) */
+  TW_LOG_LINE_BINARY    = 1 << 2,  /* NUL bytes or not UTF-8 */
+  TW_LOG_LINE_SHORTENED = 1 << 3,  /* longer than TW_LOG_LINE_DISPLAY_MAX */
+  TW_LOG_LINE_UNREADABLE = 1 << 4, /* a read error */
+} TwLogLineFlags;
+
+#define TW_LOG_LINE_DISPLAY_MAX (64 * 1024)
+
 /* One row of a log view, made only when a list asks for it (the rows on screen).
  * Properties (read-only): "source-id", "row" (in its source), "text" (the line as
  * shown), "level" (TwLogLevel as int), "time" (gint64 Unix µs, 0 unknown), "message",

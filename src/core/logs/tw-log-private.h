@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "tw-log-format.h"
+#include "tw-log-line.h"
 
 G_BEGIN_DECLS
 
@@ -45,16 +46,6 @@ struct _TwLogSegment
   gsize     n_head_bytes;
 };
 
-typedef enum
-{
-  TW_LOG_LINE_CUT       = 1 << 0,  /* cut mid-way by a rotation */
-  TW_LOG_LINE_LOST      = 1 << 1,  /* no longer in the file (copy-truncate, no copy) */
-  TW_LOG_LINE_BINARY    = 1 << 2,  /* NUL bytes or not UTF-8 */
-  TW_LOG_LINE_SHORTENED = 1 << 3,  /* longer than TW_LOG_LINE_DISPLAY_MAX */
-  TW_LOG_LINE_UNREADABLE = 1 << 4, /* a read error */
-} TwLogLineFlags;
-
-#define TW_LOG_LINE_DISPLAY_MAX (64 * 1024)
 
 TwLogSegment *_tw_log_segment_new        (const char   *path,
                                           int           fd,
