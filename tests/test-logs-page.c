@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tw-log-chain.h"
 #include "tw-logs-page-private.h"
 #include "tw-test-app.h"
 
@@ -200,6 +201,72 @@ test_logs_page (void)
   g_rmdir (dir);
 }
 
+/* An audit chain: intact through line N, updated as lines are appended, then the first
+ * broken line named (error-styled, in words). */
+static void
+test_logs_page_chain (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tw-logs-chain-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "audit_log.jsonl", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  AppFixture f = { 0, };
+  TwLogsPage *page;
+  char *edit;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *entry = g_strdup_printf ("{\"timestamp\":\"2026-12-06T10:0%u:00\",\"level\":\"INFO\","
+                                                "\"action\":\"trade\",\"status\":\"ok\",\"details\":{\"symbol\":\"MSFT\",\"qty\":%u}}",
+                                                i, 5 + i);
+      g_assert_true (tw_chain_append (path, entry, &error));
+    }
+
+  f.app = app;
+  f.sim = tw_test_sim_start ();
+  f.secrets = tw_secrets_new_memory ();
+  f.profile = tw_demo_profile_new (f.sim, f.secrets, &error);
+  g_assert_no_error (error);
+  tw_profile_add_log (f.profile, "audit", path);
+  tw_profile_set_log_option (f.profile, "audit", "Kind", "audit-chain");
+  tw_application_open_profile (app, f.profile, f.secrets);
+  f.window = tw_application_get_window (app);
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 500);
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_window_show_page (f.window, "logs"));
+  page = TW_LOGS_PAGE (find_widget (GTK_WIDGET (f.window), TW_TYPE_LOGS_PAGE));
+
+  tw_test_wait_until (g_strcmp0 (_tw_logs_page_get_chain_text (page),
+                                 "audit — Audit chain: Chain intact through line 6.") == 0, 10000);
+  g_assert_true (tw_chain_append (path, "{\"level\":\"WARNING\",\"action\":\"halt\",\"status\":\"ok\"}", NULL));
+  tw_test_wait_until (g_strcmp0 (_tw_logs_page_get_chain_text (page),
+                                 "audit — Audit chain: Chain intact through line 7.") == 0, 10000);
+
+  /* Someone edits line 3 in place and the bot writes on. */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  edit = strstr (contents, "\"qty\":7");
+  g_assert_nonnull (edit);
+  {
+    /* In place (an editor that renames would be a rotation: a new file). */
+    FILE *file = fopen (path, "r+");
+    g_assert_nonnull (file);
+    g_assert_cmpint (fseek (file, edit - contents + 6, SEEK_SET), ==, 0);
+    fputc ('9', file);
+    fclose (file);
+  }
+  g_assert_true (tw_chain_append (path, "{\"level\":\"INFO\",\"action\":\"resume\",\"status\":\"ok\"}", NULL));
+  tw_test_wait_until (g_strcmp0 (_tw_logs_page_get_chain_text (page),
+                                 "audit — Audit chain BROKEN: Line 3 was edited: its content no longer matches its hash.") == 0,
+                      10000);
+  tw_test_wait_until (n_rows (page) == 8, 5000);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "logs-chain-broken");
+
+  app_fixture_close (&f);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -207,6 +274,7 @@ main (int argc, char **argv)
 
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/logs-page/follow-filter-correlate", test_logs_page);
+  g_test_add_func ("/tw/ui/logs-page/chain", test_logs_page_chain);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

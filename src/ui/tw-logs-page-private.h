@@ -13,6 +13,7 @@ gboolean     _tw_logs_page_get_follow        (TwLogsPage *self);
 const char  *_tw_logs_page_get_filter_error  (TwLogsPage *self);
 const char  *_tw_logs_page_get_new_lines     (TwLogsPage *self);
 const char  *_tw_logs_page_get_count_text    (TwLogsPage *self);
+const char  *_tw_logs_page_get_chain_text    (TwLogsPage *self);
 /* The filter widgets, set as a person would; applied at once (no typing delay). */
 void         _tw_logs_page_set_filter_text   (TwLogsPage *self,
                                               guint       level,

@@ -45,6 +45,7 @@ struct _TwLogsPage
   GtkLabel           *count_label;
   GtkToggleButton    *follow_button;
   GtkLabel           *status_label;
+  GtkLabel           *chain_label;
   GtkScrolledWindow  *scroller;
   GtkListView        *list_view;
   GtkButton          *new_lines_button;
@@ -141,6 +142,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (source), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (source), 0);
   gtk_widget_add_css_class (source, "dim-label");
+  gtk_label_set_width_chars (GTK_LABEL (time), 19);
+  gtk_label_set_xalign (GTK_LABEL (time), 0);
   gtk_widget_add_css_class (time, "numeric");
   gtk_widget_add_css_class (time, "dim-label");
   gtk_label_set_width_chars (GTK_LABEL (level), 8);
@@ -378,6 +381,52 @@ update_status (TwLogsPage *self)
     }
   gtk_label_set_text (self->status_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), text->len > 0);
+}
+
+/* Audit chains: intact (calm) or the first broken line (an error, not only in colour:
+ * the words say it). */
+static void
+update_chains (TwLogsPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean broken = FALSE;
+
+  if (self->logs != NULL)
+    {
+      GListModel *sources = tw_logs_get_sources (self->logs);
+
+      for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+        {
+          g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
+          const char *status = tw_log_source_get_chain_status (source);
+
+          if (status == NULL)
+            continue;
+          broken |= tw_log_source_get_chain_broken (source);
+          g_string_append_printf (text, "%s%s — %s %s", text->len > 0 ? "\n" : "",
+                                  tw_log_source_get_id (source),
+                                  tw_log_source_get_chain_broken (source) ? _("Audit chain BROKEN:") : _("Audit chain:"),
+                                  status);
+        }
+    }
+  gtk_label_set_text (self->chain_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->chain_label), text->len > 0);
+  if (broken)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->chain_label), "success");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->chain_label), "error");
+    }
+}
+
+const char *
+_tw_logs_page_get_chain_text (TwLogsPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->chain_label)) ? gtk_label_get_text (self->chain_label) : NULL;
 }
 
 static void
@@ -725,17 +774,30 @@ tw_logs_page_set_logs (TwLogsPage *self,
           gtk_string_list_append (names, tw_log_source_get_id (source));
           g_signal_connect_object (source, "notify::problem", G_CALLBACK (update_status), self,
                                    G_CONNECT_SWAPPED);
+          g_signal_connect_object (source, "notify::chain-status", G_CALLBACK (update_chains), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (source, "notify::chain-broken", G_CALLBACK (update_chains), self,
+                                   G_CONNECT_SWAPPED);
         }
     }
   g_signal_handlers_block_by_func (self->source_dropdown, source_changed_cb, self);
   gtk_drop_down_set_model (self->source_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->source_dropdown, 0);
   g_signal_handlers_unblock_by_func (self->source_dropdown, source_changed_cb, self);
+  /* Another profile's logs: its own filters, none to start with. */
+  gtk_drop_down_set_selected (self->level_dropdown, 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->text_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->regex_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->id_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), "");
+  apply_filters (self);
   self->new_lines = 0;
   set_follow (self, TRUE);
   update_new_lines (self);
   show_sources (self);
   update_status (self);
+  update_chains (self);
 }
 
 /* For tests */
@@ -904,6 +966,7 @@ tw_logs_page_class_init (TwLogsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwLogsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, TwLogsPage, follow_button);
   gtk_widget_class_bind_template_child (widget_class, TwLogsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, chain_label);
   gtk_widget_class_bind_template_child (widget_class, TwLogsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, TwLogsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, TwLogsPage, new_lines_button);

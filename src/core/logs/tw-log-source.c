@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tw-log-chain.h"
 #include "tw-log-private.h"
 #include "tw-util.h"
 
@@ -47,11 +48,20 @@ struct _TwLogSource
   guint          interval_ms;
   guint          timer_id;
   GCancellable  *cancellable;
+
+  /* Audit chains: verified after lines arrive, one verification at a time. */
+  gboolean       chain_running;
+  gboolean       chain_again;
+  guint          chain_verified_lines;
+  char          *chain_status;
+  gboolean       chain_broken;
+  guint          chain_broken_line;
 };
 
 G_DEFINE_FINAL_TYPE (TwLogSource, tw_log_source, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_ID, PROP_PATH, PROP_N_LINES, PROP_INDEXING, PROP_PROBLEM, N_PROPS };
+enum { PROP_0, PROP_ID, PROP_PATH, PROP_N_LINES, PROP_INDEXING, PROP_PROBLEM, PROP_CHAIN_STATUS,
+       PROP_CHAIN_BROKEN, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { LINES_INSERTED, N_SIGNALS };
@@ -81,6 +91,7 @@ tw_log_source_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_free (self->current_path);
   g_free (self->problem);
+  g_free (self->chain_status);
   g_free (self->id);
   g_free (self->path);
   G_OBJECT_CLASS (tw_log_source_parent_class)->finalize (object);
@@ -101,6 +112,8 @@ tw_log_source_get_property (GObject    *object,
     case PROP_N_LINES: g_value_set_uint (value, self->n_lines); break;
     case PROP_INDEXING: g_value_set_boolean (value, self->indexing); break;
     case PROP_PROBLEM: g_value_set_string (value, self->problem); break;
+    case PROP_CHAIN_STATUS: g_value_set_string (value, self->chain_status); break;
+    case PROP_CHAIN_BROKEN: g_value_set_boolean (value, self->chain_broken); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -124,6 +137,10 @@ tw_log_source_class_init (TwLogSourceClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CHAIN_STATUS] = g_param_spec_string ("chain-status", NULL, NULL, NULL,
+                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CHAIN_BROKEN] = g_param_spec_boolean ("chain-broken", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[LINES_INSERTED] = g_signal_new ("lines-inserted", G_TYPE_FROM_CLASS (klass),
@@ -748,6 +765,103 @@ tw_log_source_check (TwLogSource *self)
     run_job (self);
 }
 
+/* Audit chains */
+
+static void
+chain_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TwLogSource *self = source_object;
+  g_autofree char *path = tw_log_source_dup_current_path (self);
+  TwChainResult *result = g_new0 (TwChainResult, 1);
+  GError *error = NULL;
+
+  if (!tw_chain_verify_file (path, tw_log_format_get_prev_hash_field (self->format),
+                             tw_log_format_get_hash_field (self->format), result, cancellable, &error))
+    {
+      g_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, NULL);
+}
+
+static void run_chain (TwLogSource *self);
+
+static void
+chain_done_cb (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  TwLogSource *self = TW_LOG_SOURCE (object);
+  g_autoptr(GError) error = NULL;
+  TwChainResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+  gboolean broken;
+
+  self->chain_running = FALSE;
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (tw_set_str (&self->chain_status, error->message))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_STATUS]);
+    }
+  else
+    {
+      broken = result->verdict != TW_CHAIN_INTACT;
+      self->chain_broken_line = result->broken_line;
+      if (tw_set_str (&self->chain_status, result->message))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_STATUS]);
+      if (broken != self->chain_broken)
+        {
+          self->chain_broken = broken;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_BROKEN]);
+        }
+      tw_chain_result_clear (result);
+      g_free (result);
+    }
+  if (self->chain_again && !g_cancellable_is_cancelled (self->cancellable))
+    run_chain (self);
+}
+
+static void
+run_chain (TwLogSource *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->chain_running)
+    {
+      self->chain_again = TRUE;
+      return;
+    }
+  self->chain_again = FALSE;
+  self->chain_running = TRUE;
+  self->chain_verified_lines = self->n_lines;
+  task = g_task_new (self, self->cancellable, chain_done_cb, NULL);
+  g_task_set_source_tag (task, run_chain);
+  g_task_run_in_thread (task, chain_thread);
+}
+
+const char *
+tw_log_source_get_chain_status (TwLogSource *self)
+{
+  return self->chain_status;
+}
+
+gboolean
+tw_log_source_get_chain_broken (TwLogSource *self)
+{
+  return self->chain_broken;
+}
+
+guint
+tw_log_source_get_chain_broken_line (TwLogSource *self)
+{
+  return self->chain_broken_line;
+}
+
 /* The main thread's view */
 
 static void
@@ -806,6 +920,11 @@ sync_published (TwLogSource *self)
     }
   if (self->n_lines != old_total)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LINES]);
+  /* A chain is verified again once its index has caught up with what was written. */
+  if (tw_log_format_get_kind (self->format) == TW_LOG_KIND_AUDIT_CHAIN && !self->job_running
+      && self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable)
+      && (self->chain_status == NULL || self->n_lines != self->chain_verified_lines))
+    run_chain (self);
 }
 
 /* (transfer full) of what was signalled. Used by the main thread only. */

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
  * Rows are numbered from the oldest. Signals: "lines-inserted" (guint position, guint
  * n_added): rows inserted (at the end when new lines were written; above when older
  * lines were indexed). Properties: "id", "path" (as configured), "n-lines", "indexing"
- * (bool), "problem" (nullable string for people). */
+ * (bool), "problem" (nullable string for people), "chain-status", "chain-broken". */
 #define TW_TYPE_LOG_SOURCE (tw_log_source_get_type ())
 G_DECLARE_FINAL_TYPE (TwLogSource, tw_log_source, TW, LOG_SOURCE, GObject)
 
@@ -49,6 +49,13 @@ void         tw_log_source_start              (TwLogSource  *self);
 void         tw_log_source_stop               (TwLogSource  *self);
 /* Checks the file now (tests; a tick runs it too). */
 void         tw_log_source_check              (TwLogSource  *self);
+
+/* An audit-chain source: "Chain intact through line N." or the first broken line and why
+ * (tw-log-chain.h), verified again whenever lines arrive; NULL before the first result
+ * and for other kinds. Properties "chain-status", "chain-broken". */
+const char  *tw_log_source_get_chain_status      (TwLogSource *self);
+gboolean     tw_log_source_get_chain_broken      (TwLogSource *self);
+guint        tw_log_source_get_chain_broken_line (TwLogSource *self);
 
 /* (transfer full) the text of @row for display (valid UTF-8, at most 64 KiB) and its
  * TwLogLineFlags (tw-log-line.h). */
