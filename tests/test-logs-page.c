@@ -10,6 +10,7 @@
 #include "tw-log-chain.h"
 #include "tw-logs-page-private.h"
 #include "tw-test-app.h"
+#include "tw-test-recorder.h"
 
 static TwApplication *app;
 
@@ -190,6 +191,27 @@ test_logs_page (void)
   tw_test_stall_meter_pause (meter);
   app_save_png_light_dark (GTK_WIDGET (f.window), "logs-correlation");
   tw_test_stall_meter_resume (meter);
+
+  /* The MAX DRAWDOWN line written earlier raised exactly one notification; its Open shows
+   * the line (the page was not on screen). */
+  {
+    g_autoptr(JsonObject) call = tw_test_recorder_wait ("MAX DRAWDOWN", -1, 5000);
+    g_autoptr(GtkBitset) selected = NULL;
+    g_autoptr(TwLogLine) line = NULL;
+    GtkSelectionModel *model = GTK_SELECTION_MODEL (gtk_list_view_get_model (_tw_logs_page_get_list_view (page)));
+
+    g_assert_nonnull (call);
+    g_assert_cmpuint (tw_test_recorder_count ("MAX DRAWDOWN", -1), ==, 1);
+    g_assert_cmpuint (tw_test_recorder_count ("in the trading log", -1), ==, 1);
+    g_assert_true (tw_window_show_page (f.window, "overview"));
+    tw_test_recorder_invoke (call, "open");
+    tw_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (page)), 5000);
+    selected = gtk_selection_model_get_selection (model);
+    g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1);
+    line = g_list_model_get_item (G_LIST_MODEL (model), gtk_bitset_get_minimum (selected));
+    g_assert_cmpstr (tw_log_line_get_source_id (line), ==, "trading");
+    g_assert_nonnull (strstr (tw_log_line_get_text (line), "MAX DRAWDOWN REACHED"));
+  }
 
   g_test_message ("longest main-loop stall: %" G_GINT64_FORMAT " µs", tw_test_stall_meter_get_max (meter));
   g_assert_cmpint (tw_test_stall_meter_get_max (meter), <, 250000);

@@ -11,6 +11,7 @@
 #include "tw-log-private.h"
 #include "tw-logs.h"
 #include "tw-session.h"
+#include "tw-alert-private.h"
 #include "tw-test-util.h"
 
 typedef struct
@@ -532,6 +533,79 @@ test_session_logs (Fixture *f, gconstpointer data)
   g_assert_null (tw_session_get_logs (session));
 }
 
+static void
+alert_cb (TwAlertEngine *engine, TwAlert *alert, GPtrArray *alerts)
+{
+  g_ptr_array_add (alerts, g_object_ref (alert));
+}
+
+static void
+test_log_alerts (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "bot.log",
+    "2026-12-06 09:00:00,000 - bot - CRITICAL - MAX DRAWDOWN REACHED yesterday\n", -1);
+  g_autofree char *conf = g_strdup_printf ("[Profile]\nName=alerts\nMode=paper\n\n"
+                                           "[Log bot]\nPath=%s\nErrorRate=3\n", path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_load_from_data (conf, "alerts.conf", &error);
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwSession) session = NULL;
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  TwAlertEngine *engine;
+  TwLogSource *source;
+  const char *focus_source = NULL;
+  guint focus_row = 0;
+  gboolean closed = FALSE;
+  TwAlert *alert;
+
+  g_assert_no_error (error);
+  session = tw_session_new (profile, registry, http, secrets, FALSE);
+  engine = tw_session_get_alert_engine (session);
+  g_assert_nonnull (engine);
+  g_signal_connect (engine, "alert", G_CALLBACK (alert_cb), alerts);
+  source = tw_logs_lookup (tw_session_get_logs (session), "bot");
+  tw_session_start (session);
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 1 && !tw_log_source_get_indexing (source), 5000);
+  g_assert_cmpuint (tw_logs_get_focus (tw_session_get_logs (session), NULL, NULL), ==, 0);
+
+  /* A line written now: one alert, naming the source and the line. */
+  append (path, "2026-12-06 10:00:00,000 - bot - WARNING - DRIFT ALERT: MSE 0.031 above threshold\n");
+  tw_test_wait_until (alerts->len == 1, 5000);
+  alert = g_ptr_array_index (alerts, 0);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_WARNING);
+  g_assert_cmpstr (tw_alert_get_title (alert), ==, "“DRIFT ALERT” in the bot log");
+  g_assert_cmpstr (tw_alert_get_body (alert), ==, "2026-12-06 10:00:00,000 - bot - WARNING - DRIFT ALERT: MSE 0.031 above threshold");
+  g_assert_cmpstr (tw_alert_get_page (alert), ==, "logs");
+  g_assert_cmpuint (tw_logs_get_focus (tw_session_get_logs (session), &focus_source, &focus_row), ==, 1);
+  g_assert_cmpstr (focus_source, ==, "bot");
+  g_assert_cmpuint (focus_row, ==, 1);
+
+  /* Again within the rate limit: held back; a critical one in the same write is shown. */
+  append (path, "2026-12-06 10:00:01,000 - bot - WARNING - DRIFT ALERT again\n"
+                "2026-12-06 10:00:02,000 - bot - ERROR - MAX DRAWDOWN REACHED: -10.2%\n");
+  tw_test_wait_until (alerts->len == 2, 5000);
+  alert = g_ptr_array_index (alerts, 1);
+  g_assert_cmpint (tw_alert_get_severity (alert), ==, TW_ALERT_CRITICAL);
+  g_assert_cmpstr (tw_alert_get_title (alert), ==, "“MAX DRAWDOWN” in the bot log");
+  g_assert_true (tw_alert_get_offers_halt (alert));
+  g_assert_cmpuint (tw_alert_engine_get_n_suppressed (engine), ==, 1);
+
+  /* More than three errors within a minute (the MAX DRAWDOWN line was one). */
+  append (path, "2026-12-06 10:00:03,000 - bot - ERROR - order rejected\n"
+                "2026-12-06 10:00:04,000 - bot - ERROR - order rejected\n"
+                "2026-12-06 10:00:05,000 - bot - ERROR - broker timeout\n");
+  tw_test_wait_until (alerts->len == 3, 5000);
+  alert = g_ptr_array_index (alerts, 2);
+  g_assert_cmpstr (tw_alert_get_key (alert), ==, "log-error-rate:bot");
+  g_assert_nonnull (strstr (tw_alert_get_body (alert), "broker timeout"));
+
+  tw_session_close_async (session, NULL, close_done_cb, &closed);
+  tw_test_wait_until (closed, 10000);
+  g_assert_cmpuint (alerts->len, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -552,5 +626,6 @@ main (int argc, char **argv)
   ADD ("/tw/core/logs/view/filters", test_view_filters);
   ADD ("/tw/core/logs/view/merge-correlation", test_view_merge_correlation);
   ADD ("/tw/core/logs/session", test_session_logs);
+  ADD ("/tw/core/logs/alerts", test_log_alerts);
   return g_test_run ();
 }

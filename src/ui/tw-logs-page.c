@@ -31,6 +31,7 @@ struct _TwLogsPage
   guint               new_lines;
   guint               filter_timeout;
   guint               scroll_tick;
+  guint               focus_seen;     /* the logs' focus serial last shown */
 
   GtkDropDown        *source_dropdown;
   GtkDropDown        *level_dropdown;
@@ -762,6 +763,7 @@ tw_logs_page_set_logs (TwLogsPage *self,
     return;
   disconnect_logs (self);
   g_set_object (&self->logs, logs);
+  self->focus_seen = logs != NULL ? tw_logs_get_focus (logs, NULL, NULL) : 0;
   names = gtk_string_list_new (NULL);
   gtk_string_list_append (names, _("All logs"));
   if (logs != NULL)
@@ -867,6 +869,26 @@ _tw_logs_page_scroll_up (TwLogsPage *self)
   gtk_adjustment_set_value (adj, 0);
 }
 
+/* A log alert's Open shows this page: the alert's line, selected. */
+static void
+tw_logs_page_map (GtkWidget *widget)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  const char *source_id = NULL;
+  guint row = 0;
+  guint serial;
+
+  GTK_WIDGET_CLASS (tw_logs_page_parent_class)->map (widget);
+  if (self->logs == NULL)
+    return;
+  serial = tw_logs_get_focus (self->logs, &source_id, &row);
+  if (serial != self->focus_seen && source_id != NULL)
+    {
+      self->focus_seen = serial;
+      gtk_widget_activate_action (widget, "logs.show-line", "(su)", source_id, row);
+    }
+}
+
 /* GObject */
 
 static void
@@ -947,6 +969,7 @@ tw_logs_page_class_init (TwLogsPageClass *klass)
   object_class->finalize = tw_logs_page_finalize;
   object_class->get_property = tw_logs_page_get_property;
   object_class->set_property = tw_logs_page_set_property;
+  widget_class->map = tw_logs_page_map;
 
   properties[PROP_FOLLOW] = g_param_spec_boolean ("follow", NULL, NULL, TRUE,
                                                   G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);

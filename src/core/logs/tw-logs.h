@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "tw-alert-engine.h"
 #include "tw-log-source.h"
 #include "tw-log-view.h"
 #include "tw-profile.h"
@@ -23,6 +24,14 @@ TwLogSource *tw_logs_lookup        (TwLogs     *self,
                                     const char *id);
 /* (transfer none) (element-type utf8) one message per group left out */
 GPtrArray   *tw_logs_get_problems  (TwLogs     *self);
+/* Alerts from the sources' new lines (tw-log-alerts.h) through @engine. Once. */
+void         tw_logs_set_alert_engine (TwLogs        *self,
+                                       TwAlertEngine *engine);
+/* The line of the latest log alert, for the page's "Open": a serial that grows with each
+ * (0: none yet), and the line. */
+guint        tw_logs_get_focus     (TwLogs      *self,
+                                    const char **source_id,
+                                    guint       *row);
 void         tw_logs_start         (TwLogs     *self);
 void         tw_logs_stop          (TwLogs     *self);
 gboolean     tw_logs_is_started    (TwLogs     *self);

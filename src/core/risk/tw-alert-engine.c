@@ -984,3 +984,20 @@ tw_alert_engine_raise_halt_failure (TwAlertEngine *self,
   raise_alert (self, _tw_alert_new ("halt-failed", TW_ALERT_CRITICAL, _("Halt All did not halt everything"),
                                     failure, NULL, "breakers", TRUE, CATEGORY_SERVICE));
 }
+
+void
+tw_alert_engine_raise_log_alert (TwAlertEngine   *self,
+                                 const char      *key,
+                                 TwAlertSeverity  severity,
+                                 const char      *title,
+                                 const char      *body)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_return_if_fail (key != NULL);
+
+  /* A log line has no condition that clears: a critical one is never held as active. */
+  if (severity == TW_ALERT_CRITICAL)
+    g_hash_table_remove (self->active, key);
+  raise_alert (self, _tw_alert_new (key, severity, title, body, NULL, "logs",
+                                    severity == TW_ALERT_CRITICAL, "x-tradewarden.log"));
+}

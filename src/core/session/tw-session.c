@@ -111,6 +111,8 @@ build_services (TwSession *self)
   tw_portfolio_set_background_interval (self->portfolio, TW_PORTFOLIO_BACKGROUND_INTERVAL_MS);
 
   self->logs = tw_logs_new (self->profile);
+  if (self->alerts != NULL)
+    tw_logs_set_alert_engine (self->logs, self->alerts);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
