@@ -284,6 +284,35 @@ test_logs_page_chain (void)
   tw_test_wait_until (n_rows (page) == 8, 5000);
   app_save_png_light_dark (GTK_WIDGET (f.window), "logs-chain-broken");
 
+  /* The incident snapshot from the page: the broken chain in it, no secret of the demo. */
+  {
+    g_autofree char *out_path = g_build_filename (dir, "incident.txt", NULL);
+    g_autoptr(GFile) out = g_file_new_for_path (out_path);
+    g_autofree char *written = NULL;
+    static const char *names[][2] = { { "investiq", "api_key" }, { "investiq", "live_trading_key" },
+                                      { "ibkr-assistant", "api_key" }, { "alpaca", "key_id" },
+                                      { "alpaca", "secret_key" } };
+    guint n_checked = 0;
+
+    _tw_logs_page_write_snapshot (page, out);
+    tw_test_wait_until (_tw_logs_page_get_snapshot_result (page) != NULL, 10000);
+    g_assert_true (g_str_has_prefix (_tw_logs_page_get_snapshot_result (page), "Incident snapshot written to "));
+    g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+    g_assert_nonnull (strstr (written, "BROKEN: Line 3 was edited"));
+    g_assert_nonnull (strstr (written, "== Services =="));
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *secret = tw_secrets_lookup_sync (f.secrets, tw_profile_get_name (f.profile), names[i][0],
+                                                          names[i][1], NULL, NULL);
+        if (secret == NULL)
+          continue;
+        n_checked++;
+        g_assert_null (strstr (written, secret));
+      }
+    g_assert_cmpuint (n_checked, >=, 4);
+    g_unlink (out_path);
+  }
+
   app_fixture_close (&f);
   g_unlink (path);
   g_rmdir (dir);

@@ -9,6 +9,8 @@
 
 #include "tw-error.h"
 #include "tw-log-private.h"
+#include "tw-incident-snapshot.h"
+#include "tw-log-chain.h"
 #include "tw-logs.h"
 #include "tw-session.h"
 #include "tw-alert-private.h"
@@ -606,6 +608,79 @@ test_log_alerts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (alerts->len, ==, 3);
 }
 
+static void
+snapshot_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tw_incident_snapshot_write_finish (TW_SESSION (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_incident_snapshot (Fixture *f, gconstpointer data)
+{
+  static const char *secrets_used[] = { "PKA1B2C3D4E5F6G7H8J9", "sk9Zq3Xw7Yt5Vu1Ss8Rr6Pp4Oo2Nn0Mm", "hunter2-0a1b2c3d4e5f" };
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *chain = g_build_filename (f->dir, "audit_log.jsonl", NULL);
+  g_autofree char *out_path = g_build_filename (f->dir, "incident.txt", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = NULL;
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwSession) session = NULL;
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+  TwLogSource *source;
+  gboolean done = FALSE, closed = FALSE;
+
+  for (guint i = 0; i < 250; i++)
+    g_string_append_printf (lines, "2026-12-06 10:00:00,000 - bot - INFO - tick %u\n", i);
+  g_string_append_printf (lines, "2026-12-06 10:00:01,000 - bot - ERROR - broker said 401 for key %s\n", secrets_used[0]);
+  g_string_append_printf (lines, "2026-12-06 10:00:02,000 - bot - DEBUG - headers: Authorization: Bearer %s\n", secrets_used[1]);
+  g_string_append_printf (lines, "2026-12-06 10:00:03,000 - bot - DEBUG - reconnect password=%s\n", secrets_used[2]);
+  path = write_file (f, "bot.log", lines->str, lines->len);
+  g_assert_true (tw_chain_append (chain, "{\"action\":\"BUY\",\"status\":\"filled\"}", NULL));
+  conf = g_strdup_printf ("[Profile]\nName=snap\nMode=live\n\n"
+                          "[Service alpaca]\nConnector=alpaca\nBaseUrl=http://127.0.0.1:9/\n\n"
+                          "[Log bot]\nPath=%s\n\n[Log audit]\nPath=%s\nKind=audit-chain\n", path, chain);
+  profile = tw_profile_load_from_data (conf, "snap.conf", &error);
+  g_assert_no_error (error);
+  tw_connector_registry_load_default (registry);
+  for (guint i = 0; i < G_N_ELEMENTS (secrets_used); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("secret%u", i);
+      g_assert_true (tw_secrets_store_sync (secrets, "snap", "alpaca", name, secrets_used[i], NULL, NULL));
+    }
+  session = tw_session_new (profile, registry, http, secrets, FALSE);
+  tw_logs_start (tw_session_get_logs (session));
+  source = tw_logs_lookup (tw_session_get_logs (session), "bot");
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 253, 5000);
+
+  tw_incident_snapshot_write_async (session, out, NULL, snapshot_done_cb, &done);
+  tw_test_wait_until (done, 10000);
+  g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+  g_test_message ("%s", written);
+  g_assert_true (g_str_has_prefix (written, "Trade Warden incident snapshot\nTime: "));
+  g_assert_nonnull (strstr (written, "Profile: snap (LIVE)"));
+  g_assert_nonnull (strstr (written, "alpaca (alpaca, connector alpaca, http://127.0.0.1:9/): unknown"));
+  g_assert_nonnull (strstr (written, "audit ("));
+  g_assert_nonnull (strstr (written, "Chain intact through line 1."));
+  g_assert_nonnull (strstr (written, "lines 54–253 of 253"));
+  g_assert_null (strstr (written, "tick 52\n"));
+  g_assert_nonnull (strstr (written, "tick 53\n"));
+  g_assert_nonnull (strstr (written, "broker said 401 for key [redacted"));
+  for (guint i = 0; i < G_N_ELEMENTS (secrets_used); i++)
+    g_assert_null (strstr (written, secrets_used[i]));
+
+  tw_session_close_async (session, NULL, close_done_cb, &closed);
+  tw_test_wait_until (closed, 10000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -627,5 +702,6 @@ main (int argc, char **argv)
   ADD ("/tw/core/logs/view/merge-correlation", test_view_merge_correlation);
   ADD ("/tw/core/logs/session", test_session_logs);
   ADD ("/tw/core/logs/alerts", test_log_alerts);
+  ADD ("/tw/core/logs/incident-snapshot", test_incident_snapshot);
   return g_test_run ();
 }

@@ -25,6 +25,10 @@ void         _tw_logs_page_select_source     (TwLogsPage *self,
                                               guint       index);
 /* Scrolls the list to its top, as a person scrolling up would. */
 void         _tw_logs_page_scroll_up         (TwLogsPage *self);
+/* What logs.snapshot does once a file is chosen; the result as the toast says it. */
+void         _tw_logs_page_write_snapshot     (TwLogsPage *self,
+                                               GFile      *file);
+const char  *_tw_logs_page_get_snapshot_result (TwLogsPage *self);
 /* The text logs.copy puts on the clipboard. */
 char        *_tw_logs_page_dup_selected_text (TwLogsPage *self);
 

@@ -7,7 +7,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "tw-incident-snapshot.h"
 #include "tw-util.h"
+#include "tw-window.h"
 
 #define FILTER_DELAY_MS 300
 
@@ -16,6 +18,10 @@ struct _TwLogsPage
   AdwBin              parent_instance;
 
   TwLogs             *logs;
+  TwSession          *session;
+  GCancellable       *cancellable;
+  char               *snapshot_result;
+  char               *snapshot_path;
   TwLogView          *view;
   GtkMultiSelection  *selection;
   GPtrArray          *shown;          /* TwLogSource */
@@ -733,6 +739,90 @@ show_line_action (GtkWidget *widget, const char *name, GVariant *param)
     select_and_show (self, position);
 }
 
+/* Incident snapshot */
+
+static void
+snapshot_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TwLogsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+  const char *path = self->snapshot_path;
+
+  if (!tw_incident_snapshot_write_finish (TW_SESSION (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_free (self->snapshot_result);
+      self->snapshot_result = g_strdup_printf (_("The incident snapshot was not written: %s"), error->message);
+    }
+  else
+    {
+      g_free (self->snapshot_result);
+      self->snapshot_result = g_strdup_printf (_("Incident snapshot written to %s"), path);
+    }
+  window = gtk_widget_get_ancestor (GTK_WIDGET (self), TW_TYPE_WINDOW);
+  if (window != NULL)
+    tw_window_add_toast (TW_WINDOW (window), adw_toast_new (self->snapshot_result));
+}
+
+void
+_tw_logs_page_write_snapshot (TwLogsPage *self,
+                              GFile      *file)
+{
+  if (self->session == NULL)
+    return;
+  g_clear_pointer (&self->snapshot_result, g_free);
+  g_free (self->snapshot_path);
+  self->snapshot_path = g_file_get_parse_name (file);
+  tw_incident_snapshot_write_async (self->session, file, self->cancellable, snapshot_done_cb,
+                                    g_object_ref (self));
+}
+
+const char *
+_tw_logs_page_get_snapshot_result (TwLogsPage *self)
+{
+  return self->snapshot_result;
+}
+
+static void
+snapshot_response_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      TwLogsPage      *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        _tw_logs_page_write_snapshot (self, file);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+snapshot_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *default_name = tw_incident_snapshot_default_name ();
+
+  if (self->session == NULL)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_file_chooser_native_new (_("Save Incident Snapshot"),
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), default_name);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (snapshot_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* Logs */
 
 static void
@@ -932,6 +1022,10 @@ tw_logs_page_dispose (GObject *object)
   self->scroll_tick = 0;
   disconnect_logs (self);
   g_clear_object (&self->logs);
+  g_clear_object (&self->session);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->view != NULL)
     {
       tw_log_view_cancel (self->view);
@@ -956,6 +1050,8 @@ tw_logs_page_finalize (GObject *object)
   g_free (self->filter_error);
   g_free (self->new_lines_text);
   g_free (self->count_text);
+  g_free (self->snapshot_result);
+  g_free (self->snapshot_path);
   G_OBJECT_CLASS (tw_logs_page_parent_class)->finalize (object);
 }
 
@@ -1005,6 +1101,7 @@ tw_logs_page_class_init (TwLogsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "logs.show-new", NULL, show_new_action);
   gtk_widget_class_install_action (widget_class, "logs.filter-id", "s", filter_id_action);
   gtk_widget_class_install_action (widget_class, "logs.show-line", "(su)", show_line_action);
+  gtk_widget_class_install_action (widget_class, "logs.snapshot", NULL, snapshot_action);
 }
 
 static void
@@ -1015,6 +1112,7 @@ tw_logs_page_init (TwLogsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->shown = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
   self->follow = TRUE;
   self->view = tw_log_view_new ();
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->view)));
@@ -1045,7 +1143,10 @@ static void
 session_page_set_session (TwSessionPage *page,
                           TwSession     *session)
 {
-  tw_logs_page_set_logs (TW_LOGS_PAGE (page), session != NULL ? tw_session_get_logs (session) : NULL);
+  TwLogsPage *self = TW_LOGS_PAGE (page);
+
+  g_set_object (&self->session, session);
+  tw_logs_page_set_logs (self, session != NULL ? tw_session_get_logs (session) : NULL);
 }
 
 static void

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  * and a Stop button; the count of matches, next and previous match; matches are
  * highlighted. Actions: logs.follow (state), logs.next-match, logs.previous-match,
  * logs.copy, logs.open-folder, logs.cancel-filter, logs.show-new, logs.filter-id (s),
- * logs.show-line ((su): a source's row, shown and selected). */
+ * logs.show-line ((su): a source's row, shown and selected), logs.snapshot (the incident
+ * snapshot, tw-incident-snapshot.h, to a file the operator chooses). */
 #define TW_TYPE_LOGS_PAGE (tw_logs_page_get_type ())
 G_DECLARE_FINAL_TYPE (TwLogsPage, tw_logs_page, TW, LOGS_PAGE, AdwBin)
 

@@ -276,9 +276,22 @@ show_page_action (GSimpleAction *action,
     g_debug ("No page “%s” in this window", id);
 }
 
+/* The Logs page writes it (logs.snapshot): shown, then asked. */
+static void
+incident_snapshot_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TwWindow *self = user_data;
+
+  if (self->session != NULL && tw_window_show_page (self, "logs"))
+    gtk_widget_activate_action (gtk_stack_get_visible_child (self->pages_stack), "logs.snapshot", NULL);
+}
+
 static const GActionEntry win_actions[] = {
   { "page", page_action, "i", NULL, NULL, { 0 } },
   { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
+  { "incident-snapshot", incident_snapshot_action, NULL, NULL, NULL, { 0 } },
 };
 
 static void
