@@ -98,6 +98,8 @@ test_logs_page (void)
   f.secrets = tw_secrets_new_memory ();
   f.profile = tw_demo_profile_new (f.sim, f.secrets, &error);
   g_assert_no_error (error);
+  /* These logs only, not the demo's. */
+  g_ptr_array_set_size (tw_profile_get_logs (f.profile), 0);
   tw_profile_add_log (f.profile, "trading", trading);
   tw_profile_add_log (f.profile, "api", api);
   tw_profile_set_log_option (f.profile, "api", "Kind", "json");
@@ -249,6 +251,7 @@ test_logs_page_chain (void)
   f.secrets = tw_secrets_new_memory ();
   f.profile = tw_demo_profile_new (f.sim, f.secrets, &error);
   g_assert_no_error (error);
+  g_ptr_array_set_size (tw_profile_get_logs (f.profile), 0);
   tw_profile_add_log (f.profile, "audit", path);
   tw_profile_set_log_option (f.profile, "audit", "Kind", "audit-chain");
   tw_application_open_profile (app, f.profile, f.secrets);

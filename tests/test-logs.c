@@ -9,6 +9,7 @@
 
 #include "tw-error.h"
 #include "tw-log-private.h"
+#include "tw-demo.h"
 #include "tw-incident-snapshot.h"
 #include "tw-log-chain.h"
 #include "tw-logs.h"
@@ -681,6 +682,62 @@ test_incident_snapshot (Fixture *f, gconstpointer data)
   tw_test_wait_until (closed, 10000);
 }
 
+/* The demo's logs: its profile shows them, the simulator appends to them, the chain
+ * holds until the break-chain scenario, the max-drawdown scenario alerts. */
+static void
+test_demo_logs (void)
+{
+  g_autoptr(GError) error = NULL;
+  TwSimThread *sim = tw_test_sim_start ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwProfile) profile = tw_demo_profile_new (sim, secrets, &error);
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwSession) session = NULL;
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonNode) answer = NULL;
+  TwLogs *logs;
+  TwLogSource *trading, *api, *audit;
+  guint n_trading, status = 0;
+  gboolean closed = FALSE;
+
+  g_assert_no_error (error);
+  tw_connector_registry_load_default (registry);
+  session = tw_session_new (profile, registry, http, secrets, TRUE);
+  g_signal_connect (tw_session_get_alert_engine (session), "alert", G_CALLBACK (alert_cb), alerts);
+  logs = tw_session_get_logs (session);
+  g_assert_cmpuint (g_list_model_get_n_items (tw_logs_get_sources (logs)), ==, 3);
+  trading = tw_logs_lookup (logs, "trading");
+  api = tw_logs_lookup (logs, "api");
+  audit = tw_logs_lookup (logs, "audit");
+  tw_logs_start (logs);
+  tw_test_wait_until (tw_log_source_get_n_lines (trading) > 600 && !tw_log_source_get_indexing (trading), 10000);
+  tw_test_wait_until (tw_log_source_get_n_lines (api) >= 600, 10000);
+  tw_test_wait_until (g_strcmp0 (tw_log_source_get_chain_status (audit), NULL) != 0, 10000);
+  g_assert_false (tw_log_source_get_chain_broken (audit));
+  g_assert_true (g_str_has_prefix (tw_log_source_get_chain_status (audit), "Chain intact through line "));
+
+  /* Appended while it runs. */
+  n_trading = tw_log_source_get_n_lines (trading);
+  tw_test_wait_until (tw_log_source_get_n_lines (trading) > n_trading, 10000);
+
+  answer = tw_test_sim_request_full (sim, "investiq", "POST", "/_sim/scenario", "{\"name\":\"log-max-drawdown\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  tw_test_wait_until (alerts->len >= 1, 10000);
+  g_assert_cmpstr (tw_alert_get_title (g_ptr_array_index (alerts, 0)), ==, "“MAX DRAWDOWN” in the trading log");
+
+  g_clear_pointer (&answer, json_node_unref);
+  answer = tw_test_sim_request_full (sim, "investiq", "POST", "/_sim/scenario", "{\"name\":\"log-break-chain\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  /* Seen once the next fill is appended (every five seconds). */
+  tw_test_wait_until (tw_log_source_get_chain_broken (audit), 20000);
+  g_assert_nonnull (strstr (tw_log_source_get_chain_status (audit), "was edited"));
+
+  tw_session_close_async (session, NULL, close_done_cb, &closed);
+  tw_test_wait_until (closed, 10000);
+  tw_sim_thread_stop (sim);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -703,5 +760,6 @@ main (int argc, char **argv)
   ADD ("/tw/core/logs/session", test_session_logs);
   ADD ("/tw/core/logs/alerts", test_log_alerts);
   ADD ("/tw/core/logs/incident-snapshot", test_incident_snapshot);
+  g_test_add_func ("/tw/core/logs/demo", test_demo_logs);
   return g_test_run ();
 }
