@@ -738,6 +738,90 @@ test_demo_logs (void)
   tw_sim_thread_stop (sim);
 }
 
+/* A journal file written by systemd-journal-remote from the export format. */
+static void
+write_journal (const char *path, const char *const *entries, guint64 first_us)
+{
+  g_autoptr(GString) export = g_string_new (NULL);
+  g_autofree char *export_path = g_strconcat (path, ".export", NULL);
+  g_autofree char *output = g_strconcat ("--output=", path, NULL);
+  const char *argv[] = { "/lib/systemd/systemd-journal-remote", output, export_path, NULL };
+  int status = 0;
+
+  for (guint i = 0; entries[i] != NULL; i += 3)
+    g_string_append_printf (export, "__REALTIME_TIMESTAMP=%" G_GUINT64_FORMAT "\n__MONOTONIC_TIMESTAMP=%u\n"
+                            "_BOOT_ID=0123456789abcdef0123456789abcdef\n_HOSTNAME=desk\n"
+                            "_SYSTEMD_UNIT=%s.service\nSYSLOG_IDENTIFIER=%s\nPRIORITY=%s\nMESSAGE=%s\n\n",
+                            first_us + i * G_USEC_PER_SEC, 1000 + i, entries[i], entries[i], entries[i + 1],
+                            entries[i + 2]);
+  g_assert_true (g_file_set_contents (export_path, export->str, export->len, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_unlink (export_path);
+}
+
+static void
+test_journal (Fixture *f, gconstpointer data)
+{
+  static const char *first[] = { "investiq", "3", "Health check failed: database timeout",
+                                 "cron", "6", "(root) CMD (run_trading.sh)",
+                                 "investiq", "4", "Circuit breaker OPEN for market data", NULL };
+  static const char *later[] = { "investiq", "2", "MAX DRAWDOWN REACHED", NULL };
+  g_autofree char *dir = g_build_filename (f->dir, "journal", NULL);
+  g_autofree char *a = g_build_filename (dir, "a.journal", NULL);
+  g_autofree char *b = g_build_filename (dir, "b.journal", NULL);
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwLogSource) source = NULL;
+  g_autoptr(TwLogSource) missing = NULL;
+  g_autoptr(TwLogView) view = tw_log_view_new ();
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
+  g_autoptr(TwLogLine) line = NULL;
+  g_autofree char *text = NULL;
+  guint flags;
+
+  if (!g_file_test ("/lib/systemd/systemd-journal-remote", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("systemd-journal-remote is not installed (build-aux/run deps)");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  write_journal (a, first, G_GUINT64_CONSTANT (1796544000000000));
+  g_hash_table_insert (options, (char *) "Kind", (char *) "journal");
+  g_hash_table_insert (options, (char *) "Unit", (char *) "investiq.service");
+  source = tw_log_source_new ("journal", dir, options, &error);
+  g_assert_no_error (error);
+  tw_log_source_set_interval (source, 50);
+  tw_log_source_start (source);
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 2
+                      || (tw_log_source_get_problem (source) != NULL
+                          && (g_test_message ("%s", tw_log_source_get_problem (source)), FALSE)), 5000);
+  text = tw_log_source_read_line (source, 0, &flags);
+  g_assert_nonnull (strstr (text, " - investiq - ERROR - Health check failed: database timeout"));
+  g_ptr_array_add (sources, source);
+  tw_log_view_set_sources (view, sources);
+  line = g_list_model_get_item (G_LIST_MODEL (view), 1);
+  g_assert_cmpint (tw_log_line_get_level (line), ==, TW_LOG_LEVEL_WARNING);
+  g_assert_cmpstr (tw_log_line_get_message (line), ==, "Circuit breaker OPEN for market data");
+  g_assert_cmpint (tw_log_line_get_time (line), ==, (G_GINT64_CONSTANT (1796544000) + 6) * G_USEC_PER_SEC);
+
+  /* Followed: a new journal file in the folder. */
+  write_journal (b, later, G_GUINT64_CONSTANT (1796544100000000));
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 3, 10000);
+  g_clear_object (&line);
+  line = g_list_model_get_item (G_LIST_MODEL (view), 2);
+  g_assert_cmpint (tw_log_line_get_level (line), ==, TW_LOG_LEVEL_CRITICAL);
+
+  /* A journal that is not there: said so. */
+  missing = tw_log_source_new ("nope", "/nonexistent/x.journal", options, NULL);
+  tw_log_source_start (missing);
+  tw_test_wait_until (tw_log_source_get_problem (missing) != NULL, 5000);
+  g_unlink (a);
+  g_unlink (b);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -761,5 +845,6 @@ main (int argc, char **argv)
   ADD ("/tw/core/logs/alerts", test_log_alerts);
   ADD ("/tw/core/logs/incident-snapshot", test_incident_snapshot);
   g_test_add_func ("/tw/core/logs/demo", test_demo_logs);
+  ADD ("/tw/core/logs/journal", test_journal);
   return g_test_run ();
 }

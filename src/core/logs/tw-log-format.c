@@ -61,7 +61,8 @@ tw_log_format_new (GHashTable  *options,
   g_autoptr(GError) local_error = NULL;
 
   self->ref_count = 1;
-  if (kind == NULL || g_str_equal (kind, "text"))
+  /* A journal's entries are written as text lines (tw-log-journal.h). */
+  if (kind == NULL || g_str_equal (kind, "text") || g_str_equal (kind, "journal"))
     self->kind = TW_LOG_KIND_TEXT;
   else if (g_str_equal (kind, "json"))
     self->kind = TW_LOG_KIND_JSON;
@@ -70,7 +71,7 @@ tw_log_format_new (GHashTable  *options,
   else
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("Unknown log kind “%s”: use text, json or audit-chain."), kind);
+                   _("Unknown log kind “%s”: use text, json, audit-chain or journal."), kind);
       return NULL;
     }
 

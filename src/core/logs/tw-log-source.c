@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tw-log-chain.h"
+#include "tw-log-journal.h"
 #include "tw-log-private.h"
 #include "tw-util.h"
 
@@ -49,6 +50,13 @@ struct _TwLogSource
   guint          timer_id;
   GCancellable  *cancellable;
 
+  /* A journal: its entries copied as lines into an unlinked spool file, indexed. */
+  gboolean       is_journal;
+  char          *unit;
+  char          *identifier;
+  TwLogJournal  *journal;
+  int            spool_fd;
+
   /* Audit chains: verified after lines arrive, one verification at a time. */
   gboolean       chain_running;
   gboolean       chain_again;
@@ -82,6 +90,11 @@ tw_log_source_finalize (GObject *object)
   TwLogSource *self = TW_LOG_SOURCE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->journal, _tw_log_journal_free);
+  if (self->spool_fd >= 0)
+    close (self->spool_fd);
+  g_free (self->unit);
+  g_free (self->identifier);
   g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
   g_ptr_array_unref (self->segments);
   g_array_unref (self->published_head);
@@ -156,6 +169,7 @@ tw_log_source_init (TwLogSource *self)
   self->published_head = g_array_new (FALSE, TRUE, sizeof (guint));
   self->published_rest = g_array_new (FALSE, TRUE, sizeof (guint));
   self->interval_ms = DEFAULT_INTERVAL_MS;
+  self->spool_fd = -1;
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -178,6 +192,12 @@ tw_log_source_new (const char  *id,
   self->id = g_strdup (id);
   self->path = g_strdup (path);
   self->format = format;
+  if (options != NULL && g_strcmp0 (g_hash_table_lookup (options, "Kind"), "journal") == 0)
+    {
+      self->is_journal = TRUE;
+      self->unit = g_strdup (g_hash_table_lookup (options, "Unit"));
+      self->identifier = g_strdup (g_hash_table_lookup (options, "Identifier"));
+    }
   return self;
 }
 
@@ -671,6 +691,73 @@ open_source (TwLogSource  *self,
   post (self, FALSE, NULL, FALSE);
 }
 
+/* A journal: opened once (the newest JOURNAL_HISTORY entries first), then each tick
+ * copies the new entries into the spool and indexes them. */
+#define JOURNAL_HISTORY 100000
+#define JOURNAL_BATCH   50000
+
+static void
+journal_step (TwLogSource  *self,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  TwLogSegment *segment;
+  gboolean first = FALSE;
+  gssize n;
+
+  if (self->journal == NULL)
+    {
+      g_autofree char *spool = NULL;
+      int read_fd;
+
+      post (self, FALSE, NULL, TRUE);
+      self->journal = _tw_log_journal_open (self->path, self->unit, self->identifier, JOURNAL_HISTORY, &error);
+      if (self->journal == NULL)
+        {
+          post (self, TRUE, error->message, FALSE);
+          return;
+        }
+      self->spool_fd = g_file_open_tmp ("tradewarden-journal-XXXXXX", &spool, &error);
+      read_fd = self->spool_fd >= 0 ? g_open (spool, O_RDONLY | O_CLOEXEC, 0) : -1;
+      if (spool != NULL)
+        g_unlink (spool);  /* gone with the source */
+      if (read_fd < 0)
+        {
+          post (self, TRUE, error != NULL ? error->message : g_strerror (errno), FALSE);
+          g_clear_pointer (&self->journal, _tw_log_journal_free);
+          return;
+        }
+      segment = _tw_log_segment_new (self->path, read_fd, 0, 0);
+      segment->head_done = TRUE;
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->segments, segment);
+      self->current_path = g_strdup (self->path);
+      g_mutex_unlock (&self->lock);
+      first = TRUE;
+    }
+  g_mutex_lock (&self->lock);
+  segment = g_ptr_array_index (self->segments, 0);
+  g_mutex_unlock (&self->lock);
+  do
+    {
+      struct stat st;
+
+      n = _tw_log_journal_export (self->journal, self->spool_fd, JOURNAL_BATCH, &error);
+      if (n < 0)
+        {
+          post (self, TRUE, error->message, first ? FALSE : -1);
+          return;
+        }
+      if (n > 0 && fstat (self->spool_fd, &st) == 0)
+        {
+          _tw_log_segment_index (segment, &segment->tail, segment->tail.end, st.st_size, cancellable);
+          post (self, FALSE, NULL, -1);
+        }
+    }
+  while (n == JOURNAL_BATCH && !g_cancellable_is_cancelled (cancellable));
+  post (self, TRUE, NULL, first ? FALSE : -1);
+}
+
 static void
 job_thread (GTask        *task,
             gpointer      source_object,
@@ -679,7 +766,9 @@ job_thread (GTask        *task,
 {
   TwLogSource *self = source_object;
 
-  if (!self->opened)
+  if (self->is_journal)
+    journal_step (self, cancellable);
+  else if (!self->opened)
     {
       self->opened = TRUE;
       open_source (self, cancellable);
