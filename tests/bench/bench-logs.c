@@ -6,6 +6,7 @@
  * the chain verification, and the longest main-loop stall of a 1 ms timer meanwhile. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "tw-log-chain.h"
@@ -13,16 +14,39 @@
 #include "tw-log-view.h"
 
 static gint64 last_tick;
+static gint64 last_wait;
 static gint64 max_gap;
+static gint64 max_gap_raw;
+
+/* The time this thread waited for a CPU, µs (/proc/thread-self/schedstat's second field):
+ * taken off a gap, as the UI tests' stall meter does, so a loaded machine is not counted. */
+static gint64
+run_queue_wait_us (void)
+{
+  g_autofree char *text = NULL;
+  guint64 run = 0, wait = 0;
+
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL)
+      || sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run, &wait) != 2)
+    return 0;
+  return wait / 1000;
+}
 
 static gboolean
 tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 wait = run_queue_wait_us ();
 
-  if (last_tick != 0 && now - last_tick > max_gap)
-    max_gap = now - last_tick;
-  last_tick = now;
+  if (last_tick != 0)
+    {
+      gint64 gap = now - last_tick - 1000;
+
+      max_gap_raw = MAX (max_gap_raw, gap);
+      max_gap = MAX (max_gap, gap - (wait - last_wait));
+    }
+  last_tick = g_get_monotonic_time ();
+  last_wait = wait;
   return G_SOURCE_CONTINUE;
 }
 
@@ -137,6 +161,7 @@ main (int argc, char **argv)
   g_print ("REGEX_US %" G_GINT64_FORMAT " matches %u\n", regex_us, regex_n);
   g_print ("CHAIN_US %" G_GINT64_FORMAT " %s\n", chain_us, chain.message);
   g_print ("MAX_STALL_US %" G_GINT64_FORMAT "\n", max_gap);
+  g_print ("MAX_STALL_RAW_US %" G_GINT64_FORMAT "\n", max_gap_raw);
   tw_chain_result_clear (&chain);
   return 0;
 }
