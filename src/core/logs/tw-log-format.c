@@ -37,6 +37,23 @@ struct _TwLogFormat
   char      *hash_field;
 };
 
+static GRegex *
+default_regex (gsize      *once,
+               const char *pattern)
+{
+  if (g_once_init_enter (once))
+    {
+      GRegex *regex = g_regex_new (pattern, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+
+      g_assert (regex != NULL);
+      g_once_init_leave (once, (gsize) regex);
+    }
+  return (GRegex *) *once;
+}
+
+static gsize default_pattern;
+static gsize default_id_pattern;
+
 static char **
 fields_option (GHashTable *options,
                const char *key,
@@ -75,8 +92,11 @@ tw_log_format_new (GHashTable  *options,
       return NULL;
     }
 
-  self->pattern = g_regex_new (pattern != NULL ? pattern : DEFAULT_PATTERN,
-                               G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, &local_error);
+  /* The defaults are compiled (and JIT-compiled) once for the process. */
+  if (pattern == NULL)
+    self->pattern = g_regex_ref (default_regex (&default_pattern, DEFAULT_PATTERN));
+  else
+    self->pattern = g_regex_new (pattern, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, &local_error);
   if (self->pattern == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
@@ -84,8 +104,7 @@ tw_log_format_new (GHashTable  *options,
                    pattern, local_error->message);
       return NULL;
     }
-  self->id_pattern = g_regex_new (DEFAULT_ID_PATTERN, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
-  g_assert (self->id_pattern != NULL);
+  self->id_pattern = g_regex_ref (default_regex (&default_id_pattern, DEFAULT_ID_PATTERN));
 
   self->level_fields = fields_option (options, "LevelField", "level,levelname,severity,lvl");
   self->message_fields = fields_option (options, "MessageField", "message,msg,event,details");

@@ -138,15 +138,19 @@ _tw_log_segment_index (TwLogSegment *segment,
                        guint64       to,
                        GCancellable *cancellable)
 {
-  g_autofree char *buf = g_malloc (READ_BLOCK);
-  g_autofree guint64 *batch = g_new (guint64, PUBLISH_LINES);
+  /* Sized to the work: a followed file grows by a few lines a tick, and large blocks
+   * mapped and unmapped each time would cost every thread of the process. */
+  gsize block = to > from ? MIN ((guint64) READ_BLOCK, to - from) : 1;
+  guint batch_size = to > from ? MIN ((guint64) PUBLISH_LINES, to - from) : 1;
+  g_autofree char *buf = g_malloc (block);
+  g_autofree guint64 *batch = g_new (guint64, batch_size);
   guint n_batch = 0;
   guint64 line_start = from;
   guint64 pos = from;
 
   while (pos < to && !g_cancellable_is_cancelled (cancellable))
     {
-      gsize want = MIN ((guint64) READ_BLOCK, to - pos);
+      gsize want = MIN ((guint64) block, to - pos);
       gssize got = pread (segment->fd, buf, want, pos);
       const char *p, *stop;
 
@@ -163,7 +167,7 @@ _tw_log_segment_index (TwLogSegment *segment,
           batch[n_batch++] = line_start;
           line_start = next;
           p++;
-          if (n_batch == PUBLISH_LINES)
+          if (n_batch == batch_size)
             {
               g_mutex_lock (&segment->lock);
               for (guint i = 0; i < n_batch; i++)
