@@ -8,6 +8,7 @@
 
 #include "tw-error.h"
 #include "tw-sim-demo-db.h"
+#include "tw-sim-demo-logs.h"
 
 typedef struct
 {
@@ -26,6 +27,22 @@ static const DemoService demo_services[] = {
   { "alpaca", "Alpaca (paper)",
     { { "key_id", "alpaca_key_id" }, { "secret_key", "alpaca_secret" } } },
 };
+
+/* Logs: the firm's log files (tw-sim-demo-logs.h), appended to as the demo runs. */
+static void
+tw_demo_add_logs (TwProfile  *profile,
+                  const char *data_dir)
+{
+  g_autofree char *trading = g_build_filename (data_dir, TW_SIM_DEMO_LOG_TRADING, NULL);
+  g_autofree char *api = g_build_filename (data_dir, TW_SIM_DEMO_LOG_API, NULL);
+  g_autofree char *audit = g_build_filename (data_dir, TW_SIM_DEMO_LOG_AUDIT, NULL);
+
+  tw_profile_add_log (profile, "trading", trading);
+  tw_profile_add_log (profile, "api", api);
+  tw_profile_set_log_option (profile, "api", "Kind", "json");
+  tw_profile_add_log (profile, "audit", audit);
+  tw_profile_set_log_option (profile, "audit", "Kind", "audit-chain");
+}
 
 TwProfile *
 tw_demo_profile_new (TwSimThread *sim,
@@ -93,6 +110,7 @@ tw_demo_profile_new (TwSimThread *sim,
     tw_profile_add_database (profile, "investiq", investiq, backup_dir, 7, 1);
     tw_profile_add_database (profile, "ibkr-audit", audit, backup_dir, 7, 1);
   }
+  tw_demo_add_logs (profile, tw_sim_get_data_dir ());
 
   return g_steal_pointer (&profile);
 }

@@ -6,6 +6,7 @@
 #include "tw-sim-risk.h"
 #include "tw-sim-trading.h"
 #include "tw-sim-flags.h"
+#include "tw-sim-demo-logs-private.h"
 #include "tw-error.h"
 
 /* POST /_sim/scenario {"name": …, args…} → 200 {"scenario": name, "ok": true}; errors
@@ -16,6 +17,7 @@ static const TwSimScenario * const scenario_tables[] = {
   tw_sim_risk_scenarios,          /* risk controls: below */
   tw_sim_trading_scenarios,       /* positions and orders: tw-sim-trading-common.c */
   tw_sim_flag_scenarios,          /* feature flags: tw-sim-flags.c */
+  tw_sim_log_scenarios,           /* the demo's log files: tw-sim-demo-logs.c */
   NULL
 };
 

@@ -3,6 +3,7 @@
 
 #include "tw-sim.h"
 #include "tw-sim-demo-db.h"
+#include "tw-sim-demo-logs.h"
 
 struct _TwSimThread
 {
@@ -44,6 +45,9 @@ sim_thread_main (gpointer data)
       g_autoptr(GError) db_error = NULL;
 
       if (!tw_sim_demo_db_attach (sim, &db_error))
+        g_warning ("%s", db_error->message);
+      /* and its log files */
+      else if (!tw_sim_demo_logs_attach (sim, &db_error))
         g_warning ("%s", db_error->message);
     }
   if (ok)

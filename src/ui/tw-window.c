@@ -12,6 +12,7 @@
 #include "tw-breakers-page.h"
 #include "tw-flags-page.h"
 #include "tw-orders-page.h"
+#include "tw-logs-page.h"
 #include "tw-page-badges.h"
 #include "tw-positions-page.h"
 #include "tw-session-page.h"
@@ -304,9 +305,22 @@ show_page_action (GSimpleAction *action,
     g_debug ("No page “%s” in this window", id);
 }
 
+/* The Logs page writes it (logs.snapshot): shown, then asked. */
+static void
+incident_snapshot_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TwWindow *self = user_data;
+
+  if (self->session != NULL && tw_window_show_page (self, "logs"))
+    gtk_widget_activate_action (gtk_stack_get_visible_child (self->pages_stack), "logs.snapshot", NULL);
+}
+
 static const GActionEntry win_actions[] = {
   { "page", page_action, "i", NULL, NULL, { 0 } },
   { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
+  { "incident-snapshot", incident_snapshot_action, NULL, NULL, NULL, { 0 } },
 };
 
 static void
@@ -559,6 +573,7 @@ static const SessionPageInfo session_pages[] = {
   { "flags", N_("Flags"), "emblem-system-symbolic", tw_flags_page_new },
   { "alerts", N_("Alerts"), "preferences-system-notifications-symbolic", tw_alerts_page_new },
   { "keys", N_("Keys"), "dialog-password-symbolic", tw_keys_page_new },
+  { "logs", N_("Logs"), "text-x-generic-symbolic", tw_logs_page_new },
 };
 
 static GtkWidget *

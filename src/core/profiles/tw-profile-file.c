@@ -381,9 +381,9 @@ load_log (TwProfile   *self,
           const char  *group,
           GError     **error)
 {
-  static const char * const known[] = { "Path", NULL };
   const char *id = group + strlen (PREFIX_LOG);
   g_autofree char *path = get_string (keyfile, group, "Path");
+  g_auto(GStrv) keys = NULL;
 
   if (!check_id (filename, group, id, error))
     return FALSE;
@@ -395,8 +395,19 @@ load_log (TwProfile   *self,
       return FALSE;
     }
 
-  debug_unknown_keys (keyfile, filename, group, known);
+  /* The other keys are the logs service's to read (Kind=, Pattern=, …). */
   tw_profile_add_log (self, id, path);
+  keys = g_key_file_get_keys (keyfile, group, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = NULL;
+
+      if (g_str_equal (keys[i], "Path"))
+        continue;
+      value = g_key_file_get_string (keyfile, group, keys[i], NULL);
+      if (value != NULL)
+        tw_profile_set_log_option (self, id, keys[i], value);
+    }
   return TRUE;
 }
 
@@ -861,7 +872,13 @@ tw_profile_to_data (TwProfile *self)
       TwLogConfig *log = g_ptr_array_index (logs, i);
       g_autofree char *group = g_strconcat (PREFIX_LOG, log->id, NULL);
 
+      GHashTableIter iter;
+      gpointer key, value;
+
       g_key_file_set_string (keyfile, group, "Path", log->path);
+      g_hash_table_iter_init (&iter, log->options);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_key_file_set_string (keyfile, group, key, value);
     }
   _tw_profile_save_alerts (self, keyfile);
 

@@ -45,6 +45,7 @@ log_config_free (TwLogConfig *config)
 {
   g_free (config->id);
   g_free (config->path);
+  g_clear_pointer (&config->options, g_hash_table_unref);
   g_free (config);
 }
 
@@ -377,6 +378,7 @@ tw_profile_add_log (TwProfile  *self,
   config = g_new0 (TwLogConfig, 1);
   config->id = g_strdup (id);
   config->path = g_strdup (path);
+  config->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (guint i = 0; i < self->logs->len; i++)
     {
@@ -390,6 +392,30 @@ tw_profile_add_log (TwProfile  *self,
         }
     }
   g_ptr_array_add (self->logs, config);
+}
+
+void
+tw_profile_set_log_option (TwProfile  *self,
+                           const char *id,
+                           const char *key,
+                           const char *value)
+{
+  g_return_if_fail (TW_IS_PROFILE (self));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (key != NULL);
+
+  for (guint i = 0; i < self->logs->len; i++)
+    {
+      TwLogConfig *config = g_ptr_array_index (self->logs, i);
+
+      if (g_strcmp0 (config->id, id) != 0)
+        continue;
+      if (value != NULL)
+        g_hash_table_replace (config->options, g_strdup (key), g_strdup (value));
+      else
+        g_hash_table_remove (config->options, key);
+      return;
+    }
 }
 
 gboolean

@@ -23,11 +23,13 @@ typedef struct
   guint  schedule_hours;   /* 0: no schedule */
 } TwDatabaseConfig;
 
-/* A log file the profile shows. */
+/* A log source the profile shows: [Log ID] with Path= and the source's other keys
+ * (Kind=, Pattern=, LevelField=…, read by the logs service), in @options (utf8 → utf8). */
 typedef struct
 {
-  char *id;
-  char *path;
+  char       *id;
+  char       *path;
+  GHashTable *options;
 } TwLogConfig;
 
 /* A named environment: paper or live, its services, databases and logs.
@@ -91,6 +93,11 @@ GPtrArray   *tw_profile_get_logs         (TwProfile    *self);
 void         tw_profile_add_log          (TwProfile    *self,
                                           const char   *id,
                                           const char   *path);
+/* Sets (or with a NULL @value removes) key @key of log @id's group. */
+void         tw_profile_set_log_option   (TwProfile    *self,
+                                          const char   *id,
+                                          const char   *key,
+                                          const char   *value);
 
 /* The [Alerts] group (tw-profile-alerts.c): the Alertmanager webhook receiver. */
 typedef struct

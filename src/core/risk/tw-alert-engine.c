@@ -1082,3 +1082,20 @@ tw_alert_engine_clear_flag_change (TwAlertEngine *self,
   key = g_strdup_printf ("flag:%s:%s:", service_id, flag);
   g_hash_table_foreach_remove (self->active, has_prefix, key);
 }
+
+void
+tw_alert_engine_raise_log_alert (TwAlertEngine   *self,
+                                 const char      *key,
+                                 TwAlertSeverity  severity,
+                                 const char      *title,
+                                 const char      *body)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_return_if_fail (key != NULL);
+
+  /* A log line has no condition that clears: a critical one is never held as active. */
+  if (severity == TW_ALERT_CRITICAL)
+    g_hash_table_remove (self->active, key);
+  raise_alert (self, _tw_alert_new (key, severity, title, body, NULL, "logs",
+                                    severity == TW_ALERT_CRITICAL, "x-tradewarden.log"));
+}

@@ -101,5 +101,13 @@ void           tw_alert_engine_raise_flag_change     (TwAlertEngine   *self,
 void           tw_alert_engine_clear_flag_change     (TwAlertEngine   *self,
                                                       const char      *service_id,
                                                       const char      *flag);
+/* A log line matched a rule (the logs service, tw-log-alerts.c): an alert keyed @key,
+ * opening the Logs page, category "x-tradewarden.log". Rate-limited per key like every
+ * alert; a critical one bypasses the limit (each is shown: a log has no "cleared"). */
+void           tw_alert_engine_raise_log_alert       (TwAlertEngine   *self,
+                                                      const char      *key,
+                                                      TwAlertSeverity  severity,
+                                                      const char      *title,
+                                                      const char      *body);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ struct _TwSession
   TwFlags             *flags;
   TwAlertsService     *alerts_service;
   TwKeys              *keys;
+  TwLogs              *logs;
 
   /* Settings */
   guint                poll_interval_ms;

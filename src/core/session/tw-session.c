@@ -123,6 +123,10 @@ build_services (TwSession *self)
   tw_flags_set_alert_engine (self->flags, self->alerts);
 
   _tw_session_build_keys (self);
+
+  self->logs = tw_logs_new (self->profile);
+  if (self->alerts != NULL)
+    tw_logs_set_alert_engine (self->logs, self->alerts);
 }
 
 /* Stop: the reverse of start, then no more request from the runner. */
@@ -134,6 +138,8 @@ stop_services (TwSession *self)
     tw_flags_close (self->flags);
   if (self->scheduler != NULL)
     tw_backup_scheduler_stop (self->scheduler);
+  if (self->logs != NULL)
+    tw_logs_stop (self->logs);
   if (self->portfolio != NULL)
     tw_portfolio_stop (self->portfolio);
   if (self->alerts_service != NULL)
@@ -154,6 +160,7 @@ release_services (TwSession *self)
   _tw_session_release_details (self);
   g_clear_object (&self->flags);
   g_clear_object (&self->keys);
+  g_clear_object (&self->logs);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->alerts_service);
   g_clear_object (&self->scheduler);
@@ -307,6 +314,7 @@ tw_session_start (TwSession *self)
   tw_flags_start (self->flags);
   tw_alerts_service_start (self->alerts_service);
   tw_keys_start (self->keys);
+  tw_logs_start (self->logs);
   _tw_session_notify (self, SESSION_PROP_STARTED);
 }
 
@@ -673,6 +681,14 @@ tw_session_get_flags (TwSession *self)
   g_return_val_if_fail (TW_IS_SESSION (self), NULL);
 
   return self->flags;
+}
+
+TwLogs *
+tw_session_get_logs (TwSession *self)
+{
+  g_return_val_if_fail (TW_IS_SESSION (self), NULL);
+
+  return self->logs;
 }
 
 TwPortfolio *

@@ -13,6 +13,7 @@
 #include "tw-flags.h"
 #include "tw-http.h"
 #include "tw-keys.h"
+#include "tw-logs.h"
 #include "tw-portfolio.h"
 #include "tw-profile.h"
 #include "tw-risk-monitor.h"
@@ -116,6 +117,8 @@ TwKeyStep            tw_session_revoke_key_finish           (TwSession          
                                                              GAsyncResult         *result,
                                                              char                **output,
                                                              GError              **error);
+/* The profile's log sources (tw-logs.h): read and followed once started. */
+TwLogs              *tw_session_get_logs                    (TwSession            *self);
 
 /* Settings. */
 guint                tw_session_get_poll_interval           (TwSession            *self);

@@ -1,0 +1,1049 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-log-source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tw-log-chain.h"
+#include "tw-log-journal.h"
+#include "tw-log-private.h"
+#include "tw-util.h"
+
+/* The end of a file indexed first: what the first screen shows. */
+#define TAIL_BYTES (256 * 1024)
+#define DEFAULT_INTERVAL_MS 200
+
+struct _TwLogSource
+{
+  GObject        parent_instance;
+
+  char          *id;
+  char          *path;
+  TwLogFormat   *format;
+  GMainContext  *context;
+
+  GMutex         lock;          /* segments, current_path, last_size */
+  GPtrArray     *segments;      /* TwLogSegment, oldest first */
+  char          *current_path;
+  guint64        last_size;     /* the current file's size at the last check */
+  gboolean       opened;
+
+  /* Main thread: rows of each segment signalled so far (head, tail+cut). */
+  GArray        *published_head;
+  GArray        *published_rest;
+  guint          n_lines;
+  TwLogSnapshot *snapshot;      /* of the published rows, made on demand */
+
+  char          *problem;
+  gboolean       indexing;
+  gboolean       started;
+  gboolean       job_running;
+  gboolean       check_again;
+  guint          interval_ms;
+  guint          timer_id;
+  GCancellable  *cancellable;
+
+  /* A journal: its entries copied as lines into an unlinked spool file, indexed. */
+  gboolean       is_journal;
+  char          *unit;
+  char          *identifier;
+  TwLogJournal  *journal;
+  int            spool_fd;
+
+  /* Audit chains: verified after lines arrive, one verification at a time. */
+  gboolean       chain_running;
+  gboolean       chain_again;
+  guint          chain_verified_lines;
+  char          *chain_status;
+  gboolean       chain_broken;
+  guint          chain_broken_line;
+};
+
+G_DEFINE_FINAL_TYPE (TwLogSource, tw_log_source, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_ID, PROP_PATH, PROP_N_LINES, PROP_INDEXING, PROP_PROBLEM, PROP_CHAIN_STATUS,
+       PROP_CHAIN_BROKEN, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { LINES_INSERTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+tw_log_source_dispose (GObject *object)
+{
+  TwLogSource *self = TW_LOG_SOURCE (object);
+
+  tw_log_source_stop (self);
+  G_OBJECT_CLASS (tw_log_source_parent_class)->dispose (object);
+}
+
+static void
+tw_log_source_finalize (GObject *object)
+{
+  TwLogSource *self = TW_LOG_SOURCE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->journal, _tw_log_journal_free);
+  if (self->spool_fd >= 0)
+    close (self->spool_fd);
+  g_free (self->unit);
+  g_free (self->identifier);
+  g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
+  g_ptr_array_unref (self->segments);
+  g_array_unref (self->published_head);
+  g_array_unref (self->published_rest);
+  g_mutex_clear (&self->lock);
+  tw_log_format_unref (self->format);
+  g_main_context_unref (self->context);
+  g_free (self->current_path);
+  g_free (self->problem);
+  g_free (self->chain_status);
+  g_free (self->id);
+  g_free (self->path);
+  G_OBJECT_CLASS (tw_log_source_parent_class)->finalize (object);
+}
+
+static void
+tw_log_source_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  TwLogSource *self = TW_LOG_SOURCE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_N_LINES: g_value_set_uint (value, self->n_lines); break;
+    case PROP_INDEXING: g_value_set_boolean (value, self->indexing); break;
+    case PROP_PROBLEM: g_value_set_string (value, self->problem); break;
+    case PROP_CHAIN_STATUS: g_value_set_string (value, self->chain_status); break;
+    case PROP_CHAIN_BROKEN: g_value_set_boolean (value, self->chain_broken); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_log_source_class_init (TwLogSourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tw_log_source_dispose;
+  object_class->finalize = tw_log_source_finalize;
+  object_class->get_property = tw_log_source_get_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL,
+                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_LINES] = g_param_spec_uint ("n-lines", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_INDEXING] = g_param_spec_boolean ("indexing", NULL, NULL, FALSE,
+                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CHAIN_STATUS] = g_param_spec_string ("chain-status", NULL, NULL, NULL,
+                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CHAIN_BROKEN] = g_param_spec_boolean ("chain-broken", NULL, NULL, FALSE,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[LINES_INSERTED] = g_signal_new ("lines-inserted", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+tw_log_source_init (TwLogSource *self)
+{
+  g_mutex_init (&self->lock);
+  self->segments = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_log_segment_unref);
+  self->published_head = g_array_new (FALSE, TRUE, sizeof (guint));
+  self->published_rest = g_array_new (FALSE, TRUE, sizeof (guint));
+  self->interval_ms = DEFAULT_INTERVAL_MS;
+  self->spool_fd = -1;
+  self->context = g_main_context_ref_thread_default ();
+}
+
+TwLogSource *
+tw_log_source_new (const char  *id,
+                   const char  *path,
+                   GHashTable  *options,
+                   GError     **error)
+{
+  TwLogSource *self;
+  TwLogFormat *format;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  format = tw_log_format_new (options, error);
+  if (format == NULL)
+    return NULL;
+  self = g_object_new (TW_TYPE_LOG_SOURCE, NULL);
+  self->id = g_strdup (id);
+  self->path = g_strdup (path);
+  self->format = format;
+  if (options != NULL && g_strcmp0 (g_hash_table_lookup (options, "Kind"), "journal") == 0)
+    {
+      self->is_journal = TRUE;
+      self->unit = g_strdup (g_hash_table_lookup (options, "Unit"));
+      self->identifier = g_strdup (g_hash_table_lookup (options, "Identifier"));
+    }
+  return self;
+}
+
+const char *
+tw_log_source_get_id (TwLogSource *self)
+{
+  return self->id;
+}
+
+const char *
+tw_log_source_get_path (TwLogSource *self)
+{
+  return self->path;
+}
+
+char *
+tw_log_source_dup_current_path (TwLogSource *self)
+{
+  char *path;
+
+  g_mutex_lock (&self->lock);
+  path = g_strdup (self->current_path != NULL ? self->current_path : self->path);
+  g_mutex_unlock (&self->lock);
+  return path;
+}
+
+TwLogFormat *
+tw_log_source_get_format (TwLogSource *self)
+{
+  return self->format;
+}
+
+TwLogKind
+tw_log_source_get_kind (TwLogSource *self)
+{
+  return tw_log_format_get_kind (self->format);
+}
+
+guint
+tw_log_source_get_n_lines (TwLogSource *self)
+{
+  return self->n_lines;
+}
+
+gboolean
+tw_log_source_get_indexing (TwLogSource *self)
+{
+  return self->indexing;
+}
+
+const char *
+tw_log_source_get_problem (TwLogSource *self)
+{
+  return self->problem;
+}
+
+gsize
+tw_log_source_get_index_memory (TwLogSource *self)
+{
+  gsize bytes = 0;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->segments->len; i++)
+    bytes += _tw_log_segment_memory (g_ptr_array_index (self->segments, i));
+  g_mutex_unlock (&self->lock);
+  return bytes;
+}
+
+void
+tw_log_source_set_interval (TwLogSource *self,
+                            guint        interval_ms)
+{
+  self->interval_ms = MAX (interval_ms, 10);
+}
+
+/* Date patterns */
+
+static gboolean
+is_pattern (const char *path)
+{
+  return strchr (path, '%') != NULL;
+}
+
+static char *
+expand_today (const char *path)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  char *expanded;
+
+  if (!is_pattern (path))
+    return g_strdup (path);
+  expanded = g_date_time_format (now, path);
+  return expanded != NULL ? expanded : g_strdup (path);
+}
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The earlier files of a pattern (a file-name pattern; the folder is literal). */
+static GPtrArray *
+list_earlier (const char *pattern,
+              const char *today)
+{
+  g_autofree char *dir = g_path_get_dirname (pattern);
+  g_autofree char *base = g_path_get_basename (pattern);
+  g_autoptr(GString) regex = g_string_new ("^");
+  g_autoptr(GRegex) re = NULL;
+  g_autoptr(GDir) listing = NULL;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  for (const char *p = base; *p != '\0'; p++)
+    {
+      if (*p == '%' && p[1] != '\0')
+        {
+          p++;
+          switch (*p)
+            {
+            case 'Y': g_string_append (regex, "\\d{4}"); break;
+            case 'm': case 'd': case 'H': case 'M': case 'S': case 'y':
+              g_string_append (regex, "\\d{2}"); break;
+            case 'j': g_string_append (regex, "\\d{3}"); break;
+            case '%': g_string_append (regex, "%"); break;
+            default: g_string_append (regex, ".+"); break;
+            }
+          continue;
+        }
+      {
+        g_autofree char *escaped = g_regex_escape_string (p, 1);
+        g_string_append (regex, escaped);
+      }
+    }
+  g_string_append (regex, "$");
+  re = g_regex_new (regex->str, 0, 0, NULL);
+  listing = g_dir_open (dir, 0, NULL);
+  while (re != NULL && listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *full = g_build_filename (dir, name, NULL);
+
+      if (g_regex_match (re, name, 0, NULL) && g_strcmp0 (full, today) != 0
+          && g_file_test (full, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (found, g_steal_pointer (&full));
+    }
+  /* The patterns the runbooks use are fixed-width numbers: name order is date order. */
+  g_ptr_array_sort (found, compare_paths);
+  return found;
+}
+
+/* The worker */
+
+typedef struct
+{
+  TwLogSource *self;
+  char        *problem;
+  gboolean     set_problem;
+  gboolean     indexing;
+  gboolean     set_indexing;
+} Update;
+
+static void sync_published (TwLogSource *self);
+
+static gboolean
+update_cb (gpointer data)
+{
+  Update *update = data;
+  TwLogSource *self = update->self;
+
+  if (update->set_problem && tw_set_str (&self->problem, update->problem))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+  if (update->set_indexing && self->indexing != update->indexing)
+    {
+      self->indexing = update->indexing;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INDEXING]);
+    }
+  sync_published (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+update_free (gpointer data)
+{
+  Update *update = data;
+
+  g_object_unref (update->self);
+  g_free (update->problem);
+  g_free (update);
+}
+
+static void
+post (TwLogSource *self,
+      gboolean     set_problem,
+      const char  *problem,
+      int          indexing)
+{
+  Update *update = g_new0 (Update, 1);
+
+  update->self = g_object_ref (self);
+  update->set_problem = set_problem;
+  update->problem = g_strdup (problem);
+  update->set_indexing = indexing >= 0;
+  update->indexing = indexing > 0;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, update_cb, update, update_free);
+}
+
+static TwLogSegment *
+open_segment (const char  *path,
+              char       **problem)
+{
+  struct stat st;
+  TwLogSegment *segment;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      if (saved == ENOENT)
+        *problem = g_strdup_printf (_("%s does not exist (yet): waiting for it."), path);
+      else
+        *problem = g_strdup_printf (_("Could not open %s: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      *problem = g_strdup_printf (_("%s is not a regular file."), path);
+      close (fd);
+      return NULL;
+    }
+  segment = _tw_log_segment_new (path, fd, st.st_dev, st.st_ino);
+  segment->n_head_bytes = MAX (pread (fd, segment->head_bytes, sizeof segment->head_bytes, 0), 0);
+  return segment;
+}
+
+/* Indexes a new segment: its end first, published, then the rest. */
+static void
+index_new_segment (TwLogSource  *self,
+                   TwLogSegment *segment,
+                   gboolean      tail_first,
+                   GCancellable *cancellable)
+{
+  struct stat st;
+  guint64 size, tail_start = 0;
+
+  if (fstat (segment->fd, &st) != 0)
+    return;
+  size = st.st_size;
+  if (tail_first && size > TAIL_BYTES)
+    {
+      char buf[4096];
+      guint64 pos = size - TAIL_BYTES;
+      gboolean found = FALSE;
+
+      /* The tail starts after the first newline at or after size - TAIL_BYTES. */
+      while (!found && pos < size)
+        {
+          gssize got = pread (segment->fd, buf, sizeof buf, pos);
+          const char *nl;
+
+          if (got <= 0)
+            break;
+          if ((nl = memchr (buf, '\n', got)) != NULL)
+            {
+              tail_start = pos + (nl - buf) + 1;
+              found = TRUE;
+            }
+          else
+            pos += got;
+        }
+      if (!found)
+        tail_start = 0;
+    }
+  g_mutex_lock (&segment->lock);
+  segment->tail.start = segment->tail.end = tail_start;
+  segment->head_done = tail_start == 0;
+  g_mutex_unlock (&segment->lock);
+
+  _tw_log_segment_index (segment, &segment->tail, tail_start, size, cancellable);
+  g_mutex_lock (&self->lock);
+  self->last_size = size;
+  g_mutex_unlock (&self->lock);
+  post (self, FALSE, NULL, -1);
+
+  if (tail_start > 0)
+    {
+      _tw_log_segment_index (segment, &segment->head, 0, tail_start, cancellable);
+      g_mutex_lock (&segment->lock);
+      segment->head_done = TRUE;
+      g_mutex_unlock (&segment->lock);
+      post (self, FALSE, NULL, -1);
+    }
+}
+
+/* A copy-truncated file's copy: beside it, its name starting with the file's, at least
+ * as long as what was indexed, with the same first bytes. */
+static int
+find_copy (TwLogSegment *segment,
+           guint64       indexed)
+{
+  g_autofree char *dir = g_path_get_dirname (segment->path);
+  g_autofree char *base = g_path_get_basename (segment->path);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *full = NULL;
+      char head[sizeof segment->head_bytes];
+      struct stat st;
+      int fd;
+
+      if (!g_str_has_prefix (name, base) || g_str_equal (name, base))
+        continue;
+      full = g_build_filename (dir, name, NULL);
+      fd = g_open (full, O_RDONLY | O_CLOEXEC, 0);
+      if (fd < 0)
+        continue;
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (guint64) st.st_size >= indexed
+          && st.st_ino != segment->ino
+          && pread (fd, head, segment->n_head_bytes, 0) == (gssize) segment->n_head_bytes
+          && memcmp (head, segment->head_bytes, segment->n_head_bytes) == 0)
+        return fd;
+      close (fd);
+    }
+  return -1;
+}
+
+static void
+close_segment (TwLogSegment *segment,
+               guint64       size)
+{
+  g_mutex_lock (&segment->lock);
+  segment->closed = TRUE;
+  if (size > segment->tail.end)
+    segment->cut_end = size;
+  g_mutex_unlock (&segment->lock);
+}
+
+static void
+follow (TwLogSource  *self,
+        GCancellable *cancellable)
+{
+  TwLogSegment *current;
+  g_autofree char *want = expand_today (self->path);
+  g_autofree char *problem = NULL;
+  struct stat st, path_st;
+  gboolean path_exists;
+  guint64 previous_size;
+
+  g_mutex_lock (&self->lock);
+  current = self->segments->len > 0 ? g_ptr_array_index (self->segments, self->segments->len - 1) : NULL;
+  previous_size = self->last_size;
+  g_mutex_unlock (&self->lock);
+
+  path_exists = g_stat (want, &path_st) == 0;
+
+  if (current != NULL && !current->closed && current->fd >= 0 && fstat (current->fd, &st) == 0)
+    {
+      guint64 size = st.st_size;
+
+      if (size < current->tail.end && path_exists && path_st.st_ino == current->ino)
+        {
+          /* Copy-truncate: the lines shown are in a copy now, or gone. */
+          int copy = find_copy (current, current->tail.end);
+
+          g_mutex_lock (&current->lock);
+          if (copy >= 0)
+            {
+              struct stat copy_st;
+
+              close (current->fd);
+              current->fd = copy;
+              if (fstat (copy, &copy_st) == 0 && (guint64) copy_st.st_size > current->tail.end)
+                current->cut_end = copy_st.st_size;
+            }
+          else
+            {
+              current->lost = TRUE;
+              if (previous_size > current->tail.end)
+                current->cut_end = previous_size;
+            }
+          current->closed = TRUE;
+          g_mutex_unlock (&current->lock);
+          current = NULL;  /* the same path again, from its start */
+        }
+      else
+        {
+          if (size > current->tail.end)
+            _tw_log_segment_index (current, &current->tail, current->tail.end, size, cancellable);
+          g_mutex_lock (&self->lock);
+          self->last_size = size;
+          g_mutex_unlock (&self->lock);
+
+          if (path_exists && (path_st.st_ino != current->ino || path_st.st_dev != current->dev
+                              || !g_str_equal (current->path, want)))
+            {
+              /* Rename rotation (or the next day's file): the old one read to its end. */
+              if (fstat (current->fd, &st) == 0 && (guint64) st.st_size > current->tail.end)
+                {
+                  _tw_log_segment_index (current, &current->tail, current->tail.end, st.st_size, cancellable);
+                  size = st.st_size;
+                }
+              close_segment (current, size);
+              current = NULL;
+            }
+          else if (!path_exists)
+            problem = g_strdup_printf (_("%s has vanished: the lines read before are still shown."), want);
+        }
+    }
+
+  if (current == NULL || current->closed)
+    {
+      TwLogSegment *segment = path_exists ? open_segment (want, &problem) : NULL;
+
+      if (!path_exists && problem == NULL)
+        problem = self->segments->len > 0
+                  ? g_strdup_printf (_("%s has vanished: the lines read before are still shown."), want)
+                  : g_strdup_printf (_("%s does not exist (yet): waiting for it."), want);
+      if (segment != NULL)
+        {
+          g_mutex_lock (&self->lock);
+          g_ptr_array_add (self->segments, segment);
+          g_free (self->current_path);
+          self->current_path = g_strdup (want);
+          self->last_size = 0;
+          g_mutex_unlock (&self->lock);
+          index_new_segment (self, segment, FALSE, cancellable);
+        }
+    }
+  post (self, TRUE, problem, -1);
+}
+
+static void
+open_source (TwLogSource  *self,
+             GCancellable *cancellable)
+{
+  g_autofree char *today = expand_today (self->path);
+  g_autofree char *problem = NULL;
+  g_autoptr(GPtrArray) earlier = NULL;
+  g_autoptr(GPtrArray) earlier_segments = g_ptr_array_new ();
+  TwLogSegment *segment;
+  guint first;
+
+  post (self, FALSE, NULL, TRUE);
+  if (is_pattern (self->path))
+    {
+      earlier = list_earlier (self->path, today);
+      first = earlier->len > TW_LOG_SOURCE_MAX_EARLIER ? earlier->len - TW_LOG_SOURCE_MAX_EARLIER : 0;
+      g_mutex_lock (&self->lock);
+      for (guint i = first; i < earlier->len; i++)
+        {
+          g_autofree char *ignored = NULL;
+          TwLogSegment *old = open_segment (g_ptr_array_index (earlier, i), &ignored);
+
+          if (old == NULL)
+            continue;
+          old->closed = TRUE;
+          old->head_done = TRUE;
+          g_ptr_array_add (self->segments, old);
+          g_ptr_array_add (earlier_segments, old);
+        }
+      g_mutex_unlock (&self->lock);
+    }
+
+  segment = open_segment (today, &problem);
+  if (segment != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->segments, segment);
+      self->current_path = g_strdup (today);
+      g_mutex_unlock (&self->lock);
+      index_new_segment (self, segment, TRUE, cancellable);
+    }
+  post (self, TRUE, problem, -1);
+
+  /* The earlier files, newest first: each appears above what is shown. */
+  for (guint i = earlier_segments->len; i > 0; i--)
+    {
+      TwLogSegment *old = g_ptr_array_index (earlier_segments, i - 1);
+      struct stat st;
+
+      if (fstat (old->fd, &st) == 0)
+        {
+          _tw_log_segment_index (old, &old->tail, 0, st.st_size, cancellable);
+          close_segment (old, st.st_size);
+        }
+      post (self, FALSE, NULL, -1);
+    }
+  post (self, FALSE, NULL, FALSE);
+}
+
+/* A journal: opened once (the newest JOURNAL_HISTORY entries first), then each tick
+ * copies the new entries into the spool and indexes them. */
+#define JOURNAL_HISTORY 100000
+#define JOURNAL_BATCH   50000
+
+static void
+journal_step (TwLogSource  *self,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  TwLogSegment *segment;
+  gboolean first = FALSE;
+  gssize n;
+
+  if (self->journal == NULL)
+    {
+      g_autofree char *spool = NULL;
+      int read_fd;
+
+      post (self, FALSE, NULL, TRUE);
+      self->journal = _tw_log_journal_open (self->path, self->unit, self->identifier, JOURNAL_HISTORY, &error);
+      if (self->journal == NULL)
+        {
+          post (self, TRUE, error->message, FALSE);
+          return;
+        }
+      self->spool_fd = g_file_open_tmp ("tradewarden-journal-XXXXXX", &spool, &error);
+      read_fd = self->spool_fd >= 0 ? g_open (spool, O_RDONLY | O_CLOEXEC, 0) : -1;
+      if (spool != NULL)
+        g_unlink (spool);  /* gone with the source */
+      if (read_fd < 0)
+        {
+          post (self, TRUE, error != NULL ? error->message : g_strerror (errno), FALSE);
+          g_clear_pointer (&self->journal, _tw_log_journal_free);
+          return;
+        }
+      segment = _tw_log_segment_new (self->path, read_fd, 0, 0);
+      segment->head_done = TRUE;
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->segments, segment);
+      self->current_path = g_strdup (self->path);
+      g_mutex_unlock (&self->lock);
+      first = TRUE;
+    }
+  g_mutex_lock (&self->lock);
+  segment = g_ptr_array_index (self->segments, 0);
+  g_mutex_unlock (&self->lock);
+  do
+    {
+      struct stat st;
+
+      n = _tw_log_journal_export (self->journal, self->spool_fd, JOURNAL_BATCH, &error);
+      if (n < 0)
+        {
+          post (self, TRUE, error->message, first ? FALSE : -1);
+          return;
+        }
+      if (n > 0 && fstat (self->spool_fd, &st) == 0)
+        {
+          _tw_log_segment_index (segment, &segment->tail, segment->tail.end, st.st_size, cancellable);
+          post (self, FALSE, NULL, -1);
+        }
+    }
+  while (n == JOURNAL_BATCH && !g_cancellable_is_cancelled (cancellable));
+  post (self, TRUE, NULL, first ? FALSE : -1);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  TwLogSource *self = source_object;
+
+  if (self->is_journal)
+    journal_step (self, cancellable);
+  else if (!self->opened)
+    {
+      self->opened = TRUE;
+      open_source (self, cancellable);
+    }
+  else
+    follow (self, cancellable);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void run_job (TwLogSource *self);
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TwLogSource *self = TW_LOG_SOURCE (object);
+
+  self->job_running = FALSE;
+  sync_published (self);
+  if (self->check_again && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->check_again = FALSE;
+      run_job (self);
+    }
+}
+
+static void
+run_job (TwLogSource *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->job_running)
+    {
+      self->check_again = TRUE;
+      return;
+    }
+  self->job_running = TRUE;
+  task = g_task_new (self, self->cancellable, job_done_cb, NULL);
+  g_task_set_source_tag (task, run_job);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  TwLogSource *self = user_data;
+
+  if (!self->job_running)
+    run_job (self);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+tw_log_source_start (TwLogSource *self)
+{
+  g_return_if_fail (TW_IS_LOG_SOURCE (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  self->cancellable = g_cancellable_new ();
+  run_job (self);
+  self->timer_id = g_timeout_add (self->interval_ms, tick_cb, self);
+}
+
+void
+tw_log_source_stop (TwLogSource *self)
+{
+  g_return_if_fail (TW_IS_LOG_SOURCE (self));
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+void
+tw_log_source_check (TwLogSource *self)
+{
+  g_return_if_fail (TW_IS_LOG_SOURCE (self));
+
+  if (self->started && !g_cancellable_is_cancelled (self->cancellable))
+    run_job (self);
+}
+
+/* Audit chains */
+
+static void
+chain_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TwLogSource *self = source_object;
+  g_autofree char *path = tw_log_source_dup_current_path (self);
+  TwChainResult *result = g_new0 (TwChainResult, 1);
+  GError *error = NULL;
+
+  if (!tw_chain_verify_file (path, tw_log_format_get_prev_hash_field (self->format),
+                             tw_log_format_get_hash_field (self->format), result, cancellable, &error))
+    {
+      g_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, NULL);
+}
+
+static void run_chain (TwLogSource *self);
+
+static void
+chain_done_cb (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  TwLogSource *self = TW_LOG_SOURCE (object);
+  g_autoptr(GError) error = NULL;
+  TwChainResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+  gboolean broken;
+
+  self->chain_running = FALSE;
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (tw_set_str (&self->chain_status, error->message))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_STATUS]);
+    }
+  else
+    {
+      broken = result->verdict != TW_CHAIN_INTACT;
+      self->chain_broken_line = result->broken_line;
+      if (tw_set_str (&self->chain_status, result->message))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_STATUS]);
+      if (broken != self->chain_broken)
+        {
+          self->chain_broken = broken;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_BROKEN]);
+        }
+      tw_chain_result_clear (result);
+      g_free (result);
+    }
+  if (self->chain_again && !g_cancellable_is_cancelled (self->cancellable))
+    run_chain (self);
+}
+
+static void
+run_chain (TwLogSource *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->chain_running)
+    {
+      self->chain_again = TRUE;
+      return;
+    }
+  self->chain_again = FALSE;
+  self->chain_running = TRUE;
+  self->chain_verified_lines = self->n_lines;
+  task = g_task_new (self, self->cancellable, chain_done_cb, NULL);
+  g_task_set_source_tag (task, run_chain);
+  g_task_run_in_thread (task, chain_thread);
+}
+
+const char *
+tw_log_source_get_chain_status (TwLogSource *self)
+{
+  return self->chain_status;
+}
+
+gboolean
+tw_log_source_get_chain_broken (TwLogSource *self)
+{
+  return self->chain_broken;
+}
+
+guint
+tw_log_source_get_chain_broken_line (TwLogSource *self)
+{
+  return self->chain_broken_line;
+}
+
+/* The main thread's view */
+
+static void
+sync_published (TwLogSource *self)
+{
+  guint base = 0;
+  guint n_segments;
+  guint old_total = self->n_lines;
+
+  g_mutex_lock (&self->lock);
+  n_segments = self->segments->len;
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < n_segments; i++)
+    {
+      TwLogSegment *segment;
+      guint head, rest;
+      guint *pub_head, *pub_rest;
+
+      g_mutex_lock (&self->lock);
+      segment = g_ptr_array_index (self->segments, i);
+      g_mutex_unlock (&self->lock);
+      if (i >= self->published_head->len)
+        {
+          g_array_set_size (self->published_head, i + 1);
+          g_array_set_size (self->published_rest, i + 1);
+        }
+      g_mutex_lock (&segment->lock);
+      head = segment->head.n;
+      rest = segment->tail.n + (segment->cut_end > segment->tail.end ? 1 : 0);
+      g_mutex_unlock (&segment->lock);
+
+      pub_head = &g_array_index (self->published_head, guint, i);
+      pub_rest = &g_array_index (self->published_rest, guint, i);
+      if (head > *pub_head)
+        {
+          guint position = base + *pub_head;
+          guint added = head - *pub_head;
+
+          *pub_head = head;
+          self->n_lines += added;
+          g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
+          g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);
+        }
+      if (rest > *pub_rest)
+        {
+          guint position = base + *pub_head + *pub_rest;
+          guint added = rest - *pub_rest;
+
+          *pub_rest = rest;
+          self->n_lines += added;
+          g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
+          g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);
+        }
+      base += *pub_head + *pub_rest;
+    }
+  if (self->n_lines != old_total)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LINES]);
+  /* A chain is verified again once its index has caught up with what was written. */
+  if (tw_log_format_get_kind (self->format) == TW_LOG_KIND_AUDIT_CHAIN && !self->job_running
+      && self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable)
+      && (self->chain_status == NULL || self->n_lines != self->chain_verified_lines))
+    run_chain (self);
+}
+
+/* (transfer full) of what was signalled. Used by the main thread only. */
+TwLogSnapshot *
+_tw_log_source_snapshot (TwLogSource *self)
+{
+  if (self->snapshot == NULL)
+    {
+      self->snapshot = _tw_log_snapshot_new (self->id, self->format);
+      g_mutex_lock (&self->lock);
+      for (guint i = 0; i < self->published_head->len; i++)
+        _tw_log_snapshot_add (self->snapshot, g_ptr_array_index (self->segments, i),
+                              g_array_index (self->published_head, guint, i),
+                              g_array_index (self->published_head, guint, i)
+                              + g_array_index (self->published_rest, guint, i));
+      g_mutex_unlock (&self->lock);
+    }
+  return _tw_log_snapshot_ref (self->snapshot);
+}
+
+char *
+tw_log_source_read_line (TwLogSource *self,
+                         guint        row,
+                         guint       *flags)
+{
+  g_autoptr(TwLogSnapshot) snapshot = _tw_log_source_snapshot (self);
+  TwLogLineFlags line_flags = 0;
+  char *text = _tw_log_snapshot_read (snapshot, row, &line_flags);
+
+  if (flags != NULL)
+    *flags = line_flags;
+  return text;
+}

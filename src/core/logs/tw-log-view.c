@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE  /* memmem */
+#include "config.h"
+
+#include "tw-log-view.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "tw-error.h"
+#include "tw-log-private.h"
+
+#define REF(source, row) (((guint64) (source) << 32) | (row))
+#define REF_SOURCE(ref)  ((guint) ((ref) >> 32))
+#define REF_ROW(ref)     ((guint) ((ref) & 0xffffffff))
+
+struct _TwLogView
+{
+  GObject       parent_instance;
+
+  GPtrArray    *sources;       /* TwLogSource */
+  TwLogFilter   filter;
+  gboolean      direct;        /* one source, no filter: its rows as they are */
+  guint         n_direct;
+
+  GArray       *refs;          /* guint64 REF() of the rows shown */
+  GArray       *scanned;       /* guint rows of each source the refs cover */
+  gboolean      filtering;
+  gboolean      full_pending;
+  GCancellable *cancellable;
+  gint          progress_permille;  /* atomic, written by the job */
+  double        progress;
+  guint         progress_id;
+};
+
+static void tw_log_view_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwLogView, tw_log_view, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, tw_log_view_model_init))
+
+enum { PROP_0, PROP_FILTERING, PROP_PROGRESS, PROP_N_MATCHES, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+void
+tw_log_filter_clear (TwLogFilter *filter)
+{
+  g_clear_pointer (&filter->text, g_free);
+  g_clear_pointer (&filter->regex, g_free);
+  g_clear_pointer (&filter->correlation_id, g_free);
+  memset (filter, 0, sizeof *filter);
+}
+
+gboolean
+tw_log_filter_is_empty (const TwLogFilter *filter)
+{
+  return filter->min_level == TW_LOG_LEVEL_UNKNOWN
+         && (filter->text == NULL || *filter->text == '\0')
+         && (filter->regex == NULL || *filter->regex == '\0')
+         && (filter->correlation_id == NULL || *filter->correlation_id == '\0')
+         && filter->time_from == 0 && filter->time_to == 0;
+}
+
+static void
+filter_copy (TwLogFilter       *dest,
+             const TwLogFilter *src)
+{
+  tw_log_filter_clear (dest);
+  *dest = *src;
+  dest->text = src->text != NULL && *src->text != '\0' ? g_strdup (src->text) : NULL;
+  dest->regex = src->regex != NULL && *src->regex != '\0' ? g_strdup (src->regex) : NULL;
+  dest->correlation_id = src->correlation_id != NULL && *src->correlation_id != '\0'
+                         ? g_strdup (src->correlation_id) : NULL;
+}
+
+static GRegex *
+compile (const char  *pattern,
+         GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GRegex *regex = g_regex_new (pattern, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, &local_error);
+
+  if (regex == NULL)
+    g_set_error (error, TW_ERROR, TW_ERROR_INVALID, _("Not a valid regular expression: %s"),
+                 local_error->message);
+  return regex;
+}
+
+gboolean
+tw_log_regex_check (const char  *pattern,
+                    GError     **error)
+{
+  g_autoptr(GRegex) regex = compile (pattern, error);
+
+  return regex != NULL;
+}
+
+/* The job */
+
+typedef struct
+{
+  GPtrArray   *snapshots;   /* TwLogSnapshot, one per source */
+  GArray      *from;        /* guint first row of each to scan */
+  TwLogFilter  filter;
+  GRegex      *regex;
+  char        *text;        /* ASCII-lowercased */
+  gsize        text_len;
+  gboolean     merge;
+  gboolean     full;
+  gint        *progress;
+  guint        total;
+  guint        done;
+  /* per source while scanning */
+  TwLogFormat *format;
+  guint        source;
+  gint64       last_time;
+  GArray      *refs;
+  GArray      *times;
+  GPtrArray   *results_refs;
+  GPtrArray   *results_times;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_ptr_array_unref (job->snapshots);
+  g_array_unref (job->from);
+  tw_log_filter_clear (&job->filter);
+  g_clear_pointer (&job->regex, g_regex_unref);
+  g_free (job->text);
+  g_clear_pointer (&job->results_refs, g_ptr_array_unref);
+  g_clear_pointer (&job->results_times, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gboolean
+find_ci (const char *hay,
+         gsize       len,
+         const char *needle,
+         gsize       n)
+{
+  char first = needle[0];
+  char upper = g_ascii_toupper (first);
+
+  if (n == 0)
+    return TRUE;
+  for (gsize i = 0; i + n <= len; i++)
+    {
+      const char *p = hay + i;
+      const char *a = memchr (p, first, len - i - n + 1);
+      const char *b = first != upper ? memchr (p, upper, (a != NULL ? (gsize) (a - p) : len - i - n + 1)) : NULL;
+      const char *c = b != NULL ? b : a;
+
+      if (c == NULL)
+        return FALSE;
+      if (g_ascii_strncasecmp (c, needle, n) == 0)
+        return TRUE;
+      i = c - hay;
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_line (guint       row,
+           const char *line,
+           gsize       len,
+           gpointer    user_data)
+{
+  Job *job = user_data;
+  TwLogFilter *f = &job->filter;
+  gboolean need_fields = f->min_level != TW_LOG_LEVEL_UNKNOWN || f->correlation_id != NULL
+                         || f->time_from != 0 || f->time_to != 0 || job->merge;
+  gint64 time = 0;
+
+  job->done++;
+  if ((job->done & 0x3fff) == 0)
+    g_atomic_int_set (job->progress, (gint) (1000.0 * job->done / MAX (job->total, 1)));
+
+  if (job->text != NULL && !find_ci (line, len, job->text, job->text_len))
+    goto no_match_time;
+  if (f->correlation_id != NULL && memmem (line, len, f->correlation_id, strlen (f->correlation_id)) == NULL)
+    goto no_match_time;
+  if (job->regex != NULL && !g_regex_match_full (job->regex, line, len, 0, 0, NULL, NULL))
+    goto no_match_time;
+
+  if (need_fields)
+    {
+      TwLogFields fields;
+
+      tw_log_format_parse (job->format, line, len, &fields);
+      time = fields.time_us != 0 ? fields.time_us : job->last_time;
+      if (fields.time_us != 0)
+        job->last_time = fields.time_us;
+      if ((f->min_level != TW_LOG_LEVEL_UNKNOWN && fields.level < f->min_level)
+          || (f->correlation_id != NULL && g_strcmp0 (fields.correlation_id, f->correlation_id) != 0)
+          || (f->time_from != 0 && time < f->time_from)
+          || (f->time_to != 0 && time > f->time_to))
+        {
+          tw_log_fields_clear (&fields);
+          return TRUE;
+        }
+      tw_log_fields_clear (&fields);
+    }
+  {
+    guint64 ref = REF (job->source, row);
+    g_array_append_val (job->refs, ref);
+    if (job->merge)
+      g_array_append_val (job->times, time);
+  }
+  return TRUE;
+
+no_match_time:
+  if (job->merge)
+    {
+      /* Keep the carried time right for the lines after. */
+      TwLogFields fields;
+
+      if (f->min_level == TW_LOG_LEVEL_UNKNOWN && f->time_from == 0 && f->time_to == 0
+          && f->correlation_id == NULL)
+        return TRUE;
+      tw_log_format_parse (job->format, line, len, &fields);
+      if (fields.time_us != 0)
+        job->last_time = fields.time_us;
+      tw_log_fields_clear (&fields);
+    }
+  return TRUE;
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GArray *merged = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  job->results_refs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  job->results_times = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < job->snapshots->len; i++)
+    {
+      TwLogSnapshot *snapshot = g_ptr_array_index (job->snapshots, i);
+      job->total += snapshot->n_rows - MIN (snapshot->n_rows, g_array_index (job->from, guint, i));
+    }
+  for (guint i = 0; i < job->snapshots->len; i++)
+    {
+      TwLogSnapshot *snapshot = g_ptr_array_index (job->snapshots, i);
+
+      job->format = snapshot->format;
+      job->source = i;
+      job->last_time = 0;
+      job->refs = g_array_new (FALSE, FALSE, sizeof (guint64));
+      job->times = g_array_new (FALSE, FALSE, sizeof (gint64));
+      _tw_log_snapshot_scan (snapshot, g_array_index (job->from, guint, i), snapshot->n_rows,
+                             scan_line, job, cancellable);
+      g_ptr_array_add (job->results_refs, job->refs);
+      g_ptr_array_add (job->results_times, job->times);
+    }
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_array_unref (merged);
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+
+  if (!job->merge)
+    {
+      for (guint i = 0; i < job->results_refs->len; i++)
+        {
+          GArray *refs = g_ptr_array_index (job->results_refs, i);
+          g_array_append_vals (merged, refs->data, refs->len);
+        }
+    }
+  else
+    {
+      guint n = job->results_refs->len;
+      g_autofree guint *pos = g_new0 (guint, n);
+
+      for (;;)
+        {
+          guint best = G_MAXUINT;
+          gint64 best_time = G_MAXINT64;
+
+          for (guint i = 0; i < n; i++)
+            {
+              GArray *times = g_ptr_array_index (job->results_times, i);
+
+              if (pos[i] < times->len && g_array_index (times, gint64, pos[i]) < best_time)
+                {
+                  best = i;
+                  best_time = g_array_index (times, gint64, pos[i]);
+                }
+            }
+          if (best == G_MAXUINT)
+            break;
+          g_array_append_val (merged, g_array_index ((GArray *) g_ptr_array_index (job->results_refs, best),
+                                                     guint64, pos[best]));
+          pos[best]++;
+        }
+    }
+  g_task_return_pointer (task, merged, (GDestroyNotify) g_array_unref);
+}
+
+static void start_job (TwLogView *self, gboolean full);
+
+static void
+set_filtering (TwLogView *self,
+               gboolean   filtering)
+{
+  if (self->filtering == filtering)
+    return;
+  self->filtering = filtering;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
+}
+
+static gboolean
+progress_cb (gpointer user_data)
+{
+  TwLogView *self = user_data;
+  double progress = g_atomic_int_get (&self->progress_permille) / 1000.0;
+
+  if (progress != self->progress)
+    {
+      self->progress = progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TwLogView *self = TW_LOG_VIEW (object);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GArray) found = g_task_propagate_pointer (G_TASK (result), NULL);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  guint old_n;
+
+  if (cancellable != self->cancellable)
+    return;  /* a newer job replaced it */
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  set_filtering (self, FALSE);
+  if (found == NULL)
+    return;  /* cancelled */
+
+  for (guint i = 0; i < job->snapshots->len; i++)
+    g_array_index (self->scanned, guint, i) = ((TwLogSnapshot *) g_ptr_array_index (job->snapshots, i))->n_rows;
+
+  old_n = self->refs->len;
+  if (job->full)
+    {
+      g_array_set_size (self->refs, 0);
+      g_array_append_vals (self->refs, found->data, found->len);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->refs->len);
+    }
+  else if (found->len > 0)
+    {
+      g_array_append_vals (self->refs, found->data, found->len);
+      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, found->len);
+    }
+  if (old_n != self->refs->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);
+  self->progress = 1.0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+
+  if (self->full_pending)
+    start_job (self, TRUE);
+  else
+    for (guint i = 0; i < self->sources->len; i++)
+      if (tw_log_source_get_n_lines (g_ptr_array_index (self->sources, i)) > g_array_index (self->scanned, guint, i))
+        {
+          start_job (self, FALSE);
+          break;
+        }
+}
+
+static void
+start_job (TwLogView *self,
+           gboolean   full)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  if (self->cancellable != NULL)
+    {
+      if (!full)
+        return;  /* the running job's end starts the next */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  self->full_pending = FALSE;
+  job = g_new0 (Job, 1);
+  job->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_log_snapshot_unref);
+  job->from = g_array_new (FALSE, TRUE, sizeof (guint));
+  filter_copy (&job->filter, &self->filter);
+  if (job->filter.regex != NULL)
+    job->regex = compile (job->filter.regex, NULL);
+  if (job->filter.text != NULL)
+    {
+      job->text = g_ascii_strdown (job->filter.text, -1);
+      job->text_len = strlen (job->text);
+    }
+  job->merge = self->sources->len > 1;
+  job->full = full;
+  job->progress = &self->progress_permille;
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      guint from = full ? 0 : g_array_index (self->scanned, guint, i);
+
+      g_ptr_array_add (job->snapshots, _tw_log_source_snapshot (g_ptr_array_index (self->sources, i)));
+      g_array_append_val (job->from, from);
+    }
+
+  g_atomic_int_set (&self->progress_permille, 0);
+  if (full)
+    {
+      self->progress = 0.0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+      set_filtering (self, TRUE);
+      if (self->progress_id == 0)
+        self->progress_id = g_timeout_add (100, progress_cb, self);
+    }
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, job_done_cb, NULL);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_task_data (task, job, job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+/* Sources */
+
+static void
+lines_inserted_cb (TwLogSource *source,
+                   guint        position,
+                   guint        n_added,
+                   TwLogView   *self)
+{
+  guint index;
+
+  if (!g_ptr_array_find (self->sources, source, &index))
+    return;
+  if (self->direct)
+    {
+      self->n_direct += n_added;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_added);
+      return;
+    }
+  if (position < g_array_index (self->scanned, guint, index))
+    {
+      /* Older lines above: the rows below moved; found again from the start. */
+      for (guint i = 0; i < self->refs->len; i++)
+        {
+          guint64 *ref = &g_array_index (self->refs, guint64, i);
+
+          if (REF_SOURCE (*ref) == index && REF_ROW (*ref) >= position)
+            *ref += n_added;
+        }
+      g_array_index (self->scanned, guint, index) += n_added;
+      self->full_pending = TRUE;
+      if (self->cancellable == NULL)
+        start_job (self, TRUE);
+      return;
+    }
+  if (self->cancellable == NULL)
+    start_job (self, FALSE);
+}
+
+static void
+disconnect_sources (TwLogView *self)
+{
+  for (guint i = 0; self->sources != NULL && i < self->sources->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->sources, i), lines_inserted_cb, self);
+}
+
+static void
+refresh (TwLogView *self)
+{
+  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (self));
+
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  set_filtering (self, FALSE);
+  self->direct = self->sources->len == 1 && tw_log_filter_is_empty (&self->filter);
+  g_array_set_size (self->scanned, self->sources->len);
+  for (guint i = 0; i < self->sources->len; i++)
+    g_array_index (self->scanned, guint, i) = 0;
+  if (self->direct)
+    {
+      g_array_set_size (self->refs, 0);
+      self->n_direct = tw_log_source_get_n_lines (g_ptr_array_index (self->sources, 0));
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_direct);
+    }
+  else
+    {
+      /* The rows shown stay until the new ones are found. */
+      self->n_direct = 0;
+      if (self->sources->len == 0)
+        {
+          g_array_set_size (self->refs, 0);
+          g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+        }
+      else
+        start_job (self, TRUE);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);
+}
+
+void
+tw_log_view_set_sources (TwLogView *self,
+                         GPtrArray *sources)
+{
+  guint old_n;
+
+  g_return_if_fail (TW_IS_LOG_VIEW (self));
+
+  old_n = g_list_model_get_n_items (G_LIST_MODEL (self));
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+  disconnect_sources (self);
+  g_ptr_array_set_size (self->sources, 0);
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    {
+      TwLogSource *source = g_ptr_array_index (sources, i);
+
+      g_ptr_array_add (self->sources, g_object_ref (source));
+      g_signal_connect (source, "lines-inserted", G_CALLBACK (lines_inserted_cb), self);
+    }
+  g_array_set_size (self->refs, 0);
+  self->n_direct = 0;
+  self->direct = FALSE;
+  if (old_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  refresh (self);
+}
+
+gboolean
+tw_log_view_set_filter (TwLogView          *self,
+                        const TwLogFilter  *filter,
+                        GError            **error)
+{
+  g_return_val_if_fail (TW_IS_LOG_VIEW (self), FALSE);
+
+  if (filter->regex != NULL && *filter->regex != '\0' && !tw_log_regex_check (filter->regex, error))
+    return FALSE;
+  filter_copy (&self->filter, filter);
+  refresh (self);
+  return TRUE;
+}
+
+gboolean
+tw_log_view_get_filtering (TwLogView *self)
+{
+  return self->filtering;
+}
+
+double
+tw_log_view_get_progress (TwLogView *self)
+{
+  return self->progress;
+}
+
+guint
+tw_log_view_get_n_matches (TwLogView *self)
+{
+  return self->direct ? self->n_direct : self->refs->len;
+}
+
+void
+tw_log_view_cancel (TwLogView *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+guint
+tw_log_view_find (TwLogView  *self,
+                  const char *source_id,
+                  guint       row)
+{
+  for (guint s = 0; s < self->sources->len; s++)
+    {
+      if (g_strcmp0 (tw_log_source_get_id (g_ptr_array_index (self->sources, s)), source_id) != 0)
+        continue;
+      if (self->direct)
+        return row < self->n_direct ? row : G_MAXUINT;
+      for (guint i = 0; i < self->refs->len; i++)
+        if (g_array_index (self->refs, guint64, i) == REF (s, row))
+          return i;
+    }
+  return G_MAXUINT;
+}
+
+/* GListModel */
+
+static GType
+tw_log_view_get_item_type (GListModel *model)
+{
+  return TW_TYPE_LOG_LINE;
+}
+
+static guint
+tw_log_view_get_n_items (GListModel *model)
+{
+  TwLogView *self = TW_LOG_VIEW (model);
+
+  return self->direct ? self->n_direct : self->refs->len;
+}
+
+static gpointer
+tw_log_view_get_item (GListModel *model,
+                      guint       position)
+{
+  TwLogView *self = TW_LOG_VIEW (model);
+  TwLogSource *source;
+  guint row;
+  guint flags = 0;
+  char *text;
+
+  if (self->direct)
+    {
+      if (position >= self->n_direct)
+        return NULL;
+      source = g_ptr_array_index (self->sources, 0);
+      row = position;
+    }
+  else
+    {
+      guint64 ref;
+
+      if (position >= self->refs->len)
+        return NULL;
+      ref = g_array_index (self->refs, guint64, position);
+      source = g_ptr_array_index (self->sources, REF_SOURCE (ref));
+      row = REF_ROW (ref);
+    }
+  text = tw_log_source_read_line (source, row, &flags);
+  return tw_log_line_new (tw_log_source_get_id (source), row, text, flags,
+                          tw_log_source_get_format (source));
+}
+
+static void
+tw_log_view_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = tw_log_view_get_item_type;
+  iface->get_n_items = tw_log_view_get_n_items;
+  iface->get_item = tw_log_view_get_item;
+}
+
+static void
+tw_log_view_dispose (GObject *object)
+{
+  TwLogView *self = TW_LOG_VIEW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
+  disconnect_sources (self);
+  g_ptr_array_set_size (self->sources, 0);
+  G_OBJECT_CLASS (tw_log_view_parent_class)->dispose (object);
+}
+
+static void
+tw_log_view_finalize (GObject *object)
+{
+  TwLogView *self = TW_LOG_VIEW (object);
+
+  tw_log_filter_clear (&self->filter);
+  g_ptr_array_unref (self->sources);
+  g_array_unref (self->refs);
+  g_array_unref (self->scanned);
+  G_OBJECT_CLASS (tw_log_view_parent_class)->finalize (object);
+}
+
+static void
+tw_log_view_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  TwLogView *self = TW_LOG_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILTERING: g_value_set_boolean (value, self->filtering); break;
+    case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
+    case PROP_N_MATCHES: g_value_set_uint (value, tw_log_view_get_n_matches (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_log_view_class_init (TwLogViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = tw_log_view_dispose;
+  object_class->finalize = tw_log_view_finalize;
+  object_class->get_property = tw_log_view_get_property;
+
+  properties[PROP_FILTERING] = g_param_spec_boolean ("filtering", NULL, NULL, FALSE, flags);
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, flags);
+  properties[PROP_N_MATCHES] = g_param_spec_uint ("n-matches", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tw_log_view_init (TwLogView *self)
+{
+  self->sources = g_ptr_array_new_with_free_func (g_object_unref);
+  self->refs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->scanned = g_array_new (FALSE, TRUE, sizeof (guint));
+}
+
+TwLogView *
+tw_log_view_new (void)
+{
+  return g_object_new (TW_TYPE_LOG_VIEW, NULL);
+}

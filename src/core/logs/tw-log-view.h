@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tw-log-format.h"
+#include "tw-log-line.h"
+#include "tw-log-source.h"
+
+G_BEGIN_DECLS
+
+/* What a view shows: every condition set must hold. */
+typedef struct
+{
+  TwLogLevel  min_level;       /* UNKNOWN: any line */
+  char       *text;            /* case-insensitive substring, NULL or "": none */
+  char       *regex;           /* GRegex pattern, NULL or "": none */
+  char       *correlation_id;  /* exact id, NULL or "": none */
+  gint64      time_from;       /* Unix µs, 0: none */
+  gint64      time_to;         /* Unix µs, 0: none */
+} TwLogFilter;
+
+void         tw_log_filter_clear  (TwLogFilter       *filter);
+gboolean     tw_log_filter_is_empty (const TwLogFilter *filter);
+
+/* A GListModel of TwLogLine over one or several sources: a line object is made only when
+ * the list asks for its row. One source and no filter: the source's rows as they are
+ * indexed. Otherwise the rows that match, found in a worker thread (cancelled by the
+ * next filter, with "progress"), the sources merged by time (a line without a time takes
+ * the time of the line before it in its source); lines written later are filtered as they
+ * come and added at the end. Properties: "filtering" (bool), "progress" (double 0–1),
+ * "n-matches" (uint: rows shown when filtered). */
+#define TW_TYPE_LOG_VIEW (tw_log_view_get_type ())
+G_DECLARE_FINAL_TYPE (TwLogView, tw_log_view, TW, LOG_VIEW, GObject)
+
+TwLogView   *tw_log_view_new            (void);
+/* @sources: (element-type TwLogSource) the sources shown, in this order for equal times. */
+void         tw_log_view_set_sources    (TwLogView         *self,
+                                         GPtrArray         *sources);
+/* Fails (TW_ERROR_INVALID, a message for people) on a regex that does not compile; the
+ * filter in force is kept then. */
+gboolean     tw_log_view_set_filter     (TwLogView         *self,
+                                         const TwLogFilter *filter,
+                                         GError           **error);
+gboolean     tw_log_view_get_filtering  (TwLogView         *self);
+double       tw_log_view_get_progress   (TwLogView         *self);
+guint        tw_log_view_get_n_matches  (TwLogView         *self);
+/* Cancels the filter under way (the rows found so far are not shown). */
+void         tw_log_view_cancel         (TwLogView         *self);
+/* The position of @source_id's @row in the view, or G_MAXUINT. */
+guint        tw_log_view_find           (TwLogView         *self,
+                                         const char        *source_id,
+                                         guint              row);
+/* Checks a regex as the view would compile it. */
+gboolean     tw_log_regex_check         (const char        *pattern,
+                                         GError           **error);
+
+G_END_DECLS

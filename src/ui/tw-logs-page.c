@@ -1,0 +1,1156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-logs-page.h"
+#include "tw-logs-page-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "tw-incident-snapshot.h"
+#include "tw-util.h"
+#include "tw-window.h"
+
+#define FILTER_DELAY_MS 300
+
+struct _TwLogsPage
+{
+  AdwBin              parent_instance;
+
+  TwLogs             *logs;
+  TwSession          *session;
+  GCancellable       *cancellable;
+  char               *snapshot_result;
+  char               *snapshot_path;
+  TwLogView          *view;
+  GtkMultiSelection  *selection;
+  GPtrArray          *shown;          /* TwLogSource */
+  GtkStringList      *source_names;
+  TwLogFilter         filter;         /* in force, for highlighting */
+  GRegex             *highlight_regex;
+  char               *filter_error;
+  char               *new_lines_text;
+  char               *count_text;
+  gboolean            follow;
+  gboolean            scrolling;      /* the page moves the adjustment itself */
+  double              last_value;
+  guint               new_lines;
+  guint               filter_timeout;
+  guint               scroll_tick;
+  guint               focus_seen;     /* the logs' focus serial last shown */
+
+  GtkDropDown        *source_dropdown;
+  GtkDropDown        *level_dropdown;
+  GtkSearchEntry     *text_entry;
+  GtkEntry           *regex_entry;
+  GtkEntry           *id_entry;
+  GtkEntry           *from_entry;
+  GtkEntry           *to_entry;
+  GtkLabel           *filter_error_label;
+  GtkProgressBar     *progress_bar;
+  GtkButton          *cancel_button;
+  GtkLabel           *count_label;
+  GtkToggleButton    *follow_button;
+  GtkLabel           *status_label;
+  GtkLabel           *chain_label;
+  GtkScrolledWindow  *scroller;
+  GtkListView        *list_view;
+  GtkButton          *new_lines_button;
+};
+
+static void session_page_iface_init (TwSessionPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TwLogsPage, tw_logs_page, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
+
+enum { PROP_0, PROP_FOLLOW, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* Rows */
+
+static char *
+markup_with_matches (TwLogsPage *self,
+                     const char *text)
+{
+  gsize len = strlen (text);
+  g_autofree guint8 *marked = g_malloc0 (len + 1);
+  GString *out = g_string_sized_new (len + 64);
+  gboolean in = FALSE;
+  gsize run = 0;
+
+  if (self->filter.text != NULL)
+    {
+      gsize n = strlen (self->filter.text);
+
+      for (gsize i = 0; n > 0 && i + n <= len; i++)
+        if (g_ascii_strncasecmp (text + i, self->filter.text, n) == 0)
+          memset (marked + i, 1, n);
+    }
+  if (self->highlight_regex != NULL)
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+
+      g_regex_match (self->highlight_regex, text, 0, &info);
+      while (g_match_info_matches (info))
+        {
+          int start, end;
+
+          if (g_match_info_fetch_pos (info, 0, &start, &end) && end > start)
+            memset (marked + start, 1, end - start);
+          if (!g_match_info_next (info, NULL))
+            break;
+        }
+    }
+  for (gsize i = 0; i <= len; i++)
+    {
+      gboolean m = i < len && marked[i];
+
+      if (m != in || i == len)
+        {
+          g_autofree char *escaped = g_markup_escape_text (text + run, i - run);
+
+          if (in)
+            g_string_append_printf (out, "<span background=\"#f6d32d\" foreground=\"#241f31\">%s</span>", escaped);
+          else
+            g_string_append (out, escaped);
+          run = i;
+          in = m;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+id_clicked_cb (GtkButton *button,
+               gpointer   user_data)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "tw-id");
+
+  if (id != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (button), "logs.filter-id", "s", id);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              TwLogsPage               *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *source = gtk_label_new (NULL);
+  GtkWidget *time = gtk_label_new (NULL);
+  GtkWidget *level = gtk_label_new (NULL);
+  GtkWidget *id = gtk_button_new ();
+  GtkWidget *flag = gtk_label_new (NULL);
+  GtkWidget *text = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, "tw-log-row");
+  gtk_label_set_width_chars (GTK_LABEL (source), 9);
+  gtk_label_set_max_width_chars (GTK_LABEL (source), 9);
+  gtk_label_set_ellipsize (GTK_LABEL (source), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (source), 0);
+  gtk_widget_add_css_class (source, "dim-label");
+  gtk_label_set_width_chars (GTK_LABEL (time), 19);
+  gtk_label_set_xalign (GTK_LABEL (time), 0);
+  gtk_widget_add_css_class (time, "numeric");
+  gtk_widget_add_css_class (time, "dim-label");
+  gtk_label_set_width_chars (GTK_LABEL (level), 8);
+  gtk_label_set_xalign (GTK_LABEL (level), 0);
+  gtk_widget_add_css_class (level, "tw-log-level");
+  gtk_widget_add_css_class (id, "flat");
+  gtk_widget_add_css_class (id, "tw-log-id");
+  gtk_widget_set_tooltip_text (id, _("Show this id's lines in every log"));
+  g_signal_connect (id, "clicked", G_CALLBACK (id_clicked_cb), NULL);
+  gtk_widget_add_css_class (flag, "warning");
+  gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_add_css_class (text, "monospace");
+  gtk_box_append (GTK_BOX (box), source);
+  gtk_box_append (GTK_BOX (box), time);
+  gtk_box_append (GTK_BOX (box), level);
+  gtk_box_append (GTK_BOX (box), flag);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), id);
+  gtk_list_item_set_child (item, box);
+}
+
+static const char *
+level_class (TwLogLevel level)
+{
+  switch (level)
+    {
+    case TW_LOG_LEVEL_CRITICAL: return "tw-critical";
+    case TW_LOG_LEVEL_ERROR: return "tw-error";
+    case TW_LOG_LEVEL_WARNING: return "tw-warning";
+    case TW_LOG_LEVEL_DEBUG: return "tw-debug";
+    case TW_LOG_LEVEL_INFO:
+    case TW_LOG_LEVEL_UNKNOWN:
+    default: return "tw-info";
+    }
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             TwLogsPage               *self)
+{
+  TwLogLine *line = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *source = gtk_widget_get_first_child (box);
+  GtkWidget *time = gtk_widget_get_next_sibling (source);
+  GtkWidget *level = gtk_widget_get_next_sibling (time);
+  GtkWidget *flag = gtk_widget_get_next_sibling (level);
+  GtkWidget *text = gtk_widget_get_next_sibling (flag);
+  GtkWidget *id = gtk_widget_get_next_sibling (text);
+  static const char *classes[] = { "tw-critical", "tw-error", "tw-warning", "tw-debug", "tw-info" };
+  guint flags = tw_log_line_get_flags (line);
+  const char *cid = tw_log_line_get_correlation_id (line);
+  g_autofree char *markup = NULL;
+  const char *flag_text = NULL;
+
+  gtk_label_set_text (GTK_LABEL (source), tw_log_line_get_source_id (line));
+  if (tw_log_line_get_time (line) != 0)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (tw_log_line_get_time (line) / G_USEC_PER_SEC);
+      g_autofree char *formatted = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
+      gtk_label_set_text (GTK_LABEL (time), formatted);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (time), "");
+  gtk_label_set_text (GTK_LABEL (level), tw_log_level_to_string (tw_log_line_get_level (line)));
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (level, classes[i]);
+  gtk_widget_add_css_class (level, level_class (tw_log_line_get_level (line)));
+
+  if (flags & TW_LOG_LINE_LOST)
+    flag_text = _("no longer in the file (truncated by a rotation)");
+  else if (flags & TW_LOG_LINE_CUT)
+    flag_text = _("cut by a rotation");
+  else if (flags & TW_LOG_LINE_BINARY)
+    flag_text = _("binary");
+  else if (tw_log_line_get_malformed (line))
+    flag_text = _("not JSON");
+  else if (flags & TW_LOG_LINE_SHORTENED)
+    flag_text = _("shortened");
+  gtk_label_set_text (GTK_LABEL (flag), flag_text != NULL ? flag_text : "");
+  gtk_widget_set_visible (flag, flag_text != NULL);
+
+  markup = markup_with_matches (self, tw_log_line_get_text (line));
+  gtk_label_set_markup (GTK_LABEL (text), markup);
+  gtk_widget_set_tooltip_text (text, NULL);
+
+  gtk_widget_set_visible (id, cid != NULL);
+  gtk_button_set_label (GTK_BUTTON (id), cid != NULL ? cid : "");
+  g_object_set_data_full (G_OBJECT (id), "tw-id", g_strdup (cid), g_free);
+}
+
+/* Follow */
+
+static void
+update_new_lines (TwLogsPage *self)
+{
+  g_free (self->new_lines_text);
+  self->new_lines_text = self->new_lines > 0
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new line", "%u new lines", self->new_lines),
+                       self->new_lines)
+    : NULL;
+  gtk_button_set_label (self->new_lines_button, self->new_lines_text != NULL ? self->new_lines_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->new_lines_button), !self->follow && self->new_lines > 0);
+}
+
+static void
+scroll_to_bottom (TwLogsPage *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  self->scrolling = TRUE;
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  self->last_value = gtk_adjustment_get_value (adj);
+  self->scrolling = FALSE;
+}
+
+/* At the next frame, before its layout: a value set while the list allocates is not
+ * painted until the frame after. */
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  TwLogsPage *self = user_data;
+
+  self->scroll_tick = 0;
+  if (self->follow)
+    scroll_to_bottom (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_scroll_to_bottom (TwLogsPage *self)
+{
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_tick_cb, self, NULL);
+}
+
+static void
+set_follow (TwLogsPage *self,
+            gboolean    follow)
+{
+  if (self->follow == follow)
+    return;
+  self->follow = follow;
+  if (follow)
+    {
+      self->new_lines = 0;
+      scroll_to_bottom (self);
+    }
+  update_new_lines (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+}
+
+static void
+adjustment_changed_cb (GtkAdjustment *adj,
+                       TwLogsPage    *self)
+{
+  if (self->follow)
+    queue_scroll_to_bottom (self);
+}
+
+static void
+adjustment_value_changed_cb (GtkAdjustment *adj,
+                             TwLogsPage    *self)
+{
+  double value = gtk_adjustment_get_value (adj);
+
+  /* Scrolling up is the operator's; rows added above move the value down, not up. */
+  if (!self->scrolling && self->follow && value < self->last_value - 1
+      && value < gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1)
+    set_follow (self, FALSE);
+  self->last_value = value;
+}
+
+/* Counts and status */
+
+static void
+update_count (TwLogsPage *self)
+{
+  guint n = self->view != NULL ? tw_log_view_get_n_matches (self->view) : 0;
+
+  g_free (self->count_text);
+  if (tw_log_filter_is_empty (&self->filter))
+    self->count_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u line", "%u lines", n), n);
+  else
+    self->count_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match", "%u matches", n), n);
+  gtk_label_set_text (self->count_label, self->count_text);
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  TwLogsPage *self)
+{
+  if (added > removed && position + added == g_list_model_get_n_items (model) && removed == 0
+      && !self->follow)
+    {
+      self->new_lines += added;
+      update_new_lines (self);
+    }
+  update_count (self);
+}
+
+static void
+update_status (TwLogsPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->logs != NULL)
+    {
+      GListModel *sources = tw_logs_get_sources (self->logs);
+      GPtrArray *problems = tw_logs_get_problems (self->logs);
+
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", (char *) g_ptr_array_index (problems, i));
+      for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+        {
+          g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
+          const char *problem = tw_log_source_get_problem (source);
+
+          if (problem != NULL)
+            g_string_append_printf (text, "%s%s: %s", text->len > 0 ? "\n" : "",
+                                    tw_log_source_get_id (source), problem);
+        }
+      if (g_list_model_get_n_items (sources) == 0 && problems->len == 0)
+        g_string_append (text, _("This profile has no logs. Add a [Log NAME] group with Path= to its file."));
+    }
+  gtk_label_set_text (self->status_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text->len > 0);
+}
+
+/* Audit chains: intact (calm) or the first broken line (an error, not only in colour:
+ * the words say it). */
+static void
+update_chains (TwLogsPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean broken = FALSE;
+
+  if (self->logs != NULL)
+    {
+      GListModel *sources = tw_logs_get_sources (self->logs);
+
+      for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+        {
+          g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
+          const char *status = tw_log_source_get_chain_status (source);
+
+          if (status == NULL)
+            continue;
+          broken |= tw_log_source_get_chain_broken (source);
+          g_string_append_printf (text, "%s%s — %s %s", text->len > 0 ? "\n" : "",
+                                  tw_log_source_get_id (source),
+                                  tw_log_source_get_chain_broken (source) ? _("Audit chain BROKEN:") : _("Audit chain:"),
+                                  status);
+        }
+    }
+  gtk_label_set_text (self->chain_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->chain_label), text->len > 0);
+  if (broken)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->chain_label), "success");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->chain_label), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->chain_label), "error");
+    }
+}
+
+const char *
+_tw_logs_page_get_chain_text (TwLogsPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->chain_label)) ? gtk_label_get_text (self->chain_label) : NULL;
+}
+
+static void
+filtering_changed_cb (TwLogsPage *self)
+{
+  gboolean filtering = self->view != NULL && tw_log_view_get_filtering (self->view);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), filtering);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), filtering);
+}
+
+static void
+progress_changed_cb (TwLogsPage *self)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, tw_log_view_get_progress (self->view));
+}
+
+/* Filters */
+
+static void
+set_filter_error (TwLogsPage *self,
+                  const char *message)
+{
+  tw_set_str (&self->filter_error, message);
+  gtk_label_set_text (self->filter_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_error_label), message != NULL);
+}
+
+static gboolean
+parse_time_entry (GtkEntry *entry,
+                  gint64   *time)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *full = NULL;
+
+  *time = 0;
+  if (*text == '\0')
+    return TRUE;
+  /* "YYYY-MM-DD HH:MM" is a time too. */
+  full = strlen (text) == 16 ? g_strconcat (text, ":00", NULL) : g_strdup (text);
+  if (strlen (full) == 10)
+    {
+      g_free (full);
+      full = g_strconcat (text, " 00:00:00", NULL);
+    }
+  *time = tw_log_parse_time (full, -1);
+  return *time != 0;
+}
+
+static void
+apply_filters (TwLogsPage *self)
+{
+  TwLogFilter filter = { 0, };
+  g_autoptr(GError) error = NULL;
+  guint level = gtk_drop_down_get_selected (self->level_dropdown);
+
+  g_clear_handle_id (&self->filter_timeout, g_source_remove);
+  if (self->view == NULL)
+    return;
+  filter.min_level = level == GTK_INVALID_LIST_POSITION ? 0 : level;
+  filter.text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->text_entry)));
+  filter.regex = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->regex_entry)));
+  filter.correlation_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->id_entry))));
+  if (!parse_time_entry (self->from_entry, &filter.time_from)
+      || !parse_time_entry (self->to_entry, &filter.time_to))
+    {
+      set_filter_error (self, _("Not a time: write it as 2026-12-06 14:30."));
+      tw_log_filter_clear (&filter);
+      return;
+    }
+  if (!tw_log_view_set_filter (self->view, &filter, &error))
+    {
+      /* Shown beside the entry; the filter in force stays. */
+      set_filter_error (self, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->regex_entry), "error");
+      tw_log_filter_clear (&filter);
+      return;
+    }
+  set_filter_error (self, NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->regex_entry), "error");
+  tw_log_filter_clear (&self->filter);
+  self->filter = filter;
+  if (self->filter.text != NULL && *self->filter.text == '\0')
+    g_clear_pointer (&self->filter.text, g_free);
+  if (self->filter.correlation_id != NULL && *self->filter.correlation_id == '\0')
+    g_clear_pointer (&self->filter.correlation_id, g_free);
+  g_clear_pointer (&self->highlight_regex, g_regex_unref);
+  if (self->filter.regex != NULL && *self->filter.regex != '\0')
+    self->highlight_regex = g_regex_new (self->filter.regex, 0, 0, NULL);
+  else
+    g_clear_pointer (&self->filter.regex, g_free);
+  self->new_lines = 0;
+  update_new_lines (self);
+  update_count (self);
+  if (self->follow)
+    scroll_to_bottom (self);
+}
+
+static gboolean
+filter_timeout_cb (gpointer user_data)
+{
+  TwLogsPage *self = user_data;
+
+  self->filter_timeout = 0;
+  apply_filters (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+filter_changed_cb (TwLogsPage *self)
+{
+  g_clear_handle_id (&self->filter_timeout, g_source_remove);
+  self->filter_timeout = g_timeout_add (FILTER_DELAY_MS, filter_timeout_cb, self);
+}
+
+static void
+show_sources (TwLogsPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->source_dropdown);
+  GListModel *sources;
+  guint n;
+
+  g_ptr_array_set_size (self->shown, 0);
+  if (self->logs == NULL)
+    {
+      tw_log_view_set_sources (self->view, self->shown);
+      return;
+    }
+  sources = tw_logs_get_sources (self->logs);
+  n = g_list_model_get_n_items (sources);
+  for (guint i = 0; i < n; i++)
+    if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected == i + 1)
+      g_ptr_array_add (self->shown, g_list_model_get_item (sources, i));
+  tw_log_view_set_sources (self->view, self->shown);
+  update_count (self);
+  if (self->follow)
+    scroll_to_bottom (self);
+}
+
+static void
+source_changed_cb (TwLogsPage *self)
+{
+  show_sources (self);
+}
+
+/* Actions */
+
+static guint
+first_selected (TwLogsPage *self)
+{
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  return gtk_bitset_is_empty (set) ? GTK_INVALID_LIST_POSITION : gtk_bitset_get_minimum (set);
+}
+
+static void
+select_and_show (TwLogsPage *self,
+                 guint       position)
+{
+  set_follow (self, FALSE);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  self->scrolling = TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+  self->scrolling = FALSE;
+}
+
+static void
+move_match (TwLogsPage *self,
+            int         step)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint current = first_selected (self);
+  guint next;
+
+  if (n == 0)
+    return;
+  if (current == GTK_INVALID_LIST_POSITION)
+    next = step > 0 ? 0 : n - 1;
+  else if (step > 0)
+    next = current + 1 < n ? current + 1 : current;
+  else
+    next = current > 0 ? current - 1 : 0;
+  select_and_show (self, next);
+}
+
+static void
+next_match_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  move_match (TW_LOGS_PAGE (widget), 1);
+}
+
+static void
+previous_match_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  move_match (TW_LOGS_PAGE (widget), -1);
+}
+
+char *
+_tw_logs_page_dup_selected_text (TwLogsPage *self)
+{
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GString *text = g_string_new (NULL);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(TwLogLine) line = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+      if (line != NULL)
+        g_string_append_printf (text, "%s: %s\n", tw_log_line_get_source_id (line), tw_log_line_get_text (line));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+copy_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  g_autofree char *text = _tw_logs_page_dup_selected_text (self);
+
+  if (*text != '\0')
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+static void
+open_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+
+  if (self->shown->len == 0)
+    return;
+  path = tw_log_source_dup_current_path (g_ptr_array_index (self->shown, 0));
+  dir = g_path_get_dirname (path);
+  file = g_file_new_for_path (dir);
+  uri = g_file_get_uri (file);
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
+}
+
+static void
+cancel_filter_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+
+  if (self->view != NULL)
+    tw_log_view_cancel (self->view);
+}
+
+static void
+show_new_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  set_follow (TW_LOGS_PAGE (widget), TRUE);
+}
+
+static void
+filter_id_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+
+  /* Every source of the profile, merged by time, to that id. */
+  gtk_editable_set_text (GTK_EDITABLE (self->id_entry), g_variant_get_string (param, NULL));
+  gtk_drop_down_set_selected (self->source_dropdown, 0);
+  apply_filters (self);
+}
+
+static void
+show_line_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  const char *source_id;
+  guint row, position;
+
+  g_variant_get (param, "(&su)", &source_id, &row);
+  if (self->view == NULL)
+    return;
+  position = tw_log_view_find (self->view, source_id, row);
+  if (position == G_MAXUINT && self->logs != NULL)
+    {
+      GListModel *sources = tw_logs_get_sources (self->logs);
+
+      /* Not shown under the filters: that source alone, unfiltered. */
+      gtk_drop_down_set_selected (self->level_dropdown, 0);
+      gtk_editable_set_text (GTK_EDITABLE (self->text_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->regex_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->id_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->to_entry), "");
+      for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+        {
+          g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
+          if (g_strcmp0 (tw_log_source_get_id (source), source_id) == 0)
+            gtk_drop_down_set_selected (self->source_dropdown, i + 1);
+        }
+      apply_filters (self);
+      position = tw_log_view_find (self->view, source_id, row);
+    }
+  if (position != G_MAXUINT)
+    select_and_show (self, position);
+}
+
+/* Incident snapshot */
+
+static void
+snapshot_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(TwLogsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+  const char *path = self->snapshot_path;
+
+  if (!tw_incident_snapshot_write_finish (TW_SESSION (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_free (self->snapshot_result);
+      self->snapshot_result = g_strdup_printf (_("The incident snapshot was not written: %s"), error->message);
+    }
+  else
+    {
+      g_free (self->snapshot_result);
+      self->snapshot_result = g_strdup_printf (_("Incident snapshot written to %s"), path);
+    }
+  window = gtk_widget_get_ancestor (GTK_WIDGET (self), TW_TYPE_WINDOW);
+  if (window != NULL)
+    tw_window_add_toast (TW_WINDOW (window), adw_toast_new (self->snapshot_result));
+}
+
+void
+_tw_logs_page_write_snapshot (TwLogsPage *self,
+                              GFile      *file)
+{
+  if (self->session == NULL)
+    return;
+  g_clear_pointer (&self->snapshot_result, g_free);
+  g_free (self->snapshot_path);
+  self->snapshot_path = g_file_get_parse_name (file);
+  tw_incident_snapshot_write_async (self->session, file, self->cancellable, snapshot_done_cb,
+                                    g_object_ref (self));
+}
+
+const char *
+_tw_logs_page_get_snapshot_result (TwLogsPage *self)
+{
+  return self->snapshot_result;
+}
+
+static void
+snapshot_response_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      TwLogsPage      *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        _tw_logs_page_write_snapshot (self, file);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+snapshot_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *default_name = tw_incident_snapshot_default_name ();
+
+  if (self->session == NULL)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_file_chooser_native_new (_("Save Incident Snapshot"),
+                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), default_name);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (snapshot_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Logs */
+
+static void
+disconnect_logs (TwLogsPage *self)
+{
+  GListModel *sources;
+
+  if (self->logs == NULL)
+    return;
+  sources = tw_logs_get_sources (self->logs);
+  for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+    {
+      g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
+      g_signal_handlers_disconnect_by_data (source, self);
+    }
+}
+
+void
+tw_logs_page_set_logs (TwLogsPage *self,
+                       TwLogs     *logs)
+{
+  g_autoptr(GtkStringList) names = NULL;
+  GListModel *sources;
+
+  g_return_if_fail (TW_IS_LOGS_PAGE (self));
+
+  if (self->logs == logs)
+    return;
+  disconnect_logs (self);
+  g_set_object (&self->logs, logs);
+  self->focus_seen = logs != NULL ? tw_logs_get_focus (logs, NULL, NULL) : 0;
+  names = gtk_string_list_new (NULL);
+  gtk_string_list_append (names, _("All logs"));
+  if (logs != NULL)
+    {
+      sources = tw_logs_get_sources (logs);
+      for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
+        {
+          g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
+
+          gtk_string_list_append (names, tw_log_source_get_id (source));
+          g_signal_connect_object (source, "notify::problem", G_CALLBACK (update_status), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (source, "notify::chain-status", G_CALLBACK (update_chains), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (source, "notify::chain-broken", G_CALLBACK (update_chains), self,
+                                   G_CONNECT_SWAPPED);
+        }
+    }
+  g_signal_handlers_block_by_func (self->source_dropdown, source_changed_cb, self);
+  gtk_drop_down_set_model (self->source_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->source_dropdown, 0);
+  g_signal_handlers_unblock_by_func (self->source_dropdown, source_changed_cb, self);
+  /* Another profile's logs: its own filters, none to start with. */
+  gtk_drop_down_set_selected (self->level_dropdown, 0);
+  gtk_editable_set_text (GTK_EDITABLE (self->text_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->regex_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->id_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), "");
+  apply_filters (self);
+  self->new_lines = 0;
+  set_follow (self, TRUE);
+  update_new_lines (self);
+  show_sources (self);
+  update_status (self);
+  update_chains (self);
+}
+
+/* For tests */
+
+TwLogView *
+_tw_logs_page_get_view (TwLogsPage *self)
+{
+  return self->view;
+}
+
+GtkListView *
+_tw_logs_page_get_list_view (TwLogsPage *self)
+{
+  return self->list_view;
+}
+
+gboolean
+_tw_logs_page_get_follow (TwLogsPage *self)
+{
+  return self->follow;
+}
+
+const char *
+_tw_logs_page_get_filter_error (TwLogsPage *self)
+{
+  return self->filter_error;
+}
+
+const char *
+_tw_logs_page_get_new_lines (TwLogsPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->new_lines_button)) ? self->new_lines_text : NULL;
+}
+
+const char *
+_tw_logs_page_get_count_text (TwLogsPage *self)
+{
+  return self->count_text;
+}
+
+void
+_tw_logs_page_set_filter_text (TwLogsPage *self,
+                               guint       level,
+                               const char *text,
+                               const char *regex,
+                               const char *correlation_id)
+{
+  gtk_drop_down_set_selected (self->level_dropdown, level);
+  gtk_editable_set_text (GTK_EDITABLE (self->text_entry), text != NULL ? text : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->regex_entry), regex != NULL ? regex : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->id_entry), correlation_id != NULL ? correlation_id : "");
+  apply_filters (self);
+}
+
+void
+_tw_logs_page_select_source (TwLogsPage *self,
+                             guint       index)
+{
+  gtk_drop_down_set_selected (self->source_dropdown, index);
+}
+
+void
+_tw_logs_page_scroll_up (TwLogsPage *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  gtk_adjustment_set_value (adj, 0);
+}
+
+/* A log alert's Open shows this page: the alert's line, selected. */
+static void
+tw_logs_page_map (GtkWidget *widget)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (widget);
+  const char *source_id = NULL;
+  guint row = 0;
+  guint serial;
+
+  GTK_WIDGET_CLASS (tw_logs_page_parent_class)->map (widget);
+  if (self->logs == NULL)
+    return;
+  serial = tw_logs_get_focus (self->logs, &source_id, &row);
+  if (serial != self->focus_seen && source_id != NULL)
+    {
+      self->focus_seen = serial;
+      gtk_widget_activate_action (widget, "logs.show-line", "(su)", source_id, row);
+    }
+}
+
+/* GObject */
+
+static void
+tw_logs_page_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW: g_value_set_boolean (value, self->follow); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_logs_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW: set_follow (self, g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tw_logs_page_dispose (GObject *object)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (object);
+
+  g_clear_handle_id (&self->filter_timeout, g_source_remove);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
+  self->scroll_tick = 0;
+  disconnect_logs (self);
+  g_clear_object (&self->logs);
+  g_clear_object (&self->session);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->view != NULL)
+    {
+      tw_log_view_cancel (self->view);
+      g_signal_handlers_disconnect_by_data (self->view, self);
+    }
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_LOGS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->view);
+  G_OBJECT_CLASS (tw_logs_page_parent_class)->dispose (object);
+}
+
+static void
+tw_logs_page_finalize (GObject *object)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (object);
+
+  tw_log_filter_clear (&self->filter);
+  g_clear_pointer (&self->highlight_regex, g_regex_unref);
+  g_ptr_array_unref (self->shown);
+  g_free (self->filter_error);
+  g_free (self->new_lines_text);
+  g_free (self->count_text);
+  g_free (self->snapshot_result);
+  g_free (self->snapshot_path);
+  G_OBJECT_CLASS (tw_logs_page_parent_class)->finalize (object);
+}
+
+static void
+tw_logs_page_class_init (TwLogsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tw_logs_page_dispose;
+  object_class->finalize = tw_logs_page_finalize;
+  object_class->get_property = tw_logs_page_get_property;
+  object_class->set_property = tw_logs_page_set_property;
+  widget_class->map = tw_logs_page_map;
+
+  properties[PROP_FOLLOW] = g_param_spec_boolean ("follow", NULL, NULL, TRUE,
+                                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tradewarden/TradeWarden/tw-logs-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, source_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, level_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, text_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, regex_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, id_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, filter_error_label);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, follow_button);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, chain_label);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TwLogsPage, new_lines_button);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, source_changed_cb);
+
+  gtk_widget_class_install_property_action (widget_class, "logs.follow", "follow");
+  gtk_widget_class_install_action (widget_class, "logs.next-match", NULL, next_match_action);
+  gtk_widget_class_install_action (widget_class, "logs.previous-match", NULL, previous_match_action);
+  gtk_widget_class_install_action (widget_class, "logs.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "logs.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "logs.cancel-filter", NULL, cancel_filter_action);
+  gtk_widget_class_install_action (widget_class, "logs.show-new", NULL, show_new_action);
+  gtk_widget_class_install_action (widget_class, "logs.filter-id", "s", filter_id_action);
+  gtk_widget_class_install_action (widget_class, "logs.show-line", "(su)", show_line_action);
+  gtk_widget_class_install_action (widget_class, "logs.snapshot", NULL, snapshot_action);
+}
+
+static void
+tw_logs_page_init (TwLogsPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkAdjustment *adj;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+  self->follow = TRUE;
+  self->view = tw_log_view_new ();
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->view)));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->selection, "items-changed", G_CALLBACK (items_changed_cb), self);
+  g_signal_connect_swapped (self->view, "notify::filtering", G_CALLBACK (filtering_changed_cb), self);
+  g_signal_connect_swapped (self->view, "notify::progress", G_CALLBACK (progress_changed_cb), self);
+  g_signal_connect_swapped (self->view, "notify::n-matches", G_CALLBACK (update_count), self);
+  adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_signal_connect (adj, "changed", G_CALLBACK (adjustment_changed_cb), self);
+  g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_value_changed_cb), self);
+  update_count (self);
+  update_status (self);
+}
+
+GtkWidget *
+tw_logs_page_new (void)
+{
+  return g_object_new (TW_TYPE_LOGS_PAGE, NULL);
+}
+
+/* TwSessionPage */
+
+static void
+session_page_set_session (TwSessionPage *page,
+                          TwSession     *session)
+{
+  TwLogsPage *self = TW_LOGS_PAGE (page);
+
+  g_set_object (&self->session, session);
+  tw_logs_page_set_logs (self, session != NULL ? tw_session_get_logs (session) : NULL);
+}
+
+static void
+session_page_iface_init (TwSessionPageInterface *iface)
+{
+  iface->set_session = session_page_set_session;
+}
