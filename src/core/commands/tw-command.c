@@ -226,7 +226,12 @@ tw_command_run_async (const TwCommandSpec *spec,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   int input_fd = -1;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  /* INHERIT_FDS lets GLib spawn with posix_spawn (a vfork) instead of fork(): a fork of
+   * the console copies its page tables with the address space locked, which stalled the
+   * main loop 20-30 ms at every status probe. The console opens its descriptors
+   * close-on-exec (GLib, libsoup, SQLite), so none is inherited in fact. */
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                           G_SUBPROCESS_FLAGS_INHERIT_FDS;
   RunData *run;
 
   g_return_if_fail (spec != NULL && spec->argv != NULL && spec->argv[0] != NULL);
