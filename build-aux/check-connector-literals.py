@@ -24,7 +24,10 @@ from urllib.parse import urlparse
 
 SOURCE_SUFFIXES = ('.c', '.h')
 # Parts of a hyphenated id too generic to mean one system ("trading" of "ai-trading").
-GENERIC_PARTS = {'ai', 'api', 'bot', 'trading', 'trader', 'broker', 'assistant', 'style'}
+GENERIC_PARTS = {'ai', 'api', 'bot', 'trading', 'trader', 'broker', 'assistant', 'style',
+                 # "prometheus" of prometheus-alertmanager is also the name of a text
+                 # format the core parses for any connector ("format": "prometheus")
+                 'prometheus'}
 
 
 def string_literals(text):

@@ -285,6 +285,8 @@ _tw_alerts_page_ack_clicked (GtkButton    *button,
     return;
   gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("Note (what you are doing about it)"));
   gtk_box_append (GTK_BOX (box), note);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (duration), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Acknowledge for"), -1);
   gtk_box_append (GTK_BOX (box), duration);
   body = g_strdup_printf (_("As %s. Its notifications stop repeating; an Alertmanager alert is "
                             "silenced until it resolves or the time is up, at most 24 hours."),
@@ -456,6 +458,8 @@ _tw_alerts_page_open_silence_dialog (TwAlertsPage *self)
   gtk_label_set_wrap (GTK_LABEL (problem), TRUE);
   gtk_widget_add_css_class (problem, "dim-label");
   gtk_box_append (GTK_BOX (box), frame);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (duration), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Silence for"), -1);
   gtk_box_append (GTK_BOX (box), duration);
   gtk_box_append (GTK_BOX (box), reason);
   gtk_box_append (GTK_BOX (box), typed);

@@ -874,6 +874,8 @@ tw_alerts_page_init (TwAlertsPage *self)
   g_object_set (self->search, "placeholder-text", _("Filter by name, label or source"), NULL);
   g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (filter_changed_cb), self);
   self->severity = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (severities));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->severity), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Severity"), -1);
   g_signal_connect_swapped (self->severity, "notify::selected", G_CALLBACK (filter_changed_cb), self);
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");

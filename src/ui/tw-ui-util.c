@@ -377,6 +377,19 @@ fix_accessible_label (GtkWidget *widget)
       gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
       return;
     }
+  /* A search entry with no name of its own is named by its placeholder ("Search flags"). */
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    {
+      g_autofree char *placeholder = NULL;
+
+      g_object_get (widget, "placeholder-text", &placeholder, NULL);
+      if (placeholder != NULL && *placeholder != '\0' &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        placeholder, -1);
+      return;
+    }
   /* An expander row's own row is what the focus lands on: it takes the row's title. */
   if (ADW_IS_EXPANDER_ROW (widget))
     {
@@ -431,7 +444,8 @@ map_hook (GSignalInvocationHint *hint,
   GObject *object = g_value_get_object (&values[0]);
   static GQuark watched;
 
-  if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object) && !ADW_IS_EXPANDER_ROW (object))
+  if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object) && !ADW_IS_EXPANDER_ROW (object) &&
+      !GTK_IS_SEARCH_ENTRY (object))
     return TRUE;
   fix_accessible_label (GTK_WIDGET (object));
   /* GObject's notify takes no emission hook: watch each button once it is shown. */
@@ -440,7 +454,9 @@ map_hook (GSignalInvocationHint *hint,
   if (g_object_get_qdata (object, watched) == NULL)
     {
       g_object_set_qdata (object, watched, GINT_TO_POINTER (TRUE));
-      g_signal_connect (object, ADW_IS_EXPANDER_ROW (object) ? "notify::title" : "notify::label",
+      g_signal_connect (object, ADW_IS_EXPANDER_ROW (object) ? "notify::title"
+                                : GTK_IS_SEARCH_ENTRY (object) ? "notify::placeholder-text"
+                                : "notify::label",
                         G_CALLBACK (relabelled_cb), NULL);
     }
   return TRUE;
