@@ -232,29 +232,45 @@ def problems(root):
     for acc, shown in walk_shown(root):
         if acc is not root and not shown:
             continue
-        r = role(acc)
-        n = name(acc).strip()
-        operable = r in OPERABLE or (state(acc, pyatspi.STATE_FOCUSABLE) and r not in (
-            pyatspi.ROLE_LABEL, pyatspi.ROLE_SCROLL_PANE, pyatspi.ROLE_LIST, pyatspi.ROLE_TABLE,
-            pyatspi.ROLE_TREE_TABLE, pyatspi.ROLE_FILLER, pyatspi.ROLE_PANEL, pyatspi.ROLE_DOCUMENT_FRAME,
-            pyatspi.ROLE_TABLE_ROW, pyatspi.ROLE_TABLE_CELL, pyatspi.ROLE_TEXT, pyatspi.ROLE_FRAME,
-            pyatspi.ROLE_DIALOG, pyatspi.ROLE_WINDOW))
-        what = "%s “%s” (in %s)" % (acc.getRoleName(), n, path_of(acc))
-        if operable:
-            if not n or GENERIC.match(n):
-                found.append("no name: " + what)
-            elif MNEMONIC.search(n):
-                found.append("mnemonic underscore in the name: " + what)
-            else:
-                words = n.split()
-                half = len(words) // 2
-                if len(words) % 2 == 0 and half > 0 and words[:half] == words[half:]:
-                    found.append("name said twice: " + what)
-        elif r in COLUMN_HEADERS and not n:
-            found.append("unnamed column header: " + what)
-        elif r == pyatspi.ROLE_IMAGE and (not n or GENERIC.match(n)) and not has_text_beside(acc):
-            found.append("icon with no text equivalent: " + what)
+        try:
+            found.extend(problems_of(acc))
+        except Exception:  # gone while walked (a log line scrolled away): not a problem
+            pass
     return found
+
+
+def problems_of(acc):
+    """What @acc lacks, as problems() lists it."""
+    found = []
+    r = role(acc)
+    n = name(acc).strip()
+    operable = r in OPERABLE or (state(acc, pyatspi.STATE_FOCUSABLE) and r not in (
+        pyatspi.ROLE_LABEL, pyatspi.ROLE_SCROLL_PANE, pyatspi.ROLE_LIST, pyatspi.ROLE_TABLE,
+        pyatspi.ROLE_TREE_TABLE, pyatspi.ROLE_FILLER, pyatspi.ROLE_PANEL, pyatspi.ROLE_DOCUMENT_FRAME,
+        pyatspi.ROLE_TABLE_ROW, pyatspi.ROLE_TABLE_CELL, pyatspi.ROLE_TEXT, pyatspi.ROLE_FRAME,
+        pyatspi.ROLE_DIALOG, pyatspi.ROLE_WINDOW))
+    what = "%s “%s” (in %s)" % (acc.getRoleName(), n, path_of(acc))
+    if operable:
+        if not n or GENERIC.match(n):
+            found.append("no name: " + what)
+        elif MNEMONIC.search(n):
+            found.append("mnemonic underscore in the name: " + what)
+        else:
+            words = n.split()
+            half = len(words) // 2
+            if len(words) % 2 == 0 and half > 0 and words[:half] == words[half:]:
+                found.append("name said twice: " + what)
+    elif r in COLUMN_HEADERS and not n:
+        found.append("unnamed column header: " + what)
+    elif r == pyatspi.ROLE_IMAGE and (not n or GENERIC.match(n)) and not has_text_beside(acc):
+        found.append("icon with no text equivalent: " + what)
+    return found
+
+
+def text_of(acc):
+    """The text of an entry (GTK 4.8 answers "" for the end offset -1)."""
+    text = acc.queryText()
+    return text.getText(0, text.characterCount)
 
 
 def focused(root):
@@ -295,7 +311,7 @@ class Keyboard:
         self.x11.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_ulong]
         self.x11.XRaiseWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
 
-    def focus_window(self, title):
+    def focus_window(self, title, fallback_not=None):
         """What a window manager does when a window is clicked or alt-tabbed to: the
         session has none, so the keyboard's focus is given to the toplevel titled @title."""
         root = self.x11.XDefaultRootWindow(self.display)
@@ -304,12 +320,21 @@ class Keyboard:
         n = ctypes.c_uint()
         self.x11.XQueryTree(self.display, root, ctypes.byref(root_ret), ctypes.byref(parent_ret),
                             ctypes.byref(children), ctypes.byref(n))
+        # A window without that title (GTK's shortcuts window is named after its class
+        # for AT-SPI only): the topmost titled window that is not the console's.
+        wanted = None
         for i in range(n.value):
-            if self._title(children[i]) == title:
-                self.x11.XRaiseWindow(self.display, children[i])
-                self.x11.XSetInputFocus(self.display, children[i], 1, 0)   # RevertToPointerRoot
-                self.x11.XSync(self.display, 0)
-                return
+            name_here = self._title(children[i])
+            if name_here == title:
+                wanted = children[i]
+                break
+            if name_here and fallback_not is not None and name_here != fallback_not:
+                wanted = children[i]
+        if wanted is not None:
+            self.x11.XRaiseWindow(self.display, wanted)
+            self.x11.XSetInputFocus(self.display, wanted, 1, 0)   # RevertToPointerRoot
+            self.x11.XSync(self.display, 0)
+            return
         raise AssertionError("no X window titled " + title)
 
     def _title(self, window):

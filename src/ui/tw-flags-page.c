@@ -24,6 +24,7 @@ struct _TwFlagsPage
 
   GtkSearchEntry *search_entry;
   GtkDropDown    *revert_dropdown;
+  GtkLabel       *revert_label;
   GtkRevealer    *failure_revealer;
   GtkLabel       *failure_label;
   AdwStatusPage  *empty_page;
@@ -776,6 +777,7 @@ tw_flags_page_class_init (TwFlagsPageClass *klass)
                                                "/io/github/tradewarden/TradeWarden/tw-flags-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TwFlagsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TwFlagsPage, revert_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TwFlagsPage, revert_label);
   gtk_widget_class_bind_template_child (widget_class, TwFlagsPage, failure_revealer);
   gtk_widget_class_bind_template_child (widget_class, TwFlagsPage, failure_label);
   gtk_widget_class_bind_template_child (widget_class, TwFlagsPage, empty_page);
@@ -805,4 +807,7 @@ tw_flags_page_init (TwFlagsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flags.dismiss", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->failure_revealer), FALSE);
+  /* The drop-down's button takes the focus: named by the label, as the drop-down is. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->revert_dropdown))),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->revert_label, NULL, -1);
 }

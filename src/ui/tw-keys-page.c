@@ -295,6 +295,8 @@ build (TwKeysPage *self)
                                  _("How long the old key stays valid after the new one is in use"));
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), MAX (1, tw_keys_get_grace (self->keys) / 3600));
     gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Grace period, in hours"), -1);
     g_signal_connect (spin, "value-changed", G_CALLBACK (grace_changed_cb), self);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);

@@ -208,6 +208,12 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_autofree char *markup = NULL;
   const char *flag_text = NULL;
 
+  /* GTK 4.8 gives a list item no accessible label of its own: the line's text names it. */
+  if (gtk_widget_get_parent (box) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    tw_log_line_get_text (line) != NULL ? tw_log_line_get_text (line) : "",
+                                    -1);
   gtk_label_set_text (GTK_LABEL (source), tw_log_line_get_source_id (line));
   if (tw_log_line_get_time (line) != 0)
     {

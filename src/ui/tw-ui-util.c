@@ -390,6 +390,18 @@ fix_accessible_label (GtkWidget *widget)
                                         placeholder, -1);
       return;
     }
+  /* An expander row's enable switch (libadwaita 1.2 names it not): the row's title. */
+  if (GTK_IS_SWITCH (widget))
+    {
+      GtkWidget *expander = gtk_widget_get_ancestor (widget, ADW_TYPE_EXPANDER_ROW);
+
+      if (expander != NULL &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)),
+                                        -1);
+      return;
+    }
   /* An expander row's own row is what the focus lands on: it takes the row's title. */
   if (ADW_IS_EXPANDER_ROW (widget))
     {
@@ -404,7 +416,8 @@ fix_accessible_label (GtkWidget *widget)
   if (!GTK_IS_BUTTON (widget) || parent == NULL)
     return;
   /* A drop-down's button is what takes the focus: named by the drop-down's label. */
-  if (GTK_IS_DROP_DOWN (parent))
+  if (GTK_IS_DROP_DOWN (parent) &&
+      !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
     {
       gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                       parent, NULL, -1);
@@ -445,7 +458,7 @@ map_hook (GSignalInvocationHint *hint,
   static GQuark watched;
 
   if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object) && !ADW_IS_EXPANDER_ROW (object) &&
-      !GTK_IS_SEARCH_ENTRY (object))
+      !GTK_IS_SEARCH_ENTRY (object) && !GTK_IS_SWITCH (object))
     return TRUE;
   fix_accessible_label (GTK_WIDGET (object));
   /* GObject's notify takes no emission hook: watch each button once it is shown. */

@@ -585,11 +585,28 @@ build_session_page (TwWindow *window,
   return info->new_page ();
 }
 
+/* The keyboard focus is never lost: when the focused control goes away (the Resume
+ * button of a service that now trades, after its guard closed), it moves to the first
+ * control of the page shown instead of nowhere. */
+static void
+keep_focus_cb (TwWindow *self)
+{
+  GtkWidget *page;
+
+  if (!gtk_window_is_active (GTK_WINDOW (self)) || gtk_root_get_focus (GTK_ROOT (self)) != NULL)
+    return;
+  page = gtk_stack_get_visible_child (self->pages_stack);
+  if (page == NULL || !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 tw_window_init (TwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->saves_state = TRUE;
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (keep_focus_cb), NULL);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (keep_focus_cb), NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
