@@ -4,6 +4,7 @@
 #include "tw-profile.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -13,6 +14,13 @@
 
 #include "tw-error.h"
 #include "tw-profile-private.h"
+
+static int
+compare_option_names (const void *a,
+                      const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
 
 /* Profiles on disk: loading (refusing secrets first), saving atomically, listing.
  * The format:
@@ -872,13 +880,15 @@ tw_profile_to_data (TwProfile *self)
       TwLogConfig *log = g_ptr_array_index (logs, i);
       g_autofree char *group = g_strconcat (PREFIX_LOG, log->id, NULL);
 
-      GHashTableIter iter;
-      gpointer key, value;
+      g_autofree gpointer *keys = NULL;
+      guint n_keys = 0;
 
       g_key_file_set_string (keyfile, group, "Path", log->path);
-      g_hash_table_iter_init (&iter, log->options);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_key_file_set_string (keyfile, group, key, value);
+      /* In the order of their names: a profile saved twice is the same file. */
+      keys = g_hash_table_get_keys_as_array (log->options, &n_keys);
+      qsort (keys, n_keys, sizeof (gpointer), compare_option_names);
+      for (guint k = 0; k < n_keys; k++)
+        g_key_file_set_string (keyfile, group, keys[k], g_hash_table_lookup (log->options, keys[k]));
     }
   _tw_profile_save_alerts (self, keyfile);
 
