@@ -8,10 +8,14 @@
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
+#if HAVE_LIBSYSTEMD
 #include <systemd/sd-journal.h>
+#endif
 #include <unistd.h>
 
 #include "tw-error.h"
+
+#if HAVE_LIBSYSTEMD
 
 struct _TwLogJournal
 {
@@ -250,3 +254,43 @@ _tw_log_journal_free (TwLogJournal *self)
   g_free (self->identifier);
   g_free (self);
 }
+
+#else /* !HAVE_LIBSYSTEMD */
+
+/* Built without libsystemd (the Flatpak's local runtime): a journal source says so. */
+struct _TwLogJournal
+{
+  int unused;
+};
+
+TwLogJournal *
+_tw_log_journal_open (const char  *path,
+                      const char  *unit,
+                      const char  *identifier,
+                      guint        max_history,
+                      GError     **error)
+{
+  g_set_error_literal (error, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                       _("This build of Trade Warden cannot read the systemd journal (it was "
+                         "built without libsystemd): show the service's log file instead."));
+  return NULL;
+}
+
+gssize
+_tw_log_journal_export (TwLogJournal  *self,
+                        int            fd,
+                        guint          max,
+                        GError       **error)
+{
+  g_set_error_literal (error, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                       _("This build of Trade Warden cannot read the systemd journal."));
+  return -1;
+}
+
+void
+_tw_log_journal_free (TwLogJournal *self)
+{
+  g_free (self);
+}
+
+#endif
