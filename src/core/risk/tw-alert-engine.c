@@ -17,9 +17,6 @@
 #define OWN_ACTION_WINDOW_SECONDS 30
 #define CHECK_INTERVAL_MS         1000
 
-#define CATEGORY_BREAKER "x-tradewarden.breaker"
-#define CATEGORY_HALT    "x-tradewarden.halt"
-#define CATEGORY_SERVICE "x-tradewarden.service"
 
 struct _TwAlertEngine
 {
@@ -987,115 +984,16 @@ tw_alert_engine_get_history (TwAlertEngine *self)
   return G_LIST_MODEL (self->history);
 }
 
-/**
- * tw_alert_engine_raise_condition:
- * @key: the condition, e.g. "security:SERVICE:CHECK"
- * @page: (nullable): the page the alert opens
- *
- * Raises an alert for a condition a service page found (a failing security check, a
- * model not loaded): once while the condition lasts, again only after
- * tw_alert_engine_clear_condition() said it cleared.
- */
+/* For the other subsystems' raisers (tw-alert-raise.c). */
 void
-tw_alert_engine_raise_condition (TwAlertEngine   *self,
-                                 const char      *key,
-                                 TwAlertSeverity  severity,
-                                 const char      *title,
-                                 const char      *body,
-                                 const char      *service_id,
-                                 const char      *page)
+_tw_alert_engine_raise (TwAlertEngine *self,
+                        TwAlert       *alert)
 {
-  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
-  g_return_if_fail (key != NULL && title != NULL);
-
-  if (severity != TW_ALERT_CRITICAL && g_hash_table_contains (self->active, key))
-    return;
-  raise_alert (self, _tw_alert_new (key, severity, title, body, service_id, page, FALSE, CATEGORY_SERVICE));
-  g_hash_table_add (self->active, g_strdup (key));
+  raise_alert (self, alert);
 }
 
-void
-tw_alert_engine_clear_condition (TwAlertEngine *self,
-                                 const char    *key)
+GHashTable *
+_tw_alert_engine_get_active (TwAlertEngine *self)
 {
-  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
-  g_hash_table_remove (self->active, key);
-}
-
-void
-tw_alert_engine_raise_halt_failure (TwAlertEngine *self,
-                                    const char    *failure)
-{
-  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
-
-  /* Halted everything since: the next failure is a new one. */
-  if (failure == NULL)
-    {
-      g_hash_table_remove (self->active, "halt-failed");
-      return;
-    }
-  /* Critical: trading may still run where the operator believes it stopped. */
-  raise_alert (self, _tw_alert_new ("halt-failed", TW_ALERT_CRITICAL, _("Halt All did not halt everything"),
-                                    failure, NULL, "breakers", TRUE, CATEGORY_SERVICE));
-}
-
-static gboolean
-has_prefix (gpointer key,
-            gpointer value,
-            gpointer user_data)
-{
-  return g_str_has_prefix (key, user_data);
-}
-
-/* Feature flags (the flags issue): a flag changed between two polls without this console
- * changing it. Key "flag:SERVICE:FLAG:VALUE". Critical (away from safety: offers halt) stays
- * active until the flag is back (tw_alert_engine_clear_flag_change); others are rate
- * limited like any warning. */
-void
-tw_alert_engine_raise_flag_change (TwAlertEngine   *self,
-                                   const char      *service_id,
-                                   const char      *flag,
-                                   const char      *value,
-                                   TwAlertSeverity  severity,
-                                   const char      *title,
-                                   const char      *body)
-{
-  g_autofree char *key = NULL;
-
-  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
-  g_return_if_fail (service_id != NULL && flag != NULL && title != NULL);
-
-  key = g_strdup_printf ("flag:%s:%s:%s", service_id, flag, value);
-  raise_alert (self, _tw_alert_new (key, severity, title, body, service_id, "flags",
-                                    severity == TW_ALERT_CRITICAL, "x-tradewarden.flag"));
-}
-
-void
-tw_alert_engine_clear_flag_change (TwAlertEngine *self,
-                                   const char    *service_id,
-                                   const char    *flag)
-{
-  g_autofree char *key = NULL;
-
-  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
-
-  key = g_strdup_printf ("flag:%s:%s:", service_id, flag);
-  g_hash_table_foreach_remove (self->active, has_prefix, key);
-}
-
-void
-tw_alert_engine_raise_log_alert (TwAlertEngine   *self,
-                                 const char      *key,
-                                 TwAlertSeverity  severity,
-                                 const char      *title,
-                                 const char      *body)
-{
-  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
-  g_return_if_fail (key != NULL);
-
-  /* A log line has no condition that clears: a critical one is never held as active. */
-  if (severity == TW_ALERT_CRITICAL)
-    g_hash_table_remove (self->active, key);
-  raise_alert (self, _tw_alert_new (key, severity, title, body, NULL, "logs",
-                                    severity == TW_ALERT_CRITICAL, "x-tradewarden.log"));
+  return self->active;
 }

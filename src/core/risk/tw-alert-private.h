@@ -7,6 +7,11 @@
 
 G_BEGIN_DECLS
 
+/* The notifications' categories (x- for the spec's vendor ones). */
+#define CATEGORY_BREAKER "x-tradewarden.breaker"
+#define CATEGORY_HALT    "x-tradewarden.halt"
+#define CATEGORY_SERVICE "x-tradewarden.service"
+
 TwAlert *_tw_alert_new (const char      *key,
                         TwAlertSeverity  severity,
                         const char      *title,
@@ -26,6 +31,12 @@ GPtrArray       *_tw_alert_health_conditions    (TwService              *service
 
 /* tw-alert-keys.c: the console's key refused where it was accepted before, or NULL. */
 TwAlert         *_tw_alert_key_refused          (TwService              *service);
+
+/* tw-alert-engine.c, for tw-alert-raise.c: shows @alert (taken) under the engine's rate
+ * limit and active set; the keys of the conditions still on. */
+void             _tw_alert_engine_raise         (TwAlertEngine          *self,
+                                                 TwAlert                *alert);
+GHashTable      *_tw_alert_engine_get_active    (TwAlertEngine          *self);
 
 /* For tests. */
 
