@@ -52,7 +52,15 @@ class Console:
         self.log = tempfile.NamedTemporaryFile(prefix="tw-a11y-", suffix=".log", delete=False)
         self.process = subprocess.Popen([BINARY, "--demo"], env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        self.app = at.wait(lambda: at.application(APP_NAME), "the console on the accessibility bus")
+        try:
+            # The first GTK start of a fresh machine, beside another test, has been seen
+            # taking most of the 30 s: it gets three times that.
+            self.app = at.wait(lambda: at.application(APP_NAME), "the console on the accessibility bus",
+                               timeout=3 * at.TIMEOUT)
+        except AssertionError:
+            self.print_log("# ")
+            self.stop()
+            raise
         self.frame = at.wait(lambda: at.find(self.app, lambda a: at.role(a) == pyatspi.ROLE_FRAME),
                              "the console's window")
         # Polled: every service row says when it was updated.
@@ -60,6 +68,15 @@ class Console:
                 "the first poll answers")
         self.pages = at.wait(lambda: at.find(self.frame, lambda a: at.role(a) == pyatspi.ROLE_LIST
                                              and at.name(a) == "Pages"), "the sidebar")
+
+    def print_log(self, prefix):
+        """The console's last lines of output, after a failure."""
+        status = self.process.poll()
+        print("%sconsole: %s" % (prefix, "running" if status is None else "exited with %d" % status))
+        with open(self.log.name, errors="replace") as log:
+            for line in log.read().splitlines()[-40:]:
+                print("%sconsole: %s" % (prefix, line))
+        sys.stdout.flush()
 
     def stop(self):
         if self.process.poll() is None:
@@ -320,9 +337,7 @@ def main():
             for line in detail.splitlines():
                 print("# " + line)
     if not all(ok for ok, _, _ in results):
-        with open(console.log.name, errors="replace") as log:
-            for line in log.read().splitlines()[-40:]:
-                print("# console: " + line)
+        console.print_log("# ")
     return 0 if all(ok for ok, _, _ in results) else 1
 
 
