@@ -431,6 +431,30 @@ test_view_filters (Fixture *f, gconstpointer data)
   g_clear_object (&line);
   g_clear_pointer (&filter.text, g_free);
 
+  /* Needles with a run of case-less bytes ("-7", "3,000 - ") are found through it,
+   * still ignoring case around it. */
+  filter.text = g_strdup ("ID=R-7");
+  tw_log_view_set_filter (view, &filter, NULL);
+  wait_view (view);
+  g_assert_cmpuint (tw_log_view_get_n_matches (view), ==, 1);
+  line = view_line (view, 0);
+  g_assert_cmpuint (tw_log_line_get_row (line), ==, 1);
+  g_clear_object (&line);
+  g_free (filter.text);
+  filter.text = g_strdup ("3,000 - BOT - critical");
+  tw_log_view_set_filter (view, &filter, NULL);
+  wait_view (view);
+  g_assert_cmpuint (tw_log_view_get_n_matches (view), ==, 1);
+  line = view_line (view, 0);
+  g_assert_cmpuint (tw_log_line_get_row (line), ==, 3);
+  g_clear_object (&line);
+  g_free (filter.text);
+  filter.text = g_strdup ("id=r-9");
+  tw_log_view_set_filter (view, &filter, NULL);
+  wait_view (view);
+  g_assert_cmpuint (tw_log_view_get_n_matches (view), ==, 0);
+  g_clear_pointer (&filter.text, g_free);
+
   filter.regex = g_strdup ("(BUY|SELL) [A-Z]+");
   tw_log_view_set_filter (view, &filter, NULL);
   wait_view (view);

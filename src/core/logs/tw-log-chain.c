@@ -48,6 +48,14 @@ value_clear (Value *value)
   value->kind = VALUE_NONE;
 }
 
+/* A hex digit's value plus one, 0 for any other byte: two lookups a byte pair, 64 a
+ * hash (minus one as a guint8, any other byte is 0xff). */
+static const guint8 hex_digit1[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+  ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+  ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static void
 value_set (Value      *value,
            const char *text,
@@ -62,9 +70,9 @@ value_set (Value      *value,
 
       for (i = 0; i < 32; i++)
         {
-          int hi = tw_chain_hex_value (text[2 * i]), lo = tw_chain_hex_value (text[2 * i + 1]);
+          guint8 hi = hex_digit1[(guchar) text[2 * i]] - 1, lo = hex_digit1[(guchar) text[2 * i + 1]] - 1;
 
-          if (hi < 0 || lo < 0)
+          if ((hi | lo) & 0xf0)
             break;
           value->digest[i] = (hi << 4) | lo;
         }
