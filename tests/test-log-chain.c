@@ -38,6 +38,106 @@ test_canonical (void)
   g_assert_cmpstr (sum, ==, "065714e2830cd3af097f8d2a879e798e3e536bfb9f654191ee56c332baf2c14d");
 }
 
+
+/* The fast path against the reference: each line either declined (NULL) or printed
+ * byte for byte as the reference prints it; the lines a writer makes are taken. */
+static const struct { const char *line; gboolean fast; } canonical_cases[] = {
+  { "{\"b\": 1, \"a\": \"x\", \"hash\": \"h\", \"prev_hash\": \"p\"}", TRUE },
+  { "{\"details\": {\"symbol\": \"AAPL\", \"qty\": 20, \"price\": 119.74}, \"action\": \"SELL\"}", TRUE },
+  { "{}", TRUE },
+  { "  {\"a\" : [ ] , \"b\" : { } }  ", TRUE },
+  { "{\"a\": [1, [2, {\"z\": null, \"y\": true}], false]}", TRUE },
+  { "{\"a\": \"caf\\u00e9\", \"b\": \"\\ud83d\\ude00\", \"c\": \"\\/\\n\\t\\\"\\\\\"}", TRUE },
+  { "{\"a\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}", TRUE },
+  { "{\"a\": \"del\x7f\"}", TRUE },
+  { "{\"a\": 0.1, \"b\": 100.0, \"c\": -0.5, \"d\": 0.0001, \"e\": 123456789012.5}", TRUE },
+  { "{\"a\": 0, \"b\": -17, \"c\": 123456789012345678}", TRUE },
+  { "{\"ab\": 1, \"a\": 2, \"a b\": 3, \"B\": 4}", TRUE },
+  /* declined: the reference decides */
+  { "{\"a\": 1.50}", FALSE },
+  { "{\"a\": 1e16}", FALSE },
+  { "{\"a\": 1.5e-05}", FALSE },
+  { "{\"a\": 0.00001}", FALSE },
+  { "{\"a\": -0}", FALSE },
+  { "{\"a\": -0.0}", FALSE },
+  { "{\"a\": 1234567890123456789}", FALSE },
+  { "{\"a\": 0.30000000000000004}", FALSE },
+  { "{\"a\": 1, \"a\": 2}", FALSE },
+  { "{\"caf\\u00e9\": 1}", FALSE },
+  { "{\"a\": \"\\ud83d\"}", FALSE },
+  { "{\"a\": \"\\u0000\"}", FALSE },
+  { "{\"a\": \"tab\there\"}", FALSE },
+  { "{\"a\": \"\xff\"}", FALSE },
+  { "{\"a\": 1,}", FALSE },
+  { "{\"a\": 01}", FALSE },
+  { "{\"a\": 1} x", FALSE },
+  { "[1, 2]", FALSE },
+  { "", FALSE },
+  { "{\"a\": tru}", FALSE },
+};
+
+static void
+test_canonical_fast (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (canonical_cases); i++)
+    {
+      const char *line = canonical_cases[i].line;
+      g_autofree char *fast = tw_chain_canonical_fast (line, strlen (line), "hash");
+      g_autofree char *reference = tw_chain_canonical_reference (line, strlen (line), "hash", NULL);
+      g_autofree char *shown = g_strescape (line, NULL);
+
+      g_test_message ("%s: %s", shown, fast != NULL ? "fast" : "declined");
+      g_assert_cmpint (fast != NULL, ==, canonical_cases[i].fast);
+      if (fast != NULL)
+        g_assert_cmpstr (fast, ==, reference);
+    }
+  /* Python: json.dumps("del\x7f") is "del\u007f" (ensure_ascii escapes all but ' '..'~'). */
+  {
+    const char *line = "{\"a\": \"del\x7f\"}";
+    g_autofree char *reference = tw_chain_canonical_reference (line, strlen (line), "hash", NULL);
+
+    g_assert_cmpstr (reference, ==, "{\"a\":\"del\\u007f\"}");
+  }
+}
+
+/* Random edits of valid lines: wherever the fast path takes the result, it is the
+ * reference's, byte for byte (or both refuse it). */
+static void
+test_canonical_mutations (void)
+{
+  static const char *seeds[] = {
+    "{\"timestamp\": \"2026-12-06T10:00:00\", \"action\": \"SELL\", \"status\": \"filled\", \"details\": {\"symbol\": \"AAPL\", \"qty\": 20, \"price\": 119.74}, \"prev_hash\": \"0000000000000000000000000000000000000000000000000000000000000000\", \"hash\": \"a72f6d54172e5df1886514a968736d03f8a82d5441691bd65f44b453c7c6cc92\"}",
+    "{\"a\": [1, -2.5, \"\\u00e9\\n\", {\"k\": null, \"j\": [true, false]}], \"n\": 0.001, \"s\": \"caf\xc3\xa9\"}",
+  };
+  static const char alphabet[] = "{}[]\",:\\ 0123456789.-+eEtrufalsn\x7f\xc3\xa9u";
+  GRand *rand = g_rand_new_with_seed (12);
+  guint taken = 0;
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      const char *seed = seeds[round % G_N_ELEMENTS (seeds)];
+      g_autofree char *line = g_strdup (seed);
+      gsize len = strlen (line);
+      guint edits = g_rand_int_range (rand, 1, 3);
+      g_autofree char *fast = NULL;
+      g_autofree char *reference = NULL;
+
+      for (guint e = 0; e < edits; e++)
+        line[g_rand_int_range (rand, 0, len)] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+      fast = tw_chain_canonical_fast (line, len, "hash");
+      reference = tw_chain_canonical_reference (line, len, "hash", NULL);
+      if (fast != NULL)
+        {
+          if (g_strcmp0 (fast, reference) != 0)
+            g_error ("fast and reference differ on %s: %s / %s", line, fast, reference);
+          taken++;
+        }
+    }
+  g_test_message ("%u of 20000 edited lines taken by the fast path", taken);
+  g_assert_cmpuint (taken, >, 1000);
+  g_rand_free (rand);
+}
+
 static char *
 write_tmp (const char *contents, gssize len)
 {
@@ -172,6 +272,40 @@ test_breaks (void)
   verify (path, TW_CHAIN_INTACT, 0, 7);
 }
 
+
+/* Lines the fast path declines (an exponent, a duplicate key) and takes, a 3 MB line
+ * (beyond the read block), CRLF endings: intact; an edit on a declined line is named. */
+static void
+test_mixed (void)
+{
+  g_autofree char *path = write_tmp ("", 0);
+  g_autofree char *big = g_strnfill (3 << 20, 'x');
+  g_autofree char *entry = g_strdup_printf ("{\"action\":\"note\",\"text\":\"%s\"}", big);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) crlf = NULL;
+  char *at;
+
+  g_assert_true (tw_chain_append (path, "{\"action\":\"BUY\",\"x\":1.5e-05}", NULL));
+  g_assert_true (tw_chain_append (path, "{\"action\":\"SELL\",\"qty\":10}", NULL));
+  g_assert_true (tw_chain_append (path, entry, NULL));
+  g_assert_true (tw_chain_append (path, "{\"action\":\"BUY\",\"y\":1e+16,\"z\":\"\\u00e9\"}", NULL));
+  g_assert_true (tw_chain_append (path, "{\"action\":\"HALT\"}", NULL));
+  verify (path, TW_CHAIN_INTACT, 0, 5);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  crlf = g_string_new (contents);
+  g_string_replace (crlf, "\n", "\r\n", 0);
+  g_assert_true (g_file_set_contents (path, crlf->str, crlf->len, NULL));
+  verify (path, TW_CHAIN_INTACT, 0, 5);
+
+  /* 1e+16 → 2e+16 on line 4, which the reference reads. */
+  at = strstr (crlf->str, "1e+16");
+  g_assert_nonnull (at);
+  *at = '2';
+  g_assert_true (g_file_set_contents (path, crlf->str, crlf->len, NULL));
+  verify (path, TW_CHAIN_EDITED, 4, 3);
+}
+
 typedef struct { int status; char *out; char *err; } Run;
 
 static void
@@ -230,8 +364,11 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   self_exe = g_file_read_link ("/proc/self/exe", NULL);
   g_test_add_func ("/tw/core/logs/chain/canonical", test_canonical);
+  g_test_add_func ("/tw/core/logs/chain/canonical-fast", test_canonical_fast);
+  g_test_add_func ("/tw/core/logs/chain/canonical-mutations", test_canonical_mutations);
   g_test_add_func ("/tw/core/logs/chain/python", test_python_chain);
   g_test_add_func ("/tw/core/logs/chain/breaks", test_breaks);
+  g_test_add_func ("/tw/core/logs/chain/mixed", test_mixed);
   g_test_add_func ("/tw/core/logs/chain/cli", test_cli);
   return g_test_run ();
 }

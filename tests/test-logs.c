@@ -191,6 +191,31 @@ test_plain_follow (Fixture *f, gconstpointer data)
   g_assert_null (tw_log_source_get_problem (source));
 }
 
+/* A change wakes the source at once (inotify): with a 10-minute timer, an appended
+ * line and a rename rotation's new file are still read within seconds. */
+static void
+test_woken_by_change (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = write_file (f, "w.log", "one\n", -1);
+  g_autofree char *rotated = g_build_filename (f->dir, "w.log.1", NULL);
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TwLogSource) source = tw_log_source_new ("w", path, options, NULL);
+
+  tw_log_source_set_interval (source, 600000);
+  tw_log_source_start (source);
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 1 && !tw_log_source_get_indexing (source), 5000);
+  append (path, "two\n");
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 2, 5000);
+  assert_row (source, 1, "two", 0);
+  g_assert_cmpint (g_rename (path, rotated), ==, 0);
+  g_free (write_file (f, "w.log", "three\n", -1));
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 3, 5000);
+  assert_row (source, 2, "three", 0);
+  append (path, "four\n");
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 4, 5000);
+  assert_row (source, 3, "four", 0);
+}
+
 static void
 test_large_tail_first (Fixture *f, gconstpointer data)
 {
@@ -404,6 +429,30 @@ test_view_filters (Fixture *f, gconstpointer data)
   line = view_line (view, 0);
   g_assert_cmpuint (tw_log_line_get_row (line), ==, 2);
   g_clear_object (&line);
+  g_clear_pointer (&filter.text, g_free);
+
+  /* Needles with a run of case-less bytes ("-7", "3,000 - ") are found through it,
+   * still ignoring case around it. */
+  filter.text = g_strdup ("ID=R-7");
+  tw_log_view_set_filter (view, &filter, NULL);
+  wait_view (view);
+  g_assert_cmpuint (tw_log_view_get_n_matches (view), ==, 1);
+  line = view_line (view, 0);
+  g_assert_cmpuint (tw_log_line_get_row (line), ==, 1);
+  g_clear_object (&line);
+  g_free (filter.text);
+  filter.text = g_strdup ("3,000 - BOT - critical");
+  tw_log_view_set_filter (view, &filter, NULL);
+  wait_view (view);
+  g_assert_cmpuint (tw_log_view_get_n_matches (view), ==, 1);
+  line = view_line (view, 0);
+  g_assert_cmpuint (tw_log_line_get_row (line), ==, 3);
+  g_clear_object (&line);
+  g_free (filter.text);
+  filter.text = g_strdup ("id=r-9");
+  tw_log_view_set_filter (view, &filter, NULL);
+  wait_view (view);
+  g_assert_cmpuint (tw_log_view_get_n_matches (view), ==, 0);
   g_clear_pointer (&filter.text, g_free);
 
   filter.regex = g_strdup ("(BUY|SELL) [A-Z]+");
@@ -831,6 +880,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tw/core/logs/format/errors", test_format_errors);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/tw/core/logs/file/follow", test_plain_follow);
+  ADD ("/tw/core/logs/file/woken-by-change", test_woken_by_change);
   ADD ("/tw/core/logs/file/tail-first", test_large_tail_first);
   ADD ("/tw/core/logs/file/rename-rotation-cut", test_rename_rotation_cut);
   ADD ("/tw/core/logs/file/copy-truncate", test_copy_truncate);

@@ -3,13 +3,31 @@
  * (bench-logs.sh generates them and times the shell tools beside it). Prints, in µs:
  * the first rows ready (start → the newest 50 rows read and parsed as the list would),
  * the full index, index bytes per line, a substring filter and a regex filter (JSON file),
- * the chain verification, and the longest main-loop stall of a 1 ms timer meanwhile. */
+ * the chain verification, and the longest main-loop stall of a 1 ms timer meanwhile.
+ *
+ * bench-logs --tail SECONDS RATE FILE [FILTER]: live tail. A child process appends RATE
+ * JSON lines a second to FILE for SECONDS (in batches each millisecond, noting when it
+ * wrote each line in shared memory); this process follows FILE as the console does (a
+ * TwLogSource with its default interval, a TwLogView over it — the model the Logs page
+ * shows — filtered by FILTER when given) and notes when each line appears in the view.
+ * Prints the latency distribution, the lines over 250 ms, the console's CPU (every
+ * thread of this process, not the writer) and the longest main-loop stall (a 10 ms
+ * timer's lateness, its CPU waits taken off). */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tw-log-chain.h"
+#include "tw-log-line.h"
 #include "tw-log-source.h"
 #include "tw-log-view.h"
 
@@ -125,6 +143,254 @@ run_filter (TwLogSource *source, const char *text, const char *regex, guint *mat
   return g_get_monotonic_time () - start;
 }
 
+
+/* Live tail */
+
+#define TAIL_GOAL_US 250000
+
+typedef struct
+{
+  gint64    *written;     /* shared with the writer: when line i was written, µs */
+  guint      n_lines;
+  guint      base;        /* the view's rows before the writer started */
+  guint      seen;        /* lines seen in the view */
+  gint32    *latency;     /* µs, per line */
+  gboolean   done;
+  gint64     grace_end;
+  GMainLoop *loop;
+  gint64     meter_last;
+  gint64     meter_wait;
+  gint64     max_stall;
+} Tail;
+
+static gint64
+monotonic_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The writer: RATE lines a second, each noted in @written just before its write(). */
+static void
+tail_writer (const char *path,
+             guint       n_lines,
+             guint       rate,
+             gint64     *written,
+             int         start_fd)
+{
+  static const char *levels[] = { "INFO", "INFO", "INFO", "INFO", "INFO", "INFO", "DEBUG", "WARNING", "ERROR" };
+  static const char *messages[] = { "Order status polled", "Approval granted for proposal",
+                                    "Position reconciled with broker", "Market data snapshot received" };
+  char buf[64 * 1024];
+  char go;
+  int fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC);
+  gint64 start;
+  guint i = 0;
+
+  if (fd < 0 || read (start_fd, &go, 1) != 1)
+    _exit (1);
+  start = monotonic_us ();
+  while (i < n_lines)
+    {
+      guint due = MIN ((guint) ((monotonic_us () - start) * rate / G_USEC_PER_SEC) + 1, n_lines);
+      gsize len = 0;
+      gint64 now = monotonic_us ();
+      guint first = i;
+
+      for (; i < due && len < sizeof buf - 512; i++)
+        len += g_snprintf (buf + len, sizeof buf - len,
+                           "{\"timestamp\":\"2026-12-06T10:%02u:%02u.%03u\",\"level\":\"%s\",\"logger\":\"assistant_api\","
+                           "\"message\":\"%s\",\"correlation_id\":\"order-%u\",\"symbol\":\"AAPL\",\"quantity\":%u,"
+                           "\"path\":\"/api/v1/orders/%u\",\"status_code\":200,\"seq\":%u}\n",
+                           (i / 60000) % 60, (i / 1000) % 60, i % 1000, levels[i % G_N_ELEMENTS (levels)],
+                           messages[i % G_N_ELEMENTS (messages)], i % 99991, i % 500 + 1, i % 9999, i);
+      for (guint k = first; k < i; k++)
+        written[k] = now;
+      if (len > 0 && write (fd, buf, len) != (gssize) len)
+        _exit (1);
+      g_usleep (1000);
+    }
+  close (fd);
+  _exit (0);
+}
+
+static void
+tail_items_changed_cb (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       Tail       *tail)
+{
+  guint n = g_list_model_get_n_items (model);
+  gint64 now = monotonic_us ();
+
+  while (tail->seen < tail->n_lines && tail->base + tail->seen < n)
+    {
+      gint64 at = tail->written[tail->seen];
+
+      tail->latency[tail->seen] = at > 0 ? (gint32) MIN (now - at, G_MAXINT32) : G_MAXINT32;
+      tail->seen++;
+    }
+}
+
+static gboolean
+tail_meter_cb (gpointer data)
+{
+  Tail *tail = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = run_queue_wait_us ();
+
+  if (tail->meter_last != 0)
+    tail->max_stall = MAX (tail->max_stall, now - tail->meter_last - 10000 - (wait - tail->meter_wait));
+  tail->meter_last = now;
+  tail->meter_wait = wait;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+tail_child_cb (GPid     pid,
+               int      status,
+               gpointer data)
+{
+  Tail *tail = data;
+
+  tail->done = TRUE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_printerr ("bench-logs: the writer failed\n");
+}
+
+static gboolean
+tail_check_cb (gpointer data)
+{
+  Tail *tail = data;
+
+  /* Done when every line is seen, or 5 s after the writer at the latest. */
+  if (!tail->done)
+    return G_SOURCE_CONTINUE;
+  if (tail->grace_end == 0)
+    tail->grace_end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  if (tail->seen >= tail->n_lines || g_get_monotonic_time () > tail->grace_end)
+    g_main_loop_quit (tail->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_int32 (gconstpointer a,
+               gconstpointer b)
+{
+  gint32 x = *(const gint32 *) a, y = *(const gint32 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static int
+run_tail (guint       seconds,
+          guint       rate,
+          const char *path,
+          const char *filter_text)
+{
+  g_autoptr(TwLogSource) source = NULL;
+  g_autoptr(TwLogView) view = NULL;
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  Tail tail = { 0, };
+  int pipe_fds[2];
+  guint over = 0, missed = 0;
+  gboolean last_ok;
+  gint64 start, wall;
+  double cpu_start, cpu;
+  pid_t pid;
+
+  tail.n_lines = seconds * rate;
+  tail.written = mmap (NULL, tail.n_lines * sizeof (gint64), PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  tail.latency = g_new0 (gint32, tail.n_lines);
+  if (tail.written == MAP_FAILED || pipe (pipe_fds) != 0
+      || !g_file_set_contents (path, "{\"level\":\"INFO\",\"message\":\"before the tail\",\"seq\":-1}\n", -1, NULL))
+    {
+      g_printerr ("bench-logs: cannot set the tail up\n");
+      return 1;
+    }
+  /* Before any thread of ours. */
+  pid = fork ();
+  if (pid == 0)
+    {
+      close (pipe_fds[1]);
+      tail_writer (path, tail.n_lines, rate, tail.written, pipe_fds[0]);
+    }
+  close (pipe_fds[0]);
+
+  tail.loop = g_main_loop_new (NULL, FALSE);
+  g_hash_table_insert (options, (char *) "Kind", (char *) "json");
+  source = tw_log_source_new ("tail", path, options, NULL);
+  tw_log_source_start (source);
+  spin_until (indexed, source);
+  view = tw_log_view_new ();
+  g_ptr_array_add (sources, source);
+  tw_log_view_set_sources (view, sources);
+  if (filter_text != NULL)
+    {
+      TwLogFilter filter = { 0, };
+
+      filter.text = (char *) filter_text;
+      tw_log_view_set_filter (view, &filter, NULL);
+      spin_until (filtered, view);
+    }
+  tail.base = g_list_model_get_n_items (G_LIST_MODEL (view));
+  g_signal_connect (view, "items-changed", G_CALLBACK (tail_items_changed_cb), &tail);
+  g_child_watch_add (pid, tail_child_cb, &tail);
+  g_timeout_add (10, tail_meter_cb, &tail);
+  g_timeout_add (50, tail_check_cb, &tail);
+
+  cpu_start = cpu_seconds ();
+  start = g_get_monotonic_time ();
+  if (write (pipe_fds[1], "g", 1) != 1)
+    return 1;
+  close (pipe_fds[1]);
+  g_main_loop_run (tail.loop);
+  wall = g_get_monotonic_time () - start;
+  cpu = cpu_seconds () - cpu_start;
+
+  for (guint i = 0; i < tail.n_lines; i++)
+    if (i >= tail.seen)
+      missed++;
+    else if (tail.latency[i] > TAIL_GOAL_US)
+      over++;
+  qsort (tail.latency, tail.seen, sizeof (gint32), compare_int32);
+
+  /* The last row is the last line written, read back as the page reads it. */
+  {
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (view));
+    g_autoptr(TwLogLine) last = n > 0 ? g_list_model_get_item (G_LIST_MODEL (view), n - 1) : NULL;
+    g_autofree char *want = g_strdup_printf ("\"seq\":%u}", tail.n_lines - 1);
+
+    last_ok = last != NULL && g_str_has_suffix (tw_log_line_get_text (last), want);
+    g_print ("TAIL_LAST_ROW %s\n", last_ok ? "ok" : "WRONG");
+  }
+  g_print ("TAIL_LINES %u seen %u missed %u over_250ms %u\n", tail.n_lines, tail.seen, missed, over);
+  if (tail.seen > 0)
+    g_print ("TAIL_LATENCY_US median %d p99 %d max %d\n", tail.latency[tail.seen / 2],
+             tail.latency[MIN ((guint) (tail.seen * 0.99), tail.seen - 1)], tail.latency[tail.seen - 1]);
+  g_print ("TAIL_CPU_PERCENT %.1f\n", 100.0 * cpu / (wall / 1e6));
+  g_print ("TAIL_MAX_STALL_US %" G_GINT64_FORMAT "\n", tail.max_stall);
+  munmap (tail.written, tail.n_lines * sizeof (gint64));
+  g_free (tail.latency);
+  g_main_loop_unref (tail.loop);
+  return missed == 0 && last_ok ? 0 : 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -134,9 +400,13 @@ main (int argc, char **argv)
   guint substring_n, regex_n, n;
   TwChainResult chain;
 
+  if (argc >= 5 && g_str_equal (argv[1], "--tail"))
+    return run_tail (atoi (argv[2]), atoi (argv[3]), argv[4], argc > 5 ? argv[5] : NULL);
+
   if (argc != 6)
     {
-      g_printerr ("usage: bench-logs JSON_FILE TEXT_FILE CHAIN_FILE SUBSTRING REGEX\n");
+      g_printerr ("usage: bench-logs JSON_FILE TEXT_FILE CHAIN_FILE SUBSTRING REGEX\n"
+                  "       bench-logs --tail SECONDS RATE FILE [FILTER]\n");
       return 2;
     }
   g_timeout_add (1, tick_cb, NULL);

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "tw-log-chain.h"
+#include "tw-log-chain-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gcrypt.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tw-error.h"
 
@@ -21,271 +25,294 @@ tw_chain_result_clear (TwChainResult *result)
   memset (result, 0, sizeof *result);
 }
 
-/* Canonical JSON */
-
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c < 0x20 || (c >= 0x7f && c < 0x10000 && c != 0x7f))
-            g_string_append_printf (out, "\\u%04x", c);
-          else if (c >= 0x10000)
-            {
-              gunichar v = c - 0x10000;
-              g_string_append_printf (out, "\\u%04x\\u%04x", 0xd800 + (v >> 10), 0xdc00 + (v & 0x3ff));
-            }
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-/* Python's repr() of a float: the shortest digits that read back, fixed notation for
- * exponents -4 to 15, "1e+16" style otherwise, ".0" on whole numbers. */
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[64];
-  char digits[32];
-  int exponent, n = 0, precision;
-  char *e;
-  gboolean negative = value < 0;
-
-  if (isnan (value) || isinf (value))
-    {
-      g_string_append (out, isnan (value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-      return;
-    }
-  if (value == 0)
-    {
-      g_string_append (out, signbit (value) ? "-0.0" : "0.0");
-      return;
-    }
-  for (precision = 1; precision <= 17; precision++)
-    {
-      g_snprintf (buf, sizeof buf, "%.*e", precision - 1, fabs (value));
-      if (g_ascii_strtod (buf, NULL) == fabs (value))
-        break;
-    }
-  e = strchr (buf, 'e');
-  exponent = atoi (e + 1);
-  for (char *p = buf; p < e; p++)
-    if (g_ascii_isdigit (*p))
-      digits[n++] = *p;
-  while (n > 1 && digits[n - 1] == '0')
-    n--;
-  digits[n] = '\0';
-  if (negative)
-    g_string_append_c (out, '-');
-  if (exponent >= -4 && exponent < 16)
-    {
-      if (exponent < 0)
-        {
-          g_string_append (out, "0.");
-          for (int i = 0; i < -exponent - 1; i++)
-            g_string_append_c (out, '0');
-          g_string_append (out, digits);
-        }
-      else
-        {
-          for (int i = 0; i <= exponent; i++)
-            g_string_append_c (out, i < n ? digits[i] : '0');
-          g_string_append_c (out, '.');
-          if (n > exponent + 1)
-            g_string_append (out, digits + exponent + 1);
-          else
-            g_string_append_c (out, '0');
-        }
-    }
-  else
-    {
-      g_string_append_c (out, digits[0]);
-      if (n > 1)
-        {
-          g_string_append_c (out, '.');
-          g_string_append (out, digits + 1);
-        }
-      g_string_append_printf (out, "e%c%02d", exponent < 0 ? '-' : '+', abs (exponent));
-    }
-}
-
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static void append_node (GString *out, JsonNode *node, const char *skip);
-
-static void
-append_object (GString    *out,
-               JsonObject *object,
-               const char *skip)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  gboolean first = TRUE;
-
-  for (GList *l = members; l != NULL; l = l->next)
-    if (skip == NULL || strcmp (l->data, skip) != 0)
-      g_ptr_array_add (keys, l->data);
-  g_ptr_array_sort (keys, compare_keys);
-  g_string_append_c (out, '{');
-  for (guint i = 0; i < keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (keys, i);
-
-      if (!first)
-        g_string_append_c (out, ',');
-      first = FALSE;
-      append_string (out, key);
-      g_string_append_c (out, ':');
-      append_node (out, json_object_get_member (object, key), NULL);
-    }
-  g_string_append_c (out, '}');
-}
-
-static void
-append_node (GString    *out,
-             JsonNode   *node,
-             const char *skip)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      append_object (out, json_node_get_object (node), skip);
-      break;
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_node (out, json_array_get_element (array, i), NULL);
-          }
-        g_string_append_c (out, ']');
-      }
-      break;
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      break;
-    case JSON_NODE_VALUE:
-    default:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          append_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_STRING:
-        default:
-          append_string (out, json_node_get_string (node) != NULL ? json_node_get_string (node) : "");
-          break;
-        }
-    }
-}
-
-static JsonObject *
-parse_object (JsonParser  *parser,
-              const char  *line,
-              gsize        len)
-{
-  JsonNode *root;
-
-  if (!json_parser_load_from_data (parser, line, len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-}
-
-char *
-tw_chain_canonical (const char  *json_line,
-                    gsize        len,
-                    const char  *hash_field,
-                    GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *object = parse_object (parser, json_line, len);
-  GString *out;
-
-  if (object == NULL)
-    {
-      g_set_error (error, TW_ERROR, TW_ERROR_INVALID, _("Not a JSON object."));
-      return NULL;
-    }
-  out = g_string_new (NULL);
-  append_object (out, object, hash_field);
-  return g_string_free (out, FALSE);
-}
-
-static char *
-sha256_hex (const char *text)
-{
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-}
-
 /* Verification */
+
+typedef enum
+{
+  VALUE_NONE,    /* missing, or not a string */
+  VALUE_DIGEST,  /* 64 hex digits, as bytes */
+  VALUE_TEXT,    /* any other string, lowercased */
+} ValueKind;
 
 typedef struct
 {
-  char *prev;   /* NULL when missing or null */
-  char *hash;   /* as stored */
-  gboolean ok;  /* parsed, hash present and matching the content */
-  gboolean json;
-} Entry;
+  ValueKind kind;
+  guint8    digest[32];
+  char     *text;
+} Value;
 
 static void
-entry_clear (gpointer data)
+value_clear (Value *value)
 {
-  Entry *entry = data;
-
-  g_free (entry->prev);
-  g_free (entry->hash);
+  g_clear_pointer (&value->text, g_free);
+  value->kind = VALUE_NONE;
 }
 
-static char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
+/* A hex digit's value plus one, 0 for any other byte: two lookups a byte pair, 64 a
+ * hash (minus one as a guint8, any other byte is 0xff). */
+static const guint8 hex_digit1[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+  ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+  ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return g_ascii_strdown (json_node_get_string (node), -1);
+static void
+value_set (Value      *value,
+           const char *text,
+           gsize       len)
+{
+  value_clear (value);
+  if (text == NULL)
+    return;
+  if (len == 64)
+    {
+      gsize i;
+
+      for (i = 0; i < 32; i++)
+        {
+          guint8 hi = hex_digit1[(guchar) text[2 * i]] - 1, lo = hex_digit1[(guchar) text[2 * i + 1]] - 1;
+
+          if ((hi | lo) & 0xf0)
+            break;
+          value->digest[i] = (hi << 4) | lo;
+        }
+      if (i == 32)
+        {
+          value->kind = VALUE_DIGEST;
+          return;
+        }
+    }
+  value->kind = VALUE_TEXT;
+  value->text = g_ascii_strdown (text, len);
+}
+
+static void
+value_move (Value *to,
+            Value *from)
+{
+  value_clear (to);
+  *to = *from;
+  from->text = NULL;
+  from->kind = VALUE_NONE;
 }
 
 static gboolean
-is_genesis (const char *prev)
+value_equal (const Value *a,
+             const Value *b)
 {
-  return prev == NULL || *prev == '\0' || strcmp (prev, GENESIS) == 0;
+  if (a->kind != b->kind)
+    return FALSE;
+  switch (a->kind)
+    {
+    case VALUE_DIGEST: return memcmp (a->digest, b->digest, 32) == 0;
+    case VALUE_TEXT: return strcmp (a->text, b->text) == 0;
+    case VALUE_NONE:
+    default: return TRUE;
+    }
 }
+
+static gboolean
+is_genesis (const Value *prev)
+{
+  static const guint8 zeros[32] = { 0, };
+
+  return prev->kind == VALUE_NONE
+         || (prev->kind == VALUE_TEXT && *prev->text == '\0')
+         || (prev->kind == VALUE_DIGEST && memcmp (prev->digest, zeros, 32) == 0);
+}
+
+typedef struct
+{
+  Fast        fast;
+  JsonParser *parser;     /* the reference, for the lines the fast path leaves */
+  GString    *reference;
+  const char *prev_field;
+  const char *hash_field;
+} Verifier;
+
+typedef struct
+{
+  gboolean json;  /* a JSON object */
+  gboolean ok;    /* its hash is present and matches its content */
+  Value    prev;
+  Value    hash;
+} Line;
+
+static void
+sha256 (const char *data,
+        gsize       len,
+        guint8      digest[32])
+{
+  static gsize initialized = 0;
+
+  /* GLib's SHA-256 is plain C; libgcrypt's uses the CPU's SHA instructions. */
+  if (g_once_init_enter (&initialized))
+    {
+      gcry_check_version (NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+  gcry_md_hash_buffer (GCRY_MD_SHA256, digest, data, len);
+}
+
+static void
+member_value (JsonObject *object,
+              const char *name,
+              Value      *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      value_clear (value);
+      return;
+    }
+  text = json_node_get_string (node);
+  value_set (value, text, strlen (text));
+}
+
+/* Reads one line: JSON or not, its two hashes, and with @check whether its hash holds. */
+static void
+read_line (Verifier   *v,
+           const char *p,
+           gsize       len,
+           gboolean    check,
+           Line       *line)
+{
+  const char *canonical;
+  gsize canonical_len;
+  guint8 digest[32];
+
+  line->json = line->ok = FALSE;
+  if (tw_chain_fast_canonical (&v->fast, p, len))
+    {
+      value_set (&line->prev, v->fast.prev, v->fast.prev_len);
+      value_set (&line->hash, v->fast.hash, v->fast.hash_len);
+      canonical = v->fast.out->str;
+      canonical_len = v->fast.out->len;
+    }
+  else
+    {
+      JsonObject *object = tw_chain_parse_object (v->parser, p, len);
+
+      if (object == NULL)
+        {
+          value_clear (&line->prev);
+          value_clear (&line->hash);
+          return;
+        }
+      member_value (object, v->prev_field, &line->prev);
+      member_value (object, v->hash_field, &line->hash);
+      g_string_truncate (v->reference, 0);
+      tw_chain_append_object (v->reference, object, v->hash_field);
+      canonical = v->reference->str;
+      canonical_len = v->reference->len;
+    }
+  line->json = TRUE;
+  if (check && line->hash.kind == VALUE_DIGEST)
+    {
+      sha256 (canonical, canonical_len, digest);
+      line->ok = memcmp (digest, line->hash.digest, 32) == 0;
+    }
+}
+
+/* Calls @func on each line of @path (its bytes without "\n" or a final "\r", and whether
+ * it is a last line without "\n") until it answers FALSE or @max_lines lines. Reads in
+ * big blocks; FALSE with @error when the file cannot be read or on cancellation. */
+typedef gboolean (*LineFunc) (const char *line, gsize len, gboolean cut, gpointer data);
+
+static gboolean
+for_each_line (const char    *path,
+               guint          max_lines,
+               LineFunc       func,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  gsize size = 1 << 20, fill = 0, pos = 0;
+  g_autofree char *buffer = g_malloc (size);
+  gboolean eof = FALSE;
+  guint n = 0;
+  int fd, saved;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("Could not read the audit chain %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  for (;;)
+    {
+      ssize_t r;
+
+      while (pos < fill)
+        {
+          char *start = buffer + pos;
+          char *nl = memchr (start, '\n', fill - pos);
+          gsize len;
+
+          if (nl == NULL && !eof)
+            break;
+          len = (nl != NULL ? nl : buffer + fill) - start;
+          pos += len + (nl != NULL ? 1 : 0);
+          if (len > 0 && start[len - 1] == '\r')
+            len--;
+          if (len == 0 && nl == NULL)
+            break;
+          if ((++n & 4095) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              close (fd);
+              return FALSE;
+            }
+          if (!func (start, len, nl == NULL, data) || n == max_lines)
+            {
+              close (fd);
+              return TRUE;
+            }
+        }
+      if (eof)
+        break;
+      memmove (buffer, buffer + pos, fill - pos);
+      fill -= pos;
+      pos = 0;
+      if (fill == size)
+        {
+          size *= 2;
+          buffer = g_realloc (buffer, size);
+        }
+      do
+        r = read (fd, buffer + fill, size - fill);
+      while (r < 0 && errno == EINTR);
+      if (r < 0)
+        {
+          saved = errno;
+          close (fd);
+          g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("Could not read the audit chain %s: %s"),
+                       path, g_strerror (saved));
+          return FALSE;
+        }
+      if (r == 0)
+        eof = TRUE;
+      fill += r;
+    }
+  close (fd);
+  return TRUE;
+}
+
+typedef struct
+{
+  Verifier      *v;
+  TwChainResult *result;
+  Line           line;
+  Value          expected;  /* the previous line's hash */
+  guint          n;
+  gboolean       broken;
+  gboolean       find_prev;  /* the broken line's prev points elsewhere: where? */
+  Value          wanted;
+  guint          target;     /* the first line whose hash is @wanted */
+} Pass;
 
 static void
 set_broken (TwChainResult *result,
@@ -299,6 +326,69 @@ set_broken (TwChainResult *result,
   result->message = message;
 }
 
+static gboolean
+check_line (const char *text,
+            gsize       len,
+            gboolean    cut,
+            gpointer    data)
+{
+  Pass *pass = data;
+  Line *line = &pass->line;
+  guint number = ++pass->n;
+
+  if (pass->broken)
+    return TRUE;  /* only counting the lines */
+  read_line (pass->v, text, len, TRUE, line);
+  if (!line->json)
+    {
+      if (cut)
+        set_broken (pass->result, TW_CHAIN_TRUNCATED, number,
+                    g_strdup_printf (_("Line %u is cut mid-entry: the file was truncated (a rotation or a crash while writing)."), number));
+      else
+        set_broken (pass->result, TW_CHAIN_MALFORMED, number,
+                    g_strdup_printf (_("Line %u is not a JSON object: it was edited or damaged."), number));
+    }
+  else if (line->hash.kind == VALUE_NONE)
+    set_broken (pass->result, TW_CHAIN_MALFORMED, number,
+                g_strdup_printf (_("Line %u has no “%s”: it was not written by the chain, or was edited."),
+                                 number, pass->v->hash_field));
+  else if (!line->ok)
+    set_broken (pass->result, TW_CHAIN_EDITED, number,
+                g_strdup_printf (_("Line %u was edited: its content no longer matches its hash."), number));
+  else if (number == 1 ? !is_genesis (&line->prev) : !value_equal (&line->prev, &pass->expected))
+    {
+      /* Decided once every line is read: where does its prev point? */
+      pass->result->broken_line = number;
+      pass->find_prev = TRUE;
+      value_move (&pass->wanted, &line->prev);
+    }
+  else
+    {
+      value_move (&pass->expected, &line->hash);
+      return TRUE;
+    }
+  pass->broken = TRUE;
+  return TRUE;
+}
+
+static gboolean
+find_hash (const char *text,
+           gsize       len,
+           gboolean    cut,
+           gpointer    data)
+{
+  Pass *pass = data;
+
+  pass->n++;
+  read_line (pass->v, text, len, FALSE, &pass->line);
+  if (pass->line.hash.kind != VALUE_NONE && value_equal (&pass->line.hash, &pass->wanted))
+    {
+      pass->target = pass->n;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tw_chain_verify_file (const char     *path,
                       const char     *prev_hash_field,
@@ -307,127 +397,92 @@ tw_chain_verify_file (const char     *path,
                       GCancellable   *cancellable,
                       GError        **error)
 {
-  g_autofree char *contents = NULL;
-  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
-  const char *p, *end;
-  gboolean cut_last = FALSE;
+  Verifier v;
+  Pass pass = { 0, };
+  gboolean done;
 
   memset (result, 0, sizeof *result);
   if (prev_hash_field == NULL)
     prev_hash_field = "prev_hash";
   if (hash_field == NULL)
     hash_field = "hash";
-  g_array_set_clear_func (entries, entry_clear);
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  tw_chain_fast_init (&v.fast, prev_hash_field, hash_field);
+  v.parser = json_parser_new_immutable ();
+  v.reference = g_string_sized_new (4096);
+  v.prev_field = prev_hash_field;
+  v.hash_field = hash_field;
+  pass.v = &v;
+  pass.result = result;
+
+  done = for_each_line (path, 0, check_line, &pass, cancellable, error);
+  if (done && pass.find_prev)
     {
-      g_set_error (error, TW_ERROR, TW_ERROR_NOT_FOUND, _("Could not read the audit chain %s: %s"),
-                   path, local_error->message);
-      return FALSE;
+      guint line = result->broken_line, n_lines = pass.n;
+
+      pass.n = 0;
+      if (pass.wanted.kind != VALUE_NONE)
+        done = for_each_line (path, n_lines, find_hash, &pass, cancellable, error);
+      pass.n = n_lines;
+      if (!done)
+        ;
+      else if (pass.target != 0 && pass.target < line)
+        set_broken (result, TW_CHAIN_REMOVED, line,
+                    g_strdup_printf (_("Lines were removed before line %u: it follows line %u, not line %u."),
+                                     line, pass.target, line - 1));
+      else if (pass.target > line)
+        set_broken (result, TW_CHAIN_REORDERED, line,
+                    g_strdup_printf (_("Line %u is out of order: it follows line %u, which comes after it."),
+                                     line, pass.target));
+      else if (line == 1)
+        set_broken (result, TW_CHAIN_TRUNCATED, line,
+                    g_strdup (_("The chain's beginning is missing: line 1 follows a line that is not in the file.")));
+      else if (is_genesis (&pass.wanted))
+        set_broken (result, TW_CHAIN_REMOVED, line,
+                    g_strdup_printf (_("Line %u starts a new chain: the lines before it were replaced."), line));
+      else
+        set_broken (result, TW_CHAIN_REMOVED, line,
+                    g_strdup_printf (_("Lines were removed before line %u: the line it follows is not in the file."), line));
     }
-
-  p = contents;
-  end = contents + length;
-  while (p < end)
+  if (done)
     {
-      const char *nl = memchr (p, '\n', end - p);
-      const char *line_end = nl != NULL ? nl : end;
-      gsize len = line_end - p;
-      Entry entry = { 0, };
-      JsonObject *object;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (len > 0 && p[len - 1] == '\r')
-        len--;
-      if (len == 0 && nl == NULL)
-        break;
-      cut_last = nl == NULL;
-      object = parse_object (parser, p, len);
-      if (object != NULL)
+      result->n_lines = pass.n;
+      if (!pass.broken)
         {
-          g_autofree char *canonical = NULL;
-          g_autofree char *computed = NULL;
-          GString *out = g_string_new (NULL);
-
-          entry.json = TRUE;
-          entry.prev = member_string (object, prev_hash_field);
-          entry.hash = member_string (object, hash_field);
-          append_object (out, object, hash_field);
-          canonical = g_string_free (out, FALSE);
-          computed = sha256_hex (canonical);
-          entry.ok = entry.hash != NULL && strcmp (computed, entry.hash) == 0;
-        }
-      g_array_append_val (entries, entry);
-      if (entry.hash != NULL && !g_hash_table_contains (positions, entry.hash))
-        g_hash_table_insert (positions, entry.hash, GUINT_TO_POINTER (entries->len));
-      p = line_end + (nl != NULL ? 1 : 0);
-    }
-
-  result->n_lines = entries->len;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      Entry *entry = &g_array_index (entries, Entry, i);
-      guint line = i + 1;
-      const char *expected = i > 0 ? g_array_index (entries, Entry, i - 1).hash : NULL;
-
-      if (!entry->json)
-        {
-          if (i + 1 == entries->len && cut_last)
-            set_broken (result, TW_CHAIN_TRUNCATED, line,
-                        g_strdup_printf (_("Line %u is cut mid-entry: the file was truncated (a rotation or a crash while writing)."), line));
-          else
-            set_broken (result, TW_CHAIN_MALFORMED, line,
-                        g_strdup_printf (_("Line %u is not a JSON object: it was edited or damaged."), line));
-          return TRUE;
-        }
-      if (entry->hash == NULL)
-        {
-          set_broken (result, TW_CHAIN_MALFORMED, line,
-                      g_strdup_printf (_("Line %u has no “%s”: it was not written by the chain, or was edited."),
-                                       line, hash_field));
-          return TRUE;
-        }
-      if (!entry->ok)
-        {
-          set_broken (result, TW_CHAIN_EDITED, line,
-                      g_strdup_printf (_("Line %u was edited: its content no longer matches its hash."), line));
-          return TRUE;
-        }
-      if (i == 0 ? !is_genesis (entry->prev) : g_strcmp0 (entry->prev, expected) != 0)
-        {
-          guint target = entry->prev != NULL
-                         ? GPOINTER_TO_UINT (g_hash_table_lookup (positions, entry->prev)) : 0;
-
-          if (target != 0 && target < line)
-            set_broken (result, TW_CHAIN_REMOVED, line,
-                        g_strdup_printf (_("Lines were removed before line %u: it follows line %u, not line %u."),
-                                         line, target, line - 1));
-          else if (target > line)
-            set_broken (result, TW_CHAIN_REORDERED, line,
-                        g_strdup_printf (_("Line %u is out of order: it follows line %u, which comes after it."),
-                                         line, target));
-          else if (i == 0)
-            set_broken (result, TW_CHAIN_TRUNCATED, line,
-                        g_strdup (_("The chain's beginning is missing: line 1 follows a line that is not in the file.")));
-          else if (is_genesis (entry->prev))
-            set_broken (result, TW_CHAIN_REMOVED, line,
-                        g_strdup_printf (_("Line %u starts a new chain: the lines before it were replaced."), line));
-          else
-            set_broken (result, TW_CHAIN_REMOVED, line,
-                        g_strdup_printf (_("Lines were removed before line %u: the line it follows is not in the file."), line));
-          return TRUE;
+          result->verdict = TW_CHAIN_INTACT;
+          result->intact_through = pass.n;
+          result->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Chain intact through line %u.",
+                                                          "Chain intact through line %u.", pass.n),
+                                             pass.n);
         }
     }
-  result->verdict = TW_CHAIN_INTACT;
-  result->intact_through = entries->len;
-  result->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Chain intact through line %u.",
-                                                  "Chain intact through line %u.", entries->len),
-                                     entries->len);
-  return TRUE;
+  else
+    tw_chain_result_clear (result);
+
+  value_clear (&pass.line.prev);
+  value_clear (&pass.line.hash);
+  value_clear (&pass.expected);
+  value_clear (&pass.wanted);
+  tw_chain_fast_clear (&v.fast);
+  g_object_unref (v.parser);
+  g_string_free (v.reference, TRUE);
+  return done;
+}
+
+static char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_ascii_strdown (json_node_get_string (node), -1);
+}
+
+static char *
+sha256_hex (const char *text)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
 gboolean
@@ -465,17 +520,17 @@ tw_chain_append (const char  *path,
         start--;
       while (start > contents && start[-1] != '\n')
         start--;
-      previous = parse_object (last_parser, start, contents + length - start);
+      previous = tw_chain_parse_object (last_parser, start, contents + length - start);
       prev = previous != NULL ? member_string (previous, "hash") : NULL;
     }
   json_object_set_string_member (object, "prev_hash", prev != NULL ? prev : GENESIS);
   out = g_string_new (NULL);
-  append_object (out, object, "hash");
+  tw_chain_append_object (out, object, "hash");
   canonical = g_string_free (out, FALSE);
   hash = sha256_hex (canonical);
   json_object_set_string_member (object, "hash", hash);
   out = g_string_new (NULL);
-  append_object (out, object, NULL);
+  tw_chain_append_object (out, object, NULL);
   g_string_append_c (out, '\n');
   line = g_string_free (out, FALSE);
   file = fopen (path, "a");

@@ -35,11 +35,21 @@ typedef struct
 
 void      tw_chain_result_clear   (TwChainResult *result);
 
-/* The canonical form of @object without @hash_field (exposed for tests). */
+/* The canonical form of @object without @hash_field (exposed for tests). It takes a
+ * fast path (one pass over the bytes, no tree) for the lines it can prove it prints as
+ * the reference does (json-glib's tree) and the reference for the others;
+ * tw_chain_canonical_fast() answers NULL where the fast path declines. */
 char     *tw_chain_canonical      (const char    *json_line,
                                    gsize          len,
                                    const char    *hash_field,
                                    GError       **error);
+char     *tw_chain_canonical_fast (const char    *json_line,
+                                   gsize          len,
+                                   const char    *hash_field);
+char     *tw_chain_canonical_reference (const char *json_line,
+                                        gsize       len,
+                                        const char *hash_field,
+                                        GError    **error);
 
 /* Reads @path and verifies it (blocking: a thread, or the command line). FALSE with
  * @error only when the file cannot be read; a broken chain is a result. */

@@ -48,6 +48,10 @@ struct _TwLogSource
   gboolean       check_again;
   guint          interval_ms;
   guint          timer_id;
+  /* The current file's changes wake a check at once (inotify), the timer is the
+   * fallback (rotations, file systems without inotify). */
+  GFileMonitor  *monitor;
+  char          *monitored_path;
   GCancellable  *cancellable;
 
   /* A journal: its entries copied as lines into an unlinked spool file, indexed. */
@@ -90,6 +94,7 @@ tw_log_source_finalize (GObject *object)
   TwLogSource *self = TW_LOG_SOURCE (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->monitored_path);
   g_clear_pointer (&self->journal, _tw_log_journal_free);
   if (self->spool_fd >= 0)
     close (self->spool_fd);
@@ -780,6 +785,58 @@ job_thread (GTask        *task,
 
 static void run_job (TwLogSource *self);
 
+/* GLib sends a file's first change at once and the next ones at most every rate
+ * limit: at 50 ms, a line written is read ≤ 50 ms later plus the indexing (the live
+ * tail's goal is 250 ms), and a busy file costs 20 checks a second. */
+#define MONITOR_RATE_LIMIT_MS 50
+
+static void
+monitor_changed_cb (GFileMonitor      *monitor,
+                    GFile             *file,
+                    GFile             *other,
+                    GFileMonitorEvent  event,
+                    gpointer           user_data)
+{
+  TwLogSource *self = user_data;
+
+  if (event != G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED && event != G_FILE_MONITOR_EVENT_PRE_UNMOUNT)
+    tw_log_source_check (self);
+}
+
+/* Watches the file to follow (today's, for a date pattern): from the start, before the
+ * first read, so that no write falls between a read and the watch. A new day's file
+ * is checked at once, as it may have been written before it was watched. */
+static void
+watch_current (TwLogSource *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  gboolean first = self->monitored_path == NULL;
+
+  if (self->is_journal || !self->started || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  path = expand_today (self->path);
+  if (g_strcmp0 (path, self->monitored_path) == 0)
+    return;
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->monitor, monitor_changed_cb, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+  g_free (self->monitored_path);
+  self->monitored_path = g_steal_pointer (&path);
+  file = g_file_new_for_path (self->monitored_path);
+  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (self->monitor != NULL)
+    {
+      g_file_monitor_set_rate_limit (self->monitor, MONITOR_RATE_LIMIT_MS);
+      g_signal_connect (self->monitor, "changed", G_CALLBACK (monitor_changed_cb), self);
+    }
+  if (!first)
+    self->check_again = TRUE;
+}
+
 static void
 job_done_cb (GObject      *object,
              GAsyncResult *result,
@@ -789,6 +846,7 @@ job_done_cb (GObject      *object,
 
   self->job_running = FALSE;
   sync_published (self);
+  watch_current (self);
   if (self->check_again && !g_cancellable_is_cancelled (self->cancellable))
     {
       self->check_again = FALSE;
@@ -831,6 +889,7 @@ tw_log_source_start (TwLogSource *self)
     return;
   self->started = TRUE;
   self->cancellable = g_cancellable_new ();
+  watch_current (self);
   run_job (self);
   self->timer_id = g_timeout_add (self->interval_ms, tick_cb, self);
 }
@@ -841,6 +900,12 @@ tw_log_source_stop (TwLogSource *self)
   g_return_if_fail (TW_IS_LOG_SOURCE (self));
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->monitor, monitor_changed_cb, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
 }
