@@ -184,7 +184,10 @@ parse_range (GBytes     *body,
   const char *type;
 
   if (root == NULL)
-    return FALSE;
+    {
+      g_prefix_error (error, _("Loki's answer is not valid JSON: "));
+      return FALSE;
+    }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return shape_error (error, _("not a JSON object"));
   object = json_node_get_object (root);
@@ -225,7 +228,10 @@ parse_tail (GBytes     *body,
   JsonNode *node;
 
   if (root == NULL)
-    return FALSE;
+    {
+      g_prefix_error (error, _("Loki's answer is not valid JSON: "));
+      return FALSE;
+    }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     return shape_error (error, _("a tail message is not a JSON object"));
   object = json_node_get_object (root);
@@ -375,6 +381,9 @@ _tw_loki_job_thread (GTask        *task,
       break;
     case JOB_WRITE:
       g_ptr_array_sort (job->entries, compare_entries);
+      /* the newest MaxLines */
+      if (job->limit > 0 && job->entries->len > job->limit)
+        g_ptr_array_remove_range (job->entries, 0, job->entries->len - job->limit);
       ok = write_entries (job, &error);
       break;
     case JOB_TAIL:

@@ -41,6 +41,7 @@ struct _TwLogLoki
   guint               max_lines;
   guint               page_size;
   guint               poll_ms;
+  guint               timeout_s;
   guint               backoff_first_ms;
   guint               backoff_ms;
 
@@ -61,6 +62,7 @@ struct _TwLogLoki
   GPtrArray          *history;       /* Entry, while the history is read */
   gint64              history_start; /* ns */
   gint64              history_end;   /* ns, exclusive */
+  guint               page_start;    /* the last page's first entry in history */
 
   const char         *mode;
   SoupWebsocketConnection *ws;
@@ -172,6 +174,7 @@ _tw_log_loki_new (const char  *id,
   self->max_lines = uint_option (options, "MaxLines", DEFAULT_MAX_LINES, 1, 10000000);
   self->page_size = uint_option (options, "PageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
   self->poll_ms = uint_option (options, "PollInterval", DEFAULT_POLL_MS, 50, 3600000);
+  self->timeout_s = uint_option (options, "Timeout", 10, 1, 600);
   self->backoff_first_ms = DEFAULT_BACKOFF_MS;
   self->mode = "";
   self->cancellable = g_cancellable_new ();
@@ -300,6 +303,7 @@ send_range (TwLogLoki           *self,
   tw_http_request_set_service_name (request, name);
   tw_http_request_set_max_body_size (request, MAX_BODY);
   tw_http_request_set_max_retries (request, 1);
+  tw_http_request_set_timeout (request, self->timeout_s * 1000);
   add_auth (self, request, NULL);
   tw_http_send_async (self->http, request, self->cancellable, callback, loki_ref (self));
 }
@@ -353,6 +357,7 @@ finish_history (TwLogLoki *self)
   Job *job = g_new0 (Job, 1);
 
   job->kind = JOB_WRITE;
+  job->limit = self->max_lines;
   job->entries = g_steal_pointer (&self->history);
   run_job (self, job, history_written_cb);
 }
@@ -386,10 +391,30 @@ page_parsed_cb (GObject      *object,
       return;
     }
   n = job->entries->len;
-  oldest = n > 0 ? ((Entry *) g_ptr_array_index (job->entries, 0))->ts : 0;
+  /* The entries of the previous page's oldest nanosecond come again (end = it + 1):
+   * not counted twice. */
+  for (guint i = job->entries->len; i > 0; i--)
+    {
+      Entry *entry = g_ptr_array_index (job->entries, i - 1);
+
+      for (guint j = self->page_start; entry->ts + 1 == self->history_end && j < self->history->len; j++)
+        {
+          Entry *known = g_ptr_array_index (self->history, j);
+
+          if (known->ts != entry->ts)
+            break;
+          if (g_str_equal (known->line, entry->line) && g_str_equal (known->labels, entry->labels))
+            {
+              g_ptr_array_remove_index (job->entries, i - 1);
+              break;
+            }
+        }
+    }
+  oldest = job->entries->len > 0 ? ((Entry *) g_ptr_array_index (job->entries, 0))->ts : 0;
+  self->page_start = self->history->len;
   g_ptr_array_extend_and_steal (self->history, g_steal_pointer (&job->entries));
   self->backoff_ms = 0;
-  if (n < limit || self->history->len >= self->max_lines)
+  if (n < limit || oldest == 0 || self->history->len >= self->max_lines)
     finish_history (self);
   else
     {
@@ -432,7 +457,7 @@ page_answer_cb (GObject      *object,
     }
   job = g_new0 (Job, 1);
   job->kind = JOB_PAGE;
-  job->limit = MIN (self->page_size, self->max_lines - self->history->len);
+  job->limit = MIN (self->page_size, self->max_lines - self->history->len + (self->history->len > 0 ? 1 : 0));
   job->bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_ptr_array_add (job->bodies, g_bytes_ref (tw_http_response_get_body (response)));
   run_job (self, job, page_parsed_cb);
@@ -442,7 +467,8 @@ page_answer_cb (GObject      *object,
 static void
 next_page (TwLogLoki *self)
 {
-  guint limit = MIN (self->page_size, self->max_lines - self->history->len);
+  /* One more than wanted: the previous page's oldest may come again. */
+  guint limit = MIN (self->page_size, self->max_lines - self->history->len + (self->history->len > 0 ? 1 : 0));
 
   send_range (self, self->history_start, self->history_end, limit, "backward", page_answer_cb);
 }

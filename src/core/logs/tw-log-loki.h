@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  * The profile's keys (a [Log ID] group, Kind=loki): Path= the Loki base URL, Query= the
  * LogQL selector (required), Tenant= (X-Scope-OrgID header), Since= history in seconds
  * (default 3600), MaxLines= (default 20000), PageSize= entries a request (default 1000,
- * at most 5000), PollInterval= ms when polling (default 2000), Auth= none|bearer|basic
+ * at most 5000), PollInterval= ms when polling (default 2000), Timeout= seconds a
+ * query_range answer may take, body included (default 10), Auth= none|bearer|basic
  * (default none), User= (basic). The token or password is in the keyring under
  * (profile, "log:ID", "token" or "password"), never in the profile. */
 typedef struct _TwLogLoki TwLogLoki;
