@@ -386,6 +386,48 @@ test_auth (Fixture *f, gconstpointer data)
   tw_log_source_stop (source);
 }
 
+/* A tail that never stops: 20,000 lines pushed at once all arrive, in order, once; and a
+ * 20,000-line history in pages of 5,000. Times printed for the README. */
+static void
+test_flood (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TwLogSource) source = NULL;
+  gint64 now = g_get_real_time () * 1000;
+  gint64 started;
+  guint n = 20000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("{\"level\":\"info\",\"msg\":\"history %u\",\"request_id\":\"req-%u\"}", i, i);
+      tw_sim_loki_push (f->loki, now - 1800 * NS + (gint64) i * (NS / 100), "app=ai-trading,service=api", line);
+    }
+  source = make_source (f, "PageSize", "5000", NULL);
+  started = g_get_monotonic_time ();
+  tw_log_source_start (source);
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == n && !tw_log_source_get_indexing (source), 30000);
+  g_assert_cmpuint (tw_log_source_get_n_lines (source), ==, n);
+  g_test_message ("history of %u lines: %.0f ms", n, (g_get_monotonic_time () - started) / 1000.0);
+  wait_tail (f, source);
+
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("{\"level\":\"info\",\"msg\":\"live %u\"}", i);
+      tw_sim_loki_push (f->loki, 0, "app=ai-trading,service=api", line);
+    }
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == 2 * n, 60000);
+  g_assert_cmpuint (tw_log_source_get_n_lines (source), ==, 2 * n);
+  g_test_message ("tail of %u lines pushed at once: %.0f ms", n, (g_get_monotonic_time () - started) / 1000.0);
+  {
+    g_autofree char *last = row (source, 2 * n - 1);
+    g_autofree char *first_live = row (source, n);
+    g_assert_true (g_str_has_suffix (last, "\"live 19999\"}"));
+    g_assert_true (g_str_has_suffix (first_live, "\"live 0\"}"));
+  }
+  g_assert_null (tw_log_source_get_problem (source));
+  tw_log_source_stop (source);
+}
+
 static void
 test_bad_config (void)
 {
@@ -419,5 +461,6 @@ main (int argc, char **argv)
   ADD ("hostile-range", test_hostile_range);
   ADD ("hostile-tail", test_hostile_tail);
   ADD ("auth", test_auth);
+  ADD ("flood", test_flood);
   return g_test_run ();
 }

@@ -9,6 +9,8 @@
 
 #include "tw-error.h"
 #include "tw-json.h"
+#include "tw-log-format.h"
+#include "tw-log-loki.h"
 #include "tw-log-loki-private.h"
 
 #define NS_PER_US 1000
@@ -420,3 +422,36 @@ _tw_loki_job_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Spool lines */
+
+gboolean
+_tw_log_loki_split_line (const char *line,
+                         gsize       len,
+                         gint64     *time_us,
+                         gsize      *labels_start,
+                         gsize      *labels_len,
+                         gsize      *rest_start)
+{
+  const char *space = memchr (line, ' ', MIN (len, 40));
+  gsize i;
+  gboolean quoted = FALSE;
+
+  if (space == NULL || space - line < 20 || (gsize) (space - line) + 1 >= len || space[1] != '{')
+    return FALSE;
+  *time_us = tw_log_parse_time (line, space - line);
+  *labels_start = space - line + 1;
+  for (i = *labels_start + 1; i < len; i++)
+    {
+      if (quoted && line[i] == '\\')
+        i++;
+      else if (line[i] == '"')
+        quoted = !quoted;
+      else if (!quoted && line[i] == '}')
+        break;
+    }
+  if (i >= len)
+    return FALSE;
+  *labels_len = i + 1 - *labels_start;
+  *rest_start = MIN (i + 2, len);
+  return TRUE;
+}

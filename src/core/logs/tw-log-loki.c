@@ -602,11 +602,36 @@ ws_error_cb (SoupWebsocketConnection *ws,
 
 static void poll_once (TwLogLoki *self);
 
+/* A handshake has its own deadline: the session has no I/O timeout, which would also
+ * end a quiet tail once connected. */
+#define HANDSHAKE_TIMEOUT_S 15
+
 typedef struct
 {
-  TwLogLoki   *self;
-  SoupMessage *msg;
+  TwLogLoki    *self;
+  SoupMessage  *msg;
+  GCancellable *cancellable;  /* cancelled by the stop or the deadline */
+  guint         deadline_id;
+  gboolean      timed_out;
 } Connect;
+
+static void
+cancel_child (GCancellable *parent,
+              gpointer      child)
+{
+  g_cancellable_cancel (child);
+}
+
+static gboolean
+handshake_deadline_cb (gpointer data)
+{
+  Connect *connect = data;
+
+  connect->deadline_id = 0;
+  connect->timed_out = TRUE;
+  g_cancellable_cancel (connect->cancellable);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 tail_connected_cb (GObject      *object,
@@ -619,7 +644,11 @@ tail_connected_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *ws = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
   guint status = soup_message_get_status (msg);
+  gboolean timed_out = connect->timed_out;
 
+  g_clear_handle_id (&connect->deadline_id, g_source_remove);
+  g_cancellable_disconnect (self->cancellable, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (connect->cancellable), "tw-handler")));
+  g_object_unref (connect->cancellable);
   g_free (connect);
 
   if (self->stopped)
@@ -650,7 +679,10 @@ tail_connected_cb (GObject      *object,
         }
       else
         {
-          if (status >= 100)
+          if (timed_out)
+            problem = g_strdup_printf (_("Loki did not open the live tail within %u s: retrying."),
+                                       HANDSHAKE_TIMEOUT_S);
+          else if (status >= 100)
             problem = g_strdup_printf (_("Loki's live tail failed (HTTP %u): retrying."), status);
           else
             problem = g_strdup_printf (_("Could not reach Loki at %s for the live tail: %s"), self->url,
@@ -686,13 +718,18 @@ connect_tail (TwLogLoki *self)
       return;
     }
   if (self->ws_session == NULL)
-    self->ws_session = soup_session_new_with_options ("timeout", 15, "idle-timeout", 0, NULL);
+    self->ws_session = soup_session_new_with_options ("timeout", 0, "idle-timeout", 0, NULL);
   add_auth (self, NULL, soup_message_get_request_headers (msg));
   connect = g_new0 (Connect, 1);
   connect->self = loki_ref (self);
   connect->msg = msg;
+  connect->cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (connect->cancellable), "tw-handler",
+                     GSIZE_TO_POINTER (g_cancellable_connect (self->cancellable, G_CALLBACK (cancel_child),
+                                                              connect->cancellable, NULL)));
+  connect->deadline_id = g_timeout_add_seconds (HANDSHAKE_TIMEOUT_S, handshake_deadline_cb, connect);
   soup_session_websocket_connect_async (self->ws_session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        self->cancellable, tail_connected_cb, connect);
+                                        connect->cancellable, tail_connected_cb, connect);
 }
 
 /* Polling */
@@ -936,38 +973,4 @@ _tw_log_loki_free (TwLogLoki *self)
     return;
   _tw_log_loki_stop (self);
   loki_unref (self);
-}
-
-/* Spool lines */
-
-gboolean
-_tw_log_loki_split_line (const char *line,
-                         gsize       len,
-                         gint64     *time_us,
-                         gsize      *labels_start,
-                         gsize      *labels_len,
-                         gsize      *rest_start)
-{
-  const char *space = memchr (line, ' ', MIN (len, 40));
-  gsize i;
-  gboolean quoted = FALSE;
-
-  if (space == NULL || space - line < 20 || (gsize) (space - line) + 1 >= len || space[1] != '{')
-    return FALSE;
-  *time_us = tw_log_parse_time (line, space - line);
-  *labels_start = space - line + 1;
-  for (i = *labels_start + 1; i < len; i++)
-    {
-      if (quoted && line[i] == '\\')
-        i++;
-      else if (line[i] == '"')
-        quoted = !quoted;
-      else if (!quoted && line[i] == '}')
-        break;
-    }
-  if (i >= len)
-    return FALSE;
-  *labels_len = i + 1 - *labels_start;
-  *rest_start = MIN (i + 2, len);
-  return TRUE;
 }
