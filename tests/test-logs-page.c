@@ -39,6 +39,21 @@ append (const char *path, const char *text)
   fclose (file);
 }
 
+static GtkWidget *
+find_actionable (GtkWidget *root, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint
 n_rows (TwLogsPage *page)
 {
@@ -399,6 +414,21 @@ test_logs_page_loki (void)
     g_assert_cmpstr (tw_log_line_get_message (last), ==, "rate gate: backoff 2 s (quota 95% used)");
   }
   app_save_png_light_dark (GTK_WIDGET (f.window), "logs-loki");
+
+  /* Loki alone: no folder to open; with the file, its folder. */
+  {
+    GtkWidget *open = find_actionable (GTK_WIDGET (page), "logs.open-folder");
+
+    g_assert_nonnull (open);
+    g_assert_true (gtk_widget_get_sensitive (open));
+    _tw_logs_page_select_source (page, 1);
+    tw_test_wait_until (n_rows (page) == 41 && filtered (page), 10000);
+    g_assert_cmpuint (n_rows (page), ==, 41);
+    g_assert_false (gtk_widget_get_sensitive (open));
+    _tw_logs_page_select_source (page, 0);
+    tw_test_wait_until (n_rows (page) == 51 && filtered (page), 10000);
+    g_assert_true (gtk_widget_get_sensitive (open));
+  }
 
   /* Loki restarts: the page says the tail is reconnecting. */
   tw_sim_loki_set_fault (loki, TW_SIM_LOKI_FAULT_NO_WEBSOCKET);
