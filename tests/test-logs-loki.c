@@ -236,6 +236,10 @@ test_tail_reconnect (Fixture *f, gconstpointer data)
     g_assert_true (g_str_has_suffix (r6, "while away 1"));
     g_assert_true (g_str_has_suffix (r8, "after"));
   }
+  /* A stream that lagged: an entry a minute old, arriving now, is kept. */
+  tw_sim_loki_push (f->loki, g_get_real_time () * 1000 - 60 * NS, "app=ai-trading,service=slow", "late");
+  tw_test_wait_until (tw_log_source_get_n_lines (source) >= 10, 10000);
+  g_assert_cmpuint (tw_log_source_get_n_lines (source), ==, 10);
   tw_test_wait_until (tw_log_source_get_problem (source) == NULL, 5000);
   g_assert_null (tw_log_source_get_problem (source));
   tw_log_source_stop (source);

@@ -277,15 +277,15 @@ dedup_prune (Dedup *dedup)
       g_hash_table_iter_remove (&iter);
 }
 
-/* FALSE when @entry was written already (or is older than what is remembered). */
+/* FALSE when @entry was written already. */
 static gboolean
 dedup_take (Dedup *dedup,
             Entry *entry)
 {
   char *key;
 
-  if (entry->ts < dedup->max_ts - TW_LOKI_DEDUP_WINDOW_NS)
-    return FALSE;
+  /* A reconnection or a poll asks from the newest entry written on, so what comes again
+   * is within the window; an older entry is a late one (a stream that lagged): kept. */
   key = g_strdup_printf ("%" G_GINT64_FORMAT " %u %u", entry->ts, g_str_hash (entry->labels),
                          g_str_hash (entry->line));
   if (g_hash_table_contains (dedup->seen, key))

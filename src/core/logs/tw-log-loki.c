@@ -58,7 +58,8 @@ struct _TwLogLoki
   gboolean            started;
   gboolean            stopped;
 
-  Dedup               dedup;
+  Dedup               dedup;         /* a job's while it runs */
+  gint64              resume_ts;     /* ns: the newest entry written, read between jobs */
   GPtrArray          *history;       /* Entry, while the history is read */
   gint64              history_start; /* ns */
   gint64              history_end;   /* ns, exclusive */
@@ -341,6 +342,7 @@ history_written_cb (GObject      *object,
       /* With no history, the live tail starts where it ended. */
       if (self->dedup.max_ts == 0)
         self->dedup.max_ts = self->history_end;
+      self->resume_ts = self->dedup.max_ts;
       if (self->callbacks.written != NULL)
         self->callbacks.written (self->user_data);
       if (self->callbacks.loading != NULL)
@@ -506,6 +508,7 @@ tail_written_cb (GObject      *object,
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->ingesting = FALSE;
+  self->resume_ts = self->dedup.max_ts;
   if (!self->stopped)
     {
       if (job->written > 0 && self->callbacks.written != NULL)
@@ -707,7 +710,7 @@ tail_connected_cb (GObject      *object,
 static void
 connect_tail (TwLogLoki *self)
 {
-  g_autofree char *path = query_path (self, "tail", MAX (self->dedup.max_ts, 1), 0, self->page_size, NULL);
+  g_autofree char *path = query_path (self, "tail", MAX (self->resume_ts, 1), 0, self->page_size, NULL);
   g_autofree char *uri = g_strconcat (self->url, path, NULL);
   SoupMessage *msg = soup_message_new ("GET", uri);
   Connect *connect;
@@ -746,6 +749,7 @@ poll_written_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->ingesting = FALSE;
+  self->resume_ts = self->dedup.max_ts;
   if (self->stopped)
     {
       loki_unref (self);
@@ -806,7 +810,7 @@ static void
 poll_once (TwLogLoki *self)
 {
   g_clear_handle_id (&self->poll_id, g_source_remove);
-  send_range (self, MAX (self->dedup.max_ts, 1), now_ns () + NS_PER_US, self->page_size, "forward",
+  send_range (self, MAX (self->resume_ts, 1), now_ns () + NS_PER_US, self->page_size, "forward",
               poll_answer_cb);
 }
 
