@@ -518,12 +518,13 @@ tail_written_cb (GObject      *object,
         set_problem (self, error->message);
       else if (self->dropped > 0)
         {
+          guint dropped = (guint) MIN (self->dropped, G_MAXUINT);
           g_autofree char *problem = g_strdup_printf (
               g_dngettext (GETTEXT_PACKAGE,
-                           "Loki dropped %" G_GUINT64_FORMAT " line of the live tail (too many at once): search the time range again to see it.",
-                           "Loki dropped %" G_GUINT64_FORMAT " lines of the live tail (too many at once): search the time range again to see them.",
-                           self->dropped),
-              self->dropped);
+                           "Loki dropped %u entry of the live tail (too many at once): search the time range again to see it.",
+                           "Loki dropped %u entries of the live tail (too many at once): search the time range again to see them.",
+                           dropped),
+              dropped);
           set_problem (self, problem);
         }
       else if (job->written > 0)
