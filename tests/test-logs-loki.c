@@ -330,6 +330,12 @@ test_hostile_tail (Fixture *f, gconstpointer data)
   tw_test_wait_until (has_problem (source, "documented form"), 10000);
   g_assert_true (has_problem (source, "documented form"));
 
+  /* Loki says it dropped entries (a tail too fast for it): said. */
+  tw_sim_loki_send_raw (f->loki, "{\"streams\":[],\"dropped_entries\":[{\"labels\":{\"app\":\"ai-trading\"},\"timestamp\":\"1\"},"
+                                 "{\"labels\":{\"app\":\"ai-trading\"},\"timestamp\":\"2\"}]}");
+  tw_test_wait_until (has_problem (source, "dropped 2 entries"), 10000);
+  g_assert_true (has_problem (source, "dropped 2 entries"));
+
   memset (huge, 'x', 10 * 1024 * 1024);
   huge[10 * 1024 * 1024] = '\0';
   tw_sim_loki_push (f->loki, 0, "app=ai-trading", huge);
@@ -343,6 +349,9 @@ test_hostile_tail (Fixture *f, gconstpointer data)
     g_autofree char *after = row (source, 1);
     g_assert_true (g_str_has_suffix (after, "after the huge one"));
   }
+  /* whole messages again: the problem is gone */
+  tw_test_wait_until (tw_log_source_get_problem (source) == NULL, 5000);
+  g_assert_null (tw_log_source_get_problem (source));
   tw_log_source_stop (source);
 }
 

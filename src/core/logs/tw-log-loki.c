@@ -492,6 +492,9 @@ pump_tail (TwLogLoki *self)
   job = g_new0 (Job, 1);
   job->kind = JOB_TAIL;
   job->bodies = g_steal_pointer (&self->pending);
+  /* messages left out when too many were waiting */
+  job->dropped = self->dropped;
+  self->dropped = 0;
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->pending_bytes = 0;
   run_job (self, job, tail_written_cb);
@@ -513,12 +516,12 @@ tail_written_cb (GObject      *object,
     {
       if (job->written > 0 && self->callbacks.written != NULL)
         self->callbacks.written (self->user_data);
-      self->dropped += job->dropped;
       if (!ok)
         set_problem (self, error->message);
-      else if (self->dropped > 0)
+      else if (job->dropped > 0)
         {
-          guint dropped = (guint) MIN (self->dropped, G_MAXUINT);
+          /* said until entries arrive without a drop */
+          guint dropped = (guint) MIN (job->dropped, G_MAXUINT);
           g_autofree char *problem = g_strdup_printf (
               g_dngettext (GETTEXT_PACKAGE,
                            "Loki dropped %u entry of the live tail (too many at once): search the time range again to see it.",
