@@ -10,6 +10,7 @@
 #include "tw-log-loki.h"
 #include "tw-log-private.h"
 #include "tw-log-source.h"
+#include "tw-profile.h"
 #include "tw-secrets.h"
 #include "tw-sim-loki.h"
 #include "tw-test-util.h"
@@ -441,6 +442,29 @@ test_flood (Fixture *f, gconstpointer data)
   tw_log_source_stop (source);
 }
 
+/* The README's example loads as a profile (nothing in it looks like a secret), its keys
+ * kept for the source. */
+static void
+test_profile (void)
+{
+  static const char data[] =
+    "[Profile]\nName=ops\nMode=paper\n"
+    "[Log ai-trading]\nPath=http://localhost:3100\nKind=loki\nQuery={app=\"ai-trading\"} != \"healthz\"\n"
+    "Tenant=trading\nAuth=bearer\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_load_from_data (data, "ops.conf", &error);
+  TwLogConfig *log;
+  g_autoptr(TwLogSource) source = NULL;
+
+  g_assert_no_error (error);
+  log = g_ptr_array_index (tw_profile_get_logs (profile), 0);
+  g_assert_cmpstr (log->path, ==, "http://localhost:3100");
+  g_assert_cmpstr (g_hash_table_lookup (log->options, "Query"), ==, "{app=\"ai-trading\"} != \"healthz\"");
+  source = tw_log_source_new (log->id, log->path, log->options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tw_log_source_get_kind (source), ==, TW_LOG_KIND_LOKI);
+}
+
 static void
 test_bad_config (void)
 {
@@ -466,6 +490,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/logs/loki/format", test_format);
   g_test_add_func ("/logs/loki/bad-config", test_bad_config);
+  g_test_add_func ("/logs/loki/profile", test_profile);
 #define ADD(path, func) g_test_add ("/logs/loki/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("range-paging", test_range_paging);
   ADD ("max-lines", test_max_lines);
