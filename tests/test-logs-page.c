@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tw-log-chain.h"
+#include "tw-sim-loki.h"
 #include "tw-logs-page-private.h"
 #include "tw-test-app.h"
 #include "tw-test-recorder.h"
@@ -36,6 +37,21 @@ append (const char *path, const char *text)
   g_assert_nonnull (file);
   fputs (text, file);
   fclose (file);
+}
+
+static GtkWidget *
+find_actionable (GtkWidget *root, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static guint
@@ -321,6 +337,115 @@ test_logs_page_chain (void)
   g_rmdir (dir);
 }
 
+/* A Loki source (001's stack) beside a file: merged by time, its labels on each line,
+ * live lines through the tail, a dropped tail said in the page's status. */
+static void
+test_logs_page_loki (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tw-logs-loki-XXXXXX", NULL);
+  g_autofree char *trading = g_build_filename (dir, "trading.log", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwSimLoki) loki = tw_sim_loki_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 now_ns = g_date_time_to_unix (now) * G_GINT64_CONSTANT (1000000000);
+  AppFixture f = { 0, };
+  TwLogsPage *page;
+  TwLogSource *source;
+
+  g_assert_true (tw_sim_loki_start (loki, 0, &error));
+  for (guint i = 0; i < 40; i++)
+    {
+      gint64 ts = now_ns - (gint64) (40 - i) * 30 * G_GINT64_CONSTANT (1000000000);
+      g_autofree char *line = NULL;
+
+      if (i % 13 == 7)
+        line = g_strdup_printf ("{\"level\":\"error\",\"msg\":\"database pool: timeout acquiring a connection (20/20 in use)\",\"request_id\":\"req-%04u\"}", i);
+      else
+        line = g_strdup_printf ("{\"level\":\"%s\",\"msg\":\"GET /api/trades 200 %u ms\",\"request_id\":\"req-%04u\"}",
+                                i % 9 == 4 ? "warn" : "info", 20 + i * 3, i);
+      tw_sim_loki_push (loki, ts, i % 3 == 0 ? "app=ai-trading,service=rate-gate" : "app=ai-trading,service=api", line);
+      if (i % 4 == 0)
+        {
+          g_autoptr(GDateTime) time = g_date_time_add_seconds (now, -(double) (40 - i) * 30 + 1);
+          g_autofree char *stamp = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+          g_string_append_printf (text, "%s,000 - trading - INFO - Prediction: AAPL 189.20 -> 190.05 signal BUY\n", stamp);
+        }
+    }
+  g_assert_true (g_file_set_contents (trading, text->str, text->len, NULL));
+
+  f.app = app;
+  f.sim = tw_test_sim_start ();
+  f.secrets = tw_secrets_new_memory ();
+  f.profile = tw_demo_profile_new (f.sim, f.secrets, &error);
+  g_assert_no_error (error);
+  g_ptr_array_set_size (tw_profile_get_logs (f.profile), 0);
+  tw_profile_add_log (f.profile, "ai-trading", tw_sim_loki_get_url (loki));
+  tw_profile_set_log_option (f.profile, "ai-trading", "Kind", "loki");
+  tw_profile_set_log_option (f.profile, "ai-trading", "Query", "{app=\"ai-trading\"}");
+  tw_profile_set_log_option (f.profile, "ai-trading", "Tenant", "trading");
+  tw_profile_add_log (f.profile, "trading", trading);
+  tw_application_open_profile (app, f.profile, f.secrets);
+  f.window = tw_application_get_window (app);
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 1200, 620);
+  gtk_window_present (GTK_WINDOW (f.window));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_window_show_page (f.window, "logs"));
+  page = TW_LOGS_PAGE (find_widget (GTK_WIDGET (f.window), TW_TYPE_LOGS_PAGE));
+  g_assert_nonnull (page);
+
+  tw_test_wait_until (n_rows (page) == 50 && filtered (page), 10000);
+  g_assert_cmpuint (n_rows (page), ==, 50);
+  source = tw_logs_lookup (tw_session_get_logs (tw_window_get_session (f.window)), "ai-trading");
+  g_assert_nonnull (source);
+  tw_test_wait_until (tw_sim_loki_get_n_tails (loki) == 1, 10000);
+  /* live, through the tail */
+  tw_sim_loki_push (loki, 0, "app=ai-trading,service=api",
+                    "{\"level\":\"error\",\"msg\":\"rate gate: backoff 2 s (quota 95% used)\",\"request_id\":\"req-live\"}");
+  tw_test_wait_until (n_rows (page) == 51 && filtered (page), 10000);
+  g_assert_cmpuint (n_rows (page), ==, 51);
+  {
+    g_autoptr(TwLogLine) last = g_list_model_get_item (G_LIST_MODEL (_tw_logs_page_get_view (page)), 50);
+
+    g_assert_cmpstr (tw_log_line_get_source_id (last), ==, "ai-trading");
+    g_assert_nonnull (strstr (tw_log_line_get_text (last), "{app=\"ai-trading\", service=\"api\"}"));
+    g_assert_cmpint (tw_log_line_get_level (last), ==, TW_LOG_LEVEL_ERROR);
+    g_assert_cmpstr (tw_log_line_get_correlation_id (last), ==, "req-live");
+    g_assert_cmpstr (tw_log_line_get_message (last), ==, "rate gate: backoff 2 s (quota 95% used)");
+  }
+  app_save_png_light_dark (GTK_WIDGET (f.window), "logs-loki");
+
+  /* Loki alone: no folder to open; with the file, its folder. */
+  {
+    GtkWidget *open = find_actionable (GTK_WIDGET (page), "logs.open-folder");
+
+    g_assert_nonnull (open);
+    g_assert_true (gtk_widget_get_sensitive (open));
+    _tw_logs_page_select_source (page, 1);
+    tw_test_wait_until (n_rows (page) == 41 && filtered (page), 10000);
+    g_assert_cmpuint (n_rows (page), ==, 41);
+    g_assert_false (gtk_widget_get_sensitive (open));
+    _tw_logs_page_select_source (page, 0);
+    tw_test_wait_until (n_rows (page) == 51 && filtered (page), 10000);
+    g_assert_true (gtk_widget_get_sensitive (open));
+  }
+
+  /* Loki restarts: the page says the tail is reconnecting. */
+  tw_sim_loki_set_fault (loki, TW_SIM_LOKI_FAULT_NO_WEBSOCKET);
+  tw_sim_loki_close_tails (loki);
+  tw_test_wait_until (tw_log_source_get_problem (source) != NULL, 10000);
+  g_assert_nonnull (strstr (tw_log_source_get_problem (source), "reconnecting"));
+  app_save_png_light_dark (GTK_WIDGET (f.window), "logs-loki-reconnecting");
+  /* and polls when the WebSocket is refused; lines go on arriving */
+  tw_sim_loki_push (loki, 0, "app=ai-trading,service=api", "{\"level\":\"info\",\"msg\":\"polled\"}");
+  tw_test_wait_until (n_rows (page) == 52, 15000);
+  g_assert_cmpuint (n_rows (page), ==, 52);
+
+  app_fixture_close (&f);
+  g_unlink (trading);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,6 +454,7 @@ main (int argc, char **argv)
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/logs-page/follow-filter-correlate", test_logs_page);
   g_test_add_func ("/tw/ui/logs-page/chain", test_logs_page_chain);
+  g_test_add_func ("/tw/ui/logs-page/loki", test_logs_page_loki);
   status = g_test_run ();
   g_clear_object (&app);
   return status;

@@ -746,8 +746,8 @@ test_demo_logs (void)
   g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(JsonNode) answer = NULL;
   TwLogs *logs;
-  TwLogSource *trading, *api, *audit;
-  guint n_trading, status = 0;
+  TwLogSource *trading, *api, *audit, *loki;
+  guint n_trading, n_loki, status = 0;
   gboolean closed = FALSE;
 
   g_assert_no_error (error);
@@ -755,7 +755,11 @@ test_demo_logs (void)
   session = tw_session_new (profile, registry, http, secrets, TRUE);
   g_signal_connect (tw_session_get_alert_engine (session), "alert", G_CALLBACK (alert_cb), alerts);
   logs = tw_session_get_logs (session);
-  g_assert_cmpuint (g_list_model_get_n_items (tw_logs_get_sources (logs)), ==, 3);
+  /* the three files, and the AI trading system's Loki */
+  g_assert_cmpuint (g_list_model_get_n_items (tw_logs_get_sources (logs)), ==, 4);
+  loki = tw_logs_lookup (logs, "ai-trading");
+  g_assert_nonnull (loki);
+  g_assert_cmpint (tw_log_source_get_kind (loki), ==, TW_LOG_KIND_LOKI);
   trading = tw_logs_lookup (logs, "trading");
   api = tw_logs_lookup (logs, "api");
   audit = tw_logs_lookup (logs, "audit");
@@ -769,6 +773,11 @@ test_demo_logs (void)
   /* Appended while it runs. */
   n_trading = tw_log_source_get_n_lines (trading);
   tw_test_wait_until (tw_log_source_get_n_lines (trading) > n_trading, 10000);
+  /* Loki's lines: the history (when this simulator wrote it), then live by the tail. */
+  tw_test_wait_until (tw_log_source_get_n_lines (loki) > 0, 10000);
+  n_loki = tw_log_source_get_n_lines (loki);
+  tw_test_wait_until (tw_log_source_get_n_lines (loki) > n_loki, 10000);
+  g_assert_null (tw_log_source_get_problem (loki));
 
   answer = tw_test_sim_request_full (sim, "investiq", "POST", "/_sim/scenario", "{\"name\":\"log-max-drawdown\"}", &status);
   g_assert_cmpuint (status, ==, 200);

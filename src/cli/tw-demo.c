@@ -30,9 +30,12 @@ static const DemoService demo_services[] = {
 
 /* Logs: the firm's log files (tw-sim-demo-logs.h), appended to as the demo runs. */
 static void
-tw_demo_add_logs (TwProfile  *profile,
-                  const char *data_dir)
+tw_demo_add_logs (TwProfile   *profile,
+                  TwSimThread *sim,
+                  const char  *data_dir)
 {
+  const char *loki = tw_sim_thread_get_url (sim, "loki");
+
   g_autofree char *trading = g_build_filename (data_dir, TW_SIM_DEMO_LOG_TRADING, NULL);
   g_autofree char *api = g_build_filename (data_dir, TW_SIM_DEMO_LOG_API, NULL);
   g_autofree char *audit = g_build_filename (data_dir, TW_SIM_DEMO_LOG_AUDIT, NULL);
@@ -42,6 +45,14 @@ tw_demo_add_logs (TwProfile  *profile,
   tw_profile_set_log_option (profile, "api", "Kind", "json");
   tw_profile_add_log (profile, "audit", audit);
   tw_profile_set_log_option (profile, "audit", "Kind", "audit-chain");
+  /* The AI trading system (001) ships its logs to Loki. */
+  if (loki != NULL)
+    {
+      tw_profile_add_log (profile, "ai-trading", loki);
+      tw_profile_set_log_option (profile, "ai-trading", "Kind", "loki");
+      tw_profile_set_log_option (profile, "ai-trading", "Query", "{app=\"ai-trading\"}");
+      tw_profile_set_log_option (profile, "ai-trading", "Tenant", "trading");
+    }
 }
 
 TwProfile *
@@ -110,7 +121,7 @@ tw_demo_profile_new (TwSimThread *sim,
     tw_profile_add_database (profile, "investiq", investiq, backup_dir, 7, 1);
     tw_profile_add_database (profile, "ibkr-audit", audit, backup_dir, 7, 1);
   }
-  tw_demo_add_logs (profile, tw_sim_get_data_dir ());
+  tw_demo_add_logs (profile, sim, tw_sim_get_data_dir ());
 
   return g_steal_pointer (&profile);
 }

@@ -12,6 +12,7 @@
 #include "tw-log-chain.h"
 #include "tw-sim-demo-db.h"
 #include "tw-sim-firm.h"
+#include "tw-sim-loki.h"
 #include "tw-sim-portfolio.h"
 
 #define TICK_MS 1000
@@ -27,6 +28,7 @@ typedef struct
   guint    tick;
   guint    live_from;   /* the first tick written live (the ones before are history) */
   guint    next_order;
+  TwSimLoki *loki;      /* 001's Loki: the AI trading system's lines */
 } DemoLogs;
 
 static void
@@ -39,6 +41,7 @@ demo_logs_free (gpointer data)
       g_source_destroy (self->timer);
       g_source_unref (self->timer);
     }
+  g_clear_pointer (&self->loki, tw_sim_loki_free);
   g_rand_free (self->rand);
   g_free (self->dir);
   g_free (self);
@@ -81,6 +84,40 @@ trading_line (DemoLogs   *self,
   append_line (path, line);
 }
 
+/* 001's services log JSON lines (pino-style keys) shipped to Loki by promtail. */
+static void
+loki_tick (DemoLogs  *self,
+           GDateTime *time)
+{
+  static const char *routes[] = { "/api/health", "/api/metrics/performance", "/api/trades", "/api/models/status" };
+  gint64 ns = g_date_time_to_unix (time) * G_GINT64_CONSTANT (1000000000)
+              + (gint64) g_date_time_get_microsecond (time) * 1000;
+  g_autofree char *iso = g_date_time_format_iso8601 (time);
+  g_autofree char *request = g_strdup_printf ("req-%08x", g_rand_int (self->rand));
+  g_autofree char *api = NULL;
+
+  if (self->loki == NULL)
+    return;
+  api = g_strdup_printf ("{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"GET %s 200 %d ms\",\"request_id\":\"%s\"}",
+                         iso, routes[self->tick % G_N_ELEMENTS (routes)], g_rand_int_range (self->rand, 3, 180), request);
+  tw_sim_loki_push (self->loki, ns, "app=ai-trading,env=paper,service=api", api);
+  if (self->tick % 4 == 1)
+    {
+      g_autofree char *gate = g_strdup_printf ("{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"rate gate: %s\",\"request_id\":\"%s\"}",
+                                               iso, self->tick % 36 == 1 ? "warn" : "info",
+                                               self->tick % 36 == 1 ? "backoff 2 s (quota 95% used)" : "quota ok",
+                                               request);
+      tw_sim_loki_push (self->loki, ns + 1000, "app=ai-trading,env=paper,service=rate-gate", gate);
+    }
+  if (self->tick % 23 == 7)
+    {
+      g_autofree char *error = g_strdup_printf ("{\"time\":\"%s\",\"level\":\"error\",\"msg\":\"database pool: "
+                                                "timeout acquiring a connection (20/20 in use)\",\"request_id\":\"%s\"}",
+                                                iso, request);
+      tw_sim_loki_push (self->loki, ns + 2000, "app=ai-trading,env=paper,service=api", error);
+    }
+}
+
 static void
 write_tick (DemoLogs  *self,
             GDateTime *time)
@@ -99,6 +136,7 @@ write_tick (DemoLogs  *self,
   GPtrArray *orders = firm != NULL ? tw_sim_portfolio_get_ibkr_orders (tw_sim_firm_get_portfolio (firm)) : NULL;
 
   trading_line (self, time, "INFO", message);
+  loki_tick (self, time);
   if (self->tick % 3 == 0)
     {
       g_autofree char *signal = g_strdup_printf ("Signal: %s %s qty=%d", predicted > price ? "BUY" : "SELL",
@@ -189,6 +227,20 @@ tw_sim_demo_logs_attach (TwSim   *sim,
   self->sim = sim;
   self->rand = g_rand_new ();
   self->dir = g_strdup (tw_sim_get_data_dir ());
+  /* 001's Loki, on this thread's context like the flavors */
+  {
+    g_autoptr(GError) loki_error = NULL;
+
+    self->loki = tw_sim_loki_new ();
+    if (!tw_sim_loki_start (self->loki, 0, &loki_error))
+      {
+        g_warning ("The demo's Loki did not start: %s", loki_error->message);
+        g_clear_pointer (&self->loki, tw_sim_loki_free);
+      }
+    else
+      g_object_set_data_full (G_OBJECT (sim), "tw-sim-loki-url",
+                              g_strdup (tw_sim_loki_get_url (self->loki)), g_free);
+  }
   if (!write_history (self, error))
     {
       demo_logs_free (self);

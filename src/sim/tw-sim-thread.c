@@ -57,6 +57,9 @@ sim_thread_main (gpointer data)
                              g_strdup (tw_sim_get_url (sim, flavors[i])));
       g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_OFREP),
                            g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_OFREP)));
+      /* the demo's Loki, when its logs run */
+      if (tw_sim_get_url (sim, "loki") != NULL)
+        g_hash_table_insert (self->urls, g_strdup ("loki"), g_strdup (tw_sim_get_url (sim, "loki")));
       for (guint i = 0; credential_names[i] != NULL; i++)
         g_hash_table_insert (self->credentials, g_strdup (credential_names[i]),
                              g_strdup (tw_sim_get_credential (sim, credential_names[i])));

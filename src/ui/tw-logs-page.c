@@ -555,6 +555,16 @@ filter_changed_cb (TwLogsPage *self)
   self->filter_timeout = g_timeout_add (FILTER_DELAY_MS, filter_timeout_cb, self);
 }
 
+/* The first shown log that is a file (a Loki log has no folder), or NULL. */
+static TwLogSource *
+first_file_source (TwLogsPage *self)
+{
+  for (guint i = 0; i < self->shown->len; i++)
+    if (tw_log_source_get_kind (g_ptr_array_index (self->shown, i)) != TW_LOG_KIND_LOKI)
+      return g_ptr_array_index (self->shown, i);
+  return NULL;
+}
+
 static void
 show_sources (TwLogsPage *self)
 {
@@ -574,6 +584,7 @@ show_sources (TwLogsPage *self)
     if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected == i + 1)
       g_ptr_array_add (self->shown, g_list_model_get_item (sources, i));
   tw_log_view_set_sources (self->view, self->shown);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.open-folder", first_file_source (self) != NULL);
   update_count (self);
   if (self->follow)
     scroll_to_bottom (self);
@@ -675,9 +686,9 @@ open_folder_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr(GFile) file = NULL;
   g_autofree char *uri = NULL;
 
-  if (self->shown->len == 0)
+  if (first_file_source (self) == NULL)
     return;
-  path = tw_log_source_dup_current_path (g_ptr_array_index (self->shown, 0));
+  path = tw_log_source_dup_current_path (first_file_source (self));
   dir = g_path_get_dirname (path);
   file = g_file_new_for_path (dir);
   uri = g_file_get_uri (file);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-log-loki.h"
 
 /* Python logging's formats as the runbooks' bots write them:
  *   2026-12-06 02:30:00,123 - trading - INFO - Prediction: …
@@ -35,6 +36,7 @@ struct _TwLogFormat
   char     **id_fields;
   char      *prev_hash_field;
   char      *hash_field;
+  int        line_kind;  /* loki: TW_LOG_KIND_TEXT, TW_LOG_KIND_JSON, or -1 (auto) */
 };
 
 static GRegex *
@@ -85,10 +87,25 @@ tw_log_format_new (GHashTable  *options,
     self->kind = TW_LOG_KIND_JSON;
   else if (g_str_equal (kind, "audit-chain"))
     self->kind = TW_LOG_KIND_AUDIT_CHAIN;
+  else if (g_str_equal (kind, "loki"))
+    self->kind = TW_LOG_KIND_LOKI;
   else
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
-                   _("Unknown log kind “%s”: use text, json, audit-chain or journal."), kind);
+                   _("Unknown log kind “%s”: use text, json, audit-chain, journal or loki."), kind);
+      return NULL;
+    }
+  value = options != NULL ? g_hash_table_lookup (options, "LineKind") : NULL;
+  if (value == NULL || g_str_equal (value, "auto"))
+    self->line_kind = -1;
+  else if (g_str_equal (value, "text"))
+    self->line_kind = TW_LOG_KIND_TEXT;
+  else if (g_str_equal (value, "json"))
+    self->line_kind = TW_LOG_KIND_JSON;
+  else
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("Unknown LineKind “%s”: use auto, text or json."), value);
       return NULL;
     }
 
@@ -357,6 +374,70 @@ parse_text (TwLogFormat *self,
     }
 }
 
+static void parse_kind (TwLogFormat *self, TwLogKind kind, const char *line, gsize len,
+                        TwLogFields *fields);
+
+/* A level="…" (or detected_level, severity) label. */
+static TwLogLevel
+level_from_labels (const char *labels,
+                   gsize       len)
+{
+  static const char * const names[] = { "level=\"", "severity=\"", "lvl=\"", NULL };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gsize n = strlen (names[i]);
+
+      for (gsize at = 0; at + n < len; at++)
+        if (memcmp (labels + at, names[i], n) == 0)
+          {
+            const char *value = labels + at + n;
+            const char *end = memchr (value, '"', len - (value - labels));
+
+            if (end != NULL)
+              return tw_log_level_from_string (value, end - value);
+          }
+    }
+  return TW_LOG_LEVEL_UNKNOWN;
+}
+
+static void
+parse_loki (TwLogFormat *self,
+            const char  *line,
+            gsize        len,
+            TwLogFields *fields)
+{
+  gint64 time_us = 0;
+  gsize labels_start, labels_len, rest;
+  const char *text;
+  gsize text_len;
+
+  if (!_tw_log_loki_split_line (line, len, &time_us, &labels_start, &labels_len, &rest))
+    {
+      parse_kind (self, TW_LOG_KIND_TEXT, line, len, fields);
+      return;
+    }
+  text = line + rest;
+  text_len = len - rest;
+  if (self->line_kind == TW_LOG_KIND_JSON
+      || (self->line_kind < 0 && text_len > 0 && text[0] == '{'))
+    {
+      parse_kind (self, TW_LOG_KIND_JSON, text, text_len, fields);
+      if (fields->malformed && self->line_kind < 0)
+        {
+          tw_log_fields_clear (fields);
+          parse_kind (self, TW_LOG_KIND_TEXT, text, text_len, fields);
+        }
+    }
+  else
+    parse_kind (self, TW_LOG_KIND_TEXT, text, text_len, fields);
+  /* Loki's time orders the lines; the level from a label when the line has none. */
+  if (time_us != 0)
+    fields->time_us = time_us;
+  if (fields->level == TW_LOG_LEVEL_UNKNOWN)
+    fields->level = level_from_labels (line + labels_start, labels_len);
+}
+
 void
 tw_log_format_parse (TwLogFormat *self,
                      const char  *line,
@@ -364,7 +445,20 @@ tw_log_format_parse (TwLogFormat *self,
                      TwLogFields *fields)
 {
   memset (fields, 0, sizeof *fields);
-  if (self->kind == TW_LOG_KIND_TEXT)
+  if (self->kind == TW_LOG_KIND_LOKI)
+    parse_loki (self, line, len, fields);
+  else
+    parse_kind (self, self->kind, line, len, fields);
+}
+
+static void
+parse_kind (TwLogFormat *self,
+            TwLogKind    kind,
+            const char  *line,
+            gsize        len,
+            TwLogFields *fields)
+{
+  if (kind == TW_LOG_KIND_TEXT)
     {
       /* G_REGEX_RAW: any bytes; the message is made valid UTF-8 after. */
       parse_text (self, line, len, fields, FALSE);

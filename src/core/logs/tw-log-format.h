@@ -20,6 +20,7 @@ typedef enum
   TW_LOG_KIND_TEXT,
   TW_LOG_KIND_JSON,
   TW_LOG_KIND_AUDIT_CHAIN,  /* JSON lines, each carrying the SHA-256 of the previous */
+  TW_LOG_KIND_LOKI,         /* Loki entries as tw-log-loki.h spools them: time, labels, line */
 } TwLogKind;
 
 /* How the lines of one source are read: a GRegex with named groups "time", "level",
@@ -44,7 +45,8 @@ typedef struct
  * correlation_id=…, request_id=… or "correlation_id": "…".
  * @options: a log group's keys (utf8 → utf8, nullable): Kind= text|json|audit-chain,
  * Pattern= (text), LevelField=, MessageField=, TimeField=, IdField= (JSON, comma lists),
- * PrevHashField=, HashField= (audit chain). Fails on a bad Kind or Pattern. */
+ * PrevHashField=, HashField= (audit chain), LineKind= auto|text|json (loki: how its lines
+ * are read; auto: JSON when a line starts with "{"). Fails on a bad Kind or Pattern. */
 TwLogFormat *tw_log_format_new         (GHashTable   *options,
                                         GError      **error);
 TwLogFormat *tw_log_format_ref         (TwLogFormat  *self);

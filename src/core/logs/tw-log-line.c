@@ -3,6 +3,7 @@
 
 #include "tw-log-line.h"
 
+#include "tw-log-loki.h"
 #include "tw-log-private.h"
 
 struct _TwLogLine
@@ -94,6 +95,22 @@ tw_log_line_new (const char  *source_id,
   self->source_id = g_strdup (source_id);
   self->row = row;
   self->text = text;
+  /* A Loki entry is shown as its labels then its line: the time has its own column. */
+  if (tw_log_format_get_kind (format) == TW_LOG_KIND_LOKI && !(flags & (TW_LOG_LINE_LOST | TW_LOG_LINE_BINARY)))
+    {
+      gint64 time_us;
+      gsize labels_start, labels_len, rest;
+      gsize len = strlen (text);
+
+      if (_tw_log_loki_split_line (text, len, &time_us, &labels_start, &labels_len, &rest))
+        {
+          self->text = g_strdup_printf ("%.*s %.*s", (int) labels_len, text + labels_start,
+                                        (int) (len - rest), text + rest);
+          tw_log_format_parse (format, text, len, &self->fields);
+          g_free (text);
+          return self;
+        }
+    }
   self->flags = flags;
   if (!(flags & (TW_LOG_LINE_LOST | TW_LOG_LINE_BINARY)))
     tw_log_format_parse (format, text, strlen (text), &self->fields);

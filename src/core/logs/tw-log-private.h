@@ -115,6 +115,9 @@ void           _tw_log_snapshot_scan     (TwLogSnapshot *snapshot,
                                           GCancellable  *cancellable);
 
 typedef struct _TwLogSource TwLogSource;
+typedef struct _TwLogLoki TwLogLoki;
+/* A Loki source's client (tw-log-loki.h), NULL for the other kinds. */
+TwLogLoki     *_tw_log_source_get_loki   (TwLogSource   *self);
 /* (transfer full) the rows signalled so far; main thread. */
 TwLogSnapshot *_tw_log_source_snapshot   (TwLogSource   *self);
 

@@ -13,6 +13,7 @@
 
 #include "tw-log-chain.h"
 #include "tw-log-journal.h"
+#include "tw-log-loki.h"
 #include "tw-log-private.h"
 #include "tw-util.h"
 
@@ -61,6 +62,9 @@ struct _TwLogSource
   TwLogJournal  *journal;
   int            spool_fd;
 
+  /* Loki: its entries written to a spool by tw-log-loki.c, indexed here. */
+  TwLogLoki     *loki;
+
   /* Audit chains: verified after lines arrive, one verification at a time. */
   gboolean       chain_running;
   gboolean       chain_again;
@@ -96,6 +100,7 @@ tw_log_source_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->monitored_path);
   g_clear_pointer (&self->journal, _tw_log_journal_free);
+  g_clear_pointer (&self->loki, _tw_log_loki_free);
   if (self->spool_fd >= 0)
     close (self->spool_fd);
   g_free (self->unit);
@@ -202,6 +207,15 @@ tw_log_source_new (const char  *id,
       self->is_journal = TRUE;
       self->unit = g_strdup (g_hash_table_lookup (options, "Unit"));
       self->identifier = g_strdup (g_hash_table_lookup (options, "Identifier"));
+    }
+  else if (options != NULL && g_strcmp0 (g_hash_table_lookup (options, "Kind"), "loki") == 0)
+    {
+      self->loki = _tw_log_loki_new (id, path, options, error);
+      if (self->loki == NULL)
+        {
+          g_object_unref (self);
+          return NULL;
+        }
     }
   return self;
 }
@@ -730,6 +744,7 @@ journal_step (TwLogSource  *self,
         {
           post (self, TRUE, error != NULL ? error->message : g_strerror (errno), FALSE);
           g_clear_pointer (&self->journal, _tw_log_journal_free);
+  g_clear_pointer (&self->loki, _tw_log_loki_free);
           return;
         }
       segment = _tw_log_segment_new (self->path, read_fd, 0, 0);
@@ -763,6 +778,86 @@ journal_step (TwLogSource  *self,
   post (self, TRUE, NULL, first ? FALSE : -1);
 }
 
+/* Loki: what tw-log-loki.c wrote to the spool is indexed. */
+static void
+loki_step (TwLogSource  *self,
+           GCancellable *cancellable)
+{
+  TwLogSegment *segment;
+  struct stat st;
+
+  g_mutex_lock (&self->lock);
+  segment = self->segments->len > 0 ? g_ptr_array_index (self->segments, 0) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (segment != NULL && fstat (segment->fd, &st) == 0 && (guint64) st.st_size > segment->tail.end)
+    {
+      _tw_log_segment_index (segment, &segment->tail, segment->tail.end, st.st_size, cancellable);
+      post (self, FALSE, NULL, -1);
+    }
+}
+
+static void
+loki_written_cb (gpointer user_data)
+{
+  tw_log_source_check (user_data);
+}
+
+static void
+loki_problem_cb (const char *problem,
+                 gpointer    user_data)
+{
+  TwLogSource *self = user_data;
+
+  if (tw_set_str (&self->problem, problem))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
+
+static void
+loki_loading_cb (gboolean loading,
+                 gpointer user_data)
+{
+  TwLogSource *self = user_data;
+
+  if (self->indexing != loading)
+    {
+      self->indexing = loading;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INDEXING]);
+    }
+}
+
+/* The spool Loki's entries are written to (unlinked: gone with the source), and its
+ * segment. FALSE with the problem set. */
+static gboolean
+loki_open (TwLogSource *self)
+{
+  static const TwLogLokiCallbacks callbacks = { loki_written_cb, loki_problem_cb, loki_loading_cb };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spool = NULL;
+  int write_fd = g_file_open_tmp ("tradewarden-loki-XXXXXX", &spool, &error);
+  int read_fd = write_fd >= 0 ? g_open (spool, O_RDONLY | O_CLOEXEC, 0) : -1;
+  TwLogSegment *segment;
+
+  if (spool != NULL)
+    g_unlink (spool);
+  if (read_fd < 0)
+    {
+      g_autofree char *problem = g_strdup_printf (_("Could not keep Loki's lines: %s"),
+                                                  error != NULL ? error->message : g_strerror (errno));
+      if (write_fd >= 0)
+        close (write_fd);
+      loki_problem_cb (problem, self);
+      return FALSE;
+    }
+  segment = _tw_log_segment_new (self->path, read_fd, 0, 0);
+  segment->head_done = TRUE;
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->segments, segment);
+  self->current_path = g_strdup (self->path);
+  g_mutex_unlock (&self->lock);
+  _tw_log_loki_start (self->loki, write_fd, &callbacks, self);
+  return TRUE;
+}
+
 static void
 job_thread (GTask        *task,
             gpointer      source_object,
@@ -771,7 +866,9 @@ job_thread (GTask        *task,
 {
   TwLogSource *self = source_object;
 
-  if (self->is_journal)
+  if (self->loki != NULL)
+    loki_step (self, cancellable);
+  else if (self->is_journal)
     journal_step (self, cancellable);
   else if (!self->opened)
     {
@@ -889,6 +986,12 @@ tw_log_source_start (TwLogSource *self)
     return;
   self->started = TRUE;
   self->cancellable = g_cancellable_new ();
+  if (self->loki != NULL)
+    {
+      /* Indexed when Loki's client has written lines, not by a timer. */
+      loki_open (self);
+      return;
+    }
   watch_current (self);
   run_job (self);
   self->timer_id = g_timeout_add (self->interval_ms, tick_cb, self);
@@ -906,8 +1009,27 @@ tw_log_source_stop (TwLogSource *self)
       g_file_monitor_cancel (self->monitor);
       g_clear_object (&self->monitor);
     }
+  if (self->loki != NULL)
+    _tw_log_loki_stop (self->loki);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+}
+
+void
+tw_log_source_set_secrets (TwLogSource *self,
+                           TwSecrets   *secrets,
+                           const char  *profile)
+{
+  g_return_if_fail (TW_IS_LOG_SOURCE (self));
+
+  if (self->loki != NULL)
+    _tw_log_loki_set_secrets (self->loki, secrets, profile);
+}
+
+TwLogLoki *
+_tw_log_source_get_loki (TwLogSource *self)
+{
+  return self->loki;
 }
 
 void

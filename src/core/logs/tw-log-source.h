@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tw-log-format.h"
+#include "tw-secrets.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,11 @@ void         tw_log_source_set_interval       (TwLogSource  *self,
 /* Opens and indexes, then follows. Once. */
 void         tw_log_source_start              (TwLogSource  *self);
 void         tw_log_source_stop               (TwLogSource  *self);
+/* Where a Loki source (Kind=loki, tw-log-loki.h) finds its token or password: the
+ * keyring entry (@profile, "log:ID", "token" or "password"). Before start. */
+void         tw_log_source_set_secrets        (TwLogSource  *self,
+                                               TwSecrets    *secrets,
+                                               const char   *profile);
 /* Checks the file now (tests; a tick runs it too). */
 void         tw_log_source_check              (TwLogSource  *self);
 

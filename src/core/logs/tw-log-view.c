@@ -504,6 +504,15 @@ lines_inserted_cb (TwLogSource *source,
       g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_added);
       return;
     }
+  /* A source's first lines after the others' (a Loki history, a file that appeared):
+   * merged by time with what is shown, not put below it. */
+  if (position == 0 && g_array_index (self->scanned, guint, index) == 0 && self->refs->len > 0)
+    {
+      self->full_pending = TRUE;
+      if (self->cancellable == NULL)
+        start_job (self, TRUE);
+      return;
+    }
   if (position < g_array_index (self->scanned, guint, index))
     {
       /* Older lines above: the rows below moved; found again from the start. */

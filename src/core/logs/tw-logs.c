@@ -152,6 +152,21 @@ tw_logs_get_focus (TwLogs      *self,
 }
 
 void
+tw_logs_set_secrets (TwLogs     *self,
+                     TwSecrets  *secrets,
+                     const char *profile)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sources));
+
+  g_return_if_fail (TW_IS_LOGS (self));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwLogSource) source = g_list_model_get_item (G_LIST_MODEL (self->sources), i);
+      tw_log_source_set_secrets (source, secrets, profile);
+    }
+}
+
+void
 tw_logs_start (TwLogs *self)
 {
   guint n;

@@ -32,6 +32,10 @@ void         tw_logs_set_alert_engine (TwLogs        *self,
 guint        tw_logs_get_focus     (TwLogs      *self,
                                     const char **source_id,
                                     guint       *row);
+/* Where Loki sources find their credentials (tw_log_source_set_secrets()); before start. */
+void         tw_logs_set_secrets   (TwLogs     *self,
+                                    TwSecrets  *secrets,
+                                    const char *profile);
 void         tw_logs_start         (TwLogs     *self);
 void         tw_logs_stop          (TwLogs     *self);
 gboolean     tw_logs_is_started    (TwLogs     *self);

@@ -125,6 +125,9 @@ build_services (TwSession *self)
   _tw_session_build_keys (self);
 
   self->logs = tw_logs_new (self->profile);
+  /* Loki sources' tokens */
+  if (self->secrets != NULL)
+    tw_logs_set_secrets (self->logs, self->secrets, tw_profile_get_name (self->profile));
   if (self->alerts != NULL)
     tw_logs_set_alert_engine (self->logs, self->alerts);
 }
