@@ -137,6 +137,7 @@ _tw_log_loki_new (const char  *id,
   const char *query = options != NULL ? g_hash_table_lookup (options, "Query") : NULL;
   const char *auth = options != NULL ? g_hash_table_lookup (options, "Auth") : NULL;
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *stripped = query != NULL ? g_strstrip (g_strdup (query)) : NULL;
 
   if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
                       && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
@@ -146,7 +147,7 @@ _tw_log_loki_new (const char  *id,
                    url);
       return NULL;
     }
-  if (query == NULL || *g_strstrip (g_strdup (query)) == '\0')
+  if (stripped == NULL || *stripped == '\0')
     {
       g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID,
                            _("A Loki log needs a Query: a LogQL selector such as {app=\"ai-trading\"}."));
