@@ -512,6 +512,13 @@ tw_alerts_service_lookup (TwAlertsService *self,
   return key != NULL ? g_hash_table_lookup (self->items, key) : NULL;
 }
 
+TwAlertEngine *
+tw_alerts_service_get_engine (TwAlertsService *self)
+{
+  g_return_val_if_fail (TW_IS_ALERTS_SERVICE (self), NULL);
+  return self->engine;
+}
+
 guint
 tw_alerts_service_get_n_unacknowledged (TwAlertsService *self)
 {
@@ -634,6 +641,8 @@ tw_alerts_service_finalize (GObject *object)
   g_hash_table_unref (self->items);
   g_hash_table_unref (self->ack_timers);
   g_hash_table_unref (self->console_active);
+  g_hash_table_unref (self->pending_acks);
+  g_free (self->state_path);
   g_object_unref (self->cancellable);
   g_queue_free_full (self->recent, g_free);
 
@@ -725,6 +734,8 @@ tw_alerts_service_init (TwAlertsService *self)
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->ack_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->console_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_acks = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) _tw_pending_ack_free);
   self->cancellable = g_cancellable_new ();
   self->recent = g_queue_new ();
   self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;

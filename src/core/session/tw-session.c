@@ -109,6 +109,13 @@ build_services (TwSession *self)
                                                 self->alerts, self->audit_log);
   tw_alerts_service_set_rate_limit (self->alerts_service, self->rate_limit_s);
   tw_alerts_service_set_poll_interval (self->alerts_service, self->poll_interval_ms);
+  /* Acknowledgements survive a restart (not the demo's: a throw-away profile). */
+  if (!self->demo)
+    {
+      g_autofree char *acks_path = tw_alerts_service_default_state_path (tw_profile_get_name (self->profile));
+
+      tw_alerts_service_set_state_path (self->alerts_service, acks_path);
+    }
 
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, self->stuck_threshold_s);
