@@ -18,6 +18,8 @@ struct _TwKeySwapDialog
   gint64        halted_since;
   gint64        outage_us;
   GPtrArray    *entries;      /* AdwPasswordEntryRow, "tw-secret" data */
+  char         *proof_text;   /* what the proof sends, as shown */
+  gboolean      gate;         /* a key-gated proof (the live-trading key), not a vendor's */
 
   GtkLabel     *heading;
   GtkLabel     *body;
@@ -106,9 +108,15 @@ halted_cb (GObject      *source,
   self->busy = FALSE;
   self->state = "paste";
   gtk_label_set_label (self->heading, _("Paste the new keys"));
-  gtk_label_set_label (self->body, _("Trading is halted. Regenerate the keys in the vendor’s "
-                                     "dashboard (the old ones stop working at once) and paste "
-                                     "them here: they are proven before they are stored."));
+  if (self->gate)
+    gtk_label_set_label (self->body, _("Trading is halted. Put the new key in the service’s .env "
+                                       "and restart it, as the runbook says (the old key stops "
+                                       "working then), and paste it here: it is proven before it "
+                                       "is stored."));
+  else
+    gtk_label_set_label (self->body, _("Trading is halted. Regenerate the keys in the vendor’s "
+                                       "dashboard (the old ones stop working at once) and paste "
+                                       "them here: they are proven before they are stored."));
   gtk_label_set_label (self->message, error != NULL ? error->message : "");
   update (self);
 }
@@ -174,6 +182,7 @@ tw_key_swap_dialog_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_free (self->service_id);
+  g_free (self->proof_text);
   g_ptr_array_unref (self->entries);
 
   G_OBJECT_CLASS (tw_key_swap_dialog_parent_class)->finalize (object);
@@ -255,6 +264,48 @@ tw_key_swap_dialog_new (TwSession  *session,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->form), reason);
   gtk_box_append (GTK_BOX (box), self->form);
 
+  /* Before anything is sent: exactly what the proof will send, and what each answer
+   * must be (the live-trading key's gate: three calls). */
+  for (guint i = 0; specs != NULL && i < specs->len; i++)
+    {
+      const TwSecretSpec *spec = g_ptr_array_index (specs, i);
+      g_autofree char *proof = NULL;
+      GtkWidget *label;
+
+      if (spec->prove_operation == NULL || spec->rotate_overlap)
+        continue;
+      proof = tw_keys_describe_proof (tw_session_get_keys (session), service_id, spec->name);
+      if (proof == NULL)
+        continue;
+      label = gtk_label_new (NULL);
+      {
+        g_autofree char *text = g_strdup_printf (_("The proof of the %s sends: %s"),
+                                                 g_dgettext (GETTEXT_PACKAGE, spec->label), proof);
+
+        gtk_label_set_label (GTK_LABEL (label), text);
+      }
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_name (label, "tw-proof");
+      gtk_box_append (GTK_BOX (box), label);
+      g_free (self->proof_text);
+      self->proof_text = g_strdup (gtk_label_get_label (GTK_LABEL (label)));
+      self->gate |= spec->prove_gate;
+    }
+
+  if (self->gate)
+    {
+      g_autofree char *gate_body =
+        g_strdup_printf (_("%s takes one live-trading key at a time: the runbook replaces "
+                           "LIVE_TRADING_KEY in its .env and restarts it, which refuses the old "
+                           "key at once. Halt its trading first, then put the new key on the "
+                           "server and paste it here; the console proves it with the key-gated "
+                           "call below and swaps it in, and measures the outage."), name);
+
+      gtk_label_set_label (self->body, gate_body);
+    }
+
   self->message = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_xalign (self->message, 0);
   gtk_label_set_wrap (self->message, TRUE);
@@ -331,4 +382,11 @@ gint64
 tw_key_swap_dialog_get_outage_us (TwKeySwapDialog *self)
 {
   return self->outage_us;
+}
+
+const char *
+tw_key_swap_dialog_get_proof_text (TwKeySwapDialog *self)
+{
+  g_return_val_if_fail (TW_IS_KEY_SWAP_DIALOG (self), NULL);
+  return self->proof_text;
 }

@@ -27,5 +27,7 @@ gboolean    tw_key_swap_dialog_can_go_on   (TwKeySwapDialog *self);
 const char *tw_key_swap_dialog_get_state   (TwKeySwapDialog *self);
 const char *tw_key_swap_dialog_get_message (TwKeySwapDialog *self);
 gint64      tw_key_swap_dialog_get_outage_us (TwKeySwapDialog *self);
+/* (nullable) what the proof sends, as the dialog shows it before anything is sent */
+const char *tw_key_swap_dialog_get_proof_text (TwKeySwapDialog *self);
 
 G_END_DECLS
