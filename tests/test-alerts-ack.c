@@ -315,7 +315,8 @@ test_ack_restart (void)
   g_free (counts.last_summary);
 }
 
-/* A storm of the console's own alerts: one summary, not one notification each. */
+/* A storm of the console's own alerts (a backup's too): one summary, not one notification
+ * each. */
 static void
 test_console_storm (void)
 {
@@ -349,6 +350,18 @@ test_console_storm (void)
   g_assert_cmpstr (g_ptr_array_index (counts.notified_keys, 0), ==, "console:security:svc0:tls");
   g_assert_cmpuint (counts.n_summaries, ==, 0);
 
+  /* A backup alert is one of the console's own too: on the page, notified by the service */
+  g_signal_emit_by_name (tw_session_get_backup_scheduler (session), "alert", "backup-failed:nightly",
+                         "warning", "Backup failed", "The nightly backup failed: disk full");
+  {
+    TwAlertItem *item = tw_alerts_service_lookup (alerts, "console:backup-failed:nightly");
+
+    g_assert_nonnull (item);
+    g_assert_cmpstr (tw_alert_item_get_page (item), ==, "backups");
+    g_assert_cmpstr (tw_alert_item_get_category (item), ==, "x-tradewarden.backup");
+  }
+  g_assert_cmpuint (counts.n_notified, ==, 4);
+
   /* A thousand: the storm limit reached, one summary counting them all */
   for (guint i = 0; i < 1000; i++)
     {
@@ -360,9 +373,9 @@ test_console_storm (void)
   g_assert_cmpuint (counts.n_notified, <=, TW_ALERTS_STORM_LIMIT);
   g_assert_cmpuint (counts.n_summaries, ==, 1);
   tw_test_wait_until (counts.n_summaries >= 2, 10000);
-  g_assert_cmpstr (counts.last_summary, ==, "1003 alerts firing: 10 critical, 993 warning");
+  g_assert_cmpstr (counts.last_summary, ==, "1004 alerts firing: 10 critical, 994 warning");
   g_assert_cmpuint (tw_alerts_service_get_n_notified (alerts), <=, TW_ALERTS_STORM_LIMIT + 3);
-  g_assert_cmpuint (tw_alerts_service_get_n_unacknowledged (alerts), ==, 1003);
+  g_assert_cmpuint (tw_alerts_service_get_n_unacknowledged (alerts), ==, 1004);
 
   close_session (session);
   g_ptr_array_unref (counts.notified_keys);
