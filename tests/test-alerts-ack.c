@@ -382,6 +382,68 @@ test_console_storm (void)
   g_free (counts.last_summary);
 }
 
+static guint
+count_key (GPtrArray  *keys,
+           const char *key)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < keys->len; i++)
+    if (g_str_equal (g_ptr_array_index (keys, i), key))
+      n++;
+  return n;
+}
+
+/* An unacknowledged critical console alert repeats every repeat interval; acknowledged,
+ * it stops. */
+static void
+test_console_repeat (void)
+{
+  g_autoptr(TwProfile) profile = tw_profile_new ("alerts-repeat", TW_MODE_PAPER);
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwSession) session = NULL;
+  g_autofree char *state_path = tw_alerts_service_default_state_path ("alerts-repeat");
+  TwAlertsService *alerts;
+  TwAlertItem *item;
+  Counts counts = { 0 };
+  guint n;
+
+  tw_connector_registry_load_default (registry);
+  counts.notified_keys = g_ptr_array_new_with_free_func (g_free);
+  session = open_session (profile, registry, http, secrets, state_path, &counts);
+  alerts = tw_session_get_alerts_service (session);
+  tw_session_start (session);
+  tw_alerts_service_set_rate_limit (alerts, 1);
+  tw_alert_engine_raise_condition (tw_session_get_alert_engine (session), "security:investiq:auth",
+                                   TW_ALERT_CRITICAL, "Authentication disabled", "AUTH_ENABLED=false",
+                                   "investiq", NULL);
+  g_assert_cmpuint (counts.n_notified, ==, 1);
+  tw_test_wait_until (counts.n_notified >= 3, 10000);
+
+  item = tw_alerts_service_lookup (alerts, "console:security:investiq:auth");
+  g_assert_nonnull (item);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    tw_alerts_service_acknowledge_async (alerts, tw_alert_item_get_key (item), "fixing it", 0, NULL,
+                                         async_result_cb, &result);
+    tw_test_wait_until (result != NULL, 5000);
+    g_assert_true (tw_alerts_service_acknowledge_finish (alerts, result, NULL));
+  }
+  /* Acknowledged: repeat rounds pass without it; a second critical alert, not
+   * acknowledged, repeating twice proves they ran. */
+  n = count_key (counts.notified_keys, "console:security:investiq:auth");
+  tw_alert_engine_raise_condition (tw_session_get_alert_engine (session), "security:investiq:tls",
+                                   TW_ALERT_CRITICAL, "TLS disabled", "no certificate", "investiq", NULL);
+  tw_test_wait_until (count_key (counts.notified_keys, "console:security:investiq:tls") >= 3, 10000);
+  g_assert_cmpuint (count_key (counts.notified_keys, "console:security:investiq:auth"), ==, n);
+  close_session (session);
+  g_ptr_array_unref (counts.notified_keys);
+  g_free (counts.last_summary);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,5 +452,6 @@ main (int   argc,
 
   g_test_add_func ("/tw/core/alerts/ack/restart", test_ack_restart);
   g_test_add_func ("/tw/core/alerts/console-storm", test_console_storm);
+  g_test_add_func ("/tw/core/alerts/console-repeat", test_console_repeat);
   return g_test_run ();
 }

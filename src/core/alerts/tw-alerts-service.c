@@ -298,7 +298,8 @@ _tw_alerts_service_withdraw (TwAlertsService *self,
   g_signal_emit (self, signals[SIGNAL_WITHDRAW_ALERT], 0, item);
 }
 
-/* Critical alerts nobody acknowledged come back every repeat interval. */
+/* Critical alerts nobody acknowledged come back every repeat interval, the console's own
+ * too (the engine shows a critical condition once while it lasts). */
 static gboolean
 repeat_cb (gpointer user_data)
 {
@@ -310,8 +311,7 @@ repeat_cb (gpointer user_data)
 
   g_hash_table_iter_init (&iter, self->items);
   while (g_hash_table_iter_next (&iter, NULL, &item))
-    if (tw_alert_item_get_source_kind (item) == TW_ALERT_SOURCE_ALERTMANAGER
-        && tw_alert_item_get_severity (item) == TW_ALERT_CRITICAL
+    if (tw_alert_item_get_severity (item) == TW_ALERT_CRITICAL
         && tw_alert_item_get_state (item) == TW_ALERT_STATE_FIRING
         && now - _tw_alert_item_get_last_notified (item) >= (gint64) self->rate_limit_s * G_USEC_PER_SEC)
       g_ptr_array_add (again, item);
