@@ -748,6 +748,112 @@ test_live_key_swap (void)
   app_fixture_close (&f);
 }
 
+/* Managed (000's sed on LIVE_TRADING_KEY and the restart, done by the console): the .env
+ * edited (every other byte and the mode kept), the restart command run, the gate's proof;
+ * a failed proof puts the file back and restarts the service on it. */
+static void
+test_live_key_managed (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeySwapDialog *dialog;
+  TwKeys *keys;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GArray) statuses = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tw-live-env-XXXXXX", NULL);
+  g_autofree char *env = g_build_filename (dir, ".env", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keys-restart.sh", NULL);
+  g_autofree char *api_key = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *stored = NULL;
+  const char *new_key = "9b2e6d1f3a8c4e7b0d5f2a9c6e1b8d4f7a3c0e5b9d2f6a1c8e4b7d0f3a5c9e2b";
+  const char *argv[] = { "/bin/sh", script, NULL, NULL };
+  GStatBuf st;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  api_key = lookup (&f, "api_key");
+  old_key = lookup (&f, "live_trading_key");
+  original = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
+                              api_key, old_key);
+  expected = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
+                              api_key, new_key);
+  g_assert_true (g_file_set_contents (env, original, -1, &error));
+  g_assert_cmpint (g_chmod (env, 0640), ==, 0);
+  /* The simulator's InvestIQ reads its keys from that file (on each restart) */
+  body = g_strdup_printf ("{\"env_file\": \"%s\"}", env);
+  answer = tw_test_sim_request (f.sim, "investiq", "PUT", "/_sim/keys", body);
+  g_assert_nonnull (answer);
+  argv[2] = tw_sim_thread_get_url (f.sim, "investiq");
+  keys = tw_session_get_keys (tw_application_get_session (app));
+  g_assert_true (tw_keys_set_server (keys, "investiq", TW_KEY_SERVER_MANAGED, env, argv, 20, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  app_clear_requests (&f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.swap", "s", "investiq"));
+  dialog = TW_KEY_SWAP_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+
+  /* A gate that does not refuse: the proof fails, the file is put back, nothing stored */
+  tw_test_sim_fault (f.sim, "investiq",
+                     "{\"path\":\"/api/broker/close/TW-KEY-PROOF\",\"kind\":\"status\",\"status\":404}");
+  tw_key_swap_dialog_set_value (dialog, "live_trading_key", new_key);
+  tw_key_swap_dialog_set_reason (dialog, "Quarterly live-trading key rotation");
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 30000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_nonnull (strstr (tw_key_swap_dialog_get_message (dialog), "put back"));
+  g_assert_true (g_file_get_contents (env, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, original);
+  g_clear_pointer (&now, g_free);
+  stored = lookup (&f, "live_trading_key");
+  g_assert_cmpstr (stored, ==, old_key);
+  g_clear_pointer (&stored, g_free);
+  tw_test_sim_clear_faults (f.sim);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-managed-1-put-back");
+
+  /* Again, the gate working: the .env's one line changed, the mode kept, proven, stored */
+  app_clear_requests (&f);
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 30000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "done");
+  g_assert_true (g_file_get_contents (env, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, expected);
+  g_assert_cmpint (g_stat (env, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  stored = lookup (&f, "live_trading_key");
+  g_assert_cmpstr (stored, ==, new_key);
+  statuses = proof_statuses (&f);
+  g_assert_cmpuint (statuses->len, ==, 3);
+  g_assert_cmpuint (g_array_index (statuses, guint, 0), ==, 404);
+  g_assert_cmpuint (g_array_index (statuses, guint, 1), ==, 403);
+  g_assert_cmpuint (g_array_index (statuses, guint, 2), ==, 403);
+  /* No copy of the old file left beside it: it held a key the server refuses now */
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (d) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-managed-2-done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+  g_unlink (env);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -762,6 +868,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/keys/managed-restart-fails", test_managed_restart_fails);
   g_test_add_func ("/tw/ui/keys/swap-no-overlap", test_swap_no_overlap);
   g_test_add_func ("/tw/ui/keys/live-key-swap", test_live_key_swap);
+  g_test_add_func ("/tw/ui/keys/live-key-managed", test_live_key_managed);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

@@ -108,7 +108,13 @@ halted_cb (GObject      *source,
   self->busy = FALSE;
   self->state = "paste";
   gtk_label_set_label (self->heading, _("Paste the new keys"));
-  if (self->gate)
+  if (self->gate && tw_keys_get_server_mode (tw_session_get_keys (self->session), self->service_id)
+                    == TW_KEY_SERVER_MANAGED)
+    gtk_label_set_label (self->body, _("Trading is halted. Paste the new key (the runbook makes one "
+                                       "with “openssl rand -hex 32”): the console writes it to the "
+                                       "service’s .env, runs its restart command, proves it and only "
+                                       "then stores it; a failed proof puts the file back."));
+  else if (self->gate)
     gtk_label_set_label (self->body, _("Trading is halted. Put the new key in the service’s .env "
                                        "and restart it, as the runbook says (the old key stops "
                                        "working then), and paste it here: it is proven before it "

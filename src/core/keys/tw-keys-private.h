@@ -114,6 +114,10 @@ void           _tw_keys_start_step      (TwKeys              *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* Runs the managed restart command (its output in job->output). */
+gboolean       _tw_keys_run_restart     (TwKeyJob      *job,
+                                         GError       **error);
+
 /* tw-keys-swap.c */
 TwKeyStep      _tw_keys_run_swap        (TwKeyJob      *job,
                                          GError       **error);

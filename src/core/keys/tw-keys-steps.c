@@ -258,9 +258,9 @@ _tw_keys_prove (TwKeyJob    *job,
   return FALSE;
 }
 
-static gboolean
-run_restart (TwKeyJob  *job,
-             GError   **error)
+gboolean
+_tw_keys_run_restart (TwKeyJob  *job,
+                      GError   **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autofree char *output = NULL;
@@ -359,7 +359,7 @@ _tw_keys_managed_edit (TwKeyJob    *job,
       add_backup (job, backup);
     }
 
-  if (!run_restart (job, &local_error))
+  if (!_tw_keys_run_restart (job, &local_error))
     {
       g_autoptr(GError) undo_error = NULL;
       g_autofree char *undo_backup = NULL;

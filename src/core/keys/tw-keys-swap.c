@@ -8,7 +8,10 @@
 #include "tw-client.h"
 #include "tw-error.h"
 #include "tw-http.h"
+#include "tw-key-env.h"
 #include "tw-keys-private.h"
+
+#include <glib/gstdio.h>
 
 /* A swap where the server takes no overlap (Alpaca: regenerating invalidates the old
  * pair at once), in a worker: the service is halted by the session first; the pasted
@@ -175,6 +178,98 @@ prove_gate_refusals (TwKeyJob   *job,
   return TRUE;
 }
 
+/* The managed server side of a swap: the variable set to the new value in the service's
+ * .env (a 0600 backup beside it), then the restart command. */
+typedef struct
+{
+  char *variable;
+  char *before;     /* the old value, wiped when freed */
+  char *backup;
+  gboolean changed;
+} ManagedEdit;
+
+static void
+managed_edit_clear (ManagedEdit *edit)
+{
+  g_free (edit->variable);
+  if (edit->before != NULL)
+    memset (edit->before, 0, strlen (edit->before));
+  g_free (edit->before);
+  g_free (edit->backup);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ManagedEdit, managed_edit_clear)
+
+static void managed_put_back (TwKeyJob     *job,
+                              ManagedEdit  *edit,
+                              GError      **error);
+
+static gboolean
+managed_replace (TwKeyJob     *job,
+                 ManagedEdit  *edit,
+                 GError      **error)
+{
+  const char *value = g_hash_table_lookup (job->values, job->spec->name);
+  GError *local_error = NULL;
+
+  if (job->server.env_file == NULL || job->spec->env_variables == NULL || job->spec->env_variables->len == 0)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("The service is managed but no .env file or variable is known for this key"));
+      return FALSE;
+    }
+  edit->variable = g_strdup (((TwEnvVariable *) g_ptr_array_index (job->spec->env_variables, 0))->name);
+  edit->before = tw_key_env_get (job->server.env_file, edit->variable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (!tw_key_env_set (job->server.env_file, edit->variable, value, &edit->backup, error))
+    return FALSE;
+  edit->changed = TRUE;
+  if (!_tw_keys_run_restart (job, &local_error))
+    {
+      managed_put_back (job, edit, &local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The proof failed: the .env file as it was, the service restarted on it; @error
+ * (in, out) says so. */
+static void
+managed_put_back (TwKeyJob     *job,
+                  ManagedEdit  *edit,
+                  GError      **error)
+{
+  g_autofree char *undo_backup = NULL;
+  g_autoptr(GError) undo_error = NULL;
+
+  if (!edit->changed)
+    return;
+  if (!tw_key_env_set (job->server.env_file, edit->variable, edit->before != NULL ? edit->before : "",
+                       &undo_backup, &undo_error)
+      || !_tw_keys_run_restart (job, &undo_error))
+    {
+      g_prefix_error (error, _("The .env file or the service could not be put back (%s; its copy is %s): "),
+                      undo_error->message, edit->backup);
+      return;
+    }
+  g_unlink (undo_backup);
+  g_unlink (edit->backup);
+  edit->changed = FALSE;
+  if (*error != NULL)
+    {
+      GError *said = g_error_new ((*error)->domain, (*error)->code,
+                                  _("%s. The .env file was put back as it was and the service restarted"),
+                                  (*error)->message);
+
+      g_clear_error (error);
+      *error = said;
+    }
+}
+
 TwKeyStep
 _tw_keys_run_swap (TwKeyJob  *job,
                    GError   **error)
@@ -185,6 +280,8 @@ _tw_keys_run_swap (TwKeyJob  *job,
   GPtrArray *specs = tw_connector_get_secrets (job->connector);
   TwKeys *keys = job->keys;
   GError *local_error = NULL;
+  g_auto(ManagedEdit) server = { 0 };
+  gboolean managed;
   guint status = 0;
   gint64 id;
 
@@ -220,10 +317,19 @@ _tw_keys_run_swap (TwKeyJob  *job,
         memset (value, 0, strlen (value));
     }
 
-  reason = g_strdup_printf ("%s (swap with no overlap: %s)", job->reason != NULL ? job->reason : "",
-                            tails->str);
+  managed = job->spec->prove_gate && job->server.mode == TW_KEY_SERVER_MANAGED;
+  reason = g_strdup_printf ("%s (swap with no overlap: %s%s)", job->reason != NULL ? job->reason : "",
+                            tails->str, managed ? "; managed: the .env edited, the restart command run" : "");
   id = tw_audit_log_request (keys->audit_log, keys->profile, keys->mode, "keys.rotate",
                              job->service_id, reason, NULL);
+  /* Managed (the runbook's sed on LIVE_TRADING_KEY, then the restart): the console
+   * writes the new key to the service's .env and restarts it before the proof. */
+  if (managed && !managed_replace (job, &server, &local_error))
+    {
+      tw_audit_log_complete (keys->audit_log, id, TW_AUDIT_OUTCOME_FAILED, 0, local_error->message, NULL);
+      g_propagate_error (error, local_error);
+      return TW_KEY_STEP_NONE;
+    }
   if (!prove_all (job, candidate, &status, &local_error))
     {
       if (local_error == NULL && job->spec->prove_gate)
@@ -235,6 +341,8 @@ _tw_keys_run_swap (TwKeyJob  *job,
         local_error = g_error_new (TW_ERROR, TW_ERROR_AUTH,
                                    _("The service refuses the new keys (HTTP %u): check what you "
                                      "pasted. Nothing was stored"), status);
+      if (managed)
+        managed_put_back (job, &server, &local_error);
       tw_audit_log_complete (keys->audit_log, id, TW_AUDIT_OUTCOME_FAILED, status,
                              local_error->message, NULL);
       g_propagate_error (error, local_error);
@@ -248,7 +356,11 @@ _tw_keys_run_swap (TwKeyJob  *job,
       g_string_append_printf (log, "HTTP %u with the new key, ", status);
       if (!prove_gate_refusals (job, candidate, log, &local_error))
         {
-          g_autofree char *message = g_strdup_printf ("%s (%s)", local_error->message, log->str);
+          g_autofree char *message = NULL;
+
+          if (managed)
+            managed_put_back (job, &server, &local_error);
+          message = g_strdup_printf ("%s (%s)", local_error->message, log->str);
 
           tw_audit_log_complete (keys->audit_log, id, TW_AUDIT_OUTCOME_FAILED, status, message, NULL);
           g_propagate_error (error, local_error);
@@ -274,6 +386,8 @@ _tw_keys_run_swap (TwKeyJob  *job,
         }
   }
   job->promoted = TRUE;
+  if (server.backup != NULL)
+    g_unlink (server.backup);
   if (job->spec->prove_gate)
     {
       g_autofree char *message = g_strdup_printf ("the new key is proven by the gate (%s) and in use",
