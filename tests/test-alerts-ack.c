@@ -382,6 +382,88 @@ test_console_storm (void)
   g_free (counts.last_summary);
 }
 
+/* Two Alertmanagers in a profile (two real processes): the same alert merged into one
+ * row by its fingerprint, naming both; it leaves one, still fires in the other; resolved
+ * when neither lists it. */
+static void
+test_two_alertmanagers (void)
+{
+  g_autoptr(TwProfile) profile = tw_profile_new ("alerts-two", TW_MODE_PAPER);
+  g_autoptr(TwService) service_a = NULL;
+  g_autoptr(TwService) service_b = NULL;
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwSession) session = NULL;
+  g_autofree char *state_path = tw_alerts_service_default_state_path ("alerts-two");
+  g_autofree char *url_a = NULL;
+  g_autofree char *url_b = NULL;
+  g_autofree char *receiver_url = NULL;
+  TwTestAlertmanager *am_a, *am_b;
+  TwAlertsService *alerts;
+  TwAlertItem *item;
+  guint port_a, port_b, n_accepted;
+  Counts counts = { 0 };
+
+  if (tw_test_alertmanager_binary () == NULL)
+    {
+      g_test_skip ("prometheus-alertmanager is not installed (build-aux/run deps)");
+      return;
+    }
+  port_a = tw_test_free_port ();
+  port_b = tw_test_free_port ();
+  url_a = g_strdup_printf ("http://127.0.0.1:%u", port_a);
+  url_b = g_strdup_printf ("http://127.0.0.1:%u", port_b);
+  tw_connector_registry_load_default (registry);
+  service_a = tw_service_new ("am-a", "prometheus-alertmanager", url_a);
+  tw_service_set_name (service_a, "Alertmanager A");
+  tw_profile_add_service (profile, service_a);
+  service_b = tw_service_new ("am-b", "prometheus-alertmanager", url_b);
+  tw_service_set_name (service_b, "Alertmanager B");
+  tw_profile_add_service (profile, service_b);
+  tw_profile_set_alerts_config (profile, NULL, tw_test_free_port (), FALSE);
+
+  session = open_session (profile, registry, http, secrets, state_path, &counts);
+  alerts = tw_session_get_alerts_service (session);
+  tw_session_start (session);
+  receiver_url = tw_alert_receiver_get_url (tw_alerts_service_get_receiver (alerts));
+  am_a = tw_test_alertmanager_start (port_a, receiver_url);
+  am_b = tw_test_alertmanager_start (port_b, receiver_url);
+
+  tw_test_alertmanager_post_alert (am_a, LATENCY, NULL, 0);
+  tw_test_alertmanager_post_alert (am_b, LATENCY, NULL, 0);
+  tw_test_wait_until ((item = find_by_name (alerts, "HighLatency")) != NULL
+                      && tw_alert_item_get_sources (item)->len == 2, 15000);
+  g_assert_cmpuint (g_list_model_get_n_items (tw_alerts_service_get_model (alerts)), ==, 1);
+  {
+    g_autofree char *sources = tw_alert_item_format_sources (item);
+
+    g_assert_nonnull (strstr (sources, "Alertmanager A"));
+    g_assert_nonnull (strstr (sources, "Alertmanager B"));
+  }
+  /* Notified once, not once per Alertmanager */
+  g_assert_cmpuint (counts.n_notified, ==, 1);
+
+  /* It leaves A: still firing, from B alone, also once A's webhook said "resolved" */
+  n_accepted = tw_alert_receiver_get_n_accepted (tw_alerts_service_get_receiver (alerts));
+  tw_test_alertmanager_post_alert (am_a, LATENCY, NULL, -1);
+  tw_test_wait_until (tw_alert_item_get_sources (item)->len == 1
+                      && tw_alert_receiver_get_n_accepted (tw_alerts_service_get_receiver (alerts)) > n_accepted,
+                      15000);
+  g_assert_cmpstr (g_ptr_array_index (tw_alert_item_get_sources (item), 0), ==, "Alertmanager B");
+  g_assert_false (tw_alert_item_is_resolved (item));
+  g_assert_cmpuint (counts.n_notified, ==, 1);
+
+  /* And B: resolved */
+  tw_test_alertmanager_post_alert (am_b, LATENCY, NULL, -1);
+  tw_test_wait_until (tw_alert_item_is_resolved (item), 15000);
+
+  close_session (session);
+  tw_test_alertmanager_stop (am_a);
+  tw_test_alertmanager_stop (am_b);
+  g_free (counts.last_summary);
+}
+
 static guint
 count_key (GPtrArray  *keys,
            const char *key)
@@ -453,5 +535,6 @@ main (int   argc,
   g_test_add_func ("/tw/core/alerts/ack/restart", test_ack_restart);
   g_test_add_func ("/tw/core/alerts/console-storm", test_console_storm);
   g_test_add_func ("/tw/core/alerts/console-repeat", test_console_repeat);
+  g_test_add_func ("/tw/core/alerts/two-alertmanagers", test_two_alertmanagers);
   return g_test_run ();
 }

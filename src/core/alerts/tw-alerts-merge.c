@@ -61,11 +61,16 @@ merge (TwAlertsService *self,
 
       if (resolved)
         {
-          if (item != NULL)
-            {
-              _tw_alert_item_update_am (item, data, with_silences);
-              resolve_item (self, item, data->ends_at, changed);
-            }
+          if (item == NULL)
+            continue;
+          /* Resolved in @source: it has left that one; another Alertmanager may still
+           * report it firing (its own poll or webhook resolves it there). */
+          if (_tw_alert_item_remove_source (item, source))
+            g_ptr_array_add (changed, item);
+          if (tw_alert_item_get_sources (item)->len > 0 && !tw_alert_item_is_resolved (item))
+            continue;
+          _tw_alert_item_update_am (item, data, with_silences);
+          resolve_item (self, item, data->ends_at, changed);
           continue;
         }
 
