@@ -591,6 +591,24 @@ test_swap_no_overlap (void)
   app_fixture_close (&f);
 }
 
+static void
+assert_no_key_in_audit (const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) rows = tw_audit_log_query (tw_session_get_audit_log (tw_application_get_session (app)),
+                                                   NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+
+      g_assert_null (strstr (tw_audit_record_get_message (record) ?: "", key));
+      g_assert_null (strstr (tw_audit_record_get_reason (record) ?: "", key));
+      g_assert_null (strstr (tw_audit_record_get_target (record) ?: "", key));
+    }
+}
+
 /* The live-trading key's proof requests in the simulator's log, in order: their statuses. */
 static GArray *
 proof_statuses (AppFixture *f)
@@ -771,7 +789,7 @@ test_live_key_managed (void)
   g_autofree char *now = NULL;
   g_autofree char *body = NULL;
   g_autofree char *stored = NULL;
-  const char *new_key = "9b2e6d1f3a8c4e7b0d5f2a9c6e1b8d4f7a3c0e5b9d2f6a1c8e4b7d0f3a5c9e2b";
+  g_autofree char *new_key = NULL;
   const char *argv[] = { "/bin/sh", script, NULL, NULL };
   GStatBuf st;
 
@@ -780,8 +798,6 @@ test_live_key_managed (void)
   old_key = lookup (&f, "live_trading_key");
   original = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
                               api_key, old_key);
-  expected = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
-                              api_key, new_key);
   g_assert_true (g_file_set_contents (env, original, -1, &error));
   g_assert_cmpint (g_chmod (env, 0640), ==, 0);
   /* The simulator's InvestIQ reads its keys from that file (on each restart) */
@@ -807,7 +823,8 @@ test_live_key_managed (void)
   /* A gate that does not refuse: the proof fails, the file is put back, nothing stored */
   tw_test_sim_fault (f.sim, "investiq",
                      "{\"path\":\"/api/broker/close/TW-KEY-PROOF\",\"kind\":\"status\",\"status\":404}");
-  tw_key_swap_dialog_set_value (dialog, "live_trading_key", new_key);
+  /* The runbook's openssl rand -hex 32, by the console's Generate */
+  g_assert_true (tw_key_swap_dialog_generate (dialog, "live_trading_key"));
   tw_key_swap_dialog_set_reason (dialog, "Quarterly live-trading key rotation");
   tw_key_swap_dialog_activate (dialog);
   tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 30000);
@@ -828,11 +845,16 @@ test_live_key_managed (void)
   tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 30000);
   g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "done");
   g_assert_true (g_file_get_contents (env, &now, NULL, NULL));
-  g_assert_cmpstr (now, ==, expected);
   g_assert_cmpint (g_stat (env, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0640);
-  stored = lookup (&f, "live_trading_key");
-  g_assert_cmpstr (stored, ==, new_key);
+  new_key = lookup (&f, "live_trading_key");
+  g_assert_cmpuint (strlen (new_key), ==, 64);
+  g_assert_cmpstr (new_key, !=, old_key);
+  for (const char *c = new_key; *c != '\0'; c++)
+    g_assert_true (g_ascii_isxdigit (*c) && !g_ascii_isupper (*c));
+  expected = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
+                              api_key, new_key);
+  g_assert_cmpstr (now, ==, expected);
   statuses = proof_statuses (&f);
   g_assert_cmpuint (statuses->len, ==, 3);
   g_assert_cmpuint (g_array_index (statuses, guint, 0), ==, 404);
@@ -847,6 +869,8 @@ test_live_key_managed (void)
       n++;
     g_assert_cmpuint (n, ==, 1);
   }
+  g_assert_null (strstr (tw_key_swap_dialog_get_message (dialog), new_key));
+  assert_no_key_in_audit (new_key);
   app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-managed-2-done");
   gtk_window_destroy (GTK_WINDOW (dialog));
   app_fixture_close (&f);

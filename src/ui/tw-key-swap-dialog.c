@@ -110,8 +110,8 @@ halted_cb (GObject      *source,
   gtk_label_set_label (self->heading, _("Paste the new keys"));
   if (self->gate && tw_keys_get_server_mode (tw_session_get_keys (self->session), self->service_id)
                     == TW_KEY_SERVER_MANAGED)
-    gtk_label_set_label (self->body, _("Trading is halted. Paste the new key (the runbook makes one "
-                                       "with “openssl rand -hex 32”): the console writes it to the "
+    gtk_label_set_label (self->body, _("Trading is halted. Generate the new key (the runbook’s "
+                                       "“openssl rand -hex 32”) or paste one: the console writes it to the "
                                        "service’s .env, runs its restart command, proves it and only "
                                        "then stores it; a failed proof puts the file back."));
   else if (self->gate)
@@ -212,6 +212,46 @@ tw_key_swap_dialog_init (TwKeySwapDialog *self)
   self->state = "halt";
 }
 
+static void
+generate_clicked_cb (GtkButton       *button,
+                     TwKeySwapDialog *self)
+{
+  GtkEditable *row = g_object_get_data (G_OBJECT (button), "tw-row");
+  g_autoptr(GError) error = NULL;
+  char *key = tw_keys_generate_key (tw_session_get_keys (self->session), self->service_id,
+                                    g_object_get_data (G_OBJECT (row), "tw-secret"), &error);
+
+  if (key == NULL)
+    {
+      gtk_label_set_label (self->message, error->message);
+      update (self);
+      return;
+    }
+  gtk_editable_set_text (row, key);
+  tw_str_wipe_free (key);
+}
+
+gboolean
+tw_key_swap_dialog_generate (TwKeySwapDialog *self,
+                             const char      *secret)
+{
+  g_return_val_if_fail (TW_IS_KEY_SWAP_DIALOG (self), FALSE);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "tw-secret"), secret) != 0)
+        continue;
+      if (g_object_get_data (G_OBJECT (row), "tw-generate") != NULL)
+        {
+          g_signal_emit_by_name (g_object_get_data (G_OBJECT (row), "tw-generate"), "clicked");
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 GtkWidget *
 tw_key_swap_dialog_new (TwSession  *session,
                         const char *service_id)
@@ -260,6 +300,18 @@ tw_key_swap_dialog_new (TwSession  *session,
       row = adw_password_entry_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_dgettext (GETTEXT_PACKAGE, spec->label));
       g_object_set_data_full (G_OBJECT (row), "tw-secret", g_strdup (spec->name), g_free);
+      if (spec->rotate_bytes > 0)
+        {
+          /* The runbook's "openssl rand -hex 32", by the console: straight into the form */
+          GtkWidget *generate = gtk_button_new_with_mnemonic (_("_Generate"));
+
+          gtk_widget_set_valign (generate, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (generate, _("A new key from /dev/urandom, as the runbook makes it"));
+          g_object_set_data (G_OBJECT (generate), "tw-row", row);
+          g_object_set_data (G_OBJECT (row), "tw-generate", generate);
+          g_signal_connect (generate, "clicked", G_CALLBACK (generate_clicked_cb), self);
+          adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), generate);
+        }
       g_signal_connect_swapped (row, "changed", G_CALLBACK (update), self);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->form), row);
       g_ptr_array_add (self->entries, row);

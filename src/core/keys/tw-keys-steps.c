@@ -387,10 +387,10 @@ _tw_keys_managed_edit (TwKeyJob    *job,
 
 /* Step 1 */
 
-static char *
-generate (guint       bytes,
-          const char *encoding,
-          GError    **error)
+char *
+_tw_keys_generate (guint       bytes,
+                   const char *encoding,
+                   GError    **error)
 {
   g_autofree guchar *buf = g_malloc (bytes);
   g_autoptr(GFile) file = g_file_new_for_path ("/dev/urandom");
@@ -461,7 +461,7 @@ _tw_keys_run_prepare (TwKeyJob  *job,
     }
   else if (job->spec->rotate_bytes > 0)
     {
-      fresh = generate (job->spec->rotate_bytes, job->spec->rotate_encoding, error);
+      fresh = _tw_keys_generate (job->spec->rotate_bytes, job->spec->rotate_encoding, error);
       if (fresh == NULL)
         return TW_KEY_STEP_NONE;
     }

@@ -441,3 +441,25 @@ tw_keys_describe_proof (TwKeys     *self,
                           tw_operation_get_method (op), url,
                           g_dgettext (GETTEXT_PACKAGE, spec->label));
 }
+
+char *
+tw_keys_generate_key (TwKeys      *self,
+                      const char  *service_id,
+                      const char  *secret,
+                      GError     **error)
+{
+  TwClient *client;
+  const TwSecretSpec *spec;
+
+  g_return_val_if_fail (TW_IS_KEYS (self), NULL);
+
+  client = tw_workspace_get_client (self->workspace, service_id);
+  spec = client != NULL ? tw_connector_get_secret (tw_client_get_connector (client), secret) : NULL;
+  if (spec == NULL || spec->rotate_bytes == 0)
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_UNSUPPORTED,
+                   _("The connector does not say how to make this key: paste the one the vendor issued"));
+      return NULL;
+    }
+  return _tw_keys_generate (spec->rotate_bytes, spec->rotate_encoding, error);
+}
