@@ -133,6 +133,32 @@ result_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+halt_finished_cb (TwApplication  *application,
+                  GPtrArray      *results,
+                  GPtrArray     **out)
+{
+  g_clear_pointer (out, g_ptr_array_unref);
+  *out = g_ptr_array_ref (results);
+}
+
 static void
 test_page (void)
 {
@@ -281,6 +307,41 @@ test_page (void)
   g_assert_null (tw_alert_item_get_ack_silence_id (console));
   g_assert_nonnull (tw_alert_item_get_ack_until (console));
   tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "4") == 0, 5000);
+
+  /* Halt trading from the critical alert's details: one click toward safety, every
+   * service halted and read back so from the simulator. */
+  {
+    GtkWidget *halt;
+    g_autoptr(GPtrArray) results = NULL;
+    guint n_ok = 0;
+
+    g_assert_true (tw_alert_item_get_offers_halt (console));
+    g_assert_true (_tw_alerts_page_select (x.page, tw_alert_item_get_key (console)));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (x.f.window), 5000));
+    halt = find_button (GTK_WIDGET (x.page), "_Halt Trading");
+    g_assert_nonnull (halt);
+    g_assert_true (gtk_widget_is_sensitive (halt));
+    g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
+    g_signal_emit_by_name (halt, "clicked");
+    tw_test_wait_until (results != NULL, 20000);
+    g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
+    /* Halt All's results: the halting services say they halted */
+    for (guint i = 0; i < results->len; i++)
+      {
+        TwActionResult *r = g_ptr_array_index (results, i);
+
+        if (g_str_equal (tw_action_result_get_service_id (r), "investiq")
+            || g_str_equal (tw_action_result_get_service_id (r), "ai-trading"))
+          {
+            g_assert_true (tw_action_result_get_ok (r));
+            n_ok++;
+          }
+      }
+    g_assert_cmpuint (n_ok, ==, 2);
+    g_assert_true (app_wait_halted (&x.f, "investiq", TRUE, 10000));
+    g_assert_true (app_wait_halted (&x.f, "ai-trading", TRUE, 10000));
+    app_save_png_light_dark (GTK_WIDGET (x.f.window), "alerts-page-halted");
+  }
 
   fixture_close (&x);
 }

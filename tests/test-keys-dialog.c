@@ -11,6 +11,7 @@
 #include "tw-guard-dialog-private.h"
 #include "tw-key-revoke-dialog.h"
 #include "tw-key-rotation-dialog.h"
+#include "tw-audit-record.h"
 #include "tw-key-swap-dialog.h"
 #include "tw-profile-editor-private.h"
 #include "tw-service-editor-row.h"
@@ -590,6 +591,293 @@ test_swap_no_overlap (void)
   app_fixture_close (&f);
 }
 
+static void
+assert_no_key_in_audit (const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) rows = tw_audit_log_query (tw_session_get_audit_log (tw_application_get_session (app)),
+                                                   NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+
+      g_assert_null (strstr (tw_audit_record_get_message (record) ?: "", key));
+      g_assert_null (strstr (tw_audit_record_get_reason (record) ?: "", key));
+      g_assert_null (strstr (tw_audit_record_get_target (record) ?: "", key));
+    }
+}
+
+/* The live-trading key's proof requests in the simulator's log, in order: their statuses. */
+static GArray *
+proof_statuses (AppFixture *f)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->sim);
+  JsonArray *array = json_node_get_array (log);
+  GArray *statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+      guint status;
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "path"), "/api/broker/close/TW-KEY-PROOF") != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (entry, "method"), ==, "DELETE");
+      status = (guint) json_object_get_int_member (entry, "status");
+      g_array_append_val (statuses, status);
+    }
+  return statuses;
+}
+
+static guint
+n_positions (AppFixture *f)
+{
+  g_autoptr(JsonNode) positions = tw_test_sim_request (f->sim, "investiq", "GET", "/api/broker/positions", NULL);
+
+  return json_array_get_length (json_node_get_array (positions));
+}
+
+/* InvestIQ's live-trading key (000, Rotate live trading key): one LIVE_TRADING_KEY, no
+ * overlap. The dialog says what the proof sends before anything is sent; then halt → the
+ * new key on the server → paste → the runbook's key-gated test, made safe: a close of a
+ * symbol nobody holds, sent with the new key (not refused), without the key (403, as the
+ * runbook says) and with the old key (403). Nothing trades; a wrong paste stores nothing. */
+static void
+test_live_key_swap (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeySwapDialog *dialog;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GArray) statuses = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *body = NULL;
+  const char *new_key = "4f1c0a9e2b7d4c3e8a6f5b1d9c2e7a40b3f8d6e1c5a9b7f2e4d8c6a1b3e5f7a9";
+  const char *wrong_key = "0000000000000000000000000000000000000000000000000000000000000bad";
+  const char *proof;
+  guint before;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  old_key = lookup (&f, "live_trading_key");
+  g_assert_nonnull (old_key);
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  app_clear_requests (&f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.swap", "s", "investiq"));
+  dialog = TW_KEY_SWAP_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "halt");
+
+  /* Before anything is sent: exactly what the proof sends */
+  proof = tw_key_swap_dialog_get_proof_text (dialog);
+  g_assert_nonnull (proof);
+  g_assert_nonnull (strstr (proof, "DELETE http://127.0.0.1:"));
+  g_assert_nonnull (strstr (proof, "/api/broker/close/TW-KEY-PROOF"));
+  g_assert_nonnull (strstr (proof, "without the Live-trading key"));
+  g_assert_nonnull (strstr (proof, "with the old key"));
+  g_assert_cmpuint (proof_statuses (&f)->len, ==, 0);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-1-halt");
+
+  /* Halt first */
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_true (app_wait_halted (&f, "investiq", TRUE, 10000));
+  before = n_positions (&f);
+
+  /* The runbook's server side: LIVE_TRADING_KEY replaced, the API server restarted */
+  body = g_strdup_printf ("{\"live_trading_key\": \"%s\"}", new_key);
+  answer = tw_test_sim_request (f.sim, "investiq", "PUT", "/_sim/keys", body);
+  g_assert_nonnull (answer);
+
+  /* A wrong paste: refused by the gate, nothing stored */
+  tw_key_swap_dialog_set_value (dialog, "live_trading_key", wrong_key);
+  tw_key_swap_dialog_set_reason (dialog, "Quarterly live-trading key rotation");
+  g_assert_true (tw_key_swap_dialog_can_go_on (dialog));
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_nonnull (strstr (tw_key_swap_dialog_get_message (dialog), "refuses the new key"));
+  stored = lookup (&f, "live_trading_key");
+  g_assert_cmpstr (stored, ==, old_key);
+  g_clear_pointer (&stored, g_free);
+  statuses = proof_statuses (&f);
+  g_assert_cmpuint (statuses->len, ==, 1);
+  g_assert_cmpuint (g_array_index (statuses, guint, 0), ==, 403);
+  g_clear_pointer (&statuses, g_array_unref);
+
+  /* A server whose gate is open (it answers the same without the key): said loudly,
+   * nothing stored */
+  tw_key_swap_dialog_set_value (dialog, "live_trading_key", new_key);
+  tw_test_sim_fault (f.sim, "investiq",
+                     "{\"path\":\"/api/broker/close/TW-KEY-PROOF\",\"kind\":\"status\",\"status\":404}");
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_nonnull (strstr (tw_key_swap_dialog_get_message (dialog), "gate is open"));
+  stored = lookup (&f, "live_trading_key");
+  g_assert_cmpstr (stored, ==, old_key);
+  g_clear_pointer (&stored, g_free);
+  tw_test_sim_clear_faults (f.sim);
+  statuses = proof_statuses (&f);
+  g_assert_cmpuint (statuses->len, ==, 3);
+  g_clear_pointer (&statuses, g_array_unref);
+
+  /* The right one: accepted with it, refused without and with the old one */
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "done");
+  stored = lookup (&f, "live_trading_key");
+  g_assert_cmpstr (stored, ==, new_key);
+  statuses = proof_statuses (&f);
+  g_assert_cmpuint (statuses->len, ==, 6);
+  g_assert_cmpuint (g_array_index (statuses, guint, 3), ==, 404);  /* new key: no such position */
+  g_assert_cmpuint (g_array_index (statuses, guint, 4), ==, 403);  /* without the key */
+  g_assert_cmpuint (g_array_index (statuses, guint, 5), ==, 403);  /* the old key */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GListModel) rows = tw_audit_log_query (tw_session_get_audit_log (tw_application_get_session (app)),
+                                                     NULL, NULL, &error);
+    gboolean found = FALSE;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+      {
+        g_autoptr(TwAuditRecord) record = g_list_model_get_item (rows, i);
+        const char *message = tw_audit_record_get_message (record);
+
+        if (g_strcmp0 (tw_audit_record_get_action (record), "keys.rotate") == 0 && message != NULL
+            && strstr (message, "HTTP 404 with the new key, HTTP 403 without the key, HTTP 403 with the old key") != NULL)
+          found = TRUE;
+        g_assert_null (strstr (message ?: "", new_key));
+        g_assert_null (strstr (tw_audit_record_get_reason (record) ?: "", new_key));
+      }
+    g_assert_true (found);
+  }
+  /* Nothing traded */
+  g_assert_cmpuint (n_positions (&f), ==, before);
+  g_assert_null (strstr (tw_key_swap_dialog_get_message (dialog), new_key));
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-2-done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+}
+
+/* Managed (000's sed on LIVE_TRADING_KEY and the restart, done by the console): the .env
+ * edited (every other byte and the mode kept), the restart command run, the gate's proof;
+ * a failed proof puts the file back and restarts the service on it. */
+static void
+test_live_key_managed (void)
+{
+  AppFixture f = { 0 };
+  TwKeysPage *page;
+  TwKeySwapDialog *dialog;
+  TwKeys *keys;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GArray) statuses = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tw-live-env-XXXXXX", NULL);
+  g_autofree char *env = g_build_filename (dir, ".env", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "keys-restart.sh", NULL);
+  g_autofree char *api_key = NULL;
+  g_autofree char *old_key = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *new_key = NULL;
+  const char *argv[] = { "/bin/sh", script, NULL, NULL };
+  GStatBuf st;
+
+  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  api_key = lookup (&f, "api_key");
+  old_key = lookup (&f, "live_trading_key");
+  original = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
+                              api_key, old_key);
+  g_assert_true (g_file_set_contents (env, original, -1, &error));
+  g_assert_cmpint (g_chmod (env, 0640), ==, 0);
+  /* The simulator's InvestIQ reads its keys from that file (on each restart) */
+  body = g_strdup_printf ("{\"env_file\": \"%s\"}", env);
+  answer = tw_test_sim_request (f.sim, "investiq", "PUT", "/_sim/keys", body);
+  g_assert_nonnull (answer);
+  argv[2] = tw_sim_thread_get_url (f.sim, "investiq");
+  keys = tw_session_get_keys (tw_application_get_session (app));
+  g_assert_true (tw_keys_set_server (keys, "investiq", TW_KEY_SERVER_MANAGED, env, argv, 20, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tw_window_show_page (f.window, "keys"));
+  page = TW_KEYS_PAGE (tw_window_get_page (f.window, "keys"));
+  tw_test_wait_until (tw_keys_page_get_status (page, "investiq", "api_key") != NULL, 5000);
+  app_clear_requests (&f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.swap", "s", "investiq"));
+  dialog = TW_KEY_SWAP_DIALOG (tw_keys_page_get_dialog (page));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 20000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+
+  /* A gate that does not refuse: the proof fails, the file is put back, nothing stored */
+  tw_test_sim_fault (f.sim, "investiq",
+                     "{\"path\":\"/api/broker/close/TW-KEY-PROOF\",\"kind\":\"status\",\"status\":404}");
+  /* The runbook's openssl rand -hex 32, by the console's Generate */
+  g_assert_true (tw_key_swap_dialog_generate (dialog, "live_trading_key"));
+  tw_key_swap_dialog_set_reason (dialog, "Quarterly live-trading key rotation");
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 30000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "paste");
+  g_assert_nonnull (strstr (tw_key_swap_dialog_get_message (dialog), "put back"));
+  g_assert_true (g_file_get_contents (env, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, original);
+  g_clear_pointer (&now, g_free);
+  stored = lookup (&f, "live_trading_key");
+  g_assert_cmpstr (stored, ==, old_key);
+  g_clear_pointer (&stored, g_free);
+  tw_test_sim_clear_faults (f.sim);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-managed-1-put-back");
+
+  /* Again, the gate working: the .env's one line changed, the mode kept, proven, stored */
+  app_clear_requests (&f);
+  tw_key_swap_dialog_activate (dialog);
+  tw_test_wait_until (!tw_key_swap_dialog_is_busy (dialog), 30000);
+  g_assert_cmpstr (tw_key_swap_dialog_get_state (dialog), ==, "done");
+  g_assert_true (g_file_get_contents (env, &now, NULL, NULL));
+  g_assert_cmpint (g_stat (env, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  new_key = lookup (&f, "live_trading_key");
+  g_assert_cmpuint (strlen (new_key), ==, 64);
+  g_assert_cmpstr (new_key, !=, old_key);
+  for (const char *c = new_key; *c != '\0'; c++)
+    g_assert_true (g_ascii_isxdigit (*c) && !g_ascii_isupper (*c));
+  expected = g_strdup_printf ("# InvestIQ\nAPI_KEYS=%s\nexport LIVE_TRADING_KEY=\"%s\"\nLOG_LEVEL=info\n",
+                              api_key, new_key);
+  g_assert_cmpstr (now, ==, expected);
+  statuses = proof_statuses (&f);
+  g_assert_cmpuint (statuses->len, ==, 3);
+  g_assert_cmpuint (g_array_index (statuses, guint, 0), ==, 404);
+  g_assert_cmpuint (g_array_index (statuses, guint, 1), ==, 403);
+  g_assert_cmpuint (g_array_index (statuses, guint, 2), ==, 403);
+  /* No copy of the old file left beside it: it held a key the server refuses now */
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (d) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 1);
+  }
+  g_assert_null (strstr (tw_key_swap_dialog_get_message (dialog), new_key));
+  assert_no_key_in_audit (new_key);
+  app_save_png_light_dark (GTK_WIDGET (dialog), "keys-live-managed-2-done");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  app_fixture_close (&f);
+  g_unlink (env);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -603,6 +891,8 @@ main (int   argc,
   g_test_add_func ("/tw/ui/keys/revoke", test_revoke);
   g_test_add_func ("/tw/ui/keys/managed-restart-fails", test_managed_restart_fails);
   g_test_add_func ("/tw/ui/keys/swap-no-overlap", test_swap_no_overlap);
+  g_test_add_func ("/tw/ui/keys/live-key-swap", test_live_key_swap);
+  g_test_add_func ("/tw/ui/keys/live-key-managed", test_live_key_managed);
   ret = g_test_run ();
   g_clear_object (&app);
   return ret;

@@ -110,9 +110,21 @@ test_connector_rotation (void)
   g_assert_cmpstr (spec->rotate_encoding, ==, "hex");
   g_assert_cmpstr (spec->prove_operation, ==, "health");
   g_assert_true (spec->rotate_overlap);
+  g_assert_false (spec->prove_gate);
+  /* One LIVE_TRADING_KEY: no overlap; proven by its gate (403 without it) */
   spec = tw_connector_get_secret (investiq, "live_trading_key");
-  g_assert_null (spec->prove_operation);
+  g_assert_cmpstr (spec->prove_operation, ==, "live_key.prove");
+  g_assert_true (spec->prove_gate);
+  g_assert_cmpuint (spec->rotate_bytes, ==, 32);
   g_assert_false (spec->rotate_overlap);
+
+  bad = tw_connector_new_from_data ("{\"format\":1,\"id\":\"x\",\"name\":\"X\",\"secrets\":[{\"name\":\"k\","
+                                    "\"rotation\":{\"prove\":\"health\",\"proof\":\"maybe\"}}],"
+                                    "\"operations\":{}}", -1, "x.json", &error);
+  g_assert_null (bad);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "\"proof\" must be"));
+  g_clear_error (&error);
 
   bad = tw_connector_new_from_data ("{\"format\":1,\"id\":\"x\",\"name\":\"X\",\"secrets\":[{\"name\":\"k\","
                                     "\"rotation\":{\"generate\":{\"bytes\":4}}}],"

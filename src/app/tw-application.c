@@ -139,9 +139,13 @@ backup_alert_cb (TwBackupScheduler *scheduler,
                  const char        *body,
                  TwApplication     *self)
 {
-  g_autoptr(TwAlert) alert = tw_backup_scheduler_make_alert (key, severity, title, body);
+  g_autoptr(TwAlert) alert = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* With an alert engine the session raises it there (the Alerts page, storms). */
+  if (self->session != NULL && tw_session_get_alert_engine (self->session) != NULL)
+    return;
+  alert = tw_backup_scheduler_make_alert (key, severity, title, body);
   if (self->notifier == NULL || !tw_notifier_show (self->notifier, alert, &error))
     {
       g_autofree char *message = g_strdup_printf ("%s: %s", title, body);

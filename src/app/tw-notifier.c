@@ -217,14 +217,28 @@ alerts_notify_cb (TwAlertsService *alerts,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
-  g_autofree char *labels = tw_alert_item_format_labels (item);
-  g_autofree char *sources = tw_alert_item_format_sources (item);
+  g_autofree char *labels = NULL;
+  g_autofree char *sources = NULL;
   const char *summary = tw_alert_item_get_summary (item);
   const char *severity = tw_alert_item_get_severity_label (item);
-  g_autofree char *title = severity != NULL
-                           ? g_strdup_printf ("%s (%s)", tw_alert_item_get_name (item), severity)
-                           : g_strdup (tw_alert_item_get_name (item));
+  g_autofree char *title = NULL;
 
+  if (tw_alert_item_get_source_kind (item) == TW_ALERT_SOURCE_CONSOLE)
+    {
+      /* The engine's alert, as it would have shown it, with an Acknowledge button. */
+      withdraw (self, tw_alert_item_get_key (item));
+      if (!notify_full (self, tw_alert_item_get_key (item), tw_alert_item_get_severity (item),
+                        tw_alert_item_get_category (item), tw_alert_item_get_name (item),
+                        tw_alert_item_get_body (item), tw_alert_item_get_page (item),
+                        tw_alert_item_get_offers_halt (item), TRUE, &error))
+        g_warning ("%s", error->message);
+      return;
+    }
+
+  labels = tw_alert_item_format_labels (item);
+  sources = tw_alert_item_format_sources (item);
+  title = severity != NULL ? g_strdup_printf ("%s (%s)", tw_alert_item_get_name (item), severity)
+                           : g_strdup (tw_alert_item_get_name (item));
   if (summary != NULL)
     g_string_append (body, summary);
   if (*labels != '\0')
@@ -303,6 +317,9 @@ alert_cb (TwAlertEngine *engine,
 {
   g_autoptr(GError) error = NULL;
 
+  /* The alerts service notifies the engine's alerts itself (acknowledgement, storms). */
+  if (self->alerts != NULL && tw_alerts_service_get_engine (self->alerts) == engine)
+    return;
   if (!tw_notifier_show (self, alert, &error))
     g_warning ("%s", error->message);
 }

@@ -10,6 +10,7 @@ typedef struct
   char     **api_keys;   /* nullable */
   char      *key_id;     /* Alpaca, nullable */
   char      *secret;
+  char      *live_key;   /* LIVE_TRADING_KEY, nullable: the process-wide one */
   char      *env_file;   /* managed mode: where the set is read from */
   guint      reloads;
 } FlavorKeys;
@@ -27,6 +28,7 @@ flavor_keys_free (gpointer data)
   g_strfreev (fk->api_keys);
   g_free (fk->key_id);
   g_free (fk->secret);
+  g_free (fk->live_key);
   g_free (fk->env_file);
   g_free (fk);
 }
@@ -96,6 +98,20 @@ tw_sim_keys_check_alpaca (TwSimKeys  *keys,
   id_ok = secret_equal (fk->key_id, key_id);
   secret_ok = secret_equal (fk->secret, secret);
   *ok = id_ok && secret_ok;
+  return TRUE;
+}
+
+gboolean
+tw_sim_keys_check_live_key (TwSimKeys  *keys,
+                            const char *flavor,
+                            const char *key,
+                            gboolean   *ok)
+{
+  FlavorKeys *fk = g_hash_table_lookup (keys->flavors, flavor);
+
+  if (fk == NULL || fk->live_key == NULL)
+    return FALSE;
+  *ok = key != NULL && secret_equal (fk->live_key, key);
   return TRUE;
 }
 
@@ -181,6 +197,7 @@ reload (FlavorKeys        *fk,
         GError           **error)
 {
   g_autofree char *contents = NULL;
+  g_autofree char *live = NULL;
 
   if (fk->env_file == NULL)
     {
@@ -221,6 +238,13 @@ reload (FlavorKeys        *fk,
         }
       g_strfreev (fk->api_keys);
       fk->api_keys = g_steal_pointer (&list);
+      /* 000, Rotate live trading key: one LIVE_TRADING_KEY, replaced, read on restart */
+      live = env_lookup (contents, "LIVE_TRADING_KEY");
+      if (live != NULL && *live != '\0')
+        {
+          g_free (fk->live_key);
+          fk->live_key = g_steal_pointer (&live);
+        }
     }
   fk->reloads++;
   return TRUE;
@@ -262,6 +286,15 @@ reply_state (SoupServerMessage *msg,
       json_builder_add_string_value (b, m);
     }
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "live_trading_key");
+  if (fk != NULL && fk->live_key != NULL)
+    {
+      g_autofree char *m = mask (fk->live_key);
+
+      json_builder_add_string_value (b, m);
+    }
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "env_file");
   if (fk != NULL && fk->env_file != NULL)
     json_builder_add_string_value (b, fk->env_file);
@@ -314,6 +347,17 @@ put_keys (TwSimKeys         *keys,
           return;
         }
     }
+  else if ((member = json_object_get_member (obj, "live_trading_key")) != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
+          *json_node_get_string (member) == '\0')
+        {
+          reply_error (msg, SOUP_STATUS_BAD_REQUEST, "\"live_trading_key\" must be a non-empty string");
+          return;
+        }
+      g_free (fk->live_key);
+      fk->live_key = g_strdup (json_node_get_string (member));
+    }
   else if ((member = json_object_get_member (obj, "api_keys")) != NULL)
     {
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -361,8 +405,8 @@ put_keys (TwSimKeys         *keys,
   else
     {
       reply_error (msg, SOUP_STATUS_BAD_REQUEST,
-                   "Send {\"api_keys\": [KEY, …]}, {\"key_id\": ID, \"secret\": S} "
-                   "or {\"env_file\": PATH}");
+                   "Send {\"api_keys\": [KEY, …]}, {\"key_id\": ID, \"secret\": S}, "
+                   "{\"live_trading_key\": KEY} or {\"env_file\": PATH}");
       return;
     }
   reply_state (msg, flavor, fk);

@@ -24,6 +24,12 @@ gboolean   tw_sim_keys_check_alpaca (TwSimKeys         *keys,
                                      const char        *key_id,
                                      const char        *secret,
                                      gboolean          *ok);
+/* 000's LIVE_TRADING_KEY (one key): TRUE and @ok set when @flavor has one of its own
+ * (PUT /_sim/keys {"live_trading_key": K}, or LIVE_TRADING_KEY in its .env file). */
+gboolean   tw_sim_keys_check_live_key (TwSimKeys       *keys,
+                                       const char      *flavor,
+                                       const char      *key,
+                                       gboolean        *ok);
 /* /_sim/keys (GET, PUT, DELETE) and /_sim/keys/reload, /_sim/keys/regenerate (POST). */
 void       tw_sim_keys_handle       (TwSim             *sim,
                                      const TwSimFlavor *flavor,

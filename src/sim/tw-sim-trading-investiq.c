@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-sim-trading.h"
+#include "tw-sim-keys.h"
 
 #include <math.h>
 #include <string.h>
@@ -101,19 +102,32 @@ key_equal (const char *expected,
   return diff == 0;
 }
 
-static void
-delete_close (TwSimRequest *req)
+/* 000: the live-trading actions need X-Live-Trading-Key, 403 without it ("Rotate live
+ * trading key": "Should return 403"). The key is the flavor's own when /_sim/keys set one
+ * (a rotation), else the process-wide LIVE_TRADING_KEY. */
+static gboolean
+live_key_ok (TwSimRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   const char *given = soup_message_headers_get_one (headers, "X-Live-Trading-Key");
   const char *expected = tw_sim_get_credential (req->sim, "live_trading_key");
+  gboolean ok = FALSE;
+
+  if (tw_sim_keys_check_live_key (_tw_sim_get_keys (req->sim), req->flavor->name, given, &ok))
+    return ok;
+  return given != NULL && expected != NULL && key_equal (expected, given);
+}
+
+static void
+delete_close (TwSimRequest *req)
+{
   const char *symbol = tw_sim_request_get_param (req, "symbol");
   g_autoptr(JsonBuilder) b = NULL;
   double requested, available, pnl;
   TwSimOrder *order;
   guint status;
 
-  if (given == NULL || expected == NULL || !key_equal (expected, given))
+  if (!live_key_ok (req))
     {
       tw_sim_reply_flavor_error (req, SOUP_STATUS_FORBIDDEN,
                                  "Live trading key required for this operation");

@@ -18,6 +18,8 @@ struct _TwKeySwapDialog
   gint64        halted_since;
   gint64        outage_us;
   GPtrArray    *entries;      /* AdwPasswordEntryRow, "tw-secret" data */
+  char         *proof_text;   /* what the proof sends, as shown */
+  gboolean      gate;         /* a key-gated proof (the live-trading key), not a vendor's */
 
   GtkLabel     *heading;
   GtkLabel     *body;
@@ -106,9 +108,21 @@ halted_cb (GObject      *source,
   self->busy = FALSE;
   self->state = "paste";
   gtk_label_set_label (self->heading, _("Paste the new keys"));
-  gtk_label_set_label (self->body, _("Trading is halted. Regenerate the keys in the vendor’s "
-                                     "dashboard (the old ones stop working at once) and paste "
-                                     "them here: they are proven before they are stored."));
+  if (self->gate && tw_keys_get_server_mode (tw_session_get_keys (self->session), self->service_id)
+                    == TW_KEY_SERVER_MANAGED)
+    gtk_label_set_label (self->body, _("Trading is halted. Generate the new key (the runbook’s "
+                                       "“openssl rand -hex 32”) or paste one: the console writes it to the "
+                                       "service’s .env, runs its restart command, proves it and only "
+                                       "then stores it; a failed proof puts the file back."));
+  else if (self->gate)
+    gtk_label_set_label (self->body, _("Trading is halted. Put the new key in the service’s .env "
+                                       "and restart it, as the runbook says (the old key stops "
+                                       "working then), and paste it here: it is proven before it "
+                                       "is stored."));
+  else
+    gtk_label_set_label (self->body, _("Trading is halted. Regenerate the keys in the vendor’s "
+                                       "dashboard (the old ones stop working at once) and paste "
+                                       "them here: they are proven before they are stored."));
   gtk_label_set_label (self->message, error != NULL ? error->message : "");
   update (self);
 }
@@ -174,6 +188,7 @@ tw_key_swap_dialog_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_free (self->service_id);
+  g_free (self->proof_text);
   g_ptr_array_unref (self->entries);
 
   G_OBJECT_CLASS (tw_key_swap_dialog_parent_class)->finalize (object);
@@ -195,6 +210,46 @@ tw_key_swap_dialog_init (TwKeySwapDialog *self)
   self->cancellable = g_cancellable_new ();
   self->entries = g_ptr_array_new ();
   self->state = "halt";
+}
+
+static void
+generate_clicked_cb (GtkButton       *button,
+                     TwKeySwapDialog *self)
+{
+  GtkEditable *row = g_object_get_data (G_OBJECT (button), "tw-row");
+  g_autoptr(GError) error = NULL;
+  char *key = tw_keys_generate_key (tw_session_get_keys (self->session), self->service_id,
+                                    g_object_get_data (G_OBJECT (row), "tw-secret"), &error);
+
+  if (key == NULL)
+    {
+      gtk_label_set_label (self->message, error->message);
+      update (self);
+      return;
+    }
+  gtk_editable_set_text (row, key);
+  tw_str_wipe_free (key);
+}
+
+gboolean
+tw_key_swap_dialog_generate (TwKeySwapDialog *self,
+                             const char      *secret)
+{
+  g_return_val_if_fail (TW_IS_KEY_SWAP_DIALOG (self), FALSE);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->entries, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "tw-secret"), secret) != 0)
+        continue;
+      if (g_object_get_data (G_OBJECT (row), "tw-generate") != NULL)
+        {
+          g_signal_emit_by_name (g_object_get_data (G_OBJECT (row), "tw-generate"), "clicked");
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 GtkWidget *
@@ -245,6 +300,18 @@ tw_key_swap_dialog_new (TwSession  *session,
       row = adw_password_entry_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_dgettext (GETTEXT_PACKAGE, spec->label));
       g_object_set_data_full (G_OBJECT (row), "tw-secret", g_strdup (spec->name), g_free);
+      if (spec->rotate_bytes > 0)
+        {
+          /* The runbook's "openssl rand -hex 32", by the console: straight into the form */
+          GtkWidget *generate = gtk_button_new_with_mnemonic (_("_Generate"));
+
+          gtk_widget_set_valign (generate, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (generate, _("A new key from /dev/urandom, as the runbook makes it"));
+          g_object_set_data (G_OBJECT (generate), "tw-row", row);
+          g_object_set_data (G_OBJECT (row), "tw-generate", generate);
+          g_signal_connect (generate, "clicked", G_CALLBACK (generate_clicked_cb), self);
+          adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), generate);
+        }
       g_signal_connect_swapped (row, "changed", G_CALLBACK (update), self);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->form), row);
       g_ptr_array_add (self->entries, row);
@@ -254,6 +321,48 @@ tw_key_swap_dialog_new (TwSession  *session,
   g_signal_connect_swapped (reason, "changed", G_CALLBACK (update), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->form), reason);
   gtk_box_append (GTK_BOX (box), self->form);
+
+  /* Before anything is sent: exactly what the proof will send, and what each answer
+   * must be (the live-trading key's gate: three calls). */
+  for (guint i = 0; specs != NULL && i < specs->len; i++)
+    {
+      const TwSecretSpec *spec = g_ptr_array_index (specs, i);
+      g_autofree char *proof = NULL;
+      GtkWidget *label;
+
+      if (spec->prove_operation == NULL || spec->rotate_overlap)
+        continue;
+      proof = tw_keys_describe_proof (tw_session_get_keys (session), service_id, spec->name);
+      if (proof == NULL)
+        continue;
+      label = gtk_label_new (NULL);
+      {
+        g_autofree char *text = g_strdup_printf (_("The proof of the %s sends: %s"),
+                                                 g_dgettext (GETTEXT_PACKAGE, spec->label), proof);
+
+        gtk_label_set_label (GTK_LABEL (label), text);
+      }
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_name (label, "tw-proof");
+      gtk_box_append (GTK_BOX (box), label);
+      g_free (self->proof_text);
+      self->proof_text = g_strdup (gtk_label_get_label (GTK_LABEL (label)));
+      self->gate |= spec->prove_gate;
+    }
+
+  if (self->gate)
+    {
+      g_autofree char *gate_body =
+        g_strdup_printf (_("%s takes one live-trading key at a time: the runbook replaces "
+                           "LIVE_TRADING_KEY in its .env and restarts it, which refuses the old "
+                           "key at once. Halt its trading first, then put the new key on the "
+                           "server and paste it here; the console proves it with the key-gated "
+                           "call below and swaps it in, and measures the outage."), name);
+
+      gtk_label_set_label (self->body, gate_body);
+    }
 
   self->message = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_xalign (self->message, 0);
@@ -331,4 +440,11 @@ gint64
 tw_key_swap_dialog_get_outage_us (TwKeySwapDialog *self)
 {
   return self->outage_us;
+}
+
+const char *
+tw_key_swap_dialog_get_proof_text (TwKeySwapDialog *self)
+{
+  g_return_val_if_fail (TW_IS_KEY_SWAP_DIALOG (self), NULL);
+  return self->proof_text;
 }

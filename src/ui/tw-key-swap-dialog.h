@@ -27,5 +27,11 @@ gboolean    tw_key_swap_dialog_can_go_on   (TwKeySwapDialog *self);
 const char *tw_key_swap_dialog_get_state   (TwKeySwapDialog *self);
 const char *tw_key_swap_dialog_get_message (TwKeySwapDialog *self);
 gint64      tw_key_swap_dialog_get_outage_us (TwKeySwapDialog *self);
+/* Clicks the Generate button of @secret's row (a key the connector says how to make).
+ * FALSE when the row has none. */
+gboolean    tw_key_swap_dialog_generate     (TwKeySwapDialog *self,
+                                             const char      *secret);
+/* (nullable) what the proof sends, as the dialog shows it before anything is sent */
+const char *tw_key_swap_dialog_get_proof_text (TwKeySwapDialog *self);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ struct _TwAlertItem
 
   /* console alerts */
   char              *page;
+  char              *category;
   char              *body;
   char              *runbook_line;
   gboolean           offers_halt;
@@ -61,6 +62,7 @@ tw_alert_item_finalize (GObject *object)
   g_ptr_array_unref (self->silenced_by);
   _tw_alert_item_clear_ack (self);
   g_free (self->page);
+  g_free (self->category);
   g_free (self->body);
   g_free (self->runbook_line);
 
@@ -140,6 +142,7 @@ _tw_alert_item_new_console (TwAlert *alert)
   self->severity = tw_alert_get_severity (alert);
   self->body = g_strdup (body);
   self->page = g_strdup (tw_alert_get_page (alert));
+  self->category = g_strdup (tw_alert_get_category (alert));
   self->offers_halt = tw_alert_get_offers_halt (alert);
   if (tw_alert_get_raised_at (alert) != NULL)
     self->starts_at = g_date_time_ref (tw_alert_get_raised_at (alert));
@@ -642,4 +645,42 @@ tw_alert_item_get_body (TwAlertItem *self)
 {
   g_return_val_if_fail (TW_IS_ALERT_ITEM (self), NULL);
   return self->body;
+}
+
+const char *
+tw_alert_item_get_category (TwAlertItem *self)
+{
+  g_return_val_if_fail (TW_IS_ALERT_ITEM (self), NULL);
+  return self->category;
+}
+
+gboolean
+_tw_alert_item_update_console (TwAlertItem *self,
+                               TwAlert     *alert)
+{
+  const char *body = tw_alert_get_body (alert);
+  const char *runbook = body != NULL ? strstr (body, "Runbook: ") : NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (self->kind == TW_ALERT_SOURCE_CONSOLE, FALSE);
+
+  if (g_strcmp0 (self->body, body) != 0)
+    {
+      g_free (self->body);
+      self->body = g_strdup (body);
+      g_free (self->runbook_line);
+      self->runbook_line = g_strdup (runbook);
+      changed = TRUE;
+    }
+  if (self->severity != tw_alert_get_severity (alert))
+    {
+      self->severity = tw_alert_get_severity (alert);
+      changed = TRUE;
+    }
+  if (self->offers_halt != tw_alert_get_offers_halt (alert))
+    {
+      self->offers_halt = tw_alert_get_offers_halt (alert);
+      changed = TRUE;
+    }
+  return changed;
 }

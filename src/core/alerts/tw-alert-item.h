@@ -83,6 +83,8 @@ const char         *tw_alert_item_get_ack_silence_id (TwAlertItem *self);
 const char         *tw_alert_item_get_page           (TwAlertItem *self);
 gboolean            tw_alert_item_get_offers_halt    (TwAlertItem *self);
 const char         *tw_alert_item_get_body           (TwAlertItem *self);
+/* Console alerts: the freedesktop category of their notification ("x-tradewarden.breaker"). */
+const char         *tw_alert_item_get_category       (TwAlertItem *self);
 
 const char         *tw_alert_state_to_string         (TwAlertState state);
 /* "critical" → CRITICAL; "warning", "high", "medium", "error" → WARNING; else INFO. */

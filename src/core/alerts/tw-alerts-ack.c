@@ -128,6 +128,68 @@ expire_silence (TwAlertsService *self,
   tw_client_call_async (am->client, "silence.expire", vars, self->cancellable, expired_cb, data);
 }
 
+/* An ack silence of an alert no longer listed (an entry of the state file): expired, the
+ * audit row naming the alert by its key. */
+typedef struct
+{
+  TwAlertsService *self;
+  char            *target;
+  char            *reason;
+  char            *am_name;
+} ExpireIdData;
+
+static void
+expired_id_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ExpireIdData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = tw_client_call_finish (TW_CLIENT (object), result, NULL, &error);
+  g_autofree char *message = NULL;
+
+  if (root != NULL || g_error_matches (error, TW_ERROR, TW_ERROR_NOT_FOUND))
+    {
+      message = g_strdup_printf ("expired in %s", data->am_name);
+      _tw_alerts_service_audit_target (data->self, "alert.silence-expire", data->target, data->reason,
+                                       TRUE, message);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      message = g_strdup_printf ("in %s, not expired: %s", data->am_name, error->message);
+      _tw_alerts_service_audit_target (data->self, "alert.silence-expire", data->target, data->reason,
+                                       FALSE, message);
+    }
+  g_object_unref (data->self);
+  g_free (data->target);
+  g_free (data->reason);
+  g_free (data->am_name);
+  g_free (data);
+}
+
+void
+_tw_alerts_ack_expire_by_id (TwAlertsService *self,
+                             const char      *key,
+                             const char      *am_id,
+                             const char      *silence_id,
+                             const char      *reason)
+{
+  TwAmSource *am = _tw_alerts_service_am_by_id (self, am_id);
+  g_autoptr(GHashTable) vars = NULL;
+  ExpireIdData *data;
+
+  if (am == NULL || silence_id == NULL)
+    return;
+  data = g_new0 (ExpireIdData, 1);
+  data->self = g_object_ref (self);
+  data->target = g_strdup_printf ("%s silence %s", key, silence_id);
+  data->reason = g_strdup (reason);
+  data->am_name = g_strdup (am->name);
+  vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (vars, "id", (gpointer) silence_id);
+  tw_client_call_async (am->client, "silence.expire", vars, self->cancellable, expired_id_cb, data);
+}
+
 void
 _tw_alerts_ack_item_resolved (TwAlertsService *self,
                               TwAlertItem     *item)
@@ -141,6 +203,7 @@ _tw_alerts_ack_item_resolved (TwAlertsService *self,
   am_id = g_strdup (_tw_alert_item_get_ack_silence_service (item));
   silence_id = g_strdup (tw_alert_item_get_ack_silence_id (item));
   _tw_alert_item_clear_ack (item);
+  _tw_alerts_ack_save (self);
   if (silence_id != NULL)
     expire_silence (self, item, am_id, silence_id, "alert.silence-expire",
                     "the alert resolved");
@@ -162,6 +225,7 @@ ack_end_cb (gpointer user_data)
   am_id = g_strdup (_tw_alert_item_get_ack_silence_service (item));
   silence_id = g_strdup (tw_alert_item_get_ack_silence_id (item));
   _tw_alert_item_clear_ack (item);
+  _tw_alerts_ack_save (self);
   if (silence_id != NULL)
     expire_silence (self, item, am_id, silence_id, "alert.ack-expire", "the acknowledgement ended");
   else
@@ -174,10 +238,10 @@ ack_end_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-start_timer (TwAlertsService *self,
-             TwAlertItem     *item,
-             guint            duration_s)
+void
+_tw_alerts_ack_start_timer (TwAlertsService *self,
+                            TwAlertItem     *item,
+                            guint            duration_s)
 {
   AckTimer *timer = g_new0 (AckTimer, 1);
   guint id;
@@ -245,9 +309,10 @@ apply_ack (TwAlertsService *self,
     message = g_strdup_printf ("by %s, %s", g_get_user_name (), until);
   _tw_alerts_service_audit (self, "alert.acknowledge", item, silence_id, data->note, TRUE, message);
   /* "Until resolved" ends after TW_ALERTS_MAX_ACK_S too, with its silence. */
-  start_timer (self, item, data->until != NULL ? data->duration_s : TW_ALERTS_MAX_ACK_S);
+  _tw_alerts_ack_start_timer (self, item, data->until != NULL ? data->duration_s : TW_ALERTS_MAX_ACK_S);
   _tw_alerts_service_withdraw (self, item);
   _tw_alerts_service_item_changed (self, item);
+  _tw_alerts_ack_save (self);
 }
 
 static char *
@@ -415,6 +480,7 @@ unack_expired_cb (GObject      *object,
       _tw_alert_item_clear_ack (item);
       _tw_alert_item_set_silenced_by (item, NULL);
       _tw_alerts_service_item_changed (self, item);
+      _tw_alerts_ack_save (self);
     }
   tw_alerts_service_refresh (self);
   g_task_return_boolean (task, TRUE);
@@ -456,6 +522,7 @@ tw_alerts_service_unacknowledge_async (TwAlertsService     *self,
       clear_timer (self, key);
       _tw_alert_item_clear_ack (item);
       _tw_alerts_service_item_changed (self, item);
+      _tw_alerts_ack_save (self);
       g_task_return_boolean (task, TRUE);
       return;
     }

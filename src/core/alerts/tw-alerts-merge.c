@@ -61,11 +61,16 @@ merge (TwAlertsService *self,
 
       if (resolved)
         {
-          if (item != NULL)
-            {
-              _tw_alert_item_update_am (item, data, with_silences);
-              resolve_item (self, item, data->ends_at, changed);
-            }
+          if (item == NULL)
+            continue;
+          /* Resolved in @source: it has left that one; another Alertmanager may still
+           * report it firing (its own poll or webhook resolves it there). */
+          if (_tw_alert_item_remove_source (item, source))
+            g_ptr_array_add (changed, item);
+          if (tw_alert_item_get_sources (item)->len > 0 && !tw_alert_item_is_resolved (item))
+            continue;
+          _tw_alert_item_update_am (item, data, with_silences);
+          resolve_item (self, item, data->ends_at, changed);
           continue;
         }
 
@@ -75,6 +80,7 @@ merge (TwAlertsService *self,
 
           _tw_alert_item_update_am (fresh, data, with_silences);
           _tw_alert_item_add_source (fresh, source);
+          _tw_alerts_ack_restore (self, fresh);
           add_item (self, fresh, added);
           if (seen != NULL)
             g_hash_table_add (seen, (gpointer) tw_alert_item_get_key (fresh));
@@ -199,6 +205,19 @@ poll_cb (GObject      *object,
       return;
     }
   merge (self, alerts, am->name, TRUE, TRUE);
+  if (g_hash_table_size (self->pending_acks) > 0)
+    {
+      g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      for (guint i = 0; i < alerts->len; i++)
+        {
+          TwAmAlertData *data = g_ptr_array_index (alerts, i);
+
+          if (!data->resolved)
+            g_hash_table_add (listed, g_strconcat ("am:", data->fingerprint, NULL));
+        }
+      _tw_alerts_ack_prune_pending (self, am->id, listed);
+    }
 }
 
 void
@@ -219,6 +238,9 @@ tw_alerts_service_refresh (TwAlertsService *self)
 
 /* The console's own alerts */
 
+/* The engine has deduplicated and rate-limited @alert already: what it emits is shown,
+ * unless acknowledged, and counts toward a storm like Alertmanager's alerts (one summary
+ * instead of a notification each). */
 void
 _tw_alerts_service_engine_alert_cb (TwAlertEngine   *engine,
                                     TwAlert         *alert,
@@ -229,16 +251,25 @@ _tw_alerts_service_engine_alert_cb (TwAlertEngine   *engine,
 
   if (item != NULL)
     {
+      gboolean changed = _tw_alert_item_update_console (item, alert);
+
       if (tw_alert_item_is_resolved (item))
         {
           _tw_alert_item_set_firing (item);
-          _tw_alerts_service_item_changed (self, item);
+          changed = TRUE;
         }
-      return;
+      if (changed)
+        _tw_alerts_service_item_changed (self, item);
     }
-  g_hash_table_insert (self->items, g_strdup (tw_alert_item_get_key (fresh)), g_object_ref (fresh));
-  g_list_store_insert (self->store, 0, fresh);
-  _tw_alerts_service_recount (self);
+  else
+    {
+      item = fresh;
+      g_hash_table_insert (self->items, g_strdup (tw_alert_item_get_key (fresh)), g_object_ref (fresh));
+      _tw_alerts_ack_restore (self, item);
+      g_list_store_insert (self->store, 0, fresh);
+      _tw_alerts_service_recount (self);
+    }
+  _tw_alerts_service_notify_now (self, item);
 }
 
 /* Console alerts resolve when the engine says their condition cleared; resolved alerts
@@ -283,6 +314,9 @@ _tw_alerts_service_tick (TwAlertsService *self)
         }
     }
   _tw_alerts_service_items_changed (self, changed);
+  /* Kept acknowledgements whose time ran out before their alert came back. */
+  if (g_hash_table_size (self->pending_acks) > 0)
+    _tw_alerts_ack_prune_pending (self, NULL, NULL);
   for (guint i = 0; i < gone->len; i++)
     {
       TwAlertItem *item = g_ptr_array_index (gone, i);

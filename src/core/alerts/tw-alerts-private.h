@@ -40,6 +40,9 @@ char         *_tw_am_format_time         (GDateTime     *time);
 /* tw-alert-item.c: the service's writes. */
 TwAlertItem  *_tw_alert_item_new_am      (const char    *fingerprint);
 TwAlertItem  *_tw_alert_item_new_console (TwAlert       *alert);
+/* The engine raised @alert again: its body, severity and Halt button (TRUE on a change). */
+gboolean      _tw_alert_item_update_console (TwAlertItem *self,
+                                             TwAlert     *alert);
 /* Takes what @data says (labels, annotations, times, resolved, silenced_by when
  * @with_silences). TRUE when something shown changed. */
 gboolean      _tw_alert_item_update_am   (TwAlertItem   *self,

@@ -7,6 +7,10 @@
 
 G_BEGIN_DECLS
 
+/* An acknowledgement read from the state file, waiting for its alert (tw-alerts-ack-store.c). */
+typedef struct _TwPendingAck TwPendingAck;
+void _tw_pending_ack_free (TwPendingAck *ack);
+
 /* One Alertmanager of the profile. */
 typedef struct
 {
@@ -34,6 +38,8 @@ struct _TwAlertsService
   GHashTable      *items;       /* key → TwAlertItem */
   GHashTable      *ack_timers;  /* key → GSource id */
   GHashTable      *console_active; /* keys of console alerts seen active */
+  GHashTable      *pending_acks;   /* key → TwPendingAck (borrowed key) */
+  char            *state_path;     /* nullable: acks not kept */
   GCancellable    *cancellable;
 
   guint            poll_id;
@@ -106,5 +112,26 @@ void        _tw_alerts_service_tick           (TwAlertsService *self);
 void        _tw_alerts_ack_item_resolved      (TwAlertsService *self,
                                                TwAlertItem     *item);
 void        _tw_alerts_ack_clear_timers       (TwAlertsService *self);
+/* Ends the ack of @item in @duration_s (the end of its time, or of TW_ALERTS_MAX_ACK_S). */
+void        _tw_alerts_ack_start_timer        (TwAlertsService *self,
+                                               TwAlertItem     *item,
+                                               guint            duration_s);
+/* Expires an ack silence of an alert that is not on the list (audited by @key). */
+void        _tw_alerts_ack_expire_by_id       (TwAlertsService *self,
+                                               const char      *key,
+                                               const char      *am_id,
+                                               const char      *silence_id,
+                                               const char      *reason);
+
+/* tw-alerts-ack-store.c: acknowledgements kept in the state file */
+gboolean    _tw_alerts_ack_load               (TwAlertsService *self,
+                                               GError         **error);
+void        _tw_alerts_ack_save               (TwAlertsService *self);
+void        _tw_alerts_ack_restore            (TwAlertsService *self,
+                                               TwAlertItem     *item);
+/* @listed: (element-type utf8) keys "am:FP" of what Alertmanager @am_id lists now. */
+void        _tw_alerts_ack_prune_pending      (TwAlertsService *self,
+                                               const char      *am_id,
+                                               GHashTable      *listed);
 
 G_END_DECLS

@@ -298,7 +298,8 @@ _tw_alerts_service_withdraw (TwAlertsService *self,
   g_signal_emit (self, signals[SIGNAL_WITHDRAW_ALERT], 0, item);
 }
 
-/* Critical alerts nobody acknowledged come back every repeat interval. */
+/* Critical alerts nobody acknowledged come back every repeat interval, the console's own
+ * too (the engine shows a critical condition once while it lasts). */
 static gboolean
 repeat_cb (gpointer user_data)
 {
@@ -310,8 +311,7 @@ repeat_cb (gpointer user_data)
 
   g_hash_table_iter_init (&iter, self->items);
   while (g_hash_table_iter_next (&iter, NULL, &item))
-    if (tw_alert_item_get_source_kind (item) == TW_ALERT_SOURCE_ALERTMANAGER
-        && tw_alert_item_get_severity (item) == TW_ALERT_CRITICAL
+    if (tw_alert_item_get_severity (item) == TW_ALERT_CRITICAL
         && tw_alert_item_get_state (item) == TW_ALERT_STATE_FIRING
         && now - _tw_alert_item_get_last_notified (item) >= (gint64) self->rate_limit_s * G_USEC_PER_SEC)
       g_ptr_array_add (again, item);
@@ -512,6 +512,13 @@ tw_alerts_service_lookup (TwAlertsService *self,
   return key != NULL ? g_hash_table_lookup (self->items, key) : NULL;
 }
 
+TwAlertEngine *
+tw_alerts_service_get_engine (TwAlertsService *self)
+{
+  g_return_val_if_fail (TW_IS_ALERTS_SERVICE (self), NULL);
+  return self->engine;
+}
+
 guint
 tw_alerts_service_get_n_unacknowledged (TwAlertsService *self)
 {
@@ -634,6 +641,8 @@ tw_alerts_service_finalize (GObject *object)
   g_hash_table_unref (self->items);
   g_hash_table_unref (self->ack_timers);
   g_hash_table_unref (self->console_active);
+  g_hash_table_unref (self->pending_acks);
+  g_free (self->state_path);
   g_object_unref (self->cancellable);
   g_queue_free_full (self->recent, g_free);
 
@@ -725,6 +734,8 @@ tw_alerts_service_init (TwAlertsService *self)
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->ack_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->console_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_acks = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) _tw_pending_ack_free);
   self->cancellable = g_cancellable_new ();
   self->recent = g_queue_new ();
   self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;

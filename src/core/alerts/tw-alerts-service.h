@@ -38,7 +38,9 @@ G_BEGIN_DECLS
  * severity, const char *title, const char *body) instead of individual notifications
  * when more than TW_ALERTS_STORM_LIMIT would reach the desktop in
  * TW_ALERTS_STORM_WINDOW_S seconds (the same key: it replaces the last summary).
- * The console's own alerts are notified by the alert engine itself.
+ * The console's own alerts (the engine's "alert", already deduplicated and rate-limited
+ * by the engine) are notified through "notify-alert" too, unless acknowledged, and count
+ * toward a storm like Alertmanager's.
  *
  * Acknowledgement and silences: tw-alerts-ack.c.
  * Properties: "n-unacknowledged" (uint: firing, not acknowledged, not silenced),
@@ -52,6 +54,19 @@ TwAlertsService *tw_alerts_service_new                (TwProfile        *profile
                                                        TwSecrets        *secrets,
                                                        TwAlertEngine    *engine,
                                                        TwAuditLog       *audit_log);
+/* Acknowledgements survive a restart in @path (a JSON file, mode 0600; NULL: they do
+ * not), read now: an alert acknowledged before is acknowledged again when it is seen,
+ * for what is left of its time; an entry whose alert an Alertmanager no longer lists
+ * (it resolved meanwhile) goes, its ack silence expired. Call before start. */
+void             tw_alerts_service_set_state_path     (TwAlertsService  *self,
+                                                       const char       *path);
+/* $XDG_STATE_HOME/tradewarden/alerts/PROFILE.json (transfer full) */
+char            *tw_alerts_service_default_state_path (const char       *profile);
+/* Acknowledgements read from the state file whose alert has not been seen yet. */
+guint            tw_alerts_service_get_n_pending_acks (TwAlertsService  *self);
+/* (transfer none) (nullable) the engine whose alerts this service notifies */
+TwAlertEngine   *tw_alerts_service_get_engine         (TwAlertsService  *self);
+
 /* Starts the webhook receiver (when the profile has a port) and the polling. */
 void             tw_alerts_service_start              (TwAlertsService  *self);
 /* Stops both, cancels every request (an action called with no cancellable of its own

@@ -9,6 +9,11 @@
  *   "generate": { "bytes": 32, "encoding": "hex" }  (absent: the vendor issues keys,
  *               the operator pastes them)
  *   "prove":    "health"   (a read operation sent with the candidate key alone)
+ *   "proof":    "read" (the default: 2xx with the key is proof) or "gate": the operation
+ *               is gated by this secret alone (an optional header) and cannot act: it must
+ *               answer 403 without the secret, 401/403 with a refused key, anything else
+ *               below 500 with an accepted one (000's live-trading key: a close of a
+ *               symbol nobody holds)
  * Whether old and new keys can be valid at once follows from the secret's "env": a list
  * variable (API_KEYS=OLD,NEW) can hold both. */
 
@@ -20,7 +25,7 @@ _tw_secret_rotation_load (TwLoadContext *ctx,
                           const char    *where,
                           TwSecretSpec  *spec)
 {
-  static const char * const keys[] = { "generate", "prove", "followup", NULL };
+  static const char * const keys[] = { "generate", "prove", "proof", "followup", NULL };
   static const char * const generate_keys[] = { "bytes", "encoding", NULL };
   g_autofree char *where2 = g_strdup_printf ("%s: \"rotation\"", where);
   JsonObject *object;
@@ -82,6 +87,18 @@ _tw_secret_rotation_load (TwLoadContext *ctx,
           g_strv_builder_add (builder, json_node_get_string (e));
         }
       spec->revoke_followup = g_strv_builder_end (builder);
+    }
+
+  if (json_object_has_member (object, "proof"))
+    {
+      const char *proof = NULL;
+
+      if (!_tw_load_get_string (ctx, object, "proof", where2, &proof))
+        return FALSE;
+      if (g_strcmp0 (proof, "gate") == 0)
+        spec->prove_gate = TRUE;
+      else if (g_strcmp0 (proof, "read") != 0)
+        return _tw_load_fail (ctx, _("%s: \"proof\" must be \"read\" or \"gate\""), where2);
     }
 
   spec->prove_operation = g_strdup (prove);

@@ -41,6 +41,7 @@ typedef struct
   char      *rotate_encoding; /* "hex" or "base64url"; with rotate_bytes */
   char      *prove_operation; /* nullable: the read operation that proves a key works */
   gboolean   rotate_overlap;  /* the server accepts old and new at once (its env is a list) */
+  gboolean   prove_gate;      /* "proof": "gate": 403 without the secret, not 401/403 with it */
   char     **revoke_followup; /* nullable: the runbook's follow-up of a revocation, ${tail}
                                * standing for the key's last four characters */
 } TwSecretSpec;

@@ -114,6 +114,14 @@ void           _tw_keys_start_step      (TwKeys              *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* @bytes from /dev/urandom, "hex" or "base64url" (transfer full; wipe it). */
+char          *_tw_keys_generate        (guint          bytes,
+                                         const char    *encoding,
+                                         GError       **error);
+/* Runs the managed restart command (its output in job->output). */
+gboolean       _tw_keys_run_restart     (TwKeyJob      *job,
+                                         GError       **error);
+
 /* tw-keys-swap.c */
 TwKeyStep      _tw_keys_run_swap        (TwKeyJob      *job,
                                          GError       **error);

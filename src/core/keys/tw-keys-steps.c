@@ -258,9 +258,9 @@ _tw_keys_prove (TwKeyJob    *job,
   return FALSE;
 }
 
-static gboolean
-run_restart (TwKeyJob  *job,
-             GError   **error)
+gboolean
+_tw_keys_run_restart (TwKeyJob  *job,
+                      GError   **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autofree char *output = NULL;
@@ -359,7 +359,7 @@ _tw_keys_managed_edit (TwKeyJob    *job,
       add_backup (job, backup);
     }
 
-  if (!run_restart (job, &local_error))
+  if (!_tw_keys_run_restart (job, &local_error))
     {
       g_autoptr(GError) undo_error = NULL;
       g_autofree char *undo_backup = NULL;
@@ -387,10 +387,10 @@ _tw_keys_managed_edit (TwKeyJob    *job,
 
 /* Step 1 */
 
-static char *
-generate (guint       bytes,
-          const char *encoding,
-          GError    **error)
+char *
+_tw_keys_generate (guint       bytes,
+                   const char *encoding,
+                   GError    **error)
 {
   g_autofree guchar *buf = g_malloc (bytes);
   g_autoptr(GFile) file = g_file_new_for_path ("/dev/urandom");
@@ -461,7 +461,7 @@ _tw_keys_run_prepare (TwKeyJob  *job,
     }
   else if (job->spec->rotate_bytes > 0)
     {
-      fresh = generate (job->spec->rotate_bytes, job->spec->rotate_encoding, error);
+      fresh = _tw_keys_generate (job->spec->rotate_bytes, job->spec->rotate_encoding, error);
       if (fresh == NULL)
         return TW_KEY_STEP_NONE;
     }

@@ -171,6 +171,22 @@ void        tw_keys_cancel_async        (TwKeys             *self,
                                          GCancellable       *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer            user_data);
+/* A new value of @secret as the connector's "rotation" declares it (32 random bytes of
+ * /dev/urandom as hex for InvestIQ's keys), for a swap's form; never logged or copied.
+ * (transfer full) */
+char       *tw_keys_generate_key        (TwKeys             *self,
+                                         const char         *service_id,
+                                         const char         *secret,
+                                         GError            **error);
+
+/* What proving @secret of @service_id sends, for the operator to read before it is sent:
+ * the method, the URL and what each answer must be ("proof": "gate": three calls, without
+ * the key, with the new, with the old). NULL when the connector names no proof.
+ * (transfer full) */
+char       *tw_keys_describe_proof      (TwKeys             *self,
+                                         const char         *service_id,
+                                         const char         *secret);
+
 /* Finishes the three; returns the step reached, or on failure the step the rotation
  * stays at (TW_KEY_STEP_NONE when there is none). */
 TwKeyStep   tw_keys_step_finish         (TwKeys             *self,

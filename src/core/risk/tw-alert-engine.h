@@ -109,5 +109,9 @@ void           tw_alert_engine_raise_log_alert       (TwAlertEngine   *self,
                                                       TwAlertSeverity  severity,
                                                       const char      *title,
                                                       const char      *body);
+/* An alert made elsewhere (the backup scheduler's "alert"): shown like the engine's own,
+ * deduplicated and rate-limited per key; a critical one is never held as active. */
+void           tw_alert_engine_raise_alert           (TwAlertEngine   *self,
+                                                      TwAlert         *alert);
 
 G_END_DECLS

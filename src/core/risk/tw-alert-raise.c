@@ -121,3 +121,23 @@ tw_alert_engine_raise_log_alert (TwAlertEngine   *self,
   _tw_alert_engine_raise (self, _tw_alert_new (key, severity, title, body, NULL, "logs",
                                     severity == TW_ALERT_CRITICAL, "x-tradewarden.log"));
 }
+
+/**
+ * tw_alert_engine_raise_alert:
+ * @alert: (transfer none): an alert made elsewhere (the backup scheduler's)
+ *
+ * Shows @alert like the engine's own: deduplicated and rate-limited per key, on the
+ * Alerts page and through the alerts service's notifications. Like a log line, it has no
+ * condition that clears: a critical one is never held as active.
+ */
+void
+tw_alert_engine_raise_alert (TwAlertEngine *self,
+                             TwAlert       *alert)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_return_if_fail (TW_IS_ALERT (alert));
+
+  if (tw_alert_get_severity (alert) == TW_ALERT_CRITICAL)
+    g_hash_table_remove (_tw_alert_engine_get_active (self), tw_alert_get_key (alert));
+  _tw_alert_engine_raise (self, g_object_ref (alert));
+}

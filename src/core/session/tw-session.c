@@ -73,6 +73,22 @@ halt_failure_changed_cb (TwSession *self)
     tw_alert_engine_raise_halt_failure (self->alerts, self->halt_failure);
 }
 
+/* The backup scheduler's alerts (a failed or stale backup) are the console's own: through
+ * the engine they reach the Alerts page and the storm count like every other. */
+static void
+backup_alert_cb (TwBackupScheduler *scheduler,
+                 const char        *key,
+                 const char        *severity,
+                 const char        *title,
+                 const char        *body,
+                 TwSession         *self)
+{
+  g_autoptr(TwAlert) alert = tw_backup_scheduler_make_alert (key, severity, title, body);
+
+  if (self->alerts != NULL)
+    tw_alert_engine_raise_alert (self->alerts, alert);
+}
+
 /* Build: every service of the profile, none started. */
 static void
 build_services (TwSession *self)
@@ -103,12 +119,21 @@ build_services (TwSession *self)
   self->backups = tw_backup_manager_new (self->audit_log, tw_profile_get_name (self->profile),
                                          tw_profile_get_mode (self->profile));
   self->scheduler = tw_backup_scheduler_new (self->backups, self->profile);
+  if (self->alerts != NULL)
+    g_signal_connect (self->scheduler, "alert", G_CALLBACK (backup_alert_cb), self);
 
   /* The Alerts page's alerts: the engine's and the profile's Alertmanagers'. */
   self->alerts_service = tw_alerts_service_new (self->profile, self->workspace, self->secrets,
                                                 self->alerts, self->audit_log);
   tw_alerts_service_set_rate_limit (self->alerts_service, self->rate_limit_s);
   tw_alerts_service_set_poll_interval (self->alerts_service, self->poll_interval_ms);
+  /* Acknowledgements survive a restart (not the demo's: a throw-away profile). */
+  if (!self->demo)
+    {
+      g_autofree char *acks_path = tw_alerts_service_default_state_path (tw_profile_get_name (self->profile));
+
+      tw_alerts_service_set_state_path (self->alerts_service, acks_path);
+    }
 
   self->portfolio = tw_portfolio_new (self->workspace);
   tw_portfolio_set_stuck_threshold (self->portfolio, self->stuck_threshold_s);
