@@ -57,6 +57,10 @@ sim_thread_main (gpointer data)
                              g_strdup (tw_sim_get_url (sim, flavors[i])));
       g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_OFREP),
                            g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_OFREP)));
+      g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_RATE_GATE),
+                           g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_RATE_GATE)));
+      g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_ML_SERVICE),
+                           g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_ML_SERVICE)));
       for (guint i = 0; credential_names[i] != NULL; i++)
         g_hash_table_insert (self->credentials, g_strdup (credential_names[i]),
                              g_strdup (tw_sim_get_credential (sim, credential_names[i])));
