@@ -61,6 +61,22 @@ void         tw_service_page_activate_row   (TwServicePage *self,
 /* (nullable) the value the order detail shows for @title ("Approval", "State"…) */
 const char  *tw_service_page_get_order_field (TwServicePage *self,
                                               const char    *title);
+/* Scrolls to @section once every section has been read (the ones above it change
+ * height as they are), and moves the keyboard there: the guard's "Recent trades
+ * reviewed" opens the trades this way. */
+void         tw_service_page_reveal_section (TwServicePage *self,
+                                             guint          section);
+/* For tests: whether @section's heading is in the upper half of the view. */
+gboolean     tw_service_page_section_in_view (TwServicePage *self,
+                                              guint          section);
+/* (nullable) what the last quota reset came to, as the toast said it */
+const char  *tw_service_page_get_last_result (TwServicePage *self);
+/* (nullable) (transfer none) the guard dialog of a quota reset, while open */
+GtkWidget   *tw_service_page_get_guard_dialog (TwServicePage *self);
+/* Activates the order detail's row titled @title as a click does; FALSE when there is
+ * none or it leads nowhere. ("Correlation ID" opens the Logs page filtered to it.) */
+gboolean     tw_service_page_activate_order_field (TwServicePage *self,
+                                                   const char    *title);
 /* (nullable) the clock row's title ("Market open"…) */
 const char  *tw_service_page_get_clock_text (TwServicePage *self);
 
