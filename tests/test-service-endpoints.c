@@ -264,8 +264,14 @@ test_rate_gate_reset (Fixture       *fx,
   g_clear_pointer (&rows, g_ptr_array_unref);
   g_clear_error (&error);
 
-  /* ticked: one provider's quota */
-  text = reset (fx, details, "alphavantage", TRUE, &error);
+  /* ticked: one provider's quota (the reset, its audit rows and the read-back) */
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    text = reset (fx, details, "alphavantage", TRUE, &error);
+    g_test_message ("reset, audited and read back in %.1f ms",
+                    (g_get_monotonic_time () - start) / 1000.0);
+  }
   g_assert_no_error (error);
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "“Quota reset for alphavantage”"));
