@@ -33,6 +33,7 @@ _tw_endpoint_free (TwEndpoint *endpoint)
   g_free (endpoint->name);
   g_free (endpoint->setting);
   g_free (endpoint->default_base_url);
+  g_strfreev (endpoint->env);
   g_free (endpoint);
 }
 
@@ -69,12 +70,55 @@ _tw_endpoint_url_is_valid (const char *url)
          g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
 }
 
+/* "env": "ML_SERVICE_URL" or ["A", "B"]: the .env import's variables of its address. */
+static gboolean
+load_env (TwLoadContext  *ctx,
+          JsonNode       *node,
+          const char     *where,
+          char         ***out)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    g_strv_builder_add (names, json_node_get_string (node));
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            return _tw_load_fail (ctx, _("%s: “env” must list variable names"), where);
+          g_strv_builder_add (names, json_node_get_string (element));
+        }
+    }
+  else
+    return _tw_load_fail (ctx, _("%s: “env” must be a variable name or a list of them"), where);
+  *out = g_strv_builder_end (names);
+  for (guint i = 0; (*out)[i] != NULL; i++)
+    {
+      const char *p = (*out)[i];
+
+      if (*p == '\0' || g_ascii_isdigit (*p))
+        return _tw_load_fail (ctx, _("%s: “%s” is not a variable name"), where, p);
+      for (; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '_')
+          return _tw_load_fail (ctx, _("%s: “%s” is not a variable name"), where, (*out)[i]);
+    }
+  return TRUE;
+}
+
 gboolean
 _tw_connector_load_endpoints (TwConnector   *self,
                               TwLoadContext *ctx,
                               JsonNode      *node)
 {
-  static const char * const keys[] = { "name", "setting", "default_base_url", NULL };
+  static const char * const keys[] = { "name", "setting", "default_base_url", "env", NULL };
   g_autoptr(GList) members = NULL;
   JsonObject *object;
 
@@ -127,6 +171,12 @@ _tw_connector_load_endpoints (TwConnector   *self,
                                 where, setting);
 
       endpoint = g_new0 (TwEndpoint, 1);
+      if (!load_env (ctx, json_object_get_member (json_node_get_object (member), "env"), where,
+                     &endpoint->env))
+        {
+          _tw_endpoint_free (endpoint);
+          return FALSE;
+        }
       endpoint->id = g_strdup (id);
       endpoint->name = g_strdup (name);
       endpoint->setting = g_strdup (setting);

@@ -54,6 +54,7 @@ typedef struct
   char *name;              /* for people: "Rate gate" */
   char *setting;           /* the profile key: "RateGateUrl" */
   char *default_base_url;  /* nullable */
+  char **env;              /* nullable: the .env variables of its address, first set wins */
 } TwEndpoint;
 
 /* What a multi-status refusal means ("refusals": "means"). */
