@@ -16,7 +16,7 @@
 #include "tw-page-badges.h"
 #include "tw-positions-page.h"
 #include "tw-session-page.h"
-#include "tw-service-page.h"
+#include "tw-window-links.h"
 #include "tw-ui-resources.h"
 #include "tw-ui-util.h"
 
@@ -318,59 +318,10 @@ incident_snapshot_action (GSimpleAction *action,
     gtk_widget_activate_action (gtk_stack_get_visible_child (self->pages_stack), "logs.snapshot", NULL);
 }
 
-/* A correlation id (an order's, an approval's) shown on the Logs page: every source
- * filtered to the lines that carry it. */
-static void
-show_logs_for_correlation_action (GSimpleAction *action,
-                                  GVariant      *parameter,
-                                  gpointer       user_data)
-{
-  TwWindow *self = user_data;
-  const char *id = g_variant_get_string (parameter, NULL);
-
-  if (self->session != NULL && *id != '\0' && tw_window_show_page (self, "logs"))
-    gtk_widget_activate_action (gtk_stack_get_visible_child (self->pages_stack), "logs.filter-id", "s", id);
-}
-
-/* A service's page, at one of its sections ("trades", "rate-limits", "models",
- * "security", "metrics", "orders"; "" its top): the guard's checklist links here. */
-static void
-show_service_action (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  static const struct { const char *name; guint section; } sections[] = {
-    { "trades", TW_DETAIL_TRADES }, { "rate-limits", TW_DETAIL_RATE_LIMITS },
-    { "models", TW_DETAIL_MODELS }, { "security", TW_DETAIL_SECURITY },
-    { "metrics", TW_DETAIL_METRICS }, { "orders", TW_DETAIL_ORDERS },
-    { "clock", TW_DETAIL_CLOCK },
-  };
-  TwWindow *self = user_data;
-  const char *id, *section;
-  TwOverviewPage *overview;
-  TwServicePage *page;
-
-  g_variant_get (parameter, "(&s&s)", &id, &section);
-  if (self->session == NULL || !tw_window_show_page (self, "overview"))
-    return;
-  overview = tw_window_get_overview_page (self);
-  if (overview == NULL)
-    return;
-  gtk_widget_activate_action (GTK_WIDGET (overview), "overview.show-service", "s", id);
-  page = tw_overview_page_get_service_page (overview);
-  if (page == NULL)
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
-    if (g_str_equal (section, sections[i].name))
-      tw_service_page_reveal_section (page, sections[i].section);
-}
-
 static const GActionEntry win_actions[] = {
   { "page", page_action, "i", NULL, NULL, { 0 } },
   { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
   { "incident-snapshot", incident_snapshot_action, NULL, NULL, NULL, { 0 } },
-  { "show-logs-for-correlation", show_logs_for_correlation_action, "s", NULL, NULL, { 0 } },
-  { "show-service", show_service_action, "(ss)", NULL, NULL, { 0 } },
 };
 
 static void
@@ -660,6 +611,8 @@ tw_window_init (TwWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  /* win.show-service, win.show-logs-for-correlation: tw-window-links.c */
+  _tw_window_add_link_actions (self);
 
   self->overview_page = TW_OVERVIEW_PAGE (tw_overview_page_new ());
   tw_window_add_page (self, "overview", _("Overview"), "network-server-symbolic",
