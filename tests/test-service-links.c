@@ -8,6 +8,7 @@
 #include "tw-logs-page.h"
 #include "tw-logs-page-private.h"
 #include "tw-overview-page.h"
+#include "tw-service-editor-row.h"
 #include "tw-service-page.h"
 #include "tw-trading-test.h"
 
@@ -368,6 +369,29 @@ test_correlation_link (void)
   app_fixture_close (&f);
 }
 
+/* The profile editor has no field for an endpoint's address: editing the service keeps
+ * it (and drops it when the service gets another connector). */
+static void
+test_editor_keeps_endpoints (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwService) service = tw_service_new ("ai", "ai-trading", "http://127.0.0.1:8000");
+  g_autoptr(TwService) built = NULL;
+  GtkWidget *row;
+
+  tw_connector_registry_load_default (registry);
+  tw_service_set_setting (service, "RateGateUrl", "http://10.0.0.5:3001");
+  row = g_object_ref_sink (tw_service_editor_row_new (registry, service));
+  built = tw_service_editor_row_build_service (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_cmpstr (tw_service_get_setting (built, "RateGateUrl"), ==, "http://10.0.0.5:3001");
+  g_clear_object (&built);
+
+  g_assert_true (tw_service_editor_row_set_connector_id (TW_SERVICE_EDITOR_ROW (row), "autotrader"));
+  built = tw_service_editor_row_build_service (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_null (tw_service_get_setting (built, "RateGateUrl"));
+  g_object_unref (row);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -377,6 +401,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/service-links/ml-service", test_ml_service);
   g_test_add_func ("/tw/ui/service-links/guard-trades", test_guard_trades_link);
   g_test_add_func ("/tw/ui/service-links/correlation", test_correlation_link);
+  g_test_add_func ("/tw/ui/service-links/editor-keeps-endpoints", test_editor_keeps_endpoints);
 
   return g_test_run ();
 }
