@@ -12,8 +12,11 @@ G_BEGIN_DECLS
 /* A service's own page, pushed from the Overview: Health (its components, a sparkline
  * of the last hour), then only the sections its connector declares: Metrics (key
  * figures first, the rest in a searchable table), Rate limits (level bars, a warning
- * above 80 %), Security checks, Trades (searchable), Models, Market clock. Reads its
- * TwServiceDetails when shown and at the poll interval while it stays shown. */
+ * above 80 %; with the connector's resets, a guarded quota reset: service.reset-quota
+ * (s), "" for all), Rate-limit metrics, Security checks, Trades (searchable), Models,
+ * Market clock, Orders and approvals (the correlation id links to the Logs page). A
+ * section read from another address of the service (an "endpoint") says which. Reads
+ * its TwServiceDetails when shown and at the poll interval while it stays shown. */
 #define TW_SERVICE_PAGE_HEALTH TW_DETAIL_N_SECTIONS
 
 #define TW_TYPE_SERVICE_PAGE (tw_service_page_get_type ())
