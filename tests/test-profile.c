@@ -468,6 +468,7 @@ static const char paper_env[] =
   "API_KEYS = 'first-key-aaaaaaaa, second-key-bbbbbbbb'\n"
   "LIVE_TRADING_KEY=live-key-cccccccc\n"
   "API_BASE_URL=http://127.0.0.1:3100/\n"
+  "ML_SERVICE_URL=http://127.0.0.1:8104/\n"   /* 000's ML service: an endpoint's address */
   "IBKR_ASSISTANT_URL=http://10.0.0.5:8001\r\n"
   "IBKR_HOST=10.0.0.5\n"   /* the IBKR gateway's, not the assistant's: not read */
   "IBKR_PORT=7497\n"
@@ -520,6 +521,15 @@ test_import_env_paper (void)
   assert_service (profile, 2, "autotrader", "Autotrader", "autotrader", "http://localhost:8003");
   assert_service (profile, 3, "ibkr-assistant", "IBKR Assistant", "ibkr-assistant", "http://10.0.0.5:8001");
   assert_service (profile, 4, "investiq", "InvestIQ", "investiq", "http://127.0.0.1:3100");
+  /* 000's ML_SERVICE_URL: the investiq connector's endpoint "ml_service", its setting */
+  {
+    TwService *investiq = tw_profile_lookup_service (profile, "investiq");
+    TwService *ai = tw_profile_lookup_service (profile, "ai-trading");
+
+    g_assert_cmpstr (tw_service_get_setting (investiq, "MlServiceUrl"), ==, "http://127.0.0.1:8104");
+    /* none given: the connector's default is used, nothing is written */
+    g_assert_null (tw_service_get_setting (ai, "RateGateUrl"));
+  }
 
   assert_secret (secrets, "runbook", "alpaca", "key_id", "PKTEST1234567890ABCD");
   assert_secret (secrets, "runbook", "alpaca", "secret_key", "paper-secret-with-#hash-and \"quote\"");
@@ -535,8 +545,18 @@ test_import_env_paper (void)
   g_assert_null (strstr (data, "PKTEST"));
   g_assert_null (strstr (data, "paper-secret"));
   g_assert_null (strstr (data, "key-"));
+  g_assert_nonnull (strstr (data, "MlServiceUrl=http://127.0.0.1:8104"));
   g_assert_true (tw_profile_save (profile, NULL, &error));
   g_assert_no_error (error);
+
+  /* an endpoint's address that is not one: refused, naming the variable */
+  g_clear_object (&profile);
+  profile = tw_profile_import_env ("API_KEYS=k1\nINVESTIQ_URL=http://127.0.0.1:3000\n"
+                                   "ML_SERVICE_URL=localhost:8004\n",
+                                   "bad", registry (), secrets, &error);
+  g_assert_null (profile);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "ML_SERVICE_URL"));
 }
 
 static void

@@ -102,10 +102,10 @@ test_sections (Fixture       *fx,
                gconstpointer  data)
 {
   static const struct { const char *id; gboolean sections[TW_DETAIL_N_SECTIONS]; } expected[] = {
-    /*                   metrics rate   security trades models clock  orders */
-    { "investiq",       { FALSE, FALSE, FALSE,   TRUE,  FALSE, FALSE } },
+    /*                   metrics rate   security trades models clock  orders limit-metrics */
+    { "investiq",       { FALSE, FALSE, FALSE,   TRUE,  TRUE,  FALSE } },
     { "ibkr-assistant", { TRUE,  FALSE, FALSE,   FALSE, FALSE, FALSE, TRUE } },
-    { "ai-trading",     { TRUE,  FALSE, FALSE,   TRUE,  TRUE,  FALSE } },
+    { "ai-trading",     { TRUE,  TRUE,  FALSE,   TRUE,  TRUE,  FALSE, FALSE, TRUE } },
     { "autotrader",     { FALSE, TRUE,  TRUE,    FALSE, FALSE, FALSE } },
     { "alpaca",         { FALSE, FALSE, FALSE,   FALSE, FALSE, TRUE } },
   };

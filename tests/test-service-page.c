@@ -269,7 +269,8 @@ test_pages (void)
   /* AI trading (001): performance, trades, models. */
   app_scenario (&f, "{\"name\":\"losing-streak\"}");
   page = open_service (&f, "ai-trading");
-  assert_sections (page, (guint[]) { TW_DETAIL_METRICS, TW_DETAIL_TRADES, TW_DETAIL_MODELS }, 3);
+  assert_sections (page, (guint[]) { TW_DETAIL_METRICS, TW_DETAIL_TRADES, TW_DETAIL_MODELS,
+                                     TW_DETAIL_RATE_LIMITS, TW_DETAIL_LIMIT_METRICS }, 5);
   g_assert_true (tw_test_ui_wait_for (has_figures, page, 10000));
   wait_rows (page, TW_DETAIL_TRADES, 3);
   wait_rows (page, TW_DETAIL_MODELS, 2);
@@ -284,9 +285,9 @@ test_pages (void)
   wait_rows (page, TW_DETAIL_TRADES, 3);
   go_back (&f);
 
-  /* InvestIQ (000): its trades. */
+  /* InvestIQ (000): its trades, its ML service's models. */
   page = open_service (&f, "investiq");
-  assert_sections (page, (guint[]) { TW_DETAIL_TRADES }, 1);
+  assert_sections (page, (guint[]) { TW_DETAIL_TRADES, TW_DETAIL_MODELS }, 2);
   wait_rows (page, TW_DETAIL_TRADES, 3);
   tw_service_page_scroll_to (page, TW_DETAIL_TRADES);
   save (&f, "service-investiq");

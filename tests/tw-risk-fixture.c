@@ -85,6 +85,11 @@ risk_fixture_setup (RiskFixture *f,
       for (guint j = 0; j < G_N_ELEMENTS (names); j++)
         if (g_str_equal (names[j].id, flavors[i]))
           tw_service_set_name (service, names[j].name);
+      /* The services' second addresses (issue 15): 001's rate gate, 000's ML service. */
+      if (g_str_equal (flavors[i], "ai-trading"))
+        tw_service_set_setting (service, "RateGateUrl", tw_sim_thread_get_url (f->sim, TW_SIM_FLAVOR_RATE_GATE));
+      else if (g_str_equal (flavors[i], "investiq"))
+        tw_service_set_setting (service, "MlServiceUrl", tw_sim_thread_get_url (f->sim, TW_SIM_FLAVOR_ML_SERVICE));
       tw_profile_add_service (f->profile, service);
       risk_store_secrets (f, RISK_PROFILE, flavors[i]);
     }

@@ -89,6 +89,12 @@ tw_demo_profile_new (TwSimThread *sim,
         }
       service = tw_service_new (demo->flavor, demo->flavor, url);
       tw_service_set_name (service, demo->name);
+      /* The second addresses the simulator serves (issue 15): 001's rate gate, 000's
+       * ML service. */
+      if (g_str_equal (demo->flavor, "ai-trading"))
+        tw_service_set_setting (service, "RateGateUrl", tw_sim_thread_get_url (sim, TW_SIM_FLAVOR_RATE_GATE));
+      else if (g_str_equal (demo->flavor, "investiq"))
+        tw_service_set_setting (service, "MlServiceUrl", tw_sim_thread_get_url (sim, TW_SIM_FLAVOR_ML_SERVICE));
       tw_profile_add_service (profile, service);
 
       for (guint j = 0; j < G_N_ELEMENTS (demo->secrets); j++)

@@ -127,6 +127,9 @@ main (int   argc,
 
   for (guint i = 0; flavors[i] != NULL; i++)
     printf ("%s=%s\n", flavors[i], tw_sim_get_url (sim, flavors[i]));
+  /* the services' second addresses: 001's rate gate, 000's ML service */
+  printf ("%s=%s\n", TW_SIM_FLAVOR_RATE_GATE, tw_sim_get_url (sim, TW_SIM_FLAVOR_RATE_GATE));
+  printf ("%s=%s\n", TW_SIM_FLAVOR_ML_SERVICE, tw_sim_get_url (sim, TW_SIM_FLAVOR_ML_SERVICE));
   fflush (stdout);
 
   g_main_loop_run (loop);

@@ -79,6 +79,9 @@ extern const TwSimFlavor tw_sim_flavor_alpaca;
 /* Not a trading system: a flag service speaking OFREP (tw-sim-flags.c). Started with the
  * others, after them, but not in TW_SIM_FLAVORS (whose list is the trading systems). */
 extern const TwSimFlavor tw_sim_flavor_ofrep;
+/* Second addresses of 001 and 000 (tw-sim-endpoints.c), after OFREP. */
+extern const TwSimFlavor tw_sim_flavor_rate_gate;
+extern const TwSimFlavor tw_sim_flavor_ml_service;
 
 /* NULL-terminated, in TW_SIM_FLAVORS order. */
 const TwSimFlavor * const *tw_sim_flavors           (void);

@@ -57,6 +57,10 @@ sim_thread_main (gpointer data)
                              g_strdup (tw_sim_get_url (sim, flavors[i])));
       g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_OFREP),
                            g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_OFREP)));
+      g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_RATE_GATE),
+                           g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_RATE_GATE)));
+      g_hash_table_insert (self->urls, g_strdup (TW_SIM_FLAVOR_ML_SERVICE),
+                           g_strdup (tw_sim_get_url (sim, TW_SIM_FLAVOR_ML_SERVICE)));
       /* the demo's Loki, when its logs run */
       if (tw_sim_get_url (sim, "loki") != NULL)
         g_hash_table_insert (self->urls, g_strdup ("loki"), g_strdup (tw_sim_get_url (sim, "loki")));

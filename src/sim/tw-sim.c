@@ -47,6 +47,8 @@ static const TwSimFlavor * const flavors[] = {
   &tw_sim_flavor_autotrader,
   &tw_sim_flavor_alpaca,
   &tw_sim_flavor_ofrep,   /* feature flags: not a trading system, not in TW_SIM_FLAVORS */
+  &tw_sim_flavor_rate_gate,   /* 001's rate gate: a second address, not in TW_SIM_FLAVORS */
+  &tw_sim_flavor_ml_service,  /* 000's ML service: likewise */
   NULL
 };
 

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 /* A flag service speaking OpenFeature's remote evaluation protocol, the shipped "ofrep"
  * connector's: served after the trading systems, not one of TW_SIM_FLAVORS. */
 #define TW_SIM_FLAVOR_OFREP "ofrep"
+/* A service's second address, each on its own port, served after the others (issue 15):
+ * 001's rate gate (:3001 in its runbook) and 000's ML service (:8004). */
+#define TW_SIM_FLAVOR_RATE_GATE  "rate-gate"
+#define TW_SIM_FLAVOR_ML_SERVICE "ml-service"
 
 /* Credentials the simulator accepts: from the environment (API_KEYS comma-separated,
  * LIVE_TRADING_KEY, ALPACA_API_KEY, ALPACA_SECRET_KEY), else these demo values. */

@@ -32,5 +32,8 @@ gboolean        tw_guard_dialog_has_typed_entry  (TwGuardDialog  *self);
 void            tw_guard_dialog_set_typed_flag   (TwGuardDialog  *self,
                                                   const char     *text);
 gboolean        tw_guard_dialog_has_flag_entry   (TwGuardDialog  *self);
+/* The "Open Trades" link of "Recent trades reviewed" (transfer none), NULL when the item
+ * is not asked for or the service lists no trades. */
+GtkWidget      *tw_guard_dialog_get_trades_button (TwGuardDialog *self);
 
 G_END_DECLS

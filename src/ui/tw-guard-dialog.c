@@ -40,6 +40,7 @@ struct _TwGuardDialog
   AdwEntryRow          *flag_row;
   GtkLabel             *problem_label;
   int                   problem_height;  /* the tallest it has been while open */
+  GtkWidget            *trades_button;   /* nullable: "Open Trades" of its checklist item */
 };
 
 G_DEFINE_FINAL_TYPE (TwGuardDialog, tw_guard_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -317,6 +318,33 @@ request_changed_cb (TwGuardDialog *self)
   update_confirm (self);
 }
 
+/* The service's recent trades, if its connector lists them: "Recent trades reviewed"
+ * links to its page's Trades. */
+static gboolean
+can_show_trades (TwGuardDialog *self)
+{
+  TwClient *client;
+
+  if (self->workspace == NULL || self->service_id == NULL)
+    return FALSE;
+  client = tw_workspace_get_client (self->workspace, self->service_id);
+  return client != NULL && tw_client_has_operation (client, "trades.list");
+}
+
+/* Opens the trades in the window behind, and lets go of the window so the operator can
+ * read them; the dialog stays, with what was typed. */
+static void
+show_trades_cb (GtkButton     *button,
+                TwGuardDialog *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent == NULL)
+    return;
+  gtk_window_set_modal (GTK_WINDOW (self), FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-service", "(ss)", self->service_id, "trades");
+}
+
 static void
 build_checklist (TwGuardDialog *self)
 {
@@ -352,6 +380,17 @@ build_checklist (TwGuardDialog *self)
           adw_action_row_set_subtitle (item->row, _("Tick when done"));
           gtk_check_button_set_active (item->check, tw_guard_request_get_checked (self->request, id));
           g_signal_connect (item->check, "toggled", G_CALLBACK (check_toggled_cb), self);
+        }
+      if (g_str_equal (id, TW_GUARD_CHECK_TRADES_REVIEWED) && can_show_trades (self))
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("Open _Trades"));
+
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (button, _("Show this service's recent trades in the window"));
+          g_signal_connect (button, "clicked", G_CALLBACK (show_trades_cb), self);
+          self->trades_button = button;
+          adw_action_row_add_suffix (item->row, button);
         }
       adw_preferences_group_add (self->checklist_group, GTK_WIDGET (item->row));
       g_ptr_array_add (self->items, item);
@@ -774,4 +813,11 @@ tw_guard_confirm_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GtkWidget *
+tw_guard_dialog_get_trades_button (TwGuardDialog *self)
+{
+  g_return_val_if_fail (TW_IS_GUARD_DIALOG (self), NULL);
+  return self->trades_button;
 }

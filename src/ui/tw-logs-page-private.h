@@ -14,6 +14,8 @@ const char  *_tw_logs_page_get_filter_error  (TwLogsPage *self);
 const char  *_tw_logs_page_get_new_lines     (TwLogsPage *self);
 const char  *_tw_logs_page_get_count_text    (TwLogsPage *self);
 const char  *_tw_logs_page_get_chain_text    (TwLogsPage *self);
+/* the correlation-id filter's text */
+const char  *_tw_logs_page_get_filter_id     (TwLogsPage *self);
 /* The filter widgets, set as a person would; applied at once (no typing delay). */
 void         _tw_logs_page_set_filter_text   (TwLogsPage *self,
                                               guint       level,

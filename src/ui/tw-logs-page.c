@@ -947,6 +947,12 @@ _tw_logs_page_get_count_text (TwLogsPage *self)
   return self->count_text;
 }
 
+const char *
+_tw_logs_page_get_filter_id (TwLogsPage *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->id_entry));
+}
+
 void
 _tw_logs_page_set_filter_text (TwLogsPage *self,
                                guint       level,

@@ -538,6 +538,17 @@ tw_service_editor_row_build_service (TwServiceEditorRow *self)
   tw_service_set_name (service, entry_text (self->name_row));
   tw_service_set_env_file (service, entry_text (self->env_file_row));
   tw_service_set_flags_file (service, entry_text (self->flags_file_row));
+  /* The keys the editor has no field for (an endpoint's address, RateGateUrl=; a
+   * commands connector's files) stay, while the connector does. */
+  if (self->service != NULL && self->connector != NULL &&
+      g_strcmp0 (tw_service_get_connector_id (self->service), tw_connector_get_id (self->connector)) == 0)
+    {
+      g_autoptr(GPtrArray) keys = tw_service_list_settings (self->service);
+
+      for (guint i = 0; i < keys->len; i++)
+        tw_service_set_setting (service, g_ptr_array_index (keys, i),
+                                tw_service_get_setting (self->service, g_ptr_array_index (keys, i)));
+    }
   return service;
 }
 

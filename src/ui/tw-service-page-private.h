@@ -5,6 +5,52 @@
 
 G_BEGIN_DECLS
 
+#define N_GROUPS (TW_DETAIL_N_SECTIONS + 1)
+
+struct _TwServicePage
+{
+  AdwBin            parent_instance;
+
+  GtkLabel         *title_label;
+  GtkLabel         *subtitle_label;
+  GtkLabel         *state_label;
+  GtkWidget        *back_button;
+  GtkBox           *sections_box;
+
+  GtkWidget        *groups[N_GROUPS];
+  GtkLabel         *errors[N_GROUPS];
+  GtkListBox       *lists[N_GROUPS];
+  GtkFilterListModel *filtered[N_GROUPS];
+  GtkSearchEntry   *searches[N_GROUPS];
+  TwSparkline      *sparkline;
+  GtkLabel         *health_summary;
+  GtkFlowBox       *figures_box;
+  AdwActionRow     *clock_row;
+  GtkListBox       *order_list;   /* the order last activated, and its approval */
+
+  TwSession        *session;
+  char             *service_id;
+  TwServiceDetails *details;
+  TwService        *service;
+  guint             timer_id;
+
+  /* tw-service-page-actions.c */
+  GCancellable     *cancellable;   /* the quota reset on its way, cancelled on dispose */
+  GtkWidget        *guard_dialog;  /* weak */
+  char             *last_result;   /* what the last quota reset came to */
+  guint             pending_section; /* N_GROUPS: none; else scrolled to once loaded */
+};
+
+
+/* tw-service-page-actions.c: the quota reset (service.reset-quota (s): a provider, ""
+ * for all), the correlation id's link to the Logs page, a section revealed once loaded */
+void                       _tw_service_page_install_actions  (GtkWidgetClass *widget_class);
+gboolean                   _tw_service_page_can_reset        (TwServicePage *self,
+                                                              gboolean       one_provider);
+/* Scrolls to the pending section (if any) once every section has been read. */
+void                       _tw_service_page_reveal_pending   (TwServicePage *self);
+void                       _tw_service_page_dispose_actions  (TwServicePage *self);
+
 /* tw-service-page-rows.c: the rows of each section, and formatting */
 GtkListBoxCreateWidgetFunc _tw_service_page_row_factory      (guint       section);
 /* "NaN", "+Inf", "−Inf", whole numbers without decimals, else 6 significant digits */

@@ -173,6 +173,20 @@ create_rate_row (gpointer item,
       gtk_widget_add_css_class (bar, "tw-rate-warning");
       flag_row (row, "warning");
     }
+  /* 001: one provider's quota reset (guarded: only when the exchange already blocks). */
+  if (TW_IS_SERVICE_PAGE (user_data) && _tw_service_page_can_reset (user_data, TRUE))
+    {
+      GtkWidget *button = gtk_button_new_with_label (_("Reset…"));
+      g_autofree char *label = g_strdup_printf (_("Reset the quota of %s"), tw_detail_item_get_name (limit));
+
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "service.reset-quota");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", tw_detail_item_get_name (limit));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
   return row;
 }
 
@@ -273,8 +287,12 @@ create_model_row (gpointer item,
       g_string_append (subtitle, message);
     }
   row = _tw_service_page_new_row (tw_detail_item_get_name (model), subtitle->str);
-  _tw_service_page_suffix_label (row, health == TW_HEALTH_DOWN ? _("Not loaded") : health == TW_HEALTH_OK ? _("Loaded") : _("Unknown"),
-                tw_ui_health_style (health));
+  /* No verdict for a model its service reports no state of (000's model_performance
+   * rows: the summary row above them says whether they are loaded). */
+  if (health != TW_HEALTH_UNKNOWN)
+    _tw_service_page_suffix_label (row, health == TW_HEALTH_DOWN ? _("Not loaded")
+                                        : health == TW_HEALTH_OK ? _("Loaded") : _("Unknown"),
+                                   tw_ui_health_style (health));
   if (health == TW_HEALTH_DOWN)
     flag_row (row, "error");
   return row;
@@ -319,6 +337,7 @@ _tw_service_page_row_factory (guint section)
   switch (section)
     {
     case TW_DETAIL_METRICS:     return create_metric_row;
+    case TW_DETAIL_LIMIT_METRICS: return create_metric_row;
     case TW_DETAIL_RATE_LIMITS: return create_rate_row;
     case TW_DETAIL_SECURITY:    return create_check_row;
     case TW_DETAIL_TRADES:      return create_trade_row;

@@ -10,36 +10,6 @@
 #include "tw-trading-format.h"
 #include "tw-ui-util.h"
 
-#define N_GROUPS (TW_DETAIL_N_SECTIONS + 1)
-
-struct _TwServicePage
-{
-  AdwBin            parent_instance;
-
-  GtkLabel         *title_label;
-  GtkLabel         *subtitle_label;
-  GtkLabel         *state_label;
-  GtkWidget        *back_button;
-  GtkBox           *sections_box;
-
-  GtkWidget        *groups[N_GROUPS];
-  GtkLabel         *errors[N_GROUPS];
-  GtkListBox       *lists[N_GROUPS];
-  GtkFilterListModel *filtered[N_GROUPS];
-  GtkSearchEntry   *searches[N_GROUPS];
-  TwSparkline      *sparkline;
-  GtkLabel         *health_summary;
-  GtkFlowBox       *figures_box;
-  AdwActionRow     *clock_row;
-  GtkListBox       *order_list;   /* the order last activated, and its approval */
-
-  TwSession        *session;
-  char             *service_id;
-  TwServiceDetails *details;
-  TwService        *service;
-  guint             timer_id;
-};
-
 G_DEFINE_FINAL_TYPE (TwServicePage, tw_service_page, ADW_TYPE_BIN)
 
 static const char *
@@ -54,6 +24,7 @@ section_title (guint section)
     case TW_DETAIL_MODELS:      return _("Models");
     case TW_DETAIL_CLOCK:       return _("Market Clock");
     case TW_DETAIL_ORDERS:      return _("Orders and Approvals");
+    case TW_DETAIL_LIMIT_METRICS: return _("Rate-Limit Metrics");
     case TW_SERVICE_PAGE_HEALTH:
     default:                    return _("Health");
     }
@@ -283,8 +254,24 @@ update_order (TwServicePage *self)
     g_autofree char *created = _tw_service_page_format_iso_time (tw_detail_item_get_string (order, "created-at"));
     add_order_field (self, _("Created"), created);
   }
-  /* 003 follows an order through its audit trail by this id (audit/correlation_id/ID). */
-  add_order_field (self, _("Correlation ID"), tw_detail_item_get_string (order, "id"));
+  /* 003 follows an order through its audit trail by this id (audit/correlation_id/ID): a
+   * click shows the lines of every log that carry it. */
+  if (tw_detail_item_get_string (order, "id") != NULL)
+    {
+      const char *id = tw_detail_item_get_string (order, "id");
+      GtkWidget *row = _tw_service_page_new_row (_("Correlation ID"), id);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+      gtk_widget_add_css_class (row, "property");
+      gtk_widget_set_tooltip_text (row, _("Show the log lines with this correlation ID"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-logs-for-correlation");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", id);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Show the log lines with this correlation ID"), -1);
+      gtk_list_box_append (self->order_list, row);
+    }
   if (error != NULL)
     {
       GtkWidget *row = _tw_service_page_new_row (_("Not all of it could be read"), error);
@@ -349,6 +336,7 @@ update_all (gpointer widget)
   update_order (self);
   for (guint s = 0; s < TW_DETAIL_N_SECTIONS; s++)
     update_error (self, s);
+  _tw_service_page_reveal_pending (self);
 }
 
 static void
@@ -391,6 +379,15 @@ add_group (TwServicePage *self,
   GtkWidget *error = gtk_label_new (NULL);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), section_title (section));
+  /* A section read from another address of the service (001's rate gate, 000's ML
+   * service) says which. */
+  if (section < TW_DETAIL_N_SECTIONS && self->details != NULL)
+    {
+      g_autofree char *address = tw_service_details_dup_section_address (self->details, section);
+
+      if (address != NULL)
+        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), address);
+    }
   gtk_label_set_wrap (GTK_LABEL (error), TRUE);
   gtk_label_set_xalign (GTK_LABEL (error), 0);
   gtk_widget_add_css_class (error, "error");
@@ -478,13 +475,14 @@ bind_lists (TwServicePage *self,
           gtk_filter_list_model_set_model (self->filtered[s], model);
           model = bind ? G_LIST_MODEL (self->filtered[s]) : NULL;
         }
-      gtk_list_box_bind_model (self->lists[s], model, model != NULL ? _tw_service_page_row_factory (s) : NULL, NULL, NULL);
+      gtk_list_box_bind_model (self->lists[s], model, model != NULL ? _tw_service_page_row_factory (s) : NULL,
+                               self, NULL);
     }
 }
 
 static const guint section_order[] = {
-  TW_DETAIL_CLOCK, TW_DETAIL_SECURITY, TW_DETAIL_RATE_LIMITS, TW_DETAIL_MODELS, TW_DETAIL_ORDERS,
-  TW_DETAIL_METRICS, TW_DETAIL_TRADES,
+  TW_DETAIL_CLOCK, TW_DETAIL_SECURITY, TW_DETAIL_RATE_LIMITS, TW_DETAIL_LIMIT_METRICS,
+  TW_DETAIL_MODELS, TW_DETAIL_ORDERS, TW_DETAIL_METRICS, TW_DETAIL_TRADES,
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (section_order) == TW_DETAIL_N_SECTIONS);
 
@@ -563,8 +561,24 @@ build_sections (TwServicePage *self)
                                           _("The order's detail"), -1);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->order_list));
         }
+      else if (s == TW_DETAIL_RATE_LIMITS)
+        {
+          add_list (self, s, FALSE);
+          if (_tw_service_page_can_reset (self, FALSE))
+            {
+              GtkWidget *button = gtk_button_new_with_mnemonic (_("_Reset All Quotas…"));
+
+              gtk_widget_add_css_class (button, "flat");
+              gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+              gtk_widget_set_tooltip_text (button, _("Only when the exchanges already block: resetting "
+                                                     "early masks quota leaks (the runbook's caution)"));
+              gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "service.reset-quota");
+              gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "");
+              adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+            }
+        }
       else
-        add_list (self, s, s == TW_DETAIL_TRADES);
+        add_list (self, s, s == TW_DETAIL_TRADES || s == TW_DETAIL_LIMIT_METRICS);
     }
 }
 
@@ -682,6 +696,7 @@ tw_service_page_dispose (GObject *object)
 {
   TwServicePage *self = TW_SERVICE_PAGE (object);
 
+  _tw_service_page_dispose_actions (self);
   tw_service_page_set_session (self, NULL);
   clear_sections (self);
   g_clear_pointer (&self->service_id, g_free);
@@ -699,6 +714,7 @@ tw_service_page_class_init (TwServicePageClass *klass)
   widget_class->map = tw_service_page_map;
   widget_class->unmap = tw_service_page_unmap;
 
+  _tw_service_page_install_actions (widget_class);
   /* Escape goes back to the Overview, as the Back button does. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "overview.back", NULL);
 }
@@ -712,6 +728,8 @@ tw_service_page_init (TwServicePage *self)
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *clamp = adw_clamp_new ();
   GtkWidget *back = gtk_button_new_from_icon_name ("go-previous-symbolic");
+
+  self->pending_section = N_GROUPS;
 
   gtk_widget_set_margin_start (header, 12);
   gtk_widget_set_margin_end (header, 12);

@@ -12,8 +12,11 @@ G_BEGIN_DECLS
 /* A service's own page, pushed from the Overview: Health (its components, a sparkline
  * of the last hour), then only the sections its connector declares: Metrics (key
  * figures first, the rest in a searchable table), Rate limits (level bars, a warning
- * above 80 %), Security checks, Trades (searchable), Models, Market clock. Reads its
- * TwServiceDetails when shown and at the poll interval while it stays shown. */
+ * above 80 %; with the connector's resets, a guarded quota reset: service.reset-quota
+ * (s), "" for all), Rate-limit metrics, Security checks, Trades (searchable), Models,
+ * Market clock, Orders and approvals (the correlation id links to the Logs page). A
+ * section read from another address of the service (an "endpoint") says which. Reads
+ * its TwServiceDetails when shown and at the poll interval while it stays shown. */
 #define TW_SERVICE_PAGE_HEALTH TW_DETAIL_N_SECTIONS
 
 #define TW_TYPE_SERVICE_PAGE (tw_service_page_get_type ())
@@ -61,6 +64,22 @@ void         tw_service_page_activate_row   (TwServicePage *self,
 /* (nullable) the value the order detail shows for @title ("Approval", "State"…) */
 const char  *tw_service_page_get_order_field (TwServicePage *self,
                                               const char    *title);
+/* Scrolls to @section once every section has been read (the ones above it change
+ * height as they are), and moves the keyboard there: the guard's "Recent trades
+ * reviewed" opens the trades this way. */
+void         tw_service_page_reveal_section (TwServicePage *self,
+                                             guint          section);
+/* For tests: whether @section's heading is in the upper half of the view. */
+gboolean     tw_service_page_section_in_view (TwServicePage *self,
+                                              guint          section);
+/* (nullable) what the last quota reset came to, as the toast said it */
+const char  *tw_service_page_get_last_result (TwServicePage *self);
+/* (nullable) (transfer none) the guard dialog of a quota reset, while open */
+GtkWidget   *tw_service_page_get_guard_dialog (TwServicePage *self);
+/* Activates the order detail's row titled @title as a click does; FALSE when there is
+ * none or it leads nowhere. ("Correlation ID" opens the Logs page filtered to it.) */
+gboolean     tw_service_page_activate_order_field (TwServicePage *self,
+                                                   const char    *title);
 /* (nullable) the clock row's title ("Market open"…) */
 const char  *tw_service_page_get_clock_text (TwServicePage *self);
 

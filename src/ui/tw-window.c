@@ -16,6 +16,7 @@
 #include "tw-page-badges.h"
 #include "tw-positions-page.h"
 #include "tw-session-page.h"
+#include "tw-window-links.h"
 #include "tw-ui-resources.h"
 #include "tw-ui-util.h"
 
@@ -610,6 +611,8 @@ tw_window_init (TwWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  /* win.show-service, win.show-logs-for-correlation: tw-window-links.c */
+  _tw_window_add_link_actions (self);
 
   self->overview_page = TW_OVERVIEW_PAGE (tw_overview_page_new ());
   tw_window_add_page (self, "overview", _("Overview"), "network-server-symbolic",

@@ -685,6 +685,37 @@ load_command_operation (Ctx          *ctx,
   return TRUE;
 }
 
+/* "summary": { "name": "ML service", "map": {…}, "health": {…} }: one more row of a
+ * list, made from the whole answer. */
+static gboolean
+load_summary (Ctx         *ctx,
+              TwOperation *op,
+              JsonNode    *node)
+{
+  static const char * const keys[] = { "name", "map", "health", NULL };
+  JsonObject *object;
+  const char *name = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (ctx, _("\"summary\" must be an object, not %s"), json_kind (node));
+  object = json_node_get_object (node);
+  if (!check_keys (ctx, object, "\"summary\"", keys) ||
+      !get_required_string (ctx, object, "name", "\"summary\"", &name))
+    return FALSE;
+  op->summary_name = g_strdup (name);
+  op->summary_map = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_mapping_free);
+  if (!load_map (ctx, json_object_get_member (object, "map"), "\"summary\": \"map\"", op->summary_map))
+    return FALSE;
+  if (json_object_has_member (object, "health"))
+    {
+      op->summary_health = load_health (ctx, json_object_get_member (object, "health"),
+                                        "\"summary\": \"health\"", TRUE);
+      if (op->summary_health == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 load_operation (Ctx          *ctx,
                 TwConnector  *connector,
@@ -693,13 +724,14 @@ load_operation (Ctx          *ctx,
 {
   static const char * const keys[] = {
     "method", "path", "query", "headers", "body", "result", "list", "key", "map",
-    "health", "components", "trading", "breakers", "unchanged", "format", NULL
+    "health", "components", "trading", "breakers", "unchanged", "format", "endpoint",
+    "summary", NULL
   };
   static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
   TwOperation *op;
   JsonObject *object;
   JsonNode *body;
-  const char *method, *path, *result, *key, *unchanged, *format;
+  const char *method, *path, *result, *key, *unchanged, *format, *endpoint;
 
   if (!is_identifier (name, "_.-"))
     return fail (ctx, _("operation name \"%s\" may only use a-z, 0-9, \"_\", \".\" and \"-\""),
@@ -719,8 +751,12 @@ load_operation (Ctx          *ctx,
       !get_pointer (ctx, object, "result", NULL, &result) ||
       !get_pointer (ctx, object, "key", NULL, &key) ||
       !get_string (ctx, object, "unchanged", NULL, &unchanged) ||
-      !get_string (ctx, object, "format", NULL, &format))
+      !get_string (ctx, object, "format", NULL, &format) ||
+      !get_string (ctx, object, "endpoint", NULL, &endpoint))
     return FALSE;
+  if (endpoint != NULL && tw_connector_get_endpoint (connector, endpoint) == NULL)
+    return fail (ctx, _("\"endpoint\" \"%s\" is not one of the connector's \"endpoints\""),
+                 endpoint);
   if (format != NULL && !g_str_equal (format, "json") && !g_str_equal (format, "prometheus"))
     return fail (ctx, _("\"format\" must be \"json\" or \"prometheus\", not \"%s\""), format);
   if (unchanged != NULL && *unchanged == '\0')
@@ -745,6 +781,7 @@ load_operation (Ctx          *ctx,
   op->key = g_strdup (key);
   op->unchanged = g_strdup (unchanged);
   op->text = format != NULL && g_str_equal (format, "prometheus");
+  op->endpoint = g_strdup (endpoint);
 
   if (!get_boolean (ctx, object, "list", NULL, FALSE, &op->list))
     return FALSE;
@@ -801,6 +838,10 @@ load_operation (Ctx          *ctx,
         return FALSE;
     }
 
+  if (json_object_has_member (object, "summary") &&
+      !load_summary (ctx, op, json_object_get_member (object, "summary")))
+    return FALSE;
+
   ctx->operation = NULL;
   return TRUE;
 }
@@ -812,7 +853,8 @@ _tw_connector_load (TwConnector  *self,
 {
   static const char * const keys[] = {
     "format", "id", "name", "description", "default_base_url", "roles", "hosts", "env",
-    "secrets", "headers", "operations", "refusals", "alerts", "kind", "settings", "flags", NULL
+    "secrets", "headers", "operations", "refusals", "alerts", "kind", "settings", "flags",
+    "endpoints", NULL
   };
   Ctx ctx = { self->filename, NULL, error };
   JsonObject *object;
@@ -868,7 +910,8 @@ _tw_connector_load (TwConnector  *self,
   if (!_tw_command_load_kind (self, &ctx, object) ||
       !_tw_connector_load_traits (self, &ctx, object) ||
       !load_secrets (&ctx, self, json_object_get_member (object, "secrets")) ||
-      !load_pairs (&ctx, self, json_object_get_member (object, "headers"), "headers", TRUE, self->headers))
+      !load_pairs (&ctx, self, json_object_get_member (object, "headers"), "headers", TRUE, self->headers) ||
+      !_tw_connector_load_endpoints (self, &ctx, json_object_get_member (object, "endpoints")))
     return FALSE;
 
   operations = json_object_get_member (object, "operations");

@@ -104,6 +104,10 @@ struct _TwOperation
   char             *unchanged;  /* nullable: why a success may leave the state unchanged */
   gboolean          text;       /* "format": "prometheus": the answer is text, not JSON */
   GPtrArray        *steps;      /* TwCommandStep: the operation of a "commands" connector */
+  char             *endpoint;   /* nullable: the id of the endpoint it is sent to */
+  char             *summary_name;    /* nullable: "summary": the row made from the whole answer */
+  GPtrArray        *summary_map;     /* TwMapping, with summary_name */
+  TwHealthRule     *summary_health;  /* nullable */
 };
 
 /* One of "refusals": what a refused entry of a multi-status answer means. */
@@ -146,6 +150,8 @@ struct _TwConnector
   GPtrArray  *settings;         /* TwCommandSetting */
   /* tw-connector-flags.c */
   GPtrArray  *flag_specs;       /* TwFlagSpec */
+  /* tw-connector-endpoints.c */
+  GPtrArray  *endpoints;        /* TwEndpoint */
 };
 
 /* One piece of a template: literal text (name == NULL) or a ${…} placeholder. */
@@ -264,6 +270,14 @@ void            _tw_connector_clear_flags   (TwConnector    *self);
 gboolean        _tw_connector_load_flags    (TwConnector    *self,
                                              TwLoadContext  *ctx,
                                              JsonNode       *node);
+
+/* tw-connector-endpoints.c: "endpoints", the service's other addresses (loaded before
+ * the operations, which name them). */
+gboolean        _tw_connector_load_endpoints (TwConnector   *self,
+                                             TwLoadContext  *ctx,
+                                             JsonNode       *node);
+void            _tw_endpoint_free           (TwEndpoint     *endpoint);
+gboolean        _tw_endpoint_url_is_valid   (const char     *url);
 
 /* Fills @self from the parsed document; errors name @self->filename. tw-connector-loader.c */
 gboolean        _tw_connector_load          (TwConnector    *self,

@@ -44,6 +44,7 @@ tw_connector_finalize (GObject *object)
   g_clear_pointer (&self->operations, g_hash_table_unref);
   _tw_connector_clear_traits (self);
   _tw_command_clear (self);
+  g_clear_pointer (&self->endpoints, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_connector_parent_class)->finalize (object);
 }
@@ -115,6 +116,7 @@ tw_connector_init (TwConnector *self)
   self->operations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             (GDestroyNotify) _tw_operation_free);
   _tw_connector_init_traits (self);
+  self->endpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_endpoint_free);
 }
 
 /* "<data>:3:7: Parse error: unexpected identifier `x', expected value" →

@@ -46,6 +46,18 @@ typedef struct
                                * standing for the key's last four characters */
 } TwSecretSpec;
 
+/* Another address of a service ("endpoints"): 001's rate gate, 000's ML service. Its
+ * address is the profile's key @setting of the service's group, else @default_base_url.
+ * The connector's "headers" (its secrets) are never sent there. */
+typedef struct
+{
+  char *id;                /* "rate_gate": what operations name in their "endpoint" */
+  char *name;              /* for people: "Rate gate" */
+  char *setting;           /* the profile key: "RateGateUrl" */
+  char *default_base_url;  /* nullable */
+  char **env;              /* nullable: the .env variables of its address, first set wins */
+} TwEndpoint;
+
 /* What a multi-status refusal means ("refusals": "means"). */
 typedef enum
 {
@@ -78,7 +90,8 @@ char       *tw_operation_expand_path       (const TwOperation *op,
 char       *tw_operation_expand_body       (const TwOperation *op,
                                             GHashTable        *vars,
                                             GError           **error);
-/* Connector-wide headers then the operation's own, values expanded: ${secret:NAME} by
+/* Connector-wide headers (not for an operation sent to an "endpoint") then the
+ * operation's own, values expanded: ${secret:NAME} by
  * @lookup_secret, ${var} from @vars. Returns name → value. */
 typedef char *(*TwSecretLookupFunc) (const char *name, gpointer user_data, GError **error);
 GHashTable *tw_operation_expand_headers    (const TwOperation  *op,
@@ -118,6 +131,18 @@ TwHealth    tw_operation_eval_health       (const TwOperation *op,
 TwHealth    tw_operation_eval_item_health  (const TwOperation *op,
                                             JsonNode          *item,
                                             char             **detail);
+/* (nullable) the id of the endpoint the operation is sent to ("endpoint"); NULL: the
+ * service's own base URL. */
+const char *tw_operation_get_endpoint      (const TwOperation *op);
+/* The "summary" of a list operation: one more row made from the whole answer (its "map"
+ * and "health" taken at the root), listed first, named @name. FALSE when none. */
+gboolean    tw_operation_map_summary       (const TwOperation *op,
+                                            JsonNode          *root,
+                                            GObject           *target,
+                                            TwHealth          *health,
+                                            const char       **name,
+                                            GError           **error);
+gboolean    tw_operation_has_summary       (const TwOperation *op);
 /* The "components" rule: fills @store with new TwComponent objects. FALSE with no
  * error when the operation has no such rule. */
 gboolean    tw_operation_map_components    (const TwOperation *op,
@@ -171,6 +196,11 @@ gboolean           tw_connector_has_operation       (TwConnector *self,
 /* The name of the health component that is the service's connection to its broker
  * (the "health" operation's "components": "broker"; default "broker"). */
 const char        *tw_connector_get_broker_component (TwConnector *self);
+/* (transfer none) (element-type TwEndpoint) the service's other addresses */
+GPtrArray         *tw_connector_get_endpoints       (TwConnector *self);
+/* (nullable) the endpoint @id */
+const TwEndpoint  *tw_connector_get_endpoint        (TwConnector *self,
+                                                     const char  *id);
 /* (transfer container) (element-type utf8) sorted operation names */
 GPtrArray         *tw_connector_list_operations     (TwConnector *self);
 /* (transfer none) (element-type TwSecretSpec) */

@@ -146,6 +146,45 @@ tw_operation_map_object (const TwOperation  *op,
   return apply_map (op, op->map, node, target, error);
 }
 
+gboolean
+tw_operation_has_summary (const TwOperation *op)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+  return op->summary_name != NULL;
+}
+
+static TwHealth classify (const TwHealthRule *rule, JsonNode *value, char **detail);
+
+/**
+ * tw_operation_map_summary:
+ * @health: (out): the summary's "health" at the root (TW_HEALTH_UNKNOWN without a rule)
+ * @name: (out) (transfer none): the summary row's name
+ *
+ * Maps the whole answer @root onto @target by the "summary" rule. FALSE without error
+ * when the operation has none.
+ */
+gboolean
+tw_operation_map_summary (const TwOperation  *op,
+                          JsonNode           *root,
+                          GObject            *target,
+                          TwHealth           *health,
+                          const char        **name,
+                          GError            **error)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (root != NULL, FALSE);
+
+  *health = TW_HEALTH_UNKNOWN;
+  *name = op->summary_name;
+  if (op->summary_name == NULL)
+    return FALSE;
+  if (!apply_map (op, op->summary_map, root, target, error))
+    return FALSE;
+  if (op->summary_health != NULL)
+    *health = classify (op->summary_health, tw_json_pointer_get (root, op->summary_health->pointer), NULL);
+  return TRUE;
+}
+
 /* Continues "… but the answer has %s there". */
 static const char *
 json_kind (JsonNode *node)

@@ -495,7 +495,8 @@ tw_operation_expand_headers (const TwOperation   *op,
 
   /* Values carry keys: wiped when freed. */
   headers = g_hash_table_new_full (ascii_case_hash, ascii_case_equal, g_free, tw_str_wipe_free);
-  if (!expand_headers_into (op, op->connector->headers, headers, vars, lookup_secret, user_data, error) ||
+  if ((op->endpoint == NULL &&
+       !expand_headers_into (op, op->connector->headers, headers, vars, lookup_secret, user_data, error)) ||
       !expand_headers_into (op, op->headers, headers, vars, lookup_secret, user_data, error))
     return NULL;
 
@@ -539,7 +540,9 @@ tw_operation_list_secret_names (const TwOperation *op)
   g_return_val_if_fail (op != NULL, NULL);
 
   names = g_ptr_array_new ();
-  collect_secret_names (op, op->connector->headers, names);
+  /* An endpoint is another address: the connector's secrets are not sent there. */
+  if (op->endpoint == NULL)
+    collect_secret_names (op, op->connector->headers, names);
   collect_secret_names (op, op->headers, names);
   return names;
 }
@@ -706,5 +709,9 @@ _tw_operation_free (TwOperation *op)
   g_clear_pointer (&op->trading, _tw_trading_rule_free);
   g_clear_pointer (&op->breakers, _tw_breakers_rule_free);
   g_clear_pointer (&op->steps, g_ptr_array_unref);
+  g_free (op->endpoint);
+  g_free (op->summary_name);
+  g_clear_pointer (&op->summary_map, g_ptr_array_unref);
+  g_clear_pointer (&op->summary_health, _tw_health_rule_free);
   g_free (op);
 }

@@ -7,6 +7,7 @@
 #include "tw-error.h"
 #include "tw-prometheus.h"
 #include "tw-service-details.h"
+#include "tw-service-details-private.h"
 
 /* Reads a service's sections through its TwClient, each the connector's operation:
  * the selected part of the answer is an array (one row per element) or an object (one
@@ -18,7 +19,7 @@
 
 static const char * const operations[TW_DETAIL_N_SECTIONS] = {
   "metrics", "rate_limits.list", "security.checks", "trades.list", "models.list", "clock.get",
-  "orders.list",
+  "orders.list", "rate_limits.metrics",
 };
 
 struct _TwServiceDetails
@@ -272,8 +273,25 @@ map_rows (TwServiceDetails   *self,
           GPtrArray          *rows,
           GError            **error)
 {
-  JsonNode *selected = tw_operation_select (op, root, error);
+  JsonNode *selected;
 
+  /* The whole answer's row first (000's ML service: are its models loaded at all). */
+  if (tw_operation_has_summary (op))
+    {
+      g_autoptr(TwDetailItem) item = NULL;
+      TwHealth health;
+      const char *name = NULL;
+
+      item = tw_detail_item_new (NULL);
+      if (!tw_operation_map_summary (op, root, G_OBJECT (item), &health, &name, error))
+        return FALSE;
+      if (tw_detail_item_get_name (item) == NULL)
+        tw_detail_item_set_string (item, "name", name);
+      tw_detail_item_set_health (item, health);
+      g_ptr_array_add (rows, g_steal_pointer (&item));
+    }
+
+  selected = tw_operation_select (op, root, error);
   if (selected == NULL)
     return FALSE;
 
@@ -596,6 +614,70 @@ set_error (TwServiceDetails *self,
   self->errors[section] = g_strdup (message);
 }
 
+/* The rate limiter's own metrics: a table, Prometheus text or JSON flattened. */
+static gboolean
+apply_limit_metrics (const TwOperation  *op,
+                     JsonNode           *root,
+                     GPtrArray          *rows,
+                     GError            **error)
+{
+  JsonNode *selected;
+
+  if (tw_operation_is_text (op))
+    {
+      g_autoptr(GPtrArray) families = tw_prometheus_parse (json_node_get_string (root), -1, error);
+      g_autoptr(JsonNode) summary = NULL;
+
+      if (families == NULL)
+        return FALSE;
+      summary = json_node_init_object (json_node_alloc (), json_object_new ());
+      prometheus_rows (families, rows, summary);
+      return TRUE;
+    }
+  selected = tw_operation_select (op, root, error);
+  if (selected == NULL)
+    return FALSE;
+  flatten (selected, NULL, rows);
+  return TRUE;
+}
+
+void
+_tw_service_details_apply (TwServiceDetails *self,
+                           TwDetailSection   section,
+                           JsonNode         *root,
+                           const GError     *call_error)
+{
+  g_autoptr(GError) error = call_error != NULL ? g_error_copy (call_error) : NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  const TwOperation *op;
+  gboolean ok;
+
+  op = tw_connector_get_operation (tw_client_get_connector (self->client), operations[section]);
+  if (root == NULL || op == NULL)
+    ok = FALSE;
+  else if (section == TW_DETAIL_METRICS)
+    ok = apply_metrics (self, op, root, rows, &error);
+  else if (section == TW_DETAIL_CLOCK)
+    ok = apply_clock (self, op, root, &error);
+  else if (section == TW_DETAIL_LIMIT_METRICS)
+    ok = apply_limit_metrics (op, root, rows, &error);
+  else
+    ok = map_rows (self, op, root, rows, &error);
+
+  self->loaded[section] = TRUE;
+  if (!ok)
+    set_error (self, section, error != NULL ? error->message : _("The connector has no such operation"));
+  else
+    {
+      set_error (self, section, NULL);
+      if (section != TW_DETAIL_CLOCK)
+        store_replace (self->items[section], rows);
+      if (section == TW_DETAIL_SECURITY || section == TW_DETAIL_MODELS)
+        raise_alerts (self, section);
+    }
+  g_signal_emit (self, signals[UPDATED], 0, (guint) section);
+}
+
 static void
 on_called (GObject      *source,
            GAsyncResult *result,
@@ -604,39 +686,53 @@ on_called (GObject      *source,
   g_autofree CallData *call = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   TwServiceDetails *self;
-  const TwOperation *op;
-  gboolean ok;
 
   root = tw_client_call_finish (TW_CLIENT (source), result, NULL, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = call->self;
   g_clear_object (&self->in_flight[call->section]);
-  op = tw_connector_get_operation (tw_client_get_connector (self->client), operations[call->section]);
+  _tw_service_details_apply (self, call->section, root, error);
+}
 
-  if (root == NULL)
-    ok = FALSE;
-  else if (call->section == TW_DETAIL_METRICS)
-    ok = apply_metrics (self, op, root, rows, &error);
-  else if (call->section == TW_DETAIL_CLOCK)
-    ok = apply_clock (self, op, root, &error);
-  else
-    ok = map_rows (self, op, root, rows, &error);
+TwClient *
+_tw_service_details_get_client (TwServiceDetails *self)
+{
+  return self->client;
+}
 
-  self->loaded[call->section] = TRUE;
-  if (!ok)
-    set_error (self, call->section, error->message);
-  else
-    {
-      set_error (self, call->section, NULL);
-      if (call->section != TW_DETAIL_CLOCK)
-        store_replace (self->items[call->section], rows);
-      if (call->section == TW_DETAIL_SECURITY || call->section == TW_DETAIL_MODELS)
-        raise_alerts (self, call->section);
-    }
-  g_signal_emit (self, signals[UPDATED], 0, (guint) call->section);
+char *
+tw_service_details_dup_section_address (TwServiceDetails *self,
+                                        TwDetailSection   section)
+{
+  const TwOperation *op;
+  const TwEndpoint *endpoint;
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (TW_IS_SERVICE_DETAILS (self), NULL);
+  g_return_val_if_fail (section < TW_DETAIL_N_SECTIONS, NULL);
+
+  if (self->client == NULL)
+    return NULL;
+  op = tw_connector_get_operation (tw_client_get_connector (self->client), operations[section]);
+  if (op == NULL || tw_operation_get_endpoint (op) == NULL)
+    return NULL;
+  endpoint = tw_connector_get_endpoint (tw_client_get_connector (self->client),
+                                        tw_operation_get_endpoint (op));
+  url = tw_client_dup_base_url (self->client, endpoint->id, NULL);
+  /* Translators: one of a service's other addresses: its name and URL */
+  return g_strdup_printf (_("%s · %s"), endpoint->name, url != NULL ? url : _("no address set"));
+}
+
+gboolean
+tw_service_details_can_reset_rate_limits (TwServiceDetails *self,
+                                          gboolean          one_provider)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_DETAILS (self), FALSE);
+  return self->client != NULL &&
+         tw_client_has_operation (self->client, one_provider ? "rate_limits.reset_provider"
+                                                             : "rate_limits.reset");
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "tw-action-runner.h"
 #include "tw-alert-engine.h"
 #include "tw-client.h"
 #include "tw-detail-item.h"
@@ -22,6 +23,8 @@ typedef enum
   TW_DETAIL_CLOCK,        /* "clock.get" */
   TW_DETAIL_ORDERS,       /* "orders.list", with "approvals.status": pending orders and
                            * their approvals (003) */
+  TW_DETAIL_LIMIT_METRICS, /* "rate_limits.metrics": the rate limiter's own metrics (001's
+                            * rate gate /metrics), a table like the metrics' */
   TW_DETAIL_N_SECTIONS
 } TwDetailSection;
 
@@ -80,6 +83,32 @@ void              tw_service_details_read_order   (TwServiceDetails *self,
 TwDetailItem     *tw_service_details_get_order    (TwServiceDetails *self);
 /* (nullable) why reading it failed */
 const char       *tw_service_details_get_order_error (TwServiceDetails *self);
+/* (transfer full) (nullable) where @section is read when its operation goes to one of
+ * the connector's "endpoints": "Rate gate · http://127.0.0.1:3001"; NULL for the
+ * service's own address */
+char             *tw_service_details_dup_section_address (TwServiceDetails *self,
+                                                          TwDetailSection   section);
+/* Whether the connector can reset rate-limit quotas: all at once ("rate_limits.reset",
+ * @one_provider FALSE) or one provider's ("rate_limits.reset_provider" with ${provider}). */
+gboolean          tw_service_details_can_reset_rate_limits (TwServiceDetails *self,
+                                                            gboolean          one_provider);
+/* Resets the quotas (@provider NULL: all) as the guarded action "ratelimit.reset" through
+ * @runner (the checklist: the exchange already blocks; audited: requested, then its
+ * outcome), then reads the rate limits back and records what they show as an audit row
+ * of its own ("failed" when the read-back fails, or a quota reset still shows above
+ * TW_RATE_LIMIT_WARNING). Emits "updated" (TW_DETAIL_RATE_LIMITS) with the new rows. */
+void              tw_service_details_reset_rate_limits_async (TwServiceDetails    *self,
+                                                              TwActionRunner      *runner,
+                                                              TwGuardRequest      *request,
+                                                              const char          *provider,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+/* (transfer full) what the service answered and what the read-back shows, for people;
+ * NULL with @error when the reset was refused or failed (the read-back then is not made). */
+char             *tw_service_details_reset_rate_limits_finish (TwServiceDetails  *self,
+                                                               GAsyncResult      *result,
+                                                               GError           **error);
 /* Reads every section not already on its way. */
 void              tw_service_details_refresh      (TwServiceDetails *self);
 /* The ${days} of trades.list (default 7) and ${limit} (default 50). */

@@ -490,6 +490,30 @@ map_connector (Env          *env,
 
   service = tw_service_new (id, id, base_url);
   tw_service_set_name (service, tw_connector_get_name (connector));
+  /* The service's other addresses ("endpoints"), by their own variables: 000's
+   * ML_SERVICE_URL becomes MlServiceUrl=. */
+  {
+    GPtrArray *endpoints = tw_connector_get_endpoints (connector);
+
+    for (guint i = 0; i < endpoints->len; i++)
+      {
+        const TwEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+
+        for (guint j = 0; endpoint->env != NULL && endpoint->env[j] != NULL; j++)
+          {
+            const char *value = env_get (env, endpoint->env[j]);
+            g_autofree char *url = NULL;
+
+            if (value == NULL)
+              continue;
+            url = base_url_from (endpoint->env[j], value, NULL, error);
+            if (url == NULL)
+              return FALSE;
+            tw_service_set_setting (service, endpoint->setting, url);
+            break;
+          }
+      }
+  }
 
   entry = g_new0 (Imported, 1);
   entry->connector = g_object_ref (connector);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tw-command.h"
+#include "tw-connector-private.h"
 #include "tw-error.h"
 #include "tw-http-private.h"
 #include "tw-util.h"
@@ -451,7 +452,8 @@ send_request (GTask *task)
   g_autoptr(GHashTable) headers = NULL;
   g_autofree char *path = NULL;
   g_autofree char *body = NULL;
-  const char *base_url;
+  g_autofree char *base_url = NULL;
+  g_autofree char *service_name = NULL;
   GHashTableIter iter;
   gpointer name, value;
 
@@ -474,28 +476,16 @@ send_request (GTask *task)
       return;
     }
 
-  base_url = tw_service_get_base_url (self->service);
-  if (base_url == NULL || *base_url == '\0')
-    base_url = tw_connector_get_default_base_url (self->connector);
-  if (base_url == NULL || *base_url == '\0')
+  base_url = tw_client_dup_base_url (self, tw_operation_get_endpoint (call->op), &error);
+  if (base_url == NULL)
     {
-      g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
-                               _("%s has no base URL. Set one in the profile editor."),
-                               tw_service_get_name (self->service));
-      return;
-    }
-
-  if (g_str_has_prefix (base_url, "file:"))
-    {
-      g_task_return_new_error (task, TW_ERROR, TW_ERROR_INVALID,
-                               _("%s has a folder (%s) for its address, but its connector "
-                                 "speaks HTTP. Set an http:// address in the profile editor."),
-                               tw_service_get_name (self->service), base_url);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   request = tw_http_request_new (tw_operation_get_method (call->op), base_url, path);
-  tw_http_request_set_service_name (request, tw_service_get_name (self->service));
+  service_name = tw_client_dup_endpoint_name (self, tw_operation_get_endpoint (call->op));
+  tw_http_request_set_service_name (request, service_name);
   g_hash_table_iter_init (&iter, headers);
   while (g_hash_table_iter_next (&iter, &name, &value))
     if (value != NULL)
@@ -507,6 +497,100 @@ send_request (GTask *task)
 
   tw_http_send_async (self->http, request, g_task_get_cancellable (task),
                       on_sent, g_object_ref (task));
+}
+
+/**
+ * tw_client_dup_endpoint_name:
+ * @endpoint: (nullable): an endpoint id of the connector, NULL for the service itself
+ *
+ * Returns: (transfer full): what messages call it: "AI trading", "AI trading (Rate gate)"
+ */
+char *
+tw_client_dup_endpoint_name (TwClient   *self,
+                             const char *endpoint)
+{
+  const TwEndpoint *spec;
+
+  g_return_val_if_fail (TW_IS_CLIENT (self), NULL);
+
+  spec = endpoint != NULL ? tw_connector_get_endpoint (self->connector, endpoint) : NULL;
+  if (spec == NULL)
+    return g_strdup (tw_service_get_name (self->service));
+  /* Translators: a service's name and one of its other addresses, e.g. "AI trading (Rate gate)" */
+  return g_strdup_printf (_("%s (%s)"), tw_service_get_name (self->service), spec->name);
+}
+
+/**
+ * tw_client_dup_base_url:
+ * @endpoint: (nullable): an endpoint id of the connector, NULL for the service itself
+ *
+ * The service's base URL, or the address of one of its "endpoints": the profile's
+ * setting the endpoint names, else the endpoint's default.
+ *
+ * Returns: (transfer full) (nullable): the URL, or NULL with @error saying what to set
+ */
+char *
+tw_client_dup_base_url (TwClient    *self,
+                        const char  *endpoint,
+                        GError     **error)
+{
+  const char *base_url;
+
+  g_return_val_if_fail (TW_IS_CLIENT (self), NULL);
+
+  if (endpoint != NULL)
+    {
+      const TwEndpoint *spec = tw_connector_get_endpoint (self->connector, endpoint);
+
+      if (spec == NULL)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       _("The connector “%s” of %s has no endpoint “%s”. Update the connector."),
+                       tw_connector_get_id (self->connector), tw_service_get_name (self->service),
+                       endpoint);
+          return NULL;
+        }
+      base_url = tw_service_get_setting (self->service, spec->setting);
+      if (base_url == NULL || *base_url == '\0')
+        base_url = spec->default_base_url;
+      if (base_url == NULL || *base_url == '\0')
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       _("%s has no address for its %s. Add %s=http://… to the service in the profile."),
+                       tw_service_get_name (self->service), spec->name, spec->setting);
+          return NULL;
+        }
+      if (!_tw_endpoint_url_is_valid (base_url))
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       _("The address of the %s of %s (%s=%s) is not an http:// or https:// "
+                         "address with a host. Fix it in the profile."),
+                       spec->name, tw_service_get_name (self->service), spec->setting, base_url);
+          return NULL;
+        }
+      return g_strdup (base_url);
+    }
+
+  base_url = tw_service_get_base_url (self->service);
+  if (base_url == NULL || *base_url == '\0')
+    base_url = tw_connector_get_default_base_url (self->connector);
+  if (base_url == NULL || *base_url == '\0')
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("%s has no base URL. Set one in the profile editor."),
+                   tw_service_get_name (self->service));
+      return NULL;
+    }
+
+  if (g_str_has_prefix (base_url, "file:"))
+    {
+      g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                   _("%s has a folder (%s) for its address, but its connector "
+                     "speaks HTTP. Set an http:// address in the profile editor."),
+                   tw_service_get_name (self->service), base_url);
+      return NULL;
+    }
+  return g_strdup (base_url);
 }
 
 /* The steps' document stands for an answer; the "response" carries the time they took

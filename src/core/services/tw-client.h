@@ -50,6 +50,15 @@ JsonNode    *tw_client_call_finish    (TwClient            *self,
                                        GAsyncResult        *result,
                                        TwHttpResponse     **response,
                                        GError             **error);
+/* The service's base URL (@endpoint NULL) or the address of one of the connector's
+ * "endpoints" (the profile's setting it names, else its default). (transfer full)
+ * NULL with @error saying what to set. */
+char        *tw_client_dup_base_url   (TwClient            *self,
+                                       const char          *endpoint,
+                                       GError             **error);
+/* (transfer full) the service's name, or "Service (Endpoint)" for an endpoint */
+char        *tw_client_dup_endpoint_name (TwClient         *self,
+                                       const char          *endpoint);
 /* Forget cached secrets (after the profile editor stored new ones). */
 void         tw_client_reset_secrets  (TwClient            *self);
 
