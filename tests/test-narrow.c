@@ -3,8 +3,13 @@
 
 #include <string.h>
 
+#include "tw-backups-page-private.h"
 #include "tw-guard-dialog.h"
 #include "tw-orders-page-private.h"
+#include "tw-overview-page-private.h"
+#include "tw-positions-page-private.h"
+#include "tw-service-row.h"
+#include "tw-trading-cells-private.h"
 #include "tw-trading-test.h"
 
 /* The window works from GNOME's small size (360 px wide) up: no page makes it wider than
@@ -16,8 +21,7 @@
 static TwApplication *app;
 
 static const char * const pages[] = { "orders", "overview", "breakers", "backups", "positions", "audit" };
-/* At 360 px: the Backups page is still wider (its rows of buttons do not wrap yet). */
-static const char * const narrow_pages[] = { "orders", "overview", "breakers", "positions", "audit" };
+static const char * const narrow_pages[] = { "orders", "overview", "breakers", "backups", "positions", "audit" };
 
 typedef struct
 {
@@ -130,6 +134,146 @@ assert_cancel_selected_in_sight (AppFixture *f)
   gtk_single_selection_set_selected (tw_orders_page_get_selection (page), GTK_INVALID_LIST_POSITION);
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether @widget is drawn whole inside @area (both in window coordinates). */
+static gboolean
+inside (GtkWidget             *widget,
+        GtkWidget             *window,
+        const graphene_rect_t *area)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  return bounds.origin.x >= area->origin.x - 0.5
+    && bounds.origin.x + bounds.size.width <= area->origin.x + area->size.width + 0.5;
+}
+
+static void
+collect_action_buttons (GtkWidget *root,
+                        GPtrArray *found)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (tw_trading_cell_get_column (root), "actions") == 0)
+    {
+      if (gtk_widget_get_mapped (root))
+        g_ptr_array_add (found, root);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_action_buttons (child, found);
+}
+
+/* Every row's Close… / Cancel… button is drawn inside the table's visible part, the
+ * table scrolled to where it opens (at 360 px the actions come first; wide, every column
+ * fits and they are last). */
+static void
+assert_actions_in_sight (AppFixture    *f,
+                         GtkColumnView *view,
+                         gboolean       narrow)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkColumnViewColumn) first = g_list_model_get_item (columns, 0);
+  graphene_rect_t area;
+  guint n_visible = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      n_visible += gtk_column_view_column_get_visible (column);
+    }
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (first), "tw-column-id"), ==, narrow ? "actions" : "service");
+  g_assert_true (gtk_widget_compute_bounds (scroller, window, &area));
+  g_assert_cmpfloat (area.origin.x, >=, 0);
+  g_assert_cmpfloat (area.origin.x + area.size.width, <=, gtk_widget_get_width (window) + 0.5);
+  collect_action_buttons (GTK_WIDGET (view), buttons);
+  g_test_message ("%u action buttons on screen, %u columns shown, the table %.0f px wide",
+                  buttons->len, n_visible, area.size.width);
+  g_assert_cmpuint (buttons->len, >, 0);
+  for (guint i = 0; i < buttons->len; i++)
+    g_assert_true (inside (g_ptr_array_index (buttons, i), window, &area));
+}
+
+/* The Overview: the trading state's line whole (wrapped, never cut), and every service
+ * row's buttons inside the window: at 360 px only the expander, the keys on the service's
+ * page. */
+static void
+assert_overview (AppFixture *f,
+                 gboolean    narrow)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  TwOverviewPage *page = tw_window_get_overview_page (f->window);
+  GListModel *services = tw_profile_get_services (tw_workspace_get_profile (tw_overview_page_get_workspace (page)));
+  graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window), gtk_widget_get_height (window));
+  guint n_rows = 0;
+
+  g_assert_cmpint (tw_overview_page_get_narrow (page), ==, narrow);
+  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+      TwServiceRow *row = tw_overview_page_get_row (page, tw_service_get_id (service));
+      GtkWidget *keys;
+
+      if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)))
+        continue;
+      n_rows++;
+      keys = tw_service_row_get_keys_button (row);
+      g_test_message ("%s: row %d px tall", tw_service_get_id (service), gtk_widget_get_height (GTK_WIDGET (row)));
+      g_assert_cmpint (gtk_widget_get_mapped (keys), ==, !narrow);
+      if (!narrow)
+        g_assert_true (inside (keys, window, &area));
+      g_assert_true (inside (GTK_WIDGET (row), window, &area));
+      /* A row is one service: two lines of text, not a column of words. */
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (row)), <=, 90);
+    }
+  g_assert_cmpuint (n_rows, >, 0);
+
+  {
+    GtkLabel *label = GTK_LABEL (find_label (window, tw_overview_page_get_trading_summary (page)));
+    int needed;
+
+    g_assert_nonnull (label);
+    g_assert_cmpint (gtk_label_get_ellipsize (label), ==, PANGO_ELLIPSIZE_NONE);
+    gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (GTK_WIDGET (label)),
+                        &needed, NULL, NULL, NULL);
+    g_test_message ("The trading line \"%s\": %d px wide, %d of %d px tall",
+                    tw_overview_page_get_trading_summary (page), gtk_widget_get_width (GTK_WIDGET (label)),
+                    needed, gtk_widget_get_height (GTK_WIDGET (label)));
+    g_assert_cmpint (needed, <=, gtk_widget_get_height (GTK_WIDGET (label)));
+    g_assert_true (inside (GTK_WIDGET (label), window, &area));
+  }
+}
+
+/* The Backups page: a backup is two lines, its actions in a menu button in sight. */
+static void
+assert_backups (AppFixture *f,
+                gboolean    narrow)
+{
+  TwBackupsPage *page = TW_BACKUPS_PAGE (trading_find_widget (GTK_WIDGET (f->window), TW_TYPE_BACKUPS_PAGE));
+
+  g_assert_cmpint (tw_backups_page_get_narrow (page), ==, narrow);
+}
+
 static void
 test_widths (void)
 {
@@ -188,6 +332,27 @@ test_widths (void)
           app_save_png_light_dark (GTK_WIDGET (f.window), name);
           if (narrow && g_str_equal (list[p], "orders"))
             assert_cancel_selected_in_sight (&f);
+          if (g_str_equal (list[p], "orders"))
+            {
+              TwOrdersPage *orders = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_ORDERS_PAGE));
+
+              /* At 800 px the page beside the sidebar is under 600 px: narrow too. */
+              if (widths[w] != 800)
+                g_assert_cmpint (tw_orders_page_get_narrow (orders), ==, narrow);
+              assert_actions_in_sight (&f, GTK_COLUMN_VIEW (trading_find_widget (GTK_WIDGET (orders), GTK_TYPE_COLUMN_VIEW)),
+                                       tw_orders_page_get_narrow (orders));
+            }
+          else if (g_str_equal (list[p], "positions"))
+            {
+              if (widths[w] != 800)
+                g_assert_cmpint (tw_positions_page_get_narrow (positions), ==, narrow);
+              assert_actions_in_sight (&f, tw_positions_page_get_column_view (positions),
+                                       tw_positions_page_get_narrow (positions));
+            }
+          else if (g_str_equal (list[p], "overview"))
+            assert_overview (&f, narrow);
+          else if (g_str_equal (list[p], "backups"))
+            assert_backups (&f, widths[w] == 800 ? TRUE : narrow);
         }
     }
   resize (&f, 1100, 550);

@@ -24,4 +24,7 @@ const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
 const char         *tw_orders_page_get_age_text     (TwOrdersPage   *self);
 gboolean            tw_orders_page_get_stale        (TwOrdersPage   *self);
 
+/* Whether the page is in its narrow layout (under 600 px wide). */
+gboolean tw_orders_page_get_narrow (TwOrdersPage *self);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "tw-market-clock.h"
 #include "tw-positions-page-private.h"
 #include "tw-trading-cells.h"
+#include "tw-narrow.h"
 #include "tw-trading-format.h"
 #include "tw-ui-util.h"
 
@@ -468,10 +469,35 @@ tw_positions_page_set_context (TwPositionsPage *self,
 
 /* ---- GObject ---- */
 
+/* Narrow (under 600 px): the columns a glance can do without give way, and the row's
+ * action comes first, in sight without scrolling sideways. */
+static const char * const narrow_hidden[] = {
+  "side", "avg-entry", "price", "market-value", "pl-percent", "intraday-pl", NULL
+};
+
+static void
+set_narrow (GtkWidget *widget,
+            gboolean   narrow)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
+
+  tw_trading_view_set_narrow (self->column_view, narrow, narrow_hidden);
+}
+
+gboolean
+tw_positions_page_get_narrow (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), FALSE);
+
+  return self->narrow.narrow;
+}
+
 static void
 tw_positions_page_dispose (GObject *object)
 {
   TwPositionsPage *self = TW_POSITIONS_PAGE (object);
+
+  tw_narrow_clear (&self->narrow);
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -587,6 +613,7 @@ tw_positions_page_init (TwPositionsPage *self)
   GtkExpression *symbol;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 600, set_narrow);
   /* The market clock (a page per service) in the header, after the data's age. */
   self->market_clock = tw_market_clock_new ();
   gtk_widget_insert_after (self->market_clock, gtk_widget_get_parent (GTK_WIDGET (self->age_label)),

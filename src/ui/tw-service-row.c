@@ -32,6 +32,8 @@ struct _TwServiceRow
   GtkLabel        *latency_label;
   GtkLabel        *age_label;
   GtkToggleButton *expand_button;
+  GtkWidget       *keys_button;
+  gboolean         narrow;
   GtkLabel        *message_label;
   GtkRevealer     *revealer;
   GtkListBox      *components_list;
@@ -592,6 +594,7 @@ tw_service_row_class_init (TwServiceRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, latency_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, age_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, expand_button);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, keys_button);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, message_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, revealer);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, components_list);
@@ -682,4 +685,30 @@ tw_service_row_get_n_component_rows (TwServiceRow *self)
   while (gtk_list_box_get_row_at_index (self->components_list, n) != NULL)
     n++;
   return n;
+}
+
+void
+tw_service_row_set_narrow (TwServiceRow *self,
+                           gboolean      narrow)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  self->narrow = !!narrow;
+  gtk_widget_set_visible (self->keys_button, !self->narrow);
+}
+
+gboolean
+tw_service_row_get_narrow (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), FALSE);
+
+  return self->narrow;
+}
+
+GtkWidget *
+tw_service_row_get_keys_button (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return self->keys_button;
 }

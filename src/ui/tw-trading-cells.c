@@ -528,6 +528,35 @@ tw_trading_cell_get_item (GtkWidget *widget)
   return cell != NULL ? cell->item : NULL;
 }
 
+void
+tw_trading_view_set_narrow (GtkColumnView      *view,
+                            gboolean            narrow,
+                            const char * const *hidden)
+{
+  GListModel *columns;
+  g_autoptr(GtkColumnViewColumn) actions = NULL;
+  guint n;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  columns = gtk_column_view_get_columns (view);
+  n = g_list_model_get_n_items (columns);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = g_object_get_data (G_OBJECT (column), "tw-column-id");
+
+      if (g_strcmp0 (id, "actions") == 0)
+        g_set_object (&actions, column);
+      else
+        gtk_column_view_column_set_visible (column, !narrow || id == NULL || hidden == NULL
+                                                    || !g_strv_contains (hidden, id));
+    }
+  /* A column of the view is moved, not added twice. */
+  if (actions != NULL)
+    gtk_column_view_insert_column (view, narrow ? 0 : n - 1, actions);
+}
+
 /* ---- detached while off screen ---- */
 
 typedef struct

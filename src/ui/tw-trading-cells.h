@@ -44,6 +44,13 @@ GtkSorter           *tw_trading_sorter_new      (GType               item_type,
                                                  const char         *property,
                                                  TwCellKind          kind);
 
+/* A narrow window (the page under its threshold): the columns named in @hidden (NULL
+ * terminated) give way, and the "actions" column comes first, in sight without scrolling
+ * sideways; wide, every column is back and the actions are last again. */
+void                 tw_trading_view_set_narrow (GtkColumnView      *view,
+                                                 gboolean            narrow,
+                                                 const char * const *hidden);
+
 /* A table off screen follows no refresh: its page detaches @model when unmapped and
  * attaches it again when mapped, where the table is scrolled back to where it was (the
  * selection lives in @model and is kept). */
