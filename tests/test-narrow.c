@@ -355,6 +355,15 @@ test_widths (void)
             assert_backups (&f, widths[w] == 800 ? TRUE : narrow);
         }
     }
+  /* At 1000 px the page (about 800 px) is wider than 600 but narrower than the table with
+   * its eleven columns: narrow, the actions first rather than scrolled away at the end. */
+  resize (&f, 1000, 800);
+  g_assert_true (tw_window_show_page (f.window, "positions"));
+  tw_test_wait_until (tw_positions_page_get_narrow (positions), 5000);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
+  assert_actions_in_sight (&f, tw_positions_page_get_column_view (positions), TRUE);
+  app_save_png_light_dark (GTK_WIDGET (f.window), "narrow-1000-positions");
   resize (&f, 1100, 550);
   app_fixture_close (&f);
 }

@@ -80,6 +80,7 @@ tw_narrow_init (TwNarrow     *narrow,
 
   narrow->widget = widget;
   narrow->func = func;
+  narrow->measure = NULL;
   narrow->threshold = threshold;
   narrow->narrow = FALSE;
   narrow->pending = FALSE;
@@ -107,6 +108,15 @@ apply_cb (gpointer user_data)
 }
 
 void
+tw_narrow_set_measure (TwNarrow        *narrow,
+                       TwNarrowMeasure  measure)
+{
+  g_return_if_fail (narrow != NULL);
+
+  narrow->measure = measure;
+}
+
+void
 tw_narrow_allocate (TwNarrow *narrow,
                     int       width)
 {
@@ -115,6 +125,8 @@ tw_narrow_allocate (TwNarrow *narrow,
   /* An unallocated page (hidden in a stack) says nothing about the window. */
   if (width <= 0)
     return;
+  if (narrow->measure != NULL && !narrow->narrow)
+    narrow->threshold = narrow->measure (narrow->widget);
   narrow->pending = width < narrow->threshold;
   if (narrow->pending == narrow->narrow)
     {

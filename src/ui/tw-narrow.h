@@ -16,10 +16,14 @@ G_BEGIN_DECLS
 typedef void (*TwNarrowFunc) (GtkWidget *widget,
                               gboolean   narrow);
 
+/* The width the wide layout needs now, measured while it is shown. */
+typedef int  (*TwNarrowMeasure) (GtkWidget *widget);
+
 typedef struct
 {
   GtkWidget    *widget;      /* unowned: the page */
   TwNarrowFunc  func;
+  TwNarrowMeasure measure;   /* nullable: the threshold then stays as set */
   int           threshold;
   gboolean      narrow;
   gboolean      pending;     /* the value to apply */
@@ -31,6 +35,12 @@ void     tw_narrow_init     (TwNarrow     *narrow,
                              GtkWidget    *widget,
                              int           threshold,
                              TwNarrowFunc  func);
+/* The threshold follows what the wide layout needs (e.g. a table's every column, its
+ * actions last), measured at each allocation while the page is wide: it turns narrow as
+ * soon as the wide layout no longer fits, and wide again once the width it needed is
+ * back. */
+void     tw_narrow_set_measure (TwNarrow        *narrow,
+                                TwNarrowMeasure  measure);
 /* Called by the layout; for a widget that allocates itself. */
 void     tw_narrow_allocate (TwNarrow     *narrow,
                              int           width);

@@ -24,7 +24,8 @@ const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
 const char         *tw_orders_page_get_age_text     (TwOrdersPage   *self);
 gboolean            tw_orders_page_get_stale        (TwOrdersPage   *self);
 
-/* Whether the page is in its narrow layout (under 600 px wide). */
+/* Whether the page is in its narrow layout (narrower than its table with every column,
+ * or than 600 px). */
 gboolean tw_orders_page_get_narrow (TwOrdersPage *self);
 
 G_END_DECLS

@@ -47,7 +47,7 @@ struct _TwOrdersPage
   GtkButton          *cancel_selected_button;
   guint               tick_id;
   gboolean            stale;
-  TwNarrow            narrow;         /* under 600 px: fewer columns, the actions first */
+  TwNarrow            narrow;         /* fewer columns, the actions first */
 };
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
@@ -602,8 +602,9 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   flush_updates (self);
 }
 
-/* Narrow (under 600 px): the columns a glance can do without give way, and the row's
- * action comes first, in sight without scrolling sideways. */
+/* Narrow (the page narrower than the table with every column, or than 600 px): the
+ * columns a glance can do without give way, and the row's action comes first, in sight
+ * without scrolling sideways. Wide, every column fits, the actions last. */
 static const char * const narrow_hidden[] = { "filled", "type", "age", NULL };
 
 static void
@@ -613,6 +614,16 @@ set_narrow (GtkWidget *widget,
   TwOrdersPage *self = TW_ORDERS_PAGE (widget);
 
   tw_trading_view_set_narrow (self->column_view, narrow, narrow_hidden);
+}
+
+static int
+measure_table (GtkWidget *widget)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+  int min = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return MAX (min, 600);
 }
 
 gboolean
@@ -769,6 +780,7 @@ tw_orders_page_init (TwOrdersPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   tw_narrow_init (&self->narrow, GTK_WIDGET (self), 600, set_narrow);
+  tw_narrow_set_measure (&self->narrow, measure_table);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)

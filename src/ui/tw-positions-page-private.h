@@ -39,7 +39,7 @@ struct _TwPositionsPage
   TwPosition         *watched_selection;  /* its "busy" followed for the button */
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
-  TwNarrow            narrow;          /* under 600 px: fewer columns, the actions first */
+  TwNarrow            narrow;          /* fewer columns, the actions first */
   GtkLabel           *count_label;
   GtkLabel           *shared_label;
   GtkLabel           *total_value_label;
@@ -84,7 +84,8 @@ GtkWidget        *tw_positions_page_get_flatten_dialog (TwPositionsPage *self);
 /* (nullable) the last result shown as a toast */
 const char       *tw_positions_page_get_last_result   (TwPositionsPage *self);
 
-/* Whether the page is in its narrow layout (under 600 px wide). */
+/* Whether the page is in its narrow layout (narrower than its table with every column,
+ * or than 600 px). */
 gboolean tw_positions_page_get_narrow (TwPositionsPage *self);
 
 G_END_DECLS

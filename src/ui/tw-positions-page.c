@@ -469,8 +469,9 @@ tw_positions_page_set_context (TwPositionsPage *self,
 
 /* ---- GObject ---- */
 
-/* Narrow (under 600 px): the columns a glance can do without give way, and the row's
- * action comes first, in sight without scrolling sideways. */
+/* Narrow (the page narrower than the table with every column, or than 600 px): the
+ * columns a glance can do without give way, and the row's action comes first, in sight
+ * without scrolling sideways. Wide, every column fits, the actions last. */
 static const char * const narrow_hidden[] = {
   "side", "avg-entry", "price", "market-value", "pl-percent", "intraday-pl", NULL
 };
@@ -482,6 +483,16 @@ set_narrow (GtkWidget *widget,
   TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
 
   tw_trading_view_set_narrow (self->column_view, narrow, narrow_hidden);
+}
+
+static int
+measure_table (GtkWidget *widget)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
+  int min = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return MAX (min, 600);
 }
 
 gboolean
@@ -614,6 +625,7 @@ tw_positions_page_init (TwPositionsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   tw_narrow_init (&self->narrow, GTK_WIDGET (self), 600, set_narrow);
+  tw_narrow_set_measure (&self->narrow, measure_table);
   /* The market clock (a page per service) in the header, after the data's age. */
   self->market_clock = tw_market_clock_new ();
   gtk_widget_insert_after (self->market_clock, gtk_widget_get_parent (GTK_WIDGET (self->age_label)),
