@@ -264,6 +264,48 @@ assert_overview (AppFixture *f,
   }
 }
 
+static GtkWidget *
+find_keys_button (GtkWidget *root)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), "win.show-page") == 0)
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
+
+      if (target != NULL && g_strcmp0 (g_variant_get_string (target, NULL), "keys") == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_keys_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* At 360 px the keys are on the service's page, in sight. */
+static void
+assert_service_page_keys (AppFixture *f)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  TwOverviewPage *page = tw_window_get_overview_page (f->window);
+  graphene_rect_t area = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window), gtk_widget_get_height (window));
+  GtkWidget *keys;
+
+  g_assert_null (find_keys_button (window));
+  tw_overview_page_show_service (page, "investiq");
+  tw_test_wait_until ((keys = find_keys_button (window)) != NULL, 5000);
+  g_assert_true (tw_test_ui_wait_frame (window, 5000));
+  g_assert_true (inside (keys, window, &area));
+  app_save_png_light_dark (window, "narrow-360-service-page");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "overview.back", NULL));
+  tw_test_wait_until (tw_overview_page_get_service_page (page) == NULL
+                      || !gtk_widget_get_mapped (GTK_WIDGET (tw_overview_page_get_service_page (page))), 5000);
+}
+
 /* The Backups page: a backup is two lines, its actions in a menu button in sight. */
 static void
 assert_backups (AppFixture *f,
@@ -350,7 +392,11 @@ test_widths (void)
                                        tw_positions_page_get_narrow (positions));
             }
           else if (g_str_equal (list[p], "overview"))
-            assert_overview (&f, narrow);
+            {
+              assert_overview (&f, narrow);
+              if (narrow)
+                assert_service_page_keys (&f);
+            }
           else if (g_str_equal (list[p], "backups"))
             assert_backups (&f, widths[w] == 800 ? TRUE : narrow);
         }
