@@ -80,7 +80,12 @@ tw_narrow_init (TwNarrow     *narrow,
 
   narrow->widget = widget;
   narrow->func = func;
+  narrow->fit = NULL;
   narrow->measure = NULL;
+  narrow->fitted_width = -1;
+  narrow->refit_width = -1;
+  narrow->pending_width = -1;
+  narrow->fits = TRUE;
   narrow->threshold = threshold;
   narrow->narrow = FALSE;
   narrow->pending = FALSE;
@@ -107,12 +112,26 @@ apply_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+fit_cb (gpointer user_data)
+{
+  TwNarrow *narrow = user_data;
+
+  narrow->idle_id = 0;
+  narrow->fitted_width = narrow->pending_width;
+  narrow->narrow = narrow->fit (narrow->widget, narrow->fitted_width, &narrow->fits);
+  return G_SOURCE_REMOVE;
+}
+
 void
-tw_narrow_set_measure (TwNarrow        *narrow,
-                       TwNarrowMeasure  measure)
+tw_narrow_set_fit (TwNarrow        *narrow,
+                   TwNarrowFit      fit,
+                   TwNarrowMeasure  measure)
 {
   g_return_if_fail (narrow != NULL);
+  g_return_if_fail (fit != NULL && measure != NULL);
 
+  narrow->fit = fit;
   narrow->measure = measure;
 }
 
@@ -125,8 +144,22 @@ tw_narrow_allocate (TwNarrow *narrow,
   /* An unallocated page (hidden in a stack) says nothing about the window. */
   if (width <= 0)
     return;
-  if (narrow->measure != NULL && !narrow->narrow)
-    narrow->threshold = narrow->measure (narrow->widget);
+  if (narrow->fit != NULL)
+    {
+      narrow->pending_width = width;
+      /* Once per width for a layout that turned out not to fit (new, wider rows): never a
+       * relayout frame after frame. */
+      if (narrow->idle_id == 0
+          && (width != narrow->fitted_width
+              || (narrow->fits && narrow->refit_width != width
+                  && narrow->measure (narrow->widget) > width)))
+        {
+          if (width == narrow->fitted_width)
+            narrow->refit_width = width;
+          narrow->idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, fit_cb, narrow, NULL);
+        }
+      return;
+    }
   narrow->pending = width < narrow->threshold;
   if (narrow->pending == narrow->narrow)
     {

@@ -16,14 +16,24 @@ G_BEGIN_DECLS
 typedef void (*TwNarrowFunc) (GtkWidget *widget,
                               gboolean   narrow);
 
-/* The width the wide layout needs now, measured while it is shown. */
-typedef int  (*TwNarrowMeasure) (GtkWidget *widget);
+/* The width the page's present layout needs. */
+typedef int      (*TwNarrowMeasure) (GtkWidget *widget);
+/* Lays the page out for @width (e.g. a table gives up columns until it fits); returns
+ * whether anything was given up, and in @fits whether it fits now. */
+typedef gboolean (*TwNarrowFit)     (GtkWidget *widget,
+                                     int        width,
+                                     gboolean  *fits);
 
 typedef struct
 {
   GtkWidget    *widget;      /* unowned: the page */
   TwNarrowFunc  func;
-  TwNarrowMeasure measure;   /* nullable: the threshold then stays as set */
+  TwNarrowFit   fit;         /* nullable: a threshold's two layouts then */
+  TwNarrowMeasure measure;
+  int           fitted_width;
+  int           refit_width;   /* fitted again (rows grew) at this width */
+  int           pending_width;
+  gboolean      fits;
   int           threshold;
   gboolean      narrow;
   gboolean      pending;     /* the value to apply */
@@ -35,12 +45,13 @@ void     tw_narrow_init     (TwNarrow     *narrow,
                              GtkWidget    *widget,
                              int           threshold,
                              TwNarrowFunc  func);
-/* The threshold follows what the wide layout needs (e.g. a table's every column, its
- * actions last), measured at each allocation while the page is wide: it turns narrow as
- * soon as the wide layout no longer fits, and wide again once the width it needed is
- * back. */
-void     tw_narrow_set_measure (TwNarrow        *narrow,
-                                TwNarrowMeasure  measure);
+/* Instead of a threshold: @fit is called (once the frame is done) whenever the page's
+ * width changes, and when the layout it chose no longer fits (@measure: its minimum
+ * width, e.g. wider rows have come). A layout that could not fit is not tried again
+ * before the width changes: no frame after frame of relayout. */
+void     tw_narrow_set_fit  (TwNarrow        *narrow,
+                             TwNarrowFit      fit,
+                             TwNarrowMeasure  measure);
 /* Called by the layout; for a widget that allocates itself. */
 void     tw_narrow_allocate (TwNarrow     *narrow,
                              int           width);

@@ -602,28 +602,27 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   flush_updates (self);
 }
 
-/* Narrow (the page narrower than the table with every column, or than 600 px): the
- * columns a glance can do without give way, and the row's action comes first, in sight
- * without scrolling sideways. Wide, every column fits, the actions last. */
-static const char * const narrow_hidden[] = { "filled", "type", "age", NULL };
+/* The table fits the page without scrolling sideways, its actions last: the columns a
+ * glance can do without give way, first given up first; when the others still do not
+ * fit (a narrow window), the row's action comes first, in sight. */
+static const char * const hide_order[] = {
+  "age", "filled", "type", NULL
+};
 
-static void
-set_narrow (GtkWidget *widget,
-            gboolean   narrow)
+static gboolean
+fit_table (GtkWidget *widget,
+           int        width,
+           gboolean  *fits)
 {
   TwOrdersPage *self = TW_ORDERS_PAGE (widget);
 
-  tw_trading_view_set_narrow (self->column_view, narrow, narrow_hidden);
+  return tw_trading_view_fit (self->column_view, width, hide_order, fits);
 }
 
 static int
 measure_table (GtkWidget *widget)
 {
-  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
-  int min = 0;
-
-  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-  return MAX (min, 600);
+  return tw_trading_view_measure (TW_ORDERS_PAGE (widget)->column_view);
 }
 
 gboolean
@@ -779,8 +778,8 @@ tw_orders_page_init (TwOrdersPage *self)
   GtkMultiSorter *sorter = gtk_multi_sorter_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 600, set_narrow);
-  tw_narrow_set_measure (&self->narrow, measure_table);
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 0, NULL);
+  tw_narrow_set_fit (&self->narrow, fit_table, measure_table);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)

@@ -84,8 +84,8 @@ GtkWidget        *tw_positions_page_get_flatten_dialog (TwPositionsPage *self);
 /* (nullable) the last result shown as a toast */
 const char       *tw_positions_page_get_last_result   (TwPositionsPage *self);
 
-/* Whether the page is in its narrow layout (narrower than its table with every column,
- * or than 600 px). */
+/* Whether the table gave up columns or put its actions first to fit the page (a window
+ * narrower than the table with every column). */
 gboolean tw_positions_page_get_narrow (TwPositionsPage *self);
 
 G_END_DECLS

@@ -469,30 +469,27 @@ tw_positions_page_set_context (TwPositionsPage *self,
 
 /* ---- GObject ---- */
 
-/* Narrow (the page narrower than the table with every column, or than 600 px): the
- * columns a glance can do without give way, and the row's action comes first, in sight
- * without scrolling sideways. Wide, every column fits, the actions last. */
-static const char * const narrow_hidden[] = {
-  "side", "avg-entry", "price", "market-value", "pl-percent", "intraday-pl", NULL
+/* The table fits the page without scrolling sideways, its actions last: the columns a
+ * glance can do without give way, first given up first; when the others still do not
+ * fit (a narrow window), the row's action comes first, in sight. */
+static const char * const hide_order[] = {
+  "intraday-pl", "pl-percent", "avg-entry", "market-value", "price", "side", NULL
 };
 
-static void
-set_narrow (GtkWidget *widget,
-            gboolean   narrow)
+static gboolean
+fit_table (GtkWidget *widget,
+           int        width,
+           gboolean  *fits)
 {
   TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
 
-  tw_trading_view_set_narrow (self->column_view, narrow, narrow_hidden);
+  return tw_trading_view_fit (self->column_view, width, hide_order, fits);
 }
 
 static int
 measure_table (GtkWidget *widget)
 {
-  TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
-  int min = 0;
-
-  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
-  return MAX (min, 600);
+  return tw_trading_view_measure (TW_POSITIONS_PAGE (widget)->column_view);
 }
 
 gboolean
@@ -624,8 +621,8 @@ tw_positions_page_init (TwPositionsPage *self)
   GtkExpression *symbol;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 600, set_narrow);
-  tw_narrow_set_measure (&self->narrow, measure_table);
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 0, NULL);
+  tw_narrow_set_fit (&self->narrow, fit_table, measure_table);
   /* The market clock (a page per service) in the header, after the data's age. */
   self->market_clock = tw_market_clock_new ();
   gtk_widget_insert_after (self->market_clock, gtk_widget_get_parent (GTK_WIDGET (self->age_label)),
