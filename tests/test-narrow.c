@@ -318,6 +318,39 @@ assert_service_page_keys (AppFixture *f)
                       || !gtk_widget_get_mapped (GTK_WIDGET (tw_overview_page_get_service_page (page))), 5000);
 }
 
+/* Every breaker row's title at 360 px: as wide as its longest word at least, so that it
+ * wraps between words ("Consecutive losses"), never inside one ("Consecutiv-e"). */
+static void
+check_titles (GtkWidget *root,
+              guint     *n_checked)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), "TwBreakerRow") && gtk_widget_get_mapped (root))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
+      g_auto(GStrv) words = g_strsplit (title, " ", -1);
+      GtkWidget *label = find_label (root, title);
+      int widest = 0;
+
+      g_assert_nonnull (label);
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (label, words[i]);
+          int width;
+
+          pango_layout_get_pixel_size (layout, &width, NULL);
+          widest = MAX (widest, width);
+        }
+      g_test_message ("breaker \"%s\": %d px for a longest word of %d", title,
+                      gtk_widget_get_width (label), widest);
+      g_assert_cmpint (gtk_widget_get_width (label), >=, widest);
+      (*n_checked)++;
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_titles (child, n_checked);
+}
+
 /* The Backups page: a backup is two lines, its actions in a menu button in sight. */
 static void
 assert_backups (AppFixture *f,
@@ -408,6 +441,13 @@ test_widths (void)
               assert_overview (&f, narrow);
               if (narrow)
                 assert_service_page_keys (&f);
+            }
+          else if (g_str_equal (list[p], "breakers") && narrow)
+            {
+              guint n_checked = 0;
+
+              check_titles (shown_page (&f), &n_checked);
+              g_assert_cmpuint (n_checked, >, 0);
             }
           else if (g_str_equal (list[p], "backups"))
             assert_backups (&f, widths[w] == 800 ? TRUE : narrow);
