@@ -97,6 +97,144 @@ count_audit (const char *action)
   return g_list_model_get_n_items (rows);
 }
 
+typedef struct
+{
+  GtkWidget     *window;
+  TwBackupsPage *page;
+  int            width;
+  gboolean       narrow;
+} LayoutWait;
+
+static gboolean
+has_layout (gpointer user_data)
+{
+  LayoutWait *wait = user_data;
+
+  return ABS (gtk_widget_get_width (wait->window) - wait->width) <= 24
+    && tw_backups_page_get_narrow (wait->page) == wait->narrow;
+}
+
+/* The widgets that want more than @limit px, for a failure's message. */
+static void
+dump_wide (GtkWidget *widget,
+           int        limit,
+           int        depth)
+{
+  int min;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (min <= limit)
+    return;
+  g_test_message ("%*s%s: at least %d px", depth * 2, "", G_OBJECT_TYPE_NAME (widget), min);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    dump_wide (child, limit, depth + 1);
+}
+
+/* The window @width px wide, the page in its narrow or wide layout, drawn. */
+static void
+resize_to (BackupDemo *demo,
+           int         width,
+           gboolean    narrow)
+{
+  LayoutWait wait = { GTK_WIDGET (demo->window), demo->page, width, narrow };
+
+  gtk_window_set_default_size (GTK_WINDOW (demo->window), width, 900);
+  /* The wide layout may hold the window wider until the page turns narrow: asked again
+   * then, the window takes the width. */
+  tw_test_wait_until (tw_backups_page_get_narrow (demo->page) == narrow, 10000);
+  g_assert_true (tw_test_ui_wait_frame (wait.window, 5000));
+  gtk_window_set_default_size (GTK_WINDOW (demo->window), width + 1, 900);
+  g_assert_true (tw_test_ui_wait_frame (wait.window, 5000));
+  gtk_window_set_default_size (GTK_WINDOW (demo->window), width, 900);
+  if (!tw_test_ui_wait_for (has_layout, &wait, 10000))
+    dump_wide (GTK_WIDGET (demo->window), width, 0);
+  if (!has_layout (&wait))
+    g_error ("The window is %d px wide (not %d), the page %s", gtk_widget_get_width (wait.window),
+             width, tw_backups_page_get_narrow (demo->page) ? "narrow" : "wide");
+  g_assert_true (tw_test_ui_wait_frame (wait.window, 5000));
+  g_assert_true (tw_test_ui_wait_frame (wait.window, 5000));
+}
+
+/* A widget of type @type_name among @row's descendants, visible or not. */
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *type_name)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), type_name))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, type_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every shown backup of investiq: the row's height (at most @max_height), and its actions
+ * (the buttons wide, the menu button narrow) drawn inside the window. */
+static void
+assert_rows (BackupDemo *demo,
+             gboolean    narrow,
+             int         max_height)
+{
+  int window_width = gtk_widget_get_width (GTK_WIDGET (demo->window));
+  guint n = tw_backups_page_get_n_backups (demo->page, "investiq");
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      TwBackup *backup = tw_backups_page_get_backup (demo->page, "investiq", i);
+      GtkWidget *row = tw_backups_page_get_backup_row (demo->page, tw_backup_get_path (backup));
+      GtkWidget *menu = find_named (row, "GtkMenuButton");
+      GtkWidget *shown = narrow ? menu : gtk_widget_get_parent (find_named (row, "GtkButton"));
+      graphene_rect_t bounds;
+
+      g_assert_nonnull (row);
+      g_assert_nonnull (menu);
+      g_test_message ("%d px wide: %s is %d px tall", window_width, tw_backup_get_name (backup),
+                      gtk_widget_get_height (row));
+      g_assert_cmpint (gtk_widget_get_height (row), <=, max_height);
+      g_assert_true (gtk_widget_get_mapped (shown));
+      g_assert_cmpint (gtk_widget_get_mapped (menu), ==, narrow);
+      g_assert_true (gtk_widget_compute_bounds (shown, GTK_WIDGET (demo->window), &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, window_width);
+      if (narrow)
+        {
+          /* The validity word is in the subtitle, its icon in front. */
+          const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+          const char *word = tw_backups_page_get_validity_text (demo->page, tw_backup_get_path (backup));
+
+          g_assert_true (g_str_has_prefix (subtitle, word));
+        }
+    }
+}
+
+/* The corrupt backup's menu: Verify and Delete…, and a Restore… without an action. */
+static void
+assert_corrupt_menu (BackupDemo *demo,
+                     const char *path)
+{
+  GtkWidget *row = tw_backups_page_get_backup_row (demo->page, path);
+  GMenuModel *model = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (find_named (row, "GtkMenuButton")));
+  g_autofree char *verify = NULL;
+  g_autofree char *restore = NULL;
+  g_autofree char *delete = NULL;
+
+  g_assert_cmpint (g_menu_model_get_n_items (model), ==, 3);
+  g_assert_true (g_menu_model_get_item_attribute (model, 0, G_MENU_ATTRIBUTE_ACTION, "s", &verify));
+  g_assert_cmpstr (verify, ==, "backups.verify");
+  g_assert_false (g_menu_model_get_item_attribute (model, 1, G_MENU_ATTRIBUTE_ACTION, "s", &restore));
+  g_assert_true (g_menu_model_get_item_attribute (model, 2, G_MENU_ATTRIBUTE_ACTION, "s", &delete));
+  g_assert_cmpstr (delete, ==, "backups.delete");
+}
+
 static void
 test_backups_page (void)
 {
@@ -171,6 +309,27 @@ test_backups_page (void)
 
   tw_test_save_pngs (GTK_WIDGET (demo.window), "backups-page");
   g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (demo.page)), >, 0);
+
+  /* At 360 px (GNOME's small size) a backup is two lines, its actions in a menu button in
+   * sight; at 1280 px the rows keep their buttons. */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  resize_to (&demo, 1280, FALSE);
+  assert_rows (&demo, FALSE, 72);
+  tw_test_save_pngs (GTK_WIDGET (demo.window), "backups-page-1280");
+  resize_to (&demo, 360, TRUE);
+  {
+    int page_min;
+
+    gtk_widget_measure (GTK_WIDGET (demo.page), GTK_ORIENTATION_HORIZONTAL, -1, &page_min, NULL, NULL, NULL);
+    g_test_message ("At 360 px the page needs at least %d px", page_min);
+    g_assert_cmpint (page_min, <=, 360);
+  }
+  assert_rows (&demo, TRUE, 80);
+  assert_corrupt_menu (&demo, corrupt);
+  g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (demo.page)), >, 0);
+  tw_test_save_pngs (GTK_WIDGET (demo.window), "backups-page-360");
+  resize_to (&demo, 1100, FALSE);
+  assert_rows (&demo, FALSE, 72);
 
   /* Delete… is guarded: without a reason nothing is deleted. */
   n_delete_rows = count_audit ("backup.delete");

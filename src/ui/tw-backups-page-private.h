@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tw-backups-page.h"
+#include "tw-narrow.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,7 @@ struct _TwBackupsPage
   guint              age_timer;
   char              *last_message;
   GtkWidget         *open_dialog;    /* weak */
+  TwNarrow           narrow;         /* below 600 px: rows' actions in a menu */
 
   GtkStack          *stack;
   GtkBox            *databases_box;
@@ -47,6 +49,8 @@ struct _Section
   GtkWidget     *newest_row;
   GtkWidget     *newest_icon;
   GtkWidget     *backup_button;
+  GtkWidget     *restore_button;     /* wide: beside Back Up Now */
+  GtkWidget     *header_menu;        /* narrow: Restore… in a menu */
   GtkWidget     *progress;
   GtkWidget     *schedule_spin;
   GtkWidget     *retention_spin;
@@ -122,6 +126,11 @@ gboolean   tw_backups_page_get_newest_warning (TwBackupsPage     *self,
                                                const char        *db_id);
 /* The validity word shown for @path ("Valid", "Corrupt", "Not checked"), NULL if not shown. */
 const char *tw_backups_page_get_validity_text (TwBackupsPage     *self,
+                                               const char        *path);
+/* Whether the page is in its narrow layout (its width under 600 px). */
+gboolean   tw_backups_page_get_narrow         (TwBackupsPage     *self);
+/* The row of the backup @path, NULL if not shown. (transfer none) */
+GtkWidget *tw_backups_page_get_backup_row     (TwBackupsPage     *self,
                                                const char        *path);
 /* The last toast's text. */
 const char *tw_backups_page_get_last_message  (TwBackupsPage     *self);

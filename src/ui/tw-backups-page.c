@@ -186,6 +186,41 @@ _tw_backups_page_update_backup_button (Section *section)
   gtk_widget_set_visible (section->progress, busy);
 }
 
+/* Narrow (under 600 px), a backup's row is one line of name and one of details: the
+ * validity word joins the subtitle (its icon stays in front), and Verify, Restore… and
+ * Delete… go into the row's menu button. Wide, they are the row's buttons. */
+static void
+row_set_narrow (GtkWidget *row,
+                gboolean   narrow)
+{
+  GtkWidget *badge = g_object_get_data (G_OBJECT (row), "tw-badge");
+  GtkWidget *buttons = g_object_get_data (G_OBJECT (row), "tw-buttons");
+  GtkWidget *menu = g_object_get_data (G_OBJECT (row), "tw-menu");
+
+  if (badge == NULL)
+    return;
+  gtk_widget_set_visible (gtk_widget_get_last_child (badge), !narrow);
+  gtk_widget_set_visible (buttons, !narrow);
+  gtk_widget_set_visible (menu, narrow);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               g_object_get_data (G_OBJECT (row),
+                                                  narrow ? "tw-subtitle-narrow" : "tw-subtitle-wide"));
+}
+
+static GtkWidget *
+make_menu_button (const char *accessible_label)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, accessible_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_label, -1);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  return button;
+}
+
 static GtkWidget *
 make_backup_row (Section  *section,
                  TwBackup *backup)
@@ -195,18 +230,27 @@ make_backup_row (Section  *section,
   GtkWidget *badge = tw_backup_ui_badge_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *button;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenuItem) item = NULL;
   g_autofree char *subtitle = tw_backup_ui_describe (backup);
+  g_autofree char *wide = NULL;
+  g_autofree char *actions_label = NULL;
+  gboolean corrupt = tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_INVALID;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tw_backup_get_name (backup));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   if (tw_backup_get_pre_restore (backup))
-    {
-      g_autofree char *text = g_strdup_printf (_("Pre-restore backup · %s"), subtitle);
-
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
-    }
+    wide = g_strdup_printf (_("Pre-restore backup · %s"), subtitle);
   else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    wide = g_strdup (subtitle);
+  /* Translators: narrow window: a backup's validity ("Valid", "Corrupt", "Not checked")
+   * and the rest of its subtitle */
+  g_object_set_data_full (G_OBJECT (row), "tw-subtitle-narrow",
+                          g_strdup_printf (_("%s · %s"),
+                                           tw_backup_ui_validity_label (tw_backup_get_valid (backup)),
+                                           wide),
+                          g_free);
+  g_object_set_data_full (G_OBJECT (row), "tw-subtitle-wide", g_steal_pointer (&wide), g_free);
 
   tw_backup_ui_badge_set (badge, tw_backup_get_valid (backup));
   if (tw_backup_get_problem (backup) != NULL)
@@ -225,7 +269,7 @@ make_backup_row (Section  *section,
   button = gtk_button_new_with_mnemonic (_("_Restore…"));
   /* A corrupt backup is never offered for a restore (an actionable button would follow
    * the action's enabled state, so it gets no action). */
-  if (tw_backup_get_valid (backup) == TW_BACKUP_VALIDITY_INVALID)
+  if (corrupt)
     {
       gtk_widget_set_sensitive (button, FALSE);
       gtk_widget_set_tooltip_text (button, _("This backup is corrupt and cannot be restored"));
@@ -247,6 +291,30 @@ make_backup_row (Section  *section,
   gtk_box_append (GTK_BOX (box), button);
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "tw-buttons", box);
+
+  /* The same three in the narrow layout's menu; a corrupt backup's Restore… is an item
+   * without an action, shown insensitive. */
+  item = g_menu_item_new (_("_Verify"), NULL);
+  g_menu_item_set_action_and_target (item, "backups.verify", "s", path);
+  g_menu_append_item (menu, item);
+  g_clear_object (&item);
+  item = g_menu_item_new (_("_Restore…"), NULL);
+  if (!corrupt)
+    g_menu_item_set_action_and_target (item, "backups.restore", "s", path);
+  g_menu_append_item (menu, item);
+  g_clear_object (&item);
+  item = g_menu_item_new (_("_Delete…"), NULL);
+  g_menu_item_set_action_and_target (item, "backups.delete", "s", path);
+  g_menu_append_item (menu, item);
+  /* Translators: the accessible name of a backup's menu button; %s is its file name */
+  actions_label = g_strdup_printf (_("Actions of %s"), tw_backup_get_name (backup));
+  button = make_menu_button (actions_label);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "tw-menu", button);
+
+  row_set_narrow (row, section->page->narrow.narrow);
   return row;
 }
 
@@ -431,6 +499,55 @@ make_spin (guint value,
   return spin;
 }
 
+static void
+section_set_narrow (Section  *section,
+                    gboolean  narrow)
+{
+  gtk_widget_set_visible (section->restore_button, !narrow);
+  gtk_widget_set_visible (section->header_menu, narrow);
+  for (guint i = 0; i < section->rows->len; i++)
+    row_set_narrow (g_ptr_array_index (section->rows, i), narrow);
+}
+
+static void
+set_narrow (GtkWidget *widget,
+            gboolean   narrow)
+{
+  TwBackupsPage *self = TW_BACKUPS_PAGE (widget);
+
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    section_set_narrow (g_ptr_array_index (self->sections, i), narrow);
+}
+
+gboolean
+tw_backups_page_get_narrow (TwBackupsPage *self)
+{
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), FALSE);
+
+  return self->narrow.narrow;
+}
+
+GtkWidget *
+tw_backups_page_get_backup_row (TwBackupsPage *self,
+                                const char    *path)
+{
+  g_return_val_if_fail (TW_IS_BACKUPS_PAGE (self), NULL);
+
+  for (guint i = 0; self->sections != NULL && i < self->sections->len; i++)
+    {
+      Section *section = g_ptr_array_index (self->sections, i);
+
+      for (guint j = 0; j < section->rows->len; j++)
+        {
+          GtkWidget *row = g_ptr_array_index (section->rows, j);
+
+          if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "tw-path"), path) == 0)
+            return row;
+        }
+    }
+  return NULL;
+}
+
 static Section *
 add_section (TwBackupsPage    *self,
              TwDatabaseConfig *config)
@@ -461,11 +578,24 @@ add_section (TwBackupsPage    *self,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backups.restore-database");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", section->id);
   gtk_box_append (GTK_BOX (box), button);
+  section->restore_button = button;
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenuItem) item = g_menu_item_new (_("Restore…"), NULL);
+    /* Translators: the accessible name of a database's menu button; %s is its id */
+    g_autofree char *label = g_strdup_printf (_("More actions for %s"), section->id);
+
+    g_menu_item_set_action_and_target (item, "backups.restore-database", "s", section->id);
+    g_menu_append_item (menu, item);
+    section->header_menu = make_menu_button (label);
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (section->header_menu), G_MENU_MODEL (menu));
+  }
   section->backup_button = gtk_button_new_with_mnemonic (_("_Back Up Now"));
   gtk_widget_add_css_class (section->backup_button, "suggested-action");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (section->backup_button), "backups.backup-now");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (section->backup_button), "s", section->id);
   gtk_box_append (GTK_BOX (box), section->backup_button);
+  gtk_box_append (GTK_BOX (box), section->header_menu);
   gtk_widget_set_valign (box, GTK_ALIGN_END);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (section->group), box);
 
@@ -513,6 +643,7 @@ add_section (TwBackupsPage    *self,
   gtk_box_append (self->databases_box, section->list_group);
   g_ptr_array_add (self->sections, section);
   _tw_backups_page_update_backup_button (section);
+  section_set_narrow (section, self->narrow.narrow);
   return section;
 }
 
@@ -652,6 +783,7 @@ tw_backups_page_dispose (GObject *object)
 {
   TwBackupsPage *self = TW_BACKUPS_PAGE (object);
 
+  tw_narrow_clear (&self->narrow);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->age_timer, g_source_remove);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
@@ -756,6 +888,7 @@ static void
 tw_backups_page_init (TwBackupsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 600, set_narrow);
   self->cancellable = g_cancellable_new ();
   self->sections = g_ptr_array_new_with_free_func (section_free);
   self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);

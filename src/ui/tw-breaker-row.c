@@ -3,6 +3,7 @@
 
 #include "tw-breaker-row.h"
 #include "tw-breaker-row-private.h"
+#include "tw-narrow.h"
 
 #include <glib/gi18n.h>
 
@@ -26,6 +27,7 @@ struct _TwBreakerRow
   GtkLevelBar  *level_bar;
   GtkButton    *reset_button;
   GtkButton    *copy_reset_button;
+  TwNarrow      narrow;       /* under 480 px: a shorter level bar, the title whole */
 };
 
 G_DEFINE_FINAL_TYPE (TwBreakerRow, tw_breaker_row, ADW_TYPE_ACTION_ROW)
@@ -237,6 +239,7 @@ tw_breaker_row_dispose (GObject *object)
   g_clear_object (&self->breaker);
   gtk_widget_dispose_template (GTK_WIDGET (self), TW_TYPE_BREAKER_ROW);
 
+  tw_narrow_clear (&TW_BREAKER_ROW (object)->narrow);
   G_OBJECT_CLASS (tw_breaker_row_parent_class)->dispose (object);
 }
 
@@ -272,10 +275,20 @@ tw_breaker_row_class_init (TwBreakerRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, copy_reset_clicked_cb);
 }
 
+/* A narrow window (the row under 480 px): the level bar gives its room to the breaker's
+ * name, which then wraps between words, not inside them. */
+static void
+set_narrow (GtkWidget *widget,
+            gboolean   narrow)
+{
+  gtk_widget_set_size_request (GTK_WIDGET (TW_BREAKER_ROW (widget)->level_bar), narrow ? 48 : 160, -1);
+}
+
 static void
 tw_breaker_row_init (TwBreakerRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 480, set_narrow);
 
   /* Below 80 % calm, from 80 % a warning, at the limit an error. */
   gtk_level_bar_remove_offset_value (self->level_bar, GTK_LEVEL_BAR_OFFSET_LOW);

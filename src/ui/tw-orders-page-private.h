@@ -24,4 +24,8 @@ const char         *tw_orders_page_get_stuck_text   (TwOrdersPage   *self);
 const char         *tw_orders_page_get_age_text     (TwOrdersPage   *self);
 gboolean            tw_orders_page_get_stale        (TwOrdersPage   *self);
 
+/* Whether the table gave up columns or put its actions first to fit the page (a window
+ * narrower than the table with every column). */
+gboolean tw_orders_page_get_narrow (TwOrdersPage *self);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "tw-client.h"
 #include "tw-guard-dialog.h"
 #include "tw-trading-cells.h"
+#include "tw-narrow.h"
 #include "tw-ui-util.h"
 #include "tw-window.h"
 
@@ -46,6 +47,7 @@ struct _TwOrdersPage
   GtkButton          *cancel_selected_button;
   guint               tick_id;
   gboolean            stale;
+  TwNarrow            narrow;         /* fewer columns, the actions first */
 };
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
@@ -600,10 +602,43 @@ tw_orders_page_set_context (TwOrdersPage   *self,
   flush_updates (self);
 }
 
+/* The table fits the page without scrolling sideways, its actions last: the columns a
+ * glance can do without give way, first given up first; when the others still do not
+ * fit (a narrow window), the row's action comes first, in sight. */
+static const char * const hide_order[] = {
+  "age", "filled", "type", NULL
+};
+
+static gboolean
+fit_table (GtkWidget *widget,
+           int        width,
+           gboolean  *fits)
+{
+  TwOrdersPage *self = TW_ORDERS_PAGE (widget);
+
+  return tw_trading_view_fit (self->column_view, width, hide_order, fits);
+}
+
+static int
+measure_table (GtkWidget *widget)
+{
+  return tw_trading_view_measure (TW_ORDERS_PAGE (widget)->column_view);
+}
+
+gboolean
+tw_orders_page_get_narrow (TwOrdersPage *self)
+{
+  g_return_val_if_fail (TW_IS_ORDERS_PAGE (self), FALSE);
+
+  return self->narrow.narrow;
+}
+
 static void
 tw_orders_page_dispose (GObject *object)
 {
   TwOrdersPage *self = TW_ORDERS_PAGE (object);
+
+  tw_narrow_clear (&self->narrow);
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -743,6 +778,8 @@ tw_orders_page_init (TwOrdersPage *self)
   GtkMultiSorter *sorter = gtk_multi_sorter_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 0, NULL);
+  tw_narrow_set_fit (&self->narrow, fit_table, measure_table);
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)

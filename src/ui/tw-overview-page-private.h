@@ -12,4 +12,7 @@ const char   *tw_overview_page_get_summary   (TwOverviewPage *self);
 /* The broker accounts whose mode is not the profile's, one a line; NULL when none. */
 const char   *tw_overview_page_get_mode_warning (TwOverviewPage *self);
 
+/* Whether the page is in its narrow layout (under 500 px wide). */
+gboolean      tw_overview_page_get_narrow    (TwOverviewPage *self);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "tw-trading-summary.h"
 #include "tw-ui-util.h"
 #include "tw-service-page.h"
+#include "tw-narrow.h"
 
 struct _TwOverviewPage
 {
@@ -27,6 +28,7 @@ struct _TwOverviewPage
   gboolean     trading_dirty; /* changed while unmapped: caught up on map */
   GListModel  *accounts;      /* the portfolio's TwAccount, whose mode is checked */
   GPtrArray   *watched_accounts;
+  TwNarrow     narrow;        /* under 500 px: the rows' secondary buttons give way */
 
   GtkBox      *trading_box;
   GtkImage    *trading_icon;
@@ -462,6 +464,7 @@ setup_row_cb (TwOverviewPage *self,
 {
   GtkWidget *row = tw_service_row_new (NULL, NULL);
 
+  tw_service_row_set_narrow (TW_SERVICE_ROW (row), self->narrow.narrow);
   gtk_list_item_set_child (item, row);
   g_signal_connect_object (row, "notify::expanded", G_CALLBACK (row_expanded_cb), self,
                            G_CONNECT_SWAPPED);
@@ -490,6 +493,7 @@ bind_row_cb (TwOverviewPage *self,
   /* The expansion belongs to the service, not to the recycled row; set before
    * the service so that only an expanded service builds its components. */
   tw_service_row_set_expanded (row, id != NULL && g_hash_table_contains (self->expanded, id));
+  tw_service_row_set_narrow (row, self->narrow.narrow);
   tw_service_row_set_connector_name (row, connector_name);
   tw_service_row_set_fresh_seconds (row, fresh_seconds (self));
   tw_service_row_set_service (row, service);
@@ -612,10 +616,31 @@ tw_overview_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (tw_overview_page_parent_class)->unmap (widget);
 }
 
+/* Every row bound now; the recycled ones follow as they are set up or bound. */
+static void
+set_narrow (GtkWidget *widget,
+            gboolean   narrow)
+{
+  TwOverviewPage *self = TW_OVERVIEW_PAGE (widget);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    tw_service_row_set_narrow (g_ptr_array_index (self->rows, i), narrow);
+}
+
+gboolean
+tw_overview_page_get_narrow (TwOverviewPage *self)
+{
+  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return self->narrow.narrow;
+}
+
 static void
 tw_overview_page_dispose (GObject *object)
 {
   TwOverviewPage *self = TW_OVERVIEW_PAGE (object);
+
+  tw_narrow_clear (&self->narrow);
 
   g_clear_handle_id (&self->age_timer, g_source_remove);
   g_clear_handle_id (&self->trading_idle, g_source_remove);
@@ -729,6 +754,7 @@ tw_overview_page_init (TwOverviewPage *self)
   self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 500, set_narrow);
   gtk_widget_init_template (GTK_WIDGET (self));
   build_navigation (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", FALSE);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tw-positions-page.h"
+#include "tw-narrow.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,7 @@ struct _TwPositionsPage
   TwPosition         *watched_selection;  /* its "busy" followed for the button */
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
+  TwNarrow            narrow;          /* fewer columns, the actions first */
   GtkLabel           *count_label;
   GtkLabel           *shared_label;
   GtkLabel           *total_value_label;
@@ -81,5 +83,9 @@ GtkWidget        *tw_positions_page_get_guard_dialog  (TwPositionsPage *self);
 GtkWidget        *tw_positions_page_get_flatten_dialog (TwPositionsPage *self);
 /* (nullable) the last result shown as a toast */
 const char       *tw_positions_page_get_last_result   (TwPositionsPage *self);
+
+/* Whether the table gave up columns or put its actions first to fit the page (a window
+ * narrower than the table with every column). */
+gboolean tw_positions_page_get_narrow (TwPositionsPage *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "tw-market-clock.h"
 #include "tw-positions-page-private.h"
 #include "tw-trading-cells.h"
+#include "tw-narrow.h"
 #include "tw-trading-format.h"
 #include "tw-ui-util.h"
 
@@ -468,10 +469,43 @@ tw_positions_page_set_context (TwPositionsPage *self,
 
 /* ---- GObject ---- */
 
+/* The table fits the page without scrolling sideways, its actions last: the columns a
+ * glance can do without give way, first given up first; when the others still do not
+ * fit (a narrow window), the row's action comes first, in sight. */
+static const char * const hide_order[] = {
+  "intraday-pl", "pl-percent", "avg-entry", "market-value", "price", "side", NULL
+};
+
+static gboolean
+fit_table (GtkWidget *widget,
+           int        width,
+           gboolean  *fits)
+{
+  TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
+
+  return tw_trading_view_fit (self->column_view, width, hide_order, fits);
+}
+
+static int
+measure_table (GtkWidget *widget)
+{
+  return tw_trading_view_measure (TW_POSITIONS_PAGE (widget)->column_view);
+}
+
+gboolean
+tw_positions_page_get_narrow (TwPositionsPage *self)
+{
+  g_return_val_if_fail (TW_IS_POSITIONS_PAGE (self), FALSE);
+
+  return self->narrow.narrow;
+}
+
 static void
 tw_positions_page_dispose (GObject *object)
 {
   TwPositionsPage *self = TW_POSITIONS_PAGE (object);
+
+  tw_narrow_clear (&self->narrow);
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -587,6 +621,8 @@ tw_positions_page_init (TwPositionsPage *self)
   GtkExpression *symbol;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  tw_narrow_init (&self->narrow, GTK_WIDGET (self), 0, NULL);
+  tw_narrow_set_fit (&self->narrow, fit_table, measure_table);
   /* The market clock (a page per service) in the header, after the data's age. */
   self->market_clock = tw_market_clock_new ();
   gtk_widget_insert_after (self->market_clock, gtk_widget_get_parent (GTK_WIDGET (self->age_label)),

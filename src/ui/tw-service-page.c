@@ -759,6 +759,20 @@ tw_service_page_init (TwServicePage *self)
   gtk_box_append (GTK_BOX (header), back);
   gtk_box_append (GTK_BOX (header), titles);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->state_label));
+  {
+    /* The keys, as from the Overview's row (which gives the button up in a narrow
+     * window): the Keys page. */
+    GtkWidget *keys = gtk_button_new_from_icon_name ("dialog-password-symbolic");
+
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (keys), "win.show-page");
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (keys), "s", "keys");
+    gtk_widget_set_tooltip_text (keys, _("Rotate or revoke keys"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (keys), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Rotate or revoke keys"), -1);
+    gtk_widget_set_valign (keys, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (keys, "flat");
+    gtk_box_append (GTK_BOX (header), keys);
+  }
 
   self->sections_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 24));
   gtk_widget_set_margin_start (GTK_WIDGET (self->sections_box), 12);

@@ -32,6 +32,13 @@ struct _TwServiceRow
   GtkLabel        *latency_label;
   GtkLabel        *age_label;
   GtkToggleButton *expand_button;
+  GtkWidget       *keys_button;
+  GtkWidget       *line_box;
+  GtkWidget       *names_box;
+  GtkWidget       *status_box;
+  GtkWidget       *status_top;
+  GtkWidget       *status_bottom;
+  gboolean         narrow;
   GtkLabel        *message_label;
   GtkRevealer     *revealer;
   GtkListBox      *components_list;
@@ -592,6 +599,12 @@ tw_service_row_class_init (TwServiceRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, latency_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, age_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, expand_button);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, keys_button);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, line_box);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, names_box);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, status_top);
+  gtk_widget_class_bind_template_child (widget_class, TwServiceRow, status_bottom);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, message_label);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, revealer);
   gtk_widget_class_bind_template_child (widget_class, TwServiceRow, components_list);
@@ -682,4 +695,47 @@ tw_service_row_get_n_component_rows (TwServiceRow *self)
   while (gtk_list_box_get_row_at_index (self->components_list, n) != NULL)
     n++;
   return n;
+}
+
+void
+tw_service_row_set_narrow (TwServiceRow *self,
+                           gboolean      narrow)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  narrow = !!narrow;
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+  gtk_widget_set_visible (self->keys_button, !narrow);
+  /* Narrow: name, then trading state and health, then latency and age, all under one
+   * another at the row's full width; the connector's line (on the service's page) gives
+   * way. Wide: the state in a column of its own at the end. */
+  gtk_widget_set_visible (GTK_WIDGET (self->connector_label), !narrow);
+  g_object_ref (self->status_box);
+  gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->status_box)), self->status_box);
+  if (narrow)
+    gtk_box_append (GTK_BOX (self->names_box), self->status_box);
+  else
+    gtk_box_insert_child_after (GTK_BOX (self->line_box), self->status_box, self->names_box);
+  g_object_unref (self->status_box);
+  gtk_widget_set_halign (self->status_top, narrow ? GTK_ALIGN_START : GTK_ALIGN_END);
+  gtk_widget_set_halign (self->status_bottom, narrow ? GTK_ALIGN_START : GTK_ALIGN_END);
+  gtk_label_set_xalign (self->latency_label, narrow ? 0 : 1);
+}
+
+gboolean
+tw_service_row_get_narrow (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), FALSE);
+
+  return self->narrow;
+}
+
+GtkWidget *
+tw_service_row_get_keys_button (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return self->keys_button;
 }

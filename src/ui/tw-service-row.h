@@ -37,6 +37,14 @@ void        tw_service_row_set_expanded   (TwServiceRow *self,
 /* Re-reads the data age (the page calls it once a second for every row). */
 void        tw_service_row_update_age     (TwServiceRow *self);
 
+/* Narrow (the Overview under 500 px): the row keeps only its expander button; the keys
+ * are one click away on the service's page. */
+void        tw_service_row_set_narrow     (TwServiceRow *self,
+                                           gboolean      narrow);
+gboolean    tw_service_row_get_narrow     (TwServiceRow *self);
+/* The row's Keys button (for tests). (transfer none) */
+GtkWidget  *tw_service_row_get_keys_button (TwServiceRow *self);
+
 /* NULL when the service has no trading state. */
 const char *tw_service_row_get_trading_text (TwServiceRow *self);
 

@@ -528,6 +528,171 @@ tw_trading_cell_get_item (GtkWidget *widget)
   return cell != NULL ? cell->item : NULL;
 }
 
+static GtkColumnViewColumn *
+find_column (GListModel *columns,
+             const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "tw-column-id"), id) == 0)
+        return column;
+    }
+  return NULL;
+}
+
+/* The column view's own measurement is cached until its next allocation (a second
+ * change of a column's visibility in the same frame leaves it stale): each column's
+ * minimum is measured from its title and its cells on screen, whose contents do not
+ * change with what is shown beside them. */
+static void
+collect_titles (GtkWidget *root,
+                GPtrArray *titles)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkColumnViewTitle"))
+        g_ptr_array_add (titles, child);
+      else if (!GTK_IS_SCROLLABLE (child))
+        collect_titles (child, titles);
+    }
+}
+
+static void
+measure_cells (GtkWidget  *root,
+               GHashTable *widths)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      Cell *cell = cell_of (child);
+
+      if (cell != NULL)
+        {
+          /* The cell's own widget sits in GTK's cell widget, which adds the padding. */
+          int min = 0;
+          int known = GPOINTER_TO_INT (g_hash_table_lookup (widths, cell->info->id));
+
+          gtk_widget_measure (root, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+          if (min > known)
+            g_hash_table_insert (widths, (gpointer) cell->info->id, GINT_TO_POINTER (min));
+        }
+      else
+        measure_cells (child, widths);
+    }
+}
+
+/* Each column's minimum width (id → width), every column shown. */
+static GHashTable *
+measure_columns (GtkColumnView *view)
+{
+  GHashTable *widths = g_hash_table_new (g_str_hash, g_str_equal);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (columns);
+
+  measure_cells (GTK_WIDGET (view), widths);
+  collect_titles (GTK_WIDGET (view), titles);
+  for (guint i = 0; i < n && titles->len == n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = g_object_get_data (G_OBJECT (column), "tw-column-id");
+      int min = 0;
+
+      if (id == NULL)
+        continue;
+      gtk_widget_measure (g_ptr_array_index (titles, i), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      if (min > GPOINTER_TO_INT (g_hash_table_lookup (widths, id)))
+        g_hash_table_insert (widths, (gpointer) id, GINT_TO_POINTER (min));
+    }
+  return widths;
+}
+
+static int
+sum_shown (GtkColumnView *view,
+           GHashTable    *widths)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  int sum = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *id = g_object_get_data (G_OBJECT (column), "tw-column-id");
+
+      if (id != NULL && gtk_column_view_column_get_visible (column))
+        sum += GPOINTER_TO_INT (g_hash_table_lookup (widths, id));
+    }
+  return sum;
+}
+
+int
+tw_trading_view_measure (GtkColumnView *view)
+{
+  int min = 0;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), 0);
+
+  gtk_widget_measure (GTK_WIDGET (view), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+gboolean
+tw_trading_view_fit (GtkColumnView      *view,
+                     int                 width,
+                     const char * const *hide_order,
+                     gboolean           *fits)
+{
+  GListModel *columns;
+  GtkColumnViewColumn *actions;
+  g_autoptr(GHashTable) widths = NULL;
+  guint n, hidden = 0;
+  int need, offset;
+  gboolean fit;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), FALSE);
+
+  columns = gtk_column_view_get_columns (view);
+  n = g_list_model_get_n_items (columns);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      gtk_column_view_column_set_visible (column, TRUE);
+    }
+  /* A column of the view is moved, not added twice. */
+  actions = find_column (columns, "actions");
+  if (actions != NULL)
+    gtk_column_view_insert_column (view, n - 1, actions);
+
+  /* The view's measurement is fresh after the first change of the frame: what the sum
+   * of the columns leaves out (the rows' own padding) is added to every sum. */
+  widths = measure_columns (view);
+  need = tw_trading_view_measure (view);
+  offset = need - sum_shown (view, widths);
+  fit = need <= width;
+  for (guint i = 0; hide_order != NULL && hide_order[i] != NULL && !fit; i++)
+    {
+      GtkColumnViewColumn *column = find_column (columns, hide_order[i]);
+
+      if (column == NULL)
+        continue;
+      gtk_column_view_column_set_visible (column, FALSE);
+      hidden++;
+      need = sum_shown (view, widths) + offset;
+      fit = need <= width;
+    }
+  g_debug ("A table of %u columns fits %d px with %u hidden (%d px)%s", n, width, hidden, need,
+           fit ? "" : ", its actions first");
+  if (!fit && actions != NULL)
+    gtk_column_view_insert_column (view, 0, actions);
+  if (fits != NULL)
+    *fits = fit;
+  return hidden > 0 || !fit;
+}
+
 /* ---- detached while off screen ---- */
 
 typedef struct

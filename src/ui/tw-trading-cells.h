@@ -44,6 +44,18 @@ GtkSorter           *tw_trading_sorter_new      (GType               item_type,
                                                  const char         *property,
                                                  TwCellKind          kind);
 
+/* Fits the table into @width px without scrolling sideways, its actions last: every
+ * column shown, then those named in @hide_order (NULL terminated, first given up first)
+ * hidden one by one until it fits. If it still does not, the "actions" column comes
+ * first, in sight without scrolling. Returns whether any column was hidden or the
+ * actions moved; @fits whether the table fits @width. */
+gboolean             tw_trading_view_fit        (GtkColumnView      *view,
+                                                 int                 width,
+                                                 const char * const *hide_order,
+                                                 gboolean           *fits);
+/* The table's minimum width as it is now. */
+int                  tw_trading_view_measure    (GtkColumnView      *view);
+
 /* A table off screen follows no refresh: its page detaches @model when unmapped and
  * attaches it again when mapped, where the table is scrolled back to where it was (the
  * selection lives in @model and is kept). */
