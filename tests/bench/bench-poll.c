@@ -391,6 +391,10 @@ build_floor_requests (Bench      *bench,
 {
   TwConnectorRegistry *registry = tw_application_get_registry (bench->app);
   g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint per_flavor = (guint) opt_services / G_N_ELEMENTS (flavor_info);
+  /* Polled: sent at least half as often as once per service per interval (not the
+   * one-off fetches of a page, such as a service's recent trades). */
+  guint polled = MAX (1u, per_flavor * (guint) opt_seconds / (guint) opt_interval / 2);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -413,12 +417,15 @@ build_floor_requests (Bench      *bench,
                              query != NULL ? query : "");
       if (g_hash_table_contains (kinds, key))
         {
-          g_free (key);
+          g_hash_table_insert (kinds, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, key)) + 1));
           continue;
         }
-      g_hash_table_add (kinds, g_strdup (key));
+      g_hash_table_insert (kinds, g_strdup (key), GUINT_TO_POINTER (1));
       g_ptr_array_add (keys, key);
     }
+  for (guint k = keys->len; k > 0; k--)
+    if (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k - 1))) < polled)
+      g_ptr_array_remove_index (keys, k - 1);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "requests");
@@ -441,6 +448,9 @@ build_floor_requests (Bench      *bench,
           if (!g_str_equal (parts[0], flavor))
             continue;
           op = connector != NULL ? find_get_operation (connector, parts[1]) : NULL;
+          /* Called with variables: the connector's headers are those of its health. */
+          if (op == NULL && connector != NULL)
+            op = tw_connector_get_operation (connector, "health");
           if (op == NULL)
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -482,7 +492,8 @@ build_floor_requests (Bench      *bench,
     {
       g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (keys, k), "\t", 2);
 
-      printf ("    %-15s GET %s\n", parts[0], parts[1]);
+      printf ("    %-15s GET %-50s %u in the window\n", parts[0], parts[1],
+              GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k))));
     }
   return TRUE;
 }
