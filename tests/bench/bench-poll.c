@@ -392,9 +392,9 @@ build_floor_requests (Bench      *bench,
   TwConnectorRegistry *registry = tw_application_get_registry (bench->app);
   g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint per_flavor = (guint) opt_services / G_N_ELEMENTS (flavor_info);
-  /* Polled: sent at least half as often as once per service per interval (not the
+  /* Polled: sent at least a quarter as often as once per service per interval (not the
    * one-off fetches of a page, such as a service's recent trades). */
-  guint polled = MAX (1u, per_flavor * (guint) opt_seconds / (guint) opt_interval / 2);
+  guint polled = MAX (1u, per_flavor * (guint) opt_seconds / (guint) opt_interval / 4);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
