@@ -694,6 +694,22 @@ measure (Bench   *bench,
     }
   if (!run_for (SETTLE_TIMEOUT_S, all_services_answered, bench))
     {
+      GListModel *all = tw_profile_get_services (bench->profile);
+      guint shown = 0, missing = 0;
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        {
+          g_autoptr(TwService) service = g_list_model_get_item (all, i);
+
+          if (tw_service_get_last_success (service) != NULL)
+            continue;
+          missing++;
+          if (shown++ < 10)
+            g_printerr ("bench-poll: %s has not answered: %s\n", tw_service_get_id (service),
+                        tw_service_get_last_error (service) != NULL
+                        ? tw_service_get_last_error (service) : "no error");
+        }
+      g_printerr ("bench-poll: %u services have not answered\n", missing);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                    "Not every service answered a health poll within %d s", SETTLE_TIMEOUT_S);
       return FALSE;
