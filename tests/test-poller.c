@@ -937,20 +937,23 @@ static void
 test_shared_timer (void)
 {
   Fixture f = { 0 };
-  g_autoptr(TwClient) client = NULL;
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
   Crowd crowd = { 0 };
 
   fixture_setup (&f, NULL);
-  client = tw_client_new (f.http, f.secrets, tw_connector_registry_lookup (f.registry, "investiq"),
-                          PROFILE, service (&f, "investiq"));
   g_assert_cmpuint (tw_poller_count_scheduler_sources (NULL), ==, 0);
 
   crowd.pollers = g_ptr_array_new_with_free_func (g_object_unref);
   crowd.first_id = source_id_now ();
   for (guint i = 0; i < CROWD; i++)
     {
+      /* A client each: the pollers of one client that send the same request share it. */
+      TwClient *client = tw_client_new (f.http, f.secrets,
+                                        tw_connector_registry_lookup (f.registry, "investiq"),
+                                        PROFILE, service (&f, "investiq"));
       TwPoller *poller = tw_poller_new (client, "health", 60000);
 
+      g_ptr_array_add (clients, client);
       g_ptr_array_add (crowd.pollers, poller);
       /* The first polls spread over 500 ms: none at once. */
       tw_poller_start_delayed (poller, 1 + i * 500 / CROWD);
@@ -972,6 +975,133 @@ test_shared_timer (void)
   for (guint i = 0; i < CROWD; i++)
     g_assert_finalize_object (g_ptr_array_steal_index_fast (crowd.pollers, 0));
   g_ptr_array_unref (crowd.pollers);
+  for (guint i = 0; i < CROWD; i++)
+    {
+      TwClient *client = g_ptr_array_index (clients, i);
+
+      tw_test_wait_until (g_atomic_int_get (&G_OBJECT (client)->ref_count) == 1, 5000);
+    }
+  while (clients->len > 0)
+    g_assert_finalize_object (g_ptr_array_steal_index_fast (clients, 0));
+  fixture_teardown (&f);
+}
+
+typedef struct
+{
+  guint health;
+  guint account;
+  guint config;
+  guint64 hash;
+} Shared;
+
+static void
+shared_health_cb (TwPoller *poller, JsonNode *body, TwHttpResponse *response, Shared *shared)
+{
+  shared->health++;
+  shared->hash = tw_poller_get_body_hash (poller);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (body));
+}
+
+static void
+shared_account_cb (TwPoller *poller, JsonNode *body, TwHttpResponse *response, Shared *shared)
+{
+  shared->account++;
+  g_assert_cmpuint (tw_poller_get_body_hash (poller), !=, 0);
+}
+
+static void
+shared_config_cb (TwPoller *poller, JsonNode *body, TwHttpResponse *response, Shared *shared)
+{
+  shared->config++;
+}
+
+static guint
+count_path (Fixture    *f,
+            const char *flavor,
+            const char *path)
+{
+  g_autoptr(JsonNode) log = tw_test_sim_requests (f->sim);
+  JsonArray *array = json_node_get_array (log);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (array, i);
+
+      n += g_strcmp0 (json_object_get_string_member (entry, "flavor"), flavor) == 0 &&
+           g_strcmp0 (json_object_get_string_member (entry, "path"), path) == 0;
+    }
+  return n;
+}
+
+static gboolean
+shared_polled_thrice (gpointer data)
+{
+  Shared *shared = data;
+
+  return shared->health >= 3 && shared->account >= 3 && shared->config >= 3;
+}
+
+/* Alpaca's health and account are one request (GET /v2/account): two pollers of one
+ * client send it once per interval and both get its answer; its configurations, another
+ * path, are their own request. A poller stopped while it waits leaves the other its
+ * answer; the last one to stop cancels it. */
+static void
+test_shared_request (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(TwClient) client = NULL;
+  g_autoptr(TwPoller) health = NULL;
+  g_autoptr(TwPoller) account = NULL;
+  g_autoptr(TwPoller) config = NULL;
+  Shared shared = { 0 };
+  guint account_requests;
+
+  fixture_setup (&f, NULL);
+  client = tw_client_new (f.http, f.secrets, tw_connector_registry_lookup (f.registry, "alpaca"),
+                          PROFILE, service (&f, "alpaca"));
+  health = tw_poller_new (client, "health", 300);
+  account = tw_poller_new (client, "account.get", 300);
+  config = tw_poller_new (client, "trading.status", 300);
+  g_signal_connect (health, "succeeded", G_CALLBACK (shared_health_cb), &shared);
+  g_signal_connect (account, "succeeded", G_CALLBACK (shared_account_cb), &shared);
+  g_signal_connect (config, "succeeded", G_CALLBACK (shared_config_cb), &shared);
+
+  tw_poller_start (health);
+  tw_poller_start (account);
+  tw_poller_start (config);
+  /* Both wait for the one request in flight. */
+  g_assert_true (tw_poller_get_in_flight (health));
+  g_assert_true (tw_poller_get_in_flight (account));
+  g_assert_true (wait_until (shared_polled_thrice, &shared, 10000));
+
+  tw_poller_stop (health);
+  tw_poller_stop (account);
+  tw_poller_stop (config);
+  account_requests = count_path (&f, "alpaca", "/v2/account");
+  g_test_message ("health %u, account %u answers, %u requests of /v2/account; config %u",
+                  shared.health, shared.account, account_requests, shared.config);
+  /* Every answer went to both (one more request may have been in flight at the stop). */
+  g_assert_cmpuint (account_requests, <=, MAX (shared.health, shared.account) + 1);
+  g_assert_cmpuint (account_requests, <, shared.health + shared.account);
+  g_assert_cmpuint (count_path (&f, "alpaca", "/v2/account/configurations"), >=, shared.config);
+
+  /* Stopped while waiting: the other still gets the answer. */
+  shared.health = shared.account = 0;
+  tw_poller_start (health);
+  tw_poller_start (account);
+  g_assert_true (tw_poller_get_in_flight (account));
+  tw_poller_stop (health);
+  g_assert_false (tw_poller_get_in_flight (health));
+  g_assert_true (tw_poller_get_in_flight (account));
+  tw_test_wait_until (shared.account >= 1, 5000);
+  g_assert_cmpuint (shared.account, >=, 1);
+  g_assert_cmpuint (shared.health, ==, 0);
+  tw_poller_stop (account);
+
+  g_clear_object (&health);
+  g_clear_object (&account);
+  g_clear_object (&config);
   tw_test_wait_until (g_atomic_int_get (&G_OBJECT (client)->ref_count) == 1, 5000);
   g_assert_finalize_object (g_steal_pointer (&client));
   fixture_teardown (&f);
@@ -1050,6 +1180,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/poller/poll-once", test_poll_once);
   g_test_add_func ("/tw/core/poller/unsupported-operation", test_unsupported_operation);
   g_test_add_func ("/tw/core/poller/shared-timer", test_shared_timer);
+  g_test_add_func ("/tw/core/poller/shared-request", test_shared_request);
   g_test_add_func ("/tw/core/poller/stagger", test_stagger);
 
   return g_test_run ();

@@ -465,6 +465,8 @@ setup_row_cb (TwOverviewPage *self,
   GtkWidget *row = tw_service_row_new (NULL, NULL);
 
   tw_service_row_set_narrow (TW_SERVICE_ROW (row), self->narrow.narrow);
+  /* The page's age timer shows the new latencies of all rows in view at once. */
+  tw_service_row_set_defer_latency (TW_SERVICE_ROW (row), TRUE);
   gtk_list_item_set_child (item, row);
   g_signal_connect_object (row, "notify::expanded", G_CALLBACK (row_expanded_cb), self,
                            G_CONNECT_SWAPPED);

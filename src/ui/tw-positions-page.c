@@ -48,6 +48,21 @@ static const TwCellColumn columns[] = {
  * account as the Alpaca service): an account number or id in common. Returns service id
  * → the id of the group's first service; @shared gets one line per account reached by
  * more than one service. */
+/* Accounts by the place of their service in the profile (unknown ones last, stable). */
+static int
+compare_profile_order (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
+{
+  GHashTable *order = user_data;
+  guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (order, tw_account_get_service_id (*(TwAccount **) a)));
+  guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (order, tw_account_get_service_id (*(TwAccount **) b)));
+
+  ia = ia == 0 ? G_MAXUINT : ia;
+  ib = ib == 0 ? G_MAXUINT : ib;
+  return (ia > ib) - (ia < ib);
+}
+
 static GHashTable *
 group_accounts (TwPositionsPage *self,
                 GString         *shared)
@@ -59,10 +74,25 @@ group_accounts (TwPositionsPage *self,
   g_autoptr(GPtrArray) reps = g_ptr_array_new ();
   GListModel *accounts = self->portfolio != NULL ? tw_portfolio_get_accounts (self->portfolio) : NULL;
   guint n = accounts != NULL ? g_list_model_get_n_items (accounts) : 0;
+  g_autoptr(GPtrArray) ordered = g_ptr_array_new_full (n, g_object_unref);
+  g_autoptr(GHashTable) order = g_hash_table_new (g_str_hash, g_str_equal);
+  TwWorkspace *workspace = self->portfolio != NULL ? tw_portfolio_get_workspace (self->portfolio) : NULL;
+  GListModel *services = workspace != NULL ? tw_workspace_get_services (workspace) : NULL;
+
+  /* In the profile's order of services, not the order their first answers came in. */
+  for (guint i = 0; services != NULL && i < g_list_model_get_n_items (services); i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, i);
+
+      g_hash_table_insert (order, (gpointer) tw_service_get_id (service), GUINT_TO_POINTER (i + 1));
+    }
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (ordered, g_list_model_get_item (accounts, i));
+  g_ptr_array_sort_with_data (ordered, compare_profile_order, order);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TwAccount) account = g_list_model_get_item (accounts, i);
+      TwAccount *account = g_ptr_array_index (ordered, i);
       const char *identifiers[] = { tw_account_get_account_number (account),
                                     tw_account_get_account_id (account) };
       const char *service_id = tw_account_get_service_id (account);

@@ -21,6 +21,8 @@ struct _TwServiceRow
   gulong           notify_id;
   gboolean         components_bound;  /* the components list shows the service's */
   guint            fresh_seconds;
+  gboolean         defer_latency;     /* a new latency waits for tw_service_row_update_age() */
+  gboolean         latency_dirty;     /* one is waiting */
   TwTradingState  *trading_state;
   gulong           trading_notify_id;
 
@@ -256,6 +258,12 @@ tw_service_row_update_age (TwServiceRow *self)
 
   if (self->service == NULL)
     return;
+  if (self->latency_dirty)
+    {
+      self->latency_dirty = FALSE;
+      update_latency (self);
+      update_state (self);
+    }
   stale = tw_service_get_stale (self->service);
   age = tw_service_get_age_seconds (self->service);
   if (last_poll_failed (self->service))
@@ -300,13 +308,22 @@ service_notify_cb (TwServiceRow *self,
 
   if (g_str_equal (name, "state") || g_str_equal (name, "last-error"))
     {
+      self->latency_dirty = FALSE;
+      update_latency (self);
       update_state (self);
       tw_service_row_update_age (self);   /* a failing service has no "just now" */
     }
   else if (g_str_equal (name, "latency-ms"))
     {
-      update_latency (self);
-      update_state (self);
+      /* Every answer has a new latency: with many rows in view, each would lay the
+       * list out again. Deferred, the page's one-second tick shows them together. */
+      if (self->defer_latency)
+        self->latency_dirty = TRUE;
+      else
+        {
+          update_latency (self);
+          update_state (self);
+        }
     }
   else if (g_str_equal (name, "last-success") || g_str_equal (name, "stale"))
     tw_service_row_update_age (self);
@@ -458,6 +475,7 @@ tw_service_row_set_service (TwServiceRow *self,
                                                  self, G_CONNECT_SWAPPED);
       if (tw_service_row_get_expanded (self))
         bind_components (self);
+      self->latency_dirty = FALSE;
       update_state (self);
       update_latency (self);
       update_connector (self);
@@ -479,6 +497,30 @@ tw_service_row_set_connector_name (TwServiceRow *self,
   if (self->service != NULL)
     update_connector (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTOR_NAME]);
+}
+
+/**
+ * tw_service_row_set_defer_latency:
+ * @defer: whether a new latency waits for the next tw_service_row_update_age()
+ *
+ * For a page that calls tw_service_row_update_age() on every row in view once a
+ * second: the latency of each answer (and the "slow" message that quotes it) is shown
+ * on that tick instead of at once, so many rows are laid out once a second, not on
+ * every answer. A new state or error is always shown at once, with its latency.
+ */
+void
+tw_service_row_set_defer_latency (TwServiceRow *self,
+                                  gboolean      defer)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  self->defer_latency = defer;
+  if (!defer && self->latency_dirty && self->service != NULL)
+    {
+      self->latency_dirty = FALSE;
+      update_latency (self);
+      update_state (self);
+    }
 }
 
 void

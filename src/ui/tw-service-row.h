@@ -36,6 +36,9 @@ void        tw_service_row_set_expanded   (TwServiceRow *self,
                                            gboolean      expanded);
 /* Re-reads the data age (the page calls it once a second for every row). */
 void        tw_service_row_update_age     (TwServiceRow *self);
+/* New latencies wait for tw_service_row_update_age() (a page's one-second tick). */
+void        tw_service_row_set_defer_latency (TwServiceRow *self,
+                                              gboolean      defer);
 
 /* Narrow (the Overview under 500 px): the row keeps only its expander button; the keys
  * are one click away on the service's page. */

@@ -32,7 +32,7 @@
 #define PROFILE_NAME      "bench"
 #define METER_PERIOD_MS   1
 #define CALIBRATE_S       3
-#define SETTLE_TIMEOUT_S  20
+#define SETTLE_TIMEOUT_S  60
 #define GOAL_CPU_PCT      5.0
 #define GOAL_STALL_MS     16.0
 
@@ -74,6 +74,12 @@ typedef struct
   guint          polls_ok; /* "succeeded" of the health pollers */
   guint          polls_failed;
   int            status;
+  /* The console's CPU window (without the meter), for the floor's comparison. */
+  double         net_pct;
+  double         net_cpu_s;
+  gint64         net_requests;
+  char          *floor_requests; /* JSON for bench-poll-floor's stdin, NULL when none */
+  guint          floor_kinds;    /* distinct requests per interval of all services */
 } Bench;
 
 static double
@@ -334,6 +340,230 @@ make_profile (GHashTable  *urls,
   return tw_profile_load (file, error);
 }
 
+/* The floor: the distinct GETs the console sent in its window (the simulator's log),
+ * each once per interval per service, with the headers its connector gives them. */
+
+static char *
+lookup_demo_secret (const char  *name,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  const char *flavor = user_data;
+
+  for (guint f = 0; f < G_N_ELEMENTS (flavor_info); f++)
+    {
+      if (!g_str_equal (flavor_info[f].flavor, flavor))
+        continue;
+      for (guint j = 0; j < G_N_ELEMENTS (flavor_info[f].secrets); j++)
+        if (g_strcmp0 (flavor_info[f].secrets[j][0], name) == 0)
+          return g_strdup (flavor_info[f].secrets[j][1]);
+    }
+  return NULL;
+}
+
+/* The GET operation of @connector whose path and query are @path_query. */
+static const TwOperation *
+find_get_operation (TwConnector *connector,
+                    const char  *path_query)
+{
+  g_autoptr(GPtrArray) names = tw_connector_list_operations (connector);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const TwOperation *op = tw_connector_get_operation (connector, g_ptr_array_index (names, i));
+      g_autofree char *path = NULL;
+
+      if (!g_str_equal (tw_operation_get_method (op), "GET"))
+        continue;
+      path = tw_operation_expand_path (op, NULL, NULL);
+      if (path != NULL && g_str_equal (path, path_query))
+        return op;
+    }
+  return NULL;
+}
+
+static gboolean
+build_floor_requests (Bench      *bench,
+                      JsonArray  *log,
+                      gint64      seq0,
+                      gint64      seq1,
+                      GError    **error)
+{
+  TwConnectorRegistry *registry = tw_application_get_registry (bench->app);
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint per_flavor = (guint) opt_services / G_N_ELEMENTS (flavor_info);
+  /* Polled: sent at least a quarter as often as once per service per interval (not the
+   * one-off fetches of a page, such as a service's recent trades). */
+  guint polled = MAX (1u, per_flavor * (guint) opt_seconds / (guint) opt_interval / 4);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+
+  /* flavor \t path?query of every GET in the window, once each, in log order. */
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+      gint64 seq = json_object_get_int_member (entry, "seq");
+      const char *query = json_object_get_string_member (entry, "query");
+      char *key;
+
+      if (seq <= seq0 || seq > seq1 ||
+          !g_str_equal (json_object_get_string_member (entry, "method"), "GET"))
+        continue;
+      key = g_strdup_printf ("%s\t%s%s%s", json_object_get_string_member (entry, "flavor"),
+                             json_object_get_string_member (entry, "path"),
+                             query != NULL && *query != '\0' ? "?" : "",
+                             query != NULL ? query : "");
+      if (g_hash_table_contains (kinds, key))
+        {
+          g_hash_table_insert (kinds, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, key)) + 1));
+          continue;
+        }
+      g_hash_table_insert (kinds, g_strdup (key), GUINT_TO_POINTER (1));
+      g_ptr_array_add (keys, key);
+    }
+  for (guint k = keys->len; k > 0; k--)
+    if (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k - 1))) < polled)
+      g_ptr_array_remove_index (keys, k - 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_begin_array (builder);
+  bench->floor_kinds = 0;
+  for (int s = 0; s < opt_services; s++)
+    {
+      const char *flavor = flavor_info[s % G_N_ELEMENTS (flavor_info)].flavor;
+      TwConnector *connector = tw_connector_registry_lookup (registry, flavor);
+
+      for (guint k = 0; k < keys->len; k++)
+        {
+          g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (keys, k), "\t", 2);
+          g_autofree char *url = NULL;
+          g_autoptr(GHashTable) headers = NULL;
+          const TwOperation *op;
+          GHashTableIter iter;
+          gpointer name, value;
+
+          if (!g_str_equal (parts[0], flavor))
+            continue;
+          op = connector != NULL ? find_get_operation (connector, parts[1]) : NULL;
+          /* Called with variables: the connector's headers are those of its health. */
+          if (op == NULL && connector != NULL)
+            op = tw_connector_get_operation (connector, "health");
+          if (op == NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "No GET operation of the connector %s has the path %s", flavor, parts[1]);
+              return FALSE;
+            }
+          headers = tw_operation_expand_headers (op, NULL, lookup_demo_secret, (gpointer) flavor, error);
+          if (headers == NULL)
+            return FALSE;
+          url = g_strconcat (g_hash_table_lookup (bench->urls, flavor), parts[1], NULL);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "url");
+          json_builder_add_string_value (builder, url);
+          json_builder_set_member_name (builder, "headers");
+          json_builder_begin_object (builder);
+          g_hash_table_iter_init (&iter, headers);
+          while (g_hash_table_iter_next (&iter, &name, &value))
+            if (value != NULL)
+              {
+                json_builder_set_member_name (builder, name);
+                json_builder_add_string_value (builder, value);
+              }
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+          bench->floor_kinds++;
+        }
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  g_free (bench->floor_requests);
+  bench->floor_requests = json_generator_to_data (generator, NULL);
+
+  printf ("  the console's distinct GETs per service (the floor's request set):\n");
+  for (guint k = 0; k < keys->len; k++)
+    {
+      g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (keys, k), "\t", 2);
+
+      printf ("    %-15s GET %-50s %u in the window\n", parts[0], parts[1],
+              GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k))));
+    }
+  return TRUE;
+}
+
+/* Runs bench-poll-floor (next to this executable) with the request set on its stdin;
+ * prints the comparison with the console. */
+static gboolean
+run_floor (Bench   *bench,
+           GError **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *exe = NULL;
+  g_autofree char *seconds = g_strdup_printf ("%d", opt_seconds);
+  g_autofree char *interval = g_strdup_printf ("%d", opt_interval);
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocess) floor = NULL;
+  guint64 requests = 0, ok = 0, failed = 0;
+  double cpu_s = 0, wall_s = 0, floor_pct, floor_us, console_us;
+  const char *line;
+
+  dir = g_path_get_dirname (self_exe != NULL ? self_exe : "");
+  exe = g_build_filename (dir, "bench-poll-floor", NULL);
+  floor = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
+                            exe, "--seconds", seconds, "--interval", interval, "--warmup", "3", NULL);
+  if (floor == NULL)
+    return FALSE;
+  if (!g_subprocess_communicate_utf8 (floor, bench->floor_requests, NULL, &out, NULL, error))
+    return FALSE;
+  if (!g_subprocess_get_successful (floor))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", exe, out != NULL ? out : "");
+      return FALSE;
+    }
+  line = out != NULL ? strstr (out, "FLOOR ") : NULL;
+  if (line == NULL ||
+      sscanf (line, "FLOOR requests=%" G_GUINT64_FORMAT " ok=%" G_GUINT64_FORMAT " failed=%"
+              G_GUINT64_FORMAT " cpu_s=%lf wall_s=%lf", &requests, &ok, &failed, &cpu_s, &wall_s) != 5 ||
+      requests == 0 || wall_s <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s printed no FLOOR line: %s", exe,
+                   out != NULL ? out : "");
+      return FALSE;
+    }
+
+  floor_pct = 100.0 * cpu_s / wall_s;
+  floor_us = 1e6 * cpu_s / requests;
+  console_us = bench->net_requests > 0 ? 1e6 * bench->net_cpu_s / bench->net_requests : 0;
+  printf ("Floor: a bare SoupSession + JsonParser, the same %u GETs per interval, staggered, "
+          "for %.1f s (its own process)\n", bench->floor_kinds, wall_s);
+  printf ("  floor:   %6.2f %% of one core, %6.1f µs per request (%" G_GUINT64_FORMAT " requests, "
+          "%" G_GUINT64_FORMAT " ok, %" G_GUINT64_FORMAT " failed)\n",
+          floor_pct, floor_us, requests, ok, failed);
+  printf ("  console: %6.2f %% of one core, %6.1f µs per request (%" G_GINT64_FORMAT
+          " requests the simulator logged in the same-length window without the meter)\n",
+          bench->net_pct, console_us, bench->net_requests);
+  printf ("  ratio console / floor: %.2f× CPU per request (goal ≤ 1.3×: %s), %.2f× CPU for the same services\n",
+          floor_us > 0 ? console_us / floor_us : 0.0,
+          floor_us > 0 && console_us / floor_us <= 1.3 ? "met" : "MISSED",
+          floor_pct > 0 ? bench->net_pct / floor_pct : 0.0);
+  printf ("RESULT poll-floor floor_cpu_pct=%.2f floor_us_per_request=%.1f console_cpu_pct=%.2f "
+          "console_us_per_request=%.1f ratio_per_request=%.2f ratio_cpu=%.2f floor_requests=%"
+          G_GUINT64_FORMAT " console_requests=%" G_GINT64_FORMAT "\n",
+          floor_pct, floor_us, bench->net_pct, console_us,
+          floor_us > 0 ? console_us / floor_us : 0.0, floor_pct > 0 ? bench->net_pct / floor_pct : 0.0,
+          requests, bench->net_requests);
+  fflush (stdout);
+  return failed == 0 || ok > requests * 9 / 10;
+}
+
 /* The measurement, driven from "activate". */
 
 static gboolean
@@ -400,7 +630,10 @@ measure (Bench   *bench,
   GdkFrameClock *clock;
   g_autoptr(JsonNode) log_before = NULL;
   g_autoptr(JsonNode) log_after = NULL;
+  g_autoptr(JsonNode) log_net = NULL;
   JsonArray *log;
+  gint64 seq_net;
+  double net_cpu;
   double cpu0, cpu1, meter_pct, raw_pct, net_pct, open_s, settle_cpu;
   gint64 t0, t1, real1, seq0, seq1, open0;
   guint calib_ticks;
@@ -461,6 +694,22 @@ measure (Bench   *bench,
     }
   if (!run_for (SETTLE_TIMEOUT_S, all_services_answered, bench))
     {
+      GListModel *all = tw_profile_get_services (bench->profile);
+      guint shown = 0, missing = 0;
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        {
+          g_autoptr(TwService) service = g_list_model_get_item (all, i);
+
+          if (tw_service_get_last_success (service) != NULL)
+            continue;
+          missing++;
+          if (shown++ < 10)
+            g_printerr ("bench-poll: %s has not answered: %s\n", tw_service_get_id (service),
+                        tw_service_get_last_error (service) != NULL
+                        ? tw_service_get_last_error (service) : "no error");
+        }
+      g_printerr ("bench-poll: %u services have not answered\n", missing);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                    "Not every service answered a health poll within %d s", SETTLE_TIMEOUT_S);
       return FALSE;
@@ -474,10 +723,16 @@ measure (Bench   *bench,
   /* 3. CPU without the meter: with a few hundred sources in the context, each of its
    * 1000 wakeups a second walks them all, so its cost is not the one measured alone. */
   meter_stop (&bench->meter);
+  log = get_request_log (any_url, &log_net, error);
+  if (log == NULL)
+    return FALSE;
+  seq_net = last_seq (log, 0);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_seconds ();
   run_for (opt_seconds, NULL, bench);
-  net_pct = 100.0 * (cpu_seconds () - cpu0) / ((g_get_monotonic_time () - t0) / 1e6);
+  net_cpu = cpu_seconds () - cpu0;
+  net_pct = 100.0 * net_cpu / ((g_get_monotonic_time () - t0) / 1e6);
+  real1 = g_get_real_time ();
   meter_start (&bench->meter);
 
   /* 4. The measured window, with the meter. */
@@ -485,6 +740,9 @@ measure (Bench   *bench,
   if (log == NULL)
     return FALSE;
   seq0 = last_seq (log, 0);
+  bench->net_pct = net_pct;
+  bench->net_cpu_s = net_cpu;
+  bench->net_requests = last_seq (log, real1) - seq_net;
   bench->polls_ok = bench->polls_failed = 0;
   memset (&bench->frames, 0, sizeof bench->frames);
   meter_reset (&bench->meter);
@@ -507,6 +765,8 @@ measure (Bench   *bench,
                    "The simulator's request log is empty: nothing was polled");
       return FALSE;
     }
+  if (!build_floor_requests (bench, log, seq0, seq1, error))
+    return FALSE;
 
   raw_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6);
 
@@ -584,6 +844,18 @@ activate_cb (GApplication *app,
     }
   meter_stop (&bench->meter);
   tw_application_close_profile (bench->app);
+  if (bench->floor_requests != NULL)
+    {
+      /* The console idle, the floor alone against the same simulator. */
+      g_autoptr(GError) floor_error = NULL;
+
+      run_for (1, NULL, bench);
+      if (!run_floor (bench, &floor_error))
+        {
+          g_printerr ("bench-poll: the floor: %s\n", floor_error->message);
+          bench->status = EXIT_FAILURE;
+        }
+    }
   g_application_release (app);
   g_application_quit (app);
 }
@@ -674,6 +946,7 @@ out:
   g_clear_object (&bench.app);
   g_clear_object (&bench.profile);
   g_clear_object (&bench.secrets);
+  g_clear_pointer (&bench.floor_requests, g_free);
   g_subprocess_send_signal (sim, SIGTERM);
   g_subprocess_wait (sim, NULL, NULL);
   {

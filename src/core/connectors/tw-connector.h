@@ -99,6 +99,10 @@ GHashTable *tw_operation_expand_headers    (const TwOperation  *op,
                                             TwSecretLookupFunc  lookup_secret,
                                             gpointer            user_data,
                                             GError            **error);
+/* The identity of the request @op sends without variables (method, path and query,
+ * header templates, text or JSON): operations with equal keys may share one request.
+ * NULL when @op has a body, needs variables or runs commands. (transfer full) */
+char       *tw_operation_dup_request_key   (const TwOperation *op);
 /* Names of the secrets the headers of @op refer to (${secret:NAME}), (transfer container). */
 GPtrArray  *tw_operation_list_secret_names (const TwOperation *op);
 

@@ -94,11 +94,21 @@ tw_json_pointer_get (JsonNode   *root,
     {
       const char *start = p + 1;
       const char *end = strchr (start, '/');
-      g_autofree char *token = NULL;
+      g_autofree char *escaped = NULL;
+      char buffer[64];
+      const char *token;
 
       if (end == NULL)
         end = start + strlen (start);
-      token = unescape_token (start, end);
+      /* The usual token ("status", "0") is short and has no escape: no allocation. */
+      if ((gsize) (end - start) < sizeof buffer && memchr (start, '~', end - start) == NULL)
+        {
+          memcpy (buffer, start, end - start);
+          buffer[end - start] = '\0';
+          token = buffer;
+        }
+      else
+        token = escaped = unescape_token (start, end);
       p = end;
 
       if (JSON_NODE_HOLDS_OBJECT (node))

@@ -242,6 +242,46 @@ tw_operation_expand_path (const TwOperation  *op,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/**
+ * tw_operation_dup_request_key:
+ * @op: an operation
+ *
+ * What identifies the request @op sends when called without variables: its method,
+ * expanded path and query, the templates of its headers and whether its answer is
+ * text. Two operations of one connector with the same key send the same request and
+ * get the same answer, so a poller may send it once for both.
+ *
+ * Returns: (transfer full) (nullable): the key; %NULL when the operation cannot be
+ *   shared: it has a body, needs variables, or runs local commands
+ */
+char *
+tw_operation_dup_request_key (const TwOperation *op)
+{
+  g_autofree char *path = NULL;
+  GString *key;
+
+  g_return_val_if_fail (op != NULL, NULL);
+
+  if (op->body != NULL || op->steps != NULL || op->method == NULL)
+    return NULL;
+  path = tw_operation_expand_path (op, NULL, NULL);
+  if (path == NULL)
+    return NULL;
+
+  key = g_string_new (op->method);
+  g_string_append_c (key, ' ');
+  g_string_append (key, path);
+  if (op->text)
+    g_string_append (key, " text");
+  for (guint i = 0; op->headers != NULL && i < op->headers->len; i++)
+    {
+      TwTemplatePair *pair = g_ptr_array_index (op->headers, i);
+
+      g_string_append_printf (key, "\n%s: %s", pair->name, pair->value);
+    }
+  return g_string_free (key, FALSE);
+}
+
 /* Body */
 
 static gboolean

@@ -22,6 +22,7 @@ static const char * const status_operations[] = {
  * answering again. */
 #define RISK_BACKOFF_INTERVALS 3
 #define LOSS_WARNING_FRACTION 0.8
+#define RISK_STAGGER_MAX_MS 1000
 
 struct _TwRiskMonitor
 {
@@ -759,12 +760,6 @@ foreach_group (TwRiskMonitor *self,
 }
 
 static void
-group_start (Group *group)
-{
-  tw_poller_start (group->poller);
-}
-
-static void
 group_stop (Group *group)
 {
   group->refresh_pending = FALSE;
@@ -931,12 +926,29 @@ tw_risk_monitor_read_back_finish (TwRiskMonitor  *self,
 void
 tw_risk_monitor_start (TwRiskMonitor *self)
 {
+  guint n = 0, k = 0;
+  guint spread_ms;
+
   g_return_if_fail (TW_IS_RISK_MONITOR (self));
 
   if (self->running)
     return;
   self->running = TRUE;
-  foreach_group (self, group_start);
+
+  /* The first polls are spread over the interval (at most a second), as the
+   * workspace spreads its health polls: a profile of many services opens without a
+   * burst of answers, and the polls keep their cadence, spread. */
+  for (guint i = 0; i < self->entries->len; i++)
+    n += ((Entry *) g_ptr_array_index (self->entries, i))->groups->len;
+  spread_ms = MIN (tw_workspace_get_poll_interval (self->workspace), RISK_STAGGER_MAX_MS);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      for (guint j = 0; j < entry->groups->len; j++, k++)
+        tw_poller_start_delayed (((Group *) g_ptr_array_index (entry->groups, j))->poller,
+                                 (guint) ((guint64) spread_ms * k / n));
+    }
 }
 
 void

@@ -27,9 +27,30 @@ struct _TwClient
 
   /* bodies of at least this many bytes are parsed in a worker thread */
   guint64      parse_thread_threshold;
+
+  /* TwOperation* → TwHttpRequest built for a call without variables or body (the
+   * polls): made once, sent again and again; dropped with the secrets, or when the
+   * service's name or address changes. */
+  GHashTable  *requests;
+  gulong       service_notify_id;
 };
 
 G_DEFINE_FINAL_TYPE (TwClient, tw_client, G_TYPE_OBJECT)
+
+typedef struct
+{
+  TwHttpRequest *request;
+  guint          max_retries;
+} CachedRequest;
+
+static void
+cached_request_free (gpointer data)
+{
+  CachedRequest *cached = data;
+
+  tw_http_request_unref (cached->request);
+  g_free (cached);
+}
 
 enum {
   PROP_0,
@@ -67,7 +88,11 @@ tw_client_dispose (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->secrets);
   g_clear_object (&self->connector);
+  if (self->service != NULL)
+    g_clear_signal_handler (&self->service_notify_id, self->service);
   g_clear_object (&self->service);
+  if (self->requests != NULL)
+    g_hash_table_remove_all (self->requests);
 
   G_OBJECT_CLASS (tw_client_parent_class)->dispose (object);
 }
@@ -79,6 +104,7 @@ tw_client_finalize (GObject *object)
 
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_pointer (&self->secret_cache, g_hash_table_unref);
+  g_clear_pointer (&self->requests, g_hash_table_unref);
 
   G_OBJECT_CLASS (tw_client_parent_class)->finalize (object);
 }
@@ -150,11 +176,35 @@ tw_client_set_property (GObject      *object,
 }
 
 static void
+on_service_notify (TwService  *service,
+                   GParamSpec *pspec,
+                   TwClient   *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "base-url") || g_str_equal (name, "name"))
+    g_hash_table_remove_all (self->requests);
+}
+
+static void
+tw_client_constructed (GObject *object)
+{
+  TwClient *self = TW_CLIENT (object);
+
+  G_OBJECT_CLASS (tw_client_parent_class)->constructed (object);
+
+  if (self->service != NULL)
+    self->service_notify_id = g_signal_connect (self->service, "notify",
+                                                G_CALLBACK (on_service_notify), self);
+}
+
+static void
 tw_client_class_init (TwClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
+  object_class->constructed = tw_client_constructed;
   object_class->dispose = tw_client_dispose;
   object_class->finalize = tw_client_finalize;
   object_class->get_property = tw_client_get_property;
@@ -182,6 +232,7 @@ static void
 tw_client_init (TwClient *self)
 {
   self->secret_cache = secret_cache_new ();
+  self->requests = g_hash_table_new_full (NULL, NULL, NULL, cached_request_free);
   self->parse_thread_threshold = TW_CLIENT_DEFAULT_PARSE_THREAD_THRESHOLD;
 }
 
@@ -259,6 +310,7 @@ tw_client_reset_secrets (TwClient *self)
   g_return_if_fail (TW_IS_CLIENT (self));
 
   g_hash_table_remove_all (self->secret_cache);
+  g_hash_table_remove_all (self->requests);
 }
 
 /**
@@ -456,6 +508,21 @@ send_request (GTask *task)
   g_autofree char *service_name = NULL;
   GHashTableIter iter;
   gpointer name, value;
+  gboolean reusable;
+
+  /* A poll: the request built for the last one, unless something it carries changed. */
+  reusable = call->vars == NULL;
+  if (reusable)
+    {
+      CachedRequest *cached = g_hash_table_lookup (self->requests, call->op);
+
+      if (cached != NULL && cached->max_retries == call->max_retries)
+        {
+          tw_http_send_async (self->http, cached->request, g_task_get_cancellable (task),
+                              on_sent, g_object_ref (task));
+          return;
+        }
+    }
 
   path = tw_operation_expand_path (call->op, call->vars, &error);
   if (path == NULL)
@@ -494,6 +561,14 @@ send_request (GTask *task)
     tw_http_request_set_json_body (request, body);
   if (call->max_retries != TW_CLIENT_DEFAULT_RETRIES)
     tw_http_request_set_max_retries (request, call->max_retries);
+  if (reusable && body == NULL)
+    {
+      CachedRequest *cached = g_new0 (CachedRequest, 1);
+
+      cached->request = tw_http_request_ref (request);
+      cached->max_retries = call->max_retries;
+      g_hash_table_replace (self->requests, (gpointer) call->op, cached);
+    }
 
   tw_http_send_async (self->http, request, g_task_get_cancellable (task),
                       on_sent, g_object_ref (task));

@@ -31,7 +31,9 @@ struct _TwPoller
   GMainContext *context;       /* thread-default context at start */
   Scheduler    *scheduler;     /* of that context, while running */
   gint64        due_us;        /* monotonic time of the next poll, 0 when none */
-  GCancellable *cancellable;   /* of the request in flight, NULL when none */
+  struct _Request *request;    /* the request in flight this poller waits for, NULL when none */
+  char         *share_key;     /* client + request key while running: pollers with equal
+                                * keys share one request, NULL when it cannot be shared */
 
   gboolean      running;
   gboolean      in_flight;
@@ -42,6 +44,7 @@ struct _TwPoller
   gint64        phase_us;       /* when the last poll was due (its start may be a slot later) */
   gint64        reference_us;   /* monotonic: last success, else start */
   GDateTime    *last_success;
+  guint64       body_hash;      /* of the last success, 0 when none */
   gboolean      stale;
   GPtrArray    *once_tasks;     /* GTask* of tw_poller_poll_once_async, answered by the next answer */
 };
@@ -73,22 +76,37 @@ static void poll_once (TwPoller *self);
 static void finish_once_tasks (TwPoller     *self,
                                const GError *error);
 
-/* What a request in flight knows of its poller: it does not keep it alive. */
-typedef struct
+/* A request in flight and the pollers waiting for its answer: one, or every running
+ * poller of the same client whose operation sends the same request (Alpaca's
+ * /v2/account is the health, the account and its blocks). It keeps none of them
+ * alive: a poller leaves it when it stops, and the last one to leave cancels it. */
+typedef struct _Request
 {
-  GWeakRef      poller;
+  GPtrArray    *waiters;      /* TwPoller*, unowned */
   GCancellable *cancellable;
+  GHashTable   *table;        /* the scheduler's share key → Request, NULL when not shared */
+  char         *key;
 } Request;
 
 static void
 request_free (Request *request)
 {
-  g_weak_ref_clear (&request->poller);
+  g_ptr_array_unref (request->waiters);
   g_clear_object (&request->cancellable);
+  g_clear_pointer (&request->table, g_hash_table_unref);
+  g_free (request->key);
   g_free (request);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+/* No poller will join @request any more. */
+static void
+request_unshare (Request *request)
+{
+  if (request->table != NULL && g_hash_table_lookup (request->table, request->key) == request)
+    g_hash_table_remove (request->table, request->key);
+}
 
 /* One timer for every running poller of a main context: the polls due and the
  * stale checks are folded into it, so hundreds of pollers cost the main loop one
@@ -99,6 +117,8 @@ struct _Scheduler
   GSource      *source;
   GPtrArray    *pollers;   /* TwPoller*, unowned: each removes itself when it stops */
   gint64        ready_us;  /* when the source fires, -1 when idle */
+  GHashTable   *requests;  /* share key → Request in flight that others may join */
+  GHashTable   *shares;    /* share key → GPtrArray of the running TwPoller* with it */
 };
 
 static GMutex      schedulers_lock;
@@ -256,6 +276,8 @@ scheduler_free (gpointer data)
   Scheduler *scheduler = data;
 
   g_ptr_array_unref (scheduler->pollers);
+  g_hash_table_unref (scheduler->requests);
+  g_hash_table_unref (scheduler->shares);
   g_main_context_unref (scheduler->context);
   g_free (scheduler);
 }
@@ -274,6 +296,9 @@ scheduler_attach (TwPoller *self)
       scheduler = g_new0 (Scheduler, 1);
       scheduler->context = g_main_context_ref (self->context);
       scheduler->pollers = g_ptr_array_new ();
+      scheduler->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      scheduler->shares = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_ptr_array_unref);
       scheduler->ready_us = -1;
       scheduler->source = g_source_new (&scheduler_funcs, sizeof (GSource));
       g_source_set_callback (scheduler->source, scheduler_run, scheduler, scheduler_free);
@@ -286,6 +311,18 @@ scheduler_attach (TwPoller *self)
 
   g_ptr_array_add (scheduler->pollers, self);
   self->scheduler = scheduler;
+
+  if (self->share_key != NULL)
+    {
+      GPtrArray *members = g_hash_table_lookup (scheduler->shares, self->share_key);
+
+      if (members == NULL)
+        {
+          members = g_ptr_array_new ();
+          g_hash_table_insert (scheduler->shares, g_strdup (self->share_key), members);
+        }
+      g_ptr_array_add (members, self);
+    }
 }
 
 static void
@@ -299,6 +336,17 @@ scheduler_detach (TwPoller *self)
   self->scheduler = NULL;
   self->due_us = 0;
   g_ptr_array_remove_fast (scheduler->pollers, self);
+  if (self->share_key != NULL)
+    {
+      GPtrArray *members = g_hash_table_lookup (scheduler->shares, self->share_key);
+
+      if (members != NULL)
+        {
+          g_ptr_array_remove_fast (members, self);
+          if (members->len == 0)
+            g_hash_table_remove (scheduler->shares, self->share_key);
+        }
+    }
   if (scheduler->pollers->len > 0)
     return;
 
@@ -422,31 +470,52 @@ is_cancellation (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A shared answer keeps the cadence of the pollers that got it together: the next
+ * poll of @self goes with the next one of a running poller of the same request and
+ * interval, when that is due within the interval. */
 static void
-on_called (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+align_with_share (TwPoller *self)
 {
-  g_autoptr(Request) request = user_data;
-  g_autoptr(TwPoller) self = g_weak_ref_get (&request->poller);
-  g_autoptr(TwHttpResponse) response = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
+  GPtrArray *members;
+  gint64 now;
 
-  body = tw_client_call_finish (TW_CLIENT (source), result, &response, &error);
-
-  /* Finalized, stopped, or an older request: nobody waits for this answer. */
-  if (self == NULL || self->cancellable != request->cancellable)
+  if (self->share_key == NULL || self->scheduler == NULL || self->due_us == 0)
     return;
+  members = g_hash_table_lookup (self->scheduler->shares, self->share_key);
+  if (members == NULL || members->len < 2)
+    return;
+  now = g_get_monotonic_time ();
+  for (guint i = 0; i < members->len; i++)
+    {
+      TwPoller *other = g_ptr_array_index (members, i);
 
-  g_clear_object (&self->cancellable);
+      if (other == self || other->interval_ms != self->interval_ms || other->due_us == 0 ||
+          other->due_us <= now || other->due_us - now > (gint64) self->interval_ms * 1000)
+        continue;
+      if (other->due_us != self->due_us)
+        {
+          self->due_us = other->due_us;
+          scheduler_wake (self->scheduler, self);
+        }
+      return;
+    }
+}
 
+/* The answer of the request @self waited for. */
+static void
+handle_answer (TwPoller       *self,
+               JsonNode       *body,
+               TwHttpResponse *response,
+               guint64         body_hash,
+               const GError   *error)
+{
   g_object_freeze_notify (G_OBJECT (self));
   set_in_flight (self, FALSE);
 
   if (body != NULL)
     {
       self->backoff_level = 0;
+      self->body_hash = body_hash;
       set_consecutive_failures (self, 0);
       self->reference_us = g_get_monotonic_time ();
       g_clear_pointer (&self->last_success, g_date_time_unref);
@@ -454,6 +523,7 @@ on_called (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
       set_stale (self, FALSE);
       schedule (self, success_delay (self));
+      align_with_share (self);
       g_object_thaw_notify (G_OBJECT (self));
 
       g_signal_emit (self, signals[SUCCEEDED], 0, body, response);
@@ -467,13 +537,71 @@ on_called (GObject      *source,
   else
     {
       self->backoff_level++;
+      self->body_hash = 0;
       set_consecutive_failures (self, self->consecutive_failures + 1);
       check_stale (self);
       schedule (self, backoff_delay (self));
       g_object_thaw_notify (G_OBJECT (self));
 
-      g_signal_emit (self, signals[FAILED], 0, error);
+      g_signal_emit (self, signals[FAILED], 0, (GError *) error);
       finish_once_tasks (self, error);
+    }
+}
+
+/* FNV-1a, 64 bits, with the length: 0 stands for no body. */
+static guint64
+hash_body (TwHttpResponse *response)
+{
+  GBytes *bytes = response != NULL ? tw_http_response_get_body (response) : NULL;
+  const guchar *data;
+  gsize size = 0;
+  guint64 hash = G_GUINT64_CONSTANT (14695981039346656037);
+
+  if (bytes == NULL)
+    return 0;
+  data = g_bytes_get_data (bytes, &size);
+  for (gsize i = 0; i < size; i++)
+    {
+      hash ^= data[i];
+      hash *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  hash ^= size;
+  return hash != 0 ? hash : 1;
+}
+
+static void
+on_called (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  g_autoptr(TwHttpResponse) response = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+  guint64 body_hash;
+
+  body = tw_client_call_finish (TW_CLIENT (source), result, &response, &error);
+  request_unshare (request);
+  body_hash = body != NULL && response != NULL && tw_http_response_get_status (response) != 0
+              ? hash_body (response) : 0;
+
+  /* Every poller still waiting, kept alive while the answer is handed out: the
+   * handlers of one may stop (and so drop) another, which then gets nothing. */
+  waiters = g_ptr_array_new_full (request->waiters->len, g_object_unref);
+  for (guint i = 0; i < request->waiters->len; i++)
+    g_ptr_array_add (waiters, g_object_ref (g_ptr_array_index (request->waiters, i)));
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      TwPoller *self = g_ptr_array_index (waiters, i);
+
+      /* Stopped (or stopped and started again) meanwhile: not its answer any more. */
+      if (self->request != request)
+        continue;
+      self->request = NULL;
+      g_ptr_array_remove (request->waiters, self);
+      handle_answer (self, body, response, body_hash, error);
     }
 }
 
@@ -503,23 +631,58 @@ finish_once_tasks (TwPoller     *self,
 static void
 poll_once (TwPoller *self)
 {
-  Request *request;
+  Request *request = NULL;
+  gboolean shared;
 
   if (self->in_flight)
     return;   /* never two requests at once: this tick is skipped */
 
-  self->cancellable = g_cancellable_new ();
   self->last_start_us = g_get_monotonic_time ();
   if (self->phase_us == 0 || self->phase_us > self->last_start_us)
     self->phase_us = self->last_start_us;
   set_in_flight (self, TRUE);
 
+  shared = self->share_key != NULL && self->scheduler != NULL;
+  if (shared)
+    request = g_hash_table_lookup (self->scheduler->requests, self->share_key);
+  if (request != NULL)
+    {
+      /* The same request is in flight for another poller: its answer is ours too. */
+      g_ptr_array_add (request->waiters, self);
+      self->request = request;
+      return;
+    }
+
   request = g_new0 (Request, 1);
-  g_weak_ref_init (&request->poller, self);
-  request->cancellable = g_object_ref (self->cancellable);
+  request->waiters = g_ptr_array_new ();
+  request->cancellable = g_cancellable_new ();
+  g_ptr_array_add (request->waiters, self);
+  if (shared)
+    {
+      request->table = g_hash_table_ref (self->scheduler->requests);
+      request->key = g_strdup (self->share_key);
+      g_hash_table_insert (request->table, g_strdup (request->key), request);
+    }
+  self->request = request;
 
   tw_client_call_full_async (self->client, self->operation, NULL, POLL_MAX_RETRIES,
-                             self->cancellable, on_called, request);
+                             request->cancellable, on_called, request);
+}
+
+/* @self no longer waits for its request; the last one out cancels it. */
+static void
+leave_request (TwPoller *self)
+{
+  Request *request = g_steal_pointer (&self->request);
+
+  if (request == NULL)
+    return;
+  g_ptr_array_remove (request->waiters, self);
+  if (request->waiters->len == 0)
+    {
+      request_unshare (request);
+      g_cancellable_cancel (request->cancellable);
+    }
 }
 
 static void
@@ -539,6 +702,7 @@ tw_poller_finalize (GObject *object)
   TwPoller *self = TW_POLLER (object);
 
   g_clear_pointer (&self->operation, g_free);
+  g_clear_pointer (&self->share_key, g_free);
   g_clear_pointer (&self->last_success, g_date_time_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->once_tasks, g_ptr_array_unref);
@@ -687,10 +851,23 @@ tw_poller_new (TwClient   *client,
                        NULL);
 }
 
+/* Pollers of one client whose operations send the same request share it. */
+static char *
+dup_share_key (TwPoller *self)
+{
+  const TwOperation *op = tw_connector_get_operation (tw_client_get_connector (self->client),
+                                                      self->operation);
+  g_autofree char *key = op != NULL ? tw_operation_dup_request_key (op) : NULL;
+
+  return key != NULL ? g_strdup_printf ("%p\n%s", (gpointer) self->client, key) : NULL;
+}
+
 static void
 start (TwPoller *self,
        guint     delay_ms)
 {
+  g_clear_pointer (&self->share_key, g_free);
+  self->share_key = dup_share_key (self);
   g_clear_pointer (&self->context, g_main_context_unref);
   self->context = g_main_context_ref_thread_default ();
   self->running = TRUE;
@@ -746,11 +923,7 @@ tw_poller_stop (TwPoller *self)
   self->running = FALSE;
   scheduler_detach (self);
 
-  if (self->cancellable != NULL)
-    {
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-    }
+  leave_request (self);
   set_in_flight (self, FALSE);
 
   if (self->once_tasks->len > 0)
@@ -886,6 +1059,14 @@ tw_poller_get_last_success (TwPoller *self)
   g_return_val_if_fail (TW_IS_POLLER (self), NULL);
 
   return self->last_success;
+}
+
+guint64
+tw_poller_get_body_hash (TwPoller *self)
+{
+  g_return_val_if_fail (TW_IS_POLLER (self), 0);
+
+  return self->body_hash;
 }
 
 gboolean

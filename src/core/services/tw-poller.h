@@ -50,6 +50,10 @@ guint      tw_poller_get_consecutive_failures (TwPoller   *self);
 GDateTime *tw_poller_get_last_success         (TwPoller   *self);
 gboolean   tw_poller_get_stale                (TwPoller   *self);
 TwClient  *tw_poller_get_client               (TwPoller   *self);
+/* A 64-bit hash of the body of the answer being signalled (the last success), 0 when
+ * there is none (no body, or an answer of local commands). Equal hashes: the body is
+ * byte for byte the same, so what maps it may skip mapping an answer it mapped. */
+guint64    tw_poller_get_body_hash            (TwPoller   *self);
 
 
 G_END_DECLS

@@ -31,6 +31,7 @@ struct _TwService
   char           *env_file;     /* the flags issue: the service's .env, read-only */
   char           *flags_file;   /* its feature_flags.json, read-only */
   int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
+  TwHealth        last_health;      /* of the last tw_service_apply_health() */
   GHashTable     *settings;         /* profile key → value, the connector's own keys */
 };
 
@@ -565,9 +566,40 @@ tw_service_apply_health (TwService  *self,
   g_object_freeze_notify (G_OBJECT (self));
 
   merge_components (self, components);
+  self->last_health = health;
   set_state (self, state_from_health (self, health, latency_ms));
   if (status_text != NULL)
     tw_service_set_status_text (self, status_text);
+  set_latency_ms (self, latency_ms);
+
+  g_clear_pointer (&self->last_success, g_date_time_unref);
+  self->last_success = g_date_time_new_now_local ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+
+  set_last_error (self, NULL);
+  self->last_error_code = -1;
+  tw_service_set_stale (self, FALSE);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * tw_service_apply_health_unchanged:
+ * @latency_ms: how long this answer took
+ *
+ * An answer byte for byte the one the last tw_service_apply_health() mapped, with no
+ * failure since: as that call again with the same health, status text and components,
+ * without mapping them again. Only the latency and the time of the success are new.
+ */
+void
+tw_service_apply_health_unchanged (TwService *self,
+                                   double     latency_ms)
+{
+  g_return_if_fail (TW_IS_SERVICE (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  set_state (self, state_from_health (self, self->last_health, latency_ms));
   set_latency_ms (self, latency_ms);
 
   g_clear_pointer (&self->last_success, g_date_time_unref);

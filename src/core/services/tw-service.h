@@ -79,6 +79,8 @@ void            tw_service_apply_health     (TwService      *self,
 /* A failed poll: state from the TW_ERROR code (auth/forbidden → auth-failed,
  * unreachable/timeout → unreachable, others → error), message kept, latency unknown (-1)
  * until the next good answer; last-success and the components stay as they were. */
+void            tw_service_apply_health_unchanged (TwService *self,
+                                                   double     latency_ms);
 void            tw_service_apply_error      (TwService      *self,
                                              const GError   *error);
 /* The keys of the service's profile group its connector reads ("settings"), as text. */

@@ -37,6 +37,7 @@ typedef struct
   TwClient    *client;
   TwPoller    *poller;
   gulong       connector_changed_id;
+  guint64      mapped_hash;  /* body hash of the last health answer mapped, 0 when none */
 } Entry;
 
 G_DEFINE_FINAL_TYPE (TwWorkspace, tw_workspace, G_TYPE_OBJECT)
@@ -87,6 +88,16 @@ on_health_succeeded (TwPoller       *poller,
   JsonNode *selected;
   TwHealth health;
   guint n;
+  guint64 hash = tw_poller_get_body_hash (poller);
+
+  /* The answer mapped last time, and no failure since: nothing to map again. */
+  if (hash != 0 && hash == entry->mapped_hash && tw_service_get_last_error (entry->service) == NULL)
+    {
+      tw_service_apply_health_unchanged (entry->service,
+                                         tw_http_response_get_latency_us (response) / 1000.0);
+      return;
+    }
+  entry->mapped_hash = 0;
 
   selected = tw_operation_select (op, body, &error);
   if (selected == NULL ||
@@ -106,6 +117,7 @@ on_health_succeeded (TwPoller       *poller,
                            detail,
                            tw_http_response_get_latency_us (response) / 1000.0,
                            components);
+  entry->mapped_hash = hash;
 }
 
 static void
@@ -113,6 +125,7 @@ on_health_failed (TwPoller *poller,
                   GError   *error,
                   Entry    *entry)
 {
+  entry->mapped_hash = 0;
   tw_service_apply_error (entry->service, error);
 }
 

@@ -32,6 +32,7 @@ typedef struct
   const char  *operations[N_KINDS];
   char        *errors[N_KINDS];
   guint        seq[N_KINDS];
+  guint64      mapped_hash[N_KINDS];  /* body hash of the last answer merged, 0: none or newer one pending */
   GDateTime   *updated_at;
   gboolean     stale;
   gulong       connector_changed_id;
@@ -150,6 +151,7 @@ typedef struct
   TwConnector *connector;
   char        *operation;
   JsonNode    *body;
+  guint64      hash;
   GWeakRef     portfolio;   /* a mapping keeps no stopped portfolio alive */
 } MapJob;
 
@@ -306,6 +308,7 @@ on_mapped (GObject      *source,
     }
 
   entry_set_error (entry, job->kind, NULL);
+  entry->mapped_hash[job->kind] = job->hash;
   entry_sync_state (entry);
 }
 
@@ -328,9 +331,20 @@ on_poller_succeeded (TwPoller       *poller,
   TwPortfolio *self = entry->portfolio;
   Kind kind = kind_of_poller (entry, poller);
   g_autoptr(GTask) task = NULL;
+  guint64 hash = tw_poller_get_body_hash (poller);
   MapJob *job;
 
+  /* Byte for byte the answer merged last, none pending since and no error: the models
+   * already say what it says (no thread, no mapping, no notification). */
+  if (hash != 0 && hash == entry->mapped_hash[kind] && entry->errors[kind] == NULL)
+    {
+      entry_sync_state (entry);
+      return;
+    }
+  entry->mapped_hash[kind] = 0;
+
   job = g_new0 (MapJob, 1);
+  job->hash = hash;
   job->service_id = g_strdup (entry->service_id);
   job->service_name = g_strdup (tw_service_get_name (entry->service));
   job->kind = kind;
@@ -351,6 +365,7 @@ on_poller_failed (TwPoller *poller,
                   GError   *error,
                   Entry    *entry)
 {
+  entry->mapped_hash[kind_of_poller (entry, poller)] = 0;
   entry_set_error (entry, kind_of_poller (entry, poller), error);
   entry_sync_state (entry);
 }
@@ -415,6 +430,7 @@ entry_teardown (Entry *entry)
       g_clear_pointer (&entry->errors[k], g_free);
       entry->operations[k] = NULL;
       entry->seq[k]++;
+      entry->mapped_hash[k] = 0;
     }
   g_clear_object (&entry->client);
   g_clear_pointer (&entry->updated_at, g_date_time_unref);
