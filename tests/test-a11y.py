@@ -9,8 +9,11 @@
     every status icon has a text equivalent;
   - an incident from the keyboard alone (XTest key presses): halt all, the Breakers
     page, the resume guard filled and confirmed — trading is read back ACTIVE;
-  - the same through AT-SPI alone: actions, the text interface and AT-SPI's own key
-    synthesis (GTK 4.8's check buttons offer no action to tick them);
+  - the same through AT-SPI alone: actions (the check boxes' "check.toggle", which
+    the console adds: GTK 4.8 gives them none), the text interface and AT-SPI's own
+    key synthesis for the reason;
+  - the dialogs and wizard steps reachable without changing anything, every control
+    named, then cancelled; the About window;
   - the keyboard focus is in the window after the guard closes, and stays on the
     Resume button of a breaker row while the services keep being polled.
 
