@@ -837,7 +837,7 @@ test_sandboxed_allowed (Fixture       *f,
   g_assert_cmpuint (g_strv_length (lines), >=, 2);
   for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
     g_assert_true (g_str_has_prefix (lines[i], "--host --env=LC_ALL=C --env=PATH="));
-  g_assert_nonnull (strstr (log, " crontab -l\n"));
+  g_assert_nonnull (strstr (log, " --watch-bus -- crontab -l\n"));
   g_unsetenv ("TW_TEST_FLATPAK_INFO");
 }
 
