@@ -361,11 +361,11 @@ def test_dialogs(console):
     wizard = open_from_page(console, "Backups", "Restore…", "Restore…")
     steps = []
     for _ in range(8):
-        # The step shown: its Next is sensitive once the step is filled.
-        time.sleep(0.2)
-        step = [at.name(a) for a in at.find_all(wizard, lambda a: at.role(a) == pyatspi.ROLE_LABEL
-                                                and at.name(a).endswith("?"))]
-        steps.append(step[0] if step else "step %d" % (len(steps) + 1))
+        # The step shown, as its header says ("Step 2 of 6: Backup").
+        wanted = "Step %d of " % (len(steps) + 1)
+        step = at.wait(lambda: at.find(wizard, lambda a: at.role(a) == pyatspi.ROLE_LABEL
+                                       and at.name(a).startswith(wanted)), "the wizard's " + wanted)
+        steps.append(at.name(step))
         assert_named("the restore wizard, " + steps[-1], wizard)
         following = at.button(wizard, "Next")
         if following is None:
