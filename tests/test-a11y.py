@@ -181,7 +181,7 @@ def open_menu_item(console, label):
 def test_menu_windows(console):
     keyboard = at.Keyboard()
     # The About window's version button names nothing itself: the console names it.
-    for label in ("Preferences", "Keyboard Shortcuts", "About Trade Warden"):
+    for label in ("Preferences", "Keyboard Shortcuts", "About Trade Warden", "New Profile…"):
         before = console.other_windows()
         keyboard.focus_window(at.name(console.frame))
         open_menu_item(console, label)
@@ -189,6 +189,9 @@ def test_menu_windows(console):
                          "the window of " + label)
         title = at.name(window)
         assert_named("window " + title, window)
+        if label == "New Profile…":   # the profile editor: its Cancel (it may hold edits)
+            close_window(console, window, "Cancel")
+            continue
         keyboard.focus_window(title, fallback_not=at.name(console.frame))
         keyboard.press("Escape")
         at.wait(lambda: window not in console.other_windows(),
@@ -333,6 +336,10 @@ def close_window(console, window, button=None):
         keyboard = at.Keyboard()
         keyboard.focus_window(title, fallback_not=at.name(console.frame))
         keyboard.press("Escape")
+        try:
+            at.wait(lambda: window not in console.other_windows(), "Escape to close " + title, timeout=5)
+        except AssertionError:   # a window that Escape does not close: its Cancel
+            at.click(at.wait(lambda: at.button(window, "Cancel"), "%s's Cancel button" % title))
     at.wait(lambda: window not in console.other_windows(), "the window %s to close" % title)
 
 
@@ -389,6 +396,10 @@ def test_dialogs(console):
         window = open_from_page(console, "Keys", label, label)
         assert_named("the %s dialog" % label, window)
         close_window(console, window)
+
+    window = open_from_page(console, "Breakers", "Edit…", "a service's risk parameters")
+    assert_named("the risk parameters dialog", window)
+    close_window(console, window)
 
     window = open_from_page(console, "Positions", "Flatten…", "Flatten…")
     assert_named("the flatten guard", window)

@@ -529,6 +529,52 @@ add_toggle_action (GtkWidget *check)
   gtk_widget_insert_action_group (check, "check", G_ACTION_GROUP (group));
 }
 
+/* libadwaita 1.2's combo row shows its current value in a list item of its own,
+ * which has no name: it is named by the text it shows ("Paper"), again whenever the
+ * row's selection changes. */
+static gboolean
+is_combo_row_value (GtkWidget *widget)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkListItemWidget") &&
+         gtk_widget_get_ancestor (widget, ADW_TYPE_COMBO_ROW) != NULL &&
+         gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) == NULL;
+}
+
+static GtkWidget *
+first_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = first_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+name_combo_value_cb (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *label = first_label (widget);
+
+  if (label != NULL && *gtk_label_get_text (GTK_LABEL (label)) != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_label_get_text (GTK_LABEL (label)), -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+combo_selected_cb (GtkWidget *widget)
+{
+  /* After the row has shown the new value. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, name_combo_value_cb, g_object_ref (widget), g_object_unref);
+}
+
 static gboolean
 map_hook (GSignalInvocationHint *hint,
           guint                  n_values,
@@ -538,6 +584,18 @@ map_hook (GSignalInvocationHint *hint,
   GObject *object = g_value_get_object (&values[0]);
   static GQuark watched;
 
+  if (GTK_IS_WIDGET (object) && is_combo_row_value (GTK_WIDGET (object)))
+    {
+      if (g_object_get_data (object, "tw-combo-value-named") == NULL)
+        {
+          g_object_set_data (object, "tw-combo-value-named", GINT_TO_POINTER (TRUE));
+          g_signal_connect_object (gtk_widget_get_ancestor (GTK_WIDGET (object), ADW_TYPE_COMBO_ROW),
+                                   "notify::selected-item", G_CALLBACK (combo_selected_cb), object,
+                                   G_CONNECT_SWAPPED);
+        }
+      name_combo_value_cb (object);
+      return TRUE;
+    }
   if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object) && !ADW_IS_EXPANDER_ROW (object) &&
       !GTK_IS_SEARCH_ENTRY (object) && !GTK_IS_SWITCH (object))
     return TRUE;
