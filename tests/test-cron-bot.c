@@ -65,6 +65,7 @@ typedef struct
   TwSession           *session;
   GPtrArray           *alerts;
   TwSimThread         *sim;        /* with a broker: the simulator's Alpaca */
+  char                *saved_path; /* PATH before pretend_sandboxed() */
 } Fixture;
 
 static void
@@ -265,6 +266,10 @@ fixture_teardown (Fixture       *f,
       g_subprocess_wait (f->bot, NULL, NULL);
       g_clear_object (&f->bot);
     }
+  g_unsetenv ("TW_TEST_FLATPAK_INFO");
+  if (f->saved_path != NULL)
+    g_setenv ("PATH", f->saved_path, TRUE);
+  g_clear_pointer (&f->saved_path, g_free);
   g_clear_pointer (&f->alerts, g_ptr_array_unref);
   g_clear_object (&f->profile);
   g_clear_object (&f->http);
@@ -704,6 +709,138 @@ test_health (Fixture       *f,
     }
 }
 
+/* A flatpak-spawn(1) of the test's own, in its bin/: it notes how it was called, then
+ * runs the command after its options with the environment they set, as the host would. */
+static const char fake_flatpak_spawn[] =
+  "#!/bin/sh\n"
+  "root=$(dirname \"$0\")/..\n"
+  "echo \"$*\" >> \"$root/flatpak-spawn.log\"\n"
+  "while [ $# -gt 0 ]; do\n"
+  "  case \"$1\" in\n"
+  "    --) shift; break ;;\n"
+  "    --env=*) export \"${1#--env=}\"; shift ;;\n"
+  "    --*) shift ;;\n"
+  "    *) break ;;\n"
+  "  esac\n"
+  "done\n"
+  "exec \"$@\"\n";
+
+/* Runs the console as if inside the Flatpak sandbox: a /.flatpak-info of the test's
+ * own (TW_TEST_FLATPAK_INFO), granting org.freedesktop.Flatpak when @granted. */
+static void
+pretend_sandboxed (Fixture  *f,
+                   gboolean  granted)
+{
+  g_autofree char *info = path_in (f, "flatpak-info");
+  g_autofree char *spawn = g_build_filename (f->dir, "bin", "flatpak-spawn", NULL);
+  g_autofree char *text = g_strdup_printf ("[Application]\nname=%s\n\n[Context]\nshared=network;ipc;\n%s",
+                                           APP_ID, granted ? "\n[Session Bus Policy]\n"
+                                                             "org.freedesktop.Flatpak=talk\n" : "");
+
+  write_file (info, text, 0644);
+  write_file (spawn, fake_flatpak_spawn, 0755);
+  g_setenv ("TW_TEST_FLATPAK_INFO", info, TRUE);
+  /* The console finds flatpak-spawn in its own PATH, as in the sandbox (/usr/bin). */
+  {
+    g_autofree char *bin = g_path_get_dirname (spawn);
+    g_autofree char *path = g_strconcat (bin, ":", g_getenv ("PATH"), NULL);
+
+    f->saved_path = g_strdup (g_getenv ("PATH"));
+    g_setenv ("PATH", path, TRUE);
+  }
+}
+
+static char *
+state_error (Fixture *f)
+{
+  char *error = NULL;
+
+  g_object_get (state_of (f), "last-error", &error, NULL);
+  return error;
+}
+
+static gboolean
+spawn_logged (Fixture *f)
+{
+  g_autofree char *log = path_in (f, "flatpak-spawn.log");
+
+  return g_file_test (log, G_FILE_TEST_EXISTS);
+}
+
+/* In the sandbox, a profile that does not allow host commands: nothing runs, and the
+ * state says what to change. */
+static void
+test_sandboxed_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *error = NULL;
+  g_autofree char *table = read_table (f);
+  g_autofree char *after = NULL;
+
+  pretend_sandboxed (f, TRUE);
+  g_assert_false (tw_profile_get_host_commands (f->profile));
+  open_session (f);
+  tw_test_wait_until (has_state_error (f), 10000);
+  error = state_error (f);
+  g_assert_nonnull (strstr (error, "Cron bot is run by commands on this computer. "
+                                   "This profile does not allow host commands: “crontab”"));
+  g_assert_nonnull (strstr (error, "HostCommands=true"));
+  g_assert_false (state_is (f, TW_TRADING_HALTED));
+  g_assert_false (spawn_logged (f));
+  after = read_table (f);
+  g_assert_cmpstr (after, ==, table);
+  g_unsetenv ("TW_TEST_FLATPAK_INFO");
+}
+
+/* Allowed by the profile, but the sandbox may not reach flatpak-spawn's service:
+ * the state says which override to grant. */
+static void
+test_sandboxed_not_granted (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *error = NULL;
+
+  pretend_sandboxed (f, FALSE);
+  tw_profile_set_host_commands (f->profile, TRUE);
+  open_session (f);
+  tw_test_wait_until (has_state_error (f), 10000);
+  error = state_error (f);
+  g_assert_nonnull (strstr (error, "flatpak override --user --talk-name=org.freedesktop.Flatpak " APP_ID));
+  g_assert_false (spawn_logged (f));
+  g_unsetenv ("TW_TEST_FLATPAK_INFO");
+}
+
+/* Allowed and granted: every command goes through flatpak-spawn --host, and the state is
+ * read as outside the sandbox. */
+static void
+test_sandboxed_allowed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *log_path = path_in (f, "flatpak-spawn.log");
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  pretend_sandboxed (f, TRUE);
+  tw_profile_set_host_commands (f->profile, TRUE);
+  g_assert_true (tw_service_get_host_commands (bot_service (f)));
+  start_bot (f, fake_bot);
+  open_session (f);
+  tw_test_wait_until (state_is (f, TW_TRADING_ACTIVE) || has_state_error (f), 10000);
+  if (has_state_error (f))
+    {
+      g_autofree char *error = state_error (f);
+
+      g_error ("The state was not read through flatpak-spawn: %s", error);
+    }
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 2);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    g_assert_true (g_str_has_prefix (lines[i], "--host --env=LC_ALL=C --env=PATH="));
+  g_assert_nonnull (strstr (log, " --watch-bus -- crontab -l\n"));
+  g_unsetenv ("TW_TEST_FLATPAK_INFO");
+}
+
 /* One command alone: its timeout kills it; a missing program says so. */
 static void
 on_command (GObject      *source,
@@ -753,6 +890,9 @@ main (int   argc,
   g_test_add ("/tw/core/cron-bot/crontab-unreadable", Fixture, NULL, fixture_setup, test_crontab_unreadable, fixture_teardown);
   g_test_add ("/tw/core/cron-bot/process-survives", Fixture, NULL, fixture_setup, test_process_survives, fixture_teardown);
   g_test_add ("/tw/core/cron-bot/health", Fixture, NULL, fixture_setup, test_health, fixture_teardown);
+  g_test_add ("/tw/core/cron-bot/sandboxed-refused", Fixture, NULL, fixture_setup, test_sandboxed_refused, fixture_teardown);
+  g_test_add ("/tw/core/cron-bot/sandboxed-not-granted", Fixture, NULL, fixture_setup, test_sandboxed_not_granted, fixture_teardown);
+  g_test_add ("/tw/core/cron-bot/sandboxed-allowed", Fixture, NULL, fixture_setup, test_sandboxed_allowed, fixture_teardown);
 
   return g_test_run ();
 }

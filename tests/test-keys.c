@@ -466,6 +466,79 @@ test_restart_fails (Fixture       *f,
   g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_NONE);
 }
 
+/* As if inside the Flatpak sandbox (a /.flatpak-info of the test's own, granting
+ * org.freedesktop.Flatpak): a profile without HostCommands refuses the restart before
+ * the .env file is touched, saying what to change; with it, the restart command runs
+ * through flatpak-spawn --host (a fake that notes its command line and runs the rest). */
+static void
+test_restart_sandboxed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *failing[] = { "/bin/sh", "-c", "echo cannot restart >&2; exit 3", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("tw-keys-flatpak-XXXXXX", &error);
+  g_autofree char *info = g_build_filename (dir, "flatpak-info", NULL);
+  g_autofree char *spawn = g_build_filename (dir, "flatpak-spawn", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "flatpak-spawn.log", NULL);
+  g_autofree char *old_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *path = g_strconcat (dir, ":", old_path, NULL);
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\n"
+                                             "echo \"$*\" >> '%s'\n"
+                                             "while [ $# -gt 0 ]; do\n"
+                                             "  case \"$1\" in --) shift; break ;; --*) shift ;; *) break ;; esac\n"
+                                             "done\n"
+                                             "exec \"$@\"\n", log_path);
+  g_autofree char *got = NULL;
+  g_autofree char *log = NULL;
+
+  if (!in_session ())
+    return;
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (info, "[Application]\nname=" APP_ID "\n\n"
+                                      "[Session Bus Policy]\norg.freedesktop.Flatpak=talk\n",
+                                      -1, &error));
+  g_assert_true (g_file_set_contents (spawn, script, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (spawn, 0755), ==, 0);
+  g_setenv ("TW_TEST_FLATPAK_INFO", info, TRUE);
+  g_setenv ("PATH", path, TRUE);
+
+  start_managed_sim (f);
+  set_managed (f, failing, 30);
+  g_assert_cmpint (run_step (f, TRUE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_no_error (error);
+
+  g_assert_false (tw_profile_get_host_commands (f->profile));
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_REFUSED);
+  g_assert_true (g_str_has_prefix (error->message, "This profile does not allow host commands: “/bin/sh”"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (log_path, G_FILE_TEST_EXISTS));
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, f->env_original);
+
+  tw_profile_set_host_commands (f->profile, TRUE);
+  g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_PREPARED);
+  g_assert_error (error, TW_ERROR, TW_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "exit status 3"));
+  g_assert_nonnull (strstr (f->output, "cannot restart"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_assert_cmpstr (log, ==, "--host --watch-bus -- /bin/sh -c echo cannot restart >&2; exit 3\n");
+  g_clear_pointer (&got, g_free);
+  got = read_file (f->env_path);
+  g_assert_cmpstr (got, ==, f->env_original);
+
+  g_assert_cmpint (run_step (f, FALSE, TRUE, NULL, &error), ==, TW_KEY_STEP_NONE);
+  g_assert_no_error (error);
+  g_setenv ("PATH", old_path, TRUE);
+  g_unsetenv ("TW_TEST_FLATPAK_INFO");
+  g_unlink (log_path);
+  g_unlink (spawn);
+  g_unlink (info);
+  g_rmdir (dir);
+}
+
 /* Cancel after promotion: the old key current again, the file as it was. */
 static void
 test_cancel_after_promote (Fixture       *f,
@@ -583,6 +656,8 @@ main (int   argc,
   g_test_add_func ("/tw/core/keys/env-edit", test_env_edit);
   g_test_add ("/tw/core/keys/guided", Fixture, NULL, fixture_setup, test_guided, fixture_teardown);
   g_test_add ("/tw/core/keys/managed", Fixture, NULL, fixture_setup, test_managed, fixture_teardown);
+  g_test_add ("/tw/core/keys/restart-sandboxed", Fixture, NULL, fixture_setup,
+              test_restart_sandboxed, fixture_teardown);
   g_test_add ("/tw/core/keys/restart-fails", Fixture, NULL, fixture_setup, test_restart_fails,
               fixture_teardown);
   g_test_add ("/tw/core/keys/cancel-after-promote", Fixture, NULL, fixture_setup,

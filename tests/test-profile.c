@@ -122,6 +122,54 @@ assert_full_profile (TwProfile *profile)
   g_assert_cmpstr (log->path, ==, "/srv/bot/logs/audit/audit_log.jsonl");
 }
 
+/* [Profile] HostCommands: off unless written; saved only when on; a load sets it on
+ * every service, and so does a service added later; a value not a boolean is refused. */
+static void
+test_host_commands (void)
+{
+  static const char base[] =
+    "[Profile]\nName=hc\nMode=paper\n%s\n"
+    "[Service bot]\nConnector=cron-bot\nBaseUrl=file:///srv/bot\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *off_text = g_strdup_printf (base, "");
+  g_autofree char *on_text = g_strdup_printf (base, "HostCommands=true\n");
+  g_autofree char *bad_text = g_strdup_printf (base, "HostCommands=sometimes\n");
+  g_autoptr(TwProfile) off = tw_profile_load_from_data (off_text, "hc.conf", &error);
+  g_autoptr(TwProfile) on = NULL;
+  g_autoptr(TwProfile) bad = NULL;
+  g_autoptr(TwProfile) again = NULL;
+  g_autoptr(TwService) added = tw_service_new ("later", "cron-bot", "file:///srv/later");
+  g_autofree char *saved_off = NULL;
+  g_autofree char *saved_on = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (tw_profile_get_host_commands (off));
+  g_assert_false (tw_service_get_host_commands (tw_profile_lookup_service (off, "bot")));
+  saved_off = tw_profile_to_data (off);
+  g_assert_null (strstr (saved_off, "HostCommands"));
+
+  on = tw_profile_load_from_data (on_text, "hc.conf", &error);
+  g_assert_no_error (error);
+  g_assert_true (tw_profile_get_host_commands (on));
+  g_assert_true (tw_service_get_host_commands (tw_profile_lookup_service (on, "bot")));
+  tw_profile_add_service (on, added);
+  g_assert_true (tw_service_get_host_commands (added));
+  saved_on = tw_profile_to_data (on);
+  g_assert_nonnull (strstr (saved_on, "HostCommands=true\n"));
+  again = tw_profile_load_from_data (saved_on, "hc.conf", &error);
+  g_assert_no_error (error);
+  g_assert_true (tw_profile_get_host_commands (again));
+
+  tw_profile_set_host_commands (on, FALSE);
+  g_assert_false (tw_service_get_host_commands (added));
+  g_assert_false (tw_service_get_host_commands (tw_profile_lookup_service (on, "bot")));
+
+  bad = tw_profile_load_from_data (bad_text, "hc.conf", &error);
+  g_assert_null (bad);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“HostCommands” must be “true” or “false”"));
+}
+
 static void
 test_round_trip (void)
 {
@@ -1062,6 +1110,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/profile/round-trip", test_round_trip);
+  g_test_add_func ("/tw/core/profile/host-commands", test_host_commands);
   g_test_add_func ("/tw/core/profile/slow-threshold", test_slow_threshold);
   g_test_add_func ("/tw/core/profile/properties", test_properties);
   g_test_add_func ("/tw/core/profile/secret-refused", test_secret_refused);

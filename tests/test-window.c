@@ -688,6 +688,34 @@ collect_editor_rows (GtkWidget *widget,
     collect_editor_rows (child, rows);
 }
 
+/* The editor's row titled @title (an AdwActionRow), or NULL. */
+static GtkWidget *
+find_action_row (GtkWidget  *root,
+                 const char *title)
+{
+  if (ADW_IS_ACTION_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+host_commands_on (GtkWidget *editor)
+{
+  GtkWidget *row = find_action_row (editor, "Run Commands on the Host");
+
+  g_assert_nonnull (row);
+  return gtk_switch_get_active (GTK_SWITCH (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))));
+}
+
 static void
 test_profile_editor (void)
 {
@@ -741,6 +769,10 @@ test_profile_editor (void)
     g_assert_cmpuint (rows->len, ==, 1);
   }
   g_assert_true (tw_service_editor_row_set_secret (row, "api_key", "k-secret-123"));
+  /* Host commands: off until the operator turns them on, as activating the row does. */
+  g_assert_false (host_commands_on (GTK_WIDGET (editor)));
+  adw_action_row_activate (ADW_ACTION_ROW (find_action_row (GTK_WIDGET (editor), "Run Commands on the Host")));
+  g_assert_true (host_commands_on (GTK_WIDGET (editor)));
 
   g_object_ref (editor);
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
@@ -756,6 +788,12 @@ test_profile_editor (void)
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
   g_assert_no_error (error);
   g_assert_null (strstr (contents, "k-secret-123"));
+  g_assert_nonnull (strstr (contents, "\nHostCommands=true\n"));
+  g_assert_true (tw_profile_get_host_commands (saved));
+  /* Editing it again shows the switch on. */
+  editor = tw_profile_editor_new (GTK_WINDOW (window), tw_application_get_registry (app), secrets, saved);
+  g_assert_true (host_commands_on (GTK_WIDGET (editor)));
+  gtk_window_destroy (GTK_WINDOW (editor));
   stored = tw_secrets_lookup_sync (secrets, "desk-paper", "investiq", "api_key", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, "k-secret-123");

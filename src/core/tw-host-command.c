@@ -35,6 +35,27 @@ may_talk_to_flatpak (const char *flatpak_info)
 }
 
 /**
+ * tw_host_command_get_flatpak_info:
+ *
+ * The sandbox's description of itself, /.flatpak-info, when the console runs
+ * in the Flatpak sandbox. The tests name another file in
+ * TW_TEST_FLATPAK_INFO to run the callers as if sandboxed (it only ever
+ * makes a command harder to run, never easier: outside a sandbox, commands
+ * run as they are anyway).
+ *
+ * Returns: (nullable): its path, or %NULL when not sandboxed
+ */
+const char *
+tw_host_command_get_flatpak_info (void)
+{
+  const char *test_info = g_getenv ("TW_TEST_FLATPAK_INFO");
+
+  if (test_info != NULL && *test_info != '\0')
+    return test_info;
+  return tw_sandbox_is_flatpak () ? "/.flatpak-info" : NULL;
+}
+
+/**
  * tw_host_command_argv:
  * @argv: the command, %NULL-terminated, not empty
  * @allowed: whether the profile allows host commands (%TW_PROFILE_KEY_HOST_COMMANDS)
@@ -68,9 +89,11 @@ tw_host_command_argv (const char * const  *argv,
   if (!allowed)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_REFUSED,
+                   /* Translators: the second placeholder is a profile key, in English */
                    _("This profile does not allow host commands: “%s” would have to run "
-                     "outside Trade Warden’s Flatpak sandbox. To allow it, set %s=true in "
-                     "the profile’s [Profile] group."),
+                     "outside Trade Warden’s Flatpak sandbox. To allow it, turn on “Run "
+                     "Commands on the Host” in the profile editor (%s=true in the "
+                     "profile’s [Profile] group)."),
                    argv[0], TW_PROFILE_KEY_HOST_COMMANDS);
       return NULL;
     }
@@ -110,9 +133,7 @@ tw_host_command_spawn (const char * const  *argv,
 {
   g_auto(GStrv) host_argv = NULL;
 
-  host_argv = tw_host_command_argv (argv, allowed,
-                                    tw_sandbox_is_flatpak () ? "/.flatpak-info" : NULL,
-                                    error);
+  host_argv = tw_host_command_argv (argv, allowed, tw_host_command_get_flatpak_info (), error);
   if (host_argv == NULL)
     return NULL;
   return g_subprocess_newv ((const char * const *) host_argv, flags, error);

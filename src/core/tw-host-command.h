@@ -9,6 +9,7 @@ G_BEGIN_DECLS
  * Flatpak sandbox: HostCommands=true (default false). See the README. */
 #define TW_PROFILE_KEY_HOST_COMMANDS "HostCommands"
 
+const char   *tw_host_command_get_flatpak_info (void);
 char        **tw_host_command_argv  (const char * const  *argv,
                                      gboolean             allowed,
                                      const char          *flatpak_info,

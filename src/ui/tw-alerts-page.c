@@ -851,6 +851,7 @@ tw_alerts_page_init (TwAlertsPage *self)
 {
   GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *status_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *paned = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *details_scrolled = gtk_scrolled_window_new ();
@@ -881,7 +882,6 @@ tw_alerts_page_init (TwAlertsPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->search));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->severity));
-  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->count_label));
   {
     GtkWidget *silences = gtk_button_new_with_mnemonic (_("Si_lences…"));
 
@@ -896,11 +896,21 @@ tw_alerts_page_init (TwAlertsPage *self)
 
   self->receiver_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->receiver_label, 0);
-  gtk_label_set_ellipsize (self->receiver_label, PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->receiver_label), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (self->receiver_label), "dim-label");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->receiver_label), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->receiver_label), 6);
+  /* The counts beside it, under the filters: in the bar they left the search entry
+   * too narrow for its placeholder with large text. Neither is cut: they wrap. */
+  gtk_label_set_wrap (self->receiver_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->receiver_label), TRUE);
+  gtk_label_set_xalign (self->count_label, 1);
+  gtk_label_set_wrap (self->count_label, TRUE);
+  gtk_label_set_justify (self->count_label, GTK_JUSTIFY_RIGHT);
+  gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "caption");
+  gtk_box_append (GTK_BOX (status_bar), GTK_WIDGET (self->receiver_label));
+  gtk_box_append (GTK_BOX (status_bar), GTK_WIDGET (self->count_label));
+  gtk_widget_set_margin_start (status_bar, 12);
+  gtk_widget_set_margin_end (status_bar, 12);
+  gtk_widget_set_margin_bottom (status_bar, 6);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
@@ -935,7 +945,7 @@ tw_alerts_page_init (TwAlertsPage *self)
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
 
   gtk_box_append (GTK_BOX (outer), bar);
-  gtk_box_append (GTK_BOX (outer), GTK_WIDGET (self->receiver_label));
+  gtk_box_append (GTK_BOX (outer), status_bar);
   gtk_box_append (GTK_BOX (outer), GTK_WIDGET (self->stack));
   adw_bin_set_child (ADW_BIN (self), outer);
   update_receiver (self);

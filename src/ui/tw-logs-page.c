@@ -11,6 +11,9 @@
 #include "tw-util.h"
 #include "tw-window.h"
 
+/* A log line's tooltip shows at most this much of it. */
+#define TOOLTIP_MAX_CHARS 2000
+
 #define FILTER_DELAY_MS 300
 
 struct _TwLogsPage
@@ -243,7 +246,21 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 
   markup = markup_with_matches (self, tw_log_line_get_text (line));
   gtk_label_set_markup (GTK_LABEL (text), markup);
-  gtk_widget_set_tooltip_text (text, NULL);
+  /* A line wider than the window ends in "…" (always so with large text): its whole
+   * text in the tooltip, up to a screenful. */
+  {
+    const char *whole = tw_log_line_get_text (line);
+
+    if (g_utf8_strlen (whole, TOOLTIP_MAX_CHARS + 1) <= TOOLTIP_MAX_CHARS)
+      gtk_widget_set_tooltip_text (text, whole);
+    else
+      {
+        g_autofree char *start = g_utf8_substring (whole, 0, TOOLTIP_MAX_CHARS);
+        g_autofree char *shown = g_strconcat (start, "…", NULL);
+
+        gtk_widget_set_tooltip_text (text, shown);
+      }
+  }
 
   gtk_widget_set_visible (id, cid != NULL);
   gtk_button_set_label (GTK_BUTTON (id), cid != NULL ? cid : "");

@@ -47,6 +47,7 @@ struct _TwProfileEditor
   AdwEntryRow         *name_row;
   AdwComboRow         *mode_row;
   AdwActionRow        *live_warning_row;
+  GtkSwitch           *host_commands_switch;
   AdwPreferencesGroup *services_group;
 };
 
@@ -275,6 +276,7 @@ save_action (GtkWidget  *widget,
     }
 
   profile = tw_profile_new (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), selected_mode (self));
+  tw_profile_set_host_commands (profile, gtk_switch_get_active (self->host_commands_switch));
   if (self->original != NULL)
     {
       GPtrArray *databases = tw_profile_get_databases (self->original);
@@ -386,6 +388,7 @@ tw_profile_editor_class_init (TwProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwProfileEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, TwProfileEditor, mode_row);
   gtk_widget_class_bind_template_child (widget_class, TwProfileEditor, live_warning_row);
+  gtk_widget_class_bind_template_child (widget_class, TwProfileEditor, host_commands_switch);
   gtk_widget_class_bind_template_child (widget_class, TwProfileEditor, services_group);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
 
@@ -432,6 +435,7 @@ tw_profile_editor_new (GtkWindow           *parent,
       /* Secrets are keyed by the profile's name: renaming is not offered. */
       gtk_editable_set_editable (GTK_EDITABLE (self->name_row), FALSE);
       tw_profile_editor_set_mode (self, tw_profile_get_mode (profile));
+      gtk_switch_set_active (self->host_commands_switch, tw_profile_get_host_commands (profile));
       for (guint i = 0; i < g_list_model_get_n_items (services); i++)
         {
           g_autoptr(TwService) service = g_list_model_get_item (services, i);

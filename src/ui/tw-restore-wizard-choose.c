@@ -54,7 +54,7 @@ _tw_restore_wizard_build_databases (TwRestoreWizard *self)
         group = GTK_CHECK_BUTTON (check);
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_strcmp0 (self->db_id, config->id) == 0);
       g_signal_connect (check, "toggled", G_CALLBACK (db_toggled_cb), self);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, config->id, -1);
+      /* Named by its row: an activatable row labels its widget with its title. */
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
     }
@@ -314,8 +314,7 @@ show_backups (TwRestoreWizard *self)
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
                                    g_strcmp0 (self->backup_path, tw_backup_get_path (backup)) == 0);
       g_signal_connect (check, "toggled", G_CALLBACK (backup_toggled_cb), self);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      tw_backup_get_name (backup), -1);
+      /* Named by its row: an activatable row labels its widget with its title. */
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
     }

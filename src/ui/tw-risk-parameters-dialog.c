@@ -160,9 +160,8 @@ add_rows (TwRiskParametersDialog *self)
                                        integer ? 1 : 0.5, integer ? 5 : 5, 0);
       row.spin = GTK_SPIN_BUTTON (gtk_spin_button_new (adjustment, integer ? 1 : 0.5, integer ? 0 : 2));
       gtk_widget_set_valign (GTK_WIDGET (row.spin), GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row.spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      g_dgettext (GETTEXT_PACKAGE, tw_risk_parameter_get_label (param)),
-                                      -1);
+      /* Named by its row: an activatable row labels its widget with its title (a label
+       * of its own as well was said twice). */
       adw_action_row_add_suffix (row.row, GTK_WIDGET (row.spin));
       if (*tw_risk_parameter_get_unit (param) != '\0')
         adw_action_row_add_suffix (row.row, gtk_label_new (tw_risk_parameter_get_unit (param)));

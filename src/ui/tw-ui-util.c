@@ -3,6 +3,8 @@
 
 #include "tw-ui-util.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 const char *
@@ -356,6 +358,25 @@ tw_ui_flush_update (GtkWidget *widget)
     }
 }
 
+/* @label without its mnemonic underscores ("__" is a "_"). */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_')
+        {
+          if (p[1] != '_')
+            continue;
+          p++;
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* GTK 4.8 names a labelled button twice: its label property, mnemonic underscore and
  * all, as the accessible label, and the label's text again from its content — a screen
  * reader says "_Resume… Resume…". Without the property the name comes from the
@@ -367,11 +388,19 @@ fix_accessible_label (GtkWidget *widget)
   const char *label = NULL;
   GtkWidget *parent;
 
+  /* A check button is not named by its content at all: its label, without the
+   * mnemonic's underscore, is its name ("_All of it" is "All of it"). */
+  if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_use_underline (GTK_CHECK_BUTTON (widget)) &&
+      gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL)
+    {
+      g_autofree char *name = strip_mnemonic (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      return;
+    }
   /* Only a mnemonic label is said twice; a plain one is the button's only name. */
   if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)))
     label = gtk_button_get_label (GTK_BUTTON (widget));
-  else if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_use_underline (GTK_CHECK_BUTTON (widget)))
-    label = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
   if (label != NULL)
     {
       gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
@@ -427,6 +456,27 @@ fix_accessible_label (GtkWidget *widget)
       g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "window-close-symbolic") == 0)
     gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     _("Dismiss"), -1);
+  /* libadwaita 1.2's About window: the version is a button (it copies the version)
+   * whose text is a label inside it, which names nothing. */
+  else if (gtk_widget_has_css_class (widget, "app-version") &&
+           gtk_widget_get_ancestor (widget, ADW_TYPE_ABOUT_WINDOW) != NULL &&
+           GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (widget))))
+    {
+      const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (widget));
+      const char *version = gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (widget))));
+      g_autofree char *name = g_strdup_printf (action != NULL && strstr (action, "copy") != NULL
+                                                ? _("Copy Version %s") : _("Version %s"), version);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+  /* libadwaita 1.2's password entry row: its peek button, icon only, says which
+   * way it goes (its icon changes with it). */
+  else if (gtk_widget_get_ancestor (widget, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL &&
+           g_str_has_prefix (gtk_button_get_icon_name (GTK_BUTTON (widget)) ?: "", "view-"))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    g_str_equal (gtk_button_get_icon_name (GTK_BUTTON (widget)),
+                                                 "view-conceal-symbolic")
+                                    ? _("Hide Text") : _("Show Text"), -1);
   /* GtkShortcutsWindow's search toggle, icon only. */
   else if (gtk_widget_get_ancestor (widget, GTK_TYPE_SHORTCUTS_WINDOW) != NULL &&
            g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), "edit-find-symbolic") == 0)
@@ -448,6 +498,83 @@ relabelled_cb (GtkWidget *widget)
   g_idle_add_full (G_PRIORITY_HIGH_IDLE, fix_later_cb, g_object_ref (widget), g_object_unref);
 }
 
+/* GTK 4.8 gives a check button no AT-SPI action: a screen reader's user (or a test
+ * driving AT-SPI alone) cannot tick it. AT-SPI lists a widget's own actions, so each
+ * check button gets one, "check.toggle", which does what Space does. */
+static void
+check_toggle_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  gtk_widget_activate (GTK_WIDGET (user_data));
+}
+
+static void
+add_toggle_action (GtkWidget *check)
+{
+  static GQuark added;
+  g_autoptr(GSimpleActionGroup) group = NULL;
+  g_autoptr(GSimpleAction) action = NULL;
+
+  if (G_UNLIKELY (added == 0))
+    added = g_quark_from_static_string ("tw-toggle-action");
+  if (g_object_get_qdata (G_OBJECT (check), added) != NULL)
+    return;
+  g_object_set_qdata (G_OBJECT (check), added, GINT_TO_POINTER (TRUE));
+  group = g_simple_action_group_new ();
+  action = g_simple_action_new ("toggle", NULL);
+  /* The button owns the group: no reference back to it. */
+  g_signal_connect_object (action, "activate", G_CALLBACK (check_toggle_cb), check, 0);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (check, "check", G_ACTION_GROUP (group));
+}
+
+/* libadwaita 1.2's combo row shows its current value in a list item of its own,
+ * which has no name: it is named by the text it shows ("Paper"), again whenever the
+ * row's selection changes. */
+static gboolean
+is_combo_row_value (GtkWidget *widget)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkListItemWidget") &&
+         gtk_widget_get_ancestor (widget, ADW_TYPE_COMBO_ROW) != NULL &&
+         gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) == NULL;
+}
+
+static GtkWidget *
+first_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = first_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+name_combo_value_cb (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *label = first_label (widget);
+
+  if (label != NULL && *gtk_label_get_text (GTK_LABEL (label)) != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_label_get_text (GTK_LABEL (label)), -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+combo_selected_cb (GtkWidget *widget)
+{
+  /* After the row has shown the new value. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, name_combo_value_cb, g_object_ref (widget), g_object_unref);
+}
+
 static gboolean
 map_hook (GSignalInvocationHint *hint,
           guint                  n_values,
@@ -457,10 +584,24 @@ map_hook (GSignalInvocationHint *hint,
   GObject *object = g_value_get_object (&values[0]);
   static GQuark watched;
 
+  if (GTK_IS_WIDGET (object) && is_combo_row_value (GTK_WIDGET (object)))
+    {
+      if (g_object_get_data (object, "tw-combo-value-named") == NULL)
+        {
+          g_object_set_data (object, "tw-combo-value-named", GINT_TO_POINTER (TRUE));
+          g_signal_connect_object (gtk_widget_get_ancestor (GTK_WIDGET (object), ADW_TYPE_COMBO_ROW),
+                                   "notify::selected-item", G_CALLBACK (combo_selected_cb), object,
+                                   G_CONNECT_SWAPPED);
+        }
+      name_combo_value_cb (object);
+      return TRUE;
+    }
   if (!GTK_IS_BUTTON (object) && !GTK_IS_CHECK_BUTTON (object) && !ADW_IS_EXPANDER_ROW (object) &&
       !GTK_IS_SEARCH_ENTRY (object) && !GTK_IS_SWITCH (object))
     return TRUE;
   fix_accessible_label (GTK_WIDGET (object));
+  if (GTK_IS_CHECK_BUTTON (object))
+    add_toggle_action (GTK_WIDGET (object));
   /* GObject's notify takes no emission hook: watch each button once it is shown. */
   if (G_UNLIKELY (watched == 0))
     watched = g_quark_from_static_string ("tw-accessible-label-watched");
@@ -471,6 +612,9 @@ map_hook (GSignalInvocationHint *hint,
                                 : GTK_IS_SEARCH_ENTRY (object) ? "notify::placeholder-text"
                                 : "notify::label",
                         G_CALLBACK (relabelled_cb), NULL);
+      if (GTK_IS_BUTTON (object) &&
+          gtk_widget_get_ancestor (GTK_WIDGET (object), ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL)
+        g_signal_connect (object, "notify::icon-name", G_CALLBACK (relabelled_cb), NULL);
     }
   return TRUE;
 }

@@ -11,6 +11,7 @@
 
 #include "tw-command-private.h"
 #include "tw-error.h"
+#include "tw-host-command.h"
 #include "tw-sandbox.h"
 
 /* Runs an operation's steps, one after the other, building its JSON document. A step
@@ -575,6 +576,7 @@ prepare (Steps       *steps,
   GPtrArray *settings = tw_connector_get_settings (connector);
   const char *base_url = tw_service_get_base_url (steps->service);
   const char *allow_host = tw_service_get_setting (steps->service, "AllowHost");
+  const char *flatpak_info;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   if (vars != NULL)
@@ -628,19 +630,38 @@ prepare (Steps       *steps,
 
   steps->path_prefix = g_strdup (tw_service_get_setting (steps->service, "CommandPath"));
   steps->save_dir = tw_command_dup_save_dir (steps->service, profile_name);
-  /* AllowHost=false: the commands and files are the sandbox's own (the demo's). */
-  if (tw_sandbox_is_flatpak () && g_strcmp0 (allow_host, "false") != 0)
+  /* Inside the Flatpak sandbox the commands run on the host, through flatpak-spawn
+   * --host, when the profile allows it (HostCommands=true; a service's own
+   * AllowHost=true allows it for that service alone); AllowHost=false keeps them in
+   * the sandbox (the demo's stand-ins live there). Otherwise they are refused before
+   * anything runs, saying what to change. */
+  flatpak_info = tw_host_command_get_flatpak_info ();
+  if (flatpak_info != NULL && g_strcmp0 (allow_host, "false") != 0)
     {
-      if (g_strcmp0 (allow_host, "true") != 0)
+      const char *program = NULL;
+      gboolean allowed = tw_service_get_host_commands (steps->service) ||
+                         g_strcmp0 (allow_host, "true") == 0;
+      g_autoptr(GError) local_error = NULL;
+      g_auto(GStrv) host_argv = NULL;
+
+      /* The first command it would run names what cannot run. */
+      for (guint i = 0; program == NULL && i < steps->op->steps->len; i++)
         {
-          g_set_error (error, TW_ERROR, TW_ERROR_FORBIDDEN,
-                       /* Translators: the last two placeholders are a profile key and a
-                        * shell command, in English */
-                       _("%s is run by commands on this computer, but Trade Warden runs in a "
-                         "Flatpak sandbox. To let it run them on the host, set %s in the "
-                         "service's group of the profile and run: %s"),
-                       steps->service_name, "AllowHost=true",
-                       "flatpak override --user --talk-name=org.freedesktop.Flatpak " APP_ID);
+          TwCommandStep *step = g_ptr_array_index (steps->op->steps, i);
+
+          if (step->kind == TW_STEP_RUN && step->argv->len > 0)
+            program = g_ptr_array_index (step->argv, 0);
+        }
+      if (program == NULL)
+        return TRUE;   /* files alone: the sandbox's own view of them */
+      host_argv = tw_host_command_argv ((const char * const []) { program, NULL }, allowed,
+                                        flatpak_info, &local_error);
+      if (host_argv == NULL)
+        {
+          g_set_error (error, TW_ERROR, local_error->code,
+                       /* Translators: a service's name, then why its commands cannot run */
+                       _("%s is run by commands on this computer. %s"),
+                       steps->service_name, local_error->message);
           return FALSE;
         }
       steps->on_host = TRUE;

@@ -257,6 +257,10 @@ tw_command_run_async (const TwCommandSpec *spec,
       if (spec->path_prefix != NULL && *spec->path_prefix != '\0')
         g_ptr_array_add (argv, g_strconcat ("--env=PATH=", spec->path_prefix,
                                             ":/usr/local/bin:/usr/bin:/bin", NULL));
+      /* As tw_host_command_argv(): the host process ends if the console leaves the
+       * bus, and a program is never taken for one of flatpak-spawn's options. */
+      g_ptr_array_add (argv, g_strdup ("--watch-bus"));
+      g_ptr_array_add (argv, g_strdup ("--"));
       g_ptr_array_add (argv, g_strdup (spec->argv[0]));
     }
   else

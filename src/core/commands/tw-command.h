@@ -21,8 +21,9 @@ G_BEGIN_DECLS
  * (the ${dir} of the steps) and the connector's "settings" (Pattern=…, DataFile=…), plus
  * keys the console itself reads:
  *   AllowHost=true    inside the Flatpak sandbox, run the commands on the host through
- *                     flatpak-spawn --host; =false runs them inside the sandbox (the
- *                     demo's stand-ins live there); unset, they are refused there
+ *                     flatpak-spawn --host (as the profile's HostCommands=true does for
+ *                     all its services); =false runs them inside the sandbox (the
+ *                     demo's stand-ins live there); unset, the profile decides
  *   CommandPath=DIRS  folders searched first for the commands (a test's fakes)
  *   SaveDir=DIR       where saved copies go (default $XDG_DATA_HOME/tradewarden/saved) */
 

@@ -119,6 +119,8 @@ char          *_tw_keys_generate        (guint          bytes,
                                          const char    *encoding,
                                          GError       **error);
 /* Runs the managed restart command (its output in job->output). */
+gboolean       _tw_keys_can_restart     (TwKeyJob      *job,
+                                         GError       **error);
 gboolean       _tw_keys_run_restart     (TwKeyJob      *job,
                                          GError       **error);
 

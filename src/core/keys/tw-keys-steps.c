@@ -8,6 +8,7 @@
 
 #include "tw-client.h"
 #include "tw-error.h"
+#include "tw-host-command.h"
 #include "tw-http.h"
 #include "tw-key-command.h"
 #include "tw-key-env.h"
@@ -258,9 +259,25 @@ _tw_keys_prove (TwKeyJob    *job,
   return FALSE;
 }
 
-gboolean
-_tw_keys_run_restart (TwKeyJob  *job,
-                      GError   **error)
+/* The restart command as it is run: inside the Flatpak sandbox, on the host through
+ * flatpak-spawn --host when the profile allows it; otherwise refused, saying what to
+ * change, before the .env file is touched. Without a command (NULL, no error),
+ * tw_key_command_run_async() says none is set. */
+static char **
+restart_argv (TwKeyJob  *job,
+              GError   **error)
+{
+  if (job->server.argv == NULL || job->server.argv[0] == NULL || *job->server.argv[0] == '\0')
+    return NULL;
+  return tw_host_command_argv ((const char * const *) job->server.argv,
+                               tw_service_get_host_commands (job->service),
+                               tw_host_command_get_flatpak_info (), error);
+}
+
+static gboolean
+run_restart (TwKeyJob    *job,
+             char       **argv,
+             GError     **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autofree char *output = NULL;
@@ -268,7 +285,7 @@ _tw_keys_run_restart (TwKeyJob  *job,
   gboolean ok;
 
   g_main_context_push_thread_default (context);
-  tw_key_command_run_async ((const char * const *) job->server.argv, job->server.timeout_s, NULL,
+  tw_key_command_run_async ((const char * const *) argv, job->server.timeout_s, NULL,
                             wait_cb, &w);
   iterate_until (context, &w.done);
   ok = tw_key_command_run_finish (w.result, &output, error);
@@ -280,6 +297,38 @@ _tw_keys_run_restart (TwKeyJob  *job,
   g_free (job->output);
   job->output = g_steal_pointer (&output);
   return ok;
+}
+
+/* The restart command may run: inside a Flatpak without the profile's permission it
+ * may not, and @error says what to change. Checked before a .env file is touched. */
+gboolean
+_tw_keys_can_restart (TwKeyJob  *job,
+                      GError   **error)
+{
+  g_autoptr(GError) refused = NULL;
+  g_auto(GStrv) argv = restart_argv (job, &refused);
+
+  if (refused != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&refused));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_tw_keys_run_restart (TwKeyJob  *job,
+                      GError   **error)
+{
+  g_autoptr(GError) refused = NULL;
+  g_auto(GStrv) argv = restart_argv (job, &refused);
+
+  if (refused != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&refused));
+      return FALSE;
+    }
+  return run_restart (job, argv, error);
 }
 
 /* The list variable's items after adding @add and removing @remove (either nullable),
@@ -337,12 +386,20 @@ _tw_keys_managed_edit (TwKeyJob    *job,
   g_autoptr(WipedString) after = NULL;
   g_autofree char *backup = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) refused = NULL;
+  g_auto(GStrv) argv = NULL;
   gboolean changed;
 
   if (job->server.env_file == NULL)
     {
       g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
                    _("The service is managed but no .env file is set for it"));
+      return FALSE;
+    }
+  argv = restart_argv (job, &refused);
+  if (refused != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&refused));
       return FALSE;
     }
   before = tw_key_env_get (job->server.env_file, var->name, &local_error);
@@ -359,7 +416,7 @@ _tw_keys_managed_edit (TwKeyJob    *job,
       add_backup (job, backup);
     }
 
-  if (!_tw_keys_run_restart (job, &local_error))
+  if (!run_restart (job, argv, &local_error))
     {
       g_autoptr(GError) undo_error = NULL;
       g_autofree char *undo_backup = NULL;

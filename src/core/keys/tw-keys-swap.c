@@ -217,6 +217,8 @@ managed_replace (TwKeyJob     *job,
                    _("The service is managed but no .env file or variable is known for this key"));
       return FALSE;
     }
+  if (!_tw_keys_can_restart (job, error))
+    return FALSE;
   edit->variable = g_strdup (((TwEnvVariable *) g_ptr_array_index (job->spec->env_variables, 0))->name);
   edit->before = tw_key_env_get (job->server.env_file, edit->variable, &local_error);
   if (local_error != NULL)

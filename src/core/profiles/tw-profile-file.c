@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "tw-error.h"
+#include "tw-host-command.h"
 #include "tw-profile-private.h"
 
 static int
@@ -442,7 +443,7 @@ tw_profile_load_from_data (const char  *data,
                            const char  *filename,
                            GError     **error)
 {
-  static const char * const known[] = { "Name", "Mode", NULL };
+  static const char * const known[] = { "Name", "Mode", TW_PROFILE_KEY_HOST_COMMANDS, NULL };
   g_autofree char *basename = NULL;
   g_autoptr(GKeyFile) keyfile = NULL;
   g_autoptr(TwProfile) self = NULL;
@@ -526,6 +527,22 @@ tw_profile_load_from_data (const char  *data,
   debug_unknown_keys (keyfile, basename, GROUP_PROFILE, known);
 
   self = tw_profile_new (name, mode);
+  if (g_key_file_has_key (keyfile, GROUP_PROFILE, TW_PROFILE_KEY_HOST_COMMANDS, NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean host_commands = g_key_file_get_boolean (keyfile, GROUP_PROFILE,
+                                                       TW_PROFILE_KEY_HOST_COMMANDS,
+                                                       &local_error);
+
+      if (local_error != NULL)
+        {
+          g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                       _("%s: [Profile] “%s” must be “true” or “false”."),
+                       basename, TW_PROFILE_KEY_HOST_COMMANDS);
+          return NULL;
+        }
+      tw_profile_set_host_commands (self, host_commands);
+    }
 
   groups = g_key_file_get_groups (keyfile, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
@@ -826,6 +843,8 @@ tw_profile_to_data (TwProfile *self)
   keyfile = g_key_file_new ();
   g_key_file_set_string (keyfile, GROUP_PROFILE, "Name", tw_profile_get_name (self));
   g_key_file_set_string (keyfile, GROUP_PROFILE, "Mode", tw_mode_to_string (tw_profile_get_mode (self)));
+  if (tw_profile_get_host_commands (self))
+    g_key_file_set_boolean (keyfile, GROUP_PROFILE, TW_PROFILE_KEY_HOST_COMMANDS, TRUE);
   g_key_file_set_comment (keyfile, GROUP_PROFILE, NULL,
                           " Trade Warden profile. Secrets are never kept here: they are in the keyring.",
                           NULL);

@@ -17,6 +17,7 @@ struct _TwProfile
   GListStore *services;
   GPtrArray  *databases;
   GPtrArray  *logs;
+  gboolean    host_commands;
 };
 
 G_DEFINE_FINAL_TYPE (TwProfile, tw_profile, G_TYPE_OBJECT)
@@ -202,6 +203,39 @@ tw_profile_set_mode (TwProfile *self,
 }
 
 /**
+ * tw_profile_get_host_commands:
+ *
+ * Returns: whether the profile lets its commands run on the host from the
+ * Flatpak sandbox (%TW_PROFILE_KEY_HOST_COMMANDS in [Profile], default false)
+ */
+gboolean
+tw_profile_get_host_commands (TwProfile *self)
+{
+  g_return_val_if_fail (TW_IS_PROFILE (self), FALSE);
+  return self->host_commands;
+}
+
+/* Each of its services carries the permission: what runs a service's commands
+ * (its client, a key rotation) has the service, not the profile. */
+void
+tw_profile_set_host_commands (TwProfile *self,
+                              gboolean   allowed)
+{
+  guint n;
+
+  g_return_if_fail (TW_IS_PROFILE (self));
+
+  self->host_commands = !!allowed;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->services));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (G_LIST_MODEL (self->services), i);
+
+      tw_service_set_host_commands (service, self->host_commands);
+    }
+}
+
+/**
  * tw_profile_get_services:
  *
  * Returns: (transfer none): a #GListModel of #TwService, in the file's order
@@ -280,6 +314,7 @@ tw_profile_add_service (TwProfile *self,
   g_return_if_fail (TW_IS_PROFILE (self));
   g_return_if_fail (TW_IS_SERVICE (service));
 
+  tw_service_set_host_commands (service, self->host_commands);
   if (find_service (self, tw_service_get_id (service), &position))
     g_list_store_splice (self->services, position, 1, (gpointer *)&service, 1);
   else

@@ -68,6 +68,12 @@ void         tw_profile_set_name         (TwProfile    *self,
 TwMode       tw_profile_get_mode         (TwProfile    *self);
 void         tw_profile_set_mode         (TwProfile    *self,
                                           TwMode        mode);
+/* [Profile] HostCommands (TW_PROFILE_KEY_HOST_COMMANDS): inside the Flatpak sandbox,
+ * its commands may run on the host through flatpak-spawn --host. Set on its services
+ * too (tw_service_get_host_commands()). */
+gboolean     tw_profile_get_host_commands (TwProfile   *self);
+void         tw_profile_set_host_commands (TwProfile   *self,
+                                           gboolean     allowed);
 /* (transfer none) GListModel of TwService */
 GListModel  *tw_profile_get_services     (TwProfile    *self);
 TwService   *tw_profile_lookup_service   (TwProfile    *self,

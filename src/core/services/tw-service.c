@@ -33,6 +33,7 @@ struct _TwService
   int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
   TwHealth        last_health;      /* of the last tw_service_apply_health() */
   GHashTable     *settings;         /* profile key → value, the connector's own keys */
+  gboolean        host_commands;    /* its profile's HostCommands */
 };
 
 G_DEFINE_FINAL_TYPE (TwService, tw_service, G_TYPE_OBJECT)
@@ -682,6 +683,24 @@ tw_service_set_slow_ms (TwService *self,
     return;
   self->slow_ms = slow_ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLOW_MS]);
+}
+
+/* Whether its profile lets its commands (a commands connector's operations, the
+ * restart command of a key rotation) run on the host from the Flatpak sandbox:
+ * the profile's HostCommands, which the profile sets on each of its services. */
+gboolean
+tw_service_get_host_commands (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), FALSE);
+  return self->host_commands;
+}
+
+void
+tw_service_set_host_commands (TwService *self,
+                              gboolean   allowed)
+{
+  g_return_if_fail (TW_IS_SERVICE (self));
+  self->host_commands = !!allowed;
 }
 
 gboolean

@@ -83,6 +83,10 @@ void            tw_service_apply_health_unchanged (TwService *self,
                                                    double     latency_ms);
 void            tw_service_apply_error      (TwService      *self,
                                              const GError   *error);
+/* Its profile's HostCommands (set by the profile): commands may run on the host. */
+gboolean        tw_service_get_host_commands (TwService     *self);
+void            tw_service_set_host_commands (TwService     *self,
+                                              gboolean       allowed);
 /* The keys of the service's profile group its connector reads ("settings"), as text. */
 const char     *tw_service_get_setting      (TwService      *self,
                                              const char     *key);
