@@ -33,6 +33,7 @@ typedef struct
   char        *errors[N_KINDS];
   guint        seq[N_KINDS];
   guint64      mapped_hash[N_KINDS];  /* body hash of the last answer merged, 0: none or newer one pending */
+  gboolean     mapped[N_KINDS];       /* an answer of this kind is in the models (or failed to map) */
   GDateTime   *updated_at;
   gboolean     stale;
   gulong       connector_changed_id;
@@ -90,7 +91,9 @@ entry_sync_state (Entry *entry)
         continue;
       stale |= tw_poller_get_stale (entry->pollers[k]);
       last = tw_poller_get_last_success (entry->pollers[k]);
-      if (last == NULL)
+      /* Answered is not shown: the answer is mapped in a thread, and "updated at" says
+       * the models hold what every poll of the service answered. */
+      if (last == NULL || !entry->mapped[k])
         complete = FALSE;
       else if (oldest == NULL || g_date_time_compare (last, oldest) < 0)
         {
@@ -283,6 +286,7 @@ on_mapped (GObject      *source,
       return;
     }
 
+  entry->mapped[job->kind] = TRUE;
   if (mapped == NULL)
     {
       entry_set_error (entry, job->kind, error);
@@ -431,6 +435,7 @@ entry_teardown (Entry *entry)
       entry->operations[k] = NULL;
       entry->seq[k]++;
       entry->mapped_hash[k] = 0;
+      entry->mapped[k] = FALSE;
     }
   g_clear_object (&entry->client);
   g_clear_pointer (&entry->updated_at, g_date_time_unref);
