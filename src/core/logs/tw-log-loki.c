@@ -150,7 +150,7 @@ _tw_log_loki_new (const char  *id,
   if (stripped == NULL || *stripped == '\0')
     {
       g_set_error_literal (error, TW_ERROR, TW_ERROR_INVALID,
-                           _("A Loki log needs a Query: a LogQL selector such as {app=\"ai-trading\"}."));
+                           _("A Loki log needs a Query: a LogQL selector such as {app=\"trading\"}."));
       return NULL;
     }
   if (auth != NULL && !g_str_equal (auth, "none") && !g_str_equal (auth, "bearer")
