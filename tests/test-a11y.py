@@ -40,6 +40,9 @@ except ImportError as error:  # outside `build-aux/run deps`
 
 BINARY = os.environ.get("TW_BINARY")
 APP_NAME = "tradewarden"
+# GTK 4.8's AT-SPI bridge, asked about a widget whose accessible context it already
+# dropped: g_variant_new_object_path (NULL).
+GTK_KNOWN_CRITICAL = "g_variant_is_object_path: assertion 'string != NULL' failed"
 REASON = "drill of the keyboard path"
 REASON_ATSPI = "drill of the AT-SPI path"
 
@@ -51,6 +54,11 @@ class Console:
         env = dict(os.environ)
         env.pop("NO_AT_BRIDGE", None)
         env.pop("GTK_A11Y", None)
+        # GTK 4.8 answers an AT-SPI call about a window it is tearing down (the Shortcuts
+        # window closed on Escape, polled meanwhile) with a critical of its own
+        # (GTK_KNOWN_CRITICAL): not fatal here, and every other critical still fails the
+        # test, read from the console's output (own_criticals).
+        env["G_DEBUG"] = "gc-friendly"
         # A demo of its own: the simulator's state lives in the session's folders.
         self.log = tempfile.NamedTemporaryFile(prefix="tw-a11y-", suffix=".log", delete=False)
         self.process = subprocess.Popen([BINARY, "--demo"], env=env, stdout=self.log,
@@ -71,6 +79,14 @@ class Console:
                 "the first poll answers")
         self.pages = at.wait(lambda: at.find(self.frame, lambda a: at.role(a) == pyatspi.ROLE_LIST
                                              and at.name(a) == "Pages"), "the sidebar")
+
+    def own_criticals(self):
+        """The console's criticals, but GTK 4.8's known one; and how many of that one there
+        were."""
+        with open(self.log.name, errors="replace") as log:
+            lines = [l for l in log.read().splitlines() if "-CRITICAL **" in l]
+        known = [l for l in lines if GTK_KNOWN_CRITICAL in l]
+        return [l for l in lines if GTK_KNOWN_CRITICAL not in l], len(known)
 
     def print_log(self, prefix):
         """The console's last lines of output, after a failure."""
@@ -424,6 +440,13 @@ def main():
         check("the main menu's windows are named and close on Escape", lambda: test_menu_windows(console))
     finally:
         console.stop()
+
+    def no_criticals():
+        own, known = console.own_criticals()
+        if known:
+            notes.append("GTK 4.8's own AT-SPI critical, %d time(s) (not the console's)" % known)
+        assert not own, "the console logged:\n" + "\n".join(own[:20])
+    check("the console logged no critical of its own", no_criticals)
     print("1..%d" % len(results))
     for note in notes:
         print("# " + note)
