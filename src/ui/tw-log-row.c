@@ -460,6 +460,20 @@ released_cb (GtkGestureClick *gesture,
     gtk_widget_activate_action (GTK_WIDGET (self), "logs.filter-id", "s", cid);
 }
 
+/* GTK 4.8 gives a list item no accessible label of its own, and this row has no text
+ * child to lend it one: the row's words name the list item it is in. */
+static void
+update_accessible (TwLogRow *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  g_autofree char *description = NULL;
+
+  if (parent == NULL || self->line == NULL)
+    return;
+  description = tw_log_row_describe_line (self->line);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (parent), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
 static void
 tw_log_row_css_changed (GtkWidget         *widget,
                         GtkCssStyleChange *change)
@@ -504,6 +518,7 @@ tw_log_row_init (TwLogRow *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (self, "notify::parent", G_CALLBACK (update_accessible), NULL);
 }
 
 GtkWidget *
@@ -528,6 +543,7 @@ tw_log_row_set_line (TwLogRow   *self,
   g_clear_pointer (&self->match_regex, g_regex_unref);
   self->match_regex = match_regex;
   clear_layouts (self);
+  update_accessible (self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), line != NULL && tw_log_line_get_correlation_id (line) != NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -83,15 +83,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              TwLogsPage               *self)
 {
-  TwLogLine *line = gtk_list_item_get_item (item);
-  GtkWidget *row = gtk_list_item_get_child (item);
-  g_autofree char *description = tw_log_row_describe_line (line);
-
-  /* GTK 4.8 gives a list item no accessible label of its own: the row's words name it. */
-  if (gtk_widget_get_parent (row) != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
-  tw_log_row_set_line (TW_LOG_ROW (row), line, self->filter.text, self->highlight_regex);
+  /* The row names its list item for screen readers (tw_log_row_describe_line). */
+  tw_log_row_set_line (TW_LOG_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item),
+                       self->filter.text, self->highlight_regex);
 }
 
 static void
