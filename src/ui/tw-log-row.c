@@ -272,7 +272,8 @@ ensure_layouts (TwLogRow *self)
   self->x[COL_TIME] = x;
   x += chars_width (self, 19) + SPACING;
   self->x[COL_LEVEL] = x;
-  x += chars_width (self, 8) + SPACING;
+  /* Room for "WARNING" and "CRITICAL" in bold: every row's text starts at one x. */
+  x += chars_width (self, 9) + SPACING;
   if (self->layouts[COL_FLAG] != NULL)
     {
       pango_layout_get_pixel_size (self->layouts[COL_FLAG], &w, NULL);
@@ -384,8 +385,8 @@ tw_log_row_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = chars_width (self, 9 + 19 + 8 + 10) + 3 * SPACING;
-      *natural = chars_width (self, 9 + 19 + 8 + 80) + 3 * SPACING;
+      *minimum = chars_width (self, 9 + 19 + 9 + 10) + 3 * SPACING;
+      *natural = chars_width (self, 9 + 19 + 9 + 80) + 3 * SPACING;
     }
   else
     {
@@ -444,20 +445,23 @@ tw_log_row_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+/* On the press, claimed: the list item's own click (the selection) does not see it. */
 static void
-released_cb (GtkGestureClick *gesture,
-             int              n_press,
-             double           x,
-             double           y,
-             TwLogRow        *self)
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            TwLogRow        *self)
 {
   const char *cid;
 
   if (n_press != 1 || self->line == NULL || !in_id (self, x))
     return;
   cid = tw_log_line_get_correlation_id (self->line);
-  if (cid != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "logs.filter-id", "s", cid);
+  if (cid == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_activate_action (GTK_WIDGET (self), "logs.filter-id", "s", cid);
 }
 
 /* GTK 4.8 gives a list item no accessible label of its own, and this row has no text
@@ -516,7 +520,7 @@ tw_log_row_init (TwLogRow *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   g_signal_connect (self, "notify::parent", G_CALLBACK (update_accessible), NULL);
 }
