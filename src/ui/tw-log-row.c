@@ -479,6 +479,14 @@ update_accessible (TwLogRow *self)
 }
 
 static void
+parent_changed_cb (TwLogRow   *self,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  update_accessible (self);
+}
+
+static void
 tw_log_row_css_changed (GtkWidget         *widget,
                         GtkCssStyleChange *change)
 {
@@ -522,7 +530,7 @@ tw_log_row_init (TwLogRow *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-  g_signal_connect (self, "notify::parent", G_CALLBACK (update_accessible), NULL);
+  g_signal_connect (self, "notify::parent", G_CALLBACK (parent_changed_cb), NULL);
 }
 
 GtkWidget *
