@@ -10,6 +10,7 @@
 #include "tw-log-chain.h"
 #include "tw-sim-loki.h"
 #include "tw-logs-page-private.h"
+#include "tw-log-row.h"
 #include "tw-test-app.h"
 #include "tw-test-recorder.h"
 
@@ -155,6 +156,32 @@ test_logs_page (void)
   tw_test_wait_until (at_bottom (page), 5000);
   g_assert_true (_tw_logs_page_get_follow (page));
   g_assert_null (_tw_logs_page_get_new_lines (page));
+  {
+    /* A row drawn by itself names its list item for screen readers: time, level, log,
+     * text and id. */
+    GtkWidget *list = GTK_WIDGET (_tw_logs_page_get_list_view (page));
+    gboolean seen = FALSE;
+
+    for (GtkWidget *item = gtk_widget_get_first_child (list); item != NULL; item = gtk_widget_get_next_sibling (item))
+      {
+        GtkWidget *row = gtk_widget_get_first_child (item);
+        TwLogLine *line = row != NULL && TW_IS_LOG_ROW (row) ? tw_log_row_get_line (TW_LOG_ROW (row)) : NULL;
+        g_autofree char *said = NULL;
+        g_autofree char *wrong = NULL;
+
+        if (line == NULL || strstr (tw_log_line_get_text (line), "MAX DRAWDOWN") == NULL)
+          continue;
+        said = tw_log_row_describe_line (line);
+        g_assert_nonnull (strstr (said, "2026-12-06 09:59:00"));
+        g_assert_nonnull (strstr (said, "CRITICAL"));
+        g_assert_nonnull (strstr (said, "trading: 2026-12-06 09:59:00,000 - trading - CRITICAL - MAX DRAWDOWN"));
+        g_assert_nonnull (strstr (said, "order-999"));
+        wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, said);
+        g_assert_null (wrong);
+        seen = TRUE;
+      }
+    g_assert_true (seen);
+  }
   tw_test_stall_meter_pause (meter);
   app_save_png_light_dark (GTK_WIDGET (f.window), "logs-following");
   tw_test_stall_meter_resume (meter);

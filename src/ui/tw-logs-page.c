@@ -8,11 +8,9 @@
 #include <string.h>
 
 #include "tw-incident-snapshot.h"
+#include "tw-log-row.h"
 #include "tw-util.h"
 #include "tw-window.h"
-
-/* A log line's tooltip shows at most this much of it. */
-#define TOOLTIP_MAX_CHARS 2000
 
 #define FILTER_DELAY_MS 300
 
@@ -69,127 +67,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TwLogsPage, tw_logs_page, ADW_TYPE_BIN,
 enum { PROP_0, PROP_FOLLOW, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-/* Rows */
-
-static char *
-markup_with_matches (TwLogsPage *self,
-                     const char *text)
-{
-  gsize len = strlen (text);
-  g_autofree guint8 *marked = g_malloc0 (len + 1);
-  GString *out = g_string_sized_new (len + 64);
-  gboolean in = FALSE;
-  gsize run = 0;
-
-  if (self->filter.text != NULL)
-    {
-      gsize n = strlen (self->filter.text);
-
-      for (gsize i = 0; n > 0 && i + n <= len; i++)
-        if (g_ascii_strncasecmp (text + i, self->filter.text, n) == 0)
-          memset (marked + i, 1, n);
-    }
-  if (self->highlight_regex != NULL)
-    {
-      g_autoptr(GMatchInfo) info = NULL;
-
-      g_regex_match (self->highlight_regex, text, 0, &info);
-      while (g_match_info_matches (info))
-        {
-          int start, end;
-
-          if (g_match_info_fetch_pos (info, 0, &start, &end) && end > start)
-            memset (marked + start, 1, end - start);
-          if (!g_match_info_next (info, NULL))
-            break;
-        }
-    }
-  for (gsize i = 0; i <= len; i++)
-    {
-      gboolean m = i < len && marked[i];
-
-      if (m != in || i == len)
-        {
-          g_autofree char *escaped = g_markup_escape_text (text + run, i - run);
-
-          if (in)
-            g_string_append_printf (out, "<span background=\"#f6d32d\" foreground=\"#241f31\">%s</span>", escaped);
-          else
-            g_string_append (out, escaped);
-          run = i;
-          in = m;
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
-static void
-id_clicked_cb (GtkButton *button,
-               gpointer   user_data)
-{
-  const char *id = g_object_get_data (G_OBJECT (button), "tw-id");
-
-  if (id != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (button), "logs.filter-id", "s", id);
-}
+/* Rows: one TwLogRow each (a box of labels and a button cost GtkListView 4.8's 200
+ * rows too much before the first frame). */
 
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               TwLogsPage               *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *source = gtk_label_new (NULL);
-  GtkWidget *time = gtk_label_new (NULL);
-  GtkWidget *level = gtk_label_new (NULL);
-  GtkWidget *id = gtk_button_new ();
-  GtkWidget *flag = gtk_label_new (NULL);
-  GtkWidget *text = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (box, "tw-log-row");
-  gtk_label_set_width_chars (GTK_LABEL (source), 9);
-  gtk_label_set_max_width_chars (GTK_LABEL (source), 9);
-  gtk_label_set_ellipsize (GTK_LABEL (source), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (source), 0);
-  gtk_widget_add_css_class (source, "dim-label");
-  gtk_label_set_width_chars (GTK_LABEL (time), 19);
-  gtk_label_set_xalign (GTK_LABEL (time), 0);
-  gtk_widget_add_css_class (time, "numeric");
-  gtk_widget_add_css_class (time, "dim-label");
-  gtk_label_set_width_chars (GTK_LABEL (level), 8);
-  gtk_label_set_xalign (GTK_LABEL (level), 0);
-  gtk_widget_add_css_class (level, "tw-log-level");
-  gtk_widget_add_css_class (id, "flat");
-  gtk_widget_add_css_class (id, "tw-log-id");
-  gtk_widget_set_tooltip_text (id, _("Show this id's lines in every log"));
-  g_signal_connect (id, "clicked", G_CALLBACK (id_clicked_cb), NULL);
-  gtk_widget_add_css_class (flag, "warning");
-  gtk_label_set_ellipsize (GTK_LABEL (text), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (text), 0);
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_widget_add_css_class (text, "monospace");
-  gtk_box_append (GTK_BOX (box), source);
-  gtk_box_append (GTK_BOX (box), time);
-  gtk_box_append (GTK_BOX (box), level);
-  gtk_box_append (GTK_BOX (box), flag);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), id);
-  gtk_list_item_set_child (item, box);
-}
-
-static const char *
-level_class (TwLogLevel level)
-{
-  switch (level)
-    {
-    case TW_LOG_LEVEL_CRITICAL: return "tw-critical";
-    case TW_LOG_LEVEL_ERROR: return "tw-error";
-    case TW_LOG_LEVEL_WARNING: return "tw-warning";
-    case TW_LOG_LEVEL_DEBUG: return "tw-debug";
-    case TW_LOG_LEVEL_INFO:
-    case TW_LOG_LEVEL_UNKNOWN:
-    default: return "tw-info";
-    }
+  gtk_list_item_set_child (item, tw_log_row_new ());
 }
 
 static void
@@ -197,74 +83,30 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              TwLogsPage               *self)
 {
-  TwLogLine *line = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *source = gtk_widget_get_first_child (box);
-  GtkWidget *time = gtk_widget_get_next_sibling (source);
-  GtkWidget *level = gtk_widget_get_next_sibling (time);
-  GtkWidget *flag = gtk_widget_get_next_sibling (level);
-  GtkWidget *text = gtk_widget_get_next_sibling (flag);
-  GtkWidget *id = gtk_widget_get_next_sibling (text);
-  static const char *classes[] = { "tw-critical", "tw-error", "tw-warning", "tw-debug", "tw-info" };
-  guint flags = tw_log_line_get_flags (line);
-  const char *cid = tw_log_line_get_correlation_id (line);
-  g_autofree char *markup = NULL;
-  const char *flag_text = NULL;
+  /* The row names its list item for screen readers (tw_log_row_describe_line). */
+  tw_log_row_set_line (TW_LOG_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item),
+                       self->filter.text, self->highlight_regex);
+}
 
-  /* GTK 4.8 gives a list item no accessible label of its own: the line's text names it. */
-  if (gtk_widget_get_parent (box) != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    tw_log_line_get_text (line) != NULL ? tw_log_line_get_text (line) : "",
-                                    -1);
-  gtk_label_set_text (GTK_LABEL (source), tw_log_line_get_source_id (line));
-  if (tw_log_line_get_time (line) != 0)
-    {
-      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (tw_log_line_get_time (line) / G_USEC_PER_SEC);
-      g_autofree char *formatted = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
-      gtk_label_set_text (GTK_LABEL (time), formatted);
-    }
-  else
-    gtk_label_set_text (GTK_LABEL (time), "");
-  gtk_label_set_text (GTK_LABEL (level), tw_log_level_to_string (tw_log_line_get_level (line)));
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (level, classes[i]);
-  gtk_widget_add_css_class (level, level_class (tw_log_line_get_level (line)));
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               TwLogsPage               *self)
+{
+  tw_log_row_set_line (TW_LOG_ROW (gtk_list_item_get_child (item)), NULL, NULL, NULL);
+}
 
-  if (flags & TW_LOG_LINE_LOST)
-    flag_text = _("no longer in the file (truncated by a rotation)");
-  else if (flags & TW_LOG_LINE_CUT)
-    flag_text = _("cut by a rotation");
-  else if (flags & TW_LOG_LINE_BINARY)
-    flag_text = _("binary");
-  else if (tw_log_line_get_malformed (line))
-    flag_text = _("not JSON");
-  else if (flags & TW_LOG_LINE_SHORTENED)
-    flag_text = _("shortened");
-  gtk_label_set_text (GTK_LABEL (flag), flag_text != NULL ? flag_text : "");
-  gtk_widget_set_visible (flag, flag_text != NULL);
+/* Enter or a double click on a row: its correlation id's lines in every log. */
+static void
+row_activated_cb (GtkListView *list,
+                  guint        position,
+                  TwLogsPage  *self)
+{
+  g_autoptr(TwLogLine) line = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  const char *cid = line != NULL ? tw_log_line_get_correlation_id (line) : NULL;
 
-  markup = markup_with_matches (self, tw_log_line_get_text (line));
-  gtk_label_set_markup (GTK_LABEL (text), markup);
-  /* A line wider than the window ends in "…" (always so with large text): its whole
-   * text in the tooltip, up to a screenful. */
-  {
-    const char *whole = tw_log_line_get_text (line);
-
-    if (g_utf8_strlen (whole, TOOLTIP_MAX_CHARS + 1) <= TOOLTIP_MAX_CHARS)
-      gtk_widget_set_tooltip_text (text, whole);
-    else
-      {
-        g_autofree char *start = g_utf8_substring (whole, 0, TOOLTIP_MAX_CHARS);
-        g_autofree char *shown = g_strconcat (start, "…", NULL);
-
-        gtk_widget_set_tooltip_text (text, shown);
-      }
-  }
-
-  gtk_widget_set_visible (id, cid != NULL);
-  gtk_button_set_label (GTK_BUTTON (id), cid != NULL ? cid : "");
-  g_object_set_data_full (G_OBJECT (id), "tw-id", g_strdup (cid), g_free);
+  if (cid != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "logs.filter-id", "s", cid);
 }
 
 /* Follow */
@@ -1158,6 +1000,8 @@ tw_logs_page_init (TwLogsPage *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->view)));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (row_activated_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->selection, "items-changed", G_CALLBACK (items_changed_cb), self);

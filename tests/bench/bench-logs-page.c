@@ -68,6 +68,18 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* TW_BENCH_PHASES=1: the main thread's CPU in each frame phase (over 1 ms), to stderr. */
+static gint64 phase_t;
+static void
+phase_cb (GdkFrameClock *clock, gpointer name)
+{
+  gint64 now = thread_cpu_us ();
+
+  if (phase_t != 0 && now - phase_t > 1000)
+    g_printerr ("%s: %" G_GINT64_FORMAT " us\n", (char *) name, now - phase_t);
+  phase_t = now;
+}
+
 static gboolean
 meter_cb (gpointer data)
 {
@@ -163,6 +175,14 @@ main (int   argc,
   while (gtk_widget_get_frame_clock (window) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint_cb), &bench);
+  if (g_getenv ("TW_BENCH_PHASES") != NULL)
+    {
+      g_signal_connect (gtk_widget_get_frame_clock (window), "before-paint", G_CALLBACK (phase_cb), "before-paint (since after-paint)");
+      g_signal_connect (gtk_widget_get_frame_clock (window), "update", G_CALLBACK (phase_cb), "update");
+      g_signal_connect (gtk_widget_get_frame_clock (window), "layout", G_CALLBACK (phase_cb), "layout");
+      g_signal_connect (gtk_widget_get_frame_clock (window), "paint", G_CALLBACK (phase_cb), "paint");
+      g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (phase_cb), "after-paint");
+    }
   /* The empty page painted first, settled. */
   deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline)
@@ -175,7 +195,12 @@ main (int   argc,
   bench.start_wait = run_queue_wait_us ();
   bench.start = g_get_monotonic_time ();
   tw_logs_start (logs);
+  if (g_getenv ("TW_BENCH_PHASES") != NULL)
+    g_printerr ("start: %" G_GINT64_FORMAT " us\n", thread_cpu_us () - bench.start_thread_cpu);
   tw_logs_page_set_logs (bench.page, logs);
+  if (g_getenv ("TW_BENCH_PHASES") != NULL)
+    g_printerr ("set_logs: %" G_GINT64_FORMAT " us, %u rows\n", thread_cpu_us () - bench.start_thread_cpu, g_list_model_get_n_items (G_LIST_MODEL (_tw_logs_page_get_view (bench.page))));
+  phase_t = thread_cpu_us ();
   deadline = bench.start + 60 * G_USEC_PER_SEC;
   while ((bench.first_paint == 0 || indexing (logs)) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

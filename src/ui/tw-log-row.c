@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tw-log-row.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+#include <time.h>
+
+/* The most of a line its tooltip shows. */
+#define TOOLTIP_MAX_CHARS 2000
+
+#define SPACING 8      /* px between columns, as the box of labels had */
+#define ID_PADDING 6   /* px either side of the id, as its flat button had */
+#define DIM_ALPHA 0.55 /* Adwaita's .dim-label */
+
+enum { COL_SOURCE, COL_TIME, COL_LEVEL, COL_FLAG, COL_TEXT, COL_ID, N_COLS };
+
+struct _TwLogRow
+{
+  GtkWidget    parent_instance;
+
+  TwLogLine   *line;
+  char        *match_text;
+  GRegex      *match_regex;
+  PangoLayout *layouts[N_COLS];  /* made when the row is first drawn after a change */
+  gboolean     laid_out;
+  int          laid_width;
+  int          x[N_COLS];
+  int          id_width;
+};
+
+G_DEFINE_FINAL_TYPE (TwLogRow, tw_log_row, GTK_TYPE_WIDGET)
+
+static const char *
+flag_text (TwLogLine *line)
+{
+  guint flags = tw_log_line_get_flags (line);
+
+  if (flags & TW_LOG_LINE_LOST)
+    return _("no longer in the file (truncated by a rotation)");
+  if (flags & TW_LOG_LINE_CUT)
+    return _("cut by a rotation");
+  if (flags & TW_LOG_LINE_BINARY)
+    return _("binary");
+  if (tw_log_line_get_malformed (line))
+    return _("not JSON");
+  if (flags & TW_LOG_LINE_SHORTENED)
+    return _("shortened");
+  return NULL;
+}
+
+/* "2026-12-06 14:30:00" in local time, or "" */
+static void
+format_time (gint64 time,
+             char   buf[32])
+{
+  time_t t = (time_t) (time / G_USEC_PER_SEC);
+  struct tm tm;
+
+  buf[0] = '\0';
+  if (time != 0 && localtime_r (&t, &tm) != NULL)
+    strftime (buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+char *
+tw_log_row_describe_line (TwLogLine *line)
+{
+  GString *out = g_string_new (NULL);
+  const char *text = tw_log_line_get_text (line);
+  const char *flag = flag_text (line);
+  const char *cid = tw_log_line_get_correlation_id (line);
+  char time[32];
+
+  format_time (tw_log_line_get_time (line), time);
+  if (*time != '\0')
+    g_string_append_printf (out, "%s, ", time);
+  /* TRANSLATORS: what a screen reader says of a log line: its level, the log's name, the
+   * line's text, e.g. "ERROR, trading: Order rejected" */
+  g_string_append_printf (out, _("%s, %s: %s"),
+                          tw_log_level_to_string (tw_log_line_get_level (line)),
+                          tw_log_line_get_source_id (line),
+                          text != NULL ? text : "");
+  if (flag != NULL)
+    g_string_append_printf (out, " (%s)", flag);
+  if (cid != NULL)
+    /* TRANSLATORS: after a log line read by a screen reader: its correlation id */
+    g_string_append_printf (out, _(", id %s"), cid);
+  return g_string_free (out, FALSE);
+}
+
+/* The filter's matches, marked as the search marks them. */
+static PangoAttrList *
+match_attributes (TwLogRow   *self,
+                  const char *text)
+{
+  PangoAttrList *attrs = NULL;
+  gsize len = strlen (text);
+  g_autofree guint8 *marked = NULL;
+  gsize run = 0;
+
+  if (self->match_text == NULL && self->match_regex == NULL)
+    return NULL;
+  marked = g_malloc0 (len + 1);
+  if (self->match_text != NULL)
+    {
+      gsize n = strlen (self->match_text);
+
+      for (gsize i = 0; n > 0 && i + n <= len; i++)
+        if (g_ascii_strncasecmp (text + i, self->match_text, n) == 0)
+          memset (marked + i, 1, n);
+    }
+  if (self->match_regex != NULL)
+    {
+      g_autoptr(GMatchInfo) info = NULL;
+
+      g_regex_match (self->match_regex, text, 0, &info);
+      while (g_match_info_matches (info))
+        {
+          int start, end;
+
+          if (g_match_info_fetch_pos (info, 0, &start, &end) && end > start)
+            memset (marked + start, 1, end - start);
+          if (!g_match_info_next (info, NULL))
+            break;
+        }
+    }
+  for (gsize i = 0; i <= len; i++)
+    {
+      if (i < len && marked[i])
+        {
+          if (i == 0 || !marked[i - 1])
+            run = i;
+          continue;
+        }
+      if (i > 0 && marked[i - 1])
+        {
+          PangoAttribute *bg = pango_attr_background_new (0xf6f6, 0xd3d3, 0x2d2d);
+          PangoAttribute *fg = pango_attr_foreground_new (0x2424, 0x1f1f, 0x3131);
+
+          if (attrs == NULL)
+            attrs = pango_attr_list_new ();
+          bg->start_index = fg->start_index = run;
+          bg->end_index = fg->end_index = i;
+          pango_attr_list_insert (attrs, bg);
+          pango_attr_list_insert (attrs, fg);
+        }
+    }
+  return attrs;
+}
+
+static PangoLayout *
+make_layout (TwLogRow   *self,
+             const char *text,
+             gboolean    monospace,
+             PangoWeight weight,
+             double      scale)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+
+  if (monospace || weight != PANGO_WEIGHT_NORMAL || scale != 1.0)
+    {
+      const PangoFontDescription *base = pango_context_get_font_description (pango_layout_get_context (layout));
+      PangoFontDescription *desc = pango_font_description_copy (base);
+
+      if (monospace)
+        pango_font_description_set_family (desc, "monospace");
+      if (weight != PANGO_WEIGHT_NORMAL)
+        pango_font_description_set_weight (desc, weight);
+      if (scale != 1.0)
+        {
+          int size = pango_font_description_get_size (desc);
+
+          if (pango_font_description_get_size_is_absolute (desc))
+            pango_font_description_set_absolute_size (desc, size * scale);
+          else
+            pango_font_description_set_size (desc, (int) (size * scale));
+        }
+      pango_layout_set_font_description (layout, desc);
+      pango_font_description_free (desc);
+    }
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  return layout;
+}
+
+/* The width of @chars characters of the row's font, as a label's width-chars. */
+static int
+chars_width (TwLogRow *self,
+             int       chars)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int ch = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                pango_font_metrics_get_approximate_digit_width (metrics));
+
+  pango_font_metrics_unref (metrics);
+  return PANGO_PIXELS_CEIL (ch * chars);
+}
+
+static void
+clear_layouts (TwLogRow *self)
+{
+  for (guint i = 0; i < N_COLS; i++)
+    g_clear_object (&self->layouts[i]);
+  self->laid_out = FALSE;
+}
+
+static void
+ensure_layouts (TwLogRow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  TwLogLine *line = self->line;
+  const char *flag, *cid, *text;
+  PangoAttrList *attrs;
+  char time[32];
+  int x, right, w;
+
+  if (self->laid_out && self->laid_width == width)
+    return;
+  if (!self->laid_out)
+    {
+      clear_layouts (self);
+      if (line == NULL)
+        return;
+      flag = flag_text (line);
+      cid = tw_log_line_get_correlation_id (line);
+      text = tw_log_line_get_text (line) != NULL ? tw_log_line_get_text (line) : "";
+      format_time (tw_log_line_get_time (line), time);
+      self->layouts[COL_SOURCE] = make_layout (self, tw_log_line_get_source_id (line), FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+      pango_layout_set_ellipsize (self->layouts[COL_SOURCE], PANGO_ELLIPSIZE_END);
+      self->layouts[COL_TIME] = make_layout (self, time, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+      attrs = pango_attr_list_new ();
+      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+      pango_layout_set_attributes (self->layouts[COL_TIME], attrs);
+      pango_attr_list_unref (attrs);
+      switch (tw_log_line_get_level (line))
+        {
+        case TW_LOG_LEVEL_CRITICAL:
+          w = PANGO_WEIGHT_ULTRABOLD;
+          break;
+        case TW_LOG_LEVEL_ERROR:
+        case TW_LOG_LEVEL_WARNING:
+          w = PANGO_WEIGHT_BOLD;
+          break;
+        case TW_LOG_LEVEL_INFO:
+        case TW_LOG_LEVEL_DEBUG:
+        case TW_LOG_LEVEL_UNKNOWN:
+        default:
+          w = PANGO_WEIGHT_NORMAL;
+          break;
+        }
+      self->layouts[COL_LEVEL] = make_layout (self, tw_log_level_to_string (tw_log_line_get_level (line)), FALSE, w, 1.0);
+      if (flag != NULL)
+        self->layouts[COL_FLAG] = make_layout (self, flag, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+      self->layouts[COL_TEXT] = make_layout (self, text, TRUE, PANGO_WEIGHT_NORMAL, 1.0);
+      pango_layout_set_ellipsize (self->layouts[COL_TEXT], PANGO_ELLIPSIZE_END);
+      attrs = match_attributes (self, text);
+      if (attrs != NULL)
+        {
+          pango_layout_set_attributes (self->layouts[COL_TEXT], attrs);
+          pango_attr_list_unref (attrs);
+        }
+      if (cid != NULL)
+        self->layouts[COL_ID] = make_layout (self, cid, FALSE, PANGO_WEIGHT_BOLD, 0.85);
+      self->laid_out = TRUE;
+    }
+  self->laid_width = width;
+
+  /* Columns left to right, the id at the right end, the text between. */
+  x = 0;
+  self->x[COL_SOURCE] = x;
+  w = chars_width (self, 9);
+  pango_layout_set_width (self->layouts[COL_SOURCE], w * PANGO_SCALE);
+  x += w + SPACING;
+  self->x[COL_TIME] = x;
+  x += chars_width (self, 19) + SPACING;
+  self->x[COL_LEVEL] = x;
+  /* Room for "WARNING" and "CRITICAL" in bold: every row's text starts at one x. */
+  x += chars_width (self, 9) + SPACING;
+  if (self->layouts[COL_FLAG] != NULL)
+    {
+      pango_layout_get_pixel_size (self->layouts[COL_FLAG], &w, NULL);
+      self->x[COL_FLAG] = x;
+      x += w + SPACING;
+    }
+  right = width;
+  self->id_width = 0;
+  if (self->layouts[COL_ID] != NULL)
+    {
+      pango_layout_get_pixel_size (self->layouts[COL_ID], &w, NULL);
+      self->id_width = w + 2 * ID_PADDING;
+      right -= self->id_width;
+      self->x[COL_ID] = right + ID_PADDING;
+      right -= SPACING;
+    }
+  self->x[COL_TEXT] = x;
+  pango_layout_set_width (self->layouts[COL_TEXT], MAX (right - x, 1) * PANGO_SCALE);
+}
+
+static void
+draw_layout (TwLogRow      *self,
+             GtkSnapshot   *snapshot,
+             guint          col,
+             int            baseline,
+             const GdkRGBA *color)
+{
+  PangoLayout *layout = self->layouts[col];
+  int x = self->x[col];
+  int w;
+
+  if (layout == NULL)
+    return;
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    {
+      pango_layout_get_pixel_size (layout, &w, NULL);
+      if (pango_layout_get_width (layout) > 0)
+        w = pango_layout_get_width (layout) / PANGO_SCALE;
+      x = gtk_widget_get_width (GTK_WIDGET (self)) - x - w;
+    }
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, baseline - pango_layout_get_baseline (layout) / PANGO_SCALE));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+tw_log_row_snapshot (GtkWidget   *widget,
+                     GtkSnapshot *snapshot)
+{
+  TwLogRow *self = TW_LOG_ROW (widget);
+  GtkStyleContext *style = gtk_widget_get_style_context (widget);
+  GdkRGBA fg, dim, level, flag;
+  PangoFontMetrics *metrics;
+  int baseline;
+
+  ensure_layouts (self);
+  if (!self->laid_out)
+    return;
+  /* The row's font's baseline, its line centred in the row's height. */
+  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
+  baseline = (gtk_widget_get_height (widget) - PANGO_PIXELS (pango_font_metrics_get_height (metrics))) / 2
+             + PANGO_PIXELS (pango_font_metrics_get_ascent (metrics));
+  pango_font_metrics_unref (metrics);
+
+  gtk_style_context_get_color (style, &fg);
+  dim = fg;
+  dim.alpha *= DIM_ALPHA;
+  level = fg;
+  switch (tw_log_line_get_level (self->line))
+    {
+    case TW_LOG_LEVEL_CRITICAL:
+    case TW_LOG_LEVEL_ERROR:
+      gtk_style_context_lookup_color (style, "error_color", &level);
+      break;
+    case TW_LOG_LEVEL_WARNING:
+      gtk_style_context_lookup_color (style, "warning_color", &level);
+      break;
+    case TW_LOG_LEVEL_DEBUG:
+      level.alpha *= 0.6;
+      break;
+    case TW_LOG_LEVEL_INFO:
+    case TW_LOG_LEVEL_UNKNOWN:
+    default:
+      break;
+    }
+  flag = fg;
+  gtk_style_context_lookup_color (style, "warning_color", &flag);
+
+  draw_layout (self, snapshot, COL_SOURCE, baseline, &dim);
+  draw_layout (self, snapshot, COL_TIME, baseline, &dim);
+  draw_layout (self, snapshot, COL_LEVEL, baseline, &level);
+  draw_layout (self, snapshot, COL_FLAG, baseline, &flag);
+  draw_layout (self, snapshot, COL_TEXT, baseline, &fg);
+  draw_layout (self, snapshot, COL_ID, baseline, &fg);
+}
+
+/* One line of the row's font (or of the monospace text's, if taller). */
+static void
+tw_log_row_measure (GtkWidget      *widget,
+                    GtkOrientation  orientation,
+                    int             for_size,
+                    int            *minimum,
+                    int            *natural,
+                    int            *minimum_baseline,
+                    int            *natural_baseline)
+{
+  TwLogRow *self = TW_LOG_ROW (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = chars_width (self, 9 + 19 + 9 + 10) + 3 * SPACING;
+      *natural = chars_width (self, 9 + 19 + 9 + 80) + 3 * SPACING;
+    }
+  else
+    {
+      PangoContext *context = gtk_widget_get_pango_context (widget);
+      PangoFontDescription *mono = pango_font_description_copy (pango_context_get_font_description (context));
+      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+      PangoFontMetrics *mono_metrics;
+      int height;
+
+      pango_font_description_set_family (mono, "monospace");
+      mono_metrics = pango_context_get_metrics (context, mono, NULL);
+      height = MAX (pango_font_metrics_get_height (metrics), pango_font_metrics_get_height (mono_metrics));
+      pango_font_metrics_unref (metrics);
+      pango_font_metrics_unref (mono_metrics);
+      pango_font_description_free (mono);
+      *minimum = *natural = PANGO_PIXELS_CEIL (height);
+    }
+}
+
+static void
+tw_log_row_size_allocate (GtkWidget *widget,
+                          int        width,
+                          int        height,
+                          int        baseline)
+{
+  /* Laid out again at the next draw, only if the width changed. */
+}
+
+static gboolean
+in_id (TwLogRow *self,
+       double    x)
+{
+  int left;
+
+  ensure_layouts (self);
+  if (self->layouts[COL_ID] == NULL)
+    return FALSE;
+  left = gtk_widget_get_width (GTK_WIDGET (self)) - self->id_width;
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    return x < self->id_width;
+  return x >= left;
+}
+
+static gboolean
+tw_log_row_query_tooltip (GtkWidget  *widget,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard,
+                          GtkTooltip *tooltip)
+{
+  TwLogRow *self = TW_LOG_ROW (widget);
+  const char *whole;
+
+  if (self->line == NULL)
+    return FALSE;
+  if (in_id (self, x))
+    {
+      gtk_tooltip_set_text (tooltip, _("Show this id's lines in every log"));
+      return TRUE;
+    }
+  /* A line wider than the row ends in "…" (always so with large text): its whole text
+   * in the tooltip, up to a screenful. */
+  ensure_layouts (self);
+  if (self->layouts[COL_TEXT] == NULL || !pango_layout_is_ellipsized (self->layouts[COL_TEXT]))
+    return FALSE;
+  whole = tw_log_line_get_text (self->line);
+  if (g_utf8_strlen (whole, TOOLTIP_MAX_CHARS + 1) <= TOOLTIP_MAX_CHARS)
+    gtk_tooltip_set_text (tooltip, whole);
+  else
+    {
+      g_autofree char *start = g_utf8_substring (whole, 0, TOOLTIP_MAX_CHARS);
+      g_autofree char *shown = g_strconcat (start, "…", NULL);
+
+      gtk_tooltip_set_text (tooltip, shown);
+    }
+  return TRUE;
+}
+
+/* On the press, claimed: the list item's own click (the selection) does not see it. */
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            TwLogRow        *self)
+{
+  const char *cid;
+
+  if (n_press != 1 || self->line == NULL || !in_id (self, x))
+    return;
+  cid = tw_log_line_get_correlation_id (self->line);
+  if (cid == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_activate_action (GTK_WIDGET (self), "logs.filter-id", "s", cid);
+}
+
+/* GTK 4.8 gives a list item no accessible label of its own, and this row has no text
+ * child to lend it one: the row's words name the list item it is in. */
+static void
+update_accessible (TwLogRow *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  g_autofree char *description = NULL;
+
+  if (parent == NULL || self->line == NULL)
+    return;
+  description = tw_log_row_describe_line (self->line);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (parent), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
+static void
+parent_changed_cb (TwLogRow   *self,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  update_accessible (self);
+}
+
+static void
+tw_log_row_css_changed (GtkWidget         *widget,
+                        GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (tw_log_row_parent_class)->css_changed (widget, change);
+  /* Another font perhaps: laid out again. */
+  clear_layouts (TW_LOG_ROW (widget));
+}
+
+static void
+tw_log_row_dispose (GObject *object)
+{
+  TwLogRow *self = TW_LOG_ROW (object);
+
+  clear_layouts (self);
+  g_clear_object (&self->line);
+  g_clear_pointer (&self->match_text, g_free);
+  g_clear_pointer (&self->match_regex, g_regex_unref);
+  G_OBJECT_CLASS (tw_log_row_parent_class)->dispose (object);
+}
+
+static void
+tw_log_row_class_init (TwLogRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tw_log_row_dispose;
+  widget_class->snapshot = tw_log_row_snapshot;
+  widget_class->measure = tw_log_row_measure;
+  widget_class->size_allocate = tw_log_row_size_allocate;
+  widget_class->query_tooltip = tw_log_row_query_tooltip;
+  widget_class->css_changed = tw_log_row_css_changed;
+  gtk_widget_class_set_css_name (widget_class, "tw-log-row");
+}
+
+static void
+tw_log_row_init (TwLogRow *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (self, "notify::parent", G_CALLBACK (parent_changed_cb), NULL);
+}
+
+GtkWidget *
+tw_log_row_new (void)
+{
+  return g_object_new (TW_TYPE_LOG_ROW, NULL);
+}
+
+void
+tw_log_row_set_line (TwLogRow   *self,
+                     TwLogLine  *line,
+                     const char *match_text,
+                     GRegex     *match_regex)
+{
+  g_return_if_fail (TW_IS_LOG_ROW (self));
+
+  g_set_object (&self->line, line);
+  g_free (self->match_text);
+  self->match_text = g_strdup (match_text);
+  if (match_regex != NULL)
+    g_regex_ref (match_regex);
+  g_clear_pointer (&self->match_regex, g_regex_unref);
+  self->match_regex = match_regex;
+  clear_layouts (self);
+  update_accessible (self);
+  /* The id's action, or the whole of a line cut short (asked when the pointer rests). */
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), line != NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+TwLogLine *
+tw_log_row_get_line (TwLogRow *self)
+{
+  g_return_val_if_fail (TW_IS_LOG_ROW (self), NULL);
+
+  return self->line;
+}

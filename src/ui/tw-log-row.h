@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tw-logs.h"
+
+G_BEGIN_DECLS
+
+/* One row of the Logs page: one widget that draws its columns (source, time, level, a
+ * flag, the text with the filter's matches marked, the correlation id) itself, so that
+ * the 200 rows GtkListView 4.8 builds before its first frame cost little. The text is
+ * laid out only when the row is drawn. A click on the id activates "logs.filter-id". */
+#define TW_TYPE_LOG_ROW (tw_log_row_get_type ())
+G_DECLARE_FINAL_TYPE (TwLogRow, tw_log_row, TW, LOG_ROW, GtkWidget)
+
+GtkWidget  *tw_log_row_new                (void);
+/* @line (nullable); @match_text (nullable): a substring marked regardless of case;
+ * @match_regex (nullable): its matches marked too. */
+void        tw_log_row_set_line           (TwLogRow   *self,
+                                           TwLogLine  *line,
+                                           const char *match_text,
+                                           GRegex     *match_regex);
+/* (nullable) */
+TwLogLine  *tw_log_row_get_line           (TwLogRow   *self);
+/* What a screen reader says of @line: time, level, source, text, flag, id (newly
+ * allocated). */
+char       *tw_log_row_describe_line      (TwLogLine  *line);
+
+G_END_DECLS
