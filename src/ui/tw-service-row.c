@@ -155,6 +155,17 @@ set_label (GtkLabel   *label,
 }
 
 /* Whole milliseconds: a poll whose latency rounds the same changes nothing. */
+/* A label the row may cut short ("…", with large text or a long state): its whole
+ * text in its tooltip. */
+static void
+set_label_whole (GtkLabel   *label,
+                 const char *text)
+{
+  set_label (label, text);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), text) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+}
+
 static char *
 format_latency (double latency_ms)
 {
@@ -297,7 +308,7 @@ update_connector (TwServiceRow *self)
     text = g_strdup_printf (_("%s · %s"), connector, url);
   else
     text = g_strdup (connector);
-  set_label (self->connector_label, text);
+  set_label_whole (self->connector_label, text);
 }
 
 static void
@@ -398,7 +409,7 @@ update_trading (TwServiceRow *self)
       else if (tw_trading_state_get_mode (self->trading_state) == TW_TRADING_REDUCING)
         style = "warning";
     }
-  set_label (self->trading_label, text);
+  set_label_whole (self->trading_label, text);
   tw_ui_set_status_style (GTK_WIDGET (self->trading_label), style);
   if (style == NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->trading_label), "dim-label");
