@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -219,7 +220,7 @@ parse_object (JsonParser  *parser,
 {
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, line, len, NULL))
+  if (!tw_json_parser_load (parser, line, len, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
@@ -447,7 +448,7 @@ tw_chain_append (const char  *path,
   gsize length = 0;
   FILE *file;
 
-  if (!json_parser_load_from_data (parser, json_object, -1, error))
+  if (!tw_json_parser_load (parser, json_object, -1, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
