@@ -11,6 +11,7 @@
 #include "tw-error.h"
 #include "tw-session.h"
 #include "tw-alertmanager-test.h"
+#include "tw-test-timing.h"
 #include "tw-test-util.h"
 
 /* Issue 14: the webhook receiver, the parser, the alerts service; a real Alertmanager. */
@@ -147,7 +148,8 @@ post_full (const char *url,
            gboolean    chunked,
            const char *token)
 {
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20, NULL);
+  /* 10,000 alerts take longer than 20 s in a sanitizer build */
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", tw_test_scale_timeout (20), NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   Post post = { 0, FALSE };
 

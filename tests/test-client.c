@@ -36,6 +36,8 @@ fixture_setup (Fixture    *f,
   f->client = tw_client_new (f->http, f->secrets,
                              tw_connector_registry_lookup (f->registry, flavor),
                              PROFILE, f->service);
+  /* The 2 MB answers take longer than 10 s to serve in a sanitizer build. */
+  tw_client_set_request_timeout (f->client, tw_test_scale_timeout (TW_HTTP_DEFAULT_TIMEOUT_MS));
 }
 
 static void

@@ -363,7 +363,11 @@ test_managed (Fixture       *f,
   g_assert_cmpuint (file_mode (f->env_path), ==, 0640);
   restart_console (f);
   g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_REMOVED);
-  g_assert_nonnull (keyring (f, "api_key.previous"));
+  {
+    g_autofree char *previous = keyring (f, "api_key.previous");
+
+    g_assert_nonnull (previous);
+  }
   g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_DONE);
   g_assert_no_error (error);
   g_assert_null (keyring (f, "api_key.previous"));
