@@ -81,7 +81,9 @@ call (Fixture         *f,
       GError         **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  gint64 deadline = g_get_monotonic_time () + tw_test_scale_timeout (5000) * G_TIME_SPAN_MILLISECOND;
+  /* past the client's own request timeout, which fails the call first */
+  gint64 deadline = g_get_monotonic_time ()
+                    + tw_test_scale_timeout (TW_HTTP_DEFAULT_TIMEOUT_MS + 5000) * G_TIME_SPAN_MILLISECOND;
 
   tw_client_call_async (f->client, operation, NULL, NULL, on_result, &result);
   while (result == NULL && g_get_monotonic_time () < deadline)

@@ -133,7 +133,8 @@ wait_until (gboolean (*check) (gpointer),
             gpointer   data,
             guint      timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  /* longer in a sanitizer build (TW_TEST_TIMEOUT_SCALE) */
+  gint64 deadline = g_get_monotonic_time () + (gint64) tw_test_scale_timeout (timeout_ms) * 1000;
   guint wake = g_timeout_add (20, on_wake, NULL);
   gboolean done;
 
