@@ -496,7 +496,9 @@ test_large_no_stall (void)
       g_test_message ("parse in a worker: longest main-loop stall %.1f ms", stall / 1000.0);
       best = MIN (best, stall);
     }
-  g_assert_cmpint (best, <=, 10000);
+  /* A timing goal: a sanitizer build measures itself (TW_TEST_TIMEOUT_SCALE). */
+  if (tw_test_timing_is_checked ())
+    g_assert_cmpint (best, <=, 10000);
 
   fixture_teardown (&f);
 }
