@@ -496,7 +496,7 @@ test_stale (PositionsFixture *pf,
   g_assert_true (g_str_has_prefix (tw_positions_page_get_age_text (page), "stale"));
   g_assert_nonnull (strstr (tw_account_card_get_problem_text (tw_positions_page_get_account_card (page, "alpaca")),
                             "Stale"));
-  app_save_png (GTK_WIDGET (f.window), "positions-stale-light.png");
+  g_free (app_save_png (GTK_WIDGET (f.window), "positions-stale-light.png"));
   tw_test_sim_clear_faults (f.sim);
 }
 
