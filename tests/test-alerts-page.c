@@ -532,7 +532,7 @@ test_bench (void)
   g_assert_cmpuint (notify_calls () - calls_before, <=, 3);
   /* The goal is 16 ms (CPU time of the main thread); twice that for slower machines. */
   g_assert_cmpint (stall, <=, 2 * 16 * 1000);
-  app_save_png (GTK_WIDGET (x.f.window), "alerts-page-storm.png");
+  g_free (app_save_png (GTK_WIDGET (x.f.window), "alerts-page-storm.png"));
 
   g_dbus_connection_remove_filter (bus, filter_id);
   fixture_close (&x);

@@ -424,7 +424,7 @@ test_audit (void)
     g_assert_nonnull (strstr (text, expected));
     g_assert_true (verify_result_styled (page, "warning"));
     g_assert_false (verify_result_styled (page, "success"));
-    app_save_png (GTK_WIDGET (f.window), "audit-verify-unkeyed-light.png");
+    g_free (app_save_png (GTK_WIDGET (f.window), "audit-verify-unkeyed-light.png"));
   }
 
   /* Someone edits a row with the sqlite3 tool: Verify names that row, error-styled. */
@@ -445,7 +445,7 @@ test_audit (void)
   g_test_message ("after tampering: %s", text);
   g_assert_false (ok);
   g_assert_true (g_str_has_prefix (text, "Chain broken at row 3:"));
-  app_save_png (GTK_WIDGET (f.window), "audit-tampered-light.png");
+  g_free (app_save_png (GTK_WIDGET (f.window), "audit-tampered-light.png"));
 
   app_fixture_close (&f);
   g_unlink (export_path);

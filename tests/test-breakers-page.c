@@ -403,7 +403,7 @@ test_halt_one (BreakersFixture *bf,
     g_assert_nonnull (strstr (tw_trading_state_group_get_detail_text (ai), "documents no resume"));
     g_assert_false (tw_trading_state_group_get_resume_visible (ai));
     g_assert_true (tw_trading_state_group_get_halt_visible (ai));
-    app_save_png (GTK_WIDGET (ai), "breakers-ai-trading-not-reported.png");
+    g_free (app_save_png (GTK_WIDGET (ai), "breakers-ai-trading-not-reported.png"));
     g_signal_handlers_disconnect_by_func (page, action_finished_cb, &finished);
   }
 
@@ -757,7 +757,7 @@ test_halt_all_failure (BreakersFixture *bf,
                    ==, "Retry IBKR assistant");
   g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "retry:autotrader"));
   app_save_png_light_dark (dialog, "halt-failure-dialog");
-  app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png");
+  g_free (app_save_png (GTK_WIDGET (f.window), "breakers-halt-failed-light.png"));
 
   /* Retry IBKR alone once it is fixed: the failure row goes, nothing else is sent. */
   tw_test_sim_clear_faults (f.sim);

@@ -9,6 +9,7 @@
 #include "tw-connector-registry.h"
 #include "tw-connector.h"
 #include "tw-error.h"
+#include "tw-json.h"
 #include "tw-order.h"
 #include "tw-position.h"
 #include "tw-trading-state.h"
@@ -136,7 +137,8 @@ call (Fixture    *fx,
     return NULL;
 
   {
-    JsonNode *node = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+    /* The body is not nul-terminated: parsed by its length. */
+    JsonNode *node = tw_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
 
     g_assert_no_error (error);
     return node;

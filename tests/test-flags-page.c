@@ -120,7 +120,7 @@ test_page (void)
   g_assert_cmpuint (app_changing_requests (&f, IBKR), ==, 1);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
-  app_save_png (GTK_WIDGET (f.window), "flags-page-did-not-hold.png");
+  g_free (app_save_png (GTK_WIDGET (f.window), "flags-page-did-not-hold.png"));
   gtk_widget_activate_action (GTK_WIDGET (page), "flags.dismiss", NULL);
   g_assert_null (tw_flags_page_get_failure (page));
 

@@ -5,6 +5,7 @@
 
 #include "tw-error.h"
 #include "tw-flags.h"
+#include "tw-flags-private.h"
 #include "tw-alert-private.h"
 #include "tw-risk-fixture.h"
 
@@ -279,6 +280,37 @@ write_file (const char *path,
   g_assert_no_error (error);
 }
 
+/* Issue 18: a service's feature_flags.json goes through the guarded parse. Nested half
+ * a million deep (1 MB, within the size limit) it overflowed json-glib's recursion in
+ * the worker that reads it; the file is not known now, and the flags' layers say so. */
+static void
+test_flags_file_deep (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tw-flags-XXXXXX", NULL);
+  LayerFiles *files = g_new0 (LayerFiles, 1);
+  g_autoptr(GString) deep = g_string_new ("{\"new_risk_rules\": ");
+
+  for (guint i = 0; i < 500000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 500000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  files->flags_path = g_build_filename (dir, "feature_flags.json", NULL);
+  g_assert_true (g_file_set_contents (files->flags_path, deep->str, deep->len, NULL));
+  _tw_flags_layer_files_read (files);
+  g_assert_null (files->file);
+
+  /* The same file within the limits is read. */
+  g_assert_true (g_file_set_contents (files->flags_path, "{\"new_risk_rules\": [[true]]}", -1, NULL));
+  _tw_flags_layer_files_read (files);
+  g_assert_nonnull (files->file);
+  g_assert_true (json_object_has_member (files->file, "new_risk_rules"));
+
+  g_unlink (files->flags_path);
+  g_rmdir (dir);
+  _tw_flags_layer_files_free (files);
+}
+
 static void
 test_env_pinned (void)
 {
@@ -500,6 +532,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/flags/guard-refuses", test_guard_refuses);
   g_test_add_func ("/tw/core/flags/guard-policy", test_live_profile_needs_profile_name);
   g_test_add_func ("/tw/core/flags/env-pinned", test_env_pinned);
+  g_test_add_func ("/tw/core/flags/file-deep", test_flags_file_deep);
   g_test_add_func ("/tw/core/flags/revert-after", test_revert_after);
   g_test_add_func ("/tw/core/flags/external-change", test_external_change);
 

@@ -371,7 +371,7 @@ test_page_health_red (void)
   g_assert_false (tw_guard_dialog_get_can_confirm (dialog));
   g_assert_nonnull (strstr (tw_guard_dialog_get_check_note (dialog, TW_GUARD_CHECK_HEALTH_GREEN),
                             "IBKR assistant"));
-  app_save_png (GTK_WIDGET (dialog), "guard-away-health-red-light.png");
+  g_free (app_save_png (GTK_WIDGET (dialog), "guard-away-health-red-light.png"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
   wait = (ResultWait) { page, "nothing was sent" };
   g_assert_true (tw_test_ui_wait_for (page_result_has, &wait, 5000));

@@ -375,7 +375,11 @@ test_managed (Fixture       *f,
   g_assert_cmpuint (file_mode (f->env_path), ==, 0640);
   restart_console (f);
   g_assert_cmpint (current_step (f), ==, TW_KEY_STEP_REMOVED);
-  g_assert_nonnull (keyring (f, "api_key.previous"));
+  {
+    g_autofree char *previous = keyring (f, "api_key.previous");
+
+    g_assert_nonnull (previous);
+  }
   g_assert_cmpint (run_step (f, FALSE, FALSE, NULL, &error), ==, TW_KEY_STEP_DONE);
   g_assert_no_error (error);
   g_assert_null (keyring (f, "api_key.previous"));
@@ -646,6 +650,37 @@ test_guard_refuses (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 3);
 }
 
+/* Issue 18: the key rotations file goes through the guarded parse. Nested half a
+ * million deep (1 MB, within its size limit) it overflowed json-glib's recursion and
+ * crashed the console at start; it is a damaged file now, left as it is. */
+static void
+test_state_deep (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(TwKeys) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) deep = g_string_new ("{\"grace_s\": ");
+  g_autofree char *left = NULL;
+
+  for (guint i = 0; i < 500000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 500000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  {
+    g_autofree char *dir = g_path_get_dirname (f->state_path);
+
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  }
+  g_assert_true (g_file_set_contents (f->state_path, deep->str, deep->len, NULL));
+
+  keys = tw_keys_new (f->workspace, f->audit, f->state_path);
+  g_assert_false (tw_keys_load (keys, &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  left = read_file (f->state_path);
+  g_assert_cmpstr (left, ==, deep->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -665,6 +700,8 @@ main (int   argc,
   g_test_add ("/tw/core/keys/guard-refuses", Fixture, NULL, fixture_setup, test_guard_refuses,
               fixture_teardown);
   g_test_add ("/tw/core/keys/pasted", Fixture, NULL, fixture_setup, test_pasted, fixture_teardown);
+  g_test_add ("/tw/core/keys/state-deep", Fixture, NULL, fixture_setup, test_state_deep,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "tw-cli.h"
+#include "tw-error.h"
 #include "tw-log-chain.h"
 #include "tw-test-util.h"
 
@@ -209,6 +210,37 @@ write_lines (const char *path, GPtrArray *lines, gboolean final_newline)
   g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
 }
 
+/* Issue 18: an audit chain's lines go through the guarded parse: a line nested a
+ * million deep is a malformed line of the chain, not a crash of the verifier. */
+static void
+test_deep (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) lines = make_lines (&path);
+  g_autoptr(GString) deep = g_string_new ("{\"x\": ");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *canonical = NULL;
+
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+
+  canonical = tw_chain_canonical (deep->str, deep->len, "hash", &error);
+  g_assert_null (canonical);
+  g_assert_error (error, TW_ERROR, TW_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_false (tw_chain_append (path, deep->str, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_ptr_array_insert (lines, 3, g_string_free (g_steal_pointer (&deep), FALSE));
+  write_lines (path, lines, TRUE);
+  verify (path, TW_CHAIN_MALFORMED, 4, 3);
+}
+
 static void
 test_breaks (void)
 {
@@ -369,6 +401,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tw/core/logs/chain/python", test_python_chain);
   g_test_add_func ("/tw/core/logs/chain/breaks", test_breaks);
   g_test_add_func ("/tw/core/logs/chain/mixed", test_mixed);
+  g_test_add_func ("/tw/core/logs/chain/deep", test_deep);
   g_test_add_func ("/tw/core/logs/chain/cli", test_cli);
   return g_test_run ();
 }

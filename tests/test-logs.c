@@ -15,6 +15,7 @@
 #include "tw-logs.h"
 #include "tw-session.h"
 #include "tw-alert-private.h"
+#include "tw-json.h"
 #include "tw-test-util.h"
 
 typedef struct
@@ -153,6 +154,55 @@ test_format_defaults (void)
   tw_log_format_parse (json, line, strlen (line), &fields);
   g_assert_true (fields.malformed);
   g_assert_cmpstr (fields.message, ==, line);
+  tw_log_fields_clear (&fields);
+}
+
+/* Issue 18: a JSON-lines log's line goes through the guarded parse. A line nested a
+ * million deep (2 MB, under any size limit) overflowed json-glib's recursion and crashed
+ * the console reading the log; it is a malformed line, shown as it is. So is a line
+ * with a "\u" escape that names no character, which json-glib made into a string that
+ * is not UTF-8. */
+static void
+test_format_hostile (void)
+{
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TwLogFormat) json = NULL;
+  g_autoptr(GString) deep = g_string_new ("{\"level\": \"error\", \"message\": ");
+  const guint depth = 1000000;
+  TwLogFields fields;
+  const char *line;
+
+  g_hash_table_insert (options, (char *) "Kind", (char *) "json");
+  json = tw_log_format_new (options, NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  tw_log_format_parse (json, deep->str, deep->len, &fields);
+  g_assert_true (fields.malformed);
+  g_assert_cmpuint (strlen (fields.message), ==, deep->len);
+  tw_log_fields_clear (&fields);
+  g_assert_cmpint (tw_log_format_parse_level (json, deep->str, deep->len), ==, TW_LOG_LEVEL_UNKNOWN);
+
+  /* Nested as deep as the guard allows: read as JSON. */
+  g_string_assign (deep, "{\"level\": \"error\", \"message\": \"deep\", \"x\": ");
+  for (guint i = 0; i < TW_JSON_MAX_DEPTH - 2; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < TW_JSON_MAX_DEPTH - 2; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  tw_log_format_parse (json, deep->str, deep->len, &fields);
+  g_assert_false (fields.malformed);
+  g_assert_cmpint (fields.level, ==, TW_LOG_LEVEL_ERROR);
+  g_assert_cmpstr (fields.message, ==, "deep");
+  tw_log_fields_clear (&fields);
+
+  line = "{\"level\": \"error\", \"message\": \"half \\ud83d a character\"}";
+  tw_log_format_parse (json, line, strlen (line), &fields);
+  g_assert_true (fields.malformed);
+  g_assert_true (g_utf8_validate (fields.message, -1, NULL));
   tw_log_fields_clear (&fields);
 }
 
@@ -887,6 +937,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/tw/core/logs/format/defaults", test_format_defaults);
   g_test_add_func ("/tw/core/logs/format/errors", test_format_errors);
+  g_test_add_func ("/tw/core/logs/format/hostile", test_format_hostile);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/tw/core/logs/file/follow", test_plain_follow);
   ADD ("/tw/core/logs/file/woken-by-change", test_woken_by_change);

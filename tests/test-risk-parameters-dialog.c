@@ -122,7 +122,7 @@ test_dialog (void)
   g_assert_null (tw_trading_state_group_get_risk_parameters_subtitle (ibkr));
   /* The Breakers page with the new row (collapsed, as it opens). */
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 1300);
-  app_save_png (GTK_WIDGET (f.window), "breakers-risk-parameters-light.png");
+  g_free (app_save_png (GTK_WIDGET (f.window), "breakers-risk-parameters-light.png"));
   gtk_window_set_default_size (GTK_WINDOW (f.window), 1100, 740);
 
   /* Edit… opens the dialog: nothing changed, nothing to save. */
@@ -175,7 +175,7 @@ test_dialog (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_cmpuint (app_changing_requests (&f, "investiq"), ==, before + 1);
   g_assert_cmpfloat (sim_value (&f, "daily_loss_limit_percent"), ==, 5.0);
-  app_save_png (GTK_WIDGET (dialog), "risk-parameters-dialog-refused-light.png");
+  g_free (app_save_png (GTK_WIDGET (dialog), "risk-parameters-dialog-refused-light.png"));
 
   /* A valid change goes through end to end: the service, the group, the dialog closed. */
   g_assert_true (tw_risk_parameters_dialog_set_value (dialog, "daily_loss_limit_percent", 4.5));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 
 typedef struct
 {
@@ -76,6 +77,8 @@ read_file (TwSimFlags *flags)
   const char *dir = g_getenv ("TW_SIM_DATA_DIR");
   g_autofree char *path = NULL;
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
   JsonObject *object;
 
   if (dir == NULL || *dir == '\0')
@@ -84,7 +87,8 @@ read_file (TwSimFlags *flags)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return;
   parser = json_parser_new ();
-  if (!json_parser_load_from_file (parser, path, NULL) ||
+  if (!g_file_get_contents (path, &contents, &length, NULL) ||
+      !tw_json_parser_load (parser, contents, length, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_warning ("%s is not a JSON object: ignored", path);

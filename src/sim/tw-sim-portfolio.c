@@ -266,6 +266,10 @@ tw_sim_portfolio_new (TwSimFirm *firm)
   add_ibkr_order (self, "ord-1002", "NQ", "SELL", 1, 17890.50, now - 2 * minute,
                   "APPROVED");
 
+  /* TW_SIM_PRICE_WALK=0: prices start still (tests of the exact starting values, which
+   * a slow start under a sanitizer would otherwise see after the first step);
+   * /_sim/config "price_walk" turns the walk on and off later. */
+  self->walk_paused = g_strcmp0 (g_getenv ("TW_SIM_PRICE_WALK"), "0") == 0;
   self->walk = g_timeout_source_new (WALK_INTERVAL_MS);
   g_source_set_callback (self->walk, on_walk, self, NULL);
   g_source_set_static_name (self->walk, "[tw-sim] price walk");

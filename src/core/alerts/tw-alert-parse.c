@@ -265,6 +265,7 @@ _tw_am_parse_webhook (const char  *body,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) parsed = NULL;
   JsonObject *object;
   JsonNode *version, *alerts, *url;
 
@@ -298,12 +299,16 @@ _tw_am_parse_webhook (const char  *body,
                            _("The payload has no “alerts” array"));
       return NULL;
     }
+  parsed = read_alerts (json_node_get_array (alerts), TRUE, error);
+  if (parsed == NULL)
+    return NULL;
+  /* Set only with the alerts: a refused payload leaves nothing to free or to trust. */
   url = json_object_get_member (object, "externalURL");
   if (external_url != NULL)
     *external_url = url != NULL && JSON_NODE_HOLDS_VALUE (url) && json_node_get_value_type (url) == G_TYPE_STRING
                     ? g_strdup (json_node_get_string (url)) : NULL;
 
-  return read_alerts (json_node_get_array (alerts), TRUE, error);
+  return g_steal_pointer (&parsed);
 }
 
 GPtrArray *

@@ -25,7 +25,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TwAmAlertData, _tw_am_alert_data_free)
 
 /* tw-alert-parse.c: the one parser of Alertmanager's alerts, for the webhook (version 4)
  * and GET /api/v2/alerts. Strict: a missing or mistyped required field is an error
- * naming it (TW_ERROR_INVALID), never a crash. (element-type TwAmAlertData) */
+ * naming it (TW_ERROR_INVALID), never a crash. (element-type TwAmAlertData)
+ * @external_url: the payload's "externalURL" (nullable), set only when it is accepted. */
 GPtrArray    *_tw_am_parse_webhook       (const char    *body,
                                           gsize          length,
                                           char         **external_url,

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 #include "tw-flags-private.h"
 
 /* A .env or feature_flags.json larger than this is not read. */
@@ -112,7 +113,7 @@ _tw_flags_layer_files_read (LayerFiles *files)
       g_autofree char *contents = read_small_file (files->flags_path, &error);
       g_autoptr(JsonParser) parser = json_parser_new ();
 
-      if (contents != NULL && json_parser_load_from_data (parser, contents, -1, &error) &&
+      if (contents != NULL && tw_json_parser_load (parser, contents, -1, &error) &&
           JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         files->file = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
       else

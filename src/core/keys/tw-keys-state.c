@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 #include "tw-keys-private.h"
 
 /* The state file: the rotations' steps, times and masked tails, and each service's server
@@ -173,7 +174,7 @@ tw_keys_load (TwKeys  *self,
                    self->state_path, local_error->message);
       return FALSE;
     }
-  if (len > STATE_MAX_SIZE || !json_parser_load_from_data (parser, data, len, &local_error) ||
+  if (len > STATE_MAX_SIZE || !tw_json_parser_load (parser, data, len, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       self->load_failed = TRUE;

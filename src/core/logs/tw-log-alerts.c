@@ -219,14 +219,17 @@ scan_done_cb (GObject      *object,
 {
   Watch *watch = user_data;
   Scan *scan = g_task_get_task_data (G_TASK (result));
-  TwLogAlerts *self = watch->owner;
+  TwLogAlerts *self;
   const char *id;
   gint64 now = g_get_monotonic_time ();
 
-  /* Cancelled: the watch is gone (its cancellable lives on with the task). */
+  /* Cancelled: the watch is gone (its cancellable lives on with the task), and nothing
+   * of it may be read, not even its owner (AddressSanitizer: a use after free when a
+   * session closed during a scan). */
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result)))
       || !g_task_propagate_boolean (G_TASK (result), NULL))
     return;
+  self = watch->owner;
   watch->running = FALSE;
   id = tw_log_source_get_id (watch->source);
   for (guint i = 0; i < scan->rules->rules->len; i++)

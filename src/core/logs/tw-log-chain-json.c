@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 
 /* Canonical JSON */
 
@@ -211,7 +212,7 @@ tw_chain_parse_object (JsonParser  *parser,
 {
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, line, len, NULL))
+  if (!tw_json_parser_load (parser, line, len, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -502,7 +503,7 @@ tw_chain_append (const char  *path,
   gsize length = 0;
   FILE *file;
 
-  if (!json_parser_load_from_data (parser, json_object, -1, error))
+  if (!tw_json_parser_load (parser, json_object, -1, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tw-error.h"
+#include "tw-json.h"
 #include "tw-log-loki.h"
 
 /* Python logging's formats as the runbooks' bots write them:
@@ -316,7 +317,9 @@ parse_json (TwLogFormat *self,
   g_autofree char *level = NULL;
   g_autofree char *time = NULL;
 
-  if (!json_parser_load_from_data (parser, line, len, NULL)
+  /* The guarded parse: a line nested 100,000 deep would overflow json-glib's
+   * recursion; such a line, like any other that is not JSON, is shown as it is. */
+  if (!tw_json_parser_load (parser, line, len, NULL)
       || (root = json_parser_get_root (parser)) == NULL
       || !JSON_NODE_HOLDS_OBJECT (root))
     {

@@ -1044,6 +1044,13 @@ tw_log_source_check (TwLogSource *self)
 /* Audit chains */
 
 static void
+chain_result_free (gpointer data)
+{
+  tw_chain_result_clear (data);
+  g_free (data);
+}
+
+static void
 chain_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
@@ -1061,7 +1068,8 @@ chain_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, result, NULL);
+  /* Freed by the task when no one takes it (a cancelled check: LeakSanitizer). */
+  g_task_return_pointer (task, result, chain_result_free);
 }
 
 static void run_chain (TwLogSource *self);
@@ -1095,8 +1103,7 @@ chain_done_cb (GObject      *object,
           self->chain_broken = broken;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_BROKEN]);
         }
-      tw_chain_result_clear (result);
-      g_free (result);
+      chain_result_free (result);
     }
   if (self->chain_again && !g_cancellable_is_cancelled (self->cancellable))
     run_chain (self);

@@ -33,6 +33,8 @@ struct _TwClient
    * service's name or address changes. */
   GHashTable  *requests;
   gulong       service_notify_id;
+  /* 0: TwHttp's default */
+  guint        request_timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (TwClient, tw_client, G_TYPE_OBJECT)
@@ -346,6 +348,23 @@ tw_client_set_parse_thread_threshold (TwClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARSE_THREAD_THRESHOLD]);
 }
 
+guint
+tw_client_get_request_timeout (TwClient *self)
+{
+  g_return_val_if_fail (TW_IS_CLIENT (self), 0);
+
+  return self->request_timeout_ms;
+}
+
+void
+tw_client_set_request_timeout (TwClient *self,
+                               guint     timeout_ms)
+{
+  g_return_if_fail (TW_IS_CLIENT (self));
+
+  self->request_timeout_ms = timeout_ms;
+}
+
 typedef struct
 {
   const TwOperation *op;         /* owned by the connector, which the client keeps */
@@ -561,6 +580,8 @@ send_request (GTask *task)
     tw_http_request_set_json_body (request, body);
   if (call->max_retries != TW_CLIENT_DEFAULT_RETRIES)
     tw_http_request_set_max_retries (request, call->max_retries);
+  if (self->request_timeout_ms != 0)
+    tw_http_request_set_timeout (request, self->request_timeout_ms);
   if (reusable && body == NULL)
     {
       CachedRequest *cached = g_new0 (CachedRequest, 1);

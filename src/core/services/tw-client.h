@@ -71,4 +71,10 @@ guint64      tw_client_get_parse_thread_threshold (TwClient *self);
 void         tw_client_set_parse_thread_threshold (TwClient *self,
                                                    guint64   min_bytes);
 
+/* How long one HTTP attempt of a call may take; 0 (the default) for TwHttp's
+ * TW_HTTP_DEFAULT_TIMEOUT_MS. */
+guint        tw_client_get_request_timeout        (TwClient *self);
+void         tw_client_set_request_timeout        (TwClient *self,
+                                                   guint     timeout_ms);
+
 G_END_DECLS
