@@ -654,12 +654,18 @@ server_cb (SoupServer        *server,
 
 /* Tails */
 
+static void tail_closed_cb (SoupWebsocketConnection *ws,
+                            gpointer                 data);
+
 static void
 tail_free (gpointer data)
 {
   Tail *tail = data;
 
-  g_signal_handlers_disconnect_matched (tail->ws, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, tail);
+  /* The server keeps the connection after the simulator has let it go (a tail
+   * closing while Loki shuts down): nothing of it may call back into a freed Loki. */
+  g_signal_handlers_disconnect_matched (tail->ws, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, tail_closed_cb, NULL);
+  g_object_set_data (G_OBJECT (tail->ws), "tw-sim-loki", NULL);
   g_object_unref (tail->ws);
   query_free (tail->query);
   g_free (tail);
