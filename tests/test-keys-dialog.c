@@ -11,6 +11,8 @@
 #include "tw-guard-dialog-private.h"
 #include "tw-key-revoke-dialog.h"
 #include "tw-key-rotation-dialog.h"
+#include "tw-alert-item.h"
+#include "tw-alerts-service.h"
 #include "tw-audit-record.h"
 #include "tw-key-swap-dialog.h"
 #include "tw-profile-editor-private.h"
@@ -286,6 +288,14 @@ test_grace_reminder (void)
 
   call = tw_test_recorder_wait ("Retire the old key", -1, 15000);
   g_assert_nonnull (call);
+  /* A console alert like the others: on the Alerts page too. */
+  {
+    TwAlertsService *alerts = tw_session_get_alerts_service (tw_application_get_session (app));
+    TwAlertItem *item = tw_alerts_service_lookup (alerts, "console:keys-grace-investiq-api_key");
+
+    g_assert_nonnull (item);
+    g_assert_cmpstr (tw_alert_item_get_name (item), ==, "Retire the old key");
+  }
   g_assert_null (strstr (json_object_get_string_member (call, "body"), new_key));
   g_assert_null (strstr (json_object_get_string_member (call, "body"), old_key));
   g_assert_true (tw_test_recorder_has_action (call, "open"));

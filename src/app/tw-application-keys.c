@@ -9,7 +9,9 @@
 
 /* Key rotation's reminder: when a grace period is over the operator is told, by a
  * notification (the window may be closed, the console running in the background), that
- * the old key can now be retired. Its button opens the Keys page. */
+ * the old key can now be retired. Its button opens the Keys page. A session with an
+ * alert engine raises these as the console's own alerts (tw-session-keys.c); these
+ * handlers cover a session without one (no audit log). */
 
 static void
 grace_over_cb (TwKeys        *keys,
@@ -24,6 +26,9 @@ grace_over_cb (TwKeys        *keys,
                        ? tw_profile_get_service_name (tw_session_get_profile (self->session), service_id)
                        : service_id;
 
+  /* With an alert engine the session raises it there (the Alerts page, storms). */
+  if (self->session != NULL && tw_session_get_alert_engine (self->session) != NULL)
+    return;
   body = g_strdup_printf (_("The grace period of the new key of %s is over: retire the old key "
                             "(remove it on the server, then prove it is refused)."), name);
   if (self->notifier == NULL ||
@@ -51,6 +56,8 @@ revoked_cb (TwKeys        *keys,
                        ? tw_profile_get_service_name (tw_session_get_profile (self->session), service_id)
                        : service_id;
 
+  if (self->session != NULL && tw_session_get_alert_engine (self->session) != NULL)
+    return;
   body = g_strdup_printf (_("A key of %s was revoked: trading was halted, the service refuses "
                             "the key and it is deleted. Store a new key before resuming."), name);
   if (self->notifier == NULL ||

@@ -109,6 +109,15 @@ void           tw_alert_engine_raise_log_alert       (TwAlertEngine   *self,
                                                       TwAlertSeverity  severity,
                                                       const char      *title,
                                                       const char      *body);
+/* A key rotation's event (the keys service: a grace period over, a key revoked): an
+ * alert keyed @key for @service_id, opening the Keys page, category
+ * "x-tradewarden.keys". Like a log line it has no condition that clears. */
+void           tw_alert_engine_raise_key_alert       (TwAlertEngine   *self,
+                                                      const char      *key,
+                                                      TwAlertSeverity  severity,
+                                                      const char      *service_id,
+                                                      const char      *title,
+                                                      const char      *body);
 /* An alert made elsewhere (the backup scheduler's "alert"): shown like the engine's own,
  * deduplicated and rate-limited per key; a critical one is never held as active. */
 void           tw_alert_engine_raise_alert           (TwAlertEngine   *self,

@@ -122,6 +122,23 @@ tw_alert_engine_raise_log_alert (TwAlertEngine   *self,
                                     severity == TW_ALERT_CRITICAL, "x-tradewarden.log"));
 }
 
+void
+tw_alert_engine_raise_key_alert (TwAlertEngine   *self,
+                                 const char      *key,
+                                 TwAlertSeverity  severity,
+                                 const char      *service_id,
+                                 const char      *title,
+                                 const char      *body)
+{
+  g_return_if_fail (TW_IS_ALERT_ENGINE (self));
+  g_return_if_fail (key != NULL);
+
+  if (severity == TW_ALERT_CRITICAL)
+    g_hash_table_remove (_tw_alert_engine_get_active (self), key);
+  _tw_alert_engine_raise (self, _tw_alert_new (key, severity, title, body, service_id, "keys",
+                                               FALSE, "x-tradewarden.keys"));
+}
+
 /**
  * tw_alert_engine_raise_alert:
  * @alert: (transfer none): an alert made elsewhere (the backup scheduler's)

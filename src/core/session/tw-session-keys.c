@@ -3,9 +3,46 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tw-alert-engine.h"
 #include "tw-error.h"
 #include "tw-keys-private.h"
 #include "tw-session-private.h"
+
+/* A rotation's grace period is over: the old key can be retired. An alert of the
+ * console's own (the Alerts page, a notification while the window is closed). */
+static void
+grace_over_cb (TwKeys     *keys,
+               const char *service_id,
+               const char *secret,
+               TwSession  *self)
+{
+  g_autofree char *key = g_strdup_printf ("keys-grace-%s-%s", service_id, secret);
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf (_("The grace period of the new key of %s is over: retire the old key "
+                            "(remove it on the server, then prove it is refused)."),
+                          tw_profile_get_service_name (self->profile, service_id));
+  tw_alert_engine_raise_key_alert (self->alerts, key, TW_ALERT_WARNING, service_id,
+                                   _("Retire the old key"), body);
+}
+
+/* A revoked key: critical, so it reaches an operator away from the window too. */
+static void
+key_revoked_cb (TwKeys     *keys,
+                const char *service_id,
+                const char *secret,
+                const char *followup,
+                TwSession  *self)
+{
+  g_autofree char *key = g_strdup_printf ("keys-revoked-%s-%s", service_id, secret);
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf (_("A key of %s was revoked: trading was halted, the service refuses "
+                            "the key and it is deleted. Store a new key before resuming."),
+                          tw_profile_get_service_name (self->profile, service_id));
+  tw_alert_engine_raise_key_alert (self->alerts, key, TW_ALERT_CRITICAL, service_id,
+                                   _("Key revoked"), body);
+}
 
 /* The keys service: rotations kept in the profile's state file (the demo: in memory). */
 void
@@ -19,6 +56,11 @@ _tw_session_build_keys (TwSession *self)
   self->keys = tw_keys_new (self->workspace, self->audit_log, path);
   if (!tw_keys_load (self->keys, &error))
     g_warning ("Key rotations are disabled: %s", error->message);
+  if (self->alerts != NULL)
+    {
+      g_signal_connect (self->keys, "grace-over", G_CALLBACK (grace_over_cb), self);
+      g_signal_connect (self->keys, "revoked", G_CALLBACK (key_revoked_cb), self);
+    }
 }
 
 /* Emergency revoke: the guard (keys.revoke: a reason, and the service's name typed, always),
