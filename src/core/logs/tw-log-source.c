@@ -15,64 +15,13 @@
 #include "tw-log-journal.h"
 #include "tw-log-loki.h"
 #include "tw-log-private.h"
+#include "tw-log-source-private.h"
 #include "tw-util.h"
 
 /* The end of a file indexed first: what the first screen shows. */
 #define TAIL_BYTES (256 * 1024)
 #define DEFAULT_INTERVAL_MS 200
 
-struct _TwLogSource
-{
-  GObject        parent_instance;
-
-  char          *id;
-  char          *path;
-  TwLogFormat   *format;
-  GMainContext  *context;
-
-  GMutex         lock;          /* segments, current_path, last_size */
-  GPtrArray     *segments;      /* TwLogSegment, oldest first */
-  char          *current_path;
-  guint64        last_size;     /* the current file's size at the last check */
-  gboolean       opened;
-
-  /* Main thread: rows of each segment signalled so far (head, tail+cut). */
-  GArray        *published_head;
-  GArray        *published_rest;
-  guint          n_lines;
-  TwLogSnapshot *snapshot;      /* of the published rows, made on demand */
-
-  char          *problem;
-  gboolean       indexing;
-  gboolean       started;
-  gboolean       job_running;
-  gboolean       check_again;
-  guint          interval_ms;
-  guint          timer_id;
-  /* The current file's changes wake a check at once (inotify), the timer is the
-   * fallback (rotations, file systems without inotify). */
-  GFileMonitor  *monitor;
-  char          *monitored_path;
-  GCancellable  *cancellable;
-
-  /* A journal: its entries copied as lines into an unlinked spool file, indexed. */
-  gboolean       is_journal;
-  char          *unit;
-  char          *identifier;
-  TwLogJournal  *journal;
-  int            spool_fd;
-
-  /* Loki: its entries written to a spool by tw-log-loki.c, indexed here. */
-  TwLogLoki     *loki;
-
-  /* Audit chains: verified after lines arrive, one verification at a time. */
-  gboolean       chain_running;
-  gboolean       chain_again;
-  guint          chain_verified_lines;
-  char          *chain_status;
-  gboolean       chain_broken;
-  guint          chain_broken_line;
-};
 
 G_DEFINE_FINAL_TYPE (TwLogSource, tw_log_source, G_TYPE_OBJECT)
 
@@ -292,83 +241,6 @@ tw_log_source_set_interval (TwLogSource *self,
   self->interval_ms = MAX (interval_ms, 10);
 }
 
-/* Date patterns */
-
-static gboolean
-is_pattern (const char *path)
-{
-  return strchr (path, '%') != NULL;
-}
-
-static char *
-expand_today (const char *path)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  char *expanded;
-
-  if (!is_pattern (path))
-    return g_strdup (path);
-  expanded = g_date_time_format (now, path);
-  return expanded != NULL ? expanded : g_strdup (path);
-}
-
-static int
-compare_paths (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
-/* The earlier files of a pattern (a file-name pattern; the folder is literal). */
-static GPtrArray *
-list_earlier (const char *pattern,
-              const char *today)
-{
-  g_autofree char *dir = g_path_get_dirname (pattern);
-  g_autofree char *base = g_path_get_basename (pattern);
-  g_autoptr(GString) regex = g_string_new ("^");
-  g_autoptr(GRegex) re = NULL;
-  g_autoptr(GDir) listing = NULL;
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  for (const char *p = base; *p != '\0'; p++)
-    {
-      if (*p == '%' && p[1] != '\0')
-        {
-          p++;
-          switch (*p)
-            {
-            case 'Y': g_string_append (regex, "\\d{4}"); break;
-            case 'm': case 'd': case 'H': case 'M': case 'S': case 'y':
-              g_string_append (regex, "\\d{2}"); break;
-            case 'j': g_string_append (regex, "\\d{3}"); break;
-            case '%': g_string_append (regex, "%"); break;
-            default: g_string_append (regex, ".+"); break;
-            }
-          continue;
-        }
-      {
-        g_autofree char *escaped = g_regex_escape_string (p, 1);
-        g_string_append (regex, escaped);
-      }
-    }
-  g_string_append (regex, "$");
-  re = g_regex_new (regex->str, 0, 0, NULL);
-  listing = g_dir_open (dir, 0, NULL);
-  while (re != NULL && listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *full = g_build_filename (dir, name, NULL);
-
-      if (g_regex_match (re, name, 0, NULL) && g_strcmp0 (full, today) != 0
-          && g_file_test (full, G_FILE_TEST_IS_REGULAR))
-        g_ptr_array_add (found, g_steal_pointer (&full));
-    }
-  /* The patterns the runbooks use are fixed-width numbers: name order is date order. */
-  g_ptr_array_sort (found, compare_paths);
-  return found;
-}
-
 /* The worker */
 
 typedef struct
@@ -562,7 +434,7 @@ follow (TwLogSource  *self,
         GCancellable *cancellable)
 {
   TwLogSegment *current;
-  g_autofree char *want = expand_today (self->path);
+  g_autofree char *want = _tw_log_expand_today (self->path);
   g_autofree char *problem = NULL;
   struct stat st, path_st;
   gboolean path_exists;
@@ -655,7 +527,7 @@ static void
 open_source (TwLogSource  *self,
              GCancellable *cancellable)
 {
-  g_autofree char *today = expand_today (self->path);
+  g_autofree char *today = _tw_log_expand_today (self->path);
   g_autofree char *problem = NULL;
   g_autoptr(GPtrArray) earlier = NULL;
   g_autoptr(GPtrArray) earlier_segments = g_ptr_array_new ();
@@ -663,9 +535,9 @@ open_source (TwLogSource  *self,
   guint first;
 
   post (self, FALSE, NULL, TRUE);
-  if (is_pattern (self->path))
+  if (_tw_log_is_date_pattern (self->path))
     {
-      earlier = list_earlier (self->path, today);
+      earlier = _tw_log_list_earlier (self->path, today);
       first = earlier->len > TW_LOG_SOURCE_MAX_EARLIER ? earlier->len - TW_LOG_SOURCE_MAX_EARLIER : 0;
       g_mutex_lock (&self->lock);
       for (guint i = first; i < earlier->len; i++)
@@ -912,7 +784,7 @@ watch_current (TwLogSource *self)
 
   if (self->is_journal || !self->started || g_cancellable_is_cancelled (self->cancellable))
     return;
-  path = expand_today (self->path);
+  path = _tw_log_expand_today (self->path);
   if (g_strcmp0 (path, self->monitored_path) == 0)
     return;
   if (self->monitor != NULL)
@@ -1041,110 +913,6 @@ tw_log_source_check (TwLogSource *self)
     run_job (self);
 }
 
-/* Audit chains */
-
-static void
-chain_result_free (gpointer data)
-{
-  tw_chain_result_clear (data);
-  g_free (data);
-}
-
-static void
-chain_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  TwLogSource *self = source_object;
-  g_autofree char *path = tw_log_source_dup_current_path (self);
-  TwChainResult *result = g_new0 (TwChainResult, 1);
-  GError *error = NULL;
-
-  if (!tw_chain_verify_file (path, tw_log_format_get_prev_hash_field (self->format),
-                             tw_log_format_get_hash_field (self->format), result, cancellable, &error))
-    {
-      g_free (result);
-      g_task_return_error (task, error);
-      return;
-    }
-  /* Freed by the task when no one takes it (a cancelled check: LeakSanitizer). */
-  g_task_return_pointer (task, result, chain_result_free);
-}
-
-static void run_chain (TwLogSource *self);
-
-static void
-chain_done_cb (GObject      *object,
-               GAsyncResult *res,
-               gpointer      user_data)
-{
-  TwLogSource *self = TW_LOG_SOURCE (object);
-  g_autoptr(GError) error = NULL;
-  TwChainResult *result = g_task_propagate_pointer (G_TASK (res), &error);
-  gboolean broken;
-
-  self->chain_running = FALSE;
-  if (result == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      if (tw_set_str (&self->chain_status, error->message))
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_STATUS]);
-    }
-  else
-    {
-      broken = result->verdict != TW_CHAIN_INTACT;
-      self->chain_broken_line = result->broken_line;
-      if (tw_set_str (&self->chain_status, result->message))
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_STATUS]);
-      if (broken != self->chain_broken)
-        {
-          self->chain_broken = broken;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN_BROKEN]);
-        }
-      chain_result_free (result);
-    }
-  if (self->chain_again && !g_cancellable_is_cancelled (self->cancellable))
-    run_chain (self);
-}
-
-static void
-run_chain (TwLogSource *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (self->chain_running)
-    {
-      self->chain_again = TRUE;
-      return;
-    }
-  self->chain_again = FALSE;
-  self->chain_running = TRUE;
-  self->chain_verified_lines = self->n_lines;
-  task = g_task_new (self, self->cancellable, chain_done_cb, NULL);
-  g_task_set_source_tag (task, run_chain);
-  g_task_run_in_thread (task, chain_thread);
-}
-
-const char *
-tw_log_source_get_chain_status (TwLogSource *self)
-{
-  return self->chain_status;
-}
-
-gboolean
-tw_log_source_get_chain_broken (TwLogSource *self)
-{
-  return self->chain_broken;
-}
-
-guint
-tw_log_source_get_chain_broken_line (TwLogSource *self)
-{
-  return self->chain_broken_line;
-}
-
 /* The main thread's view */
 
 static void
@@ -1207,7 +975,7 @@ sync_published (TwLogSource *self)
   if (tw_log_format_get_kind (self->format) == TW_LOG_KIND_AUDIT_CHAIN && !self->job_running
       && self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable)
       && (self->chain_status == NULL || self->n_lines != self->chain_verified_lines))
-    run_chain (self);
+    _tw_log_source_run_chain (self);
 }
 
 /* (transfer full) of what was signalled. Used by the main thread only. */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tw-log-journal.h"
+#include "tw-log-loki.h"
+#include "tw-log-private.h"
+#include "tw-log-source.h"
+
+G_BEGIN_DECLS
+
+/* TwLogSource's fields, for the files that make it up: tw-log-source.c (indexing,
+ * following), tw-log-source-chain.c (audit chains), tw-log-date-pattern.c. */
+struct _TwLogSource
+{
+  GObject        parent_instance;
+
+  char          *id;
+  char          *path;
+  TwLogFormat   *format;
+  GMainContext  *context;
+
+  GMutex         lock;          /* segments, current_path, last_size */
+  GPtrArray     *segments;      /* TwLogSegment, oldest first */
+  char          *current_path;
+  guint64        last_size;     /* the current file's size at the last check */
+  gboolean       opened;
+
+  /* Main thread: rows of each segment signalled so far (head, tail+cut). */
+  GArray        *published_head;
+  GArray        *published_rest;
+  guint          n_lines;
+  TwLogSnapshot *snapshot;      /* of the published rows, made on demand */
+
+  char          *problem;
+  gboolean       indexing;
+  gboolean       started;
+  gboolean       job_running;
+  gboolean       check_again;
+  guint          interval_ms;
+  guint          timer_id;
+  /* The current file's changes wake a check at once (inotify), the timer is the
+   * fallback (rotations, file systems without inotify). */
+  GFileMonitor  *monitor;
+  char          *monitored_path;
+  GCancellable  *cancellable;
+
+  /* A journal: its entries copied as lines into an unlinked spool file, indexed. */
+  gboolean       is_journal;
+  char          *unit;
+  char          *identifier;
+  TwLogJournal  *journal;
+  int            spool_fd;
+
+  /* Loki: its entries written to a spool by tw-log-loki.c, indexed here. */
+  TwLogLoki     *loki;
+
+  /* Audit chains: verified after lines arrive, one verification at a time. */
+  gboolean       chain_running;
+  gboolean       chain_again;
+  guint          chain_verified_lines;
+  char          *chain_status;
+  gboolean       chain_broken;
+  guint          chain_broken_line;
+};
+
+/* tw-log-source-chain.c: verifies the chain again (once more after the running one). */
+void       _tw_log_source_run_chain (TwLogSource *self);
+
+/* tw-log-date-pattern.c */
+gboolean   _tw_log_is_date_pattern  (const char  *path);
+/* (transfer full) today's file of @path, or @path when it has no pattern */
+char      *_tw_log_expand_today     (const char  *path);
+/* (transfer full) the earlier files of @pattern but @today, oldest first */
+GPtrArray *_tw_log_list_earlier     (const char  *pattern,
+                                     const char  *today);
+
+G_END_DECLS
