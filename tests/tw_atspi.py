@@ -213,8 +213,9 @@ def has_label_under(acc, depth=0):
 
 
 def has_text_beside(acc):
-    """An icon with a text equivalent: a label with text in the same row or box, up to
-    three levels up (a row's prefix icon beside its title and its state word)."""
+    """An icon with a text equivalent: a label with text in the same row or box, or a
+    named button around it, up to three levels up (a row's prefix icon beside its title
+    and its state word)."""
     node = acc
     for _ in range(3):
         try:
@@ -224,6 +225,11 @@ def has_text_beside(acc):
         if node is None:
             return False
         if role(node) == pyatspi.ROLE_LIST_ITEM and name(node).strip():
+            return True
+        # An icon inside a named button (a view switcher's page button): the button's
+        # name is what a screen reader says, the icon is decoration.
+        if role(node) in (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON,
+                          pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_PAGE_TAB) and name(node).strip():
             return True
         if has_label_under(node):
             return True

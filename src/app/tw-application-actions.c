@@ -8,6 +8,7 @@
 #include "tw-env-import.h"
 #include "tw-preferences-window.h"
 #include "tw-profile-editor.h"
+#include "tw-shortcuts-window.h"
 
 void
 _tw_application_update_actions (TwApplication *self)
@@ -190,7 +191,7 @@ shortcuts_action (GSimpleAction *action,
   TwApplication *self = user_data;
   TwWindow *window = tw_application_get_window (self);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  tw_shortcuts_window_present (GTK_WINDOW (window));
 }
 
 static void

@@ -299,6 +299,8 @@ _tw_restore_wizard_enter_confirm (TwRestoreWizard *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->profile_entry), profile_title);
   gtk_widget_set_visible (GTK_WIDGET (self->profile_entry), live);
   _tw_restore_wizard_update_confirm (self);
+  /* What this step asks first is typing: the keyboard starts in the file name. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
 
 static const char *

@@ -316,6 +316,22 @@ confirm_changed_cb (TwRestoreWizard *self)
   _tw_restore_wizard_update_confirm (self);
 }
 
+/* Enter in one of the confirm step's entries: on to the next one shown (never the
+ * restore itself, which stays a click or Alt+R on its button). */
+static void
+confirm_entry_activated_cb (TwRestoreWizard *self,
+                            AdwEntryRow     *entry)
+{
+  GtkWidget *next = NULL;
+
+  if (entry == self->name_entry && gtk_widget_get_visible (GTK_WIDGET (self->profile_entry)))
+    next = GTK_WIDGET (self->profile_entry);
+  else if (entry == self->name_entry || entry == self->profile_entry)
+    next = GTK_WIDGET (self->reason_entry);
+  if (next != NULL)
+    gtk_widget_grab_focus (next);
+}
+
 /* GtkWindow */
 
 static gboolean
@@ -425,6 +441,7 @@ tw_restore_wizard_class_init (TwRestoreWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TwRestoreWizard, close_button);
   gtk_widget_class_bind_template_child (widget_class, TwRestoreWizard, back_button);
   gtk_widget_class_bind_template_callback (widget_class, confirm_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, confirm_entry_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
