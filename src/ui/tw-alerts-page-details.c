@@ -116,6 +116,7 @@ _tw_alerts_page_show_details (TwAlertsPage *self)
     gtk_box_remove (box, child);
   g_clear_pointer (&self->details_title, g_free);
   g_clear_pointer (&self->details_state, g_free);
+  g_clear_pointer (&self->details_ack, g_free);
 
   if (item == NULL)
     {
@@ -161,14 +162,14 @@ _tw_alerts_page_show_details (TwAlertsPage *self)
 
   if (tw_alert_item_is_acknowledged (item))
     {
-      g_autofree char *at = _tw_alerts_page_format_time (tw_alert_item_get_acked_at (item));
-      g_autofree char *until = tw_alert_item_get_ack_until (item) != NULL
-                               ? _tw_alerts_page_format_time (tw_alert_item_get_ack_until (item))
-                               : g_strdup (_("until it resolves"));
-      g_autofree char *line = g_strdup_printf (_("Acknowledged by %s at %s, %s"),
-                                               tw_alert_item_get_acked_by (item), at, until);
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *line = _tw_alerts_page_format_ack_line (tw_alert_item_get_acked_by (item),
+                                                               tw_alert_item_get_acked_at (item),
+                                                               tw_alert_item_get_ack_until (item), now);
 
       add_label (box, line, NULL);
+      g_free (self->details_ack);
+      self->details_ack = g_strdup (line);
       if (tw_alert_item_get_ack_note (item) != NULL)
         add_label (box, tw_alert_item_get_ack_note (item), "dim-label");
     }
