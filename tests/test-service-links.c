@@ -9,6 +9,7 @@
 #include "tw-logs-page-private.h"
 #include "tw-overview-page.h"
 #include "tw-service-editor-row.h"
+#include "tw-order-audit-dialog.h"
 #include "tw-service-page.h"
 #include "tw-trading-test.h"
 
@@ -359,6 +360,21 @@ test_correlation_link (void)
   g_assert_nonnull (logs);
   g_assert_cmpstr (_tw_logs_page_get_filter_id (logs), ==, id);
   save (&f, "logs-from-correlation-id");
+
+  /* The audit trail's own link to the same lines: the window closes, the Logs page
+   * shows them */
+  g_assert_true (tw_window_show_page (f.window, "overview"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "service.show-audit-trail", "s", "corr-456"));
+  {
+    GtkWidget *dialog = tw_service_page_get_audit_dialog (page);
+
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_widget_get_visible (tw_order_audit_dialog_get_logs_button (TW_ORDER_AUDIT_DIALOG (dialog))));
+    g_signal_emit_by_name (tw_order_audit_dialog_get_logs_button (TW_ORDER_AUDIT_DIALOG (dialog)), "clicked");
+    g_assert_cmpstr (tw_window_get_visible_page (f.window), ==, "logs");
+    g_assert_cmpstr (_tw_logs_page_get_filter_id (logs), ==, "corr-456");
+    g_assert_null (tw_service_page_get_audit_dialog (page));
+  }
 
   /* the window's action on its own, as the audit rows or any page may use it */
   g_assert_true (tw_window_show_page (f.window, "overview"));

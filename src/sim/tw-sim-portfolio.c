@@ -232,9 +232,9 @@ add_ibkr_order (TwSimPortfolio *self,
                                symbol, side, qty_text, price_text);
 
     tw_sim_ibkr_order_audit (o, "ProposalCreated", created_at_us, created);
-    tw_sim_ibkr_order_audit (o, "RiskEvaluated", created_at_us + 40 * 1000,
+    tw_sim_ibkr_order_audit (o, "RiskEvaluated", created_at_us + 1200 * 1000,
                              "{\"decision\": \"APPROVE\", \"rules_checked\": 6}");
-    tw_sim_ibkr_order_audit (o, "ApprovalRequested", created_at_us + 55 * 1000,
+    tw_sim_ibkr_order_audit (o, "ApprovalRequested", created_at_us + 2500 * 1000,
                              "{\"approver\": \"desk\", \"expires_in_s\": 1800}");
     if (g_str_equal (approval_status, "APPROVED"))
       tw_sim_ibkr_order_audit (o, "ApprovalGranted", created_at_us + 48 * G_USEC_PER_SEC,

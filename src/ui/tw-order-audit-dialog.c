@@ -86,12 +86,13 @@ read_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(TwOrderAuditDialog) self = user_data;
+  TwOrderAuditDialog *self = user_data;  /* not held: a destroyed dialog cancels its read */
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) entries = NULL;
   guint n_left_out = 0;
   guint n;
 
+  /* A cancelled read (a reload, a closed dialog) answers cancelled, whatever came. */
   entries = tw_service_details_read_audit_finish (TW_SERVICE_DETAILS (source), result, &n_left_out, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -130,7 +131,7 @@ tw_order_audit_dialog_reload (TwOrderAuditDialog *self)
   self->cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->stack, "loading");
   tw_service_details_read_audit_async (self->details, self->correlation_id, self->cancellable,
-                                       read_done_cb, g_object_ref (self));
+                                       read_done_cb, self);
 }
 
 static void
@@ -285,7 +286,7 @@ logs_clicked_cb (GtkButton          *button,
   if (parent != NULL)
     gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-logs-for-correlation", "s",
                                 self->correlation_id);
-  gtk_window_close (GTK_WINDOW (self));
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 GtkWidget *
@@ -386,4 +387,11 @@ tw_order_audit_dialog_get_note (TwOrderAuditDialog *self)
 {
   g_return_val_if_fail (TW_IS_ORDER_AUDIT_DIALOG (self), NULL);
   return self->note;
+}
+
+GtkWidget *
+tw_order_audit_dialog_get_logs_button (TwOrderAuditDialog *self)
+{
+  g_return_val_if_fail (TW_IS_ORDER_AUDIT_DIALOG (self), NULL);
+  return self->logs_button;
 }

@@ -36,5 +36,7 @@ const char *tw_order_audit_dialog_get_entry_time  (TwOrderAuditDialog *self,
                                                    guint               i);
 const char *tw_order_audit_dialog_get_error       (TwOrderAuditDialog *self);
 const char *tw_order_audit_dialog_get_note        (TwOrderAuditDialog *self);
+/* (transfer none) the "Show Log Lines" button */
+GtkWidget  *tw_order_audit_dialog_get_logs_button (TwOrderAuditDialog *self);
 
 G_END_DECLS

@@ -168,6 +168,15 @@ reset_quota_action (GtkWidget  *widget,
 
 /* ---- an order's audit trail ---- */
 
+/* Forgotten once destroyed, not once finalized: a read on its way holds it a while. */
+static void
+audit_dialog_destroyed_cb (GtkWidget     *dialog,
+                           TwServicePage *self)
+{
+  if (self->audit_dialog == dialog)
+    g_clear_weak_pointer (&self->audit_dialog);
+}
+
 static void
 show_audit_trail_action (GtkWidget  *widget,
                          const char *action_name,
@@ -184,6 +193,7 @@ show_audit_trail_action (GtkWidget  *widget,
   self->audit_dialog = tw_order_audit_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                   self->details, id);
   g_object_add_weak_pointer (G_OBJECT (self->audit_dialog), (gpointer *) &self->audit_dialog);
+  g_signal_connect_object (self->audit_dialog, "destroy", G_CALLBACK (audit_dialog_destroyed_cb), self, 0);
   gtk_window_present (GTK_WINDOW (self->audit_dialog));
 }
 
