@@ -286,6 +286,7 @@ test_pages (void)
     g_assert_nonnull (tw_order_audit_dialog_get_entry_time (dialog, 0));
     g_assert_true (g_ascii_isdigit (tw_order_audit_dialog_get_entry_time (dialog, 0)[0]));
     g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+    g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (dialog)), >=, 1);
     app_save_png_light_dark (GTK_WIDGET (dialog), "service-ibkr-assistant-audit-trail");
 
     /* No trail for it (404): said, with the id, and Try Again */

@@ -208,6 +208,8 @@ tw_order_audit_dialog_init (TwOrderAuditDialog *self)
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), GTK_WIDGET (self->title));
   button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
   gtk_widget_set_tooltip_text (button, _("Read the audit trail again"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Read the audit trail again"), -1);
   g_signal_connect (button, "clicked", G_CALLBACK (retry_clicked_cb), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), button);
   gtk_box_append (GTK_BOX (box), header);
