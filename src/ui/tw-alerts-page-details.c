@@ -100,6 +100,46 @@ action_button (GtkWidget  *box,
   return button;
 }
 
+/* A time of the acknowledgement line: the clock time alone on @now's day, else with
+ * its date. */
+static char *
+format_ack_time (GDateTime *time,
+                 GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr(GDateTime) local_now = g_date_time_to_local (now);
+  int y, m, d, ny, nm, nd;
+
+  g_date_time_get_ymd (local, &y, &m, &d);
+  g_date_time_get_ymd (local_now, &ny, &nm, &nd);
+  if (y == ny && m == nm && d == nd)
+    return g_date_time_format (local, "%H:%M");
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+char *
+_tw_alerts_page_format_ack_line (const char *by,
+                                 GDateTime  *at,
+                                 GDateTime  *until,
+                                 GDateTime  *now)
+{
+  g_autofree char *at_text = at != NULL ? format_ack_time (at, now) : g_strdup ("—");
+
+  if (until == NULL)
+    /* TRANSLATORS: %1$s is a user name, %2$s when they acknowledged the alert ("07:18",
+     * or "2026-12-05 07:18" on another day) */
+    return g_strdup_printf (_("Acknowledged by %1$s at %2$s, until it resolves"),
+                            by != NULL ? by : "?", at_text);
+  {
+    g_autofree char *until_text = format_ack_time (until, now);
+
+    /* TRANSLATORS: %1$s is a user name, %2$s when they acknowledged the alert, %3$s when
+     * the acknowledgement ends ("07:18", or "2026-12-07 07:18" on another day) */
+    return g_strdup_printf (_("Acknowledged by %1$s at %2$s, until %3$s"),
+                            by != NULL ? by : "?", at_text, until_text);
+  }
+}
+
 void
 _tw_alerts_page_show_details (TwAlertsPage *self)
 {
