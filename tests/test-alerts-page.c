@@ -212,6 +212,11 @@ test_page (void)
   ack = find_by_name (x.alerts, "ServiceDown");
   tw_test_wait_until (tw_alert_item_is_acknowledged (ack), 10000);
   tw_test_wait_until (am_silenced (x.am, "ServiceDown"), 10000);
+  /* Its details say who acknowledged it, when, and until when */
+  g_assert_true (_tw_alerts_page_select (x.page, tw_alert_item_get_key (ack)));
+  g_assert_nonnull (_tw_alerts_page_get_details_ack (x.page));
+  g_assert_true (g_str_has_prefix (_tw_alerts_page_get_details_ack (x.page), "Acknowledged by "));
+  g_assert_nonnull (strstr (_tw_alerts_page_get_details_ack (x.page), ", until "));
 
   /* Silence MLServiceDown from the page's dialog */
   silence = find_by_name (x.alerts, "MLServiceDown");

@@ -265,7 +265,7 @@ test_orders (void)
   conformance_teardown (&c);
 }
 
-/* Stuck Order Resolution's requests, each as the runbook writes it (the runbook shows
+/* Stuck Order Resolution's requests and its check, each as the runbook writes it (the runbook shows
  * none of their answers: the fixture server answers 404, the request is what counts). */
 static void
 test_stuck_order_requests (void)
@@ -280,6 +280,8 @@ test_stuck_order_requests (void)
     { "orders.cancel", "POST", "/api/v1/orders/order-123/cancel" },
     { "approvals.status", "GET", "/api/v1/approvals/order-123/status" },
     { "approvals.invalidate", "POST", "/api/v1/approvals/order-123/invalidate" },
+    /* Verify Resolution: the order's audit trail */
+    { "audit.trail", "GET", "/api/v1/audit/correlation_id/order-123" },
   };
   Conformance c = { 0 };
 

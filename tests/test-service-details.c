@@ -261,6 +261,204 @@ test_orders (Fixture       *fx,
   g_assert_nonnull (tw_service_details_get_order_error (details));
 }
 
+
+typedef struct
+{
+  GListModel *entries;
+  GError     *error;
+  guint       n_left_out;
+  gboolean    done;
+} AuditResult;
+
+static void
+on_audit (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AuditResult *r = user_data;
+
+  r->entries = tw_service_details_read_audit_finish (TW_SERVICE_DETAILS (source), result,
+                                                     &r->n_left_out, &r->error);
+  r->done = TRUE;
+}
+
+static void
+audit_result_clear (AuditResult *r)
+{
+  g_clear_object (&r->entries);
+  g_clear_error (&r->error);
+  r->done = FALSE;
+  r->n_left_out = 0;
+}
+
+static void
+read_audit (TwServiceDetails *details,
+            const char       *id,
+            AuditResult      *r)
+{
+  audit_result_clear (r);
+  tw_service_details_read_audit_async (details, id, NULL, on_audit, r);
+  tw_test_wait_until (r->done, 15000);
+  if (r->error != NULL)
+    g_test_message ("audit trail of %s: %s", id, r->error->message);
+}
+
+static TwDetailItem *
+audit_entry (AuditResult *r,
+             guint        i)
+{
+  g_autoptr(TwDetailItem) item = g_list_model_get_item (r->entries, i);
+
+  return item;  /* the list holds it */
+}
+
+static gboolean
+has_control_chars (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* 003's Verify Resolution, over HTTP against the simulator: an order's audit trail by
+ * its correlation id, in time order; a correlation id with none (404); hostile and
+ * malformed answers; an answer that does not come in time. */
+static void
+test_audit_trail (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(TwServiceDetails) details = details_for (fx, "ibkr-assistant");
+  g_autoptr(TwServiceDetails) investiq = details_for (fx, "investiq");
+  g_autofree char *huge = NULL;
+  g_autofree char *hostile = NULL;
+  AuditResult r = { 0 };
+  gint64 last = 0;
+
+  g_assert_true (tw_service_details_can_read_audit (details));
+  g_assert_false (tw_service_details_can_read_audit (investiq));
+
+  /* The stuck order: created, risk evaluated, approval requested, in that order */
+  read_audit (details, "ord-1001", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.n_left_out, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (r.entries), ==, 3);
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 0), "type"), ==, "ProposalCreated");
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 1), "type"), ==, "RiskEvaluated");
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 2), "type"), ==, "ApprovalRequested");
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 0), "id"), ==, "ord-1001");
+  /* the details flattened: "symbol: ES, side: BUY, …" */
+  g_assert_nonnull (strstr (tw_detail_item_get_string (audit_entry (&r, 0), "message"), "symbol: ES"));
+  g_assert_nonnull (strstr (tw_detail_item_get_string (audit_entry (&r, 0), "message"), "limit_price: 5012.25"));
+  for (guint i = 0; i < g_list_model_get_n_items (r.entries); i++)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (tw_detail_item_get_string (audit_entry (&r, i), "time"), NULL);
+
+      g_assert_nonnull (when);
+      g_assert_cmpint ((g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when)), >=, last);
+      last = (g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when));
+    }
+
+  /* Invalidating its approval is on the trail at once */
+  {
+    guint status = 0;
+    g_autofree char *answer = tw_test_sim_request_text (fx->f.sim, "ibkr-assistant", "POST",
+                                                        "/api/v1/approvals/ord-1001/invalidate",
+                                                        "{}", &status);
+
+    g_assert_cmpuint (status, ==, 200);
+  }
+  read_audit (details, "ord-1001", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (g_list_model_get_n_items (r.entries), ==, 4);
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 3), "type"), ==, "ApprovalInvalidated");
+
+  /* The approved one says who granted it */
+  read_audit (details, "ord-1002", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 3), "type"), ==, "ApprovalGranted");
+
+  /* No trail for this id: 404, said as such */
+  read_audit (details, "order-123", &r);
+  g_assert_error (r.error, TW_ERROR, TW_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (r.error->message, "order-123"));
+  g_assert_null (r.entries);
+
+  /* A hostile answer: an escape sequence in an event's name, markup and a newline in its
+   * details, an entry of another order, entries that are not objects, out of time
+   * order, and details of 20,000 characters. Shown safe, the rest left out. */
+  huge = g_strnfill (20000, 'A');
+  hostile = g_strdup_printf ("[{\"type\": \"OrderFilled\", \"correlation_id\": \"ord-1002\", "
+                             "\"timestamp\": \"2026-12-06T07:20:00Z\", \"data\": {\"blob\": \"%s\"}},"
+                             " {\"type\": \"Evil\\u001b[31mRed\", \"correlation_id\": \"ord-1002\", "
+                             "\"timestamp\": \"2026-12-06T07:10:00Z\", "
+                             "\"data\": {\"note\": \"<b>bold</b> &amp; \\nnext line\"}},"
+                             " {\"type\": \"Stolen\", \"correlation_id\": \"ord-1001\", "
+                             "\"timestamp\": \"2026-12-06T07:15:00Z\", \"data\": {}},"
+                             " 42, \"text\", null, [1, 2]]", huge);
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonNode) fault = NULL;
+    g_autofree char *json = NULL;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "path");
+    json_builder_add_string_value (b, "/api/v1/audit/correlation_id/ord-1002");
+    json_builder_set_member_name (b, "kind");
+    json_builder_add_string_value (b, "status");
+    json_builder_set_member_name (b, "status");
+    json_builder_add_int_value (b, 200);
+    json_builder_set_member_name (b, "body");
+    json_builder_add_string_value (b, hostile);
+    json_builder_set_member_name (b, "count");
+    json_builder_add_int_value (b, 1);
+    json_builder_end_object (b);
+    fault = json_builder_get_root (b);
+    json = json_to_string (fault, FALSE);
+    tw_test_sim_fault (fx->f.sim, "ibkr-assistant", json);
+  }
+  read_audit (details, "ord-1002", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (g_list_model_get_n_items (r.entries), ==, 2);
+  g_assert_cmpuint (r.n_left_out, ==, 5);
+  /* in time order: 07:10 before 07:20 */
+  g_assert_false (has_control_chars (tw_detail_item_get_string (audit_entry (&r, 0), "type")));
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 0), "type"), ==, "Evil [31mRed");
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 0), "message"), ==, "note: <b>bold</b> &amp;  next line");
+  g_assert_cmpstr (tw_detail_item_get_string (audit_entry (&r, 1), "type"), ==, "OrderFilled");
+  g_assert_cmpuint (g_utf8_strlen (tw_detail_item_get_string (audit_entry (&r, 1), "message"), -1), ==,
+                    TW_AUDIT_TRAIL_MAX_DETAIL);
+  g_assert_true (g_str_has_suffix (tw_detail_item_get_string (audit_entry (&r, 1), "message"), "…"));
+
+  /* Not a list at all; not JSON */
+  tw_test_sim_fault (fx->f.sim, "ibkr-assistant",
+                     "{\"path\":\"/api/v1/audit/correlation_id/ord-1002\",\"kind\":\"status\","
+                     "\"status\":200,\"body\":\"{\\\"events\\\": \\\"none\\\"}\",\"count\":1}");
+  read_audit (details, "ord-1002", &r);
+  g_assert_error (r.error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (r.error->message, "ord-1002"));
+  tw_test_sim_fault (fx->f.sim, "ibkr-assistant",
+                     "{\"path\":\"/api/v1/audit/correlation_id/ord-1002\",\"kind\":\"malformed\",\"count\":1}");
+  read_audit (details, "ord-1002", &r);
+  g_assert_error (r.error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+
+  /* No answer in time */
+  {
+    TwClient *client = tw_workspace_get_client (fx->f.workspace, "ibkr-assistant");
+    guint timeout = tw_client_get_request_timeout (client);
+
+    tw_client_set_request_timeout (client, 300);
+    tw_test_sim_fault (fx->f.sim, "ibkr-assistant",
+                       "{\"path\":\"/api/v1/audit/correlation_id/ord-1002\",\"kind\":\"latency\","
+                       "\"latency_ms\":5000}");
+    read_audit (details, "ord-1002", &r);
+    g_assert_error (r.error, TW_ERROR, TW_ERROR_TIMEOUT);
+    tw_client_set_request_timeout (client, timeout);
+    tw_test_sim_clear_faults (fx->f.sim);
+  }
+  audit_result_clear (&r);
+}
+
 /* The last hour of health: every answer recorded, older ones dropped. */
 static void
 test_history (Fixture       *fx,
@@ -299,6 +497,7 @@ main (int   argc,
   ADD ("autotrader", test_autotrader);
   ADD ("clock", test_clock);
   ADD ("orders", test_orders);
+  ADD ("audit-trail", test_audit_trail);
   ADD ("history", test_history);
 #undef ADD
 

@@ -8,7 +8,8 @@
 #include "tw-logs-page.h"
 #include "tw-logs-page-private.h"
 #include "tw-overview-page.h"
-#include "tw-service-editor-row.h"
+#include "tw-service-editor-row-private.h"
+#include "tw-order-audit-dialog.h"
 #include "tw-service-page.h"
 #include "tw-trading-test.h"
 
@@ -360,6 +361,21 @@ test_correlation_link (void)
   g_assert_cmpstr (_tw_logs_page_get_filter_id (logs), ==, id);
   save (&f, "logs-from-correlation-id");
 
+  /* The audit trail's own link to the same lines: the window closes, the Logs page
+   * shows them */
+  g_assert_true (tw_window_show_page (f.window, "overview"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "service.show-audit-trail", "s", "corr-456"));
+  {
+    GtkWidget *dialog = tw_service_page_get_audit_dialog (page);
+
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_widget_get_visible (tw_order_audit_dialog_get_logs_button (TW_ORDER_AUDIT_DIALOG (dialog))));
+    g_signal_emit_by_name (tw_order_audit_dialog_get_logs_button (TW_ORDER_AUDIT_DIALOG (dialog)), "clicked");
+    g_assert_cmpstr (tw_window_get_visible_page (f.window), ==, "logs");
+    g_assert_cmpstr (_tw_logs_page_get_filter_id (logs), ==, "corr-456");
+    g_assert_null (tw_service_page_get_audit_dialog (page));
+  }
+
   /* the window's action on its own, as the audit rows or any page may use it */
   g_assert_true (tw_window_show_page (f.window, "overview"));
   g_action_group_activate_action (G_ACTION_GROUP (f.window), "show-logs-for-correlation",
@@ -369,26 +385,116 @@ test_correlation_link (void)
   app_fixture_close (&f);
 }
 
-/* The profile editor has no field for an endpoint's address: editing the service keeps
- * it (and drops it when the service gets another connector). */
+/* A row edited through the profile editor, saved as a profile file and read back. */
+static TwService *
+round_trip (TwServiceEditorRow *row)
+{
+  g_autoptr(TwService) built = NULL;
+  g_autoptr(TwProfile) profile = tw_profile_new ("endpoints", TW_MODE_PAPER);
+  g_autoptr(TwProfile) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problems = tw_service_editor_row_validate (row);
+  g_autofree char *data = NULL;
+  TwService *service;
+
+  g_assert_null (problems);
+  built = tw_service_editor_row_build_service (row);
+  tw_profile_add_service (profile, built);
+  data = tw_profile_to_data (profile);
+  loaded = tw_profile_load_from_data (data, "endpoints.conf", &error);
+  g_assert_no_error (error);
+  service = tw_profile_lookup_service (loaded, tw_service_get_id (built));
+  g_assert_nonnull (service);
+  return g_object_ref (service);
+}
+
+/* The profile editor's fields for an endpoint's address (001's rate gate: RateGateUrl,
+ * 000's ML service: MlServiceUrl), only for the connectors that have one: shown from
+ * the profile, validated like the base URL, saved and read back; empty for the
+ * connector's default; dropped when the service gets another connector. */
 static void
-test_editor_keeps_endpoints (void)
+test_editor_endpoints (void)
 {
   g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
   g_autoptr(TwService) service = tw_service_new ("ai", "ai-trading", "http://127.0.0.1:8000");
+  g_autoptr(TwService) saved = NULL;
   g_autoptr(TwService) built = NULL;
+  g_autofree char *problems = NULL;
   GtkWidget *row;
 
   tw_connector_registry_load_default (registry);
   tw_service_set_setting (service, "RateGateUrl", "http://10.0.0.5:3001");
   row = g_object_ref_sink (tw_service_editor_row_new (registry, service));
-  built = tw_service_editor_row_build_service (TW_SERVICE_EDITOR_ROW (row));
-  g_assert_cmpstr (tw_service_get_setting (built, "RateGateUrl"), ==, "http://10.0.0.5:3001");
-  g_clear_object (&built);
+  g_assert_cmpstr (tw_service_editor_row_get_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "RateGateUrl"), ==,
+                   "http://10.0.0.5:3001");
+  g_assert_null (tw_service_editor_row_get_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "MlServiceUrl"));
+  saved = round_trip (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_cmpstr (tw_service_get_setting (saved, "RateGateUrl"), ==, "http://10.0.0.5:3001");
+  g_clear_object (&saved);
 
+  /* Changed, and refused when it is no address */
+  g_assert_true (tw_service_editor_row_set_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "RateGateUrl",
+                                                         "gate.internal:3001"));
+  problems = tw_service_editor_row_validate (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_nonnull (problems);
+  g_test_message ("%s", problems);
+  g_assert_nonnull (strstr (problems, "Rate gate address"));
+  g_clear_pointer (&problems, g_free);
+  g_assert_true (tw_service_editor_row_set_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "RateGateUrl",
+                                                         "https://gate.internal:3443"));
+  saved = round_trip (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_cmpstr (tw_service_get_setting (saved, "RateGateUrl"), ==, "https://gate.internal:3443");
+  /* ... and shown again by an editor of the saved service */
+  {
+    g_autoptr(GtkWidget) again = g_object_ref_sink (tw_service_editor_row_new (registry, saved));
+
+    g_assert_cmpstr (tw_service_editor_row_get_endpoint_url (TW_SERVICE_EDITOR_ROW (again), "RateGateUrl"), ==,
+                     "https://gate.internal:3443");
+  }
+  g_clear_object (&saved);
+
+  /* Empty: no key, the connector's default address */
+  g_assert_true (tw_service_editor_row_set_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "RateGateUrl", ""));
+  saved = round_trip (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_null (tw_service_get_setting (saved, "RateGateUrl"));
+  g_clear_object (&saved);
+
+  /* Another connector: its own addresses, not this one's */
+  g_assert_true (tw_service_editor_row_set_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "RateGateUrl",
+                                                         "http://10.0.0.6:3001"));
   g_assert_true (tw_service_editor_row_set_connector_id (TW_SERVICE_EDITOR_ROW (row), "autotrader"));
+  g_assert_null (tw_service_editor_row_get_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "RateGateUrl"));
   built = tw_service_editor_row_build_service (TW_SERVICE_EDITOR_ROW (row));
   g_assert_null (tw_service_get_setting (built, "RateGateUrl"));
+  g_clear_object (&built);
+  g_assert_true (tw_service_editor_row_set_connector_id (TW_SERVICE_EDITOR_ROW (row), "investiq"));
+  g_assert_cmpstr (tw_service_editor_row_get_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "MlServiceUrl"), ==, "");
+  g_assert_true (tw_service_editor_row_set_endpoint_url (TW_SERVICE_EDITOR_ROW (row), "MlServiceUrl",
+                                                         "http://10.0.0.7:8004"));
+  saved = round_trip (TW_SERVICE_EDITOR_ROW (row));
+  g_assert_cmpstr (tw_service_get_setting (saved, "MlServiceUrl"), ==, "http://10.0.0.7:8004");
+  g_assert_null (tw_service_get_setting (saved, "RateGateUrl"));
+
+  /* How it looks: the row expanded, the address field last */
+  {
+    GtkWidget *window = gtk_window_new ();
+    GtkWidget *list = gtk_list_box_new ();
+
+    gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+    gtk_widget_add_css_class (list, "boxed-list");
+    gtk_widget_set_margin_top (list, 12);
+    gtk_widget_set_margin_bottom (list, 12);
+    gtk_widget_set_margin_start (list, 12);
+    gtk_widget_set_margin_end (list, 12);
+    gtk_list_box_append (GTK_LIST_BOX (list), row);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+    gtk_window_set_child (GTK_WINDOW (window), list);
+    gtk_window_set_default_size (GTK_WINDOW (window), 560, -1);
+    gtk_window_present (GTK_WINDOW (window));
+    g_assert_true (tw_test_ui_wait_frame (window, 5000));
+    app_save_png_light_dark (window, "profile-editor-endpoint");
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
   g_object_unref (row);
 }
 
@@ -401,7 +507,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/service-links/ml-service", test_ml_service);
   g_test_add_func ("/tw/ui/service-links/guard-trades", test_guard_trades_link);
   g_test_add_func ("/tw/ui/service-links/correlation", test_correlation_link);
-  g_test_add_func ("/tw/ui/service-links/editor-keeps-endpoints", test_editor_keeps_endpoints);
+  g_test_add_func ("/tw/ui/service-links/editor-endpoints", test_editor_endpoints);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include "tw-alert-private.h"
 #include "tw-market-clock.h"
+#include "tw-order-audit-dialog.h"
 #include "tw-overview-page.h"
 #include "tw-service-page.h"
 #include "tw-trading-test.h"
@@ -65,6 +66,12 @@ static gboolean
 order_shown (gpointer data)
 {
   return tw_service_page_get_order_field (data, "Approval") != NULL;
+}
+
+static gboolean
+audit_read (gpointer data)
+{
+  return !tw_order_audit_dialog_is_loading (data);
 }
 
 static gboolean
@@ -256,6 +263,83 @@ test_pages (void)
   g_assert_cmpstr (tw_service_page_get_order_field (page, "State"), ==, "PENDING");
   tw_service_page_scroll_to (page, TW_DETAIL_ORDERS);
   save (&f, "service-ibkr-assistant-orders");
+
+  /* The order's audit trail, from its correlation id: each entry's time, event and
+   * details, oldest first (003's Verify Resolution). */
+  {
+    TwOrderAuditDialog *dialog;
+    /* a copy: the order detail's rows are rebuilt at each read */
+    g_autofree char *id = g_strdup (tw_service_page_get_order_field (page, "Correlation ID"));
+    g_autofree char *hostile = NULL;
+
+    g_assert_true (tw_service_page_activate_order_field (page, "Audit Trail"));
+    dialog = TW_ORDER_AUDIT_DIALOG (tw_service_page_get_audit_dialog (page));
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (tw_order_audit_dialog_get_correlation_id (dialog), ==, id);
+    g_assert_true (tw_test_ui_wait_for (audit_read, dialog, 10000));
+    g_assert_null (tw_order_audit_dialog_get_error (dialog));
+    g_assert_null (tw_order_audit_dialog_get_note (dialog));
+    g_assert_cmpuint (tw_order_audit_dialog_get_n_entries (dialog), >=, 3);
+    g_assert_cmpstr (tw_order_audit_dialog_get_entry_event (dialog, 0), ==, "ProposalCreated");
+    g_assert_cmpstr (tw_order_audit_dialog_get_entry_event (dialog, 1), ==, "RiskEvaluated");
+    g_assert_nonnull (strstr (tw_order_audit_dialog_get_entry_details (dialog, 0), "symbol: "));
+    g_assert_nonnull (tw_order_audit_dialog_get_entry_time (dialog, 0));
+    g_assert_true (g_ascii_isdigit (tw_order_audit_dialog_get_entry_time (dialog, 0)[0]));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+    g_assert_cmpuint (tw_test_ui_assert_icon_buttons_labelled (GTK_WIDGET (dialog)), >=, 1);
+    app_save_png_light_dark (GTK_WIDGET (dialog), "service-ibkr-assistant-audit-trail");
+
+    /* No trail for it (404): said, with the id, and Try Again */
+    tw_test_sim_fault (f.sim, "ibkr-assistant",
+                       "{\"path\":\"/api/v1/audit/correlation_id/*\",\"kind\":\"status\",\"status\":404,"
+                       "\"body\":\"{\\\"detail\\\": \\\"No audit events\\\"}\",\"count\":1}");
+    tw_order_audit_dialog_reload (dialog);
+    g_assert_true (tw_test_ui_wait_for (audit_read, dialog, 10000));
+    g_test_message ("%s", tw_order_audit_dialog_get_error (dialog));
+    g_assert_nonnull (tw_order_audit_dialog_get_error (dialog));
+    g_assert_nonnull (strstr (tw_order_audit_dialog_get_error (dialog), "404"));
+    g_assert_nonnull (strstr (tw_order_audit_dialog_get_error (dialog), id));
+    g_assert_cmpuint (tw_order_audit_dialog_get_n_entries (dialog), ==, 0);
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+    app_save_png_light_dark (GTK_WIDGET (dialog), "service-ibkr-assistant-audit-trail-error");
+
+    /* A hostile answer: markup shown as text, an entry of another order left out and
+     * said so */
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *fault = NULL;
+
+      hostile = g_strdup_printf ("[{\"type\": \"<b>Injected</b>\", \"correlation_id\": \"%s\", "
+                                 "\"timestamp\": \"2026-12-06T07:00:00Z\", \"data\": {\"note\": \"<i>x</i> &amp;\"}},"
+                                 " {\"type\": \"Other\", \"correlation_id\": \"someone-else\", \"data\": {}}]", id);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, "/api/v1/audit/correlation_id/*");
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, "status");
+      json_builder_set_member_name (b, "status");
+      json_builder_add_int_value (b, 200);
+      json_builder_set_member_name (b, "body");
+      json_builder_add_string_value (b, hostile);
+      json_builder_set_member_name (b, "count");
+      json_builder_add_int_value (b, 1);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      fault = json_to_string (node, FALSE);
+      tw_test_sim_fault (f.sim, "ibkr-assistant", fault);
+    }
+    tw_order_audit_dialog_reload (dialog);
+    g_assert_true (tw_test_ui_wait_for (audit_read, dialog, 10000));
+    g_assert_null (tw_order_audit_dialog_get_error (dialog));
+    g_assert_cmpuint (tw_order_audit_dialog_get_n_entries (dialog), ==, 1);
+    g_assert_cmpstr (tw_order_audit_dialog_get_entry_event (dialog, 0), ==, "<b>Injected</b>");
+    g_assert_cmpstr (tw_order_audit_dialog_get_entry_details (dialog, 0), ==, "note: <i>x</i> &amp;");
+    g_assert_nonnull (tw_order_audit_dialog_get_note (dialog));
+    g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (dialog), 5000));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_null (tw_service_page_get_audit_dialog (page));
+  }
 
   /* A body the page cannot read: the section says so, its table stays. */
   tw_test_sim_fault (f.sim, "ibkr-assistant", "{\"path\":\"/api/v1/metrics\",\"kind\":\"malformed\"}");

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "tw-alerts-page-private.h"
 #include "tw-backup-ui-util.h"
 #include "tw-ui-util.h"
 
@@ -15,6 +16,31 @@ assert_format (char       *text,
 {
   g_assert_cmpstr (text, ==, expected);
   g_free (text);
+}
+
+/* The Alerts page's acknowledgement line says which time is the end, and dates a time
+ * only when it is not today's. */
+static void
+test_ack_line (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 12, 6, 9, 30, 0);
+  g_autoptr(GDateTime) at = g_date_time_new_local (2026, 12, 6, 7, 18, 0);
+  g_autoptr(GDateTime) until = g_date_time_new_local (2026, 12, 6, 8, 18, 0);
+  g_autoptr(GDateTime) tomorrow = g_date_time_new_local (2026, 12, 7, 6, 5, 0);
+  g_autoptr(GDateTime) yesterday = g_date_time_new_local (2026, 12, 5, 23, 40, 0);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (at);
+
+  assert_format (_tw_alerts_page_format_ack_line ("alice", at, until, now),
+                 "Acknowledged by alice at 07:18, until 08:18");
+  assert_format (_tw_alerts_page_format_ack_line ("alice", at, tomorrow, now),
+                 "Acknowledged by alice at 07:18, until 2026-12-07 06:05");
+  assert_format (_tw_alerts_page_format_ack_line ("bob", yesterday, until, now),
+                 "Acknowledged by bob at 2026-12-05 23:40, until 08:18");
+  assert_format (_tw_alerts_page_format_ack_line ("bob", yesterday, NULL, now),
+                 "Acknowledged by bob at 2026-12-05 23:40, until it resolves");
+  /* A time given in UTC is shown in local time, as the other times of the page */
+  assert_format (_tw_alerts_page_format_ack_line ("carol", utc, until, now),
+                 "Acknowledged by carol at 07:18, until 08:18");
 }
 
 static void
@@ -81,6 +107,7 @@ main (int   argc,
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/tw/ui/format/ack-line", test_ack_line);
   g_test_add_func ("/tw/ui/format/ago", test_ago);
   g_test_add_func ("/tw/ui/format/data-age", test_data_age);
   g_test_add_func ("/tw/ui/format/since", test_since);

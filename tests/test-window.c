@@ -769,6 +769,13 @@ test_profile_editor (void)
     g_assert_cmpuint (rows->len, ==, 1);
   }
   g_assert_true (tw_service_editor_row_set_secret (row, "api_key", "k-secret-123"));
+  /* The ML service's own address (MlServiceUrl=), a field of its own: refused when it
+   * is no address, like the base URL */
+  g_assert_true (tw_service_editor_row_set_endpoint_url (row, "MlServiceUrl", "ml-host:8004"));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  g_assert_nonnull (tw_profile_editor_get_problems (editor));
+  g_assert_nonnull (strstr (tw_profile_editor_get_problems (editor), "ML service address"));
+  g_assert_true (tw_service_editor_row_set_endpoint_url (row, "MlServiceUrl", "http://10.0.0.7:8004"));
   /* Host commands: off until the operator turns them on, as activating the row does. */
   g_assert_false (host_commands_on (GTK_WIDGET (editor)));
   adw_action_row_activate (ADW_ACTION_ROW (find_action_row (GTK_WIDGET (editor), "Run Commands on the Host")));
@@ -789,10 +796,22 @@ test_profile_editor (void)
   g_assert_no_error (error);
   g_assert_null (strstr (contents, "k-secret-123"));
   g_assert_nonnull (strstr (contents, "\nHostCommands=true\n"));
+  g_assert_nonnull (strstr (contents, "\nMlServiceUrl=http://10.0.0.7:8004\n"));
+  g_assert_cmpstr (tw_service_get_setting (tw_profile_lookup_service (saved, "investiq"), "MlServiceUrl"), ==,
+                   "http://10.0.0.7:8004");
   g_assert_true (tw_profile_get_host_commands (saved));
   /* Editing it again shows the switch on. */
   editor = tw_profile_editor_new (GTK_WINDOW (window), tw_application_get_registry (app), secrets, saved);
   g_assert_true (host_commands_on (GTK_WIDGET (editor)));
+  /* ... and the ML service's address as saved */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+    collect_editor_rows (GTK_WIDGET (editor), rows);
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_cmpstr (tw_service_editor_row_get_endpoint_url (g_ptr_array_index (rows, 0), "MlServiceUrl"), ==,
+                     "http://10.0.0.7:8004");
+  }
   gtk_window_destroy (GTK_WINDOW (editor));
   stored = tw_secrets_lookup_sync (secrets, "desk-paper", "investiq", "api_key", NULL, &error);
   g_assert_no_error (error);

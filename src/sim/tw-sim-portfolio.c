@@ -65,7 +65,32 @@ ibkr_order_free (gpointer data)
   g_free (o->order_type);
   g_free (o->status);
   g_free (o->approval_id);
+  g_ptr_array_unref (o->audit);
   g_free (o);
+}
+
+static void
+audit_event_free (gpointer data)
+{
+  TwSimAuditEvent *e = data;
+
+  g_free (e->type);
+  g_free (e->data);
+  g_free (e);
+}
+
+void
+tw_sim_ibkr_order_audit (TwSimIbkrOrder *order,
+                         const char     *type,
+                         gint64          time_us,
+                         const char     *data_json)
+{
+  TwSimAuditEvent *e = g_new0 (TwSimAuditEvent, 1);
+
+  e->type = g_strdup (type);
+  e->time_us = time_us;
+  e->data = g_strdup (data_json != NULL ? data_json : "{}");
+  g_ptr_array_add (order->audit, e);
 }
 
 static void
@@ -190,7 +215,31 @@ add_ibkr_order (TwSimPortfolio *self,
   o->created_at_us = created_at_us;
   /* 003 keys an order's approval by the order's id ("Stuck Order Resolution"). */
   o->approval_id = g_strdup (id);
+  o->audit = g_ptr_array_new_with_free_func (audit_event_free);
   g_ptr_array_add (self->ibkr_orders, o);
+
+  /* Its trail so far, as the runbook lists a proposal's (Log Analysis with Correlation
+   * IDs): created, risk evaluated, approval requested, and granted when it was. */
+  {
+    char qty_text[G_ASCII_DTOSTR_BUF_SIZE], price_text[G_ASCII_DTOSTR_BUF_SIZE];
+    g_autofree char *created = NULL;
+
+    /* Not printf's %g: the numbers of a JSON text are the same in every locale. */
+    g_ascii_formatd (qty_text, sizeof qty_text, "%g", quantity);
+    g_ascii_formatd (price_text, sizeof price_text, "%.2f", limit_price);
+    created = g_strdup_printf ("{\"symbol\": \"%s\", \"side\": \"%s\", \"quantity\": %s, "
+                               "\"order_type\": \"LMT\", \"limit_price\": %s}",
+                               symbol, side, qty_text, price_text);
+
+    tw_sim_ibkr_order_audit (o, "ProposalCreated", created_at_us, created);
+    tw_sim_ibkr_order_audit (o, "RiskEvaluated", created_at_us + 1200 * 1000,
+                             "{\"decision\": \"APPROVE\", \"rules_checked\": 6}");
+    tw_sim_ibkr_order_audit (o, "ApprovalRequested", created_at_us + 2500 * 1000,
+                             "{\"approver\": \"desk\", \"expires_in_s\": 1800}");
+    if (g_str_equal (approval_status, "APPROVED"))
+      tw_sim_ibkr_order_audit (o, "ApprovalGranted", created_at_us + 48 * G_USEC_PER_SEC,
+                               "{\"approved_by\": \"operator@example.com\"}");
+  }
 
   a = g_new0 (TwSimApproval, 1);
   a->id = g_strdup (id);

@@ -49,6 +49,15 @@ typedef struct
   gboolean uncancelable;     /* the hold-for-orders scenario: cancel answers 422 */
 } TwSimOrder;
 
+/* One record of the IBKR assistant's audit store, as 003's Stuck Order Resolution
+ * appends it: AuditEvent(type, correlation_id, timestamp, data). */
+typedef struct
+{
+  char   *type;              /* ProposalCreated, RiskEvaluated, ApprovalRequested… */
+  gint64  time_us;
+  char   *data;              /* a JSON object's text */
+} TwSimAuditEvent;
+
 /* The IBKR assistant's orders and their approvals. */
 typedef struct
 {
@@ -61,6 +70,7 @@ typedef struct
   char   *status;            /* PENDING, CANCELLED */
   gint64  created_at_us;
   char   *approval_id;       /* NULL: none */
+  GPtrArray *audit;          /* TwSimAuditEvent, oldest first: its correlation id is the id */
 } TwSimIbkrOrder;
 
 typedef struct
@@ -135,6 +145,11 @@ TwSimIbkrOrder   *tw_sim_portfolio_find_ibkr_order  (TwSimPortfolio *self,
                                                      const char     *id);
 TwSimApproval    *tw_sim_portfolio_find_approval    (TwSimPortfolio *self,
                                                      const char     *id);
+/* Appends an audit record to @order's trail; @data_json a JSON object's text. */
+void              tw_sim_ibkr_order_audit           (TwSimIbkrOrder *order,
+                                                     const char     *type,
+                                                     gint64          time_us,
+                                                     const char     *data_json);
 
 /* The details of a trade closed here, by the firm's trade id; NULL for outcomes booked
  * otherwise (scenarios). */

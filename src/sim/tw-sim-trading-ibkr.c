@@ -6,11 +6,16 @@
 /* The IBKR assistant's pending orders and their approvals, as 003's "Stuck Order
  * Resolution" shows them: GET /api/v1/orders?status=PENDING answers {"orders":
  * [{"proposal_id", "symbol", "state", "created_at"}]}; an order's approval is keyed by
- * the order's id (/api/v1/approvals/order-123/status). FastAPI, errors {"detail": "…"}.
+ * the order's id (/api/v1/approvals/order-123/status); its audit trail is GET
+ * /api/v1/audit/correlation_id/order-123 ("Verify Resolution"), the order's id its
+ * correlation id. FastAPI, errors {"detail": "…"}.
  * Assumed (the runbook is silent): the order's other fields (side, quantity,
  * order_type, limit_price, approval_status: "detailed order info including approval
- * token status"), the answers of cancel and of the approval calls, and that an order
- * awaiting approval answers a cancel with 409 until its approval is invalidated. */
+ * token status"), the answers of cancel and of the approval calls, that an order
+ * awaiting approval answers a cancel with 409 until its approval is invalidated, and
+ * the audit trail's answer: the audit store's AuditEvent(type, correlation_id,
+ * timestamp, data) records (Resolution step 4) as a JSON array, oldest first; 404 for
+ * a correlation id with none. */
 
 static TwSimPortfolio *
 get_portfolio (TwSimRequest *req)
@@ -147,6 +152,7 @@ post_cancel (TwSimRequest *req)
 
   g_free (o->status);
   o->status = g_strdup ("CANCELLED");
+  tw_sim_ibkr_order_audit (o, "OrderCancelled", g_get_real_time (), "{\"reason\": \"cancelled through the API\"}");
 
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -191,6 +197,13 @@ post_approval_invalidate (TwSimRequest *req)
     }
   g_free (a->status);
   a->status = g_strdup ("INVALIDATED");
+  {
+    TwSimIbkrOrder *o = tw_sim_portfolio_find_ibkr_order (get_portfolio (req), a->order_id);
+
+    if (o != NULL)
+      tw_sim_ibkr_order_audit (o, "ApprovalInvalidated", g_get_real_time (),
+                               "{\"reason\": \"approval token invalidated\"}");
+  }
 
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -200,11 +213,46 @@ post_approval_invalidate (TwSimRequest *req)
   tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);
 }
 
+static void
+get_audit_trail (TwSimRequest *req)
+{
+  const char *id = tw_sim_request_get_param (req, "id");
+  TwSimIbkrOrder *o = tw_sim_portfolio_find_ibkr_order (get_portfolio (req), id);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (o == NULL || o->audit->len == 0)
+    {
+      reply_detail (req, SOUP_STATUS_NOT_FOUND, "No audit events for correlation_id %s", id);
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < o->audit->len; i++)
+    {
+      TwSimAuditEvent *e = g_ptr_array_index (o->audit, i);
+      g_autoptr(JsonNode) data = json_from_string (e->data, NULL);
+
+      json_builder_begin_object (b);
+      add_string (b, "type", e->type);
+      add_string (b, "correlation_id", o->id);
+      tw_sim_trading_add_time (b, "timestamp", e->time_us);
+      json_builder_set_member_name (b, "data");
+      if (data != NULL)
+        json_builder_add_value (b, g_steal_pointer (&data));
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  tw_sim_trading_reply (req->msg, SOUP_STATUS_OK, b);
+}
+
 const TwSimRoute tw_sim_ibkr_assistant_trading_routes[] = {
   { "GET", "/api/v1/orders", get_orders },
   { "GET", "/api/v1/orders/{id}", get_order },
   { "POST", "/api/v1/orders/{id}/cancel", post_cancel },
   { "GET", "/api/v1/approvals/{id}/status", get_approval_status },
   { "POST", "/api/v1/approvals/{id}/invalidate", post_approval_invalidate },
+  { "GET", "/api/v1/audit/correlation_id/{id}", get_audit_trail },
   { NULL }
 };

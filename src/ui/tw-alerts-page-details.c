@@ -100,6 +100,46 @@ action_button (GtkWidget  *box,
   return button;
 }
 
+/* A time of the acknowledgement line: the clock time alone on @now's day, else with
+ * its date. */
+static char *
+format_ack_time (GDateTime *time,
+                 GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+  g_autoptr(GDateTime) local_now = g_date_time_to_local (now);
+  int y, m, d, ny, nm, nd;
+
+  g_date_time_get_ymd (local, &y, &m, &d);
+  g_date_time_get_ymd (local_now, &ny, &nm, &nd);
+  if (y == ny && m == nm && d == nd)
+    return g_date_time_format (local, "%H:%M");
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+char *
+_tw_alerts_page_format_ack_line (const char *by,
+                                 GDateTime  *at,
+                                 GDateTime  *until,
+                                 GDateTime  *now)
+{
+  g_autofree char *at_text = at != NULL ? format_ack_time (at, now) : g_strdup ("—");
+
+  if (until == NULL)
+    /* TRANSLATORS: %1$s is a user name, %2$s when they acknowledged the alert ("07:18",
+     * or "2026-12-05 07:18" on another day) */
+    return g_strdup_printf (_("Acknowledged by %1$s at %2$s, until it resolves"),
+                            by != NULL ? by : "?", at_text);
+  {
+    g_autofree char *until_text = format_ack_time (until, now);
+
+    /* TRANSLATORS: %1$s is a user name, %2$s when they acknowledged the alert, %3$s when
+     * the acknowledgement ends ("07:18", or "2026-12-07 07:18" on another day) */
+    return g_strdup_printf (_("Acknowledged by %1$s at %2$s, until %3$s"),
+                            by != NULL ? by : "?", at_text, until_text);
+  }
+}
+
 void
 _tw_alerts_page_show_details (TwAlertsPage *self)
 {
@@ -116,6 +156,7 @@ _tw_alerts_page_show_details (TwAlertsPage *self)
     gtk_box_remove (box, child);
   g_clear_pointer (&self->details_title, g_free);
   g_clear_pointer (&self->details_state, g_free);
+  g_clear_pointer (&self->details_ack, g_free);
 
   if (item == NULL)
     {
@@ -161,14 +202,14 @@ _tw_alerts_page_show_details (TwAlertsPage *self)
 
   if (tw_alert_item_is_acknowledged (item))
     {
-      g_autofree char *at = _tw_alerts_page_format_time (tw_alert_item_get_acked_at (item));
-      g_autofree char *until = tw_alert_item_get_ack_until (item) != NULL
-                               ? _tw_alerts_page_format_time (tw_alert_item_get_ack_until (item))
-                               : g_strdup (_("until it resolves"));
-      g_autofree char *line = g_strdup_printf (_("Acknowledged by %s at %s, %s"),
-                                               tw_alert_item_get_acked_by (item), at, until);
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *line = _tw_alerts_page_format_ack_line (tw_alert_item_get_acked_by (item),
+                                                               tw_alert_item_get_acked_at (item),
+                                                               tw_alert_item_get_ack_until (item), now);
 
       add_label (box, line, NULL);
+      g_free (self->details_ack);
+      self->details_ack = g_strdup (line);
       if (tw_alert_item_get_ack_note (item) != NULL)
         add_label (box, tw_alert_item_get_ack_note (item), "dim-label");
     }

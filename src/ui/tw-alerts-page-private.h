@@ -28,6 +28,7 @@ struct _TwAlertsPage
   char               *last_error;
   char               *details_title;
   char               *details_state;
+  char               *details_ack;     /* the acknowledgement line, NULL when none */
   gboolean            restoring;
   GPtrArray          *silences;        /* TwAlertSilence, the last listed */
   guint               n_silence_loads;
@@ -47,6 +48,12 @@ TwAlertItem *_tw_alerts_page_selected_item    (TwAlertsPage *self);
 const char  *_tw_alerts_page_severity_name    (TwAlertSeverity severity);
 char        *_tw_alerts_page_format_time      (GDateTime    *time);
 char        *_tw_alerts_page_state_text       (TwAlertItem  *item);
+/* "Acknowledged by X at 07:18, until 08:18": the times' dates only when not @now's day;
+ * @until NULL: until the alert resolves. */
+char        *_tw_alerts_page_format_ack_line  (const char   *by,
+                                               GDateTime    *at,
+                                               GDateTime    *until,
+                                               GDateTime    *now);
 const char  *_tw_alerts_page_state_style      (TwAlertItem  *item);
 void         _tw_alerts_page_show_details     (TwAlertsPage *self);
 void         _tw_alerts_page_set_style        (GtkWidget    *widget,
@@ -73,6 +80,8 @@ gboolean   _tw_alerts_page_select            (TwAlertsPage *self,
 /* The details pane's title (the selected alert's name), its state line. */
 const char *_tw_alerts_page_get_details_title (TwAlertsPage *self);
 const char *_tw_alerts_page_get_details_state (TwAlertsPage *self);
+/* The details pane's acknowledgement line, NULL when the alert is not acknowledged. */
+const char *_tw_alerts_page_get_details_ack   (TwAlertsPage *self);
 /* Opens the silence dialog of the selected alert (transfer none). */
 AdwMessageDialog *_tw_alerts_page_open_silence_dialog (TwAlertsPage *self);
 /* Its fields */

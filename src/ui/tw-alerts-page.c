@@ -776,6 +776,12 @@ _tw_alerts_page_get_details_state (TwAlertsPage *self)
   return self->details_state;
 }
 
+const char *
+_tw_alerts_page_get_details_ack (TwAlertsPage *self)
+{
+  return self->details_ack;
+}
+
 gboolean
 _tw_alerts_page_is_busy (TwAlertsPage *self)
 {
@@ -831,6 +837,7 @@ tw_alerts_page_finalize (GObject *object)
   g_free (self->last_error);
   g_free (self->details_title);
   g_free (self->details_state);
+  g_free (self->details_ack);
 
   G_OBJECT_CLASS (tw_alerts_page_parent_class)->finalize (object);
 }

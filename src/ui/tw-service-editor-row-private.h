@@ -15,6 +15,15 @@ gboolean     tw_service_editor_row_set_secret       (TwServiceEditorRow  *self,
                                                      const char          *name,
                                                      const char          *value);
 
+/* The row of the connector's endpoint whose profile key is @setting ("RateGateUrl",
+ * "MlServiceUrl"): typed into; FALSE when the connector has none. */
+gboolean     tw_service_editor_row_set_endpoint_url (TwServiceEditorRow  *self,
+                                                     const char          *setting,
+                                                     const char          *url);
+/* (nullable) what it shows; NULL when there is no such row */
+const char  *tw_service_editor_row_get_endpoint_url (TwServiceEditorRow  *self,
+                                                     const char          *setting);
+
 /* The flags issue: the service's .env path as typed. */
 void         tw_service_editor_row_set_env_file     (TwServiceEditorRow  *self,
                                                      const char          *path);

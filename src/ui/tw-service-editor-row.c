@@ -14,6 +14,8 @@ struct _TwServiceEditorRow
   TwConnectorRegistry *registry;
   TwService           *service;        /* the edited one; NULL for a new service */
   GPtrArray           *secret_rows;    /* AdwPasswordEntryRow, "tw-secret-name" data */
+  GPtrArray           *endpoint_rows;  /* AdwEntryRow, "tw-setting" data: the connector's
+                                        * other addresses (RateGateUrl=, MlServiceUrl=) */
   TwConnector         *connector;      /* the one the secret rows were built for */
   char                *auto_id;        /* what the last connector prefilled */
   char                *auto_name;
@@ -127,6 +129,62 @@ rebuild_secret_rows (TwServiceEditorRow *self)
     }
 }
 
+/* A row per address of the connector's "endpoints" (001's rate gate, 000's ML
+ * service): the profile key it names, empty for the connector's default. Filled from
+ * the edited service's key, or from what the operator typed in the rows replaced. */
+static void
+rebuild_endpoint_rows (TwServiceEditorRow *self)
+{
+  g_autoptr(GHashTable) typed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GPtrArray *endpoints;
+
+  for (guint i = 0; i < self->endpoint_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->endpoint_rows, i);
+
+      g_hash_table_replace (typed, g_strdup (g_object_get_data (G_OBJECT (row), "tw-setting")),
+                            g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+      adw_expander_row_remove (ADW_EXPANDER_ROW (self), row);
+    }
+  g_ptr_array_set_size (self->endpoint_rows, 0);
+
+  if (self->connector == NULL)
+    return;
+
+  endpoints = tw_connector_get_endpoints (self->connector);
+  for (guint i = 0; endpoints != NULL && i < endpoints->len; i++)
+    {
+      const TwEndpoint *endpoint = g_ptr_array_index (endpoints, i);
+      GtkWidget *row;
+      const char *name;
+      const char *value;
+      g_autofree char *title = NULL;
+
+      if (endpoint->setting == NULL)
+        continue;
+      row = adw_entry_row_new ();
+      name = endpoint->name != NULL ? g_dgettext (GETTEXT_PACKAGE, endpoint->name) : endpoint->id;
+      if (endpoint->default_base_url != NULL)
+        /* Translators: an address of a service's part, e.g. "Rate gate address (empty:
+         * http://127.0.0.1:3001)": %1$s its name, %2$s the address used when empty */
+        title = g_strdup_printf (_("%1$s address (empty: %2$s)"), name, endpoint->default_base_url);
+      else
+        /* Translators: %s is the name of a service's part, e.g. "Rate gate" */
+        title = g_strdup_printf (_("%s address"), name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), GTK_INPUT_PURPOSE_URL);
+      value = g_hash_table_lookup (typed, endpoint->setting);
+      if (value == NULL && self->service != NULL)
+        value = tw_service_get_setting (self->service, endpoint->setting);
+      gtk_editable_set_text (GTK_EDITABLE (row), value != NULL ? value : "");
+      g_object_set_data_full (G_OBJECT (row), "tw-setting", g_strdup (endpoint->setting), g_free);
+      g_object_set_data_full (G_OBJECT (row), "tw-endpoint-name", g_strdup (name), g_free);
+      g_signal_connect_swapped (row, "changed", G_CALLBACK (field_changed_cb), self);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (self), row);
+      g_ptr_array_add (self->endpoint_rows, row);
+    }
+}
+
 /* Replaces @row's text by @value unless the operator typed something of their own
  * (empty, or still what the last connector prefilled, counts as not theirs). */
 static void
@@ -161,6 +219,7 @@ connector_changed_cb (TwServiceEditorRow *self)
     }
   g_set_object (&self->connector, connector);
   rebuild_secret_rows (self);
+  rebuild_endpoint_rows (self);
   self->setting_defaults = FALSE;
 
   update_title (self);
@@ -229,6 +288,7 @@ tw_service_editor_row_finalize (GObject *object)
   TwServiceEditorRow *self = TW_SERVICE_EDITOR_ROW (object);
 
   g_clear_pointer (&self->secret_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->endpoint_rows, g_ptr_array_unref);
   g_clear_pointer (&self->auto_id, g_free);
   g_clear_pointer (&self->auto_name, g_free);
   g_clear_pointer (&self->auto_url, g_free);
@@ -320,6 +380,7 @@ static void
 tw_service_editor_row_init (TwServiceEditorRow *self)
 {
   self->secret_rows = g_ptr_array_new ();
+  self->endpoint_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -497,6 +558,21 @@ tw_service_editor_row_validate (TwServiceEditorRow *self)
                             _("%s: the base URL must start with http:// or https:// and name a host.\n"),
                             title);
 
+  for (guint i = 0; i < self->endpoint_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->endpoint_rows, i);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+      bad = *text != '\0' && !url_is_valid (text);
+      mark (row, bad);
+      if (bad)
+        /* Translators: %1$s a service's title, %2$s the name of its part ("Rate gate") */
+        g_string_append_printf (problems,
+                                _("%1$s: the %2$s address must start with http:// or https:// and "
+                                  "name a host, or be empty for the default.\n"),
+                                title, (const char *) g_object_get_data (G_OBJECT (row), "tw-endpoint-name"));
+    }
+
   bad = *entry_text (self->env_file_row) != '\0' && !g_path_is_absolute (entry_text (self->env_file_row));
   bad |= *entry_text (self->flags_file_row) != '\0' && !g_path_is_absolute (entry_text (self->flags_file_row));
   mark (GTK_WIDGET (self->env_file_row),
@@ -538,8 +614,8 @@ tw_service_editor_row_build_service (TwServiceEditorRow *self)
   tw_service_set_name (service, entry_text (self->name_row));
   tw_service_set_env_file (service, entry_text (self->env_file_row));
   tw_service_set_flags_file (service, entry_text (self->flags_file_row));
-  /* The keys the editor has no field for (an endpoint's address, RateGateUrl=; a
-   * commands connector's files) stay, while the connector does. */
+  /* The keys the editor has no field for (a commands connector's files and patterns)
+   * stay, while the connector does. */
   if (self->service != NULL && self->connector != NULL &&
       g_strcmp0 (tw_service_get_connector_id (self->service), tw_connector_get_id (self->connector)) == 0)
     {
@@ -549,7 +625,48 @@ tw_service_editor_row_build_service (TwServiceEditorRow *self)
         tw_service_set_setting (service, g_ptr_array_index (keys, i),
                                 tw_service_get_setting (self->service, g_ptr_array_index (keys, i)));
     }
+  /* The addresses the editor has rows for: as typed, none when empty (the default). */
+  for (guint i = 0; i < self->endpoint_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->endpoint_rows, i);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+      tw_service_set_setting (service, g_object_get_data (G_OBJECT (row), "tw-setting"),
+                              *text != '\0' ? text : NULL);
+    }
   return service;
+}
+
+gboolean
+tw_service_editor_row_set_endpoint_url (TwServiceEditorRow *self,
+                                        const char         *setting,
+                                        const char         *url)
+{
+  GtkWidget *row = NULL;
+
+  g_return_val_if_fail (TW_IS_SERVICE_EDITOR_ROW (self), FALSE);
+  for (guint i = 0; i < self->endpoint_rows->len && row == NULL; i++)
+    if (g_strcmp0 (g_object_get_data (g_ptr_array_index (self->endpoint_rows, i), "tw-setting"), setting) == 0)
+      row = g_ptr_array_index (self->endpoint_rows, i);
+  if (row == NULL)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (row), url != NULL ? url : "");
+  return TRUE;
+}
+
+const char *
+tw_service_editor_row_get_endpoint_url (TwServiceEditorRow *self,
+                                        const char         *setting)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_EDITOR_ROW (self), NULL);
+  for (guint i = 0; i < self->endpoint_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->endpoint_rows, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "tw-setting"), setting) == 0)
+        return gtk_editable_get_text (GTK_EDITABLE (row));
+    }
+  return NULL;
 }
 
 void

@@ -8,8 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* One service in the profile editor: connector, id, display name, base URL, and a
- * password row per secret the connector needs (empty keeps the stored one).
+/* One service in the profile editor: connector, id, display name, base URL, the address
+ * of each of the connector's other endpoints (RateGateUrl=, MlServiceUrl=: empty for the
+ * connector's default), and a password row per secret the connector needs (empty keeps
+ * the stored one).
  * Signals: "changed" (a field changed), "remove" (the operator asked to remove it). */
 #define TW_TYPE_SERVICE_EDITOR_ROW (tw_service_editor_row_get_type ())
 G_DECLARE_FINAL_TYPE (TwServiceEditorRow, tw_service_editor_row, TW, SERVICE_EDITOR_ROW, AdwExpanderRow)

@@ -4,13 +4,15 @@
 #include <glib/gi18n.h>
 
 #include "tw-guard-dialog.h"
+#include "tw-order-audit-dialog.h"
 #include "tw-service-page-private.h"
 #include "tw-ui-util.h"
 #include "tw-window.h"
 
 /* What a service page does beyond showing: 001's quota reset (guarded: the runbook's
- * "only if exchanges are already blocking"; audited, then read back), and a section
- * revealed once it is read (the guard's "Recent trades reviewed" opens the trades). */
+ * "only if exchanges are already blocking"; audited, then read back), an order's audit
+ * trail (003's Verify Resolution), and a section revealed once it is read (the guard's
+ * "Recent trades reviewed" opens the trades). */
 
 gboolean
 _tw_service_page_can_reset (TwServicePage *self,
@@ -147,6 +149,9 @@ reset_quota_action (GtkWidget  *widget,
     self->cancellable = g_cancellable_new ();
   root = gtk_widget_get_root (GTK_WIDGET (self));
   g_clear_weak_pointer (&self->guard_dialog);
+  if (self->audit_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->audit_dialog));
+  g_clear_weak_pointer (&self->audit_dialog);
   self->guard_dialog = tw_guard_confirm_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                data->request, tw_session_get_workspace (self->session),
                                                tw_service_get_id (self->service), self->cancellable,
@@ -161,10 +166,70 @@ reset_quota_action (GtkWidget  *widget,
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self->guard_dialog), body);
 }
 
+/* ---- an order's audit trail ---- */
+
+/* Forgotten once destroyed, not once finalized: a read on its way holds it a while. */
+static void
+audit_dialog_destroyed_cb (GtkWidget     *dialog,
+                           TwServicePage *self)
+{
+  if (self->audit_dialog == dialog)
+    g_clear_weak_pointer (&self->audit_dialog);
+}
+
+static void
+show_audit_trail_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  TwServicePage *self = TW_SERVICE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (self->details == NULL || *id == '\0')
+    return;
+  if (self->audit_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->audit_dialog));
+  self->audit_dialog = tw_order_audit_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                  self->details, id);
+  g_object_add_weak_pointer (G_OBJECT (self->audit_dialog), (gpointer *) &self->audit_dialog);
+  g_signal_connect_object (self->audit_dialog, "destroy", G_CALLBACK (audit_dialog_destroyed_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (self->audit_dialog));
+}
+
+void
+_tw_service_page_add_audit_row (TwServicePage *self,
+                                const char    *correlation_id)
+{
+  GtkWidget *row, *icon;
+
+  if (self->details == NULL || !tw_service_details_can_read_audit (self->details))
+    return;
+  row = _tw_service_page_new_row (_("Audit Trail"), _("Every entry the audit store has for this order"));
+  icon = gtk_image_new_from_icon_name ("document-open-recent-symbolic");
+  gtk_widget_add_css_class (row, "property");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "service.show-audit-trail");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", correlation_id);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Show this order's audit trail"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Show this order's audit trail"), -1);
+  gtk_list_box_append (self->order_list, row);
+}
+
+GtkWidget *
+tw_service_page_get_audit_dialog (TwServicePage *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_PAGE (self), NULL);
+  return self->audit_dialog;
+}
+
 void
 _tw_service_page_install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "service.reset-quota", "s", reset_quota_action);
+  gtk_widget_class_install_action (widget_class, "service.show-audit-trail", "s", show_audit_trail_action);
 }
 
 void
@@ -174,6 +239,9 @@ _tw_service_page_dispose_actions (TwServicePage *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_weak_pointer (&self->guard_dialog);
+  if (self->audit_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->audit_dialog));
+  g_clear_weak_pointer (&self->audit_dialog);
   g_clear_pointer (&self->last_result, g_free);
 }
 

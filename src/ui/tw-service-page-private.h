@@ -37,19 +37,25 @@ struct _TwServicePage
   /* tw-service-page-actions.c */
   GCancellable     *cancellable;   /* the quota reset on its way, cancelled on dispose */
   GtkWidget        *guard_dialog;  /* weak */
+  GtkWidget        *audit_dialog;  /* weak: the audit trail last opened */
   char             *last_result;   /* what the last quota reset came to */
   guint             pending_section; /* N_GROUPS: none; else scrolled to once loaded */
 };
 
 
 /* tw-service-page-actions.c: the quota reset (service.reset-quota (s): a provider, ""
- * for all), the correlation id's link to the Logs page, a section revealed once loaded */
+ * for all), an order's audit trail (service.show-audit-trail (s): a correlation id), a
+ * section revealed once loaded */
 void                       _tw_service_page_install_actions  (GtkWidgetClass *widget_class);
 gboolean                   _tw_service_page_can_reset        (TwServicePage *self,
                                                               gboolean       one_provider);
 /* Scrolls to the pending section (if any) once every section has been read. */
 void                       _tw_service_page_reveal_pending   (TwServicePage *self);
 void                       _tw_service_page_dispose_actions  (TwServicePage *self);
+/* Appends the order detail's "Audit Trail" row for @correlation_id, when the connector
+ * reads audit trails. */
+void                       _tw_service_page_add_audit_row    (TwServicePage *self,
+                                                              const char    *correlation_id);
 
 /* tw-service-page-rows.c: the rows of each section, and formatting */
 GtkListBoxCreateWidgetFunc _tw_service_page_row_factory      (guint       section);

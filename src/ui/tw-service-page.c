@@ -271,6 +271,7 @@ update_order (TwServicePage *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       _("Show the log lines with this correlation ID"), -1);
       gtk_list_box_append (self->order_list, row);
+      _tw_service_page_add_audit_row (self, id);
     }
   if (error != NULL)
     {

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * figures first, the rest in a searchable table), Rate limits (level bars, a warning
  * above 80 %; with the connector's resets, a guarded quota reset: service.reset-quota
  * (s), "" for all), Rate-limit metrics, Security checks, Trades (searchable), Models,
- * Market clock, Orders and approvals (the correlation id links to the Logs page). A
+ * Market clock, Orders and approvals (the correlation id links to the Logs page, and
+ * to the order's audit trail where the connector reads it). A
  * section read from another address of the service (an "endpoint") says which. Reads
  * its TwServiceDetails when shown and at the poll interval while it stays shown. */
 #define TW_SERVICE_PAGE_HEALTH TW_DETAIL_N_SECTIONS
@@ -80,6 +81,9 @@ GtkWidget   *tw_service_page_get_guard_dialog (TwServicePage *self);
  * none or it leads nowhere. ("Correlation ID" opens the Logs page filtered to it.) */
 gboolean     tw_service_page_activate_order_field (TwServicePage *self,
                                                    const char    *title);
+/* (nullable) (transfer none) the audit trail window last opened ("Audit Trail"), while
+ * open */
+GtkWidget   *tw_service_page_get_audit_dialog (TwServicePage *self);
 /* (nullable) the clock row's title ("Market open"…) */
 const char  *tw_service_page_get_clock_text (TwServicePage *self);
 

@@ -83,6 +83,27 @@ void              tw_service_details_read_order   (TwServiceDetails *self,
 TwDetailItem     *tw_service_details_get_order    (TwServiceDetails *self);
 /* (nullable) why reading it failed */
 const char       *tw_service_details_get_order_error (TwServiceDetails *self);
+/* An order's audit trail (tw-order-audit.c): "audit.trail" with ${id} the order's
+ * correlation id (003: GET /api/v1/audit/correlation_id/ID). */
+#define TW_AUDIT_TRAIL_MAX_ENTRIES 1000  /* the newest kept */
+#define TW_AUDIT_TRAIL_MAX_DETAIL  500   /* characters of one entry's details */
+gboolean          tw_service_details_can_read_audit    (TwServiceDetails    *self);
+/* Reads the trail of @correlation_id. Finish: (transfer full) a GListModel of
+ * TwDetailItem in time order, each with "time" (as the service wrote it), "type" (the
+ * event), "message" (the details on one line: an object's members "key: value, …"),
+ * "id"; @n_left_out: entries not shown (not objects, another correlation id's, beyond
+ * the newest TW_AUDIT_TRAIL_MAX_ENTRIES). Errors: TW_ERROR_NOT_FOUND when the service
+ * has no trail for it (404), TW_ERROR_BAD_RESPONSE for an answer that is not a list,
+ * the call's own (TW_ERROR_TIMEOUT, TW_ERROR_UNREACHABLE…). */
+void              tw_service_details_read_audit_async  (TwServiceDetails    *self,
+                                                        const char          *correlation_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GListModel       *tw_service_details_read_audit_finish (TwServiceDetails    *self,
+                                                        GAsyncResult        *result,
+                                                        guint               *n_left_out,
+                                                        GError             **error);
 /* (transfer full) (nullable) where @section is read when its operation goes to one of
  * the connector's "endpoints": "Rate gate · http://127.0.0.1:3001"; NULL for the
  * service's own address */

@@ -21,6 +21,9 @@ gboolean _tw_profile_text_holds_secret  (const char  *text);
 /* TRUE when @key's name says it holds a secret (*key*, *secret*, *token*, …). */
 gboolean _tw_profile_key_is_secret_name (const char  *key);
 
+/* tw-profile-file.c: NAME of NAME.conf (the name itself without the suffix). */
+char    *_tw_profile_name_from_filename (const char  *filename);
+
 /* tw-profile-alerts.c: the [Alerts] group. */
 gboolean _tw_profile_load_alerts        (TwProfile   *self,
                                          GKeyFile    *keyfile,
