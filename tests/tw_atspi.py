@@ -253,6 +253,9 @@ def problems(root):
 def problems_of(acc):
     """What @acc lacks, as problems() lists it."""
     found = []
+    if acc.parent is None and role(acc) not in (pyatspi.ROLE_FRAME, pyatspi.ROLE_DIALOG,
+                                                pyatspi.ROLE_WINDOW, pyatspi.ROLE_APPLICATION):
+        return found   # removed while walked (a row a poll replaced): no longer shown
     r = role(acc)
     n = name(acc).strip()
     operable = r in OPERABLE or (state(acc, pyatspi.STATE_FOCUSABLE) and r not in (
