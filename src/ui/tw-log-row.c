@@ -374,6 +374,24 @@ tw_log_row_snapshot (GtkWidget   *widget,
   draw_layout (self, snapshot, COL_ID, baseline, &fg);
 }
 
+int
+tw_log_row_get_line_height (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  PangoFontDescription *mono = pango_font_description_copy (pango_context_get_font_description (context));
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  PangoFontMetrics *mono_metrics;
+  int height;
+
+  pango_font_description_set_family (mono, "monospace");
+  mono_metrics = pango_context_get_metrics (context, mono, NULL);
+  height = MAX (pango_font_metrics_get_height (metrics), pango_font_metrics_get_height (mono_metrics));
+  pango_font_metrics_unref (metrics);
+  pango_font_metrics_unref (mono_metrics);
+  pango_font_description_free (mono);
+  return PANGO_PIXELS_CEIL (height);
+}
+
 /* One line of the row's font (or of the monospace text's, if taller). */
 static void
 tw_log_row_measure (GtkWidget      *widget,
@@ -392,21 +410,7 @@ tw_log_row_measure (GtkWidget      *widget,
       *natural = chars_width (self, 9 + 19 + 9 + 80) + 3 * SPACING;
     }
   else
-    {
-      PangoContext *context = gtk_widget_get_pango_context (widget);
-      PangoFontDescription *mono = pango_font_description_copy (pango_context_get_font_description (context));
-      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-      PangoFontMetrics *mono_metrics;
-      int height;
-
-      pango_font_description_set_family (mono, "monospace");
-      mono_metrics = pango_context_get_metrics (context, mono, NULL);
-      height = MAX (pango_font_metrics_get_height (metrics), pango_font_metrics_get_height (mono_metrics));
-      pango_font_metrics_unref (metrics);
-      pango_font_metrics_unref (mono_metrics);
-      pango_font_description_free (mono);
-      *minimum = *natural = PANGO_PIXELS_CEIL (height);
-    }
+    *minimum = *natural = tw_log_row_get_line_height (widget);
 }
 
 static void
@@ -570,6 +574,17 @@ tw_log_row_set_line (TwLogRow   *self,
 {
   g_return_if_fail (TW_IS_LOG_ROW (self));
 
+  if (self->line != NULL && line != NULL && self->line != line
+      && tw_log_line_get_flags (self->line) == tw_log_line_get_flags (line)
+      && g_strcmp0 (tw_log_line_get_text (self->line), tw_log_line_get_text (line)) == 0
+      && g_strcmp0 (tw_log_line_get_source_id (self->line), tw_log_line_get_source_id (line)) == 0
+      && g_strcmp0 (self->match_text, match_text) == 0 && self->match_regex == match_regex)
+    {
+      /* The same line again (a list binds its rows again when rows come above them):
+       * what was laid out and said stays. */
+      g_set_object (&self->line, line);
+      return;
+    }
   g_set_object (&self->line, line);
   g_free (self->match_text);
   self->match_text = g_strdup (match_text);

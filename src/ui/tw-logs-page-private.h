@@ -32,6 +32,9 @@ struct _TwLogsPage
   guint               new_lines;
   guint               filter_timeout;
   guint               scroll_tick;
+  guint               show_held_tick; /* the rows above the first screen, after it */
+  guint               show_held_frames;
+  int                 row_height;     /* a row's, once one was laid out */
   guint               focus_seen;     /* the logs' focus serial last shown */
 
   GtkDropDown        *source_dropdown;

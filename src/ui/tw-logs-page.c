@@ -11,6 +11,14 @@
 #include "tw-util.h"
 
 #define FILTER_DELAY_MS 300
+/* A list row around its line (style.css's padding, Adwaita 1.2's row): a row's height
+ * before one was laid out is its line's and this (measured: 4 px). */
+#define ROW_EXTRA 4
+/* GTK 4.8's list keeps rows for 205 items around its anchor (GTK_LIST_VIEW_MAX_LIST_ITEMS
+ * and 2 + 2 more), all above it at the end of the list: the rows above the first screen
+ * come SHOW_HELD_ROWS a frame until the list has that many, the rest in one change. */
+#define LIST_ROWS      205
+#define SHOW_HELD_ROWS 48
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
 
@@ -41,13 +49,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                        self->filter.text, self->highlight_regex);
 }
 
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               TwLogsPage               *self)
-{
-  tw_log_row_set_line (TW_LOG_ROW (gtk_list_item_get_child (item)), NULL, NULL, NULL);
-}
+/* No unbind: a row keeps its line until it is bound again. GTK 4.8 binds every row
+ * again when rows are inserted above it (a new TwLogLine each time); a row bound to the
+ * same text keeps what it laid out (tw_log_row_set_line). */
 
 /* Enter or a double click on a row: its correlation id's lines in every log. */
 static void
@@ -76,15 +80,16 @@ update_new_lines (TwLogsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->new_lines_button), !self->follow && self->new_lines > 0);
 }
 
+/* By the adjustment only: GTK 4.8's list then keeps its rows from the top of the view
+ * down ("list.scroll-to-item" to the last row would anchor it at the bottom and build
+ * the 200 rows above it). When rows came since the list's last layout, the value set
+ * here falls short; the adjustment's change after the layout brings it down. */
 static void
 scroll_to_bottom (TwLogsPage *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
   self->scrolling = TRUE;
-  if (n > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
   self->last_value = gtk_adjustment_get_value (adj);
   self->scrolling = FALSE;
@@ -112,6 +117,81 @@ queue_scroll_to_bottom (TwLogsPage *self)
     self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_tick_cb, self, NULL);
 }
 
+/* The first screen (tw_log_view_set_first_screen): when the page follows, rows that come
+ * into an empty list come as the newest screenful first — GTK 4.8's list lays out its
+ * first rows from the top, so those are the newest, and it builds only them (not 200
+ * rows at the top, then 200 at the bottom) — and the rows above them one frame after
+ * that screen was painted, inserted above: the list keeps the rows in view. */
+
+static void
+remember_row_height (TwLogsPage *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+  int height = 0;
+
+  if (child != NULL && gtk_widget_get_mapped (child))
+    gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, -1, NULL, &height, NULL, NULL);
+  if (height > 0)
+    self->row_height = height;
+}
+
+/* The rows the list shows whole, 0 before it was laid out (then no first screen). */
+static guint
+first_screen_rows (TwLogsPage *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->list_view));
+  int row = self->row_height > 0 ? self->row_height
+                                 : tw_log_row_get_line_height (GTK_WIDGET (self->list_view)) + ROW_EXTRA;
+
+  return height > 0 && row > 0 ? (guint) (height / row) : 0;
+}
+
+static void
+arm_first_screen (TwLogsPage *self)
+{
+  tw_log_view_set_first_screen (self->view, self->follow ? first_screen_rows (self) : 0);
+}
+
+/* Called at the frame that lays out the first screen, then at each next one: the rows
+ * above come then, a few a frame while the list builds a row for each. */
+static gboolean
+show_held_tick_cb (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  TwLogsPage *self = user_data;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  if (self->show_held_frames++ == 0)
+    return G_SOURCE_CONTINUE;
+  if (self->show_held_frames == 2)
+    remember_row_height (self);
+  /* Not scrolled in this frame: the adjustment does not know the rows that come above
+   * (the list's anchor would be found again from it, far off). The list keeps the rows
+   * in view, at the bottom, and the adjustment's change after its layout scrolls it if
+   * need be. */
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
+  self->scroll_tick = 0;
+  if (shown < LIST_ROWS && tw_log_view_get_n_held (self->view) > SHOW_HELD_ROWS)
+    {
+      tw_log_view_show_held (self->view, SHOW_HELD_ROWS);
+      return G_SOURCE_CONTINUE;
+    }
+  self->show_held_tick = 0;
+  tw_log_view_show_held (self->view, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_show_held (TwLogsPage *self)
+{
+  if (self->show_held_tick != 0 || tw_log_view_get_n_held (self->view) == 0)
+    return;
+  self->show_held_frames = 0;
+  self->show_held_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), show_held_tick_cb, self, NULL);
+}
+
 void
 _tw_logs_page_set_follow (TwLogsPage *self,
                           gboolean    follow)
@@ -124,6 +204,8 @@ _tw_logs_page_set_follow (TwLogsPage *self,
       self->new_lines = 0;
       scroll_to_bottom (self);
     }
+  else
+    tw_log_view_show_held (self->view, G_MAXUINT);  /* every row, to scroll through */
   update_new_lines (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
 }
@@ -177,6 +259,7 @@ items_changed_cb (GListModel *model,
       self->new_lines += added;
       update_new_lines (self);
     }
+  queue_show_held (self);
   update_count (self);
 }
 
@@ -322,6 +405,7 @@ _tw_logs_page_apply_filters (TwLogsPage *self)
       tw_log_filter_clear (&filter);
       return;
     }
+  arm_first_screen (self);
   if (!tw_log_view_set_filter (self->view, &filter, &error))
     {
       /* Shown beside the entry; the filter in force stays. */
@@ -385,6 +469,7 @@ show_sources (TwLogsPage *self)
   guint n;
 
   g_ptr_array_set_size (self->shown, 0);
+  arm_first_screen (self);
   if (self->logs == NULL)
     {
       tw_log_view_set_sources (self->view, self->shown);
@@ -611,6 +696,9 @@ tw_logs_page_dispose (GObject *object)
   if (self->scroll_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
   self->scroll_tick = 0;
+  if (self->show_held_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->show_held_tick);
+  self->show_held_tick = 0;
   disconnect_logs (self);
   g_clear_object (&self->logs);
   g_clear_object (&self->session);
@@ -701,7 +789,6 @@ tw_logs_page_init (TwLogsPage *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->view)));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (row_activated_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
