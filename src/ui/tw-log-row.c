@@ -4,6 +4,7 @@
 #include "tw-log-row.h"
 
 #include <glib/gi18n.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,6 +29,7 @@ struct _TwLogRow
   int          laid_width;
   int          x[N_COLS];
   int          id_width;
+  int          text_kept;    /* characters of the text laid out, 0: all of it */
 };
 
 G_DEFINE_FINAL_TYPE (TwLogRow, tw_log_row, GTK_TYPE_WIDGET)
@@ -183,18 +185,68 @@ make_layout (TwLogRow   *self,
   return layout;
 }
 
+/* A font's metrics cost a shaping of sample text each time they are asked for
+ * (pango_context_get_metrics): the rows share the last ones (in Pango units), as long
+ * as the font, font map, resolution and language are the same. Main thread only. */
+typedef struct
+{
+  PangoFontDescription *desc;
+  PangoFontMap         *font_map;
+  PangoLanguage        *language;
+  double                resolution;
+  int                   char_width;   /* the wider of a character and a digit */
+  int                   height;
+  int                   ascent;
+  int                   mono_height;  /* the text's monospace font */
+  int                   mono_char_width;
+} Metrics;
+
+static Metrics metrics_cache;
+
+static const Metrics *
+get_metrics (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  const PangoFontDescription *desc = pango_context_get_font_description (context);
+  PangoFontMap *font_map = pango_context_get_font_map (context);
+  PangoLanguage *language = pango_context_get_language (context);
+  double resolution = pango_cairo_context_get_resolution (context);
+  Metrics *m = &metrics_cache;
+
+  if (m->desc == NULL || m->font_map != font_map || m->language != language
+      || m->resolution != resolution || !pango_font_description_equal (m->desc, desc))
+    {
+      PangoFontDescription *mono = pango_font_description_copy (desc);
+      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+      PangoFontMetrics *mono_metrics;
+
+      pango_font_description_set_family (mono, "monospace");
+      mono_metrics = pango_context_get_metrics (context, mono, NULL);
+      g_clear_pointer (&m->desc, pango_font_description_free);
+      m->desc = pango_font_description_copy (desc);
+      g_set_object (&m->font_map, font_map);
+      m->language = language;
+      m->resolution = resolution;
+      m->char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                           pango_font_metrics_get_approximate_digit_width (metrics));
+      m->height = pango_font_metrics_get_height (metrics);
+      m->ascent = pango_font_metrics_get_ascent (metrics);
+      m->mono_height = pango_font_metrics_get_height (mono_metrics);
+      m->mono_char_width = MIN (pango_font_metrics_get_approximate_char_width (mono_metrics),
+                                pango_font_metrics_get_approximate_digit_width (mono_metrics));
+      pango_font_metrics_unref (metrics);
+      pango_font_metrics_unref (mono_metrics);
+      pango_font_description_free (mono);
+    }
+  return m;
+}
+
 /* The width of @chars characters of the row's font, as a label's width-chars. */
 static int
 chars_width (TwLogRow *self,
              int       chars)
 {
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-  int ch = MAX (pango_font_metrics_get_approximate_char_width (metrics),
-                pango_font_metrics_get_approximate_digit_width (metrics));
-
-  pango_font_metrics_unref (metrics);
-  return PANGO_PIXELS_CEIL (ch * chars);
+  return PANGO_PIXELS_CEIL (get_metrics (GTK_WIDGET (self))->char_width * chars);
 }
 
 static void
@@ -205,15 +257,44 @@ clear_layouts (TwLogRow *self)
   self->laid_out = FALSE;
 }
 
+/* The text, laid out as far as @n_chars characters: a long line is not shaped whole for
+ * the few dozen characters its column shows. */
+static void
+make_text_layout (TwLogRow *self,
+                  int       n_chars)
+{
+  const char *text = tw_log_line_get_text (self->line) != NULL ? tw_log_line_get_text (self->line) : "";
+  const char *end = text;
+  PangoAttrList *attrs;
+  int kept = 0;
+
+  while (*end != '\0' && kept < n_chars)
+    {
+      end = g_utf8_next_char (end);
+      kept++;
+    }
+  self->text_kept = *end != '\0' ? kept : 0;
+  g_clear_object (&self->layouts[COL_TEXT]);
+  self->layouts[COL_TEXT] = make_layout (self, "", TRUE, PANGO_WEIGHT_NORMAL, 1.0);
+  pango_layout_set_text (self->layouts[COL_TEXT], text, end - text);
+  pango_layout_set_ellipsize (self->layouts[COL_TEXT], PANGO_ELLIPSIZE_END);
+  attrs = match_attributes (self, text);
+  if (attrs != NULL)
+    {
+      pango_layout_set_attributes (self->layouts[COL_TEXT], attrs);
+      pango_attr_list_unref (attrs);
+    }
+}
+
 static void
 ensure_layouts (TwLogRow *self)
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   TwLogLine *line = self->line;
-  const char *flag, *cid, *text;
+  const char *flag, *cid;
   PangoAttrList *attrs;
   char time[32];
-  int x, right, w;
+  int x, right, w, fit;
 
   if (self->laid_out && self->laid_width == width)
     return;
@@ -224,7 +305,6 @@ ensure_layouts (TwLogRow *self)
         return;
       flag = flag_text (line);
       cid = tw_log_line_get_correlation_id (line);
-      text = tw_log_line_get_text (line) != NULL ? tw_log_line_get_text (line) : "";
       format_time (tw_log_line_get_time (line), time);
       self->layouts[COL_SOURCE] = make_layout (self, tw_log_line_get_source_id (line), FALSE, PANGO_WEIGHT_NORMAL, 1.0);
       pango_layout_set_ellipsize (self->layouts[COL_SOURCE], PANGO_ELLIPSIZE_END);
@@ -252,14 +332,6 @@ ensure_layouts (TwLogRow *self)
       self->layouts[COL_LEVEL] = make_layout (self, tw_log_level_to_string (tw_log_line_get_level (line)), FALSE, w, 1.0);
       if (flag != NULL)
         self->layouts[COL_FLAG] = make_layout (self, flag, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
-      self->layouts[COL_TEXT] = make_layout (self, text, TRUE, PANGO_WEIGHT_NORMAL, 1.0);
-      pango_layout_set_ellipsize (self->layouts[COL_TEXT], PANGO_ELLIPSIZE_END);
-      attrs = match_attributes (self, text);
-      if (attrs != NULL)
-        {
-          pango_layout_set_attributes (self->layouts[COL_TEXT], attrs);
-          pango_attr_list_unref (attrs);
-        }
       if (cid != NULL)
         self->layouts[COL_ID] = make_layout (self, cid, FALSE, PANGO_WEIGHT_BOLD, 0.85);
       self->laid_out = TRUE;
@@ -294,6 +366,11 @@ ensure_layouts (TwLogRow *self)
       right -= SPACING;
     }
   self->x[COL_TEXT] = x;
+  /* As many characters as the column holds and a few more, so that a longer line still
+   * ends in "…"; laid out again only when a wider column shows more. */
+  fit = MAX (right - x, 1) * PANGO_SCALE / MAX (get_metrics (GTK_WIDGET (self))->mono_char_width, 1) + 8;
+  if (self->layouts[COL_TEXT] == NULL || (self->text_kept != 0 && fit > self->text_kept))
+    make_text_layout (self, fit);
   pango_layout_set_width (self->layouts[COL_TEXT], MAX (right - x, 1) * PANGO_SCALE);
 }
 
@@ -330,17 +407,16 @@ tw_log_row_snapshot (GtkWidget   *widget,
   TwLogRow *self = TW_LOG_ROW (widget);
   GtkStyleContext *style = gtk_widget_get_style_context (widget);
   GdkRGBA fg, dim, level, flag;
-  PangoFontMetrics *metrics;
+  const Metrics *metrics;
   int baseline;
 
   ensure_layouts (self);
   if (!self->laid_out)
     return;
   /* The row's font's baseline, its line centred in the row's height. */
-  metrics = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
-  baseline = (gtk_widget_get_height (widget) - PANGO_PIXELS (pango_font_metrics_get_height (metrics))) / 2
-             + PANGO_PIXELS (pango_font_metrics_get_ascent (metrics));
-  pango_font_metrics_unref (metrics);
+  metrics = get_metrics (widget);
+  baseline = (gtk_widget_get_height (widget) - PANGO_PIXELS (metrics->height)) / 2
+             + PANGO_PIXELS (metrics->ascent);
 
   gtk_style_context_get_color (style, &fg);
   dim = fg;
@@ -374,6 +450,14 @@ tw_log_row_snapshot (GtkWidget   *widget,
   draw_layout (self, snapshot, COL_ID, baseline, &fg);
 }
 
+int
+tw_log_row_get_line_height (GtkWidget *widget)
+{
+  const Metrics *metrics = get_metrics (widget);
+
+  return PANGO_PIXELS_CEIL (MAX (metrics->height, metrics->mono_height));
+}
+
 /* One line of the row's font (or of the monospace text's, if taller). */
 static void
 tw_log_row_measure (GtkWidget      *widget,
@@ -392,21 +476,7 @@ tw_log_row_measure (GtkWidget      *widget,
       *natural = chars_width (self, 9 + 19 + 9 + 80) + 3 * SPACING;
     }
   else
-    {
-      PangoContext *context = gtk_widget_get_pango_context (widget);
-      PangoFontDescription *mono = pango_font_description_copy (pango_context_get_font_description (context));
-      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-      PangoFontMetrics *mono_metrics;
-      int height;
-
-      pango_font_description_set_family (mono, "monospace");
-      mono_metrics = pango_context_get_metrics (context, mono, NULL);
-      height = MAX (pango_font_metrics_get_height (metrics), pango_font_metrics_get_height (mono_metrics));
-      pango_font_metrics_unref (metrics);
-      pango_font_metrics_unref (mono_metrics);
-      pango_font_description_free (mono);
-      *minimum = *natural = PANGO_PIXELS_CEIL (height);
-    }
+    *minimum = *natural = tw_log_row_get_line_height (widget);
 }
 
 static void
@@ -570,6 +640,17 @@ tw_log_row_set_line (TwLogRow   *self,
 {
   g_return_if_fail (TW_IS_LOG_ROW (self));
 
+  if (self->line != NULL && line != NULL && self->line != line
+      && tw_log_line_get_flags (self->line) == tw_log_line_get_flags (line)
+      && g_strcmp0 (tw_log_line_get_text (self->line), tw_log_line_get_text (line)) == 0
+      && g_strcmp0 (tw_log_line_get_source_id (self->line), tw_log_line_get_source_id (line)) == 0
+      && g_strcmp0 (self->match_text, match_text) == 0 && self->match_regex == match_regex)
+    {
+      /* The same line again (a list binds its rows again when rows come above them):
+       * what was laid out and said stays. */
+      g_set_object (&self->line, line);
+      return;
+    }
   g_set_object (&self->line, line);
   g_free (self->match_text);
   self->match_text = g_strdup (match_text);

@@ -16,13 +16,17 @@ G_DECLARE_FINAL_TYPE (TwLogRow, tw_log_row, TW, LOG_ROW, GtkWidget)
 
 GtkWidget  *tw_log_row_new                (void);
 /* @line (nullable); @match_text (nullable): a substring marked regardless of case;
- * @match_regex (nullable): its matches marked too. */
+ * @match_regex (nullable): its matches marked too. A line of the same log with the same
+ * text and marks as the row's keeps the row's layout. */
 void        tw_log_row_set_line           (TwLogRow   *self,
                                            TwLogLine  *line,
                                            const char *match_text,
                                            GRegex     *match_regex);
 /* (nullable) */
 TwLogLine  *tw_log_row_get_line           (TwLogRow   *self);
+/* The height a row's line takes with @widget's fonts (the row's own, or the list's
+ * before any row exists): the taller of its font and the monospace text's. */
+int         tw_log_row_get_line_height    (GtkWidget  *widget);
 /* What a screen reader says of @line: time, level, source, text, flag, id (newly
  * allocated). */
 char       *tw_log_row_describe_line      (TwLogLine  *line);

@@ -7,57 +7,18 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "tw-incident-snapshot.h"
 #include "tw-log-row.h"
 #include "tw-util.h"
-#include "tw-window.h"
 
 #define FILTER_DELAY_MS 300
-
-struct _TwLogsPage
-{
-  AdwBin              parent_instance;
-
-  TwLogs             *logs;
-  TwSession          *session;
-  GCancellable       *cancellable;
-  char               *snapshot_result;
-  char               *snapshot_path;
-  TwLogView          *view;
-  GtkMultiSelection  *selection;
-  GPtrArray          *shown;          /* TwLogSource */
-  GtkStringList      *source_names;
-  TwLogFilter         filter;         /* in force, for highlighting */
-  GRegex             *highlight_regex;
-  char               *filter_error;
-  char               *new_lines_text;
-  char               *count_text;
-  gboolean            follow;
-  gboolean            scrolling;      /* the page moves the adjustment itself */
-  double              last_value;
-  guint               new_lines;
-  guint               filter_timeout;
-  guint               scroll_tick;
-  guint               focus_seen;     /* the logs' focus serial last shown */
-
-  GtkDropDown        *source_dropdown;
-  GtkDropDown        *level_dropdown;
-  GtkSearchEntry     *text_entry;
-  GtkEntry           *regex_entry;
-  GtkEntry           *id_entry;
-  GtkEntry           *from_entry;
-  GtkEntry           *to_entry;
-  GtkLabel           *filter_error_label;
-  GtkProgressBar     *progress_bar;
-  GtkButton          *cancel_button;
-  GtkLabel           *count_label;
-  GtkToggleButton    *follow_button;
-  GtkLabel           *status_label;
-  GtkLabel           *chain_label;
-  GtkScrolledWindow  *scroller;
-  GtkListView        *list_view;
-  GtkButton          *new_lines_button;
-};
+/* A list row around its line (style.css's padding, Adwaita 1.2's row): a row's height
+ * before one was laid out is its line's and this (measured: 4 px). */
+#define ROW_EXTRA 4
+/* GTK 4.8's list keeps rows for 205 items around its anchor (GTK_LIST_VIEW_MAX_LIST_ITEMS
+ * and 2 + 2 more), all above it at the end of the list: the rows above the first screen
+ * come SHOW_HELD_ROWS a frame until the list has that many, the rest in one change. */
+#define LIST_ROWS      205
+#define SHOW_HELD_ROWS 48
 
 static void session_page_iface_init (TwSessionPageInterface *iface);
 
@@ -88,13 +49,9 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                        self->filter.text, self->highlight_regex);
 }
 
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               TwLogsPage               *self)
-{
-  tw_log_row_set_line (TW_LOG_ROW (gtk_list_item_get_child (item)), NULL, NULL, NULL);
-}
+/* No unbind: a row keeps its line until it is bound again. GTK 4.8 binds every row
+ * again when rows are inserted above it (a new TwLogLine each time); a row bound to the
+ * same text keeps what it laid out (tw_log_row_set_line). */
 
 /* Enter or a double click on a row: its correlation id's lines in every log. */
 static void
@@ -123,15 +80,16 @@ update_new_lines (TwLogsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->new_lines_button), !self->follow && self->new_lines > 0);
 }
 
+/* By the adjustment only: GTK 4.8's list then keeps its rows from the top of the view
+ * down ("list.scroll-to-item" to the last row would anchor it at the bottom and build
+ * the 200 rows above it). When rows came since the list's last layout, the value set
+ * here falls short; the adjustment's change after the layout brings it down. */
 static void
 scroll_to_bottom (TwLogsPage *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
   self->scrolling = TRUE;
-  if (n > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
   self->last_value = gtk_adjustment_get_value (adj);
   self->scrolling = FALSE;
@@ -159,9 +117,84 @@ queue_scroll_to_bottom (TwLogsPage *self)
     self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_tick_cb, self, NULL);
 }
 
+/* The first screen (tw_log_view_set_first_screen): when the page follows, rows that come
+ * into an empty list come as the newest screenful first — GTK 4.8's list lays out its
+ * first rows from the top, so those are the newest, and it builds only them (not 200
+ * rows at the top, then 200 at the bottom) — and the rows above them one frame after
+ * that screen was painted, inserted above: the list keeps the rows in view. */
+
 static void
-set_follow (TwLogsPage *self,
-            gboolean    follow)
+remember_row_height (TwLogsPage *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+  int height = 0;
+
+  if (child != NULL && gtk_widget_get_mapped (child))
+    gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, -1, NULL, &height, NULL, NULL);
+  if (height > 0)
+    self->row_height = height;
+}
+
+/* The rows the list shows whole, 0 before it was laid out (then no first screen). */
+static guint
+first_screen_rows (TwLogsPage *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->list_view));
+  int row = self->row_height > 0 ? self->row_height
+                                 : tw_log_row_get_line_height (GTK_WIDGET (self->list_view)) + ROW_EXTRA;
+
+  return height > 0 && row > 0 ? (guint) (height / row) : 0;
+}
+
+static void
+arm_first_screen (TwLogsPage *self)
+{
+  tw_log_view_set_first_screen (self->view, self->follow ? first_screen_rows (self) : 0);
+}
+
+/* Called at the frame that lays out the first screen, then at each next one: the rows
+ * above come then, a few a frame while the list builds a row for each. */
+static gboolean
+show_held_tick_cb (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  TwLogsPage *self = user_data;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  if (self->show_held_frames++ == 0)
+    return G_SOURCE_CONTINUE;
+  if (self->show_held_frames == 2)
+    remember_row_height (self);
+  /* Not scrolled in this frame: the adjustment does not know the rows that come above
+   * (the list's anchor would be found again from it, far off). The list keeps the rows
+   * in view, at the bottom, and the adjustment's change after its layout scrolls it if
+   * need be. */
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
+  self->scroll_tick = 0;
+  if (shown < LIST_ROWS && tw_log_view_get_n_held (self->view) > SHOW_HELD_ROWS)
+    {
+      tw_log_view_show_held (self->view, SHOW_HELD_ROWS);
+      return G_SOURCE_CONTINUE;
+    }
+  self->show_held_tick = 0;
+  tw_log_view_show_held (self->view, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_show_held (TwLogsPage *self)
+{
+  if (self->show_held_tick != 0 || tw_log_view_get_n_held (self->view) == 0)
+    return;
+  self->show_held_frames = 0;
+  self->show_held_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), show_held_tick_cb, self, NULL);
+}
+
+void
+_tw_logs_page_set_follow (TwLogsPage *self,
+                          gboolean    follow)
 {
   if (self->follow == follow)
     return;
@@ -171,6 +204,8 @@ set_follow (TwLogsPage *self,
       self->new_lines = 0;
       scroll_to_bottom (self);
     }
+  else
+    tw_log_view_show_held (self->view, G_MAXUINT);  /* every row, to scroll through */
   update_new_lines (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
 }
@@ -192,7 +227,7 @@ adjustment_value_changed_cb (GtkAdjustment *adj,
   /* Scrolling up is the operator's; rows added above move the value down, not up. */
   if (!self->scrolling && self->follow && value < self->last_value - 1
       && value < gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1)
-    set_follow (self, FALSE);
+    _tw_logs_page_set_follow (self, FALSE);
   self->last_value = value;
 }
 
@@ -224,6 +259,7 @@ items_changed_cb (GListModel *model,
       self->new_lines += added;
       update_new_lines (self);
     }
+  queue_show_held (self);
   update_count (self);
 }
 
@@ -348,8 +384,8 @@ parse_time_entry (GtkEntry *entry,
   return *time != 0;
 }
 
-static void
-apply_filters (TwLogsPage *self)
+void
+_tw_logs_page_apply_filters (TwLogsPage *self)
 {
   TwLogFilter filter = { 0, };
   g_autoptr(GError) error = NULL;
@@ -369,6 +405,7 @@ apply_filters (TwLogsPage *self)
       tw_log_filter_clear (&filter);
       return;
     }
+  arm_first_screen (self);
   if (!tw_log_view_set_filter (self->view, &filter, &error))
     {
       /* Shown beside the entry; the filter in force stays. */
@@ -403,7 +440,7 @@ filter_timeout_cb (gpointer user_data)
   TwLogsPage *self = user_data;
 
   self->filter_timeout = 0;
-  apply_filters (self);
+  _tw_logs_page_apply_filters (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -415,8 +452,8 @@ filter_changed_cb (TwLogsPage *self)
 }
 
 /* The first shown log that is a file (a Loki log has no folder), or NULL. */
-static TwLogSource *
-first_file_source (TwLogsPage *self)
+TwLogSource *
+_tw_logs_page_first_file_source (TwLogsPage *self)
 {
   for (guint i = 0; i < self->shown->len; i++)
     if (tw_log_source_get_kind (g_ptr_array_index (self->shown, i)) != TW_LOG_KIND_LOKI)
@@ -432,6 +469,7 @@ show_sources (TwLogsPage *self)
   guint n;
 
   g_ptr_array_set_size (self->shown, 0);
+  arm_first_screen (self);
   if (self->logs == NULL)
     {
       tw_log_view_set_sources (self->view, self->shown);
@@ -443,7 +481,7 @@ show_sources (TwLogsPage *self)
     if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected == i + 1)
       g_ptr_array_add (self->shown, g_list_model_get_item (sources, i));
   tw_log_view_set_sources (self->view, self->shown);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.open-folder", first_file_source (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "logs.open-folder", _tw_logs_page_first_file_source (self) != NULL);
   update_count (self);
   if (self->follow)
     scroll_to_bottom (self);
@@ -453,250 +491,6 @@ static void
 source_changed_cb (TwLogsPage *self)
 {
   show_sources (self);
-}
-
-/* Actions */
-
-static guint
-first_selected (TwLogsPage *self)
-{
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-
-  return gtk_bitset_is_empty (set) ? GTK_INVALID_LIST_POSITION : gtk_bitset_get_minimum (set);
-}
-
-static void
-select_and_show (TwLogsPage *self,
-                 guint       position)
-{
-  set_follow (self, FALSE);
-  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  self->scrolling = TRUE;
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
-  self->scrolling = FALSE;
-}
-
-static void
-move_match (TwLogsPage *self,
-            int         step)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
-  guint current = first_selected (self);
-  guint next;
-
-  if (n == 0)
-    return;
-  if (current == GTK_INVALID_LIST_POSITION)
-    next = step > 0 ? 0 : n - 1;
-  else if (step > 0)
-    next = current + 1 < n ? current + 1 : current;
-  else
-    next = current > 0 ? current - 1 : 0;
-  select_and_show (self, next);
-}
-
-static void
-next_match_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  move_match (TW_LOGS_PAGE (widget), 1);
-}
-
-static void
-previous_match_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  move_match (TW_LOGS_PAGE (widget), -1);
-}
-
-char *
-_tw_logs_page_dup_selected_text (TwLogsPage *self)
-{
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  GString *text = g_string_new (NULL);
-  GtkBitsetIter iter;
-  guint position;
-
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
-    {
-      g_autoptr(TwLogLine) line = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-
-      if (line != NULL)
-        g_string_append_printf (text, "%s: %s\n", tw_log_line_get_source_id (line), tw_log_line_get_text (line));
-    }
-  return g_string_free (text, FALSE);
-}
-
-static void
-copy_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  TwLogsPage *self = TW_LOGS_PAGE (widget);
-  g_autofree char *text = _tw_logs_page_dup_selected_text (self);
-
-  if (*text != '\0')
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-}
-
-static void
-open_folder_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  TwLogsPage *self = TW_LOGS_PAGE (widget);
-  g_autofree char *path = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *uri = NULL;
-
-  if (first_file_source (self) == NULL)
-    return;
-  path = tw_log_source_dup_current_path (first_file_source (self));
-  dir = g_path_get_dirname (path);
-  file = g_file_new_for_path (dir);
-  uri = g_file_get_uri (file);
-  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
-}
-
-static void
-cancel_filter_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  TwLogsPage *self = TW_LOGS_PAGE (widget);
-
-  if (self->view != NULL)
-    tw_log_view_cancel (self->view);
-}
-
-static void
-show_new_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  set_follow (TW_LOGS_PAGE (widget), TRUE);
-}
-
-static void
-filter_id_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  TwLogsPage *self = TW_LOGS_PAGE (widget);
-
-  /* Every source of the profile, merged by time, to that id. */
-  gtk_editable_set_text (GTK_EDITABLE (self->id_entry), g_variant_get_string (param, NULL));
-  gtk_drop_down_set_selected (self->source_dropdown, 0);
-  apply_filters (self);
-}
-
-static void
-show_line_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  TwLogsPage *self = TW_LOGS_PAGE (widget);
-  const char *source_id;
-  guint row, position;
-
-  g_variant_get (param, "(&su)", &source_id, &row);
-  if (self->view == NULL)
-    return;
-  position = tw_log_view_find (self->view, source_id, row);
-  if (position == G_MAXUINT && self->logs != NULL)
-    {
-      GListModel *sources = tw_logs_get_sources (self->logs);
-
-      /* Not shown under the filters: that source alone, unfiltered. */
-      gtk_drop_down_set_selected (self->level_dropdown, 0);
-      gtk_editable_set_text (GTK_EDITABLE (self->text_entry), "");
-      gtk_editable_set_text (GTK_EDITABLE (self->regex_entry), "");
-      gtk_editable_set_text (GTK_EDITABLE (self->id_entry), "");
-      gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
-      gtk_editable_set_text (GTK_EDITABLE (self->to_entry), "");
-      for (guint i = 0; i < g_list_model_get_n_items (sources); i++)
-        {
-          g_autoptr(TwLogSource) source = g_list_model_get_item (sources, i);
-          if (g_strcmp0 (tw_log_source_get_id (source), source_id) == 0)
-            gtk_drop_down_set_selected (self->source_dropdown, i + 1);
-        }
-      apply_filters (self);
-      position = tw_log_view_find (self->view, source_id, row);
-    }
-  if (position != G_MAXUINT)
-    select_and_show (self, position);
-}
-
-/* Incident snapshot */
-
-static void
-snapshot_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(TwLogsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *window;
-  const char *path = self->snapshot_path;
-
-  if (!tw_incident_snapshot_write_finish (TW_SESSION (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_free (self->snapshot_result);
-      self->snapshot_result = g_strdup_printf (_("The incident snapshot was not written: %s"), error->message);
-    }
-  else
-    {
-      g_free (self->snapshot_result);
-      self->snapshot_result = g_strdup_printf (_("Incident snapshot written to %s"), path);
-    }
-  window = gtk_widget_get_ancestor (GTK_WIDGET (self), TW_TYPE_WINDOW);
-  if (window != NULL)
-    tw_window_add_toast (TW_WINDOW (window), adw_toast_new (self->snapshot_result));
-}
-
-void
-_tw_logs_page_write_snapshot (TwLogsPage *self,
-                              GFile      *file)
-{
-  if (self->session == NULL)
-    return;
-  g_clear_pointer (&self->snapshot_result, g_free);
-  g_free (self->snapshot_path);
-  self->snapshot_path = g_file_get_parse_name (file);
-  tw_incident_snapshot_write_async (self->session, file, self->cancellable, snapshot_done_cb,
-                                    g_object_ref (self));
-}
-
-const char *
-_tw_logs_page_get_snapshot_result (TwLogsPage *self)
-{
-  return self->snapshot_result;
-}
-
-static void
-snapshot_response_cb (GtkNativeDialog *dialog,
-                      int              response,
-                      TwLogsPage      *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        _tw_logs_page_write_snapshot (self, file);
-    }
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-snapshot_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  TwLogsPage *self = TW_LOGS_PAGE (widget);
-  GtkFileChooserNative *dialog;
-  g_autofree char *default_name = tw_incident_snapshot_default_name ();
-
-  if (self->session == NULL)
-    return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = gtk_file_chooser_native_new (_("Save Incident Snapshot"),
-                                        GTK_WINDOW (gtk_widget_get_root (widget)),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), default_name);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (snapshot_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 /* Logs */
@@ -759,9 +553,9 @@ tw_logs_page_set_logs (TwLogsPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->id_entry), "");
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "");
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry), "");
-  apply_filters (self);
+  _tw_logs_page_apply_filters (self);
   self->new_lines = 0;
-  set_follow (self, TRUE);
+  _tw_logs_page_set_follow (self, TRUE);
   update_new_lines (self);
   show_sources (self);
   update_status (self);
@@ -823,7 +617,7 @@ _tw_logs_page_set_filter_text (TwLogsPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->text_entry), text != NULL ? text : "");
   gtk_editable_set_text (GTK_EDITABLE (self->regex_entry), regex != NULL ? regex : "");
   gtk_editable_set_text (GTK_EDITABLE (self->id_entry), correlation_id != NULL ? correlation_id : "");
-  apply_filters (self);
+  _tw_logs_page_apply_filters (self);
 }
 
 void
@@ -888,7 +682,7 @@ tw_logs_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_FOLLOW: set_follow (self, g_value_get_boolean (value)); break;
+    case PROP_FOLLOW: _tw_logs_page_set_follow (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -902,6 +696,9 @@ tw_logs_page_dispose (GObject *object)
   if (self->scroll_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
   self->scroll_tick = 0;
+  if (self->show_held_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->show_held_tick);
+  self->show_held_tick = 0;
   disconnect_logs (self);
   g_clear_object (&self->logs);
   g_clear_object (&self->session);
@@ -975,15 +772,7 @@ tw_logs_page_class_init (TwLogsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, source_changed_cb);
 
   gtk_widget_class_install_property_action (widget_class, "logs.follow", "follow");
-  gtk_widget_class_install_action (widget_class, "logs.next-match", NULL, next_match_action);
-  gtk_widget_class_install_action (widget_class, "logs.previous-match", NULL, previous_match_action);
-  gtk_widget_class_install_action (widget_class, "logs.copy", NULL, copy_action);
-  gtk_widget_class_install_action (widget_class, "logs.open-folder", NULL, open_folder_action);
-  gtk_widget_class_install_action (widget_class, "logs.cancel-filter", NULL, cancel_filter_action);
-  gtk_widget_class_install_action (widget_class, "logs.show-new", NULL, show_new_action);
-  gtk_widget_class_install_action (widget_class, "logs.filter-id", "s", filter_id_action);
-  gtk_widget_class_install_action (widget_class, "logs.show-line", "(su)", show_line_action);
-  gtk_widget_class_install_action (widget_class, "logs.snapshot", NULL, snapshot_action);
+  _tw_logs_page_install_actions (widget_class);
 }
 
 static void
@@ -1000,7 +789,6 @@ tw_logs_page_init (TwLogsPage *self)
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->view)));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (row_activated_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));

@@ -8,8 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* TwLogSource's fields, for the files that make it up: tw-log-source.c (indexing,
- * following), tw-log-source-chain.c (audit chains), tw-log-date-pattern.c. */
+/* TwLogSource's fields, for the files that make it up: tw-log-source.c (the object,
+ * its worker, journal and Loki sources, what the main thread publishes),
+ * tw-log-source-file.c (files: opened, indexed, followed through rotations),
+ * tw-log-source-chain.c (audit chains), tw-log-date-pattern.c. */
 struct _TwLogSource
 {
   GObject        parent_instance;
@@ -62,6 +64,21 @@ struct _TwLogSource
   gboolean       chain_broken;
   guint          chain_broken_line;
 };
+
+/* From the worker: a new problem (when @set_problem), indexing (0 or 1; -1: unchanged),
+ * and the lines indexed so far published on the source's main context. */
+void       _tw_log_source_post      (TwLogSource  *self,
+                                     gboolean      set_problem,
+                                     const char   *problem,
+                                     int           indexing);
+
+/* tw-log-source-file.c, in the worker: a file source's first opening (its end
+ * indexed first, then the rest, then the earlier files of a date pattern), and each
+ * check after (appends, rotations, the next day's file). */
+void       _tw_log_source_open_file   (TwLogSource  *self,
+                                       GCancellable *cancellable);
+void       _tw_log_source_follow_file (TwLogSource  *self,
+                                       GCancellable *cancellable);
 
 /* tw-log-source-chain.c: verifies the chain again (once more after the running one). */
 void       _tw_log_source_run_chain (TwLogSource *self);

@@ -31,6 +31,11 @@ struct _TwLogView
   gint          progress_permille;  /* atomic, written by the job */
   double        progress;
   guint         progress_id;
+
+  /* The first screen: when armed, the next rows to come into an empty view show only
+   * their newest first_screen rows; the held rows above come at tw_log_view_show_held(). */
+  guint         first_screen;
+  guint         held;
 };
 
 static void tw_log_view_model_init (GListModelInterface *iface);
@@ -40,6 +45,57 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TwLogView, tw_log_view, G_TYPE_OBJECT,
 
 enum { PROP_0, PROP_FILTERING, PROP_PROGRESS, PROP_N_MATCHES, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+/* Rows of the view, the held ones included. */
+static guint
+total_rows (TwLogView *self)
+{
+  return self->direct ? self->n_direct : self->refs->len;
+}
+
+/* items-changed for a change in the view's rows (@position, @removed: the held rows
+ * included), once it is made: rows held at the top stay held when rows are added above
+ * them or at the end; any other change shows them all. An empty view that gets rows
+ * while the first screen is armed shows only the newest first_screen. */
+static void
+rows_changed (TwLogView *self,
+              guint      position,
+              guint      removed,
+              guint      added)
+{
+  GListModel *model = G_LIST_MODEL (self);
+  guint shown_before = total_rows (self) + removed - added - self->held;
+
+  if (self->held > 0)
+    {
+      if (removed == 0 && position <= self->held)
+        {
+          self->held += added;
+          return;
+        }
+      if (removed == 0)
+        {
+          g_list_model_items_changed (model, position - self->held, 0, added);
+          return;
+        }
+      /* Any other change: every row shown again, in one change (the held ones that
+       * went away are never shown). */
+      self->held = 0;
+      g_list_model_items_changed (model, 0, shown_before, total_rows (self));
+      return;
+    }
+  if (self->first_screen > 0 && shown_before == 0 && removed == 0 && added > 0)
+    {
+      guint shown = MIN (added, self->first_screen);
+
+      self->first_screen = 0;
+      self->held = added - shown;
+      g_list_model_items_changed (model, 0, 0, shown);
+      return;
+    }
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (model, position, removed, added);
+}
 
 void
 tw_log_filter_clear (TwLogFilter *filter)
@@ -409,12 +465,12 @@ job_done_cb (GObject      *object,
     {
       g_array_set_size (self->refs, 0);
       g_array_append_vals (self->refs, found->data, found->len);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->refs->len);
+      rows_changed (self, 0, old_n, self->refs->len);
     }
   else if (found->len > 0)
     {
       g_array_append_vals (self->refs, found->data, found->len);
-      g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, found->len);
+      rows_changed (self, old_n, 0, found->len);
     }
   if (old_n != self->refs->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);
@@ -501,7 +557,7 @@ lines_inserted_cb (TwLogSource *source,
   if (self->direct)
     {
       self->n_direct += n_added;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_added);
+      rows_changed (self, position, 0, n_added);
       return;
     }
   /* A source's first lines after the others' (a Loki history, a file that appeared):
@@ -543,7 +599,8 @@ disconnect_sources (TwLogView *self)
 static void
 refresh (TwLogView *self)
 {
-  guint old_n = g_list_model_get_n_items (G_LIST_MODEL (self));
+  gboolean was_direct = self->direct;
+  guint old_n = total_rows (self);
 
   if (self->cancellable != NULL)
     {
@@ -560,18 +617,19 @@ refresh (TwLogView *self)
     {
       g_array_set_size (self->refs, 0);
       self->n_direct = tw_log_source_get_n_lines (g_ptr_array_index (self->sources, 0));
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_direct);
+      rows_changed (self, 0, old_n, self->n_direct);
     }
   else
     {
-      /* The rows shown stay until the new ones are found. */
+      /* The rows shown stay until the new ones are found; a source's own rows (they
+       * have no refs) go at once. */
       self->n_direct = 0;
-      if (self->sources->len == 0)
+      if (self->sources->len == 0 || was_direct)
         {
           g_array_set_size (self->refs, 0);
-          g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+          rows_changed (self, 0, old_n, 0);
         }
-      else
+      if (self->sources->len > 0)
         start_job (self, TRUE);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);
@@ -585,7 +643,7 @@ tw_log_view_set_sources (TwLogView *self,
 
   g_return_if_fail (TW_IS_LOG_VIEW (self));
 
-  old_n = g_list_model_get_n_items (G_LIST_MODEL (self));
+  old_n = total_rows (self);
   if (self->cancellable != NULL)
     {
       g_cancellable_cancel (self->cancellable);
@@ -603,8 +661,7 @@ tw_log_view_set_sources (TwLogView *self,
   g_array_set_size (self->refs, 0);
   self->n_direct = 0;
   self->direct = FALSE;
-  if (old_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  rows_changed (self, 0, old_n, 0);
   refresh (self);
 }
 
@@ -647,6 +704,49 @@ tw_log_view_cancel (TwLogView *self)
     g_cancellable_cancel (self->cancellable);
 }
 
+/* A row's position in the model: a held row is shown first. */
+static guint
+shown_position (TwLogView *self,
+                guint      row)
+{
+  if (row < self->held)
+    tw_log_view_show_held (self, G_MAXUINT);
+  return row - self->held;
+}
+
+void
+tw_log_view_set_first_screen (TwLogView *self,
+                              guint      n_rows)
+{
+  g_return_if_fail (TW_IS_LOG_VIEW (self));
+
+  self->first_screen = n_rows;
+}
+
+guint
+tw_log_view_get_n_held (TwLogView *self)
+{
+  g_return_val_if_fail (TW_IS_LOG_VIEW (self), 0);
+
+  return self->held;
+}
+
+void
+tw_log_view_show_held (TwLogView *self,
+                       guint      n_rows)
+{
+  guint n;
+
+  g_return_if_fail (TW_IS_LOG_VIEW (self));
+
+  self->first_screen = 0;
+  n = MIN (n_rows, self->held);
+  if (n == 0)
+    return;
+  self->held -= n;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n);
+}
+
 guint
 tw_log_view_find (TwLogView  *self,
                   const char *source_id,
@@ -657,10 +757,10 @@ tw_log_view_find (TwLogView  *self,
       if (g_strcmp0 (tw_log_source_get_id (g_ptr_array_index (self->sources, s)), source_id) != 0)
         continue;
       if (self->direct)
-        return row < self->n_direct ? row : G_MAXUINT;
+        return row < self->n_direct ? shown_position (self, row) : G_MAXUINT;
       for (guint i = 0; i < self->refs->len; i++)
         if (g_array_index (self->refs, guint64, i) == REF (s, row))
-          return i;
+          return shown_position (self, i);
     }
   return G_MAXUINT;
 }
@@ -678,7 +778,7 @@ tw_log_view_get_n_items (GListModel *model)
 {
   TwLogView *self = TW_LOG_VIEW (model);
 
-  return self->direct ? self->n_direct : self->refs->len;
+  return total_rows (self) - self->held;
 }
 
 static gpointer
@@ -691,6 +791,9 @@ tw_log_view_get_item (GListModel *model,
   guint flags = 0;
   char *text;
 
+  if (position >= total_rows (self) - self->held)
+    return NULL;
+  position += self->held;
   if (self->direct)
     {
       if (position >= self->n_direct)

@@ -51,6 +51,18 @@ void         tw_log_view_cancel         (TwLogView         *self);
 guint        tw_log_view_find           (TwLogView         *self,
                                          const char        *source_id,
                                          guint              row);
+/* The first screen: the next time the view goes from no row to some, only the newest
+ * @n_rows of them are in the model (a list shows them at once, the newest at the end,
+ * without laying out rows it will scroll away from); the rows above are held until
+ * tw_log_view_show_held() inserts them at the top. Rows added at the end meanwhile are
+ * shown; any other change shows the held rows first. 0: off. */
+void         tw_log_view_set_first_screen (TwLogView       *self,
+                                           guint            n_rows);
+/* Rows held above the model's first (not in it yet). */
+guint        tw_log_view_get_n_held     (TwLogView         *self);
+/* Inserts the lowest @n_rows held rows (G_MAXUINT: all) at the top of the model. */
+void         tw_log_view_show_held      (TwLogView         *self,
+                                         guint              n_rows);
 /* Checks a regex as the view would compile it. */
 gboolean     tw_log_regex_check         (const char        *pattern,
                                          GError           **error);
