@@ -725,6 +725,8 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
 
   g_type_ensure (TW_TYPE_SERVICE_ROW);
 
+  /* The failed-halt banner: in a narrow window its Retry goes under its text. */
+  g_type_ensure (TW_TYPE_BANNER_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tradewarden/TradeWarden/tw-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, trading_box);
