@@ -151,9 +151,9 @@ update_cell (GtkWidget *widget)
         gtk_widget_set_visible (GTK_WIDGET (cell->caption), second != NULL && *second != '\0');
         tw_ui_set_status_style (GTK_WIDGET (cell->label), warning[0] ? "warning" : NULL);
         tw_ui_set_status_style (GTK_WIDGET (cell->caption), warning[1] ? "warning" : NULL);
-        /* Either line may be cut short in a narrow table: the whole of both. */
-        text = g_strjoin ("\n", first != NULL ? first : "", second, NULL);
-        gtk_widget_set_tooltip_text (cell->widget, text);
+        /* Either line may be cut short in a narrow table: each whole in its tooltip. */
+        gtk_widget_set_tooltip_text (GTK_WIDGET (cell->label), first);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (cell->caption), second);
       }
       break;
     case TW_CELL_BUTTON:
