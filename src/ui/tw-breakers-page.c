@@ -644,6 +644,9 @@ set_halt_failure (TwBreakersPage *self,
 {
   if (text != NULL)
     gtk_label_set_label (self->failure_label, text);
+  /* A crossfading revealer keeps its child's size hidden: no empty band without one (as
+   * on the Overview). */
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_revealer), text != NULL);
   gtk_revealer_set_reveal_child (self->failure_revealer, text != NULL);
 }
 
