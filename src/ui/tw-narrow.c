@@ -365,6 +365,9 @@ tw_banner_box_class_init (TwBannerBoxClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = tw_banner_box_dispose;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), TW_TYPE_BANNER_LAYOUT);
+  /* A group, as the GtkBox it replaces: GTK 4.8's AT-SPI bridge crashed on the banner's
+   * children under a plain widget's role (test-a11y). */
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
