@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tw-backups-page-private.h"
+#include "tw-breakers-page-private.h"
 #include "tw-guard-dialog.h"
 #include "tw-orders-page-private.h"
 #include "tw-overview-page-private.h"
@@ -13,8 +14,10 @@
 #include "tw-trading-test.h"
 
 /* The window works from GNOME's small size (360 px wide) up: no page makes it wider than
- * it is asked to be, the sidebar folds away, and the tables keep their action column in
- * sight. Screenshots of every page at 360, 800 and 1280 px. */
+ * it is asked to be, the sidebar folds away, nothing scrolls sideways, and every action
+ * the operator may need (Close…, Cancel…, Flatten…, Resume…, the failed-halt banner's
+ * Retry) is in sight, in an incident (Halt All failed on one service). Screenshots of
+ * every page at 360, 800 and 1280 px, light and dark. */
 
 #define INTERVAL_MS 400
 
@@ -103,8 +106,8 @@ find_sidebar (AppFixture *f)
   return gtk_widget_get_first_child (leaflet);
 }
 
-/* At 360 px the table's Cancel… column is scrolled away: the selected row's Cancel
- * Selected… is in sight, and opens the order's guard. */
+/* At 360 px the selected row's Cancel Selected… is in sight too, and opens the order's
+ * guard. */
 static void
 assert_cancel_selected_in_sight (AppFixture *f)
 {
@@ -180,9 +183,321 @@ collect_action_buttons (GtkWidget *root,
     collect_action_buttons (child, found);
 }
 
+/* Halt All with AI trading refusing: the others halted (Resume… on Breakers, the account
+ * cards' banners), and the failed-halt banner with its Retry (Halt All Again) on the
+ * Overview and Breakers. */
+static const char * const halting[] = { "investiq", "ibkr-assistant", "alpaca" };
+
+static void
+halt_finished_cb (TwApplication  *application,
+                  GPtrArray      *results,
+                  GPtrArray     **out)
+{
+  g_clear_pointer (out, g_ptr_array_unref);
+  *out = g_ptr_array_ref (results);
+}
+
+static gboolean
+is_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static void
+halt_all_failing (AppFixture *f)
+{
+  g_autoptr(GPtrArray) results = NULL;
+  GtkWidget *dialog;
+
+  tw_test_sim_fault (f->sim, "ai-trading",
+                     "{\"path\":\"/api/trading/disable\",\"kind\":\"status\",\"status\":503}");
+  g_signal_connect (app, "halt-finished", G_CALLBACK (halt_finished_cb), &results);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "halt", NULL);
+  g_assert_true (tw_test_ui_wait_for (is_set, &results, 10000));
+  g_signal_handlers_disconnect_by_func (app, halt_finished_cb, &results);
+  for (guint i = 0; i < G_N_ELEMENTS (halting); i++)
+    g_assert_true (app_wait_halted (f, halting[i], TRUE, 10000));
+  dialog = tw_application_get_halt_dialog (app);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  if (dialog != NULL)
+    gtk_window_close (GTK_WINDOW (dialog));
+  tw_test_wait_until (dialog == NULL || !gtk_widget_get_visible (dialog), 5000);
+  g_clear_weak_pointer (&dialog);
+  g_assert_nonnull (tw_breakers_page_get_halt_failure (tw_application_get_breakers_page (app)));
+}
+
+/* No scrolled window of the page scrolls sideways: everything is in sight without it. */
+static void
+check_no_sideways_scrolling (GtkWidget  *root,
+                             const char *name,
+                             guint      *n_checked)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_SCROLLED_WINDOW (root))
+    {
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (root));
+      double range = gtk_adjustment_get_upper (h) - gtk_adjustment_get_lower (h);
+
+      if (range > gtk_adjustment_get_page_size (h) + 0.5)
+        {
+          GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (root));
+
+          if (child != NULL && GTK_IS_VIEWPORT (child))
+            child = gtk_viewport_get_child (GTK_VIEWPORT (child));
+          g_test_message ("%s: a %s scrolls sideways: %.0f px in %.0f", name,
+                          child != NULL ? G_OBJECT_TYPE_NAME (child) : "scrolled window",
+                          range, gtk_adjustment_get_page_size (h));
+        }
+      g_assert_cmpfloat (range, <=, gtk_adjustment_get_page_size (h) + 0.5);
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_no_sideways_scrolling (child, name, n_checked);
+}
+
+/* The actions an operator may be about to need: a row's Close… / Cancel… (the tables'
+ * action column), an account's Flatten…, a halted service's Resume…, the failed-halt
+ * banner's Retry (Halt All Again). */
+static const char * const action_labels[] = { "Flatten…", "Resume…", "Halt All Again", NULL };
+
+/* "Halt _All Again" → "Halt All Again". */
+static char *
+strip_underline (const char *label)
+{
+  GString *plain = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    if (*p != '_' || p[1] == '_')
+      g_string_append_c (plain, *p == '_' ? *++p : *p);
+  return g_string_free (plain, FALSE);
+}
+
+static gboolean
+is_action_button (GtkWidget *widget,
+                  gboolean  *whole)
+{
+  g_autofree char *label = NULL;
+
+  *whole = FALSE;
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+  if (g_strcmp0 (tw_trading_cell_get_column (widget), "actions") == 0)
+    return TRUE;
+  if (gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    return FALSE;
+  label = strip_underline (gtk_button_get_label (GTK_BUTTON (widget)));
+  /* Flatten… and Retry sit at the top of their page: in sight up and down too. */
+  *whole = g_str_equal (label, "Flatten…") || g_str_equal (label, "Halt All Again");
+  return g_strv_contains (action_labels, label);
+}
+
+/* Every such button is inside what the window and each scrolled window around it show:
+ * sideways always, and up and down for those at the top of their page. */
+static void
+check_action_buttons (GtkWidget *root,
+                      GtkWidget *window,
+                      GPtrArray *found)
+{
+  gboolean whole;
+
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (is_action_button (root, &whole))
+    {
+      graphene_rect_t bounds, area = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),
+                                                         gtk_widget_get_height (window));
+
+      g_assert_true (gtk_widget_compute_bounds (root, window, &bounds));
+      for (GtkWidget *up = gtk_widget_get_ancestor (root, GTK_TYPE_SCROLLED_WINDOW); up != NULL;
+           up = gtk_widget_get_ancestor (gtk_widget_get_parent (up), GTK_TYPE_SCROLLED_WINDOW))
+        {
+          graphene_rect_t view;
+
+          g_assert_true (gtk_widget_compute_bounds (up, window, &view));
+          graphene_rect_intersection (&area, &view, &area);
+          if (gtk_widget_get_parent (up) == NULL)
+            break;
+        }
+      if (bounds.origin.x < area.origin.x - 0.5
+          || bounds.origin.x + bounds.size.width > area.origin.x + area.size.width + 0.5
+          || (whole && (bounds.origin.y < area.origin.y - 0.5
+                        || bounds.origin.y + bounds.size.height > area.origin.y + area.size.height + 0.5)))
+        g_error ("“%s” at %.0f,%.0f %.0f×%.0f, out of the part in sight (%.0f,%.0f %.0f×%.0f)",
+                 gtk_button_get_label (GTK_BUTTON (root)), bounds.origin.x, bounds.origin.y,
+                 bounds.size.width, bounds.size.height, area.origin.x, area.origin.y,
+                 area.size.width, area.size.height);
+      g_ptr_array_add (found, root);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_action_buttons (child, window, found);
+}
+
+static guint
+count_buttons (GPtrArray  *buttons,
+               const char *label)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      const char *text = gtk_button_get_label (g_ptr_array_index (buttons, i));
+      g_autofree char *plain = text != NULL ? strip_underline (text) : NULL;
+
+      n += g_strcmp0 (plain, label) == 0
+           || (label == NULL && g_strcmp0 (tw_trading_cell_get_column (g_ptr_array_index (buttons, i)),
+                                           "actions") == 0);
+    }
+  return n;
+}
+
+/* A wrapped label breaks its lines between words, never inside one ("investiq_2026-" /
+ * "1206.db", "Consecutiv" / "e"): no line starts between two letters or digits. */
+static void
+check_word_breaks (GtkWidget  *root,
+                   const char *name,
+                   guint      *n_checked)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_LABEL (root) && gtk_label_get_wrap (GTK_LABEL (root)))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (root));
+      const char *text = pango_layout_get_text (layout);
+      PangoLayoutIter *iter = pango_layout_get_iter (layout);
+
+      (*n_checked)++;
+      while (pango_layout_iter_next_line (iter))
+        {
+          int index = pango_layout_iter_get_index (iter);
+          const char *before;
+
+          if (index <= 0 || text[index] == '\0')
+            continue;
+          before = g_utf8_find_prev_char (text, text + index);
+          if (before != NULL && g_unichar_isalnum (g_utf8_get_char (before))
+              && g_unichar_isalnum (g_utf8_get_char (text + index)))
+            g_error ("%s: “%s” breaks a word at %d px wide: “%.*s” / “%s”", name, text,
+                     gtk_widget_get_width (root), (int) (text + index - before), before, text + index);
+        }
+      pango_layout_iter_free (iter);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_word_breaks (child, name, n_checked);
+}
+
+/* Every icon drawn is one the icon theme has, and none that reads as a missing glyph
+ * (Adwaita 43's dialog-question-symbolic is the replacement character's diamond). */
+static void
+check_icons (GtkWidget  *root,
+             const char *name,
+             guint      *n_checked)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_IMAGE (root) && gtk_image_get_storage_type (GTK_IMAGE (root)) == GTK_IMAGE_ICON_NAME)
+    {
+      const char *icon = gtk_image_get_icon_name (GTK_IMAGE (root));
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (root));
+
+      if (!gtk_icon_theme_has_icon (theme, icon) || g_str_equal (icon, "dialog-question-symbolic"))
+        g_error ("%s: an icon “%s” %s", name, icon,
+                 gtk_icon_theme_has_icon (theme, icon) ? "that reads as a missing glyph"
+                                                       : "the theme does not have");
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_icons (child, name, n_checked);
+}
+
+/* The failed-halt banner: its text wrapped whole (never cut), its Retry in sight. */
+static void
+assert_failure_banner (AppFixture *f,
+                       GtkWidget  *page,
+                       const char *name)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  const char *failure = tw_breakers_page_get_halt_failure (tw_application_get_breakers_page (app));
+  GtkWidget *label = find_label (page, failure);
+  int needed;
+
+  g_assert_nonnull (label);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (label),
+                      &needed, NULL, NULL, NULL);
+  g_test_message ("%s: the failed-halt banner's text %d px wide, %d of %d px tall", name,
+                  gtk_widget_get_width (label), needed, gtk_widget_get_height (label));
+  g_assert_cmpint (needed, <=, gtk_widget_get_height (label));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_NONE);
+  {
+    graphene_rect_t bounds;
+
+    g_assert_true (gtk_widget_compute_bounds (label, window, &bounds));
+    g_assert_cmpfloat (bounds.origin.x, >=, 0);
+    g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (window) + 0.5);
+  }
+}
+
+/* Every page: nothing to scroll sideways, every action in sight, no word broken, no
+ * missing-glyph icon. */
+static void
+assert_page_fits (AppFixture *f,
+                  const char *page_id,
+                  const char *name)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *page = shown_page (f);
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  guint n_scrollers = 0, n_labels = 0, n_icons = 0;
+
+  check_no_sideways_scrolling (page, name, &n_scrollers);
+  check_action_buttons (page, window, buttons);
+  check_word_breaks (page, name, &n_labels);
+  check_icons (page, name, &n_icons);
+  g_test_message ("%s: %u scrolled windows, none sideways; %u action buttons in sight "
+                  "(%u Close…/Cancel…, %u Flatten…, %u Resume…, %u Retry); %u wrapped labels, %u icons",
+                  name, n_scrollers, buttons->len, count_buttons (buttons, NULL),
+                  count_buttons (buttons, "Flatten…"), count_buttons (buttons, "Resume…"),
+                  count_buttons (buttons, "Halt All Again"), n_labels, n_icons);
+  g_assert_cmpuint (n_scrollers, >, 0);
+  g_assert_cmpuint (n_icons, >, 0);
+  if (g_str_equal (page_id, "positions"))
+    {
+      TwPositionsPage *positions = TW_POSITIONS_PAGE (page);
+      TwPortfolio *portfolio = tw_positions_page_get_portfolio (positions);
+      guint n_accounts = g_list_model_get_n_items (tw_portfolio_get_accounts (portfolio));
+
+      /* Every account's Flatten… in sight, without scrolling. */
+      g_assert_cmpuint (n_accounts, >=, 2);
+      g_assert_cmpuint (count_buttons (buttons, "Flatten…"), ==, n_accounts);
+      g_assert_cmpuint (count_buttons (buttons, NULL), >, 0);
+    }
+  else if (g_str_equal (page_id, "orders"))
+    g_assert_cmpuint (count_buttons (buttons, NULL), >, 0);
+  else if (g_str_equal (page_id, "breakers"))
+    {
+      /* The halted services' Resume… (InvestIQ, IBKR assistant) and the banner's Retry. */
+      g_assert_cmpuint (count_buttons (buttons, "Resume…"), >=, 2);
+      g_assert_cmpuint (count_buttons (buttons, "Halt All Again"), ==, 1);
+      assert_failure_banner (f, page, name);
+    }
+  else if (g_str_equal (page_id, "overview"))
+    {
+      g_assert_cmpuint (count_buttons (buttons, "Halt All Again"), ==, 1);
+      assert_failure_banner (f, page, name);
+    }
+}
+
 /* Every row's Close… / Cancel… button is drawn inside the table's visible part, the
- * table scrolled to where it opens: either the table fits (columns given up if need be)
- * with the actions last, or (at 360 px) the actions come first. */
+ * table scrolled to where it opens: the table fits (columns given up, or a row made two
+ * lines, if need be) with the actions last, nothing to scroll sideways. */
 static void
 assert_actions_in_sight (AppFixture    *f,
                          GtkColumnView *view,
@@ -192,7 +507,7 @@ assert_actions_in_sight (AppFixture    *f,
   GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   GListModel *columns = gtk_column_view_get_columns (view);
-  g_autoptr(GtkColumnViewColumn) first = g_list_model_get_item (columns, 0);
+  const char *first = NULL, *last = NULL;
   graphene_rect_t area;
   guint n_visible = 0;
 
@@ -200,21 +515,25 @@ assert_actions_in_sight (AppFixture    *f,
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
 
-      n_visible += gtk_column_view_column_get_visible (column);
+      if (gtk_column_view_column_get_visible (column))
+        {
+          n_visible++;
+          last = g_object_get_data (G_OBJECT (column), "tw-column-id");
+          if (first == NULL)
+            first = last;
+        }
     }
   g_assert_true (gtk_widget_compute_bounds (scroller, window, &area));
   {
     GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
 
-    g_test_message ("first column %s, the table %.0f px of %.0f",
-                    (const char *) g_object_get_data (G_OBJECT (first), "tw-column-id"),
-                    gtk_adjustment_get_page_size (h), gtk_adjustment_get_upper (h));
-    /* Either the table fits (nothing to scroll sideways) with the actions last, or they
-     * come first. */
-    if (g_strcmp0 (g_object_get_data (G_OBJECT (first), "tw-column-id"), "actions") != 0)
-      g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 0.5);
+    g_test_message ("first column %s, the table %.0f px of %.0f%s", first,
+                    gtk_adjustment_get_page_size (h), gtk_adjustment_get_upper (h),
+                    tw_trading_view_get_compact (view) ? ", compact" : "");
+    g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 0.5);
+    g_assert_cmpstr (last, ==, "actions");
     if (!narrow)
-      g_assert_cmpstr (g_object_get_data (G_OBJECT (first), "tw-column-id"), ==, "service");
+      g_assert_cmpstr (first, ==, "service");
   }
   g_assert_cmpfloat (area.origin.x, >=, 0);
   g_assert_cmpfloat (area.origin.x + area.size.width, <=, gtk_widget_get_width (window) + 0.5);
@@ -224,6 +543,62 @@ assert_actions_in_sight (AppFixture    *f,
   g_assert_cmpuint (buttons->len, >, 0);
   for (guint i = 0; i < buttons->len; i++)
     g_assert_true (inside (g_ptr_array_index (buttons, i), window, &area));
+}
+
+/* At 360 px a row of the table is two lines (what the columns given up say) beside its
+ * action, its first line (symbol, side, quantity) whole. */
+static void
+collect_line_cells (GtkWidget *root,
+                    GPtrArray *found)
+{
+  const char *column = tw_trading_cell_get_column (root);
+
+  if (g_strcmp0 (column, "order") == 0 || g_strcmp0 (column, "position") == 0)
+    {
+      if (gtk_widget_get_mapped (root))
+        g_ptr_array_add (found, root);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_line_cells (child, found);
+}
+
+static void
+assert_compact_rows (GtkColumnView *view,
+                     const char    *name)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  GListModel *columns = gtk_column_view_get_columns (view);
+  const char *id = NULL;
+
+  /* The first column shown. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && id == NULL; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (gtk_column_view_column_get_visible (column))
+        id = g_object_get_data (G_OBJECT (column), "tw-column-id");
+    }
+  g_assert_true (tw_trading_view_get_compact (view));
+  g_assert_true (g_str_equal (id, "order") || g_str_equal (id, "position"));
+  collect_line_cells (GTK_WIDGET (view), cells);
+  g_assert_cmpuint (cells->len, >, 0);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (cells, i);
+      GtkWidget *line = gtk_widget_get_first_child (cell);
+      GtkWidget *second = gtk_widget_get_next_sibling (line);
+
+      g_assert_true (GTK_IS_LABEL (line) && GTK_IS_LABEL (second));
+      if (i == 0)
+        g_test_message ("%s: a row “%s” / “%s” (%d px wide)", name, gtk_label_get_text (GTK_LABEL (line)),
+                        gtk_label_get_text (GTK_LABEL (second)), gtk_widget_get_width (cell));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (line))));
+      /* The second line may be cut short: whole in its tooltip. */
+      g_assert_true (gtk_widget_get_visible (second));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (second), ==, gtk_label_get_text (GTK_LABEL (second)));
+    }
 }
 
 /* The Overview: the trading state's line whole (wrapped, never cut), and every service
@@ -377,6 +752,7 @@ test_widths (void)
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (positions), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
   g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &f, 10000));
+  halt_all_failing (&f);
 
   for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
     {
@@ -417,6 +793,8 @@ test_widths (void)
               g_assert_false (gtk_widget_get_mapped (find_sidebar (&f)));
             }
           app_save_png_light_dark (GTK_WIDGET (f.window), name);
+          if (!g_str_equal (list[p], "audit"))
+            assert_page_fits (&f, list[p], name);
           if (narrow && g_str_equal (list[p], "orders"))
             assert_cancel_selected_in_sight (&f);
           if (g_str_equal (list[p], "orders"))
@@ -428,6 +806,9 @@ test_widths (void)
                 g_assert_cmpint (tw_orders_page_get_narrow (orders), ==, narrow);
               assert_actions_in_sight (&f, GTK_COLUMN_VIEW (trading_find_widget (GTK_WIDGET (orders), GTK_TYPE_COLUMN_VIEW)),
                                        tw_orders_page_get_narrow (orders));
+              if (narrow)
+                assert_compact_rows (GTK_COLUMN_VIEW (trading_find_widget (GTK_WIDGET (orders), GTK_TYPE_COLUMN_VIEW)),
+                                     name);
             }
           else if (g_str_equal (list[p], "positions"))
             {
@@ -435,6 +816,8 @@ test_widths (void)
                 g_assert_cmpint (tw_positions_page_get_narrow (positions), ==, narrow);
               assert_actions_in_sight (&f, tw_positions_page_get_column_view (positions),
                                        tw_positions_page_get_narrow (positions));
+              if (narrow)
+                assert_compact_rows (tw_positions_page_get_column_view (positions), name);
             }
           else if (g_str_equal (list[p], "overview"))
             {

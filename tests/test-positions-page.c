@@ -94,10 +94,12 @@ resize_window (AppFixture *f,
 }
 
 /* Each account card is shown whole in height (its row clips nothing), at least at its
- * minimum height, and the table below keeps more height than the cards. Returns the
- * row's horizontal adjustment. */
+ * minimum height, and the table below keeps more height than the cards when they are on
+ * one line (stacked in a narrow window, at least its own minimum). Returns the row's
+ * horizontal adjustment. */
 static GtkAdjustment *
-assert_cards_whole (TwPositionsPage *page)
+assert_cards_whole (TwPositionsPage *page,
+                    gboolean         stacked)
 {
   const char *services[] = { "investiq", "alpaca" };
   GtkWidget *row = NULL;
@@ -127,8 +129,12 @@ assert_cards_whole (TwPositionsPage *page)
                           &min_height, NULL, NULL, NULL);
       g_assert_cmpint (gtk_widget_get_height (card), >=, min_height);
     }
-  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (tw_positions_page_get_scroller (page))), >,
-                   gtk_widget_get_height (row));
+  if (stacked)
+    g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (tw_positions_page_get_scroller (page))), >=,
+                     gtk_scrolled_window_get_min_content_height (tw_positions_page_get_scroller (page)));
+  else
+    g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (tw_positions_page_get_scroller (page))), >,
+                     gtk_widget_get_height (row));
   return gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (row));
 }
 
@@ -140,7 +146,7 @@ both_cards (gpointer data)
 }
 
 /* The account cards above the table, whole at 1280×800 and in a narrow window, where
- * their row scrolls sideways instead of growing. */
+ * they go under each other: never a card or its Flatten… out of sight sideways. */
 static void
 test_layout (void)
 {
@@ -157,7 +163,7 @@ test_layout (void)
   g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
 
   resize_window (&f, 1280, 800);
-  hadj = assert_cards_whole (page);
+  hadj = assert_cards_whole (page, FALSE);
   /* Wide enough for both cards side by side: nothing to scroll. */
   g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, gtk_adjustment_get_page_size (hadj));
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions-1280x800");
@@ -165,9 +171,19 @@ test_layout (void)
   resize_window (&f, 800, 800);
   g_assert_true (tw_window_show_page (f.window, "positions"));
   g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (f.window), 5000));
-  hadj = assert_cards_whole (page);
-  /* Too narrow for both: the row scrolls sideways rather than cutting or stacking them. */
-  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), >, gtk_adjustment_get_page_size (hadj));
+  hadj = assert_cards_whole (page, TRUE);
+  /* Too narrow for both side by side: one under the other, nothing to scroll sideways. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, gtk_adjustment_get_page_size (hadj));
+  {
+    graphene_rect_t investiq, alpaca;
+
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (tw_positions_page_get_account_card (page, "investiq")),
+                                              GTK_WIDGET (page), &investiq));
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (tw_positions_page_get_account_card (page, "alpaca")),
+                                              GTK_WIDGET (page), &alpaca));
+    g_assert_cmpfloat (ABS (investiq.origin.x - alpaca.origin.x), <, 1);
+    g_assert_cmpfloat (ABS (investiq.origin.y - alpaca.origin.y), >=, investiq.size.height);
+  }
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions-narrow");
 
   resize_window (&f, 1100, 550);
@@ -559,7 +575,7 @@ test_account_blocks (void)
   g_assert_nonnull (strstr (text, "trading suspended by user"));
   /* The tallest cards (the banner of three blocks) are still whole at 1280×800. */
   resize_window (&f, 1280, 800);
-  assert_cards_whole (page);
+  assert_cards_whole (page, FALSE);
   app_save_png_light_dark (GTK_WIDGET (f.window), "positions-account-blocked");
 
   /* One block only: the others are gone from the text. */

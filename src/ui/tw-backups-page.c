@@ -602,7 +602,7 @@ add_section (TwBackupsPage    *self,
   section->newest_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (section->newest_row), _("Newest backup"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (section->newest_row), FALSE);
-  section->newest_icon = gtk_image_new_from_icon_name ("dialog-question-symbolic");
+  section->newest_icon = gtk_image_new_from_icon_name ("content-loading-symbolic");
   gtk_accessible_update_property (GTK_ACCESSIBLE (section->newest_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (section->newest_row), section->newest_icon);

@@ -11,6 +11,7 @@
 #include "tw-ui-util.h"
 #include "tw-trading-summary.h"
 #include "tw-window.h"
+#include "tw-narrow.h"
 
 struct _TwBreakersPage
 {
@@ -569,6 +570,8 @@ tw_breakers_page_class_init (TwBreakersPageClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 4,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
 
+  /* The failed-halt banner: in a narrow window its Retry goes under its text. */
+  g_type_ensure (TW_TYPE_BANNER_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tradewarden/TradeWarden/tw-breakers-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TwBreakersPage, failure_revealer);
@@ -641,6 +644,9 @@ set_halt_failure (TwBreakersPage *self,
 {
   if (text != NULL)
     gtk_label_set_label (self->failure_label, text);
+  /* A crossfading revealer keeps its child's size hidden: no empty band without one (as
+   * on the Overview). */
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_revealer), text != NULL);
   gtk_revealer_set_reveal_child (self->failure_revealer, text != NULL);
 }
 

@@ -180,3 +180,197 @@ tw_narrow_clear (TwNarrow *narrow)
   if (narrow->widget != NULL && TW_IS_NARROW_LAYOUT (gtk_widget_get_layout_manager (narrow->widget)))
     TW_NARROW_LAYOUT (gtk_widget_get_layout_manager (narrow->widget))->narrow = NULL;
 }
+
+/* ---- a banner: its button beside its text, or under it ---- */
+
+/* The text's room beside the button, at least (or its whole line when shorter). */
+#define BANNER_TEXT_MIN 240
+#define BANNER_SPACING  12
+
+#define TW_TYPE_BANNER_LAYOUT (tw_banner_layout_get_type ())
+G_DECLARE_FINAL_TYPE (TwBannerLayout, tw_banner_layout, TW, BANNER_LAYOUT, GtkLayoutManager)
+
+struct _TwBannerLayout
+{
+  GtkLayoutManager parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TwBannerLayout, tw_banner_layout, GTK_TYPE_LAYOUT_MANAGER)
+
+typedef struct
+{
+  GtkWidget *icon, *text, *button;
+  int        spacing;
+  int        icon_width, button_width;
+} BannerParts;
+
+static gboolean
+banner_parts (GtkWidget   *widget,
+              BannerParts *parts)
+{
+  parts->icon = gtk_widget_get_first_child (widget);
+  parts->text = parts->icon != NULL ? gtk_widget_get_next_sibling (parts->icon) : NULL;
+  parts->button = parts->text != NULL ? gtk_widget_get_next_sibling (parts->text) : NULL;
+  if (parts->button == NULL)
+    return FALSE;
+  parts->spacing = BANNER_SPACING;
+  gtk_widget_measure (parts->icon, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &parts->icon_width, NULL, NULL);
+  gtk_widget_measure (parts->button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &parts->button_width, NULL, NULL);
+  return TRUE;
+}
+
+/* Whether the button goes beside the text at @width. */
+static gboolean
+banner_one_line (BannerParts *parts,
+                 int          width)
+{
+  int text_min, text_nat;
+
+  gtk_widget_measure (parts->text, GTK_ORIENTATION_HORIZONTAL, -1, &text_min, &text_nat, NULL, NULL);
+  return width - parts->icon_width - parts->button_width - 2 * parts->spacing
+         >= MAX (text_min, MIN (text_nat, BANNER_TEXT_MIN));
+}
+
+static void
+tw_banner_layout_measure (GtkLayoutManager *manager,
+                          GtkWidget        *widget,
+                          GtkOrientation    orientation,
+                          int               for_size,
+                          int              *minimum,
+                          int              *natural,
+                          int              *minimum_baseline,
+                          int              *natural_baseline)
+{
+  BannerParts parts;
+
+  if (!banner_parts (widget, &parts))
+    return;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int text_min, text_nat, button_min;
+
+      gtk_widget_measure (parts.text, orientation, -1, &text_min, &text_nat, NULL, NULL);
+      gtk_widget_measure (parts.button, orientation, -1, &button_min, NULL, NULL, NULL);
+      /* At the narrowest, the button under the text. */
+      *minimum = MAX (parts.icon_width + parts.spacing + text_min, button_min);
+      *natural = parts.icon_width + text_nat + parts.button_width + 2 * parts.spacing;
+    }
+  else
+    {
+      int width = for_size >= 0 ? for_size : G_MAXINT / 2;
+      gboolean one_line = banner_one_line (&parts, width);
+      int text_width = width - parts.icon_width - parts.spacing
+                       - (one_line ? parts.button_width + parts.spacing : 0);
+      int icon_h, text_min, text_nat, button_h;
+
+      if (for_size < 0)
+        text_width = -1;
+      gtk_widget_measure (parts.icon, orientation, -1, NULL, &icon_h, NULL, NULL);
+      gtk_widget_measure (parts.text, orientation, text_width, &text_min, &text_nat, NULL, NULL);
+      gtk_widget_measure (parts.button, orientation, -1, NULL, &button_h, NULL, NULL);
+      if (one_line)
+        {
+          *minimum = MAX (MAX (icon_h, text_min), button_h);
+          *natural = MAX (MAX (icon_h, text_nat), button_h);
+        }
+      else
+        {
+          *minimum = MAX (icon_h, text_min) + parts.spacing + button_h;
+          *natural = MAX (icon_h, text_nat) + parts.spacing + button_h;
+        }
+    }
+}
+
+static void
+tw_banner_layout_allocate (GtkLayoutManager *manager,
+                           GtkWidget        *widget,
+                           int               width,
+                           int               height,
+                           int               baseline)
+{
+  BannerParts parts;
+  gboolean one_line;
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  int text_width, text_height, icon_h, button_h;
+
+  if (!banner_parts (widget, &parts))
+    return;
+  one_line = banner_one_line (&parts, width);
+  text_width = width - parts.icon_width - parts.spacing
+               - (one_line ? parts.button_width + parts.spacing : 0);
+  text_width = MAX (text_width, 0);
+  gtk_widget_measure (parts.icon, GTK_ORIENTATION_VERTICAL, -1, NULL, &icon_h, NULL, NULL);
+  gtk_widget_measure (parts.button, GTK_ORIENTATION_VERTICAL, -1, NULL, &button_h, NULL, NULL);
+  gtk_widget_measure (parts.text, GTK_ORIENTATION_VERTICAL, text_width, &text_height, NULL, NULL, NULL);
+  if (one_line)
+    text_height = height;
+  {
+    int icon_x = rtl ? width - parts.icon_width : 0;
+    int text_x = rtl ? width - parts.icon_width - parts.spacing - text_width
+                     : parts.icon_width + parts.spacing;
+    int button_width = MIN (parts.button_width, width);
+    int button_x = rtl ? 0 : width - button_width;
+    int button_y = one_line ? (height - button_h) / 2 : height - button_h;
+
+    gtk_widget_size_allocate (parts.icon,
+                              &(GtkAllocation) { icon_x, 0, parts.icon_width, icon_h }, -1);
+    gtk_widget_size_allocate (parts.text,
+                              &(GtkAllocation) { text_x, 0, text_width, text_height }, -1);
+    gtk_widget_size_allocate (parts.button,
+                              &(GtkAllocation) { button_x, button_y, button_width, button_h }, -1);
+  }
+}
+
+static GtkSizeRequestMode
+tw_banner_layout_get_request_mode (GtkLayoutManager *manager,
+                                   GtkWidget        *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+tw_banner_layout_class_init (TwBannerLayoutClass *klass)
+{
+  GtkLayoutManagerClass *manager_class = GTK_LAYOUT_MANAGER_CLASS (klass);
+
+  manager_class->get_request_mode = tw_banner_layout_get_request_mode;
+  manager_class->measure = tw_banner_layout_measure;
+  manager_class->allocate = tw_banner_layout_allocate;
+}
+
+static void
+tw_banner_layout_init (TwBannerLayout *self)
+{
+}
+
+struct _TwBannerBox
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TwBannerBox, tw_banner_box, GTK_TYPE_WIDGET)
+
+static void
+tw_banner_box_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (tw_banner_box_parent_class)->dispose (object);
+}
+
+static void
+tw_banner_box_class_init (TwBannerBoxClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = tw_banner_box_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), TW_TYPE_BANNER_LAYOUT);
+  /* A group, as the GtkBox it replaces: GTK 4.8's AT-SPI bridge crashed on the banner's
+   * children under a plain widget's role (test-a11y). */
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+tw_banner_box_init (TwBannerBox *self)
+{
+}

@@ -58,4 +58,10 @@ void     tw_narrow_allocate (TwNarrow     *narrow,
 /* From dispose. */
 void     tw_narrow_clear    (TwNarrow     *narrow);
 
+/* A banner's box (for templates): an icon, a text and a button, in that order, 12 px
+ * apart: the three on one line while the text has room beside the button (its whole
+ * line, or 240 px), else the button on a line of its own under the text, at the end. */
+#define TW_TYPE_BANNER_BOX (tw_banner_box_get_type ())
+G_DECLARE_FINAL_TYPE (TwBannerBox, tw_banner_box, TW, BANNER_BOX, GtkWidget)
+
 G_END_DECLS

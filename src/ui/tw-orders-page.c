@@ -11,6 +11,7 @@
 #include "tw-guard-dialog.h"
 #include "tw-trading-cells.h"
 #include "tw-narrow.h"
+#include "tw-trading-format.h"
 #include "tw-ui-util.h"
 #include "tw-window.h"
 
@@ -62,7 +63,15 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static char *order_lines (gpointer  item,
+                          guint     line,
+                          gboolean *warning);
+
 static const TwCellColumn columns[] = {
+  /* First: what a narrow table shows instead of the columns after it. */
+  /* Translators: an order in a narrow table: its symbol, side, quantity and type on one
+   * line, its status, service and age under them */
+  { "order", N_("Order"), "symbol", TW_CELL_LINES, NULL, NULL, TRUE, 0, order_lines },
   { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "side", N_("Side"), "side", TW_CELL_BROKER_WORD, NULL, NULL, FALSE },
@@ -74,6 +83,67 @@ static const TwCellColumn columns[] = {
   /* Translators: the button cancelling one order; the tooltip names the symbol */
   { "actions", N_("Cancel…"), NULL, TW_CELL_BUTTON, "orders.cancel", N_("Cancel order"), FALSE },
 };
+
+static char *
+column_text (const char *id,
+             gpointer    item)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (columns[i].id, id))
+      return tw_trading_cell_format (&columns[i], item);
+  g_return_val_if_reached (NULL);
+}
+
+/* A narrow table's order: "AMD · Buy 10 · Limit", then "Accepted · Alpaca (paper) · 3 min"
+ * (what the columns it stands for say, in their words). */
+static char *
+order_lines (gpointer  item,
+             guint     line,
+             gboolean *warning)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  *warning = FALSE;
+  if (line == 0)
+    {
+      g_autofree char *side = column_text ("side", item);
+      g_autofree char *qty = column_text ("qty", item);
+      double filled = 0;
+
+      g_ptr_array_add (parts, column_text ("symbol", item));
+      /* Translators: an order's side and quantity, e.g. "Buy 10" */
+      g_ptr_array_add (parts, g_strdup_printf (C_("order", "%s %s"), side, qty));
+      g_ptr_array_add (parts, column_text ("type", item));
+      g_object_get (item, "filled-qty", &filled, NULL);
+      if (filled != 0)
+        {
+          g_autofree char *done = column_text ("filled", item);
+
+          /* Translators: how much of an order is filled, e.g. "4 filled" */
+          g_ptr_array_add (parts, g_strdup_printf (_("%s filled"), done));
+        }
+    }
+  else
+    {
+      g_autofree char *approval = NULL;
+      gboolean stuck = FALSE;
+
+      g_object_get (item, "stuck", &stuck, "approval-status", &approval, NULL);
+      *warning = stuck;
+      g_ptr_array_add (parts, column_text ("status", item));
+      if (approval != NULL && *approval != '\0')
+        {
+          g_autofree char *word = tw_trading_format_broker_word (approval);
+
+          /* Translators: the IBKR assistant's approval status of an order */
+          g_ptr_array_add (parts, g_strdup_printf (_("Approval: %s"), word));
+        }
+      g_ptr_array_add (parts, column_text ("service", item));
+      g_ptr_array_add (parts, column_text ("age", item));
+    }
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
 
 typedef struct
 {
@@ -604,10 +674,12 @@ tw_orders_page_set_context (TwOrdersPage   *self,
 
 /* The table fits the page without scrolling sideways, its actions last: the columns a
  * glance can do without give way, first given up first; when the others still do not
- * fit (a narrow window), the row's action comes first, in sight. */
+ * fit (a narrow window), an order is two lines beside its Cancel…; only when even that
+ * does not fit, the row's action comes first, in sight. */
 static const char * const hide_order[] = {
   "age", "filled", "type", NULL
 };
+static const char * const compact[] = { "order", "actions", NULL };
 
 static gboolean
 fit_table (GtkWidget *widget,
@@ -616,7 +688,7 @@ fit_table (GtkWidget *widget,
 {
   TwOrdersPage *self = TW_ORDERS_PAGE (widget);
 
-  return tw_trading_view_fit (self->column_view, width, hide_order, fits);
+  return tw_trading_view_fit (self->column_view, width, hide_order, compact, fits);
 }
 
 static int

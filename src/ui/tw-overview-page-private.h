@@ -2,6 +2,8 @@
 #pragma once
 
 #include "tw-overview-page.h"
+#include "tw-narrow.h"
+#include "tw-service-page.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +16,54 @@ const char   *tw_overview_page_get_mode_warning (TwOverviewPage *self);
 
 /* Whether the page is in its narrow layout (under 500 px wide). */
 gboolean      tw_overview_page_get_narrow    (TwOverviewPage *self);
+
+/* Between the page's files (tw-overview-page-summary.c: the lines above the list). */
+
+struct _TwOverviewPage
+{
+  AdwBin       parent_instance;
+
+  TwWorkspace *workspace;
+  GListModel  *services;      /* the workspace's, watched for items-changed */
+  GPtrArray   *watched;       /* TwService whose state feeds the summary */
+  GHashTable  *expanded;      /* service ids whose components are shown */
+  GPtrArray   *rows;          /* TwServiceRow bound to a service now */
+  guint        age_timer;
+  TwSession   *session;       /* its "halt-failure" and last Halt All */
+  GListModel  *states;        /* the risk monitor's TwTradingState, watched */
+  GPtrArray   *watched_states;
+  guint        trading_idle;
+  gboolean     trading_dirty; /* changed while unmapped: caught up on map */
+  GListModel  *accounts;      /* the portfolio's TwAccount, whose mode is checked */
+  GPtrArray   *watched_accounts;
+  TwNarrow     narrow;        /* under 500 px: the rows' secondary buttons give way */
+
+  GtkBox      *trading_box;
+  GtkImage    *trading_icon;
+  GtkLabel    *trading_label;
+  GtkRevealer *failure_revealer;
+  GtkLabel    *failure_label;
+  GtkImage    *summary_icon;
+  GtkLabel    *summary_label;
+  GtkBox      *mode_box;
+  GtkImage    *mode_icon;
+  GtkLabel    *mode_label;
+  GtkStack    *list_stack;
+  GtkListView *services_list;
+
+  /* A page per service: pushed over the Overview, back with Back, Escape or Alt+Left */
+  AdwLeaflet    *navigation;
+  GtkWidget     *overview_child;
+  TwServicePage *service_page;
+};
+
+void            _tw_overview_page_update_summary       (TwOverviewPage *self);
+void            _tw_overview_page_update_trading       (TwOverviewPage *self);
+TwTradingState *_tw_overview_page_lookup_state         (TwOverviewPage *self,
+                                                        const char     *service_id);
+void            _tw_overview_page_unwatch_states       (TwOverviewPage *self);
+void            _tw_overview_page_rewatch_states       (TwOverviewPage *self);
+void            _tw_overview_page_halt_failure_changed (TwOverviewPage *self);
+void            _tw_overview_page_rewatch_accounts     (TwOverviewPage *self);
 
 G_END_DECLS

@@ -11,44 +11,6 @@
 #include "tw-service-page.h"
 #include "tw-narrow.h"
 
-struct _TwOverviewPage
-{
-  AdwBin       parent_instance;
-
-  TwWorkspace *workspace;
-  GListModel  *services;      /* the workspace's, watched for items-changed */
-  GPtrArray   *watched;       /* TwService whose state feeds the summary */
-  GHashTable  *expanded;      /* service ids whose components are shown */
-  GPtrArray   *rows;          /* TwServiceRow bound to a service now */
-  guint        age_timer;
-  TwSession   *session;       /* its "halt-failure" and last Halt All */
-  GListModel  *states;        /* the risk monitor's TwTradingState, watched */
-  GPtrArray   *watched_states;
-  guint        trading_idle;
-  gboolean     trading_dirty; /* changed while unmapped: caught up on map */
-  GListModel  *accounts;      /* the portfolio's TwAccount, whose mode is checked */
-  GPtrArray   *watched_accounts;
-  TwNarrow     narrow;        /* under 500 px: the rows' secondary buttons give way */
-
-  GtkBox      *trading_box;
-  GtkImage    *trading_icon;
-  GtkLabel    *trading_label;
-  GtkRevealer *failure_revealer;
-  GtkLabel    *failure_label;
-  GtkImage    *summary_icon;
-  GtkLabel    *summary_label;
-  GtkBox      *mode_box;
-  GtkImage    *mode_icon;
-  GtkLabel    *mode_label;
-  GtkStack    *list_stack;
-  GtkListView *services_list;
-
-  /* A page per service: pushed over the Overview, back with Back, Escape or Alt+Left */
-  AdwLeaflet    *navigation;
-  GtkWidget     *overview_child;
-  TwServicePage *service_page;
-};
-
 static void session_page_iface_init (TwSessionPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TwOverviewPage, tw_overview_page, ADW_TYPE_BIN,
@@ -62,321 +24,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* What the summary lists, worst first. */
-typedef enum
-{
-  PROBLEM_UNREACHABLE,
-  PROBLEM_AUTH_FAILED,
-  PROBLEM_ERROR,
-  PROBLEM_DEGRADED,
-  PROBLEM_STALE,
-  PROBLEM_WAITING,
-} Problem;
-
-/* Each plural pair a direct ngettext () call, so xgettext sees msgid and msgid_plural. */
-static char *
-describe_problem (Problem problem,
-                  guint   n)
-{
-  switch (problem)
-    {
-    case PROBLEM_UNREACHABLE:
-      return g_strdup_printf (ngettext ("%u service unreachable",
-                                        "%u services unreachable", n), n);
-    case PROBLEM_AUTH_FAILED:
-      return g_strdup_printf (ngettext ("%u service rejected its credentials",
-                                        "%u services rejected their credentials", n), n);
-    case PROBLEM_ERROR:
-      return g_strdup_printf (ngettext ("%u service in error",
-                                        "%u services in error", n), n);
-    case PROBLEM_DEGRADED:
-      return g_strdup_printf (ngettext ("%u service degraded",
-                                        "%u services degraded", n), n);
-    case PROBLEM_STALE:
-      return g_strdup_printf (ngettext ("%u service stale",
-                                        "%u services stale", n), n);
-    case PROBLEM_WAITING:
-      return g_strdup_printf (ngettext ("%u service waiting for a first answer",
-                                        "%u services waiting for a first answer", n), n);
-    default:
-      break;
-    }
-  g_return_val_if_reached (NULL);
-}
-
-static void
-append_count (GString *str,
-              Problem  problem,
-              guint    n)
-{
-  g_autofree char *text = NULL;
-
-  if (n == 0)
-    return;
-  text = describe_problem (problem, n);
-  if (str->len > 0)
-    g_string_append (str, _(", "));
-  g_string_append (str, text);
-}
-
-static void
-update_summary (TwOverviewPage *self)
-{
-  guint counts[TW_SERVICE_STATE_ERROR + 1] = { 0, };
-  guint n = self->watched->len;
-  guint n_stale = 0;
-  g_autoptr(GString) str = g_string_new (NULL);
-  const char *icon;
-  const char *style;
-
-  for (guint i = 0; i < n; i++)
-    {
-      TwService *service = g_ptr_array_index (self->watched, i);
-      TwServiceState state = tw_service_get_state (service);
-
-      if (state <= TW_SERVICE_STATE_ERROR)
-        counts[state]++;
-      if (state == TW_SERVICE_STATE_OK && tw_service_get_stale (service))
-        n_stale++;
-    }
-
-  if (n == 0)
-    {
-      g_string_append (str, _("No services in this profile"));
-      icon = "network-server-symbolic";
-      style = NULL;
-    }
-  else if (counts[TW_SERVICE_STATE_OK] == n && n_stale == 0)
-    {
-      g_string_append_printf (str, ngettext ("%u of %u service OK", "%u of %u services OK", n),
-                              counts[TW_SERVICE_STATE_OK], n);
-      icon = "emblem-ok-symbolic";
-      style = "success";
-    }
-  else
-    {
-      append_count (str, PROBLEM_UNREACHABLE, counts[TW_SERVICE_STATE_UNREACHABLE]);
-      append_count (str, PROBLEM_AUTH_FAILED, counts[TW_SERVICE_STATE_AUTH_FAILED]);
-      append_count (str, PROBLEM_ERROR, counts[TW_SERVICE_STATE_ERROR]);
-      append_count (str, PROBLEM_DEGRADED, counts[TW_SERVICE_STATE_DEGRADED]);
-      append_count (str, PROBLEM_STALE, n_stale);
-      append_count (str, PROBLEM_WAITING, counts[TW_SERVICE_STATE_UNKNOWN]);
-      /* Translators: appended to the list of problems, e.g. " — 4 of 5 OK" */
-      g_string_append_printf (str, _(" — %u of %u OK"), counts[TW_SERVICE_STATE_OK], n);
-
-      if (counts[TW_SERVICE_STATE_UNREACHABLE] + counts[TW_SERVICE_STATE_AUTH_FAILED]
-          + counts[TW_SERVICE_STATE_ERROR] > 0)
-        {
-          icon = "dialog-error-symbolic";
-          style = "error";
-        }
-      else if (counts[TW_SERVICE_STATE_DEGRADED] + n_stale > 0)
-        {
-          icon = "dialog-warning-symbolic";
-          style = "warning";
-        }
-      else
-        {
-          icon = "content-loading-symbolic";
-          style = NULL;
-        }
-    }
-
-  if (g_strcmp0 (gtk_label_get_label (self->summary_label), str->str) != 0)
-    gtk_label_set_label (self->summary_label, str->str);
-  gtk_image_set_from_icon_name (self->summary_icon, icon);
-  tw_ui_set_status_style (GTK_WIDGET (self->summary_icon), style);
-}
-
-/* The first line: whether trading is safe, from the risk monitor's states and the last
- * Halt All, in the urgency's colour. */
-static void
-update_trading (TwOverviewPage *self)
-{
-  TwTradingUrgency urgency = TW_TRADING_URGENCY_NONE;
-  g_autofree char *text = NULL;
-  const char *icon;
-  const char *style;
-
-  self->trading_dirty = FALSE;
-  if (self->states != NULL)
-    text = tw_trading_summary_describe (self->states,
-                                        self->session != NULL ? tw_session_get_last_halt (self->session) : NULL,
-                                        &urgency);
-  switch (urgency)
-    {
-    case TW_TRADING_URGENCY_OK:
-      icon = "media-playback-start-symbolic";
-      style = "success";
-      break;
-    case TW_TRADING_URGENCY_WARNING:
-      icon = "dialog-warning-symbolic";
-      style = "warning";
-      break;
-    case TW_TRADING_URGENCY_CRITICAL:
-      icon = "dialog-error-symbolic";
-      style = "error";
-      break;
-    case TW_TRADING_URGENCY_NONE:
-    default:
-      icon = NULL;
-      style = NULL;
-      break;
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->trading_box), text != NULL);
-  if (text != NULL && g_strcmp0 (gtk_label_get_label (self->trading_label), text) != 0)
-    gtk_label_set_label (self->trading_label, text);
-  gtk_image_set_from_icon_name (self->trading_icon, icon);
-  tw_ui_set_status_style (GTK_WIDGET (self->trading_icon), style);
-  tw_ui_set_status_style (GTK_WIDGET (self->trading_label), style);
-}
-
-static gboolean
-trading_idle_cb (gpointer user_data)
-{
-  TwOverviewPage *self = user_data;
-
-  self->trading_idle = 0;
-  update_trading (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Once per burst of answers, and only while shown. */
-static void
-queue_trading_update (TwOverviewPage *self)
-{
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->trading_dirty = TRUE;
-      return;
-    }
-  if (self->trading_idle == 0)
-    self->trading_idle = g_idle_add (trading_idle_cb, self);
-}
-
-static void
-unwatch_states (TwOverviewPage *self)
-{
-  for (guint i = 0; i < self->watched_states->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_states, i), self);
-  g_ptr_array_set_size (self->watched_states, 0);
-}
-
-static TwTradingState *
-lookup_state (TwOverviewPage *self,
-              const char     *service_id)
-{
-  for (guint i = 0; service_id != NULL && i < self->watched_states->len; i++)
-    {
-      TwTradingState *state = g_ptr_array_index (self->watched_states, i);
-
-      if (g_strcmp0 (tw_trading_state_get_service_id (state), service_id) == 0)
-        return state;
-    }
-  return NULL;
-}
-
-static void
-rewatch_states (TwOverviewPage *self)
-{
-  guint n = self->states != NULL ? g_list_model_get_n_items (self->states) : 0;
-
-  unwatch_states (self);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
-
-      /* Every answer sets "updated-at" after the breakers are merged: one notify each. */
-      g_signal_connect_swapped (state, "notify", G_CALLBACK (queue_trading_update), self);
-      g_ptr_array_add (self->watched_states, g_steal_pointer (&state));
-    }
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      TwServiceRow *row = g_ptr_array_index (self->rows, i);
-      TwService *service = tw_service_row_get_service (row);
-
-      tw_service_row_set_trading_state (row, service != NULL ? lookup_state (self, tw_service_get_id (service))
-                                                             : NULL);
-    }
-  update_trading (self);
-}
-
-static void
-halt_failure_changed_cb (TwOverviewPage *self)
-{
-  const char *failure = self->session != NULL ? tw_session_get_halt_failure (self->session) : NULL;
-
-  if (failure != NULL)
-    gtk_label_set_label (self->failure_label, failure);
-  /* A crossfading revealer keeps its child's size hidden: no empty band without one. */
-  gtk_widget_set_visible (GTK_WIDGET (self->failure_revealer), failure != NULL);
-  gtk_revealer_set_reveal_child (self->failure_revealer, failure != NULL);
-  update_trading (self);
-}
-
-/* A broker account whose mode is not the profile's, one line each; a LIVE account in a
- * PAPER profile is the louder. */
-static void
-update_mode (TwOverviewPage *self)
-{
-  g_autoptr(GString) str = g_string_new (NULL);
-  gboolean error = FALSE;
-  TwMode mode;
-
-  if (self->mode_box == NULL)
-    return;
-  mode = self->workspace != NULL ? tw_profile_get_mode (tw_workspace_get_profile (self->workspace))
-                                 : TW_MODE_PAPER;
-  for (guint i = 0; self->workspace != NULL && i < self->watched_accounts->len; i++)
-    {
-      TwAccount *account = g_ptr_array_index (self->watched_accounts, i);
-      const char *name = tw_account_get_service_name (account);
-      gboolean paper = tw_account_get_paper (account);
-
-      if (!tw_account_get_paper_known (account) || paper == (mode == TW_MODE_PAPER))
-        continue;
-      if (name == NULL)
-        name = tw_account_get_service_id (account);
-      if (str->len > 0)
-        g_string_append_c (str, '\n');
-      if (!paper)
-        {
-          error = TRUE;
-          /* Translators: %s is a service's name */
-          g_string_append_printf (str, _("%s reaches a LIVE account in this PAPER profile: its orders trade real money"),
-                                  name);
-        }
-      else
-        /* Translators: %s is a service's name */
-        g_string_append_printf (str, _("%s reaches a PAPER account in this LIVE profile: its orders are not real"),
-                                name);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->mode_box), str->len > 0);
-  if (g_strcmp0 (gtk_label_get_label (self->mode_label), str->str) != 0)
-    gtk_label_set_label (self->mode_label, str->str);
-  gtk_image_set_from_icon_name (self->mode_icon, error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
-  tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), error ? "error" : "warning");
-}
-
-static void
-rewatch_accounts (TwOverviewPage *self)
-{
-  guint n = self->accounts != NULL ? g_list_model_get_n_items (self->accounts) : 0;
-
-  for (guint i = 0; i < self->watched_accounts->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_accounts, i), self);
-  g_ptr_array_set_size (self->watched_accounts, 0);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwAccount) account = g_list_model_get_item (self->accounts, i);
-
-      /* Only the mode: the figures change every poll and cost the page nothing. */
-      g_signal_connect_swapped (account, "notify::paper", G_CALLBACK (update_mode), self);
-      g_ptr_array_add (self->watched_accounts, g_steal_pointer (&account));
-    }
-  update_mode (self);
-}
-
 static void
 unwatch_all (TwOverviewPage *self)
 {
@@ -388,7 +35,7 @@ unwatch_all (TwOverviewPage *self)
 static void
 service_changed_cb (TwOverviewPage *self)
 {
-  update_summary (self);
+  _tw_overview_page_update_summary (self);
 }
 
 static void
@@ -405,7 +52,7 @@ rewatch (TwOverviewPage *self)
       g_signal_connect_swapped (service, "notify::stale", G_CALLBACK (service_changed_cb), self);
       g_ptr_array_add (self->watched, g_steal_pointer (&service));
     }
-  update_summary (self);
+  _tw_overview_page_update_summary (self);
 }
 
 static void
@@ -499,7 +146,7 @@ bind_row_cb (TwOverviewPage *self,
   tw_service_row_set_connector_name (row, connector_name);
   tw_service_row_set_fresh_seconds (row, fresh_seconds (self));
   tw_service_row_set_service (row, service);
-  tw_service_row_set_trading_state (row, lookup_state (self, id));
+  tw_service_row_set_trading_state (row, _tw_overview_page_lookup_state (self, id));
   g_ptr_array_add (self->rows, row);
 }
 
@@ -603,7 +250,7 @@ tw_overview_page_map (GtkWidget *widget)
 
   age_timer_cb (self);
   if (self->trading_dirty)
-    update_trading (self);
+    _tw_overview_page_update_trading (self);
   if (self->age_timer == 0)
     self->age_timer = g_timeout_add_seconds (1, age_timer_cb, self);
 }
@@ -725,6 +372,8 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
 
   g_type_ensure (TW_TYPE_SERVICE_ROW);
 
+  /* The failed-halt banner: in a narrow window its Retry goes under its text. */
+  g_type_ensure (TW_TYPE_BANNER_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tradewarden/TradeWarden/tw-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TwOverviewPage, trading_box);
@@ -760,7 +409,7 @@ tw_overview_page_init (TwOverviewPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   build_navigation (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", FALSE);
-  update_summary (self);
+  _tw_overview_page_update_summary (self);
   update_empty (self);
 }
 
@@ -820,63 +469,6 @@ tw_overview_page_set_workspace (TwOverviewPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
 
-const char *
-tw_overview_page_get_summary (TwOverviewPage *self)
-{
-  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
-
-  return gtk_label_get_label (self->summary_label);
-}
-
-const char *
-tw_overview_page_get_trading_summary (TwOverviewPage *self)
-{
-  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
-
-  /* What it would show: the work a burst of answers queued, done now. */
-  if (self->trading_idle != 0 || self->trading_dirty)
-    {
-      g_clear_handle_id (&self->trading_idle, g_source_remove);
-      update_trading (self);
-    }
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->trading_box)))
-    return NULL;
-  return gtk_label_get_label (self->trading_label);
-}
-
-const char *
-tw_overview_page_get_trading_style (TwOverviewPage *self)
-{
-  static const char * const styles[] = { "success", "warning", "error" };
-
-  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    if (gtk_widget_has_css_class (GTK_WIDGET (self->trading_label), styles[i]))
-      return styles[i];
-  return NULL;
-}
-
-const char *
-tw_overview_page_get_mode_warning (TwOverviewPage *self)
-{
-  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->mode_box)))
-    return NULL;
-  return gtk_label_get_label (self->mode_label);
-}
-
-const char *
-tw_overview_page_get_halt_failure (TwOverviewPage *self)
-{
-  g_return_val_if_fail (TW_IS_OVERVIEW_PAGE (self), NULL);
-
-  if (!gtk_revealer_get_reveal_child (self->failure_revealer))
-    return NULL;
-  return gtk_label_get_label (self->failure_label);
-}
-
 void
 tw_overview_page_set_session (TwOverviewPage *self,
                               TwSession      *session)
@@ -900,17 +492,19 @@ tw_overview_page_set_session (TwOverviewPage *self,
       if (session != NULL && tw_session_get_portfolio (session) != NULL)
         {
           self->accounts = g_object_ref (tw_portfolio_get_accounts (tw_session_get_portfolio (session)));
-          g_signal_connect_swapped (self->accounts, "items-changed", G_CALLBACK (rewatch_accounts), self);
+          g_signal_connect_swapped (self->accounts, "items-changed",
+                                    G_CALLBACK (_tw_overview_page_rewatch_accounts), self);
         }
       monitor = session != NULL ? tw_session_get_risk_monitor (session) : NULL;
       if (monitor != NULL)
         {
           self->states = g_object_ref (tw_risk_monitor_get_states (monitor));
-          g_signal_connect_swapped (self->states, "items-changed", G_CALLBACK (rewatch_states), self);
+          g_signal_connect_swapped (self->states, "items-changed",
+                                    G_CALLBACK (_tw_overview_page_rewatch_states), self);
         }
       if (session != NULL)
-        g_signal_connect_swapped (session, "notify::halt-failure", G_CALLBACK (halt_failure_changed_cb),
-                                  self);
+        g_signal_connect_swapped (session, "notify::halt-failure",
+                                  G_CALLBACK (_tw_overview_page_halt_failure_changed), self);
     }
   tw_overview_page_set_workspace (self, session != NULL ? tw_session_get_workspace (session) : NULL);
   if (self->service_page != NULL)
@@ -925,13 +519,13 @@ tw_overview_page_set_session (TwOverviewPage *self,
   /* The template's children are NULL once it is disposed. */
   if (self->trading_box != NULL)
     {
-      rewatch_states (self);
-      halt_failure_changed_cb (self);
-      rewatch_accounts (self);
+      _tw_overview_page_rewatch_states (self);
+      _tw_overview_page_halt_failure_changed (self);
+      _tw_overview_page_rewatch_accounts (self);
     }
   else
     {
-      unwatch_states (self);
+      _tw_overview_page_unwatch_states (self);
       for (guint i = 0; i < self->watched_accounts->len; i++)
         g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_accounts, i), self);
       g_ptr_array_set_size (self->watched_accounts, 0);

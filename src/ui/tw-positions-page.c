@@ -27,7 +27,15 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static char *position_lines (gpointer  item,
+                             guint     line,
+                             gboolean *warning);
+
 static const TwCellColumn columns[] = {
+  /* First: what a narrow table shows instead of the columns after it but P/L. */
+  /* Translators: a position in a narrow table: its symbol, side and quantity on one
+   * line, its service under them */
+  { "position", N_("Position"), "symbol", TW_CELL_LINES, NULL, NULL, TRUE, 0, position_lines },
   { "service", N_("Service"), "service-name", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "symbol", N_("Symbol"), "symbol", TW_CELL_TEXT, NULL, NULL, FALSE },
   { "side", N_("Side"), "side", TW_CELL_BROKER_WORD, NULL, NULL, FALSE },
@@ -41,6 +49,36 @@ static const TwCellColumn columns[] = {
   /* Translators: the button closing one position; the tooltip names the symbol */
   { "actions", N_("Close…"), NULL, TW_CELL_BUTTON, "positions.close", N_("Close position"), FALSE },
 };
+
+static char *
+column_text (const char *id,
+             gpointer    item)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (columns[i].id, id))
+      return tw_trading_cell_format (&columns[i], item);
+  g_return_val_if_reached (NULL);
+}
+
+/* A narrow table's position: "AAPL · Long 50", then "Alpaca (paper)" (what the columns it
+ * stands for say); its unrealized P/L stays a column of its own, in its colour. */
+static char *
+position_lines (gpointer  item,
+                guint     line,
+                gboolean *warning)
+{
+  *warning = FALSE;
+  if (line == 0)
+    {
+      g_autofree char *symbol = column_text ("symbol", item);
+      g_autofree char *side = column_text ("side", item);
+      g_autofree char *qty = column_text ("qty", item);
+
+      /* Translators: a position's symbol, side and quantity, e.g. "AAPL · Long 50" */
+      return g_strdup_printf (_("%s · %s %s"), symbol, side, qty);
+    }
+  return column_text ("service", item);
+}
 
 /* ---- totals, age, mode ---- */
 
@@ -343,17 +381,56 @@ create_card_cb (gpointer item,
   return tw_account_card_new (TW_ACCOUNT (item));
 }
 
-/* All the cards on one line, which scrolls sideways when the page is too narrow for them:
- * wrapping them onto more lines would take the table's height. */
+/* As many cards on a line as the page's width holds, the others on the lines under
+ * them: never a card (or its Flatten…) out of sight sideways. The row is as tall as its
+ * lines of cards; when they are stacked, it scrolls up and down if the page is too short
+ * for them all (a card's height at least), the table keeping its own minimum. Before the
+ * page has a width, every card on one line. */
 static void
-fit_accounts_row (TwPositionsPage *self)
+fit_accounts_row (TwPositionsPage *self,
+                  int              width)
 {
+  GtkFlowBox *box = self->accounts_box;
+  GtkScrolledWindow *row = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (box),
+                                                                         GTK_TYPE_SCROLLED_WINDOW));
+  GtkFlowBoxChild *first = gtk_flow_box_get_child_at_index (box, 0);
   guint n = self->portfolio != NULL
     ? g_list_model_get_n_items (tw_portfolio_get_accounts (self->portfolio)) : 0;
+  guint per_line;
+  int card = 0, card_height = 0;
 
   n = MAX (n, 1);
-  gtk_flow_box_set_min_children_per_line (self->accounts_box, n);
-  gtk_flow_box_set_max_children_per_line (self->accounts_box, n);
+  per_line = n;
+  if (width > 0 && first != NULL)
+    {
+      guint spacing = gtk_flow_box_get_column_spacing (box);
+      int room = width - gtk_widget_get_margin_start (GTK_WIDGET (box))
+                 - gtk_widget_get_margin_end (GTK_WIDGET (box));
+
+      gtk_widget_measure (GTK_WIDGET (first), GTK_ORIENTATION_HORIZONTAL, -1, &card, NULL, NULL, NULL);
+      if (card > 0)
+        per_line = CLAMP ((room + (int) spacing) / (card + (int) spacing), 1, (int) n);
+      gtk_widget_measure (GTK_WIDGET (first), GTK_ORIENTATION_VERTICAL, card, &card_height, NULL, NULL, NULL);
+    }
+  g_debug ("Account cards: %u of %u on a line in %d px (a card at least %d px)", per_line, n, width, card);
+  /* The maximum first when it grows, so that the minimum never exceeds it. */
+  if (per_line > gtk_flow_box_get_max_children_per_line (box))
+    {
+      gtk_flow_box_set_max_children_per_line (box, per_line);
+      gtk_flow_box_set_min_children_per_line (box, per_line);
+    }
+  else
+    {
+      gtk_flow_box_set_min_children_per_line (box, per_line);
+      gtk_flow_box_set_max_children_per_line (box, per_line);
+    }
+  /* Stacked, nothing is out of sight sideways, and a scrollbar up and down takes no
+   * width from the cards: a 360 px window holds a card and its margins, not a classic
+   * scrollbar beside them. */
+  gtk_scrolled_window_set_policy (row, per_line < n ? GTK_POLICY_NEVER : GTK_POLICY_AUTOMATIC,
+                                  per_line < n ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_overlay_scrolling (row, per_line < n);
+  gtk_scrolled_window_set_min_content_height (row, per_line < n ? card_height : -1);
 }
 
 /* The cards do not all fit: their row scrolls sideways, with a classic scrollbar (so a
@@ -390,7 +467,7 @@ accounts_row_changed_cb (TwPositionsPage *self)
 static void
 accounts_changed_cb (TwPositionsPage *self)
 {
-  fit_accounts_row (self);
+  fit_accounts_row (self, self->narrow.fitted_width);
   queue_update (self);
 }
 
@@ -481,7 +558,7 @@ tw_positions_page_set_context (TwPositionsPage *self,
   gtk_flow_box_bind_model (self->accounts_box,
                            portfolio != NULL ? tw_portfolio_get_accounts (portfolio) : NULL,
                            create_card_cb, NULL, NULL);
-  fit_accounts_row (self);
+  fit_accounts_row (self, self->narrow.fitted_width);
   if (portfolio != NULL)
     {
       g_signal_connect_object (portfolio, "service-changed", G_CALLBACK (service_changed_cb),
@@ -501,10 +578,13 @@ tw_positions_page_set_context (TwPositionsPage *self,
 
 /* The table fits the page without scrolling sideways, its actions last: the columns a
  * glance can do without give way, first given up first; when the others still do not
- * fit (a narrow window), the row's action comes first, in sight. */
+ * fit (a narrow window), a position is two lines; only when even that does not fit, the
+ * row's action comes first, in sight. */
 static const char * const hide_order[] = {
   "intraday-pl", "pl-percent", "avg-entry", "market-value", "price", "side", NULL
 };
+/* Narrower still: a position is two lines, its P/L and its Close…. */
+static const char * const compact[] = { "position", "pl", "actions", NULL };
 
 static gboolean
 fit_table (GtkWidget *widget,
@@ -513,7 +593,8 @@ fit_table (GtkWidget *widget,
 {
   TwPositionsPage *self = TW_POSITIONS_PAGE (widget);
 
-  return tw_trading_view_fit (self->column_view, width, hide_order, fits);
+  fit_accounts_row (self, width);
+  return tw_trading_view_fit (self->column_view, width, hide_order, compact, fits);
 }
 
 static int

@@ -140,6 +140,22 @@ update_cell (GtkWidget *widget)
         tw_ui_set_status_style (GTK_WIDGET (cell->image), stuck ? "warning" : NULL);
       }
       break;
+    case TW_CELL_LINES:
+      {
+        gboolean warning[2] = { FALSE, FALSE };
+        g_autofree char *first = info->lines (cell->item, 0, &warning[0]);
+        g_autofree char *second = info->lines (cell->item, 1, &warning[1]);
+
+        gtk_label_set_text (cell->label, first != NULL ? first : "");
+        gtk_label_set_text (cell->caption, second != NULL ? second : "");
+        gtk_widget_set_visible (GTK_WIDGET (cell->caption), second != NULL && *second != '\0');
+        tw_ui_set_status_style (GTK_WIDGET (cell->label), warning[0] ? "warning" : NULL);
+        tw_ui_set_status_style (GTK_WIDGET (cell->caption), warning[1] ? "warning" : NULL);
+        /* Either line may be cut short in a narrow table: each whole in its tooltip. */
+        gtk_widget_set_tooltip_text (GTK_WIDGET (cell->label), first);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (cell->caption), second);
+      }
+      break;
     case TW_CELL_BUTTON:
       {
         g_autofree char *key = NULL;
@@ -380,6 +396,25 @@ setup_cb (GtkSignalListItemFactory *factory,
           gtk_box_append (GTK_BOX (widget), GTK_WIDGET (cell->caption));
         }
       break;
+    case TW_CELL_LINES:
+      /* The first line as the others' text, the second dimmer; each cut short (the whole
+       * in the tooltip) rather than the table made wider than its page. */
+      widget = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
+      cell->label = GTK_LABEL (gtk_label_new (NULL));
+      cell->caption = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (cell->label, 0);
+      gtk_label_set_xalign (cell->caption, 0);
+      gtk_label_set_ellipsize (cell->label, PANGO_ELLIPSIZE_END);
+      gtk_label_set_ellipsize (cell->caption, PANGO_ELLIPSIZE_END);
+      /* At least a few words of each line before "…". */
+      gtk_label_set_width_chars (cell->label, 12);
+      gtk_label_set_width_chars (cell->caption, 12);
+      gtk_widget_add_css_class (GTK_WIDGET (cell->caption), "caption");
+      gtk_widget_add_css_class (GTK_WIDGET (cell->caption), "dim-label");
+      gtk_box_append (GTK_BOX (widget), GTK_WIDGET (cell->label));
+      gtk_box_append (GTK_BOX (widget), GTK_WIDGET (cell->caption));
+      break;
     case TW_CELL_TEXT:
     case TW_CELL_BROKER_WORD:
       widget = gtk_label_new (NULL);
@@ -419,6 +454,11 @@ bind_cb (GtkSignalListItemFactory *factory,
   if (info->kind == TW_CELL_BUTTON)
     {
       cell->ids[0] = g_signal_connect (item, "notify::busy", G_CALLBACK (item_notify_cb), widget);
+    }
+  else if (info->kind == TW_CELL_LINES)
+    {
+      /* Its lines say what several properties say. */
+      cell->ids[0] = g_signal_connect (item, "notify", G_CALLBACK (item_notify_cb), widget);
     }
   else
     {
@@ -462,7 +502,8 @@ tw_trading_sorter_new (GType       item_type,
   if (kind == TW_CELL_BUTTON || property == NULL)
     return NULL;
   expression = gtk_property_expression_new (item_type, NULL, property);
-  if (kind == TW_CELL_TEXT || kind == TW_CELL_BROKER_WORD || kind == TW_CELL_ORDER_STATUS)
+  if (kind == TW_CELL_TEXT || kind == TW_CELL_BROKER_WORD || kind == TW_CELL_ORDER_STATUS
+      || kind == TW_CELL_LINES)
     return GTK_SORTER (gtk_string_sorter_new (expression));
   return GTK_SORTER (gtk_numeric_sorter_new (expression));
 }
@@ -497,6 +538,9 @@ tw_trading_column_new (const TwCellColumn *info,
       g_object_unref (sorter);
     }
   g_object_set_data (G_OBJECT (column), "tw-column-id", (gpointer) info->id);
+  g_object_set_data (G_OBJECT (column), "tw-column-lines", GINT_TO_POINTER (info->kind == TW_CELL_LINES));
+  /* Shown only in a compact table. */
+  gtk_column_view_column_set_visible (column, info->kind != TW_CELL_LINES);
   return column;
 }
 
@@ -526,6 +570,82 @@ tw_trading_cell_get_item (GtkWidget *widget)
   Cell *cell = cell_of (widget);
 
   return cell != NULL ? cell->item : NULL;
+}
+
+char *
+tw_trading_cell_format (const TwCellColumn *info,
+                        gpointer            item)
+{
+  g_return_val_if_fail (info != NULL && G_IS_OBJECT (item), NULL);
+
+  switch (info->kind)
+    {
+    case TW_CELL_TEXT:
+    case TW_CELL_BROKER_WORD:
+      {
+        g_autofree char *value = NULL;
+
+        g_object_get (item, info->property, &value, NULL);
+        if (info->kind == TW_CELL_BROKER_WORD)
+          {
+            g_autofree char *raw = g_steal_pointer (&value);
+
+            value = tw_trading_format_broker_word (raw);
+          }
+        return g_strdup (value != NULL && *value != '\0' ? value : "—");
+      }
+    case TW_CELL_QTY:
+    case TW_CELL_MONEY:
+    case TW_CELL_PL:
+    case TW_CELL_PL_FRACTION:
+      {
+        double value = 0;
+
+        g_object_get (item, info->property, &value, NULL);
+        switch (info->kind)
+          {
+          case TW_CELL_QTY:
+            return tw_trading_format_qty (value);
+          case TW_CELL_MONEY:
+            return tw_trading_format_money (value);
+          case TW_CELL_PL:
+            return tw_trading_format_signed_money (value);
+          default:
+            return tw_trading_format_signed_percent (value * 100);
+          }
+      }
+    case TW_CELL_AGE:
+      {
+        gint64 seconds = -1;
+
+        g_object_get (item, info->property, &seconds, NULL);
+        return tw_trading_format_age (seconds);
+      }
+    case TW_CELL_ORDER_STATUS:
+      {
+        g_autofree char *raw = NULL;
+        g_autofree char *status = NULL;
+        gboolean stuck = FALSE;
+
+        g_object_get (item, info->property, &raw, "stuck", &stuck, NULL);
+        status = tw_trading_format_broker_word (raw);
+        if (stuck)
+          /* Translators: an order pending for too long; %s is its status, e.g. "accepted" */
+          return g_strdup_printf (_("Stuck · %s"), status != NULL ? status : "");
+        return g_strdup (status != NULL ? status : "—");
+      }
+    case TW_CELL_LINES:
+      {
+        gboolean warning;
+        g_autofree char *first = info->lines (item, 0, &warning);
+        g_autofree char *second = info->lines (item, 1, &warning);
+
+        return g_strjoin (" · ", first != NULL ? first : "", second, NULL);
+      }
+    case TW_CELL_BUTTON:
+    default:
+      g_return_val_if_reached (NULL);
+    }
 }
 
 static GtkColumnViewColumn *
@@ -639,10 +759,17 @@ tw_trading_view_measure (GtkColumnView *view)
   return min;
 }
 
+static gboolean
+is_lines_column (GtkColumnViewColumn *column)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "tw-column-lines"));
+}
+
 gboolean
 tw_trading_view_fit (GtkColumnView      *view,
                      int                 width,
                      const char * const *hide_order,
+                     const char * const *compact,
                      gboolean           *fits)
 {
   GListModel *columns;
@@ -650,12 +777,13 @@ tw_trading_view_fit (GtkColumnView      *view,
   g_autoptr(GHashTable) widths = NULL;
   guint n, hidden = 0;
   int need, offset;
-  gboolean fit;
+  gboolean fit, compacted = FALSE;
 
   g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), FALSE);
 
   columns = gtk_column_view_get_columns (view);
   n = g_list_model_get_n_items (columns);
+  /* Every column shown to be measured, the compact ones too. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
@@ -672,6 +800,14 @@ tw_trading_view_fit (GtkColumnView      *view,
   widths = measure_columns (view);
   need = tw_trading_view_measure (view);
   offset = need - sum_shown (view, widths);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (is_lines_column (column))
+        gtk_column_view_column_set_visible (column, FALSE);
+    }
+  need = sum_shown (view, widths) + offset;
   fit = need <= width;
   for (guint i = 0; hide_order != NULL && hide_order[i] != NULL && !fit; i++)
     {
@@ -684,199 +820,41 @@ tw_trading_view_fit (GtkColumnView      *view,
       need = sum_shown (view, widths) + offset;
       fit = need <= width;
     }
-  g_debug ("A table of %u columns fits %d px with %u hidden (%d px)%s", n, width, hidden, need,
-           fit ? "" : ", its actions first");
+  /* Only what a narrow row needs: e.g. its two lines and its action. */
+  if (!fit && compact != NULL)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+          const char *id = g_object_get_data (G_OBJECT (column), "tw-column-id");
+
+          gtk_column_view_column_set_visible (column, id != NULL && g_strv_contains (compact, id));
+        }
+      compacted = TRUE;
+      need = sum_shown (view, widths) + offset;
+      fit = need <= width;
+    }
+  g_debug ("A table of %u columns fits %d px with %u hidden%s (%d px)%s", n, width, hidden,
+           compacted ? ", compact" : "", need, fit ? "" : ", its actions first");
   if (!fit && actions != NULL)
     gtk_column_view_insert_column (view, 0, actions);
+  g_object_set_data (G_OBJECT (view), "tw-view-compact", GINT_TO_POINTER (compacted));
+  /* Cells of the columns now shown that missed refreshes while hidden. */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+
+    if (scroller != NULL)
+      schedule_flush (scroller);
+  }
   if (fits != NULL)
     *fits = fit;
-  return hidden > 0 || !fit;
+  return hidden > 0 || compacted || !fit;
 }
 
-/* ---- detached while off screen ---- */
-
-typedef struct
+gboolean
+tw_trading_view_get_compact (GtkColumnView *view)
 {
-  GtkAdjustment *adjustment;   /* the scroller's vertical one */
-  double         value;        /* to scroll back to */
-  guint          tick_id;
-  guint          ticks;
-  GtkWidget     *view;         /* unowned: the qdata's owner */
-} SavedScroll;
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), FALSE);
 
-static void
-saved_scroll_free (gpointer data)
-{
-  SavedScroll *saved = data;
-
-  if (saved->tick_id != 0)
-    gtk_widget_remove_tick_callback (saved->view, saved->tick_id);
-  g_clear_object (&saved->adjustment);
-  g_free (saved);
-}
-
-static GQuark
-saved_scroll_quark (void)
-{
-  static GQuark quark;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("tw-trading-view-scroll");
-  return quark;
-}
-
-/* The rows come back with the first layout after the model: from the next frame on, the
- * table scrolls back once its range reaches the value (a few frames at most). */
-static gboolean
-restore_scroll_tick (GtkWidget     *view,
-                     GdkFrameClock *clock,
-                     gpointer       user_data)
-{
-  SavedScroll *saved = g_object_get_qdata (G_OBJECT (view), saved_scroll_quark ());
-  GtkAdjustment *adjustment = saved->adjustment;
-
-  if (++saved->ticks < 2)
-    return G_SOURCE_CONTINUE;
-  if (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) < saved->value
-      && saved->ticks < 30)
-    return G_SOURCE_CONTINUE;
-  gtk_adjustment_set_value (adjustment, saved->value);
-  saved->tick_id = 0;
-  g_object_set_qdata (G_OBJECT (view), saved_scroll_quark (), NULL);
-  return G_SOURCE_REMOVE;
-}
-
-void
-tw_trading_view_detach (GtkColumnView *view)
-{
-  GtkWidget *scroller;
-  SavedScroll *saved;
-
-  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
-
-  if (gtk_column_view_get_model (view) == NULL)
-    return;
-  scroller = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
-  g_object_set_qdata (G_OBJECT (view), saved_scroll_quark (), NULL);
-  if (scroller != NULL)
-    {
-      saved = g_new0 (SavedScroll, 1);
-      saved->view = GTK_WIDGET (view);
-      saved->adjustment = g_object_ref (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)));
-      saved->value = gtk_adjustment_get_value (saved->adjustment);
-      g_object_set_qdata_full (G_OBJECT (view), saved_scroll_quark (), saved, saved_scroll_free);
-    }
-  gtk_column_view_set_model (view, NULL);
-}
-
-void
-tw_trading_view_attach (GtkColumnView     *view,
-                        GtkSelectionModel *model)
-{
-  SavedScroll *saved;
-
-  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
-  g_return_if_fail (GTK_IS_SELECTION_MODEL (model));
-
-  if (gtk_column_view_get_model (view) == model)
-    return;
-  gtk_column_view_set_model (view, model);
-  saved = g_object_get_qdata (G_OBJECT (view), saved_scroll_quark ());
-  if (saved == NULL)
-    return;
-  if (saved->value <= 0)
-    {
-      g_object_set_qdata (G_OBJECT (view), saved_scroll_quark (), NULL);
-      return;
-    }
-  saved->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (view), restore_scroll_tick, NULL, NULL);
-}
-
-void
-tw_trading_hold_view (TwPortfolio **held,
-                      TwPortfolio  *portfolio)
-{
-  g_return_if_fail (held != NULL);
-  g_return_if_fail (portfolio == NULL || TW_IS_PORTFOLIO (portfolio));
-
-  if (*held == portfolio)
-    return;
-  if (*held != NULL)
-    tw_portfolio_release_view (*held);
-  g_clear_object (held);
-  if (portfolio != NULL)
-    {
-      *held = g_object_ref (portfolio);
-      tw_portfolio_hold_view (portfolio);
-    }
-}
-
-char *
-tw_trading_describe_age (TwPortfolio *portfolio,
-                         gboolean    *out_stale,
-                         gboolean    *out_any)
-{
-  GListModel *services;
-  gint64 oldest = -2;
-  gboolean stale = FALSE, any = FALSE;
-
-  g_return_val_if_fail (TW_IS_PORTFOLIO (portfolio), NULL);
-
-  services = tw_profile_get_services (tw_workspace_get_profile (tw_portfolio_get_workspace (portfolio)));
-  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-      const char *id = tw_service_get_id (service);
-      gint64 age;
-
-      if (!tw_portfolio_has_service (portfolio, id))
-        continue;
-      any = TRUE;
-      age = tw_portfolio_get_age_seconds (portfolio, id);
-      if (age < 0)
-        oldest = -1;
-      else if (oldest != -1)
-        oldest = MAX (oldest, age);
-      stale |= tw_portfolio_get_stale (portfolio, id);
-    }
-  if (out_stale != NULL)
-    *out_stale = stale;
-  if (out_any != NULL)
-    *out_any = any;
-  /* "stale — updated 4 min ago" says it in words, next to the warning icon. */
-  return tw_ui_format_age (oldest == -2 ? -1 : oldest, stale);
-}
-
-void
-tw_trading_show_age (GtkLabel    *label,
-                     GtkWidget   *stale_image,
-                     TwPortfolio *portfolio,
-                     gboolean    *out_stale,
-                     gboolean    *out_any)
-{
-  gboolean stale = FALSE;
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (GTK_IS_LABEL (label));
-
-  if (portfolio == NULL)
-    {
-      gtk_label_set_text (label, "");
-      gtk_widget_set_visible (stale_image, FALSE);
-      if (out_stale != NULL)
-        *out_stale = FALSE;
-      if (out_any != NULL)
-        *out_any = FALSE;
-      return;
-    }
-  text = tw_trading_describe_age (portfolio, &stale, out_any);
-  gtk_label_set_text (label, text);
-  gtk_widget_set_visible (stale_image, stale);
-  tw_ui_set_status_style (GTK_WIDGET (label), stale ? "warning" : NULL);
-  if (stale)
-    gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-  if (out_stale != NULL)
-    *out_stale = stale;
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (view), "tw-view-compact"));
 }

@@ -22,7 +22,15 @@ typedef enum
   TW_CELL_ORDER_STATUS,  /* "status" and "stuck": a stuck order has an icon, "Stuck" and the warning
                           * style; "approval-status" (IBKR assistant) on a second line */
   TW_CELL_BUTTON,        /* a button for the row's action, target the item's "key", insensitive while "busy" */
+  TW_CELL_LINES,         /* two lines made by the column's "lines" function, for a narrow table: the
+                          * column is shown only when the table is made compact (tw_trading_view_fit) */
 } TwCellKind;
+
+/* TW_CELL_LINES: the text of @line (0 or 1) of @item's cell; @warning: whether it is
+ * drawn in the warning style. (transfer full) */
+typedef char *(*TwCellLinesFunc) (gpointer  item,
+                                  guint     line,
+                                  gboolean *warning);
 
 typedef struct
 {
@@ -34,6 +42,7 @@ typedef struct
   const char *tooltip;   /* TW_CELL_BUTTON: untranslated, followed by the symbol */
   gboolean    expand;
   int         fixed_width; /* > 0: this width, long texts ellipsized (and in the tooltip) */
+  TwCellLinesFunc lines;   /* TW_CELL_LINES; "property" then only sorts the column */
 } TwCellColumn;
 
 /* A column (factory and sorter) for items of @item_type. (transfer full) */
@@ -44,15 +53,25 @@ GtkSorter           *tw_trading_sorter_new      (GType               item_type,
                                                  const char         *property,
                                                  TwCellKind          kind);
 
+/* What a cell of @info's column shows for @item, as one line of text (not for buttons):
+ * for a TW_CELL_LINES column to say what the columns it stands for say. (transfer full) */
+char                *tw_trading_cell_format     (const TwCellColumn *info,
+                                                 gpointer            item);
+
 /* Fits the table into @width px without scrolling sideways, its actions last: every
- * column shown, then those named in @hide_order (NULL terminated, first given up first)
- * hidden one by one until it fits. If it still does not, the "actions" column comes
- * first, in sight without scrolling. Returns whether any column was hidden or the
- * actions moved; @fits whether the table fits @width. */
+ * column shown but the TW_CELL_LINES ones, then those named in @hide_order (NULL
+ * terminated, first given up first) hidden one by one until it fits. If it still does
+ * not, only the columns named in @compact (nullable, NULL terminated: e.g. a two-line
+ * TW_CELL_LINES column, the actions) are shown. If even that does not fit, the
+ * "actions" column comes first, in sight without scrolling. Returns whether any column
+ * was hidden or the actions moved; @fits whether the table fits @width. */
 gboolean             tw_trading_view_fit        (GtkColumnView      *view,
                                                  int                 width,
                                                  const char * const *hide_order,
+                                                 const char * const *compact,
                                                  gboolean           *fits);
+/* Whether the table shows its compact columns (@compact of tw_trading_view_fit()). */
+gboolean             tw_trading_view_get_compact (GtkColumnView     *view);
 /* The table's minimum width as it is now. */
 int                  tw_trading_view_measure    (GtkColumnView      *view);
 

@@ -355,7 +355,10 @@ update_mode (TwTradingStateGroup *self)
       g_free (self->detail_text);
       self->detail_text = describe_unreported (state);
       word = _("State not reported by this service");
-      icon = "dialog-question-symbolic";
+      /* Not dialog-question-symbolic: Adwaita 43 draws it as a diamond with a question
+       * mark, which reads as a missing glyph (U+FFFD); dialog-information-symbolic is
+       * a light bulb. This one is an "i" in a circle. */
+      icon = "help-about-symbolic";
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->mode_row), word);
   adw_action_row_set_subtitle (self->mode_row,

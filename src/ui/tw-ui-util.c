@@ -81,7 +81,7 @@ tw_ui_health_icon (TwHealth health)
       return "dialog-error-symbolic";
     case TW_HEALTH_UNKNOWN:
     default:
-      return "dialog-question-symbolic";
+      return "content-loading-symbolic";
     }
 }
 
