@@ -54,10 +54,7 @@ static char *
 column_text (const char *id,
              gpointer    item)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    if (g_str_equal (columns[i].id, id))
-      return tw_trading_cell_format (&columns[i], item);
-  g_return_val_if_reached (NULL);
+  return tw_trading_columns_format (columns, G_N_ELEMENTS (columns), id, item);
 }
 
 /* A narrow table's position: "AAPL · Long 50", then "Alpaca (paper)" (what the columns it

@@ -573,6 +573,18 @@ tw_trading_cell_get_item (GtkWidget *widget)
 }
 
 char *
+tw_trading_columns_format (const TwCellColumn *columns,
+                           guint               n_columns,
+                           const char         *id,
+                           gpointer            item)
+{
+  for (guint i = 0; i < n_columns; i++)
+    if (g_str_equal (columns[i].id, id))
+      return tw_trading_cell_format (&columns[i], item);
+  g_return_val_if_reached (NULL);
+}
+
+char *
 tw_trading_cell_format (const TwCellColumn *info,
                         gpointer            item)
 {

@@ -57,6 +57,11 @@ GtkSorter           *tw_trading_sorter_new      (GType               item_type,
  * for a TW_CELL_LINES column to say what the columns it stands for say. (transfer full) */
 char                *tw_trading_cell_format     (const TwCellColumn *info,
                                                  gpointer            item);
+/* tw_trading_cell_format() of the column @id among @columns. (transfer full) */
+char                *tw_trading_columns_format  (const TwCellColumn *columns,
+                                                 guint               n_columns,
+                                                 const char         *id,
+                                                 gpointer            item);
 
 /* Fits the table into @width px without scrolling sideways, its actions last: every
  * column shown but the TW_CELL_LINES ones, then those named in @hide_order (NULL
