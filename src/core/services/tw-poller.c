@@ -5,6 +5,7 @@
 #include "tw-poller-private.h"
 #include "tw-poller-internal.h"
 
+#include "tw-clock.h"
 #include "tw-error.h"
 
 #define MAX_BACKOFF_MS   60000
@@ -145,7 +146,7 @@ handle_answer (TwPoller       *self,
       set_consecutive_failures (self, 0);
       self->reference_us = g_get_monotonic_time ();
       g_clear_pointer (&self->last_success, g_date_time_unref);
-      self->last_success = g_date_time_new_now_local ();
+      self->last_success = tw_date_time_new_now_local ();
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
       set_stale (self, FALSE);
       schedule (self, success_delay (self));
