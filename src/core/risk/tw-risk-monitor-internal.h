@@ -50,6 +50,8 @@ typedef struct
   GPtrArray *breakers;       /* TwBreaker: the last answer's, or NULL without a rule */
   gboolean   answered;
   gboolean   refresh_pending;
+  guint64    mapped_hash;    /* the body hash of the answer mapped last, 0 when none */
+  guint      mapped_at;      /* the entry's maps after that mapping */
 } Group;
 
 struct _Entry
@@ -60,6 +62,7 @@ struct _Entry
   TwTradingState *state;
   GPtrArray      *groups;    /* Group* */
   GHashTable     *snapshots; /* breaker id → Snapshot* */
+  guint           maps;      /* answers mapped onto the state so far */
   gboolean        have_halted;
   gboolean        halted;
   gulong          connector_changed_id;

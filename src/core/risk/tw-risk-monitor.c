@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tw-clock.h"
 #include "tw-error.h"
 
 /* The status operations polled, in the order their answers are mapped. Operations
@@ -555,10 +556,12 @@ read_back_cb (GObject      *source,
 
       if (group != NULL)
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autoptr(GDateTime) now = tw_date_time_new_now_local ();
           gboolean mapped;
 
           g_object_freeze_notify (G_OBJECT (entry->state));
+          /* Every group maps its next answer again, unchanged or not. */
+          entry->maps++;
           mapped = _tw_risk_monitor_map_answer (group, body, &error);
           if (mapped)
             g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
