@@ -35,8 +35,8 @@ typedef struct
 {
   TwHttpRequest  *request;
   GUri           *uri;
-  char           *service;
-  char           *what;
+  char           *service;         /* GRefString, the request's */
+  char           *what;            /* GRefString, the request's */
   GMainContext   *context;
   GCancellable   *cancellable;     /* internal, handed to libsoup */
   GCancellable   *caller;
@@ -98,8 +98,8 @@ send_data_free (SendData *data)
   close_stream (data);
   g_clear_pointer (&data->request, tw_http_request_unref);
   g_clear_pointer (&data->uri, g_uri_unref);
-  g_free (data->service);
-  g_free (data->what);
+  g_clear_pointer (&data->service, g_ref_string_release);
+  g_clear_pointer (&data->what, g_ref_string_release);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->caller);
@@ -548,8 +548,6 @@ tw_http_send_async (TwHttp              *self,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   SendData *data;
 
   g_return_if_fail (TW_IS_HTTP (self));
@@ -564,14 +562,11 @@ tw_http_send_async (TwHttp              *self,
 
   data = g_new0 (SendData, 1);
   data->request = tw_http_request_ref (request);
-  data->service = _tw_http_request_dup_display_name (request);
-  data->what = _tw_http_request_dup_what (request);
   data->context = g_main_context_ref_thread_default ();
   data->cancellable = g_cancellable_new ();
+  _tw_http_request_get_cached (request, &data->uri, &data->service, &data->what);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
-  url = tw_http_request_dup_url (request);
-  data->uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
   if (data->uri == NULL ||
       (g_strcmp0 (g_uri_get_scheme (data->uri), "http") != 0 &&
        g_strcmp0 (g_uri_get_scheme (data->uri), "https") != 0) ||
