@@ -126,7 +126,7 @@ update_banner (TwAccountCard *self)
   text = g_strjoinv ("\n", (char **) lines->pdata);
   gtk_label_set_text (self->banner_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), text);
-  gtk_image_set_from_icon_name (self->banner_image,
+  tw_ui_set_icon_name (self->banner_image,
                                 error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
   gtk_widget_remove_css_class (self->banner_box, error ? "warning" : "error");
   gtk_widget_add_css_class (self->banner_box, error ? "error" : "warning");

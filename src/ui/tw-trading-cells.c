@@ -351,7 +351,7 @@ setup_cb (GtkSignalListItemFactory *factory,
       cell->label = GTK_LABEL (gtk_label_new (NULL));
       if (info->kind == TW_CELL_ORDER_STATUS)
         {
-          gtk_image_set_from_icon_name (cell->image, "dialog-warning-symbolic");
+          tw_ui_set_icon_name (cell->image, "dialog-warning-symbolic");
           gtk_accessible_update_property (GTK_ACCESSIBLE (cell->image), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("Stuck"), -1);
           gtk_label_set_xalign (cell->label, 0);
