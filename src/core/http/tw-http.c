@@ -48,6 +48,7 @@ typedef struct
   GInputStream   *stream;
   GByteArray     *buffer;
   guint           read_offset;     /* where the read in flight writes into buffer */
+  goffset         expected;        /* the body's Content-Length, -1 when not given */
   TwHttpResponse *response;        /* the last attempt's answer, if any */
   guint           attempts;
   gint64          started_us;
@@ -429,14 +430,21 @@ on_read (GObject      *source,
   read_next (task);
 }
 
-/* Reads straight into the body's buffer (no GBytes per read, no copy), with room for
- * 8 kB first and then as much again as was read, at most 64 kB a read. */
+/* Reads straight into the body's buffer (no GBytes per read, no copy): with a
+ * Content-Length, what is left of it; otherwise room for 8 kB first and then as much
+ * again as was read, at most 64 kB a read. */
 static void
 read_next (GTask *task)
 {
   SendData *data = g_task_get_task_data (task);
   gsize room = data->request->max_body + 1 - data->buffer->len;
   gsize chunk = CLAMP ((gsize) data->buffer->len, READ_FIRST_CHUNK, READ_CHUNK);
+
+  /* A body of a told length: the rest of it and one byte, to see its end (or more). */
+  if (data->expected >= 0 && (goffset) data->buffer->len < data->expected)
+    chunk = MIN ((gsize) (data->expected - data->buffer->len) + 1, (gsize) READ_CHUNK);
+  else if (data->expected >= 0)
+    chunk = 1;
 
   /* Never ask for more than one byte past the cap. */
   chunk = MIN (chunk, room);
@@ -478,7 +486,13 @@ on_sent (GObject      *source,
       return;
     }
 
-  data->buffer = g_byte_array_new ();
+  /* With a Content-Length, the buffer is allocated once, to the size (and one byte). */
+  data->expected = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                   ? soup_message_headers_get_content_length (headers) : -1;
+  if (data->expected >= 0 && data->expected < (goffset) data->request->max_body)
+    data->buffer = g_byte_array_sized_new ((guint) data->expected + 1);
+  else
+    data->buffer = g_byte_array_new ();
   read_next (task);
 }
 
