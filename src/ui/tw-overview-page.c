@@ -254,6 +254,17 @@ queue_trading_update (TwOverviewPage *self)
     self->trading_idle = g_idle_add (trading_idle_cb, self);
 }
 
+/* Every answer sets "updated-at", which the summary does not show: breakers changing
+ * what it counts notify "n-tripped". */
+static void
+trading_notify_cb (TwOverviewPage *self,
+                   GParamSpec     *pspec)
+{
+  if (g_str_equal (g_param_spec_get_name (pspec), "updated-at"))
+    return;
+  queue_trading_update (self);
+}
+
 static void
 unwatch_states (TwOverviewPage *self)
 {
@@ -286,8 +297,7 @@ rewatch_states (TwOverviewPage *self)
     {
       g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
 
-      /* Every answer sets "updated-at" after the breakers are merged: one notify each. */
-      g_signal_connect_swapped (state, "notify", G_CALLBACK (queue_trading_update), self);
+      g_signal_connect_swapped (state, "notify", G_CALLBACK (trading_notify_cb), self);
       g_ptr_array_add (self->watched_states, g_steal_pointer (&state));
     }
   for (guint i = 0; i < self->rows->len; i++)
