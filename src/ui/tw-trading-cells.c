@@ -70,7 +70,7 @@ update_cell (GtkWidget *widget)
           }
         gtk_label_set_text (cell->label, value != NULL && *value != '\0' ? value : "—");
         if (info->fixed_width > 0)
-          gtk_widget_set_tooltip_text (GTK_WIDGET (cell->label), value);
+          tw_ui_set_tooltip_text (GTK_WIDGET (cell->label), value);
       }
       break;
     case TW_CELL_QTY:
@@ -153,7 +153,7 @@ update_cell (GtkWidget *widget)
           {
             /* Translators: see the tooltips of the columns, e.g. "Close position AAPL…" */
             text = g_strdup_printf ("%s %s…", _(info->tooltip), symbol != NULL ? symbol : "");
-            gtk_widget_set_tooltip_text (GTK_WIDGET (cell->button), text);
+            tw_ui_set_tooltip_text (GTK_WIDGET (cell->button), text);
             gtk_accessible_update_property (GTK_ACCESSIBLE (cell->button),
                                             GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
           }

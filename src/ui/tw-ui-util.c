@@ -169,6 +169,16 @@ tw_ui_set_icon_name (GtkImage   *image,
   gtk_image_set_from_icon_name (image, icon_name);
 }
 
+void
+tw_ui_set_tooltip_text (GtkWidget  *widget,
+                        const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 AdwToast *
 tw_ui_result_toast_new (const char *text,
                         gboolean    ok)
