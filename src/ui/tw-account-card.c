@@ -119,14 +119,14 @@ update_banner (TwAccountCard *self)
     {
       gtk_stack_set_visible_child_name (self->banner_slot, "clear");
       gtk_label_set_text (self->banner_label, "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), NULL);
+      tw_ui_set_tooltip_text (GTK_WIDGET (self->banner_label), NULL);
       return;
     }
   g_ptr_array_add (lines, NULL);
   text = g_strjoinv ("\n", (char **) lines->pdata);
   gtk_label_set_text (self->banner_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), text);
-  gtk_image_set_from_icon_name (self->banner_image,
+  tw_ui_set_tooltip_text (GTK_WIDGET (self->banner_label), text);
+  tw_ui_set_icon_name (self->banner_image,
                                 error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
   gtk_widget_remove_css_class (self->banner_box, error ? "warning" : "error");
   gtk_widget_add_css_class (self->banner_box, error ? "error" : "warning");

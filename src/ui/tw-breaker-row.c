@@ -185,7 +185,7 @@ update (TwBreakerRow *self)
     }
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
-  gtk_image_set_from_icon_name (self->state_icon, icon);
+  tw_ui_set_icon_name (self->state_icon, icon);
   gtk_label_set_label (self->state_label, word);
   tw_ui_set_status_style (GTK_WIDGET (self->state_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->state_label), style);

@@ -501,14 +501,19 @@ reset_copied_action (GtkWidget  *widget,
 /* Groups */
 
 static void
+clear_groups (TwBreakersPage *self)
+{
+  for (guint i = 0; i < self->groups->len; i++)
+    gtk_box_remove (self->groups_box, g_ptr_array_index (self->groups, i));
+  g_ptr_array_set_size (self->groups, 0);
+}
+
+static void
 rebuild (TwBreakersPage *self)
 {
   guint n = self->states != NULL ? g_list_model_get_n_items (self->states) : 0;
 
-  for (guint i = 0; i < self->groups->len; i++)
-    gtk_box_remove (self->groups_box, g_ptr_array_index (self->groups, i));
-  g_ptr_array_set_size (self->groups, 0);
-
+  clear_groups (self);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
@@ -522,10 +527,20 @@ rebuild (TwBreakersPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), self->states != NULL && n == 0);
 }
 
+/* The groups of the old states go at once (they hold the old session's objects); the
+ * new ones are built when the page is shown: a profile of 200 services opens without
+ * building 200 groups nobody looks at yet. */
+static void
+queue_rebuild (TwBreakersPage *self)
+{
+  clear_groups (self);
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) rebuild);
+}
+
 static void
 states_changed_cb (TwBreakersPage *self)
 {
-  rebuild (self);
+  queue_rebuild (self);
 }
 
 static void
@@ -632,7 +647,7 @@ tw_breakers_page_set_context (TwBreakersPage *self,
     }
   /* The box is NULL once the template is disposed. */
   if (self->groups_box != NULL)
-    rebuild (self);
+    queue_rebuild (self);
   else
     g_ptr_array_set_size (self->groups, 0);
 }
@@ -666,6 +681,7 @@ tw_breakers_page_get_group (TwBreakersPage *self,
 {
   g_return_val_if_fail (TW_IS_BREAKERS_PAGE (self), NULL);
 
+  tw_ui_flush_update (GTK_WIDGET (self));
   for (guint i = 0; i < self->groups->len; i++)
     {
       TwTradingStateGroup *group = g_ptr_array_index (self->groups, i);
@@ -682,6 +698,7 @@ tw_breakers_page_get_n_groups (TwBreakersPage *self)
 {
   g_return_val_if_fail (TW_IS_BREAKERS_PAGE (self), 0);
 
+  tw_ui_flush_update (GTK_WIDGET (self));
   return self->groups->len;
 }
 

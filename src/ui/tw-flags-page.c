@@ -599,10 +599,20 @@ dismiss_action (GtkWidget  *widget,
 
 /* ---- public ---- */
 
+/* The rows of the old flags go at once; the new ones are built when the page is shown:
+ * flags come in service by service while a profile opens, and 200 services rebuilt
+ * every row each time one answered, for a page not looked at yet. */
+static void
+queue_rebuild (TwFlagsPage *self)
+{
+  clear_groups (self);
+  tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) rebuild);
+}
+
 static void
 items_changed_cb (TwFlagsPage *self)
 {
-  rebuild (self);
+  queue_rebuild (self);
 }
 
 void
@@ -625,7 +635,7 @@ tw_flags_page_set_flags (TwFlagsPage *self,
   if (flags != NULL)
     g_signal_connect_object (flags, "items-changed", G_CALLBACK (items_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  rebuild (self);
+  queue_rebuild (self);
 }
 
 const char *
@@ -681,6 +691,7 @@ tw_flags_page_get_row (TwFlagsPage *self,
 {
   g_return_val_if_fail (TW_IS_FLAGS_PAGE (self), NULL);
 
+  tw_ui_flush_update (GTK_WIDGET (self));
   for (guint i = 0; i < self->rows->len; i++)
     {
       FlagRow *fr = g_object_get_data (g_ptr_array_index (self->rows, i), "tw-flag-row");

@@ -135,7 +135,7 @@ _tw_overview_page_update_summary (TwOverviewPage *self)
 
   if (g_strcmp0 (gtk_label_get_label (self->summary_label), str->str) != 0)
     gtk_label_set_label (self->summary_label, str->str);
-  gtk_image_set_from_icon_name (self->summary_icon, icon);
+  tw_ui_set_icon_name (self->summary_icon, icon);
   tw_ui_set_status_style (GTK_WIDGET (self->summary_icon), style);
 }
 
@@ -177,7 +177,7 @@ _tw_overview_page_update_trading (TwOverviewPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->trading_box), text != NULL);
   if (text != NULL && g_strcmp0 (gtk_label_get_label (self->trading_label), text) != 0)
     gtk_label_set_label (self->trading_label, text);
-  gtk_image_set_from_icon_name (self->trading_icon, icon);
+  tw_ui_set_icon_name (self->trading_icon, icon);
   tw_ui_set_status_style (GTK_WIDGET (self->trading_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->trading_label), style);
 }
@@ -227,6 +227,17 @@ _tw_overview_page_lookup_state (TwOverviewPage *self,
   return NULL;
 }
 
+/* Every answer sets "updated-at", which the summary does not show: breakers changing
+ * what it counts notify "n-tripped". */
+static void
+trading_notify_cb (TwOverviewPage *self,
+                   GParamSpec     *pspec)
+{
+  if (g_str_equal (g_param_spec_get_name (pspec), "updated-at"))
+    return;
+  queue_trading_update (self);
+}
+
 void
 _tw_overview_page_rewatch_states (TwOverviewPage *self)
 {
@@ -237,8 +248,7 @@ _tw_overview_page_rewatch_states (TwOverviewPage *self)
     {
       g_autoptr(TwTradingState) state = g_list_model_get_item (self->states, i);
 
-      /* Every answer sets "updated-at" after the breakers are merged: one notify each. */
-      g_signal_connect_swapped (state, "notify", G_CALLBACK (queue_trading_update), self);
+      g_signal_connect_swapped (state, "notify", G_CALLBACK (trading_notify_cb), self);
       g_ptr_array_add (self->watched_states, g_steal_pointer (&state));
     }
   for (guint i = 0; i < self->rows->len; i++)
@@ -305,7 +315,7 @@ update_mode (TwOverviewPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->mode_box), str->len > 0);
   if (g_strcmp0 (gtk_label_get_label (self->mode_label), str->str) != 0)
     gtk_label_set_label (self->mode_label, str->str);
-  gtk_image_set_from_icon_name (self->mode_icon, error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
+  tw_ui_set_icon_name (self->mode_icon, error ? "dialog-error-symbolic" : "dialog-warning-symbolic");
   tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), error ? "error" : "warning");
 }
 

@@ -228,17 +228,47 @@ build_navigation (TwOverviewPage *self)
   adw_bin_set_child (ADW_BIN (self), GTK_WIDGET (self->navigation));
 }
 
+/* Whether @row shows in the list's scrolled window: GTK 4.8's list view builds up to
+ * 200 rows, most of them outside it. Unknown (not laid out yet) counts as shown. */
+static gboolean
+row_in_view (GtkWidget *row,
+             GtkWidget *viewport)
+{
+  graphene_rect_t bounds;
+
+  if (viewport == NULL || !gtk_widget_compute_bounds (row, viewport, &bounds))
+    return TRUE;
+  return bounds.origin.y + bounds.size.height >= 0 &&
+         bounds.origin.y <= gtk_widget_get_height (viewport);
+}
+
 /* One timer for the whole page, not one per row. */
 static gboolean
 age_timer_cb (gpointer user_data)
 {
   TwOverviewPage *self = user_data;
+  GtkWidget *viewport = gtk_widget_get_ancestor (GTK_WIDGET (self->services_list),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
 
-  /* Only the rows in view exist; each changes its text only when the words do. */
+  /* Only the rows in view (the others catch up when scrolled to); each changes its
+   * text only when the words do. */
   for (guint i = 0; i < self->rows->len; i++)
-    tw_service_row_update_age (g_ptr_array_index (self->rows, i));
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      if (row_in_view (row, viewport))
+        tw_service_row_update_age (TW_SERVICE_ROW (row));
+    }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Scrolled: the rows that came into view show their latency and age now. */
+static void
+scrolled_cb (TwOverviewPage *self)
+{
+  if (self->age_timer != 0)
+    age_timer_cb (self);
 }
 
 static void
@@ -400,6 +430,8 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
 static void
 tw_overview_page_init (TwOverviewPage *self)
 {
+  GtkWidget *scrolled;
+
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->watched_states = g_ptr_array_new_with_free_func (g_object_unref);
   self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
@@ -407,6 +439,10 @@ tw_overview_page_init (TwOverviewPage *self)
   self->rows = g_ptr_array_new ();
   tw_narrow_init (&self->narrow, GTK_WIDGET (self), 500, set_narrow);
   gtk_widget_init_template (GTK_WIDGET (self));
+  scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->services_list), GTK_TYPE_SCROLLED_WINDOW);
+  if (scrolled != NULL)
+    g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                             "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
   build_navigation (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", FALSE);
   _tw_overview_page_update_summary (self);

@@ -112,10 +112,22 @@ unwatch (TwPageBadges *self)
   g_ptr_array_set_size (self->watched, 0);
 }
 
+/* A trading state: every answer sets "updated-at", which no badge shows; breakers
+ * changing what the badge counts notify "n-tripped". */
+static void
+state_notify_cb (TwPageBadges *self,
+                 GParamSpec   *pspec)
+{
+  if (g_str_equal (g_param_spec_get_name (pspec), "updated-at"))
+    return;
+  queue_update (self);
+}
+
 static void
 watch_model (TwPageBadges *self,
              GListModel   *model,
-             const char   *signal)
+             const char   *signal,
+             GCallback     callback)
 {
   guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
 
@@ -123,7 +135,7 @@ watch_model (TwPageBadges *self,
     {
       GObject *item = g_list_model_get_item (model, i);
 
-      g_signal_connect_swapped (item, signal, G_CALLBACK (queue_update), self);
+      g_signal_connect_swapped (item, signal, callback, self);
       g_ptr_array_add (self->watched, item);
     }
 }
@@ -132,9 +144,8 @@ static void
 rewatch (TwPageBadges *self)
 {
   unwatch (self);
-  /* Every answer of a trading state sets "updated-at" after its breakers are merged. */
-  watch_model (self, self->states, "notify");
-  watch_model (self, self->services, "notify::state");
+  watch_model (self, self->states, "notify", G_CALLBACK (state_notify_cb));
+  watch_model (self, self->services, "notify::state", G_CALLBACK (queue_update));
   queue_update (self);
 }
 

@@ -199,7 +199,7 @@ update_state (TwServiceRow *self)
     }
   show_message = state != TW_SERVICE_STATE_OK && message != NULL && *message != '\0';
 
-  gtk_image_set_from_icon_name (self->state_icon, tw_ui_service_state_icon (state));
+  tw_ui_set_icon_name (self->state_icon, tw_ui_service_state_icon (state));
   set_label (self->state_label, tw_ui_service_state_label (state));
   tw_ui_set_status_style (GTK_WIDGET (self->state_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->state_label), style);
@@ -258,23 +258,14 @@ format_failed_age (TwServiceRow *self,
   return g_steal_pointer (&last_good);
 }
 
-void
-tw_service_row_update_age (TwServiceRow *self)
+/* The age's words ("updated just now", "stale — …"): changed only when they do. */
+static void
+update_age_text (TwServiceRow *self)
 {
   gboolean stale;
   g_autofree char *text = NULL;
   gint64 age;
 
-  g_return_if_fail (TW_IS_SERVICE_ROW (self));
-
-  if (self->service == NULL)
-    return;
-  if (self->latency_dirty)
-    {
-      self->latency_dirty = FALSE;
-      update_latency (self);
-      update_state (self);
-    }
   stale = tw_service_get_stale (self->service);
   age = tw_service_get_age_seconds (self->service);
   if (last_poll_failed (self->service))
@@ -290,6 +281,22 @@ tw_service_row_update_age (TwServiceRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->age_label), "dim-label");
   else
     gtk_widget_add_css_class (GTK_WIDGET (self->age_label), "dim-label");
+}
+
+void
+tw_service_row_update_age (TwServiceRow *self)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  if (self->service == NULL)
+    return;
+  if (self->latency_dirty)
+    {
+      self->latency_dirty = FALSE;
+      update_latency (self);
+      update_state (self);
+    }
+  update_age_text (self);
 }
 
 static void
@@ -336,7 +343,17 @@ service_notify_cb (TwServiceRow *self,
           update_state (self);
         }
     }
-  else if (g_str_equal (name, "last-success") || g_str_equal (name, "stale"))
+  else if (g_str_equal (name, "last-success"))
+    {
+      /* Every answer: its words only. A deferred latency (and the "slow" message that
+       * quotes it) waits for the page's tick, or the list would be laid out again on
+       * every answer of every row. */
+      if (self->defer_latency)
+        update_age_text (self);
+      else
+        tw_service_row_update_age (self);
+    }
+  else if (g_str_equal (name, "stale"))
     tw_service_row_update_age (self);
   else if (g_str_equal (name, "base-url") || g_str_equal (name, "connector-id"))
     update_connector (self);

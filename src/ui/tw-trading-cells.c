@@ -70,7 +70,7 @@ update_cell (GtkWidget *widget)
           }
         gtk_label_set_text (cell->label, value != NULL && *value != '\0' ? value : "—");
         if (info->fixed_width > 0)
-          gtk_widget_set_tooltip_text (GTK_WIDGET (cell->label), value);
+          tw_ui_set_tooltip_text (GTK_WIDGET (cell->label), value);
       }
       break;
     case TW_CELL_QTY:
@@ -169,7 +169,7 @@ update_cell (GtkWidget *widget)
           {
             /* Translators: see the tooltips of the columns, e.g. "Close position AAPL…" */
             text = g_strdup_printf ("%s %s…", _(info->tooltip), symbol != NULL ? symbol : "");
-            gtk_widget_set_tooltip_text (GTK_WIDGET (cell->button), text);
+            tw_ui_set_tooltip_text (GTK_WIDGET (cell->button), text);
             gtk_accessible_update_property (GTK_ACCESSIBLE (cell->button),
                                             GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
           }
@@ -367,7 +367,7 @@ setup_cb (GtkSignalListItemFactory *factory,
       cell->label = GTK_LABEL (gtk_label_new (NULL));
       if (info->kind == TW_CELL_ORDER_STATUS)
         {
-          gtk_image_set_from_icon_name (cell->image, "dialog-warning-symbolic");
+          tw_ui_set_icon_name (cell->image, "dialog-warning-symbolic");
           gtk_accessible_update_property (GTK_ACCESSIBLE (cell->image), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("Stuck"), -1);
           gtk_label_set_xalign (cell->label, 0);

@@ -184,7 +184,7 @@ tw_trading_show_pl (GtkImage   *image,
   if (GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (image), direction_quark)) == direction + 2)
     return;
   g_object_set_qdata (G_OBJECT (image), direction_quark, GINT_TO_POINTER (direction + 2));
-  gtk_image_set_from_icon_name (image, tw_trading_pl_icon (value));
+  tw_ui_set_icon_name (image, tw_trading_pl_icon (value));
   gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   direction > 0 ? _("Gain") : direction < 0 ? _("Loss") : _("Flat"), -1);
   tw_ui_set_status_style (GTK_WIDGET (image), style);

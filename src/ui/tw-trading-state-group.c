@@ -367,7 +367,7 @@ update_mode (TwTradingStateGroup *self)
                                : mode == TW_TRADING_ACTIVE ? _("Trading normally")
                                : blocked || account_blocked ? _("Blocked by the broker: see below")
                                                             : _("No reason given"));
-  gtk_image_set_from_icon_name (self->mode_icon, icon);
+  tw_ui_set_icon_name (self->mode_icon, icon);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_icon), style);
   tw_ui_set_status_style (GTK_WIDGET (self->mode_row), style);
 
@@ -405,7 +405,7 @@ update_mode (TwTradingStateGroup *self)
       adw_action_row_set_subtitle (self->kill_row,
                                    kill_active ? (*detail != '\0' ? detail : _("No reason given"))
                                                : _("Trading is not blocked by the kill switch"));
-      gtk_image_set_from_icon_name (self->kill_icon,
+      tw_ui_set_icon_name (self->kill_icon,
                                     kill_active ? "changes-prevent-symbolic" : "changes-allow-symbolic");
       tw_ui_set_status_style (GTK_WIDGET (self->kill_icon), kill_active ? "error" : NULL);
     }

@@ -151,6 +151,34 @@ tw_ui_set_status_style (GtkWidget  *widget,
     gtk_widget_add_css_class (widget, style);
 }
 
+void
+tw_ui_set_icon_name (GtkImage   *image,
+                     const char *icon_name)
+{
+  g_return_if_fail (GTK_IS_IMAGE (image));
+
+  if (icon_name == NULL)
+    {
+      if (gtk_image_get_storage_type (image) != GTK_IMAGE_EMPTY)
+        gtk_image_clear (image);
+      return;
+    }
+  if (gtk_image_get_storage_type (image) == GTK_IMAGE_ICON_NAME &&
+      g_strcmp0 (gtk_image_get_icon_name (image), icon_name) == 0)
+    return;
+  gtk_image_set_from_icon_name (image, icon_name);
+}
+
+void
+tw_ui_set_tooltip_text (GtkWidget  *widget,
+                        const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 AdwToast *
 tw_ui_result_toast_new (const char *text,
                         gboolean    ok)

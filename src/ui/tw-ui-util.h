@@ -24,6 +24,16 @@ const char *tw_ui_trading_mode_style  (TwTradingMode   mode);
 /* Replaces any of the success/warning/error/accent classes of @widget by @style (nullable). */
 void        tw_ui_set_status_style    (GtkWidget      *widget,
                                        const char     *style);
+/* gtk_image_set_from_icon_name() (@icon_name nullable: no icon), only when @image does
+ * not show that icon already: GTK 4.8 resets the image, and so lays out and redraws
+ * it, even for the same name, which every answer's update did on every row. */
+void        tw_ui_set_icon_name       (GtkImage       *image,
+                                       const char     *icon_name);
+/* gtk_widget_set_tooltip_text(), only when the text differs: GTK 4.8 asks the display
+ * where the pointer is (a round trip to the X server) on every call, which the
+ * Positions and Orders cells paid for each position an answer brought again. */
+void        tw_ui_set_tooltip_text    (GtkWidget      *widget,
+                                       const char     *text);
 /* The toast of an action's result: a success goes after 5 s, a failure stays in front
  * until dismissed, so it is not missed. (transfer full) */
 AdwToast   *tw_ui_result_toast_new    (const char     *text,

@@ -24,6 +24,12 @@ struct _TwHttpRequest
   guint            timeout_ms;
   gsize            max_body;
   guint            max_retries;
+  /* Worked out on the first send and kept for the next (a poll sends one request
+   * again and again): under the cache lock of tw-http-request.c. */
+  GUri            *cached_uri;
+  gboolean         uri_parsed;
+  char            *cached_service;  /* GRefString */
+  char            *cached_what;     /* GRefString */
 };
 
 struct _TwHttpResponse
@@ -49,6 +55,12 @@ TwHttpResponse *_tw_http_response_new              (guint               status,
 char           *_tw_http_request_dup_display_name  (TwHttpRequest      *request);
 /* "GET /health": the method and the path without its query (which may carry tokens). */
 char           *_tw_http_request_dup_what          (TwHttpRequest      *request);
+/* The request's URL parsed (NULL when it is not a URL), its display name and "what",
+ * worked out once per request: (transfer full), the strings are GRefStrings. */
+void            _tw_http_request_get_cached        (TwHttpRequest      *request,
+                                                    GUri              **uri,
+                                                    char              **service,
+                                                    char              **what);
 /* The base URL without any user info, for messages. */
 char           *_tw_http_request_dup_display_base  (TwHttpRequest      *request);
 

@@ -12,6 +12,9 @@
 #include "tw-http-private.h"
 #include "tw-util.h"
 
+/* Guards the caches of every request (see _tw_http_request_get_cached()). */
+G_LOCK_DEFINE_STATIC (cache);
+
 /* TwHttpRequest and TwHttpResponse, the two halves of an exchange sent by TwHttp. */
 
 /* ------------------------------------------------------------------------- */
@@ -79,6 +82,9 @@ tw_http_request_unref (TwHttpRequest *request)
   g_free (request->base_url);
   g_free (request->path);
   g_free (request->service_name);
+  g_clear_pointer (&request->cached_uri, g_uri_unref);
+  g_clear_pointer (&request->cached_service, g_ref_string_release);
+  g_clear_pointer (&request->cached_what, g_ref_string_release);
   g_ptr_array_unref (request->header_names);
   g_ptr_array_unref (request->header_values);   /* wiped by its free function */
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -93,6 +99,9 @@ tw_http_request_set_service_name (TwHttpRequest *request,
 
   g_free (request->service_name);
   request->service_name = (name != NULL && name[0] != '\0') ? g_strdup (name) : NULL;
+  G_LOCK (cache);
+  g_clear_pointer (&request->cached_service, g_ref_string_release);
+  G_UNLOCK (cache);
 }
 
 /* Replaces an earlier header of the same name. */
@@ -250,6 +259,38 @@ _tw_http_request_dup_what (TwHttpRequest *request)
     return g_strdup_printf ("%s /", request->method);
   return g_strdup_printf ("%s %s%.*s", request->method,
                           request->path[0] == '/' ? "" : "/", path_len, request->path);
+}
+
+void
+_tw_http_request_get_cached (TwHttpRequest  *request,
+                             GUri          **uri,
+                             char          **service,
+                             char          **what)
+{
+  G_LOCK (cache);
+  if (!request->uri_parsed)
+    {
+      g_autofree char *url = tw_http_request_dup_url (request);
+
+      request->cached_uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+      request->uri_parsed = TRUE;
+    }
+  if (request->cached_service == NULL)
+    {
+      g_autofree char *name = _tw_http_request_dup_display_name (request);
+
+      request->cached_service = g_ref_string_new (name);
+    }
+  if (request->cached_what == NULL)
+    {
+      g_autofree char *text = _tw_http_request_dup_what (request);
+
+      request->cached_what = g_ref_string_new (text);
+    }
+  *uri = request->cached_uri != NULL ? g_uri_ref (request->cached_uri) : NULL;
+  *service = g_ref_string_acquire (request->cached_service);
+  *what = g_ref_string_acquire (request->cached_what);
+  G_UNLOCK (cache);
 }
 
 char *

@@ -35,8 +35,8 @@ typedef struct
 {
   TwHttpRequest  *request;
   GUri           *uri;
-  char           *service;
-  char           *what;
+  char           *service;         /* GRefString, the request's */
+  char           *what;            /* GRefString, the request's */
   GMainContext   *context;
   GCancellable   *cancellable;     /* internal, handed to libsoup */
   GCancellable   *caller;
@@ -48,6 +48,7 @@ typedef struct
   GInputStream   *stream;
   GByteArray     *buffer;
   guint           read_offset;     /* where the read in flight writes into buffer */
+  goffset         expected;        /* the body's Content-Length, -1 when not given */
   TwHttpResponse *response;        /* the last attempt's answer, if any */
   guint           attempts;
   gint64          started_us;
@@ -98,8 +99,8 @@ send_data_free (SendData *data)
   close_stream (data);
   g_clear_pointer (&data->request, tw_http_request_unref);
   g_clear_pointer (&data->uri, g_uri_unref);
-  g_free (data->service);
-  g_free (data->what);
+  g_clear_pointer (&data->service, g_ref_string_release);
+  g_clear_pointer (&data->what, g_ref_string_release);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->caller);
@@ -429,14 +430,21 @@ on_read (GObject      *source,
   read_next (task);
 }
 
-/* Reads straight into the body's buffer (no GBytes per read, no copy), with room for
- * 8 kB first and then as much again as was read, at most 64 kB a read. */
+/* Reads straight into the body's buffer (no GBytes per read, no copy): with a
+ * Content-Length, what is left of it; otherwise room for 8 kB first and then as much
+ * again as was read, at most 64 kB a read. */
 static void
 read_next (GTask *task)
 {
   SendData *data = g_task_get_task_data (task);
   gsize room = data->request->max_body + 1 - data->buffer->len;
   gsize chunk = CLAMP ((gsize) data->buffer->len, READ_FIRST_CHUNK, READ_CHUNK);
+
+  /* A body of a told length: the rest of it and one byte, to see its end (or more). */
+  if (data->expected >= 0 && (goffset) data->buffer->len < data->expected)
+    chunk = MIN ((gsize) (data->expected - data->buffer->len) + 1, (gsize) READ_CHUNK);
+  else if (data->expected >= 0)
+    chunk = 1;
 
   /* Never ask for more than one byte past the cap. */
   chunk = MIN (chunk, room);
@@ -478,7 +486,13 @@ on_sent (GObject      *source,
       return;
     }
 
-  data->buffer = g_byte_array_new ();
+  /* With a Content-Length, the buffer is allocated once, to the size (and one byte). */
+  data->expected = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                   ? soup_message_headers_get_content_length (headers) : -1;
+  if (data->expected >= 0 && data->expected < (goffset) data->request->max_body)
+    data->buffer = g_byte_array_sized_new ((guint) data->expected + 1);
+  else
+    data->buffer = g_byte_array_new ();
   read_next (task);
 }
 
@@ -548,8 +562,6 @@ tw_http_send_async (TwHttp              *self,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   SendData *data;
 
   g_return_if_fail (TW_IS_HTTP (self));
@@ -564,14 +576,11 @@ tw_http_send_async (TwHttp              *self,
 
   data = g_new0 (SendData, 1);
   data->request = tw_http_request_ref (request);
-  data->service = _tw_http_request_dup_display_name (request);
-  data->what = _tw_http_request_dup_what (request);
   data->context = g_main_context_ref_thread_default ();
   data->cancellable = g_cancellable_new ();
+  _tw_http_request_get_cached (request, &data->uri, &data->service, &data->what);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
-  url = tw_http_request_dup_url (request);
-  data->uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
   if (data->uri == NULL ||
       (g_strcmp0 (g_uri_get_scheme (data->uri), "http") != 0 &&
        g_strcmp0 (g_uri_get_scheme (data->uri), "https") != 0) ||

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include "tw-risk-monitor.h"
+#include "tw-risk-monitor-internal.h"
 
 #include <glib/gi18n-lib.h>
 
+#include "tw-clock.h"
 #include "tw-error.h"
 
 /* The status operations polled, in the order their answers are mapped. Operations
@@ -21,7 +23,6 @@ static const char * const status_operations[] = {
  * the pollers' 60 s): a trip during an outage is seen within seconds of the service
  * answering again. */
 #define RISK_BACKOFF_INTERVALS 3
-#define LOSS_WARNING_FRACTION 0.8
 #define RISK_STAGGER_MAX_MS 1000
 
 struct _TwRiskMonitor
@@ -44,60 +45,9 @@ enum {
   N_PROPS
 };
 
-enum {
-  BREAKER_TRIPPED,
-  BREAKER_WARNING,
-  BREAKER_RESET,
-  HALTED,
-  RESUMED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+guint _tw_risk_monitor_signals[N_SIGNALS];
 
-/* Where a breaker stood at the previous poll. HALF_OPEN counts as not yet reset, so an
- * outage that probes OPEN → HALF_OPEN → OPEN is one trip, and the reset is its return
- * to CLOSED (or, for a limit breaker, below its limit). */
-typedef enum
-{
-  PHASE_CLOSED,
-  PHASE_HALF_OPEN,
-  PHASE_TRIPPED,
-} Phase;
-
-typedef struct
-{
-  Phase    phase;
-  gboolean warned;
-} Snapshot;
-
-typedef struct _Entry Entry;
-
-/* One poller and the operations mapped from its answers. */
-typedef struct
-{
-  Entry     *entry;          /* unowned: the entry owns the group */
-  TwPoller  *poller;
-  GPtrArray *operations;     /* const TwOperation * */
-  GPtrArray *breakers;       /* TwBreaker: the last answer's, or NULL without a rule */
-  gboolean   answered;
-  gboolean   refresh_pending;
-} Group;
-
-struct _Entry
-{
-  TwRiskMonitor  *monitor;   /* unowned */
-  TwService      *service;
-  TwClient       *client;
-  TwTradingState *state;
-  GPtrArray      *groups;    /* Group* */
-  GHashTable     *snapshots; /* breaker id → Snapshot* */
-  gboolean        have_halted;
-  gboolean        halted;
-  gulong          connector_changed_id;
-  GBinding       *name_binding;
-};
 
 static void sync_entries (TwRiskMonitor *self);
 
@@ -131,237 +81,6 @@ entry_free (gpointer data)
   g_clear_object (&entry->client);
   g_clear_object (&entry->service);
   g_free (entry);
-}
-
-static Phase
-breaker_phase (TwBreaker *breaker)
-{
-  if (tw_breaker_is_tripped (breaker))
-    return PHASE_TRIPPED;
-  if (tw_breaker_get_state (breaker) == TW_BREAKER_HALF_OPEN)
-    return PHASE_HALF_OPEN;
-  return PHASE_CLOSED;
-}
-
-static gboolean
-breaker_in_warning (TwBreaker *breaker)
-{
-  return g_strcmp0 (tw_breaker_get_kind (breaker), "loss") == 0 &&
-         tw_breaker_get_limit (breaker) > 0 &&
-         tw_breaker_get_fraction (breaker) >= LOSS_WARNING_FRACTION &&
-         !tw_breaker_is_tripped (breaker);
-}
-
-typedef struct
-{
-  guint      signal_id;
-  TwBreaker *breaker;
-} Event;
-
-static void
-event_clear (gpointer data)
-{
-  Event *event = data;
-
-  g_clear_object (&event->breaker);
-}
-
-/* Compares the state after an answer with the previous one and emits the transitions:
- * the breakers' first (in the state's order), then halted / resumed. A breaker seen for
- * the first time, and the halted flag before every poller has answered once, only set
- * the baseline. */
-static void
-emit_transitions (Entry *entry)
-{
-  TwRiskMonitor *self = entry->monitor;
-  GListModel *breakers = tw_trading_state_get_breakers (entry->state);
-  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (Event));
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(TwTradingState) state = g_object_ref (entry->state);
-  gboolean all_answered = TRUE;
-  guint n = g_list_model_get_n_items (breakers);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_array_set_clear_func (events, event_clear);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
-      const char *id = tw_breaker_get_id (breaker);
-      Snapshot *snap = g_hash_table_lookup (entry->snapshots, id);
-      Phase phase = breaker_phase (breaker);
-      gboolean warning = breaker_in_warning (breaker);
-      Event event = { 0, NULL };
-
-      g_hash_table_add (seen, (gpointer) id);
-
-      if (snap == NULL)
-        {
-          snap = g_new0 (Snapshot, 1);
-          snap->phase = phase;
-          snap->warned = warning;
-          g_hash_table_insert (entry->snapshots, g_strdup (id), snap);
-          continue;
-        }
-
-      if (snap->phase == PHASE_CLOSED && phase == PHASE_TRIPPED)
-        event.signal_id = signals[BREAKER_TRIPPED];
-      else if (snap->phase != PHASE_CLOSED && phase == PHASE_CLOSED)
-        event.signal_id = signals[BREAKER_RESET];
-      if (event.signal_id != 0)
-        {
-          event.breaker = g_object_ref (breaker);
-          g_array_append_val (events, event);
-        }
-      if (warning && !snap->warned)
-        {
-          Event warn = { signals[BREAKER_WARNING], g_object_ref (breaker) };
-
-          g_array_append_val (events, warn);
-        }
-
-      snap->phase = phase;
-      snap->warned = warning;
-    }
-
-  g_hash_table_iter_init (&iter, entry->snapshots);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (seen, key))
-      g_hash_table_iter_remove (&iter);
-
-  for (guint i = 0; i < entry->groups->len; i++)
-    all_answered &= ((Group *) g_ptr_array_index (entry->groups, i))->answered;
-
-  if (all_answered)
-    {
-      gboolean halted = tw_trading_state_is_halted (entry->state);
-
-      if (entry->have_halted && halted != entry->halted)
-        {
-          Event event = { signals[halted ? HALTED : RESUMED], NULL };
-
-          g_array_append_val (events, event);
-        }
-      entry->halted = halted;
-      entry->have_halted = TRUE;
-    }
-
-  /* Emitted last, on a state kept alive: a handler may refresh, stop or resync. */
-  for (guint i = 0; i < events->len; i++)
-    {
-      Event *event = &g_array_index (events, Event, i);
-
-      if (event->breaker != NULL)
-        g_signal_emit (self, event->signal_id, 0, state, event->breaker);
-      else
-        g_signal_emit (self, event->signal_id, 0, state);
-    }
-}
-
-static gboolean
-map_answer (Group     *group,
-            JsonNode  *body,
-            GError   **error)
-{
-  Entry *entry = group->entry;
-  g_autoptr(GPtrArray) breakers = NULL;
-
-  for (guint i = 0; i < group->operations->len; i++)
-    {
-      const TwOperation *op = g_ptr_array_index (group->operations, i);
-      g_autoptr(GPtrArray) mapped = g_ptr_array_new_with_free_func (g_object_unref);
-      g_autoptr(GError) local_error = NULL;
-      TwTradingMode mode;
-      JsonNode *selected;
-
-      selected = tw_operation_select (op, body, error);
-      if (selected == NULL ||
-          !tw_operation_map_object (op, selected, G_OBJECT (entry->state), error))
-        return FALSE;
-
-      mode = tw_operation_eval_trading (op, body);
-      if (mode != TW_TRADING_UNKNOWN)
-        g_object_set (entry->state, "mode", mode, NULL);
-
-      if (tw_operation_map_breakers (op, body, mapped, &local_error))
-        {
-          if (breakers == NULL)
-            breakers = g_ptr_array_new_with_free_func (g_object_unref);
-          g_ptr_array_extend_and_steal (breakers, g_steal_pointer (&mapped));
-        }
-      else if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
-  if (breakers != NULL)
-    {
-      g_autoptr(GPtrArray) all = g_ptr_array_new ();
-
-      g_clear_pointer (&group->breakers, g_ptr_array_unref);
-      group->breakers = g_steal_pointer (&breakers);
-
-      /* The state's breakers are the union of every poller's latest. */
-      for (guint i = 0; i < entry->groups->len; i++)
-        {
-          Group *other = g_ptr_array_index (entry->groups, i);
-
-          if (other->breakers != NULL)
-            for (guint j = 0; j < other->breakers->len; j++)
-              g_ptr_array_add (all, g_ptr_array_index (other->breakers, j));
-        }
-      tw_trading_state_merge_breakers (entry->state, all);
-    }
-
-  return TRUE;
-}
-
-static void
-group_answered (Group *group)
-{
-  group->answered = TRUE;
-  if (group->refresh_pending)
-    {
-      group->refresh_pending = FALSE;
-      tw_poller_poll_now (group->poller);
-    }
-}
-
-static void
-on_status_succeeded (TwPoller       *poller,
-                     JsonNode       *body,
-                     TwHttpResponse *response,
-                     Group          *group)
-{
-  Entry *entry = group->entry;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  g_object_freeze_notify (G_OBJECT (entry->state));
-  if (map_answer (group, body, &error))
-    {
-      g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
-      tw_trading_state_note_cause (entry->state);
-    }
-  else
-    g_object_set (entry->state, "last-error", error->message, NULL);
-  g_object_thaw_notify (G_OBJECT (entry->state));
-
-  group_answered (group);
-  if (error == NULL)
-    emit_transitions (entry);
-}
-
-static void
-on_status_failed (TwPoller *poller,
-                  GError   *error,
-                  Group    *group)
-{
-  g_object_set (group->entry->state, "last-error", error->message, NULL);
-  group_answered (group);
 }
 
 static Group *
@@ -460,8 +179,8 @@ entry_new (TwRiskMonitor *self,
           group->operations = g_ptr_array_new ();
           group->poller = tw_poller_new (client, status_operations[i], interval);
           tw_poller_set_backoff_limit (group->poller, interval * RISK_BACKOFF_INTERVALS);
-          g_signal_connect (group->poller, "succeeded", G_CALLBACK (on_status_succeeded), group);
-          g_signal_connect (group->poller, "failed", G_CALLBACK (on_status_failed), group);
+          g_signal_connect (group->poller, "succeeded", G_CALLBACK (_tw_risk_monitor_status_succeeded), group);
+          g_signal_connect (group->poller, "failed", G_CALLBACK (_tw_risk_monitor_status_failed), group);
           g_ptr_array_add (entry->groups, group);
         }
       g_ptr_array_add (group->operations, (gpointer) op);
@@ -670,27 +389,27 @@ tw_risk_monitor_class_init (TwRiskMonitorClass *klass)
    * @state: the service's trading state
    * @breaker: the breaker that went from closed to tripped
    */
-  signals[BREAKER_TRIPPED] =
+  _tw_risk_monitor_signals[BREAKER_TRIPPED] =
     g_signal_new ("breaker-tripped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, TW_TYPE_TRADING_STATE, TW_TYPE_BREAKER);
   /**
    * TwRiskMonitor::breaker-warning:
    * A "loss" breaker passed 80 % of its limit (without tripping).
    */
-  signals[BREAKER_WARNING] =
+  _tw_risk_monitor_signals[BREAKER_WARNING] =
     g_signal_new ("breaker-warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, TW_TYPE_TRADING_STATE, TW_TYPE_BREAKER);
   /**
    * TwRiskMonitor::breaker-reset:
    * A tripped breaker is closed again (a half-open breaker is not yet closed).
    */
-  signals[BREAKER_RESET] =
+  _tw_risk_monitor_signals[BREAKER_RESET] =
     g_signal_new ("breaker-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, TW_TYPE_TRADING_STATE, TW_TYPE_BREAKER);
-  signals[HALTED] =
+  _tw_risk_monitor_signals[HALTED] =
     g_signal_new ("halted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TW_TYPE_TRADING_STATE);
-  signals[RESUMED] =
+  _tw_risk_monitor_signals[RESUMED] =
     g_signal_new ("resumed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TW_TYPE_TRADING_STATE);
 }
@@ -837,11 +556,13 @@ read_back_cb (GObject      *source,
 
       if (group != NULL)
         {
-          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autoptr(GDateTime) now = tw_date_time_new_now_local ();
           gboolean mapped;
 
           g_object_freeze_notify (G_OBJECT (entry->state));
-          mapped = map_answer (group, body, &error);
+          /* Every group maps its next answer again, unchanged or not. */
+          entry->maps++;
+          mapped = _tw_risk_monitor_map_answer (group, body, &error);
           if (mapped)
             g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
           g_object_thaw_notify (G_OBJECT (entry->state));
@@ -850,7 +571,7 @@ read_back_cb (GObject      *source,
               g_task_return_error (task, g_steal_pointer (&error));
               return;
             }
-          emit_transitions (entry);
+          _tw_risk_monitor_emit_transitions (entry);
         }
     }
   g_task_return_boolean (task, TRUE);

@@ -10,6 +10,7 @@ struct _TwTradingState
 {
   GObject        parent_instance;
 
+  guint          n_tripped;
   char          *service_id;
   char          *service_name;
   TwTradingMode  mode;
@@ -73,6 +74,7 @@ enum {
   PROP_LAST_ERROR,
   PROP_UPDATED_AT,
   PROP_N_CAUSES,
+  PROP_N_TRIPPED,
   N_PROPS
 };
 
@@ -159,6 +161,7 @@ tw_trading_state_get_property (GObject    *object,
     case PROP_LAST_ERROR:            g_value_set_string (value, self->last_error); break;
     case PROP_UPDATED_AT:            g_value_set_boxed (value, self->updated_at); break;
     case PROP_N_CAUSES:              g_value_set_uint (value, self->causes->len); break;
+    case PROP_N_TRIPPED:             g_value_set_uint (value, self->n_tripped); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -302,6 +305,11 @@ tw_trading_state_class_init (TwTradingStateClass *klass)
   properties[PROP_UPDATED_AT] = g_param_spec_boxed ("updated-at", NULL, NULL, G_TYPE_DATE_TIME, rw);
   properties[PROP_N_CAUSES] =
     g_param_spec_uint ("n-causes", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Breakers tripped after the last merge: what summaries count, notified only when it
+   * changes (the breakers themselves notify each of their own changes). */
+  properties[PROP_N_TRIPPED] =
+    g_param_spec_uint ("n-tripped", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -453,6 +461,7 @@ tw_trading_state_merge_breakers (TwTradingState *self,
                                  GPtrArray      *breakers)
 {
   guint n;
+  guint n_tripped = 0;
 
   g_return_if_fail (TW_IS_TRADING_STATE (self));
   g_return_if_fail (breakers != NULL);
@@ -477,6 +486,26 @@ tw_trading_state_merge_breakers (TwTradingState *self,
       else
         g_list_store_append (self->breakers, fresh);
     }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->breakers));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwBreaker) breaker = g_list_model_get_item (G_LIST_MODEL (self->breakers), i);
+
+      n_tripped += tw_breaker_is_tripped (breaker);
+    }
+  if (n_tripped != self->n_tripped)
+    {
+      self->n_tripped = n_tripped;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRIPPED]);
+    }
+}
+
+guint
+tw_trading_state_get_n_tripped (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), 0);
+  return self->n_tripped;
 }
 
 gboolean

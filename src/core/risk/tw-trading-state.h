@@ -25,7 +25,8 @@ G_BEGIN_DECLS
  *     (not mapped: the last halt, resume or emergency stop that succeeded from this console),
  *   "breakers" (GListModel of TwBreaker, not mapped: merged in place by id),
  *   "last-error" (string, not mapped), "updated-at" (GDateTime, not mapped),
- *   "n-causes" (uint, read-only: see tw_trading_state_note_cause). */
+ *   "n-causes" (uint, read-only: see tw_trading_state_note_cause), "n-tripped" (uint,
+ *   read-only: breakers tripped after the last tw_trading_state_merge_breakers). */
 #define TW_TYPE_TRADING_STATE (tw_trading_state_get_type ())
 G_DECLARE_FINAL_TYPE (TwTradingState, tw_trading_state, TW, TRADING_STATE, GObject)
 
@@ -71,6 +72,7 @@ gboolean        tw_trading_state_is_halted           (TwTradingState *self);
  * breaker) is added after it, never in its place. Cleared once it no longer is halted. */
 void            tw_trading_state_note_cause          (TwTradingState *self);
 guint           tw_trading_state_get_n_causes        (TwTradingState *self);
+guint           tw_trading_state_get_n_tripped       (TwTradingState *self);
 /* @reason, @by (nullable), @since: (transfer none) the @index-th cause, first first. */
 gboolean        tw_trading_state_get_cause           (TwTradingState  *self,
                                                       guint            index,

@@ -769,7 +769,7 @@ lookup_next_secret (GTask *task)
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (call->next >= call->to_lookup->len)
+  if (call->to_lookup == NULL || call->next >= call->to_lookup->len)
     {
       send_request (task);
       return;
@@ -830,7 +830,6 @@ tw_client_call_full_async (TwClient            *self,
   call->op = tw_connector_get_operation (self->connector, operation);
   call->vars = vars != NULL ? g_hash_table_ref (vars) : NULL;
   call->max_retries = max_retries;
-  call->to_lookup = g_ptr_array_new_with_free_func (g_free);
   g_task_set_task_data (task, call, call_data_free);
 
   if (call->op == NULL)
@@ -851,13 +850,21 @@ tw_client_call_full_async (TwClient            *self,
       return;
     }
 
-  names = tw_operation_list_secret_names (call->op);
-  for (guint i = 0; names != NULL && i < names->len; i++)
+  /* A poll whose request was built before: its secrets were read for it (they are
+   * forgotten together). */
+  if (vars != NULL || !g_hash_table_contains (self->requests, call->op))
     {
-      const char *name = g_ptr_array_index (names, i);
+      names = tw_operation_list_secret_names (call->op);
+      for (guint i = 0; names != NULL && i < names->len; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
 
-      if (!g_hash_table_contains (self->secret_cache, name))
-        g_ptr_array_add (call->to_lookup, g_strdup (name));
+          if (g_hash_table_contains (self->secret_cache, name))
+            continue;
+          if (call->to_lookup == NULL)
+            call->to_lookup = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (call->to_lookup, g_strdup (name));
+        }
     }
 
   lookup_next_secret (task);

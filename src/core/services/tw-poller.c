@@ -3,51 +3,14 @@
 
 #include "tw-poller.h"
 #include "tw-poller-private.h"
+#include "tw-poller-internal.h"
 
+#include "tw-clock.h"
 #include "tw-error.h"
 
 #define MAX_BACKOFF_MS   60000
-#define STALE_INTERVALS  3
-/* The shared timer fires on multiples of this: polls due within one slot go
- * together, so any number of pollers wake the main loop at most 10 times a second
- * (and the answers of a slot arrive close together, where the pages' idle
- * handlers coalesce them). */
-#define SLOT_US          (100 * G_TIME_SPAN_MILLISECOND)
-/* Polls started by one slot: at least this many, and twice the average demand. */
-#define MIN_SLOT_BUDGET  8
 /* The poll is the retry loop: one quick retry hides a blip, more would hide an outage. */
 #define POLL_MAX_RETRIES 1
-
-typedef struct _Scheduler Scheduler;
-
-struct _TwPoller
-{
-  GObject       parent_instance;
-
-  TwClient     *client;
-  char         *operation;
-  guint         interval_ms;
-
-  GMainContext *context;       /* thread-default context at start */
-  Scheduler    *scheduler;     /* of that context, while running */
-  gint64        due_us;        /* monotonic time of the next poll, 0 when none */
-  struct _Request *request;    /* the request in flight this poller waits for, NULL when none */
-  char         *share_key;     /* client + request key while running: pollers with equal
-                                * keys share one request, NULL when it cannot be shared */
-
-  gboolean      running;
-  gboolean      in_flight;
-  guint         consecutive_failures;
-  guint         backoff_level;  /* failures since the last success or poll_now */
-  guint         backoff_limit_ms; /* longest delay while failing, 0 for MAX_BACKOFF_MS */
-  gint64        last_start_us;  /* monotonic */
-  gint64        phase_us;       /* when the last poll was due (its start may be a slot later) */
-  gint64        reference_us;   /* monotonic: last success, else start */
-  GDateTime    *last_success;
-  guint64       body_hash;      /* of the last success, 0 when none */
-  gboolean      stale;
-  GPtrArray    *once_tasks;     /* GTask* of tw_poller_poll_once_async, answered by the next answer */
-};
 
 G_DEFINE_FINAL_TYPE (TwPoller, tw_poller, G_TYPE_OBJECT)
 
@@ -72,315 +35,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void poll_once (TwPoller *self);
 static void finish_once_tasks (TwPoller     *self,
                                const GError *error);
 
-/* A request in flight and the pollers waiting for its answer: one, or every running
- * poller of the same client whose operation sends the same request (Alpaca's
- * /v2/account is the health, the account and its blocks). It keeps none of them
- * alive: a poller leaves it when it stops, and the last one to leave cancels it. */
-typedef struct _Request
-{
-  GPtrArray    *waiters;      /* TwPoller*, unowned */
-  GCancellable *cancellable;
-  GHashTable   *table;        /* the scheduler's share key → Request, NULL when not shared */
-  char         *key;
-} Request;
-
-static void
-request_free (Request *request)
-{
-  g_ptr_array_unref (request->waiters);
-  g_clear_object (&request->cancellable);
-  g_clear_pointer (&request->table, g_hash_table_unref);
-  g_free (request->key);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-/* No poller will join @request any more. */
-static void
-request_unshare (Request *request)
-{
-  if (request->table != NULL && g_hash_table_lookup (request->table, request->key) == request)
-    g_hash_table_remove (request->table, request->key);
-}
-
-/* One timer for every running poller of a main context: the polls due and the
- * stale checks are folded into it, so hundreds of pollers cost the main loop one
- * source instead of two each (GLib walks every source on every iteration). */
-struct _Scheduler
-{
-  GMainContext *context;
-  GSource      *source;
-  GPtrArray    *pollers;   /* TwPoller*, unowned: each removes itself when it stops */
-  gint64        ready_us;  /* when the source fires, -1 when idle */
-  GHashTable   *requests;  /* share key → Request in flight that others may join */
-  GHashTable   *shares;    /* share key → GPtrArray of the running TwPoller* with it */
-};
-
-static GMutex      schedulers_lock;
-static GHashTable *schedulers;   /* GMainContext* → Scheduler* */
-
-static gint64
-slot_ceil (gint64 time_us)
-{
-  return (time_us + SLOT_US - 1) / SLOT_US * SLOT_US;
-}
-
-static gint64
-stale_limit_us (TwPoller *self)
-{
-  return (gint64) self->interval_ms * 1000 * STALE_INTERVALS;
-}
-
-/* When @self next needs the scheduler: its poll, or the moment it goes stale. */
-static gint64
-next_event_us (TwPoller *self)
-{
-  gint64 next = self->due_us != 0 ? self->due_us : G_MAXINT64;
-
-  if (!self->stale && self->reference_us != 0)
-    next = MIN (next, self->reference_us + stale_limit_us (self) + 1);
-  return next;
-}
-
-static void
-scheduler_arm (Scheduler *scheduler,
-               gint64     when_us)
-{
-  gint64 ready = when_us == G_MAXINT64 ? -1 : slot_ceil (when_us);
-
-  if (scheduler->ready_us == ready)
-    return;
-  scheduler->ready_us = ready;
-  g_source_set_ready_time (scheduler->source, ready);
-}
-
-/* @self has a new event: fire earlier if needed (later events are found when it fires). */
-static void
-scheduler_wake (Scheduler *scheduler,
-                TwPoller  *self)
-{
-  gint64 next = next_event_us (self);
-
-  if (next == G_MAXINT64)
-    return;
-  if (scheduler->ready_us < 0 || slot_ceil (next) < scheduler->ready_us)
-    scheduler_arm (scheduler, next);
-}
-
-static void check_stale (TwPoller *self);
-
-static int
-compare_due (gconstpointer a,
-             gconstpointer b)
-{
-  const TwPoller *pa = *(TwPoller * const *) a;
-  const TwPoller *pb = *(TwPoller * const *) b;
-
-  return (pa->due_us > pb->due_us) - (pa->due_us < pb->due_us);
-}
-
-static gboolean
-scheduler_run (gpointer user_data)
-{
-  Scheduler *scheduler = user_data;
-  gint64 now = g_get_monotonic_time ();
-  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) staling = g_ptr_array_new_with_free_func (g_object_unref);
-  double demand = 0;
-  guint budget;
-  gint64 next = G_MAXINT64;
-
-  scheduler->ready_us = -1;
-
-  for (guint i = 0; i < scheduler->pollers->len; i++)
-    {
-      TwPoller *poller = g_ptr_array_index (scheduler->pollers, i);
-
-      demand += (double) SLOT_US / ((gint64) poller->interval_ms * 1000);
-      if (poller->due_us != 0 && poller->due_us <= now)
-        g_ptr_array_add (due, g_object_ref (poller));
-      if (!poller->stale && poller->reference_us != 0
-          && now - poller->reference_us > stale_limit_us (poller))
-        g_ptr_array_add (staling, g_object_ref (poller));
-    }
-
-  /* A burst (pollers started together) is spread over the next slots: each poll
-   * keeps its cadence from its own start, so once spread they stay spread. */
-  budget = MAX (MIN_SLOT_BUDGET, (guint) (2 * demand) + 1);
-  if (due->len > budget)
-    {
-      g_ptr_array_sort (due, compare_due);
-      g_ptr_array_set_size (due, budget);
-    }
-  for (guint i = 0; i < due->len; i++)
-    {
-      TwPoller *poller = g_ptr_array_index (due, i);
-
-      /* Late by the slot's rounding: the cadence keeps its phase. Held back a slot
-       * or more by the budget: this is its new phase, so a burst stays spread. */
-      poller->phase_us = now - poller->due_us < SLOT_US ? poller->due_us : now;
-      poller->due_us = 0;
-    }
-
-  /* Handlers of these notifications and polls may stop any poller: only those
-   * still running here are touched. */
-  for (guint i = 0; i < staling->len; i++)
-    {
-      TwPoller *poller = g_ptr_array_index (staling, i);
-
-      if (poller->scheduler == scheduler)
-        check_stale (poller);
-    }
-  for (guint i = 0; i < due->len; i++)
-    {
-      TwPoller *poller = g_ptr_array_index (due, i);
-
-      if (poller->scheduler == scheduler)
-        poll_once (poller);
-    }
-
-  /* The scheduler lives while a poller runs: the last one to stop destroyed the
-   * source, and this (still referenced) callback must not touch it. */
-  if (g_source_is_destroyed (g_main_current_source ()))
-    return G_SOURCE_REMOVE;
-
-  for (guint i = 0; i < scheduler->pollers->len; i++)
-    next = MIN (next, next_event_us (g_ptr_array_index (scheduler->pollers, i)));
-  /* Only the polls left over by the budget are due already: the next slot. */
-  if (next <= now)
-    next = now + SLOT_US;
-  scheduler_arm (scheduler, next);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-scheduler_dispatch (GSource     *source,
-                    GSourceFunc  callback,
-                    gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs scheduler_funcs = {
-  .dispatch = scheduler_dispatch,
-};
-
-static void
-scheduler_free (gpointer data)
-{
-  Scheduler *scheduler = data;
-
-  g_ptr_array_unref (scheduler->pollers);
-  g_hash_table_unref (scheduler->requests);
-  g_hash_table_unref (scheduler->shares);
-  g_main_context_unref (scheduler->context);
-  g_free (scheduler);
-}
-
-static void
-scheduler_attach (TwPoller *self)
-{
-  Scheduler *scheduler;
-
-  g_mutex_lock (&schedulers_lock);
-  if (schedulers == NULL)
-    schedulers = g_hash_table_new (NULL, NULL);
-  scheduler = g_hash_table_lookup (schedulers, self->context);
-  if (scheduler == NULL)
-    {
-      scheduler = g_new0 (Scheduler, 1);
-      scheduler->context = g_main_context_ref (self->context);
-      scheduler->pollers = g_ptr_array_new ();
-      scheduler->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      scheduler->shares = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify) g_ptr_array_unref);
-      scheduler->ready_us = -1;
-      scheduler->source = g_source_new (&scheduler_funcs, sizeof (GSource));
-      g_source_set_callback (scheduler->source, scheduler_run, scheduler, scheduler_free);
-      g_source_set_static_name (scheduler->source, "[tw] poller scheduler");
-      g_source_set_ready_time (scheduler->source, -1);
-      g_source_attach (scheduler->source, self->context);
-      g_hash_table_insert (schedulers, self->context, scheduler);
-    }
-  g_mutex_unlock (&schedulers_lock);
-
-  g_ptr_array_add (scheduler->pollers, self);
-  self->scheduler = scheduler;
-
-  if (self->share_key != NULL)
-    {
-      GPtrArray *members = g_hash_table_lookup (scheduler->shares, self->share_key);
-
-      if (members == NULL)
-        {
-          members = g_ptr_array_new ();
-          g_hash_table_insert (scheduler->shares, g_strdup (self->share_key), members);
-        }
-      g_ptr_array_add (members, self);
-    }
-}
-
-static void
-scheduler_detach (TwPoller *self)
-{
-  Scheduler *scheduler = self->scheduler;
-  GSource *source;
-
-  if (scheduler == NULL)
-    return;
-  self->scheduler = NULL;
-  self->due_us = 0;
-  g_ptr_array_remove_fast (scheduler->pollers, self);
-  if (self->share_key != NULL)
-    {
-      GPtrArray *members = g_hash_table_lookup (scheduler->shares, self->share_key);
-
-      if (members != NULL)
-        {
-          g_ptr_array_remove_fast (members, self);
-          if (members->len == 0)
-            g_hash_table_remove (scheduler->shares, self->share_key);
-        }
-    }
-  if (scheduler->pollers->len > 0)
-    return;
-
-  g_mutex_lock (&schedulers_lock);
-  g_hash_table_remove (schedulers, scheduler->context);
-  g_mutex_unlock (&schedulers_lock);
-  /* Frees the scheduler (its callback data) once no dispatch of it runs any more:
-   * at once when none does, so nothing of it is read after this. */
-  source = scheduler->source;
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
-/**
- * tw_poller_count_scheduler_sources:
- * @context: (nullable): a main context, NULL for the global default one
- *
- * For tests and diagnosis: how many timer sources the running pollers of @context
- * use (1 while any runs, else 0), however many pollers there are.
- *
- * Returns: the number of sources
- */
-guint
-tw_poller_count_scheduler_sources (GMainContext *context)
-{
-  guint n;
-
-  if (context == NULL)
-    context = g_main_context_default ();
-  g_mutex_lock (&schedulers_lock);
-  n = schedulers != NULL && g_hash_table_contains (schedulers, context) ? 1 : 0;
-  g_mutex_unlock (&schedulers_lock);
-  return n;
-}
 
 static void
 set_in_flight (TwPoller *self,
@@ -412,8 +69,8 @@ set_stale (TwPoller *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
 }
 
-static void
-check_stale (TwPoller *self)
+void
+_tw_poller_check_stale (TwPoller *self)
 {
   gint64 limit_us = (gint64) self->interval_ms * 1000 * STALE_INTERVALS;
 
@@ -430,7 +87,7 @@ schedule (TwPoller *self,
   if (!self->running || self->scheduler == NULL)
     return;
   self->due_us = g_get_monotonic_time () + (gint64) delay_ms * 1000;
-  scheduler_wake (self->scheduler, self);
+  _tw_poller_scheduler_wake (self->scheduler, self);
 }
 
 /* interval × 2^(level−1), at most 60 s (or the backoff limit) and never less than the
@@ -470,36 +127,6 @@ is_cancellation (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* A shared answer keeps the cadence of the pollers that got it together: the next
- * poll of @self goes with the next one of a running poller of the same request and
- * interval, when that is due within the interval. */
-static void
-align_with_share (TwPoller *self)
-{
-  GPtrArray *members;
-  gint64 now;
-
-  if (self->share_key == NULL || self->scheduler == NULL || self->due_us == 0)
-    return;
-  members = g_hash_table_lookup (self->scheduler->shares, self->share_key);
-  if (members == NULL || members->len < 2)
-    return;
-  now = g_get_monotonic_time ();
-  for (guint i = 0; i < members->len; i++)
-    {
-      TwPoller *other = g_ptr_array_index (members, i);
-
-      if (other == self || other->interval_ms != self->interval_ms || other->due_us == 0 ||
-          other->due_us <= now || other->due_us - now > (gint64) self->interval_ms * 1000)
-        continue;
-      if (other->due_us != self->due_us)
-        {
-          self->due_us = other->due_us;
-          scheduler_wake (self->scheduler, self);
-        }
-      return;
-    }
-}
 
 /* The answer of the request @self waited for. */
 static void
@@ -519,11 +146,11 @@ handle_answer (TwPoller       *self,
       set_consecutive_failures (self, 0);
       self->reference_us = g_get_monotonic_time ();
       g_clear_pointer (&self->last_success, g_date_time_unref);
-      self->last_success = g_date_time_new_now_local ();
+      self->last_success = tw_date_time_new_now_local ();
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
       set_stale (self, FALSE);
       schedule (self, success_delay (self));
-      align_with_share (self);
+      _tw_poller_align_with_share (self);
       g_object_thaw_notify (G_OBJECT (self));
 
       g_signal_emit (self, signals[SUCCEEDED], 0, body, response);
@@ -539,7 +166,7 @@ handle_answer (TwPoller       *self,
       self->backoff_level++;
       self->body_hash = 0;
       set_consecutive_failures (self, self->consecutive_failures + 1);
-      check_stale (self);
+      _tw_poller_check_stale (self);
       schedule (self, backoff_delay (self));
       g_object_thaw_notify (G_OBJECT (self));
 
@@ -582,7 +209,7 @@ on_called (GObject      *source,
   guint64 body_hash;
 
   body = tw_client_call_finish (TW_CLIENT (source), result, &response, &error);
-  request_unshare (request);
+  _tw_poller_request_unshare (request);
   body_hash = body != NULL && response != NULL && tw_http_response_get_status (response) != 0
               ? hash_body (response) : 0;
 
@@ -628,11 +255,10 @@ finish_once_tasks (TwPoller     *self,
     }
 }
 
-static void
-poll_once (TwPoller *self)
+void
+_tw_poller_poll_once (TwPoller *self)
 {
-  Request *request = NULL;
-  gboolean shared;
+  Request *request;
 
   if (self->in_flight)
     return;   /* never two requests at once: this tick is skipped */
@@ -642,29 +268,11 @@ poll_once (TwPoller *self)
     self->phase_us = self->last_start_us;
   set_in_flight (self, TRUE);
 
-  shared = self->share_key != NULL && self->scheduler != NULL;
-  if (shared)
-    request = g_hash_table_lookup (self->scheduler->requests, self->share_key);
-  if (request != NULL)
-    {
-      /* The same request is in flight for another poller: its answer is ours too. */
-      g_ptr_array_add (request->waiters, self);
-      self->request = request;
-      return;
-    }
+  /* The same request is in flight for another poller: its answer is ours too. */
+  if (_tw_poller_join_request (self))
+    return;
 
-  request = g_new0 (Request, 1);
-  request->waiters = g_ptr_array_new ();
-  request->cancellable = g_cancellable_new ();
-  g_ptr_array_add (request->waiters, self);
-  if (shared)
-    {
-      request->table = g_hash_table_ref (self->scheduler->requests);
-      request->key = g_strdup (self->share_key);
-      g_hash_table_insert (request->table, g_strdup (request->key), request);
-    }
-  self->request = request;
-
+  request = _tw_poller_request_new (self);
   tw_client_call_full_async (self->client, self->operation, NULL, POLL_MAX_RETRIES,
                              request->cancellable, on_called, request);
 }
@@ -680,7 +288,7 @@ leave_request (TwPoller *self)
   g_ptr_array_remove (request->waiters, self);
   if (request->waiters->len == 0)
     {
-      request_unshare (request);
+      _tw_poller_request_unshare (request);
       g_cancellable_cancel (request->cancellable);
     }
 }
@@ -875,13 +483,13 @@ start (TwPoller *self,
   if (self->last_success == NULL || self->reference_us == 0)
     self->reference_us = g_get_monotonic_time ();
 
-  scheduler_attach (self);
+  _tw_poller_scheduler_attach (self);
   self->phase_us = 0;
   if (delay_ms == 0)
-    poll_once (self);
+    _tw_poller_poll_once (self);
   else
     schedule (self, delay_ms);
-  scheduler_wake (self->scheduler, self);
+  _tw_poller_scheduler_wake (self->scheduler, self);
 }
 
 /* Polls at once, then every interval, on the caller's thread-default main context. */
@@ -921,7 +529,7 @@ tw_poller_stop (TwPoller *self)
   g_return_if_fail (TW_IS_POLLER (self));
 
   self->running = FALSE;
-  scheduler_detach (self);
+  _tw_poller_scheduler_detach (self);
 
   leave_request (self);
   set_in_flight (self, FALSE);
@@ -946,7 +554,7 @@ tw_poller_poll_now (TwPoller *self)
 
   self->due_us = 0;
   self->phase_us = 0;
-  poll_once (self);
+  _tw_poller_poll_once (self);
 }
 
 /**
@@ -975,7 +583,7 @@ tw_poller_poll_once_async (TwPoller            *self,
   self->backoff_level = 0;
   self->due_us = 0;
   self->phase_us = 0;
-  poll_once (self);
+  _tw_poller_poll_once (self);
 }
 
 /* TRUE when the service answered; the poll's error otherwise (G_IO_ERROR_CANCELLED when
@@ -1008,8 +616,8 @@ tw_poller_set_interval (TwPoller *self,
        * first poll of a delayed start is still to come). */
       if (self->due_us != 0 && self->last_start_us != 0)
         schedule (self, self->backoff_level > 0 ? backoff_delay (self) : success_delay (self));
-      check_stale (self);
-      scheduler_wake (self->scheduler, self);
+      _tw_poller_check_stale (self);
+      _tw_poller_scheduler_wake (self->scheduler, self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);

@@ -3,6 +3,7 @@
 
 #include "tw-service.h"
 
+#include "tw-clock.h"
 #include "tw-component.h"
 #include "tw-enum-types.h"
 #include "tw-error.h"
@@ -574,7 +575,7 @@ tw_service_apply_health (TwService  *self,
   set_latency_ms (self, latency_ms);
 
   g_clear_pointer (&self->last_success, g_date_time_unref);
-  self->last_success = g_date_time_new_now_local ();
+  self->last_success = tw_date_time_new_now_local ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
 
   set_last_error (self, NULL);
@@ -604,7 +605,7 @@ tw_service_apply_health_unchanged (TwService *self,
   set_latency_ms (self, latency_ms);
 
   g_clear_pointer (&self->last_success, g_date_time_unref);
-  self->last_success = g_date_time_new_now_local ();
+  self->last_success = tw_date_time_new_now_local ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
 
   set_last_error (self, NULL);
@@ -662,7 +663,7 @@ tw_service_get_age_seconds (TwService *self)
   if (self->last_success == NULL)
     return -1;
 
-  now = g_date_time_new_now_local ();
+  now = tw_date_time_new_now_local ();
   return MAX (0, g_date_time_difference (now, self->last_success) / G_TIME_SPAN_SECOND);
 }
 

@@ -153,7 +153,8 @@ typedef struct
   guint        seq;
   TwConnector *connector;
   char        *operation;
-  JsonNode    *body;
+  JsonNode    *body;        /* NULL when parsed from the response in the worker */
+  TwHttpResponse *response;
   guint64      hash;
   GWeakRef     portfolio;   /* a mapping keeps no stopped portfolio alive */
 } MapJob;
@@ -167,6 +168,7 @@ map_job_free (MapJob *job)
   g_clear_object (&job->connector);
   g_free (job->operation);
   g_clear_pointer (&job->body, json_node_unref);
+  g_clear_pointer (&job->response, tw_http_response_unref);
   g_free (job);
 }
 
@@ -221,6 +223,20 @@ map_in_thread (GTask        *task,
       g_task_return_new_error (task, TW_ERROR, TW_ERROR_UNSUPPORTED,
                                _("The connector no longer has “%s”"), job->operation);
       return;
+    }
+
+  /* The poller's tree is shared: its answer may be the health's and the risk
+   * monitor's too (one request for Alpaca's /v2/account), mapped on the main thread
+   * meanwhile, and json-glib counts an object's references without atomics. The worker
+   * maps a tree of its own, parsed here from the answer's bytes. */
+  if (body == NULL)
+    {
+      body = tw_http_response_parse_json (job->response, &error);
+      if (body == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
     }
 
   if (job->kind == KIND_ACCOUNT)
@@ -336,6 +352,7 @@ on_poller_succeeded (TwPoller       *poller,
   Kind kind = kind_of_poller (entry, poller);
   g_autoptr(GTask) task = NULL;
   guint64 hash = tw_poller_get_body_hash (poller);
+  const TwOperation *op;
   MapJob *job;
 
   /* Byte for byte the answer merged last, none pending since and no error: the models
@@ -355,7 +372,12 @@ on_poller_succeeded (TwPoller       *poller,
   job->seq = ++entry->seq[kind];
   job->connector = g_object_ref (tw_client_get_connector (entry->client));
   job->operation = g_strdup (entry->operations[kind]);
-  job->body = json_node_ref (body);
+  op = tw_connector_get_operation (job->connector, job->operation);
+  if (response != NULL && tw_http_response_get_status (response) != 0 &&
+      tw_http_response_get_body (response) != NULL && op != NULL && !tw_operation_is_text (op))
+    job->response = tw_http_response_ref (response);
+  else
+    job->body = json_node_ref (body);
   g_weak_ref_init (&job->portfolio, self);
 
   task = g_task_new (NULL, self->cancellable, on_mapped, NULL);
