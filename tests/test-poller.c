@@ -1139,7 +1139,7 @@ test_stagger (void)
   tw_workspace_start (f.workspace);
   g_assert_true (wait_until (all_ok, &f, 5000));
   for (guint i = 0; flavors[i] != NULL; i++)
-    tw_test_wait_until (count_requests (&f, flavors[i], NULL) >= min_polls, 10000);
+    tw_test_wait_until (count_requests (&f, flavors[i], NULL) >= min_polls, tw_test_scale_timeout (10000));
 
   for (guint i = 0; flavors[i] != NULL; i++)
     {
