@@ -399,6 +399,9 @@ test_no_overlap (void)
   const guint latency = 1000;
 
   fixture_setup (&f, NULL);
+  /* An answer slower than 2 s is "degraded": the 1 s latency plus a sanitizer build's
+   * slowness (TW_TEST_TIMEOUT_SCALE) has passed it on a loaded machine. */
+  tw_service_set_slow_ms (service (&f, "autotrader"), tw_test_scale_timeout (TW_SERVICE_DEFAULT_SLOW_MS));
   poller = tw_workspace_get_health_poller (f.workspace, "autotrader");
   g_assert_nonnull (poller);
   tw_test_sim_fault (f.sim, "autotrader", "{\"path\":\"/api/health\",\"kind\":\"latency\",\"latency_ms\":1000}");
