@@ -21,6 +21,9 @@ typedef struct
   /* The test's scheduler: one of an earlier test may still finish a check (its job holds
    * it) and emit into a fixture at the same address. */
   gpointer   scheduler;
+  /* GWeakRef of every scheduler the test made: tear-down disconnects those a job
+   * still holds, so none emits into this fixture once it is freed. */
+  GPtrArray *made;
 } Fixture;
 
 static void
@@ -91,6 +94,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->db_path = g_build_filename (fixture->dir, "ledger.db", NULL);
   fixture->backup_dir = g_build_filename (fixture->dir, "backups", NULL);
   fixture->alerts = g_ptr_array_new_with_free_func (g_free);
+  fixture->made = g_ptr_array_new ();
   tw_test_make_db (fixture->db_path, 200, 64, TRUE, 1);
 }
 
@@ -116,6 +120,20 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  for (guint i = 0; i < fixture->made->len; i++)
+    {
+      GWeakRef *ref = g_ptr_array_index (fixture->made, i);
+      g_autoptr(GObject) scheduler = g_weak_ref_get (ref);
+
+      if (scheduler != NULL)
+        {
+          g_test_message ("a scheduler still finishing a check at tear-down: disconnected");
+          g_signal_handlers_disconnect_by_data (scheduler, fixture);
+        }
+      g_weak_ref_clear (ref);
+      g_free (ref);
+    }
+  g_ptr_array_unref (fixture->made);
   g_chmod (fixture->backup_dir, 0755);
   remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -136,6 +154,7 @@ make_scheduler (Fixture  *fixture,
   g_autoptr(TwBackupManager) manager = NULL;
   g_autoptr(TwProfile) profile = tw_profile_new ("sched", TW_MODE_PAPER);
   TwBackupScheduler *scheduler;
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
 
   g_assert_no_error (error);
   manager = tw_backup_manager_new (audit, "sched", TW_MODE_PAPER);
@@ -143,6 +162,8 @@ make_scheduler (Fixture  *fixture,
                            retention_days, schedule_hours);
   scheduler = tw_backup_scheduler_new (manager, profile);
   fixture->scheduler = scheduler;
+  g_weak_ref_init (ref, scheduler);
+  g_ptr_array_add (fixture->made, ref);
   g_signal_connect (scheduler, "alert", G_CALLBACK (on_alert), fixture);
   g_signal_connect (scheduler, "backup-finished", G_CALLBACK (on_finished), fixture);
   g_signal_connect (scheduler, "stale-checked", G_CALLBACK (on_stale_checked), fixture);

@@ -7,11 +7,24 @@
 #include "tw-error.h"
 #include "tw-guard-dialog.h"
 #include "tw-guard-dialog-private.h"
+#include "tw-guard-live.h"
 #include "tw-orders-page-private.h"
 #include "tw-profile.h"
+#include "tw-test-timing.h"
 #include "tw-trading-test.h"
 
 #define INTERVAL_MS 400
+
+/* The services are polled every 400 ms and go stale after three intervals without an
+ * answer (1.2 s), which unticks the guard's automatic "All services healthy". A
+ * sanitizer build stalls the main loop longer than that (a light and a dark screenshot
+ * restyle the whole window): it polls TW_TEST_TIMEOUT_SCALE times slower, so that only
+ * a service that stops answering goes stale there. */
+static guint
+interval_ms (void)
+{
+  return tw_test_scale_timeout (INTERVAL_MS);
+}
 
 static TwApplication *app;
 
@@ -29,19 +42,12 @@ is_set (gpointer user_data)
   return *(gpointer *) user_data != NULL;
 }
 
+/* Every service OK and answering lately (not stale): what the guard's automatic
+ * "All services healthy" item checks. */
 static gboolean
 all_services_ok (gpointer user_data)
 {
-  GListModel *services = tw_workspace_get_services (tw_application_get_workspace (app));
-
-  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-
-      if (tw_service_get_state (service) != TW_SERVICE_STATE_OK)
-        return FALSE;
-    }
-  return TRUE;
+  return tw_guard_live_health_green (tw_application_get_workspace (app), NULL);
 }
 
 static gboolean
@@ -60,7 +66,7 @@ test_toward_safety (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
+  app_fixture_open (&f, app, TW_MODE_LIVE, interval_ms ());
   request = tw_action_runner_new_request (tw_application_get_action_runner (app), "trading.halt", "InvestIQ");
   /* Toward safety: no dialog at all, even in a live profile. */
   g_assert_null (tw_guard_confirm_async (GTK_WINDOW (f.window), request, tw_application_get_workspace (app),
@@ -80,7 +86,7 @@ test_away (void)
   g_autoptr(GError) error = NULL;
   TwGuardDialog *dialog;
 
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  app_fixture_open (&f, app, TW_MODE_PAPER, interval_ms ());
   g_assert_true (tw_test_ui_wait_for (all_services_ok, NULL, 10000));
   app_clear_requests (&f);
 
@@ -167,7 +173,7 @@ test_confirm_stays (void)
   graphene_rect_t before, after;
   int width, height;
 
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  app_fixture_open (&f, app, TW_MODE_PAPER, interval_ms ());
   g_assert_true (tw_test_ui_wait_for (all_services_ok, NULL, 10000));
 
   request = tw_action_runner_new_request (tw_application_get_action_runner (app), "trading.resume", "InvestIQ");
@@ -344,7 +350,7 @@ test_page_health_red (void)
   g_autofree char *finished = NULL;
   ResultWait wait;
 
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  app_fixture_open (&f, app, TW_MODE_PAPER, interval_ms ());
   page = tw_application_get_breakers_page (app);
   g_assert_true (tw_window_show_page (f.window, "breakers"));
   g_assert_true (app_wait_states_known (&f, 10000));
@@ -406,7 +412,7 @@ test_page_kill_switch_stays_on (void)
   g_autofree char *finished = NULL;
 
   g_setenv ("KILL_SWITCH_ENABLED", "true", TRUE);
-  app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
+  app_fixture_open (&f, app, TW_MODE_PAPER, interval_ms ());
   page = tw_application_get_breakers_page (app);
   g_assert_true (tw_window_show_page (f.window, "breakers"));
   g_assert_true (app_wait_states_known (&f, 10000));
@@ -484,7 +490,7 @@ test_destructive_live (void)
   g_autofree char *finished = NULL;
   TwGuardDialog *dialog;
 
-  app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
+  app_fixture_open (&f, app, TW_MODE_LIVE, interval_ms ());
   page = TW_ORDERS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_ORDERS_PAGE));
   g_assert_nonnull (page);
   g_assert_true (tw_window_show_page (f.window, "orders"));
