@@ -20,12 +20,27 @@ parse (const char *json)
 #define RFC_DOC "{\"foo\": [\"bar\", \"baz\"], \"\": 0, \"a/b\": 1, \"c%d\": 2, \"e^f\": 3, " \
                 "\"g|h\": 4, \"i\\\\j\": 5, \"k\\\"l\": 6, \" \": 7, \"m~n\": 8}"
 
+/* tw_json_pointer_get(), checked against the same pointer split once and resolved. */
+static JsonNode *
+get (JsonNode   *root,
+     const char *pointer)
+{
+  g_autoptr(TwJsonPointer) compiled = tw_json_pointer_new (pointer);
+  JsonNode *node = tw_json_pointer_get (root, pointer);
+
+  if (!tw_json_pointer_is_valid (pointer))
+    g_assert_null (compiled);
+  else
+    g_assert_true (tw_json_pointer_resolve (compiled, root) == node);
+  return node;
+}
+
 static void
 assert_int_at (JsonNode   *root,
                const char *pointer,
                gint64      expected)
 {
-  JsonNode *node = tw_json_pointer_get (root, pointer);
+  JsonNode *node = get (root, pointer);
 
   if (node == NULL)
     g_error ("pointer %s found nothing", pointer);
@@ -39,13 +54,13 @@ test_rfc6901 (void)
   JsonNode *foo;
 
   /* Section 5 of RFC 6901, one by one. */
-  g_assert_true (tw_json_pointer_get (root, "") == root);
-  foo = tw_json_pointer_get (root, "/foo");
+  g_assert_true (get (root, "") == root);
+  foo = get (root, "/foo");
   g_assert_nonnull (foo);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (foo));
   g_assert_cmpuint (json_array_get_length (json_node_get_array (foo)), ==, 2);
-  g_assert_cmpstr (json_node_get_string (tw_json_pointer_get (root, "/foo/0")), ==, "bar");
-  g_assert_cmpstr (json_node_get_string (tw_json_pointer_get (root, "/foo/1")), ==, "baz");
+  g_assert_cmpstr (json_node_get_string (get (root, "/foo/0")), ==, "bar");
+  g_assert_cmpstr (json_node_get_string (get (root, "/foo/1")), ==, "baz");
   assert_int_at (root, "/", 0);
   assert_int_at (root, "/a~1b", 1);
   assert_int_at (root, "/c%d", 2);
@@ -69,20 +84,34 @@ test_escape_order (void)
   assert_int_at (root, "/a/b~0c~1d/1/e", 13);
 }
 
+/* A token that reads as an index names a member of an object. */
+static void
+test_index_names_member (void)
+{
+  g_autoptr(JsonNode) root = parse ("{\"0\": 5, \"01\": 6, \"a\": [[7, 8], {\"1\": 9}]}");
+
+  assert_int_at (root, "/0", 5);
+  assert_int_at (root, "/01", 6);
+  assert_int_at (root, "/a/0/1", 8);
+  assert_int_at (root, "/a/1/1", 9);
+  g_assert_null (get (root, "/a/01"));
+  g_assert_null (get (root, "/a/0/2"));
+}
+
 static void
 test_missing (void)
 {
   g_autoptr(JsonNode) root = parse (RFC_DOC);
 
-  g_assert_null (tw_json_pointer_get (root, "/nope"));
-  g_assert_null (tw_json_pointer_get (root, "/foo/2"));
-  g_assert_null (tw_json_pointer_get (root, "/foo/-"));
-  g_assert_null (tw_json_pointer_get (root, "/foo/01"));
-  g_assert_null (tw_json_pointer_get (root, "/foo/-1"));
-  g_assert_null (tw_json_pointer_get (root, "/foo/bar"));
-  g_assert_null (tw_json_pointer_get (root, "/foo/0/x"));
-  g_assert_null (tw_json_pointer_get (root, "/a~1b/c"));
-  g_assert_null (tw_json_pointer_get (NULL, ""));
+  g_assert_null (get (root, "/nope"));
+  g_assert_null (get (root, "/foo/2"));
+  g_assert_null (get (root, "/foo/-"));
+  g_assert_null (get (root, "/foo/01"));
+  g_assert_null (get (root, "/foo/-1"));
+  g_assert_null (get (root, "/foo/bar"));
+  g_assert_null (get (root, "/foo/0/x"));
+  g_assert_null (get (root, "/a~1b/c"));
+  g_assert_null (get (NULL, ""));
 }
 
 static void
@@ -99,8 +128,8 @@ test_invalid (void)
   g_assert_false (tw_json_pointer_is_valid ("/a~2"));
   g_assert_false (tw_json_pointer_is_valid ("/a~"));
 
-  g_assert_null (tw_json_pointer_get (root, "foo"));
-  g_assert_null (tw_json_pointer_get (root, "/m~n"));
+  g_assert_null (get (root, "foo"));
+  g_assert_null (get (root, "/m~n"));
 }
 
 int
@@ -111,6 +140,7 @@ main (int   argc,
 
   g_test_add_func ("/tw/core/json-pointer/rfc6901", test_rfc6901);
   g_test_add_func ("/tw/core/json-pointer/escape-order", test_escape_order);
+  g_test_add_func ("/tw/core/json-pointer/index-names-member", test_index_names_member);
   g_test_add_func ("/tw/core/json-pointer/missing", test_missing);
   g_test_add_func ("/tw/core/json-pointer/invalid", test_invalid);
 

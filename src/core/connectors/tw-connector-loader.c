@@ -465,6 +465,7 @@ load_map (Ctx        *ctx,
       mapping = g_new0 (TwMapping, 1);
       mapping->property = g_strdelimit (g_strdup (property), "_", '-');
       mapping->pointer = g_strdup (pointer);
+      mapping->compiled = tw_json_pointer_new (pointer);
       mapping->required = required;
       mapping->clear = clear;
       g_ptr_array_add (out, mapping);
@@ -544,6 +545,7 @@ load_health (Ctx        *ctx,
 
   rule = g_new0 (TwHealthRule, 1);
   rule->pointer = g_strdup (pointer != NULL ? pointer : "");
+  rule->compiled = tw_json_pointer_new (rule->pointer);
   rule->ok = g_ptr_array_new_with_free_func (g_free);
   rule->degraded = g_ptr_array_new_with_free_func (g_free);
   rule->down = g_ptr_array_new_with_free_func (g_free);
@@ -653,8 +655,7 @@ load_command_operation (Ctx          *ctx,
   /* No request: "RUN" and the operation's name stand for them in messages. */
   op->method = g_strdup ("RUN");
   op->path = g_strdup (name);
-  g_free (op->result);
-  op->result = g_strdup (result != NULL ? result : "");
+  _tw_operation_set_result (op, result != NULL ? result : "");
   op->unchanged = g_strdup (unchanged);
 
   if (!_tw_command_load_steps (connector, ctx, json_object_get_member (object, "steps"),
@@ -776,8 +777,7 @@ load_operation (Ctx          *ctx,
   g_hash_table_insert (connector->operations, op->name, op);
   op->method = g_strdup (method);
   op->path = g_strdup (path);
-  g_free (op->result);
-  op->result = g_strdup (result != NULL ? result : "");
+  _tw_operation_set_result (op, result != NULL ? result : "");
   op->key = g_strdup (key);
   op->unchanged = g_strdup (unchanged);
   op->text = format != NULL && g_str_equal (format, "prometheus");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tw-connector.h"
+#include "tw-json-pointer.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,8 @@ typedef struct
 typedef struct
 {
   char     *property;
-  char     *pointer;
+  char          *pointer;
+  TwJsonPointer *compiled;  /* pointer, split at load */
   gboolean  required;
   gboolean  clear;     /* null or missing resets the property to its default */
 } TwMapping;
@@ -24,7 +26,8 @@ typedef struct
 /* A "health" rule; the words are stored folded to lower case. */
 typedef struct
 {
-  char      *pointer;
+  char          *pointer;
+  TwJsonPointer *compiled;  /* pointer, split at load */
   GPtrArray *ok;
   GPtrArray *degraded;
   GPtrArray *down;
@@ -93,7 +96,8 @@ struct _TwOperation
   GPtrArray        *query;      /* TwTemplatePair */
   GPtrArray        *headers;    /* TwTemplatePair */
   char             *body;       /* serialized JSON (or the literal string) template, nullable */
-  char             *result;
+  char             *result;     /* set with _tw_operation_set_result() */
+  TwJsonPointer    *result_pointer;  /* result, split */
   gboolean          list;
   char             *key;        /* nullable */
   GPtrArray        *map;        /* TwMapping */
@@ -176,6 +180,8 @@ void            _tw_components_rule_free    (TwComponentsRule *rule);
 TwOperation    *_tw_operation_new           (TwConnector    *connector,
                                              const char     *name);
 void            _tw_operation_free          (TwOperation    *op);
+void            _tw_operation_set_result    (TwOperation    *op,
+                                             const char     *result);
 void            _tw_secret_spec_free        (TwSecretSpec   *spec);
 
 /* Where the loader is, for messages: "<filename>: operation \"<operation>\": …". */

@@ -135,3 +135,108 @@ tw_json_pointer_get (JsonNode   *root,
   return node;
 }
 
+
+/* One reference token, unescaped, and its array index when it is one. */
+typedef struct
+{
+  char    *name;
+  gboolean is_index;
+  guint    index;
+} Token;
+
+struct _TwJsonPointer
+{
+  guint n_tokens;
+  Token tokens[];
+};
+
+/**
+ * tw_json_pointer_new:
+ * @pointer: an RFC 6901 JSON Pointer
+ *
+ * Splits @pointer into its tokens, unescaped, once.
+ *
+ * Returns: (transfer full) (nullable): the pointer, or %NULL when @pointer is not valid
+ */
+TwJsonPointer *
+tw_json_pointer_new (const char *pointer)
+{
+  TwJsonPointer *self;
+  guint n = 0;
+  const char *p;
+
+  if (!tw_json_pointer_is_valid (pointer))
+    return NULL;
+
+  for (p = pointer; *p != '\0'; p++)
+    n += *p == '/';
+
+  self = g_malloc0 (sizeof (TwJsonPointer) + n * sizeof (Token));
+  self->n_tokens = n;
+
+  p = pointer;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *start = p + 1;
+      const char *end = strchr (start, '/');
+      Token *token = &self->tokens[i];
+
+      if (end == NULL)
+        end = start + strlen (start);
+      token->name = unescape_token (start, end);
+      token->is_index = parse_index (token->name, &token->index);
+      p = end;
+    }
+
+  return self;
+}
+
+void
+tw_json_pointer_free (TwJsonPointer *pointer)
+{
+  if (pointer == NULL)
+    return;
+  for (guint i = 0; i < pointer->n_tokens; i++)
+    g_free (pointer->tokens[i].name);
+  g_free (pointer);
+}
+
+/**
+ * tw_json_pointer_resolve:
+ * @pointer: a pointer made by tw_json_pointer_new()
+ * @root: (nullable): a JSON document
+ *
+ * Walks @root as tw_json_pointer_get() does, with the tokens split before.
+ *
+ * Returns: (transfer none) (nullable): the node @pointer refers to, or %NULL when it
+ *   does not exist
+ */
+JsonNode *
+tw_json_pointer_resolve (const TwJsonPointer *pointer,
+                         JsonNode            *root)
+{
+  JsonNode *node = root;
+
+  g_return_val_if_fail (pointer != NULL, NULL);
+
+  for (guint i = 0; i < pointer->n_tokens && node != NULL; i++)
+    {
+      const Token *token = &pointer->tokens[i];
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        /* NULL when the member is absent: one lookup instead of two. */
+        node = json_object_get_member (json_node_get_object (node), token->name);
+      else if (JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *array = json_node_get_array (node);
+
+          if (!token->is_index || token->index >= json_array_get_length (array))
+            return NULL;
+          node = json_array_get_element (array, token->index);
+        }
+      else
+        return NULL;
+    }
+
+  return node;
+}

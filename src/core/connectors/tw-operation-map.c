@@ -15,13 +15,24 @@
  * by property name, the "health" rule, the "components" rule, and the risk-controls
  * rules "trading" and "breakers" (loaded by tw-connector-rules.c). */
 
+/* @pointer split at load when it was valid, else the text (which then finds nothing). */
+static inline JsonNode *
+resolve (JsonNode            *root,
+         const TwJsonPointer *compiled,
+         const char          *pointer)
+{
+  if (compiled != NULL)
+    return root != NULL ? tw_json_pointer_resolve (compiled, root) : NULL;
+  return tw_json_pointer_get (root, pointer);
+}
+
 /* The selected result, or the whole body when the "result" pointer finds nothing (the
  * rules of a health answer are read from there). */
 static JsonNode *
 result_or_root (const TwOperation *op,
                 JsonNode          *root)
 {
-  JsonNode *node = tw_json_pointer_get (root, op->result);
+  JsonNode *node = resolve (root, op->result_pointer, op->result);
 
   return node != NULL ? node : root;
 }
@@ -45,7 +56,7 @@ tw_operation_select (const TwOperation  *op,
   g_return_val_if_fail (root != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  node = tw_json_pointer_get (root, op->result);
+  node = resolve (root, op->result_pointer, op->result);
   if (node == NULL)
     g_set_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE,
                  _("%s: operation \"%s\": the answer has no \"%s\"; the service may not be "
@@ -85,7 +96,7 @@ apply_map (const TwOperation  *op,
           break;
         }
 
-      value = tw_json_pointer_get (node, mapping->pointer);
+      value = resolve (node, mapping->compiled, mapping->pointer);
       if (value == NULL || JSON_NODE_HOLDS_NULL (value))
         {
           if (mapping->required)
@@ -181,7 +192,9 @@ tw_operation_map_summary (const TwOperation  *op,
   if (!apply_map (op, op->summary_map, root, target, error))
     return FALSE;
   if (op->summary_health != NULL)
-    *health = classify (op->summary_health, tw_json_pointer_get (root, op->summary_health->pointer), NULL);
+    *health = classify (op->summary_health,
+                        resolve (root, op->summary_health->compiled, op->summary_health->pointer),
+                        NULL);
   return TRUE;
 }
 
@@ -326,7 +339,8 @@ tw_operation_eval_health (const TwOperation  *op,
   if (root == NULL)
     return TW_HEALTH_DEGRADED;
 
-  return classify (op->health, tw_json_pointer_get (result_or_root (op, root), op->health->pointer),
+  return classify (op->health,
+                   resolve (result_or_root (op, root), op->health->compiled, op->health->pointer),
                    detail);
 }
 
@@ -350,7 +364,7 @@ tw_operation_eval_item_health (const TwOperation  *op,
   if (item == NULL)
     return TW_HEALTH_DEGRADED;
 
-  return classify (op->health, tw_json_pointer_get (item, op->health->pointer), detail);
+  return classify (op->health, resolve (item, op->health->compiled, op->health->pointer), detail);
 }
 
 static TwComponent *
@@ -380,7 +394,7 @@ map_component (const TwOperation  *op,
   if (rule->health != NULL)
     tw_component_set_health (component,
                              classify (rule->health,
-                                       tw_json_pointer_get (value, rule->health->pointer),
+                                       resolve (value, rule->health->compiled, rule->health->pointer),
                                        NULL));
 
   return g_steal_pointer (&component);

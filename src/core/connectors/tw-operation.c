@@ -686,6 +686,7 @@ _tw_mapping_free (TwMapping *mapping)
     return;
   g_free (mapping->property);
   g_free (mapping->pointer);
+  g_clear_pointer (&mapping->compiled, tw_json_pointer_free);
   g_free (mapping);
 }
 
@@ -695,6 +696,7 @@ _tw_health_rule_free (TwHealthRule *rule)
   if (rule == NULL)
     return;
   g_free (rule->pointer);
+  g_clear_pointer (&rule->compiled, tw_json_pointer_free);
   g_clear_pointer (&rule->ok, g_ptr_array_unref);
   g_clear_pointer (&rule->degraded, g_ptr_array_unref);
   g_clear_pointer (&rule->down, g_ptr_array_unref);
@@ -725,8 +727,19 @@ _tw_operation_new (TwConnector *connector,
   op->query = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_template_pair_free);
   op->headers = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_template_pair_free);
   op->map = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_mapping_free);
-  op->result = g_strdup ("");
+  _tw_operation_set_result (op, "");
   return op;
+}
+
+/* The "result" pointer, and the same split once for every answer. */
+void
+_tw_operation_set_result (TwOperation *op,
+                          const char  *result)
+{
+  g_free (op->result);
+  op->result = g_strdup (result);
+  g_clear_pointer (&op->result_pointer, tw_json_pointer_free);
+  op->result_pointer = tw_json_pointer_new (result);
 }
 
 void
@@ -741,6 +754,7 @@ _tw_operation_free (TwOperation *op)
   g_clear_pointer (&op->headers, g_ptr_array_unref);
   g_free (op->body);
   g_free (op->result);
+  g_clear_pointer (&op->result_pointer, tw_json_pointer_free);
   g_free (op->key);
   g_free (op->unchanged);
   g_clear_pointer (&op->map, g_ptr_array_unref);
