@@ -195,6 +195,26 @@ def click(acc):
     do_action(acc, "click", "activate", "press")
 
 
+TOPS = (pyatspi.ROLE_FRAME, pyatspi.ROLE_DIALOG, pyatspi.ROLE_WINDOW, pyatspi.ROLE_APPLICATION,
+        pyatspi.ROLE_ALERT)
+
+
+def attached(acc):
+    """Whether @acc is still in a window's tree: its parents lead to a window (a widget a
+    poll replaced while the tree was walked leads nowhere, or to an unnamed orphan)."""
+    node = acc
+    for _ in range(60):
+        try:
+            if role(node) in TOPS:
+                return True
+            node = node.parent
+        except Exception:
+            return False
+        if node is None:
+            return False
+    return True
+
+
 def path_of(acc):
     parts = []
     node = acc
@@ -263,8 +283,7 @@ def problems(root):
 def problems_of(acc):
     """What @acc lacks, as problems() lists it."""
     found = []
-    if acc.parent is None and role(acc) not in (pyatspi.ROLE_FRAME, pyatspi.ROLE_DIALOG,
-                                                pyatspi.ROLE_WINDOW, pyatspi.ROLE_APPLICATION):
+    if not attached(acc):
         return found   # removed while walked (a row a poll replaced): no longer shown
     r = role(acc)
     n = name(acc).strip()
