@@ -68,8 +68,9 @@ set_held (TwLogView *self,
 /* items-changed for a change in the view's rows (@position, @removed: the held rows
  * included), once it is made: rows held at the top stay held when rows are added above
  * them or at the end; any other change shows as many of the newest rows as were shown
- * (none if none was: every row held) and holds the rest. An empty view that gets rows while the first screen is
- * armed shows only the newest first_screen (none when it holds them all). */
+ * (none if none was: every row held) and holds the rest. An empty view that gets rows
+ * while the first screen is armed shows only the newest first_screen (none when it
+ * holds them all). */
 static void
 rows_changed (TwLogView *self,
               guint      position,
