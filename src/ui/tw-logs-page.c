@@ -135,21 +135,74 @@ remember_row_height (TwLogsPage *self)
     self->row_height = height;
 }
 
-/* The rows the list shows whole, 0 before it was laid out (then no first screen). */
+static int
+row_height (TwLogsPage *self)
+{
+  return self->row_height > 0 ? self->row_height
+                              : tw_log_row_get_line_height (GTK_WIDGET (self->list_view)) + ROW_EXTRA;
+}
+
+/* The rows the list shows whole, 0 before it was laid out. */
 static guint
 first_screen_rows (TwLogsPage *self)
 {
   int height = gtk_widget_get_height (GTK_WIDGET (self->list_view));
-  int row = self->row_height > 0 ? self->row_height
-                                 : tw_log_row_get_line_height (GTK_WIDGET (self->list_view)) + ROW_EXTRA;
+  int row = row_height (self);
 
   return height > 0 && row > 0 ? (guint) (height / row) : 0;
 }
 
+/* The rows the list will show whole once laid out, from what its page will get (its
+ * parent's size, as a stack gives its pages) less the page's rows above the list (its
+ * minimum height but the list's own), one row less to be safe: 0 when the parent has
+ * not been laid out either. */
+static guint
+estimate_first_screen_rows (TwLogsPage *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  GtkWidget *around = gtk_widget_get_parent (GTK_WIDGET (self->scroller));
+  int width = parent != NULL ? gtk_widget_get_width (parent) : 0;
+  int height = parent != NULL ? gtk_widget_get_height (parent) : 0;
+  int page_min = 0, around_min = 0, row = row_height (self);
+  int list_height;
+
+  if (width <= 0 || height <= 0 || row <= 0)
+    return 0;
+  gtk_widget_measure (GTK_WIDGET (self), GTK_ORIENTATION_VERTICAL, width, &page_min, NULL, NULL, NULL);
+  gtk_widget_measure (around, GTK_ORIENTATION_VERTICAL, width, &around_min, NULL, NULL, NULL);
+  list_height = height - (page_min - around_min);
+  return list_height / row > 1 ? (guint) (list_height / row - 1) : 0;
+}
+
+/* A list that has not been laid out yet (a page built hidden, after its logs were read,
+ * as the console's pages are) holds every row until it is about to be: then, mapped,
+ * the newest screenful comes — its height estimated when it has none yet — so that its
+ * first frame paints them, not the oldest of the rows the list builds first. */
 static void
 arm_first_screen (TwLogsPage *self)
 {
-  tw_log_view_set_first_screen (self->view, self->follow ? first_screen_rows (self) : 0);
+  guint rows = self->follow ? first_screen_rows (self) : 0;
+
+  if (self->follow && rows == 0)
+    tw_log_view_hold_first_screen (self->view);
+  else
+    tw_log_view_set_first_screen (self->view, rows);
+}
+
+static void
+show_first_screen (TwLogsPage *self)
+{
+  guint rows;
+
+  if (tw_log_view_get_n_held (self->view) == 0
+      || g_list_model_get_n_items (G_LIST_MODEL (self->view)) > 0
+      || !gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    return;
+  rows = first_screen_rows (self);
+  if (rows == 0)
+    rows = estimate_first_screen_rows (self);
+  /* No size to go by: every row, as without a first screen. */
+  tw_log_view_show_held (self->view, rows > 0 ? rows : G_MAXUINT);
 }
 
 /* Called at the frame that lays out the first screen, then at each next one: the rows
@@ -523,6 +576,9 @@ tw_logs_page_set_logs (TwLogsPage *self,
     return;
   disconnect_logs (self);
   g_set_object (&self->logs, logs);
+  /* The scroll position seen was the other logs' (a page hidden meanwhile, as when no
+   * profile is open, has not seen its list go): no scrolling up from it. */
+  self->last_value = 0;
   self->focus_seen = logs != NULL ? tw_logs_get_focus (logs, NULL, NULL) : 0;
   names = gtk_string_list_new (NULL);
   gtk_string_list_append (names, _("All logs"));
@@ -645,6 +701,7 @@ tw_logs_page_map (GtkWidget *widget)
   guint serial;
 
   GTK_WIDGET_CLASS (tw_logs_page_parent_class)->map (widget);
+  show_first_screen (self);
   if (self->logs == NULL)
     return;
   serial = tw_logs_get_focus (self->logs, &source_id, &row);
@@ -796,6 +853,7 @@ tw_logs_page_init (TwLogsPage *self)
   g_signal_connect_swapped (self->view, "notify::filtering", G_CALLBACK (filtering_changed_cb), self);
   g_signal_connect_swapped (self->view, "notify::progress", G_CALLBACK (progress_changed_cb), self);
   g_signal_connect_swapped (self->view, "notify::n-matches", G_CALLBACK (update_count), self);
+  g_signal_connect_swapped (self->view, "notify::n-held", G_CALLBACK (show_first_screen), self);
   adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect (adj, "changed", G_CALLBACK (adjustment_changed_cb), self);
   g_signal_connect (adj, "value-changed", G_CALLBACK (adjustment_value_changed_cb), self);

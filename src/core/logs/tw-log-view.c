@@ -33,8 +33,10 @@ struct _TwLogView
   guint         progress_id;
 
   /* The first screen: when armed, the next rows to come into an empty view show only
-   * their newest first_screen rows; the held rows above come at tw_log_view_show_held(). */
+   * their newest first_screen rows (none when hold_all); the held rows above come at
+   * tw_log_view_show_held(). */
   guint         first_screen;
+  gboolean      hold_all;
   guint         held;
 };
 
@@ -43,7 +45,7 @@ static void tw_log_view_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (TwLogView, tw_log_view, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, tw_log_view_model_init))
 
-enum { PROP_0, PROP_FILTERING, PROP_PROGRESS, PROP_N_MATCHES, N_PROPS };
+enum { PROP_0, PROP_FILTERING, PROP_PROGRESS, PROP_N_MATCHES, PROP_N_HELD, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 /* Rows of the view, the held ones included. */
@@ -53,10 +55,22 @@ total_rows (TwLogView *self)
   return self->direct ? self->n_direct : self->refs->len;
 }
 
+static void
+set_held (TwLogView *self,
+          guint      held)
+{
+  if (self->held == held)
+    return;
+  self->held = held;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_HELD]);
+}
+
 /* items-changed for a change in the view's rows (@position, @removed: the held rows
  * included), once it is made: rows held at the top stay held when rows are added above
- * them or at the end; any other change shows them all. An empty view that gets rows
- * while the first screen is armed shows only the newest first_screen. */
+ * them or at the end; any other change shows as many of the newest rows as were shown
+ * (none if none was: every row held) and holds the rest. An empty view that gets rows
+ * while the first screen is armed shows only the newest first_screen (none when it
+ * holds them all). */
 static void
 rows_changed (TwLogView *self,
               guint      position,
@@ -65,12 +79,13 @@ rows_changed (TwLogView *self,
 {
   GListModel *model = G_LIST_MODEL (self);
   guint shown_before = total_rows (self) + removed - added - self->held;
+  guint shown;
 
   if (self->held > 0)
     {
       if (removed == 0 && position <= self->held)
         {
-          self->held += added;
+          set_held (self, self->held + added);
           return;
         }
       if (removed == 0)
@@ -78,19 +93,25 @@ rows_changed (TwLogView *self,
           g_list_model_items_changed (model, position - self->held, 0, added);
           return;
         }
-      /* Any other change: every row shown again, in one change (the held ones that
-       * went away are never shown). */
-      self->held = 0;
-      g_list_model_items_changed (model, 0, shown_before, total_rows (self));
+      /* Any other change (a merge found again when a source's first lines came after
+       * the others'): as many of the newest rows as were shown, in one change, the rest
+       * held (the held ones that went away are never shown). Showing them all would
+       * leave the list at the top, at the oldest. */
+      shown = MIN (total_rows (self), shown_before);
+      set_held (self, total_rows (self) - shown);
+      if (shown_before > 0 || shown > 0)
+        g_list_model_items_changed (model, 0, shown_before, shown);
       return;
     }
-  if (self->first_screen > 0 && shown_before == 0 && removed == 0 && added > 0)
+  if ((self->first_screen > 0 || self->hold_all) && shown_before == 0 && removed == 0 && added > 0)
     {
-      guint shown = MIN (added, self->first_screen);
+      shown = self->hold_all ? 0 : MIN (added, self->first_screen);
 
       self->first_screen = 0;
-      self->held = added - shown;
-      g_list_model_items_changed (model, 0, 0, shown);
+      self->hold_all = FALSE;
+      set_held (self, added - shown);
+      if (shown > 0)
+        g_list_model_items_changed (model, 0, 0, shown);
       return;
     }
   if (removed > 0 || added > 0)
@@ -721,6 +742,16 @@ tw_log_view_set_first_screen (TwLogView *self,
   g_return_if_fail (TW_IS_LOG_VIEW (self));
 
   self->first_screen = n_rows;
+  self->hold_all = FALSE;
+}
+
+void
+tw_log_view_hold_first_screen (TwLogView *self)
+{
+  g_return_if_fail (TW_IS_LOG_VIEW (self));
+
+  self->first_screen = 0;
+  self->hold_all = TRUE;
 }
 
 guint
@@ -740,10 +771,11 @@ tw_log_view_show_held (TwLogView *self,
   g_return_if_fail (TW_IS_LOG_VIEW (self));
 
   self->first_screen = 0;
+  self->hold_all = FALSE;
   n = MIN (n_rows, self->held);
   if (n == 0)
     return;
-  self->held -= n;
+  set_held (self, self->held - n);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n);
 }
 
@@ -863,6 +895,7 @@ tw_log_view_get_property (GObject    *object,
     case PROP_FILTERING: g_value_set_boolean (value, self->filtering); break;
     case PROP_PROGRESS: g_value_set_double (value, self->progress); break;
     case PROP_N_MATCHES: g_value_set_uint (value, tw_log_view_get_n_matches (self)); break;
+    case PROP_N_HELD: g_value_set_uint (value, self->held); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -880,6 +913,7 @@ tw_log_view_class_init (TwLogViewClass *klass)
   properties[PROP_FILTERING] = g_param_spec_boolean ("filtering", NULL, NULL, FALSE, flags);
   properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0, flags);
   properties[PROP_N_MATCHES] = g_param_spec_uint ("n-matches", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_HELD] = g_param_spec_uint ("n-held", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -55,10 +55,16 @@ guint        tw_log_view_find           (TwLogView         *self,
  * @n_rows of them are in the model (a list shows them at once, the newest at the end,
  * without laying out rows it will scroll away from); the rows above are held until
  * tw_log_view_show_held() inserts them at the top. Rows added at the end meanwhile are
- * shown; any other change shows the held rows first. 0: off. */
+ * shown; any other change (rows found again) keeps as many of the newest rows as were
+ * shown and holds the rest. 0: off. */
 void         tw_log_view_set_first_screen (TwLogView       *self,
                                            guint            n_rows);
-/* Rows held above the model's first (not in it yet). */
+/* The first screen when its size is not known yet (a list not laid out): the next time
+ * the view goes from no row to some, every row is held (the model stays empty,
+ * "n-held" says they came) until tw_log_view_show_held() shows the newest of them.
+ * Cleared by tw_log_view_set_first_screen(). */
+void         tw_log_view_hold_first_screen (TwLogView      *self);
+/* Rows held above the model's first (not in it yet); notified as "n-held". */
 guint        tw_log_view_get_n_held     (TwLogView         *self);
 /* Inserts the lowest @n_rows held rows (G_MAXUINT: all) at the top of the model. */
 void         tw_log_view_show_held      (TwLogView         *self,
