@@ -283,8 +283,6 @@ def problems(root):
 def problems_of(acc):
     """What @acc lacks, as problems() lists it."""
     found = []
-    if not attached(acc):
-        return found   # removed while walked (a row a poll replaced): no longer shown
     r = role(acc)
     n = name(acc).strip()
     operable = r in OPERABLE or (state(acc, pyatspi.STATE_FOCUSABLE) and r not in (
@@ -307,6 +305,8 @@ def problems_of(acc):
         found.append("unnamed column header: " + what)
     elif r == pyatspi.ROLE_IMAGE and (not n or GENERIC.match(n)) and not has_text_beside(acc):
         found.append("icon with no text equivalent: " + what)
+    if found and not attached(acc):
+        return []   # removed while walked (a row a poll replaced): no longer shown
     return found
 
 
