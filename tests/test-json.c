@@ -88,6 +88,9 @@ test_unicode_escapes (void)
   static const char * const bad[] = {
     "[\"\\uDatabase\"]", "[\"\\uDC00\"]", "[\"\\uD800x\"]", "[\"\\uD800\\u0041\"]",
     "{\"id\": \"\\u12\"}", "[\"\\u",
+    /* Not JSON escapes, read by json-glib as GScanner's: "\631" an octal byte (found by
+     * fuzz-multistatus: an order id that was not UTF-8). */
+    "[{\"id\":\"d24\\631f\",\"status\":200}]", "[\"\\x41\"]", "[\"\\'\"]", "[\"\\",
   };
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
@@ -103,12 +106,13 @@ test_unicode_escapes (void)
       g_clear_error (&error);
     }
 
-  node = tw_json_parse ("[\"caf\\u00e9 \\uD83D\\uDE00\", \"\\\\uDC00\", \"\\u0041\"]", -1, &error);
+  node = tw_json_parse ("[\"caf\\u00e9 \\uD83D\\uDE00\", \"\\\\uDC00\", \"\\u0041\", \"\\\"\\/\\b\\f\\n\\r\\t\"]", -1, &error);
   g_assert_no_error (error);
   array = json_node_get_array (node);
   g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "caf\u00e9 \U0001F600");
   g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "\\uDC00");
   g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "A");
+  g_assert_cmpstr (json_array_get_string_element (array, 3), ==, "\"/\b\f\n\r\t");
 }
 
 /* json-glib quotes the text around a fault cut at a byte, here inside the emoji; the

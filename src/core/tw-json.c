@@ -58,8 +58,9 @@ unicode_escape_length (const char *data,
  * longer than %TW_JSON_MAX_BYTES, nests arrays and objects no deeper than
  * %TW_JSON_MAX_DEPTH and holds no more than %TW_JSON_MAX_VALUES values. Strings are
  * skipped with their escapes, so brackets inside them do not count; a "\u" escape must
- * name a character (four hex digits, surrogates in pairs), or json-glib would make a
- * string that is not UTF-8 of it (%TW_ERROR_INVALID). Whether the text is otherwise
+ * name a character (four hex digits, surrogates in pairs) and any other escape be one
+ * of JSON's, or json-glib would make a string that is not UTF-8 of it
+ * (%TW_ERROR_INVALID). Whether the text is otherwise
  * well-formed JSON is the parser's business.
  *
  * Returns: %TRUE when the text is within the limits
@@ -103,7 +104,18 @@ tw_json_check_limits (const char  *data,
               i += escape - 1;
             }
           else if (c == '\\')
-            i++;
+            {
+              /* JSON's escapes only: json-glib reads others as GScanner does ("\631" an
+               * octal byte), which makes a string that is not UTF-8 of them. */
+              if (i + 1 >= length || data[i + 1] == '\0' || strchr ("\"\\/bfnrt", data[i + 1]) == NULL)
+                {
+                  g_set_error (error, TW_ERROR, TW_ERROR_INVALID,
+                               /* Not G_GSIZE_FORMAT: xgettext cannot see through a macro. */
+                               _("a string holds an escape JSON does not have (byte %zu)"), i + 1);
+                  return FALSE;
+                }
+              i++;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;

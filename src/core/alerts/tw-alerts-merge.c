@@ -37,6 +37,14 @@ resolve_item (TwAlertsService *self,
 
 /* @source: the name the page shows; @complete: the answer lists every alert of @source
  * (a poll), so those it no longer lists have left it. */
+/* Whether @source is the only Alertmanager @item is listed in. */
+static gboolean
+last_source (TwAlertItem *item,
+             const char  *source)
+{
+  return tw_alert_item_get_sources (item)->len == 1 && _tw_alert_item_has_source (item, source);
+}
+
 static void
 merge (TwAlertsService *self,
        GPtrArray       *alerts,
@@ -64,11 +72,16 @@ merge (TwAlertsService *self,
           if (item == NULL)
             continue;
           /* Resolved in @source: it has left that one; another Alertmanager may still
-           * report it firing (its own poll or webhook resolves it there). */
-          if (_tw_alert_item_remove_source (item, source))
-            g_ptr_array_add (changed, item);
-          if (tw_alert_item_get_sources (item)->len > 0 && !tw_alert_item_is_resolved (item))
-            continue;
+           * report it firing (its own poll or webhook resolves it there). The last
+           * source stays: where the alert was resolved (found by fuzz-webhook: a
+           * resolved alert that named no Alertmanager). */
+          if (!last_source (item, source))
+            {
+              if (_tw_alert_item_remove_source (item, source))
+                g_ptr_array_add (changed, item);
+              if (tw_alert_item_get_sources (item)->len > 0 && !tw_alert_item_is_resolved (item))
+                continue;
+            }
           _tw_alert_item_update_am (item, data, with_silences);
           resolve_item (self, item, data->ends_at, changed);
           continue;
@@ -117,12 +130,18 @@ merge (TwAlertsService *self,
 
           if (tw_alert_item_get_source_kind (item) != TW_ALERT_SOURCE_ALERTMANAGER
               || g_hash_table_contains (seen, tw_alert_item_get_key (item))
-              || !_tw_alert_item_remove_source (item, source))
+              || !_tw_alert_item_has_source (item, source))
             continue;
-          if (tw_alert_item_get_sources (item)->len == 0)
-            resolve_item (self, item, NULL, changed);
+          if (last_source (item, source))
+            {
+              if (!tw_alert_item_is_resolved (item))
+                resolve_item (self, item, NULL, changed);
+            }
           else
-            g_ptr_array_add (changed, item);
+            {
+              _tw_alert_item_remove_source (item, source);
+              g_ptr_array_add (changed, item);
+            }
         }
     }
 

@@ -106,8 +106,15 @@ refuse_secrets (GKeyFile    *keyfile,
       keys = g_key_file_get_keys (keyfile, groups[i], NULL, NULL);
       for (guint j = 0; keys != NULL && keys[j] != NULL; j++)
         {
-          g_autofree char *value = g_key_file_get_value (keyfile, groups[i], keys[j], NULL);
-          g_autofree char *stripped = g_strstrip (g_strdup (value != NULL ? value : ""));
+          /* Unescaped, as the profile reads and writes it: "\r" in the file is the one
+           * character a loaded value holds (found by fuzz-profile: a value that passed,
+           * saved, then looked like a key). */
+          g_autofree char *value = g_key_file_get_string (keyfile, groups[i], keys[j], NULL);
+          g_autofree char *stripped = NULL;
+
+          if (value == NULL)
+            value = g_key_file_get_value (keyfile, groups[i], keys[j], NULL);
+          stripped = g_strstrip (g_strdup (value != NULL ? value : ""));
 
           if (looks_secret (keys[j]))
             {
