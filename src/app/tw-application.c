@@ -387,6 +387,9 @@ tw_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
   tw_ui_fix_accessible_labels ();
+  /* A banner's selectable text (a failed halt's reasons, kept copyable) is often the
+   * first focusable widget of its page: focused, GTK would show it all selected. */
+  g_object_set (gtk_settings_get_default (), "gtk-label-select-on-focus", FALSE, NULL);
 
   self->http = tw_http_new ();
   self->registry = tw_connector_registry_new ();
