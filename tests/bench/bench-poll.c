@@ -25,6 +25,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "tw-application.h"
 #include "tw-sim.h"
@@ -41,6 +42,7 @@ static int opt_seconds = 30;
 static int opt_interval = 1;
 static char *opt_sim = NULL;
 static gboolean opt_hide_window = FALSE;
+static int opt_soak_seconds = 0;
 
 /* The 1 ms stall meter. */
 typedef struct
@@ -167,6 +169,19 @@ after_paint_cb (GdkFrameClock *clock,
   frames->max_us = MAX (frames->max_us, duration);
   frames->total_us += duration;
   frames->n++;
+}
+
+/* The console's resident set now, in kB (getrusage gives only the peak). */
+static long
+rss_kb (void)
+{
+  g_autofree char *statm = NULL;
+  long pages_total = 0, pages_resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL)
+      || sscanf (statm, "%ld %ld", &pages_total, &pages_resident) != 2)
+    return -1;
+  return pages_resident * (sysconf (_SC_PAGESIZE) / 1024);
 }
 
 /* Iterates the default main context for @seconds, or until @done (if given) holds. */
@@ -498,6 +513,65 @@ build_floor_requests (Bench      *bench,
   return TRUE;
 }
 
+#define SOAK_SETTLE_S   300  /* RSS growth counts from here */
+#define GOAL_SOAK_MB    5.0
+
+/* --soak-seconds S: S seconds more of polling, the meter running, with the resident
+ * set read every minute: its growth from the fifth minute to the end (goal ≤ 5 MB),
+ * the CPU and the longest stall over the whole soak. */
+static gboolean
+run_soak (Bench   *bench,
+          GError **error)
+{
+  gint64 t0, t1;
+  double cpu0, cpu1;
+  long rss_settled = -1, rss_first = rss_kb (), rss_last = rss_first;
+  guint polls_ok0 = bench->polls_ok, polls_failed0 = bench->polls_failed;
+
+  printf ("Soak: %d s more of polling, the resident set every 60 s (the meter on)\n",
+          opt_soak_seconds);
+  fflush (stdout);
+  meter_start (&bench->meter);
+  t0 = g_get_monotonic_time ();
+  cpu0 = cpu_seconds ();
+  for (int minute = 1; minute * 60 <= opt_soak_seconds; minute++)
+    {
+      run_for (60, NULL, bench);
+      rss_last = rss_kb ();
+      if (minute * 60 == SOAK_SETTLE_S)
+        rss_settled = rss_last;
+      printf ("  +%4d s  RSS %.1f MB  CPU %.2f s  longest stall so far %.1f ms\n", minute * 60,
+              rss_last / 1024.0, cpu_seconds () - cpu0, bench->meter.max_late_us / 1000.0);
+      fflush (stdout);
+    }
+  cpu1 = cpu_seconds ();
+  t1 = g_get_monotonic_time ();
+  meter_stop (&bench->meter);
+
+  printf ("  soak over %.0f s: RSS %.1f → %.1f MB; CPU %.2f %% of one core (the meter's cost "
+          "included); longest stall %.2f ms (%u over 16 ms); health polls %u ok, %u failed\n",
+          (t1 - t0) / 1e6, rss_first / 1024.0, rss_last / 1024.0,
+          100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6), bench->meter.max_late_us / 1000.0,
+          bench->meter.over_16ms, bench->polls_ok - polls_ok0, bench->polls_failed - polls_failed0);
+  if (rss_settled >= 0)
+    printf ("  RSS growth after the first %d s: %.2f MB (goal ≤ %.0f MB: %s)\n", SOAK_SETTLE_S,
+            (rss_last - rss_settled) / 1024.0, GOAL_SOAK_MB,
+            (rss_last - rss_settled) / 1024.0 <= GOAL_SOAK_MB ? "met" : "MISSED");
+  printf ("RESULT poll-soak seconds=%d rss_start_mb=%.1f rss_settled_mb=%.1f rss_end_mb=%.1f "
+          "cpu_pct=%.2f stall_max_ms=%.2f over_16ms=%u polls_ok=%u polls_failed=%u\n",
+          opt_soak_seconds, rss_first / 1024.0, rss_settled / 1024.0, rss_last / 1024.0,
+          100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6), bench->meter.max_late_us / 1000.0,
+          bench->meter.over_16ms, bench->polls_ok - polls_ok0, bench->polls_failed - polls_failed0);
+  fflush (stdout);
+  if (bench->polls_ok - polls_ok0 < (guint) (opt_services * (opt_soak_seconds / 60 * 60) / opt_interval * 9 / 10))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Only %u successful polls in the soak", bench->polls_ok - polls_ok0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Runs bench-poll-floor (next to this executable) with the request set on its stdin;
  * prints the comparison with the console. */
 static gboolean
@@ -805,6 +879,9 @@ measure (Bench   *bench,
           bench->frames.max_us / 1000.0, bench->polls_ok, bench->polls_failed, seq1 - seq0, expected);
   fflush (stdout);
 
+  if (opt_soak_seconds > 0 && !run_soak (bench, error))
+    return FALSE;
+
   /* Proof that the polling really happened, at the rate asked: within 10 %. */
   if (bench->polls_ok < expected * 9 / 10 || (guint64) (seq1 - seq0) < expected * 9 / 10)
     {
@@ -878,6 +955,8 @@ main (int   argc,
     { "services", 0, 0, G_OPTION_ARG_INT, &opt_services, "Number of services (default 200)", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds, "Measured window (default 30)", "S" },
     { "interval", 0, 0, G_OPTION_ARG_INT, &opt_interval, "Poll interval in seconds (default 1)", "S" },
+    { "soak-seconds", 0, 0, G_OPTION_ARG_INT, &opt_soak_seconds,
+      "After the windows, poll S seconds more and report the resident set's growth", "S" },
     { "hide-window", 0, 0, G_OPTION_ARG_NONE, &opt_hide_window,
       "Diagnosis: hide the window before the profile opens (the core's share alone)", NULL },
     { NULL }

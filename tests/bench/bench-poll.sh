@@ -40,4 +40,4 @@ export TW_SIM_ALPACA_RATE_LIMIT=${TW_SIM_ALPACA_RATE_LIMIT:-1000000}
 exec "$bench" --sim "$sim" \
   --services "${TW_BENCH_POLL_SERVICES:-200}" \
   --seconds "${TW_BENCH_POLL_SECONDS:-30}" \
-  --interval 1
+  --interval 1 "$@"
