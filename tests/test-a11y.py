@@ -62,8 +62,12 @@ class Console:
         try:
             # The first GTK start of a fresh machine, beside another test, has been seen
             # taking most of the 30 s: it gets three times that.
-            self.app = at.wait(lambda: at.application(APP_NAME), "the console on the accessibility bus",
-                               timeout=3 * at.TIMEOUT)
+            # …unless it exited: that is said at once, not after the whole wait.
+            self.app = at.wait(lambda: self.process.poll() is not None or at.application(APP_NAME),
+                               "the console on the accessibility bus", timeout=3 * at.TIMEOUT)
+            if self.app is True:
+                raise AssertionError("the console exited with %d before it was on the "
+                                     "accessibility bus" % self.process.returncode)
         except AssertionError:
             self.print_log("# ")
             self.stop()
