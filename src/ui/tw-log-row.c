@@ -188,13 +188,16 @@ make_layout (GtkWidget  *widget,
 
 /* A font's metrics cost a shaping of sample text each time they are asked for
  * (pango_context_get_metrics): the rows share the last ones (in Pango units), as long
- * as the font, font map, resolution and language are the same. Main thread only. */
+ * as the font, font map, resolution, font options and language are the same; and the
+ * layouts of their short columns (shared_layout()). Main thread only. */
 typedef struct
 {
   PangoFontDescription *desc;
   PangoFontMap         *font_map;
   PangoLanguage        *language;
   double                resolution;
+  cairo_font_options_t *options;
+  GHashTable           *layouts;      /* "COLUMN WEIGHT TEXT" → PangoLayout */
   int                   char_width;   /* the wider of a character and a digit */
   int                   height;
   int                   ascent;
@@ -212,10 +215,13 @@ get_metrics (GtkWidget *widget)
   PangoFontMap *font_map = pango_context_get_font_map (context);
   PangoLanguage *language = pango_context_get_language (context);
   double resolution = pango_cairo_context_get_resolution (context);
+  const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
   Metrics *m = &metrics_cache;
 
   if (m->desc == NULL || m->font_map != font_map || m->language != language
-      || m->resolution != resolution || !pango_font_description_equal (m->desc, desc))
+      || m->resolution != resolution || !pango_font_description_equal (m->desc, desc)
+      || (options == NULL) != (m->options == NULL)
+      || (options != NULL && !cairo_font_options_equal (options, m->options)))
     {
       PangoFontDescription *mono = pango_font_description_copy (desc);
       PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
@@ -228,6 +234,10 @@ get_metrics (GtkWidget *widget)
       g_set_object (&m->font_map, font_map);
       m->language = language;
       m->resolution = resolution;
+      g_clear_pointer (&m->options, cairo_font_options_destroy);
+      m->options = options != NULL ? cairo_font_options_copy (options) : NULL;
+      if (m->layouts != NULL)
+        g_hash_table_remove_all (m->layouts);
       m->char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
                            pango_font_metrics_get_approximate_digit_width (metrics));
       m->height = pango_font_metrics_get_height (metrics);
@@ -240,6 +250,45 @@ get_metrics (GtkWidget *widget)
       pango_font_description_free (mono);
     }
   return m;
+}
+
+/* The rows' short columns — a log's name, a time to the second, a level, a flag, an id —
+ * come again from row to row: one layout for each, shared while the font is the same,
+ * instead of each row shaping its own (most of a first frame's 34 rows' layout work). */
+#define SHARED_LAYOUTS_MAX 1024
+
+static PangoLayout *
+shared_layout (TwLogRow   *self,
+               guint       col,
+               const char *text,
+               PangoWeight weight,
+               double      scale)
+{
+  Metrics *m = (Metrics *) get_metrics (GTK_WIDGET (self));
+  g_autofree char *key = g_strdup_printf ("%u %d %s", col, (int) weight, text);
+  PangoLayout *layout;
+
+  if (m->layouts == NULL)
+    m->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  layout = g_hash_table_lookup (m->layouts, key);
+  if (layout == NULL)
+    {
+      if (g_hash_table_size (m->layouts) >= SHARED_LAYOUTS_MAX)
+        g_hash_table_remove_all (m->layouts);
+      layout = make_layout (GTK_WIDGET (self), text, FALSE, weight, scale);
+      if (col == COL_SOURCE)
+        pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      if (col == COL_TIME)
+        {
+          PangoAttrList *attrs = pango_attr_list_new ();
+
+          pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+          pango_layout_set_attributes (layout, attrs);
+          pango_attr_list_unref (attrs);
+        }
+      g_hash_table_insert (m->layouts, g_steal_pointer (&key), layout);
+    }
+  return g_object_ref (layout);
 }
 
 /* The width of @chars characters of the row's font, as a label's width-chars. */
@@ -293,7 +342,6 @@ ensure_layouts (TwLogRow *self)
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   TwLogLine *line = self->line;
   const char *flag, *cid;
-  PangoAttrList *attrs;
   char time[32];
   int x, right, w, fit;
 
@@ -307,13 +355,8 @@ ensure_layouts (TwLogRow *self)
       flag = flag_text (line);
       cid = tw_log_line_get_correlation_id (line);
       format_time (tw_log_line_get_time (line), time);
-      self->layouts[COL_SOURCE] = make_layout (GTK_WIDGET (self), tw_log_line_get_source_id (line), FALSE, PANGO_WEIGHT_NORMAL, 1.0);
-      pango_layout_set_ellipsize (self->layouts[COL_SOURCE], PANGO_ELLIPSIZE_END);
-      self->layouts[COL_TIME] = make_layout (GTK_WIDGET (self), time, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
-      attrs = pango_attr_list_new ();
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-      pango_layout_set_attributes (self->layouts[COL_TIME], attrs);
-      pango_attr_list_unref (attrs);
+      self->layouts[COL_SOURCE] = shared_layout (self, COL_SOURCE, tw_log_line_get_source_id (line), PANGO_WEIGHT_NORMAL, 1.0);
+      self->layouts[COL_TIME] = shared_layout (self, COL_TIME, time, PANGO_WEIGHT_NORMAL, 1.0);
       switch (tw_log_line_get_level (line))
         {
         case TW_LOG_LEVEL_CRITICAL:
@@ -330,11 +373,11 @@ ensure_layouts (TwLogRow *self)
           w = PANGO_WEIGHT_NORMAL;
           break;
         }
-      self->layouts[COL_LEVEL] = make_layout (GTK_WIDGET (self), tw_log_level_to_string (tw_log_line_get_level (line)), FALSE, w, 1.0);
+      self->layouts[COL_LEVEL] = shared_layout (self, COL_LEVEL, tw_log_level_to_string (tw_log_line_get_level (line)), w, 1.0);
       if (flag != NULL)
-        self->layouts[COL_FLAG] = make_layout (GTK_WIDGET (self), flag, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+        self->layouts[COL_FLAG] = shared_layout (self, COL_FLAG, flag, PANGO_WEIGHT_NORMAL, 1.0);
       if (cid != NULL)
-        self->layouts[COL_ID] = make_layout (GTK_WIDGET (self), cid, FALSE, PANGO_WEIGHT_BOLD, 0.85);
+        self->layouts[COL_ID] = shared_layout (self, COL_ID, cid, PANGO_WEIGHT_BOLD, 0.85);
       self->laid_out = TRUE;
       self->laid_serial = pango_context_get_serial (gtk_widget_get_pango_context (GTK_WIDGET (self)));
     }
