@@ -266,6 +266,9 @@ test_woken_by_change (Fixture *f, gconstpointer data)
   assert_row (source, 3, "four", 0);
 }
 
+#define PAD "................................................................................" \
+            "......................................................................"
+
 static void
 test_large_tail_first (Fixture *f, gconstpointer data)
 {
@@ -274,18 +277,27 @@ test_large_tail_first (Fixture *f, gconstpointer data)
   g_autoptr(TwLogSource) source = NULL;
   guint n = 40000;
 
+  /* Lines of every length from 45 to 194 bytes: their ends fall at every place of the
+   * index's 64-byte scans and its 256 KiB reads. */
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "2026-12-06 02:30:00,000 - bot - INFO - line %u\n", i);
+    g_string_append_printf (text, "2026-12-06 02:30:00,000 - bot - INFO - line %u %.*s\n", i,
+                            (int) (i * 37 % 150), PAD);
   path = write_file (f, "big.log", text->str, text->len);
   source = start_source ("big", path, NULL);
   tw_test_wait_until (tw_log_source_get_n_lines (source) == n, 10000);
   wait_idle (source);
-  for (guint i = 0; i < n; i += 997)
+  g_assert_cmpuint (tw_log_source_get_n_lines (source), ==, n);
+  for (guint i = 0; i < n; i += (i < 300 ? 1 : 997))
     {
-      g_autofree char *want = g_strdup_printf ("2026-12-06 02:30:00,000 - bot - INFO - line %u", i);
+      g_autofree char *want = g_strdup_printf ("2026-12-06 02:30:00,000 - bot - INFO - line %u %.*s", i,
+                                               (int) (i * 37 % 150), PAD);
       assert_row (source, i, want, 0);
     }
-  assert_row (source, n - 1, "2026-12-06 02:30:00,000 - bot - INFO - line 39999", 0);
+  {
+    g_autofree char *want = g_strdup_printf ("2026-12-06 02:30:00,000 - bot - INFO - line 39999 %.*s",
+                                             (int) (39999u * 37 % 150), PAD);
+    assert_row (source, n - 1, want, 0);
+  }
   /* 8 bytes a line, in chunks. */
   g_assert_cmpuint (tw_log_source_get_index_memory (source), <=, 16 * n + 2 * TW_LOG_CHUNK_LINES * 8 + 4096);
 }
