@@ -660,22 +660,26 @@ sync_published (TwLogSource *self)
 
       pub_head = &g_array_index (self->published_head, guint, i);
       pub_rest = &g_array_index (self->published_rest, guint, i);
-      if (head > *pub_head)
-        {
-          guint position = base + *pub_head;
-          guint added = head - *pub_head;
-
-          *pub_head = head;
-          self->n_lines += added;
-          g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
-          g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);
-        }
+      /* The end first when both grew (the index of a file opened, end first, had gone on
+       * to its beginning before this ran): a view that gets its first rows shows the
+       * newest of them, and the older ones come above. The other way round, it showed
+       * the newest of the beginning's rows, the end's below them. */
       if (rest > *pub_rest)
         {
           guint position = base + *pub_head + *pub_rest;
           guint added = rest - *pub_rest;
 
           *pub_rest = rest;
+          self->n_lines += added;
+          g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
+          g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);
+        }
+      if (head > *pub_head)
+        {
+          guint position = base + *pub_head;
+          guint added = head - *pub_head;
+
+          *pub_head = head;
           self->n_lines += added;
           g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
           g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);

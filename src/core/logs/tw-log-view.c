@@ -595,7 +595,12 @@ job_done_cb (GObject      *object,
     }
 
   old_n = self->refs->len;
-  if (job->full)
+  if (!job->full && self->full_pending)
+    {
+      /* Older lines came above meanwhile: its rows are numbered as before them, and
+       * every row is found again now. */
+    }
+  else if (job->full)
     {
       g_array_set_size (self->refs, 0);
       g_array_append_vals (self->refs, found->data, found->len);
