@@ -359,8 +359,7 @@ test_end_signalled_first (Fixture *f, gconstpointer data)
   ef.source = source;
   g_signal_connect (source, "lines-inserted", G_CALLBACK (end_first_inserted_cb), &ef);
   /* The whole file indexed in its thread before this thread's main loop runs (the
-   * context held meanwhile, as a running main loop holds it: else the worker would
-   * run what it posts itself). */
+   * context held meanwhile, as a running main loop holds it). */
   g_assert_true (g_main_context_acquire (NULL));
   tw_log_source_start (source);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;

@@ -292,7 +292,18 @@ _tw_log_source_post (TwLogSource *self,
   update->problem = g_strdup (problem);
   update->set_indexing = indexing >= 0;
   update->indexing = indexing > 0;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, update_cb, update, update_free);
+  /* Always queued for the source's thread: g_main_context_invoke() ran it in this worker
+   * thread when no thread held the context — between two g_main_context_iteration()
+   * calls of the command line's waits, a test's or a benchmark's. */
+  {
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, update_cb, update, update_free);
+    g_source_set_static_name (source, "[tw] log source update");
+    g_source_attach (source, self->context);
+    g_source_unref (source);
+  }
 }
 
 /* A journal: opened once (the newest JOURNAL_HISTORY entries first), then each tick
