@@ -4,12 +4,14 @@
  * when the WebSocket is refused, the tenant and token, and hostile answers. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tw-error.h"
 #include "tw-log-loki.h"
 #include "tw-log-private.h"
 #include "tw-log-source.h"
+#include "tw-log-view.h"
 #include "tw-profile.h"
 #include "tw-secrets.h"
 #include "tw-sim-loki.h"
@@ -442,6 +444,131 @@ test_flood (Fixture *f, gconstpointer data)
   tw_log_source_stop (source);
 }
 
+static void
+append_file (const char *path, const char *text)
+{
+  FILE *file = fopen (path, "a");
+  g_assert_nonnull (file);
+  fputs (text, file);
+  fclose (file);
+}
+
+static char *
+iso_time (gint64 ns)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ns / NS);
+  g_autofree char *base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%06dZ", base, (int) (ns % NS / 1000));
+}
+
+static char *
+file_line (gint64 ns, const char *message)
+{
+  g_autofree char *time = iso_time (ns);
+
+  return g_strdup_printf ("{\"timestamp\":\"%s\",\"level\":\"INFO\",\"message\":\"%s\"}\n", time, message);
+}
+
+/* Every row of the view in time order; the number of rows from @source_id. */
+static guint
+assert_view_in_time_order (TwLogView *view, const char *source_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (view));
+  gint64 before = 0;
+  guint from_source = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwLogLine) line = g_list_model_get_item (G_LIST_MODEL (view), i);
+      gint64 time = tw_log_line_get_time (line);
+
+      if (time < before)
+        g_error ("row %u of %u (%s: %s) is older than the row above it", i, n,
+                 tw_log_line_get_source_id (line), tw_log_line_get_text (line));
+      before = time;
+      if (g_str_equal (tw_log_line_get_source_id (line), source_id))
+        from_source++;
+    }
+  return from_source;
+}
+
+static gboolean
+view_settled (TwLogView *view, guint n)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (view)) == n && tw_log_view_get_n_matches (view) == n
+         && !tw_log_view_get_filtering (view);
+}
+
+/* A file and a Loki merged by time in one view, always: Loki's history comes in pages
+ * while the file's rows are shown, and lines the file gets later that are older than
+ * Loki's newest go above it, not below (they were appended at the end). */
+static void
+test_view_merge (Fixture *f, gconstpointer data)
+{
+  gint64 base = (g_get_real_time () - 600 * G_USEC_PER_SEC) * 1000;
+  g_autofree char *dir = g_dir_make_tmp ("tw-loki-view-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "api.log", NULL);
+  g_autoptr(GString) contents = g_string_new (NULL);
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TwLogSource) file = NULL;
+  g_autoptr(TwLogSource) loki = NULL;
+  g_autoptr(TwLogView) view = tw_log_view_new ();
+  g_autoptr(GPtrArray) sources = g_ptr_array_new ();
+  guint n = 150;
+
+  /* the file at even seconds, Loki at odd ones */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("file %u", i);
+      g_autofree char *line = file_line (base + (gint64) (2 * i) * NS, message);
+      g_autofree char *loki_line = g_strdup_printf ("{\"level\":\"info\",\"msg\":\"loki %u\"}", i);
+
+      g_string_append (contents, line);
+      tw_sim_loki_push (f->loki, base + (gint64) (2 * i + 1) * NS, "app=ai-trading", loki_line);
+    }
+  g_assert_true (g_file_set_contents (path, contents->str, contents->len, NULL));
+  g_hash_table_insert (options, (char *) "Kind", (char *) "json");
+  file = tw_log_source_new ("api", path, options, &error);
+  g_assert_no_error (error);
+  tw_log_source_set_interval (file, 20);
+  loki = make_source (f, "PageSize", "40", NULL);
+  g_ptr_array_add (sources, file);
+  g_ptr_array_add (sources, loki);
+  tw_log_view_set_sources (view, sources);
+
+  tw_log_source_start (file);
+  tw_test_wait_until (view_settled (view, n), 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (view)), ==, n);
+  tw_log_source_start (loki);
+  tw_test_wait_until (view_settled (view, 2 * n), 20000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (view)), ==, 2 * n);
+  g_assert_cmpuint (tw_sim_loki_get_n_requests (f->loki, "query_range"), >=, 4);
+  g_assert_cmpuint (assert_view_in_time_order (view, "ai"), ==, n);
+  wait_tail (f, loki);
+
+  /* Written later, older than Loki's newest line (a second before it): above it. */
+  {
+    g_autofree char *late = file_line (base + (gint64) (2 * n - 2) * NS + NS / 2, "file late");
+    g_autofree char *last = file_line (base + (gint64) (2 * n) * NS, "file last");
+
+    append_file (path, late);
+    tw_test_wait_until (view_settled (view, 2 * n + 1), 10000);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (view)), ==, 2 * n + 1);
+    assert_view_in_time_order (view, "ai");
+    append_file (path, last);
+    tw_sim_loki_push (f->loki, base + (gint64) (2 * n - 1) * NS + NS / 2, "app=ai-trading", "loki late");
+    tw_test_wait_until (view_settled (view, 2 * n + 3), 10000);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (view)), ==, 2 * n + 3);
+    g_assert_cmpuint (assert_view_in_time_order (view, "ai"), ==, n + 1);
+  }
+  tw_log_source_stop (loki);
+  tw_log_source_stop (file);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* The README's example loads as a profile (nothing in it looks like a secret), its keys
  * kept for the source. */
 static void
@@ -500,5 +627,6 @@ main (int argc, char **argv)
   ADD ("hostile-tail", test_hostile_tail);
   ADD ("auth", test_auth);
   ADD ("flood", test_flood);
+  ADD ("view-merge", test_view_merge);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 
 #include "tw-error.h"
 #include "tw-log-private.h"
+#include "tw-log-source-private.h"
 #include "tw-demo.h"
 #include "tw-incident-snapshot.h"
 #include "tw-log-chain.h"
@@ -266,6 +267,9 @@ test_woken_by_change (Fixture *f, gconstpointer data)
   assert_row (source, 3, "four", 0);
 }
 
+#define PAD "................................................................................" \
+            "......................................................................"
+
 static void
 test_large_tail_first (Fixture *f, gconstpointer data)
 {
@@ -274,20 +278,104 @@ test_large_tail_first (Fixture *f, gconstpointer data)
   g_autoptr(TwLogSource) source = NULL;
   guint n = 40000;
 
+  /* Lines of every length from 45 to 194 bytes: their ends fall at every place of the
+   * index's 64-byte scans and its 256 KiB reads. */
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "2026-12-06 02:30:00,000 - bot - INFO - line %u\n", i);
+    g_string_append_printf (text, "2026-12-06 02:30:00,000 - bot - INFO - line %u %.*s\n", i,
+                            (int) (i * 37 % 150), PAD);
   path = write_file (f, "big.log", text->str, text->len);
   source = start_source ("big", path, NULL);
   tw_test_wait_until (tw_log_source_get_n_lines (source) == n, 10000);
   wait_idle (source);
-  for (guint i = 0; i < n; i += 997)
+  g_assert_cmpuint (tw_log_source_get_n_lines (source), ==, n);
+  for (guint i = 0; i < n; i += (i < 300 ? 1 : 997))
     {
-      g_autofree char *want = g_strdup_printf ("2026-12-06 02:30:00,000 - bot - INFO - line %u", i);
+      g_autofree char *want = g_strdup_printf ("2026-12-06 02:30:00,000 - bot - INFO - line %u %.*s", i,
+                                               (int) (i * 37 % 150), PAD);
       assert_row (source, i, want, 0);
     }
-  assert_row (source, n - 1, "2026-12-06 02:30:00,000 - bot - INFO - line 39999", 0);
+  {
+    g_autofree char *want = g_strdup_printf ("2026-12-06 02:30:00,000 - bot - INFO - line 39999 %.*s",
+                                             (int) (39999u * 37 % 150), PAD);
+    assert_row (source, n - 1, want, 0);
+  }
   /* 8 bytes a line, in chunks. */
   g_assert_cmpuint (tw_log_source_get_index_memory (source), <=, 16 * n + 2 * TW_LOG_CHUNK_LINES * 8 + 4096);
+}
+
+/* The first lines a source signals are its end, the newest, even when its index had
+ * gone on to the beginning before the main loop ran: a view's first screen shows the
+ * newest lines, the older ones come above (they came first, and the first screen
+ * showed the beginning's newest rows with the end's below them). */
+typedef struct
+{
+  TwLogSource *source;
+  guint        signals;
+  char        *first_last_row;  /* the last row when the first lines came */
+} EndFirst;
+
+static void
+end_first_inserted_cb (TwLogSource *source, guint position, guint n_added, EndFirst *ef)
+{
+  if (ef->signals++ == 0)
+    ef->first_last_row = tw_log_source_read_line (source, tw_log_source_get_n_lines (source) - 1, NULL);
+}
+
+static gboolean
+head_indexed (TwLogSource *source)
+{
+  TwLogSegment *segment = NULL;
+  gboolean done = FALSE;
+
+  g_mutex_lock (&source->lock);
+  if (source->segments->len > 0)
+    segment = g_ptr_array_index (source->segments, 0);
+  g_mutex_unlock (&source->lock);
+  if (segment != NULL)
+    {
+      g_mutex_lock (&segment->lock);
+      done = segment->head_done && segment->head.n > 0;
+      g_mutex_unlock (&segment->lock);
+    }
+  return done;
+}
+
+static void
+test_end_signalled_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = NULL;
+  g_autoptr(TwLogSource) source = NULL;
+  g_autofree char *last = NULL;
+  EndFirst ef = { 0, };
+  guint n = 20000;
+  gint64 deadline;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "2026-12-06 02:30:00,000 - bot - INFO - line %u\n", i);
+  path = write_file (f, "end-first.log", text->str, text->len);
+  source = tw_log_source_new ("end", path, options, NULL);
+  ef.source = source;
+  g_signal_connect (source, "lines-inserted", G_CALLBACK (end_first_inserted_cb), &ef);
+  /* The whole file indexed in its thread before this thread's main loop runs (the
+   * context held meanwhile, as a running main loop holds it). */
+  g_assert_true (g_main_context_acquire (NULL));
+  tw_log_source_start (source);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!head_indexed (source) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_main_context_release (NULL);
+  g_assert_true (head_indexed (source));
+  tw_test_wait_until (tw_log_source_get_n_lines (source) == n, 10000);
+  g_assert_cmpuint (tw_log_source_get_n_lines (source), ==, n);
+  g_assert_cmpuint (ef.signals, ==, 2);
+  g_assert_cmpstr (ef.first_last_row, ==, "2026-12-06 02:30:00,000 - bot - INFO - line 19999");
+  last = tw_log_source_read_line (source, 0, NULL);
+  g_assert_cmpstr (last, ==, "2026-12-06 02:30:00,000 - bot - INFO - line 0");
+  g_signal_handlers_disconnect_by_data (source, &ef);
+  tw_log_source_stop (source);
+  g_free (ef.first_last_row);
 }
 
 static void
@@ -942,6 +1030,7 @@ main (int argc, char **argv)
   ADD ("/tw/core/logs/file/follow", test_plain_follow);
   ADD ("/tw/core/logs/file/woken-by-change", test_woken_by_change);
   ADD ("/tw/core/logs/file/tail-first", test_large_tail_first);
+  ADD ("/tw/core/logs/file/end-signalled-first", test_end_signalled_first);
   ADD ("/tw/core/logs/file/rename-rotation-cut", test_rename_rotation_cut);
   ADD ("/tw/core/logs/file/copy-truncate", test_copy_truncate);
   ADD ("/tw/core/logs/file/copy-truncate-lost", test_copy_truncate_lost);

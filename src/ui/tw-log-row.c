@@ -26,6 +26,7 @@ struct _TwLogRow
   GRegex      *match_regex;
   PangoLayout *layouts[N_COLS];  /* made when the row is first drawn after a change */
   gboolean     laid_out;
+  guint        laid_serial;  /* of the Pango context the layouts were made with */
   int          laid_width;
   int          x[N_COLS];
   int          id_width;
@@ -152,13 +153,13 @@ match_attributes (TwLogRow   *self,
 }
 
 static PangoLayout *
-make_layout (TwLogRow   *self,
+make_layout (GtkWidget  *widget,
              const char *text,
              gboolean    monospace,
              PangoWeight weight,
              double      scale)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
 
   if (monospace || weight != PANGO_WEIGHT_NORMAL || scale != 1.0)
     {
@@ -187,13 +188,16 @@ make_layout (TwLogRow   *self,
 
 /* A font's metrics cost a shaping of sample text each time they are asked for
  * (pango_context_get_metrics): the rows share the last ones (in Pango units), as long
- * as the font, font map, resolution and language are the same. Main thread only. */
+ * as the font, font map, resolution, font options and language are the same; and the
+ * layouts of their short columns (shared_layout()). Main thread only. */
 typedef struct
 {
   PangoFontDescription *desc;
   PangoFontMap         *font_map;
   PangoLanguage        *language;
   double                resolution;
+  cairo_font_options_t *options;
+  GHashTable           *layouts;      /* "COLUMN WEIGHT TEXT" → PangoLayout */
   int                   char_width;   /* the wider of a character and a digit */
   int                   height;
   int                   ascent;
@@ -211,10 +215,13 @@ get_metrics (GtkWidget *widget)
   PangoFontMap *font_map = pango_context_get_font_map (context);
   PangoLanguage *language = pango_context_get_language (context);
   double resolution = pango_cairo_context_get_resolution (context);
+  const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
   Metrics *m = &metrics_cache;
 
   if (m->desc == NULL || m->font_map != font_map || m->language != language
-      || m->resolution != resolution || !pango_font_description_equal (m->desc, desc))
+      || m->resolution != resolution || !pango_font_description_equal (m->desc, desc)
+      || (options == NULL) != (m->options == NULL)
+      || (options != NULL && !cairo_font_options_equal (options, m->options)))
     {
       PangoFontDescription *mono = pango_font_description_copy (desc);
       PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
@@ -227,6 +234,10 @@ get_metrics (GtkWidget *widget)
       g_set_object (&m->font_map, font_map);
       m->language = language;
       m->resolution = resolution;
+      g_clear_pointer (&m->options, cairo_font_options_destroy);
+      m->options = options != NULL ? cairo_font_options_copy (options) : NULL;
+      if (m->layouts != NULL)
+        g_hash_table_remove_all (m->layouts);
       m->char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
                            pango_font_metrics_get_approximate_digit_width (metrics));
       m->height = pango_font_metrics_get_height (metrics);
@@ -239,6 +250,45 @@ get_metrics (GtkWidget *widget)
       pango_font_description_free (mono);
     }
   return m;
+}
+
+/* The rows' short columns — a log's name, a time to the second, a level, a flag, an id —
+ * come again from row to row: one layout for each, shared while the font is the same,
+ * instead of each row shaping its own (most of a first frame's 34 rows' layout work). */
+#define SHARED_LAYOUTS_MAX 1024
+
+static PangoLayout *
+shared_layout (TwLogRow   *self,
+               guint       col,
+               const char *text,
+               PangoWeight weight,
+               double      scale)
+{
+  Metrics *m = (Metrics *) get_metrics (GTK_WIDGET (self));
+  g_autofree char *key = g_strdup_printf ("%u %d %s", col, (int) weight, text);
+  PangoLayout *layout;
+
+  if (m->layouts == NULL)
+    m->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  layout = g_hash_table_lookup (m->layouts, key);
+  if (layout == NULL)
+    {
+      if (g_hash_table_size (m->layouts) >= SHARED_LAYOUTS_MAX)
+        g_hash_table_remove_all (m->layouts);
+      layout = make_layout (GTK_WIDGET (self), text, FALSE, weight, scale);
+      if (col == COL_SOURCE)
+        pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      if (col == COL_TIME)
+        {
+          PangoAttrList *attrs = pango_attr_list_new ();
+
+          pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+          pango_layout_set_attributes (layout, attrs);
+          pango_attr_list_unref (attrs);
+        }
+      g_hash_table_insert (m->layouts, g_steal_pointer (&key), layout);
+    }
+  return g_object_ref (layout);
 }
 
 /* The width of @chars characters of the row's font, as a label's width-chars. */
@@ -275,7 +325,7 @@ make_text_layout (TwLogRow *self,
     }
   self->text_kept = *end != '\0' ? kept : 0;
   g_clear_object (&self->layouts[COL_TEXT]);
-  self->layouts[COL_TEXT] = make_layout (self, "", TRUE, PANGO_WEIGHT_NORMAL, 1.0);
+  self->layouts[COL_TEXT] = make_layout (GTK_WIDGET (self), "", TRUE, PANGO_WEIGHT_NORMAL, 1.0);
   pango_layout_set_text (self->layouts[COL_TEXT], text, end - text);
   pango_layout_set_ellipsize (self->layouts[COL_TEXT], PANGO_ELLIPSIZE_END);
   attrs = match_attributes (self, text);
@@ -292,7 +342,6 @@ ensure_layouts (TwLogRow *self)
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   TwLogLine *line = self->line;
   const char *flag, *cid;
-  PangoAttrList *attrs;
   char time[32];
   int x, right, w, fit;
 
@@ -306,13 +355,8 @@ ensure_layouts (TwLogRow *self)
       flag = flag_text (line);
       cid = tw_log_line_get_correlation_id (line);
       format_time (tw_log_line_get_time (line), time);
-      self->layouts[COL_SOURCE] = make_layout (self, tw_log_line_get_source_id (line), FALSE, PANGO_WEIGHT_NORMAL, 1.0);
-      pango_layout_set_ellipsize (self->layouts[COL_SOURCE], PANGO_ELLIPSIZE_END);
-      self->layouts[COL_TIME] = make_layout (self, time, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
-      attrs = pango_attr_list_new ();
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-      pango_layout_set_attributes (self->layouts[COL_TIME], attrs);
-      pango_attr_list_unref (attrs);
+      self->layouts[COL_SOURCE] = shared_layout (self, COL_SOURCE, tw_log_line_get_source_id (line), PANGO_WEIGHT_NORMAL, 1.0);
+      self->layouts[COL_TIME] = shared_layout (self, COL_TIME, time, PANGO_WEIGHT_NORMAL, 1.0);
       switch (tw_log_line_get_level (line))
         {
         case TW_LOG_LEVEL_CRITICAL:
@@ -329,12 +373,13 @@ ensure_layouts (TwLogRow *self)
           w = PANGO_WEIGHT_NORMAL;
           break;
         }
-      self->layouts[COL_LEVEL] = make_layout (self, tw_log_level_to_string (tw_log_line_get_level (line)), FALSE, w, 1.0);
+      self->layouts[COL_LEVEL] = shared_layout (self, COL_LEVEL, tw_log_level_to_string (tw_log_line_get_level (line)), w, 1.0);
       if (flag != NULL)
-        self->layouts[COL_FLAG] = make_layout (self, flag, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+        self->layouts[COL_FLAG] = shared_layout (self, COL_FLAG, flag, PANGO_WEIGHT_NORMAL, 1.0);
       if (cid != NULL)
-        self->layouts[COL_ID] = make_layout (self, cid, FALSE, PANGO_WEIGHT_BOLD, 0.85);
+        self->layouts[COL_ID] = shared_layout (self, COL_ID, cid, PANGO_WEIGHT_BOLD, 0.85);
       self->laid_out = TRUE;
+      self->laid_serial = pango_context_get_serial (gtk_widget_get_pango_context (GTK_WIDGET (self)));
     }
   self->laid_width = width;
 
@@ -448,6 +493,84 @@ tw_log_row_snapshot (GtkWidget   *widget,
   draw_layout (self, snapshot, COL_FLAG, baseline, &flag);
   draw_layout (self, snapshot, COL_TEXT, baseline, &fg);
   draw_layout (self, snapshot, COL_ID, baseline, &fg);
+}
+
+/* The first rows drawn found every font cold: Pango matching and opening each font
+ * (fontconfig), shaping with it, FreeType loading and hinting each glyph for its
+ * extents, then the renderer rasterizing each glyph — most of the first frame's paint
+ * (17–21 ms of a bench's first frame; later frames 5 ms). Each step does that for one of
+ * the fonts a row draws with, the characters a log line mostly holds, through the
+ * renderer's own text drawing (a text node drawn with cairo, as GTK's cairo renderer
+ * does: the glyphs land in the caches the rows' text nodes use then; a GL renderer
+ * keeps its own glyph atlas, but the fonts, shaping and extents are shared). */
+#define WARM_ASCII " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2026"
+
+static void
+warm_layout (PangoLayout *layout)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  pango_layout_get_baseline (layout);
+  gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { 0, 0, 0, 1 });
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL || w <= 0 || h <= 0)
+    return;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+gboolean
+tw_log_row_warm_up (GtkWidget *widget,
+                    guint      step)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+
+  switch (step)
+    {
+    case 0:
+      /* the metrics the rows share, and the log's name */
+      get_metrics (widget);
+      layout = make_layout (widget, WARM_ASCII, FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+      break;
+    case 1:
+      /* the time, with tabular figures */
+      layout = make_layout (widget, "0123456789:-., ", FALSE, PANGO_WEIGHT_NORMAL, 1.0);
+      {
+        PangoAttrList *attrs = pango_attr_list_new ();
+
+        pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+        pango_layout_set_attributes (layout, attrs);
+        pango_attr_list_unref (attrs);
+      }
+      break;
+    case 2:
+      /* the levels, in bold for warnings and errors */
+      layout = make_layout (widget, "DEBUG INFO WARNING ERROR", FALSE, PANGO_WEIGHT_BOLD, 1.0);
+      break;
+    case 3:
+      layout = make_layout (widget, "CRITICAL", FALSE, PANGO_WEIGHT_ULTRABOLD, 1.0);
+      break;
+    case 4:
+      /* the correlation id */
+      layout = make_layout (widget, WARM_ASCII, FALSE, PANGO_WEIGHT_BOLD, 0.85);
+      break;
+    case 5:
+      /* the text */
+      layout = make_layout (widget, WARM_ASCII, TRUE, PANGO_WEIGHT_NORMAL, 1.0);
+      break;
+    default:
+      return FALSE;
+    }
+  warm_layout (layout);
+  return TRUE;
 }
 
 int
@@ -583,9 +706,15 @@ static void
 tw_log_row_css_changed (GtkWidget         *widget,
                         GtkCssStyleChange *change)
 {
+  TwLogRow *self = TW_LOG_ROW (widget);
+
   GTK_WIDGET_CLASS (tw_log_row_parent_class)->css_changed (widget, change);
-  /* Another font perhaps: laid out again. */
-  clear_layouts (TW_LOG_ROW (widget));
+  /* Another font, its options or resolution: laid out again. Not for any other change:
+   * the rows' style changes whenever rows come above them (their position), and each
+   * row in view was laid out again each such frame. Colours are read when drawn. */
+  if (self->laid_out && pango_context_get_serial (gtk_widget_get_pango_context (widget)) == self->laid_serial)
+    return;
+  clear_layouts (self);
 }
 
 static void
@@ -640,14 +769,16 @@ tw_log_row_set_line (TwLogRow   *self,
 {
   g_return_if_fail (TW_IS_LOG_ROW (self));
 
-  if (self->line != NULL && line != NULL && self->line != line
-      && tw_log_line_get_flags (self->line) == tw_log_line_get_flags (line)
-      && g_strcmp0 (tw_log_line_get_text (self->line), tw_log_line_get_text (line)) == 0
-      && g_strcmp0 (tw_log_line_get_source_id (self->line), tw_log_line_get_source_id (line)) == 0
+  if (self->line != NULL && line != NULL
+      && (self->line == line
+          || (tw_log_line_get_flags (self->line) == tw_log_line_get_flags (line)
+              && g_strcmp0 (tw_log_line_get_text (self->line), tw_log_line_get_text (line)) == 0
+              && g_strcmp0 (tw_log_line_get_source_id (self->line), tw_log_line_get_source_id (line)) == 0))
       && g_strcmp0 (self->match_text, match_text) == 0 && self->match_regex == match_regex)
     {
-      /* The same line again (a list binds its rows again when rows come above them):
-       * what was laid out and said stays. */
+      /* The same line again (a list binds its rows again when rows come above them,
+       * with the item it had or a new one for the same line): what was laid out and
+       * said stays. */
       g_set_object (&self->line, line);
       return;
     }

@@ -27,6 +27,11 @@ TwLogLine  *tw_log_row_get_line           (TwLogRow   *self);
 /* The height a row's line takes with @widget's fonts (the row's own, or the list's
  * before any row exists): the taller of its font and the monospace text's. */
 int         tw_log_row_get_line_height    (GtkWidget  *widget);
+/* Prepares the fonts a row draws with (@widget's, as tw_log_row_get_line_height()) and
+ * their glyphs, one of a few steps (from 0) a call, so that the first rows drawn do not
+ * find them all cold; FALSE once @step is past the last. */
+gboolean    tw_log_row_warm_up            (GtkWidget  *widget,
+                                           guint       step);
 /* What a screen reader says of @line: time, level, source, text, flag, id (newly
  * allocated). */
 char       *tw_log_row_describe_line      (TwLogLine  *line);

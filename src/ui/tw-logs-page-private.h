@@ -34,6 +34,8 @@ struct _TwLogsPage
   guint               scroll_tick;
   guint               show_held_tick; /* the rows above the first screen, after it */
   guint               show_held_frames;
+  guint               warm_id;        /* the rows' fonts warmed, a step an idle */
+  guint               warm_step;
   int                 row_height;     /* a row's, once one was laid out */
   guint               focus_seen;     /* the logs' focus serial last shown */
 

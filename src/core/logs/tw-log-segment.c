@@ -6,8 +6,14 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define READ_BLOCK (1024 * 1024)
+/* An index reads smaller blocks: each is scanned right after the read copied it, while it
+ * is still in the core's own cache (1 MiB ones were not, on 1 MiB L2 caches). */
+#define INDEX_BLOCK (256 * 1024)
 #define PUBLISH_LINES (64 * 1024)
 
 static void
@@ -131,6 +137,78 @@ _tw_log_segment_row_range (TwLogSegment *segment,
   return found;
 }
 
+typedef struct
+{
+  TwLogSegment *segment;
+  TwLogRun     *run;
+  guint64      *batch;
+  guint         n_batch;
+  guint         batch_size;
+  guint64       line_start;
+} Indexer;
+
+/* A line ends just before @next: its start is batched, published by the batch. */
+static inline void
+add_line (Indexer *ix,
+          guint64  next)
+{
+  ix->batch[ix->n_batch++] = ix->line_start;
+  ix->line_start = next;
+  if (ix->n_batch == ix->batch_size)
+    {
+      g_mutex_lock (&ix->segment->lock);
+      for (guint i = 0; i < ix->n_batch; i++)
+        {
+          run_append (ix->run, ix->batch[i]);
+          ix->run->n++;
+        }
+      ix->run->end = ix->line_start;
+      g_mutex_unlock (&ix->segment->lock);
+      ix->n_batch = 0;
+    }
+}
+
+/* Every line ending in @buf (@len bytes at @pos in the file). With SSE2 (every x86-64)
+ * 64 bytes at a time, a bit a newline: one pass over the block, not one memchr() call a
+ * line. */
+static void
+scan_block (Indexer    *ix,
+            const char *buf,
+            gsize       len,
+            guint64     pos)
+{
+  const char *p = buf;
+  const char *stop = buf + len;
+
+#ifdef __SSE2__
+  {
+    const __m128i nl = _mm_set1_epi8 ('\n');
+    gsize i;
+
+    for (i = 0; i + 64 <= len; i += 64)
+      {
+        const __m128i *v = (const __m128i *) (buf + i);
+        guint64 mask = (guint64) (guint16) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (v), nl))
+                       | (guint64) (guint16) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (v + 1), nl)) << 16
+                       | (guint64) (guint16) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (v + 2), nl)) << 32
+                       | (guint64) (guint16) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_loadu_si128 (v + 3), nl)) << 48;
+
+        while (mask != 0)
+          {
+            add_line (ix, pos + i + (guint) __builtin_ctzll (mask) + 1);
+            mask &= mask - 1;
+          }
+      }
+    p = buf + i;
+  }
+#endif
+  while (p < stop && (p = memchr (p, '\n', stop - p)) != NULL)
+    {
+      p++;
+      add_line (ix, pos + (p - buf));
+    }
+}
+
 guint64
 _tw_log_segment_index (TwLogSegment *segment,
                        TwLogRun     *run,
@@ -140,51 +218,28 @@ _tw_log_segment_index (TwLogSegment *segment,
 {
   /* Sized to the work: a followed file grows by a few lines a tick, and large blocks
    * mapped and unmapped each time would cost every thread of the process. */
-  gsize block = to > from ? MIN ((guint64) READ_BLOCK, to - from) : 1;
+  gsize block = to > from ? MIN ((guint64) INDEX_BLOCK, to - from) : 1;
   guint batch_size = to > from ? MIN ((guint64) PUBLISH_LINES, to - from) : 1;
   g_autofree char *buf = g_malloc (block);
   g_autofree guint64 *batch = g_new (guint64, batch_size);
-  guint n_batch = 0;
-  guint64 line_start = from;
+  Indexer ix = { segment, run, batch, 0, batch_size, from };
   guint64 pos = from;
 
   while (pos < to && !g_cancellable_is_cancelled (cancellable))
     {
       gsize want = MIN ((guint64) block, to - pos);
       gssize got = pread (segment->fd, buf, want, pos);
-      const char *p, *stop;
 
       if (got < 0 && errno == EINTR)
         continue;
       if (got <= 0)
         break;
-      p = buf;
-      stop = buf + got;
-      while (p < stop && (p = memchr (p, '\n', stop - p)) != NULL)
-        {
-          guint64 next = pos + (p - buf) + 1;
-
-          batch[n_batch++] = line_start;
-          line_start = next;
-          p++;
-          if (n_batch == batch_size)
-            {
-              g_mutex_lock (&segment->lock);
-              for (guint i = 0; i < n_batch; i++)
-                {
-                  run_append (run, batch[i]);
-                  run->n++;
-                }
-              run->end = line_start;
-              g_mutex_unlock (&segment->lock);
-              n_batch = 0;
-            }
-        }
+      scan_block (&ix, buf, got, pos);
       pos += got;
     }
 
   g_mutex_lock (&segment->lock);
-  for (guint i = 0; i < n_batch; i++)
+  for (guint i = 0; i < ix.n_batch; i++)
     {
       run_append (run, batch[i]);
       run->n++;
@@ -192,9 +247,9 @@ _tw_log_segment_index (TwLogSegment *segment,
   if (run->n == 0)
     run->end = run->start;
   else
-    run->end = line_start;
+    run->end = ix.line_start;
   g_mutex_unlock (&segment->lock);
-  return line_start;
+  return ix.line_start;
 }
 
 /* Snapshots */

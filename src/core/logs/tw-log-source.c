@@ -292,7 +292,18 @@ _tw_log_source_post (TwLogSource *self,
   update->problem = g_strdup (problem);
   update->set_indexing = indexing >= 0;
   update->indexing = indexing > 0;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, update_cb, update, update_free);
+  /* Always queued for the source's thread: g_main_context_invoke() ran it in this worker
+   * thread when no thread held the context — between two g_main_context_iteration()
+   * calls of the command line's waits, a test's or a benchmark's. */
+  {
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, update_cb, update, update_free);
+    g_source_set_static_name (source, "[tw] log source update");
+    g_source_attach (source, self->context);
+    g_source_unref (source);
+  }
 }
 
 /* A journal: opened once (the newest JOURNAL_HISTORY entries first), then each tick
@@ -660,22 +671,26 @@ sync_published (TwLogSource *self)
 
       pub_head = &g_array_index (self->published_head, guint, i);
       pub_rest = &g_array_index (self->published_rest, guint, i);
-      if (head > *pub_head)
-        {
-          guint position = base + *pub_head;
-          guint added = head - *pub_head;
-
-          *pub_head = head;
-          self->n_lines += added;
-          g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
-          g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);
-        }
+      /* The end first when both grew (the index of a file opened, end first, had gone on
+       * to its beginning before this ran): a view that gets its first rows shows the
+       * newest of them, and the older ones come above. The other way round, it showed
+       * the newest of the beginning's rows, the end's below them. */
       if (rest > *pub_rest)
         {
           guint position = base + *pub_head + *pub_rest;
           guint added = rest - *pub_rest;
 
           *pub_rest = rest;
+          self->n_lines += added;
+          g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
+          g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);
+        }
+      if (head > *pub_head)
+        {
+          guint position = base + *pub_head;
+          guint added = head - *pub_head;
+
+          *pub_head = head;
           self->n_lines += added;
           g_clear_pointer (&self->snapshot, _tw_log_snapshot_unref);
           g_signal_emit (self, signals[LINES_INSERTED], 0, position, added);

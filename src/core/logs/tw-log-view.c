@@ -24,7 +24,9 @@ struct _TwLogView
   guint         n_direct;
 
   GArray       *refs;          /* guint64 REF() of the rows shown */
+  GArray       *times;         /* gint64 time of each ref, when merged (several sources) */
   GArray       *scanned;       /* guint rows of each source the refs cover */
+  GArray       *last_times;    /* gint64 each source's time carried to its next rows */
   gboolean      filtering;
   gboolean      full_pending;
   GCancellable *cancellable;
@@ -88,9 +90,10 @@ rows_changed (TwLogView *self,
           set_held (self, self->held + added);
           return;
         }
-      if (removed == 0)
+      if (position >= self->held)
         {
-          g_list_model_items_changed (model, position - self->held, 0, added);
+          /* below the held rows: rows found later merged among those shown */
+          g_list_model_items_changed (model, position - self->held, removed, added);
           return;
         }
       /* Any other change (a merge found again when a source's first lines came after
@@ -185,6 +188,9 @@ typedef struct
   gsize        anchor_len;  /* same in any case, so memmem() finds it (≥ 2 bytes) */
   gboolean     merge;
   gboolean     full;
+  GArray      *last_times;  /* gint64 per source: carried in (to the scan's first
+                             * lines without a time), then its last time out */
+  GArray      *merged_times;
   gint        *progress;
   guint        total;
   guint        done;
@@ -205,6 +211,8 @@ job_free (gpointer data)
 
   g_ptr_array_unref (job->snapshots);
   g_array_unref (job->from);
+  g_array_unref (job->last_times);
+  g_clear_pointer (&job->merged_times, g_array_unref);
   tw_log_filter_clear (&job->filter);
   g_clear_pointer (&job->regex, g_regex_unref);
   g_free (job->text);
@@ -380,11 +388,12 @@ job_thread (GTask        *task,
 
       job->format = snapshot->format;
       job->source = i;
-      job->last_time = 0;
+      job->last_time = g_array_index (job->last_times, gint64, i);
       job->refs = g_array_new (FALSE, FALSE, sizeof (guint64));
       job->times = g_array_new (FALSE, FALSE, sizeof (gint64));
       _tw_log_snapshot_scan (snapshot, g_array_index (job->from, guint, i), snapshot->n_rows,
                              scan_line, job, cancellable);
+      g_array_index (job->last_times, gint64, i) = job->last_time;
       g_ptr_array_add (job->results_refs, job->refs);
       g_ptr_array_add (job->results_times, job->times);
     }
@@ -408,6 +417,8 @@ job_thread (GTask        *task,
       guint n = job->results_refs->len;
       g_autofree guint *pos = g_new0 (guint, n);
 
+      job->merged_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
       for (;;)
         {
           guint best = G_MAXUINT;
@@ -427,6 +438,7 @@ job_thread (GTask        *task,
             break;
           g_array_append_val (merged, g_array_index ((GArray *) g_ptr_array_index (job->results_refs, best),
                                                      guint64, pos[best]));
+          g_array_append_val (job->merged_times, best_time);
           pos[best]++;
         }
     }
@@ -434,6 +446,104 @@ job_thread (GTask        *task,
 }
 
 static void start_job (TwLogView *self, gboolean full);
+
+typedef struct
+{
+  guint64 ref;
+  gint64  time;
+} Row;
+
+/* How far back rows found later are merged on the main thread; further, a full job
+ * merges every row in a thread. */
+#define MERGE_MAX_ROWS 65536
+
+/* Rows a job found after those shown (several sources: @found_times), merged by time:
+ * a source's lines that come later can be older than another source's newest rows
+ * shown (a Loki history after the files', a file whose first lines came while a job
+ * ran, a stream or a writer a moment late). The rows from the first one newer than the
+ * oldest found are merged again with them as a full job would, each source's rows in
+ * their order, ties to the source listed first. FALSE when that is more than
+ * MERGE_MAX_ROWS back. */
+static gboolean
+merge_found (TwLogView *self,
+             GArray    *found,
+             GArray    *found_times)
+{
+  guint old_n = self->refs->len;
+  guint n_sources = self->sources->len;
+  gint64 oldest = G_MAXINT64;
+  guint start = old_n;
+  guint n_merged, same;
+  g_autofree GArray **lists = NULL;
+  g_autofree guint *pos = NULL;
+  g_autoptr(GArray) merged = NULL;
+
+  for (guint i = 0; i < found_times->len; i++)
+    oldest = MIN (oldest, g_array_index (found_times, gint64, i));
+  while (start > 0 && g_array_index (self->times, gint64, start - 1) > oldest)
+    {
+      if (old_n - start >= MERGE_MAX_ROWS)
+        return FALSE;
+      start--;
+    }
+  if (start == old_n)
+    {
+      g_array_append_vals (self->refs, found->data, found->len);
+      g_array_append_vals (self->times, found_times->data, found_times->len);
+      rows_changed (self, old_n, 0, found->len);
+      return TRUE;
+    }
+
+  /* each source's rows: those shown from @start, then those found */
+  lists = g_new0 (GArray *, n_sources);
+  pos = g_new0 (guint, n_sources);
+  for (guint s = 0; s < n_sources; s++)
+    lists[s] = g_array_new (FALSE, FALSE, sizeof (Row));
+  for (guint i = start; i < old_n; i++)
+    {
+      Row row = { g_array_index (self->refs, guint64, i), g_array_index (self->times, gint64, i) };
+      g_array_append_val (lists[REF_SOURCE (row.ref)], row);
+    }
+  for (guint i = 0; i < found->len; i++)
+    {
+      Row row = { g_array_index (found, guint64, i), g_array_index (found_times, gint64, i) };
+      g_array_append_val (lists[REF_SOURCE (row.ref)], row);
+    }
+  n_merged = old_n - start + found->len;
+  merged = g_array_sized_new (FALSE, FALSE, sizeof (Row), n_merged);
+  for (;;)
+    {
+      guint best = G_MAXUINT;
+
+      for (guint s = 0; s < n_sources; s++)
+        if (pos[s] < lists[s]->len
+            && (best == G_MAXUINT
+                || g_array_index (lists[s], Row, pos[s]).time < g_array_index (lists[best], Row, pos[best]).time))
+          best = s;
+      if (best == G_MAXUINT)
+        break;
+      g_array_append_val (merged, g_array_index (lists[best], Row, pos[best]));
+      pos[best]++;
+    }
+  for (guint s = 0; s < n_sources; s++)
+    g_array_unref (lists[s]);
+
+  /* One change, from the first row that moved. */
+  for (same = 0; same < old_n - start; same++)
+    if (g_array_index (merged, Row, same).ref != g_array_index (self->refs, guint64, start + same))
+      break;
+  g_array_set_size (self->refs, start + same);
+  g_array_set_size (self->times, start + same);
+  for (guint i = same; i < n_merged; i++)
+    {
+      Row *row = &g_array_index (merged, Row, i);
+
+      g_array_append_val (self->refs, row->ref);
+      g_array_append_val (self->times, row->time);
+    }
+  rows_changed (self, start + same, old_n - start - same, n_merged - same);
+  return TRUE;
+}
 
 static void
 set_filtering (TwLogView *self,
@@ -479,20 +589,33 @@ job_done_cb (GObject      *object,
     return;  /* cancelled */
 
   for (guint i = 0; i < job->snapshots->len; i++)
-    g_array_index (self->scanned, guint, i) = ((TwLogSnapshot *) g_ptr_array_index (job->snapshots, i))->n_rows;
+    {
+      g_array_index (self->scanned, guint, i) = ((TwLogSnapshot *) g_ptr_array_index (job->snapshots, i))->n_rows;
+      g_array_index (self->last_times, gint64, i) = g_array_index (job->last_times, gint64, i);
+    }
 
   old_n = self->refs->len;
-  if (job->full)
+  if (!job->full && self->full_pending)
+    {
+      /* Older lines came above meanwhile: its rows are numbered as before them, and
+       * every row is found again now. */
+    }
+  else if (job->full)
     {
       g_array_set_size (self->refs, 0);
       g_array_append_vals (self->refs, found->data, found->len);
+      g_array_set_size (self->times, 0);
+      if (job->merged_times != NULL)
+        g_array_append_vals (self->times, job->merged_times->data, job->merged_times->len);
       rows_changed (self, 0, old_n, self->refs->len);
     }
-  else if (found->len > 0)
+  else if (found->len > 0 && !job->merge)
     {
       g_array_append_vals (self->refs, found->data, found->len);
       rows_changed (self, old_n, 0, found->len);
     }
+  else if (found->len > 0 && !merge_found (self, found, job->merged_times))
+    self->full_pending = TRUE;  /* too far back for the main thread: all again */
   if (old_n != self->refs->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);
   self->progress = 1.0;
@@ -538,10 +661,14 @@ start_job (TwLogView *self,
     }
   job->merge = self->sources->len > 1;
   job->full = full;
+  job->last_times = g_array_sized_new (FALSE, TRUE, sizeof (gint64), self->sources->len);
   job->progress = &self->progress_permille;
   for (guint i = 0; i < self->sources->len; i++)
     {
       guint from = full ? 0 : g_array_index (self->scanned, guint, i);
+      gint64 last_time = full ? 0 : g_array_index (self->last_times, gint64, i);
+
+      g_array_append_val (job->last_times, last_time);
 
       g_ptr_array_add (job->snapshots, _tw_log_source_snapshot (g_ptr_array_index (self->sources, i)));
       g_array_append_val (job->from, from);
@@ -632,11 +759,16 @@ refresh (TwLogView *self)
   set_filtering (self, FALSE);
   self->direct = self->sources->len == 1 && tw_log_filter_is_empty (&self->filter);
   g_array_set_size (self->scanned, self->sources->len);
+  g_array_set_size (self->last_times, self->sources->len);
   for (guint i = 0; i < self->sources->len; i++)
-    g_array_index (self->scanned, guint, i) = 0;
+    {
+      g_array_index (self->scanned, guint, i) = 0;
+      g_array_index (self->last_times, gint64, i) = 0;
+    }
   if (self->direct)
     {
       g_array_set_size (self->refs, 0);
+      g_array_set_size (self->times, 0);
       self->n_direct = tw_log_source_get_n_lines (g_ptr_array_index (self->sources, 0));
       rows_changed (self, 0, old_n, self->n_direct);
     }
@@ -648,6 +780,7 @@ refresh (TwLogView *self)
       if (self->sources->len == 0 || was_direct)
         {
           g_array_set_size (self->refs, 0);
+          g_array_set_size (self->times, 0);
           rows_changed (self, 0, old_n, 0);
         }
       if (self->sources->len > 0)
@@ -680,6 +813,7 @@ tw_log_view_set_sources (TwLogView *self,
       g_signal_connect (source, "lines-inserted", G_CALLBACK (lines_inserted_cb), self);
     }
   g_array_set_size (self->refs, 0);
+  g_array_set_size (self->times, 0);
   self->n_direct = 0;
   self->direct = FALSE;
   rows_changed (self, 0, old_n, 0);
@@ -878,7 +1012,9 @@ tw_log_view_finalize (GObject *object)
   tw_log_filter_clear (&self->filter);
   g_ptr_array_unref (self->sources);
   g_array_unref (self->refs);
+  g_array_unref (self->times);
   g_array_unref (self->scanned);
+  g_array_unref (self->last_times);
   G_OBJECT_CLASS (tw_log_view_parent_class)->finalize (object);
 }
 
@@ -922,7 +1058,9 @@ tw_log_view_init (TwLogView *self)
 {
   self->sources = g_ptr_array_new_with_free_func (g_object_unref);
   self->refs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->scanned = g_array_new (FALSE, TRUE, sizeof (guint));
+  self->last_times = g_array_new (FALSE, TRUE, sizeof (gint64));
 }
 
 TwLogView *
