@@ -7,6 +7,7 @@
 #include "tw-application.h"
 #include "tw-bench.h"
 #include "tw-cli.h"
+#include "tw-crypto.h"
 #include "tw-process.h"
 
 int
@@ -20,6 +21,8 @@ main (int   argc,
   /* Before any key is read: no core dump of a heap that holds them. */
   if (!tw_process_harden (&error))
     g_printerr ("tradewarden: %s\n", error->message);
+  /* Before any thread: libgcrypt's initialization is not thread-safe. */
+  tw_crypto_init ();
 
   /* Verbs such as `tradewarden backup …` need no display. */
   if (tw_cli_handles (argc, argv))

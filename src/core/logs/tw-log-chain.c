@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-log-chain-private.h"
+#include "tw-crypto.h"
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -144,14 +145,8 @@ sha256 (const char *data,
         gsize       len,
         guint8      digest[32])
 {
-  static gsize initialized = 0;
-
   /* GLib's SHA-256 is plain C; libgcrypt's uses the CPU's SHA instructions. */
-  if (g_once_init_enter (&initialized))
-    {
-      gcry_check_version (NULL);
-      g_once_init_leave (&initialized, 1);
-    }
+  tw_crypto_init ();
   gcry_md_hash_buffer (GCRY_MD_SHA256, digest, data, len);
 }
 
