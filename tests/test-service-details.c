@@ -459,6 +459,12 @@ test_audit_trail (Fixture       *fx,
   audit_result_clear (&r);
 }
 
+static void
+count_changed (guint *n_changed)
+{
+  (*n_changed)++;
+}
+
 /* The last hour of health: every answer recorded, older ones dropped. */
 static void
 test_history (Fixture       *fx,
@@ -467,19 +473,67 @@ test_history (Fixture       *fx,
   TwService *service = tw_profile_lookup_service (fx->f.profile, "investiq");
   g_autoptr(TwServiceHistory) history = tw_service_history_new (service);
   gint64 now = g_get_real_time ();
+  guint n_changed = 0, n_before;
 
+  g_signal_connect_swapped (history, "changed", G_CALLBACK (count_changed), &n_changed);
   tw_service_history_add (history, now - 2 * TW_HISTORY_SPAN_US, 10, TW_SERVICE_STATE_OK);
   tw_service_history_add (history, now - 10 * G_USEC_PER_SEC, 12, TW_SERVICE_STATE_OK);
   tw_service_history_add (history, now, -1, TW_SERVICE_STATE_UNREACHABLE);
   g_assert_cmpuint (tw_service_history_get_n_samples (history), ==, 2);
   g_assert_cmpuint (tw_service_history_count_changes (history), ==, 1);
+  g_assert_cmpuint (n_changed, ==, 3);
 
   tw_workspace_start (fx->f.workspace);
   tw_test_wait_until (tw_service_history_get_n_samples (history) >= 3, 10000);
+  g_assert_cmpfloat (tw_service_history_get_sample (history, 2)->latency_ms, >=, 0);
+  /* A second answer is recorded too: in a sample of its own or in the last one. */
+  n_before = n_changed;
   tw_workspace_refresh (fx->f.workspace);
-  tw_test_wait_until (tw_service_history_get_n_samples (history) >= 4, 10000);
-  g_assert_cmpfloat (tw_service_history_get_sample (history, 3)->latency_ms, >=, 0);
+  tw_test_wait_until (n_changed > n_before, 10000);
   tw_workspace_stop (fx->f.workspace);
+}
+
+/* Answers of one 10 s step with one state make one sample, with their worst latency;
+ * a change of state or a new step starts another. */
+static void
+test_history_steps (Fixture       *fx,
+                    gconstpointer  data)
+{
+  TwService *service = tw_profile_lookup_service (fx->f.profile, "investiq");
+  g_autoptr(TwServiceHistory) history = tw_service_history_new (service);
+  /* The start of a step, a minute ago. */
+  gint64 t0 = (g_get_real_time () - 60 * G_USEC_PER_SEC) / TW_HISTORY_STEP_US * TW_HISTORY_STEP_US;
+  const TwHealthSample *sample;
+
+  tw_service_history_add (history, t0, 10, TW_SERVICE_STATE_OK);
+  tw_service_history_add (history, t0 + 1 * G_USEC_PER_SEC, 30, TW_SERVICE_STATE_OK);
+  tw_service_history_add (history, t0 + 2 * G_USEC_PER_SEC, 20, TW_SERVICE_STATE_OK);
+  g_assert_cmpuint (tw_service_history_get_n_samples (history), ==, 1);
+  sample = tw_service_history_get_sample (history, 0);
+  g_assert_cmpint (sample->time_us, ==, t0);
+  g_assert_cmpfloat (sample->latency_ms, ==, 30);
+
+  /* Another state in the same step: a sample of its own, then back. */
+  tw_service_history_add (history, t0 + 3 * G_USEC_PER_SEC, -1, TW_SERVICE_STATE_UNREACHABLE);
+  tw_service_history_add (history, t0 + 4 * G_USEC_PER_SEC, 15, TW_SERVICE_STATE_OK);
+  g_assert_cmpuint (tw_service_history_get_n_samples (history), ==, 3);
+  g_assert_cmpuint (tw_service_history_count_changes (history), ==, 2);
+  g_assert_cmpfloat (tw_service_history_get_sample (history, 1)->latency_ms, ==, -1);
+
+  /* The next step: a new sample even in the same state; then merged again. */
+  tw_service_history_add (history, t0 + TW_HISTORY_STEP_US + 1 * G_USEC_PER_SEC, 5, TW_SERVICE_STATE_OK);
+  tw_service_history_add (history, t0 + TW_HISTORY_STEP_US + 9 * G_USEC_PER_SEC, 7, TW_SERVICE_STATE_OK);
+  g_assert_cmpuint (tw_service_history_get_n_samples (history), ==, 4);
+  sample = tw_service_history_get_sample (history, 3);
+  g_assert_cmpint (sample->time_us, ==, t0 + TW_HISTORY_STEP_US + 1 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (sample->latency_ms, ==, 7);
+
+  /* An hour of answers a second keeps one sample a step. */
+  for (gint64 t = t0 + 2 * TW_HISTORY_STEP_US; t < t0 + 2 * TW_HISTORY_STEP_US + TW_HISTORY_SPAN_US;
+       t += G_USEC_PER_SEC)
+    tw_service_history_add (history, t, 12, TW_SERVICE_STATE_OK);
+  g_assert_cmpuint (tw_service_history_get_n_samples (history), <=,
+                    TW_HISTORY_SPAN_US / TW_HISTORY_STEP_US + 1);
 }
 
 int
@@ -499,6 +553,7 @@ main (int   argc,
   ADD ("orders", test_orders);
   ADD ("audit-trail", test_audit_trail);
   ADD ("history", test_history);
+  ADD ("history-steps", test_history_steps);
 #undef ADD
 
   return g_test_run ();

@@ -16,15 +16,19 @@ typedef struct
 } TwHealthSample;
 
 /* The last hour of a service's health, recorded from its "last-success" and "state"
- * changes; emits "changed" when a sample is added. */
+ * changes, in steps of 10 s: the answers of one step with one state make one sample
+ * (its first answer's time, their worst latency); emits "changed" when a sample is
+ * added or updated. */
 #define TW_HISTORY_SPAN_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+#define TW_HISTORY_STEP_US (G_GINT64_CONSTANT (10) * G_USEC_PER_SEC)
 #define TW_TYPE_SERVICE_HISTORY (tw_service_history_get_type ())
 G_DECLARE_FINAL_TYPE (TwServiceHistory, tw_service_history, TW, SERVICE_HISTORY, GObject)
 
 TwServiceHistory     *tw_service_history_new        (TwService        *service);
 /* Stops following the service (kept samples stay). */
 void                  tw_service_history_detach     (TwServiceHistory *self);
-/* Appends a sample at @time_us, dropping those older than an hour before it. */
+/* Records an answer at @time_us: a sample of its own, or merged into the last one
+ * when of its step and state; drops samples older than an hour before it. */
 void                  tw_service_history_add        (TwServiceHistory *self,
                                                      gint64            time_us,
                                                      double            latency_ms,
