@@ -11,6 +11,7 @@
 #include "tw-keys-page.h"
 #include "tw-keys.h"
 #include "tw-session.h"
+#include "tw-ui-util.h"
 
 struct _TwKeysPage
 {
@@ -22,6 +23,7 @@ struct _TwKeysPage
   GPtrArray   *groups;      /* the service groups shown */
   GtkWidget   *dialog;      /* weak */
   GCancellable *cancellable; /* the ages' lookup */
+  gboolean     built;       /* the groups of this session are built */
 
   GtkBox      *groups_box;
 };
@@ -149,6 +151,9 @@ keys_changed_cb (TwKeysPage *self,
                  const char *service_id,
                  const char *secret)
 {
+  /* Not built yet: the build shows it, and reads the ages then. */
+  if (!self->built)
+    return;
   update_row (self, service_id, secret);
   refresh_ages (self);
 }
@@ -268,6 +273,7 @@ clear_groups (TwKeysPage *self)
     gtk_box_remove (self->groups_box, g_ptr_array_index (self->groups, i));
   g_ptr_array_set_size (self->groups, 0);
   g_hash_table_remove_all (self->rows);
+  self->built = FALSE;
 }
 
 static void
@@ -424,6 +430,21 @@ build (TwKeysPage *self)
       gtk_box_append (self->groups_box, group);
       g_ptr_array_add (self->groups, group);
     }
+  self->built = TRUE;
+}
+
+/* The groups, and the ages from the keyring, once the page is shown (or asked what it
+ * shows): a profile of 200 services opens without building 200 groups of rows and
+ * entries nobody looks at yet, nor reading every key's age from the keyring. */
+static void
+build_when_shown (gpointer widget)
+{
+  TwKeysPage *self = TW_KEYS_PAGE (widget);
+
+  if (self->keys == NULL || self->built)
+    return;
+  build (self);
+  refresh_ages (self);
 }
 
 static void
@@ -445,8 +466,7 @@ session_page_set_session (TwSessionPage *page,
   self->keys = g_object_ref (tw_session_get_keys (session));
   g_signal_connect_object (self->keys, "changed", G_CALLBACK (keys_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  build (self);
-  refresh_ages (self);
+  tw_ui_update_when_mapped (GTK_WIDGET (self), build_when_shown);
 }
 
 static void
@@ -515,8 +535,10 @@ tw_keys_page_get_status (TwKeysPage *self,
                          const char *secret)
 {
   g_autofree char *key = g_strdup_printf ("%s/%s", service_id, secret);
-  AdwActionRow *row = g_hash_table_lookup (self->rows, key);
+  AdwActionRow *row;
 
+  tw_ui_flush_update (GTK_WIDGET (self));
+  row = g_hash_table_lookup (self->rows, key);
   return row != NULL ? adw_action_row_get_subtitle (row) : NULL;
 }
 

@@ -25,6 +25,8 @@ struct _TwOverviewPage
 
   TwWorkspace *workspace;
   GListModel  *services;      /* the workspace's, watched for items-changed */
+  GtkSliceListModel *shown;   /* its first rows, a few more each frame (grow_rows) */
+  guint        grow_tick;
   GPtrArray   *watched;       /* TwService whose state feeds the summary */
   GHashTable  *expanded;      /* service ids whose components are shown */
   GPtrArray   *rows;          /* TwServiceRow bound to a service now */

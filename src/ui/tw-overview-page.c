@@ -64,11 +64,69 @@ update_empty (TwOverviewPage *self)
     gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "services");
 }
 
+/* A large profile's rows are not all built at once: GTK 4.8's list view builds (sets
+ * up, binds, lays out) a row for each of its first 200 items, not only those in view,
+ * which for 200 services blocked the main loop for a few hundred milliseconds while the
+ * profile opened, and a frame that lays out twenty new rows takes 40 ms. The list
+ * shows the first ROWS_FIRST services at once (more than a window shows), the others
+ * join ROWS_STEP a frame (a frame's tick, so never more before one is laid out). */
+#define ROWS_FIRST 16
+#define ROWS_STEP  2
+
+static void hold_rows (TwOverviewPage *self);
+
+static void
+stop_growing (TwOverviewPage *self)
+{
+  if (self->grow_tick != 0 && self->services_list != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->services_list), self->grow_tick);
+  self->grow_tick = 0;
+}
+
+static gboolean
+grow_rows_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  TwOverviewPage *self = user_data;
+  guint n, size;
+
+  if (self->shown == NULL || self->services == NULL)
+    {
+      self->grow_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* The rows laid out so far that are out of view stop following their answers. */
+  hold_rows (self);
+  n = g_list_model_get_n_items (self->services);
+  size = MIN (n, gtk_slice_list_model_get_size (self->shown) + ROWS_STEP);
+  if (size < n)
+    {
+      gtk_slice_list_model_set_size (self->shown, size);
+      return G_SOURCE_CONTINUE;
+    }
+  /* Every row built: the services added from now on show at once. */
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+  self->grow_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+grow_rows (TwOverviewPage *self)
+{
+  if (self->shown == NULL || self->grow_tick != 0 || self->services_list == NULL ||
+      gtk_slice_list_model_get_size (self->shown) >= g_list_model_get_n_items (self->services))
+    return;
+  self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->services_list),
+                                                  grow_rows_tick, self, NULL);
+}
+
 static void
 services_changed_cb (TwOverviewPage *self)
 {
   rewatch (self);
   update_empty (self);
+  grow_rows (self);
 }
 
 /* "updated just now" while the data is younger than two poll intervals. */
@@ -250,17 +308,34 @@ age_timer_cb (gpointer user_data)
   GtkWidget *viewport = gtk_widget_get_ancestor (GTK_WIDGET (self->services_list),
                                                  GTK_TYPE_SCROLLED_WINDOW);
 
-  /* Only the rows in view (the others catch up when scrolled to); each changes its
-   * text only when the words do. */
+  /* Only the rows in view (the others are held, and catch up when scrolled to); each
+   * changes its text only when the words do. */
   for (guint i = 0; i < self->rows->len; i++)
     {
       GtkWidget *row = g_ptr_array_index (self->rows, i);
+      gboolean in_view = row_in_view (row, viewport);
 
-      if (row_in_view (row, viewport))
+      tw_service_row_set_held (TW_SERVICE_ROW (row), !in_view);
+      if (in_view)
         tw_service_row_update_age (TW_SERVICE_ROW (row));
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Holds the rows out of view, releases those in view. */
+static void
+hold_rows (TwOverviewPage *self)
+{
+  GtkWidget *viewport = gtk_widget_get_ancestor (GTK_WIDGET (self->services_list),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      tw_service_row_set_held (TW_SERVICE_ROW (row), !row_in_view (row, viewport));
+    }
 }
 
 /* Scrolled: the rows that came into view show their latency and age now. */
@@ -323,6 +398,8 @@ tw_overview_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->age_timer, g_source_remove);
   g_clear_handle_id (&self->trading_idle, g_source_remove);
+  stop_growing (self);
+  g_clear_object (&self->shown);
   tw_overview_page_set_session (self, NULL);
   if (self->navigation != NULL)
     g_signal_handlers_disconnect_by_data (self->navigation, self);
@@ -478,6 +555,8 @@ tw_overview_page_set_workspace (TwOverviewPage *self,
   if (self->workspace != NULL)
     g_signal_handlers_disconnect_by_data (self->workspace, self);
   g_clear_object (&self->services);
+  stop_growing (self);
+  g_clear_object (&self->shown);
   g_set_object (&self->workspace, workspace);
   /* Another profile: its services start collapsed. */
   g_hash_table_remove_all (self->expanded);
@@ -496,8 +575,12 @@ tw_overview_page_set_workspace (TwOverviewPage *self,
       g_autoptr(GtkNoSelection) selection = NULL;
 
       if (self->services != NULL)
-        selection = gtk_no_selection_new (g_object_ref (self->services));
+        {
+          self->shown = gtk_slice_list_model_new (g_object_ref (self->services), 0, ROWS_FIRST);
+          selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
+        }
       gtk_list_view_set_model (self->services_list, GTK_SELECTION_MODEL (selection));
+      grow_rows (self);
     }
   rewatch (self);
   update_empty (self);

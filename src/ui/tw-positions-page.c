@@ -763,7 +763,8 @@ tw_positions_page_init (TwPositionsPage *self)
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sort_model));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  /* The table gets its model when the page is mapped (tw_trading_view_attach): a page
+   * built hidden binds no rows while the portfolio's first answers come in. */
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb),
                            self, G_CONNECT_SWAPPED);
   tw_positions_page_sort_by (self, "symbol", GTK_SORT_ASCENDING);

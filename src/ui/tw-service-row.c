@@ -23,6 +23,8 @@ struct _TwServiceRow
   guint            fresh_seconds;
   gboolean         defer_latency;     /* a new latency waits for tw_service_row_update_age() */
   gboolean         latency_dirty;     /* one is waiting */
+  gboolean         held;              /* out of view: changes wait (tw_service_row_set_held) */
+  gboolean         held_dirty;        /* a change is waiting */
   TwTradingState  *trading_state;
   gulong           trading_notify_id;
 
@@ -324,6 +326,12 @@ service_notify_cb (TwServiceRow *self,
 {
   const char *name = g_param_spec_get_name (pspec);
 
+  if (self->held)
+    {
+      self->held_dirty = TRUE;
+      return;
+    }
+
   if (g_str_equal (name, "state") || g_str_equal (name, "last-error"))
     {
       self->latency_dirty = FALSE;
@@ -438,7 +446,51 @@ update_trading (TwServiceRow *self)
 static void
 trading_notify_cb (TwServiceRow *self)
 {
+  if (self->held)
+    {
+      self->held_dirty = TRUE;
+      return;
+    }
   tw_ui_update_when_mapped (GTK_WIDGET (self), (TwUiUpdateFunc) update_trading);
+}
+
+/* Shows what changed while the row was held. */
+static void
+flush_held (TwServiceRow *self)
+{
+  if (!self->held_dirty)
+    return;
+  self->held_dirty = FALSE;
+  if (self->service != NULL)
+    {
+      self->latency_dirty = FALSE;
+      update_latency (self);
+      update_state (self);
+      update_connector (self);
+      update_age_text (self);
+    }
+  if (self->trading_label != NULL)
+    update_trading (self);
+}
+
+/**
+ * tw_service_row_set_held:
+ * @held: whether the row is out of the list's view
+ *
+ * GTK 4.8's list view builds up to 200 rows, most of them out of view, and lays out
+ * again every row whose text changes: while a profile of 200 services opens, each frame
+ * laid out dozens of rows nobody sees. A held row only notes that something changed;
+ * released (scrolled into view), it shows it before the frame.
+ */
+void
+tw_service_row_set_held (TwServiceRow *self,
+                         gboolean      held)
+{
+  g_return_if_fail (TW_IS_SERVICE_ROW (self));
+
+  self->held = held;
+  if (!held)
+    flush_held (self);
 }
 
 void
@@ -465,6 +517,7 @@ const char *
 tw_service_row_get_trading_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+  flush_held (self);
   tw_ui_flush_update (GTK_WIDGET (self));
 
   if (self->trading_state == NULL)
@@ -504,6 +557,7 @@ tw_service_row_set_service (TwServiceRow *self,
       if (tw_service_row_get_expanded (self))
         bind_components (self);
       self->latency_dirty = FALSE;
+      self->held_dirty = FALSE;
       update_state (self);
       update_latency (self);
       update_connector (self);
@@ -734,6 +788,7 @@ tw_service_row_get_state_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
 
+  flush_held (self);
   return gtk_label_get_label (self->state_label);
 }
 
@@ -742,6 +797,7 @@ tw_service_row_get_message_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
 
+  flush_held (self);
   if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
     return NULL;
   return gtk_label_get_label (self->message_label);
@@ -752,6 +808,7 @@ tw_service_row_get_age_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
 
+  flush_held (self);
   return gtk_label_get_label (self->age_label);
 }
 

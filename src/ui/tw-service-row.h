@@ -39,6 +39,10 @@ void        tw_service_row_update_age     (TwServiceRow *self);
 /* New latencies wait for tw_service_row_update_age() (a page's one-second tick). */
 void        tw_service_row_set_defer_latency (TwServiceRow *self,
                                               gboolean      defer);
+/* Out of the list's view: what changes waits (nothing laid out per answer) until the
+ * row is shown again, or a getter asks what it shows. */
+void        tw_service_row_set_held       (TwServiceRow *self,
+                                           gboolean      held);
 
 /* Narrow (the Overview under 500 px): the row keeps only its expander button; the keys
  * are one click away on the service's page. */

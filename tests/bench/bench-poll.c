@@ -121,6 +121,10 @@ meter_tick_cb (gpointer user_data)
         }
       meter->over_5ms += late > 5000;
       meter->over_16ms += late > 16000;
+      /* For a profiler's timeline (perf record -k CLOCK_MONOTONIC): when each long
+       * stall ended, on CLOCK_MONOTONIC as g_get_monotonic_time () reads it. */
+      if (late > 16000 && g_getenv ("TW_BENCH_POLL_TRACE") != NULL)
+        g_printerr ("bench-poll: stall %.1f ms ending at %.6f s\n", late / 1000.0, now / 1e6);
     }
   meter->ticks++;
   meter->last_us = now;

@@ -43,6 +43,7 @@ struct _TwServiceDetails
   guint             days;
   guint             limit;
   guint             timer_id;
+  guint             interval_s;
 };
 
 G_DEFINE_FINAL_TYPE (TwServiceDetails, tw_service_details, G_TYPE_OBJECT)
@@ -778,6 +779,31 @@ tw_service_details_start (TwServiceDetails *self,
   g_clear_handle_id (&self->timer_id, g_source_remove);
   if (interval_s > 0)
     self->timer_id = g_timeout_add_seconds (interval_s, timer_cb, self);
+}
+
+static gboolean
+first_timer_cb (gpointer user_data)
+{
+  TwServiceDetails *self = user_data;
+
+  /* Not g_timeout_add_seconds (): it would gather every service's timer in one second
+   * again. */
+  self->timer_id = g_timeout_add (self->interval_s * 1000, timer_cb, self);
+  tw_service_details_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tw_service_details_start_after (TwServiceDetails *self,
+                                guint             interval_s,
+                                guint             first_ms)
+{
+  g_return_if_fail (TW_IS_SERVICE_DETAILS (self));
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  self->interval_s = interval_s;
+  if (interval_s > 0)
+    self->timer_id = g_timeout_add (first_ms, first_timer_cb, self);
 }
 
 /* ---- one order and its approval ---- */

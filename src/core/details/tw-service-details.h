@@ -140,6 +140,11 @@ void              tw_service_details_set_trades_range (TwServiceDetails *self,
  * profile that opens sends its health polls first (a page shown reads at once). */
 void              tw_service_details_start        (TwServiceDetails *self,
                                                    guint             interval_s);
+/* The same, the first time after @first_ms: a session of many services spreads them
+ * over the interval instead of reading every one in the same second. */
+void              tw_service_details_start_after  (TwServiceDetails *self,
+                                                   guint             interval_s,
+                                                   guint             first_ms);
 /* Stops the timer and cancels what is on its way. */
 void              tw_service_details_stop         (TwServiceDetails *self);
 

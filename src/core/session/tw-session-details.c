@@ -5,9 +5,11 @@
 
 /* The service pages' data: one TwServiceDetails per service, built with the session
  * (so each service's health history starts at once), read every
- * TW_SESSION_DETAILS_INTERVAL_S seconds once started, the first time one interval after
- * the start (security checks and models raise their alerts without a page open), and
- * whenever a page asks. */
+ * TW_SESSION_DETAILS_INTERVAL_S seconds once started, the first time at most one interval
+ * after the start (security checks and models raise their alerts without a page open),
+ * and whenever a page asks. The services' reads are spread over the interval (service i
+ * of n first after i/n of it): all in the same second, 200 services' reads and answers
+ * blocked the main loop once a minute. */
 
 #define TW_SESSION_DETAILS_INTERVAL_S 60
 
@@ -44,10 +46,17 @@ _tw_session_start_details (TwSession *self)
 {
   GHashTableIter iter;
   gpointer details;
+  guint n = g_hash_table_size (self->details);
+  guint i = 0;
 
   g_hash_table_iter_init (&iter, self->details);
   while (g_hash_table_iter_next (&iter, NULL, &details))
-    tw_service_details_start (details, TW_SESSION_DETAILS_INTERVAL_S);
+    {
+      /* Each service its own phase, the last one interval after the start. */
+      guint64 first_ms = (guint64) TW_SESSION_DETAILS_INTERVAL_S * 1000 * ++i / n;
+
+      tw_service_details_start_after (details, TW_SESSION_DETAILS_INTERVAL_S, (guint) first_ms);
+    }
 }
 
 void
