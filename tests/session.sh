@@ -68,7 +68,10 @@ outer () {
     trap remove_root EXIT   # also on Ctrl+C
   fi
 
-  xvfb-run -a -s '-screen 0 1280x800x24' \
+  # The first free display from a random one (-n before -a): two sessions started at
+  # once (a developer's beside a helper's) both took the first free one from :99, and
+  # the loser's programs met the other's X authority ("cannot open display").
+  xvfb-run -n $((100 + RANDOM % 800)) -a -s '-screen 0 1280x800x24' \
     dbus-run-session -- bash "$self" --inner "$@" || rc=$?
   return "$rc"
 }

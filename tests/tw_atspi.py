@@ -215,6 +215,21 @@ def attached(acc):
     return True
 
 
+def roles_above(acc):
+    """The roles (and names) of @acc's ancestors, nearest first: where an icon is."""
+    parts = []
+    node = acc
+    for _ in range(6):
+        try:
+            node = node.parent
+        except Exception:
+            break
+        if node is None:
+            break
+        parts.append("%s%s" % (node.getRoleName(), " “%s”" % name(node) if name(node) else ""))
+    return " < ".join(parts)
+
+
 def path_of(acc):
     parts = []
     node = acc
@@ -243,23 +258,26 @@ def has_label_under(acc, depth=0):
 
 
 def has_text_beside(acc):
-    """An icon with a text equivalent: a label with text in the same row or box, or a
-    named button around it, up to three levels up (a row's prefix icon beside its title
-    and its state word)."""
+    """An icon with a text equivalent: a label with text in the same row or box, up to
+    three levels up (a row's prefix icon beside its title and its state word), or a
+    named button around it, up to six (libadwaita's view switcher puts a page tab's
+    icon five levels below the tab)."""
     node = acc
-    for _ in range(3):
+    for level in range(6):
         try:
             node = node.parent
         except Exception:
             return False
         if node is None:
             return False
-        if role(node) == pyatspi.ROLE_LIST_ITEM and name(node).strip():
-            return True
         # An icon inside a named button (a view switcher's page button): the button's
         # name is what a screen reader says, the icon is decoration.
         if role(node) in (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON,
                           pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_PAGE_TAB) and name(node).strip():
+            return True
+        if level >= 3:
+            continue
+        if role(node) == pyatspi.ROLE_LIST_ITEM and name(node).strip():
             return True
         if has_label_under(node):
             return True
@@ -304,7 +322,7 @@ def problems_of(acc):
     elif r in COLUMN_HEADERS and not n:
         found.append("unnamed column header: " + what)
     elif r == pyatspi.ROLE_IMAGE and (not n or GENERIC.match(n)) and not has_text_beside(acc):
-        found.append("icon with no text equivalent: " + what)
+        found.append("icon with no text equivalent: %s, below %s" % (what, roles_above(acc)))
     if found and not attached(acc):
         return []   # removed while walked (a row a poll replaced): no longer shown
     return found
