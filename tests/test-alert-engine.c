@@ -811,6 +811,29 @@ test_alerts_refused (void)
     }
 }
 
+/* The history keeps the newest TW_ALERT_HISTORY_MAX alerts: a console raising alerts for
+ * days does not keep them all. */
+static void
+test_history_bounded (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TwAlert) newest = NULL;
+
+  fixture_setup (&fx);
+  for (guint i = 0; i < TW_ALERT_HISTORY_MAX + 10; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("log:test:%u", i);
+
+      tw_alert_engine_raise_log_alert (fx.engine, key, TW_ALERT_WARNING, "A line matched", "body");
+    }
+  g_assert_cmpuint (fx.alerts->len, ==, TW_ALERT_HISTORY_MAX + 10);
+  g_assert_cmpuint (g_list_model_get_n_items (tw_alert_engine_get_history (fx.engine)), ==,
+                    TW_ALERT_HISTORY_MAX);
+  newest = g_list_model_get_item (tw_alert_engine_get_history (fx.engine), 0);
+  g_assert_cmpstr (tw_alert_get_key (newest), ==, "log:test:265");
+  fixture_teardown (&fx);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -831,6 +854,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/alert-engine/source-open-at-start", test_source_open_at_start);
   g_test_add_func ("/tw/core/alert-engine/shipped-runbooks", test_shipped_runbooks);
   g_test_add_func ("/tw/core/alert-engine/alerts-refused", test_alerts_refused);
+  g_test_add_func ("/tw/core/alert-engine/history-bounded", test_history_bounded);
 
   return g_test_run ();
 }

@@ -123,6 +123,8 @@ raise_alert (TwAlertEngine *self,
 
   g_hash_table_insert (self->last_raised, g_strdup (key), new_time (now));
   g_list_store_insert (self->history, 0, alert);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->history)) > TW_ALERT_HISTORY_MAX)
+    g_list_store_remove (self->history, TW_ALERT_HISTORY_MAX);
   g_signal_emit (self, signals[ALERT], 0, alert);
 }
 

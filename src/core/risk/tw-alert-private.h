@@ -40,7 +40,9 @@ GHashTable      *_tw_alert_engine_get_active    (TwAlertEngine          *self);
 
 /* For tests. */
 
-/* (transfer none) GListModel of TwAlert raised so far, newest first. */
+/* (transfer none) GListModel of TwAlert raised so far, newest first: the last
+ * TW_ALERT_HISTORY_MAX (a console polling for days keeps no more). */
+#define TW_ALERT_HISTORY_MAX 256
 GListModel    *tw_alert_engine_get_history    (TwAlertEngine  *self);
 /* How many alerts were held back (rate limit or still active) so far. */
 guint          tw_alert_engine_get_n_suppressed      (TwAlertEngine *self);
