@@ -93,6 +93,12 @@ filtered (gpointer data)
   return !tw_log_view_get_filtering (data);
 }
 
+static gint64
+median3 (const gint64 v[3])
+{
+  return MAX (MIN (v[0], v[1]), MIN (MAX (v[0], v[1]), v[2]));
+}
+
 static TwLogSource *
 open_source (const char *id, const char *path, const char *kind,
              gint64 *first_us, gint64 *index_us)
@@ -411,7 +417,22 @@ main (int argc, char **argv)
     }
   g_timeout_add (1, tick_cb, NULL);
 
-  json = open_source ("json", argv[1], "json", &first_json, &index_json);
+  /* The index timed as the tools are: the median of three (a fresh source each). */
+  {
+    gint64 firsts[3], indexes[3];
+
+    for (guint r = 0; r < 3; r++)
+      {
+        if (json != NULL)
+          {
+            tw_log_source_stop (json);
+            g_object_unref (json);
+          }
+        json = open_source ("json", argv[1], "json", &firsts[r], &indexes[r]);
+      }
+    first_json = median3 (firsts);
+    index_json = median3 (indexes);
+  }
   text = open_source ("text", argv[2], "text", &first_text, &index_text);
   n = tw_log_source_get_n_lines (json);
   substring_us = run_filter (json, argv[4], NULL, &substring_n);
