@@ -215,34 +215,28 @@ def attached(acc):
     return True
 
 
-def roles_above(acc):
-    """The roles (and names) of @acc's ancestors, nearest first: where an icon is."""
-    parts = []
+def ancestors(acc, levels=6):
+    """@acc's ancestors, nearest first, at most @levels of them."""
     node = acc
-    for _ in range(6):
+    for _ in range(levels):
         try:
             node = node.parent
         except Exception:
-            break
+            return
         if node is None:
-            break
-        parts.append("%s%s" % (node.getRoleName(), " “%s”" % name(node) if name(node) else ""))
-    return " < ".join(parts)
+            return
+        yield node
+
+
+def roles_above(acc):
+    """The roles (and names) of @acc's ancestors, nearest first: where an icon is."""
+    return " < ".join("%s%s" % (node.getRoleName(), " “%s”" % name(node) if name(node) else "")
+                      for node in ancestors(acc))
 
 
 def path_of(acc):
-    parts = []
-    node = acc
-    for _ in range(6):
-        try:
-            node = node.parent
-        except Exception:
-            break
-        if node is None:
-            break
-        if name(node) and not GENERIC.match(name(node)):
-            parts.append(name(node))
-    return " < ".join(parts)
+    return " < ".join(name(node) for node in ancestors(acc)
+                      if name(node) and not GENERIC.match(name(node)))
 
 
 def has_label_under(acc, depth=0):
