@@ -257,6 +257,17 @@ get_metrics (GtkWidget *widget)
  * instead of each row shaping its own (most of a first frame's 34 rows' layout work). */
 #define SHARED_LAYOUTS_MAX 1024
 
+/* Times in tabular figures: every digit as wide, so times line up from row to row. */
+static void
+set_tabular_figures (PangoLayout *layout)
+{
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+}
+
 static PangoLayout *
 shared_layout (TwLogRow   *self,
                guint       col,
@@ -279,13 +290,7 @@ shared_layout (TwLogRow   *self,
       if (col == COL_SOURCE)
         pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       if (col == COL_TIME)
-        {
-          PangoAttrList *attrs = pango_attr_list_new ();
-
-          pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-          pango_layout_set_attributes (layout, attrs);
-          pango_attr_list_unref (attrs);
-        }
+        set_tabular_figures (layout);
       g_hash_table_insert (m->layouts, g_steal_pointer (&key), layout);
     }
   return g_object_ref (layout);
@@ -543,13 +548,7 @@ tw_log_row_warm_up (GtkWidget *widget,
     case 1:
       /* the time, with tabular figures */
       layout = make_layout (widget, "0123456789:-., ", FALSE, PANGO_WEIGHT_NORMAL, 1.0);
-      {
-        PangoAttrList *attrs = pango_attr_list_new ();
-
-        pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-        pango_layout_set_attributes (layout, attrs);
-        pango_attr_list_unref (attrs);
-      }
+      set_tabular_figures (layout);
       break;
     case 2:
       /* the levels, in bold for warnings and errors */
