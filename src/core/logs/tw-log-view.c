@@ -9,10 +9,7 @@
 
 #include "tw-error.h"
 #include "tw-log-private.h"
-
-#define REF(source, row) (((guint64) (source) << 32) | (row))
-#define REF_SOURCE(ref)  ((guint) ((ref) >> 32))
-#define REF_ROW(ref)     ((guint) ((ref) & 0xffffffff))
+#include "tw-log-view-private.h"
 
 struct _TwLogView
 {
@@ -121,329 +118,6 @@ rows_changed (TwLogView *self,
     g_list_model_items_changed (model, position, removed, added);
 }
 
-void
-tw_log_filter_clear (TwLogFilter *filter)
-{
-  g_clear_pointer (&filter->text, g_free);
-  g_clear_pointer (&filter->regex, g_free);
-  g_clear_pointer (&filter->correlation_id, g_free);
-  memset (filter, 0, sizeof *filter);
-}
-
-gboolean
-tw_log_filter_is_empty (const TwLogFilter *filter)
-{
-  return filter->min_level == TW_LOG_LEVEL_UNKNOWN
-         && (filter->text == NULL || *filter->text == '\0')
-         && (filter->regex == NULL || *filter->regex == '\0')
-         && (filter->correlation_id == NULL || *filter->correlation_id == '\0')
-         && filter->time_from == 0 && filter->time_to == 0;
-}
-
-static void
-filter_copy (TwLogFilter       *dest,
-             const TwLogFilter *src)
-{
-  tw_log_filter_clear (dest);
-  *dest = *src;
-  dest->text = src->text != NULL && *src->text != '\0' ? g_strdup (src->text) : NULL;
-  dest->regex = src->regex != NULL && *src->regex != '\0' ? g_strdup (src->regex) : NULL;
-  dest->correlation_id = src->correlation_id != NULL && *src->correlation_id != '\0'
-                         ? g_strdup (src->correlation_id) : NULL;
-}
-
-static GRegex *
-compile (const char  *pattern,
-         GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  GRegex *regex = g_regex_new (pattern, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, &local_error);
-
-  if (regex == NULL)
-    g_set_error (error, TW_ERROR, TW_ERROR_INVALID, _("Not a valid regular expression: %s"),
-                 local_error->message);
-  return regex;
-}
-
-gboolean
-tw_log_regex_check (const char  *pattern,
-                    GError     **error)
-{
-  g_autoptr(GRegex) regex = compile (pattern, error);
-
-  return regex != NULL;
-}
-
-/* The job */
-
-typedef struct
-{
-  GPtrArray   *snapshots;   /* TwLogSnapshot, one per source */
-  GArray      *from;        /* guint first row of each to scan */
-  TwLogFilter  filter;
-  GRegex      *regex;
-  char        *text;        /* ASCII-lowercased */
-  gsize        text_len;
-  gsize        anchor_off;  /* the longest run of @text without ASCII letters: the */
-  gsize        anchor_len;  /* same in any case, so memmem() finds it (≥ 2 bytes) */
-  gboolean     merge;
-  gboolean     full;
-  GArray      *last_times;  /* gint64 per source: carried in (to the scan's first
-                             * lines without a time), then its last time out */
-  GArray      *merged_times;
-  gint        *progress;
-  guint        total;
-  guint        done;
-  /* per source while scanning */
-  TwLogFormat *format;
-  guint        source;
-  gint64       last_time;
-  GArray      *refs;
-  GArray      *times;
-  GPtrArray   *results_refs;
-  GPtrArray   *results_times;
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  g_ptr_array_unref (job->snapshots);
-  g_array_unref (job->from);
-  g_array_unref (job->last_times);
-  g_clear_pointer (&job->merged_times, g_array_unref);
-  tw_log_filter_clear (&job->filter);
-  g_clear_pointer (&job->regex, g_regex_unref);
-  g_free (job->text);
-  g_clear_pointer (&job->results_refs, g_ptr_array_unref);
-  g_clear_pointer (&job->results_times, g_ptr_array_unref);
-  g_free (job);
-}
-
-static gboolean
-find_ci (const char *hay,
-         gsize       len,
-         const char *needle,
-         gsize       n)
-{
-  char first = needle[0];
-  char upper = g_ascii_toupper (first);
-
-  if (n == 0)
-    return TRUE;
-  for (gsize i = 0; i + n <= len; i++)
-    {
-      const char *p = hay + i;
-      const char *a = memchr (p, first, len - i - n + 1);
-      const char *b = first != upper ? memchr (p, upper, (a != NULL ? (gsize) (a - p) : len - i - n + 1)) : NULL;
-      const char *c = b != NULL ? b : a;
-
-      if (c == NULL)
-        return FALSE;
-      if (g_ascii_strncasecmp (c, needle, n) == 0)
-        return TRUE;
-      i = c - hay;
-    }
-  return FALSE;
-}
-
-/* find_ci() through the anchor: memmem() for the bytes that have no case, then
- * the whole needle compared around each hit. A needle such as "order-4242" is found
- * at grep's pace, not one memchr() per "o" of a line. */
-static gboolean
-find_anchored (const char *hay,
-               gsize       len,
-               const Job  *job)
-{
-  const char *anchor = job->text + job->anchor_off;
-  gsize after = job->text_len - job->anchor_off - job->anchor_len;
-  const char *p = hay + job->anchor_off;
-  const char *end;
-
-  if (len < job->text_len)
-    return FALSE;
-  end = hay + len - after;
-  while (p < end)
-    {
-      const char *q = memmem (p, end - p, anchor, job->anchor_len);
-
-      if (q == NULL)
-        return FALSE;
-      if (g_ascii_strncasecmp (q - job->anchor_off, job->text, job->text_len) == 0)
-        return TRUE;
-      p = q + 1;
-    }
-  return FALSE;
-}
-
-static void
-choose_anchor (Job *job)
-{
-  gsize run = 0;
-
-  job->anchor_off = job->anchor_len = 0;
-  for (gsize i = 0; i <= job->text_len; i++)
-    {
-      if (i < job->text_len && !g_ascii_isalpha (job->text[i]))
-        {
-          run++;
-          continue;
-        }
-      if (run > job->anchor_len)
-        {
-          job->anchor_len = run;
-          job->anchor_off = i - run;
-        }
-      run = 0;
-    }
-}
-
-static gboolean
-scan_line (guint       row,
-           const char *line,
-           gsize       len,
-           gpointer    user_data)
-{
-  Job *job = user_data;
-  TwLogFilter *f = &job->filter;
-  gboolean need_fields = f->min_level != TW_LOG_LEVEL_UNKNOWN || f->correlation_id != NULL
-                         || f->time_from != 0 || f->time_to != 0 || job->merge;
-  gint64 time = 0;
-
-  job->done++;
-  if ((job->done & 0x3fff) == 0)
-    g_atomic_int_set (job->progress, (gint) (1000.0 * job->done / MAX (job->total, 1)));
-
-  if (job->text != NULL
-      && !(job->anchor_len >= 2 ? find_anchored (line, len, job) : find_ci (line, len, job->text, job->text_len)))
-    goto no_match_time;
-  if (f->correlation_id != NULL && memmem (line, len, f->correlation_id, strlen (f->correlation_id)) == NULL)
-    goto no_match_time;
-  if (job->regex != NULL && !g_regex_match_full (job->regex, line, len, 0, 0, NULL, NULL))
-    goto no_match_time;
-
-  if (need_fields)
-    {
-      TwLogFields fields;
-
-      tw_log_format_parse (job->format, line, len, &fields);
-      time = fields.time_us != 0 ? fields.time_us : job->last_time;
-      if (fields.time_us != 0)
-        job->last_time = fields.time_us;
-      if ((f->min_level != TW_LOG_LEVEL_UNKNOWN && fields.level < f->min_level)
-          || (f->correlation_id != NULL && g_strcmp0 (fields.correlation_id, f->correlation_id) != 0)
-          || (f->time_from != 0 && time < f->time_from)
-          || (f->time_to != 0 && time > f->time_to))
-        {
-          tw_log_fields_clear (&fields);
-          return TRUE;
-        }
-      tw_log_fields_clear (&fields);
-    }
-  {
-    guint64 ref = REF (job->source, row);
-    g_array_append_val (job->refs, ref);
-    if (job->merge)
-      g_array_append_val (job->times, time);
-  }
-  return TRUE;
-
-no_match_time:
-  if (job->merge)
-    {
-      /* Keep the carried time right for the lines after. */
-      TwLogFields fields;
-
-      if (f->min_level == TW_LOG_LEVEL_UNKNOWN && f->time_from == 0 && f->time_to == 0
-          && f->correlation_id == NULL)
-        return TRUE;
-      tw_log_format_parse (job->format, line, len, &fields);
-      if (fields.time_us != 0)
-        job->last_time = fields.time_us;
-      tw_log_fields_clear (&fields);
-    }
-  return TRUE;
-}
-
-static void
-job_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  Job *job = task_data;
-  GArray *merged = g_array_new (FALSE, FALSE, sizeof (guint64));
-
-  job->results_refs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  job->results_times = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint i = 0; i < job->snapshots->len; i++)
-    {
-      TwLogSnapshot *snapshot = g_ptr_array_index (job->snapshots, i);
-      job->total += snapshot->n_rows - MIN (snapshot->n_rows, g_array_index (job->from, guint, i));
-    }
-  for (guint i = 0; i < job->snapshots->len; i++)
-    {
-      TwLogSnapshot *snapshot = g_ptr_array_index (job->snapshots, i);
-
-      job->format = snapshot->format;
-      job->source = i;
-      job->last_time = g_array_index (job->last_times, gint64, i);
-      job->refs = g_array_new (FALSE, FALSE, sizeof (guint64));
-      job->times = g_array_new (FALSE, FALSE, sizeof (gint64));
-      _tw_log_snapshot_scan (snapshot, g_array_index (job->from, guint, i), snapshot->n_rows,
-                             scan_line, job, cancellable);
-      g_array_index (job->last_times, gint64, i) = job->last_time;
-      g_ptr_array_add (job->results_refs, job->refs);
-      g_ptr_array_add (job->results_times, job->times);
-    }
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      g_array_unref (merged);
-      g_task_return_error_if_cancelled (task);
-      return;
-    }
-
-  if (!job->merge)
-    {
-      for (guint i = 0; i < job->results_refs->len; i++)
-        {
-          GArray *refs = g_ptr_array_index (job->results_refs, i);
-          g_array_append_vals (merged, refs->data, refs->len);
-        }
-    }
-  else
-    {
-      guint n = job->results_refs->len;
-      g_autofree guint *pos = g_new0 (guint, n);
-
-      job->merged_times = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-      for (;;)
-        {
-          guint best = G_MAXUINT;
-          gint64 best_time = G_MAXINT64;
-
-          for (guint i = 0; i < n; i++)
-            {
-              GArray *times = g_ptr_array_index (job->results_times, i);
-
-              if (pos[i] < times->len && g_array_index (times, gint64, pos[i]) < best_time)
-                {
-                  best = i;
-                  best_time = g_array_index (times, gint64, pos[i]);
-                }
-            }
-          if (best == G_MAXUINT)
-            break;
-          g_array_append_val (merged, g_array_index ((GArray *) g_ptr_array_index (job->results_refs, best),
-                                                     guint64, pos[best]));
-          g_array_append_val (job->merged_times, best_time);
-          pos[best]++;
-        }
-    }
-  g_task_return_pointer (task, merged, (GDestroyNotify) g_array_unref);
-}
 
 static void start_job (TwLogView *self, gboolean full);
 
@@ -575,7 +249,7 @@ job_done_cb (GObject      *object,
              gpointer      user_data)
 {
   TwLogView *self = TW_LOG_VIEW (object);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  TwLogJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GArray) found = g_task_propagate_pointer (G_TASK (result), NULL);
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
   guint old_n;
@@ -637,7 +311,7 @@ start_job (TwLogView *self,
            gboolean   full)
 {
   g_autoptr(GTask) task = NULL;
-  Job *job;
+  TwLogJob *job;
 
   if (self->cancellable != NULL)
     {
@@ -647,17 +321,17 @@ start_job (TwLogView *self,
       g_clear_object (&self->cancellable);
     }
   self->full_pending = FALSE;
-  job = g_new0 (Job, 1);
+  job = g_new0 (TwLogJob, 1);
   job->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) _tw_log_snapshot_unref);
   job->from = g_array_new (FALSE, TRUE, sizeof (guint));
-  filter_copy (&job->filter, &self->filter);
+  _tw_log_filter_copy (&job->filter, &self->filter);
   if (job->filter.regex != NULL)
-    job->regex = compile (job->filter.regex, NULL);
+    job->regex = _tw_log_regex_compile (job->filter.regex, NULL);
   if (job->filter.text != NULL)
     {
       job->text = g_ascii_strdown (job->filter.text, -1);
       job->text_len = strlen (job->text);
-      choose_anchor (job);
+      _tw_log_job_choose_anchor (job);
     }
   job->merge = self->sources->len > 1;
   job->full = full;
@@ -686,8 +360,8 @@ start_job (TwLogView *self,
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, job_done_cb, NULL);
   g_task_set_source_tag (task, start_job);
-  g_task_set_task_data (task, job, job_free);
-  g_task_run_in_thread (task, job_thread);
+  g_task_set_task_data (task, job, _tw_log_job_free);
+  g_task_run_in_thread (task, _tw_log_job_thread);
 }
 
 /* Sources */
@@ -829,7 +503,7 @@ tw_log_view_set_filter (TwLogView          *self,
 
   if (filter->regex != NULL && *filter->regex != '\0' && !tw_log_regex_check (filter->regex, error))
     return FALSE;
-  filter_copy (&self->filter, filter);
+  _tw_log_filter_copy (&self->filter, filter);
   refresh (self);
   return TRUE;
 }
