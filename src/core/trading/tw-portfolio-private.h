@@ -56,6 +56,19 @@ void        _tw_portfolio_merge_positions (TwPortfolio *self,
 void        _tw_portfolio_merge_orders    (TwPortfolio *self,
                                            const char  *service_id,
                                            GPtrArray   *items);
+/* An answer mapped to objects not shared yet (tw-portfolio-map.c; any thread). (transfer full) */
+TwAccount  *_tw_portfolio_map_account     (const TwOperation *op,
+                                           JsonNode    *body,
+                                           const char  *service_id,
+                                           GError     **error);
+/* (element-type TwPosition or TwOrder, by @type) their service set, a position's side
+ * from its quantity when the answer has none, identities from the "key" pointer. */
+GPtrArray  *_tw_portfolio_map_items       (const TwOperation *op,
+                                           JsonNode    *body,
+                                           GType        type,
+                                           const char  *service_id,
+                                           const char  *service_name,
+                                           GError     **error);
 /* Microseconds the last merge took on the main thread. */
 gint64      _tw_portfolio_get_last_merge_us (TwPortfolio *self);
 /* (transfer full) (element-type TwPosition) the positions of one service. */

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "tw-error.h"
-#include "tw-json-pointer.h"
 #include "tw-portfolio-private.h"
 
 /* The monitor half of TwPortfolio: pollers, mapping in a worker thread, the in-place
@@ -172,39 +171,6 @@ map_job_free (MapJob *job)
   g_free (job);
 }
 
-/* Items lacking their identity get it from the operation's "key" pointer. */
-static void
-fill_identity (const TwOperation *op,
-               JsonNode          *body,
-               GPtrArray         *items,
-               const char        *property)
-{
-  const char *pointer = tw_operation_get_key_pointer (op);
-  JsonNode *selected;
-  JsonArray *array;
-
-  if (pointer == NULL)
-    return;
-  selected = tw_operation_select (op, body, NULL);
-  if (selected == NULL || !JSON_NODE_HOLDS_ARRAY (selected))
-    return;
-  array = json_node_get_array (selected);
-
-  for (guint i = 0; i < items->len && i < json_array_get_length (array); i++)
-    {
-      g_autofree char *current = NULL;
-      JsonNode *value;
-
-      g_object_get (g_ptr_array_index (items, i), property, &current, NULL);
-      if (current != NULL)
-        continue;
-      value = tw_json_pointer_get (json_array_get_element (array, i), pointer);
-      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
-          json_node_get_value_type (value) == G_TYPE_STRING)
-        g_object_set (g_ptr_array_index (items, i), property, json_node_get_string (value), NULL);
-    }
-}
-
 static void
 map_in_thread (GTask        *task,
                gpointer      source_object,
@@ -241,36 +207,24 @@ map_in_thread (GTask        *task,
 
   if (job->kind == KIND_ACCOUNT)
     {
-      g_autoptr(TwAccount) account = tw_account_new (job->service_id);
-      JsonNode *selected = tw_operation_select (op, body, &error);
+      TwAccount *account = _tw_portfolio_map_account (op, body, job->service_id, &error);
 
-      if (selected == NULL || !tw_operation_map_object (op, selected, G_OBJECT (account), &error))
+      if (account == NULL)
         g_task_return_error (task, error);
       else
-        g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
+        g_task_return_pointer (task, account, g_object_unref);
       return;
     }
 
   {
-    GType type = job->kind == KIND_POSITIONS ? TW_TYPE_POSITION : TW_TYPE_ORDER;
-    g_autoptr(GPtrArray) items = tw_operation_map_list (op, body, type, &error);
+    GPtrArray *items = _tw_portfolio_map_items (op, body,
+                                                job->kind == KIND_POSITIONS ? TW_TYPE_POSITION : TW_TYPE_ORDER,
+                                                job->service_id, job->service_name, &error);
 
     if (items == NULL)
-      {
-        g_task_return_error (task, error);
-        return;
-      }
-    fill_identity (op, body, items, job->kind == KIND_POSITIONS ? "symbol" : "id");
-    /* The objects are not shared yet: setting their service here costs the main thread nothing. */
-    for (guint i = 0; i < items->len; i++)
-      {
-        GObject *item = g_ptr_array_index (items, i);
-
-        g_object_set (item, "service-id", job->service_id, "service-name", job->service_name, NULL);
-        if (job->kind == KIND_POSITIONS && tw_position_get_side (TW_POSITION (item)) == NULL)
-          g_object_set (item, "side", tw_position_get_qty (TW_POSITION (item)) < 0 ? "short" : "long", NULL);
-      }
-    g_task_return_pointer (task, g_steal_pointer (&items), (GDestroyNotify) g_ptr_array_unref);
+      g_task_return_error (task, error);
+    else
+      g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
   }
 }
 
