@@ -433,3 +433,48 @@ risk_wait_halted (RiskFixture *f,
   tw_risk_monitor_refresh (f->monitor);
   return risk_wait (check_halted, &check, timeout_ms);
 }
+
+const RiskHalting risk_halting[RISK_N_HALTING] = {
+  { "investiq",       "POST",  "/api/risk/trading-halt" },
+  { "ibkr-assistant", "POST",  "/api/v1/kill-switch/activate" },
+  { "ai-trading",     "POST",  "/api/trading/disable" },
+  { "alpaca",         "PATCH", "/v2/account/configurations" },
+};
+
+guint
+risk_count_rows (GPtrArray      *rows,
+                 TwAuditOutcome  outcome)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (tw_audit_record_get_outcome (g_ptr_array_index (rows, i)) == outcome)
+      n++;
+  return n;
+}
+
+void
+risk_assert_audit_pairs (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TwAuditRecord *row = g_ptr_array_index (rows, i);
+      gboolean found = FALSE;
+
+      if (tw_audit_record_get_outcome (row) == TW_AUDIT_OUTCOME_REQUESTED ||
+          tw_audit_record_get_request_id (row) == 0)
+        continue;
+      for (guint j = 0; j < i; j++)
+        {
+          TwAuditRecord *request = g_ptr_array_index (rows, j);
+
+          if (tw_audit_record_get_id (request) == tw_audit_record_get_request_id (row))
+            {
+              g_assert_cmpint (tw_audit_record_get_outcome (request), ==, TW_AUDIT_OUTCOME_REQUESTED);
+              g_assert_cmpstr (tw_audit_record_get_target (request), ==, tw_audit_record_get_target (row));
+              found = TRUE;
+            }
+        }
+      g_assert_true (found);
+    }
+}

@@ -97,4 +97,21 @@ gboolean        risk_wait_halted          (RiskFixture   *f,
                                            gboolean       halted,
                                            guint          timeout_ms);
 
+/* The flavors that can halt, in the profile's order, and the request that halts each. */
+typedef struct
+{
+  const char *flavor;
+  const char *halt_method;
+  const char *halt_path;
+} RiskHalting;
+
+#define RISK_N_HALTING 4
+extern const RiskHalting risk_halting[RISK_N_HALTING];
+
+/* How many of the audit @rows have @outcome. */
+guint           risk_count_rows           (GPtrArray      *rows,
+                                           TwAuditOutcome  outcome);
+/* Every outcome row points at a "requested" row of the same action and target. */
+void            risk_assert_audit_pairs   (GPtrArray     *rows);
+
 G_END_DECLS
