@@ -58,6 +58,12 @@ void                       _tw_service_page_add_audit_row    (TwServicePage *sel
                                                               const char    *correlation_id);
 
 /* tw-service-page-rows.c: the rows of each section, and formatting */
+/* tw-service-page-sections.c */
+void                       _tw_service_page_build_sections   (TwServicePage *self);
+void                       _tw_service_page_clear_sections   (TwServicePage *self);
+void                       _tw_service_page_bind_lists       (TwServicePage *self,
+                                                              gboolean       bind);
+
 GtkListBoxCreateWidgetFunc _tw_service_page_row_factory      (guint       section);
 /* "NaN", "+Inf", "−Inf", whole numbers without decimals, else 6 significant digits */
 char                      *_tw_service_page_format_number    (double      value);
