@@ -19,6 +19,10 @@ gboolean      tw_overview_page_get_narrow    (TwOverviewPage *self);
 
 /* Between the page's files (tw-overview-page-summary.c: the lines above the list). */
 
+/* The parent of each wrapping line above the list: its width measured once for any height. */
+#define TW_TYPE_WRAP_BIN (tw_wrap_bin_get_type ())
+G_DECLARE_FINAL_TYPE (TwWrapBin, tw_wrap_bin, TW, WRAP_BIN, GtkWidget)
+
 struct _TwOverviewPage
 {
   AdwBin       parent_instance;

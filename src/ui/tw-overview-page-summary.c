@@ -13,6 +13,88 @@
  * services' health, the failed-halt banner and the broker accounts whose mode is not
  * the profile's. */
 
+/* TwWrapBin: a wrapping label's parent that asks for its width once.
+ *
+ * The lines above the list are an icon and a wrapping label in a horizontal GtkBox. GTK
+ * 4.8's box, measured for its height at a width, looks for its children's widths at a
+ * dozen heights (a bisection in its distribute_remaining_size ()), and GtkLabel answers
+ * each from fresh layouts of its text, broken at every word and shaped again: 0.6–0.7 ms
+ * a height for the trading line in the opening's traces, a dozen heights for each line
+ * in every frame that lays the page out (every frame while the list grows). The label
+ * takes the line's whole width anyway (hexpand); this bin gives the box the label's
+ * width for any height from one measure, and passes its height for a width through. */
+struct _TwWrapBin
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TwWrapBin, tw_wrap_bin, GTK_TYPE_WIDGET)
+
+static GtkSizeRequestMode
+tw_wrap_bin_get_request_mode (GtkWidget *widget)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  return child != NULL ? gtk_widget_get_request_mode (child) : GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+static void
+tw_wrap_bin_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child == NULL || !gtk_widget_should_layout (child))
+    return;
+  gtk_widget_measure (child, orientation,
+                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+tw_wrap_bin_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static void
+tw_wrap_bin_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (tw_wrap_bin_parent_class)->dispose (object);
+}
+
+static void
+tw_wrap_bin_class_init (TwWrapBinClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = tw_wrap_bin_dispose;
+  widget_class->get_request_mode = tw_wrap_bin_get_request_mode;
+  widget_class->measure = tw_wrap_bin_measure;
+  widget_class->size_allocate = tw_wrap_bin_size_allocate;
+}
+
+static void
+tw_wrap_bin_init (TwWrapBin *self)
+{
+}
+
 /* What the summary lists, worst first. */
 typedef enum
 {

@@ -478,6 +478,7 @@ tw_overview_page_class_init (TwOverviewPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TW_TYPE_SERVICE_ROW);
+  g_type_ensure (TW_TYPE_WRAP_BIN);
 
   /* The failed-halt banner: in a narrow window its Retry goes under its text. */
   g_type_ensure (TW_TYPE_BANNER_BOX);
