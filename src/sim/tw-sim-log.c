@@ -114,7 +114,8 @@ tw_sim_log_get_total (TwSimLog *log)
 
 JsonNode *
 tw_sim_log_to_json (TwSimLog   *log,
-                    const char *flavor)
+                    const char *flavor,
+                    guint64     since)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -125,7 +126,7 @@ tw_sim_log_to_json (TwSimLog   *log,
       TwSimLogEntry *entry = l->data;
       g_autofree char *time = NULL;
 
-      if (flavor != NULL && !g_str_equal (flavor, entry->flavor))
+      if (entry->seq <= since || (flavor != NULL && !g_str_equal (flavor, entry->flavor)))
         continue;
 
       time = tw_sim_format_time (entry->time_us, TRUE);
