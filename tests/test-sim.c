@@ -348,6 +348,18 @@ test_request_log (void)
                      ==, "/v2/account");
     g_assert_cmpuint (json_array_get_length (json_node_get_array (since_flavor)), ==, 0);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (since_last)), ==, 0);
+    {
+      g_autofree char *path_limit = g_strdup_printf ("%s&limit=1", path);
+      g_autoptr(JsonNode) page = tw_test_sim_request (sim, "investiq", "GET", path_limit, NULL);
+      JsonArray *one = json_node_get_array (page);
+
+      g_assert_cmpuint (json_array_get_length (one), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (one, 0), "seq"),
+                       ==, first_seq + 1);
+    }
+    json_node_unref (tw_test_sim_request_full (sim, "investiq", "GET", "/_sim/requests?limit=0",
+                                               NULL, &status));
+    g_assert_cmpuint (status, ==, 400);
     bad = tw_test_sim_request_full (sim, "investiq", "GET", "/_sim/requests?since=-1", NULL, &status);
     g_assert_cmpuint (status, ==, 400);
   }

@@ -115,9 +115,11 @@ tw_sim_log_get_total (TwSimLog *log)
 JsonNode *
 tw_sim_log_to_json (TwSimLog   *log,
                     const char *flavor,
-                    guint64     since)
+                    guint64     since,
+                    guint       limit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n = 0;
 
   json_builder_begin_array (builder);
   g_mutex_lock (&log->lock);
@@ -128,6 +130,8 @@ tw_sim_log_to_json (TwSimLog   *log,
 
       if (entry->seq <= since || (flavor != NULL && !g_str_equal (flavor, entry->flavor)))
         continue;
+      if (limit != 0 && n++ == limit)
+        break;
 
       time = tw_sim_format_time (entry->time_us, TRUE);
       json_builder_begin_object (builder);

@@ -310,60 +310,93 @@ start_simulator (GHashTable  *urls,
   return g_steal_pointer (&sim);
 }
 
-/* The simulator's request log after sequence number @since (0: all of it, at most its
- * 10,000 newest entries). The caller frees *@root_out as soon as it has read it. */
-static JsonArray *
-get_request_log (const char  *url,
-                 gint64       since,
-                 JsonNode   **root_out,
-                 GError     **error)
+#define LOG_PAGE 500  /* entries a read of the request log asks for */
+
+/* What the bench reads of the simulator's request log. */
+typedef struct
+{
+  gint64      last;        /* the highest seq read */
+  gint64      last_until;  /* the highest seq logged at or before the scan's time */
+  GHashTable *kinds;       /* when not NULL: "flavor \t path?query" of each GET → count */
+  GPtrArray  *keys;        /* those keys, in log order */
+} LogScan;
+
+/* Reads the simulator's request log after sequence number @since (0: all of it, at most
+ * its 10,000 newest entries), LOG_PAGE entries a request (?since=SEQ&limit=N), each page
+ * freed once read: the bench's parse stays small beside the console's memory. Notes the
+ * highest seq, the highest logged at or before @until_real_us (any time when 0) and, with
+ * @scan->kinds, counts the GETs logged after @since and by then. */
+static gboolean
+scan_request_log (const char  *url,
+                  gint64       since,
+                  gint64       until_real_us,
+                  LogScan     *scan,
+                  GError     **error)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *uri = g_strdup_printf ("%s/_sim/requests?since=%" G_GINT64_FORMAT,
-                                          url, MAX (since, 0));
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
 
-  body = soup_session_send_and_read (session, msg, NULL, error);
-  if (body == NULL)
-    return NULL;
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+  scan->last = scan->last_until = MAX (since, 0);
+  for (;;)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "GET %s answered HTTP %u", uri, soup_message_get_status (msg));
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET %s did not answer an array", uri);
-      return NULL;
-    }
-  *root_out = json_parser_steal_root (parser);
-  return json_node_get_array (*root_out);
-}
+      g_autofree char *uri = g_strdup_printf ("%s/_sim/requests?since=%" G_GINT64_FORMAT "&limit=%d",
+                                              url, scan->last, LOG_PAGE);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonArray *log;
+      guint n;
 
-/* The highest seq logged at or before @until_real_us (any time when 0), -1 if none. */
-static gint64
-last_seq (JsonArray *log,
-          gint64     until_real_us)
-{
-  gint64 seq = -1;
+      body = soup_session_send_and_read (session, msg, NULL, error);
+      if (body == NULL)
+        return FALSE;
+      if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "GET %s answered HTTP %u", uri, soup_message_get_status (msg));
+          return FALSE;
+        }
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                       g_bytes_get_size (body), error))
+        return FALSE;
+      if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET %s did not answer an array", uri);
+          return FALSE;
+        }
+      log = json_node_get_array (json_parser_get_root (parser));
+      n = json_array_get_length (log);
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *entry = json_array_get_object_element (log, i);
+          gint64 seq = json_object_get_int_member (entry, "seq");
+          const char *query;
+          char *key;
 
-  for (guint i = 0; i < json_array_get_length (log); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (log, i);
+          scan->last = MAX (scan->last, seq);
+          if (until_real_us != 0 && json_object_get_int_member (entry, "time_us") > until_real_us)
+            continue;
+          scan->last_until = MAX (scan->last_until, seq);
+          if (scan->kinds == NULL ||
+              !g_str_equal (json_object_get_string_member (entry, "method"), "GET"))
+            continue;
+          query = json_object_get_string_member (entry, "query");
+          key = g_strdup_printf ("%s\t%s%s%s", json_object_get_string_member (entry, "flavor"),
+                                 json_object_get_string_member (entry, "path"),
+                                 query != NULL && *query != '\0' ? "?" : "",
+                                 query != NULL ? query : "");
+          if (g_hash_table_contains (scan->kinds, key))
+            {
+              guint count = GPOINTER_TO_UINT (g_hash_table_lookup (scan->kinds, key));
 
-      if (until_real_us != 0 && json_object_get_int_member (entry, "time_us") > until_real_us)
-        continue;
-      seq = MAX (seq, json_object_get_int_member (entry, "seq"));
+              g_hash_table_insert (scan->kinds, key, GUINT_TO_POINTER (count + 1));
+              continue;
+            }
+          g_hash_table_insert (scan->kinds, g_strdup (key), GUINT_TO_POINTER (1));
+          g_ptr_array_add (scan->keys, key);
+        }
+      if (n < LOG_PAGE)
+        return TRUE;
     }
-  return seq;
 }
 
 /* The profile: N services round-robin over the flavors, written to and read back from
@@ -463,13 +496,11 @@ find_get_operation (TwConnector *connector,
 
 static gboolean
 build_floor_requests (Bench      *bench,
-                      JsonArray  *log,
-                      gint64      seq0,
-                      gint64      seq1,
+                      GHashTable *kinds,
+                      GPtrArray  *keys,
                       GError    **error)
 {
   TwConnectorRegistry *registry = tw_application_get_registry (bench->app);
-  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint per_flavor = (guint) opt_services / G_N_ELEMENTS (flavor_info);
   /* Polled: sent at least a quarter as often as once per service per interval (not the
    * one-off fetches of a page, such as a service's recent trades). */
@@ -477,31 +508,7 @@ build_floor_requests (Bench      *bench,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
 
-  /* flavor \t path?query of every GET in the window, once each, in log order. */
-  for (guint i = 0; i < json_array_get_length (log); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (log, i);
-      gint64 seq = json_object_get_int_member (entry, "seq");
-      const char *query = json_object_get_string_member (entry, "query");
-      char *key;
-
-      if (seq <= seq0 || seq > seq1 ||
-          !g_str_equal (json_object_get_string_member (entry, "method"), "GET"))
-        continue;
-      key = g_strdup_printf ("%s\t%s%s%s", json_object_get_string_member (entry, "flavor"),
-                             json_object_get_string_member (entry, "path"),
-                             query != NULL && *query != '\0' ? "?" : "",
-                             query != NULL ? query : "");
-      if (g_hash_table_contains (kinds, key))
-        {
-          g_hash_table_insert (kinds, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, key)) + 1));
-          continue;
-        }
-      g_hash_table_insert (kinds, g_strdup (key), GUINT_TO_POINTER (1));
-      g_ptr_array_add (keys, key);
-    }
   for (guint k = keys->len; k > 0; k--)
     if (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k - 1))) < polled)
       g_ptr_array_remove_index (keys, k - 1);
@@ -772,8 +779,9 @@ measure (Bench   *bench,
   TwWorkspace *workspace;
   GListModel *services;
   GdkFrameClock *clock;
-  g_autoptr(JsonNode) log_root = NULL;
-  JsonArray *log;
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  LogScan scan = { 0 };
   gint64 seq_start, seq_net;
   double net_cpu;
   double cpu0, cpu1, meter_pct, raw_pct, net_pct, open_s, settle_cpu;
@@ -808,11 +816,9 @@ measure (Bench   *bench,
   /* Where the simulator's log stands before the profile opens (nothing polled yet): the
    * later reads ask only for what came after. */
   bench_read_begin (bench);
-  log = get_request_log (any_url, 0, &log_root, error);
-  if (log == NULL)
+  if (!scan_request_log (any_url, 0, 0, &scan, error))
     return FALSE;
-  seq_start = MAX (last_seq (log, 0), 0);
-  g_clear_pointer (&log_root, json_node_unref);
+  seq_start = scan.last;
   bench_read_end (bench);
 
   /* 2. The profile opens; wait until every service answered once. */
@@ -877,11 +883,9 @@ measure (Bench   *bench,
    * 1000 wakeups a second walks them all, so its cost is not the one measured alone. */
   meter_stop (&bench->meter);
   bench_read_begin (bench);
-  log = get_request_log (any_url, seq_start, &log_root, error);
-  if (log == NULL)
+  if (!scan_request_log (any_url, seq_start, 0, &scan, error))
     return FALSE;
-  seq_net = MAX (last_seq (log, 0), seq_start);
-  g_clear_pointer (&log_root, json_node_unref);
+  seq_net = scan.last;
   bench_read_end (bench);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_seconds ();
@@ -893,14 +897,12 @@ measure (Bench   *bench,
 
   /* 4. The measured window, with the meter. */
   bench_read_begin (bench);
-  log = get_request_log (any_url, seq_net, &log_root, error);
-  if (log == NULL)
+  if (!scan_request_log (any_url, seq_net, real1, &scan, error))
     return FALSE;
-  seq0 = MAX (last_seq (log, 0), seq_net);
+  seq0 = scan.last;
   bench->net_pct = net_pct;
   bench->net_cpu_s = net_cpu;
-  bench->net_requests = MAX (last_seq (log, real1), seq_net) - seq_net;
-  g_clear_pointer (&log_root, json_node_unref);
+  bench->net_requests = scan.last_until - seq_net;
   bench_read_end (bench);
   bench->polls_ok = bench->polls_failed = 0;
   memset (&bench->frames, 0, sizeof bench->frames);
@@ -915,20 +917,20 @@ measure (Bench   *bench,
   count_states (bench, states);
 
   bench_read_begin (bench);
-  log = get_request_log (any_url, seq0, &log_root, error);
-  if (log == NULL)
+  scan.kinds = kinds;
+  scan.keys = keys;
+  if (!scan_request_log (any_url, seq0, real1, &scan, error))
     return FALSE;
-  seq1 = last_seq (log, real1);
-  if (seq0 <= seq_start || seq1 < 0)
+  seq1 = scan.last_until;
+  if (seq0 <= seq_start || seq1 <= seq0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "The simulator's request log is empty: nothing was polled");
       return FALSE;
     }
-  if (!opt_baseline && !build_floor_requests (bench, log, seq0, seq1, error))
-    return FALSE;
-  g_clear_pointer (&log_root, json_node_unref);
   bench_read_end (bench);
+  if (!opt_baseline && !build_floor_requests (bench, kinds, keys, error))
+    return FALSE;
 
   raw_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6);
 
