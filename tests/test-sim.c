@@ -327,6 +327,43 @@ test_request_log (void)
   filtered = tw_test_sim_request (sim, "autotrader", "GET", "/_sim/requests?flavor=alpaca", NULL);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (filtered)), ==, 1);
 
+  /* ?since=SEQ: only the entries after that sequence number, with the flavor filter too. */
+  {
+    gint64 first_seq = json_object_get_int_member (json_array_get_object_element (entries, 0), "seq");
+    g_autofree char *path = g_strdup_printf ("/_sim/requests?since=%" G_GINT64_FORMAT, first_seq);
+    g_autofree char *path_flavor = g_strdup_printf ("/_sim/requests?flavor=investiq&since=%"
+                                                    G_GINT64_FORMAT, first_seq);
+    g_autofree char *path_last = g_strdup_printf ("/_sim/requests?since=%" G_GINT64_FORMAT, last_seq);
+    g_autoptr(JsonNode) since = tw_test_sim_request (sim, "investiq", "GET", path, NULL);
+    g_autoptr(JsonNode) since_flavor = tw_test_sim_request (sim, "investiq", "GET", path_flavor, NULL);
+    g_autoptr(JsonNode) since_last = tw_test_sim_request (sim, "investiq", "GET", path_last, NULL);
+    JsonArray *after = json_node_get_array (since);
+    guint status = 0;
+    g_autoptr(JsonNode) bad = NULL;
+
+    g_assert_cmpuint (json_array_get_length (after), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (after, 0), "seq"),
+                     ==, first_seq + 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (after, 0), "path"),
+                     ==, "/v2/account");
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (since_flavor)), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (since_last)), ==, 0);
+    {
+      g_autofree char *path_limit = g_strdup_printf ("%s&limit=1", path);
+      g_autoptr(JsonNode) page = tw_test_sim_request (sim, "investiq", "GET", path_limit, NULL);
+      JsonArray *one = json_node_get_array (page);
+
+      g_assert_cmpuint (json_array_get_length (one), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (one, 0), "seq"),
+                       ==, first_seq + 1);
+    }
+    json_node_unref (tw_test_sim_request_full (sim, "investiq", "GET", "/_sim/requests?limit=0",
+                                               NULL, &status));
+    g_assert_cmpuint (status, ==, 400);
+    bad = tw_test_sim_request_full (sim, "investiq", "GET", "/_sim/requests?since=-1", NULL, &status);
+    g_assert_cmpuint (status, ==, 400);
+  }
+
   json_node_unref (tw_test_sim_request (sim, "alpaca", "DELETE", "/_sim/requests", NULL));
   cleared = tw_test_sim_requests (sim);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (cleared)), ==, 0);

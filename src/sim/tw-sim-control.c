@@ -338,10 +338,29 @@ handle_requests (TwSim             *self,
   if (g_str_equal (method, "GET"))
     {
       g_autoptr(JsonNode) list = NULL;
+      const char *since_text = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
+      const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
+      guint64 since = 0, limit = 0;
 
       if (!get_flavor_filter (msg, query, &filter))
         return;
-      list = tw_sim_log_to_json (_tw_sim_get_log (self), filter);
+      /* ?since=SEQ: only the entries after that sequence number (a reader that keeps
+       * its place need not read the whole log again); ?limit=N: at most N of them
+       * (the reader asks again from the last one's seq). */
+      if (since_text != NULL &&
+          !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXUINT64, &since, NULL))
+        {
+          reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                       "since must be a sequence number (a non-negative integer)");
+          return;
+        }
+      if (limit_text != NULL &&
+          !g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT, &limit, NULL))
+        {
+          reply_error (msg, SOUP_STATUS_BAD_REQUEST, "limit must be a positive integer");
+          return;
+        }
+      list = tw_sim_log_to_json (_tw_sim_get_log (self), filter, since, (guint) limit);
       tw_sim_reply_json (msg, SOUP_STATUS_OK, list);
     }
   else if (g_str_equal (method, "DELETE"))

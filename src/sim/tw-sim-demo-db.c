@@ -353,7 +353,7 @@ gather_requests (TwSimLog   *log,
                  GPtrArray  *out,
                  char     *(*make) (gint64, const char *, const char *, gint64))
 {
-  g_autoptr(JsonNode) node = tw_sim_log_to_json (log, flavor);
+  g_autoptr(JsonNode) node = tw_sim_log_to_json (log, flavor, 0, 0);
   JsonArray *array = json_node_get_array (node);
   gint64 now = g_get_real_time ();
 

@@ -114,9 +114,12 @@ tw_sim_log_get_total (TwSimLog *log)
 
 JsonNode *
 tw_sim_log_to_json (TwSimLog   *log,
-                    const char *flavor)
+                    const char *flavor,
+                    guint64     since,
+                    guint       limit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n = 0;
 
   json_builder_begin_array (builder);
   g_mutex_lock (&log->lock);
@@ -125,8 +128,10 @@ tw_sim_log_to_json (TwSimLog   *log,
       TwSimLogEntry *entry = l->data;
       g_autofree char *time = NULL;
 
-      if (flavor != NULL && !g_str_equal (flavor, entry->flavor))
+      if (entry->seq <= since || (flavor != NULL && !g_str_equal (flavor, entry->flavor)))
         continue;
+      if (limit != 0 && n++ == limit)
+        break;
 
       time = tw_sim_format_time (entry->time_us, TRUE);
       json_builder_begin_object (builder);

@@ -37,9 +37,12 @@ void           tw_sim_log_set_status   (TwSimLog      *log,
 void           tw_sim_log_clear        (TwSimLog      *log);
 /* How many requests were ever appended (clearing does not reset it). */
 guint          tw_sim_log_get_total    (TwSimLog      *log);
-/* A JSON array of the entries of @flavor (all when NULL), oldest first. */
+/* A JSON array of the entries of @flavor (all when NULL) whose seq is over
+ * @since (0: every entry), oldest first, at most @limit of them (0: no limit). */
 JsonNode      *tw_sim_log_to_json      (TwSimLog      *log,
-                                        const char    *flavor);
+                                        const char    *flavor,
+                                        guint64        since,
+                                        guint          limit);
 
 TwSimLogEntry *tw_sim_log_entry_ref    (TwSimLogEntry *entry);
 void           tw_sim_log_entry_unref  (TwSimLogEntry *entry);

@@ -6,7 +6,8 @@
 static void
 metrics (TwSimRequest *req)
 {
-  g_autoptr(JsonNode) entries = tw_sim_log_to_json (_tw_sim_get_log (req->sim), req->flavor->name);
+  g_autoptr(JsonNode) entries = tw_sim_log_to_json (_tw_sim_get_log (req->sim),
+                                                    req->flavor->name, 0, 0);
   JsonArray *array = json_node_get_array (entries);
   g_autofree char *body = NULL;
   guint errors = 0;

@@ -27,9 +27,9 @@ G_BEGIN_DECLS
  * thread-default main context of the thread that calls tw_sim_start(). */
 /* Every port also serves the control API of the wire contract (sim-spec): /_sim/faults
  * (POST, GET, DELETE, DELETE /{id}), /_sim/health (POST; GET shows the components of
- * ?flavor=X or of the port's flavor) and /_sim/requests (GET ?flavor=X, DELETE). Unknown
- * paths answer 404 before any auth check, as the real routers do; a known path with
- * another method answers 405 in the flavor's error format. */
+ * ?flavor=X or of the port's flavor) and /_sim/requests (GET ?flavor=X&since=SEQ&limit=N,
+ * DELETE). Unknown paths answer 404 before any auth check, as the real routers do; a
+ * known path with another method answers 405 in the flavor's error format. */
 #define TW_TYPE_SIM (tw_sim_get_type ())
 G_DECLARE_FINAL_TYPE (TwSim, tw_sim, TW, SIM, GObject)
 

@@ -22,6 +22,7 @@ struct _TwPositionsPage
   guint               update_id;       /* the coalesced update_age/mode/totals */
   gboolean            update_pending;
   gboolean            stale;
+  gboolean            cards_bound;     /* the account cards built: once shown or asked */
   char               *totals_text;
   char               *last_result;
   GtkWidget          *close_dialog;    /* weak */

@@ -15,10 +15,14 @@
  *   - then over S more seconds, the longest main-loop stall: the lateness of a 1 ms G_PRIORITY_DEFAULT timer
  *     (the priority of input events);
  *   - the health polls the console saw succeed and the requests the simulator logged
- *     in the window (GET /_sim/requests), against N × S / interval.
+ *     in the window (GET /_sim/requests?since=SEQ), against N × S / interval;
+ *   - the console's peak resident set, without the bench's own parses of that log
+ *     (VmHWM noted before each, reset after it), and with --baseline-kb (the peak of a
+ *     --baseline run with 5 services) the kB per extra service.
  *
  * Run by bench-poll.sh; see tests/bench/README.md. */
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <malloc.h>
 #include <libsoup/soup.h>
@@ -37,6 +41,7 @@
 #define SETTLE_TIMEOUT_S  60
 #define GOAL_CPU_PCT      5.0
 #define GOAL_STALL_MS     16.0
+#define GOAL_KB_PER_SERVICE 150.0
 
 static int opt_services = 200;
 static int opt_seconds = 30;
@@ -44,6 +49,8 @@ static int opt_interval = 1;
 static char *opt_sim = NULL;
 static gboolean opt_hide_window = FALSE;
 static int opt_soak_seconds = 0;
+static gboolean opt_baseline = FALSE;
+static int opt_baseline_kb = 0;
 
 /* The 1 ms stall meter. */
 typedef struct
@@ -83,6 +90,9 @@ typedef struct
   gint64         net_requests;
   char          *floor_requests; /* JSON for bench-poll-floor's stdin, NULL when none */
   guint          floor_kinds;    /* distinct requests per interval of all services */
+  /* The console's own peak resident set: the highest VmHWM read just before each of the
+   * bench's reads of the simulator's log, which resets it after (see console_peak_kb). */
+  long           peak_kb;
 } Bench;
 
 static double
@@ -95,13 +105,58 @@ cpu_seconds (void)
          + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+/* The peak resident set (VmHWM) since the start or its last reset, in kB. */
 static long
-max_rss_kb (void)
+hwm_kb (void)
 {
-  struct rusage usage;
+  g_autofree char *status = NULL;
+  const char *line;
+  long kb = -1;
 
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "\nVmHWM:");
+  if (line == NULL || sscanf (line + strlen ("\nVmHWM:"), "%ld", &kb) != 1)
+    return -1;
+  return kb;
+}
+
+/* The console's peak so far: the peaks noted before the bench's own reads and the
+ * peak since the last of them. */
+static long
+console_peak_kb (Bench *bench)
+{
+  return MAX (bench->peak_kb, hwm_kb ());
+}
+
+/* Around each read of the simulator's request log (up to 10,000 entries parsed into
+ * JSON in this process): note the console's peak before it; after it (its tree freed),
+ * give the freed pages back and restart the peak from the resident set now, so the
+ * bench's parse is not counted as the console's memory. */
+static void
+bench_read_begin (Bench *bench)
+{
+  bench->peak_kb = console_peak_kb (bench);
+}
+
+static void
+bench_read_end (Bench *bench)
+{
+  gboolean reset = FALSE;
+  int fd;
+
+  malloc_trim (0);
+  /* "5" resets the peak resident set to the resident set now (Linux 4.0). Without it
+   * (a read-only /proc), the peak printed may include the bench's parse: say so. */
+  fd = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      reset = write (fd, "5", 1) == 1;
+      close (fd);
+    }
+  if (!reset)
+    g_printerr ("bench-poll: could not reset the peak resident set: the console's peak "
+                "includes the bench's own reads of the request log\n");
 }
 
 static gboolean
@@ -255,56 +310,93 @@ start_simulator (GHashTable  *urls,
   return g_steal_pointer (&sim);
 }
 
-static JsonArray *
-get_request_log (const char  *url,
-                 JsonNode   **root_out,
-                 GError     **error)
+#define LOG_PAGE 500  /* entries a read of the request log asks for */
+
+/* What the bench reads of the simulator's request log. */
+typedef struct
+{
+  gint64      last;        /* the highest seq read */
+  gint64      last_until;  /* the highest seq logged at or before the scan's time */
+  GHashTable *kinds;       /* when not NULL: "flavor \t path?query" of each GET → count */
+  GPtrArray  *keys;        /* those keys, in log order */
+} LogScan;
+
+/* Reads the simulator's request log after sequence number @since (0: all of it, at most
+ * its 10,000 newest entries), LOG_PAGE entries a request (?since=SEQ&limit=N), each page
+ * freed once read: the bench's parse stays small beside the console's memory. Notes the
+ * highest seq, the highest logged at or before @until_real_us (any time when 0) and, with
+ * @scan->kinds, counts the GETs logged after @since and by then. */
+static gboolean
+scan_request_log (const char  *url,
+                  gint64       since,
+                  gint64       until_real_us,
+                  LogScan     *scan,
+                  GError     **error)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *uri = g_strconcat (url, "/_sim/requests", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
 
-  body = soup_session_send_and_read (session, msg, NULL, error);
-  if (body == NULL)
-    return NULL;
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+  scan->last = scan->last_until = MAX (since, 0);
+  for (;;)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "GET %s answered HTTP %u", uri, soup_message_get_status (msg));
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET %s did not answer an array", uri);
-      return NULL;
-    }
-  *root_out = json_node_copy (root);
-  return json_node_get_array (*root_out);
-}
+      g_autofree char *uri = g_strdup_printf ("%s/_sim/requests?since=%" G_GINT64_FORMAT "&limit=%d",
+                                              url, scan->last, LOG_PAGE);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonArray *log;
+      guint n;
 
-/* The highest seq logged at or before @until_real_us (any time when 0), -1 if none. */
-static gint64
-last_seq (JsonArray *log,
-          gint64     until_real_us)
-{
-  gint64 seq = -1;
+      body = soup_session_send_and_read (session, msg, NULL, error);
+      if (body == NULL)
+        return FALSE;
+      if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "GET %s answered HTTP %u", uri, soup_message_get_status (msg));
+          return FALSE;
+        }
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                       g_bytes_get_size (body), error))
+        return FALSE;
+      if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "GET %s did not answer an array", uri);
+          return FALSE;
+        }
+      log = json_node_get_array (json_parser_get_root (parser));
+      n = json_array_get_length (log);
+      for (guint i = 0; i < n; i++)
+        {
+          JsonObject *entry = json_array_get_object_element (log, i);
+          gint64 seq = json_object_get_int_member (entry, "seq");
+          const char *query;
+          char *key;
 
-  for (guint i = 0; i < json_array_get_length (log); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (log, i);
+          scan->last = MAX (scan->last, seq);
+          if (until_real_us != 0 && json_object_get_int_member (entry, "time_us") > until_real_us)
+            continue;
+          scan->last_until = MAX (scan->last_until, seq);
+          if (scan->kinds == NULL ||
+              !g_str_equal (json_object_get_string_member (entry, "method"), "GET"))
+            continue;
+          query = json_object_get_string_member (entry, "query");
+          key = g_strdup_printf ("%s\t%s%s%s", json_object_get_string_member (entry, "flavor"),
+                                 json_object_get_string_member (entry, "path"),
+                                 query != NULL && *query != '\0' ? "?" : "",
+                                 query != NULL ? query : "");
+          if (g_hash_table_contains (scan->kinds, key))
+            {
+              guint count = GPOINTER_TO_UINT (g_hash_table_lookup (scan->kinds, key));
 
-      if (until_real_us != 0 && json_object_get_int_member (entry, "time_us") > until_real_us)
-        continue;
-      seq = MAX (seq, json_object_get_int_member (entry, "seq"));
+              g_hash_table_insert (scan->kinds, key, GUINT_TO_POINTER (count + 1));
+              continue;
+            }
+          g_hash_table_insert (scan->kinds, g_strdup (key), GUINT_TO_POINTER (1));
+          g_ptr_array_add (scan->keys, key);
+        }
+      if (n < LOG_PAGE)
+        return TRUE;
     }
-  return seq;
 }
 
 /* The profile: N services round-robin over the flavors, written to and read back from
@@ -404,13 +496,11 @@ find_get_operation (TwConnector *connector,
 
 static gboolean
 build_floor_requests (Bench      *bench,
-                      JsonArray  *log,
-                      gint64      seq0,
-                      gint64      seq1,
+                      GHashTable *kinds,
+                      GPtrArray  *keys,
                       GError    **error)
 {
   TwConnectorRegistry *registry = tw_application_get_registry (bench->app);
-  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint per_flavor = (guint) opt_services / G_N_ELEMENTS (flavor_info);
   /* Polled: sent at least a quarter as often as once per service per interval (not the
    * one-off fetches of a page, such as a service's recent trades). */
@@ -418,31 +508,7 @@ build_floor_requests (Bench      *bench,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
 
-  /* flavor \t path?query of every GET in the window, once each, in log order. */
-  for (guint i = 0; i < json_array_get_length (log); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (log, i);
-      gint64 seq = json_object_get_int_member (entry, "seq");
-      const char *query = json_object_get_string_member (entry, "query");
-      char *key;
-
-      if (seq <= seq0 || seq > seq1 ||
-          !g_str_equal (json_object_get_string_member (entry, "method"), "GET"))
-        continue;
-      key = g_strdup_printf ("%s\t%s%s%s", json_object_get_string_member (entry, "flavor"),
-                             json_object_get_string_member (entry, "path"),
-                             query != NULL && *query != '\0' ? "?" : "",
-                             query != NULL ? query : "");
-      if (g_hash_table_contains (kinds, key))
-        {
-          g_hash_table_insert (kinds, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, key)) + 1));
-          continue;
-        }
-      g_hash_table_insert (kinds, g_strdup (key), GUINT_TO_POINTER (1));
-      g_ptr_array_add (keys, key);
-    }
   for (guint k = keys->len; k > 0; k--)
     if (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k - 1))) < polled)
       g_ptr_array_remove_index (keys, k - 1);
@@ -713,16 +779,16 @@ measure (Bench   *bench,
   TwWorkspace *workspace;
   GListModel *services;
   GdkFrameClock *clock;
-  g_autoptr(JsonNode) log_before = NULL;
-  g_autoptr(JsonNode) log_after = NULL;
-  g_autoptr(JsonNode) log_net = NULL;
-  JsonArray *log;
-  gint64 seq_net;
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  LogScan scan = { 0 };
+  gint64 seq_start, seq_net;
   double net_cpu;
   double cpu0, cpu1, meter_pct, raw_pct, net_pct, open_s, settle_cpu;
   gint64 t0, t1, real1, seq0, seq1, open0;
   guint calib_ticks;
   gint64 calib_max, settle_max;
+  long peak_kb;
   guint states[TW_SERVICE_STATE_ERROR + 1] = { 0 };
   guint expected = (guint) opt_services * (guint) opt_seconds / (guint) opt_interval;
 
@@ -746,6 +812,14 @@ measure (Bench   *bench,
 
   if (opt_hide_window)
     gtk_widget_set_visible (GTK_WIDGET (tw_application_get_window (bench->app)), FALSE);
+
+  /* Where the simulator's log stands before the profile opens (nothing polled yet): the
+   * later reads ask only for what came after. */
+  bench_read_begin (bench);
+  if (!scan_request_log (any_url, 0, 0, &scan, error))
+    return FALSE;
+  seq_start = scan.last;
+  bench_read_end (bench);
 
   /* 2. The profile opens; wait until every service answered once. */
   meter_reset (&bench->meter);
@@ -808,10 +882,11 @@ measure (Bench   *bench,
   /* 3. CPU without the meter: with a few hundred sources in the context, each of its
    * 1000 wakeups a second walks them all, so its cost is not the one measured alone. */
   meter_stop (&bench->meter);
-  log = get_request_log (any_url, &log_net, error);
-  if (log == NULL)
+  bench_read_begin (bench);
+  if (!scan_request_log (any_url, seq_start, 0, &scan, error))
     return FALSE;
-  seq_net = last_seq (log, 0);
+  seq_net = scan.last;
+  bench_read_end (bench);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_seconds ();
   run_for (opt_seconds, NULL, bench);
@@ -821,13 +896,14 @@ measure (Bench   *bench,
   meter_start (&bench->meter);
 
   /* 4. The measured window, with the meter. */
-  log = get_request_log (any_url, &log_before, error);
-  if (log == NULL)
+  bench_read_begin (bench);
+  if (!scan_request_log (any_url, seq_net, real1, &scan, error))
     return FALSE;
-  seq0 = last_seq (log, 0);
+  seq0 = scan.last;
   bench->net_pct = net_pct;
   bench->net_cpu_s = net_cpu;
-  bench->net_requests = last_seq (log, real1) - seq_net;
+  bench->net_requests = scan.last_until - seq_net;
+  bench_read_end (bench);
   bench->polls_ok = bench->polls_failed = 0;
   memset (&bench->frames, 0, sizeof bench->frames);
   meter_reset (&bench->meter);
@@ -840,17 +916,20 @@ measure (Bench   *bench,
   meter_stop (&bench->meter);
   count_states (bench, states);
 
-  log = get_request_log (any_url, &log_after, error);
-  if (log == NULL)
+  bench_read_begin (bench);
+  scan.kinds = kinds;
+  scan.keys = keys;
+  if (!scan_request_log (any_url, seq0, real1, &scan, error))
     return FALSE;
-  seq1 = last_seq (log, real1);
-  if (seq0 < 0 || seq1 < 0)
+  seq1 = scan.last_until;
+  if (seq0 <= seq_start || seq1 <= seq0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "The simulator's request log is empty: nothing was polled");
       return FALSE;
     }
-  if (!build_floor_requests (bench, log, seq0, seq1, error))
+  bench_read_end (bench);
+  if (!opt_baseline && !build_floor_requests (bench, kinds, keys, error))
     return FALSE;
 
   raw_pct = 100.0 * (cpu1 - cpu0) / ((t1 - t0) / 1e6);
@@ -883,11 +962,26 @@ measure (Bench   *bench,
           "%.2f %% of the window's time\n",
           bench->frames.n, bench->frames.n > 0 ? bench->frames.total_us / 1000.0 / bench->frames.n : 0.0,
           bench->frames.max_us / 1000.0, 100.0 * bench->frames.total_us / (t1 - t0));
-  printf ("  peak RSS of the console: %.1f MB\n", max_rss_kb () / 1024.0);
+  peak_kb = console_peak_kb (bench);
+  printf ("  peak RSS of the console: %.1f MB (the bench's own reads of the simulator's log "
+          "not counted)\n", peak_kb / 1024.0);
+  if (opt_baseline)
+    printf ("RESULT poll-baseline services=%d seconds=%d peak_rss_kb=%ld\n",
+            opt_services, opt_seconds, peak_kb);
+  else if (opt_baseline_kb > 0 && opt_services > 5)
+    {
+      double per_service = (double) (peak_kb - opt_baseline_kb) / (opt_services - 5);
+
+      printf ("  peak RSS per extra service: %.0f kB against %.1f MB with 5 services (the same "
+              "bench, same run) — goal ≤ %.0f kB: %s\n", per_service, opt_baseline_kb / 1024.0,
+              GOAL_KB_PER_SERVICE, per_service <= GOAL_KB_PER_SERVICE ? "met" : "MISSED");
+    }
   printf ("RESULT poll services=%d seconds=%d cpu_pct=%.2f cpu_with_meter_pct=%.2f meter_alone_pct=%.2f "
-          "stall_max_ms=%.2f frame_max_ms=%.2f polls_ok=%u polls_failed=%u sim_requests=%" G_GINT64_FORMAT " expected=%u\n",
+          "stall_max_ms=%.2f frame_max_ms=%.2f polls_ok=%u polls_failed=%u sim_requests=%" G_GINT64_FORMAT " expected=%u "
+          "peak_rss_kb=%ld baseline_kb=%d\n",
           opt_services, opt_seconds, net_pct, raw_pct, meter_pct, bench->meter.max_late_us / 1000.0,
-          bench->frames.max_us / 1000.0, bench->polls_ok, bench->polls_failed, seq1 - seq0, expected);
+          bench->frames.max_us / 1000.0, bench->polls_ok, bench->polls_failed, seq1 - seq0, expected,
+          peak_kb, opt_baseline_kb);
   fflush (stdout);
 
   if (opt_soak_seconds > 0 && !run_soak (bench, error))
@@ -932,7 +1026,7 @@ activate_cb (GApplication *app,
     }
   meter_stop (&bench->meter);
   tw_application_close_profile (bench->app);
-  if (bench->floor_requests != NULL)
+  if (bench->floor_requests != NULL && !opt_baseline)
     {
       /* The console idle, the floor alone against the same simulator. */
       g_autoptr(GError) floor_error = NULL;
@@ -968,6 +1062,11 @@ main (int   argc,
     { "interval", 0, 0, G_OPTION_ARG_INT, &opt_interval, "Poll interval in seconds (default 1)", "S" },
     { "soak-seconds", 0, 0, G_OPTION_ARG_INT, &opt_soak_seconds,
       "After the windows, poll S seconds more and report the resident set's growth", "S" },
+    { "baseline", 0, 0, G_OPTION_ARG_NONE, &opt_baseline,
+      "The baseline of the memory per service (run with --services 5): no floor; prints "
+      "RESULT poll-baseline … peak_rss_kb=KB", NULL },
+    { "baseline-kb", 0, 0, G_OPTION_ARG_INT, &opt_baseline_kb,
+      "The --baseline run's peak RSS: print the peak RSS per extra service against it", "KB" },
     { "hide-window", 0, 0, G_OPTION_ARG_NONE, &opt_hide_window,
       "Diagnosis: hide the window before the profile opens (the core's share alone)", NULL },
     { NULL }

@@ -37,7 +37,25 @@ unset MALLOC_PERTURB_ MALLOC_CHECK_ TW_BENCH_FIRST_FRAME
 # 200 requests a minute they would pass in seconds (real ones have a key pair each).
 export TW_SIM_ALPACA_RATE_LIMIT=${TW_SIM_ALPACA_RATE_LIMIT:-1000000}
 
+services=${TW_BENCH_POLL_SERVICES:-200}
+
+# The baseline of the memory per service, in the same run: the same bench with 5
+# services (one per flavor, as the demo), 5-second windows, no floor. Its peak resident
+# set is what the 200 services' is compared with (issue 17: ≤ 150 kB per extra service).
+# TW_BENCH_POLL_BASELINE_KB=KB skips it (0: no comparison).
+baseline_kb=${TW_BENCH_POLL_BASELINE_KB:-}
+if [ -z "$baseline_kb" ] && [ "$services" -gt 5 ]; then
+  echo "Baseline: 5 services, 5-second windows (the memory per service is measured against it)"
+  baseline_out=$("$bench" --sim "$sim" --services 5 --seconds 5 --interval 1 --baseline) ||
+    die "the 5-service baseline run failed"
+  printf '%s\n' "$baseline_out" | grep -E 'peak RSS|^RESULT poll-baseline' | sed 's/^/  /'
+  baseline_kb=$(printf '%s\n' "$baseline_out" |
+                sed -n 's/^RESULT poll-baseline .*peak_rss_kb=\([0-9][0-9]*\).*/\1/p')
+  [ -n "$baseline_kb" ] || die "the baseline run printed no peak_rss_kb"
+fi
+
 exec "$bench" --sim "$sim" \
-  --services "${TW_BENCH_POLL_SERVICES:-200}" \
+  --services "$services" \
   --seconds "${TW_BENCH_POLL_SECONDS:-30}" \
+  --baseline-kb "${baseline_kb:-0}" \
   --interval 1 "$@"

@@ -389,6 +389,17 @@ add_number (JsonObject *object,
   json_object_set_double_member (object, name, value);
 }
 
+/* A node holding a new empty object, its only owner. (json_node_init_object() takes a
+ * reference of its own: given json_object_new()'s, the object and every member added
+ * to it were never freed — a metrics read every minute per service.) */
+static JsonNode *
+new_object_node (void)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
 /* One row per sample, and for histograms and summaries their p50/p95/p99 first. */
 static void
 prometheus_rows (GPtrArray *families,
@@ -508,7 +519,7 @@ apply_metrics (TwServiceDetails   *self,
   if (tw_operation_is_text (op))
     {
       g_autoptr(GPtrArray) families = NULL;
-      g_autoptr(JsonNode) summary = json_node_init_object (json_node_alloc (), json_object_new ());
+      g_autoptr(JsonNode) summary = new_object_node ();
 
       families = tw_prometheus_parse (json_node_get_string (root), -1, error);
       if (families == NULL)
@@ -631,7 +642,7 @@ apply_limit_metrics (const TwOperation  *op,
 
       if (families == NULL)
         return FALSE;
-      summary = json_node_init_object (json_node_alloc (), json_object_new ());
+      summary = new_object_node ();
       prometheus_rows (families, rows, summary);
       return TRUE;
     }
