@@ -26,6 +26,8 @@
 #define BACKOFF_BASE_MS   250
 #define BACKOFF_MAX_MS    5000
 #define RETRY_AFTER_MAX_S 30
+#define MAX_CONNS_PER_HOST 2
+#define MAX_CONNS          256
 
 /* A debug line is formatted only when it would be shown (G_MESSAGES_DEBUG names the
  * domain, or g_log_set_debug_enabled()): g_debug() formats it always, and a poll of
@@ -785,9 +787,14 @@ static void
 tw_http_init (TwHttp *self)
 {
   /* No session timeout: each request runs its own timer. Redirects are refused per
-   * message. Certificates are always verified (libsoup's default, never changed). */
+   * message. Certificates are always verified (libsoup's default, never changed).
+   * Two connections per host as libsoup's default, but not its 10 in all: a profile
+   * polls many hosts every second, and with 10 libsoup closed an idle connection of
+   * one host to open one for another, for every request past the tenth host. */
   self->session = soup_session_new_with_options ("user-agent", "TradeWarden/" PACKAGE_VERSION,
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
+                                                 "max-conns-per-host", MAX_CONNS_PER_HOST,
+                                                 "max-conns", MAX_CONNS,
                                                  NULL);
 }
