@@ -95,9 +95,16 @@ on_health_succeeded (TwPoller       *poller,
   JsonNode *selected;
   TwHealth health;
   guint n;
-  guint64 hash = tw_poller_get_body_hash (poller);
+  guint64 hash = 0;
 
-  /* The answer mapped last time, and no failure since: nothing to map again. */
+  /* What the mapping reads, not the whole body: a health answer's timestamp or uptime
+   * changes every second, what it says of the service seldom. No body hash (the
+   * steps of a commands connector): always mapped. */
+  if (tw_poller_get_body_hash (poller) != 0)
+    hash = tw_operation_hash_health_input (op, body);
+
+  /* An answer that maps as the one mapped last time, and no failure since: nothing
+   * to map again. */
   if (hash != 0 && hash == entry->mapped_hash && tw_service_get_last_error (entry->service) == NULL)
     {
       tw_service_apply_health_unchanged (entry->service,
