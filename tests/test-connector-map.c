@@ -398,6 +398,91 @@ test_components (void)
   g_assert_nonnull (strstr (error->message, "/dependencies"));
 }
 
+/* The hash of what a health answer's mapping reads: the parts no rule reads (a
+ * timestamp, an uptime) change nothing, every part a rule reads changes it. */
+static guint64
+health_input_hash (TwConnectorRegistry *registry,
+                   const char          *connector_id,
+                   const char          *body)
+{
+  TwConnector *connector = tw_connector_registry_lookup (registry, connector_id);
+  g_autoptr(JsonNode) root = parse (body);
+  guint64 hash;
+
+  g_assert_nonnull (connector);
+  hash = tw_operation_hash_health_input (tw_connector_get_operation (connector, "health"), root);
+  g_assert_cmpuint (hash, !=, 0);
+  return hash;
+}
+
+static void
+test_health_input_hash (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = load_registry ();
+  static const struct { const char *connector; const char *a; const char *b; gboolean alike; } cases[] = {
+    /* Only a timestamp or the uptime differs. */
+    { "ibkr-assistant", IBKR_BODY ("degraded"),
+      "{\"status\":\"degraded\",\"timestamp\":\"2025-12-25T08:30:01.5Z\",\"components\":{"
+      "\"kill_switch\":{\"status\":\"ok\",\"enabled\":false},"
+      "\"broker\":{\"status\":\"error\",\"connected\":false,\"detail\":\"connection refused\"},"
+      "\"audit_store\":{\"status\":\"ok\"},"
+      "\"risk_engine\":{\"status\":\"degraded\"}}}", TRUE },
+    { "investiq", INVESTIQ_BODY ("healthy"),
+      "{\"status\":\"healthy\",\"version\":\"2.4.1\",\"uptime_seconds\":12399,"
+      "\"timestamp\":\"2024-05-01T12:31:00Z\",\"dependencies\":{"
+      "\"polygon\":{\"status\":\"healthy\",\"latency_ms\":48.0},"
+      "\"alpaca\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"connected to Alpaca (paper)\"},"
+      "\"ml_service\":{\"status\":\"healthy\",\"latency_ms\":3.1}}}", TRUE },
+    { "autotrader", AUTOTRADER_BODY ("degraded"),
+      "{\"status\":\"degraded\",\"checks\":{\"database\":\"ok\",\"market_data\":\"failing\","
+      "\"broker\":\"degraded\"},\"uptime\":1299.0}", TRUE },
+    /* The overall status, a mapped value, a component's status, detail or latency,
+     * a component more. */
+    { "ibkr-assistant", IBKR_BODY ("degraded"), IBKR_BODY ("healthy"), FALSE },
+    { "investiq", INVESTIQ_BODY ("healthy"),
+      "{\"status\":\"healthy\",\"version\":\"2.4.2\",\"uptime_seconds\":12345,"
+      "\"timestamp\":\"2024-05-01T12:30:00Z\",\"dependencies\":{"
+      "\"polygon\":{\"status\":\"healthy\",\"latency_ms\":48.0},"
+      "\"alpaca\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"connected to Alpaca (paper)\"},"
+      "\"ml_service\":{\"status\":\"healthy\",\"latency_ms\":3.1}}}", FALSE },
+    { "investiq", INVESTIQ_BODY ("healthy"),
+      "{\"status\":\"healthy\",\"version\":\"2.4.1\",\"uptime_seconds\":12345,"
+      "\"timestamp\":\"2024-05-01T12:30:00Z\",\"dependencies\":{"
+      "\"polygon\":{\"status\":\"healthy\",\"latency_ms\":48.5},"
+      "\"alpaca\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"connected to Alpaca (paper)\"},"
+      "\"ml_service\":{\"status\":\"healthy\",\"latency_ms\":3.1}}}", FALSE },
+    { "investiq", INVESTIQ_BODY ("healthy"),
+      "{\"status\":\"healthy\",\"version\":\"2.4.1\",\"uptime_seconds\":12345,"
+      "\"timestamp\":\"2024-05-01T12:30:00Z\",\"dependencies\":{"
+      "\"polygon\":{\"status\":\"healthy\",\"latency_ms\":48.0},"
+      "\"alpaca\":{\"status\":\"healthy\",\"latency_ms\":35.0,\"message\":\"reconnecting\"},"
+      "\"ml_service\":{\"status\":\"healthy\",\"latency_ms\":3.1}}}", FALSE },
+    { "autotrader", AUTOTRADER_BODY ("degraded"),
+      "{\"status\":\"degraded\",\"checks\":{\"database\":\"ok\",\"market_data\":\"ok\","
+      "\"broker\":\"degraded\"},\"uptime\":1234.5}", FALSE },
+    { "autotrader", AUTOTRADER_BODY ("degraded"),
+      "{\"status\":\"degraded\",\"checks\":{\"database\":\"ok\",\"market_data\":\"failing\","
+      "\"broker\":\"degraded\",\"cache\":\"ok\"},\"uptime\":1234.5}", FALSE },
+    { "ai-trading", AI_BODY ("degraded"), AI_BODY ("healthy"), FALSE },
+    { "alpaca", ALPACA_BODY ("ACTIVE"), ALPACA_BODY ("ACCOUNT_UPDATED"), FALSE },
+    /* A string is not the number it spells, nor a missing member null. */
+    { "autotrader", "{\"status\":\"1\"}", "{\"status\":1}", FALSE },
+    { "autotrader", "{\"status\":null}", "{}", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint64 a = health_input_hash (registry, cases[i].connector, cases[i].a);
+      guint64 b = health_input_hash (registry, cases[i].connector, cases[i].b);
+
+      g_test_message ("case %u (%s)", i, cases[i].connector);
+      if (cases[i].alike)
+        g_assert_cmpuint (a, ==, b);
+      else
+        g_assert_cmpuint (a, !=, b);
+    }
+}
+
 /* Lists */
 
 #define LIST_CONNECTOR \
@@ -659,6 +744,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/connector/map/eval-health", test_eval_health);
   g_test_add_func ("/tw/core/connector/map/health-map", test_health_map);
   g_test_add_func ("/tw/core/connector/map/components", test_components);
+  g_test_add_func ("/tw/core/connector/map/health-input-hash", test_health_input_hash);
   g_test_add_func ("/tw/core/connector/map/list", test_map_list);
   g_test_add_func ("/tw/core/connector/map/against-sim", test_against_sim);
 

@@ -31,6 +31,7 @@ typedef struct
 } Result;
 
 static GPtrArray *secrets; /* every credential value a test used */
+static guint http_debug_lines; /* tw-http's debug lines the writer watched */
 
 static void
 result_clear (Result *result)
@@ -55,9 +56,20 @@ secret_watching_writer (GLogLevelFlags   log_level,
                         gsize            n_fields,
                         gpointer         user_data)
 {
+  gboolean from_http = FALSE;
+
   for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
-      assert_no_secret (fields[i].value);
+    {
+      if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+        assert_no_secret (fields[i].value);
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && fields[i].length < 0)
+        from_http = g_strcmp0 (fields[i].value, "tw-http") == 0;
+    }
+  if ((log_level & G_LOG_LEVEL_DEBUG) && from_http)
+    http_debug_lines++;
+  /* Debug output is on for the watch (main()); shown only when asked for. */
+  if ((log_level & G_LOG_LEVEL_DEBUG) && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    return G_LOG_WRITER_HANDLED;
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
@@ -833,6 +845,7 @@ test_no_secret_in_errors (Fixture       *fixture,
     "{\"kind\":\"latency\",\"latency_ms\":1000}",
     "{\"kind\":\"status\",\"status\":401,\"body\":\"\"}",
   };
+  guint lines_before = http_debug_lines;
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
     {
@@ -854,6 +867,9 @@ test_no_secret_in_errors (Fixture       *fixture,
         assert_no_secret (tw_http_response_get_server_message (r.response));
       result_clear (&r);
     }
+  /* TwHttp formats its debug lines only when they would be shown: they were, and
+   * the writer watched them (a line per failure at least). */
+  g_assert_cmpuint (http_debug_lines - lines_before, >=, G_N_ELEMENTS (faults));
 }
 
 static void
@@ -924,6 +940,9 @@ main (int   argc,
    * proxy resolver aborts without; loopback needs no proxy anyway. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_log_set_writer_func (secret_watching_writer, NULL, NULL);
+  /* TwHttp's debug lines are formatted only when debug output is on: on, so the
+   * writer sees every one of them. */
+  g_log_set_debug_enabled (TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   secrets = g_ptr_array_new_with_free_func (g_free);

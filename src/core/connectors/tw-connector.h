@@ -130,6 +130,11 @@ const char *tw_operation_get_key_pointer   (const TwOperation *op);
 TwHealth    tw_operation_eval_health       (const TwOperation *op,
                                             JsonNode          *root,
                                             char             **detail);
+/* A hash (never 0) of all that a health answer's mapping reads: the selected result,
+ * each "map" value, the "components" container (whole) and the "health" rule's value.
+ * Answers of one hash map alike (the rest of them, a timestamp, is not read). */
+guint64     tw_operation_hash_health_input (const TwOperation *op,
+                                            JsonNode          *root);
 /* As tw_operation_eval_health(), the pointer taken inside @item, one element of the
  * selected answer. */
 TwHealth    tw_operation_eval_item_health  (const TwOperation *op,

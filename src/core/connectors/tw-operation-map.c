@@ -344,6 +344,131 @@ tw_operation_eval_health (const TwOperation  *op,
                    detail);
 }
 
+#define FNV_PRIME G_GUINT64_CONSTANT (1099511628211)
+
+static guint64
+hash_bytes (guint64       hash,
+            gconstpointer data,
+            gsize         size)
+{
+  const guchar *bytes = data;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      hash ^= bytes[i];
+      hash *= FNV_PRIME;
+    }
+  return hash;
+}
+
+static guint64
+hash_tag (guint64 hash,
+          guint64 tag)
+{
+  return hash_bytes (hash, &tag, sizeof tag);
+}
+
+static guint64
+hash_string (guint64     hash,
+             const char *text)
+{
+  gsize length = text != NULL ? strlen (text) : G_MAXSIZE;
+
+  hash = hash_tag (hash, length);
+  return text != NULL ? hash_bytes (hash, text, length) : hash;
+}
+
+/* FNV-1a over a JSON tree: each node's kind, then its value, members (names and
+ * values, in order) or elements; lengths first, so no two trees read alike. */
+static guint64
+hash_node (guint64   hash,
+           JsonNode *node)
+{
+  if (node == NULL)
+    return hash_tag (hash, 0);
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        hash = hash_tag (hash, 1);
+        hash = hash_tag (hash, json_object_get_size (object));
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          hash = hash_node (hash_string (hash, name), member);
+        return hash;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        hash = hash_tag (hash_tag (hash, 2), n);
+        for (guint i = 0; i < n; i++)
+          hash = hash_node (hash, json_array_get_element (array, i));
+        return hash;
+      }
+    case JSON_NODE_NULL:
+      return hash_tag (hash, 3);
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return hash_string (hash_tag (hash, 4), json_node_get_string (node));
+    case G_TYPE_INT64:
+      return hash_tag (hash_tag (hash, 5), (guint64) json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      {
+        double value = json_node_get_double (node);
+
+        return hash_bytes (hash_tag (hash, 6), &value, sizeof value);
+      }
+    case G_TYPE_BOOLEAN:
+      return hash_tag (hash_tag (hash, 7), json_node_get_boolean (node) ? 1 : 0);
+    default:
+      /* A kind the parser never makes: never alike. */
+      return hash_tag (hash_tag (hash, 8), (guint64) g_get_monotonic_time ());
+    }
+}
+
+guint64
+tw_operation_hash_health_input (const TwOperation *op,
+                                JsonNode          *root)
+{
+  guint64 hash = G_GUINT64_CONSTANT (14695981039346656037);
+  JsonNode *selected;
+  JsonNode *base;
+
+  g_return_val_if_fail (op != NULL, 0);
+  g_return_val_if_fail (root != NULL, 0);
+
+  /* What tw_operation_select(), _map_object(), _map_components() and _eval_health()
+   * read, in their order. */
+  selected = resolve (root, op->result_pointer, op->result);
+  base = selected != NULL ? selected : root;
+  hash = hash_tag (hash, selected != NULL);
+  for (guint i = 0; selected != NULL && op->map != NULL && i < op->map->len; i++)
+    {
+      const TwMapping *mapping = g_ptr_array_index (op->map, i);
+
+      hash = hash_node (hash, resolve (selected, mapping->compiled, mapping->pointer));
+    }
+  if (op->components != NULL)
+    hash = hash_node (hash_tag (hash, 9), tw_json_pointer_get (base, op->components->pointer));
+  if (op->health != NULL)
+    hash = hash_node (hash_tag (hash, 10), resolve (base, op->health->compiled, op->health->pointer));
+  return hash != 0 ? hash : 1;
+}
+
 /**
  * tw_operation_eval_item_health:
  *

@@ -589,9 +589,10 @@ tw_service_apply_health (TwService  *self,
  * tw_service_apply_health_unchanged:
  * @latency_ms: how long this answer took
  *
- * An answer byte for byte the one the last tw_service_apply_health() mapped, with no
- * failure since: as that call again with the same health, status text and components,
- * without mapping them again. Only the latency and the time of the success are new.
+ * An answer that maps as the one the last tw_service_apply_health() mapped (the same
+ * values wherever the mapping reads: tw_operation_hash_health_input()), with no failure
+ * since: as that call again with the same health, status text and components, without
+ * mapping them again. Only the latency and the time of the success are new.
  */
 void
 tw_service_apply_health_unchanged (TwService *self,

@@ -25,6 +25,9 @@ struct _TwWorkspace
 
   /* TwService* → Entry*, for every service of the profile */
   GHashTable          *entries;
+  /* service id (the service's own string) → Entry*: the lookups by id, which the
+   * alert engine makes for every service every second */
+  GHashTable          *by_id;
   gulong               items_changed_id;
 };
 
@@ -60,7 +63,11 @@ static void
 entry_free (gpointer data)
 {
   Entry *entry = data;
+  GHashTable *by_id = entry->workspace->by_id;
+  const char *id = tw_service_get_id (entry->service);
 
+  if (id != NULL && g_hash_table_lookup (by_id, id) == entry)
+    g_hash_table_remove (by_id, id);
   if (entry->poller != NULL)
     {
       g_signal_handlers_disconnect_by_data (entry->poller, entry);
@@ -88,9 +95,16 @@ on_health_succeeded (TwPoller       *poller,
   JsonNode *selected;
   TwHealth health;
   guint n;
-  guint64 hash = tw_poller_get_body_hash (poller);
+  guint64 hash = 0;
 
-  /* The answer mapped last time, and no failure since: nothing to map again. */
+  /* What the mapping reads, not the whole body: a health answer's timestamp or uptime
+   * changes every second, what it says of the service seldom. No body hash (the
+   * steps of a commands connector): always mapped. */
+  if (tw_poller_get_body_hash (poller) != 0)
+    hash = tw_operation_hash_health_input (op, body);
+
+  /* An answer that maps as the one mapped last time, and no failure since: nothing
+   * to map again. */
   if (hash != 0 && hash == entry->mapped_hash && tw_service_get_last_error (entry->service) == NULL)
     {
       tw_service_apply_health_unchanged (entry->service,
@@ -212,10 +226,14 @@ add_entry (TwWorkspace *self,
            TwService   *service)
 {
   Entry *entry = g_new0 (Entry, 1);
+  const char *id = tw_service_get_id (service);
 
   entry->workspace = self;
   entry->service = g_object_ref (service);
   g_hash_table_insert (self->entries, service, entry);
+  /* Ids are construct-only; with two services of one id, the first one is found. */
+  if (id != NULL && !g_hash_table_contains (self->by_id, id))
+    g_hash_table_insert (self->by_id, (gpointer) id, entry);
   entry->connector_changed_id =
     g_signal_connect (service, "notify::connector-id", G_CALLBACK (on_connector_id_changed), entry);
   entry_setup (entry);
@@ -300,6 +318,7 @@ tw_workspace_finalize (GObject *object)
   TwWorkspace *self = TW_WORKSPACE (object);
 
   g_clear_pointer (&self->entries, g_hash_table_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (tw_workspace_parent_class)->finalize (object);
 }
@@ -396,6 +415,7 @@ tw_workspace_init (TwWorkspace *self)
 {
   self->poll_interval_ms = TW_POLLER_DEFAULT_INTERVAL_MS;
   self->entries = g_hash_table_new_full (NULL, NULL, NULL, entry_free);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 /**
@@ -461,16 +481,22 @@ static Entry *
 lookup_entry (TwWorkspace *self,
               const char  *service_id)
 {
+  Entry *entry = g_hash_table_lookup (self->by_id, service_id);
   GHashTableIter iter;
   gpointer value;
 
+  if (entry != NULL)
+    return entry;
+  /* Not indexed: none, or the second service of an id whose first one left. */
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Entry *entry = value;
-
+      entry = value;
       if (g_strcmp0 (tw_service_get_id (entry->service), service_id) == 0)
-        return entry;
+        {
+          g_hash_table_insert (self->by_id, (gpointer) tw_service_get_id (entry->service), entry);
+          return entry;
+        }
     }
   return NULL;
 }
