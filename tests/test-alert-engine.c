@@ -657,7 +657,7 @@ test_health_service (void)
   Fixture fx = { 0 };
   g_autofree char *component = sim_component ("alpaca");
   KeyCheck check = { &fx, "health-down:alpaca:" };
-  TwAlert *alert;
+  TwAlert *alert = NULL;
 
   install_alerts ("alpaca", "{\"runbook\":\"Broker runbook\",\"service\":{\"down\":\"critical\","
                             "\"section\":\"Account blocked\"}}");

@@ -81,14 +81,15 @@ post_fault (TwSim             *self,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = NULL;
-  TwSimFault *fault;
+  TwSimFault *fault = NULL;
 
   node = tw_sim_message_get_json (msg, &error);
   if (node != NULL)
     fault = tw_sim_faults_add_json (_tw_sim_get_faults (self), node, flavor->name, &error);
-  if (error != NULL)
+  if (fault == NULL)
     {
-      reply_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST,
+                   error != NULL ? error->message : "the fault was not added");
       return;
     }
 
