@@ -121,15 +121,27 @@ assert_tampered (TwAuditLog *log,
   g_assert_nonnull (strstr (error->message, words));
 }
 
+/* The attacker's connection. It waits for the log's own (a write or a verification
+ * may hold the lock a moment; without a wait the test failed with "database is
+ * locked" on a loaded machine). */
+static sqlite3 *
+open_db (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 30000);
+  return db;
+}
+
 /* The attacker's tool: plain SQL on the file, triggers dropped. */
 static void
 exec_sql (const char *path,
           const char *sql)
 {
-  sqlite3 *db = NULL;
+  sqlite3 *db = open_db (path);
   char *message = NULL;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql, message);
   sqlite3_close (db);
@@ -164,12 +176,11 @@ rechain_range (const char *path,
                gint64      from,
                gint64      to)
 {
-  sqlite3 *db = NULL;
+  sqlite3 *db = open_db (path);
   sqlite3_stmt *stmt = NULL;
   g_autofree char *prev = g_strnfill (64, '0');
   g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, time_us, profile, mode, actor, action, "
                                        "target, reason, outcome, http_status, message, "
                                        "request_id, hash FROM audit ORDER BY id", -1, &stmt, NULL),
