@@ -35,6 +35,8 @@ struct _TwOverviewPage
   GHashTable  *expanded;      /* service ids whose components are shown */
   GPtrArray   *rows;          /* TwServiceRow bound to a service now */
   guint        age_timer;
+  GdkFrameClock *layout_clock; /* its "layout" releases the rows allocated in view */
+  gulong       layout_handler;
   TwSession   *session;       /* its "halt-failure" and last Halt All */
   GListModel  *states;        /* the risk monitor's TwTradingState, watched */
   GPtrArray   *watched_states;

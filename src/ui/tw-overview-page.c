@@ -287,15 +287,19 @@ build_navigation (TwOverviewPage *self)
 }
 
 /* Whether @row shows in the list's scrolled window: GTK 4.8's list view builds up to
- * 200 rows, most of them outside it. Unknown (not laid out yet) counts as shown. */
+ * 200 rows, most of them outside it, and leaves many of those unallocated (empty bounds
+ * at 0, 0): those are out of view too. A row scrolled to is released after the list
+ * view allocates it and before the frame that shows it (layout_cb). */
 static gboolean
 row_in_view (GtkWidget *row,
              GtkWidget *viewport)
 {
   graphene_rect_t bounds;
 
-  if (viewport == NULL || !gtk_widget_compute_bounds (row, viewport, &bounds))
+  if (viewport == NULL)
     return TRUE;
+  if (!gtk_widget_compute_bounds (row, viewport, &bounds) || bounds.size.height <= 0)
+    return FALSE;
   return bounds.origin.y + bounds.size.height >= 0 &&
          bounds.origin.y <= gtk_widget_get_height (viewport);
 }
@@ -346,12 +350,35 @@ scrolled_cb (TwOverviewPage *self)
     age_timer_cb (self);
 }
 
+/* After the window's layout in each frame that lays out (the frame clock's "layout",
+ * connected after GTK's own handler): the rows the list view has just allocated in view
+ * show what changed while they were held. Their new text queues a resize, and the frame
+ * clock lays out again before it paints, so no frame shows a stale row. */
+static void
+layout_cb (GdkFrameClock  *clock,
+           TwOverviewPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hold_rows (self);
+}
+
 static void
 tw_overview_page_map (GtkWidget *widget)
 {
   TwOverviewPage *self = TW_OVERVIEW_PAGE (widget);
 
   GTK_WIDGET_CLASS (tw_overview_page_parent_class)->map (widget);
+
+  if (self->layout_handler == 0)
+    {
+      self->layout_clock = gtk_widget_get_frame_clock (widget);
+      if (self->layout_clock != NULL)
+        {
+          g_object_ref (self->layout_clock);
+          self->layout_handler = g_signal_connect_after (self->layout_clock, "layout",
+                                                         G_CALLBACK (layout_cb), self);
+        }
+    }
 
   age_timer_cb (self);
   if (self->trading_dirty)
@@ -361,11 +388,20 @@ tw_overview_page_map (GtkWidget *widget)
 }
 
 static void
+disconnect_layout (TwOverviewPage *self)
+{
+  if (self->layout_clock != NULL)
+    g_clear_signal_handler (&self->layout_handler, self->layout_clock);
+  g_clear_object (&self->layout_clock);
+}
+
+static void
 tw_overview_page_unmap (GtkWidget *widget)
 {
   TwOverviewPage *self = TW_OVERVIEW_PAGE (widget);
 
   g_clear_handle_id (&self->age_timer, g_source_remove);
+  disconnect_layout (self);
 
   GTK_WIDGET_CLASS (tw_overview_page_parent_class)->unmap (widget);
 }
@@ -398,6 +434,7 @@ tw_overview_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->age_timer, g_source_remove);
   g_clear_handle_id (&self->trading_idle, g_source_remove);
+  disconnect_layout (self);
   stop_growing (self);
   g_clear_object (&self->shown);
   tw_overview_page_set_session (self, NULL);

@@ -14,5 +14,9 @@ const char *tw_service_row_get_message_text (TwServiceRow *self);
 const char *tw_service_row_get_age_text     (TwServiceRow *self);
 /* Rows of the components list currently built. */
 guint       tw_service_row_get_n_component_rows (TwServiceRow *self);
+/* Whether the row is held (tw_service_row_set_held), and the state word it draws now,
+ * held or not (the getters above show what a held row waits to show first). */
+gboolean    _tw_service_row_get_held        (TwServiceRow *self);
+const char *_tw_service_row_peek_state_text (TwServiceRow *self);
 
 G_END_DECLS

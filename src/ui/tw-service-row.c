@@ -812,6 +812,22 @@ tw_service_row_get_age_text (TwServiceRow *self)
   return gtk_label_get_label (self->age_label);
 }
 
+gboolean
+_tw_service_row_get_held (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), FALSE);
+
+  return self->held;
+}
+
+const char *
+_tw_service_row_peek_state_text (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->state_label);
+}
+
 guint
 tw_service_row_get_n_component_rows (TwServiceRow *self)
 {

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Overview's rows out of view hold their changes (issue 17): a row scrolled into
+ * view shows what it held in the first frame that shows it. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "tw-application.h"
+#include "tw-connector-registry.h"
+#include "tw-error.h"
+#include "tw-http.h"
+#include "tw-overview-page.h"
+#include "tw-profile.h"
+#include "tw-secrets.h"
+#include "tw-service-row-private.h"
+#include "tw-test-ui.h"
+#include "tw-workspace.h"
+
+#define N_SERVICES 60
+
+static TwApplication *app;
+
+typedef struct {
+  TwOverviewPage *page;
+  GtkWidget      *viewport;
+  const char     *id;
+  gboolean        seen;        /* a frame was painted with the row in view */
+  char           *seen_state;  /* the state word that frame drew */
+  gboolean        seen_held;
+} Watch;
+
+static gboolean
+row_shown (TwServiceRow *row,
+           GtkWidget    *viewport)
+{
+  graphene_rect_t bounds;
+
+  if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)) ||
+      !gtk_widget_compute_bounds (GTK_WIDGET (row), viewport, &bounds) ||
+      bounds.size.height <= 0)
+    return FALSE;
+  return bounds.origin.y + bounds.size.height > 0 &&
+         bounds.origin.y < gtk_widget_get_height (viewport);
+}
+
+/* After each painted frame: the first one with the row in view, and what it drew. */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Watch         *watch)
+{
+  TwServiceRow *row = tw_overview_page_get_row (watch->page, watch->id);
+
+  if (watch->seen || !row_shown (row, watch->viewport))
+    return;
+  watch->seen = TRUE;
+  watch->seen_state = g_strdup (_tw_service_row_peek_state_text (row));
+  watch->seen_held = _tw_service_row_get_held (row);
+}
+
+static gboolean
+seen (gpointer user_data)
+{
+  return ((Watch *) user_data)->seen;
+}
+
+static gboolean
+all_rows_bound (gpointer user_data)
+{
+  TwOverviewPage *page = user_data;
+  g_autofree char *id = g_strdup_printf ("svc-%02u", N_SERVICES - 1);
+
+  return tw_overview_page_get_row (page, id) != NULL;
+}
+
+static gboolean
+row_held (gpointer user_data)
+{
+  Watch *watch = user_data;
+  TwServiceRow *row = tw_overview_page_get_row (watch->page, watch->id);
+
+  return row != NULL && _tw_service_row_get_held (row);
+}
+
+static void
+test_scrolled_into_view (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwProfile) profile = tw_profile_new ("rows", TW_MODE_PAPER);
+  g_autoptr(TwWorkspace) workspace = NULL;
+  g_autoptr(GError) unreachable = g_error_new_literal (TW_ERROR, TW_ERROR_UNREACHABLE,
+                                                       "connection refused");
+  g_autofree char *id = g_strdup_printf ("svc-%02u", N_SERVICES - 1);
+  g_autofree char *before = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = tw_overview_page_new ();
+  GtkAdjustment *adjustment;
+  TwServiceRow *row;
+  TwService *service = NULL;
+  GdkFrameClock *clock;
+  gulong handler;
+  Watch watch = { 0, };
+
+  /* Never polled (the workspace is not started): the test sets the answers itself. */
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
+      g_autofree char *name = g_strdup_printf ("Service %u", i);
+      g_autoptr(TwService) s = tw_service_new (sid, "generic", "http://127.0.0.1:9");
+
+      tw_service_set_name (s, name);
+      tw_profile_add_service (profile, s);
+    }
+  workspace = tw_workspace_new (profile, registry, http, secrets);
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autoptr(TwService) s = g_list_model_get_item (tw_workspace_get_services (workspace), i);
+
+      tw_service_apply_health (s, TW_HEALTH_OK, NULL, 12.0, NULL);
+      if (i == N_SERVICES - 1)
+        service = s;
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), workspace);
+  gtk_window_present (GTK_WINDOW (window));
+
+  watch.page = TW_OVERVIEW_PAGE (page);
+  watch.id = id;
+  g_assert_true (tw_test_ui_wait_for (all_rows_bound, page, 10000));
+  /* The last service's row is built but far below the view: it holds its changes. */
+  g_assert_true (tw_test_ui_wait_for (row_held, &watch, 10000));
+  row = tw_overview_page_get_row (watch.page, id);
+  watch.viewport = gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (watch.viewport);
+  g_assert_false (row_shown (row, watch.viewport));
+  before = g_strdup (_tw_service_row_peek_state_text (row));
+  g_assert_cmpstr (before, ==, "OK");
+
+  tw_service_apply_error (service, unreachable);
+  g_assert_true (tw_test_ui_wait_frame (window, 5000));
+  /* Held: the row still draws what it showed, the page's getters see the news. */
+  g_assert_true (_tw_service_row_get_held (row));
+  g_assert_cmpstr (_tw_service_row_peek_state_text (row), ==, "OK");
+
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &watch);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (watch.viewport));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (tw_test_ui_wait_for (seen, &watch, 10000));
+  g_signal_handler_disconnect (clock, handler);
+
+  /* The first frame that shows it draws its current state, released. */
+  g_assert_cmpstr (watch.seen_state, ==, "Unreachable");
+  g_assert_false (watch.seen_held);
+  row = tw_overview_page_get_row (watch.page, id);
+  g_assert_cmpstr (tw_service_row_get_state_text (row), ==, "Unreachable");
+  g_free (tw_test_ui_save_png (window, "overview-rows-scrolled.png"));
+
+  g_free (watch.seen_state);
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("XDG_DATA_DIRS", data_dirs != NULL ? data_dirs : "/usr/local/share:/usr/share", TRUE);
+
+  /* The application's start-up loads libadwaita, the styles and resources. */
+  app = tw_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/tw/ui/overview-rows/scrolled-into-view", test_scrolled_into_view);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
