@@ -138,44 +138,6 @@ make_key (const char *kind,
   return g_strdup_printf ("%s:%s:%s", kind, service_id, breaker_id);
 }
 
-static char *
-lower_label (TwBreaker *breaker)
-{
-  const char *label = tw_breaker_get_label (breaker);
-
-  return g_utf8_strdown (label != NULL ? label : tw_breaker_get_id (breaker), -1);
-}
-
-static gboolean
-is_percent (TwBreaker *breaker)
-{
-  return g_strcmp0 (tw_breaker_get_unit (breaker), "percent") == 0;
-}
-
-/* "3 consecutive losses", "daily loss 5.2 % (limit 5.0 %)", "polygon OPEN after 5 failures" */
-static char *
-describe_breaker (TwBreaker *breaker)
-{
-  g_autofree char *label = lower_label (breaker);
-  double value = tw_breaker_get_value (breaker);
-  double limit = tw_breaker_get_limit (breaker);
-
-  if (limit > 0 && is_percent (breaker))
-    /* Translators: a breaker's label, its value and its limit: "daily loss 5.2 % (limit 5.0 %)" */
-    return g_strdup_printf (_("%s %.1f %% (limit %.1f %%)"), label, value, limit);
-  if (limit > 0)
-    /* Translators: a count and a breaker's label: "3 consecutive losses" */
-    return g_strdup_printf (_("%.0f %s"), value, label);
-  /* Translators: a data source, its breaker state (OPEN, HALF_OPEN) and a count */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %s after %u failure",
-                                       "%s %s after %u failures",
-                                       tw_breaker_get_failure_count (breaker)),
-                          tw_breaker_get_label (breaker) != NULL ? tw_breaker_get_label (breaker)
-                                                                 : tw_breaker_get_id (breaker),
-                          tw_breaker_state_to_string (tw_breaker_get_state (breaker)),
-                          tw_breaker_get_failure_count (breaker));
-}
-
 static TwConnector *
 connector_of (TwAlertEngine *self,
               const char    *service_id)
@@ -205,37 +167,6 @@ with_breaker_runbook (TwAlertEngine *self,
   return out;
 }
 
-static const char *
-service_name (TwTradingState *state)
-{
-  const char *name = tw_trading_state_get_service_name (state);
-
-  return name != NULL ? name : tw_trading_state_get_service_id (state);
-}
-
-static char *
-trip_advice (TwTradingState *state,
-             TwBreaker      *breaker)
-{
-  if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") == 0)
-    return g_strdup_printf (_("%s stops using %s until the breaker closes. Check that data "
-                              "source's status; reset the breaker only once it answers again."),
-                            service_name (state), tw_breaker_get_id (breaker));
-  if (tw_trading_state_is_halted (state) && tw_trading_state_get_reason (state) != NULL)
-    /* Translators: the service, then the reason it was halted for */
-    return g_strdup_printf (_("Trading on %s is halted: %s. Review the recent trades and find "
-                              "the root cause before resuming; halt the other services if "
-                              "they share it."),
-                            service_name (state), tw_trading_state_get_reason (state));
-  if (tw_trading_state_is_halted (state))
-    return g_strdup_printf (_("Trading on %s is halted. Review the recent trades and find "
-                              "the root cause before resuming; halt the other services if "
-                              "they share it."),
-                            service_name (state));
-  return g_strdup_printf (_("%s is still trading. Halt it now, review the recent trades and "
-                            "find the root cause before resuming."), service_name (state));
-}
-
 static void
 on_breaker_tripped (TwRiskMonitor  *monitor,
                     TwTradingState *state,
@@ -245,8 +176,8 @@ on_breaker_tripped (TwRiskMonitor  *monitor,
   const char *service_id = tw_trading_state_get_service_id (state);
   g_autofree char *reset_key = make_key ("reset", service_id, tw_breaker_get_id (breaker));
   gint64 *reset_at = g_hash_table_lookup (self->resets, reset_key);
-  g_autofree char *what = describe_breaker (breaker);
-  g_autofree char *advice = trip_advice (state, breaker);
+  g_autofree char *what = _tw_alert_describe_breaker (breaker);
+  g_autofree char *advice = _tw_alert_trip_advice (state, breaker);
   g_autofree char *key = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
@@ -265,20 +196,20 @@ on_breaker_tripped (TwRiskMonitor  *monitor,
                                (long long) minutes);
       key = make_key ("retrip", service_id, tw_breaker_get_id (breaker));
       /* Translators: the service, then what tripped ("3 consecutive losses") */
-      title = g_strdup_printf (_("%s breaker re-tripped: %s"), service_name (state), what);
+      title = g_strdup_printf (_("%s breaker re-tripped: %s"), _tw_alert_service_name (state), what);
       /* Translators: how long ago ("5 minutes"), then what to do */
       body = g_strdup_printf (_("It tripped again %s after it was reset. The runbook says: "
                                 "stop trading and page the whole team. %s"), ago, advice);
     }
   else
     {
-      g_autofree char *label = lower_label (breaker);
+      g_autofree char *label = _tw_alert_breaker_label (breaker);
 
       key = make_key ("trip", service_id, tw_breaker_get_id (breaker));
       if (tw_trading_state_is_halted (state))
-        title = g_strdup_printf (_("%s halted: %s"), service_name (state), what);
+        title = g_strdup_printf (_("%s halted: %s"), _tw_alert_service_name (state), what);
       else
-        title = g_strdup_printf (_("%s breaker tripped: %s"), service_name (state), what);
+        title = g_strdup_printf (_("%s breaker tripped: %s"), _tw_alert_service_name (state), what);
       /* Translators: the breaker's label ("daily loss"), then what to do */
       body = g_strdup_printf (_("The %s breaker tripped. %s"), label, advice);
     }
@@ -296,13 +227,13 @@ on_breaker_warning (TwRiskMonitor  *monitor,
 {
   const char *service_id = tw_trading_state_get_service_id (state);
   g_autofree char *key = make_key ("warn", service_id, tw_breaker_get_id (breaker));
-  g_autofree char *label = lower_label (breaker);
+  g_autofree char *label = _tw_alert_breaker_label (breaker);
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
-  const char *unit = is_percent (breaker) ? " %" : "";
+  const char *unit = _tw_alert_breaker_is_percent (breaker) ? " %" : "";
 
   /* Translators: the service, the breaker's label and how much of its limit is used */
-  title = g_strdup_printf (_("%s near its %s limit: %.0f %% of it"), service_name (state), label,
+  title = g_strdup_printf (_("%s near its %s limit: %.0f %% of it"), _tw_alert_service_name (state), label,
                            floor (tw_breaker_get_fraction (breaker) * 100));
   /* Translators: the breaker's label, its value and unit (" %" or nothing), its limit
    * and unit */
@@ -381,13 +312,13 @@ on_halted (TwRiskMonitor  *monitor,
   if (tw_trading_state_get_kill_switch_active (state))
     {
       g_object_get (state, "kill-switch-by", &by, "kill-switch-reason", &reason, NULL);
-      title = g_strdup_printf (_("%s kill switch activated by %s"), service_name (state),
+      title = g_strdup_printf (_("%s kill switch activated by %s"), _tw_alert_service_name (state),
                                by != NULL ? by : _("someone else"));
     }
   else
     {
       g_object_get (state, "by", &by, "reason", &reason, NULL);
-      title = g_strdup_printf (_("%s halted by %s"), service_name (state),
+      title = g_strdup_printf (_("%s halted by %s"), _tw_alert_service_name (state),
                                by != NULL ? by : _("someone else"));
     }
   if (reason != NULL)
@@ -465,14 +396,14 @@ on_state_answered (TwTradingState *state,
                                                                      : tw_breaker_get_id (breaker);
           g_autofree char *title = NULL;
           g_autofree char *body = NULL;
-          g_autofree char *advice = trip_advice (state, breaker);
+          g_autofree char *advice = _tw_alert_trip_advice (state, breaker);
 
           /* Translators: the service, the data source and its failure count */
           title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                 "%s: %s breaker re-opened (%u failure)",
                                                 "%s: %s breaker re-opened (%u failures)",
                                                 tw_breaker_get_failure_count (breaker)),
-                                   service_name (state), name,
+                                   _tw_alert_service_name (state), name,
                                    tw_breaker_get_failure_count (breaker));
           body = g_strdup_printf (_("Its trial call after the recovery timeout failed: the data "
                                     "source is still down. %s"), advice);

@@ -34,6 +34,16 @@ TwAlert         *_tw_alert_key_refused          (TwService              *service
 
 /* tw-alert-engine.c, for tw-alert-raise.c: shows @alert (taken) under the engine's rate
  * limit and active set; the keys of the conditions still on. */
+/* tw-alert-words.c */
+char            *_tw_alert_breaker_label        (TwBreaker              *breaker);
+gboolean         _tw_alert_breaker_is_percent   (TwBreaker              *breaker);
+/* "3 consecutive losses", "daily loss 5.2 % (limit 5.0 %)", "polygon OPEN after 5 failures" */
+char            *_tw_alert_describe_breaker     (TwBreaker              *breaker);
+const char      *_tw_alert_service_name         (TwTradingState         *state);
+/* What to do about @breaker's trip, as @state stands. */
+char            *_tw_alert_trip_advice          (TwTradingState         *state,
+                                                 TwBreaker              *breaker);
+
 void             _tw_alert_engine_raise         (TwAlertEngine          *self,
                                                  TwAlert                *alert);
 GHashTable      *_tw_alert_engine_get_active    (TwAlertEngine          *self);
