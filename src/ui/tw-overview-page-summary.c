@@ -88,6 +88,9 @@ tw_wrap_bin_class_init (TwWrapBinClass *klass)
   widget_class->get_request_mode = tw_wrap_bin_get_request_mode;
   widget_class->measure = tw_wrap_bin_measure;
   widget_class->size_allocate = tw_wrap_bin_size_allocate;
+  /* A group, as a GtkBox: GTK 4.8's AT-SPI bridge crashed on children under a plain
+   * widget's role (see TwBannerBox). */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
