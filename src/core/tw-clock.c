@@ -44,3 +44,45 @@ tw_date_time_new_now_local (void)
 
   return g_date_time_new_now (local);
 }
+
+static gboolean
+ready_time_dispatch (GSource     *source,
+                     GSourceFunc  callback,
+                     gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_time_funcs = {
+  .dispatch = ready_time_dispatch,
+};
+
+/**
+ * tw_ready_time_source_new:
+ * @context: (nullable): where it is attached (the global default when %NULL)
+ * @static_name: its name, a string that lives as long as the program
+ * @func: called when the ready time passes; it sets the next one
+ * @notify: (nullable): frees @data with the source
+ *
+ * One source for many deadlines: it never fires until g_source_set_ready_time() gives
+ * it a time. Dispatching does not reset that time: @func sets the next one, or -1, or
+ * it fires again at the next iteration. A timeout source each would cost an attach and
+ * a destroy per deadline, and every main-loop iteration walks them all.
+ *
+ * Returns: (transfer full): the source, attached
+ */
+GSource *
+tw_ready_time_source_new (GMainContext   *context,
+                          const char     *static_name,
+                          GSourceFunc     func,
+                          gpointer        data,
+                          GDestroyNotify  notify)
+{
+  GSource *source = g_source_new (&ready_time_funcs, sizeof (GSource));
+
+  g_source_set_static_name (source, static_name);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_ready_time (source, -1);
+  g_source_attach (source, context);
+  return source;
+}

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "tw-clock.h"
 #include "tw-error.h"
 #include "tw-http-private.h"
 
@@ -310,18 +311,6 @@ on_deadlines (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-deadline_dispatch (GSource     *source,
-                   GSourceFunc  callback,
-                   gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs deadline_funcs = {
-  .dispatch = deadline_dispatch,
-};
-
 static void
 start_timer (TwHttp   *self,
              SendData *data,
@@ -333,11 +322,9 @@ start_timer (TwHttp   *self,
   if (self->deadline_source == NULL)
     {
       self->deadline_context = g_main_context_ref (data->context);
-      self->deadline_source = g_source_new (&deadline_funcs, sizeof (GSource));
-      g_source_set_static_name (self->deadline_source, "[tw-http] request deadlines");
-      g_source_set_callback (self->deadline_source, on_deadlines, self, NULL);
-      g_source_set_ready_time (self->deadline_source, -1);
-      g_source_attach (self->deadline_source, self->deadline_context);
+      self->deadline_source = tw_ready_time_source_new (self->deadline_context,
+                                                        "[tw-http] request deadlines",
+                                                        on_deadlines, self, NULL);
     }
 
   if (data->context != self->deadline_context)

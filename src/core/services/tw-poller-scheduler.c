@@ -4,6 +4,7 @@
 /* The pollers' scheduler: one timer for every running poller of a main context, and
  * the requests in flight that pollers of one client with the same request share. */
 
+#include "tw-clock.h"
 #include "tw-poller-internal.h"
 #include "tw-poller-private.h"
 
@@ -181,18 +182,6 @@ scheduler_run (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-scheduler_dispatch (GSource     *source,
-                    GSourceFunc  callback,
-                    gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs scheduler_funcs = {
-  .dispatch = scheduler_dispatch,
-};
-
 static void
 scheduler_free (gpointer data)
 {
@@ -223,11 +212,8 @@ _tw_poller_scheduler_attach (TwPoller *self)
       scheduler->shares = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify) g_ptr_array_unref);
       scheduler->ready_us = -1;
-      scheduler->source = g_source_new (&scheduler_funcs, sizeof (GSource));
-      g_source_set_callback (scheduler->source, scheduler_run, scheduler, scheduler_free);
-      g_source_set_static_name (scheduler->source, "[tw] poller scheduler");
-      g_source_set_ready_time (scheduler->source, -1);
-      g_source_attach (scheduler->source, self->context);
+      scheduler->source = tw_ready_time_source_new (self->context, "[tw] poller scheduler",
+                                                    scheduler_run, scheduler, scheduler_free);
       g_hash_table_insert (schedulers, self->context, scheduler);
     }
   g_mutex_unlock (&schedulers_lock);
