@@ -401,6 +401,53 @@ post_async (SoupSession *session,
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, posted_cb, post);
 }
 
+static void
+count_on_map_cb (GtkWidget *page,
+                 guint     *rebuilds_on_map)
+{
+  *rebuilds_on_map = _tw_alerts_page_get_n_rebuilds (TW_ALERTS_PAGE (page));
+}
+
+/* A page not shown does not build its rows with every alert (a large profile raises
+ * one every second): its sidebar badge follows the alerts, and the rows are built when
+ * the page is shown, before the frame that shows it. */
+static void
+test_hidden (void)
+{
+  Fixture x = { 0 };
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *three = webhook_of ("Hidden", 3, 3, "warning");
+  g_autofree char *fourth = webhook_of ("Later", 1, 1, "critical");
+  guint rebuilds, rebuilds_on_map = 0;
+  Post post = { 0 };
+
+  fixture_open (&x, FALSE);
+  g_assert_true (tw_window_show_page (x.f.window, "overview"));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (x.f.window), 5000));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (x.page)));
+  rebuilds = _tw_alerts_page_get_n_rebuilds (x.page);
+
+  post_async (session, x.receiver_url, three, &post);
+  tw_test_wait_until (post.done && g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "3") == 0, 10000);
+  g_assert_cmpuint (post.status, ==, 200);
+  post = (Post) { 0 };
+  post_async (session, x.receiver_url, fourth, &post);
+  tw_test_wait_until (post.done && g_strcmp0 (tw_window_get_page_badge (x.f.window, "alerts"), "4") == 0, 10000);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (x.f.window), 5000));
+  g_assert_cmpuint (_tw_alerts_page_get_n_rebuilds (x.page), ==, rebuilds);
+
+  /* Shown: built once, in its map, so its first frame has the four alerts. */
+  g_signal_connect_after (x.page, "map", G_CALLBACK (count_on_map_cb), &rebuilds_on_map);
+  g_assert_true (tw_window_show_page (x.f.window, "alerts"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (x.page)));
+  g_assert_cmpuint (rebuilds_on_map, ==, rebuilds + 1);
+  g_assert_cmpuint (x.page->n_rows, ==, 4);
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (x.f.window), 5000));
+  g_signal_handlers_disconnect_by_func (x.page, count_on_map_cb, &rebuilds_on_map);
+
+  fixture_close (&x);
+}
+
 /* Outgoing Notify calls, seen by a filter on the bus connection libnotify uses. */
 static GMutex notify_lock;
 static GHashTable *notify_times;   /* summary → gint64 monotonic µs */
@@ -553,6 +600,7 @@ main (int   argc,
   app = app_fixture_init (&argc, &argv);
   g_test_add_func ("/tw/ui/alerts/page", test_page);
   g_test_add_func ("/tw/ui/alerts/bench", test_bench);
+  g_test_add_func ("/tw/ui/alerts/hidden", test_hidden);
   status = g_test_run ();
   g_object_unref (app);
   return status;

@@ -24,6 +24,7 @@ struct _TwAlertsPage
   guint               rebuild_id;
   guint               n_rows;
   guint               n_groups;
+  guint               n_rebuilds;
   guint               busy;
   char               *last_error;
   char               *details_title;
@@ -74,6 +75,8 @@ GtkWindow   *_tw_alerts_page_open_silences    (TwAlertsPage *self);
 /* Rows shown at the top level (groups count once), after the last rebuild. */
 guint      _tw_alerts_page_get_n_rows        (TwAlertsPage *self);
 guint      _tw_alerts_page_get_n_groups      (TwAlertsPage *self);
+/* How many times the rows were built, without building them. */
+guint      _tw_alerts_page_get_n_rebuilds    (TwAlertsPage *self);
 /* Selects the alert @key (expanding its group); FALSE when it is not shown. */
 gboolean   _tw_alerts_page_select            (TwAlertsPage *self,
                                               const char   *key);

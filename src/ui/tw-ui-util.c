@@ -141,8 +141,20 @@ tw_ui_set_status_style (GtkWidget  *widget,
                         const char *style)
 {
   static const char * const styles[] = { "success", "warning", "error", "accent" };
+  static GQuark style_quark;
+  const char *current;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* Rows set their style with every answer: most calls change nothing, and each
+   * class removed costs GTK a look-up under a global lock. The style last set is
+   * kept on the widget ("" for none). */
+  if (G_UNLIKELY (style_quark == 0))
+    style_quark = g_quark_from_static_string ("tw-ui-status-style");
+  current = g_object_get_qdata (G_OBJECT (widget), style_quark);
+  if (current != NULL && g_str_equal (current, style != NULL ? style : ""))
+    return;
+  g_object_set_qdata_full (G_OBJECT (widget), style_quark, g_strdup (style != NULL ? style : ""), g_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
     if (g_strcmp0 (styles[i], style) != 0)

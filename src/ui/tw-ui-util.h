@@ -21,7 +21,9 @@ const char *tw_ui_health_style        (TwHealth        health);
  * ACTIVE "success", unknown none. */
 const char *tw_ui_trading_mode_style  (TwTradingMode   mode);
 
-/* Replaces any of the success/warning/error/accent classes of @widget by @style (nullable). */
+/* Replaces any of the success/warning/error/accent classes of @widget by @style (nullable).
+ * Those classes of @widget are set through it only: it does nothing when @style is the
+ * one it set last. */
 void        tw_ui_set_status_style    (GtkWidget      *widget,
                                        const char     *style);
 /* gtk_image_set_from_icon_name() (@icon_name nullable: no icon), only when @image does

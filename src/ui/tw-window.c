@@ -772,11 +772,15 @@ tw_window_set_page_badge (TwWindow   *self,
     return;
   badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
   title = g_object_get_data (G_OBJECT (row), "tw-page-title");
+  /* Nothing changed (the alerts' count is set again with every alert): no new frame. */
   if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (badge)), text != NULL ? text : "") == 0
-      && gtk_widget_get_visible (badge) == (text != NULL))
+      && gtk_widget_get_visible (badge) == (text != NULL)
+      && g_strcmp0 (g_object_get_data (G_OBJECT (badge), "tw-badge-style"), style) == 0
+      && g_strcmp0 (gtk_widget_get_tooltip_text (badge), description) == 0)
     return;
   gtk_label_set_label (GTK_LABEL (badge), text != NULL ? text : "");
   gtk_widget_set_visible (badge, text != NULL);
+  g_object_set_data_full (G_OBJECT (badge), "tw-badge-style", g_strdup (style), g_free);
   tw_ui_set_status_style (badge, style);
   gtk_widget_set_tooltip_text (badge, description);
   /* A screen reader hears the page and what needs the operator on it. */

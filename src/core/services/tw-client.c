@@ -32,7 +32,8 @@ struct _TwClient
    * polls): made once, sent again and again; dropped with the secrets, or when the
    * service's name or address changes. */
   GHashTable  *requests;
-  gulong       service_notify_id;
+  gulong       service_url_id;
+  gulong       service_name_id;
   /* 0: TwHttp's default */
   guint        request_timeout_ms;
 };
@@ -91,7 +92,10 @@ tw_client_dispose (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_object (&self->connector);
   if (self->service != NULL)
-    g_clear_signal_handler (&self->service_notify_id, self->service);
+    {
+      g_clear_signal_handler (&self->service_url_id, self->service);
+      g_clear_signal_handler (&self->service_name_id, self->service);
+    }
   g_clear_object (&self->service);
   if (self->requests != NULL)
     g_hash_table_remove_all (self->requests);
@@ -177,15 +181,13 @@ tw_client_set_property (GObject      *object,
     }
 }
 
+/* The requests built for the old base URL or name are forgotten. */
 static void
 on_service_notify (TwService  *service,
                    GParamSpec *pspec,
                    TwClient   *self)
 {
-  const char *name = g_param_spec_get_name (pspec);
-
-  if (g_str_equal (name, "base-url") || g_str_equal (name, "name"))
-    g_hash_table_remove_all (self->requests);
+  g_hash_table_remove_all (self->requests);
 }
 
 static void
@@ -195,9 +197,14 @@ tw_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (tw_client_parent_class)->constructed (object);
 
+  /* Only these two: every answer notifies the service's latency and last success. */
   if (self->service != NULL)
-    self->service_notify_id = g_signal_connect (self->service, "notify",
+    {
+      self->service_url_id = g_signal_connect (self->service, "notify::base-url",
+                                                  G_CALLBACK (on_service_notify), self);
+      self->service_name_id = g_signal_connect (self->service, "notify::name",
                                                 G_CALLBACK (on_service_notify), self);
+    }
 }
 
 static void
