@@ -912,6 +912,107 @@ test_server_message (void)
   g_assert_true (g_str_has_suffix (message, "…"));
 }
 
+/* A server of our own, to see the connections: an answer read at once (its body came
+ * with its headers) leaves the connection to the next request; a body that comes in
+ * two parts is read across the wait. */
+typedef struct
+{
+  SoupServer *server;
+  GHashTable *ports;   /* the client ports the server saw */
+} KeepAlive;
+
+static gboolean
+finish_slow_body (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  SoupServer *server = g_object_get_data (G_OBJECT (msg), "test-server");
+
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, "1}", 2);
+  soup_message_body_complete (body);
+  soup_server_unpause_message (server, msg);
+  g_object_unref (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+keep_alive_handler (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  KeepAlive *keep = user_data;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  g_hash_table_add (keep->ports,
+                    GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote))));
+  if (g_str_equal (path, "/slow"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), "application/json", NULL);
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, "{\"part\":", 8);
+      g_object_set_data (G_OBJECT (msg), "test-server", server);
+      soup_server_pause_message (server, msg);
+      /* The server's behaviour, not a wait of the test: the rest comes later. */
+      g_timeout_add (100, finish_slow_body, g_object_ref (msg));
+      return;
+    }
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"ok\":true}", 11);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+static void
+test_keep_alive (void)
+{
+  KeepAlive keep = { soup_server_new (NULL, NULL), g_hash_table_new (NULL, NULL) };
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *base = NULL;
+
+  soup_server_add_handler (keep.server, NULL, keep_alive_handler, &keep, NULL);
+  g_assert_true (soup_server_listen_local (keep.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (keep.server);
+  base = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(TwHttpRequest) request = tw_http_request_new ("GET", base, "/ok");
+      Result r = { 0 };
+      gsize size;
+      const char *data;
+
+      send_and_wait (http, request, NULL, &r);
+      g_assert_true (r.ok);
+      data = g_bytes_get_data (tw_http_response_get_body (r.response), &size);
+      g_assert_cmpmem (data, size, "{\"ok\":true}", 11);
+      result_clear (&r);
+    }
+  g_assert_cmpuint (g_hash_table_size (keep.ports), ==, 1);
+
+  {
+    g_autoptr(TwHttpRequest) request = tw_http_request_new ("GET", base, "/slow");
+    g_autoptr(JsonNode) root = NULL;
+    Result r = { 0 };
+
+    send_and_wait (http, request, NULL, &r);
+    g_assert_true (r.ok);
+    root = tw_http_response_parse_json (r.response, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "part"), ==, 1);
+    result_clear (&r);
+  }
+  g_assert_cmpuint (g_hash_table_size (keep.ports), ==, 1);
+
+  g_hash_table_unref (keep.ports);
+  soup_server_disconnect (keep.server);
+  g_object_unref (keep.server);
+}
+
 static void
 test_request (void)
 {
@@ -952,6 +1053,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/http/server-message", test_server_message);
   g_test_add_func ("/tw/core/http/invalid-url", test_invalid_url);
   g_test_add_func ("/tw/core/http/refused", test_refused);
+  g_test_add_func ("/tw/core/http/keep-alive", test_keep_alive);
 #define ADD(path, func) \
   g_test_add ("/tw/core/http/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("ok", test_ok);

@@ -24,6 +24,8 @@
 #define READ_CHUNK        (64 * 1024)
 /* The first read of a body: most answers of a poll fit; later reads double it. */
 #define READ_FIRST_CHUNK  (8 * 1024)
+/* Read in one go when it has come already (read_next) */
+#define READ_NOW_MAX      (256 * 1024)
 #define BACKOFF_BASE_MS   250
 #define BACKOFF_MAX_MS    5000
 #define RETRY_AFTER_MAX_S 30
@@ -74,6 +76,7 @@ typedef struct
   GInputStream   *stream;
   GByteArray     *buffer;
   guint           read_offset;     /* where the read in flight writes into buffer */
+  gboolean        pollable;        /* stream can be read without blocking */
   goffset         expected;        /* the body's Content-Length, -1 when not given */
   TwHttpResponse *response;        /* the last attempt's answer, if any */
   guint           attempts;
@@ -90,6 +93,18 @@ on_stream_closed (GObject      *source,
 {
   /* Closing after an error or a refusal fails by design; nothing to report. */
   g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+}
+
+/* After the body's end was read: libsoup has nothing left to read, so closing does not
+ * block, and costs no main-loop round (closing asynchronously waits for the message's
+ * source and completes in an idle). */
+static void
+close_stream_at_end (SendData *data)
+{
+  g_autoptr(GInputStream) stream = g_steal_pointer (&data->stream);
+
+  if (stream != NULL)
+    g_input_stream_close (stream, NULL, NULL);
 }
 
 /* Never while a read is pending: only from the read's own callback or after it. */
@@ -460,7 +475,7 @@ attempt_answered (GTask *task)
   response->latency_us = g_get_monotonic_time () - data->started_us;
   g_bytes_unref (response->body);
   response->body = g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer));
-  close_stream (data);
+  close_stream_at_end (data);
 
   http_debug ("%s: %s → %u in %" G_GINT64_FORMAT " µs (attempt %u)", data->service,
               data->what, status, response->latency_us, data->attempts);
@@ -497,46 +512,54 @@ attempt_answered (GTask *task)
 
 static void read_next (GTask *task);
 
+/* What a read gave. FALSE when the body is done with: answered, failed or refused. */
+static gboolean
+body_read (GTask        *task,
+           gssize        n,
+           const GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  /* The buffer holds what was read: the room given to the read is given back. */
+  g_byte_array_set_size (data->buffer, data->read_offset + MAX (n, 0));
+  if (n < 0)
+    {
+      body_failed (task, error);
+      return FALSE;
+    }
+  if (n == 0)
+    {
+      attempt_answered (task);
+      return FALSE;
+    }
+  if (data->buffer->len > data->request->max_body)
+    {
+      refuse_too_large (task);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gssize n;
 
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  /* The buffer holds what was read: the room given to the read is given back. */
-  g_byte_array_set_size (data->buffer, data->read_offset + MAX (n, 0));
-  if (n < 0)
-    {
-      body_failed (task, error);
-      return;
-    }
-  if (n == 0)
-    {
-      attempt_answered (task);
-      return;
-    }
-
-  if (data->buffer->len > data->request->max_body)
-    {
-      refuse_too_large (task);
-      return;
-    }
-
-  read_next (task);
+  if (body_read (task, n, error))
+    read_next (task);
 }
 
-/* Reads straight into the body's buffer (no GBytes per read, no copy): with a
+/* Makes room for the next read at the buffer's end and returns its size: with a
  * Content-Length, what is left of it; otherwise room for 8 kB first and then as much
  * again as was read, at most 64 kB a read. */
-static void
-read_next (GTask *task)
+static gsize
+prepare_read (SendData *data)
 {
-  SendData *data = g_task_get_task_data (task);
   gsize room = data->request->max_body + 1 - data->buffer->len;
   gsize chunk = CLAMP ((gsize) data->buffer->len, READ_FIRST_CHUNK, READ_CHUNK);
 
@@ -550,6 +573,41 @@ read_next (GTask *task)
   chunk = MIN (chunk, room);
   data->read_offset = data->buffer->len;
   g_byte_array_set_size (data->buffer, data->read_offset + chunk);
+  return chunk;
+}
+
+/* Reads straight into the body's buffer (no GBytes per read, no copy). What has come
+ * already is read at once, without the main loop's round and the GTask of an
+ * asynchronous read each time: a poll's answer mostly comes with its headers, and its
+ * end is then known at once too. At most READ_NOW_MAX so, then the main loop runs:
+ * a large body still lets the window draw. */
+static void
+read_next (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  gsize read_now = 0;
+  gsize chunk;
+
+  while (data->pollable && read_now < READ_NOW_MAX)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      chunk = prepare_read (data);
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (data->stream),
+                                                    data->buffer->data + data->read_offset, chunk,
+                                                    data->cancellable, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_byte_array_set_size (data->buffer, data->read_offset);
+          break;
+        }
+      if (!body_read (task, n, error))
+        return;
+      read_now += n;
+    }
+
+  chunk = prepare_read (data);
   g_input_stream_read_async (data->stream, data->buffer->data + data->read_offset, chunk,
                              G_PRIORITY_DEFAULT, data->cancellable, on_read, g_object_ref (task));
 }
@@ -573,6 +631,8 @@ on_sent (GObject      *source,
     }
 
   data->stream = stream;
+  data->pollable = G_IS_POLLABLE_INPUT_STREAM (stream) &&
+                   g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (stream));
   headers = soup_message_get_response_headers (data->message);
   data->response = _tw_http_response_new (soup_message_get_status (data->message), headers,
                                           data->service, data->what);
