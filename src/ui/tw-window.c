@@ -715,6 +715,26 @@ tw_window_set_session (TwWindow  *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
+
+/* The badge's tooltip, asked for when shown: setting a tooltip's text makes GTK query
+ * the tooltip under the pointer again (and build its window again), and the alerts'
+ * count changes with every alert. */
+static gboolean
+badge_query_tooltip_cb (GtkWidget  *badge,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip,
+                        gpointer    user_data)
+{
+  const char *description = g_object_get_data (G_OBJECT (badge), "tw-badge-description");
+
+  if (description == NULL || !gtk_widget_get_visible (badge))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, description);
+  return TRUE;
+}
+
 static GtkWidget *
 add_row (TwWindow   *self,
          const char *id,
@@ -738,6 +758,8 @@ add_row (TwWindow   *self,
   /* Something on the page needs the operator: tw_window_set_page_badge. */
   badge = gtk_label_new (NULL);
   gtk_widget_add_css_class (badge, "tw-page-badge");
+  gtk_widget_set_has_tooltip (badge, TRUE);
+  g_signal_connect (badge, "query-tooltip", G_CALLBACK (badge_query_tooltip_cb), NULL);
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (badge, FALSE);
   gtk_box_append (GTK_BOX (box), badge);
@@ -776,13 +798,13 @@ tw_window_set_page_badge (TwWindow   *self,
   if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (badge)), text != NULL ? text : "") == 0
       && gtk_widget_get_visible (badge) == (text != NULL)
       && g_strcmp0 (g_object_get_data (G_OBJECT (badge), "tw-badge-style"), style) == 0
-      && g_strcmp0 (gtk_widget_get_tooltip_text (badge), description) == 0)
+      && g_strcmp0 (g_object_get_data (G_OBJECT (badge), "tw-badge-description"), description) == 0)
     return;
   gtk_label_set_label (GTK_LABEL (badge), text != NULL ? text : "");
   gtk_widget_set_visible (badge, text != NULL);
   g_object_set_data_full (G_OBJECT (badge), "tw-badge-style", g_strdup (style), g_free);
   tw_ui_set_status_style (badge, style);
-  gtk_widget_set_tooltip_text (badge, description);
+  g_object_set_data_full (G_OBJECT (badge), "tw-badge-description", g_strdup (description), g_free);
   /* A screen reader hears the page and what needs the operator on it. */
   if (text != NULL && description != NULL)
     /* Translators: a sidebar row with a badge, e.g. "Breakers: 1 breaker tripped" */

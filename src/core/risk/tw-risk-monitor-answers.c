@@ -223,7 +223,7 @@ _tw_risk_monitor_status_succeeded (TwPoller       *poller,
    * the state between answers, and never what answers map (last-action-*). */
   if (hash != 0 && hash == group->mapped_hash && group->mapped_at == entry->maps)
     {
-      g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+      tw_trading_state_set_answered (entry->state, now, NULL);
       group_answered (group);
       return;
     }
@@ -232,7 +232,7 @@ _tw_risk_monitor_status_succeeded (TwPoller       *poller,
   entry->maps++;
   if (_tw_risk_monitor_map_answer (group, body, &error))
     {
-      g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+      tw_trading_state_set_answered (entry->state, now, NULL);
       tw_trading_state_note_cause (entry->state);
       group->mapped_hash = hash;
       group->mapped_at = entry->maps;

@@ -564,7 +564,7 @@ read_back_cb (GObject      *source,
           entry->maps++;
           mapped = _tw_risk_monitor_map_answer (group, body, &error);
           if (mapped)
-            g_object_set (entry->state, "last-error", NULL, "updated-at", now, NULL);
+            tw_trading_state_set_answered (entry->state, now, NULL);
           g_object_thaw_notify (G_OBJECT (entry->state));
           if (!mapped)
             {

@@ -560,6 +560,20 @@ tw_trading_state_note_action (TwTradingState *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+void
+tw_trading_state_set_answered (TwTradingState *self,
+                               GDateTime      *updated_at,
+                               const char     *last_error)
+{
+  g_return_if_fail (TW_IS_TRADING_STATE (self));
+
+  /* In g_object_set ()'s order: the error, then the time. */
+  if (tw_set_str (&self->last_error, last_error))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+  if (tw_set_date_time (&self->updated_at, updated_at))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+}
+
 gboolean
 tw_trading_state_get_polled (TwTradingState *self)
 {

@@ -64,6 +64,12 @@ gboolean        tw_trading_state_is_halted_by_console (TwTradingState *self);
 void            tw_trading_state_note_action         (TwTradingState *self,
                                                       const char     *operation,
                                                       const char     *by);
+/* An answer came at @updated_at, with @last_error (NULL: none): the "updated-at" and
+ * "last-error" properties, notified only when they change (as g_object_set () would,
+ * without its look-ups by name: it is called for every answer). */
+void            tw_trading_state_set_answered        (TwTradingState *self,
+                                                      GDateTime      *updated_at,
+                                                      const char     *last_error);
 /* TRUE when halted by any means: mode HALTED, kill switch active, or trading blocked. */
 gboolean        tw_trading_state_is_halted           (TwTradingState *self);
 
