@@ -13,4 +13,11 @@ GSource   *tw_ready_time_source_new   (GMainContext   *context,
                                        gpointer        data,
                                        GDestroyNotify  notify);
 
+guint      tw_timer_add               (guint           interval_ms,
+                                       guint           first_ms,
+                                       GSourceFunc     func,
+                                       gpointer        data);
+void       tw_timer_remove            (guint           id);
+guint      tw_timer_count             (void);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "tw-clock.h"
 #include "tw-error.h"
 #include "tw-prometheus.h"
 #include "tw-service-details.h"
@@ -69,7 +70,7 @@ tw_service_details_stop (TwServiceDetails *self)
 {
   g_return_if_fail (TW_IS_SERVICE_DETAILS (self));
 
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->timer_id, tw_timer_remove);
   for (guint i = 0; i < TW_DETAIL_N_SECTIONS; i++)
     if (self->in_flight[i] != NULL)
       {
@@ -781,27 +782,12 @@ timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* One source for every service's timer (tw_timer_add()), not one each. */
 void
 tw_service_details_start (TwServiceDetails *self,
                           guint             interval_s)
 {
-  g_return_if_fail (TW_IS_SERVICE_DETAILS (self));
-
-  g_clear_handle_id (&self->timer_id, g_source_remove);
-  if (interval_s > 0)
-    self->timer_id = g_timeout_add_seconds (interval_s, timer_cb, self);
-}
-
-static gboolean
-first_timer_cb (gpointer user_data)
-{
-  TwServiceDetails *self = user_data;
-
-  /* Not g_timeout_add_seconds (): it would gather every service's timer in one second
-   * again. */
-  self->timer_id = g_timeout_add (self->interval_s * 1000, timer_cb, self);
-  tw_service_details_refresh (self);
-  return G_SOURCE_REMOVE;
+  tw_service_details_start_after (self, interval_s, interval_s * 1000);
 }
 
 void
@@ -811,10 +797,10 @@ tw_service_details_start_after (TwServiceDetails *self,
 {
   g_return_if_fail (TW_IS_SERVICE_DETAILS (self));
 
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->timer_id, tw_timer_remove);
   self->interval_s = interval_s;
   if (interval_s > 0)
-    self->timer_id = g_timeout_add (first_ms, first_timer_cb, self);
+    self->timer_id = tw_timer_add (interval_s * 1000, first_ms, timer_cb, self);
 }
 
 /* ---- one order and its approval ---- */
