@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Overview's rows out of view hold their changes (issue 17): a row scrolled into
- * view shows what it held in the first frame that shows it. */
+ * view shows what it held in the first frame that shows it. Its fonts warmed before a
+ * profile opens: in idle steps, and the first frame after draws the current values. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -10,6 +11,7 @@
 #include "tw-error.h"
 #include "tw-http.h"
 #include "tw-overview-page.h"
+#include "tw-overview-page-private.h"
 #include "tw-profile.h"
 #include "tw-secrets.h"
 #include "tw-service-row-private.h"
@@ -164,6 +166,129 @@ test_scrolled_into_view (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+page_warm (gpointer user_data)
+{
+  return tw_overview_page_is_warm (user_data);
+}
+
+typedef struct {
+  TwOverviewPage *page;
+  GList          *services;    /* (element-type TwService) the profile's, in order */
+  guint           frames;      /* painted frames with the page mapped */
+  guint           empty;       /* of those, before the first with rows */
+  guint           rows;        /* rows bound in the first frame with rows */
+  guint           rows_ok;     /* of those, showing "OK" and the latest latency */
+} FirstFrame;
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                FirstFrame    *first)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (first->page)) || first->rows > 0)
+    return;
+  first->frames++;
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("svc-%02u", i);
+      TwServiceRow *row = tw_overview_page_get_row (first->page, id);
+
+      if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)))
+        continue;
+      first->rows++;
+      if (g_strcmp0 (_tw_service_row_peek_state_text (row), "OK") == 0 &&
+          g_strcmp0 (_tw_service_row_peek_latency_text (row), "34 ms") == 0)
+        first->rows_ok++;
+    }
+  if (first->rows > 0)
+    return;
+  /* A frame of the page without its rows: the services answer again meanwhile. */
+  first->empty++;
+  for (GList *l = first->services; l != NULL; l = l->next)
+    tw_service_apply_health (l->data, TW_HEALTH_OK, NULL, 34.0, NULL);
+}
+
+static gboolean
+rows_shown (gpointer user_data)
+{
+  return ((FirstFrame *) user_data)->rows > 0;
+}
+
+static void
+test_warm_before_open (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwProfile) profile = tw_profile_new ("warm", TW_MODE_PAPER);
+  g_autoptr(TwWorkspace) workspace = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *empty = gtk_label_new ("No profile");
+  GtkWidget *page = tw_overview_page_new ();
+  GdkFrameClock *clock;
+  FirstFrame first = { TW_OVERVIEW_PAGE (page), 0, };
+  gulong handler;
+
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
+      g_autofree char *name = g_strdup_printf ("Service %u", i);
+      g_autoptr(TwService) s = tw_service_new (sid, "generic", "http://127.0.0.1:9");
+
+      tw_service_set_name (s, name);
+      tw_profile_add_service (profile, s);
+    }
+  workspace = tw_workspace_new (profile, registry, http, secrets);
+
+  /* As the window before a profile opens: the page built, not shown. */
+  gtk_stack_add_named (GTK_STACK (stack), empty, "empty");
+  gtk_stack_add_named (GTK_STACK (stack), page, "profile");
+  gtk_stack_set_visible_child (GTK_STACK (stack), empty);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (tw_test_ui_wait_frame (window, 5000));
+  g_assert_false (gtk_widget_get_mapped (page));
+
+  /* A style an idle, never all in one dispatch. */
+  tw_overview_page_warm_up (TW_OVERVIEW_PAGE (page));
+  g_assert_false (tw_overview_page_is_warm (TW_OVERVIEW_PAGE (page)));
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_false (tw_overview_page_is_warm (TW_OVERVIEW_PAGE (page)));
+  g_assert_true (tw_test_ui_wait_for (page_warm, page, 10000));
+  /* Nothing of it was added to the window. */
+  g_assert_true (gtk_widget_get_first_child (page) == gtk_widget_get_last_child (page));
+
+  /* The profile opens in the window on screen, with answers already in. Its rows show
+   * one frame after the page (the page's first frame lays out the rest), and the first
+   * frame that shows them shows their services' latest answers. */
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autoptr(TwService) s = g_list_model_get_item (tw_workspace_get_services (workspace), i);
+
+      tw_service_apply_health (s, TW_HEALTH_OK, NULL, 12.0, NULL);
+      first.services = g_list_append (first.services, g_steal_pointer (&s));
+    }
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), &first);
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), workspace);
+  gtk_stack_set_visible_child (GTK_STACK (stack), page);
+  g_assert_true (tw_test_ui_wait_for (rows_shown, &first, 5000));
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (first.empty, ==, 1);
+  g_assert_cmpuint (first.frames, ==, 2);
+  g_assert_cmpuint (first.rows, >, 0);
+  g_assert_cmpuint (first.rows_ok, ==, first.rows);
+  /* Then the others, a few a frame, as in any large profile. */
+  g_assert_true (tw_test_ui_wait_for (all_rows_bound, page, 10000));
+  g_list_free_full (first.services, g_object_unref);
+  g_free (tw_test_ui_save_png (window, "overview-warm.png"));
+
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -183,6 +308,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/tw/ui/overview-rows/scrolled-into-view", test_scrolled_into_view);
+  g_test_add_func ("/tw/ui/overview-rows/warm-before-open", test_warm_before_open);
 
   status = g_test_run ();
   g_clear_object (&app);

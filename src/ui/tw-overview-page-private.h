@@ -14,6 +14,9 @@ const char   *tw_overview_page_get_summary   (TwOverviewPage *self);
 /* The broker accounts whose mode is not the profile's, one a line; NULL when none. */
 const char   *tw_overview_page_get_mode_warning (TwOverviewPage *self);
 
+/* Whether every style of tw_overview_page_warm_up () is warm. */
+gboolean      tw_overview_page_is_warm       (TwOverviewPage *self);
+
 /* Whether the page is in its narrow layout (under 500 px wide). */
 gboolean      tw_overview_page_get_narrow    (TwOverviewPage *self);
 
@@ -31,6 +34,8 @@ struct _TwOverviewPage
   GListModel  *services;      /* the workspace's, watched for items-changed */
   GtkSliceListModel *shown;   /* its first rows, a few more each frame (grow_rows) */
   guint        grow_tick;
+  guint        list_tick;     /* the list waits for the page's first frame (list_later) */
+  guint        list_frames;
   GPtrArray   *watched;       /* TwService whose state feeds the summary */
   GHashTable  *expanded;      /* service ids whose components are shown */
   GPtrArray   *rows;          /* TwServiceRow bound to a service now */
@@ -45,6 +50,8 @@ struct _TwOverviewPage
   GListModel  *accounts;      /* the portfolio's TwAccount, whose mode is checked */
   GPtrArray   *watched_accounts;
   TwNarrow     narrow;        /* under 500 px: the rows' secondary buttons give way */
+  guint        warm_id;       /* tw-overview-page-warm.c: a style warmed an idle */
+  guint        warm_step;
 
   GtkBox      *trading_box;
   GtkImage    *trading_icon;
@@ -73,5 +80,6 @@ void            _tw_overview_page_unwatch_states       (TwOverviewPage *self);
 void            _tw_overview_page_rewatch_states       (TwOverviewPage *self);
 void            _tw_overview_page_halt_failure_changed (TwOverviewPage *self);
 void            _tw_overview_page_rewatch_accounts     (TwOverviewPage *self);
+void            _tw_overview_page_stop_warming         (TwOverviewPage *self);
 
 G_END_DECLS

@@ -37,6 +37,10 @@ const char   *tw_overview_page_get_halt_failure    (TwOverviewPage *self);
 TwServiceRow *tw_overview_page_get_row       (TwOverviewPage *self,
                                               const char     *service_id);
 
+/* The fonts and glyphs of the page's first frame, warmed in idle steps while the window
+ * shows no profile yet (tw-overview-page-warm.c). */
+void          tw_overview_page_warm_up       (TwOverviewPage *self);
+
 /* A page per service: pushes the page of @service_id over the Overview (NULL: back to
  * the Overview). Also the actions "overview.show-service" (s) and "overview.back". */
 void           tw_overview_page_show_service     (TwOverviewPage *self,

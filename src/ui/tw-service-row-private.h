@@ -18,5 +18,7 @@ guint       tw_service_row_get_n_component_rows (TwServiceRow *self);
  * held or not (the getters above show what a held row waits to show first). */
 gboolean    _tw_service_row_get_held        (TwServiceRow *self);
 const char *_tw_service_row_peek_state_text (TwServiceRow *self);
+/* The latency it draws now ("" when none). */
+const char *_tw_service_row_peek_latency_text (TwServiceRow *self);
 
 G_END_DECLS

@@ -793,6 +793,14 @@ tw_service_row_get_state_text (TwServiceRow *self)
 }
 
 const char *
+_tw_service_row_peek_latency_text (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->latency_label);
+}
+
+const char *
 tw_service_row_get_message_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);

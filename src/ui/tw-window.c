@@ -429,6 +429,10 @@ first_after_paint_cb (GdkFrameClock *clock,
     start_session (self);
   /* The frame is on screen: now the pages that are not shown. */
   ensure_all_pages (self);
+  /* No profile shown yet: the fonts of the Overview's first frame, while the operator
+   * picks one (that frame otherwise draws them all for the first time). */
+  if (self->session == NULL)
+    tw_overview_page_warm_up (self->overview_page);
 }
 
 static void
