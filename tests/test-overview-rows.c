@@ -83,6 +83,21 @@ row_held (gpointer user_data)
   return row != NULL && _tw_service_row_get_held (row);
 }
 
+/* N_SERVICES services that are never polled: the tests set their answers. */
+static void
+add_services (TwProfile *profile)
+{
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
+      g_autofree char *name = g_strdup_printf ("Service %u", i);
+      g_autoptr(TwService) s = tw_service_new (sid, "generic", "http://127.0.0.1:9");
+
+      tw_service_set_name (s, name);
+      tw_profile_add_service (profile, s);
+    }
+}
+
 static void
 test_scrolled_into_view (void)
 {
@@ -105,15 +120,7 @@ test_scrolled_into_view (void)
   Watch watch = { 0, };
 
   /* Never polled (the workspace is not started): the test sets the answers itself. */
-  for (guint i = 0; i < N_SERVICES; i++)
-    {
-      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
-      g_autofree char *name = g_strdup_printf ("Service %u", i);
-      g_autoptr(TwService) s = tw_service_new (sid, "generic", "http://127.0.0.1:9");
-
-      tw_service_set_name (s, name);
-      tw_profile_add_service (profile, s);
-    }
+  add_services (profile);
   workspace = tw_workspace_new (profile, registry, http, secrets);
   for (guint i = 0; i < N_SERVICES; i++)
     {
@@ -230,15 +237,7 @@ test_warm_before_open (void)
   FirstFrame first = { TW_OVERVIEW_PAGE (page), 0, };
   gulong handler;
 
-  for (guint i = 0; i < N_SERVICES; i++)
-    {
-      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
-      g_autofree char *name = g_strdup_printf ("Service %u", i);
-      g_autoptr(TwService) s = tw_service_new (sid, "generic", "http://127.0.0.1:9");
-
-      tw_service_set_name (s, name);
-      tw_profile_add_service (profile, s);
-    }
+  add_services (profile);
   workspace = tw_workspace_new (profile, registry, http, secrets);
 
   /* As the window before a profile opens: the page built, not shown. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tw-log-row.h"
+#include "tw-ui-util.h"
 
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
@@ -510,28 +511,6 @@ tw_log_row_snapshot (GtkWidget   *widget,
  * keeps its own glyph atlas, but the fonts, shaping and extents are shared). */
 #define WARM_ASCII " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2026"
 
-static void
-warm_layout (PangoLayout *layout)
-{
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  pango_layout_get_baseline (layout);
-  gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { 0, 0, 0, 1 });
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL || w <= 0 || h <= 0)
-    return;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
-}
-
 gboolean
 tw_log_row_warm_up (GtkWidget *widget,
                     guint      step)
@@ -568,7 +547,7 @@ tw_log_row_warm_up (GtkWidget *widget,
     default:
       return FALSE;
     }
-  warm_layout (layout);
+  tw_ui_warm_layout (layout);
   return TRUE;
 }
 

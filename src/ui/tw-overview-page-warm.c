@@ -3,6 +3,7 @@
 
 #include "tw-overview-page.h"
 #include "tw-overview-page-private.h"
+#include "tw-ui-util.h"
 
 /* The fonts and glyphs of the Overview, warmed before a profile opens.
  *
@@ -37,27 +38,6 @@ static const char *const warm_styles[][3] = {
   { "tw-page-badge", NULL },     /* a sidebar page's badge */
 };
 
-static void
-draw_layout (PangoLayout *layout)
-{
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { 0, 0, 0, 1 });
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL || w <= 0 || h <= 0)
-    return;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cr = cairo_create (surface);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
-}
-
 /* Warms style @step; FALSE when there is none. */
 static gboolean
 warm_style (guint step)
@@ -70,7 +50,7 @@ warm_style (guint step)
   for (guint i = 0; warm_styles[step][i] != NULL; i++)
     gtk_widget_add_css_class (label, warm_styles[step][i]);
   /* The label's own layout: its CSS font and its font features (tnum). */
-  draw_layout (gtk_label_get_layout (GTK_LABEL (label)));
+  tw_ui_warm_layout (gtk_label_get_layout (GTK_LABEL (label)));
   return TRUE;
 }
 

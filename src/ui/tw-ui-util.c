@@ -672,3 +672,31 @@ tw_ui_fix_accessible_labels (void)
       g_once_init_leave (&done, 1);
     }
 }
+
+/* Draws @layout once into a small image surface through the renderer's own text
+ * drawing (a text node drawn with cairo, as GTK's cairo renderer does): its font is
+ * loaded, its glyphs shaped, hinted and put in the caches the window's text nodes use
+ * then. For warming what a first frame would otherwise draw for the first time. */
+void
+tw_ui_warm_layout (PangoLayout *layout)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int w, h;
+
+  g_return_if_fail (PANGO_IS_LAYOUT (layout));
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  pango_layout_get_baseline (layout);
+  gtk_snapshot_append_layout (snapshot, layout, &(GdkRGBA) { 0, 0, 0, 1 });
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL || w <= 0 || h <= 0)
+    return;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}

@@ -72,4 +72,7 @@ void        tw_ui_flush_update        (GtkWidget      *widget);
  * are shown. */
 void        tw_ui_fix_accessible_labels (void);
 
+/* Draws @layout offscreen once: its font and glyphs warmed for a first frame. */
+void        tw_ui_warm_layout         (PangoLayout    *layout);
+
 G_END_DECLS
