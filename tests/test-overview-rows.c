@@ -15,6 +15,7 @@
 #include "tw-profile.h"
 #include "tw-secrets.h"
 #include "tw-service-row-private.h"
+#include "tw-test-app.h"
 #include "tw-test-ui.h"
 #include "tw-workspace.h"
 
@@ -292,19 +293,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_setenv ("XDG_DATA_DIRS", data_dirs != NULL ? data_dirs : "/usr/local/share:/usr/share", TRUE);
-
   /* The application's start-up loads libadwaita, the styles and resources. */
-  app = tw_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  app = app_fixture_init (&argc, &argv);
 
   g_test_add_func ("/tw/ui/overview-rows/scrolled-into-view", test_scrolled_into_view);
   g_test_add_func ("/tw/ui/overview-rows/warm-before-open", test_warm_before_open);
