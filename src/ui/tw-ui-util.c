@@ -136,12 +136,33 @@ tw_ui_trading_mode_style (TwTradingMode mode)
     }
 }
 
+static GQuark
+status_style_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("tw-ui-status-style");
+  return quark;
+}
+
+const char *
+tw_ui_get_status_style (GtkWidget *widget)
+{
+  const char *style;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  style = g_object_get_qdata (G_OBJECT (widget), status_style_quark ());
+  return style != NULL && *style != '\0' ? style : NULL;
+}
+
 void
 tw_ui_set_status_style (GtkWidget  *widget,
                         const char *style)
 {
   static const char * const styles[] = { "success", "warning", "error", "accent" };
-  static GQuark style_quark;
+  GQuark style_quark = status_style_quark ();
   const char *current;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
@@ -149,8 +170,6 @@ tw_ui_set_status_style (GtkWidget  *widget,
   /* Rows set their style with every answer: most calls change nothing, and each
    * class removed costs GTK a look-up under a global lock. The style last set is
    * kept on the widget ("" for none). */
-  if (G_UNLIKELY (style_quark == 0))
-    style_quark = g_quark_from_static_string ("tw-ui-status-style");
   current = g_object_get_qdata (G_OBJECT (widget), style_quark);
   if (current != NULL && g_str_equal (current, style != NULL ? style : ""))
     return;

@@ -26,6 +26,8 @@ const char *tw_ui_trading_mode_style  (TwTradingMode   mode);
  * one it set last. */
 void        tw_ui_set_status_style    (GtkWidget      *widget,
                                        const char     *style);
+/* The style tw_ui_set_status_style() last set on @widget, NULL for none. */
+const char *tw_ui_get_status_style    (GtkWidget      *widget);
 /* gtk_image_set_from_icon_name() (@icon_name nullable: no icon), only when @image does
  * not show that icon already: GTK 4.8 resets the image, and so lays out and redraws
  * it, even for the same name, which every answer's update did on every row. */
