@@ -46,6 +46,9 @@ struct _TwAlertsPage
 };
 
 TwAlertItem *_tw_alerts_page_selected_item    (TwAlertsPage *self);
+/* tw-alerts-page-words.c */
+const char  *_tw_alerts_page_severity_icon    (TwAlertSeverity severity);
+const char  *_tw_alerts_page_severity_style   (TwAlertSeverity severity);
 const char  *_tw_alerts_page_severity_name    (TwAlertSeverity severity);
 char        *_tw_alerts_page_format_time      (GDateTime    *time);
 char        *_tw_alerts_page_state_text       (TwAlertItem  *item);

@@ -54,102 +54,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TwAlertsPage, tw_alerts_page, ADW_TYPE_BIN,
                                G_IMPLEMENT_INTERFACE (TW_TYPE_SESSION_PAGE, session_page_iface_init))
 
 
-/* Words */
-
-static const char *
-severity_icon (TwAlertSeverity severity)
-{
-  switch (severity)
-    {
-    case TW_ALERT_CRITICAL:
-      return "dialog-error-symbolic";
-    case TW_ALERT_WARNING:
-      return "dialog-warning-symbolic";
-    case TW_ALERT_INFO:
-    default:
-      return "dialog-information-symbolic";
-    }
-}
-
-static const char *
-severity_style (TwAlertSeverity severity)
-{
-  return severity == TW_ALERT_CRITICAL ? "error" : severity == TW_ALERT_WARNING ? "warning" : "accent";
-}
-
-const char *
-_tw_alerts_page_severity_name (TwAlertSeverity severity)
-{
-  switch (severity)
-    {
-    case TW_ALERT_CRITICAL:
-      return _("Critical");
-    case TW_ALERT_WARNING:
-      return _("Warning");
-    case TW_ALERT_INFO:
-    default:
-      return _("Info");
-    }
-}
-
-char *
-_tw_alerts_page_format_time (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup ("—");
-  local = g_date_time_to_local (time);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
-}
-
-char *
-_tw_alerts_page_state_text (TwAlertItem *item)
-{
-  switch (tw_alert_item_get_state (item))
-    {
-    case TW_ALERT_STATE_FIRING:
-      return g_strdup (_("Firing"));
-    case TW_ALERT_STATE_ACKNOWLEDGED:
-      /* TRANSLATORS: %s is a user name */
-      return g_strdup_printf (_("Acknowledged by %s"), tw_alert_item_get_acked_by (item));
-    case TW_ALERT_STATE_SILENCED:
-      return g_strdup (_("Silenced"));
-    case TW_ALERT_STATE_RESOLVED:
-    default:
-      return g_strdup (_("Resolved"));
-    }
-}
-
-const char *
-_tw_alerts_page_state_style (TwAlertItem *item)
-{
-  switch (tw_alert_item_get_state (item))
-    {
-    case TW_ALERT_STATE_FIRING:
-      return tw_alert_item_get_severity (item) == TW_ALERT_CRITICAL ? "error" : "warning";
-    case TW_ALERT_STATE_ACKNOWLEDGED:
-      return "accent";
-    case TW_ALERT_STATE_RESOLVED:
-      return "success";
-    case TW_ALERT_STATE_SILENCED:
-    default:
-      return "dim-label";
-    }
-}
-
-void
-_tw_alerts_page_set_style (GtkWidget  *widget,
-                           const char *style)
-{
-  static const char * const styles[] = { "error", "warning", "accent", "success", "dim-label", NULL };
-
-  for (guint i = 0; styles[i] != NULL; i++)
-    gtk_widget_remove_css_class (widget, styles[i]);
-  if (style != NULL)
-    gtk_widget_add_css_class (widget, style);
-}
-
 /* Building the list */
 
 static int
@@ -581,11 +485,14 @@ bind_row_cb (GtkSignalListItemFactory *factory,
       g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u alert", "%u alerts", n), n);
       g_autofree char *firing = g_strdup_printf (_("%u firing"), group->n_firing);
 
-      gtk_image_set_from_icon_name (GTK_IMAGE (cells[CELL_ICON]), severity_icon (group->worst));
-      _tw_alerts_page_set_style (cells[CELL_ICON], severity_style (group->worst));
+      gtk_image_set_from_icon_name (GTK_IMAGE (cells[CELL_ICON]),
+                                    _tw_alerts_page_severity_icon (group->worst));
+      _tw_alerts_page_set_style (cells[CELL_ICON], _tw_alerts_page_severity_style (group->worst));
       set_name (cells[CELL_NAME], group->name, count);
       gtk_label_set_text (GTK_LABEL (cells[CELL_STATE]), firing);
-      _tw_alerts_page_set_style (cells[CELL_STATE], group->n_firing > 0 ? severity_style (group->worst) : "dim-label");
+      _tw_alerts_page_set_style (cells[CELL_STATE], group->n_firing > 0
+                                                    ? _tw_alerts_page_severity_style (group->worst)
+                                                    : "dim-label");
       gtk_label_set_text (GTK_LABEL (cells[CELL_META]), "");
     }
   else
@@ -596,9 +503,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
       g_autofree char *state = _tw_alerts_page_state_text (item);
       g_autofree char *sources = tw_alert_item_format_sources (item);
       g_autofree char *meta = g_strdup_printf ("%s · %s", since, sources);
+      TwAlertSeverity severity = tw_alert_item_get_severity (item);
 
-      gtk_image_set_from_icon_name (GTK_IMAGE (cells[CELL_ICON]), severity_icon (tw_alert_item_get_severity (item)));
-      _tw_alerts_page_set_style (cells[CELL_ICON], severity_style (tw_alert_item_get_severity (item)));
+      gtk_image_set_from_icon_name (GTK_IMAGE (cells[CELL_ICON]), _tw_alerts_page_severity_icon (severity));
+      _tw_alerts_page_set_style (cells[CELL_ICON], _tw_alerts_page_severity_style (severity));
       set_name (cells[CELL_NAME], tw_alert_item_get_name (item), labels);
       gtk_label_set_text (GTK_LABEL (cells[CELL_STATE]), state);
       _tw_alerts_page_set_style (cells[CELL_STATE], _tw_alerts_page_state_style (item));
