@@ -7,6 +7,7 @@
 #include "tw-market-clock.h"
 #include "tw-order-audit-dialog.h"
 #include "tw-overview-page.h"
+#include "tw-service-history.h"
 #include "tw-service-page.h"
 #include "tw-trading-test.h"
 
@@ -234,7 +235,10 @@ test_pages (void)
     n = g_list_model_get_n_items (tw_service_get_components (service));
     wait_rows (page, TW_SERVICE_PAGE_HEALTH, n);
   }
-  g_assert_true (tw_test_ui_wait_for (sparkline_drawn, tw_service_page_get_sparkline (page), 10000));
+  /* Two points are two of the history's 10 s steps: the second comes up to a whole step
+   * after the first answer, so the wait is a step and more. */
+  g_assert_true (tw_test_ui_wait_for (sparkline_drawn, tw_service_page_get_sparkline (page),
+                                      TW_HISTORY_STEP_US / 1000 + 10000));
   g_assert_null (tw_service_page_get_error (page, TW_DETAIL_RATE_LIMITS));
   save (&f, "service-autotrader");
   tw_service_page_scroll_to (page, TW_DETAIL_RATE_LIMITS);
