@@ -1013,6 +1013,70 @@ test_keep_alive (void)
   g_object_unref (keep.server);
 }
 
+static char *
+keep_alive_listen (KeepAlive *keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+
+  keep->server = soup_server_new (NULL, NULL);
+  keep->ports = g_hash_table_new (NULL, NULL);
+  soup_server_add_handler (keep->server, NULL, keep_alive_handler, keep, NULL);
+  g_assert_true (soup_server_listen_local (keep->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (keep->server);
+  return g_uri_to_string (uris->data);
+}
+
+/* Each origin has its own session (libsoup checks every idle connection of a session
+ * each time it schedules a request): requests to two hosts alternating keep one
+ * connection each, and a third origin, the same host under another name, is a third
+ * session. */
+static void
+test_origins (void)
+{
+  KeepAlive a, b;
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autofree char *base_a = keep_alive_listen (&a);
+  g_autofree char *base_b = keep_alive_listen (&b);
+  g_autoptr(GUri) uri_b = g_uri_parse (base_b, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *base_b_named = g_strdup_printf ("http://localhost:%d", g_uri_get_port (uri_b));
+
+  g_assert_cmpuint (_tw_http_get_n_sessions (http), ==, 0);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(TwHttpRequest) request = tw_http_request_new ("GET", i % 2 == 0 ? base_a : base_b, "/ok");
+      Result r = { 0 };
+
+      send_and_wait (http, request, NULL, &r);
+      g_assert_true (r.ok);
+      result_clear (&r);
+    }
+  g_assert_cmpuint (_tw_http_get_n_sessions (http), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (a.ports), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (b.ports), ==, 1);
+
+  {
+    g_autoptr(TwHttpRequest) request = tw_http_request_new ("GET", base_b_named, "/ok");
+    Result r = { 0 };
+
+    send_and_wait (http, request, NULL, &r);
+    /* localhost may resolve to ::1 first, where the IPv4-only server does not listen:
+     * the answer does not matter here, the session does. */
+    result_clear (&r);
+  }
+  g_assert_cmpuint (_tw_http_get_n_sessions (http), ==, 3);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      KeepAlive *keep = i == 0 ? &a : &b;
+
+      g_hash_table_unref (keep->ports);
+      soup_server_disconnect (keep->server);
+      g_object_unref (keep->server);
+    }
+}
+
 static void
 test_request (void)
 {
@@ -1054,6 +1118,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/http/invalid-url", test_invalid_url);
   g_test_add_func ("/tw/core/http/refused", test_refused);
   g_test_add_func ("/tw/core/http/keep-alive", test_keep_alive);
+  g_test_add_func ("/tw/core/http/origins", test_origins);
 #define ADD(path, func) \
   g_test_add ("/tw/core/http/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("ok", test_ok);

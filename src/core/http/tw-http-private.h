@@ -57,6 +57,7 @@ char           *_tw_http_request_dup_display_name  (TwHttpRequest      *request)
 char           *_tw_http_request_dup_what          (TwHttpRequest      *request);
 /* The request's URL parsed (NULL when it is not a URL), its display name and "what",
  * worked out once per request: (transfer full), the strings are GRefStrings. */
+guint           _tw_http_get_n_sessions            (TwHttp             *self);
 void            _tw_http_request_get_cached        (TwHttpRequest      *request,
                                                     GUri              **uri,
                                                     char              **service,

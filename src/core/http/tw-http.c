@@ -10,7 +10,8 @@
 #include "tw-error.h"
 #include "tw-http-private.h"
 
-/* TwHttp: the one HTTP path. One SoupSession; each send is a chain of attempts. Each
+/* TwHttp: the one HTTP path. One SoupSession per origin (see session_for_uri); each
+ * send is a chain of attempts. Each
  * attempt has its own deadline covering connect + headers + body. One internal
  * GCancellable per send is what libsoup sees: the caller's cancellable, the deadline
  * and a refused answer all cancel it, and the flags below say which one did.
@@ -30,7 +31,6 @@
 #define BACKOFF_MAX_MS    5000
 #define RETRY_AFTER_MAX_S 30
 #define MAX_CONNS_PER_HOST 2
-#define MAX_CONNS          256
 
 /* A debug line is formatted only when it would be shown (G_MESSAGES_DEBUG names the
  * domain, or g_log_set_debug_enabled()): g_debug() formats it always, and a poll of
@@ -45,7 +45,8 @@ struct _TwHttp
 {
   GObject       parent_instance;
 
-  SoupSession  *session;
+  GMutex        sessions_lock;
+  GHashTable   *sessions;           /* "scheme://host:port" → SoupSession */
   guint64       n_requests;
 
   /* The shared deadlines: attempts sent from deadline_context, soonest first. */
@@ -70,6 +71,7 @@ typedef struct
   GList           deadline_link;   /* in the session's deadlines while one runs */
   gint64          deadline_us;     /* 0 when none runs */
   TwHttp         *http;            /* unowned: the task holds it */
+  SoupSession    *session;         /* the origin's */
   GSource        *wait_source;
   GSource        *wait_cancel_source;
   SoupMessage    *message;
@@ -85,6 +87,43 @@ typedef struct
 } SendData;
 
 static void start_attempt (GTask *task);
+
+/* The session of @uri's origin, made on its first request. One SoupSession for every
+ * host cost each request a read of every idle connection of every host: libsoup 3.2
+ * checks them all (soup_connection_manager_cleanup () → soup_connection_is_idle_open (),
+ * a one-byte non-blocking recv each, failing with EAGAIN and a GError) whenever it runs
+ * its queue and picks a connection, and a profile polls dozens of hosts every second.
+ * One session per origin checks at most its own MAX_CONNS_PER_HOST. The connections are
+ * those of one session per host would hold: a host's sessions never close another
+ * host's idle connection (libsoup's 10 in all did, for every request past the tenth
+ * host). */
+static SoupSession *
+session_for_uri (TwHttp *self,
+                 GUri   *uri)
+{
+  g_autofree char *key = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri),
+                                          g_uri_get_host (uri), g_uri_get_port (uri));
+  SoupSession *session;
+
+  g_mutex_lock (&self->sessions_lock);
+  session = g_hash_table_lookup (self->sessions, key);
+  if (session == NULL)
+    {
+      /* No session timeout: each request runs its own timer. Redirects are refused per
+       * message. Certificates are always verified (libsoup's default, never changed). */
+      session = soup_session_new_with_options ("user-agent", "TradeWarden/" PACKAGE_VERSION,
+                                               "timeout", 0,
+                                               "idle-timeout", 60,
+                                               "max-conns-per-host", MAX_CONNS_PER_HOST,
+                                               "max-conns", MAX_CONNS_PER_HOST,
+                                               NULL);
+      g_hash_table_insert (self->sessions, g_steal_pointer (&key), session);
+    }
+  g_object_ref (session);
+  g_mutex_unlock (&self->sessions_lock);
+
+  return session;
+}
 
 static void
 on_stream_closed (GObject      *source,
@@ -158,6 +197,7 @@ send_data_free (SendData *data)
   g_clear_object (&data->cancellable);
   g_clear_object (&data->caller);
   g_clear_object (&data->message);
+  g_clear_object (&data->session);
   if (data->buffer != NULL)
     g_byte_array_unref (data->buffer);
   g_clear_pointer (&data->response, tw_http_response_unref);
@@ -691,7 +731,7 @@ start_attempt (GTask *task)
   start_timer (self, data, request->timeout_ms);
 
   data->started_us = g_get_monotonic_time ();
-  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT,
+  soup_session_send_async (data->session, data->message, G_PRIORITY_DEFAULT,
                            data->cancellable, on_sent, g_object_ref (task));
 }
 
@@ -751,6 +791,7 @@ tw_http_send_async (TwHttp              *self,
                                  "address. Correct it in the profile."), shown, data->service);
       return;
     }
+  data->session = session_for_uri (self, data->uri);
 
   if (cancellable != NULL)
     {
@@ -802,6 +843,20 @@ tw_http_get_n_requests (TwHttp *self)
   return self->n_requests;
 }
 
+/* For tests: the sessions made so far, one per origin. */
+guint
+_tw_http_get_n_sessions (TwHttp *self)
+{
+  guint n;
+
+  g_return_val_if_fail (TW_IS_HTTP (self), 0);
+
+  g_mutex_lock (&self->sessions_lock);
+  n = g_hash_table_size (self->sessions);
+  g_mutex_unlock (&self->sessions_lock);
+  return n;
+}
+
 TwHttp *
 tw_http_new (void)
 {
@@ -813,7 +868,7 @@ tw_http_dispose (GObject *object)
 {
   TwHttp *self = TW_HTTP (object);
 
-  g_clear_object (&self->session);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
   if (self->deadline_source != NULL)
     g_source_destroy (self->deadline_source);
   g_clear_pointer (&self->deadline_source, g_source_unref);
@@ -823,25 +878,27 @@ tw_http_dispose (GObject *object)
 }
 
 static void
+tw_http_finalize (GObject *object)
+{
+  TwHttp *self = TW_HTTP (object);
+
+  g_mutex_clear (&self->sessions_lock);
+
+  G_OBJECT_CLASS (tw_http_parent_class)->finalize (object);
+}
+
+static void
 tw_http_class_init (TwHttpClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = tw_http_dispose;
+  object_class->finalize = tw_http_finalize;
 }
 
 static void
 tw_http_init (TwHttp *self)
 {
-  /* No session timeout: each request runs its own timer. Redirects are refused per
-   * message. Certificates are always verified (libsoup's default, never changed).
-   * Two connections per host as libsoup's default, but not its 10 in all: a profile
-   * polls many hosts every second, and with 10 libsoup closed an idle connection of
-   * one host to open one for another, for every request past the tenth host. */
-  self->session = soup_session_new_with_options ("user-agent", "TradeWarden/" PACKAGE_VERSION,
-                                                 "timeout", 0,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", MAX_CONNS_PER_HOST,
-                                                 "max-conns", MAX_CONNS,
-                                                 NULL);
+  g_mutex_init (&self->sessions_lock);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
