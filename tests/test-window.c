@@ -818,6 +818,41 @@ test_profile_editor (void)
   g_assert_cmpstr (stored, ==, "k-secret-123");
 }
 
+/* The changes of a sidebar badge in a burst show at most once a second (each one is a
+ * frame of the whole window); one that turns up or turns critical shows at once, and so
+ * does one after a quiet second. */
+static void
+test_page_badge (void)
+{
+  TwWindow *window = tw_application_get_window (app);
+  gint64 shown;
+
+  tw_window_set_page_badge (window, "logs", "1", "warning", "1 thing");
+  g_assert_cmpstr (tw_window_get_page_badge (window, "logs"), ==, "1");
+  shown = g_get_monotonic_time ();
+
+  tw_window_set_page_badge (window, "logs", "2", "warning", "2 things");
+  tw_window_set_page_badge (window, "logs", "3", "warning", "3 things");
+  g_assert_cmpstr (tw_window_get_page_badge (window, "logs"), ==, "1");
+  tw_test_wait_until (g_strcmp0 (tw_window_get_page_badge (window, "logs"), "3") == 0, 5000);
+  g_assert_cmpint (g_get_monotonic_time () - shown, >=, G_USEC_PER_SEC / 2);
+
+  /* Critical: at once, within the second. */
+  tw_window_set_page_badge (window, "logs", "4", "error", "4 things");
+  g_assert_cmpstr (tw_window_get_page_badge (window, "logs"), ==, "4");
+  shown = g_get_monotonic_time ();
+
+  /* After a quiet second: at once. */
+  tw_test_wait_until (g_get_monotonic_time () - shown > G_USEC_PER_SEC, 5000);
+  tw_window_set_page_badge (window, "logs", "5", "warning", "5 things");
+  g_assert_cmpstr (tw_window_get_page_badge (window, "logs"), ==, "5");
+
+  /* Gone within the second: with the next second. */
+  tw_window_set_page_badge (window, "logs", NULL, NULL, NULL);
+  g_assert_cmpstr (tw_window_get_page_badge (window, "logs"), ==, "5");
+  tw_test_wait_until (tw_window_get_page_badge (window, "logs") == NULL, 5000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -851,6 +886,7 @@ main (int   argc,
   g_test_add_func ("/tw/ui/window/live", test_live);
   g_test_add_func ("/tw/ui/window/no-profile", test_no_profile);
   g_test_add_func ("/tw/ui/window/profile-editor", test_profile_editor);
+  g_test_add_func ("/tw/ui/window/page-badge", test_page_badge);
 
   status = g_test_run ();
 

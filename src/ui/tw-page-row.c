@@ -73,21 +73,44 @@ tw_page_row_get_id (GtkListBoxRow *row)
   return g_object_get_data (G_OBJECT (row), "tw-page-id");
 }
 
-void
-tw_page_row_set_badge (GtkListBoxRow *row,
-                       const char    *text,
-                       const char    *style,
-                       const char    *description)
+/* A badge changes at most once a second (BADGE_INTERVAL_US), save when it turns up or
+ * turns critical: in a large profile alerts come and go several times a second, and
+ * each new count cost a frame of the whole window. A change after a quiet second shows
+ * at once; the changes of a burst wait for the next whole second, where the Overview's
+ * once-a-second tick draws its own changes in the same frame. */
+#define BADGE_INTERVAL_US G_USEC_PER_SEC
+
+typedef struct
 {
-  GtkWidget *badge;
-  const char *title;
+  GtkListBoxRow *row;           /* unowned: owns this */
+  gint64         shown_us;      /* when a change last showed */
+  guint          timeout_id;    /* the pending change's, 0 when none */
+  char          *text;          /* the pending change */
+  char          *style;
+  char          *description;
+} BadgeState;
+
+static void
+badge_state_free (gpointer data)
+{
+  BadgeState *state = data;
+
+  g_clear_handle_id (&state->timeout_id, g_source_remove);
+  g_free (state->text);
+  g_free (state->style);
+  g_free (state->description);
+  g_free (state);
+}
+
+static void
+show_badge (GtkListBoxRow *row,
+            const char    *text,
+            const char    *style,
+            const char    *description)
+{
+  GtkWidget *badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
+  const char *title = g_object_get_data (G_OBJECT (row), "tw-page-title");
   g_autofree char *name = NULL;
-
-  g_return_if_fail (GTK_IS_LIST_BOX_ROW (row));
-
-  badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
-  title = g_object_get_data (G_OBJECT (row), "tw-page-title");
-  g_return_if_fail (GTK_IS_LABEL (badge));
 
   /* Nothing changed (the alerts' count is set again with every alert): no new frame. */
   if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (badge)), text != NULL ? text : "") == 0
@@ -107,6 +130,63 @@ tw_page_row_set_badge (GtkListBoxRow *row,
                                   name != NULL ? name : title, -1);
 }
 
+static void
+show_pending (BadgeState *state)
+{
+  g_clear_handle_id (&state->timeout_id, g_source_remove);
+  state->shown_us = g_get_monotonic_time ();
+  show_badge (state->row, state->text, state->style, state->description);
+}
+
+static gboolean
+pending_timeout_cb (gpointer user_data)
+{
+  BadgeState *state = user_data;
+
+  state->timeout_id = 0;
+  show_pending (state);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tw_page_row_set_badge (GtkListBoxRow *row,
+                       const char    *text,
+                       const char    *style,
+                       const char    *description)
+{
+  GtkWidget *badge;
+  BadgeState *state;
+  gboolean urgent;
+
+  g_return_if_fail (GTK_IS_LIST_BOX_ROW (row));
+
+  badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
+  g_return_if_fail (GTK_IS_LABEL (badge));
+
+  state = g_object_get_data (G_OBJECT (row), "tw-page-badge-state");
+  if (state == NULL)
+    {
+      state = g_new0 (BadgeState, 1);
+      state->row = row;
+      g_object_set_data_full (G_OBJECT (row), "tw-page-badge-state", state, badge_state_free);
+    }
+  g_free (state->text);
+  g_free (state->style);
+  g_free (state->description);
+  state->text = g_strdup (text);
+  state->style = g_strdup (style);
+  state->description = g_strdup (description);
+
+  /* A badge that turns up, or turns critical, is news: shown at once. */
+  urgent = (text != NULL && !gtk_widget_get_visible (badge))
+           || (g_strcmp0 (style, "error") == 0 && g_strcmp0 (tw_ui_get_status_style (badge), "error") != 0);
+  if (urgent || g_get_monotonic_time () - state->shown_us >= BADGE_INTERVAL_US)
+    show_pending (state);
+  else if (state->timeout_id == 0)
+    state->timeout_id = g_timeout_add_seconds (1, pending_timeout_cb, state);
+}
+
+/* What the badge shows (a change of a burst shows within two seconds). */
 const char *
 tw_page_row_get_badge (GtkListBoxRow *row)
 {
