@@ -186,7 +186,8 @@ wait_polled (TwService *service,
     }
 }
 
-static GtkLabel *
+/* A label or an inscription (the rows' latency) shown under @root whose text matches. */
+static GtkWidget *
 find_shown_label (GtkWidget   *root,
                   gboolean   (*match) (const char *text, gpointer data),
                   gpointer     data)
@@ -194,12 +195,14 @@ find_shown_label (GtkWidget   *root,
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkLabel *found;
+      GtkWidget *found;
 
       if (!gtk_widget_get_visible (child) || GTK_IS_REVEALER (child))
         continue;
       if (GTK_IS_LABEL (child) && match (gtk_label_get_label (GTK_LABEL (child)), data))
-        return GTK_LABEL (child);
+        return child;
+      if (GTK_IS_INSCRIPTION (child) && match (gtk_inscription_get_text (GTK_INSCRIPTION (child)), data))
+        return child;
       if ((found = find_shown_label (child, match, data)) != NULL)
         return found;
     }
@@ -447,7 +450,7 @@ test_unreachable (void)
   gint64 t0, elapsed_ms;
   const char *message;
   const char *age;
-  GtkLabel *age_label;
+  GtkWidget *age_label;
 
   demo_open (&demo, TW_MODE_PAPER);
   g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
@@ -526,7 +529,7 @@ test_unusable_answer (void)
   Demo demo = { 0, };
   RowWait wait;
   const char *age;
-  GtkLabel *age_label;
+  GtkWidget *age_label;
 
   demo_open (&demo, TW_MODE_PAPER);
   g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));
@@ -579,7 +582,7 @@ test_slow_health (void)
   Demo demo = { 0, };
   RowWait wait;
   TwService *service;
-  GtkLabel *latency;
+  GtkWidget *latency;
 
   demo_open (&demo, TW_MODE_PAPER);
   g_assert_true (tw_test_ui_wait_for (all_rows_ok, demo.window, 10 * INTERVAL_MS));

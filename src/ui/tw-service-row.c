@@ -33,7 +33,7 @@ struct _TwServiceRow
   GtkLabel        *name_label;
   GtkLabel        *connector_label;
   GtkLabel        *state_label;
-  GtkLabel        *latency_label;
+  GtkInscription  *latency_label;
   GtkLabel        *age_label;
   GtkToggleButton *expand_button;
   GtkWidget       *keys_button;
@@ -156,7 +156,6 @@ set_label (GtkLabel   *label,
     gtk_label_set_label (label, text);
 }
 
-/* Whole milliseconds: a poll whose latency rounds the same changes nothing. */
 /* A label the row may cut short ("…", with large text or a long state): its whole
  * text in its tooltip. */
 static void
@@ -168,6 +167,7 @@ set_label_whole (GtkLabel   *label,
     gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
 }
 
+/* Whole milliseconds: a poll whose latency rounds the same changes nothing. */
 static char *
 format_latency (double latency_ms)
 {
@@ -215,7 +215,7 @@ update_latency (TwServiceRow *self)
 {
   g_autofree char *text = format_latency (tw_service_get_latency_ms (self->service));
 
-  set_label (self->latency_label, text != NULL ? text : "");
+  gtk_inscription_set_text (self->latency_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
   /* Slower than the service's threshold: degraded, in the warning colour. */
   tw_ui_set_status_style (GTK_WIDGET (self->latency_label),
@@ -797,7 +797,7 @@ _tw_service_row_peek_latency_text (TwServiceRow *self)
 {
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
 
-  return gtk_label_get_label (self->latency_label);
+  return gtk_inscription_get_text (self->latency_label);
 }
 
 const char *
@@ -872,7 +872,7 @@ tw_service_row_set_narrow (TwServiceRow *self,
   g_object_unref (self->status_box);
   gtk_widget_set_halign (self->status_top, narrow ? GTK_ALIGN_START : GTK_ALIGN_END);
   gtk_widget_set_halign (self->status_bottom, narrow ? GTK_ALIGN_START : GTK_ALIGN_END);
-  gtk_label_set_xalign (self->latency_label, narrow ? 0 : 1);
+  gtk_inscription_set_xalign (self->latency_label, narrow ? 0 : 1);
 }
 
 gboolean
