@@ -3,6 +3,7 @@
 
 #include "tw-poller.h"
 #include "tw-poller-private.h"
+#include "tw-services-marshal.h"
 #include "tw-poller-internal.h"
 
 #include "tw-clock.h"
@@ -417,8 +418,11 @@ tw_poller_class_init (TwPollerClass *klass)
    */
   signals[SUCCEEDED] =
     g_signal_new ("succeeded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                  JSON_TYPE_NODE, TW_TYPE_HTTP_RESPONSE);
+                  0, NULL, NULL, _tw_services_marshal_VOID__BOXED_BOXED, G_TYPE_NONE, 2,
+                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  TW_TYPE_HTTP_RESPONSE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[SUCCEEDED], G_TYPE_FROM_CLASS (klass),
+                              _tw_services_marshal_VOID__BOXED_BOXEDv);
   /**
    * TwPoller::failed:
    * @error: why the poll failed (never a cancellation)

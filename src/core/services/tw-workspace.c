@@ -88,8 +88,8 @@ on_health_succeeded (TwPoller       *poller,
                      Entry          *entry)
 {
   const TwOperation *op = tw_connector_get_operation (entry->connector, HEALTH_OPERATION);
-  g_autoptr(GListStore) store = g_list_store_new (TW_TYPE_COMPONENT);
-  g_autoptr(GPtrArray) components = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListStore) store = NULL;
+  g_autoptr(GPtrArray) components = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *detail = NULL;
   JsonNode *selected;
@@ -113,6 +113,7 @@ on_health_succeeded (TwPoller       *poller,
     }
   entry->mapped_hash = 0;
 
+  store = g_list_store_new (TW_TYPE_COMPONENT);
   selected = tw_operation_select (op, body, &error);
   if (selected == NULL ||
       !tw_operation_map_object (op, selected, G_OBJECT (entry->service), &error) ||
@@ -123,6 +124,7 @@ on_health_succeeded (TwPoller       *poller,
     }
 
   n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  components = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (components, g_list_model_get_item (G_LIST_MODEL (store), i));
 
