@@ -39,7 +39,6 @@
 #define METER_PERIOD_MS   1
 #define CALIBRATE_S       3
 #define SETTLE_TIMEOUT_S  60
-#define GOAL_CPU_PCT      5.0
 #define GOAL_STALL_MS     16.0
 #define GOAL_KB_PER_SERVICE 150.0
 
@@ -954,10 +953,10 @@ measure (Bench   *bench,
           states[TW_SERVICE_STATE_OK], states[TW_SERVICE_STATE_DEGRADED],
           states[TW_SERVICE_STATE_UNREACHABLE], states[TW_SERVICE_STATE_AUTH_FAILED],
           states[TW_SERVICE_STATE_ERROR], states[TW_SERVICE_STATE_UNKNOWN]);
-  printf ("  CPU: %.2f %% of one core over %d s without the meter — goal ≤ %.0f %%: %s; "
+  /* No goal of its own: issue 17's is the CPU per request against the floor's (below). */
+  printf ("  CPU: %.2f %% of one core over %d s without the meter; "
           "%.2f %% (%.2f s in %.1f s) in the window with it\n",
-          net_pct, opt_seconds, GOAL_CPU_PCT, net_pct <= GOAL_CPU_PCT ? "met" : "MISSED",
-          raw_pct, cpu1 - cpu0, (t1 - t0) / 1e6);
+          net_pct, opt_seconds, raw_pct, cpu1 - cpu0, (t1 - t0) / 1e6);
   printf ("  longest main-loop stall: %.2f ms at +%.1f s (%u ticks; %u over 5 ms, %u over 16 ms)"
           " — goal ≤ %.0f ms: %s\n",
           bench->meter.max_late_us / 1000.0, (bench->meter.max_at_us - t0) / 1e6,
