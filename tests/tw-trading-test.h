@@ -30,7 +30,7 @@ trading_find_widget (GtkWidget *root,
 }
 
 /* TRUE once every service of the portfolio the pages share answered each of its polls
- * (its updated-at is set): @f is the AppFixture. */
+ * (its updated-at is set), the Positions page holding it: @f is the AppFixture. */
 static inline gboolean
 trading_portfolio_loaded (gpointer data)
 {
@@ -40,6 +40,9 @@ trading_portfolio_loaded (gpointer data)
   TwPortfolio *portfolio = tw_positions_page_get_portfolio (page);
   GListModel *services = tw_profile_get_services (f->profile);
 
+  /* A page not shown gets the session after the call that opened the profile. */
+  if (portfolio == NULL)
+    return FALSE;
   for (guint i = 0; i < g_list_model_get_n_items (services); i++)
     {
       g_autoptr(TwService) service = g_list_model_get_item (services, i);

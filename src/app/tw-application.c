@@ -344,6 +344,37 @@ window_close_request_cb (TwApplication *self)
   return FALSE;
 }
 
+/* A window on screen without a profile: the operator is about to pick one. The audit
+ * log's file is made ready meanwhile (created, in WAL mode, its schema), in a thread: a
+ * new log's first write waits for the disk (3-30 ms), which the call that opens the
+ * profile would otherwise block the main loop for. Its key and head are the opening's
+ * to read: a throw-away store here, so that nothing asks the keyring before a profile is
+ * picked. A failure is left to the opening to report. Never for the demo, which touches
+ * nothing of the user's; nothing holds the application. */
+static void
+prepare_audit_log_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  g_autoptr(TwSecrets) none = tw_secrets_new_memory ();
+  g_autoptr(TwAuditLog) log = tw_audit_log_open_with_secrets (NULL, none, NULL);
+
+  g_task_return_boolean (task, log != NULL);
+}
+
+static void
+window_first_frame_cb (TwApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->session != NULL || self->sim != NULL || tw_application_is_demo (self))
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, window_first_frame_cb);
+  g_task_run_in_thread (task, prepare_audit_log_thread);
+}
+
 TwWindow *
 tw_application_get_window (TwApplication *self)
 {
@@ -354,6 +385,8 @@ tw_application_get_window (TwApplication *self)
       self->window = tw_window_new (GTK_APPLICATION (self));
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
       g_signal_connect_object (self->window, "close-request", G_CALLBACK (window_close_request_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->window, "first-frame", G_CALLBACK (window_first_frame_cb),
                                self, G_CONNECT_SWAPPED);
       tw_window_set_saves_state (self->window, !tw_application_is_demo (self));
       /* A window again: the app no longer needs holding for the background. */

@@ -35,6 +35,7 @@ struct _TwOverviewPage
   GtkSliceListModel *shown;   /* its first rows, a few more each frame (grow_rows) */
   guint        grow_tick;
   guint        list_tick;     /* the list waits for the page's first frame (list_later) */
+  guint        rows_idle;     /* its first rows wait for the opening's call to end */
   guint        list_frames;
   GPtrArray   *watched;       /* TwService whose state feeds the summary */
   GHashTable  *expanded;      /* service ids whose components are shown */

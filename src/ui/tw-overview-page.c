@@ -77,7 +77,9 @@ update_empty (TwOverviewPage *self)
  * layout. There the list, its first ROWS_FIRST_ON_SCREEN rows built and bound with the
  * page, shows from the page's second frame on, not in its first (list_later), and the
  * other rows join ROWS_STEP a frame from the third on, each bound to its service as it
- * is then: no frame does all of it. */
+ * is then: no frame does all of it. Those first rows are built in a main-loop round of
+ * their own before the page's first frame (first_rows_cb), not in the call that opened
+ * the profile, which builds the session and the window's other parts. */
 #define ROWS_FIRST           16
 #define ROWS_FIRST_ON_SCREEN 5
 #define ROWS_STEP            2
@@ -87,6 +89,7 @@ static void hold_rows (TwOverviewPage *self);
 static void
 stop_growing (TwOverviewPage *self)
 {
+  g_clear_handle_id (&self->rows_idle, g_source_remove);
   if (self->grow_tick != 0 && self->services_list != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->services_list), self->grow_tick);
   self->grow_tick = 0;
@@ -123,7 +126,8 @@ grow_rows_tick (GtkWidget     *widget,
 static void
 grow_rows (TwOverviewPage *self)
 {
-  if (self->shown == NULL || self->grow_tick != 0 || self->services_list == NULL ||
+  if (self->shown == NULL || self->grow_tick != 0 || self->rows_idle != 0 ||
+      self->services_list == NULL ||
       gtk_slice_list_model_get_size (self->shown) >= g_list_model_get_n_items (self->services))
     return;
   self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->services_list),
@@ -179,6 +183,28 @@ list_later (TwOverviewPage *self)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->list_stack), FALSE);
   self->list_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), list_later_tick, self, NULL);
+}
+
+/* Above drawing: built before the page's first frame, which does not show them; one row
+ * a main-loop round (a row's template and binding take 1-3 ms). */
+static gboolean
+first_rows_cb (gpointer user_data)
+{
+  TwOverviewPage *self = user_data;
+  guint size;
+
+  if (self->shown == NULL)
+    {
+      self->rows_idle = 0;
+      return G_SOURCE_REMOVE;
+    }
+  size = gtk_slice_list_model_get_size (self->shown) + 1;
+  gtk_slice_list_model_set_size (self->shown, size);
+  if (size < ROWS_FIRST_ON_SCREEN && size < g_list_model_get_n_items (self->services))
+    return G_SOURCE_CONTINUE;
+  self->rows_idle = 0;
+  grow_rows (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -678,10 +704,13 @@ tw_overview_page_set_workspace (TwOverviewPage *self,
 
       if (self->services != NULL)
         {
+          gboolean later = opens_on_screen (self);
+
           self->shown = gtk_slice_list_model_new (g_object_ref (self->services), 0,
-                                                  opens_on_screen (self) ? ROWS_FIRST_ON_SCREEN
-                                                                         : ROWS_FIRST);
+                                                  later ? 0 : ROWS_FIRST);
           selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
+          if (later)
+            self->rows_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, first_rows_cb, self, NULL);
         }
       gtk_list_view_set_model (self->services_list, GTK_SELECTION_MODEL (selection));
       grow_rows (self);

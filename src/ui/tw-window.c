@@ -18,6 +18,7 @@
 #include "tw-positions-page.h"
 #include "tw-session-page.h"
 #include "tw-window-links.h"
+#include "tw-window-session.h"
 #include "tw-ui-resources.h"
 #include "tw-ui-util.h"
 
@@ -46,6 +47,7 @@ struct _TwWindow
 
   TwOverviewPage       *overview_page;
   TwPageBadges         *badges;
+  TwWindowSessions     *sessions;    /* the pages not shown, waiting for the session */
 
   gboolean              first_frame_done;
   gboolean              waiting_first_frame;
@@ -221,25 +223,37 @@ add_to_stack (TwWindow   *self,
   gtk_stack_page_set_icon_name (gtk_stack_get_page (self->pages_stack, page), icon_name);
 }
 
-/* The row's page, built now if it was lazy. */
+/* The row's page, built now if it was lazy. The page takes what it shows from the
+ * session: at once when @now (it is shown or asked for), else after this call (see
+ * tw-window-session.c). */
 static GtkWidget *
 ensure_page (TwWindow      *self,
-             GtkListBoxRow *row)
+             GtkListBoxRow *row,
+             gboolean       now)
 {
   const char *id = tw_page_row_get_id (row);
   LazyPage *lazy = g_object_steal_data (G_OBJECT (row), "tw-page-lazy");
   GtkWidget *page;
 
   if (lazy == NULL)
-    return gtk_stack_get_child_by_name (self->pages_stack, id);
+    {
+      page = gtk_stack_get_child_by_name (self->pages_stack, id);
+      if (now && page != NULL && self->sessions != NULL)
+        _tw_window_sessions_hand (self->sessions, page);
+      return page;
+    }
 
   page = lazy->func (self, lazy->user_data);
   g_assert (GTK_IS_WIDGET (page));
   add_to_stack (self, page, id, lazy->title, lazy->icon_name);
   lazy_page_free (lazy);
-  /* The page takes what it shows from the session. */
   if (TW_IS_SESSION_PAGE (page) && self->session != NULL)
-    tw_session_page_set_session (TW_SESSION_PAGE (page), self->session);
+    {
+      if (now || self->sessions == NULL)
+        tw_session_page_set_session (TW_SESSION_PAGE (page), self->session);
+      else
+        _tw_window_sessions_defer (self->sessions, page);
+    }
   return page;
 }
 
@@ -253,7 +267,7 @@ ensure_all_pages (TwWindow *self)
       GtkWidget *next = gtk_widget_get_next_sibling (child);
 
       if (GTK_IS_LIST_BOX_ROW (child))
-        ensure_page (self, GTK_LIST_BOX_ROW (child));
+        ensure_page (self, GTK_LIST_BOX_ROW (child), FALSE);
       child = next;
     }
 }
@@ -262,7 +276,7 @@ static void
 select_row (TwWindow      *self,
             GtkListBoxRow *row)
 {
-  GtkWidget *page = ensure_page (self, row);
+  GtkWidget *page = ensure_page (self, row, TRUE);
   GtkWidget *before = gtk_stack_get_visible_child (self->pages_stack);
 
   gtk_list_box_select_row (self->pages_list, row);
@@ -400,15 +414,11 @@ start_idle_cb (gpointer user_data)
 }
 
 /* The window is presented after the session is set (demo, command line, tests): decide
- * once the caller is done, in an idle. */
+ * once the caller is done, in an idle. On screen already, the start is a main-loop round
+ * of its own too, not a part of the call that opened the profile. */
 static void
 schedule_start (TwWindow *self)
 {
-  if (self->first_frame_done)
-    {
-      start_session (self);
-      return;
-    }
   self->start_pending = TRUE;
   if (self->start_idle_id == 0)
     self->start_idle_id = g_idle_add (start_idle_cb, self);
@@ -465,6 +475,7 @@ tw_window_dispose (GObject *object)
   TwWindow *self = TW_WINDOW (object);
 
   cancel_start (self);
+  g_clear_pointer (&self->sessions, _tw_window_sessions_free);
   g_clear_object (&self->badges);
   if (self->profile != NULL)
     g_signal_handlers_disconnect_by_data (self->profile, self);
@@ -611,6 +622,7 @@ tw_window_init (TwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->saves_state = TRUE;
+  self->sessions = _tw_window_sessions_new ();
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (keep_focus_cb), NULL);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (keep_focus_cb), NULL);
 
@@ -674,7 +686,10 @@ void
 tw_window_set_session (TwWindow  *self,
                        TwSession *session)
 {
+  g_autoptr(TwSession) old = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
   TwProfile *profile;
+  GtkWidget *shown;
   gboolean changed;
 
   g_return_if_fail (TW_IS_WINDOW (self));
@@ -684,6 +699,7 @@ tw_window_set_session (TwWindow  *self,
   if (!changed && session != NULL)
     return;
   cancel_start (self);
+  old = g_steal_pointer (&self->session);
   g_set_object (&self->session, session);
 
   if (self->profile != NULL)
@@ -696,12 +712,29 @@ tw_window_set_session (TwWindow  *self,
       g_signal_connect_swapped (self->profile, "notify::mode", G_CALLBACK (profile_notify_cb), self);
     }
 
-  /* Every page built so far; the lazy ones get it when they are built (ensure_page). */
+  /* Every page built so far; the lazy ones get it when they are built (ensure_page).
+   * The page shown at once; the others let go of the old one now and get the new one
+   * after this call (tw-window-session.c). A page still waiting holds none. */
+  waiting = self->sessions != NULL ? _tw_window_sessions_take (self->sessions)
+                                   : g_ptr_array_new ();
+  if (self->sessions != NULL)
+    _tw_window_sessions_set_session (self->sessions, session);
+  shown = gtk_stack_get_visible_child (self->pages_stack);
   for (GtkWidget *page = gtk_widget_get_first_child (GTK_WIDGET (self->pages_stack));
        page != NULL;
        page = gtk_widget_get_next_sibling (page))
-    if (TW_IS_SESSION_PAGE (page))
-      tw_session_page_set_session (TW_SESSION_PAGE (page), session);
+    {
+      if (!TW_IS_SESSION_PAGE (page))
+        continue;
+      if (session == NULL || page == shown || self->sessions == NULL)
+        {
+          tw_session_page_set_session (TW_SESSION_PAGE (page), session);
+          continue;
+        }
+      if (old != NULL && !g_ptr_array_find (waiting, page, NULL))
+        tw_session_page_set_session (TW_SESSION_PAGE (page), NULL);
+      _tw_window_sessions_defer (self->sessions, page);
+    }
   if (self->badges != NULL)
     tw_page_badges_set_session (self->badges, session);
 
@@ -804,7 +837,7 @@ tw_window_add_lazy_page (TwWindow         *self,
   g_object_set_data_full (G_OBJECT (row), "tw-page-lazy", lazy, lazy_page_free);
   /* Shown already: no reason to wait. */
   if (self->first_frame_done)
-    ensure_page (self, GTK_LIST_BOX_ROW (row));
+    ensure_page (self, GTK_LIST_BOX_ROW (row), FALSE);
 }
 
 GtkWidget *
@@ -819,7 +852,7 @@ tw_window_get_page (TwWindow   *self,
   row = find_page_row (self, id, -1);
   if (row == NULL)
     return NULL;
-  return ensure_page (self, row);
+  return ensure_page (self, row, TRUE);
 }
 
 gboolean

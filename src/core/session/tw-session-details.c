@@ -3,8 +3,10 @@
 
 #include "tw-session-private.h"
 
-/* The service pages' data: one TwServiceDetails per service, built with the session
- * (so each service's health history starts at once), read every
+/* The service pages' data: one TwServiceDetails per service, built when the session
+ * starts (before its first poll, so each service's health history starts with it; not
+ * with the session, whose building blocks the call that opens a profile) or when a page
+ * asks for it before that, read every
  * TW_SESSION_DETAILS_INTERVAL_S seconds once started, the first time at most one interval
  * after the start (security checks and models raise their alerts without a page open),
  * and whenever a page asks. The services' reads are spread over the interval (service i
@@ -30,24 +32,27 @@ build_one (TwSession  *self,
 void
 _tw_session_build_details (TwSession *self)
 {
-  GListModel *services = tw_workspace_get_services (self->workspace);
-
   self->details = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  for (guint i = 0; i < g_list_model_get_n_items (services); i++)
-    {
-      g_autoptr(TwService) service = g_list_model_get_item (services, i);
-
-      build_one (self, tw_service_get_id (service));
-    }
 }
 
 void
 _tw_session_start_details (TwSession *self)
 {
+  GListModel *services = tw_workspace_get_services (self->workspace);
   GHashTableIter iter;
   gpointer details;
-  guint n = g_hash_table_size (self->details);
+  guint n;
   guint i = 0;
+
+  for (guint j = 0; j < g_list_model_get_n_items (services); j++)
+    {
+      g_autoptr(TwService) service = g_list_model_get_item (services, j);
+      const char *id = tw_service_get_id (service);
+
+      if (!g_hash_table_contains (self->details, id))
+        build_one (self, id);
+    }
+  n = g_hash_table_size (self->details);
 
   g_hash_table_iter_init (&iter, self->details);
   while (g_hash_table_iter_next (&iter, NULL, &details))

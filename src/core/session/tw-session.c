@@ -46,23 +46,38 @@ remove_tree (const char *path)
     g_warning ("Could not remove the demo's %s: %s", path, g_strerror (errno));
 }
 
-static TwAuditLog *
-open_audit_log (TwSession  *self,
-                GError    **error)
+/* The audit log opens in a thread of its own while the session builds its services:
+ * a new log's first write waits for the disk (3-30 ms), and the call that opens a
+ * profile blocks the main loop for the longer of the two, not for both. The thread
+ * touches only this job (and the secrets, which lock). */
+typedef struct
 {
+  TwSecrets  *secrets;
+  gboolean    demo;
+  char       *demo_dir;   /* out */
+  TwAuditLog *log;        /* out */
+  GError     *error;      /* out */
+} AuditOpen;
+
+static gpointer
+open_audit_log (gpointer data)
+{
+  AuditOpen *job = data;
   g_autofree char *path = NULL;
 
-  if (self->demo)
+  if (job->demo)
     {
-      self->demo_dir = g_dir_make_tmp ("tradewarden-demo-audit-XXXXXX", error);
-      if (self->demo_dir == NULL)
+      job->demo_dir = g_dir_make_tmp ("tradewarden-demo-audit-XXXXXX", &job->error);
+      if (job->demo_dir == NULL)
         return NULL;
-      path = g_build_filename (self->demo_dir, "audit.db", NULL);
+      path = g_build_filename (job->demo_dir, "audit.db", NULL);
       /* The demo's throw-away log keeps its key and head with the demo's keys, in
        * memory: nothing of it is left in the keyring. */
-      return tw_audit_log_open_with_secrets (path, self->secrets, error);
+      job->log = tw_audit_log_open_with_secrets (path, job->secrets, &job->error);
+      return NULL;
     }
-  return tw_audit_log_open (path, error);
+  job->log = tw_audit_log_open (path, &job->error);
+  return NULL;
 }
 
 /* A Halt All that did not halt everything is a critical alert too, as a notification
@@ -94,19 +109,30 @@ backup_alert_cb (TwBackupScheduler *scheduler,
 static void
 build_services (TwSession *self)
 {
-  g_autoptr(GError) error = NULL;
+  AuditOpen job = { self->secrets, self->demo, NULL, NULL, NULL };
+  GThread *thread;
 
-  /* The demo's actions are real actions on the simulator, audited too. */
-  self->audit_log = open_audit_log (self, &error);
-  if (self->audit_log == NULL)
-    {
-      g_warning ("Guarded actions are disabled: %s", error->message);
-      self->audit_log_error = g_steal_pointer (&error);
-    }
+  /* The demo's actions are real actions on the simulator, audited too. Without a
+   * thread, here and now. */
+  thread = g_thread_try_new ("tw-audit-open", open_audit_log, &job, NULL);
+  if (thread == NULL)
+    open_audit_log (&job);
 
   self->workspace = tw_workspace_new (self->profile, self->registry, self->http, self->secrets);
   tw_workspace_set_poll_interval (self->workspace, self->poll_interval_ms);
   self->monitor = tw_risk_monitor_new (self->workspace);
+
+  /* What follows needs to know whether there is a log. */
+  if (thread != NULL)
+    g_thread_join (thread);
+  self->demo_dir = job.demo_dir;
+  self->audit_log = job.log;
+  if (self->audit_log == NULL)
+    {
+      g_warning ("Guarded actions are disabled: %s", job.error->message);
+      self->audit_log_error = g_steal_pointer (&job.error);
+    }
+  g_clear_error (&job.error);
   /* Without an audit log no guarded action may run: no runner, and no alert engine (its
    * rules need the runner to tell our own halts from someone else's). */
   if (self->audit_log != NULL)
