@@ -10,9 +10,9 @@
 #include "tw-error.h"
 #include "tw-http-private.h"
 
-/* TwHttp: the one HTTP path. One SoupSession per origin (see session_for_uri); each
- * send is a chain of attempts. Each
- * attempt has its own deadline covering connect + headers + body. One internal
+/* TwHttp: the one HTTP path. One SoupSession per origin (session_for_uri); each send
+ * is a chain of attempts. Each attempt has its own deadline covering connect + headers
+ * + body. One internal
  * GCancellable per send is what libsoup sees: the caller's cancellable, the deadline
  * and a refused answer all cancel it, and the flags below say which one did.
  *
@@ -93,10 +93,9 @@ static void start_attempt (GTask *task);
  * checks them all (soup_connection_manager_cleanup () → soup_connection_is_idle_open (),
  * a one-byte non-blocking recv each, failing with EAGAIN and a GError) whenever it runs
  * its queue and picks a connection, and a profile polls dozens of hosts every second.
- * One session per origin checks at most its own MAX_CONNS_PER_HOST. The connections are
- * those of one session per host would hold: a host's sessions never close another
- * host's idle connection (libsoup's 10 in all did, for every request past the tenth
- * host). */
+ * One session per origin checks at most its own MAX_CONNS_PER_HOST; and a host's
+ * requests never close another host's idle connection to make room (one session with
+ * libsoup's 10 connections in all did, for every request past the tenth host). */
 static SoupSession *
 session_for_uri (TwHttp *self,
                  GUri   *uri)
