@@ -5,6 +5,7 @@
 
 #include "tw-application.h"
 #include "tw-session-page.h"
+#include "tw-test-app.h"
 #include "tw-test-ui.h"
 #include "tw-test-util.h"
 
@@ -290,23 +291,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS"));
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* The isolated XDG_DATA_DIRS has neither the icon theme nor the system's schemas:
-   * the window is drawn with the system's (read-only) ones. User dirs stay isolated. */
-  g_setenv ("XDG_DATA_DIRS", data_dirs != NULL ? data_dirs : "/usr/local/share:/usr/share", TRUE);
-
-  app = tw_application_new ();
-  /* Never talk to a console the person running the tests has open. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  /* Load the icon theme now, while the system data dirs are visible. */
-  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                          "emblem-ok-symbolic"));
+  app = app_fixture_init (&argc, &argv);
 
   g_test_add ("/tw/ui/window-session/hidden-after", Fixture, NULL,
               fixture_setup, test_hidden_after, fixture_teardown);
