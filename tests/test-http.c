@@ -1017,7 +1017,7 @@ static char *
 keep_alive_listen (KeepAlive *keep)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
+  g_autoslist(GUri) uris = NULL;
 
   keep->server = soup_server_new (NULL, NULL);
   keep->ports = g_hash_table_new (NULL, NULL);
