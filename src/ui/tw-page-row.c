@@ -102,7 +102,8 @@ badge_state_free (gpointer data)
   g_free (state);
 }
 
-static void
+/* FALSE when the badge shows that already. */
+static gboolean
 show_badge (GtkListBoxRow *row,
             const char    *text,
             const char    *style,
@@ -117,7 +118,7 @@ show_badge (GtkListBoxRow *row,
       && gtk_widget_get_visible (badge) == (text != NULL)
       && g_strcmp0 (tw_ui_get_status_style (badge), style) == 0
       && g_strcmp0 (g_object_get_data (G_OBJECT (badge), "tw-badge-description"), description) == 0)
-    return;
+    return FALSE;
   gtk_label_set_label (GTK_LABEL (badge), text != NULL ? text : "");
   gtk_widget_set_visible (badge, text != NULL);
   tw_ui_set_status_style (badge, style);
@@ -128,14 +129,16 @@ show_badge (GtkListBoxRow *row,
     name = g_strdup_printf (_("%s: %s"), title, description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name != NULL ? name : title, -1);
+  return TRUE;
 }
 
+/* A value set again as it shows is no change: it does not start a second. */
 static void
 show_pending (BadgeState *state)
 {
   g_clear_handle_id (&state->timeout_id, g_source_remove);
-  state->shown_us = g_get_monotonic_time ();
-  show_badge (state->row, state->text, state->style, state->description);
+  if (show_badge (state->row, state->text, state->style, state->description))
+    state->shown_us = g_get_monotonic_time ();
 }
 
 static gboolean
