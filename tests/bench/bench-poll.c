@@ -67,6 +67,7 @@ typedef struct
 typedef struct
 {
   gint64 start_us;
+  gint64 phase_us[3];  /* ends of update, layout and paint, for TW_BENCH_POLL_TRACE */
   gint64 max_us;
   gint64 total_us;
   guint  n;
@@ -213,21 +214,50 @@ before_paint_cb (GdkFrameClock *clock,
                  Frames        *frames)
 {
   frames->start_us = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (frames->phase_us); i++)
+    frames->phase_us[i] = frames->start_us;
 }
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 Frames        *frames)
 {
-  gint64 duration;
+  gint64 start = frames->start_us, end = g_get_monotonic_time (), duration;
 
-  if (frames->start_us == 0)
+  if (start == 0)
     return;
-  duration = g_get_monotonic_time () - frames->start_us;
+  duration = end - start;
   frames->start_us = 0;
   frames->max_us = MAX (frames->max_us, duration);
   frames->total_us += duration;
   frames->n++;
+  /* Which phase a long frame spent its time in, on the stalls' timeline. */
+  if (duration > 5000 && g_getenv ("TW_BENCH_POLL_TRACE") != NULL)
+    g_printerr ("bench-poll: frame %.1f ms ending at %.6f s: update %.1f, layout %.1f, paint %.1f ms\n",
+                duration / 1000.0, end / 1e6, (frames->phase_us[0] - start) / 1000.0,
+                (frames->phase_us[1] - frames->phase_us[0]) / 1000.0,
+                (frames->phase_us[2] - frames->phase_us[1]) / 1000.0);
+}
+
+static void
+update_done_cb (GdkFrameClock *clock,
+                Frames        *frames)
+{
+  frames->phase_us[0] = frames->phase_us[1] = frames->phase_us[2] = g_get_monotonic_time ();
+}
+
+static void
+layout_done_cb (GdkFrameClock *clock,
+                Frames        *frames)
+{
+  frames->phase_us[1] = frames->phase_us[2] = g_get_monotonic_time ();
+}
+
+static void
+paint_done_cb (GdkFrameClock *clock,
+               Frames        *frames)
+{
+  frames->phase_us[2] = g_get_monotonic_time ();
 }
 
 /* The console's resident set now, in kB (getrusage gives only the peak). */
@@ -801,6 +831,10 @@ measure (Bench   *bench,
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (tw_application_get_window (bench->app)));
   g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &bench->frames);
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &bench->frames);
+  /* After GTK's own handlers of each phase. */
+  g_signal_connect_after (clock, "update", G_CALLBACK (update_done_cb), &bench->frames);
+  g_signal_connect_after (clock, "layout", G_CALLBACK (layout_done_cb), &bench->frames);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (paint_done_cb), &bench->frames);
   meter_start (&bench->meter);
   cpu0 = cpu_seconds ();
   t0 = g_get_monotonic_time ();
