@@ -47,8 +47,12 @@ tw_page_row_new (const char *id,
   if (icon_name != NULL)
     gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
   gtk_box_append (GTK_BOX (box), label);
-  /* Something on the page needs the operator: tw_page_row_set_badge(). */
-  badge = gtk_label_new (NULL);
+  /* Something on the page needs the operator: tw_page_row_set_badge(). An inscription,
+   * sized by its number of characters: a new count of as many digits redraws the badge
+   * and lays nothing out (a label lays the whole window out again for each new text). */
+  badge = gtk_inscription_new (NULL);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (badge), 0.5);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (badge), 1);
   gtk_widget_add_css_class (badge, "tw-page-badge");
   gtk_widget_set_has_tooltip (badge, TRUE);
   g_signal_connect (badge, "query-tooltip", G_CALLBACK (badge_query_tooltip_cb), NULL);
@@ -73,17 +77,16 @@ tw_page_row_get_id (GtkListBoxRow *row)
   return g_object_get_data (G_OBJECT (row), "tw-page-id");
 }
 
-/* A badge changes at most once a second (BADGE_INTERVAL_US), save when it turns up or
- * turns critical: in a large profile alerts come and go several times a second, and
- * each new count cost a frame of the whole window. A change after a quiet second shows
- * at once; the changes of a burst wait for the next whole second, where the Overview's
- * once-a-second tick draws its own changes in the same frame. */
-#define BADGE_INTERVAL_US G_USEC_PER_SEC
+/* A badge changes with the next whole second (g_timeout_add_seconds ()), save when it
+ * turns up or turns critical: in a large profile alerts come and go several times a
+ * second, and each new count cost a frame of the whole window. The process's
+ * whole-second timeouts fire together, so the Overview's once-a-second tick draws its
+ * own changes in the same frame: a change shown at once after a quiet second (as
+ * before) cost a frame of its own, at a time of its own, about once a second. */
 
 typedef struct
 {
   GtkListBoxRow *row;           /* unowned: owns this */
-  gint64         shown_us;      /* when a change last showed */
   guint          timeout_id;    /* the pending change's, 0 when none */
   char          *text;          /* the pending change */
   char          *style;
@@ -102,8 +105,7 @@ badge_state_free (gpointer data)
   g_free (state);
 }
 
-/* FALSE when the badge shows that already. */
-static gboolean
+static void
 show_badge (GtkListBoxRow *row,
             const char    *text,
             const char    *style,
@@ -112,14 +114,18 @@ show_badge (GtkListBoxRow *row,
   GtkWidget *badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
   const char *title = g_object_get_data (G_OBJECT (row), "tw-page-title");
   g_autofree char *name = NULL;
+  guint chars;
 
   /* Nothing changed (the alerts' count is set again with every alert): no new frame. */
-  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (badge)), text != NULL ? text : "") == 0
+  if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (badge)), text) == 0
       && gtk_widget_get_visible (badge) == (text != NULL)
       && g_strcmp0 (tw_ui_get_status_style (badge), style) == 0
       && g_strcmp0 (g_object_get_data (G_OBJECT (badge), "tw-badge-description"), description) == 0)
-    return FALSE;
-  gtk_label_set_label (GTK_LABEL (badge), text != NULL ? text : "");
+    return;
+  chars = text != NULL ? MAX (1u, (guint) g_utf8_strlen (text, -1)) : 1;
+  if (gtk_inscription_get_min_chars (GTK_INSCRIPTION (badge)) != chars)
+    gtk_inscription_set_min_chars (GTK_INSCRIPTION (badge), chars);
+  gtk_inscription_set_text (GTK_INSCRIPTION (badge), text);
   gtk_widget_set_visible (badge, text != NULL);
   tw_ui_set_status_style (badge, style);
   g_object_set_data_full (G_OBJECT (badge), "tw-badge-description", g_strdup (description), g_free);
@@ -129,16 +135,13 @@ show_badge (GtkListBoxRow *row,
     name = g_strdup_printf (_("%s: %s"), title, description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name != NULL ? name : title, -1);
-  return TRUE;
 }
 
-/* A value set again as it shows is no change: it does not start a second. */
 static void
 show_pending (BadgeState *state)
 {
   g_clear_handle_id (&state->timeout_id, g_source_remove);
-  if (show_badge (state->row, state->text, state->style, state->description))
-    state->shown_us = g_get_monotonic_time ();
+  show_badge (state->row, state->text, state->style, state->description);
 }
 
 static gboolean
@@ -164,7 +167,7 @@ tw_page_row_set_badge (GtkListBoxRow *row,
   g_return_if_fail (GTK_IS_LIST_BOX_ROW (row));
 
   badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
-  g_return_if_fail (GTK_IS_LABEL (badge));
+  g_return_if_fail (GTK_IS_INSCRIPTION (badge));
 
   state = g_object_get_data (G_OBJECT (row), "tw-page-badge-state");
   if (state == NULL)
@@ -183,7 +186,7 @@ tw_page_row_set_badge (GtkListBoxRow *row,
   /* A badge that turns up, or turns critical, is news: shown at once. */
   urgent = (text != NULL && !gtk_widget_get_visible (badge))
            || (g_strcmp0 (style, "error") == 0 && g_strcmp0 (tw_ui_get_status_style (badge), "error") != 0);
-  if (urgent || g_get_monotonic_time () - state->shown_us >= BADGE_INTERVAL_US)
+  if (urgent)
     show_pending (state);
   else if (state->timeout_id == 0)
     state->timeout_id = g_timeout_add_seconds (1, pending_timeout_cb, state);
@@ -198,5 +201,5 @@ tw_page_row_get_badge (GtkListBoxRow *row)
   g_return_val_if_fail (GTK_IS_LIST_BOX_ROW (row), NULL);
 
   badge = g_object_get_data (G_OBJECT (row), "tw-page-badge");
-  return gtk_widget_get_visible (badge) ? gtk_label_get_label (GTK_LABEL (badge)) : NULL;
+  return gtk_widget_get_visible (badge) ? gtk_inscription_get_text (GTK_INSCRIPTION (badge)) : NULL;
 }
