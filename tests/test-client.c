@@ -117,6 +117,44 @@ test_health (void)
   fixture_teardown (&f);
 }
 
+/* A poll answered as the last time gets that answer's tree again, not a parse; a new
+ * answer, and the old one after it, are parsed. */
+static void
+test_same_answer (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) changed = NULL;
+  g_autoptr(JsonNode) back = NULL;
+
+  fixture_setup (&f, "investiq");
+  store (&f, "api_key", tw_sim_thread_get_credential (f.sim, "api_key"));
+
+  first = call (&f, "trading.status", NULL, &error);
+  g_assert_no_error (error);
+  again = call (&f, "trading.status", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == first);
+  g_assert_true (json_node_is_immutable (first));
+
+  tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/api/risk/circuit-breakers\",\"kind\":\"status\","
+                                        "\"status\":200,\"body\":\"{\\\"halted\\\":true}\",\"count\":1}");
+  changed = call (&f, "trading.status", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (changed != first);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (changed), "halted"));
+
+  back = call (&f, "trading.status", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (back != first && back != changed);
+  g_assert_true (json_node_equal (back, first));
+  g_assert_cmpuint (tw_http_get_n_requests (f.http), ==, 4);
+
+  fixture_teardown (&f);
+}
+
 static void
 test_wrong_key (void)
 {
@@ -617,6 +655,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tw/core/client/health", test_health);
+  g_test_add_func ("/tw/core/client/same-answer", test_same_answer);
   g_test_add_func ("/tw/core/client/wrong-key", test_wrong_key);
   g_test_add_func ("/tw/core/client/missing-secret", test_missing_secret);
   g_test_add_func ("/tw/core/client/secret-cache", test_secret_cache);

@@ -44,6 +44,9 @@ typedef struct
 {
   TwHttpRequest *request;
   guint          max_retries;
+  /* The last answer's body and its tree (sealed: immutable, so shared safely). */
+  GBytes        *last_body;
+  JsonNode      *last_node;
 } CachedRequest;
 
 static void
@@ -52,6 +55,8 @@ cached_request_free (gpointer data)
   CachedRequest *cached = data;
 
   tw_http_request_unref (cached->request);
+  g_clear_pointer (&cached->last_body, g_bytes_unref);
+  g_clear_pointer (&cached->last_node, json_node_unref);
   g_free (cached);
 }
 
@@ -380,6 +385,7 @@ typedef struct
   guint              next;
   guint              max_retries;
   TwHttpResponse    *response;
+  TwHttpRequest     *polled;     /* the poll's request sent (self->requests), or NULL */
 } CallData;
 
 static void
@@ -390,6 +396,7 @@ call_data_free (gpointer data)
   g_clear_pointer (&call->vars, g_hash_table_unref);
   g_clear_pointer (&call->to_lookup, g_ptr_array_unref);
   g_clear_pointer (&call->response, tw_http_response_unref);
+  g_clear_pointer (&call->polled, tw_http_request_unref);
   g_free (call);
 }
 
@@ -499,11 +506,33 @@ on_sent (GObject      *source,
 
   if (g_bytes_get_size (tw_http_response_get_body (call->response)) < self->parse_thread_threshold)
     {
+      GBytes *body = tw_http_response_get_body (call->response);
+      CachedRequest *cached = call->polled != NULL ? g_hash_table_lookup (self->requests, call->op) : NULL;
+
+      /* A poll answered as the last time (about half of them, in the bench's 200
+       * services): that answer's tree again, not a parse (5-7 µs of a ~200 µs poll). */
+      if (cached != NULL && cached->request != call->polled)
+        cached = NULL;
+      if (cached != NULL && cached->last_body != NULL && g_bytes_equal (body, cached->last_body))
+        {
+          g_task_return_pointer (task, json_node_ref (cached->last_node),
+                                 (GDestroyNotify) json_node_unref);
+          return;
+        }
       node = tw_http_response_parse_json (call->response, &error);
       if (node == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      if (cached != NULL)
+        {
+          g_clear_pointer (&cached->last_body, g_bytes_unref);
+          g_clear_pointer (&cached->last_node, json_node_unref);
+          cached->last_body = g_bytes_ref (body);
+          cached->last_node = json_node_ref (node);
+        }
+      g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
       return;
     }
 
@@ -544,6 +573,7 @@ send_request (GTask *task)
 
       if (cached != NULL && cached->max_retries == call->max_retries)
         {
+          call->polled = tw_http_request_ref (cached->request);
           tw_http_send_async (self->http, cached->request, g_task_get_cancellable (task),
                               on_sent, g_object_ref (task));
           return;
@@ -596,6 +626,7 @@ send_request (GTask *task)
       cached->request = tw_http_request_ref (request);
       cached->max_retries = call->max_retries;
       g_hash_table_replace (self->requests, (gpointer) call->op, cached);
+      call->polled = tw_http_request_ref (request);
     }
 
   tw_http_send_async (self->http, request, g_task_get_cancellable (task),
