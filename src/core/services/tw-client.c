@@ -525,7 +525,7 @@ on_sent (GObject      *source,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      if (cached != NULL)
+      if (cached != NULL && json_node_is_immutable (node))
         {
           g_clear_pointer (&cached->last_body, g_bytes_unref);
           g_clear_pointer (&cached->last_node, json_node_unref);
