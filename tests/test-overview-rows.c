@@ -280,10 +280,93 @@ test_warm_before_open (void)
   g_assert_cmpuint (first.frames, ==, 2);
   g_assert_cmpuint (first.rows, >, 0);
   g_assert_cmpuint (first.rows_ok, ==, first.rows);
-  /* Then the others, a few a frame, as in any large profile. */
+  /* Then the others, one a main-loop round, as in any large profile. */
   g_assert_true (tw_test_ui_wait_for (all_rows_bound, page, 10000));
   g_list_free_full (first.services, g_object_unref);
   g_free (tw_test_ui_save_png (window, "overview-warm.png"));
+
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The rows past the first are built one a main-loop round while the list is on screen,
+ * not while the page is hidden; each shows its own service, its tooltips set as the
+ * template's were (set off screen without asking the display where the pointer is). */
+static guint
+count_rows (TwOverviewPage *page)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
+
+      if (tw_overview_page_get_row (page, sid) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static void
+test_grow_on_screen (void)
+{
+  g_autoptr(TwConnectorRegistry) registry = tw_connector_registry_new ();
+  g_autoptr(TwSecrets) secrets = tw_secrets_new_memory ();
+  g_autoptr(TwHttp) http = tw_http_new ();
+  g_autoptr(TwProfile) profile = tw_profile_new ("grow", TW_MODE_PAPER);
+  g_autoptr(TwWorkspace) workspace = NULL;
+  g_autoptr(GError) unreachable = g_error_new_literal (TW_ERROR, TW_ERROR_UNREACHABLE,
+                                                       "connection refused");
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *empty = gtk_label_new ("No profile");
+  GtkWidget *page = tw_overview_page_new ();
+  guint rounds = 0;
+
+  add_services (profile);
+  workspace = tw_workspace_new (profile, registry, http, secrets);
+  /* Every third service unreachable: each row must show its own. */
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autoptr(TwService) s = g_list_model_get_item (tw_workspace_get_services (workspace), i);
+
+      if (i % 3 == 0)
+        tw_service_apply_error (s, unreachable);
+      else
+        tw_service_apply_health (s, TW_HEALTH_OK, NULL, 12.0, NULL);
+    }
+
+  gtk_stack_add_named (GTK_STACK (stack), empty, "empty");
+  gtk_stack_add_named (GTK_STACK (stack), page, "profile");
+  gtk_stack_set_visible_child (GTK_STACK (stack), empty);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (tw_test_ui_wait_frame (window, 5000));
+
+  /* The page not shown: its first rows only, however long the main loop runs idle. */
+  tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), workspace);
+  while (g_main_context_pending (NULL) && rounds++ < 10000)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (g_main_context_pending (NULL));
+  g_assert_cmpuint (count_rows (TW_OVERVIEW_PAGE (page)), >, 0);
+  g_assert_cmpuint (count_rows (TW_OVERVIEW_PAGE (page)), <, N_SERVICES);
+
+  /* Shown: every row, each with its service's state and its tooltips. */
+  gtk_stack_set_visible_child (GTK_STACK (stack), page);
+  g_assert_true (tw_test_ui_wait_for (all_rows_bound, page, 10000));
+  g_assert_cmpuint (count_rows (TW_OVERVIEW_PAGE (page)), ==, N_SERVICES);
+  for (guint i = 0; i < N_SERVICES; i++)
+    {
+      g_autofree char *sid = g_strdup_printf ("svc-%02u", i);
+      TwServiceRow *row = tw_overview_page_get_row (TW_OVERVIEW_PAGE (page), sid);
+      GtkWidget *keys = tw_service_row_get_keys_button (row);
+
+      g_assert_cmpstr (tw_service_get_id (tw_service_row_get_service (row)), ==, sid);
+      g_assert_cmpstr (tw_service_row_get_state_text (row), ==, i % 3 == 0 ? "Unreachable" : "OK");
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (keys), ==, "Rotate or revoke keys");
+      g_assert_true (gtk_widget_get_visible (keys));
+    }
 
   tw_overview_page_set_workspace (TW_OVERVIEW_PAGE (page), NULL);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -300,6 +383,7 @@ main (int   argc,
 
   g_test_add_func ("/tw/ui/overview-rows/scrolled-into-view", test_scrolled_into_view);
   g_test_add_func ("/tw/ui/overview-rows/warm-before-open", test_warm_before_open);
+  g_test_add_func ("/tw/ui/overview-rows/grow-on-screen", test_grow_on_screen);
 
   status = g_test_run ();
   g_clear_object (&app);

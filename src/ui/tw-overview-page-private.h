@@ -32,8 +32,8 @@ struct _TwOverviewPage
 
   TwWorkspace *workspace;
   GListModel  *services;      /* the workspace's, watched for items-changed */
-  GtkSliceListModel *shown;   /* its first rows, a few more each frame (grow_rows) */
-  guint        grow_tick;
+  GtkSliceListModel *shown;   /* its first rows, one more a main-loop round (grow_rows) */
+  guint        grow_id;
   guint        list_tick;     /* the list waits for the page's first frame (list_later) */
   guint        rows_idle;     /* its first rows wait for the opening's call to end */
   guint        list_frames;

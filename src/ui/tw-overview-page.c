@@ -68,70 +68,71 @@ update_empty (TwOverviewPage *self)
  * up, binds, lays out) a row for each of its first 200 items, not only those in view,
  * which for 200 services blocked the main loop for a few hundred milliseconds while the
  * profile opened, and a frame that lays out twenty new rows takes 40 ms. The list
- * shows the first ROWS_FIRST services at once (more than a window shows), the others
- * join ROWS_STEP a frame (a frame's tick, so never more before one is laid out).
+ * shows the first ROWS_FIRST services at once (more than a window shows); the others
+ * join one a main-loop round while the list is on screen (grow_rows_cb).
  *
  * A profile opened in a window already on screen (opens_on_screen()): its first frame
  * laid out and painted the whole window (the sidebar, the header bar, the lines above
  * the list) and sixteen rows, 20-35 ms of the main thread, 1-1.5 ms of it a row's first
  * layout. There the list, its first ROWS_FIRST_ON_SCREEN rows built and bound with the
  * page, shows from the page's second frame on, not in its first (list_later), and the
- * other rows join ROWS_STEP a frame from the third on, each bound to its service as it
- * is then: no frame does all of it. Those first rows are built in a main-loop round of
- * their own before the page's first frame (first_rows_cb), not in the call that opened
- * the profile, which builds the session and the window's other parts. */
+ * other rows join after that frame, each bound to its service as it is then: no frame
+ * does all of it. Those first rows are built in a main-loop round of their own before
+ * the page's first frame (first_rows_cb), not in the call that opened the profile,
+ * which builds the session and the window's other parts. */
 #define ROWS_FIRST           16
 #define ROWS_FIRST_ON_SCREEN 5
-#define ROWS_STEP            2
 
-static void hold_rows (TwOverviewPage *self);
+/* The other rows: one a main-loop round at the default idles' priority, below drawing
+ * and the polls' answers, so that a frame due is drawn first and lays out only the few
+ * rows built since the last one (1-1.5 ms each), and beside the other idles, not above
+ * them: above, they held back the session's start (an idle), and with it the first
+ * polls, by a second. Two a frame in a tick callback made each of the hundred frames
+ * of a 200-service opening 10-25 ms long: a row's template and binding take 2-4 ms
+ * (the X round trips of its tooltips among them), on top of the frame's own work. */
+#define ROWS_PRIORITY        G_PRIORITY_DEFAULT_IDLE
 
 static void
 stop_growing (TwOverviewPage *self)
 {
   g_clear_handle_id (&self->rows_idle, g_source_remove);
-  if (self->grow_tick != 0 && self->services_list != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->services_list), self->grow_tick);
-  self->grow_tick = 0;
+  g_clear_handle_id (&self->grow_id, g_source_remove);
 }
 
 static gboolean
-grow_rows_tick (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
+grow_rows_cb (gpointer user_data)
 {
   TwOverviewPage *self = user_data;
   guint n, size;
 
-  if (self->shown == NULL || self->services == NULL)
+  /* Off screen, it waits for the list's next map (grow_rows). */
+  if (self->shown == NULL || self->services == NULL || self->services_list == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->services_list)))
     {
-      self->grow_tick = 0;
+      self->grow_id = 0;
       return G_SOURCE_REMOVE;
     }
-  /* The rows laid out so far that are out of view stop following their answers. */
-  hold_rows (self);
   n = g_list_model_get_n_items (self->services);
-  size = MIN (n, gtk_slice_list_model_get_size (self->shown) + ROWS_STEP);
+  size = gtk_slice_list_model_get_size (self->shown) + 1;
   if (size < n)
     {
       gtk_slice_list_model_set_size (self->shown, size);
       return G_SOURCE_CONTINUE;
     }
   /* Every row built: the services added from now on show at once. */
+  self->grow_id = 0;
   gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
-  self->grow_tick = 0;
   return G_SOURCE_REMOVE;
 }
 
 static void
 grow_rows (TwOverviewPage *self)
 {
-  if (self->shown == NULL || self->grow_tick != 0 || self->rows_idle != 0 ||
-      self->services_list == NULL ||
+  if (self->shown == NULL || self->grow_id != 0 || self->rows_idle != 0 ||
+      self->services_list == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->services_list)) ||
       gtk_slice_list_model_get_size (self->shown) >= g_list_model_get_n_items (self->services))
     return;
-  self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->services_list),
-                                                  grow_rows_tick, self, NULL);
+  self->grow_id = g_idle_add_full (ROWS_PRIORITY, grow_rows_cb, self, NULL);
 }
 
 static void
@@ -648,6 +649,9 @@ tw_overview_page_init (TwOverviewPage *self)
   if (scrolled != NULL)
     g_signal_connect_object (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
                              "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
+  /* The rows not built yet join while the list is on screen. */
+  g_signal_connect_object (self->services_list, "map", G_CALLBACK (grow_rows), self,
+                           G_CONNECT_SWAPPED);
   build_navigation (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "overview.back", FALSE);
   _tw_overview_page_update_summary (self);

@@ -163,8 +163,7 @@ set_label_whole (GtkLabel   *label,
                  const char *text)
 {
   set_label (label, text);
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), text) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+  tw_ui_set_tooltip_text (GTK_WIDGET (label), text);
 }
 
 /* Whole milliseconds: a poll whose latency rounds the same changes nothing. */
@@ -400,7 +399,7 @@ expand_button_active_cb (TwServiceRow *self)
 
   gtk_button_set_icon_name (GTK_BUTTON (self->expand_button),
                             active ? "pan-down-symbolic" : "pan-end-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->expand_button), label);
+  tw_ui_set_tooltip_text (GTK_WIDGET (self->expand_button), label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->expand_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED, active, -1);
@@ -743,6 +742,12 @@ static void
 tw_service_row_init (TwServiceRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Here, not in the template, whose tooltips each asked the display where the pointer
+   * is: half of a row's making, for a row not on screen yet (tw_ui_set_tooltip_text). */
+  tw_ui_set_tooltip_text (GTK_WIDGET (self->trading_label), _("Trading state"));
+  tw_ui_set_tooltip_text (GTK_WIDGET (self->state_label), _("Health"));
+  tw_ui_set_tooltip_text (GTK_WIDGET (self->keys_button), _("Rotate or revoke keys"));
+  tw_ui_set_tooltip_text (GTK_WIDGET (self->expand_button), _("Show components"));
 }
 
 GtkWidget *

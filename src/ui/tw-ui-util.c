@@ -206,8 +206,21 @@ tw_ui_set_tooltip_text (GtkWidget  *widget,
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0)
+    return;
+  /* Not on screen (a row being built, or out of view), no pointer is on it: nothing to
+   * ask the display, and GTK asks only for a visible widget. Hidden for the moment,
+   * which an unmapped widget does not show; not the focus or the default, which hiding
+   * would take from it. */
+  if (gtk_widget_get_visible (widget) && !gtk_widget_get_mapped (widget) &&
+      !gtk_widget_is_focus (widget) && !gtk_widget_has_default (widget))
+    {
+      gtk_widget_set_visible (widget, FALSE);
+      gtk_widget_set_tooltip_text (widget, text);
+      gtk_widget_set_visible (widget, TRUE);
+      return;
+    }
+  gtk_widget_set_tooltip_text (widget, text);
 }
 
 AdwToast *

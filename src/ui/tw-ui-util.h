@@ -33,9 +33,11 @@ const char *tw_ui_get_status_style    (GtkWidget      *widget);
  * it, even for the same name, which every answer's update did on every row. */
 void        tw_ui_set_icon_name       (GtkImage       *image,
                                        const char     *icon_name);
-/* gtk_widget_set_tooltip_text(), only when the text differs: GTK 4.8 asks the display
- * where the pointer is (a round trip to the X server) on every call, which the
- * Positions and Orders cells paid for each position an answer brought again. */
+/* gtk_widget_set_tooltip_text(), only when the text differs, and without asking the
+ * display for a widget not on screen: GTK 4.8 asks where the pointer is (two round
+ * trips to the X server) on every call for a visible widget, which the Positions and
+ * Orders cells paid for each position an answer brought again, and the Overview's
+ * rows three or four times each as they were built. */
 void        tw_ui_set_tooltip_text    (GtkWidget      *widget,
                                        const char     *text);
 /* The toast of an action's result: a success goes after 5 s, a failure stays in front
