@@ -83,6 +83,7 @@ typedef struct
   TwProfile     *profile;
   TwSecrets     *secrets;
   GHashTable    *urls;     /* flavor → base URL */
+  GHashTable    *floor_urls; /* the same, of the floor's own simulator */
   Meter          meter;
   Frames         frames;
   guint          polls_ok; /* "succeeded" of the health pollers */
@@ -580,7 +581,7 @@ build_floor_requests (Bench      *bench,
           headers = tw_operation_expand_headers (op, NULL, lookup_demo_secret, (gpointer) flavor, error);
           if (headers == NULL)
             return FALSE;
-          url = g_strconcat (g_hash_table_lookup (bench->urls, flavor), parts[1], NULL);
+          url = g_strconcat (g_hash_table_lookup (bench->floor_urls, flavor), parts[1], NULL);
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "url");
@@ -801,7 +802,7 @@ run_floor (Bench   *bench,
   console_us = 1e6 * (cpu1 - cpu0) / (sent1 - sent0);
   alone_us = bench->net_requests > 0 ? 1e6 * bench->net_cpu_s / bench->net_requests : 0;
   printf ("Floor: a bare SoupSession + JsonParser, the same %u GETs per interval, staggered, "
-          "for %.1f s in its own process, beside the console (same simulator, same window)\n",
+          "for %.1f s in its own process, beside the console (same window; a simulator of its own)\n",
           bench->floor_kinds, wall_s);
   printf ("  floor:   %6.2f %% of one core, %6.1f µs per request (%" G_GUINT64_FORMAT " requests, "
           "%" G_GUINT64_FORMAT " ok, %" G_GUINT64_FORMAT " failed)\n",
@@ -1161,8 +1162,10 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GSubprocess) floor_sim = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GHashTable) urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) floor_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *config_dir = NULL;
   g_autofree char *app_argv0 = NULL;
   char *app_argv[2];
@@ -1214,7 +1217,24 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
+  /* The floor's: the same program and data, a process of its own, so that the floor
+   * beside the console does not slow the console's answers (one simulator for both made
+   * its answers slower, and the console's CPU a request rose by a fifth with them). */
+  if (!opt_baseline)
+    {
+      floor_sim = start_simulator (floor_urls, &error);
+      if (floor_sim == NULL)
+        {
+          g_printerr ("bench-poll: could not start the floor's simulator %s: %s\n", opt_sim,
+                      error->message);
+          g_subprocess_send_signal (sim, SIGTERM);
+          g_subprocess_wait (sim, NULL, NULL);
+          return EXIT_FAILURE;
+        }
+    }
+
   bench.urls = urls;
+  bench.floor_urls = floor_urls;
   bench.secrets = tw_secrets_new_memory ();
   bench.profile = make_profile (urls, bench.secrets, &error);
   if (bench.profile == NULL)
@@ -1250,6 +1270,11 @@ out:
   g_clear_pointer (&bench.floor_requests, g_free);
   g_subprocess_send_signal (sim, SIGTERM);
   g_subprocess_wait (sim, NULL, NULL);
+  if (floor_sim != NULL)
+    {
+      g_subprocess_send_signal (floor_sim, SIGTERM);
+      g_subprocess_wait (floor_sim, NULL, NULL);
+    }
   {
     g_autofree char *profiles = g_build_filename (config_dir, "tradewarden", "profiles", NULL);
     g_autofree char *conf = g_build_filename (profiles, PROFILE_NAME ".conf", NULL);
