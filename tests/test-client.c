@@ -117,8 +117,8 @@ test_health (void)
   fixture_teardown (&f);
 }
 
-/* A poll answered as the last time gets that answer's tree again, not a parse; a new
- * answer, and the old one after it, are parsed. */
+/* A poll answered as the last two times gets that answer's tree again, not a parse; a
+ * new answer, and the old one after it, are parsed. */
 static void
 test_same_answer (void)
 {
@@ -136,7 +136,13 @@ test_same_answer (void)
   g_assert_no_error (error);
   again = call (&f, "trading.status", NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (again == first);
+  g_assert_true (again != first);
+  g_assert_true (json_node_equal (again, first));
+  g_clear_pointer (&first, json_node_unref);
+  /* The third time the same: the second's tree. */
+  first = call (&f, "trading.status", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (first == again);
   g_assert_true (json_node_is_immutable (first));
 
   tw_test_sim_fault (f.sim, "investiq", "{\"path\":\"/api/risk/circuit-breakers\",\"kind\":\"status\","
@@ -150,7 +156,7 @@ test_same_answer (void)
   g_assert_no_error (error);
   g_assert_true (back != first && back != changed);
   g_assert_true (json_node_equal (back, first));
-  g_assert_cmpuint (tw_http_get_n_requests (f.http), ==, 4);
+  g_assert_cmpuint (tw_http_get_n_requests (f.http), ==, 5);
 
   fixture_teardown (&f);
 }
