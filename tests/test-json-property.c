@@ -353,6 +353,18 @@ test_date_time (void)
   g_assert_cmpint (g_date_time_get_microsecond (thing->when), ==, 500000);
   g_assert_no_error (error);
 
+  /* Past what a date holds, or infinite as a double: no time (a fuzzer's find). */
+  g_assert_false (set_from (thing, "when", "1021e4007", &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+  g_assert_false (set_from (thing, "when", "1e300", &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+  g_assert_false (set_from (thing, "when", "-1e19", &error));
+  g_assert_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+  g_assert_cmpint (g_date_time_to_unix (thing->when), ==, 1714566600);
+
   g_assert_false (set_from (thing, "when", "\"yesterday\"", &error));
   g_assert_error (error, TW_ERROR, TW_ERROR_BAD_RESPONSE);
   g_assert_nonnull (strstr (error->message, "\"yesterday\" is not an ISO 8601"));

@@ -274,6 +274,10 @@ node_to_text (JsonNode *node)
   return json_to_string (node, FALSE);
 }
 
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, in seconds since the epoch. */
+#define MIN_UNIX_SECONDS (-62135596800.0)
+#define MAX_UNIX_SECONDS 253402300799.0
+
 static gboolean
 node_to_date_time (JsonNode   *node,
                    GDateTime **out,
@@ -293,8 +297,12 @@ node_to_date_time (JsonNode   *node,
       double seconds = node_is_int (node) ? (double) json_node_get_int (node)
                                           : json_node_get_double (node);
       double whole = floor (seconds);
-      g_autoptr(GDateTime) base = g_date_time_new_from_unix_utc ((gint64) whole);
+      g_autoptr(GDateTime) base = NULL;
 
+      /* Within what GDateTime holds (years 1 to 9999): a number past a gint64, or
+       * infinite ("1e400"), is no time, and casting it is undefined. */
+      if (isfinite (seconds) && whole >= MIN_UNIX_SECONDS && whole <= MAX_UNIX_SECONDS)
+        base = g_date_time_new_from_unix_utc ((gint64) whole);
       if (base != NULL)
         {
           *out = g_date_time_add (base, (GTimeSpan) ((seconds - whole) * G_TIME_SPAN_SECOND));
