@@ -327,8 +327,10 @@ tw_service_page_section_in_view (TwServicePage *self,
                                  guint          section)
 {
   GtkWidget *scrolled;
+  GtkAdjustment *adjustment;
   graphene_point_t point;
-  int height;
+  double height;
+  gboolean at_end;
 
   g_return_val_if_fail (TW_IS_SERVICE_PAGE (self), FALSE);
   g_return_val_if_fail (section < N_GROUPS, FALSE);
@@ -340,7 +342,11 @@ tw_service_page_section_in_view (TwServicePage *self,
       !gtk_widget_compute_point (self->groups[section], scrolled, &GRAPHENE_POINT_INIT (0, 0), &point))
     return FALSE;
   height = gtk_widget_get_height (scrolled);
-  return point.y >= 0 && point.y < height / 2.0;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  /* A section near the end of a page can come no higher than the page scrolls. */
+  at_end = gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+           gtk_adjustment_get_upper (adjustment) - 1;
+  return point.y >= 0 && (point.y < height / 2.0 || (at_end && point.y < height));
 }
 
 GtkWidget *

@@ -70,7 +70,8 @@ const char  *tw_service_page_get_order_field (TwServicePage *self,
  * reviewed" opens the trades this way. */
 void         tw_service_page_reveal_section (TwServicePage *self,
                                              guint          section);
-/* For tests: whether @section's heading is in the upper half of the view. */
+/* For tests: whether @section's heading is in the upper half of the view, or in
+ * view with the page scrolled to its end. */
 gboolean     tw_service_page_section_in_view (TwServicePage *self,
                                               guint          section);
 /* (nullable) what the last quota reset came to, as the toast said it */
