@@ -54,6 +54,33 @@ if [ -z "$baseline_kb" ] && [ "$services" -gt 5 ]; then
   [ -n "$baseline_kb" ] || die "the baseline run printed no peak_rss_kb"
 fi
 
+# The floor of the opening's first frame (tests/bench/bench-page-switch.c): a bare
+# window of the console's size repainting all of itself on a page switch, with nothing
+# new to load, then the same with 26 MB of new objects made in the switch's dispatch
+# (what 200 services add to the console's peak resident set over 5: 117 → 143 MB).
+# Three runs each; skipped with
+# TW_BENCH_POLL_PAGE_FLOOR=0.
+switch=$build/tests/bench/bench-page-switch
+if [ "${TW_BENCH_POLL_PAGE_FLOOR:-1}" != 0 ] && [ -x "$switch" ]; then
+  for grow in 0 26; do
+    figures=()
+    for run in 1 2 3; do
+      line=$("$switch" --grow-mb "$grow" 2>/dev/null | sed -n 's/^PAGE_SWITCH //p')
+      [ -n "$line" ] || die "bench-page-switch --grow-mb $grow printed nothing"
+      stall=$(printf '%s\n' "$line" | sed -n 's/.*worst_stall_us=\([0-9]*\).*/\1/p')
+      paint=$(printf '%s\n' "$line" | sed -n 's/.*paint_us=\([0-9]*\).*/\1/p')
+      figures+=("$(awk -v s="$stall" -v p="$paint" 'BEGIN { printf "%.1f (paint %.1f)", s / 1000, p / 1000 }')")
+      echo "RESULT poll-page-floor grow_mb=$grow run=$run $line"
+    done
+    if [ "$grow" = 0 ]; then
+      what="a bare window's whole-window page switch, nothing new to load"
+    else
+      what="the same with $grow MB of new objects in the switch's dispatch"
+    fi
+    echo "Floor of the opening's frame: $what: worst stall ${figures[0]} / ${figures[1]} / ${figures[2]} ms"
+  done
+fi
+
 exec "$bench" --sim "$sim" \
   --services "$services" \
   --seconds "${TW_BENCH_POLL_SECONDS:-30}" \
