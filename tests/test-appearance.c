@@ -119,7 +119,7 @@ walk_pages (const char *mode)
   app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
   gtk_window_set_default_size (GTK_WINDOW (f.window), DEFAULT_WIDTH, DEFAULT_HEIGHT);
   g_assert_true (app_wait_states_known (&f, 15000));
-  positions = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  positions = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (positions), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
   g_assert_true (tw_test_ui_wait_for (trading_portfolio_loaded, &f, 10000));

@@ -75,7 +75,7 @@ test_flatten_partial (void)
   GtkWidget *dialog;
 
   app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  page = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));

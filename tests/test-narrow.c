@@ -747,7 +747,7 @@ test_widths (void)
   /* The header's window buttons as GNOME draws them (Close only), not Xvfb's three. */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
   app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  positions = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  positions = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (positions), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));

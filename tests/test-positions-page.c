@@ -156,7 +156,7 @@ test_layout (void)
   GtkAdjustment *hadj;
 
   app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  page = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
@@ -206,7 +206,7 @@ positions_setup (PositionsFixture *pf,
   TradingPositionWait wait;
 
   app_fixture_open (&pf->f, app, TW_MODE_PAPER, INTERVAL_MS);
-  pf->page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (pf->f.window), TW_TYPE_POSITIONS_PAGE));
+  pf->page = TW_POSITIONS_PAGE (tw_window_get_page (pf->f.window, "positions"));
   g_assert_nonnull (pf->page);
   g_assert_true (tw_window_show_page (pf->f.window, "positions"));
   pf->portfolio = tw_positions_page_get_portfolio (pf->page);
@@ -554,7 +554,7 @@ test_account_blocks (void)
   const char *text;
 
   app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  page = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
@@ -722,7 +722,7 @@ test_banner_keeps_table (void)
   graphene_rect_t scroller_before, entry_before, button_before;
 
   app_fixture_open (&f, app, TW_MODE_PAPER, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  page = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   g_assert_true (tw_window_show_page (f.window, "positions"));
   wait = (TradingPositionWait) { tw_positions_page_get_portfolio (page), "alpaca", "TSLA" };
   g_assert_true (tw_test_ui_wait_for (trading_position_known, &wait, 10000));
@@ -787,7 +787,7 @@ test_mode_mismatch (void)
   const char *text;
 
   app_fixture_open (&f, app, TW_MODE_LIVE, INTERVAL_MS);
-  page = TW_POSITIONS_PAGE (trading_find_widget (GTK_WIDGET (f.window), TW_TYPE_POSITIONS_PAGE));
+  page = TW_POSITIONS_PAGE (tw_window_get_page (f.window, "positions"));
   g_assert_true (tw_window_show_page (f.window, "positions"));
   g_assert_true (tw_test_ui_wait_for (both_cards, page, 10000));
   resize_window (&f, 1280, 800);
