@@ -38,7 +38,6 @@
 
 typedef struct
 {
-  GtkWindow *window;
   GtkStack  *stack;
   gint64     last_tick_us;
   gint64     max_late_us;
@@ -218,7 +217,6 @@ activate_cb (GtkApplication *app,
   gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (state->stack));
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
-  state->window = GTK_WINDOW (window);
   g_signal_connect (window, "map", G_CALLBACK (map_cb), state);
   gtk_window_present (GTK_WINDOW (window));
 }

@@ -58,8 +58,7 @@ fi
 # window of the console's size repainting all of itself on a page switch, with nothing
 # new to load, then the same with 26 MB of new objects made in the switch's dispatch
 # (what 200 services add to the console's peak resident set over 5: 117 → 143 MB).
-# Three runs each; skipped with
-# TW_BENCH_POLL_PAGE_FLOOR=0.
+# Three runs each; TW_BENCH_POLL_PAGE_FLOOR=0 skips them.
 switch=$build/tests/bench/bench-page-switch
 if [ "${TW_BENCH_POLL_PAGE_FLOOR:-1}" != 0 ] && [ -x "$switch" ]; then
   for grow in 0 26; do
