@@ -509,6 +509,7 @@ on_sent (GObject      *source,
     {
       GBytes *body = tw_http_response_get_body (call->response);
       CachedRequest *cached = call->polled != NULL ? g_hash_table_lookup (self->requests, call->op) : NULL;
+      gboolean same;
 
       /* A poll answered as the last time (about half of them, in the bench's 200
        * services): that answer's tree again, not a parse (5-7 µs of a ~200 µs poll).
@@ -517,7 +518,8 @@ on_sent (GObject      *source,
        * (about 20 kB a service in the bench). */
       if (cached != NULL && cached->request != call->polled)
         cached = NULL;
-      if (cached != NULL && cached->last_node != NULL && g_bytes_equal (body, cached->last_body))
+      same = cached != NULL && cached->last_body != NULL && g_bytes_equal (body, cached->last_body);
+      if (same && cached->last_node != NULL)
         {
           g_task_return_pointer (task, json_node_ref (cached->last_node),
                                  (GDestroyNotify) json_node_unref);
@@ -531,12 +533,10 @@ on_sent (GObject      *source,
         }
       if (cached != NULL)
         {
-          gboolean again = cached->last_body != NULL && g_bytes_equal (body, cached->last_body);
-
           g_clear_pointer (&cached->last_body, g_bytes_unref);
           g_clear_pointer (&cached->last_node, json_node_unref);
           cached->last_body = g_bytes_ref (body);
-          if (again && json_node_is_immutable (node))
+          if (same && json_node_is_immutable (node))
             cached->last_node = json_node_ref (node);
         }
       g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
