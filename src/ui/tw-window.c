@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tw-alerts-page.h"
+#include "tw-frame-pool.h"
 #include "tw-audit-page.h"
 #include "tw-backups-page.h"
 #include "tw-keys-page.h"
@@ -51,6 +52,7 @@ struct _TwWindow
 
   gboolean              first_frame_done;
   gboolean              waiting_first_frame;
+  cairo_surface_t      *frame_pool;  /* tw-frame-pool.c, while realized */
   gboolean              saves_state;
 
   /* The session starts after the first frame (see schedule_start) */
@@ -453,12 +455,26 @@ tw_window_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (tw_window_parent_class)->map (widget);
 
+  /* Before the first frame, which makes the shared-memory pool to keep. */
+  if (self->frame_pool == NULL)
+    self->frame_pool = tw_frame_pool_hold (widget);
+
   if (!self->first_frame_done && !self->waiting_first_frame)
     {
       self->waiting_first_frame = TRUE;
       g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
                                G_CALLBACK (first_after_paint_cb), self, G_CONNECT_AFTER);
     }
+}
+
+static void
+tw_window_unrealize (GtkWidget *widget)
+{
+  TwWindow *self = TW_WINDOW (widget);
+
+  g_clear_pointer (&self->frame_pool, cairo_surface_destroy);
+
+  GTK_WIDGET_CLASS (tw_window_parent_class)->unrealize (widget);
 }
 
 static gboolean
@@ -534,6 +550,7 @@ tw_window_class_init (TwWindowClass *klass)
   object_class->get_property = tw_window_get_property;
   object_class->set_property = tw_window_set_property;
   widget_class->map = tw_window_map;
+  widget_class->unrealize = tw_window_unrealize;
   window_class->close_request = tw_window_close_request;
 
   properties[PROP_SESSION] =
