@@ -3,6 +3,7 @@
 
 #include "tw-application.h"
 #include "tw-application-private.h"
+#include "tw-heap.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -221,6 +222,9 @@ _tw_application_open_profile (TwApplication *self,
   const GError *audit_error;
 
   self->opened_once = TRUE;
+  /* The session's objects and the window's next whole frame, on pages a worker makes
+   * resident meanwhile (tw-heap.c). */
+  tw_heap_warm (TW_HEAP_OPENING_RESERVE);
   close_session (self, demo);
 
   self->session = tw_session_new (profile, self->registry, self->http, secrets, demo);
@@ -419,6 +423,7 @@ tw_application_startup (GApplication *application)
   TwApplication *self = TW_APPLICATION (application);
 
   G_APPLICATION_CLASS (tw_application_parent_class)->startup (application);
+  tw_heap_init ();
   tw_ui_fix_accessible_labels ();
   /* A banner's selectable text (a failed halt's reasons, kept copyable) is often the
    * first focusable widget of its page: focused, GTK would show it all selected. */
