@@ -287,6 +287,60 @@ test_window_destroyed (Fixture       *f,
   g_assert_finalize_object (session);
 }
 
+/* The application's window, on screen with a profile, when another opens: it gets the
+ * new session in a main-loop round after the call (tw-application.c), before any frame
+ * is drawn without it; whoever asks for the window first gets it with the session. */
+typedef struct
+{
+  TwWindow *window;
+  guint     frames_behind;
+} Behind;
+
+static void
+behind_after_paint_cb (GdkFrameClock *clock,
+                       Behind        *behind)
+{
+  if (tw_window_get_workspace (behind->window) != tw_application_get_workspace (app))
+    behind->frames_behind++;
+}
+
+static gboolean
+window_caught_up (gpointer user_data)
+{
+  Behind *behind = user_data;
+
+  return tw_window_get_workspace (behind->window) == tw_application_get_workspace (app);
+}
+
+static void
+test_app_hands_after_call (void)
+{
+  AppFixture af = { 0 };
+  Behind behind = { 0 };
+  GdkFrameClock *clock;
+  gulong handler;
+
+  app_fixture_open (&af, app, TW_MODE_PAPER, 1000);
+  behind.window = af.window;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (af.window));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (behind_after_paint_cb), &behind);
+
+  tw_application_open_profile (app, af.profile, af.secrets);
+  g_assert_nonnull (tw_application_get_workspace (app));
+  g_assert_false (window_caught_up (&behind));
+  g_assert_true (tw_test_ui_wait_for (window_caught_up, &behind, 5000));
+  g_assert_true (tw_test_ui_wait_frame (GTK_WIDGET (af.window), 5000));
+  g_assert_cmpuint (behind.frames_behind, ==, 0);
+
+  /* Asked for at once: handed with it. */
+  tw_application_open_profile (app, af.profile, af.secrets);
+  g_assert_true (tw_application_get_window (app) == af.window);
+  g_assert_true (window_caught_up (&behind));
+
+  g_signal_handler_disconnect (clock, handler);
+  app_fixture_close (&af);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -305,6 +359,7 @@ main (int   argc,
               fixture_setup, test_switch_quickly, fixture_teardown);
   g_test_add ("/tw/ui/window-session/window-destroyed", Fixture, NULL,
               fixture_setup, test_window_destroyed, fixture_teardown);
+  g_test_add_func ("/tw/ui/window-session/app-hands-after-call", test_app_hands_after_call);
 
   status = g_test_run ();
 

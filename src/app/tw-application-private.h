@@ -23,6 +23,7 @@ struct _TwApplication
   TwSession           *session;          /* the open profile; NULL without one */
   TwSimThread         *sim;              /* demo only */
   TwWindow            *window;           /* weak */
+  guint                window_session_id; /* the window gets the session opened (hand_window_session_cb) */
   TwNotifier          *notifier;
   GCancellable        *cancellable;
   GtkWidget           *halt_dialog;      /* weak: "N services did not halt" while open */

@@ -173,6 +173,17 @@ session_closed_cb (GObject      *object,
   g_clear_pointer (&sim, tw_sim_thread_stop);
 }
 
+static gboolean
+hand_window_session_cb (gpointer user_data)
+{
+  TwApplication *self = user_data;
+
+  self->window_session_id = 0;
+  if (self->window != NULL)
+    tw_window_set_session (self->window, self->session);
+  return G_SOURCE_REMOVE;
+}
+
 /* @keep_sim: the next profile is the demo's too. */
 static void
 close_session (TwApplication *self,
@@ -181,6 +192,7 @@ close_session (TwApplication *self,
   g_autoptr(TwSession) session = g_steal_pointer (&self->session);
   TwSimThread *sim = keep_sim ? NULL : g_steal_pointer (&self->sim);
 
+  g_clear_handle_id (&self->window_session_id, g_source_remove);
   if (self->window != NULL)
     tw_window_set_session (self->window, NULL);
   if (self->notifier != NULL)
@@ -247,8 +259,15 @@ _tw_application_open_profile (TwApplication *self,
   g_signal_connect_object (self->session, "notify::halting", G_CALLBACK (halting_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  /* The window starts the session after its first frame. Nor the demo's window size. */
-  tw_window_set_session (tw_application_get_window (self), self->session);
+  /* The window starts the session after its first frame. Nor the demo's window size.
+   * A window already there gets the session in a main-loop round of its own, before
+   * the next frame (above drawing): this call is the opening's longest round already.
+   * Whoever asks for the window first gets it with the session (tw_application_get_window). */
+  if (self->window != NULL)
+    self->window_session_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, hand_window_session_cb,
+                                               self, NULL);
+  else
+    tw_application_get_window (self);
   tw_window_set_saves_state (self->window, !demo);
   /* Memory secrets (the demo, tests) mean a throw-away profile: never remembered. */
   if (tw_session_is_saved (self->session) && self->settings != NULL)
@@ -384,6 +403,12 @@ tw_application_get_window (TwApplication *self)
 {
   g_return_val_if_fail (TW_IS_APPLICATION (self), NULL);
 
+  if (self->window_session_id != 0)
+    {
+      g_clear_handle_id (&self->window_session_id, g_source_remove);
+      if (self->window != NULL)
+        tw_window_set_session (self->window, self->session);
+    }
   if (self->window == NULL)
     {
       self->window = tw_window_new (GTK_APPLICATION (self));
@@ -555,6 +580,7 @@ tw_application_dispose (GObject *object)
   TwApplication *self = TW_APPLICATION (object);
 
   /* Disposing the session stops it at once. */
+  g_clear_handle_id (&self->window_session_id, g_source_remove);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->halt_toast_timeout, g_source_remove);
   g_clear_object (&self->halt_toast);
