@@ -307,6 +307,26 @@ count_rows (TwOverviewPage *page)
   return n;
 }
 
+/* The rows built when each frame lays out: never more than a few new ones a frame. */
+typedef struct
+{
+  TwOverviewPage *page;
+  guint           last;
+  guint           frames;
+  guint           max_new;
+} Growth;
+
+static void
+growth_layout_cb (GdkFrameClock *clock,
+                  Growth        *growth)
+{
+  guint n = count_rows (growth->page);
+
+  if (growth->frames++ > 0 && n > growth->last)
+    growth->max_new = MAX (growth->max_new, n - growth->last);
+  growth->last = n;
+}
+
 static void
 test_grow_on_screen (void)
 {
@@ -322,6 +342,8 @@ test_grow_on_screen (void)
   GtkWidget *empty = gtk_label_new ("No profile");
   GtkWidget *page = tw_overview_page_new ();
   guint rounds = 0;
+  Growth growth = { TW_OVERVIEW_PAGE (page), 0, 0, 0 };
+  gulong layout_id;
 
   add_services (profile);
   workspace = tw_workspace_new (profile, registry, http, secrets);
@@ -352,10 +374,18 @@ test_grow_on_screen (void)
   g_assert_cmpuint (count_rows (TW_OVERVIEW_PAGE (page)), >, 0);
   g_assert_cmpuint (count_rows (TW_OVERVIEW_PAGE (page)), <, N_SERVICES);
 
-  /* Shown: every row, each with its service's state and its tooltips. */
+  /* Shown: every row, each with its service's state and its tooltips; a few new rows a
+   * frame at most, however many main-loop rounds come between two frames. */
+  growth.last = count_rows (TW_OVERVIEW_PAGE (page));
+  layout_id = g_signal_connect (gtk_widget_get_frame_clock (window), "layout",
+                                G_CALLBACK (growth_layout_cb), &growth);
   gtk_stack_set_visible_child (GTK_STACK (stack), page);
   g_assert_true (tw_test_ui_wait_for (all_rows_bound, page, 10000));
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (window), layout_id);
   g_assert_cmpuint (count_rows (TW_OVERVIEW_PAGE (page)), ==, N_SERVICES);
+  g_assert_cmpuint (growth.frames, >, 1);
+  g_assert_cmpuint (growth.max_new, >, 0);
+  g_assert_cmpuint (growth.max_new, <=, TW_OVERVIEW_ROWS_PER_FRAME);
   for (guint i = 0; i < N_SERVICES; i++)
     {
       g_autofree char *sid = g_strdup_printf ("svc-%02u", i);

@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* Rows a frame lays out for the first time, at most, while a large list grows. */
+#define TW_OVERVIEW_ROWS_PER_FRAME 3
+
 /* For tests: what the widget shows, and the operator's hand. */
 
 /* The summary line as shown ("5 of 5 services OK"). */
@@ -34,6 +37,9 @@ struct _TwOverviewPage
   GListModel  *services;      /* the workspace's, watched for items-changed */
   GtkSliceListModel *shown;   /* its first rows, one more a main-loop round (grow_rows) */
   guint        grow_id;
+  guint        grown_this_frame; /* rows grown since the last frame (ROWS_PER_FRAME) */
+  GdkFrameClock *grow_clock;  /* whose after-paint lets the next rows in, while growing */
+  gulong       grow_paint_id;
   guint        list_tick;     /* the list waits for the page's first frame (list_later) */
   guint        rows_idle;     /* its first rows wait for the opening's call to end */
   guint        list_frames;

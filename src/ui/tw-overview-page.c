@@ -84,19 +84,25 @@ update_empty (TwOverviewPage *self)
 #define ROWS_FIRST_ON_SCREEN 5
 
 /* The other rows: one a main-loop round at the default idles' priority, below drawing
- * and the polls' answers, so that a frame due is drawn first and lays out only the few
- * rows built since the last one (1-1.5 ms each), and beside the other idles, not above
- * them: above, they held back the session's start (an idle), and with it the first
- * polls, by a second. Two a frame in a tick callback made each of the hundred frames
- * of a 200-service opening 10-25 ms long: a row's template and binding take 2-4 ms
- * (the X round trips of its tooltips among them), on top of the frame's own work. */
+ * and the polls' answers, so that a frame due is drawn first, and beside the other
+ * idles, not above them: above, they held back the session's start (an idle), and with
+ * it the first polls, by a second. Two a frame in a tick callback made each of the
+ * hundred frames of a 200-service opening 10-25 ms long: a row's template and binding
+ * take 2-4 ms (the X round trips of its tooltips among them), on top of the frame's own
+ * work. At most ROWS_PER_FRAME between two frames, the next ones after the frame
+ * (grow_after_paint_cb): a main-loop round is short, and a frame that came after ten of
+ * them laid out ten new rows (1-1.5 ms each), 16-22 ms frames through the growth. */
 #define ROWS_PRIORITY        G_PRIORITY_DEFAULT_IDLE
+#define ROWS_PER_FRAME       TW_OVERVIEW_ROWS_PER_FRAME
 
 static void
 stop_growing (TwOverviewPage *self)
 {
   g_clear_handle_id (&self->rows_idle, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
+  if (self->grow_clock != NULL)
+    g_clear_signal_handler (&self->grow_paint_id, self->grow_clock);
+  g_clear_object (&self->grow_clock);
 }
 
 static gboolean
@@ -117,20 +123,49 @@ grow_rows_cb (gpointer user_data)
   if (size < n)
     {
       gtk_slice_list_model_set_size (self->shown, size);
-      return G_SOURCE_CONTINUE;
+      if (++self->grown_this_frame < ROWS_PER_FRAME)
+        return G_SOURCE_CONTINUE;
+      /* The next ones after the frame that lays these out. */
+      self->grow_id = 0;
+      return G_SOURCE_REMOVE;
     }
   /* Every row built: the services added from now on show at once. */
-  self->grow_id = 0;
+  stop_growing (self);
   gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
   return G_SOURCE_REMOVE;
+}
+
+static void grow_rows (TwOverviewPage *self);
+
+static void
+grow_after_paint_cb (GdkFrameClock  *clock,
+                     TwOverviewPage *self)
+{
+  self->grown_this_frame = 0;
+  grow_rows (self);
 }
 
 static void
 grow_rows (TwOverviewPage *self)
 {
+  GdkFrameClock *clock;
+
   if (self->shown == NULL || self->grow_id != 0 || self->rows_idle != 0 ||
       self->services_list == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->services_list)) ||
       gtk_slice_list_model_get_size (self->shown) >= g_list_model_get_n_items (self->services))
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->services_list));
+  if (clock != self->grow_clock)
+    {
+      if (self->grow_clock != NULL)
+        g_clear_signal_handler (&self->grow_paint_id, self->grow_clock);
+      g_set_object (&self->grow_clock, clock);
+      self->grown_this_frame = 0;
+      if (clock != NULL)
+        self->grow_paint_id = g_signal_connect (clock, "after-paint",
+                                                G_CALLBACK (grow_after_paint_cb), self);
+    }
+  if (self->grown_this_frame >= ROWS_PER_FRAME)
     return;
   self->grow_id = g_idle_add_full (ROWS_PRIORITY, grow_rows_cb, self, NULL);
 }
