@@ -130,6 +130,7 @@ grow_rows_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   /* Every row built: the services added from now on show at once. */
+  self->grow_id = 0;
   stop_growing (self);
   gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
   return G_SOURCE_REMOVE;

@@ -6,12 +6,12 @@
 #include <glib/gi18n.h>
 
 #include "tw-alerts-page.h"
-#include "tw-frame-pool.h"
 #include "tw-audit-page.h"
 #include "tw-backups-page.h"
 #include "tw-keys-page.h"
 #include "tw-breakers-page.h"
 #include "tw-flags-page.h"
+#include "tw-frame-pool.h"
 #include "tw-orders-page.h"
 #include "tw-logs-page.h"
 #include "tw-page-badges.h"
