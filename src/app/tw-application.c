@@ -405,9 +405,8 @@ tw_application_get_window (TwApplication *self)
 
   if (self->window_session_id != 0)
     {
-      g_clear_handle_id (&self->window_session_id, g_source_remove);
-      if (self->window != NULL)
-        tw_window_set_session (self->window, self->session);
+      g_source_remove (self->window_session_id);
+      hand_window_session_cb (self);
     }
   if (self->window == NULL)
     {
