@@ -65,6 +65,14 @@ typedef struct
   guint  ticks;
   guint  over_5ms;
   guint  over_16ms;
+  /* What the main thread did during the worst stall, from its schedstat (ns on a CPU,
+   * ns runnable but waiting for one): ran our code, waited for a CPU (the machine's
+   * other processes), or slept (blocked in a call, e.g. on the X server). */
+  int    schedstat_fd;
+  guint64 last_run_ns;
+  guint64 last_wait_ns;
+  gint64 max_run_us;
+  gint64 max_wait_us;
 } Meter;
 
 /* The window's frames: update + layout + paint, from "before-paint" to "after-paint". */
@@ -165,11 +173,32 @@ bench_read_end (Bench *bench)
                 "includes the bench's own reads of the request log\n");
 }
 
+/* The main thread's time on a CPU and waiting for one, in ns (/proc/thread-self/schedstat,
+ * kept open: one pread a tick). FALSE without it. */
+static gboolean
+read_schedstat (Meter   *meter,
+                guint64 *run_ns,
+                guint64 *wait_ns)
+{
+  char buf[128];
+  ssize_t n;
+
+  if (meter->schedstat_fd < 0)
+    return FALSE;
+  n = pread (meter->schedstat_fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return FALSE;
+  buf[n] = '\0';
+  return sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, run_ns, wait_ns) == 2;
+}
+
 static gboolean
 meter_tick_cb (gpointer user_data)
 {
   Meter *meter = user_data;
   gint64 now = g_get_monotonic_time ();
+  guint64 run_ns = 0, wait_ns = 0;
+  gboolean sched = read_schedstat (meter, &run_ns, &wait_ns);
 
   if (meter->last_us != 0)
     {
@@ -179,16 +208,22 @@ meter_tick_cb (gpointer user_data)
         {
           meter->max_late_us = late;
           meter->max_at_us = now;
+          meter->max_run_us = sched ? (gint64) (run_ns - meter->last_run_ns) / 1000 : -1;
+          meter->max_wait_us = sched ? (gint64) (wait_ns - meter->last_wait_ns) / 1000 : -1;
         }
       meter->over_5ms += late > 5000;
       meter->over_16ms += late > 16000;
       /* For a profiler's timeline (perf record -k CLOCK_MONOTONIC): when each long
        * stall ended, on CLOCK_MONOTONIC as g_get_monotonic_time () reads it. */
       if (late > 16000 && g_getenv ("TW_BENCH_POLL_TRACE") != NULL)
-        g_printerr ("bench-poll: stall %.1f ms ending at %.6f s\n", late / 1000.0, now / 1e6);
+        g_printerr ("bench-poll: stall %.1f ms ending at %.6f s (ran %.1f, waited for a CPU %.1f ms)\n",
+                    late / 1000.0, now / 1e6, sched ? (run_ns - meter->last_run_ns) / 1e6 : -1.0,
+                    sched ? (wait_ns - meter->last_wait_ns) / 1e6 : -1.0);
     }
   meter->ticks++;
   meter->last_us = now;
+  meter->last_run_ns = run_ns;
+  meter->last_wait_ns = wait_ns;
   return G_SOURCE_CONTINUE;
 }
 
@@ -196,14 +231,18 @@ static void
 meter_reset (Meter *meter)
 {
   guint source_id = meter->source_id;
+  int fd = meter->schedstat_fd;
 
   memset (meter, 0, sizeof *meter);
   meter->source_id = source_id;
+  meter->schedstat_fd = fd;
 }
 
 static void
 meter_start (Meter *meter)
 {
+  if (meter->schedstat_fd == 0)
+    meter->schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
   meter_reset (meter);
   meter->source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, METER_PERIOD_MS,
                                          meter_tick_cb, meter, NULL);
@@ -302,7 +341,10 @@ static GSubprocess *
 start_simulator (GHashTable  *urls,
                  GError     **error)
 {
-  static const char * const flavors[] = TW_SIM_FLAVORS;
+  /* What it prints, in its order: the flavors, then the services' second addresses. */
+  static const char * const flavors[] = { "investiq", "ibkr-assistant", "ai-trading", "autotrader",
+                                          "alpaca", TW_SIM_FLAVOR_RATE_GATE,
+                                          TW_SIM_FLAVOR_ML_SERVICE, NULL };
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) sim = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -340,6 +382,14 @@ start_simulator (GHashTable  *urls,
           return NULL;
         }
       *eq = '\0';
+      if (!g_str_equal (line, flavors[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "The simulator printed the URL of “%s” where “%s”'s was expected",
+                       line, flavors[i]);
+          g_subprocess_force_exit (sim);
+          return NULL;
+        }
       g_hash_table_insert (urls, g_strdup (line), g_strdup (eq + 1));
     }
   return g_steal_pointer (&sim);
@@ -471,6 +521,13 @@ make_profile (GHashTable  *urls,
       service = tw_service_new (id, flavor_info[f].flavor,
                                 g_hash_table_lookup (urls, flavor_info[f].flavor));
       tw_service_set_name (service, name);
+      /* The second addresses, as the demo's profile gives them (src/cli/tw-demo.c):
+       * without them, these services' rate gate and ML service would be polled at their
+       * runbooks' default ports, where nothing listens. */
+      if (g_str_equal (flavor_info[f].flavor, "ai-trading"))
+        tw_service_set_setting (service, "RateGateUrl", g_hash_table_lookup (urls, TW_SIM_FLAVOR_RATE_GATE));
+      else if (g_str_equal (flavor_info[f].flavor, "investiq"))
+        tw_service_set_setting (service, "MlServiceUrl", g_hash_table_lookup (urls, TW_SIM_FLAVOR_ML_SERVICE));
       tw_profile_add_service (profile, service);
       for (guint j = 0; j < G_N_ELEMENTS (flavor_info[f].secrets); j++)
         {
@@ -529,6 +586,19 @@ find_get_operation (TwConnector *connector,
   return NULL;
 }
 
+/* The flavor whose services send what the simulator logged under @logged: a second
+ * address's requests are its service's (the rate gate, ai-trading's; the ML service,
+ * investiq's). */
+static const char *
+owner_flavor (const char *logged)
+{
+  if (g_str_equal (logged, TW_SIM_FLAVOR_RATE_GATE))
+    return "ai-trading";
+  if (g_str_equal (logged, TW_SIM_FLAVOR_ML_SERVICE))
+    return "investiq";
+  return logged;
+}
+
 static gboolean
 build_floor_requests (Bench      *bench,
                       GHashTable *kinds,
@@ -566,7 +636,7 @@ build_floor_requests (Bench      *bench,
           GHashTableIter iter;
           gpointer name, value;
 
-          if (!g_str_equal (parts[0], flavor))
+          if (!g_str_equal (owner_flavor (parts[0]), flavor))
             continue;
           op = connector != NULL ? find_get_operation (connector, parts[1]) : NULL;
           /* Called with variables: the connector's headers are those of its health. */
@@ -581,7 +651,7 @@ build_floor_requests (Bench      *bench,
           headers = tw_operation_expand_headers (op, NULL, lookup_demo_secret, (gpointer) flavor, error);
           if (headers == NULL)
             return FALSE;
-          url = g_strconcat (g_hash_table_lookup (bench->floor_urls, flavor), parts[1], NULL);
+          url = g_strconcat (g_hash_table_lookup (bench->floor_urls, parts[0]), parts[1], NULL);
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "url");
@@ -1080,6 +1150,12 @@ measure (Bench   *bench,
           bench->meter.max_late_us / 1000.0, (bench->meter.max_at_us - t0) / 1e6,
           bench->meter.ticks, bench->meter.over_5ms, bench->meter.over_16ms, GOAL_STALL_MS,
           bench->meter.max_late_us / 1000.0 <= GOAL_STALL_MS ? "met" : "MISSED");
+  if (bench->meter.max_run_us >= 0)
+    printf ("    in that stall the main thread ran %.2f ms, waited %.2f ms for a CPU and slept "
+            "%.2f ms (its schedstat)\n", bench->meter.max_run_us / 1000.0,
+            bench->meter.max_wait_us / 1000.0,
+            MAX (0, bench->meter.max_late_us + METER_PERIOD_MS * 1000 - bench->meter.max_run_us -
+                    bench->meter.max_wait_us) / 1000.0);
   printf ("  window frames (update + layout + paint): %u, %.2f ms on average, longest %.2f ms, "
           "%.2f %% of the window's time\n",
           bench->frames.n, bench->frames.n > 0 ? bench->frames.total_us / 1000.0 / bench->frames.n : 0.0,
