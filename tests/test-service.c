@@ -373,6 +373,37 @@ test_service_no_spurious_notify (void)
   g_assert_finalize_object (g_steal_pointer (&service));
 }
 
+/* The list shows the median of the last five good answers; a failure empties them. */
+static void
+test_service_latency_median (void)
+{
+  g_autoptr(TwService) service = tw_service_new ("s", "investiq", "http://127.0.0.1:1");
+  g_autoptr(GHashTable) counts = watch (service);
+  g_autoptr(GError) error = g_error_new_literal (TW_ERROR, TW_ERROR_UNREACHABLE, "down");
+  const double answers[] = { 10, 30, 20, 100, 100, 100, 100 };
+  const double medians[] = { 10, 20, 20, 25, 30, 100, 100 };
+
+  g_assert_cmpfloat (tw_service_get_latency_median_ms (service), ==, -1.0);
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      tw_service_apply_health_unchanged (service, answers[i]);
+      g_assert_cmpfloat (tw_service_get_latency_ms (service), ==, answers[i]);
+      g_assert_cmpfloat (tw_service_get_latency_median_ms (service), ==, medians[i]);
+    }
+  /* Notified when it moved only: 10, 20, 25, 30, 100. */
+  g_assert_cmpuint (count (counts, "latency-median-ms"), ==, 5);
+
+  tw_service_apply_error (service, error);
+  g_assert_cmpfloat (tw_service_get_latency_median_ms (service), ==, -1.0);
+  g_assert_cmpuint (count (counts, "latency-median-ms"), ==, 6);
+  /* After the failure, the new answers only. */
+  tw_service_apply_health (service, TW_HEALTH_OK, NULL, 7.0, NULL);
+  g_assert_cmpfloat (tw_service_get_latency_median_ms (service), ==, 7.0);
+
+  g_signal_handlers_disconnect_by_data (service, counts);
+  g_assert_finalize_object (g_steal_pointer (&service));
+}
+
 static void
 test_service_stale (void)
 {
@@ -495,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/service/error-states", test_service_error_states);
   g_test_add_func ("/tw/core/service/merge-in-place", test_service_merge_in_place);
   g_test_add_func ("/tw/core/service/no-spurious-notify", test_service_no_spurious_notify);
+  g_test_add_func ("/tw/core/service/latency-median", test_service_latency_median);
   g_test_add_func ("/tw/core/service/stale", test_service_stale);
   g_test_add_func ("/tw/core/service/error-translated", test_service_error_translated);
 

@@ -20,5 +20,6 @@ gboolean    _tw_service_row_get_held        (TwServiceRow *self);
 const char *_tw_service_row_peek_state_text (TwServiceRow *self);
 /* The latency it draws now ("" when none). */
 const char *_tw_service_row_peek_latency_text (TwServiceRow *self);
+GtkWidget  *_tw_service_row_get_latency_widget (TwServiceRow *self);
 
 G_END_DECLS

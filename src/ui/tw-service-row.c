@@ -23,6 +23,7 @@ struct _TwServiceRow
   guint            fresh_seconds;
   gboolean         defer_latency;     /* a new latency waits for tw_service_row_update_age() */
   gboolean         latency_dirty;     /* one is waiting */
+  gboolean         latency_shows_last; /* a slow answer's own, not the median */
   gboolean         held;              /* out of view: changes wait (tw_service_row_set_held) */
   gboolean         held_dirty;        /* a change is waiting */
   TwTradingState  *trading_state;
@@ -209,16 +210,28 @@ update_state (TwServiceRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), show_message);
 }
 
+/* The median of the last few answers: one answer's latency moves by a millisecond
+ * or two from one poll to the next, and a list of figures that all flicker every
+ * second is hard to read (and redraws the window each second). A slow answer shows
+ * its own latency, in the warning colour, as the state and the message do. */
 static void
 update_latency (TwServiceRow *self)
 {
-  g_autofree char *text = format_latency (tw_service_get_latency_ms (self->service));
+  gboolean slow = tw_service_is_slow (self->service);
+  g_autofree char *text = format_latency (slow ? tw_service_get_latency_ms (self->service)
+                                               : tw_service_get_latency_median_ms (self->service));
 
   gtk_inscription_set_text (self->latency_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->latency_label), text != NULL);
   /* Slower than the service's threshold: degraded, in the warning colour. */
-  tw_ui_set_status_style (GTK_WIDGET (self->latency_label),
-                          tw_service_is_slow (self->service) ? "warning" : NULL);
+  tw_ui_set_status_style (GTK_WIDGET (self->latency_label), slow ? "warning" : NULL);
+  if (slow != self->latency_shows_last)
+    {
+      self->latency_shows_last = slow;
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->latency_label),
+                                   slow ? _("The last answer's latency")
+                                        : _("Median latency of the last five answers"));
+    }
 }
 
 /* The last poll failed (no answer, or one that could not be used): what the row
@@ -338,7 +351,7 @@ service_notify_cb (TwServiceRow *self,
       update_state (self);
       tw_service_row_update_age (self);   /* a failing service has no "just now" */
     }
-  else if (g_str_equal (name, "latency-ms"))
+  else if (g_str_equal (name, "latency-ms") || g_str_equal (name, "latency-median-ms"))
     {
       /* Every answer has a new latency: with many rows in view, each would lay the
        * list out again. Deferred, the page's one-second tick shows them together. */
@@ -803,6 +816,14 @@ _tw_service_row_peek_latency_text (TwServiceRow *self)
   g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
 
   return gtk_inscription_get_text (self->latency_label);
+}
+
+GtkWidget *
+_tw_service_row_get_latency_widget (TwServiceRow *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE_ROW (self), NULL);
+
+  return GTK_WIDGET (self->latency_label);
 }
 
 const char *

@@ -22,6 +22,12 @@ struct _TwService
   /* live health */
   TwServiceState  state;
   double          latency_ms;
+  /* The latencies of the last answers in a row (a failed poll empties it), oldest
+   * overwritten first, and their median. */
+  double          recent_ms[TW_SERVICE_LATENCY_WINDOW];
+  guint           n_recent;
+  guint           next_recent;
+  double          median_ms;
   GDateTime      *last_success;
   char           *last_error;
   gboolean        stale;
@@ -47,6 +53,7 @@ enum {
   PROP_BASE_URL,
   PROP_STATE,
   PROP_LATENCY_MS,
+  PROP_LATENCY_MEDIAN_MS,
   PROP_LAST_SUCCESS,
   PROP_LAST_ERROR,
   PROP_STALE,
@@ -108,6 +115,9 @@ tw_service_get_property (GObject    *object,
       break;
     case PROP_LATENCY_MS:
       g_value_set_double (value, self->latency_ms);
+      break;
+    case PROP_LATENCY_MEDIAN_MS:
+      g_value_set_double (value, self->median_ms);
       break;
     case PROP_LAST_SUCCESS:
       g_value_set_boxed (value, self->last_success);
@@ -199,6 +209,8 @@ tw_service_class_init (TwServiceClass *klass)
                        TW_TYPE_SERVICE_STATE, TW_SERVICE_STATE_UNKNOWN, ro);
   properties[PROP_LATENCY_MS] =
     g_param_spec_double ("latency-ms", NULL, NULL, -1.0, G_MAXDOUBLE, -1.0, ro);
+  properties[PROP_LATENCY_MEDIAN_MS] =
+    g_param_spec_double ("latency-median-ms", NULL, NULL, -1.0, G_MAXDOUBLE, -1.0, ro);
   properties[PROP_LAST_SUCCESS] =
     g_param_spec_boxed ("last-success", NULL, NULL, G_TYPE_DATE_TIME, ro);
   properties[PROP_LAST_ERROR] =
@@ -223,6 +235,7 @@ tw_service_init (TwService *self)
 {
   self->state = TW_SERVICE_STATE_UNKNOWN;
   self->latency_ms = -1.0;
+  self->median_ms = -1.0;
   self->slow_ms = TW_SERVICE_DEFAULT_SLOW_MS;
   self->last_error_code = -1;
   self->components = g_list_store_new (TW_TYPE_COMPONENT);
@@ -345,16 +358,74 @@ tw_service_get_latency_ms (TwService *self)
   return self->latency_ms;
 }
 
+/**
+ * tw_service_get_latency_median_ms:
+ *
+ * The median latency of the last %TW_SERVICE_LATENCY_WINDOW good answers in a row (of
+ * fewer since the service last failed or the console started): what the service
+ * list shows, steadier than one answer's. A failed poll empties the window.
+ *
+ * Returns: milliseconds, -1 with no good answer since the last failure
+ */
+double
+tw_service_get_latency_median_ms (TwService *self)
+{
+  g_return_val_if_fail (TW_IS_SERVICE (self), -1.0);
+
+  return self->median_ms;
+}
+
+static double
+recent_median (TwService *self)
+{
+  double sorted[TW_SERVICE_LATENCY_WINDOW];
+  guint n = self->n_recent;
+
+  if (n == 0)
+    return -1.0;
+  /* At most five values: an insertion sort. */
+  for (guint i = 0; i < n; i++)
+    {
+      double v = self->recent_ms[i];
+      guint j = i;
+
+      for (; j > 0 && sorted[j - 1] > v; j--)
+        sorted[j] = sorted[j - 1];
+      sorted[j] = v;
+    }
+  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+}
+
+/* Every answer's latency (-1: none, after a failure), the last one and the window's. */
 static void
 set_latency_ms (TwService *self,
                 double     latency_ms)
 {
+  double median;
+
   if (latency_ms < 0)
-    latency_ms = -1.0;
-  if (self->latency_ms == latency_ms)
-    return;
-  self->latency_ms = latency_ms;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_MS]);
+    {
+      latency_ms = -1.0;
+      self->n_recent = self->next_recent = 0;
+    }
+  else
+    {
+      self->recent_ms[self->next_recent] = latency_ms;
+      self->next_recent = (self->next_recent + 1) % TW_SERVICE_LATENCY_WINDOW;
+      self->n_recent = MIN (self->n_recent + 1, TW_SERVICE_LATENCY_WINDOW);
+    }
+
+  median = recent_median (self);
+  if (self->latency_ms != latency_ms)
+    {
+      self->latency_ms = latency_ms;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_MS]);
+    }
+  if (self->median_ms != median)
+    {
+      self->median_ms = median;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_MEDIAN_MS]);
+    }
 }
 
 /**

@@ -11,12 +11,14 @@ G_BEGIN_DECLS
  * live health. The UI binds to its properties:
  *   "id", "name", "connector-id", "base-url"       configuration (strings)
  *   "state" (TwServiceState), "latency-ms" (double, -1 unknown),
+ *   "latency-median-ms" (double: of the last TW_SERVICE_LATENCY_WINDOW good answers, -1 none),
  *   "last-success" (GDateTime, NULL never), "last-error" (string, NULL none),
  *   "stale" (bool), "version" (string), "status-text" (string: the body's own word),
  *   "components" (GListModel of TwComponent, read-only; updated in place),
  *   "slow-ms" (uint, configuration: a health answer slower than this is degraded, 0 never;
  *   the profile's "SlowMs", default TW_SERVICE_DEFAULT_SLOW_MS). */
 #define TW_SERVICE_DEFAULT_SLOW_MS 2000
+#define TW_SERVICE_LATENCY_WINDOW  5
 #define TW_TYPE_SERVICE (tw_service_get_type ())
 G_DECLARE_FINAL_TYPE (TwService, tw_service, TW, SERVICE, GObject)
 
@@ -36,6 +38,7 @@ void            tw_service_set_base_url     (TwService      *self,
 
 TwServiceState  tw_service_get_state        (TwService      *self);
 double          tw_service_get_latency_ms   (TwService      *self);
+double          tw_service_get_latency_median_ms (TwService *self);
 GDateTime      *tw_service_get_last_success (TwService      *self);
 const char     *tw_service_get_last_error   (TwService      *self);
 gboolean        tw_service_get_stale        (TwService      *self);
