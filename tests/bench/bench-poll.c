@@ -1070,6 +1070,12 @@ measure (Bench   *bench,
   bench->net_cpu_s = net_cpu;
   bench->net_requests = scan.last_until - seq_net;
   bench_read_end (bench);
+  /* A canary on every CPU over the window: the moments the whole machine stood still.
+   * Started before the settling interval: starting a process costs this one a fork. */
+  canaries = bench_canaries_start (dir, opt_interval + opt_seconds + 2, error);
+  if (canaries == NULL)
+    return FALSE;
+  bench->canaries = canaries;
   /* An interval for the console to settle after the bench's read (its trim of the
    * heap), then what was logged since: one short page, read at once. */
   run_for (opt_interval, NULL, bench);
@@ -1078,11 +1084,6 @@ measure (Bench   *bench,
   seq0 = scan.last;
   bench->polls_ok = bench->polls_failed = 0;
   memset (&bench->frames, 0, sizeof bench->frames);
-  /* A canary on every CPU over the window: the moments the whole machine stood still. */
-  canaries = bench_canaries_start (dir, opt_seconds + 1, error);
-  if (canaries == NULL)
-    return FALSE;
-  bench->canaries = canaries;
   meter_reset (&bench->meter);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_seconds ();
