@@ -118,9 +118,12 @@ stall_cpu_late_us (BenchCanaries *canaries,
 gint64
 meter_own_max_us (Meter         *meter,
                   BenchCanaries *canaries,
-                  gint64        *at_us)
+                  gint64        *at_us,
+                  guint         *over_16ms)
 {
   gint64 own_max = 0;
+
+  *over_16ms = 0;
 
   for (guint i = 0; i < meter->n_stalls; i++)
     {
@@ -128,6 +131,7 @@ meter_own_max_us (Meter         *meter,
       gint64 own = stall->late_us - stall_cpu_late_us (canaries, stall->end_us, stall->late_us,
                                                        stall->cpus);
 
+      *over_16ms += own > 16000;
       if (own > own_max)
         {
           own_max = own;

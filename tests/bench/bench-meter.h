@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* The 1 ms stall meter. */
 #define METER_PERIOD_MS 1
-#define METER_STALLS 256
+/* Room for an hour's stalls over 5 ms (a few hundred in a soak). */
+#define METER_STALLS 8192
 
 typedef struct
 {
@@ -50,6 +51,7 @@ gint64    stall_cpu_late_us (BenchCanaries *canaries,
                              const int      cpus[2]);
 gint64    meter_own_max_us  (Meter         *meter,
                              BenchCanaries *canaries,
-                             gint64        *at_us);
+                             gint64        *at_us,
+                             guint         *over_16ms);
 
 G_END_DECLS
