@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-
 /* The main thread's time on a CPU and waiting for one, in ns (/proc/thread-self/schedstat,
  * kept open: one pread a tick). FALSE without it. */
 static gboolean
@@ -88,6 +87,8 @@ meter_reset (Meter *meter)
 void
 meter_start (Meter *meter)
 {
+  /* 0: not opened yet (the Bench starts zeroed, and stdin is never this file); -1: it
+   * could not be, and the stalls are not split. */
   if (meter->schedstat_fd == 0)
     meter->schedstat_fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
   meter_reset (meter);
@@ -124,7 +125,6 @@ meter_own_max_us (Meter         *meter,
   gint64 own_max = 0;
 
   *over_16ms = 0;
-
   for (guint i = 0; i < meter->n_stalls; i++)
     {
       MeterStall *stall = &meter->stalls[i];

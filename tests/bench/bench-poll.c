@@ -658,6 +658,21 @@ canaries_finished (Bench *bench)
   return bench_canaries_finished (bench->canaries);
 }
 
+/* Waits for the canaries' end (they run a little past the window) and reads them. */
+static gboolean
+finish_canaries (Bench          *bench,
+                 BenchCanaries  *canaries,
+                 GError        **error)
+{
+  if (!run_for (10, canaries_finished, bench))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The canaries did not finish");
+      return FALSE;
+    }
+  bench->canaries = NULL;
+  return bench_canaries_collect (canaries, error);
+}
+
 #define SOAK_SETTLE_S   300  /* RSS growth counts from here */
 #define GOAL_SOAK_MB    5.0
 
@@ -709,13 +724,7 @@ run_soak (Bench   *bench,
   cpu1 = cpu_seconds ();
   t1 = g_get_monotonic_time ();
   meter_stop (&bench->meter);
-  if (!run_for (10, canaries_finished, bench))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The soak's canaries did not finish");
-      return FALSE;
-    }
-  bench->canaries = NULL;
-  if (!bench_canaries_collect (canaries, error))
+  if (!finish_canaries (bench, canaries, error))
     return FALSE;
   own_max_us = meter_own_max_us (&bench->meter, canaries, &own_at_us, &own_over_16ms);
 
@@ -1120,13 +1129,7 @@ measure (Bench   *bench,
   t1 = g_get_monotonic_time ();
   real1 = g_get_real_time ();
   meter_stop (&bench->meter);
-  if (!run_for (10, canaries_finished, bench))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The canaries did not finish");
-      return FALSE;
-    }
-  bench->canaries = NULL;
-  if (!bench_canaries_collect (canaries, error))
+  if (!finish_canaries (bench, canaries, error))
     return FALSE;
   own_max_us = meter_own_max_us (&bench->meter, canaries, &own_at_us, &own_over_16ms);
   stall_from = bench->meter.max_at_us - bench->meter.max_late_us;
