@@ -569,14 +569,18 @@ build_floor_requests (Bench      *bench,
                       GError    **error)
 {
   TwConnectorRegistry *registry = tw_application_get_registry (bench->app);
-  guint per_flavor = (guint) opt_services / G_N_ELEMENTS (flavor_info);
-  /* Polled: sent at least a quarter as often as once per service per interval (not the
-   * one-off fetches of a page, such as a service's recent trades). */
-  guint polled = MAX (1u, per_flavor * (guint) opt_seconds / (guint) opt_interval / 4);
+  guint polled = 0;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
+  /* Polled: sent at least a quarter as often as the request sent most (not the one-off
+   * fetches of a page, such as a service's recent trades). Against the window's length
+   * instead, a window longer than the simulator's log (its 10,000 newest entries, some
+   * 24 s of this profile) kept only the requests sent more than once an interval. */
+  for (guint k = 0; k < keys->len; k++)
+    polled = MAX (polled, GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k))));
+  polled = MAX (1u, polled / 4);
   for (guint k = keys->len; k > 0; k--)
     if (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, g_ptr_array_index (keys, k - 1))) < polled)
       g_ptr_array_remove_index (keys, k - 1);
