@@ -5,7 +5,7 @@
  *
  * A minimal client written against the same libraries as the console and nothing else:
  * one SoupSession (the console's options: its user agent, no session timeout, 60 s idle
- * timeout, 2 connections per host and 256 in all), the given GET requests with the given headers (and the console's default
+ * timeout, 2 connections per host and 256 in all, no auth manager), the given GET requests with the given headers (and the console's default
  * "Accept: application/json"), each sent once per interval, staggered evenly over the
  * interval and started from one timer on 100 ms slots like the console's poller
  * scheduler, never two of the same at once, every body parsed with a JsonParser.
@@ -277,6 +277,8 @@ main (int   argc,
                                                  "max-conns-per-host", 2,
                                                  "max-conns", 256,
                                                  NULL);
+  /* The console's sessions have no auth manager (its credentials are headers). */
+  soup_session_remove_feature_by_type (floor.session, SOUP_TYPE_AUTH_MANAGER);
   floor.loop = g_main_loop_new (NULL, FALSE);
 
   source = g_timeout_add (SLOT_US / 1000, tick_cb, &floor);
