@@ -803,7 +803,10 @@ console_requests (Bench *bench)
  * while the console polls on (without the meter); measures the console's CPU and the
  * requests it sent over the floor's own window (after the same warm-up) and prints the
  * comparison. */
-static gboolean
+/* Never inlined: `valgrind --tool=callgrind --collect-atstart=no
+ * --toggle-collect=run_floor` counts the console's instructions over the floor's run
+ * only (tests/bench/README.md). */
+static G_GNUC_NO_INLINE gboolean
 run_floor (Bench   *bench,
            GError **error)
 {
