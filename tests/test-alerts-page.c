@@ -8,6 +8,7 @@
 #include "tw-alertmanager-test.h"
 #include "tw-test-app.h"
 #include "tw-test-recorder.h"
+#include "tw-test-timing.h"
 
 /* Issue 14 in the application: a real Alertmanager's webhook reaches the notification
  * recorder; the Alerts page shows firing, acknowledged and silenced alerts (PNGs, light
@@ -559,9 +560,13 @@ test_bench (void)
   /* The goal is 50 ms, a figure for the benchmark table, not for a test: two tests at
    * once on a loaded 2-core machine have put p99 at 268 ms. The test catches what
    * would be structural — a notification waiting for the next poll (1 s and more)
-   * rather than sent by the webhook: the median within 250 ms, the slowest within 1 s. */
-  g_assert_cmpint (p50, <=, 250 * 1000);
-  g_assert_cmpint (p99, <=, 1000 * 1000);
+   * rather than sent by the webhook: the median within 250 ms, the slowest within 1 s.
+   * A sanitizer build measures itself (TW_TEST_TIMEOUT_SCALE): not checked there. */
+  if (tw_test_timing_is_checked ())
+    {
+      g_assert_cmpint (p50, <=, 250 * 1000);
+      g_assert_cmpint (p99, <=, 1000 * 1000);
+    }
 
   /* 1,000 at once, the page shown: a handful of notifications, no long stall */
   tw_alerts_service_set_storm_limit (x.alerts, 0);
@@ -582,8 +587,10 @@ test_bench (void)
                   stall / 1000.0, tw_test_stall_meter_get_max_raw (meter) / 1000.0,
                   notify_calls () - calls_before);
   g_assert_cmpuint (notify_calls () - calls_before, <=, 3);
-  /* The goal is 16 ms (CPU time of the main thread); twice that for slower machines. */
-  g_assert_cmpint (stall, <=, 2 * 16 * 1000);
+  /* The goal is 16 ms (CPU time of the main thread); twice that for slower machines.
+   * Not in a sanitizer build, where it measured 75 ms. */
+  if (tw_test_timing_is_checked ())
+    g_assert_cmpint (stall, <=, 2 * 16 * 1000);
   g_free (app_save_png (GTK_WIDGET (x.f.window), "alerts-page-storm.png"));
 
   g_dbus_connection_remove_filter (bus, filter_id);
