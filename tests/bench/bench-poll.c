@@ -802,8 +802,7 @@ console_requests (Bench *bench)
 /* Runs bench-poll-floor (next to this executable) with the request set on its stdin,
  * while the console polls on (without the meter); measures the console's CPU and the
  * requests it sent over the floor's own window (after the same warm-up) and prints the
- * comparison. */
-/* Never inlined: `valgrind --tool=callgrind --collect-atstart=no
+ * comparison. Never inlined: `valgrind --tool=callgrind --collect-atstart=no
  * --toggle-collect=run_floor` counts the console's instructions over the floor's run
  * only (tests/bench/README.md). */
 static G_GNUC_NO_INLINE gboolean
