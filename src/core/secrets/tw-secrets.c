@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libsecret/secret.h>
 
+#include "tw-crypto.h"
 #include "tw-error.h"
 #include "tw-util.h"
 
@@ -115,6 +116,12 @@ tw_secrets_init (TwSecrets *self)
 TwSecrets *
 tw_secrets_new_keyring (void)
 {
+  /* libsecret starts libgcrypt when it opens its session, in whichever thread first
+   * asks (a pool thread, for an asynchronous lookup), and libgcrypt's start is not
+   * thread-safe: a checksum begun on another thread meanwhile failed with "Not
+   * operational". Started here first, in the thread that makes the keyring, before
+   * any lookup can run. */
+  tw_crypto_init ();
   return g_object_new (TW_TYPE_SECRETS, NULL);
 }
 
