@@ -14,7 +14,9 @@
  * Initializes libgcrypt, once, from whichever thread comes first: its
  * initialization is not thread-safe, so every user in Trade Warden goes through
  * here before its first call (the others wait in g_once_init_enter()) and the
- * application calls it at startup, on the main thread, before any worker.
+ * application calls it at startup, on the main thread, before any worker. So does
+ * tw_secrets_new_keyring(): libsecret starts libgcrypt itself, from a pool thread,
+ * past this once.
  */
 void
 tw_crypto_init (void)
