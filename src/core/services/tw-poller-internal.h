@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 typedef struct _Scheduler Scheduler;
 typedef struct _Request Request;
+typedef struct _Share Share;
 
 struct _TwPoller
 {
@@ -28,6 +29,7 @@ struct _TwPoller
   struct _Request *request;    /* the request in flight this poller waits for, NULL when none */
   char         *share_key;     /* client + request key while running: pollers with equal
                                 * keys share one request, NULL when it cannot be shared */
+  Share        *share;         /* of share_key in the scheduler, while attached to it */
 
   gboolean      running;
   gboolean      in_flight;
@@ -51,8 +53,17 @@ struct _Request
 {
   GPtrArray    *waiters;      /* TwPoller*, unowned */
   GCancellable *cancellable;
-  GHashTable   *table;        /* the scheduler's share key → Request, NULL when not shared */
+  Share        *share;        /* a reference, NULL when not shared */
+};
+
+/* The running pollers of a scheduler with one share key, and the request in flight
+ * they may join: found by the key once, when a poller starts, not at every poll. */
+struct _Share
+{
+  grefcount     ref_count;
   char         *key;
+  GPtrArray    *members;      /* the running TwPoller* with this key, unowned */
+  Request      *request;      /* in flight, that the others may join; NULL when none */
 };
 
 /* tw-poller-scheduler.c */

@@ -16,13 +16,30 @@
 /* Polls started by one slot: at least this many, and twice the average demand. */
 #define MIN_SLOT_BUDGET  8
 
+static Share *
+share_ref (Share *share)
+{
+  g_ref_count_inc (&share->ref_count);
+  return share;
+}
+
+static void
+share_unref (Share *share)
+{
+  if (!g_ref_count_dec (&share->ref_count))
+    return;
+  g_ptr_array_unref (share->members);
+  g_free (share->key);
+  g_free (share);
+}
+
 void
 _tw_poller_request_free (Request *request)
 {
+  _tw_poller_request_unshare (request);
   g_ptr_array_unref (request->waiters);
   g_clear_object (&request->cancellable);
-  g_clear_pointer (&request->table, g_hash_table_unref);
-  g_free (request->key);
+  g_clear_pointer (&request->share, share_unref);
   g_free (request);
 }
 
@@ -30,8 +47,8 @@ _tw_poller_request_free (Request *request)
 void
 _tw_poller_request_unshare (Request *request)
 {
-  if (request->table != NULL && g_hash_table_lookup (request->table, request->key) == request)
-    g_hash_table_remove (request->table, request->key);
+  if (request->share != NULL && request->share->request == request)
+    request->share->request = NULL;
 }
 
 /* One timer for every running poller of a main context: the polls due and the
@@ -43,8 +60,7 @@ struct _Scheduler
   GSource      *source;
   GPtrArray    *pollers;   /* TwPoller*, unowned: each removes itself when it stops */
   gint64        ready_us;  /* when the source fires, -1 when idle */
-  GHashTable   *requests;  /* share key → Request in flight that others may join */
-  GHashTable   *shares;    /* share key → GPtrArray of the running TwPoller* with it */
+  GHashTable   *shares;    /* share key → Share */
 };
 
 static GMutex      schedulers_lock;
@@ -188,7 +204,6 @@ scheduler_free (gpointer data)
   Scheduler *scheduler = data;
 
   g_ptr_array_unref (scheduler->pollers);
-  g_hash_table_unref (scheduler->requests);
   g_hash_table_unref (scheduler->shares);
   g_main_context_unref (scheduler->context);
   g_free (scheduler);
@@ -208,9 +223,9 @@ _tw_poller_scheduler_attach (TwPoller *self)
       scheduler = g_new0 (Scheduler, 1);
       scheduler->context = g_main_context_ref (self->context);
       scheduler->pollers = g_ptr_array_new ();
-      scheduler->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      scheduler->shares = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify) g_ptr_array_unref);
+      /* The keys are the shares' own. */
+      scheduler->shares = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                 (GDestroyNotify) share_unref);
       scheduler->ready_us = -1;
       scheduler->source = tw_ready_time_source_new (self->context, "[tw] poller scheduler",
                                                     scheduler_run, scheduler, scheduler_free);
@@ -223,14 +238,18 @@ _tw_poller_scheduler_attach (TwPoller *self)
 
   if (self->share_key != NULL)
     {
-      GPtrArray *members = g_hash_table_lookup (scheduler->shares, self->share_key);
+      Share *share = g_hash_table_lookup (scheduler->shares, self->share_key);
 
-      if (members == NULL)
+      if (share == NULL)
         {
-          members = g_ptr_array_new ();
-          g_hash_table_insert (scheduler->shares, g_strdup (self->share_key), members);
+          share = g_new0 (Share, 1);
+          g_ref_count_init (&share->ref_count);
+          share->key = g_strdup (self->share_key);
+          share->members = g_ptr_array_new ();
+          g_hash_table_insert (scheduler->shares, share->key, share);
         }
-      g_ptr_array_add (members, self);
+      g_ptr_array_add (share->members, self);
+      self->share = share_ref (share);
     }
 }
 
@@ -245,16 +264,14 @@ _tw_poller_scheduler_detach (TwPoller *self)
   self->scheduler = NULL;
   self->due_us = 0;
   g_ptr_array_remove_fast (scheduler->pollers, self);
-  if (self->share_key != NULL)
+  if (self->share != NULL)
     {
-      GPtrArray *members = g_hash_table_lookup (scheduler->shares, self->share_key);
+      Share *share = g_steal_pointer (&self->share);
 
-      if (members != NULL)
-        {
-          g_ptr_array_remove_fast (members, self);
-          if (members->len == 0)
-            g_hash_table_remove (scheduler->shares, self->share_key);
-        }
+      g_ptr_array_remove_fast (share->members, self);
+      if (share->members->len == 0)
+        g_hash_table_remove (scheduler->shares, share->key);
+      share_unref (share);
     }
   if (scheduler->pollers->len > 0)
     return;
@@ -298,9 +315,9 @@ _tw_poller_join_request (TwPoller *self)
 {
   Request *request;
 
-  if (self->share_key == NULL || self->scheduler == NULL)
+  if (self->share == NULL)
     return FALSE;
-  request = g_hash_table_lookup (self->scheduler->requests, self->share_key);
+  request = self->share->request;
   if (request == NULL)
     return FALSE;
   g_ptr_array_add (request->waiters, self);
@@ -317,11 +334,10 @@ _tw_poller_request_new (TwPoller *self)
   request->waiters = g_ptr_array_new ();
   request->cancellable = g_cancellable_new ();
   g_ptr_array_add (request->waiters, self);
-  if (self->share_key != NULL && self->scheduler != NULL)
+  if (self->share != NULL)
     {
-      request->table = g_hash_table_ref (self->scheduler->requests);
-      request->key = g_strdup (self->share_key);
-      g_hash_table_insert (request->table, g_strdup (request->key), request);
+      request->share = share_ref (self->share);
+      self->share->request = request;
     }
   self->request = request;
   return request;
@@ -336,10 +352,10 @@ _tw_poller_align_with_share (TwPoller *self)
   GPtrArray *members;
   gint64 now;
 
-  if (self->share_key == NULL || self->scheduler == NULL || self->due_us == 0)
+  if (self->share == NULL || self->due_us == 0)
     return;
-  members = g_hash_table_lookup (self->scheduler->shares, self->share_key);
-  if (members == NULL || members->len < 2)
+  members = self->share->members;
+  if (members->len < 2)
     return;
   now = g_get_monotonic_time ();
   for (guint i = 0; i < members->len; i++)
