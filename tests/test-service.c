@@ -155,6 +155,7 @@ test_service_health_states (void)
   g_autoptr(GPtrArray) ok = three_components (TW_HEALTH_OK);
   g_autoptr(GPtrArray) down = three_components (TW_HEALTH_DOWN);
   g_autoptr(GPtrArray) degraded = three_components (TW_HEALTH_DEGRADED);
+  g_autoptr(GPtrArray) ok_again = three_components (TW_HEALTH_OK);
 
   tw_service_apply_health (service, TW_HEALTH_OK, "healthy", 12.0, ok);
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
@@ -168,6 +169,18 @@ test_service_health_states (void)
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_DEGRADED);
   tw_service_apply_health (service, TW_HEALTH_OK, "healthy", 12.0, degraded);
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_DEGRADED);
+  /* The same answer again: its components are not read again, and still count. */
+  tw_service_apply_health_unchanged (service, 11.0);
+  g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_DEGRADED);
+  /* Fresh ones: the service keeps the first objects it was given and updates them. */
+  tw_service_apply_health (service, TW_HEALTH_OK, "healthy", 12.0, ok_again);
+  g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
+  tw_service_apply_health_unchanged (service, 11.0);
+  g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
+  tw_service_apply_health_unchanged (service, tw_service_get_slow_ms (service) + 1.0);
+  g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_DEGRADED);
+  tw_service_apply_health_unchanged (service, 11.0);
+  g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_OK);
 
   tw_service_apply_health (service, TW_HEALTH_DEGRADED, "degraded", 12.0, ok);
   g_assert_cmpint (tw_service_get_state (service), ==, TW_SERVICE_STATE_DEGRADED);

@@ -39,6 +39,7 @@ struct _TwService
   char           *flags_file;   /* its feature_flags.json, read-only */
   int             last_error_code;  /* TW_ERROR code of the last failed poll, -1 none */
   TwHealth        last_health;      /* of the last tw_service_apply_health() */
+  gboolean        parts_unhealthy;  /* a component of that answer down or degraded */
   GHashTable     *settings;         /* profile key → value, the connector's own keys */
   gboolean        host_commands;    /* its profile's HostCommands */
 };
@@ -590,13 +591,29 @@ slower_than_threshold (TwService *self,
   return self->slow_ms > 0 && latency_ms > self->slow_ms;
 }
 
+/* Whether a component is down or degraded: read when an answer's components are
+ * merged, not at each unchanged answer after it. */
+static gboolean
+components_unhealthy (TwService *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->components));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TwComponent) component = g_list_model_get_item (G_LIST_MODEL (self->components), i);
+      TwHealth h = tw_component_get_health (component);
+
+      if (h == TW_HEALTH_DOWN || h == TW_HEALTH_DEGRADED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static TwServiceState
 state_from_health (TwService *self,
                    TwHealth   health,
                    double     latency_ms)
 {
-  guint n;
-
   switch (health)
     {
     case TW_HEALTH_DOWN:
@@ -610,15 +627,8 @@ state_from_health (TwService *self,
     }
 
   /* The body says ok, but a part of it is not. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->components));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TwComponent) component = g_list_model_get_item (G_LIST_MODEL (self->components), i);
-      TwHealth h = tw_component_get_health (component);
-
-      if (h == TW_HEALTH_DOWN || h == TW_HEALTH_DEGRADED)
-        return TW_SERVICE_STATE_DEGRADED;
-    }
+  if (self->parts_unhealthy)
+    return TW_SERVICE_STATE_DEGRADED;
 
   /* An answer after 8 s is no sign of health. */
   if (slower_than_threshold (self, latency_ms))
@@ -639,6 +649,7 @@ tw_service_apply_health (TwService  *self,
   g_object_freeze_notify (G_OBJECT (self));
 
   merge_components (self, components);
+  self->parts_unhealthy = components_unhealthy (self);
   self->last_health = health;
   set_state (self, state_from_health (self, health, latency_ms));
   if (status_text != NULL)
