@@ -212,7 +212,8 @@ tell_external_change (TwFlags    *self,
                                      away ? TW_ALERT_CRITICAL : TW_ALERT_WARNING, title, body);
 }
 
-static void
+/* Returns: (transfer none): the flag @value was set on */
+static TwFlag *
 apply_value (TwFlags    *self,
              TwService  *service,
              const char *name,
@@ -236,6 +237,7 @@ apply_value (TwFlags    *self,
   if (_tw_flag_set_value (flag, value) && old_value != NULL &&
       !g_hash_table_contains (self->own, key))
     tell_external_change (self, flag, old_value, value);
+  return flag;
 }
 
 /* OFREP's bulk answer: [{key, value, reason, variant} | {key, errorCode, errorDetails}].
@@ -265,8 +267,7 @@ apply_evaluations (TwFlags   *self,
                    object != NULL ? json_object_get_string_member_with_default (object, "errorCode", "?") : "?");
           continue;
         }
-      apply_value (self, service, name, value, added);
-      flag = tw_flags_lookup (self, tw_service_get_id (service), name);
+      flag = apply_value (self, service, name, value, added);
       reason = json_object_get_string_member_with_default (object, "reason", NULL);
       variant = json_object_get_string_member_with_default (object, "variant", NULL);
       if (reason != NULL && variant != NULL)
