@@ -6,10 +6,10 @@
  * A minimal client written against the same libraries as the console and nothing else:
  * one SoupSession (the console's options: its user agent, no session timeout, 60 s idle
  * timeout, 2 connections per host and 256 in all, no auth manager), the given GET
- * requests with the given headers (and the console's default
- * "Accept: application/json"), each sent once per interval, staggered evenly over the
- * interval and started from one timer on 100 ms slots like the console's poller
- * scheduler, never two of the same at once, every body parsed with a JsonParser.
+ * requests with the given headers (and the console's default "Accept:
+ * application/json"), each sent once per interval, staggered evenly over the interval
+ * and started from one timer on 100 ms slots like the console's poller scheduler,
+ * never two of the same at once, every body parsed with a JsonParser.
  *
  * The request set comes on stdin as JSON (it carries the simulator's demo credentials,
  * so it is never written to a file):
