@@ -46,7 +46,7 @@ struct _TwHttp
   GObject       parent_instance;
 
   GMutex        sessions_lock;
-  GHashTable   *sessions;           /* "scheme://host:port" → SoupSession */
+  GHashTable   *sessions;           /* Origin → SoupSession */
   guint64       n_requests;
 
   /* The shared deadlines: attempts sent from deadline_context, soonest first. */
@@ -88,6 +88,44 @@ typedef struct
 
 static void start_attempt (GTask *task);
 
+/* The key of a session: looked up by an Origin on the stack pointing into the request's
+ * GUri, for every request (a "scheme://host:port" string built each time cost its
+ * format, copy and free). */
+typedef struct
+{
+  char *scheme;
+  char *host;
+  int   port;
+} Origin;
+
+static guint
+origin_hash (gconstpointer data)
+{
+  const Origin *origin = data;
+
+  return (g_str_hash (origin->host) * 31 + (guint) origin->port) * 31 + g_str_hash (origin->scheme);
+}
+
+static gboolean
+origin_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const Origin *origin_a = a, *origin_b = b;
+
+  return origin_a->port == origin_b->port && g_str_equal (origin_a->host, origin_b->host)
+         && g_str_equal (origin_a->scheme, origin_b->scheme);
+}
+
+static void
+origin_free (gpointer data)
+{
+  Origin *origin = data;
+
+  g_free (origin->scheme);
+  g_free (origin->host);
+  g_free (origin);
+}
+
 /* The session of @uri's origin, made on its first request. One SoupSession for every
  * host cost each request a read of every idle connection of every host: libsoup 3.2
  * checks them all (soup_connection_manager_cleanup () → soup_connection_is_idle_open (),
@@ -100,14 +138,16 @@ static SoupSession *
 session_for_uri (TwHttp *self,
                  GUri   *uri)
 {
-  g_autofree char *key = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri),
-                                          g_uri_get_host (uri), g_uri_get_port (uri));
+  Origin key = { (char *) g_uri_get_scheme (uri), (char *) g_uri_get_host (uri),
+                 g_uri_get_port (uri) };
   SoupSession *session;
 
   g_mutex_lock (&self->sessions_lock);
-  session = g_hash_table_lookup (self->sessions, key);
+  session = g_hash_table_lookup (self->sessions, &key);
   if (session == NULL)
     {
+      Origin *origin;
+
       /* No session timeout: each request runs its own timer. Redirects are refused per
        * message. Certificates are always verified (libsoup's default, never changed). */
       session = soup_session_new_with_options ("user-agent", "TradeWarden/" PACKAGE_VERSION,
@@ -123,7 +163,11 @@ session_for_uri (TwHttp *self,
        * up in its cache and takes the handlers off again: some 46,000 instructions of
        * the 660,000 a poll cost in callgrind. */
       soup_session_remove_feature_by_type (session, SOUP_TYPE_AUTH_MANAGER);
-      g_hash_table_insert (self->sessions, g_steal_pointer (&key), session);
+      origin = g_new (Origin, 1);
+      origin->scheme = g_strdup (key.scheme);
+      origin->host = g_strdup (key.host);
+      origin->port = key.port;
+      g_hash_table_insert (self->sessions, origin, session);
     }
   g_object_ref (session);
   g_mutex_unlock (&self->sessions_lock);
@@ -906,5 +950,5 @@ static void
 tw_http_init (TwHttp *self)
 {
   g_mutex_init (&self->sessions_lock);
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->sessions = g_hash_table_new_full (origin_hash, origin_equal, origin_free, g_object_unref);
 }
