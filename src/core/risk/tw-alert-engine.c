@@ -36,7 +36,7 @@ struct _TwAlertEngine
   GHashTable     *resets;       /* "service\x1fbreaker" → gint64 monotonic µs of its reset */
   GHashTable     *unreachable;  /* service id → Outage* */
   GHashTable     *server_errors; /* service id → Outage*: answering 5xx */
-  GHashTable     *sources;      /* "reopen:service:breaker" → SourceSeen*: last state seen */
+  GHashTable     *sources;      /* SourceSeen* (by service and breaker): last state seen */
   GHashTable     *health;       /* health alert key raised → its service id: still down */
   GListModel     *states;       /* the monitor's, watched for new services */
   guint           check_id;
@@ -70,18 +70,43 @@ typedef struct
   gboolean told;    /* alerted for this outage */
 } Outage;
 
-/* A source breaker as last seen, to tell it re-opened (HALF_OPEN → OPEN). */
+/* A source breaker as last seen, to tell it re-opened (HALF_OPEN → OPEN); its own key
+ * in the engine's set, looked up by a SourceSeen on the stack: every answer of every
+ * service looks its source breakers up, and a key string built each time cost more
+ * than the rest of the check. */
 typedef struct
 {
+  char           *service_id;
+  char           *breaker_id;
   TwBreakerState  state;
   GDateTime      *opened_at;
 } SourceSeen;
+
+static guint
+source_seen_hash (gconstpointer data)
+{
+  const SourceSeen *seen = data;
+
+  return g_str_hash (seen->service_id) * 31 + g_str_hash (seen->breaker_id);
+}
+
+static gboolean
+source_seen_equal (gconstpointer a,
+                   gconstpointer b)
+{
+  const SourceSeen *seen_a = a, *seen_b = b;
+
+  return g_str_equal (seen_a->service_id, seen_b->service_id)
+         && g_str_equal (seen_a->breaker_id, seen_b->breaker_id);
+}
 
 static void
 source_seen_free (gpointer data)
 {
   SourceSeen *seen = data;
 
+  g_free (seen->service_id);
+  g_free (seen->breaker_id);
   g_clear_pointer (&seen->opened_at, g_date_time_unref);
   g_free (seen);
 }
@@ -360,21 +385,22 @@ on_state_answered (TwTradingState *state,
       g_autoptr(TwBreaker) breaker = g_list_model_get_item (breakers, i);
       TwBreakerState now = tw_breaker_get_state (breaker);
       GDateTime *opened_at = tw_breaker_get_opened_at (breaker);
-      g_autofree char *key = NULL;
+      SourceSeen lookup = { (char *) service_id, (char *) tw_breaker_get_id (breaker) };
       SourceSeen *seen;
       gboolean reopened;
 
       if (g_strcmp0 (tw_breaker_get_kind (breaker), "source") != 0 || now == TW_BREAKER_UNKNOWN)
         continue;
 
-      key = make_key ("reopen", service_id, tw_breaker_get_id (breaker));
-      seen = g_hash_table_lookup (self->sources, key);
+      seen = g_hash_table_lookup (self->sources, &lookup);
       if (seen == NULL)
         {
           seen = g_new0 (SourceSeen, 1);
+          seen->service_id = g_strdup (service_id);
+          seen->breaker_id = g_strdup (lookup.breaker_id);
           seen->state = now;
           seen->opened_at = opened_at != NULL ? g_date_time_ref (opened_at) : NULL;
-          g_hash_table_insert (self->sources, g_steal_pointer (&key), seen);
+          g_hash_table_add (self->sources, seen);
           /* A data source already open when first seen is told too: the risk monitor
            * signals trips from a closed breaker only. */
           if (now == TW_BREAKER_OPEN)
@@ -387,11 +413,15 @@ on_state_answered (TwTradingState *state,
                      || (seen->state == TW_BREAKER_OPEN && seen->opened_at != NULL && opened_at != NULL
                          && g_date_time_compare (opened_at, seen->opened_at) > 0));
       seen->state = now;
-      g_clear_pointer (&seen->opened_at, g_date_time_unref);
-      seen->opened_at = opened_at != NULL ? g_date_time_ref (opened_at) : NULL;
+      if (seen->opened_at != opened_at)
+        {
+          g_clear_pointer (&seen->opened_at, g_date_time_unref);
+          seen->opened_at = opened_at != NULL ? g_date_time_ref (opened_at) : NULL;
+        }
 
       if (reopened)
         {
+          g_autofree char *key = make_key ("reopen", service_id, lookup.breaker_id);
           const char *name = tw_breaker_get_label (breaker) != NULL ? tw_breaker_get_label (breaker)
                                                                      : tw_breaker_get_id (breaker);
           g_autofree char *title = NULL;
@@ -832,7 +862,7 @@ tw_alert_engine_init (TwAlertEngine *self)
   self->resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unreachable = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->server_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, source_seen_free);
+  self->sources = g_hash_table_new_full (source_seen_hash, source_seen_equal, source_seen_free, NULL);
   self->health = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
