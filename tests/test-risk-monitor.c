@@ -403,6 +403,57 @@ test_last_error (void)
   risk_fixture_teardown (&f);
 }
 
+static gboolean
+alpaca_trading_blocked (gpointer data)
+{
+  return tw_trading_state_get_trading_blocked (risk_state (data, "alpaca"));
+}
+
+/* Alpaca's state comes from two requests: its configurations (the halt) and its
+ * account (the blocks). An answer of one that changes its fields leaves the other's in
+ * place, whether the other's next answer is the same as its last or not; and with both
+ * unchanged, the state stops changing. */
+static void
+test_two_requests (void)
+{
+  RiskFixture f = { 0 };
+  TwTradingState *state;
+  guint64 changes;
+
+  risk_fixture_setup (&f, TW_MODE_PAPER, INTERVAL);
+  start_and_settle (&f);
+  state = risk_state (&f, "alpaca");
+  changes = tw_trading_state_get_changes (state);
+  g_assert_true (risk_wait_answers (&f, "alpaca", 4, 5000));
+  g_assert_cmpuint (tw_trading_state_get_changes (state), ==, changes);
+
+  /* The account blocks trading; the configurations answer the same as before. */
+  risk_scenario (&f, "{\"name\":\"account-blocks\",\"trading_blocked\":true}");
+  g_assert_true (risk_wait (alpaca_trading_blocked, &f, 5000));
+  g_assert_true (risk_wait_answers (&f, "alpaca", 4, 5000));
+  g_assert_true (tw_trading_state_get_trading_blocked (state));
+  g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_ACTIVE);
+
+  /* Someone suspends trading; the account answers the same as before. */
+  risk_scenario (&f, "{\"name\":\"external-halt\",\"flavor\":\"alpaca\",\"by\":\"ops-oncall\","
+                     "\"reason\":\"Broker maintenance window\"}");
+  g_assert_true (risk_wait_halted (&f, "alpaca", TRUE, 5000));
+  g_assert_true (risk_wait_answers (&f, "alpaca", 4, 5000));
+  g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_HALTED);
+  g_assert_true (tw_trading_state_get_trading_blocked (state));
+
+  /* The block lifts: the halt stays. */
+  risk_scenario (&f, "{\"name\":\"account-blocks\",\"trading_blocked\":false}");
+  tw_test_wait_until (!alpaca_trading_blocked (&f), 5000);
+  g_assert_true (risk_wait_answers (&f, "alpaca", 4, 5000));
+  g_assert_cmpint (tw_trading_state_get_mode (state), ==, TW_TRADING_HALTED);
+  changes = tw_trading_state_get_changes (state);
+  g_assert_true (risk_wait_answers (&f, "alpaca", 4, 5000));
+  g_assert_cmpuint (tw_trading_state_get_changes (state), ==, changes);
+
+  risk_fixture_teardown (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,6 +466,7 @@ main (int   argc,
   g_test_add_func ("/tw/core/risk-monitor/loss-warning", test_loss_warning);
   g_test_add_func ("/tw/core/risk-monitor/external-halt", test_external_halt);
   g_test_add_func ("/tw/core/risk-monitor/last-error", test_last_error);
+  g_test_add_func ("/tw/core/risk-monitor/two-requests", test_two_requests);
 
   return g_test_run ();
 }

@@ -217,11 +217,15 @@ _tw_risk_monitor_status_succeeded (TwPoller       *poller,
   g_autoptr(GDateTime) now = tw_date_time_new_now_local ();
   guint64 hash = tw_poller_get_body_hash (poller);
 
-  /* Byte for byte the answer this group mapped last, and nothing mapped onto the state
-   * since (no other group's answer, no read-back): mapping it again would set every
-   * field to what it already is, and no transition can follow. Only actions change
-   * the state between answers, and never what answers map (last-action-*). */
-  if (hash != 0 && hash == group->mapped_hash && group->mapped_at == entry->maps)
+  /* Byte for byte the answer this group mapped last, and the state unchanged since (no
+   * other group's answer, read-back or action changed a field): mapping it again would
+   * set every field to what it already is, and no transition can follow. Another
+   * group's answer that changed nothing leaves it as this group's mapping left it:
+   * counting mappings instead, a service with two status requests (Alpaca's account
+   * and its configurations) mapped both in full on every answer. The breakers are the
+   * union of every group's own last ones, kept whoever mapped last. */
+  if (hash != 0 && hash == group->mapped_hash
+      && group->mapped_at == tw_trading_state_get_changes (entry->state))
     {
       tw_trading_state_set_answered (entry->state, now, NULL);
       group_answered (group);
@@ -229,13 +233,12 @@ _tw_risk_monitor_status_succeeded (TwPoller       *poller,
     }
 
   g_object_freeze_notify (G_OBJECT (entry->state));
-  entry->maps++;
   if (_tw_risk_monitor_map_answer (group, body, &error))
     {
       tw_trading_state_set_answered (entry->state, now, NULL);
       tw_trading_state_note_cause (entry->state);
       group->mapped_hash = hash;
-      group->mapped_at = entry->maps;
+      group->mapped_at = tw_trading_state_get_changes (entry->state);
     }
   else
     {

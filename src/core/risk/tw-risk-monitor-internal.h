@@ -51,7 +51,7 @@ typedef struct
   gboolean   answered;
   gboolean   refresh_pending;
   guint64    mapped_hash;    /* the body hash of the answer mapped last, 0 when none */
-  guint      mapped_at;      /* the entry's maps after that mapping */
+  guint64    mapped_at;      /* the state's changes after that mapping */
 } Group;
 
 struct _Entry
@@ -62,7 +62,6 @@ struct _Entry
   TwTradingState *state;
   GPtrArray      *groups;    /* Group* */
   GHashTable     *snapshots; /* breaker id → Snapshot* */
-  guint           maps;      /* answers mapped onto the state so far */
   gboolean        have_halted;
   gboolean        halted;
   gulong          connector_changed_id;

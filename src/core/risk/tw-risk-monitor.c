@@ -559,9 +559,9 @@ read_back_cb (GObject      *source,
           g_autoptr(GDateTime) now = tw_date_time_new_now_local ();
           gboolean mapped;
 
+          /* A read-back that changes a field makes every group map its next answer
+           * again (the state's changes count moves on). */
           g_object_freeze_notify (G_OBJECT (entry->state));
-          /* Every group maps its next answer again, unchanged or not. */
-          entry->maps++;
           mapped = _tw_risk_monitor_map_answer (group, body, &error);
           if (mapped)
             tw_trading_state_set_answered (entry->state, now, NULL);

@@ -11,6 +11,7 @@ struct _TwTradingState
   GObject        parent_instance;
 
   guint          n_tripped;
+  guint64        changes;       /* of any property but "updated-at" */
   char          *service_id;
   char          *service_name;
   TwTradingMode  mode;
@@ -256,8 +257,11 @@ tw_trading_state_set_property (GObject      *object,
       return;
     }
 
-  if (changed)
-    g_object_notify_by_pspec (object, pspec);
+  if (!changed)
+    return;
+  if (prop_id != PROP_UPDATED_AT)
+    self->changes++;
+  g_object_notify_by_pspec (object, pspec);
 }
 
 static void
@@ -569,9 +573,19 @@ tw_trading_state_set_answered (TwTradingState *self,
 
   /* In g_object_set ()'s order: the error, then the time. */
   if (tw_set_str (&self->last_error, last_error))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+    {
+      self->changes++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+    }
   if (tw_set_date_time (&self->updated_at, updated_at))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+}
+
+guint64
+tw_trading_state_get_changes (TwTradingState *self)
+{
+  g_return_val_if_fail (TW_IS_TRADING_STATE (self), 0);
+  return self->changes;
 }
 
 gboolean

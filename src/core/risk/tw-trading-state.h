@@ -70,6 +70,9 @@ void            tw_trading_state_note_action         (TwTradingState *self,
 void            tw_trading_state_set_answered        (TwTradingState *self,
                                                       GDateTime      *updated_at,
                                                       const char     *last_error);
+/* How many times a property other than "updated-at" changed: equal before and after a
+ * mapping when the mapping changed nothing. */
+guint64         tw_trading_state_get_changes         (TwTradingState *self);
 /* TRUE when halted by any means: mode HALTED, kill switch active, or trading blocked. */
 gboolean        tw_trading_state_is_halted           (TwTradingState *self);
 
