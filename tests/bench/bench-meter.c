@@ -56,7 +56,11 @@ meter_tick_cb (gpointer user_data)
         }
       meter->over_5ms += late > 5000;
       if (late > 5000 && meter->n_stalls < METER_STALLS)
-        meter->stalls[meter->n_stalls++] = (MeterStall) { now, late, { meter->last_cpu, sched_getcpu () } };
+        meter->stalls[meter->n_stalls++] = (MeterStall) {
+          now, late,
+          sched ? (gint64) (run_ns - meter->last_run_ns) / 1000 : -1,
+          sched ? (gint64) (wait_ns - meter->last_wait_ns) / 1000 : -1,
+          { meter->last_cpu, sched_getcpu () } };
       meter->over_16ms += late > 16000;
       /* For a profiler's timeline (perf record -k CLOCK_MONOTONIC): when each long
        * stall ended, on CLOCK_MONOTONIC as g_get_monotonic_time () reads it. */
@@ -114,6 +118,35 @@ stall_cpu_late_us (BenchCanaries *canaries,
                       bench_canaries_cpu_late_us (canaries, cpus[1], end_us - late_us, end_us)));
 }
 
+static gint64
+stall_own_us (const MeterStall *stall,
+              BenchCanaries    *canaries)
+{
+  return stall->late_us - stall_cpu_late_us (canaries, stall->end_us, stall->late_us, stall->cpus);
+}
+
+/* The stall over 5 ms that is the longest once the time its CPU stood still is taken
+ * out of each, or NULL when there was none. */
+const MeterStall *
+meter_own_max_stall (Meter         *meter,
+                     BenchCanaries *canaries)
+{
+  const MeterStall *max = NULL;
+  gint64 own_max = 0;
+
+  for (guint i = 0; i < meter->n_stalls; i++)
+    {
+      gint64 own = stall_own_us (&meter->stalls[i], canaries);
+
+      if (own > own_max)
+        {
+          own_max = own;
+          max = &meter->stalls[i];
+        }
+    }
+  return max;
+}
+
 /* The longest stall once the time its CPU stood still is taken out of each: what the
  * console's own work (and its waits) made. */
 gint64
@@ -122,22 +155,14 @@ meter_own_max_us (Meter         *meter,
                   gint64        *at_us,
                   guint         *over_16ms)
 {
-  gint64 own_max = 0;
+  const MeterStall *max = meter_own_max_stall (meter, canaries);
+  gint64 own_max = max != NULL ? stall_own_us (max, canaries) : 0;
 
   *over_16ms = 0;
   for (guint i = 0; i < meter->n_stalls; i++)
-    {
-      MeterStall *stall = &meter->stalls[i];
-      gint64 own = stall->late_us - stall_cpu_late_us (canaries, stall->end_us, stall->late_us,
-                                                       stall->cpus);
-
-      *over_16ms += own > 16000;
-      if (own > own_max)
-        {
-          own_max = own;
-          *at_us = stall->end_us;
-        }
-    }
+    *over_16ms += stall_own_us (&meter->stalls[i], canaries) > 16000;
+  if (max != NULL)
+    *at_us = max->end_us;
   /* A meter with every slot full saw more stalls than it kept: the rest are not weighed. */
   if (meter->n_stalls == METER_STALLS)
     return MAX (own_max, meter->max_late_us);

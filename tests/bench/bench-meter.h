@@ -16,6 +16,8 @@ typedef struct
 {
   gint64 end_us;
   gint64 late_us;
+  gint64 run_us;            /* the main thread on a CPU, and runnable waiting for one, */
+  gint64 wait_us;           /* in the stall (its schedstat; -1 without it) */
   int    cpus[2];           /* the main thread's CPU at its start and end */
 } MeterStall;
 
@@ -53,5 +55,7 @@ gint64    meter_own_max_us  (Meter         *meter,
                              BenchCanaries *canaries,
                              gint64        *at_us,
                              guint         *over_16ms);
+const MeterStall *meter_own_max_stall (Meter         *meter,
+                                       BenchCanaries *canaries);
 
 G_END_DECLS

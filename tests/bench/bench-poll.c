@@ -44,6 +44,9 @@
 #define CALIBRATE_S       3
 #define FLOOR_WARMUP_S    3  /* the floor's seconds before its window */
 #define SETTLE_TIMEOUT_S  60
+/* The canaries over the opening: half a second before it, its second or so, and the
+ * interval after it. */
+#define OPEN_CANARIES_S   5
 #define GOAL_STALL_MS     16.0
 #define GOAL_KB_PER_SERVICE 150.0
 
@@ -57,13 +60,25 @@ static gboolean opt_baseline = FALSE;
 static int opt_baseline_kb = 0;
 
 /* The window's frames: update + layout + paint, from "before-paint" to "after-paint". */
+/* Room for an hour's frames over 5 ms. */
+#define LONG_FRAMES 4096
+
+typedef struct
+{
+  gint64 end_us;
+  gint64 phases_us[3];  /* update, layout, paint */
+} LongFrame;
+
 typedef struct
 {
   gint64 start_us;
-  gint64 phase_us[3];  /* ends of update, layout and paint, for TW_BENCH_POLL_TRACE */
+  gint64 phase_us[3];  /* ends of update, layout and paint */
   gint64 max_us;
   gint64 total_us;
   guint  n;
+  /* Every frame over 5 ms (up to LONG_FRAMES), to find the one in a stall. */
+  LongFrame longs[LONG_FRAMES];
+  guint  n_longs;
 } Frames;
 
 typedef struct
@@ -178,6 +193,10 @@ after_paint_cb (GdkFrameClock *clock,
   frames->max_us = MAX (frames->max_us, duration);
   frames->total_us += duration;
   frames->n++;
+  if (duration > 5000 && frames->n_longs < LONG_FRAMES)
+    frames->longs[frames->n_longs++] = (LongFrame) {
+      end, { frames->phase_us[0] - start, frames->phase_us[1] - frames->phase_us[0],
+             frames->phase_us[2] - frames->phase_us[1] } };
   /* Which phase a long frame spent its time in, on the stalls' timeline. */
   if (duration > 5000 && g_getenv ("TW_BENCH_POLL_TRACE") != NULL)
     g_printerr ("bench-poll: frame %.1f ms ending at %.6f s: update %.1f, layout %.1f, paint %.1f ms\n",
@@ -677,6 +696,65 @@ finish_canaries (Bench          *bench,
   return bench_canaries_collect (canaries, error);
 }
 
+/* Where the console's own longest stall went: the main thread's schedstat, its CPU's
+ * canary and the frame that ended in it, if one over 5 ms did. NULL without a stall
+ * over 5 ms. */
+static char *
+own_stall_detail (Bench         *bench,
+                  BenchCanaries *canaries,
+                  gint64         t0)
+{
+  const MeterStall *stall = meter_own_max_stall (&bench->meter, canaries);
+  const LongFrame *frame = NULL;
+  GString *detail;
+  gint64 from;
+
+  if (stall == NULL)
+    return NULL;
+  from = stall->end_us - stall->late_us;
+  for (guint i = 0; i < bench->frames.n_longs; i++)
+    {
+      const LongFrame *f = &bench->frames.longs[i];
+
+      if (f->end_us > from && f->end_us <= stall->end_us
+          && (frame == NULL || f->phases_us[0] + f->phases_us[1] + f->phases_us[2]
+                               > frame->phases_us[0] + frame->phases_us[1] + frame->phases_us[2]))
+        frame = f;
+    }
+  detail = g_string_new (NULL);
+  g_string_append_printf (detail, "    that stall, %.2f ms raw, ending at +%.2f s:",
+                          stall->late_us / 1000.0, (stall->end_us - t0) / 1e6);
+  if (stall->run_us >= 0)
+    g_string_append_printf (detail, " the main thread ran %.2f ms, waited %.2f ms for a CPU and "
+                            "slept %.2f ms;", stall->run_us / 1000.0, stall->wait_us / 1000.0,
+                            MAX (0, stall->late_us + METER_PERIOD_MS * 1000 - stall->run_us -
+                                    stall->wait_us) / 1000.0);
+  g_string_append_printf (detail, " its CPU (%d, then %d) stood still %.2f ms;", stall->cpus[0],
+                          stall->cpus[1],
+                          stall_cpu_late_us (canaries, stall->end_us, stall->late_us,
+                                             stall->cpus) / 1000.0);
+  if (frame != NULL)
+    g_string_append_printf (detail, " a frame of %.2f ms ended in it (update %.2f, layout %.2f, "
+                            "paint %.2f ms)\n",
+                            (frame->phases_us[0] + frame->phases_us[1] + frame->phases_us[2]) / 1000.0,
+                            frame->phases_us[0] / 1000.0, frame->phases_us[1] / 1000.0,
+                            frame->phases_us[2] / 1000.0);
+  else
+    g_string_append (detail, " no frame over 5 ms ended in it\n");
+  return g_string_free (detail, FALSE);
+}
+
+static void
+print_own_stall (Bench         *bench,
+                 BenchCanaries *canaries,
+                 gint64         t0)
+{
+  g_autofree char *detail = own_stall_detail (bench, canaries, t0);
+
+  if (detail != NULL)
+    printf ("%s", detail);
+}
+
 #define SOAK_SETTLE_S   300  /* RSS growth counts from here */
 #define GOAL_SOAK_MB    5.0
 
@@ -706,6 +784,7 @@ run_soak (Bench   *bench,
     return FALSE;
   bench->canaries = canaries;
   run_for (1, NULL, bench);
+  memset (&bench->frames, 0, sizeof bench->frames);
   meter_start (&bench->meter);
   t0 = g_get_monotonic_time ();
   cpu0 = cpu_seconds ();
@@ -742,6 +821,7 @@ run_soak (Bench   *bench,
           bench_canaries_get_n_pauses (canaries), bench_canaries_get_longest_us (canaries) / 1000.0,
           own_max_us / 1000.0, own_at_us > 0 ? (own_at_us - t0) / 1e6 : 0.0, own_over_16ms,
           GOAL_STALL_MS, own_max_us / 1000.0 <= GOAL_STALL_MS ? "met" : "MISSED");
+  print_own_stall (bench, canaries, t0);
   if (rss_settled >= 0)
     printf ("  RSS growth after the first %d s: %.2f MB (goal ≤ %.0f MB: %s)\n", SOAK_SETTLE_S,
             (rss_last - rss_settled) / 1024.0, GOAL_SOAK_MB,
@@ -988,8 +1068,11 @@ measure (Bench   *bench,
   double net_cpu;
   double cpu0, cpu1, meter_pct, raw_pct, net_pct, open_s, settle_cpu;
   gint64 t0, t1, real1, seq0, seq1, open0, open_call_us;
-  guint calib_ticks;
-  gint64 calib_max, settle_max;
+  guint calib_ticks, n_open_stalls;
+  gint64 calib_max, settle_max, open_own_max_us, open_own_at_us = 0;
+  guint open_own_over_16ms;
+  g_autoptr(BenchCanaries) open_canaries = NULL;
+  g_autofree char *open_stall = NULL;
   long peak_kb;
   guint states[TW_SERVICE_STATE_ERROR + 1] = { 0 };
   guint expected = (guint) opt_services * (guint) opt_seconds / (guint) opt_interval;
@@ -1026,6 +1109,13 @@ measure (Bench   *bench,
     return FALSE;
   seq_start = scan.last;
   bench_read_end (bench);
+  /* Canaries over the opening too, to weigh its stalls as the window's are: started
+   * (a fork of this process each) half a second before it. */
+  open_canaries = bench_canaries_start (dir, OPEN_CANARIES_S, error);
+  if (open_canaries == NULL)
+    return FALSE;
+  bench->canaries = open_canaries;
+  run_for (0.5, NULL, bench);
 
   /* 2. The profile opens; wait until every service answered once. The meter's next
    * tick counts from now: the opening's own call blocks the main loop too (an operator's
@@ -1086,12 +1176,20 @@ measure (Bench   *bench,
   open_s = (g_get_monotonic_time () - open0) / 1e6;
   settle_cpu = cpu_seconds () - cpu0;
   settle_max = bench->meter.max_late_us;
+  n_open_stalls = bench->meter.n_stalls;
   /* One more interval, so the window starts in the steady state. */
   run_for (opt_interval, NULL, bench);
 
   /* 3. CPU without the meter: with a few hundred sources in the context, each of its
    * 1000 wakeups a second walks them all, so its cost is not the one measured alone. */
   meter_stop (&bench->meter);
+  /* The opening's stalls (not the interval's after it), weighed against its canaries. */
+  if (!finish_canaries (bench, open_canaries, error))
+    return FALSE;
+  bench->meter.n_stalls = n_open_stalls;
+  open_own_max_us = meter_own_max_us (&bench->meter, open_canaries, &open_own_at_us,
+                                      &open_own_over_16ms);
+  open_stall = own_stall_detail (bench, open_canaries, open0);
   bench_read_begin (bench);
   if (!read_request_log (bench, any_url, seq_start, 0, &scan, error))
     return FALSE;
@@ -1172,6 +1270,11 @@ measure (Bench   *bench,
   printf ("  profile opened → every service answered: %.2f s, %.2f s CPU, worst stall %.1f ms "
           "(the opening's call itself: %.1f ms)\n",
           open_s, settle_cpu, settle_max / 1000.0, open_call_us / 1000.0);
+  printf ("    the opening's longest stall with the time its CPU stood still taken out (the "
+          "console's own): %.2f ms at +%.2f s\n", open_own_max_us / 1000.0,
+          open_own_at_us > 0 ? (open_own_at_us - open0) / 1e6 : 0.0);
+  if (open_stall != NULL)
+    printf ("%s", open_stall);
   printf ("  stall meter alone (window, no profile): %.2f %% CPU, %u ticks in %d s, worst %.2f ms\n",
           meter_pct, calib_ticks, CALIBRATE_S, calib_max / 1000.0);
   printf ("  health polls the console saw: %u ok, %u failed (expected %u)\n",
@@ -1207,6 +1310,7 @@ measure (Bench   *bench,
   printf ("  longest stall with that time taken out of each (the console's own): %.2f ms at +%.1f s"
           " — goal ≤ %.0f ms: %s\n", own_max_us / 1000.0, own_at_us > 0 ? (own_at_us - t0) / 1e6 : 0.0,
           GOAL_STALL_MS, own_max_us / 1000.0 <= GOAL_STALL_MS ? "met" : "MISSED");
+  print_own_stall (bench, canaries, t0);
   printf ("  window frames (update + layout + paint): %u, %.2f ms on average, longest %.2f ms, "
           "%.2f %% of the window's time\n",
           bench->frames.n, bench->frames.n > 0 ? bench->frames.total_us / 1000.0 / bench->frames.n : 0.0,
