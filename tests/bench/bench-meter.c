@@ -100,6 +100,20 @@ meter_start (Meter *meter)
                                          meter_tick_cb, meter, NULL);
 }
 
+/* The next tick's stall counts from now, its schedstat too (the opening's call, which
+ * blocks the main loop before any tick could run). */
+void
+meter_mark (Meter *meter)
+{
+  guint64 run_ns = 0, wait_ns = 0;
+
+  read_schedstat (meter, &run_ns, &wait_ns);
+  meter->last_us = g_get_monotonic_time ();
+  meter->last_run_ns = run_ns;
+  meter->last_wait_ns = wait_ns;
+  meter->last_cpu = sched_getcpu ();
+}
+
 void
 meter_stop (Meter *meter)
 {

@@ -47,6 +47,7 @@ typedef struct
 void      meter_reset       (Meter         *meter);
 void      meter_start       (Meter         *meter);
 void      meter_stop        (Meter         *meter);
+void      meter_mark        (Meter         *meter);
 gint64    stall_cpu_late_us (BenchCanaries *canaries,
                              gint64         end_us,
                              gint64         late_us,

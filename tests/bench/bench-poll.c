@@ -66,6 +66,7 @@ static int opt_baseline_kb = 0;
 typedef struct
 {
   gint64 end_us;
+  gint64 duration_us;
   gint64 phases_us[3];  /* update, layout, paint */
 } LongFrame;
 
@@ -195,7 +196,7 @@ after_paint_cb (GdkFrameClock *clock,
   frames->n++;
   if (duration > 5000 && frames->n_longs < LONG_FRAMES)
     frames->longs[frames->n_longs++] = (LongFrame) {
-      end, { frames->phase_us[0] - start, frames->phase_us[1] - frames->phase_us[0],
+      end, duration, { frames->phase_us[0] - start, frames->phase_us[1] - frames->phase_us[0],
              frames->phase_us[2] - frames->phase_us[1] } };
   /* Which phase a long frame spent its time in, on the stalls' timeline. */
   if (duration > 5000 && g_getenv ("TW_BENCH_POLL_TRACE") != NULL)
@@ -717,8 +718,7 @@ own_stall_detail (Bench         *bench,
       const LongFrame *f = &bench->frames.longs[i];
 
       if (f->end_us > from && f->end_us <= stall->end_us
-          && (frame == NULL || f->phases_us[0] + f->phases_us[1] + f->phases_us[2]
-                               > frame->phases_us[0] + frame->phases_us[1] + frame->phases_us[2]))
+          && (frame == NULL || f->duration_us > frame->duration_us))
         frame = f;
     }
   detail = g_string_new (NULL);
@@ -736,7 +736,7 @@ own_stall_detail (Bench         *bench,
   if (frame != NULL)
     g_string_append_printf (detail, " a frame of %.2f ms ended in it (update %.2f, layout %.2f, "
                             "paint %.2f ms)\n",
-                            (frame->phases_us[0] + frame->phases_us[1] + frame->phases_us[2]) / 1000.0,
+                            frame->duration_us / 1000.0,
                             frame->phases_us[0] / 1000.0, frame->phases_us[1] / 1000.0,
                             frame->phases_us[2] / 1000.0);
   else
@@ -1121,7 +1121,7 @@ measure (Bench   *bench,
    * tick counts from now: the opening's own call blocks the main loop too (an operator's
    * click waits for it), and a tick after a reset would not count it. */
   meter_reset (&bench->meter);
-  bench->meter.last_us = g_get_monotonic_time ();
+  meter_mark (&bench->meter);
   open0 = g_get_monotonic_time ();
   cpu0 = cpu_seconds ();
   tw_application_open_profile (bench->app, bench->profile, bench->secrets);
