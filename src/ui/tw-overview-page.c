@@ -79,9 +79,12 @@ update_empty (TwOverviewPage *self)
  * other rows join after that frame, each bound to its service as it is then: no frame
  * does all of it. Those first rows are built in a main-loop round of their own before
  * the page's first frame (first_rows_cb), not in the call that opened the profile,
- * which builds the session and the window's other parts. */
+ * which builds the session and the window's other parts. One row, not five: on a
+ * machine where a row's first layout takes 3-4 ms, the list's first frame with five
+ * took 21-29 ms (bench-poll, 200 services), with one 11-14 ms; the next ones join
+ * ROWS_PER_FRAME a frame, the frames right after. */
 #define ROWS_FIRST           16
-#define ROWS_FIRST_ON_SCREEN 5
+#define ROWS_FIRST_ON_SCREEN 1
 
 /* The other rows: one a main-loop round at the default idles' priority, below drawing
  * and the polls' answers, so that a frame due is drawn first, and beside the other
