@@ -4,8 +4,15 @@
 
 #include "bench-canaries.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <sched.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* A span of CLOCK_MONOTONIC µs. */
 typedef struct
@@ -14,14 +21,24 @@ typedef struct
   gint64 to;
 } Span;
 
+/* A canary is started with posix_spawn (), which glibc runs as a vfork: GSubprocess
+ * forks, and a fork marks every written page of this process copy-on-write, so the
+ * console would pay a page fault on its next write to each one, in the opening or the
+ * window the canaries are there to watch. */
 typedef struct
 {
-  int          cpu;
-  GSubprocess *process;
-  char        *out;
-  GError      *error;
-  gboolean     done;
-  GArray      *lates;    /* (element-type Span): the spans it slept past its millisecond */
+  int              cpu;
+  GPid             pid;       /* 0 once reaped */
+  guint            watch_id;
+  GCancellable    *cancellable;
+  GOutputStream   *out_stream; /* its stdout, read into memory */
+  gboolean         exited;
+  gboolean         read;
+  int              status;
+  char            *out;
+  GError          *error;
+  gboolean         done;
+  GArray          *lates;    /* (element-type Span): the spans it slept past its millisecond */
 } Canary;
 
 struct _BenchCanaries
@@ -35,10 +52,18 @@ canary_free (gpointer data)
 {
   Canary *canary = data;
 
-  /* Not waited for yet: it would print into a pipe nobody reads. */
-  if (!canary->done && canary->process != NULL)
-    g_subprocess_force_exit (canary->process);
-  g_clear_object (&canary->process);
+  /* Not finished yet: stopped, and reaped here (its watch removed first). */
+  g_clear_handle_id (&canary->watch_id, g_source_remove);
+  if (canary->cancellable != NULL)
+    g_cancellable_cancel (canary->cancellable);
+  if (canary->pid > 0)
+    {
+      kill (canary->pid, SIGKILL);
+      while (waitpid (canary->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  g_clear_object (&canary->cancellable);
+  g_clear_object (&canary->out_stream);
   g_clear_pointer (&canary->lates, g_array_unref);
   g_free (canary->out);
   g_clear_error (&canary->error);
@@ -46,15 +71,93 @@ canary_free (gpointer data)
 }
 
 static void
-canary_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+canary_check_done (Canary *canary)
+{
+  if (canary->exited && canary->read)
+    canary->done = TRUE;
+}
+
+static void
+canary_exited_cb (GPid     pid,
+                  int      status,
+                  gpointer user_data)
 {
   Canary *canary = user_data;
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &canary->out, NULL,
-                                        &canary->error);
-  canary->done = TRUE;
+  g_spawn_close_pid (pid);
+  canary->watch_id = 0;
+  canary->pid = 0;
+  canary->status = status;
+  canary->exited = TRUE;
+  canary_check_done (canary);
+}
+
+static void
+canary_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  Canary *canary;
+  gssize n;
+
+  n = g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error);
+  /* Cancelled: the canary was freed. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  canary = user_data;
+  if (n < 0)
+    canary->error = g_steal_pointer (&error);
+  else
+    canary->out = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (source)),
+                             g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (source)));
+  canary->read = TRUE;
+  canary_check_done (canary);
+}
+
+/* Starts bench-canary on @canary's CPU for @duration s, its stdout read on the
+ * thread-default main context. */
+static gboolean
+canary_spawn (Canary      *canary,
+              const char  *exe,
+              const char  *duration,
+              GError     **error)
+{
+  g_autofree char *which = g_strdup_printf ("%d", canary->cpu);
+  char *argv[] = { (char *) exe, "--cpu", which, "--seconds", (char *) duration, NULL };
+  posix_spawn_file_actions_t actions;
+  g_autoptr(GInputStream) in = NULL;
+  int fds[2], res;
+  pid_t pid;
+
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "pipe2: %s", g_strerror (saved));
+      return FALSE;
+    }
+  posix_spawn_file_actions_init (&actions);
+  /* dup2 () leaves the copy without FD_CLOEXEC: the canary's stdout. */
+  posix_spawn_file_actions_adddup2 (&actions, fds[1], STDOUT_FILENO);
+  res = posix_spawn (&pid, exe, &actions, NULL, argv, environ);
+  posix_spawn_file_actions_destroy (&actions);
+  close (fds[1]);
+  if (res != 0)
+    {
+      close (fds[0]);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (res), "Could not start %s: %s", exe,
+                   g_strerror (res));
+      return FALSE;
+    }
+  canary->pid = pid;
+  canary->watch_id = g_child_watch_add (pid, canary_exited_cb, canary);
+  canary->cancellable = g_cancellable_new ();
+  in = g_unix_input_stream_new (fds[0], TRUE);
+  canary->out_stream = g_memory_output_stream_new_resizable ();
+  g_output_stream_splice_async (canary->out_stream, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                                G_PRIORITY_DEFAULT, canary->cancellable, canary_read_cb, canary);
+  return TRUE;
 }
 
 /**
@@ -84,20 +187,15 @@ bench_canaries_start (const char  *dir,
     }
   for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
     {
-      g_autofree char *which = NULL;
       Canary *canary;
 
       if (!CPU_ISSET (cpu, &set))
         continue;
-      which = g_strdup_printf ("%d", cpu);
       canary = g_new0 (Canary, 1);
       canary->cpu = cpu;
       g_ptr_array_add (self->canaries, canary);
-      canary->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, exe,
-                                          "--cpu", which, "--seconds", duration, NULL);
-      if (canary->process == NULL)
+      if (!canary_spawn (canary, exe, duration, error))
         return NULL;
-      g_subprocess_communicate_utf8_async (canary->process, NULL, NULL, canary_done_cb, canary);
     }
   return g_steal_pointer (&self);
 }
@@ -185,7 +283,7 @@ bench_canaries_collect (BenchCanaries  *self,
           g_propagate_error (error, g_steal_pointer (&canary->error));
           return FALSE;
         }
-      if (!g_subprocess_get_successful (canary->process))
+      if (!WIFEXITED (canary->status) || WEXITSTATUS (canary->status) != 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "A canary failed: %s",
                        canary->out != NULL ? canary->out : "");
