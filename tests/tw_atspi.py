@@ -305,7 +305,7 @@ def problems_of(acc):
     what = "%s “%s” (in %s)" % (acc.getRoleName(), n, path_of(acc))
     if operable:
         if not n or GENERIC.match(n):
-            found.append("no name: " + what)
+            found.append("no name: %s, below %s" % (what, roles_above(acc)))
         elif MNEMONIC.search(n):
             found.append("mnemonic underscore in the name: " + what)
         else:
