@@ -43,6 +43,9 @@ struct _TwOverviewPage
   guint        list_tick;     /* the list waits for the page's first frame (list_later) */
   guint        rows_idle;     /* its first rows wait for the opening's call to end */
   guint        list_frames;
+  GPtrArray   *hidden;        /* TwServiceRow built but not shown yet, the next first */
+  GdkFrameClock *reveal_clock; /* whose after-paint shows the next of them */
+  gulong       reveal_paint_id;
   GPtrArray   *watched;       /* TwService whose state feeds the summary */
   GHashTable  *expanded;      /* service ids whose components are shown */
   GPtrArray   *rows;          /* TwServiceRow bound to a service now */

@@ -79,12 +79,14 @@ update_empty (TwOverviewPage *self)
  * other rows join after that frame, each bound to its service as it is then: no frame
  * does all of it. Those first rows are built in a main-loop round of their own before
  * the page's first frame (first_rows_cb), not in the call that opened the profile,
- * which builds the session and the window's other parts. One row, not five: on a
- * machine where a row's first layout takes 3-4 ms, the list's first frame with five
- * took 21-29 ms (bench-poll, 200 services), with one 11-14 ms; the next ones join
- * ROWS_PER_FRAME a frame, the frames right after. */
+ * which builds the session and the window's other parts. The list's first frame shows
+ * one of them; the others, built and bound, are hidden and shown one a frame after it
+ * (reveal_rows), before the list grows. On a machine where a row's first layout takes
+ * 3-4 ms, the list's first frame with all five took 21-29 ms (bench-poll, 200
+ * services); shown three a frame, the next frames took 17-28 ms; one a frame, the
+ * opening's longest stall was 15.6-17.4 ms. */
 #define ROWS_FIRST           16
-#define ROWS_FIRST_ON_SCREEN 1
+#define ROWS_FIRST_ON_SCREEN 5
 
 /* The other rows: one a main-loop round at the default idles' priority, below drawing
  * and the polls' answers, so that a frame due is drawn first, and beside the other
@@ -97,10 +99,26 @@ update_empty (TwOverviewPage *self)
  * them laid out ten new rows (1-1.5 ms each), 16-22 ms frames through the growth. */
 #define ROWS_PRIORITY        G_PRIORITY_DEFAULT_IDLE
 #define ROWS_PER_FRAME       TW_OVERVIEW_ROWS_PER_FRAME
+/* The first rows, built before the list shows, shown after its first frame. */
+#define ROWS_REVEALED_PER_FRAME 1
+
+/* Shows every row still hidden, and stops showing them a frame at a time. */
+static void
+stop_revealing (TwOverviewPage *self)
+{
+  if (self->reveal_clock != NULL)
+    g_clear_signal_handler (&self->reveal_paint_id, self->reveal_clock);
+  g_clear_object (&self->reveal_clock);
+  for (guint i = 0; self->hidden != NULL && i < self->hidden->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->hidden, i), TRUE);
+  if (self->hidden != NULL)
+    g_ptr_array_set_size (self->hidden, 0);
+}
 
 static void
 stop_growing (TwOverviewPage *self)
 {
+  stop_revealing (self);
   g_clear_handle_id (&self->rows_idle, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
   if (self->grow_clock != NULL)
@@ -154,7 +172,7 @@ grow_rows (TwOverviewPage *self)
 {
   GdkFrameClock *clock;
 
-  if (self->shown == NULL || self->grow_id != 0 || self->rows_idle != 0 ||
+  if (self->shown == NULL || self->grow_id != 0 || self->rows_idle != 0 || self->hidden->len > 0 ||
       self->services_list == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->services_list)) ||
       gtk_slice_list_model_get_size (self->shown) >= g_list_model_get_n_items (self->services))
     return;
@@ -185,6 +203,44 @@ show_list (TwOverviewPage *self)
     gtk_widget_set_visible (GTK_WIDGET (self->list_stack), TRUE);
 }
 
+/* After each frame while some of the first rows are hidden: the next of them shows,
+ * laid out by the next frame; then the list grows. */
+static void
+reveal_after_paint_cb (GdkFrameClock  *clock,
+                       TwOverviewPage *self)
+{
+  for (guint i = 0; i < ROWS_REVEALED_PER_FRAME && self->hidden->len > 0; i++)
+    {
+      GtkWidget *row = g_ptr_array_steal_index (self->hidden, 0);
+
+      gtk_widget_set_visible (row, TRUE);
+    }
+  if (self->hidden->len > 0)
+    return;
+  stop_revealing (self);
+  grow_rows (self);
+}
+
+/* The list's first frame lays out one row: the others built are hidden till after it. */
+static void
+reveal_rows (TwOverviewPage *self,
+             GdkFrameClock  *clock)
+{
+  stop_revealing (self);
+  for (guint i = 1; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      gtk_widget_set_visible (row, FALSE);
+      g_ptr_array_add (self->hidden, row);
+    }
+  if (self->hidden->len == 0)
+    return;
+  self->reveal_clock = g_object_ref (clock);
+  self->reveal_paint_id = g_signal_connect (clock, "after-paint",
+                                            G_CALLBACK (reveal_after_paint_cb), self);
+}
+
 /* A tick of the page: its first frame without the list, the next one with it. */
 static gboolean
 list_later_tick (GtkWidget     *widget,
@@ -200,6 +256,7 @@ list_later_tick (GtkWidget     *widget,
    * (which would lay them out twice); those it leaves out of view are held again. */
   for (guint i = 0; i < self->rows->len; i++)
     tw_service_row_set_held (g_ptr_array_index (self->rows, i), FALSE);
+  reveal_rows (self, clock);
   show_list (self);
   return G_SOURCE_REMOVE;
 }
@@ -341,6 +398,8 @@ unbind_row_cb (TwOverviewPage *self,
   TwServiceRow *row = TW_SERVICE_ROW (gtk_list_item_get_child (item));
 
   g_ptr_array_remove_fast (self->rows, row);
+  if (g_ptr_array_remove (self->hidden, row))
+    gtk_widget_set_visible (GTK_WIDGET (row), TRUE);
   /* Keeps the expansion of the service it showed. */
   g_signal_handlers_block_by_func (row, row_expanded_cb, self);
   tw_service_row_set_trading_state (row, NULL);
@@ -586,6 +645,7 @@ tw_overview_page_finalize (GObject *object)
   g_clear_pointer (&self->watched_accounts, g_ptr_array_unref);
   g_clear_pointer (&self->expanded, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->hidden, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tw_overview_page_parent_class)->finalize (object);
 }
@@ -682,6 +742,7 @@ tw_overview_page_init (TwOverviewPage *self)
   self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
+  self->hidden = g_ptr_array_new ();
   tw_narrow_init (&self->narrow, GTK_WIDGET (self), 500, set_narrow);
   gtk_widget_init_template (GTK_WIDGET (self));
   scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->services_list), GTK_TYPE_SCROLLED_WINDOW);
