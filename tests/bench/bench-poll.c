@@ -1110,7 +1110,7 @@ measure (Bench   *bench,
   seq_start = scan.last;
   bench_read_end (bench);
   /* Canaries over the opening too, to weigh its stalls as the window's are: started
-   * (a fork of this process each) half a second before it. */
+   * half a second before it, out of the way of its first frames. */
   open_canaries = bench_canaries_start (dir, OPEN_CANARIES_S, error);
   if (open_canaries == NULL)
     return FALSE;
@@ -1215,7 +1215,7 @@ measure (Bench   *bench,
   bench->net_requests = scan.last_until - seq_net;
   bench_read_end (bench);
   /* A canary on every CPU over the window: the moments the whole machine stood still.
-   * Started before the settling interval: starting a process costs this one a fork. */
+   * Started before the settling interval, out of the way of the window. */
   canaries = bench_canaries_start (dir, opt_interval + opt_seconds + 2, error);
   if (canaries == NULL)
     return FALSE;
